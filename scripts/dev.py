@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""One entry point for newcomers and CI: set up the environment, then run the app or the tests.
+
+    python3 scripts/dev.py run     # create/refresh .venv, start fundclient (demo when unconfigured)
+    python3 scripts/dev.py test    # create/refresh .venv and .venv-core, run every check
+
+Uses only the standard library so it works on a fresh machine before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FULL_VENV = ROOT / ".venv"
+CORE_VENV = ROOT / ".venv-core"
+# Debian packages the tests and the offscreen Qt platform need on a bare machine.
+SYSTEM_PACKAGES = {
+    "pdftotext": "poppler-utils",
+    "Xvfb": "xvfb",
+    "initdb": "postgresql",
+}
+QT_RUNTIME_LIBS = ["libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libglib2.0-0", "libdbus-1-3"]
+POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
+
+
+def log(text: str) -> None:
+    print(f"[dev] {text}", flush=True)
+
+
+def run(cmd: list[str], **kwargs) -> int:
+    log(" ".join(str(c) for c in cmd))
+    return subprocess.call(cmd, cwd=ROOT, **kwargs)
+
+
+def venv_python(venv: Path) -> Path:
+    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def ensure_venv(venv: Path, spec: str, extra: list[str] = ()) -> Path:
+    """Create the venv and (re)install when pyproject.toml changed since the last install."""
+    python = venv_python(venv)
+    if not python.exists():
+        subprocess.check_call([sys.executable, "-m", "venv", str(venv)])
+    stamp = venv / ".fundclient-installed"
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode() + " ".join(extra).encode()).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted:
+        return python
+    subprocess.check_call([str(python), "-m", "pip", "install", "-q", "--upgrade", "pip"])
+    subprocess.check_call([str(python), "-m", "pip", "install", "-q", "-e", f"{ROOT}{spec}", *extra])
+    stamp.write_text(wanted)
+    return python
+
+
+def ensure_system_packages() -> None:
+    """Install missing Debian packages when we may (root on Debian); otherwise just say what is missing."""
+    missing = [pkg for tool, pkg in SYSTEM_PACKAGES.items() if not _have_tool(tool)]
+    missing += [lib for lib in QT_RUNTIME_LIBS if not _have_deb(lib)]
+    if not missing:
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.call(["apt-get", "update", "-qq"], env=env)
+        subprocess.check_call(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env)
+    else:
+        log("missing system packages (install them with your package manager): " + " ".join(missing))
+
+
+def _have_tool(tool: str) -> bool:
+    if shutil.which(tool):
+        return True
+    return tool == "initdb" and bool(list(Path("/").glob(POSTGRES_BIN_GLOB.lstrip("/") + "/initdb")))
+
+
+def _have_deb(package: str) -> bool:
+    if not shutil.which("dpkg-query"):
+        return True
+    out = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True)
+    return "install ok installed" in out.stdout
+
+
+class ThrowawayPostgres:
+    """A PostgreSQL cluster in a temp dir on 127.0.0.1, for the HQ tests; removed afterwards."""
+
+    def __init__(self) -> None:
+        self.dir: Path | None = None
+        self.url: str | None = None
+        self._bin: Path | None = None
+
+    def start(self) -> str | None:
+        found = sorted(Path("/").glob(POSTGRES_BIN_GLOB.lstrip("/")))
+        if not found:
+            log("PostgreSQL not found: HQ-on-PostgreSQL tests will fail")
+            return None
+        self._bin = found[-1]
+        self.dir = Path(tempfile.mkdtemp(prefix="fundclient-pg-"))
+        port = 54329
+        as_user = self._as_user()
+        if as_user:
+            shutil.chown(self.dir, user="postgres")
+        data = self.dir / "data"
+        subprocess.check_call(as_user + [str(self._bin / "initdb"), "-D", str(data), "-U", "fund", "-A", "trust"],
+                              stdout=subprocess.DEVNULL)
+        subprocess.check_call(as_user + [str(self._bin / "pg_ctl"), "-D", str(data), "-l", str(self.dir / "log"),
+                                         "-o", f"-p {port} -h 127.0.0.1 -k {self.dir}", "-w", "start"],
+                              stdout=subprocess.DEVNULL)
+        subprocess.check_call(as_user + [str(self._bin / "createdb"), "-h", "127.0.0.1", "-p", str(port),
+                                         "-U", "fund", "fundhq_test"])
+        self.url = f"postgresql+psycopg://fund@127.0.0.1:{port}/fundhq_test"
+        return self.url
+
+    def stop(self) -> None:
+        if self.dir and self._bin:
+            subprocess.call(self._as_user() + [str(self._bin / "pg_ctl"), "-D", str(self.dir / "data"),
+                                               "-m", "immediate", "stop"], stdout=subprocess.DEVNULL)
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    @staticmethod
+    def _as_user() -> list[str]:
+        # PostgreSQL refuses to run as root.
+        if os.name != "nt" and os.geteuid() == 0:
+            return ["runuser", "-u", "postgres", "--"]
+        return []
+
+
+def cmd_run(args: list[str]) -> int:
+    python = ensure_venv(FULL_VENV, "[dev]")
+    return run([str(python), "-m", "fundclient", *args])
+
+
+def cmd_test(args: list[str]) -> int:
+    started = time.monotonic()
+    ensure_system_packages()
+    python = ensure_venv(FULL_VENV, "[dev]")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
+    env.pop("DISPLAY", None)
+
+    log("architecture contracts (import-linter)")
+    if run([str(venv_python(FULL_VENV).parent / "lint-imports")], env=env) != 0:
+        return 1
+
+    log("core tests without Qt installed")
+    core = ensure_venv(CORE_VENV, "", ["pytest>=8", "pytest-timeout>=2.3", "hypothesis>=6.100"])
+    if subprocess.call([str(core), "-c", "import PySide6"], stderr=subprocess.DEVNULL) == 0:
+        log("PySide6 leaked into the core environment")
+        return 1
+    code = run([str(core), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/core", *args], env=env)
+    if code != 0:
+        return code or 1
+
+    pg = ThrowawayPostgres()
+    if "FUNDCLIENT_TEST_PG_URL" not in env:
+        url = pg.start()
+        if url:
+            env["FUNDCLIENT_TEST_PG_URL"] = url
+    try:
+        log("full test suite")
+        code = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", *args], env=env)
+    finally:
+        pg.stop()
+    log(f"finished in {time.monotonic() - started:.0f} s")
+    # pytest exits 5 when it collected nothing: that is a failure, not a pass.
+    return code if code != 5 else 1
+
+
+def main(argv: list[str]) -> int:
+    commands = {"run": cmd_run, "test": cmd_test}
+    if not argv or argv[0] not in commands:
+        print(__doc__)
+        return 2
+    return commands[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

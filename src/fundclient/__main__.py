@@ -1,0 +1,3 @@
+from fundclient.cli import main
+
+raise SystemExit(main())

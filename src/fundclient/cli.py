@@ -1,0 +1,81 @@
+"""`fundclient` command line: global options, then one sub-command per task.
+
+Each concern registers its own sub-commands (a `commands.py` module with `register(sub)`),
+so this file stays a thin dispatcher. Typed `FundError`s become a bilingual message and
+exit code 2; anything else is a bug and exits 1 with the log path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from fundclient import __version__
+from fundclient.config import DATA_DIR_ENV, resolve_data_dir
+from fundclient.errors import FundError
+from fundclient.logs import setup_logging
+
+# Modules that contribute sub-commands; each has register(subparsers).
+COMMAND_MODULES = [
+    "fundclient.storage.commands",
+    "fundclient.sync.commands",
+    "fundclient.hq.commands",
+    "fundclient.cards.commands",
+    "fundclient.app_commands",
+]
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fundclient",
+        description="Registration client of the health-insurance fund (المنظومة). "
+        "With no command, opens the app (demo mode when no office is set up).",
+    )
+    parser.add_argument("--version", action="version", version=f"fundclient {__version__}")
+    parser.add_argument("--data-dir", help=f"data directory (env {DATA_DIR_ENV}; default: the platform's user data dir)")
+    parser.add_argument("--lang", choices=["ar", "en"], help="language of messages (default: the office setting)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:  # an optional extra (hq, gui) is not installed
+            if exc.name and exc.name.startswith("fundclient"):
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.data_dir = resolve_data_dir(args.data_dir)
+    setup_logging(verbose=args.verbose)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        handler = _default_handler(parser)
+    try:
+        return int(handler(args) or 0)
+    except FundError as exc:
+        print(exc.message.in_language(args.lang or "ar"), file=sys.stderr)
+        if args.lang is None:
+            print(exc.message.en, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _default_handler(parser: argparse.ArgumentParser):
+    try:
+        from fundclient.app_commands import open_app
+    except ImportError:
+        def show_help(_args: argparse.Namespace) -> int:
+            parser.print_help()
+            return 0
+        return show_help
+    return open_app

@@ -1,0 +1,171 @@
+"""The beneficiary record and its dependants: plain data, no storage, no Qt.
+
+A record is identified by (record_id, revision). An edit never overwrites: it produces the
+next revision, so HQ and the local history both keep every version.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import date, datetime, timezone
+from enum import Enum
+from typing import Any
+
+
+class Sex(str, Enum):
+    MALE = "M"
+    FEMALE = "F"
+
+
+class MaritalStatus(str, Enum):
+    SINGLE = "single"
+    MARRIED = "married"
+    WIDOWED = "widowed"
+    DIVORCED = "divorced"
+
+
+class Channel(str, Enum):
+    OFFICE = "office"
+    HOME_VISIT = "home_visit"
+
+
+class Relation(str, Enum):
+    SPOUSE = "spouse"
+    SON = "son"
+    DAUGHTER = "daughter"
+    OTHER = "other"
+
+
+class RecordStatus(str, Enum):
+    ACTIVE = "active"
+    DECEASED = "deceased"
+    MOVED = "moved"
+    INACTIVE_OTHER = "inactive_other"
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@dataclass
+class ArabicName:
+    """Four-part Arabic name: first, father, grandfather, family."""
+
+    first: str = ""
+    father: str = ""
+    grandfather: str = ""
+    family: str = ""
+
+    def full(self) -> str:
+        return " ".join(p for p in (self.first, self.father, self.grandfather, self.family) if p)
+
+
+@dataclass
+class Dependant:
+    name: ArabicName = field(default_factory=ArabicName)
+    relation: Relation = Relation.SPOUSE
+    sex: Sex = Sex.FEMALE
+    date_of_birth: date | None = None
+    national_number: str = ""
+    dependant_id: str = field(default_factory=new_id)
+    card_number: str = ""
+
+
+@dataclass
+class Beneficiary:
+    """One person registered with the fund, at one revision."""
+
+    national_number: str = ""
+    name: ArabicName = field(default_factory=ArabicName)
+    latin_name: str = ""
+    mother_name: str = ""
+    sex: Sex = Sex.MALE
+    date_of_birth: date | None = None
+    place_of_birth: str = ""
+    marital_status: MaritalStatus = MaritalStatus.MARRIED
+    mobile: str = ""
+    municipality: str = ""
+    address: str = ""
+    locality: str = ""
+    category: str = "retiree"
+    # The category's own fields (for retirees: pension_number, pensions_authority,
+    # retirement_date as ISO text); their rules live with the category in domain.categories.
+    category_fields: dict[str, str] = field(default_factory=dict)
+    office_code: str = ""
+    channel: Channel = Channel.OFFICE
+    notes: str = ""
+    dependants: list[Dependant] = field(default_factory=list)
+    status: RecordStatus = RecordStatus.ACTIVE
+    status_reason: str = ""
+    card_number: str = ""
+    record_id: str = field(default_factory=new_id)
+    revision: int = 1
+    created_at: datetime = field(default_factory=utc_now)
+    updated_at: datetime = field(default_factory=utc_now)
+    created_by: str = ""
+    updated_by: str = ""
+    # Set when a supervisor saved despite a possible duplicate or a failed photo check.
+    override_reason: str = ""
+
+    def next_revision(self, **changes: Any) -> "Beneficiary":
+        return replace(self, revision=self.revision + 1, updated_at=utc_now(), **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict; the one serialisation used by storage, sync and export."""
+        return _jsonable(asdict(self))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Beneficiary":
+        values = dict(data)
+        values["name"] = ArabicName(**values.get("name", {}))
+        values["dependants"] = [_dependant_from_dict(d) for d in values.get("dependants", [])]
+        for key, enum in (("sex", Sex), ("marital_status", MaritalStatus), ("channel", Channel),
+                          ("status", RecordStatus)):
+            if key in values:
+                values[key] = enum(values[key])
+        if values.get("date_of_birth"):
+            values["date_of_birth"] = date.fromisoformat(values["date_of_birth"])
+        for key in ("created_at", "updated_at"):
+            if isinstance(values.get(key), str):
+                values[key] = datetime.fromisoformat(values[key])
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+def _dependant_from_dict(data: dict[str, Any]) -> Dependant:
+    values = dict(data)
+    values["name"] = ArabicName(**values.get("name", {}))
+    values["relation"] = Relation(values.get("relation", Relation.OTHER))
+    values["sex"] = Sex(values.get("sex", Sex.FEMALE))
+    if values.get("date_of_birth"):
+        values["date_of_birth"] = date.fromisoformat(values["date_of_birth"])
+    known = {f.name for f in fields(Dependant)}
+    return Dependant(**{k: v for k, v in values.items() if k in known})
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+@dataclass
+class Photo:
+    """An encoded ID photo (or a document scan) and the quality scores it passed."""
+
+    data: bytes
+    mime: str = "image/jpeg"
+    kind: str = "portrait"  # or "document"
+    quality: dict[str, float] = field(default_factory=dict)
+    override_reason: str = ""

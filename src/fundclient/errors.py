@@ -1,0 +1,61 @@
+"""Typed errors raised by the core; `ui/` and the CLI turn them into messages.
+
+Core code never shows a dialog. Every error a person can see carries a bilingual
+`Message` so the same fact is worded once, here or next to the rule that raises it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Message:
+    """A user-facing sentence in both UI languages."""
+
+    ar: str
+    en: str
+
+    def in_language(self, language: str) -> str:
+        return self.ar if language == "ar" else self.en
+
+    def format(self, **values: object) -> "Message":
+        return Message(self.ar.format(**values), self.en.format(**values))
+
+
+class FundError(Exception):
+    """Base of every error the user may be shown."""
+
+    def __init__(self, message: Message, *, code: str = "error") -> None:
+        super().__init__(message.en)
+        self.message = message
+        self.code = code
+
+
+class ValidationFailed(FundError):
+    """One or more fields are invalid; `problems` maps field name -> Message."""
+
+    def __init__(self, problems: dict[str, Message]) -> None:
+        first = next(iter(problems.values()))
+        super().__init__(first, code="validation")
+        self.problems = problems
+
+
+class DuplicateFound(FundError):
+    """A save would create a certain duplicate (same national number)."""
+
+
+class AuthError(FundError):
+    """Wrong password, locked account, missing permission."""
+
+
+class StorageError(FundError):
+    """The local database cannot be opened, read or written."""
+
+
+class SyncError(FundError):
+    """A batch could not be sealed, sent, or acknowledged."""
+
+
+class CameraError(FundError):
+    """The camera is missing, busy, or was unplugged."""

@@ -1,0 +1,5 @@
+"""Sub-commands of this package (filled in as the package lands)."""
+
+
+def register(sub) -> None:
+    return None

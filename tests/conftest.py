@@ -1,0 +1,22 @@
+"""Fixtures shared by every test folder. Tests use real files in tmp dirs, never mocks of the DB."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_logs(tmp_path_factory, monkeypatch):
+    """Logs of a test go to a tmp dir, never the developer's real log dir."""
+    monkeypatch.setenv("FUNDCLIENT_LOG_DIR", str(tmp_path_factory.mktemp("logs")))
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
