@@ -1,0 +1,58 @@
+"""Errors -> words a clerk can act on, in the current UI language.
+
+A `FundError` carries its own bilingual `Message`; we show the half matching the UI
+language. Anything else is a bug: log it with the traceback (no personal data is in an
+exception message we raise) and show one generic, translated sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from fundclient.errors import AuthError, FundError, ValidationFailed
+from fundclient.ui.i18n import current_language
+
+log = logging.getLogger(__name__)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("errors", text)
+
+
+def generic_error_text() -> str:
+    return _tr("Something went wrong and the action was not completed. "
+               "Your data is safe. If it happens again, tell the IT team.")
+
+
+def error_text(exc: BaseException, language: str | None = None) -> str:
+    """The sentence to show for `exc` (FundError: its Message; else a generic one)."""
+    language = language or current_language()
+    if isinstance(exc, ValidationFailed) and len(exc.problems) > 1:
+        return "\n".join("• " + m.in_language(language) for m in exc.problems.values())
+    if isinstance(exc, FundError):
+        return exc.message.in_language(language)
+    return generic_error_text()
+
+
+def error_title(exc: BaseException) -> str:
+    if isinstance(exc, AuthError):
+        return _tr("Not allowed")
+    if isinstance(exc, ValidationFailed):
+        return _tr("Please check the data")
+    if isinstance(exc, FundError):
+        return _tr("Could not complete")
+    return _tr("Unexpected error")
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
+    """Show `exc` to the user (non-blocking) and return the box (tests read its text)."""
+    if not isinstance(exc, FundError):
+        log.error("unexpected error", exc_info=exc)
+    box = QMessageBox(QMessageBox.Icon.Warning, error_title(exc), error_text(exc),
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("errorBox")
+    box.open()
+    return box

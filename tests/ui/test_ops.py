@@ -1,0 +1,95 @@
+"""ui/ops.py: work runs off the GUI thread, results and errors come back on it."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from fundclient.errors import FundError, Message
+from fundclient.services.changes import Changes
+from fundclient.ui import i18n
+from fundclient.ui.ops import CollectionOp, OpsHub, QueryOp, wait_for_writes
+
+pytestmark = pytest.mark.qt
+
+
+@pytest.fixture
+def widget(qtbot):
+    w = QWidget()
+    qtbot.addWidget(w)
+    return w
+
+
+def test_query_runs_in_a_worker_and_delivers_on_the_main_thread(qtbot, widget):
+    seen = {}
+    main = threading.get_ident()
+
+    def work():
+        seen["worker"] = threading.get_ident()
+        return 42
+
+    def success(value):
+        seen["value"] = value
+        seen["delivered_on"] = threading.get_ident()
+
+    op = QueryOp(parent=widget, op=work, success=success).run_in_background()
+    qtbot.waitUntil(lambda: op.done, timeout=5000)
+    assert seen["value"] == 42
+    assert seen["worker"] != main
+    assert seen["delivered_on"] == main
+
+
+def test_fund_error_is_shown_in_arabic(qtbot, widget):
+    i18n.set_language("ar")
+    error = FundError(Message(ar="كلمة المرور غير صحيحة", en="Wrong password"))
+
+    def fail():
+        raise error
+
+    op = QueryOp(parent=widget, op=fail, success=lambda _: None).run_in_background()
+    qtbot.waitUntil(lambda: op.done, timeout=5000)
+    boxes = [b for b in widget.findChildren(QMessageBox) if b.objectName() == "errorBox"]
+    assert boxes and boxes[-1].text() == "كلمة المرور غير صحيحة"
+
+
+def test_custom_failure_handler_gets_the_exception(qtbot, widget):
+    got = []
+
+    def fail():
+        raise ValueError("bug")
+
+    op = QueryOp(parent=widget, op=fail).failure(got.append).run_in_background()
+    qtbot.waitUntil(lambda: op.done, timeout=5000)
+    assert isinstance(got[0], ValueError)
+    assert not widget.findChildren(QMessageBox)
+
+
+def test_writes_share_one_thread_and_broadcast_changes(qtbot, widget):
+    threads = set()
+    broadcast = []
+    OpsHub.instance().changed.connect(lambda changes, initiator: broadcast.append((changes, initiator)))
+
+    def write(n):
+        threads.add(threading.get_ident())
+        return Changes(records={f"r{n}"}, beneficiaries=True)
+
+    ops = [CollectionOp(parent=widget, op=lambda n=n: write(n)).run_in_background() for n in range(5)]
+    wait_for_writes()
+    qtbot.waitUntil(lambda: all(op.done for op in ops), timeout=5000)
+    assert len(threads) == 1
+    assert {next(iter(c.records)) for c, _ in broadcast[-5:]} == {f"r{n}" for n in range(5)}
+    assert all(initiator is widget for _, initiator in broadcast[-5:])
+
+
+def test_result_for_a_closed_screen_is_dropped(qtbot):
+    w = QWidget()
+    called = []
+    release = threading.Event()
+    op = QueryOp(parent=w, op=lambda: release.wait(5), success=called.append).run_in_background()
+    w.deleteLater()
+    qtbot.wait(10)
+    release.set()
+    qtbot.waitUntil(lambda: op.done, timeout=5000)
+    assert called == []
