@@ -1,0 +1,164 @@
+"""What goes on a card and a receipt: plain data built from a record (no Qt).
+
+The renderers (`cards.render`, `cards.receipt`) only draw a `CardData` / `ReceiptData`;
+every wording and every derived value (expiry, QR text, machine-readable line) is made here,
+so tests and the CLI can check them without painting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from fundclient.cards.numbers import mod97_check, parse as parse_card_number
+from fundclient.cards.payload import Signer, make_claims, sign_payload
+from fundclient.config import Settings
+from fundclient.domain.records import Beneficiary, Dependant, Photo, Relation, Sex
+from fundclient.errors import FundError, Message
+
+DEFAULT_VALIDITY_YEARS = 5
+CARD_TITLE = "البطاقة التأمينية"
+DEPENDANT_MARK = "تابع"
+
+LABELS = {
+    "name": "الاسم",
+    "national_number": "الرقم الوطني",
+    "card_number": "رقم البطاقة",
+    "date_of_birth": "تاريخ الميلاد",
+    "office": "المكتب",
+    "issued_on": "تاريخ الإصدار",
+    "expires_on": "تاريخ الانتهاء",
+    "principal_card": "بطاقة المنتفع",
+    "relation": "صلة القرابة",
+}
+TERMS = [
+    "هذه البطاقة شخصية ولا يجوز لغير صاحبها استعمالها.",
+    "تُقدَّم البطاقة مع إثبات الهوية عند طلب الخدمة لدى المرافق الصحية المتعاقدة مع الصندوق.",
+    "يُبلَّغ أقرب مكتب للصندوق فور فقدان البطاقة أو تلفها.",
+    "البطاقة ملك للصندوق وتُعاد إليه عند انتهاء الانتفاع.",
+]
+RETURN_TO = "في حال العثور على هذه البطاقة يُرجى تسليمها إلى أقرب مكتب لصندوق التأمين الصحي أو إلى {office}"
+CONTACT_PLACEHOLDER = "...................."
+# Words the staff use for a dependant's relation (glossary: زوج/زوجة، ابن، ابنة، تابع).
+RELATION_LABELS = {Relation.SON: "ابن", Relation.DAUGHTER: "ابنة", Relation.OTHER: "تابع"}
+
+NO_CARD_NUMBER = Message(ar="لم يُخصَّص رقم للبطاقة التأمينية بعد", en="No card number has been assigned yet")
+
+
+class CardContentError(FundError):
+    """The record lacks what a card needs."""
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    """The issuing office as printed (Arabic name, e.g. «مكتب براك»)."""
+
+    code: str
+    name_ar: str
+    phone: str = ""
+    address: str = ""
+
+
+@dataclass
+class CardData:
+    fund_name: str
+    office: OfficeInfo
+    card_number: str
+    full_name: str
+    latin_name: str
+    national_number: str
+    date_of_birth: date | None
+    issued_on: date
+    expires_on: date
+    qr_text: str
+    photo: bytes | None = None
+    logo_path: str = ""
+    principal_card_number: str = ""  # set on a dependant's card
+    relation: str = ""  # a dependant's relation to the principal, in Arabic
+    machine_line: str = ""
+    terms: list[str] = field(default_factory=lambda: list(TERMS))
+
+    @property
+    def is_dependant(self) -> bool:
+        return bool(self.principal_card_number)
+
+    def return_to(self) -> str:
+        return RETURN_TO.format(office=self.office.name_ar)
+
+
+def validity_years(settings: Settings) -> int:
+    """Years a card is valid: the `card_validity_years` setting (kept in `extra` until Settings has it)."""
+    value = getattr(settings, "card_validity_years", None) or settings.extra.get("card_validity_years")
+    return int(value or DEFAULT_VALIDITY_YEARS)
+
+
+def expiry_date(issued_on: date, years: int) -> date:
+    try:
+        return issued_on.replace(year=issued_on.year + years)
+    except ValueError:  # 29 February -> 28 February
+        return issued_on.replace(year=issued_on.year + years, day=28)
+
+
+def format_date(value: date | None) -> str:
+    """Day/month/year as on Libyan documents; "—" when unknown."""
+    return value.strftime("%d/%m/%Y") if value else "—"
+
+
+def machine_line(card_number: str, national_number: str, expires_on: date) -> str:
+    """One OCR-friendly line for the back: IFC<card<national<expiry YYMMDD<check.
+
+    Only [A-Z0-9<]; the two check digits are MOD 97-10 over the line without '<'.
+    """
+    national = "".join(ch for ch in national_number if ch.isascii() and ch.isalnum()).upper()
+    body = f"IFC<{parse_card_number(card_number).compact}<{national}<{expires_on:%y%m%d}"
+    return f"{body}<{mod97_check(body.replace('<', ''))}"
+
+
+def relation_label(dependant: Dependant) -> str:
+    if dependant.relation == Relation.SPOUSE:
+        return "زوج" if dependant.sex == Sex.MALE else "زوجة"
+    return RELATION_LABELS[dependant.relation]
+
+
+def card_for_beneficiary(record: Beneficiary, *, office: OfficeInfo, settings: Settings, signer: Signer,
+                         photo: Photo | bytes | None = None, issued_on: date | None = None,
+                         logo_path: str = "") -> CardData:
+    """The principal's card: signs the QR payload with `signer` (the issuing device)."""
+    return _card(
+        card_number=record.card_number, full_name=record.name.full(), first=record.name.first,
+        family=record.name.family, latin_name=record.latin_name, national_number=record.national_number,
+        date_of_birth=record.date_of_birth, principal="", relation="", office=office, settings=settings,
+        signer=signer, photo=photo, issued_on=issued_on, logo_path=logo_path)
+
+
+def card_for_dependant(record: Beneficiary, dependant: Dependant, *, office: OfficeInfo, settings: Settings,
+                       signer: Signer, photo: Photo | bytes | None = None, issued_on: date | None = None,
+                       logo_path: str = "") -> CardData:
+    """A dependant's card: own number, marked «تابع», showing the principal's card number."""
+    if not record.card_number:
+        raise CardContentError(NO_CARD_NUMBER, code="card_content")
+    return _card(
+        card_number=dependant.card_number, full_name=dependant.name.full(), first=dependant.name.first,
+        family=dependant.name.family, latin_name="", national_number=dependant.national_number,
+        date_of_birth=dependant.date_of_birth, principal=record.card_number,
+        relation=relation_label(dependant), office=office, settings=settings, signer=signer, photo=photo,
+        issued_on=issued_on, logo_path=logo_path)
+
+
+def _card(*, card_number, full_name, first, family, latin_name, national_number, date_of_birth, principal,
+          relation, office, settings, signer, photo, issued_on, logo_path) -> CardData:
+    if not card_number:
+        raise CardContentError(NO_CARD_NUMBER, code="card_content")
+    issued_on = issued_on or date.today()
+    expires_on = expiry_date(issued_on, validity_years(settings))
+    claims = make_claims(
+        card_number=card_number, national_number=national_number, first_name=first, family_name=family,
+        full_name=full_name, date_of_birth=date_of_birth, issued_on=issued_on, expires_on=expires_on,
+        device_id=signer.device_id, principal_card_number=principal)
+    return CardData(
+        fund_name=settings.fund_name, office=office, card_number=claims.card_number, full_name=full_name,
+        latin_name=latin_name, national_number=national_number, date_of_birth=date_of_birth,
+        issued_on=issued_on, expires_on=expires_on, qr_text=sign_payload(claims, signer),
+        photo=photo.data if isinstance(photo, Photo) else photo, logo_path=logo_path,
+        principal_card_number=claims.principal_card_number, relation=relation,
+        machine_line=machine_line(claims.card_number, national_number, expires_on))
