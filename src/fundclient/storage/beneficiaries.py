@@ -1,0 +1,223 @@
+"""Beneficiary records: add, edit (a new revision each time), read, history, photos, status,
+per-revision sync state. Searches live in `search.py` (mixed into this repository).
+
+A save is one `BEGIN IMMEDIATE` transaction: the current row, the revision's full JSON,
+the dependants, the photos/scans and the audit entry land together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from fundclient.domain.records import Beneficiary, Photo, RecordStatus, utc_now
+from fundclient.storage.errors import CardNumberTaken, NotPermitted, RecordNotFound, StaleRevision
+from fundclient.storage.search import SearchMixin
+from fundclient.storage.search_keys import name_norm, record_keys
+
+if TYPE_CHECKING:
+    from fundclient.storage.store import Store
+
+SYNC_STATES = ("pending", "sent", "accepted", "duplicate", "rejected")
+STATUS_ROLES = ("supervisor", "admin")
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    revision: int
+    saved_at: str
+    saved_by: str
+    sync_state: str
+    sync_reason: str
+    beneficiary: Beneficiary
+
+
+def _dump(beneficiary: Beneficiary) -> str:
+    return json.dumps(beneficiary.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def _load(text: str) -> Beneficiary:
+    return Beneficiary.from_dict(json.loads(text))
+
+
+class BeneficiaryRepository(SearchMixin):
+    def __init__(self, store: "Store") -> None:
+        self._store = store
+
+    # --- writes ----------------------------------------------------------------------
+
+    def add(self, beneficiary: Beneficiary, *, by: str, photos: Sequence[Photo] = (),
+            card_number_from: Callable[[int], str] | None = None) -> Beneficiary:
+        """Save a new record (revision 1) with its dependants and photos in one transaction.
+        `card_number_from(seq)` turns the next value of the device's 'card' sequence into a
+        card number inside the same transaction (no gap on rollback)."""
+        record = beneficiary
+        record.created_by = record.created_by or by
+        record.updated_by = by
+        with self._store.write(by, "save", record.record_id) as tx:
+            if card_number_from is not None and not record.card_number:
+                record.card_number = card_number_from(self._store.next_sequence("card", conn=tx.conn))
+            self._insert_current(tx.conn, record)
+            self._insert_revision(tx.conn, record, by, photos)
+            tx.detail.update(revision=record.revision, dependants=len(record.dependants), photos=len(photos))
+        return record
+
+    def update(self, edited: Beneficiary, *, by: str, photos: Sequence[Photo] = (),
+               action: str = "edit") -> Beneficiary:
+        """Save `edited` (which carries the revision it was based on) as the next revision.
+        Raises StaleRevision if someone saved a newer revision meanwhile."""
+        with self._store.write(by, action, edited.record_id) as tx:
+            row = tx.conn.exec_driver_sql("SELECT revision FROM beneficiaries WHERE record_id = ?",
+                                          (edited.record_id,)).fetchone()
+            if row is None:
+                raise RecordNotFound(edited.record_id)
+            if row[0] != edited.revision:
+                raise StaleRevision(edited.record_id)
+            record = edited.next_revision(updated_by=by)
+            self._update_current(tx.conn, record)
+            self._insert_revision(tx.conn, record, by, photos)
+            tx.detail.update(revision=record.revision, dependants=len(record.dependants), photos=len(photos))
+        return record
+
+    def set_status(self, record_id: str, status: RecordStatus | str, reason: str, by: str) -> Beneficiary:
+        """Supervisors/admins mark a record inactive (deceased, moved, ...) or active again."""
+        if self._store.operators.role_of(by) not in STATUS_ROLES:
+            raise NotPermitted("set_status")
+        current = self.get(record_id)
+        current.status, current.status_reason = RecordStatus(status), reason
+        return self.update(current, by=by, action="status")
+
+    def set_sync_state(self, record_id: str, revision: int, state: str, reason: str = "", *,
+                       by: str = "sync") -> None:
+        if state not in SYNC_STATES:
+            raise ValueError(f"unknown sync state {state}")
+        with self._store.write(by, "sync_state", record_id) as tx:
+            result = tx.conn.exec_driver_sql(
+                "UPDATE revisions SET sync_state = ?, sync_reason = ? WHERE record_id = ? AND revision = ?",
+                (state, reason, record_id, revision))
+            if result.rowcount != 1:
+                raise RecordNotFound(f"{record_id}#{revision}")
+            tx.detail.update(revision=revision, state=state)
+
+    def _current_values(self, record: Beneficiary) -> tuple:
+        norm, phon = record_keys(record)
+        return (record.revision, record.national_number, record.card_number or None, record.mobile, norm, phon,
+                record.status.value, record.office_code, record.created_by, record.channel.value,
+                record.municipality, record.created_at.isoformat(), record.updated_at.isoformat())
+
+    def _insert_current(self, conn: sa.Connection, record: Beneficiary) -> None:
+        try:
+            conn.exec_driver_sql(
+                "INSERT INTO beneficiaries (revision, national_number, card_number, mobile, name_norm, name_phon,"
+                " status, office_code, created_by, channel, municipality, created_at, updated_at, record_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._current_values(record) + (record.record_id,))
+        except sa.exc.IntegrityError as exc:
+            raise self._integrity(exc) from exc
+
+    def _update_current(self, conn: sa.Connection, record: Beneficiary) -> None:
+        try:
+            conn.exec_driver_sql(
+                "UPDATE beneficiaries SET revision = ?, national_number = ?, card_number = ?, mobile = ?,"
+                " name_norm = ?, name_phon = ?, status = ?, office_code = ?, created_by = ?, channel = ?,"
+                " municipality = ?, created_at = ?, updated_at = ? WHERE record_id = ?",
+                self._current_values(record) + (record.record_id,))
+        except sa.exc.IntegrityError as exc:
+            raise self._integrity(exc) from exc
+        conn.exec_driver_sql("DELETE FROM dependants WHERE record_id = ?", (record.record_id,))
+
+    @staticmethod
+    def _integrity(exc: sa.exc.IntegrityError) -> Exception:
+        if "card_number" in str(exc.orig):
+            return CardNumberTaken()
+        return exc
+
+    def _insert_revision(self, conn: sa.Connection, record: Beneficiary, by: str, photos: Sequence[Photo]) -> None:
+        conn.exec_driver_sql(
+            "INSERT INTO revisions (record_id, revision, data, saved_at, saved_by) VALUES (?, ?, ?, ?, ?)",
+            (record.record_id, record.revision, _dump(record), utc_now().isoformat(), by))
+        if record.dependants:
+            conn.exec_driver_sql(
+                "INSERT INTO dependants (record_id, dependant_id, national_number, card_number, name_norm)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(record.record_id, d.dependant_id, d.national_number, d.card_number, name_norm(d.name.full()))
+                 for d in record.dependants])
+        if photos:
+            conn.exec_driver_sql(
+                "INSERT INTO blobs (record_id, revision, kind, mime, quality, override_reason, data)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(record.record_id, record.revision, p.kind, p.mime, json.dumps(p.quality), p.override_reason,
+                  p.data) for p in photos])
+
+    # --- reads -----------------------------------------------------------------------
+
+    def get(self, record_id: str, revision: int | None = None) -> Beneficiary:
+        with self._store.read() as conn:
+            if revision is None:
+                row = conn.exec_driver_sql(
+                    "SELECT r.data FROM beneficiaries b JOIN revisions r"
+                    " ON r.record_id = b.record_id AND r.revision = b.revision WHERE b.record_id = ?",
+                    (record_id,)).fetchone()
+            else:
+                row = conn.exec_driver_sql("SELECT data FROM revisions WHERE record_id = ? AND revision = ?",
+                                           (record_id, revision)).fetchone()
+        if row is None:
+            raise RecordNotFound(record_id)
+        return _load(row[0])
+
+    def get_many(self, record_ids: Sequence[str]) -> dict[str, Beneficiary]:
+        if not record_ids:
+            return {}
+        marks = ",".join("?" * len(record_ids))
+        with self._store.read() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT b.record_id, r.data FROM beneficiaries b JOIN revisions r"
+                f" ON r.record_id = b.record_id AND r.revision = b.revision WHERE b.record_id IN ({marks})",
+                tuple(record_ids)).fetchall()
+        return {rid: _load(data) for rid, data in rows}
+
+    def history(self, record_id: str) -> list[RevisionInfo]:
+        with self._store.read() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT revision, saved_at, saved_by, sync_state, sync_reason, data FROM revisions"
+                " WHERE record_id = ? ORDER BY revision", (record_id,)).fetchall()
+        if not rows:
+            raise RecordNotFound(record_id)
+        return [RevisionInfo(r[0], r[1], r[2], r[3], r[4], _load(r[5])) for r in rows]
+
+    def photo(self, record_id: str, kind: str = "portrait", revision: int | None = None) -> Photo | None:
+        """The photo of that kind valid at `revision` (default: current): the newest saved at or before it."""
+        with self._store.read() as conn:
+            row = conn.exec_driver_sql(
+                "SELECT data, mime, kind, quality, override_reason FROM blobs WHERE record_id = ? AND kind = ?"
+                " AND revision <= coalesce(?, (SELECT revision FROM beneficiaries WHERE record_id = ?))"
+                " ORDER BY revision DESC LIMIT 1", (record_id, kind, revision, record_id)).fetchone()
+        if row is None:
+            return None
+        return Photo(data=bytes(row[0]), mime=row[1], kind=row[2], quality=json.loads(row[3]),
+                     override_reason=row[4])
+
+    def pending_sync(self, limit: int = 500) -> list[tuple[str, int]]:
+        """(record_id, revision) pairs not yet sent, oldest first."""
+        with self._store.read() as conn:
+            return [tuple(r) for r in conn.exec_driver_sql(
+                "SELECT record_id, revision FROM revisions WHERE sync_state = 'pending'"
+                " ORDER BY rowid LIMIT ?", (limit,)).fetchall()]
+
+    def sync_state(self, record_id: str, revision: int) -> tuple[str, str]:
+        with self._store.read() as conn:
+            row = conn.exec_driver_sql("SELECT sync_state, sync_reason FROM revisions WHERE record_id = ?"
+                                       " AND revision = ?", (record_id, revision)).fetchone()
+        if row is None:
+            raise RecordNotFound(f"{record_id}#{revision}")
+        return row[0], row[1]
+
+    def pending_sync_count(self) -> int:
+        return self._store.counters()["pending_sync"]
+
+    def count(self) -> int:
+        return self._store.counters()["records"]

@@ -1,0 +1,129 @@
+"""Searches over beneficiaries: exact keys (national number, card number, phone) by index,
+names by FTS5 over normalised names and sound keys, re-scored in Python.
+
+`search(text)` decides what the clerk typed: Arabic/Latin letters -> name; digits ->
+national number (the scheme's length), mobile number, or card number; several at once
+when ambiguous, results merged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fundclient.domain.digits import normalise_digits
+from fundclient.domain.national_id import get_scheme
+from fundclient.domain.phone import normalise_mobile
+from fundclient.domain.records import Beneficiary
+from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
+from fundclient.storage.scoring import query_similarity
+from fundclient.storage.search_keys import fts_query
+
+# FTS candidates ranked by bm25 before the Python re-score; enough for a spelling variant of
+# a common name to be among them, small enough for < 50 ms at a million records.
+CANDIDATES = 60
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    record_id: str
+    matched_by: str  # national_number, dependant_national_number, card_number, phone, name
+    score: float
+    beneficiary: Beneficiary
+
+
+def _separators_removed(text: str) -> str:
+    return "".join(ch for ch in normalise_digits(text) if ch not in " -_/.\u00a0\t")
+
+
+class SearchMixin:
+    """Mixed into BeneficiaryRepository (needs self._store, self.get_many)."""
+
+    def _record_ids(self, sql: str, params: tuple) -> list[str]:
+        with self._store.read() as conn:
+            return [row[0] for row in conn.exec_driver_sql(sql, params).fetchall()]
+
+    def _hits(self, record_ids: list[str], matched_by: str, score: float = 1.0) -> list[SearchHit]:
+        records = self.get_many(record_ids)
+        return [SearchHit(rid, matched_by, score, records[rid]) for rid in record_ids if rid in records]
+
+    def by_national_number(self, number: str, *, include_dependants: bool = True) -> list[SearchHit]:
+        number = _separators_removed(number)
+        hits = self._hits(self._record_ids(
+            "SELECT record_id FROM beneficiaries WHERE national_number = ?", (number,)), "national_number")
+        if include_dependants:
+            hits += self._hits(self._record_ids(
+                "SELECT DISTINCT record_id FROM dependants WHERE national_number = ?", (number,)),
+                "dependant_national_number", 0.9)
+        return hits
+
+    def by_card_number(self, card_number: str) -> list[SearchHit]:
+        card = card_number.strip().upper()
+        hits = self._hits(self._record_ids("SELECT record_id FROM beneficiaries WHERE card_number = ?", (card,)),
+                          "card_number")
+        return hits + self._hits(self._record_ids(
+            "SELECT DISTINCT record_id FROM dependants WHERE card_number = ? AND card_number != ''", (card,)),
+            "dependant_card_number", 0.9)
+
+    def by_phone(self, phone: str) -> list[SearchHit]:
+        e164 = normalise_mobile(phone)
+        if e164 is None:
+            return []
+        ids = self._record_ids("SELECT record_id FROM beneficiaries WHERE mobile IN (?, ?) LIMIT 50",
+                               (e164, _separators_removed(phone)))
+        return self._hits(ids, "phone")
+
+    def search_name(self, text: str, limit: int = 20, *, prefix_last: bool = True) -> list[SearchHit]:
+        """Fuzzy Arabic name search, best first (score 0..1)."""
+        query = fts_query(text, prefix_last=prefix_last)
+        if query is None:
+            return []
+        ids = self._record_ids(
+            "SELECT b.record_id FROM names_fts JOIN beneficiaries b ON b.id = names_fts.rowid"
+            " WHERE names_fts MATCH ? ORDER BY names_fts.rank LIMIT ?", (query, max(CANDIDATES, limit)))
+        records = self.get_many(ids)
+        hits = [SearchHit(rid, "name", query_similarity(text, records[rid]), records[rid])
+                for rid in ids if rid in records]
+        hits.sort(key=lambda hit: -hit.score)
+        return hits[:limit]
+
+    def search(self, text: str, limit: int = 20, *, national_id_scheme: str | None = None) -> list[SearchHit]:
+        """The search box: detects national number / card number / phone / name."""
+        text = text.strip()
+        if not text:
+            return []
+        compact = _separators_removed(text)
+        if any(ch.isalpha() for ch in compact) and not _looks_like_card(compact):
+            return self.search_name(text, limit)
+        hits: list[SearchHit] = []
+        if compact.isdigit() and len(compact) == get_scheme(national_id_scheme).length:
+            hits += self.by_national_number(compact)
+        hits += self.by_card_number(text)
+        if compact.isdigit() or compact.startswith("+"):
+            hits += self.by_phone(text)
+        seen: set[str] = set()
+        unique = [h for h in hits if not (h.record_id in seen or seen.add(h.record_id))]
+        return unique[:limit]
+
+    def possible_duplicates(self, beneficiary: Beneficiary, limit: int = 10, *,
+                            threshold: float = DEFAULT_THRESHOLD,
+                            national_id_scheme: str | None = None) -> list[DuplicateMatch]:
+        """Records that may be the same person, scored by `domain.duplicates`: candidates are
+        the same national number plus FTS hits on the full name and on first + family name
+        (one part spelled differently must not hide a duplicate)."""
+        candidates: dict[str, Beneficiary] = {}
+        if beneficiary.national_number:
+            for hit in self.by_national_number(beneficiary.national_number, include_dependants=False):
+                candidates[hit.record_id] = hit.beneficiary
+        name = beneficiary.name
+        for text in (name.full(), f"{name.first} {name.family}"):
+            if text.strip():
+                for hit in self.search_name(text, CANDIDATES, prefix_last=False):
+                    candidates.setdefault(hit.record_id, hit.beneficiary)
+        matches = find_duplicates(beneficiary, candidates.values(), scheme=national_id_scheme,
+                                  threshold=threshold)
+        return matches[:limit]
+
+
+def _looks_like_card(compact: str) -> bool:
+    """Card numbers mix an ASCII office prefix and digits (e.g. SEB000123): no Arabic letters."""
+    return compact.isascii() and any(ch.isdigit() for ch in compact)

@@ -1,0 +1,214 @@
+"""The Store facade and the login API (initialise, open_store, recovery reset).
+
+Thread use: any thread may call any method, but the app runs writes on one worker thread
+and reads on another; each call takes its own pooled connection, so nothing is shared.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from fundclient.domain.records import utc_now
+from fundclient.storage import migrate, status
+from fundclient.storage.audit import AuditLog
+from fundclient.storage.beneficiaries import BeneficiaryRepository
+from fundclient.storage.drafts import DraftRepository
+from fundclient.storage.engine import Engines, key_pragma, raw_connect
+from fundclient.storage.errors import AccountDisabled, AlreadySetUp, DatabaseUnreadable, NotPermitted
+from fundclient.storage.files import db_path
+from fundclient.storage.keystore import Keystore, check_password_strength
+from fundclient.storage.operators import Operator, OperatorRepository, Role, valid_username
+from fundclient.storage.reports import ReportRepository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class WriteTx:
+    conn: sa.Connection
+    detail: dict = field(default_factory=dict)
+
+
+class Store:
+    def __init__(self, data_dir: Path, db_key: bytes) -> None:
+        self.data_dir = Path(data_dir)
+        self.db_key = db_key
+        self.keystore = Keystore(self.data_dir)
+        self._engines = Engines(db_path(self.data_dir), db_key)
+        migrate.upgrade(self._engines.writer)
+        self.audit = AuditLog(self.data_dir, self._engines.reader, db_key)
+        self.beneficiaries = BeneficiaryRepository(self)
+        self.operators = OperatorRepository(self)
+        self.drafts = DraftRepository(self)
+        self.reports = ReportRepository(self)
+
+    # --- transactions ----------------------------------------------------------------
+
+    @contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        with self._engines.reader.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def writer_connection(self) -> Iterator[sa.Connection]:
+        """A write transaction without an audit entry (drafts, sequences)."""
+        with self._engines.writer.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self, operator: str, action: str, record_id: str = "", **detail) -> Iterator[WriteTx]:
+        """One atomic write plus its audit entry; then the audit anchor and status.json."""
+        with self._engines.writer.begin() as conn:
+            tx = WriteTx(conn, dict(detail))
+            yield tx
+            head = self.audit.append(conn, operator, action, record_id, **tx.detail)
+            counts = self._counters(conn)
+        self.audit.anchor(head)
+        status.record_counts(self.data_dir, counts, saved=action in ("save", "edit", "status", "import"))
+
+    def audit_event(self, operator: str, action: str, record_id: str = "", **detail) -> None:
+        """An audit entry with no other change (print, sync, backup, export ...)."""
+        with self.write(operator, action, record_id, **detail):
+            pass
+
+    # --- counters and sequences ------------------------------------------------------
+
+    @staticmethod
+    def _counters(conn: sa.Connection) -> dict[str, int]:
+        return dict(conn.exec_driver_sql("SELECT name, value FROM counters").fetchall())
+
+    def counters(self) -> dict[str, int]:
+        with self.read() as conn:
+            return self._counters(conn)
+
+    def next_sequence(self, name: str, *, conn: sa.Connection | None = None) -> int:
+        """Next value of a per-device counter (card numbers...). Transactional: inside `conn`'s
+        transaction when given (rolled back with it), else its own."""
+        if conn is None:
+            with self.writer_connection() as own:
+                return self.next_sequence(name, conn=own)
+        conn.exec_driver_sql("INSERT INTO sequences (name, value) VALUES (?, 1)"
+                             " ON CONFLICT (name) DO UPDATE SET value = value + 1", (name,))
+        return conn.exec_driver_sql("SELECT value FROM sequences WHERE name = ?", (name,)).scalar_one()
+
+    # --- maintenance -----------------------------------------------------------------
+
+    def integrity_check(self) -> str:
+        with self.read() as conn:
+            return conn.exec_driver_sql("PRAGMA integrity_check").scalar_one()
+
+    def rekey(self, by: str) -> None:
+        """Rotate the DB key (PRAGMA rekey): every page re-encrypted, keystore re-sealed to all
+        operators and the recovery key (no password needed: sealing uses public keys)."""
+        if self.operators.role_of(by) != Role.ADMIN.value:
+            raise NotPermitted("rekey")
+        new_key = os.urandom(32)
+        new_keystore = self.keystore.reseal_for_new_key(new_key)
+        old_keystore = self.keystore.load()
+        self._engines.dispose()
+        raw = raw_connect(db_path(self.data_dir), self.db_key)
+        try:
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # Keystore first, with the old sealed key kept as "previous": after a crash
+            # mid-rekey (SQLCipher rolls the rekey back), open_store falls back to it.
+            new_keystore["previous"] = {
+                "key_id": old_keystore["key_id"], "recovery": old_keystore["recovery"]["db_key"],
+                "operators": {u: e["db_key"] for u, e in old_keystore["operators"].items() if "db_key" in e}}
+            self.keystore.save(new_keystore)
+            raw.execute(key_pragma(new_key).replace("PRAGMA key", "PRAGMA rekey"))
+        finally:
+            raw.close()
+        new_keystore.pop("previous")
+        self.keystore.save(new_keystore)
+        self.db_key = new_key
+        self._engines = Engines(db_path(self.data_dir), new_key)
+        self.audit = AuditLog(self.data_dir, self._engines.reader, new_key)
+        self.audit_event(by, "rekey")
+
+    def close(self) -> None:
+        self._engines.dispose()
+
+
+# --- login API -------------------------------------------------------------------------
+
+
+def initialise(data_dir: Path, office_code: str, admin_user: str, admin_password: str,
+               full_name: str = "") -> str:
+    """Create keystore, encrypted DB and first admin; returns the recovery key (show it once)."""
+    data_dir = Path(data_dir)
+    keystore = Keystore(data_dir)
+    if keystore.exists() or db_path(data_dir).exists():
+        raise AlreadySetUp()
+    if not valid_username(admin_user):
+        raise ValueError("invalid user name")
+    check_password_strength(admin_password)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db_key = os.urandom(32)
+    recovery = keystore.create(office_code, db_key, admin_user, admin_password)
+    store = Store(data_dir, db_key)
+    try:
+        with store.write(admin_user, "setup") as tx:
+            tx.conn.exec_driver_sql(
+                "INSERT INTO operators (username, full_name, role, active, created_at, created_by)"
+                " VALUES (?, ?, 'admin', 1, ?, 'setup')", (admin_user, full_name, utc_now().isoformat()))
+    finally:
+        store.close()
+    from fundclient.config import Settings
+
+    settings = Settings.load(data_dir)
+    settings.office_code = office_code
+    settings.save(data_dir)
+    return recovery
+
+
+def _flush_pending_events(store: Store) -> None:
+    for event in store.keystore.take_events():
+        store.audit_event(event["operator"], event["action"], at=event["at"])
+
+
+def open_store(data_dir: Path, username: str, password: str) -> tuple[Store, Operator]:
+    """Log in: unwrap the DB key with the password, open and migrate the DB, audit the login.
+    Raises WrongPassword, AccountLocked, AccountDisabled (all AuthError)."""
+    data_dir = Path(data_dir)
+    keystore = Keystore(data_dir)
+    keys = keystore.unlock_keys(username, password)
+    try:
+        store = Store(data_dir, keys[0])
+    except DatabaseUnreadable:
+        if len(keys) < 2:
+            raise
+        store = Store(data_dir, keys[1])  # a key rotation was interrupted before PRAGMA rekey
+        keystore.abandon_rotation()
+    operator = store.operators.get(username)
+    if operator is None or not operator.active:
+        store.close()
+        raise AccountDisabled()
+    _flush_pending_events(store)
+    store.audit_event(username, "login")
+    return store, operator
+
+
+def open_store_with_recovery(data_dir: Path, recovery_key: str) -> Store:
+    """For the recovery procedure and for opening backups: the recovery key alone opens the DB."""
+    return Store(data_dir, Keystore(data_dir).unlock_with_recovery(recovery_key))
+
+
+def reset_password_with_recovery(data_dir: Path, recovery_key: str, username: str, new_password: str) -> None:
+    """Lost password (also the last admin's): the recovery key sets a new password and unlocks."""
+    check_password_strength(new_password)
+    store = open_store_with_recovery(data_dir, recovery_key)
+    try:
+        if store.operators.get(username) is None:
+            raise AccountDisabled()
+        with store.write("recovery", "password_reset") as tx:
+            tx.conn.exec_driver_sql("UPDATE operators SET active = 1 WHERE username = ?", (username,))
+            store.keystore.set_password(username, new_password, store.db_key)
+    finally:
+        store.close()
