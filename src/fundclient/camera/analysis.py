@@ -1,0 +1,226 @@
+"""Live checks of one frame: one face, size, position, light, backlight, sharpness, pose.
+
+`FaceAnalyser.analyse(frame)` returns a `Verdict`: the result of each check (name, passed,
+score, bilingual hint), whether all passed, and the face box. Haar cascades shipped with
+OpenCV do the detection on a shrunk, equalised copy (fast, and robust in dim rooms); the
+light and sharpness measures use the full-resolution pixels of the face.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from fundclient.camera import messages
+from fundclient.camera.thresholds import THRESHOLDS, Thresholds
+from fundclient.errors import Message
+
+Box = tuple[int, int, int, int]  # x, y, width, height in frame pixels
+
+# Check names, in the order their hints matter to the person in front of the camera.
+FACE_COUNT = "face_count"
+SIZE = "size"
+POSITION = "position"
+EXPOSURE = "exposure"
+BACKLIGHT = "backlight"
+SHARPNESS = "sharpness"
+FRONTAL = "frontal"
+# Standard deviation every face patch is scaled to before measuring sharpness.
+SHARP_CONTRAST = 40.0
+CHECK_NAMES = (FACE_COUNT, SIZE, POSITION, EXPOSURE, BACKLIGHT, SHARPNESS, FRONTAL)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    passed: bool
+    score: float | None  # None: could not be measured (e.g. eyes hidden by glasses)
+    hint: Message | None = None  # set when the check failed
+
+
+@dataclass(frozen=True)
+class Verdict:
+    checks: tuple[CheckResult, ...]
+    frame_size: tuple[int, int]  # width, height
+    face: Box | None = None  # the one face, when there is exactly one
+    faces: tuple[Box, ...] = ()
+    eyes: tuple[tuple[int, int], tuple[int, int]] | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return len(self.checks) == len(CHECK_NAMES) and all(c.passed for c in self.checks)
+
+    @property
+    def hints(self) -> list[Message]:
+        return [c.hint for c in self.checks if not c.passed and c.hint is not None]
+
+    def check(self, name: str) -> CheckResult | None:
+        return next((c for c in self.checks if c.name == name), None)
+
+    def failed(self) -> list[str]:
+        return [c.name for c in self.checks if not c.passed]
+
+    def scores(self) -> dict[str, float]:
+        """Measured scores, ready to store with the photo (JSON-safe: no None/NaN)."""
+        return {c.name: round(float(c.score), 3) for c in self.checks if c.score is not None}
+
+
+def _cascade(name: str) -> cv2.CascadeClassifier:
+    cascade = cv2.CascadeClassifier(cv2.data.haarcascades + name)
+    if cascade.empty():  # a broken OpenCV install: fail loudly at start, not silently per frame
+        raise RuntimeError(f"OpenCV cascade {name} is missing")
+    return cascade
+
+
+class FaceAnalyser:
+    """Holds the cascades (not thread-safe: one analyser per thread)."""
+
+    def __init__(self, thresholds: Thresholds = THRESHOLDS):
+        self.t = thresholds
+        self._faces = _cascade("haarcascade_frontalface_default.xml")
+        self._eyes = _cascade("haarcascade_eye.xml")
+        self._eyes_glasses = _cascade("haarcascade_eye_tree_eyeglasses.xml")
+        # Local contrast for Haar in dim rooms; a global equalizeHist raised false faces in
+        # the background (flags, clothing folds) on real photographs.
+        self._clahe = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 4))
+
+    # --- detection ---------------------------------------------------------------------
+    def detect_faces(self, gray: np.ndarray) -> list[Box]:
+        height, width = gray.shape
+        scale = min(1.0, self.t.detect_width / width)
+        small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+        small = self._clahe.apply(small)  # dim rooms: Haar needs contrast, not brightness
+        min_side = max(20, int(self.t.detect_min_face * small.shape[0]))
+        found = self._faces.detectMultiScale(small, scaleFactor=1.1, minNeighbors=self.t.detect_min_neighbors,
+                                             minSize=(min_side, min_side))
+        return [tuple(int(round(v / scale)) for v in box) for box in found]  # type: ignore[misc]
+
+    def find_eyes(self, gray: np.ndarray, face: Box) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """Centres (left-in-image first) of two eyes in the upper part of the face, or None."""
+        x, y, w, h = face
+        roi = gray[y + int(0.15 * h): y + int(0.58 * h), x: x + w]
+        if roi.size == 0:
+            return None
+        scale = min(1.0, 120.0 / w)  # eyes are found just as well on a 120 px-wide face
+        if scale < 1:
+            roi = cv2.resize(roi, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        roi = cv2.equalizeHist(roi)
+        fw = roi.shape[1]
+        for cascade in (self._eyes, self._eyes_glasses):
+            found = cascade.detectMultiScale(roi, 1.1, 3, minSize=(int(0.12 * fw), int(0.12 * fw)),
+                                             maxSize=(int(0.4 * fw), int(0.4 * fw)))
+            centres = [(ex + ew / 2, ey + eh / 2) for ex, ey, ew, eh in found]
+            left = [c for c in centres if c[0] < 0.5 * fw]
+            right = [c for c in centres if c[0] >= 0.5 * fw]
+            if left and right:
+                # The outermost pair: inner candidates are often eyebrows or the nose bridge.
+                le = min(left, key=lambda c: c[0] + 0.2 * c[1])
+                re = max(right, key=lambda c: c[0] - 0.2 * c[1])
+                to_frame = lambda c: (int(x + c[0] / scale), int(y + 0.15 * h + c[1] / scale))  # noqa: E731
+                return to_frame(le), to_frame(re)
+        return None
+
+    # --- the verdict -------------------------------------------------------------------
+    def analyse(self, frame: np.ndarray) -> Verdict:
+        gray = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        height, width = gray.shape
+        faces = self.detect_faces(gray)
+        size = (width, height)
+        if not faces:
+            # A burnt-out or black frame hides the face from Haar: say why, not only "no face".
+            return Verdict((CheckResult(FACE_COUNT, False, 0.0, messages.NO_FACE),
+                            self._frame_exposure(gray)), size)
+        if len(faces) > 1:
+            return Verdict((CheckResult(FACE_COUNT, False, float(len(faces)), messages.SEVERAL_FACES),),
+                           size, faces=tuple(faces))
+        face = faces[0]
+        eyes = self.find_eyes(gray, face)
+        checks = (
+            CheckResult(FACE_COUNT, True, 1.0),
+            self._size(face, height),
+            self._position(face, width, height),
+            *self._light(gray, face),
+            self._sharpness(gray, face),
+            self._frontal(face, eyes),
+        )
+        return Verdict(checks, size, face=face, faces=(face,), eyes=eyes)
+
+    def _size(self, face: Box, height: int) -> CheckResult:
+        ratio = face[3] / height
+        if ratio < self.t.min_face_height:
+            return CheckResult(SIZE, False, ratio, messages.MOVE_CLOSER)
+        if ratio > self.t.max_face_height:
+            return CheckResult(SIZE, False, ratio, messages.MOVE_BACK)
+        return CheckResult(SIZE, True, ratio)
+
+    def _position(self, face: Box, width: int, height: int) -> CheckResult:
+        x, y, w, h = face
+        dx = abs((x + w / 2) / width - self.t.guide_cx) / self.t.max_offset_x
+        dy = abs((y + h / 2) / height - self.t.guide_cy) / self.t.max_offset_y
+        score = max(dx, dy)  # <= 1 is inside the allowed zone
+        return CheckResult(POSITION, score <= 1.0, score, None if score <= 1.0 else messages.CENTRE_FACE)
+
+    def _light(self, gray: np.ndarray, face: Box) -> tuple[CheckResult, CheckResult]:
+        inner = _inner(gray, face)
+        face_mean = float(inner.mean())
+        clipped = float((inner >= 250).mean())
+        if face_mean < self.t.min_face_luma:
+            exposure = CheckResult(EXPOSURE, False, face_mean, messages.TOO_DARK)
+        elif face_mean > self.t.max_face_luma or clipped > self.t.max_clipped_fraction:
+            exposure = CheckResult(EXPOSURE, False, face_mean, messages.TOO_BRIGHT)
+        else:
+            exposure = CheckResult(EXPOSURE, True, face_mean)
+        gap = _background_mean(gray, face) - face_mean
+        # A light wall behind a well-lit face is what an ID photo wants: only a face left dim
+        # by a bright background (window, door) counts as backlit.
+        backlit = gap > self.t.backlight_margin and face_mean < self.t.backlight_face_below
+        backlight = CheckResult(BACKLIGHT, not backlit, gap, messages.BACKLIT if backlit else None)
+        return exposure, backlight
+
+    def _frame_exposure(self, gray: np.ndarray) -> CheckResult:
+        mean = float(gray.mean())
+        if mean < self.t.min_face_luma / 2:
+            return CheckResult(EXPOSURE, False, mean, messages.TOO_DARK)
+        if mean > self.t.max_face_luma:
+            return CheckResult(EXPOSURE, False, mean, messages.TOO_BRIGHT)
+        return CheckResult(EXPOSURE, True, mean)
+
+    def _sharpness(self, gray: np.ndarray, face: Box) -> CheckResult:
+        side = self.t.sharp_size
+        patch = cv2.resize(_inner(gray, face), (side, side), interpolation=cv2.INTER_AREA).astype(np.float32)
+        # Same size and same contrast for every face, so the score measures focus only, not
+        # how big or how well-lit the face is (a dim face is not a blurred one).
+        patch = (patch - patch.mean()) * (SHARP_CONTRAST / max(float(patch.std()), 4.0))
+        score = float(cv2.Laplacian(patch, cv2.CV_32F).var())
+        passed = score >= self.t.min_sharpness
+        return CheckResult(SHARPNESS, passed, score, None if passed else messages.BLURRED)
+
+    def _frontal(self, face: Box, eyes) -> CheckResult:
+        if eyes is None:  # glasses, closed eyes, dim light: do not block the photo on it
+            return CheckResult(FRONTAL, True, None)
+        (lx, ly), (rx, ry) = eyes
+        angle = abs(math.degrees(math.atan2(ry - ly, rx - lx)))
+        x, _, w, _ = face
+        offset = abs((lx + rx) / 2 - (x + w / 2)) / w
+        passed = angle <= self.t.max_eye_angle_deg and offset <= self.t.max_eye_offset
+        return CheckResult(FRONTAL, passed, angle, None if passed else messages.LOOK_STRAIGHT)
+
+
+def _inner(gray: np.ndarray, face: Box) -> np.ndarray:
+    """The skin part of the face box: drops the hair line, ears and background corners."""
+    x, y, w, h = face
+    return gray[y + int(0.2 * h): y + int(0.9 * h), x + int(0.2 * w): x + int(0.8 * w)]
+
+
+def _background_mean(gray: np.ndarray, face: Box) -> float:
+    """Mean luminance of the frame outside the head-and-body column of the person."""
+    x, y, w, h = face
+    mask = np.ones(gray.shape, dtype=bool)
+    mask[max(0, y - int(0.7 * h)):, max(0, x - int(0.5 * w)): x + int(1.5 * w)] = False
+    if mask.mean() < 0.1:  # the person fills the frame: no background to compare with
+        return float(gray.mean())
+    return float(gray[mask].mean())

@@ -1,0 +1,94 @@
+"""Every number that tunes the live checks, the ID-photo crop and the encoders.
+
+One frozen dataclass per concern, one default instance each. docs/camera.md explains why each
+value is what it is; change a value there and here together. Fractions are of the frame (or of
+the face box) so the same numbers work at 640×480 and 1280×720.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    # --- detection -----------------------------------------------------------------------
+    # Frames are shrunk to this width before Haar detection: keeps one core above 15 fps.
+    detect_width: int = 320
+    # Faces smaller than this (fraction of frame height) are ignored as background noise.
+    # Must stay well below min_face_height so "too small" is reported, not "no face".
+    detect_min_face: float = 0.10
+    detect_min_neighbors: int = 5
+
+    # --- guide oval (normalised to the frame; the widget draws the same oval) -----------
+    guide_cx: float = 0.50
+    guide_cy: float = 0.45
+    guide_rx: float = 0.13  # of frame width; drawn around the whole head
+    guide_ry: float = 0.27  # of frame height
+
+    # --- size and position --------------------------------------------------------------
+    # Face box height / frame height. Below: the crop is upscaled too much (soft print).
+    # Above: the head-and-shoulders crop no longer fits inside the frame.
+    min_face_height: float = 0.22
+    max_face_height: float = 0.38
+    # Face centre distance from the guide centre, as fractions of frame width / height.
+    max_offset_x: float = 0.10
+    max_offset_y: float = 0.12
+
+    # --- light (face = inner part of the face box; background = frame outside the head) --
+    min_face_luma: float = 65.0
+    max_face_luma: float = 205.0
+    max_clipped_fraction: float = 0.20  # share of face pixels at >= 250 (burnt out)
+    backlight_margin: float = 55.0  # background mean - face mean above this...
+    backlight_face_below: float = 110.0  # ...with a face dimmer than this = backlit
+
+    # --- sharpness: variance of Laplacian of the face resized to sharp_size² -----------
+    sharp_size: int = 96
+    min_sharpness: float = 50.0
+
+    # --- frontal pose from the eyes ------------------------------------------------------
+    max_eye_angle_deg: float = 8.0
+    max_eye_offset: float = 0.10  # eye-midpoint distance from face centre / face width (yaw)
+
+    # --- auto-capture -------------------------------------------------------------------
+    steady_frames: int = 5  # consecutive passing analysed frames
+    max_steady_move: float = 0.025  # face-centre move between them, fraction of frame width
+    max_steady_scale: float = 0.08  # face-size change between them, relative
+
+
+@dataclass(frozen=True)
+class PortraitSpec:
+    """The stored ID photo: 25×32 mm at 300 dpi, head 72 % of the height (ICAO-like)."""
+
+    width: int = 295
+    height: int = 378
+    head_fraction: float = 0.72  # chin-to-crown / photo height (ICAO 70–80 %)
+    crown_margin: float = 0.10  # space above the crown / photo height
+    # The Haar box runs from mid-forehead to just above the chin; measured on real faces:
+    crown_above_box: float = 0.45  # crown is this many box-heights above the box top
+    chin_below_box: float = 0.20  # chin is this many box-heights below the box bottom
+    max_bytes: int = 30 * 1024
+    min_quality: int = 10
+    max_quality: int = 95
+    # Mild colour correction: gray-world gains are pulled halfway to 1 and clamped.
+    white_balance_strength: float = 0.5
+    max_channel_gain: float = 1.25
+    clahe_clip: float = 1.5
+    clahe_tiles: int = 4
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """A scanned ID card or pension document."""
+
+    max_long_side: int = 1600
+    max_bytes: int = 150 * 1024
+    min_quality: int = 30
+    max_quality: int = 90
+    min_quad_area: float = 0.15  # largest quadrilateral must cover this share of the frame
+    greyscale_below_saturation: float = 30.0  # mean HSV saturation under which we store grey
+
+
+THRESHOLDS = Thresholds()
+PORTRAIT = PortraitSpec()
+DOCUMENT = DocumentSpec()
