@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "fundclient.hq.commands",
     "fundclient.cards.commands",
     "fundclient.app_commands",
+    "fundclient.selftest_commands",
 ]
 
 log = logging.getLogger(__name__)
