@@ -1,5 +1,142 @@
-"""Sub-commands of this package (filled in as the package lands)."""
+"""`fundclient hq ...`: HQ administration and the intake server (needs the `hq` extra)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
 
 
 def register(sub) -> None:
-    return None
+    hq = sub.add_parser("hq", help="HQ intake server and administration")
+    hq.add_argument("--hq-dir", help="HQ data directory (default: DATA_DIR/hq)")
+    hq.add_argument("--database-url", help="SQLAlchemy URL (default: SQLite in the HQ dir), "
+                                           "e.g. postgresql+psycopg://user@host/db")
+    hq.add_argument("--passphrase-file", help="file holding the passphrase of the HQ private keys")
+    cmds = hq.add_subparsers(dest="hq_command", metavar="HQ_COMMAND", required=True)
+
+    p = cmds.add_parser("init", help="create HQ decryption (HPKE ML-KEM-768+X25519) and signing (Ed25519) keys")
+    p.set_defaults(handler=_init)
+    p = cmds.add_parser("rotate-keys", help="new decryption key (old ones kept for batches in flight)")
+    p.add_argument("--signing", action="store_true", help="also rotate the signing key")
+    p.set_defaults(handler=_rotate)
+    p = cmds.add_parser("serve", help="run the intake server")
+    p.add_argument("--data-dir", dest="serve_dir", help="HQ data directory (same as --hq-dir)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8443)
+    p.add_argument("--ssl-certfile")
+    p.add_argument("--ssl-keyfile")
+    p.set_defaults(handler=_serve)
+    p = cmds.add_parser("enroll-token", help="print a one-time enrolment token for an office device")
+    p.add_argument("--office", required=True)
+    p.add_argument("--valid-hours", type=float, default=72)
+    p.set_defaults(handler=_token)
+    p = cmds.add_parser("revoke-device", help="refuse every further batch from a device")
+    p.add_argument("device_id")
+    p.add_argument("--reason", default="")
+    p.set_defaults(handler=_revoke_device)
+    p = cmds.add_parser("devices", help="list enrolled devices")
+    p.set_defaults(handler=_devices)
+    p = cmds.add_parser("export", help="write every record HQ holds")
+    p.add_argument("--format", choices=["csv", "jsonl"], default="jsonl")
+    p.add_argument("--out", help="file (default: stdout)")
+    p.set_defaults(handler=_export)
+    p = cmds.add_parser("import-batches", help="ingest batches from a removable drive; writes an acks file there")
+    p.add_argument("dir")
+    p.set_defaults(handler=_import)
+    p = cmds.add_parser("set-reference", help="add/update reference data (devices pull it)")
+    p.add_argument("kind", choices=["offices", "municipalities", "pension_authorities"])
+    p.add_argument("code")
+    p.add_argument("--json", dest="data", help='entry as JSON, e.g. {"ar": "سبها", "en": "Sabha"}')
+    p.add_argument("--delete", action="store_true")
+    p.set_defaults(handler=_set_reference)
+    p = cmds.add_parser("revoke-card", help="add a card number to the revoked list devices pull")
+    p.add_argument("number")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=_revoke_card)
+
+
+def _dir(args) -> Path:
+    chosen = getattr(args, "serve_dir", None) or args.hq_dir
+    return Path(chosen).resolve() if chosen else args.data_dir / "hq"
+
+
+def _passphrase(args) -> bytes | None:
+    if not args.passphrase_file:
+        return None
+    return Path(args.passphrase_file).read_bytes().rstrip(b"\r\n")
+
+
+def _engine(args):
+    from fundclient.hq.db import open_engine
+    return open_engine(_dir(args), args.database_url)
+
+
+def _init(args) -> int:
+    from fundclient.hq.keys import init_keys
+    print(json.dumps(init_keys(_dir(args), _passphrase(args))))
+    return 0
+
+
+def _rotate(args) -> int:
+    from fundclient.hq.keys import rotate_keys
+    print(json.dumps(rotate_keys(_dir(args), _passphrase(args), signing=args.signing)))
+    return 0
+
+
+def _serve(args) -> int:
+    from fundclient.hq.server import serve
+    ssl = {k: v for k, v in (("ssl_certfile", args.ssl_certfile), ("ssl_keyfile", args.ssl_keyfile)) if v}
+    serve(_dir(args), args.database_url, args.host, args.port, _passphrase(args), **ssl)
+    return 0
+
+
+def _token(args) -> int:
+    from fundclient.hq.devices import create_token
+    from fundclient.hq.keys import HQKeys
+    keys = HQKeys(_dir(args), _passphrase(args))
+    print(create_token(_engine(args), args.office, keys.active_sign, valid_hours=args.valid_hours))
+    return 0
+
+
+def _revoke_device(args) -> int:
+    from fundclient.hq.devices import revoke_device
+    revoke_device(_engine(args), args.device_id, args.reason)
+    return 0
+
+
+def _devices(args) -> int:
+    from fundclient.hq.devices import list_devices
+    print(json.dumps(list_devices(_engine(args)), ensure_ascii=False, indent=1))
+    return 0
+
+
+def _export(args) -> int:
+    from fundclient.hq.export import write_export
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as fh:
+            write_export(_engine(args), fh, args.format)
+    else:
+        write_export(_engine(args), sys.stdout, args.format)
+    return 0
+
+
+def _import(args) -> int:
+    from fundclient.hq.ingest import Ingestor
+    from fundclient.hq.keys import HQKeys
+    from fundclient.hq.usb import import_batches
+    print(import_batches(Ingestor(_engine(args), HQKeys(_dir(args), _passphrase(args))), Path(args.dir)))
+    return 0
+
+
+def _set_reference(args) -> int:
+    from fundclient.hq.refdata import set_reference
+    set_reference(_engine(args), args.kind, args.code, None if args.delete else json.loads(args.data or "{}"))
+    return 0
+
+
+def _revoke_card(args) -> int:
+    from fundclient.hq.refdata import revoke_card
+    with _engine(args).begin() as conn:
+        revoke_card(conn, args.number, args.reason, source="hq")
+    return 0

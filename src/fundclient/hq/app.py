@@ -1,0 +1,181 @@
+"""HQ's HTTP API (FastAPI). Upload is a small tus 1.0.0 server (core + creation); see
+docs/decisions/0001-own-tus-implementation.md for why not tuspyserver.
+
+  POST  /api/v1/enrol                 {token, public_key, label} -> device id/number + HQ key set
+  GET   /api/v1/probe?nonce=N         HQ-signed answer (captive portals cannot forge it)
+  GET   /api/v1/keys                  current HQ key set, endorsed by every HQ signing key
+  GET   /api/v1/pull?since=T          reference data + revoked cards changed since token T
+  POST  /tus/                         create upload (Upload-Length, Upload-Metadata batch_id, device_id)
+  HEAD  /tus/{batch_id}               Upload-Offset = bytes HQ holds
+  PATCH /tus/{batch_id}               append at Upload-Offset; on the last byte the batch is ingested
+  GET   /api/v1/batches/{batch_id}/ack  signed ack (200), not here yet (404), refused (422 {code})
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import re
+import secrets
+from datetime import datetime, timezone
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+from starlette.requests import ClientDisconnect
+
+from fundclient.errors import SyncError
+from fundclient.hq import devices as device_admin
+from fundclient.hq import refdata
+from fundclient.hq.db import devices
+from fundclient.hq.ingest import Ingestor
+from fundclient.sync.ack import sign_probe
+from fundclient.sync.envelope import EnvelopeError
+from fundclient.sync.keys import b64d
+
+TUS_VERSION = "1.0.0"
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _refuse(status: int, code: str) -> JSONResponse:
+    return JSONResponse({"code": code}, status_code=status, headers={"Tus-Resumable": TUS_VERSION})
+
+
+def _metadata(header: str) -> dict[str, str]:
+    out = {}
+    for part in filter(None, (p.strip() for p in header.split(","))):
+        key, _, value = part.partition(" ")
+        out[key] = base64.b64decode(value).decode() if value else ""
+    return out
+
+
+def create_app(hq_dir: Path, ingestor: Ingestor) -> FastAPI:
+    app = FastAPI(title="fundclient HQ intake", docs_url=None, redoc_url=None, openapi_url=None)
+    uploads = Path(hq_dir) / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    engine, keys = ingestor.engine, ingestor.keys
+    locks: dict[str, asyncio.Lock] = {}
+
+    def device_state(device_id: str) -> str | None:
+        with engine.connect() as conn:
+            row = conn.execute(select(devices.c.revoked_at).where(devices.c.device_id == device_id)).first()
+        if row is None:
+            return "unknown_device"
+        return "revoked_device" if row.revoked_at is not None else None
+
+    @app.post("/api/v1/enrol")
+    async def enrol(body: dict):
+        try:
+            public = b64d(str(body.get("public_key", "")))
+            info = await run_in_threadpool(device_admin.enrol_device, engine, str(body.get("token", "")), public,
+                                           str(body.get("label", "")))
+        except (SyncError, ValueError) as exc:
+            return _refuse(403, getattr(exc, "code", "bad_token"))
+        return {**info, **keys.keyset()}
+
+    @app.get("/api/v1/probe")
+    async def probe(nonce: str):
+        if not re.fullmatch(r"[0-9a-f]{32,64}", nonce):
+            return _refuse(400, "malformed")
+        return sign_probe(nonce, datetime.now(timezone.utc).isoformat(), keys.signing_private)
+
+    @app.get("/api/v1/keys")
+    async def keyset():
+        return keys.keyset()
+
+    @app.get("/api/v1/pull")
+    async def pull(since: int = 0):
+        return {**await run_in_threadpool(refdata.changes_since, engine, since), **keys.keyset()}
+
+    @app.options("/tus/")
+    async def tus_options():
+        return Response(status_code=204, headers={"Tus-Resumable": TUS_VERSION, "Tus-Version": TUS_VERSION,
+                                                  "Tus-Extension": "creation",
+                                                  "Tus-Max-Size": str(ingestor.max_batch_bytes)})
+
+    @app.post("/tus/")
+    async def tus_create(request: Request):
+        try:
+            length = int(request.headers["Upload-Length"])
+            meta = _metadata(request.headers.get("Upload-Metadata", ""))
+            batch_id, device_id = meta["batch_id"], meta["device_id"]
+        except (KeyError, ValueError):
+            return _refuse(400, "malformed")
+        if not UUID_RE.match(batch_id):
+            return _refuse(400, "malformed")
+        if length > ingestor.max_batch_bytes:
+            return _refuse(413, "oversize")
+        problem = await run_in_threadpool(device_state, device_id)
+        if problem:
+            return _refuse(403, problem)
+        length_file = uploads / f"{batch_id}.len"
+        if not length_file.exists() or int(length_file.read_text()) != length:
+            length_file.write_text(str(length))
+            (uploads / f"{batch_id}.part").write_bytes(b"")
+        return Response(status_code=201, headers={"Location": f"/tus/{batch_id}", "Tus-Resumable": TUS_VERSION})
+
+    def offset_of(batch_id: str) -> tuple[int, int] | None:
+        length_file = uploads / f"{batch_id}.len"
+        if not UUID_RE.match(batch_id) or not length_file.exists():
+            return None
+        length = int(length_file.read_text())
+        part = uploads / f"{batch_id}.part"
+        return (part.stat().st_size if part.exists() else length), length
+
+    @app.head("/tus/{batch_id}")
+    async def tus_head(batch_id: str):
+        state = offset_of(batch_id)
+        if state is None:
+            return Response(status_code=404, headers={"Tus-Resumable": TUS_VERSION})
+        return Response(status_code=200, headers={"Upload-Offset": str(state[0]), "Upload-Length": str(state[1]),
+                                                  "Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store"})
+
+    @app.patch("/tus/{batch_id}")
+    async def tus_patch(batch_id: str, request: Request):
+        state = offset_of(batch_id)
+        if state is None:
+            return _refuse(404, "not_found")
+        lock = locks.setdefault(batch_id, asyncio.Lock())
+        if lock.locked():
+            return _refuse(409, "busy")
+        async with lock:
+            offset, length = offset_of(batch_id) or state
+            if request.headers.get("Upload-Offset") != str(offset):
+                return _refuse(409, "offset_mismatch")
+            part = uploads / f"{batch_id}.part"
+            # Append as bytes arrive, so a cut connection keeps what got here.
+            with open(part, "ab") as fh:
+                try:
+                    async for chunk in request.stream():
+                        chunk = chunk[: length - offset]
+                        fh.write(chunk)
+                        offset += len(chunk)
+                except ClientDisconnect:
+                    fh.flush()
+                    return Response(status_code=400)
+                fh.flush()
+                os.fsync(fh.fileno())
+            if offset == length:
+                blob = part.read_bytes()
+                try:
+                    await run_in_threadpool(ingestor.ingest, blob, source="network")
+                except EnvelopeError as exc:
+                    part.unlink(missing_ok=True)
+                    (uploads / f"{batch_id}.len").unlink(missing_ok=True)
+                    return _refuse(422, exc.code)
+                part.unlink(missing_ok=True)
+            return Response(status_code=204, headers={"Upload-Offset": str(offset), "Tus-Resumable": TUS_VERSION})
+
+    @app.get("/api/v1/batches/{batch_id}/ack")
+    async def batch_ack(batch_id: str):
+        ack = await run_in_threadpool(ingestor.stored_ack, batch_id)
+        if ack is not None:
+            return ack
+        code = await run_in_threadpool(ingestor.last_rejection, batch_id)
+        return _refuse(422, code) if code else _refuse(404, "not_found")
+
+    app.state.nonce = secrets.token_hex(4)
+    return app

@@ -1,0 +1,79 @@
+"""Enrolment tokens, device enrolment and revocation.
+
+A token is `<secret>.<HQ signing key id>`: the secret is one-time and expires; the key id lets
+the device check that the key set it receives really comes from the HQ that issued the token
+(a man in the middle cannot sign with that key).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Engine
+
+from fundclient.errors import Message, SyncError
+from fundclient.hq.db import devices, enrol_tokens
+
+BAD_TOKEN = Message(ar="رمز التسجيل غير صالح أو مستعمل أو منتهي الصلاحية.",
+                    en="The enrolment token is invalid, already used, or expired.")
+UNKNOWN_DEVICE = Message(ar="لا يوجد جهاز بهذا المعرّف.", en="No device with this id.")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(engine: Engine, office_code: str, signing_key_id: str, *, valid_hours: float = 72) -> str:
+    secret = secrets.token_urlsafe(24)
+    with engine.begin() as conn:
+        conn.execute(insert(enrol_tokens).values(token_hash=_hash(secret), office_code=office_code,
+                                                 expires_at=_now() + timedelta(hours=valid_hours)))
+    return f"{secret}.{signing_key_id}"
+
+
+def enrol_device(engine: Engine, token: str, public_key: bytes, label: str = "") -> dict:
+    """Consume the token (once) and register the device; returns id, number and office."""
+    secret = token.split(".", 1)[0]
+    with engine.begin() as conn:
+        row = conn.execute(select(enrol_tokens).where(enrol_tokens.c.token_hash == _hash(secret))
+                           .with_for_update()).first()
+        expires = row.expires_at if row else None
+        if expires is not None and expires.tzinfo is None:  # SQLite returns naive datetimes
+            expires = expires.replace(tzinfo=timezone.utc)
+        if row is None or row.used_at is not None or expires < _now() or len(public_key) != 32:
+            raise SyncError(BAD_TOKEN, code="bad_token")
+        device_id = str(uuid.uuid4())
+        number = (conn.execute(select(func.max(devices.c.device_number))
+                               .where(devices.c.office_code == row.office_code)).scalar() or 0) + 1
+        conn.execute(insert(devices).values(device_id=device_id, office_code=row.office_code, device_number=number,
+                                            public_key=public_key, label=label[:200], enrolled_at=_now()))
+        done = conn.execute(update(enrol_tokens).where(enrol_tokens.c.token_hash == row.token_hash,
+                                                       enrol_tokens.c.used_at.is_(None))
+                            .values(used_at=_now(), device_id=device_id))
+        if done.rowcount != 1:  # another request used it in between
+            raise SyncError(BAD_TOKEN, code="bad_token")
+    return {"device_id": device_id, "device_number": number, "office_code": row.office_code}
+
+
+def revoke_device(engine: Engine, device_id: str, reason: str = "") -> None:
+    with engine.begin() as conn:
+        done = conn.execute(update(devices).where(devices.c.device_id == device_id)
+                            .values(revoked_at=_now(), revoke_reason=reason))
+        if done.rowcount != 1:
+            raise SyncError(UNKNOWN_DEVICE, code="unknown_device")
+
+
+def list_devices(engine: Engine) -> list[dict]:
+    with engine.connect() as conn:
+        return [{"device_id": r.device_id, "office_code": r.office_code, "device_number": r.device_number,
+                 "label": r.label, "enrolled_at": r.enrolled_at.isoformat(),
+                 "revoked": r.revoked_at is not None}
+                for r in conn.execute(select(devices).order_by(devices.c.office_code, devices.c.device_number))]

@@ -1,0 +1,159 @@
+"""Check, decrypt and store one sealed batch in one transaction; answer with a signed ack.
+
+Order of checks: framing/size -> device known and not revoked -> device signature -> batch id
+already ingested (same bytes: return the stored ack; this is what makes uploads idempotent)
+-> sequence number not used by another batch -> key id known -> decrypt -> per-item rules.
+Batch-level refusals raise EnvelopeError(code) and are logged in `rejections` (no personal data).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import datetime, timezone
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from fundclient.domain.records import Beneficiary
+from fundclient.hq import refdata
+from fundclient.hq.db import batches, devices, photos, records, rejections
+from fundclient.hq.keys import HQKeys
+from fundclient.sync import envelope
+from fundclient.sync.ack import sign_ack
+from fundclient.sync.envelope import EnvelopeError
+from fundclient.sync.keys import canonical_json
+
+log = logging.getLogger(__name__)
+DEFAULT_MAX_BATCH_BYTES = 8 * 1024 * 1024
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Ingestor:
+    def __init__(self, engine: Engine, keys: HQKeys, *, max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES) -> None:
+        self.engine = engine
+        self.keys = keys
+        self.max_batch_bytes = max_batch_bytes
+
+    def ingest(self, blob: bytes, *, source: str = "network") -> dict:
+        """Returns the signed ack document; raises EnvelopeError with a reason code."""
+        batch_id = device_id = None
+        try:
+            env = envelope.parse(blob, max_bytes=self.max_batch_bytes)
+            batch_id, device_id = str(env.header["batch_id"]), str(env.header["device_id"])
+            return self._ingest(env, blob, source)
+        except EnvelopeError as exc:
+            log.warning("batch refused: batch=%s device=%s code=%s %s", batch_id, device_id, exc.code, exc.detail)
+            with self.engine.begin() as conn:
+                conn.execute(insert(rejections).values(batch_id=(batch_id or "?")[:64], device_id=(device_id or "")[:64],
+                                                       code=exc.code, detail=exc.detail[:500], at=_now()))
+            raise
+
+    def stored_ack(self, batch_id: str) -> dict | None:
+        with self.engine.connect() as conn:
+            ack = conn.execute(select(batches.c.ack).where(batches.c.batch_id == batch_id)).scalar()
+        return json.loads(ack) if ack else None
+
+    def last_rejection(self, batch_id: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(rejections.c.code).where(rejections.c.batch_id == batch_id)
+                                .order_by(rejections.c.id.desc()).limit(1)).scalar()
+
+    def _ingest(self, env: envelope.Envelope, blob: bytes, source: str) -> dict:
+        header = env.header
+        digest = hashlib.sha256(blob).hexdigest()
+        with self.engine.connect() as conn:
+            device = conn.execute(select(devices).where(devices.c.device_id == header["device_id"])).first()
+            if device is None:
+                raise EnvelopeError("unknown_device")
+            if device.revoked_at is not None:
+                raise EnvelopeError("revoked_device")
+            envelope.check_signature(env, device.public_key)
+            prior = conn.execute(select(batches.c.sha256, batches.c.ack)
+                                 .where(batches.c.batch_id == header["batch_id"])).first()
+            if prior is not None:
+                if prior.sha256 == digest:
+                    return json.loads(prior.ack)
+                raise EnvelopeError("sequence_reused", "batch id reused with other content")
+            if conn.execute(select(batches.c.batch_id).where(batches.c.device_id == device.device_id,
+                                                             batches.c.seq == header["seq"])).first():
+                raise EnvelopeError("sequence_reused", f"seq {header['seq']}")
+        private = self.keys.decrypt_private.get(header["hq_key_id"])
+        if private is None:
+            raise EnvelopeError("unknown_key_id")
+        items = envelope.open_items(env, private)
+        try:
+            with self.engine.begin() as conn:
+                results = [self._store_item(conn, item, device, header["batch_id"]) for item in items]
+                ack = sign_ack({"v": 1, "batch_id": header["batch_id"], "device_id": device.device_id,
+                                "seq": header["seq"], "hq_time": _now().isoformat(), "results": results},
+                               self.keys.signing_private)
+                conn.execute(insert(batches).values(batch_id=header["batch_id"], device_id=device.device_id,
+                                                    seq=header["seq"], sha256=digest, source=source,
+                                                    received_at=_now(), ack=json.dumps(ack)))
+        except IntegrityError:
+            # The same batch arrived twice at once (network + USB): the first commit wins.
+            stored = self.stored_ack(header["batch_id"])
+            if stored is None:
+                raise EnvelopeError("sequence_reused", "concurrent batch with the same sequence") from None
+            return stored
+        log.info("batch ingested: batch=%s device=%s seq=%s items=%d", header["batch_id"], device.device_id,
+                 header["seq"], len(items))
+        return ack
+
+    def _store_item(self, conn: Connection, item: dict, device, batch_id: str) -> dict:
+        if item.get("type") == "card_revocation":
+            number = str(item.get("card_number", ""))
+            if not number:
+                return {"type": "card_revocation", "card_number": "", "status": "rejected", "reason": "invalid_record"}
+            refdata.revoke_card(conn, number, str(item.get("reason", "")), source=f"device:{device.device_id}")
+            return {"type": "card_revocation", "card_number": number, "status": "accepted", "reason": "accepted"}
+        record = item.get("record") or {}
+        answer = {"type": "record", "record_id": str(record.get("record_id", "")),
+                  "revision": int(record.get("revision", 0) or 0), "duplicate_of": None}
+        reason = self._record_problem(record)
+        if reason:
+            return {**answer, "status": "rejected", "reason": reason}
+        data = canonical_json(record)
+        digest = hashlib.sha256(data).hexdigest()
+        existing = conn.execute(select(records.c.sha256, records.c.status, records.c.duplicate_of).where(
+            records.c.record_id == answer["record_id"], records.c.revision == answer["revision"])).first()
+        if existing is not None:  # the same revision re-sealed: held once, same answer
+            if existing.sha256 != digest:
+                return {**answer, "status": "rejected", "reason": "revision_conflict"}
+            return {**answer, "status": existing.status, "reason": existing.status,
+                    "duplicate_of": existing.duplicate_of}
+        other = conn.execute(select(records.c.record_id).where(
+            records.c.national_number == record["national_number"],
+            records.c.record_id != answer["record_id"]).limit(1)).scalar()
+        status = "duplicate" if other else "accepted"
+        conn.execute(insert(records).values(
+            record_id=answer["record_id"], revision=answer["revision"], national_number=record["national_number"],
+            office_code=record.get("office_code") or device.office_code, device_id=device.device_id,
+            batch_id=batch_id, status=status, duplicate_of=other, sha256=digest, data=data.decode(),
+            received_at=_now()))
+        shots = item.get("photos", [])
+        if shots:
+            conn.execute(insert(photos), [
+                {"record_id": answer["record_id"], "revision": answer["revision"], "position": i,
+                 "kind": p.get("kind", "portrait"), "mime": p.get("mime", "image/jpeg"),
+                 "quality": json.dumps(p.get("quality", {})), "sha256": p["sha256"], "data": p["data"]}
+                for i, p in enumerate(shots)])
+        return {**answer, "status": status, "reason": status, "duplicate_of": other}
+
+    @staticmethod
+    def _record_problem(record: dict) -> str | None:
+        try:
+            parsed = Beneficiary.from_dict(record)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            return "invalid_record"
+        if not parsed.record_id or parsed.revision < 1 or not isinstance(record.get("revision"), int):
+            return "invalid_record"
+        if not parsed.national_number.strip():
+            return "missing_national_number"
+        return None

@@ -1,0 +1,46 @@
+"""Reference data (offices, municipalities, pension authorities) and revoked cards, as an
+append-only change log. A device pulls `changes.id > token`; the last id is its next token."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from fundclient.errors import Message, SyncError
+from fundclient.hq.db import card_revocations, changes
+
+REFERENCE_KINDS = ("offices", "municipalities", "pension_authorities")
+REVOKED_CARD = "revoked_card"
+BAD_KIND = Message(ar="نوع بيانات مرجعية غير معروف.", en="Unknown kind of reference data.")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def set_reference(engine: Engine, kind: str, code: str, data: dict | None) -> None:
+    """Add or update one entry (data=None removes it)."""
+    if kind not in REFERENCE_KINDS:
+        raise SyncError(BAD_KIND, code="bad_reference_kind")
+    with engine.begin() as conn:
+        conn.execute(insert(changes).values(kind=kind, key=code, data=json.dumps(data or {}, ensure_ascii=False),
+                                            deleted=data is None, at=_now()))
+
+
+def revoke_card(conn: Connection, card_number: str, reason: str, *, source: str) -> None:
+    if conn.execute(select(card_revocations.c.card_number).where(card_revocations.c.card_number == card_number)).first():
+        return  # already revoked: the first reason stands, no second change entry
+    conn.execute(insert(card_revocations).values(card_number=card_number, reason=reason, source=source, at=_now()))
+    conn.execute(insert(changes).values(kind=REVOKED_CARD, key=card_number,
+                                        data=json.dumps({"reason": reason}, ensure_ascii=False), deleted=False,
+                                        at=_now()))
+
+
+def changes_since(engine: Engine, token: int, limit: int = 2000) -> dict:
+    with engine.connect() as conn:
+        rows = conn.execute(select(changes).where(changes.c.id > token).order_by(changes.c.id).limit(limit)).all()
+    items = [{"kind": r.kind, "key": r.key, "data": json.loads(r.data), "deleted": r.deleted} for r in rows]
+    return {"token": rows[-1].id if rows else token, "changes": items, "more": len(rows) == limit}

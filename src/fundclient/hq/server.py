@@ -1,0 +1,59 @@
+"""Run the HQ intake server: in the foreground (`fundclient hq serve`) or in a thread on
+127.0.0.1 with an OS-chosen port (demo mode and tests)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from fundclient.hq.app import create_app
+from fundclient.hq.db import open_engine
+from fundclient.hq.ingest import DEFAULT_MAX_BATCH_BYTES, Ingestor
+from fundclient.hq.keys import HQKeys
+
+
+def build(hq_dir: Path, database_url: str | None = None, passphrase: bytes | None = None,
+          max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES):
+    ingestor = Ingestor(open_engine(hq_dir, database_url), HQKeys(hq_dir, passphrase), max_batch_bytes=max_batch_bytes)
+    return create_app(hq_dir, ingestor), ingestor
+
+
+@dataclass
+class RunningServer:
+    url: str
+    ingestor: Ingestor
+    _server: uvicorn.Server
+    _thread: threading.Thread
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self.ingestor.engine.dispose()
+
+
+def start_in_thread(hq_dir: Path, database_url: str | None = None, *, host: str = "127.0.0.1", port: int = 0,
+                    passphrase: bytes | None = None, **ssl) -> RunningServer:
+    app, ingestor = build(hq_dir, database_url, passphrase)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
+                            timeout_graceful_shutdown=2, **ssl)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="hq-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("HQ server did not start")
+        time.sleep(0.02)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    scheme = "https" if ssl.get("ssl_certfile") else "http"
+    return RunningServer(f"{scheme}://{host}:{bound}", ingestor, server, thread)
+
+
+def serve(hq_dir: Path, database_url: str | None, host: str, port: int, passphrase: bytes | None = None,
+          **ssl) -> None:
+    app, _ = build(hq_dir, database_url, passphrase)
+    uvicorn.run(app, host=host, port=port, log_level="info", **ssl)

@@ -1,0 +1,83 @@
+"""This device's identity: its Ed25519 signing key and what HQ told it at enrolment.
+
+DATA_DIR/device/
+  signing_key.json   Ed25519 private key, mode 0600 (created before enrolment, never leaves)
+  enrolment.json     device id, device number, office, HQ URL, HQ public keys (encryption + signing)
+  sequence           last batch sequence number used (bumped and fsynced *before* a batch is written)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from fundclient.errors import Message, SyncError
+from fundclient.sync.keys import b64d, generate_signing_private, read_private_key_file, signing_public_bytes, \
+    write_private_key_file
+
+NOT_ENROLLED = Message(ar="هذا الجهاز غير مسجَّل لدى الإدارة العامة بعد.",
+                       en="This device is not enrolled with HQ yet.")
+_seq_lock = threading.Lock()
+
+
+def device_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / "device"
+
+
+def ensure_signing_key(data_dir: Path) -> bytes:
+    """Returns the device public key, creating the key pair the first time."""
+    path = device_dir(data_dir) / "signing_key.json"
+    if not path.exists():
+        private = generate_signing_private()
+        write_private_key_file(path, kind="device-signing", private_raw=private,
+                               public_raw=signing_public_bytes(private))
+    doc, private = read_private_key_file(path)
+    return signing_public_bytes(private)
+
+
+@dataclass(frozen=True)
+class Device:
+    data_dir: Path
+    device_id: str
+    device_number: int
+    office_code: str
+    hq_url: str
+    hq_encryption_keys: dict[str, bytes]  # key id -> public bytes
+    hq_active_key_id: str
+    hq_signing_keys: dict[str, bytes]
+
+    @classmethod
+    def load(cls, data_dir: Path) -> "Device":
+        path = device_dir(data_dir) / "enrolment.json"
+        if not path.exists():
+            raise SyncError(NOT_ENROLLED, code="not_enrolled")
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return cls(Path(data_dir), doc["device_id"], int(doc["device_number"]), doc["office_code"], doc["hq_url"],
+                   {k: b64d(v) for k, v in doc["hq_encryption_keys"].items()}, doc["hq_active_key_id"],
+                   {k: b64d(v) for k, v in doc["hq_signing_keys"].items()})
+
+    def signing_private(self) -> bytes:
+        return read_private_key_file(device_dir(self.data_dir) / "signing_key.json")[1]
+
+    def next_sequence(self) -> int:
+        """Allocate the next batch number; durable before use so a crash never reuses one."""
+        path = device_dir(self.data_dir) / "sequence"
+        with _seq_lock:
+            last = int(path.read_text()) if path.exists() else 0
+            tmp = path.with_name("sequence.tmp")
+            with open(tmp, "w") as fh:
+                fh.write(str(last + 1))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+            return last + 1
+
+
+def save_enrolment(data_dir: Path, doc: dict) -> None:
+    path = device_dir(data_dir) / "enrolment.json"
+    tmp = path.with_name("enrolment.json.tmp")
+    tmp.write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)

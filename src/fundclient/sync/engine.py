@@ -1,0 +1,123 @@
+"""One sync run: probe HQ, pull reference data, upload every pending batch, store acks.
+
+Used by `fundclient sync` (OS scheduler) and by SyncScheduler (in the app). It moves only
+ciphertext: no database key is needed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from fundclient.config import Settings
+from fundclient.errors import FundError, Message
+from fundclient.sync.device import Device
+from fundclient.sync.enrol import adopt_keyset
+from fundclient.sync.history import SyncHistory
+from fundclient.sync.http import OFFLINE, RefusedError, TransientError, TransportOptions, make_session, \
+    sleep_backoff
+from fundclient.sync.outbox import Outbox
+from fundclient.sync.probe import probe
+from fundclient.sync.reference import ReferenceStore, pull
+from fundclient.sync.upload import BatchUploader
+
+log = logging.getLogger(__name__)
+NOT_HQ = Message(ar="الشبكة متاحة لكن الخادم لم يثبت أنه الإدارة العامة (ربما بوابة دخول).",
+                 en="A network is up but the server did not prove it is HQ (perhaps a login portal).")
+
+
+@dataclass
+class Progress:
+    batches_total: int = 0
+    batches_done: int = 0
+    bytes_total: int = 0
+    bytes_sent: int = 0
+    current_batch: str = ""
+
+
+@dataclass
+class SyncSummary:
+    status: str = "ok"  # ok | offline | partial | error
+    batches_acknowledged: int = 0
+    batches_quarantined: int = 0
+    batches_pending: int = 0
+    bytes_sent: int = 0
+    reference_changes: int = 0
+    error: dict | None = None  # {code, ar, en}
+    quarantined: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _error(code: str, message: Message) -> dict:
+    return {"code": code, "ar": message.ar, "en": message.en}
+
+
+def run_sync(data_dir: Path, *, settings: Settings | None = None, options: TransportOptions = TransportOptions(),
+             progress: Callable[[Progress], None] | None = None, stop: threading.Event | None = None) -> SyncSummary:
+    data_dir = Path(data_dir)
+    settings = settings or Settings.load(data_dir)
+    summary = SyncSummary()
+    try:
+        _run(data_dir, settings, options, progress or (lambda p: None), stop, summary)
+    except FundError as exc:
+        summary.status, summary.error = "error", _error(exc.code, exc.message)
+    outbox = Outbox(data_dir, settings)
+    summary.batches_pending = len(outbox.pending())
+    if summary.status == "ok" and summary.batches_pending:
+        summary.status = "partial"
+    SyncHistory(data_dir).append(summary.to_dict())
+    return summary
+
+
+def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> None:
+    device = Device.load(data_dir)
+    base = settings.hq_url or device.hq_url
+    session = make_session(settings)
+    if not probe(session, base, device):
+        summary.status, summary.error = "offline", _error("offline", OFFLINE)
+        return
+    outbox = Outbox(data_dir, settings)
+    try:
+        summary.reference_changes, answer = pull(session, base, ReferenceStore(data_dir), options)
+        if adopt_keyset(device, answer):
+            device = Device.load(data_dir)
+    except (TransientError, RefusedError) as exc:  # reference data can wait; batches matter more
+        log.warning("reference pull failed: %s", exc.code)
+    except Exception as exc:  # noqa: BLE001  a network error here must not block the upload
+        log.warning("reference pull failed: %s", type(exc).__name__)
+    pending = outbox.pending()
+    state = Progress(batches_total=len(pending), bytes_total=sum(p.stat().st_size for p in pending))
+
+    def on_bytes(n: int) -> None:
+        state.bytes_sent += n
+        summary.bytes_sent += n
+        progress(state)
+
+    uploader = BatchUploader(session, base, outbox, device, options, on_bytes)
+    for path in pending:
+        if stop is not None and stop.is_set():
+            break
+        state.current_batch = path.name
+        for attempt in range(options.max_attempts):
+            try:
+                uploader.attempt(path)
+                summary.batches_acknowledged += 1
+                break
+            except RefusedError as exc:
+                outbox.quarantine(path, exc.code)
+                summary.batches_quarantined += 1
+                summary.quarantined.append({"batch": path.name, **_error(exc.code, exc.message)})
+                break
+            except TransientError as exc:
+                log.info("batch %s attempt %d: %s", path.name, attempt + 1, exc.detail)
+                if attempt + 1 == options.max_attempts:
+                    summary.error = _error("offline", OFFLINE)
+                    return
+                sleep_backoff(options, attempt, stop)
+        state.batches_done += 1
+        progress(state)

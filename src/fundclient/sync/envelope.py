@@ -1,0 +1,148 @@
+"""The sealed batch: one byte format for the network and the USB drive.
+
+    "FCB1" | u32 header_len | header (canonical JSON) | u64 ct_len | HPKE ciphertext | Ed25519 sig (64)
+
+- header: {v, batch_id, device_id, seq, count, hq_key_id, created_at} — readable without keys so
+  HQ can route, de-duplicate and pick the decryption key, but bound into the HPKE `info`, so
+  changing any field makes decryption fail.
+- ciphertext: HPKE base mode (RFC 9180), ML-KEM-768+X25519 / HKDF-SHA256 / AES-256-GCM, to the
+  HQ public key named by hq_key_id. Plaintext = "FCP1" | u32 len | zlib(JSON items) | photo bytes
+  (JPEG is already compressed: zlib only the JSON part).
+- signature: device Ed25519 over a context string + every byte before it, so HQ checks who sent
+  it before spending any work on decryption.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+import zlib
+from dataclasses import dataclass
+
+from fundclient.errors import SyncError
+from fundclient.sync.keys import HPKE_SUITE, canonical_json, hpke_private_key, hpke_public_key, signing_key, \
+    verify_signature
+from fundclient.sync.reasons import reason_message
+
+FORMAT_VERSION = 1
+MAGIC = b"FCB1"
+PAYLOAD_MAGIC = b"FCP1"
+INFO_CONTEXT = b"fundclient/batch/v1\x00"
+SIG_CONTEXT = b"fundclient/batch-signature/v1\x00"
+SIG_LEN = 64
+MAX_HEADER = 4096
+HEADER_FIELDS = {"v", "batch_id", "device_id", "seq", "count", "hq_key_id", "created_at"}
+# Fixed cost of one batch beyond its payload: KEM ciphertext, GCM tag, framing, header, signature.
+ENVELOPE_OVERHEAD = 1120 + 16 + 4 + 4 + 8 + SIG_LEN + 400
+
+
+class EnvelopeError(SyncError):
+    """A batch failed a check; `code` is one of sync.reasons."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(reason_message(code), code=code)
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Envelope:
+    header: dict
+    header_bytes: bytes
+    ciphertext: bytes
+    signed_part: bytes
+    signature: bytes
+
+
+def encode_payload(items: list[dict]) -> bytes:
+    """items: dicts; a record item may carry photos [{data: bytes, mime, kind, quality, ...}]."""
+    blobs: list[bytes] = []
+    offset = 0
+    clean_items = []
+    for item in items:
+        item = dict(item)
+        if "photos" in item:
+            metas = []
+            for photo in item["photos"]:
+                data = photo["data"]
+                meta = {k: v for k, v in photo.items() if k != "data"}
+                meta.update(offset=offset, length=len(data), sha256=hashlib.sha256(data).hexdigest())
+                metas.append(meta)
+                blobs.append(data)
+                offset += len(data)
+            item["photos"] = metas
+        clean_items.append(item)
+    packed = zlib.compress(json.dumps({"items": clean_items}, ensure_ascii=False).encode("utf-8"), 9)
+    return PAYLOAD_MAGIC + struct.pack(">I", len(packed)) + packed + b"".join(blobs)
+
+
+def decode_payload(plaintext: bytes) -> list[dict]:
+    try:
+        if plaintext[:4] != PAYLOAD_MAGIC:
+            raise ValueError("payload magic")
+        (json_len,) = struct.unpack(">I", plaintext[4:8])
+        doc = json.loads(zlib.decompress(plaintext[8:8 + json_len]))
+        blobs = plaintext[8 + json_len:]
+        items = doc["items"]
+        for item in items:
+            for meta in item.get("photos", []):
+                data = blobs[meta["offset"]:meta["offset"] + meta["length"]]
+                if len(data) != meta["length"] or hashlib.sha256(data).hexdigest() != meta["sha256"]:
+                    raise ValueError("photo bytes")
+                meta["data"] = data
+        return items
+    except (ValueError, KeyError, TypeError, struct.error, zlib.error) as exc:
+        raise EnvelopeError("malformed", f"payload: {exc}") from None
+
+
+def seal(*, header: dict, items: list[dict], hq_public: bytes, device_private: bytes) -> bytes:
+    if set(header) != HEADER_FIELDS:
+        raise ValueError(f"header fields must be {sorted(HEADER_FIELDS)}")
+    header_bytes = canonical_json(header)
+    ct = HPKE_SUITE.encrypt(encode_payload(items), hpke_public_key(hq_public), info=INFO_CONTEXT + header_bytes)
+    signed = MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes + struct.pack(">Q", len(ct)) + ct
+    return signed + signing_key(device_private).sign(SIG_CONTEXT + signed)
+
+
+def parse(blob: bytes, *, max_bytes: int | None = None) -> Envelope:
+    """Split a batch into its parts; checks framing only (no keys needed)."""
+    if max_bytes is not None and len(blob) > max_bytes:
+        raise EnvelopeError("oversize", f"{len(blob)} > {max_bytes}")
+    try:
+        if blob[:4] != MAGIC:
+            raise ValueError("magic")
+        (hlen,) = struct.unpack(">I", blob[4:8])
+        if hlen > MAX_HEADER:
+            raise ValueError("header length")
+        header_bytes = blob[8:8 + hlen]
+        (ctlen,) = struct.unpack(">Q", blob[8 + hlen:16 + hlen])
+        end = 16 + hlen + ctlen
+        if len(blob) != end + SIG_LEN:
+            raise ValueError("length")
+        header = json.loads(header_bytes)
+        if not isinstance(header, dict) or set(header) != HEADER_FIELDS or header["v"] != FORMAT_VERSION:
+            raise ValueError("header fields")
+        if canonical_json(header) != header_bytes:
+            raise ValueError("header not canonical")
+        if not isinstance(header["seq"], int) or not isinstance(header["count"], int):
+            raise ValueError("header types")
+    except (ValueError, struct.error, UnicodeDecodeError) as exc:
+        raise EnvelopeError("malformed", str(exc)) from None
+    return Envelope(header, header_bytes, blob[16 + hlen:end], blob[:end], blob[end:])
+
+
+def check_signature(env: Envelope, device_public: bytes) -> None:
+    if not verify_signature(device_public, env.signature, SIG_CONTEXT + env.signed_part):
+        raise EnvelopeError("bad_signature")
+
+
+def open_items(env: Envelope, hq_private: bytes) -> list[dict]:
+    """Decrypt and decode; the header was bound as HPKE info, so a changed header fails here."""
+    try:
+        plaintext = HPKE_SUITE.decrypt(env.ciphertext, hpke_private_key(hq_private), info=INFO_CONTEXT + env.header_bytes)
+    except Exception:  # InvalidTag or a ciphertext too short for the KEM
+        raise EnvelopeError("decrypt_failed") from None
+    items = decode_payload(plaintext)
+    if len(items) != env.header["count"]:
+        raise EnvelopeError("header_mismatch", "count")
+    return items

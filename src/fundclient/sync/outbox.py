@@ -1,0 +1,193 @@
+"""Sealed batches waiting for HQ, their acknowledgements, and the per-record answers.
+
+DATA_DIR/outbox/
+  pending/<seq>-<batch_id>.fcb     sealed, not yet acknowledged (the only copy: never deleted here)
+  sent/<seq>-<batch_id>.fcb        acknowledged (kept for audit; safe to prune)
+  quarantine/<name>.fcb + .json    refused for a reason a retry cannot fix; shown to the supervisor
+  acks/<batch_id>.json             HQ's signed acknowledgement, verified before it is written
+  results/<batch_id>.json          per-record answers not yet applied to the local DB
+  results/applied/                 the same after the app applied them
+
+Every write is tmp-file + fsync + rename, so a crash leaves either the old or the new state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from fundclient.config import Settings
+from fundclient.errors import Message, SyncError
+from fundclient.sync import envelope
+from fundclient.sync.ack import verify_ack
+from fundclient.sync.device import Device
+from fundclient.sync.reasons import reason_message
+
+TOO_LARGE = Message(ar="سجل المنتفع مع صوره أكبر من حجم الدفعة المسموح.",
+                    en="The beneficiary record with its photos is larger than the batch size limit.")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def batch_id_of(path: Path) -> str:
+    return path.stem.split("-", 1)[1]
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    batch_id: str
+    record_id: str
+    revision: int
+    status: str  # accepted | duplicate | rejected
+    reason: str  # a sync.reasons code
+    duplicate_of: str | None = None
+
+    @property
+    def message(self) -> Message:
+        return reason_message(self.reason)
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    path: Path
+    batch_id: str
+    code: str
+    message: Message
+    at: str
+
+
+def photo_item(photo) -> dict:
+    """Accepts a domain Photo or a plain dict {data, mime, kind, quality, override_reason}."""
+    get = photo.get if isinstance(photo, dict) else (lambda k, d=None: getattr(photo, k, d))
+    return {"data": bytes(get("data")), "mime": get("mime", "image/jpeg"), "kind": get("kind", "portrait"),
+            "quality": dict(get("quality", {}) or {}), "override_reason": get("override_reason", "") or ""}
+
+
+class Outbox:
+    def __init__(self, data_dir: Path, settings: Settings | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.root = self.data_dir / "outbox"
+        self.settings = settings or Settings.load(self.data_dir)
+        for name in ("pending", "sent", "quarantine", "acks", "results/applied"):
+            (self.root / name).mkdir(parents=True, exist_ok=True)
+
+    # --- sealing -----------------------------------------------------------------
+    def seal(self, records: list[dict], photos: dict[str, list] | None = None,
+             card_revocations: list[dict] | None = None) -> list[Path]:
+        """Seal records (Beneficiary.to_dict()), their photos (record_id -> [Photo|dict]) and card
+        revocations ({card_number, reason, record_id?, replacement_card_number?}) into one or more
+        batches of at most `batch_max_bytes`. Returns the batch files, in sequence order."""
+        photos = photos or {}
+        items = [{"type": "record", "record": r, "photos": [photo_item(p) for p in photos.get(r["record_id"], [])]}
+                 for r in records]
+        items += [{"type": "card_revocation", **c} for c in card_revocations or []]
+        return [self._seal_one(group) for group in self._groups(items)]
+
+    def _groups(self, items: list[dict]) -> Iterator[list[dict]]:
+        budget = self.settings.batch_max_bytes - envelope.ENVELOPE_OVERHEAD
+        group: list[dict] = []
+        used = 0
+        for item in items:
+            meta = {k: v for k, v in item.items() if k != "photos"}
+            size = len(zlib.compress(json.dumps(meta, ensure_ascii=False).encode(), 6)) + 200
+            size += sum(len(p["data"]) + 200 for p in item.get("photos", []))
+            if size > budget:
+                raise SyncError(TOO_LARGE, code="record_too_large")
+            if group and used + size > budget:
+                yield group
+                group, used = [], 0
+            group.append(item)
+            used += size
+        if group:
+            yield group
+
+    def _seal_one(self, items: list[dict]) -> Path:
+        device = Device.load(self.data_dir)
+        seq = device.next_sequence()
+        header = {"v": envelope.FORMAT_VERSION, "batch_id": str(uuid.uuid4()), "device_id": device.device_id,
+                  "seq": seq, "count": len(items), "hq_key_id": device.hq_active_key_id,
+                  "created_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
+        blob = envelope.seal(header=header, items=items, hq_public=device.hq_encryption_keys[device.hq_active_key_id],
+                             device_private=device.signing_private())
+        path = self.root / "pending" / f"{seq:010d}-{header['batch_id']}.fcb"
+        _write_atomic(path, blob)
+        return path
+
+    # --- state ---------------------------------------------------------------------
+    def pending(self) -> list[Path]:
+        return sorted(self.root.glob("pending/*.fcb"))
+
+    def pending_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.pending())
+
+    def sent(self) -> list[Path]:
+        return sorted(self.root.glob("sent/*.fcb"))
+
+    def quarantined(self) -> list[Quarantined]:
+        out = []
+        for path in sorted(self.root.glob("quarantine/*.fcb")):
+            info = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            out.append(Quarantined(path, batch_id_of(path), info["code"], reason_message(info["code"]), info["at"]))
+        return out
+
+    def quarantine(self, path: Path, code: str, detail: str = "") -> None:
+        target = self.root / "quarantine" / path.name
+        info = {"code": code, "detail": detail, "at": datetime.now(timezone.utc).isoformat()}
+        _write_atomic(target.with_suffix(".json"), json.dumps(info).encode())
+        os.replace(path, target)
+
+    def store_ack(self, path: Path, ack_doc: dict) -> dict:
+        """Verify HQ's signature, store the ack and results, only then move the batch to sent/."""
+        device = Device.load(self.data_dir)
+        ack = verify_ack(ack_doc, device.hq_signing_keys, batch_id=batch_id_of(path), device_id=device.device_id)
+        batch_id = ack["batch_id"]
+        _write_atomic(self.root / "acks" / f"{batch_id}.json", json.dumps(ack_doc, ensure_ascii=False).encode())
+        if not (self.root / "results" / "applied" / f"{batch_id}.json").exists():
+            _write_atomic(self.root / "results" / f"{batch_id}.json", json.dumps(ack["results"]).encode())
+        if path.exists():
+            os.replace(path, self.root / "sent" / path.name)
+        return ack
+
+    def find_batch(self, batch_id: str) -> Path | None:
+        for folder in ("pending", "quarantine", "sent"):
+            hits = list(self.root.glob(f"{folder}/*-{batch_id}.fcb"))
+            if hits:
+                return hits[0]
+        return None
+
+    # --- per-record answers, for the record view and the sync screen ------------------
+    def iter_record_results(self, *, include_applied: bool = False) -> Iterator[RecordResult]:
+        folders = [self.root / "results"] + ([self.root / "results" / "applied"] if include_applied else [])
+        for folder in folders:
+            for path in sorted(folder.glob("*.json")):
+                for r in json.loads(path.read_text(encoding="utf-8")):
+                    if r.get("type") == "record":
+                        yield RecordResult(path.stem, r["record_id"], int(r["revision"]), r["status"], r["reason"],
+                                           r.get("duplicate_of"))
+
+    def mark_applied(self, batch_ids: Iterable[str]) -> None:
+        """The app calls this after writing the results of these batches into its DB."""
+        for batch_id in set(batch_ids):
+            src = self.root / "results" / f"{batch_id}.json"
+            if src.exists():
+                os.replace(src, self.root / "results" / "applied" / src.name)
+
+    def result_for(self, record_id: str, revision: int) -> RecordResult | None:
+        for r in self.iter_record_results(include_applied=True):
+            if r.record_id == record_id and r.revision == revision:
+                return r
+        return None

@@ -1,0 +1,43 @@
+"""Why HQ refused a batch or a record: one code -> one bilingual sentence, used by both ends.
+
+HQ sends the code (and logs it); the client shows the sentence from this table, so the wording
+lives here only. `PERMANENT` codes will fail the same way again: the batch goes to quarantine
+for the supervisor instead of being retried forever.
+"""
+
+from __future__ import annotations
+
+from fundclient.errors import Message
+
+REASONS: dict[str, Message] = {
+    "bad_signature": Message(ar="توقيع الدفعة غير صحيح.", en="The batch signature is not valid."),
+    "unknown_device": Message(ar="الجهاز غير مسجَّل لدى الإدارة العامة.", en="This device is not enrolled at HQ."),
+    "revoked_device": Message(ar="أُلغي تسجيل هذا الجهاز لدى الإدارة العامة.", en="This device has been revoked by HQ."),
+    "sequence_reused": Message(ar="رقم تسلسل الدفعة مستعمل لدفعة أخرى.",
+                               en="The batch sequence number was already used by another batch."),
+    "unknown_key_id": Message(ar="الدفعة مشفرة بمفتاح لا تعرفه الإدارة العامة.",
+                              en="The batch is encrypted to a key HQ does not know."),
+    "decrypt_failed": Message(ar="تعذر فك تشفير الدفعة (تالفة أو معدلة).",
+                              en="The batch could not be decrypted (damaged or altered)."),
+    "malformed": Message(ar="ملف الدفعة تالف أو ناقص.", en="The batch file is damaged or truncated."),
+    "oversize": Message(ar="الدفعة أكبر من الحد المسموح.", en="The batch is larger than allowed."),
+    "header_mismatch": Message(ar="ترويسة الدفعة لا تطابق محتواها.", en="The batch header does not match its content."),
+    # Per-record answers
+    "accepted": Message(ar="قُبل لدى الإدارة العامة.", en="Accepted by HQ."),
+    "duplicate": Message(ar="المنتفع مسجَّل من قبل بنفس الرقم الوطني.",
+                         en="A beneficiary with the same national number is already registered."),
+    "invalid_record": Message(ar="بيانات المنتفع لا تستوفي شروط الإدارة العامة.",
+                              en="The beneficiary record does not meet HQ's rules."),
+    "missing_national_number": Message(ar="الرقم الوطني مفقود.", en="The national number is missing."),
+    "revision_conflict": Message(ar="هذه النسخة من السجل وصلت من قبل بمحتوى مختلف.",
+                                 en="This revision of the record already arrived with different content."),
+    "unknown": Message(ar="خطأ غير معروف لدى الإدارة العامة.", en="Unknown error at HQ."),
+}
+
+# Batch-level refusals that a retry cannot fix.
+PERMANENT = {"bad_signature", "unknown_device", "revoked_device", "sequence_reused", "unknown_key_id",
+             "decrypt_failed", "malformed", "oversize", "header_mismatch"}
+
+
+def reason_message(code: str) -> Message:
+    return REASONS.get(code, REASONS["unknown"])

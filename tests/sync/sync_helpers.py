@@ -1,0 +1,41 @@
+"""Test helpers for sync: people with photos, an enrolled office device against a real HQ."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+from fundclient.domain.records import ArabicName, Beneficiary, Photo
+
+
+def fake_jpeg(size: int = 20_000, seed: int | None = None) -> bytes:
+    rnd = random.Random(seed)
+    return b"\xff\xd8\xff\xe0" + bytes(rnd.getrandbits(8) for _ in range(size - 6)) + b"\xff\xd9"
+
+
+def people(count: int, office: str = "SBH", seed: int = 1) -> list[Beneficiary]:
+    rnd = random.Random(seed)
+    first = ["محمد", "أحمد", "علي", "فاطمة", "عائشة", "خديجة", "عمر", "سالم"]
+    family = ["الورفلي", "المقريف", "التاجوري", "السنوسي", "الزوي", "القذافي"]
+    return [Beneficiary(national_number=f"1{rnd.randint(10**10, 10**11 - 1)}",
+                        name=ArabicName(rnd.choice(first), rnd.choice(first), rnd.choice(first), rnd.choice(family)),
+                        mobile=f"09{rnd.randint(10**7, 10**8 - 1)}", municipality="سبها", office_code=office,
+                        category_fields={"pension_number": str(rnd.randint(10**5, 10**6))})
+            for _ in range(count)]
+
+
+def photos_for(persons: list[Beneficiary], size: int = 20_000) -> dict[str, list[Photo]]:
+    return {p.record_id: [Photo(data=fake_jpeg(size, seed=i), quality={"sharpness": 0.9})]
+            for i, p in enumerate(persons)}
+
+
+def enrol_office(hq, data_dir: Path, office: str = "SBH"):
+    from fundclient.hq.devices import create_token
+    from fundclient.sync.enrol import enrol
+    token = create_token(hq.ingestor.engine, office, hq.ingestor.keys.active_sign)
+    return enrol(data_dir, hq.url, token)
+
+
+def env_without_proxies() -> dict:
+    return {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
