@@ -51,14 +51,14 @@ class BeneficiaryRepository(SearchMixin):
     # --- writes ----------------------------------------------------------------------
 
     def add(self, beneficiary: Beneficiary, *, by: str, photos: Sequence[Photo] = (),
-            card_number_from: Callable[[int], str] | None = None) -> Beneficiary:
+            card_number_from: Callable[[int], str] | None = None, action: str = "save") -> Beneficiary:
         """Save a new record (revision 1) with its dependants and photos in one transaction.
         `card_number_from(seq)` turns the next value of the device's 'card' sequence into a
         card number inside the same transaction (no gap on rollback)."""
         record = beneficiary
         record.created_by = record.created_by or by
         record.updated_by = by
-        with self._store.write(by, "save", record.record_id) as tx:
+        with self._store.write(by, action, record.record_id) as tx:
             if card_number_from is not None and not record.card_number:
                 record.card_number = card_number_from(self._store.next_sequence("card", conn=tx.conn))
             self._insert_current(tx.conn, record)

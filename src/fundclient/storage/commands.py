@@ -1,5 +1,222 @@
-"""Sub-commands of this package (filled in as the package lands)."""
+"""Sub-commands of storage: setup, status, backup, restore, audit verify, import, report,
+reset-password, rekey. Commands needing the DB take --user and --password-file (or prompt)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from fundclient.config import Settings
+from fundclient.errors import AuthError, Message
+
+EXIT_OK, EXIT_ERROR, EXIT_SOME_REJECTED = 0, 2, 3
+
+
+def _say(args, message: Message, *, file=None) -> None:
+    language = args.lang or Settings.load(args.data_dir).language
+    print(message.in_language(language), file=file or sys.stdout)
+
+
+def _read_secret(path: str | None, prompt: str, *, twice: bool = False) -> str:
+    if path:
+        return Path(path).read_text(encoding="utf-8").splitlines()[0] if Path(path).stat().st_size else ""
+    first = getpass.getpass(prompt)
+    if twice and getpass.getpass("Again / مرة أخرى: ") != first:
+        raise AuthError(Message("كلمتا المرور غير متطابقتين.", "The two passwords differ."), code="mismatch")
+    return first
+
+
+def _login_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", required=True, help="operator user name")
+    parser.add_argument("--password-file", help="read the password from this file (else a prompt)")
+
+
+def _open(args):
+    from fundclient.storage import open_store
+
+    password = _read_secret(args.password_file, "Password / كلمة المرور: ")
+    return open_store(args.data_dir, args.user, password)
 
 
 def register(sub) -> None:
-    return None
+    p = sub.add_parser("setup", help="initialise an office's data dir; prints the recovery key once")
+    p.add_argument("--office", required=True, help="office code, e.g. SBH")
+    p.add_argument("--admin", required=True, help="user name of the first administrator")
+    p.add_argument("--full-name", default="", help="administrator's full name")
+    p.add_argument("--password-file", help="read the admin password from this file (else prompted twice)")
+    p.set_defaults(handler=cmd_setup)
+
+    p = sub.add_parser("status", help="counts and last sync (no password needed)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_status)
+
+    p = sub.add_parser("backup", help="write an encrypted backup now")
+    p.add_argument("--to", help="directory (default DATA_DIR/backups, rotated)")
+    _login_args(p)
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the local data by a backup (current data kept aside)")
+    p.add_argument("file")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(handler=cmd_restore)
+
+    p = sub.add_parser("audit", help="audit log tools")
+    audit_sub = p.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser("verify", help="check the audit hash chain and its anchor")
+    _login_args(verify)
+    verify.set_defaults(handler=cmd_audit_verify)
+
+    p = sub.add_parser("import", help="import beneficiaries from CSV or XLSX (see docs/import.md)")
+    p.add_argument("file")
+    p.add_argument("--report", help="where to write the per-row report (default: next to FILE)")
+    _login_args(p)
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("report", help="registration counts for a date range, to CSV or XLSX")
+    p.add_argument("--from", dest="start", required=True, type=date.fromisoformat)
+    p.add_argument("--to", dest="end", required=True, type=date.fromisoformat)
+    p.add_argument("--by", default="operator", choices=["operator", "channel", "municipality", "status", "office"])
+    p.add_argument("--out", required=True, help="output file (.csv or .xlsx)")
+    _login_args(p)
+    p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("reset-password", help="set a new password with the recovery key")
+    p.add_argument("--user", required=True)
+    p.add_argument("--recovery-key-file", help="file holding the recovery key (else a prompt)")
+    p.add_argument("--password-file", help="file holding the new password (else prompted twice)")
+    p.set_defaults(handler=cmd_reset_password)
+
+    p = sub.add_parser("rekey", help="rotate the database key (admin)")
+    _login_args(p)
+    p.set_defaults(handler=cmd_rekey)
+
+
+def cmd_setup(args) -> int:
+    from fundclient.storage import initialise
+
+    password = _read_secret(args.password_file, "Administrator password / كلمة مرور المدير: ", twice=True)
+    recovery = initialise(args.data_dir, args.office, args.admin, password, args.full_name)
+    _say(args, Message("تمت التهيئة. اطبع مفتاح الاسترداد التالي واحفظه في خزنة؛ لن يظهر مرة أخرى:",
+                       "Set up. Print this recovery key and keep it in a safe; it is not shown again:"))
+    print(recovery)
+    return EXIT_OK
+
+
+def cmd_status(args) -> int:
+    from fundclient.storage.keystore import Keystore
+    from fundclient.storage.status import read_status
+
+    status = read_status(args.data_dir)
+    set_up = Keystore(args.data_dir).exists()
+    report = {"set_up": set_up, "office_code": Settings.load(args.data_dir).office_code,
+              "records": status.get("records", 0), "dependants": status.get("dependants", 0),
+              "pending_sync": status.get("pending_sync", 0), "last_save_at": status.get("last_save_at"),
+              "last_sync_at": status.get("last_sync_at"), "last_backup_at": status.get("last_backup_at")}
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        for key, value in report.items():
+            print(f"{key}: {value}")
+    return EXIT_OK
+
+
+def cmd_backup(args) -> int:
+    from fundclient.storage.backup import create_backup
+
+    store, operator = _open(args)
+    try:
+        path = create_backup(store, by=operator.username, to_dir=Path(args.to) if args.to else None)
+    finally:
+        store.close()
+    print(path)
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from fundclient.storage.backup import read_manifest, restore_backup
+
+    manifest = read_manifest(Path(args.file))
+    _say(args, Message(f"نسخة المكتب {manifest.get('office_code')} بتاريخ {manifest.get('created_at')}، "
+                       f"عدد المنتفعين {manifest.get('counts', {}).get('records')}.",
+                       f"Backup of office {manifest.get('office_code')} taken {manifest.get('created_at')}, "
+                       f"{manifest.get('counts', {}).get('records')} records."))
+    if not args.yes:
+        _say(args, Message("ستُستبدل البيانات الحالية (تُحفظ جانباً). اكتب yes للمتابعة: ",
+                           "The current data will be replaced (kept aside). Type yes to continue: "))
+        if input().strip().lower() not in ("yes", "نعم"):
+            return EXIT_ERROR
+    aside = restore_backup(args.data_dir, Path(args.file))
+    _say(args, Message(f"تمت الاستعادة. البيانات السابقة في {aside}", f"Restored. Previous data kept in {aside}"))
+    return EXIT_OK
+
+
+def cmd_audit_verify(args) -> int:
+    store, _ = _open(args)
+    try:
+        result = store.audit.verify()
+    finally:
+        store.close()
+    if result.ok:
+        _say(args, Message(f"سجل التدقيق سليم ({result.entries} قيد).",
+                           f"Audit log intact ({result.entries} entries)."))
+        return EXIT_OK
+    _say(args, Message("سجل التدقيق تم العبث به:", "The audit log was tampered with:"), file=sys.stderr)
+    for problem in result.problems:
+        print(f"  - {problem}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def cmd_import(args) -> int:
+    from fundclient.storage.importer import import_file, read_rows
+
+    read_rows(Path(args.file))  # an unreadable file fails before asking for the password
+    store, operator = _open(args)
+    settings = Settings.load(args.data_dir)
+    try:
+        result = import_file(store, Path(args.file), by=operator.username, report_path=args.report,
+                             scheme=settings.national_id_scheme, office_code=settings.office_code)
+    finally:
+        store.close()
+    _say(args, Message(f"الأسطر {result.rows}: استُورد {result.imported}، موجود مسبقاً {result.already_present}، "
+                       f"مرفوض {result.rejected}. التقرير: {result.report_path}",
+                       f"Rows {result.rows}: imported {result.imported}, already present {result.already_present}, "
+                       f"rejected {result.rejected}. Report: {result.report_path}"))
+    return EXIT_SOME_REJECTED if result.rejected else EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from fundclient.storage.report_export import export_report
+
+    store, operator = _open(args)
+    try:
+        rows = store.reports.counts(args.start, args.end, args.by)
+        path = export_report(rows, Path(args.out), language=args.lang or Settings.load(args.data_dir).language)
+        store.audit_event(operator.username, "export", rows=len(rows))
+    finally:
+        store.close()
+    print(path)
+    return EXIT_OK
+
+
+def cmd_reset_password(args) -> int:
+    from fundclient.storage import reset_password_with_recovery
+
+    recovery = _read_secret(args.recovery_key_file, "Recovery key / مفتاح الاسترداد: ")
+    password = _read_secret(args.password_file, "New password / كلمة المرور الجديدة: ", twice=True)
+    reset_password_with_recovery(args.data_dir, recovery, args.user, password)
+    _say(args, Message("تم تعيين كلمة المرور الجديدة.", "The new password is set."))
+    return EXIT_OK
+
+
+def cmd_rekey(args) -> int:
+    store, operator = _open(args)
+    try:
+        store.rekey(operator.username)
+    finally:
+        store.close()
+    _say(args, Message("تم تغيير مفتاح قاعدة البيانات.", "The database key was rotated."))
+    return EXIT_OK
