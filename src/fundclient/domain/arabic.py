@@ -1,0 +1,139 @@
+"""Arabic name normalisation for search and duplicate detection (never for display).
+
+The same person is written many ways: with or without tashkeel, أحمد/احمد, فاطمة/فاطمه,
+عبد الله/عبدالله, Persian keyboard letters (ک ی), Arabic-Indic digits. `normalise_name`
+folds all of these to one form so FTS and the duplicate check compare like with like.
+The stored record keeps what the clerk typed; only search keys are normalised.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from fundclient.domain.digits import ARABIC_INDIC, EASTERN_ARABIC, WESTERN
+
+# Harakat, tanween, shadda, sukun, superscript alef, Quranic marks: meaning-free for matching.
+_DIACRITICS = (
+    [chr(c) for c in range(0x0610, 0x061B)]
+    + [chr(c) for c in range(0x064B, 0x0660)]
+    + ["\u0670"]
+    + [chr(c) for c in range(0x06D6, 0x06EE)]
+)
+_TATWEEL = "\u0640"
+
+_LETTER_FOLDS = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ؤ": "و", "ئ": "ي", "ى": "ي", "ة": "ه",
+    # Hamza on the line is written or dropped at will (سماء/سما, هيئة/هيه): drop it.
+    "ء": "",
+    # Persian / Urdu keyboard variants that look identical on screen.
+    "ک": "ك", "ڪ": "ك", "ی": "ي", "ې": "ي", "ۍ": "ي", "ە": "ه", "ۀ": "ه", "ھ": "ه", "ہ": "ه",
+}
+
+_FOLD_TABLE = str.maketrans(
+    {**{ch: None for ch in _DIACRITICS}, _TATWEEL: None, **_LETTER_FOLDS,
+     **{a: w for a, w in zip(ARABIC_INDIC + EASTERN_ARABIC, WESTERN * 2)}}
+)
+_NOT_WORD = re.compile(r"[\W_]+")
+
+# Prefix words written joined or apart: عبد الله / عبدالله, أبو بكر / أبوبكر.
+_JOIN_WITH_NEXT = frozenset({"عبد", "ابو", "ابي"})
+
+ARABIC_LETTERS = frozenset(chr(c) for c in range(0x0621, 0x064B)) - {_TATWEEL}
+# Letters, marks and variants a clerk may legitimately type in an Arabic name field.
+_ARABIC_NAME_CHARS = (
+    ARABIC_LETTERS | set(_DIACRITICS) | {_TATWEEL} | set(_LETTER_FOLDS) | {"ٱ"}
+)
+_LATIN_NAME = re.compile(r"[A-Za-z]+(?:[ '\-.][A-Za-z]+)*\.?")
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text.casefold())
+    return text.translate(_FOLD_TABLE)
+
+
+def name_tokens(text: str) -> list[str]:
+    """Normalised word tokens of a name, with عبد/أبو compounds joined into one token."""
+    raw = _NOT_WORD.sub(" ", _fold(text)).split()
+    tokens: list[str] = []
+    i = 0
+    while i < len(raw):
+        tok = raw[i]
+        while tok in _JOIN_WITH_NEXT and i + 1 < len(raw):
+            i += 1
+            tok += raw[i]
+        tokens.append(tok)
+        i += 1
+    return tokens
+
+
+def normalise_name(text: str) -> str:
+    """The search/duplicate form of a name: folded letters, no marks, single spaces."""
+    return " ".join(name_tokens(text))
+
+
+def name_key(text: str) -> str:
+    """A name part as one comparison unit (tokens joined without spaces)."""
+    return "".join(name_tokens(text))
+
+
+# Phonetic-ish classes: letters clerks confuse when writing a name heard aloud.
+_PHONETIC_CLASSES = str.maketrans({
+    "ث": "ت", "ط": "ت", "ذ": "د", "ض": "د", "ظ": "د", "ص": "س", "ق": "ك", "ه": "ح",
+    "غ": "خ", "ز": "س",
+})
+_VOWEL_LETTERS = frozenset("اوي")
+# Libyan spellings of the same registered name.
+_VARIANTS = {"امحمد": "محمد", "امحمود": "محمود", "اعبيد": "عبيد", "امبارك": "مبارك"}
+
+
+@lru_cache(maxsize=65536)
+def phonetic_key(token: str) -> str:
+    """Coarse sound key of one normalised token: vowel letters (after the first letter)
+    dropped, confusable consonants merged, doubled letters collapsed."""
+    token = _VARIANTS.get(token, token)
+    if token.startswith("ال") and len(token) > 3:
+        token = token[2:]
+    token = token.translate(_PHONETIC_CLASSES)
+    out: list[str] = []
+    for i, ch in enumerate(token):
+        if i and ch in _VOWEL_LETTERS:
+            continue
+        if out and out[-1] == ch:
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def is_arabic_name(text: str) -> bool:
+    """Only Arabic letters (with marks/variants) and single spaces between words."""
+    words = text.split(" ")
+    return all(w and all(ch in _ARABIC_NAME_CHARS for ch in w) for w in words)
+
+
+def is_latin_name(text: str) -> bool:
+    """Latin letters, with spaces, hyphens, apostrophes or dots between them (Al-Warfalli)."""
+    return _LATIN_NAME.fullmatch(text) is not None
+
+
+_TRANSLIT = str.maketrans({
+    "ا": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d",
+    "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t",
+    "ظ": "z", "ع": "a", "غ": "gh", "ف": "f", "ق": "g", "ك": "k", "ل": "l", "م": "m",
+    "ن": "n", "ه": "h", "و": "w", "ي": "y",
+})
+
+
+def transliterate(text: str) -> str:
+    """Rough Latin spelling of an Arabic name, as a *suggestion* for the Latin-name field
+    (Libyan usage: ق -> g). Never used for matching; the clerk corrects it."""
+    words = []
+    for tok in name_tokens(text):
+        if tok.startswith("ال") and len(tok) > 2:
+            words.append("Al-" + tok[2:].translate(_TRANSLIT).capitalize())
+        else:
+            words.append(tok.translate(_TRANSLIT).capitalize())
+    return " ".join(words)

@@ -1,0 +1,32 @@
+"""Digit systems: clerks type Western (0-9), Arabic-Indic (٠-٩) or Eastern Arabic/Persian (۰-۹).
+
+Everything stored is Western ASCII digits; display may convert back with `to_arabic_indic`.
+"""
+
+from __future__ import annotations
+
+ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
+EASTERN_ARABIC = "۰۱۲۳۴۵۶۷۸۹"
+WESTERN = "0123456789"
+
+_TO_WESTERN = str.maketrans(ARABIC_INDIC + EASTERN_ARABIC, WESTERN * 2)
+_TO_ARABIC_INDIC = str.maketrans(WESTERN, ARABIC_INDIC)
+
+
+def normalise_digits(text: str) -> str:
+    """Replace Arabic-Indic and Eastern Arabic digits by ASCII digits; nothing else changes."""
+    return text.translate(_TO_WESTERN)
+
+
+def to_arabic_indic(text: str) -> str:
+    """ASCII digits -> Arabic-Indic digits, for display in the Arabic UI."""
+    return text.translate(_TO_ARABIC_INDIC)
+
+
+def digits_only(text: str) -> str:
+    """The ASCII digits in `text` (any digit system), in order; everything else dropped."""
+    return "".join(ch for ch in normalise_digits(text) if "0" <= ch <= "9")
+
+
+def is_ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()

@@ -1,0 +1,190 @@
+"""THE field table: label, hint, length, required flag and rules of every form field.
+
+The registration form builds its labels, placeholders and inline messages from here; the
+CSV importer uses `key` as its header name (beneficiary keys; dependant keys prefixed
+`dependants[].`; category fields `category_fields.<key>`, see `domain.categories`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from fundclient.domain import rules
+from fundclient.domain.phone import normalise_mobile
+from fundclient.domain.rules import Rule, ValidationContext, clean_text, parse_date
+from fundclient.errors import Message
+
+# Raw input longer than this many times max_length is refused before any processing,
+# so a pasted 10 MB string costs nothing.
+_RAW_LENGTH_FACTOR = 4
+
+_TATWEEL = "\u0640"
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    key: str
+    label: Message
+    hint: Message = Message("", "")
+    max_length: int = 100
+    required: bool = False
+    # How the value is cleaned: arabic_name, latin_name, national_number, mobile, date,
+    # digits, choice, text, multiline.
+    kind: str = "text"
+    rules: tuple[Rule, ...] = ()
+    choices: str | None = None  # reference list for kind == "choice"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def clean(self, value: Any, ctx: ValidationContext) -> str:
+        """The value as it will be stored (text); never raises."""
+        text = clean_text(as_text(value), multiline=self.kind == "multiline")
+        if self.kind == "arabic_name":
+            return text.replace(_TATWEEL, "")
+        if self.kind == "national_number":
+            return ctx.scheme.normalise(text)
+        if self.kind == "mobile":
+            return normalise_mobile(text) or text
+        if self.kind == "digits":
+            return text.replace(" ", "").replace("-", "")
+        if self.kind == "date":
+            parsed = parse_date(text)
+            return parsed.isoformat() if parsed else text
+        if self.kind == "choice" and self.choices:
+            return _choice_code(text, self.choices, ctx)
+        return text
+
+    def check(self, value: Any, ctx: ValidationContext) -> Message | None:
+        """The first problem with `value` (as typed) or None."""
+        raw = as_text(value)
+        if len(raw) > self.max_length * _RAW_LENGTH_FACTOR + 64:
+            return self._say(rules.TOO_LONG.format(max=self.max_length, label="{label}"))
+        bad = rules.check_characters(raw, multiline=self.kind == "multiline")
+        if bad:
+            return self._say(rules.CONTROL_CHARS if bad == "control" else rules.BAD_CHARS)
+        clean = self.clean(raw, ctx)
+        if not clean:
+            return self._say(rules.REQUIRED) if self.required else None
+        if len(clean) > self.max_length:
+            return self._say(rules.TOO_LONG.format(max=self.max_length, label="{label}"))
+        for rule in self.rules:
+            problem = rule(clean, ctx)
+            if problem:
+                return self._say(problem)
+        return None
+
+    def _say(self, message: Message) -> Message:
+        # replace, not format: the message may already hold user text with braces.
+        return Message(message.ar.replace("{label}", self.label.ar),
+                       message.en.replace("{label}", self.label.en))
+
+
+def as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value if isinstance(value, str) else str(value)
+
+
+def _choice_code(text: str, list_name: str, ctx: ValidationContext) -> str:
+    """Accept a code or its exact Arabic/English label (CSV files often carry labels)."""
+    items = ctx.reference.items(list_name) if list_name != "categories" else ()
+    if list_name == "categories":
+        specs = ctx.reference.categories
+        pairs = [(c.get("code"), c.get("ar"), c.get("en")) for c in specs]
+    else:
+        pairs = [(i.code, i.ar, i.en) for i in items]
+    folded = text.casefold()
+    for code, ar, en in pairs:
+        if text == code or text == ar or folded == str(en).casefold():
+            return code
+    return text
+
+
+def _m(ar: str, en: str) -> Message:
+    return Message(ar, en)
+
+
+def _name_part(key: str, ar: str, en: str, hint_ar: str, hint_en: str, required: bool) -> FieldDef:
+    return FieldDef(key, _m(ar, en), _m(hint_ar, hint_en), max_length=40, required=required,
+                    kind="arabic_name", rules=(rules.arabic_letters,))
+
+
+_NATIONAL_NUMBER_HINT = _m("12 رقمًا؛ الخانة الأولى 1 للذكر و2 للأنثى ثم سنة الميلاد",
+                           "12 digits: 1 = male / 2 = female, then the birth year")
+
+BENEFICIARY_FIELDS: dict[str, FieldDef] = {f.key: f for f in (
+    FieldDef("national_number", _m("الرقم الوطني", "National number"), _NATIONAL_NUMBER_HINT,
+             max_length=20, required=True, kind="national_number",
+             rules=(rules.national_number,)),
+    _name_part("name.first", "الاسم الأول", "First name", "مثال: محمد", "e.g. محمد", True),
+    _name_part("name.father", "اسم الأب", "Father's name", "مثال: علي", "e.g. علي", True),
+    _name_part("name.grandfather", "اسم الجد", "Grandfather's name", "مثال: عبد الله",
+               "e.g. عبد الله", True),
+    _name_part("name.family", "اللقب", "Family name", "مثال: الورفلي", "e.g. الورفلي", True),
+    FieldDef("latin_name", _m("الاسم بالحروف اللاتينية", "Name in Latin letters"),
+             _m("كما في جواز السفر", "As in the passport, e.g. Mohamed Ali Al-Warfalli"),
+             max_length=120, kind="latin_name", rules=(rules.latin_letters,)),
+    FieldDef("mother_name", _m("اسم الأم", "Mother's name"), _m("الاسم الثلاثي", "Full name"),
+             max_length=80, kind="arabic_name", rules=(rules.arabic_letters,)),
+    FieldDef("sex", _m("الجنس", "Sex"), max_length=1, required=True, kind="choice",
+             choices="sexes", rules=(rules.choice("sexes"),)),
+    FieldDef("date_of_birth", _m("تاريخ الميلاد", "Date of birth"),
+             _m("يوم/شهر/سنة", "dd/mm/yyyy"), max_length=10, required=True, kind="date",
+             rules=(rules.past_date, rules.birth_date_for_category)),
+    FieldDef("place_of_birth", _m("مكان الميلاد", "Place of birth"), max_length=60),
+    FieldDef("marital_status", _m("الحالة الاجتماعية", "Marital status"), max_length=10,
+             required=True, kind="choice", choices="marital_statuses",
+             rules=(rules.choice("marital_statuses"),)),
+    FieldDef("mobile", _m("رقم الهاتف المحمول", "Mobile number"),
+             _m("مثال: 0912345678", "e.g. 0912345678"), max_length=20, kind="mobile",
+             rules=(rules.mobile,)),
+    FieldDef("municipality", _m("البلدية", "Municipality"), max_length=10, required=True,
+             kind="choice", choices="municipalities", rules=(rules.choice("municipalities"),)),
+    FieldDef("address", _m("العنوان", "Address"), _m("الحي، الشارع، أقرب معلم",
+             "District, street, nearest landmark"), max_length=200),
+    FieldDef("locality", _m("المحلة / القرية", "Locality / village"), max_length=60),
+    FieldDef("category", _m("الشريحة", "Category"), max_length=30, required=True,
+             kind="choice", choices="categories", rules=(rules.choice("categories"),)),
+    FieldDef("office_code", _m("المكتب", "Office"), max_length=10, required=True,
+             kind="choice", choices="offices", rules=(rules.choice("offices"),)),
+    FieldDef("channel", _m("طريقة التسجيل", "Registration channel"), max_length=20,
+             required=True, kind="choice", choices="channels", rules=(rules.choice("channels"),)),
+    FieldDef("notes", _m("ملاحظات", "Notes"), max_length=1000, kind="multiline"),
+    FieldDef("status", _m("حالة القيد", "Record status"), max_length=20, required=True,
+             kind="choice", choices="statuses", rules=(rules.choice("statuses"),)),
+    FieldDef("status_reason", _m("سبب تغيير الحالة", "Reason for the status"), max_length=200),
+    FieldDef("card_number", _m("رقم البطاقة التأمينية", "Insurance card number"),
+             max_length=30),
+    FieldDef("override_reason", _m("سبب التجاوز", "Override reason"),
+             _m("يكتبه المشرف عند الحفظ رغم التنبيه", "Written by the supervisor"),
+             max_length=500, kind="multiline"),
+)}
+
+DEPENDANT_FIELDS: dict[str, FieldDef] = {f.key: f for f in (
+    _name_part("name.first", "الاسم الأول", "First name", "", "", True),
+    _name_part("name.father", "اسم الأب", "Father's name", "", "", False),
+    _name_part("name.grandfather", "اسم الجد", "Grandfather's name", "", "", False),
+    _name_part("name.family", "اللقب", "Family name", "", "", True),
+    FieldDef("relation", _m("صلة القرابة", "Relation"), max_length=10, required=True,
+             kind="choice", choices="relations", rules=(rules.choice("relations"),)),
+    FieldDef("sex", _m("الجنس", "Sex"), max_length=1, required=True, kind="choice",
+             choices="sexes", rules=(rules.choice("sexes"), rules.dependant_sex)),
+    FieldDef("date_of_birth", _m("تاريخ الميلاد", "Date of birth"),
+             _m("يوم/شهر/سنة", "dd/mm/yyyy"), max_length=10, required=True, kind="date",
+             rules=(rules.past_date, rules.dependant_birth)),
+    FieldDef("national_number", _m("الرقم الوطني", "National number"), _NATIONAL_NUMBER_HINT,
+             max_length=20, kind="national_number", rules=(rules.national_number,)),
+    FieldDef("card_number", _m("رقم البطاقة التأمينية", "Insurance card number"),
+             max_length=30),
+)}
+
+DEPENDANT_PREFIX = "dependants[]."
+CATEGORY_PREFIX = "category_fields."
+MAX_DEPENDANTS = 30
+

@@ -1,0 +1,115 @@
+"""Reference data: offices, municipalities, pensions authorities, categories, choice lists.
+
+Plain data loadable from JSON so HQ can send an updated set later; the bundled
+`reference_data.json` is the default. Codes are stored in records, labels are shown.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fundclient.errors import FundError, Message
+
+LIST_NAMES = ("offices", "municipalities", "pensions_authorities", "relations",
+              "marital_statuses", "channels", "sexes", "statuses")
+
+BAD_REFERENCE = Message("ملف البيانات المرجعية غير صالح: {detail}",
+                        "The reference data file is not valid: {detail}")
+
+
+@dataclass(frozen=True)
+class RefItem:
+    code: str
+    ar: str
+    en: str
+    active: bool = True
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def label(self, language: str = "ar") -> str:
+        return self.ar if language == "ar" else self.en
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "RefItem":
+        return cls(code=str(data["code"]), ar=str(data["ar"]), en=str(data["en"]),
+                   active=bool(data.get("active", True)), extra=dict(data.get("extra", {})))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "ar": self.ar, "en": self.en, "active": self.active,
+                "extra": dict(self.extra)}
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    """One consistent set of reference lists; `categories` holds raw category specs
+    (turned into field rules by `domain.categories`)."""
+
+    version: str
+    lists: dict[str, tuple[RefItem, ...]]
+    categories: tuple[dict[str, Any], ...]
+
+    def items(self, list_name: str, *, active_only: bool = False) -> tuple[RefItem, ...]:
+        items = self.lists.get(list_name, ())
+        return tuple(i for i in items if i.active) if active_only else items
+
+    def item(self, list_name: str, code: str) -> RefItem | None:
+        return self._index().get((list_name, code))
+
+    def codes(self, list_name: str) -> frozenset[str]:
+        return frozenset(i.code for i in self.lists.get(list_name, ()))
+
+    def category_spec(self, code: str) -> dict[str, Any] | None:
+        return next((c for c in self.categories if c.get("code") == code), None)
+
+    def _index(self) -> dict[tuple[str, str], RefItem]:
+        cached = self.__dict__.get("_index_cache")
+        if cached is None:
+            cached = {(name, i.code): i for name, items in self.lists.items() for i in items}
+            object.__setattr__(self, "_index_cache", cached)
+        return cached
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ReferenceData":
+        """Build from the JSON shape; a malformed set raises FundError (never half-loads)."""
+        try:
+            lists = {name: tuple(RefItem.from_dict(d) for d in data.get(name, ()))
+                     for name in LIST_NAMES}
+            categories = tuple(dict(c) for c in data.get("categories", ()))
+            for spec in categories:
+                for f in spec["fields"]:
+                    f["key"], f["kind"]  # noqa: B018 - presence check
+            version = str(data["version"])
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise FundError(BAD_REFERENCE.format(detail=repr(exc)[:200]),
+                            code="reference") from None
+        return cls(version=version, lists=lists, categories=categories)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"version": self.version}
+        out.update({name: [i.to_dict() for i in items] for name, items in self.lists.items()})
+        out["categories"] = [dict(c) for c in self.categories]
+        return out
+
+
+def load_reference(path: Path) -> ReferenceData:
+    """Load a reference set from a JSON file (e.g. one received from HQ)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise FundError(BAD_REFERENCE.format(detail=type(exc).__name__),
+                        code="reference") from None
+    if not isinstance(data, dict):
+        raise FundError(BAD_REFERENCE.format(detail="not an object"), code="reference")
+    return ReferenceData.from_dict(data)
+
+
+@lru_cache(maxsize=1)
+def default_reference() -> ReferenceData:
+    """The bundled reference set."""
+    text = resources.files("fundclient.domain").joinpath("reference_data.json").read_text(
+        encoding="utf-8")
+    return ReferenceData.from_dict(json.loads(text))

@@ -1,0 +1,239 @@
+"""Rule building blocks for the field tables (`fields.py`, category fields).
+
+A rule is `rule(clean_value, ctx) -> Message | None`. It receives the value *after*
+the field's cleaning (digits normalised, whitespace trimmed...), so a rule never flags
+what normalisation would fix. Messages take the field's label as `{label}`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+from fundclient.domain.arabic import is_arabic_name, is_latin_name
+from fundclient.domain.digits import normalise_digits
+from fundclient.domain.national_id import DEFAULT_SCHEME, NationalIdScheme
+from fundclient.domain.phone import check_mobile
+from fundclient.domain.records import Relation, Sex
+from fundclient.domain.reference import ReferenceData, default_reference
+from fundclient.errors import Message
+
+MAX_AGE_YEARS = 120
+
+REQUIRED = Message("حقل «{label}» مطلوب", "{label} is required")
+TOO_LONG = Message("«{label}» أطول من المسموح (الحد الأقصى {max} حرفًا)",
+                   "{label} is too long (at most {max} characters)")
+TOO_SHORT = Message("«{label}» أقصر من المسموح (الحد الأدنى {min} أحرف)",
+                    "{label} is too short (at least {min} characters)")
+CONTROL_CHARS = Message("«{label}» يحتوي على رموز تحكم غير مسموح بها",
+                        "{label} contains control characters")
+BAD_CHARS = Message("«{label}» يحتوي على رموز غير مسموح بها (مثل الرموز التعبيرية)",
+                    "{label} contains characters that are not allowed (such as emoji)")
+ARABIC_ONLY = Message("«{label}» يُكتب بالحروف العربية فقط",
+                      "{label} must be written in Arabic letters only")
+LATIN_ONLY = Message("«{label}» يُكتب بالحروف اللاتينية فقط",
+                     "{label} must be written in Latin letters only")
+DIGITS_ONLY = Message("«{label}» يتكون من أرقام فقط", "{label} must contain digits only")
+BAD_DATE = Message("«{label}»: تاريخ غير صحيح؛ اكتبه مثل 15/03/1955",
+                   "{label}: not a valid date; write it like 15/03/1955")
+FUTURE_DATE = Message("«{label}» لا يمكن أن يكون في المستقبل",
+                      "{label} cannot be in the future")
+TOO_OLD = Message("«{label}»: العمر يتجاوز {max} سنة",
+                  "{label}: age would be over {max} years")
+TOO_YOUNG = Message("«{label}»: العمر ({age}) أقل من المعتاد لهذه الشريحة ({min} سنة على الأقل)",
+                    "{label}: age {age} is below this category's minimum ({min} years)")
+NOT_IN_LIST = Message("«{label}»: القيمة «{value}» غير موجودة في القائمة",
+                      "{label}: '{value}' is not in the list")
+BEFORE_AGE = Message("«{label}» يجب أن يكون بعد بلوغ {years} سنة من العمر",
+                     "{label} must be after the person turned {years}")
+CHILD_TOO_OLD = Message(
+    "تاريخ ميلاد الابن/الابنة يجب أن يكون بعد ميلاد المنتفع بـ {years} سنة على الأقل",
+    "A son or daughter must be born at least {years} years after the beneficiary")
+SPOUSE_SAME_SEX = Message("جنس الزوج/الزوجة يجب أن يخالف جنس المنتفع",
+                          "A spouse's sex must differ from the beneficiary's")
+RELATION_SEX = Message("الابن ذكر والابنة أنثى؛ راجع صلة القرابة أو الجنس",
+                       "A son is male and a daughter female; check relation or sex")
+
+Rule = Callable[[str, "ValidationContext"], "Message | None"]
+
+
+@dataclass(frozen=True)
+class ValidationContext:
+    """What a rule may need beyond the value: deployment choices and sibling fields."""
+
+    scheme: NationalIdScheme = DEFAULT_SCHEME
+    today: date = field(default_factory=date.today)
+    reference: ReferenceData = field(default_factory=default_reference)
+    category: str = "retiree"
+    min_age: int = 0
+    sex: Sex | None = None
+    date_of_birth: date | None = None
+    # Set when checking a dependant's field.
+    relation: Relation | None = None
+    holder_sex: Sex | None = None
+    holder_date_of_birth: date | None = None
+
+
+# ---------------------------------------------------------------- cleaning (never raises)
+
+_FORMAT_CHARS = {"Cf"}  # bidi marks, ZWJ/ZWNJ, BOM: invisible, pasted from other apps
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """NFC, invisible format characters removed, digits ASCII, whitespace collapsed, trimmed."""
+    text = unicodedata.normalize("NFC", value)
+    if any(unicodedata.category(ch) in _FORMAT_CHARS for ch in text):
+        text = "".join(ch for ch in text if unicodedata.category(ch) not in _FORMAT_CHARS)
+    text = normalise_digits(text).replace("\r\n", "\n").replace("\r", "\n")
+    if multiline:
+        lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+        return "\n".join(line for line in lines if line)
+    return _SPACES.sub(" ", text.replace("\n", " ")).strip()
+
+
+_DATE_FORMS = (
+    re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
+    re.compile(r"(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})"),
+)
+
+
+def parse_date(text: str) -> date | None:
+    """yyyy-mm-dd or dd/mm/yyyy (also - or . separators, any digit system); else None."""
+    text = normalise_digits(text).strip()
+    for form in _DATE_FORMS:
+        m = form.fullmatch(text)
+        if m:
+            try:
+                return date(int(m["y"]), int(m["m"]), int(m["d"]))
+            except ValueError:
+                return None
+    return None
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+# ---------------------------------------------------------------- character checks
+
+_REJECTED_CATEGORIES = {"Cc", "Cs", "Co", "Cn", "So", "Sk"}
+
+
+def check_characters(raw: str, *, multiline: bool = False) -> str | None:
+    """'control' / 'bad' if the raw text holds characters no field accepts, else None."""
+    for ch in raw:
+        cat = unicodedata.category(ch)
+        if cat in _REJECTED_CATEGORIES:
+            if cat == "Cc":
+                if ch in "\t\n\r":
+                    continue
+                return "control"
+            return "bad"
+    return None
+
+
+# ---------------------------------------------------------------- rules
+
+def arabic_letters(value: str, ctx: ValidationContext) -> Message | None:
+    return None if is_arabic_name(value) else ARABIC_ONLY
+
+
+def latin_letters(value: str, ctx: ValidationContext) -> Message | None:
+    return None if is_latin_name(value) else LATIN_ONLY
+
+
+def digits(min_length: int = 0) -> Rule:
+    def rule(value: str, ctx: ValidationContext) -> Message | None:
+        if not (value.isascii() and value.isdigit()):
+            return DIGITS_ONLY
+        if len(value) < min_length:
+            return TOO_SHORT.format(min=min_length, label="{label}")
+        return None
+    return rule
+
+
+def national_number(value: str, ctx: ValidationContext) -> Message | None:
+    return ctx.scheme.check(value, sex=ctx.sex, date_of_birth=ctx.date_of_birth)
+
+
+def mobile(value: str, ctx: ValidationContext) -> Message | None:
+    return check_mobile(value)
+
+
+def choice(list_name: str) -> Rule:
+    def rule(value: str, ctx: ValidationContext) -> Message | None:
+        if list_name == "categories":
+            known = {c.get("code") for c in ctx.reference.categories}
+        else:
+            known = ctx.reference.codes(list_name)
+        if value in known:
+            return None
+        return NOT_IN_LIST.format(value=value[:40], label="{label}")
+    rule.list_name = list_name  # type: ignore[attr-defined]
+    return rule
+
+
+def past_date(value: str, ctx: ValidationContext) -> Message | None:
+    when = parse_date(value)
+    if when is None:
+        return BAD_DATE
+    if when > ctx.today:
+        return FUTURE_DATE
+    if age_on(when, ctx.today) > MAX_AGE_YEARS:
+        return TOO_OLD.format(max=MAX_AGE_YEARS, label="{label}")
+    return None
+
+
+def birth_date_for_category(value: str, ctx: ValidationContext) -> Message | None:
+    """A beneficiary's age must be plausible for the category (retirees: 40+)."""
+    when = parse_date(value)
+    if when is None or not ctx.min_age:
+        return None
+    age = age_on(when, ctx.today)
+    if age < ctx.min_age:
+        return TOO_YOUNG.format(age=age, min=ctx.min_age, label="{label}")
+    return None
+
+
+def after_age(years: int) -> Rule:
+    """The date falls after the person's `years`-th birthday (retirement after 18)."""
+    def rule(value: str, ctx: ValidationContext) -> Message | None:
+        when = parse_date(value)
+        born = ctx.date_of_birth
+        if when is None or born is None:
+            return None
+        return BEFORE_AGE.format(years=years, label="{label}") if age_on(born, when) < years \
+            else None
+    return rule
+
+
+MIN_PARENT_GAP_YEARS = 12
+
+
+def dependant_birth(value: str, ctx: ValidationContext) -> Message | None:
+    """A child is born well after the beneficiary."""
+    when = parse_date(value)
+    holder = ctx.holder_date_of_birth
+    if when is None or holder is None or ctx.relation not in (Relation.SON, Relation.DAUGHTER):
+        return None
+    if age_on(holder, when) < MIN_PARENT_GAP_YEARS:
+        return CHILD_TOO_OLD.format(years=MIN_PARENT_GAP_YEARS)
+    return None
+
+
+def dependant_sex(value: str, ctx: ValidationContext) -> Message | None:
+    """Sex agrees with the relation: son male, daughter female, spouse opposite the holder."""
+    if value not in ("M", "F"):
+        return None
+    sex = Sex(value)
+    if ctx.relation == Relation.SON and sex != Sex.MALE:
+        return RELATION_SEX
+    if ctx.relation == Relation.DAUGHTER and sex != Sex.FEMALE:
+        return RELATION_SEX
+    if ctx.relation == Relation.SPOUSE and ctx.holder_sex is not None and sex == ctx.holder_sex:
+        return SPOUSE_SAME_SEX
+    return None

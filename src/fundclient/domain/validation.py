@@ -1,0 +1,226 @@
+"""Validate and normalise a whole beneficiary, or one field as the clerk types.
+
+Problem keys: "national_number", "name.first", "category_fields.pension_number",
+"dependants[0].date_of_birth", "dependants[1]" (record-level problem of one dependant),
+"dependants" (too many). The field rules themselves live in `fields.py` / `categories.py`.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from fundclient.domain.categories import DEFAULT_CATEGORY, get_category
+from fundclient.domain.fields import (BENEFICIARY_FIELDS, CATEGORY_PREFIX, DEPENDANT_FIELDS,
+                                      MAX_DEPENDANTS, FieldDef,
+                                      as_text)
+from fundclient.domain.national_id import NationalIdScheme, get_scheme
+from fundclient.domain.records import (ArabicName, Beneficiary, Channel, Dependant,
+                                       MaritalStatus, RecordStatus, Relation, Sex)
+from fundclient.domain.reference import ReferenceData, default_reference
+from fundclient.domain.rules import ValidationContext, parse_date
+from fundclient.errors import Message, ValidationFailed
+
+UNKNOWN_FIELD = Message("حقل غير معروف: {name}", "Unknown field: {name}")
+UNKNOWN_CATEGORY = Message("الشريحة «{code}» غير معروفة", "Unknown category '{code}'")
+TOO_MANY_DEPENDANTS = Message("عدد التابعين أكبر من المسموح ({max})",
+                              "Too many dependants (at most {max})")
+SAME_NUMBER_AS_HOLDER = Message("الرقم الوطني للتابع هو نفس رقم المنتفع",
+                                "The dependant's national number is the beneficiary's own")
+REPEATED_NUMBER = Message("الرقم الوطني مكرر بين التابعين",
+                          "The same national number appears on two dependants")
+STATUS_REASON_NEEDED = Message("اذكر سبب تغيير حالة القيد",
+                               "Give the reason for the record status")
+NOT_A_BENEFICIARY = Message("بيانات المنتفع غير صالحة", "Not a beneficiary record")
+
+_DEPENDANT_KEY = re.compile(r"dependants\[(\d*)\]\.(.+)")
+
+
+def field_definition(name: str, category: str = DEFAULT_CATEGORY,
+                     reference: ReferenceData | None = None) -> FieldDef | None:
+    """The FieldDef for a form/CSV/problem key, or None if there is no such field."""
+    m = _DEPENDANT_KEY.fullmatch(name)
+    if m:
+        return DEPENDANT_FIELDS.get(m.group(2))
+    if name.startswith(CATEGORY_PREFIX):
+        cat = get_category(category, reference)
+        return cat.field(name) if cat else None
+    return BENEFICIARY_FIELDS.get(name)
+
+
+def make_context(*, scheme: str | NationalIdScheme | None = None, today: date | None = None,
+                 reference: ReferenceData | None = None, category: str = DEFAULT_CATEGORY,
+                 **siblings: Any) -> ValidationContext:
+    """A ValidationContext; `siblings` are sex / date_of_birth / relation / holder_* values
+    as typed (strings are parsed, bad ones ignored)."""
+    reference = reference or default_reference()
+    cat = get_category(category, reference)
+    values: dict[str, Any] = {}
+    for key in ("sex", "holder_sex"):
+        values[key] = _enum_or_none(Sex, siblings.get(key))
+    values["relation"] = _enum_or_none(Relation, siblings.get("relation"))
+    for key in ("date_of_birth", "holder_date_of_birth"):
+        values[key] = _date_or_none(siblings.get(key))
+    return ValidationContext(scheme=get_scheme(scheme), today=today or date.today(),
+                             reference=reference, category=category,
+                             min_age=cat.min_age if cat else 0, **values)
+
+
+def validate_field(name: str, value: Any, context: ValidationContext | None = None
+                   ) -> Message | None:
+    """Inline check of one field as typed; None when fine. Never raises."""
+    ctx = context or make_context()
+    definition = field_definition(str(name), ctx.category, ctx.reference)
+    if definition is None:
+        return UNKNOWN_FIELD.format(name=str(name)[:60])
+    return definition.check(value, ctx)
+
+
+def validate_beneficiary(b: Beneficiary, scheme: str | NationalIdScheme | None = None,
+                         today: date | None = None, reference: ReferenceData | None = None
+                         ) -> dict[str, Message]:
+    """Every problem of a record (empty dict = valid). Never raises."""
+    if not isinstance(b, Beneficiary):
+        return {"record": NOT_A_BENEFICIARY}
+    ctx = make_context(scheme=scheme, today=today, reference=reference,
+                       category=_text(b.category), sex=b.sex, date_of_birth=b.date_of_birth)
+    problems: dict[str, Message] = {}
+    for key, definition in BENEFICIARY_FIELDS.items():
+        _collect(problems, key, definition, _get(b, key), ctx)
+    category = get_category(_text(b.category), ctx.reference)
+    if category is not None:
+        fields = b.category_fields if isinstance(b.category_fields, dict) else {}
+        for definition in category.fields:
+            short = definition.key.removeprefix(CATEGORY_PREFIX)
+            _collect(problems, definition.key, definition, fields.get(short), ctx)
+    if b.status not in (RecordStatus.ACTIVE, "active") and not _text(b.status_reason).strip():
+        problems.setdefault("status_reason", STATUS_REASON_NEEDED)
+    problems.update(_dependant_problems(b, ctx))
+    return problems
+
+
+def ensure_valid_beneficiary(b: Beneficiary, scheme: str | NationalIdScheme | None = None,
+                             today: date | None = None,
+                             reference: ReferenceData | None = None) -> Beneficiary:
+    """Normalised copy of `b`, or ValidationFailed(problems) — the only exception."""
+    if not isinstance(b, Beneficiary):
+        raise ValidationFailed({"record": NOT_A_BENEFICIARY})
+    clean = normalise_beneficiary(b, scheme=scheme, reference=reference)
+    problems = validate_beneficiary(clean, scheme=scheme, today=today, reference=reference)
+    if problems:
+        raise ValidationFailed(problems)
+    return clean
+
+
+def normalise_beneficiary(b: Beneficiary, scheme: str | NationalIdScheme | None = None,
+                          reference: ReferenceData | None = None) -> Beneficiary:
+    """A copy with every text field cleaned the way its FieldDef stores it: digits ASCII,
+    whitespace trimmed, tatweel dropped from names, mobile in E.164, national number
+    without separators, choice labels turned into codes. Idempotent; never raises."""
+    ctx = make_context(scheme=scheme, reference=reference, category=_text(b.category))
+    out = copy.deepcopy(b)
+    out.name = _clean_name(out.name, BENEFICIARY_FIELDS, ctx)
+    for key, definition in BENEFICIARY_FIELDS.items():
+        if "." in key:
+            continue
+        current = getattr(out, key)
+        if isinstance(current, str):
+            setattr(out, key, definition.clean(current, ctx))
+    out.marital_status = _enum_or_none(MaritalStatus, out.marital_status) or out.marital_status
+    out.channel = _enum_or_none(Channel, out.channel) or out.channel
+    out.status = _enum_or_none(RecordStatus, out.status) or out.status
+    out.sex = _enum_or_none(Sex, out.sex) or out.sex
+    out.date_of_birth = _date_or_none(out.date_of_birth) or out.date_of_birth
+    category = get_category(_text(out.category), ctx.reference)
+    if category is not None and isinstance(out.category_fields, dict):
+        for definition in category.fields:
+            short = definition.key.removeprefix(CATEGORY_PREFIX)
+            if short in out.category_fields:
+                out.category_fields[short] = definition.clean(out.category_fields[short], ctx)
+    deps = []
+    for d in out.dependants:
+        d = replace(d, name=_clean_name(d.name, DEPENDANT_FIELDS, ctx))
+        d.national_number = DEPENDANT_FIELDS["national_number"].clean(d.national_number, ctx)
+        d.card_number = DEPENDANT_FIELDS["card_number"].clean(d.card_number, ctx)
+        d.date_of_birth = _date_or_none(d.date_of_birth) or d.date_of_birth
+        d.relation = _enum_or_none(Relation, d.relation) or d.relation
+        d.sex = _enum_or_none(Sex, d.sex) or d.sex
+        deps.append(d)
+    out.dependants = deps
+    return out
+
+
+# ---------------------------------------------------------------- helpers
+
+def _collect(problems: dict[str, Message], key: str, definition: FieldDef, value: Any,
+             ctx: ValidationContext) -> None:
+    problem = definition.check(value, ctx)
+    if problem:
+        problems[key] = problem
+
+
+def _dependant_problems(b: Beneficiary, ctx: ValidationContext) -> dict[str, Message]:
+    problems: dict[str, Message] = {}
+    dependants = b.dependants if isinstance(b.dependants, list) else []
+    if len(dependants) > MAX_DEPENDANTS:
+        problems["dependants"] = TOO_MANY_DEPENDANTS.format(max=MAX_DEPENDANTS)
+        dependants = dependants[:MAX_DEPENDANTS]
+    holder_number = ctx.scheme.normalise(_text(b.national_number))
+    seen: set[str] = set()
+    for i, d in enumerate(dependants):
+        if not isinstance(d, Dependant):
+            problems[f"dependants[{i}]"] = NOT_A_BENEFICIARY
+            continue
+        dctx = replace(ctx, sex=_enum_or_none(Sex, d.sex),
+                       date_of_birth=_date_or_none(d.date_of_birth),
+                       relation=_enum_or_none(Relation, d.relation), min_age=0,
+                       holder_sex=ctx.sex, holder_date_of_birth=ctx.date_of_birth)
+        for key, definition in DEPENDANT_FIELDS.items():
+            _collect(problems, f"dependants[{i}].{key}", definition, _get(d, key), dctx)
+        number = ctx.scheme.normalise(_text(d.national_number))
+        key = f"dependants[{i}].national_number"
+        if number and key not in problems:
+            if number == holder_number:
+                problems[key] = SAME_NUMBER_AS_HOLDER
+            elif number in seen:
+                problems[key] = REPEATED_NUMBER
+            seen.add(number)
+    return problems
+
+
+def _get(obj: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def _clean_name(name: Any, table: dict[str, FieldDef], ctx: ValidationContext) -> Any:
+    if not isinstance(name, ArabicName):
+        return name
+    return ArabicName(**{part: table[f"name.{part}"].clean(getattr(name, part), ctx)
+                         if isinstance(getattr(name, part), str) else getattr(name, part)
+                         for part in ("first", "father", "grandfather", "family")})
+
+
+def _text(value: Any) -> str:
+    return as_text(value)
+
+
+def _enum_or_none(enum: type, value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    try:
+        return enum(value.value if hasattr(value, "value") else str(value).strip())
+    except ValueError:
+        return None
+
+
+def _date_or_none(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return parse_date(value)
+    return None
