@@ -1,0 +1,61 @@
+"""Alembic migrations: from an empty DB and from every earlier revision, data kept."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from alembic.script import ScriptDirectory
+
+from fundclient.storage import migrate
+from fundclient.storage.engine import Engines
+
+KEY = os.urandom(32)
+
+
+def _revisions() -> list[str]:
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+def test_there_are_several_revisions():
+    assert len(_revisions()) >= 2 and _revisions()[-1] == migrate.head_revision()
+
+
+def test_empty_database_to_head(tmp_path):
+    engines = Engines(tmp_path / "db", KEY)
+    migrate.upgrade(engines.writer)
+    assert migrate.current_revision(engines.reader) == migrate.head_revision()
+    migrate.upgrade(engines.writer)  # idempotent
+    engines.dispose()
+
+
+@pytest.mark.parametrize("start", _revisions()[:-1])
+def test_each_revision_to_head_keeps_data(tmp_path, start):
+    engines = Engines(tmp_path / "db", KEY)
+    migrate.upgrade(engines.writer, start)
+    with engines.writer.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO beneficiaries (record_id, revision, national_number, name_norm, created_at, updated_at)"
+            " VALUES ('r1', 1, '119550123456', 'احمد محمد', '2026-01-01', '2026-01-01')")
+        conn.exec_driver_sql("INSERT INTO revisions (record_id, revision, data, saved_at, saved_by)"
+                             " VALUES ('r1', 1, '{}', '2026-01-01', 'a')")
+        conn.exec_driver_sql("INSERT INTO dependants (record_id, dependant_id) VALUES ('r1', 'd1')")
+    migrate.upgrade(engines.writer)
+    with engines.reader.connect() as conn:
+        assert conn.exec_driver_sql("SELECT national_number FROM beneficiaries").scalar_one() == "119550123456"
+        counters = dict(conn.exec_driver_sql("SELECT name, value FROM counters").fetchall())
+        hits = conn.exec_driver_sql("SELECT rowid FROM names_fts WHERE names_fts MATCH 'محمد'").fetchall()
+    assert counters == {"records": 1, "dependants": 1, "pending_sync": 1, "revisions": 1}
+    assert len(hits) == 1
+    engines.dispose()
+
+
+def test_downgrade_and_upgrade_again(tmp_path):
+    engines = Engines(tmp_path / "db", KEY)
+    migrate.upgrade(engines.writer)
+    migrate.downgrade(engines.writer, _revisions()[0])
+    assert migrate.current_revision(engines.reader) == _revisions()[0]
+    migrate.upgrade(engines.writer)
+    assert migrate.current_revision(engines.reader) == migrate.head_revision()
+    engines.dispose()
