@@ -18,12 +18,8 @@ from fundclient.ui.i18n import current_language
 log = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("errors", text)
-
-
 def generic_error_text() -> str:
-    return _tr("Something went wrong and the action was not completed. "
+    return QCoreApplication.translate("errors", "Something went wrong and the action was not completed. "
                "Your data is safe. If it happens again, tell the IT team.")
 
 
@@ -39,12 +35,12 @@ def error_text(exc: BaseException, language: str | None = None) -> str:
 
 def error_title(exc: BaseException) -> str:
     if isinstance(exc, AuthError):
-        return _tr("Not allowed")
+        return QCoreApplication.translate("errors", "Not allowed")
     if isinstance(exc, ValidationFailed):
-        return _tr("Please check the data")
+        return QCoreApplication.translate("errors", "Please check the data")
     if isinstance(exc, FundError):
-        return _tr("Could not complete")
-    return _tr("Unexpected error")
+        return QCoreApplication.translate("errors", "Could not complete")
+    return QCoreApplication.translate("errors", "Unexpected error")
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:

@@ -1,0 +1,48 @@
+"""Display words shared by several screens: sync states, record statuses, reference labels.
+
+Field labels come from `domain.fields` (one source of truth, bilingual `Message`s);
+reference codes (municipality, relation...) from `domain.reference`. Only words that are
+UI-only live here, marked for translation with QT_TRANSLATE_NOOP.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
+
+from fundclient.domain.reference import default_reference
+from fundclient.ui.i18n import current_language
+
+_SYNC_STATES = {
+    "pending": QT_TRANSLATE_NOOP("SyncState", "Waiting to send"),
+    "sent": QT_TRANSLATE_NOOP("SyncState", "Sent, awaiting reply"),
+    "accepted": QT_TRANSLATE_NOOP("SyncState", "Accepted"),
+    "duplicate": QT_TRANSLATE_NOOP("SyncState", "Duplicate registration"),
+    "rejected": QT_TRANSLATE_NOOP("SyncState", "Rejected"),
+}
+SYNC_STATE_COLOURS = {"pending": "#8a5a00", "sent": "#1d4f91", "accepted": "#1b6e20",
+                      "duplicate": "#a40000", "rejected": "#a40000"}
+
+
+def sync_state_text(state: str) -> str:
+    source = _SYNC_STATES.get(state)
+    return QCoreApplication.translate("SyncState", source) if source else state
+
+
+def reference_label(list_name: str, code: str) -> str:
+    """The label of a reference code in the UI language (the code itself if unknown)."""
+    if not code:
+        return ""
+    item = default_reference().item(list_name, code)
+    return item.label(current_language()) if item else code
+
+
+def enum_code(value) -> str:
+    return str(getattr(value, "value", value) or "")
+
+
+def field_label(key: str, *, dependant: bool = False) -> str:
+    from fundclient.domain.fields import BENEFICIARY_FIELDS, DEPENDANT_FIELDS
+
+    table = DEPENDANT_FIELDS if dependant else BENEFICIARY_FIELDS
+    definition = table.get(key)
+    return definition.label.in_language(current_language()) if definition else key

@@ -1,0 +1,188 @@
+"""Login screen (operator + password) and the one function that turns them into a session.
+
+Opening the encrypted store derives a key from the password (slow on purpose), so it runs
+in a QueryOp: the window stays responsive and shows "Checking…" meanwhile.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Callable
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from fundclient.config import Settings
+from fundclient.errors import FundError
+from fundclient.ui import i18n
+from fundclient.ui.errors import error_text
+from fundclient.ui.fonts import ui_font
+from fundclient.ui.ops import QueryOp
+
+LoginFn = Callable[[Path, str, str], object]
+
+
+def default_login(data_dir: Path, username: str, password: str):
+    """services.session.login when the lead's service exists; otherwise storage directly."""
+    try:
+        from fundclient.services.session import login  # type: ignore
+    except ImportError:
+        login = None
+    if login is not None:
+        return login(data_dir, username, password)
+    from fundclient.storage.store import open_store
+
+    store, operator = open_store(data_dir, username, password)
+    return SimpleNamespace(store=store, operator=operator, settings=Settings.load(data_dir),
+                           data_dir=data_dir)
+
+
+class LoginScreen(QWidget):
+    """Emits `logged_in(session)` after a successful login."""
+
+    logged_in = Signal(object)
+    language_toggled = Signal()
+
+    def __init__(self, data_dir: Path, settings: Settings, login_fn: LoginFn = default_login,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("loginScreen")
+        self.data_dir = data_dir
+        self.settings = settings
+        self.login_fn = login_fn
+        self.busy = False
+        self._build()
+        self.retranslate_ui()
+
+    def _build(self) -> None:
+        self.fund_label = QLabel(self.settings.fund_name)
+        self.fund_label.setFont(ui_font(16, bold=True))
+        self.fund_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.fund_label.setWordWrap(True)
+        self.system_label = QLabel()
+        self.system_label.setFont(ui_font(14))
+        self.system_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.office_label = QLabel()
+        self.office_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel()
+        self.error.setObjectName("loginError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a40000; font-weight: bold;")
+        self.error.hide()
+        self.login_button = QPushButton()
+        self.login_button.setObjectName("loginButton")
+        self.login_button.setDefault(True)
+        self.language_button = QPushButton()
+        self.language_button.setObjectName("languageButton")
+        self.language_button.setFlat(True)
+
+        form = QFormLayout()
+        self.user_caption = QLabel()
+        self.password_caption = QLabel()
+        self.user_caption.setBuddy(self.username)
+        self.password_caption.setBuddy(self.password)
+        form.addRow(self.user_caption, self.username)
+        form.addRow(self.password_caption, self.password)
+
+        card = QFrame()
+        card.setObjectName("loginCard")
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        card.setMaximumWidth(520)
+        inner = QVBoxLayout(card)
+        inner.setSpacing(14)
+        inner.addWidget(self.fund_label)
+        inner.addWidget(self.system_label)
+        inner.addWidget(self.office_label)
+        inner.addLayout(form)
+        inner.addWidget(self.error)
+        inner.addWidget(self.login_button)
+        inner.addWidget(self.language_button, 0, Qt.AlignmentFlag.AlignCenter)
+
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card, 3)
+        row.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+
+        self.login_button.clicked.connect(self.submit)
+        self.password.returnPressed.connect(self.submit)
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.language_button.clicked.connect(self.language_toggled)
+        self.setTabOrder(self.username, self.password)
+        self.setTabOrder(self.password, self.login_button)
+        self.setTabOrder(self.login_button, self.language_button)
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Sign in – Registration system"))
+        self.system_label.setText(self.tr("Beneficiary registration system"))
+        office = self.settings.office_code
+        self.office_label.setText(self.tr("Office: %1").replace("%1", office) if office else "")
+        self.office_label.setVisible(bool(office))
+        self.user_caption.setText(self.tr("&Employee name"))
+        self.password_caption.setText(self.tr("&Password"))
+        self.login_button.setText(self.tr("Checking…") if self.busy else self.tr("Sign in"))
+        # Always offered in the *other* language, so a person who cannot read this one finds it.
+        self.language_button.setText("English" if i18n.current_language() == "ar" else "العربية")
+        self.username.setPlaceholderText(self.tr("e.g. ahmed"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        (self.password if self.username.text() else self.username).setFocus()
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        username = self.username.text().strip()
+        password = self.password.text()
+        if not username or not password:
+            self.show_error(self.tr("Enter your employee name and password."))
+            return
+        self.busy = True
+        self.login_button.setEnabled(False)
+        self.error.hide()
+        self.retranslate_ui()
+        QueryOp(parent=self, op=lambda: self.login_fn(self.data_dir, username, password),
+                success=self._on_success).failure(self._on_failure).run_in_background()
+
+    def _done(self) -> None:
+        self.busy = False
+        self.login_button.setEnabled(True)
+        self.retranslate_ui()
+
+    def _on_success(self, session) -> None:
+        self._done()
+        self.password.clear()
+        self.logged_in.emit(session)
+
+    def _on_failure(self, exc: BaseException) -> None:
+        self._done()
+        self.password.clear()
+        self.password.setFocus()
+        if isinstance(exc, FundError):
+            self.show_error(error_text(exc))
+        elif isinstance(exc, ImportError):
+            self.show_error(self.tr("The database part of the system is not installed."))
+        else:
+            self.show_error(error_text(exc))
+
+    def show_not_set_up(self) -> None:
+        self.show_error(self.tr("This computer is not set up yet. Ask the IT team to set up the office."))
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()

@@ -1,0 +1,118 @@
+"""Start the GUI: `run_gui(context_or_args) -> int`.
+
+`context_or_args` is what the CLI has: an argparse Namespace (`data_dir`, optional `lang`)
+or the lead's app context with the same attributes and optionally `settings`,
+`login(data_dir, username, password) -> session` and
+`sync_adapter_factory(session) -> SyncAdapter`. The login screen comes first; after a
+successful login the main window is built with that session; signing out returns to the
+login screen.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from fundclient.config import Settings, resolve_data_dir
+from fundclient.ui import i18n
+from fundclient.ui.fonts import apply_app_font
+from fundclient.ui.login import LoginScreen, default_login
+from fundclient.ui.ops import wait_for_writes
+from fundclient.ui.style import APP_STYLE
+
+log = logging.getLogger(__name__)
+
+
+def prepare_app(settings: Settings, language: str | None = None) -> QApplication:
+    """The QApplication with fonts, style, language and layout direction set."""
+    app = QApplication.instance() or QApplication(sys.argv[:1] or ["fundclient"])
+    app.setApplicationName("fundclient")
+    app.setOrganizationName("fundclient")
+    apply_app_font(app)
+    app.setStyleSheet(APP_STYLE)
+    i18n.set_language(language or settings.language, arabic_indic_digits=settings.arabic_indic_digits)
+    return app
+
+
+class GuiApp:
+    """Login window ⇄ main window, for one data dir."""
+
+    def __init__(self, data_dir: Path, settings: Settings, *, login_fn=default_login,
+                 sync_adapter_factory=None) -> None:
+        self.data_dir = data_dir
+        self.settings = settings
+        self.login_fn = login_fn
+        self.sync_adapter_factory = sync_adapter_factory
+        self.session = None
+        self.window = None
+        self.login = LoginScreen(data_dir, settings, login_fn)
+        self.login.logged_in.connect(self.open_main)
+        self.login.language_toggled.connect(self.toggle_language)
+        self.login.resize(900, 640)
+        if not (data_dir / "keystore.json").exists():
+            self.login.show_not_set_up()
+
+    def toggle_language(self) -> None:
+        language = "en" if i18n.current_language() == "ar" else "ar"
+        i18n.set_language(language, arabic_indic_digits=self.settings.arabic_indic_digits)
+        self.settings.language = language
+
+    def show(self) -> None:
+        self.login.show()
+
+    def make_sync_adapter(self, session):
+        if self.sync_adapter_factory is not None:
+            return self.sync_adapter_factory(session)
+        from fundclient.ui.sync_adapter import SyncAdapter
+
+        return SyncAdapter.for_session(session)
+
+    def open_main(self, session) -> None:
+        from fundclient.ui.main_window import MainWindow
+
+        self.session = session
+        if getattr(session, "settings", None) is None:
+            session.settings = self.settings
+        session.settings.language = i18n.current_language()
+        try:
+            adapter = self.make_sync_adapter(session)
+        except Exception:  # the office must be able to work with sync broken
+            log.exception("sync adapter failed to start")
+            adapter = None
+        self.window = MainWindow(session, sync_adapter=adapter)
+        self.window.logout_requested.connect(self.logout)
+        self.window.resize(1200, 800)
+        self.window.show()
+        self.login.hide()
+
+    def logout(self) -> None:
+        wait_for_writes()
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+        close = getattr(getattr(self.session, "store", None), "close", None)
+        if callable(close):
+            close()
+        self.session = None
+        self.login.show()
+
+
+def run_gui(context_or_args) -> int:
+    data_dir = Path(getattr(context_or_args, "data_dir", None) or resolve_data_dir())
+    settings = getattr(context_or_args, "settings", None) or Settings.load(data_dir)
+    app = prepare_app(settings, getattr(context_or_args, "lang", None))
+    gui = GuiApp(data_dir, settings,
+                 login_fn=getattr(context_or_args, "login", None) or default_login,
+                 sync_adapter_factory=getattr(context_or_args, "sync_adapter_factory", None))
+    gui.show()
+    code = app.exec()
+    wait_for_writes(timeout=30)
+    if gui.session is not None:
+        close = getattr(gui.session.store, "close", None)
+        if callable(close):
+            close()
+    return int(code)

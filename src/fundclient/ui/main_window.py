@@ -1,0 +1,294 @@
+"""The main window: a small shell. Navigation list + stack of screens, menus by role,
+status bar, idle lock. Behaviour lives in the screens; this file only routes.
+
+Routing contracts:
+* a screen's `navigate(name, arg)` signal shows another screen (`"record", record_id`);
+* the record screen's `editRequested(record_id)` opens the registration screen in edit
+  mode (`RegistrationScreen.edit_record(record_id)`);
+* `OpsHub.instance().changed(changes, initiator)` after every write is forwarded to
+  every screen's `on_changes`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow,
+                               QStackedWidget, QWidget)
+
+from fundclient.services.changes import Changes
+from fundclient.ui import i18n, roles
+from fundclient.ui.fonts import ui_font
+from fundclient.ui.lock import IdleWatcher, LockScreen
+from fundclient.ui.ops import OpsHub
+from fundclient.ui.screen import Screen
+from fundclient.ui.screens import build_screens
+from fundclient.ui.status_bar import FundStatusBar
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    logout_requested = Signal()
+
+    def __init__(self, session, *, sync_adapter=None, verify_password=None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.session = session
+        self.settings = session.settings
+        self.operator = session.operator
+        self.sync_adapter = sync_adapter
+        self._verify_password = verify_password
+        self.screens: dict[str, Screen] = {}
+        self._build()
+        self._build_menus()
+        self.retranslate_ui()
+        OpsHub.instance().changed.connect(self.broadcast_changes)
+        self.idle = IdleWatcher(self.settings.idle_lock_minutes, self)
+        self.idle.idle.connect(self.lock)
+        self.show_screen("search")
+
+    # -- layout --------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFont(ui_font(13))
+        self.nav.setFixedWidth(280)
+        self.nav.setSpacing(2)
+        self.nav.setWordWrap(True)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("screens")
+        for key, screen, in_nav in build_screens(self.session, self.sync_adapter, self):
+            self.screens[key] = screen
+            self.stack.addWidget(screen)
+            screen.navigate.connect(self.show_screen)
+            screen.title_changed.connect(self._retitle_nav)
+            if hasattr(screen, "editRequested"):
+                screen.editRequested.connect(self.edit_record)
+            if in_nav:
+                item = QListWidgetItem()
+                item.setData(Qt.ItemDataRole.UserRole, key)
+                self.nav.addItem(item)
+        self.nav.currentItemChanged.connect(self._nav_changed)
+        shell = QWidget()
+        row = QHBoxLayout(shell)
+        row.setContentsMargins(6, 6, 6, 6)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.lock_screen = LockScreen(roles.operator_name(self.operator), self.verify_password)
+        self.lock_screen.unlocked.connect(self.unlock)
+        self.lock_screen.switch_user.connect(self.logout_requested)
+        self.pages = QStackedWidget()  # page 0: the work; page 1: the lock (work kept below)
+        self.pages.addWidget(shell)
+        self.pages.addWidget(self.lock_screen)
+        self.setCentralWidget(self.pages)
+        self.status = FundStatusBar(self.settings.office_code, roles.operator_name(self.operator),
+                                    self.settings.stale_sync_warning_days)
+        self.setStatusBar(self.status)
+        if self.sync_adapter is not None:
+            self.sync_adapter.pendingChanged.connect(self.status.set_pending)
+            self.sync_adapter.lastSuccessChanged.connect(self.status.set_last_success)
+            self.sync_adapter.onlineChanged.connect(self.status.set_online)
+            self.sync_adapter.refresh()
+
+    def _action(self, menu, name: str, slot, shortcut=None) -> QAction:
+        action = QAction(self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self._actions[name] = action
+        return action
+
+    def _build_menus(self) -> None:
+        self._actions: dict[str, QAction] = {}
+        bar = self.menuBar()
+        self.menu_system = bar.addMenu("")
+        self.menu_records = bar.addMenu("")
+        self._action(self.menu_records, "newRegistration", self.new_registration, QKeySequence.StandardKey.New)
+        self._action(self.menu_records, "search", lambda: self.show_screen("search"), QKeySequence.StandardKey.Find)
+        self._action(self.menu_records, "save", self.save_current, QKeySequence.StandardKey.Save)
+        self._action(self.menu_records, "reports", lambda: self.show_screen("reports"), "Ctrl+R")
+        self._action(self.menu_records, "syncPage", lambda: self.show_screen("sync"), "Ctrl+E")
+        self._action(self.menu_system, "language", self.toggle_language, "Ctrl+Shift+L")
+        self._action(self.menu_system, "lock", self.lock, "Ctrl+L")
+        self._action(self.menu_system, "logout", self.logout_requested.emit)
+        self._action(self.menu_system, "quit", self.close, QKeySequence.StandardKey.Quit)
+        self.menu_supervisor = None
+        if roles.at_least(self.operator, roles.SUPERVISOR):
+            self.menu_supervisor = bar.addMenu("")
+            self._action(self.menu_supervisor, "dayClose", self.day_close)
+            self._action(self.menu_supervisor, "markInactive", self.mark_inactive_help)
+            self._action(self.menu_supervisor, "quarantine", lambda: self.show_screen("sync"))
+        self.menu_admin = None
+        if roles.at_least(self.operator, roles.ADMIN):
+            self.menu_admin = bar.addMenu("")
+            self._action(self.menu_admin, "settings", self.open_settings, "Ctrl+,")
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Registration system – %1").replace("%1", self.settings.fund_name))
+        self.menu_system.setTitle(self.tr("&System"))
+        self.menu_records.setTitle(self.tr("&Beneficiaries"))
+        if self.menu_supervisor is not None:
+            self.menu_supervisor.setTitle(self.tr("Su&pervisor"))
+        if self.menu_admin is not None:
+            self.menu_admin.setTitle(self.tr("&Administration"))
+        texts = {
+            "newRegistration": self.tr("New registration"),
+            "search": self.tr("Find a beneficiary"),
+            "save": self.tr("Save"),
+            "reports": self.tr("Reports"),
+            "syncPage": self.tr("Send data to headquarters"),
+            "language": self.tr("English interface") if i18n.current_language() == "ar" else "الواجهة العربية",
+            "lock": self.tr("Lock the screen"),
+            "logout": self.tr("Sign out"),
+            "quit": self.tr("Exit"),
+            "dayClose": self.tr("Close the day (today's report)"),
+            "markInactive": self.tr("Mark a beneficiary inactive…"),
+            "quarantine": self.tr("Batches held back by headquarters"),
+            "settings": self.tr("Settings…"),
+        }
+        for name, text in texts.items():
+            if name in self._actions:
+                self._actions[name].setText(text)
+        self._retitle_nav()
+
+    def _retitle_nav(self) -> None:
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            item.setText(self.screens[item.data(Qt.ItemDataRole.UserRole)].title())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    # -- routing -------------------------------------------------------------------------
+    def current_screen(self) -> Screen:
+        return self.stack.currentWidget()
+
+    def show_screen(self, key: str, arg=None) -> Screen | None:
+        screen = self.screens.get(key)
+        if screen is None:
+            return None
+        if arg is not None and hasattr(screen, "open"):
+            screen.open(arg)
+        self.stack.setCurrentWidget(screen)
+        for row in range(self.nav.count()):
+            if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.nav.blockSignals(True)
+                self.nav.setCurrentRow(row)
+                self.nav.blockSignals(False)
+        screen.on_shown()
+        return screen
+
+    def _nav_changed(self, item, _previous) -> None:
+        if item is not None:
+            self.show_screen(item.data(Qt.ItemDataRole.UserRole))
+
+    def new_registration(self) -> None:
+        screen = self.show_screen("registration")
+        if screen is not None and hasattr(screen, "new_registration"):
+            screen.new_registration()
+
+    def edit_record(self, record_id: str) -> None:
+        screen = self.show_screen("registration")
+        if screen is not None and hasattr(screen, "edit_record"):
+            screen.edit_record(record_id)
+
+    def save_current(self) -> None:
+        save = getattr(self.current_screen(), "save", None)
+        if callable(save):
+            save()
+
+    def broadcast_changes(self, changes: Changes, initiator) -> None:
+        for screen in self.screens.values():
+            try:
+                screen.on_changes(changes, initiator)
+            except Exception:  # one screen's refresh bug must not stop the others
+                log.exception("screen %s failed to refresh", type(screen).__name__)
+        if self.sync_adapter is not None and (changes.beneficiaries or changes.sync):
+            self.sync_adapter.refresh()
+
+    # -- language, lock, supervisor, admin -----------------------------------------------
+    def toggle_language(self) -> None:
+        self.set_language("en" if i18n.current_language() == "ar" else "ar")
+
+    def set_language(self, language: str) -> None:
+        i18n.set_language(language, arabic_indic_digits=self.settings.arabic_indic_digits)
+        self.settings.language = language
+        try:
+            self.settings.save(self.session.data_dir)
+        except OSError:
+            log.exception("could not save the language setting")
+
+    def lock(self) -> None:
+        if self.pages.currentWidget() is self.lock_screen:
+            return
+        self._focus_before_lock = self.focusWidget()
+        self.pages.setCurrentWidget(self.lock_screen)
+        self.menuBar().setEnabled(False)
+        for action in self._actions.values():
+            action.setEnabled(False)
+        self.lock_screen.activate()
+
+    def is_locked(self) -> bool:
+        return self.pages.currentWidget() is self.lock_screen
+
+    def unlock(self) -> None:
+        self.pages.setCurrentIndex(0)
+        self.menuBar().setEnabled(True)
+        for action in self._actions.values():
+            action.setEnabled(True)
+        self.idle.set_minutes(self.idle.minutes)
+        widget = getattr(self, "_focus_before_lock", None)
+        if widget is not None:
+            widget.setFocus()
+
+    def verify_password(self, password: str):
+        """Runs off the GUI thread; raises AuthError when the password is wrong."""
+        if self._verify_password is not None:
+            return self._verify_password(password)
+        verify = getattr(self.session, "verify_password", None)
+        if callable(verify):
+            return verify(password)
+        from fundclient.storage.store import open_store
+
+        store, _operator = open_store(self.session.data_dir,
+                                              roles.operator_username(self.operator), password)
+        close = getattr(store, "close", None)
+        if callable(close):
+            close()
+        return True
+
+    def day_close(self) -> None:
+        screen = self.show_screen("reports")
+        if screen is not None and hasattr(screen, "show_today"):
+            screen.show_today()
+
+    def mark_inactive_help(self) -> None:
+        screen = self.show_screen("search")
+        if screen is not None and hasattr(screen, "hint_mark_inactive"):
+            screen.hint_mark_inactive()
+
+    def open_settings(self) -> None:
+        from fundclient.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec():
+            dialog.apply_to(self.settings)
+            self.settings.save(self.session.data_dir)
+            i18n.set_language(self.settings.language, arabic_indic_digits=self.settings.arabic_indic_digits)
+            self.idle.set_minutes(self.settings.idle_lock_minutes)
+            self.status.stale_days = self.settings.stale_sync_warning_days
+            self.broadcast_changes(Changes(settings=True), self)
+
+    def closeEvent(self, event) -> None:
+        self.idle.stop()
+        super().closeEvent(event)

@@ -1,0 +1,56 @@
+"""Which screens the main window holds, in navigation order.
+
+The registration screen belongs to `ui/registration/` (another engineer); it is looked up
+by name so the shell runs while that package is incomplete.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from fundclient.ui.placeholder import PlaceholderScreen
+from fundclient.ui.record_screen import RecordScreen
+from fundclient.ui.reports_screen import ReportsScreen
+from fundclient.ui.search_screen import SearchScreen
+
+log = logging.getLogger(__name__)
+
+REGISTRATION_CANDIDATES = ("fundclient.ui.registration:RegistrationScreen",
+                           "fundclient.ui.registration.screen:RegistrationScreen")
+
+
+def registration_screen_class():
+    for spec in REGISTRATION_CANDIDATES:
+        module_name, _, attr = spec.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        cls = getattr(module, attr, None)
+        if cls is not None:
+            return cls
+    return PlaceholderScreen
+
+
+def build_screens(session, sync_adapter, window):
+    """(key, screen, shown in the navigation list) for every page."""
+    registration_cls = registration_screen_class()
+    try:
+        registration = registration_cls(session, window)
+    except Exception:  # a broken form must not keep the office from searching and printing
+        log.exception("registration screen failed to start")
+        registration = PlaceholderScreen(session, window)
+    screens = [
+        ("registration", registration, True),
+        ("search", SearchScreen(session, window), True),
+        ("record", RecordScreen(session, window), False),
+        ("reports", ReportsScreen(session, window), True),
+    ]
+    try:
+        from fundclient.ui.sync_screen import SyncScreen
+    except ImportError:
+        SyncScreen = None
+    if SyncScreen is not None:
+        screens.append(("sync", SyncScreen(session, sync_adapter, window), True))
+    return screens

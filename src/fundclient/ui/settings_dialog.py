@@ -1,0 +1,128 @@
+"""Office settings (admin): language, digits, idle lock, camera, HQ link, sync window,
+stale warning, printers, receipt format. Saved to settings.json by the main window."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+                               QVBoxLayout, QWidget)
+
+from fundclient.config import Settings
+
+RECEIPT_FORMATS = ("A5", "A4", "80mm")
+_WINDOW = re.compile(r"^\d{2}:\d{2}-\d{2}:\d{2}$")
+
+
+def _printer_names() -> list[str]:
+    try:
+        from PySide6.QtPrintSupport import QPrinterInfo
+    except ImportError:
+        return []
+    return list(QPrinterInfo.availablePrinterNames())
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setMinimumWidth(560)
+        self.language = QComboBox()
+        self.language.addItem("العربية", "ar")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        self.digits = QCheckBox()
+        self.digits.setChecked(settings.arabic_indic_digits)
+        self.idle = QSpinBox()
+        self.idle.setRange(0, 240)
+        self.idle.setValue(settings.idle_lock_minutes)
+        self.camera = QLineEdit(settings.camera)
+        self.hq_url = QLineEdit(settings.hq_url)
+        self.hq_url.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # URLs read left to right
+        self.ca_bundle = QLineEdit(settings.ca_bundle)
+        self.ca_bundle.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.ca_browse = QPushButton()
+        self.ca_browse.clicked.connect(self._browse_ca)
+        self.sync_window = QLineEdit(settings.nightly_sync_window)
+        self.sync_window.setInputMask("99:99-99:99")
+        self.stale = QSpinBox()
+        self.stale.setRange(1, 60)
+        self.stale.setValue(settings.stale_sync_warning_days)
+        self.printer = QComboBox()
+        self.printer.setEditable(True)
+        self.printer.addItems([""] + _printer_names())
+        self.printer.setCurrentText(settings.card_printer)
+        self.receipt = QComboBox()
+        for code in RECEIPT_FORMATS:
+            self.receipt.addItem(code, code)
+        self.receipt.setCurrentIndex(max(0, self.receipt.findData(settings.receipt_format)))
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #a40000;")
+
+        ca_row = QHBoxLayout()
+        ca_row.addWidget(self.ca_bundle, 1)
+        ca_row.addWidget(self.ca_browse)
+        self.form = QFormLayout()
+        self.captions = [QLabel() for _ in range(10)]
+        fields = [self.language, self.digits, self.idle, self.camera, self.hq_url, ca_row,
+                  self.sync_window, self.stale, self.printer, self.receipt]
+        for caption, field in zip(self.captions, fields):
+            self.form.addRow(caption, field)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Settings"))
+        texts = [self.tr("Interface language"), self.tr("Numbers"), self.tr("Lock after (minutes, 0 = never)"),
+                 self.tr("Camera"), self.tr("Headquarters address (https)"),
+                 self.tr("Headquarters certificate (CA file)"), self.tr("Nightly sending window"),
+                 self.tr("Warn when not sent for (days)"), self.tr("Card printer"),
+                 self.tr("Receipt paper")]
+        for caption, text in zip(self.captions, texts):
+            caption.setText(text)
+        self.digits.setText(self.tr("Show Arabic-Indic digits (٠١٢٣)"))
+        self.camera.setPlaceholderText(self.tr("Empty = the first camera found"))
+        self.ca_browse.setText(self.tr("Choose…"))
+        self.printer.setToolTip(self.tr("Empty = ask every time"))
+
+    def _browse_ca(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Headquarters certificate"), "",
+                                              "PEM (*.pem *.crt);;*")
+        if path:
+            self.ca_bundle.setText(path)
+
+    def problems(self) -> str:
+        url = self.hq_url.text().strip()
+        if url and not url.startswith("https://"):
+            return self.tr("The headquarters address must start with https://")
+        if not _WINDOW.match(self.sync_window.text()):
+            return self.tr("Write the sending window like 22:00-05:00")
+        return ""
+
+    def _accept(self) -> None:
+        problem = self.problems()
+        if problem:
+            self.problem.setText(problem)
+            return
+        self.accept()
+
+    def apply_to(self, settings: Settings) -> Settings:
+        settings.language = self.language.currentData()
+        settings.arabic_indic_digits = self.digits.isChecked()
+        settings.idle_lock_minutes = self.idle.value()
+        settings.camera = self.camera.text().strip()
+        settings.hq_url = self.hq_url.text().strip()
+        settings.ca_bundle = self.ca_bundle.text().strip()
+        settings.nightly_sync_window = self.sync_window.text()
+        settings.stale_sync_warning_days = self.stale.value()
+        settings.card_printer = self.printer.currentText().strip()
+        settings.receipt_format = self.receipt.currentData()
+        return settings

@@ -1,0 +1,98 @@
+"""Status bar: office · operator · records waiting to be sent · last successful sync · link.
+
+Fed by the sync adapter's signals; turns to a warning colour when the last successful
+sync is older than the office's `stale_sync_warning_days` (HQ needs the data to pay claims).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from fundclient.ui.i18n import show_digits, show_number
+
+STALE_STYLE = "background: #fde2b8; color: #6b3a00; font-weight: bold; padding: 0 6px;"
+OFFLINE_STYLE = "color: #6b6b6b; padding: 0 6px;"
+NORMAL_STYLE = "padding: 0 6px;"
+
+
+class FundStatusBar(QStatusBar):
+    def __init__(self, office: str, operator: str, stale_days: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fundStatusBar")
+        self.office = office
+        self.operator = operator
+        self.stale_days = stale_days
+        self.pending: int | None = None
+        self.last_success: datetime | None = None
+        self.online: bool | None = None
+        self.office_label = QLabel()
+        self.operator_label = QLabel()
+        self.pending_label = QLabel()
+        self.pending_label.setObjectName("pendingLabel")
+        self.last_sync_label = QLabel()
+        self.last_sync_label.setObjectName("lastSyncLabel")
+        self.link_label = QLabel()
+        self.link_label.setObjectName("linkLabel")
+        for label in (self.office_label, self.operator_label, self.pending_label,
+                      self.last_sync_label, self.link_label):
+            label.setStyleSheet(NORMAL_STYLE)
+            self.addPermanentWidget(label)
+        self.retranslate_ui()
+
+    # -- fed by the sync adapter --------------------------------------------------------
+    def set_pending(self, count: int | None) -> None:
+        self.pending = count
+        self.retranslate_ui()
+
+    def set_last_success(self, when: datetime | None) -> None:
+        self.last_success = when
+        self.retranslate_ui()
+
+    def set_online(self, online: bool | None) -> None:
+        self.online = online
+        self.retranslate_ui()
+
+    def is_stale(self, now: datetime | None = None) -> bool:
+        if self.last_success is None:
+            return True
+        now = now or datetime.now(timezone.utc)
+        last = self.last_success if self.last_success.tzinfo else self.last_success.replace(tzinfo=timezone.utc)
+        return (now - last).total_seconds() > self.stale_days * 86400
+
+    def retranslate_ui(self) -> None:
+        self.office_label.setText(self.tr("Office: %1").replace("%1", self.office or "—"))
+        self.operator_label.setText(self.tr("Employee: %1").replace("%1", self.operator))
+        if self.pending is None:
+            self.pending_label.setText(self.tr("Waiting to send: —"))
+        else:
+            self.pending_label.setText(self.tr("Waiting to send: %1").replace("%1", show_number(self.pending)))
+        if self.last_success is None:
+            self.last_sync_label.setText(self.tr("Never sent to headquarters"))
+        else:
+            local = self.last_success.astimezone() if self.last_success.tzinfo else self.last_success
+            self.last_sync_label.setText(self.tr("Last sent: %1").replace(
+                "%1", show_digits(local.strftime("%Y-%m-%d %H:%M"))))
+        stale = self.is_stale()
+        self.last_sync_label.setStyleSheet(STALE_STYLE if stale else NORMAL_STYLE)
+        self.last_sync_label.setToolTip(
+            self.tr("Data has not reached headquarters for more than %1 days. Connect and press "
+                    "\"Send now\" on the Send data page, or send by USB.").replace(
+                        "%1", show_number(self.stale_days)) if stale else "")
+        if self.online is None:
+            self.link_label.setText(self.tr("Connection: unknown"))
+            self.link_label.setStyleSheet(OFFLINE_STYLE)
+        elif self.online:
+            self.link_label.setText(self.tr("Connected to headquarters"))
+            self.link_label.setStyleSheet(NORMAL_STYLE)
+        else:
+            self.link_label.setText(self.tr("Offline (work continues)"))
+            self.link_label.setStyleSheet(OFFLINE_STYLE)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)

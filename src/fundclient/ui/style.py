@@ -1,0 +1,14 @@
+"""App-wide look: big enough to read all day, calm colours, clear focus."""
+
+APP_STYLE = """
+QPushButton { padding: 6px 16px; min-height: 30px; }
+QPushButton:default { font-weight: bold; }
+QLineEdit, QComboBox, QDateEdit, QSpinBox { min-height: 30px; padding: 2px 6px; }
+QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus { border: 2px solid #1d4f91; }
+QListWidget#navigation { background: #f3f6fa; border: none; }
+QListWidget#navigation::item { padding: 10px 8px; }
+QListWidget#navigation::item:selected { background: #1d4f91; color: white; }
+QFrame#loginCard { background: #f7f9fc; border: 1px solid #c9d3e0; border-radius: 8px; padding: 16px; }
+QHeaderView::section { padding: 4px; font-weight: bold; }
+QStatusBar QLabel { padding: 0 6px; }
+"""

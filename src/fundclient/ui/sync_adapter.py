@@ -1,0 +1,125 @@
+"""Qt face of the headless sync package: signals for the status bar and the sync screen.
+
+The sync engine (`sync.engine.run_sync`) is plain Python and blocks; here it runs on its
+own thread (not the DB writer thread: it moves only sealed files and can take minutes),
+and every callback is turned into a queued signal so widgets update on the main thread.
+When the sync engineer's SyncScheduler is passed in, "Send now" asks it instead, so the
+nightly schedule and the button never run two syncs at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from fundclient.ui.ops import OpsHub
+
+log = logging.getLogger(__name__)
+
+
+class SyncAdapter(QObject):
+    pendingChanged = Signal(object)  # int | None: records waiting to be sent
+    lastSuccessChanged = Signal(object)  # datetime | None
+    onlineChanged = Signal(object)  # bool | None
+    progressChanged = Signal(object)  # sync.engine.Progress
+    runningChanged = Signal(bool)
+    finished = Signal(object)  # sync.engine.SyncSummary
+
+    def __init__(self, data_dir: Path, settings, store=None, scheduler=None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir = Path(data_dir)
+        self.settings = settings
+        self.store = store
+        self.scheduler = scheduler
+        self.running = False
+        self.last_summary = None
+        self._stop = threading.Event()
+
+    @classmethod
+    def for_session(cls, session) -> "SyncAdapter":
+        return cls(session.data_dir, session.settings, getattr(session, "store", None),
+                   getattr(session, "sync_scheduler", None))
+
+    # -- reading state (cheap, but files and DB: off the GUI thread) ----------------------
+    def read_state(self) -> dict:
+        from fundclient.sync.history import SyncHistory
+
+        pending = None
+        if self.store is not None:
+            try:
+                pending = self.store.beneficiaries.pending_sync_count()
+            except Exception:  # a closed store at sign-out: show "—"
+                log.debug("pending count unavailable", exc_info=True)
+        history = SyncHistory(self.data_dir)
+        entries = history.entries()
+        online = None
+        if entries:
+            online = entries[-1].get("status") in ("ok", "partial")
+        return {"pending": pending, "last_success": history.last_success(), "online": online,
+                "entries": entries, "last_error": history.last_error(),
+                "quarantined": self.quarantined()}
+
+    def quarantined(self) -> list:
+        from fundclient.sync.outbox import Outbox
+
+        try:
+            return list(Outbox(self.data_dir, self.settings).quarantined())
+        except Exception:
+            log.debug("outbox unreadable", exc_info=True)
+            return []
+
+    def refresh(self, on_state=None) -> None:
+        def work():
+            return self.read_state()
+
+        def done(state):
+            self.pendingChanged.emit(state["pending"])
+            self.lastSuccessChanged.emit(state["last_success"])
+            self.onlineChanged.emit(state["online"])
+            if on_state is not None:
+                on_state(state)
+
+        from fundclient.ui.ops import QueryOp
+
+        QueryOp(parent=None, op=work, success=done).failure(
+            lambda exc: log.warning("sync state unreadable: %s", type(exc).__name__)).run_in_background()
+
+    # -- sending -------------------------------------------------------------------------
+    def sync_now(self) -> bool:
+        """Start one sync run; False when one is already running."""
+        if self.running:
+            return False
+        if self.scheduler is not None and hasattr(self.scheduler, "sync_now"):
+            self.scheduler.sync_now()
+            return True
+        self.running = True
+        self._stop.clear()
+        self.runningChanged.emit(True)
+        threading.Thread(target=self._run, name="fund-sync", daemon=True).start()
+        return True
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        from fundclient.sync.engine import run_sync
+
+        hub = OpsHub.instance()
+        summary = None
+        try:
+            summary = run_sync(self.data_dir, settings=self.settings,
+                               progress=lambda p: self.progressChanged.emit(p), stop=self._stop)
+        except Exception:
+            log.exception("sync run failed")
+        hub.on_main_thread(lambda: self._finished(summary))
+
+    def _finished(self, summary) -> None:
+        self.running = False
+        self.last_summary = summary
+        self.runningChanged.emit(False)
+        self.finished.emit(summary)
+        self.refresh()
