@@ -23,12 +23,12 @@ def astronaut() -> np.ndarray:
     return image
 
 
-def scene(face_height: float = 0.30, cx: float = 0.5, cy: float = 0.45,
+def scene(face_height: float = 0.30, cx: float = 0.5, cy: float = 0.46,
           size: tuple[int, int] = (640, 480), image: np.ndarray | None = None,
           face: tuple[int, int, int, int] = ASTRONAUT_FACE) -> np.ndarray:
     """A webcam-like frame with the portrait scaled so its face box is `face_height` of the
     frame height and centred at (cx, cy) (fractions of the frame). Areas outside the
-    photograph are filled by mirroring its edges, like a plain studio background."""
+    photograph repeat its edge pixels (the grey studio backdrop above the head)."""
     src = astronaut() if image is None else image
     width, height = size
     fx, fy, fw, fh = face
@@ -37,7 +37,7 @@ def scene(face_height: float = 0.30, cx: float = 0.5, cy: float = 0.45,
     m = np.float32([[scale, 0, cx * width - scale * (fx + fw / 2)],
                     [0, scale, cy * height - scale * (fy + fh / 2)]])
     return cv2.warpAffine(src, m, (width, height), flags=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_REFLECT_101)
+                          borderMode=cv2.BORDER_REPLICATE)
 
 
 def darkened(frame: np.ndarray, gain: float = 0.22) -> np.ndarray:
@@ -68,7 +68,7 @@ def noise(size: tuple[int, int] = (640, 480), seed: int = 7) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
 
 
-def backlit(frame: np.ndarray, face_height: float = 0.30, cx: float = 0.5, cy: float = 0.45) -> np.ndarray:
+def backlit(frame: np.ndarray, face_height: float = 0.30, cx: float = 0.5, cy: float = 0.46) -> np.ndarray:
     """A window behind the person: the camera's auto-exposure leaves the person dark while
     everything around the head and body is near white."""
     height, width = frame.shape[:2]
@@ -82,10 +82,10 @@ def backlit(frame: np.ndarray, face_height: float = 0.30, cx: float = 0.5, cy: f
     return np.clip(person * dim + (1 - person) * window, 0, 255).astype(np.uint8)
 
 
-def rotated(frame: np.ndarray, degrees: float, cx: float = 0.5, cy: float = 0.45) -> np.ndarray:
+def rotated(frame: np.ndarray, degrees: float, cx: float = 0.5, cy: float = 0.46) -> np.ndarray:
     height, width = frame.shape[:2]
     m = cv2.getRotationMatrix2D((cx * width, cy * height), degrees, 1.0)
-    return cv2.warpAffine(frame, m, (width, height), borderMode=cv2.BORDER_REFLECT_101)
+    return cv2.warpAffine(frame, m, (width, height), borderMode=cv2.BORDER_REPLICATE)
 
 
 def document_scene(size: tuple[int, int] = (1280, 720)) -> tuple[np.ndarray, np.ndarray]:
@@ -106,3 +106,52 @@ def document_scene(size: tuple[int, int] = (1280, 720)) -> tuple[np.ndarray, np.
     frame = desk.copy()
     frame[mask > 0] = warped[mask > 0]
     return frame, corners
+
+
+class FlakySource:
+    """Wraps a real source and behaves like a webcam that is unplugged after `fail_after`
+    frames and plugged back `down_for` seconds later: reads fail, then opens fail, until
+    the time is up. Used by the worker and widget "camera unplugged" tests."""
+
+    def __init__(self, inner, fail_after: int, down_for: float):
+        import time
+
+        self._time = time.monotonic
+        self.inner = inner
+        self.fail_after = fail_after
+        self.down_for = down_for
+        self.reads = 0
+        self.opens = 0
+        self.unplugged_at: float | None = None
+        self.description = "flaky " + inner.description
+        self.frame_interval = inner.frame_interval
+
+    @property
+    def resolution(self):
+        return self.inner.resolution
+
+    def _down(self) -> bool:
+        return self.unplugged_at is not None and self._time() - self.unplugged_at < self.down_for
+
+    def open(self) -> None:
+        from fundclient.camera import messages
+        from fundclient.errors import CameraError
+
+        self.opens += 1
+        if self._down():
+            raise CameraError(messages.CAMERA_NOT_FOUND.format(name="flaky"), code="camera_missing")
+        self.inner.open()
+
+    def read(self):
+        from fundclient.camera import messages
+        from fundclient.errors import CameraError
+
+        self.reads += 1
+        if self.unplugged_at is None and self.reads > self.fail_after:
+            self.unplugged_at = self._time()
+        if self._down():
+            raise CameraError(messages.CAMERA_LOST, code="camera_lost")
+        return self.inner.read()
+
+    def close(self) -> None:
+        self.inner.close()

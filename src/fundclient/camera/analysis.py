@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from fundclient.camera import messages
-from fundclient.camera.thresholds import THRESHOLDS, Thresholds
+from fundclient.camera.thresholds import PORTRAIT, THRESHOLDS, PortraitSpec, Thresholds
 from fundclient.errors import Message
 
 Box = tuple[int, int, int, int]  # x, y, width, height in frame pixels
@@ -84,8 +84,9 @@ class FaceAnalyser:
         self._faces = _cascade("haarcascade_frontalface_default.xml")
         self._eyes = _cascade("haarcascade_eye.xml")
         self._eyes_glasses = _cascade("haarcascade_eye_tree_eyeglasses.xml")
-        # Local contrast for Haar in dim rooms; a global equalizeHist raised false faces in
-        # the background (flags, clothing folds) on real photographs.
+        # Local contrast for Haar in dim rooms, used only when the frame as seen gives no
+        # face: a global equalizeHist raised false faces in the background (flags, clothing
+        # folds), and CLAHE on a face filling the picture breaks it up.
         self._clahe = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 4))
 
     # --- detection ---------------------------------------------------------------------
@@ -93,10 +94,15 @@ class FaceAnalyser:
         height, width = gray.shape
         scale = min(1.0, self.t.detect_width / width)
         small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
-        small = self._clahe.apply(small)  # dim rooms: Haar needs contrast, not brightness
         min_side = max(20, int(self.t.detect_min_face * small.shape[0]))
-        found = self._faces.detectMultiScale(small, scaleFactor=1.1, minNeighbors=self.t.detect_min_neighbors,
-                                             minSize=(min_side, min_side))
+        found = ()
+        # As seen first; then with local contrast raised, for dim rooms and dark skin under
+        # weak light (Haar needs contrast, not brightness).
+        for image in (small, self._clahe.apply(small)):
+            found = self._faces.detectMultiScale(image, scaleFactor=1.1, minNeighbors=self.t.detect_min_neighbors,
+                                                 minSize=(min_side, min_side))
+            if len(found):
+                break
         return [tuple(int(round(v / scale)) for v in box) for box in found]  # type: ignore[misc]
 
     def find_eyes(self, gray: np.ndarray, face: Box) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -159,8 +165,9 @@ class FaceAnalyser:
 
     def _position(self, face: Box, width: int, height: int) -> CheckResult:
         x, y, w, h = face
+        head_cy = y + h * head_centre_offset()
         dx = abs((x + w / 2) / width - self.t.guide_cx) / self.t.max_offset_x
-        dy = abs((y + h / 2) / height - self.t.guide_cy) / self.t.max_offset_y
+        dy = abs(head_cy / height - self.t.guide_cy) / self.t.max_offset_y
         score = max(dx, dy)  # <= 1 is inside the allowed zone
         return CheckResult(POSITION, score <= 1.0, score, None if score <= 1.0 else messages.CENTRE_FACE)
 
@@ -208,6 +215,11 @@ class FaceAnalyser:
         offset = abs((lx + rx) / 2 - (x + w / 2)) / w
         passed = angle <= self.t.max_eye_angle_deg and offset <= self.t.max_eye_offset
         return CheckResult(FRONTAL, passed, angle, None if passed else messages.LOOK_STRAIGHT)
+
+
+def head_centre_offset(spec: PortraitSpec = PORTRAIT) -> float:
+    """Head centre (midway crown-chin) below the face-box top, in box heights."""
+    return (-spec.crown_above_box + 1 + spec.chin_below_box) / 2
 
 
 def _inner(gray: np.ndarray, face: Box) -> np.ndarray:

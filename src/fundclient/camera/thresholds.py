@@ -20,20 +20,22 @@ class Thresholds:
     detect_min_face: float = 0.10
     detect_min_neighbors: int = 5
 
-    # --- guide oval (normalised to the frame; the widget draws the same oval) -----------
+    # --- guide oval: where the whole head (crown to chin) should be ------------------------
+    # Normalised to the frame; the widget draws this oval and the position check compares
+    # the head centre estimated from the face box with its centre.
     guide_cx: float = 0.50
-    guide_cy: float = 0.45
-    guide_rx: float = 0.13  # of frame width; drawn around the whole head
-    guide_ry: float = 0.27  # of frame height
+    guide_cy: float = 0.42
+    guide_rx: float = 0.14  # of frame width
+    guide_ry: float = 0.25  # of frame height
 
     # --- size and position --------------------------------------------------------------
     # Face box height / frame height. Below: the crop is upscaled too much (soft print).
     # Above: the head-and-shoulders crop no longer fits inside the frame.
     min_face_height: float = 0.22
     max_face_height: float = 0.38
-    # Face centre distance from the guide centre, as fractions of frame width / height.
-    max_offset_x: float = 0.10
-    max_offset_y: float = 0.12
+    # Head centre distance from the oval centre, as fractions of frame width / height.
+    max_offset_x: float = 0.06
+    max_offset_y: float = 0.07
 
     # --- light (face = inner part of the face box; background = frame outside the head) --
     min_face_luma: float = 65.0
@@ -51,7 +53,7 @@ class Thresholds:
     max_eye_offset: float = 0.10  # eye-midpoint distance from face centre / face width (yaw)
 
     # --- auto-capture -------------------------------------------------------------------
-    steady_frames: int = 5  # consecutive passing analysed frames
+    steady_frames: int = 6  # consecutive passing analysed frames (~0.4 s)
     max_steady_move: float = 0.025  # face-centre move between them, fraction of frame width
     max_steady_scale: float = 0.08  # face-size change between them, relative
 
@@ -67,7 +69,7 @@ class PortraitSpec:
     # The Haar box runs from mid-forehead to just above the chin; measured on real faces:
     crown_above_box: float = 0.45  # crown is this many box-heights above the box top
     chin_below_box: float = 0.20  # chin is this many box-heights below the box bottom
-    max_bytes: int = 30 * 1024
+    max_bytes: int = 30_000  # "≤ 30 KB" read strictly (decimal)
     min_quality: int = 10
     max_quality: int = 95
     # Mild colour correction: gray-world gains are pulled halfway to 1 and clamped.
@@ -82,7 +84,7 @@ class DocumentSpec:
     """A scanned ID card or pension document."""
 
     max_long_side: int = 1600
-    max_bytes: int = 150 * 1024
+    max_bytes: int = 150_000
     min_quality: int = 30
     max_quality: int = 90
     min_quad_area: float = 0.15  # largest quadrilateral must cover this share of the frame

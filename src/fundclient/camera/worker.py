@@ -118,7 +118,7 @@ class CaptureWorker:
         else:
             log.warning("camera fault: %s", exc)
             status = CameraStatus("lost", messages.CAMERA_LOST, code="camera_lost")
-        if self.status.state != "lost" or self.status.code != status.code:
+        if self.status.state != "lost":  # said once per outage, until frames flow again
             self._set_status(status)
 
     def _set_status(self, status: CameraStatus) -> None:

@@ -1,0 +1,126 @@
+"""Widgets and words of the camera screen; no behaviour (that is widget.py).
+
+Words are bilingual `Message`s chosen by the UI language, like the hints from
+`fundclient.camera.messages`, so the camera has one source for both languages.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QVBoxLayout, QWidget)
+
+from fundclient.camera.analysis import (BACKLIGHT, EXPOSURE, FACE_COUNT, FRONTAL, POSITION,
+                                        SHARPNESS, SIZE)
+from fundclient.errors import Message
+from fundclient.ui.camera.preview import PreviewView
+
+CAPTURE = Message("التقاط الصورة", "Take photo")
+RETAKE = Message("إعادة التصوير", "Retake")
+ACCEPT = Message("اعتماد الصورة", "Use this photo")
+IMPORT = Message("استيراد من ملف…", "Import from file…")
+OVERRIDE = Message("استثناء من المشرف…", "Supervisor override…")
+OVERRIDE_PROMPT = Message("سبب قبول الصورة رغم عدم اجتياز الفحص:",
+                          "Why is this photo accepted although a check failed?")
+OVERRIDE_SET = Message("استثناء المشرف: {reason}", "Supervisor override: {reason}")
+DOCUMENT_MODE = Message("مسح مستند", "Scan a document")
+PORTRAIT_MODE = Message("صورة شخصية", "Portrait")
+CAMERA = Message("الكاميرا:", "Camera:")
+IMPORT_TITLE = Message("اختر صورة", "Choose a picture")
+IMPORT_FILTER = Message("صور (*.jpg *.jpeg *.png *.bmp *.webp)", "Pictures (*.jpg *.jpeg *.png *.bmp *.webp)")
+REVIEW = Message("راجع الصورة ثم اعتمدها أو أعد التصوير",
+                 "Check the photo, then use it or retake it")
+REVIEW_FAILED = Message("الصورة لم تجتز كل الفحوص: أعد التصوير أو اطلب استثناء المشرف",
+                        "The photo did not pass every check: retake it or ask for a supervisor override")
+DOCUMENT_HINT = Message("ضع المستند على سطح داكن داخل الصورة ثم اضغط التقاط",
+                        "Lay the document on a dark surface in view, then press Take photo")
+STARTING = Message("جارٍ تشغيل الكاميرا…", "Starting the camera…")
+CHECK_LABELS = {
+    FACE_COUNT: Message("وجه واحد", "One face"),
+    SIZE: Message("المسافة", "Distance"),
+    POSITION: Message("داخل الإطار", "Inside the oval"),
+    EXPOSURE: Message("الإضاءة", "Light"),
+    BACKLIGHT: Message("لا ضوء خلفي", "No backlight"),
+    SHARPNESS: Message("الوضوح", "Sharpness"),
+    FRONTAL: Message("النظر للأمام", "Facing the camera"),
+}
+
+
+class CameraLayout:
+    """Builds the child widgets on `host` and keeps references to them."""
+
+    def __init__(self, host: QWidget):
+        self.preview = PreviewView(host)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+        self.camera_label = QLabel(host)
+        self.camera_choice = QComboBox(host)
+        self.mode_choice = QComboBox(host)
+        top = QHBoxLayout()
+        top.addWidget(self.camera_label)
+        top.addWidget(self.camera_choice, 1)
+        top.addWidget(self.mode_choice)
+
+        self.hint = QLabel(host)  # the one sentence that matters now, large
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        font = self.hint.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.hint.setFont(font)
+        self.checklist = QLabel(host)  # ✓/✗ per check, small
+        self.checklist.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.checklist.setTextFormat(Qt.TextFormat.RichText)
+        self.status = QLabel(host)  # camera lost / back, override reason
+        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet("color: #a40000;")
+
+        self.capture = QPushButton(host)
+        self.retake = QPushButton(host)
+        self.accept = QPushButton(host)
+        self.import_file = QPushButton(host)
+        self.override = QPushButton(host)
+        self.accept.setDefault(True)
+        buttons = QHBoxLayout()
+        for button in (self.capture, self.retake, self.accept, self.import_file, self.override):
+            button.setMinimumHeight(36)
+            buttons.addWidget(button)
+
+        column = QVBoxLayout(host)
+        column.addLayout(top)
+        column.addWidget(self.preview, 1)
+        column.addWidget(self.hint)
+        column.addWidget(self.checklist)
+        column.addWidget(self.status)
+        column.addLayout(buttons)
+
+    def retranslate(self, language: str) -> None:
+        text = lambda message: message.in_language(language)  # noqa: E731
+        self.camera_label.setText(text(CAMERA))
+        self.capture.setText(text(CAPTURE))
+        self.retake.setText(text(RETAKE))
+        self.accept.setText(text(ACCEPT))
+        self.import_file.setText(text(IMPORT))
+        self.override.setText(text(OVERRIDE))
+        current = self.mode_choice.currentIndex()
+        self.mode_choice.blockSignals(True)
+        self.mode_choice.clear()
+        self.mode_choice.addItem(text(PORTRAIT_MODE), "portrait")
+        self.mode_choice.addItem(text(DOCUMENT_MODE), "document")
+        self.mode_choice.setCurrentIndex(max(0, current))
+        self.mode_choice.blockSignals(False)
+
+    def show_checks(self, verdict, language: str) -> None:
+        """One line of ✓/✗ marks, green/red, in the order of CHECK_LABELS."""
+        if verdict is None:
+            self.checklist.setText("")
+            return
+        parts = []
+        for check in verdict.checks:
+            label = CHECK_LABELS.get(check.name)
+            if label is None:
+                continue
+            colour, mark = ("#1b6e20", "✓") if check.passed else ("#a40000", "✗")
+            parts.append(f'<span style="color:{colour}">{mark} {label.in_language(language)}</span>')
+        self.checklist.setText("&nbsp;&nbsp; ".join(parts))

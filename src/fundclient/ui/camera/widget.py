@@ -1,0 +1,342 @@
+"""The camera screen's behaviour: live preview, checks, auto/manual capture, review, accept.
+
+Threads: `CaptureWorker` reads frames, `LatestOnlyWorker` runs the face checks on the newest
+frame; both report through `_Bridge` signals, so the GUI thread only paints and decides.
+The preview gets every frame (at most one queued at a time); the checks run as often as
+they can keep up, never on the GUI thread. A manual capture or file import analyses one
+frame synchronously (about 10 ms).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+
+from fundclient.camera import messages
+from fundclient.camera.analysis import FaceAnalyser, Verdict
+from fundclient.camera.autocapture import SteadyGate
+from fundclient.camera.document import make_document
+from fundclient.camera.photo import decode_photo, make_portrait
+from fundclient.camera.sources import (CameraInfo, FrameSource, list_cameras, open_source,
+                                       read_image, remember_camera)
+from fundclient.camera.thresholds import THRESHOLDS, Thresholds
+from fundclient.camera.worker import CameraStatus, CaptureWorker, LatestOnlyWorker
+from fundclient.domain.records import Photo
+from fundclient.errors import FundError
+from fundclient.ui.camera import layout as words
+from fundclient.ui.camera.layout import CameraLayout
+from fundclient.ui.i18n import current_language
+
+log = logging.getLogger(__name__)
+
+
+class _Bridge(QObject):
+    """Carries worker-thread callbacks to the GUI thread (queued signal connections)."""
+
+    frame = Signal()
+    verdict = Signal(object, object)  # frame, Verdict
+    status = Signal(object)  # CameraStatus
+
+
+class CameraWidget(QWidget):
+    """Live camera with checks; emits `photoAccepted(Photo)` when the clerk accepts a photo.
+
+    source_spec: "" / "0" / "1" (webcam index), a video, folder or image path (demo mode,
+    tests, machines without a webcam). Or pass a ready `source` (any FrameSource).
+    allow_override: the signed-in user may accept a photo that failed a check, with a reason.
+    data_dir: when given, choosing another camera is remembered in Settings.camera.
+    auto_capture: take the photo by itself once every check passes on steady frames.
+    """
+
+    photoAccepted = Signal(object)  # fundclient.domain.records.Photo
+    statusChanged = Signal(object)  # fundclient.camera.worker.CameraStatus
+    verdictChanged = Signal(object)  # fundclient.camera.analysis.Verdict (live checks)
+
+    def __init__(self, source_spec: str = "", *, source: FrameSource | None = None,
+                 language: str | None = None, allow_override: bool = False,
+                 cameras: list[CameraInfo] | None = None, data_dir: Path | None = None,
+                 thresholds: Thresholds = THRESHOLDS, auto_capture: bool = True,
+                 auto_start: bool = True, parent=None):
+        super().__init__(parent)
+        self.language = language or current_language()
+        self.allow_override = allow_override
+        self.data_dir = data_dir
+        self.thresholds = thresholds
+        self.auto_capture = auto_capture
+        self.ui = CameraLayout(self)
+        self.gate = SteadyGate(thresholds)
+        self._bridge = _Bridge(self)
+        self._bridge.frame.connect(self._paint_latest_frame, Qt.ConnectionType.QueuedConnection)
+        self._bridge.verdict.connect(self._on_verdict, Qt.ConnectionType.QueuedConnection)
+        self._bridge.status.connect(self._on_status, Qt.ConnectionType.QueuedConnection)
+        self._still_analyser = FaceAnalyser(thresholds)  # GUI-thread one-offs (capture, import)
+        self._lock = threading.Lock()
+        self._latest: np.ndarray | None = None
+        self._frame_queued = False
+        self._capture: CaptureWorker | None = None
+        self._analysis: LatestOnlyWorker | None = None
+        self._source_spec = source_spec
+        self._source = source
+        self.mode = "portrait"
+        self.state = "live"  # or "review"
+        self.last_verdict: Verdict | None = None
+        self._review_frame: np.ndarray | None = None
+        self._review_verdict: Verdict | None = None
+        self.photo: Photo | None = None  # the photo under review
+        self.override_reason = ""
+        self._clear_status = QTimer(self, singleShot=True, interval=4000)
+        self._clear_status.timeout.connect(lambda: self.ui.status.setText(self._override_text()))
+
+        self.ui.capture.clicked.connect(self.capture)
+        self.ui.retake.clicked.connect(self.retake)
+        self.ui.accept.clicked.connect(self.accept)
+        self.ui.import_file.clicked.connect(lambda: self.import_file())
+        self.ui.override.clicked.connect(lambda: self.request_override())
+        self.ui.mode_choice.currentIndexChanged.connect(self._mode_changed)
+        self._fill_cameras(cameras)
+        self.ui.camera_choice.activated.connect(self._camera_chosen)
+        self.retranslate()
+        self._update_buttons()
+        if auto_start:
+            self.start()
+
+    # --- camera lifecycle ----------------------------------------------------------------
+    def start(self) -> None:
+        """Open the source (in the worker thread) and start the checks."""
+        self.stop()
+        source = self._source
+        if source is None:
+            try:
+                source = open_source(self._source_spec)
+            except FundError as exc:
+                self._show_status(exc.message)
+                return
+        self._source = source
+        self._analysis = LatestOnlyWorker(FaceAnalyser(self.thresholds).analyse,
+                                          lambda frame, verdict: self._bridge.verdict.emit(frame, verdict))
+        self._capture = CaptureWorker(source, self._on_frame_in_worker, self._bridge.status.emit)
+        self._analysis.start()
+        self._capture.start()
+        self.ui.hint.setText(words.STARTING.in_language(self.language))
+
+    def stop(self) -> None:
+        """Stop both threads and release the camera (safe to call twice)."""
+        if self._capture is not None:
+            self._capture.stop()
+            self._capture = None
+        if self._analysis is not None:
+            self._analysis.stop()
+            self._analysis = None
+
+    def set_source(self, spec: str) -> None:
+        """Switch camera (or file source); remembered when the widget has a data_dir."""
+        self._source_spec, self._source = spec, None
+        if self.data_dir is not None:
+            remember_camera(self.data_dir, spec)
+        self.retake()
+        self.start()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self.stop()
+        super().closeEvent(event)
+
+    # --- worker thread side --------------------------------------------------------------
+    def _on_frame_in_worker(self, frame: np.ndarray) -> None:
+        with self._lock:
+            self._latest = frame
+            queue_paint = not self._frame_queued
+            self._frame_queued = True
+        if queue_paint:  # at most one paint waiting: a busy GUI drops frames, never lags
+            self._bridge.frame.emit()
+        if self.state == "live" and self._analysis is not None:
+            self._analysis.submit(frame)
+
+    # --- GUI thread side -----------------------------------------------------------------
+    @Slot()
+    def _paint_latest_frame(self) -> None:
+        with self._lock:
+            frame, self._frame_queued = self._latest, False
+        if frame is not None and self.state == "live":
+            self.ui.preview.show_frame(frame)
+
+    @Slot(object, object)
+    def _on_verdict(self, frame: np.ndarray, verdict: Verdict) -> None:
+        if self.state != "live":
+            return
+        self.last_verdict = verdict
+        self.verdictChanged.emit(verdict)
+        if self.mode == "document":
+            return
+        fired = self.gate.update(verdict)
+        self.ui.preview.set_overlay(verdict.face, verdict.ok, self.gate.progress)
+        self.ui.show_checks(verdict, self.language)
+        hint = verdict.hints[0] if verdict.hints else messages.ALL_GOOD
+        self.ui.hint.setText(hint.in_language(self.language))
+        if fired and self.auto_capture:
+            self._enter_review(frame, verdict)
+
+    @Slot(object)
+    def _on_status(self, status: CameraStatus) -> None:
+        self.statusChanged.emit(status)
+        self.ui.preview.set_dimmed(status.state == "lost")
+        if status.message is not None:
+            self._show_status(status.message)
+            if status.state == "live":  # "camera is back": clear after a moment
+                self._clear_status.start()
+
+    # --- actions ---------------------------------------------------------------------------
+    def capture(self) -> None:
+        """Manual capture of the newest frame (portrait or document, by mode)."""
+        with self._lock:
+            frame = self._latest
+        if frame is None:
+            return
+        self._enter_review(frame, None)
+
+    def import_file(self, path: str | Path | None = None) -> bool:
+        """Use a picture file instead of the camera (asks with a file dialog if no path)."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, words.IMPORT_TITLE.in_language(self.language), "",
+                                                  words.IMPORT_FILTER.in_language(self.language))
+            if not path:
+                return False
+        try:
+            frame = read_image(Path(path))
+        except FundError as exc:
+            self._show_status(exc.message)
+            return False
+        self._enter_review(frame, None)
+        return True
+
+    def retake(self) -> None:
+        self.state = "live"
+        self.photo = None
+        self._review_frame = self._review_verdict = None
+        self.override_reason = ""
+        self.gate.reset()
+        self.ui.status.setText("")
+        self._update_buttons()
+
+    def request_override(self, reason: str | None = None) -> bool:
+        """Supervisor accepts a photo that failed a check; the reason is stored with it."""
+        if not self.allow_override:
+            return False
+        if reason is None:
+            reason, ok = QInputDialog.getText(self, words.OVERRIDE.in_language(self.language),
+                                              words.OVERRIDE_PROMPT.in_language(self.language))
+            if not ok:
+                return False
+        reason = reason.strip()
+        if not reason:
+            return False
+        self.override_reason = reason
+        if self.state == "live":
+            self.capture()
+        elif self._review_frame is not None:
+            self._build_photo()
+        self.ui.status.setText(self._override_text())
+        self._update_buttons()
+        return True
+
+    def accept(self) -> None:
+        if self.can_accept():
+            self.photoAccepted.emit(self.photo)
+
+    def can_accept(self) -> bool:
+        if self.state != "review" or self.photo is None:
+            return False
+        if self.photo.kind == "document" or self.override_reason:
+            return True
+        return self._review_verdict is not None and self._review_verdict.ok
+
+    # --- review ----------------------------------------------------------------------------
+    def _enter_review(self, frame: np.ndarray, verdict: Verdict | None) -> None:
+        self.state = "review"
+        self._review_frame = frame
+        if self.mode == "portrait" and verdict is None:
+            verdict = self._still_analyser.analyse(frame)
+        self._review_verdict = verdict
+        self._build_photo()
+        if verdict is not None:
+            self.ui.show_checks(verdict, self.language)
+        self._update_buttons()
+
+    def _build_photo(self) -> None:
+        frame, verdict = self._review_frame, self._review_verdict
+        try:
+            if self.mode == "document":
+                self.photo = make_document(frame)
+            else:
+                self.photo = make_portrait(frame, verdict, self.override_reason)
+        except FundError as exc:  # no face and no override: show the frame and why
+            self.photo = None
+            self.ui.preview.show_still(frame)
+            self.ui.hint.setText(exc.message.in_language(self.language))
+            return
+        self.ui.preview.show_still(decode_photo(self.photo))
+        passed = self.mode == "document" or (verdict is not None and verdict.ok)
+        self.ui.hint.setText((words.REVIEW if passed or self.override_reason else words.REVIEW_FAILED)
+                             .in_language(self.language))
+
+    # --- small helpers ---------------------------------------------------------------------
+    def _update_buttons(self) -> None:
+        live = self.state == "live"
+        self.ui.capture.setEnabled(live)
+        self.ui.retake.setEnabled(not live)
+        self.ui.accept.setEnabled(self.can_accept())
+        self.ui.override.setVisible(self.allow_override)
+        self.ui.override.setEnabled(self.allow_override and self.mode == "portrait")
+
+    def _mode_changed(self) -> None:
+        self.mode = self.ui.mode_choice.currentData() or "portrait"
+        self.retake()
+        self.ui.preview.set_overlay(None, False, 0.0, show_oval=self.mode == "portrait")
+        self.ui.show_checks(None, self.language)
+        if self.mode == "document":
+            self.ui.hint.setText(words.DOCUMENT_HINT.in_language(self.language))
+
+    def _fill_cameras(self, cameras: list[CameraInfo] | None) -> None:
+        if cameras is None:
+            try:
+                cameras = list_cameras()
+            except Exception:  # noqa: BLE001 - a listing failure must not block the screen
+                log.warning("listing cameras failed", exc_info=True)
+                cameras = []
+        choice = self.ui.camera_choice
+        for camera in cameras:
+            choice.addItem(camera.name, camera.spec)
+        if self._source is not None:
+            choice.addItem(self._source.description, None)
+        elif choice.findData(self._source_spec) < 0:
+            choice.addItem(self._source_spec or "0", self._source_spec)
+        choice.setCurrentIndex(max(0, choice.findData(self._source_spec)) if self._source is None
+                               else choice.count() - 1)
+
+    def _camera_chosen(self, index: int) -> None:
+        spec = self.ui.camera_choice.itemData(index)
+        if spec is not None and spec != self._source_spec:
+            self.set_source(spec)
+
+    def _show_status(self, message) -> None:
+        self.ui.status.setText(message.in_language(self.language))
+
+    def _override_text(self) -> str:
+        return (words.OVERRIDE_SET.format(reason=self.override_reason).in_language(self.language)
+                if self.override_reason else "")
+
+    def retranslate(self) -> None:
+        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if self.language == "ar"
+                                else Qt.LayoutDirection.LeftToRight)
+        self.ui.retranslate(self.language)
+        self.ui.show_checks(self.last_verdict if self.state == "live" else self._review_verdict, self.language)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.language = current_language()
+            self.retranslate()
+        super().changeEvent(event)

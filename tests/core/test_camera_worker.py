@@ -1,0 +1,112 @@
+"""Capture thread: frames delivered, clean stop, unplug/replug recovery without a crash."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import cv2
+import pytest
+
+import camera_scenes as cs
+from fundclient.camera import messages
+from fundclient.camera.sources import DeviceSource, FileSource
+from fundclient.camera.worker import CaptureWorker, LatestOnlyWorker
+
+FAST_BACKOFF = (0.05, 0.1, 0.2)
+
+
+def wait_for(predicate, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.fixture
+def folder(tmp_path):
+    cv2.imwrite(str(tmp_path / "a.jpg"), cs.scene())
+    return tmp_path
+
+
+def test_frames_flow_and_stop_releases_the_source(folder):
+    frames, statuses = [], []
+    source = FileSource(folder, fps=60)
+    worker = CaptureWorker(source, frames.append, statuses.append)
+    worker.start()
+    assert wait_for(lambda: len(frames) >= 5)
+    assert statuses[0].state == "live" and statuses[0].resolution == (640, 480)
+    worker.stop()
+    assert not worker.running
+    assert statuses[-1].state == "stopped"
+    count = len(frames)
+    time.sleep(0.1)
+    assert len(frames) == count  # nothing after stop
+    assert source._images == []  # released
+
+
+def test_unplugged_camera_reports_and_recovers(folder):
+    frames, statuses = [], []
+    source = cs.FlakySource(FileSource(folder, fps=60), fail_after=5, down_for=0.5)
+    worker = CaptureWorker(source, frames.append, statuses.append, backoff=FAST_BACKOFF)
+    worker.start()
+    try:
+        assert wait_for(lambda: len(frames) >= 15, timeout=6)
+    finally:
+        worker.stop()
+    states = [s.state for s in statuses]
+    assert states[:3] == ["live", "lost", "live"], states
+    lost = statuses[1]
+    assert lost.message == messages.CAMERA_LOST and lost.message.ar  # bilingual, clear
+    assert statuses[2].message == messages.CAMERA_BACK
+    assert source.opens >= 3  # it kept trying to reopen while unplugged...
+    assert source.opens < 40  # ...with backoff, not in a busy loop
+
+
+def test_missing_device_keeps_retrying_without_crashing():
+    statuses = []
+    worker = CaptureWorker(DeviceSource(63), lambda frame: None, statuses.append, backoff=FAST_BACKOFF)
+    worker.start()
+    assert wait_for(lambda: statuses and statuses[0].state == "lost")
+    assert statuses[0].code in {"camera_missing", "camera_busy"}
+    assert statuses[0].message.ar and statuses[0].message.en
+    time.sleep(0.3)
+    assert worker.running and len([s for s in statuses if s.state == "lost"]) == 1  # said once
+    worker.stop()
+    assert not worker.running
+
+
+def test_a_failing_consumer_does_not_kill_the_camera(folder):
+    calls = []
+
+    def consumer(frame):
+        calls.append(1)
+        raise ValueError("consumer bug")
+
+    worker = CaptureWorker(FileSource(folder, fps=100), consumer)
+    worker.start()
+    assert wait_for(lambda: len(calls) >= 5)
+    assert worker.running
+    worker.stop()
+
+
+def test_latest_only_worker_skips_stale_items():
+    done = []
+    gate = threading.Event()
+
+    def slow(item):
+        gate.wait(1)
+        return item * 10
+
+    worker = LatestOnlyWorker(slow, lambda item, result: done.append((item, result)))
+    worker.start()
+    for item in range(1, 50):
+        worker.submit(item)
+        time.sleep(0.001)
+    gate.set()
+    assert wait_for(lambda: done and done[-1][0] == 49)
+    worker.stop()
+    assert len(done) < 10  # most frames were dropped, not queued
+    assert all(result == item * 10 for item, result in done)
