@@ -1,0 +1,205 @@
+"""The duplicate banner: who already exists, how sure we are, and the override.
+
+Rules (the service enforces them again on save):
+* same national number = a *certain* duplicate: only a supervisor may save anyway, with a
+  written reason (e.g. a wrong number on the old record);
+* similar name + date of birth = a *possible* duplicate: the clerk checks with the
+  beneficiary and may continue, writing why (e.g. "a cousin with the same name").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel,
+                               QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
+
+from fundclient.domain.fields import BENEFICIARY_FIELDS
+from fundclient.domain.reference import ReferenceData, default_reference
+from fundclient.ui.i18n import current_language, show_digits
+
+MIN_REASON_LENGTH = 10
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RegistrationDuplicates", text)
+
+
+@dataclass(frozen=True)
+class DuplicateView:
+    """One existing person who may be the one being registered, as the clerk sees it."""
+
+    record_id: str
+    name: str
+    national_number: str
+    office_code: str
+    score: float
+    certain: bool
+
+    @classmethod
+    def of(cls, hit) -> "DuplicateView":
+        """From a storage `SearchHit` (or any object with the same attribute names)."""
+        record = getattr(hit, "beneficiary", None) or getattr(hit, "record", None)
+        matched_by = str(getattr(hit, "matched_by", ""))
+        certain = getattr(hit, "certain", None)
+        if certain is None:
+            certain = "national_number" in matched_by
+        return cls(record_id=str(getattr(hit, "record_id", "") or getattr(record, "record_id", "")),
+                   name=record.name.full() if record is not None else "",
+                   national_number=getattr(record, "national_number", "") or "",
+                   office_code=getattr(record, "office_code", "") or "",
+                   score=float(getattr(hit, "score", 1.0 if certain else 0.0)),
+                   certain=bool(certain))
+
+
+class DuplicatePanel(QFrame):
+    """Shown above the form on every step while matches exist."""
+
+    override_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("duplicatePanel")
+        self.reference: ReferenceData = default_reference()
+        self.hits: list[DuplicateView] = []
+        self.override_reason = ""
+        self.can_override_certain = False
+        # Compact (it stays on screen on every step): who matches on the start side, what
+        # to do and the override button on the end side.
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        left = QVBoxLayout()
+        self.title = QLabel(self)
+        self.title.setObjectName("duplicateTitle")
+        self.title.setWordWrap(True)
+        self.details = QLabel(self)
+        self.details.setObjectName("duplicateDetails")
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setWordWrap(True)
+        left.addWidget(self.title)
+        left.addWidget(self.details)
+        layout.addLayout(left, 3)
+        right = QVBoxLayout()
+        self.state = QLabel(self)
+        self.state.setObjectName("duplicateState")
+        self.state.setWordWrap(True)
+        self.override_button = QPushButton(self)
+        self.override_button.setObjectName("overrideDuplicate")
+        self.override_button.setMinimumHeight(34)
+        self.override_button.clicked.connect(self.override_requested)
+        right.addWidget(self.state)
+        right.addWidget(self.override_button)
+        layout.addLayout(right, 2)
+        self.setVisible(False)
+
+    # ---------------------------------------------------------------- state
+    def certain(self) -> bool:
+        return any(h.certain for h in self.hits)
+
+    def blocks_save(self) -> bool:
+        return bool(self.hits) and not self.override_reason
+
+    def may_override(self) -> bool:
+        return bool(self.hits) and (self.can_override_certain or not self.certain())
+
+    def set_hits(self, hits: list[DuplicateView]) -> None:
+        if {h.record_id for h in hits} != {h.record_id for h in self.hits}:
+            self.override_reason = ""  # a new match needs a new decision
+        self.hits = list(hits)
+        self.refresh()
+
+    def set_override(self, reason: str) -> None:
+        self.override_reason = reason.strip()
+        self.refresh()
+
+    def clear(self) -> None:
+        self.hits = []
+        self.override_reason = ""
+        self.refresh()
+
+    # ---------------------------------------------------------------- display
+    def refresh(self) -> None:
+        self.setVisible(bool(self.hits))
+        if not self.hits:
+            return
+        certain = self.certain()
+        colour = "#fdecea" if certain and not self.override_reason else "#fff4d6"
+        self.setStyleSheet(f"#duplicatePanel {{ background:{colour}; border:1px solid #c9a227;"
+                           " border-radius:6px; }")
+        self.title.setText("<b>%s</b>" % escape(
+            _tr("This person is already registered (same national number).") if certain else
+            _tr("A registered person has a similar name and date of birth. "
+                "Ask the beneficiary before you continue.")))
+        self.details.setText(self._table())
+        if self.override_reason:
+            self.state.setText(_tr("Saving anyway. Reason: %1").replace(
+                "%1", self.override_reason))
+        elif certain and not self.can_override_certain:
+            self.state.setText(_tr("Only a supervisor can save a registration with the same "
+                                   "national number. Call your supervisor."))
+        else:
+            self.state.setText(_tr("Save is blocked until the duplicate is resolved."))
+        self.override_button.setText(_tr("Supervisor: save anyway…") if certain
+                                     else _tr("Different person: continue…"))
+        self.override_button.setEnabled(self.may_override() and not self.override_reason)
+
+    def _table(self) -> str:
+        language = current_language()
+        direction = "rtl" if language == "ar" else "ltr"
+        head = [_tr("Name"), BENEFICIARY_FIELDS["national_number"].label.in_language(language),
+                _tr("Office"), _tr("Match")]
+        rows = ["<tr>" + "".join(f"<th style='padding:2px 8px'>{escape(h)}</th>" for h in head)
+                + "</tr>"]
+        for hit in self.hits:
+            office = self.reference.item("offices", hit.office_code)
+            match = _tr("certain") if hit.certain else f"{round(hit.score * 100)}%"
+            cells = [hit.name, show_digits(hit.national_number),
+                     office.label(language) if office else hit.office_code,
+                     show_digits(match)]
+            rows.append("<tr>" + "".join(f"<td style='padding:2px 8px'>{escape(c)}</td>"
+                                         for c in cells) + "</tr>")
+        return f"<table dir='{direction}'>{''.join(rows)}</table>"
+
+
+class OverrideDialog(QDialog):
+    """Asks for the written reason of an override (kept with the record and audited)."""
+
+    def __init__(self, certain: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("overrideDialog")
+        self.setWindowTitle(_tr("Save despite a duplicate"))
+        layout = QVBoxLayout(self)
+        label = QLabel(_tr("The registration will be saved and sent with your reason; the "
+                           "general administration reviews it.") if certain else
+                       _tr("Write why this is a different person (for example: a relative "
+                           "with the same name)."), self)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        reason_def = BENEFICIARY_FIELDS["override_reason"]
+        self.reason = QPlainTextEdit(self)
+        self.reason.setObjectName("overrideReason")
+        self.reason.setPlaceholderText(reason_def.hint.in_language(current_language()))
+        self.reason.setTabChangesFocus(True)
+        layout.addWidget(self.reason)
+        self.message = QLabel(self)
+        self.message.setStyleSheet("color:#b00020;")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self._accept_if_valid)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(520, 260)
+
+    def reason_text(self) -> str:
+        return self.reason.toPlainText().strip()
+
+    def _accept_if_valid(self) -> None:
+        if len(self.reason_text()) < MIN_REASON_LENGTH:
+            self.message.setText(_tr("Write the reason in a few words (at least %1 letters).")
+                                 .replace("%1", show_digits(MIN_REASON_LENGTH)))
+            return
+        self.accept()

@@ -1,0 +1,261 @@
+"""The photo step: hosts the camera widget (ui/camera/) and always offers "import from file"
+(scanned photos brought by the family are common), plus optional document scans.
+
+Image work (face check, crop, JPEG under 30 KB) runs in a QueryOp: it is CPU work, and a
+5-megapixel scan on an office PC takes long enough to freeze the window otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
+
+from fundclient.domain.records import Photo
+from fundclient.errors import FundError
+from fundclient.ui.errors import error_text
+from fundclient.ui.ops import QueryOp
+
+log = logging.getLogger(__name__)
+IMAGE_FILTER = "*.jpg *.jpeg *.png *.bmp *.tif *.tiff"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RegistrationPhoto", text)
+
+
+def portrait_from_file(path: str | Path, override_reason: str = "") -> Photo:
+    """The ID photo from an image file: same face check, crop and size as the camera."""
+    from fundclient.camera.analysis import FaceAnalyser
+    from fundclient.camera.photo import make_portrait
+    from fundclient.camera.sources import read_image
+
+    frame = read_image(Path(path))
+    return make_portrait(frame, FaceAnalyser().analyse(frame), override_reason)
+
+
+def document_from_file(path: str | Path) -> Photo:
+    from fundclient.camera.document import make_document
+    from fundclient.camera.sources import read_image
+
+    return make_document(read_image(Path(path)))
+
+
+def _camera_widget(parent: QWidget, spec: str, allow_override: bool, data_dir
+                   ) -> QWidget | None:
+    """The camera engineer's widget (ui/camera/); None if it cannot be created."""
+    try:
+        from fundclient.ui.camera import CameraWidget
+
+        return CameraWidget(spec, allow_override=allow_override, data_dir=data_dir,
+                            parent=parent)
+    except Exception:  # no camera must never block registration (file import remains)
+        log.exception("camera widget could not start")
+        return None
+
+
+class PhotoStep(QWidget):
+    photo_changed = Signal()
+    scans_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("photoStep")
+        self._photo: Photo | None = None
+        self._scans: list[Photo] = []
+        self._camera_started = False
+        self.may_override = False  # set by the screen for supervisors
+        self.camera_spec = ""  # Settings.camera ("" = first webcam)
+        self.data_dir = None
+        self.camera_widget: QWidget | None = None
+        self._last_path = ""
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
+        self.camera_host = QFrame(self)
+        self.camera_host.setObjectName("cameraHost")
+        self.camera_host.setFrameShape(QFrame.Shape.StyledPanel)
+        self.camera_host.setMinimumSize(360, 300)
+        self.camera_layout = QVBoxLayout(self.camera_host)
+        self.camera_note = QLabel(self.camera_host)
+        self.camera_note.setWordWrap(True)
+        self.camera_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.camera_layout.addWidget(self.camera_note)
+        left.addWidget(self.camera_host, 1)
+        buttons = QHBoxLayout()
+        self.import_button = QPushButton(self)
+        self.import_button.setObjectName("importPhoto")
+        self.import_button.clicked.connect(self.choose_photo_file)
+        self.force_button = QPushButton(self)
+        self.force_button.setObjectName("forcePhoto")
+        self.force_button.setVisible(False)
+        self.force_button.clicked.connect(self._force_last)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.force_button)
+        left.addLayout(buttons)
+        self.message = QLabel(self)
+        self.message.setObjectName("photoMessage")
+        self.message.setWordWrap(True)
+        left.addWidget(self.message)
+        layout.addLayout(left, 3)
+        right = QVBoxLayout()
+        self.preview_title = QLabel(self)
+        self.preview = QLabel(self)
+        self.preview.setObjectName("photoPreview")
+        self.preview.setFixedSize(177, 227)  # 25x32 mm at 180 dpi: the card's proportions
+        self.preview.setFrameShape(QFrame.Shape.Box)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        right.addWidget(self.preview_title)
+        right.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.scans_title = QLabel(self)
+        self.scans_list = QListWidget(self)
+        self.scans_list.setObjectName("scansList")
+        self.scans_list.setMaximumHeight(120)
+        scan_buttons = QHBoxLayout()
+        self.add_scan_button = QPushButton(self)
+        self.add_scan_button.setObjectName("addScan")
+        self.add_scan_button.clicked.connect(self.choose_scan_file)
+        self.remove_scan_button = QPushButton(self)
+        self.remove_scan_button.setObjectName("removeScan")
+        self.remove_scan_button.clicked.connect(self.remove_selected_scan)
+        scan_buttons.addWidget(self.add_scan_button)
+        scan_buttons.addWidget(self.remove_scan_button)
+        right.addWidget(self.scans_title)
+        right.addWidget(self.scans_list)
+        right.addLayout(scan_buttons)
+        right.addStretch(1)
+        layout.addLayout(right, 2)
+        self.retranslate_ui()
+
+    # ---------------------------------------------------------------- camera
+    def start_camera(self) -> None:
+        """Create the camera widget the first time the step is shown (opening a camera
+        is slow and must not delay the form); later visits restart it."""
+        if self._camera_started:
+            if self.camera_widget is not None:
+                self.camera_widget.start()
+            return
+        self._camera_started = True
+        widget = _camera_widget(self.camera_host, self.camera_spec, self.may_override,
+                                self.data_dir)
+        if widget is None:
+            return
+        self.camera_note.setVisible(False)
+        # The camera widget has its own "import from file" (with its review step): one
+        # button for the same thing is enough.
+        self.import_button.setVisible(False)
+        self.camera_layout.addWidget(widget)
+        widget.photoAccepted.connect(self._camera_photo)
+        self.camera_widget = widget
+
+    def stop_camera(self) -> None:
+        """Release the webcam when the clerk leaves the photo step."""
+        if self.camera_widget is not None:
+            self.camera_widget.stop()
+
+    def _camera_photo(self, photo: Photo) -> None:
+        if photo.kind == "document":
+            self._scan_added(photo)
+        else:
+            self.set_photo(photo)
+
+    # ---------------------------------------------------------------- photo
+    def photo(self) -> Photo | None:
+        return self._photo
+
+    def set_photo(self, photo: Photo | None) -> None:
+        self._photo = photo
+        self.force_button.setVisible(False)
+        if photo is None:
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText(_tr("No photo yet"))
+        else:
+            image = QImage.fromData(photo.data)
+            self.preview.setPixmap(QPixmap.fromImage(image).scaled(
+                self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+            self.message.setText(_tr("Photo ready."))
+            self.message.setStyleSheet("color:#1b5e20;")
+        self.photo_changed.emit()
+
+    def choose_photo_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, _tr("Choose the photo"), "",
+                                              _tr("Images") + f" ({IMAGE_FILTER})")
+        if path:
+            self.import_photo_file(path)
+
+    def import_photo_file(self, path: str | Path, override_reason: str = "") -> QueryOp:
+        """Programmatic import (tests, drag-and-drop): checks and crops like the camera."""
+        self._last_path = str(path)
+        self.message.setText(_tr("Checking the photo…"))
+        self.message.setStyleSheet("")
+        return QueryOp(parent=self, op=lambda: portrait_from_file(path, override_reason),
+                       success=self.set_photo).failure(self._photo_failed).run_in_background()
+
+    def _photo_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, FundError):
+            log.error("photo import failed", exc_info=exc)
+        self.message.setText(error_text(exc))
+        self.message.setStyleSheet("color:#b00020;")
+        self.force_button.setVisible(self.may_override and isinstance(exc, FundError))
+
+    def _force_last(self) -> None:
+        from fundclient.ui.registration.duplicates import OverrideDialog
+
+        dialog = OverrideDialog(certain=True, parent=self)
+        dialog.setWindowTitle(_tr("Use the photo without the face check"))
+        if dialog.exec():
+            self.import_photo_file(self._last_path, dialog.reason_text())
+
+    # ---------------------------------------------------------------- scans
+    def scans(self) -> list[Photo]:
+        return list(self._scans)
+
+    def set_scans(self, scans: list[Photo]) -> None:
+        self._scans = list(scans)
+        self._refresh_scans()
+
+    def choose_scan_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, _tr("Choose the scanned document"), "",
+                                              _tr("Images") + f" ({IMAGE_FILTER})")
+        if path:
+            self.add_scan_file(path)
+
+    def add_scan_file(self, path: str | Path) -> QueryOp:
+        return QueryOp(parent=self, op=lambda: document_from_file(path),
+                       success=self._scan_added).failure(self._photo_failed).run_in_background()
+
+    def _scan_added(self, scan: Photo) -> None:
+        self._scans.append(scan)
+        self._refresh_scans()
+
+    def remove_selected_scan(self) -> None:
+        row = self.scans_list.currentRow()
+        if 0 <= row < len(self._scans):
+            del self._scans[row]
+            self._refresh_scans()
+
+    def _refresh_scans(self) -> None:
+        self.scans_list.clear()
+        for number, scan in enumerate(self._scans, start=1):
+            item = QListWidgetItem(_tr("Document %1 (%2 KB)").replace("%1", str(number))
+                                   .replace("%2", str(max(1, len(scan.data) // 1024))))
+            self.scans_list.addItem(item)
+        self.remove_scan_button.setEnabled(bool(self._scans))
+        self.scans_changed.emit()
+
+    def retranslate_ui(self) -> None:
+        self.camera_note.setText(_tr("The camera is not available on this computer. "
+                                     "Import the photo from a file (a scanned photo is fine)."))
+        self.import_button.setText(_tr("Import photo from file…"))
+        self.force_button.setText(_tr("Supervisor: use this photo anyway…"))
+        self.preview_title.setText(_tr("Photo on the card"))
+        self.scans_title.setText(_tr("Scanned documents (optional)"))
+        self.add_scan_button.setText(_tr("Add scanned document…"))
+        self.remove_scan_button.setText(_tr("Remove document"))
+        if self._photo is None:
+            self.preview.setText(_tr("No photo yet"))
+        self._refresh_scans()

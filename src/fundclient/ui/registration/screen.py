@@ -1,0 +1,429 @@
+"""The registration screen: steps, duplicate lookup, drafts, save / edit.
+
+Public API (used by the shell and tests):
+    RegistrationScreen(session, parent=None, *, backend=None, reference=None)
+    new() / new_registration()      start an empty registration (Ctrl+N in the shell)
+    save()                          validate and save (Ctrl+S in the shell)
+    load_record(beneficiary, photo=None) / edit_record(record_id)   edit mode
+    offer_drafts()                  after login: offer unfinished registrations back
+    set_home_visit(on)              field-team mode (channel = home visit, locality shown)
+    go_to_step(index_or_id), current_step()
+Signals: saved(object) (the saved Beneficiary), step_changed(int), dirty_changed(bool),
+    duplicates_changed(int).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
+
+from fundclient.domain.records import Beneficiary, Photo
+from fundclient.domain.validation import field_definition, validate_beneficiary
+from fundclient.errors import DuplicateFound, ValidationFailed
+from fundclient.ui.errors import error_text, show_error
+from fundclient.ui.i18n import current_language, show_digits
+from fundclient.ui.ops import CollectionOp, QueryOp
+from fundclient.ui.registration.backend import RegistrationBackend
+from fundclient.ui.registration.binding import (FormContext, build_beneficiary,
+                                                values_of)
+from fundclient.ui.registration.drafts import (DraftKeeper, DraftOfferDialog,
+                                               photo_from_json, photo_to_json)
+from fundclient.ui.registration.duplicates import DuplicateView, OverrideDialog
+from fundclient.ui.registration.form_logic import FormLogic
+from fundclient.ui.registration.layout import STEP_IDS, RegistrationView
+from fundclient.ui.registration.navigation import EnterNavigator
+from fundclient.ui.registration.summary import review_sections
+
+log = logging.getLogger(__name__)
+DUPLICATE_DELAY_MS = 700
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RegistrationScreen", text)
+
+
+class RegistrationScreen(FormLogic, RegistrationView):
+    saved = Signal(object)
+    step_changed = Signal(int)
+    dirty_changed = Signal(bool)
+    duplicates_changed = Signal(int)
+
+    def __init__(self, session=None, parent: QWidget | None = None, *,
+                 backend: RegistrationBackend | None = None, reference=None) -> None:
+        super().__init__(session, parent)
+        self.backend = backend or RegistrationBackend(session)
+        settings = self.backend.settings
+        self.form = FormContext(settings.national_id_scheme or None, reference,
+                                settings.office_code)
+        self.duplicate_panel.reference = self.form.reference
+        self.duplicate_panel.can_override_certain = self.backend.is_supervisor()
+        self.photo.may_override = self.backend.is_supervisor()
+        self.photo.camera_spec = self.backend.settings.camera
+        self.photo.data_dir = getattr(session, "data_dir", None)
+        self.base: Beneficiary | None = None  # the record being edited (edit mode)
+        self._dirty = False
+        self._saving = False
+        self._duplicate_generation = 0
+        self._offered: dict[str, dict] = {}
+        self.draft_dialog: DraftOfferDialog | None = None
+        self.navigator = EnterNavigator(self._step_editors, self.next_step, self)
+        self.navigator.watch(*(row.editor for row in self.rows.values()))
+        self.drafts = DraftKeeper(lambda: self.backend.store, lambda: self.backend.operator,
+                                  self.snapshot, self)
+        self.drafts.saved.connect(self._draft_saved)
+        self._duplicate_timer = QTimer(self)
+        self._duplicate_timer.setSingleShot(True)
+        self._duplicate_timer.setInterval(DUPLICATE_DELAY_MS)
+        self._duplicate_timer.timeout.connect(self.check_duplicates)
+        self._init_form_logic()
+        self._connect()
+        self.clear_fields()
+        self.retranslate_ui()
+        self.go_to_step(0)
+
+    def _connect(self) -> None:
+        self.step_buttons.idClicked.connect(self.go_to_step)
+        self.back_button.clicked.connect(self.previous_step)
+        self.next_button.clicked.connect(self.next_step)
+        self.save_button.clicked.connect(self.save)
+        self.duplicate_panel.override_requested.connect(self.ask_override)
+        self.review.field_requested.connect(self.focus_field)
+        self.photo.photo_changed.connect(lambda: self._on_field_edited("photo"))
+        self.photo.scans_changed.connect(lambda: self._on_field_edited("scans"))
+        for index in range(len(STEP_IDS)):
+            QShortcut(QKeySequence(f"Alt+{index + 1}"), self,
+                      lambda i=index: self.go_to_step(i))
+        QShortcut(QKeySequence("Ctrl+PgDown"), self, self.next_step)
+        QShortcut(QKeySequence("Ctrl+PgUp"), self, self.previous_step)
+        QShortcut(QKeySequence("Alt+A"), self, self._add_dependant_shortcut)
+
+    # ---------------------------------------------------------------- steps
+    def current_step(self) -> int:
+        return self.stack.currentIndex()
+
+    def go_to_step(self, step: int | str) -> None:
+        index = STEP_IDS.index(step) if isinstance(step, str) else int(step)
+        index = max(0, min(index, len(STEP_IDS) - 1))
+        self.stack.setCurrentIndex(index)
+        self.step_buttons.button(index).setChecked(True)
+        self.back_button.setEnabled(index > 0)
+        self.next_button.setVisible(index < len(STEP_IDS) - 1)
+        step_id = STEP_IDS[index]
+        if step_id == "photo":
+            self.photo.start_camera()
+        else:
+            self.photo.stop_camera()
+        if step_id == "review":
+            self.refresh_review()
+        editors = self._step_editors()
+        target = editors[0] if editors else (self.dependants.add_button
+                                             if step_id == "dependants" else self.save_button
+                                             if step_id == "review" else self.photo.import_button)
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.step_changed.emit(index)
+
+    def next_step(self) -> None:
+        # Show this step's problems (without blocking: the clerk may fill steps in any order,
+        # e.g. the pension number arrives later); Save checks everything.
+        self._check_step(self.current_step())
+        self.go_to_step(self.current_step() + 1)
+
+    def previous_step(self) -> None:
+        self.go_to_step(self.current_step() - 1)
+
+    def _check_step(self, index: int) -> int:
+        step = self.steps[index]
+        if step.step_id == "dependants":
+            return self.validate_dependants()
+        if step.step_id == "category":
+            return self.validate_now(step.keys + [r.name for r in self.category_rows])
+        return self.validate_now(step.keys) if step.keys else 0
+
+    def _step_editors(self) -> list[QWidget]:
+        step = self.steps[self.current_step()]
+        if step.step_id == "dependants":
+            return [e for row in self.dependants.rows for e in row.editors()]
+        keys = list(step.keys)
+        if step.step_id == "category":
+            keys = keys[:2] + [r.name for r in self.category_rows] + keys[2:]
+        return [self.rows[k].editor for k in keys if k in self.rows
+                and self.rows[k].isVisibleTo(self)]
+
+    def focus_field(self, key: str) -> None:
+        row = self._problem_row(key)
+        if row is None:
+            return
+        for index, step in enumerate(self.steps):
+            if step.page.isAncestorOf(row):
+                self.go_to_step(index)
+                break
+        row.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _add_dependant_shortcut(self) -> None:
+        self.go_to_step("dependants")
+        self.dependants.add_row(focus=True)
+
+    # ---------------------------------------------------------------- edits
+    def _on_field_edited(self, key: str) -> None:
+        if self._loading:
+            return
+        self._set_dirty(True)
+        self.drafts.touch()
+        if self.duplicate_relevant(key):
+            self._duplicate_timer.start()
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    # ---------------------------------------------------------------- duplicates
+    def current_beneficiary(self) -> Beneficiary:
+        return build_beneficiary(self.form, self.values(), self.dependants.values(), self.base)
+
+    def check_duplicates(self) -> QueryOp | None:
+        """Look up existing people with this national number, or this name + birth date."""
+        self._duplicate_timer.stop()
+        b = self.current_beneficiary()
+        scheme = self.form.scheme
+        number_ready = len(scheme.normalise(b.national_number)) == scheme.length
+        name_ready = bool(b.name.first and b.name.family and b.date_of_birth)
+        self._duplicate_generation += 1
+        generation = self._duplicate_generation
+        if not (number_ready or name_ready):
+            self._show_duplicates([], generation)
+            return None
+        return QueryOp(parent=self, op=lambda: self.backend.duplicates(b),
+                       success=lambda hits: self._show_duplicates(hits, generation)
+                       ).failure(lambda exc: log.error("duplicate lookup failed", exc_info=exc)
+                                 ).run_in_background()
+
+    def _show_duplicates(self, hits: list, generation: int) -> None:
+        if generation != self._duplicate_generation:
+            return  # the clerk typed on meanwhile; a newer lookup is coming
+        self.duplicate_panel.set_hits([DuplicateView.of(h) for h in hits])
+        self.duplicates_changed.emit(len(hits))
+
+    def ask_override(self) -> OverrideDialog | None:
+        panel = self.duplicate_panel
+        if not panel.may_override():
+            return None
+        dialog = OverrideDialog(panel.certain(), self)
+        dialog.accepted.connect(lambda: self.override_duplicate(dialog.reason_text()))
+        dialog.open()
+        self.override_dialog = dialog
+        return dialog
+
+    def override_duplicate(self, reason: str) -> bool:
+        """Record the reason for saving despite the shown duplicates (if allowed)."""
+        if not self.duplicate_panel.may_override() or not reason.strip():
+            return False
+        self.duplicate_panel.set_override(reason)
+        self._on_field_edited("override")
+        return True
+
+    # ---------------------------------------------------------------- review and save
+    def refresh_review(self) -> None:
+        b = self.current_beneficiary()
+        problems = self._all_problems(b)
+        language = current_language()
+        listed = []
+        for key, message in problems.items():
+            row = self._problem_row(key)
+            definition = field_definition(key, b.category, self.form.reference)
+            label = (row.label.text().rstrip(" *") if row is not None else
+                     definition.label.in_language(language) if definition else key)
+            listed.append((key, label, message.in_language(language)))
+        self.review.show_summary(review_sections(self, b), listed, self.photo.photo(),
+                                 self.duplicate_panel.blocks_save())
+
+    def _all_problems(self, b: Beneficiary) -> dict:
+        return validate_beneficiary(b, scheme=self.form.scheme, reference=self.form.reference)
+
+    def save(self) -> CollectionOp | None:
+        """Validate everything; if fine (and no unresolved duplicate), save in the background."""
+        if self._saving:
+            return None
+        b = self.current_beneficiary()
+        problems = self._all_problems(b)
+        self.validate_now()
+        self.validate_dependants()
+        if problems:
+            shown = self.show_problems(problems)
+            self._say(_tr("Please correct the fields marked in red (%1).").replace(
+                "%1", show_digits(len(problems))), error=True)
+            if shown:
+                self.focus_field(next(iter(problems)))
+            else:
+                self.go_to_step("review")
+            return None
+        if self.duplicate_panel.blocks_save():
+            self._say(_tr("This person may already be registered: resolve the duplicate "
+                          "warning first."), error=True)
+            self.duplicate_panel.override_button.setFocus()
+            return None
+        self._saving = True
+        self.save_button.setEnabled(False)
+        self._say(_tr("Saving…"))
+        photo, scans = self.photo.photo(), self.photo.scans()
+        reason = self.duplicate_panel.override_reason
+        draft_id = self.drafts.draft_id
+        if self.base is not None:
+            op = lambda: self.backend.edit(b, photo, scans)  # noqa: E731
+        else:
+            op = lambda: self.backend.register(b, photo, scans, reason)  # noqa: E731
+        return CollectionOp(parent=self, op=op,
+                            success=lambda changes: self._saved(changes, draft_id)
+                            ).failure(self._save_failed).run_in_background()
+
+    def _saved(self, changes: Any, draft_id: str) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        self.drafts.discard(draft_id)
+        record = getattr(changes, "result", None)
+        self._start_fresh()
+        card = getattr(record, "card_number", "") if record is not None else ""
+        text = _tr("Registration saved.")
+        if card:
+            text += " " + _tr("Insurance card number: %1").replace("%1", show_digits(card))
+        self._say(text)
+        self.saved.emit(record)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ValidationFailed):
+            self.show_problems(exc.problems)
+            self.focus_field(next(iter(exc.problems)))
+        elif isinstance(exc, DuplicateFound):
+            self.check_duplicates()
+        else:
+            show_error(self, exc)
+        self._say(error_text(exc), error=True)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.status_label.setText(text)
+        self.status_label.setStyleSheet("color:#b00020; font-weight:bold;" if error
+                                        else "color:#1b5e20; font-weight:bold;")
+
+    # ---------------------------------------------------------------- new / edit
+    def new(self) -> None:
+        """Start an empty registration. What was on screen stays safe as a draft."""
+        if self._dirty:
+            self.drafts.save_now()
+        self._start_fresh()
+        self._say("")
+
+    new_registration = new
+
+    def _start_fresh(self) -> None:
+        self.base = None
+        self.clear_fields()
+        self.photo.set_photo(None)
+        self.photo.set_scans([])
+        self.duplicate_panel.clear()
+        self.drafts.start_new()
+        self._set_dirty(False)
+        self.retranslate_ui()
+        self.go_to_step(0)
+
+    def load_record(self, beneficiary: Beneficiary, photo: Photo | None = None) -> None:
+        """Edit mode: show a stored record; Save then creates its next revision."""
+        if self._dirty:
+            self.drafts.save_now()
+        values, dependants = values_of(beneficiary)
+        self.base = beneficiary
+        self.set_values(values, dependants)
+        self.photo.set_photo(photo)
+        self.photo.set_scans([])
+        self.duplicate_panel.clear()
+        self.drafts.start_new()
+        self._set_dirty(False)
+        self.retranslate_ui()
+        self.go_to_step(0)
+
+    def edit_record(self, record_id: str) -> QueryOp:
+        return QueryOp(parent=self, op=lambda: self.backend.load(record_id),
+                       success=lambda loaded: self.load_record(*loaded)).run_in_background()
+
+    def open(self, record_id: str) -> None:
+        self.edit_record(record_id)
+
+    def set_home_visit(self, on: bool) -> None:
+        self.home_visit.setChecked(bool(on))
+
+    def is_home_visit(self) -> bool:
+        return self.home_visit.isChecked()
+
+    # ---------------------------------------------------------------- drafts
+    def snapshot(self) -> dict:
+        return {"mode": "edit" if self.base is not None else "new", "values": self.values(),
+                "dependants": self.dependants.values(), "step": self.current_step(),
+                "home_visit": self.home_visit.isChecked(),
+                "photo": photo_to_json(self.photo.photo()),
+                "scans": [photo_to_json(s) for s in self.photo.scans()],
+                "base": self.base.to_dict() if self.base is not None else None,
+                "override_reason": self.duplicate_panel.override_reason}
+
+    def restore_draft(self, payload: dict, draft_id: str) -> None:
+        base = payload.get("base")
+        self.base = Beneficiary.from_dict(base) if base else None
+        self.set_values(payload.get("values", {}), payload.get("dependants", []))
+        self.home_visit.setChecked(bool(payload.get("home_visit")))
+        self.photo.set_photo(photo_from_json(payload.get("photo")))
+        self.photo.set_scans([p for p in map(photo_from_json, payload.get("scans", [])) if p])
+        self.duplicate_panel.clear()
+        self.drafts.start_new(draft_id)
+        self._set_dirty(True)
+        self.retranslate_ui()
+        self.go_to_step(int(payload.get("step", 0)))
+        self.check_duplicates()
+        self._say(_tr("Unfinished registration restored."))
+
+    def offer_drafts(self) -> QueryOp | None:
+        """Called by the shell after login: offer this operator's unfinished registrations."""
+        return self.drafts.load_all(self._offer)
+
+    def _offer(self, drafts: list) -> None:
+        self._offered = {draft_id: payload for draft_id, _when, payload in drafts}
+        if not drafts:
+            return
+        dialog = DraftOfferDialog(drafts, self)
+        dialog.resume.connect(lambda draft_id: self.restore_draft(self._offered[draft_id],
+                                                                  draft_id))
+        dialog.delete.connect(self.drafts.discard)
+        self.draft_dialog = dialog
+        dialog.open()
+
+    def _draft_saved(self, _draft_id: str) -> None:
+        if not self._saving and not self.status_label.text().startswith("!"):
+            self.status_label.setStyleSheet("color:#555;")
+            self.status_label.setText(_tr("Draft saved automatically."))
+
+    # ---------------------------------------------------------------- language
+    def retranslate_ui(self) -> None:
+        if not hasattr(self, "form"):
+            return  # called by the base class before the form exists
+        from fundclient.ui.registration.texts import retranslate_screen
+
+        retranslate_screen(self)
+        self._relabel_fields()
+        self.photo.retranslate_ui()
+        self.duplicate_panel.refresh()
+        if self.current_step() == STEP_IDS.index("review"):
+            self.refresh_review()
+
+    def title(self) -> str:
+        return _tr("Registration")
+
+    def on_shown(self) -> None:
+        editors = self._step_editors()
+        if editors:
+            editors[0].setFocus()
