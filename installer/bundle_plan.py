@@ -1,0 +1,130 @@
+"""What goes into the one-folder bundle: one source of truth for the PyInstaller spec, the Linux
+packer, the Inno Setup script's test and the docs.
+
+Standard library only (the spec imports it inside PyInstaller; tests import it anywhere).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
+PACKAGE = SRC / "fundclient"
+TRANSLATIONS = ROOT / "translations"
+BUILD = ROOT / "build"
+DIST = ROOT / "dist"
+
+BUNDLE_NAME = "fundclient"  # the folder COLLECT writes: dist/pyinstaller/fundclient/
+GUI_EXE = "fundclient"  # opens the app; on Windows built without a console window
+CLI_EXE = "fundclient-cli"  # Windows only: the same program with a console (selftest, backup, sync by hand)
+QM_DEST = "fundclient/ui/locale"  # where fundclient.ui.i18n looks for shipped catalogues
+ARABIC_APP_NAME = "المنظومة – صندوق التأمين الصحي"
+ENGLISH_APP_NAME = "FundClient – Health Insurance Fund"
+
+# Each of these is big and never imported by the office app. The Qt modules are PySide6
+# bindings whose Qt libraries would otherwise follow them into the bundle.
+UNUSED_QT = [
+    "QtQml", "QtQmlFeatures", "QtQuick", "QtQuickControls2", "QtQuickTest", "QtQuickWidgets",
+    "QtQuick3D", "QtDesigner", "QtUiTools", "QtHelp", "QtSql", "QtTest", "QtXml", "QtDBus",
+    "QtConcurrent", "QtNetwork", "QtOpenGL", "QtOpenGLWidgets", "QtLabsStyleKit",
+    "QtWebEngineCore", "QtWebEngineWidgets", "QtWebChannel", "QtWebSockets", "QtMultimedia",
+    "QtMultimediaWidgets", "QtCharts", "QtDataVisualization", "QtGraphs", "Qt3DCore",
+    "QtBluetooth", "QtPositioning", "QtLocation", "QtSerialPort", "QtSensors", "QtNfc",
+    "QtRemoteObjects", "QtScxml", "QtStateMachine", "QtTextToSpeech", "QtHttpServer",
+    "QtPdf", "QtPdfWidgets", "QtSpatialAudio",
+]
+EXCLUDES = [
+    "tkinter", "_tkinter", "turtle", "matplotlib", "IPython", "jupyter", "notebook", "pandas", "scipy",
+    "pytest", "_pytest", "pytestqt", "hypothesis", "importlinter", "grimp", "zxingcpp",
+    "PyInstaller", "pip", "setuptools", "pkg_resources", "wheel",
+    # HQ server side: `fundclient hq serve` runs on the HQ machine (pip install 'fundclient[hq]').
+    "fastapi", "starlette", "uvicorn", "pydantic", "pydantic_core", "tuspyserver", "psycopg",
+    "psycopg_binary", "psycopg_pool", "httptools", "uvloop", "watchfiles", "websockets",
+    "numpy.f2py", "numpy.distutils", "lib2to3", "pydoc_data",
+] + [f"PySide6.{name}" for name in UNUSED_QT]
+# Qt ships its own catalogues for ~40 languages; the app needs Arabic and English only.
+QT_TRANSLATION_LANGUAGES = ("ar", "en")
+
+CASCADE_NAME = re.compile(r"haarcascade_[a-z0-9_]+\.xml")
+
+
+def used_cascades(package: Path = PACKAGE) -> list[str]:
+    """The Haar cascade files the code names (camera/*.py): only those are bundled (the full
+    set is ~10 MB). The frontal-face cascade is always included (the self-test uses it)."""
+    names = {"haarcascade_frontalface_default.xml"}
+    for path in (package / "camera").rglob("*.py"):
+        names.update(CASCADE_NAME.findall(path.read_text(encoding="utf-8")))
+    return sorted(names)
+
+
+def lrelease() -> str | None:
+    """pyside6-lrelease from the build venv (no system Qt needed)."""
+    here = Path(sys.executable).parent
+    for name in ("pyside6-lrelease", "pyside6-lrelease.exe"):
+        if (here / name).exists():
+            return str(here / name)
+    return shutil.which("pyside6-lrelease")
+
+
+def build_catalogues(out_dir: Path = BUILD / "qm") -> list[Path]:
+    """Compile translations/*.ts to .qm in `out_dir`, through the UI's own build script when it
+    exists (scripts/translations.py build), else pyside6-lrelease directly. Returns the .qm
+    files to ship (one per language)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    script = ROOT / "scripts" / "translations.py"
+    if script.exists():
+        subprocess.run([sys.executable, str(script), "build"], cwd=ROOT, check=True)
+    found: dict[str, Path] = {}
+    locale_dir = PACKAGE / "ui" / "locale"
+    for qm in sorted(locale_dir.glob("*.qm")) if locale_dir.is_dir() else []:
+        found[qm.name] = qm
+    tool = lrelease()
+    for ts in sorted(TRANSLATIONS.glob("*.ts")) if TRANSLATIONS.is_dir() else []:
+        name = ts.with_suffix(".qm").name
+        shipped = found.get(name)
+        if shipped is not None and shipped.stat().st_mtime >= ts.stat().st_mtime:
+            continue
+        if tool is None:
+            raise RuntimeError("pyside6-lrelease not found: install the gui extra in the build venv")
+        target = out_dir / name
+        subprocess.run([tool, "-silent", str(ts), "-qm", str(target)], check=True, stdout=subprocess.DEVNULL)
+        found[name] = target
+    return sorted(found.values())
+
+
+def keep_qt_translation(dest: str) -> bool:
+    """Filter for the spec's datas: Qt's own catalogues only for the app's languages."""
+    parts = dest.replace("\\", "/").split("/")
+    if "translations" not in parts or not dest.endswith(".qm"):
+        return True
+    stem = parts[-1][:-3]
+    return any(stem.endswith("_" + lang) for lang in QT_TRANSLATION_LANGUAGES)
+
+
+def version() -> str:
+    """fundclient.__version__ without importing the package (the build venv may differ)."""
+    text = (PACKAGE / "__init__.py").read_text(encoding="utf-8")
+    return re.search(r'__version__\s*=\s*"([^"]+)"', text).group(1)
+
+
+def executables(platform: str = sys.platform) -> list[str]:
+    """File names the spec produces in the bundle folder."""
+    if platform == "win32":
+        return [GUI_EXE + ".exe", CLI_EXE + ".exe"]
+    return [GUI_EXE]
+
+
+def tree_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def env_for_build() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("PYTHONHASHSEED", "0")  # reproducible PYZ ordering between builds
+    return env
