@@ -17,6 +17,7 @@ compile on the fly when a .qm is missing or older than its .ts).
 from __future__ import annotations
 
 import argparse
+import ast
 import csv
 import subprocess
 import sys
@@ -48,13 +49,67 @@ def source_files() -> list[str]:
     return sorted(str(p) for d in SCAN_DIRS if d.exists() for p in d.rglob("*.py"))
 
 
+def wrapper_messages(path: Path) -> list[tuple[str, str]]:
+    """Strings passed to a module-level helper such as
+
+        def _tr(text): return QCoreApplication.translate("RegistrationScreen", text)
+
+    lupdate only sees literal translate()/tr() calls; this finds `_tr("...")` too."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    wrappers: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.body:
+            ret = node.body[-1]
+            call = ret.value if isinstance(ret, ast.Return) else None
+            if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and call.func.attr == "translate" and len(call.args) >= 2
+                    and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)):
+                wrappers[node.name] = call.args[0].value
+    found = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in wrappers
+                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            found.append((wrappers[node.func.id], node.args[0].value))
+    return found
+
+
+def _merge_wrapper_messages(tree: ET.ElementTree, wanted: list[tuple[str, str]]) -> None:
+    root = tree.getroot()
+    contexts = {c.findtext("name", ""): c for c in root.iter("context")}
+    present = {(ctx, src) for ctx, src, _ in messages(tree)}
+    for ctx, src in wanted:
+        if (ctx, src) in present:
+            continue
+        present.add((ctx, src))
+        context = contexts.get(ctx)
+        if context is None:
+            context = ET.SubElement(root, "context")
+            ET.SubElement(context, "name").text = ctx
+            contexts[ctx] = context
+        message = ET.SubElement(context, "message")
+        ET.SubElement(message, "source").text = src
+        ET.SubElement(message, "translation", type="unfinished")
+
+
 def update() -> int:
     TS_DIR.mkdir(exist_ok=True)
+    wrapped = [m for f in source_files() for m in wrapper_messages(Path(f))]
     for language in LANGUAGES:
+        # lupdate drops (-no-obsolete) what it cannot see, so keep translations to re-apply.
+        known = {}
+        if ts_path(language).exists():
+            known = {(c, s): t.text for c, s, t in messages(load(language)) if is_done(t)}
         # No line numbers: several engineers add strings at once; locations would only make conflicts.
-        cmd = [_pyside_tool("lupdate"), "-no-obsolete", "-locations", "none", "-source-language", "en",
-               "-target-language", language, *source_files(), "-ts", str(ts_path(language))]
+        cmd = [_pyside_tool("lupdate"), "-silent", "-no-obsolete", "-locations", "none", "-source-language",
+               "en", "-target-language", language, *source_files(), "-ts", str(ts_path(language))]
         subprocess.run(cmd, check=True)
+        tree = load(language)
+        _merge_wrapper_messages(tree, wrapped)
+        for ctx, src, translation in messages(tree):
+            if translation is not None and not is_done(translation) and known.get((ctx, src)):
+                translation.text = known[(ctx, src)]
+                translation.attrib.pop("type", None)
+        save(tree, language)
     return report_missing(quiet=True)
 
 

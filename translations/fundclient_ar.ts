@@ -1,689 +1,1051 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ar" sourcelanguage="en">
-<context>
-    <name>FundStatusBar</name>
-    <message>
-        <source>Office: %1</source>
-        <translation>المكتب: %1</translation>
-    </message>
-    <message>
-        <source>Employee: %1</source>
-        <translation>الموظف: %1</translation>
-    </message>
-    <message>
-        <source>Waiting to send: —</source>
-        <translation>قيد الإرسال: —</translation>
-    </message>
-    <message>
-        <source>Waiting to send: %1</source>
-        <translation>قيد الإرسال: %1</translation>
-    </message>
-    <message>
-        <source>Never sent to headquarters</source>
-        <translation>لم تُرسل أي بيانات إلى الإدارة العامة بعد</translation>
-    </message>
-    <message>
-        <source>Last sent: %1</source>
-        <translation>آخر إرسال ناجح: %1</translation>
-    </message>
-    <message>
-        <source>Data has not reached headquarters for more than %1 days. Connect and press &quot;Send now&quot; on the Send data page, or send by USB.</source>
-        <translation>لم تصل البيانات إلى الإدارة العامة منذ أكثر من %1 أيام. اتصل بالشبكة واضغط «إرسال الآن» في صفحة إرسال البيانات، أو أرسلها بذاكرة USB.</translation>
-    </message>
-    <message>
-        <source>Connection: unknown</source>
-        <translation>الاتصال: غير معروف</translation>
-    </message>
-    <message>
-        <source>Connected to headquarters</source>
-        <translation>متصل بالإدارة العامة</translation>
-    </message>
-    <message>
-        <source>Offline (work continues)</source>
-        <translation>غير متصل (العمل مستمر)</translation>
-    </message>
-</context>
-<context>
-    <name>LockScreen</name>
-    <message>
-        <source>The system is locked</source>
-        <translation>المنظومة مقفلة</translation>
-    </message>
-    <message>
-        <source>Locked after a period without use. %1, enter your password to continue where you left off.</source>
-        <translation>أُقفلت المنظومة بعد مدة دون استخدام. %1، أدخل كلمة المرور لتكمل من حيث توقفت.</translation>
-    </message>
-    <message>
-        <source>Unlock</source>
-        <translation>فتح القفل</translation>
-    </message>
-    <message>
-        <source>Sign out (unsaved work will be lost)</source>
-        <translation>تسجيل الخروج (يضيع العمل غير المحفوظ)</translation>
-    </message>
-    <message>
-        <source>Could not check the password.</source>
-        <translation>تعذّر التحقق من كلمة المرور.</translation>
-    </message>
-</context>
-<context>
-    <name>LoginScreen</name>
-    <message>
-        <source>Sign in – Registration system</source>
-        <translation>تسجيل الدخول – منظومة التسجيل</translation>
-    </message>
-    <message>
-        <source>Beneficiary registration system</source>
-        <translation>منظومة تسجيل المنتفعين</translation>
-    </message>
-    <message>
-        <source>Office: %1</source>
-        <translation>المكتب: %1</translation>
-    </message>
-    <message>
-        <source>&amp;Employee name</source>
-        <translation>اسم ال&amp;موظف</translation>
-    </message>
-    <message>
-        <source>&amp;Password</source>
-        <translation>&amp;كلمة المرور</translation>
-    </message>
-    <message>
-        <source>Checking…</source>
-        <translation>جارٍ التحقق…</translation>
-    </message>
-    <message>
-        <source>Sign in</source>
-        <translation>دخول</translation>
-    </message>
-    <message>
-        <source>e.g. ahmed</source>
-        <translation>مثال: ahmed</translation>
-    </message>
-    <message>
-        <source>Enter your employee name and password.</source>
-        <translation>أدخل اسم الموظف وكلمة المرور.</translation>
-    </message>
-    <message>
-        <source>The database part of the system is not installed.</source>
-        <translation>جزء قاعدة البيانات غير مثبّت في هذه المنظومة.</translation>
-    </message>
-    <message>
-        <source>This computer is not set up yet. Ask the IT team to set up the office.</source>
-        <translation>هذا الجهاز غير مهيأ بعد. اطلب من فريق تقنية المعلومات تهيئة المكتب.</translation>
-    </message>
-</context>
-<context>
-    <name>MainWindow</name>
-    <message>
-        <source>Registration system – %1</source>
-        <translation>منظومة التسجيل – %1</translation>
-    </message>
-    <message>
-        <source>&amp;System</source>
-        <translation>ال&amp;منظومة</translation>
-    </message>
-    <message>
-        <source>&amp;Beneficiaries</source>
-        <translation>المن&amp;تفعون</translation>
-    </message>
-    <message>
-        <source>Su&amp;pervisor</source>
-        <translation>الم&amp;شرف</translation>
-    </message>
-    <message>
-        <source>&amp;Administration</source>
-        <translation>الإ&amp;دارة</translation>
-    </message>
-    <message>
-        <source>New registration</source>
-        <translation>تسجيل جديد</translation>
-    </message>
-    <message>
-        <source>Find a beneficiary</source>
-        <translation>البحث عن منتفع</translation>
-    </message>
-    <message>
-        <source>Save</source>
-        <translation>حفظ</translation>
-    </message>
-    <message>
-        <source>Reports</source>
-        <translation>التقارير</translation>
-    </message>
-    <message>
-        <source>Send data to headquarters</source>
-        <translation>إرسال البيانات إلى الإدارة العامة</translation>
-    </message>
-    <message>
-        <source>English interface</source>
-        <translation>English interface</translation>
-    </message>
-    <message>
-        <source>Lock the screen</source>
-        <translation>قفل الشاشة</translation>
-    </message>
-    <message>
-        <source>Sign out</source>
-        <translation>تسجيل الخروج</translation>
-    </message>
-    <message>
-        <source>Exit</source>
-        <translation>خروج</translation>
-    </message>
-    <message>
-        <source>Close the day (today&apos;s report)</source>
-        <translation>إقفال اليوم (تقرير اليوم)</translation>
-    </message>
-    <message>
-        <source>Mark a beneficiary inactive…</source>
-        <translation>إيقاف قيد منتفع…</translation>
-    </message>
-    <message>
-        <source>Batches held back by headquarters</source>
-        <translation>الدفعات المحجوزة لدى الإدارة العامة</translation>
-    </message>
-    <message>
-        <source>Settings…</source>
-        <translation>الإعدادات…</translation>
-    </message>
-</context>
-<context>
-    <name>MarkInactiveDialog</name>
-    <message>
-        <source>Mark the beneficiary inactive</source>
-        <translation>إيقاف قيد المنتفع</translation>
-    </message>
-    <message>
-        <source>New status</source>
-        <translation>الحالة الجديدة</translation>
-    </message>
-    <message>
-        <source>Reason (required)</source>
-        <translation>السبب (إلزامي)</translation>
-    </message>
-    <message>
-        <source>e.g. death certificate no. …, or moved to …</source>
-        <translation>مثال: شهادة وفاة رقم …، أو انتقل إلى …</translation>
-    </message>
-    <message>
-        <source>Write the reason before saving.</source>
-        <translation>اكتب السبب قبل الحفظ.</translation>
-    </message>
-</context>
-<context>
-    <name>PlaceholderScreen</name>
-    <message>
-        <source>New registration</source>
-        <translation>تسجيل جديد</translation>
-    </message>
-    <message>
-        <source>This part of the system is not available in this installation.</source>
-        <translation>هذا الجزء من المنظومة غير متاح في هذا التثبيت.</translation>
-    </message>
-</context>
-<context>
-    <name>RecordScreen</name>
-    <message>
-        <source>Beneficiary record</source>
-        <translation>بيانات المنتفع</translation>
-    </message>
-    <message>
-        <source>Loading…</source>
-        <translation>جارٍ التحميل…</translation>
-    </message>
-    <message>
-        <source>Headquarters: %1</source>
-        <translation>الإدارة العامة: %1</translation>
-    </message>
-    <message>
-        <source>No photo</source>
-        <translation>لا توجد صورة</translation>
-    </message>
-    <message>
-        <source>The record was marked inactive.</source>
-        <translation>تم إيقاف قيد المنتفع.</translation>
-    </message>
-</context>
-<context>
-    <name>RecordView</name>
-    <message>
-        <source>Back to search</source>
-        <translation>رجوع إلى البحث</translation>
-    </message>
-    <message>
-        <source>Edit</source>
-        <translation>تعديل</translation>
-    </message>
-    <message>
-        <source>Print insurance card</source>
-        <translation>طباعة البطاقة التأمينية</translation>
-    </message>
-    <message>
-        <source>Print registration receipt</source>
-        <translation>طباعة إيصال التسجيل</translation>
-    </message>
-    <message>
-        <source>Mark inactive</source>
-        <translation>إيقاف القيد</translation>
-    </message>
-    <message>
-        <source>Dependants</source>
-        <translation>التابعون</translation>
-    </message>
-    <message>
-        <source>History of changes</source>
-        <translation>سجل التعديلات</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>الاسم</translation>
-    </message>
-    <message>
-        <source>Relation</source>
-        <translation>صلة القرابة</translation>
-    </message>
-    <message>
-        <source>Date of birth</source>
-        <translation>تاريخ الميلاد</translation>
-    </message>
-    <message>
-        <source>National number</source>
-        <translation>الرقم الوطني</translation>
-    </message>
-    <message>
-        <source>Card number</source>
-        <translation>رقم البطاقة</translation>
-    </message>
-    <message>
-        <source>Version</source>
-        <translation>النسخة</translation>
-    </message>
-    <message>
-        <source>Saved on</source>
-        <translation>تاريخ الحفظ</translation>
-    </message>
-    <message>
-        <source>Saved by</source>
-        <translation>حفظه</translation>
-    </message>
-    <message>
-        <source>Headquarters</source>
-        <translation>الإدارة العامة</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>السبب</translation>
-    </message>
-</context>
-<context>
-    <name>ReportsScreen</name>
-    <message>
-        <source>Reports</source>
-        <translation>التقارير</translation>
-    </message>
-    <message>
-        <source>(not set)</source>
-        <translation>(غير محدد)</translation>
-    </message>
-    <message>
-        <source>Beneficiaries</source>
-        <translation>المنتفعون</translation>
-    </message>
-    <message>
-        <source>Dependants</source>
-        <translation>التابعون</translation>
-    </message>
-    <message>
-        <source>Total: %1 beneficiaries, %2 dependants</source>
-        <translation>المجموع: %1 منتفع، %2 تابع</translation>
-    </message>
-    <message>
-        <source>Save report</source>
-        <translation>حفظ التقرير</translation>
-    </message>
-    <message>
-        <source>Registrations from %1 to %2</source>
-        <translation>التسجيلات من %1 إلى %2</translation>
-    </message>
-    <message>
-        <source>Saved: %1</source>
-        <translation>تم الحفظ: %1</translation>
-    </message>
-</context>
-<context>
-    <name>ReportsView</name>
-    <message>
-        <source>Registration reports</source>
-        <translation>تقارير التسجيل</translation>
-    </message>
-    <message>
-        <source>Today</source>
-        <translation>اليوم</translation>
-    </message>
-    <message>
-        <source>This month</source>
-        <translation>هذا الشهر</translation>
-    </message>
-    <message>
-        <source>&amp;From</source>
-        <translation>&amp;من</translation>
-    </message>
-    <message>
-        <source>&amp;To</source>
-        <translation>&amp;إلى</translation>
-    </message>
-    <message>
-        <source>&amp;Count by</source>
-        <translation>ال&amp;عدّ حسب</translation>
-    </message>
-    <message>
-        <source>Employee</source>
-        <translation>الموظف</translation>
-    </message>
-    <message>
-        <source>Registration channel</source>
-        <translation>طريقة التسجيل</translation>
-    </message>
-    <message>
-        <source>Municipality</source>
-        <translation>البلدية</translation>
-    </message>
-    <message>
-        <source>Show</source>
-        <translation>عرض</translation>
-    </message>
-    <message>
-        <source>Save as CSV</source>
-        <translation>حفظ بصيغة CSV</translation>
-    </message>
-    <message>
-        <source>Save as Excel</source>
-        <translation>حفظ بصيغة Excel</translation>
-    </message>
-    <message>
-        <source>Beneficiaries</source>
-        <translation>المنتفعون</translation>
-    </message>
-    <message>
-        <source>Dependants</source>
-        <translation>التابعون</translation>
-    </message>
-</context>
-<context>
-    <name>SearchResultsModel</name>
-    <message>
-        <source>Name</source>
-        <translation>الاسم</translation>
-    </message>
-    <message>
-        <source>National number</source>
-        <translation>الرقم الوطني</translation>
-    </message>
-    <message>
-        <source>Card number</source>
-        <translation>رقم البطاقة</translation>
-    </message>
-    <message>
-        <source>Municipality</source>
-        <translation>البلدية</translation>
-    </message>
-</context>
-<context>
-    <name>SearchScreen</name>
-    <message>
-        <source>Find a beneficiary</source>
-        <translation>البحث عن منتفع</translation>
-    </message>
-    <message>
-        <source>Searching…</source>
-        <translation>جارٍ البحث…</translation>
-    </message>
-    <message>
-        <source>No beneficiary found. Check the spelling or search by the national number.</source>
-        <translation>لا يوجد منتفع بهذه البيانات. تأكد من الكتابة أو ابحث بالرقم الوطني.</translation>
-    </message>
-    <message>
-        <source>Find the beneficiary, open the record, then press &quot;Mark inactive&quot;.</source>
-        <translation>ابحث عن المنتفع وافتح بياناته ثم اضغط «إيقاف القيد».</translation>
-    </message>
-    <message>
-        <source>%1 result(s). Enter opens the selected record.</source>
-        <translation>عدد النتائج: %1. اضغط Enter لفتح المنتفع المحدد.</translation>
-    </message>
-</context>
-<context>
-    <name>SearchView</name>
-    <message>
-        <source>Find a beneficiary</source>
-        <translation>البحث عن منتفع</translation>
-    </message>
-    <message>
-        <source>National number, card number, mobile or name</source>
-        <translation>الرقم الوطني أو رقم البطاقة أو رقم الهاتف أو الاسم</translation>
-    </message>
-    <message>
-        <source>Type at least two letters of the name, or the number. Press Enter or the down arrow to go to the results, Enter again to open a record.</source>
-        <translation>اكتب حرفين على الأقل من الاسم، أو الرقم. اضغط Enter أو السهم إلى الأسفل للانتقال إلى النتائج، ثم Enter لفتح بيانات المنتفع.</translation>
-    </message>
-</context>
-<context>
-    <name>SettingsDialog</name>
-    <message>
-        <source>Settings</source>
-        <translation>الإعدادات</translation>
-    </message>
-    <message>
-        <source>Interface language</source>
-        <translation>لغة الواجهة</translation>
-    </message>
-    <message>
-        <source>Numbers</source>
-        <translation>الأرقام</translation>
-    </message>
-    <message>
-        <source>Lock after (minutes, 0 = never)</source>
-        <translation>القفل بعد (دقائق، 0 = أبدًا)</translation>
-    </message>
-    <message>
-        <source>Camera</source>
-        <translation>الكاميرا</translation>
-    </message>
-    <message>
-        <source>Headquarters address (https)</source>
-        <translation>عنوان الإدارة العامة (https)</translation>
-    </message>
-    <message>
-        <source>Headquarters certificate (CA file)</source>
-        <translation>شهادة الإدارة العامة (ملف CA)</translation>
-    </message>
-    <message>
-        <source>Nightly sending window</source>
-        <translation>فترة الإرسال الليلي</translation>
-    </message>
-    <message>
-        <source>Warn when not sent for (days)</source>
-        <translation>التنبيه عند عدم الإرسال لمدة (أيام)</translation>
-    </message>
-    <message>
-        <source>Card printer</source>
-        <translation>طابعة البطاقات</translation>
-    </message>
-    <message>
-        <source>Receipt paper</source>
-        <translation>ورق الإيصال</translation>
-    </message>
-    <message>
-        <source>Show Arabic-Indic digits (٠١٢٣)</source>
-        <translation>عرض الأرقام الهندية (٠١٢٣)</translation>
-    </message>
-    <message>
-        <source>Empty = the first camera found</source>
-        <translation>فارغ = أول كاميرا متصلة</translation>
-    </message>
-    <message>
-        <source>Choose…</source>
-        <translation>اختيار…</translation>
-    </message>
-    <message>
-        <source>Empty = ask every time</source>
-        <translation>فارغ = السؤال في كل مرة</translation>
-    </message>
-    <message>
-        <source>Headquarters certificate</source>
-        <translation>شهادة الإدارة العامة</translation>
-    </message>
-    <message>
-        <source>The headquarters address must start with https://</source>
-        <translation>يجب أن يبدأ عنوان الإدارة العامة بـ https://</translation>
-    </message>
-    <message>
-        <source>Write the sending window like 22:00-05:00</source>
-        <translation>اكتب فترة الإرسال بهذا الشكل: 22:00-05:00</translation>
-    </message>
-</context>
-<context>
-    <name>SyncScreen</name>
-    <message>
-        <source>Sent</source>
-        <translation>أُرسلت</translation>
-    </message>
-    <message>
-        <source>Partly sent</source>
-        <translation>أُرسل جزء منها</translation>
-    </message>
-    <message>
-        <source>No connection</source>
-        <translation>لا يوجد اتصال</translation>
-    </message>
-    <message>
-        <source>Failed</source>
-        <translation>فشل الإرسال</translation>
-    </message>
-    <message>
-        <source>Send data to headquarters</source>
-        <translation>إرسال البيانات إلى الإدارة العامة</translation>
-    </message>
-    <message>
-        <source>Registrations are sent automatically at night and whenever the connection is available. Press the button to send now.</source>
-        <translation>تُرسل التسجيلات تلقائيًا ليلًا وكلما توفر الاتصال. اضغط الزر للإرسال الآن.</translation>
-    </message>
-    <message>
-        <source>Sending…</source>
-        <translation>جارٍ الإرسال…</translation>
-    </message>
-    <message>
-        <source>Send now</source>
-        <translation>إرسال الآن</translation>
-    </message>
-    <message>
-        <source>Previous sendings</source>
-        <translation>عمليات الإرسال السابقة</translation>
-    </message>
-    <message>
-        <source>Batches refused by headquarters (supervisor)</source>
-        <translation>الدفعات التي رفضتها الإدارة العامة (للمشرف)</translation>
-    </message>
-    <message>
-        <source>Time</source>
-        <translation>الوقت</translation>
-    </message>
-    <message>
-        <source>Result</source>
-        <translation>النتيجة</translation>
-    </message>
-    <message>
-        <source>Batches received</source>
-        <translation>الدفعات المستلمة</translation>
-    </message>
-    <message>
-        <source>Refused</source>
-        <translation>المرفوضة</translation>
-    </message>
-    <message>
-        <source>Batch</source>
-        <translation>الدفعة</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>السبب</translation>
-    </message>
-    <message>
-        <source>Batch %1 of %2 (%3 KB of %4 KB)</source>
-        <translation>الدفعة %1 من %2 (%3 ك.ب من %4 ك.ب)</translation>
-    </message>
-    <message>
-        <source>Records waiting to be sent: %1</source>
-        <translation>السجلات قيد الإرسال: %1</translation>
-    </message>
-</context>
-<context>
-    <name>SyncState</name>
-    <message>
-        <source>Waiting to send</source>
-        <translation>قيد الإرسال</translation>
-    </message>
-    <message>
-        <source>Sent, awaiting reply</source>
-        <translation>أُرسل، بانتظار الرد</translation>
-    </message>
-    <message>
-        <source>Accepted</source>
-        <translation>مقبول</translation>
-    </message>
-    <message>
-        <source>Duplicate registration</source>
-        <translation>تسجيل مكرر</translation>
-    </message>
-    <message>
-        <source>Rejected</source>
-        <translation>مرفوض</translation>
-    </message>
-</context>
-<context>
-    <name>errors</name>
-    <message>
-        <source>Something went wrong and the action was not completed. Your data is safe. If it happens again, tell the IT team.</source>
-        <translation>حدث خطأ ولم تكتمل العملية. بياناتك محفوظة. إذا تكرر ذلك فأبلغ فريق تقنية المعلومات.</translation>
-    </message>
-    <message>
-        <source>Not allowed</source>
-        <translation>غير مسموح</translation>
-    </message>
-    <message>
-        <source>Please check the data</source>
-        <translation>يرجى مراجعة البيانات</translation>
-    </message>
-    <message>
-        <source>Could not complete</source>
-        <translation>تعذّر إتمام العملية</translation>
-    </message>
-    <message>
-        <source>Unexpected error</source>
-        <translation>خطأ غير متوقع</translation>
-    </message>
-</context>
-<context>
-    <name>ops</name>
-    <message>
-        <source>Please wait…</source>
-        <translation>يرجى الانتظار…</translation>
-    </message>
-    <message>
-        <source>Working</source>
-        <translation>جارٍ العمل</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>إلغاء</translation>
-    </message>
-</context>
-<context>
-    <name>printing</name>
-    <message>
-        <source>Print preview</source>
-        <translation>معاينة الطباعة</translation>
-    </message>
-</context>
+    <context>
+        <name>FundStatusBar</name>
+        <message>
+            <source>Office: %1</source>
+            <translation>المكتب: %1</translation>
+        </message>
+        <message>
+            <source>Employee: %1</source>
+            <translation>الموظف: %1</translation>
+        </message>
+        <message>
+            <source>Waiting to send: —</source>
+            <translation>قيد الإرسال: —</translation>
+        </message>
+        <message>
+            <source>Waiting to send: %1</source>
+            <translation>قيد الإرسال: %1</translation>
+        </message>
+        <message>
+            <source>Never sent to headquarters</source>
+            <translation>لم تُرسل أي بيانات إلى الإدارة العامة بعد</translation>
+        </message>
+        <message>
+            <source>Last sent: %1</source>
+            <translation>آخر إرسال ناجح: %1</translation>
+        </message>
+        <message>
+            <source>Data has not reached headquarters for more than %1 days. Connect and press "Send now" on the Send data page, or send by USB.</source>
+            <translation>لم تصل البيانات إلى الإدارة العامة منذ أكثر من %1 أيام. اتصل بالشبكة واضغط «إرسال الآن» في صفحة إرسال البيانات، أو أرسلها بذاكرة USB.</translation>
+        </message>
+        <message>
+            <source>Connection: unknown</source>
+            <translation>الاتصال: غير معروف</translation>
+        </message>
+        <message>
+            <source>Connected to headquarters</source>
+            <translation>متصل بالإدارة العامة</translation>
+        </message>
+        <message>
+            <source>Offline (work continues)</source>
+            <translation>غير متصل (العمل مستمر)</translation>
+        </message>
+    </context>
+    <context>
+        <name>LockScreen</name>
+        <message>
+            <source>The system is locked</source>
+            <translation>المنظومة مقفلة</translation>
+        </message>
+        <message>
+            <source>Locked after a period without use. %1, enter your password to continue where you left off.</source>
+            <translation>أُقفلت المنظومة بعد مدة دون استخدام. %1، أدخل كلمة المرور لتكمل من حيث توقفت.</translation>
+        </message>
+        <message>
+            <source>Unlock</source>
+            <translation>فتح القفل</translation>
+        </message>
+        <message>
+            <source>Sign out (unsaved work will be lost)</source>
+            <translation>تسجيل الخروج (يضيع العمل غير المحفوظ)</translation>
+        </message>
+        <message>
+            <source>Could not check the password.</source>
+            <translation>تعذّر التحقق من كلمة المرور.</translation>
+        </message>
+    </context>
+    <context>
+        <name>LoginScreen</name>
+        <message>
+            <source>Sign in – Registration system</source>
+            <translation>تسجيل الدخول – منظومة التسجيل</translation>
+        </message>
+        <message>
+            <source>Beneficiary registration system</source>
+            <translation>منظومة تسجيل المنتفعين</translation>
+        </message>
+        <message>
+            <source>Office: %1</source>
+            <translation>المكتب: %1</translation>
+        </message>
+        <message>
+            <source>&amp;Employee name</source>
+            <translation>اسم ال&amp;موظف</translation>
+        </message>
+        <message>
+            <source>&amp;Password</source>
+            <translation>&amp;كلمة المرور</translation>
+        </message>
+        <message>
+            <source>Checking…</source>
+            <translation>جارٍ التحقق…</translation>
+        </message>
+        <message>
+            <source>Sign in</source>
+            <translation>دخول</translation>
+        </message>
+        <message>
+            <source>e.g. ahmed</source>
+            <translation>مثال: ahmed</translation>
+        </message>
+        <message>
+            <source>Enter your employee name and password.</source>
+            <translation>أدخل اسم الموظف وكلمة المرور.</translation>
+        </message>
+        <message>
+            <source>The database part of the system is not installed.</source>
+            <translation>جزء قاعدة البيانات غير مثبّت في هذه المنظومة.</translation>
+        </message>
+        <message>
+            <source>This computer is not set up yet. Ask the IT team to set up the office.</source>
+            <translation>هذا الجهاز غير مهيأ بعد. اطلب من فريق تقنية المعلومات تهيئة المكتب.</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>Registration system – %1</source>
+            <translation>منظومة التسجيل – %1</translation>
+        </message>
+        <message>
+            <source>&amp;System</source>
+            <translation>ال&amp;منظومة</translation>
+        </message>
+        <message>
+            <source>&amp;Beneficiaries</source>
+            <translation>المن&amp;تفعون</translation>
+        </message>
+        <message>
+            <source>Su&amp;pervisor</source>
+            <translation>الم&amp;شرف</translation>
+        </message>
+        <message>
+            <source>&amp;Administration</source>
+            <translation>الإ&amp;دارة</translation>
+        </message>
+        <message>
+            <source>New registration</source>
+            <translation>تسجيل جديد</translation>
+        </message>
+        <message>
+            <source>Find a beneficiary</source>
+            <translation>البحث عن منتفع</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>حفظ</translation>
+        </message>
+        <message>
+            <source>Reports</source>
+            <translation>التقارير</translation>
+        </message>
+        <message>
+            <source>Send data to headquarters</source>
+            <translation>إرسال البيانات إلى الإدارة العامة</translation>
+        </message>
+        <message>
+            <source>English interface</source>
+            <translation>English interface</translation>
+        </message>
+        <message>
+            <source>Lock the screen</source>
+            <translation>قفل الشاشة</translation>
+        </message>
+        <message>
+            <source>Sign out</source>
+            <translation>تسجيل الخروج</translation>
+        </message>
+        <message>
+            <source>Exit</source>
+            <translation>خروج</translation>
+        </message>
+        <message>
+            <source>Close the day (today's report)</source>
+            <translation>إقفال اليوم (تقرير اليوم)</translation>
+        </message>
+        <message>
+            <source>Mark a beneficiary inactive…</source>
+            <translation>إيقاف قيد منتفع…</translation>
+        </message>
+        <message>
+            <source>Batches held back by headquarters</source>
+            <translation>الدفعات المحجوزة لدى الإدارة العامة</translation>
+        </message>
+        <message>
+            <source>Settings…</source>
+            <translation>الإعدادات…</translation>
+        </message>
+    </context>
+    <context>
+        <name>MarkInactiveDialog</name>
+        <message>
+            <source>Mark the beneficiary inactive</source>
+            <translation>إيقاف قيد المنتفع</translation>
+        </message>
+        <message>
+            <source>New status</source>
+            <translation>الحالة الجديدة</translation>
+        </message>
+        <message>
+            <source>Reason (required)</source>
+            <translation>السبب (إلزامي)</translation>
+        </message>
+        <message>
+            <source>e.g. death certificate no. …, or moved to …</source>
+            <translation>مثال: شهادة وفاة رقم …، أو انتقل إلى …</translation>
+        </message>
+        <message>
+            <source>Write the reason before saving.</source>
+            <translation>اكتب السبب قبل الحفظ.</translation>
+        </message>
+    </context>
+    <context>
+        <name>PlaceholderScreen</name>
+        <message>
+            <source>New registration</source>
+            <translation>تسجيل جديد</translation>
+        </message>
+        <message>
+            <source>This part of the system is not available in this installation.</source>
+            <translation>هذا الجزء من المنظومة غير متاح في هذا التثبيت.</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecordScreen</name>
+        <message>
+            <source>Beneficiary record</source>
+            <translation>بيانات المنتفع</translation>
+        </message>
+        <message>
+            <source>Loading…</source>
+            <translation>جارٍ التحميل…</translation>
+        </message>
+        <message>
+            <source>Headquarters: %1</source>
+            <translation>الإدارة العامة: %1</translation>
+        </message>
+        <message>
+            <source>No photo</source>
+            <translation>لا توجد صورة</translation>
+        </message>
+        <message>
+            <source>The record was marked inactive.</source>
+            <translation>تم إيقاف قيد المنتفع.</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecordView</name>
+        <message>
+            <source>Back to search</source>
+            <translation>رجوع إلى البحث</translation>
+        </message>
+        <message>
+            <source>Edit</source>
+            <translation>تعديل</translation>
+        </message>
+        <message>
+            <source>Print insurance card</source>
+            <translation>طباعة البطاقة التأمينية</translation>
+        </message>
+        <message>
+            <source>Print registration receipt</source>
+            <translation>طباعة إيصال التسجيل</translation>
+        </message>
+        <message>
+            <source>Mark inactive</source>
+            <translation>إيقاف القيد</translation>
+        </message>
+        <message>
+            <source>Dependants</source>
+            <translation>التابعون</translation>
+        </message>
+        <message>
+            <source>History of changes</source>
+            <translation>سجل التعديلات</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>الاسم</translation>
+        </message>
+        <message>
+            <source>Relation</source>
+            <translation>صلة القرابة</translation>
+        </message>
+        <message>
+            <source>Date of birth</source>
+            <translation>تاريخ الميلاد</translation>
+        </message>
+        <message>
+            <source>National number</source>
+            <translation>الرقم الوطني</translation>
+        </message>
+        <message>
+            <source>Card number</source>
+            <translation>رقم البطاقة</translation>
+        </message>
+        <message>
+            <source>Version</source>
+            <translation>النسخة</translation>
+        </message>
+        <message>
+            <source>Saved on</source>
+            <translation>تاريخ الحفظ</translation>
+        </message>
+        <message>
+            <source>Saved by</source>
+            <translation>حفظه</translation>
+        </message>
+        <message>
+            <source>Headquarters</source>
+            <translation>الإدارة العامة</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>السبب</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportsScreen</name>
+        <message>
+            <source>Reports</source>
+            <translation>التقارير</translation>
+        </message>
+        <message>
+            <source>(not set)</source>
+            <translation>(غير محدد)</translation>
+        </message>
+        <message>
+            <source>Beneficiaries</source>
+            <translation>المنتفعون</translation>
+        </message>
+        <message>
+            <source>Dependants</source>
+            <translation>التابعون</translation>
+        </message>
+        <message>
+            <source>Total: %1 beneficiaries, %2 dependants</source>
+            <translation>المجموع: %1 منتفع، %2 تابع</translation>
+        </message>
+        <message>
+            <source>Save report</source>
+            <translation>حفظ التقرير</translation>
+        </message>
+        <message>
+            <source>Registrations from %1 to %2</source>
+            <translation>التسجيلات من %1 إلى %2</translation>
+        </message>
+        <message>
+            <source>Saved: %1</source>
+            <translation>تم الحفظ: %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportsView</name>
+        <message>
+            <source>Registration reports</source>
+            <translation>تقارير التسجيل</translation>
+        </message>
+        <message>
+            <source>Today</source>
+            <translation>اليوم</translation>
+        </message>
+        <message>
+            <source>This month</source>
+            <translation>هذا الشهر</translation>
+        </message>
+        <message>
+            <source>&amp;From</source>
+            <translation>&amp;من</translation>
+        </message>
+        <message>
+            <source>&amp;To</source>
+            <translation>&amp;إلى</translation>
+        </message>
+        <message>
+            <source>&amp;Count by</source>
+            <translation>ال&amp;عدّ حسب</translation>
+        </message>
+        <message>
+            <source>Employee</source>
+            <translation>الموظف</translation>
+        </message>
+        <message>
+            <source>Registration channel</source>
+            <translation>طريقة التسجيل</translation>
+        </message>
+        <message>
+            <source>Municipality</source>
+            <translation>البلدية</translation>
+        </message>
+        <message>
+            <source>Show</source>
+            <translation>عرض</translation>
+        </message>
+        <message>
+            <source>Save as CSV</source>
+            <translation>حفظ بصيغة CSV</translation>
+        </message>
+        <message>
+            <source>Save as Excel</source>
+            <translation>حفظ بصيغة Excel</translation>
+        </message>
+        <message>
+            <source>Beneficiaries</source>
+            <translation>المنتفعون</translation>
+        </message>
+        <message>
+            <source>Dependants</source>
+            <translation>التابعون</translation>
+        </message>
+    </context>
+    <context>
+        <name>SearchResultsModel</name>
+        <message>
+            <source>Name</source>
+            <translation>الاسم</translation>
+        </message>
+        <message>
+            <source>National number</source>
+            <translation>الرقم الوطني</translation>
+        </message>
+        <message>
+            <source>Card number</source>
+            <translation>رقم البطاقة</translation>
+        </message>
+        <message>
+            <source>Municipality</source>
+            <translation>البلدية</translation>
+        </message>
+    </context>
+    <context>
+        <name>SearchScreen</name>
+        <message>
+            <source>Find a beneficiary</source>
+            <translation>البحث عن منتفع</translation>
+        </message>
+        <message>
+            <source>Searching…</source>
+            <translation>جارٍ البحث…</translation>
+        </message>
+        <message>
+            <source>No beneficiary found. Check the spelling or search by the national number.</source>
+            <translation>لا يوجد منتفع بهذه البيانات. تأكد من الكتابة أو ابحث بالرقم الوطني.</translation>
+        </message>
+        <message>
+            <source>Find the beneficiary, open the record, then press "Mark inactive".</source>
+            <translation>ابحث عن المنتفع وافتح بياناته ثم اضغط «إيقاف القيد».</translation>
+        </message>
+        <message>
+            <source>%1 result(s). Enter opens the selected record.</source>
+            <translation>عدد النتائج: %1. اضغط Enter لفتح المنتفع المحدد.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SearchView</name>
+        <message>
+            <source>Find a beneficiary</source>
+            <translation>البحث عن منتفع</translation>
+        </message>
+        <message>
+            <source>National number, card number, mobile or name</source>
+            <translation>الرقم الوطني أو رقم البطاقة أو رقم الهاتف أو الاسم</translation>
+        </message>
+        <message>
+            <source>Type at least two letters of the name, or the number. Press Enter or the down arrow to go to the results, Enter again to open a record.</source>
+            <translation>اكتب حرفين على الأقل من الاسم، أو الرقم. اضغط Enter أو السهم إلى الأسفل للانتقال إلى النتائج، ثم Enter لفتح بيانات المنتفع.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsDialog</name>
+        <message>
+            <source>Settings</source>
+            <translation>الإعدادات</translation>
+        </message>
+        <message>
+            <source>Interface language</source>
+            <translation>لغة الواجهة</translation>
+        </message>
+        <message>
+            <source>Numbers</source>
+            <translation>الأرقام</translation>
+        </message>
+        <message>
+            <source>Lock after (minutes, 0 = never)</source>
+            <translation>القفل بعد (دقائق، 0 = أبدًا)</translation>
+        </message>
+        <message>
+            <source>Camera</source>
+            <translation>الكاميرا</translation>
+        </message>
+        <message>
+            <source>Headquarters address (https)</source>
+            <translation>عنوان الإدارة العامة (https)</translation>
+        </message>
+        <message>
+            <source>Headquarters certificate (CA file)</source>
+            <translation>شهادة الإدارة العامة (ملف CA)</translation>
+        </message>
+        <message>
+            <source>Nightly sending window</source>
+            <translation>فترة الإرسال الليلي</translation>
+        </message>
+        <message>
+            <source>Warn when not sent for (days)</source>
+            <translation>التنبيه عند عدم الإرسال لمدة (أيام)</translation>
+        </message>
+        <message>
+            <source>Card printer</source>
+            <translation>طابعة البطاقات</translation>
+        </message>
+        <message>
+            <source>Receipt paper</source>
+            <translation>ورق الإيصال</translation>
+        </message>
+        <message>
+            <source>Show Arabic-Indic digits (٠١٢٣)</source>
+            <translation>عرض الأرقام الهندية (٠١٢٣)</translation>
+        </message>
+        <message>
+            <source>Empty = the first camera found</source>
+            <translation>فارغ = أول كاميرا متصلة</translation>
+        </message>
+        <message>
+            <source>Choose…</source>
+            <translation>اختيار…</translation>
+        </message>
+        <message>
+            <source>Empty = ask every time</source>
+            <translation>فارغ = السؤال في كل مرة</translation>
+        </message>
+        <message>
+            <source>Headquarters certificate</source>
+            <translation>شهادة الإدارة العامة</translation>
+        </message>
+        <message>
+            <source>The headquarters address must start with https://</source>
+            <translation>يجب أن يبدأ عنوان الإدارة العامة بـ https://</translation>
+        </message>
+        <message>
+            <source>Write the sending window like 22:00-05:00</source>
+            <translation>اكتب فترة الإرسال بهذا الشكل: 22:00-05:00</translation>
+        </message>
+    </context>
+    <context>
+        <name>SyncScreen</name>
+        <message>
+            <source>Sent</source>
+            <translation>أُرسلت</translation>
+        </message>
+        <message>
+            <source>Partly sent</source>
+            <translation>أُرسل جزء منها</translation>
+        </message>
+        <message>
+            <source>No connection</source>
+            <translation>لا يوجد اتصال</translation>
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation>فشل الإرسال</translation>
+        </message>
+        <message>
+            <source>Send data to headquarters</source>
+            <translation>إرسال البيانات إلى الإدارة العامة</translation>
+        </message>
+        <message>
+            <source>Registrations are sent automatically at night and whenever the connection is available. Press the button to send now.</source>
+            <translation>تُرسل التسجيلات تلقائيًا ليلًا وكلما توفر الاتصال. اضغط الزر للإرسال الآن.</translation>
+        </message>
+        <message>
+            <source>Sending…</source>
+            <translation>جارٍ الإرسال…</translation>
+        </message>
+        <message>
+            <source>Send now</source>
+            <translation>إرسال الآن</translation>
+        </message>
+        <message>
+            <source>Previous sendings</source>
+            <translation>عمليات الإرسال السابقة</translation>
+        </message>
+        <message>
+            <source>Batches refused by headquarters (supervisor)</source>
+            <translation>الدفعات التي رفضتها الإدارة العامة (للمشرف)</translation>
+        </message>
+        <message>
+            <source>Time</source>
+            <translation>الوقت</translation>
+        </message>
+        <message>
+            <source>Result</source>
+            <translation>النتيجة</translation>
+        </message>
+        <message>
+            <source>Batches received</source>
+            <translation>الدفعات المستلمة</translation>
+        </message>
+        <message>
+            <source>Refused</source>
+            <translation>المرفوضة</translation>
+        </message>
+        <message>
+            <source>Batch</source>
+            <translation>الدفعة</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>السبب</translation>
+        </message>
+        <message>
+            <source>Batch %1 of %2 (%3 KB of %4 KB)</source>
+            <translation>الدفعة %1 من %2 (%3 ك.ب من %4 ك.ب)</translation>
+        </message>
+        <message>
+            <source>Records waiting to be sent: %1</source>
+            <translation>السجلات قيد الإرسال: %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>SyncState</name>
+        <message>
+            <source>Waiting to send</source>
+            <translation>قيد الإرسال</translation>
+        </message>
+        <message>
+            <source>Sent, awaiting reply</source>
+            <translation>أُرسل، بانتظار الرد</translation>
+        </message>
+        <message>
+            <source>Accepted</source>
+            <translation>مقبول</translation>
+        </message>
+        <message>
+            <source>Duplicate registration</source>
+            <translation>تسجيل مكرر</translation>
+        </message>
+        <message>
+            <source>Rejected</source>
+            <translation>مرفوض</translation>
+        </message>
+    </context>
+    <context>
+        <name>errors</name>
+        <message>
+            <source>Something went wrong and the action was not completed. Your data is safe. If it happens again, tell the IT team.</source>
+            <translation>حدث خطأ ولم تكتمل العملية. بياناتك محفوظة. إذا تكرر ذلك فأبلغ فريق تقنية المعلومات.</translation>
+        </message>
+        <message>
+            <source>Not allowed</source>
+            <translation>غير مسموح</translation>
+        </message>
+        <message>
+            <source>Please check the data</source>
+            <translation>يرجى مراجعة البيانات</translation>
+        </message>
+        <message>
+            <source>Could not complete</source>
+            <translation>تعذّر إتمام العملية</translation>
+        </message>
+        <message>
+            <source>Unexpected error</source>
+            <translation>خطأ غير متوقع</translation>
+        </message>
+    </context>
+    <context>
+        <name>ops</name>
+        <message>
+            <source>Please wait…</source>
+            <translation>يرجى الانتظار…</translation>
+        </message>
+        <message>
+            <source>Working</source>
+            <translation>جارٍ العمل</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>إلغاء</translation>
+        </message>
+    </context>
+    <context>
+        <name>printing</name>
+        <message>
+            <source>Print preview</source>
+            <translation>معاينة الطباعة</translation>
+        </message>
+    </context>
+    <context>
+        <name>RegistrationDependants</name>
+        <message>
+            <source>Add a dependant (Alt+A)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No dependants yet. Press “Add a dependant” for the spouse(s) and children covered with this beneficiary.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>— choose —</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Remove</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Dependant %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Remove dependant %1</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>RegistrationDrafts</name>
+        <message>
+            <source>(no name yet)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Unfinished registrations</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>These registrations were not finished (the program was closed or the power went off). Continue one of them?</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Continue this registration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Delete it</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Later</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>RegistrationDuplicates</name>
+        <message>
+            <source>Name</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Office</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Match</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save despite a duplicate</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Supervisor: save anyway…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Different person: continue…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>certain</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The registration will be saved and sent with your reason; the general administration reviews it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Write why this is a different person (for example: a relative with the same name).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Only a supervisor can save a registration with the same national number. Call your supervisor.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save is blocked until the duplicate is resolved.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This person is already registered (same national number).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A registered person has a similar name and date of birth. Ask the beneficiary before you continue.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Saving anyway. Reason: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Write the reason in a few words (at least %1 letters).</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>RegistrationScreen</name>
+        <message>
+            <source>— choose —</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Registration saved.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Registration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Saving…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Unfinished registration restored.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This person may already be registered: resolve the duplicate warning first.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Draft saved automatically.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Please correct the fields marked in red (%1).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Insurance card number: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>None</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Home visit</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Home visit: the registration is saved on this computer and sent later; no network or printer is needed. The card is printed at the office.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Back</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Next</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save (Ctrl+S)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Information for this category</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Beneficiary</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Address and phone</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Category</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Dependants</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Photo</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Photo taken</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No photo yet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Person</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Beneficiary's personal data</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Copy from the national ID card or the family booklet. Press Enter to go to the next field.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Address</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Where the beneficiary lives and a phone number to reach the family.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Category and registration details</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Retirees: copy the pension number from the pension statement.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Spouse(s) and children covered with the beneficiary. Alt+A adds one.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Photo and documents</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Take the photo with the camera, or import a scanned photo from a file.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Review</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Review and save</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Read the data back to the beneficiary. Save with Ctrl+S.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Edit a beneficiary's record</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>New registration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 scanned document(s)</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>RegistrationPhoto</name>
+        <message>
+            <source>Choose the photo</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Checking the photo…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Use the photo without the face check</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose the scanned document</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The camera is not available on this computer. Import the photo from a file (a scanned photo is fine).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Import photo from file…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Supervisor: use this photo anyway…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Photo on the card</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Scanned documents (optional)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Add scanned document…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Remove document</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No photo yet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Photo ready.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Images</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Document %1 (%2 KB)</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>RegistrationReview</name>
+        <message>
+            <source>No photo</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Please correct before saving:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A possible duplicate must be resolved (see the box at the top).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>… and %1 more</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Everything is filled in. Read the data to the beneficiary, then press Save (Ctrl+S).</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
 </TS>
