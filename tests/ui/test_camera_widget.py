@@ -1,0 +1,170 @@
+"""The camera widget driven by real file sources (the astronaut photograph), offscreen."""
+
+from __future__ import annotations
+
+import cv2
+import pytest
+
+import camera_scenes as cs
+from fundclient.camera import messages
+from fundclient.camera.photo import decode_photo
+from fundclient.camera.sources import CameraInfo, FileSource
+from fundclient.config import Settings
+from fundclient.domain.records import Photo
+from fundclient.ui.camera import CameraWidget
+
+pytestmark = pytest.mark.qt
+
+
+def make_widget(qtbot, spec="", **kwargs) -> CameraWidget:
+    kwargs.setdefault("cameras", [])
+    kwargs.setdefault("language", "ar")
+    widget = CameraWidget(spec, **kwargs)
+    qtbot.addWidget(widget)
+    widget.resize(760, 640)
+    widget.show()
+    return widget
+
+
+@pytest.fixture
+def good_folder(tmp_path):
+    folder = tmp_path / "good"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "a.jpg"), cs.scene())
+    return folder
+
+
+@pytest.fixture
+def bad_folder(tmp_path):
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "a.jpg"), cs.blurred(cs.scene(), 4.0))
+    return folder
+
+
+def test_auto_capture_then_accept_emits_the_photo(qtbot, good_folder):
+    widget = make_widget(qtbot, str(good_folder))
+    assert widget.layoutDirection().name == "RightToLeft"
+    qtbot.waitUntil(lambda: widget.state == "review", timeout=8000)
+    assert widget.ui.accept.isEnabled() and not widget.ui.capture.isEnabled()
+    assert widget.ui.hint.text()  # review sentence, Arabic
+    with qtbot.waitSignal(widget.photoAccepted, timeout=2000) as accepted:
+        qtbot.mouseClick(widget.ui.accept, qtbot_left())
+    photo = accepted.args[0]
+    assert isinstance(photo, Photo) and photo.kind == "portrait"
+    assert len(photo.data) <= 30_000 and decode_photo(photo).shape == (378, 295, 3)
+    assert photo.quality["checks_passed"] == 1.0 and photo.override_reason == ""
+    # retake goes back to live and auto-captures again
+    qtbot.mouseClick(widget.ui.retake, qtbot_left())
+    assert widget.state == "live" and not widget.ui.accept.isEnabled()
+    qtbot.waitUntil(lambda: widget.state == "review", timeout=8000)
+    widget.close()
+
+
+def test_failing_checks_show_the_arabic_hint_and_block_accept(qtbot, bad_folder):
+    widget = make_widget(qtbot, str(bad_folder), allow_override=False)
+    qtbot.waitUntil(lambda: widget.last_verdict is not None, timeout=8000)
+    qtbot.waitUntil(lambda: widget.ui.hint.text() == messages.BLURRED.ar, timeout=3000)
+    assert widget.state == "live"  # never auto-captured
+    assert not widget.ui.override.isVisible()
+    widget.capture()  # manual capture is allowed, accepting is not
+    assert widget.state == "review" and widget.photo is not None
+    assert not widget.ui.accept.isEnabled()
+    assert widget.request_override("no reason allowed") is False
+    widget.close()
+
+
+def test_supervisor_override_stores_the_reason(qtbot, bad_folder):
+    widget = make_widget(qtbot, str(bad_folder), allow_override=True, language="en")
+    assert widget.layoutDirection().name == "LeftToRight"
+    qtbot.waitUntil(lambda: widget.last_verdict is not None, timeout=8000)
+    assert widget.ui.hint.text() == messages.BLURRED.en
+    assert widget.ui.override.isEnabled()
+    assert widget.request_override("Hand tremor, cannot hold still") is True
+    assert widget.state == "review" and widget.ui.accept.isEnabled()
+    with qtbot.waitSignal(widget.photoAccepted, timeout=2000) as accepted:
+        widget.accept()
+    photo = accepted.args[0]
+    assert photo.override_reason == "Hand tremor, cannot hold still"
+    assert photo.quality["checks_passed"] == 0.0 and photo.quality["sharpness"] < 50
+    widget.close()
+
+
+def test_import_from_file(qtbot, tmp_path, good_folder):
+    widget = make_widget(qtbot, str(good_folder), auto_start=False)
+    assert widget.import_file(tmp_path / "missing.jpg") is False
+    assert widget.ui.status.text()  # says the picture cannot be read
+    no_face = tmp_path / "flag.png"
+    cv2.imwrite(str(no_face), cs.no_face())
+    assert widget.import_file(no_face) is True
+    assert widget.photo is None and not widget.ui.accept.isEnabled()
+    assert widget.ui.hint.text() == messages.NO_FACE_TO_CROP.ar
+    widget.retake()
+    portrait = tmp_path / "portrait.jpg"
+    cv2.imwrite(str(portrait), cs.scene(0.32))
+    assert widget.import_file(str(portrait)) is True
+    assert widget.state == "review" and widget.ui.accept.isEnabled()
+    with qtbot.waitSignal(widget.photoAccepted, timeout=2000) as accepted:
+        widget.accept()
+    assert accepted.args[0].kind == "portrait" and len(accepted.args[0].data) <= 30_000
+
+
+def test_document_mode_captures_a_flat_document(qtbot, tmp_path):
+    folder = tmp_path / "doc"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "card.png"), cs.document_scene()[0])
+    widget = make_widget(qtbot, str(folder), auto_capture=True)
+    widget.ui.mode_choice.setCurrentIndex(widget.ui.mode_choice.findData("document"))
+    assert widget.mode == "document" and not widget.ui.override.isEnabled()
+    qtbot.waitUntil(lambda: widget._latest is not None, timeout=8000)
+    qtbot.wait(300)
+    assert widget.state == "live"  # no auto-capture for documents
+    widget.capture()
+    with qtbot.waitSignal(widget.photoAccepted, timeout=2000) as accepted:
+        widget.accept()
+    photo = accepted.args[0]
+    assert photo.kind == "document" and photo.quality["quad_found"] == 1.0
+    assert len(photo.data) <= 150_000
+    widget.close()
+
+
+def test_camera_unplugged_then_back(qtbot, good_folder):
+    source = cs.FlakySource(FileSource(good_folder, fps=30), fail_after=4, down_for=1.0)
+    widget = make_widget(qtbot, source=source, auto_capture=False)
+    widget._capture._backoff = (0.05, 0.1, 0.2)  # quick replug for the test
+    with qtbot.waitSignal(widget.statusChanged, timeout=5000,
+                          check_params_cb=lambda status: status.state == "lost"):
+        pass
+    assert widget.ui.status.text() == messages.CAMERA_LOST.ar
+    assert widget.ui.capture.isEnabled()  # the window still answers
+    qtbot.mouseClick(widget.ui.capture, qtbot_left())  # capture the last frame: no crash
+    widget.retake()
+    with qtbot.waitSignal(widget.statusChanged, timeout=5000,
+                          check_params_cb=lambda status: status.state == "live"):
+        pass
+    assert widget.ui.status.text() == messages.CAMERA_BACK.ar
+    frames = widget._capture.frames_read
+    qtbot.waitUntil(lambda: widget._capture.frames_read > frames + 5, timeout=3000)
+    qtbot.waitUntil(lambda: widget.last_verdict is not None and widget.last_verdict.ok, timeout=3000)
+    widget.close()
+    assert widget._capture is None
+
+
+def test_choosing_a_camera_is_remembered(qtbot, data_dir, good_folder, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    cv2.imwrite(str(other / "b.jpg"), cs.scene(0.28))
+    cameras = [CameraInfo(str(good_folder), "Front desk"), CameraInfo(str(other), "Home visit")]
+    widget = make_widget(qtbot, str(good_folder), cameras=cameras, data_dir=data_dir, auto_capture=False)
+    assert widget.ui.camera_choice.currentText() == "Front desk"
+    widget.ui.camera_choice.setCurrentIndex(1)
+    widget.ui.camera_choice.activated.emit(1)
+    assert Settings.load(data_dir).camera == str(other)
+    qtbot.waitUntil(lambda: widget.last_verdict is not None, timeout=8000)
+    widget.close()
+
+
+def qtbot_left():
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
