@@ -78,7 +78,7 @@ def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> N
     device = Device.load(data_dir)
     base = settings.hq_url or device.hq_url
     session = make_session(settings)
-    if not probe(session, base, device):
+    if not probe(session, base, device, options):
         summary.status, summary.error = "offline", _error("offline", OFFLINE)
         return
     outbox = Outbox(data_dir, settings)
