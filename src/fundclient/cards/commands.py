@@ -1,5 +1,216 @@
-"""Sub-commands of this package (filled in as the package lands)."""
+"""`fundclient card` (PDF/PNG/print a card and the registration receipt) and `fundclient verify-card`.
+
+Qt is imported inside the handlers only: `verify-card` and `--help` work without PySide6.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from fundclient.config import Settings
+from fundclient.errors import FundError, Message
+
+NEEDS_RECORD = Message(ar="حدِّد القيد: رقم القيد أو --from-json أو --sample",
+                       en="Give the record: a record id, --from-json or --sample")
+NEEDS_OUTPUT = Message(ar="حدِّد المخرجات: --pdf أو --png أو --receipt أو --print",
+                       en="Say what to produce: --pdf, --png, --receipt or --print")
+NEEDS_DEVICE_ID = Message(ar="الخيار --key يتطلب --device-id", en="--key needs --device-id")
+NO_QR_FOUND = Message(ar="لم يُعثر على رمز QR في الملف {file}", en="No QR code found in {file}")
+NEEDS_ZXING = Message(ar="قراءة رمز QR من صورة تتطلب الحزمة zxing-cpp", en="Reading a QR image needs zxing-cpp")
+NEEDS_PDFTOPPM = Message(ar="قراءة ملف PDF تتطلب الأداة pdftoppm (poppler-utils)",
+                         en="Reading a PDF needs pdftoppm (poppler-utils)")
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
 
 
 def register(sub) -> None:
-    return None
+    p = sub.add_parser("card", help="make a beneficiary's insurance card (PDF, PNG, printer) and receipt")
+    p.add_argument("record_id", nargs="?", help="record id in the local database (needs --user)")
+    p.add_argument("--from-json", help="a Beneficiary as JSON (Beneficiary.to_dict()) instead of the database")
+    p.add_argument("--sample", action="store_true", help="a made-up beneficiary with a very long name (demo)")
+    p.add_argument("--photo", help="portrait JPEG/PNG (default: the record's photo in the database)")
+    p.add_argument("--pdf", help="write front and back of every card to this PDF")
+    p.add_argument("--png", help="write PREFIX_front.png / PREFIX_back.png (300 dpi) of the principal's card")
+    p.add_argument("--receipt", help="write the registration receipt to this PDF")
+    p.add_argument("--receipt-paper", help="A4, A5 or 80mm (default: the receipt_format setting)")
+    p.add_argument("--print", dest="printer", nargs="?", const="", default=None,
+                   help="print on this printer (no name: the card_printer setting, else the default)")
+    p.add_argument("--no-dependants", action="store_true", help="only the principal's card")
+    p.add_argument("--key", help="Ed25519 private key (PEM) to sign with instead of this device's key")
+    p.add_argument("--device-id", help="device id that goes with --key")
+    p.add_argument("--logo", help="logo image (default: settings extra.logo_path)")
+    p.add_argument("--issued", type=date.fromisoformat, help="issue date YYYY-MM-DD (default: today)")
+    p.add_argument("--user", help="operator user name (to read RECORD_ID from the database)")
+    p.add_argument("--password-file", help="file holding the operator's password (else a prompt)")
+    p.set_defaults(handler=cmd_card)
+
+    p = sub.add_parser("verify-card", help="check a card's QR code offline (image, PDF or the QR text)")
+    p.add_argument("source", metavar="FILE_OR_TEXT", help="PNG/JPG/PDF of the card, a .txt file, or the QR text")
+    p.add_argument("--devices", help="JSON of known devices' public keys (default: this device's own key)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_verify_card)
+
+
+# --- fundclient card -------------------------------------------------------------------
+
+def load_record(args: argparse.Namespace):
+    """(Beneficiary, photo bytes | None) from --sample, --from-json (+ --photo) or the local database."""
+    from fundclient.domain.records import Beneficiary
+
+    photo = Path(args.photo).read_bytes() if args.photo else None
+    if args.sample:
+        from fundclient.cards.sample import sample_record, silhouette_photo
+
+        return sample_record(), photo or silhouette_photo()
+    if args.from_json:
+        return Beneficiary.from_dict(json.loads(Path(args.from_json).read_text(encoding="utf-8"))), photo
+    if not args.record_id or not args.user:
+        raise FundError(NEEDS_RECORD, code="usage")
+    from fundclient.storage.beneficiaries import BeneficiaryRepository
+    from fundclient.storage.commands import _open as open_store_from_args  # same login as storage commands
+
+    store, _operator = open_store_from_args(args)
+    try:
+        repo = BeneficiaryRepository(store)
+        record = repo.get(args.record_id)
+        if photo is None:
+            stored = repo.photo(args.record_id)
+            photo = stored.data if stored else None
+    finally:
+        store.close()
+    return record, photo
+
+
+def load_signer(args: argparse.Namespace):
+    """--key/--device-id when given, a throwaway demo key for --sample, else this device's identity."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from fundclient.cards.identity import device_signer
+    from fundclient.cards.payload import KeySigner
+
+    if args.sample and not args.key:
+        return KeySigner("DEMO", Ed25519PrivateKey.generate())
+    if args.key:
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+        if not args.device_id:
+            raise FundError(NEEDS_DEVICE_ID, code="usage")
+        return KeySigner(args.device_id, load_pem_private_key(Path(args.key).read_bytes(), password=None))
+    return device_signer(args.data_dir)
+
+
+def cmd_card(args: argparse.Namespace) -> int:
+    if not any((args.pdf, args.png, args.receipt, args.printer is not None)):
+        raise FundError(NEEDS_OUTPUT, code="usage")
+    from PySide6.QtGui import QGuiApplication
+
+    from fundclient.cards import content, printing, receipt, render
+
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841 (kept alive)
+    settings = Settings.load(args.data_dir)
+    record, photo = load_record(args)
+    signer = load_signer(args)
+    office = content.office_info(record.office_code or settings.office_code, settings)
+    logo = args.logo or str(settings.extra.get("logo_path", ""))
+    common = dict(office=office, settings=settings, signer=signer, issued_on=args.issued, logo_path=logo)
+    cards = [content.card_for_beneficiary(record, photo=photo, **common)]
+    if not args.no_dependants:
+        cards += [content.card_for_dependant(record, d, **common) for d in record.dependants if d.card_number]
+    if args.pdf:
+        print(render.card_pdf(cards, args.pdf))
+    if args.png:
+        for side in ("front", "back"):
+            out = f"{args.png}_{side}.png"
+            render.card_image(cards[0], side).save(out)
+            print(out)
+    if args.receipt:
+        data = content.receipt_for(record, office=office, settings=settings)
+        print(receipt.receipt_pdf(data, args.receipt, args.receipt_paper or settings.receipt_format))
+    if args.printer is not None:
+        printer = printing.card_printer(settings, args.printer or None)
+        printing.print_cards(cards, printer, margins_mm=settings.card_margins_mm)
+    return 0
+
+
+# --- fundclient verify-card --------------------------------------------------------------
+
+def qr_texts_from_file(path: Path) -> list[str]:
+    """Every QR text found in an image or PDF (pages rasterised at 300 dpi with pdftoppm)."""
+    if path.suffix.lower() == ".pdf":
+        if not shutil.which("pdftoppm"):
+            raise FundError(NEEDS_PDFTOPPM, code="usage")
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run(["pdftoppm", "-r", "300", "-png", str(path), f"{tmp}/page"], check=True)
+            return [t for page in sorted(Path(tmp).glob("*.png")) for t in qr_texts_from_file(page)]
+    try:
+        import zxingcpp
+    except ImportError:
+        raise FundError(NEEDS_ZXING, code="usage") from None
+    import cv2
+
+    image = cv2.imread(str(path))
+    if image is None:
+        return []
+    return [result.text for result in zxingcpp.read_barcodes(image) if result.text]
+
+
+def _texts(source: str) -> list[str]:
+    path = Path(source)
+    if len(source) < 1024 and path.is_file():
+        if path.suffix.lower() in IMAGE_SUFFIXES | {".pdf"}:
+            texts = qr_texts_from_file(path)
+            if not texts:
+                raise FundError(NO_QR_FOUND.format(file=path.name), code="no_qr")
+            return texts
+        return [path.read_text(encoding="utf-8").strip()]
+    return [source.strip()]
+
+
+def _known_keys(args: argparse.Namespace):
+    from fundclient.cards.identity import own_device_keys
+    from fundclient.cards.payload import load_public_keys
+
+    return load_public_keys(Path(args.devices)) if args.devices else own_device_keys(args.data_dir)
+
+
+def describe(result) -> list[tuple[str, str, str]]:
+    """(Arabic label, English label, value) lines for a verification result."""
+    status = ("صالحة", "VALID") if result.valid else ("غير صالحة", "INVALID")
+    lines = [("الحالة", "Status", f"{status[0]} / {status[1]}")]
+    if result.problem:
+        lines.append(("السبب", "Reason", f"{result.problem.ar} / {result.problem.en}"))
+    lines.append(("الجهاز الموقِّع", "Signing device", result.device_id or "—"))
+    claims = result.claims
+    if claims:
+        lines += [
+            ("رقم البطاقة", "Card number", claims.card_number),
+            ("الرقم الوطني", "National number", claims.national_number or "—"),
+            ("الاسم", "Name", claims.short_name),
+            ("تاريخ الميلاد", "Date of birth", claims.date_of_birth.isoformat() if claims.date_of_birth else "—"),
+            ("تاريخ الإصدار", "Issued", claims.issued_on.isoformat()),
+            ("تاريخ الانتهاء", "Expires", claims.expires_on.isoformat()),
+        ]
+        if claims.is_dependant:
+            lines.append(("بطاقة المنتفع (تابع)", "Principal's card (dependant)", claims.principal_card_number))
+    return lines
+
+
+def cmd_verify_card(args: argparse.Namespace) -> int:
+    from fundclient.cards.payload import verify_payload
+
+    keys = _known_keys(args)
+    results = [verify_payload(text, keys) for text in _texts(args.source)]
+    if args.json:
+        print(json.dumps([{en: value for _ar, en, value in describe(r)} for r in results], ensure_ascii=False,
+                         indent=1))
+    else:
+        for result in results:
+            for ar, en, value in describe(result):
+                print(f"{ar} / {en}: {value}")
+    return 0 if results and all(r.valid for r in results) else 1

@@ -8,11 +8,12 @@ so tests and the CLI can check them without painting.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from fundclient.cards.numbers import mod97_check, parse as parse_card_number
 from fundclient.cards.payload import Signer, make_claims, sign_payload
 from fundclient.config import Settings
+from fundclient.domain.reference import default_reference
 from fundclient.domain.records import Beneficiary, Dependant, Photo, Relation, Sex
 from fundclient.errors import FundError, Message
 
@@ -39,8 +40,6 @@ TERMS = [
 ]
 RETURN_TO = "في حال العثور على هذه البطاقة يُرجى تسليمها إلى أقرب مكتب لصندوق التأمين الصحي أو إلى {office}"
 CONTACT_PLACEHOLDER = "...................."
-# Words the staff use for a dependant's relation (glossary: زوج/زوجة، ابن، ابنة، تابع).
-RELATION_LABELS = {Relation.SON: "ابن", Relation.DAUGHTER: "ابنة", Relation.OTHER: "تابع"}
 
 NO_CARD_NUMBER = Message(ar="لم يُخصَّص رقم للبطاقة التأمينية بعد", en="No card number has been assigned yet")
 
@@ -115,9 +114,22 @@ def machine_line(card_number: str, national_number: str, expires_on: date) -> st
 
 
 def relation_label(dependant: Dependant) -> str:
+    """The relation as printed next to «تابع»: زوج/زوجة by sex, else the reference list's word."""
     if dependant.relation == Relation.SPOUSE:
         return "زوج" if dependant.sex == Sex.MALE else "زوجة"
-    return RELATION_LABELS[dependant.relation]
+    if dependant.relation == Relation.OTHER:
+        return ""  # «تابع» alone says it
+    item = default_reference().item("relations", dependant.relation.value)
+    return item.ar if item else ""
+
+
+def office_info(code: str, settings: Settings | None = None) -> OfficeInfo:
+    """The office as printed: Arabic name from the reference data, contact from the settings
+    (`extra["office_phone"]`, `extra["office_address"]`) when this is the device's own office."""
+    item = default_reference().item("offices", code)
+    extra = settings.extra if settings and settings.office_code == code else {}
+    return OfficeInfo(code=code, name_ar=item.ar if item else code, phone=str(extra.get("office_phone", "")),
+                      address=str(extra.get("office_address", "")))
 
 
 def card_for_beneficiary(record: Beneficiary, *, office: OfficeInfo, settings: Settings, signer: Signer,
@@ -162,3 +174,73 @@ def _card(*, card_number, full_name, first, family, latin_name, national_number,
         photo=photo.data if isinstance(photo, Photo) else photo, logo_path=logo_path,
         principal_card_number=claims.principal_card_number, relation=relation,
         machine_line=machine_line(claims.card_number, national_number, expires_on))
+
+
+# --- registration receipt (إيصال التسجيل) -------------------------------------------------
+
+RECEIPT_TITLE = "إيصال التسجيل"
+RECEIPT_LABELS = {
+    "name": "اسم المنتفع",
+    "national_number": "الرقم الوطني",
+    "record_id": "رقم القيد",
+    "card_number": "رقم البطاقة",
+    "registered_at": "تاريخ التسجيل",
+    "office": "المكتب",
+    "operator": "الموظف",
+    "dependants": "عدد التابعين",
+}
+BRING_NEXT_TIME_TITLE = "يُرجى إحضار ما يلي في المراجعة القادمة:"
+BRING_NEXT_TIME = [
+    "هذا الإيصال",
+    "البطاقة الشخصية أو جواز السفر",
+    "إفادة رقم المعاش (لشريحة المتقاعدين)",
+    "الرقم الوطني وصورة شخصية حديثة لكل تابع لم يُسجَّل بعد",
+]
+
+
+@dataclass
+class ReceiptDependant:
+    name: str
+    relation: str
+    card_number: str
+
+
+@dataclass
+class ReceiptData:
+    fund_name: str
+    office: OfficeInfo
+    beneficiary_name: str
+    national_number: str
+    record_id: str
+    card_number: str
+    registered_at: datetime
+    operator: str
+    dependants: list[ReceiptDependant] = field(default_factory=list)
+    bring_next_time: list[str] = field(default_factory=lambda: list(BRING_NEXT_TIME))
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(label, value) in print order; values are plain text, Latin or Arabic."""
+        return [
+            (RECEIPT_LABELS["name"], self.beneficiary_name),
+            (RECEIPT_LABELS["national_number"], self.national_number or "—"),
+            (RECEIPT_LABELS["record_id"], self.record_id),
+            (RECEIPT_LABELS["card_number"], self.card_number or "—"),
+            (RECEIPT_LABELS["registered_at"], _local(self.registered_at).strftime("%d/%m/%Y %H:%M")),
+            (RECEIPT_LABELS["office"], self.office.name_ar),
+            (RECEIPT_LABELS["operator"], self.operator or "—"),
+            (RECEIPT_LABELS["dependants"], str(len(self.dependants))),
+        ]
+
+
+def receipt_for(record: Beneficiary, *, office: OfficeInfo, settings: Settings, operator: str = "",
+                registered_at: datetime | None = None) -> ReceiptData:
+    return ReceiptData(
+        fund_name=settings.fund_name, office=office, beneficiary_name=record.name.full(),
+        national_number=record.national_number, record_id=record.record_id, card_number=record.card_number,
+        registered_at=registered_at or record.created_at, operator=operator or record.created_by,
+        dependants=[ReceiptDependant(d.name.full(), relation_label(d), d.card_number) for d in record.dependants])
+
+
+def _local(moment: datetime) -> datetime:
+    """Records keep UTC; the receipt shows the office's local clock."""
+    return moment.astimezone() if moment.tzinfo else moment

@@ -312,3 +312,4 @@ def _days(value: date | None) -> int:
 
 def _date(days: int) -> date | None:
     return None if days == _NO_DATE else _EPOCH + timedelta(days=days)
+

@@ -1,0 +1,50 @@
+"""Register the bundled Arabic fonts with Qt (QtGui only; the UI reuses `register_fonts`)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont, QFontDatabase
+
+from fundclient.cards.qt_workarounds import keep_none_alive
+from fundclient.fonts import NASKH, SANS, font_files
+
+keep_none_alive()  # every Qt path of cards/ (and the UI, via register_fonts) comes through here
+
+_registered: list[str] = []
+
+
+def register_fonts() -> list[str]:
+    """Add Noto Naskh Arabic and Noto Sans Arabic to QFontDatabase once; returns the family names.
+
+    Needs a QGuiApplication (or QApplication). Safe to call many times.
+    """
+    if not _registered:
+        families: set[str] = set()
+        for path in font_files():
+            font_id = QFontDatabase.addApplicationFont(str(path))
+            if font_id < 0:
+                raise RuntimeError(f"Qt could not load the font {path.name}")
+            families.update(QFontDatabase.applicationFontFamilies(font_id))
+        _registered.extend(sorted(families))
+    return list(_registered)
+
+
+def arabic_font(point_size: float, *, bold: bool = False, sans: bool = False) -> QFont:
+    """A bundled Arabic font (Naskh by default, Sans for headings/small print) at a point size."""
+    register_fonts()
+    font = QFont(SANS if sans else NASKH)
+    font.setPointSizeF(point_size)
+    font.setBold(bold)
+    # Latin letters are not in the Arabic fonts: let Qt fall back to the system sans serif.
+    font.setStyleHint(QFont.StyleHint.SansSerif)
+    return font
+
+
+def monospace_font(point_size: float, *, bold: bool = False) -> QFont:
+    """A fixed-pitch font for the machine-readable line (whatever the system has)."""
+    font = QFont()
+    font.setFamilies(["DejaVu Sans Mono", "Consolas", "Liberation Mono", "Courier New", "monospace"])
+    font.setStyleHint(QFont.StyleHint.Monospace)
+    font.setFixedPitch(True)
+    font.setPointSizeF(point_size)
+    font.setBold(bold)
+    return font

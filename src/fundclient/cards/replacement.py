@@ -1,0 +1,84 @@
+"""Reprints and replacement cards: which number the new card gets and what gets revoked (no Qt, no DB).
+
+A card that never left the office (spoiled in the printer) is printed again under the same
+number. Any card that was handed over — lost, stolen, damaged, or replaced because its data
+changed — may still be in someone's hands, so the new card gets a new number and the old number
+is revoked. The app stores the returned `CardRevocation`, queues it for sync to HQ and writes the
+audit entry; HQ keeps both numbers so an old card is recognised as revoked, not unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Callable
+
+from fundclient.cards.numbers import normalise
+from fundclient.errors import FundError, Message
+
+
+class ReissueReason(str, Enum):
+    MISPRINT = "misprint"  # spoiled before it was handed over: same number
+    LOST = "lost"
+    STOLEN = "stolen"
+    DAMAGED = "damaged"
+    DATA_CHANGED = "data_changed"
+    EXPIRED = "expired"
+
+
+REASON_LABELS = {
+    ReissueReason.MISPRINT: Message(ar="خطأ في الطباعة قبل التسليم", en="Misprint before hand-over"),
+    ReissueReason.LOST: Message(ar="فقدان البطاقة", en="Card lost"),
+    ReissueReason.STOLEN: Message(ar="سرقة البطاقة", en="Card stolen"),
+    ReissueReason.DAMAGED: Message(ar="تلف البطاقة", en="Card damaged"),
+    ReissueReason.DATA_CHANGED: Message(ar="تعديل بيانات المنتفع", en="Beneficiary's data changed"),
+    ReissueReason.EXPIRED: Message(ar="انتهاء صلاحية البطاقة", en="Card expired"),
+}
+NEEDS_OPERATOR = Message(ar="يجب تحديد الموظف الذي أصدر البطاقة البديلة", en="The issuing operator is required")
+SAME_NUMBER = Message(ar="رقم البطاقة الجديدة يجب أن يختلف عن الرقم الملغى",
+                      en="The new card number must differ from the revoked one")
+
+
+@dataclass(frozen=True)
+class CardRevocation:
+    """The old number is no longer valid; synced to HQ like a record change."""
+
+    old_number: str
+    new_number: str
+    reason: ReissueReason
+    at: datetime
+    by: str
+    note: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"old_number": self.old_number, "new_number": self.new_number, "reason": self.reason.value,
+                "at": self.at.isoformat(), "by": self.by, "note": self.note}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> "CardRevocation":
+        return cls(data["old_number"], data["new_number"], ReissueReason(data["reason"]),
+                   datetime.fromisoformat(data["at"]), data["by"], data.get("note", ""))
+
+
+@dataclass(frozen=True)
+class Reissue:
+    card_number: str  # the number to print
+    revocation: CardRevocation | None  # None for a misprint reprint
+
+
+def reissue_card(current_number: str, reason: ReissueReason, *, by: str,
+                 next_number: Callable[[], str], at: datetime | None = None, note: str = "") -> Reissue:
+    """Decide the new card's number. `next_number` draws a fresh number (the device's next
+    sequence); it is called only when a new number is needed, so no sequence is wasted."""
+    if not by.strip():
+        raise FundError(NEEDS_OPERATOR, code="card_reissue")
+    current = normalise(current_number)
+    reason = ReissueReason(reason)
+    if reason is ReissueReason.MISPRINT:
+        return Reissue(current, None)
+    new_number = normalise(next_number())
+    if new_number == current:
+        raise FundError(SAME_NUMBER, code="card_reissue")
+    moment = at or datetime.now(timezone.utc).replace(microsecond=0)
+    return Reissue(new_number, CardRevocation(current, new_number, reason, moment, by, note))
