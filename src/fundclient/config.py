@@ -35,6 +35,12 @@ class Settings:
     language: str = "ar"
     arabic_indic_digits: bool = False
     office_code: str = ""
+    # Used in card numbers until HQ assigns one at enrolment (cards.numbers: 900-999).
+    provisional_device_number: int = 900
+    # "save": records are sealed for HQ as soon as they are saved;
+    # "approval": only after a supervisor approves them at day close.
+    seal_on: str = "save"
+    card_validity_years: int = 5
     national_id_scheme: str = "LY"
     idle_lock_minutes: int = 10
     camera: str = ""

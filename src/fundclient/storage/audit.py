@@ -24,7 +24,8 @@ GENESIS = "0" * 64
 ACTIONS = frozenset({"setup", "login", "login_failed", "locked", "logout", "save", "edit", "status",
                      "print", "sync", "backup", "restore", "import", "operator_add", "operator_disable",
                      "operator_enable", "password_change", "password_reset", "rekey", "export",
-                     "draft_delete", "sync_state"})
+                     "draft_delete", "sync_state", "override", "approve", "send_back", "day_close",
+                     "card_replace", "enrol"})
 _SAFE_DETAIL = (int, float, bool, type(None))
 
 

@@ -1,0 +1,126 @@
+"""Between the encrypted store and the outbox: seal saved revisions for HQ, and write HQ's
+per-record answers back into the store.
+
+Sealing needs the operator's open store (to read the record) but nothing after it does: the
+nightly `fundclient sync` only moves the sealed files. A small index of sealed
+(record id, revision) pairs stops a revision from being sealed twice; if a crash loses an
+index line the revision is sealed again and HQ, which keys records by (id, revision),
+answers the second copy the same as the first.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fundclient.domain.records import Beneficiary, Photo
+from fundclient.errors import SyncError
+from fundclient.services.changes import Changes
+
+if TYPE_CHECKING:
+    from fundclient.services.session import Session
+
+log = logging.getLogger(__name__)
+SEAL_CHUNK = 200
+
+
+class SealedIndex:
+    def __init__(self, data_dir: Path) -> None:
+        self.path = Path(data_dir) / "outbox" / "sealed-index.txt"
+
+    def load(self) -> set[tuple[str, int]]:
+        if not self.path.exists():
+            return set()
+        pairs = set()
+        for line in self.path.read_text(encoding="ascii").splitlines():
+            record_id, _, revision = line.partition(" ")
+            if revision.isdigit():
+                pairs.add((record_id, int(revision)))
+        return pairs
+
+    def add(self, pairs: Iterable[tuple[str, int]]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "a", encoding="ascii") as fh:
+            fh.writelines(f"{record_id} {revision}\n" for record_id, revision in pairs)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+def is_enrolled(data_dir: Path) -> bool:
+    return (Path(data_dir) / "device" / "enrolment.json").exists()
+
+
+def seal_records(session: "Session", records: Sequence[Beneficiary],
+                 photos: dict[str, list[Photo]] | None = None,
+                 card_revocations: list[dict] | None = None) -> Changes:
+    """Seal these revisions now if the device is enrolled; otherwise they wait in the store
+    (state «قيد الإرسال») and `seal_pending` picks them up after enrolment."""
+    if not is_enrolled(session.data_dir) or not (records or card_revocations):
+        return Changes()
+    from fundclient.sync.outbox import Outbox
+
+    try:
+        Outbox(session.data_dir, session.settings).seal([r.to_dict() for r in records], photos or {},
+                                                        card_revocations=card_revocations)
+    except SyncError:
+        # Sealing can wait (e.g. a keyset change); the revisions stay pending and are retried.
+        log.exception("sealing %d record(s) failed; will retry", len(records))
+        return Changes()
+    SealedIndex(session.data_dir).add((r.record_id, r.revision) for r in records)
+    return Changes(records={r.record_id for r in records}, sync=True)
+
+
+def seal_pending(session: "Session", approved_only: Iterable[str] | None = None) -> Changes:
+    """Seal every pending revision not sealed yet (after enrolment, after a crash between save
+    and seal, or at day close when `approved_only` lists the approved record ids)."""
+    if not is_enrolled(session.data_dir):
+        return Changes()
+    repo = session.store.beneficiaries
+    index = SealedIndex(session.data_dir)
+    sealed = index.load()
+    allowed = set(approved_only) if approved_only is not None else None
+    todo = [pair for pair in repo.pending_sync(limit=1_000_000)
+            if pair not in sealed and (allowed is None or pair[0] in allowed)]
+    changes = Changes()
+    for start in range(0, len(todo), SEAL_CHUNK):
+        chunk = todo[start:start + SEAL_CHUNK]
+        records = [repo.get(record_id, revision) for record_id, revision in chunk]
+        photos = {r.record_id: _photos_of(session, r) for r in records}
+        changes = changes.merge(seal_records(session, records, photos))
+    return changes
+
+
+def _photos_of(session: "Session", record: Beneficiary) -> list[Photo]:
+    found = []
+    for kind in ("portrait", "document"):
+        photo = session.store.beneficiaries.photo(record.record_id, kind, record.revision)
+        if photo is not None:
+            found.append(photo)
+    return found
+
+
+def apply_hq_results(session: "Session") -> Changes:
+    """Write HQ's answers (accepted / duplicate / rejected) into the store, then mark them
+    applied so they are not written twice."""
+    from fundclient.storage.errors import RecordNotFound
+    from fundclient.sync.outbox import Outbox
+
+    if not (Path(session.data_dir) / "outbox").exists():
+        return Changes()
+    outbox = Outbox(session.data_dir, session.settings)
+    changes = Changes()
+    batches: set[str] = set()
+    for result in outbox.iter_record_results():
+        try:
+            session.store.beneficiaries.set_sync_state(result.record_id, result.revision, result.status,
+                                                       result.reason, by="sync")
+            changes.records.add(result.record_id)
+        except RecordNotFound:
+            log.warning("HQ answered for an unknown revision %s#%d", result.record_id, result.revision)
+        batches.add(result.batch_id)
+    outbox.mark_applied(batches)
+    changes.sync = bool(batches)
+    return changes

@@ -1,0 +1,42 @@
+"""A logged-in operator's working session: the open store plus what the app needs beside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fundclient.config import Settings
+from fundclient.storage import Operator, Store, open_store
+
+
+@dataclass
+class Session:
+    data_dir: Path
+    settings: Settings
+    store: Store
+    operator: Operator
+
+    @property
+    def username(self) -> str:
+        return self.operator.username
+
+    @property
+    def role(self) -> str:
+        return getattr(self.operator.role, "value", self.operator.role)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def login(data_dir: Path, username: str, password: str, settings: Settings | None = None) -> Session:
+    """Unlock the encrypted store for this operator (AuthError subclasses on failure) and bring
+    the local DB up to date with what HQ answered while nobody was logged in."""
+    from fundclient.services.sealing import apply_hq_results, seal_pending
+
+    data_dir = Path(data_dir)
+    store, operator = open_store(data_dir, username, password)
+    session = Session(data_dir, settings or Settings.load(data_dir), store, operator)
+    apply_hq_results(session)
+    if session.settings.seal_on == "save":
+        seal_pending(session)
+    return session

@@ -1,0 +1,110 @@
+"""The registration service on a real encrypted store: validation, card numbers, duplicates,
+supervisor override, edits as new revisions, status changes."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+
+import pytest
+
+from fundclient import storage
+from fundclient.cards.numbers import is_valid
+from fundclient.domain.records import RecordStatus
+from fundclient.domain.synthetic import generate
+from fundclient.errors import AuthError, DuplicateFound, ValidationFailed
+from fundclient.services import registration
+from fundclient.services.session import login
+
+PASSWORD = "correct horse 1"
+
+
+@pytest.fixture
+def session(data_dir):
+    storage.initialise(data_dir, "SEB", "admin", PASSWORD, "مدير النظام")
+    admin = login(data_dir, "admin", PASSWORD)
+    admin.store.operators.add("clerk", PASSWORD, "clerk", full_name="موظف", by="admin")
+    admin.store.operators.add("super", PASSWORD, "supervisor", full_name="مشرف", by="admin")
+    admin.close()
+    s = login(data_dir, "clerk", PASSWORD)
+    yield s
+    s.close()
+
+
+def people(n, seed=1):
+    return generate(n, seed=seed)
+
+
+def test_register_assigns_valid_card_numbers_to_holder_and_dependants(session):
+    person = next(p for p in people(20) if p.dependants)
+    changes = registration.register(session, person)
+    saved = changes.result
+    assert saved.record_id in changes.records and changes.beneficiaries
+    numbers = [saved.card_number] + [d.card_number for d in saved.dependants]
+    assert all(is_valid(n) for n in numbers)
+    assert len(set(numbers)) == len(numbers)
+    assert saved.card_number.startswith("SEB-900-")
+    stored = session.store.beneficiaries.get(saved.record_id)
+    assert stored.card_number == saved.card_number
+    # not enrolled yet: waits in the store as pending
+    assert session.store.beneficiaries.sync_state(saved.record_id, 1)[0] == "pending"
+
+
+def test_invalid_record_is_refused_with_an_arabic_message(session):
+    person = people(1)[0]
+    person.national_number = "123"
+    with pytest.raises(ValidationFailed) as info:
+        registration.register(session, person)
+    assert "national_number" in info.value.problems
+    assert any("\u0600" <= ch <= "\u06ff" for ch in info.value.problems["national_number"].ar)
+    assert session.store.beneficiaries.count() == 0
+
+
+def test_same_national_number_is_a_duplicate_a_clerk_cannot_override(session):
+    first = people(1)[0]
+    registration.register(session, first)
+    again = dataclasses.replace(copy.deepcopy(first), record_id="00000000-0000-4000-8000-000000000001",
+                                dependants=[])
+    with pytest.raises(DuplicateFound) as info:
+        registration.register(session, again)
+    assert info.value.matches[0].certain
+    with pytest.raises(AuthError):
+        registration.register(session, again, override_reason="نفس الشخص؟")
+    assert session.store.beneficiaries.count() == 1
+
+
+def test_supervisor_override_at_the_clerks_desk(session):
+    first = people(1)[0]
+    registration.register(session, first)
+    twin = dataclasses.replace(copy.deepcopy(first), record_id="00000000-0000-4000-8000-000000000002",
+                               dependants=[])
+    twin.national_number = first.national_number[:-1] + str((int(first.national_number[-1]) + 1) % 10)
+    with pytest.raises(DuplicateFound):
+        registration.register(session, twin)
+    with pytest.raises(AuthError):
+        registration.authorise_override(session, "super", "wrong password!!")
+    by = registration.authorise_override(session, "super", PASSWORD)
+    saved = registration.register(session, twin, override_reason="توأم", override_by=by).result
+    assert "super" in saved.override_reason
+    assert session.store.beneficiaries.count() == 2
+
+
+def test_edit_makes_a_new_revision_and_keeps_history(session):
+    saved = registration.register(session, people(1)[0]).result
+    saved.address = "حي الجديد"
+    edited = registration.edit(session, saved).result
+    assert edited.revision == 2
+    history = session.store.beneficiaries.history(saved.record_id)
+    assert [h.revision for h in history] == [1, 2] or [h.revision for h in history] == [2, 1]
+
+
+def test_only_supervisors_mark_records_inactive(session, data_dir):
+    saved = registration.register(session, people(1)[0]).result
+    with pytest.raises(AuthError):
+        registration.set_status(session, saved.record_id, RecordStatus.DECEASED, "توفي")
+    supervisor = login(data_dir, "super", PASSWORD)
+    try:
+        changed = registration.set_status(supervisor, saved.record_id, RecordStatus.DECEASED, "توفي").result
+        assert changed.status == RecordStatus.DECEASED and changed.revision == 2
+    finally:
+        supervisor.close()
