@@ -1,5 +1,46 @@
-"""`fundclient gui`, `fundclient demo`, `fundclient selftest` (wired in later)."""
+"""`fundclient` (no command), `fundclient gui`, `fundclient demo`: start the desktop app.
+
+With no command the app opens on the configured office; when the data dir has no office
+set up yet, it starts demo mode instead, so a newcomer sees a working app at once."""
+
+from __future__ import annotations
+
+import argparse
+
+from fundclient.app import AppContext
 
 
 def register(sub) -> None:
-    return None
+    p = sub.add_parser("gui", help="open the app for the office in --data-dir")
+    p.set_defaults(handler=open_gui)
+    p = sub.add_parser("demo", help="open the app on a throw-away demo office with a local HQ")
+    p.add_argument("--records", type=int, default=300, help="sample beneficiaries to create")
+    p.add_argument("--keep", action="store_true", help="keep the demo data dir afterwards")
+    p.set_defaults(handler=open_demo)
+
+
+def open_app(args: argparse.Namespace) -> int:
+    if not (args.data_dir / "keystore.json").exists():
+        print("No office is set up in", args.data_dir, "- starting demo mode (fundclient setup creates an office).")
+        args.records, args.keep = 300, False
+        return open_demo(args)
+    return open_gui(args)
+
+
+def open_gui(args: argparse.Namespace) -> int:
+    from fundclient.ui.main import run_gui
+
+    return run_gui(AppContext.for_office(args.data_dir, language=args.lang))
+
+
+def open_demo(args: argparse.Namespace) -> int:
+    from fundclient.demo import start_demo
+    from fundclient.ui.main import run_gui
+
+    print("Preparing the demo office and a local HQ …")
+    demo = start_demo(records=args.records)
+    try:
+        print(f"Demo office: {demo.data_dir}\nLocal HQ: {demo.hq_url}\nLog in with: {demo.login_hint()}")
+        return run_gui(AppContext.for_office(demo.data_dir, language=args.lang, login_hint=demo.login_hint()))
+    finally:
+        demo.close(remove=not args.keep)

@@ -41,7 +41,7 @@ def device_number(session: "Session") -> int:
     return session.settings.provisional_device_number
 
 
-def _card_number_from(session: "Session"):
+def card_number_maker(session: "Session"):
     office, device = session.settings.office_code, device_number(session)
     return lambda sequence: make_card_number(office, device, sequence)
 
@@ -79,7 +79,7 @@ def register(session: "Session", beneficiary: Beneficiary, photo: Photo | None =
     record.office_code = record.office_code or session.settings.office_code
     reason = override_reason.strip()
     record.override_reason = f"{reason} ({override_by})" if reason and override_by else reason
-    numbers = _card_number_from(session)
+    numbers = card_number_maker(session)
     for dependant in record.dependants:
         if not dependant.card_number:
             dependant.card_number = numbers(session.store.next_sequence("card"))
@@ -96,7 +96,7 @@ def edit(session: "Session", beneficiary: Beneficiary, photo: Photo | None = Non
          scans: Sequence[Photo] = ()) -> Changes:
     """Save an edited record as its next revision (history is kept) and seal that revision."""
     record = ensure_valid_beneficiary(beneficiary, scheme=session.settings.national_id_scheme)
-    numbers = _card_number_from(session)
+    numbers = card_number_maker(session)
     for dependant in record.dependants:
         if not dependant.card_number:
             dependant.card_number = numbers(session.store.next_sequence("card"))
