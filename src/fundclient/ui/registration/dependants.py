@@ -103,6 +103,7 @@ class DependantsEditor(QWidget):
         self.add_button = QPushButton(self)
         self.add_button.setObjectName("addDependant")
         self.add_button.setMinimumHeight(38)
+        self.add_button.setAutoDefault(True)
         self.add_button.clicked.connect(lambda: self.add_row(focus=True))
         layout.addWidget(self.add_button)
         layout.addStretch(1)
@@ -117,6 +118,7 @@ class DependantsEditor(QWidget):
         row.remove_requested.connect(self.remove_row)
         self.rows.append(row)
         self.list_layout.addWidget(row)
+        row.setVisible(not self.isHidden())  # now, not at the next event loop turn
         self._label_row(row)
         if values:
             row.set_values(values)

@@ -200,7 +200,7 @@ class FormLogic:
         self._pending.clear()
         count = 0
         for key in keys if keys is not None else list(self.rows):
-            if key in self.rows and self.rows[key].isVisibleTo(self):
+            if key in self.rows and not self.rows[key].isHidden():
                 count += self._check_one(None, key, show_required=True) is not None
         return count
 
@@ -272,20 +272,26 @@ class FormLogic:
 
     def _prefill_dependant(self, row: DependantRow) -> None:
         """A son's or daughter's father, grandfather and family name follow the holder's;
-        their sex follows the relation; a spouse's sex is the holder's opposite."""
+        their sex follows the relation; a spouse's sex is the holder's opposite. Only empty
+        fields, or fields this method filled itself, are (re)filled: typed text wins."""
         relation = row.value("relation")
         holder_sex = self.value("sex")
+        auto = row.__dict__.setdefault("autofilled", {})
+
+        def fill(key: str, value: str) -> None:
+            current = row.value(key)
+            if value and (not current or auto.get(key) == current):
+                row.rows[key].editor.set_value(value)
+                auto[key] = value
+
         if relation in ("son", "daughter") and holder_sex == "M":
             for part, source in (("father", "first"), ("grandfather", "father"),
                                  ("family", "family")):
-                if not row.value(f"name.{part}"):
-                    row.rows[f"name.{part}"].editor.set_value(self.value(f"name.{source}"))
-        if not row.value("sex"):
-            sex = {"son": "M", "daughter": "F"}.get(relation, "")
-            if relation == "spouse" and holder_sex in ("M", "F"):
-                sex = "F" if holder_sex == "M" else "M"
-            if sex:
-                row.rows["sex"].editor.set_value(sex)
+                fill(f"name.{part}", self.value(f"name.{source}"))
+        sex = {"son": "M", "daughter": "F"}.get(relation, "")
+        if relation == "spouse" and holder_sex in ("M", "F"):
+            sex = "F" if holder_sex == "M" else "M"
+        fill("sex", sex)
 
     # ---------------------------------------------------------------- home visit
     def _home_visit_toggled(self, on: bool) -> None:

@@ -128,6 +128,7 @@ class RegistrationView(Screen):
         self.save_button.setObjectName("saveButton")
         self.save_button.setStyleSheet("QPushButton { font-weight:bold; padding:6px 18px; }")
         for button in (self.back_button, self.next_button, self.save_button):
+            button.setAutoDefault(True)  # Enter presses a focused button (keyboard-only use)
             button.setMinimumHeight(40)
             button.setMinimumWidth(120)
         footer.addWidget(self.status_label, 1)

@@ -89,6 +89,7 @@ class PhotoStep(QWidget):
         self.import_button = QPushButton(self)
         self.import_button.setObjectName("importPhoto")
         self.import_button.clicked.connect(self.choose_photo_file)
+        self.import_button.setAutoDefault(True)
         self.force_button = QPushButton(self)
         self.force_button.setObjectName("forcePhoto")
         self.force_button.setVisible(False)

@@ -151,7 +151,7 @@ class RegistrationScreen(FormLogic, RegistrationView):
         if step.step_id == "category":
             keys = keys[:2] + [r.name for r in self.category_rows] + keys[2:]
         return [self.rows[k].editor for k in keys if k in self.rows
-                and self.rows[k].isVisibleTo(self)]
+                and not self.rows[k].isHidden()]
 
     def focus_field(self, key: str) -> None:
         row = self._problem_row(key)

@@ -46,7 +46,7 @@ def review_sections(screen, b: Beneficiary) -> list[tuple[str, list[tuple[str, s
         (label("municipality"), choice("municipalities", b.municipality)),
         (label("address"), b.address),
     ]
-    if screen.rows["locality"].isVisibleTo(screen) or b.locality:
+    if not screen.rows["locality"].isHidden() or b.locality:
         address.insert(2, (label("locality"), b.locality))
     office = ref.item("offices", b.office_code)
     category = [(label("office_code"), office.label(language) if office else b.office_code),

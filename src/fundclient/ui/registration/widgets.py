@@ -78,7 +78,7 @@ class FieldRow(QWidget):
             self.editor.setStyleSheet(INVALID_EDIT_STYLE if invalid else "")
 
     def message_text(self) -> str:
-        return self.message.text() if self.message.isVisibleTo(self) else ""
+        return self.message.text() if not self.message.isHidden() else ""
 
 
 class LineField(QLineEdit):
