@@ -29,7 +29,7 @@ class _Portal(BaseHTTPRequestHandler):
     """A captive portal: 200 and a login page (or plausible JSON) for every request."""
 
     def do_GET(self):
-        body = (json.dumps({"nonce": self.path.split("nonce=")[-1], "hq_time": "x", "key_id": "0", "sig": "AAAA"})
+        body = (json.dumps({"nonce": self.path.split("nonce=")[-1], "hq_time": "x", "sigs": {"0": "AAAA"}})
                 if "probe" in self.path else "<html>login</html>").encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))

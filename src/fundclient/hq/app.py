@@ -80,7 +80,7 @@ def create_app(hq_dir: Path, ingestor: Ingestor) -> FastAPI:
     async def probe(nonce: str):
         if not re.fullmatch(r"[0-9a-f]{32,64}", nonce):
             return _refuse(400, "malformed")
-        return sign_probe(nonce, datetime.now(timezone.utc).isoformat(), keys.signing_private)
+        return sign_probe(nonce, datetime.now(timezone.utc).isoformat(), keys.sign_private)
 
     @app.get("/api/v1/keys")
     async def keyset():

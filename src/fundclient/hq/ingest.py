@@ -92,7 +92,7 @@ class Ingestor:
                 results = [self._store_item(conn, item, device, header["batch_id"]) for item in items]
                 ack = sign_ack({"v": 1, "batch_id": header["batch_id"], "device_id": device.device_id,
                                 "seq": header["seq"], "hq_time": _now().isoformat(), "results": results},
-                               self.keys.signing_private)
+                               self.keys.sign_private)
                 conn.execute(insert(batches).values(batch_id=header["batch_id"], device_id=device.device_id,
                                                     seq=header["seq"], sha256=digest, source=source,
                                                     received_at=_now(), ack=json.dumps(ack)))

@@ -17,38 +17,45 @@ FORGED_ACK = Message(ar="إشعار الاستلام غير موقَّع من ا
                      en="The acknowledgement is not signed by HQ.")
 
 
-def sign_ack(ack: dict, hq_signing_private: bytes) -> dict:
-    sig = signing_key(hq_signing_private).sign(ACK_CONTEXT + canonical_json(ack))
-    return {"ack": ack, "key_id": key_id(signing_public_bytes(hq_signing_private)), "sig": b64e(sig)}
+def _sign_all(data: bytes, signing_privates: dict[str, bytes] | bytes) -> dict[str, str]:
+    """Sign with every HQ signing key held, so devices that only know a retired key (not yet
+    pulled the rotated key set, or importing acks from a USB drive) can still verify."""
+    if isinstance(signing_privates, bytes):
+        signing_privates = {key_id(signing_public_bytes(signing_privates)): signing_privates}
+    return {kid: b64e(signing_key(priv).sign(data)) for kid, priv in signing_privates.items()}
+
+
+def _any_valid(sigs: dict, data: bytes, trusted: dict[str, bytes]) -> bool:
+    return any(kid in trusted and verify_signature(trusted[kid], b64d(sig), data) for kid, sig in sigs.items())
+
+
+def sign_ack(ack: dict, hq_signing_private: dict[str, bytes] | bytes) -> dict:
+    return {"ack": ack, "sigs": _sign_all(ACK_CONTEXT + canonical_json(ack), hq_signing_private)}
 
 
 def verify_ack(doc: dict, hq_signing_keys: dict[str, bytes], *, batch_id: str, device_id: str) -> dict:
     """Returns the inner ack when it is signed by a known HQ key and is about this batch."""
     try:
-        public = hq_signing_keys[doc["key_id"]]
-        ok = verify_signature(public, b64d(doc["sig"]), ACK_CONTEXT + canonical_json(doc["ack"]))
         ack = doc["ack"]
+        ok = _any_valid(doc["sigs"], ACK_CONTEXT + canonical_json(ack), hq_signing_keys)
         ok = ok and ack["batch_id"] == batch_id and ack["device_id"] == device_id
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, AttributeError):
         ok = False
     if not ok:
         raise SyncError(FORGED_ACK, code="forged_ack")
     return ack
 
 
-def sign_probe(nonce: str, hq_time: str, hq_signing_private: bytes) -> dict:
-    sig = signing_key(hq_signing_private).sign(PROBE_CONTEXT + f"{nonce}|{hq_time}".encode())
-    return {"nonce": nonce, "hq_time": hq_time, "key_id": key_id(signing_public_bytes(hq_signing_private)),
-            "sig": b64e(sig)}
+def sign_probe(nonce: str, hq_time: str, hq_signing_private: dict[str, bytes] | bytes) -> dict:
+    return {"nonce": nonce, "hq_time": hq_time,
+            "sigs": _sign_all(PROBE_CONTEXT + f"{nonce}|{hq_time}".encode(), hq_signing_private)}
 
 
 def verify_probe(doc: dict, nonce: str, hq_signing_keys: dict[str, bytes]) -> bool:
     try:
-        if doc["nonce"] != nonce:
-            return False
-        public = hq_signing_keys[doc["key_id"]]
-        return verify_signature(public, b64d(doc["sig"]), PROBE_CONTEXT + f"{nonce}|{doc['hq_time']}".encode())
-    except (KeyError, TypeError, ValueError):
+        return doc["nonce"] == nonce and _any_valid(doc["sigs"], PROBE_CONTEXT + f"{nonce}|{doc['hq_time']}".encode(),
+                                                    hq_signing_keys)
+    except (KeyError, TypeError, ValueError, AttributeError):
         return False
 
 
