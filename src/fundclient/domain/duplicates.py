@@ -73,15 +73,25 @@ class DuplicateProfile:
 
 
 def profile(b: Beneficiary, scheme: str | NationalIdScheme | None = None) -> DuplicateProfile:
+    """The comparison view of a record; cached on the values it reads (records are mutable,
+    so never on identity)."""
     name = b.name
-    parts = _structural_parts(as_text(name.first), as_text(name.father),
-                              as_text(name.grandfather), as_text(name.family))
+    born = b.date_of_birth if isinstance(b.date_of_birth, date) else None
+    return _profile(get_scheme(scheme), as_text(b.national_number), as_text(name.first),
+                    as_text(name.father), as_text(name.grandfather), as_text(name.family),
+                    as_text(b.sex), born, as_text(b.mother_name))
+
+
+@lru_cache(maxsize=1 << 16)
+def _profile(scheme: NationalIdScheme, number: str, first: str, father: str,
+             grandfather: str, family: str, sex: str, born: date | None,
+             mother: str) -> DuplicateProfile:
+    parts = _structural_parts(first, father, grandfather, family)
     words = tuple(sorted(p for p in parts if p))
     return DuplicateProfile(
-        national_number=get_scheme(scheme).normalise(as_text(b.national_number)),
-        parts=parts, sounds=frozenset(phonetic_key(w) for w in words), words=words,
-        sex=as_text(b.sex), date_of_birth=b.date_of_birth if isinstance(b.date_of_birth, date)
-        else None, mother=_key(as_text(b.mother_name)))
+        national_number=scheme.normalise(number[:100]), parts=parts,
+        sounds=frozenset(phonetic_key(w) for w in words), words=words, sex=sex,
+        date_of_birth=born, mother=_key(mother))
 
 
 @lru_cache(maxsize=1 << 17)

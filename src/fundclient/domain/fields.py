@@ -40,9 +40,13 @@ class FieldDef:
 
     def clean(self, value: Any, ctx: ValidationContext) -> str:
         """The value as it will be stored (text); never raises."""
-        text = clean_text(as_text(value), multiline=self.kind == "multiline")
+        raw = as_text(value)
         if self.kind == "arabic_name":
-            return text.replace(_TATWEEL, "")
+            # Before NFC: removing it afterwards could leave marks out of canonical order.
+            raw = raw.replace(_TATWEEL, "")
+        text = clean_text(raw, multiline=self.kind == "multiline")
+        if self.kind == "arabic_name":
+            return text
         if self.kind == "national_number":
             return ctx.scheme.normalise(text)
         if self.kind == "mobile":

@@ -85,9 +85,11 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """NFC, invisible format characters removed, digits ASCII, whitespace collapsed, trimmed."""
-    text = unicodedata.normalize("NFC", value)
-    if any(unicodedata.category(ch) in _FORMAT_CHARS for ch in text):
+    text = value
+    if not text.isascii() and any(unicodedata.category(ch) in _FORMAT_CHARS for ch in text):
         text = "".join(ch for ch in text if unicodedata.category(ch) not in _FORMAT_CHARS)
+    # NFC after removing invisibles, so what they separated composes canonically.
+    text = unicodedata.normalize("NFC", text)
     text = normalise_digits(text).replace("\r\n", "\n").replace("\r", "\n")
     if multiline:
         lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))

@@ -182,7 +182,8 @@ def _dependant_problems(b: Beneficiary, ctx: ValidationContext) -> dict[str, Mes
             _collect(problems, f"dependants[{i}].{key}", definition, _get(d, key), dctx)
         number = ctx.scheme.normalise(_text(d.national_number))
         key = f"dependants[{i}].national_number"
-        if number and key not in problems:
+        if number:
+            # These say more than a structural complaint about the same number.
             if number == holder_number:
                 problems[key] = SAME_NUMBER_AS_HOLDER
             elif number in seen:
