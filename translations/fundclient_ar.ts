@@ -690,362 +690,362 @@
         <name>RegistrationDependants</name>
         <message>
             <source>Add a dependant (Alt+A)</source>
-            <translation type="unfinished" />
+            <translation>إضافة تابع (Alt+A)</translation>
         </message>
         <message>
             <source>No dependants yet. Press “Add a dependant” for the spouse(s) and children covered with this beneficiary.</source>
-            <translation type="unfinished" />
+            <translation>لا يوجد تابعون بعد. اضغط «إضافة تابع» لإضافة الزوج/الزوجة والأبناء المشمولين مع هذا المنتفع.</translation>
         </message>
         <message>
             <source>— choose —</source>
-            <translation type="unfinished" />
+            <translation>— اختر —</translation>
         </message>
         <message>
             <source>Remove</source>
-            <translation type="unfinished" />
+            <translation>حذف</translation>
         </message>
         <message>
             <source>Dependant %1</source>
-            <translation type="unfinished" />
+            <translation>التابع %1</translation>
         </message>
         <message>
             <source>Remove dependant %1</source>
-            <translation type="unfinished" />
+            <translation>حذف التابع %1</translation>
         </message>
     </context>
     <context>
         <name>RegistrationDrafts</name>
         <message>
             <source>(no name yet)</source>
-            <translation type="unfinished" />
+            <translation>(بدون اسم بعد)</translation>
         </message>
         <message>
             <source>Unfinished registrations</source>
-            <translation type="unfinished" />
+            <translation>تسجيلات غير مكتملة</translation>
         </message>
         <message>
             <source>These registrations were not finished (the program was closed or the power went off). Continue one of them?</source>
-            <translation type="unfinished" />
+            <translation>لم تكتمل هذه التسجيلات (أُغلقت المنظومة أو انقطعت الكهرباء). هل تريد إكمال أحدها؟</translation>
         </message>
         <message>
             <source>Continue this registration</source>
-            <translation type="unfinished" />
+            <translation>إكمال هذا التسجيل</translation>
         </message>
         <message>
             <source>Delete it</source>
-            <translation type="unfinished" />
+            <translation>حذفه</translation>
         </message>
         <message>
             <source>Later</source>
-            <translation type="unfinished" />
+            <translation>لاحقًا</translation>
         </message>
     </context>
     <context>
         <name>RegistrationDuplicates</name>
         <message>
             <source>Name</source>
-            <translation type="unfinished" />
+            <translation>الاسم</translation>
         </message>
         <message>
             <source>Office</source>
-            <translation type="unfinished" />
+            <translation>المكتب</translation>
         </message>
         <message>
             <source>Match</source>
-            <translation type="unfinished" />
+            <translation>التطابق</translation>
         </message>
         <message>
             <source>Save despite a duplicate</source>
-            <translation type="unfinished" />
+            <translation>الحفظ رغم التكرار</translation>
         </message>
         <message>
             <source>Supervisor: save anyway…</source>
-            <translation type="unfinished" />
+            <translation>المشرف: الحفظ على أي حال…</translation>
         </message>
         <message>
             <source>Different person: continue…</source>
-            <translation type="unfinished" />
+            <translation>شخص مختلف: متابعة…</translation>
         </message>
         <message>
             <source>certain</source>
-            <translation type="unfinished" />
+            <translation>مؤكد</translation>
         </message>
         <message>
             <source>The registration will be saved and sent with your reason; the general administration reviews it.</source>
-            <translation type="unfinished" />
+            <translation>سيُحفظ التسجيل ويُرسل مع السبب الذي كتبته، وتراجعه الإدارة العامة.</translation>
         </message>
         <message>
             <source>Write why this is a different person (for example: a relative with the same name).</source>
-            <translation type="unfinished" />
+            <translation>اكتب لماذا هذا شخص مختلف (مثال: قريب بنفس الاسم).</translation>
         </message>
         <message>
             <source>Only a supervisor can save a registration with the same national number. Call your supervisor.</source>
-            <translation type="unfinished" />
+            <translation>لا يحفظ تسجيلًا بنفس الرقم الوطني إلا المشرف. استدعِ المشرف.</translation>
         </message>
         <message>
             <source>Save is blocked until the duplicate is resolved.</source>
-            <translation type="unfinished" />
+            <translation>الحفظ متوقف حتى يُحسم التسجيل المكرر.</translation>
         </message>
         <message>
             <source>This person is already registered (same national number).</source>
-            <translation type="unfinished" />
+            <translation>هذا الشخص مسجل من قبل (نفس الرقم الوطني).</translation>
         </message>
         <message>
             <source>A registered person has a similar name and date of birth. Ask the beneficiary before you continue.</source>
-            <translation type="unfinished" />
+            <translation>يوجد شخص مسجل باسم وتاريخ ميلاد مشابهين. اسأل المنتفع قبل المتابعة.</translation>
         </message>
         <message>
             <source>Saving anyway. Reason: %1</source>
-            <translation type="unfinished" />
+            <translation>الحفظ على أي حال. السبب: %1</translation>
         </message>
         <message>
             <source>Write the reason in a few words (at least %1 letters).</source>
-            <translation type="unfinished" />
+            <translation>اكتب السبب في كلمات قليلة (%1 أحرف على الأقل).</translation>
         </message>
     </context>
     <context>
         <name>RegistrationScreen</name>
         <message>
             <source>— choose —</source>
-            <translation type="unfinished" />
+            <translation>— اختر —</translation>
         </message>
         <message>
             <source>Registration saved.</source>
-            <translation type="unfinished" />
+            <translation>تم حفظ التسجيل.</translation>
         </message>
         <message>
             <source>Registration</source>
-            <translation type="unfinished" />
+            <translation>التسجيل</translation>
         </message>
         <message>
             <source>Saving…</source>
-            <translation type="unfinished" />
+            <translation>جارٍ الحفظ…</translation>
         </message>
         <message>
             <source>Unfinished registration restored.</source>
-            <translation type="unfinished" />
+            <translation>تمت استعادة التسجيل غير المكتمل.</translation>
         </message>
         <message>
             <source>This person may already be registered: resolve the duplicate warning first.</source>
-            <translation type="unfinished" />
+            <translation>قد يكون هذا الشخص مسجلًا من قبل: احسم تنبيه التكرار أولًا.</translation>
         </message>
         <message>
             <source>Draft saved automatically.</source>
-            <translation type="unfinished" />
+            <translation>حُفظت المسودة تلقائيًا.</translation>
         </message>
         <message>
             <source>Please correct the fields marked in red (%1).</source>
-            <translation type="unfinished" />
+            <translation>يرجى تصحيح الحقول المعلّمة بالأحمر (%1).</translation>
         </message>
         <message>
             <source>Insurance card number: %1</source>
-            <translation type="unfinished" />
+            <translation>رقم البطاقة التأمينية: %1</translation>
         </message>
         <message>
             <source>None</source>
-            <translation type="unfinished" />
+            <translation>لا يوجد</translation>
         </message>
         <message>
             <source>Home visit</source>
-            <translation type="unfinished" />
+            <translation>زيارة منزلية</translation>
         </message>
         <message>
             <source>Home visit: the registration is saved on this computer and sent later; no network or printer is needed. The card is printed at the office.</source>
-            <translation type="unfinished" />
+            <translation>زيارة منزلية: يُحفظ التسجيل على هذا الجهاز ويُرسل لاحقًا، ولا حاجة إلى شبكة أو طابعة. تُطبع البطاقة في المكتب.</translation>
         </message>
         <message>
             <source>Back</source>
-            <translation type="unfinished" />
+            <translation>السابق</translation>
         </message>
         <message>
             <source>Next</source>
-            <translation type="unfinished" />
+            <translation>التالي</translation>
         </message>
         <message>
             <source>Save (Ctrl+S)</source>
-            <translation type="unfinished" />
+            <translation>حفظ (Ctrl+S)</translation>
         </message>
         <message>
             <source>Information for this category</source>
-            <translation type="unfinished" />
+            <translation>بيانات هذه الشريحة</translation>
         </message>
         <message>
             <source>Beneficiary</source>
-            <translation type="unfinished" />
+            <translation>المنتفع</translation>
         </message>
         <message>
             <source>Address and phone</source>
-            <translation type="unfinished" />
+            <translation>العنوان والهاتف</translation>
         </message>
         <message>
             <source>Category</source>
-            <translation type="unfinished" />
+            <translation>الشريحة</translation>
         </message>
         <message>
             <source>Dependants</source>
-            <translation type="unfinished" />
+            <translation>التابعون</translation>
         </message>
         <message>
             <source>Photo</source>
-            <translation type="unfinished" />
+            <translation>الصورة</translation>
         </message>
         <message>
             <source>Photo taken</source>
-            <translation type="unfinished" />
+            <translation>تم التقاط الصورة</translation>
         </message>
         <message>
             <source>No photo yet</source>
-            <translation type="unfinished" />
+            <translation>لا توجد صورة بعد</translation>
         </message>
         <message>
             <source>Person</source>
-            <translation type="unfinished" />
+            <translation>الشخص</translation>
         </message>
         <message>
             <source>Beneficiary's personal data</source>
-            <translation type="unfinished" />
+            <translation>البيانات الشخصية للمنتفع</translation>
         </message>
         <message>
             <source>Copy from the national ID card or the family booklet. Press Enter to go to the next field.</source>
-            <translation type="unfinished" />
+            <translation>انقل البيانات من البطاقة الشخصية أو كتيب العائلة. اضغط Enter للانتقال إلى الحقل التالي.</translation>
         </message>
         <message>
             <source>Address</source>
-            <translation type="unfinished" />
+            <translation>العنوان</translation>
         </message>
         <message>
             <source>Where the beneficiary lives and a phone number to reach the family.</source>
-            <translation type="unfinished" />
+            <translation>مكان سكن المنتفع ورقم هاتف للتواصل مع العائلة.</translation>
         </message>
         <message>
             <source>Category and registration details</source>
-            <translation type="unfinished" />
+            <translation>الشريحة وبيانات التسجيل</translation>
         </message>
         <message>
             <source>Retirees: copy the pension number from the pension statement.</source>
-            <translation type="unfinished" />
+            <translation>المتقاعدون: انقل رقم المعاش من كشف المعاش.</translation>
         </message>
         <message>
             <source>Spouse(s) and children covered with the beneficiary. Alt+A adds one.</source>
-            <translation type="unfinished" />
+            <translation>الزوج/الزوجة والأبناء المشمولون مع المنتفع. Alt+A لإضافة تابع.</translation>
         </message>
         <message>
             <source>Photo and documents</source>
-            <translation type="unfinished" />
+            <translation>الصورة والمستندات</translation>
         </message>
         <message>
             <source>Take the photo with the camera, or import a scanned photo from a file.</source>
-            <translation type="unfinished" />
+            <translation>التقط الصورة بالكاميرا، أو استورد صورة ممسوحة ضوئيًا من ملف.</translation>
         </message>
         <message>
             <source>Review</source>
-            <translation type="unfinished" />
+            <translation>المراجعة</translation>
         </message>
         <message>
             <source>Review and save</source>
-            <translation type="unfinished" />
+            <translation>المراجعة والحفظ</translation>
         </message>
         <message>
             <source>Read the data back to the beneficiary. Save with Ctrl+S.</source>
-            <translation type="unfinished" />
+            <translation>اقرأ البيانات على المنتفع ثم احفظ بـ Ctrl+S.</translation>
         </message>
         <message>
             <source>Edit a beneficiary's record</source>
-            <translation type="unfinished" />
+            <translation>تعديل بيانات منتفع</translation>
         </message>
         <message>
             <source>New registration</source>
-            <translation type="unfinished" />
+            <translation>تسجيل جديد</translation>
         </message>
         <message>
             <source>%1 scanned document(s)</source>
-            <translation type="unfinished" />
+            <translation>عدد المستندات الممسوحة: %1</translation>
         </message>
     </context>
     <context>
         <name>RegistrationPhoto</name>
         <message>
             <source>Choose the photo</source>
-            <translation type="unfinished" />
+            <translation>اختر الصورة</translation>
         </message>
         <message>
             <source>Checking the photo…</source>
-            <translation type="unfinished" />
+            <translation>جارٍ فحص الصورة…</translation>
         </message>
         <message>
             <source>Use the photo without the face check</source>
-            <translation type="unfinished" />
+            <translation>استخدام الصورة دون فحص الوجه</translation>
         </message>
         <message>
             <source>Choose the scanned document</source>
-            <translation type="unfinished" />
+            <translation>اختر المستند الممسوح</translation>
         </message>
         <message>
             <source>The camera is not available on this computer. Import the photo from a file (a scanned photo is fine).</source>
-            <translation type="unfinished" />
+            <translation>الكاميرا غير متاحة على هذا الجهاز. استورد الصورة من ملف (تصلح صورة ممسوحة ضوئيًا).</translation>
         </message>
         <message>
             <source>Import photo from file…</source>
-            <translation type="unfinished" />
+            <translation>استيراد صورة من ملف…</translation>
         </message>
         <message>
             <source>Supervisor: use this photo anyway…</source>
-            <translation type="unfinished" />
+            <translation>المشرف: استخدام هذه الصورة على أي حال…</translation>
         </message>
         <message>
             <source>Photo on the card</source>
-            <translation type="unfinished" />
+            <translation>صورة البطاقة</translation>
         </message>
         <message>
             <source>Scanned documents (optional)</source>
-            <translation type="unfinished" />
+            <translation>المستندات الممسوحة (اختياري)</translation>
         </message>
         <message>
             <source>Add scanned document…</source>
-            <translation type="unfinished" />
+            <translation>إضافة مستند ممسوح…</translation>
         </message>
         <message>
             <source>Remove document</source>
-            <translation type="unfinished" />
+            <translation>حذف المستند</translation>
         </message>
         <message>
             <source>No photo yet</source>
-            <translation type="unfinished" />
+            <translation>لا توجد صورة بعد</translation>
         </message>
         <message>
             <source>Photo ready.</source>
-            <translation type="unfinished" />
+            <translation>الصورة جاهزة.</translation>
         </message>
         <message>
             <source>Images</source>
-            <translation type="unfinished" />
+            <translation>الصور</translation>
         </message>
         <message>
             <source>Document %1 (%2 KB)</source>
-            <translation type="unfinished" />
+            <translation>المستند %1 (%2 ك.ب)</translation>
         </message>
     </context>
     <context>
         <name>RegistrationReview</name>
         <message>
             <source>No photo</source>
-            <translation type="unfinished" />
+            <translation>لا توجد صورة</translation>
         </message>
         <message>
             <source>Please correct before saving:</source>
-            <translation type="unfinished" />
+            <translation>يرجى التصحيح قبل الحفظ:</translation>
         </message>
         <message>
             <source>A possible duplicate must be resolved (see the box at the top).</source>
-            <translation type="unfinished" />
+            <translation>يجب حسم التسجيل المحتمل تكراره (انظر المربع في الأعلى).</translation>
         </message>
         <message>
             <source>… and %1 more</source>
-            <translation type="unfinished" />
+            <translation>… و%1 غيرها</translation>
         </message>
         <message>
             <source>Everything is filled in. Read the data to the beneficiary, then press Save (Ctrl+S).</source>
-            <translation type="unfinished" />
+            <translation>اكتملت البيانات. اقرأها على المنتفع ثم اضغط حفظ (Ctrl+S).</translation>
         </message>
     </context>
 </TS>

@@ -1,0 +1,134 @@
+"""Nothing a clerk sees is left in English: the Arabic catalogue is complete, and the live
+widgets of every screen, in Arabic mode, show no English source string."""
+
+from __future__ import annotations
+
+import importlib.util
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QGroupBox, QLabel,
+                               QLineEdit, QTableView, QWidget)
+
+from fundclient.ui import i18n
+
+pytestmark = pytest.mark.qt
+
+ROOT = Path(__file__).resolve().parents[2]
+AR_TS = ROOT / "translations" / "fundclient_ar.ts"
+# Offered on purpose in the other language so a person who cannot read Arabic finds it.
+DELIBERATELY_ENGLISH = {"English", "English interface"}
+
+
+def _translations_script():
+    spec = importlib.util.spec_from_file_location("translations_script", ROOT / "scripts" / "translations.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def english_sources() -> set[str]:
+    root = ET.parse(AR_TS).getroot()
+    return {m.findtext("source", "").replace("&", "") for m in root.iter("message")} - {""}
+
+
+def test_every_message_has_an_arabic_translation():
+    root = ET.parse(AR_TS).getroot()
+    missing = []
+    for context in root.iter("context"):
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            done = (translation is not None and (translation.text or "").strip()
+                    and translation.get("type") not in ("unfinished", "obsolete", "vanished"))
+            if not done:
+                missing.append(f"[{context.findtext('name')}] {message.findtext('source')}")
+    assert missing == [], "untranslated (fill with scripts/translations.py set/fill):\n" + "\n".join(missing)
+
+
+def test_catalogue_is_up_to_date_with_the_code():
+    """Every tr() string in the code is in the .ts (someone forgot `translations.py update`)."""
+    script = _translations_script()
+    in_catalogue = {(c, s) for c, s, _ in script.messages(script.load("ar"))}
+    wrapped = {m for f in script.source_files() for m in script.wrapper_messages(Path(f))}
+    assert wrapped - in_catalogue == set()
+
+
+def test_build_compiles_qm_files(tmp_path):
+    script = _translations_script()
+    script.build(tmp_path)
+    assert (tmp_path / "fundclient_ar.qm").stat().st_size > 1000
+
+
+def visible_texts(top: QWidget) -> list[tuple[str, str]]:
+    """(where, text) for every visible string under `top`."""
+    found: list[tuple[str, str]] = [("windowTitle", top.windowTitle())]
+    for widget in [top, *top.findChildren(QWidget)]:
+        if not widget.isVisibleTo(top) and widget is not top:
+            continue
+        name = f"{type(widget).__name__}#{widget.objectName()}"
+        if isinstance(widget, QLabel):
+            found.append((name, widget.text()))
+        elif isinstance(widget, QAbstractButton):
+            found.append((name, widget.text()))
+        elif isinstance(widget, QLineEdit):
+            found.append((name + ".placeholder", widget.placeholderText()))
+        elif isinstance(widget, QGroupBox):
+            found.append((name, widget.title()))
+        elif isinstance(widget, QComboBox):
+            found += [(name, widget.itemText(i)) for i in range(widget.count())]
+        if isinstance(widget, QTableView) and widget.model() is not None:
+            model = widget.model()
+            found += [(name + ".header", str(model.headerData(c, Qt.Orientation.Horizontal) or ""))
+                      for c in range(model.columnCount(QModelIndex()))]
+        found += [(name + ".action", a.text()) for a in widget.actions()]
+        if hasattr(widget, "menuBar") and callable(widget.menuBar) and widget.inherits("QMainWindow"):
+            for action in widget.menuBar().actions():
+                found.append(("menu", action.text()))
+                if action.menu() is not None:
+                    found += [("menu item", a.text()) for a in action.menu().actions()]
+    return found
+
+
+def english_leftovers(top: QWidget) -> list[str]:
+    sources = english_sources()
+    return sorted({f"{where}: {text!r}" for where, text in visible_texts(top)
+                   if text and text.replace("&", "") in sources and text not in DELIBERATELY_ENGLISH})
+
+
+def test_live_screens_show_no_english_in_arabic_mode(qtbot, main_window, seeded_records):
+    from fundclient.ui.lock import LockScreen
+    from fundclient.ui.settings_dialog import SettingsDialog
+
+    assert i18n.current_language() == "ar"
+    window = main_window
+    search = window.show_screen("search")
+    search.view.box.setText(seeded_records[0].national_number)
+    qtbot.waitUntil(lambda: bool(search.view.model.hits), timeout=10000)
+    record = window.show_screen("record", seeded_records[0].record_id)
+    qtbot.waitUntil(lambda: record.data is not None, timeout=10000)
+    problems = {}
+    for key in window.screens:
+        window.show_screen(key)
+        qtbot.wait(50)
+        problems[key] = english_leftovers(window)
+    dialog = SettingsDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    problems["settings"] = english_leftovers(dialog)
+    lock = LockScreen("أحمد", lambda pw: True)
+    qtbot.addWidget(lock)
+    problems["lock"] = english_leftovers(lock)
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_login_screen_shows_no_english_in_arabic_mode(qtbot, gui_app, office):
+    from fundclient.config import Settings
+    from fundclient.ui.login import LoginScreen
+
+    screen = LoginScreen(office, Settings.load(office))
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.show_error("x")
+    assert english_leftovers(screen) == []
+    assert screen.login_button.text() == "دخول"
