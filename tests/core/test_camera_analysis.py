@@ -111,19 +111,30 @@ def test_sharpness_does_not_depend_on_face_size_or_light(analyser):
     assert sharp_small.passed and sharp_dim.passed
 
 
-def test_detection_is_fast_enough_for_live_preview(analyser, good):
+def test_checks_are_cheap_enough_for_live_preview(good):
     import time
 
+    # CPU time of this thread, not wall time: CI machines are shared. The benchmark records
+    # the real figures (goal: 15 fps on one core); this only catches a gross regression.
     cv2.setNumThreads(1)
     try:
-        analyser.analyse(good)
-        start = time.perf_counter()
-        for _ in range(10):
-            analyser.analyse(good)
-        per_frame = (time.perf_counter() - start) / 10
+        live = FaceAnalyser(track=True)
+        sway = [cs.scene(cx=0.49), cs.scene(cx=0.51)]
+        live.analyse(good)
+        start = time.thread_time()
+        for i in range(12):
+            assert live.analyse(sway[i % 2]).ok
+        per_frame = (time.thread_time() - start) / 12
     finally:
         cv2.setNumThreads(-1)
-    assert per_frame < 1 / 10  # the benchmark records the real figure (goal: 15 fps)
+    assert per_frame < 1 / 15
+
+
+def test_tracking_still_notices_a_second_face(analyser):
+    live = FaceAnalyser(track=True)
+    assert live.analyse(cs.scene()).ok
+    counts = [len(live.analyse(cs.two_faces()).faces) for _ in range(THRESHOLDS.full_scan_every + 1)]
+    assert 2 in counts
 
 
 def test_auto_capture_fires_once_after_steady_passing_frames(analyser):

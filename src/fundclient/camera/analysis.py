@@ -28,6 +28,9 @@ EXPOSURE = "exposure"
 BACKLIGHT = "backlight"
 SHARPNESS = "sharpness"
 FRONTAL = "frontal"
+# A frame this dark (mean) or this flat (std. dev.) is searched again after CLAHE.
+DIM_MEAN = 90.0
+FLAT_STD = 35.0
 # Standard deviation every face patch is scaled to before measuring sharpness.
 SHARP_CONTRAST = 40.0
 CHECK_NAMES = (FACE_COUNT, SIZE, POSITION, EXPOSURE, BACKLIGHT, SHARPNESS, FRONTAL)
@@ -79,8 +82,10 @@ def _cascade(name: str) -> cv2.CascadeClassifier:
 class FaceAnalyser:
     """Holds the cascades (not thread-safe: one analyser per thread)."""
 
-    def __init__(self, thresholds: Thresholds = THRESHOLDS):
+    def __init__(self, thresholds: Thresholds = THRESHOLDS, track: bool = False):
+        """track=True for a live stream: consecutive frames reuse the last face position."""
         self.t = thresholds
+        self.track = track
         self._faces = _cascade("haarcascade_frontalface_default.xml")
         self._eyes = _cascade("haarcascade_eye.xml")
         self._eyes_glasses = _cascade("haarcascade_eye_tree_eyeglasses.xml")
@@ -88,22 +93,49 @@ class FaceAnalyser:
         # face: a global equalizeHist raised false faces in the background (flags, clothing
         # folds), and CLAHE on a face filling the picture breaks it up.
         self._clahe = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 4))
+        self._last_face: Box | None = None
+        self._since_full_scan = 0
 
     # --- detection ---------------------------------------------------------------------
     def detect_faces(self, gray: np.ndarray) -> list[Box]:
         height, width = gray.shape
         scale = min(1.0, self.t.detect_width / width)
         small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+        found = None
+        if self.track and self._last_face is not None and self._since_full_scan < self.t.full_scan_every:
+            found = self._detect_near(small, [v * scale for v in self._last_face])
+            self._since_full_scan += 1
+        if found is None:
+            found = self._detect_all(small)
+            self._since_full_scan = 1
+        faces = [tuple(int(round(v / scale)) for v in box) for box in found]
+        self._last_face = faces[0] if len(faces) == 1 else None
+        return faces  # type: ignore[return-value]
+
+    def _detect_all(self, small: np.ndarray) -> list:
         min_side = max(20, int(self.t.detect_min_face * small.shape[0]))
-        found = ()
-        # As seen first; then with local contrast raised, for dim rooms and dark skin under
-        # weak light (Haar needs contrast, not brightness).
-        for image in (small, self._clahe.apply(small)):
-            found = self._faces.detectMultiScale(image, scaleFactor=1.1, minNeighbors=self.t.detect_min_neighbors,
-                                                 minSize=(min_side, min_side))
-            if len(found):
-                break
-        return [tuple(int(round(v / scale)) for v in box) for box in found]  # type: ignore[misc]
+        detect = lambda image: self._faces.detectMultiScale(  # noqa: E731
+            image, scaleFactor=1.1, minNeighbors=self.t.detect_min_neighbors, minSize=(min_side, min_side))
+        found = detect(small)
+        # None as seen: if the frame is dim or flat, retry with local contrast raised (dim
+        # rooms, dark skin under weak light: Haar needs contrast, not brightness).
+        mean, std = cv2.meanStdDev(small)
+        if not len(found) and (mean[0][0] < DIM_MEAN or std[0][0] < FLAT_STD):
+            found = detect(self._clahe.apply(small))
+        return list(found)
+
+    def _detect_near(self, small: np.ndarray, last) -> list | None:
+        """The one face within a window around the last one, or None (then scan it all)."""
+        x, y, w, h = last
+        x0, y0 = max(0, int(x - 0.6 * w)), max(0, int(y - 0.6 * h))
+        x1, y1 = min(small.shape[1], int(x + 1.6 * w)), min(small.shape[0], int(y + 1.6 * h))
+        found = self._faces.detectMultiScale(small[y0:y1, x0:x1], scaleFactor=1.1,
+                                             minNeighbors=self.t.detect_min_neighbors,
+                                             minSize=(int(0.7 * w),) * 2, maxSize=(int(1.45 * w),) * 2)
+        if len(found) != 1:
+            return None
+        fx, fy, fw, fh = found[0]
+        return [(fx + x0, fy + y0, fw, fh)]
 
     def find_eyes(self, gray: np.ndarray, face: Box) -> tuple[tuple[int, int], tuple[int, int]] | None:
         """Centres (left-in-image first) of two eyes in the upper part of the face, or None."""

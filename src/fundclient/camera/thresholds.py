@@ -19,6 +19,10 @@ class Thresholds:
     # Must stay well below min_face_height so "too small" is reported, not "no face".
     detect_min_face: float = 0.10
     detect_min_neighbors: int = 5
+    # Live mode: between full-frame scans, look for the face only near where it was (a few
+    # ms instead of tens); a full scan every `full_scan_every` frames still catches a second
+    # person stepping in before auto-capture (which needs steady_frames in a row).
+    full_scan_every: int = 3
 
     # --- guide oval: where the whole head (crown to chin) should be ------------------------
     # Normalised to the frame; the widget draws this oval and the position check compares

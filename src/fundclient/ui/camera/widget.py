@@ -117,7 +117,7 @@ class CameraWidget(QWidget):
                 self._show_status(exc.message)
                 return
         self._source = source
-        self._analysis = LatestOnlyWorker(FaceAnalyser(self.thresholds).analyse,
+        self._analysis = LatestOnlyWorker(FaceAnalyser(self.thresholds, track=True).analyse,
                                           lambda frame, verdict: self._bridge.verdict.emit(frame, verdict))
         self._capture = CaptureWorker(source, self._on_frame_in_worker, self._bridge.status.emit)
         self._analysis.start()
