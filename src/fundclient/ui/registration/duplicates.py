@@ -1,10 +1,11 @@
 """The duplicate banner: who already exists, how sure we are, and the override.
 
-Rules (the service enforces them again on save):
-* same national number = a *certain* duplicate: only a supervisor may save anyway, with a
-  written reason (e.g. a wrong number on the old record);
-* similar name + date of birth = a *possible* duplicate: the clerk checks with the
-  beneficiary and may continue, writing why (e.g. "a cousin with the same name").
+Rules (services.registration enforces them again on save):
+* same national number = a *certain* duplicate; similar name + date of birth = a
+  *possible* one. The clerk is told who matches (name, national number, office, score).
+* Saving anyway needs a written reason and a supervisor: either the logged-in operator is
+  one, or a supervisor types their own password at the clerk's desk (audited). A clerk
+  alone can never override.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from dataclasses import dataclass
 from html import escape
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel,
-                               QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QFrame, QHBoxLayout,
+                               QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout,
+                               QWidget)
 
 from fundclient.domain.fields import BENEFICIARY_FIELDS
 from fundclient.domain.reference import ReferenceData, default_reference
+from fundclient.domain.validation import validate_field
 from fundclient.ui.i18n import current_language, show_digits
 
 MIN_REASON_LENGTH = 10
@@ -41,7 +44,8 @@ class DuplicateView:
     @classmethod
     def of(cls, hit) -> "DuplicateView":
         """From a storage `SearchHit` (or any object with the same attribute names)."""
-        record = getattr(hit, "beneficiary", None) or getattr(hit, "record", None)
+        record = (getattr(hit, "existing", None) or getattr(hit, "beneficiary", None)
+                  or getattr(hit, "record", None))
         matched_by = str(getattr(hit, "matched_by", ""))
         certain = getattr(hit, "certain", None)
         if certain is None:
@@ -65,7 +69,8 @@ class DuplicatePanel(QFrame):
         self.reference: ReferenceData = default_reference()
         self.hits: list[DuplicateView] = []
         self.override_reason = ""
-        self.can_override_certain = False
+        self.override_by = ""  # the supervisor who approved at a clerk's desk
+        self.is_supervisor = False  # the logged-in operator
         # Compact (it stays on screen on every step): who matches on the start side, what
         # to do and the override button on the end side.
         layout = QHBoxLayout(self)
@@ -102,21 +107,23 @@ class DuplicatePanel(QFrame):
         return bool(self.hits) and not self.override_reason
 
     def may_override(self) -> bool:
-        return bool(self.hits) and (self.can_override_certain or not self.certain())
+        """An override can be *asked for* (a clerk then needs a supervisor's password)."""
+        return bool(self.hits)
 
     def set_hits(self, hits: list[DuplicateView]) -> None:
         if {h.record_id for h in hits} != {h.record_id for h in self.hits}:
-            self.override_reason = ""  # a new match needs a new decision
+            self.override_reason = self.override_by = ""  # a new match: a new decision
         self.hits = list(hits)
         self.refresh()
 
-    def set_override(self, reason: str) -> None:
+    def set_override(self, reason: str, by: str = "") -> None:
         self.override_reason = reason.strip()
+        self.override_by = by
         self.refresh()
 
     def clear(self) -> None:
         self.hits = []
-        self.override_reason = ""
+        self.override_reason = self.override_by = ""
         self.refresh()
 
     # ---------------------------------------------------------------- display
@@ -136,13 +143,12 @@ class DuplicatePanel(QFrame):
         if self.override_reason:
             self.state.setText(_tr("Saving anyway. Reason: %1").replace(
                 "%1", self.override_reason))
-        elif certain and not self.can_override_certain:
-            self.state.setText(_tr("Only a supervisor can save a registration with the same "
-                                   "national number. Call your supervisor."))
+        elif not self.is_supervisor:
+            self.state.setText(_tr("Saving it anyway needs your supervisor's approval."))
         else:
             self.state.setText(_tr("Save is blocked until the duplicate is resolved."))
-        self.override_button.setText(_tr("Supervisor: save anyway…") if certain
-                                     else _tr("Different person: continue…"))
+        self.override_button.setText(_tr("Save anyway…") if self.is_supervisor
+                                     else _tr("Supervisor approval…"))
         self.override_button.setEnabled(self.may_override() and not self.override_reason)
 
     def _table(self) -> str:
@@ -164,26 +170,53 @@ class DuplicatePanel(QFrame):
 
 
 class OverrideDialog(QDialog):
-    """Asks for the written reason of an override (kept with the record and audited)."""
+    """Asks for the written reason of an override (kept with the record and audited) and,
+    at a clerk's desk, for the supervisor's user name and password.
 
-    def __init__(self, certain: bool, parent: QWidget | None = None) -> None:
+    With a supervisor needed, OK emits `authorise(user, password)`; the screen checks it
+    off the GUI thread and calls `authorised(user)` or `refused(text)`.
+    """
+
+    authorise = Signal(str, str)
+
+    def __init__(self, certain: bool, needs_supervisor: bool, parent: QWidget | None = None
+                 ) -> None:
         super().__init__(parent)
         self.setObjectName("overrideDialog")
+        self.needs_supervisor = needs_supervisor
+        self.approved_by = ""
         self.setWindowTitle(_tr("Save despite a duplicate"))
         layout = QVBoxLayout(self)
-        label = QLabel(_tr("The registration will be saved and sent with your reason; the "
+        label = QLabel(_tr("The registration will be saved and sent with the reason; the "
                            "general administration reviews it.") if certain else
                        _tr("Write why this is a different person (for example: a relative "
                            "with the same name)."), self)
         label.setWordWrap(True)
         layout.addWidget(label)
         reason_def = BENEFICIARY_FIELDS["override_reason"]
+        reason_label = QLabel(reason_def.label.in_language(current_language()), self)
+        layout.addWidget(reason_label)
         self.reason = QPlainTextEdit(self)
         self.reason.setObjectName("overrideReason")
         self.reason.setPlaceholderText(reason_def.hint.in_language(current_language()))
         self.reason.setTabChangesFocus(True)
+        reason_label.setBuddy(self.reason)
         layout.addWidget(self.reason)
+        self.supervisor = QLineEdit(self)
+        self.supervisor.setObjectName("overrideSupervisor")
+        self.password = QLineEdit(self)
+        self.password.setObjectName("overridePassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        if needs_supervisor:
+            form = QFormLayout()
+            form.addRow(_tr("Supervisor's user name"), self.supervisor)
+            form.addRow(_tr("Supervisor's password"), self.password)
+            layout.addLayout(form)
+        else:
+            self.supervisor.hide()
+            self.password.hide()
         self.message = QLabel(self)
+        self.message.setObjectName("overrideMessage")
         self.message.setStyleSheet("color:#b00020;")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
@@ -192,14 +225,36 @@ class OverrideDialog(QDialog):
         self.buttons.accepted.connect(self._accept_if_valid)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(520, 260)
+        self.resize(540, 320 if needs_supervisor else 260)
 
     def reason_text(self) -> str:
         return self.reason.toPlainText().strip()
 
     def _accept_if_valid(self) -> None:
+        problem = validate_field("override_reason", self.reason_text())
+        if problem is not None:
+            self.message.setText(problem.in_language(current_language()))
+            return
         if len(self.reason_text()) < MIN_REASON_LENGTH:
             self.message.setText(_tr("Write the reason in a few words (at least %1 letters).")
                                  .replace("%1", show_digits(MIN_REASON_LENGTH)))
             return
+        if not self.needs_supervisor:
+            self.accept()
+            return
+        if not self.supervisor.text().strip() or not self.password.text():
+            self.message.setText(_tr("The supervisor types their user name and password."))
+            return
+        self.message.setText(_tr("Checking…"))
+        self.buttons.setEnabled(False)
+        self.authorise.emit(self.supervisor.text().strip(), self.password.text())
+
+    def authorised(self, supervisor: str) -> None:
+        self.approved_by = supervisor
+        self.password.clear()
         self.accept()
+
+    def refused(self, text: str) -> None:
+        self.password.clear()
+        self.buttons.setEnabled(True)
+        self.message.setText(text)

@@ -206,7 +206,7 @@ class PhotoStep(QWidget):
     def _force_last(self) -> None:
         from fundclient.ui.registration.duplicates import OverrideDialog
 
-        dialog = OverrideDialog(certain=True, parent=self)
+        dialog = OverrideDialog(True, False, self)
         dialog.setWindowTitle(_tr("Use the photo without the face check"))
         if dialog.exec():
             self.import_photo_file(self._last_path, dialog.reason_text())

@@ -60,7 +60,7 @@ class RegistrationScreen(FormLogic, RegistrationView):
         self.form = FormContext(settings.national_id_scheme or None, reference,
                                 settings.office_code)
         self.duplicate_panel.reference = self.form.reference
-        self.duplicate_panel.can_override_certain = self.backend.is_supervisor()
+        self.duplicate_panel.is_supervisor = self.backend.is_supervisor()
         self.photo.may_override = self.backend.is_supervisor()
         self.photo.camera_spec = self.backend.settings.camera
         self.photo.data_dir = getattr(session, "data_dir", None)
@@ -212,20 +212,36 @@ class RegistrationScreen(FormLogic, RegistrationView):
         self.duplicates_changed.emit(len(hits))
 
     def ask_override(self) -> OverrideDialog | None:
+        """Open the override dialog (reason; a clerk also needs a supervisor's password)."""
         panel = self.duplicate_panel
         if not panel.may_override():
             return None
-        dialog = OverrideDialog(panel.certain(), self)
-        dialog.accepted.connect(lambda: self.override_duplicate(dialog.reason_text()))
+        dialog = OverrideDialog(panel.certain(), not self.backend.is_supervisor(), self)
+        dialog.accepted.connect(lambda: self.override_duplicate(dialog.reason_text(),
+                                                                dialog.approved_by))
+        dialog.authorise.connect(lambda user, password: self._authorise(dialog, user,
+                                                                        password))
         dialog.open()
         self.override_dialog = dialog
         return dialog
 
-    def override_duplicate(self, reason: str) -> bool:
-        """Record the reason for saving despite the shown duplicates (if allowed)."""
+    def _authorise(self, dialog: OverrideDialog, user: str, password: str) -> CollectionOp:
+        # Unwrapping the key with the supervisor's password is slow (scrypt) and the check
+        # is audited (a write): the writer thread, never the GUI thread.
+        return CollectionOp(parent=self, op=lambda: self.backend.authorise_override(user,
+                                                                                   password),
+                            success=lambda changes: dialog.authorised(changes.result)
+                            ).failure(lambda exc: dialog.refused(error_text(exc))
+                                      ).run_in_background()
+
+    def override_duplicate(self, reason: str, approved_by: str = "") -> bool:
+        """Record the reason for saving despite the shown duplicates. A clerk needs the
+        name of the supervisor who approved it at the desk (see `ask_override`)."""
         if not self.duplicate_panel.may_override() or not reason.strip():
             return False
-        self.duplicate_panel.set_override(reason)
+        if not self.backend.is_supervisor() and not approved_by:
+            return False
+        self.duplicate_panel.set_override(reason, approved_by)
         self._on_field_edited("override")
         return True
 
@@ -274,11 +290,13 @@ class RegistrationScreen(FormLogic, RegistrationView):
         self._say(_tr("Saving…"))
         photo, scans = self.photo.photo(), self.photo.scans()
         reason = self.duplicate_panel.override_reason
+        approved_by = self.duplicate_panel.override_by
         draft_id = self.drafts.draft_id
         if self.base is not None:
             op = lambda: self.backend.edit(b, photo, scans)  # noqa: E731
         else:
-            op = lambda: self.backend.register(b, photo, scans, reason)  # noqa: E731
+            op = lambda: self.backend.register(b, photo, scans, reason,  # noqa: E731
+                                               approved_by)
         return CollectionOp(parent=self, op=op,
                             success=lambda changes: self._saved(changes, draft_id)
                             ).failure(self._save_failed).run_in_background()
