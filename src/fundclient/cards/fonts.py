@@ -48,3 +48,11 @@ def monospace_font(point_size: float, *, bold: bool = False) -> QFont:
     font.setPointSizeF(point_size)
     font.setBold(bold)
     return font
+
+
+def without_ligatures(font: QFont) -> QFont:
+    """A copy for codes (card numbers, record ids): "ff" must stay two letters, also in a PDF's text."""
+    plain = QFont(font)
+    for tag in ("liga", "clig", "dlig"):
+        plain.setFeature(QFont.Tag(tag), 0)
+    return plain

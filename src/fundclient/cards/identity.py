@@ -69,7 +69,8 @@ def card_device_number(data_dir: Path, settings: Settings) -> int:
         return provisional_device_number(settings)
 
 
-def assign_card_number(data_dir: Path, settings: Settings, next_sequence: Callable[[], int]) -> str:
-    """A new card number for this device; `next_sequence` is the store's durable counter
-    (e.g. lambda: store.next_sequence("card")), called once per number."""
-    return make_card_number(settings.office_code, card_device_number(data_dir, settings), next_sequence())
+def card_number_maker(data_dir: Path, settings: Settings) -> Callable[[int], str]:
+    """sequence -> card number of this device; fits BeneficiaryRepository.add(card_number_from=...).
+    Each dependant needs its own number: one more value of the same "card" sequence each."""
+    office, device_number = settings.office_code, card_device_number(data_dir, settings)
+    return lambda sequence: make_card_number(office, device_number, sequence)

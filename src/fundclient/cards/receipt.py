@@ -14,7 +14,7 @@ from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPaintDevice, QPdfWriter, QPen
 
 from fundclient.cards.content import BRING_NEXT_TIME_TITLE, RECEIPT_TITLE, ReceiptData
-from fundclient.cards.fonts import arabic_font
+from fundclient.cards.fonts import arabic_font, without_ligatures
 from fundclient.cards.text import FittedText, draw_fitted, fit_text
 from fundclient.errors import FundError, Message
 
@@ -79,7 +79,10 @@ def _blocks(data: ReceiptData, device: QPaintDevice, paper: Paper) -> list[Calla
             lab = fit_text(label, arabic_font(base * 0.9, sans=True), label_box, device, max_lines=3,
                            check_height=False)
             # Latin values (record id, card number) shrink rather than break at their hyphens.
-            val = fit_text(value, arabic_font(base, bold=True, sans=True), value_box, device,
+            value_font = arabic_font(base, bold=True, sans=True)
+            if value.isascii():
+                value_font = without_ligatures(value_font)
+            val = fit_text(value, value_font, value_box, device,
                            max_lines=1 if value.isascii() else 4,
                            rtl=rtl, align=R, min_point=base * 0.6, check_height=False)
             if painter:

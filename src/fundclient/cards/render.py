@@ -14,7 +14,7 @@ from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (QColor, QImage, QPageLayout, QPageSize, QPainter, QPaintDevice, QPdfWriter, QPen)
 
 from fundclient.cards.content import CARD_TITLE, CONTACT_PLACEHOLDER, DEPENDANT_MARK, LABELS, CardData, format_date
-from fundclient.cards.fonts import arabic_font, monospace_font
+from fundclient.cards.fonts import arabic_font, monospace_font, without_ligatures
 from fundclient.cards.text import FittedText, draw_text
 
 CARD_WIDTH_MM = 85.6
@@ -120,7 +120,8 @@ def _paint_rows(grid: Layout, rows: list[tuple[str, str]]) -> dict[str, FittedTe
                                           min_point=3.5, check_height=False)
         p.setPen(INK)
         latin = value.isascii()
-        boxes[key] = draw_text(p, value, arabic_font(6.6, bold=True, sans=True),
+        font = arabic_font(6.6, bold=True, sans=True)
+        boxes[key] = draw_text(p, value, without_ligatures(font) if latin else font,
                                grid.rect(x, top, w - FIELD_LABEL_W - 0.8, row_h), rtl=not latin, align=R,
                                min_point=3.5, check_height=False)
     return boxes
@@ -150,8 +151,9 @@ def _paint_back(grid: Layout, card: CardData) -> dict[str, FittedText]:
     p.setPen(QPen(GREY, 0.15 * grid.px))
     p.drawLine(QPointF(2.7 * grid.px, 44.6 * grid.px), QPointF((CARD_WIDTH_MM - 2.7) * grid.px, 44.6 * grid.px))
     p.setPen(INK)
-    boxes["machine_line"] = draw_text(p, card.machine_line, monospace_font(7.0), grid.rect(2.7, 45.4, CARD_WIDTH_MM - 5.4, 6.0),
-                                      rtl=False, align=C, min_point=4.5)
+    boxes["machine_line"] = draw_text(p, card.machine_line, without_ligatures(monospace_font(7.0)),
+                                      grid.rect(2.7, 45.4, CARD_WIDTH_MM - 5.4, 6.0), rtl=False, align=C,
+                                      min_point=4.5)
     return boxes
 
 
