@@ -83,12 +83,14 @@ def screenshot(path: Path) -> None:
 
     from PySide6.QtWidgets import QApplication
 
+    from fundclient.camera.sources import CameraInfo
     from fundclient.ui.camera import CameraWidget
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as folder:
         cv2.imwrite(str(Path(folder) / "frame.jpg"), cs.scene(0.30, cx=0.49))
-        widget = CameraWidget(folder, language="ar", allow_override=True, auto_capture=False, cameras=[])
+        demo = [CameraInfo(folder, "كاميرا تجريبية (صورة من ملف)")]
+        widget = CameraWidget(folder, language="ar", allow_override=True, auto_capture=False, cameras=demo)
         widget.resize(760, 640)
         widget.show()
         deadline = time.monotonic() + 3

@@ -85,5 +85,7 @@ class PreviewView(QWidget):
         if self._progress > 0:  # the steady countdown before auto-capture
             radius = 18
             ring = QRectF(target.right() - 2.5 * radius, target.top() + 0.5 * radius, 2 * radius, 2 * radius)
+            painter.setPen(QPen(QColor(255, 255, 255, 110), 5))
+            painter.drawEllipse(ring)
             painter.setPen(QPen(GOOD, 5))
             painter.drawArc(ring, 90 * 16, int(-360 * 16 * self._progress))
