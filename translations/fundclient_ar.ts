@@ -759,28 +759,44 @@
             <translation>الحفظ رغم التكرار</translation>
         </message>
         <message>
-            <source>Supervisor: save anyway…</source>
-            <translation>المشرف: الحفظ على أي حال…</translation>
+            <source>Checking…</source>
+            <translation>جارٍ التحقق…</translation>
         </message>
         <message>
-            <source>Different person: continue…</source>
-            <translation>شخص مختلف: متابعة…</translation>
+            <source>Save anyway…</source>
+            <translation>الحفظ رغم التنبيه…</translation>
+        </message>
+        <message>
+            <source>Supervisor approval…</source>
+            <translation>موافقة المشرف…</translation>
         </message>
         <message>
             <source>certain</source>
             <translation>مؤكد</translation>
         </message>
         <message>
-            <source>The registration will be saved and sent with your reason; the general administration reviews it.</source>
-            <translation>سيُحفظ التسجيل ويُرسل مع السبب الذي كتبته، وتراجعه الإدارة العامة.</translation>
+            <source>The registration will be saved and sent with the reason; the general administration reviews it.</source>
+            <translation>سيُحفظ التسجيل ويُرسل مع ذكر السبب، وتراجعه الإدارة العامة.</translation>
         </message>
         <message>
             <source>Write why this is a different person (for example: a relative with the same name).</source>
             <translation>اكتب لماذا هذا شخص مختلف (مثال: قريب بنفس الاسم).</translation>
         </message>
         <message>
-            <source>Only a supervisor can save a registration with the same national number. Call your supervisor.</source>
-            <translation>لا يحفظ تسجيلًا بنفس الرقم الوطني إلا المشرف. استدعِ المشرف.</translation>
+            <source>Supervisor's user name</source>
+            <translation>اسم المستخدم للمشرف</translation>
+        </message>
+        <message>
+            <source>Supervisor's password</source>
+            <translation>كلمة المرور للمشرف</translation>
+        </message>
+        <message>
+            <source>The supervisor types their user name and password.</source>
+            <translation>يكتب المشرف اسم المستخدم وكلمة المرور الخاصة به.</translation>
+        </message>
+        <message>
+            <source>Saving it anyway needs your supervisor's approval.</source>
+            <translation>الحفظ رغم التنبيه يحتاج إلى موافقة المشرف.</translation>
         </message>
         <message>
             <source>Save is blocked until the duplicate is resolved.</source>
@@ -796,7 +812,7 @@
         </message>
         <message>
             <source>Saving anyway. Reason: %1</source>
-            <translation>الحفظ على أي حال. السبب: %1</translation>
+            <translation>سيُحفظ رغم التنبيه. السبب: %1</translation>
         </message>
         <message>
             <source>Write the reason in a few words (at least %1 letters).</source>
@@ -840,6 +856,10 @@
         <message>
             <source>Insurance card number: %1</source>
             <translation>رقم البطاقة التأمينية: %1</translation>
+        </message>
+        <message>
+            <source>Full name</source>
+            <translation>الاسم الرباعي</translation>
         </message>
         <message>
             <source>None</source>
@@ -899,7 +919,7 @@
         </message>
         <message>
             <source>Person</source>
-            <translation>الشخص</translation>
+            <translation>البيانات الشخصية</translation>
         </message>
         <message>
             <source>Beneficiary's personal data</source>

@@ -759,11 +759,15 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Supervisor: save anyway…</source>
+            <source>Checking…</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Different person: continue…</source>
+            <source>Save anyway…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Supervisor approval…</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -771,7 +775,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>The registration will be saved and sent with your reason; the general administration reviews it.</source>
+            <source>The registration will be saved and sent with the reason; the general administration reviews it.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -779,7 +783,19 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Only a supervisor can save a registration with the same national number. Call your supervisor.</source>
+            <source>Supervisor's user name</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Supervisor's password</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The supervisor types their user name and password.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Saving it anyway needs your supervisor's approval.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -839,6 +855,10 @@
         </message>
         <message>
             <source>Insurance card number: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Full name</source>
             <translation type="unfinished" />
         </message>
         <message>

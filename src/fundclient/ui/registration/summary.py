@@ -32,7 +32,7 @@ def review_sections(screen, b: Beneficiary) -> list[tuple[str, list[tuple[str, s
     cat = screen.form.category(b.category)
     identity = [
         (label("national_number"), show_digits(b.national_number)),
-        (texts._tr("Full name"), b.name.full()),
+        (texts.full_name(), b.name.full()),
         (label("latin_name"), b.latin_name), (label("mother_name"), b.mother_name),
         (label("sex"), choice("sexes", b.sex.value) if screen.value("sex") else ""),
         (label("date_of_birth"), _date(b.date_of_birth)),

@@ -60,6 +60,10 @@ def section_titles() -> dict[str, str]:
             "photo": _tr("Photo")}
 
 
+def full_name() -> str:
+    return _tr("Full name")
+
+
 def no_dependants() -> str:
     return _tr("None")
 
