@@ -22,7 +22,6 @@ import argparse
 import io
 import json
 import platform
-import subprocess
 import sys
 import tarfile
 import time
@@ -35,19 +34,6 @@ HERE = Path(__file__).resolve().parent
 LINUX_FILES = HERE / "linux"
 SHARE_FILES = ("fundclient.desktop", "fundclient-sync.service", "fundclient-sync.timer")
 SCRIPTS = ("install.sh", "uninstall.sh")
-
-
-def run_pyinstaller(work: Path) -> Path:
-    """Run the spec; returns the one-folder bundle directory."""
-    dist = work / "dist"
-    cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-           "--distpath", str(dist), "--workpath", str(work / "pyinstaller"), str(HERE / "fundclient.spec")]
-    subprocess.run(cmd, cwd=plan.ROOT, check=True, env=plan.env_for_build())
-    bundle = dist / plan.BUNDLE_NAME
-    for name in plan.executables("linux"):
-        if not (bundle / name).is_file():
-            raise SystemExit(f"PyInstaller did not produce {bundle / name}")
-    return bundle
 
 
 def pack(bundle: Path, tarball: Path, folder: str) -> None:
@@ -79,7 +65,7 @@ def build(out: Path, work: Path, reuse: bool = False) -> dict:
     started = time.monotonic()
     bundle = work / "dist" / plan.BUNDLE_NAME
     if not (reuse and (bundle / plan.GUI_EXE).is_file()):
-        bundle = run_pyinstaller(work)
+        bundle = plan.run_pyinstaller(work, "linux")
     built = time.monotonic()
     name = f"fundclient-{plan.version()}-linux-{platform.machine() or 'unknown'}"
     tarball = out / f"{name}.tar.gz"

@@ -120,6 +120,19 @@ def executables(platform: str = sys.platform) -> list[str]:
     return [GUI_EXE]
 
 
+def run_pyinstaller(work: Path, platform: str = sys.platform) -> Path:
+    """Run installer/fundclient.spec with the running Python; returns the bundle folder."""
+    dist = Path(work) / "dist"
+    cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--distpath", str(dist),
+           "--workpath", str(Path(work) / "pyinstaller"), str(Path(__file__).with_name("fundclient.spec"))]
+    subprocess.run(cmd, cwd=ROOT, check=True, env=env_for_build())
+    bundle = dist / BUNDLE_NAME
+    for name in executables(platform):
+        if not (bundle / name).is_file():
+            raise RuntimeError(f"PyInstaller did not produce {bundle / name}")
+    return bundle
+
+
 def tree_size(path: Path) -> int:
     return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file() and not p.is_symlink())
 

@@ -1,0 +1,90 @@
+﻿; Arabic messages for FundClient's installer (Inno Setup 6). Inno Setup ships no Arabic file, so
+; fundclient.iss loads Default.isl first and this file on top: every message below replaces the
+; English one; any message not listed here stays in English. Words follow /work/shared/glossary.md.
+; Keep UTF-8 with a BOM.
+
+[LangOptions]
+LanguageName=العربية
+LanguageID=$0401
+LanguageCodePage=0
+RightToLeft=yes
+DialogFontName=Segoe UI
+WelcomeFontName=Segoe UI
+TitleFontName=Segoe UI
+
+[Messages]
+SetupAppTitle=التثبيت
+SetupWindowTitle=تثبيت %1
+UninstallAppTitle=إزالة البرنامج
+UninstallAppFullTitle=إزالة %1
+InformationTitle=معلومات
+ConfirmTitle=تأكيد
+ErrorTitle=خطأ
+SetupAlreadyRunning=برنامج التثبيت يعمل بالفعل.
+WindowsVersionNotSupported=هذا البرنامج لا يعمل على إصدار ويندوز المثبّت على هذا الحاسوب.
+AdminPrivilegesRequired=يجب الدخول بحساب مدير النظام (Administrator) لتثبيت هذا البرنامج.
+SetupAppRunningError=المنظومة مفتوحة الآن (%1).%n%nأغلقها ثم اضغط «موافق» للمتابعة، أو «إلغاء» للخروج.
+UninstallAppRunningError=المنظومة مفتوحة الآن (%1).%n%nأغلقها ثم اضغط «موافق» للمتابعة، أو «إلغاء» للخروج.
+ExitSetupTitle=الخروج من التثبيت
+ExitSetupMessage=لم يكتمل التثبيت. إن خرجت الآن فلن يُثبَّت البرنامج.%n%nيمكنك تشغيل التثبيت مرة أخرى لاحقاً.%n%nهل تريد الخروج؟
+ButtonBack=< ال&سابق
+ButtonNext=ال&تالي >
+ButtonInstall=&تثبيت
+ButtonOK=موافق
+ButtonCancel=إلغاء
+ButtonYes=&نعم
+ButtonYesToAll=نعم لل&كل
+ButtonNo=&لا
+ButtonNoToAll=لا لل&كل
+ButtonFinish=إ&نهاء
+ButtonBrowse=ا&ستعراض...
+ButtonWizardBrowse=ا&ستعراض...
+ButtonNewFolder=مجلد &جديد
+SelectLanguageTitle=لغة التثبيت
+SelectLanguageLabel=اختر لغة التثبيت:
+ClickNext=اضغط «التالي» للمتابعة، أو «إلغاء» للخروج.
+BrowseDialogTitle=اختيار مجلد
+BrowseDialogLabel=اختر مجلداً من القائمة ثم اضغط «موافق».
+NewFolderName=مجلد جديد
+WelcomeLabel1=مرحباً بك في تثبيت [name]
+WelcomeLabel2=سيُثبَّت [name/ver] على هذا الحاسوب.%n%nبيانات المكتب الموجودة (إن وُجدت) تبقى كما هي.%n%nيُفضَّل إغلاق البرامج الأخرى قبل المتابعة.
+WizardSelectDir=مكان التثبيت
+SelectDirDesc=أين يُثبَّت [name]؟
+SelectDirLabel3=سيُثبَّت [name] في المجلد التالي.
+SelectDirBrowseLabel=اضغط «التالي» للمتابعة. لاختيار مجلد آخر اضغط «استعراض».
+DiskSpaceMBLabel=يلزم [mb] ميغابايت على الأقل من المساحة الفارغة.
+WizardSelectTasks=مهام إضافية
+SelectTasksDesc=ما المهام الإضافية المطلوبة؟
+SelectTasksLabel2=اختر المهام الإضافية أثناء تثبيت [name] ثم اضغط «التالي».
+WizardReady=جاهز للتثبيت
+ReadyLabel1=كل شيء جاهز لتثبيت [name] على هذا الحاسوب.
+ReadyLabel2a=اضغط «تثبيت» للمتابعة، أو «السابق» لمراجعة الاختيارات.
+ReadyLabel2b=اضغط «تثبيت» للمتابعة.
+ReadyMemoDir=مكان التثبيت:
+ReadyMemoTasks=المهام الإضافية:
+WizardPreparing=التحضير للتثبيت
+PreparingDesc=يجري التحضير لتثبيت [name] على هذا الحاسوب.
+ApplicationsFound=البرامج التالية تستخدم ملفات يجب تحديثها. يُنصح بالسماح للتثبيت بإغلاقها تلقائياً.
+CloseApplications=إغلاق البرامج &تلقائياً
+DontCloseApplications=&عدم إغلاق البرامج
+WizardInstalling=جارٍ التثبيت
+InstallingLabel=يرجى الانتظار حتى يكتمل تثبيت [name].
+FinishedHeadingLabel=اكتمل تثبيت [name]
+FinishedLabelNoIcons=اكتمل تثبيت [name] على هذا الحاسوب.
+FinishedLabel=اكتمل تثبيت [name] على هذا الحاسوب. شغّله من قائمة «ابدأ».
+ClickFinish=اضغط «إنهاء» لإغلاق التثبيت.
+SetupAborted=لم يكتمل التثبيت.%n%nعالج المشكلة ثم شغّل التثبيت مرة أخرى.
+StatusClosingApplications=جارٍ إغلاق البرامج...
+StatusCreateDirs=جارٍ إنشاء المجلدات...
+StatusExtractFiles=جارٍ نسخ الملفات...
+StatusCreateIcons=جارٍ إنشاء الاختصارات...
+StatusCreateRegistryEntries=جارٍ حفظ إعدادات النظام...
+StatusSavingUninstall=جارٍ حفظ معلومات الإزالة...
+StatusRunProgram=جارٍ إنهاء التثبيت...
+StatusRollback=جارٍ التراجع عن التغييرات...
+ConfirmUninstall=هل تريد إزالة %1؟%n%nبيانات المكتب (قاعدة البيانات المشفّرة والنسخ الاحتياطية والدفعات قيد الإرسال) لا تُحذف.
+UninstallStatusLabel=يرجى الانتظار حتى تتم إزالة %1.
+UninstalledAll=تمت إزالة %1. بيانات المكتب باقية في مجلدها.
+UninstalledMost=اكتملت إزالة %1.%n%nبقيت بعض العناصر، ومنها بيانات المكتب، ويمكن حذفها يدوياً بعد التأكد من النسخة الاحتياطية.
+WizardUninstalling=إزالة البرنامج
+StatusUninstalling=جارٍ إزالة %1...
