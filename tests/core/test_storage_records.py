@@ -168,3 +168,18 @@ def test_writer_and_reader_threads(store):
         t.join()
     assert errors == []
     assert store.counters()["records"] == 30
+
+
+def test_sync_states_in_one_batch(store):
+    a = store.beneficiaries.add(person(), by="admin")
+    b = store.beneficiaries.add(person(nn="2"), by="admin")
+    updated = store.beneficiaries.set_sync_states([(a.record_id, 1, "accepted", ""), (b.record_id, 1, "duplicate",
+                                                   "same_national_number"), ("missing", 1, "accepted", "")])
+    assert updated == 2 and store.beneficiaries.pending_sync_count() == 0
+    assert store.audit.entries()[-1].detail == {"results": 3, "updated": 2}
+
+
+def test_other_packages_audit_codes(store):
+    store.audit_event("admin", "override")
+    with pytest.raises(ValueError):
+        store.audit_event("admin", "Not A Code!")

@@ -36,6 +36,41 @@ class RevisionInfo:
     beneficiary: Beneficiary
 
 
+_CURRENT_COLUMNS = ("revision, national_number, card_number, mobile, name_norm, name_phon, status, office_code,"
+                    " created_by, channel, municipality, created_at, updated_at")
+INSERT_CURRENT = f"INSERT INTO beneficiaries ({_CURRENT_COLUMNS}, record_id) VALUES ({', '.join('?' * 14)})"
+UPDATE_CURRENT = ("UPDATE beneficiaries SET " + ", ".join(f"{c.strip()} = ?" for c in _CURRENT_COLUMNS.split(","))
+                  + " WHERE record_id = ?")
+INSERT_REVISION = "INSERT INTO revisions (record_id, revision, data, saved_at, saved_by) VALUES (?, ?, ?, ?, ?)"
+INSERT_DEPENDANT = ("INSERT INTO dependants (record_id, dependant_id, national_number, card_number, name_norm)"
+                    " VALUES (?, ?, ?, ?, ?)")
+INSERT_BLOB = ("INSERT INTO blobs (record_id, revision, kind, mime, quality, override_reason, data)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?)")
+
+
+def current_row(record: Beneficiary) -> tuple:
+    """Parameters of INSERT_CURRENT / UPDATE_CURRENT: the searchable columns of a record."""
+    norm, phon = record_keys(record)
+    return (record.revision, record.national_number, record.card_number or None, record.mobile, norm, phon,
+            record.status.value, record.office_code, record.created_by, record.channel.value,
+            record.municipality, record.created_at.isoformat(), record.updated_at.isoformat(), record.record_id)
+
+
+def revision_row(record: Beneficiary, by: str, saved_at: str) -> tuple:
+    return (record.record_id, record.revision, _dump(record), saved_at, by)
+
+
+def dependant_rows(record: Beneficiary) -> list[tuple]:
+    return [(record.record_id, d.dependant_id, d.national_number, d.card_number, name_norm(d.name.full()))
+            for d in record.dependants]
+
+
+def _integrity(exc: sa.exc.IntegrityError) -> Exception:
+    if "card_number" in str(exc.orig):
+        return CardNumberTaken()
+    return exc
+
+
 def _dump(beneficiary: Beneficiary) -> str:
     return json.dumps(beneficiary.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
@@ -103,55 +138,42 @@ class BeneficiaryRepository(SearchMixin):
                 raise RecordNotFound(f"{record_id}#{revision}")
             tx.detail.update(revision=revision, state=state)
 
-    def _current_values(self, record: Beneficiary) -> tuple:
-        norm, phon = record_keys(record)
-        return (record.revision, record.national_number, record.card_number or None, record.mobile, norm, phon,
-                record.status.value, record.office_code, record.created_by, record.channel.value,
-                record.municipality, record.created_at.isoformat(), record.updated_at.isoformat())
+    def set_sync_states(self, results: Sequence[tuple[str, int, str, str]], *, by: str = "sync") -> int:
+        """Many (record_id, revision, state, reason) at once (an HQ acknowledgement): one
+        transaction, one audit entry with the counts. Unknown revisions are skipped; returns
+        how many were updated."""
+        for _, _, state, _ in results:
+            if state not in SYNC_STATES:
+                raise ValueError(f"unknown sync state {state}")
+        with self._store.write(by, "sync_state") as tx:
+            updated = 0
+            for record_id, revision, state, reason in results:
+                updated += tx.conn.exec_driver_sql(
+                    "UPDATE revisions SET sync_state = ?, sync_reason = ? WHERE record_id = ? AND revision = ?",
+                    (state, reason, record_id, revision)).rowcount
+            tx.detail.update(results=len(results), updated=updated)
+        return updated
 
     def _insert_current(self, conn: sa.Connection, record: Beneficiary) -> None:
         try:
-            conn.exec_driver_sql(
-                "INSERT INTO beneficiaries (revision, national_number, card_number, mobile, name_norm, name_phon,"
-                " status, office_code, created_by, channel, municipality, created_at, updated_at, record_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                self._current_values(record) + (record.record_id,))
+            conn.exec_driver_sql(INSERT_CURRENT, current_row(record))
         except sa.exc.IntegrityError as exc:
-            raise self._integrity(exc) from exc
+            raise _integrity(exc) from exc
 
     def _update_current(self, conn: sa.Connection, record: Beneficiary) -> None:
         try:
-            conn.exec_driver_sql(
-                "UPDATE beneficiaries SET revision = ?, national_number = ?, card_number = ?, mobile = ?,"
-                " name_norm = ?, name_phon = ?, status = ?, office_code = ?, created_by = ?, channel = ?,"
-                " municipality = ?, created_at = ?, updated_at = ? WHERE record_id = ?",
-                self._current_values(record) + (record.record_id,))
+            conn.exec_driver_sql(UPDATE_CURRENT, current_row(record))
         except sa.exc.IntegrityError as exc:
-            raise self._integrity(exc) from exc
+            raise _integrity(exc) from exc
         conn.exec_driver_sql("DELETE FROM dependants WHERE record_id = ?", (record.record_id,))
 
-    @staticmethod
-    def _integrity(exc: sa.exc.IntegrityError) -> Exception:
-        if "card_number" in str(exc.orig):
-            return CardNumberTaken()
-        return exc
-
     def _insert_revision(self, conn: sa.Connection, record: Beneficiary, by: str, photos: Sequence[Photo]) -> None:
-        conn.exec_driver_sql(
-            "INSERT INTO revisions (record_id, revision, data, saved_at, saved_by) VALUES (?, ?, ?, ?, ?)",
-            (record.record_id, record.revision, _dump(record), utc_now().isoformat(), by))
+        conn.exec_driver_sql(INSERT_REVISION, revision_row(record, by, utc_now().isoformat()))
         if record.dependants:
-            conn.exec_driver_sql(
-                "INSERT INTO dependants (record_id, dependant_id, national_number, card_number, name_norm)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [(record.record_id, d.dependant_id, d.national_number, d.card_number, name_norm(d.name.full()))
-                 for d in record.dependants])
+            conn.exec_driver_sql(INSERT_DEPENDANT, dependant_rows(record))
         if photos:
-            conn.exec_driver_sql(
-                "INSERT INTO blobs (record_id, revision, kind, mime, quality, override_reason, data)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(record.record_id, record.revision, p.kind, p.mime, json.dumps(p.quality), p.override_reason,
-                  p.data) for p in photos])
+            conn.exec_driver_sql(INSERT_BLOB, [(record.record_id, record.revision, p.kind, p.mime,
+                                                json.dumps(p.quality), p.override_reason, p.data) for p in photos])
 
     # --- reads -----------------------------------------------------------------------
 

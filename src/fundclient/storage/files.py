@@ -24,7 +24,7 @@ def db_side_files(path: Path) -> list[Path]:
             path.with_name(path.name + "-journal")]
 
 
-def write_json_atomic(path: Path, data: Any, *, durable: bool = True) -> None:
+def write_json_atomic(path: Path, data: Any, *, durable: bool = True, sync_dir: bool = True) -> None:
     """Write to a temp file, fsync, rename: a crash leaves the old or the new file, never half."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -35,7 +35,7 @@ def write_json_atomic(path: Path, data: Any, *, durable: bool = True) -> None:
             fh.flush()
             os.fsync(fh.fileno())
     os.replace(tmp, path)
-    if durable and hasattr(os, "O_DIRECTORY"):
+    if durable and sync_dir and hasattr(os, "O_DIRECTORY"):
         fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
         try:
             os.fsync(fd)
