@@ -28,11 +28,6 @@ EXPOSURE = "exposure"
 BACKLIGHT = "backlight"
 SHARPNESS = "sharpness"
 FRONTAL = "frontal"
-# A frame this dark (mean) or this flat (std. dev.) is searched again after CLAHE.
-DIM_MEAN = 90.0
-FLAT_STD = 35.0
-# Standard deviation every face patch is scaled to before measuring sharpness.
-SHARP_CONTRAST = 40.0
 CHECK_NAMES = (FACE_COUNT, SIZE, POSITION, EXPOSURE, BACKLIGHT, SHARPNESS, FRONTAL)
 
 
@@ -120,7 +115,7 @@ class FaceAnalyser:
         # None as seen: if the frame is dim or flat, retry with local contrast raised (dim
         # rooms, dark skin under weak light: Haar needs contrast, not brightness).
         mean, std = cv2.meanStdDev(small)
-        if not len(found) and (mean[0][0] < DIM_MEAN or std[0][0] < FLAT_STD):
+        if not len(found) and (mean[0][0] < self.t.retry_dim_mean or std[0][0] < self.t.retry_flat_std):
             found = detect(self._clahe.apply(small))
         return list(found)
 
@@ -233,7 +228,7 @@ class FaceAnalyser:
         patch = cv2.resize(_inner(gray, face), (side, side), interpolation=cv2.INTER_AREA).astype(np.float32)
         # Same size and same contrast for every face, so the score measures focus only, not
         # how big or how well-lit the face is (a dim face is not a blurred one).
-        patch = (patch - patch.mean()) * (SHARP_CONTRAST / max(float(patch.std()), 4.0))
+        patch = (patch - patch.mean()) * (self.t.sharp_contrast / max(float(patch.std()), 4.0))
         score = float(cv2.Laplacian(patch, cv2.CV_32F).var())
         passed = score >= self.t.min_sharpness
         return CheckResult(SHARPNESS, passed, score, None if passed else messages.BLURRED)

@@ -23,6 +23,10 @@ class Thresholds:
     # ms instead of tens); a full scan every `full_scan_every` frames still catches a second
     # person stepping in before auto-capture (which needs steady_frames in a row).
     full_scan_every: int = 3
+    # A frame with no face that is this dark (mean) or this flat (std. dev.) is searched
+    # again after CLAHE (local contrast); bright, contrasted frames are not (it costs a scan).
+    retry_dim_mean: float = 90.0
+    retry_flat_std: float = 35.0
 
     # --- guide oval: where the whole head (crown to chin) should be ------------------------
     # Normalised to the frame; the widget draws this oval and the position check compares
@@ -48,8 +52,9 @@ class Thresholds:
     backlight_margin: float = 55.0  # background mean - face mean above this...
     backlight_face_below: float = 110.0  # ...with a face dimmer than this = backlit
 
-    # --- sharpness: variance of Laplacian of the face resized to sharp_size² -----------
+    # --- sharpness: variance of Laplacian of the face patch, resized and contrast-scaled --
     sharp_size: int = 96
+    sharp_contrast: float = 40.0  # std. dev. every patch is scaled to: a dim face is not blurred
     min_sharpness: float = 50.0
 
     # --- frontal pose from the eyes ------------------------------------------------------

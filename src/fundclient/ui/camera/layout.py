@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSiz
 
 from fundclient.camera.analysis import (BACKLIGHT, EXPOSURE, FACE_COUNT, FRONTAL, POSITION,
                                         SHARPNESS, SIZE)
+from fundclient.camera.thresholds import THRESHOLDS, Thresholds
 from fundclient.errors import Message
 from fundclient.ui.camera.preview import PreviewView
 
@@ -49,8 +50,8 @@ CHECK_LABELS = {
 class CameraLayout:
     """Builds the child widgets on `host` and keeps references to them."""
 
-    def __init__(self, host: QWidget):
-        self.preview = PreviewView(host)
+    def __init__(self, host: QWidget, thresholds: Thresholds = THRESHOLDS):
+        self.preview = PreviewView(host, thresholds)
         self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
         self.camera_label = QLabel(host)

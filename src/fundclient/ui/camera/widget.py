@@ -68,7 +68,7 @@ class CameraWidget(QWidget):
         self.data_dir = data_dir
         self.thresholds = thresholds
         self.auto_capture = auto_capture
-        self.ui = CameraLayout(self)
+        self.ui = CameraLayout(self, thresholds)
         self.gate = SteadyGate(thresholds)
         self._bridge = _Bridge(self)
         self._bridge.frame.connect(self._paint_latest_frame, Qt.ConnectionType.QueuedConnection)
