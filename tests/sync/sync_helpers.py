@@ -11,7 +11,7 @@ from fundclient.domain.records import ArabicName, Beneficiary, Photo
 
 def fake_jpeg(size: int = 20_000, seed: int | None = None) -> bytes:
     rnd = random.Random(seed)
-    return b"\xff\xd8\xff\xe0" + bytes(rnd.getrandbits(8) for _ in range(size - 6)) + b"\xff\xd9"
+    return b"\xff\xd8\xff\xe0" + rnd.randbytes(size - 6) + b"\xff\xd9"
 
 
 def people(count: int, office: str = "SBH", seed: int = 1) -> list[Beneficiary]:

@@ -125,4 +125,8 @@ def open_engine(hq_dir: Path, url: str | None = None) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     metadata.create_all(engine)
+    if engine.dialect.name == "postgresql":
+        # JPEG does not compress: skip TOAST's compression attempt on photo bytes.
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE photos ALTER COLUMN data SET STORAGE EXTERNAL")
     return engine

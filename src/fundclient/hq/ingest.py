@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import insert, select
@@ -32,6 +33,13 @@ DEFAULT_MAX_BATCH_BYTES = 8 * 1024 * 1024
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class _Held:
+    sha256: str
+    status: str
+    duplicate_of: str | None
 
 
 class Ingestor:
@@ -89,7 +97,7 @@ class Ingestor:
         items = envelope.open_items(env, private)
         try:
             with self.engine.begin() as conn:
-                results = [self._store_item(conn, item, device, header["batch_id"]) for item in items]
+                results = self._store_items(conn, items, device, header["batch_id"])
                 ack = sign_ack({"v": 1, "batch_id": header["batch_id"], "device_id": device.device_id,
                                 "seq": header["seq"], "hq_time": _now().isoformat(), "results": results},
                                self.keys.sign_private)
@@ -106,45 +114,65 @@ class Ingestor:
                  header["seq"], len(items))
         return ack
 
-    def _store_item(self, conn: Connection, item: dict, device, batch_id: str) -> dict:
-        if item.get("type") == "card_revocation":
-            number = str(item.get("card_number", ""))
-            if not number:
-                return {"type": "card_revocation", "card_number": "", "status": "rejected", "reason": "invalid_record"}
-            refdata.revoke_card(conn, number, str(item.get("reason", "")), source=f"device:{device.device_id}")
-            return {"type": "card_revocation", "card_number": number, "status": "accepted", "reason": "accepted"}
-        record = item.get("record") or {}
-        answer = {"type": "record", "record_id": str(record.get("record_id", "")),
-                  "revision": int(record.get("revision", 0) or 0), "duplicate_of": None}
-        reason = self._record_problem(record)
-        if reason:
-            return {**answer, "status": "rejected", "reason": reason}
-        data = canonical_json(record)
-        digest = hashlib.sha256(data).hexdigest()
-        existing = conn.execute(select(records.c.sha256, records.c.status, records.c.duplicate_of).where(
-            records.c.record_id == answer["record_id"], records.c.revision == answer["revision"])).first()
-        if existing is not None:  # the same revision re-sealed: held once, same answer
-            if existing.sha256 != digest:
-                return {**answer, "status": "rejected", "reason": "revision_conflict"}
-            return {**answer, "status": existing.status, "reason": existing.status,
-                    "duplicate_of": existing.duplicate_of}
-        other = conn.execute(select(records.c.record_id).where(
-            records.c.national_number == record["national_number"],
-            records.c.record_id != answer["record_id"]).limit(1)).scalar()
-        status = "duplicate" if other else "accepted"
-        conn.execute(insert(records).values(
-            record_id=answer["record_id"], revision=answer["revision"], national_number=record["national_number"],
-            office_code=record.get("office_code") or device.office_code, device_id=device.device_id,
-            batch_id=batch_id, status=status, duplicate_of=other, sha256=digest, data=data.decode(),
-            received_at=_now()))
-        shots = item.get("photos", [])
-        if shots:
-            conn.execute(insert(photos), [
-                {"record_id": answer["record_id"], "revision": answer["revision"], "position": i,
-                 "kind": p.get("kind", "portrait"), "mime": p.get("mime", "image/jpeg"),
-                 "quality": json.dumps(p.get("quality", {})), "sha256": p["sha256"], "data": p["data"]}
-                for i, p in enumerate(shots)])
-        return {**answer, "status": status, "reason": status, "duplicate_of": other}
+    def _store_items(self, conn: Connection, items: list[dict], device, batch_id: str) -> list[dict]:
+        """Per-item answers; a handful of statements per batch (not per record) for ingest speed."""
+        results: list[dict | None] = [None] * len(items)
+        candidates = []  # (index, record, answer, canonical bytes, sha256)
+        for i, item in enumerate(items):
+            if item.get("type") == "card_revocation":
+                number = str(item.get("card_number", ""))
+                if number:
+                    refdata.revoke_card(conn, number, str(item.get("reason", "")), source=f"device:{device.device_id}")
+                results[i] = {"type": "card_revocation", "card_number": number,
+                              "status": "accepted" if number else "rejected",
+                              "reason": "accepted" if number else "invalid_record"}
+                continue
+            record = item.get("record") or {}
+            answer = {"type": "record", "record_id": str(record.get("record_id", "")),
+                      "revision": record.get("revision") if isinstance(record.get("revision"), int) else 0,
+                      "duplicate_of": None}
+            problem = self._record_problem(record)
+            if problem:
+                results[i] = {**answer, "status": "rejected", "reason": problem}
+                continue
+            data = canonical_json(record)
+            candidates.append((i, record, answer, data, hashlib.sha256(data).hexdigest()))
+        ids = {c[2]["record_id"] for c in candidates}
+        existing = {(r.record_id, r.revision): r for r in conn.execute(
+            select(records.c.record_id, records.c.revision, records.c.sha256, records.c.status, records.c.duplicate_of)
+            .where(records.c.record_id.in_(ids)))} if ids else {}
+        numbers = {c[1]["national_number"] for c in candidates}
+        owner: dict[str, str] = {}
+        if numbers:
+            for r in conn.execute(select(records.c.national_number, records.c.record_id)
+                                  .where(records.c.national_number.in_(numbers))):
+                owner.setdefault(r.national_number, r.record_id)
+        new_records, new_photos = [], []
+        for i, record, answer, data, digest in candidates:
+            key = (answer["record_id"], answer["revision"])
+            if key in existing:  # the same revision re-sealed: held once, same answer
+                prior = existing[key]
+                results[i] = ({**answer, "status": "rejected", "reason": "revision_conflict"} if prior.sha256 != digest
+                              else {**answer, "status": prior.status, "reason": prior.status,
+                                    "duplicate_of": prior.duplicate_of})
+                continue
+            first = owner.setdefault(record["national_number"], answer["record_id"])
+            other = first if first != answer["record_id"] else None
+            status = "duplicate" if other else "accepted"
+            existing[key] = _Held(digest, status, other)
+            new_records.append(dict(record_id=key[0], revision=key[1], national_number=record["national_number"],
+                                    office_code=record.get("office_code") or device.office_code,
+                                    device_id=device.device_id, batch_id=batch_id, status=status, duplicate_of=other,
+                                    sha256=digest, data=data.decode(), received_at=_now()))
+            new_photos += [{"record_id": key[0], "revision": key[1], "position": n, "kind": p.get("kind", "portrait"),
+                            "mime": p.get("mime", "image/jpeg"), "quality": json.dumps(p.get("quality", {})),
+                            "sha256": p["sha256"], "data": p["data"]} for n, p in enumerate(items[i].get("photos", []))]
+            results[i] = {**answer, "status": status, "reason": status, "duplicate_of": other}
+        if new_records:
+            conn.execute(insert(records), new_records)
+        if new_photos:
+            conn.execute(insert(photos), new_photos)
+        return results  # type: ignore[return-value]
 
     @staticmethod
     def _record_problem(record: dict) -> str | None:

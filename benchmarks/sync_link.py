@@ -1,0 +1,67 @@
+"""Bytes on the wire per registration vs the compressed payload, and the time to sync 200
+registrations over a throttled link (256 kbit/s, every connection dropped every 30 s) vs the
+time the link itself needs for the compressed payload.
+
+    .venv/bin/python benchmarks/sync_link.py [--rate-kbit 256] [--drop-every 30] [--count 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from sync_common import FaultProxy, Faults, hq_and_office, people, photos_for
+
+from fundclient.config import Settings
+from fundclient.sync.engine import run_sync
+from fundclient.sync.envelope import encode_payload
+from fundclient.sync.http import TransportOptions
+from fundclient.sync.outbox import Outbox, photo_item
+
+
+def _payload_bytes(persons, photos) -> int:
+    """What the registrations weigh compressed (zlib JSON + JPEG), before any envelope."""
+    return sum(len(encode_payload([{"type": "record", "record": p.to_dict(),
+                                    "photos": [photo_item(x) for x in photos[p.record_id]]}])) for p in persons)
+
+
+def run(count: int, rate_kbit: float | None, drop_every: float | None) -> None:
+    server, office = hq_and_office()
+    persons = people(count)
+    photos = photos_for(persons)
+    Outbox(office).seal([p.to_dict() for p in persons], photos)
+    payload = _payload_bytes(persons, photos)
+    rate = rate_kbit * 1000 / 8 if rate_kbit else None
+    proxy = FaultProxy(int(server.url.rsplit(":", 1)[1]), Faults(rate_bytes_per_s=rate, drop_every_s=drop_every))
+    settings = Settings.load(office)
+    settings.hq_url = proxy.url
+    settings.save(office)
+    options = TransportOptions(connect_timeout=10, read_timeout=60, max_attempts=50, backoff_base=0.5, backoff_cap=4)
+    started = time.perf_counter()
+    while True:
+        summary = run_sync(office, options=options)
+        if summary.status == "ok":
+            break
+    elapsed = time.perf_counter() - started
+    proxy.stop()
+    wire = proxy.upstream_bytes
+    print(f"registrations: {count}, compressed payload: {payload} B ({payload / count:.0f} B each)")
+    print(f"upstream bytes on the wire: {wire} B ({wire / count:.0f} B each) = {wire / payload:.3f} x payload")
+    if rate:
+        link = payload / rate
+        print(f"link {rate_kbit} kbit/s, drop every {drop_every} s: {elapsed:.1f} s vs link limit {link:.1f} s "
+              f"= {elapsed / link:.2f} x")
+    server.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--rate-kbit", type=float, default=256)
+    parser.add_argument("--drop-every", type=float, default=30)
+    parser.add_argument("--unthrottled", action="store_true", help="only measure bytes on the wire")
+    args = parser.parse_args()
+    if args.unthrottled:
+        run(args.count, None, None)
+    else:
+        run(args.count, args.rate_kbit, args.drop_every)
