@@ -37,7 +37,7 @@ def register(sub) -> None:
     p.add_argument("--photo", help="portrait JPEG/PNG (default: the record's photo in the database)")
     p.add_argument("--pdf", help="write front and back of every card to this PDF")
     p.add_argument("--png", help="write PREFIX_front.png / PREFIX_back.png (300 dpi) of the principal's card")
-    p.add_argument("--receipt", help="write the registration receipt to this PDF")
+    p.add_argument("--receipt", help="write the registration receipt to this PDF (or .png, 150 dpi)")
     p.add_argument("--receipt-paper", help="A4, A5 or 80mm (default: the receipt_format setting)")
     p.add_argument("--print", dest="printer", nargs="?", const="", default=None,
                    help="print on this printer (no name: the card_printer setting, else the default)")
@@ -116,7 +116,10 @@ def cmd_card(args: argparse.Namespace) -> int:
     settings = Settings.load(args.data_dir)
     record, photo = load_record(args)
     signer = load_signer(args)
-    office = content.office_info(record.office_code or settings.office_code, settings)
+    if args.sample:
+        from fundclient.cards.sample import SAMPLE_OFFICE as office
+    else:
+        office = content.office_info(record.office_code or settings.office_code, settings)
     logo = args.logo or str(settings.extra.get("logo_path", ""))
     common = dict(office=office, settings=settings, signer=signer, issued_on=args.issued, logo_path=logo)
     cards = [content.card_for_beneficiary(record, photo=photo, **common)]
@@ -131,7 +134,12 @@ def cmd_card(args: argparse.Namespace) -> int:
             print(out)
     if args.receipt:
         data = content.receipt_for(record, office=office, settings=settings)
-        print(receipt.receipt_pdf(data, args.receipt, args.receipt_paper or settings.receipt_format))
+        paper_name = args.receipt_paper or settings.receipt_format
+        if args.receipt.lower().endswith(".png"):
+            receipt.receipt_image(data, paper_name).save(args.receipt)
+            print(args.receipt)
+        else:
+            print(receipt.receipt_pdf(data, args.receipt, paper_name))
     if args.printer is not None:
         printer = printing.card_printer(settings, args.printer or None)
         printing.print_cards(cards, printer, margins_mm=settings.card_margins_mm)

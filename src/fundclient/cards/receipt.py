@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPaintDevice, QPdfWriter, QPen
+from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPaintDevice, QPdfWriter, QPen
 
 from fundclient.cards.content import BRING_NEXT_TIME_TITLE, RECEIPT_TITLE, ReceiptData
 from fundclient.cards.fonts import arabic_font, without_ligatures
@@ -162,3 +162,23 @@ def receipt_pdf(data: ReceiptData, path: str | Path, paper_name: str = "A5", *, 
     finally:
         painter.end()
     return path
+
+
+def receipt_image(data: ReceiptData, paper_name: str = "A5", dpi: int = 150) -> QImage:
+    """The receipt as an image (on-screen preview, docs); same layout as the PDF."""
+    chosen = paper(paper_name)
+    probe = QImage(1, 1, QImage.Format.Format_RGB32)
+    dots_per_metre = round(dpi / 0.0254)
+    probe.setDotsPerMeterX(dots_per_metre)
+    probe.setDotsPerMeterY(dots_per_metre)
+    height_mm = chosen.height_mm or content_height_mm(data, probe, chosen) + 2 * chosen.margin_mm
+    image = QImage(round(chosen.width_mm * dpi / 25.4), round(height_mm * dpi / 25.4), QImage.Format.Format_RGB32)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    try:
+        paint_receipt(painter, data, chosen)
+    finally:
+        painter.end()
+    return image
