@@ -1,5 +1,5 @@
 """HQ's HTTP API (FastAPI). Upload is a small tus 1.0.0 server (core + creation); see
-docs/decisions/0001-own-tus-implementation.md for why not tuspyserver.
+docs/decisions/sync-own-tus-implementation.md for why not tuspyserver.
 
   POST  /api/v1/enrol                 {token, public_key, label} -> device id/number + HQ key set
   GET   /api/v1/probe?nonce=N         HQ-signed answer (captive portals cannot forge it)
