@@ -73,17 +73,17 @@ def seal_records(session: "Session", records: Sequence[Beneficiary],
     return Changes(records={r.record_id for r in records}, sync=True)
 
 
-def seal_pending(session: "Session", approved_only: Iterable[str] | None = None) -> Changes:
-    """Seal every pending revision not sealed yet (after enrolment, after a crash between save
-    and seal, or at day close when `approved_only` lists the approved record ids)."""
+def seal_pending(session: "Session") -> Changes:
+    """Seal every pending revision not sealed yet — after enrolment, or after a crash between
+    save and seal. With `seal_on == "approval"` only approved revisions qualify."""
     if not is_enrolled(session.data_dir):
         return Changes()
     repo = session.store.beneficiaries
-    index = SealedIndex(session.data_dir)
-    sealed = index.load()
-    allowed = set(approved_only) if approved_only is not None else None
-    todo = [pair for pair in repo.pending_sync(limit=1_000_000)
-            if pair not in sealed and (allowed is None or pair[0] in allowed)]
+    sealed = SealedIndex(session.data_dir).load()
+    todo = [pair for pair in repo.pending_sync(limit=1_000_000) if pair not in sealed]
+    if session.settings.seal_on == "approval":
+        approved = session.store.approvals.approved(todo)
+        todo = [pair for pair in todo if pair in approved]
     changes = Changes()
     for start in range(0, len(todo), SEAL_CHUNK):
         chunk = todo[start:start + SEAL_CHUNK]

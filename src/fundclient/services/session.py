@@ -37,6 +37,5 @@ def login(data_dir: Path, username: str, password: str, settings: Settings | Non
     store, operator = open_store(data_dir, username, password)
     session = Session(data_dir, settings or Settings.load(data_dir), store, operator)
     apply_hq_results(session)
-    if session.settings.seal_on == "save":
-        seal_pending(session)
+    seal_pending(session)
     return session

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from fundclient.domain.records import utc_now
 from fundclient.storage import migrate, status
+from fundclient.storage.approvals import ApprovalRepository
 from fundclient.storage.audit import AuditLog
 from fundclient.storage.beneficiaries import BeneficiaryRepository
 from fundclient.storage.drafts import DraftRepository
@@ -48,6 +49,7 @@ class Store:
         self.operators = OperatorRepository(self)
         self.drafts = DraftRepository(self)
         self.reports = ReportRepository(self)
+        self.approvals = ApprovalRepository(self)
 
     # --- transactions ----------------------------------------------------------------
 

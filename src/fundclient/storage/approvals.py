@@ -1,0 +1,70 @@
+"""Day-close review: a supervisor approves each revision saved that day or sends it back to
+the clerk with a comment. A later edit is a new revision and needs its own decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from fundclient.domain.records import Beneficiary, utc_now
+from fundclient.storage.errors import NotPermitted
+
+if TYPE_CHECKING:
+    from fundclient.storage.store import Store
+
+DECIDING_ROLES = ("supervisor", "admin")
+STATES = ("approved", "sent_back")
+
+
+@dataclass(frozen=True)
+class DayItem:
+    record_id: str
+    revision: int
+    saved_at: str
+    saved_by: str
+    sync_state: str
+    decision: str  # "", "approved" or "sent_back"
+    comment: str
+    beneficiary: Beneficiary
+
+
+class ApprovalRepository:
+    def __init__(self, store: "Store") -> None:
+        self._store = store
+
+    def decide(self, record_id: str, revision: int, state: str, comment: str, *, by: str) -> None:
+        if state not in STATES:
+            raise ValueError(f"unknown decision {state}")
+        if self._store.operators.role_of(by) not in DECIDING_ROLES:
+            raise NotPermitted("approve")
+        action = "approve" if state == "approved" else "send_back"
+        with self._store.write(by, action, record_id, revision=revision) as tx:
+            tx.conn.exec_driver_sql(
+                "INSERT INTO approvals (record_id, revision, state, comment, decided_by, decided_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, revision) DO UPDATE SET"
+                " state = excluded.state, comment = excluded.comment, decided_by = excluded.decided_by,"
+                " decided_at = excluded.decided_at",
+                (record_id, revision, state, comment, by, utc_now().isoformat()))
+
+    def day(self, day: date) -> list[DayItem]:
+        """Every revision saved on `day` (UTC date of saved_at), oldest first, with its decision."""
+        start = day.isoformat()
+        with self._store.read() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT r.record_id, r.revision, r.saved_at, r.saved_by, r.sync_state,"
+                " coalesce(a.state, ''), coalesce(a.comment, ''), r.data FROM revisions r"
+                " LEFT JOIN approvals a ON a.record_id = r.record_id AND a.revision = r.revision"
+                " WHERE r.saved_at >= ? AND r.saved_at < date(?, '+1 day') ORDER BY r.saved_at, r.rowid",
+                (start, start)).fetchall()
+        from fundclient.storage.beneficiaries import _load
+
+        return [DayItem(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _load(r[7])) for r in rows]
+
+    def approved(self, pairs: list[tuple[str, int]]) -> set[tuple[str, int]]:
+        if not pairs:
+            return set()
+        with self._store.read() as conn:
+            rows = conn.exec_driver_sql("SELECT record_id, revision FROM approvals WHERE state = 'approved'").fetchall()
+        wanted = set(pairs)
+        return {(r[0], r[1]) for r in rows if (r[0], r[1]) in wanted}

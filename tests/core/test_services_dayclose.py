@@ -1,0 +1,65 @@
+"""Supervisor day close on a real encrypted store: review, approve, send back, close."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from fundclient import storage
+from fundclient.domain.synthetic import generate
+from fundclient.errors import AuthError, FundError
+from fundclient.services import dayclose, registration
+from fundclient.services.session import login
+
+PASSWORD = "correct horse 1"
+
+
+@pytest.fixture
+def office(data_dir):
+    storage.initialise(data_dir, "SEB", "admin", PASSWORD)
+    admin = login(data_dir, "admin", PASSWORD)
+    admin.store.operators.add("clerk", PASSWORD, "clerk", by="admin")
+    admin.store.operators.add("super", PASSWORD, "supervisor", by="admin")
+    admin.close()
+    return data_dir
+
+
+def today():
+    return datetime.now(timezone.utc).date()
+
+
+def test_review_approve_send_back_and_close(office):
+    clerk = login(office, "clerk", PASSWORD)
+    saved = [registration.register(clerk, p).result for p in generate(3, seed=11)]
+    with pytest.raises(AuthError):
+        dayclose.approve(clerk, [(saved[0].record_id, 1)])
+    clerk.close()
+
+    supervisor = login(office, "super", PASSWORD)
+    try:
+        items = dayclose.review_day(supervisor, today())
+        assert [i.key for i in items] == [(r.record_id, 1) for r in saved]
+        assert all(i.item.saved_by == "clerk" for i in items)
+        with pytest.raises(FundError):
+            dayclose.close_day(supervisor, today())  # nothing decided yet
+        dayclose.approve(supervisor, [items[0].key, items[1].key])
+        with pytest.raises(FundError):
+            dayclose.send_back(supervisor, items[2].key, "   ")
+        dayclose.send_back(supervisor, items[2].key, "صورة غير واضحة")
+        summary = dayclose.close_day(supervisor, today())
+        counts = summary.per_operator["clerk"]
+        assert (counts.saved, counts.approved, counts.sent_back, counts.undecided) == (3, 2, 1, 0)
+        decided = {i.key: (i.item.decision, i.item.comment) for i in dayclose.review_day(supervisor, today())}
+        assert decided[items[2].key] == ("sent_back", "صورة غير واضحة")
+        assert supervisor.store.audit.verify().ok
+    finally:
+        supervisor.close()
+
+
+def test_a_day_with_nothing_saved_closes_empty(office):
+    supervisor = login(office, "super", PASSWORD)
+    try:
+        assert dayclose.close_day(supervisor, today()).totals.saved == 0
+    finally:
+        supervisor.close()
