@@ -164,6 +164,20 @@ def test_choosing_a_camera_is_remembered(qtbot, data_dir, good_folder, tmp_path)
     widget.close()
 
 
+def test_hiding_the_screen_frees_the_camera(qtbot, good_folder):
+    widget = make_widget(qtbot, str(good_folder), auto_capture=False)
+    qtbot.waitUntil(lambda: widget.last_verdict is not None, timeout=8000)
+    source = widget._source
+    widget.hide()
+    assert widget._capture is None and source._images == []  # released
+    widget.show()
+    assert widget._capture is not None
+    frames = widget._capture.frames_read
+    qtbot.waitUntil(lambda: widget._capture.frames_read > frames + 3, timeout=3000)
+    widget.close()
+    assert widget._capture is None
+
+
 def qtbot_left():
     from PySide6.QtCore import Qt
 

@@ -81,6 +81,7 @@ class CameraWidget(QWidget):
         self._capture: CaptureWorker | None = None
         self._analysis: LatestOnlyWorker | None = None
         self._source_spec = source_spec
+        self._resume_on_show = False
         self._source = source
         self.mode = "portrait"
         self.state = "live"  # or "review"
@@ -145,6 +146,20 @@ class CameraWidget(QWidget):
         self.stop()
         super().closeEvent(event)
 
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt name
+        # Another screen is shown: free the webcam (its light goes off, other programs may
+        # use it) and come back when this screen is shown again.
+        if not event.spontaneous():  # a minimised window keeps its camera
+            self._resume_on_show = self._capture is not None or self._resume_on_show
+            self.stop()
+        super().hideEvent(event)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().showEvent(event)
+        if self._resume_on_show and self._capture is None:
+            self._resume_on_show = False
+            self.start()
+
     # --- worker thread side --------------------------------------------------------------
     def _on_frame_in_worker(self, frame: np.ndarray) -> None:
         with self._lock:
@@ -153,7 +168,7 @@ class CameraWidget(QWidget):
             self._frame_queued = True
         if queue_paint:  # at most one paint waiting: a busy GUI drops frames, never lags
             self._bridge.frame.emit()
-        if self.state == "live" and self._analysis is not None:
+        if self.state == "live" and self.mode == "portrait" and self._analysis is not None:
             self._analysis.submit(frame)
 
     # --- GUI thread side -----------------------------------------------------------------
