@@ -165,3 +165,22 @@ def test_cli_card_by_record_id_from_the_encrypted_store(qt_app, tmp_path, record
     assert record.card_number in text and record.national_number in text
     images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True, check=True).stdout
     assert len(images.strip().splitlines()) > 2  # the stored photo is on the card
+
+
+def test_a_big_family_continues_on_more_a5_pages(qt_app, tmp_path, record, settings):
+    from fundclient.cards.numbers import make_card_number
+    from fundclient.domain.records import ArabicName, Dependant, Relation, Sex
+
+    record.dependants = [
+        Dependant(name=ArabicName(first=f"ابن{i}", father="عبدالرحمن", grandfather="محمد", family="الزنتاني"),
+                  relation=Relation.SON, sex=Sex.MALE, card_number=make_card_number("BRK", 2, 2000 + i))
+        for i in range(14)]
+    data = receipt_for(record, office=SAMPLE_OFFICE, settings=settings)
+    pdf = receipt.receipt_pdf(data, tmp_path / "family.pdf", "A5")
+    pages = len(page_sizes_pt(pdf))
+    assert pages >= 2 and all(pdftotext(pdf, page=n).strip() for n in range(1, pages + 1))
+    text = pdftotext(pdf)
+    assert all(d.card_number in text for d in record.dependants)
+    assert "14" in pdftotext(pdf, page=1)
+    image = receipt.receipt_image(data, "A5", dpi=50)  # a preview is one tall image instead
+    assert image.height() > 210 * 50 / 25.4

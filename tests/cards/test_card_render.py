@@ -38,7 +38,8 @@ def test_pdf_is_cr80_front_and_back_with_all_fields(qt_app, tmp_path, record, si
     for value in (record.national_number, record.card_number, "04/03/1952", "23/11/2026", "23/11/2031",
                   "ABDULRAHMAN"):
         assert value in front
-    for words in (settings.fund_name, "البطاقة التأمينية", "الرقم الوطني", "تاريخ الانتهاء", "مكتب براك"):
+    for words in (settings.fund_name, "البطاقة التأمينية", "الرقم الوطني", "تاريخ الانتهاء", "مكتب براك",
+                  "شريحة المتقاعدين"):
         assert comparable(words) in comparable(front), words
     assert comparable(record.name.full()) in comparable(front)  # the whole long name, nothing cut
     assert content.machine_line(record.card_number, record.national_number, card.expires_on) in back

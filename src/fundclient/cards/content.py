@@ -74,6 +74,7 @@ class CardData:
     logo_path: str = ""
     principal_card_number: str = ""  # set on a dependant's card
     relation: str = ""  # a dependant's relation to the principal, in Arabic
+    category: str = ""  # the beneficiary category's Arabic name, e.g. «شريحة المتقاعدين»
     machine_line: str = ""
     terms: list[str] = field(default_factory=lambda: list(TERMS))
 
@@ -123,6 +124,11 @@ def relation_label(dependant: Dependant) -> str:
     return item.ar if item else ""
 
 
+def category_label(code: str) -> str:
+    spec = default_reference().category_spec(code) if code else None
+    return str(spec.get("ar", "")) if spec else ""
+
+
 def office_info(code: str, settings: Settings | None = None) -> OfficeInfo:
     """The office as printed: Arabic name from the reference data, contact from the settings
     (`extra["office_phone"]`, `extra["office_address"]`) when this is the device's own office."""
@@ -139,8 +145,8 @@ def card_for_beneficiary(record: Beneficiary, *, office: OfficeInfo, settings: S
     return _card(
         card_number=record.card_number, full_name=record.name.full(), first=record.name.first,
         family=record.name.family, latin_name=record.latin_name, national_number=record.national_number,
-        date_of_birth=record.date_of_birth, principal="", relation="", office=office, settings=settings,
-        signer=signer, photo=photo, issued_on=issued_on, logo_path=logo_path)
+        date_of_birth=record.date_of_birth, principal="", relation="", category=record.category, office=office,
+        settings=settings, signer=signer, photo=photo, issued_on=issued_on, logo_path=logo_path)
 
 
 def card_for_dependant(record: Beneficiary, dependant: Dependant, *, office: OfficeInfo, settings: Settings,
@@ -153,12 +159,12 @@ def card_for_dependant(record: Beneficiary, dependant: Dependant, *, office: Off
         card_number=dependant.card_number, full_name=dependant.name.full(), first=dependant.name.first,
         family=dependant.name.family, latin_name="", national_number=dependant.national_number,
         date_of_birth=dependant.date_of_birth, principal=record.card_number,
-        relation=relation_label(dependant), office=office, settings=settings, signer=signer, photo=photo,
-        issued_on=issued_on, logo_path=logo_path)
+        relation=relation_label(dependant), category=record.category, office=office, settings=settings,
+        signer=signer, photo=photo, issued_on=issued_on, logo_path=logo_path)
 
 
 def _card(*, card_number, full_name, first, family, latin_name, national_number, date_of_birth, principal,
-          relation, office, settings, signer, photo, issued_on, logo_path) -> CardData:
+          relation, category, office, settings, signer, photo, issued_on, logo_path) -> CardData:
     if not card_number:
         raise CardContentError(NO_CARD_NUMBER, code="card_content")
     issued_on = issued_on or date.today()
@@ -172,7 +178,7 @@ def _card(*, card_number, full_name, first, family, latin_name, national_number,
         latin_name=latin_name, national_number=national_number, date_of_birth=date_of_birth,
         issued_on=issued_on, expires_on=expires_on, qr_text=sign_payload(claims, signer),
         photo=photo.data if isinstance(photo, Photo) else photo, logo_path=logo_path,
-        principal_card_number=claims.principal_card_number, relation=relation,
+        principal_card_number=claims.principal_card_number, relation=relation, category=category_label(category),
         machine_line=machine_line(claims.card_number, national_number, expires_on))
 
 

@@ -115,6 +115,6 @@ def print_receipt(data: ReceiptData, printer: QPrinter, paper_name: str) -> None
         raise PrintError(PRINT_FAILED.format(name=printer.printerName() or printer.outputFileName()),
                          code="print_failed")
     try:
-        paint_receipt(painter, data, paper(paper_name))
+        paint_receipt(painter, data, paper(paper_name), new_page=printer.newPage)
     finally:
         painter.end()

@@ -126,18 +126,29 @@ def content_height_mm(data: ReceiptData, device: QPaintDevice, paper: Paper) -> 
     return y / px
 
 
-def paint_receipt(painter: QPainter, data: ReceiptData, paper: Paper) -> float:
-    """Paint from the top margin down (one page); returns the height used, in mm."""
+def paint_receipt(painter: QPainter, data: ReceiptData, paper: Paper,
+                  new_page: Callable[[], object] | None = None) -> int:
+    """Paint from the top margin down; returns the number of pages used.
+
+    On a fixed paper (A4/A5) a block that would cross the bottom margin goes to a new page
+    (`new_page`, e.g. QPdfWriter.newPage) — a family with many dependants does not run off the sheet.
+    """
     device = painter.device()
     px = device.logicalDpiX() / 25.4
+    bottom = (paper.height_mm - paper.margin_mm) * px if paper.height_mm else float("inf")
     painter.save()
     painter.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    y = paper.margin_mm * px
+    top = y = paper.margin_mm * px
+    pages = 1
     for block in _blocks(data, device, paper):
+        if new_page is not None and y > top and y + block(None, y) > bottom:
+            new_page()
+            pages += 1
+            y = top
         y += block(painter, y)
     painter.restore()
-    return y / px
+    return pages
 
 
 def receipt_page_layout(data: ReceiptData, paper: Paper, measure_device: QPaintDevice) -> QPageLayout:
@@ -158,7 +169,7 @@ def receipt_pdf(data: ReceiptData, path: str | Path, paper_name: str = "A5", *, 
     writer.setPageLayout(receipt_page_layout(data, chosen, writer))
     painter = QPainter(writer)
     try:
-        paint_receipt(painter, data, chosen)
+        paint_receipt(painter, data, chosen, new_page=writer.newPage)
     finally:
         painter.end()
     return path
@@ -171,7 +182,8 @@ def receipt_image(data: ReceiptData, paper_name: str = "A5", dpi: int = 150) -> 
     dots_per_metre = round(dpi / 0.0254)
     probe.setDotsPerMeterX(dots_per_metre)
     probe.setDotsPerMeterY(dots_per_metre)
-    height_mm = chosen.height_mm or content_height_mm(data, probe, chosen) + 2 * chosen.margin_mm
+    # One tall image even when the PDF would take two pages: a preview scrolls.
+    height_mm = max(chosen.height_mm or 0.0, content_height_mm(data, probe, chosen) + 2 * chosen.margin_mm)
     image = QImage(round(chosen.width_mm * dpi / 25.4), round(height_mm * dpi / 25.4), QImage.Format.Format_RGB32)
     image.setDotsPerMeterX(dots_per_metre)
     image.setDotsPerMeterY(dots_per_metre)

@@ -41,6 +41,7 @@ LATIN_NAME = (2.7, 21.8, 58.6, 3.4)
 QR_BOX = (2.7, 27.0, 22.0, 22.0)
 FIELDS = (26.0, 25.6, 35.3, 25.9)
 FIELD_LABEL_W = 14.5
+UNDER_PHOTO = (63.4, 41.0, 19.5, 9.0)
 
 
 class Layout:
@@ -91,6 +92,10 @@ def _paint_front(grid: Layout, card: CardData) -> dict[str, FittedText]:
             0.6 * grid.px, 0, -0.6 * grid.px, 0), align=C, min_point=4.0)
 
     _paint_photo(grid, card.photo, grid.rect(*PHOTO))
+    if card.category:
+        p.setPen(GREEN)
+        boxes["category"] = draw_text(p, card.category, arabic_font(6.0, bold=True, sans=True),
+                                      grid.rect(*UNDER_PHOTO), align=C, max_lines=2, min_point=4.0)
     p.setPen(INK)
     boxes["name"] = draw_text(p, card.full_name, arabic_font(10.0, bold=True), grid.rect(*NAME), max_lines=2,
                               min_point=5.0, valign=Qt.AlignmentFlag.AlignBottom)
