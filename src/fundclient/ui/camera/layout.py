@@ -41,7 +41,7 @@ CHECK_LABELS = {
     SIZE: Message("المسافة", "Distance"),
     POSITION: Message("داخل الإطار", "Inside the oval"),
     EXPOSURE: Message("الإضاءة", "Light"),
-    BACKLIGHT: Message("لا ضوء خلفي", "No backlight"),
+    BACKLIGHT: Message("الضوء من الأمام", "Light from the front"),
     SHARPNESS: Message("الوضوح", "Sharpness"),
     FRONTAL: Message("النظر للأمام", "Facing the camera"),
 }
