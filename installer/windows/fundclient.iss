@@ -7,7 +7,7 @@
 ;
 ; Data is NOT under {app}: it lives in %ProgramData%\FundClient (or FUNDCLIENT_DATA_DIR if the
 ; machine already had one), so an update replaces only program files and the uninstaller keeps
-; the encrypted database, backups and outbox. See docs/decisions/0009-windows-data-dir-and-sync-task.md.
+; the encrypted database, backups and outbox. See docs/decisions/installer-data-dir-and-nightly-sync.md.
 ;
 ; This file must stay UTF-8 with a BOM (Arabic text below).
 
