@@ -1,0 +1,84 @@
+"""`fundclient camera list` and `fundclient camera check`: field diagnostics without the GUI.
+
+`check` reads a few frames from the office's camera (Settings.camera, or --camera), runs the
+live checks on each and prints what a clerk would see; `--save` writes the ID photo of the
+first frame that passes. Exit 0 when a frame passed, 1 when none did.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from fundclient.config import Settings
+from fundclient.errors import CameraError, Message
+
+EXIT_OK, EXIT_NO_GOOD_FRAME = 0, 1
+NO_CAMERAS = Message("لا توجد كاميرات متصلة", "No camera is connected")
+FRAME_LINE = Message("إطار {n}: {result}", "frame {n}: {result}")
+GOOD = Message("جيد", "good")
+SAVED = Message("حُفظت الصورة في {path} ({size} بايت)", "Photo saved to {path} ({size} bytes)")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("camera", help="list cameras or test one with the live photo checks")
+    camera_sub = p.add_subparsers(dest="camera_command", metavar="ACTION", required=True)
+    q = camera_sub.add_parser("list", help="the webcams this machine shows")
+    q.set_defaults(handler=cmd_list)
+    q = camera_sub.add_parser("check", help="run the photo checks on a few frames")
+    q.add_argument("--camera", help='webcam index ("0"), video, folder or image (default: the office setting)')
+    q.add_argument("--frames", type=int, default=10, help="how many frames to check (default 10)")
+    q.add_argument("--save", type=Path, help="write the ID photo of the first passing frame here (JPEG)")
+    q.set_defaults(handler=cmd_check)
+
+
+def _language(args) -> str:
+    return args.lang or Settings.load(args.data_dir).language
+
+
+def cmd_list(args) -> int:
+    from fundclient.camera.sources import list_cameras
+
+    cameras = list_cameras()
+    if not cameras:
+        print(NO_CAMERAS.in_language(_language(args)))
+    for camera in cameras:
+        print(f"{camera.spec}\t{camera.name}")
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from fundclient.camera.analysis import FaceAnalyser
+    from fundclient.camera.photo import make_portrait
+    from fundclient.camera.sources import open_source
+
+    language = _language(args)
+    spec = args.camera if args.camera is not None else Settings.load(args.data_dir).camera
+    source = open_source(spec)
+    source.open()  # a CameraError here is printed bilingually by cli.py
+    analyser = FaceAnalyser(track=True)
+    passed = 0
+    try:
+        print(f"{source.description} {source.resolution[0]}x{source.resolution[1]}")
+        for n in range(1, args.frames + 1):
+            try:
+                frame = source.read()
+            except CameraError as exc:
+                print(FRAME_LINE.format(n=n, result=exc.message.in_language(language)).in_language(language))
+                continue
+            verdict = analyser.analyse(frame)
+            result = GOOD if verdict.ok else verdict.hints[0]
+            print(FRAME_LINE.format(n=n, result=result.in_language(language)).in_language(language))
+            if verdict.ok:
+                passed += 1
+                if args.save and passed == 1:
+                    photo = make_portrait(frame, verdict)
+                    args.save.write_bytes(photo.data)
+                    print(SAVED.format(path=args.save, size=len(photo.data)).in_language(language))
+            if source.frame_interval:
+                time.sleep(source.frame_interval)
+    finally:
+        source.close()
+        sys.stdout.flush()
+    return EXIT_OK if passed else EXIT_NO_GOOD_FRAME
