@@ -46,6 +46,7 @@ ARABIC_LETTERS = frozenset(chr(c) for c in range(0x0621, 0x064B)) - {_TATWEEL}
 _ARABIC_NAME_CHARS = (
     ARABIC_LETTERS | set(_DIACRITICS) | {_TATWEEL} | set(_LETTER_FOLDS) | {"ٱ"}
 )
+_ARABIC_BASE_LETTERS = ARABIC_LETTERS | set(_LETTER_FOLDS) | {"ٱ"}
 _LATIN_NAME = re.compile(r"[A-Za-z]+(?:[ '\-.][A-Za-z]+)*\.?")
 
 
@@ -109,9 +110,11 @@ def phonetic_key(token: str) -> str:
 
 
 def is_arabic_name(text: str) -> bool:
-    """Only Arabic letters (with marks/variants) and single spaces between words."""
+    """Only Arabic letters (with marks/variants) and single spaces between words; every
+    word holds at least one letter (marks or tatweel alone are not a name)."""
     words = text.split(" ")
-    return all(w and all(ch in _ARABIC_NAME_CHARS for ch in w) for w in words)
+    return all(w and all(ch in _ARABIC_NAME_CHARS for ch in w)
+               and any(ch in _ARABIC_BASE_LETTERS for ch in w) for w in words)
 
 
 def is_latin_name(text: str) -> bool:
@@ -127,12 +130,23 @@ _TRANSLIT = str.maketrans({
 })
 
 
+@lru_cache(maxsize=1)
+def _known_latin() -> dict[str, str]:
+    # The common names with their usual Libyan passport spelling (same list as synthetic).
+    from fundclient.domain.synthetic_names import FAMILY, FEMALE_FIRST, MALE_FIRST
+    return {name_key(ar): latin for ar, latin in (*MALE_FIRST, *FEMALE_FIRST, *FAMILY)}
+
+
 def transliterate(text: str) -> str:
-    """Rough Latin spelling of an Arabic name, as a *suggestion* for the Latin-name field
-    (Libyan usage: ق -> g). Never used for matching; the clerk corrects it."""
+    """Latin spelling of an Arabic name, as a *suggestion* for the Latin-name field: the
+    usual passport spelling for common names, else a rough letter mapping (Libyan usage:
+    ق -> g). Never used for matching; the clerk corrects it."""
+    known = _known_latin()
     words = []
     for tok in name_tokens(text):
-        if tok.startswith("ال") and len(tok) > 2:
+        if tok in known:
+            words.append(known[tok])
+        elif tok.startswith("ال") and len(tok) > 2:
             words.append("Al-" + tok[2:].translate(_TRANSLIT).capitalize())
         else:
             words.append(tok.translate(_TRANSLIT).capitalize())

@@ -243,18 +243,23 @@ def find_duplicates(candidate: Beneficiary, existing: Iterable[Beneficiary], *,
 
 def _match(mine: DuplicateProfile, other: Beneficiary, theirs: DuplicateProfile,
            threshold: float) -> DuplicateMatch | None:
-    name = other.name.full()[:120]
     if mine.national_number and mine.national_number == theirs.national_number:
         return DuplicateMatch(other, 1.0, True, "national_number",
-                              SAME_NATIONAL_NUMBER.format(name=name))
+                              SAME_NATIONAL_NUMBER.format(name=_shown(other)))
     score, verdict = score_pair(mine, theirs)
+    if score < threshold and not (verdict == "same" and mine.parts == theirs.parts):
+        return None
     if mine.parts == theirs.parts and any(mine.parts) and verdict == "same" \
             and mine.sex == theirs.sex:
         return DuplicateMatch(other, 1.0, False, "name_and_birth",
-                              SAME_NAME_AND_BIRTH.format(name=name))
+                              SAME_NAME_AND_BIRTH.format(name=_shown(other)))
     if score < threshold:
         return None
     ar, en = _BIRTH_WORDS[verdict]
     return DuplicateMatch(other, round(score, 3), False, "similar",
-                          SIMILAR.format(percent=round(score * 100), name=name,
+                          SIMILAR.format(percent=round(score * 100), name=_shown(other),
                                          detail_ar=ar, detail_en=en))
+
+
+def _shown(b: Beneficiary) -> str:
+    return b.name.full()[:120]

@@ -86,8 +86,10 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """NFC, invisible format characters removed, digits ASCII, whitespace collapsed, trimmed."""
     text = value
-    if not text.isascii() and any(unicodedata.category(ch) in _FORMAT_CHARS for ch in text):
-        text = "".join(ch for ch in text if unicodedata.category(ch) not in _FORMAT_CHARS)
+    if not text.isascii():
+        invisible = {ch for ch in set(text) if unicodedata.category(ch) in _FORMAT_CHARS}
+        if invisible:
+            text = "".join(ch for ch in text if ch not in invisible)
     # NFC after removing invisibles, so what they separated composes canonically.
     text = unicodedata.normalize("NFC", text)
     text = normalise_digits(text).replace("\r\n", "\n").replace("\r", "\n")
@@ -127,15 +129,16 @@ _REJECTED_CATEGORIES = {"Cc", "Cs", "Co", "Cn", "So", "Sk"}
 
 def check_characters(raw: str, *, multiline: bool = False) -> str | None:
     """'control' / 'bad' if the raw text holds characters no field accepts, else None."""
-    for ch in raw:
+    found = None
+    for ch in set(raw):  # distinct characters only: a name has a handful
         cat = unicodedata.category(ch)
         if cat in _REJECTED_CATEGORIES:
             if cat == "Cc":
                 if ch in "\t\n\r":
                     continue
                 return "control"
-            return "bad"
-    return None
+            found = "bad"
+    return found
 
 
 # ---------------------------------------------------------------- rules
