@@ -182,3 +182,12 @@ def qtbot_left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_camera_list_is_filled_off_the_gui_thread(qtbot, good_folder):
+    widget = make_widget(qtbot, str(good_folder), cameras=None, auto_capture=False)
+    # the current source is listed at once; the machine's webcams (none on CI) follow
+    assert widget.ui.camera_choice.findData(str(good_folder)) >= 0
+    qtbot.wait(300)
+    assert widget.ui.camera_choice.currentData() == str(good_folder)
+    widget.close()

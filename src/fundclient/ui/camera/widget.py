@@ -41,6 +41,7 @@ class _Bridge(QObject):
     frame = Signal()
     verdict = Signal(object, object)  # frame, Verdict
     status = Signal(object)  # CameraStatus
+    cameras = Signal(object)  # list[CameraInfo], from the listing thread
 
 
 class CameraWidget(QWidget):
@@ -83,6 +84,7 @@ class CameraWidget(QWidget):
         self._source_spec = source_spec
         self._resume_on_show = False
         self._source = source
+        self._given_source = source  # a FrameSource object passed in, not a spec
         self.mode = "portrait"
         self.state = "live"  # or "review"
         self.last_verdict: Verdict | None = None
@@ -316,21 +318,40 @@ class CameraWidget(QWidget):
             self.ui.hint.setText(words.DOCUMENT_HINT.in_language(self.language))
 
     def _fill_cameras(self, cameras: list[CameraInfo] | None) -> None:
+        """Fill the camera choice. Without a given list, the machine is asked in a thread:
+        on Windows that probes devices and can take seconds."""
         if cameras is None:
-            try:
-                cameras = list_cameras()
-            except Exception:  # noqa: BLE001 - a listing failure must not block the screen
-                log.warning("listing cameras failed", exc_info=True)
-                cameras = []
+            self._bridge.cameras.connect(self._show_cameras, Qt.ConnectionType.QueuedConnection)
+            threading.Thread(target=self._list_cameras_in_thread, name="camera-list", daemon=True).start()
+            cameras = []
+        self._show_cameras(cameras)
+
+    def _list_cameras_in_thread(self) -> None:
+        try:
+            found = list_cameras()
+        except Exception:  # noqa: BLE001 - a listing failure must not block the screen
+            log.warning("listing cameras failed", exc_info=True)
+            return
+        try:
+            self._bridge.cameras.emit(found)
+        except RuntimeError:  # the widget was closed meanwhile
+            pass
+
+    @Slot(object)
+    def _show_cameras(self, cameras: list[CameraInfo]) -> None:
         choice = self.ui.camera_choice
+        choice.blockSignals(True)
+        choice.clear()
         for camera in cameras:
             choice.addItem(camera.name, camera.spec)
-        if self._source is not None:
-            choice.addItem(self._source.description, None)
-        elif choice.findData(self._source_spec) < 0:
-            choice.addItem(self._source_spec or "0", self._source_spec)
-        choice.setCurrentIndex(max(0, choice.findData(self._source_spec)) if self._source is None
-                               else choice.count() - 1)
+        if self._given_source is not None and self._source is self._given_source:
+            choice.addItem(self._given_source.description, None)
+            choice.setCurrentIndex(choice.count() - 1)
+        else:
+            if choice.findData(self._source_spec) < 0:
+                choice.addItem(self._source_spec or "0", self._source_spec)
+            choice.setCurrentIndex(choice.findData(self._source_spec))
+        choice.blockSignals(False)
 
     def _camera_chosen(self, index: int) -> None:
         spec = self.ui.camera_choice.itemData(index)
