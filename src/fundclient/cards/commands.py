@@ -26,6 +26,8 @@ NO_QR_FOUND = Message(ar="لم يُعثر على رمز QR في الملف {file
 NEEDS_ZXING = Message(ar="قراءة رمز QR من صورة تتطلب الحزمة zxing-cpp", en="Reading a QR image needs zxing-cpp")
 NEEDS_PDFTOPPM = Message(ar="قراءة ملف PDF تتطلب الأداة pdftoppm (poppler-utils)",
                          en="Reading a PDF needs pdftoppm (poppler-utils)")
+NEEDS_QT = Message(ar="رسم البطاقات يتطلب تثبيت الواجهة الرسومية (الحزمة الإضافية gui)",
+                   en="Drawing cards needs the GUI extra (PySide6): pip install 'fundclient[gui]'")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
 
 
@@ -108,7 +110,10 @@ def load_signer(args: argparse.Namespace):
 def cmd_card(args: argparse.Namespace) -> int:
     if not any((args.pdf, args.png, args.receipt, args.printer is not None)):
         raise FundError(NEEDS_OUTPUT, code="usage")
-    from PySide6.QtGui import QGuiApplication
+    try:
+        from PySide6.QtGui import QGuiApplication
+    except ImportError:
+        raise FundError(NEEDS_QT, code="usage") from None
 
     from fundclient.cards import content, printing, receipt, render
 

@@ -1,0 +1,69 @@
+"""The supervisor's day-close report (تقرير إغلاق اليوم) as an A4 PDF, in Arabic.
+
+A table is what Qt's rich-text engine does well (right-to-left, Arabic shaping, page breaks),
+so the report is a small HTML document printed onto a QPdfWriter.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument, QTextOption
+
+from fundclient.cards.fonts import register_fonts
+from fundclient.fonts import NASKH
+from fundclient.services.dayclose import DayCloseSummary, operator_table
+
+TITLE = "تقرير إغلاق اليوم"
+COLUMNS = ("الموظف", "التسجيلات", "المعتمدة", "المُرجَعة", "دون قرار", "زيارات منزلية")
+TOTAL = "المجموع"
+FLAGGED = "تسجيلات فيها احتمال تكرار"
+OFFICE = "المكتب"
+DAY = "اليوم"
+CLOSED_BY = "أغلقه المشرف"
+SIGNATURE = "توقيع المشرف: ....................................."
+
+
+def day_close_html(summary: DayCloseSummary, fund_name: str, operator_names: dict[str, str]) -> str:
+    def row(cells, tag="td"):
+        return "<tr>" + "".join(f"<{tag}>{escape(str(c))}</{tag}>" for c in cells) + "</tr>"
+
+    body = [row(COLUMNS, "th")]
+    for user, c in operator_table(summary):
+        body.append(row((operator_names.get(user) or user, c.saved, c.approved, c.sent_back, c.undecided,
+                         c.home_visits)))
+    t = summary.totals
+    body.append(row((TOTAL, t.saved, t.approved, t.sent_back, t.undecided, t.home_visits), "th"))
+    facts = [(OFFICE, summary.office_code), (DAY, summary.day.isoformat()),
+             (CLOSED_BY, operator_names.get(summary.closed_by) or summary.closed_by),
+             (FLAGGED, summary.duplicates_flagged)]
+    fact_rows = "".join(f"<tr><td><b>{escape(k)}</b></td><td>{escape(str(v))}</td></tr>" for k, v in facts)
+    return f"""<html dir="rtl"><body style="font-family:'{NASKH}'; font-size:12pt">
+<h2 align="center">{escape(fund_name)}</h2>
+<h3 align="center">{TITLE}</h3>
+<table width="100%" cellpadding="4">{fact_rows}</table>
+<br/>
+<table width="100%" border="1" cellspacing="0" cellpadding="6">{''.join(body)}</table>
+<br/><br/><p>{SIGNATURE}</p>
+</body></html>"""
+
+
+def write_day_close_pdf(summary: DayCloseSummary, path: Path, *, fund_name: str,
+                        operator_names: dict[str, str] | None = None) -> Path:
+    register_fonts()
+    path = Path(path)
+    writer = QPdfWriter(str(path))
+    writer.setTitle(TITLE)
+    writer.setResolution(300)
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                     QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
+    document = QTextDocument()
+    option = QTextOption()
+    option.setTextDirection(option.textDirection().RightToLeft)
+    document.setDefaultTextOption(option)
+    document.setHtml(day_close_html(summary, fund_name, operator_names or {}))
+    document.setPageSize(QSizeF(writer.width(), writer.height()))
+    document.print_(writer)
+    return path
