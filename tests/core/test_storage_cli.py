@@ -101,9 +101,15 @@ def test_import_csv_good_bad_and_rerun(office, tmp_path, capsys):
     # Re-run (e.g. after an interruption): nothing imported twice.
     assert run(data_dir, "import", str(source), *login(office), "--report", str(tmp_path / "r2.csv")) == 3
     assert records(data_dir) == 2
+    taken = tmp_path / "card.csv"
+    with open(taken, "w", encoding="utf-8", newline="") as fh:  # a card number already used by another row
+        csv.writer(fh).writerows([HEADERS + ["card_number"], row(national_number=new_number(7)) + ["SBH1"],
+                                  row(national_number=new_number(8)) + ["SBH1"]])
+    assert run(data_dir, "import", str(taken), *login(office)) == 3
+    assert records(data_dir) == 3
     good_only = write_csv(tmp_path / "good.csv", [row(), row(national_number=new_number(6))])
     assert run(data_dir, "import", str(good_only), *login(office)) == 0
-    assert records(data_dir) == 3
+    assert records(data_dir) == 4
     store, _ = open_store(data_dir, "admin", "admin-pass-1")
     hit = store.beneficiaries.search(GOOD[0])[0].beneficiary
     assert hit.name.family == "الورفلي" and hit.dependants[0].name.first == "فاطمة"
@@ -158,7 +164,7 @@ def test_broken_files_message_in_arabic(office, tmp_path, capsys):
 
 def test_backup_restore_roundtrip(office, tmp_path, monkeypatch, capsys):
     data_dir, _ = office
-    assert run(data_dir, "import", str(EXAMPLE), *login(office)) == 0
+    assert run(data_dir, "import", str(EXAMPLE), "--report", str(tmp_path / "r.csv"), *login(office)) == 0
     capsys.readouterr()
     assert run(data_dir, "backup", "--to", str(tmp_path / "bk"), *login(office)) == 0
     backup = Path(capsys.readouterr().out.strip().splitlines()[-1])
@@ -214,7 +220,7 @@ def test_audit_verify_command(office, capsys):
 
 def test_report_command(office, tmp_path):
     data_dir, _ = office
-    run(data_dir, "import", str(EXAMPLE), *login(office))
+    run(data_dir, "import", str(EXAMPLE), "--report", str(tmp_path / "r.csv"), *login(office))
     today = date.today().isoformat()
     out = tmp_path / "report.xlsx"
     assert run(data_dir, "report", "--from", today, "--to", today, "--by", "municipality", "--out", str(out),

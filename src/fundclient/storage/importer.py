@@ -21,7 +21,7 @@ from fundclient.domain.fields import BENEFICIARY_FIELDS, CATEGORY_PREFIX, DEPEND
 from fundclient.domain.records import ArabicName, Beneficiary, Dependant
 from fundclient.domain.validation import ensure_valid_beneficiary
 from fundclient.errors import Message, ValidationFailed
-from fundclient.storage.errors import ImportFileUnreadable
+from fundclient.storage.errors import CardNumberTaken, ImportFileUnreadable
 
 if TYPE_CHECKING:
     from fundclient.storage.store import Store
@@ -187,7 +187,12 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
             result.problems.append((number, national, "already_present", "national_number",
                                     ALREADY_THERE.ar, ALREADY_THERE.en))
             continue
-        store.beneficiaries.add(clean, by=by, action="import")
+        try:
+            store.beneficiaries.add(clean, by=by, action="import")
+        except CardNumberTaken as taken:
+            result.rejected += 1
+            result.problems.append((number, national, "rejected", "card_number", taken.message.ar, taken.message.en))
+            continue
         result.imported += 1
     result.report_path = Path(report_path) if report_path else Path(path).with_name(Path(path).stem + "-report.csv")
     with open(result.report_path, "w", encoding="utf-8-sig", newline="") as fh:
