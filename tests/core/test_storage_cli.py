@@ -232,3 +232,14 @@ def test_reset_password_command(office, tmp_path, capsys):
     data_dir, _ = office
     assert run(data_dir, "reset-password", "--user", "admin", "--recovery-key-file", str(tmp_path / "pw"),
                "--password-file", str(tmp_path / "pw")) == 2  # not a recovery key
+
+
+def test_backup_if_due_and_logout(office):
+    data_dir, _ = office
+    store, _ = open_store(data_dir, "admin", "admin-pass-1")
+    assert store.backup_if_due("admin") is not None
+    assert store.backup_if_due("admin") is None  # one a day
+    store.logout("admin")
+    store, _ = open_store(data_dir, "admin", "admin-pass-1")
+    assert "logout" in [e.action for e in store.audit.entries()]
+    store.close()

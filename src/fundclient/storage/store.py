@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -133,6 +134,16 @@ class Store:
         self._engines = Engines(db_path(self.data_dir), new_key)
         self.audit = AuditLog(self.data_dir, self._engines.reader, new_key)
         self.audit_event(by, "rekey")
+
+    def backup_if_due(self, by: str, max_age: timedelta = timedelta(hours=24)) -> Path | None:
+        """The automatic backup (app: at logout or when idle): DATA_DIR/backups, rotated."""
+        from fundclient.storage.backup import backup_due, create_backup
+
+        return create_backup(self, by=by) if backup_due(self.data_dir, max_age) else None
+
+    def logout(self, username: str) -> None:
+        self.audit_event(username, "logout")
+        self.close()
 
     def close(self) -> None:
         self._engines.dispose()
