@@ -28,7 +28,9 @@ SIGNATURE = "توقيع المشرف: ....................................."
 
 def day_close_html(summary: DayCloseSummary, fund_name: str, operator_names: dict[str, str]) -> str:
     def row(cells, tag="td"):
-        return "<tr>" + "".join(f"<{tag}>{escape(str(c))}</{tag}>" for c in cells) + "</tr>"
+        # Qt's rich text lays table columns out left to right whatever the direction: the
+        # first (rightmost in Arabic) column is written last.
+        return "<tr>" + "".join(f'<{tag} align="right">{escape(str(c))}</{tag}>' for c in reversed(cells)) + "</tr>"
 
     body = [row(COLUMNS, "th")]
     for user, c in operator_table(summary):
@@ -39,14 +41,15 @@ def day_close_html(summary: DayCloseSummary, fund_name: str, operator_names: dic
     facts = [(OFFICE, summary.office_code), (DAY, summary.day.isoformat()),
              (CLOSED_BY, operator_names.get(summary.closed_by) or summary.closed_by),
              (FLAGGED, summary.duplicates_flagged)]
-    fact_rows = "".join(f"<tr><td><b>{escape(k)}</b></td><td>{escape(str(v))}</td></tr>" for k, v in facts)
+    fact_rows = "".join(f'<tr><td align="right">{escape(str(v))}</td><td align="right" width="35%"><b>{escape(k)}</b></td></tr>'
+                        for k, v in facts)
     return f"""<html dir="rtl"><body style="font-family:'{NASKH}'; font-size:12pt">
-<h2 align="center">{escape(fund_name)}</h2>
-<h3 align="center">{TITLE}</h3>
+<p align="center" style="font-size:16pt"><b>{escape(fund_name)}</b></p>
+<p align="center" style="font-size:14pt">{TITLE}</p>
 <table width="100%" cellpadding="4">{fact_rows}</table>
 <br/>
 <table width="100%" border="1" cellspacing="0" cellpadding="6">{''.join(body)}</table>
-<br/><br/><p>{SIGNATURE}</p>
+<br/><br/><p align="right">{SIGNATURE}</p>
 </body></html>"""
 
 
@@ -56,7 +59,7 @@ def write_day_close_pdf(summary: DayCloseSummary, path: Path, *, fund_name: str,
     path = Path(path)
     writer = QPdfWriter(str(path))
     writer.setTitle(TITLE)
-    writer.setResolution(300)
+    writer.setResolution(96)  # the rich-text layout works in screen points
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                      QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
     document = QTextDocument()

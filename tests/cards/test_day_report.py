@@ -1,0 +1,24 @@
+"""The day-close report PDF: A4, Arabic text present, counts per operator."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+
+from fundclient.cards.day_report import write_day_close_pdf
+from fundclient.services.dayclose import DayCloseSummary, OperatorCounts
+
+
+def test_day_close_pdf_has_the_counts_per_operator(qt_app, tmp_path):
+    summary = DayCloseSummary(date(2026, 11, 23), "BRK", "super", {
+        "clerk1": OperatorCounts(saved=12, approved=10, sent_back=2),
+        "clerk2": OperatorCounts(saved=7, approved=7, home_visits=3),
+    }, duplicates_flagged=1)
+    pdf = write_day_close_pdf(summary, tmp_path / "day.pdf", fund_name="صندوق التأمين الصحي",
+                              operator_names={"clerk1": "Ali", "clerk2": "Mona"})
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "595 x 842 pts (A4)" in info
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    for expected in ("Ali", "Mona", "12", "19", "2026-11-23", "BRK"):
+        assert expected in text
