@@ -136,3 +136,9 @@ def show_number(value: int) -> str:
 def read_digits(text: str) -> str:
     """Input in any digit system -> ASCII digits (what is stored and searched)."""
     return normalise_digits(text)
+
+
+def ltr_run(text: str) -> str:
+    """Keep a date-time or code in reading order inside RTL text ("2026-11-23 09:29" would
+    otherwise show as "09:29 2026-11-23"): a Unicode left-to-right isolate."""
+    return f"\u2066{text}\u2069" if text else text

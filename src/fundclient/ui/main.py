@@ -87,6 +87,9 @@ class GuiApp:
         self.window.resize(1200, 800)
         self.window.show()
         self.login.hide()
+        registration = self.window.screens.get("registration")
+        if hasattr(registration, "offer_drafts"):  # unfinished registrations after a crash/power cut
+            registration.offer_drafts()
 
     def logout(self) -> None:
         wait_for_writes()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout
 
 from fundclient.services.changes import Changes
 from fundclient.ui import roles
-from fundclient.ui.i18n import show_digits
+from fundclient.ui.i18n import ltr_run, show_digits
 from fundclient.ui.labels import (SYNC_STATE_COLOURS, enum_code, field_label, reference_label,
                                   sync_state_text)
 from fundclient.ui.ops import CollectionOp, QueryOp
@@ -129,7 +129,7 @@ class RecordScreen(Screen):
         v.dependants_box.setVisible(bool(record.dependants))
         v.history.setRowCount(len(history))
         for row, info in enumerate(reversed(history)):
-            values = [show_digits(info.revision), show_digits(str(info.saved_at)[:16].replace("T", " ")),
+            values = [show_digits(info.revision), ltr_run(show_digits(str(info.saved_at)[:16].replace("T", " "))),
                       info.saved_by, sync_state_text(info.sync_state), info.sync_reason]
             for column, value in enumerate(values):
                 v.history.setItem(row, column, QTableWidgetItem(value))

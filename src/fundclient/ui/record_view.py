@@ -46,18 +46,23 @@ class RecordView(QWidget):
         self.photo.setFixedSize(*PHOTO_SIZE)
         self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.photo.setFrameShape(QFrame.Shape.Box)
-        self.identity = QFormLayout()
-        self.identity.setLabelAlignment(Qt.AlignmentFlag.AlignLeading)
+        # Two columns of label/value pairs: the whole identity fits above the fold.
+        self.identity = QHBoxLayout()
+        columns = [QFormLayout(), QFormLayout()]
+        for column in columns:
+            column.setLabelAlignment(Qt.AlignmentFlag.AlignLeading)
+            self.identity.addLayout(column, 1)
         self.identity_labels: dict[str, QLabel] = {}
         self.identity_values: dict[str, QLabel] = {}
-        for key in IDENTITY_FIELDS:
+        half = (len(IDENTITY_FIELDS) + 1) // 2
+        for index, key in enumerate(IDENTITY_FIELDS):
             caption, value = QLabel(), QLabel()
             caption.setStyleSheet("color: #444;")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setWordWrap(True)
             value.setObjectName(f"value_{key}")
             self.identity_labels[key], self.identity_values[key] = caption, value
-            self.identity.addRow(caption, value)
+            columns[0 if index < half else 1].addRow(caption, value)
 
         self.edit_button = QPushButton()
         self.edit_button.setObjectName("editButton")

@@ -26,6 +26,7 @@ class ReportsScreen(Screen):
         QVBoxLayout(self).addWidget(self.view)
         self.rows: list[ReportRow] = []
         self.shown_group = "operator"
+        self.operator_names: dict[str, str] = {}
         self.generation = 0
         v = self.view
         v.today_button.clicked.connect(self.show_today)
@@ -75,19 +76,28 @@ class ReportsScreen(Screen):
         group = self.view.group.currentData()
         self.generation += 1
         generation = self.generation
-        reports = self.session.store.reports
-        QueryOp(parent=self, op=lambda: reports.counts(start, end, group),
-                success=lambda rows: self._loaded(generation, group, rows)).run_in_background()
+        store = self.session.store
 
-    def _loaded(self, generation: int, group: str, rows: list[ReportRow]) -> None:
+        def work():
+            names = {}
+            if group == "operator":  # show "أحمد الورفلي", not the login name
+                names = {op.username: op.full_name for op in store.operators.list() if op.full_name}
+            return store.reports.counts(start, end, group), names
+
+        QueryOp(parent=self, op=work,
+                success=lambda result: self._loaded(generation, group, *result)).run_in_background()
+
+    def _loaded(self, generation: int, group: str, rows: list[ReportRow], names: dict) -> None:
         if generation != self.generation:
             return
-        self.rows, self.shown_group = list(rows), group
+        self.rows, self.shown_group, self.operator_names = list(rows), group, names
         self._fill()
 
     def group_label(self, code: str) -> str:
         if not code:
             return self.tr("(not set)")
+        if self.shown_group == "operator":
+            return self.operator_names.get(code, code)
         list_name = _LISTS.get(self.shown_group)
         return reference_label(list_name, code) if list_name else code
 

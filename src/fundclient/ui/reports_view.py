@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QTableWidget, QVBoxLayout, QWidget)
 
@@ -26,9 +26,9 @@ class ReportsView(QWidget):
         self.end.setObjectName("reportEnd")
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            # An ISO date is a left-to-right token; in an RTL field bidi would show 23-11-2026.
-            edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+            # Month as a word: an all-digit date in an RTL field is reordered by bidi
+            # (2026-11-23 shows as 23-11-2026); "23 نوفمبر 2026" reads right in both languages.
+            edit.setDisplayFormat("d MMMM yyyy")
         self.from_caption.setBuddy(self.start)
         self.to_caption.setBuddy(self.end)
         self.group = QComboBox()
@@ -79,6 +79,8 @@ class ReportsView(QWidget):
 
     def retranslate_ui(self) -> None:
         self.heading.setText(self.tr("Registration reports"))
+        for edit in (self.start, self.end):
+            edit.setLocale(QLocale())  # month names in the UI language
         self.today_button.setText(self.tr("Today"))
         self.month_button.setText(self.tr("This month"))
         self.from_caption.setText(self.tr("&From"))
