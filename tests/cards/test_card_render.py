@@ -58,7 +58,7 @@ def test_long_name_shrinks_or_wraps_and_never_overflows(qt_app, record, signer, 
     finally:
         painter.end()
     name = boxes["name"]
-    box_width_px = render.NAME[2] * 300 / 25.4
+    box_width_px = render.NAMES[2] * 300 / 25.4
     assert name.fits and name.box_width == pytest.approx(box_width_px)
     assert len(name.line_widths) == 2  # too long for one line at any legible size
     assert all(0 < w <= box_width_px for w in name.line_widths)
@@ -70,14 +70,21 @@ def test_long_name_shrinks_or_wraps_and_never_overflows(qt_app, record, signer, 
 def test_extreme_name_is_still_printed_whole(qt_app, tmp_path, record, signer, settings):
     record.name = ArabicName(first="عبدالرحمن عبدالمطلب", father="محمد الأمين عبدالسلام عبدالعزيز",
                              grandfather="عبدالقادر إبراهيم مصطفى الطاهر", family="الزنتاني الشريف الورفلي المقريف")
+    record.latin_name = ("Abdulrahman Abdulmuttalib Mohammed Al-Amin Abdulsalam Abdulaziz Abdulqader Ibrahim "
+                         "Al-Zintani")
     card = _card(record, signer, settings)
     image = render.card_image(card, "front", dpi=150)
     painter = QPainter(image)
     try:
-        name = render.paint_card(painter, card, "front")["name"]
+        boxes = render.paint_card(painter, card, "front")
     finally:
         painter.end()
+    name, latin = boxes["name"], boxes["latin_name"]
     assert name.font.pointSizeF() < 10.0  # shrunk
+    # Both names share the region above the fields without overlapping: the Arabic name fits the
+    # height the Latin name left it, and the Latin name wraps rather than run off the side.
+    assert name.fits and name.height + latin.height <= render.NAMES[3] * 150 / 25.4
+    assert len(latin.line_widths) == 2 and latin.widest <= latin.box_width + 0.01
     assert all(w <= name.box_width + 0.01 for w in name.line_widths)
     assert "".join(name.line_texts).split() == card.full_name.split()
     pdf = render.card_pdf([card], tmp_path / "extreme.pdf")

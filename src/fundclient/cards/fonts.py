@@ -39,6 +39,17 @@ def arabic_font(point_size: float, *, bold: bool = False, sans: bool = False) ->
     return font
 
 
+def latin_font(point_size: float, *, bold: bool = False) -> QFont:
+    """The system's sans serif for Latin-only text (the Latin name): its line height is that of a
+    Latin font, not the taller one Arabic fonts reserve for marks."""
+    font = QFont()
+    font.setFamilies(["Noto Sans", "DejaVu Sans", "Segoe UI", "Arial", "Liberation Sans"])
+    font.setStyleHint(QFont.StyleHint.SansSerif)
+    font.setPointSizeF(point_size)
+    font.setBold(bold)
+    return font
+
+
 def monospace_font(point_size: float, *, bold: bool = False) -> QFont:
     """A fixed-pitch font for the machine-readable line (whatever the system has)."""
     font = QFont()

@@ -14,8 +14,8 @@ from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (QColor, QImage, QPageLayout, QPageSize, QPainter, QPaintDevice, QPdfWriter, QPen)
 
 from fundclient.cards.content import CARD_TITLE, CONTACT_PLACEHOLDER, DEPENDANT_MARK, LABELS, CardData, format_date
-from fundclient.cards.fonts import arabic_font, monospace_font, without_ligatures
-from fundclient.cards.text import FittedText, draw_text
+from fundclient.cards.fonts import arabic_font, latin_font, monospace_font, without_ligatures
+from fundclient.cards.text import FittedText, draw_fitted, draw_text, fit_text
 
 CARD_WIDTH_MM = 85.6
 CARD_HEIGHT_MM = 54.0
@@ -36,8 +36,8 @@ TOP = Qt.AlignmentFlag.AlignTop
 HEADER_H = 11.5
 LOGO = (74.9, 1.25, 9.0, 9.0)
 PHOTO = (63.4, 13.6, 19.5, 26.0)
-NAME = (2.7, 12.6, 58.6, 9.4)
-LATIN_NAME = (2.7, 21.8, 58.6, 3.4)
+NAMES = (2.7, 12.6, 58.6, 12.6)  # Arabic name above, Latin name (if any) below it
+LATIN_LINE_MM = 3.4
 QR_BOX = (2.7, 27.0, 22.0, 22.0)
 FIELDS = (26.0, 25.6, 35.3, 25.9)
 FIELD_LABEL_W = 14.5
@@ -97,12 +97,7 @@ def _paint_front(grid: Layout, card: CardData) -> dict[str, FittedText]:
         boxes["category"] = draw_text(p, card.category, arabic_font(6.0, bold=True, sans=True),
                                       grid.rect(*UNDER_PHOTO), align=C, max_lines=2, min_point=4.0)
     p.setPen(INK)
-    boxes["name"] = draw_text(p, card.full_name, arabic_font(10.0, bold=True), grid.rect(*NAME), max_lines=2,
-                              min_point=5.0, valign=Qt.AlignmentFlag.AlignBottom)
-    if card.latin_name:
-        p.setPen(GREY)
-        boxes["latin_name"] = draw_text(p, card.latin_name.upper(), arabic_font(6.0, sans=True),
-                                        grid.rect(*LATIN_NAME), rtl=False, align=R, min_point=4.0)
+    boxes.update(_paint_names(grid, card))
     rows = [("national_number", card.national_number or "—"), ("card_number", card.card_number)]
     if card.is_dependant:
         rows.append(("principal_card", card.principal_card_number))
@@ -110,6 +105,27 @@ def _paint_front(grid: Layout, card: CardData) -> dict[str, FittedText]:
              ("issued_on", format_date(card.issued_on)), ("expires_on", format_date(card.expires_on))]
     boxes.update(_paint_rows(grid, rows))
     _paint_qr(grid, card.qr_text, grid.rect(*QR_BOX))
+    return boxes
+
+
+def _paint_names(grid: Layout, card: CardData) -> dict[str, FittedText]:
+    """The Latin name takes what it needs at the bottom (one line, two if very long); the Arabic
+    name gets the rest, up to two lines, shrinking first. Neither is ever cut."""
+    p, boxes = grid.painter, {}
+    x, y, w, h = NAMES
+    latin_h = 0.0
+    if card.latin_name:
+        latin = fit_text(card.latin_name.upper(), without_ligatures(latin_font(5.8)),
+                         grid.rect(x, y, w, LATIN_LINE_MM), grid.device, rtl=False, align=R, min_point=3.5,
+                         check_height=False)
+        latin_h = max(latin.height, LATIN_LINE_MM * grid.px)
+        p.setPen(GREY)
+        draw_fitted(p, latin, QRectF(x * grid.px, (y + h) * grid.px - latin_h, w * grid.px, latin_h))
+        boxes["latin_name"] = latin
+    name_box = QRectF(x * grid.px, y * grid.px, w * grid.px, h * grid.px - latin_h - 0.3 * grid.px)
+    p.setPen(INK)
+    boxes["name"] = draw_text(p, card.full_name, arabic_font(10.0, bold=True), name_box, max_lines=2,
+                              min_point=5.0, valign=Qt.AlignmentFlag.AlignBottom)
     return boxes
 
 
