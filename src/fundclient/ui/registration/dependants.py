@@ -7,7 +7,7 @@ Several spouses are allowed (the fund registers every wife of a retiree).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout, QWidget)
@@ -61,7 +61,7 @@ class DependantRow(QFrame):
             row = FieldRow(f"dependants.{index}.{key}", editor, self)
             editor.changed.connect(lambda k=key: self.changed.emit(self, k))
             self.rows[key] = row
-            grid.addWidget(row, *places[key])
+            grid.addWidget(row, *places[key], 1, 1, Qt.AlignmentFlag.AlignTop)
         for column in range(4):
             grid.setColumnStretch(column, 1)
 

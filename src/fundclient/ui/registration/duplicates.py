@@ -22,6 +22,7 @@ from fundclient.domain.fields import BENEFICIARY_FIELDS
 from fundclient.domain.reference import ReferenceData, default_reference
 from fundclient.domain.validation import validate_field
 from fundclient.ui.i18n import current_language, show_digits
+from fundclient.ui.registration.widgets import html_table
 
 MIN_REASON_LENGTH = 10
 
@@ -153,20 +154,16 @@ class DuplicatePanel(QFrame):
 
     def _table(self) -> str:
         language = current_language()
-        direction = "rtl" if language == "ar" else "ltr"
         head = [_tr("Name"), BENEFICIARY_FIELDS["national_number"].label.in_language(language),
                 _tr("Office"), _tr("Match")]
-        rows = ["<tr>" + "".join(f"<th style='padding:2px 8px'>{escape(h)}</th>" for h in head)
-                + "</tr>"]
+        rows = [[escape(h) for h in head]]
         for hit in self.hits:
             office = self.reference.item("offices", hit.office_code)
             match = _tr("certain") if hit.certain else f"{round(hit.score * 100)}%"
-            cells = [hit.name, show_digits(hit.national_number),
-                     office.label(language) if office else hit.office_code,
-                     show_digits(match)]
-            rows.append("<tr>" + "".join(f"<td style='padding:2px 8px'>{escape(c)}</td>"
-                                         for c in cells) + "</tr>")
-        return f"<table dir='{direction}'>{''.join(rows)}</table>"
+            rows.append([escape(c) for c in (
+                hit.name, show_digits(hit.national_number),
+                office.label(language) if office else hit.office_code, show_digits(match))])
+        return html_table(rows, header=True)
 
 
 class OverrideDialog(QDialog):

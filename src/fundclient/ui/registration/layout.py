@@ -177,7 +177,7 @@ class RegistrationView(Screen):
         grid.setHorizontalSpacing(18)
         grid.setVerticalSpacing(6)
         for key, row, column, span in placements:
-            grid.addWidget(self._row(key), row, column, 1, span)
+            grid.addWidget(self._row(key), row, column, 1, span, Qt.AlignmentFlag.AlignTop)
         for column in range(columns):
             grid.setColumnStretch(column, 1)
         grid.setRowStretch(grid.rowCount(), 1)
@@ -211,8 +211,8 @@ class RegistrationView(Screen):
         layout = QVBoxLayout(content)
         top = QGridLayout()
         top.setHorizontalSpacing(18)
-        top.addWidget(self._row("category"), 0, 0)
-        top.addWidget(self._row("channel"), 0, 1)
+        top.addWidget(self._row("category"), 0, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self._row("channel"), 0, 1, Qt.AlignmentFlag.AlignTop)
         top.setColumnStretch(0, 1)
         top.setColumnStretch(1, 1)
         layout.addLayout(top)
@@ -244,7 +244,8 @@ class RegistrationView(Screen):
         self.category_rows = rows
         for index, row in enumerate(rows):
             self.rows[row.name] = row
-            self.category_grid.addWidget(row, 1 + index // 2, index % 2)
+            self.category_grid.addWidget(row, 1 + index // 2, index % 2,
+                                         Qt.AlignmentFlag.AlignTop)
         self.category_box.setVisible(bool(rows))
 
     def step_index(self, step_id: str) -> int:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from fundclient.domain.records import Photo
 from fundclient.ui.i18n import current_language
+from fundclient.ui.registration.widgets import html_table
 
 MAX_PROBLEMS_SHOWN = 12
 
@@ -59,16 +60,13 @@ class ReviewPage(QWidget):
                      blocked_by_duplicate: bool) -> None:
         """sections: (title, [(label, value)]); problems: (field key, label, message)."""
         rtl = current_language() == "ar"
-        align = "right" if rtl else "left"
         html = [f"<div dir='{'rtl' if rtl else 'ltr'}'>"]
         for title, pairs in sections:
-            html.append(f"<h3 style='margin-bottom:2px'>{escape(title)}</h3><table>")
-            for label, value in pairs:
-                shown = escape(value) if value else "<span style='color:#888'>—</span>"
-                html.append(f"<tr><td style='padding:2px 10px; color:#444; text-align:{align}'>"
-                            f"{escape(label)}</td><td style='padding:2px 10px'><b>{shown}</b>"
-                            "</td></tr>")
-            html.append("</table>")
+            html.append(f"<h3 style='margin-bottom:2px'>{escape(title)}</h3>")
+            rows = [[f"<span style='color:#444'>{escape(label)}</span>",
+                     f"<b>{escape(value)}</b>" if value else
+                     "<span style='color:#888'>—</span>"] for label, value in pairs]
+            html.append(html_table(rows))
         html.append("</div>")
         self.summary.setText("".join(html))
         self._show_problems(problems, blocked_by_duplicate, rtl)

@@ -72,7 +72,8 @@ class FieldRow(QWidget):
         self.message.setText(text)
         self.message.setStyleSheet(WARNING_STYLE if warning else ERROR_STYLE)
         self.message.setVisible(bool(text))
-        invalid = bool(text) and not warning
+        # A red frame on line edits only: a styled QComboBox loses its native arrow.
+        invalid = bool(text) and not warning and isinstance(self.editor, QLineEdit)
         if self.editor.property("invalid") != invalid:
             self.editor.setProperty("invalid", invalid)
             self.editor.setStyleSheet(INVALID_EDIT_STYLE if invalid else "")
@@ -179,3 +180,21 @@ def section_title(parent: QWidget | None = None) -> QLabel:
     label.setFont(font)
     label.setWordWrap(True)
     return label
+
+
+def html_table(rows: list[list[str]], *, header: bool = False, cell_style: str = "") -> str:
+    """An HTML table (cells already escaped) that reads right to left in the Arabic UI.
+
+    Qt's rich text lays table columns out left to right whatever `dir` says, so in RTL the
+    cells are emitted in reverse order and the table is aligned to the right.
+    """
+    rtl = current_language() == "ar"
+    align = "right" if rtl else "left"
+    out = [f"<table align='{align}' cellspacing='0'>"]
+    for index, cells in enumerate(rows):
+        tag = "th" if header and index == 0 else "td"
+        ordered = list(reversed(cells)) if rtl else cells
+        out.append("<tr>" + "".join(f"<{tag} style='padding:2px 8px; {cell_style}' "
+                                     f"align='{align}'>{c}</{tag}>" for c in ordered) + "</tr>")
+    out.append("</table>")
+    return "".join(out)
