@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 
 from fundclient.storage import migrate
 from fundclient.storage.engine import Engines
+from fundclient.storage.search_keys import name_pairs_from_norm
 
 KEY = os.urandom(32)
 
@@ -46,8 +47,10 @@ def test_each_revision_to_head_keeps_data(tmp_path, start):
         assert conn.exec_driver_sql("SELECT national_number FROM beneficiaries").scalar_one() == "119550123456"
         counters = dict(conn.exec_driver_sql("SELECT name, value FROM counters").fetchall())
         hits = conn.exec_driver_sql("SELECT rowid FROM names_fts WHERE names_fts MATCH 'محمد'").fetchall()
+        pairs = conn.exec_driver_sql("SELECT name_pairs FROM beneficiaries").scalar_one()
     assert counters == {"records": 1, "dependants": 1, "pending_sync": 1, "revisions": 1}
     assert len(hits) == 1
+    assert pairs == name_pairs_from_norm("احمد محمد") and pairs  # backfilled by the pair-keys revision
     engines.dispose()
 
 

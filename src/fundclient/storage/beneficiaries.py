@@ -36,9 +36,9 @@ class RevisionInfo:
     beneficiary: Beneficiary
 
 
-_CURRENT_COLUMNS = ("revision, national_number, card_number, mobile, name_norm, name_phon, status, office_code,"
-                    " created_by, channel, municipality, created_at, updated_at")
-INSERT_CURRENT = f"INSERT INTO beneficiaries ({_CURRENT_COLUMNS}, record_id) VALUES ({', '.join('?' * 14)})"
+_CURRENT_COLUMNS = ("revision, national_number, card_number, mobile, name_norm, name_phon, name_pairs, status,"
+                    " office_code, created_by, channel, municipality, created_at, updated_at")
+INSERT_CURRENT = f"INSERT INTO beneficiaries ({_CURRENT_COLUMNS}, record_id) VALUES ({', '.join('?' * 15)})"
 UPDATE_CURRENT = ("UPDATE beneficiaries SET " + ", ".join(f"{c.strip()} = ?" for c in _CURRENT_COLUMNS.split(","))
                   + " WHERE record_id = ?")
 INSERT_REVISION = "INSERT INTO revisions (record_id, revision, data, saved_at, saved_by) VALUES (?, ?, ?, ?, ?)"
@@ -50,8 +50,8 @@ INSERT_BLOB = ("INSERT INTO blobs (record_id, revision, kind, mime, quality, ove
 
 def current_row(record: Beneficiary) -> tuple:
     """Parameters of INSERT_CURRENT / UPDATE_CURRENT: the searchable columns of a record."""
-    norm, phon = record_keys(record)
-    return (record.revision, record.national_number, record.card_number or None, record.mobile, norm, phon,
+    norm, phon, pairs = record_keys(record)
+    return (record.revision, record.national_number, record.card_number or None, record.mobile, norm, phon, pairs,
             record.status.value, record.office_code, record.created_by, record.channel.value,
             record.municipality, record.created_at.isoformat(), record.updated_at.isoformat(), record.record_id)
 

@@ -16,7 +16,8 @@ from fundclient.domain.phone import normalise_mobile
 from fundclient.domain.records import Beneficiary
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
 from fundclient.storage.scoring import query_similarity
-from fundclient.storage.search_keys import fts_query
+from fundclient.domain.arabic import name_tokens
+from fundclient.storage.search_keys import pair_query, word_query
 
 # FTS candidates ranked by bm25 before the Python re-score; enough for a spelling variant of
 # a common name to be among them, small enough for < 50 ms at a million records.
@@ -72,14 +73,32 @@ class SearchMixin:
                                (e164, _separators_removed(phone)))
         return self._hits(ids, "phone")
 
+    def _fts_ids(self, query: str, limit: int, *, ranked: bool) -> list[str]:
+        # Ranked: bm25 over short pair lists. Unranked (one common word): newest first,
+        # never a rank over a hundred thousand matches.
+        order = "rank" if ranked else "rowid DESC"
+        return self._record_ids(
+            "SELECT record_id FROM beneficiaries WHERE id IN (SELECT rowid FROM names_fts"
+            f" WHERE names_fts MATCH ? ORDER BY {order} LIMIT ?)", (query, limit))
+
+    def _name_candidates(self, text: str, *, prefix_last: bool) -> list[str]:
+        ids: list[str] = []
+        if len(name_tokens(text)) >= 2:
+            for require_all in (True, False):
+                query = pair_query(text, prefix_last=prefix_last, require_all=require_all)
+                if query:
+                    ids += [i for i in self._fts_ids(query, CANDIDATES, ranked=True) if i not in ids]
+                if len(ids) >= CANDIDATES // 3:
+                    break
+        if not ids:
+            query = word_query(text, prefix_last=prefix_last)
+            if query:
+                ids = self._fts_ids(query, CANDIDATES, ranked=False)
+        return ids
+
     def search_name(self, text: str, limit: int = 20, *, prefix_last: bool = True) -> list[SearchHit]:
-        """Fuzzy Arabic name search, best first (score 0..1)."""
-        query = fts_query(text, prefix_last=prefix_last)
-        if query is None:
-            return []
-        ids = self._record_ids(
-            "SELECT b.record_id FROM names_fts JOIN beneficiaries b ON b.id = names_fts.rowid"
-            " WHERE names_fts MATCH ? ORDER BY names_fts.rank LIMIT ?", (query, max(CANDIDATES, limit)))
+        """Fuzzy Arabic name search, best first (score 0..1 from `scoring.query_similarity`)."""
+        ids = self._name_candidates(text, prefix_last=prefix_last)
         records = self.get_many(ids)
         hits = [SearchHit(rid, "name", query_similarity(text, records[rid]), records[rid])
                 for rid in ids if rid in records]
@@ -108,17 +127,16 @@ class SearchMixin:
                             threshold: float = DEFAULT_THRESHOLD,
                             national_id_scheme: str | None = None) -> list[DuplicateMatch]:
         """Records that may be the same person, scored by `domain.duplicates`: candidates are
-        the same national number plus FTS hits on the full name and on first + family name
-        (one part spelled differently must not hide a duplicate)."""
+        the same national number plus the records sharing the most name pairs (any two words
+        in either order, so one part spelled differently does not hide a duplicate)."""
         candidates: dict[str, Beneficiary] = {}
         if beneficiary.national_number:
             for hit in self.by_national_number(beneficiary.national_number, include_dependants=False):
                 candidates[hit.record_id] = hit.beneficiary
-        name = beneficiary.name
-        for text in (name.full(), f"{name.first} {name.family}"):
-            if text.strip():
-                for hit in self.search_name(text, CANDIDATES, prefix_last=False):
-                    candidates.setdefault(hit.record_id, hit.beneficiary)
+        query = pair_query(beneficiary.name.full(), prefix_last=False, require_all=False)
+        if query:
+            ids = [i for i in self._fts_ids(query, CANDIDATES, ranked=True) if i not in candidates]
+            candidates.update(self.get_many(ids))
         matches = find_duplicates(beneficiary, candidates.values(), scheme=national_id_scheme,
                                   threshold=threshold)
         return matches[:limit]

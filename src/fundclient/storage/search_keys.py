@@ -1,13 +1,22 @@
-"""Search keys stored beside a record: normalised names, sound keys, the FTS query syntax.
+"""Search keys stored beside a record: normalised names, sound keys, sound-key pairs, and
+the FTS5 queries over them.
 
 Normalisation is the domain's (`domain.arabic`): one definition for search, duplicates and
-import. Keys are derived again from the record's JSON on every save, never typed in.
+import. Keys are derived again from the record on every save, never typed in.
+
+Why pairs: Libyan names draw on a small stock of words, so محمد or علي alone match a large
+share of a million records and FTS must walk huge posting lists. The pair "first word's
+sound key x family name's sound key" is rare; a query made of pairs reads short lists.
+Sound keys (not spellings) make pairs tolerant of أ/ا, ة/ه, ى/ي, امحمد/محمد, ص/س...
 """
 
 from __future__ import annotations
 
 from fundclient.domain.arabic import name_tokens, normalise_name, phonetic_key
 from fundclient.domain.records import Beneficiary
+
+MAX_PAIR_WORDS = 6  # 15 pairs at most per record
+PAIR_JOIN = "x"  # a Latin letter: never inside an Arabic sound key, kept inside one FTS token
 
 
 def name_norm(text: str) -> str:
@@ -18,22 +27,59 @@ def name_phon(text: str) -> str:
     return " ".join(phonetic_key(token) for token in name_tokens(text))
 
 
-def record_keys(beneficiary: Beneficiary) -> tuple[str, str]:
+def _pair(a: str, b: str) -> str:
+    return f"{phonetic_key(a)}{PAIR_JOIN}{phonetic_key(b)}"
+
+
+def name_pairs_from_norm(norm: str) -> str:
+    """Every ordered pair (i < j) of the first MAX_PAIR_WORDS words, as sound-key tokens."""
+    words = [w for w in norm.split() if phonetic_key(w)][:MAX_PAIR_WORDS]
+    return " ".join(_pair(a, b) for i, a in enumerate(words) for b in words[i + 1:])
+
+
+def record_keys(beneficiary: Beneficiary) -> tuple[str, str, str]:
     full = beneficiary.name.full()
-    return name_norm(full), name_phon(full)
+    norm = name_norm(full)
+    return norm, name_phon(full), name_pairs_from_norm(norm)
 
 
-def fts_query(text: str, *, prefix_last: bool = True) -> str | None:
-    """FTS5 MATCH text: every typed word must match, spelled as typed (normalised) or by
-    its sound key; the last word may be unfinished (prefix). Tokens are quoted, so words
-    like OR/NOT/NEAR typed in Latin are never operators."""
+def _quote(token: str) -> str:
+    return f'"{token}"'  # tokens are word characters only; quoting keeps OR/NOT/NEAR literal
+
+
+def word_query(text: str, *, prefix_last: bool = True) -> str | None:
+    """Every typed word must match, as spelled (normalised) or by sound; the last word may be
+    unfinished (prefix). Used for one-word searches and as the last resort."""
     tokens = name_tokens(text)
     if not tokens:
         return None
     clauses = []
     for i, token in enumerate(tokens):
-        star = "*" if prefix_last and i == len(tokens) - 1 and len(token) >= 2 else ""
-        exact = f'name_norm : "{token}"{star}'
-        sound = phonetic_key(token)
-        clauses.append(f'({exact} OR name_phon : "{sound}")' if sound and not star else exact)
+        if prefix_last and i == len(tokens) - 1 and len(token) >= 2:
+            clauses.append(f"name_norm : {_quote(token)}*")
+        else:
+            clauses.append(f"(name_norm : {_quote(token)} OR name_phon : {_quote(phonetic_key(token))})")
     return " AND ".join(clauses)
+
+
+def pair_query(text: str, *, prefix_last: bool = True, require_all: bool = True) -> str | None:
+    """Queries of two or more words, by pairs of sound keys in the typed order.
+    require_all: consecutive pairs AND-ed (every word matches, in order) — the search box.
+    Otherwise any pair of any two typed words, OR-ed and ranked — duplicate candidates,
+    where one name part may be spelled beyond recognition."""
+    tokens = [t for t in name_tokens(text) if phonetic_key(t)]
+    unfinished = None
+    if prefix_last and len(tokens) >= 3 and len(tokens[-1]) >= 2:
+        unfinished = tokens.pop()
+    if len(tokens) < 2:
+        return None
+    if require_all:
+        pairs = [_pair(a, b) for a, b in zip(tokens, tokens[1:])]
+        query = " AND ".join(f"name_pairs : {_quote(p)}" for p in pairs)
+        if unfinished:
+            query += f" AND name_norm : {_quote(unfinished)}*"
+        return query
+    words = tokens[:MAX_PAIR_WORDS]
+    # Both orders: the family name typed first still finds the record.
+    pairs = {_pair(x, y) for i, a in enumerate(words) for b in words[i + 1:] for x, y in ((a, b), (b, a))}
+    return " OR ".join(f"name_pairs : {_quote(p)}" for p in sorted(pairs))
