@@ -50,7 +50,8 @@ def test_each_revision_to_head_keeps_data(tmp_path, start):
         pairs = conn.exec_driver_sql("SELECT name_pairs FROM beneficiaries").scalar_one()
     assert counters == {"records": 1, "dependants": 1, "pending_sync": 1, "revisions": 1}
     assert len(hits) == 1
-    assert pairs == name_pairs_from_norm("احمد محمد") and pairs  # backfilled by the pair-keys revision
+    if start < "0003":  # rows written before the pair-keys revision are backfilled by it
+        assert pairs == name_pairs_from_norm("احمد محمد") and pairs
     engines.dispose()
 
 
