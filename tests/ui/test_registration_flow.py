@@ -175,3 +175,28 @@ def test_edit_mode_saves_a_new_revision(qtbot, make_screen):
     wait_for_writes()
     assert edited.revision == 2
     assert screen.backend.store.beneficiaries.get(saved.record_id).address == "حي المنشية"
+
+
+def test_tab_follows_the_enter_order(qtbot, make_screen):
+    screen = make_screen("clerk1")
+    number = screen.rows["national_number"].editor
+    assert QApplication.focusWidget() is number
+    qtbot.keyClick(number, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is screen.rows["name.first"].editor
+
+
+def test_language_switch_keeps_typed_text_and_rewords_messages(qtbot, make_screen):
+    from fundclient.ui import i18n
+
+    screen = make_screen("clerk1", "ar")
+    number = screen.rows["national_number"]
+    number.editor.setFocus()
+    type_text(number.editor, "123")
+    qtbot.waitUntil(lambda: number.message_text() != "", timeout=3000)
+    assert "الرقم الوطني" in number.message_text()
+    i18n.set_language("en")
+    qtbot.waitUntil(lambda: screen.rows["name.first"].label.text() == "First name *",
+                    timeout=3000)
+    assert number.editor.value() == "123"
+    assert "national number" in number.message_text()
+    assert screen.next_button.text() == "Next"

@@ -94,6 +94,7 @@ class FormLogic:
             if row.name in old:
                 row.editor.set_value(old[row.name])
             self.navigator.watch(row.editor)
+        self._apply_tab_order()
 
     # ---------------------------------------------------------------- values
     def value(self, key: str) -> str:
@@ -157,6 +158,7 @@ class FormLogic:
     def _dependants_rows_changed(self) -> None:
         for row in self.dependants.rows:
             self.navigator.watch(*row.editors())
+        self._apply_tab_order()
         if not self._loading:
             self._on_field_edited("dependants")
 

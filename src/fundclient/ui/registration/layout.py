@@ -37,6 +37,7 @@ class StepPage:
     page: QWidget
     title: QLabel
     intro: QLabel
+    scroll: QScrollArea
     keys: list[str] = field(default_factory=list)  # beneficiary field keys, entry order
 
 
@@ -161,7 +162,7 @@ class RegistrationView(Screen):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
         layout.addWidget(scroll, 1)
-        step = StepPage(step_id, page, title, intro, list(keys or []))
+        step = StepPage(step_id, page, title, intro, scroll, list(keys or []))
         self.steps.append(step)
         self.stack.addWidget(page)
         return step

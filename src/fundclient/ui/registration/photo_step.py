@@ -114,7 +114,7 @@ class PhotoStep(QWidget):
         self.scans_title = QLabel(self)
         self.scans_list = QListWidget(self)
         self.scans_list.setObjectName("scansList")
-        self.scans_list.setMaximumHeight(120)
+        self.scans_list.setMaximumHeight(80)
         scan_buttons = QHBoxLayout()
         self.add_scan_button = QPushButton(self)
         self.add_scan_button.setObjectName("addScan")
@@ -151,6 +151,12 @@ class PhotoStep(QWidget):
         self.camera_layout.addWidget(widget)
         widget.photoAccepted.connect(self._camera_photo)
         self.camera_widget = widget
+
+    def first_control(self) -> QWidget:
+        """Where keyboard focus goes on entering the step: the camera's capture button, or
+        the file import when there is no camera."""
+        capture = getattr(getattr(self.camera_widget, "ui", None), "capture", None)
+        return capture if capture is not None else self.import_button
 
     def stop_camera(self) -> None:
         """Release the webcam when the clerk leaves the photo step."""

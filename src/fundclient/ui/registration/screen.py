@@ -28,11 +28,10 @@ from fundclient.ui.errors import error_text, show_error
 from fundclient.ui.i18n import current_language, show_digits
 from fundclient.ui.ops import CollectionOp, QueryOp
 from fundclient.ui.registration.backend import RegistrationBackend
-from fundclient.ui.registration.binding import (FormContext, build_beneficiary,
-                                                values_of)
-from fundclient.ui.registration.drafts import (DraftKeeper, DraftOfferDialog,
-                                               photo_from_json, photo_to_json)
-from fundclient.ui.registration.duplicates import DuplicateView, OverrideDialog
+from fundclient.ui.registration.binding import FormContext, values_of
+from fundclient.ui.registration.draft_logic import DraftLogic
+from fundclient.ui.registration.drafts import DraftKeeper, DraftOfferDialog
+from fundclient.ui.registration.duplicate_logic import DuplicateLogic
 from fundclient.ui.registration.form_logic import FormLogic
 from fundclient.ui.registration.layout import STEP_IDS, RegistrationView
 from fundclient.ui.registration.navigation import EnterNavigator
@@ -46,7 +45,7 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("RegistrationScreen", text)
 
 
-class RegistrationScreen(FormLogic, RegistrationView):
+class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView):
     saved = Signal(object)
     step_changed = Signal(int)
     dirty_changed = Signal(bool)
@@ -119,12 +118,29 @@ class RegistrationScreen(FormLogic, RegistrationView):
             self.photo.stop_camera()
         if step_id == "review":
             self.refresh_review()
+        self._apply_tab_order()
         editors = self._step_editors()
-        target = editors[0] if editors else (self.dependants.add_button
-                                             if step_id == "dependants" else self.save_button
-                                             if step_id == "review" else self.photo.import_button)
+        if editors:
+            target = editors[0]
+        elif step_id == "dependants":
+            target = self.dependants.add_button
+        elif step_id == "photo":
+            target = self.photo.first_control()
+        else:
+            target = self.save_button
         target.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.steps[index].scroll.verticalScrollBar().setValue(0)  # start at the top
         self.step_changed.emit(index)
+
+    def _apply_tab_order(self) -> None:
+        """Tab follows the same order as Enter (grid placement order differs from it)."""
+        chain = self._step_editors()
+        if self.steps[self.current_step()].step_id == "dependants":
+            chain = [e for row in self.dependants.rows for e in row.editors() + [row.remove_button]]
+            chain.append(self.dependants.add_button)
+        chain += [self.back_button, self.next_button, self.save_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def next_step(self) -> None:
         # Show this step's problems (without blocking: the clerk may fill steps in any order,
@@ -183,67 +199,6 @@ class RegistrationScreen(FormLogic, RegistrationView):
 
     def is_dirty(self) -> bool:
         return self._dirty
-
-    # ---------------------------------------------------------------- duplicates
-    def current_beneficiary(self) -> Beneficiary:
-        return build_beneficiary(self.form, self.values(), self.dependants.values(), self.base)
-
-    def check_duplicates(self) -> QueryOp | None:
-        """Look up existing people with this national number, or this name + birth date."""
-        self._duplicate_timer.stop()
-        b = self.current_beneficiary()
-        scheme = self.form.scheme
-        number_ready = len(scheme.normalise(b.national_number)) == scheme.length
-        name_ready = bool(b.name.first and b.name.family and b.date_of_birth)
-        self._duplicate_generation += 1
-        generation = self._duplicate_generation
-        if not (number_ready or name_ready):
-            self._show_duplicates([], generation)
-            return None
-        return QueryOp(parent=self, op=lambda: self.backend.duplicates(b),
-                       success=lambda hits: self._show_duplicates(hits, generation)
-                       ).failure(lambda exc: log.error("duplicate lookup failed", exc_info=exc)
-                                 ).run_in_background()
-
-    def _show_duplicates(self, hits: list, generation: int) -> None:
-        if generation != self._duplicate_generation:
-            return  # the clerk typed on meanwhile; a newer lookup is coming
-        self.duplicate_panel.set_hits([DuplicateView.of(h) for h in hits])
-        self.duplicates_changed.emit(len(hits))
-
-    def ask_override(self) -> OverrideDialog | None:
-        """Open the override dialog (reason; a clerk also needs a supervisor's password)."""
-        panel = self.duplicate_panel
-        if not panel.may_override():
-            return None
-        dialog = OverrideDialog(panel.certain(), not self.backend.is_supervisor(), self)
-        dialog.accepted.connect(lambda: self.override_duplicate(dialog.reason_text(),
-                                                                dialog.approved_by))
-        dialog.authorise.connect(lambda user, password: self._authorise(dialog, user,
-                                                                        password))
-        dialog.open()
-        self.override_dialog = dialog
-        return dialog
-
-    def _authorise(self, dialog: OverrideDialog, user: str, password: str) -> CollectionOp:
-        # Unwrapping the key with the supervisor's password is slow (scrypt) and the check
-        # is audited (a write): the writer thread, never the GUI thread.
-        return CollectionOp(parent=self, op=lambda: self.backend.authorise_override(user,
-                                                                                   password),
-                            success=lambda changes: dialog.authorised(changes.result)
-                            ).failure(lambda exc: dialog.refused(error_text(exc))
-                                      ).run_in_background()
-
-    def override_duplicate(self, reason: str, approved_by: str = "") -> bool:
-        """Record the reason for saving despite the shown duplicates. A clerk needs the
-        name of the supervisor who approved it at the desk (see `ask_override`)."""
-        if not self.duplicate_panel.may_override() or not reason.strip():
-            return False
-        if not self.backend.is_supervisor() and not approved_by:
-            return False
-        self.duplicate_panel.set_override(reason, approved_by)
-        self._on_field_edited("override")
-        return True
 
     # ---------------------------------------------------------------- review and save
     def refresh_review(self) -> None:
@@ -379,51 +334,6 @@ class RegistrationScreen(FormLogic, RegistrationView):
 
     def is_home_visit(self) -> bool:
         return self.home_visit.isChecked()
-
-    # ---------------------------------------------------------------- drafts
-    def snapshot(self) -> dict:
-        return {"mode": "edit" if self.base is not None else "new", "values": self.values(),
-                "dependants": self.dependants.values(), "step": self.current_step(),
-                "home_visit": self.home_visit.isChecked(),
-                "photo": photo_to_json(self.photo.photo()),
-                "scans": [photo_to_json(s) for s in self.photo.scans()],
-                "base": self.base.to_dict() if self.base is not None else None,
-                "override_reason": self.duplicate_panel.override_reason}
-
-    def restore_draft(self, payload: dict, draft_id: str) -> None:
-        base = payload.get("base")
-        self.base = Beneficiary.from_dict(base) if base else None
-        self.set_values(payload.get("values", {}), payload.get("dependants", []))
-        self.home_visit.setChecked(bool(payload.get("home_visit")))
-        self.photo.set_photo(photo_from_json(payload.get("photo")))
-        self.photo.set_scans([p for p in map(photo_from_json, payload.get("scans", [])) if p])
-        self.duplicate_panel.clear()
-        self.drafts.start_new(draft_id)
-        self._set_dirty(True)
-        self.retranslate_ui()
-        self.go_to_step(int(payload.get("step", 0)))
-        self.check_duplicates()
-        self._say(_tr("Unfinished registration restored."))
-
-    def offer_drafts(self) -> QueryOp | None:
-        """Called by the shell after login: offer this operator's unfinished registrations."""
-        return self.drafts.load_all(self._offer)
-
-    def _offer(self, drafts: list) -> None:
-        self._offered = {draft_id: payload for draft_id, _when, payload in drafts}
-        if not drafts:
-            return
-        dialog = DraftOfferDialog(drafts, self)
-        dialog.resume.connect(lambda draft_id: self.restore_draft(self._offered[draft_id],
-                                                                  draft_id))
-        dialog.delete.connect(self.drafts.discard)
-        self.draft_dialog = dialog
-        dialog.open()
-
-    def _draft_saved(self, _draft_id: str) -> None:
-        if not self._saving and not self.status_label.text().startswith("!"):
-            self.status_label.setStyleSheet("color:#555;")
-            self.status_label.setText(_tr("Draft saved automatically."))
 
     # ---------------------------------------------------------------- language
     def retranslate_ui(self) -> None:

@@ -1,0 +1,76 @@
+"""Duplicate lookup while typing and the override decision, for `RegistrationScreen`
+(a mixin; see duplicates.py for the banner and the dialog)."""
+
+from __future__ import annotations
+
+import logging
+
+from fundclient.domain.records import Beneficiary
+from fundclient.ui.errors import error_text
+from fundclient.ui.ops import CollectionOp, QueryOp
+from fundclient.ui.registration.binding import build_beneficiary
+from fundclient.ui.registration.duplicates import DuplicateView, OverrideDialog
+
+log = logging.getLogger(__name__)
+
+
+class DuplicateLogic:
+    def current_beneficiary(self) -> Beneficiary:
+        return build_beneficiary(self.form, self.values(), self.dependants.values(), self.base)
+
+    def check_duplicates(self) -> QueryOp | None:
+        """Look up existing people with this national number, or this name + birth date."""
+        self._duplicate_timer.stop()
+        b = self.current_beneficiary()
+        scheme = self.form.scheme
+        number_ready = len(scheme.normalise(b.national_number)) == scheme.length
+        name_ready = bool(b.name.first and b.name.family and b.date_of_birth)
+        self._duplicate_generation += 1
+        generation = self._duplicate_generation
+        if not (number_ready or name_ready):
+            self._show_duplicates([], generation)
+            return None
+        return QueryOp(parent=self, op=lambda: self.backend.duplicates(b),
+                       success=lambda hits: self._show_duplicates(hits, generation)
+                       ).failure(lambda exc: log.error("duplicate lookup failed", exc_info=exc)
+                                 ).run_in_background()
+
+    def _show_duplicates(self, hits: list, generation: int) -> None:
+        if generation != self._duplicate_generation:
+            return  # the clerk typed on meanwhile; a newer lookup is coming
+        self.duplicate_panel.set_hits([DuplicateView.of(h) for h in hits])
+        self.duplicates_changed.emit(len(hits))
+
+    def ask_override(self) -> OverrideDialog | None:
+        """Open the override dialog (reason; a clerk also needs a supervisor's password)."""
+        panel = self.duplicate_panel
+        if not panel.may_override():
+            return None
+        dialog = OverrideDialog(panel.certain(), not self.backend.is_supervisor(), self)
+        dialog.accepted.connect(lambda: self.override_duplicate(dialog.reason_text(),
+                                                                dialog.approved_by))
+        dialog.authorise.connect(lambda user, password: self._authorise(dialog, user,
+                                                                        password))
+        dialog.open()
+        self.override_dialog = dialog
+        return dialog
+
+    def _authorise(self, dialog: OverrideDialog, user: str, password: str) -> CollectionOp:
+        # Unwrapping the key with the supervisor's password is slow (scrypt) and the check
+        # is audited (a write): the writer thread, never the GUI thread.
+        return CollectionOp(parent=self, op=lambda: self.backend.authorise_override(user,
+                                                                                   password),
+                            success=lambda changes: dialog.authorised(changes.result)
+                            ).failure(lambda exc: dialog.refused(error_text(exc))
+                                      ).run_in_background()
+
+    def override_duplicate(self, reason: str, approved_by: str = "") -> bool:
+        """Record the reason for saving despite the shown duplicates. A clerk needs the
+        name of the supervisor who approved it at the desk (see `ask_override`)."""
+        if not self.duplicate_panel.may_override() or not reason.strip():
+            return False
+        if not self.backend.is_supervisor() and not approved_by:
+            return False
+        self.duplicate_panel.set_override(reason, approved_by)
+        self._on_field_edited("override")
+        return True
