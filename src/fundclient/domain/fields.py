@@ -8,11 +8,12 @@ CSV importer uses `key` as its header name (beneficiary keys; dependant keys pre
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
 from fundclient.domain import rules
+from fundclient.domain.national_id import DEFAULT_SCHEME
 from fundclient.domain.phone import normalise_mobile
 from fundclient.domain.rules import Rule, ValidationContext, clean_text, parse_date
 from fundclient.errors import Message
@@ -90,6 +91,8 @@ def as_text(value: Any) -> str:
         return ""
     if isinstance(value, Enum):
         return str(value.value)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value if isinstance(value, str) else str(value)
@@ -119,8 +122,7 @@ def _name_part(key: str, ar: str, en: str, hint_ar: str, hint_en: str, required:
                     kind="arabic_name", rules=(rules.arabic_letters,))
 
 
-_NATIONAL_NUMBER_HINT = _m("12 رقمًا؛ الخانة الأولى 1 للذكر و2 للأنثى ثم سنة الميلاد",
-                           "12 digits: 1 = male / 2 = female, then the birth year")
+_NATIONAL_NUMBER_HINT = DEFAULT_SCHEME.hint  # other schemes: ctx.scheme.hint
 
 BENEFICIARY_FIELDS: dict[str, FieldDef] = {f.key: f for f in (
     FieldDef("national_number", _m("الرقم الوطني", "National number"), _NATIONAL_NUMBER_HINT,

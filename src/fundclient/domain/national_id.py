@@ -43,6 +43,9 @@ class NationalIdScheme:
     code = ""
     length = 0
     label = Message("", "")
+    # Placeholder for the national-number input under this scheme (the FieldDef hint is
+    # Libya's; a form running another scheme shows this one).
+    hint = Message("", "")
 
     def normalise(self, raw: str) -> str:
         """Digits in any digit system -> ASCII; spaces and dashes between groups dropped."""
@@ -88,6 +91,8 @@ class LibyaScheme(NationalIdScheme):
     code = "LY"
     length = 12
     label = Message("ليبيا", "Libya")
+    hint = Message("12 رقمًا؛ الخانة الأولى 1 للذكر و2 للأنثى ثم سنة الميلاد",
+                   "12 digits: 1 = male / 2 = female, then the birth year")
 
     BAD_SEX_DIGIT = Message("الرقم الوطني يجب أن يبدأ بـ 1 (ذكر) أو 2 (أنثى)",
                             "The national number must start with 1 (male) or 2 (female)")
@@ -139,6 +144,8 @@ class EgyptScheme(NationalIdScheme):
     code = "EG"
     length = 14
     label = Message("مصر", "Egypt")
+    hint = Message("14 رقمًا: القرن ثم تاريخ الميلاد ثم رمز المحافظة",
+                   "14 digits: century, birth date (YYMMDD), governorate, serial, check")
 
     BAD_CENTURY = Message("الخانة الأولى من الرقم القومي يجب أن تكون 2 أو 3",
                           "The first digit of the national number must be 2 or 3")
