@@ -2,6 +2,128 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ar" sourcelanguage="en">
     <context>
+        <name>DayCloseScreen</name>
+        <message>
+            <source>Day close</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Approved</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sent back</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not decided</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Yes</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 registrations: %2 approved, %3 sent back, %4 not decided</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Select a registration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Name</source>
+            <translation type="unfinished">الاسم</translation>
+        </message>
+        <message>
+            <source>National number</source>
+            <translation type="unfinished">الرقم الوطني</translation>
+        </message>
+        <message>
+            <source>Date of birth</source>
+            <translation type="unfinished">تاريخ الميلاد</translation>
+        </message>
+        <message>
+            <source>Card number</source>
+            <translation type="unfinished">رقم البطاقة</translation>
+        </message>
+        <message>
+            <source>Dependants</source>
+            <translation type="unfinished">التابعون</translation>
+        </message>
+        <message>
+            <source>Comment</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No photo</source>
+            <translation type="unfinished">لا توجد صورة</translation>
+        </message>
+        <message>
+            <source>Send back</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>What should the clerk correct?</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save the day-close report</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>DayCloseView</name>
+        <message>
+            <source>Day:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Show</source>
+            <translation type="unfinished">عرض</translation>
+        </message>
+        <message>
+            <source>Beneficiary</source>
+            <translation type="unfinished">المنتفع</translation>
+        </message>
+        <message>
+            <source>National number</source>
+            <translation type="unfinished">الرقم الوطني</translation>
+        </message>
+        <message>
+            <source>Clerk</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Possible duplicate</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Decision</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Selected registration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Approve selected</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Approve all without remarks</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Send back to the clerk…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Close the day and save the report…</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>FundStatusBar</name>
         <message>
             <source>Office: %1</source>
@@ -714,113 +836,15 @@
         </message>
     </context>
     <context>
-        <name>RegistrationDrafts</name>
-        <message>
-            <source>(no name yet)</source>
-            <translation>(بدون اسم بعد)</translation>
-        </message>
-        <message>
-            <source>Unfinished registrations</source>
-            <translation>تسجيلات غير مكتملة</translation>
-        </message>
-        <message>
-            <source>These registrations were not finished (the program was closed or the power went off). Continue one of them?</source>
-            <translation>لم تكتمل هذه التسجيلات (أُغلقت المنظومة أو انقطعت الكهرباء). هل تريد إكمال أحدها؟</translation>
-        </message>
-        <message>
-            <source>Continue this registration</source>
-            <translation>إكمال هذا التسجيل</translation>
-        </message>
-        <message>
-            <source>Delete it</source>
-            <translation>حذفه</translation>
-        </message>
-        <message>
-            <source>Later</source>
-            <translation>لاحقًا</translation>
-        </message>
-    </context>
-    <context>
-        <name>RegistrationDuplicates</name>
-        <message>
-            <source>Name</source>
-            <translation>الاسم</translation>
-        </message>
-        <message>
-            <source>Office</source>
-            <translation>المكتب</translation>
-        </message>
-        <message>
-            <source>Match</source>
-            <translation>التطابق</translation>
-        </message>
-        <message>
-            <source>Save despite a duplicate</source>
-            <translation>الحفظ رغم التكرار</translation>
-        </message>
-        <message>
-            <source>Checking…</source>
-            <translation>جارٍ التحقق…</translation>
-        </message>
-        <message>
-            <source>Save anyway…</source>
-            <translation>الحفظ رغم التنبيه…</translation>
-        </message>
-        <message>
-            <source>Supervisor approval…</source>
-            <translation>موافقة المشرف…</translation>
-        </message>
-        <message>
-            <source>certain</source>
-            <translation>مؤكد</translation>
-        </message>
-        <message>
-            <source>The registration will be saved and sent with the reason; the general administration reviews it.</source>
-            <translation>سيُحفظ التسجيل ويُرسل مع ذكر السبب، وتراجعه الإدارة العامة.</translation>
-        </message>
-        <message>
-            <source>Write why this is a different person (for example: a relative with the same name).</source>
-            <translation>اكتب لماذا هذا شخص مختلف (مثال: قريب بنفس الاسم).</translation>
-        </message>
-        <message>
-            <source>Supervisor's user name</source>
-            <translation>اسم المستخدم للمشرف</translation>
-        </message>
-        <message>
-            <source>Supervisor's password</source>
-            <translation>كلمة المرور للمشرف</translation>
-        </message>
-        <message>
-            <source>The supervisor types their user name and password.</source>
-            <translation>يكتب المشرف اسم المستخدم وكلمة المرور الخاصة به.</translation>
-        </message>
-        <message>
-            <source>Saving it anyway needs your supervisor's approval.</source>
-            <translation>الحفظ رغم التنبيه يحتاج إلى موافقة المشرف.</translation>
-        </message>
-        <message>
-            <source>Save is blocked until the duplicate is resolved.</source>
-            <translation>الحفظ متوقف حتى يُحسم التسجيل المكرر.</translation>
-        </message>
-        <message>
-            <source>This person is already registered (same national number).</source>
-            <translation>هذا الشخص مسجل من قبل (نفس الرقم الوطني).</translation>
-        </message>
-        <message>
-            <source>A registered person has a similar name and date of birth. Ask the beneficiary before you continue.</source>
-            <translation>يوجد شخص مسجل باسم وتاريخ ميلاد مشابهين. اسأل المنتفع قبل المتابعة.</translation>
-        </message>
-        <message>
-            <source>Saving anyway. Reason: %1</source>
-            <translation>سيُحفظ رغم التنبيه. السبب: %1</translation>
-        </message>
-        <message>
-            <source>Write the reason in a few words (at least %1 letters).</source>
-            <translation>اكتب السبب في كلمات قليلة (%1 أحرف على الأقل).</translation>
-        </message>
-    </context>
-    <context>
         <name>RegistrationScreen</name>
+        <message>
+            <source>Unfinished registration restored.</source>
+            <translation>تمت استعادة التسجيل غير المكتمل.</translation>
+        </message>
+        <message>
+            <source>Draft saved automatically.</source>
+            <translation>حُفظت المسودة تلقائيًا.</translation>
+        </message>
         <message>
             <source>— choose —</source>
             <translation>— اختر —</translation>
@@ -838,16 +862,8 @@
             <translation>جارٍ الحفظ…</translation>
         </message>
         <message>
-            <source>Unfinished registration restored.</source>
-            <translation>تمت استعادة التسجيل غير المكتمل.</translation>
-        </message>
-        <message>
             <source>This person may already be registered: resolve the duplicate warning first.</source>
             <translation>قد يكون هذا الشخص مسجلًا من قبل: احسم تنبيه التكرار أولًا.</translation>
-        </message>
-        <message>
-            <source>Draft saved automatically.</source>
-            <translation>حُفظت المسودة تلقائيًا.</translation>
         </message>
         <message>
             <source>Please correct the fields marked in red (%1).</source>
@@ -980,6 +996,112 @@
         <message>
             <source>%1 scanned document(s)</source>
             <translation>عدد المستندات الممسوحة: %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>RegistrationDrafts</name>
+        <message>
+            <source>(no name yet)</source>
+            <translation>(بدون اسم بعد)</translation>
+        </message>
+        <message>
+            <source>Unfinished registrations</source>
+            <translation>تسجيلات غير مكتملة</translation>
+        </message>
+        <message>
+            <source>These registrations were not finished (the program was closed or the power went off). Continue one of them?</source>
+            <translation>لم تكتمل هذه التسجيلات (أُغلقت المنظومة أو انقطعت الكهرباء). هل تريد إكمال أحدها؟</translation>
+        </message>
+        <message>
+            <source>Continue this registration</source>
+            <translation>إكمال هذا التسجيل</translation>
+        </message>
+        <message>
+            <source>Delete it</source>
+            <translation>حذفه</translation>
+        </message>
+        <message>
+            <source>Later</source>
+            <translation>لاحقًا</translation>
+        </message>
+    </context>
+    <context>
+        <name>RegistrationDuplicates</name>
+        <message>
+            <source>Name</source>
+            <translation>الاسم</translation>
+        </message>
+        <message>
+            <source>Office</source>
+            <translation>المكتب</translation>
+        </message>
+        <message>
+            <source>Match</source>
+            <translation>التطابق</translation>
+        </message>
+        <message>
+            <source>Save despite a duplicate</source>
+            <translation>الحفظ رغم التكرار</translation>
+        </message>
+        <message>
+            <source>Checking…</source>
+            <translation>جارٍ التحقق…</translation>
+        </message>
+        <message>
+            <source>Save anyway…</source>
+            <translation>الحفظ رغم التنبيه…</translation>
+        </message>
+        <message>
+            <source>Supervisor approval…</source>
+            <translation>موافقة المشرف…</translation>
+        </message>
+        <message>
+            <source>certain</source>
+            <translation>مؤكد</translation>
+        </message>
+        <message>
+            <source>The registration will be saved and sent with the reason; the general administration reviews it.</source>
+            <translation>سيُحفظ التسجيل ويُرسل مع ذكر السبب، وتراجعه الإدارة العامة.</translation>
+        </message>
+        <message>
+            <source>Write why this is a different person (for example: a relative with the same name).</source>
+            <translation>اكتب لماذا هذا شخص مختلف (مثال: قريب بنفس الاسم).</translation>
+        </message>
+        <message>
+            <source>Supervisor's user name</source>
+            <translation>اسم المستخدم للمشرف</translation>
+        </message>
+        <message>
+            <source>Supervisor's password</source>
+            <translation>كلمة المرور للمشرف</translation>
+        </message>
+        <message>
+            <source>The supervisor types their user name and password.</source>
+            <translation>يكتب المشرف اسم المستخدم وكلمة المرور الخاصة به.</translation>
+        </message>
+        <message>
+            <source>Saving it anyway needs your supervisor's approval.</source>
+            <translation>الحفظ رغم التنبيه يحتاج إلى موافقة المشرف.</translation>
+        </message>
+        <message>
+            <source>Save is blocked until the duplicate is resolved.</source>
+            <translation>الحفظ متوقف حتى يُحسم التسجيل المكرر.</translation>
+        </message>
+        <message>
+            <source>This person is already registered (same national number).</source>
+            <translation>هذا الشخص مسجل من قبل (نفس الرقم الوطني).</translation>
+        </message>
+        <message>
+            <source>A registered person has a similar name and date of birth. Ask the beneficiary before you continue.</source>
+            <translation>يوجد شخص مسجل باسم وتاريخ ميلاد مشابهين. اسأل المنتفع قبل المتابعة.</translation>
+        </message>
+        <message>
+            <source>Saving anyway. Reason: %1</source>
+            <translation>سيُحفظ رغم التنبيه. السبب: %1</translation>
+        </message>
+        <message>
+            <source>Write the reason in a few words (at least %1 letters).</source>
+            <translation>اكتب السبب في كلمات قليلة (%1 أحرف على الأقل).</translation>
         </message>
     </context>
     <context>

@@ -2,6 +2,128 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
     <context>
+        <name>DayCloseScreen</name>
+        <message>
+            <source>Day close</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Approved</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sent back</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not decided</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Yes</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 registrations: %2 approved, %3 sent back, %4 not decided</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Select a registration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Name</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>National number</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Date of birth</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Card number</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Dependants</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Comment</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No photo</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Send back</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>What should the clerk correct?</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save the day-close report</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>DayCloseView</name>
+        <message>
+            <source>Day:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Show</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Beneficiary</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>National number</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Clerk</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Possible duplicate</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Decision</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Selected registration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Approve selected</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Approve all without remarks</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Send back to the clerk…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Close the day and save the report…</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>FundStatusBar</name>
         <message>
             <source>Office: %1</source>
@@ -714,113 +836,15 @@
         </message>
     </context>
     <context>
-        <name>RegistrationDrafts</name>
-        <message>
-            <source>(no name yet)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Unfinished registrations</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>These registrations were not finished (the program was closed or the power went off). Continue one of them?</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Continue this registration</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Delete it</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Later</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>RegistrationDuplicates</name>
-        <message>
-            <source>Name</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Office</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Match</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Save despite a duplicate</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Checking…</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Save anyway…</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Supervisor approval…</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>certain</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>The registration will be saved and sent with the reason; the general administration reviews it.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Write why this is a different person (for example: a relative with the same name).</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Supervisor's user name</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Supervisor's password</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>The supervisor types their user name and password.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Saving it anyway needs your supervisor's approval.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Save is blocked until the duplicate is resolved.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>This person is already registered (same national number).</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>A registered person has a similar name and date of birth. Ask the beneficiary before you continue.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Saving anyway. Reason: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Write the reason in a few words (at least %1 letters).</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
         <name>RegistrationScreen</name>
+        <message>
+            <source>Unfinished registration restored.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Draft saved automatically.</source>
+            <translation type="unfinished" />
+        </message>
         <message>
             <source>— choose —</source>
             <translation type="unfinished" />
@@ -838,15 +862,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Unfinished registration restored.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>This person may already be registered: resolve the duplicate warning first.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Draft saved automatically.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -979,6 +995,112 @@
         </message>
         <message>
             <source>%1 scanned document(s)</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>RegistrationDrafts</name>
+        <message>
+            <source>(no name yet)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Unfinished registrations</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>These registrations were not finished (the program was closed or the power went off). Continue one of them?</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Continue this registration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Delete it</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Later</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>RegistrationDuplicates</name>
+        <message>
+            <source>Name</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Office</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Match</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save despite a duplicate</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Checking…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save anyway…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Supervisor approval…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>certain</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The registration will be saved and sent with the reason; the general administration reviews it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Write why this is a different person (for example: a relative with the same name).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Supervisor's user name</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Supervisor's password</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The supervisor types their user name and password.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Saving it anyway needs your supervisor's approval.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save is blocked until the duplicate is resolved.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This person is already registered (same national number).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A registered person has a similar name and date of birth. Ask the beneficiary before you continue.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Saving anyway. Reason: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Write the reason in a few words (at least %1 letters).</source>
             <translation type="unfinished" />
         </message>
     </context>

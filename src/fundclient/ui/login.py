@@ -46,9 +46,10 @@ class LoginScreen(QWidget):
     language_toggled = Signal()
 
     def __init__(self, data_dir: Path, settings: Settings, login_fn: LoginFn = default_login,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, hint: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("loginScreen")
+        self.hint_text = hint  # demo mode: the demo users and passwords
         self.data_dir = data_dir
         self.settings = settings
         self.login_fn = login_fn
@@ -71,6 +72,11 @@ class LoginScreen(QWidget):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.hint = QLabel(self.hint_text)
+        self.hint.setObjectName("loginHint")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #1d4f91;")
+        self.hint.setVisible(bool(self.hint_text))
         self.error = QLabel()
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
@@ -101,6 +107,7 @@ class LoginScreen(QWidget):
         inner.addWidget(self.system_label)
         inner.addWidget(self.office_label)
         inner.addLayout(form)
+        inner.addWidget(self.hint)
         inner.addWidget(self.error)
         inner.addWidget(self.login_button)
         inner.addWidget(self.language_button, 0, Qt.AlignmentFlag.AlignCenter)

@@ -41,14 +41,14 @@ class GuiApp:
     """Login window ⇄ main window, for one data dir."""
 
     def __init__(self, data_dir: Path, settings: Settings, *, login_fn=default_login,
-                 sync_adapter_factory=None) -> None:
+                 sync_adapter_factory=None, login_hint: str = "") -> None:
         self.data_dir = data_dir
         self.settings = settings
         self.login_fn = login_fn
         self.sync_adapter_factory = sync_adapter_factory
         self.session = None
         self.window = None
-        self.login = LoginScreen(data_dir, settings, login_fn)
+        self.login = LoginScreen(data_dir, settings, login_fn, hint=login_hint)
         self.login.logged_in.connect(self.open_main)
         self.login.language_toggled.connect(self.toggle_language)
         self.login.resize(900, 640)
@@ -110,7 +110,8 @@ def run_gui(context_or_args) -> int:
     app = prepare_app(settings, getattr(context_or_args, "lang", None))
     gui = GuiApp(data_dir, settings,
                  login_fn=getattr(context_or_args, "login", None) or default_login,
-                 sync_adapter_factory=getattr(context_or_args, "sync_adapter_factory", None))
+                 sync_adapter_factory=getattr(context_or_args, "sync_adapter_factory", None),
+                 login_hint=getattr(context_or_args, "login_hint", "") or "")
     gui.show()
     code = app.exec()
     wait_for_writes(timeout=30)

@@ -1,75 +1,74 @@
 """Print preview and printing of the insurance card and the registration receipt.
 
-The content (CardData with its signed QR, receipt text) is built headless by the lead's
-`services.printing`; the pixels by `cards.render` (QtGui). Here we only preview and send
-to a printer (QPrintPreviewDialog / QPrintDialog), so nothing Qt-widget leaks into core.
+Content (CardData with its signed QR, ReceiptData) and painting come from `cards/`
+(the same calls as `fundclient card`); here we only open QPrintPreviewDialog, whose
+print button goes through the system print dialog, so nothing widget-level leaks into cards.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QRectF, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
-from fundclient.errors import FundError, Message
 from fundclient.ui.errors import show_error
 
 log = logging.getLogger(__name__)
 
-PRINTING_UNAVAILABLE = Message(ar="الطباعة غير متاحة في هذا التثبيت.",
-                               en="Printing is not available in this installation.")
+
+def build_cards(session, record, photo) -> list:
+    """CardData for the principal and every dependant that has a card number."""
+    from fundclient.cards import content
+    from fundclient.cards.identity import device_signer
+
+    settings = session.settings
+    office = content.office_info(record.office_code or settings.office_code, settings)
+    common = dict(office=office, settings=settings, signer=device_signer(session.data_dir, settings),
+                  logo_path=str(settings.extra.get("logo_path", "")))
+    cards = [content.card_for_beneficiary(record, photo=photo, **common)]
+    cards += [content.card_for_dependant(record, d, **common) for d in record.dependants if d.card_number]
+    return cards
 
 
-def document_images(session, record, photo, kind: str) -> list[QImage]:
-    """Pages to print: card front + back, or the receipt page(s)."""
+def build_receipt(session, record):
+    from fundclient.cards import content
+
+    settings = session.settings
+    office = content.office_info(record.office_code or settings.office_code, settings)
+    return content.receipt_for(record, office=office, settings=settings)
+
+
+def preview_document(parent: QWidget, session, record, photo, kind: str, *, show: bool = True):
+    """Open the print preview for the card(s) or the receipt; returns the dialog."""
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    from fundclient.cards import printing
+
+    settings = session.settings
     try:
-        from fundclient.services import printing  # type: ignore
-    except ImportError as exc:
-        raise FundError(PRINTING_UNAVAILABLE, code="printing") from exc
-    if kind == "card":
-        from fundclient.cards.render import card_image
+        if kind == "card":
+            cards = build_cards(session, record, photo)
+            printer = printing.card_printer(settings)
 
-        cards = printing.card_data(session, record)  # one CardData per card (principal, dependants)
-        return [card_image(card, side) for card in cards for side in ("front", "back")]
-    render_receipt = getattr(printing, "receipt_images", None)
-    if render_receipt is None:
-        raise FundError(PRINTING_UNAVAILABLE, code="printing")
-    return list(render_receipt(session, record))
+            def paint(target):
+                printing.print_cards(cards, target, margins_mm=settings.card_margins_mm)
+        else:
+            data = build_receipt(session, record)
+            printer = printing.receipt_printer(settings, data)
 
-
-def paint_pages(printer, images: list[QImage]) -> None:
-    painter = QPainter(printer)
-    try:
-        for index, image in enumerate(images):
-            if index:
-                printer.newPage()
-            page = QRectF(printer.pageRect(printer.Unit.DevicePixel))
-            size = image.size().scaled(page.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(QRectF(page.topLeft(), size.toSizeF()), image)
-    finally:
-        painter.end()
-
-
-def preview_document(parent: QWidget, session, record, photo, kind: str) -> None:
-    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-
-    try:
-        images = document_images(session, record, photo, kind)
-    except FundError as exc:
+            def paint(target):
+                printing.print_receipt(data, target, settings.receipt_format)
+    except Exception as exc:  # FundError: its message; anything else: logged, generic message
+        log.debug("could not prepare %s", kind, exc_info=True)
         show_error(parent, exc)
-        return
-    except Exception as exc:  # a rendering bug: log, generic message, the app goes on
-        log.exception("could not render %s", kind)
-        show_error(parent, exc)
-        return
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    name = getattr(session.settings, "card_printer", "") if kind == "card" else ""
-    if name:
-        printer.setPrinterName(name)
+        return None
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setObjectName("printPreview")
     dialog.setWindowTitle(QCoreApplication.translate("printing", "Print preview"))
-    dialog.paintRequested.connect(lambda p: paint_pages(p, images))
-    dialog.exec()
+    dialog.paintRequested.connect(paint)
+    # The dialog keeps only a C++ pointer to the printer: keep the Python object alive with it.
+    dialog.printer_ref, dialog.paint_ref = printer, paint
+    if show:
+        dialog.open()
+    return dialog

@@ -1,0 +1,179 @@
+"""Supervisor day close: review the day's registrations (photo, key fields, duplicate flags),
+approve or send back with a comment, close the day and save the report PDF.
+Work runs through QueryOp / CollectionOp; the logic lives in services.dayclose."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QTableWidgetItem, QVBoxLayout
+
+from fundclient.services import dayclose
+from fundclient.services.changes import Changes
+from fundclient.ui.day_close_view import PHOTO_H, PHOTO_W, DayCloseView
+from fundclient.ui.i18n import current_language, show_digits, show_number
+from fundclient.ui.ops import CollectionOp, QueryOp
+from fundclient.ui.screen import Screen
+
+
+class DayCloseScreen(Screen):
+    def __init__(self, session=None, parent=None) -> None:
+        super().__init__(session, parent)
+        self.setObjectName("dayCloseScreen")
+        self.view = DayCloseView(self)
+        QVBoxLayout(self).addWidget(self.view)
+        self.items: list[dayclose.ReviewItem] = []
+        self.generation = 0
+        self.last_summary: dayclose.DayCloseSummary | None = None
+        v = self.view
+        v.show_button.clicked.connect(self.refresh)
+        v.table.itemSelectionChanged.connect(self.show_selected)
+        v.approve_button.clicked.connect(self.approve_selected)
+        v.approve_all_button.clicked.connect(self.approve_all_clean)
+        v.send_back_button.clicked.connect(lambda: self.send_back())
+        v.close_day_button.clicked.connect(lambda: self.close_day())
+        self.retranslate_ui()
+
+    def title(self) -> str:
+        return self.tr("Day close")
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.title())
+        self.view.retranslate_ui()
+        self._fill()
+
+    def on_shown(self) -> None:
+        self.refresh()
+        self.view.table.setFocus()
+
+    def on_changes(self, changes, initiator) -> None:
+        if changes.beneficiaries and self.isVisible() and initiator is not self:
+            self.refresh()
+
+    def day(self) -> date:
+        return self.view.day.date().toPython()
+
+    # -- loading ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        if self.session is None:
+            return
+        self.generation += 1
+        generation, session, day = self.generation, self.session, self.day()
+        QueryOp(parent=self, op=lambda: dayclose.review_day(session, day),
+                success=lambda items: self._loaded(generation, items)).run_in_background()
+
+    def _loaded(self, generation: int, items: list) -> None:
+        if generation == self.generation:
+            self.items = list(items)
+            self._fill()
+
+    def decision_label(self, decision: str) -> str:
+        return {"approved": self.tr("Approved"), "sent_back": self.tr("Sent back")}.get(
+            decision, self.tr("Not decided"))
+
+    def _fill(self) -> None:
+        table = self.view.table
+        table.setRowCount(len(self.items))
+        for row, review in enumerate(self.items):
+            b = review.item.beneficiary
+            flag = self.tr("Yes") if review.duplicates else ""
+            for column, text in enumerate((b.name.full(), show_digits(b.national_number), review.item.saved_by,
+                                           flag, self.decision_label(review.item.decision))):
+                table.setItem(row, column, QTableWidgetItem(text))
+        counts = dayclose.count_decisions(self.items)
+        self.view.summary.setText(
+            self.tr("%1 registrations: %2 approved, %3 sent back, %4 not decided")
+            .replace("%1", show_number(len(self.items))).replace("%2", show_number(counts["approved"]))
+            .replace("%3", show_number(counts["sent_back"])).replace("%4", show_number(counts["undecided"])))
+        self.show_selected()
+
+    def selected(self) -> list[dayclose.ReviewItem]:
+        rows = sorted({index.row() for index in self.view.table.selectionModel().selectedRows()})
+        return [self.items[r] for r in rows if r < len(self.items)]
+
+    def show_selected(self) -> None:
+        v = self.view
+        while v.details.rowCount():
+            v.details.removeRow(0)
+        chosen = self.selected()
+        v.photo.clear()
+        v.flags.clear()
+        if len(chosen) != 1:
+            v.photo.setText(self.tr("Select a registration"))
+            return
+        review = chosen[0]
+        b = review.item.beneficiary
+        for label, value in ((self.tr("Name"), b.name.full()), (self.tr("National number"), b.national_number),
+                             (self.tr("Date of birth"), b.date_of_birth.isoformat() if b.date_of_birth else ""),
+                             (self.tr("Card number"), b.card_number),
+                             (self.tr("Dependants"), str(len(b.dependants)))):
+            v.details.addRow(label, QLabel(show_digits(value)))
+        if review.item.comment:
+            v.details.addRow(self.tr("Comment"), QLabel(review.item.comment))
+        language = current_language()
+        v.flags.setText("\n".join(m.reason.in_language(language) for m in review.duplicates))
+        if review.has_photo and self.session is not None:
+            session, key = self.session, review.key
+            QueryOp(parent=self, op=lambda: session.store.beneficiaries.photo(key[0], "portrait", key[1]),
+                    success=self._show_photo).run_in_background()
+        else:
+            v.photo.setText(self.tr("No photo"))
+
+    def _show_photo(self, photo) -> None:
+        pixmap = QPixmap()
+        if photo is not None and pixmap.loadFromData(photo.data):
+            self.view.photo.setPixmap(pixmap.scaled(PHOTO_W, PHOTO_H, Qt.AspectRatioMode.KeepAspectRatio,
+                                                    Qt.TransformationMode.SmoothTransformation))
+
+    # -- decisions -------------------------------------------------------------------------
+    def _write(self, op) -> None:
+        CollectionOp(parent=self, op=op, success=lambda _changes: self.refresh()).run_in_background()
+
+    def approve_selected(self) -> None:
+        keys = [r.key for r in self.selected()]
+        if keys:
+            session = self.session
+            self._write(lambda: dayclose.approve(session, keys))
+
+    def approve_all_clean(self) -> None:
+        """Approve every undecided registration that has no duplicate flag."""
+        keys = [r.key for r in self.items if not r.item.decision and not r.duplicates]
+        if keys:
+            session = self.session
+            self._write(lambda: dayclose.approve(session, keys))
+
+    def send_back(self, comment: str | None = None) -> None:
+        chosen = self.selected()
+        if len(chosen) != 1:
+            return
+        if comment is None:
+            comment, ok = QInputDialog.getMultiLineText(self, self.tr("Send back"),
+                                                        self.tr("What should the clerk correct?"))
+            if not ok:
+                return
+        session, key = self.session, chosen[0].key
+        self._write(lambda: dayclose.send_back(session, key, comment))
+
+    def close_day(self, pdf_path: str | None = None) -> None:
+        session, day = self.session, self.day()
+
+        def work() -> Changes:
+            return Changes(result=dayclose.close_day(session, day))
+
+        CollectionOp(parent=self, op=work, success=lambda changes: self._closed(changes.result, pdf_path)
+                     ).run_in_background()
+
+    def _closed(self, summary: dayclose.DayCloseSummary, pdf_path: str | None) -> None:
+        self.last_summary = summary
+        if pdf_path is None:
+            pdf_path, _filter = QFileDialog.getSaveFileName(
+                self, self.tr("Save the day-close report"), f"day-close-{summary.day.isoformat()}.pdf", "PDF (*.pdf)")
+            if not pdf_path:
+                return
+        from fundclient.cards.day_report import write_day_close_pdf
+
+        names = {op.username: op.full_name for op in self.session.store.operators.list() if op.full_name}
+        write_day_close_pdf(summary, Path(pdf_path), fund_name=self.session.settings.fund_name, operator_names=names)
