@@ -863,7 +863,7 @@
         </message>
         <message>
             <source>This person may already be registered: resolve the duplicate warning first.</source>
-            <translation>قد يكون هذا الشخص مسجلًا من قبل: احسم تنبيه التكرار أولًا.</translation>
+            <translation>قد يكون هذا المنتفع مسجلًا من قبل: احسم تنبيه التسجيل المكرر أولًا.</translation>
         </message>
         <message>
             <source>Please correct the fields marked in red (%1).</source>
@@ -1065,7 +1065,7 @@
         </message>
         <message>
             <source>Write why this is a different person (for example: a relative with the same name).</source>
-            <translation>اكتب لماذا هذا شخص مختلف (مثال: قريب بنفس الاسم).</translation>
+            <translation>اكتب لماذا هو شخص آخر (مثال: قريب بنفس الاسم).</translation>
         </message>
         <message>
             <source>Supervisor's user name</source>
@@ -1089,11 +1089,11 @@
         </message>
         <message>
             <source>This person is already registered (same national number).</source>
-            <translation>هذا الشخص مسجل من قبل (نفس الرقم الوطني).</translation>
+            <translation>هذا المنتفع مسجل من قبل (نفس الرقم الوطني).</translation>
         </message>
         <message>
             <source>A registered person has a similar name and date of birth. Ask the beneficiary before you continue.</source>
-            <translation>يوجد شخص مسجل باسم وتاريخ ميلاد مشابهين. اسأل المنتفع قبل المتابعة.</translation>
+            <translation>يوجد منتفع مسجل باسم وتاريخ ميلاد مشابهين. اسأل المنتفع قبل المتابعة.</translation>
         </message>
         <message>
             <source>Saving anyway. Reason: %1</source>
