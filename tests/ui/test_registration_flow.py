@@ -200,3 +200,28 @@ def test_language_switch_keeps_typed_text_and_rewords_messages(qtbot, make_scree
     assert number.editor.value() == "123"
     assert "national number" in number.message_text()
     assert screen.next_button.text() == "Next"
+
+
+def test_edit_keeps_the_stored_photo_unless_a_new_one_is_taken(qtbot, make_screen):
+    screen = make_screen("clerk1")
+    fill_valid(screen)
+    op = screen.photo.import_photo_file(ASTRONAUT)
+    qtbot.waitUntil(lambda: op.done, timeout=10000)
+    saved = wait_saved(qtbot, screen)
+    store = screen.backend.store
+    first_photo = store.beneficiaries.photo(saved.record_id)
+    screen.edit_record(saved.record_id)
+    qtbot.waitUntil(lambda: screen.base is not None, timeout=5000)
+    assert screen.photo.photo().data == first_photo.data and not screen.photo.changed
+    screen.rows["mobile"].editor.set_value("0921234567")
+    edited = wait_saved(qtbot, screen)
+    assert edited.mobile == "+218921234567"
+    assert store.beneficiaries.photo(saved.record_id).data == first_photo.data
+
+
+def test_screenshots_render_every_step_in_both_languages(qtbot, tmp_path):
+    from fundclient.ui.registration.screenshots import render
+
+    written = render(tmp_path)
+    assert len(written) == 12
+    assert all(p.stat().st_size > 10_000 for p in written)

@@ -72,6 +72,7 @@ class PhotoStep(QWidget):
         self.camera_spec = ""  # Settings.camera ("" = first webcam)
         self.data_dir = None
         self.camera_widget: QWidget | None = None
+        self.changed = False
         self._last_path = ""
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
@@ -175,6 +176,7 @@ class PhotoStep(QWidget):
 
     def set_photo(self, photo: Photo | None) -> None:
         self._photo = photo
+        self.changed = True  # edit mode resets it after loading the stored photo
         self.force_button.setVisible(False)
         if photo is None:
             self.preview.setPixmap(QPixmap())

@@ -248,7 +248,9 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         approved_by = self.duplicate_panel.override_by
         draft_id = self.drafts.draft_id
         if self.base is not None:
-            op = lambda: self.backend.edit(b, photo, scans)  # noqa: E731
+            # Only a new photo is stored with the revision; the old one stays in history.
+            new_photo = photo if self.photo.changed else None
+            op = lambda: self.backend.edit(b, new_photo, scans)  # noqa: E731
         else:
             op = lambda: self.backend.register(b, photo, scans, reason,  # noqa: E731
                                                approved_by)
@@ -315,6 +317,7 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         self.base = beneficiary
         self.set_values(values, dependants)
         self.photo.set_photo(photo)
+        self.photo.changed = False
         self.photo.set_scans([])
         self.duplicate_panel.clear()
         self.drafts.start_new()
