@@ -24,5 +24,9 @@ class AppContext:
     sync_adapter_factory: Callable | None = None
 
     @classmethod
-    def for_office(cls, data_dir: Path, *, language: str | None = None, login_hint: str = "") -> "AppContext":
-        return cls(Path(data_dir), Settings.load(Path(data_dir)), language, login_hint)
+    def for_office(cls, data_dir: Path, *, language: str | None = None, camera: str | None = None,
+                   login_hint: str = "") -> "AppContext":
+        settings = Settings.load(Path(data_dir))
+        if camera:  # this run only; the office setting is unchanged
+            settings.camera = camera
+        return cls(Path(data_dir), settings, language, login_hint)

@@ -30,7 +30,7 @@ def open_app(args: argparse.Namespace) -> int:
 def open_gui(args: argparse.Namespace) -> int:
     from fundclient.ui.main import run_gui
 
-    return run_gui(AppContext.for_office(args.data_dir, language=args.lang))
+    return run_gui(AppContext.for_office(args.data_dir, language=args.lang, camera=args.camera))
 
 
 def open_demo(args: argparse.Namespace) -> int:
@@ -41,6 +41,7 @@ def open_demo(args: argparse.Namespace) -> int:
     demo = start_demo(records=args.records)
     try:
         print(f"Demo office: {demo.data_dir}\nLocal HQ: {demo.hq_url}\nLog in with: {demo.login_hint()}")
-        return run_gui(AppContext.for_office(demo.data_dir, language=args.lang, login_hint=demo.login_hint()))
+        return run_gui(AppContext.for_office(demo.data_dir, language=args.lang, camera=args.camera,
+                                                  login_hint=demo.login_hint()))
     finally:
         demo.close(remove=not args.keep)

@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "fundclient.sync.commands",
     "fundclient.hq.commands",
     "fundclient.cards.commands",
+    "fundclient.camera.commands",
     "fundclient.app_commands",
     "fundclient.selftest_commands",
 ]
@@ -39,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"fundclient {__version__}")
     parser.add_argument("--data-dir", help=f"data directory (env {DATA_DIR_ENV}; default: the platform's user data dir)")
     parser.add_argument("--lang", choices=["ar", "en"], help="language of messages (default: the office setting)")
+    parser.add_argument("--camera", metavar="SPEC",
+                        help="camera for this run: a webcam number (0, 1 …), a video file, an image or a folder "
+                             "of images (default: the office setting)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
