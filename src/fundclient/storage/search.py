@@ -22,6 +22,7 @@ from fundclient.storage.search_keys import pair_query, word_query
 # FTS candidates ranked by bm25 before the Python re-score; enough for a spelling variant of
 # a common name to be among them, small enough for < 50 ms at a million records.
 CANDIDATES = 60
+DUPLICATE_CANDIDATES = 30
 
 
 @dataclass(frozen=True)
@@ -73,37 +74,39 @@ class SearchMixin:
                                (e164, _separators_removed(phone)))
         return self._hits(ids, "phone")
 
-    def _fts_ids(self, query: str, limit: int, *, ranked: bool) -> list[str]:
-        # Ranked: bm25 over short pair lists. Unranked (one common word): newest first,
-        # never a rank over a hundred thousand matches.
+    def _fts_rows(self, query: str, limit: int, *, ranked: bool) -> list[tuple[str, str]]:
+        """(record_id, name_norm) of FTS matches. Ranked: bm25 over short pair lists.
+        Unranked (one common word): newest first, never a rank over 100,000 matches."""
         order = "rank" if ranked else "rowid DESC"
-        return self._record_ids(
-            "SELECT record_id FROM beneficiaries WHERE id IN (SELECT rowid FROM names_fts"
-            f" WHERE names_fts MATCH ? ORDER BY {order} LIMIT ?)", (query, limit))
+        with self._store.read() as conn:
+            return [tuple(r) for r in conn.exec_driver_sql(
+                "SELECT record_id, name_norm FROM beneficiaries WHERE id IN (SELECT rowid FROM names_fts"
+                f" WHERE names_fts MATCH ? ORDER BY {order} LIMIT ?)", (query, limit)).fetchall()]
 
-    def _name_candidates(self, text: str, *, prefix_last: bool) -> list[str]:
-        ids: list[str] = []
+    def _name_candidates(self, text: str, *, prefix_last: bool) -> dict[str, str]:
+        """record_id -> name_norm: all typed words by pairs in order; if that finds nothing
+        (a word misspelled beyond its sound key, words swapped), any pair in any order;
+        one word alone: by the word (newest first)."""
+        found: dict[str, str] = {}
         if len(name_tokens(text)) >= 2:
             for require_all in (True, False):
                 query = pair_query(text, prefix_last=prefix_last, require_all=require_all)
                 if query:
-                    ids += [i for i in self._fts_ids(query, CANDIDATES, ranked=True) if i not in ids]
-                if len(ids) >= CANDIDATES // 3:
+                    found.update(self._fts_rows(query, CANDIDATES, ranked=True))
+                if found:
                     break
-        if not ids:
+        if not found:
             query = word_query(text, prefix_last=prefix_last)
             if query:
-                ids = self._fts_ids(query, CANDIDATES, ranked=False)
-        return ids
+                found.update(self._fts_rows(query, CANDIDATES, ranked=False))
+        return found
 
     def search_name(self, text: str, limit: int = 20, *, prefix_last: bool = True) -> list[SearchHit]:
         """Fuzzy Arabic name search, best first (score 0..1 from `scoring.query_similarity`)."""
-        ids = self._name_candidates(text, prefix_last=prefix_last)
-        records = self.get_many(ids)
-        hits = [SearchHit(rid, "name", query_similarity(text, records[rid]), records[rid])
-                for rid in ids if rid in records]
-        hits.sort(key=lambda hit: -hit.score)
-        return hits[:limit]
+        scored = sorted(((query_similarity(text, norm), rid) for rid, norm in
+                         self._name_candidates(text, prefix_last=prefix_last).items()), reverse=True)[:limit]
+        records = self.get_many([rid for _, rid in scored])
+        return [SearchHit(rid, "name", score, records[rid]) for score, rid in scored if rid in records]
 
     def search(self, text: str, limit: int = 20, *, national_id_scheme: str | None = None) -> list[SearchHit]:
         """The search box: detects national number / card number / phone / name."""
@@ -135,7 +138,7 @@ class SearchMixin:
                 candidates[hit.record_id] = hit.beneficiary
         query = pair_query(beneficiary.name.full(), prefix_last=False, require_all=False)
         if query:
-            ids = [i for i in self._fts_ids(query, CANDIDATES, ranked=True) if i not in candidates]
+            ids = [rid for rid, _ in self._fts_rows(query, DUPLICATE_CANDIDATES, ranked=True) if rid not in candidates]
             candidates.update(self.get_many(ids))
         matches = find_duplicates(beneficiary, candidates.values(), scheme=national_id_scheme,
                                   threshold=threshold)
