@@ -49,7 +49,7 @@ def test_register_with_two_dependants_by_keyboard(qtbot, make_screen, sessions):
     assert focused() is rows["sex"].editor
     assert rows["sex"].editor.value() == "M"  # filled from the national number's first digit
     type_and_enter(qtbot, "")
-    type_and_enter(qtbot, "15/3/1948")
+    type_and_enter(qtbot, "١٥/٣/١٩٤٨")  # a date with Arabic-Indic digits
     for text in ("Mohamed Ali", "فاطمة سالم", "سبها"):
         type_and_enter(qtbot, text)
     choose_and_enter(qtbot, 2)  # marital status: married; last field -> next step
