@@ -3,9 +3,15 @@
 Public API (see docs/security.md for the key life cycle):
 
     recovery_key = initialise(data_dir, office_code, admin_user, admin_password, full_name="")
-    store, operator = open_store(data_dir, username, password)      # AuthError subclasses
+    store, operator = open_store(data_dir, username, password)
+        # raises WrongPassword, AccountLocked(.until), AccountDisabled  (all AuthError)
     reset_password_with_recovery(data_dir, recovery_key, username, new_password)
     store.beneficiaries / .operators / .audit / .drafts / .reports, store.next_sequence(name)
+    store.backup_if_due(by), store.rekey(by), store.logout(username)
+    storage.status.record_sync(data_dir, ok=..., sent=..., accepted=..., rejected=..., duplicates=...)
+
+Threads: one writer thread and any reader threads may use one Store at the same time
+(each call takes its own pooled connection; writes serialise on BEGIN IMMEDIATE).
 """
 
 from fundclient.storage.errors import (AccountDisabled, AccountLocked, NotPermitted, NotSetUp,
