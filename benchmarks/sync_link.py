@@ -25,11 +25,17 @@ def _payload_bytes(persons, photos) -> int:
                                     "photos": [photo_item(x) for x in photos[p.record_id]]}])) for p in persons)
 
 
-def run(count: int, rate_kbit: float | None, drop_every: float | None) -> None:
+def run(count: int, rate_kbit: float | None, drop_every: float | None, per_record: bool = False) -> None:
     server, office = hq_and_office()
     persons = people(count)
     photos = photos_for(persons)
-    Outbox(office).seal([p.to_dict() for p in persons], photos)
+    outbox = Outbox(office)
+    if per_record:  # as sealed at each save: one batch per registration
+        for p in persons:
+            outbox.seal([p.to_dict()], {p.record_id: photos[p.record_id]})
+    else:
+        outbox.seal([p.to_dict() for p in persons], photos)
+    print(f"batches: {len(outbox.pending())} ({'one per registration' if per_record else 'batch_max_bytes'})")
     payload = _payload_bytes(persons, photos)
     rate = rate_kbit * 1000 / 8 if rate_kbit else None
     proxy = FaultProxy(int(server.url.rsplit(":", 1)[1]), Faults(rate_bytes_per_s=rate, drop_every_s=drop_every))
@@ -59,9 +65,10 @@ if __name__ == "__main__":
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--rate-kbit", type=float, default=256)
     parser.add_argument("--drop-every", type=float, default=30)
+    parser.add_argument("--per-record", action="store_true", help="one batch per registration (sealed at save)")
     parser.add_argument("--unthrottled", action="store_true", help="only measure bytes on the wire")
     args = parser.parse_args()
     if args.unthrottled:
-        run(args.count, None, None)
+        run(args.count, None, None, args.per_record)
     else:
-        run(args.count, args.rate_kbit, args.drop_every)
+        run(args.count, args.rate_kbit, args.drop_every, args.per_record)

@@ -135,9 +135,9 @@ def test_ack_forged_by_non_hq_key_keeps_batch_pending(hq_sqlite, data_dir):
 
 def test_oversize_upload_refused_before_upload(hq_sqlite, data_dir):
     enrol_office(hq_sqlite, data_dir)
-    hq_sqlite.ingestor.max_batch_bytes = 50_000
+    hq_sqlite.ingestor.max_batch_bytes = 100_000
     outbox = Outbox(data_dir)
-    persons = people(3)
+    persons = people(6)  # ~125 KB: above the single-request size, so HQ refuses before any byte
     outbox.seal([p.to_dict() for p in persons], photos_for(persons))
     summary = run_sync(data_dir)
     assert summary.quarantined[0]["code"] == "oversize" and summary.bytes_sent == 0

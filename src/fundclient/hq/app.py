@@ -5,9 +5,11 @@ docs/decisions/sync-own-tus-implementation.md for why not tuspyserver.
   GET   /api/v1/probe?nonce=N         HQ-signed answer (captive portals cannot forge it)
   GET   /api/v1/keys                  current HQ key set, endorsed by every HQ signing key
   GET   /api/v1/pull?since=T          reference data + revoked cards changed since token T
-  POST  /tus/                         create upload (Upload-Length, Upload-Metadata batch_id, device_id)
+  POST  /tus/                         create upload (Upload-Length, Upload-Metadata batch_id, device_id),
+                                      with the first bytes as body (creation-with-upload)
   HEAD  /tus/{batch_id}               Upload-Offset = bytes HQ holds
-  PATCH /tus/{batch_id}               append at Upload-Offset; on the last byte the batch is ingested
+  PATCH /tus/{batch_id}               append at Upload-Offset; on the last byte the batch is ingested and
+                                      the signed ack comes back in the Fundclient-Ack header (if < 16 KB)
   GET   /api/v1/batches/{batch_id}/ack  signed ack (200), not here yet (404), refused (422 {code})
 """
 
@@ -15,9 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
 import re
-import secrets
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -37,6 +39,8 @@ from fundclient.sync.envelope import EnvelopeError
 from fundclient.sync.keys import b64d
 
 TUS_VERSION = "1.0.0"
+ACK_HEADER = "Fundclient-Ack"  # base64 JSON of the signed ack, on the response that completed the upload
+ACK_HEADER_MAX = 16_000
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -93,11 +97,12 @@ def create_app(hq_dir: Path, ingestor: Ingestor) -> FastAPI:
     @app.options("/tus/")
     async def tus_options():
         return Response(status_code=204, headers={"Tus-Resumable": TUS_VERSION, "Tus-Version": TUS_VERSION,
-                                                  "Tus-Extension": "creation",
+                                                  "Tus-Extension": "creation,creation-with-upload",
                                                   "Tus-Max-Size": str(ingestor.max_batch_bytes)})
 
     @app.post("/tus/")
     async def tus_create(request: Request):
+        """Creation, and creation-with-upload when a body comes along (saves a round trip)."""
         try:
             length = int(request.headers["Upload-Length"])
             meta = _metadata(request.headers.get("Upload-Metadata", ""))
@@ -111,11 +116,16 @@ def create_app(hq_dir: Path, ingestor: Ingestor) -> FastAPI:
         problem = await run_in_threadpool(device_state, device_id)
         if problem:
             return _refuse(403, problem)
+        headers = {"Location": f"/tus/{batch_id}", "Tus-Resumable": TUS_VERSION}
+        if await run_in_threadpool(ingestor.stored_ack, batch_id) is not None:
+            return Response(status_code=201, headers={**headers, "Upload-Offset": str(length)})
         length_file = uploads / f"{batch_id}.len"
         if not length_file.exists() or int(length_file.read_text()) != length:
             length_file.write_text(str(length))
             (uploads / f"{batch_id}.part").write_bytes(b"")
-        return Response(status_code=201, headers={"Location": f"/tus/{batch_id}", "Tus-Resumable": TUS_VERSION})
+        if request.headers.get("Content-Type") != "application/offset+octet-stream":
+            return Response(status_code=201, headers=headers)
+        return await append(batch_id, request, 201, headers)
 
     def offset_of(batch_id: str) -> tuple[int, int] | None:
         length_file = uploads / f"{batch_id}.len"
@@ -135,15 +145,22 @@ def create_app(hq_dir: Path, ingestor: Ingestor) -> FastAPI:
 
     @app.patch("/tus/{batch_id}")
     async def tus_patch(batch_id: str, request: Request):
-        state = offset_of(batch_id)
-        if state is None:
+        if offset_of(batch_id) is None:
             return _refuse(404, "not_found")
+        if request.headers.get("Content-Type") != "application/offset+octet-stream":
+            return _refuse(415, "malformed")
+        return await append(batch_id, request, 204, {"Tus-Resumable": TUS_VERSION})
+
+    async def append(batch_id: str, request: Request, status: int, headers: dict) -> Response:
         lock = locks.setdefault(batch_id, asyncio.Lock())
         if lock.locked():
             return _refuse(409, "busy")
         async with lock:
-            offset, length = offset_of(batch_id) or state
-            if request.headers.get("Upload-Offset") != str(offset):
+            state = offset_of(batch_id)
+            if state is None:
+                return _refuse(404, "not_found")
+            offset, length = state
+            if request.headers.get("Upload-Offset", "0" if status == 201 else None) != str(offset):
                 return _refuse(409, "offset_mismatch")
             part = uploads / f"{batch_id}.part"
             # Append as bytes arrive, so a cut connection keeps what got here.
@@ -158,16 +175,19 @@ def create_app(hq_dir: Path, ingestor: Ingestor) -> FastAPI:
                     return Response(status_code=400)
                 fh.flush()
                 os.fsync(fh.fileno())
+            headers = {**headers, "Upload-Offset": str(offset)}
             if offset == length:
-                blob = part.read_bytes()
                 try:
-                    await run_in_threadpool(ingestor.ingest, blob, source="network")
+                    ack = await run_in_threadpool(ingestor.ingest, part.read_bytes(), source="network")
                 except EnvelopeError as exc:
                     part.unlink(missing_ok=True)
                     (uploads / f"{batch_id}.len").unlink(missing_ok=True)
                     return _refuse(422, exc.code)
                 part.unlink(missing_ok=True)
-            return Response(status_code=204, headers={"Upload-Offset": str(offset), "Tus-Resumable": TUS_VERSION})
+                packed = base64.b64encode(json.dumps(ack, separators=(",", ":")).encode()).decode()
+                if len(packed) <= ACK_HEADER_MAX:  # saves the client a round trip for the ack
+                    headers[ACK_HEADER] = packed
+            return Response(status_code=status, headers=headers)
 
     @app.get("/api/v1/batches/{batch_id}/ack")
     async def batch_ack(batch_id: str):
@@ -177,5 +197,4 @@ def create_app(hq_dir: Path, ingestor: Ingestor) -> FastAPI:
         code = await run_in_threadpool(ingestor.last_rejection, batch_id)
         return _refuse(422, code) if code else _refuse(404, "not_found")
 
-    app.state.nonce = secrets.token_hex(4)
     return app

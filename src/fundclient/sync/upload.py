@@ -2,13 +2,15 @@
 
 The upload URL is derived from the batch id, and HQ's create is idempotent, so after a crash
 or a cut connection the client asks HQ how many bytes it holds (HEAD) and sends only the rest.
-A marker file under outbox/uploads/ says "this batch was started", which saves a round trip for
-fresh batches on slow links.
+A marker file under outbox/uploads/ says "this batch was started". A fresh batch goes in one
+request (tus creation-with-upload) and its signed ack comes back in the response header, so a
+small batch costs one round trip on a high-latency VSAT link.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import logging
 from pathlib import Path
 from typing import Callable
@@ -21,6 +23,9 @@ from fundclient.sync.outbox import Outbox, batch_id_of
 
 log = logging.getLogger(__name__)
 TUS = {"Tus-Resumable": "1.0.0"}
+ACK_HEADER = "Fundclient-Ack"  # see hq/app.py
+# Up to this size a batch goes with its creation request (one round trip instead of two).
+WITH_UPLOAD_MAX = 64 * 1024
 NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
@@ -48,34 +53,54 @@ class BatchUploader:
         batch_id = batch_id_of(path)
         marker = self.markers / batch_id
         blob = path.read_bytes()
-        offset = None
-        if marker.exists():
+        if marker.exists():  # started before: HQ may hold part of it, or all of it
             ack = self._fetch_ack(path)
             if ack is not None:
                 return ack
             head = self.session.head(f"{self.base}/tus/{batch_id}", headers=TUS, timeout=self.options.timeout)
             if head.status_code == 200 and int(head.headers.get("Upload-Length", -1)) == len(blob):
-                offset = int(head.headers["Upload-Offset"])
-            elif head.status_code != 404:
+                return self._send(path, blob, int(head.headers["Upload-Offset"]))
+            if head.status_code != 404:
                 check(head)
-        if offset is None:
-            meta = f"batch_id {_b64(batch_id)},device_id {_b64(self.device.device_id)}"
-            check(self.session.post(f"{self.base}/tus/", headers={**TUS, "Upload-Length": str(len(blob)),
-                                                                   "Upload-Metadata": meta},
-                                    timeout=self.options.timeout), ok=(201,))
-            marker.touch()
-            offset = 0
-        if offset < len(blob):
-            body = blob[offset:]
-            log.info("upload batch=%s from=%d of=%d", batch_id, offset, len(blob))
-            response = self.session.patch(f"{self.base}/tus/{batch_id}", data=_Counted(body, self.on_bytes),
-                                          headers={**TUS, "Upload-Offset": str(offset), "Content-Length": str(len(body)),
-                                                   "Content-Type": "application/offset+octet-stream"},
-                                          timeout=self.options.timeout)
-            check(response, ok=(204,))
+        # Marker first: if a request is cut, HQ keeps the bytes it got and next time we resume.
+        marker.touch()
+        meta = f"batch_id {_b64(batch_id)},device_id {_b64(self.device.device_id)}"
+        headers = {**TUS, "Upload-Length": str(len(blob)), "Upload-Metadata": meta}
+        if len(blob) > WITH_UPLOAD_MAX:
+            # Large: create first, so HQ can refuse (revoked device, oversize) before we send.
+            check(self.session.post(f"{self.base}/tus/", headers=headers, timeout=self.options.timeout), ok=(201,))
+            return self._send(path, blob, 0)
+        log.info("upload batch=%s bytes=%d", batch_id, len(blob))
+        response = self.session.post(f"{self.base}/tus/", data=_Counted(blob, self.on_bytes),
+                                     headers={**headers, "Content-Type": "application/offset+octet-stream"},
+                                     timeout=self.options.timeout)
+        return self._finish(path, check(response, ok=(201,)), len(blob))
+
+    def _send(self, path: Path, blob: bytes, offset: int) -> dict:
+        if offset >= len(blob):
+            return self._finish(path, None, len(blob))
+        log.info("resume batch=%s from=%d of=%d", path.name, offset, len(blob))
+        body = blob[offset:]
+        response = self.session.patch(f"{self.base}/tus/{batch_id_of(path)}", data=_Counted(body, self.on_bytes),
+                                      headers={**TUS, "Upload-Offset": str(offset),
+                                               "Content-Type": "application/offset+octet-stream"},
+                                      timeout=self.options.timeout)
+        return self._finish(path, check(response, ok=(204,)), len(blob))
+
+    def _finish(self, path: Path, response: requests.Response | None, length: int) -> dict:
+        if response is not None and int(response.headers.get("Upload-Offset", -1)) < length:
+            raise TransientError("upload incomplete")
+        packed = response.headers.get(ACK_HEADER) if response is not None else None
+        if packed:
+            return self._store(path, json.loads(base64.b64decode(packed)))
         ack = self._fetch_ack(path)
         if ack is None:
             raise TransientError("no ack yet")
+        return ack
+
+    def _store(self, path: Path, doc: dict) -> dict:
+        ack = self.outbox.store_ack(path, doc)  # verifies HQ's signature before anything moves
+        (self.markers / batch_id_of(path)).unlink(missing_ok=True)
         return ack
 
     def _fetch_ack(self, path: Path) -> dict | None:
@@ -83,10 +108,7 @@ class BatchUploader:
                                     timeout=self.options.timeout)
         if response.status_code == 404:
             return None
-        doc = check(response).json()
-        ack = self.outbox.store_ack(path, doc)  # verifies HQ's signature before anything moves
-        (self.markers / batch_id_of(path)).unlink(missing_ok=True)
-        return ack
+        return self._store(path, check(response).json())
 
 
 class _Counted:
