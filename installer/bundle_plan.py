@@ -63,6 +63,18 @@ def used_cascades(package: Path = PACKAGE) -> list[str]:
     return sorted(names)
 
 
+def migration_files(package: Path = PACKAGE) -> list[tuple[str, str]]:
+    """(source, bundle folder) of every Alembic file. Alembic loads env.py and versions/*.py
+    from disk, so they ship as files. Walks the source tree (no import: a build must not
+    depend on the package importing cleanly at that moment); refuses an empty versions dir."""
+    base = package / "storage" / "migrations"
+    files = [p for p in sorted(base.rglob("*")) if p.is_file() and "__pycache__" not in p.parts
+             and p.suffix in (".py", ".mako")]
+    if not any(p.parent.name == "versions" and p.name[0].isdigit() for p in files):
+        raise RuntimeError(f"no migration scripts under {base}")
+    return [(str(p), str(Path("fundclient") / p.parent.relative_to(package)).replace("\\", "/")) for p in files]
+
+
 def lrelease() -> str | None:
     """pyside6-lrelease from the build venv (no system Qt needed)."""
     here = Path(sys.executable).parent
@@ -95,6 +107,8 @@ def build_catalogues(out_dir: Path = BUILD / "qm") -> list[Path]:
         target = out_dir / name
         subprocess.run([tool, "-silent", str(ts), "-qm", str(target)], check=True, stdout=subprocess.DEVNULL)
         found[name] = target
+    if "fundclient_ar.qm" not in found:
+        raise RuntimeError("no Arabic catalogue: translations/fundclient_ar.ts is missing")
     return sorted(found.values())
 
 

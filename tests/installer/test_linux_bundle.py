@@ -131,3 +131,20 @@ def test_install_update_uninstall_keeps_the_office_data(unpacked, tmp_path):
     assert gone.returncode == 0, gone.stdout + gone.stderr
     assert not prefix.exists() and not exe.exists() and not (units / "fundclient-sync.timer").exists()
     assert {p.relative_to(data): p.read_bytes() for p in data.rglob("*") if p.is_file()} == kept
+
+
+def test_bundled_gui_starts_and_stays_up(unpacked, tmp_path):
+    """The GUI path imports much more than the self-test (every screen, QtWidgets, printing):
+    start it offscreen on an empty data dir and check it is still running after a while."""
+    proc = subprocess.Popen([str(unpacked / "app" / plan.GUI_EXE), "--data-dir", str(tmp_path / "data")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env(tmp_path))
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        pass  # still running: the window is up (offscreen) and waiting for the clerk
+    else:
+        out, err = proc.communicate()
+        pytest.fail(f"the GUI exited with {proc.returncode}:\n{out[-2000:]}\n{err[-4000:]}")
+    finally:
+        proc.kill()
+        proc.communicate()
