@@ -43,9 +43,9 @@ EXCLUDES = [
     "tkinter", "_tkinter", "turtle", "matplotlib", "IPython", "jupyter", "notebook", "pandas", "scipy",
     "pytest", "_pytest", "pytestqt", "hypothesis", "importlinter", "grimp", "zxingcpp",
     "PyInstaller", "pip", "setuptools", "pkg_resources", "wheel",
-    # HQ server side: `fundclient hq serve` runs on the HQ machine (pip install 'fundclient[hq]').
-    "fastapi", "starlette", "uvicorn", "pydantic", "pydantic_core", "tuspyserver", "psycopg",
-    "psycopg_binary", "psycopg_pool", "httptools", "uvloop", "watchfiles", "websockets",
+    # FastAPI/uvicorn stay (~16 MB): demo mode (training, and the first start before an office is
+    # set up) runs a local HQ. PostgreSQL is only for the real HQ (pip install 'fundclient[hq]').
+    "psycopg", "psycopg_binary", "psycopg_pool", "httptools", "uvloop", "watchfiles", "websockets",
     "numpy.f2py", "numpy.distutils", "lib2to3", "pydoc_data",
 ] + [f"PySide6.{name}" for name in UNUSED_QT]
 # Qt ships its own catalogues for ~40 languages; the app needs Arabic and English only.

@@ -62,7 +62,7 @@ def test_tarball_layout(unpacked):
     assert list((internal / "fundclient" / "storage" / "migrations" / "versions").glob("0001_*.py"))
     assert (internal / "fundclient" / "ui" / "locale" / "fundclient_ar.qm").is_file()
     assert not (internal / "PySide6" / "QtQml.abi3.so").exists()  # excluded module stays out
-    assert not list(internal.glob("fastapi*")) and not list(internal.glob("tkinter*"))
+    assert not list(internal.glob("psycopg*")) and not list(internal.glob("tkinter*"))
 
 
 def test_bundled_program_passes_its_selftest(unpacked, tmp_path):
@@ -135,7 +135,8 @@ def test_install_update_uninstall_keeps_the_office_data(unpacked, tmp_path):
 
 def test_bundled_gui_starts_and_stays_up(unpacked, tmp_path):
     """The GUI path imports much more than the self-test (every screen, QtWidgets, printing):
-    start it offscreen on an empty data dir and check it is still running after a while."""
+    start it offscreen on an empty data dir — that is demo mode, with a local HQ (FastAPI,
+    uvicorn) — and check it is still running after a while."""
     proc = subprocess.Popen([str(unpacked / "app" / plan.GUI_EXE), "--data-dir", str(tmp_path / "data")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env(tmp_path))
     try:
