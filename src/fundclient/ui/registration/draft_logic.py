@@ -56,6 +56,7 @@ class DraftLogic:
         dialog.open()
 
     def _draft_saved(self, _draft_id: str) -> None:
-        if not self._saving and not self.status_label.text().startswith("!"):
+        # Never cover an error or a "saved" confirmation the clerk still has to read.
+        if not self._saving and not self.status_label.property("important"):
             self.status_label.setStyleSheet("color:#555;")
             self.status_label.setText(_tr("Draft saved automatically."))

@@ -25,6 +25,7 @@ from fundclient.ui.i18n import current_language, show_digits
 from fundclient.ui.registration.widgets import html_table
 
 MIN_REASON_LENGTH = 10
+MAX_SHOWN = 3  # matches listed in the banner
 
 
 def _tr(text: str) -> str:
@@ -157,13 +158,18 @@ class DuplicatePanel(QFrame):
         head = [_tr("Name"), BENEFICIARY_FIELDS["national_number"].label.in_language(language),
                 _tr("Office"), _tr("Match")]
         rows = [[escape(h) for h in head]]
-        for hit in self.hits:
+        for hit in self.hits[:MAX_SHOWN]:
             office = self.reference.item("offices", hit.office_code)
             match = _tr("certain") if hit.certain else f"{round(hit.score * 100)}%"
             rows.append([escape(c) for c in (
                 hit.name, show_digits(hit.national_number),
                 office.label(language) if office else hit.office_code, show_digits(match))])
-        return html_table(rows, header=True)
+        table = html_table(rows, header=True)
+        if len(self.hits) > MAX_SHOWN:  # the banner stays small; the best matches come first
+            more = QCoreApplication.translate("RegistrationReview", "… and %1 more")
+            table += escape(more.replace(
+                "%1", show_digits(len(self.hits) - MAX_SHOWN)))
+        return table
 
 
 class OverrideDialog(QDialog):
