@@ -171,9 +171,12 @@ def test_edit_mode_saves_a_new_revision(qtbot, make_screen):
     assert screen.rows["name.first"].editor.value() == "محمد"
     address = screen.rows["address"].editor
     address.set_value("حي المنشية")
+    went = []
+    screen.navigate.connect(lambda name, arg: went.append((name, arg)))
     edited = wait_saved(qtbot, screen)
     wait_for_writes()
     assert edited.revision == 2
+    assert went == [("record", saved.record_id)]  # back to the record view
     assert screen.backend.store.beneficiaries.get(saved.record_id).address == "حي المنشية"
 
 

@@ -26,6 +26,7 @@ class DraftLogic:
                 "override_reason": self.duplicate_panel.override_reason}
 
     def restore_draft(self, payload: dict, draft_id: str) -> None:
+        self.navigate.emit("registration", None)  # the shell shows this screen
         base = payload.get("base")
         self.base = Beneficiary.from_dict(base) if base else None
         self.set_values(payload.get("values", {}), payload.get("dependants", []))

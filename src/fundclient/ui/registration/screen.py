@@ -271,6 +271,7 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         self.save_button.setEnabled(True)
         self.drafts.discard(draft_id)
         record = getattr(changes, "result", None)
+        was_edit = self.base is not None
         self._start_fresh()
         card = getattr(record, "card_number", "") if record is not None else ""
         text = _tr("Registration saved.")
@@ -278,6 +279,9 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
             text += " " + _tr("Insurance card number: %1").replace("%1", show_digits(card))
         self._say(text)
         self.saved.emit(record)
+        if was_edit and record is not None:
+            # An edit starts from the record view: go back there (to reprint the card).
+            self.navigate.emit("record", record.record_id)
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False
