@@ -5,122 +5,122 @@
         <name>DayCloseScreen</name>
         <message>
             <source>Day close</source>
-            <translation type="unfinished" />
+            <translation>إقفال اليوم</translation>
         </message>
         <message>
             <source>Approved</source>
-            <translation type="unfinished" />
+            <translation>معتمد</translation>
         </message>
         <message>
             <source>Sent back</source>
-            <translation type="unfinished" />
+            <translation>أُعيد للموظف</translation>
         </message>
         <message>
             <source>Not decided</source>
-            <translation type="unfinished" />
+            <translation>لم يُبت فيه</translation>
         </message>
         <message>
             <source>Yes</source>
-            <translation type="unfinished" />
+            <translation>نعم</translation>
         </message>
         <message>
             <source>%1 registrations: %2 approved, %3 sent back, %4 not decided</source>
-            <translation type="unfinished" />
+            <translation>عدد التسجيلات %1: معتمد %2، أُعيد %3، لم يُبت فيه %4</translation>
         </message>
         <message>
             <source>Select a registration</source>
-            <translation type="unfinished" />
+            <translation>اختر تسجيلًا</translation>
         </message>
         <message>
             <source>Name</source>
-            <translation type="unfinished">الاسم</translation>
+            <translation>الاسم</translation>
         </message>
         <message>
             <source>National number</source>
-            <translation type="unfinished">الرقم الوطني</translation>
+            <translation>الرقم الوطني</translation>
         </message>
         <message>
             <source>Date of birth</source>
-            <translation type="unfinished">تاريخ الميلاد</translation>
+            <translation>تاريخ الميلاد</translation>
         </message>
         <message>
             <source>Card number</source>
-            <translation type="unfinished">رقم البطاقة</translation>
+            <translation>رقم البطاقة</translation>
         </message>
         <message>
             <source>Dependants</source>
-            <translation type="unfinished">التابعون</translation>
+            <translation>التابعون</translation>
         </message>
         <message>
             <source>Comment</source>
-            <translation type="unfinished" />
+            <translation>الملاحظة</translation>
         </message>
         <message>
             <source>No photo</source>
-            <translation type="unfinished">لا توجد صورة</translation>
+            <translation>لا توجد صورة</translation>
         </message>
         <message>
             <source>Send back</source>
-            <translation type="unfinished" />
+            <translation>إعادة للموظف</translation>
         </message>
         <message>
             <source>What should the clerk correct?</source>
-            <translation type="unfinished" />
+            <translation>ما الذي يجب أن يصححه الموظف؟</translation>
         </message>
         <message>
             <source>Save the day-close report</source>
-            <translation type="unfinished" />
+            <translation>حفظ تقرير إقفال اليوم</translation>
         </message>
     </context>
     <context>
         <name>DayCloseView</name>
         <message>
             <source>Day:</source>
-            <translation type="unfinished" />
+            <translation>اليوم:</translation>
         </message>
         <message>
             <source>Show</source>
-            <translation type="unfinished">عرض</translation>
+            <translation>عرض</translation>
         </message>
         <message>
             <source>Beneficiary</source>
-            <translation type="unfinished">المنتفع</translation>
+            <translation>المنتفع</translation>
         </message>
         <message>
             <source>National number</source>
-            <translation type="unfinished">الرقم الوطني</translation>
+            <translation>الرقم الوطني</translation>
         </message>
         <message>
             <source>Clerk</source>
-            <translation type="unfinished" />
+            <translation>الموظف</translation>
         </message>
         <message>
             <source>Possible duplicate</source>
-            <translation type="unfinished" />
+            <translation>تسجيل مكرر محتمل</translation>
         </message>
         <message>
             <source>Decision</source>
-            <translation type="unfinished" />
+            <translation>القرار</translation>
         </message>
         <message>
             <source>Selected registration</source>
-            <translation type="unfinished" />
+            <translation>التسجيل المحدد</translation>
         </message>
         <message>
             <source>Approve selected</source>
-            <translation type="unfinished" />
+            <translation>اعتماد المحدد</translation>
         </message>
         <message>
             <source>Approve all without remarks</source>
-            <translation type="unfinished" />
+            <translation>اعتماد كل ما ليس عليه ملاحظات</translation>
         </message>
         <message>
             <source>Send back to the clerk…</source>
-            <translation type="unfinished" />
+            <translation>إعادة إلى الموظف…</translation>
         </message>
         <message>
             <source>Close the day and save the report…</source>
-            <translation type="unfinished" />
+            <translation>إقفال اليوم وحفظ التقرير…</translation>
         </message>
     </context>
     <context>
@@ -295,8 +295,8 @@
             <translation>خروج</translation>
         </message>
         <message>
-            <source>Close the day (today's report)</source>
-            <translation>إقفال اليوم (تقرير اليوم)</translation>
+            <source>Close the day…</source>
+            <translation>إقفال اليوم…</translation>
         </message>
         <message>
             <source>Mark a beneficiary inactive…</source>

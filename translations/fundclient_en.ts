@@ -295,7 +295,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Close the day (today's report)</source>
+            <source>Close the day…</source>
             <translation type="unfinished" />
         </message>
         <message>

@@ -8,6 +8,7 @@ temp dir across runs.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import tempfile
@@ -32,7 +33,10 @@ def _bench():
 @pytest.fixture(scope="session")
 def big_office() -> Path:
     bench = _bench()
-    data_dir = Path(tempfile.gettempdir()) / "fundclient-ui-test-cache" / f"office-{RECORDS}"
+    # The cache is keyed by the schema (migration files): a new migration rebuilds it.
+    migrations = sorted(p.name for p in (ROOT / "src" / "fundclient" / "storage" / "migrations" / "versions").glob("*.py"))
+    schema = hashlib.sha1("|".join(migrations).encode()).hexdigest()[:10]
+    data_dir = Path(tempfile.gettempdir()) / "fundclient-ui-test-cache" / f"office-{RECORDS}-{schema}"
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     bench.build_office(data_dir, RECORDS)
     return data_dir

@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
             "lock": self.tr("Lock the screen"),
             "logout": self.tr("Sign out"),
             "quit": self.tr("Exit"),
-            "dayClose": self.tr("Close the day (today's report)"),
+            "dayClose": self.tr("Close the day…"),
             "markInactive": self.tr("Mark a beneficiary inactive…"),
             "quarantine": self.tr("Batches held back by headquarters"),
             "settings": self.tr("Settings…"),
@@ -268,6 +268,8 @@ class MainWindow(QMainWindow):
         return True
 
     def day_close(self) -> None:
+        if self.show_screen("dayclose") is not None:  # review, approve, close (services.dayclose)
+            return
         screen = self.show_screen("reports")
         if screen is not None and hasattr(screen, "show_today"):
             screen.show_today()

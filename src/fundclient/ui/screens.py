@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import logging
 
+from fundclient.ui import roles
 from fundclient.ui.placeholder import PlaceholderScreen
 from fundclient.ui.record_screen import RecordScreen
 from fundclient.ui.reports_screen import ReportsScreen
@@ -47,6 +48,13 @@ def build_screens(session, sync_adapter, window):
         ("record", RecordScreen(session, window), False),
         ("reports", ReportsScreen(session, window), True),
     ]
+    if session is not None and roles.at_least(session.operator, roles.SUPERVISOR):
+        try:
+            from fundclient.ui.day_close_screen import DayCloseScreen
+        except ImportError:
+            DayCloseScreen = None
+        if DayCloseScreen is not None:
+            screens.append(("dayclose", DayCloseScreen(session, window), True))
     try:
         from fundclient.ui.sync_screen import SyncScreen
     except ImportError:
