@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from fundclient.config import Settings
 from fundclient.domain.national_id import SEX_MISMATCH
 from fundclient.domain.records import Channel, Relation, Sex
 from fundclient.ui.ops import wait_for_writes
@@ -160,6 +161,9 @@ def test_home_visit_saves_channel_and_locality(qtbot, make_screen):
     assert stored.channel == Channel.HOME_VISIT
     assert stored.locality == "المنشية"
     assert screen.is_home_visit()  # the field team stays in home-visit mode for the next one
+    assert Settings.load(screen.session.data_dir).extra["registration_home_visit"] is True
+    again = make_screen("clerk1")  # next start of the program on the field laptop
+    assert again.is_home_visit() and not again.rows["locality"].isHidden()
 
 
 def test_edit_mode_saves_a_new_revision(qtbot, make_screen):

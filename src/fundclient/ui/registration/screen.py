@@ -39,6 +39,7 @@ from fundclient.ui.registration.summary import review_sections
 
 log = logging.getLogger(__name__)
 DUPLICATE_DELAY_MS = 700
+HOME_VISIT_SETTING = "registration_home_visit"
 
 
 def _tr(text: str) -> str:
@@ -80,6 +81,9 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         self._duplicate_timer.timeout.connect(self.check_duplicates)
         self._init_form_logic()
         self._connect()
+        # A field laptop stays in home-visit mode across restarts (Settings.extra).
+        self.home_visit.setChecked(bool(settings.extra.get(HOME_VISIT_SETTING)))
+        self.home_visit.clicked.connect(self._remember_home_visit)
         self.clear_fields()
         self.retranslate_ui()
         self.go_to_step(0)
@@ -347,6 +351,18 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
 
     def set_home_visit(self, on: bool) -> None:
         self.home_visit.setChecked(bool(on))
+        self._remember_home_visit(bool(on))
+
+    def _remember_home_visit(self, on: bool) -> None:
+        settings = self.backend.settings
+        settings.extra[HOME_VISIT_SETTING] = bool(on)
+        data_dir = getattr(self.session, "data_dir", None)
+        if data_dir is None:
+            return
+        try:
+            settings.save(data_dir)
+        except OSError:  # a read-only settings file must not stop the field team
+            log.exception("could not remember the home-visit mode")
 
     def is_home_visit(self) -> bool:
         return self.home_visit.isChecked()
