@@ -243,3 +243,14 @@ def test_backup_if_due_and_logout(office):
     store, _ = open_store(data_dir, "admin", "admin-pass-1")
     assert "logout" in [e.action for e in store.audit.entries()]
     store.close()
+
+
+def test_rekey_command(office):
+    data_dir, _ = office
+    store, _ = open_store(data_dir, "admin", "admin-pass-1")
+    old_key = store.db_key
+    store.close()
+    assert run(data_dir, "rekey", *login(office)) == 0
+    store, _ = open_store(data_dir, "admin", "admin-pass-1")
+    assert store.db_key != old_key and store.audit.verify().ok
+    store.close()
