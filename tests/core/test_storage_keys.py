@@ -139,3 +139,12 @@ def test_interrupted_rekey_falls_back_to_previous_key(data_dir, recovery):
     store.close()
     assert "previous" not in keystore.load()
     open_store(data_dir, "admin", PASSWORD)[0].close()
+
+
+def test_unknown_user_name_is_not_recorded(data_dir, recovery):
+    with pytest.raises(WrongPassword):
+        open_store(data_dir, "my-secret-password", PASSWORD)
+    assert "my-secret-password" not in (data_dir / "keystore.json").read_text()
+    store, _ = open_store(data_dir, "admin", PASSWORD)
+    assert [e.operator for e in store.audit.entries() if e.action == "login_failed"] == ["(unknown user)"]
+    store.close()

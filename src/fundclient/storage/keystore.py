@@ -93,7 +93,8 @@ class Keystore:
             data = self.load()
             entry = data["operators"].get(username)
             if entry is None:
-                self._note_event(data, "login_failed", username)
+                # Not the typed text: people type their password into the user-name box.
+                self._note_event(data, "login_failed", "(unknown user)")
                 self.save(data)
                 raise WrongPassword()
             if entry.get("disabled"):
