@@ -16,6 +16,8 @@ import sqlalchemy as sa
 
 from fundclient.domain.records import Beneficiary, Photo, RecordStatus, utc_now
 from fundclient.storage.errors import CardNumberTaken, NotPermitted, RecordNotFound, StaleRevision
+from fundclient.storage.records_json import dump as _dump
+from fundclient.storage.records_json import load as _load
 from fundclient.storage.search import SearchMixin
 from fundclient.storage.search_keys import name_norm, record_keys
 
@@ -69,14 +71,6 @@ def _integrity(exc: sa.exc.IntegrityError) -> Exception:
     if "card_number" in str(exc.orig):
         return CardNumberTaken()
     return exc
-
-
-def _dump(beneficiary: Beneficiary) -> str:
-    return json.dumps(beneficiary.to_dict(), ensure_ascii=False, separators=(",", ":"))
-
-
-def _load(text: str) -> Beneficiary:
-    return Beneficiary.from_dict(json.loads(text))
 
 
 class BeneficiaryRepository(SearchMixin):

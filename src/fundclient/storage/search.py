@@ -14,6 +14,7 @@ from fundclient.domain.digits import normalise_digits
 from fundclient.domain.national_id import get_scheme
 from fundclient.domain.phone import normalise_mobile
 from fundclient.domain.records import Beneficiary
+from fundclient.storage.records_json import load as _load
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
 from fundclient.storage.scoring import query_similarity
 from fundclient.domain.arabic import name_tokens
@@ -48,23 +49,28 @@ class SearchMixin:
         records = self.get_many(record_ids)
         return [SearchHit(rid, matched_by, score, records[rid]) for rid in record_ids if rid in records]
 
+    def _exact(self, column: str, value: str, with_dependants: bool) -> list[SearchHit]:
+        """Holder matches then dependant matches of one indexed column, in one read:
+        (record_id, matched_by, JSON of the current revision)."""
+        sql = ("SELECT b.record_id, ?, r.data FROM beneficiaries b JOIN revisions r ON r.record_id = b.record_id"
+               f" AND r.revision = b.revision WHERE b.{column} = ?")
+        params: tuple = (column, value)
+        if with_dependants:
+            sql += (" UNION ALL SELECT b.record_id, ?, r.data FROM beneficiaries b JOIN revisions r"
+                    " ON r.record_id = b.record_id AND r.revision = b.revision WHERE b.record_id IN"
+                    f" (SELECT record_id FROM dependants WHERE {column} = ? AND {column} != '')")
+            params += (f"dependant_{column}", value)
+        with self._store.read() as conn:
+            rows = conn.exec_driver_sql(sql, params).fetchall()
+        seen: set[str] = set()
+        return [SearchHit(rid, how, 1.0 if how == column else 0.9, _load(data)) for rid, how, data in rows
+                if not (rid in seen or seen.add(rid))]
+
     def by_national_number(self, number: str, *, include_dependants: bool = True) -> list[SearchHit]:
-        number = _separators_removed(number)
-        hits = self._hits(self._record_ids(
-            "SELECT record_id FROM beneficiaries WHERE national_number = ?", (number,)), "national_number")
-        if include_dependants:
-            hits += self._hits(self._record_ids(
-                "SELECT DISTINCT record_id FROM dependants WHERE national_number = ?", (number,)),
-                "dependant_national_number", 0.9)
-        return hits
+        return self._exact("national_number", _separators_removed(number), include_dependants)
 
     def by_card_number(self, card_number: str) -> list[SearchHit]:
-        card = card_number.strip().upper()
-        hits = self._hits(self._record_ids("SELECT record_id FROM beneficiaries WHERE card_number = ?", (card,)),
-                          "card_number")
-        return hits + self._hits(self._record_ids(
-            "SELECT DISTINCT record_id FROM dependants WHERE card_number = ? AND card_number != ''", (card,)),
-            "dependant_card_number", 0.9)
+        return self._exact("card_number", card_number.strip().upper(), True)
 
     def by_phone(self, phone: str) -> list[SearchHit]:
         e164 = normalise_mobile(phone)
