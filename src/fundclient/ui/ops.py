@@ -55,8 +55,8 @@ class _MainThreadCall(QObject):
 
     call = Signal(object)
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.call.connect(self._run, Qt.ConnectionType.QueuedConnection)
 
     @Slot(object)
@@ -76,14 +76,19 @@ class OpsHub(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self._main_call = _MainThreadCall()
+        self._main_call = _MainThreadCall(self)
         self._running = 0
         self._lock = threading.Lock()
 
     @classmethod
     def instance(cls) -> "OpsHub":
         if cls._instance is None or not shiboken6.isValid(cls._instance):
-            cls._instance = OpsHub()
+            hub = OpsHub()
+            app = QCoreApplication.instance()
+            if app is not None and hub.thread() is not app.thread():
+                # First used from a worker thread: its queued calls must run on the GUI thread.
+                hub.moveToThread(app.thread())
+            cls._instance = hub
         return cls._instance
 
     def on_main_thread(self, fn: Callable[[], None]) -> None:

@@ -99,16 +99,16 @@ class SyncAdapter(QObject):
         self.running = True
         self._stop.clear()
         self.runningChanged.emit(True)
-        threading.Thread(target=self._run, name="fund-sync", daemon=True).start()
+        hub = OpsHub.instance()  # created here, on the GUI thread
+        threading.Thread(target=self._run, args=(hub,), name="fund-sync", daemon=True).start()
         return True
 
     def stop(self) -> None:
         self._stop.set()
 
-    def _run(self) -> None:
+    def _run(self, hub: OpsHub) -> None:
         from fundclient.sync.engine import run_sync
 
-        hub = OpsHub.instance()
         summary = None
         try:
             summary = run_sync(self.data_dir, settings=self.settings,

@@ -1,0 +1,74 @@
+"""Sync page (offline office: the error is said in Arabic, history grows), settings dialog,
+digit display."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SUPERVISOR, SUPERVISOR_PW, login_session
+
+pytestmark = pytest.mark.qt
+
+
+def test_send_now_without_headquarters_reports_in_plain_arabic(qtbot, office, gui_app):
+    from fundclient.ui.sync_adapter import SyncAdapter
+    from fundclient.ui.sync_screen import SyncScreen
+
+    session = login_session(office, SUPERVISOR, SUPERVISOR_PW)
+    try:
+        session.settings.hq_url = "https://127.0.0.1:9"  # nothing listens: offline
+        adapter = SyncAdapter.for_session(session)
+        screen = SyncScreen(session, adapter)
+        qtbot.addWidget(screen)
+        screen.show()
+        with qtbot.waitSignal(adapter.finished, timeout=60000):
+            screen.send_button.click()
+        qtbot.waitUntil(lambda: screen.history.rowCount() >= 1, timeout=10000)
+        assert screen.send_button.isEnabled()
+        result = screen.history.item(0, 1).text()
+        assert result in ("لا يوجد اتصال", "فشل الإرسال")
+        assert any("\u0600" <= ch <= "\u06ff" for ch in screen.last_error.text())
+        assert screen.quarantine_box.isVisibleTo(screen)  # supervisors see refused batches
+        pending = []
+        adapter.pendingChanged.connect(pending.append)
+        adapter.refresh()
+        qtbot.waitUntil(lambda: bool(pending), timeout=10000)
+        assert pending[-1] >= 1  # the seeded records still wait to be sent
+    finally:
+        session.store.close()
+
+
+def test_settings_dialog_round_trip_and_validation(qtbot, gui_app):
+    from fundclient.config import Settings
+    from fundclient.ui.settings_dialog import SettingsDialog
+
+    settings = Settings()
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    dialog.hq_url.setText("http://hq.example")
+    dialog._accept()
+    assert dialog.result() == 0 and "https" in dialog.problem.text()
+    dialog.hq_url.setText("https://hq.example")
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    dialog.digits.setChecked(True)
+    dialog.idle.setValue(5)
+    dialog.stale.setValue(7)
+    dialog._accept()
+    assert dialog.result() == 1
+    dialog.apply_to(settings)
+    assert (settings.language, settings.arabic_indic_digits, settings.idle_lock_minutes,
+            settings.stale_sync_warning_days, settings.hq_url) == ("en", True, 5, 7, "https://hq.example")
+
+
+def test_digits_follow_the_setting(gui_app):
+    from fundclient.ui import i18n
+
+    i18n.set_language("ar", arabic_indic_digits=True)
+    try:
+        assert i18n.show_digits("2026") == "٢٠٢٦"
+        assert i18n.read_digits("٠٩١٢٣") == "09123"
+        i18n.set_language("en")
+        assert i18n.show_digits("2026") == "2026"  # English UI always Western digits
+    finally:
+        i18n.set_language("ar", arabic_indic_digits=False)
+    assert i18n.show_digits("2026") == "2026"
