@@ -380,6 +380,13 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         if self.current_step() == STEP_IDS.index("review"):
             self.refresh_review()
 
+    def on_changes(self, changes, initiator) -> None:
+        # The admin changed the office or the national-number scheme in Settings.
+        if getattr(changes, "settings", False):
+            settings = self.backend.settings
+            self.form.office_code = settings.office_code
+            self.form.scheme = FormContext(settings.national_id_scheme or None).scheme
+
     def title(self) -> str:
         return _tr("Registration")
 
