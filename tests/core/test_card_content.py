@@ -129,3 +129,36 @@ def test_no_provisional_number_means_no_cards_before_enrolment(tmp_path):
     with pytest.raises(FundError) as info:
         identity.card_number_maker(tmp_path, settings)
     assert "900-999" in info.value.message.en
+
+
+def test_verify_card_refuses_a_card_on_the_pulled_revocation_list(tmp_path, capsys):
+    """Offline check against HQ's revoked list (DATA_DIR/reference, filled by the sync pull)."""
+    from cryptography.hazmat.primitives import serialization
+
+    from fundclient.cards.payload import make_claims, sign_payload
+    from fundclient.cli import main
+    from fundclient.sync.reference import ReferenceStore
+
+    signer = KeySigner("dev-9", Ed25519PrivateKey.generate())
+    old, new = make_card_number("GHT", 4, 50), make_card_number("GHT", 4, 51)
+    claims = make_claims(card_number=old, national_number="119520304567", first_name="علي", family_name="التارقي",
+                         full_name="علي محمد التارقي", date_of_birth=None, issued_on=date.today(),
+                         expires_on=date(date.today().year + 5, 1, 1), device_id="dev-9")
+    text = sign_payload(claims, signer)
+    devices = tmp_path / "devices.json"
+    devices.write_text(json.dumps({"dev-9": signer.private_key.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()}))
+    data_dir = tmp_path / "data"
+    args = ["--data-dir", str(data_dir), "verify-card", text, "--devices", str(devices)]
+    assert main(args) == 0
+    capsys.readouterr()
+
+    revocation = reissue_card(old, ReissueReason.LOST, by="clerk1", next_number=lambda: new).revocation
+    item = revocation.to_outbox_item(record_id="r-1")
+    assert item["card_number"] == old and item["replacement_card_number"] == new and item["reason"] == "lost"
+    # What HQ sends back in the next pull after ingesting that item (hq.refdata.revoke_card):
+    ReferenceStore(data_dir).apply({"token": 1, "changes": [
+        {"kind": "revoked_card", "key": item["card_number"], "data": {"reason": item["reason"]}, "deleted": False}]})
+    assert main(args) == 1
+    out = capsys.readouterr().out
+    assert "INVALID" in out and "revoked (lost)" in out and "dev-9" in out

@@ -192,6 +192,15 @@ def _known_keys(args: argparse.Namespace):
     return load_public_keys(Path(args.devices)) if args.devices else own_device_keys(args.data_dir)
 
 
+def _revoked_cards(data_dir: Path) -> dict[str, str]:
+    """Revoked card numbers this device last pulled from HQ (empty before the first pull)."""
+    if not (Path(data_dir) / "reference").is_dir():
+        return {}
+    from fundclient.sync.reference import ReferenceStore
+
+    return ReferenceStore(data_dir).revoked_cards()
+
+
 def describe(result) -> list[tuple[str, str, str]]:
     """(Arabic label, English label, value) lines for a verification result."""
     status = ("صالحة", "VALID") if result.valid else ("غير صالحة", "INVALID")
@@ -218,7 +227,8 @@ def cmd_verify_card(args: argparse.Namespace) -> int:
     from fundclient.cards.payload import verify_payload
 
     keys = _known_keys(args)
-    results = [verify_payload(text, keys) for text in _texts(args.source)]
+    revoked = _revoked_cards(args.data_dir)
+    results = [verify_payload(text, keys, revoked=revoked) for text in _texts(args.source)]
     if args.json:
         print(json.dumps([{en: value for _ar, en, value in describe(r)} for r in results], ensure_ascii=False,
                          indent=1))

@@ -63,6 +63,7 @@ UNKNOWN_DEVICE = Message(ar="الجهاز الموقِّع «{device}» غير �
 BAD_SIGNATURE = Message(ar="التوقيع غير صحيح: البيانات معدّلة أو مزوّرة",
                         en="Signature does not match: the data was altered or forged")
 EXPIRED = Message(ar="البطاقة التأمينية منتهية الصلاحية منذ {date}", en="The insurance card expired on {date}")
+REVOKED = Message(ar="البطاقة التأمينية ملغاة ({reason})", en="The insurance card was revoked ({reason})")
 TOO_LONG = Message(ar="بيانات رمز QR أطول من المسموح", en="QR payload field is too long")
 
 
@@ -193,8 +194,9 @@ def decode_payload(text: str) -> tuple[CardClaims, bytes, bytes]:
 
 
 def verify_payload(text: str, public_keys: Mapping[str, Ed25519PublicKey], *,
-                   today: date | None = None) -> Verification:
-    """Check a QR text offline against the known devices' public keys. Never raises for bad input."""
+                   today: date | None = None, revoked: Mapping[str, str] | None = None) -> Verification:
+    """Check a QR text offline against the known devices' public keys and, when given, the
+    revoked card numbers (number -> reason, as pulled from HQ). Never raises for bad input."""
     try:
         claims, body, signature = decode_payload(text)
     except CardPayloadError as exc:
@@ -206,6 +208,9 @@ def verify_payload(text: str, public_keys: Mapping[str, Ed25519PublicKey], *,
         key.verify(signature, SIGNING_CONTEXT + body)
     except InvalidSignature:
         return Verification(False, False, claims.device_id, claims, BAD_SIGNATURE)
+    if revoked and claims.card_number in revoked:
+        reason = revoked[claims.card_number] or "—"
+        return Verification(True, False, claims.device_id, claims, REVOKED.format(reason=reason))
     today = today or date.today()
     if claims.expires_on < today:
         return Verification(True, False, claims.device_id, claims, EXPIRED.format(date=claims.expires_on.isoformat()))

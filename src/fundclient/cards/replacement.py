@@ -55,6 +55,12 @@ class CardRevocation:
         return {"old_number": self.old_number, "new_number": self.new_number, "reason": self.reason.value,
                 "at": self.at.isoformat(), "by": self.by, "note": self.note}
 
+    def to_outbox_item(self, record_id: str = "") -> dict[str, str]:
+        """The item sync.outbox seals for HQ (`card_revocations=[...]`); HQ puts the old number on
+        the revoked list every device pulls."""
+        return {"card_number": self.old_number, "replacement_card_number": self.new_number,
+                "reason": self.reason.value, "record_id": record_id, "at": self.at.isoformat(), "by": self.by}
+
     @classmethod
     def from_dict(cls, data: dict[str, str]) -> "CardRevocation":
         return cls(data["old_number"], data["new_number"], ReissueReason(data["reason"]),
