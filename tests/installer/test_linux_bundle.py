@@ -27,7 +27,8 @@ pytestmark = pytest.mark.slow  # Linux only, like CI
 def tarball(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("build")
     out = subprocess.run([sys.executable, str(ROOT / "installer" / "build_linux.py"), "--out", str(work / "out"),
-                          "--work", str(work / "work")], capture_output=True, text=True, timeout=1500)
+                          "--work", str(work / "work"), "--compress-level", "1"],
+                         capture_output=True, text=True, timeout=1500)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-5000:]
     summary = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"\nLinux bundle: {summary}")
