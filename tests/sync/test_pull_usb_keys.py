@@ -100,16 +100,21 @@ def test_key_rotation_keeps_in_flight_batches_readable(hq_dir, data_dir):
         server.stop()
 
 
+def _run(cmd: list[str]) -> str:
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, (cmd[3:], done.stdout, done.stderr)
+    return done.stdout
+
+
 def test_hq_cli_init_token_enrol_revoke(tmp_path):
     hq_dir, office = tmp_path / "hq", tmp_path / "office"
     pw = tmp_path / "pw"
     pw.write_text("correct horse\n")
     base = [sys.executable, "-m", "fundclient", "hq", "--hq-dir", str(hq_dir), "--passphrase-file", str(pw)]
-    subprocess.run(base + ["init"], check=True, capture_output=True, timeout=120)
+    _run(base + ["init"])
     for key_file in (hq_dir / "keys").glob("*-*.json"):
         assert stat.S_IMODE(key_file.stat().st_mode) == 0o600 and "private_sealed" in key_file.read_text()
-    token = subprocess.run(base + ["enroll-token", "--office", "SBH"], check=True, capture_output=True, text=True,
-                           timeout=120).stdout.strip()
+    token = _run(base + ["enroll-token", "--office", "SBH"]).strip()
     server = start_in_thread(hq_dir, passphrase=b"correct horse")
     try:
         cmd = [sys.executable, "-m", "fundclient", "--data-dir", str(office), "enroll", "--server", server.url,
@@ -122,7 +127,7 @@ def test_hq_cli_init_token_enrol_revoke(tmp_path):
         reuse = subprocess.run([*cmd[:3], str(tmp_path / "other"), *cmd[4:]], capture_output=True, text=True,
                                timeout=120)
         assert reuse.returncode == 2 and "token" in reuse.stderr  # one-time token
-        subprocess.run(base + ["revoke-device", info["device_id"]], check=True, capture_output=True, timeout=120)
+        _run(base + ["revoke-device", info["device_id"]])
         Outbox(office).seal([people(1)[0].to_dict()])
         assert run_sync(office).quarantined[0]["code"] == "revoked_device"
     finally:

@@ -123,7 +123,8 @@ def open_engine(hq_dir: Path, url: str | None = None) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        # No pre-ping (a round trip per checkout); recycle instead so idle connections do not go stale.
+        engine = create_engine(url, pool_recycle=600, pool_size=8)
     metadata.create_all(engine)
     if engine.dialect.name == "postgresql":
         # JPEG does not compress: skip TOAST's compression attempt on photo bytes.
