@@ -26,18 +26,23 @@ SIZE = (1280, 800)
 def make_office(data_dir: Path):
     from fundclient.domain.records import Photo
     from fundclient.domain.synthetic import generate
-    from fundclient.storage.store import initialise, open_store
+    from fundclient.services.registration import register
+    from fundclient.services.session import login
+    from fundclient.storage.store import initialise
 
     initialise(data_dir, "SBH", "admin", PASSWORD, "مدير المكتب")
-    store, _ = open_store(data_dir, "admin", PASSWORD)
-    store.operators.add(USER, PASSWORD, "supervisor", full_name="فاطمة السنوسي", by="admin")
+    session = login(data_dir, "admin", PASSWORD)
+    session.store.operators.add(USER, PASSWORD, "supervisor", full_name="فاطمة السنوسي", by="admin")
     records = generate(60, seed=11)
     face = (ROOT / "src" / "fundclient" / "resources" / "samples" / "face.jpg").read_bytes()
-    for index, record in enumerate(records):
-        store.beneficiaries.add(record, by=record.created_by or "clerk.sbh",
-                                photos=[Photo(face)] if index == 0 else ())
-    store.close()
-    return records
+    saved = []
+    for index, record in enumerate(records):  # the real save path: card numbers, sealing
+        record.card_number = ""
+        for dependant in record.dependants:
+            dependant.card_number = ""
+        saved.append(register(session, record, Photo(face) if index == 0 else None).result)
+    session.close()
+    return saved
 
 
 def settle(app, ms: int = 400) -> None:
