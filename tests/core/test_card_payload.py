@@ -7,6 +7,9 @@ from datetime import date
 
 import pytest
 import segno
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -16,6 +19,7 @@ from fundclient.cards.payload import (
     QR_PREFIX, KeySigner, decode_payload, load_public_keys, make_claims, sign_payload, verify_payload)
 
 DEVICE = "7d3c1f0e-7a52-4c1e-9b7e-2f4b8f5d9a10"
+_KEY = Ed25519PrivateKey.generate()
 
 
 @pytest.fixture
@@ -116,3 +120,28 @@ def test_base45_rfc_vectors():
     assert base45.decode("QED8WEX0") == b"ietf!"
     with pytest.raises(ValueError):
         base45.decode("GGW")  # 65535 < value: out of range
+
+
+_arabic = st.text(alphabet=st.characters(min_codepoint=0x0621, max_codepoint=0x064A), min_size=1, max_size=30)
+_dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2078, 12, 31))
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(first=_arabic, family=_arabic, national=st.text(alphabet="0123456789", max_size=20) | st.text(max_size=20),
+       dob=st.none() | _dates, issued=_dates, expires=_dates,
+       device=st.uuids().map(str) | st.text(min_size=1, max_size=60),
+       office=st.sampled_from(["SBH", "BRK", "TRG", "QRQ", "GHT", "BWN"]),
+       device_number=st.integers(1, 999), sequence=st.integers(1, 999_999), dependant=st.booleans())
+def test_any_claims_round_trip_and_verify(first, family, national, dob, issued, expires, device, office,
+                                          device_number, sequence, dependant):
+    signer = KeySigner(device, _KEY)
+    claims = make_claims(
+        card_number=make_card_number(office, device_number, sequence), national_number=national,
+        first_name=first, family_name=family, full_name=f"{first} {family}", date_of_birth=dob,
+        issued_on=issued, expires_on=expires, device_id=device,
+        principal_card_number=make_card_number(office, device_number, sequence % 999_999 + 1) if dependant else "")
+    text = sign_payload(claims, signer)
+    assert decode_payload(text)[0] == claims
+    result = verify_payload(text, {device: _KEY.public_key()}, today=issued)
+    assert result.authentic and result.valid == (expires >= issued)
+
