@@ -440,6 +440,29 @@
         </message>
     </context>
     <context>
+        <name>RegistrationReview</name>
+        <message>
+            <source>… and %1 more</source>
+            <translation>… و%1 غيرها</translation>
+        </message>
+        <message>
+            <source>No photo</source>
+            <translation>لا توجد صورة</translation>
+        </message>
+        <message>
+            <source>Please correct before saving:</source>
+            <translation>يرجى التصحيح قبل الحفظ:</translation>
+        </message>
+        <message>
+            <source>A possible duplicate must be resolved (see the box at the top).</source>
+            <translation>يجب حسم التسجيل المحتمل تكراره (انظر المربع في الأعلى).</translation>
+        </message>
+        <message>
+            <source>Everything is filled in. Read the data to the beneficiary, then press Save (Ctrl+S).</source>
+            <translation>اكتملت البيانات. اقرأها على المنتفع ثم اضغط حفظ (Ctrl+S).</translation>
+        </message>
+    </context>
+    <context>
         <name>ReportsScreen</name>
         <message>
             <source>Reports</source>
@@ -1165,29 +1188,6 @@
         <message>
             <source>Document %1 (%2 KB)</source>
             <translation>المستند %1 (%2 ك.ب)</translation>
-        </message>
-    </context>
-    <context>
-        <name>RegistrationReview</name>
-        <message>
-            <source>No photo</source>
-            <translation>لا توجد صورة</translation>
-        </message>
-        <message>
-            <source>Please correct before saving:</source>
-            <translation>يرجى التصحيح قبل الحفظ:</translation>
-        </message>
-        <message>
-            <source>A possible duplicate must be resolved (see the box at the top).</source>
-            <translation>يجب حسم التسجيل المحتمل تكراره (انظر المربع في الأعلى).</translation>
-        </message>
-        <message>
-            <source>… and %1 more</source>
-            <translation>… و%1 غيرها</translation>
-        </message>
-        <message>
-            <source>Everything is filled in. Read the data to the beneficiary, then press Save (Ctrl+S).</source>
-            <translation>اكتملت البيانات. اقرأها على المنتفع ثم اضغط حفظ (Ctrl+S).</translation>
         </message>
     </context>
 </TS>

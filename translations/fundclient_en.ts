@@ -440,6 +440,29 @@
         </message>
     </context>
     <context>
+        <name>RegistrationReview</name>
+        <message>
+            <source>… and %1 more</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No photo</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Please correct before saving:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A possible duplicate must be resolved (see the box at the top).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Everything is filled in. Read the data to the beneficiary, then press Save (Ctrl+S).</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>ReportsScreen</name>
         <message>
             <source>Reports</source>
@@ -1164,29 +1187,6 @@
         </message>
         <message>
             <source>Document %1 (%2 KB)</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>RegistrationReview</name>
-        <message>
-            <source>No photo</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Please correct before saving:</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>A possible duplicate must be resolved (see the box at the top).</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>… and %1 more</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Everything is filled in. Read the data to the beneficiary, then press Save (Ctrl+S).</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -53,11 +53,13 @@ def test_settings_dialog_round_trip_and_validation(qtbot, gui_app):
     dialog.digits.setChecked(True)
     dialog.idle.setValue(5)
     dialog.stale.setValue(7)
+    dialog.camera.setEditText("/srv/photos")  # a folder source, as the demo uses
     dialog._accept()
     assert dialog.result() == 1
     dialog.apply_to(settings)
     assert (settings.language, settings.arabic_indic_digits, settings.idle_lock_minutes,
-            settings.stale_sync_warning_days, settings.hq_url) == ("en", True, 5, 7, "https://hq.example")
+            settings.stale_sync_warning_days, settings.hq_url, settings.camera) == (
+                "en", True, 5, 7, "https://hq.example", "/srv/photos")
 
 
 def test_digits_follow_the_setting(gui_app):

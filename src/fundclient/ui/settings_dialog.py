@@ -38,7 +38,13 @@ class SettingsDialog(QDialog):
         self.idle = QSpinBox()
         self.idle.setRange(0, 240)
         self.idle.setValue(settings.idle_lock_minutes)
-        self.camera = QLineEdit(settings.camera)
+        # Editable: a webcam from the list, or a folder/image path (tests, demo).
+        self.camera = QComboBox()
+        self.camera.setObjectName("cameraChoice")
+        self.camera.setEditable(True)
+        self.camera.addItem("", "")
+        self.camera.setEditText(settings.camera)
+        self._camera_spec = settings.camera
         self.hq_url = QLineEdit(settings.hq_url)
         self.hq_url.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # URLs read left to right
         self.ca_bundle = QLineEdit(settings.ca_bundle)
@@ -71,6 +77,7 @@ class SettingsDialog(QDialog):
         for caption, field in zip(self.captions, fields):
             self.form.addRow(caption, field)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.list_cameras()
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -89,9 +96,31 @@ class SettingsDialog(QDialog):
         for caption, text in zip(self.captions, texts):
             caption.setText(text)
         self.digits.setText(self.tr("Show Arabic-Indic digits (٠١٢٣)"))
-        self.camera.setPlaceholderText(self.tr("Empty = the first camera found"))
+        self.camera.lineEdit().setPlaceholderText(self.tr("Empty = the first camera found"))
         self.ca_browse.setText(self.tr("Choose…"))
         self.printer.setToolTip(self.tr("Empty = ask every time"))
+
+    def list_cameras(self) -> None:
+        """Fill the camera list off the GUI thread (probing webcams takes seconds on Windows)."""
+        from fundclient.ui.ops import QueryOp
+
+        def work():
+            from fundclient.camera.sources import list_cameras
+
+            return list_cameras()
+
+        QueryOp(parent=self, op=work, success=self._cameras_found).failure(lambda _exc: None).run_in_background()
+
+    def _cameras_found(self, cameras) -> None:
+        typed = self.camera.currentText()
+        for info in cameras:
+            self.camera.addItem(f"{info.name} ({info.spec})", info.spec)
+        self.camera.setEditText(typed)
+
+    def camera_spec(self) -> str:
+        text = self.camera.currentText().strip()
+        index = self.camera.findText(text)
+        return str(self.camera.itemData(index) or "") if index > 0 else text
 
     def _browse_ca(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Headquarters certificate"), "",
@@ -118,7 +147,7 @@ class SettingsDialog(QDialog):
         settings.language = self.language.currentData()
         settings.arabic_indic_digits = self.digits.isChecked()
         settings.idle_lock_minutes = self.idle.value()
-        settings.camera = self.camera.text().strip()
+        settings.camera = self.camera_spec()
         settings.hq_url = self.hq_url.text().strip()
         settings.ca_bundle = self.ca_bundle.text().strip()
         settings.nightly_sync_window = self.sync_window.text()
