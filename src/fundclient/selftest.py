@@ -28,7 +28,6 @@ from fundclient.errors import FundError, Message
 
 PASS, WARN, FAIL, SKIP = "pass", "warn", "fail", "skip"
 SAMPLE_FACE = Path(fundclient.__file__).resolve().parent / "resources" / "samples" / "face.jpg"
-PROBE_PATH = "/api/v1/probe"  # hq/app.py serves it; the answer is signed with the HQ key
 
 
 class Skipped(Exception):
@@ -227,9 +226,12 @@ def check_translations(ctx: Context) -> Message:
 
 
 def check_hq(ctx: Context) -> Message:
-    from fundclient.sync.ack import verify_probe
+    import requests
+
+    from fundclient.errors import SyncError
     from fundclient.sync.device import Device
-    from fundclient.sync.http import make_session
+    from fundclient.sync.http import OFFLINE, TransportOptions, make_session
+    from fundclient.sync.probe import probe
 
     settings = Settings.load(ctx.data_dir)
     device = None
@@ -238,19 +240,23 @@ def check_hq(ctx: Context) -> Message:
     url = (device.hq_url if device else settings.hq_url).rstrip("/")
     if not url:
         raise Skipped(Message("لم يُضبط عنوان الإدارة العامة بعد (ليس خطأ)", "no HQ address configured (not an error)"))
-    nonce = secrets.token_hex(16)
     session = make_session(settings)
     try:
-        answer = session.get(url + PROBE_PATH, params={"nonce": nonce}, timeout=ctx.hq_timeout)
-        answer.raise_for_status()
-        doc = answer.json()
+        if device is None:  # no HQ key yet: only "a server answers there" can be known
+            try:
+                session.get(url + "/", timeout=ctx.hq_timeout, allow_redirects=False)
+            except requests.RequestException:
+                raise SyncError(OFFLINE, code="offline") from None
+            return Message(f"{url} يستجيب (الجهاز غير مسجَّل بعد: لم يُتحقق من التوقيع)",
+                           f"{url} answers (device not enrolled yet: signature not checked)")
+        # The sync's own probe: online means HQ signed our fresh nonce (a captive portal cannot).
+        options = TransportOptions(connect_timeout=ctx.hq_timeout, read_timeout=ctx.hq_timeout)
+        if not probe(session, url, device, options):
+            raise SyncError(Message(f"{url} لم يُجب بتوقيع الإدارة العامة (لا اتصال، أو بوابة شبكة، أو خادم آخر)",
+                                    f"{url} did not answer with HQ's signature (offline, captive portal or wrong "
+                                    "server)"), code="hq_unverified")
     finally:
         session.close()
-    if device is None:
-        return Message(f"{url} يستجيب (الجهاز غير مسجَّل بعد: لم يُتحقق من التوقيع)",
-                       f"{url} answers (device not enrolled yet: signature not checked)")
-    if not verify_probe(doc, nonce, device.hq_signing_keys):
-        raise AssertionError(f"{url} answered, but not with HQ's signature (captive portal or wrong server?)")
     return Message(f"{url} يستجيب بتوقيع الإدارة العامة", f"{url} answers with HQ's signature")
 
 

@@ -106,7 +106,7 @@ class ProbeServer:
             def do_GET(self):  # noqa: N802 - http.server API
                 url = urlparse(self.path)
                 if url.path != "/api/v1/probe":
-                    self.send_error(404)
+                    self.send_error(404)  # any HTTP answer shows a server is there
                     return
                 nonce = parse_qs(url.query)["nonce"][0]
                 body = json.dumps(sign_probe(nonce, datetime.now(timezone.utc).isoformat(), private)).encode()
@@ -156,7 +156,7 @@ def test_hq_answering_with_another_signature_is_caught(data_dir):
         enrol_against(data_dir, impostor.url, generate_signing_private())
         report = run_selftest(data_dir, only=("hq",), require_hq=True)
     assert report.check("hq").status == FAIL and not report.ok
-    assert "not with HQ's signature" in report.check("hq").detail.en
+    assert "did not answer with HQ's signature" in report.check("hq").detail.en
 
 
 def test_configured_but_unreachable_hq_only_warns_unless_required(data_dir):
