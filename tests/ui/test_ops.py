@@ -93,3 +93,36 @@ def test_result_for_a_closed_screen_is_dropped(qtbot):
     release.set()
     qtbot.waitUntil(lambda: op.done, timeout=5000)
     assert called == []
+
+
+def test_long_work_shows_progress_and_closes_it(qtbot, widget):
+    from PySide6.QtWidgets import QProgressDialog
+
+    release = threading.Event()
+    op = QueryOp(parent=widget, op=lambda: release.wait(10)).with_progress("يرجى الانتظار")
+    op.run_in_background()
+    qtbot.waitUntil(lambda: bool(widget.findChildren(QProgressDialog)), timeout=3000)
+    dialog = widget.findChildren(QProgressDialog)[0]
+    op.progress.update(3, 10, "الدفعة 3")
+    qtbot.waitUntil(lambda: dialog.value() == 3 and dialog.maximum() == 10, timeout=3000)
+    assert dialog.labelText() == "الدفعة 3"
+    release.set()
+    qtbot.waitUntil(lambda: op.done, timeout=5000)
+    qtbot.waitUntil(lambda: not any(d.isVisible() for d in widget.findChildren(QProgressDialog)), timeout=3000)
+
+
+def test_unexpected_error_is_logged_and_shown_generically(qtbot, widget, caplog):
+    i18n.set_language("ar")
+
+    secret = "".join(["1197", "7424", "5191"])  # not a literal: source lines appear in stacks
+
+    def fail():
+        raise KeyError(f"national_number={secret}")  # internal detail: never shown, never logged
+
+    op = QueryOp(parent=widget, op=fail).run_in_background()
+    qtbot.waitUntil(lambda: op.done, timeout=5000)
+    box = [b for b in widget.findChildren(QMessageBox) if b.objectName() == "errorBox"][-1]
+    assert "119774245191" not in box.text() and "بياناتك محفوظة" in box.text()
+    logged = [r.getMessage() for r in caplog.records if "unexpected error" in r.getMessage()]
+    assert logged and "KeyError" in logged[-1]
+    assert all("119774245191" not in r.getMessage() for r in caplog.records)

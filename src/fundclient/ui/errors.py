@@ -8,6 +8,7 @@ exception message we raise) and show one generic, translated sentence.
 from __future__ import annotations
 
 import logging
+import traceback
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -43,10 +44,17 @@ def error_title(exc: BaseException) -> str:
     return QCoreApplication.translate("errors", "Unexpected error")
 
 
+def log_unexpected(exc: BaseException, what: str = "unexpected error") -> None:
+    """Log type and stack of a bug, never its message: messages can carry personal data
+    (a national number in a KeyError, a name in a ValueError)."""
+    stack = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("%s: %s\n%s", what, type(exc).__qualname__, stack)
+
+
 def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
     """Show `exc` to the user (non-blocking) and return the box (tests read its text)."""
     if not isinstance(exc, FundError):
-        log.error("unexpected error", exc_info=exc)
+        log_unexpected(exc)
     box = QMessageBox(QMessageBox.Icon.Warning, error_title(exc), error_text(exc),
                       QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorBox")

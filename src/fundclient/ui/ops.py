@@ -39,6 +39,8 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from fundclient.errors import FundError
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -177,16 +179,16 @@ class _Op(Generic[T]):
         self._close_progress()
         if not self._parent_alive():
             # The screen was closed while we worked: nobody to tell, but keep errors in the log.
-            if exc is not None:
-                log.error("op finished after its screen closed", exc_info=exc)
+            if exc is not None and not isinstance(exc, FundError):
+                from fundclient.ui.errors import log_unexpected
+                log_unexpected(exc, "op failed after its screen closed")
             return
         if exc is not None:
             self._deliver_failure(exc)
             return
         try:
             self._deliver_success(hub, result)
-        except Exception as callback_exc:  # a bug in a success handler: log, show generic
-            log.exception("success handler failed")
+        except Exception as callback_exc:  # a bug in a success handler: logged, shown generic
             from fundclient.ui.errors import show_error
             show_error(self._parent, callback_exc)
 
@@ -200,7 +202,6 @@ class _Op(Generic[T]):
             try:
                 self._failure(exc)
             except Exception as handler_exc:
-                log.exception("failure handler failed")
                 show_error(self._parent, handler_exc)
             return
         show_error(self._parent, exc)
