@@ -62,7 +62,8 @@ def test_captive_portal_is_not_online(hq_sqlite, data_dir):
         _set_url(data_dir, url)
         summary = run_sync(data_dir, options=FAST)
         assert summary.status == "offline" and summary.batches_pending == 1
-        assert SyncHistory(data_dir).last_error()["code"] == "offline"
+        assert SyncHistory(data_dir).last_error()["code"] == "not_hq"  # "perhaps a login portal"
+        assert "بوابة" in SyncHistory(data_dir).last_error()["ar"]
     finally:
         portal.shutdown()
 
@@ -131,3 +132,32 @@ def test_cli_sync_json_exit_codes(hq_sqlite, data_dir):
     Outbox(data_dir).seal([p.to_dict() for p in people(1, seed=3)])
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and json.loads(done.stdout)["status"] == "offline"
+
+
+def test_one_run_at_a_time_per_data_dir(hq_sqlite, data_dir):
+    from fundclient.sync.runlock import sync_lock
+    enrol_office(hq_sqlite, data_dir)
+    Outbox(data_dir).seal([p.to_dict() for p in people(1)])
+    with sync_lock(data_dir) as mine:
+        assert mine
+        busy = run_sync(data_dir, options=FAST)  # e.g. the OS-scheduled job while the app sends
+        assert busy.status == "busy" and busy.batches_pending == 1
+    assert run_sync(data_dir, options=FAST).status == "ok"
+
+
+def test_scheduler_runs_by_itself_in_the_nightly_window(hq_sqlite, data_dir):
+    enrol_office(hq_sqlite, data_dir)
+    Outbox(data_dir).seal([p.to_dict() for p in people(2)])
+    finished = []
+    scheduler = SyncScheduler(data_dir, options=FAST, probe_backoff=(0.1, 0.2), on_finished=finished.append,
+                              clock=lambda: datetime(2026, 1, 1, 23, 30))
+    scheduler.start()
+    try:
+        for _ in range(100):
+            if finished:
+                break
+            threading.Event().wait(0.1)
+    finally:
+        scheduler.stop()
+    assert finished and finished[0].status == "ok" and scheduler.pending_count() == 0
+    assert len(finished) == 1  # once per night when nothing is left

@@ -20,11 +20,13 @@ from fundclient.sync.history import SyncHistory
 from fundclient.sync.http import OFFLINE, RefusedError, TransientError, TransportOptions, make_session, \
     sleep_backoff
 from fundclient.sync.outbox import Outbox
-from fundclient.sync.probe import probe
+from fundclient.sync.probe import probe_status
 from fundclient.sync.reference import ReferenceStore, pull
+from fundclient.sync.runlock import sync_lock
 from fundclient.sync.upload import BatchUploader
 
 log = logging.getLogger(__name__)
+BUSY = Message(ar="إرسال آخر جارٍ الآن على هذا الجهاز.", en="Another send is running on this device right now.")
 NOT_HQ = Message(ar="الشبكة متاحة لكن الخادم لم يثبت أنه الإدارة العامة (ربما بوابة دخول).",
                  en="A network is up but the server did not prove it is HQ (perhaps a login portal).")
 
@@ -40,7 +42,7 @@ class Progress:
 
 @dataclass
 class SyncSummary:
-    status: str = "ok"  # ok | offline | partial | error
+    status: str = "ok"  # ok | offline | partial | error | busy
     batches_acknowledged: int = 0
     batches_quarantined: int = 0
     batches_pending: int = 0
@@ -62,10 +64,15 @@ def run_sync(data_dir: Path, *, settings: Settings | None = None, options: Trans
     data_dir = Path(data_dir)
     settings = settings or Settings.load(data_dir)
     summary = SyncSummary()
-    try:
-        _run(data_dir, settings, options, progress or (lambda p: None), stop, summary)
-    except FundError as exc:
-        summary.status, summary.error = "error", _error(exc.code, exc.message)
+    with sync_lock(data_dir) as mine:
+        if not mine:  # another process is sending these batches right now
+            summary.status, summary.error = "busy", _error("busy", BUSY)
+            summary.batches_pending = len(Outbox(data_dir, settings).pending())
+            return summary
+        try:
+            _run(data_dir, settings, options, progress or (lambda p: None), stop, summary)
+        except FundError as exc:
+            summary.status, summary.error = "error", _error(exc.code, exc.message)
     outbox = Outbox(data_dir, settings)
     summary.batches_pending = len(outbox.pending())
     if summary.status == "ok" and summary.batches_pending:
@@ -78,8 +85,10 @@ def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> N
     device = Device.load(data_dir)
     base = settings.hq_url or device.hq_url
     session = make_session(settings)
-    if not probe(session, base, device, options):
-        summary.status, summary.error = "offline", _error("offline", OFFLINE)
+    reachable = probe_status(session, base, device, options)
+    if reachable != "ok":
+        summary.status = "offline"
+        summary.error = _error("not_hq", NOT_HQ) if reachable == "not_hq" else _error("offline", OFFLINE)
         return
     outbox = Outbox(data_dir, settings)
     try:

@@ -12,12 +12,25 @@ from fundclient.sync.device import Device
 from fundclient.sync.http import TransportOptions
 
 
-def probe(session: requests.Session, base_url: str, device: Device,
-          options: TransportOptions = TransportOptions(connect_timeout=10, read_timeout=20)) -> bool:
+PROBE_OPTIONS = TransportOptions(connect_timeout=10, read_timeout=20)
+
+
+def probe_status(session: requests.Session, base_url: str, device: Device,
+                 options: TransportOptions = PROBE_OPTIONS) -> str:
+    """"ok" (HQ signed our nonce), "unreachable" (no answer), or "not_hq" (something answered
+    that cannot sign as HQ: captive portal, proxy login page, wrong server)."""
     nonce = secrets.token_hex(16)
     try:
         response = session.get(f"{base_url.rstrip('/')}/api/v1/probe", params={"nonce": nonce},
                                timeout=options.timeout, allow_redirects=False)
-        return response.status_code == 200 and verify_probe(response.json(), nonce, device.hq_signing_keys)
-    except (requests.RequestException, ValueError):
-        return False
+    except requests.RequestException:
+        return "unreachable"
+    try:
+        ok = response.status_code == 200 and verify_probe(response.json(), nonce, device.hq_signing_keys)
+    except ValueError:
+        ok = False
+    return "ok" if ok else "not_hq"
+
+
+def probe(session: requests.Session, base_url: str, device: Device, options: TransportOptions = PROBE_OPTIONS) -> bool:
+    return probe_status(session, base_url, device, options) == "ok"
