@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from fundclient.config import Settings, resolve_data_dir
 from fundclient.ui import i18n
+from fundclient.ui.errors import log_unexpected
 from fundclient.ui.fonts import apply_app_font
 from fundclient.ui.login import LoginScreen, default_login
 from fundclient.ui.ops import wait_for_writes
@@ -79,8 +80,8 @@ class GuiApp:
         session.settings.language = i18n.current_language()
         try:
             adapter = self.make_sync_adapter(session)
-        except Exception:  # the office must be able to work with sync broken
-            log.exception("sync adapter failed to start")
+        except Exception as exc:  # the office must be able to work with sync broken
+            log_unexpected(exc, "sync adapter failed to start")
             adapter = None
         self.window = MainWindow(session, sync_adapter=adapter)
         self.window.logout_requested.connect(self.logout)

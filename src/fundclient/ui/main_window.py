@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QMainW
 
 from fundclient.services.changes import Changes
 from fundclient.ui import i18n, roles
+from fundclient.ui.errors import log_unexpected
 from fundclient.ui.fonts import ui_font
 from fundclient.ui.lock import IdleWatcher, LockScreen
 from fundclient.ui.ops import OpsHub
@@ -211,8 +212,8 @@ class MainWindow(QMainWindow):
         for screen in self.screens.values():
             try:
                 screen.on_changes(changes, initiator)
-            except Exception:  # one screen's refresh bug must not stop the others
-                log.exception("screen %s failed to refresh", type(screen).__name__)
+            except Exception as exc:  # one screen's refresh bug must not stop the others
+                log_unexpected(exc, f"screen {type(screen).__name__} failed to refresh")
         if self.sync_adapter is not None and (changes.beneficiaries or changes.sync):
             self.sync_adapter.refresh()
 

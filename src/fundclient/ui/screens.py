@@ -10,6 +10,7 @@ import importlib
 import logging
 
 from fundclient.ui import roles
+from fundclient.ui.errors import log_unexpected
 from fundclient.ui.placeholder import PlaceholderScreen
 from fundclient.ui.record_screen import RecordScreen
 from fundclient.ui.reports_screen import ReportsScreen
@@ -39,8 +40,8 @@ def build_screens(session, sync_adapter, window):
     registration_cls = registration_screen_class()
     try:
         registration = registration_cls(session, window)
-    except Exception:  # a broken form must not keep the office from searching and printing
-        log.exception("registration screen failed to start")
+    except Exception as exc:  # a broken form must not keep the office from searching and printing
+        log_unexpected(exc, "registration screen failed to start")
         registration = PlaceholderScreen(session, window)
     screens = [
         ("registration", registration, True),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from fundclient.ui.errors import log_unexpected
 from fundclient.ui.ops import OpsHub
 
 log = logging.getLogger(__name__)
@@ -113,8 +114,8 @@ class SyncAdapter(QObject):
         try:
             summary = run_sync(self.data_dir, settings=self.settings,
                                progress=lambda p: self.progressChanged.emit(p), stop=self._stop)
-        except Exception:
-            log.exception("sync run failed")
+        except Exception as exc:
+            log_unexpected(exc, "sync run failed")
         hub.on_main_thread(lambda: self._finished(summary))
 
     def _finished(self, summary) -> None:
