@@ -6,7 +6,7 @@ import os
 import random
 from pathlib import Path
 
-from fundclient.domain.records import ArabicName, Beneficiary, Photo
+from fundclient.domain.records import Beneficiary, Photo
 
 
 def fake_jpeg(size: int = 20_000, seed: int | None = None) -> bytes:
@@ -15,14 +15,12 @@ def fake_jpeg(size: int = 20_000, seed: int | None = None) -> bytes:
 
 
 def people(count: int, office: str = "SBH", seed: int = 1) -> list[Beneficiary]:
-    rnd = random.Random(seed)
-    first = ["محمد", "أحمد", "علي", "فاطمة", "عائشة", "خديجة", "عمر", "سالم"]
-    family = ["الورفلي", "المقريف", "التاجوري", "السنوسي", "الزوي", "القذافي"]
-    return [Beneficiary(national_number=f"1{rnd.randint(10**10, 10**11 - 1)}",
-                        name=ArabicName(rnd.choice(first), rnd.choice(first), rnd.choice(first), rnd.choice(family)),
-                        mobile=f"09{rnd.randint(10**7, 10**8 - 1)}", municipality="سبها", office_code=office,
-                        category_fields={"pension_number": str(rnd.randint(10**5, 10**6))})
-            for _ in range(count)]
+    """Realistic records from domain.synthetic (dependants, categories, valid national numbers)."""
+    from fundclient.domain.synthetic import generate
+    persons = generate(count, seed=seed)
+    for p in persons:
+        p.office_code = office
+    return persons
 
 
 def photos_for(persons: list[Beneficiary], size: int = 20_000) -> dict[str, list[Photo]]:
