@@ -44,6 +44,12 @@ def hq_dir(tmp_path):
 
 
 @pytest.fixture
+def hq_database_url(db_kind):
+    """None for SQLite in the HQ dir, or a freshly emptied PostgreSQL database."""
+    return _fresh_database_url(db_kind)
+
+
+@pytest.fixture
 def hq(hq_dir, db_kind):
     server = start_in_thread(hq_dir, _fresh_database_url(db_kind))
     yield server

@@ -17,21 +17,26 @@ from fundclient.sync.outbox import Outbox
 from sync_helpers import people, photos_for
 
 
+def _db(url: str | None) -> list[str]:
+    return ["--database-url", url] if url else []
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def test_serve_process_end_to_end(tmp_path, data_dir):
+def test_serve_process_end_to_end(tmp_path, data_dir, hq_database_url):
     hq_dir = tmp_path / "hqdata"
     base = [sys.executable, "-m", "fundclient", "hq", "--hq-dir", str(hq_dir)]
     subprocess.run(base + ["init"], check=True, capture_output=True, timeout=120)
-    token = subprocess.run(base + ["enroll-token", "--office", "GHT"], check=True, capture_output=True, text=True,
+    token = subprocess.run(base + ["enroll-token", "--office", "GHT", *_db(hq_database_url)], check=True, capture_output=True, text=True,
                            timeout=120).stdout.strip()
     port = _free_port()
+    db = _db(hq_database_url)
     server = subprocess.Popen([sys.executable, "-m", "fundclient", "hq", "serve", "--data-dir", str(hq_dir),
-                               "--host", "127.0.0.1", "--port", str(port)],
+                               "--host", "127.0.0.1", "--port", str(port), *db],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -49,11 +54,11 @@ def test_serve_process_end_to_end(tmp_path, data_dir):
     finally:
         server.terminate()
         server.wait(timeout=30)
-    out = subprocess.run(base + ["export", "--format", "jsonl"], check=True, capture_output=True, text=True,
+    out = subprocess.run(base + ["export", "--format", "jsonl", *_db(hq_database_url)], check=True, capture_output=True, text=True,
                          timeout=120).stdout
     held = [json.loads(line) for line in out.splitlines()]
     assert sorted(r["record_id"] for r in held) == sorted(p.record_id for p in persons)
     assert all(r["device_id"] == device.device_id and r["status"] == "accepted" for r in held)
-    listed = json.loads(subprocess.run(base + ["devices"], check=True, capture_output=True, text=True,
+    listed = json.loads(subprocess.run(base + ["devices", *_db(hq_database_url)], check=True, capture_output=True, text=True,
                                        timeout=120).stdout)
     assert listed[0]["device_number"] == 1 and not listed[0]["revoked"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -14,6 +15,17 @@ def register(sub) -> None:
                                            "e.g. postgresql+psycopg://user@host/db")
     hq.add_argument("--passphrase-file", help="file holding the passphrase of the HQ private keys")
     cmds = hq.add_subparsers(dest="hq_command", metavar="HQ_COMMAND", required=True)
+    _add_parser = cmds.add_parser
+
+    def add_parser(name, **kwargs):
+        """Each sub-command also takes --database-url / --passphrase-file after its name
+        (`fundclient hq serve --database-url …`); own dests so argparse does not reset them."""
+        p = _add_parser(name, **kwargs)
+        p.add_argument("--database-url", dest="sub_database_url", help=argparse.SUPPRESS)
+        p.add_argument("--passphrase-file", dest="sub_passphrase_file", help=argparse.SUPPRESS)
+        return p
+
+    cmds.add_parser = add_parser  # type: ignore[method-assign]
 
     p = cmds.add_parser("init", help="create HQ decryption (HPKE ML-KEM-768+X25519) and signing (Ed25519) keys")
     p.set_defaults(handler=_init)
@@ -61,15 +73,20 @@ def _dir(args) -> Path:
     return Path(chosen).resolve() if chosen else args.data_dir / "hq"
 
 
+def _database_url(args) -> str | None:
+    return getattr(args, "sub_database_url", None) or args.database_url
+
+
 def _passphrase(args) -> bytes | None:
-    if not args.passphrase_file:
+    chosen = getattr(args, "sub_passphrase_file", None) or args.passphrase_file
+    if not chosen:
         return None
-    return Path(args.passphrase_file).read_bytes().rstrip(b"\r\n")
+    return Path(chosen).read_bytes().rstrip(b"\r\n")
 
 
 def _engine(args):
     from fundclient.hq.db import open_engine
-    return open_engine(_dir(args), args.database_url)
+    return open_engine(_dir(args), _database_url(args))
 
 
 def _init(args) -> int:
@@ -87,7 +104,7 @@ def _rotate(args) -> int:
 def _serve(args) -> int:
     from fundclient.hq.server import serve
     ssl = {k: v for k, v in (("ssl_certfile", args.ssl_certfile), ("ssl_keyfile", args.ssl_keyfile)) if v}
-    serve(_dir(args), args.database_url, args.host, args.port, _passphrase(args), **ssl)
+    serve(_dir(args), _database_url(args), args.host, args.port, _passphrase(args), **ssl)
     return 0
 
 
