@@ -122,3 +122,24 @@ def test_status_bar_warns_when_sync_is_stale(qtbot, main_window):
     assert bar.is_stale() and "fde2b8" in bar.last_sync_label.styleSheet()
     bar.set_pending(12)
     assert "12" in bar.pending_label.text() and "قيد الإرسال" in bar.pending_label.text()
+
+
+def test_run_gui_with_the_app_context_opens_the_login_and_returns(qtbot, gui_app, office):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from fundclient.app import AppContext
+    from fundclient.ui.main import run_gui
+    from fundclient.ui.login import LoginScreen
+
+    seen = []
+
+    def look_and_quit():
+        seen.extend(w for w in QApplication.topLevelWidgets() if isinstance(w, LoginScreen) and w.isVisible())
+        for widget in seen:
+            widget.close()
+        QApplication.instance().exit(0)
+
+    QTimer.singleShot(300, look_and_quit)
+    assert run_gui(AppContext.for_office(office, language="ar")) == 0
+    assert seen and seen[0].login_button.text() == "دخول"
