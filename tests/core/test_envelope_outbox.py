@@ -95,6 +95,21 @@ def test_quarantine_keeps_the_batch_with_a_bilingual_reason(office):
     [q] = outbox.quarantined()
     assert q.path.exists() and q.code == "revoked_device" and q.message.en.startswith("This device")
     assert outbox.pending() == []
+    assert outbox.requeue(q.batch_id) == path and outbox.quarantined() == []
+    with pytest.raises(SyncError):
+        outbox.requeue(q.batch_id)
+
+
+def test_prune_sent_keeps_recent_batches(office):
+    data_dir, _, hq_sign, _ = office
+    outbox = Outbox(data_dir)
+    [path] = outbox.seal([_people(1)[0][0].to_dict()])
+    device_id = envelope.parse(path.read_bytes()).header["device_id"]
+    outbox.store_ack(path, sign_ack({"batch_id": batch_id_of(path), "device_id": device_id, "results": []}, hq_sign))
+    assert outbox.prune_sent(1) == 0 and len(outbox.sent()) == 1
+    old = outbox.sent()[0]
+    os.utime(old, (0, 0))
+    assert outbox.prune_sent(1) == 1 and outbox.sent() == []
 
 
 def test_device_key_file_is_private(office):

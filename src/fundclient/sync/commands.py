@@ -21,6 +21,10 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_status)
 
+    p = sub.add_parser("sync-requeue", help="send a quarantined batch again (after the cause was fixed at HQ)")
+    p.add_argument("batch_id")
+    p.set_defaults(handler=_requeue)
+
     p = sub.add_parser("export-batches", help="copy pending sealed batches to a removable drive")
     p.add_argument("--to", required=True)
     p.set_defaults(handler=_export)
@@ -59,6 +63,12 @@ def _status(args) -> int:
            "last_success_age_days": history.last_success_age_days(), "last_error": history.last_error(),
            "stale_after_days": Settings.load(args.data_dir).stale_sync_warning_days}
     print(json.dumps(doc, ensure_ascii=False, indent=None if args.json else 1))
+    return 0
+
+
+def _requeue(args) -> int:
+    from fundclient.sync.outbox import Outbox
+    print(Outbox(args.data_dir).requeue(args.batch_id).name)
     return 0
 
 

@@ -33,6 +33,9 @@ TOO_LARGE = Message(ar="سجل المنتفع مع صوره أكبر من حجم
                     en="The beneficiary record with its photos is larger than the batch size limit.")
 
 
+NO_SUCH_BATCH = Message(ar="لا توجد دفعة محجوزة بهذا المعرّف.", en="No quarantined batch with this id.")
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -149,6 +152,24 @@ class Outbox:
         info = {"code": code, "detail": detail, "at": datetime.now(timezone.utc).isoformat()}
         _write_atomic(target.with_suffix(".json"), json.dumps(info).encode())
         os.replace(path, target)
+
+    def requeue(self, batch_id: str) -> Path:
+        """Supervisor: send a quarantined batch again (e.g. after HQ re-enabled the device)."""
+        [path] = list(self.root.glob(f"quarantine/*-{batch_id}.fcb")) or [None]
+        if path is None:
+            raise SyncError(NO_SUCH_BATCH, code="no_such_batch")
+        target = self.root / "pending" / path.name
+        os.replace(path, target)
+        path.with_suffix(".json").unlink(missing_ok=True)
+        return target
+
+    def prune_sent(self, older_than_days: float) -> int:
+        """Delete acknowledged batch files older than this (their acks and results stay)."""
+        limit = datetime.now(timezone.utc).timestamp() - older_than_days * 86400
+        old = [p for p in self.sent() if p.stat().st_mtime < limit]
+        for path in old:
+            path.unlink()
+        return len(old)
 
     def store_ack(self, path: Path, ack_doc: dict) -> dict:
         """Verify HQ's signature, store the ack and results, only then move the batch to sent/."""
