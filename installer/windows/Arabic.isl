@@ -10,7 +10,6 @@ LanguageCodePage=0
 RightToLeft=yes
 DialogFontName=Segoe UI
 WelcomeFontName=Segoe UI
-TitleFontName=Segoe UI
 
 [Messages]
 SetupAppTitle=التثبيت

@@ -125,8 +125,8 @@ Filename: "{sys}\schtasks.exe"; Parameters: "/Delete /F /TN ""{#StartupSyncTask}
 var
   CachedDataDir: String;
 
-{ The office data folder: FUNDCLIENT_DATA_DIR when the machine already sets one (an office that
-  moved its data to D:\), else %ProgramData%\FundClient. Never under {app}. }
+// The office data folder: FUNDCLIENT_DATA_DIR when the machine already sets one (an office
+// that moved its data to D:), else ProgramData\FundClient. Never under the program folder.
 function DataDir(Param: String): String;
 begin
   if CachedDataDir = '' then

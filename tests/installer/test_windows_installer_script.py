@@ -115,3 +115,11 @@ def test_version_comes_from_the_package(iss):
     assert defines(iss)["AppVersion"]  # default for the IDE; build_windows.py passes /DAppVersion
     assert re.fullmatch(r"\d+\.\d+\.\d+", plan.version())
     assert "OutputBaseFilename=fundclient-{#AppVersion}-windows-setup" in iss
+
+
+def test_code_section_uses_line_comments(iss):
+    """In Pascal `{ ... }` is a comment that ends at the first `}`: a constant like {app} inside
+    one breaks compilation. The [Code] section sticks to `//` comments."""
+    code = iss.split("[Code]", 1)[1]
+    without_strings = re.sub(r"'[^']*'", "''", code)
+    assert "{" not in without_strings and "}" not in without_strings
