@@ -20,6 +20,7 @@ import base64
 import json
 import os
 import re
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -56,10 +57,21 @@ def _metadata(header: str) -> dict[str, str]:
     return out
 
 
+STALE_UPLOAD_DAYS = 14  # longer than any office stays offline mid-upload
+
+
+def _drop_stale_uploads(uploads: Path) -> None:
+    limit = time.time() - STALE_UPLOAD_DAYS * 86400
+    for path in uploads.iterdir():
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
 def create_app(hq_dir: Path, ingestor: Ingestor) -> FastAPI:
     app = FastAPI(title="fundclient HQ intake", docs_url=None, redoc_url=None, openapi_url=None)
     uploads = Path(hq_dir) / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
+    _drop_stale_uploads(uploads)
     engine, keys = ingestor.engine, ingestor.keys
     locks: dict[str, asyncio.Lock] = {}
 
