@@ -37,7 +37,7 @@ def _registered(window):
 def _open(qtbot, window, record_id):
     screen = window.show_screen("record", record_id)
     qtbot.waitUntil(lambda: screen.data is not None and screen.data["record"].record_id == record_id,
-                    timeout=10000)
+                    timeout=20000)
     return screen
 
 
@@ -55,7 +55,7 @@ def test_print_preview_of_card_and_receipt(qtbot, supervisor_window):
         painted = []
         dialog.paintRequested.connect(lambda printer: painted.append(printer))
         dialog.show()
-        qtbot.waitUntil(lambda: bool(painted), timeout=10000)
+        qtbot.waitUntil(lambda: bool(painted), timeout=20000)
         pages[kind] = dialog
     assert not screen.findChildren(QMessageBox)
 
@@ -75,7 +75,7 @@ def test_supervisor_marks_a_record_inactive(qtbot, supervisor_window, monkeypatc
 
     monkeypatch.setattr(MarkInactiveDialog, "exec", choose)
     screen.mark_inactive()
-    qtbot.waitUntil(lambda: screen.data["record"].status.value == "deceased", timeout=10000)
+    qtbot.waitUntil(lambda: screen.data["record"].status.value == "deceased", timeout=20000)
     assert "متوفى" in screen.view.identity_values["status"].text()
     assert not screen.view.inactive_button.isEnabled()
 

@@ -15,7 +15,7 @@ def _search(qtbot, window, text):
     screen = window.show_screen("search")
     screen.view.box.setText(text)
     qtbot.waitUntil(lambda: screen.shown_generation == screen.generation and screen.generation > 0
-                    and not screen.debounce.isActive(), timeout=10000)
+                    and not screen.debounce.isActive(), timeout=20000)
     return screen
 
 
@@ -26,7 +26,7 @@ def test_search_by_national_number_in_arabic_digits_and_open_record(qtbot, main_
     assert ids[:1] == [record.record_id]
     qtbot.keyClick(screen.view.box, Qt.Key.Key_Return)  # one result: Enter opens it
     record_screen = main_window.screens["record"]
-    qtbot.waitUntil(lambda: record_screen.data is not None, timeout=10000)
+    qtbot.waitUntil(lambda: record_screen.data is not None, timeout=20000)
     assert main_window.current_screen() is record_screen
     assert record_screen.view.name.text() == record.name.full()
     assert "قيد الإرسال" in record_screen.view.sync_badge.text()
@@ -45,7 +45,7 @@ def test_search_by_name_drops_stale_results(qtbot, main_window, seeded_records):
     screen.debounce.stop()
     screen.run_query()
     latest = screen.generation
-    qtbot.waitUntil(lambda: screen.shown_generation == latest, timeout=10000)
+    qtbot.waitUntil(lambda: screen.shown_generation == latest, timeout=20000)
     qtbot.wait(200)
     assert record.record_id in [hit.record_id for hit in screen.view.model.hits]
 
@@ -82,7 +82,7 @@ def test_reports_count_and_export(qtbot, main_window, tmp_path, seeded_records):
     reports.view.end.setDate(QDate(2030, 1, 1))
     reports.view.group.setCurrentIndex(reports.view.group.findData("municipality"))
     reports.refresh()
-    qtbot.waitUntil(lambda: reports.shown_group == "municipality" and bool(reports.rows), timeout=10000)
+    qtbot.waitUntil(lambda: reports.shown_group == "municipality" and bool(reports.rows), timeout=20000)
     assert sum(r.records for r in reports.rows) == len(seeded_records)
     xlsx = reports.export(".xlsx", str(tmp_path / "r"))
     sheet = load_workbook(xlsx).active

@@ -105,9 +105,9 @@ def test_live_screens_show_no_english_in_arabic_mode(qtbot, main_window, seeded_
     window = main_window
     search = window.show_screen("search")
     search.view.box.setText(seeded_records[0].national_number)
-    qtbot.waitUntil(lambda: bool(search.view.model.hits), timeout=10000)
+    qtbot.waitUntil(lambda: bool(search.view.model.hits), timeout=20000)
     record = window.show_screen("record", seeded_records[0].record_id)
-    qtbot.waitUntil(lambda: record.data is not None, timeout=10000)
+    qtbot.waitUntil(lambda: record.data is not None, timeout=20000)
     problems = {}
     for key in window.screens:
         window.show_screen(key)

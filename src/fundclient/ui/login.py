@@ -19,6 +19,7 @@ from fundclient.errors import FundError
 from fundclient.ui import i18n
 from fundclient.ui.errors import error_text
 from fundclient.ui.fonts import ui_font
+from fundclient.ui.labels import reference_label
 from fundclient.ui.ops import QueryOp
 
 LoginFn = Callable[[Path, str, str], object]
@@ -133,7 +134,8 @@ class LoginScreen(QWidget):
         self.setWindowTitle(self.tr("Sign in – Registration system"))
         self.system_label.setText(self.tr("Beneficiary registration system"))
         office = self.settings.office_code
-        self.office_label.setText(self.tr("Office: %1").replace("%1", office) if office else "")
+        self.office_label.setText(self.tr("Office: %1").replace("%1", reference_label("offices", office))
+                                  if office else "")
         self.office_label.setVisible(bool(office))
         self.user_caption.setText(self.tr("&Employee name"))
         self.password_caption.setText(self.tr("&Password"))

@@ -45,8 +45,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Reads may run side by side (SQLite WAL readers); two are enough on a 2-core office PC.
-_READ_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fund-query")
+# Reads run side by side (SQLite WAL readers); three so one slow read (a file import,
+# a big report) never queues the search box behind it.
+_READ_POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="fund-query")
 # Exactly one writer thread for the whole process.
 _WRITE_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fund-write")
 PROGRESS_DELAY_MS = 400

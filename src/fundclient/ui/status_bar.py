@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from fundclient.ui.labels import reference_label
 from fundclient.ui.i18n import ltr_run, show_digits, show_number
 
 STALE_STYLE = "background: #fde2b8; color: #6b3a00; font-weight: bold; padding: 0 6px;"
@@ -64,7 +65,8 @@ class FundStatusBar(QStatusBar):
         return (now - last).total_seconds() > self.stale_days * 86400
 
     def retranslate_ui(self) -> None:
-        self.office_label.setText(self.tr("Office: %1").replace("%1", self.office or "—"))
+        office = reference_label("offices", self.office) if self.office else "—"
+        self.office_label.setText(self.tr("Office: %1").replace("%1", office))
         self.operator_label.setText(self.tr("Employee: %1").replace("%1", self.operator))
         if self.pending is None:
             self.pending_label.setText(self.tr("Waiting to send: —"))
