@@ -114,6 +114,7 @@ def main() -> int:
         dialog.show()
         shot(dialog, "settings")
         dialog.close()
+    window.close()  # stops the sync scheduler
     for path in written:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     session.store.close()

@@ -17,7 +17,8 @@ def test_send_now_without_headquarters_reports_in_plain_arabic(qtbot, office, gu
     session = login_session(office, SUPERVISOR, SUPERVISOR_PW)
     try:
         session.settings.hq_url = "https://127.0.0.1:9"  # nothing listens: offline
-        adapter = SyncAdapter.for_session(session)
+        adapter = SyncAdapter.for_session(session)  # with the real SyncScheduler running
+        assert adapter.scheduler is not None
         screen = SyncScreen(session, adapter)
         qtbot.addWidget(screen)
         screen.show()
@@ -34,6 +35,8 @@ def test_send_now_without_headquarters_reports_in_plain_arabic(qtbot, office, gu
         adapter.refresh()
         qtbot.waitUntil(lambda: bool(pending), timeout=10000)
         assert pending[-1] >= 1  # the seeded records still wait to be sent
+        adapter.shutdown()
+        assert not adapter.scheduler._thread.is_alive()
     finally:
         session.store.close()
 

@@ -294,4 +294,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.idle.stop()
+        if self.sync_adapter is not None and hasattr(self.sync_adapter, "shutdown"):
+            self.sync_adapter.shutdown()
         super().closeEvent(event)

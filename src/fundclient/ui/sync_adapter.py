@@ -3,12 +3,13 @@
 The sync engine (`sync.engine.run_sync`) is plain Python and blocks; here it runs on its
 own thread (not the DB writer thread: it moves only sealed files and can take minutes),
 and every callback is turned into a queued signal so widgets update on the main thread.
-When the sync engineer's SyncScheduler is passed in, "Send now" asks it instead, so the
-nightly schedule and the button never run two syncs at once.
+`for_session` starts the sync engineer's SyncScheduler (nightly window, probing with
+backoff) and "Send now" asks it, so the schedule and the button never run two syncs at once.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 from pathlib import Path
@@ -39,11 +40,35 @@ class SyncAdapter(QObject):
         self.running = False
         self.last_summary = None
         self._stop = threading.Event()
+        self._hub = OpsHub.instance()  # on the GUI thread: worker callbacks come back through it
 
     @classmethod
-    def for_session(cls, session) -> "SyncAdapter":
-        return cls(session.data_dir, session.settings, getattr(session, "store", None),
-                   getattr(session, "sync_scheduler", None))
+    def for_session(cls, session, *, start_scheduler: bool = True) -> "SyncAdapter":
+        """The adapter for a logged-in session, with the sync engineer's SyncScheduler running
+        (nightly window, probe backoff, "send now") unless `start_scheduler` is False."""
+        adapter = cls(session.data_dir, session.settings, getattr(session, "store", None),
+                      getattr(session, "sync_scheduler", None))
+        if adapter.scheduler is None and start_scheduler:
+            from fundclient.sync.scheduler import SyncScheduler
+
+            adapter.scheduler = SyncScheduler(session.data_dir, session.settings,
+                                              on_progress=adapter._progress_from_worker,
+                                              on_finished=adapter._finished_from_worker)
+            adapter.scheduler.start()
+        return adapter
+
+    def shutdown(self) -> None:
+        """Stop the scheduler (sign-out, exit); an upload in progress stops between batches."""
+        self._stop.set()
+        if self.scheduler is not None and hasattr(self.scheduler, "stop"):
+            self.scheduler.stop(timeout=5)
+
+    # -- callbacks from the scheduler's thread ------------------------------------------
+    def _progress_from_worker(self, progress) -> None:
+        self.progressChanged.emit(copy.copy(progress))  # queued to the GUI thread
+
+    def _finished_from_worker(self, summary) -> None:
+        self._hub.on_main_thread(lambda: self._finished(summary))
 
     # -- reading state (cheap, but files and DB: off the GUI thread) ----------------------
     def read_state(self) -> dict:
@@ -94,14 +119,13 @@ class SyncAdapter(QObject):
         """Start one sync run; False when one is already running."""
         if self.running:
             return False
-        if self.scheduler is not None and hasattr(self.scheduler, "sync_now"):
-            self.scheduler.sync_now()
-            return True
         self.running = True
         self._stop.clear()
         self.runningChanged.emit(True)
-        hub = OpsHub.instance()  # created here, on the GUI thread
-        threading.Thread(target=self._run, args=(hub,), name="fund-sync", daemon=True).start()
+        if self.scheduler is not None and hasattr(self.scheduler, "sync_now"):
+            self.scheduler.sync_now()  # runs on the scheduler's thread; finished comes back
+            return True
+        threading.Thread(target=self._run, args=(self._hub,), name="fund-sync", daemon=True).start()
         return True
 
     def stop(self) -> None:
@@ -113,7 +137,7 @@ class SyncAdapter(QObject):
         summary = None
         try:
             summary = run_sync(self.data_dir, settings=self.settings,
-                               progress=lambda p: self.progressChanged.emit(p), stop=self._stop)
+                               progress=self._progress_from_worker, stop=self._stop)
         except Exception as exc:
             log_unexpected(exc, "sync run failed")
         hub.on_main_thread(lambda: self._finished(summary))
