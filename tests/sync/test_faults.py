@@ -116,3 +116,20 @@ def test_kill_9_of_sync_process_loses_nothing(hq_sqlite, data_dir):
     assert final.returncode == 0, final.stdout + final.stderr
     assert _held(hq_sqlite) == expected
     assert not Outbox(data_dir).pending()
+
+
+def test_hq_crash_between_last_byte_and_commit(hq_dir, hq_sqlite, data_dir):
+    """HQ held every byte but died before ingesting: the client's resume makes HQ finish it."""
+    enrol_office(hq_sqlite, data_dir)
+    expected = _seal(data_dir, 3)
+    [batch] = Outbox(data_dir).pending()
+    batch_id = batch.stem.split("-", 1)[1]
+    uploads = hq_dir / "uploads"
+    (uploads / f"{batch_id}.len").write_text(str(batch.stat().st_size))
+    (uploads / f"{batch_id}.part").write_bytes(batch.read_bytes())
+    markers = Outbox(data_dir).root / "uploads"
+    markers.mkdir(exist_ok=True)
+    (markers / batch_id).touch()  # the client had started this upload
+    summary = run_sync(data_dir, options=FAST_RETRY)
+    assert summary.status == "ok" and summary.bytes_sent == 0
+    assert _held(hq_sqlite) == expected

@@ -57,6 +57,30 @@ def _metadata(header: str) -> dict[str, str]:
     return out
 
 
+def _with_ack(headers: dict, ack: dict) -> dict:
+    """The signed ack rides on the response that completed the upload (saves a round trip),
+    unless it is too large for a header; then the client GETs it."""
+    packed = base64.b64encode(json.dumps(ack, separators=(",", ":")).encode()).decode()
+    return {**headers, ACK_HEADER: packed} if len(packed) <= ACK_HEADER_MAX else headers
+
+
+async def _receive(part: Path, request: Request, offset: int, length: int) -> int | None:
+    """Append bytes as they arrive, so a cut connection keeps what got here; returns the new
+    offset, or None when the client went away."""
+    with open(part, "ab") as fh:
+        try:
+            async for chunk in request.stream():
+                chunk = chunk[: length - offset]
+                fh.write(chunk)
+                offset += len(chunk)
+        except ClientDisconnect:
+            fh.flush()
+            return None
+        fh.flush()
+        os.fsync(fh.fileno())
+    return offset
+
+
 STALE_UPLOAD_DAYS = 14  # longer than any office stays offline mid-upload
 
 
@@ -175,19 +199,16 @@ def create_app(hq_dir: Path, ingestor: Ingestor) -> FastAPI:
             if request.headers.get("Upload-Offset", "0" if status == 201 else None) != str(offset):
                 return _refuse(409, "offset_mismatch")
             part = uploads / f"{batch_id}.part"
-            # Append as bytes arrive, so a cut connection keeps what got here.
-            with open(part, "ab") as fh:
-                try:
-                    async for chunk in request.stream():
-                        chunk = chunk[: length - offset]
-                        fh.write(chunk)
-                        offset += len(chunk)
-                except ClientDisconnect:
-                    fh.flush()
+            if offset < length:  # (an empty PATCH at the end asks HQ to finish an upload it holds)
+                offset = await _receive(part, request, offset, length)
+                if offset is None:
                     return Response(status_code=400)
-                fh.flush()
-                os.fsync(fh.fileno())
             headers = {**headers, "Upload-Offset": str(offset)}
+            if offset == length and not part.exists():  # ingested earlier: answer again
+                ack = await run_in_threadpool(ingestor.stored_ack, batch_id)
+                if ack is None:
+                    return _refuse(404, "not_found")
+                return Response(status_code=status, headers=_with_ack(headers, ack))
             if offset == length:
                 try:
                     ack = await run_in_threadpool(ingestor.ingest, part.read_bytes(), source="network")
@@ -196,9 +217,7 @@ def create_app(hq_dir: Path, ingestor: Ingestor) -> FastAPI:
                     (uploads / f"{batch_id}.len").unlink(missing_ok=True)
                     return _refuse(422, exc.code)
                 part.unlink(missing_ok=True)
-                packed = base64.b64encode(json.dumps(ack, separators=(",", ":")).encode()).decode()
-                if len(packed) <= ACK_HEADER_MAX:  # saves the client a round trip for the ack
-                    headers[ACK_HEADER] = packed
+                headers = _with_ack(headers, ack)
             return Response(status_code=status, headers=headers)
 
     @app.get("/api/v1/batches/{batch_id}/ack")

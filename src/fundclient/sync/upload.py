@@ -77,12 +77,12 @@ class BatchUploader:
         return self._finish(path, check(response, ok=(201,)), len(blob))
 
     def _send(self, path: Path, blob: bytes, offset: int) -> dict:
-        if offset >= len(blob):
-            return self._finish(path, None, len(blob))
-        log.info("resume batch=%s from=%d of=%d", path.name, offset, len(blob))
+        """PATCH the rest — an empty PATCH when HQ already holds every byte, which makes HQ
+        ingest a complete upload it did not finish (HQ crashed between receiving and committing)."""
+        log.info("send batch=%s from=%d of=%d", path.name, offset, len(blob))
         body = blob[offset:]
         response = self.session.patch(f"{self.base}/tus/{batch_id_of(path)}", data=_Counted(body, self.on_bytes),
-                                      headers={**TUS, "Upload-Offset": str(offset),
+                                      headers={**TUS, "Upload-Offset": str(offset), "Content-Length": str(len(body)),
                                                "Content-Type": "application/offset+octet-stream"},
                                       timeout=self.options.timeout)
         return self._finish(path, check(response, ok=(204,)), len(blob))
