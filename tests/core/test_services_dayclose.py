@@ -17,7 +17,7 @@ PASSWORD = "correct horse 1"
 
 @pytest.fixture
 def office(data_dir):
-    storage.initialise(data_dir, "SEB", "admin", PASSWORD)
+    storage.initialise(data_dir, "SEB", "admin", PASSWORD, provisional_device_number=901)
     admin = login(data_dir, "admin", PASSWORD)
     admin.store.operators.add("clerk", PASSWORD, "clerk", by="admin")
     admin.store.operators.add("super", PASSWORD, "supervisor", by="admin")

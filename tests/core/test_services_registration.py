@@ -21,7 +21,7 @@ PASSWORD = "correct horse 1"
 
 @pytest.fixture
 def session(data_dir):
-    storage.initialise(data_dir, "SEB", "admin", PASSWORD, "مدير النظام")
+    storage.initialise(data_dir, "SEB", "admin", PASSWORD, "مدير النظام", provisional_device_number=900)
     admin = login(data_dir, "admin", PASSWORD)
     admin.store.operators.add("clerk", PASSWORD, "clerk", full_name="موظف", by="admin")
     admin.store.operators.add("super", PASSWORD, "supervisor", full_name="مشرف", by="admin")

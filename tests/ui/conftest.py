@@ -22,7 +22,7 @@ def office_template(tmp_path_factory) -> Path:
     from fundclient.storage.store import initialise, open_store
 
     data_dir = tmp_path_factory.mktemp("office") / "data"
-    initialise(data_dir, "SBH", ADMIN, ADMIN_PW, "مدير المكتب")
+    initialise(data_dir, "SBH", ADMIN, ADMIN_PW, "مدير المكتب", provisional_device_number=901)
     store, _ = open_store(data_dir, ADMIN, ADMIN_PW)
     try:
         store.operators.add(CLERK, CLERK_PW, "clerk", full_name="أحمد الورفلي", by=ADMIN)

@@ -45,7 +45,7 @@ def first_authority() -> str:
 def template_dir(tmp_path_factory) -> Path:
     """One initialised DB (scrypt is slow on purpose), copied for every test."""
     path = tmp_path_factory.mktemp("registration-template") / "data"
-    initialise(path, OFFICE, "admin", PASSWORDS["admin"], "مدير النظام")
+    initialise(path, OFFICE, "admin", PASSWORDS["admin"], "مدير النظام", provisional_device_number=902)
     store, _ = open_store(path, "admin", PASSWORDS["admin"])
     store.operators.add("clerk1", PASSWORDS["clerk1"], Role.CLERK, full_name="موظف", by="admin")
     store.operators.add("super1", PASSWORDS["super1"], Role.SUPERVISOR, full_name="مشرف",

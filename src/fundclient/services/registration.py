@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from fundclient.cards.numbers import make_card_number
+from fundclient.cards.identity import card_number_maker as _device_card_number_maker
 from fundclient.domain.duplicates import DuplicateMatch
 from fundclient.domain.records import Beneficiary, Photo, RecordStatus
 from fundclient.domain.validation import ensure_valid_beneficiary, validate_beneficiary
 from fundclient.errors import AuthError, DuplicateFound, Message
 from fundclient.services.changes import Changes
-from fundclient.services.sealing import is_enrolled, seal_records
+from fundclient.services.sealing import seal_records
 
 if TYPE_CHECKING:
     from fundclient.services.session import Session
@@ -32,18 +32,10 @@ OVERRIDE_NOT_ALLOWED = Message(
     en="Saving despite a duplicate record needs a supervisor.")
 
 
-def device_number(session: "Session") -> int:
-    """HQ's device number once enrolled, the provisional one from setup before that."""
-    if is_enrolled(session.data_dir):
-        from fundclient.sync.device import Device
-
-        return Device.load(session.data_dir).device_number
-    return session.settings.provisional_device_number
-
-
 def card_number_maker(session: "Session"):
-    office, device = session.settings.office_code, device_number(session)
-    return lambda sequence: make_card_number(office, device, sequence)
+    """sequence -> card number of this device (HQ's device number once enrolled, the
+    provisional one from setup before that; see cards.identity)."""
+    return _device_card_number_maker(session.data_dir, session.settings)
 
 
 def validate(session: "Session", beneficiary: Beneficiary) -> dict[str, Message]:

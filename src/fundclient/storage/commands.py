@@ -48,6 +48,9 @@ def register(sub) -> None:
     p.add_argument("--admin", required=True, help="user name of the first administrator")
     p.add_argument("--full-name", default="", help="administrator's full name")
     p.add_argument("--password-file", help="read the admin password from this file (else prompted twice)")
+    p.add_argument("--device-number", type=int, default=0,
+                   help="this PC's number in the office, 900-999, used in card numbers until HQ enrols it "
+                        "(must differ on every PC of the office)")
     p.set_defaults(handler=cmd_setup)
 
     p = sub.add_parser("status", help="counts and last sync (no password needed)")
@@ -99,7 +102,8 @@ def cmd_setup(args) -> int:
     from fundclient.storage import initialise
 
     password = _read_secret(args.password_file, "Administrator password / كلمة مرور المدير: ", twice=True)
-    recovery = initialise(args.data_dir, args.office, args.admin, password, args.full_name)
+    recovery = initialise(args.data_dir, args.office, args.admin, password, args.full_name,
+                          provisional_device_number=args.device_number)
     _say(args, Message("تمت التهيئة. اطبع مفتاح الاسترداد التالي واحفظه في خزنة؛ لن يظهر مرة أخرى:",
                        "Set up. Print this recovery key and keep it in a safe; it is not shown again:"))
     print(recovery)

@@ -153,8 +153,9 @@ class Store:
 
 
 def initialise(data_dir: Path, office_code: str, admin_user: str, admin_password: str,
-               full_name: str = "") -> str:
-    """Create keystore, encrypted DB and first admin; returns the recovery key (show it once)."""
+               full_name: str = "", provisional_device_number: int = 0) -> str:
+    """Create keystore, encrypted DB and first admin; returns the recovery key (show it once).
+    `provisional_device_number` (900-999) numbers cards until HQ enrols the device."""
     data_dir = Path(data_dir)
     keystore = Keystore(data_dir)
     if keystore.exists() or db_path(data_dir).exists():
@@ -177,6 +178,7 @@ def initialise(data_dir: Path, office_code: str, admin_user: str, admin_password
 
     settings = Settings.load(data_dir)
     settings.office_code = office_code
+    settings.provisional_device_number = provisional_device_number or settings.provisional_device_number
     settings.save(data_dir)
     return recovery
 
