@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontDatabase
 
-from fundclient.cards.qt_workarounds import keep_none_alive
 from fundclient.fonts import NASKH, SANS, font_files
-
-keep_none_alive()  # every Qt path of cards/ (and the UI, via register_fonts) comes through here
 
 _registered: list[str] = []
 
