@@ -310,6 +310,10 @@
             <source>Settings…</source>
             <translation>الإعدادات…</translation>
         </message>
+        <message>
+            <source>Employees…</source>
+            <translation>الموظفون…</translation>
+        </message>
     </context>
     <context>
         <name>MarkInactiveDialog</name>
@@ -332,6 +336,120 @@
         <message>
             <source>Write the reason before saving.</source>
             <translation>اكتب السبب قبل الحفظ.</translation>
+        </message>
+    </context>
+    <context>
+        <name>OperatorsDialog</name>
+        <message>
+            <source>Clerk</source>
+            <translation>مدخل بيانات</translation>
+        </message>
+        <message>
+            <source>Supervisor</source>
+            <translation>مشرف</translation>
+        </message>
+        <message>
+            <source>Administrator</source>
+            <translation>مدير المنظومة</translation>
+        </message>
+        <message>
+            <source>Employees</source>
+            <translation>الموظفون</translation>
+        </message>
+        <message>
+            <source>Add an employee…</source>
+            <translation>إضافة موظف…</translation>
+        </message>
+        <message>
+            <source>New password…</source>
+            <translation>كلمة مرور جديدة…</translation>
+        </message>
+        <message>
+            <source>Stop access</source>
+            <translation>إيقاف الدخول</translation>
+        </message>
+        <message>
+            <source>Give access again…</source>
+            <translation>إعادة السماح بالدخول…</translation>
+        </message>
+        <message>
+            <source>User name</source>
+            <translation>اسم المستخدم</translation>
+        </message>
+        <message>
+            <source>Full name</source>
+            <translation>الاسم الكامل</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>الصلاحية</translation>
+        </message>
+        <message>
+            <source>Access</source>
+            <translation>الدخول</translation>
+        </message>
+        <message>
+            <source>Active</source>
+            <translation>مسموح</translation>
+        </message>
+        <message>
+            <source>Stopped</source>
+            <translation>موقوف</translation>
+        </message>
+        <message>
+            <source>The employee was added.</source>
+            <translation>تمت إضافة الموظف.</translation>
+        </message>
+        <message>
+            <source>Access was given again.</source>
+            <translation>أُعيد السماح بالدخول.</translation>
+        </message>
+        <message>
+            <source>The new password is set. Tell it to the employee in person.</source>
+            <translation>تم تعيين كلمة المرور الجديدة. أبلغها للموظف شخصيًا.</translation>
+        </message>
+        <message>
+            <source>Access was stopped.</source>
+            <translation>تم إيقاف الدخول.</translation>
+        </message>
+    </context>
+    <context>
+        <name>PasswordForm</name>
+        <message>
+            <source>User name</source>
+            <translation>اسم المستخدم</translation>
+        </message>
+        <message>
+            <source>Full name</source>
+            <translation>الاسم الكامل</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>الصلاحية</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>كلمة المرور</translation>
+        </message>
+        <message>
+            <source>Password again</source>
+            <translation>تأكيد كلمة المرور</translation>
+        </message>
+        <message>
+            <source>New employee</source>
+            <translation>موظف جديد</translation>
+        </message>
+        <message>
+            <source>New password</source>
+            <translation>كلمة مرور جديدة</translation>
+        </message>
+        <message>
+            <source>The user name may have letters, digits, dot, dash and underscore only (no spaces).</source>
+            <translation>اسم المستخدم حروف وأرقام ونقطة وشرطة فقط (بدون مسافات).</translation>
+        </message>
+        <message>
+            <source>The two passwords are not the same.</source>
+            <translation>كلمتا المرور غير متطابقتين.</translation>
         </message>
     </context>
     <context>

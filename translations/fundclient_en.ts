@@ -310,6 +310,10 @@
             <source>Settings…</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Employees…</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>MarkInactiveDialog</name>
@@ -331,6 +335,120 @@
         </message>
         <message>
             <source>Write the reason before saving.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>OperatorsDialog</name>
+        <message>
+            <source>Clerk</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Supervisor</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Administrator</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Employees</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Add an employee…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>New password…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Stop access</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Give access again…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>User name</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Full name</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Role</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Access</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Active</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Stopped</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The employee was added.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Access was given again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The new password is set. Tell it to the employee in person.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Access was stopped.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>PasswordForm</name>
+        <message>
+            <source>User name</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Full name</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Role</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Password</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Password again</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>New employee</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>New password</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The user name may have letters, digits, dot, dash and underscore only (no spaces).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The two passwords are not the same.</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -116,6 +116,13 @@ def test_live_screens_show_no_english_in_arabic_mode(qtbot, main_window, seeded_
     dialog = SettingsDialog(window.settings, window)
     qtbot.addWidget(dialog)
     problems["settings"] = english_leftovers(dialog)
+    from fundclient.ui.operators_dialog import OperatorsDialog, PasswordForm
+
+    operators = OperatorsDialog(window.session, window)
+    qtbot.addWidget(operators)
+    qtbot.waitUntil(lambda: operators.table.rowCount() > 0, timeout=20000)
+    problems["operators"] = english_leftovers(operators)
+    problems["operator form"] = english_leftovers(PasswordForm(operators))
     lock = LockScreen("أحمد", lambda pw: True)
     qtbot.addWidget(lock)
     problems["lock"] = english_leftovers(lock)

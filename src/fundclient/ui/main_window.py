@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self.menu_admin = None
         if roles.at_least(self.operator, roles.ADMIN):
             self.menu_admin = bar.addMenu("")
+            self._action(self.menu_admin, "operators", self.open_operators)
             self._action(self.menu_admin, "settings", self.open_settings, "Ctrl+,")
 
     def retranslate_ui(self) -> None:
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
             "markInactive": self.tr("Mark a beneficiary inactive…"),
             "quarantine": self.tr("Batches held back by headquarters"),
             "settings": self.tr("Settings…"),
+            "operators": self.tr("Employees…"),
         }
         for name, text in texts.items():
             if name in self._actions:
@@ -279,6 +281,11 @@ class MainWindow(QMainWindow):
         screen = self.show_screen("search")
         if screen is not None and hasattr(screen, "hint_mark_inactive"):
             screen.hint_mark_inactive()
+
+    def open_operators(self) -> None:
+        from fundclient.ui.operators_dialog import OperatorsDialog
+
+        OperatorsDialog(self.session, self).exec()
 
     def open_settings(self) -> None:
         from fundclient.ui.settings_dialog import SettingsDialog
