@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -115,18 +114,3 @@ def test_find_duplicates_orders_certain_first_and_finds_synthetic_near_duplicate
     mixed = find_duplicates(BASE, [person("محمد|علي|عبدالله|الورفلي", date(1955, 1, 3)),
                                    person("خالد|سالم|عمر|الزوي", number="119550012345")])
     assert [m.kind for m in mixed] == ["national_number", "similar"]
-
-
-def test_pair_scoring_is_fast():
-    people = generate(2000, seed=3, dependants=False)
-    profiles = [profile(p) for p in people]
-    mine = profiles[0]
-    for other in profiles:  # warm the per-part caches as a long-running app would
-        score_pair(mine, other)
-    start = time.process_time()
-    for _ in range(5):
-        for other in profiles:
-            score_pair(mine, other)
-    per_pair = (time.process_time() - start) / (5 * len(profiles))
-    assert per_pair < 15e-6, per_pair  # CPU time; measured ~2.5 µs
-    assert DEFAULT_THRESHOLD == 0.85
