@@ -82,3 +82,16 @@ def test_record_failing_hq_rules_is_answered_per_record(hq, data_dir):
     rejected = outbox.result_for(bad.record_id, 1)
     assert rejected.status == "rejected" and rejected.reason == "missing_national_number"
     assert [r["record_id"] for r in _export(hq)] == [good.record_id]
+
+
+def test_same_batch_by_network_and_usb_at_once_is_held_once(hq, data_dir):
+    """Two ingests of one batch racing (upload + USB import): one commit wins, both get its ack."""
+    from concurrent.futures import ThreadPoolExecutor
+    enrol_office(hq, data_dir)
+    persons = people(20)
+    [path] = Outbox(data_dir).seal([p.to_dict() for p in persons[:5]], photos_for(persons[:5]))
+    blob = path.read_bytes()
+    with ThreadPoolExecutor(4) as pool:
+        acks = list(pool.map(lambda _: hq.ingestor.ingest(blob, source="usb"), range(4)))
+    assert all(a == acks[0] for a in acks)
+    assert len(_export(hq)) == 5

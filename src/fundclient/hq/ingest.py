@@ -72,7 +72,7 @@ class Ingestor:
             return conn.execute(select(rejections.c.code).where(rejections.c.batch_id == batch_id)
                                 .order_by(rejections.c.id.desc()).limit(1)).scalar()
 
-    def _ingest(self, env: envelope.Envelope, blob: bytes, source: str) -> dict:
+    def _ingest(self, env: envelope.Envelope, blob: bytes, source: str, retry: bool = True) -> dict:
         """One transaction, few round trips: on a busy PostgreSQL each one costs milliseconds."""
         header = env.header
         digest = hashlib.sha256(blob).hexdigest()
@@ -102,11 +102,15 @@ class Ingestor:
                                                     seq=header["seq"], sha256=digest, source=source,
                                                     received_at=_now(), ack=json.dumps(ack)))
         except IntegrityError:
-            # The same batch arrived twice at once (network + USB): the first commit wins.
+            # Lost a race: the same batch arrived twice at once (network + USB) and the first
+            # commit wins — or another batch carried the same record revision; then once more,
+            # now seeing the winner's rows, gives the right answer.
             stored = self.stored_ack(header["batch_id"])
-            if stored is None:
-                raise EnvelopeError("sequence_reused", "concurrent batch with the same sequence") from None
-            return stored
+            if stored is not None:
+                return stored
+            if retry:
+                return self._ingest(env, blob, source, retry=False)
+            raise EnvelopeError("sequence_reused", "concurrent batch with the same sequence") from None
         log.info("batch ingested: batch=%s device=%s seq=%s items=%d", header["batch_id"], device.device_id,
                  header["seq"], len(items))
         return ack
