@@ -95,3 +95,18 @@ def test_same_batch_by_network_and_usb_at_once_is_held_once(hq, data_dir):
         acks = list(pool.map(lambda _: hq.ingestor.ingest(blob, source="usb"), range(4)))
     assert all(a == acks[0] for a in acks)
     assert len(_export(hq)) == 5
+
+
+def test_same_revision_in_two_batches_racing_is_held_once(hq, data_dir):
+    """A revision sealed twice (crash between sealing and noting it), both copies arriving at once."""
+    from concurrent.futures import ThreadPoolExecutor
+    enrol_office(hq, data_dir)
+    persons = people(3)
+    outbox = Outbox(data_dir)
+    first = outbox.seal([p.to_dict() for p in persons])[0].read_bytes()
+    second = outbox.seal([p.to_dict() for p in persons])[0].read_bytes()
+    with ThreadPoolExecutor(2) as pool:
+        acks = list(pool.map(hq.ingestor.ingest, [first, second]))
+    for ack in acks:
+        assert [r["status"] for r in ack["ack"]["results"]] == ["accepted"] * 3
+    assert len(_export(hq)) == 3
