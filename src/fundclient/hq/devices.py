@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from fundclient.errors import Message, SyncError
-from fundclient.hq.db import devices, enrol_tokens
+from fundclient.hq.db import batches, devices, enrol_tokens
 
 BAD_TOKEN = Message(ar="رمز التسجيل غير صالح أو مستعمل أو منتهي الصلاحية.",
                     en="The enrolment token is invalid, already used, or expired.")
@@ -72,8 +72,17 @@ def revoke_device(engine: Engine, device_id: str, reason: str = "") -> None:
 
 
 def list_devices(engine: Engine) -> list[dict]:
+    """Devices with their batch counts; `missing` = sequence numbers below the highest one
+    received that HQ has not seen (still on the device, in quarantine, or on a drive)."""
     with engine.connect() as conn:
-        return [{"device_id": r.device_id, "office_code": r.office_code, "device_number": r.device_number,
-                 "label": r.label, "enrolled_at": r.enrolled_at.isoformat(),
-                 "revoked": r.revoked_at is not None}
-                for r in conn.execute(select(devices).order_by(devices.c.office_code, devices.c.device_number))]
+        stats = {r.device_id: (r.count, r.last) for r in conn.execute(
+            select(batches.c.device_id, func.count().label("count"), func.max(batches.c.seq).label("last"))
+            .group_by(batches.c.device_id))}
+        out = []
+        for r in conn.execute(select(devices).order_by(devices.c.office_code, devices.c.device_number)):
+            count, last = stats.get(r.device_id, (0, 0))
+            out.append({"device_id": r.device_id, "office_code": r.office_code, "device_number": r.device_number,
+                        "label": r.label, "enrolled_at": r.enrolled_at.isoformat(),
+                        "revoked": r.revoked_at is not None, "batches": count, "last_seq": last,
+                        "missing": last - count})
+        return out
