@@ -12,7 +12,8 @@ import time
 
 from fundclient.domain.arabic import normalise_name
 from fundclient.domain.duplicates import find_duplicates, profile, score_pair
-from fundclient.domain.synthetic import DEFAULT_TODAY, generate, iter_generate
+from fundclient.domain.synthetic import (DEFAULT_TODAY, NEAR_DUPLICATE_NOTE, generate,
+                                         iter_generate)
 from fundclient.domain.validation import make_context, validate_beneficiary, validate_field
 
 
@@ -54,6 +55,30 @@ def main() -> None:
     print(f"score_pair (warm)                    : {t / len(profiles) * 1e6:>10.2f} µs/pair")
     t = best_of(lambda: find_duplicates(people[1], people), repeat=3)
     print(f"find_duplicates per existing record  : {t / len(people) * 1e6:>10.2f} µs")
+
+    quality()
+
+
+def quality() -> None:
+    """Recall on synthetic near-duplicates; false alarms among distinct synthetic people."""
+    people = generate(5_000, seed=21, near_duplicate_rate=0.1, dependants=False)
+    near = [p for p in people if p.notes.startswith(NEAR_DUPLICATE_NOTE)]
+    found = sum(any(m.existing.record_id == p.notes.removeprefix(NEAR_DUPLICATE_NOTE)
+                    for m in find_duplicates(p, people)) for p in near)
+    originals = [p for p in people if not p.notes]
+    probes = originals[:1_000]
+    alarms = sum(len(find_duplicates(p, originals)) for p in probes)
+    print(f"near-duplicates found (recall)        : {found}/{len(near)} = {found / len(near):.1%}")
+    print(f"false alarms, distinct people         : {alarms} in "
+          f"{len(probes) * len(originals):,} pairs")
+    # 30 % share father, grandfather and family with an earlier record (brothers, sisters).
+    families = generate(5_000, seed=22, sibling_rate=0.3, dependants=False)
+    pairs = flagged = 0
+    for i, p in enumerate(families[:1_000]):
+        others = families[:i] + families[i + 1:]
+        pairs += len(others)
+        flagged += len(find_duplicates(p, others))
+    print(f"false alarms, with 30 % siblings      : {flagged} in {pairs:,} pairs")
 
 
 if __name__ == "__main__":

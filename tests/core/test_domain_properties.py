@@ -185,3 +185,11 @@ def test_duplicate_scores_are_bounded_and_symmetric(a, b):
     assert 0.0 <= s1 <= 1.0 and abs(s1 - s2) < 1e-9
     if any(pa.parts) and a.date_of_birth:
         assert score_pair(pa, pa)[0] == 1.0
+
+
+@given(any_text)
+def test_name_tokens_are_single_words_and_phonetic_keys_never_grow(text):
+    from fundclient.domain.arabic import phonetic_key
+    for token in name_tokens(text):
+        assert token and " " not in token
+        assert len(phonetic_key(token)) <= len(token)

@@ -52,3 +52,16 @@ def test_near_duplicates_point_to_an_earlier_record():
     near = [r for r in records if r.notes.startswith(NEAR_DUPLICATE_NOTE)]
     assert 50 < len(near) < 160
     assert all(r.notes.removeprefix(NEAR_DUPLICATE_NOTE) in ids for r in near)
+
+
+def test_siblings_share_the_family_line_and_do_not_raise_duplicate_alarms():
+    from fundclient.domain.duplicates import find_duplicates
+    records = generate(600, seed=6, sibling_rate=0.4, dependants=False)
+    lines = Counter((r.name.father, r.name.grandfather, r.name.family) for r in records)
+    assert sum(n for n in lines.values() if n > 1) > 150
+    assert all(validate_beneficiary(r, today=DEFAULT_TODAY) == {} for r in records)
+    alarms = sum(len(find_duplicates(r, records)) for r in records[:200])
+    assert alarms <= 2
+    # the default stream is untouched by the option's existence
+    assert [r.to_dict() for r in generate(20, seed=6)] == \
+        [r.to_dict() for r in generate(20, seed=6, sibling_rate=0.0)]

@@ -284,3 +284,21 @@ def test_normalise_beneficiary_is_idempotent_and_keeps_identity():
 def test_normalise_keeps_an_unparseable_mobile_for_the_validator_to_report():
     b = normalise_beneficiary(valid_record(mobile=" 12 34 "))
     assert b.mobile == "12 34"
+
+
+def test_date_fields_accept_date_and_datetime_objects():
+    from datetime import datetime
+    assert validate_field("date_of_birth", datetime(1955, 3, 1, 8, 30), ctx()) is None
+    assert BENEFICIARY_FIELDS["date_of_birth"].clean(datetime(1955, 3, 1, 8), ctx()) \
+        == "1955-03-01"
+
+
+def test_other_digit_systems_in_a_national_number_are_refused_with_a_message():
+    problem = validate_field("national_number", "११९५५००१२३४५", ctx())  # Devanagari
+    assert problem and "digits only" in problem.en
+
+
+def test_each_scheme_has_its_own_hint():
+    from fundclient.domain.national_id import SCHEMES
+    assert BENEFICIARY_FIELDS["national_number"].hint == SCHEMES["LY"].hint
+    assert "14" in SCHEMES["EG"].hint.en and SCHEMES["EG"].hint.ar

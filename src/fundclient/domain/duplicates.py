@@ -35,6 +35,7 @@ DEFAULT_THRESHOLD = 0.85
 PART_WEIGHTS = (0.35, 0.25, 0.15, 0.25)  # first, father, grandfather, family
 MISSING_PART_FACTOR = 0.95
 UNORDERED_FACTOR = 0.9
+TYPO_AGREEMENT = 0.75
 
 SAME_NATIONAL_NUMBER = Message("الرقم الوطني نفسه مسجل للمنتفع «{name}»",
                                "The same national number is registered for '{name}'")
@@ -127,10 +128,30 @@ def part_agreement(a: str, b: str) -> float:
         if a.startswith(prefix) and b.startswith(prefix):
             a, b = a[len(prefix):], b[len(prefix):]
             break
-    jw = jaro_winkler(a, b)
-    # Below 0.75 names are unrelated; 0.83 (محمد/احمد) -> 0.29; one typo in a long name
-    # (0.95+) -> 0.7+. Capped at 0.88, under a phonetic match.
-    return 0.88 * max(0.0, (jw - 0.75) / 0.25)
+    # Below JW 0.75 names are unrelated; 0.83 (a different name) -> 0.29; capped at 0.88,
+    # under a phonetic match.
+    rescaled = 0.88 * max(0.0, (jaro_winkler(a, b) - 0.75) / 0.25)
+    if min(len(a), len(b)) >= 4 and one_edit_apart(a, b):
+        # One slip of the keyboard (مظمود for محمود) is the commonest entry error; it must
+        # not sink a record whose other parts and birth date agree.
+        return max(rescaled, TYPO_AGREEMENT)
+    return rescaled
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """One substitution, insertion, deletion or swap of neighbours turns a into b."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1 or a == b:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        if a[i + 1:] == b[i + 1:]:
+            return True
+        return a[i + 1:i + 2] == b[i:i + 1] and a[i:i + 1] == b[i + 1:i + 2] \
+            and a[i + 2:] == b[i + 2:]
+    return a[i:] == b[i + 1:] if la < lb else a[i + 1:] == b[i:]
 
 
 def jaro_winkler(a: str, b: str) -> float:

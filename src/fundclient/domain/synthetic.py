@@ -3,8 +3,10 @@
 Same seed -> same records (ids and timestamps included). Records are valid under
 `validate_beneficiary(..., today=<the generator's today>)`: national numbers agree with
 sex and date of birth, retirees are 45-95, dependants have consistent relations.
-With `near_duplicate_rate`, some records are spelling variants of an earlier one
-(notes = "synthetic near-duplicate of <record_id>") to exercise the duplicate check.
+With `near_duplicate_rate`, some records are spelling variants of an earlier one (plus,
+sometimes, a one-letter slip and a day/month swap or wrong day; notes = "synthetic
+near-duplicate of <record_id>") to exercise the duplicate check; with `sibling_rate`,
+some share father, grandfather and family name with an earlier record (false-alarm test).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ DEFAULT_TODAY = date(2026, 1, 1)
 NEAR_DUPLICATE_NOTE = "synthetic near-duplicate of "
 _EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
+_TYPO_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 # Spelling variants a clerk produces for the same name (applied to near-duplicates).
 _VARIANTS = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ة", "ه"), ("ى", "ي"), ("عبد ", "عبد"),
              ("ي", "ى"), ("محمد", "امحمد"), ("ا", "أ"))
@@ -53,7 +56,7 @@ class SyntheticGenerator:
     def __init__(self, seed: int = 0, *, today: date = DEFAULT_TODAY,
                  scheme: str | NationalIdScheme | None = None,
                  reference: ReferenceData | None = None, near_duplicate_rate: float = 0.0,
-                 dependants: bool = True) -> None:
+                 dependants: bool = True, sibling_rate: float = 0.0) -> None:
         self.rng = random.Random(seed)
         self._random = self.rng.random
         self.today = today
@@ -64,6 +67,11 @@ class SyntheticGenerator:
         self.authorities = [i.code for i in ref.items("pensions_authorities", active_only=True)]
         self.near_duplicate_rate = near_duplicate_rate
         self.with_dependants = dependants
+        # Brothers and sisters: same father, grandfather and family, another first name and
+        # birth date — the hard case for false duplicate alarms. Off by default so the
+        # default stream stays as it is.
+        self.sibling_rate = sibling_rate
+        self._families: list[tuple] = []
         self._recent: list[Beneficiary] = []
         self._today_ord = today.toordinal()
         # Unique per generator, same for the same seed; still a well-formed UUIDv4 string.
@@ -105,9 +113,21 @@ class SyntheticGenerator:
         sex = _MALE if male else _FEMALE
         born = date.fromordinal(today_ord - 16_426 - int(r() * 18_249))  # 45..95 years
         first = (MALE_FIRST[int(r() * _NM)] if male else FEMALE_FIRST[int(r() * _NF)])
-        father = MALE_FIRST[int(r() * _NM)]
-        grandfather = MALE_FIRST[int(r() * _NM)]
-        family = FAMILY[int(r() * _NFAM)]
+        if self.sibling_rate and self._families and r() < self.sibling_rate:
+            father, grandfather, family, elder = self._families[
+                int(r() * len(self._families))]
+            offset = int(r() * 8_000) - 4_000  # within ~11 years of the sibling
+            born = date.fromordinal(min(max(elder.toordinal() + offset, today_ord - 34_674),
+                                        today_ord - 16_426))
+        else:
+            father = MALE_FIRST[int(r() * _NM)]
+            grandfather = MALE_FIRST[int(r() * _NM)]
+            family = FAMILY[int(r() * _NFAM)]
+        if self.sibling_rate:
+            if len(self._families) < 256:
+                self._families.append((father, grandfather, family, born))
+            else:
+                self._families[int(r() * 256)] = (father, grandfather, family, born)
         retired = born.replace(year=born.year + 45 + int(r() * 21), day=1)
         if retired > self.today:
             retired = self.today.replace(day=1)
@@ -197,9 +217,18 @@ class SyntheticGenerator:
                 parts[i] = parts[i].replace(old, new, 1)
             else:
                 parts[i] = parts[i].replace(" ", "", 1) if " " in parts[i] else parts[i]
+        if self._random() < 0.25:  # a typing slip: one letter replaced
+            i = self._below(0, 4)
+            if len(parts[i]) >= 4:
+                at = self._below(1, len(parts[i]) - 1)
+                if parts[i][at] != " ":
+                    parts[i] = parts[i][:at] + self._pick(_TYPO_LETTERS) + parts[i][at + 1:]
         born = original.date_of_birth
-        if born and self._random() < 0.2 and born.day <= 12 and born.day != born.month:
+        slip = self._random()
+        if born and slip < 0.2 and born.day <= 12 and born.day != born.month:
             born = born.replace(month=born.day, day=born.month)
+        elif born and slip > 0.9:  # wrong day of the month
+            born = born.replace(day=1 + (born.day + self._below(1, 27)) % 28)
         # A different valid number (a typo'd or second number): the fuzzy path must catch it.
         number = self.scheme.generate(self.rng, original.sex, born)
         created = original.created_at + timedelta(days=self._below(1, 200))
@@ -217,7 +246,7 @@ class SyntheticGenerator:
 
 def generate(count: int, seed: int = 0, **options) -> list[Beneficiary]:
     """`count` records; options as for SyntheticGenerator (today, scheme, reference,
-    near_duplicate_rate, dependants)."""
+    near_duplicate_rate, dependants, sibling_rate)."""
     gen = SyntheticGenerator(seed, **options)
     return [gen.next() for _ in range(count)]
 
