@@ -246,6 +246,9 @@ def test_validate_beneficiary_on_garbage_never_raises():
     b.category_fields = None  # type: ignore[assignment]
     problems = validate_beneficiary(b, today=TODAY)
     assert "dependants[0]" in problems and "category_fields.pension_number" in problems
+    with pytest.raises(ValidationFailed) as err:
+        ensure_valid_beneficiary(b, today=TODAY)
+    assert "dependants[1]" in err.value.problems
 
 
 def test_ensure_valid_raises_validation_failed_with_all_problems():

@@ -141,7 +141,10 @@ def normalise_beneficiary(b: Beneficiary, scheme: str | NationalIdScheme | None 
             if short in out.category_fields:
                 out.category_fields[short] = definition.clean(out.category_fields[short], ctx)
     deps = []
-    for d in out.dependants:
+    for d in out.dependants if isinstance(out.dependants, list) else []:
+        if not isinstance(d, Dependant):
+            deps.append(d)  # left for validate_beneficiary to report
+            continue
         d = replace(d, name=_clean_name(d.name, DEPENDANT_FIELDS, ctx))
         d.national_number = DEPENDANT_FIELDS["national_number"].clean(d.national_number, ctx)
         d.card_number = DEPENDANT_FIELDS["card_number"].clean(d.card_number, ctx)
