@@ -124,22 +124,35 @@ def test_status_bar_warns_when_sync_is_stale(qtbot, main_window):
     assert "12" in bar.pending_label.text() and "قيد الإرسال" in bar.pending_label.text()
 
 
-def test_run_gui_with_the_app_context_opens_the_login_and_returns(qtbot, gui_app, office):
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+RUN_GUI_SCRIPT = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from fundclient.app import AppContext
+from fundclient.ui.login import LoginScreen
+from fundclient.ui.main import run_gui
 
-    from fundclient.app import AppContext
-    from fundclient.ui.main import run_gui
-    from fundclient.ui.login import LoginScreen
+def look_and_quit():
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, LoginScreen) and w.isVisible()]
+    print("LOGIN:" + (shown[0].login_button.text() if shown else "none"), flush=True)
+    QApplication.instance().exit(7)
 
-    seen = []
+app = QApplication(["fundclient"])  # run_gui reuses it; the timer needs it first
+QTimer.singleShot(500, look_and_quit)
+sys.exit(run_gui(AppContext.for_office(Path(sys.argv[1]), language="ar")))
+"""
 
-    def look_and_quit():
-        seen.extend(w for w in QApplication.topLevelWidgets() if isinstance(w, LoginScreen) and w.isVisible())
-        for widget in seen:
-            widget.close()
-        QApplication.instance().exit(0)
 
-    QTimer.singleShot(300, look_and_quit)
-    assert run_gui(AppContext.for_office(office, language="ar")) == 0
-    assert seen and seen[0].login_button.text() == "دخول"
+def test_run_gui_with_the_app_context_opens_the_login_and_returns(office, tmp_path):
+    """In a child process: app.exec() ends the QApplication's life, which must not happen
+    inside the shared test process."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CACHE_HOME=str(tmp_path / "cache"))
+    done = subprocess.run([sys.executable, "-c", RUN_GUI_SCRIPT, str(office)], capture_output=True,
+                          text=True, timeout=120, env=env)
+    assert done.returncode == 7, done.stderr[-2000:]
+    assert "LOGIN:دخول" in done.stdout
