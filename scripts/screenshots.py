@@ -30,7 +30,7 @@ def make_office(data_dir: Path):
     from fundclient.services.session import login
     from fundclient.storage.store import initialise
 
-    initialise(data_dir, "SBH", "admin", PASSWORD, "مدير المكتب")
+    initialise(data_dir, "SBH", "admin", PASSWORD, "مدير المكتب", provisional_device_number=901)
     session = login(data_dir, "admin", PASSWORD)
     session.store.operators.add(USER, PASSWORD, "supervisor", full_name="فاطمة السنوسي", by="admin")
     records = generate(60, seed=11)
@@ -89,6 +89,12 @@ def main() -> int:
         widget.grab().save(str(path))
         written.append(path)
 
+    # One real (offline: this office is not enrolled) attempt, so the sync page shows a history
+    # line and the last error in plain words.
+    window.sync_adapter.sync_now()
+    deadline = time.perf_counter() + 30
+    while window.sync_adapter.running and time.perf_counter() < deadline:
+        settle(app, 100)
     for language in ("ar", "en"):
         i18n.set_language(language)
         settle(app, 200)
