@@ -16,6 +16,18 @@ SUPERVISOR, SUPERVISOR_PW = "fatima", "Super-visor-2"
 SEEDED_RECORDS = 120
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """The .qm are not in git: compile them from translations/*.ts, as an install does."""
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "translations.py"
+    spec = importlib.util.spec_from_file_location("translations_script", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.build()
+
+
 @pytest.fixture(scope="session")
 def office_template(tmp_path_factory) -> Path:
     from fundclient.domain.synthetic import generate
