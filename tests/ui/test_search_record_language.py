@@ -64,6 +64,9 @@ def test_switching_language_flips_layout_and_keeps_typed_text(qtbot, main_window
         assert window.menu_records.title() == "&Beneficiaries"
         assert search.view.box.text() == "نص لم يُحفظ"
         assert window.status.pending_label.text().startswith("Waiting to send")
+        start = window.screens["reports"].view.start
+        start.setDate(start.date().fromString("2025-01-02", "yyyy-MM-dd"))
+        assert start.text() == "2 January 2025"  # not "2025 January 2" left over from RTL
     finally:
         window.set_language("ar")
     assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QLocale
+from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QTableWidget, QVBoxLayout, QWidget)
 
 from fundclient.ui.fonts import ui_font
+from fundclient.ui.i18n import is_rtl
 
 GROUPINGS = ("operator", "channel", "municipality")
+DATE_FORMAT = "d MMMM yyyy"
 
 
 class ReportsView(QWidget):
@@ -28,7 +30,8 @@ class ReportsView(QWidget):
             edit.setCalendarPopup(True)
             # Month as a word: an all-digit date in an RTL field is reordered by bidi
             # (2026-11-23 shows as 23-11-2026); "23 نوفمبر 2026" reads right in both languages.
-            edit.setDisplayFormat("d MMMM yyyy")
+            edit.setDisplayFormat(DATE_FORMAT)
+            edit.setMinimumWidth(190)  # "30 September 2026" without clipping
         self.from_caption.setBuddy(self.start)
         self.to_caption.setBuddy(self.end)
         self.group = QComboBox()
@@ -80,7 +83,13 @@ class ReportsView(QWidget):
     def retranslate_ui(self) -> None:
         self.heading.setText(self.tr("Registration reports"))
         for edit in (self.start, self.end):
-            edit.setLocale(QLocale())  # month names in the UI language
+            # Month names in the UI language; the editor keeps the direction it was created
+            # with unless told, and "1 January 2025" in an RTL field shows as "2025 January 1".
+            edit.setLocale(QLocale())
+            edit.setLayoutDirection(Qt.LayoutDirection.RightToLeft if is_rtl() else Qt.LayoutDirection.LeftToRight)
+            # QDateTimeEdit orders its sections for the direction it had when the format was
+            # set; set it again so English reads "1 January 2025".
+            edit.setDisplayFormat(DATE_FORMAT)
         self.today_button.setText(self.tr("Today"))
         self.month_button.setText(self.tr("This month"))
         self.from_caption.setText(self.tr("&From"))
