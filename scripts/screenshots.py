@@ -97,6 +97,7 @@ def main() -> int:
         settle(app, 100)
     for language in ("ar", "en"):
         i18n.set_language(language)
+        settings.language = language
         settle(app, 200)
         login.show()
         shot(login, "login")
