@@ -96,3 +96,13 @@ def test_edit_button_routes_to_the_registration_form(qtbot, supervisor_window):
         screen.view.edit_button.click()
     assert blocker.args == [record.record_id]
     assert supervisor_window.current_screen() is supervisor_window.screens["registration"]
+
+
+def test_hq_rejection_is_shown_with_its_reason_in_arabic(qtbot, supervisor_window):
+    record = _registered(supervisor_window)
+    store = supervisor_window.session.store
+    store.beneficiaries.set_sync_state(record.record_id, record.revision, "rejected", "invalid_record", by="sync")
+    screen = _open(qtbot, supervisor_window, record.record_id)
+    badge = screen.view.sync_badge.text()
+    assert "مرفوض" in badge and "لا تستوفي شروط الإدارة العامة" in badge
+    assert screen.view.history.item(0, 3).text() == "مرفوض"

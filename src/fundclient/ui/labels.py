@@ -28,6 +28,15 @@ def sync_state_text(state: str) -> str:
     return QCoreApplication.translate("SyncState", source) if source else state
 
 
+def hq_reason_text(code: str) -> str:
+    """HQ's per-record reason code (sync.reasons) as a sentence in the UI language; text that is
+    not a known code is shown as it is."""
+    from fundclient.sync.reasons import REASONS
+
+    message = REASONS.get(code or "")
+    return message.in_language(current_language()) if message else (code or "")
+
+
 def reference_label(list_name: str, code: str) -> str:
     """The label of a reference code in the UI language (the code itself if unknown)."""
     if not code:

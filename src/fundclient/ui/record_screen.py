@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout
 from fundclient.services.changes import Changes
 from fundclient.ui import roles
 from fundclient.ui.i18n import ltr_run, show_digits
-from fundclient.ui.labels import (SYNC_STATE_COLOURS, enum_code, field_label, reference_label,
-                                  sync_state_text)
+from fundclient.ui.labels import (SYNC_STATE_COLOURS, enum_code, field_label, hq_reason_text,
+                                  reference_label, sync_state_text)
 from fundclient.ui.ops import CollectionOp, QueryOp
 from fundclient.ui.record_view import IDENTITY_FIELDS, PHOTO_SIZE, RecordView
 from fundclient.ui.screen import Screen
@@ -116,7 +116,7 @@ class RecordScreen(Screen):
         state = latest.sync_state if latest else "pending"
         text = self.tr("Headquarters: %1").replace("%1", sync_state_text(state))
         if latest and latest.sync_reason and state in ("rejected", "duplicate"):
-            text += " — " + latest.sync_reason
+            text += " — " + hq_reason_text(latest.sync_reason)
         v.sync_badge.setText(text)
         v.sync_badge.setStyleSheet(f"color: {SYNC_STATE_COLOURS.get(state, '#333')}; font-weight: bold;")
         v.dependants.setRowCount(len(record.dependants))
@@ -130,7 +130,7 @@ class RecordScreen(Screen):
         v.history.setRowCount(len(history))
         for row, info in enumerate(reversed(history)):
             values = [show_digits(info.revision), ltr_run(show_digits(str(info.saved_at)[:16].replace("T", " "))),
-                      info.saved_by, sync_state_text(info.sync_state), info.sync_reason]
+                      info.saved_by, sync_state_text(info.sync_state), hq_reason_text(info.sync_reason)]
             for column, value in enumerate(values):
                 v.history.setItem(row, column, QTableWidgetItem(value))
         active = enum_code(record.status) == "active"
