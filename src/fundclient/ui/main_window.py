@@ -261,13 +261,19 @@ class MainWindow(QMainWindow):
         verify = getattr(self.session, "verify_password", None)
         if callable(verify):
             return verify(password)
+        keystore = getattr(getattr(self.session, "store", None), "keystore", None)
+        if keystore is not None:
+            # Unwrapping the key proves the password, without reopening the DB or auditing a login.
+            from fundclient.storage.errors import WrongPassword
+
+            if not keystore.verify_password(roles.operator_username(self.operator), password):
+                raise WrongPassword()
+            return True
         from fundclient.storage.store import open_store
 
         store, _operator = open_store(self.session.data_dir,
-                                              roles.operator_username(self.operator), password)
-        close = getattr(store, "close", None)
-        if callable(close):
-            close()
+                                      roles.operator_username(self.operator), password)
+        store.close()
         return True
 
     def day_close(self) -> None:
