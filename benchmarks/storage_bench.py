@@ -141,7 +141,8 @@ def main() -> int:
     sample_records = [store.beneficiaries.search_name(n.full(), 1)[0].beneficiary for n in names[:100]]
     report("possible duplicates", timed(store.beneficiaries.possible_duplicates, sample_records))
 
-    fresh = list(iter_generate(args.samples, seed=args.seed + 1))
+    # A new seed each run: --reuse must not save the same record ids twice.
+    fresh = list(iter_generate(args.samples, seed=int(time.time())))
     photo = os.urandom(30_000)  # a JPEG does not compress either
     report("save with 30 KB photo",
            timed(lambda b: store.beneficiaries.add(b, by="admin", photos=[Photo(photo)]), fresh))
