@@ -94,3 +94,23 @@ def test_reports_count_and_export(qtbot, main_window, tmp_path, seeded_records):
     csv_path = reports.export(".csv", str(tmp_path / "r"))
     assert csv_path.read_text(encoding="utf-8-sig").startswith("المجموعة")
     assert date.today()  # the Today button uses the real clock
+
+
+def test_keyboard_only_from_search_to_record_and_back(qtbot, main_window, seeded_records):
+    window = main_window
+    record = seeded_records[20]
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    search = window.screens["search"]
+    qtbot.waitUntil(search.view.box.hasFocus, timeout=3000)
+    qtbot.keyClicks(search.view.box, record.national_number)  # ASCII digits: typed for real
+    qtbot.waitUntil(lambda: bool(search.view.model.hits) and search.shown_generation == search.generation,
+                    timeout=20000)
+    qtbot.keyClick(search.view.box, Qt.Key.Key_Down)
+    assert search.view.table.hasFocus()
+    qtbot.keyClick(search.view.table, Qt.Key.Key_Return)
+    record_screen = window.screens["record"]
+    qtbot.waitUntil(lambda: record_screen.data is not None, timeout=20000)
+    assert window.current_screen() is record_screen
+    assert record_screen.view.edit_button.hasFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_screen() is search

@@ -91,7 +91,7 @@ class SearchScreen(Screen):
         self.shown_generation = generation
         self.view.model.set_hits(hits)
         if hits:
-            self.view.table.selectRow(0)
+            self._select_first()
         self._state = ("results", len(hits)) if hits else ("none", 0)
         self._show_state()
 
@@ -124,9 +124,13 @@ class SearchScreen(Screen):
         if watched is self.view.box and event.type() == QEvent.Type.KeyPress \
                 and event.key() == Qt.Key.Key_Down and self.view.model.rowCount():
             self.view.table.setFocus()
-            self.view.table.selectRow(0)
+            self._select_first()
             return True
         return super().eventFilter(watched, event)
+
+    def _select_first(self) -> None:
+        # The current index (not just the selection): Enter on the table activates it.
+        self.view.table.setCurrentIndex(self.view.model.index(0, 0))
 
     def _enter_in_box(self) -> None:
         if self.debounce.isActive() or self.shown_generation != self.generation:
