@@ -24,8 +24,8 @@ CORE_VENV = ROOT / ".venv-core"
 # Debian packages the tests and the offscreen Qt platform need on a bare machine.
 SYSTEM_PACKAGES = {
     "pdftotext": "poppler-utils",
-    "Xvfb": "xvfb",
     "initdb": "postgresql",
+    "objdump": "binutils",  # PyInstaller's Linux build
 }
 QT_RUNTIME_LIBS = ["libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libglib2.0-0", "libdbus-1-3"]
 POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
