@@ -112,5 +112,6 @@ def test_keyboard_only_from_search_to_record_and_back(qtbot, main_window, seeded
     qtbot.waitUntil(lambda: record_screen.data is not None, timeout=20000)
     assert window.current_screen() is record_screen
     assert record_screen.view.edit_button.hasFocus()
-    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(record_screen.view.edit_button, Qt.Key.Key_Escape)  # Esc: back to the results
     assert window.current_screen() is search
+    assert search.view.model.hits  # the results are still there

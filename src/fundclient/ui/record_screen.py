@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout
 
 from fundclient.services.changes import Changes
@@ -57,6 +57,8 @@ class RecordScreen(Screen):
         self.generation = 0
         v = self.view
         v.back_button.clicked.connect(lambda: self.navigate.emit("search", None))
+        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, lambda: self.navigate.emit("search", None))
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         v.edit_button.clicked.connect(self._edit)
         v.card_button.clicked.connect(lambda: self._print("card"))
         v.receipt_button.clicked.connect(lambda: self._print("receipt"))
