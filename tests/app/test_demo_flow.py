@@ -3,6 +3,9 @@ HQ; log in, register someone with a photo, sync, and HQ holds exactly what the o
 
 from __future__ import annotations
 
+import json
+
+from fundclient.cli import main
 from fundclient.demo import DEMO_USERS, start_demo
 from fundclient.domain.records import Photo
 from fundclient.domain.synthetic import generate
@@ -13,7 +16,7 @@ from fundclient.services.session import login
 from fundclient.sync.engine import run_sync
 
 
-def test_demo_office_registers_and_syncs_to_its_local_hq(tmp_path):
+def test_demo_office_registers_and_syncs_to_its_local_hq(tmp_path, capsys):
     demo = start_demo(tmp_path / "demo", records=40)
     try:
         user, password, _, _ = DEMO_USERS[0]
@@ -30,6 +33,9 @@ def test_demo_office_registers_and_syncs_to_its_local_hq(tmp_path):
             assert state == "accepted"
         finally:
             session.close()
+        assert main(["--data-dir", str(demo.data_dir), "status", "--json"]) == 0
+        status = json.loads(capsys.readouterr().out)
+        assert status["records"] == 41 and status["last_sync_at"] and status["pending_sync"] == 0
         held = {(r["record_id"], r["revision"]) for r in iter_records(demo.hq.ingestor.engine)}
         assert (saved.record_id, 1) in held
         assert len(held) == 41

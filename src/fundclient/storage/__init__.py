@@ -8,7 +8,6 @@ Public API (see docs/security.md for the key life cycle):
     reset_password_with_recovery(data_dir, recovery_key, username, new_password)
     store.beneficiaries / .operators / .audit / .drafts / .reports, store.next_sequence(name)
     store.backup_if_due(by), store.rekey(by), store.logout(username)
-    storage.status.record_sync(data_dir, ok=..., sent=..., accepted=..., rejected=..., duplicates=...)
 
 Threads: one writer thread and any reader threads may use one Store at the same time
 (each call takes its own pooled connection; writes serialise on BEGIN IMMEDIATE).

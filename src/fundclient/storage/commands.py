@@ -113,13 +113,15 @@ def cmd_setup(args) -> int:
 def cmd_status(args) -> int:
     from fundclient.storage.keystore import Keystore
     from fundclient.storage.status import read_status
+    from fundclient.sync.history import SyncHistory
 
     status = read_status(args.data_dir)
     set_up = Keystore(args.data_dir).exists()
+    last_sync = SyncHistory(args.data_dir).last_success()  # the sync package's own record
     report = {"set_up": set_up, "office_code": Settings.load(args.data_dir).office_code,
               "records": status.get("records", 0), "dependants": status.get("dependants", 0),
               "pending_sync": status.get("pending_sync", 0), "last_save_at": status.get("last_save_at"),
-              "last_sync_at": status.get("last_sync_at"), "last_backup_at": status.get("last_backup_at")}
+              "last_sync_at": last_sync.isoformat() if last_sync else None, "last_backup_at": status.get("last_backup_at")}
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:

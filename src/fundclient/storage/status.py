@@ -1,7 +1,7 @@
 """DATA_DIR/status.json: counts and timestamps only, readable without any password.
 
-Updated after every save (storage) and after every sync (sync package, via
-`record_sync`), so `fundclient status --json` and monitoring work unattended.
+Updated after every save and backup, so `fundclient status --json` and monitoring work
+unattended; the last sync comes from the sync package's own history (sync/history.py).
 """
 
 from __future__ import annotations
@@ -38,18 +38,6 @@ def record_counts(data_dir: Path, counts: dict[str, int], *, saved: bool = False
     changes = {k: int(counts.get(k, 0)) for k in COUNT_KEYS}
     if saved:
         changes["last_save_at"] = _now()
-    return _update(data_dir, **changes)
-
-
-def record_sync(data_dir: Path, *, ok: bool, sent: int = 0, accepted: int = 0, rejected: int = 0,
-                duplicates: int = 0, at: datetime | None = None) -> dict:
-    """For the sync package: note a finished sync attempt (numbers only, no names)."""
-    when = (at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
-    changes = {"last_sync_attempt_at": when, "last_sync_ok": ok,
-               "last_sync_counts": {"sent": sent, "accepted": accepted, "rejected": rejected,
-                                    "duplicates": duplicates}}
-    if ok:
-        changes["last_sync_at"] = when
     return _update(data_dir, **changes)
 
 
