@@ -108,3 +108,29 @@ def test_only_supervisors_mark_records_inactive(session, data_dir):
         assert changed.status == RecordStatus.DECEASED and changed.revision == 2
     finally:
         supervisor.close()
+
+
+def test_idle_lock_password_check_counts_towards_lockout(session):
+    from fundclient.storage.errors import AccountLocked, WrongPassword
+
+    assert session.verify_password(PASSWORD)
+    for _ in range(4):
+        with pytest.raises(WrongPassword):
+            session.verify_password("not the password")
+    with pytest.raises((WrongPassword, AccountLocked)):
+        session.verify_password("not the password")
+    with pytest.raises(AccountLocked):
+        session.verify_password(PASSWORD)
+
+
+def test_a_taken_user_name_is_a_clear_message(session, data_dir):
+    from fundclient.storage.errors import UsernameUnavailable
+
+    admin = login(data_dir, "admin", PASSWORD)
+    try:
+        admin.store.operators.add("clerk2", PASSWORD, "clerk", by="admin")
+        with pytest.raises(UsernameUnavailable) as info:
+            admin.store.operators.add("clerk2", PASSWORD, "clerk", by="admin")
+        assert "clerk2" in info.value.message.ar
+    finally:
+        admin.close()

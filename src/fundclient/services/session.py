@@ -24,6 +24,12 @@ class Session:
     def role(self) -> str:
         return getattr(self.operator.role, "value", self.operator.role)
 
+    def verify_password(self, password: str) -> bool:
+        """The idle-lock check. Failures count towards the same lockout as the login screen
+        (AuthError subclasses: WrongPassword, AccountLocked)."""
+        self.store.keystore.unlock_keys(self.username, password)
+        return True
+
     def close(self) -> None:
         self.store.close()
 

@@ -54,6 +54,14 @@ class NotSetUp(StorageError):
                          code="not_set_up")
 
 
+class UsernameUnavailable(StorageError):
+    def __init__(self, username: str) -> None:
+        super().__init__(Message(f"اسم المستخدم «{username}» مستعمل أو غير صالح. استعمل حروفاً وأرقاماً "
+                                 "(ويُسمح بـ . _ -) حتى 64 حرفاً، واختر اسماً غير مستعمل.",
+                                 f"The user name '{username}' is taken or not valid. Use letters and digits "
+                                 "(. _ - allowed), at most 64, and a name nobody has."), code="username_unavailable")
+
+
 class AlreadySetUp(StorageError):
     def __init__(self) -> None:
         super().__init__(Message("المنظومة مهيّأة مسبقاً في هذا المجلد.",

@@ -12,7 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from fundclient.domain.records import utc_now
-from fundclient.storage.errors import NotPermitted, WrongPassword
+from fundclient.storage.errors import NotPermitted, UsernameUnavailable, WrongPassword
 from fundclient.storage.keystore import check_password_strength
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class OperatorRepository:
     def add(self, username: str, password: str, role: Role | str, *, full_name: str = "", by: str) -> Operator:
         self._require_admin(by, "operator_add")
         if not valid_username(username) or self.get(username) is not None:
-            raise ValueError("user name invalid or already taken")
+            raise UsernameUnavailable(username)
         check_password_strength(password)
         role = Role(role)
         with self._store.write(by, "operator_add", role=role.value) as tx:
