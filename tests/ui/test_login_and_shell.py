@@ -48,6 +48,7 @@ def test_correct_password_logs_in(qtbot, gui_app, office):
 
 
 def test_gui_app_goes_from_login_to_main_window_and_back(qtbot, gui_app, office):
+    assert not list((office / "backups").glob("*"))
     gui = GuiApp(office, Settings.load(office))
     qtbot.addWidget(gui.login)
     gui.show()
@@ -57,8 +58,9 @@ def test_gui_app_goes_from_login_to_main_window_and_back(qtbot, gui_app, office)
     qtbot.waitUntil(lambda: gui.window is not None and gui.window.isVisible(), timeout=15000)
     assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
     assert gui.window.status.operator_label.text().endswith("أحمد الورفلي")
-    gui.window.logout_requested.emit()
+    gui.window.logout_requested.emit()  # waits for the writer thread, so the daily backup is done
     assert gui.window is None and gui.login.isVisible()
+    assert list((office / "backups").glob("*")), "the first login of the day makes an encrypted backup"
 
 
 def _menu_titles(window):

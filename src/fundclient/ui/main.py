@@ -91,6 +91,22 @@ class GuiApp:
         registration = self.window.screens.get("registration")
         if hasattr(registration, "offer_drafts"):  # unfinished registrations after a crash/power cut
             registration.offer_drafts()
+        self.backup_if_due(session)
+
+    def backup_if_due(self, session) -> None:
+        """The daily automatic encrypted backup, right after login. It runs on the writer
+        thread so that sign-out (which waits for writes) never closes the store under it."""
+        store = getattr(session, "store", None)
+        if not hasattr(store, "backup_if_due"):
+            return
+        from fundclient.services.changes import Changes
+        from fundclient.ui.ops import CollectionOp
+
+        def work() -> Changes:
+            store.backup_if_due(session.operator.username)
+            return Changes()
+
+        CollectionOp(parent=self.window, op=work).run_in_background()
 
     def logout(self) -> None:
         wait_for_writes()
