@@ -157,10 +157,7 @@ def test_every_screen_retranslates_live_to_english(qtbot, main_window, seeded_re
         qtbot.wait(100)
         arabic = arabic_translations() - DELIBERATELY_ENGLISH - {"العربية", "الواجهة العربية"}
         leftovers = {}
-        # The registration form has its own language test (tests/ui of registration); its
-        # transient status line ("Draft saved automatically.") keeps the old language until
-        # the next message, reported to its owner.
-        for key in [k for k in window.screens if k != "registration"]:
+        for key in window.screens:
             window.show_screen(key)
             qtbot.wait(30)
             found = sorted({f"{where}: {text!r}" for where, text in visible_texts(window)

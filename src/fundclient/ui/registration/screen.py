@@ -374,6 +374,9 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         from fundclient.ui.registration.texts import retranslate_screen
 
         retranslate_screen(self)
+        # The status line holds a one-off message in the old language: drop it.
+        self.status_label.clear()
+        self.status_label.setProperty("important", False)
         self._relabel_fields()
         self.photo.retranslate_ui()
         self.duplicate_panel.refresh()
