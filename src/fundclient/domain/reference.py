@@ -108,8 +108,38 @@ def load_reference(path: Path) -> ReferenceData:
 
 
 @lru_cache(maxsize=1)
-def default_reference() -> ReferenceData:
-    """The bundled reference set."""
+def bundled_reference() -> ReferenceData:
+    """The reference set shipped with the app."""
     text = resources.files("fundclient.domain").joinpath("reference_data.json").read_text(
         encoding="utf-8")
     return ReferenceData.from_dict(json.loads(text))
+
+
+_in_use: ReferenceData | None = None
+
+
+def default_reference() -> ReferenceData:
+    """The reference set in use: the bundled one, or the office's copy updated from HQ once
+    `use_reference` installed it (at login)."""
+    return _in_use or bundled_reference()
+
+
+def use_reference(reference: ReferenceData | None) -> None:
+    """Install the set every screen and rule reads (None: back to the bundled set)."""
+    global _in_use
+    _in_use = reference
+
+
+def with_updates(base: ReferenceData, updates: dict[str, dict[str, dict[str, Any] | None]]) -> ReferenceData:
+    """`base` with entries added, replaced or (value None) removed: {list: {code: entry}}.
+    An entry without both names is skipped rather than breaking every form."""
+    lists = dict(base.lists)
+    for list_name, entries in updates.items():
+        items = {item.code: item for item in lists.get(list_name, ())}
+        for code, entry in entries.items():
+            if entry is None:
+                items.pop(code, None)
+            elif entry.get("ar") and entry.get("en"):
+                items[code] = RefItem.from_dict({**entry, "code": code})
+        lists[list_name] = tuple(items.values())
+    return ReferenceData(version=base.version, lists=lists, categories=base.categories)

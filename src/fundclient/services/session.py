@@ -37,10 +37,12 @@ class Session:
 def login(data_dir: Path, username: str, password: str, settings: Settings | None = None) -> Session:
     """Unlock the encrypted store for this operator (AuthError subclasses on failure) and bring
     the local DB up to date with what HQ answered while nobody was logged in."""
+    from fundclient.services.reference import install_office_reference
     from fundclient.services.sealing import apply_hq_results, seal_pending
 
     data_dir = Path(data_dir)
     store, operator = open_store(data_dir, username, password)
+    install_office_reference(data_dir)
     session = Session(data_dir, settings or Settings.load(data_dir), store, operator)
     apply_hq_results(session)
     seal_pending(session)
