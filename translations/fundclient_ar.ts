@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ar" sourcelanguage="en">
     <context>
+        <name>AdminPage</name>
+        <message>
+            <source>First administrator</source>
+            <translation>المدير الأول</translation>
+        </message>
+        <message>
+            <source>The administrator adds the employees and changes the settings. Choose a password of at least 8 characters that others cannot guess. When you press Next the office is created on this computer.</source>
+            <translation>المدير يضيف الموظفين ويغيّر الإعدادات. اختر كلمة مرور من 8 أحرف على الأقل لا يستطيع غيرك تخمينها. عند الضغط على «إنشاء المكتب» يُنشأ المكتب على هذا الحاسوب.</translation>
+        </message>
+        <message>
+            <source>&amp;User name (Latin letters):</source>
+            <translation>اسم الم&amp;ستخدم (بأحرف لاتينية):</translation>
+        </message>
+        <message>
+            <source>&amp;Full name:</source>
+            <translation>الاسم ال&amp;كامل:</translation>
+        </message>
+        <message>
+            <source>&amp;Password:</source>
+            <translation>كلمة الم&amp;رور:</translation>
+        </message>
+        <message>
+            <source>Password &amp;again:</source>
+            <translation>كلمة المرور &amp;مرة أخرى:</translation>
+        </message>
+    </context>
+    <context>
         <name>DayCloseScreen</name>
         <message>
             <source>Day close</source>
@@ -124,6 +151,139 @@
         </message>
     </context>
     <context>
+        <name>DevicesPage</name>
+        <message>
+            <source>Camera and printers</source>
+            <translation>الكاميرا والطابعات</translation>
+        </message>
+        <message>
+            <source>Check that the camera shows a picture and that the printers work. You can skip this step and do it later from the settings.</source>
+            <translation>تأكد أن الكاميرا تعرض الصورة وأن الطابعات تعمل. يمكنك تخطي هذه الخطوة وإجراؤها لاحقاً من الإعدادات.</translation>
+        </message>
+        <message>
+            <source>&amp;Camera:</source>
+            <translation>ال&amp;كاميرا:</translation>
+        </message>
+        <message>
+            <source>Show the &amp;picture</source>
+            <translation>اعرض ال&amp;صورة</translation>
+        </message>
+        <message>
+            <source>Insurance card p&amp;rinter:</source>
+            <translation>طابعة البطاقة الت&amp;أمينية:</translation>
+        </message>
+        <message>
+            <source>R&amp;eceipt printer:</source>
+            <translation>طابعة إ&amp;يصال التسجيل:</translation>
+        </message>
+        <message>
+            <source>Print a &amp;test page</source>
+            <translation>اطبع صفحة &amp;تجريبية</translation>
+        </message>
+        <message>
+            <source>No camera found</source>
+            <translation>لم يُعثر على كاميرا</translation>
+        </message>
+    </context>
+    <context>
+        <name>DonePage</name>
+        <message>
+            <source>The office is ready</source>
+            <translation>المكتب جاهز</translation>
+        </message>
+        <message>
+            <source>Press “Open the system” and sign in with the administrator's user name and password.</source>
+            <translation>اضغط «افتح المنظومة» ثم ادخل باسم المستخدم وكلمة المرور الخاصين بالمدير.</translation>
+        </message>
+    </context>
+    <context>
+        <name>FirstRunWizard</name>
+        <message>
+            <source>&amp;Create the office</source>
+            <translation>&amp;إنشاء المكتب</translation>
+        </message>
+        <message>
+            <source>&amp;Open the system</source>
+            <translation>ا&amp;فتح المنظومة</translation>
+        </message>
+        <message>
+            <source>&amp;Try again</source>
+            <translation>&amp;حاول مرة أخرى</translation>
+        </message>
+        <message>
+            <source>&amp;Next</source>
+            <translation>ال&amp;تالي</translation>
+        </message>
+        <message>
+            <source>Type the headquarters address, starting with https://</source>
+            <translation>اكتب عنوان الإدارة العامة، ويبدأ بـ https://</translation>
+        </message>
+        <message>
+            <source>Type the enrolment token given by headquarters.</source>
+            <translation>اكتب رمز التسجيل الذي أعطته لك الإدارة العامة.</translation>
+        </message>
+        <message>
+            <source>The user name may use only Latin letters, digits, dot, dash and underscore, with no spaces.</source>
+            <translation>اسم المستخدم يُكتب بأحرف لاتينية وأرقام والنقطة والشرطة والشرطة السفلية فقط، دون مسافات.</translation>
+        </message>
+        <message>
+            <source>The two passwords are not the same. Type them again.</source>
+            <translation>كلمتا المرور ليستا متطابقتين. اكتبهما مرة أخرى.</translation>
+        </message>
+        <message>
+            <source>Creating the office on this computer…</source>
+            <translation>جارٍ إنشاء المكتب على هذا الحاسوب…</translation>
+        </message>
+        <message>
+            <source>Save the recovery key</source>
+            <translation>حفظ مفتاح الاسترداد</translation>
+        </message>
+        <message>
+            <source>Print or write down the key first, then tick the box.</source>
+            <translation>اطبع المفتاح أو اكتبه أولاً، ثم ضع علامة في المربع.</translation>
+        </message>
+        <message>
+            <source>Registering this computer with headquarters…</source>
+            <translation>جارٍ تسجيل هذا الحاسوب لدى الإدارة العامة…</translation>
+        </message>
+        <message>
+            <source>Check the address and the token and try again, or choose “register later”.</source>
+            <translation>تحقق من العنوان ورمز التسجيل وحاول مرة أخرى، أو اختر «التسجيل لاحقاً».</translation>
+        </message>
+        <message>
+            <source>Registered with headquarters; computer number {number}.</source>
+            <translation>مسجَّل لدى الإدارة العامة؛ رقم الحاسوب {number}.</translation>
+        </message>
+        <message>
+            <source>Not linked with headquarters yet: registrations stay pending until this computer is registered. Provisional computer number: {number}.</source>
+            <translation>غير مرتبط بالإدارة العامة بعد: تبقى التسجيلات قيد الإرسال حتى يُسجَّل هذا الحاسوب. الرقم المؤقت للحاسوب: {number}.</translation>
+        </message>
+        <message>
+            <source>Office: {office}</source>
+            <translation>المكتب: {office}</translation>
+        </message>
+        <message>
+            <source>Administrator: {user}</source>
+            <translation>المدير: {user}</translation>
+        </message>
+        <message>
+            <source>Camera: {camera}</source>
+            <translation>الكاميرا: {camera}</translation>
+        </message>
+        <message>
+            <source>Setting up the office</source>
+            <translation>إعداد المكتب</translation>
+        </message>
+        <message>
+            <source>&amp;Back</source>
+            <translation>&amp;رجوع</translation>
+        </message>
+        <message>
+            <source>&amp;Skip this step</source>
+            <translation>&amp;تخطَّ هذه الخطوة</translation>
+        </message>
+    </context>
+    <context>
         <name>FundStatusBar</name>
         <message>
             <source>Office: %1</source>
@@ -164,6 +324,48 @@
         <message>
             <source>Offline (work continues)</source>
             <translation>غير متصل (العمل مستمر)</translation>
+        </message>
+    </context>
+    <context>
+        <name>HqLinkPage</name>
+        <message>
+            <source>Link with headquarters</source>
+            <translation>الاتصال بالإدارة العامة</translation>
+        </message>
+        <message>
+            <source>Headquarters gives each computer an address and a one-time enrolment token. The computer is registered with headquarters after the administrator is created.</source>
+            <translation>تعطي الإدارة العامة لكل حاسوب عنواناً ورمز تسجيل يُستعمل مرة واحدة. يُسجَّل الحاسوب لدى الإدارة العامة بعد إنشاء المدير.</translation>
+        </message>
+        <message>
+            <source>I have the &amp;address and the token</source>
+            <translation>لديّ ال&amp;عنوان ورمز التسجيل</translation>
+        </message>
+        <message>
+            <source>Headquarters address:</source>
+            <translation>عنوان الإدارة العامة:</translation>
+        </message>
+        <message>
+            <source>Enrolment token:</source>
+            <translation>رمز التسجيل:</translation>
+        </message>
+        <message>
+            <source>No link yet — register &amp;later or by USB</source>
+            <translation>لا يوجد اتصال بعد — التسجيل &amp;لاحقاً أو عبر USB</translation>
+        </message>
+        <message>
+            <source>Without a link the office works normally; new registrations stay pending until the computer is registered (from the settings or with the command: fundclient enroll).</source>
+            <translation>بدون اتصال يعمل المكتب بشكل عادي، وتبقى التسجيلات الجديدة قيد الإرسال حتى يُسجَّل الحاسوب (من الإعدادات أو بالأمر: fundclient enroll).</translation>
+        </message>
+    </context>
+    <context>
+        <name>LanguagePage</name>
+        <message>
+            <source>Welcome — setting up this office</source>
+            <translation>مرحباً — إعداد هذا المكتب</translation>
+        </message>
+        <message>
+            <source>This assistant prepares the system on this computer in a few steps. Choose the language of the screens (you can change it later in the settings).</source>
+            <translation>يجهّز هذا المساعد المنظومة على هذا الحاسوب في خطوات قليلة. اختر لغة الشاشات (يمكن تغييرها لاحقاً من الإعدادات).</translation>
         </message>
     </context>
     <context>
@@ -336,6 +538,29 @@
         <message>
             <source>Write the reason before saving.</source>
             <translation>اكتب السبب قبل الحفظ.</translation>
+        </message>
+    </context>
+    <context>
+        <name>OfficePage</name>
+        <message>
+            <source>Office and computer</source>
+            <translation>المكتب والحاسوب</translation>
+        </message>
+        <message>
+            <source>Choose the office where this computer is used.</source>
+            <translation>اختر المكتب الذي يُستعمل فيه هذا الحاسوب.</translation>
+        </message>
+        <message>
+            <source>&amp;Office:</source>
+            <translation>ال&amp;مكتب:</translation>
+        </message>
+        <message>
+            <source>&amp;Number of this computer:</source>
+            <translation>&amp;رقم هذا الحاسوب:</translation>
+        </message>
+        <message>
+            <source>Give every computer of the office its own number between 900 and 999 (for example 901 for the first computer, 902 for the second). Two computers must never have the same number: it is printed inside the insurance card numbers until headquarters registers this computer and gives it its final number.</source>
+            <translation>أعطِ كل حاسوب في المكتب رقماً خاصاً به بين 900 و999 (مثلاً 901 للحاسوب الأول و902 للثاني). لا يجوز أن يحمل حاسوبان الرقم نفسه: فهو يدخل في أرقام البطاقات التأمينية إلى أن تسجّل الإدارة العامة هذا الحاسوب وتعطيه رقمه النهائي.</translation>
         </message>
     </context>
     <context>
@@ -555,6 +780,33 @@
         <message>
             <source>Reason</source>
             <translation>السبب</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecoveryPage</name>
+        <message>
+            <source>Recovery key — shown only once</source>
+            <translation>مفتاح الاسترداد — يظهر مرة واحدة فقط</translation>
+        </message>
+        <message>
+            <source>The office has been created. This key opens the office's data when every password is lost. It is not saved anywhere on this computer and will not be shown again.</source>
+            <translation>تم إنشاء المكتب. هذا المفتاح يفتح بيانات المكتب إذا فُقدت كل كلمات المرور. لا يُحفظ في أي مكان على هذا الحاسوب ولن يظهر مرة أخرى.</translation>
+        </message>
+        <message>
+            <source>&amp;Print</source>
+            <translation>&amp;طباعة</translation>
+        </message>
+        <message>
+            <source>Save as P&amp;DF…</source>
+            <translation>حفظ كملف &amp;PDF…</translation>
+        </message>
+        <message>
+            <source>Print it or write it down, and lock the paper in a safe away from the computer. Use it only to set a new password when the administrator's password is forgotten, or to move the data to a new computer. Whoever holds this paper can open all the beneficiaries' data: if it is lost, or the computer is stolen, tell headquarters at once.</source>
+            <translation>اطبعه أو اكتبه، واحفظ الورقة في خزنة مغلقة بعيداً عن الحاسوب. لا تستعمله إلا لتعيين كلمة مرور جديدة عند نسيان كلمة مرور المدير، أو لنقل البيانات إلى حاسوب جديد. من يملك هذه الورقة يستطيع فتح كل بيانات المنتفعين: إذا ضاعت أو سُرق الحاسوب فأبلغ الإدارة العامة فوراً.</translation>
+        </message>
+        <message>
+            <source>I have &amp;printed or written down the recovery key</source>
+            <translation>&amp;طبعتُ مفتاح الاسترداد أو كتبته</translation>
         </message>
     </context>
     <context>
@@ -947,6 +1199,68 @@
         <message>
             <source>Print preview</source>
             <translation>معاينة الطباعة</translation>
+        </message>
+    </context>
+    <context>
+        <name>FirstRunDevices</name>
+        <message>
+            <source>Looking for cameras…</source>
+            <translation>جارٍ البحث عن الكاميرات…</translation>
+        </message>
+        <message>
+            <source>Test page sent. Check that the Arabic text is clear.</source>
+            <translation>أُرسلت الصفحة التجريبية. تأكد أن الكتابة العربية واضحة.</translation>
+        </message>
+        <message>
+            <source>(none — save as PDF)</source>
+            <translation>(لا توجد — حفظ كملف PDF)</translation>
+        </message>
+        <message>
+            <source>No camera found. Connect the camera and start the system again, or choose it later in the settings.</source>
+            <translation>لم يُعثر على كاميرا. وصّل الكاميرا وأعد تشغيل المنظومة، أو اخترها لاحقاً من الإعدادات.</translation>
+        </message>
+        <message>
+            <source>Insurance card printer</source>
+            <translation>طابعة البطاقة التأمينية</translation>
+        </message>
+        <message>
+            <source>Receipt printer</source>
+            <translation>طابعة إيصال التسجيل</translation>
+        </message>
+        <message>
+            <source>Save the test page</source>
+            <translation>حفظ الصفحة التجريبية</translation>
+        </message>
+        <message>
+            <source>Cameras found: {count}</source>
+            <translation>الكاميرات الموجودة: {count}</translation>
+        </message>
+    </context>
+    <context>
+        <name>FirstRunPaper</name>
+        <message>
+            <source>Keep this paper locked in a safe, away from the computer. It opens all the data of the office when every password is lost. If it is lost, or the computer is stolen, tell headquarters at once.</source>
+            <translation>احفظ هذه الورقة في خزنة مغلقة بعيداً عن الحاسوب. فهي تفتح كل بيانات المكتب إذا فُقدت كل كلمات المرور. إذا ضاعت أو سُرق الحاسوب فأبلغ الإدارة العامة فوراً.</translation>
+        </message>
+        <message>
+            <source>Recovery key</source>
+            <translation>مفتاح الاسترداد</translation>
+        </message>
+        <message>
+            <source>Office</source>
+            <translation>المكتب</translation>
+        </message>
+        <message>
+            <source>Date</source>
+            <translation>التاريخ</translation>
+        </message>
+        <message>
+            <source>Test page</source>
+            <translation>صفحة تجريبية</translation>
+        </message>
+        <message>
+            <source>If this Arabic text reads correctly, the printer works:</source>
+            <translation>إذا ظهرت هذه الكتابة العربية بشكل صحيح فالطابعة تعمل:</translation>
         </message>
     </context>
     <context>

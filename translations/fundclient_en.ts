@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
     <context>
+        <name>AdminPage</name>
+        <message>
+            <source>First administrator</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The administrator adds the employees and changes the settings. Choose a password of at least 8 characters that others cannot guess. When you press Next the office is created on this computer.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;User name (Latin letters):</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Full name:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Password:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Password &amp;again:</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>DayCloseScreen</name>
         <message>
             <source>Day close</source>
@@ -124,6 +151,139 @@
         </message>
     </context>
     <context>
+        <name>DevicesPage</name>
+        <message>
+            <source>Camera and printers</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Check that the camera shows a picture and that the printers work. You can skip this step and do it later from the settings.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Camera:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Show the &amp;picture</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Insurance card p&amp;rinter:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>R&amp;eceipt printer:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Print a &amp;test page</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No camera found</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>DonePage</name>
+        <message>
+            <source>The office is ready</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Press “Open the system” and sign in with the administrator's user name and password.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>FirstRunWizard</name>
+        <message>
+            <source>&amp;Create the office</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Open the system</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Try again</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Next</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Type the headquarters address, starting with https://</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Type the enrolment token given by headquarters.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The user name may use only Latin letters, digits, dot, dash and underscore, with no spaces.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The two passwords are not the same. Type them again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Creating the office on this computer…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save the recovery key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Print or write down the key first, then tick the box.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Registering this computer with headquarters…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Check the address and the token and try again, or choose “register later”.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Registered with headquarters; computer number {number}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not linked with headquarters yet: registrations stay pending until this computer is registered. Provisional computer number: {number}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Office: {office}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Administrator: {user}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Camera: {camera}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Setting up the office</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Back</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Skip this step</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>FundStatusBar</name>
         <message>
             <source>Office: %1</source>
@@ -163,6 +323,48 @@
         </message>
         <message>
             <source>Offline (work continues)</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>HqLinkPage</name>
+        <message>
+            <source>Link with headquarters</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Headquarters gives each computer an address and a one-time enrolment token. The computer is registered with headquarters after the administrator is created.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>I have the &amp;address and the token</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Headquarters address:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Enrolment token:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No link yet — register &amp;later or by USB</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Without a link the office works normally; new registrations stay pending until the computer is registered (from the settings or with the command: fundclient enroll).</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>LanguagePage</name>
+        <message>
+            <source>Welcome — setting up this office</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This assistant prepares the system on this computer in a few steps. Choose the language of the screens (you can change it later in the settings).</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -335,6 +537,29 @@
         </message>
         <message>
             <source>Write the reason before saving.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>OfficePage</name>
+        <message>
+            <source>Office and computer</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose the office where this computer is used.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Office:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Number of this computer:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Give every computer of the office its own number between 900 and 999 (for example 901 for the first computer, 902 for the second). Two computers must never have the same number: it is printed inside the insurance card numbers until headquarters registers this computer and gives it its final number.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -554,6 +779,33 @@
         </message>
         <message>
             <source>Reason</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>RecoveryPage</name>
+        <message>
+            <source>Recovery key — shown only once</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The office has been created. This key opens the office's data when every password is lost. It is not saved anywhere on this computer and will not be shown again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Print</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save as P&amp;DF…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Print it or write it down, and lock the paper in a safe away from the computer. Use it only to set a new password when the administrator's password is forgotten, or to move the data to a new computer. Whoever holds this paper can open all the beneficiaries' data: if it is lost, or the computer is stolen, tell headquarters at once.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>I have &amp;printed or written down the recovery key</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -946,6 +1198,68 @@
         <name>printing</name>
         <message>
             <source>Print preview</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>FirstRunDevices</name>
+        <message>
+            <source>Looking for cameras…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Test page sent. Check that the Arabic text is clear.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>(none — save as PDF)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No camera found. Connect the camera and start the system again, or choose it later in the settings.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Insurance card printer</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Receipt printer</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save the test page</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cameras found: {count}</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>FirstRunPaper</name>
+        <message>
+            <source>Keep this paper locked in a safe, away from the computer. It opens all the data of the office when every password is lost. If it is lost, or the computer is stolen, tell headquarters at once.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Recovery key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Office</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Date</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Test page</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>If this Arabic text reads correctly, the printer works:</source>
             <translation type="unfinished" />
         </message>
     </context>

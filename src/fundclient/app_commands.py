@@ -1,11 +1,14 @@
 """`fundclient` (no command), `fundclient gui`, `fundclient demo`: start the desktop app.
 
 With no command the app opens on the configured office; when the data dir has no office
-set up yet, it starts demo mode instead, so a newcomer sees a working app at once."""
+set up yet, it starts demo mode instead, so a newcomer sees a working app at once - except in
+the installed (frozen) bundle, where an office PC gets the first-run wizard instead.
+`fundclient setup-wizard` opens that wizard explicitly."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from fundclient.app import AppContext
 
@@ -17,14 +20,27 @@ def register(sub) -> None:
     p.add_argument("--records", type=int, default=300, help="sample beneficiaries to create")
     p.add_argument("--keep", action="store_true", help="keep the demo data dir afterwards")
     p.set_defaults(handler=open_demo)
+    p = sub.add_parser("setup-wizard", help="set up a new office on this PC with the first-run wizard")
+    p.set_defaults(handler=open_setup_wizard)
 
 
 def open_app(args: argparse.Namespace) -> int:
     if not (args.data_dir / "keystore.json").exists():
+        if getattr(sys, "frozen", False):  # an office PC: set up the office, not a demo
+            return open_setup_wizard(args)
         print("No office is set up in", args.data_dir, "- starting demo mode (fundclient setup creates an office).")
         args.records, args.keep = 300, False
         return open_demo(args)
     return open_gui(args)
+
+
+def open_setup_wizard(args: argparse.Namespace) -> int:
+    if (args.data_dir / "keystore.json").exists():
+        print("An office is already set up in", args.data_dir, "/ يوجد مكتب مُعدّ مسبقاً في هذا المجلد.")
+        return 2
+    from fundclient.ui.first_run import run_setup_wizard
+
+    return run_setup_wizard(args.data_dir, language=args.lang, camera=args.camera)
 
 
 def open_gui(args: argparse.Namespace) -> int:

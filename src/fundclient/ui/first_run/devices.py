@@ -1,0 +1,134 @@
+"""Camera and printer test page: behaviour.
+
+Cameras are listed off the GUI thread (on Windows probing an index can take a second each);
+the live picture is the registration screen's own `CameraWidget`, so what the clerk checks
+here is exactly what registration will use. Choices go to settings.json only on Next
+(Skip changes nothing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFileDialog
+
+from fundclient.config import Settings
+from fundclient.ui.first_run import printing
+from fundclient.ui.first_run.pages_after import DevicesPage
+from fundclient.ui.ops import QueryOp
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("FirstRunDevices", text)
+
+
+class DevicesController:
+    def __init__(self, page: DevicesPage, data_dir: Path, office_label: Callable[[], str]) -> None:
+        self.page = page
+        self.data_dir = data_dir
+        self.office_label = office_label
+        self.cameras = None  # list[CameraInfo] once listed
+        self.preview = None  # CameraWidget while shown
+        self._filled = False
+        page.preview_button.clicked.connect(self.show_preview)
+        page.test_button.clicked.connect(lambda: self.print_test_page())
+
+    # --- entering / leaving the page -----------------------------------------------------
+    def enter(self) -> None:
+        if self._filled:
+            return
+        self._filled = True
+        settings = Settings.load(self.data_dir)
+        names = printing.printer_names()
+        for combo, current in ((self.page.card_printer, settings.card_printer),
+                               (self.page.receipt_printer, settings.extra.get("receipt_printer", ""))):
+            combo.addItem(_tr("(none — save as PDF)"), "")
+            for name in names:
+                combo.addItem(name, name)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+        self.page.camera.setEditText(settings.camera)
+        self.page.status.setText(_tr("Looking for cameras…"))
+        self.page.preview_button.setEnabled(False)
+        from fundclient.camera.sources import list_cameras
+
+        QueryOp(parent=self.page, op=list_cameras, success=self._show_cameras) \
+            .failure(lambda _exc: self._show_cameras([])).run_in_background()
+
+    def leave(self) -> None:
+        """Free the webcam (its light goes off) when the page is left or the wizard closes."""
+        if self.preview is not None and shiboken6.isValid(self.preview):
+            self.preview.stop()
+
+    def _show_cameras(self, cameras) -> None:
+        self.cameras = list(cameras)
+        typed = self.page.camera.currentText()
+        self.page.camera.clear()
+        for info in self.cameras:
+            self.page.camera.addItem(f"{info.name} ({info.spec})", info.spec)
+        if typed:
+            self.page.camera.setEditText(typed)
+        self.page.preview_button.setEnabled(True)
+        self.page.status.setText(_tr("Cameras found: {count}").format(count=len(self.cameras)) if self.cameras
+                                 else _tr("No camera found. Connect the camera and start the system "
+                                          "again, or choose it later in the settings."))
+
+    def camera_spec(self) -> str:
+        """The webcam index of the chosen entry, or a typed path (a folder of photos)."""
+        combo = self.page.camera
+        index = combo.findText(combo.currentText())
+        return str(combo.itemData(index)) if index >= 0 and combo.itemData(index) is not None \
+            else combo.currentText().strip()
+
+    # --- camera --------------------------------------------------------------------------
+    def show_preview(self) -> None:
+        from fundclient.ui.camera import CameraWidget
+
+        if self.preview is not None and shiboken6.isValid(self.preview):
+            self.preview.stop()
+            self.preview.setParent(None)
+            self.preview.deleteLater()
+        self.preview = CameraWidget(self.camera_spec(), cameras=self.cameras or [],
+                                    auto_capture=False, parent=self.page)
+        self.preview.setObjectName("cameraTestPreview")
+        self.page.preview_host.addWidget(self.preview)
+        self.preview.show()
+
+    # --- printers ------------------------------------------------------------------------
+    def print_test_page(self, pdf_path: Path | None = None) -> Path | None:
+        """Card and receipt printers each get one page; no printer chosen → a PDF file."""
+        office = self.office_label()
+        fund = Settings.load(self.data_dir).fund_name
+        written = None
+        for combo, role in ((self.page.card_printer, _tr("Insurance card printer")),
+                            (self.page.receipt_printer, _tr("Receipt printer"))):
+            document = printing.test_page_document(role, office, fund)
+            name = combo.currentData() or ""
+            if name:
+                printing.print_to(document, name)
+                continue
+            if written is not None:
+                continue  # one PDF is enough to see the Arabic text
+            if pdf_path is None:
+                chosen, _ = QFileDialog.getSaveFileName(self.page, _tr("Save the test page"),
+                                                        str(Path.home() / "test-page.pdf"), "PDF (*.pdf)")
+                if not chosen:
+                    return None
+                pdf_path = Path(chosen)
+            written = printing.save_pdf(document, pdf_path)
+        self.page.status.setText(_tr("Test page sent. Check that the Arabic text is clear."))
+        return written
+
+    def save(self) -> None:
+        from fundclient.camera.sources import remember_camera
+
+        spec = self.camera_spec()
+        if spec:
+            remember_camera(self.data_dir, spec)
+        settings = Settings.load(self.data_dir)
+        settings.card_printer = self.page.card_printer.currentData() or ""
+        # No receipt-printer field in Settings yet; kept in `extra` for the printing code.
+        settings.extra["receipt_printer"] = self.page.receipt_printer.currentData() or ""
+        settings.save(self.data_dir)
+        self.leave()

@@ -1,0 +1,319 @@
+"""The first-run wizard's behaviour: page order, checks, and the two writes it makes.
+
+Safety order (why, in docs/ui.md "First-run wizard"):
+
+1. Language, office, HQ link and admin are only *collected*; nothing touches the data dir.
+2. "Create the office" on the admin page runs `storage.initialise` (keystore, encrypted DB,
+   first admin, settings) on the writer thread. From then on Back is gone: the office exists.
+3. The recovery key is shown once and must be confirmed before anything else happens, so a
+   network error later can never make the clerk lose it.
+4. Only then is the device enrolled with HQ (network, background, progress). Enrolment needs
+   the device signing key, which lives in the data dir, so it cannot come before step 2.
+   A refused or unreachable enrolment brings the HQ page back with the error: retry, or
+   choose "later" and the office works offline.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QPushButton, QStackedWidget,
+                               QVBoxLayout, QWidget)
+
+from fundclient.config import Settings
+from fundclient.ui import i18n
+from fundclient.ui.errors import error_text
+from fundclient.ui.first_run import devices, printing
+from fundclient.ui.first_run.pages import AdminPage, HqLinkPage, LanguagePage, OfficePage
+from fundclient.ui.first_run.pages_after import DevicesPage, DonePage, RecoveryPage
+from fundclient.ui.ops import CollectionOp, QueryOp
+
+LANGUAGE, OFFICE, HQ, ADMIN, RECOVERY, DEVICES, DONE = range(7)
+_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+WIZARD_STYLE = """
+QDialog#firstRunWizard { font-size: 14pt; }
+QLabel#heading { font-size: 20pt; font-weight: bold; color: #1d4f91; }
+QLabel#recoveryKey { font-family: monospace; font-size: 26pt; font-weight: bold;
+    letter-spacing: 2px; border: 2px solid #1d4f91; border-radius: 8px; padding: 16px;
+    background: #f7f9fc; }
+QLabel[role="error"] { color: #b00020; font-weight: bold; }
+QRadioButton[size="big"], QCheckBox[size="big"] { font-size: 16pt; padding: 6px; }
+QPushButton { min-height: 36px; }
+"""
+
+
+class FirstRunWizard(QDialog):
+    """Sets up a new office on this PC; emits `open_app_requested(data_dir)` at the end."""
+
+    open_app_requested = Signal(Path)
+
+    def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("firstRunWizard")
+        self.setStyleSheet(WIZARD_STYLE)
+        self.data_dir = Path(data_dir)
+        self.fund_name = Settings().fund_name
+        self.set_up = False  # the office exists in data_dir (no way back after this)
+        self.enrolled = None  # sync.device.Device after a successful enrolment
+        self._recovery_key = ""
+        self.pages = [LanguagePage(), OfficePage(), HqLinkPage(), AdminPage(), RecoveryPage(),
+                      DevicesPage(), DonePage()]
+        (self.language_page, self.office_page, self.hq_page, self.admin_page, self.recovery_page,
+         self.devices_page, self.done_page) = self.pages
+        self.stack = QStackedWidget()
+        for page in self.pages:
+            self.stack.addWidget(page)
+        self.back_button, self.skip_button, self.next_button = QPushButton(), QPushButton(), QPushButton()
+        self.back_button.setObjectName("wizardBack")
+        self.skip_button.setObjectName("wizardSkip")
+        self.next_button.setObjectName("wizardNext")
+        self.next_button.setDefault(True)  # Enter in any field = Next
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.skip_button)
+        buttons.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 20)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(buttons)
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        self.skip_button.clicked.connect(self.skip_devices)
+        self.language_page.group.buttonToggled.connect(self._language_chosen)
+        self.hq_page.enrol_now.toggled.connect(lambda _on: self._update_buttons())
+        self.recovery_page.print_button.clicked.connect(self.print_recovery_key)
+        self.recovery_page.pdf_button.clicked.connect(lambda: self.save_recovery_pdf())
+        self.devices = devices.DevicesController(self.devices_page, self.data_dir, self._office_label)
+        self.resize(980, 720)
+        self.retranslate_ui()
+        self.go_to(LANGUAGE)
+
+    # --- navigation ----------------------------------------------------------------------
+    def current(self) -> int:
+        return self.stack.currentIndex()
+
+    def go_to(self, index: int) -> None:
+        if self.current() == DEVICES and index != DEVICES:
+            self.devices.leave()
+        self.stack.setCurrentIndex(index)
+        if index == DEVICES:
+            self.devices.enter()
+        if index == DONE:
+            self.done_page.summary.setText(self._summary())
+        self._update_buttons()
+        field = self.pages[index].first_field()
+        (field or self.next_button).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def back(self) -> None:
+        if not self.set_up and self.current() > LANGUAGE:
+            self.go_to(self.current() - 1)
+
+    def next(self) -> None:
+        step = {LANGUAGE: lambda: self.go_to(OFFICE), OFFICE: lambda: self.go_to(HQ),
+                HQ: self._hq_next, ADMIN: self._create_office, RECOVERY: self._recovery_next,
+                DEVICES: self._devices_next, DONE: self._open_app}[self.current()]
+        step()
+
+    def skip_devices(self) -> None:
+        if self.current() == DEVICES:
+            self.go_to(DONE)
+
+    def _update_buttons(self) -> None:
+        index = self.current()
+        self.back_button.setVisible(not self.set_up and index > LANGUAGE)
+        self.skip_button.setVisible(index == DEVICES)
+        self.next_button.setEnabled(True)
+        if index == ADMIN:
+            self.next_button.setText(self.tr("&Create the office"))
+        elif index == DONE:
+            self.next_button.setText(self.tr("&Open the system"))
+        elif index == HQ and self.set_up and self.hq_page.wants_enrolment():
+            self.next_button.setText(self.tr("&Try again"))
+        else:
+            self.next_button.setText(self.tr("&Next"))
+
+    # --- page 1: language ----------------------------------------------------------------
+    def _language_chosen(self, _button, checked: bool) -> None:
+        if checked and self.language_page.chosen() != i18n.current_language():
+            i18n.set_language(self.language_page.chosen())
+
+    # --- page 3: HQ link -----------------------------------------------------------------
+    def _hq_next(self) -> None:
+        page = self.hq_page
+        page.error.clear()
+        if page.wants_enrolment():
+            url, token = page.url.text().strip(), page.token.text().strip()
+            if not _URL.match(url):
+                page.error.setText(self.tr("Type the headquarters address, starting with https://"))
+                page.url.setFocus()
+                return
+            if not token:
+                page.error.setText(self.tr("Type the enrolment token given by headquarters."))
+                page.token.setFocus()
+                return
+        if not self.set_up:
+            self.go_to(ADMIN)
+        elif page.wants_enrolment():
+            self._enrol()
+        else:
+            self.go_to(DEVICES)
+
+    # --- page 4: first admin -> the office is created ------------------------------------
+    def _create_office(self) -> None:
+        from fundclient.storage.keystore import check_password_strength
+        from fundclient.storage.operators import valid_username
+
+        page = self.admin_page
+        page.error.clear()
+        username, password = page.username.text().strip(), page.password.text()
+        if not valid_username(username):
+            page.error.setText(self.tr("The user name may use only Latin letters, digits, dot, "
+                                       "dash and underscore, with no spaces."))
+            page.username.setFocus()
+            return
+        try:
+            check_password_strength(password)
+        except Exception as exc:  # WeakPassword carries the rule in both languages
+            page.error.setText(error_text(exc))
+            page.password.setFocus()
+            return
+        if password != page.password_again.text():
+            page.error.setText(self.tr("The two passwords are not the same. Type them again."))
+            page.password_again.clear()
+            page.password_again.setFocus()
+            return
+        self.next_button.setEnabled(False)
+        office = self.office_page.office_code()
+        device_number = self.office_page.device_number.value()
+        full_name = page.full_name.text().strip()
+        language = i18n.current_language()
+
+        def work() -> None:
+            from fundclient.storage import initialise
+
+            # Kept off the op's result: CollectionOp would broadcast it as a change.
+            self._recovery_key = initialise(self.data_dir, office, username, password, full_name,
+                                            provisional_device_number=device_number)
+            settings = Settings.load(self.data_dir)
+            settings.language = language
+            settings.save(self.data_dir)
+
+        CollectionOp(parent=self, op=work, success=lambda _none: self._office_created()) \
+            .failure(self._create_failed) \
+            .with_progress(self.tr("Creating the office on this computer…")).run_in_background()
+
+    def _office_created(self) -> None:
+        self.set_up = True
+        self.admin_page.lock()
+        self.recovery_page.show_key(self._recovery_key)
+        self._recovery_key = ""  # only the label holds it now, and only until confirmed
+        self.go_to(RECOVERY)
+
+    def _create_failed(self, exc: BaseException) -> None:
+        self.admin_page.error.setText(error_text(exc))
+        self._update_buttons()
+
+    # --- page 5: recovery key ------------------------------------------------------------
+    def _recovery_document(self):
+        return printing.recovery_document(self.recovery_page.recovery_key, self._office_label(), self.fund_name)
+
+    def print_recovery_key(self) -> None:
+        printing.print_with_dialog(self._recovery_document(), self)
+
+    def save_recovery_pdf(self, path: Path | None = None) -> Path | None:
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Save the recovery key"),
+                                                    str(Path.home() / "recovery-key.pdf"), "PDF (*.pdf)")
+            if not chosen:
+                return None
+            path = Path(chosen)
+        return printing.save_pdf(self._recovery_document(), path)
+
+    def _recovery_next(self) -> None:
+        page = self.recovery_page
+        if not page.confirmed.isChecked():
+            page.error.setText(self.tr("Print or write down the key first, then tick the box."))
+            page.confirmed.setFocus()
+            return
+        page.error.clear()
+        page.forget_key()
+        if self.hq_page.wants_enrolment():
+            self._enrol()
+        else:
+            self.go_to(DEVICES)
+
+    # --- enrolment (after the office exists) ---------------------------------------------
+    def _enrol(self) -> None:
+        from fundclient.sync.enrol import enrol
+
+        url, token = self.hq_page.url.text().strip(), self.hq_page.token.text().strip()
+        label = f"{self.office_page.office_code()}-{self.office_page.device_number.value()}"
+        self.next_button.setEnabled(False)
+        QueryOp(parent=self, op=lambda: enrol(self.data_dir, url, token, label=label),
+                success=self._enrolled).failure(self._enrol_failed) \
+            .with_progress(self.tr("Registering this computer with headquarters…")).run_in_background()
+
+    def _enrolled(self, device) -> None:
+        self.enrolled = device
+        self.hq_page.error.clear()
+        self.go_to(DEVICES)
+
+    def _enrol_failed(self, exc: BaseException) -> None:
+        self.hq_page.error.setText(error_text(exc) + "\n" + self.tr(
+            "Check the address and the token and try again, or choose “register later”."))
+        self.go_to(HQ)
+
+    # --- page 6 and 7 --------------------------------------------------------------------
+    def _devices_next(self) -> None:
+        self.devices.save()
+        self.go_to(DONE)
+
+    def _open_app(self) -> None:
+        self.open_app_requested.emit(self.data_dir)
+        self.accept()
+
+    def _office_label(self) -> str:
+        return self.office_page.office.currentText()
+
+    def _summary(self) -> str:
+        settings = Settings.load(self.data_dir)
+        if self.enrolled is not None:
+            link = self.tr("Registered with headquarters; computer number {number}.").format(
+                number=i18n.show_digits(self.enrolled.device_number))
+        else:
+            link = self.tr("Not linked with headquarters yet: registrations stay pending until "
+                           "this computer is registered. Provisional computer number: {number}.").format(
+                number=i18n.show_digits(settings.provisional_device_number))
+        lines = [self.tr("Office: {office}").format(office=self._office_label()),
+                 self.tr("Administrator: {user}").format(user=self.admin_page.username.text().strip()),
+                 link]
+        if settings.camera:
+            lines.append(self.tr("Camera: {camera}").format(camera=settings.camera))
+        return "\n".join(lines)
+
+    # --- language and closing ------------------------------------------------------------
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Setting up the office"))
+        self.back_button.setText(self.tr("&Back"))
+        self.skip_button.setText(self.tr("&Skip this step"))
+        self._update_buttons()
+        if self.current() == DONE:
+            self.done_page.summary.setText(self._summary())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def reject(self) -> None:
+        # Escape / close: harmless before the office exists; afterwards only once the recovery
+        # key has been confirmed (closing then just skips the optional steps).
+        if self.set_up and self.current() == RECOVERY:
+            self.recovery_page.error.setText(self.tr("Print or write down the key first, then tick the box."))
+            return
+        self.devices.leave()
+        super().reject()

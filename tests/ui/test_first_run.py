@@ -1,0 +1,208 @@
+"""First-run wizard: walked with real keys/clicks on a real data dir and a real local HQ."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from fundclient.config import Settings
+from fundclient.hq.devices import create_token
+from fundclient.hq.keys import HQKeys, init_keys
+from fundclient.hq.server import start_in_thread
+from fundclient.services.session import login
+from fundclient.ui import i18n
+from fundclient.ui.first_run.wizard import (ADMIN, DEVICES, DONE, HQ, OFFICE, RECOVERY,
+                                            FirstRunWizard)
+from fundclient.ui.ops import wait_for_writes
+
+ADMIN_USER, ADMIN_PW = "mudir", "Sebha-office-1"
+SAMPLE_FACE = Path(__file__).resolve().parents[2] / "src" / "fundclient" / "resources" / "samples" / "face.jpg"
+TIMEOUT = 30_000
+
+
+@pytest.fixture(scope="module")
+def hq(tmp_path_factory):
+    hq_dir = tmp_path_factory.mktemp("hq")
+    init_keys(hq_dir)
+    server = start_in_thread(hq_dir)
+    yield server, HQKeys(hq_dir).active_sign
+    server.stop()
+
+
+@pytest.fixture
+def wizard(qtbot, tmp_path):
+    i18n.set_language("ar")
+    data_dir = tmp_path / "office"
+    wizard = FirstRunWizard(data_dir)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    yield wizard
+    wizard.devices.leave()
+    wait_for_writes()
+    i18n.set_language("ar")
+
+
+def press_next(qtbot, wizard) -> None:
+    qtbot.keyClick(wizard.next_button, Qt.Key.Key_Return)  # Enter on the default button
+
+
+def fill_first_pages(qtbot, wizard, *, office="BRK", device=903, url="", token="") -> None:
+    press_next(qtbot, wizard)  # language: Arabic (default)
+    assert wizard.current() == OFFICE
+    wizard.office_page.office.setCurrentIndex(wizard.office_page.office.findData(office))
+    wizard.office_page.device_number.setValue(device)
+    press_next(qtbot, wizard)
+    assert wizard.current() == HQ
+    if url:
+        qtbot.keyClicks(wizard.hq_page.url, url)
+        qtbot.keyClicks(wizard.hq_page.token, token)
+    else:
+        wizard.hq_page.enrol_later.click()
+    press_next(qtbot, wizard)
+    assert wizard.current() == ADMIN
+
+
+def create_admin(qtbot, wizard, password=ADMIN_PW) -> None:
+    page = wizard.admin_page
+    qtbot.keyClicks(page.username, ADMIN_USER)
+    page.full_name.setText("سالم المدير")  # QTest types ASCII only
+    qtbot.keyClicks(page.password, password)
+    qtbot.keyClicks(page.password_again, password)
+    press_next(qtbot, wizard)
+
+
+def confirm_recovery(qtbot, wizard) -> str:
+    qtbot.waitUntil(lambda: wizard.current() == RECOVERY, timeout=TIMEOUT)
+    key = wizard.recovery_page.recovery_key
+    assert len(key.replace("-", "")) == 36
+    wizard.recovery_page.confirmed.setChecked(True)
+    press_next(qtbot, wizard)
+    return key
+
+
+def test_enrol_later_path_saves_provisional_number_and_login_works(qtbot, wizard, tmp_path):
+    data_dir = wizard.data_dir
+    fill_first_pages(qtbot, wizard, office="BRK", device=903)
+    assert not data_dir.exists()  # nothing written before the admin page is confirmed
+    create_admin(qtbot, wizard)
+    confirm_recovery(qtbot, wizard)
+    assert wizard.current() == DEVICES
+    assert wizard.back_button.isHidden()  # the office exists: no way back to the setup pages
+    settings = Settings.load(data_dir)
+    assert (settings.office_code, settings.provisional_device_number, settings.language) == ("BRK", 903, "ar")
+    assert (data_dir / "keystore.json").exists()
+    assert not (data_dir / "device" / "enrolment.json").exists()
+    wizard.skip_button.click()
+    assert wizard.current() == DONE
+    assert "903" in wizard.done_page.summary.text()
+    with qtbot.waitSignal(wizard.open_app_requested, timeout=2000) as opened:
+        press_next(qtbot, wizard)
+    assert opened.args == [data_dir]
+    session = login(data_dir, ADMIN_USER, ADMIN_PW)
+    try:
+        assert session.operator.username == ADMIN_USER
+    finally:
+        session.store.close()
+
+
+def test_enrol_now_wrong_token_then_retry_with_real_token(qtbot, wizard, hq):
+    server, sign_key = hq
+    data_dir = wizard.data_dir
+    fill_first_pages(qtbot, wizard, office="SBH", device=901, url=server.url, token="wrong.token")
+    create_admin(qtbot, wizard)
+    confirm_recovery(qtbot, wizard)
+    # HQ refuses the token: the HQ page comes back with the Arabic message, office already set up.
+    qtbot.waitUntil(lambda: wizard.current() == HQ, timeout=TIMEOUT)
+    assert "رفضت الإدارة العامة تسجيل الجهاز" in wizard.hq_page.error.text()
+    assert wizard.next_button.text() == "&حاول مرة أخرى"
+    assert wizard.back_button.isHidden()
+    wizard.hq_page.token.setText(create_token(server.ingestor.engine, "SBH", sign_key))
+    press_next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.current() == DEVICES, timeout=TIMEOUT)
+    enrolment = json.loads((data_dir / "device" / "enrolment.json").read_text(encoding="utf-8"))
+    assert enrolment["office_code"] == "SBH" and enrolment["hq_url"] == server.url
+    assert (data_dir / "keystore.json").exists()
+    settings = Settings.load(data_dir)
+    assert (settings.hq_url, settings.office_code, settings.provisional_device_number) == (server.url, "SBH", 901)
+    # Camera and printer test: a folder/image source, and a test page as PDF (no printer here).
+    qtbot.waitUntil(lambda: wizard.devices_page.preview_button.isEnabled(), timeout=TIMEOUT)
+    wizard.devices_page.camera.setEditText(str(SAMPLE_FACE))
+    wizard.devices_page.preview_button.click()
+    preview = wizard.devices.preview
+    assert preview is not None and preview.isVisible()
+    qtbot.waitUntil(lambda: preview.last_verdict is not None, timeout=TIMEOUT)  # live checks run
+    pdf = wizard.devices.print_test_page(data_dir.parent / "test-page.pdf")
+    assert pdf.read_bytes()[:4] == b"%PDF"
+    press_next(qtbot, wizard)
+    assert wizard.current() == DONE
+    assert Settings.load(data_dir).camera == str(SAMPLE_FACE)
+    assert str(enrolment["device_number"]) in wizard.done_page.summary.text()
+    session = login(data_dir, ADMIN_USER, ADMIN_PW)
+    session.store.close()
+
+
+def test_wrong_token_then_register_later(qtbot, wizard, hq):
+    server, _ = hq
+    fill_first_pages(qtbot, wizard, url=server.url, token="not-a-token")
+    create_admin(qtbot, wizard)
+    confirm_recovery(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.current() == HQ, timeout=TIMEOUT)
+    assert "رفضت الإدارة العامة" in wizard.hq_page.error.text()
+    wizard.hq_page.enrol_later.click()
+    assert wizard.next_button.text() == "ال&تالي"
+    press_next(qtbot, wizard)
+    assert wizard.current() == DEVICES
+    assert not (wizard.data_dir / "device" / "enrolment.json").exists()
+
+
+def test_weak_password_refused_in_arabic_and_nothing_written(qtbot, wizard):
+    fill_first_pages(qtbot, wizard)
+    create_admin(qtbot, wizard, password="short")
+    assert wizard.current() == ADMIN
+    assert "كلمة المرور قصيرة" in wizard.admin_page.error.text()
+    assert not wizard.data_dir.exists()
+    page = wizard.admin_page
+    page.password.setText(ADMIN_PW)
+    page.password_again.setText(ADMIN_PW + "x")
+    press_next(qtbot, wizard)
+    assert wizard.current() == ADMIN and "ليستا متطابقتين" in page.error.text()
+    assert not wizard.data_dir.exists()
+
+
+def test_recovery_key_page_refuses_until_confirmed(qtbot, wizard, tmp_path):
+    fill_first_pages(qtbot, wizard)
+    create_admin(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.current() == RECOVERY, timeout=TIMEOUT)
+    key = wizard.recovery_page.recovery_key
+    press_next(qtbot, wizard)
+    assert wizard.current() == RECOVERY and "ضع علامة" in wizard.recovery_page.error.text()
+    wizard.reject()  # Escape cannot close the wizard while the key is unconfirmed
+    assert wizard.isVisible()
+    pdf = wizard.save_recovery_pdf(tmp_path / "key.pdf")
+    assert pdf.read_bytes()[:4] == b"%PDF"
+    qtbot.keyClick(wizard.recovery_page.confirmed, Qt.Key.Key_Space)
+    press_next(qtbot, wizard)
+    assert wizard.current() == DEVICES
+    assert wizard.recovery_page.recovery_key == "" and key not in wizard.recovery_page.key.text()
+
+
+def test_language_switches_live_and_keeps_typed_text(qtbot, wizard):
+    wizard.language_page.english.click()
+    assert i18n.current_language() == "en"
+    qtbot.waitUntil(lambda: wizard.next_button.text() == "&Next")  # LanguageChange is posted
+    assert wizard.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    press_next(qtbot, wizard)
+    assert "Sebha main office" in wizard.office_page.office.itemText(0)
+    press_next(qtbot, wizard)
+    qtbot.keyClicks(wizard.hq_page.url, "https://hq.example.ly")
+    qtbot.keyClick(wizard.back_button, Qt.Key.Key_Space)
+    qtbot.keyClick(wizard.back_button, Qt.Key.Key_Space)
+    wizard.language_page.arabic.click()
+    qtbot.waitUntil(lambda: wizard.language_page.heading.text() == "مرحباً — إعداد هذا المكتب")
+    assert wizard.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert "المكتب الرئيسي سبها" in wizard.office_page.office.itemText(0)
+    assert wizard.hq_page.url.text() == "https://hq.example.ly"
+    assert not wizard.data_dir.exists()
