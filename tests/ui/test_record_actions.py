@@ -106,3 +106,20 @@ def test_hq_rejection_is_shown_with_its_reason_in_arabic(qtbot, supervisor_windo
     badge = screen.view.sync_badge.text()
     assert "مرفوض" in badge and "لا تستوفي شروط الإدارة العامة" in badge
     assert screen.view.history.item(0, 3).text() == "مرفوض"
+
+
+def test_lost_card_is_replaced_from_the_record_view(qtbot, supervisor_window):
+    from fundclient.ui.replace_card_dialog import ReplaceCardDialog
+
+    record = _registered(supervisor_window)
+    screen = _open(qtbot, supervisor_window, record.record_id)
+    dialog = ReplaceCardDialog(screen.data["record"], screen)
+    qtbot.addWidget(dialog)
+    assert dialog.reason.count() >= 5 and dialog.holder.count() == 1 + len(record.dependants)
+    dialog.reason.setCurrentIndex(dialog.reason.findData("lost"))
+    screen.replace_card(dialog.choice())
+    qtbot.waitUntil(lambda: screen.data["record"].revision == 2, timeout=20000)
+    new_number = screen.data["record"].card_number
+    assert new_number != record.card_number
+    qtbot.waitUntil(lambda: new_number in screen.view.message.text(), timeout=5000)
+    assert screen.data["record"].card_history[0]["old_number"] == record.card_number

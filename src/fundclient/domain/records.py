@@ -111,6 +111,9 @@ class Beneficiary:
     updated_by: str = ""
     # Set when a supervisor saved despite a possible duplicate or a failed photo check.
     override_reason: str = ""
+    # Cards replaced (lost, stolen, damaged …): CardRevocation dicts plus the revision that
+    # replaced them and the dependant_id ("" = the holder). The old numbers reach HQ with it.
+    card_history: list[dict] = field(default_factory=list)
 
     def next_revision(self, **changes: Any) -> "Beneficiary":
         return replace(self, revision=self.revision + 1, updated_at=utc_now(), **changes)

@@ -60,7 +60,10 @@ def seal_records(session: "Session", records: Sequence[Beneficiary],
     (state «قيد الإرسال») and `seal_pending` picks them up after enrolment."""
     if not is_enrolled(session.data_dir) or not (records or card_revocations):
         return Changes()
+    from fundclient.services.cards import revocations_of
     from fundclient.sync.outbox import Outbox
+
+    card_revocations = list(card_revocations or []) + [item for r in records for item in revocations_of(r)]
 
     try:
         Outbox(session.data_dir, session.settings).seal([r.to_dict() for r in records], photos or {},

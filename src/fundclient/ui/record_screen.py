@@ -54,6 +54,7 @@ class RecordScreen(Screen):
         QVBoxLayout(self).addWidget(self.view)
         self.record_id: str | None = None
         self.data: dict | None = None
+        self._notice = ""
         self.generation = 0
         v = self.view
         v.back_button.clicked.connect(lambda: self.navigate.emit("search", None))
@@ -62,6 +63,7 @@ class RecordScreen(Screen):
         v.edit_button.clicked.connect(self._edit)
         v.card_button.clicked.connect(lambda: self._print("card"))
         v.receipt_button.clicked.connect(lambda: self._print("receipt"))
+        v.replace_card_button.clicked.connect(lambda: self.replace_card())
         v.inactive_button.clicked.connect(self.mark_inactive)
         can_mark = session is not None and roles.at_least(session.operator, roles.SUPERVISOR)
         v.inactive_button.setVisible(can_mark)
@@ -91,7 +93,8 @@ class RecordScreen(Screen):
         if generation != self.generation:
             return
         self.data = data
-        self.view.message.setText("")
+        self.view.message.setText(self._notice)  # an action's confirmation outlives the reload it caused
+        self._notice = ""
         self._fill()
 
     def on_changes(self, changes, initiator) -> None:
@@ -138,6 +141,7 @@ class RecordScreen(Screen):
         active = enum_code(record.status) == "active"
         v.inactive_button.setEnabled(active)
         v.card_button.setEnabled(active)
+        v.replace_card_button.setEnabled(active and bool(record.card_number))
 
     def _value(self, record, key: str) -> str:
         value = getattr(record, key, "")
@@ -174,6 +178,27 @@ class RecordScreen(Screen):
 
         preview_document(self, self.session, self.data["record"], self.data["photo"], kind)
 
+    def replace_card(self, choice: tuple[str, str, str] | None = None) -> None:
+        """Reprint or replace a card (reason asked in a dialog unless `choice` is given), then
+        open the print preview of the card to hand over."""
+        if not self.data:
+            return
+        if choice is None:
+            from fundclient.ui.replace_card_dialog import ReplaceCardDialog
+
+            dialog = ReplaceCardDialog(self.data["record"], self)
+            if not dialog.exec():
+                return
+            choice = dialog.choice()
+        dependant_id, reason, note = choice
+        session, record_id = self.session, self.record_id
+        from fundclient.services.cards import replace_card
+
+        CollectionOp(parent=self, op=lambda: replace_card(session, record_id, reason, note, dependant_id),
+                     success=lambda changes: self._say(
+                         self.tr("Card to print: %1").replace("%1", changes.result.card_number))
+                     ).run_in_background()
+
     def mark_inactive(self) -> None:
         if not self.data:
             return
@@ -185,8 +210,12 @@ class RecordScreen(Screen):
         status, reason = dialog.choice()
         record_id = self.record_id
         CollectionOp(parent=self, op=lambda: set_status(self.session, record_id, status, reason),
-                     success=lambda _changes: self.view.message.setText(
+                     success=lambda _changes: self._say(
                          self.tr("The record was marked inactive."))).run_in_background()
+
+    def _say(self, text: str) -> None:
+        self._notice = text
+        self.view.message.setText(text)
 
 
 def _categories() -> list[dict]:

@@ -70,10 +70,13 @@ class RecordView(QWidget):
         self.card_button.setObjectName("printCardButton")
         self.receipt_button = QPushButton()
         self.receipt_button.setObjectName("printReceiptButton")
+        self.replace_card_button = QPushButton()
+        self.replace_card_button.setObjectName("replaceCardButton")
         self.inactive_button = QPushButton()
         self.inactive_button.setObjectName("markInactiveButton")
         actions = QHBoxLayout()
-        for button in (self.edit_button, self.card_button, self.receipt_button, self.inactive_button):
+        for button in (self.edit_button, self.card_button, self.receipt_button, self.replace_card_button,
+                       self.inactive_button):
             button.setMinimumHeight(38)
             actions.addWidget(button)
         actions.addStretch(1)
@@ -110,9 +113,10 @@ class RecordView(QWidget):
         QVBoxLayout(self).addWidget(scroll)
         self.setTabOrder(self.edit_button, self.card_button)
         self.setTabOrder(self.card_button, self.receipt_button)
-        self.setTabOrder(self.receipt_button, self.inactive_button)
+        self.setTabOrder(self.receipt_button, self.replace_card_button)
+        self.setTabOrder(self.replace_card_button, self.inactive_button)
         self.setTabOrder(self.inactive_button, self.back_button)
-        for button in (self.edit_button, self.card_button, self.receipt_button,
+        for button in (self.edit_button, self.card_button, self.receipt_button, self.replace_card_button,
                        self.inactive_button, self.back_button):
             button.setFont(ui_font())
 
@@ -121,6 +125,7 @@ class RecordView(QWidget):
         self.edit_button.setText(self.tr("Edit"))
         self.card_button.setText(self.tr("Print insurance card"))
         self.receipt_button.setText(self.tr("Print registration receipt"))
+        self.replace_card_button.setText(self.tr("Replace card…"))
         self.inactive_button.setText(self.tr("Mark inactive"))
         self.dependants_box.setTitle(self.tr("Dependants"))
         self.history_box.setTitle(self.tr("History of changes"))
