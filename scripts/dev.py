@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -86,6 +87,12 @@ def _have_deb(package: str) -> bool:
     return "install ok installed" in out.stdout
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 class ThrowawayPostgres:
     """A PostgreSQL cluster in a temp dir on 127.0.0.1, for the HQ tests; removed afterwards."""
 
@@ -101,7 +108,7 @@ class ThrowawayPostgres:
             return None
         self._bin = found[-1]
         self.dir = Path(tempfile.mkdtemp(prefix="fundclient-pg-"))
-        port = 54329
+        port = _free_port()
         as_user = self._as_user()
         if as_user:
             shutil.chown(self.dir, user="postgres")
@@ -157,7 +164,12 @@ def cmd_test(args: list[str]) -> int:
 
     pg = ThrowawayPostgres()
     if "FUNDCLIENT_TEST_PG_URL" not in env:
-        url = pg.start()
+        try:
+            url = pg.start()
+        except (OSError, subprocess.CalledProcessError) as exc:  # the PostgreSQL tests then fail loudly
+            log(f"could not start PostgreSQL: {exc}")
+            pg.stop()
+            url = None
         if url:
             env["FUNDCLIENT_TEST_PG_URL"] = url
     try:
