@@ -34,6 +34,9 @@ def test_wrong_password_gives_an_arabic_message(qtbot, gui_app, office):
     assert "password" not in text.lower()
     assert sessions == []
     assert screen.password.text() == ""
+    from fundclient import __version__
+
+    assert __version__ in screen.version_label.text()  # the version is on the first screen
 
 
 def test_correct_password_logs_in(qtbot, gui_app, office):

@@ -121,6 +121,10 @@ class LoginScreen(QWidget):
         outer.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(2)
+        self.version_label = QLabel()
+        self.version_label.setObjectName("versionLabel")
+        self.version_label.setStyleSheet("color: #666;")
+        outer.addWidget(self.version_label, 0, Qt.AlignmentFlag.AlignCenter)
 
         self.login_button.clicked.connect(self.submit)
         self.password.returnPressed.connect(self.submit)
@@ -143,6 +147,9 @@ class LoginScreen(QWidget):
         # Always offered in the *other* language, so a person who cannot read this one finds it.
         self.language_button.setText("English" if i18n.current_language() == "ar" else "العربية")
         self.username.setPlaceholderText(self.tr("e.g. ahmed"))
+        from fundclient import __version__
+
+        self.version_label.setText(self.tr("Version %1").replace("%1", __version__))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
