@@ -77,3 +77,26 @@ def test_digits_follow_the_setting(gui_app):
     finally:
         i18n.set_language("ar", arabic_indic_digits=False)
     assert i18n.show_digits("2026") == "2026"
+
+
+def test_records_hq_refused_are_listed_and_open_the_record(qtbot, office, gui_app):
+    from fundclient.ui.sync_adapter import SyncAdapter
+    from fundclient.ui.sync_screen import SyncScreen
+
+    session = login_session(office, SUPERVISOR, SUPERVISOR_PW)
+    try:
+        record_id, revision = session.store.beneficiaries.pending_sync(limit=1)[0]
+        session.store.beneficiaries.set_sync_state(record_id, revision, "rejected", "invalid_record")
+        adapter = SyncAdapter(session.data_dir, session.settings, session.store)
+        screen = SyncScreen(session, adapter)
+        qtbot.addWidget(screen)
+        screen.show()
+        screen.reload()
+        qtbot.waitUntil(lambda: screen.attention.rowCount() == 1, timeout=10000)
+        assert screen.attention_box.isVisibleTo(screen)
+        assert screen.attention.item(0, 2).text() == "مرفوض"
+        with qtbot.waitSignal(screen.navigate, timeout=2000) as opened:
+            screen._open_attention(0)
+        assert opened.args == ["record", record_id]
+    finally:
+        session.store.close()

@@ -232,6 +232,16 @@ class BeneficiaryRepository(SearchMixin):
             raise RecordNotFound(f"{record_id}#{revision}")
         return row[0], row[1]
 
+    def needing_attention(self, limit: int = 200) -> list[RevisionInfo]:
+        """Current revisions HQ rejected or found to duplicate a beneficiary registered
+        elsewhere: the records a supervisor must look at, newest first."""
+        with self._store.read() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT r.revision, r.saved_at, r.saved_by, r.sync_state, r.sync_reason, r.data FROM revisions r"
+                " JOIN beneficiaries b ON b.record_id = r.record_id AND b.revision = r.revision"
+                " WHERE r.sync_state IN ('duplicate', 'rejected') ORDER BY r.rowid DESC LIMIT ?", (limit,)).fetchall()
+        return [RevisionInfo(r[0], r[1], r[2], r[3], r[4], _load(r[5])) for r in rows]
+
     def pending_sync_count(self) -> int:
         return self._store.counters()["pending_sync"]
 

@@ -39,6 +39,7 @@ class SyncAdapter(QObject):
         self.scheduler = scheduler
         self.running = False
         self.last_summary = None
+        self.session = None  # set by for_session: HQ's answers are written into its store
         self._stop = threading.Event()
         self._hub = OpsHub.instance()  # on the GUI thread: worker callbacks come back through it
 
@@ -48,6 +49,7 @@ class SyncAdapter(QObject):
         (nightly window, probe backoff, "send now") unless `start_scheduler` is False."""
         adapter = cls(session.data_dir, session.settings, getattr(session, "store", None),
                       getattr(session, "sync_scheduler", None))
+        adapter.session = session
         if adapter.scheduler is None and start_scheduler:
             from fundclient.sync.scheduler import SyncScheduler
 
@@ -74,10 +76,11 @@ class SyncAdapter(QObject):
     def read_state(self) -> dict:
         from fundclient.sync.history import SyncHistory
 
-        pending = None
+        pending, attention = None, []
         if self.store is not None:
             try:
                 pending = self.store.beneficiaries.pending_sync_count()
+                attention = self.store.beneficiaries.needing_attention()
             except Exception:  # a closed store at sign-out: show "—"
                 log.debug("pending count unavailable", exc_info=True)
         history = SyncHistory(self.data_dir)
@@ -87,7 +90,7 @@ class SyncAdapter(QObject):
             online = entries[-1].get("status") in ("ok", "partial")
         return {"pending": pending, "last_success": history.last_success(), "online": online,
                 "entries": entries, "last_error": history.last_error(),
-                "quarantined": self.quarantined()}
+                "quarantined": self.quarantined(), "attention": attention}
 
     def quarantined(self) -> list:
         from fundclient.sync.outbox import Outbox
@@ -147,4 +150,16 @@ class SyncAdapter(QObject):
         self.last_summary = summary
         self.runningChanged.emit(False)
         self.finished.emit(summary)
+        self.apply_answers()
         self.refresh()
+
+    def apply_answers(self) -> None:
+        """Write HQ's per-record answers (accepted / duplicate / rejected) into the DB now, on
+        the writer thread; the broadcast Changes refresh the record view and the sync screen."""
+        if self.session is None or not hasattr(self.session, "store"):
+            return
+        from fundclient.services.sealing import apply_hq_results
+        from fundclient.ui.ops import CollectionOp
+
+        session = self.session
+        CollectionOp(parent=None, op=lambda: apply_hq_results(session)).run_in_background()

@@ -3,7 +3,7 @@ words, and (supervisors) the batches headquarters refused, with the reason."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout)
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QHeade
 from fundclient.ui import roles
 from fundclient.ui.fonts import ui_font
 from fundclient.ui.i18n import current_language, ltr_run, show_digits, show_number
+from fundclient.ui.labels import hq_reason_text, sync_state_text
 from fundclient.ui.screen import Screen
 
 _RESULTS = {"ok": QT_TRANSLATE_NOOP("SyncScreen", "Sent"),
@@ -57,6 +58,13 @@ class SyncScreen(Screen):
         self.quarantine.setObjectName("quarantineTable")
         QVBoxLayout(self.quarantine_box).addWidget(self.quarantine)
         self.quarantine_box.setVisible(session is not None and roles.at_least(session.operator, roles.SUPERVISOR))
+        self.attention_box = QGroupBox()
+        self.attention = _table(4)
+        self.attention.setObjectName("attentionTable")
+        self.attention.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.attention.cellActivated.connect(self._open_attention)
+        self.attention.cellDoubleClicked.connect(self._open_attention)
+        QVBoxLayout(self.attention_box).addWidget(self.attention)
         top = QHBoxLayout()
         top.addWidget(self.send_button)
         top.addWidget(self.progress, 1)
@@ -66,6 +74,7 @@ class SyncScreen(Screen):
         layout.addLayout(top)
         layout.addWidget(self.batches)
         layout.addWidget(self.last_error)
+        layout.addWidget(self.attention_box, 2)
         layout.addWidget(self.history_box, 2)
         layout.addWidget(self.quarantine_box, 1)
         self.send_button.clicked.connect(self.sync_now)
@@ -90,6 +99,9 @@ class SyncScreen(Screen):
         self.history.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Result"),
                                                 self.tr("Batches received"), self.tr("Refused")])
         self.quarantine.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Batch"), self.tr("Reason")])
+        self.attention_box.setTitle(self.tr("Records needing attention (answer from headquarters)"))
+        self.attention.setHorizontalHeaderLabels([self.tr("Beneficiary"), self.tr("National number"),
+                                                  self.tr("Answer"), self.tr("Reason")])
         self._fill()
 
     def on_shown(self) -> None:
@@ -151,3 +163,19 @@ class SyncScreen(Screen):
                       item.message.in_language(current_language())]
             for column, value in enumerate(values):
                 self.quarantine.setItem(row, column, QTableWidgetItem(value))
+        attention = state.get("attention", [])
+        self.attention_box.setVisible(bool(attention))
+        self.attention.setRowCount(len(attention))
+        for row, info in enumerate(attention):
+            b = info.beneficiary
+            values = [b.name.full(), show_digits(b.national_number), sync_state_text(info.sync_state),
+                      hq_reason_text(info.sync_reason)]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, b.record_id)
+                self.attention.setItem(row, column, item)
+
+    def _open_attention(self, row: int, _column: int = 0) -> None:
+        item = self.attention.item(row, 0)
+        if item is not None:
+            self.navigate.emit("record", item.data(Qt.ItemDataRole.UserRole))
