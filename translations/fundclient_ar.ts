@@ -199,6 +199,10 @@
     <context>
         <name>FirstRunWizard</name>
         <message>
+            <source>Step {step} of {steps}</source>
+            <translation>الخطوة {step} من {steps}</translation>
+        </message>
+        <message>
             <source>&amp;Create the office</source>
             <translation>&amp;إنشاء المكتب</translation>
         </message>
@@ -353,8 +357,8 @@
             <translation>لا يوجد اتصال بعد — التسجيل &amp;لاحقاً أو عبر USB</translation>
         </message>
         <message>
-            <source>Without a link the office works normally; new registrations stay pending until the computer is registered (from the settings or with the command: fundclient enroll).</source>
-            <translation>بدون اتصال يعمل المكتب بشكل عادي، وتبقى التسجيلات الجديدة قيد الإرسال حتى يُسجَّل الحاسوب (من الإعدادات أو بالأمر: fundclient enroll).</translation>
+            <source>Without a link the office works normally; new registrations stay pending until the computer is registered (from the settings or with the command {command}).</source>
+            <translation>بدون اتصال يعمل المكتب بشكل عادي، وتبقى التسجيلات الجديدة قيد الإرسال حتى يُسجَّل الحاسوب (من الإعدادات أو بالأمر {command}).</translation>
         </message>
     </context>
     <context>

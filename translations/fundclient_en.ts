@@ -199,6 +199,10 @@
     <context>
         <name>FirstRunWizard</name>
         <message>
+            <source>Step {step} of {steps}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>&amp;Create the office</source>
             <translation type="unfinished" />
         </message>
@@ -353,7 +357,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Without a link the office works normally; new registrations stay pending until the computer is registered (from the settings or with the command: fundclient enroll).</source>
+            <source>Without a link the office works normally; new registrations stay pending until the computer is registered (from the settings or with the command {command}).</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QLabel, QLi
                                QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 from fundclient.domain.reference import default_reference
-from fundclient.ui.i18n import current_language
+from fundclient.ui.i18n import current_language, ltr_run
 
 PROVISIONAL_RANGE = (900, 999)  # cards.numbers: provisional device numbers before enrolment
 
@@ -41,7 +41,7 @@ class WizardPage(QWidget):
         self.heading.setObjectName("heading")
         self.intro = explanation_label()
         self.box = QVBoxLayout(self)
-        self.box.setSpacing(14)
+        self.box.setSpacing(8)
         self.box.addWidget(self.heading)
         self.box.addWidget(self.intro)
 
@@ -101,7 +101,7 @@ class OfficePage(WizardPage):
         self.device_number.setObjectName("deviceNumber")
         self.device_number.setRange(*PROVISIONAL_RANGE)
         self.device_number.setValue(PROVISIONAL_RANGE[0] + 1)
-        self.device_number.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.device_number.setMaximumWidth(160)  # a three-digit number, not a text field
         self.office_label, self.number_label = QLabel(), QLabel()
         self.office_label.setBuddy(self.office)
         self.number_label.setBuddy(self.device_number)
@@ -187,7 +187,8 @@ class HqLinkPage(WizardPage):
         self.enrol_later.setText(self.tr("No link yet — register &later or by USB"))
         self.later_help.setText(self.tr(
             "Without a link the office works normally; new registrations stay pending until the "
-            "computer is registered (from the settings or with the command: fundclient enroll)."))
+            "computer is registered (from the settings or with the command {command}).").format(
+                command=ltr_run("fundclient\u00a0enroll")))
 
 
 class AdminPage(WizardPage):

@@ -19,8 +19,8 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QPushButton, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton,
+                               QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from fundclient.config import Settings
 from fundclient.ui import i18n
@@ -33,14 +33,18 @@ from fundclient.ui.ops import CollectionOp, QueryOp
 LANGUAGE, OFFICE, HQ, ADMIN, RECOVERY, DEVICES, DONE = range(7)
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
+# First run: people new to the system, often reading slowly -> 14 pt (the app's base is 12).
+# In the style sheet, not setFont(): with an app style sheet Qt does not propagate fonts.
 WIZARD_STYLE = """
-QDialog#firstRunWizard { font-size: 14pt; }
+QWidget { font-size: 14pt; }
+QLabel#stepLabel { color: #555555; font-size: 12pt; }
 QLabel#heading { font-size: 20pt; font-weight: bold; color: #1d4f91; }
-QLabel#recoveryKey { font-family: monospace; font-size: 26pt; font-weight: bold;
-    letter-spacing: 2px; border: 2px solid #1d4f91; border-radius: 8px; padding: 16px;
+QLabel#recoveryKey { font-family: monospace; font-size: 24pt; font-weight: bold;
+    letter-spacing: 2px; border: 2px solid #1d4f91; border-radius: 8px; padding: 8px;
     background: #f7f9fc; }
 QLabel[role="error"] { color: #b00020; font-weight: bold; }
 QRadioButton[size="big"], QCheckBox[size="big"] { font-size: 16pt; padding: 6px; }
+QRadioButton::indicator, QCheckBox::indicator { width: 22px; height: 22px; }
 QPushButton { min-height: 36px; }
 """
 
@@ -64,20 +68,29 @@ class FirstRunWizard(QDialog):
         (self.language_page, self.office_page, self.hq_page, self.admin_page, self.recovery_page,
          self.devices_page, self.done_page) = self.pages
         self.stack = QStackedWidget()
-        for page in self.pages:
-            self.stack.addWidget(page)
+        for page in self.pages:  # scrollable: long Arabic explanations never get cut off
+            scroller = QScrollArea()
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            scroller.setWidget(page)
+            self.stack.addWidget(scroller)
         self.back_button, self.skip_button, self.next_button = QPushButton(), QPushButton(), QPushButton()
         self.back_button.setObjectName("wizardBack")
         self.skip_button.setObjectName("wizardSkip")
         self.next_button.setObjectName("wizardNext")
         self.next_button.setDefault(True)  # Enter in any field = Next
+        for button in (self.back_button, self.skip_button, self.next_button):
+            button.setMinimumWidth(170)  # Arabic labels with a mnemonic are measured short
+        self.step_label = QLabel()
+        self.step_label.setObjectName("stepLabel")
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
         buttons.addWidget(self.skip_button)
         buttons.addWidget(self.next_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
+        layout.setContentsMargins(24, 12, 24, 16)
+        layout.addWidget(self.step_label)
         layout.addWidget(self.stack, 1)
         layout.addLayout(buttons)
         self.back_button.clicked.connect(self.back)
@@ -124,6 +137,8 @@ class FirstRunWizard(QDialog):
 
     def _update_buttons(self) -> None:
         index = self.current()
+        self.step_label.setText(self.tr("Step {step} of {steps}").format(
+            step=i18n.show_digits(index + 1), steps=i18n.show_digits(len(self.pages))))
         self.back_button.setVisible(not self.set_up and index > LANGUAGE)
         self.skip_button.setVisible(index == DEVICES)
         self.next_button.setEnabled(True)
