@@ -85,7 +85,7 @@ def _sample_camera() -> Path:
 
 def _add_users_and_samples(data_dir: Path, records: int, seed: int) -> None:
     from fundclient.domain.synthetic import generate
-    from fundclient.services.registration import card_number_maker
+    from fundclient.services.registration import card_number_maker, number_dependants
     from fundclient.services.sealing import seal_pending
     from fundclient.services.session import login
 
@@ -97,8 +97,7 @@ def _add_users_and_samples(data_dir: Path, records: int, seed: int) -> None:
         numbers = card_number_maker(session)
         for person in generate(records, seed=seed, near_duplicate_rate=0.03):
             person.office_code = DEMO_OFFICE
-            for dependant in person.dependants:
-                dependant.card_number = numbers(session.store.next_sequence("card"))
+            number_dependants(session, person, numbers)
             session.store.beneficiaries.add(person, by=DEMO_USERS[0][0], card_number_from=numbers)
         seal_pending(session)
     finally:

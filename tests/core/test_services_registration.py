@@ -134,3 +134,34 @@ def test_a_taken_user_name_is_a_clear_message(session, data_dir):
         assert "clerk2" in info.value.message.ar
     finally:
         admin.close()
+
+
+def test_a_supervisor_name_without_their_password_overrides_nothing(session):
+    first = people(1)[0]
+    registration.register(session, first)
+    twin = dataclasses.replace(copy.deepcopy(first), record_id="00000000-0000-4000-8000-000000000003",
+                               dependants=[])
+    with pytest.raises(AuthError):
+        registration.register(session, twin, override_reason="x", override_by="super")
+    registration.authorise_override(session, "super", PASSWORD)
+    registration.register(session, copy.deepcopy(twin), override_reason="توأم", override_by="super")
+    again = dataclasses.replace(copy.deepcopy(twin), record_id="00000000-0000-4000-8000-000000000004")
+    with pytest.raises(AuthError):  # one confirmation, one save
+        registration.register(session, again, override_reason="توأم", override_by="super")
+
+
+def test_an_edit_cannot_change_status_or_card_number_nor_hide_a_duplicate(session):
+    a, b = people(2, seed=31)
+    a.dependants, b.dependants = [], []
+    saved_a = registration.register(session, a).result
+    saved_b = registration.register(session, b).result
+    tampered = copy.deepcopy(saved_b)
+    tampered.status, tampered.status_reason = RecordStatus.DECEASED, "x"
+    tampered.card_number = "ABC-005-000077-48"
+    edited = registration.edit(session, tampered).result
+    assert edited.status == RecordStatus.ACTIVE and edited.card_number == saved_b.card_number
+    stolen = copy.deepcopy(edited)
+    stolen.national_number = saved_a.national_number
+    stolen.sex, stolen.date_of_birth = saved_a.sex, saved_a.date_of_birth
+    with pytest.raises(DuplicateFound):
+        registration.edit(session, stolen)

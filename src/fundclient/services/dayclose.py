@@ -16,7 +16,7 @@ from fundclient.domain.duplicates import DuplicateMatch
 from fundclient.errors import FundError, Message
 from fundclient.services.changes import Changes
 from fundclient.services.registration import duplicates
-from fundclient.services.sealing import seal_records
+from fundclient.services.sealing import SealedIndex, photos_of, seal_records
 from fundclient.storage.approvals import DayItem
 
 if TYPE_CHECKING:
@@ -79,10 +79,9 @@ def approve(session: "Session", keys: list[tuple[str, int]], comment: str = "") 
     changes = Changes(records={k[0] for k in keys}, beneficiaries=True)
     if session.settings.seal_on == "approval" and keys:
         repo = session.store.beneficiaries
-        records = [repo.get(record_id, revision) for record_id, revision in keys]
-        photos = {r.record_id: [p for p in (repo.photo(r.record_id, kind, r.revision)
-                                            for kind in ("portrait", "document")) if p] for r in records}
-        changes = changes.merge(seal_records(session, records, photos))
+        sealed = SealedIndex(session.data_dir).load()
+        records = [repo.get(record_id, revision) for record_id, revision in keys if (record_id, revision) not in sealed]
+        changes = changes.merge(seal_records(session, records, {r.record_id: photos_of(session, r) for r in records}))
     return changes
 
 

@@ -3,6 +3,7 @@ importer-like callers use, so every save is validated, numbered, audited and sea
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -12,12 +13,13 @@ from fundclient.domain.records import Beneficiary, Photo, RecordStatus
 from fundclient.domain.validation import ensure_valid_beneficiary, validate_beneficiary
 from fundclient.errors import AuthError, DuplicateFound, Message
 from fundclient.services.changes import Changes
-from fundclient.services.sealing import seal_records
+from fundclient.services.sealing import photos_of, seal_records
 
 if TYPE_CHECKING:
     from fundclient.services.session import Session
 
 OVERRIDE_ROLES = ("supervisor", "admin")
+OVERRIDE_GRANT_SECONDS = 300
 
 CERTAIN_DUPLICATE = Message(
     ar="هذا المنتفع مسجل من قبل بنفس الرقم الوطني ({name}). افتح سجله بدلاً من تسجيله مرة أخرى، "
@@ -50,13 +52,15 @@ def duplicates(session: "Session", beneficiary: Beneficiary) -> list[DuplicateMa
 
 def authorise_override(session: "Session", supervisor: str, password: str) -> str:
     """A supervisor (or admin) confirms an override at the clerk's desk with their own password.
-    Returns the supervisor's user name; raises AuthError."""
+    Returns the supervisor's user name, good for ONE save in this session within a few
+    minutes (a name alone proves nothing); raises AuthError."""
     from fundclient.storage.keystore import Keystore
 
     Keystore(session.data_dir).unlock_keys(supervisor, password)
     if session.store.operators.role_of(supervisor) not in OVERRIDE_ROLES:
         raise AuthError(OVERRIDE_NOT_ALLOWED, code="override_not_allowed")
     session.store.audit_event(supervisor, "override")
+    session.override_grants[supervisor] = time.monotonic() + OVERRIDE_GRANT_SECONDS
     return supervisor
 
 
@@ -64,39 +68,57 @@ def register(session: "Session", beneficiary: Beneficiary, photo: Photo | None =
              scans: Sequence[Photo] = (), override_reason: str = "", override_by: str = "") -> Changes:
     """Validate, check duplicates, save atomically with card numbers, and seal for HQ.
     A duplicate needs `override_reason` and a supervisor: the logged-in operator, or
-    `override_by` as returned by `authorise_override`.
+    `override_by` as returned by `authorise_override` just before.
     Raises ValidationFailed, DuplicateFound (carrying `.matches`), or AuthError."""
     record = ensure_valid_beneficiary(beneficiary, scheme=session.settings.national_id_scheme)
     _check_duplicates(session, record, override_reason, override_by)
     record.office_code = record.office_code or session.settings.office_code
     reason = override_reason.strip()
     record.override_reason = f"{reason} ({override_by})" if reason and override_by else reason
-    numbers = card_number_maker(session)
+    record.card_number = ""  # numbers are given here, never typed or imported
     for dependant in record.dependants:
-        if not dependant.card_number:
-            dependant.card_number = numbers(session.store.next_sequence("card"))
+        dependant.card_number = ""
+    numbers = card_number_maker(session)
+    number_dependants(session, record, numbers)
     photos = [p for p in [photo, *scans] if p is not None]
     saved = session.store.beneficiaries.add(record, by=session.username, photos=photos, card_number_from=numbers)
-    changes = Changes(records={saved.record_id}, beneficiaries=True, drafts=True, result=saved)
-    if session.settings.seal_on == "save":
-        changes = changes.merge(seal_records(session, [saved], {saved.record_id: photos}))
-    changes.result = saved
-    return changes
+    return _sealed(session, saved, Changes(records={saved.record_id}, beneficiaries=True, drafts=True))
 
 
 def edit(session: "Session", beneficiary: Beneficiary, photo: Photo | None = None,
-         scans: Sequence[Photo] = ()) -> Changes:
-    """Save an edited record as its next revision (history is kept) and seal that revision."""
+         scans: Sequence[Photo] = (), override_reason: str = "", override_by: str = "") -> Changes:
+    """Save an edited record as its next revision (history is kept) and seal that revision.
+    An edit cannot change a status (supervisors use `set_status`) nor a card number (card
+    replacement does); a changed national number, name or birth date is checked for
+    duplicates like a new registration."""
     record = ensure_valid_beneficiary(beneficiary, scheme=session.settings.national_id_scheme)
-    numbers = card_number_maker(session)
+    stored = session.store.beneficiaries.get(record.record_id)
+    record.status, record.status_reason = stored.status, stored.status_reason
+    record.card_number = stored.card_number
+    record.card_history = stored.card_history
+    kept = {d.dependant_id: d.card_number for d in stored.dependants}
+    for dependant in record.dependants:
+        dependant.card_number = kept.get(dependant.dependant_id, "")
+    if (record.national_number, record.name.full(), record.date_of_birth) != (
+            stored.national_number, stored.name.full(), stored.date_of_birth):
+        _check_duplicates(session, record, override_reason, override_by)
+    number_dependants(session, record, card_number_maker(session))
+    photos = [p for p in [photo, *scans] if p is not None]
+    saved = session.store.beneficiaries.update(record, by=session.username, photos=photos)
+    return _sealed(session, saved, Changes(records={saved.record_id}, beneficiaries=True))
+
+
+def number_dependants(session: "Session", record: Beneficiary, numbers) -> None:
+    """Give each dependant without a card its own number (one more value of the card sequence)."""
     for dependant in record.dependants:
         if not dependant.card_number:
             dependant.card_number = numbers(session.store.next_sequence("card"))
-    photos = [p for p in [photo, *scans] if p is not None]
-    saved = session.store.beneficiaries.update(record, by=session.username, photos=photos)
-    changes = Changes(records={saved.record_id}, beneficiaries=True, result=saved)
+
+
+def _sealed(session: "Session", saved: Beneficiary, changes: Changes) -> Changes:
+    """Seal the saved revision with every photo it shows (HQ's copy of each revision is whole)."""
     if session.settings.seal_on == "save":
-        changes = changes.merge(seal_records(session, [saved], {saved.record_id: photos}))
+        changes = changes.merge(seal_records(session, [saved], {saved.record_id: photos_of(session, saved)}))
     changes.result = saved
     return changes
 
@@ -104,11 +126,7 @@ def edit(session: "Session", beneficiary: Beneficiary, photo: Photo | None = Non
 def set_status(session: "Session", record_id: str, status: RecordStatus | str, reason: str) -> Changes:
     """Supervisors mark a record inactive (deceased, moved) or active again, with a reason."""
     saved = session.store.beneficiaries.set_status(record_id, status, reason, session.username)
-    changes = Changes(records={record_id}, beneficiaries=True, result=saved)
-    if session.settings.seal_on == "save":
-        changes = changes.merge(seal_records(session, [saved]))
-    changes.result = saved
-    return changes
+    return _sealed(session, saved, Changes(records={record_id}, beneficiaries=True))
 
 
 def _check_duplicates(session: "Session", record: Beneficiary, override_reason: str, override_by: str) -> None:
@@ -116,8 +134,12 @@ def _check_duplicates(session: "Session", record: Beneficiary, override_reason: 
     if not matches:
         return
     if override_reason.strip():
-        role = session.store.operators.role_of(override_by) if override_by else session.role
-        if role not in OVERRIDE_ROLES:
+        if override_by:
+            expires = session.override_grants.pop(override_by, 0.0)  # one save per confirmation
+            allowed = expires > time.monotonic()
+        else:
+            allowed = session.role in OVERRIDE_ROLES
+        if not allowed:
             raise AuthError(OVERRIDE_NOT_ALLOWED, code="override_not_allowed")
         return
     best = matches[0]

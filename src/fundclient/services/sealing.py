@@ -91,12 +91,13 @@ def seal_pending(session: "Session") -> Changes:
     for start in range(0, len(todo), SEAL_CHUNK):
         chunk = todo[start:start + SEAL_CHUNK]
         records = [repo.get(record_id, revision) for record_id, revision in chunk]
-        photos = {r.record_id: _photos_of(session, r) for r in records}
+        photos = {r.record_id: photos_of(session, r) for r in records}
         changes = changes.merge(seal_records(session, records, photos))
     return changes
 
 
-def _photos_of(session: "Session", record: Beneficiary) -> list[Photo]:
+def photos_of(session: "Session", record: Beneficiary) -> list[Photo]:
+    """The photo and document scan this revision shows (saved with it or earlier)."""
     found = []
     for kind in ("portrait", "document"):
         photo = session.store.beneficiaries.photo(record.record_id, kind, record.revision)

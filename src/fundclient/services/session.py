@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fundclient.config import Settings
@@ -15,6 +15,8 @@ class Session:
     settings: Settings
     store: Store
     operator: Operator
+    # Supervisor name -> expiry (monotonic) of an override confirmed with their password.
+    override_grants: dict[str, float] = field(default_factory=dict)
 
     @property
     def username(self) -> str:
