@@ -275,6 +275,10 @@
             <translation>الكاميرا: {camera}</translation>
         </message>
         <message>
+            <source>Warning: headquarters registered this computer for the office {code}, not for the office chosen here. Tell headquarters before registering beneficiaries.</source>
+            <translation>تنبيه: سجّلت الإدارة العامة هذا الحاسوب للمكتب {code} وليس للمكتب المختار هنا. أبلغ الإدارة العامة قبل تسجيل المنتفعين.</translation>
+        </message>
+        <message>
             <source>Setting up the office</source>
             <translation>إعداد المكتب</translation>
         </message>

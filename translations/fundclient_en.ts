@@ -275,6 +275,10 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Warning: headquarters registered this computer for the office {code}, not for the office chosen here. Tell headquarters before registering beneficiaries.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Setting up the office</source>
             <translation type="unfinished" />
         </message>

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -144,6 +146,17 @@ def test_enrol_now_wrong_token_then_retry_with_real_token(qtbot, wizard, hq):
     session.store.close()
 
 
+def test_token_for_another_office_is_flagged_on_the_summary(qtbot, wizard, hq):
+    server, sign_key = hq
+    token = create_token(server.ingestor.engine, "SBH", sign_key)
+    fill_first_pages(qtbot, wizard, office="GHT", device=905, url=server.url, token=token)
+    create_admin(qtbot, wizard)
+    confirm_recovery(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.current() == DEVICES, timeout=TIMEOUT)
+    wizard.skip_devices()
+    assert "تنبيه" in wizard.done_page.summary.text() and "SBH" in wizard.done_page.summary.text()
+
+
 def test_wrong_token_then_register_later(qtbot, wizard, hq):
     server, _ = hq
     fill_first_pages(qtbot, wizard, url=server.url, token="not-a-token")
@@ -187,6 +200,40 @@ def test_recovery_key_page_refuses_until_confirmed(qtbot, wizard, tmp_path):
     press_next(qtbot, wizard)
     assert wizard.current() == DEVICES
     assert wizard.recovery_page.recovery_key == "" and key not in wizard.recovery_page.key.text()
+
+
+def test_setup_wizard_command_refuses_an_office_already_set_up(qtbot, tmp_path, capsys):
+    from fundclient.app_commands import open_setup_wizard
+    from fundclient.storage.store import initialise
+
+    initialise(tmp_path, "SBH", ADMIN_USER, ADMIN_PW, provisional_device_number=901)
+    args = argparse.Namespace(data_dir=tmp_path, lang="ar", camera=None)
+    assert open_setup_wizard(args) == 2
+    assert "already set up" in capsys.readouterr().out
+
+
+def test_frozen_bundle_without_office_opens_the_wizard_not_the_demo(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from fundclient.app_commands import open_app
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    seen = []
+
+    def close_the_wizard():
+        wizards = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, FirstRunWizard) and w.isVisible()]
+        seen.extend(wizards)
+        for w in wizards:
+            w.reject()  # the clerk closes it on page 1: nothing may be left behind
+        if not wizards:  # something else opened (the demo): end its loop so the test fails, not hangs
+            QApplication.instance().quit()
+
+    QTimer.singleShot(300, close_the_wizard)
+    data_dir = tmp_path / "office"
+    assert open_app(argparse.Namespace(data_dir=data_dir, lang="ar", camera=None)) == 1
+    assert len(seen) == 1 and not data_dir.exists()
 
 
 def test_language_switches_live_and_keeps_typed_text(qtbot, wizard):

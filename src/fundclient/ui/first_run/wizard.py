@@ -308,6 +308,11 @@ class FirstRunWizard(QDialog):
                  link]
         if settings.camera:
             lines.append(self.tr("Camera: {camera}").format(camera=settings.camera))
+        if self.enrolled is not None and self.enrolled.office_code != self.office_page.office_code():
+            # The token decides the office at HQ; a mismatch would file this office's cards elsewhere.
+            lines.append(self.tr("Warning: headquarters registered this computer for the office {code}, "
+                                 "not for the office chosen here. Tell headquarters before registering "
+                                 "beneficiaries.").format(code=self.enrolled.office_code))
         return "\n".join(lines)
 
     # --- language and closing ------------------------------------------------------------
