@@ -253,3 +253,50 @@ def test_language_switches_live_and_keeps_typed_text(qtbot, wizard):
     assert "المكتب الرئيسي سبها" in wizard.office_page.office.itemText(0)
     assert wizard.hq_page.url.text() == "https://hq.example.ly"
     assert not wizard.data_dir.exists()
+
+
+def test_setup_wizard_command_ends_on_the_login_screen(qtbot, tmp_path):
+    """The whole launch: `fundclient setup-wizard` → wizard (enrol later) → login screen."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from fundclient.app_commands import open_setup_wizard
+    from fundclient.ui.login import LoginScreen
+
+    data_dir = tmp_path / "office"
+    seen_login = []
+
+    ticks = []
+
+    def drive():  # one step per tick, like a clerk: the ops in between finish on their own
+        ticks.append(1)
+        windows = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        if len(ticks) > 300:  # stuck for 30 s: end the loop so the test fails instead of hanging
+            for window in windows:
+                window.hide()
+            QApplication.instance().quit()
+            return
+        wizard = next((w for w in windows if isinstance(w, FirstRunWizard)), None)
+        login_screen = next((w for w in windows if isinstance(w, LoginScreen)), None)
+        if login_screen is not None:
+            seen_login.append(login_screen)
+            login_screen.close()  # last window: run_gui's loop ends
+            return
+        if wizard is not None and wizard.next_button.isEnabled():
+            page = wizard.current()
+            if page == HQ:
+                wizard.hq_page.enrol_later.setChecked(True)
+            elif page == ADMIN and not wizard.admin_page.username.text():
+                wizard.admin_page.username.setText(ADMIN_USER)
+                wizard.admin_page.password.setText(ADMIN_PW)
+                wizard.admin_page.password_again.setText(ADMIN_PW)
+            elif page == RECOVERY:
+                wizard.recovery_page.confirmed.setChecked(True)
+            wizard.next()
+        QTimer.singleShot(100, drive)
+
+    QTimer.singleShot(100, drive)
+    code = open_setup_wizard(argparse.Namespace(data_dir=data_dir, lang="ar", camera=None))
+    assert code == 0 and len(seen_login) == 1
+    session = login(data_dir, ADMIN_USER, ADMIN_PW)
+    session.store.close()
