@@ -6,6 +6,7 @@ Plain data loadable from JSON so HQ can send an updated set later; the bundled
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -78,7 +79,8 @@ class ReferenceData:
         try:
             lists = {name: tuple(RefItem.from_dict(d) for d in data.get(name, ()))
                      for name in LIST_NAMES}
-            categories = tuple(dict(c) for c in data.get("categories", ()))
+            # Deep copies both ways: a caller editing its dict must never change a loaded set.
+            categories = tuple(copy.deepcopy(dict(c)) for c in data.get("categories", ()))
             for spec in categories:
                 for f in spec["fields"]:
                     f["key"], f["kind"]  # noqa: B018 - presence check
@@ -91,7 +93,7 @@ class ReferenceData:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"version": self.version}
         out.update({name: [i.to_dict() for i in items] for name, items in self.lists.items()})
-        out["categories"] = [dict(c) for c in self.categories]
+        out["categories"] = [copy.deepcopy(dict(c)) for c in self.categories]
         return out
 
 
