@@ -165,3 +165,14 @@ def test_an_edit_cannot_change_status_or_card_number_nor_hide_a_duplicate(sessio
     stolen.sex, stolen.date_of_birth = saved_a.sex, saved_a.date_of_birth
     with pytest.raises(DuplicateFound):
         registration.edit(session, stolen)
+
+
+def test_a_damaged_hq_answer_file_never_stops_a_login(session, data_dir):
+    results = data_dir / "outbox" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "00000000-0000-4000-8000-00000000dead.json").write_text("{not json", encoding="utf-8")
+    again = login(data_dir, "clerk", PASSWORD)
+    try:
+        assert again.operator.username == "clerk"
+    finally:
+        again.close()

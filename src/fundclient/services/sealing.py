@@ -68,9 +68,10 @@ def seal_records(session: "Session", records: Sequence[Beneficiary],
     try:
         Outbox(session.data_dir, session.settings).seal([r.to_dict() for r in records], photos or {},
                                                         card_revocations=card_revocations)
-    except SyncError:
-        # Sealing can wait (e.g. a keyset change); the revisions stay pending and are retried.
-        log.exception("sealing %d record(s) failed; will retry", len(records))
+    except (SyncError, OSError, ValueError, KeyError) as exc:
+        # The record is saved already; sealing can wait (a keyset change, a full disk): the
+        # revisions stay pending and seal_pending retries them at the next login.
+        log.error("sealing %d record(s) failed (%s); will retry", len(records), type(exc).__name__)
         return Changes()
     SealedIndex(session.data_dir).add((r.record_id, r.revision) for r in records)
     return Changes(records={r.record_id for r in records}, sync=True)

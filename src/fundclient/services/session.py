@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import logging
+
 from fundclient.config import Settings
 from fundclient.storage import Operator, Store, open_store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -44,8 +48,12 @@ def login(data_dir: Path, username: str, password: str, settings: Settings | Non
 
     data_dir = Path(data_dir)
     store, operator = open_store(data_dir, username, password)
-    install_office_reference(data_dir)
     session = Session(data_dir, settings or Settings.load(data_dir), store, operator)
-    apply_hq_results(session)
-    seal_pending(session)
+    # Housekeeping must never stop an operator from working: a failure is logged (type only,
+    # no personal data) and retried at the next login.
+    for step in (install_office_reference, apply_hq_results, seal_pending):
+        try:
+            step(data_dir if step is install_office_reference else session)
+        except Exception as exc:  # noqa: BLE001
+            log.error("login step %s failed: %s", step.__name__, type(exc).__name__)
     return session

@@ -44,6 +44,18 @@ def _write_atomic(path: Path, data: bytes) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename durable: the sealed-index line written next must never outlive the file."""
+    if os.name == "nt":  # NTFS journals renames; directories cannot be opened for fsync
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def batch_id_of(path: Path) -> str:

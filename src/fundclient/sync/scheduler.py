@@ -28,6 +28,9 @@ from fundclient.sync.probe import probe
 
 log = logging.getLogger(__name__)
 
+UNEXPECTED = Message(ar="تعذّر إرسال البيانات بسبب خطأ غير متوقع. سيُعاد المحاولة لاحقاً.",
+                     en="Sending failed because of an unexpected error. It will be tried again later.")
+
 
 def parse_window(text: str) -> tuple[dtime, dtime]:
     start, end = (dtime.fromisoformat(part.strip()) for part in text.split("-"))
@@ -109,8 +112,13 @@ class SyncScheduler:
     # --- loop --------------------------------------------------------------------
     def _run(self) -> SyncSummary:
         with self._run_lock:
-            summary = run_sync(self.data_dir, settings=self.settings, options=self.options,
-                               progress=self.on_progress, stop=self._stop)
+            try:
+                summary = run_sync(self.data_dir, settings=self.settings, options=self.options,
+                                   progress=self.on_progress, stop=self._stop)
+            except Exception as exc:  # noqa: BLE001 - "send now" must never stay stuck
+                log.error("sync run failed: %s", type(exc).__name__)
+                summary = SyncSummary(status="error", error={"code": "internal", "ar": UNEXPECTED.ar,
+                                                             "en": UNEXPECTED.en})
         self.last_summary = summary
         with self._done:
             self._runs += 1
