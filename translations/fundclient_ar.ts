@@ -1216,24 +1216,24 @@
             <translation>جارٍ البحث عن الكاميرات…</translation>
         </message>
         <message>
-            <source>Test page sent. Check that the Arabic text is clear.</source>
-            <translation>أُرسلت الصفحة التجريبية. تأكد أن الكتابة العربية واضحة.</translation>
-        </message>
-        <message>
-            <source>(none — save as PDF)</source>
-            <translation>(لا توجد — حفظ كملف PDF)</translation>
-        </message>
-        <message>
-            <source>No camera found. Connect the camera and start the system again, or choose it later in the settings.</source>
-            <translation>لم يُعثر على كاميرا. وصّل الكاميرا وأعد تشغيل المنظومة، أو اخترها لاحقاً من الإعدادات.</translation>
-        </message>
-        <message>
             <source>Insurance card printer</source>
             <translation>طابعة البطاقة التأمينية</translation>
         </message>
         <message>
             <source>Receipt printer</source>
             <translation>طابعة إيصال التسجيل</translation>
+        </message>
+        <message>
+            <source>Test page sent. Check that the Arabic text is clear.</source>
+            <translation>أُرسلت الصفحة التجريبية. تأكد أن الكتابة العربية واضحة.</translation>
+        </message>
+        <message>
+            <source>No camera found. Connect the camera and start the system again, or choose it later in the settings.</source>
+            <translation>لم يُعثر على كاميرا. وصّل الكاميرا وأعد تشغيل المنظومة، أو اخترها لاحقاً من الإعدادات.</translation>
+        </message>
+        <message>
+            <source>(none — save as PDF)</source>
+            <translation>(لا توجد — حفظ كملف PDF)</translation>
         </message>
         <message>
             <source>Save the test page</source>

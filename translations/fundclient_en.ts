@@ -1216,11 +1216,15 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Test page sent. Check that the Arabic text is clear.</source>
+            <source>Insurance card printer</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>(none — save as PDF)</source>
+            <source>Receipt printer</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Test page sent. Check that the Arabic text is clear.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1228,11 +1232,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Insurance card printer</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Receipt printer</source>
+            <source>(none — save as PDF)</source>
             <translation type="unfinished" />
         </message>
         <message>

@@ -32,6 +32,7 @@ class DevicesController:
         self.cameras = None  # list[CameraInfo] once listed
         self.preview = None  # CameraWidget while shown
         self._filled = False
+        self._status = lambda: ""  # the status sentence, rebuilt on a language switch
         page.preview_button.clicked.connect(self.show_preview)
         page.test_button.clicked.connect(lambda: self.print_test_page())
 
@@ -44,12 +45,13 @@ class DevicesController:
         names = printing.printer_names()
         for combo, current in ((self.page.card_printer, settings.card_printer),
                                (self.page.receipt_printer, settings.extra.get("receipt_printer", ""))):
-            combo.addItem(_tr("(none — save as PDF)"), "")
+            combo.addItem("", "")  # "(none — save as PDF)", set in retranslate()
             for name in names:
                 combo.addItem(name, name)
             combo.setCurrentIndex(max(0, combo.findData(current)))
         self.page.camera.setEditText(settings.camera)
-        self.page.status.setText(_tr("Looking for cameras…"))
+        self._set_status(lambda: _tr("Looking for cameras…"))
+        self.retranslate()
         self.page.preview_button.setEnabled(False)
         from fundclient.camera.sources import list_cameras
 
@@ -70,9 +72,21 @@ class DevicesController:
         if typed:
             self.page.camera.setEditText(typed)
         self.page.preview_button.setEnabled(True)
-        self.page.status.setText(_tr("Cameras found: {count}").format(count=len(self.cameras)) if self.cameras
-                                 else _tr("No camera found. Connect the camera and start the system "
-                                          "again, or choose it later in the settings."))
+        count = len(self.cameras)
+        self._set_status(lambda: _tr("Cameras found: {count}").format(count=count) if count
+                         else _tr("No camera found. Connect the camera and start the system "
+                                  "again, or choose it later in the settings."))
+
+    def _set_status(self, text) -> None:
+        self._status = text
+        self.page.status.setText(text())
+
+    def retranslate(self) -> None:
+        """Texts this controller put on the page (the page's own labels retranslate themselves)."""
+        for combo in (self.page.card_printer, self.page.receipt_printer):
+            if combo.count():
+                combo.setItemText(0, _tr("(none — save as PDF)"))
+        self.page.status.setText(self._status())
 
     def camera_spec(self) -> str:
         """The webcam index of the chosen entry, or a typed path (a folder of photos)."""
@@ -117,7 +131,7 @@ class DevicesController:
                     return None
                 pdf_path = Path(chosen)
             written = printing.save_pdf(document, pdf_path)
-        self.page.status.setText(_tr("Test page sent. Check that the Arabic text is clear."))
+        self._set_status(lambda: _tr("Test page sent. Check that the Arabic text is clear."))
         return written
 
     def save(self) -> None:

@@ -320,6 +320,7 @@ class FirstRunWizard(QDialog):
         self.setWindowTitle(self.tr("Setting up the office"))
         self.back_button.setText(self.tr("&Back"))
         self.skip_button.setText(self.tr("&Skip this step"))
+        self.devices.retranslate()
         self._update_buttons()
         if self.current() == DONE:
             self.done_page.summary.setText(self._summary())
