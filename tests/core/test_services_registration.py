@@ -176,3 +176,22 @@ def test_a_damaged_hq_answer_file_never_stops_a_login(session, data_dir):
         assert again.operator.username == "clerk"
     finally:
         again.close()
+
+
+def test_card_numbers_given_after_a_backup_are_not_given_again_after_restoring_it(session, data_dir):
+    from fundclient.storage.backup import create_backup, restore_backup
+
+    first = registration.register(session, people(1, seed=41)[0]).result
+    backup = create_backup(session.store, by="clerk")
+    after = registration.register(session, people(1, seed=42)[0]).result  # printed, handed over
+    session.close()
+    restore_backup(data_dir, backup)
+    again = login(data_dir, "clerk", PASSWORD)
+    try:
+        assert again.store.beneficiaries.count() == 1
+        newest = registration.register(again, people(1, seed=43)[0]).result
+        given = {first.card_number, after.card_number} | {d.card_number for d in after.dependants}
+        assert newest.card_number not in given
+        assert not ({d.card_number for d in newest.dependants} & given)
+    finally:
+        again.close()

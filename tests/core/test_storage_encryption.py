@@ -51,3 +51,16 @@ def test_wrong_key_cannot_open(data_dir):
     initialise(data_dir, "SBH", "admin", "admin-pass-1")
     with pytest.raises(DatabaseUnreadable):
         Store(data_dir, b"\x00" * 32)
+
+
+def test_data_dir_and_key_files_are_private_to_the_office_account(tmp_path):
+    import os
+    import stat
+
+    from fundclient.storage import initialise
+
+    data_dir = tmp_path / "office"
+    initialise(data_dir, "SBH", "admin", "admin-pass-1")
+    assert stat.S_IMODE(os.stat(data_dir).st_mode) == 0o700
+    for name in ("keystore.json", "audit_head.json"):
+        assert stat.S_IMODE(os.stat(data_dir / name).st_mode) == 0o600, name

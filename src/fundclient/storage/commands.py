@@ -156,6 +156,10 @@ def cmd_restore(args) -> int:
         if input().strip().lower() not in ("yes", "نعم"):
             return EXIT_ERROR
     aside = restore_backup(args.data_dir, Path(args.file))
+    from fundclient.sync.outbox import Outbox
+
+    # HQ's answers already written into the replaced DB are written again into the restored one.
+    Outbox(args.data_dir).reapply_results()
     _say(args, Message(f"تمت الاستعادة. البيانات السابقة في {aside}", f"Restored. Previous data kept in {aside}"))
     return EXIT_OK
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 import os
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ DB_FILE = "fundclient.db"
 KEYSTORE_FILE = "keystore.json"
 AUDIT_HEAD_FILE = "audit_head.json"
 STATUS_FILE = "status.json"
+SEQUENCE_HIGH_WATER_FILE = "sequences.json"
 BACKUP_DIR = "backups"
 
 
@@ -29,7 +31,11 @@ def write_json_atomic(path: Path, data: Any, *, durable: bool = True, sync_dir: 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
+    # Owner-only (0600), and never through a file or link someone left at the temp name.
+    with suppress(FileNotFoundError):
+        os.unlink(tmp)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(fd, "w", encoding="utf-8") as fh:
         json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
         if durable:
             fh.flush()

@@ -24,7 +24,7 @@ from fundclient.storage.beneficiaries import BeneficiaryRepository
 from fundclient.storage.drafts import DraftRepository
 from fundclient.storage.engine import Engines, key_pragma, raw_connect
 from fundclient.storage.errors import AccountDisabled, AlreadySetUp, DatabaseUnreadable, NotPermitted
-from fundclient.storage.files import db_path
+from fundclient.storage.files import SEQUENCE_HIGH_WATER_FILE, db_path, read_json, write_json_atomic
 from fundclient.storage.keystore import Keystore, check_password_strength
 from fundclient.storage.operators import Operator, OperatorRepository, Role, valid_username
 from fundclient.storage.reports import ReportRepository
@@ -45,6 +45,7 @@ class Store:
         self.keystore = Keystore(self.data_dir)
         self._engines = Engines(db_path(self.data_dir), db_key)
         migrate.upgrade(self._engines.writer)
+        self._restore_high_water()
         self.audit = AuditLog(self.data_dir, self._engines.reader, db_key)
         self.beneficiaries = BeneficiaryRepository(self)
         self.operators = OperatorRepository(self)
@@ -99,7 +100,27 @@ class Store:
                 return self.next_sequence(name, conn=own)
         conn.exec_driver_sql("INSERT INTO sequences (name, value) VALUES (?, 1)"
                              " ON CONFLICT (name) DO UPDATE SET value = value + 1", (name,))
-        return conn.exec_driver_sql("SELECT value FROM sequences WHERE name = ?", (name,)).scalar_one()
+        value = conn.exec_driver_sql("SELECT value FROM sequences WHERE name = ?", (name,)).scalar_one()
+        self._note_high_water(name, value)
+        return value
+
+    # A restored backup holds older counters than numbers already printed or sent to HQ: the
+    # highest value ever handed out is also kept outside the DB (not in backups) and wins.
+    def _note_high_water(self, name: str, value: int) -> None:
+        path = self.data_dir / SEQUENCE_HIGH_WATER_FILE
+        marks = read_json(path) or {}
+        if marks.get(name, 0) < value:
+            marks[name] = value
+            write_json_atomic(path, marks)
+
+    def _restore_high_water(self) -> None:
+        marks = read_json(self.data_dir / SEQUENCE_HIGH_WATER_FILE) or {}
+        if not marks:
+            return
+        with self.writer_connection() as conn:
+            for name, value in marks.items():
+                conn.exec_driver_sql("INSERT INTO sequences (name, value) VALUES (?, ?) ON CONFLICT (name)"
+                                     " DO UPDATE SET value = max(value, excluded.value)", (name, int(value)))
 
     # --- maintenance -----------------------------------------------------------------
 
@@ -164,6 +185,8 @@ def initialise(data_dir: Path, office_code: str, admin_user: str, admin_password
         raise ValueError("invalid user name")
     check_password_strength(admin_password)
     data_dir.mkdir(parents=True, exist_ok=True)
+    if os.name != "nt":  # the office's data is for its own account only
+        data_dir.chmod(0o700)
     db_key = os.urandom(32)
     recovery = keystore.create(office_code, db_key, admin_user, admin_password)
     store = Store(data_dir, db_key)

@@ -219,6 +219,14 @@ class Outbox:
             if src.exists():
                 os.replace(src, self.root / "results" / "applied" / src.name)
 
+    def reapply_results(self) -> int:
+        """After a backup was restored: HQ's answers go back in the queue the app applies."""
+        moved = 0
+        for path in (self.root / "results" / "applied").glob("*.json"):
+            os.replace(path, self.root / "results" / path.name)
+            moved += 1
+        return moved
+
     def result_for(self, record_id: str, revision: int) -> RecordResult | None:
         for r in self.iter_record_results(include_applied=True):
             if r.record_id == record_id and r.revision == revision:
