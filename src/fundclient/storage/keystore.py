@@ -167,17 +167,6 @@ class Keystore:
             data["operators"][username] = {"disabled": True}
             self.save(data)
 
-    def verify_password(self, username: str, password: str) -> bool:
-        data = self.load()
-        entry = data["operators"].get(username)
-        if not entry or entry.get("disabled"):
-            return False
-        try:
-            self._unlock_entry(data, username, entry, password)
-            return True
-        except kc.Undecryptable:
-            return False
-
     def reseal_for_new_key(self, new_key: bytes) -> dict:
         """Keystore content for a rotated DB key: same operators, same recovery key."""
         data = self.load()

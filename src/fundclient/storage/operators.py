@@ -12,7 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from fundclient.domain.records import utc_now
-from fundclient.storage.errors import NotPermitted, UsernameUnavailable, WrongPassword
+from fundclient.storage.errors import NotPermitted, UsernameUnavailable
 from fundclient.storage.keystore import check_password_strength
 
 if TYPE_CHECKING:
@@ -104,8 +104,7 @@ class OperatorRepository:
 
     def change_password(self, username: str, old_password: str, new_password: str) -> None:
         """The operator changes their own password: the key is re-wrapped, nothing re-encrypted."""
-        if not self._store.keystore.verify_password(username, old_password):
-            raise WrongPassword()
+        self._store.keystore.unlock_keys(username, old_password)  # counts toward the lockout
         check_password_strength(new_password)
         with self._store.write(username, "password_change"):
             self._store.keystore.set_password(username, new_password, self._store.db_key)

@@ -7,7 +7,6 @@ in a QueryOp: the window stays responsive and shows "Checking…" meanwhile.
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -26,18 +25,9 @@ LoginFn = Callable[[Path, str, str], object]
 
 
 def default_login(data_dir: Path, username: str, password: str):
-    """services.session.login when the lead's service exists; otherwise storage directly."""
-    try:
-        from fundclient.services.session import login  # type: ignore
-    except ImportError:
-        login = None
-    if login is not None:
-        return login(data_dir, username, password)
-    from fundclient.storage.store import open_store
+    from fundclient.services.session import login
 
-    store, operator = open_store(data_dir, username, password)
-    return SimpleNamespace(store=store, operator=operator, settings=Settings.load(data_dir),
-                           data_dir=data_dir)
+    return login(data_dir, username, password)
 
 
 class LoginScreen(QWidget):

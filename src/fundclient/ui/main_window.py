@@ -255,26 +255,11 @@ class MainWindow(QMainWindow):
             widget.setFocus()
 
     def verify_password(self, password: str):
-        """Runs off the GUI thread; raises AuthError when the password is wrong."""
+        """Runs off the GUI thread; raises AuthError when the password is wrong. The session's
+        check counts failures toward the same lockout as the login screen."""
         if self._verify_password is not None:
             return self._verify_password(password)
-        verify = getattr(self.session, "verify_password", None)
-        if callable(verify):
-            return verify(password)
-        keystore = getattr(getattr(self.session, "store", None), "keystore", None)
-        if keystore is not None:
-            # Unwrapping the key proves the password, without reopening the DB or auditing a login.
-            from fundclient.storage.errors import WrongPassword
-
-            if not keystore.verify_password(roles.operator_username(self.operator), password):
-                raise WrongPassword()
-            return True
-        from fundclient.storage.store import open_store
-
-        store, _operator = open_store(self.session.data_dir,
-                                      roles.operator_username(self.operator), password)
-        store.close()
-        return True
+        return self.session.verify_password(password)
 
     def day_close(self) -> None:
         if self.show_screen("dayclose") is not None:  # review, approve, close (services.dayclose)
