@@ -146,3 +146,22 @@ def test_private_key_file_is_0600_and_passphrase_protected(tmp_path):
     assert exc.value.code == "key_passphrase_wrong"
     with pytest.raises(SyncError):
         read_private_key_file(path)
+
+
+def test_a_compressed_bomb_or_odd_items_are_malformed_not_a_crash():
+    import json
+    import struct
+    import zlib
+
+    from fundclient.sync.envelope import MAX_PAYLOAD_JSON, PAYLOAD_MAGIC, EnvelopeError, decode_payload
+
+    def payload(doc_bytes: bytes) -> bytes:
+        packed = zlib.compress(doc_bytes, 9)
+        return PAYLOAD_MAGIC + struct.pack(">I", len(packed)) + packed
+
+    bomb = b'{"items": [{"x": "' + b"A" * (MAX_PAYLOAD_JSON + 10) + b'"}]}'
+    for bad in (bomb, json.dumps({"items": [1]}).encode(), json.dumps({"items": {"a": 1}}).encode(),
+                json.dumps({"items": [{"photos": [7]}]}).encode()):
+        with pytest.raises(EnvelopeError) as info:
+            decode_payload(payload(bad))
+        assert info.value.code == "malformed"

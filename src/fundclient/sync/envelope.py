@@ -76,22 +76,36 @@ def encode_payload(items: list[dict]) -> bytes:
     return PAYLOAD_MAGIC + struct.pack(">I", len(packed)) + packed + b"".join(blobs)
 
 
+# The JSON part of a batch (records without photos) never comes near this; the cap stops a
+# small compressed payload from expanding into gigabytes at HQ.
+MAX_PAYLOAD_JSON = 32 * 1024 * 1024
+
+
 def decode_payload(plaintext: bytes) -> list[dict]:
     try:
         if plaintext[:4] != PAYLOAD_MAGIC:
             raise ValueError("payload magic")
         (json_len,) = struct.unpack(">I", plaintext[4:8])
-        doc = json.loads(zlib.decompress(plaintext[8:8 + json_len]))
+        inflater = zlib.decompressobj()
+        text = inflater.decompress(plaintext[8:8 + json_len], MAX_PAYLOAD_JSON)
+        if inflater.unconsumed_tail:  # a "zip bomb": more than any honest batch holds
+            raise ValueError("payload expands beyond the limit")
+        doc = json.loads(text)
         blobs = plaintext[8 + json_len:]
         items = doc["items"]
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise ValueError("items")
         for item in items:
-            for meta in item.get("photos", []):
+            photos = item.get("photos", [])
+            if not isinstance(photos, list) or not all(isinstance(m, dict) for m in photos):
+                raise ValueError("photos")
+            for meta in photos:
                 data = blobs[meta["offset"]:meta["offset"] + meta["length"]]
                 if len(data) != meta["length"] or hashlib.sha256(data).hexdigest() != meta["sha256"]:
                     raise ValueError("photo bytes")
                 meta["data"] = data
         return items
-    except (ValueError, KeyError, TypeError, struct.error, zlib.error) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, struct.error, zlib.error) as exc:
         raise EnvelopeError("malformed", f"payload: {exc}") from None
 
 
