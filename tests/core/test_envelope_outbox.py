@@ -117,3 +117,15 @@ def test_device_key_file_is_private(office):
     path = data_dir / "device" / "signing_key.json"
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     assert len(read_private_key_file(path)[1]) == 32
+
+
+def test_hq_is_reached_over_https_only_except_on_this_machine():
+    from fundclient.errors import SyncError
+    from fundclient.sync.http import require_https
+
+    for ok in ("https://hq.fund.ly/", "http://127.0.0.1:8080", "http://localhost:9"):
+        assert require_https(ok) == ok
+    for bad in ("http://hq.fund.ly/", "http://10.0.0.5/", "ftp://hq.fund.ly/", "hq.fund.ly"):
+        with pytest.raises(SyncError) as info:
+            require_https(bad)
+        assert info.value.code == "plain_http" and "https" in info.value.message.ar

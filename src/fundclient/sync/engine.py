@@ -17,7 +17,7 @@ from fundclient.errors import FundError, Message
 from fundclient.sync.device import Device
 from fundclient.sync.enrol import adopt_keyset
 from fundclient.sync.history import SyncHistory
-from fundclient.sync.http import OFFLINE, RefusedError, TransientError, TransportOptions, make_session, \
+from fundclient.sync.http import require_https, OFFLINE, RefusedError, TransientError, TransportOptions, make_session, \
     sleep_backoff
 from fundclient.sync.outbox import Outbox
 from fundclient.sync.probe import probe_status
@@ -83,7 +83,7 @@ def run_sync(data_dir: Path, *, settings: Settings | None = None, options: Trans
 
 def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> None:
     device = Device.load(data_dir)
-    base = settings.hq_url or device.hq_url
+    base = require_https(settings.hq_url or device.hq_url)
     session = make_session(settings)
     reachable = probe_status(session, base, device, options)
     if reachable != "ok":

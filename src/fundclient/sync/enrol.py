@@ -12,7 +12,7 @@ from fundclient.config import Settings
 from fundclient.errors import Message, SyncError
 from fundclient.sync.ack import verify_keyset
 from fundclient.sync.device import Device, device_dir, ensure_signing_key, save_enrolment
-from fundclient.sync.http import TransportOptions, make_session
+from fundclient.sync.http import require_https, TransportOptions, make_session
 from fundclient.sync.keys import b64d, b64e
 
 ENROL_REFUSED = Message(ar="رفضت الإدارة العامة تسجيل الجهاز (رمز غير صالح أو منتهي).",
@@ -30,6 +30,7 @@ def enrol(data_dir: Path, server_url: str, token: str, *, label: str = "", setti
     if (device_dir(data_dir) / "enrolment.json").exists():
         raise SyncError(ALREADY, code="already_enrolled")
     settings = settings or Settings.load(data_dir)
+    server_url = require_https(server_url)  # the one-time token must not cross the link in clear
     public = ensure_signing_key(data_dir)
     session = make_session(settings)
     try:

@@ -11,6 +11,8 @@ import random
 import time
 from dataclasses import dataclass
 
+from urllib.parse import urlsplit
+
 import requests
 
 from fundclient.config import Settings
@@ -47,6 +49,22 @@ def make_session(settings: Settings) -> requests.Session:
     session.headers.clear()
     session.headers.update({"User-Agent": USER_AGENT, "Connection": "keep-alive"})
     return session
+
+
+PLAIN_HTTP = Message(ar="عنوان الإدارة العامة يجب أن يبدأ بـ https:// (اتصال مشفّر). صحّح العنوان في الإعدادات.",
+                     en="The HQ address must start with https:// (an encrypted connection). Correct it in the settings.")
+_LOOPBACK = ("localhost", "::1")
+
+
+def require_https(url: str) -> str:
+    """HQ is only spoken to over verified TLS; plain http is allowed for this machine alone
+    (the demo's in-process HQ and the tests)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    local = host in _LOOPBACK or host.startswith("127.")
+    if parts.scheme == "https" or (parts.scheme == "http" and local):
+        return url.strip()
+    raise SyncError(PLAIN_HTTP, code="plain_http")
 
 
 class TransientError(SyncError):

@@ -130,8 +130,15 @@ class SettingsDialog(QDialog):
 
     def problems(self) -> str:
         url = self.hq_url.text().strip()
-        if url and not url.startswith("https://"):
-            return self.tr("The headquarters address must start with https://")
+        if url:
+            from fundclient.errors import SyncError
+            from fundclient.sync.http import require_https
+            from fundclient.ui.i18n import current_language
+
+            try:
+                require_https(url)
+            except SyncError as exc:
+                return exc.message.in_language(current_language())
         if not _WINDOW.match(self.sync_window.text()):
             return self.tr("Write the sending window like 22:00-05:00")
         return ""
