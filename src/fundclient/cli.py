@@ -11,10 +11,11 @@ import argparse
 import importlib
 import logging
 import sys
+import traceback
 
 from fundclient import __version__
 from fundclient.config import DATA_DIR_ENV, resolve_data_dir
-from fundclient.errors import FundError
+from fundclient.errors import FundError, Message
 from fundclient.logs import setup_logging
 
 # Modules that contribute sub-commands; each has register(subparsers).
@@ -29,6 +30,10 @@ COMMAND_MODULES = [
 ]
 
 log = logging.getLogger(__name__)
+UNEXPECTED = Message(ar="حدث خطأ غير متوقع في المنظومة. لم يتغير شيء من البيانات المحفوظة. "
+                        "أبلغ الدعم الفني وأرسل لهم ملف السجل (fundclient.log).",
+                     en="An unexpected error happened. Saved data is unchanged. Tell technical support "
+                        "and send them the log file (fundclient.log).")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +78,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, keep the details in the log
+        # Type and stack only: an exception's text may carry a name or a national number.
+        log.error("unexpected %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+        print(UNEXPECTED.in_language(args.lang or "ar"), file=sys.stderr)
+        if args.lang is None:
+            print(UNEXPECTED.en, file=sys.stderr)
+        return 1
 
 
 def _default_handler(parser: argparse.ArgumentParser):
