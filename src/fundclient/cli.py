@@ -30,9 +30,9 @@ COMMAND_MODULES = [
 ]
 
 log = logging.getLogger(__name__)
-UNEXPECTED = Message(ar="حدث خطأ غير متوقع في المنظومة. لم يتغير شيء من البيانات المحفوظة. "
-                        "أبلغ الدعم الفني وأرسل لهم ملف السجل (fundclient.log).",
-                     en="An unexpected error happened. Saved data is unchanged. Tell technical support "
+UNEXPECTED = Message(ar="حدث خطأ غير متوقع في المنظومة. أعد المحاولة، وإن تكرر فأبلغ الدعم الفني "
+                        "وأرسل لهم ملف السجل (fundclient.log).",
+                     en="An unexpected error happened. Try again; if it happens again, tell technical support "
                         "and send them the log file (fundclient.log).")
 
 
