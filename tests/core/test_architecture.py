@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "fundclient"
-QT_FREE = ["domain", "storage", "camera", "sync", "hq"]
+QT_FREE = ["domain", "storage", "camera", "sync", "hq", "services"]
 
 
 def imported_modules(path: Path) -> set[str]:
