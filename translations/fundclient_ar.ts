@@ -1216,6 +1216,10 @@
             <translation>جارٍ البحث عن الكاميرات…</translation>
         </message>
         <message>
+            <source>When you see the picture and “one face” is ticked, the camera works.</source>
+            <translation>إذا ظهرت الصورة وعليها علامة ✓ أمام «وجه واحد» فالكاميرا تعمل.</translation>
+        </message>
+        <message>
             <source>Insurance card printer</source>
             <translation>طابعة البطاقة التأمينية</translation>
         </message>

@@ -1216,6 +1216,10 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>When you see the picture and “one face” is ticked, the camera works.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Insurance card printer</source>
             <translation type="unfinished" />
         </message>

@@ -136,6 +136,7 @@ def test_enrol_now_wrong_token_then_retry_with_real_token(qtbot, wizard, hq):
     preview = wizard.devices.preview
     assert preview is not None and preview.isVisible()
     qtbot.waitUntil(lambda: preview.last_verdict is not None, timeout=TIMEOUT)  # live checks run
+    assert wizard.next_button.isDefault() and not preview.ui.accept.isVisible()  # Enter = Next
     pdf = wizard.devices.print_test_page(data_dir.parent / "test-page.pdf")
     assert pdf.read_bytes()[:4] == b"%PDF"
     press_next(qtbot, wizard)

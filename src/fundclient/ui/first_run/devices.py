@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Callable
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QFileDialog, QScrollArea
 
 from fundclient.config import Settings
 from fundclient.ui.first_run import printing
@@ -20,13 +20,18 @@ from fundclient.ui.first_run.pages_after import DevicesPage
 from fundclient.ui.ops import QueryOp
 
 
+PREVIEW_HEIGHT = 190  # picture + checklist fit under the fields on a 1366×768 screen
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("FirstRunDevices", text)
 
 
 class DevicesController:
-    def __init__(self, page: DevicesPage, data_dir: Path, office_label: Callable[[], str]) -> None:
+    def __init__(self, page: DevicesPage, data_dir: Path, office_label: Callable[[], str],
+                 keep_default_button: Callable[[], None] = lambda: None) -> None:
         self.page = page
+        self.keep_default_button = keep_default_button
         self.data_dir = data_dir
         self.office_label = office_label
         self.cameras = None  # list[CameraInfo] once listed
@@ -106,8 +111,23 @@ class DevicesController:
         self.preview = CameraWidget(self.camera_spec(), cameras=self.cameras or [],
                                     auto_capture=False, parent=self.page)
         self.preview.setObjectName("cameraTestPreview")
+        # A test, not a photo session: only the picture and its live checks. The camera is
+        # chosen in this page's own list, so the widget's list, mode and photo buttons go.
+        ui = self.preview.ui
+        # The coaching sentence goes too: the ✓/✗ checklist ("one face", "sharp"...) is the test.
+        for widget in (ui.camera_label, ui.camera_choice, ui.mode_choice, ui.capture, ui.retake,
+                       ui.accept, ui.import_file, ui.override, ui.hint):
+            widget.hide()
+        ui.accept.setDefault(False)
+        ui.checklist.setWordWrap(True)  # English check names are longer than the page is wide
+        ui.preview.setFixedHeight(PREVIEW_HEIGHT)
         self.page.preview_host.addWidget(self.preview)
         self.preview.show()
+        scroller = self.page.parentWidget().parentWidget()  # viewport -> QScrollArea (wizard.py)
+        if isinstance(scroller, QScrollArea):
+            QTimer.singleShot(0, lambda: shiboken6.isValid(self.preview) and scroller.ensureWidgetVisible(self.preview))
+        self.keep_default_button()  # the widget's Accept button claimed Enter; Next gets it back
+        self._set_status(lambda: _tr("When you see the picture and “one face” is ticked, the camera works."))
 
     # --- printers ------------------------------------------------------------------------
     def print_test_page(self, pdf_path: Path | None = None) -> Path | None:

@@ -97,8 +97,10 @@ class DevicesPage(WizardPage):
         form = QFormLayout()
         form.addRow(self.camera_label, camera_row)
         form.addRow(self.card_label, self.card_printer)
-        form.addRow(self.receipt_label, self.receipt_printer)
-        form.addRow("", self.test_button)
+        receipt_row = QHBoxLayout()  # the test button on this row keeps the page short
+        receipt_row.addWidget(self.receipt_printer, 1)
+        receipt_row.addWidget(self.test_button)
+        form.addRow(self.receipt_label, receipt_row)
         self.box.addLayout(form)
         self.box.addLayout(self.preview_host, 1)
         self.status = explanation_label()

@@ -72,6 +72,7 @@ class FirstRunWizard(QDialog):
             scroller = QScrollArea()
             scroller.setWidgetResizable(True)
             scroller.setFrameShape(QFrame.Shape.NoFrame)
+            scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # text wraps instead
             scroller.setWidget(page)
             self.stack.addWidget(scroller)
         self.back_button, self.skip_button, self.next_button = QPushButton(), QPushButton(), QPushButton()
@@ -100,7 +101,8 @@ class FirstRunWizard(QDialog):
         self.hq_page.enrol_now.toggled.connect(lambda _on: self._update_buttons())
         self.recovery_page.print_button.clicked.connect(self.print_recovery_key)
         self.recovery_page.pdf_button.clicked.connect(lambda: self.save_recovery_pdf())
-        self.devices = devices.DevicesController(self.devices_page, self.data_dir, self._office_label)
+        self.devices = devices.DevicesController(self.devices_page, self.data_dir, self._office_label,
+                                                 lambda: self.next_button.setDefault(True))
         self.resize(980, 720)
         self.retranslate_ui()
         self.go_to(LANGUAGE)
