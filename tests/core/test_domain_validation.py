@@ -182,12 +182,9 @@ def test_hostile_values_give_messages_never_exceptions(value):
         assert problem is None or (problem.ar and problem.en)
 
 
-def test_ten_megabyte_string_is_refused_quickly():
-    import time
-    start = time.process_time()
+def test_ten_megabyte_string_is_refused():
     problem = validate_field("notes", "x" * 10_000_000, ctx())
     assert problem and "too long" in problem.en
-    assert time.process_time() - start < 0.5
 
 
 # ------------------------------------------------------------------ whole record

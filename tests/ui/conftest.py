@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("PySide6")
+import PySide6  # noqa: F401 - the full suite needs Qt; a missing PySide6 must fail, not skip
 
 ADMIN, ADMIN_PW = "admin", "Sebha-2026!"
 CLERK, CLERK_PW = "ahmed", "Brak-clerk-1"
