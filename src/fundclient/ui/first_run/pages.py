@@ -70,7 +70,7 @@ class LanguagePage(WizardPage):
         self.english.setObjectName("languageEnglish")
         self.group = QButtonGroup(self)
         for button in (self.arabic, self.english):
-            button.setProperty("size", "big")
+            button.setProperty("emphasis", "big")
             self.group.addButton(button)
             self.box.addWidget(button)
         (self.arabic if current_language() == "ar" else self.english).setChecked(True)

@@ -38,7 +38,7 @@ class RecoveryPage(WizardPage):
         self.box.addWidget(self.uses)
         self.confirmed = QCheckBox()
         self.confirmed.setObjectName("recoveryConfirmed")
-        self.confirmed.setProperty("size", "big")
+        self.confirmed.setProperty("emphasis", "big")
         self.box.addWidget(self.confirmed)
         self.error = error_label("recoveryError")
         self.box.addWidget(self.error)

@@ -43,7 +43,7 @@ QLabel#recoveryKey { font-family: monospace; font-size: 24pt; font-weight: bold;
     letter-spacing: 2px; border: 2px solid #1d4f91; border-radius: 8px; padding: 8px;
     background: #f7f9fc; }
 QLabel[role="error"] { color: #b00020; font-weight: bold; }
-QRadioButton[size="big"], QCheckBox[size="big"] { font-size: 16pt; padding: 6px; }
+QRadioButton[emphasis="big"], QCheckBox[emphasis="big"] { font-size: 16pt; padding: 6px; }
 QRadioButton::indicator, QCheckBox::indicator { width: 22px; height: 22px; }
 QPushButton { min-height: 36px; }
 """
