@@ -3,8 +3,8 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/first_run_screenshots.py
 
-Walks a real wizard on a throw-away data dir (the office really is created; no HQ is needed:
-the HQ page is shown filled in, then "register later" is taken)."""
+Walks a real wizard on a throw-away data dir (the office really is created) against a local
+HQ started here: a wrong token shows HQ's refusal on the HQ page, then "register later"."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from fundclient.config import Settings  # noqa: E402
 from fundclient.ui import i18n  # noqa: E402
-from fundclient.ui.first_run.wizard import (ADMIN, DEVICES, DONE, RECOVERY,  # noqa: E402
+from fundclient.ui.first_run.wizard import (ADMIN, DEVICES, DONE, HQ, RECOVERY,  # noqa: E402
                                             FirstRunWizard)
 from fundclient.ui.main import prepare_app  # noqa: E402
 
@@ -52,7 +52,7 @@ def shoot(app: QApplication, wizard: FirstRunWizard, language: str, name: str) -
     print("wrote", path.relative_to(ROOT))
 
 
-def walk(app: QApplication, language: str, data_dir: Path) -> None:
+def walk(app: QApplication, language: str, data_dir: Path, hq_url: str) -> None:
     i18n.set_language(language)
     wizard = FirstRunWizard(data_dir)
     wizard.show()
@@ -62,10 +62,9 @@ def walk(app: QApplication, language: str, data_dir: Path) -> None:
     wizard.office_page.device_number.setValue(902)
     shoot(app, wizard, language, NAMES[1])
     wizard.next()
-    wizard.hq_page.url.setText("https://hq.fund.example.ly")
-    wizard.hq_page.token.setText("Xr4v2QbH9kLmN0pS7tUw1yZa3cDe5fGh.k1")
+    wizard.hq_page.url.setText(hq_url)
+    wizard.hq_page.token.setText("Xr4v2QbH9kLmN0pS7tUw1yZa3cDe5fGh.k1")  # not issued by this HQ
     shoot(app, wizard, language, NAMES[2])
-    wizard.hq_page.enrol_later.setChecked(True)
     wizard.next()
     page = wizard.admin_page
     page.username.setText("mudir")
@@ -80,6 +79,10 @@ def walk(app: QApplication, language: str, data_dir: Path) -> None:
     wait_for(app, lambda: wizard.current() == RECOVERY)
     shoot(app, wizard, language, NAMES[4])
     wizard.recovery_page.confirmed.setChecked(True)
+    wizard.next()
+    wait_for(app, lambda: wizard.current() == HQ and wizard.next_button.isEnabled())
+    shoot(app, wizard, language, "3_hq_refused")
+    wizard.hq_page.enrol_later.setChecked(True)
     wizard.next()
     wait_for(app, lambda: wizard.current() == DEVICES and wizard.devices.cameras is not None)
     # No webcam on the build machine: the sample portrait stands in for the live picture.
@@ -98,9 +101,17 @@ def walk(app: QApplication, language: str, data_dir: Path) -> None:
 def main() -> int:
     app = prepare_app(Settings())
     OUT.mkdir(parents=True, exist_ok=True)
+    from fundclient.hq.keys import init_keys
+    from fundclient.hq.server import start_in_thread
+
     with tempfile.TemporaryDirectory() as tmp:
-        for language in ("ar", "en"):
-            walk(app, language, Path(tmp) / language)
+        init_keys(Path(tmp) / "hq")
+        server = start_in_thread(Path(tmp) / "hq")
+        try:
+            for language in ("ar", "en"):
+                walk(app, language, Path(tmp) / language, server.url)
+        finally:
+            server.stop()
     return 0
 
 

@@ -283,6 +283,8 @@ class FirstRunWizard(QDialog):
         self.hq_page.error.setText(error_text(exc) + "\n" + self.tr(
             "Check the address and the token and try again, or choose “register later”."))
         self.go_to(HQ)
+        self.hq_page.token.setFocus()  # most often the token was mistyped
+        self.hq_page.token.selectAll()
 
     # --- page 6 and 7 --------------------------------------------------------------------
     def _devices_next(self) -> None:
