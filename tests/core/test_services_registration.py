@@ -195,3 +195,14 @@ def test_card_numbers_given_after_a_backup_are_not_given_again_after_restoring_i
         assert not ({d.card_number for d in newest.dependants} & given)
     finally:
         again.close()
+
+
+def test_a_photo_and_two_document_scans_are_saved_together(session):
+    from fundclient.domain.records import Photo
+
+    portrait = Photo(data=b"\xff\xd8portrait", kind="portrait")
+    scans = [Photo(data=b"\xff\xd8id-card", kind="document"), Photo(data=b"\xff\xd8pension", kind="document")]
+    saved = registration.register(session, people(1, seed=51)[0], photo=portrait, scans=scans).result
+    stored = session.store.beneficiaries.photos(saved.record_id)
+    assert sorted(p.data for p in stored) == sorted([portrait.data] + [s.data for s in scans])
+    assert session.store.beneficiaries.photo(saved.record_id, "document").data == b"\xff\xd8id-card"

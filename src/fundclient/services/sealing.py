@@ -98,13 +98,8 @@ def seal_pending(session: "Session") -> Changes:
 
 
 def photos_of(session: "Session", record: Beneficiary) -> list[Photo]:
-    """The photo and document scan this revision shows (saved with it or earlier)."""
-    found = []
-    for kind in ("portrait", "document"):
-        photo = session.store.beneficiaries.photo(record.record_id, kind, record.revision)
-        if photo is not None:
-            found.append(photo)
-    return found
+    """The photo and document scans this revision shows (saved with it or earlier)."""
+    return session.store.beneficiaries.photos(record.record_id, record.revision)
 
 
 def apply_hq_results(session: "Session") -> Changes:

@@ -67,6 +67,16 @@ def dependant_rows(record: Beneficiary) -> list[tuple]:
             for d in record.dependants]
 
 
+def blob_kinds(photos: Sequence[Photo]) -> list[str]:
+    """Storage kinds for one save: a second scan of the same kind is stored as "document.2"…"""
+    seen: dict[str, int] = {}
+    kinds = []
+    for p in photos:
+        seen[p.kind] = seen.get(p.kind, 0) + 1
+        kinds.append(p.kind if seen[p.kind] == 1 else f"{p.kind}.{seen[p.kind]}")
+    return kinds
+
+
 def _integrity(exc: sa.exc.IntegrityError) -> Exception:
     if "card_number" in str(exc.orig):
         return CardNumberTaken()
@@ -166,8 +176,9 @@ class BeneficiaryRepository(SearchMixin):
         if record.dependants:
             conn.exec_driver_sql(INSERT_DEPENDANT, dependant_rows(record))
         if photos:
-            conn.exec_driver_sql(INSERT_BLOB, [(record.record_id, record.revision, p.kind, p.mime,
-                                                json.dumps(p.quality), p.override_reason, p.data) for p in photos])
+            conn.exec_driver_sql(INSERT_BLOB, [(record.record_id, record.revision, kind, p.mime,
+                                                json.dumps(p.quality), p.override_reason, p.data)
+                                               for kind, p in zip(blob_kinds(photos), photos)])
 
     # --- reads -----------------------------------------------------------------------
 
@@ -204,6 +215,14 @@ class BeneficiaryRepository(SearchMixin):
         if not rows:
             raise RecordNotFound(record_id)
         return [RevisionInfo(r[0], r[1], r[2], r[3], r[4], _load(r[5])) for r in rows]
+
+    def photos(self, record_id: str, revision: int | None = None) -> list[Photo]:
+        """Every photo and scan valid at `revision` (default: current), one per stored kind."""
+        with self._store.read() as conn:
+            kinds = [r[0] for r in conn.exec_driver_sql(
+                "SELECT DISTINCT kind FROM blobs WHERE record_id = ? ORDER BY kind", (record_id,)).fetchall()]
+        found = [self.photo(record_id, kind, revision) for kind in kinds]
+        return [p for p in found if p is not None]
 
     def photo(self, record_id: str, kind: str = "portrait", revision: int | None = None) -> Photo | None:
         """The photo of that kind valid at `revision` (default: current): the newest saved at or before it."""
