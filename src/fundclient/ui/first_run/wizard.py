@@ -80,8 +80,11 @@ class FirstRunWizard(QDialog):
         self.skip_button.setObjectName("wizardSkip")
         self.next_button.setObjectName("wizardNext")
         self.next_button.setDefault(True)  # Enter in any field = Next
-        for button in (self.back_button, self.skip_button, self.next_button):
-            button.setMinimumWidth(170)  # Arabic labels with a mnemonic are measured short
+        # Qt measures the label in the normal weight (and Arabic with a mnemonic too short), then
+        # draws the default button bold: room to spare, or "Open the system" loses its ends.
+        for button in (self.back_button, self.skip_button):
+            button.setMinimumWidth(170)
+        self.next_button.setMinimumWidth(240)
         self.step_label = QLabel()
         self.step_label.setObjectName("stepLabel")
         buttons = QHBoxLayout()
