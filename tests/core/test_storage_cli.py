@@ -30,7 +30,7 @@ def office(data_dir, tmp_path):
     password = tmp_path / "pw"
     password.write_text("admin-pass-1\n", encoding="utf-8")
     code = main(["--data-dir", str(data_dir), "setup", "--office", "SBH", "--admin", "admin",
-                 "--password-file", str(password), "--full-name", "مدير"])
+                 "--password-file", str(password), "--full-name", "مدير", "--device-number", "901"])
     assert code == 0
     return data_dir, password
 
@@ -91,7 +91,7 @@ def test_status_json_needs_no_password(office, tmp_path):
 def test_import_csv_good_bad_and_rerun(office, tmp_path, capsys):
     data_dir, _ = office
     rows = [row(), row(national_number=new_number(3), **{"name.first": "Ahmed"}),  # Latin in an Arabic field
-            row(national_number=new_number(4), sex="X"), row(national_number=new_number(5))]
+            row(national_number=new_number(4), sex="X"), row(national_number=new_number(5), **{"name.first": "خالد"})]
     source = write_csv(tmp_path / "in.csv", rows)
     assert run(data_dir, "import", str(source), *login(office)) == 3
     report = list(csv.DictReader(open(tmp_path / "in-report.csv", encoding="utf-8-sig")))
@@ -101,19 +101,25 @@ def test_import_csv_good_bad_and_rerun(office, tmp_path, capsys):
     # Re-run (e.g. after an interruption): nothing imported twice.
     assert run(data_dir, "import", str(source), *login(office), "--report", str(tmp_path / "r2.csv")) == 3
     assert records(data_dir) == 2
-    taken = tmp_path / "card.csv"
-    with open(taken, "w", encoding="utf-8", newline="") as fh:  # a card number already used by another row
-        csv.writer(fh).writerows([HEADERS + ["card_number"], row(national_number=new_number(7)) + ["SBH1"],
+    # Card numbers in a spreadsheet are ignored (this device numbers cards); the same name and
+    # birth date under another national number is a possible duplicate, reported for review.
+    odd = tmp_path / "card.csv"
+    with open(odd, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([HEADERS + ["card_number"],
+                                  row(national_number=new_number(7), **{"name.first": "سالم"}) + ["SBH1"],
                                   row(national_number=new_number(8)) + ["SBH1"]])
-    assert run(data_dir, "import", str(taken), *login(office)) == 3
+    assert run(data_dir, "import", str(odd), *login(office), "--report", str(tmp_path / "r3.csv")) == 3
+    report = list(csv.DictReader(open(tmp_path / "r3.csv", encoding="utf-8-sig")))
+    assert [(r["row"], r["field"]) for r in report] == [("3", "duplicate")]
     assert records(data_dir) == 3
-    good_only = write_csv(tmp_path / "good.csv", [row(), row(national_number=new_number(6))])
+    good_only = write_csv(tmp_path / "good.csv", [row(), row(national_number=new_number(6), **{"name.first": "عمر"})])
     assert run(data_dir, "import", str(good_only), *login(office)) == 0
     assert records(data_dir) == 4
     store, _ = open_store(data_dir, "admin", "admin-pass-1")
     hit = store.beneficiaries.search(GOOD[0])[0].beneficiary
     assert hit.name.family == "الورفلي" and hit.dependants[0].name.first == "فاطمة"
     assert hit.mobile == "+218912345678" and hit.office_code == "SBH"
+    assert hit.card_number.startswith("SBH-901-")
     assert "import" in [e.action for e in store.audit.entries()]
     store.close()
 
@@ -169,7 +175,8 @@ def test_backup_restore_roundtrip(office, tmp_path, monkeypatch, capsys):
     assert run(data_dir, "backup", "--to", str(tmp_path / "bk"), *login(office)) == 0
     backup = Path(capsys.readouterr().out.strip().splitlines()[-1])
     assert backup.exists()
-    assert run(data_dir, "import", str(write_csv(tmp_path / "more.csv", [row(national_number=new_number(9))])),
+    assert run(data_dir, "import", str(write_csv(tmp_path / "more.csv", [row(national_number=new_number(9),
+                                                                          **{"name.first": "يوسف"})])),
                *login(office)) == 0
     assert records(data_dir) == 2
     monkeypatch.setattr("builtins.input", lambda: "no")

@@ -76,6 +76,7 @@ def register(session: "Session", beneficiary: Beneficiary, photo: Photo | None =
     reason = override_reason.strip()
     record.override_reason = f"{reason} ({override_by})" if reason and override_by else reason
     record.card_number = ""  # numbers are given here, never typed or imported
+    record.status, record.status_reason = RecordStatus.ACTIVE, ""  # status changes go through set_status
     for dependant in record.dependants:
         dependant.card_number = ""
     numbers = card_number_maker(session)

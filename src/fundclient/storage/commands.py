@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from fundclient.config import Settings
+from fundclient.storage.errors import NotPermitted
 from fundclient.errors import AuthError, Message
 
 EXIT_OK, EXIT_ERROR, EXIT_SOME_REJECTED = 0, 2, 3
@@ -183,12 +184,19 @@ def cmd_audit_verify(args) -> int:
 def cmd_import(args) -> int:
     from fundclient.storage.importer import import_file, read_rows
 
+    from fundclient.services import registration
+    from fundclient.services.session import Session
+
     read_rows(Path(args.file))  # an unreadable file fails before asking for the password
     store, operator = _open(args)
     settings = Settings.load(args.data_dir)
+    session = Session(args.data_dir, settings, store, operator)
     try:
+        if session.role not in registration.OVERRIDE_ROLES:  # a whole spreadsheet is a supervisor's call
+            raise NotPermitted("import")
         result = import_file(store, Path(args.file), by=operator.username, report_path=args.report,
-                             scheme=settings.national_id_scheme, office_code=settings.office_code)
+                             scheme=settings.national_id_scheme, office_code=settings.office_code,
+                             save=lambda b: registration.register(session, b))
     finally:
         store.close()
     _say(args, Message(f"الأسطر {result.rows}: استُورد {result.imported}، موجود مسبقاً {result.already_present}، "

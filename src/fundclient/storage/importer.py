@@ -15,12 +15,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from fundclient.domain.fields import BENEFICIARY_FIELDS, CATEGORY_PREFIX, DEPENDANT_FIELDS
 from fundclient.domain.records import ArabicName, Beneficiary, Dependant
 from fundclient.domain.validation import ensure_valid_beneficiary
-from fundclient.errors import Message, ValidationFailed
+from fundclient.errors import FundError, Message, ValidationFailed
 from fundclient.storage.errors import CardNumberTaken, ImportFileUnreadable
 
 if TYPE_CHECKING:
@@ -170,7 +170,11 @@ def row_to_beneficiary(row: dict[str, str], office_code: str) -> Beneficiary:
 
 
 def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None = None,
-                scheme: str | None = None, office_code: str = "") -> ImportResult:
+                scheme: str | None = None, office_code: str = "",
+                save: Callable[[Beneficiary], object] | None = None) -> ImportResult:
+    """`save` is how a good row is registered: the app passes services.registration.register
+    (card numbers, duplicate check, sealing for HQ); a FundError it raises rejects the row."""
+    save = save or (lambda b: store.beneficiaries.add(b, by=by, action="import"))
     _, rows = read_rows(path)  # raises before anything is written
     result = ImportResult(rows=len(rows))
     for number, row in rows:
@@ -188,10 +192,11 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
                                     ALREADY_THERE.ar, ALREADY_THERE.en))
             continue
         try:
-            store.beneficiaries.add(clean, by=by, action="import")
-        except CardNumberTaken as taken:
+            save(clean)
+        except FundError as refused:
             result.rejected += 1
-            result.problems.append((number, national, "rejected", "card_number", taken.message.ar, taken.message.en))
+            field = "card_number" if isinstance(refused, CardNumberTaken) else refused.code
+            result.problems.append((number, national, "rejected", field, refused.message.ar, refused.message.en))
             continue
         result.imported += 1
     result.report_path = Path(report_path) if report_path else Path(path).with_name(Path(path).stem + "-report.csv")
