@@ -434,6 +434,10 @@
             <translation>مثال: ahmed</translation>
         </message>
         <message>
+            <source>Version %1</source>
+            <translation>الإصدار %1</translation>
+        </message>
+        <message>
             <source>Enter your employee name and password.</source>
             <translation>أدخل اسم الموظف وكلمة المرور.</translation>
         </message>
@@ -715,6 +719,10 @@
             <translation>لا توجد صورة</translation>
         </message>
         <message>
+            <source>Card to print: %1</source>
+            <translation>البطاقة المطلوب طباعتها: %1</translation>
+        </message>
+        <message>
             <source>The record was marked inactive.</source>
             <translation>تم إيقاف قيد المنتفع.</translation>
         </message>
@@ -736,6 +744,10 @@
         <message>
             <source>Print registration receipt</source>
             <translation>طباعة إيصال التسجيل</translation>
+        </message>
+        <message>
+            <source>Replace card…</source>
+            <translation>بطاقة بديلة…</translation>
         </message>
         <message>
             <source>Mark inactive</source>
@@ -838,6 +850,29 @@
         <message>
             <source>Everything is filled in. Read the data to the beneficiary, then press Save (Ctrl+S).</source>
             <translation>اكتملت البيانات. اقرأها على المنتفع ثم اضغط حفظ (Ctrl+S).</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReplaceCardDialog</name>
+        <message>
+            <source>Card of</source>
+            <translation>بطاقة</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>السبب</translation>
+        </message>
+        <message>
+            <source>Note</source>
+            <translation>ملاحظة</translation>
+        </message>
+        <message>
+            <source>Print the card again</source>
+            <translation>إعادة طباعة البطاقة التأمينية</translation>
+        </message>
+        <message>
+            <source>A card spoiled in the printer keeps its number. For any other reason the card gets a new number and the old one stops being valid everywhere.</source>
+            <translation>البطاقة التي تلفت أثناء الطباعة تحتفظ برقمها. لأي سبب آخر تأخذ البطاقة رقماً جديداً ويُلغى الرقم القديم في كل مكان.</translation>
         </message>
     </context>
     <context>
@@ -1058,10 +1093,6 @@
             <translation>شهادة الإدارة العامة</translation>
         </message>
         <message>
-            <source>The headquarters address must start with https://</source>
-            <translation>يجب أن يبدأ عنوان الإدارة العامة بـ https://</translation>
-        </message>
-        <message>
             <source>Write the sending window like 22:00-05:00</source>
             <translation>اكتب فترة الإرسال بهذا الشكل: 22:00-05:00</translation>
         </message>
@@ -1131,6 +1162,22 @@
         <message>
             <source>Reason</source>
             <translation>السبب</translation>
+        </message>
+        <message>
+            <source>Records needing attention (answer from headquarters)</source>
+            <translation>تسجيلات تحتاج إلى مراجعة (رد الإدارة العامة)</translation>
+        </message>
+        <message>
+            <source>Beneficiary</source>
+            <translation>المنتفع</translation>
+        </message>
+        <message>
+            <source>National number</source>
+            <translation>الرقم الوطني</translation>
+        </message>
+        <message>
+            <source>Answer</source>
+            <translation>الرد</translation>
         </message>
         <message>
             <source>Batch %1 of %2 (%3 KB of %4 KB)</source>

@@ -434,6 +434,10 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Version %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Enter your employee name and password.</source>
             <translation type="unfinished" />
         </message>
@@ -715,6 +719,10 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Card to print: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>The record was marked inactive.</source>
             <translation type="unfinished" />
         </message>
@@ -735,6 +743,10 @@
         </message>
         <message>
             <source>Print registration receipt</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Replace card…</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -837,6 +849,29 @@
         </message>
         <message>
             <source>Everything is filled in. Read the data to the beneficiary, then press Save (Ctrl+S).</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ReplaceCardDialog</name>
+        <message>
+            <source>Card of</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Note</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Print the card again</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A card spoiled in the printer keeps its number. For any other reason the card gets a new number and the old one stops being valid everywhere.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1058,10 +1093,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>The headquarters address must start with https://</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Write the sending window like 22:00-05:00</source>
             <translation type="unfinished" />
         </message>
@@ -1130,6 +1161,22 @@
         </message>
         <message>
             <source>Reason</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Records needing attention (answer from headquarters)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Beneficiary</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>National number</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Answer</source>
             <translation type="unfinished" />
         </message>
         <message>
