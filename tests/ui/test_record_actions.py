@@ -58,6 +58,12 @@ def test_print_preview_of_card_and_receipt(qtbot, supervisor_window):
         qtbot.waitUntil(lambda: bool(painted), timeout=20000)
         pages[kind] = dialog
     assert not screen.findChildren(QMessageBox)
+    from fundclient.ui.ops import wait_for_writes
+
+    pages["card"].accept()  # what "Print" in the preview does once the pages went to the printer
+    wait_for_writes()
+    printed = [e for e in supervisor_window.session.store.audit.entries() if e.action == "print"]
+    assert printed and printed[-1].record_id == record.record_id
 
 
 def test_supervisor_marks_a_record_inactive(qtbot, supervisor_window, monkeypatch):

@@ -67,8 +67,22 @@ def preview_document(parent: QWidget, session, record, photo, kind: str, *, show
     dialog.setObjectName("printPreview")
     dialog.setWindowTitle(QCoreApplication.translate("printing", "Print preview"))
     dialog.paintRequested.connect(paint)
+    # Closing the preview with "Print" accepts it: that is a printed card or receipt, audited.
+    dialog.accepted.connect(lambda: audit_print(session, record.record_id, kind))
     # The dialog keeps only a C++ pointer to the printer: keep the Python object alive with it.
     dialog.printer_ref, dialog.paint_ref = printer, paint
     if show:
         dialog.open()
     return dialog
+
+
+def audit_print(session, record_id: str, kind: str) -> None:
+    """One audit entry per printed card or receipt, written on the writer thread."""
+    from fundclient.services.changes import Changes
+    from fundclient.ui.ops import CollectionOp
+
+    def work() -> Changes:
+        session.store.audit_event(session.operator.username, "print", record_id, document=kind)
+        return Changes()
+
+    CollectionOp(parent=None, op=work).run_in_background()
