@@ -6,10 +6,21 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import traceback
 
 from fundclient.config import log_dir
 
 LOG_FILE_ENV = "FUNDCLIENT_LOG_DIR"
+
+
+class NoPersonalDataFormatter(logging.Formatter):
+    """Tracebacks keep the exception's type and stack but drop its text: the text of an
+    OSError or a database error can carry a file name, a person's name or a national number."""
+
+    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
+        kind, _value, tb = ei
+        return "Traceback (most recent call last):\n" + "".join(traceback.format_tb(tb)) + (
+            kind.__qualname__ if kind else "")
 
 
 def setup_logging(verbose: bool = False) -> None:
@@ -22,6 +33,6 @@ def setup_logging(verbose: bool = False) -> None:
         os.path.join(directory, "fundclient.log"), maxBytes=2_000_000, backupCount=5, encoding="utf-8"
     )
     handler._fundclient = True  # type: ignore[attr-defined]
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(NoPersonalDataFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
