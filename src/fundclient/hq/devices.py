@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
+from fundclient.cards.numbers import HQ_DEVICE_NUMBERS
 from fundclient.errors import Message, SyncError
 from fundclient.hq.db import batches, devices, enrol_tokens
 
@@ -39,6 +40,10 @@ def create_token(engine: Engine, office_code: str, signing_key_id: str, *, valid
     return f"{secret}.{signing_key_id}"
 
 
+OFFICE_FULL = Message(ar="لا توجد أرقام أجهزة متاحة لهذا المكتب لدى الإدارة العامة.",
+                      en="HQ has no device numbers left for this office.")
+
+
 def enrol_device(engine: Engine, token: str, public_key: bytes, label: str = "") -> dict:
     """Consume the token (once) and register the device; returns id, number and office."""
     secret = token.split(".", 1)[0]
@@ -53,6 +58,8 @@ def enrol_device(engine: Engine, token: str, public_key: bytes, label: str = "")
         device_id = str(uuid.uuid4())
         number = (conn.execute(select(func.max(devices.c.device_number))
                                .where(devices.c.office_code == row.office_code)).scalar() or 0) + 1
+        if number not in HQ_DEVICE_NUMBERS:  # 900-999 belong to PCs not yet enrolled
+            raise SyncError(OFFICE_FULL, code="office_full")
         conn.execute(insert(devices).values(device_id=device_id, office_code=row.office_code, device_number=number,
                                             public_key=public_key, label=label[:200], enrolled_at=_now()))
         done = conn.execute(update(enrol_tokens).where(enrol_tokens.c.token_hash == row.token_hash,
