@@ -5,7 +5,7 @@
 
 Uses a throw-away office (real encrypted store, synthetic beneficiaries, one with a photo),
 so the pictures always show the current code. Files: login-ar.png, search-ar.png,
-record-ar.png, reports-ar.png, settings-ar.png, sync-ar.png and the same with -en.
+record-ar.png, reports-ar.png, settings-ar.png, sync-ar.png, dayclose-ar.png and the same with -en.
 """
 
 from __future__ import annotations
@@ -117,6 +117,12 @@ def main() -> int:
         window.show_screen("sync")
         settle(app, 600)
         shot(window, "sync")
+        day_close = window.show_screen("dayclose")
+        settle(app, 900)
+        if day_close is not None and day_close.view.table.rowCount():
+            day_close.view.table.setCurrentCell(0, 0)  # the first registration, with its photo
+            settle(app, 600)
+        shot(window, "dayclose")
         dialog = SettingsDialog(settings, window)
         dialog.show()
         shot(dialog, "settings")
