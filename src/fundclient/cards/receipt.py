@@ -177,20 +177,10 @@ def receipt_pdf(data: ReceiptData, path: str | Path, paper_name: str = "A5", *, 
 
 def receipt_image(data: ReceiptData, paper_name: str = "A5", dpi: int = 150) -> QImage:
     """The receipt as an image (on-screen preview, docs); same layout as the PDF."""
+    from fundclient.cards.render import blank_image, painted_image
+
     chosen = paper(paper_name)
-    probe = QImage(1, 1, QImage.Format.Format_RGB32)
-    dots_per_metre = round(dpi / 0.0254)
-    probe.setDotsPerMeterX(dots_per_metre)
-    probe.setDotsPerMeterY(dots_per_metre)
+    probe = blank_image(1, 1, dpi)
     # One tall image even when the PDF would take two pages: a preview scrolls.
     height_mm = max(chosen.height_mm or 0.0, content_height_mm(data, probe, chosen) + 2 * chosen.margin_mm)
-    image = QImage(round(chosen.width_mm * dpi / 25.4), round(height_mm * dpi / 25.4), QImage.Format.Format_RGB32)
-    image.setDotsPerMeterX(dots_per_metre)
-    image.setDotsPerMeterY(dots_per_metre)
-    image.fill(Qt.GlobalColor.white)
-    painter = QPainter(image)
-    try:
-        paint_receipt(painter, data, chosen)
-    finally:
-        painter.end()
-    return image
+    return painted_image(chosen.width_mm, height_mm, dpi, lambda painter: paint_receipt(painter, data, chosen))

@@ -249,15 +249,24 @@ def _paint_qr(grid: Layout, text: str, box: QRectF) -> None:
 
 def card_image(card: CardData, side: str = "front", dpi: int = 300) -> QImage:
     """One side as an image at `dpi` (needs a QGuiApplication)."""
-    px = dpi / 25.4
-    image = QImage(round(CARD_WIDTH_MM * px), round(CARD_HEIGHT_MM * px), QImage.Format.Format_RGB32)
+    return painted_image(CARD_WIDTH_MM, CARD_HEIGHT_MM, dpi, lambda painter: paint_card(painter, card, side))
+
+
+def blank_image(width_mm: float, height_mm: float, dpi: int) -> QImage:
+    """A white image of that size whose DPI is set, so text laid out in points comes out right."""
+    image = QImage(round(width_mm * dpi / 25.4), round(height_mm * dpi / 25.4), QImage.Format.Format_RGB32)
     dots_per_metre = round(dpi / 0.0254)
     image.setDotsPerMeterX(dots_per_metre)
     image.setDotsPerMeterY(dots_per_metre)
     image.fill(Qt.GlobalColor.white)
+    return image
+
+
+def painted_image(width_mm: float, height_mm: float, dpi: int, paint) -> QImage:
+    image = blank_image(width_mm, height_mm, dpi)
     painter = QPainter(image)
     try:
-        paint_card(painter, card, side)
+        paint(painter)
     finally:
         painter.end()
     return image

@@ -319,6 +319,10 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         self.base = None
         self.clear_fields()
         self.photo.set_photo(None)
+        self._restart_form()
+
+    def _restart_form(self) -> None:
+        """A clean form at its first step (new registration or a record opened for editing)."""
         self.photo.set_scans([])
         self.duplicate_panel.clear()
         self.drafts.start_new()
@@ -335,12 +339,7 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         self.set_values(values, dependants)
         self.photo.set_photo(photo)
         self.photo.changed = False
-        self.photo.set_scans([])
-        self.duplicate_panel.clear()
-        self.drafts.start_new()
-        self._set_dirty(False)
-        self.retranslate_ui()
-        self.go_to_step(0)
+        self._restart_form()
 
     def edit_record(self, record_id: str) -> QueryOp:
         return QueryOp(parent=self, op=lambda: self.backend.load(record_id),
