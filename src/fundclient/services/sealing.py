@@ -103,24 +103,20 @@ def photos_of(session: "Session", record: Beneficiary) -> list[Photo]:
 
 
 def apply_hq_results(session: "Session") -> Changes:
-    """Write HQ's answers (accepted / duplicate / rejected) into the store, then mark them
-    applied so they are not written twice."""
-    from fundclient.storage.errors import RecordNotFound
+    """Write HQ's answers (accepted / duplicate / rejected) into the store in one transaction,
+    then mark them applied so they are not written twice."""
     from fundclient.sync.outbox import Outbox
+    from fundclient.storage.beneficiaries import SYNC_STATES
 
     if not (Path(session.data_dir) / "outbox").exists():
         return Changes()
     outbox = Outbox(session.data_dir, session.settings)
-    changes = Changes()
-    batches: set[str] = set()
-    for result in outbox.iter_record_results():
-        try:
-            session.store.beneficiaries.set_sync_state(result.record_id, result.revision, result.status,
-                                                       result.reason, by="sync")
-            changes.records.add(result.record_id)
-        except RecordNotFound:
-            log.warning("HQ answered for an unknown revision %s#%d", result.record_id, result.revision)
-        batches.add(result.batch_id)
-    outbox.mark_applied(batches)
-    changes.sync = bool(batches)
-    return changes
+    answers = list(outbox.iter_record_results())
+    if not answers:
+        return Changes()
+    known = [r for r in answers if r.status in SYNC_STATES]
+    if len(known) != len(answers):  # a newer HQ's answer this client cannot show: kept for later
+        log.warning("%d HQ answer(s) with an unknown status left unapplied", len(answers) - len(known))
+    session.store.beneficiaries.set_sync_states([(r.record_id, r.revision, r.status, r.reason) for r in known])
+    outbox.mark_applied({r.batch_id for r in known} - {r.batch_id for r in answers if r not in known})
+    return Changes(records={r.record_id for r in known}, sync=True)
