@@ -30,10 +30,11 @@ def device_dir(data_dir: Path) -> Path:
 def ensure_signing_key(data_dir: Path) -> bytes:
     """Returns the device public key, creating the key pair the first time."""
     path = device_dir(data_dir) / "signing_key.json"
-    if not path.exists():
-        private = generate_signing_private()
-        write_private_key_file(path, kind="device-signing", private_raw=private,
-                               public_raw=signing_public_bytes(private))
+    with _seq_lock:  # two threads creating it at once would leave HQ a key the device no longer has
+        if not path.exists():
+            private = generate_signing_private()
+            write_private_key_file(path, kind="device-signing", private_raw=private,
+                                   public_raw=signing_public_bytes(private))
     doc, private = read_private_key_file(path)
     return signing_public_bytes(private)
 
