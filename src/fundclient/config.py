@@ -42,6 +42,8 @@ class Settings:
     # "approval": only after a supervisor approves them at day close.
     seal_on: str = "save"
     card_validity_years: int = 5
+    # The office's clock, for "today" in day close and reports (Libya: UTC+2 all year).
+    timezone: str = "Africa/Tripoli"
     national_id_scheme: str = "LY"
     idle_lock_minutes: int = 10
     camera: str = ""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from fundclient.config import Settings
 from fundclient.demo import DEMO_USERS, start_demo
 from fundclient.domain.synthetic import generate
@@ -31,7 +29,7 @@ def test_only_approved_revisions_are_sealed(tmp_path):
             assert len(outbox.pending()) == before + 1
             dayclose.send_back(supervisor, (saved[1].record_id, 1), "الرقم الوطني يحتاج تحقق")
             assert len(outbox.pending()) == before + 1
-            day = datetime.now(timezone.utc).date()
+            day = dayclose.office_today(supervisor)
             assert dayclose.close_day(supervisor, day).totals.approved == 1
         finally:
             supervisor.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 import pytest
 
@@ -25,8 +24,8 @@ def office(data_dir):
     return data_dir
 
 
-def today():
-    return datetime.now(timezone.utc).date()
+def today(session):
+    return dayclose.office_today(session)
 
 
 def test_review_approve_send_back_and_close(office):
@@ -38,19 +37,19 @@ def test_review_approve_send_back_and_close(office):
 
     supervisor = login(office, "super", PASSWORD)
     try:
-        items = dayclose.review_day(supervisor, today())
+        items = dayclose.review_day(supervisor, today(supervisor))
         assert [i.key for i in items] == [(r.record_id, 1) for r in saved]
         assert all(i.item.saved_by == "clerk" for i in items)
         with pytest.raises(FundError):
-            dayclose.close_day(supervisor, today())  # nothing decided yet
+            dayclose.close_day(supervisor, today(supervisor))  # nothing decided yet
         dayclose.approve(supervisor, [items[0].key, items[1].key])
         with pytest.raises(FundError):
             dayclose.send_back(supervisor, items[2].key, "   ")
         dayclose.send_back(supervisor, items[2].key, "صورة غير واضحة")
-        summary = dayclose.close_day(supervisor, today())
+        summary = dayclose.close_day(supervisor, today(supervisor))
         counts = summary.per_operator["clerk"]
         assert (counts.saved, counts.approved, counts.sent_back, counts.undecided) == (3, 2, 1, 0)
-        decided = {i.key: (i.item.decision, i.item.comment) for i in dayclose.review_day(supervisor, today())}
+        decided = {i.key: (i.item.decision, i.item.comment) for i in dayclose.review_day(supervisor, today(supervisor))}
         assert decided[items[2].key] == ("sent_back", "صورة غير واضحة")
         assert supervisor.store.audit.verify().ok
     finally:
@@ -60,6 +59,16 @@ def test_review_approve_send_back_and_close(office):
 def test_a_day_with_nothing_saved_closes_empty(office):
     supervisor = login(office, "super", PASSWORD)
     try:
-        assert dayclose.close_day(supervisor, today()).totals.saved == 0
+        assert dayclose.close_day(supervisor, today(supervisor)).totals.saved == 0
     finally:
         supervisor.close()
+
+
+def test_the_day_is_the_office_s_day_not_utc():
+    from datetime import date
+
+    from fundclient.storage.approvals import _utc_bounds
+
+    # Sebha is UTC+2: its 23 November runs from 22:00 UTC on the 22nd.
+    assert _utc_bounds(date(2026, 11, 23), "Africa/Tripoli") == ("2026-11-22T22:00:00+00:00",
+                                                                 "2026-11-23T22:00:00+00:00")

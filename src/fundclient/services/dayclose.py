@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING
 
 from fundclient.domain.duplicates import DuplicateMatch
@@ -70,7 +71,7 @@ def review_day(session: "Session", day: date) -> list[ReviewItem]:
     repo = session.store.beneficiaries
     return [ReviewItem(item, duplicates(session, item.beneficiary),
                        repo.photo(item.record_id, "portrait", item.revision) is not None)
-            for item in session.store.approvals.day(day)]
+            for item in session.store.approvals.day(day, session.settings.timezone)]
 
 
 def approve(session: "Session", keys: list[tuple[str, int]], comment: str = "") -> Changes:
@@ -103,6 +104,11 @@ def summarise(session: "Session", day: date, items: list[ReviewItem] | None = No
         counts.home_visits += review.item.beneficiary.channel.value == "home_visit"
         summary.duplicates_flagged += bool(review.duplicates)
     return summary
+
+
+def office_today(session: "Session") -> date:
+    """Today's date on the office's clock (not UTC: a registration at 01:00 in Sebha is today's)."""
+    return datetime.now(ZoneInfo(session.settings.timezone)).date()
 
 
 def close_day(session: "Session", day: date) -> DayCloseSummary:

@@ -4,7 +4,8 @@ the clerk with a comment. A later edit is a new revision and needs its own decis
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING
 
 from fundclient.domain.records import Beneficiary, utc_now
@@ -29,6 +30,14 @@ class DayItem:
     beneficiary: Beneficiary
 
 
+def _utc_bounds(day: date, timezone_name: str) -> tuple[str, str]:
+    """The office's calendar day as UTC ISO strings, comparable with the stored saved_at."""
+    zone = ZoneInfo(timezone_name)
+    start = datetime.combine(day, time(0), tzinfo=zone).astimezone(timezone.utc)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(timezone.utc)
+    return start.isoformat(), end.isoformat()
+
+
 class ApprovalRepository:
     def __init__(self, store: "Store") -> None:
         self._store = store
@@ -47,16 +56,16 @@ class ApprovalRepository:
                 " decided_at = excluded.decided_at",
                 (record_id, revision, state, comment, by, utc_now().isoformat()))
 
-    def day(self, day: date) -> list[DayItem]:
-        """Every revision saved on `day` (UTC date of saved_at), oldest first, with its decision."""
-        start = day.isoformat()
+    def day(self, day: date, timezone_name: str = "UTC") -> list[DayItem]:
+        """Every revision saved on `day` in the office's time zone, oldest first, with its decision."""
+        start, end = _utc_bounds(day, timezone_name)
         with self._store.read() as conn:
             rows = conn.exec_driver_sql(
                 "SELECT r.record_id, r.revision, r.saved_at, r.saved_by, r.sync_state,"
                 " coalesce(a.state, ''), coalesce(a.comment, ''), r.data FROM revisions r"
                 " LEFT JOIN approvals a ON a.record_id = r.record_id AND a.revision = r.revision"
-                " WHERE r.saved_at >= ? AND r.saved_at < date(?, '+1 day') ORDER BY r.saved_at, r.rowid",
-                (start, start)).fetchall()
+                " WHERE r.saved_at >= ? AND r.saved_at < ? ORDER BY r.saved_at, r.rowid",
+                (start, end)).fetchall()
         from fundclient.storage.beneficiaries import _load
 
         return [DayItem(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _load(r[7])) for r in rows]
