@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QTableWidgetItem, QVBoxLayout
 
@@ -24,6 +24,8 @@ class DayCloseScreen(Screen):
         super().__init__(session, parent)
         self.setObjectName("dayCloseScreen")
         self.view = DayCloseView(self)
+        if session is not None:  # "today" on the office's clock, whatever the PC's time zone
+            self.view.day.setDate(QDate(dayclose.office_today(session)))
         QVBoxLayout(self).addWidget(self.view)
         self.items: list[dayclose.ReviewItem] = []
         self.generation = 0
