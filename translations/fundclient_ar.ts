@@ -302,6 +302,10 @@
             <translation>الموظف: %1</translation>
         </message>
         <message>
+            <source>DEMO — practice data, deleted when the app closes</source>
+            <translation>نسخة تجريبية — بيانات للتدريب تُحذف عند إغلاق المنظومة</translation>
+        </message>
+        <message>
             <source>Waiting to send: —</source>
             <translation>قيد الإرسال: —</translation>
         </message>

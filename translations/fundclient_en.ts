@@ -302,6 +302,10 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>DEMO — practice data, deleted when the app closes</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Waiting to send: —</source>
             <translation type="unfinished" />
         </message>

@@ -67,6 +67,7 @@ def start_demo(root: Path | None = None, records: int = SAMPLE_RECORDS, seed: in
         settings = Settings.load(data_dir)
         settings.camera = str(_sample_camera())
         settings.hq_url = hq.url
+        settings.extra["demo"] = True  # the app shows a DEMO banner
         settings.save(data_dir)
         token = create_token(hq.ingestor.engine, DEMO_OFFICE, HQKeys(hq_dir).active_sign)
         enrol(data_dir, hq.url, token, label="demo")

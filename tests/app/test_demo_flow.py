@@ -41,3 +41,13 @@ def test_demo_office_registers_and_syncs_to_its_local_hq(tmp_path, capsys):
         assert len(held) == 41
     finally:
         demo.close()
+
+
+def test_demo_office_is_marked_as_demo_in_its_settings(tmp_path):
+    from fundclient.config import Settings
+
+    demo = start_demo(tmp_path / "demo", records=0)
+    try:
+        assert Settings.load(demo.data_dir).extra.get("demo") is True
+    finally:
+        demo.close()

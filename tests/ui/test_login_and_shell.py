@@ -161,3 +161,14 @@ def test_run_gui_with_the_app_context_opens_the_login_and_returns(office, tmp_pa
                           text=True, timeout=120, env=env)
     assert done.returncode == 7, done.stderr[-2000:]
     assert "LOGIN:دخول" in done.stdout
+
+
+def test_demo_banner_only_in_demo_mode(qtbot, gui_app):
+    from fundclient.ui.status_bar import FundStatusBar
+
+    bar = FundStatusBar("SEB", "موظف", 3)
+    qtbot.addWidget(bar)
+    bar.show()
+    assert not bar.demo_label.isVisible()
+    bar.set_demo(True)
+    assert bar.demo_label.isVisible() and "تجريبية" in bar.demo_label.text()

@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.status = FundStatusBar(self.settings.office_code, roles.operator_name(self.operator),
                                     self.settings.stale_sync_warning_days)
         self.setStatusBar(self.status)
+        self.status.set_demo(bool(self.settings.extra.get("demo")))
         if self.sync_adapter is not None:
             self.sync_adapter.pendingChanged.connect(self.status.set_pending)
             self.sync_adapter.lastSuccessChanged.connect(self.status.set_last_success)

@@ -38,11 +38,19 @@ class FundStatusBar(QStatusBar):
         self.last_sync_label.setObjectName("lastSyncLabel")
         self.link_label = QLabel()
         self.link_label.setObjectName("linkLabel")
+        self.demo_label = QLabel()  # demo mode: nobody may take practice data for real work
+        self.demo_label.setObjectName("demoLabel")
+        self.demo_label.setStyleSheet("background: #b71c1c; color: white; font-weight: bold; padding: 2px 8px;")
+        self.demo_label.hide()
+        self.addWidget(self.demo_label)
         for label in (self.office_label, self.operator_label, self.pending_label,
                       self.last_sync_label, self.link_label):
             label.setStyleSheet(NORMAL_STYLE)
             self.addPermanentWidget(label)
         self.retranslate_ui()
+
+    def set_demo(self, demo: bool) -> None:
+        self.demo_label.setVisible(demo)
 
     # -- fed by the sync adapter --------------------------------------------------------
     def set_pending(self, count: int | None) -> None:
@@ -68,6 +76,7 @@ class FundStatusBar(QStatusBar):
         office = reference_label("offices", self.office) if self.office else "—"
         self.office_label.setText(self.tr("Office: %1").replace("%1", office))
         self.operator_label.setText(self.tr("Employee: %1").replace("%1", self.operator))
+        self.demo_label.setText(self.tr("DEMO — practice data, deleted when the app closes"))
         if self.pending is None:
             self.pending_label.setText(self.tr("Waiting to send: —"))
         else:
