@@ -108,6 +108,9 @@ def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> N
         progress(state)
 
     uploader = BatchUploader(session, base, outbox, device, options, on_bytes)
+    # One batch HQ keeps failing on must not hold back the others; two in a row means the link
+    # (or HQ) is down, and the run ends until the next attempt.
+    failed_in_a_row = 0
     for path in pending:
         if stop is not None and stop.is_set():
             break
@@ -116,6 +119,7 @@ def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> N
             try:
                 uploader.attempt(path)
                 summary.batches_acknowledged += 1
+                failed_in_a_row = 0
                 break
             except RefusedError as exc:
                 outbox.quarantine(path, exc.code)
@@ -126,7 +130,10 @@ def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> N
                 log.info("batch %s attempt %d: %s", path.name, attempt + 1, exc.detail)
                 if attempt + 1 == options.max_attempts:
                     summary.error = _error("offline", OFFLINE)
-                    return
+                    failed_in_a_row += 1
+                    if failed_in_a_row >= 2:
+                        return
+                    break
                 sleep_backoff(options, attempt, stop)
         state.batches_done += 1
         progress(state)
