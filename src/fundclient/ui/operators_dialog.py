@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 from fundclient.services.changes import Changes
 from fundclient.storage.operators import valid_username
 from fundclient.ui import roles
+from fundclient.ui.checked_dialog import CheckedDialog
 from fundclient.ui.errors import error_text
 from fundclient.ui.ops import CollectionOp, QueryOp
 
@@ -32,7 +33,7 @@ def _accepted(dialog: QDialog) -> bool:
     return dialog.result() == QDialog.DialogCode.Accepted.value
 
 
-class PasswordForm(QDialog):
+class PasswordForm(CheckedDialog):
     """New employee (with name and role) or a new password for an existing one."""
 
     def __init__(self, parent: QWidget | None = None, *, username: str = "") -> None:
@@ -52,8 +53,6 @@ class PasswordForm(QDialog):
         self.confirm.setObjectName("confirmPassword")
         for edit in (self.password, self.confirm):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.problem = QLabel()
-        self.problem.setStyleSheet("color: #a40000;")
         form = QFormLayout()
         form.addRow(self.tr("User name"), self.username)
         if self.new_employee:
@@ -77,12 +76,6 @@ class PasswordForm(QDialog):
             return self.tr("The two passwords are not the same.")
         return ""
 
-    def _accept(self) -> None:
-        problem = self.problems()
-        if problem:
-            self.problem.setText(problem)
-            return
-        self.accept()
 
 
 class OperatorsDialog(QDialog):

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QVBoxLayout, QWidget)
 
 from fundclient.config import Settings
+from fundclient.ui.checked_dialog import CheckedDialog
 
 RECEIPT_FORMATS = ("A5", "A4", "80mm")
 _WINDOW = re.compile(r"^\d{2}:\d{2}-\d{2}:\d{2}$")
@@ -24,7 +25,7 @@ def _printer_names() -> list[str]:
     return list(QPrinterInfo.availablePrinterNames())
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(CheckedDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
@@ -64,8 +65,6 @@ class SettingsDialog(QDialog):
         for code in RECEIPT_FORMATS:
             self.receipt.addItem(code, code)
         self.receipt.setCurrentIndex(max(0, self.receipt.findData(settings.receipt_format)))
-        self.problem = QLabel()
-        self.problem.setStyleSheet("color: #a40000;")
 
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_bundle, 1)
@@ -143,12 +142,6 @@ class SettingsDialog(QDialog):
             return self.tr("Write the sending window like 22:00-05:00")
         return ""
 
-    def _accept(self) -> None:
-        problem = self.problems()
-        if problem:
-            self.problem.setText(problem)
-            return
-        self.accept()
 
     def apply_to(self, settings: Settings) -> Settings:
         settings.language = self.language.currentData()
