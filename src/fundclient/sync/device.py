@@ -3,24 +3,24 @@
 DATA_DIR/device/
   signing_key.json   Ed25519 private key, mode 0600 (created before enrolment, never leaves)
   enrolment.json     device id, device number, office, HQ URL, HQ public keys (encryption + signing)
-  sequence           last batch sequence number used (bumped and fsynced *before* a batch is written)
+  sequence           last batch sequence number used (bumped and fsynced *before* a batch is written,
+                     under the OS lock `sequence.lock`: the app and `fundclient import` may seal at once)
 """
 
 from __future__ import annotations
 
 import json
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from fundclient.errors import Message, SyncError
+from fundclient.oslock import exclusive
 from fundclient.sync.keys import b64d, generate_signing_private, read_private_key_file, signing_public_bytes, \
     write_private_key_file
 
 NOT_ENROLLED = Message(ar="هذا الجهاز غير مسجَّل لدى الإدارة العامة بعد.",
                        en="This device is not enrolled with HQ yet.")
-_seq_lock = threading.Lock()
 
 
 def device_dir(data_dir: Path) -> Path:
@@ -30,7 +30,8 @@ def device_dir(data_dir: Path) -> Path:
 def ensure_signing_key(data_dir: Path) -> bytes:
     """Returns the device public key, creating the key pair the first time."""
     path = device_dir(data_dir) / "signing_key.json"
-    with _seq_lock:  # two threads creating it at once would leave HQ a key the device no longer has
+    # Two threads or processes creating it at once would leave HQ a key the device no longer has.
+    with exclusive(device_dir(data_dir) / "key.lock"):
         if not path.exists():
             private = generate_signing_private()
             write_private_key_file(path, kind="device-signing", private_raw=private,
@@ -64,9 +65,10 @@ class Device:
         return read_private_key_file(device_dir(self.data_dir) / "signing_key.json")[1]
 
     def next_sequence(self) -> int:
-        """Allocate the next batch number; durable before use so a crash never reuses one."""
+        """Allocate the next batch number; durable before use so a crash never reuses one, and
+        drawn under an OS file lock so two processes never get the same one."""
         path = device_dir(self.data_dir) / "sequence"
-        with _seq_lock:
+        with exclusive(path.with_name("sequence.lock")):
             last = int(path.read_text()) if path.exists() else 0
             tmp = path.with_name("sequence.tmp")
             with open(tmp, "w") as fh:
