@@ -155,3 +155,25 @@ class FlakySource:
 
     def close(self) -> None:
         self.inner.close()
+
+
+def id_photo(head_share: float = 0.78, shift_x: float = 0.0, crown_margin: float = 0.08,
+             size: tuple[int, int] = (413, 531), image: np.ndarray | None = None,
+             face: tuple[int, int, int, int] = ASTRONAUT_FACE) -> np.ndarray:
+    """A passport-style photo (35x45 mm at 300 dpi by default) cut from the photograph:
+    the head (crown to chin, estimated like camera/framing.py) is `head_share` of the
+    height, `crown_margin` of it above the crown, the face moved `shift_x` of the width
+    from the middle (positive: towards the right edge). Edges beyond the photograph repeat
+    its edge pixels, like a studio backdrop."""
+    from fundclient.camera.framing import head_span
+
+    src = astronaut() if image is None else image
+    crown, chin = head_span(face)
+    crop_h = (chin - crown) / head_share
+    crop_w = crop_h * size[0] / size[1]
+    top = crown - crown_margin * crop_h
+    left = face[0] + face[2] / 2 - crop_w / 2 - shift_x * crop_w
+    pad = int(max(crop_h, crop_w))
+    padded = cv2.copyMakeBorder(src, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    region = padded[int(top) + pad: int(top + crop_h) + pad, int(left) + pad: int(left + crop_w) + pad]
+    return cv2.resize(region, size, interpolation=cv2.INTER_AREA if crop_h > size[1] else cv2.INTER_CUBIC)

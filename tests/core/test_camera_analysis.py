@@ -14,6 +14,7 @@ from fundclient.camera.analysis import (BACKLIGHT, CHECK_NAMES, EXPOSURE, FACE_C
                                         POSITION, SHARPNESS, SIZE, FaceAnalyser)
 from fundclient.camera.autocapture import SteadyGate
 from fundclient.camera.thresholds import THRESHOLDS
+from fundclient.selftest import SAMPLE_FACE
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +47,12 @@ VARIANTS = {
     "too bright": (lambda: cv2.convertScaleAbs(cs.scene(), alpha=1.2, beta=30), EXPOSURE, messages.TOO_BRIGHT),
     "blurred": (lambda: cs.blurred(cs.scene(), 4.0), SHARPNESS, messages.BLURRED),
     "slightly blurred": (lambda: cs.blurred(cs.scene(), 1.6), SHARPNESS, messages.BLURRED),
-    "off centre": (lambda: cs.scene(cx=0.30), POSITION, messages.CENTRE_FACE),
-    "too low": (lambda: cs.scene(cy=0.62), POSITION, messages.CENTRE_FACE),
+    # Off centre / too high / too low = the ID-photo box would reach out of the frame.
+    "off centre": (lambda: cs.scene(cx=0.12), POSITION, messages.CENTRE_FACE),
+    "off centre other side": (lambda: cs.scene(cx=0.88), POSITION, messages.CENTRE_FACE),
+    "too high": (lambda: cs.scene(cy=0.25), POSITION, messages.CENTRE_FACE),
+    "too low": (lambda: cs.scene(cy=0.72), POSITION, messages.CENTRE_FACE),
+    "too far": (lambda: cs.scene(0.12), SIZE, messages.MOVE_CLOSER),
     "too small": (lambda: cs.scene(0.15), SIZE, messages.MOVE_CLOSER),
     "too big": (lambda: cs.scene(0.5, cy=0.5), SIZE, messages.MOVE_BACK),
     "two faces": (cs.two_faces, FACE_COUNT, messages.SEVERAL_FACES),
@@ -67,6 +72,72 @@ def test_each_variant_gets_the_right_verdict(analyser, name):
     assert verdict.failed() == [failing], verdict.scores()
     assert verdict.hints == [hint]
     assert hint.ar and hint.en  # bilingual
+
+
+REAL_PHOTOGRAPHS = {
+    # The demo's own camera sample (256x256) and the test photograph (512x512): a person
+    # seated at a normal distance, head in the upper part of the picture, as a webcam sees it.
+    "demo sample": lambda: cv2.imread(str(SAMPLE_FACE)),
+    "astronaut": cs.astronaut,
+    # Seated a bit farther back, or a bit to the side: the ID photo still fits in the frame.
+    "seated farther back": lambda: cs.scene(0.17),
+    "a little to the side": lambda: cs.scene(cx=0.30),
+    "lower in the frame": lambda: cs.scene(cy=0.60),
+}
+
+
+@pytest.mark.parametrize("name", REAL_PHOTOGRAPHS)
+def test_a_person_seated_normally_passes_live(analyser, name):
+    frame = REAL_PHOTOGRAPHS[name]()
+    verdict = analyser.analyse(frame)
+    assert verdict.ok, (verdict.failed(), verdict.scores())
+    left, top, width, height = verdict.crop
+    assert -0.05 * height <= top and top + height <= frame.shape[0] + 0.05 * height
+
+
+def test_the_live_tracker_accepts_the_demo_sample_every_frame():
+    live = FaceAnalyser(track=True)
+    frame = cv2.imread(str(SAMPLE_FACE))
+    assert all(live.analyse(frame).ok for _ in range(2 * THRESHOLDS.full_scan_every))
+
+
+@pytest.mark.parametrize("head_share", [0.62, 0.72, 0.78, 0.86])
+@pytest.mark.parametrize("size", [(413, 531), (177, 227)])
+def test_passport_style_photo_is_judged_by_id_photo_rules(analyser, head_share, size):
+    """An imported picture that is already an ID crop (35x45, head 60-90 % of the height):
+    no "move back" or "inside the frame" although the face fills the picture."""
+    picture = cs.id_photo(head_share, size=size)
+    verdict = analyser.analyse(picture, still=True)
+    assert verdict.ok, (verdict.failed(), verdict.scores())
+    assert verdict.still
+    left, top, width, height = verdict.crop  # cut inside the picture, never padded
+    assert left >= 0 and top >= 0 and left + width <= size[0] + 1 and top + height <= size[1] + 1
+
+
+def test_the_same_id_crop_seen_live_is_too_close(analyser):
+    verdict = analyser.analyse(cs.id_photo(0.86), still=False)
+    assert verdict.failed() == [SIZE] and verdict.hints == [messages.MOVE_BACK]
+
+
+STILL_VARIANTS = {
+    # name: (picture builder, failing check, hint about the picture, not the person)
+    "head cut off": (lambda: cs.id_photo(0.97), SIZE, messages.PICTURE_HEAD_CUT),
+    "too far": (lambda: cs.id_photo(0.22), SIZE, messages.PICTURE_FACE_SMALL),
+    "off centre": (lambda: cs.id_photo(0.78, shift_x=0.16), POSITION, messages.PICTURE_OFF_CENTRE),
+    "off centre other side": (lambda: cs.id_photo(0.78, shift_x=-0.16), POSITION, messages.PICTURE_OFF_CENTRE),
+    "thumbnail": (lambda: cs.id_photo(0.78, size=(62, 80)), SIZE, messages.PICTURE_LOW_RESOLUTION),
+    "dark": (lambda: cs.darkened(cs.id_photo(0.78), 0.22), EXPOSURE, messages.TOO_DARK),
+    "blurred": (lambda: cs.blurred(cs.id_photo(0.78), 5.0), SHARPNESS, messages.BLURRED),
+    "far in a camera-like picture": (lambda: cs.scene(0.12), SIZE, messages.PICTURE_FACE_SMALL),
+}
+
+
+@pytest.mark.parametrize("name", STILL_VARIANTS)
+def test_bad_imported_pictures_are_refused_with_the_right_message(analyser, name):
+    build, failing, hint = STILL_VARIANTS[name]
+    verdict = analyser.analyse(build(), still=True)
+    assert verdict.failed() == [failing], verdict.scores()
+    assert verdict.hints == [hint]
 
 
 def test_dark_and_bright_frames_without_a_face_say_why(analyser):

@@ -44,3 +44,11 @@ def test_check_uses_the_office_camera_and_says_what_is_wrong_in_arabic(tmp_path,
 def test_list_prints_without_failing(data_dir, capsys):
     assert run(["--lang", "en", "camera", "list"], data_dir) == 0
     assert capsys.readouterr().out.strip()  # a camera per line, or "No camera is connected"
+
+
+def test_check_accepts_the_demo_camera_sample(data_dir, capsys):
+    from fundclient.selftest import SAMPLE_FACE
+
+    code = run(["--lang", "en", "camera", "check", "--camera", str(SAMPLE_FACE), "--frames", "4"], data_dir)
+    text = capsys.readouterr().out
+    assert code == 0 and text.count("good") == 4, text

@@ -130,3 +130,31 @@ def test_document_without_quadrilateral_keeps_the_frame():
 def test_portrait_spec_is_icao_like():
     assert 0.70 <= PORTRAIT.head_fraction <= 0.80
     assert (PORTRAIT.width, PORTRAIT.height) == (295, 378)
+
+
+@pytest.mark.parametrize("head_share", [0.72, 0.86])
+def test_passport_style_import_keeps_the_picture_and_its_face(analyser, head_share):
+    """An imported ID crop is cut inside itself: the stored photo shows the same head, centred,
+    with no band of repeated edge pixels."""
+    picture = cs.id_photo(head_share)
+    verdict = analyser.analyse(picture, still=True)
+    assert verdict.ok
+    photo = make_portrait(picture, verdict)
+    image = decode_photo(photo)
+    assert image.shape == (378, 295, 3) and len(photo.data) <= 30_000
+    x, y, w, h = largest_face(analyser, image)
+    assert abs((x + w / 2) / 295 - 0.5) < 0.05
+    assert 0.72 / 1.65 * 0.8 < h / 378 < head_share / 1.65 * 1.2
+    top_row = image[:3].astype(np.float32)
+    assert float(top_row.std(axis=0).mean()) < 12  # a backdrop strip, not smeared hair
+
+
+def test_demo_sample_makes_a_stored_photo(analyser):
+    from fundclient.selftest import SAMPLE_FACE
+
+    frame = cv2.imread(str(SAMPLE_FACE))
+    verdict = analyser.analyse(frame)
+    assert verdict.ok
+    image = decode_photo(make_portrait(frame, verdict))
+    x, y, w, h = largest_face(analyser, image)
+    assert abs((x + w / 2) / 295 - 0.5) < 0.05

@@ -191,3 +191,52 @@ def test_camera_list_is_filled_off_the_gui_thread(qtbot, good_folder):
     qtbot.wait(300)
     assert widget.ui.camera_choice.currentData() == str(good_folder)
     widget.close()
+
+
+def test_demo_camera_sample_is_taken_by_itself_and_accepted(qtbot):
+    """The demo's file camera (resources/samples/face.jpg): every check ticks, the photo is
+    taken by itself and «اعتماد الصورة» is enabled."""
+    from fundclient.camera.analysis import CHECK_NAMES
+    from fundclient.selftest import SAMPLE_FACE
+    from fundclient.ui.camera import layout as words
+
+    widget = make_widget(qtbot, str(SAMPLE_FACE))
+    qtbot.waitUntil(lambda: widget.state == "review", timeout=8000)
+    assert widget.ui.accept.isEnabled() and widget.ui.accept.text() == words.ACCEPT.ar
+    assert widget.ui.checklist.text().count("✓") == len(CHECK_NAMES)
+    assert "✗" not in widget.ui.checklist.text()
+    with qtbot.waitSignal(widget.photoAccepted, timeout=2000) as accepted:
+        widget.accept()
+    assert accepted.args[0].quality["checks_passed"] == 1.0
+    widget.close()
+
+
+def test_passport_style_import_is_accepted_and_a_bad_one_says_why(qtbot, tmp_path, good_folder):
+    from fundclient.ui.camera import layout as words
+
+    widget = make_widget(qtbot, str(good_folder), auto_start=False)
+    passport = tmp_path / "passport.jpg"
+    cv2.imwrite(str(passport), cs.id_photo(0.80))
+    assert widget.import_file(passport) is True
+    assert widget.ui.accept.isEnabled(), widget._review_verdict.failed()
+    checks = widget.ui.checklist.text()
+    for label in (words.CHECK_LABELS["size"].ar, words.CHECK_LABELS["position"].ar):
+        assert f"✓ {label}" in checks
+    widget.retake()
+    cut = tmp_path / "cut.jpg"
+    cv2.imwrite(str(cut), cs.id_photo(0.78, shift_x=0.16))
+    assert widget.import_file(cut) is True
+    assert not widget.ui.accept.isEnabled()
+    assert f"✗ {words.CHECK_LABELS['position'].ar}" in widget.ui.checklist.text()
+    assert widget._review_verdict.hints == [messages.PICTURE_OFF_CENTRE]
+    widget.close()
+
+
+
+def test_review_of_a_bad_import_names_the_problem(qtbot, tmp_path, good_folder):
+    widget = make_widget(qtbot, str(good_folder), auto_start=False, language="en")
+    far = tmp_path / "far.jpg"
+    cv2.imwrite(str(far), cs.id_photo(0.22))
+    assert widget.import_file(far) is True and not widget.ui.accept.isEnabled()
+    assert widget.ui.hint.text().splitlines()[0] == messages.PICTURE_FACE_SMALL.en
+    widget.close()

@@ -15,10 +15,10 @@ import cv2
 import numpy as np
 
 from fundclient.camera import messages
-from fundclient.camera.thresholds import PORTRAIT, THRESHOLDS, PortraitSpec, Thresholds
+from fundclient.camera.framing import Box, as_box, fit_inside, head_span, ideal_crop, overhang
+from fundclient.camera.framing import head_centre_offset  # noqa: F401 - re-exported
+from fundclient.camera.thresholds import THRESHOLDS, Thresholds
 from fundclient.errors import Message
-
-Box = tuple[int, int, int, int]  # x, y, width, height in frame pixels
 
 # Check names, in the order their hints matter to the person in front of the camera.
 FACE_COUNT = "face_count"
@@ -46,6 +46,10 @@ class Verdict:
     face: Box | None = None  # the one face, when there is exactly one
     faces: tuple[Box, ...] = ()
     eyes: tuple[tuple[int, int], tuple[int, int]] | None = None
+    # Where the ID photo is cut (x, y, w, h; may overhang a live frame a little), and whether
+    # the picture was judged as a live camera frame or as an imported (still) picture.
+    crop: Box | None = None
+    still: bool = False
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -158,7 +162,11 @@ class FaceAnalyser:
         return None
 
     # --- the verdict -------------------------------------------------------------------
-    def analyse(self, frame: np.ndarray) -> Verdict:
+    def analyse(self, frame: np.ndarray, still: bool = False) -> Verdict:
+        """Check one picture. still=False: a live camera frame (distance and placement of the
+        person are judged, hints speak to them). still=True: an imported file; a picture that
+        is already an ID crop is judged by ID-photo rules (face share and centring within
+        the picture), and the hints speak about the picture."""
         gray = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
         height, width = gray.shape
         faces = self.detect_faces(gray)
@@ -166,37 +174,71 @@ class FaceAnalyser:
         if not faces:
             # A burnt-out or black frame hides the face from Haar: say why, not only "no face".
             return Verdict((CheckResult(FACE_COUNT, False, 0.0, messages.NO_FACE),
-                            self._frame_exposure(gray)), size)
+                            self._frame_exposure(gray)), size, still=still)
         if len(faces) > 1:
             return Verdict((CheckResult(FACE_COUNT, False, float(len(faces)), messages.SEVERAL_FACES),),
-                           size, faces=tuple(faces))
+                           size, faces=tuple(faces), still=still)
         face = faces[0]
         eyes = self.find_eyes(gray, face)
+        framing = self._framing_still if still else self._framing_live
+        size_check, position_check, crop = framing(face, width, height)
         checks = (
             CheckResult(FACE_COUNT, True, 1.0),
-            self._size(face, height),
-            self._position(face, width, height),
+            size_check,
+            position_check,
             *self._light(gray, face),
             self._sharpness(gray, face),
             self._frontal(face, eyes),
         )
-        return Verdict(checks, size, face=face, faces=(face,), eyes=eyes)
+        return Verdict(checks, size, face=face, faces=(face,), eyes=eyes, crop=as_box(crop), still=still)
 
-    def _size(self, face: Box, height: int) -> CheckResult:
+    def _framing_live(self, face: Box, width: int, height: int):
+        """Size = the person's distance; position = the ID-photo box inside the frame."""
         ratio = face[3] / height
-        if ratio < self.t.min_face_height:
-            return CheckResult(SIZE, False, ratio, messages.MOVE_CLOSER)
-        if ratio > self.t.max_face_height:
-            return CheckResult(SIZE, False, ratio, messages.MOVE_BACK)
-        return CheckResult(SIZE, True, ratio)
+        if ratio < self.t.min_face_height or face[3] < self.t.min_face_pixels:
+            size = CheckResult(SIZE, False, ratio, messages.MOVE_CLOSER)
+        elif ratio > self.t.max_face_height:
+            size = CheckResult(SIZE, False, ratio, messages.MOVE_BACK)
+        else:
+            size = CheckResult(SIZE, True, ratio)
+        crop = ideal_crop(face)
+        if ratio > self.t.max_face_height:  # too close: the box cannot fit anywhere; size says so
+            return size, CheckResult(POSITION, True, None), crop
+        score = overhang(crop, width, height) / self.t.crop_overhang  # <= 1 passes
+        return size, CheckResult(POSITION, score <= 1.0, score,
+                                 None if score <= 1.0 else messages.CENTRE_FACE), crop
 
-    def _position(self, face: Box, width: int, height: int) -> CheckResult:
-        x, y, w, h = face
-        head_cy = y + h * head_centre_offset()
-        dx = abs((x + w / 2) / width - self.t.guide_cx) / self.t.max_offset_x
-        dy = abs(head_cy / height - self.t.guide_cy) / self.t.max_offset_y
-        score = max(dx, dy)  # <= 1 is inside the allowed zone
-        return CheckResult(POSITION, score <= 1.0, score, None if score <= 1.0 else messages.CENTRE_FACE)
+    def _framing_still(self, face: Box, width: int, height: int):
+        """An imported picture: if the ID-photo box fits in it (a photo of a seated person),
+        judge it like a live frame; if not, it is already an ID crop: fit the box inside the
+        picture and judge the head's share of it and its centring (ID-photo rules)."""
+        ratio = face[3] / height
+        crop = ideal_crop(face)
+        if face[3] < self.t.min_face_pixels:
+            return (CheckResult(SIZE, False, ratio, messages.PICTURE_LOW_RESOLUTION),
+                    CheckResult(POSITION, True, None), crop)
+        if ratio < self.t.min_face_height:
+            return (CheckResult(SIZE, False, ratio, messages.PICTURE_FACE_SMALL),
+                    CheckResult(POSITION, True, None), crop)
+        # A picture is cut inside itself, never padded (a shift of a few pixels at most
+        # when the box fits; a shrunk box when it is already an ID crop).
+        box = fit_inside(face, width, height)
+        if overhang(crop, width, height) <= self.t.crop_overhang:
+            return CheckResult(SIZE, True, ratio), CheckResult(POSITION, True, 0.0), box
+        # Already an ID crop (passport-style photo, scanned print): judge the head within it.
+        left, top, box_w, box_h = box
+        crown, chin = head_span(face)
+        head = (chin - crown) / box_h
+        size = (CheckResult(SIZE, True, head) if head <= self.t.id_max_head
+                else CheckResult(SIZE, False, head, messages.PICTURE_HEAD_CUT))
+        off_x = abs(face[0] + face[2] / 2 - (left + box_w / 2)) / box_w / self.t.id_max_offset
+        outside = max(top - crown, chin - (top + box_h), 0.0) / box_h / self.t.id_head_outside
+        score = max(off_x, outside)
+        position = CheckResult(POSITION, score <= 1.0, score,
+                               None if score <= 1.0 else messages.PICTURE_OFF_CENTRE)
+        if not size.passed:  # a head too large for the box is cut at the same time: one hint
+            position = CheckResult(POSITION, True, score)
+        return size, position, box
 
     def _light(self, gray: np.ndarray, face: Box) -> tuple[CheckResult, CheckResult]:
         inner = _inner(gray, face)
@@ -242,11 +284,6 @@ class FaceAnalyser:
         offset = abs((lx + rx) / 2 - (x + w / 2)) / w
         passed = angle <= self.t.max_eye_angle_deg and offset <= self.t.max_eye_offset
         return CheckResult(FRONTAL, passed, angle, None if passed else messages.LOOK_STRAIGHT)
-
-
-def head_centre_offset(spec: PortraitSpec = PORTRAIT) -> float:
-    """Head centre (midway crown-chin) below the face-box top, in box heights."""
-    return (-spec.crown_above_box + 1 + spec.chin_below_box) / 2
 
 
 def _inner(gray: np.ndarray, face: Box) -> np.ndarray:

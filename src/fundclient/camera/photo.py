@@ -11,7 +11,8 @@ import cv2
 import numpy as np
 
 from fundclient.camera import messages
-from fundclient.camera.analysis import Box, Verdict
+from fundclient.camera.analysis import Verdict
+from fundclient.camera.framing import Box, as_box, ideal_crop
 from fundclient.camera.thresholds import PORTRAIT, PortraitSpec
 from fundclient.domain.records import Photo
 from fundclient.errors import CameraError
@@ -22,22 +23,17 @@ def portrait_crop_box(face: Box, spec: PortraitSpec = PORTRAIT) -> Box:
 
     Crown and chin are estimated from the box (the cascade box runs mid-forehead to just
     above the chin), the head is made `head_fraction` of the crop height with
-    `crown_margin` above it, and the face is centred horizontally.
+    `crown_margin` above it, and the face is centred horizontally (camera/framing.py).
     """
-    x, y, w, h = face
-    crown = y - spec.crown_above_box * h
-    chin = y + h + spec.chin_below_box * h
-    crop_h = (chin - crown) / spec.head_fraction
-    crop_w = crop_h * spec.width / spec.height
-    top = crown - spec.crown_margin * crop_h
-    left = x + w / 2 - crop_w / 2
-    return int(round(left)), int(round(top)), int(round(crop_w)), int(round(crop_h))
+    return as_box(ideal_crop(face, spec))
 
 
-def crop_portrait(frame: np.ndarray, face: Box, spec: PortraitSpec = PORTRAIT) -> np.ndarray:
+def crop_portrait(frame: np.ndarray, face: Box, spec: PortraitSpec = PORTRAIT,
+                  box: Box | None = None) -> np.ndarray:
     """Cut the ID-photo frame out of `frame` and resize it to spec.width × spec.height.
-    Where the crop overhangs the frame, the frame's edge pixels are repeated."""
-    left, top, crop_w, crop_h = portrait_crop_box(face, spec)
+    `box` is the crop the checks chose (Verdict.crop); by default the ideal box around
+    `face`. Where the crop overhangs the frame, the frame's edge pixels are repeated."""
+    left, top, crop_w, crop_h = box if box is not None else portrait_crop_box(face, spec)
     height, width = frame.shape[:2]
     pad = max(0, -left, -top, left + crop_w - width, top + crop_h - height)
     if pad:
@@ -111,7 +107,7 @@ def make_portrait(frame: np.ndarray, verdict: Verdict, override_reason: str = ""
 
     Without a face only a supervisor override can make a photo (a centre crop)."""
     if verdict.face is not None:
-        image = crop_portrait(frame, verdict.face, spec)
+        image = crop_portrait(frame, verdict.face, spec, verdict.crop if spec == PORTRAIT else None)
     elif override_reason:
         image = centre_crop(frame, spec)
     else:

@@ -28,22 +28,34 @@ class Thresholds:
     retry_dim_mean: float = 90.0
     retry_flat_std: float = 35.0
 
-    # --- guide oval: where the whole head (crown to chin) should be ------------------------
-    # Normalised to the frame; the widget draws this oval and the position check compares
-    # the head centre estimated from the face box with its centre.
+    # --- guide oval: where the person is asked to put their head ---------------------------
+    # Normalised to the frame; only drawn (the checks judge the ID-photo box, not the oval).
     guide_cx: float = 0.50
     guide_cy: float = 0.42
     guide_rx: float = 0.14  # of frame width
     guide_ry: float = 0.25  # of frame height
 
-    # --- size and position --------------------------------------------------------------
-    # Face box height / frame height. Below: the crop is upscaled too much (soft print).
-    # Above: the head-and-shoulders crop no longer fits inside the frame.
-    min_face_height: float = 0.22
-    max_face_height: float = 0.38
-    # Head centre distance from the oval centre, as fractions of frame width / height.
-    max_offset_x: float = 0.06
-    max_offset_y: float = 0.07
+    # --- size: the person's distance from the camera (live frames) -------------------------
+    # Face box height / frame height. 0.16 is a person seated at the desk 80-90 cm from a
+    # cheap 60-78 degree webcam (someone sitting normally must not be told "come closer").
+    # Above 0.42 the ID-photo box (2.3 face boxes tall) no longer fits in the frame.
+    min_face_height: float = 0.16
+    max_face_height: float = 0.42
+    # And in pixels, whatever the camera: below this the 378-px photo is enlarged > 3.4x.
+    min_face_pixels: int = 48
+    # --- position: the ID-photo box must lie inside the picture ------------------------------
+    # Share of the box's height it may reach outside the frame (filled with edge pixels: a
+    # strip of background above the head or beside the shoulders, not noticeable).
+    crop_overhang: float = 0.05
+
+    # --- imported pictures that are already ID crops (passport-style photos) --------------
+    # A still picture whose ID box does not fit is judged as a cropped ID photo: the box is
+    # fitted inside it and the head (crown to chin) must be at most this share of the box
+    # (ICAO: 70-80 %; scanned prints are often cut tighter), the face centred within
+    # `id_max_offset` of the box width, crown and chin inside the picture.
+    id_max_head: float = 0.92
+    id_max_offset: float = 0.12
+    id_head_outside: float = 0.06  # crown/chin may be estimated this share of the box outside
 
     # --- light (face = inner part of the face box; background = frame outside the head) --
     min_face_luma: float = 65.0

@@ -1,7 +1,8 @@
 """The live picture: the frame, the guide oval, the face box and the steady-progress ring.
 
 Painting only: it is given a BGR numpy frame (or a finished photo) and draws it scaled to
-fit. The oval comes from `camera.thresholds`, the same numbers the position check uses.
+fit. The oval comes from `camera.thresholds` and shows where to sit; the dashed rectangle is the
+ID photo the checks would cut from this frame (`Verdict.crop`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ class PreviewView(QWidget):
         self._image: QImage | None = None
         self._live = True
         self._face = None
+        self._crop = None
+        self._show_oval = True
         self._face_ok = False
         self._progress = 0.0
         self._dimmed = False
@@ -48,8 +51,9 @@ class PreviewView(QWidget):
         self._image, self._live, self._face, self._progress = to_qimage(image), False, None, 0.0
         self.update()
 
-    def set_overlay(self, face, ok: bool, progress: float, show_oval: bool = True) -> None:
+    def set_overlay(self, face, ok: bool, progress: float, show_oval: bool = True, crop=None) -> None:
         self._face, self._face_ok, self._progress = face, ok, progress
+        self._crop = crop if face is not None else None
         self._show_oval = show_oval
         self.update()
 
@@ -70,7 +74,7 @@ class PreviewView(QWidget):
         painter.drawImage(target, self._image)
         if self._dimmed:
             painter.fillRect(target, QColor(0, 0, 0, 150))
-        if not self._live or not getattr(self, "_show_oval", True):
+        if not self._live or not self._show_oval:
             return
         colour = GOOD if self._face_ok else BAD
         # The guide oval, where the head should be.
@@ -81,6 +85,10 @@ class PreviewView(QWidget):
         if self._face is not None:
             x, y, w, h = self._face
             painter.setPen(QPen(colour, 2))
+            painter.drawRect(QRectF(target.left() + x * scale, target.top() + y * scale, w * scale, h * scale))
+        if self._crop is not None:  # the ID photo that would be taken now (camera/framing.py)
+            x, y, w, h = self._crop
+            painter.setPen(QPen(QColor(255, 255, 255, 170), 1, Qt.PenStyle.DashLine))
             painter.drawRect(QRectF(target.left() + x * scale, target.top() + y * scale, w * scale, h * scale))
         if self._progress > 0:  # the steady countdown before auto-capture
             radius = 18

@@ -190,7 +190,7 @@ class CameraWidget(QWidget):
         if self.mode == "document":
             return
         fired = self.gate.update(verdict)
-        self.ui.preview.set_overlay(verdict.face, verdict.ok, self.gate.progress)
+        self.ui.preview.set_overlay(verdict.face, verdict.ok, self.gate.progress, crop=verdict.crop)
         self.ui.show_checks(verdict, self.language)
         hint = verdict.hints[0] if verdict.hints else messages.ALL_GOOD
         self.ui.hint.setText(hint.in_language(self.language))
@@ -227,7 +227,7 @@ class CameraWidget(QWidget):
         except FundError as exc:
             self._show_status(exc.message)
             return False
-        self._enter_review(frame, None)
+        self._enter_review(frame, None, still=True)  # judged by ID-photo rules if already a crop
         return True
 
     def retake(self) -> None:
@@ -272,11 +272,11 @@ class CameraWidget(QWidget):
         return self._review_verdict is not None and self._review_verdict.ok
 
     # --- review ----------------------------------------------------------------------------
-    def _enter_review(self, frame: np.ndarray, verdict: Verdict | None) -> None:
+    def _enter_review(self, frame: np.ndarray, verdict: Verdict | None, still: bool = False) -> None:
         self.state = "review"
         self._review_frame = frame
         if self.mode == "portrait" and verdict is None:
-            verdict = self._still_analyser.analyse(frame)
+            verdict = self._still_analyser.analyse(frame, still=still)
         self._review_verdict = verdict
         self._build_photo()
         if verdict is not None:
@@ -297,8 +297,10 @@ class CameraWidget(QWidget):
             return
         self.ui.preview.show_still(decode_photo(self.photo))
         passed = self.mode == "document" or (verdict is not None and verdict.ok)
-        self.ui.hint.setText((words.REVIEW if passed or self.override_reason else words.REVIEW_FAILED)
-                             .in_language(self.language))
+        text = (words.REVIEW if passed or self.override_reason else words.REVIEW_FAILED).in_language(self.language)
+        if not passed and verdict is not None and verdict.hints:  # say what is wrong first
+            text = verdict.hints[0].in_language(self.language) + "\n" + text
+        self.ui.hint.setText(text)
 
     # --- small helpers ---------------------------------------------------------------------
     def _update_buttons(self) -> None:

@@ -35,7 +35,7 @@ def portrait_from_file(path: str | Path, override_reason: str = "") -> Photo:
     from fundclient.camera.sources import read_image
 
     frame = read_image(Path(path))
-    return make_portrait(frame, FaceAnalyser().analyse(frame), override_reason)
+    return make_portrait(frame, FaceAnalyser().analyse(frame, still=True), override_reason)
 
 
 def document_from_file(path: str | Path) -> Photo:
