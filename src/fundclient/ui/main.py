@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from fundclient.config import Settings, resolve_data_dir
-from fundclient.ui import i18n
+from fundclient.ui import i18n, keyboard
 from fundclient.ui.errors import log_unexpected
 from fundclient.ui.fonts import apply_app_font
 from fundclient.ui.login import LoginScreen, default_login
@@ -33,6 +33,7 @@ def prepare_app(settings: Settings, language: str | None = None) -> QApplication
     app.setApplicationName("fundclient")
     app.setOrganizationName("fundclient")
     apply_app_font(app)
+    keyboard.install(app)  # Enter presses the focused button; focus stays visible
     app.setStyleSheet(APP_STYLE)
     i18n.set_language(language or settings.language, arabic_indic_digits=settings.arabic_indic_digits)
     return app
