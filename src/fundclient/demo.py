@@ -14,7 +14,7 @@ from fundclient.config import Settings
 
 log = logging.getLogger(__name__)
 
-DEMO_OFFICE = "SEB"
+DEMO_OFFICE = "SBH"  # Sebha main office in the bundled reference list (records must validate)
 DEMO_USERS = (  # user, password, role, full name
     ("demo", "demo-1234", "clerk", "موظف تجريبي"),
     ("supervisor", "demo-1234", "supervisor", "مشرف تجريبي"),

@@ -24,6 +24,7 @@ def test_demo_office_registers_and_syncs_to_its_local_hq(tmp_path, capsys):
         try:
             assert session.store.beneficiaries.count() == 40
             person = generate(1, seed=999)[0]
+            person.office_code = session.settings.office_code  # as the form does: this office's record
             photo = Photo(data=b"\xff\xd8jpeg-bytes\xff\xd9")
             saved = registration.register(session, person, photo=photo).result
             summary = run_sync(demo.data_dir)

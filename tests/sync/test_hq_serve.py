@@ -48,7 +48,7 @@ def test_serve_process_end_to_end(tmp_path, data_dir, hq_database_url):
                 time.sleep(0.1)
         device = enrol(data_dir, url, token)
         assert device.office_code == "GHT"
-        persons = people(5)
+        persons = people(5, office="GHT")
         Outbox(data_dir).seal([p.to_dict() for p in persons], photos_for(persons))
         assert run_sync(data_dir).status == "ok"
     finally:

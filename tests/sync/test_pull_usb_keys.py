@@ -58,7 +58,7 @@ def test_usb_round_trip_same_checks_same_acks(hq_sqlite, data_dir, tmp_path):
     out = subprocess.run([sys.executable, "-m", "fundclient", "hq", "--hq-dir", str(hq_dir),
                           "import-batches", str(drive)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    ack_file = out.stdout.strip()
+    ack_file = out.stdout.strip().splitlines()[-1].split(": ")[-1]
     # Importing twice is harmless (same acks, records held once).
     subprocess.run([sys.executable, "-m", "fundclient", "hq", "--hq-dir", str(hq_dir), "import-batches", str(drive)],
                    check=True, capture_output=True, timeout=120)

@@ -142,8 +142,10 @@ def _import(args) -> int:
     from fundclient.hq.ingest import Ingestor
     from fundclient.hq.keys import HQKeys
     from fundclient.hq.usb import import_batches
-    print(import_batches(Ingestor(_engine(args), HQKeys(_dir(args), _passphrase(args))), Path(args.dir)))
-    return 0
+    report = import_batches(Ingestor(_engine(args), HQKeys(_dir(args), _passphrase(args))), Path(args.dir))
+    for line in report.lines():
+        print(line)
+    return 0 if report.clean else 1
 
 
 def _set_reference(args) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -49,11 +50,12 @@ class Ingestor:
         self.max_batch_bytes = max_batch_bytes
 
     def ingest(self, blob: bytes, *, source: str = "network") -> dict:
-        """Returns the signed ack document; raises EnvelopeError with a reason code."""
+        """Returns the signed ack document; raises EnvelopeError with a reason code.
+        `envelope.parse` types every header field (BatchHeader) before anything here uses it."""
         batch_id = device_id = None
         try:
             env = envelope.parse(blob, max_bytes=self.max_batch_bytes)
-            batch_id, device_id = str(env.header["batch_id"]), str(env.header["device_id"])
+            batch_id, device_id = env.fields.batch_id, env.fields.device_id
             return self._ingest(env, blob, source)
         except EnvelopeError as exc:
             log.warning("batch refused: batch=%s device=%s code=%s %s", batch_id, device_id, exc.code, exc.detail)
@@ -74,7 +76,7 @@ class Ingestor:
 
     def _ingest(self, env: envelope.Envelope, blob: bytes, source: str, retry: bool = True) -> dict:
         """One transaction, few round trips: on a busy PostgreSQL each one costs milliseconds."""
-        header = env.header
+        header = env.header  # typed by envelope.parse (BatchHeader)
         digest = hashlib.sha256(blob).hexdigest()
         try:
             with self.engine.begin() as conn:
@@ -121,18 +123,24 @@ class Ingestor:
         candidates = []  # (index, record, answer, canonical bytes, sha256)
         for i, item in enumerate(items):
             if item.get("type") == "card_revocation":
-                number = str(item.get("card_number", ""))
+                number = item.get("card_number", "")
+                number = number if isinstance(number, str) and CARD_NUMBER_RE.fullmatch(number) else ""
+                reason = item.get("reason", "")
+                reason = reason[:500] if isinstance(reason, str) else ""
                 if number:
-                    refdata.revoke_card(conn, number, str(item.get("reason", "")), source=f"device:{device.device_id}")
+                    refdata.revoke_card(conn, number, reason, source=f"device:{device.device_id}")
                 results[i] = {"type": "card_revocation", "card_number": number,
                               "status": "accepted" if number else "rejected",
                               "reason": "accepted" if number else "invalid_record"}
                 continue
-            record = item.get("record") or {}
-            answer = {"type": "record", "record_id": str(record.get("record_id", "")),
-                      "revision": record.get("revision") if isinstance(record.get("revision"), int) else 0,
+            record = item.get("record")
+            record = record if isinstance(record, dict) else {}
+            record_id = record.get("record_id")
+            revision = record.get("revision")
+            answer = {"type": "record", "record_id": record_id if _short_str(record_id, 36) else "",
+                      "revision": revision if _is_int(revision) and 0 <= revision <= MAX_INT else 0,
                       "duplicate_of": None}
-            problem = self._record_problem(record)
+            problem = self._record_problem(record, device.office_code) or _photos_problem(item.get("photos", []))
             if problem:
                 results[i] = {**answer, "status": "rejected", "reason": problem}
                 continue
@@ -164,7 +172,7 @@ class Ingestor:
             status = "duplicate" if other else "accepted"
             existing[key] = _Held(digest, status, other)
             new_records.append(dict(record_id=key[0], revision=key[1], national_number=record["national_number"],
-                                    office_code=record.get("office_code") or device.office_code,
+                                    office_code=device.office_code,
                                     device_id=device.device_id, batch_id=batch_id, status=status, duplicate_of=other,
                                     sha256=digest, data=data.decode(), received_at=_now()))
             new_photos += [{"record_id": key[0], "revision": key[1], "position": n, "kind": p.get("kind", "portrait"),
@@ -178,13 +186,55 @@ class Ingestor:
         return results  # type: ignore[return-value]
 
     @staticmethod
-    def _record_problem(record: dict) -> str | None:
-        try:
-            parsed = Beneficiary.from_dict(record)
-        except (TypeError, ValueError, KeyError, AttributeError):
+    def _record_problem(record: dict, office_code: str) -> str | None:
+        """Type, length and pattern of the fields HQ stores, then the domain's own parse. The
+        office is the sending device's (its enrolment), never what the record says."""
+        if not (_short_str(record.get("record_id"), 36) and RECORD_ID_RE.fullmatch(record["record_id"])):
             return "invalid_record"
-        if not parsed.record_id or parsed.revision < 1 or not isinstance(record.get("revision"), int):
+        revision = record.get("revision")
+        if not _is_int(revision) or not 1 <= revision <= MAX_INT:
             return "invalid_record"
-        if not parsed.national_number.strip():
+        number = record.get("national_number")
+        if number is not None and not isinstance(number, str):
+            return "invalid_record"
+        if not (number or "").strip():
             return "missing_national_number"
+        if len(number) > 32:
+            return "invalid_record"
+        claimed = record.get("office_code")
+        if claimed not in (None, "") and claimed != office_code:
+            return "wrong_office"
+        try:
+            Beneficiary.from_dict(record)
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
+            return "invalid_record"
         return None
+
+
+MAX_INT = 2**31 - 1  # 32-bit INTEGER columns (PostgreSQL)
+RECORD_ID_RE = re.compile(r"[A-Za-z0-9-]{1,36}")
+CARD_NUMBER_RE = re.compile(r"[A-Za-z0-9-]{1,32}")
+PHOTO_KINDS_MAX, PHOTO_MIME_MAX = 16, 32
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _short_str(value: object, limit: int) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= limit
+
+
+def _photos_problem(photos: object) -> str | None:
+    """decode_payload checked the bytes against their hashes; here the fields HQ stores."""
+    if not isinstance(photos, list):
+        return "invalid_record"
+    for p in photos:
+        if not (_short_str(p.get("kind", "portrait"), PHOTO_KINDS_MAX) and _short_str(p.get("mime", "image/jpeg"),
+                                                                                       PHOTO_MIME_MAX)):
+            return "invalid_record"
+        try:
+            json.dumps(p.get("quality", {}))
+        except (TypeError, ValueError, RecursionError):
+            return "invalid_record"
+    return None

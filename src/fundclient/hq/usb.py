@@ -1,27 +1,122 @@
-"""`hq import-batches DIR`: ingest batches carried on a drive, write the acks file back to it."""
+"""`hq import-batches DIR`: ingest batches carried on a drive, write the acks file back to it.
+
+The drive is hostile (fundclient.drive): only regular `*.fcb` files are read (links, FIFOs,
+devices, folders, oversize files are skipped with a reason), one bad file never stops the
+others, and the acks file is a new file created exclusively — never through a link, never
+over an existing file. Every file gets one line in the summary (Arabic | English).
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from fundclient import drive
+from fundclient.errors import FundError, Message
 from fundclient.hq.ingest import Ingestor
-from fundclient.sync.envelope import EnvelopeError
+from fundclient.sync.envelope import UUID_RE, EnvelopeError
+from fundclient.sync.reasons import reason_message
 from fundclient.sync.usb import EXPORT_FOLDER
 
+log = logging.getLogger(__name__)
 
-def import_batches(ingestor: Ingestor, folder: Path) -> Path:
+ACKS_PREFIX = "fundclient-acks-"
+INGESTED = Message("استُلمت الدفعة ({records} سجل)", "batch received ({records} records)")
+REFUSED = Message("رُفضت الدفعة: {reason} (الرمز {code})", "batch refused: {reason} (code {code})")
+HQ_FAILED = Message("تعذّرت معالجة الدفعة لدى الإدارة العامة؛ ستُعاد لاحقًا",
+                    "HQ could not process the batch; it will be tried again later")
+ACKS_WRITTEN = Message("كُتب ملف الإشعارات: {path}", "acknowledgements written to: {path}")
+NOTHING_FOUND = Message("لا توجد ملفات دفعات (.fcb) في {path}", "no batch files (.fcb) in {path}")
+
+
+@dataclass
+class ImportReport:
+    """What `import_batches` did with each file on the drive."""
+
+    acks_path: Path | None
+    files: list[drive.DriveFile] = field(default_factory=list)
+    outcomes: dict[str, Message] = field(default_factory=dict)  # file name -> outcome of a file that was read
+    ingested: int = 0
+    refused: int = 0
+    failed: int = 0
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for f in self.files if not f.ok)
+
+    @property
+    def clean(self) -> bool:
+        return self.refused == self.failed == self.skipped == 0
+
+    def lines(self) -> list[str]:
+        lines = drive.summary_lines(self.files, self.outcomes)
+        if not self.files:
+            lines.append(_both(NOTHING_FOUND.format(path=self.folder_text)))
+        if self.acks_path is not None:
+            lines.append(_both(ACKS_WRITTEN.format(path=drive.display_name(str(self.acks_path)))))
+        return lines
+
+    folder_text: str = ""
+
+
+def _both(message: Message) -> str:
+    return f"{message.ar} | {message.en}"
+
+
+def import_batches(ingestor: Ingestor, folder: Path) -> ImportReport:
+    """Ingest every batch on the drive; returns the per-file report (the acks file is written
+    when at least one batch got an answer)."""
     folder = Path(folder)
-    source = folder / EXPORT_FOLDER if (folder / EXPORT_FOLDER).is_dir() else folder
     answers: dict[str, dict] = {}
-    for path in sorted(source.glob("*.fcb")):
-        batch_id = path.stem.split("-", 1)[-1]
+    report = ImportReport(None, folder_text=drive.display_name(str(folder)))
+    with drive.open_folder(folder) as top:
+        sub = top.subfolder(EXPORT_FOLDER)
+        source = sub or top
         try:
-            answers[batch_id] = {"ack": ingestor.ingest(path.read_bytes(), source="usb")}
-        except EnvelopeError as exc:
+            for item in source.iter_all(suffix=".fcb", max_bytes=ingestor.max_batch_bytes):
+                report.files.append(item)
+                if item.ok:
+                    _ingest_one(ingestor, item, answers, report)
+        finally:
+            if sub is not None:
+                sub.close()
+        if answers:
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            data = json.dumps({"batches": answers}, ensure_ascii=False).encode("utf-8")
+            report.acks_path = top.create_unique(f"{ACKS_PREFIX}{stamp}", ".json", data)
+    return report
+
+
+def _ingest_one(ingestor: Ingestor, item: drive.DriveFile, answers: dict, report: ImportReport) -> None:
+    assert item.data is not None
+    try:
+        ack = ingestor.ingest(item.data, source="usb")
+    except EnvelopeError as exc:
+        report.refused += 1
+        reason = reason_message(exc.code)
+        report.outcomes[item.name] = Message(REFUSED.ar.format(reason=reason.ar, code=exc.code),
+                                             REFUSED.en.format(reason=reason.en, code=exc.code))
+        batch_id = _batch_id_from_name(item.name)
+        if batch_id:  # the office learns why (quarantine) for the file it exported under that name
             answers[batch_id] = {"code": exc.code}
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    out = folder / f"fundclient-acks-{stamp}.json"
-    out.write_text(json.dumps({"batches": answers}, ensure_ascii=False), encoding="utf-8")
-    return out
+        return
+    except FundError as exc:  # typed, e.g. the database refused: the office keeps the batch
+        log.warning("usb batch not processed: %s", exc.code)
+        report.failed += 1
+        report.outcomes[item.name] = HQ_FAILED
+        return
+    report.ingested += 1
+    records = sum(1 for r in ack["ack"]["results"] if r.get("type") == "record")
+    report.outcomes[item.name] = INGESTED.format(records=records)
+    answers[ack["ack"]["batch_id"]] = {"ack": ack}
+
+
+def _batch_id_from_name(name: str) -> str | None:
+    """`<seq>-<batch id>.fcb`, as export-batches names them; only a well-formed id is used as
+    a key in the acks file (a hostile name never becomes a key)."""
+    stem = name[:-4] if name.lower().endswith(".fcb") else name
+    candidate = stem.split("-", 1)[-1]
+    return candidate if UUID_RE.fullmatch(candidate) else None

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import struct
 import zlib
 from dataclasses import dataclass
+from datetime import datetime
 
 from fundclient.errors import SyncError
 from fundclient.sync.keys import HPKE_SUITE, canonical_json, hpke_private_key, hpke_public_key, signing_key, \
@@ -37,6 +39,54 @@ HEADER_FIELDS = {"v", "batch_id", "device_id", "seq", "count", "hq_key_id", "cre
 ENVELOPE_OVERHEAD = 1120 + 16 + 4 + 4 + 8 + SIG_LEN + 400
 
 
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+KEY_ID_RE = re.compile(r"[0-9a-f]{16}")
+MAX_SEQ = 2**31 - 1  # HQ stores it in a 32-bit INTEGER column (PostgreSQL)
+MAX_COUNT = 1_000_000
+
+
+@dataclass(frozen=True)
+class BatchHeader:
+    """The batch header, typed: every field checked for type, length and pattern before HQ
+    uses any of it (database, key lookup, allocation). Used by HTTP and USB alike."""
+
+    v: int
+    batch_id: str
+    device_id: str
+    seq: int
+    count: int
+    hq_key_id: str
+    created_at: str
+
+    @classmethod
+    def parse(cls, header: object) -> "BatchHeader":
+        """Raises ValueError naming the first bad field."""
+        if not isinstance(header, dict) or set(header) != HEADER_FIELDS:
+            raise ValueError("header fields")
+        if not _is_int(header["v"]) or header["v"] != FORMAT_VERSION:
+            raise ValueError("header v")
+        for name, pattern in (("batch_id", UUID_RE), ("device_id", UUID_RE), ("hq_key_id", KEY_ID_RE)):
+            if not isinstance(header[name], str) or not pattern.fullmatch(header[name]):
+                raise ValueError(f"header {name}")
+        if not _is_int(header["seq"]) or not 1 <= header["seq"] <= MAX_SEQ:
+            raise ValueError("header seq")
+        if not _is_int(header["count"]) or not 0 <= header["count"] <= MAX_COUNT:
+            raise ValueError("header count")
+        created = header["created_at"]
+        if not isinstance(created, str) or len(created) > 40:
+            raise ValueError("header created_at")
+        datetime.fromisoformat(created)  # ValueError when not a date-time
+        return cls(**header)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_uuid(value: object) -> bool:
+    return isinstance(value, str) and UUID_RE.fullmatch(value) is not None
+
+
 class EnvelopeError(SyncError):
     """A batch failed a check; `code` is one of sync.reasons."""
 
@@ -47,11 +97,15 @@ class EnvelopeError(SyncError):
 
 @dataclass(frozen=True)
 class Envelope:
-    header: dict
+    header: dict  # checked by BatchHeader.parse: every value has its type and pattern
     header_bytes: bytes
     ciphertext: bytes
     signed_part: bytes
     signature: bytes
+
+    @property
+    def fields(self) -> BatchHeader:
+        return BatchHeader(**self.header)
 
 
 def encode_payload(items: list[dict]) -> bytes:
@@ -134,13 +188,10 @@ def parse(blob: bytes, *, max_bytes: int | None = None) -> Envelope:
         if len(blob) != end + SIG_LEN:
             raise ValueError("length")
         header = json.loads(header_bytes)
-        if not isinstance(header, dict) or set(header) != HEADER_FIELDS or header["v"] != FORMAT_VERSION:
-            raise ValueError("header fields")
+        BatchHeader.parse(header)
         if canonical_json(header) != header_bytes:
             raise ValueError("header not canonical")
-        if not isinstance(header["seq"], int) or not isinstance(header["count"], int):
-            raise ValueError("header types")
-    except (ValueError, struct.error, UnicodeDecodeError) as exc:
+    except (ValueError, TypeError, RecursionError, struct.error, UnicodeDecodeError) as exc:
         raise EnvelopeError("malformed", str(exc)) from None
     return Envelope(header, header_bytes, blob[16 + hlen:end], blob[:end], blob[end:])
 

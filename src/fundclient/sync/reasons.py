@@ -31,6 +31,8 @@ REASONS: dict[str, Message] = {
     "missing_national_number": Message(ar="الرقم الوطني مفقود.", en="The national number is missing."),
     "revision_conflict": Message(ar="هذه النسخة من السجل وصلت من قبل بمحتوى مختلف.",
                                  en="This revision of the record already arrived with different content."),
+    "wrong_office": Message(ar="السجل يحمل رمز مكتب غير مكتب الجهاز المرسِل لدى الإدارة العامة.",
+                            en="The record names an office other than the sending device's office at HQ."),
     "unknown": Message(ar="خطأ غير معروف لدى الإدارة العامة.", en="Unknown error at HQ."),
 }
 
