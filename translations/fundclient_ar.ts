@@ -29,6 +29,28 @@
         </message>
     </context>
     <context>
+        <name>CardChooser</name>
+        <message>
+            <source>Cards to print (Space ticks or unticks):</source>
+            <translation>البطاقات المطلوب طباعتها (مفتاح المسافة يحدّد أو يلغي التحديد):</translation>
+        </message>
+        <message>
+            <source>holder</source>
+            <translation>المنتفع</translation>
+        </message>
+    </context>
+    <context>
+        <name>ChooseCardsDialog</name>
+        <message>
+            <source>Print cards</source>
+            <translation>طباعة البطاقات</translation>
+        </message>
+        <message>
+            <source>Preview</source>
+            <translation>معاينة</translation>
+        </message>
+    </context>
+    <context>
         <name>DayCloseScreen</name>
         <message>
             <source>Day close</source>
@@ -974,6 +996,45 @@
         </message>
     </context>
     <context>
+        <name>SavedScreen</name>
+        <message>
+            <source>Registration saved</source>
+            <translation>تم حفظ التسجيل</translation>
+        </message>
+        <message>
+            <source>%1  Print the card</source>
+            <translation>%1  طباعة البطاقة</translation>
+        </message>
+        <message>
+            <source>%1  Print the receipt</source>
+            <translation>%1  طباعة الإيصال</translation>
+        </message>
+        <message>
+            <source>%1  New registration</source>
+            <translation>%1  تسجيل جديد</translation>
+        </message>
+        <message>
+            <source>Loading…</source>
+            <translation>جارٍ التحميل…</translation>
+        </message>
+        <message>
+            <source>Insurance card number: %1</source>
+            <translation>رقم البطاقة التأمينية: %1</translation>
+        </message>
+        <message>
+            <source>Office: %1</source>
+            <translation>المكتب: %1</translation>
+        </message>
+        <message>
+            <source>The card was printed. Next: the receipt (key %1).</source>
+            <translation>طُبعت البطاقة. التالي: الإيصال (المفتاح %1).</translation>
+        </message>
+        <message>
+            <source>The receipt was printed. Next person: key %1.</source>
+            <translation>طُبع الإيصال. للمنتفع التالي: المفتاح %1.</translation>
+        </message>
+    </context>
+    <context>
         <name>SearchResultsModel</name>
         <message>
             <source>Name</source>
@@ -1254,13 +1315,6 @@
         </message>
     </context>
     <context>
-        <name>printing</name>
-        <message>
-            <source>Print preview</source>
-            <translation>معاينة الطباعة</translation>
-        </message>
-    </context>
-    <context>
         <name>FirstRunDevices</name>
         <message>
             <source>Looking for cameras…</source>
@@ -1324,6 +1378,53 @@
         <message>
             <source>If this Arabic text reads correctly, the printer works:</source>
             <translation>إذا ظهرت هذه الكتابة العربية بشكل صحيح فالطابعة تعمل:</translation>
+        </message>
+    </context>
+    <context>
+        <name>printing</name>
+        <message>
+            <source>No card chosen</source>
+            <translation>لم تُختر أي بطاقة</translation>
+        </message>
+        <message>
+            <source>Print (Enter)</source>
+            <translation>اطبع (Enter)</translation>
+        </message>
+        <message>
+            <source>Save as PDF…</source>
+            <translation>حفظ كملف PDF…</translation>
+        </message>
+        <message>
+            <source>Close (Esc)</source>
+            <translation>إغلاق (Esc)</translation>
+        </message>
+        <message>
+            <source>Save as PDF</source>
+            <translation>حفظ كملف PDF</translation>
+        </message>
+        <message>
+            <source>Print the card</source>
+            <translation>طباعة البطاقة</translation>
+        </message>
+        <message>
+            <source>Print the receipt</source>
+            <translation>طباعة الإيصال</translation>
+        </message>
+        <message>
+            <source>%1 card(s), %2 pages (front and back of each card)</source>
+            <translation>عدد البطاقات: %1 — عدد الصفحات: %2 (وجه وظهر لكل بطاقة)</translation>
+        </message>
+        <message>
+            <source>%1 page(s)</source>
+            <translation>عدد الصفحات: %1</translation>
+        </message>
+        <message>
+            <source>Receipt %1</source>
+            <translation>إيصال %1</translation>
+        </message>
+        <message>
+            <source>Card %1</source>
+            <translation>بطاقة %1</translation>
         </message>
     </context>
     <context>

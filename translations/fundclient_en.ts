@@ -29,6 +29,28 @@
         </message>
     </context>
     <context>
+        <name>CardChooser</name>
+        <message>
+            <source>Cards to print (Space ticks or unticks):</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>holder</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ChooseCardsDialog</name>
+        <message>
+            <source>Print cards</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Preview</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>DayCloseScreen</name>
         <message>
             <source>Day close</source>
@@ -974,6 +996,45 @@
         </message>
     </context>
     <context>
+        <name>SavedScreen</name>
+        <message>
+            <source>Registration saved</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1  Print the card</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1  Print the receipt</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1  New registration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Loading…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Insurance card number: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Office: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The card was printed. Next: the receipt (key %1).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The receipt was printed. Next person: key %1.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>SearchResultsModel</name>
         <message>
             <source>Name</source>
@@ -1254,13 +1315,6 @@
         </message>
     </context>
     <context>
-        <name>printing</name>
-        <message>
-            <source>Print preview</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
         <name>FirstRunDevices</name>
         <message>
             <source>Looking for cameras…</source>
@@ -1323,6 +1377,53 @@
         </message>
         <message>
             <source>If this Arabic text reads correctly, the printer works:</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>printing</name>
+        <message>
+            <source>No card chosen</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Print (Enter)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save as PDF…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Close (Esc)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save as PDF</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Print the card</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Print the receipt</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 card(s), %2 pages (front and back of each card)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 page(s)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Receipt %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Card %1</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -41,7 +41,7 @@ def _open(qtbot, window, record_id):
     return screen
 
 
-def test_print_preview_of_card_and_receipt(qtbot, supervisor_window):
+def test_print_preview_of_card_and_receipt(qtbot, supervisor_window, tmp_path):
     from fundclient.ui.printing import preview_document
 
     record = _registered(supervisor_window)
@@ -53,14 +53,15 @@ def test_print_preview_of_card_and_receipt(qtbot, supervisor_window):
         assert dialog is not None
         qtbot.addWidget(dialog)
         painted = []
-        dialog.paintRequested.connect(lambda printer: painted.append(printer))
+        dialog.preview.paintRequested.connect(lambda printer: painted.append(printer))
         dialog.show()
         qtbot.waitUntil(lambda: bool(painted), timeout=20000)
         pages[kind] = dialog
     assert not screen.findChildren(QMessageBox)
     from fundclient.ui.ops import wait_for_writes
 
-    pages["card"].accept()  # what "Print" in the preview does once the pages went to the printer
+    pages["card"].write_pdf(str(tmp_path / "card.pdf"))  # "Save as PDF" once a file is chosen
+    assert (tmp_path / "card.pdf").read_bytes().startswith(b"%PDF")
     wait_for_writes()
     printed = [e for e in supervisor_window.session.store.audit.entries() if e.action == "print"]
     assert printed and printed[-1].record_id == record.record_id

@@ -81,6 +81,8 @@ def load_record(args: argparse.Namespace):
     try:
         repo = BeneficiaryRepository(store)
         record = repo.get(args.record_id)
+        clerk = store.operators.get(record.created_by) if record.created_by else None
+        args.registered_by = (clerk.full_name if clerk is not None else "") or record.created_by  # a name, not a login
         if photo is None:
             stored = repo.photo(args.record_id)
             photo = stored.data if stored else None
@@ -138,7 +140,8 @@ def cmd_card(args: argparse.Namespace) -> int:
             render.card_image(cards[0], side).save(out)
             print(out)
     if args.receipt:
-        data = content.receipt_for(record, office=office, settings=settings)
+        data = content.receipt_for(record, office=office, settings=settings,
+                                   operator=getattr(args, "registered_by", ""))
         paper_name = args.receipt_paper or settings.receipt_format
         if args.receipt.lower().endswith(".png"):
             receipt.receipt_image(data, paper_name).save(args.receipt)

@@ -188,7 +188,6 @@ RECEIPT_TITLE = "إيصال التسجيل"
 RECEIPT_LABELS = {
     "name": "اسم المنتفع",
     "national_number": "الرقم الوطني",
-    "record_id": "رقم القيد",
     "card_number": "رقم البطاقة",
     "registered_at": "تاريخ التسجيل",
     "office": "المكتب",
@@ -225,11 +224,11 @@ class ReceiptData:
     bring_next_time: list[str] = field(default_factory=lambda: list(BRING_NEXT_TIME))
 
     def rows(self) -> list[tuple[str, str]]:
-        """(label, value) in print order; values are plain text, Latin or Arabic."""
+        """(label, value) in print order; values are plain text, Latin or Arabic. The record's
+        internal id (a UUID) is not printed: the card number is the beneficiary's reference."""
         return [
             (RECEIPT_LABELS["name"], self.beneficiary_name),
             (RECEIPT_LABELS["national_number"], self.national_number or "—"),
-            (RECEIPT_LABELS["record_id"], self.record_id),
             (RECEIPT_LABELS["card_number"], self.card_number or "—"),
             (RECEIPT_LABELS["registered_at"], _local(self.registered_at).strftime("%d/%m/%Y %H:%M")),
             (RECEIPT_LABELS["office"], self.office.name_ar),

@@ -184,8 +184,9 @@ class MainWindow(QMainWindow):
         if arg is not None and hasattr(screen, "open"):
             screen.open(arg)
         self.stack.setCurrentWidget(screen)
+        in_nav = {"saved": "registration", "record": "search"}.get(key, key)  # pages reached from another
         for row in range(self.nav.count()):
-            if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
+            if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == in_nav:
                 self.nav.blockSignals(True)
                 self.nav.setCurrentRow(row)
                 self.nav.blockSignals(False)

@@ -174,9 +174,21 @@ class RecordScreen(Screen):
     def _print(self, kind: str) -> None:
         if not self.data:
             return
-        from fundclient.ui.printing import preview_document
+        from fundclient.ui.printing import family_members, preview_document
 
-        preview_document(self, self.session, self.data["record"], self.data["photo"], kind)
+        members = None  # the holder's card
+        record = self.data["record"]
+        if kind == "card" and len(family_members(record)) > 1:
+            from fundclient.ui.card_choice import ChooseCardsDialog
+
+            dialog = ChooseCardsDialog(record, self)
+            self.choose_dialog = dialog
+            photo = self.data["photo"]
+            dialog.accepted.connect(lambda: preview_document(self, self.session, record, photo, "card",
+                                                             members=dialog.chosen()))
+            dialog.open()
+            return
+        preview_document(self, self.session, record, self.data["photo"], kind, members=members)
 
     def replace_card(self, choice: tuple[str, str, str] | None = None) -> None:
         """Reprint or replace a card (reason asked in a dialog unless `choice` is given), then

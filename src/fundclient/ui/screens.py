@@ -14,6 +14,7 @@ from fundclient.ui.errors import log_unexpected
 from fundclient.ui.placeholder import PlaceholderScreen
 from fundclient.ui.record_screen import RecordScreen
 from fundclient.ui.reports_screen import ReportsScreen
+from fundclient.ui.saved_screen import SavedScreen
 from fundclient.ui.search_screen import SearchScreen
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def build_screens(session, sync_adapter, window):
         ("registration", registration, True),
         ("search", SearchScreen(session, window), True),
         ("record", RecordScreen(session, window), False),
+        ("saved", SavedScreen(session, window), False),  # after a save: print card / receipt, next
         ("reports", ReportsScreen(session, window), True),
     ]
     if session is not None and roles.at_least(session.operator, roles.SUPERVISOR):

@@ -286,6 +286,9 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         if was_edit and record is not None:
             # An edit starts from the record view: go back there (to reprint the card).
             self.navigate.emit("record", record.record_id)
+        elif record is not None:
+            # A new registration: the saved screen (print card, print receipt, next person).
+            self.navigate.emit("saved", record.record_id)
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False
