@@ -2,7 +2,8 @@
 
 Each concern registers its own sub-commands (a `commands.py` module with `register(sub)`),
 so this file stays a thin dispatcher. Typed `FundError`s become a bilingual message and
-exit code 2; anything else is a bug and exits 1 with the log path.
+exit code 2 (cannot start); anything else is a bug and exits 3 with the log path
+(`errors.ExitCode`, the table in docs/install.md).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import traceback
 
 from fundclient import __version__
 from fundclient.config import DATA_DIR_ENV, resolve_data_dir
-from fundclient.errors import FundError, Message
+from fundclient.errors import ExitCode, FundError, Message
 from fundclient.logs import setup_logging
 
 # Modules that contribute sub-commands; each has register(subparsers).
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.message.in_language(args.lang or "ar"), file=sys.stderr)
         if args.lang is None:
             print(exc.message.en, file=sys.stderr)
-        return 2
+        return ExitCode.CANNOT_START
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, keep the details in the log
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         print(UNEXPECTED.in_language(args.lang or "ar"), file=sys.stderr)
         if args.lang is None:
             print(UNEXPECTED.en, file=sys.stderr)
-        return 1
+        return ExitCode.FAULT
 
 
 def _default_handler(parser: argparse.ArgumentParser):

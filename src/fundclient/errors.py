@@ -7,6 +7,16 @@ Core code never shows a dialog. Every error a person can see carries a bilingual
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Every `fundclient` command's exit code (the one table: docs/install.md, "Exit codes")."""
+
+    OK = 0  # everything asked was done
+    PARTLY = 1  # ran, but not everything was done: something refused, quarantined, left unsent, rejected
+    CANNOT_START = 2  # nothing was done: not set up / not enrolled, wrong password, unreadable file, usage
+    FAULT = 3  # a fault in the program itself: the log file has the details
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def test_usb_round_trip_same_checks_same_acks(hq_sqlite, data_dir, tmp_path):
     outbox = Outbox(data_dir)
     batches = outbox.seal([p.to_dict() for p in persons], photos_for(persons))
     drive = tmp_path / "usb"
-    assert len(export_batches(data_dir, drive)) == len(batches)
+    assert len(export_batches(data_dir, drive).written) == len(batches)
     assert len(outbox.pending()) == len(batches)  # nothing removed before an ack
     hq_dir = tmp_path / "hq"
     out = subprocess.run([sys.executable, "-m", "fundclient", "hq", "--hq-dir", str(hq_dir),
@@ -62,7 +62,7 @@ def test_usb_round_trip_same_checks_same_acks(hq_sqlite, data_dir, tmp_path):
     # Importing twice is harmless (same acks, records held once).
     subprocess.run([sys.executable, "-m", "fundclient", "hq", "--hq-dir", str(hq_dir), "import-batches", str(drive)],
                    check=True, capture_output=True, timeout=120)
-    assert import_acks(data_dir, ack_file)["acknowledged"] == len(batches)
+    assert import_acks(data_dir, ack_file).totals["acknowledged"] == len(batches)
     assert not outbox.pending()
     assert len(list(outbox.iter_record_results())) == 20
     export = subprocess.run([sys.executable, "-m", "fundclient", "hq", "--hq-dir", str(hq_dir), "export",
@@ -76,7 +76,7 @@ def test_usb_round_trip_same_checks_same_acks(hq_sqlite, data_dir, tmp_path):
     doc["batches"] = {more[0].name[11:-4]: next(iter(doc["batches"].values()))}
     forged = tmp_path / "forged.json"
     forged.write_text(json.dumps(doc))
-    assert import_acks(data_dir, forged)["forged"] == 1 and outbox.pending() == more
+    assert import_acks(data_dir, forged).totals["forged"] == 1 and outbox.pending() == more
 
 
 def test_key_rotation_keeps_in_flight_batches_readable(hq_dir, data_dir):

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 from fundclient.config import Settings
-from fundclient.errors import CameraError, Message
+from fundclient.errors import CameraError, ExitCode, Message
 
-EXIT_OK, EXIT_NO_GOOD_FRAME = 0, 1
+EXIT_OK, EXIT_NO_GOOD_FRAME = ExitCode.OK, ExitCode.PARTLY
 NO_CAMERAS = Message("لا توجد كاميرات متصلة", "No camera is connected")
 FRAME_LINE = Message("إطار {n}: {result}", "frame {n}: {result}")
 GOOD = Message("جيد", "good")

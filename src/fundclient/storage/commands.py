@@ -12,9 +12,9 @@ from pathlib import Path
 
 from fundclient.config import Settings
 from fundclient.storage.errors import NotPermitted
-from fundclient.errors import AuthError, Message
+from fundclient.errors import AuthError, ExitCode, Message
 
-EXIT_OK, EXIT_ERROR, EXIT_SOME_REJECTED = 0, 2, 3
+EXIT_OK, EXIT_ERROR, EXIT_SOME_REJECTED = ExitCode.OK, ExitCode.CANNOT_START, ExitCode.PARTLY
 
 
 def _say(args, message: Message, *, file=None) -> None:

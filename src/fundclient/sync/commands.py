@@ -1,9 +1,30 @@
-"""Office-side sync commands: enroll, sync, export-batches, import-acks, sync-status."""
+"""Office-side sync commands: enroll, sync, export-batches, import-acks, sync-status.
+
+Exit codes follow `errors.ExitCode` (the table in docs/install.md): 0 everything done, 1 partly
+(something refused, quarantined, forged or left unsent), 2 cannot start.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+
+from fundclient.errors import ExitCode, Message
+
+SYNC_OK = Message("أُرسلت {sent} دفعة واستُلم الإشعار بها؛ لا شيء ينتظر الإرسال.",
+                  "{sent} batch(es) sent and acknowledged; nothing is waiting.")
+SYNC_NOT_ALL = Message("أُرسلت {sent} دفعة؛ تنتظر {pending}؛ رفضتها الإدارة العامة وحُجزت {quarantined}.",
+                       "{sent} batch(es) sent; {pending} waiting; {quarantined} refused by HQ and quarantined.")
+STATUS_ALL_WELL = Message("كل شيء أُرسل واستُلم الإشعار به.", "Everything was sent and acknowledged.")
+STATUS_PENDING = Message("{pending} دفعة تنتظر الإرسال.", "{pending} batch(es) wait to be sent.")
+STATUS_LAST_ERROR = Message("آخر محاولة: {reason}", "Last attempt: {reason}")
+STATUS_QUARANTINED = Message("{count} دفعة رفضتها الإدارة العامة (محجوزة): {reasons} — بعد معالجة السبب: "
+                             "fundclient sync-requeue <اسم الدفعة>",
+                             "{count} batch(es) refused by HQ (quarantined): {reasons} — once the cause is fixed: "
+                             "fundclient sync-requeue <batch name>")
+STATUS_NEVER = Message("لم تنجح أي مزامنة بعد.", "No sync has succeeded yet.")
+STATUS_STALE = Message("آخر مزامنة ناجحة قبل {days} يوم (الحد {limit}).",
+                       "The last successful sync was {days} day(s) ago (limit {limit}).")
 
 
 def register(sub) -> None:
@@ -13,25 +34,45 @@ def register(sub) -> None:
     p.add_argument("--label", default="", help="a name for this device shown at HQ")
     p.set_defaults(handler=_enroll)
 
-    p = sub.add_parser("sync", help="send sealed batches to HQ and pull reference data (for the OS scheduler)")
+    p = sub.add_parser("sync", help="send sealed batches to HQ and pull reference data (for the OS scheduler); "
+                                    "exit 0 only when everything was acknowledged")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.set_defaults(handler=_sync)
 
-    p = sub.add_parser("sync-status", help="pending / quarantined batches and the last sync")
+    p = sub.add_parser("sync-status", help="pending / quarantined batches and the last sync, and why "
+                                           "(exit 0 when all is sent)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_status)
 
     p = sub.add_parser("sync-requeue", help="send a quarantined batch again (after the cause was fixed at HQ)")
-    p.add_argument("batch_id")
+    p.add_argument("batch_id", help="the batch name shown by sync-status, or its id")
     p.set_defaults(handler=_requeue)
 
-    p = sub.add_parser("export-batches", help="copy pending sealed batches to a removable drive")
+    p = sub.add_parser("export-batches", help="write pending sealed batches onto a removable drive")
     p.add_argument("--to", required=True)
     p.set_defaults(handler=_export)
 
-    p = sub.add_parser("import-acks", help="apply an acknowledgement file written by `hq import-batches`")
-    p.add_argument("file")
+    p = sub.add_parser("import-acks", help="apply HQ's acknowledgements: an acks file written by "
+                                           "`hq import-batches`, or the drive folder holding them")
+    p.add_argument("file", help="fundclient-acks-….json, or the drive folder (every acks file in it)")
     p.set_defaults(handler=_import_acks)
+
+
+def _language(args) -> str | None:
+    """The language asked for; None means both (the office setting when one is saved)."""
+    if args.lang:
+        return args.lang
+    from fundclient.config import Settings
+    try:
+        return Settings.load(args.data_dir).language if (args.data_dir / "settings.json").exists() else None
+    except Exception:  # noqa: BLE001 - an unreadable settings file must not hide the answer
+        return None
+
+
+def _say(args, message: Message, *, file=None) -> None:
+    language = _language(args)
+    text = message.in_language(language) if language else f"{message.ar}\n{message.en}"
+    print(text, file=file or sys.stdout)
 
 
 def _enroll(args) -> int:
@@ -39,7 +80,7 @@ def _enroll(args) -> int:
     device = enrol(args.data_dir, args.server, args.token, label=args.label)
     print(json.dumps({"device_id": device.device_id, "device_number": device.device_number,
                       "office_code": device.office_code}))
-    return 0
+    return ExitCode.OK
 
 
 def _sync(args) -> int:
@@ -47,9 +88,16 @@ def _sync(args) -> int:
     summary = run_sync(args.data_dir)
     if args.json:
         print(json.dumps(summary.to_dict(), ensure_ascii=False))
-    elif summary.error:
-        print(summary.error["ar" if (args.lang or "ar") == "ar" else "en"], file=sys.stderr)
-    return 0 if summary.status == "ok" else 1
+    else:
+        if summary.status in ("ok", "partial"):
+            done = SYNC_OK if summary.status == "ok" else SYNC_NOT_ALL
+            _say(args, done.format(sent=summary.batches_acknowledged, pending=summary.batches_pending,
+                                   quarantined=summary.batches_quarantined))
+        if summary.error:
+            _say(args, Message(summary.error["ar"], summary.error["en"]), file=sys.stderr)
+    if summary.status == "ok":
+        return ExitCode.OK
+    return ExitCode.CANNOT_START if summary.status == "error" else ExitCode.PARTLY
 
 
 def _status(args) -> int:
@@ -57,33 +105,64 @@ def _status(args) -> int:
     from fundclient.sync.history import SyncHistory
     from fundclient.sync.outbox import Outbox
     outbox, history = Outbox(args.data_dir), SyncHistory(args.data_dir)
-    doc = {"pending": len(outbox.pending()), "pending_bytes": outbox.pending_bytes(),
+    settings = Settings.load(args.data_dir)
+    quarantined = outbox.quarantined()
+    pending = len(outbox.pending())
+    age, last_error = history.last_success_age_days(), history.last_error()
+    why: list[Message] = []
+    if pending:
+        why.append(STATUS_PENDING.format(pending=pending))
+    if quarantined:
+        reasons_ar = "، ".join(sorted({q.message.ar for q in quarantined}))
+        reasons_en = "; ".join(sorted({q.message.en for q in quarantined}))
+        why.append(Message(STATUS_QUARANTINED.ar.format(count=len(quarantined), reasons=reasons_ar),
+                           STATUS_QUARANTINED.en.format(count=len(quarantined), reasons=reasons_en)))
+    if last_error and (pending or quarantined):
+        why.append(Message(STATUS_LAST_ERROR.ar.format(reason=last_error.get("ar", "")),
+                           STATUS_LAST_ERROR.en.format(reason=last_error.get("en", ""))))
+    if pending and age is None:
+        why.append(STATUS_NEVER)
+    elif age is not None and age > settings.stale_sync_warning_days:
+        why.append(STATUS_STALE.format(days=int(age), limit=settings.stale_sync_warning_days))
+    doc = {"ok": not why, "pending": pending, "pending_bytes": outbox.pending_bytes(),
            "quarantined": [{"batch": q.path.name, "code": q.code, "ar": q.message.ar, "en": q.message.en}
-                           for q in outbox.quarantined()],
-           "last_success_age_days": history.last_success_age_days(), "last_error": history.last_error(),
-           "stale_after_days": Settings.load(args.data_dir).stale_sync_warning_days}
-    print(json.dumps(doc, ensure_ascii=False, indent=None if args.json else 1))
-    return 0
+                           for q in quarantined],
+           "last_success_age_days": age, "last_error": last_error,
+           "stale_after_days": settings.stale_sync_warning_days,
+           "why": [{"ar": m.ar, "en": m.en} for m in why]}
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False))
+    else:
+        for message in why or [STATUS_ALL_WELL]:
+            _say(args, message)
+        for q in quarantined:
+            _say(args, Message(f"  {q.path.name}: {q.message.ar}", f"  {q.path.name}: {q.message.en}"))
+    return ExitCode.OK if not why else ExitCode.PARTLY
 
 
 def _requeue(args) -> int:
     from fundclient.sync.outbox import Outbox
     print(Outbox(args.data_dir).requeue(args.batch_id).name)
-    return 0
+    return ExitCode.OK
 
 
 def _export(args) -> int:
     from pathlib import Path
 
     from fundclient.sync.usb import export_batches
-    print(len(export_batches(args.data_dir, Path(args.to))))
-    return 0
+    report = export_batches(args.data_dir, Path(args.to))
+    for line in report.lines():
+        print(line)
+    _say(args, report.summary())
+    return report.exit_code
 
 
 def _import_acks(args) -> int:
     from pathlib import Path
 
     from fundclient.sync.usb import import_acks
-    result = import_acks(args.data_dir, Path(args.file))
-    print(json.dumps(result))
-    return 0
+    report = import_acks(args.data_dir, Path(args.file))
+    for line in report.lines():
+        print(line)
+    _say(args, report.summary())
+    return report.exit_code

@@ -40,9 +40,15 @@ class Progress:
     current_batch: str = ""
 
 
+REFUSED_SOME = Message(ar="رفضت الإدارة العامة {count} دفعة ونُقلت إلى الحجز: {reason}",
+                      en="HQ refused {count} batch(es), moved to quarantine: {reason}")
+
+
 @dataclass
 class SyncSummary:
-    status: str = "ok"  # ok | offline | partial | error | busy
+    # ok: everything pending reached HQ and was acknowledged. partial: something was left unsent
+    # or HQ refused (quarantined) a batch. offline | busy: nothing sent. error: could not start.
+    status: str = "ok"  # ok | partial | offline | busy | error
     batches_acknowledged: int = 0
     batches_quarantined: int = 0
     batches_pending: int = 0
@@ -75,8 +81,13 @@ def run_sync(data_dir: Path, *, settings: Settings | None = None, options: Trans
             summary.status, summary.error = "error", _error(exc.code, exc.message)
     outbox = Outbox(data_dir, settings)
     summary.batches_pending = len(outbox.pending())
-    if summary.status == "ok" and summary.batches_pending:
-        summary.status = "partial"
+    if summary.status == "ok" and (summary.batches_pending or summary.batches_quarantined):
+        summary.status = "partial"  # never "ok" when a batch was refused or is still waiting
+    if summary.batches_quarantined and summary.error is None:
+        first = summary.quarantined[0]
+        n = summary.batches_quarantined
+        summary.error = _error(first["code"], Message(REFUSED_SOME.ar.format(count=n, reason=first["ar"]),
+                                                      REFUSED_SOME.en.format(count=n, reason=first["en"])))
     SyncHistory(data_dir).append(summary.to_dict())
     return summary
 

@@ -59,7 +59,7 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def batch_id_of(path: Path) -> str:
-    return path.stem.split("-", 1)[1]
+    return path.stem.partition("-")[2]
 
 
 @dataclass(frozen=True)
@@ -166,8 +166,10 @@ class Outbox:
         os.replace(path, target)
 
     def requeue(self, batch_id: str) -> Path:
-        """Supervisor: send a quarantined batch again (e.g. after HQ re-enabled the device)."""
-        [path] = list(self.root.glob(f"quarantine/*-{batch_id}.fcb")) or [None]
+        """Supervisor: send a quarantined batch again (e.g. after HQ re-enabled the device).
+        Takes the batch id or the file name `sync-status` shows."""
+        wanted = batch_id[:-4] if batch_id.endswith(".fcb") else batch_id
+        path = next((p for p in self.root.glob("quarantine/*.fcb") if wanted in (batch_id_of(p), p.stem)), None)
         if path is None:
             raise SyncError(NO_SUCH_BATCH, code="no_such_batch")
         target = self.root / "pending" / path.name
@@ -196,10 +198,11 @@ class Outbox:
         return ack
 
     def find_batch(self, batch_id: str) -> Path | None:
+        """The batch file with exactly this id (an id is compared, never used as a pattern)."""
         for folder in ("pending", "quarantine", "sent"):
-            hits = list(self.root.glob(f"{folder}/*-{batch_id}.fcb"))
-            if hits:
-                return hits[0]
+            for path in self.root.glob(f"{folder}/*.fcb"):
+                if batch_id_of(path) == batch_id:
+                    return path
         return None
 
     # --- per-record answers, for the record view and the sync screen ------------------

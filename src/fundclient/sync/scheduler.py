@@ -151,8 +151,8 @@ class SyncScheduler:
         pending = self.pending_count() > 0
         if in_window(now, self.settings.nightly_sync_window) and (self._night_done != night or pending):
             summary = self._run()
-            if summary.status == "ok":
-                self._night_done = night
+            if summary.status == "ok" or (summary.status == "partial" and not summary.batches_pending):
+                self._night_done = night  # (batches HQ refused wait for the supervisor, not a retry)
             else:
                 self._backoff()
             return
