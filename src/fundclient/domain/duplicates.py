@@ -8,9 +8,9 @@
   name_agreement compares the four name parts *structurally*: the first non-empty part is
   the first name, the last non-empty part the family name, the ones between are father
   and grandfather (so a missing grandfather does not shift the family name). Parts are
-  compared after `arabic.name_key` normalisation: equal = 1, same phonetic key = 0.9,
-  else a Jaro-Winkler similarity rescaled so that merely similar-looking different names
-  (محمد/احمد ≈ 0.83) count little. Weights: first 0.35, father 0.25, grandfather 0.15,
+  compared after `arabic.name_key` normalisation by `name_match.part_agreement` (the
+  tiers the search box ranks by: equal = 1, with/without «ال» 0.97, same sound 0.9, one
+  keyboard slip 0.75, else a rescaled Jaro-Winkler similarity). Weights: first 0.35, father 0.25, grandfather 0.15,
   family 0.25, renormalised over the parts both records have (×0.95 per missing part).
   Order tolerance: if the parts are the same words in another order (family typed in the
   first box...), the unordered agreement ×0.9 is used when it is higher. A son's name
@@ -27,15 +27,15 @@ from typing import Iterable
 
 from fundclient.domain.arabic import name_key, phonetic_key
 from fundclient.domain.fields import as_text
+from fundclient.domain.name_match import part_agreement
 from fundclient.domain.national_id import NationalIdScheme, get_scheme
-from fundclient.domain.records import Beneficiary
+from fundclient.domain.records import Beneficiary, Dependant
 from fundclient.errors import Message
 
 DEFAULT_THRESHOLD = 0.85
 PART_WEIGHTS = (0.35, 0.25, 0.15, 0.25)  # first, father, grandfather, family
 MISSING_PART_FACTOR = 0.95
 UNORDERED_FACTOR = 0.9
-TYPO_AGREEMENT = 0.75
 
 SAME_NATIONAL_NUMBER = Message("الرقم الوطني نفسه مسجل للمنتفع «{name}»",
                                "The same national number is registered for '{name}'")
@@ -43,6 +43,20 @@ SAME_NAME_AND_BIRTH = Message("نفس الاسم الرباعي وتاريخ ا�
                               "Same full name and date of birth as '{name}'")
 SIMILAR = Message("تشابه بنسبة {percent}٪ مع المنتفع «{name}»: {detail_ar}",
                   "{percent}% similar to '{name}': {detail_en}")
+# The person found is a dependant of an existing record, or the match is through one of the
+# dependants on the form being saved.
+SAME_NUMBER_AS_DEPENDANT = Message("الرقم الوطني نفسه مسجل لـ«{person}»، من تابعي المنتفع «{name}»",
+                                   "The same national number is registered for '{person}', a dependant of '{name}'")
+SAME_NAME_AND_BIRTH_AS_DEPENDANT = Message(
+    "نفس الاسم وتاريخ الميلاد لـ«{person}»، من تابعي المنتفع «{name}»",
+    "Same name and date of birth as '{person}', a dependant of '{name}'")
+SIMILAR_TO_DEPENDANT = Message("تشابه بنسبة {percent}٪ مع «{person}»، من تابعي المنتفع «{name}»: {detail_ar}",
+                               "{percent}% similar to '{person}', a dependant of '{name}': {detail_en}")
+OWN_DEPENDANT_IS_HOLDER = Message("التابع «{mine}»: الرقم الوطني نفسه مسجل للمنتفع «{name}»",
+                                  "Dependant '{mine}': the same national number is registered for '{name}'")
+OWN_DEPENDANT_IS_DEPENDANT = Message(
+    "التابع «{mine}»: الرقم الوطني نفسه مسجل لـ«{person}»، من تابعي المنتفع «{name}»",
+    "Dependant '{mine}': the same national number is registered for '{person}', a dependant of '{name}'")
 _BIRTH_WORDS = {
     "same": ("تاريخ الميلاد مطابق", "same date of birth"),
     "close": ("تاريخ الميلاد قريب", "close date of birth"),
@@ -58,6 +72,15 @@ class DuplicateMatch:
     certain: bool
     kind: str  # "national_number" | "name_and_birth" | "similar"
     reason: Message
+    # Set when the person found is one of `existing`'s dependants (not its holder) …
+    existing_dependant: Dependant | None = None
+    # … and when the match is through a dependant on the form (not the holder).
+    own_dependant: Dependant | None = None
+
+    @property
+    def person(self) -> str:
+        """Who was found: the holder's name or the dependant's."""
+        return _shown(self.existing_dependant or self.existing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +96,14 @@ class DuplicateProfile:
     mother: str
 
 
-def profile(b: Beneficiary, scheme: str | NationalIdScheme | None = None) -> DuplicateProfile:
+def profile(b: Beneficiary | Dependant, scheme: str | NationalIdScheme | None = None) -> DuplicateProfile:
     """The comparison view of a record; cached on the values it reads (records are mutable,
     so never on identity)."""
     name = b.name
     born = b.date_of_birth if isinstance(b.date_of_birth, date) else None
     return _profile(get_scheme(scheme), as_text(b.national_number), as_text(name.first),
                     as_text(name.father), as_text(name.grandfather), as_text(name.family),
-                    as_text(b.sex), born, as_text(b.mother_name))
+                    as_text(b.sex), born, as_text(getattr(b, "mother_name", "")))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -109,78 +132,6 @@ def _structural_parts(first: str, father: str, grandfather: str, family: str
     middle = keys[1:-1]
     return (keys[0], middle[0] if middle else "", middle[1] if len(middle) > 1 else "",
             keys[-1])
-
-
-_SHARED_PREFIXES = ("عبدال", "عبد", "ابو", "ال")
-
-
-@lru_cache(maxsize=1 << 18)
-def part_agreement(a: str, b: str) -> float:
-    """Agreement of two normalised name parts, 0..1."""
-    if a == b:
-        return 1.0
-    if not a or not b:
-        return 0.0
-    if phonetic_key(a) == phonetic_key(b):
-        return 0.9
-    for prefix in _SHARED_PREFIXES:
-        # عبدالله/عبدالسلام share a prefix that says nothing: compare what follows it.
-        if a.startswith(prefix) and b.startswith(prefix):
-            a, b = a[len(prefix):], b[len(prefix):]
-            break
-    # Below JW 0.75 names are unrelated; 0.83 (a different name) -> 0.29; capped at 0.88,
-    # under a phonetic match.
-    rescaled = 0.88 * max(0.0, (jaro_winkler(a, b) - 0.75) / 0.25)
-    if min(len(a), len(b)) >= 4 and one_edit_apart(a, b):
-        # One slip of the keyboard (مظمود for محمود) is the commonest entry error; it must
-        # not sink a record whose other parts and birth date agree.
-        return max(rescaled, TYPO_AGREEMENT)
-    return rescaled
-
-
-def one_edit_apart(a: str, b: str) -> bool:
-    """One substitution, insertion, deletion or swap of neighbours turns a into b."""
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1 or a == b:
-        return False
-    i = 0
-    while i < min(la, lb) and a[i] == b[i]:
-        i += 1
-    if la == lb:
-        if a[i + 1:] == b[i + 1:]:
-            return True
-        return a[i + 1:i + 2] == b[i:i + 1] and a[i:i + 1] == b[i + 1:i + 2] \
-            and a[i + 2:] == b[i + 2:]
-    return a[i:] == b[i + 1:] if la < lb else a[i + 1:] == b[i:]
-
-
-def jaro_winkler(a: str, b: str) -> float:
-    if a == b:
-        return 1.0
-    la, lb = len(a), len(b)
-    if not la or not lb:
-        return 0.0
-    window = max(max(la, lb) // 2 - 1, 0)
-    matched_b = [False] * lb
-    matches_a = []
-    for i, ch in enumerate(a):
-        for j in range(max(0, i - window), min(lb, i + window + 1)):
-            if not matched_b[j] and b[j] == ch:
-                matched_b[j] = True
-                matches_a.append(ch)
-                break
-    m = len(matches_a)
-    if not m:
-        return 0.0
-    matches_b = [b[j] for j in range(lb) if matched_b[j]]
-    transpositions = sum(x != y for x, y in zip(matches_a, matches_b)) // 2
-    jaro = (m / la + m / lb + (m - transpositions) / m) / 3
-    prefix = 0
-    for x, y in zip(a[:4], b[:4]):
-        if x != y:
-            break
-        prefix += 1
-    return jaro + prefix * 0.1 * (1 - jaro)
 
 
 def name_agreement(a: DuplicateProfile, b: DuplicateProfile) -> float:
@@ -249,38 +200,79 @@ def find_duplicates(candidate: Beneficiary, existing: Iterable[Beneficiary], *,
                     scheme: str | NationalIdScheme | None = None,
                     threshold: float = DEFAULT_THRESHOLD) -> list[DuplicateMatch]:
     """Matches of `candidate` among `existing`, certain ones first, then by score.
-    Records with the candidate's record_id (earlier revisions of itself) are skipped."""
+    Records with the candidate's record_id (earlier revisions of itself) are skipped.
+
+    Per existing record: its holder against the candidate's holder; then national numbers
+    across holders and dependants both ways (a wife registered as a dependant now
+    registering as a holder, a child on two families' forms); then the candidate's holder
+    against the record's dependants by name and birth date."""
     mine = profile(candidate, scheme)
+    own_numbers = [(d, profile(d, scheme).national_number) for d in candidate.dependants]
     found = []
     for other in existing:
         if other.record_id == candidate.record_id:
             continue
         match = _match(mine, other, profile(other, scheme), threshold)
+        if match is None or not match.certain:
+            match = _by_dependants_numbers(mine, own_numbers, other, scheme) or match
+        if match is None:
+            for dependant in other.dependants:
+                match = _match(mine, other, profile(dependant, scheme), threshold, dependant)
+                if match:
+                    break
         if match:
             found.append(match)
     found.sort(key=lambda m: (not m.certain, -m.score))
     return found
 
 
+def _by_dependants_numbers(mine: DuplicateProfile, own: list[tuple[Dependant, str]], other: Beneficiary,
+                           scheme: str | NationalIdScheme | None) -> DuplicateMatch | None:
+    theirs = [(d, profile(d, scheme).national_number) for d in other.dependants]
+    holder_number = profile(other, scheme).national_number
+    if mine.national_number:
+        for dependant, number in theirs:
+            if number == mine.national_number:
+                return DuplicateMatch(other, 1.0, True, "national_number", SAME_NUMBER_AS_DEPENDANT.format(
+                    person=_shown(dependant), name=_shown(other)), existing_dependant=dependant)
+    for own_dependant, number in own:
+        if not number:
+            continue
+        if number == holder_number:
+            return DuplicateMatch(other, 1.0, True, "national_number", OWN_DEPENDANT_IS_HOLDER.format(
+                mine=_shown(own_dependant), name=_shown(other)), own_dependant=own_dependant)
+        for dependant, theirs_number in theirs:
+            if number == theirs_number:
+                return DuplicateMatch(other, 1.0, True, "national_number", OWN_DEPENDANT_IS_DEPENDANT.format(
+                    mine=_shown(own_dependant), person=_shown(dependant), name=_shown(other)),
+                    existing_dependant=dependant, own_dependant=own_dependant)
+    return None
+
+
 def _match(mine: DuplicateProfile, other: Beneficiary, theirs: DuplicateProfile,
-           threshold: float) -> DuplicateMatch | None:
+           threshold: float, dependant: Dependant | None = None) -> DuplicateMatch | None:
+    """`theirs` is the profile of `other`'s holder, or of its `dependant` when given."""
+    names = dict(name=_shown(other), person=_shown(dependant) if dependant else "")
     if mine.national_number and mine.national_number == theirs.national_number:
-        return DuplicateMatch(other, 1.0, True, "national_number",
-                              SAME_NATIONAL_NUMBER.format(name=_shown(other)))
+        template = SAME_NUMBER_AS_DEPENDANT if dependant else SAME_NATIONAL_NUMBER
+        return DuplicateMatch(other, 1.0, True, "national_number", template.format(**names),
+                              existing_dependant=dependant)
     score, verdict = score_pair(mine, theirs)
     if score < threshold and not (verdict == "same" and mine.parts == theirs.parts):
         return None
     if mine.parts == theirs.parts and any(mine.parts) and verdict == "same" \
             and mine.sex == theirs.sex:
-        return DuplicateMatch(other, 1.0, False, "name_and_birth",
-                              SAME_NAME_AND_BIRTH.format(name=_shown(other)))
+        template = SAME_NAME_AND_BIRTH_AS_DEPENDANT if dependant else SAME_NAME_AND_BIRTH
+        return DuplicateMatch(other, 1.0, False, "name_and_birth", template.format(**names),
+                              existing_dependant=dependant)
     if score < threshold:
         return None
     ar, en = _BIRTH_WORDS[verdict]
+    template = SIMILAR_TO_DEPENDANT if dependant else SIMILAR
     return DuplicateMatch(other, round(score, 3), False, "similar",
-                          SIMILAR.format(percent=round(score * 100), name=_shown(other),
-                                         detail_ar=ar, detail_en=en))
+                          template.format(percent=round(score * 100), detail_ar=ar, detail_en=en, **names),
+                          existing_dependant=dependant)
 
 
-def _shown(b: Beneficiary) -> str:
+def _shown(b: Beneficiary | Dependant) -> str:
     return b.name.full()[:120]

@@ -29,6 +29,9 @@ CERTAIN_DUPLICATE = Message(
 POSSIBLE_DUPLICATE = Message(
     ar="قد يكون هذا المنتفع مسجلاً من قبل ({name}). تحقق من السجل، أو احفظ مع ذكر السبب.",
     en="This beneficiary may already be registered ({name}). Check that record, or save with a reason.")
+DUPLICATE_THROUGH_DEPENDANT = Message(
+    ar="{reason_ar}. تحقق من السجل قبل الحفظ، أو اطلب من المشرف الحفظ مع ذكر السبب.",
+    en="{reason_en}. Check that record before saving, or ask a supervisor to save with a reason.")
 OVERRIDE_NOT_ALLOWED = Message(
     ar="الحفظ رغم وجود تسجيل مكرر يحتاج إلى موافقة المشرف.",
     en="Saving despite a duplicate record needs a supervisor.")
@@ -90,8 +93,9 @@ def edit(session: "Session", beneficiary: Beneficiary, photo: Photo | None = Non
          scans: Sequence[Photo] = (), override_reason: str = "", override_by: str = "") -> Changes:
     """Save an edited record as its next revision (history is kept) and seal that revision.
     An edit cannot change a status (supervisors use `set_status`) nor a card number (card
-    replacement does); a changed national number, name or birth date is checked for
-    duplicates like a new registration."""
+    replacement does); a changed national number, name, birth date or dependant's national
+    number is checked for duplicates like a new registration, with the same supervisor
+    override (`override_reason`, `override_by`)."""
     record = ensure_valid_beneficiary(beneficiary, scheme=session.settings.national_id_scheme)
     stored = session.store.beneficiaries.get(record.record_id)
     record.status, record.status_reason = stored.status, stored.status_reason
@@ -100,13 +104,21 @@ def edit(session: "Session", beneficiary: Beneficiary, photo: Photo | None = Non
     kept = {d.dependant_id: d.card_number for d in stored.dependants}
     for dependant in record.dependants:
         dependant.card_number = kept.get(dependant.dependant_id, "")
-    if (record.national_number, record.name.full(), record.date_of_birth) != (
-            stored.national_number, stored.name.full(), stored.date_of_birth):
+    if _identity(record) != _identity(stored):
         _check_duplicates(session, record, override_reason, override_by)
+    reason = override_reason.strip()
+    if reason:  # the override of this revision, kept with it like a new registration's
+        record.override_reason = f"{reason} ({override_by})" if override_by else reason
     number_dependants(session, record, card_number_maker(session))
     photos = [p for p in [photo, *scans] if p is not None]
     saved = session.store.beneficiaries.update(record, by=session.username, photos=photos)
     return _sealed(session, saved, Changes(records={saved.record_id}, beneficiaries=True))
+
+
+def _identity(record: Beneficiary) -> tuple:
+    """What a duplicate check looks at: a change in any of it is checked again on edit."""
+    return (record.national_number, record.name.full(), record.date_of_birth,
+            sorted(d.national_number for d in record.dependants if d.national_number))
 
 
 def number_dependants(session: "Session", record: Beneficiary, numbers) -> None:
@@ -144,7 +156,11 @@ def _check_duplicates(session: "Session", record: Beneficiary, override_reason: 
             raise AuthError(OVERRIDE_NOT_ALLOWED, code="override_not_allowed")
         return
     best = matches[0]
-    template = CERTAIN_DUPLICATE if best.certain else POSSIBLE_DUPLICATE
-    error = DuplicateFound(template.format(name=best.existing.name.full()), code="duplicate")
+    if best.existing_dependant is not None or best.own_dependant is not None:
+        message = DUPLICATE_THROUGH_DEPENDANT.format(reason_ar=best.reason.ar, reason_en=best.reason.en)
+    else:
+        template = CERTAIN_DUPLICATE if best.certain else POSSIBLE_DUPLICATE
+        message = template.format(name=best.existing.name.full())
+    error = DuplicateFound(message, code="duplicate")
     error.matches = matches
     raise error

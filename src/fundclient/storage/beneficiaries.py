@@ -19,7 +19,7 @@ from fundclient.storage.errors import CardNumberTaken, NotPermitted, RecordNotFo
 from fundclient.storage.records_json import dump as _dump
 from fundclient.storage.records_json import load as _load
 from fundclient.storage.search import SearchMixin
-from fundclient.storage.search_keys import name_norm, record_keys
+from fundclient.storage.search_keys import name_keys, record_keys
 
 if TYPE_CHECKING:
     from fundclient.storage.store import Store
@@ -44,8 +44,8 @@ INSERT_CURRENT = f"INSERT INTO beneficiaries ({_CURRENT_COLUMNS}, record_id) VAL
 UPDATE_CURRENT = ("UPDATE beneficiaries SET " + ", ".join(f"{c.strip()} = ?" for c in _CURRENT_COLUMNS.split(","))
                   + " WHERE record_id = ?")
 INSERT_REVISION = "INSERT INTO revisions (record_id, revision, data, saved_at, saved_by) VALUES (?, ?, ?, ?, ?)"
-INSERT_DEPENDANT = ("INSERT INTO dependants (record_id, dependant_id, national_number, card_number, name_norm)"
-                    " VALUES (?, ?, ?, ?, ?)")
+INSERT_DEPENDANT = ("INSERT INTO dependants (record_id, dependant_id, national_number, card_number, name_norm,"
+                    " name_phon, name_pairs) VALUES (?, ?, ?, ?, ?, ?, ?)")
 INSERT_BLOB = ("INSERT INTO blobs (record_id, revision, kind, mime, quality, override_reason, data)"
                " VALUES (?, ?, ?, ?, ?, ?, ?)")
 
@@ -63,7 +63,7 @@ def revision_row(record: Beneficiary, by: str, saved_at: str) -> tuple:
 
 
 def dependant_rows(record: Beneficiary) -> list[tuple]:
-    return [(record.record_id, d.dependant_id, d.national_number, d.card_number, name_norm(d.name.full()))
+    return [(record.record_id, d.dependant_id, d.national_number, d.card_number, *name_keys(d.name.full()))
             for d in record.dependants]
 
 

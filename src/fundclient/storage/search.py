@@ -1,5 +1,7 @@
-"""Searches over beneficiaries: exact keys (national number, card number, phone) by index,
-names by FTS5 over normalised names and sound keys, re-scored in Python.
+"""Searches over beneficiaries and their dependants: exact keys (national number, card
+number, phone) by index, names by FTS5 over normalised names, sound keys and sound-key
+pairs (holders: names_fts, dependants: dependant_names_fts), ranked by
+`domain.name_match` — the same ranking that picks the duplicate check's candidates.
 
 `search(text)` decides what the clerk typed: Arabic/Latin letters -> name; digits ->
 national number (the scheme's length), mobile number, or card number; several at once
@@ -13,12 +15,12 @@ from dataclasses import dataclass
 from fundclient.domain.digits import normalise_digits
 from fundclient.domain.national_id import get_scheme
 from fundclient.domain.phone import normalise_mobile
-from fundclient.domain.records import Beneficiary
+from fundclient.domain.name_match import Ranked, rank_tokens
+from fundclient.domain.records import Beneficiary, Dependant
 from fundclient.storage.records_json import load as _load
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
-from fundclient.storage.scoring import query_similarity
 from fundclient.domain.arabic import name_tokens
-from fundclient.storage.search_keys import pair_query, word_query
+from fundclient.storage.search_keys import pair_query, spelled_query, word_query
 
 # FTS candidates ranked by bm25 before the Python re-score; enough for a spelling variant of
 # a common name to be among them, small enough for < 50 ms at a million records.
@@ -29,9 +31,38 @@ DUPLICATE_CANDIDATES = 30
 @dataclass(frozen=True)
 class SearchHit:
     record_id: str
-    matched_by: str  # national_number, dependant_national_number, card_number, phone, name
+    # national_number, dependant_national_number, card_number, dependant_card_number, phone,
+    # name, dependant_name
+    matched_by: str
     score: float
-    beneficiary: Beneficiary
+    beneficiary: Beneficiary  # the holder's record (also for a dependant's hit)
+    dependant_id: str = ""  # set when the person found is one of the holder's dependants
+
+    @property
+    def dependant(self) -> Dependant | None:
+        """The dependant this hit is about (None for the holder)."""
+        if not self.dependant_id:
+            return None
+        return next((d for d in self.beneficiary.dependants if d.dependant_id == self.dependant_id), None)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    table: str  # "holder" | "dependant"
+    row_id: int  # insertion order: the newer, the higher
+    record_id: str
+    dependant_id: str
+    name_norm: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.table, self.record_id, self.dependant_id
+
+
+_TABLES = {  # FTS table, its content table, extra columns
+    "holder": ("names_fts", "beneficiaries", ""),
+    "dependant": ("dependant_names_fts", "dependants", ", t.dependant_id"),
+}
 
 
 def _separators_removed(text: str) -> str:
@@ -51,20 +82,22 @@ class SearchMixin:
 
     def _exact(self, column: str, value: str, with_dependants: bool) -> list[SearchHit]:
         """Holder matches then dependant matches of one indexed column, in one read:
-        (record_id, matched_by, JSON of the current revision)."""
-        sql = ("SELECT b.record_id, ?, r.data FROM beneficiaries b JOIN revisions r ON r.record_id = b.record_id"
+        (record_id, matched_by, JSON of the current revision, dependant_id)."""
+        if not value:
+            return []
+        sql = ("SELECT b.record_id, ?, r.data, '' FROM beneficiaries b JOIN revisions r ON r.record_id = b.record_id"
                f" AND r.revision = b.revision WHERE b.{column} = ?")
         params: tuple = (column, value)
         if with_dependants:
-            sql += (" UNION ALL SELECT b.record_id, ?, r.data FROM beneficiaries b JOIN revisions r"
-                    " ON r.record_id = b.record_id AND r.revision = b.revision WHERE b.record_id IN"
-                    f" (SELECT record_id FROM dependants WHERE {column} = ? AND {column} != '')")
+            sql += (" UNION ALL SELECT b.record_id, ?, r.data, d.dependant_id FROM dependants d"
+                    " JOIN beneficiaries b ON b.record_id = d.record_id JOIN revisions r"
+                    f" ON r.record_id = b.record_id AND r.revision = b.revision WHERE d.{column} = ?")
             params += (f"dependant_{column}", value)
         with self._store.read() as conn:
             rows = conn.exec_driver_sql(sql, params).fetchall()
-        seen: set[str] = set()
-        return [SearchHit(rid, how, 1.0 if how == column else 0.9, _load(data)) for rid, how, data in rows
-                if not (rid in seen or seen.add(rid))]
+        seen: set[tuple[str, str]] = set()
+        return [SearchHit(rid, how, 1.0 if how == column else 0.9, _load(data), dep) for rid, how, data, dep in rows
+                if not ((rid, dep) in seen or seen.add((rid, dep)))]
 
     def by_national_number(self, number: str, *, include_dependants: bool = True) -> list[SearchHit]:
         return self._exact("national_number", _separators_removed(number), include_dependants)
@@ -80,39 +113,69 @@ class SearchMixin:
                                (e164, _separators_removed(phone)))
         return self._hits(ids, "phone")
 
-    def _fts_rows(self, query: str, limit: int, *, ranked: bool) -> list[tuple[str, str]]:
-        """(record_id, name_norm) of FTS matches. Ranked: bm25 over short pair lists.
-        Unranked (one common word): newest first, never a rank over 100,000 matches."""
+    def _fts_rows(self, table: str, query: str, limit: int, *, ranked: bool) -> list[Candidate]:
+        """Candidates of one FTS query over holders' or dependants' names. Ranked: bm25
+        (how many of the query's pairs a name holds). Unranked: newest first, which FTS
+        answers without reading more than `limit` matches of a common word."""
+        fts, source, extra = _TABLES[table]
         order = "rank" if ranked else "rowid DESC"
         with self._store.read() as conn:
-            return [tuple(r) for r in conn.exec_driver_sql(
-                "SELECT record_id, name_norm FROM beneficiaries WHERE id IN (SELECT rowid FROM names_fts"
-                f" WHERE names_fts MATCH ? ORDER BY {order} LIMIT ?)", (query, limit)).fetchall()]
+            rows = conn.exec_driver_sql(
+                f"SELECT t.id, t.record_id, t.name_norm{extra} FROM {source} t WHERE t.id IN"
+                f" (SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY {order} LIMIT ?)",
+                (query, limit)).fetchall()
+        return [Candidate(table, row[0], row[1], row[3] if table == "dependant" else "", row[2]) for row in rows]
 
-    def _name_candidates(self, text: str, *, prefix_last: bool) -> dict[str, str]:
-        """record_id -> name_norm: all typed words by pairs in order; if that finds nothing
-        (a word misspelled beyond its sound key, words swapped), any pair in any order;
-        one word alone: by the word (newest first)."""
-        found: dict[str, str] = {}
-        if len(name_tokens(text)) >= 2:
-            for require_all in (True, False):
-                query = pair_query(text, prefix_last=prefix_last, require_all=require_all)
-                if query:
-                    found.update(self._fts_rows(query, CANDIDATES, ranked=True))
-                if found:
-                    break
-        if not found:
-            query = word_query(text, prefix_last=prefix_last)
+    def _name_candidates(self, table: str, text: str, *, prefix_last: bool, limit: int = CANDIDATES,
+                         broad: bool = False) -> dict[tuple, Candidate]:
+        """Names worth ranking, the likeliest first: every typed word as spelled (with or
+        without «ال»); then every word by sound, in the typed order; then — when that is
+        still short of `limit`, or always when `broad` (duplicates: one part may be spelled
+        beyond recognition) — any two typed words in either order, and the words alone."""
+        found: dict[tuple, Candidate] = {}
+
+        def add(query: str | None, ranked: bool) -> None:
             if query:
-                found.update(self._fts_rows(query, CANDIDATES, ranked=False))
+                for c in self._fts_rows(table, query, limit, ranked=ranked):
+                    found.setdefault(c.key, c)
+
+        words = len(name_tokens(text))
+        add(spelled_query(text, prefix_last=prefix_last), False)
+        if words >= 2 and len(found) < limit:
+            add(pair_query(text, prefix_last=prefix_last, require_all=True), False)
+        if words >= 2 and (broad or len(found) < limit):
+            add(pair_query(text, prefix_last=prefix_last, require_all=False), True)
+        if len(found) < limit and (words == 1 or not found):
+            add(word_query(text, prefix_last=prefix_last), False)
         return found
 
-    def search_name(self, text: str, limit: int = 20, *, prefix_last: bool = True) -> list[SearchHit]:
-        """Fuzzy Arabic name search, best first (score 0..1 from `scoring.query_similarity`)."""
-        scored = sorted(((query_similarity(text, norm), rid) for rid, norm in
-                         self._name_candidates(text, prefix_last=prefix_last).items()), reverse=True)[:limit]
-        records = self.get_many([rid for _, rid in scored])
-        return [SearchHit(rid, "name", score, records[rid]) for score, rid in scored if rid in records]
+    def ranked_names(self, text: str, limit: int = 20, *, prefix_last: bool = True,
+                     dependants: bool = True, broad: bool = False) -> list[tuple[Ranked, Candidate]]:
+        """Holders (and dependants) by `domain.name_match.rank`, best first; equal scores
+        newest first."""
+        tokens = name_tokens(text)
+        if not tokens:
+            return []
+        candidates = dict(self._name_candidates("holder", text, prefix_last=prefix_last, broad=broad))
+        if dependants:
+            candidates.update(self._name_candidates("dependant", text, prefix_last=prefix_last, broad=broad))
+        scored = [(rank_tokens(tokens, c.name_norm.split(), prefix_last=prefix_last), c)
+                  for c in candidates.values()]
+        scored = [(r, c) for r, c in scored if r.matched]
+        # Holders before dependants on equal scores, then the newest.
+        scored.sort(key=lambda rc: (-rc[0].score, rc[1].table != "holder", -rc[1].row_id))
+        return scored[:limit]
+
+    def search_name(self, text: str, limit: int = 20, *, prefix_last: bool = True,
+                    dependants: bool = True) -> list[SearchHit]:
+        """Fuzzy Arabic name search over holders and dependants, best first (score:
+        `domain.name_match.rank`, uncapped: exact > without «ال» > same sound > partial).
+        A dependant's hit carries the holder's record and the dependant's id."""
+        ranked = self.ranked_names(text, limit, prefix_last=prefix_last, dependants=dependants)
+        records = self.get_many(list(dict.fromkeys(c.record_id for _, c in ranked)))
+        return [SearchHit(c.record_id, "name" if c.table == "holder" else "dependant_name", r.score,
+                          records[c.record_id], c.dependant_id)
+                for r, c in ranked if c.record_id in records]
 
     def search(self, text: str, limit: int = 20, *, national_id_scheme: str | None = None) -> list[SearchHit]:
         """The search box: detects national number / card number / phone / name."""
@@ -128,24 +191,27 @@ class SearchMixin:
         hits += self.by_card_number(text)
         if compact.isdigit() or compact.startswith("+"):
             hits += self.by_phone(text)
-        seen: set[str] = set()
-        unique = [h for h in hits if not (h.record_id in seen or seen.add(h.record_id))]
+        seen: set[tuple[str, str]] = set()
+        unique = [h for h in hits if not ((h.record_id, h.dependant_id) in seen
+                                           or seen.add((h.record_id, h.dependant_id)))]
         return unique[:limit]
 
     def possible_duplicates(self, beneficiary: Beneficiary, limit: int = 10, *,
                             threshold: float = DEFAULT_THRESHOLD,
                             national_id_scheme: str | None = None) -> list[DuplicateMatch]:
-        """Records that may be the same person, scored by `domain.duplicates`: candidates are
-        the same national number plus the records sharing the most name pairs (any two words
-        in either order, so one part spelled differently does not hide a duplicate)."""
+        """Records that may hold the same person, scored by `domain.duplicates`. Candidates:
+        every record holding the national number of the holder or of one of their
+        dependants (as holder or as dependant), and the names the search box would rank
+        first for the holder's full name (holders and dependants; any two words in either
+        order too, so one part spelled differently does not hide a duplicate)."""
         candidates: dict[str, Beneficiary] = {}
-        if beneficiary.national_number:
-            for hit in self.by_national_number(beneficiary.national_number, include_dependants=False):
+        numbers = [beneficiary.national_number, *(d.national_number for d in beneficiary.dependants)]
+        for number in dict.fromkeys(n for n in numbers if n and n.strip()):
+            for hit in self.by_national_number(number):
                 candidates[hit.record_id] = hit.beneficiary
-        query = pair_query(beneficiary.name.full(), prefix_last=False, require_all=False)
-        if query:
-            ids = [rid for rid, _ in self._fts_rows(query, DUPLICATE_CANDIDATES, ranked=True) if rid not in candidates]
-            candidates.update(self.get_many(ids))
+        ranked = self.ranked_names(beneficiary.name.full(), DUPLICATE_CANDIDATES, prefix_last=False, broad=True)
+        ids = [c.record_id for _, c in ranked if c.record_id not in candidates]
+        candidates.update(self.get_many(list(dict.fromkeys(ids))))
         matches = find_duplicates(beneficiary, candidates.values(), scheme=national_id_scheme,
                                   threshold=threshold)
         return matches[:limit]

@@ -13,6 +13,7 @@ Sound keys (not spellings) make pairs tolerant of أ/ا, ة/ه, ى/ي, امحم�
 from __future__ import annotations
 
 from fundclient.domain.arabic import name_tokens, normalise_name, phonetic_key
+from fundclient.domain.name_match import article_forms
 from fundclient.domain.records import Beneficiary
 
 MAX_PAIR_WORDS = 6  # 15 pairs at most per record
@@ -37,28 +38,50 @@ def name_pairs_from_norm(norm: str) -> str:
     return " ".join(_pair(a, b) for i, a in enumerate(words) for b in words[i + 1:])
 
 
+def name_keys(full_name: str) -> tuple[str, str, str]:
+    """(name_norm, name_phon, name_pairs) of a holder's or a dependant's full name."""
+    norm = name_norm(full_name)
+    return norm, name_phon(norm), name_pairs_from_norm(norm)
+
+
 def record_keys(beneficiary: Beneficiary) -> tuple[str, str, str]:
-    full = beneficiary.name.full()
-    norm = name_norm(full)
-    return norm, name_phon(full), name_pairs_from_norm(norm)
+    return name_keys(beneficiary.name.full())
 
 
 def _quote(token: str) -> str:
     return f'"{token}"'  # tokens are word characters only; quoting keeps OR/NOT/NEAR literal
 
 
+def _spelled(token: str, unfinished: bool) -> str:
+    """The word as spelled (normalised), with or without «ال»; a prefix when unfinished."""
+    star = "*" if unfinished else ""
+    return "(" + " OR ".join(f"name_norm : {_quote(form)}{star}" for form in article_forms(token)) + ")"
+
+
+def spelled_query(text: str, *, prefix_last: bool = True) -> str | None:
+    """Every typed word as spelled (with or without «ال»), the last maybe unfinished: the
+    records a person would call exact matches."""
+    tokens = name_tokens(text)
+    if not tokens:
+        return None
+    last = len(tokens) - 1
+    return " AND ".join(_spelled(t, prefix_last and i == last and len(t) >= 2) for i, t in enumerate(tokens))
+
+
 def word_query(text: str, *, prefix_last: bool = True) -> str | None:
-    """Every typed word must match, as spelled (normalised) or by sound; the last word may be
-    unfinished (prefix). Used for one-word searches and as the last resort."""
+    """Every typed word must match, as spelled (with or without «ال») or by sound; the last
+    word may be unfinished (prefix). Used for one-word searches and as the last resort."""
     tokens = name_tokens(text)
     if not tokens:
         return None
     clauses = []
     for i, token in enumerate(tokens):
         if prefix_last and i == len(tokens) - 1 and len(token) >= 2:
-            clauses.append(f"name_norm : {_quote(token)}*")
+            clauses.append(_spelled(token, True))
         else:
-            clauses.append(f"(name_norm : {_quote(token)} OR name_phon : {_quote(phonetic_key(token))})")
+            sound = phonetic_key(token)
+            by_sound = f" OR name_phon : {_quote(sound)}" if sound else ""
+            clauses.append(f"({_spelled(token, False)[1:-1]}{by_sound})")
     return " AND ".join(clauses)
 
 

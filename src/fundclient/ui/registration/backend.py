@@ -55,6 +55,7 @@ class RegistrationBackend:
         return registration.register(self.session, b, photo, list(scans), override_reason,
                                      override_by)
 
-    def edit(self, b: Beneficiary, photo: Photo | None = None,
-             scans: Sequence[Photo] = ()) -> Changes:
-        return registration.edit(self.session, b, photo=photo, scans=list(scans))
+    def edit(self, b: Beneficiary, photo: Photo | None = None, scans: Sequence[Photo] = (),
+             override_reason: str = "", override_by: str = "") -> Changes:
+        return registration.edit(self.session, b, photo=photo, scans=list(scans),
+                                 override_reason=override_reason, override_by=override_by)

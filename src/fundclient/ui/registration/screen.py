@@ -262,7 +262,8 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         if self.base is not None:
             # Only a new photo is stored with the revision; the old one stays in history.
             new_photo = photo if self.photo.changed else None
-            op = lambda: self.backend.edit(b, new_photo, scans)  # noqa: E731
+            op = lambda: self.backend.edit(b, new_photo, scans, reason,  # noqa: E731
+                                           approved_by)
         else:
             op = lambda: self.backend.register(b, photo, scans, reason,  # noqa: E731
                                                approved_by)

@@ -1,0 +1,159 @@
+"""How well names match: the one implementation behind the search box's ranking, the
+choice of duplicate candidates and the duplicate check's comparison of name parts.
+
+A person ranks names in tiers, not by a blended percentage:
+
+    same spelling  >  same word with or without «ال»  >  same sound  >  the start of the
+    word being typed  >  merely similar spelling  >  no match
+
+`word_tier` gives one typed word against one word of a name a tier value; `rank` adds the
+tiers of every typed word (each matched to a different word of the name, so more words
+matched always count more: the score is not capped at 1) and adds, below one tier step,
+how well each word agrees in its position (the first typed word with the first name, the
+last with the family name) and its spelling similarity. Equal scores are broken by the
+caller by recency (newest first).
+
+Similarity of spelling comes from rapidfuzz (C++), never from difflib.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA, Indel, JaroWinkler
+
+from fundclient.domain.arabic import name_tokens, phonetic_key
+
+# Tier values of one typed word: one whole step apart, so the fraction added for position
+# and spelling (< 1 per word) never lifts a lower tier over a higher one.
+EXACT = 10.0
+ARTICLE = 9.0  # فيتوري / الفيتوري
+SOUND = 8.0  # احمد / أحمد are already EXACT after normalisation; الطاهر / الطاهير, ص/س …
+PREFIX = 7.0  # the unfinished last word is the start of this word
+PARTIAL = 6.0  # × spelling similarity, for similarities of at least PARTIAL_FLOOR
+PARTIAL_FLOOR = 0.6
+
+ARTICLE_PREFIX = "ال"
+
+
+def bare(word: str) -> str:
+    """The word without the article «ال» (الفيتوري -> فيتوري); short words (الي) unchanged."""
+    return word[2:] if word.startswith(ARTICLE_PREFIX) and len(word) > 3 else word
+
+
+def article_forms(word: str) -> tuple[str, ...]:
+    """The word as written with and without «ال»: what an exact search must look for."""
+    plain = bare(word)
+    return (word, plain) if plain != word else (word, ARTICLE_PREFIX + word)
+
+
+@lru_cache(maxsize=1 << 16)
+def spelling_similarity(a: str, b: str) -> float:
+    """0..1 similarity of two normalised words' spelling (without «ال»), by edit distance."""
+    return Indel.normalized_similarity(bare(a), bare(b))
+
+
+@lru_cache(maxsize=1 << 18)
+def word_tier(typed: str, word: str, unfinished: bool = False) -> float:
+    """Tier value of a typed word against one word of a name (both normalised)."""
+    if typed == word:
+        return EXACT
+    if not typed or not word:
+        return 0.0
+    if bare(typed) == bare(word):
+        return ARTICLE
+    sound = phonetic_key(typed)
+    if sound and sound == phonetic_key(word):
+        return SOUND
+    if unfinished and (word.startswith(typed) or bare(word).startswith(bare(typed))):
+        return PREFIX
+    similarity = spelling_similarity(typed, word)
+    return PARTIAL * similarity if similarity >= PARTIAL_FLOOR else 0.0
+
+
+def _position_agrees(i: int, typed_count: int, j: int, word_count: int) -> bool:
+    """The first typed word with the first name, the last (of two or more) with the family
+    name, the ones between with the same place."""
+    if i == 0:
+        return j == 0
+    if i == typed_count - 1:
+        return j == word_count - 1
+    return i == j
+
+
+@dataclass(frozen=True)
+class Ranked:
+    score: float  # sum of tiers + a fraction (< 1) for positions and spelling
+    matched: int  # typed words that matched some word
+
+
+def rank_tokens(typed: list[str], words: list[str], *, prefix_last: bool = False) -> Ranked:
+    """Score of a name (its normalised words) for the typed words."""
+    if not typed or not words:
+        return Ranked(0.0, 0)
+    n, m = len(typed), len(words)
+    options = []
+    for i, t in enumerate(typed):
+        unfinished = prefix_last and i == n - 1
+        for j, w in enumerate(words):
+            tier = word_tier(t, w, unfinished)
+            if tier:
+                options.append((tier, _position_agrees(i, n, j, m), i, j))
+    options.sort(reverse=True)
+    used_typed: set[int] = set()
+    used_words: set[int] = set()
+    total = fine = 0.0
+    in_place = 0
+    for tier, placed, i, j in options:
+        if i in used_typed or j in used_words:
+            continue
+        used_typed.add(i)
+        used_words.add(j)
+        total += tier
+        in_place += placed
+        fine += spelling_similarity(typed[i], words[j])
+    # Below one tier step: places agree (0.6), spelling as close as can be (0.3), and a
+    # name with no extra words over the typed ones (0.09).
+    detail = 0.6 * in_place / n + 0.3 * fine / n + 0.09 * min(n, m) / max(n, m)
+    return Ranked(round(total + detail, 4), len(used_typed))
+
+
+def rank(query: str, name_norm: str, *, prefix_last: bool = False) -> Ranked:
+    """Score of a stored name (`name_norm`, already normalised) for what was typed."""
+    return rank_tokens(name_tokens(query), name_norm.split(), prefix_last=prefix_last)
+
+
+_SHARED_PREFIXES = ("عبدال", "عبد", "ابو", "ال")
+TYPO_AGREEMENT = 0.75
+
+
+@lru_cache(maxsize=1 << 18)
+def part_agreement(a: str, b: str) -> float:
+    """Agreement 0..1 of two normalised name parts for the duplicate check, on the same
+    tiers: same spelling 1, with/without «ال» 0.97, same sound 0.9, one slip of the
+    keyboard 0.75, else a Jaro-Winkler similarity rescaled so that merely similar-looking
+    different names (محمد/احمد) count little."""
+    tier = word_tier(a, b)
+    if tier == EXACT:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    if tier == ARTICLE:
+        return 0.97
+    if tier == SOUND:
+        return 0.9
+    x, y = a, b
+    for prefix in _SHARED_PREFIXES:
+        # عبدالله/عبدالسلام share a prefix that says nothing: compare what follows it.
+        if x.startswith(prefix) and y.startswith(prefix):
+            x, y = x[len(prefix):], y[len(prefix):]
+            break
+    # Below JW 0.75 names are unrelated; 0.83 (a different name) -> 0.29; capped at 0.88,
+    # under a phonetic match.
+    rescaled = 0.88 * max(0.0, (JaroWinkler.similarity(x, y) - 0.75) / 0.25)
+    if min(len(x), len(y)) >= 4 and OSA.distance(x, y) == 1:
+        # One slip of the keyboard (مظمود for محمود) is the commonest entry error; it must
+        # not sink a record whose other parts and birth date agree.
+        return max(rescaled, TYPO_AGREEMENT)
+    return rescaled

@@ -1,0 +1,183 @@
+"""Name search ranks like a person would, on a real encrypted store: «ال» optional,
+dependants found by name (with their holder), exact > same sound > partial, equal scores
+newest first; the duplicate check sees national numbers held by dependants."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+
+import pytest
+
+from fundclient import storage
+from fundclient.domain.duplicates import find_duplicates
+from fundclient.domain.name_match import ARTICLE, EXACT, PREFIX, SOUND, part_agreement, rank, word_tier
+from fundclient.domain.synthetic import generate
+from fundclient.domain.records import ArabicName, Beneficiary, Dependant, Relation, Sex
+from fundclient.errors import AuthError, DuplicateFound
+from fundclient.services import registration
+from fundclient.services.session import login
+
+PASSWORD = "admin-pass-1"
+
+
+@pytest.fixture
+def store(data_dir):
+    storage.initialise(data_dir, "SEB", "admin", PASSWORD, "مدير النظام")
+    store, _ = storage.open_store(data_dir, "admin", PASSWORD)
+    yield store
+    store.close()
+
+
+def person(first, father, grandfather, family, nn="", born=date(1955, 3, 1), **kw):
+    return Beneficiary(national_number=nn, name=ArabicName(first, father, grandfather, family),
+                       date_of_birth=born, **kw)
+
+
+def wife(first="فاطمة", father="سالم", grandfather="عمر", family="المقرحي", nn="219600000077"):
+    return Dependant(name=ArabicName(first, father, grandfather, family), relation=Relation.SPOUSE,
+                     sex=Sex.FEMALE, date_of_birth=date(1960, 5, 2), national_number=nn)
+
+
+# ---------------------------------------------------------------- domain: the tiers
+
+def test_word_tiers_exact_above_article_above_sound_above_prefix_above_partial():
+    assert word_tier("الفيتوري", "الفيتوري") == EXACT
+    assert word_tier("فيتوري", "الفيتوري") == ARTICLE == word_tier("الفيتوري", "فيتوري")
+    assert word_tier("الطاهر", "الطاهير") == SOUND
+    assert word_tier("الفيت", "الفيتوري", unfinished=True) == PREFIX
+    assert word_tier("فيت", "الفيتوري", unfinished=True) == PREFIX
+    assert 0 < word_tier("عبدالرحمن", "عبدالرحيم") < PREFIX
+    assert word_tier("سالم", "خليفه") == 0
+
+
+def test_scores_are_not_capped_and_places_break_ties():
+    exact = rank("طارق", "طارق محمد علي")
+    same_sound = rank("طارق", "الطوارقي محمد علي")  # the issue's example: one sound key
+    assert exact.score > same_sound.score > 0
+    assert rank("محمد الفيتوري", "محمد علي سالم الفيتوري").score > rank("محمد الفيتوري", "علي محمد سالم الفيتوري").score
+    # More words matched always count more than better spelling of fewer.
+    assert rank("احمد محمد علي", "احمد محمد علي الورفلي").score > rank("احمد محمد علي", "احمد محمد").score > 10
+    assert part_agreement("الفيتوري", "فيتوري") == 0.97
+
+
+# ---------------------------------------------------------------- storage: search
+
+def test_names_match_with_and_without_the_article(store):
+    fituri = store.beneficiaries.add(person("محمد", "علي", "سالم", "الفيتوري", "119550000001"), by="admin")
+    plain = store.beneficiaries.add(person("خالد", "عمر", "سالم", "فيتوري", "119550000002"), by="admin")
+    store.beneficiaries.add(person("محمد", "علي", "سالم", "الورفلي", "119550000003"), by="admin")
+    for typed, first in (("فيتوري", plain), ("الفيتوري", fituri), ("محمد فيتوري", fituri),
+                         ("محمد علي فيتوري", fituri), ("فيتو", plain), ("محمد الفيت", fituri)):
+        hits = store.beneficiaries.search(typed)
+        assert hits and hits[0].record_id == first.record_id, typed
+        assert {h.record_id for h in hits} >= ({fituri.record_id, plain.record_id}
+                                               if len(typed.split()) == 1 else {fituri.record_id}), typed
+
+
+def test_dependants_are_found_by_name_and_say_whose(store):
+    holder = store.beneficiaries.add(person("سالم", "محمد", "علي", "الورفلي", "119550000011",
+                                            dependants=[wife()]), by="admin")
+    hits = store.beneficiaries.search("فاطمه المقرحي")
+    assert hits and hits[0].matched_by == "dependant_name"
+    assert hits[0].record_id == holder.record_id
+    assert hits[0].dependant.name.first == "فاطمة" and hits[0].beneficiary.name.first == "سالم"
+    assert store.beneficiaries.search("219600000077")[0].dependant.name.first == "فاطمة"
+    # An edit replaces the dependants: the old name is no longer found, the new one is.
+    edited = copy.deepcopy(holder)
+    edited.dependants[0].name.first = "زينب"
+    store.beneficiaries.update(edited, by="admin")
+    assert not [h for h in store.beneficiaries.search("فاطمة المقرحي") if h.dependant_id]
+    assert store.beneficiaries.search("زينب سالم المقرحي")[0].dependant.name.first == "زينب"
+
+
+def test_exact_before_same_sound_and_equal_scores_newest_first(store):
+    sound = store.beneficiaries.add(person("الطاهير", "محمد", "علي", "الزوي", "119550000021"), by="admin")
+    old = store.beneficiaries.add(person("الطاهر", "محمد", "علي", "الزوي", "119550000022"), by="admin")
+    new = store.beneficiaries.add(person("الطاهر", "محمد", "علي", "الزوي", "119550000023"), by="admin")
+    ids = [h.record_id for h in store.beneficiaries.search("الطاهر الزوي")]
+    assert ids == [new.record_id, old.record_id, sound.record_id]
+
+
+def test_siblings_sharing_the_family_name_rank_below_the_one_asked_for(store):
+    target = store.beneficiaries.add(person("عائشة", "محمد", "علي", "الككلي", "119550000031", sex=Sex.FEMALE),
+                                     by="admin")
+    for i, first in enumerate(("عادل", "عامر", "عبير", "عيسى", "علي")):
+        store.beneficiaries.add(person(first, "محمد", "علي", "الككلي", f"11955000004{i}"), by="admin")
+    assert store.beneficiaries.search("عايشه ككلي")[0].record_id == target.record_id
+
+
+# ---------------------------------------------------------------- duplicates
+
+def test_a_wife_registered_as_a_dependant_is_a_certain_duplicate_as_a_holder(store):
+    husband = store.beneficiaries.add(person("سالم", "محمد", "علي", "الورفلي", "119550000051",
+                                             dependants=[wife()]), by="admin")
+    herself = person("فاطمه", "سالم", "عمر", "المقرحي", "219600000077", born=date(1960, 5, 2), sex=Sex.FEMALE)
+    match = store.beneficiaries.possible_duplicates(herself)[0]
+    assert match.certain and match.existing.record_id == husband.record_id
+    assert match.existing_dependant.name.first == "فاطمة" and match.person.startswith("فاطمة")
+    assert "من تابعي المنتفع «سالم محمد علي الورفلي»" in match.reason.ar
+    # Without her number, her name and birth date still point at her.
+    herself.national_number = ""
+    match = store.beneficiaries.possible_duplicates(herself)[0]
+    assert match.existing_dependant is not None and not match.certain and match.score >= 0.85
+
+
+def test_a_dependant_on_the_form_already_registered_elsewhere_is_found(store):
+    store.beneficiaries.add(person("سالم", "محمد", "علي", "الورفلي", "119550000061", dependants=[wife()]),
+                            by="admin")
+    other = person("عمر", "خليفة", "سالم", "الزوي", "119550000062", dependants=[wife(first="فاطمه")])
+    match = store.beneficiaries.possible_duplicates(other)[0]
+    assert match.certain and match.own_dependant is not None and match.existing_dependant is not None
+    assert "التابع «فاطمه سالم عمر المقرحي»" in match.reason.ar
+
+
+def test_find_duplicates_compares_holders_against_dependants_in_the_domain():
+    husband = person("سالم", "محمد", "علي", "الورفلي", "119550000071", dependants=[wife()])
+    herself = person("فاطمة", "سالم", "عمر", "المقرحي", "219600000077", sex=Sex.FEMALE)
+    assert find_duplicates(herself, [husband])[0].existing_dependant.national_number == "219600000077"
+
+
+# ---------------------------------------------------------------- services: an edit's override
+
+@pytest.fixture
+def session(data_dir):
+    storage.initialise(data_dir, "SEB", "admin", PASSWORD, "مدير النظام", provisional_device_number=900)
+    admin = login(data_dir, "admin", PASSWORD)
+    admin.store.operators.add("clerk", PASSWORD, "clerk", full_name="موظف", by="admin")
+    admin.store.operators.add("super", PASSWORD, "supervisor", full_name="مشرف", by="admin")
+    admin.close()
+    s = login(data_dir, "clerk", PASSWORD)
+    yield s
+    s.close()
+
+
+def valid(first, father, grandfather, family, nn, seed, **kw):
+    """A record the registration service accepts (every required field filled)."""
+    b = generate(1, seed=seed)[0]
+    b.name, b.national_number, b.dependants = ArabicName(first, father, grandfather, family), nn, []
+    b.sex, b.date_of_birth = Sex.MALE, date(1955, 3, 1)
+    for key, value in kw.items():
+        setattr(b, key, value)
+    return b
+
+
+def test_an_edit_that_looks_like_a_duplicate_is_saved_with_a_supervisors_override(session):
+    husband = registration.register(session, valid("سالم", "محمد", "علي", "الورفلي", "119550000081", 1,
+                                                   dependants=[wife()])).result
+    with pytest.raises(DuplicateFound) as found:
+        registration.register(session, valid("فاطمة", "سالم", "عمر", "المقرحي", "219600000077", 2,
+                                             sex=Sex.FEMALE, date_of_birth=date(1960, 5, 2)))
+    assert "من تابعي المنتفع" in found.value.message.ar
+    other = registration.register(session, valid("عمر", "خليفة", "سالم", "الزوي", "119550000082", 3)).result
+    edited = copy.deepcopy(other)
+    edited.dependants = [wife(first="فاطمه")]  # her number is already on the husband's record
+    with pytest.raises(DuplicateFound):
+        registration.edit(session, copy.deepcopy(edited))
+    with pytest.raises(AuthError):  # a clerk's reason alone is not enough
+        registration.edit(session, copy.deepcopy(edited), override_reason="زوجة ثانية مسجلة خطأ")
+    registration.authorise_override(session, "super", PASSWORD)
+    saved = registration.edit(session, copy.deepcopy(edited), override_reason="زوجة ثانية مسجلة خطأ",
+                              override_by="super").result
+    assert saved.revision == 2 and saved.override_reason == "زوجة ثانية مسجلة خطأ (super)"
+    assert session.store.beneficiaries.get(husband.record_id).revision == 1
