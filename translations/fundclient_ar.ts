@@ -1052,6 +1052,10 @@
             <source>Municipality</source>
             <translation>البلدية</translation>
         </message>
+        <message>
+            <source>%1 (dependant of %2)</source>
+            <translation>%1 (من تابعي %2)</translation>
+        </message>
     </context>
     <context>
         <name>SearchScreen</name>
@@ -1707,12 +1711,8 @@
             <translation>الحفظ متوقف حتى يُحسم التسجيل المكرر.</translation>
         </message>
         <message>
-            <source>This person is already registered (same national number).</source>
-            <translation>هذا المنتفع مسجل من قبل (نفس الرقم الوطني).</translation>
-        </message>
-        <message>
-            <source>A registered person has a similar name and date of birth. Ask the beneficiary before you continue.</source>
-            <translation>يوجد منتفع مسجل باسم وتاريخ ميلاد مشابهين. اسأل المنتفع قبل المتابعة.</translation>
+            <source>A dependant on this form is already registered (same national number).</source>
+            <translation>أحد التابعين في هذا النموذج مسجل من قبل (الرقم الوطني نفسه).</translation>
         </message>
         <message>
             <source>Saving anyway. Reason: %1</source>
@@ -1721,6 +1721,22 @@
         <message>
             <source>Write the reason in a few words (at least %1 letters).</source>
             <translation>اكتب السبب في كلمات قليلة (%1 أحرف على الأقل).</translation>
+        </message>
+        <message>
+            <source>%1 (dependant of %2)</source>
+            <translation>%1 (من تابعي %2)</translation>
+        </message>
+        <message>
+            <source>Dependant on this form %1 = %2</source>
+            <translation>التابع في هذا النموذج %1 = %2</translation>
+        </message>
+        <message>
+            <source>This person is already registered (same national number).</source>
+            <translation>هذا المنتفع مسجل من قبل (نفس الرقم الوطني).</translation>
+        </message>
+        <message>
+            <source>A registered person has a similar name and date of birth. Ask the beneficiary before you continue.</source>
+            <translation>يوجد منتفع مسجل باسم وتاريخ ميلاد مشابهين. اسأل المنتفع قبل المتابعة.</translation>
         </message>
     </context>
     <context>

@@ -1052,6 +1052,10 @@
             <source>Municipality</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>%1 (dependant of %2)</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>SearchScreen</name>
@@ -1707,11 +1711,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>This person is already registered (same national number).</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>A registered person has a similar name and date of birth. Ask the beneficiary before you continue.</source>
+            <source>A dependant on this form is already registered (same national number).</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1720,6 +1720,22 @@
         </message>
         <message>
             <source>Write the reason in a few words (at least %1 letters).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 (dependant of %2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Dependant on this form %1 = %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This person is already registered (same national number).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A registered person has a similar name and date of birth. Ask the beneficiary before you continue.</source>
             <translation type="unfinished" />
         </message>
     </context>

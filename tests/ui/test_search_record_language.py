@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from fundclient.domain.digits import to_arabic_indic
+from fundclient.ui.i18n import show_digits
 
 pytestmark = pytest.mark.qt
 
@@ -115,3 +116,21 @@ def test_keyboard_only_from_search_to_record_and_back(qtbot, main_window, seeded
     qtbot.keyClick(record_screen.view.edit_button, Qt.Key.Key_Escape)  # Esc: back to the results
     assert window.current_screen() is search
     assert search.view.model.hits  # the results are still there
+
+
+def test_a_dependant_found_by_name_says_whose_dependant_and_opens_the_holder(qtbot, main_window, seeded_records):
+    record = next(r for r in seeded_records if r.dependants)
+    dependant = record.dependants[0]
+    screen = _search(qtbot, main_window, dependant.name.full())
+    model = screen.view.model
+    row = next(i for i, hit in enumerate(model.hits) if hit.dependant_id == dependant.dependant_id)
+    shown = model.data(model.index(row, 0))
+    assert shown == f"{dependant.name.full()} (من تابعي {record.name.full()})"
+    assert model.data(model.index(row, 1)) == show_digits(dependant.national_number)
+    assert model.record_id(row) == record.record_id
+
+
+def test_a_family_name_typed_without_the_article_finds_it(qtbot, main_window, seeded_records):
+    record = next(r for r in seeded_records if r.name.family.startswith("ال"))
+    screen = _search(qtbot, main_window, f"{record.name.first} {record.name.family[2:]}")
+    assert record.record_id in [hit.record_id for hit in screen.view.model.hits[:20]]

@@ -49,13 +49,19 @@ class SearchResultsModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         record = hit.beneficiary
+        # A dependant's row shows the dependant's own name and numbers, and whose dependant
+        # they are; opening it opens the holder's record.
+        person = getattr(hit, "dependant", None) or record
         column = index.column()
         if column == 0:
-            return record.name.full()
+            if person is record:
+                return record.name.full()
+            return self.tr("%1 (dependant of %2)").replace("%1", person.name.full()).replace(
+                "%2", record.name.full())
         if column == 1:
-            return show_digits(record.national_number)
+            return show_digits(person.national_number)
         if column == 2:
-            return record.card_number
+            return person.card_number
         return reference_label("municipalities", record.municipality)
 
     def record_id(self, row: int) -> str | None:

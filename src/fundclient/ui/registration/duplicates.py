@@ -42,6 +42,7 @@ class DuplicateView:
     office_code: str
     score: float
     certain: bool
+    own_dependant: str = ""  # the match is through this dependant typed on the form
 
     @classmethod
     def of(cls, hit) -> "DuplicateView":
@@ -52,12 +53,24 @@ class DuplicateView:
         certain = getattr(hit, "certain", None)
         if certain is None:
             certain = "national_number" in matched_by
+        # The person found may be one of the record's dependants, and the match may be
+        # through one of the dependants typed on this form: say so in the name cell.
+        person = (getattr(hit, "existing_dependant", None) or getattr(hit, "dependant", None)
+                  or record)
+        name = person.name.full() if person is not None else ""
+        if person is not record and record is not None:
+            name = _tr("%1 (dependant of %2)").replace("%1", name).replace("%2", record.name.full())
+        own = getattr(hit, "own_dependant", None)
+        if own is not None:
+            name = _tr("Dependant on this form %1 = %2").replace("%1", own.name.full()).replace(
+                "%2", name)
         return cls(record_id=str(getattr(hit, "record_id", "") or getattr(record, "record_id", "")),
-                   name=record.name.full() if record is not None else "",
-                   national_number=getattr(record, "national_number", "") or "",
+                   name=name,
+                   national_number=getattr(person, "national_number", "") or "",
                    office_code=getattr(record, "office_code", "") or "",
                    score=float(getattr(hit, "score", 1.0 if certain else 0.0)),
-                   certain=bool(certain))
+                   certain=bool(certain),
+                   own_dependant=own.name.full() if own is not None else "")
 
 
 class DuplicatePanel(QFrame):
@@ -137,8 +150,10 @@ class DuplicatePanel(QFrame):
         colour = "#fdecea" if certain and not self.override_reason else "#fff4d6"
         self.setStyleSheet(f"#duplicatePanel {{ background:{colour}; border:1px solid #c9a227;"
                            " border-radius:6px; }")
+        own = certain and all(h.own_dependant for h in self.hits if h.certain)
         self.title.setText("<b>%s</b>" % escape(
-            _tr("This person is already registered (same national number).") if certain else
+            _tr("A dependant on this form is already registered (same national number).") if own
+            else _tr("This person is already registered (same national number).") if certain else
             _tr("A registered person has a similar name and date of birth. "
                 "Ask the beneficiary before you continue.")))
         self.details.setText(self._table())
