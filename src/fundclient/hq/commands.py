@@ -66,6 +66,8 @@ def register(sub) -> None:
     p.add_argument("number")
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=_revoke_card)
+    from fundclient.hq.console.commands import register as register_console
+    register_console(cmds, _engine)
 
 
 def _dir(args) -> Path:

@@ -19,7 +19,10 @@ from fundclient.hq.keys import HQKeys
 def build(hq_dir: Path, database_url: str | None = None, passphrase: bytes | None = None,
           max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES):
     ingestor = Ingestor(open_engine(hq_dir, database_url), HQKeys(hq_dir, passphrase), max_batch_bytes=max_batch_bytes)
-    return create_app(hq_dir, ingestor), ingestor
+    app = create_app(hq_dir, ingestor)
+    from fundclient.hq.console.routes import mount  # the staff web console under /console/
+    mount(app, ingestor, hq_dir, passphrase)
+    return app, ingestor
 
 
 @dataclass

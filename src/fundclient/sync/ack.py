@@ -73,3 +73,24 @@ def verify_keyset(doc: dict, trusted_signing_keys: dict[str, bytes]) -> dict | N
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
     return None
+
+
+DECISION_CONTEXT = b"fundclient/decision/v1\x00"
+
+
+def sign_decision(decision: dict, hq_signing_private: dict[str, bytes] | bytes) -> dict:
+    """HQ's answer on a record it flagged (kept / rejected / duplicate), signed like an ack."""
+    return {"decision": decision, "sigs": _sign_all(DECISION_CONTEXT + canonical_json(decision), hq_signing_private)}
+
+
+def verify_decision(doc: dict, hq_signing_keys: dict[str, bytes], *, office_code: str) -> dict:
+    """The inner decision when signed by a known HQ key and about a record of this office."""
+    try:
+        decision = doc["decision"]
+        ok = _any_valid(doc["sigs"], DECISION_CONTEXT + canonical_json(decision), hq_signing_keys)
+        ok = ok and decision["office_code"] == office_code and isinstance(decision["id"], int)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        ok = False
+    if not ok:
+        raise SyncError(FORGED_ACK, code="forged_ack")
+    return decision

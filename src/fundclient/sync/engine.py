@@ -14,6 +14,7 @@ from typing import Callable
 
 from fundclient.config import Settings
 from fundclient.errors import FundError, Message
+from fundclient.sync.decisions import pull_decisions
 from fundclient.sync.device import Device
 from fundclient.sync.enrol import adopt_keyset
 from fundclient.sync.history import SyncHistory
@@ -54,6 +55,7 @@ class SyncSummary:
     batches_pending: int = 0
     bytes_sent: int = 0
     reference_changes: int = 0
+    decisions: int = 0  # HQ decisions on this office's flagged records received in this run
     error: dict | None = None  # {code, ar, en}
     quarantined: list[dict] = field(default_factory=list)
 
@@ -110,6 +112,12 @@ def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> N
         log.warning("reference pull failed: %s", exc.code)
     except Exception as exc:  # noqa: BLE001  a network error here must not block the upload
         log.warning("reference pull failed: %s", type(exc).__name__)
+    try:
+        summary.decisions = pull_decisions(session, base, data_dir, device, options)
+    except (TransientError, RefusedError) as exc:
+        log.warning("decisions pull failed: %s", exc.code)
+    except Exception as exc:  # noqa: BLE001  as above: the upload matters more
+        log.warning("decisions pull failed: %s", type(exc).__name__)
     pending = outbox.pending()
     state = Progress(batches_total=len(pending), bytes_total=sum(p.stat().st_size for p in pending))
 

@@ -209,7 +209,8 @@ class Outbox:
     def iter_record_results(self, *, include_applied: bool = False) -> Iterator[RecordResult]:
         folders = [self.root / "results"] + ([self.root / "results" / "applied"] if include_applied else [])
         for folder in folders:
-            for path in sorted(folder.glob("*.json")):
+            # HQ's later decisions (decision-<id>.json) come after the batch answers they overrule.
+            for path in sorted(folder.glob("*.json"), key=lambda p: (p.name.startswith("decision-"), p.name)):
                 for r in json.loads(path.read_text(encoding="utf-8")):
                     if r.get("type") == "record":
                         yield RecordResult(path.stem, r["record_id"], int(r["revision"]), r["status"], r["reason"],

@@ -34,7 +34,20 @@ REASONS: dict[str, Message] = {
     "wrong_office": Message(ar="السجل يحمل رمز مكتب غير مكتب الجهاز المرسِل لدى الإدارة العامة.",
                             en="The record names an office other than the sending device's office at HQ."),
     "unknown": Message(ar="خطأ غير معروف لدى الإدارة العامة.", en="Unknown error at HQ."),
+    # HQ's decisions on records it flagged (the HQ console's decisions queue)
+    "hq_kept": Message(ar="راجعت الإدارة العامة السجل وأبقته مقبولًا.", en="HQ reviewed the record and kept it."),
+    "hq_duplicate": Message(ar="قررت الإدارة العامة أن المنتفع مسجَّل من قبل (تكرار لسجل آخر).",
+                            en="HQ decided the beneficiary was already registered (a duplicate of another record)."),
+    "hq_rejected_documents": Message(ar="رفضت الإدارة العامة السجل: المستندات ناقصة أو غير مقروءة.",
+                                     en="HQ rejected the record: documents missing or unreadable."),
+    "hq_rejected_eligibility": Message(ar="رفضت الإدارة العامة السجل: المنتفع غير مستحق لهذه الفئة.",
+                                       en="HQ rejected the record: the beneficiary is not eligible for this category."),
+    "hq_rejected_data": Message(ar="رفضت الإدارة العامة السجل: البيانات غير صحيحة، راجعوا الإدارة العامة.",
+                                en="HQ rejected the record: the data is wrong; contact HQ."),
 }
+
+DECISION_REASONS = {"keep": ("hq_kept",), "duplicate": ("hq_duplicate",),
+                    "reject": ("hq_rejected_documents", "hq_rejected_eligibility", "hq_rejected_data")}
 
 # Batch-level refusals that a retry cannot fix.
 PERMANENT = {"bad_signature", "unknown_device", "revoked_device", "sequence_reused", "unknown_key_id",

@@ -1,0 +1,60 @@
+"""`fundclient hq add-user` and `fundclient hq audit verify` (registered by hq/commands.py)."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+from fundclient.errors import Message, SyncError
+
+PASSWORDS_DIFFER = Message(ar="كلمتا المرور غير متطابقتين.", en="The two passwords differ.")
+
+
+def register(cmds, engine_of) -> None:
+    p = cmds.add_parser("add-user", help="create or reset an HQ console account (viewer, reviewer or admin)")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=["viewer", "reviewer", "admin"])
+    p.add_argument("--password-file", help="file holding the password (default: ask twice)")
+    p.add_argument("--totp", action="store_true", help="require a TOTP code at sign-in; prints the secret and "
+                                                      "an otpauth:// link for the authenticator app")
+    p.set_defaults(handler=lambda args: _add_user(args, engine_of))
+    p = cmds.add_parser("audit", help="HQ staff audit log")
+    p.add_argument("audit_command", choices=["verify"])
+    p.set_defaults(handler=lambda args: _audit(args, engine_of))
+
+
+def _password(args) -> str:
+    if args.password_file:
+        return Path(args.password_file).read_text(encoding="utf-8").rstrip("\r\n")
+    first = getpass.getpass("Password / كلمة المرور: ")
+    if getpass.getpass("Again / مرة أخرى: ") != first:
+        raise SyncError(PASSWORDS_DIFFER, code="passwords_differ")
+    return first
+
+
+def _add_user(args, engine_of) -> int:
+    from fundclient.hq.console.auth import add_user
+    from fundclient.hq.console.models import create_tables
+    engine = engine_of(args)
+    create_tables(engine)
+    secret = add_user(engine, args.username, args.role, _password(args), totp=args.totp)
+    print(f"{args.username}: {args.role}")
+    if secret:
+        import pyotp
+        print(f"TOTP secret: {secret}")
+        print(pyotp.TOTP(secret).provisioning_uri(name=args.username, issuer_name="fundclient HQ"))
+    return 0
+
+
+def _audit(args, engine_of) -> int:
+    from fundclient.hq.console.audit import verify
+    from fundclient.hq.console.models import create_tables
+    engine = engine_of(args)
+    create_tables(engine)
+    intact, count, broken = verify(engine)
+    if intact:
+        print(f"سلسلة التدقيق سليمة: {count} قيد / audit chain intact: {count} entries")
+        return 0
+    print(f"سلسلة التدقيق مكسورة عند القيد {broken} / audit chain BROKEN at entry {broken}", file=sys.stderr)
+    return 1

@@ -1,0 +1,106 @@
+"""The console's own HQ tables: staff, sessions, the hash-chained staff audit log, HQ's
+decisions on flagged records, and the search index of people. Kept apart from hq/db.py (own
+MetaData) so the intake schema and the console schema can migrate independently."""
+
+from __future__ import annotations
+
+from sqlalchemy import (Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text)
+from sqlalchemy.engine import Engine
+
+metadata = MetaData()
+
+staff = Table(
+    "staff", metadata,
+    Column("username", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),  # viewer | reviewer | admin
+    Column("password_hash", Text, nullable=False),
+    Column("totp_secret", String(64)),
+    Column("failed", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime(timezone=True)),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+staff_sessions = Table(
+    "staff_sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+hq_audit = Table(
+    "hq_audit", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(48), nullable=False),
+    Column("target", String(128), nullable=False, default=""),
+    Column("detail", Text, nullable=False, default="{}"),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# HQ's answer on a flagged record. `doc` is the signed answer the office pulls.
+decisions = Table(
+    "decisions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", String(36), nullable=False, index=True),
+    Column("revision", Integer, nullable=False),
+    Column("office_code", String(32), nullable=False),
+    Column("action", String(16), nullable=False),  # keep | reject | duplicate
+    Column("reason", String(48), nullable=False),  # a sync.reasons code
+    Column("duplicate_of", String(36)),
+    Column("note", Text, nullable=False, default=""),  # stays at HQ
+    Column("decided_by", String(64), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("doc", Text, nullable=False),
+    Index("ix_decisions_office_id", "office_code", "id"),
+)
+
+# Search index of the newest revision of each record (names normalised like the office client).
+people = Table(
+    "console_people", metadata,
+    Column("record_id", String(36), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("national_number", String(32), nullable=False, index=True),
+    Column("office_code", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("birth", String(10), nullable=False, default=""),
+    Column("phone", String(32), nullable=False, default="", index=True),
+    Column("decided", Boolean, nullable=False, default=False),
+    Index("ix_people_queue", "status", "decided", "received_at"),
+    Index("ix_people_office_received", "office_code", "received_at"),
+)
+
+# One row per sound key of a name word (holder and dependants), for fuzzy name search.
+people_sounds = Table(
+    "console_people_sounds", metadata,
+    Column("sound", String(48), nullable=False),
+    Column("record_id", String(36), nullable=False),
+    Index("ix_people_sounds", "sound", "record_id"),
+    Index("ix_people_sounds_record", "record_id"),
+)
+
+# Numbers that find a record: kind "card" (holder's and dependants' cards, current and replaced)
+# and "nn" (dependants' national numbers; the holder's is in console_people).
+people_keys = Table(
+    "console_people_keys", metadata,
+    Column("kind", String(8), nullable=False),
+    Column("value", String(40), nullable=False),
+    Column("record_id", String(36), nullable=False, index=True),
+    Index("ix_people_keys", "kind", "value"),
+)
+
+index_state = Table(
+    "console_index_state", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("watermark", DateTime(timezone=True)),
+)
+
+
+def create_tables(engine: Engine) -> None:
+    metadata.create_all(engine)

@@ -1,0 +1,352 @@
+"""What the console pages read. Searches go through the console's own index of the newest
+revision of each record (console_people*), kept up to date incrementally from `records`;
+names are indexed and ranked with the office client's domain code (domain.arabic,
+domain.duplicates), so HQ and the offices agree on what "the same name" means."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.engine import Engine
+
+from fundclient.domain.arabic import name_tokens, phonetic_key
+from fundclient.domain.digits import normalise_digits
+from fundclient.domain.duplicates import name_agreement, profile
+from fundclient.domain.phone import normalise_mobile
+from fundclient.domain.records import ArabicName, Beneficiary
+from fundclient.hq.console.decisions import ACTION_STATUS
+from fundclient.hq.console.models import decisions, index_state, people, people_keys, people_sounds
+from fundclient.hq.db import batches, card_revocations, devices, photos, records, rejections
+
+_index_lock = threading.Lock()
+CHUNK = 2000
+NAME_CANDIDATES = 400
+PAGE_SIZE = 50
+
+
+def _aware(value):
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# --- the index ------------------------------------------------------------------------------
+def _rows_for(record_id: str, revision: int, data: dict, office: str, status: str, received) -> tuple:
+    name = data.get("name") or {}
+    full = " ".join(str(name.get(k, "")) for k in ("first", "father", "grandfather", "family") if name.get(k))
+    words = set(name_tokens(full))
+    keys: set[tuple[str, str]] = set()
+    if data.get("card_number"):
+        keys.add(("card", str(data["card_number"])[:40]))
+    for dep in data.get("dependants") or []:
+        dname = dep.get("name") or {}
+        words.update(name_tokens(" ".join(str(v) for v in dname.values() if v)))
+        if dep.get("card_number"):
+            keys.add(("card", str(dep["card_number"])[:40]))
+        if dep.get("national_number"):
+            keys.add(("nn", normalise_digits(str(dep["national_number"]))[:40]))
+    for old in data.get("card_history") or []:
+        if isinstance(old, dict) and old.get("card_number"):
+            keys.add(("card", str(old["card_number"])[:40]))
+    phone = normalise_mobile(str(data.get("mobile", ""))) or ""
+    person = dict(record_id=record_id, revision=revision, national_number=str(data.get("national_number", ""))[:32],
+                  office_code=office, status=status, received_at=received, name=full[:400],
+                  birth=str(data.get("date_of_birth") or "")[:10], phone=phone, decided=False)
+    sounds = {phonetic_key(w)[:48] for w in words if w}
+    return person, sounds, keys
+
+
+def refresh_index(engine: Engine) -> int:
+    """Index records received since the last run; returns how many were (re)indexed."""
+    if not _index_lock.acquire(timeout=60):
+        return 0
+    try:
+        total = 0
+        while True:
+            with engine.begin() as conn:
+                mark = conn.execute(select(index_state.c.watermark).where(index_state.c.id == 1)).scalar()
+                query = select(records.c.record_id, records.c.revision, records.c.data, records.c.office_code,
+                               records.c.status, records.c.received_at).order_by(records.c.received_at).limit(CHUNK)
+                if mark is not None:
+                    query = query.where(records.c.received_at > mark)
+                rows = conn.execute(query).all()
+                if not rows:
+                    return total
+                newest: dict[str, tuple] = {}
+                for r in rows:
+                    if r.record_id not in newest or r.revision > newest[r.record_id].revision:
+                        newest[r.record_id] = r
+                held = {r.record_id: r.revision for r in conn.execute(
+                    select(people.c.record_id, people.c.revision).where(people.c.record_id.in_(newest)))}
+                todo = [r for r in newest.values() if held.get(r.record_id, 0) <= r.revision]
+                ids = [r.record_id for r in todo]
+                if ids:
+                    for table in (people, people_sounds, people_keys):
+                        conn.execute(delete(table).where(table.c.record_id.in_(ids)))
+                    persons, sounds, keys = [], [], []
+                    for r in todo:
+                        person, snd, ks = _rows_for(r.record_id, r.revision, json.loads(r.data), r.office_code,
+                                                    r.status, r.received_at)
+                        persons.append(person)
+                        sounds += [{"sound": s, "record_id": r.record_id} for s in snd]
+                        keys += [{"kind": k, "value": v, "record_id": r.record_id} for k, v in ks]
+                    conn.execute(insert(people), persons)
+                    if sounds:
+                        conn.execute(insert(people_sounds), sounds)
+                    if keys:
+                        conn.execute(insert(people_keys), keys)
+                # re-apply decisions already taken on these revisions
+                for d in conn.execute(select(decisions.c.record_id, decisions.c.revision, decisions.c.action)
+                                      .where(decisions.c.record_id.in_(ids)).order_by(decisions.c.id)):
+                    conn.execute(update(people).where(people.c.record_id == d.record_id,
+                                                      people.c.revision == d.revision)
+                                 .values(decided=True, status=ACTION_STATUS[d.action]))
+                last = rows[-1].received_at
+                if conn.execute(update(index_state).where(index_state.c.id == 1)
+                                .values(watermark=last)).rowcount == 0:
+                    conn.execute(insert(index_state).values(id=1, watermark=last))
+                total += len(todo)
+                if len(rows) < CHUNK:
+                    return total
+    finally:
+        _index_lock.release()
+
+
+
+# --- records ----------------------------------------------------------------------------------
+@dataclass
+class Filters:
+    q: str = ""
+    office: str = ""
+    status: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, params) -> "Filters":
+        def text(key, size):
+            return str(params.get(key, "") or "").strip()[:size]
+        try:
+            page = max(1, min(10_000, int(params.get("page", 1))))
+        except (TypeError, ValueError):
+            page = 1
+        f = cls(text("q", 120), text("office", 32), text("status", 16), text("from", 10), text("to", 10), page)
+        for attr in ("date_from", "date_to"):
+            try:
+                date.fromisoformat(getattr(f, attr)) if getattr(f, attr) else None
+            except ValueError:
+                setattr(f, attr, "")
+        return f
+
+    def query_string(self, **override) -> str:
+        from urllib.parse import urlencode
+        values = {"q": self.q, "office": self.office, "status": self.status, "from": self.date_from,
+                  "to": self.date_to, "page": self.page, **override}
+        return urlencode({k: v for k, v in values.items() if v not in ("", None, 1)})
+
+
+def _query_name(text: str) -> Beneficiary:
+    words = text.split()
+    parts = {"first": words[0] if words else "", "family": words[-1] if len(words) > 1 else ""}
+    if len(words) > 2:
+        parts["father"] = words[1]
+    if len(words) > 3:
+        parts["grandfather"] = " ".join(words[2:-1])
+    return Beneficiary(name=ArabicName(**parts))
+
+
+def search(engine: Engine, f: Filters, *, limit: int = PAGE_SIZE) -> tuple[list[dict], bool]:
+    """(rows, more). The query text is a national number, a card number, a phone number or a name."""
+    refresh_index(engine)
+    conds = []
+    if f.office:
+        conds.append(people.c.office_code == f.office)
+    if f.status:
+        conds.append(people.c.status == f.status)
+    if f.date_from:
+        conds.append(people.c.received_at >= datetime.fromisoformat(f.date_from).replace(tzinfo=timezone.utc))
+    if f.date_to:
+        conds.append(people.c.received_at < datetime.fromisoformat(f.date_to).replace(tzinfo=timezone.utc)
+                     + timedelta(days=1))
+    q = normalise_digits(f.q).strip()
+    ranked: list[str] | None = None
+    if q:
+        digits = q.replace(" ", "").replace("-", "")
+        phone = normalise_mobile(q)
+        if phone:
+            conds.append(people.c.phone == phone)
+        elif digits.isdigit():
+            keyed = select(people_keys.c.record_id).where(people_keys.c.value == digits)
+            conds.append(or_(people.c.national_number == digits, people.c.record_id.in_(keyed)))
+        else:
+            sounds = sorted({phonetic_key(w)[:48] for w in name_tokens(q) if w})
+            if not sounds:
+                return [], False
+            candidates = (select(people_sounds.c.record_id).where(people_sounds.c.sound.in_(sounds))
+                          .group_by(people_sounds.c.record_id)
+                          .having(func.count(people_sounds.c.sound.distinct()) == len(sounds))
+                          .limit(NAME_CANDIDATES))
+            conds.append(people.c.record_id.in_(candidates))
+            ranked = []
+    with engine.connect() as conn:
+        base = select(people).where(and_(*conds)) if conds else select(people)
+        if ranked is None:
+            offset = (f.page - 1) * limit
+            rows = conn.execute(base.order_by(people.c.received_at.desc()).offset(offset).limit(limit + 1)).all()
+            out = [dict(r._mapping) for r in rows]
+            return out[:limit], len(out) > limit
+        rows = [dict(r._mapping) for r in conn.execute(base)]
+        if not rows:
+            return [], False
+        wanted = profile(_query_name(q))
+        data = {r.record_id: json.loads(r.data) for r in conn.execute(
+            select(records.c.record_id, records.c.data).where(
+                or_(*[and_(records.c.record_id == r["record_id"], records.c.revision == r["revision"])
+                      for r in rows])))}
+    for row in rows:
+        row["score"] = _best_agreement(wanted, data.get(row["record_id"], {}))
+    rows.sort(key=lambda r: -r["score"])
+    start = (f.page - 1) * limit
+    return rows[start:start + limit], len(rows) > start + limit
+
+
+def _best_agreement(wanted, data: dict) -> float:
+    names = [data.get("name") or {}] + [(d.get("name") or {}) for d in data.get("dependants") or []]
+    best = 0.0
+    for name in names:
+        try:
+            other = Beneficiary(name=ArabicName(**{k: str(name.get(k, "")) for k in
+                                                   ("first", "father", "grandfather", "family")}))
+            best = max(best, name_agreement(wanted, profile(other)))
+        except (TypeError, ValueError):
+            continue
+    return round(best, 3)
+
+
+def offices_list(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(select(devices.c.office_code).distinct().order_by(devices.c.office_code))]
+
+
+def record_detail(engine: Engine, record_id: str) -> dict | None:
+    with engine.connect() as conn:
+        revs = conn.execute(select(records.c.revision, records.c.batch_id, records.c.device_id, records.c.status,
+                                   records.c.duplicate_of, records.c.received_at, records.c.office_code,
+                                   records.c.data, records.c.national_number)
+                            .where(records.c.record_id == record_id).order_by(records.c.revision)).all()
+        if not revs:
+            return None
+        newest = revs[-1]
+        data = json.loads(newest.data)
+        shots = conn.execute(select(photos.c.id, photos.c.revision, photos.c.kind, photos.c.mime)
+                             .where(photos.c.record_id == record_id).order_by(photos.c.revision.desc(),
+                                                                              photos.c.position)).all()
+        batch_info = {b.batch_id: b for b in conn.execute(
+            select(batches.c.batch_id, batches.c.seq, batches.c.source, batches.c.received_at)
+            .where(batches.c.batch_id.in_({r.batch_id for r in revs})))}
+        cards = {data.get("card_number")} | {d.get("card_number") for d in data.get("dependants") or []}
+        cards |= {c.get("card_number") for c in data.get("card_history") or [] if isinstance(c, dict)}
+        cards.discard(None)
+        cards.discard("")
+        revoked = {r.card_number: r for r in conn.execute(
+            select(card_revocations).where(card_revocations.c.card_number.in_(cards)))} if cards else {}
+        taken = conn.execute(select(decisions).where(decisions.c.record_id == record_id)
+                             .order_by(decisions.c.id.desc())).all()
+        others = conn.execute(select(records.c.record_id, records.c.office_code, records.c.received_at)
+                              .where(records.c.national_number == newest.national_number,
+                                     records.c.record_id != record_id).distinct()).all()
+    return {"record_id": record_id, "data": data, "newest": newest, "revisions": revs, "batches": batch_info,
+            "photos": shots, "cards": sorted(cards), "revoked": revoked, "decisions": taken, "same_number": others}
+
+
+def photo(engine: Engine, photo_id: int) -> tuple[bytes, str] | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(photos.c.data, photos.c.mime).where(photos.c.id == photo_id)).first()
+    return (bytes(row.data), row.mime) if row else None
+
+
+# --- offices ----------------------------------------------------------------------------------
+def offices_overview(engine: Engine, silent_days: int = 3) -> dict:
+    now = _now()
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    week = today - timedelta(days=today.weekday())
+    with engine.connect() as conn:
+        stats = {r.device_id: r for r in conn.execute(
+            select(batches.c.device_id, func.count().label("count"), func.max(batches.c.seq).label("last_seq"),
+                   func.max(batches.c.received_at).label("last_batch")).group_by(batches.c.device_id))}
+        counts = {}
+        for label, since in (("today", today), ("week", week)):
+            for r in conn.execute(select(records.c.device_id, func.count().label("n"))
+                                  .where(records.c.received_at >= since).group_by(records.c.device_id)):
+                counts.setdefault(r.device_id, {})[label] = r.n
+        refused = {}
+        for r in conn.execute(select(rejections.c.device_id, rejections.c.code, func.count().label("n"),
+                                     func.max(rejections.c.at).label("last"))
+                              .group_by(rejections.c.device_id, rejections.c.code)):
+            refused.setdefault(r.device_id, []).append({"code": r.code, "count": r.n, "last": _aware(r.last)})
+        rows = []
+        for d in conn.execute(select(devices).order_by(devices.c.office_code, devices.c.device_number)):
+            s = stats.get(d.device_id)
+            last = _aware(s.last_batch) if s else None
+            refusals = refused.get(d.device_id, [])
+            contact = max([t for t in [last] + [x["last"] for x in refusals] if t is not None], default=None)
+            count, last_seq = (s.count, s.last_seq) if s else (0, 0)
+            rows.append({"device_id": d.device_id, "office_code": d.office_code, "device_number": d.device_number,
+                         "label": d.label, "enrolled_at": _aware(d.enrolled_at), "revoked": d.revoked_at is not None,
+                         "revoke_reason": d.revoke_reason or "", "last_contact": contact, "last_batch": last,
+                         "last_seq": last_seq, "today": counts.get(d.device_id, {}).get("today", 0),
+                         "week": counts.get(d.device_id, {}).get("week", 0), "refused": refusals,
+                         "gaps": max(0, last_seq - count),
+                         "silent": d.revoked_at is None and (contact or _aware(d.enrolled_at))
+                         < now - timedelta(days=silent_days)})
+        recent_refusals = conn.execute(select(rejections).order_by(rejections.c.id.desc()).limit(20)).all()
+    return {"rows": rows, "refusals": recent_refusals, "silent_days": silent_days}
+
+
+def registrations_per_day(engine: Engine, days: int = 14) -> tuple[list[date], dict[str, list[int]]]:
+    """Records first received per day per office (revision 1 only), for the chart."""
+    end = _now().date()
+    start = end - timedelta(days=days - 1)
+    day_list = [start + timedelta(days=i) for i in range(days)]
+    series: dict[str, list[int]] = {}
+    since = datetime.combine(start, datetime.min.time(), tzinfo=timezone.utc)
+    with engine.connect() as conn:
+        for r in conn.execute(select(records.c.office_code, records.c.received_at)
+                              .where(records.c.received_at >= since, records.c.revision == 1)):
+            day = _aware(r.received_at).date()
+            if start <= day <= end:
+                series.setdefault(r.office_code, [0] * days)[(day - start).days] += 1
+    return day_list, series
+
+
+# --- decisions queue ---------------------------------------------------------------------------
+def queue(engine: Engine, limit: int = 100) -> list[dict]:
+    refresh_index(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(select(people).where(people.c.decided.is_(False), people.c.status == "duplicate")
+                            .order_by(people.c.received_at).limit(limit)).all()
+        out = [dict(r._mapping) for r in rows]
+        numbers = {r["national_number"] for r in out}
+        owners: dict[str, list] = {}
+        if numbers:
+            for p in conn.execute(select(people.c.record_id, people.c.national_number, people.c.office_code,
+                                         people.c.received_at, people.c.name)
+                                  .where(people.c.national_number.in_(numbers))):
+                owners.setdefault(p.national_number, []).append(p)
+    for r in out:
+        r["others"] = [o for o in owners.get(r["national_number"], []) if o.record_id != r["record_id"]]
+    return out
+
+
+def decided(engine: Engine, limit: int = 50) -> list:
+    with engine.connect() as conn:
+        return conn.execute(select(decisions).order_by(decisions.c.id.desc()).limit(limit)).all()
