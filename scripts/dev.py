@@ -27,6 +27,7 @@ SYSTEM_PACKAGES = {
     "pdftotext": "poppler-utils",
     "initdb": "postgresql",
     "objdump": "binutils",  # PyInstaller's Linux build
+    "chromium": "chromium",  # the HQ console journeys (Playwright drives Debian's browser, never a download)
 }
 QT_RUNTIME_LIBS = ["libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libglib2.0-0", "libdbus-1-3"]
 POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"

@@ -150,6 +150,8 @@ def create_app(hq_dir: Path, ingestor: Ingestor) -> FastAPI:
         if length > ingestor.max_batch_bytes:
             return _refuse(413, "oversize")
         problem = await run_in_threadpool(device_state, device_id)
+        if problem == "revoked_device":  # shown on the console's Offices page (unknown ids are not logged)
+            await run_in_threadpool(ingestor.log_refusal, batch_id, device_id, problem)
         if problem:
             return _refuse(403, problem)
         headers = {"Location": f"/tus/{batch_id}", "Tus-Resumable": TUS_VERSION}

@@ -59,10 +59,14 @@ class Ingestor:
             return self._ingest(env, blob, source)
         except EnvelopeError as exc:
             log.warning("batch refused: batch=%s device=%s code=%s %s", batch_id, device_id, exc.code, exc.detail)
-            with self.engine.begin() as conn:
-                conn.execute(insert(rejections).values(batch_id=(batch_id or "?")[:64], device_id=(device_id or "")[:64],
-                                                       code=exc.code, detail=exc.detail[:500], at=_now()))
+            self.log_refusal(batch_id, device_id, exc.code, exc.detail)
             raise
+
+    def log_refusal(self, batch_id: str | None, device_id: str | None, code: str, detail: str = "") -> None:
+        """A batch-level refusal, for the intake log and the console's Offices page."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(rejections).values(batch_id=(batch_id or "?")[:64], device_id=(device_id or "")[:64],
+                                                   code=code, detail=detail[:500], at=_now()))
 
     def stored_ack(self, batch_id: str) -> dict | None:
         with self.engine.connect() as conn:

@@ -208,13 +208,14 @@ class Outbox:
     # --- per-record answers, for the record view and the sync screen ------------------
     def iter_record_results(self, *, include_applied: bool = False) -> Iterator[RecordResult]:
         folders = [self.root / "results"] + ([self.root / "results" / "applied"] if include_applied else [])
-        for folder in folders:
-            # HQ's later decisions (decision-<id>.json) come after the batch answers they overrule.
-            for path in sorted(folder.glob("*.json"), key=lambda p: (p.name.startswith("decision-"), p.name)):
-                for r in json.loads(path.read_text(encoding="utf-8")):
-                    if r.get("type") == "record":
-                        yield RecordResult(path.stem, r["record_id"], int(r["revision"]), r["status"], r["reason"],
-                                           r.get("duplicate_of"))
+        # HQ's later decisions (decision-<id>.json) come after the batch answers they overrule.
+        paths = sorted((p for folder in folders for p in folder.glob("*.json")),
+                       key=lambda p: (p.name.startswith("decision-"), p.name))
+        for path in paths:
+            for r in json.loads(path.read_text(encoding="utf-8")):
+                if r.get("type") == "record":
+                    yield RecordResult(path.stem, r["record_id"], int(r["revision"]), r["status"], r["reason"],
+                                       r.get("duplicate_of"))
 
     def mark_applied(self, batch_ids: Iterable[str]) -> None:
         """The app calls this after writing the results of these batches into its DB."""
@@ -232,7 +233,9 @@ class Outbox:
         return moved
 
     def result_for(self, record_id: str, revision: int) -> RecordResult | None:
+        """HQ's latest answer for this revision (a decision overrules the batch's answer)."""
+        found = None
         for r in self.iter_record_results(include_applied=True):
             if r.record_id == record_id and r.revision == revision:
-                return r
-        return None
+                found = r
+        return found

@@ -99,46 +99,49 @@ class StaffSession:
 
 def login(engine: Engine, username: str, password: str, code: str = "") -> str:
     """Returns a new session token, or raises SyncError (same message for every wrong input,
-    a distinct one for a locked account)."""
+    a distinct one for a locked account). Failures are committed before the error is raised."""
+    refusal: Message | None = None
     with engine.begin() as conn:
         row = conn.execute(select(staff).where(staff.c.username == username[:64]).with_for_update()).first()
+        locked = _aware(row.locked_until) if row is not None else None
         if row is None or row.disabled:
             try:
                 HASHER.verify(_DUMMY, password + "x")  # same cost as a real check
             except VerificationError:
                 pass
             audit.record(conn, username[:64] or "?", "login_failed", "", why="unknown_user")
-            raise SyncError(LOGIN_FAILED, code="login_failed")
-        locked = _aware(row.locked_until)
-        if locked is not None and locked > _now():
+            refusal = LOGIN_FAILED
+        elif locked is not None and locked > _now():
             audit.record(conn, row.username, "login_refused_locked")
-            raise SyncError(LOCKED, code="locked")
-        ok = False
-        try:
-            ok = HASHER.verify(row.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            ok = False
-        if ok and row.totp_secret:
-            import pyotp
-            ok = pyotp.TOTP(row.totp_secret).verify(code.strip(), valid_window=1)
-        if not ok:
-            failed = row.failed + 1
-            lock = _now() + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILURES else None
-            conn.execute(update(staff).where(staff.c.username == row.username)
-                         .values(failed=0 if lock else failed, locked_until=lock))
-            audit.record(conn, row.username, "login_failed", "", locked=bool(lock))
-            if lock:
-                raise SyncError(LOCKED, code="locked")
-            raise SyncError(LOGIN_FAILED, code="login_failed")
-        if HASHER.check_needs_rehash(row.password_hash):
-            conn.execute(update(staff).where(staff.c.username == row.username)
-                         .values(password_hash=HASHER.hash(password)))
-        conn.execute(update(staff).where(staff.c.username == row.username).values(failed=0, locked_until=None))
-        token = secrets.token_urlsafe(32)
-        conn.execute(insert(staff_sessions).values(token_hash=_sha(token), username=row.username,
-                                                   csrf=secrets.token_urlsafe(32), created_at=_now(),
-                                                   seen_at=_now()))
-        audit.record(conn, row.username, "login")
+            refusal = LOCKED
+        else:
+            try:
+                ok = HASHER.verify(row.password_hash, password)
+            except (VerificationError, InvalidHashError):
+                ok = False
+            if ok and row.totp_secret:
+                import pyotp
+                ok = pyotp.TOTP(row.totp_secret).verify(code.strip(), valid_window=1)
+            if not ok:
+                failed = row.failed + 1
+                lock = _now() + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILURES else None
+                conn.execute(update(staff).where(staff.c.username == row.username)
+                             .values(failed=0 if lock else failed, locked_until=lock))
+                audit.record(conn, row.username, "login_failed", "", locked=bool(lock))
+                refusal = LOCKED if lock else LOGIN_FAILED
+            else:
+                if HASHER.check_needs_rehash(row.password_hash):
+                    conn.execute(update(staff).where(staff.c.username == row.username)
+                                 .values(password_hash=HASHER.hash(password)))
+                conn.execute(update(staff).where(staff.c.username == row.username)
+                             .values(failed=0, locked_until=None))
+                token = secrets.token_urlsafe(32)
+                conn.execute(insert(staff_sessions).values(token_hash=_sha(token), username=row.username,
+                                                           csrf=secrets.token_urlsafe(32), created_at=_now(),
+                                                           seen_at=_now()))
+                audit.record(conn, row.username, "login")
+    if refusal is not None:
+        raise SyncError(refusal, code="locked" if refusal is LOCKED else "login_failed")
     return token
 
 

@@ -19,6 +19,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from sqlalchemy import select, update
 
 from fundclient.errors import SyncError
@@ -43,6 +44,24 @@ CODE_RE = re.compile(r"^[A-Z0-9_-]{1,32}$")
 FONT_FILES = {"NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf", "NotoSansArabic-Regular.ttf",
               "NotoSansArabic-Bold.ttf"}
 STATIC_FILES = {"console.css"}
+
+
+def _fmt(value) -> Markup:
+    """A UTC time as the console shows it: digits left to right even inside Arabic text."""
+    if value is None:
+        return Markup("")
+    return Markup('<span dir="ltr" class="time">{}</span>').format(queries._aware(value).strftime("%Y-%m-%d %H:%M"))
+
+
+def _ref_label(kind: str, code, lang: str) -> str:
+    """The office client's label of a code (relation, category, municipality …) in the page language."""
+    from fundclient.domain.reference import default_reference
+    reference = default_reference()
+    if kind == "categories":
+        spec = reference.category_spec(str(code)) or {}
+        return str(spec.get(lang) or spec.get("ar") or code)
+    item = reference.item(kind, str(code))
+    return item.label(lang) if item else str(code or "")
 
 
 class Redirect(Exception):
@@ -114,7 +133,7 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         return templates.TemplateResponse(request, template, {
             "t": t(request), "lang": lang, "dir": "rtl" if lang == "ar" else "ltr", "session": session,
             "path": request.url.path, "query": request.url.query, "reason_text": reason_text,
-            "fmt": lambda d: "" if d is None else queries._aware(d).strftime("%Y-%m-%d %H:%M"), **context},
+            "fmt": _fmt, "ref": lambda kind, code: _ref_label(kind, code, lang), **context},
             status_code=status)
 
     async def staff(request: Request, role: str = "viewer") -> auth.StaffSession:

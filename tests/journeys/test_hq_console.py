@@ -1,0 +1,283 @@
+"""HQ console journeys in a real browser (Debian chromium via Playwright) against a real HQ
+on 127.0.0.1 that ingested real batches from two real office data dirs (Sebha and Brak).
+
+Each journey is what HQ staff do: sign in (wrong password, lockout, second factor), find a
+person, decide a duplicate and see the answer reach the office at its next sync, enrol a new
+office PC with a token, revoke a device and see its next batch refused, edit reference data
+and see an office pull it. Screenshots of every page, Arabic and English, go to
+docs/screenshots/console-*.png.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyotp
+import pytest
+import requests
+
+import fundclient.resources
+from fundclient.domain.records import Photo
+from fundclient.hq.console import audit
+from fundclient.hq.console.auth import add_user
+from fundclient.hq.keys import init_keys
+from fundclient.hq.server import start_in_thread
+from fundclient.sync.engine import run_sync
+from fundclient.sync.outbox import Outbox
+from fundclient.sync.reference import ReferenceStore
+
+from hq_console_helpers import PASSWORD, click_and_wait, csrf_of, launch, login, press_and_wait, shot  # noqa: E402  (adds tests/sync to the path)
+from sync_helpers import enrol_office, people, photos_for  # noqa: E402
+
+pytestmark = [pytest.mark.hq, pytest.mark.slow]
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """HQ + two offices that synced: SBH 12 people, UBR 5 people of whom one has the national
+    number of an SBH person (HQ flags it a duplicate)."""
+    root = tmp_path_factory.mktemp("console")
+    hq_dir = root / "hq"
+    init_keys(hq_dir)
+    hq = start_in_thread(hq_dir)
+    sbh, ubr = root / "sbh", root / "ubr"
+    for d in (sbh, ubr):
+        d.mkdir()
+    enrol_office(hq, sbh, "SBH")
+    enrol_office(hq, ubr, "UBR")
+    sebha = people(12, office="SBH", seed=3)
+    brak = people(5, office="UBR", seed=77)
+    brak[0].national_number = sebha[0].national_number
+    face = (Path(fundclient.resources.__file__).parent / "samples" / "face.jpg").read_bytes()
+    Outbox(sbh).seal([p.to_dict() for p in sebha],
+                     {p.record_id: [Photo(data=face, quality={"sharpness": 0.9})] for p in sebha})
+    assert run_sync(sbh).status == "ok"
+    Outbox(ubr).seal([p.to_dict() for p in brak], photos_for(brak))
+    assert run_sync(ubr).status == "ok"
+    engine = hq.ingestor.engine
+    add_user(engine, "amal", "admin", PASSWORD)
+    add_user(engine, "salem", "reviewer", PASSWORD)
+    add_user(engine, "huda", "viewer", PASSWORD)
+    secret = add_user(engine, "nouri", "reviewer", PASSWORD, totp=True)
+    yield {"hq": hq, "sbh": sbh, "ubr": ubr, "sebha": sebha, "brak": brak, "totp": secret, "root": root}
+    hq.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="ar-LY")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def test_sign_in_wrong_password_lockout_and_second_factor(world, page):
+    base = world["hq"].url
+    page.goto(f"{base}/console/offices")
+    assert "/console/login" in page.url  # no session: the login page
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    shot(page, "login-ar")
+    login(page, base, "huda", "wrong password!")
+    assert "غير صحيح" in page.locator("#login-error").inner_text()
+    for _ in range(4):
+        login(page, base, "huda", "wrong password!")
+    assert "مقفل" in page.locator("#login-error").inner_text()
+    login(page, base, "huda", PASSWORD)  # right password, still locked
+    assert "مقفل" in page.locator("#login-error").inner_text()
+    assert "/console/login" in page.url
+
+    login(page, base, "nouri", PASSWORD)  # second factor missing
+    assert "/console/login" in page.url and page.locator("#login-error").is_visible()
+    login(page, base, "nouri", PASSWORD, pyotp.TOTP(world["totp"]).now())
+    assert page.url.endswith("/console/offices")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "fc_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    ok, count, _ = audit.verify(world["hq"].ingestor.engine)
+    assert ok and count >= 8
+
+
+def test_forms_need_csrf_and_pages_send_csp(world):
+    base = world["hq"].url
+    s = requests.Session()
+    s.trust_env = False
+    r = s.get(f"{base}/console/login")
+    assert "default-src 'none'" in r.headers["Content-Security-Policy"]
+    r = s.post(f"{base}/console/login", data={"csrf": "forged", "username": "amal", "password": PASSWORD})
+    assert r.status_code == 400 and "fc_session" not in s.cookies
+    r = s.post(f"{base}/console/login", data={"csrf": csrf_of(s.get(f"{base}/console/login").text),
+                                              "username": "salem", "password": PASSWORD})
+    assert r.status_code == 200 and "fc_session" in s.cookies
+    r = s.post(f"{base}/console/reference", data={"kind": "offices", "code": "XXX", "ar": "x", "csrf": "nope"})
+    assert r.status_code == 403  # a reviewer, and no token: refused either way
+    r = s.post(f"{base}/console/decisions/{world['brak'][0].record_id}", data={"action": "keep"})
+    assert r.status_code == 403  # no CSRF token
+
+
+def test_find_a_person_by_number_name_and_card(world, page):
+    base = world["hq"].url
+    person = world["sebha"][3]
+    login(page, base, "amal", PASSWORD)
+    page.goto(f"{base}/console/records")
+    shot(page, "records-ar")
+    page.fill("#q", person.national_number)
+    press_and_wait(page)
+    rows = page.locator("#records-table tbody tr")
+    assert rows.count() == 1
+    # fuzzy name: first and family name only, with a hamza/taa-marbuta variant typed by HQ
+    variant = f"{person.name.first} {person.name.family}".replace("أ", "ا").replace("ة", "ه")
+    page.fill("#q", variant)
+    press_and_wait(page)
+    first = page.locator("#records-table tbody tr").first
+    assert person.name.first in first.inner_text()
+    page.goto(f"{base}/console/records?q={person.national_number}")
+    click_and_wait(page.locator("#records-table a").first)
+    assert page.locator("#record-nn").inner_text() == person.national_number
+    assert page.locator("img[alt]").first.is_visible()
+    shot(page, "record-ar")
+    if person.card_number:
+        page.goto(f"{base}/console/records?q={person.card_number}")
+        assert page.locator("#records-table tbody tr").count() == 1
+
+
+def test_decide_a_duplicate_and_the_office_gets_the_answer(world, page):
+    base = world["hq"].url
+    flagged = world["brak"][0]
+    login(page, base, "salem", PASSWORD)
+    page.goto(f"{base}/console/decisions")
+    assert flagged.national_number in page.locator("main").inner_text()
+    shot(page, "decisions-ar")
+    case = page.locator("section.case").filter(has_text=flagged.national_number)
+    case.locator("input[value=duplicate]").check()
+    case.locator("input[name=note]").fill("same retiree, registered at Sebha first")
+    click_and_wait(case.locator("button[type=submit]"))
+    assert "/console/decisions" in page.url and page.locator(".notice").is_visible()
+    assert page.locator("#queue-empty").is_visible()
+
+    # The office hears it at its next sync, signed by HQ, in its per-record answers.
+    summary = run_sync(world["ubr"])
+    assert summary.decisions == 1
+    answer = Outbox(world["ubr"]).result_for(flagged.record_id, 1)
+    assert answer.status == "duplicate" and answer.reason == "hq_duplicate"
+    assert answer.duplicate_of == world["sebha"][0].record_id
+    assert "الإدارة العامة" in answer.message.ar
+    assert run_sync(world["sbh"]).decisions == 0  # another office never receives it
+    page.goto(f"{base}/console/records/{flagged.record_id}")
+    assert page.locator("#record-decision").is_visible()
+
+
+def test_enrol_a_new_office_with_a_token_from_the_console(world, page):
+    from fundclient.sync.enrol import enrol
+    base = world["hq"].url
+    login(page, base, "amal", PASSWORD)
+    page.goto(f"{base}/console/devices")
+    page.fill("#token-office", "GHT")
+    page.fill("#token-hours", "24")
+    press_and_wait(page)
+    token = page.locator("#token-value").inner_text().strip()
+    assert page.locator("#token-qr").is_visible()
+    shot(page, "devices-token-ar")
+    import cv2
+    import zxingcpp
+    qr_png = world["root"] / "qr.png"
+    page.locator("#token-qr").screenshot(path=str(qr_png))
+    assert [r.text for r in zxingcpp.read_barcodes(cv2.imread(str(qr_png)))] == [token]
+    ghat = world["root"] / "ght"
+    ghat.mkdir()
+    device = enrol(ghat, base, token)
+    assert device.office_code == "GHT"
+    page.goto(f"{base}/console/devices")
+    assert page.locator("#devices-table tr[data-device='%s']" % device.device_id).count() == 1
+    row = page.locator(f"tr[data-device='{device.device_id}']")
+    row.locator("input[name=label]").fill("مكتب غات 1")
+    click_and_wait(row.locator("button", has_text="إعادة تسمية"))
+    assert "مكتب غات 1" in page.locator(f"tr[data-device='{device.device_id}']").inner_text()
+    with pytest.raises(Exception):
+        enrol(world["root"] / "again", base, token)  # one use only
+
+
+def test_revoke_a_device_and_its_next_batch_is_refused(world, page):
+    base = world["hq"].url
+    from fundclient.sync.device import Device
+    ubr = Device.load(world["ubr"])
+    login(page, base, "amal", PASSWORD)
+    page.goto(f"{base}/console/devices")
+    row = page.locator(f"tr[data-device='{ubr.device_id}']")
+    row.locator("input[name=reason]").fill("الجهاز سُرق")
+    click_and_wait(row.locator("button.danger"))
+    assert "ملغى" in page.locator(f"tr[data-device='{ubr.device_id}']").inner_text()
+    late = people(1, office="UBR", seed=501)
+    Outbox(world["ubr"]).seal([p.to_dict() for p in late])
+    summary = run_sync(world["ubr"])
+    assert summary.batches_quarantined == 1 and summary.quarantined[0]["code"] == "revoked_device"
+    page.goto(f"{base}/console/offices")
+    assert "أُلغي تسجيل هذا الجهاز" in page.locator("#offices-table").inner_text()
+    shot(page, "offices-ar")
+
+
+def test_edit_reference_data_and_an_office_pulls_it(world, page):
+    base = world["hq"].url
+    login(page, base, "amal", PASSWORD)
+    page.goto(f"{base}/console/reference?kind=offices")
+    page.fill("#ref-code", "QRQ")
+    page.fill("#ref-ar", "مكتب قرقارة")
+    page.fill("#ref-en", "Qaraqarah office")
+    press_and_wait(page)
+    assert "مكتب قرقارة" in page.locator("#reference-table").inner_text()
+    shot(page, "reference-ar")
+    assert run_sync(world["sbh"]).status in ("ok", "partial")
+    assert ReferenceStore(world["sbh"]).entries("offices")["QRQ"]["ar"] == "مكتب قرقارة"
+
+
+def test_exports_are_formula_safe_and_roles_are_enforced(world, page):
+    base = world["hq"].url
+    login(page, base, "salem", PASSWORD)
+    page.goto(f"{base}/console/exports")
+    shot(page, "exports-ar")
+    with page.expect_download() as dl:
+        page.click("#intake-csv")
+    text = open(dl.value.path(), encoding="utf-8-sig").read()
+    assert "revoked_device" in text and "received" in text
+    page.goto(f"{base}/console/audit")
+    assert page.locator("main").inner_text().strip() and page.locator("#audit-table").count() == 0  # reviewer: no
+    page.goto(f"{base}/console/devices")
+    assert page.locator("#token-office").count() == 0  # only admins issue tokens
+
+
+def test_every_page_in_english_and_arabic_and_print(world, page):
+    base = world["hq"].url
+    login(page, base, "amal", PASSWORD)
+    record_id = world["sebha"][0].record_id
+    pages = {"offices": "/console/offices", "records": "/console/records", "record": f"/console/records/{record_id}",
+             "decisions": "/console/decisions", "devices": "/console/devices", "reference": "/console/reference",
+             "exports": "/console/exports", "audit": "/console/audit"}
+    page.goto(f"{base}/console/offices")
+    click_and_wait(page.locator("#lang-switch"))
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    for name, path in pages.items():
+        page.goto(base + path)
+        assert page.locator("h1").first.is_visible()
+        shot(page, f"{name}-en")
+    click_and_wait(page.locator("#lang-switch"))
+    assert page.locator("html").get_attribute("lang") == "ar"
+    for name in ("audit",):
+        page.goto(base + pages[name])
+        assert "سليمة" in page.locator("#chain-state").inner_text()
+        shot(page, f"{name}-ar")
+    page.goto(base + pages["record"])
+    page.emulate_media(media="print")
+    assert not page.locator("header.top").is_visible() and page.locator("h1").is_visible()
+    shot(page, "record-print-ar")
+    page.emulate_media(media="screen")
+    # keyboard only: Tab from the top reaches the skip link first, then the navigation
+    page.goto(f"{base}/console/offices")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
