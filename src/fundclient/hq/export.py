@@ -10,6 +10,7 @@ from typing import IO, Iterator
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from fundclient.cells import safe_dict
 from fundclient.hq.db import photos, records
 
 CSV_COLUMNS = ["record_id", "revision", "national_number", "office_code", "device_id", "batch_id", "status",
@@ -40,8 +41,8 @@ def write_export(engine: Engine, out: IO[str], fmt: str) -> int:
     writer = csv.DictWriter(out, CSV_COLUMNS)
     writer.writeheader()
     for row in iter_records(engine):
-        writer.writerow({**{k: row[k] for k in CSV_COLUMNS[:8]},
-                         "photo_sha256": " ".join(p["sha256"] for p in row["photos"]),
-                         "record_json": json.dumps(row["record"], ensure_ascii=False, sort_keys=True)})
+        writer.writerow(safe_dict({**{k: row[k] for k in CSV_COLUMNS[:8]},
+                                   "photo_sha256": " ".join(p["sha256"] for p in row["photos"]),
+                                   "record_json": json.dumps(row["record"], ensure_ascii=False, sort_keys=True)}))
         count += 1
     return count

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from fundclient.cells import safe_row
 from fundclient.domain.fields import BENEFICIARY_FIELDS, CATEGORY_PREFIX, DEPENDANT_FIELDS
 from fundclient.domain.records import ArabicName, Beneficiary, Dependant
 from fundclient.domain.validation import ensure_valid_beneficiary
@@ -65,36 +66,105 @@ def _unreadable(ar: str, en: str) -> ImportFileUnreadable:
     return ImportFileUnreadable(ar, en)
 
 
+# A row that cannot be read faithfully is refused with its row number and column; the rest of
+# the file is imported. (field, Message) per problem.
+RowProblems = dict[int, list[tuple[str, Message]]]
+BAD_BYTES = Message("العمود «{column}» فيه بايتات ليست نصًا صالحًا (ترميز تالف): صحّح الخلية",
+                    "column '{column}' holds bytes that are not valid text (damaged encoding): fix the cell")
+NUL_CHAR = Message("العمود «{column}» فيه محرف NUL (صفر): صحّح الخلية",
+                   "column '{column}' holds a NUL character: fix the cell")
+CELL_TOO_LONG = Message("العمود «{column}» أطول من {limit} محرف: صحّح الخلية",
+                        "column '{column}' is longer than {limit} characters: fix the cell")
+EXTRA_CELLS = Message("في السطر {cells} خلية والعناوين {headers} فقط (فاصلة زائدة؟): لم يُستورد شيء منه",
+                      "the row has {cells} cells but there are only {headers} headers (a stray separator?): "
+                      "nothing of it was imported")
+MERGED = Message("خلايا مدموجة ({ref}): افصل الدمج واملأ كل سطر", "merged cells ({ref}): unmerge and fill every row")
+_BAD_BYTE = re.compile("[\udc80-\udcff]")
+_NON_ASCII_TEXT = re.compile("[^\x00-\x7f\udc80-\udcff]")
+DELIMITERS = (",", ";", "\t")
+
+
 def _decode(raw: bytes) -> str:
+    """The file's text. UTF-8 (with or without BOM) or UTF-16 with BOM; a file with no UTF-8 text
+    at all is legacy Arabic Windows (cp1256, what older Excel saves as "CSV"). In a UTF-8 file,
+    bytes that are not UTF-8 stay marked (surrogate escapes) and their rows are refused: the file
+    is never re-read in another encoding that would silently change every Arabic letter."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1256")  # Arabic Windows, what older Excel saves as "CSV"
-    except UnicodeDecodeError:
-        raise _unreadable("ترميز الملف غير معروف؛ احفظه بترميز UTF-8.",
-                          "unknown text encoding; save the file as UTF-8.") from None
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _unreadable("ملف UTF-16 تالف.", "the UTF-16 file is damaged.") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    text = raw.decode("utf-8", "surrogateescape")
+    if not _BAD_BYTE.search(text) or _NON_ASCII_TEXT.search(text):
+        return text
+    return raw.decode("cp1256", "surrogateescape")
 
 
-def _read_csv(path: Path) -> list[tuple[int, list[str]]]:
-    text = _decode(path.read_bytes())
-    if "\x00" in text:
-        raise _unreadable("الملف ليس ملف نص CSV.", "the file is not a CSV text file.")
-    csv.field_size_limit(MAX_CELL_CHARS * 4)
+def _delimiter(text: str) -> str:
+    """From the header line only (plain names, no quotes): the separator it uses most. Quoting
+    is always the standard one (RFC 4180: `"` doubled inside a quoted cell) — nothing is guessed
+    that could rewrite a quote inside a cell."""
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(path: Path, raw: bytes) -> list[tuple[int, list[str]]]:
+    text = _decode(raw)
+    csv.field_size_limit(max(MAX_FILE_BYTES * 4, csv.field_size_limit()))  # long cells: refused per row
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), quotechar='"',
+                        doublequote=True, skipinitialspace=False, strict=True)
+    rows = []
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        for i, row in enumerate(reader):
+            rows.append((i + 1, row))
+            if len(rows) > MAX_ROWS + 1:
+                break
     except csv.Error:
-        dialect = csv.excel
-    try:
-        return [(i + 1, row) for i, row in enumerate(csv.reader(io.StringIO(text), dialect))]
-    except csv.Error as exc:
-        raise _unreadable("خلية كبيرة جداً أو سطر غير مكتمل.", f"a cell is too large or a line is broken ({exc}).") from None
+        line = reader.line_num
+        raise _unreadable(f"علامة تنصيص (\") غير مكتملة أو في غير مكانها في السطر {line} من الملف؛ "
+                          "صحّح السطر (داخل الخلية تُكتب العلامة مرتين \"\").",
+                          f'a quote (") is unclosed or misplaced on line {line} of the file; fix that line '
+                          '(inside a cell a quote is written twice "").') from None
+    return rows
 
 
-def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
+def _merged_ranges(path: Path, sheet) -> list[tuple[str, int, int]]:
+    """(ref, first row, last row) of every merged range of the sheet. openpyxl's read-only mode
+    does not expose them, so the sheet's XML is scanned (only when it mentions mergeCell)."""
+    from zipfile import ZipFile
+
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    member = getattr(sheet, "_worksheet_path", None)
+    if not member:
+        return []
+    with ZipFile(path) as archive:
+        with archive.open(member) as fh:
+            tail, found = b"", False
+            while chunk := fh.read(1 << 20):
+                if b"mergeCell" in tail + chunk:
+                    found = True
+                    break
+                tail = chunk[-16:]
+        if not found:
+            return []
+        ranges = []
+        with archive.open(member) as fh:
+            for _, element in iterparse(fh):
+                if element.tag == f"{{{SHEET_MAIN_NS}}}mergeCell" and element.get("ref"):
+                    _, first, _, last = range_boundaries(element.get("ref"))
+                    ranges.append((element.get("ref"), first, last))
+                element.clear()
+        return ranges
+
+
+def _read_xlsx(path: Path) -> tuple[list[tuple[int, list[str]]], list[tuple[str, int, int]]]:
     from openpyxl import load_workbook
 
     try:
@@ -106,16 +176,40 @@ def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
                                   for v in values]))
             if len(rows) > MAX_ROWS + 1:
                 break
+        merged = _merged_ranges(path, sheet)
         book.close()
-        return rows
+        return rows, merged
     except ImportFileUnreadable:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure on an untrusted file
         raise _unreadable("ملف Excel تالف أو غير مكتمل.", f"the Excel file is damaged or truncated ({type(exc).__name__}).") from None
 
 
-def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """(headers, [(row number, {header: cell})]); raises ImportFileUnreadable, changes nothing."""
+def _printable(value):
+    return _BAD_BYTE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _cell_problems(headers: list[str], cells: list[str]) -> list[tuple[str, Message]]:
+    problems = []
+    extra = [c for c in cells[len(headers):] if c.strip()]
+    if extra:
+        problems.append(("row", EXTRA_CELLS.format(cells=len(cells), headers=len(headers))))
+    for header, cell in zip(headers, cells):
+        column = _printable(header) or "?"
+        if len(cell) > MAX_CELL_CHARS:
+            problems.append((header, CELL_TOO_LONG.format(column=column, limit=MAX_CELL_CHARS)))
+        elif _BAD_BYTE.search(cell):
+            problems.append((header, BAD_BYTES.format(column=column)))
+        elif "\x00" in cell:
+            problems.append((header, NUL_CHAR.format(column=column)))
+    return problems
+
+
+def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]], RowProblems]:
+    """(headers, [(row number, {header: cell})], {row number: [(field, problem)]}); raises
+    ImportFileUnreadable (changes nothing) when the file as a whole cannot be read. A row that
+    cannot be read faithfully (bad bytes, NUL, an oversize cell, extra cells, merged cells) is
+    listed in the problems, never imported with a changed value."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -123,24 +217,38 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
         raise _unreadable("الملف غير موجود.", "the file does not exist.") from None
     if size > MAX_FILE_BYTES:
         raise _unreadable("الملف كبير جداً (أكثر من 50 ميغابايت).", "the file is larger than 50 MB.")
-    rows = _read_xlsx(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_csv(path)
+    merged: list[tuple[str, int, int]] = []
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        rows, merged = _read_xlsx(path)
+    else:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raise _unreadable("تعذّرت قراءة الملف.", "the file could not be read.") from None
+        rows = _read_csv(path, raw)
     rows = [(n, r) for n, r in rows if any(c.strip() for c in r)]
     if not rows:
         raise _unreadable("الملف فارغ.", "the file is empty.")
     if len(rows) > MAX_ROWS + 1:
         raise _unreadable(f"عدد الأسطر أكبر من {MAX_ROWS}.", f"more than {MAX_ROWS} rows.")
+    header_number = rows[0][0]
+    for ref, first, last in merged:
+        if first <= header_number <= last:
+            raise _unreadable(f"خلايا مدموجة في سطر العناوين ({ref}).", f"merged cells in the header row ({ref}).")
     headers = [h.strip() for h in rows[0][1]]
     missing = [c for c in required_columns() if c not in headers]
-    unknown = [h for h in headers if h and not known_column(h)]
+    unknown = [_printable(h) for h in headers if h and not known_column(h)]
     if missing or unknown:
         detail = ", ".join(missing + unknown)
         raise _unreadable(f"أعمدة ناقصة أو غير معروفة: {detail}", f"missing or unknown columns: {detail}")
-    records = []
+    records, problems = [], {}
     for number, cells in rows[1:]:
-        if any(len(c) > MAX_CELL_CHARS for c in cells):
-            raise _unreadable(f"خلية كبيرة جداً في السطر {number}.", f"a cell in row {number} is too large.")
+        found = _cell_problems(headers, cells)
+        found += [("row", MERGED.format(ref=ref)) for ref, first, last in merged if first <= number <= last]
+        if found:
+            problems[number] = found
         records.append((number, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(headers) if h}))
-    return headers, records
+    return headers, records, problems
 
 
 def row_to_beneficiary(row: dict[str, str], office_code: str) -> Beneficiary:
@@ -175,10 +283,15 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
     """`save` is how a good row is registered: the app passes services.registration.register
     (card numbers, duplicate check, sealing for HQ); a FundError it raises rejects the row."""
     save = save or (lambda b: store.beneficiaries.add(b, by=by, action="import"))
-    _, rows = read_rows(path)  # raises before anything is written
+    _, rows, unreadable_rows = read_rows(path)  # raises before anything is written
     result = ImportResult(rows=len(rows))
     for number, row in rows:
         national = row.get("national_number", "")
+        if number in unreadable_rows:
+            result.rejected += 1
+            for key, message in unreadable_rows[number]:
+                result.problems.append((number, national, "rejected", key, message.ar, message.en))
+            continue
         try:
             clean = ensure_valid_beneficiary(row_to_beneficiary(row, office_code), scheme=scheme)
         except ValidationFailed as failed:
@@ -203,7 +316,8 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
     with open(result.report_path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(REPORT_HEADERS)
-        writer.writerows(result.problems)
+        # Cells repeated from the file may be formulas or hold undecodable bytes.
+        writer.writerows(safe_row(_printable(v) for v in problem) for problem in result.problems)
     store.audit_event(by, "import", rows=result.rows, imported=result.imported,
                       already_present=result.already_present, rejected=result.rejected)
     return result

@@ -1,4 +1,5 @@
-"""Export report rows to CSV (UTF-8 with BOM, so Excel shows Arabic) or XLSX (openpyxl)."""
+"""Export report rows to CSV (UTF-8 with BOM, so Excel shows Arabic) or XLSX (openpyxl); every cell
+through `fundclient.cells` (no formula reaches a spreadsheet)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
+from fundclient.cells import safe_row
 from fundclient.storage.reports import ReportRow
 
 HEADERS = {"ar": ("المجموعة", "عدد المنتفعين", "عدد التابعين"), "en": ("group", "records", "dependants")}
@@ -22,15 +24,15 @@ def export_report(rows: Sequence[ReportRow], path: Path, *, language: str = "ar"
         sheet = book.active
         sheet.sheet_view.rightToLeft = language == "ar"
         if title:
-            sheet.append([title])
-        sheet.append(list(headers))
+            sheet.append(safe_row([title]))
+        sheet.append(safe_row(headers))
         for row in rows:
-            sheet.append([row.group, row.records, row.dependants])
+            sheet.append(safe_row([row.group, row.records, row.dependants]))
         book.save(path)
     else:
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(headers)
+            writer.writerow(safe_row(headers))
             for row in rows:
-                writer.writerow([row.group, row.records, row.dependants])
+                writer.writerow(safe_row([row.group, row.records, row.dependants]))
     return path

@@ -1,0 +1,198 @@
+"""#12 item 8: a spreadsheet import never changes a value silently.
+
+Real CSV and XLSX files through `fundclient import` (the CLI, a real encrypted office): quotes
+inside cells survive whatever the first 4 KB look like; bad bytes, NULs, oversize cells, stray
+separators and merged XLSX cells are refused per row with the row number; a broken quote is
+refused naming the line; every CSV/XLSX the project writes neutralises formula-looking cells."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import random
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from fundclient.cells import FORMULA_START
+from fundclient.cli import main
+from fundclient.domain.national_id import get_scheme
+from fundclient.domain.records import Sex
+from fundclient.storage import open_store
+from fundclient.storage.importer import read_rows
+from fundclient.storage.report_export import export_report
+from fundclient.storage.reports import ReportRow
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "docs" / "import-example.csv"
+HEADERS = EXAMPLE.read_text(encoding="utf-8").splitlines()[0].split(",")
+GOOD = EXAMPLE.read_text(encoding="utf-8").splitlines()[1].split(",")
+ADDRESS = HEADERS.index("address")
+QUOTED = '"الجمهورية"'
+
+
+@pytest.fixture
+def office(data_dir, tmp_path):
+    password = tmp_path / "pw"
+    password.write_text("admin-pass-1\n", encoding="utf-8")
+    assert main(["--data-dir", str(data_dir), "setup", "--office", "SBH", "--admin", "admin",
+                 "--password-file", str(password), "--full-name", "مدير", "--device-number", "901"]) == 0
+    return data_dir, password
+
+
+def run_import(office, path: Path, report: Path) -> int:
+    data_dir, password = office
+    return main(["--data-dir", str(data_dir), "--lang", "en", "import", str(path), "--user", "admin",
+                 "--password-file", str(password), "--report", str(report)])
+
+
+def number(seed: int) -> str:
+    return get_scheme().generate(random.Random(seed), Sex.MALE, date(1955, 3, 1))
+
+
+FIRST = ["أحمد", "خالد", "سالم", "عمر", "يوسف", "حسن", "مصطفى", "إبراهيم", "عثمان", "منصور"]
+FATHER = ["محمد", "علي", "صالح", "عبدالله", "مفتاح", "ميلاد", "جمعة", "رمضان", "بشير", "الهادي"]
+
+
+def row(seed: int, **changes) -> list[str]:
+    """A valid row; different seeds give different people (no possible-duplicate warnings)."""
+    values = dict(zip(HEADERS, GOOD))
+    values["national_number"] = number(seed)
+    values["name.first"], values["name.father"] = FIRST[seed % 10], FATHER[seed // 10 % 10]
+    values.update(changes)
+    return [values[h] for h in HEADERS]
+
+
+def report_rows(path: Path) -> list[dict]:
+    return list(csv.DictReader(open(path, encoding="utf-8-sig")))
+
+
+def stored_addresses(office) -> dict[str, str]:
+    data_dir, _ = office
+    store, _ = open_store(data_dir, "admin", "admin-pass-1")
+    try:
+        with store.read() as conn:
+            return {n: json.loads(d)["address"] for n, d in conn.exec_driver_sql(
+                "SELECT b.national_number, r.data FROM beneficiaries b JOIN revisions r"
+                " ON r.record_id = b.record_id AND r.revision = b.revision")}
+    finally:
+        store.close()
+
+
+def test_quoted_cells_after_the_first_4kb_are_kept_exactly(office, tmp_path):
+    # The old Sniffer saw no doubled quote in the first 4 KB and read the cell written as
+    # three quotes + الجمهورية + three quotes as `"الجمهورية""` - exit 0, every later quoted cell changed.
+    rows = [row(seed) for seed in range(1, 40)] + [row(40, address=QUOTED), row(41, address='سبها "الجديدة", حي 5')]
+    path = tmp_path / "in.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([HEADERS, *rows])
+    assert path.read_bytes()[:4096].count(b'""') == 0 and path.stat().st_size > 8192
+    _, records, problems = read_rows(path)
+    assert problems == {}
+    assert records[-2][1]["address"] == QUOTED and records[-1][1]["address"] == 'سبها "الجديدة", حي 5'
+    assert run_import(office, path, tmp_path / "report.csv") == 0
+    stored = stored_addresses(office)
+    assert stored[number(40)] == QUOTED and stored[number(41)] == 'سبها "الجديدة", حي 5'
+
+
+def test_semicolon_files_and_a_broken_quote_naming_the_line(office, tmp_path):
+    path = tmp_path / "semi.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerows([HEADERS, row(1, address="a, b; c"), row(2)])
+    _, records, problems = read_rows(path)
+    assert [r["address"] for _, r in records][0] == "a, b; c" and problems == {}
+    broken = tmp_path / "broken.csv"
+    lines = [",".join(HEADERS), ",".join(row(1)), ",".join(row(2)).replace(GOOD[ADDRESS], '"abc"def')]
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data_dir, _ = office
+    assert run_import(office, broken, tmp_path / "r.csv") == 2
+    from fundclient.errors import FundError
+    with pytest.raises(FundError) as refused:
+        read_rows(broken)
+    assert "line 3" in refused.value.message.en and "السطر 3" in refused.value.message.ar
+
+
+def test_bad_bytes_nul_oversize_and_extra_cells_are_refused_per_row(office, tmp_path, capsys):
+    encoded = [",".join(HEADERS).encode()]
+    encoded.append(",".join(row(1)).encode())
+    encoded.append(",".join(row(2, **{"name.first": "سا\udcffلم"})).encode("utf-8", "surrogateescape"))  # a bad byte
+    encoded.append(",".join(row(3, **{"name.first": "ع\x00مر"})).encode())  # a NUL
+    encoded.append(",".join(row(4, address="ب" * 10_000_000)).encode())  # a 10 MB cell
+    encoded.append((",".join(row(5)) + ",extra").encode())  # a stray separator shifts nothing silently
+    encoded.append(",".join(row(6)).encode())
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"\n".join(encoded) + b"\n")
+    assert run_import(office, path, tmp_path / "report.csv") == 1
+    out = capsys.readouterr()
+    assert "field larger than field limit" not in out.err + out.out and "unexpected" not in out.err
+    problems = {(r["row"], r["field"]): r for r in report_rows(tmp_path / "report.csv")}
+    assert "not valid text" in problems[("3", "name.first")]["reason_en"]
+    assert "NUL" in problems[("4", "name.first")]["reason_en"]
+    assert "longer than 10000" in problems[("5", "address")]["reason_en"]
+    assert "only" in problems[("6", "row")]["reason_en"] and problems[("6", "row")]["reason_ar"]
+    assert set(stored_addresses(office)) == {number(1), number(6)}
+
+
+def test_legacy_arabic_windows_csv_is_read_whole(office, tmp_path):
+    path = tmp_path / "cp1256.csv"
+    with open(path, "w", encoding="cp1256", newline="") as fh:
+        csv.writer(fh).writerows([HEADERS, row(1, address="سبها - حي الجديد")])
+    assert run_import(office, path, tmp_path / "r.csv") == 0
+    assert stored_addresses(office) == {number(1): "سبها - حي الجديد"}
+
+
+def test_merged_xlsx_cells_are_refused_per_row(office, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    for seed in (1, 2, 3, 4):
+        sheet.append(row(seed))
+    column = sheet.cell(row=1, column=ADDRESS + 1).column_letter
+    sheet[f"{column}3"] = None
+    sheet.merge_cells(f"{column}2:{column}3")  # rows 2-3 share one address: row 3 would import empty
+    path = tmp_path / "merged.xlsx"
+    book.save(path)
+    assert run_import(office, path, tmp_path / "report.csv") == 1
+    refused = {(r["row"], r["field"]) for r in report_rows(tmp_path / "report.csv")}
+    assert refused == {("2", "row"), ("3", "row")}
+    reasons = [r["reason_en"] for r in report_rows(tmp_path / "report.csv")]
+    assert all(f"merged cells ({column}2:{column}3)" in reason for reason in reasons)
+    assert set(stored_addresses(office)) == {number(3), number(4)}
+
+
+def test_the_import_report_neutralises_formulas(office, tmp_path):
+    formulas = ['=HYPERLINK("http://x","y")', "+1+2", "-3+4", "@SUM(A1)", "\t=1", "\r=1"]
+    path = tmp_path / "evil.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([HEADERS, *[row(i, national_number=f) for i, f in enumerate(formulas)]])
+    assert run_import(office, path, tmp_path / "report.csv") == 1
+    cells = [cell for line in csv.reader(open(tmp_path / "report.csv", encoding="utf-8-sig")) for cell in line]
+    assert not [c for c in cells if c.startswith(FORMULA_START)]
+    assert "'" + formulas[0] in cells  # kept, readable, but text
+
+
+def test_report_exports_neutralise_formulas(tmp_path):
+    rows = [ReportRow("=cmd|' /C calc'!A0", 1, 2), ReportRow("@SUM(1)", 3, 4)]
+    csv_cells = [c for line in csv.reader(open(export_report(rows, tmp_path / "r.csv"), encoding="utf-8-sig"))
+                 for c in line]
+    book = load_workbook(export_report(rows, tmp_path / "r.xlsx", title="-title"))
+    xlsx_cells = [c.value for line in book.active.iter_rows() for c in line]
+    for cells in (csv_cells, xlsx_cells):
+        assert not [c for c in cells if isinstance(c, str) and c.startswith(FORMULA_START)], cells
+        assert "'=cmd|' /C calc'!A0" in cells
+
+
+def test_every_spreadsheet_writer_goes_through_the_one_helper():
+    """A module that writes CSV or XLSX cells imports fundclient.cells."""
+    writers = []
+    for path in (ROOT / "src" / "fundclient").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        calls = {node.func.attr for node in ast.walk(tree)
+                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+        if {"writer", "DictWriter", "writerow", "writerows"} & calls or "Workbook()" in text:
+            writers.append((path.relative_to(ROOT).as_posix(), "fundclient.cells" in text))
+    assert writers and all(uses for _, uses in writers), writers
