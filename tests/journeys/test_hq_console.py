@@ -10,6 +10,7 @@ docs/screenshots/console-*.png.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyotp
@@ -33,14 +34,32 @@ pytestmark = [pytest.mark.hq, pytest.mark.slow]
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def _database_url(kind: str) -> str | None:
+    """None (SQLite in the HQ dir) or an emptied PostgreSQL database (FUNDCLIENT_TEST_PG_URL,
+    set by `scripts/dev.py test`; a missing server fails the test, never skips it)."""
+    if kind == "sqlite":
+        return None
+    url = os.environ.get("FUNDCLIENT_TEST_PG_URL")
+    if not url:
+        pytest.fail("FUNDCLIENT_TEST_PG_URL is not set: run `python3 scripts/dev.py test`")
+    from sqlalchemy import create_engine
+    from fundclient.hq.console.models import metadata as console_tables
+    from fundclient.hq.db import metadata as hq_tables
+    engine = create_engine(url)
+    console_tables.drop_all(engine)
+    hq_tables.drop_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def world(request, tmp_path_factory):
     """HQ + two offices that synced: SBH 12 people, UBR 5 people of whom one has the national
     number of an SBH person (HQ flags it a duplicate)."""
     root = tmp_path_factory.mktemp("console")
     hq_dir = root / "hq"
     init_keys(hq_dir)
-    hq = start_in_thread(hq_dir)
+    hq = start_in_thread(hq_dir, _database_url(request.param))
     sbh, ubr = root / "sbh", root / "ubr"
     for d in (sbh, ubr):
         d.mkdir()
