@@ -240,3 +240,48 @@ def test_review_of_a_bad_import_names_the_problem(qtbot, tmp_path, good_folder):
     assert widget.import_file(far) is True and not widget.ui.accept.isEnabled()
     assert widget.ui.hint.text().splitlines()[0] == messages.PICTURE_FACE_SMALL.en
     widget.close()
+
+
+def test_no_camera_says_so_promptly_and_offers_the_import(qtbot):
+    """A webcam index with no device behind it: the real reason replaces «جارٍ تشغيل
+    الكاميرا…» in the big line, Take photo is off, the keyboard starts on Import."""
+    from fundclient.ui.camera import layout as words
+
+    widget = make_widget(qtbot, "7")  # /dev/video7 (or DirectShow 7): not there
+    assert widget.ui.hint.text() == words.STARTING.ar
+    qtbot.waitUntil(lambda: widget.ui.hint.text() != words.STARTING.ar, timeout=8000)
+    assert widget.ui.hint.text() == messages.CAMERA_NOT_FOUND.format(name="7").ar
+    assert not widget.camera_live and not widget.ui.capture.isEnabled()
+    assert widget.first_control() is widget.ui.import_file and widget.ui.import_file.isEnabled()
+    assert not widget.ui.status.isVisible()  # said once, in the big line, not twice
+    widget.close()
+
+
+def test_a_camera_that_never_answers_is_reported(qtbot, monkeypatch):
+    import threading
+
+    from fundclient.ui.camera import layout as words
+    from fundclient.ui.camera import widget as widget_module
+
+    class SilentSource:  # a driver stuck in open(): neither a frame nor an error
+        description, resolution, frame_interval = "silent", (640, 480), 0.0
+
+        def __init__(self):
+            self.release = threading.Event()
+
+        def open(self):
+            self.release.wait(10)
+
+        def read(self):
+            raise RuntimeError("never")
+
+        def close(self):
+            self.release.set()
+
+    monkeypatch.setattr(widget_module, "STARTING_TIMEOUT_MS", 300)
+    source = SilentSource()
+    widget = make_widget(qtbot, source=source)
+    qtbot.waitUntil(lambda: widget.ui.hint.text() == words.CAMERA_SILENT.ar, timeout=5000)
+    assert widget.first_control() is widget.ui.import_file
+    source.release.set()
+    widget.close()

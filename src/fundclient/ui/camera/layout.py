@@ -36,6 +36,10 @@ REVIEW_FAILED = Message("الصورة لم تجتز كل الفحوص: أعد ا
 DOCUMENT_HINT = Message("ضع المستند على سطح داكن داخل الصورة ثم اضغط التقاط",
                         "Lay the document on a dark surface in view, then press Take photo")
 STARTING = Message("جارٍ تشغيل الكاميرا…", "Starting the camera…")
+CAMERA_SILENT = Message("الكاميرا لا تستجيب. تأكد من توصيلها أو اختر كاميرا أخرى",
+                        "The camera does not answer. Check that it is plugged in, or choose another one")
+USE_IMPORT = Message("يمكنك استيراد الصورة من ملف (صورة ممسوحة ضوئياً أو صورة جواز).",
+                     "You can import the photo from a file (a scanned or passport photo).")
 CHECK_LABELS = {
     FACE_COUNT: Message("وجه واحد", "One face"),
     SIZE: Message("المسافة", "Distance"),
@@ -66,7 +70,7 @@ class CameraLayout:
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setWordWrap(True)
         font = self.hint.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.hint.setFont(font)
         self.checklist = QLabel(host)  # ✓/✗ per check, small
@@ -76,6 +80,7 @@ class CameraLayout:
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status.setWordWrap(True)
         self.status.setStyleSheet("color: #a40000;")
+        self.status.setVisible(False)  # shown only with something to say (widget._set_status_text)
 
         self.capture = QPushButton(host)
         self.retake = QPushButton(host)
@@ -85,10 +90,12 @@ class CameraLayout:
         self.accept.setDefault(True)
         buttons = QHBoxLayout()
         for button in (self.capture, self.retake, self.accept, self.import_file, self.override):
-            button.setMinimumHeight(36)
+            button.setMinimumHeight(34)
             buttons.addWidget(button)
 
         column = QVBoxLayout(host)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.setSpacing(4)
         column.addLayout(top)
         column.addWidget(self.preview, 1)
         column.addWidget(self.hint)
@@ -114,6 +121,7 @@ class CameraLayout:
 
     def show_checks(self, verdict, language: str) -> None:
         """One line of ✓/✗ marks, green/red, in the order of CHECK_LABELS."""
+        self.checklist.setVisible(verdict is not None)
         if verdict is None:
             self.checklist.setText("")
             return

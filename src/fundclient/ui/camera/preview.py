@@ -32,7 +32,7 @@ class PreviewView(QWidget):
     def __init__(self, parent=None, thresholds: Thresholds = THRESHOLDS):
         super().__init__(parent)
         self.t = thresholds
-        self.setMinimumSize(320, 240)
+        self.setMinimumSize(240, 150)  # fits a 768-px-high screen with the buttons below
         self._image: QImage | None = None
         self._live = True
         self._face = None
@@ -41,6 +41,15 @@ class PreviewView(QWidget):
         self._face_ok = False
         self._progress = 0.0
         self._dimmed = False
+        self._message = ""
+
+    def set_message(self, text: str) -> None:
+        """Words painted on the dark preview while there is no picture (starting, no camera)."""
+        self._message = text
+        self.update()
+
+    def has_no_picture(self) -> bool:
+        return self._image is None
 
     def show_frame(self, frame: np.ndarray) -> None:
         self._image, self._live = to_qimage(frame), True
@@ -65,6 +74,10 @@ class PreviewView(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#202020"))
         if self._image is None:
+            if self._message:
+                painter.setPen(QColor("#f0f0f0"))
+                painter.drawText(self.rect().adjusted(12, 12, -12, -12),
+                                 int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self._message)
             return
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -33,6 +33,7 @@ from fundclient.ui.camera.layout import CameraLayout
 from fundclient.ui.i18n import current_language
 
 log = logging.getLogger(__name__)
+STARTING_TIMEOUT_MS = 6000
 
 
 class _Bridge(QObject):
@@ -93,7 +94,13 @@ class CameraWidget(QWidget):
         self.photo: Photo | None = None  # the photo under review
         self.override_reason = ""
         self._clear_status = QTimer(self, singleShot=True, interval=4000)
-        self._clear_status.timeout.connect(lambda: self.ui.status.setText(self._override_text()))
+        self._clear_status.timeout.connect(lambda: self._set_status_text(self._override_text()))
+        # "Starting the camera…" must not stay forever: a driver that neither gives a frame
+        # nor fails (Windows probing a missing index) is reported after a few seconds.
+        self._start_watch = QTimer(self, singleShot=True, interval=STARTING_TIMEOUT_MS)
+        self._start_watch.timeout.connect(self._start_timed_out)
+        self.camera_live = False  # a frame has arrived since start()
+        self._import_until_live = False
 
         self.ui.capture.clicked.connect(self.capture)
         self.ui.retake.clicked.connect(self.retake)
@@ -125,10 +132,15 @@ class CameraWidget(QWidget):
         self._capture = CaptureWorker(source, self._on_frame_in_worker, self._bridge.status.emit)
         self._analysis.start()
         self._capture.start()
+        self.camera_live = False
         self.ui.hint.setText(words.STARTING.in_language(self.language))
+        self.ui.preview.set_message(words.STARTING.in_language(self.language))
+        self._start_watch.start()
+        self._update_buttons()
 
     def stop(self) -> None:
         """Stop both threads and release the camera (safe to call twice)."""
+        self._start_watch.stop()
         if self._capture is not None:
             self._capture.stop()
             self._capture = None
@@ -199,12 +211,44 @@ class CameraWidget(QWidget):
 
     @Slot(object)
     def _on_status(self, status: CameraStatus) -> None:
+        if self._capture is None and status.state != "stopped":
+            return  # a late report from a worker already stopped
+        status_line = True
+        if status.state == "live":
+            self._start_watch.stop()
+            self.camera_live = True
+            self.ui.preview.set_message("")
+            if self._import_until_live and self.ui.import_file.hasFocus():
+                self.ui.capture.setEnabled(True)
+                self.ui.capture.setFocus()
+            self._import_until_live = False
+        elif status.state == "lost" and status.message is not None:
+            self._start_watch.stop()
+            no_picture = not self.camera_live or self.ui.preview.has_no_picture()
+            if no_picture and self.state == "live":
+                # No picture at all: the reason is THE message of the screen, in the big
+                # line and on the dark preview, with what to do instead (not repeated below).
+                self._no_camera(status.message)
+                status_line = False
+            self.camera_live = False
         self.statusChanged.emit(status)
         self.ui.preview.set_dimmed(status.state == "lost")
-        if status.message is not None:
+        if status.message is not None and status_line:
             self._show_status(status.message)
             if status.state == "live":  # "camera is back": clear after a moment
                 self._clear_status.start()
+        self._update_buttons()
+
+    def _no_camera(self, message) -> None:
+        if self.state != "live":  # a photo under review keeps its own words
+            return
+        text = message.in_language(self.language)
+        self.ui.hint.setText(text)
+        self.ui.preview.set_message(text + "\n\n" + words.USE_IMPORT.in_language(self.language))
+
+    def _start_timed_out(self) -> None:
+        if self._capture is not None and not self.camera_live:
+            self._no_camera(words.CAMERA_SILENT)
 
     # --- actions ---------------------------------------------------------------------------
     def capture(self) -> None:
@@ -236,7 +280,7 @@ class CameraWidget(QWidget):
         self._review_frame = self._review_verdict = None
         self.override_reason = ""
         self.gate.reset()
-        self.ui.status.setText("")
+        self._set_status_text("")
         self._update_buttons()
 
     def request_override(self, reason: str | None = None) -> bool:
@@ -256,13 +300,23 @@ class CameraWidget(QWidget):
             self.capture()
         elif self._review_frame is not None:
             self._build_photo()
-        self.ui.status.setText(self._override_text())
+        self._set_status_text(self._override_text())
         self._update_buttons()
         return True
 
     def accept(self) -> None:
         if self.can_accept():
             self.photoAccepted.emit(self.photo)
+
+    def first_control(self) -> QWidget:
+        """Where the keyboard starts: Use this photo when one waits, Retake after a failed
+        one, Take photo while the camera gives pictures, otherwise Import from file."""
+        if self.state == "review":
+            return self.ui.accept if self.can_accept() else self.ui.retake
+        if self.ui.capture.isEnabled():
+            return self.ui.capture
+        self._import_until_live = True  # moved on to Take photo when the first picture comes
+        return self.ui.import_file
 
     def can_accept(self) -> bool:
         if self.state != "review" or self.photo is None:
@@ -305,8 +359,17 @@ class CameraWidget(QWidget):
     # --- small helpers ---------------------------------------------------------------------
     def _update_buttons(self) -> None:
         live = self.state == "live"
-        self.ui.capture.setEnabled(live)
+        # Take and Retake share one place (width is scarce at 1024 px): one shows at a time,
+        # and the keyboard focus moves from the one that hides to the one that shows.
+        had_focus = self.ui.capture.hasFocus() or self.ui.retake.hasFocus()
+        self.ui.capture.setVisible(live)
+        self.ui.retake.setVisible(not live)
+        has_picture = self.camera_live or self._latest is not None  # lost: the last frame still counts
+        self.ui.capture.setEnabled(live and has_picture)
         self.ui.retake.setEnabled(not live)
+        if had_focus:
+            self.ui.retake.setFocus() if not live else (
+                self.ui.capture if has_picture else self.ui.import_file).setFocus()
         self.ui.accept.setEnabled(self.can_accept())
         self.ui.override.setVisible(self.allow_override)
         self.ui.override.setEnabled(self.allow_override and self.mode == "portrait")
@@ -361,7 +424,11 @@ class CameraWidget(QWidget):
             self.set_source(spec)
 
     def _show_status(self, message) -> None:
-        self.ui.status.setText(message.in_language(self.language))
+        self._set_status_text(message.in_language(self.language))
+
+    def _set_status_text(self, text: str) -> None:
+        self.ui.status.setText(text)
+        self.ui.status.setVisible(bool(text))  # no empty line eating the screen's height
 
     def _override_text(self) -> str:
         return (words.OVERRIDE_SET.format(reason=self.override_reason).in_language(self.language)

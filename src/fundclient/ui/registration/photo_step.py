@@ -75,12 +75,14 @@ class PhotoStep(QWidget):
         self.changed = False
         self._last_path = ""
         layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         left = QVBoxLayout()
         self.camera_host = QFrame(self)
         self.camera_host.setObjectName("cameraHost")
         self.camera_host.setFrameShape(QFrame.Shape.StyledPanel)
-        self.camera_host.setMinimumSize(360, 300)
+        self.camera_host.setMinimumSize(300, 200)
         self.camera_layout = QVBoxLayout(self.camera_host)
+        self.camera_layout.setContentsMargins(2, 2, 2, 2)
         self.camera_note = QLabel(self.camera_host)
         self.camera_note.setWordWrap(True)
         self.camera_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -102,12 +104,12 @@ class PhotoStep(QWidget):
         self.message.setObjectName("photoMessage")
         self.message.setWordWrap(True)
         left.addWidget(self.message)
-        layout.addLayout(left, 3)
+        layout.addLayout(left, 1)
         right = QVBoxLayout()
         self.preview_title = QLabel(self)
         self.preview = QLabel(self)
         self.preview.setObjectName("photoPreview")
-        self.preview.setFixedSize(177, 227)  # 25x32 mm at 180 dpi: the card's proportions
+        self.preview.setFixedSize(148, 190)  # 25x32 mm at 150 dpi: the card's proportions
         self.preview.setFrameShape(QFrame.Shape.Box)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         right.addWidget(self.preview_title)
@@ -115,7 +117,7 @@ class PhotoStep(QWidget):
         self.scans_title = QLabel(self)
         self.scans_list = QListWidget(self)
         self.scans_list.setObjectName("scansList")
-        self.scans_list.setMaximumHeight(80)
+        self.scans_list.setMaximumHeight(64)
         scan_buttons = QHBoxLayout()
         self.add_scan_button = QPushButton(self)
         self.add_scan_button.setObjectName("addScan")
@@ -129,8 +131,14 @@ class PhotoStep(QWidget):
         right.addWidget(self.scans_list)
         right.addLayout(scan_buttons)
         right.addStretch(1)
-        layout.addLayout(right, 2)
+        layout.addLayout(right, 0)  # the camera gets the width; this column its minimum
         self.retranslate_ui()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt name
+        # Word-wrapped labels would make the scroll area size the step by their preferred
+        # height (taller than a 768-px screen); the step fits its minimum instead, so the
+        # camera's buttons and message stay in view (the preview shrinks, not the buttons).
+        return False
 
     # ---------------------------------------------------------------- camera
     def start_camera(self) -> None:
@@ -156,8 +164,9 @@ class PhotoStep(QWidget):
     def first_control(self) -> QWidget:
         """Where keyboard focus goes on entering the step: the camera's capture button, or
         the file import when there is no camera."""
-        capture = getattr(getattr(self.camera_widget, "ui", None), "capture", None)
-        return capture if capture is not None else self.import_button
+        if self.camera_widget is not None:
+            return self.camera_widget.first_control()
+        return self.import_button
 
     def stop_camera(self) -> None:
         """Release the webcam when the clerk leaves the photo step."""
@@ -263,8 +272,8 @@ class PhotoStep(QWidget):
         self.force_button.setText(_tr("Supervisor: use this photo anyway…"))
         self.preview_title.setText(_tr("Photo on the card"))
         self.scans_title.setText(_tr("Scanned documents (optional)"))
-        self.add_scan_button.setText(_tr("Add scanned document…"))
-        self.remove_scan_button.setText(_tr("Remove document"))
+        self.add_scan_button.setText(_tr("Add document…"))
+        self.remove_scan_button.setText(_tr("Remove"))
         if self._photo is None:
             self.preview.setText(_tr("No photo yet"))
         self._refresh_scans()
