@@ -1778,12 +1778,12 @@
             <translation>المستندات الممسوحة (اختياري)</translation>
         </message>
         <message>
-            <source>Add scanned document…</source>
-            <translation>إضافة مستند ممسوح…</translation>
+            <source>Add document…</source>
+            <translation>إضافة مستند…</translation>
         </message>
         <message>
-            <source>Remove document</source>
-            <translation>حذف المستند</translation>
+            <source>Remove</source>
+            <translation>حذف</translation>
         </message>
         <message>
             <source>No photo yet</source>

@@ -1778,11 +1778,11 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Add scanned document…</source>
+            <source>Add document…</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Remove document</source>
+            <source>Remove</source>
             <translation type="unfinished" />
         </message>
         <message>

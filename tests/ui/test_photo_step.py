@@ -41,6 +41,8 @@ def photo_step_window(qtbot, session, size, camera: str):
     window.resize(*size)
     window.show()
     qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
     window.new_registration()
     screen = window.current_screen()
     screen.go_to_step("photo")
@@ -54,7 +56,7 @@ def test_no_camera_message_and_import_are_in_view(qtbot, clerk_session, size):
     qtbot.waitUntil(lambda: camera.ui.hint.text() != words.STARTING.ar, timeout=8000)
     assert camera.ui.hint.text() == messages.CAMERA_NOT_FOUND.format(name="7").ar
     for widget in (camera.ui.hint, camera.ui.import_file, camera.ui.accept):
-        assert in_view(widget), (widget.text(), size)
+        qtbot.waitUntil(lambda: in_view(widget), timeout=2000)
     assert screen.photo.first_control() is camera.ui.import_file
     assert QApplication.focusWidget() is camera.ui.import_file
     window.close()
@@ -68,10 +70,12 @@ def test_demo_camera_photo_taken_and_accepted_by_keyboard(qtbot, clerk_session, 
     qtbot.waitUntil(lambda: camera.last_verdict is not None and camera.last_verdict.ok, timeout=8000)
     assert camera.ui.hint.text() == messages.ALL_GOOD.ar
     button = QApplication.focusWidget()
-    assert button is camera.ui.capture and in_view(button)
+    assert button is camera.ui.capture
+    qtbot.waitUntil(lambda: in_view(button), timeout=2000)
     qtbot.keyClick(button, Qt.Key.Key_Return)
     assert camera.state == "review"
-    assert QApplication.focusWidget() is camera.ui.accept and in_view(camera.ui.accept)
+    assert QApplication.focusWidget() is camera.ui.accept
+    qtbot.waitUntil(lambda: in_view(camera.ui.accept), timeout=2000)
     qtbot.keyClick(camera.ui.accept, Qt.Key.Key_Return)
     assert screen.photo.photo() is not None
     assert screen.photo.photo().quality["checks_passed"] == 1.0
@@ -86,7 +90,8 @@ def test_passport_photo_import_is_accepted(qtbot, clerk_session, size, tmp_path)
     passport = tmp_path / "passport.jpg"
     cv2.imwrite(str(passport), cs.id_photo(0.80))
     assert camera.import_file(passport)
-    assert camera.ui.accept.isEnabled() and in_view(camera.ui.accept)
+    assert camera.ui.accept.isEnabled()
+    qtbot.waitUntil(lambda: in_view(camera.ui.accept), timeout=2000)
     assert "✗" not in camera.ui.checklist.text()
     camera.ui.accept.setFocus()
     qtbot.keyClick(camera.ui.accept, Qt.Key.Key_Return)

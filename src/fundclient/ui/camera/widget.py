@@ -362,17 +362,17 @@ class CameraWidget(QWidget):
         # Take and Retake share one place (width is scarce at 1024 px): one shows at a time,
         # and the keyboard focus moves from the one that hides to the one that shows.
         had_focus = self.ui.capture.hasFocus() or self.ui.retake.hasFocus()
-        self.ui.capture.setVisible(live)
-        self.ui.retake.setVisible(not live)
         has_picture = self.camera_live or self._latest is not None  # lost: the last frame still counts
         self.ui.capture.setEnabled(live and has_picture)
         self.ui.retake.setEnabled(not live)
-        if had_focus:
-            self.ui.retake.setFocus() if not live else (
-                self.ui.capture if has_picture else self.ui.import_file).setFocus()
         self.ui.accept.setEnabled(self.can_accept())
         self.ui.override.setVisible(self.allow_override)
         self.ui.override.setEnabled(self.allow_override and self.mode == "portrait")
+        (self.ui.capture if live else self.ui.retake).setVisible(True)  # the new one first, then focus
+        if had_focus:
+            self.first_control().setFocus()
+        self.ui.capture.setVisible(live)
+        self.ui.retake.setVisible(not live)
 
     def _mode_changed(self) -> None:
         self.mode = self.ui.mode_choice.currentData() or "portrait"
