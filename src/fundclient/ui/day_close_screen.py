@@ -85,6 +85,7 @@ class DayCloseScreen(Screen):
             for column, text in enumerate((b.name.full(), show_digits(b.national_number), review.item.saved_by,
                                            flag, self.decision_label(review.item.decision))):
                 table.setItem(row, column, QTableWidgetItem(text))
+        self.view.fit_name_column()
         counts = dayclose.count_decisions(self.items)
         self.view.summary.setText(
             self.tr("%1 registrations: %2 approved, %3 sent back, %4 not decided")

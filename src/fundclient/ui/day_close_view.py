@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QFormLayout, QGroup
                                QLabel, QPushButton, QSplitter, QTableWidget, QVBoxLayout, QWidget)
 
 PHOTO_W, PHOTO_H = 140, 180
+NAME_WIDTH = 200  # the beneficiary column at most; longer names wrap
 
 
 class DayCloseView(QWidget):
@@ -24,24 +25,31 @@ class DayCloseView(QWidget):
         top = QHBoxLayout()
         for w in (self.day_label, self.day, self.show_button):
             top.addWidget(w)
-        top.addStretch(1)
-        top.addWidget(self.summary)
+        top.addWidget(self.summary, 1)
+        self.summary.setWordWrap(True)
 
         self.table = QTableWidget(0, self.COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setObjectName("dayCloseTable")
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2):  # national number and clerk: as wide as their text, names get the rest
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Every column as wide as its text; the name is at most NAME_WIDTH and wraps onto a
+        # second line rather than being cut off (five-part names on a 1024-pixel screen).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
         self.detail_box = QGroupBox()
-        self.detail_box.setMaximumWidth(300)
+        self.detail_box.setMaximumWidth(210)  # photo + margins: the table keeps the width
         self.photo = QLabel()
         self.photo.setFixedSize(PHOTO_W, PHOTO_H)
         self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.photo.setFrameShape(QLabel.Shape.Box)
+        self.photo.setWordWrap(True)
         self.details = QFormLayout()
         self.flags = QLabel()
         self.flags.setWordWrap(True)
@@ -57,17 +65,25 @@ class DayCloseView(QWidget):
         split.addWidget(self.detail_box)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        split.setSizes([10_000, 1])  # the details box as narrow as its photo: the table first
 
         self.approve_button = QPushButton()
         self.approve_all_button = QPushButton()
         self.send_back_button = QPushButton()
         self.close_day_button = QPushButton()
         self.close_day_button.setObjectName("primaryButton")
-        bottom = QHBoxLayout()
+        # Decisions on one row, closing the day on its own: both fit a 1024-pixel screen.
+        decisions = QHBoxLayout()
         for w in (self.approve_button, self.approve_all_button, self.send_back_button):
-            bottom.addWidget(w)
-        bottom.addStretch(1)
-        bottom.addWidget(self.close_day_button)
+            decisions.addWidget(w)
+        decisions.addStretch(1)
+        closing = QHBoxLayout()
+        closing.addStretch(1)
+        closing.addWidget(self.close_day_button)
+        bottom = QVBoxLayout()
+        bottom.addLayout(decisions)
+        bottom.addLayout(closing)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -75,11 +91,22 @@ class DayCloseView(QWidget):
         layout.addLayout(bottom)
         self.retranslate_ui()
 
+    def fit_name_column(self) -> None:
+        """The beneficiary column as wide as the longest name, up to NAME_WIDTH (then wrapped)."""
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        widest = max([metrics.horizontalAdvance(self.table.item(r, 0).text())
+                      for r in range(self.table.rowCount()) if self.table.item(r, 0)] +
+                     [header.fontMetrics().horizontalAdvance(
+                         self.table.horizontalHeaderItem(0).text() if self.table.horizontalHeaderItem(0) else "")])
+        self.table.setColumnWidth(0, min(widest + 24, NAME_WIDTH))
+        self.table.resizeRowsToContents()
+
     def retranslate_ui(self) -> None:
         self.day_label.setText(self.tr("Day:"))
         self.show_button.setText(self.tr("Show"))
         self.table.setHorizontalHeaderLabels([self.tr("Beneficiary"), self.tr("National number"),
-                                              self.tr("Clerk"), self.tr("Possible duplicate"),
+                                              self.tr("Clerk"), self.tr("Duplicate?"),
                                               self.tr("Decision")])
         self.detail_box.setTitle(self.tr("Selected registration"))
         self.approve_button.setText(self.tr("Approve selected"))

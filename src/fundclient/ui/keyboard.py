@@ -12,15 +12,21 @@
    (with a margin for its label above and its message below) is on screen. Typing into a
    widget that has been pushed out of sight (a message appeared above it) brings it back.
    A mouse click never scrolls: the person already sees what they clicked.
+3. **Tab leaves tables and lists.** Qt's item views move between cells with Tab, so a
+   keyboard user could never leave the day-close table; here Tab goes to the next control
+   and the arrow keys move inside the view.
 
 `install(app)` is called once by `ui.main.prepare_app`; calling it again does nothing.
 """
 
 from __future__ import annotations
 
+import atexit
+
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QFocusEvent, QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea, QWidget
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QScrollArea,
+                               QWidget)
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # Room kept around the focused widget: a field's label above it, its message under it.
@@ -104,6 +110,10 @@ class KeyboardRules(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         kind = event.type()
+        if kind == QEvent.Type.Polish and isinstance(watched, QAbstractItemView):
+            # Tab leaves a table or list (arrows move inside it): no keyboard trap.
+            watched.setTabKeyNavigation(False)
+            return False
         if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             return self._key_press(watched, event)
         if kind == QEvent.Type.FocusIn and isinstance(event, QFocusEvent) \
@@ -149,4 +159,13 @@ def install(app: QApplication | None = None) -> KeyboardRules:
     if _rules is None:
         _rules = KeyboardRules(app)
         app.installEventFilter(_rules)
+        atexit.register(uninstall)  # before PySide's own shutdown (registered earlier)
     return _rules
+
+
+def uninstall() -> None:
+    global _rules
+    app = QApplication.instance()
+    if _rules is not None and app is not None:
+        app.removeEventFilter(_rules)
+    _rules = None

@@ -14,7 +14,9 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from fundclient.config import Settings, resolve_data_dir
 from fundclient.ui import i18n, keyboard
@@ -39,6 +41,31 @@ def prepare_app(settings: Settings, language: str | None = None) -> QApplication
     return app
 
 
+DEFAULT_MAIN_SIZE = QSize(1280, 800)
+DEFAULT_LOGIN_SIZE = QSize(900, 640)
+FRAME_ALLOWANCE = QSize(16, 48)  # window frame and title bar, before the window is shown
+
+
+def fitted_size(window: QWidget, wanted: QSize) -> QSize:
+    """`wanted`, but never larger than the screen's free area (taskbar excluded)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return wanted
+    room = screen.availableGeometry().size() - FRAME_ALLOWANCE
+    return wanted.boundedTo(room)
+
+
+def show_fitted(window: QWidget, wanted: QSize) -> None:
+    """Show a main window at its default size; on a screen smaller than that (1366x768,
+    1024x768) it opens maximized, so nothing falls below the taskbar."""
+    size = fitted_size(window, wanted)
+    if size != wanted:
+        window.showMaximized()
+        return
+    window.resize(size)
+    window.show()
+
+
 class GuiApp:
     """Login window ⇄ main window, for one data dir."""
 
@@ -53,7 +80,7 @@ class GuiApp:
         self.login = LoginScreen(data_dir, settings, login_fn, hint=login_hint)
         self.login.logged_in.connect(self.open_main)
         self.login.language_toggled.connect(self.toggle_language)
-        self.login.resize(900, 640)
+        self.login.resize(fitted_size(self.login, DEFAULT_LOGIN_SIZE))
         if not (data_dir / "keystore.json").exists():
             self.login.show_not_set_up()
 
@@ -86,8 +113,7 @@ class GuiApp:
             adapter = None
         self.window = MainWindow(session, sync_adapter=adapter)
         self.window.logout_requested.connect(self.logout)
-        self.window.resize(1200, 800)
-        self.window.show()
+        show_fitted(self.window, DEFAULT_MAIN_SIZE)
         self.login.hide()
         registration = self.window.screens.get("registration")
         if hasattr(registration, "offer_drafts"):  # unfinished registrations after a crash/power cut

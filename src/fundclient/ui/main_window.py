@@ -29,6 +29,7 @@ from fundclient.ui.screens import build_screens
 from fundclient.ui.status_bar import FundStatusBar
 
 log = logging.getLogger(__name__)
+NAV_WIDTH = (200, 280)  # navigation list: at 1024 px wide / at 1366 px and more
 
 
 class MainWindow(QMainWindow):
@@ -57,7 +58,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFont(ui_font(13))
-        self.nav.setFixedWidth(280)
+        self.nav.setFixedWidth(NAV_WIDTH[1])  # narrower on small screens: resizeEvent
         self.nav.setSpacing(2)
         self.nav.setWordWrap(True)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -167,6 +168,12 @@ class MainWindow(QMainWindow):
         for row in range(self.nav.count()):
             item = self.nav.item(row)
             item.setText(self.screens[item.data(Qt.ItemDataRole.UserRole)].title())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        # A fifth of the window, within NAV_WIDTH: at 1024x768 the screens keep ~800 px.
+        low, high = NAV_WIDTH
+        self.nav.setFixedWidth(max(low, min(high, self.width() // 5)))
+        super().resizeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -63,10 +63,13 @@ class ReportsView(QWidget):
         quick.addWidget(self.month_button)
         quick.addStretch(1)
         period = QHBoxLayout()
-        for widget in (self.from_caption, self.start, self.to_caption, self.end,
-                       self.group_caption, self.group, self.show_button):
+        for widget in (self.from_caption, self.start, self.to_caption, self.end):
             period.addWidget(widget)
         period.addStretch(1)
+        grouping = QHBoxLayout()  # its own row: the whole choice fits a 1024-pixel screen
+        for widget in (self.group_caption, self.group, self.show_button):
+            grouping.addWidget(widget)
+        grouping.addStretch(1)
         export = QHBoxLayout()
         export.addWidget(self.total)
         export.addStretch(1)
@@ -76,6 +79,7 @@ class ReportsView(QWidget):
         layout.addWidget(self.heading)
         layout.addLayout(quick)
         layout.addLayout(period)
+        layout.addLayout(grouping)
         layout.addWidget(self.table, 1)
         layout.addLayout(export)
         layout.addWidget(self.message)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QSize
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from fundclient.ui.labels import reference_label
@@ -17,6 +17,24 @@ from fundclient.ui.i18n import ltr_run, show_digits, show_number
 STALE_STYLE = "background: #fde2b8; color: #6b3a00; font-weight: bold; padding: 0 6px;"
 OFFLINE_STYLE = "color: #6b6b6b; padding: 0 6px;"
 NORMAL_STYLE = "padding: 0 6px;"
+
+
+class StatusLabel(QLabel):
+    """Asks for one line (its full text) and, where the window is too narrow for that (a
+    1024-pixel screen), wraps onto two lines instead of widening the window past the screen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt name
+        hint = super().sizeHint()
+        one_line = self.fontMetrics().horizontalAdvance(self.text()) + 2 * self.margin() + 16
+        return QSize(one_line, hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt name
+        hint = super().minimumSizeHint()
+        return QSize(min(self.sizeHint().width() // 2 + 16, 360), hint.height())
 
 
 class FundStatusBar(QStatusBar):
@@ -30,15 +48,15 @@ class FundStatusBar(QStatusBar):
         self.pending: int | None = None
         self.last_success: datetime | None = None
         self.online: bool | None = None
-        self.office_label = QLabel()
-        self.operator_label = QLabel()
-        self.pending_label = QLabel()
+        self.office_label = StatusLabel()
+        self.operator_label = StatusLabel()
+        self.pending_label = StatusLabel()
         self.pending_label.setObjectName("pendingLabel")
-        self.last_sync_label = QLabel()
+        self.last_sync_label = StatusLabel()
         self.last_sync_label.setObjectName("lastSyncLabel")
-        self.link_label = QLabel()
+        self.link_label = StatusLabel()
         self.link_label.setObjectName("linkLabel")
-        self.demo_label = QLabel()  # demo mode: nobody may take practice data for real work
+        self.demo_label = StatusLabel()  # demo mode: nobody may take practice data for real work
         self.demo_label.setObjectName("demoLabel")
         self.demo_label.setStyleSheet("background: #b71c1c; color: white; font-weight: bold; padding: 2px 8px;")
         self.demo_label.hide()
@@ -47,6 +65,8 @@ class FundStatusBar(QStatusBar):
                       self.last_sync_label, self.link_label):
             label.setStyleSheet(NORMAL_STYLE)
             self.addPermanentWidget(label)
+        # On a 1024-pixel screen the texts do not fit on one line: they wrap onto a second
+        # line (StatusLabel) instead of forcing the window wider than the screen.
         self.retranslate_ui()
 
     def set_demo(self, demo: bool) -> None:
@@ -102,6 +122,10 @@ class FundStatusBar(QStatusBar):
         else:
             self.link_label.setText(self.tr("Offline (work continues)"))
             self.link_label.setStyleSheet(OFFLINE_STYLE)
+
+        for label in (self.demo_label, self.office_label, self.operator_label,
+                      self.pending_label, self.last_sync_label, self.link_label):
+            label.updateGeometry()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

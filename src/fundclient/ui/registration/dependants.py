@@ -54,6 +54,7 @@ class DependantRow(QFrame):
         for key in DEPENDANT_KEYS:
             if key in ("relation", "sex"):
                 editor = ChoiceField()
+                editor.setMinimumWidth(140)  # four columns fit a 1024-pixel screen
             elif key == "date_of_birth":
                 editor = DateField()
             else:

@@ -109,8 +109,11 @@ class RegistrationView(Screen):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Alt+n reaches them; Tab skips
             button.setMinimumHeight(36)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            button.setStyleSheet("QPushButton:checked { background:#0b3d91; color:white;"
-                                 " font-weight:bold; }")
+            # Bold in every state: a label that turns bold only when checked is wider than
+            # the size the button was given and gets cut off on a 1024-pixel screen.
+            button.setStyleSheet("QPushButton { font-weight:bold; padding:6px 6px; }"
+                                 " QPushButton:checked {"
+                                 " background:#0b3d91; color:white; }")
             self.step_buttons.addButton(button, index)
             bar.addWidget(button)
         box.addLayout(bar)
