@@ -144,8 +144,8 @@
             <translation>الموظف</translation>
         </message>
         <message>
-            <source>Possible duplicate</source>
-            <translation>تسجيل مكرر محتمل</translation>
+            <source>Duplicate?</source>
+            <translation>مكرر؟</translation>
         </message>
         <message>
             <source>Decision</source>

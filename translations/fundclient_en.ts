@@ -144,7 +144,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Possible duplicate</source>
+            <source>Duplicate?</source>
             <translation type="unfinished" />
         </message>
         <message>
