@@ -1,7 +1,7 @@
 """The one rule for every CSV or XLSX cell the project writes (import reports, report exports,
 HQ's export): text a spreadsheet would run as a formula is written as text.
 
-A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is a formula (or becomes
+A cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or a line feed is a formula (or becomes
 one) in Excel and LibreOffice: a name typed as `=HYPERLINK(…)` in an import file would run on a
 supervisor's PC when they open the report. Such text gets a leading apostrophe (OWASP "CSV
 injection"); numbers, dates and every other text are written unchanged.
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def safe_cell(value: Any) -> Any:

@@ -11,20 +11,19 @@ from typing import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from fundclient import cells
 from fundclient.hq.console.models import hq_audit
 from fundclient.hq.db import batches, devices, rejections
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
 
 def safe_cell(value) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (the one rule:
+    fundclient.cells); None is an empty cell, numbers stay numbers."""
     if value is None:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return cells.safe_cell(str(value))
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
