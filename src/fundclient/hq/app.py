@@ -5,44 +5,69 @@ docs/decisions/sync-own-tus-implementation.md for why not tuspyserver.
   GET   /api/v1/probe?nonce=N         HQ-signed answer (captive portals cannot forge it)
   GET   /api/v1/keys                  current HQ key set, endorsed by every HQ signing key
   GET   /api/v1/pull?since=T          reference data + revoked cards changed since token T
-  POST  /tus/                         create upload (Upload-Length, Upload-Metadata batch_id, device_id),
-                                      with the first bytes as body (creation-with-upload)
+  POST  /tus/                         create upload (Upload-Length, Upload-Metadata batch_id, device_id, sha256,
+                                      signature: the device signs batch, length and hash — nothing is
+                                      allocated before that signature checks), with the first bytes as
+                                      body (creation-with-upload)
   HEAD  /tus/{batch_id}               Upload-Offset = bytes HQ holds
   PATCH /tus/{batch_id}               append at Upload-Offset; on the last byte the batch is ingested and
                                       the signed ack comes back in the Fundclient-Ack header (if < 16 KB)
   GET   /api/v1/batches/{batch_id}/ack  signed ack (200), not here yet (404), refused (422 {code})
+
+Every refusal is a 4xx with a JSON reason code; every request field is typed (pattern, length,
+range) before the database, the key ring or the disk sees it. Body limits and per-client rates
+live in hq/limits.py, the upload files in hq/uploads.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import binascii
+import hashlib
 import json
 import os
 import re
-import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from starlette.requests import ClientDisconnect
 
 from fundclient.errors import SyncError
 from fundclient.hq import devices as device_admin
+from fundclient.hq import limits as hq_limits
 from fundclient.hq import refdata
 from fundclient.hq.db import devices
 from fundclient.hq.ingest import Ingestor
-from fundclient.sync.ack import sign_probe
-from fundclient.sync.envelope import EnvelopeError
+from fundclient.hq.uploads import STALE_UPLOAD_DAYS, UploadStore  # noqa: F401  (re-exported for tests)
+from fundclient.sync.ack import sign_probe, sign_reference
+from fundclient.sync.envelope import SHA256_RE, EnvelopeError, check_upload
 from fundclient.sync.keys import b64d
 
 TUS_VERSION = "1.0.0"
 ACK_HEADER = "Fundclient-Ack"  # base64 JSON of the signed ack, on the response that completed the upload
 ACK_HEADER_MAX = 16_000
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+MAX_SINCE = 2**63 - 1  # the change log's ids (BIGINT at most)
+MAX_METADATA = 1024
+UPLOAD_LENGTH_RE = re.compile(r"[0-9]{1,12}")
+
+
+class EnrolRequest(BaseModel):
+    """The enrolment body, typed (the body itself is capped by hq/limits.py)."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+    token: str = Field(min_length=8, max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")
+    public_key: str = Field(min_length=40, max_length=64, pattern=r"^[A-Za-z0-9+/=_-]+$")
+    label: str = Field(default="", max_length=200)
 
 
 def _refuse(status: int, code: str) -> JSONResponse:
@@ -50,10 +75,18 @@ def _refuse(status: int, code: str) -> JSONResponse:
 
 
 def _metadata(header: str) -> dict[str, str]:
+    """tus Upload-Metadata: `key base64value, ...`; raises ValueError on anything else."""
+    if len(header) > MAX_METADATA:
+        raise ValueError("metadata too long")
     out = {}
     for part in filter(None, (p.strip() for p in header.split(","))):
         key, _, value = part.partition(" ")
-        out[key] = base64.b64decode(value).decode() if value else ""
+        if not re.fullmatch(r"[a-z_0-9]{1,32}", key) or key in out:
+            raise ValueError("metadata key")
+        try:
+            out[key] = base64.b64decode(value, validate=True).decode("ascii") if value else ""
+        except (binascii.Error, UnicodeDecodeError):
+            raise ValueError("metadata value") from None
     return out
 
 
@@ -81,43 +114,47 @@ async def _receive(part: Path, request: Request, offset: int, length: int) -> in
     return offset
 
 
-STALE_UPLOAD_DAYS = 14  # longer than any office stays offline mid-upload
+def _api(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/tus/"))
 
 
-def _drop_stale_uploads(uploads: Path) -> None:
-    limit = time.time() - STALE_UPLOAD_DAYS * 86400
-    for path in uploads.iterdir():
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-
-
-def create_app(hq_dir: Path, ingestor: Ingestor) -> FastAPI:
+def create_app(hq_dir: Path, ingestor: Ingestor, limits: hq_limits.Limits | None = None,
+               store: UploadStore | None = None) -> FastAPI:
     app = FastAPI(title="fundclient HQ intake", docs_url=None, redoc_url=None, openapi_url=None)
-    uploads = Path(hq_dir) / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
-    _drop_stale_uploads(uploads)
+    hq_limits.install(app, limits or hq_limits.Limits(max_batch_bytes=ingestor.max_batch_bytes))
+    uploads = store or UploadStore(Path(hq_dir) / "uploads")
     engine, keys = ingestor.engine, ingestor.keys
+    uploads.sweep(lambda batch_id: ingestor.stored_ack(batch_id) is not None)
     locks: dict[str, asyncio.Lock] = {}
 
-    def device_state(device_id: str) -> str | None:
+    @app.exception_handler(RequestValidationError)
+    async def typed_refusal(request: Request, exc: RequestValidationError):
+        """A field of the wrong type, length or range: 400 with a reason code (the API's own
+        shape); pages outside the API keep FastAPI's default answer."""
+        if _api(request):
+            return _refuse(400, "malformed")
+        return await request_validation_exception_handler(request, exc)
+
+    def device_key(device_id: str) -> tuple[str | None, bytes | None]:
+        """(problem, public key) of a device, by an id already checked against UUID_RE."""
         with engine.connect() as conn:
-            row = conn.execute(select(devices.c.revoked_at).where(devices.c.device_id == device_id)).first()
+            row = conn.execute(select(devices.c.revoked_at, devices.c.public_key)
+                               .where(devices.c.device_id == device_id)).first()
         if row is None:
-            return "unknown_device"
-        return "revoked_device" if row.revoked_at is not None else None
+            return "unknown_device", None
+        return ("revoked_device" if row.revoked_at is not None else None), row.public_key
 
     @app.post("/api/v1/enrol")
-    async def enrol(body: dict):
+    async def enrol(body: EnrolRequest):
         try:
-            public = b64d(str(body.get("public_key", "")))
-            info = await run_in_threadpool(device_admin.enrol_device, engine, str(body.get("token", "")), public,
-                                           str(body.get("label", "")))
+            public = b64d(body.public_key)
+            info = await run_in_threadpool(device_admin.enrol_device, engine, body.token, public, body.label)
         except (SyncError, ValueError) as exc:
             return _refuse(403, getattr(exc, "code", "bad_token"))
         return {**info, **keys.keyset()}
 
     @app.get("/api/v1/probe")
-    async def probe(nonce: str):
+    async def probe(nonce: Annotated[str, Query(max_length=64)]):
         if not re.fullmatch(r"[0-9a-f]{32,64}", nonce):
             return _refuse(400, "malformed")
         return sign_probe(nonce, datetime.now(timezone.utc).isoformat(), keys.sign_private)
@@ -127,8 +164,11 @@ def create_app(hq_dir: Path, ingestor: Ingestor) -> FastAPI:
         return keys.keyset()
 
     @app.get("/api/v1/pull")
-    async def pull(since: int = 0):
-        return {**await run_in_threadpool(refdata.changes_since, engine, since), **keys.keyset()}
+    async def pull(since: Annotated[int, Query(ge=0, le=MAX_SINCE)] = 0):
+        """Reference data and revoked cards changed since `since`, signed by HQ (offices verify
+        it like an acknowledgement: docs/sync-protocol.md)."""
+        answer = await run_in_threadpool(refdata.changes_since, engine, since)
+        return {**sign_reference(since, answer, keys.sign_private), **keys.keyset()}
 
     @app.options("/tus/")
     async def tus_options():
@@ -138,40 +178,51 @@ def create_app(hq_dir: Path, ingestor: Ingestor) -> FastAPI:
 
     @app.post("/tus/")
     async def tus_create(request: Request):
-        """Creation, and creation-with-upload when a body comes along (saves a round trip)."""
+        """Creation, and creation-with-upload when a body comes along (saves a round trip).
+        Nothing is written before the device's signature over (batch, device, length, sha256)
+        checks: no anonymous use of HQ's disk."""
         try:
-            length = int(request.headers["Upload-Length"])
+            length_text = request.headers["Upload-Length"].strip()
+            if not UPLOAD_LENGTH_RE.fullmatch(length_text):
+                raise ValueError("Upload-Length")
+            length = int(length_text)
             meta = _metadata(request.headers.get("Upload-Metadata", ""))
             batch_id, device_id = meta["batch_id"], meta["device_id"]
-        except (KeyError, ValueError):
+            digest, signature = meta.get("sha256", ""), base64.b64decode(meta.get("signature", ""), validate=True)
+        except (KeyError, ValueError, binascii.Error):
             return _refuse(400, "malformed")
-        if not UUID_RE.match(batch_id):
+        if not (UUID_RE.match(batch_id) and UUID_RE.match(device_id)) or length < 1:
             return _refuse(400, "malformed")
         if length > ingestor.max_batch_bytes:
             return _refuse(413, "oversize")
-        problem = await run_in_threadpool(device_state, device_id)
+        if not SHA256_RE.fullmatch(digest) or len(signature) != 64:
+            return _refuse(401, "unsigned_upload")
+        problem, public = await run_in_threadpool(device_key, device_id)
         if problem == "revoked_device":  # shown on the console's Offices page (unknown ids are not logged)
             await run_in_threadpool(ingestor.log_refusal, batch_id, device_id, problem)
         if problem:
             return _refuse(403, problem)
+        if not check_upload(public, signature, batch_id=batch_id, device_id=device_id, length=length, sha256=digest):
+            return _refuse(403, "bad_signature")
         headers = {"Location": f"/tus/{batch_id}", "Tus-Resumable": TUS_VERSION}
         if await run_in_threadpool(ingestor.stored_ack, batch_id) is not None:
             return Response(status_code=201, headers={**headers, "Upload-Offset": str(length)})
-        length_file = uploads / f"{batch_id}.len"
-        if not length_file.exists() or int(length_file.read_text()) != length:
-            length_file.write_text(str(length))
-            (uploads / f"{batch_id}.part").write_bytes(b"")
+        held = uploads.state(batch_id)
+        if held is not None and held.device_id not in (None, device_id):
+            return _refuse(409, "batch_id_taken")
+        if held is None:
+            if uploads.sweep_due():
+                await run_in_threadpool(uploads.sweep, lambda b: ingestor.stored_ack(b) is not None)
+            if await run_in_threadpool(uploads.open_for, device_id) >= uploads.max_per_device:
+                return _refuse(429, "too_many_uploads")
+        uploads.create(batch_id, length, digest, device_id)
         if request.headers.get("Content-Type") != "application/offset+octet-stream":
             return Response(status_code=201, headers=headers)
         return await append(batch_id, request, 201, headers)
 
     def offset_of(batch_id: str) -> tuple[int, int] | None:
-        length_file = uploads / f"{batch_id}.len"
-        if not UUID_RE.match(batch_id) or not length_file.exists():
-            return None
-        length = int(length_file.read_text())
-        part = uploads / f"{batch_id}.part"
-        return (part.stat().st_size if part.exists() else length), length
+        state = uploads.state(batch_id)
+        return None if state is None else (state.offset, state.length)
 
     @app.head("/tus/{batch_id}")
     async def tus_head(batch_id: str):
@@ -193,37 +244,51 @@ def create_app(hq_dir: Path, ingestor: Ingestor) -> FastAPI:
         lock = locks.setdefault(batch_id, asyncio.Lock())
         if lock.locked():
             return _refuse(409, "busy")
-        async with lock:
-            state = offset_of(batch_id)
-            if state is None:
+        try:
+            async with lock:
+                return await _append(batch_id, request, status, headers)
+        finally:
+            # No await between the release and here: nobody else can be holding this lock.
+            if locks.get(batch_id) is lock and not lock.locked():
+                del locks[batch_id]
+
+    async def _append(batch_id: str, request: Request, status: int, headers: dict) -> Response:
+        state = offset_of(batch_id)
+        if state is None:
+            return _refuse(404, "not_found")
+        offset, length = state
+        if request.headers.get("Upload-Offset", "0" if status == 201 else None) != str(offset):
+            return _refuse(409, "offset_mismatch")
+        part = uploads.part(batch_id)
+        if offset < length:  # (an empty PATCH at the end asks HQ to finish an upload it holds)
+            offset = await _receive(part, request, offset, length)
+            if offset is None:
+                return Response(status_code=400)
+        headers = {**headers, "Upload-Offset": str(offset)}
+        if offset == length and not part.exists():  # ingested earlier: answer again
+            ack = await run_in_threadpool(ingestor.stored_ack, batch_id)
+            if ack is None:
                 return _refuse(404, "not_found")
-            offset, length = state
-            if request.headers.get("Upload-Offset", "0" if status == 201 else None) != str(offset):
-                return _refuse(409, "offset_mismatch")
-            part = uploads / f"{batch_id}.part"
-            if offset < length:  # (an empty PATCH at the end asks HQ to finish an upload it holds)
-                offset = await _receive(part, request, offset, length)
-                if offset is None:
-                    return Response(status_code=400)
-            headers = {**headers, "Upload-Offset": str(offset)}
-            if offset == length and not part.exists():  # ingested earlier: answer again
-                ack = await run_in_threadpool(ingestor.stored_ack, batch_id)
-                if ack is None:
-                    return _refuse(404, "not_found")
-                return Response(status_code=status, headers=_with_ack(headers, ack))
-            if offset == length:
-                try:
-                    ack = await run_in_threadpool(ingestor.ingest, part.read_bytes(), source="network")
-                except EnvelopeError as exc:
-                    part.unlink(missing_ok=True)
-                    (uploads / f"{batch_id}.len").unlink(missing_ok=True)
-                    return _refuse(422, exc.code)
-                part.unlink(missing_ok=True)
-                headers = _with_ack(headers, ack)
-            return Response(status_code=status, headers=headers)
+            return Response(status_code=status, headers=_with_ack(headers, ack))
+        if offset == length:
+            blob = part.read_bytes()
+            signed = uploads.state(batch_id)
+            if signed is not None and signed.sha256 and hashlib.sha256(blob).hexdigest() != signed.sha256:
+                uploads.finish(batch_id)  # not the bytes the device signed for: start again
+                return _refuse(409, "upload_mismatch")
+            try:
+                ack = await run_in_threadpool(ingestor.ingest, blob, source="network")
+            except EnvelopeError as exc:
+                uploads.finish(batch_id)
+                return _refuse(422, exc.code)
+            uploads.finish(batch_id)
+            headers = _with_ack(headers, ack)
+        return Response(status_code=status, headers=headers)
 
     @app.get("/api/v1/batches/{batch_id}/ack")
     async def batch_ack(batch_id: str):
+        if not UUID_RE.match(batch_id):
+            return _refuse(404, "not_found")
         ack = await run_in_threadpool(ingestor.stored_ack, batch_id)
         if ack is not None:
             return ack

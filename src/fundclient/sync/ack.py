@@ -59,6 +59,34 @@ def verify_probe(doc: dict, nonce: str, hq_signing_keys: dict[str, bytes]) -> bo
         return False
 
 
+REFERENCE_CONTEXT = b"fundclient/reference/v1\x00"
+FORGED_REFERENCE = Message(ar="البيانات المرجعية المستلمة غير موقَّعة من الإدارة العامة؛ لم تُستعمل.",
+                           en="The reference data received is not signed by HQ; it was not used.")
+
+
+def sign_reference(since: int, answer: dict, hq_signing_private: dict[str, bytes] | bytes) -> dict:
+    """A pull answer (reference data and revoked cards since `since`) signed like an ack; the
+    signed body names `since`, so an answer cannot be replayed to a device at another point."""
+    body = {"since": since, "token": answer["token"], "changes": answer["changes"], "more": answer["more"]}
+    # Not "sigs": the pull answer also carries the key set and its own "sigs".
+    return {**body, "reference_sigs": _sign_all(REFERENCE_CONTEXT + canonical_json(body), hq_signing_private)}
+
+
+def verify_reference(doc: dict, hq_signing_keys: dict[str, bytes], *, since: int) -> dict:
+    """The signed body of a pull answer for `since`; SyncError(forged_reference) otherwise."""
+    try:
+        body = {"since": doc["since"], "token": doc["token"], "changes": doc["changes"], "more": doc["more"]}
+        ok = body["since"] == since and _any_valid(doc["reference_sigs"], REFERENCE_CONTEXT + canonical_json(body),
+                                                   hq_signing_keys)
+        ok = ok and isinstance(body["token"], int) and not isinstance(body["token"], bool) and body["token"] >= since
+        ok = ok and isinstance(body["changes"], list) and all(isinstance(c, dict) for c in body["changes"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        ok = False
+    if not ok:
+        raise SyncError(FORGED_REFERENCE, code="forged_reference")
+    return body
+
+
 KEYSET_CONTEXT = b"fundclient/keyset/v1\x00"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from fundclient.config import Settings
-from fundclient.errors import FundError, Message
+from fundclient.errors import FundError, Message, SyncError
 from fundclient.sync.decisions import pull_decisions
 from fundclient.sync.device import Device
 from fundclient.sync.enrol import adopt_keyset
@@ -105,11 +105,15 @@ def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> N
         return
     outbox = Outbox(data_dir, settings)
     try:
-        summary.reference_changes, answer = pull(session, base, ReferenceStore(data_dir), options)
+        summary.reference_changes, answer = pull(session, base, ReferenceStore(data_dir), options,
+                                                 device.hq_signing_keys)
         if adopt_keyset(device, answer):
             device = Device.load(data_dir)
     except (TransientError, RefusedError) as exc:  # reference data can wait; batches matter more
         log.warning("reference pull failed: %s", exc.code)
+    except SyncError as exc:  # forged or altered reference data: not applied, said, batches still go
+        log.warning("reference pull refused: %s", exc.code)
+        summary.error = _error(exc.code, exc.message)
     except Exception as exc:  # noqa: BLE001  a network error here must not block the upload
         log.warning("reference pull failed: %s", type(exc).__name__)
     try:

@@ -211,3 +211,25 @@ def open_items(env: Envelope, hq_private: bytes) -> list[dict]:
     if len(items) != env.header["count"]:
         raise EnvelopeError("header_mismatch", "count")
     return items
+
+
+# --- device-signed upload creation ---------------------------------------------------------
+# HQ allocates nothing for an upload until the device that will send the batch has signed
+# "this batch, this length, these bytes" (tus Upload-Metadata `sha256` and `signature`).
+UPLOAD_CONTEXT = b"fundclient/upload/v1\x00"
+SHA256_RE = re.compile(r"[0-9a-f]{64}")
+
+
+def upload_claim(batch_id: str, device_id: str, length: int, sha256: str) -> bytes:
+    return UPLOAD_CONTEXT + f"{batch_id}|{device_id}|{length}|{sha256}".encode()
+
+
+def sign_upload(blob: bytes, *, batch_id: str, device_id: str, device_private: bytes) -> tuple[str, bytes]:
+    """(sha256 hex, signature) for the creation request of this batch."""
+    digest = hashlib.sha256(blob).hexdigest()
+    return digest, signing_key(device_private).sign(upload_claim(batch_id, device_id, len(blob), digest))
+
+
+def check_upload(device_public: bytes, signature: bytes, *, batch_id: str, device_id: str, length: int,
+                 sha256: str) -> bool:
+    return verify_signature(device_public, signature, upload_claim(batch_id, device_id, length, sha256))

@@ -1,5 +1,10 @@
 """Reference data and revoked cards pulled from HQ, kept as plain JSON in DATA_DIR/reference/
-(not personal data). Incremental: HQ's sync token says what this device already has."""
+(not personal data). Incremental: HQ's sync token says what this device already has.
+
+Every answer is signed by HQ and verified against the HQ signing keys this device trusts
+(sync.ack.verify_reference) before anything is applied: TLS alone is not trusted. A forged or
+altered answer raises SyncError(forged_reference); nothing is changed and the sync goes on.
+Each change is typed (kind, key, data, deleted) and one that is not is skipped."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from pathlib import Path
 
 import requests
 
+from fundclient.sync.ack import verify_reference
 from fundclient.sync.http import TransportOptions, check
 
 KINDS = ("offices", "municipalities", "pension_authorities", "revoked_card")
@@ -48,7 +54,7 @@ class ReferenceStore:
         """Apply one pull answer; the token is saved last, so a crash re-pulls rather than skips."""
         touched: dict[str, dict] = {}
         for change in answer["changes"]:
-            if change["kind"] not in KINDS:
+            if not _well_formed(change):
                 continue
             table = touched.setdefault(change["kind"], self._load(change["kind"]))
             if change["deleted"]:
@@ -61,12 +67,22 @@ class ReferenceStore:
         return len(answer["changes"])
 
 
-def pull(session: requests.Session, base_url: str, store: ReferenceStore, options: TransportOptions) -> tuple[int, dict]:
-    """Pull every change since the stored token; returns (changes applied, last answer)."""
+def _well_formed(change: object) -> bool:
+    return (isinstance(change, dict) and change.get("kind") in KINDS and isinstance(change.get("key"), str)
+            and 0 < len(change["key"]) <= 64 and isinstance(change.get("deleted"), bool)
+            and isinstance(change.get("data"), dict))
+
+
+def pull(session: requests.Session, base_url: str, store: ReferenceStore, options: TransportOptions,
+         hq_signing_keys: dict[str, bytes]) -> tuple[int, dict]:
+    """Pull every change since the stored token, each answer verified as signed by HQ;
+    returns (changes applied, last answer)."""
     total, answer = 0, {}
     while True:
-        answer = check(session.get(f"{base_url.rstrip('/')}/api/v1/pull", params={"since": store.token},
+        since = store.token
+        answer = check(session.get(f"{base_url.rstrip('/')}/api/v1/pull", params={"since": since},
                                    timeout=options.timeout)).json()
-        total += store.apply(answer)
-        if not answer.get("more"):
+        body = verify_reference(answer, hq_signing_keys, since=since)
+        total += store.apply(body)
+        if not body.get("more") or body["token"] == since:
             return total, answer

@@ -18,6 +18,7 @@ from typing import Callable
 import requests
 
 from fundclient.sync.device import Device
+from fundclient.sync.envelope import sign_upload
 from fundclient.sync.http import RefusedError, TransientError, TransportOptions, check
 from fundclient.sync.outbox import Outbox, batch_id_of
 
@@ -64,11 +65,18 @@ class BatchUploader:
                 check(head)
         # Marker first: if a request is cut, HQ keeps the bytes it got and next time we resume.
         marker.touch()
-        meta = f"batch_id {_b64(batch_id)},device_id {_b64(self.device.device_id)}"
+        # HQ allocates nothing until this device's signature over (batch, length, hash) checks.
+        digest, signature = sign_upload(blob, batch_id=batch_id, device_id=self.device.device_id,
+                                        device_private=self.device.signing_private())
+        meta = (f"batch_id {_b64(batch_id)},device_id {_b64(self.device.device_id)},sha256 {_b64(digest)},"
+                f"signature {base64.b64encode(base64.b64encode(signature)).decode()}")
         headers = {**TUS, "Upload-Length": str(len(blob)), "Upload-Metadata": meta}
         if len(blob) > WITH_UPLOAD_MAX:
             # Large: create first, so HQ can refuse (revoked device, oversize) before we send.
-            check(self.session.post(f"{self.base}/tus/", headers=headers, timeout=self.options.timeout), ok=(201,))
+            created = check(self.session.post(f"{self.base}/tus/", headers=headers, timeout=self.options.timeout),
+                            ok=(201,))
+            if int(created.headers.get("Upload-Offset", -1)) >= len(blob):  # HQ holds it already (e.g. by USB)
+                return self._finish(path, None, len(blob))
             return self._send(path, blob, 0)
         log.info("upload batch=%s bytes=%d", batch_id, len(blob))
         response = self.session.post(f"{self.base}/tus/", data=_Counted(blob, self.on_bytes),
