@@ -147,7 +147,7 @@ def _import(args) -> int:
     report = import_batches(Ingestor(_engine(args), HQKeys(_dir(args), _passphrase(args))), Path(args.dir))
     for line in report.lines():
         print(line)
-    return 0 if report.clean else 1
+    return int(report.exit_code)
 
 
 def _set_reference(args) -> int:

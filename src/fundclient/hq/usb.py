@@ -15,15 +15,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from fundclient import drive
-from fundclient.errors import FundError, Message
+from fundclient.errors import ExitCode, FundError, Message
 from fundclient.hq.ingest import Ingestor
 from fundclient.sync.envelope import UUID_RE, EnvelopeError
 from fundclient.sync.reasons import reason_message
-from fundclient.sync.usb import EXPORT_FOLDER
+from fundclient.sync.usb import ACKS_PREFIX, EXPORT_FOLDER
 
 log = logging.getLogger(__name__)
 
-ACKS_PREFIX = "fundclient-acks-"
 INGESTED = Message("استُلمت الدفعة ({records} سجل)", "batch received ({records} records)")
 REFUSED = Message("رُفضت الدفعة: {reason} (الرمز {code})", "batch refused: {reason} (code {code})")
 HQ_FAILED = Message("تعذّرت معالجة الدفعة لدى الإدارة العامة؛ ستُعاد لاحقًا",
@@ -50,6 +49,12 @@ class ImportReport:
     @property
     def clean(self) -> bool:
         return self.refused == self.failed == self.skipped == 0
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """OK: every file was a batch and got its answer; PARTLY: something was skipped,
+        refused or left for later (docs/install.md, "Exit codes")."""
+        return ExitCode.OK if self.clean else ExitCode.PARTLY
 
     def lines(self) -> list[str]:
         lines = drive.summary_lines(self.files, self.outcomes)
