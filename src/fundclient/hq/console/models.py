@@ -7,6 +7,8 @@ from __future__ import annotations
 from sqlalchemy import (Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text)
 from sqlalchemy.engine import Engine
 
+from fundclient.hq.db import records
+
 metadata = MetaData()
 
 staff = Table(
@@ -69,10 +71,17 @@ people = Table(
     Column("status", String(16), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False, index=True),
     Column("name", Text, nullable=False),
+    # normalised names (holder, then each dependant), one per line: what the ranking reads
+    Column("names", Text, nullable=False, default=""),
     Column("birth", String(10), nullable=False, default=""),
     Column("phone", String(32), nullable=False, default="", index=True),
     Column("decided", Boolean, nullable=False, default=False),
+    Column("device_id", String(36), nullable=False, default=""),
+    # the day the office registered the person (record.created_at, UTC), for the chart
+    Column("registered_day", String(10), nullable=False, default=""),
     Index("ix_people_queue", "status", "decided", "received_at"),
+    Index("ix_people_received_device", "received_at", "device_id"),
+    Index("ix_people_registered", "registered_day", "office_code"),
     Index("ix_people_office_received", "office_code", "received_at"),
 )
 
@@ -102,5 +111,11 @@ index_state = Table(
 )
 
 
+# The index follows `records` by arrival time; on HQ's own table, created here for databases
+# made before the console existed (same name as a fresh create_all would give it).
+records_received_index = Index("ix_records_received_at", records.c.received_at)
+
+
 def create_tables(engine: Engine) -> None:
     metadata.create_all(engine)
+    records_received_index.create(engine, checkfirst=True)

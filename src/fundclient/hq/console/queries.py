@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from fundclient.domain.arabic import name_tokens, normalise_name, phonetic_key
 from fundclient.domain.digits import normalise_digits
-from fundclient.domain.name_match import rank
+from fundclient.domain.name_match import rank_tokens
 from fundclient.domain.phone import normalise_mobile
 from fundclient.hq.console.decisions import ACTION_STATUS
 from fundclient.hq.console.models import decisions, index_state, people, people_keys, people_sounds
@@ -38,16 +38,22 @@ def _now() -> datetime:
 
 
 # --- the index ------------------------------------------------------------------------------
-def _rows_for(record_id: str, revision: int, data: dict, office: str, status: str, received) -> tuple:
-    name = data.get("name") or {}
-    full = " ".join(str(name.get(k, "")) for k in ("first", "father", "grandfather", "family") if name.get(k))
-    words = set(name_tokens(full))
+def _full(name) -> str:
+    if not isinstance(name, dict):
+        return ""
+    return " ".join(str(name.get(k, "")) for k in ("first", "father", "grandfather", "family") if name.get(k))
+
+
+def _rows_for(record_id: str, revision: int, data: dict, office: str, status: str, received, device: str) -> tuple:
+    full = _full(data.get("name"))
+    names = [normalise_name(full)]
     keys: set[tuple[str, str]] = set()
     if data.get("card_number"):
         keys.add(("card", str(data["card_number"])[:40]))
     for dep in data.get("dependants") or []:
-        dname = dep.get("name") or {}
-        words.update(name_tokens(" ".join(str(v) for v in dname.values() if v)))
+        if not isinstance(dep, dict):
+            continue
+        names.append(normalise_name(_full(dep.get("name"))))
         if dep.get("card_number"):
             keys.add(("card", str(dep["card_number"])[:40]))
         if dep.get("national_number"):
@@ -58,14 +64,24 @@ def _rows_for(record_id: str, revision: int, data: dict, office: str, status: st
     phone = normalise_mobile(str(data.get("mobile", ""))) or ""
     person = dict(record_id=record_id, revision=revision, national_number=str(data.get("national_number", ""))[:32],
                   office_code=office, status=status, received_at=received, name=full[:400],
-                  birth=str(data.get("date_of_birth") or "")[:10], phone=phone, decided=False)
-    sounds = {phonetic_key(w)[:48] for w in words if w}
+                  names="\n".join(names)[:4000], birth=str(data.get("date_of_birth") or "")[:10], phone=phone,
+                  decided=False, device_id=device, registered_day=_day(data.get("created_at"), received))
+    sounds = {phonetic_key(w)[:48] for n in names for w in n.split() if w}
     return person, sounds, keys
 
 
-def refresh_index(engine: Engine) -> int:
-    """Index records received since the last run; returns how many were (re)indexed."""
-    if not _index_lock.acquire(timeout=60):
+def _day(created, received) -> str:
+    try:
+        return datetime.fromisoformat(str(created)).astimezone(timezone.utc).date().isoformat()
+    except (TypeError, ValueError):
+        return _aware(received).date().isoformat()
+
+
+def refresh_index(engine: Engine, *, wait: bool = True, chunks: int | None = None) -> int:
+    """Index records received since the last run; returns how many were (re)indexed. Pages call
+    it with wait=False and one chunk (what arrived since the last look); the console's
+    background indexer does the rest."""
+    if not (_index_lock.acquire(timeout=600) if wait else _index_lock.acquire(blocking=False)):
         return 0
     try:
         total = 0
@@ -73,7 +89,8 @@ def refresh_index(engine: Engine) -> int:
             with engine.begin() as conn:
                 mark = conn.execute(select(index_state.c.watermark).where(index_state.c.id == 1)).scalar()
                 query = select(records.c.record_id, records.c.revision, records.c.data, records.c.office_code,
-                               records.c.status, records.c.received_at).order_by(records.c.received_at).limit(CHUNK)
+                               records.c.status, records.c.received_at, records.c.device_id
+                               ).order_by(records.c.received_at).limit(CHUNK)
                 if mark is not None:
                     query = query.where(records.c.received_at > mark)
                 rows = conn.execute(query).all()
@@ -93,7 +110,7 @@ def refresh_index(engine: Engine) -> int:
                     persons, sounds, keys = [], [], []
                     for r in todo:
                         person, snd, ks = _rows_for(r.record_id, r.revision, json.loads(r.data), r.office_code,
-                                                    r.status, r.received_at)
+                                                    r.status, r.received_at, r.device_id)
                         persons.append(person)
                         sounds += [{"sound": s, "record_id": r.record_id} for s in snd]
                         keys += [{"kind": k, "value": v, "record_id": r.record_id} for k, v in ks]
@@ -113,7 +130,9 @@ def refresh_index(engine: Engine) -> int:
                                 .values(watermark=last)).rowcount == 0:
                     conn.execute(insert(index_state).values(id=1, watermark=last))
                 total += len(todo)
-                if len(rows) < CHUNK:
+                if chunks is not None:
+                    chunks -= 1
+                if len(rows) < CHUNK or chunks == 0:
                     return total
     finally:
         _index_lock.release()
@@ -155,7 +174,7 @@ class Filters:
 
 def search(engine: Engine, f: Filters, *, limit: int = PAGE_SIZE) -> tuple[list[dict], bool]:
     """(rows, more). The query text is a national number, a card number, a phone number or a name."""
-    refresh_index(engine)
+    refresh_index(engine, wait=False, chunks=1)
     conds = []
     if f.office:
         conds.append(people.c.office_code == f.office)
@@ -180,12 +199,7 @@ def search(engine: Engine, f: Filters, *, limit: int = PAGE_SIZE) -> tuple[list[
             sounds = sorted({phonetic_key(w)[:48] for w in name_tokens(q) if w})
             if not sounds:
                 return [], False
-            candidates = (select(people_sounds.c.record_id).where(people_sounds.c.sound.in_(sounds))
-                          .group_by(people_sounds.c.record_id)
-                          # every typed word by sound, or all but one (a slip in one word)
-                          .having(func.count(people_sounds.c.sound.distinct()) >= max(1, len(sounds) - 1))
-                          .limit(NAME_CANDIDATES))
-            conds.append(people.c.record_id.in_(candidates))
+            conds.append(people.c.record_id.in_(_name_candidates(engine, sounds)))
             ranked = []
     with engine.connect() as conn:
         base = select(people).where(and_(*conds)) if conds else select(people)
@@ -195,28 +209,33 @@ def search(engine: Engine, f: Filters, *, limit: int = PAGE_SIZE) -> tuple[list[
             out = [dict(r._mapping) for r in rows]
             return out[:limit], len(out) > limit
         rows = [dict(r._mapping) for r in conn.execute(base)]
-        if not rows:
-            return [], False
-        data = {r.record_id: json.loads(r.data) for r in conn.execute(
-            select(records.c.record_id, records.c.data).where(
-                or_(*[and_(records.c.record_id == r["record_id"], records.c.revision == r["revision"])
-                      for r in rows])))}
+    typed = name_tokens(q)
     for row in rows:
-        row["score"] = _best_rank(q, data.get(row["record_id"], {}))
+        row["score"] = max((rank_tokens(typed, n.split()).score for n in row["names"].split("\n")), default=0.0)
     rows.sort(key=lambda r: (-r["score"], -_aware(r["received_at"]).timestamp()))
     start = (f.page - 1) * limit
     return rows[start:start + limit], len(rows) > start + limit
 
 
-def _best_rank(query: str, data: dict) -> float:
-    """The office client's ranking (domain.name_match) of the holder's and each dependant's name."""
-    names = [data.get("name") or {}] + [(d.get("name") or {}) for d in data.get("dependants") or []]
-    best = 0.0
-    for name in names:
-        if isinstance(name, dict):
-            full = " ".join(str(name.get(k, "")) for k in ("first", "father", "grandfather", "family"))
-            best = max(best, rank(query, normalise_name(full)).score)
-    return best
+def _name_candidates(engine: Engine, sounds: list[str]) -> list[str]:
+    """Records having every typed word's sound, found from the rarest sound (a few index
+    lookups even when one word is محمد); if none, every sound but the commonest (one slip)."""
+    with engine.connect() as conn:
+        counts = {s: conn.execute(select(func.count()).select_from(people_sounds)
+                                  .where(people_sounds.c.sound == s)).scalar() for s in sounds}
+        order = sorted(sounds, key=counts.get)
+        for wanted in (order, order[:-1]) if len(order) > 1 else (order,):
+            if not wanted or counts[wanted[0]] == 0:
+                continue
+            query = select(people_sounds.c.record_id).where(people_sounds.c.sound == wanted[0])
+            for other in wanted[1:]:
+                alias = people_sounds.alias()
+                query = query.where(select(alias.c.record_id).where(
+                    alias.c.sound == other, alias.c.record_id == people_sounds.c.record_id).exists())
+            found = [r[0] for r in conn.execute(query.distinct().limit(NAME_CANDIDATES))]
+            if found:
+                return found
+    return []
 
 
 def offices_list(engine: Engine) -> list[str]:
@@ -263,6 +282,7 @@ def photo(engine: Engine, photo_id: int) -> tuple[bytes, str] | None:
 
 # --- offices ----------------------------------------------------------------------------------
 def offices_overview(engine: Engine, silent_days: int = 3) -> dict:
+    refresh_index(engine, wait=False, chunks=1)
     now = _now()
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     week = today - timedelta(days=today.weekday())
@@ -270,10 +290,10 @@ def offices_overview(engine: Engine, silent_days: int = 3) -> dict:
         stats = {r.device_id: r for r in conn.execute(
             select(batches.c.device_id, func.count().label("count"), func.max(batches.c.seq).label("last_seq"),
                    func.max(batches.c.received_at).label("last_batch")).group_by(batches.c.device_id))}
-        counts = {}
+        counts: dict = {}
         for label, since in (("today", today), ("week", week)):
-            for r in conn.execute(select(records.c.device_id, func.count().label("n"))
-                                  .where(records.c.received_at >= since).group_by(records.c.device_id)):
+            for r in conn.execute(select(people.c.device_id, func.count().label("n"))
+                                  .where(people.c.received_at >= since).group_by(people.c.device_id)):
                 counts.setdefault(r.device_id, {})[label] = r.n
         refused = {}
         for r in conn.execute(select(rejections.c.device_id, rejections.c.code, func.count().label("n"),
@@ -300,24 +320,25 @@ def offices_overview(engine: Engine, silent_days: int = 3) -> dict:
 
 
 def registrations_per_day(engine: Engine, days: int = 14) -> tuple[list[date], dict[str, list[int]]]:
-    """Records first received per day per office (revision 1 only), for the chart."""
+    """People registered per day per office (the office's registration date), for the chart."""
     end = _now().date()
     start = end - timedelta(days=days - 1)
     day_list = [start + timedelta(days=i) for i in range(days)]
     series: dict[str, list[int]] = {}
-    since = datetime.combine(start, datetime.min.time(), tzinfo=timezone.utc)
+    refresh_index(engine, wait=False, chunks=1)
     with engine.connect() as conn:
-        for r in conn.execute(select(records.c.office_code, records.c.received_at)
-                              .where(records.c.received_at >= since, records.c.revision == 1)):
-            day = _aware(r.received_at).date()
+        for r in conn.execute(select(people.c.office_code, people.c.registered_day, func.count().label("n"))
+                              .where(people.c.registered_day >= start.isoformat())
+                              .group_by(people.c.office_code, people.c.registered_day)):
+            day = date.fromisoformat(r.registered_day)
             if start <= day <= end:
-                series.setdefault(r.office_code, [0] * days)[(day - start).days] += 1
+                series.setdefault(r.office_code, [0] * days)[(day - start).days] += r.n
     return day_list, series
 
 
 # --- decisions queue ---------------------------------------------------------------------------
 def queue(engine: Engine, limit: int = 100) -> list[dict]:
-    refresh_index(engine)
+    refresh_index(engine, wait=False, chunks=1)
     with engine.connect() as conn:
         rows = conn.execute(select(people).where(people.c.decided.is_(False), people.c.status == "duplicate")
                             .order_by(people.c.received_at).limit(limit)).all()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -77,6 +78,9 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
     """Add the console (under /console/) and the decisions API to the intake app."""
     engine = ingestor.engine
     create_tables(engine)
+    # Catch up with records received before the console existed (or while it was off); from then
+    # on each page indexes what arrived since the last look.
+    threading.Thread(target=queries.refresh_index, args=(engine,), name="console-index", daemon=True).start()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     router = APIRouter(prefix="/console")
 
