@@ -85,3 +85,31 @@ def test_forged_or_foreign_decisions_are_not_kept(tmp_path):
     finally:
         use_reference(None)
         demo.close()
+
+
+def test_decisions_are_told_only_to_a_device_of_that_office_that_signed_the_request(tmp_path):
+    import time
+
+    import requests
+
+    from fundclient.sync.decisions import signed_request
+    demo = start_demo(tmp_path / "demo", records=0)
+    try:
+        device = Device.load(demo.data_dir)
+        url = f"{demo.hq.url}/api/v1/decisions"
+        s = requests.Session()
+        s.trust_env = False
+        assert s.get(url, params=signed_request(device, 0)).status_code == 200
+        assert s.get(url, params={"device_id": device.device_id, "since": 0}).status_code == 400  # unsigned
+        other = tmp_path / "other"
+        other.mkdir()
+        enrol_office(demo.hq, other, "BRK")
+        stranger = Device.load(other)
+        forged = {**signed_request(stranger, 0), "device_id": device.device_id}  # another PC's key
+        assert s.get(url, params=forged).status_code == 403
+        stale = signed_request(device, 0, at=int(time.time()) - 3600)
+        assert s.get(url, params=stale).status_code == 403
+        assert s.get(url, params={**signed_request(device, 0), "since": "2**70"}).status_code == 400
+    finally:
+        use_reference(None)
+        demo.close()

@@ -5,8 +5,10 @@ applies it like an acknowledgement's answer and the sync screen and record view 
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
+import time
 from pathlib import Path
 
 import requests
@@ -19,6 +21,23 @@ from fundclient.sync.outbox import Outbox, _write_atomic
 
 log = logging.getLogger(__name__)
 STATE = "decisions.json"
+# The request is signed by the device: HQ tells an office's decisions only to that office's
+# enrolled, not revoked PCs. `at` (Unix seconds) bounds replays to REQUEST_WINDOW.
+REQUEST_CONTEXT = b"fundclient/decisions-request/v1\x00"
+REQUEST_WINDOW = 600
+
+
+def request_claim(device_id: str, since: int, at: int) -> bytes:
+    return REQUEST_CONTEXT + f"{device_id}|{since}|{at}".encode()
+
+
+def signed_request(device: Device, since: int, at: int | None = None) -> dict:
+    """Query parameters of GET /api/v1/decisions, signed with the device key."""
+    from fundclient.sync.keys import signing_key
+    at = int(time.time()) if at is None else at
+    signature = signing_key(device.signing_private()).sign(request_claim(device.device_id, since, at))
+    return {"device_id": device.device_id, "since": since, "at": at,
+            "sig": base64.urlsafe_b64encode(signature).decode().rstrip("=")}
 
 
 def _token(data_dir: Path) -> int:
@@ -61,7 +80,7 @@ def pull_decisions(session: requests.Session, base_url: str, data_dir: Path, dev
     total = 0
     while True:
         answer = check(session.get(f"{base_url.rstrip('/')}/api/v1/decisions",
-                                   params={"device_id": device.device_id, "since": _token(data_dir)},
+                                   params=signed_request(device, _token(data_dir)),
                                    timeout=options.timeout)).json()
         total += store_decisions(data_dir, device, answer)
         if not answer.get("more"):

@@ -3,7 +3,8 @@
 A reviewer keeps a record, rejects it with a reason, or marks it as the duplicate of another.
 The decision is stored with a signed answer (sync.ack.sign_decision, HQ's signing keys, like
 batch acknowledgements); the office's devices fetch the answers for their office at each sync
-(GET /api/v1/decisions) and verify them before writing them where HQ's per-record answers go.
+(GET /api/v1/decisions, a request signed by the device) and verify them before writing them
+where HQ's per-record answers go.
 Only codes travel (record id, revision, status, reason code, duplicate-of id): the reviewer's
 note stays at HQ.
 """
@@ -11,6 +12,7 @@ note stays at HQ.
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timezone
 
 from sqlalchemy import insert, select, update
@@ -21,6 +23,8 @@ from fundclient.hq.console import audit
 from fundclient.hq.console.models import decisions, people
 from fundclient.hq.db import devices, records
 from fundclient.sync.ack import sign_decision
+from fundclient.sync.decisions import REQUEST_WINDOW, request_claim
+from fundclient.sync.keys import verify_signature
 from fundclient.sync.reasons import DECISION_REASONS
 
 ACTION_STATUS = {"keep": "accepted", "reject": "rejected", "duplicate": "duplicate"}
@@ -63,13 +67,16 @@ def decide(engine: Engine, signing_private: dict[str, bytes], actor: str, record
     return body
 
 
-def answers_for_device(engine: Engine, device_id: str, since: int) -> dict | None:
-    """Signed decisions for the office of this (enrolled, not revoked) device, after `since`;
-    None when the device is unknown or revoked."""
+def answers_for_device(engine: Engine, device_id: str, since: int, at: int, signature: bytes) -> dict | None:
+    """Signed decisions for the office of this device, after `since`, if the request is signed by
+    that device (enrolled, not revoked) within the replay window; None otherwise."""
+    if abs(time.time() - at) > REQUEST_WINDOW:
+        return None
     with engine.connect() as conn:
-        device = conn.execute(select(devices.c.office_code, devices.c.revoked_at)
+        device = conn.execute(select(devices.c.office_code, devices.c.revoked_at, devices.c.public_key)
                               .where(devices.c.device_id == device_id)).first()
-        if device is None or device.revoked_at is not None:
+        if device is None or device.revoked_at is not None \
+                or not verify_signature(bytes(device.public_key), signature, request_claim(device_id, since, at)):
             return None
         rows = conn.execute(select(decisions.c.id, decisions.c.doc)
                             .where(decisions.c.office_code == device.office_code, decisions.c.id > since)

@@ -7,6 +7,7 @@ Roles: viewer reads; reviewer also decides; admin also manages devices, keys and
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import secrets
@@ -105,13 +106,22 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         return page(request, "message.html", None, {"text": t(request)("forbidden")}, status=403)
 
     @app.get("/api/v1/decisions")
-    async def decisions_api(device_id: str = "", since: int = 0):
-        """Signed HQ decisions for the office of this device (see console/decisions.py)."""
-        if not re.fullmatch(r"[0-9a-f-]{36}", device_id) or not 0 <= since < 2**62:
+    async def decisions_api(device_id: str = "", since: str = "0", at: str = "0", sig: str = ""):
+        """Signed HQ decisions for the office of the device that signed this request
+        (console/decisions.py, sync/decisions.py)."""
+        signature, at_n = b"", 0
+        try:
+            since_n, at_n = int(since), int(at)
+            signature = base64.urlsafe_b64decode(sig + "=" * (-len(sig) % 4))
+        except ValueError:
+            since_n = -1
+        if not re.fullmatch(r"[0-9a-f-]{36}", device_id) or not 0 <= since_n < 2**62 or len(signature) != 64 \
+                or not 0 <= at_n < 2**40:
             return Response('{"code":"malformed"}', status_code=400, media_type="application/json")
-        answer = await run_in_threadpool(decision_admin.answers_for_device, engine, device_id, since)
+        answer = await run_in_threadpool(decision_admin.answers_for_device, engine, device_id, since_n, at_n,
+                                         signature)
         if answer is None:
-            return Response('{"code":"unknown_device"}', status_code=403, media_type="application/json")
+            return Response('{"code":"bad_signature"}', status_code=403, media_type="application/json")
         return answer
 
     # --- helpers ----------------------------------------------------------------------------
