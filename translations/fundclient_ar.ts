@@ -57,6 +57,10 @@
             <translation>إقفال اليوم</translation>
         </message>
         <message>
+            <source>Corrected, not decided</source>
+            <translation>صُحّح، دون قرار</translation>
+        </message>
+        <message>
             <source>Approved</source>
             <translation>معتمد</translation>
         </message>
@@ -103,6 +107,10 @@
         <message>
             <source>Comment</source>
             <translation>الملاحظة</translation>
+        </message>
+        <message>
+            <source>Corrected after</source>
+            <translation>صُحّح بعد ملاحظة</translation>
         </message>
         <message>
             <source>No photo</source>
@@ -996,6 +1004,53 @@
         </message>
     </context>
     <context>
+        <name>ReturnedScreen</name>
+        <message>
+            <source>Sent back to me (%1)</source>
+            <translation>أُرجعت إليّ (%1)</translation>
+        </message>
+        <message>
+            <source>Sent back to me</source>
+            <translation>أُرجعت إليّ</translation>
+        </message>
+        <message>
+            <source>Registrations your supervisor sent back to you, with the reason. Select one and press Enter, correct it and save: it goes back to the supervisor.</source>
+            <translation>تسجيلات أرجعها إليك المشرف مع السبب. اختر واحدًا واضغط Enter، صحّحه واحفظه: يعود إلى المشرف.</translation>
+        </message>
+        <message>
+            <source>Beneficiary</source>
+            <translation>المنتفع</translation>
+        </message>
+        <message>
+            <source>National number</source>
+            <translation>الرقم الوطني</translation>
+        </message>
+        <message>
+            <source>Sent back on</source>
+            <translation>تاريخ الإرجاع</translation>
+        </message>
+        <message>
+            <source>By</source>
+            <translation>المشرف</translation>
+        </message>
+        <message>
+            <source>What to correct</source>
+            <translation>المطلوب تصحيحه</translation>
+        </message>
+        <message>
+            <source>Open and correct (Enter)</source>
+            <translation>افتح وصحّح (Enter)</translation>
+        </message>
+        <message>
+            <source>Nothing was sent back to you.</source>
+            <translation>لم يُرجَع إليك أي تسجيل.</translation>
+        </message>
+        <message>
+            <source>%1 wrote: «%2»</source>
+            <translation>كتب %1: «%2»</translation>
+        </message>
+    </context>
+    <context>
         <name>SavedScreen</name>
         <message>
             <source>Registration saved</source>
@@ -1495,6 +1550,10 @@
         <message>
             <source>Insurance card number: %1</source>
             <translation>رقم البطاقة التأمينية: %1</translation>
+        </message>
+        <message>
+            <source>Sent back by %1: «%2». Correct it and save: it goes back to the supervisor.</source>
+            <translation>أرجعه %1: «%2». صحّحه واحفظه: يعود إلى المشرف.</translation>
         </message>
         <message>
             <source>Full name</source>

@@ -57,6 +57,10 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Corrected, not decided</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Approved</source>
             <translation type="unfinished" />
         </message>
@@ -102,6 +106,10 @@
         </message>
         <message>
             <source>Comment</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Corrected after</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -996,6 +1004,53 @@
         </message>
     </context>
     <context>
+        <name>ReturnedScreen</name>
+        <message>
+            <source>Sent back to me (%1)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sent back to me</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Registrations your supervisor sent back to you, with the reason. Select one and press Enter, correct it and save: it goes back to the supervisor.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Beneficiary</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>National number</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sent back on</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>By</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>What to correct</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Open and correct (Enter)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Nothing was sent back to you.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 wrote: «%2»</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>SavedScreen</name>
         <message>
             <source>Registration saved</source>
@@ -1494,6 +1549,10 @@
         </message>
         <message>
             <source>Insurance card number: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sent back by %1: «%2». Correct it and save: it goes back to the supervisor.</source>
             <translation type="unfinished" />
         </message>
         <message>

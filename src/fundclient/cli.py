@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.data_dir = resolve_data_dir(args.data_dir)
     setup_logging(verbose=args.verbose)
+    _apply_display_rule(args.data_dir)
     handler = getattr(args, "handler", None)
     if handler is None:
         handler = _default_handler(parser)
@@ -86,6 +87,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.lang is None:
             print(UNEXPECTED.en, file=sys.stderr)
         return ExitCode.FAULT
+
+
+def _apply_display_rule(data_dir) -> None:
+    """Messages and papers follow the office's digit choice (domain.display) from the CLI too."""
+    from fundclient.config import Settings
+    from fundclient.domain import display
+
+    try:
+        display.configure_from(Settings.load(data_dir))
+    except (OSError, ValueError, TypeError):  # no or unreadable settings: the default rule
+        log.debug("settings not readable for the display rule", exc_info=True)
 
 
 def _default_handler(parser: argparse.ArgumentParser):

@@ -27,10 +27,17 @@ class Message:
     en: str
 
     def in_language(self, language: str) -> str:
-        return self.ar if language == "ar" else self.en
+        """The sentence in `language`, its digits by the office's display rule (domain.display)."""
+        from fundclient.domain.display import prose_digits
+
+        return prose_digits(self.ar, "ar") if language == "ar" else self.en
 
     def format(self, **values: object) -> "Message":
-        return Message(self.ar.format(**values), self.en.format(**values))
+        """Fill the placeholders; dates and times read by the display rule (dd/mm/yyyy)."""
+        from fundclient.domain.display import format_value
+
+        return Message(self.ar.format(**{k: format_value(v, "ar") for k, v in values.items()}),
+                       self.en.format(**{k: format_value(v, "en") for k, v in values.items()}))
 
 
 class FundError(Exception):

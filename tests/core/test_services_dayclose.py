@@ -72,3 +72,38 @@ def test_the_day_is_the_office_s_day_not_utc():
     # Sebha is UTC+2: its 23 November runs from 22:00 UTC on the 22nd.
     assert _utc_bounds(date(2026, 11, 23), "Africa/Tripoli") == ("2026-11-22T22:00:00+00:00",
                                                                  "2026-11-23T22:00:00+00:00")
+
+
+def test_a_record_sent_back_reaches_its_clerk_and_the_resubmission_returns_to_day_close(office):
+    clerk = login(office, "clerk", PASSWORD)
+    saved = [registration.register(clerk, p).result for p in generate(2, seed=12)]
+    assert dayclose.returned_count(clerk) == 0
+    clerk.close()
+    supervisor = login(office, "super", PASSWORD)
+    try:
+        dayclose.approve(supervisor, [(saved[0].record_id, 1)])
+        dayclose.send_back(supervisor, (saved[1].record_id, 1), "رقم المعاش ناقص")
+        assert dayclose.returned_count(supervisor) == 0  # returned to the clerk, not to her
+    finally:
+        supervisor.close()
+
+    clerk = login(office, "clerk", PASSWORD)
+    try:
+        [item] = dayclose.returned_to_me(clerk)
+        assert (item.record_id, item.comment, item.decided_by) == (saved[1].record_id, "رقم المعاش ناقص", "super")
+        assert item.beneficiary.name.full() == saved[1].name.full()
+        fixed = clerk.store.beneficiaries.get(item.record_id)
+        fixed.category_fields["pension_number"] = "7788123"
+        registration.edit(clerk, fixed)  # the clerk's correction: revision 2
+        assert dayclose.returned_count(clerk) == 0 and dayclose.returned_to_me(clerk) == []
+    finally:
+        clerk.close()
+
+    supervisor = login(office, "super", PASSWORD)
+    try:
+        again = [i for i in dayclose.review_day(supervisor, today(supervisor)) if i.key == (saved[1].record_id, 2)]
+        assert again and again[0].item.decision == "" and again[0].item.sent_back_before == "رقم المعاش ناقص"
+        dayclose.approve(supervisor, [again[0].key])
+        dayclose.close_day(supervisor, today(supervisor))
+    finally:
+        supervisor.close()

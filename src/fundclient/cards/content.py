@@ -13,6 +13,7 @@ from datetime import date, datetime
 from fundclient.cards.numbers import mod97_check, parse as parse_card_number
 from fundclient.cards.payload import Signer, make_claims, sign_payload
 from fundclient.config import Settings
+from fundclient.domain import display
 from fundclient.domain.reference import default_reference
 from fundclient.domain.records import Beneficiary, Dependant, Photo, Relation, Sex
 from fundclient.errors import FundError, Message
@@ -100,8 +101,15 @@ def expiry_date(issued_on: date, years: int) -> date:
 
 
 def format_date(value: date | None) -> str:
-    """Day/month/year as on Libyan documents; "—" when unknown."""
-    return value.strftime("%d/%m/%Y") if value else "—"
+    """Day/month/year as on Libyan documents, digits by the office's display rule
+    (domain.display, the same rule as the screens); "—" when unknown."""
+    return display.rule().date(value, "ar") if value else "—"
+
+
+def display_digits(text: str) -> str:
+    """A number printed for people (national number, counts) by the display rule. Card numbers,
+    the QR code and the machine-readable line stay Western: clinics type and scan them."""
+    return display.rule().digits(text, "ar")
 
 
 def machine_line(card_number: str, national_number: str, expires_on: date) -> str:
@@ -228,12 +236,12 @@ class ReceiptData:
         internal id (a UUID) is not printed: the card number is the beneficiary's reference."""
         return [
             (RECEIPT_LABELS["name"], self.beneficiary_name),
-            (RECEIPT_LABELS["national_number"], self.national_number or "—"),
+            (RECEIPT_LABELS["national_number"], display_digits(self.national_number) or "—"),
             (RECEIPT_LABELS["card_number"], self.card_number or "—"),
-            (RECEIPT_LABELS["registered_at"], _local(self.registered_at).strftime("%d/%m/%Y %H:%M")),
+            (RECEIPT_LABELS["registered_at"], display.rule().datetime(self.registered_at, "ar")),
             (RECEIPT_LABELS["office"], self.office.name_ar),
             (RECEIPT_LABELS["operator"], self.operator or "—"),
-            (RECEIPT_LABELS["dependants"], str(len(self.dependants))),
+            (RECEIPT_LABELS["dependants"], display_digits(str(len(self.dependants)))),
         ]
 
 
@@ -245,7 +253,3 @@ def receipt_for(record: Beneficiary, *, office: OfficeInfo, settings: Settings, 
         registered_at=registered_at or record.created_at, operator=operator or record.created_by,
         dependants=[ReceiptDependant(d.name.full(), relation_label(d), d.card_number) for d in record.dependants])
 
-
-def _local(moment: datetime) -> datetime:
-    """Records keep UTC; the receipt shows the office's local clock."""
-    return moment.astimezone() if moment.tzinfo else moment

@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument, QTextOption
 
+from fundclient.cards.content import display_digits, format_date, office_info
 from fundclient.cards.fonts import register_fonts
 from fundclient.fonts import NASKH
 from fundclient.services.dayclose import DayCloseSummary, operator_table
@@ -32,15 +33,17 @@ def day_close_html(summary: DayCloseSummary, fund_name: str, operator_names: dic
         # first (rightmost in Arabic) column is written last.
         return "<tr>" + "".join(f'<{tag} align="right">{escape(str(c))}</{tag}>' for c in reversed(cells)) + "</tr>"
 
+    n = display_digits  # counts by the office's display rule, like the screens
     body = [row(COLUMNS, "th")]
     for user, c in operator_table(summary):
-        body.append(row((operator_names.get(user) or user, c.saved, c.approved, c.sent_back, c.undecided,
-                         c.home_visits)))
+        body.append(row((operator_names.get(user) or user, n(c.saved), n(c.approved), n(c.sent_back),
+                         n(c.undecided), n(c.home_visits))))
     t = summary.totals
-    body.append(row((TOTAL, t.saved, t.approved, t.sent_back, t.undecided, t.home_visits), "th"))
-    facts = [(OFFICE, summary.office_code), (DAY, summary.day.isoformat()),
+    body.append(row((TOTAL, n(t.saved), n(t.approved), n(t.sent_back), n(t.undecided), n(t.home_visits)), "th"))
+    # People and places by name (مكتب براك, the supervisor's full name), never by code or login.
+    facts = [(OFFICE, office_info(summary.office_code).name_ar), (DAY, format_date(summary.day)),
              (CLOSED_BY, operator_names.get(summary.closed_by) or summary.closed_by),
-             (FLAGGED, summary.duplicates_flagged)]
+             (FLAGGED, n(summary.duplicates_flagged))]
     fact_rows = "".join(f'<tr><td align="right">{escape(str(v))}</td><td align="right" width="35%"><b>{escape(k)}</b></td></tr>'
                         for k, v in facts)
     return f"""<html dir="rtl"><body style="font-family:'{NASKH}'; font-size:12pt">

@@ -13,7 +13,8 @@ import segno
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (QColor, QImage, QPageLayout, QPageSize, QPainter, QPaintDevice, QPdfWriter, QPen)
 
-from fundclient.cards.content import CARD_TITLE, CONTACT_PLACEHOLDER, DEPENDANT_MARK, LABELS, CardData, format_date
+from fundclient.cards.content import (CARD_TITLE, CONTACT_PLACEHOLDER, DEPENDANT_MARK, LABELS, CardData,
+                                     display_digits, format_date)
 from fundclient.cards.fonts import arabic_font, latin_font, monospace_font, without_ligatures
 from fundclient.cards.text import FittedText, draw_fitted, draw_text, fit_text
 
@@ -98,7 +99,7 @@ def _paint_front(grid: Layout, card: CardData) -> dict[str, FittedText]:
                                       grid.rect(*UNDER_PHOTO), align=C, max_lines=2, min_point=4.0)
     p.setPen(INK)
     boxes.update(_paint_names(grid, card))
-    rows = [("national_number", card.national_number or "—"), ("card_number", card.card_number)]
+    rows = [("national_number", display_digits(card.national_number) or "—"), ("card_number", card.card_number)]
     if card.is_dependant:
         rows.append(("principal_card", card.principal_card_number))
     rows += [("date_of_birth", format_date(card.date_of_birth)), ("office", card.office.name_ar),

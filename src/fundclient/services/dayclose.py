@@ -18,7 +18,7 @@ from fundclient.errors import FundError, Message
 from fundclient.services.changes import Changes
 from fundclient.services.registration import duplicates
 from fundclient.services.sealing import SealedIndex, photos_of, seal_records
-from fundclient.storage.approvals import DayItem
+from fundclient.storage.approvals import DayItem, ReturnedItem
 
 if TYPE_CHECKING:
     from fundclient.services.session import Session
@@ -91,6 +91,15 @@ def send_back(session: "Session", key: tuple[str, int], comment: str) -> Changes
         raise FundError(COMMENT_NEEDED, code="comment_needed")
     session.store.approvals.decide(key[0], key[1], "sent_back", comment.strip(), by=session.username)
     return Changes(records={key[0]}, beneficiaries=True)
+
+
+def returned_to_me(session: "Session") -> list[ReturnedItem]:
+    """What supervisors sent back to the logged-in employee and not yet resubmitted."""
+    return session.store.approvals.returned(session.username)
+
+
+def returned_count(session: "Session") -> int:
+    return session.store.approvals.count_returned(session.username)
 
 
 def summarise(session: "Session", day: date, items: list[ReviewItem] | None = None) -> DayCloseSummary:

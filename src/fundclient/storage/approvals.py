@@ -28,6 +28,22 @@ class DayItem:
     decision: str  # "", "approved" or "sent_back"
     comment: str
     beneficiary: Beneficiary
+    # A resubmission: the supervisor's comment on the revision before it, which was sent back.
+    sent_back_before: str = ""
+
+
+@dataclass(frozen=True)
+class ReturnedItem:
+    """A record whose latest revision a supervisor sent back: the clerk must fix and resubmit it."""
+
+    record_id: str
+    revision: int
+    saved_at: str
+    saved_by: str
+    comment: str
+    decided_by: str
+    decided_at: str
+    beneficiary: Beneficiary
 
 
 def _utc_bounds(day: date, timezone_name: str) -> tuple[str, str]:
@@ -62,13 +78,46 @@ class ApprovalRepository:
         with self._store.read() as conn:
             rows = conn.exec_driver_sql(
                 "SELECT r.record_id, r.revision, r.saved_at, r.saved_by, r.sync_state,"
-                " coalesce(a.state, ''), coalesce(a.comment, ''), r.data FROM revisions r"
+                " coalesce(a.state, ''), coalesce(a.comment, ''), r.data, coalesce(p.comment, '')"
+                " FROM revisions r"
                 " LEFT JOIN approvals a ON a.record_id = r.record_id AND a.revision = r.revision"
+                " LEFT JOIN approvals p ON p.record_id = r.record_id AND p.revision = r.revision - 1"
+                " AND p.state = 'sent_back'"
                 " WHERE r.saved_at >= ? AND r.saved_at < ? ORDER BY r.saved_at, r.rowid",
                 (start, end)).fetchall()
         from fundclient.storage.beneficiaries import _load
 
-        return [DayItem(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _load(r[7])) for r in rows]
+        return [DayItem(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _load(r[7]), r[8]) for r in rows]
+
+    _RETURNED = (
+        " FROM revisions r JOIN approvals a ON a.record_id = r.record_id AND a.revision = r.revision"
+        " AND a.state = 'sent_back'"
+        " WHERE r.revision = (SELECT max(l.revision) FROM revisions l WHERE l.record_id = r.record_id)")
+
+    def returned(self, saved_by: str | None = None) -> list[ReturnedItem]:
+        """Records whose latest revision was sent back (to `saved_by` only, when given), oldest
+        decision first. A resubmission is a new revision, so the record leaves this list."""
+        where, args = (" AND r.saved_by = ?", (saved_by,)) if saved_by else ("", ())
+        with self._store.read() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT r.record_id, r.revision, r.saved_at, r.saved_by, a.comment, a.decided_by,"
+                " a.decided_at, r.data" + self._RETURNED + where + " ORDER BY a.decided_at, r.rowid",
+                args).fetchall()
+        from fundclient.storage.beneficiaries import _load
+
+        return [ReturnedItem(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _load(r[7])) for r in rows]
+
+    def sent_back_comment(self, record_id: str) -> tuple[str, str] | None:
+        """(comment, decided_by) when the record's latest revision was sent back, else None."""
+        with self._store.read() as conn:
+            row = conn.exec_driver_sql("SELECT a.comment, a.decided_by" + self._RETURNED + " AND r.record_id = ?",
+                                       (record_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def count_returned(self, saved_by: str | None = None) -> int:
+        where, args = (" AND r.saved_by = ?", (saved_by,)) if saved_by else ("", ())
+        with self._store.read() as conn:
+            return int(conn.exec_driver_sql("SELECT count(*)" + self._RETURNED + where, args).scalar() or 0)
 
     def approved(self, pairs: list[tuple[str, int]]) -> set[tuple[str, int]]:
         if not pairs:

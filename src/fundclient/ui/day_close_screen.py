@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QTableWidgetIte
 from fundclient.services import dayclose
 from fundclient.services.changes import Changes
 from fundclient.ui.day_close_view import PHOTO_H, PHOTO_W, DayCloseView
-from fundclient.ui.i18n import current_language, show_digits, show_number
+from fundclient.ui.i18n import current_language, show_date, show_digits, show_number
 from fundclient.ui.ops import CollectionOp, QueryOp
+from fundclient.ui.printing import documents_path
 from fundclient.ui.screen import Screen
 
 
@@ -28,6 +29,7 @@ class DayCloseScreen(Screen):
             self.view.day.setDate(QDate(dayclose.office_today(session)))
         QVBoxLayout(self).addWidget(self.view)
         self.items: list[dayclose.ReviewItem] = []
+        self.names: dict[str, str] = {}  # login -> full name
         self.generation = 0
         self.last_summary: dayclose.DayCloseSummary | None = None
         v = self.view
@@ -64,15 +66,21 @@ class DayCloseScreen(Screen):
             return
         self.generation += 1
         generation, session, day = self.generation, self.session, self.day()
-        QueryOp(parent=self, op=lambda: dayclose.review_day(session, day),
-                success=lambda items: self._loaded(generation, items)).run_in_background()
+        def work():
+            names = {op.username: op.full_name for op in session.store.operators.list() if op.full_name}
+            return dayclose.review_day(session, day), names
 
-    def _loaded(self, generation: int, items: list) -> None:
+        QueryOp(parent=self, op=work, success=lambda found: self._loaded(generation, *found)).run_in_background()
+
+    def _loaded(self, generation: int, items: list, names: dict | None = None) -> None:
         if generation == self.generation:
             self.items = list(items)
+            self.names = dict(names or {})
             self._fill()
 
-    def decision_label(self, decision: str) -> str:
+    def decision_label(self, decision: str, corrected: bool = False) -> str:
+        if not decision and corrected:
+            return self.tr("Corrected, not decided")
         return {"approved": self.tr("Approved"), "sent_back": self.tr("Sent back")}.get(
             decision, self.tr("Not decided"))
 
@@ -82,8 +90,10 @@ class DayCloseScreen(Screen):
         for row, review in enumerate(self.items):
             b = review.item.beneficiary
             flag = self.tr("Yes") if review.duplicates else ""
-            for column, text in enumerate((b.name.full(), show_digits(b.national_number), review.item.saved_by,
-                                           flag, self.decision_label(review.item.decision))):
+            clerk = self.names.get(review.item.saved_by, review.item.saved_by)  # a name, not a login
+            for column, text in enumerate((b.name.full(), show_digits(b.national_number), clerk,
+                                           flag, self.decision_label(review.item.decision,
+                                                                     bool(review.item.sent_back_before)))):
                 table.setItem(row, column, QTableWidgetItem(text))
         self.view.fit_name_column()
         counts = dayclose.count_decisions(self.items)
@@ -110,12 +120,16 @@ class DayCloseScreen(Screen):
         review = chosen[0]
         b = review.item.beneficiary
         for label, value in ((self.tr("Name"), b.name.full()), (self.tr("National number"), b.national_number),
-                             (self.tr("Date of birth"), b.date_of_birth.isoformat() if b.date_of_birth else ""),
+                             (self.tr("Date of birth"), show_date(b.date_of_birth)),
                              (self.tr("Card number"), b.card_number),
                              (self.tr("Dependants"), str(len(b.dependants)))):
             v.details.addRow(label, QLabel(show_digits(value)))
         if review.item.comment:
             v.details.addRow(self.tr("Comment"), QLabel(review.item.comment))
+        if review.item.sent_back_before:  # a clerk's correction of what was sent back
+            earlier = QLabel(review.item.sent_back_before)
+            earlier.setWordWrap(True)
+            v.details.addRow(self.tr("Corrected after"), earlier)
         language = current_language()
         v.flags.setText("\n".join(m.reason.in_language(language) for m in review.duplicates))
         if review.has_photo and self.session is not None:
@@ -173,7 +187,8 @@ class DayCloseScreen(Screen):
         self.last_summary = summary
         if pdf_path is None:
             pdf_path, _filter = QFileDialog.getSaveFileName(
-                self, self.tr("Save the day-close report"), f"day-close-{summary.day.isoformat()}.pdf", "PDF (*.pdf)")
+                self, self.tr("Save the day-close report"),
+                documents_path(f"day-close-{summary.day.isoformat()}.pdf"), "PDF (*.pdf)")
             if not pdf_path:
                 return
         from fundclient.cards.day_report import write_day_close_pdf

@@ -21,7 +21,8 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 
-from fundclient.domain.digits import normalise_digits, to_arabic_indic
+from fundclient.domain import display
+from fundclient.domain.digits import normalise_digits
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ LANGUAGES = ("ar", "en")
 PACKAGE_QM_DIR = Path(__file__).resolve().parent / "locale"
 SOURCE_TS_DIR = Path(__file__).resolve().parents[3] / "translations"
 
-_state = {"language": "ar", "arabic_indic_digits": False}
+_state = {"language": "ar"}
 _translators: list[QTranslator] = []
 
 
@@ -89,7 +90,7 @@ def set_language(language: str, *, arabic_indic_digits: bool | None = None,
     app = QCoreApplication.instance()
     _state["language"] = language
     if arabic_indic_digits is not None:
-        _state["arabic_indic_digits"] = bool(arabic_indic_digits)
+        display.configure(arabic_indic=arabic_indic_digits)
     if app is None:
         return
     for translator in _translators:
@@ -116,21 +117,36 @@ def set_language(language: str, *, arabic_indic_digits: bool | None = None,
 
 
 def set_digits(arabic_indic: bool) -> None:
-    _state["arabic_indic_digits"] = bool(arabic_indic)
+    display.configure(arabic_indic=arabic_indic)
+
+
+def apply_display_settings(settings) -> None:
+    """The office's display rule (digits, clock) from its settings: `domain.display`."""
+    display.configure_from(settings)
 
 
 def uses_arabic_indic_digits() -> bool:
-    return bool(_state["arabic_indic_digits"]) and current_language() == "ar"
+    return display.rule().arabic_indic and current_language() == "ar"
 
 
+# Screens show digits, numbers, dates and times only through these (one rule: domain.display).
 def show_digits(text: object) -> str:
     """Text for display: digits in the office's chosen system (Arabic UI only)."""
-    value = "" if text is None else str(text)
-    return to_arabic_indic(value) if uses_arabic_indic_digits() else value
+    return display.rule().digits(text, current_language())
 
 
 def show_number(value: int) -> str:
-    return show_digits(f"{value:,}".replace(",", "\u066c" if uses_arabic_indic_digits() else ","))
+    return display.rule().number(value, current_language())
+
+
+def show_date(value) -> str:
+    """A date as dd/mm/yyyy in the chosen digits ("" when unknown)."""
+    return display.rule().date(value, current_language())
+
+
+def show_datetime(value) -> str:
+    """A stored moment on the office's clock, dd/mm/yyyy HH:MM, kept in reading order in RTL."""
+    return ltr_run(display.rule().datetime(value, current_language()))
 
 
 def read_digits(text: str) -> str:

@@ -37,6 +37,7 @@ def prepare_app(settings: Settings, language: str | None = None) -> QApplication
     apply_app_font(app)
     keyboard.install(app)  # Enter presses the focused button; focus stays visible
     app.setStyleSheet(APP_STYLE)
+    i18n.apply_display_settings(settings)  # one rule for digits, dates and times (domain.display)
     i18n.set_language(language or settings.language, arabic_indic_digits=settings.arabic_indic_digits)
     return app
 

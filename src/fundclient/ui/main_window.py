@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow,
                                QStackedWidget, QWidget)
 
@@ -52,6 +52,11 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(self.settings.idle_lock_minutes, self)
         self.idle.idle.connect(self.lock)
         self.show_screen("search")
+        # At login: what the supervisor sent back (and why) comes first, once it is counted.
+        returned = self.screens.get("returned")
+        if returned is not None and hasattr(returned, "count_changed"):
+            returned.count_changed.connect(self._returned_counted)
+        self._login_page_decided = False
 
     # -- layout --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -167,7 +172,20 @@ class MainWindow(QMainWindow):
     def _retitle_nav(self) -> None:
         for row in range(self.nav.count()):
             item = self.nav.item(row)
-            item.setText(self.screens[item.data(Qt.ItemDataRole.UserRole)].title())
+            screen = self.screens[item.data(Qt.ItemDataRole.UserRole)]
+            item.setText(screen.title())
+            attention = getattr(screen, "needs_attention", None)
+            font = item.font()
+            font.setBold(bool(callable(attention) and attention()))  # e.g. «أُرجعت إليّ (٢)» waiting
+            item.setFont(font)
+            item.setForeground(QColor("#a40000") if font.bold() else QColor())
+
+    def _returned_counted(self, count: int) -> None:
+        if self._login_page_decided:
+            return
+        self._login_page_decided = True
+        if count and self.current_screen() is self.screens.get("search"):
+            self.show_screen("returned")
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
         # A fifth of the window, within NAV_WIDTH: at 1024x768 the screens keep ~800 px.
@@ -294,6 +312,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             dialog.apply_to(self.settings)
             self.settings.save(self.session.data_dir)
+            i18n.apply_display_settings(self.settings)
             i18n.set_language(self.settings.language, arabic_indic_digits=self.settings.arabic_indic_digits)
             self.idle.set_minutes(self.settings.idle_lock_minutes)
             self.status.stale_days = self.settings.stale_sync_warning_days

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout
 
 from fundclient.services.changes import Changes
 from fundclient.ui import roles
-from fundclient.ui.i18n import ltr_run, show_digits
+from fundclient.ui.i18n import show_date, show_datetime, show_digits
 from fundclient.ui.labels import (SYNC_STATE_COLOURS, enum_code, field_label, hq_reason_text,
                                   reference_label, sync_state_text)
 from fundclient.ui.ops import CollectionOp, QueryOp
@@ -28,7 +28,8 @@ def load_record(store, record_id: str) -> dict:
     """Everything the view shows, read in the worker thread."""
     beneficiaries = store.beneficiaries
     return {"record": beneficiaries.get(record_id), "history": beneficiaries.history(record_id),
-            "photo": beneficiaries.photo(record_id)}
+            "photo": beneficiaries.photo(record_id),
+            "names": {op.username: op.full_name for op in store.operators.list() if op.full_name}}
 
 
 def set_status(session, record_id: str, status: str, reason: str) -> Changes:
@@ -127,15 +128,17 @@ class RecordScreen(Screen):
         v.dependants.setRowCount(len(record.dependants))
         for row, dep in enumerate(record.dependants):
             values = [dep.name.full(), reference_label("relations", enum_code(dep.relation)),
-                      show_digits(dep.date_of_birth.isoformat() if dep.date_of_birth else ""),
+                      show_date(dep.date_of_birth),
                       show_digits(dep.national_number), dep.card_number]
             for column, value in enumerate(values):
                 v.dependants.setItem(row, column, QTableWidgetItem(value))
         v.dependants_box.setVisible(bool(record.dependants))
+        names = self.data.get("names", {})  # who saved: the person's name, not the login
         v.history.setRowCount(len(history))
         for row, info in enumerate(reversed(history)):
-            values = [show_digits(info.revision), ltr_run(show_digits(str(info.saved_at)[:16].replace("T", " "))),
-                      info.saved_by, sync_state_text(info.sync_state), hq_reason_text(info.sync_reason)]
+            values = [show_digits(info.revision), show_datetime(_moment(info.saved_at)),
+                      names.get(info.saved_by, info.saved_by), sync_state_text(info.sync_state),
+                      hq_reason_text(info.sync_reason)]
             for column, value in enumerate(values):
                 v.history.setItem(row, column, QTableWidgetItem(value))
         active = enum_code(record.status) == "active"
@@ -152,7 +155,7 @@ class RecordScreen(Screen):
         if key in _CHOICE_LISTS:
             return reference_label(_CHOICE_LISTS[key], code)
         if key == "date_of_birth":
-            return show_digits(value.isoformat() if value else "")
+            return show_date(value)
         if key in ("national_number", "mobile"):
             return show_digits(code)
         return code
@@ -228,6 +231,18 @@ class RecordScreen(Screen):
     def _say(self, text: str) -> None:
         self._notice = text
         self.view.message.setText(text)
+
+
+def _moment(value):
+    """A stored time (datetime or ISO text) as a datetime, for show_datetime."""
+    from datetime import datetime
+
+    if isinstance(value, datetime) or value is None:
+        return value
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def _categories() -> list[dict]:

@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QFileDialog, QTableWidgetItem, QVBoxLayout
 
 from fundclient.storage.reports import ReportRow
-from fundclient.ui.i18n import current_language, show_digits, show_number
+from fundclient.ui.i18n import current_language, ltr_run, show_date, show_number
 from fundclient.ui.labels import reference_label
 from fundclient.ui.ops import QueryOp
 from fundclient.ui.reports_view import ReportsView
@@ -121,15 +121,17 @@ class ReportsScreen(Screen):
         """Save the shown rows (group labels in the UI language). `path` skips the dialog."""
         start, end = self.period()
         if path is None:
-            suggested = f"report-{start.isoformat()}-{end.isoformat()}{suffix}"
+            from fundclient.ui.printing import documents_path
+
+            suggested = documents_path(f"report-{start.isoformat()}-{end.isoformat()}{suffix}")
             path, _filter = QFileDialog.getSaveFileName(self, self.tr("Save report"), suggested)
             if not path:
                 return None
         from fundclient.storage.report_export import export_report
 
         rows = [ReportRow(self.group_label(r.group), r.records, r.dependants) for r in self.rows]
-        title = self.tr("Registrations from %1 to %2").replace("%1", start.isoformat()).replace("%2", end.isoformat())
+        title = self.tr("Registrations from %1 to %2").replace("%1", show_date(start)).replace("%2", show_date(end))
         target = Path(path).with_suffix(suffix)
         export_report(rows, target, language=current_language(), title=title)
-        self.view.message.setText(self.tr("Saved: %1").replace("%1", show_digits(str(target))))
+        self.view.message.setText(self.tr("Saved: %1").replace("%1", ltr_run(str(target))))  # a path: as written
         return target

@@ -14,6 +14,7 @@ from fundclient.ui.errors import log_unexpected
 from fundclient.ui.placeholder import PlaceholderScreen
 from fundclient.ui.record_screen import RecordScreen
 from fundclient.ui.reports_screen import ReportsScreen
+from fundclient.ui.returned_screen import ReturnedScreen
 from fundclient.ui.saved_screen import SavedScreen
 from fundclient.ui.search_screen import SearchScreen
 
@@ -47,6 +48,8 @@ def build_screens(session, sync_adapter, window):
     screens = [
         ("registration", registration, True),
         ("search", SearchScreen(session, window), True),
+        # What supervisors sent back to this employee, with the count in the navigation.
+        ("returned", ReturnedScreen(session, window), True),
         ("record", RecordScreen(session, window), False),
         ("saved", SavedScreen(session, window), False),  # after a save: print card / receipt, next
         ("reports", ReportsScreen(session, window), True),

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QSize
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from fundclient.ui.labels import reference_label
-from fundclient.ui.i18n import ltr_run, show_digits, show_number
+from fundclient.ui.i18n import show_datetime, show_number
 
 STALE_STYLE = "background: #fde2b8; color: #6b3a00; font-weight: bold; padding: 0 6px;"
 OFFLINE_STYLE = "color: #6b6b6b; padding: 0 6px;"
@@ -104,9 +104,7 @@ class FundStatusBar(QStatusBar):
         if self.last_success is None:
             self.last_sync_label.setText(self.tr("Never sent to headquarters"))
         else:
-            local = self.last_success.astimezone() if self.last_success.tzinfo else self.last_success
-            self.last_sync_label.setText(self.tr("Last sent: %1").replace(
-                "%1", ltr_run(show_digits(local.strftime("%Y-%m-%d %H:%M")))))
+            self.last_sync_label.setText(self.tr("Last sent: %1").replace("%1", show_datetime(self.last_success)))
         stale = self.is_stale()
         self.last_sync_label.setStyleSheet(STALE_STYLE if stale else NORMAL_STYLE)
         self.last_sync_label.setToolTip(

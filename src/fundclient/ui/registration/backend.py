@@ -44,6 +44,16 @@ class RegistrationBackend:
         record = self.store.beneficiaries.get(record_id)
         return record, self.store.beneficiaries.photo(record_id)
 
+    def sent_back(self, record_id: str) -> tuple[str, str] | None:
+        """(the supervisor's comment, the supervisor's full name) when the record is waiting
+        for this correction, else None."""
+        found = self.store.approvals.sent_back_comment(record_id)
+        if found is None:
+            return None
+        comment, by = found
+        supervisor = self.store.operators.get(by)
+        return comment, (getattr(supervisor, "full_name", "") or by)
+
     # ---------------------------------------------------------------- writes
     def authorise_override(self, supervisor: str, password: str) -> Changes:
         """A supervisor confirms an override at the clerk's desk (audited)."""

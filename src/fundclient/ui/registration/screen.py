@@ -346,8 +346,18 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         self._restart_form()
 
     def edit_record(self, record_id: str) -> QueryOp:
-        return QueryOp(parent=self, op=lambda: self.backend.load(record_id),
-                       success=lambda loaded: self.load_record(*loaded)).run_in_background()
+        def work():
+            return self.backend.load(record_id), self.backend.sent_back(record_id)
+
+        return QueryOp(parent=self, op=work,
+                       success=lambda result: self._load_for_edit(*result)).run_in_background()
+
+    def _load_for_edit(self, loaded, sent_back) -> None:
+        self.load_record(*loaded)
+        if sent_back:  # a record the supervisor sent back: say why, here where it is fixed
+            comment, supervisor = sent_back
+            self._say(_tr("Sent back by %1: «%2». Correct it and save: it goes back to the supervisor.")
+                      .replace("%1", supervisor).replace("%2", comment), error=True)
 
     def open(self, record_id: str) -> None:
         self.edit_record(record_id)

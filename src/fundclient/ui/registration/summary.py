@@ -8,13 +8,13 @@ from datetime import date
 from fundclient.domain.fields import BENEFICIARY_FIELDS
 from fundclient.domain.phone import local_mobile
 from fundclient.domain.records import Beneficiary
-from fundclient.ui.i18n import current_language, show_digits
+from fundclient.ui.i18n import current_language, show_date, show_digits
 from fundclient.ui.registration import texts
 from fundclient.ui.registration.layout import STEP_IDS
 
 
 def _date(value: date | None) -> str:
-    return show_digits(value.strftime("%d/%m/%Y")) if value else ""
+    return show_date(value)
 
 
 def review_sections(screen, b: Beneficiary) -> list[tuple[str, list[tuple[str, str]]]]:
