@@ -5,8 +5,14 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Property tests judge correctness, never speed: on a shared 2-core machine one example can take
+# longer than hypothesis' default 200 ms deadline, which would fail a correct test.
+settings.register_profile("fundclient", deadline=None)
+settings.load_profile("fundclient")
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ import secrets
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,7 +181,8 @@ def check_crypto(ctx: Context) -> Message:
     hq_public = hpke_public_bytes(hq_private)
     device_private = generate_signing_private()
     items = [{"kind": "selftest", "name": "منتفع تجريبي"}]
-    header = {"v": envelope.FORMAT_VERSION, "batch_id": secrets.token_hex(8), "device_id": "selftest",
+    # A header as a real device writes it (HQ's typed parse refuses anything else).
+    header = {"v": envelope.FORMAT_VERSION, "batch_id": str(uuid.uuid4()), "device_id": str(uuid.uuid4()),
               "seq": 1, "count": 1, "hq_key_id": key_id(hq_public), "created_at": "2000-01-01T00:00:00+00:00"}
     blob = envelope.seal(header=header, items=items, hq_public=hq_public, device_private=device_private)
     sealed = envelope.parse(blob)
