@@ -97,8 +97,13 @@ def set_language(language: str, *, arabic_indic_digits: bool | None = None,
         app.removeTranslator(translator)
     _translators.clear()
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if language == "ar":  # installed first, so asked last: Qt's strings its catalogue leaves in English
+        from fundclient.ui.qt_arabic import QtArabicSupplement
+
+        _translators.append(QtArabicSupplement(app))
     qtbase = QTranslator(app)
-    if qtbase.load(f"qtbase_{language}", qt_dir):  # standard buttons: OK/Cancel/Yes/No
+    # Qt's own Arabic (PySide6's translations folder): file and print dialogs, standard buttons.
+    if qtbase.load(f"qtbase_{language}", qt_dir):
         _translators.append(qtbase)
     own = QTranslator(app)
     path = qm_file(language, cache_dir)
