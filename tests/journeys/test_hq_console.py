@@ -300,3 +300,25 @@ def test_every_page_in_english_and_arabic_and_print(world, page):
     page.goto(f"{base}/console/offices")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
+
+
+def test_rotate_hq_keys_needs_confirmation_and_offices_adopt_the_new_key(world, page):
+    from fundclient.sync.device import Device
+    base = world["hq"].url
+    login(page, base, "amal", PASSWORD)
+    page.goto(f"{base}/console/devices")
+    old = world["hq"].ingestor.keys.active_decrypt
+    page.fill("#rotate-confirm", "rotate please")
+    click_and_wait(page.locator("#rotate-form button"))
+    assert "لم يُؤكَّد" in page.locator("main").inner_text()
+    assert world["hq"].ingestor.keys.active_decrypt == old
+    page.goto(f"{base}/console/devices")
+    page.fill("#rotate-confirm", "ROTATE")
+    click_and_wait(page.locator("#rotate-form button"))
+    new = world["hq"].ingestor.keys.active_decrypt
+    assert new != old and new in page.locator("main").inner_text()
+    assert run_sync(world["sbh"]).status in ("ok", "partial")  # the office adopts the new key set
+    assert Device.load(world["sbh"]).hq_active_key_id == new
+    late = people(1, office="SBH", seed=901)
+    Outbox(world["sbh"]).seal([p.to_dict() for p in late])  # sealed to the new key, ingested
+    assert run_sync(world["sbh"]).batches_acknowledged == 1
