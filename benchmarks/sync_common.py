@@ -21,9 +21,9 @@ def hq_and_office(database_url: str | None = None):
     init_keys(tmp / "hq")
     if database_url:
         from sqlalchemy import create_engine
-        from fundclient.hq.db import metadata
+        from fundclient.hq.migrate import drop_everything
         engine = create_engine(database_url)
-        metadata.drop_all(engine)
+        drop_everything(engine)
         engine.dispose()
     server = start_in_thread(tmp / "hq", database_url)
     office = tmp / "office"

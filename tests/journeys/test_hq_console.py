@@ -43,11 +43,9 @@ def _database_url(kind: str) -> str | None:
     if not url:
         pytest.fail("FUNDCLIENT_TEST_PG_URL is not set: run `python3 scripts/dev.py test`")
     from sqlalchemy import create_engine
-    from fundclient.hq.console.models import metadata as console_tables
-    from fundclient.hq.db import metadata as hq_tables
+    from fundclient.hq.migrate import drop_everything
     engine = create_engine(url)
-    console_tables.drop_all(engine)
-    hq_tables.drop_all(engine)
+    drop_everything(engine)  # intake and console tables, and the migrations' version table
     engine.dispose()
     return url
 

@@ -24,9 +24,9 @@ def _fresh_database_url(kind: str) -> str | None:
         pytest.fail(f"{PG_ENV} is not set: run `python3 scripts/dev.py test`, or start PostgreSQL "
                     "(scripts/dev.py ThrowawayPostgres) and export the URL")
     from sqlalchemy import create_engine
-    from fundclient.hq.db import metadata
+    from fundclient.hq.migrate import drop_everything
     engine = create_engine(url)
-    metadata.drop_all(engine)
+    drop_everything(engine)  # every table, the migrations' version table included
     engine.dispose()
     return url
 

@@ -1,13 +1,15 @@
 """HQ tables (SQLAlchemy Core), separate from the office client's database.
 
-SQLite in the HQ data dir by default; PostgreSQL when given a postgresql+psycopg:// URL.
+SQLite in the HQ data dir by default; PostgreSQL when given a postgresql+psycopg:// URL. The
+schema is made and changed by Alembic migrations (hq/migrations/, run by hq.migrate at every
+start); the tables here describe the head revision — change both together.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table,
+from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table,
                         Text, UniqueConstraint, create_engine, event)
 from sqlalchemy.engine import Engine
 
@@ -84,6 +86,7 @@ rejections = Table(
     Column("code", String(32), nullable=False),
     Column("detail", Text, nullable=False, default=""),
     Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_rejections_device_id", "device_id", "at"),
 )
 
 # Append-only log of what devices pull (reference data, revoked cards); its id is the sync token.
@@ -125,9 +128,6 @@ def open_engine(hq_dir: Path, url: str | None = None) -> Engine:
     else:
         # No pre-ping (a round trip per checkout); recycle instead so idle connections do not go stale.
         engine = create_engine(url, pool_recycle=600, pool_size=8)
-    metadata.create_all(engine)
-    if engine.dialect.name == "postgresql":
-        # JPEG does not compress: skip TOAST's compression attempt on photo bytes.
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ALTER TABLE photos ALTER COLUMN data SET STORAGE EXTERNAL")
+    from fundclient.hq.migrate import upgrade
+    upgrade(engine)
     return engine

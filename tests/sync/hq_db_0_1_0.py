@@ -1,0 +1,135 @@
+# Verbatim `git show 1087608:src/fundclient/hq/db.py`: the HQ schema of release 0.1.0 (made with
+# create_all, no Alembic). tests/sync/test_hq_migrations.py upgrades a database made by it.
+"""HQ tables (SQLAlchemy Core), separate from the office client's database.
+
+SQLite in the HQ data dir by default; PostgreSQL when given a postgresql+psycopg:// URL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table,
+                        Text, UniqueConstraint, create_engine, event)
+from sqlalchemy.engine import Engine
+
+metadata = MetaData()
+
+devices = Table(
+    "devices", metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("office_code", String(32), nullable=False),
+    Column("device_number", Integer, nullable=False),
+    Column("public_key", LargeBinary, nullable=False),
+    Column("label", String(200), nullable=False, default=""),
+    Column("enrolled_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("revoke_reason", Text),
+    UniqueConstraint("office_code", "device_number"),
+)
+
+enrol_tokens = Table(
+    "enrol_tokens", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("office_code", String(32), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+    Column("device_id", String(36)),
+)
+
+batches = Table(
+    "batches", metadata,
+    Column("batch_id", String(36), primary_key=True),
+    Column("device_id", String(36), ForeignKey("devices.device_id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("ack", Text, nullable=False),
+    UniqueConstraint("device_id", "seq"),
+)
+
+records = Table(
+    "records", metadata,
+    Column("record_id", String(36), primary_key=True),
+    Column("revision", Integer, primary_key=True),
+    Column("national_number", String(32), nullable=False, index=True),
+    Column("office_code", String(32), nullable=False),
+    Column("device_id", String(36), nullable=False),
+    Column("batch_id", String(36), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("duplicate_of", String(36)),
+    Column("sha256", String(64), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+photos = Table(
+    "photos", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", String(36), nullable=False, index=True),
+    Column("revision", Integer, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("mime", String(32), nullable=False),
+    Column("quality", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+# Batch-level refusals: what was refused and why (no personal data: the batch was not opened).
+rejections = Table(
+    "rejections", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", String(64), nullable=False, index=True),
+    Column("device_id", String(64)),
+    Column("code", String(32), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# Append-only log of what devices pull (reference data, revoked cards); its id is the sync token.
+changes = Table(
+    "changes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("key", String(64), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+card_revocations = Table(
+    "card_revocations", metadata,
+    Column("card_number", String(32), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+
+def database_url(hq_dir: Path, url: str | None) -> str:
+    return url or f"sqlite:///{Path(hq_dir) / 'hq.db'}"
+
+
+def open_engine(hq_dir: Path, url: str | None = None) -> Engine:
+    url = database_url(hq_dir, url)
+    if url.startswith("sqlite"):
+        Path(hq_dir).mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(conn, _record):  # WAL: readers do not block the ingesting writer
+            cur = conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+    else:
+        # No pre-ping (a round trip per checkout); recycle instead so idle connections do not go stale.
+        engine = create_engine(url, pool_recycle=600, pool_size=8)
+    metadata.create_all(engine)
+    if engine.dialect.name == "postgresql":
+        # JPEG does not compress: skip TOAST's compression attempt on photo bytes.
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE photos ALTER COLUMN data SET STORAGE EXTERNAL")
+    return engine
