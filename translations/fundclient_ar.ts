@@ -1528,6 +1528,10 @@
             <translation>— اختر —</translation>
         </message>
         <message>
+            <source>%1 field(s) to correct</source>
+            <translation>حقول يجب تصحيحها: %1</translation>
+        </message>
+        <message>
             <source>Registration saved.</source>
             <translation>تم حفظ التسجيل.</translation>
         </message>
@@ -1564,12 +1568,20 @@
             <translation>لا يوجد</translation>
         </message>
         <message>
+            <source>Edit a beneficiary's record</source>
+            <translation>تعديل بيانات منتفع</translation>
+        </message>
+        <message>
+            <source>New registration</source>
+            <translation>تسجيل جديد</translation>
+        </message>
+        <message>
             <source>Home visit</source>
             <translation>زيارة منزلية</translation>
         </message>
         <message>
-            <source>Home visit: the registration is saved on this computer and sent later; no network or printer is needed. The card is printed at the office.</source>
-            <translation>زيارة منزلية: يُحفظ التسجيل على هذا الجهاز ويُرسل لاحقًا، ولا حاجة إلى شبكة أو طابعة. تُطبع البطاقة في المكتب.</translation>
+            <source>Home visit mode is ON: this registration is saved as a home visit, on this computer, and sent later; no network or printer is needed. The card is printed at the office. Untick “Home visit” for a registration at the office.</source>
+            <translation>وضع الزيارة المنزلية مُفعَّل: يُحفظ هذا التسجيل كزيارة منزلية على هذا الحاسوب ويُرسل لاحقًا؛ لا يلزم اتصال بالشبكة ولا طابعة، وتُطبع البطاقة في المكتب. أزِل علامة «زيارة منزلية» للتسجيل في المكتب.</translation>
         </message>
         <message>
             <source>Back</source>
@@ -1668,12 +1680,8 @@
             <translation>اقرأ البيانات على المنتفع ثم احفظ بـ Ctrl+S.</translation>
         </message>
         <message>
-            <source>Edit a beneficiary's record</source>
-            <translation>تعديل بيانات منتفع</translation>
-        </message>
-        <message>
-            <source>New registration</source>
-            <translation>تسجيل جديد</translation>
+            <source>home visit</source>
+            <translation>زيارة منزلية</translation>
         </message>
         <message>
             <source>%1 scanned document(s)</source>

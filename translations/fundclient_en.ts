@@ -1528,6 +1528,10 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>%1 field(s) to correct</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Registration saved.</source>
             <translation type="unfinished" />
         </message>
@@ -1564,11 +1568,19 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Edit a beneficiary's record</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>New registration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Home visit</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Home visit: the registration is saved on this computer and sent later; no network or printer is needed. The card is printed at the office.</source>
+            <source>Home visit mode is ON: this registration is saved as a home visit, on this computer, and sent later; no network or printer is needed. The card is printed at the office. Untick “Home visit” for a registration at the office.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1668,11 +1680,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Edit a beneficiary's record</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>New registration</source>
+            <source>home visit</source>
             <translation type="unfinished" />
         </message>
         <message>

@@ -166,9 +166,11 @@ def test_home_visit_saves_channel_and_locality(qtbot, make_screen):
     assert stored.channel == Channel.HOME_VISIT
     assert stored.locality == "المنشية"
     assert screen.is_home_visit()  # the field team stays in home-visit mode for the next one
-    assert Settings.load(screen.session.data_dir).extra["registration_home_visit"] is True
-    again = make_screen("clerk1")  # next start of the program on the field laptop
-    assert again.is_home_visit() and not again.rows["locality"].isHidden()
+    assert "زيارة منزلية" in screen.heading.text()  # shown clearly while on
+    again = make_screen("clerk1")  # next login (back at the office): the mode starts off
+    assert not again.is_home_visit() and again.rows["locality"].isHidden()
+    assert not again.home_visit_banner.isVisibleTo(again)
+    assert "registration_home_visit" not in Settings.load(screen.session.data_dir).extra
 
 
 def test_edit_mode_saves_a_new_revision(qtbot, make_screen):

@@ -1,8 +1,12 @@
-"""App-wide look: big enough to read all day, calm colours, clear focus."""
+"""App-wide look: big enough to read all day, calm colours, clear focus.
+
+The default button is marked by colour (and the style's default frame), not by bold type:
+a label that turns bold when its button becomes the default is wider than the size the
+button was given, and was cut off («كمال هذا التسجيل» for «إكمال هذا التسجيل»)."""
 
 APP_STYLE = """
 QPushButton { padding: 6px 16px; min-height: 30px; }
-QPushButton:default { font-weight: bold; }
+QPushButton:default { color: #0b3d91; }
 QLineEdit, QComboBox, QDateEdit, QSpinBox { min-height: 30px; padding: 2px 6px; }
 QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus { border: 2px solid #1d4f91; }
 QListWidget#navigation { background: #f3f6fa; border: none; }

@@ -7,8 +7,8 @@ from PySide6.QtCore import QCoreApplication
 
 from fundclient.domain.records import Beneficiary
 from fundclient.ui.ops import QueryOp
-from fundclient.ui.registration.drafts import (DraftOfferDialog, photo_from_json,
-                                               photo_to_json)
+from fundclient.ui.registration.drafts import (DraftOfferDialog, draft_is_empty,
+                                               photo_from_json, photo_to_json)
 
 
 def _tr(text: str) -> str:
@@ -46,6 +46,11 @@ class DraftLogic:
         return self.drafts.load_all(self._offer)
 
     def _offer(self, drafts: list) -> None:
+        # Drafts with nothing typed in them are never offered, and are deleted.
+        for draft_id, _when, payload in drafts:
+            if draft_is_empty(payload):
+                self.drafts.discard(draft_id)
+        drafts = [d for d in drafts if not draft_is_empty(d[2])]
         self._offered = {draft_id: payload for draft_id, _when, payload in drafts}
         if not drafts:
             return

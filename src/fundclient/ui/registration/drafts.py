@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from datetime import datetime
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QListWidget,
 
 from fundclient.domain.records import Photo, new_id
 from fundclient.services.changes import Changes
-from fundclient.ui.i18n import show_digits
+from fundclient.ui.i18n import ltr_run, show_digits
 from fundclient.ui.ops import CollectionOp, QueryOp
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ class DraftKeeper(QObject):
         self._snapshot = snapshot
         self._parent = parent
         self.draft_id = new_id()
+        self.written = False
         self.dirty = False
         self.enabled = True
         self._change_timer = QTimer(self)
@@ -90,7 +92,18 @@ class DraftKeeper(QObject):
         self._change_timer.stop()
         self._max_timer.stop()
         self.draft_id = draft_id or new_id()
+        self.written = draft_id is not None  # a restored draft exists in the store
         self.dirty = False
+
+    def forget(self) -> None:
+        """The form is back to its starting point: nothing to keep (and a draft written
+        meanwhile for it is deleted)."""
+        self._change_timer.stop()
+        self._max_timer.stop()
+        self.dirty = False
+        if self.written:
+            self.written = False
+            self.discard()
 
     def save_now(self) -> CollectionOp | None:
         self._change_timer.stop()
@@ -112,6 +125,7 @@ class DraftKeeper(QObject):
             log.error("draft autosave failed", exc_info=exc)
             self.dirty = True
 
+        self.written = True
         return CollectionOp(parent=self._parent, op=write,
                             success=lambda _c: self.saved.emit(draft_id)
                             ).failure(failed).run_in_background()
@@ -152,6 +166,31 @@ class DraftKeeper(QObject):
             lambda exc: log.error("drafts could not be read", exc_info=exc)).run_in_background()
 
 
+BLANK_KEYS = {"category", "channel"}  # filled by the form itself, not by the person
+
+
+def draft_is_empty(payload: dict[str, Any]) -> bool:
+    """Nothing typed: only the form's own defaults, no dependant, photo or scan. (Older
+    versions wrote such drafts at every login.)"""
+    values = payload.get("values", {})
+    if any(str(v).strip() for k, v in values.items() if k not in BLANK_KEYS):
+        return False
+    if any(str(v).strip() for d in payload.get("dependants", []) for v in d.values()):
+        return False
+    return not payload.get("photo") and not payload.get("scans")
+
+
+def draft_time(updated_at: str) -> str:
+    """The draft's local date and time, read left to right inside Arabic text."""
+    try:
+        when = datetime.fromisoformat(updated_at)
+    except ValueError:
+        return ""
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    return ltr_run(show_digits(when.strftime("%Y-%m-%d %H:%M")))
+
+
 def draft_title(payload: dict[str, Any]) -> str:
     values = payload.get("values", {})
     name = " ".join(values.get(f"name.{p}", "") for p in ("first", "father", "grandfather",
@@ -181,8 +220,7 @@ class DraftOfferDialog(QDialog):
         self.list = QListWidget(self)
         self.list.setObjectName("draftList")
         for draft_id, updated_at, payload in drafts:
-            when = updated_at[:16].replace("T", " ")
-            item = QListWidgetItem(f"{draft_title(payload)}   ({show_digits(when)})")
+            item = QListWidgetItem(f"{draft_title(payload)} — {draft_time(updated_at)}")
             item.setData(Qt.ItemDataRole.UserRole, draft_id)
             self.list.addItem(item)
         self.list.setCurrentRow(0)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from fundclient.domain.fields import CATEGORY_PREFIX
 from fundclient.domain.records import Channel
 from fundclient.errors import Message
-from fundclient.ui.i18n import current_language
+from fundclient.ui.i18n import current_language, show_digits
 from fundclient.ui.registration.binding import DUPLICATE_KEYS, FormContext
 from fundclient.ui.registration.dependants import DependantRow
 from fundclient.ui.registration.layout import make_editor
@@ -220,6 +220,45 @@ class FormLogic:
         else:
             self._messages[row.name] = message
             row.set_message(message.in_language(current_language()))
+        self._mark_steps()
+
+    # ---------------------------------------------------------------- problems: one source
+    # `_messages` (field row -> message shown under it) is the one list of problems on
+    # screen: the count in the status line and the marks on the step bar both come from it.
+    def problem_rows(self) -> list[FieldRow]:
+        rows = (self._row_by_name(name) for name in self._messages)
+        return [row for row in rows if row is not None and not row.isHidden()]
+
+    def problem_count(self) -> int:
+        return len(self.problem_rows())
+
+    def problems_per_step(self) -> list[int]:
+        counts = [0] * len(self.steps)
+        for row in self.problem_rows():
+            for index, step in enumerate(self.steps):
+                if step.page.isAncestorOf(row):
+                    counts[index] += 1
+                    break
+        return counts
+
+    def _mark_steps(self) -> None:
+        """A step with a red field says so on the step bar: "⚠ 1 Person (2)"."""
+        if not hasattr(self, "step_buttons"):
+            return
+        for index, count in enumerate(self.problems_per_step()):
+            button = self.step_buttons.button(index)
+            if button is None:
+                continue
+            if bool(count) != bool(button.property("hasProblems")):
+                button.setProperty("hasProblems", bool(count))
+                button.style().unpolish(button)
+                button.style().polish(button)
+            button.setProperty("problemCount", count)
+            base = button.property("baseText") or button.text()
+            button.setProperty("baseText", base)
+            button.setText(f"{base} ({show_digits(count)})" if count else base)
+            button.setAccessibleDescription(
+                _tr("%1 field(s) to correct").replace("%1", show_digits(count)) if count else "")
 
     def show_problems(self, problems: dict[str, Message]) -> list[FieldRow]:
         """Show a validate_beneficiary() / ValidationFailed result under the fields."""
@@ -247,6 +286,7 @@ class FormLogic:
             if row is not None:
                 row.set_message("")
         self._messages.clear()
+        self._mark_steps()
 
     def _field_row(self, dependant: DependantRow | None, key: str) -> FieldRow | None:
         return dependant.rows.get(key) if dependant is not None else self.rows.get(key)
@@ -301,6 +341,9 @@ class FormLogic:
         if self.value("channel") != channel:
             self.rows["channel"].editor.set_value(channel)
         self.home_visit_banner.setVisible(on)
+        from fundclient.ui.registration.texts import retranslate_screen
+
+        retranslate_screen(self)  # the heading says "home visit" while the mode is on
         self._update_locality_visibility()
         if not self._loading:
             self._on_field_edited("channel")

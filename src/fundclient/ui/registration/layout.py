@@ -94,8 +94,10 @@ class RegistrationView(Screen):
         self.home_visit_banner = QLabel(self)
         self.home_visit_banner.setObjectName("homeVisitBanner")
         self.home_visit_banner.setWordWrap(True)
+        # Impossible to miss while on: the mode changes what every saved record says.
         self.home_visit_banner.setStyleSheet(
-            "background:#e6f0ff; color:#0b3d91; padding:3px 6px; border-radius:4px;")
+            "background:#fff3cd; color:#5c3b00; font-weight:bold; padding:6px 8px;"
+            " border:2px solid #e0a800; border-radius:4px;")
         self.home_visit_banner.setVisible(False)
         box.addWidget(self.home_visit_banner)
         bar = QHBoxLayout()
@@ -111,7 +113,10 @@ class RegistrationView(Screen):
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             # Bold in every state: a label that turns bold only when checked is wider than
             # the size the button was given and gets cut off on a 1024-pixel screen.
+            # A step with fields to correct is red (FormLogic._mark_steps sets hasProblems).
             button.setStyleSheet("QPushButton { font-weight:bold; padding:6px 6px; }"
+                                 " QPushButton[hasProblems=\"true\"] { color:#b00020;"
+                                 " border:2px solid #b00020; }"
                                  " QPushButton:checked {"
                                  " background:#0b3d91; color:white; }")
             self.step_buttons.addButton(button, index)

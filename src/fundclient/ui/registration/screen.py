@@ -39,7 +39,6 @@ from fundclient.ui.registration.summary import review_sections
 
 log = logging.getLogger(__name__)
 DUPLICATE_DELAY_MS = 700
-HOME_VISIT_SETTING = "registration_home_visit"
 
 
 def _tr(text: str) -> str:
@@ -81,12 +80,13 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         self._duplicate_timer.timeout.connect(self.check_duplicates)
         self._init_form_logic()
         self._connect()
-        # A field laptop stays in home-visit mode across restarts (Settings.extra).
-        self.home_visit.setChecked(bool(settings.extra.get(HOME_VISIT_SETTING)))
-        self.home_visit.clicked.connect(self._remember_home_visit)
+        # Home-visit mode starts OFF at every login: the person turns it on knowingly (a mode
+        # remembered from yesterday's field trip saved office registrations as home visits).
+        self.home_visit.setChecked(False)
         self.clear_fields()
         self.retranslate_ui()
         self.go_to_step(0)
+        self._baseline = self._content()
 
     def _connect(self) -> None:
         self.step_buttons.idClicked.connect(self.go_to_step)
@@ -189,13 +189,29 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
 
     # ---------------------------------------------------------------- edits
     def _on_field_edited(self, key: str) -> None:
-        if self._loading:
+        if self._loading or not hasattr(self, "_baseline"):
+            return  # the form is being filled by the program (or still being built)
+        if self.duplicate_relevant(key):
+            self._duplicate_timer.start()
+        # Unfinished work is what differs from the form's starting point (an empty form, or
+        # the record as loaded): a language switch or a list refilled at login is not work,
+        # and must never write an empty draft or say "draft saved".
+        if self._content() == getattr(self, "_baseline", None):
+            self._set_dirty(False)
+            self.drafts.forget()  # typed and erased again: no draft left behind
             return
         self._set_dirty(True)
         self.status_label.setProperty("important", False)
         self.drafts.touch()
-        if self.duplicate_relevant(key):
-            self._duplicate_timer.start()
+
+    def _content(self) -> tuple:
+        """What the person has entered (not the step they are on): values, dependants,
+        mode, photo, scans."""
+        photo = self.photo.photo()
+        return (tuple(sorted(self.values().items())),
+                tuple(tuple(sorted(d.items())) for d in self.dependants.values()),
+                self.home_visit.isChecked(), photo.data if photo is not None else None,
+                tuple(scan.data for scan in self.photo.scans()))
 
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt name
         # Locking the screen, signing out or switching page: write the draft now, not in
@@ -240,8 +256,11 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         self.validate_dependants()
         if problems:
             shown = self.show_problems(problems)
+            # The count is what the person sees: the fields in red (the same source as the
+            # step marks), plus problems that have no field of their own.
+            unshown = sum(self._problem_row(key) is None for key in problems)
             self._say(_tr("Please correct the fields marked in red (%1).").replace(
-                "%1", show_digits(len(problems))), error=True)
+                "%1", show_digits(self.problem_count() + unshown)), error=True)
             if shown:
                 self.focus_field(next(iter(problems)))
             else:
@@ -320,6 +339,7 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
     new_registration = new
 
     def _start_fresh(self) -> None:
+        self.drafts.start_new()  # the draft kept for what was on screen is left alone
         self.base = None
         self.clear_fields()
         self.photo.set_photo(None)
@@ -333,11 +353,13 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         self._set_dirty(False)
         self.retranslate_ui()
         self.go_to_step(0)
+        self._baseline = self._content()
 
     def load_record(self, beneficiary: Beneficiary, photo: Photo | None = None) -> None:
         """Edit mode: show a stored record; Save then creates its next revision."""
         if self._dirty:
             self.drafts.save_now()
+        self.drafts.start_new()  # the draft kept for what was on screen is left alone
         values, dependants = values_of(beneficiary)
         self.base = beneficiary
         self.set_values(values, dependants)
@@ -364,18 +386,6 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
 
     def set_home_visit(self, on: bool) -> None:
         self.home_visit.setChecked(bool(on))
-        self._remember_home_visit(bool(on))
-
-    def _remember_home_visit(self, on: bool) -> None:
-        settings = self.backend.settings
-        settings.extra[HOME_VISIT_SETTING] = bool(on)
-        data_dir = getattr(self.session, "data_dir", None)
-        if data_dir is None:
-            return
-        try:
-            settings.save(data_dir)
-        except OSError:  # a read-only settings file must not stop the field team
-            log.exception("could not remember the home-visit mode")
 
     def is_home_visit(self) -> bool:
         return self.home_visit.isChecked()

@@ -37,21 +37,28 @@ def retranslate_screen(screen) -> None:
     texts = step_texts()
     for index, step_id in enumerate(STEP_IDS):
         short, title, intro = texts[step_id]
+        screen.step_buttons.button(index).setProperty("baseText", f"{index + 1}  {short}")
         screen.step_buttons.button(index).setText(f"{index + 1}  {short}")
         screen.step_buttons.button(index).setToolTip(f"Alt+{index + 1}")
         screen.steps[index].title.setText(title)
         screen.steps[index].intro.setText(intro)
-    screen.heading.setText(_tr("Edit a beneficiary's record") if screen.base is not None
-                           else _tr("New registration"))
+    heading = (_tr("Edit a beneficiary's record") if screen.base is not None
+               else _tr("New registration"))
+    if screen.home_visit.isChecked():
+        heading += " — " + _tr("home visit")
+    screen.heading.setText(heading)
     screen.home_visit.setText(_tr("Home visit"))
     screen.home_visit_banner.setText(_tr(
-        "Home visit: the registration is saved on this computer and sent later; no network "
-        "or printer is needed. The card is printed at the office."))
+        "Home visit mode is ON: this registration is saved as a home visit, on this computer, "
+        "and sent later; no network or printer is needed. The card is printed at the office. "
+        "Untick “Home visit” for a registration at the office."))
     screen.back_button.setText(_tr("Back"))
     screen.next_button.setText(_tr("Next"))
     screen.save_button.setText(_tr("Save (Ctrl+S)"))
     screen.category_title.setText(_tr("Information for this category"))
     screen.setWindowTitle(_tr("Registration"))
+    if hasattr(screen, "_mark_steps"):
+        screen._mark_steps()  # the step marks in the new language
 
 
 def section_titles() -> dict[str, str]:
