@@ -242,7 +242,7 @@ class FormLogic:
         return counts
 
     def _mark_steps(self) -> None:
-        """A step with a red field says so on the step bar: "⚠ 1 Person (2)"."""
+        """A step with a red field is red on the step bar (tooltip: how many)."""
         if not hasattr(self, "step_buttons"):
             return
         for index, count in enumerate(self.problems_per_step()):
@@ -254,9 +254,10 @@ class FormLogic:
                 button.style().unpolish(button)
                 button.style().polish(button)
             button.setProperty("problemCount", count)
-            base = button.property("baseText") or button.text()
-            button.setProperty("baseText", base)
-            button.setText(f"{base} ({show_digits(count)})" if count else base)
+            # Colour and frame only, not "(3)" in the label: the step bar must keep its
+            # width on a 1024-pixel screen. The count is in the tooltip.
+            button.setToolTip(f"Alt+{index + 1}" + (" — " + _tr("%1 field(s) to correct")
+                              .replace("%1", show_digits(count)) if count else ""))
             button.setAccessibleDescription(
                 _tr("%1 field(s) to correct").replace("%1", show_digits(count)) if count else "")
 

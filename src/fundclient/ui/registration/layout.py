@@ -129,6 +129,7 @@ class RegistrationView(Screen):
         self.status_label = QLabel(self)
         self.status_label.setObjectName("registrationStatus")
         self.status_label.setStyleSheet("color:#555;")
+        self.status_label.setWordWrap(True)  # a long message never squeezes Save
         self.back_button = QPushButton(self)
         self.back_button.setObjectName("backButton")
         self.next_button = QPushButton(self)
