@@ -67,7 +67,6 @@ class LoginScreen(QWidget):
         self.hint.setObjectName("loginHint")
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #1d4f91;")
-        self.hint.setVisible(bool(self.hint_text))
         self.error = QLabel()
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
@@ -99,6 +98,7 @@ class LoginScreen(QWidget):
         inner.addWidget(self.office_label)
         inner.addLayout(form)
         inner.addWidget(self.hint)
+        self.hint.setVisible(bool(self.hint_text))  # once inside the card: never a window of its own
         inner.addWidget(self.error)
         inner.addWidget(self.login_button)
         inner.addWidget(self.language_button, 0, Qt.AlignmentFlag.AlignCenter)

@@ -149,14 +149,21 @@ class GuiApp:
         self.login.show()
 
 
-def run_gui(context_or_args) -> int:
+def build_gui(context_or_args) -> GuiApp:
+    """The QApplication prepared and the login window built (not shown) - what `run_gui` runs,
+    and what the journey tests drive."""
     data_dir = Path(getattr(context_or_args, "data_dir", None) or resolve_data_dir())
     settings = getattr(context_or_args, "settings", None) or Settings.load(data_dir)
-    app = prepare_app(settings, getattr(context_or_args, "lang", None))
-    gui = GuiApp(data_dir, settings,
-                 login_fn=getattr(context_or_args, "login", None) or default_login,
-                 sync_adapter_factory=getattr(context_or_args, "sync_adapter_factory", None),
-                 login_hint=getattr(context_or_args, "login_hint", "") or "")
+    prepare_app(settings, getattr(context_or_args, "lang", None))
+    return GuiApp(data_dir, settings,
+                  login_fn=getattr(context_or_args, "login", None) or default_login,
+                  sync_adapter_factory=getattr(context_or_args, "sync_adapter_factory", None),
+                  login_hint=getattr(context_or_args, "login_hint", "") or "")
+
+
+def run_gui(context_or_args) -> int:
+    gui = build_gui(context_or_args)
+    app = QApplication.instance()
     gui.show()
     code = app.exec()
     wait_for_writes(timeout=30)
