@@ -377,7 +377,8 @@ class Journey:
         return QApplication.focusWidget()
 
     def _target_window(self):
-        widget = QApplication.focusWidget() or QApplication.activeWindow() or self.window
+        widget = (QApplication.activeModalWidget() or QApplication.focusWidget()
+                  or QApplication.activeWindow() or self.window)
         window = widget.window()
         handle = window.windowHandle()
         assert handle is not None, f"{_describe(window)} has no native window"
@@ -541,6 +542,8 @@ class Journey:
 
         def run(dialog: QWidget) -> None:
             try:
+                # A person sees the dialog come up and then types into it.
+                self.qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
                 handle(dialog)
             finally:
                 done.append(True)

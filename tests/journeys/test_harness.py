@@ -23,9 +23,10 @@ def test_demo_login_by_keyboard_reaches_the_main_window(demo_app, screen_size):
 
 
 def test_real_office_is_set_up_and_enrolled(real_office, open_app):
-    from fundclient.sync.device import load_device  # noqa: F401 - enrolment wrote the device
+    from fundclient.sync.device import device_dir
 
     assert (real_office / "keystore.json").exists()
+    assert (device_dir(real_office) / "enrolment.json").exists()
     j = open_app(real_office)
     j.login(CLERK, CLERK_PW)
     assert j.gui.session.operator.username == CLERK
