@@ -8,10 +8,11 @@ A person ranks names in tiers, not by a blended percentage:
 
 `word_tier` gives one typed word against one word of a name a tier value; `rank` adds the
 tiers of every typed word (each matched to a different word of the name, so more words
-matched always count more: the score is not capped at 1) and adds, below one tier step,
-how well each word agrees in its position (the first typed word with the first name, the
-last with the family name) and its spelling similarity. Equal scores are broken by the
-caller by recency (newest first).
+matched always count more: the score is not capped at 1). A word found in another place
+than typed (the first typed word is the first name, the last the family name) counts
+OUT_OF_PLACE less: محمد الورفلي ranks «امحمد … الورفلي» above «علي محمد … الورفلي». Below
+one tier step it adds how many words are in their place and how close their spelling is.
+Equal scores are broken by the caller by recency (newest first).
 
 Similarity of spelling comes from rapidfuzz (C++), never from difflib.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel, JaroWinkler
 
 from fundclient.domain.arabic import name_tokens, phonetic_key
@@ -33,6 +35,9 @@ SOUND = 8.0  # احمد / أحمد are already EXACT after normalisation; الط
 PREFIX = 7.0  # the unfinished last word is the start of this word
 PARTIAL = 6.0  # × spelling similarity, for similarities of at least PARTIAL_FLOOR
 PARTIAL_FLOOR = 0.6
+# A word found in another place of the name (the typed first name as the father's name)
+# counts less than the same word in its place: between same sound and a prefix.
+OUT_OF_PLACE = 2.5
 
 ARTICLE_PREFIX = "ال"
 
@@ -74,7 +79,10 @@ def word_tier(typed: str, word: str, unfinished: bool = False) -> float:
 
 def _position_agrees(i: int, typed_count: int, j: int, word_count: int) -> bool:
     """The first typed word with the first name, the last (of two or more) with the family
-    name, the ones between with the same place."""
+    name, the ones between with the same place; a word typed alone with the first or the
+    family name."""
+    if typed_count == 1:  # one word: a first name or a family name
+        return j == 0 or j == word_count - 1
     if i == 0:
         return j == 0
     if i == typed_count - 1:
@@ -99,7 +107,8 @@ def rank_tokens(typed: list[str], words: list[str], *, prefix_last: bool = False
         for j, w in enumerate(words):
             tier = word_tier(t, w, unfinished)
             if tier:
-                options.append((tier, _position_agrees(i, n, j, m), i, j))
+                placed = _position_agrees(i, n, j, m)
+                options.append((tier if placed else tier - OUT_OF_PLACE, placed, i, j))
     options.sort(reverse=True)
     used_typed: set[int] = set()
     used_words: set[int] = set()
@@ -112,7 +121,7 @@ def rank_tokens(typed: list[str], words: list[str], *, prefix_last: bool = False
         used_words.add(j)
         total += tier
         in_place += placed
-        fine += spelling_similarity(typed[i], words[j])
+        fine += Indel.normalized_similarity(typed[i], words[j])  # «ال» typed or not counts here
     # Below one tier step: places agree (0.6), spelling as close as can be (0.3), and a
     # name with no extra words over the typed ones (0.09).
     detail = 0.6 * in_place / n + 0.3 * fine / n + 0.09 * min(n, m) / max(n, m)
@@ -157,3 +166,19 @@ def part_agreement(a: str, b: str) -> float:
         # not sink a record whose other parts and birth date agree.
         return max(rescaled, TYPO_AGREEMENT)
     return rescaled
+
+
+CLOSE_WORD_CUTOFF = 0.75
+
+
+def close_words(typed: str, vocabulary: list[str], limit: int = 3) -> list[str]:
+    """The words of `vocabulary` (normalised name words) nearest in spelling to a typed word
+    that matches none of them as spelled or by sound — a slip of the keyboard or of the ear
+    (الذوي for الزوي): one letter changed, added, dropped or swapped, or a similarity of
+    CLOSE_WORD_CUTOFF — best first."""
+    stem = bare(typed)
+    one_slip = process.extract(stem, vocabulary, scorer=OSA.distance, processor=bare, score_cutoff=1,
+                               limit=limit) if len(stem) >= 3 else []
+    similar = process.extract(stem, vocabulary, scorer=Indel.normalized_similarity, processor=bare,
+                              score_cutoff=CLOSE_WORD_CUTOFF, limit=limit)
+    return list(dict.fromkeys(word for word, _, _ in (*one_slip, *similar)))[:limit]

@@ -10,17 +10,19 @@ when ambiguous, results merged.
 
 from __future__ import annotations
 
+import threading
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from fundclient.domain.digits import normalise_digits
 from fundclient.domain.national_id import get_scheme
 from fundclient.domain.phone import normalise_mobile
-from fundclient.domain.name_match import Ranked, rank_tokens
+from fundclient.domain.name_match import Ranked, bare, close_words, rank_tokens
 from fundclient.domain.records import Beneficiary, Dependant
 from fundclient.storage.records_json import load as _load
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
-from fundclient.domain.arabic import name_tokens
-from fundclient.storage.search_keys import pair_query, spelled_query, word_query
+from fundclient.domain.arabic import name_tokens, phonetic_key
+from fundclient.storage.search_keys import pair_query, sound_query, sound_word_query, spelled_query, word_query
 
 # FTS candidates ranked by bm25 before the Python re-score; enough for a spelling variant of
 # a common name to be among them, small enough for < 50 ms at a million records.
@@ -69,8 +71,57 @@ def _separators_removed(text: str) -> str:
     return "".join(ch for ch in normalise_digits(text) if ch not in " -_/.\u00a0\t")
 
 
+class NameVocabulary:
+    """Every word of every holder's and dependant's name (from the FTS indexes' own term
+    lists), kept in memory for spelling correction; read again once the store has grown
+    by REFRESH_SHARE (a word first typed today is found as spelled or by sound anyway)."""
+
+    REFRESH_SHARE = 0.01
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._size = -1
+        self.words: list[str] = []
+        self._set: frozenset[str] = frozenset()
+        self._sounds: frozenset[str] = frozenset()
+
+    def get(self, store) -> "NameVocabulary":
+        counters = store.counters()
+        size = counters.get("records", 0) + counters.get("dependants", 0)
+        with self._lock:
+            if self._size < 0 or abs(size - self._size) > max(100, self.REFRESH_SHARE * self._size):
+                words: set[str] = set()
+                with store.read() as conn:
+                    for fts in ("names_fts", "dependant_names_fts"):
+                        conn.exec_driver_sql(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{fts}_terms"
+                                             f" USING fts5vocab(main, {fts}, col)")
+                        words.update(row[0] for row in conn.exec_driver_sql(
+                            f"SELECT term FROM temp.{fts}_terms WHERE col = 'name_norm'"))
+                self.words = sorted(words)
+                self._set = frozenset(bare(w) for w in words)
+                self._sounds = frozenset(phonetic_key(w) for w in words)
+                self._size = size
+        return self
+
+    def knows(self, token: str, unfinished: bool = False) -> bool:
+        if bare(token) in self._set or phonetic_key(token) in self._sounds:
+            return True
+        if unfinished:
+            at = bisect_left(self.words, token)
+            return at < len(self.words) and self.words[at].startswith(token) or len(token) < 4
+        return False
+
+
 class SearchMixin:
     """Mixed into BeneficiaryRepository (needs self._store, self.get_many)."""
+
+    _vocabulary_cache: NameVocabulary | None = None
+
+    @property
+    def _vocabulary(self) -> NameVocabulary:
+        if self._vocabulary_cache is None:
+            self._vocabulary_cache = NameVocabulary()
+        return self._vocabulary_cache
 
     def _record_ids(self, sql: str, params: tuple) -> list[str]:
         with self._store.read() as conn:
@@ -128,26 +179,51 @@ class SearchMixin:
 
     def _name_candidates(self, table: str, text: str, *, prefix_last: bool, limit: int = CANDIDATES,
                          broad: bool = False) -> dict[tuple, Candidate]:
-        """Names worth ranking, the likeliest first: every typed word as spelled (with or
-        without «ال»); then every word by sound, in the typed order; then — when that is
-        still short of `limit`, or always when `broad` (duplicates: one part may be spelled
-        beyond recognition) — any two typed words in either order, and the words alone."""
+        """Names worth ranking, the likeliest first, each query newest first and stopping
+        once `limit` names are found (FTS then reads no more of a common word's list):
+        1. every typed word as spelled (with or without «ال»), the first typed word as the
+           name's first word; 2. the same by sound (sound-key pairs in the typed order)
+           — one word typed: the word as spelled, then by sound;
+        3. every word as spelled, anywhere; 4. by sound, anywhere in the typed order;
+        5. — when still short of `limit`, or always when `broad` (duplicates: one part may
+        be spelled beyond recognition) — any two typed words in either order (ranked by how
+        many pairs a name holds); 6. every word as spelled or by sound (one word typed, or
+        nothing found yet)."""
         found: dict[tuple, Candidate] = {}
 
-        def add(query: str | None, ranked: bool) -> None:
-            if query:
+        def add(query: str | None, ranked: bool = False, always: bool = False) -> None:
+            if query and (always or len(found) < limit):
                 for c in self._fts_rows(table, query, limit, ranked=ranked):
                     found.setdefault(c.key, c)
 
-        words = len(name_tokens(text))
-        add(spelled_query(text, prefix_last=prefix_last), False)
-        if words >= 2 and len(found) < limit:
-            add(pair_query(text, prefix_last=prefix_last, require_all=True), False)
-        if words >= 2 and (broad or len(found) < limit):
-            add(pair_query(text, prefix_last=prefix_last, require_all=False), True)
-        if len(found) < limit and (words == 1 or not found):
-            add(word_query(text, prefix_last=prefix_last), False)
+        several = len(name_tokens(text)) >= 2
+        if several:
+            add(spelled_query(text, prefix_last=prefix_last, first_in_place=True))
+            add(sound_query(text, prefix_last=prefix_last))
+        else:  # one word: the word itself, then by sound, then what starts with it
+            add(spelled_query(text, prefix_last=False))
+            add(sound_word_query(text))
+        add(spelled_query(text, prefix_last=prefix_last))
+        if several:
+            add(pair_query(text, prefix_last=prefix_last, require_all=True))
+            add(pair_query(text, prefix_last=prefix_last, require_all=False), ranked=True, always=broad)
+        if not several or not found:
+            add(word_query(text, prefix_last=prefix_last))
         return found
+
+    def _corrected(self, text: str, *, prefix_last: bool) -> list[str]:
+        """The typed text with each word that exists in no name (as spelled, without «ال»
+        or by sound) replaced by the nearest existing words: what to look for besides."""
+        tokens = name_tokens(text)
+        vocabulary = self._vocabulary.get(self._store)
+        out = []
+        for i, token in enumerate(tokens):
+            unfinished = prefix_last and i == len(tokens) - 1
+            if vocabulary.knows(token, unfinished):
+                continue
+            for word in close_words(token, vocabulary.words):
+                out.append(" ".join(tokens[:i] + [word] + tokens[i + 1:]))
+        return out
 
     def ranked_names(self, text: str, limit: int = 20, *, prefix_last: bool = True,
                      dependants: bool = True, broad: bool = False) -> list[tuple[Ranked, Candidate]]:
@@ -156,9 +232,11 @@ class SearchMixin:
         tokens = name_tokens(text)
         if not tokens:
             return []
-        candidates = dict(self._name_candidates("holder", text, prefix_last=prefix_last, broad=broad))
-        if dependants:
-            candidates.update(self._name_candidates("dependant", text, prefix_last=prefix_last, broad=broad))
+        candidates: dict[tuple, Candidate] = {}
+        for typed in (text, *self._corrected(text, prefix_last=prefix_last)):
+            for table in ("holder", "dependant") if dependants else ("holder",):
+                for k, c in self._name_candidates(table, typed, prefix_last=prefix_last, broad=broad).items():
+                    candidates.setdefault(k, c)
         scored = [(rank_tokens(tokens, c.name_norm.split(), prefix_last=prefix_last), c)
                   for c in candidates.values()]
         scored = [(r, c) for r, c in scored if r.matched]

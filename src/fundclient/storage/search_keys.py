@@ -52,32 +52,62 @@ def _quote(token: str) -> str:
     return f'"{token}"'  # tokens are word characters only; quoting keeps OR/NOT/NEAR literal
 
 
-def _spelled(token: str, unfinished: bool) -> str:
-    """The word as spelled (normalised), with or without «ال»; a prefix when unfinished."""
+def _spelled(token: str, unfinished: bool, first: bool = False) -> str:
+    """The word as spelled (normalised), with or without «ال»; a prefix when unfinished;
+    `first`: only as the first word of the name (FTS5 initial-token query)."""
     star = "*" if unfinished else ""
-    return "(" + " OR ".join(f"name_norm : {_quote(form)}{star}" for form in article_forms(token)) + ")"
+    caret = "^ " if first else ""
+    return "(" + " OR ".join(f"name_norm : {caret}{_quote(form)}{star}" for form in article_forms(token)) + ")"
 
 
-def spelled_query(text: str, *, prefix_last: bool = True) -> str | None:
+def _unfinished(token: str) -> str:
+    """The word being typed: the start of a word as spelled, or a whole word by sound."""
+    sound = phonetic_key(token)
+    by_sound = f" OR name_phon : {_quote(sound)}" if sound else ""
+    return f"({_spelled(token, True)[1:-1]}{by_sound})"
+
+
+def spelled_query(text: str, *, prefix_last: bool = True, first_in_place: bool = False) -> str | None:
     """Every typed word as spelled (with or without «ال»), the last maybe unfinished: the
-    records a person would call exact matches."""
+    records a person would call exact matches. `first_in_place`: the first typed word is
+    the first word of the name (the first name)."""
     tokens = name_tokens(text)
     if not tokens:
         return None
     last = len(tokens) - 1
-    return " AND ".join(_spelled(t, prefix_last and i == last and len(t) >= 2) for i, t in enumerate(tokens))
+    return " AND ".join(_spelled(t, prefix_last and i == last and len(t) >= 2, first_in_place and i == 0)
+                        for i, t in enumerate(tokens))
+
+
+def sound_query(text: str, *, prefix_last: bool = True) -> str | None:
+    """Two or more words by sound in the typed order, the first typed word being the first
+    name: the pairs of `pair_query` and the first word's sound key as the name's first."""
+    pairs = pair_query(text, prefix_last=prefix_last, require_all=True)
+    tokens = name_tokens(text)
+    if not pairs or not phonetic_key(tokens[0]):
+        return None
+    return f"name_phon : ^ {_quote(phonetic_key(tokens[0]))} AND {pairs}"
+
+
+def sound_word_query(text: str) -> str | None:
+    """Every typed word by sound (whole words)."""
+    keys = [phonetic_key(t) for t in name_tokens(text)]
+    if not keys or not all(keys):
+        return None
+    return " AND ".join(f"name_phon : {_quote(k)}" for k in keys)
 
 
 def word_query(text: str, *, prefix_last: bool = True) -> str | None:
     """Every typed word must match, as spelled (with or without «ال») or by sound; the last
-    word may be unfinished (prefix). Used for one-word searches and as the last resort."""
+    word may be unfinished (prefix, or the whole word by sound). Used for one-word searches
+    and as the last resort."""
     tokens = name_tokens(text)
     if not tokens:
         return None
     clauses = []
     for i, token in enumerate(tokens):
         if prefix_last and i == len(tokens) - 1 and len(token) >= 2:
-            clauses.append(_spelled(token, True))
+            clauses.append(_unfinished(token))
         else:
             sound = phonetic_key(token)
             by_sound = f" OR name_phon : {_quote(sound)}" if sound else ""
@@ -100,7 +130,7 @@ def pair_query(text: str, *, prefix_last: bool = True, require_all: bool = True)
         pairs = [_pair(a, b) for a, b in zip(tokens, tokens[1:])]
         query = " AND ".join(f"name_pairs : {_quote(p)}" for p in pairs)
         if unfinished:
-            query += f" AND name_norm : {_quote(unfinished)}*"
+            query += f" AND {_unfinished(unfinished)}"
         return query
     words = tokens[:MAX_PAIR_WORDS]
     # Both orders: the family name typed first still finds the record.
