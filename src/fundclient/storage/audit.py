@@ -66,6 +66,10 @@ class VerifyResult:
     unanchored_tail: int = 0  # entries after the anchor (a crash between commit and anchor)
 
 
+# The newest entry by its key (a plan of SEARCH, not the SCAN that ORDER BY … LIMIT 1 shows).
+LAST_ENTRY = "SELECT seq, hash FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)"
+
+
 class AuditLog:
     def __init__(self, data_dir: Path, reader: sa.Engine, db_key: bytes) -> None:
         self._anchor_path = Path(data_dir) / AUDIT_HEAD_FILE
@@ -78,7 +82,7 @@ class AuditLog:
         if not ACTION_FORMAT.fullmatch(action):
             raise ValueError(f"audit action must be a short code, not {action!r}")
         detail_text = _check_detail(detail)
-        last = conn.exec_driver_sql("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        last = conn.exec_driver_sql(LAST_ENTRY).fetchone()
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
         at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         digest = _entry_hash(prev, seq, at, operator, action, record_id, detail_text)
@@ -105,7 +109,7 @@ class AuditLog:
 
     def head(self) -> tuple[int, str] | None:
         with self._reader.connect() as conn:
-            row = conn.exec_driver_sql("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+            row = conn.exec_driver_sql(LAST_ENTRY).fetchone()
         return (row[0], row[1]) if row else None
 
     def entries(self, *, since_seq: int = 0, limit: int = 1000) -> list[AuditEntry]:
