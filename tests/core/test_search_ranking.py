@@ -181,3 +181,12 @@ def test_an_edit_that_looks_like_a_duplicate_is_saved_with_a_supervisors_overrid
                               override_by="super").result
     assert saved.revision == 2 and saved.override_reason == "زوجة ثانية مسجلة خطأ (super)"
     assert session.store.beneficiaries.get(husband.record_id).revision == 1
+
+
+def test_a_slip_of_the_keyboard_still_finds_the_name(store):
+    target = store.beneficiaries.add(person("سالم", "محمد", "علي", "الورفلي", "119550000091"), by="admin")
+    for i, first in enumerate(("علي", "عمر", "خالد")):
+        store.beneficiaries.add(person(first, "محمد", "علي", "الورفلي", f"11955000009{i + 2}"), by="admin")
+    # م for ل: no name has that spelling or that sound; the names' own words correct it.
+    hits = store.beneficiaries.search("سالم الورفمي")
+    assert hits and hits[0].record_id == target.record_id
