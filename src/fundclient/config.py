@@ -69,8 +69,5 @@ class Settings:
         return cls(**{k: v for k, v in raw.items() if k in known})
 
     def save(self, data_dir: Path) -> None:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path = data_dir / "settings.json"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(tmp, path)
+        from fundclient.private_files import write_json_atomic
+        write_json_atomic(Path(data_dir) / "settings.json", asdict(self))  # 0600

@@ -43,6 +43,11 @@ def register(sub) -> None:
     p.add_argument("--office", required=True)
     p.add_argument("--valid-hours", type=float, default=72)
     p.set_defaults(handler=_token)
+    p = cmds.add_parser("enroll-offline", help="enrol an office PC with no link: answer its enrolment request "
+                                               "file (from a USB drive) with a signed answer file beside it")
+    p.add_argument("request", help="fundclient-enrol-request-….json on the drive")
+    p.add_argument("--token", required=True, help="a one-time token from `hq enroll-token` for the request's office")
+    p.set_defaults(handler=_enroll_offline)
     p = cmds.add_parser("revoke-device", help="refuse every further batch from a device")
     p.add_argument("device_id")
     p.add_argument("--reason", default="")
@@ -115,6 +120,15 @@ def _token(args) -> int:
     from fundclient.hq.keys import HQKeys
     keys = HQKeys(_dir(args), _passphrase(args))
     print(create_token(_engine(args), args.office, keys.active_sign, valid_hours=args.valid_hours))
+    return 0
+
+
+def _enroll_offline(args) -> int:
+    from fundclient.hq.enrol_usb import ANSWER_WRITTEN, enrol_offline
+    from fundclient.hq.keys import HQKeys
+    info, path = enrol_offline(_engine(args), HQKeys(_dir(args), _passphrase(args)), Path(args.request), args.token)
+    message = ANSWER_WRITTEN.format(number=info["device_number"], office=info["office_code"], path=path)
+    print(message.in_language(args.lang) if args.lang else f"{message.ar}\n{message.en}")
     return 0
 
 

@@ -44,8 +44,16 @@ OFFICE_FULL = Message(ar="لا توجد أرقام أجهزة متاحة لهذ�
                       en="HQ has no device numbers left for this office.")
 
 
-def enrol_device(engine: Engine, token: str, public_key: bytes, label: str = "") -> dict:
-    """Consume the token (once) and register the device; returns id, number and office."""
+TOKEN_FOR_OTHER_OFFICE = Message(ar="رمز التسجيل صادر لمكتب «{token}» والطلب من مكتب «{request}»: لم يُستعمل الرمز.",
+                                 en="The enrolment token is for office '{token}' but the request comes from office "
+                                    "'{request}': the token was not used.")
+
+
+def enrol_device(engine: Engine, token: str, public_key: bytes, label: str = "", *,
+                 office_code: str | None = None) -> dict:
+    """Consume the token (once) and register the device; returns id, number and office. With
+    `office_code` (a USB request names its office) a token of another office is refused
+    without being used."""
     secret = token.split(".", 1)[0]
     with engine.begin() as conn:
         row = conn.execute(select(enrol_tokens).where(enrol_tokens.c.token_hash == _hash(secret))
@@ -55,6 +63,9 @@ def enrol_device(engine: Engine, token: str, public_key: bytes, label: str = "")
             expires = expires.replace(tzinfo=timezone.utc)
         if row is None or row.used_at is not None or expires < _now() or len(public_key) != 32:
             raise SyncError(BAD_TOKEN, code="bad_token")
+        if office_code is not None and office_code != row.office_code:
+            raise SyncError(TOKEN_FOR_OTHER_OFFICE.format(token=row.office_code, request=office_code),
+                            code="wrong_office")
         device_id = str(uuid.uuid4())
         number = (conn.execute(select(func.max(devices.c.device_number))
                                .where(devices.c.office_code == row.office_code)).scalar() or 0) + 1

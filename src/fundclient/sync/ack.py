@@ -122,3 +122,18 @@ def verify_decision(doc: dict, hq_signing_keys: dict[str, bytes], *, office_code
     if not ok:
         raise SyncError(FORGED_ACK, code="forged_ack")
     return decision
+
+
+ENROL_CONTEXT = b"fundclient/enrol/v1\x00"
+
+
+def sign_body(context: bytes, body: dict, hq_signing_private: dict[str, bytes] | bytes) -> dict[str, str]:
+    """HQ's signatures over a JSON body under a context (e.g. an enrolment answer sent by USB)."""
+    return _sign_all(context + canonical_json(body), hq_signing_private)
+
+
+def verify_signed(sigs, context: bytes, body, trusted: dict[str, bytes]) -> bool:
+    try:
+        return isinstance(sigs, dict) and _any_valid(sigs, context + canonical_json(body), trusted)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False

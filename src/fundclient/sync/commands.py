@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from fundclient.errors import ExitCode, Message
 
@@ -28,11 +29,20 @@ STATUS_STALE = Message("آخر مزامنة ناجحة قبل {days} يوم (ا�
 
 
 def register(sub) -> None:
-    p = sub.add_parser("enroll", help="enrol this device with HQ (one-time token from `hq enroll-token`)")
-    p.add_argument("--server", required=True, help="HQ URL, e.g. https://hq.example.ly")
+    p = sub.add_parser("enroll", help="enrol this device with HQ (one-time token from `hq enroll-token`): online "
+                                      "with --server, or by USB with --from-file (HQ's answer to enroll-request)")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--server", help="HQ URL, e.g. https://hq.example.ly")
+    where.add_argument("--from-file", help="HQ's answer file fundclient-enrol-response-….json (by USB)")
     p.add_argument("--token", required=True)
     p.add_argument("--label", default="", help="a name for this device shown at HQ")
     p.set_defaults(handler=_enroll)
+
+    p = sub.add_parser("enroll-request", help="no link to HQ: write this device's enrolment request onto a "
+                                              "removable drive for `hq enroll-offline`")
+    p.add_argument("--to", required=True, help="the drive (folder) to write the request to")
+    p.add_argument("--label", default="", help="a name for this device shown at HQ")
+    p.set_defaults(handler=_enroll_request)
 
     p = sub.add_parser("sync", help="send sealed batches to HQ and pull reference data (for the OS scheduler); "
                                     "exit 0 only when everything was acknowledged")
@@ -75,11 +85,26 @@ def _say(args, message: Message, *, file=None) -> None:
     print(text, file=file or sys.stdout)
 
 
+ENROLLED = Message("سُجِّل الجهاز لدى الإدارة العامة: المكتب {office}، رقم الجهاز {number}.",
+                  "The device is enrolled with HQ: office {office}, device number {number}.")
+
+
 def _enroll(args) -> int:
-    from fundclient.sync.enrol import enrol
-    device = enrol(args.data_dir, args.server, args.token, label=args.label)
+    from fundclient.sync.enrol import enrol, enrol_from_file
+    if args.from_file:
+        device = enrol_from_file(args.data_dir, Path(args.from_file), args.token)
+    else:
+        device = enrol(args.data_dir, args.server, args.token, label=args.label)
     print(json.dumps({"device_id": device.device_id, "device_number": device.device_number,
                       "office_code": device.office_code}))
+    _say(args, ENROLLED.format(office=device.office_code, number=device.device_number), file=sys.stderr)
+    return ExitCode.OK
+
+
+def _enroll_request(args) -> int:
+    from fundclient.sync.enrol import REQUEST_WRITTEN, write_request
+    path = write_request(args.data_dir, Path(args.to), label=args.label)
+    _say(args, REQUEST_WRITTEN.format(path=path))
     return ExitCode.OK
 
 
@@ -147,8 +172,6 @@ def _requeue(args) -> int:
 
 
 def _export(args) -> int:
-    from pathlib import Path
-
     from fundclient.sync.usb import export_batches
     report = export_batches(args.data_dir, Path(args.to))
     for line in report.lines():
@@ -158,8 +181,6 @@ def _export(args) -> int:
 
 
 def _import_acks(args) -> int:
-    from pathlib import Path
-
     from fundclient.sync.usb import import_acks
     report = import_acks(args.data_dir, Path(args.file))
     for line in report.lines():

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fundclient.errors import Message, SyncError
 from fundclient.oslock import exclusive
+from fundclient.private_files import private_dir, write_json_atomic
 from fundclient.sync.keys import b64d, generate_signing_private, read_private_key_file, signing_public_bytes, \
     write_private_key_file
 
@@ -24,12 +25,12 @@ NOT_ENROLLED = Message(ar="هذا الجهاز غير مسجَّل لدى الإ
 
 
 def device_dir(data_dir: Path) -> Path:
-    return Path(data_dir) / "device"
+    return Path(data_dir) / "device"  # 0700 (private_dir), its files 0600
 
 
 def ensure_signing_key(data_dir: Path) -> bytes:
     """Returns the device public key, creating the key pair the first time."""
-    path = device_dir(data_dir) / "signing_key.json"
+    path = private_dir(device_dir(data_dir)) / "signing_key.json"
     # Two threads or processes creating it at once would leave HQ a key the device no longer has.
     with exclusive(device_dir(data_dir) / "key.lock"):
         if not path.exists():
@@ -80,7 +81,4 @@ class Device:
 
 
 def save_enrolment(data_dir: Path, doc: dict) -> None:
-    path = device_dir(data_dir) / "enrolment.json"
-    tmp = path.with_name("enrolment.json.tmp")
-    tmp.write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    write_json_atomic(private_dir(device_dir(data_dir)) / "enrolment.json", doc)
