@@ -320,3 +320,13 @@ def test_rotate_hq_keys_needs_confirmation_and_offices_adopt_the_new_key(world, 
     late = people(1, office="SBH", seed=901)
     Outbox(world["sbh"]).seal([p.to_dict() for p in late])  # sealed to the new key, ingested
     assert run_sync(world["sbh"]).batches_acknowledged == 1
+
+
+def test_sign_in_is_rate_limited_per_client(world):
+    base = world["hq"].url
+    s = requests.Session()
+    s.trust_env = False
+    codes = [s.post(f"{base}/console/login", data={"csrf": "x", "username": f"u{i}", "password": "p"}).status_code
+             for i in range(60)]
+    assert 429 in codes and codes[0] == 400
+    assert s.get(f"{base}/console/static/console.css").status_code == 200  # the rest of HQ still answers

@@ -33,6 +33,7 @@ from fundclient.hq.console.charts import registrations_svg
 from fundclient.hq.console.i18n import LANGS, translate
 from fundclient.hq.console.models import create_tables
 from fundclient.hq.db import changes, devices
+from fundclient.hq.limits import Rate
 from fundclient.sync.reasons import DECISION_REASONS, REASONS
 
 HERE = Path(__file__).resolve().parent
@@ -43,6 +44,9 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 CSP = ("default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 CODE_RE = re.compile(r"^[A-Z0-9_-]{1,32}$")
+# Sign-in page and form per client address (hq/limits.py): on top of the per-account lock, a
+# client cannot try user names faster than this.
+LOGIN_RATE = ("/console/login", Rate(burst=30, per_second=0.5))
 FONT_FILES = {"NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf", "NotoSansArabic-Regular.ttf",
               "NotoSansArabic-Bold.ttf"}
 STATIC_FILES = {"console.css"}
