@@ -218,6 +218,10 @@
     <context>
         <name>DonePage</name>
         <message>
+            <source>Write the enrolment request to a &amp;USB drive…</source>
+            <translation>اكتب طلب تسجيل الحاسوب على ذاكرة &amp;USB…</translation>
+        </message>
+        <message>
             <source>The office is ready</source>
             <translation>المكتب جاهز</translation>
         </message>
@@ -283,6 +287,16 @@
         <message>
             <source>Check the address and the token and try again, or choose “register later”.</source>
             <translation>تحقق من العنوان ورمز التسجيل وحاول مرة أخرى، أو اختر «التسجيل لاحقاً».</translation>
+        </message>
+        <message>
+            <source>Choose the USB drive</source>
+            <translation>اختر ذاكرة USB</translation>
+        </message>
+        <message>
+            <source>The request {file} is on the drive. Take it to headquarters; they give back an answer file and the token. Then:
+{command}</source>
+            <translation>طلب التسجيل {file} على الذاكرة. سلّمها إلى الإدارة العامة، فتعيد إليك ملف الرد ورمز التسجيل. ثم نفّذ:
+{command}</translation>
         </message>
         <message>
             <source>Registered with headquarters; computer number {number}.</source>
@@ -395,8 +409,8 @@
             <translation>لا يوجد اتصال بعد — التسجيل &amp;لاحقاً أو عبر USB</translation>
         </message>
         <message>
-            <source>Without a link the office works normally; new registrations stay pending until the computer is registered (from the settings or with the command {command}).</source>
-            <translation>بدون اتصال يعمل المكتب بشكل عادي، وتبقى التسجيلات الجديدة قيد الإرسال حتى يُسجَّل الحاسوب (من الإعدادات أو بالأمر {command}).</translation>
+            <source>Without a link the office works normally; new registrations stay pending until the computer is registered: with the command {command} once there is a link, or by USB — the last page writes the enrolment request onto a drive for headquarters.</source>
+            <translation>بدون اتصال يعمل المكتب بشكل عادي، وتبقى التسجيلات الجديدة قيد الإرسال حتى يُسجَّل الحاسوب: بالأمر {command} عند توفر الاتصال، أو عبر USB — تكتب الصفحة الأخيرة طلب التسجيل على ذاكرة تُسلَّم إلى الإدارة العامة.</translation>
         </message>
     </context>
     <context>

@@ -218,6 +218,10 @@
     <context>
         <name>DonePage</name>
         <message>
+            <source>Write the enrolment request to a &amp;USB drive…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>The office is ready</source>
             <translation type="unfinished" />
         </message>
@@ -282,6 +286,15 @@
         </message>
         <message>
             <source>Check the address and the token and try again, or choose “register later”.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose the USB drive</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The request {file} is on the drive. Take it to headquarters; they give back an answer file and the token. Then:
+{command}</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -395,7 +408,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Without a link the office works normally; new registrations stay pending until the computer is registered (from the settings or with the command {command}).</source>
+            <source>Without a link the office works normally; new registrations stay pending until the computer is registered: with the command {command} once there is a link, or by USB — the last page writes the enrolment request onto a drive for headquarters.</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -23,6 +23,7 @@ from fundclient.ui.ops import wait_for_writes
 ADMIN_USER, ADMIN_PW = "mudir", "Sebha-office-1"
 SAMPLE_FACE = Path(__file__).resolve().parents[2] / "src" / "fundclient" / "resources" / "samples" / "face.jpg"
 TIMEOUT = 30_000
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -147,15 +148,39 @@ def test_enrol_now_wrong_token_then_retry_with_real_token(qtbot, wizard, hq):
     session.store.close()
 
 
-def test_token_for_another_office_is_flagged_on_the_summary(qtbot, wizard, hq):
+def test_token_for_another_office_is_refused_on_the_hq_page(qtbot, wizard, hq):
+    """HQ's answer names office SBH, this PC is GHT: refused as by USB (sync.enrol._adopt), the
+    HQ page comes back with the reason, nothing is enrolled (its cards would be filed elsewhere)."""
     server, sign_key = hq
     token = create_token(server.ingestor.engine, "SBH", sign_key)
     fill_first_pages(qtbot, wizard, office="GHT", device=905, url=server.url, token=token)
     create_admin(qtbot, wizard)
     confirm_recovery(qtbot, wizard)
-    qtbot.waitUntil(lambda: wizard.current() == DEVICES, timeout=TIMEOUT)
-    wizard.skip_devices()
-    assert "تنبيه" in wizard.done_page.summary.text() and "SBH" in wizard.done_page.summary.text()
+    qtbot.waitUntil(lambda: wizard.current() == HQ, timeout=TIMEOUT)
+    error = wizard.hq_page.error.text()
+    assert "«SBH»" in error and "«GHT»" in error and "لم يُسجَّل الجهاز" in error
+    assert not (wizard.data_dir / "device" / "enrolment.json").exists()
+
+
+def test_no_link_writes_the_enrolment_request_onto_a_usb_drive(qtbot, wizard, tmp_path):
+    fill_first_pages(qtbot, wizard, office="BRK", device=903)
+    create_admin(qtbot, wizard)
+    confirm_recovery(qtbot, wizard)
+    wizard.skip_button.click()
+    assert wizard.current() == DONE and wizard.done_page.usb_request.isVisible()
+    drive = tmp_path / "usb"
+    drive.mkdir()
+    written = wizard.write_enrol_request(drive)
+    assert written is not None and written.parent == drive
+    request = json.loads(written.read_text(encoding="utf-8"))
+    assert request["office_code"] == "BRK" and request["kind"] == "fundclient-enrol-request"
+    shown = wizard.done_page.usb_result.text()
+    assert written.name in shown and "fundclient enroll --from-file" in shown and "الإدارة العامة" in shown
+    wizard.resize(1024, 768)
+    qtbot.wait(50)
+    wizard.grab().save(str(SCREENSHOTS / "wizard-enrol-by-usb.png"))
+    assert wizard.write_enrol_request(tmp_path / "missing" / "x") is None  # a drive error is shown, not raised
+    assert wizard.done_page.usb_result.text()
 
 
 def test_wrong_token_then_register_later(qtbot, wizard, hq):

@@ -187,7 +187,8 @@ class HqLinkPage(WizardPage):
         self.enrol_later.setText(self.tr("No link yet — register &later or by USB"))
         self.later_help.setText(self.tr(
             "Without a link the office works normally; new registrations stay pending until the "
-            "computer is registered (from the settings or with the command {command}).").format(
+            "computer is registered: with the command {command} once there is a link, or by USB — "
+            "the last page writes the enrolment request onto a drive for headquarters.").format(
                 command=ltr_run("fundclient\u00a0enroll")))
 
 

@@ -132,9 +132,19 @@ class DonePage(WizardPage):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.box.addWidget(self.summary)
+        # No link: the enrolment request goes to HQ on a USB drive (sync.enrol.write_request).
+        self.usb_request = QPushButton()
+        self.usb_request.setObjectName("writeEnrolRequest")
+        self.usb_result = QLabel()
+        self.usb_result.setObjectName("enrolRequestResult")
+        self.usb_result.setWordWrap(True)
+        self.usb_result.setTextFormat(Qt.TextFormat.PlainText)
+        self.box.addWidget(self.usb_request)
+        self.box.addWidget(self.usb_result)
         self.finish_layout()
 
     def retranslate_ui(self) -> None:
+        self.usb_request.setText(self.tr("Write the enrolment request to a &USB drive…"))
         self.heading.setText(self.tr("The office is ready"))
         self.intro.setText(self.tr("Press “Open the system” and sign in with the administrator's "
                                    "user name and password."))

@@ -102,6 +102,7 @@ class FirstRunWizard(QDialog):
         self.skip_button.clicked.connect(self.skip_devices)
         self.language_page.group.buttonToggled.connect(self._language_chosen)
         self.hq_page.enrol_now.toggled.connect(lambda _on: self._update_buttons())
+        self.done_page.usb_request.clicked.connect(lambda: self.write_enrol_request())
         self.recovery_page.print_button.clicked.connect(self.print_recovery_key)
         self.recovery_page.pdf_button.clicked.connect(lambda: self.save_recovery_pdf())
         self.devices = devices.DevicesController(self.devices_page, self.data_dir, self._office_label,
@@ -122,6 +123,7 @@ class FirstRunWizard(QDialog):
             self.devices.enter()
         if index == DONE:
             self.done_page.summary.setText(self._summary())
+            self.done_page.usb_request.setVisible(self.enrolled is None)
         self._update_buttons()
         field = self.pages[index].first_field()
         (field or self.next_button).setFocus(Qt.FocusReason.OtherFocusReason)
@@ -288,6 +290,34 @@ class FirstRunWizard(QDialog):
         self.go_to(HQ)
         self.hq_page.token.setFocus()  # most often the token was mistyped
         self.hq_page.token.selectAll()
+
+    # --- enrolment by USB (no link) --------------------------------------------------------
+    def write_enrol_request(self, folder: Path | None = None) -> Path | None:
+        """Write this computer's enrolment request onto a drive the clerk chooses; HQ answers it
+        with `fundclient hq enroll-offline`, the answer is imported with `fundclient enroll
+        --from-file`. Returns the file written, or None (cancelled or refused: said on the page)."""
+        from fundclient.sync.enrol import write_request
+
+        page = self.done_page
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose the USB drive"))
+            if not chosen:
+                return None
+            folder = Path(chosen)
+        label = f"{self.office_page.office_code()}-{self.office_page.device_number.value()}"
+        try:
+            path = write_request(self.data_dir, folder, label=label)
+        except Exception as exc:  # noqa: BLE001 - a drive error is shown, never raised at the clerk
+            page.usb_result.setProperty("role", "error")
+            page.usb_result.setText(error_text(exc))
+            return None
+        page.usb_result.setProperty("role", "")
+        page.usb_result.setText(self.tr(
+            "The request {file} is on the drive. Take it to headquarters; they give back an answer "
+            "file and the token. Then:\n{command}").format(
+                file=i18n.ltr_run(path.name),
+                command=i18n.ltr_run("fundclient enroll --from-file <answer> --token <token>")))
+        return path
 
     # --- page 6 and 7 --------------------------------------------------------------------
     def _devices_next(self) -> None:
