@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from fundclient.config import Settings
+from fundclient.config import Settings, override_for_run
 from fundclient.services.session import Session, login
 
 
@@ -26,7 +26,6 @@ class AppContext:
     @classmethod
     def for_office(cls, data_dir: Path, *, language: str | None = None, camera: str | None = None,
                    login_hint: str = "") -> "AppContext":
-        settings = Settings.load(Path(data_dir))
-        if camera:  # this run only; the office setting is unchanged
-            settings.camera = camera
-        return cls(Path(data_dir), settings, language, login_hint)
+        # This run only, and through login too (the session loads the settings again).
+        override_for_run(Path(data_dir), camera=camera, language=language)
+        return cls(Path(data_dir), Settings.load(Path(data_dir)), language, login_hint)

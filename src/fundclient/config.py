@@ -30,6 +30,33 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
+# Choices given on the command line (`--camera`, `--lang`) hold for this run only: every
+# `Settings.load` of that data dir in this process sees them - the login's, the sync's, the
+# camera's - and `Settings.save` never writes them into the office's settings.json.
+_RUN_OVERRIDES: dict[Path, dict[str, object]] = {}
+
+
+def _key(data_dir: Path) -> Path:
+    return Path(data_dir).expanduser().resolve()
+
+
+def override_for_run(data_dir: Path, **values: object) -> None:
+    """Settings for this run only (None = not given). See `_RUN_OVERRIDES`."""
+    given = {name: value for name, value in values.items() if value not in (None, "")}
+    unknown = set(given) - {f.name for f in fields(Settings)}
+    if unknown:
+        raise ValueError(f"not a setting: {sorted(unknown)}")
+    if given:
+        _RUN_OVERRIDES.setdefault(_key(data_dir), {}).update(given)
+
+
+def clear_run_overrides(data_dir: Path | None = None) -> None:
+    if data_dir is None:
+        _RUN_OVERRIDES.clear()
+    else:
+        _RUN_OVERRIDES.pop(_key(data_dir), None)
+
+
 @dataclass
 class Settings:
     language: str = "ar"
@@ -62,12 +89,22 @@ class Settings:
     @classmethod
     def load(cls, data_dir: Path) -> "Settings":
         path = data_dir / "settings.json"
-        if not path.exists():
-            return cls()
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in raw.items() if k in known})
+        settings = cls()
+        if path.exists():
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            known = {f.name for f in fields(cls)}
+            settings = cls(**{k: v for k, v in raw.items() if k in known})
+        overrides = _RUN_OVERRIDES.get(_key(data_dir), {})
+        # name -> (this run's value, the office's stored value): save() writes the stored one
+        settings._run_overrides = {name: (value, getattr(settings, name)) for name, value in overrides.items()}
+        for name, value in overrides.items():
+            setattr(settings, name, value)
+        return settings
 
     def save(self, data_dir: Path) -> None:
         from fundclient.private_files import write_json_atomic
-        write_json_atomic(Path(data_dir) / "settings.json", asdict(self))  # 0600
+        data = asdict(self)
+        for name, (run_value, stored) in getattr(self, "_run_overrides", {}).items():
+            if data[name] == run_value:  # unchanged since the run began: keep the office's value
+                data[name] = stored
+        write_json_atomic(Path(data_dir) / "settings.json", data)  # 0600

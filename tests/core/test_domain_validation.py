@@ -302,3 +302,21 @@ def test_each_scheme_has_its_own_hint():
     from fundclient.domain.national_id import SCHEMES
     assert BENEFICIARY_FIELDS["national_number"].hint == SCHEMES["LY"].hint
     assert "14" in SCHEMES["EG"].hint.en and SCHEMES["EG"].hint.ar
+
+
+def test_an_office_outside_the_list_is_a_setup_problem_not_a_field_to_correct():
+    """The office is this PC's, never typed: the message says who can fix it, with no code."""
+    from fundclient.domain.validation import validate_beneficiary
+
+    problems = validate_beneficiary(Beneficiary(office_code="SEB"))
+    message = problems["office_code"]
+    assert "الدعم الفني" in message.ar and "IT support" in message.en
+    assert "SEB" not in message.ar + message.en
+    assert "office_code" not in validate_beneficiary(Beneficiary(office_code="SBH"))
+
+
+def test_the_demo_office_is_one_of_the_fund_offices():
+    from fundclient.demo import DEMO_OFFICE
+    from fundclient.domain.reference import default_reference
+
+    assert DEMO_OFFICE in default_reference().codes("offices")

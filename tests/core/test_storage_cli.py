@@ -260,3 +260,15 @@ def test_rekey_command(office):
     store, _ = open_store(data_dir, "admin", "admin-pass-1")
     assert store.db_key != old_key and store.audit.verify().ok
     store.close()
+
+
+def test_setup_refuses_an_office_outside_the_fund_list(data_dir, tmp_path, capsys):
+    """An office the reference data does not know could never save a registration."""
+    password = tmp_path / "pw"
+    password.write_text("admin-pass-1\n", encoding="utf-8")
+    code = main(["--data-dir", str(data_dir), "--lang", "en", "setup", "--office", "SEB",
+                 "--admin", "admin", "--password-file", str(password)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "'SEB' is not in the fund's list of offices" in err and "SBH" in err
+    assert not (data_dir / "keystore.json").exists()

@@ -134,6 +134,7 @@ def open_app(qtbot, screen_size, window_guard, shots_dir):
     Built through `AppContext.for_office` and `ui.main.build_gui`, i.e. what `fundclient`
     (and `fundclient demo`) run; the login window takes the whole screen of `screen_size`."""
     from fundclient.app import AppContext
+    from fundclient.config import clear_run_overrides
     from fundclient.ui import i18n
     from fundclient.ui.main import build_gui
 
@@ -154,6 +155,7 @@ def open_app(qtbot, screen_size, window_guard, shots_dir):
             journey.close()
     finally:
         i18n.set_language("ar")
+        clear_run_overrides()
     for journey in journeys:
         journey.assert_no_unasked_windows()
 

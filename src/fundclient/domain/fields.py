@@ -158,7 +158,7 @@ BENEFICIARY_FIELDS: dict[str, FieldDef] = {f.key: f for f in (
     FieldDef("category", _m("الشريحة", "Category"), max_length=30, required=True,
              kind="choice", choices="categories", rules=(rules.choice("categories"),)),
     FieldDef("office_code", _m("المكتب", "Office"), max_length=10, required=True,
-             kind="choice", choices="offices", rules=(rules.choice("offices"),)),
+             kind="choice", choices="offices", rules=(rules.known_office,)),
     FieldDef("channel", _m("طريقة التسجيل", "Registration channel"), max_length=20,
              required=True, kind="choice", choices="channels", rules=(rules.choice("channels"),)),
     FieldDef("notes", _m("ملاحظات", "Notes"), max_length=1000, kind="multiline"),

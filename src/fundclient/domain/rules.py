@@ -47,6 +47,12 @@ TOO_YOUNG = Message("«{label}»: العمر ({age}) أقل من المعتاد 
                     "{label}: age {age} is below this category's minimum ({min} years)")
 NOT_IN_LIST = Message("«{label}»: القيمة «{value}» غير موجودة في القائمة",
                       "{label}: '{value}' is not in the list")
+# A record's office is this PC's office (set up once), never typed on the form: when it is not
+# a known office the clerk cannot fix it, so the message says who can.
+OFFICE_NOT_SET_UP = Message("هذا الجهاز غير مُعدّ لمكتب من قائمة مكاتب الصندوق، فلا يمكن حفظ التسجيل. "
+                            "اتصل بالدعم الفني لإعداد المكتب.",
+                            "This PC is not set up for an office in the fund's list of offices, so "
+                            "registrations cannot be saved. Call IT support to set up the office.")
 BEFORE_AGE = Message("«{label}» يجب أن يكون بعد بلوغ {years} سنة من العمر",
                      "{label} must be after the person turned {years}")
 CHILD_TOO_OLD = Message(
@@ -180,6 +186,14 @@ def choice(list_name: str) -> Rule:
         return NOT_IN_LIST.format(value=value[:40], label="{label}")
     rule.list_name = list_name  # type: ignore[attr-defined]
     return rule
+
+
+def known_office(value: str, ctx: ValidationContext) -> Message | None:
+    """The office a record belongs to must be in the office list (bundled + pulled from HQ)."""
+    return None if value in ctx.reference.codes("offices") else OFFICE_NOT_SET_UP
+
+
+known_office.list_name = "offices"  # type: ignore[attr-defined]
 
 
 def past_date(value: str, ctx: ValidationContext) -> Message | None:

@@ -100,8 +100,17 @@ def register(sub) -> None:
 
 
 def cmd_setup(args) -> int:
+    from fundclient.domain.reference import default_reference
     from fundclient.storage import initialise
 
+    # An office outside the fund's list could never save a registration (its records' office
+    # is this office): refuse it here, where the person setting up can still choose another.
+    known = sorted(default_reference().codes("offices"))
+    if args.office not in known:
+        _say(args, Message("رمز المكتب «{code}» غير موجود في قائمة مكاتب الصندوق. الرموز المعروفة: {known}",
+                           "Office code '{code}' is not in the fund's list of offices. Known codes: {known}"
+                           ).format(code=args.office[:20], known=", ".join(known)), file=sys.stderr)
+        return EXIT_ERROR
     password = _read_secret(args.password_file, "Administrator password / كلمة مرور المدير: ", twice=True)
     recovery = initialise(args.data_dir, args.office, args.admin, password, args.full_name,
                           provisional_device_number=args.device_number)
