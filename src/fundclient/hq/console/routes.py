@@ -379,7 +379,14 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
 
     # --- reference data ----------------------------------------------------------------------------
     def refdata_current() -> dict[str, dict[str, dict]]:
-        out: dict[str, dict[str, dict]] = {k: {} for k in refdata.REFERENCE_KINDS}
+        """What the offices hold: the list bundled with the client (version "—"), with HQ's
+        published changes (their change number is the version) over it."""
+        from fundclient.domain.reference import bundled_reference
+        bundled = bundled_reference()
+        list_of = {"pension_authorities": "pensions_authorities"}  # as services/reference.py PULLED_LISTS
+        out: dict[str, dict[str, dict]] = {
+            k: {i.code: {"ar": i.ar, "en": i.en, "_version": "—"} for i in bundled.items(list_of.get(k, k))}
+            for k in refdata.REFERENCE_KINDS}
         with engine.connect() as conn:
             for r in conn.execute(select(changes).where(changes.c.kind.in_(refdata.REFERENCE_KINDS))
                                   .order_by(changes.c.id)):
