@@ -14,16 +14,13 @@ from fundclient.hq.app import create_app
 from fundclient.hq.db import open_engine
 from fundclient.hq.ingest import DEFAULT_MAX_BATCH_BYTES, Ingestor
 from fundclient.hq.keys import HQKeys
-from fundclient.hq.limits import Limits
 
 
 def build(hq_dir: Path, database_url: str | None = None, passphrase: bytes | None = None,
           max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES):
     ingestor = Ingestor(open_engine(hq_dir, database_url), HQKeys(hq_dir, passphrase), max_batch_bytes=max_batch_bytes)
-    from fundclient.hq.console.routes import LOGIN_RATE, mount  # the staff web console under /console/
-    limits = Limits(max_batch_bytes=ingestor.max_batch_bytes)
-    limits.rates.insert(0, LOGIN_RATE)
-    app = create_app(hq_dir, ingestor, limits)
+    app = create_app(hq_dir, ingestor)
+    from fundclient.hq.console.routes import mount  # the staff web console under /console/
     mount(app, ingestor, hq_dir, passphrase)
     return app, ingestor
 

@@ -33,7 +33,7 @@ from fundclient.hq.console.charts import registrations_svg
 from fundclient.hq.console.i18n import LANGS, translate
 from fundclient.hq.console.models import create_tables
 from fundclient.hq.db import changes, devices
-from fundclient.hq.limits import Rate
+from fundclient.hq.limits import Limits, Rate, RateLimitMiddleware
 from fundclient.sync.reasons import DECISION_REASONS, REASONS
 
 HERE = Path(__file__).resolve().parent
@@ -83,6 +83,8 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
     """Add the console (under /console/) and the decisions API to the intake app."""
     engine = ingestor.engine
     create_tables(engine)
+    # its own per-client rate on the sign-in page and form (the intake's limits stay as they are)
+    app.add_middleware(RateLimitMiddleware, limits=Limits(max_batch_bytes=0, rates=[LOGIN_RATE]))
     # Catch up with records received before the console existed (or while it was off); from then
     # on each page indexes what arrived since the last look.
     threading.Thread(target=queries.refresh_index, args=(engine,), name="console-index", daemon=True).start()
