@@ -414,6 +414,13 @@
         </message>
     </context>
     <context>
+        <name>KeyboardLayoutHint</name>
+        <message>
+            <source>The keyboard is typing Arabic letters, but user names and passwords are in Latin letters. Switch the keyboard to English (Alt+Shift) and type again.</source>
+            <translation>لوحة المفاتيح تكتب حروفًا عربية، لكن اسم المستخدم وكلمة المرور بحروف لاتينية. بدّل لوحة المفاتيح إلى الإنجليزية (Alt+Shift) واكتب من جديد.</translation>
+        </message>
+    </context>
+    <context>
         <name>LanguagePage</name>
         <message>
             <source>Welcome — setting up this office</source>
@@ -431,6 +438,10 @@
             <translation>المنظومة مقفلة</translation>
         </message>
         <message>
+            <source>You locked the screen (Ctrl+L). %1, enter your password to continue where you left off.</source>
+            <translation>أقفلتَ الشاشة بنفسك (Ctrl+L). %1، أدخل كلمة المرور لتكمل من حيث توقفت.</translation>
+        </message>
+        <message>
             <source>Locked after a period without use. %1, enter your password to continue where you left off.</source>
             <translation>أُقفلت المنظومة بعد مدة دون استخدام. %1، أدخل كلمة المرور لتكمل من حيث توقفت.</translation>
         </message>
@@ -441,6 +452,14 @@
         <message>
             <source>Sign out (unsaved work will be lost)</source>
             <translation>تسجيل الخروج (يضيع العمل غير المحفوظ)</translation>
+        </message>
+        <message>
+            <source>Wrong password.</source>
+            <translation>كلمة المرور غير صحيحة.</translation>
+        </message>
+        <message>
+            <source>Your work stays on screen under this lock; enter the password after that time, or sign out (unsaved work will be lost).</source>
+            <translation>عملك باقٍ تحت هذا القفل؛ أدخل كلمة المرور بعد ذلك الوقت، أو سجّل الخروج (يضيع ما لم يُحفظ).</translation>
         </message>
         <message>
             <source>Could not check the password.</source>
@@ -460,10 +479,6 @@
         <message>
             <source>Office: %1</source>
             <translation>المكتب: %1</translation>
-        </message>
-        <message>
-            <source>&amp;Employee name</source>
-            <translation>اسم ال&amp;موظف</translation>
         </message>
         <message>
             <source>&amp;Password</source>
@@ -486,8 +501,8 @@
             <translation>الإصدار %1</translation>
         </message>
         <message>
-            <source>Enter your employee name and password.</source>
-            <translation>أدخل اسم الموظف وكلمة المرور.</translation>
+            <source>Enter your user name and password.</source>
+            <translation>أدخل اسم المستخدم وكلمة المرور.</translation>
         </message>
         <message>
             <source>The database part of the system is not installed.</source>

@@ -413,6 +413,13 @@
         </message>
     </context>
     <context>
+        <name>KeyboardLayoutHint</name>
+        <message>
+            <source>The keyboard is typing Arabic letters, but user names and passwords are in Latin letters. Switch the keyboard to English (Alt+Shift) and type again.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>LanguagePage</name>
         <message>
             <source>Welcome — setting up this office</source>
@@ -430,6 +437,10 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>You locked the screen (Ctrl+L). %1, enter your password to continue where you left off.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Locked after a period without use. %1, enter your password to continue where you left off.</source>
             <translation type="unfinished" />
         </message>
@@ -439,6 +450,14 @@
         </message>
         <message>
             <source>Sign out (unsaved work will be lost)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Wrong password.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your work stays on screen under this lock; enter the password after that time, or sign out (unsaved work will be lost).</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -458,10 +477,6 @@
         </message>
         <message>
             <source>Office: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Employee name</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -485,7 +500,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Enter your employee name and password.</source>
+            <source>Enter your user name and password.</source>
             <translation type="unfinished" />
         </message>
         <message>

@@ -40,6 +40,11 @@ class Message:
                        self.en.format(**{k: format_value(v, "en") for k, v in values.items()}))
 
 
+# The one word for what a person types in the first box of the login screen: the login
+# screen's label and every message about it (storage.errors.WrongPassword) use this.
+USER_NAME = Message("اسم المستخدم", "User name")
+
+
 class FundError(Exception):
     """Base of every error the user may be shown."""
 

@@ -117,7 +117,7 @@ def test_idle_lock_password_check_counts_towards_lockout(session):
     for _ in range(4):
         with pytest.raises(WrongPassword):
             session.verify_password("not the password")
-    with pytest.raises((WrongPassword, AccountLocked)):
+    with pytest.raises(AccountLocked):  # the fifth wrong password locks, and says so
         session.verify_password("not the password")
     with pytest.raises(AccountLocked):
         session.verify_password(PASSWORD)

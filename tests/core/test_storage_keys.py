@@ -47,9 +47,15 @@ def test_wrong_password_and_unknown_user(data_dir, recovery):
 
 
 def test_lockout_after_five_failures_persists_and_expires(data_dir, recovery):
-    for _ in range(5):
-        with pytest.raises(WrongPassword):
+    for left in (4, 3, 2, 1):  # each wrong password says how many are left
+        with pytest.raises(WrongPassword) as wrong:
             open_store(data_dir, "admin", "wrong-password")
+        assert wrong.value.remaining == left
+        assert f"{left} tr" in wrong.value.message.en
+    assert "محاولة واحدة" in wrong.value.message.ar
+    with pytest.raises(AccountLocked) as now:  # the fifth locks, and says so at once
+        open_store(data_dir, "admin", "wrong-password")
+    assert now.value.just_now and "اسم المستخدم" not in now.value.message.ar
     with pytest.raises(AccountLocked) as locked:
         open_store(data_dir, "admin", PASSWORD)  # even the right password, until the lock ends
     assert locked.value.until > datetime.now(timezone.utc) + timedelta(minutes=14)

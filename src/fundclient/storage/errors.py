@@ -4,22 +4,51 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fundclient.errors import AuthError, Message, StorageError
+from fundclient.errors import USER_NAME, AuthError, Message, StorageError
+
+
+def tries_left(remaining: int, lock_minutes: int) -> Message:
+    """"2 tries left before the account is locked for 15 minutes." (Arabic number agreement)."""
+    if remaining == 1:
+        ar_count = "محاولة واحدة"
+    elif remaining == 2:
+        ar_count = "محاولتان"
+    else:
+        ar_count = f"{remaining} محاولات"
+    en_count = "1 try" if remaining == 1 else f"{remaining} tries"
+    return Message(f"بقيت {ar_count} قبل قفل الحساب لمدة {lock_minutes} دقيقة.",
+                   f"{en_count} left before the account is locked for {lock_minutes} minutes.")
 
 
 class WrongPassword(AuthError):
-    def __init__(self) -> None:
-        super().__init__(Message("اسم المستخدم أو كلمة المرور غير صحيحة.",
-                                 "Wrong user name or password."), code="wrong_password")
+    """`remaining`: wrong passwords still allowed before the lockout (None: unknown user)."""
+
+    def __init__(self, remaining: int | None = None, lock_minutes: int = 15) -> None:
+        first = Message(f"{USER_NAME.ar} أو كلمة المرور غير صحيحة.",
+                        f"Wrong {USER_NAME.en.lower()} or password.")
+        self.tries_left = tries_left(remaining, lock_minutes) if remaining is not None else None
+        if self.tries_left is not None:
+            first = Message(f"{first.ar} {self.tries_left.ar}", f"{first.en} {self.tries_left.en}")
+        super().__init__(first, code="wrong_password")
+        self.remaining = remaining
 
 
 class AccountLocked(AuthError):
-    def __init__(self, until: datetime) -> None:
+    """`just_now`: this wrong password was the one that locked the account."""
+
+    def __init__(self, until: datetime, *, just_now: bool = False) -> None:
         shown = until.astimezone().strftime("%H:%M")
-        super().__init__(Message(f"الحساب مقفل بعد محاولات دخول خاطئة متكررة حتى الساعة {shown}.",
-                                 f"The account is locked after repeated failed logins until {shown}."),
-                         code="locked")
+        if just_now:
+            message = Message(f"كلمة المرور غير صحيحة للمرة الخامسة: قُفل الحساب حتى الساعة {shown}. "
+                              "حاول مرة أخرى بعد ذلك، أو اطلب من المدير كلمة مرور جديدة.",
+                              f"Wrong password for the fifth time: the account is locked until {shown}. "
+                              "Try again after that, or ask the administrator for a new password.")
+        else:
+            message = Message(f"الحساب مقفل بعد محاولات دخول خاطئة متكررة حتى الساعة {shown}.",
+                              f"The account is locked after repeated failed logins until {shown}.")
+        super().__init__(message, code="locked")
         self.until = until
+        self.just_now = just_now
 
 
 class AccountDisabled(AuthError):

@@ -109,10 +109,13 @@ class Keystore:
                 self._note_event(data, "login_failed", username)
                 if entry["failures"] >= MAX_FAILURES:
                     entry["failures"] = 0
-                    entry["locked_until"] = (_now() + timedelta(minutes=LOCK_MINUTES)).isoformat()
+                    until = _now() + timedelta(minutes=LOCK_MINUTES)
+                    entry["locked_until"] = until.isoformat()
                     self._note_event(data, "locked", username)
+                    self.save(data)
+                    raise AccountLocked(until, just_now=True) from None  # say so at once
                 self.save(data)
-                raise WrongPassword() from None
+                raise WrongPassword(MAX_FAILURES - entry["failures"], LOCK_MINUTES) from None
             if entry.get("failures") or entry.get("locked_until"):
                 entry["failures"], entry["locked_until"] = 0, None
                 self.save(data)

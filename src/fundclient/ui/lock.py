@@ -13,9 +13,15 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QLineEdit, QPu
                                QVBoxLayout, QWidget)
 
 from fundclient.errors import FundError
+from fundclient.ui.i18n import current_language
 from fundclient.ui.errors import error_text
 from fundclient.ui.fonts import ui_font
 from fundclient.ui.ops import QueryOp
+
+try:  # the storage package needs the DB driver; the lock screen must still import without it
+    from fundclient.storage.errors import AccountLocked, WrongPassword
+except ImportError:  # pragma: no cover - only on a broken install
+    AccountLocked = WrongPassword = type("_Never", (Exception,), {})
 
 _ACTIVITY = {
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
@@ -83,6 +89,11 @@ class LockScreen(QWidget):
         self.error.setObjectName("lockError")
         self.error.setStyleSheet("color: #a40000; font-weight: bold;")
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.error.setWordWrap(True)
+        from fundclient.ui.login import KeyboardLayoutHint
+
+        self.layout_hint = KeyboardLayoutHint(self.password)
+        self.by_person = False  # locked with Ctrl+L (not after a period without use)
         self.unlock_button = QPushButton()
         self.unlock_button.setObjectName("unlockButton")
         self.unlock_button.setDefault(True)
@@ -98,6 +109,8 @@ class LockScreen(QWidget):
         row.addWidget(self.unlock_button)
         row.addStretch(1)
         layout.addLayout(row)
+        layout.addWidget(self.layout_hint)
+        self.layout_hint.refresh()  # hidden until Arabic letters are typed
         layout.addWidget(self.error)
         layout.addWidget(self.switch_button, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(2)
@@ -108,8 +121,13 @@ class LockScreen(QWidget):
 
     def retranslate_ui(self) -> None:
         self.title.setText(self.tr("The system is locked"))
-        self.who.setText(self.tr("Locked after a period without use. %1, enter your password to "
-                                 "continue where you left off.").replace("%1", self.operator_name))
+        if self.by_person:
+            who = self.tr("You locked the screen (Ctrl+L). %1, enter your password to continue "
+                          "where you left off.")
+        else:
+            who = self.tr("Locked after a period without use. %1, enter your password to "
+                          "continue where you left off.")
+        self.who.setText(who.replace("%1", self.operator_name))
         self.unlock_button.setText(self.tr("Unlock"))
         self.switch_button.setText(self.tr("Sign out (unsaved work will be lost)"))
 
@@ -118,9 +136,13 @@ class LockScreen(QWidget):
             self.retranslate_ui()
         super().changeEvent(event)
 
-    def activate(self) -> None:
+    def activate(self, *, by_person: bool = False) -> None:
+        self.by_person = by_person
+        self.retranslate_ui()
         self.password.clear()
         self.error.clear()
+        self.layout_hint.last_failed_arabic = False
+        self.layout_hint.refresh()
         self.password.setFocus()
 
     def submit(self) -> None:
@@ -139,6 +161,21 @@ class LockScreen(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.unlock_button.setEnabled(True)
+        self.layout_hint.note_failure(self.password.text())
         self.password.clear()
-        self.error.setText(error_text(exc) if isinstance(exc, FundError)
-                           else self.tr("Could not check the password."))
+        self.password.setFocus()
+        # Wrong passwords here count toward the same lockout as the login screen: say so,
+        # with the tries left, instead of a silent lockout at the sixth.
+        if isinstance(exc, WrongPassword):
+            text = self.tr("Wrong password.")
+            if exc.tries_left is not None:
+                text += " " + exc.tries_left.in_language(current_language())
+        elif isinstance(exc, AccountLocked):
+            text = error_text(exc) + " " + self.tr("Your work stays on screen under this lock; "
+                                                   "enter the password after that time, or sign "
+                                                   "out (unsaved work will be lost).")
+        elif isinstance(exc, FundError):
+            text = error_text(exc)
+        else:
+            text = self.tr("Could not check the password.")
+        self.error.setText(text)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEd
                                QPushButton, QVBoxLayout, QWidget)
 
 from fundclient.config import Settings
-from fundclient.errors import FundError
+from fundclient.errors import USER_NAME, FundError
 from fundclient.ui import i18n
 from fundclient.ui.errors import error_text
 from fundclient.ui.fonts import ui_font
@@ -22,6 +22,49 @@ from fundclient.ui.labels import reference_label
 from fundclient.ui.ops import QueryOp
 
 LoginFn = Callable[[Path, str, str], object]
+
+
+def has_arabic_letters(text: str) -> bool:
+    """User names and passwords are Latin: Arabic letters mean the keyboard is in Arabic."""
+    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in text)
+
+
+class KeyboardLayoutHint(QLabel):
+    """Says so while a watched field holds Arabic letters (the keyboard is in Arabic but user
+    names and passwords are Latin). Shared by the login and lock screens."""
+
+    def __init__(self, *fields: QLineEdit) -> None:
+        super().__init__()
+        self.setObjectName("keyboardLayoutHint")
+        self.setWordWrap(True)
+        self.setStyleSheet("background:#fff3cd; color:#5c3b00; font-weight:bold; padding:4px;")
+        self.fields = fields
+        self.last_failed_arabic = False  # the password that just failed was typed in Arabic
+        for field in fields:
+            field.textChanged.connect(self.refresh)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setText(self.tr("The keyboard is typing Arabic letters, but user names and passwords "
+                             "are in Latin letters. Switch the keyboard to English (Alt+Shift) "
+                             "and type again."))
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.parentWidget() is None:
+            return  # not in its page yet: showing it now would open a window of its own
+        typed = any(has_arabic_letters(field.text()) for field in self.fields)
+        self.setVisible(typed or (self.last_failed_arabic and
+                                  not any(field.text() for field in self.fields[-1:])))
+
+    def note_failure(self, password: str) -> None:
+        self.last_failed_arabic = has_arabic_letters(password)
+        self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
 
 def default_login(data_dir: Path, username: str, password: str):
@@ -72,6 +115,7 @@ class LoginScreen(QWidget):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #a40000; font-weight: bold;")
         self.error.hide()
+        self.layout_hint = KeyboardLayoutHint(self.username, self.password)
         self.login_button = QPushButton()
         self.login_button.setObjectName("loginButton")
         self.login_button.setDefault(True)
@@ -98,6 +142,8 @@ class LoginScreen(QWidget):
         inner.addWidget(self.office_label)
         inner.addLayout(form)
         inner.addWidget(self.hint)
+        inner.addWidget(self.layout_hint)
+        self.layout_hint.refresh()  # hidden until Arabic letters are typed
         self.hint.setVisible(bool(self.hint_text))  # once inside the card: never a window of its own
         inner.addWidget(self.error)
         inner.addWidget(self.login_button)
@@ -131,7 +177,8 @@ class LoginScreen(QWidget):
         self.office_label.setText(self.tr("Office: %1").replace("%1", reference_label("offices", office))
                                   if office else "")
         self.office_label.setVisible(bool(office))
-        self.user_caption.setText(self.tr("&Employee name"))
+        # The same word as in the messages about it (fundclient.errors.USER_NAME).
+        self.user_caption.setText("&" + USER_NAME.in_language(i18n.current_language()))
         self.password_caption.setText(self.tr("&Password"))
         self.login_button.setText(self.tr("Checking…") if self.busy else self.tr("Sign in"))
         # Always offered in the *other* language, so a person who cannot read this one finds it.
@@ -156,7 +203,7 @@ class LoginScreen(QWidget):
         username = self.username.text().strip()
         password = self.password.text()
         if not username or not password:
-            self.show_error(self.tr("Enter your employee name and password."))
+            self.show_error(self.tr("Enter your user name and password."))
             return
         self.busy = True
         self.login_button.setEnabled(False)
@@ -177,6 +224,7 @@ class LoginScreen(QWidget):
 
     def _on_failure(self, exc: BaseException) -> None:
         self._done()
+        self.layout_hint.note_failure(self.password.text())
         self.password.clear()
         self.password.setFocus()
         if isinstance(exc, FundError):

@@ -50,7 +50,7 @@ class MainWindow(QMainWindow):
         self.retranslate_ui()
         OpsHub.instance().changed.connect(self.broadcast_changes)
         self.idle = IdleWatcher(self.settings.idle_lock_minutes, self)
-        self.idle.idle.connect(self.lock)
+        self.idle.idle.connect(lambda: self.lock(by_person=False))
         self.show_screen("search")
         # At login: what the supervisor sent back (and why) comes first, once it is counted.
         returned = self.screens.get("returned")
@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
         self._action(self.menu_records, "reports", lambda: self.show_screen("reports"), "Ctrl+R")
         self._action(self.menu_records, "syncPage", lambda: self.show_screen("sync"), "Ctrl+E")
         self._action(self.menu_system, "language", self.toggle_language, "Ctrl+Shift+L")
-        self._action(self.menu_system, "lock", self.lock, "Ctrl+L")
+        self._action(self.menu_system, "lock", lambda: self.lock(by_person=True), "Ctrl+L")
         self._action(self.menu_system, "logout", self.logout_requested.emit)
         self._action(self.menu_system, "quit", self.close, QKeySequence.StandardKey.Quit)
         self.menu_supervisor = None
@@ -258,7 +258,9 @@ class MainWindow(QMainWindow):
         except OSError:
             log.exception("could not save the language setting")
 
-    def lock(self) -> None:
+    def lock(self, *, by_person: bool = False) -> None:
+        """Cover the work with the lock page: after a period without use (the idle timer) or
+        because the person locked it (Ctrl+L) — the page says which."""
         if self.pages.currentWidget() is self.lock_screen:
             return
         self._focus_before_lock = self.focusWidget()
@@ -266,7 +268,7 @@ class MainWindow(QMainWindow):
         self.menuBar().setEnabled(False)
         for action in self._actions.values():
             action.setEnabled(False)
-        self.lock_screen.activate()
+        self.lock_screen.activate(by_person=by_person)
 
     def is_locked(self) -> bool:
         return self.pages.currentWidget() is self.lock_screen
