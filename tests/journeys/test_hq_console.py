@@ -18,6 +18,7 @@ import pytest
 import requests
 
 import fundclient.resources
+from fundclient.cards.numbers import make_card_number
 from fundclient.domain.records import Photo
 from fundclient.hq.console import audit
 from fundclient.hq.console.auth import add_user
@@ -64,11 +65,18 @@ def world(request, tmp_path_factory):
     enrol_office(hq, sbh, "SBH")
     enrol_office(hq, ubr, "UBR")
     sebha = people(12, office="SBH", seed=3)
+    for n, p in enumerate(sebha, start=1):  # cards as the office gives them (holder, then dependants)
+        p.card_number = make_card_number("SBH", 1, 2 * n)
+        if p.dependants:
+            p.dependants[0].card_number = make_card_number("SBH", 1, 2 * n + 1)
+    sebha[3].card_history = [{"card_number": make_card_number("SBH", 1, 900), "reason": "lost"}]
     brak = people(5, office="UBR", seed=77)
     brak[0].national_number = sebha[0].national_number
     face = (Path(fundclient.resources.__file__).parent / "samples" / "face.jpg").read_bytes()
     Outbox(sbh).seal([p.to_dict() for p in sebha],
-                     {p.record_id: [Photo(data=face, quality={"sharpness": 0.9})] for p in sebha})
+                     {p.record_id: [Photo(data=face, quality={"sharpness": 0.9})] for p in sebha},
+                     card_revocations=[{"card_number": make_card_number("SBH", 1, 900), "reason": "lost",
+                                        "record_id": sebha[3].record_id}])
     assert run_sync(sbh).status == "ok"
     Outbox(ubr).seal([p.to_dict() for p in brak], photos_for(brak))
     assert run_sync(ubr).status == "ok"
@@ -159,10 +167,12 @@ def test_find_a_person_by_number_name_and_card(world, page):
     click_and_wait(page.locator("#records-table a").first)
     assert page.locator("#record-nn").inner_text() == person.national_number
     assert page.locator("img[alt]").first.is_visible()
+    assert "ملغاة" in page.locator("main").inner_text()  # the replaced card, revoked by the office
     shot(page, "record-ar")
-    if person.card_number:
-        page.goto(f"{base}/console/records?q={person.card_number}")
-        assert page.locator("#records-table tbody tr").count() == 1
+    for card in (person.card_number, person.dependants[0].card_number, make_card_number("SBH", 1, 900)):
+        page.goto(f"{base}/console/records?q={card}")  # holder's, a dependant's, a replaced one
+        assert page.locator("#records-table tbody tr").count() == 1, card
+        assert page.locator("#records-table tbody tr").inner_text().count(person.national_number) == 1
 
 
 def test_decide_a_duplicate_and_the_office_gets_the_answer(world, page):

@@ -66,6 +66,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "queue_empty": ("لا توجد سجلات بانتظار قرار.", "No records waiting for a decision."),
     "flag": ("سبب الإحالة", "Flagged because"), "flag_duplicate": ("الرقم الوطني مسجل في سجل آخر", "national number held by another record"),
     "decide": ("القرار", "Decision"), "keep": ("إبقاء السجل", "Keep"), "reject": ("رفض", "Reject"),
+    "record_id": ("معرّف السجل", "record id"),
     "mark_duplicate": ("تكرار لسجل آخر", "Duplicate of another"), "duplicate_of": ("تكرار للسجل", "Duplicate of"),
     "note": ("ملاحظة (تبقى في الإدارة العامة)", "Note (stays at HQ)"), "save_decision": ("حفظ القرار", "Save decision"),
     "decided_recently": ("قرارات اتُّخذت مؤخرًا", "Recent decisions"), "by": ("بواسطة", "By"),

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
+from fundclient.cards import numbers as card_numbers
 from fundclient.domain.arabic import name_tokens, normalise_name, phonetic_key
 from fundclient.domain.digits import normalise_digits
 from fundclient.domain.name_match import rank_tokens
@@ -38,6 +39,12 @@ def _now() -> datetime:
 
 
 # --- the index ------------------------------------------------------------------------------
+def _card_key(value) -> str:
+    """A card number in its printed form (as typed in any accepted way), or the text itself."""
+    text = str(value or "").strip()
+    return card_numbers.normalise(text) if card_numbers.is_valid(text) else text[:40]
+
+
 def _full(name) -> str:
     if not isinstance(name, dict):
         return ""
@@ -49,18 +56,18 @@ def _rows_for(record_id: str, revision: int, data: dict, office: str, status: st
     names = [normalise_name(full)]
     keys: set[tuple[str, str]] = set()
     if data.get("card_number"):
-        keys.add(("card", str(data["card_number"])[:40]))
+        keys.add(("card", _card_key(data["card_number"])))
     for dep in data.get("dependants") or []:
         if not isinstance(dep, dict):
             continue
         names.append(normalise_name(_full(dep.get("name"))))
         if dep.get("card_number"):
-            keys.add(("card", str(dep["card_number"])[:40]))
+            keys.add(("card", _card_key(dep["card_number"])))
         if dep.get("national_number"):
             keys.add(("nn", normalise_digits(str(dep["national_number"]))[:40]))
     for old in data.get("card_history") or []:
         if isinstance(old, dict) and old.get("card_number"):
-            keys.add(("card", str(old["card_number"])[:40]))
+            keys.add(("card", _card_key(old["card_number"])))
     phone = normalise_mobile(str(data.get("mobile", ""))) or ""
     person = dict(record_id=record_id, revision=revision, national_number=str(data.get("national_number", ""))[:32],
                   office_code=office, status=status, received_at=received, name=full[:400],
@@ -190,7 +197,10 @@ def search(engine: Engine, f: Filters, *, limit: int = PAGE_SIZE) -> tuple[list[
     if q:
         digits = q.replace(" ", "").replace("-", "")
         phone = normalise_mobile(q)
-        if phone:
+        if card_numbers.is_valid(q):
+            conds.append(people.c.record_id.in_(select(people_keys.c.record_id).where(
+                people_keys.c.kind == "card", people_keys.c.value == card_numbers.normalise(q))))
+        elif phone:
             conds.append(people.c.phone == phone)
         elif digits.isdigit():
             keyed = select(people_keys.c.record_id).where(people_keys.c.value == digits)
