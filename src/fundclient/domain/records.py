@@ -12,6 +12,8 @@ from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any
 
+from fundclient.domain.photo_exception import PhotoException
+
 
 class Sex(str, Enum):
     MALE = "M"
@@ -111,6 +113,9 @@ class Beneficiary:
     updated_by: str = ""
     # Set when a supervisor saved despite a possible duplicate or a failed photo check.
     override_reason: str = ""
+    # Saved without an accepted photo (or with one that failed a check) by a supervisor's
+    # decision: reason, text, who, when (domain/photo_exception.py). None = no exception.
+    photo_exception: PhotoException | None = None
     # Cards replaced (lost, stolen, damaged …): CardRevocation dicts plus the revision that
     # replaced them and the dependant_id ("" = the holder). The old numbers reach HQ with it.
     card_history: list[dict] = field(default_factory=list)
@@ -136,6 +141,7 @@ class Beneficiary:
         for key in ("created_at", "updated_at"):
             if isinstance(values.get(key), str):
                 values[key] = datetime.fromisoformat(values[key])
+        values["photo_exception"] = PhotoException.from_dict(values.get("photo_exception"))
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from fundclient.cards.identity import card_number_maker as _device_card_number_maker
 from fundclient.domain.duplicates import DuplicateMatch
-from fundclient.domain.records import Beneficiary, Photo, RecordStatus
+from fundclient.domain import photo_exception
+from fundclient.domain.records import Beneficiary, Photo, RecordStatus, utc_now
 from fundclient.domain.validation import ensure_valid_beneficiary, validate_beneficiary
-from fundclient.errors import AuthError, DuplicateFound, Message
+from fundclient.errors import AuthError, DuplicateFound, Message, ValidationFailed
 from fundclient.services.changes import Changes
 from fundclient.services.sealing import photos_of, seal_records
 
@@ -53,27 +55,79 @@ def duplicates(session: "Session", beneficiary: Beneficiary) -> list[DuplicateMa
     return [m for m in matches if m.existing.record_id != beneficiary.record_id]
 
 
-def authorise_override(session: "Session", supervisor: str, password: str) -> str:
-    """A supervisor (or admin) confirms an override at the clerk's desk with their own password.
-    Returns the supervisor's user name, good for ONE save in this session within a few
-    minutes (a name alone proves nothing); raises AuthError."""
+OVERRIDE_PURPOSES = ("duplicate", "photo")  # saving despite a duplicate; a photo exception
+
+
+def _grant_key(supervisor: str, purpose: str) -> str:
+    return supervisor if purpose == "duplicate" else f"{purpose}:{supervisor}"
+
+
+def authorise_override(session: "Session", supervisor: str, password: str, purpose: str = "duplicate") -> str:
+    """A supervisor (or admin) confirms an override at the clerk's desk with their own password:
+    saving despite a duplicate (purpose "duplicate") or a photo exception ("photo").
+    Returns the supervisor's user name, good for ONE save of that purpose in this session
+    within a few minutes (a name alone proves nothing); raises AuthError."""
     from fundclient.storage.keystore import Keystore
 
+    if purpose not in OVERRIDE_PURPOSES:
+        raise ValueError(purpose)
     Keystore(session.data_dir).unlock_keys(supervisor, password)
     if session.store.operators.role_of(supervisor) not in OVERRIDE_ROLES:
-        raise AuthError(OVERRIDE_NOT_ALLOWED, code="override_not_allowed")
-    session.store.audit_event(supervisor, "override")
-    session.override_grants[supervisor] = time.monotonic() + OVERRIDE_GRANT_SECONDS
+        raise AuthError(OVERRIDE_NOT_ALLOWED if purpose == "duplicate" else photo_exception.NOT_APPROVED,
+                        code="override_not_allowed")
+    session.store.audit_event(supervisor, "override", purpose=purpose)
+    session.override_grants[_grant_key(supervisor, purpose)] = time.monotonic() + OVERRIDE_GRANT_SECONDS
     return supervisor
 
 
+def _use_grant(session: "Session", supervisor: str, purpose: str) -> bool:
+    """The confirmation `authorise_override` gave, spent by this save (one save each)."""
+    return session.override_grants.pop(_grant_key(supervisor, purpose), 0.0) > time.monotonic()
+
+
+def _check_photo(session: "Session", record: Beneficiary, has_photo: bool, require_photo: bool,
+                 stored: Beneficiary | None = None) -> None:
+    """A photo exception needs a supervisor (the signed-in one, or one who confirmed with their
+    password at the desk: `exception.approved_by` + a fresh grant); it is stamped with who
+    and when. An edit that keeps the stored exception unchanged needs no new confirmation.
+    With `require_photo` (the registration form), a record with no portrait at all needs one."""
+    exception = record.photo_exception
+    if exception is None:
+        if require_photo and not has_photo:
+            raise ValidationFailed({"photo": photo_exception.PHOTO_REQUIRED})
+        return
+    problem = exception.problem()
+    if problem is not None:
+        raise ValidationFailed({"photo_exception": problem})
+    kept = stored is not None and stored.photo_exception is not None and (
+        stored.photo_exception.reason, stored.photo_exception.text) == (exception.reason, exception.text)
+    if kept:
+        record.photo_exception = stored.photo_exception
+        return
+    if exception.approved_by and exception.approved_by != session.username:
+        allowed = _use_grant(session, exception.approved_by, "photo")
+        approver = exception.approved_by
+    else:
+        allowed = session.role in OVERRIDE_ROLES
+        approver = session.username
+    if not allowed:
+        raise AuthError(photo_exception.NOT_APPROVED, code="override_not_allowed")
+    record.photo_exception = replace(exception, approved_by=approver,
+                                     approved_at=utc_now().isoformat(timespec="seconds"))
+
+
 def register(session: "Session", beneficiary: Beneficiary, photo: Photo | None = None,
-             scans: Sequence[Photo] = (), override_reason: str = "", override_by: str = "") -> Changes:
+             scans: Sequence[Photo] = (), override_reason: str = "", override_by: str = "", *,
+             require_photo: bool = False) -> Changes:
     """Validate, check duplicates, save atomically with card numbers, and seal for HQ.
     A duplicate needs `override_reason` and a supervisor: the logged-in operator, or
-    `override_by` as returned by `authorise_override` just before.
+    `override_by` as returned by `authorise_override` just before. A photo exception
+    (`beneficiary.photo_exception`) needs a supervisor the same way (purpose "photo");
+    `require_photo=True` (the registration form; not legacy imports) refuses a record with
+    neither a portrait nor an exception.
     Raises ValidationFailed, DuplicateFound (carrying `.matches`), or AuthError."""
     record = ensure_valid_beneficiary(beneficiary, scheme=session.settings.national_id_scheme)
+    _check_photo(session, record, photo is not None and photo.kind == "portrait", require_photo)
     _check_duplicates(session, record, override_reason, override_by)
     record.office_code = record.office_code or session.settings.office_code
     reason = override_reason.strip()
@@ -90,14 +144,19 @@ def register(session: "Session", beneficiary: Beneficiary, photo: Photo | None =
 
 
 def edit(session: "Session", beneficiary: Beneficiary, photo: Photo | None = None,
-         scans: Sequence[Photo] = (), override_reason: str = "", override_by: str = "") -> Changes:
+         scans: Sequence[Photo] = (), override_reason: str = "", override_by: str = "", *,
+         require_photo: bool = False) -> Changes:
     """Save an edited record as its next revision (history is kept) and seal that revision.
     An edit cannot change a status (supervisors use `set_status`) nor a card number (card
     replacement does); a changed national number, name, birth date or dependant's national
     number is checked for duplicates like a new registration, with the same supervisor
-    override (`override_reason`, `override_by`)."""
+    override (`override_reason`, `override_by`). A new or changed photo exception needs a
+    supervisor like on registration; an unchanged one is kept as approved."""
     record = ensure_valid_beneficiary(beneficiary, scheme=session.settings.national_id_scheme)
     stored = session.store.beneficiaries.get(record.record_id)
+    has_photo = (photo is not None and photo.kind == "portrait") or \
+        session.store.beneficiaries.photo(record.record_id) is not None
+    _check_photo(session, record, has_photo, require_photo, stored)
     record.status, record.status_reason = stored.status, stored.status_reason
     record.card_number = stored.card_number
     record.card_history = stored.card_history
@@ -148,8 +207,7 @@ def _check_duplicates(session: "Session", record: Beneficiary, override_reason: 
         return
     if override_reason.strip():
         if override_by:
-            expires = session.override_grants.pop(override_by, 0.0)  # one save per confirmation
-            allowed = expires > time.monotonic()
+            allowed = _use_grant(session, override_by, "duplicate")  # one save per confirmation
         else:
             allowed = session.role in OVERRIDE_ROLES
         if not allowed:

@@ -102,7 +102,8 @@ class BeneficiaryRepository(SearchMixin):
                 record.card_number = card_number_from(self._store.next_sequence("card", conn=tx.conn))
             self._insert_current(tx.conn, record)
             self._insert_revision(tx.conn, record, by, photos)
-            tx.detail.update(revision=record.revision, dependants=len(record.dependants), photos=len(photos))
+            tx.detail.update(revision=record.revision, dependants=len(record.dependants), photos=len(photos),
+                             **_exception_detail(record))
         return record
 
     def update(self, edited: Beneficiary, *, by: str, photos: Sequence[Photo] = (),
@@ -119,7 +120,8 @@ class BeneficiaryRepository(SearchMixin):
             record = edited.next_revision(updated_by=by)
             self._update_current(tx.conn, record)
             self._insert_revision(tx.conn, record, by, photos)
-            tx.detail.update(revision=record.revision, dependants=len(record.dependants), photos=len(photos))
+            tx.detail.update(revision=record.revision, dependants=len(record.dependants), photos=len(photos),
+                             **_exception_detail(record))
         return record
 
     def set_status(self, record_id: str, status: RecordStatus | str, reason: str, by: str) -> Beneficiary:
@@ -266,3 +268,14 @@ class BeneficiaryRepository(SearchMixin):
 
     def count(self) -> int:
         return self._store.counters()["records"]
+
+
+def _exception_detail(record: Beneficiary) -> dict:
+    """A photo exception is audited with the save that stores it: reason code and approver."""
+    exception = record.photo_exception
+    if exception is None:
+        return {}
+    detail = {"photo_exception": exception.reason}
+    if exception.approved_by.isascii():  # audit details are codes (user names are Latin)
+        detail["approved_by"] = exception.approved_by[:64]
+    return detail
