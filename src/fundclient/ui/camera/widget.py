@@ -93,6 +93,9 @@ class CameraWidget(QWidget):
         self._review_verdict: Verdict | None = None
         self.photo: Photo | None = None  # the photo under review
         self.override_reason = ""
+        # A photo exception granted for this registration (set by the photo step): any
+        # captured or imported photo may then be used, and carries this text.
+        self.exception_reason = ""
         self._clear_status = QTimer(self, singleShot=True, interval=4000)
         self._clear_status.timeout.connect(lambda: self._set_status_text(self._override_text()))
         # "Starting the camera…" must not stay forever: a driver that neither gives a frame
@@ -304,6 +307,15 @@ class CameraWidget(QWidget):
         self._update_buttons()
         return True
 
+    def set_exception(self, reason: str) -> None:
+        """A supervisor-approved photo exception ("" to drop it): a photo that failed a check
+        may be used and is stored with this reason."""
+        self.exception_reason = reason.strip()
+        if self.state == "review" and self._review_frame is not None:
+            self._build_photo()
+        self._set_status_text(self._override_text())
+        self._update_buttons()
+
     def accept(self) -> None:
         if self.can_accept():
             self.photoAccepted.emit(self.photo)
@@ -321,7 +333,7 @@ class CameraWidget(QWidget):
     def can_accept(self) -> bool:
         if self.state != "review" or self.photo is None:
             return False
-        if self.photo.kind == "document" or self.override_reason:
+        if self.photo.kind == "document" or self.override_reason or self.exception_reason:
             return True
         return self._review_verdict is not None and self._review_verdict.ok
 
@@ -343,7 +355,7 @@ class CameraWidget(QWidget):
             if self.mode == "document":
                 self.photo = make_document(frame)
             else:
-                self.photo = make_portrait(frame, verdict, self.override_reason)
+                self.photo = make_portrait(frame, verdict, self.override_reason or self.exception_reason)
         except FundError as exc:  # no face and no override: show the frame and why
             self.photo = None
             self.ui.preview.show_still(frame)
@@ -351,7 +363,8 @@ class CameraWidget(QWidget):
             return
         self.ui.preview.show_still(decode_photo(self.photo))
         passed = self.mode == "document" or (verdict is not None and verdict.ok)
-        text = (words.REVIEW if passed or self.override_reason else words.REVIEW_FAILED).in_language(self.language)
+        excused = bool(self.override_reason or self.exception_reason)
+        text = (words.REVIEW if passed or excused else words.REVIEW_FAILED).in_language(self.language)
         if not passed and verdict is not None and verdict.hints:  # say what is wrong first
             text = verdict.hints[0].in_language(self.language) + "\n" + text
         self.ui.hint.setText(text)
@@ -431,8 +444,11 @@ class CameraWidget(QWidget):
         self.ui.status.setVisible(bool(text))  # no empty line eating the screen's height
 
     def _override_text(self) -> str:
-        return (words.OVERRIDE_SET.format(reason=self.override_reason).in_language(self.language)
-                if self.override_reason else "")
+        if self.override_reason:
+            return words.OVERRIDE_SET.format(reason=self.override_reason).in_language(self.language)
+        if self.exception_reason:
+            return words.EXCEPTION_SET.format(reason=self.exception_reason).in_language(self.language)
+        return ""
 
     def retranslate(self) -> None:
         self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if self.language == "ar"

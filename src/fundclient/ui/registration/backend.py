@@ -55,15 +55,18 @@ class RegistrationBackend:
         return comment, (getattr(supervisor, "full_name", "") or by)
 
     # ---------------------------------------------------------------- writes
-    def authorise_override(self, supervisor: str, password: str) -> Changes:
-        """A supervisor confirms an override at the clerk's desk (audited)."""
-        who = registration.authorise_override(self.session, supervisor, password)
+    def authorise_override(self, supervisor: str, password: str, purpose: str = "duplicate") -> Changes:
+        """A supervisor confirms an override (a duplicate, or a photo exception) at the
+        clerk's desk (audited)."""
+        who = registration.authorise_override(self.session, supervisor, password, purpose)
         return Changes(result=who)
 
+    # A new registration needs a photo or a photo exception (require_photo); an edit keeps
+    # what the record had (a legacy record without a photo can still get a phone fixed).
     def register(self, b: Beneficiary, photo: Photo | None, scans: Sequence[Photo],
                  override_reason: str, override_by: str = "") -> Changes:
         return registration.register(self.session, b, photo, list(scans), override_reason,
-                                     override_by)
+                                     override_by, require_photo=True)
 
     def edit(self, b: Beneficiary, photo: Photo | None = None, scans: Sequence[Photo] = (),
              override_reason: str = "", override_by: str = "") -> Changes:

@@ -16,7 +16,9 @@ log = logging.getLogger(__name__)
 
 class DuplicateLogic:
     def current_beneficiary(self) -> Beneficiary:
-        return build_beneficiary(self.form, self.values(), self.dependants.values(), self.base)
+        b = build_beneficiary(self.form, self.values(), self.dependants.values(), self.base)
+        b.photo_exception = self.photo.exception  # the photo step's, approved or kept
+        return b
 
     def check_duplicates(self) -> QueryOp | None:
         """Look up existing people with this national number, or this name + birth date."""
@@ -57,9 +59,12 @@ class DuplicateLogic:
 
     def _authorise(self, dialog: OverrideDialog, user: str, password: str) -> CollectionOp:
         # Unwrapping the key with the supervisor's password is slow (scrypt) and the check
-        # is audited (a write): the writer thread, never the GUI thread.
+        # is audited (a write): the writer thread, never the GUI thread. The same path for
+        # a duplicate and a photo exception (dialog.purpose).
+        purpose = dialog.purpose
         return CollectionOp(parent=self, op=lambda: self.backend.authorise_override(user,
-                                                                                   password),
+                                                                                   password,
+                                                                                   purpose),
                             success=lambda changes: dialog.authorised(changes.result)
                             ).failure(lambda exc: dialog.refused(error_text(exc))
                                       ).run_in_background()
@@ -74,3 +79,15 @@ class DuplicateLogic:
         self.duplicate_panel.set_override(reason, approved_by)
         self._on_field_edited("override")
         return True
+
+    # ---------------------------------------------------------------- photo exception
+    def ask_photo_exception(self) -> OverrideDialog:
+        """The clerk asks for a photo exception: reason from the list, and a supervisor's
+        password at the desk (or the signed-in supervisor's own decision). Same dialog and
+        same confirmation as a duplicate override (purpose "photo")."""
+        dialog = OverrideDialog(False, not self.backend.is_supervisor(), self, purpose="photo")
+        dialog.accepted.connect(lambda: self.photo.set_exception(dialog.exception()))
+        dialog.authorise.connect(lambda user, password: self._authorise(dialog, user, password))
+        dialog.open()
+        self.photo_exception_dialog = dialog
+        return dialog

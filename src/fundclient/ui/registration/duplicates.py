@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from html import escape
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QFrame, QHBoxLayout,
-                               QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QFrame,
+                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+                               QVBoxLayout, QWidget)
 
+from fundclient.domain import photo_exception
 from fundclient.domain.fields import BENEFICIARY_FIELDS
+from fundclient.domain.photo_exception import PhotoException
 from fundclient.domain.reference import ReferenceData, default_reference
 from fundclient.domain.validation import validate_field
 from fundclient.ui.i18n import current_language, show_digits
@@ -191,33 +193,61 @@ class OverrideDialog(QDialog):
     """Asks for the written reason of an override (kept with the record and audited) and,
     at a clerk's desk, for the supervisor's user name and password.
 
+    purpose "duplicate": saving despite a duplicate (a free-text reason).
+    purpose "photo": a photo exception — a reason from the fund's list (domain/
+    photo_exception.py) plus words (required for "other"); `exception()` gives it.
+
     With a supervisor needed, OK emits `authorise(user, password)`; the screen checks it
-    off the GUI thread and calls `authorised(user)` or `refused(text)`.
+    off the GUI thread (services.registration.authorise_override with this purpose) and
+    calls `authorised(user)` or `refused(text)`.
     """
 
     authorise = Signal(str, str)
 
-    def __init__(self, certain: bool, needs_supervisor: bool, parent: QWidget | None = None
-                 ) -> None:
+    def __init__(self, certain: bool, needs_supervisor: bool, parent: QWidget | None = None,
+                 purpose: str = "duplicate") -> None:
         super().__init__(parent)
-        self.setObjectName("overrideDialog")
+        self.setObjectName("overrideDialog" if purpose == "duplicate" else "photoExceptionDialog")
         self.needs_supervisor = needs_supervisor
+        self.purpose = purpose
         self.approved_by = ""
-        self.setWindowTitle(_tr("Save despite a duplicate"))
+        language = current_language()
         layout = QVBoxLayout(self)
-        label = QLabel(_tr("The registration will be saved and sent with the reason; the "
-                           "general administration reviews it.") if certain else
-                       _tr("Write why this is a different person (for example: a relative "
-                           "with the same name)."), self)
+        self.reason_choice = QComboBox(self)
+        self.reason_choice.setObjectName("exceptionReason")
+        if purpose == "photo":
+            self.setWindowTitle(photo_exception.TITLE.in_language(language))
+            intro = _tr("Save the registration without an accepted photo. The reason is kept "
+                        "with the record, shown in day close and sent to the general "
+                        "administration.")
+        else:
+            self.setWindowTitle(_tr("Save despite a duplicate"))
+            intro = (_tr("The registration will be saved and sent with the reason; the "
+                         "general administration reviews it.") if certain else
+                     _tr("Write why this is a different person (for example: a relative "
+                         "with the same name)."))
+        label = QLabel(intro, self)
         label.setWordWrap(True)
         layout.addWidget(label)
-        reason_def = BENEFICIARY_FIELDS["override_reason"]
-        reason_label = QLabel(reason_def.label.in_language(current_language()), self)
+        if purpose == "photo":
+            choice_label = QLabel(_tr("Reason"), self)
+            choice_label.setBuddy(self.reason_choice)
+            for code, words in photo_exception.REASONS.items():
+                self.reason_choice.addItem(words.in_language(language), code)
+            layout.addWidget(choice_label)
+            layout.addWidget(self.reason_choice)
+            reason_label = QLabel(_tr("Details (required for another reason)"), self)
+        else:
+            self.reason_choice.hide()
+            reason_def = BENEFICIARY_FIELDS["override_reason"]
+            reason_label = QLabel(reason_def.label.in_language(language), self)
         layout.addWidget(reason_label)
         self.reason = QPlainTextEdit(self)
         self.reason.setObjectName("overrideReason")
-        self.reason.setPlaceholderText(reason_def.hint.in_language(current_language()))
+        if purpose == "duplicate":
+            self.reason.setPlaceholderText(BENEFICIARY_FIELDS["override_reason"].hint.in_language(language))
         self.reason.setTabChangesFocus(True)
+        self.reason.setMaximumHeight(90)
         reason_label.setBuddy(self.reason)
         layout.addWidget(self.reason)
         self.supervisor = QLineEdit(self)
@@ -248,14 +278,28 @@ class OverrideDialog(QDialog):
     def reason_text(self) -> str:
         return self.reason.toPlainText().strip()
 
-    def _accept_if_valid(self) -> None:
+    def exception(self) -> PhotoException:
+        """The photo exception asked for (purpose "photo"), with who approved it."""
+        return PhotoException(self.reason_choice.currentData() or photo_exception.OTHER,
+                              self.reason_text(), approved_by=self.approved_by)
+
+    def _problem(self) -> str | None:
+        language = current_language()
+        if self.purpose == "photo":
+            problem = self.exception().problem()
+            return problem.in_language(language) if problem is not None else None
         problem = validate_field("override_reason", self.reason_text())
         if problem is not None:
-            self.message.setText(problem.in_language(current_language()))
-            return
+            return problem.in_language(language)
         if len(self.reason_text()) < MIN_REASON_LENGTH:
-            self.message.setText(_tr("Write the reason in a few words (at least %1 letters).")
-                                 .replace("%1", show_digits(MIN_REASON_LENGTH)))
+            return (_tr("Write the reason in a few words (at least %1 letters).")
+                    .replace("%1", show_digits(MIN_REASON_LENGTH)))
+        return None
+
+    def _accept_if_valid(self) -> None:
+        problem = self._problem()
+        if problem is not None:
+            self.message.setText(problem)
             return
         if not self.needs_supervisor:
             self.accept()

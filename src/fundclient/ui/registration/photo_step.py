@@ -15,8 +15,10 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
+from fundclient.domain.photo_exception import PhotoException
 from fundclient.domain.records import Photo
-from fundclient.errors import FundError
+from fundclient.errors import CameraError, FundError
+from fundclient.ui.i18n import current_language
 from fundclient.ui.errors import error_text
 from fundclient.ui.ops import QueryOp
 
@@ -29,13 +31,18 @@ def _tr(text: str) -> str:
 
 
 def portrait_from_file(path: str | Path, override_reason: str = "") -> Photo:
-    """The ID photo from an image file: same face check, crop and size as the camera."""
+    """The ID photo from an image file: same checks (ID-photo rules for a picture that is
+    already a crop), crop and size as the camera. A picture that fails a check is refused
+    with its hint unless a photo exception (override_reason) allows it."""
     from fundclient.camera.analysis import FaceAnalyser
     from fundclient.camera.photo import make_portrait
     from fundclient.camera.sources import read_image
 
     frame = read_image(Path(path))
-    return make_portrait(frame, FaceAnalyser().analyse(frame, still=True), override_reason)
+    verdict = FaceAnalyser().analyse(frame, still=True)
+    if not verdict.ok and not override_reason and verdict.face is not None:
+        raise CameraError(verdict.hints[0], code="photo_check")
+    return make_portrait(frame, verdict, override_reason)
 
 
 def document_from_file(path: str | Path) -> Photo:
@@ -61,19 +68,19 @@ def _camera_widget(parent: QWidget, spec: str, allow_override: bool, data_dir
 class PhotoStep(QWidget):
     photo_changed = Signal()
     scans_changed = Signal()
+    exception_requested = Signal()  # the screen asks for the reason and the supervisor
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("photoStep")
         self._photo: Photo | None = None
+        self.exception: PhotoException | None = None  # approved, for this registration
         self._scans: list[Photo] = []
         self._camera_started = False
-        self.may_override = False  # set by the screen for supervisors
         self.camera_spec = ""  # Settings.camera ("" = first webcam)
         self.data_dir = None
         self.camera_widget: QWidget | None = None
         self.changed = False
-        self._last_path = ""
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         left = QVBoxLayout()
@@ -93,13 +100,23 @@ class PhotoStep(QWidget):
         self.import_button.setObjectName("importPhoto")
         self.import_button.clicked.connect(self.choose_photo_file)
         self.import_button.setAutoDefault(True)
-        self.force_button = QPushButton(self)
-        self.force_button.setObjectName("forcePhoto")
-        self.force_button.setVisible(False)
-        self.force_button.clicked.connect(self._force_last)
+        # Bedridden, a face covering, a broken camera: any clerk may ask; a supervisor
+        # confirms (services.registration.authorise_override, purpose "photo").
+        self.exception_button = QPushButton(self)
+        self.exception_button.setObjectName("photoException")
+        self.exception_button.setAutoDefault(True)
+        self.exception_button.clicked.connect(self.exception_requested)
         buttons.addWidget(self.import_button)
-        buttons.addWidget(self.force_button)
+        buttons.addWidget(self.exception_button)
+        buttons.addStretch(1)
         left.addLayout(buttons)
+        self.exception_note = QLabel(self)
+        self.exception_note.setObjectName("photoExceptionNote")
+        self.exception_note.setWordWrap(True)
+        self.exception_note.setStyleSheet("background:#fff4d6; color:#7a4f00; padding:3px 6px;"
+                                          " border-radius:4px;")
+        self.exception_note.setVisible(False)
+        left.addWidget(self.exception_note)
         self.message = QLabel(self)
         self.message.setObjectName("photoMessage")
         self.message.setWordWrap(True)
@@ -149,8 +166,9 @@ class PhotoStep(QWidget):
                 self.camera_widget.start()
             return
         self._camera_started = True
-        widget = _camera_widget(self.camera_host, self.camera_spec, self.may_override,
-                                self.data_dir)
+        # A failed photo is used only through a photo exception (the button below), for
+        # clerks and supervisors alike: no second override inside the camera.
+        widget = _camera_widget(self.camera_host, self.camera_spec, False, self.data_dir)
         if widget is None:
             return
         self.camera_note.setVisible(False)
@@ -160,6 +178,8 @@ class PhotoStep(QWidget):
         self.camera_layout.addWidget(widget)
         widget.photoAccepted.connect(self._camera_photo)
         self.camera_widget = widget
+        if self.exception is not None:
+            widget.set_exception(self.exception.describe(current_language()))
 
     def first_control(self) -> QWidget:
         """Where keyboard focus goes on entering the step: the camera's capture button, or
@@ -186,7 +206,9 @@ class PhotoStep(QWidget):
     def set_photo(self, photo: Photo | None) -> None:
         self._photo = photo
         self.changed = True  # edit mode resets it after loading the stored photo
-        self.force_button.setVisible(False)
+        if photo is not None and photo.kind == "portrait" and photo.quality.get("checks_passed") == 1.0 \
+                and self.exception is not None:
+            self.set_exception(None)  # a photo that passed every check needs no exception
         if photo is None:
             self.preview.setPixmap(QPixmap())
             self.preview.setText(_tr("No photo yet"))
@@ -206,8 +228,10 @@ class PhotoStep(QWidget):
             self.import_photo_file(path)
 
     def import_photo_file(self, path: str | Path, override_reason: str = "") -> QueryOp:
-        """Programmatic import (tests, drag-and-drop): checks and crops like the camera."""
-        self._last_path = str(path)
+        """Programmatic import (tests, drag-and-drop): checks and crops like the camera; a
+        photo exception lets a picture that fails a check through."""
+        if not override_reason and self.exception is not None:
+            override_reason = self.exception.describe(current_language())
         self.message.setText(_tr("Checking the photo…"))
         self.message.setStyleSheet("")
         return QueryOp(parent=self, op=lambda: portrait_from_file(path, override_reason),
@@ -218,15 +242,28 @@ class PhotoStep(QWidget):
             log.error("photo import failed", exc_info=exc)
         self.message.setText(error_text(exc))
         self.message.setStyleSheet("color:#b00020;")
-        self.force_button.setVisible(self.may_override and isinstance(exc, FundError))
 
-    def _force_last(self) -> None:
-        from fundclient.ui.registration.duplicates import OverrideDialog
+    # ---------------------------------------------------------------- photo exception
+    def set_exception(self, exception: PhotoException | None) -> None:
+        """The approved exception of this registration (None: none). Shown under the camera;
+        the camera then lets a photo that failed a check be used, carrying its reason."""
+        self.exception = exception
+        self.changed = True
+        text = exception.describe(current_language()) if exception is not None else ""
+        if self.camera_widget is not None:
+            self.camera_widget.set_exception(text)
+        self._show_exception()
+        self.photo_changed.emit()
 
-        dialog = OverrideDialog(True, False, self)
-        dialog.setWindowTitle(_tr("Use the photo without the face check"))
-        if dialog.exec():
-            self.import_photo_file(self._last_path, dialog.reason_text())
+    def _show_exception(self) -> None:
+        exception = self.exception
+        self.exception_note.setVisible(exception is not None)
+        if exception is None:
+            return
+        text = _tr("Photo exception: %1").replace("%1", exception.describe(current_language()))
+        if exception.approved_by:
+            text += " " + _tr("(approved by %1)").replace("%1", exception.approved_by)
+        self.exception_note.setText(text)
 
     # ---------------------------------------------------------------- scans
     def scans(self) -> list[Photo]:
@@ -269,7 +306,8 @@ class PhotoStep(QWidget):
         self.camera_note.setText(_tr("The camera is not available on this computer. "
                                      "Import the photo from a file (a scanned photo is fine)."))
         self.import_button.setText(_tr("Import photo from file…"))
-        self.force_button.setText(_tr("Supervisor: use this photo anyway…"))
+        self.exception_button.setText(_tr("Photo exception…"))
+        self._show_exception()
         self.preview_title.setText(_tr("Photo on the card"))
         self.scans_title.setText(_tr("Scanned documents (optional)"))
         self.add_scan_button.setText(_tr("Add document…"))

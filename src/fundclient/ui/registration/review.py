@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from fundclient.domain.photo_exception import PHOTO_REQUIRED, PhotoException
 from fundclient.domain.records import Photo
 from fundclient.ui.i18n import current_language
 from fundclient.ui.registration.widgets import html_table
@@ -57,8 +58,14 @@ class ReviewPage(QWidget):
 
     def show_summary(self, sections: list[tuple[str, list[tuple[str, str]]]],
                      problems: list[tuple[str, str, str]], photo: Photo | None,
-                     blocked_by_duplicate: bool) -> None:
-        """sections: (title, [(label, value)]); problems: (field key, label, message)."""
+                     blocked_by_duplicate: bool, exception: PhotoException | None = None,
+                     photo_missing: bool = False) -> None:
+        """sections: (title, [(label, value)]); problems: (field key, label, message).
+        A new registration with no photo is a problem unless a photo exception was approved;
+        an approved exception is a warning (never "complete")."""
+        if photo_missing and exception is None:
+            problems = [("photo", _tr("Photo"), PHOTO_REQUIRED.in_language(current_language())),
+                        *problems]
         rtl = current_language() == "ar"
         html = [f"<div dir='{'rtl' if rtl else 'ltr'}'>"]
         for title, pairs in sections:
@@ -69,17 +76,18 @@ class ReviewPage(QWidget):
             html.append(html_table(rows))
         html.append("</div>")
         self.summary.setText("".join(html))
-        self._show_problems(problems, blocked_by_duplicate, rtl)
+        self._show_problems(problems, blocked_by_duplicate, rtl, exception)
         if photo is None:
             self.photo.setPixmap(QPixmap())
-            self.photo.setText(_tr("No photo"))
+            self.photo.setText(exception.short(current_language()) if exception is not None
+                               else _tr("No photo"))
         else:
             self.photo.setPixmap(QPixmap.fromImage(QImage.fromData(photo.data)).scaled(
                 self.photo.size(), Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation))
 
     def _show_problems(self, problems: list[tuple[str, str, str]], duplicate: bool,
-                       rtl: bool) -> None:
+                       rtl: bool, exception: PhotoException | None = None) -> None:
         lines = []
         if duplicate:
             lines.append(escape(_tr("A possible duplicate must be resolved (see the box at "
@@ -96,6 +104,17 @@ class ReviewPage(QWidget):
                                   "<ul>" + "".join(f"<li>{line}</li>" for line in lines)
                                   + "</ul></div>")
             self.problems.setStyleSheet("background:#fdecea; padding:6px;")
+        elif exception is not None:
+            warning = _tr("Saved with a photo exception: %1").replace(
+                "%1", exception.describe(current_language()))
+            if exception.approved_by:
+                warning += " " + _tr("(approved by %1)").replace("%1", exception.approved_by)
+            self.problems.setText(f"<div dir='{direction}' style='color:#7a4f00'><b>"
+                                  + escape(warning) + "</b><br>"
+                                  + escape(_tr("Everything else is filled in. Read the data to the "
+                                               "beneficiary, then press Save (Ctrl+S)."))
+                                  + "</div>")
+            self.problems.setStyleSheet("background:#fff4d6; padding:6px;")
         else:
             self.problems.setText(f"<div dir='{direction}' style='color:#1b5e20'><b>"
                                   + escape(_tr("Everything is filled in. Read the data to the "

@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
+from fundclient.domain.photo_exception import PHOTO_REQUIRED
 from fundclient.domain.records import Beneficiary, Photo
 from fundclient.domain.validation import field_definition, validate_beneficiary
 from fundclient.errors import DuplicateFound, ValidationFailed
@@ -60,7 +61,6 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
                                 settings.office_code)
         self.duplicate_panel.reference = self.form.reference
         self.duplicate_panel.is_supervisor = self.backend.is_supervisor()
-        self.photo.may_override = self.backend.is_supervisor()
         self.photo.camera_spec = self.backend.settings.camera
         self.photo.data_dir = getattr(session, "data_dir", None)
         self.base: Beneficiary | None = None  # the record being edited (edit mode)
@@ -94,6 +94,7 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         self.next_button.clicked.connect(self.next_step)
         self.save_button.clicked.connect(self.save)
         self.duplicate_panel.override_requested.connect(self.ask_override)
+        self.photo.exception_requested.connect(self.ask_photo_exception)
         self.review.field_requested.connect(self.focus_field)
         self.photo.photo_changed.connect(lambda: self._on_field_edited("photo"))
         self.photo.scans_changed.connect(lambda: self._on_field_edited("scans"))
@@ -241,7 +242,8 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
                      definition.label.in_language(language) if definition else key)
             listed.append((key, label, message.in_language(language)))
         self.review.show_summary(review_sections(self, b), listed, self.photo.photo(),
-                                 self.duplicate_panel.blocks_save())
+                                 self.duplicate_panel.blocks_save(), b.photo_exception,
+                                 photo_missing=self.base is None and self.photo.photo() is None)
 
     def _all_problems(self, b: Beneficiary) -> dict:
         return validate_beneficiary(b, scheme=self.form.scheme, reference=self.form.reference)
@@ -265,6 +267,12 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
                 self.focus_field(next(iter(problems)))
             else:
                 self.go_to_step("review")
+            return None
+        if self.base is None and self.photo.photo() is None and self.photo.exception is None:
+            # A new registration needs a photo or a supervisor-approved photo exception.
+            self._say(PHOTO_REQUIRED.in_language(current_language()), error=True)
+            self.go_to_step("photo")
+            self.photo.exception_button.setFocus()
             return None
         if self.duplicate_panel.blocks_save():
             self._say(_tr("This person may already be registered: resolve the duplicate "
@@ -343,6 +351,7 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         self.base = None
         self.clear_fields()
         self.photo.set_photo(None)
+        self.photo.set_exception(None)
         self._restart_form()
 
     def _restart_form(self) -> None:
@@ -364,6 +373,7 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         self.base = beneficiary
         self.set_values(values, dependants)
         self.photo.set_photo(photo)
+        self.photo.set_exception(beneficiary.photo_exception)  # kept as approved unless changed
         self.photo.changed = False
         self._restart_form()
 
