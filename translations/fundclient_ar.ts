@@ -152,8 +152,8 @@
             <translation>الموظف</translation>
         </message>
         <message>
-            <source>Duplicate?</source>
-            <translation>مكرر؟</translation>
+            <source>To check</source>
+            <translation>للتحقق</translation>
         </message>
         <message>
             <source>Decision</source>
@@ -753,6 +753,13 @@
         </message>
     </context>
     <context>
+        <name>PhotoException</name>
+        <message>
+            <source>(approved by %1)</source>
+            <translation>(وافق عليه: %1)</translation>
+        </message>
+    </context>
+    <context>
         <name>PlaceholderScreen</name>
         <message>
             <source>New registration</source>
@@ -899,16 +906,24 @@
             <translation>… و%1 غيرها</translation>
         </message>
         <message>
-            <source>No photo</source>
-            <translation>لا توجد صورة</translation>
-        </message>
-        <message>
             <source>Please correct before saving:</source>
             <translation>يرجى التصحيح قبل الحفظ:</translation>
         </message>
         <message>
+            <source>Photo</source>
+            <translation>الصورة</translation>
+        </message>
+        <message>
+            <source>No photo</source>
+            <translation>لا توجد صورة</translation>
+        </message>
+        <message>
             <source>A possible duplicate must be resolved (see the box at the top).</source>
             <translation>يجب حسم التسجيل المحتمل تكراره (انظر المربع في الأعلى).</translation>
+        </message>
+        <message>
+            <source>Everything else is filled in. Read the data to the beneficiary, then press Save (Ctrl+S).</source>
+            <translation>بقية البيانات مكتملة. اقرأ البيانات على المنتفع ثم اضغط حفظ (Ctrl+S).</translation>
         </message>
         <message>
             <source>Everything is filled in. Read the data to the beneficiary, then press Save (Ctrl+S).</source>
@@ -1759,8 +1774,8 @@
             <translation>التطابق</translation>
         </message>
         <message>
-            <source>Save despite a duplicate</source>
-            <translation>الحفظ رغم التكرار</translation>
+            <source>Save the registration without an accepted photo. The reason is kept with the record, shown in day close and sent to the general administration.</source>
+            <translation>حفظ التسجيل دون صورة مقبولة. يُحفظ السبب مع السجل ويظهر في إقفال اليوم ويُرسل إلى الإدارة العامة.</translation>
         </message>
         <message>
             <source>Checking…</source>
@@ -1779,12 +1794,24 @@
             <translation>مؤكد</translation>
         </message>
         <message>
+            <source>Save despite a duplicate</source>
+            <translation>الحفظ رغم التكرار</translation>
+        </message>
+        <message>
             <source>The registration will be saved and sent with the reason; the general administration reviews it.</source>
             <translation>سيُحفظ التسجيل ويُرسل مع ذكر السبب، وتراجعه الإدارة العامة.</translation>
         </message>
         <message>
             <source>Write why this is a different person (for example: a relative with the same name).</source>
             <translation>اكتب لماذا هو شخص آخر (مثال: قريب بنفس الاسم).</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>السبب</translation>
+        </message>
+        <message>
+            <source>Details (required for another reason)</source>
+            <translation>التفاصيل (مطلوبة عند اختيار سبب آخر)</translation>
         </message>
         <message>
             <source>Supervisor's user name</source>
@@ -1807,16 +1834,16 @@
             <translation>الحفظ متوقف حتى يُحسم التسجيل المكرر.</translation>
         </message>
         <message>
+            <source>Write the reason in a few words (at least %1 letters).</source>
+            <translation>اكتب السبب في كلمات قليلة (%1 أحرف على الأقل).</translation>
+        </message>
+        <message>
             <source>A dependant on this form is already registered (same national number).</source>
             <translation>أحد التابعين في هذا النموذج مسجل من قبل (الرقم الوطني نفسه).</translation>
         </message>
         <message>
             <source>Saving anyway. Reason: %1</source>
             <translation>سيُحفظ رغم التنبيه. السبب: %1</translation>
-        </message>
-        <message>
-            <source>Write the reason in a few words (at least %1 letters).</source>
-            <translation>اكتب السبب في كلمات قليلة (%1 أحرف على الأقل).</translation>
         </message>
         <message>
             <source>%1 (dependant of %2)</source>
@@ -1846,10 +1873,6 @@
             <translation>جارٍ فحص الصورة…</translation>
         </message>
         <message>
-            <source>Use the photo without the face check</source>
-            <translation>استخدام الصورة دون فحص الوجه</translation>
-        </message>
-        <message>
             <source>Choose the scanned document</source>
             <translation>اختر المستند الممسوح</translation>
         </message>
@@ -1862,8 +1885,8 @@
             <translation>استيراد صورة من ملف…</translation>
         </message>
         <message>
-            <source>Supervisor: use this photo anyway…</source>
-            <translation>المشرف: استخدام هذه الصورة على أي حال…</translation>
+            <source>Photo exception…</source>
+            <translation>استثناء من الصورة…</translation>
         </message>
         <message>
             <source>Photo on the card</source>

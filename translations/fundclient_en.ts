@@ -152,7 +152,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Duplicate?</source>
+            <source>To check</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -752,6 +752,13 @@
         </message>
     </context>
     <context>
+        <name>PhotoException</name>
+        <message>
+            <source>(approved by %1)</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>PlaceholderScreen</name>
         <message>
             <source>New registration</source>
@@ -898,15 +905,23 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>No photo</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Please correct before saving:</source>
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Photo</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No photo</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>A possible duplicate must be resolved (see the box at the top).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Everything else is filled in. Read the data to the beneficiary, then press Save (Ctrl+S).</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1758,7 +1773,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Save despite a duplicate</source>
+            <source>Save the registration without an accepted photo. The reason is kept with the record, shown in day close and sent to the general administration.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1778,11 +1793,23 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Save despite a duplicate</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>The registration will be saved and sent with the reason; the general administration reviews it.</source>
             <translation type="unfinished" />
         </message>
         <message>
             <source>Write why this is a different person (for example: a relative with the same name).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Details (required for another reason)</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1806,15 +1833,15 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Write the reason in a few words (at least %1 letters).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>A dependant on this form is already registered (same national number).</source>
             <translation type="unfinished" />
         </message>
         <message>
             <source>Saving anyway. Reason: %1</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Write the reason in a few words (at least %1 letters).</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1845,10 +1872,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Use the photo without the face check</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Choose the scanned document</source>
             <translation type="unfinished" />
         </message>
@@ -1861,7 +1884,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Supervisor: use this photo anyway…</source>
+            <source>Photo exception…</source>
             <translation type="unfinished" />
         </message>
         <message>

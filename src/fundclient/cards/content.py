@@ -21,6 +21,10 @@ from fundclient.errors import FundError, Message
 DEFAULT_VALIDITY_YEARS = 5
 CARD_TITLE = "البطاقة التأمينية"
 DEPENDANT_MARK = "تابع"
+# What the photo box says when there is no photo (never an empty box): the approved photo
+# exception's reason, or plainly that the card has no photo (docs/cards.md).
+PHOTO_EXCEPTION_MARK = "استثناء من الصورة"
+NO_PHOTO_MARK = "بدون صورة"
 
 LABELS = {
     "name": "الاسم",
@@ -72,6 +76,7 @@ class CardData:
     expires_on: date
     qr_text: str
     photo: bytes | None = None
+    photo_note: str = ""  # printed in the photo box when there is no photo (a photo exception)
     logo_path: str = ""
     principal_card_number: str = ""  # set on a dependant's card
     relation: str = ""  # a dependant's relation to the principal, in Arabic
@@ -154,7 +159,8 @@ def card_for_beneficiary(record: Beneficiary, *, office: OfficeInfo, settings: S
         card_number=record.card_number, full_name=record.name.full(), first=record.name.first,
         family=record.name.family, latin_name=record.latin_name, national_number=record.national_number,
         date_of_birth=record.date_of_birth, principal="", relation="", category=record.category, office=office,
-        settings=settings, signer=signer, photo=photo, issued_on=issued_on, logo_path=logo_path)
+        settings=settings, signer=signer, photo=photo, issued_on=issued_on, logo_path=logo_path,
+        photo_note=record.photo_exception.short("ar") if record.photo_exception is not None else "")
 
 
 def card_for_dependant(record: Beneficiary, dependant: Dependant, *, office: OfficeInfo, settings: Settings,
@@ -172,7 +178,7 @@ def card_for_dependant(record: Beneficiary, dependant: Dependant, *, office: Off
 
 
 def _card(*, card_number, full_name, first, family, latin_name, national_number, date_of_birth, principal,
-          relation, category, office, settings, signer, photo, issued_on, logo_path) -> CardData:
+          relation, category, office, settings, signer, photo, issued_on, logo_path, photo_note="") -> CardData:
     if not card_number:
         raise CardContentError(NO_CARD_NUMBER, code="card_content")
     issued_on = issued_on or date.today()
@@ -185,7 +191,7 @@ def _card(*, card_number, full_name, first, family, latin_name, national_number,
         fund_name=settings.fund_name, office=office, card_number=claims.card_number, full_name=full_name,
         latin_name=latin_name, national_number=national_number, date_of_birth=date_of_birth,
         issued_on=issued_on, expires_on=expires_on, qr_text=sign_payload(claims, signer),
-        photo=photo.data if isinstance(photo, Photo) else photo, logo_path=logo_path,
+        photo=photo.data if isinstance(photo, Photo) else photo, photo_note=photo_note, logo_path=logo_path,
         principal_card_number=claims.principal_card_number, relation=relation, category=category_label(category),
         machine_line=machine_line(claims.card_number, national_number, expires_on))
 

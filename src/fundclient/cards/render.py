@@ -13,8 +13,8 @@ import segno
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (QColor, QImage, QPageLayout, QPageSize, QPainter, QPaintDevice, QPdfWriter, QPen)
 
-from fundclient.cards.content import (CARD_TITLE, CONTACT_PLACEHOLDER, DEPENDANT_MARK, LABELS, CardData,
-                                     display_digits, format_date)
+from fundclient.cards.content import (CARD_TITLE, CONTACT_PLACEHOLDER, DEPENDANT_MARK, LABELS, NO_PHOTO_MARK,
+                                      PHOTO_EXCEPTION_MARK, CardData, display_digits, format_date)
 from fundclient.cards.fonts import arabic_font, latin_font, monospace_font, without_ligatures
 from fundclient.cards.text import FittedText, draw_fitted, draw_text, fit_text
 
@@ -92,7 +92,7 @@ def _paint_front(grid: Layout, card: CardData) -> dict[str, FittedText]:
         boxes["dependant"] = draw_text(p, mark, arabic_font(6.5, bold=True, sans=True), badge.adjusted(
             0.6 * grid.px, 0, -0.6 * grid.px, 0), align=C, min_point=4.0)
 
-    _paint_photo(grid, card.photo, grid.rect(*PHOTO))
+    _paint_photo(grid, card.photo, grid.rect(*PHOTO), card.photo_note)
     if card.category:
         p.setPen(GREEN)
         boxes["category"] = draw_text(p, card.category, arabic_font(6.0, bold=True, sans=True),
@@ -195,13 +195,26 @@ def _paint_logo(grid: Layout, logo_path: str) -> None:
     p.drawRect(QRectF(box.left() + box.width() * 0.18, centre.y() - arm / 2, box.width() * 0.64, arm))
 
 
-def _paint_photo(grid: Layout, photo: bytes | None, box: QRectF) -> None:
+def _paint_photo(grid: Layout, photo: bytes | None, box: QRectF, note: str = "") -> None:
+    """The photo; without one the box says so, never silently empty: «استثناء من الصورة»
+    and the approved reason (a photo exception), or «بدون صورة»."""
     p = grid.painter
     image = QImage.fromData(photo) if photo else QImage()
     if image.isNull():
         p.fillRect(box, QColor("#EEEEEE"))
-        p.setPen(GREY)
-        draw_text(p, "الصورة", arabic_font(6.0, sans=True), box, align=C)
+        p.setPen(INK)
+        inner = box.adjusted(0.8 * grid.px, 0.8 * grid.px, -0.8 * grid.px, -0.8 * grid.px)
+        if note:
+            top = QRectF(inner.left(), inner.top(), inner.width(), inner.height() * 0.34)
+            draw_text(p, PHOTO_EXCEPTION_MARK, arabic_font(5.5, bold=True, sans=True), top, align=C,
+                      max_lines=2, min_point=4.0)
+            p.setPen(GREY)
+            draw_text(p, note, arabic_font(5.5, sans=True),
+                      QRectF(inner.left(), top.bottom(), inner.width(), inner.height() - top.height()),
+                      align=C, max_lines=4, min_point=3.5)
+        else:
+            p.setPen(GREY)
+            draw_text(p, NO_PHOTO_MARK, arabic_font(6.0, sans=True), inner, align=C)
     else:
         _draw_image(p, image, box, cover=True)
     p.setPen(QPen(QColor("#9A9A9A"), 0.15 * grid.px))

@@ -11,10 +11,12 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QTableWidgetItem, QVBoxLayout
 
+from fundclient.domain.photo_exception import TITLE
 from fundclient.services import dayclose
 from fundclient.services.changes import Changes
 from fundclient.ui.day_close_view import PHOTO_H, PHOTO_W, DayCloseView
 from fundclient.ui.i18n import current_language, show_date, show_digits, show_number
+from fundclient.ui.labels import photo_exception_text
 from fundclient.ui.ops import CollectionOp, QueryOp
 from fundclient.ui.printing import documents_path
 from fundclient.ui.screen import Screen
@@ -89,7 +91,9 @@ class DayCloseScreen(Screen):
         table.setRowCount(len(self.items))
         for row, review in enumerate(self.items):
             b = review.item.beneficiary
-            flag = self.tr("Yes") if review.duplicates else ""
+            # What the supervisor must look at: a possible duplicate, a photo exception.
+            flag = " · ".join(([self.tr("Yes")] if review.duplicates else [])
+                              + ([TITLE.in_language(current_language())] if b.photo_exception else []))
             clerk = self.names.get(review.item.saved_by, review.item.saved_by)  # a name, not a login
             for column, text in enumerate((b.name.full(), show_digits(b.national_number), clerk,
                                            flag, self.decision_label(review.item.decision,
@@ -131,13 +135,18 @@ class DayCloseScreen(Screen):
             earlier.setWordWrap(True)
             v.details.addRow(self.tr("Corrected after"), earlier)
         language = current_language()
-        v.flags.setText("\n".join(m.reason.in_language(language) for m in review.duplicates))
+        flags = [m.reason.in_language(language) for m in review.duplicates]
+        if b.photo_exception is not None:  # saved without an accepted photo: the supervisor sees why
+            flags.append(photo_exception_text(b.photo_exception))
+        v.flags.setText("\n".join(flags))
         if review.has_photo and self.session is not None:
             session, key = self.session, review.key
             QueryOp(parent=self, op=lambda: session.store.beneficiaries.photo(key[0], "portrait", key[1]),
                     success=self._show_photo).run_in_background()
         else:
-            v.photo.setText(self.tr("No photo"))
+            v.photo.setWordWrap(True)
+            v.photo.setText(b.photo_exception.short(language) if b.photo_exception is not None
+                            else self.tr("No photo"))
 
     def _show_photo(self, photo) -> None:
         pixmap = QPixmap()

@@ -106,7 +106,7 @@ class DayCloseView(QWidget):
         self.day_label.setText(self.tr("Day:"))
         self.show_button.setText(self.tr("Show"))
         self.table.setHorizontalHeaderLabels([self.tr("Beneficiary"), self.tr("National number"),
-                                              self.tr("Clerk"), self.tr("Duplicate?"),
+                                              self.tr("Clerk"), self.tr("To check"),
                                               self.tr("Decision")])
         self.detail_box.setTitle(self.tr("Selected registration"))
         self.approve_button.setText(self.tr("Approve selected"))

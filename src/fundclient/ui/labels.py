@@ -55,3 +55,18 @@ def field_label(key: str, *, dependant: bool = False) -> str:
     table = DEPENDANT_FIELDS if dependant else BENEFICIARY_FIELDS
     definition = table.get(key)
     return definition.label.in_language(current_language()) if definition else key
+
+
+def photo_exception_text(exception) -> str:
+    """A record's photo exception as every screen shows it: «استثناء من الصورة: reason — words
+    (وافق عليه: supervisor)», or "" for none (domain/photo_exception.py holds the words)."""
+    from fundclient.domain.photo_exception import TITLE
+
+    if exception is None:
+        return ""
+    language = current_language()
+    text = f"{TITLE.in_language(language)}: {exception.describe(language)}"
+    if exception.approved_by:
+        text += " " + QCoreApplication.translate("PhotoException", "(approved by %1)").replace(
+            "%1", exception.approved_by)
+    return text

@@ -14,7 +14,7 @@ from fundclient.services.changes import Changes
 from fundclient.ui import roles
 from fundclient.ui.i18n import show_date, show_datetime, show_digits
 from fundclient.ui.labels import (SYNC_STATE_COLOURS, enum_code, field_label, hq_reason_text,
-                                  reference_label, sync_state_text)
+                                  photo_exception_text, reference_label, sync_state_text)
 from fundclient.ui.ops import CollectionOp, QueryOp
 from fundclient.ui.record_view import IDENTITY_FIELDS, PHOTO_SIZE, RecordView
 from fundclient.ui.screen import Screen
@@ -117,7 +117,9 @@ class RecordScreen(Screen):
             v.identity_labels[key].setText(field_label(key) + ":")
             v.identity_values[key].setText(self._value(record, key))
             v.identity_values[key].setAlignment(align)
-        self._fill_photo(photo)
+        self._fill_photo(photo, record.photo_exception)
+        v.photo_exception.setText(photo_exception_text(record.photo_exception))
+        v.photo_exception.setVisible(record.photo_exception is not None)
         latest = history[-1] if history else None
         state = latest.sync_state if latest else "pending"
         text = self.tr("Headquarters: %1").replace("%1", sync_state_text(state))
@@ -160,14 +162,15 @@ class RecordScreen(Screen):
             return show_digits(code)
         return code
 
-    def _fill_photo(self, photo) -> None:
+    def _fill_photo(self, photo, exception=None) -> None:
         pixmap = QPixmap()
         if photo is not None and pixmap.loadFromData(photo.data):
             self.view.photo.setPixmap(pixmap.scaled(*PHOTO_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
                                                     Qt.TransformationMode.SmoothTransformation))
         else:
             self.view.photo.setPixmap(QPixmap())
-            self.view.photo.setText(self.tr("No photo"))
+            self.view.photo.setText(exception.short(_lang()) if exception is not None
+                                    else self.tr("No photo"))
 
     # -- actions -------------------------------------------------------------------------
     def _edit(self) -> None:

@@ -46,6 +46,13 @@ class RecordView(QWidget):
         self.photo.setFixedSize(*PHOTO_SIZE)
         self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.photo.setFrameShape(QFrame.Shape.Box)
+        self.photo.setWordWrap(True)  # a photo exception's reason in the box, like the card
+        self.photo_exception = QLabel()  # «استثناء من الصورة: …» under the name
+        self.photo_exception.setObjectName("recordPhotoException")
+        self.photo_exception.setWordWrap(True)
+        self.photo_exception.setStyleSheet("background:#fff4d6; color:#7a4f00; padding:3px 6px;"
+                                           " border-radius:4px;")
+        self.photo_exception.setVisible(False)
         # Two columns of label/value pairs: the whole identity fits above the fold.
         self.identity = QHBoxLayout()
         columns = [QFormLayout(), QFormLayout()]
@@ -94,7 +101,10 @@ class RecordView(QWidget):
         top = QGridLayout()
         top.addWidget(self.photo, 0, 0, 3, 1, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.name, 0, 1)
-        top.addWidget(self.sync_badge, 1, 1)
+        badges = QVBoxLayout()
+        badges.addWidget(self.sync_badge)
+        badges.addWidget(self.photo_exception)
+        top.addLayout(badges, 1, 1)
         top.addLayout(self.identity, 2, 1)
         top.setColumnStretch(1, 1)
 

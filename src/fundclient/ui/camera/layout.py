@@ -33,7 +33,6 @@ REVIEW = Message("راجع الصورة ثم اعتمدها أو أعد التص
                  "Check the photo, then use it or retake it")
 REVIEW_FAILED = Message("الصورة لم تجتز كل الفحوص: أعد التصوير أو اطلب استثناءً من الصورة",
                         "The photo did not pass every check: retake it or ask for a photo exception")
-EXCEPTION_SET = Message("استثناء من الصورة: {reason}", "Photo exception: {reason}")
 DOCUMENT_HINT = Message("ضع المستند على سطح داكن داخل الصورة ثم اضغط التقاط",
                         "Lay the document on a dark surface in view, then press Take photo")
 STARTING = Message("جارٍ تشغيل الكاميرا…", "Starting the camera…")

@@ -446,9 +446,7 @@ class CameraWidget(QWidget):
     def _override_text(self) -> str:
         if self.override_reason:
             return words.OVERRIDE_SET.format(reason=self.override_reason).in_language(self.language)
-        if self.exception_reason:
-            return words.EXCEPTION_SET.format(reason=self.exception_reason).in_language(self.language)
-        return ""
+        return ""  # an exception is shown by its owner (the registration photo step)
 
     def retranslate(self) -> None:
         self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if self.language == "ar"

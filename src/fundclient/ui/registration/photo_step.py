@@ -19,6 +19,7 @@ from fundclient.domain.photo_exception import PhotoException
 from fundclient.domain.records import Photo
 from fundclient.errors import CameraError, FundError
 from fundclient.ui.i18n import current_language
+from fundclient.ui.labels import photo_exception_text
 from fundclient.ui.errors import error_text
 from fundclient.ui.ops import QueryOp
 
@@ -106,20 +107,22 @@ class PhotoStep(QWidget):
         self.exception_button.setObjectName("photoException")
         self.exception_button.setAutoDefault(True)
         self.exception_button.clicked.connect(self.exception_requested)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.exception_button)
-        buttons.addStretch(1)
-        left.addLayout(buttons)
+        # The approved exception, beside its button (one row: height is scarce at 768 px).
         self.exception_note = QLabel(self)
         self.exception_note.setObjectName("photoExceptionNote")
         self.exception_note.setWordWrap(True)
         self.exception_note.setStyleSheet("background:#fff4d6; color:#7a4f00; padding:3px 6px;"
                                           " border-radius:4px;")
         self.exception_note.setVisible(False)
-        left.addWidget(self.exception_note)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.exception_button)
+        buttons.addWidget(self.exception_note, 1)
+        buttons.addStretch(0)
+        left.addLayout(buttons)
         self.message = QLabel(self)
         self.message.setObjectName("photoMessage")
         self.message.setWordWrap(True)
+        self.message.setVisible(False)  # shown with something to say (_say)
         left.addWidget(self.message)
         layout.addLayout(left, 1)
         right = QVBoxLayout()
@@ -217,8 +220,7 @@ class PhotoStep(QWidget):
             self.preview.setPixmap(QPixmap.fromImage(image).scaled(
                 self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation))
-            self.message.setText(_tr("Photo ready."))
-            self.message.setStyleSheet("color:#1b5e20;")
+            self._say(_tr("Photo ready."), "color:#1b5e20;")
         self.photo_changed.emit()
 
     def choose_photo_file(self) -> None:
@@ -232,16 +234,19 @@ class PhotoStep(QWidget):
         photo exception lets a picture that fails a check through."""
         if not override_reason and self.exception is not None:
             override_reason = self.exception.describe(current_language())
-        self.message.setText(_tr("Checking the photo…"))
-        self.message.setStyleSheet("")
+        self._say(_tr("Checking the photo…"), "")
         return QueryOp(parent=self, op=lambda: portrait_from_file(path, override_reason),
                        success=self.set_photo).failure(self._photo_failed).run_in_background()
 
     def _photo_failed(self, exc: BaseException) -> None:
         if not isinstance(exc, FundError):
             log.error("photo import failed", exc_info=exc)
-        self.message.setText(error_text(exc))
-        self.message.setStyleSheet("color:#b00020;")
+        self._say(error_text(exc), "color:#b00020;")
+
+    def _say(self, text: str, style: str) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(style)
+        self.message.setVisible(bool(text))
 
     # ---------------------------------------------------------------- photo exception
     def set_exception(self, exception: PhotoException | None) -> None:
@@ -258,12 +263,13 @@ class PhotoStep(QWidget):
     def _show_exception(self) -> None:
         exception = self.exception
         self.exception_note.setVisible(exception is not None)
+        if self._photo is None:  # the card's photo box shows what the card will print
+            self.preview.setWordWrap(True)
+            self.preview.setText(exception.short(current_language()) if exception is not None
+                                 else _tr("No photo yet"))
         if exception is None:
             return
-        text = _tr("Photo exception: %1").replace("%1", exception.describe(current_language()))
-        if exception.approved_by:
-            text += " " + _tr("(approved by %1)").replace("%1", exception.approved_by)
-        self.exception_note.setText(text)
+        self.exception_note.setText(photo_exception_text(exception))
 
     # ---------------------------------------------------------------- scans
     def scans(self) -> list[Photo]:

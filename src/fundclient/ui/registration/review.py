@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from fundclient.domain.photo_exception import PHOTO_REQUIRED, PhotoException
 from fundclient.domain.records import Photo
 from fundclient.ui.i18n import current_language
+from fundclient.ui.labels import photo_exception_text
 from fundclient.ui.registration.widgets import html_table
 
 MAX_PROBLEMS_SHOWN = 12
@@ -105,10 +106,7 @@ class ReviewPage(QWidget):
                                   + "</ul></div>")
             self.problems.setStyleSheet("background:#fdecea; padding:6px;")
         elif exception is not None:
-            warning = _tr("Saved with a photo exception: %1").replace(
-                "%1", exception.describe(current_language()))
-            if exception.approved_by:
-                warning += " " + _tr("(approved by %1)").replace("%1", exception.approved_by)
+            warning = photo_exception_text(exception)
             self.problems.setText(f"<div dir='{direction}' style='color:#7a4f00'><b>"
                                   + escape(warning) + "</b><br>"
                                   + escape(_tr("Everything else is filled in. Read the data to the "
