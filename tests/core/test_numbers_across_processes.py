@@ -71,7 +71,7 @@ def test_three_processes_draw_batch_sequences_without_duplicates(data_dir):
 @pytest.mark.slow
 def test_three_processes_draw_card_numbers_without_duplicates(data_dir):
     initialise(data_dir, "SEB", "admin", "admin-pass-1")
-    count = 1000
+    count = 700
     drawn = _draw_at_once(CARD_DRAWER, data_dir, count)
     assert sorted(drawn) == list(range(1, PROCESSES * count + 1))
 

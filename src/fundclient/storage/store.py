@@ -16,6 +16,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from fundclient import oslock
 from fundclient.domain.records import utc_now
 from fundclient.storage import migrate, status
 from fundclient.storage.approvals import ApprovalRepository
@@ -30,6 +31,14 @@ from fundclient.storage.operators import Operator, OperatorRepository, Role, val
 from fundclient.storage.reports import ReportRepository
 
 log = logging.getLogger(__name__)
+
+# Every write transaction, in every process sharing the data dir (the app, `fundclient import`,
+# the scheduled `fundclient sync`), first takes this OS lock. SQLite's own busy handler sleeps
+# up to 100 ms between tries, so a process writing in a loop (an import) can starve another
+# one (the clerk's save) past its busy timeout; the OS lock is tried every few milliseconds
+# and gives every waiter its turn.
+WRITER_LOCK_FILE = ".writer.lock"
+WRITER_WAIT_SECONDS = 120.0
 
 
 @dataclass
@@ -63,19 +72,24 @@ class Store:
     @contextmanager
     def writer_connection(self) -> Iterator[sa.Connection]:
         """A write transaction without an audit entry (drafts, sequences)."""
-        with self._engines.writer.begin() as conn:
+        with self._writer_turn(), self._engines.writer.begin() as conn:
             yield conn
+
+    def _writer_turn(self):
+        return oslock.exclusive(self.data_dir / WRITER_LOCK_FILE, wait=WRITER_WAIT_SECONDS)
 
     @contextmanager
     def write(self, operator: str, action: str, record_id: str = "", **detail) -> Iterator[WriteTx]:
-        """One atomic write plus its audit entry; then the audit anchor and status.json."""
-        with self._engines.writer.begin() as conn:
-            tx = WriteTx(conn, dict(detail))
-            yield tx
-            head = self.audit.append(conn, operator, action, record_id, **tx.detail)
-            counts = self._counters(conn)
-        self.audit.anchor(head)
-        status.record_counts(self.data_dir, counts, saved=action in ("save", "edit", "status", "import"))
+        """One atomic write plus its audit entry; then the audit anchor and status.json (still
+        under the writer lock, so two processes never write the anchor out of order)."""
+        with self._writer_turn():
+            with self._engines.writer.begin() as conn:
+                tx = WriteTx(conn, dict(detail))
+                yield tx
+                head = self.audit.append(conn, operator, action, record_id, **tx.detail)
+                counts = self._counters(conn)
+            self.audit.anchor(head)
+            status.record_counts(self.data_dir, counts, saved=action in ("save", "edit", "status", "import"))
 
     def audit_event(self, operator: str, action: str, record_id: str = "", **detail) -> None:
         """An audit entry with no other change (print, sync, backup, export ...)."""
