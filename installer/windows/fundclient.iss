@@ -30,6 +30,12 @@
 #define SyncTask "FundClient\NightlySync"
 #define StartupSyncTask "FundClient\SyncAfterStartup"
 #define EnvKey "SYSTEM\CurrentControlSet\Control\Session Manager\Environment"
+; The app's users: a local group; only its members, Administrators and SYSTEM (the nightly
+; task) may open the office data folder. Well-known SIDs, because group names are translated
+; on an Arabic Windows: S-1-5-32-544 = Administrators, S-1-5-18 = SYSTEM.
+#define UsersGroup "FundClientUsers"
+#define AdminsSid "*S-1-5-32-544"
+#define SystemSid "*S-1-5-18"
 
 [Setup]
 AppId={#AppId}
@@ -92,8 +98,9 @@ Name: "synctask"; Description: "{cm:CreateSyncTask}"
 Type: filesandordirs; Name: "{app}\_internal"
 
 [Dirs]
-; Every office user may work with the shared data; it survives uninstall and updates.
-Name: "{code:DataDir}"; Permissions: users-modify; Flags: uninsneveruninstall
+; The shared office data survives uninstall and updates. Its ACL is set in [Run] (icacls):
+; Administrators and SYSTEM full control, members of {#UsersGroup} modify, nobody else.
+Name: "{code:DataDir}"; Flags: uninsneveruninstall
 
 [Files]
 Source: "{#BundleDir}\{#GuiExe}"; DestDir: "{app}"; Flags: ignoreversion
@@ -111,6 +118,12 @@ Name: "{autoprograms}\{cm:ToolsGroup}\{cm:SelftestShortcut}"; Filename: "{app}\{
 Name: "{autodesktop}\{#ArabicAppName}"; Filename: "{app}\{#GuiExe}"; Parameters: "--data-dir ""{code:DataDir}"""; WorkingDir: "{app}"; Tasks: desktopicon
 
 [Run]
+; The app's users: the group (an existing one is kept), with the person installing in it; the
+; administrator adds each clerk's Windows account (docs/install.md, "Install on Windows").
+Filename: "{sys}\net.exe"; Parameters: "localgroup {#UsersGroup} /add /comment:""FundClient office staff"""; Flags: runhidden waituntilterminated
+Filename: "{sys}\net.exe"; Parameters: "localgroup {#UsersGroup} ""{username}"" /add"; Flags: runhidden waituntilterminated
+; Inherited ProgramData rights (every user may create files there) are removed, not added to.
+Filename: "{sys}\icacls.exe"; Parameters: """{code:DataDir}"" /inheritance:r /grant:r {#AdminsSid}:(OI)(CI)F {#SystemSid}:(OI)(CI)F {#UsersGroup}:(OI)(CI)M /T /C /Q"; Flags: runhidden waituntilterminated
 ; Nightly sync as SYSTEM: runs with nobody logged on; needs no password (only sealed batches leave).
 Filename: "{sys}\schtasks.exe"; Parameters: "/Create /F /TN ""{#SyncTask}"" /SC DAILY /ST 22:30 /RU SYSTEM /TR ""\""{app}\{#GuiExe}\"" --data-dir \""{code:DataDir}\"" sync"""; Flags: runhidden waituntilterminated; StatusMsg: "{cm:StatusSyncTask}"; Tasks: synctask
 ; Offices switch PCs off at night: catch up 15 minutes after the next start-up.

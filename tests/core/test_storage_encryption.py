@@ -64,3 +64,27 @@ def test_data_dir_and_key_files_are_private_to_the_office_account(tmp_path):
     assert stat.S_IMODE(os.stat(data_dir).st_mode) == 0o700
     for name in ("keystore.json", "audit_head.json"):
         assert stat.S_IMODE(os.stat(data_dir / name).st_mode) == 0o600, name
+
+
+def test_settings_device_and_enrolment_files_are_private_as_documented(tmp_path):
+    """docs/security.md "What is on disk": settings.json and enrolment.json 0600, device/ 0700 —
+    also when an older version left them 0644/0755 (#12 item 9)."""
+    import os
+    import stat
+
+    from fundclient.config import Settings
+    from fundclient.sync.device import ensure_signing_key, save_enrolment
+
+    data_dir = tmp_path / "office"
+    (data_dir / "device").mkdir(parents=True, mode=0o755)
+    os.chmod(data_dir / "device", 0o755)
+    (data_dir / "settings.json").write_text("{}")
+    os.chmod(data_dir / "settings.json", 0o644)
+    Settings(office_code="SBH").save(data_dir)
+    ensure_signing_key(data_dir)
+    save_enrolment(data_dir, {"device_id": "x"})
+    mode = lambda path: stat.S_IMODE(os.stat(path).st_mode)  # noqa: E731
+    assert mode(data_dir / "settings.json") == 0o600
+    assert mode(data_dir / "device") == 0o700
+    assert mode(data_dir / "device" / "enrolment.json") == 0o600
+    assert mode(data_dir / "device" / "signing_key.json") == 0o600

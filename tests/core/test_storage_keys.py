@@ -154,3 +154,31 @@ def test_unknown_user_name_is_not_recorded(data_dir, recovery):
     store, _ = open_store(data_dir, "admin", PASSWORD)
     assert [e.operator for e in store.audit.entries() if e.action == "login_failed"] == ["(unknown user)"]
     store.close()
+
+
+def test_scrypt_at_owasp_parameters_and_older_entries_upgraded_at_next_login(data_dir, monkeypatch):
+    """#12 item 9: new wraps use N=2^17, r=8, p=1; an operator wrapped by 0.1.0 (N=2^15) is
+    re-wrapped at their next successful login, transparently (same password, same data)."""
+    import fundclient.storage.keycrypto as kc
+
+    assert kc.SCRYPT_DEFAULT["n"] >= 2**17 and kc.SCRYPT_DEFAULT["r"] >= 8 and kc.SCRYPT_DEFAULT["p"] >= 1
+    with monkeypatch.context() as old_version:
+        old_version.setattr(kc, "SCRYPT_DEFAULT", {"n": 2**15, "r": 8, "p": 1})  # what 0.1.0 wrote
+        initialise(data_dir, "SBH", "admin", PASSWORD)
+    entry = lambda: json.loads((data_dir / "keystore.json").read_text())["operators"]["admin"]  # noqa: E731
+    before = entry()
+    assert before["scrypt"]["n"] == 2**15
+
+    with pytest.raises(WrongPassword):
+        open_store(data_dir, "admin", "not-the-password")
+    assert entry()["scrypt"] == before["scrypt"]  # a wrong password upgrades nothing
+
+    store, _ = open_store(data_dir, "admin", PASSWORD)
+    store.close()
+    after = entry()
+    assert after["scrypt"] == {"n": 2**17, "r": 8, "p": 1}
+    assert after["salt"] != before["salt"] and after["private_wrapped"] != before["private_wrapped"]
+    assert after["public"] == before["public"] and after["db_key"] == before["db_key"]  # same key pair
+    store, _ = open_store(data_dir, "admin", PASSWORD)  # the upgraded entry opens the same DB
+    store.close()
+    assert entry()["salt"] == after["salt"]  # not re-wrapped at every login

@@ -123,3 +123,26 @@ def test_code_section_uses_line_comments(iss):
     code = iss.split("[Code]", 1)[1]
     without_strings = re.sub(r"'[^']*'", "''", code)
     assert "{" not in without_strings and "}" not in without_strings
+
+
+def test_data_folder_acl_is_administrators_system_and_the_apps_users_only(iss):
+    """#12 item 9: keystore.json in ProgramData must not be writable by every user. The data
+    folder's inherited rights are removed and replaced by exactly: Administrators and SYSTEM
+    (well-known SIDs: names are translated on an Arabic Windows) full, the app's group modify."""
+    names = defines(iss)
+    assert (names["AdminsSid"], names["SystemSid"]) == ("*S-1-5-32-544", "*S-1-5-18")
+    group = names["UsersGroup"]
+    [data_dir] = [line for line in section(iss, "Dirs") if param(line, "Name") == "{code:DataDir}"]
+    assert "Permissions" not in data_dir  # Inno's Permissions only add rights (users-modify was here)
+    run = section(iss, "Run")
+    acl = [i for i, line in enumerate(run) if "icacls.exe" in line]
+    assert len(acl) == 1
+    params = expand(param(run[acl[0]], "Parameters"), names)
+    assert params.startswith('"{code:DataDir}" /inheritance:r /grant:r ')
+    grants = re.findall(r"(\S+):\(OI\)\(CI\)(\w+)", params)
+    assert grants == [("*S-1-5-32-544", "F"), ("*S-1-5-18", "F"), (group, "M")]
+    made = [i for i, line in enumerate(run) if f"localgroup {group} /add" in expand(param(line, "Parameters"), names)]
+    assert made and made[0] < acl[0]  # the group exists before it is granted anything
+    everyone_like = ("users-", "everyone", "authusers", "S-1-1-0", "S-1-5-32-545", "S-1-5-11")
+    for line in section(iss, "Dirs") + section(iss, "Files") + run:
+        assert not any(word in line.lower() for word in map(str.lower, everyone_like)), line

@@ -22,8 +22,15 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from fundclient.storage.errors import WrongRecoveryKey
 
-# ~0.1 s and 32 MiB on a 2-core office laptop; stored per entry so it can be raised later.
-SCRYPT_DEFAULT = {"n": 2**15, "r": 8, "p": 1}
+# OWASP's current minimum for scrypt (N=2^17, r=8, p=1): 128 MiB and ~0.4 s per attempt on a
+# 2-core office laptop. Stored per entry; an entry made with weaker parameters is re-wrapped
+# with these at that operator's next successful login (Keystore.unlock_keys).
+SCRYPT_DEFAULT = {"n": 2**17, "r": 8, "p": 1}
+
+
+def scrypt_weaker(params: dict) -> bool:
+    """True when an entry's parameters are below SCRYPT_DEFAULT (to be upgraded at login)."""
+    return any(int(params.get(k, 0)) < v for k, v in SCRYPT_DEFAULT.items())
 _RAW = serialization.Encoding.Raw
 
 

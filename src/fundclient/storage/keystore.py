@@ -74,12 +74,17 @@ class Keystore:
     @staticmethod
     def _operator_entry(username: str, password: str, db_key: bytes, key_id: str) -> dict:
         private, public = kc.new_keypair()
-        salt = os.urandom(16)
-        kek = kc.scrypt_kek(password, salt, kc.SCRYPT_DEFAULT)
-        return {"salt": kc.b64(salt), "scrypt": dict(kc.SCRYPT_DEFAULT), "public": kc.b64(public),
-                "private_wrapped": kc.aead_encrypt(kek, private, f"op|{username}".encode()),
+        return {**Keystore._wrap(username, password, private), "public": kc.b64(public),
                 "db_key": _seal_key(public, db_key, key_id, username),
                 "failures": 0, "locked_until": None, "disabled": False}
+
+    @staticmethod
+    def _wrap(username: str, password: str, private: bytes) -> dict:
+        """The operator's private key wrapped by a KEK from the password (scrypt, today's params)."""
+        salt = os.urandom(16)
+        kek = kc.scrypt_kek(password, salt, kc.SCRYPT_DEFAULT)
+        return {"salt": kc.b64(salt), "scrypt": dict(kc.SCRYPT_DEFAULT),
+                "private_wrapped": kc.aead_encrypt(kek, private, f"op|{username}".encode())}
 
     # --- login -----------------------------------------------------------------------
 
@@ -103,7 +108,7 @@ class Keystore:
             if locked_until and datetime.fromisoformat(locked_until) > _now():
                 raise AccountLocked(datetime.fromisoformat(locked_until))
             try:
-                keys = self._unlock_entry(data, username, entry, password)
+                keys, private = self._unlock_entry(data, username, entry, password)
             except kc.Undecryptable:
                 entry["failures"] = int(entry.get("failures", 0)) + 1
                 self._note_event(data, "login_failed", username)
@@ -116,13 +121,17 @@ class Keystore:
                     raise AccountLocked(until, just_now=True) from None  # say so at once
                 self.save(data)
                 raise WrongPassword(MAX_FAILURES - entry["failures"], LOCK_MINUTES) from None
-            if entry.get("failures") or entry.get("locked_until"):
-                entry["failures"], entry["locked_until"] = 0, None
+            changed = bool(entry.get("failures") or entry.get("locked_until"))
+            entry["failures"], entry["locked_until"] = 0, None
+            if kc.scrypt_weaker(entry.get("scrypt", {})):  # made before the parameters were raised
+                entry.update(self._wrap(username, password, private))
+                changed = True
+            if changed:
                 self.save(data)
             return keys
 
     @staticmethod
-    def _unlock_entry(data: dict, username: str, entry: dict, password: str) -> list[bytes]:
+    def _unlock_entry(data: dict, username: str, entry: dict, password: str) -> tuple[list[bytes], bytes]:
         kek = kc.scrypt_kek(password, kc.unb64(entry["salt"]), entry["scrypt"])
         private = kc.aead_decrypt(kek, entry["private_wrapped"], f"op|{username}".encode())
         keys = [kc.unseal(private, entry["db_key"], f"{data['key_id']}|{username}".encode())]
@@ -130,7 +139,7 @@ class Keystore:
         if username in previous.get("operators", {}):
             keys.append(kc.unseal(private, previous["operators"][username],
                                   f"{previous['key_id']}|{username}".encode()))
-        return keys
+        return keys, private
 
     def abandon_rotation(self) -> None:
         """The DB still uses the previous key: put its sealed copies back."""
