@@ -7,19 +7,21 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import uvicorn
 
 from fundclient.hq.app import create_app
+from fundclient.hq.limits import Limits
 from fundclient.hq.db import open_engine
 from fundclient.hq.ingest import DEFAULT_MAX_BATCH_BYTES, Ingestor
 from fundclient.hq.keys import HQKeys
 
 
 def build(hq_dir: Path, database_url: str | None = None, passphrase: bytes | None = None,
-          max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES):
+          max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES, limits: Limits | None = None):
     ingestor = Ingestor(open_engine(hq_dir, database_url), HQKeys(hq_dir, passphrase), max_batch_bytes=max_batch_bytes)
-    app = create_app(hq_dir, ingestor)
+    app = create_app(hq_dir, ingestor, limits)
     from fundclient.hq.console.routes import mount  # the staff web console under /console/
     mount(app, ingestor, hq_dir, passphrase)
     return app, ingestor
@@ -39,9 +41,12 @@ class RunningServer:
 
 
 def start_in_thread(hq_dir: Path, database_url: str | None = None, *, host: str = "127.0.0.1", port: int = 0,
-                    passphrase: bytes | None = None, **ssl) -> RunningServer:
-    app, ingestor = build(hq_dir, database_url, passphrase)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
+                    passphrase: bytes | None = None, limits: Limits | None = None,
+                    wrap: Callable | None = None, **ssl) -> RunningServer:
+    """`limits`: other resource limits (tests); `wrap`: an ASGI wrapper around the app (tests
+    that play a tampering middlebox)."""
+    app, ingestor = build(hq_dir, database_url, passphrase, limits=limits)
+    config = uvicorn.Config(wrap(app) if wrap else app, host=host, port=port, log_level="warning", lifespan="off",
                             timeout_graceful_shutdown=2, **ssl)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="hq-server", daemon=True)
