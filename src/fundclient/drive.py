@@ -356,7 +356,8 @@ class DriveFolder:
 
 def _check_name(name: str) -> None:
     """A plain name inside the folder: no separators, not . or .."""
-    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+    separators = {"/", os.sep, os.altsep or "/"}  # a backslash is an ordinary character on POSIX
+    if not name or name in (".", "..") or "\0" in name or any(sep in name for sep in separators):
         raise ValueError(f"not a plain file name: {name!r}")
 
 
