@@ -62,6 +62,7 @@ records = Table(
     Column("sha256", String(64), nullable=False),
     Column("data", Text, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
+    Index("ix_records_received_at", "received_at"),  # the console follows records by arrival (0003)
 )
 
 photos = Table(

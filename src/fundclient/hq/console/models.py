@@ -111,9 +111,9 @@ index_state = Table(
 )
 
 
-# The index follows `records` by arrival time; on HQ's own table, created here for databases
-# made before the console existed (same name as a fresh create_all would give it).
-records_received_index = Index("ix_records_received_at", records.c.received_at)
+# The index follows `records` by arrival time; on HQ's own table, so it is defined in hq/db.py
+# and made by HQ's migration 0003 (checkfirst here keeps an older database working too).
+records_received_index = next(i for i in records.indexes if i.name == "ix_records_received_at")
 
 
 def create_tables(engine: Engine) -> None:
