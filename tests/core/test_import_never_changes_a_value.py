@@ -196,3 +196,28 @@ def test_every_spreadsheet_writer_goes_through_the_one_helper():
         if {"writer", "DictWriter", "writerow", "writerows"} & calls or "Workbook()" in text:
             writers.append((path.relative_to(ROOT).as_posix(), "fundclient.cells" in text))
     assert writers and all(uses for _, uses in writers), writers
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="POSIX drive fixture (links, FIFOs)")
+def test_an_import_file_on_a_hostile_drive_is_refused_not_followed(office, tmp_path, capsys):
+    """The spreadsheet usually comes on a USB stick: a FIFO must not hang the import, a link is
+    not followed, a folder is not a file (fundclient.drive)."""
+    import os
+    import threading
+
+    good = tmp_path / "good.csv"
+    with open(good, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([HEADERS, row(1)])
+    os.mkfifo(tmp_path / "fifo.csv")
+    (tmp_path / "link.csv").symlink_to(good)
+    (tmp_path / "folder.csv").mkdir()
+    for name, reason in (("fifo.csv", "a pipe (FIFO)"), ("link.csv", "a link, not a file"),
+                         ("folder.csv", "a folder, not a file")):
+        codes: list[int] = []
+        worker = threading.Thread(target=lambda: codes.append(run_import(office, tmp_path / name, tmp_path / "r.csv")),
+                                  daemon=True)
+        worker.start()
+        worker.join(60)
+        assert codes == [2], f"{name}: hung or wrong exit"
+        assert reason in capsys.readouterr().err, name
+    assert stored_addresses(office) == {}

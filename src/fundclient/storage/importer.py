@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from fundclient import drive
 from fundclient.cells import safe_row
 from fundclient.domain.fields import BENEFICIARY_FIELDS, CATEGORY_PREFIX, DEPENDANT_FIELDS
 from fundclient.domain.records import ArabicName, Beneficiary, Dependant
@@ -132,7 +133,7 @@ def _read_csv(path: Path, raw: bytes) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _merged_ranges(path: Path, sheet) -> list[tuple[str, int, int]]:
+def _merged_ranges(raw: bytes, sheet) -> list[tuple[str, int, int]]:
     """(ref, first row, last row) of every merged range of the sheet. openpyxl's read-only mode
     does not expose them, so the sheet's XML is scanned (only when it mentions mergeCell)."""
     from zipfile import ZipFile
@@ -144,7 +145,7 @@ def _merged_ranges(path: Path, sheet) -> list[tuple[str, int, int]]:
     member = getattr(sheet, "_worksheet_path", None)
     if not member:
         return []
-    with ZipFile(path) as archive:
+    with ZipFile(io.BytesIO(raw)) as archive:
         with archive.open(member) as fh:
             tail, found = b"", False
             while chunk := fh.read(1 << 20):
@@ -164,11 +165,11 @@ def _merged_ranges(path: Path, sheet) -> list[tuple[str, int, int]]:
         return ranges
 
 
-def _read_xlsx(path: Path) -> tuple[list[tuple[int, list[str]]], list[tuple[str, int, int]]]:
+def _read_xlsx(raw: bytes) -> tuple[list[tuple[int, list[str]]], list[tuple[str, int, int]]]:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         sheet = book.worksheets[0]
         rows = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -176,7 +177,7 @@ def _read_xlsx(path: Path) -> tuple[list[tuple[int, list[str]]], list[tuple[str,
                                   for v in values]))
             if len(rows) > MAX_ROWS + 1:
                 break
-        merged = _merged_ranges(path, sheet)
+        merged = _merged_ranges(raw, sheet)
         book.close()
         return rows, merged
     except ImportFileUnreadable:
@@ -211,20 +212,17 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]], 
     cannot be read faithfully (bad bytes, NUL, an oversize cell, extra cells, merged cells) is
     listed in the problems, never imported with a changed value."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError:
-        raise _unreadable("الملف غير موجود.", "the file does not exist.") from None
-    if size > MAX_FILE_BYTES:
-        raise _unreadable("الملف كبير جداً (أكثر من 50 ميغابايت).", "the file is larger than 50 MB.")
+    # The file usually comes from a USB stick: read the hostile way (a regular file, never a
+    # link, a FIFO or a device; at most 50 MB, checked before reading).
+    item = drive.read_file(path, MAX_FILE_BYTES)
+    if not item.ok:
+        reason = item.reason()
+        raise _unreadable(reason.ar, reason.en)
+    raw = item.data or b""
     merged: list[tuple[str, int, int]] = []
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        rows, merged = _read_xlsx(path)
+        rows, merged = _read_xlsx(raw)
     else:
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            raise _unreadable("تعذّرت قراءة الملف.", "the file could not be read.") from None
         rows = _read_csv(path, raw)
     rows = [(n, r) for n, r in rows if any(c.strip() for c in r)]
     if not rows:
