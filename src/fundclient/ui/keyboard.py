@@ -12,7 +12,9 @@
    (with a margin for its label above and its message below) is on screen. Typing into a
    widget that has been pushed out of sight (a message appeared above it) brings it back.
    A mouse click never scrolls: the person already sees what they clicked.
-3. **Tab leaves tables and lists.** Qt's item views move between cells with Tab, so a
+3. **Focus is never lost for good.** A focused button that disables itself while it works
+   ("Send now" while sending) loses the focus; it gets it back when it is enabled again.
+4. **Tab leaves tables and lists.** Qt's item views move between cells with Tab, so a
    keyboard user could never leave the day-close table; here Tab goes to the next control
    and the arrow keys move inside the view.
 
@@ -103,6 +105,9 @@ class KeyboardRules(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pending: QWidget | None = None
+        self._last_focus: QWidget | None = None
+        self._return_to: QWidget | None = None
+        self._auto_focus: QWidget | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -118,9 +123,36 @@ class KeyboardRules(QObject):
             return self._key_press(watched, event)
         if kind == QEvent.Type.FocusIn and isinstance(event, QFocusEvent) \
                 and isinstance(watched, QWidget):
+            self._last_focus = watched
+            if self._return_to is not None and watched is not self._return_to:
+                if self._auto_focus is None:
+                    self._auto_focus = watched  # where Qt put the focus after the disable
+                else:
+                    self._return_to = None  # the person moved on: leave the focus alone
             if event.reason() != Qt.FocusReason.MouseFocusReason:
                 self.keep_visible(watched)
+        if kind == QEvent.Type.FocusOut and isinstance(watched, QWidget) \
+                and not watched.isEnabled():
+            self._return_to = watched  # lost the focus because it was disabled
+            self._auto_focus = None
+        elif kind == QEvent.Type.EnabledChange and isinstance(watched, QWidget):
+            self._enabled_changed(watched)
         return False
+
+    def _enabled_changed(self, widget: QWidget) -> None:
+
+        """A button disabled while it works ("Send now" while sending) loses the focus; when
+        it is enabled again and the person has not moved the focus since (it is where Qt put
+        it, or nowhere), it gets the focus back: the keyboard user is never left nowhere."""
+        if not widget.isEnabled():
+            return  # noted when it lost the focus (FocusOut comes first)
+        if widget is not self._return_to:
+            return
+        self._return_to = None
+        focus = QApplication.focusWidget()
+        if widget.isVisible() and (focus is None or not focus.isVisible()
+                                   or focus is self._auto_focus):
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _key_press(self, watched: QObject, event: QKeyEvent) -> bool:
         if isinstance(watched, QAbstractButton) and is_enter(event):
