@@ -175,7 +175,7 @@ def test_every_page_by_keyboard(qtbot, real_app, office_for, role, size):
         metrics = day.view.table.fontMetrics()
         for item in names:  # a name fits its column, or wraps onto lines the row is tall for
             needed = metrics.horizontalAdvance(item.text())
-            lines = -(-needed // max(1, header.sectionSize(0) - 12))
+            lines = -(-needed // max(1, header.sectionSize(0) - 8))  # cell margins
             assert day.view.table.rowHeight(item.row()) >= lines * metrics.lineSpacing(), item.text()
 
     assert_no_unasked_modal()

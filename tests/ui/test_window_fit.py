@@ -109,3 +109,14 @@ def test_default_window_size_follows_the_screen(qtbot, gui_app):
     size = fitted_size(window, DEFAULT_MAIN_SIZE)
     assert size.width() <= room.width() and size.height() <= room.height()
     assert fitted_size(window, QSize(300, 200)) == QSize(300, 200)
+
+
+def test_a_dialog_larger_than_the_screen_is_fitted_onto_it(qtbot, gui_app):
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    room = QApplication.primaryScreen().availableGeometry()
+    dialog.resize(room.width() + 400, room.height() + 300)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.width() <= room.width() and dialog.height() <= room.height()
+    assert room.contains(dialog.frameGeometry().topLeft())

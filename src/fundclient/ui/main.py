@@ -19,7 +19,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from fundclient.config import Settings, resolve_data_dir
-from fundclient.ui import i18n, keyboard
+from fundclient.ui import i18n, keyboard, window_fit
 from fundclient.ui.errors import log_unexpected
 from fundclient.ui.fonts import apply_app_font
 from fundclient.ui.login import LoginScreen, default_login
@@ -36,6 +36,7 @@ def prepare_app(settings: Settings, language: str | None = None) -> QApplication
     app.setOrganizationName("fundclient")
     apply_app_font(app)
     keyboard.install(app)  # Enter presses the focused button; focus stays visible
+    window_fit.install(app)  # every dialog fits the screen it opens on
     app.setStyleSheet(APP_STYLE)
     i18n.apply_display_settings(settings)  # one rule for digits, dates and times (domain.display)
     i18n.set_language(language or settings.language, arabic_indic_digits=settings.arabic_indic_digits)
