@@ -231,6 +231,53 @@
         </message>
     </context>
     <context>
+        <name>EnrolByUsbBox</name>
+        <message>
+            <source>Register this computer with headquarters by USB</source>
+            <translation>تسجيل هذا الحاسوب لدى الإدارة العامة عبر USB</translation>
+        </message>
+        <message>
+            <source>This computer is not registered with headquarters yet, so registrations wait here.
+1) Write the request onto a USB drive and take it to headquarters.
+2) Headquarters gives back an answer file on the drive and the token on paper: type the token, then import the answer.</source>
+            <translation>هذا الحاسوب غير مسجَّل لدى الإدارة العامة بعد، لذلك تبقى التسجيلات هنا.
+١) اكتب الطلب على ذاكرة USB وسلّمها إلى الإدارة العامة.
+٢) تعيد الإدارة العامة ملف الرد على الذاكرة والرمز على ورقة: اكتب الرمز ثم استورد الرد.</translation>
+        </message>
+        <message>
+            <source>1. &amp;Write the request to a USB drive…</source>
+            <translation>١. ا&amp;كتب الطلب على ذاكرة USB…</translation>
+        </message>
+        <message>
+            <source>2. &amp;Import headquarters' answer…</source>
+            <translation>٢. ا&amp;ستورد رد الإدارة العامة…</translation>
+        </message>
+        <message>
+            <source>Enrolment &amp;token:</source>
+            <translation>&amp;رمز التسجيل:</translation>
+        </message>
+        <message>
+            <source>Choose the USB drive</source>
+            <translation>اختر ذاكرة USB</translation>
+        </message>
+        <message>
+            <source>The request {file} is on the drive: take it to headquarters.</source>
+            <translation>طلب التسجيل {file} على الذاكرة: سلّمها إلى الإدارة العامة.</translation>
+        </message>
+        <message>
+            <source>Type the enrolment token given by headquarters.</source>
+            <translation>اكتب رمز التسجيل الذي أعطته لك الإدارة العامة.</translation>
+        </message>
+        <message>
+            <source>Headquarters' answer</source>
+            <translation>رد الإدارة العامة</translation>
+        </message>
+        <message>
+            <source>Registered with headquarters; computer number {number}. The waiting registrations are ready to be sent.</source>
+            <translation>سُجِّل الحاسوب لدى الإدارة العامة؛ رقم الحاسوب {number}. التسجيلات التي كانت تنتظر جاهزة للإرسال.</translation>
+        </message>
+    </context>
+    <context>
         <name>FirstRunWizard</name>
         <message>
             <source>Step {step} of {steps}</source>

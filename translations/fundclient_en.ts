@@ -231,6 +231,51 @@
         </message>
     </context>
     <context>
+        <name>EnrolByUsbBox</name>
+        <message>
+            <source>Register this computer with headquarters by USB</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This computer is not registered with headquarters yet, so registrations wait here.
+1) Write the request onto a USB drive and take it to headquarters.
+2) Headquarters gives back an answer file on the drive and the token on paper: type the token, then import the answer.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>1. &amp;Write the request to a USB drive…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>2. &amp;Import headquarters' answer…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Enrolment &amp;token:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose the USB drive</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The request {file} is on the drive: take it to headquarters.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Type the enrolment token given by headquarters.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Headquarters' answer</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Registered with headquarters; computer number {number}. The waiting registrations are ready to be sent.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>FirstRunWizard</name>
         <message>
             <source>Step {step} of {steps}</source>

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QHeade
                                QVBoxLayout)
 
 from fundclient.ui import roles
+from fundclient.ui.enrol_usb_box import EnrolByUsbBox
 from fundclient.ui.fonts import ui_font
 from fundclient.ui.i18n import current_language, ltr_run, show_digits, show_number
 from fundclient.ui.labels import hq_reason_text, sync_state_text
@@ -65,6 +66,7 @@ class SyncScreen(Screen):
         self.attention.cellActivated.connect(self._open_attention)
         self.attention.cellDoubleClicked.connect(self._open_attention)
         QVBoxLayout(self.attention_box).addWidget(self.attention)
+        self.enrol_box = EnrolByUsbBox(session, self) if session is not None else None
         top = QHBoxLayout()
         top.addWidget(self.send_button)
         top.addWidget(self.progress, 1)
@@ -74,6 +76,9 @@ class SyncScreen(Screen):
         layout.addLayout(top)
         layout.addWidget(self.batches)
         layout.addWidget(self.last_error)
+        if self.enrol_box is not None:
+            layout.addWidget(self.enrol_box)
+            self.enrol_box.enrolled.connect(lambda _device: self.reload())
         layout.addWidget(self.attention_box, 2)
         layout.addWidget(self.history_box, 2)
         layout.addWidget(self.quarantine_box, 1)
@@ -99,6 +104,8 @@ class SyncScreen(Screen):
         self.history.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Result"),
                                                 self.tr("Batches received"), self.tr("Refused")])
         self.quarantine.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Batch"), self.tr("Reason")])
+        if getattr(self, "enrol_box", None) is not None:
+            self.enrol_box.retranslate_ui()
         self.attention_box.setTitle(self.tr("Records needing attention (answer from headquarters)"))
         self.attention.setHorizontalHeaderLabels([self.tr("Beneficiary"), self.tr("National number"),
                                                   self.tr("Answer"), self.tr("Reason")])
@@ -141,6 +148,11 @@ class SyncScreen(Screen):
 
     def _fill(self) -> None:
         state = self.state
+        if self.enrol_box is not None:  # not registered with HQ: supervisors register it by USB
+            from fundclient.services.sealing import is_enrolled
+            just_now = self.enrol_box.device is not None  # keep saying so until the page is rebuilt
+            self.enrol_box.setVisible(roles.at_least(self.session.operator, roles.SUPERVISOR)
+                                      and (just_now or not is_enrolled(self.session.data_dir)))
         pending = state.get("pending")
         if pending is not None and not (self.adapter and self.adapter.running):
             self.batches.setText(self.tr("Records waiting to be sent: %1").replace("%1", show_number(pending)))
