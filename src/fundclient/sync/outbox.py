@@ -155,8 +155,12 @@ class Outbox:
     def quarantined(self) -> list[Quarantined]:
         out = []
         for path in sorted(self.root.glob("quarantine/*.fcb")):
-            info = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-            out.append(Quarantined(path, batch_id_of(path), info["code"], reason_message(info["code"]), info["at"]))
+            try:  # a crash between the two writes of quarantine() leaves no reason file
+                info = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+                code, at = str(info["code"]), str(info["at"])
+            except (OSError, ValueError, KeyError, TypeError):
+                code, at = "unknown", ""
+            out.append(Quarantined(path, batch_id_of(path), code, reason_message(code), at))
         return out
 
     def quarantine(self, path: Path, code: str, detail: str = "") -> None:
