@@ -83,8 +83,9 @@ def run_sync(data_dir: Path, *, settings: Settings | None = None, options: Trans
             summary.status, summary.error = "error", _error(exc.code, exc.message)
     outbox = Outbox(data_dir, settings)
     summary.batches_pending = len(outbox.pending())
-    if summary.status == "ok" and (summary.batches_pending or summary.batches_quarantined):
-        summary.status = "partial"  # never "ok" when a batch was refused or is still waiting
+    if summary.status == "ok" and (summary.batches_pending or summary.batches_quarantined or summary.error):
+        # never "ok" when a batch was refused or is still waiting, or HQ's reference data was forged
+        summary.status = "partial"
     if summary.batches_quarantined and summary.error is None:
         first = summary.quarantined[0]
         n = summary.batches_quarantined
