@@ -14,9 +14,8 @@ import pytest
 import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from fundclient.hq.db import open_engine
 from fundclient.hq.ingest import Ingestor
-from fundclient.hq.keys import HQKeys, init_keys
+from fundclient.hq.keys import init_keys
 from fundclient.hq.limits import Limits
 from fundclient.hq.server import start_in_thread
 from fundclient.hq.usb import import_batches
@@ -43,10 +42,22 @@ def _valid_header(**changes) -> dict:
     return header
 
 
-@pytest.fixture(scope="module")
-def hq_parts(tmp_path_factory):
-    """A real HQ (keys, SQLite database, HTTP server without rate limits) and one office
-    enrolled with it; shared by the examples of this module."""
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def hq_parts(request, tmp_path_factory):
+    """A real HQ (keys, database, HTTP server without rate limits) and one office enrolled with
+    it; shared by the examples of this module. On PostgreSQL too: it enforces column lengths and
+    integer ranges that SQLite lets through, so a field typed too loosely shows up there."""
+    database_url = None
+    if request.param == "postgres":
+        import os
+        import sqlalchemy as sa
+        from fundclient.hq.migrate import drop_everything
+        database_url = os.environ.get("FUNDCLIENT_TEST_PG_URL")
+        if not database_url:
+            pytest.fail("FUNDCLIENT_TEST_PG_URL is not set: start PostgreSQL (scripts/dev.py ThrowawayPostgres)")
+        engine = sa.create_engine(database_url)
+        drop_everything(engine)
+        engine.dispose()
     errors: list[logging.LogRecord] = []
     collector = logging.Handler(logging.ERROR)
     collector.emit = errors.append  # every ERROR anywhere (uvicorn's "Exception in ASGI application")
@@ -54,7 +65,7 @@ def hq_parts(tmp_path_factory):
     root = tmp_path_factory.mktemp("hqprops")
     hq_dir, office = root / "hq", root / "office"
     init_keys(hq_dir)
-    server = start_in_thread(hq_dir, limits=Limits(max_batch_bytes=8 * 1024 * 1024, rates=[]))
+    server = start_in_thread(hq_dir, database_url, limits=Limits(max_batch_bytes=8 * 1024 * 1024, rates=[]))
     office.mkdir()
     device = enrol_office(server, office)
     from fundclient.sync.outbox import Outbox
