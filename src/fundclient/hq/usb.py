@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from fundclient import drive
 from fundclient.errors import ExitCode, FundError, Message
 from fundclient.hq.ingest import Ingestor
@@ -86,12 +88,13 @@ def import_batches(ingestor: Ingestor, folder: Path) -> ImportReport:
                 if item.ok:
                     _ingest_one(ingestor, item, answers, report)
         finally:
+            # Even if HQ itself fails half-way, the answers it already committed reach the office.
             if sub is not None:
                 sub.close()
-        if answers:
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-            data = json.dumps({"batches": answers}, ensure_ascii=False).encode("utf-8")
-            report.acks_path = top.create_unique(f"{ACKS_PREFIX}{stamp}", ".json", data)
+            if answers:
+                stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+                data = json.dumps({"batches": answers}, ensure_ascii=False).encode("utf-8")
+                report.acks_path = top.create_unique(f"{ACKS_PREFIX}{stamp}", ".json", data)
     return report
 
 
@@ -108,8 +111,8 @@ def _ingest_one(ingestor: Ingestor, item: drive.DriveFile, answers: dict, report
         if batch_id:  # the office learns why (quarantine) for the file it exported under that name
             answers[batch_id] = {"code": exc.code}
         return
-    except FundError as exc:  # typed, e.g. the database refused: the office keeps the batch
-        log.warning("usb batch not processed: %s", exc.code)
+    except (FundError, SQLAlchemyError) as exc:  # HQ's side (e.g. the database is busy): the office
+        log.warning("usb batch not processed: %s", type(exc).__name__)  # keeps the batch and sends it again
         report.failed += 1
         report.outcomes[item.name] = HQ_FAILED
         return
