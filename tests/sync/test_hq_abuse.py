@@ -263,3 +263,48 @@ def test_reference_data_is_signed_by_hq_and_a_tampered_answer_is_not_used(hq_dir
         assert ReferenceStore(data_dir).entries("municipalities")["SBH"]["en"] == "Sabha"
     finally:
         server.stop()
+
+
+def _rss_kib(pid: int) -> int:
+    for line in open(f"/proc/{pid}/status", encoding="ascii"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/proc/self/status"), reason="reads /proc for memory")
+def test_a_100_mb_enrolment_body_does_not_grow_hq_memory(tmp_path):
+    """The issue's measurement, against `fundclient hq serve` in its own process: 100 MB sent
+    as an enrolment body (announced, then chunked without a length) leave HQ's memory where it
+    was (it grew from 108 to 416 MB before the limit)."""
+    import subprocess
+    import sys
+    from test_hq_serve import _free_port
+    hq_dir = tmp_path / "hq"
+    subprocess.run([sys.executable, "-m", "fundclient", "hq", "--hq-dir", str(hq_dir), "init"], check=True,
+                   capture_output=True, timeout=120)
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "fundclient", "hq", "serve", "--data-dir", str(hq_dir),
+                               "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                _healthy(url)
+                break
+            except requests.ConnectionError:
+                __import__("time").sleep(0.1)
+        before = _rss_kib(server.pid)
+        status, _ = _raw(url, b"POST /api/v1/enrol HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                              b"Content-Length: 104857600\r\n\r\n", [b"a" * MB] * 100)
+        assert status == 413
+        chunk = b"%x\r\n%s\r\n" % (MB, b"a" * MB)
+        status, _ = _raw(url, b"POST /api/v1/enrol HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                              b"Transfer-Encoding: chunked\r\n\r\n", [chunk] * 100)
+        assert status == 413
+        _healthy(url)
+        assert _rss_kib(server.pid) - before < 20 * 1024, (before, _rss_kib(server.pid))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
