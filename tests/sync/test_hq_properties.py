@@ -21,7 +21,6 @@ from fundclient.hq.server import start_in_thread
 from fundclient.hq.usb import import_batches
 from fundclient.sync import envelope
 from fundclient.sync.envelope import HEADER_FIELDS, BatchHeader, EnvelopeError
-from fundclient.sync.keys import generate_signing_private, signing_public_bytes
 
 from hostile_batches import with_header
 from sync_helpers import enrol_office, people

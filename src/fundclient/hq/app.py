@@ -47,7 +47,7 @@ from fundclient.hq import limits as hq_limits
 from fundclient.hq import refdata
 from fundclient.hq.db import devices
 from fundclient.hq.ingest import Ingestor
-from fundclient.hq.uploads import STALE_UPLOAD_DAYS, UploadStore  # noqa: F401  (re-exported for tests)
+from fundclient.hq.uploads import UploadStore
 from fundclient.sync.ack import sign_probe, sign_reference
 from fundclient.sync.envelope import SHA256_RE, EnvelopeError, check_upload
 from fundclient.sync.keys import b64d
