@@ -128,7 +128,17 @@ def real_office(tmp_path, hq_server, capsys) -> Path:
 
 
 @pytest.fixture
-def open_app(qtbot, screen_size, window_guard, shots_dir):
+def documents(tmp_path, monkeypatch) -> Path:
+    """The clerk's Documents folder (where "Save as PDF" starts), in the test's tmp dir."""
+    path = tmp_path / "home" / "Documents"
+    path.mkdir(parents=True)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(path))
+    return path
+
+
+@pytest.fixture
+def open_app(qtbot, screen_size, window_guard, shots_dir, documents):
     """`open_app(data_dir, camera=None, lang=None, login_hint="")` -> a started `Journey`.
 
     Built through `AppContext.for_office` and `ui.main.build_gui`, i.e. what `fundclient`

@@ -56,6 +56,10 @@ def arabic_digits(text: str) -> str:
 
 def _normal(text: str) -> str:
     """For comparing what is shown: no accelerator '&', no bidi marks, single spaces."""
+    if re.search(r"<(span|b|i|br|p|font|a|div|table)\b", text or ""):
+        from PySide6.QtGui import QTextDocumentFragment
+
+        text = QTextDocumentFragment.fromHtml(text).toPlainText()
     text = re.sub(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]", "", text or "")
     text = text.replace("&&", "\0").replace("&", "").replace("\0", "&")
     return " ".join(text.split())
@@ -377,6 +381,10 @@ class Journey:
         return QApplication.focusWidget()
 
     def _target_window(self):
+        if QApplication.activeWindow() is None and self.window.isVisible():
+            # A dialog closed and nothing is active: a window manager gives the focus back to
+            # the application's window (the offscreen platform has none to do it).
+            self._activate(self.window)
         widget = (QApplication.activeModalWidget() or QApplication.focusWidget()
                   or QApplication.activeWindow() or self.window)
         window = widget.window()
@@ -441,6 +449,29 @@ class Journey:
 
     def space(self) -> None:
         self.key(Qt.Key.Key_Space, text=" ")
+
+    def choose(self, text: str, limit: int = 40) -> None:
+        """In the focused list (combo box), press Down (or Up) until the shown choice
+        contains `text` - the keyboard way, no mouse, no popup."""
+        combo = QApplication.focusWidget()
+        assert isinstance(combo, QComboBox), f"the focus is on {_describe(combo)}, not a list"
+        want = _normal(text)
+        for key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            for _ in range(limit):
+                if want in _normal(combo.currentText()):
+                    return
+                before = combo.currentIndex()
+                self.key(key)
+                if combo.currentIndex() == before:
+                    break
+        raise AssertionError(f"«{text}» is not a choice of {_describe(combo)}: "
+                             f"{[combo.itemText(i) for i in range(combo.count())]}")
+
+    def field(self, text: str, then_enter: bool = True) -> None:
+        """Type into the focused field (replacing what is there), then Enter to move on."""
+        self.select_all_and_type(text)
+        if then_enter:
+            self.enter()
 
     def tab_to(self, match: Callable[[QWidget], bool], limit: int = 80, backwards: bool = False) -> QWidget:
         """Tab (or Shift+Tab) until the focused widget matches; fails after `limit` presses."""
@@ -551,6 +582,17 @@ class Journey:
         self.guard.expect(match or (lambda w: isinstance(w, QDialog)), run)
         yield
         self.wait_until(lambda: bool(done), timeout_ms, "the expected dialog")
+        QApplication.processEvents()
+
+    @contextlib.contextmanager
+    def expect_window(self, match: Callable[[QWidget], bool], timeout_ms: int = 15000):
+        """Announce a window (or a dialog opened with open(), which does not block) that the
+        next actions will show; yields a list that holds it once shown, and waits for it."""
+        shown: list[QWidget] = []
+        self.guard.expect(match, shown.append)
+        yield shown
+        self.wait_until(lambda: bool(shown) and shown[0].isVisible(), timeout_ms, "the expected window")
+        self._activate(shown[0])
         QApplication.processEvents()
 
     # pictures ------------------------------------------------------------------------------
