@@ -380,11 +380,14 @@ class Journey:
     def focus(self) -> QWidget | None:
         return QApplication.focusWidget()
 
-    def _target_window(self):
+    def _window_manager(self) -> None:
+        """A dialog closed and no window is active: a window manager gives the focus back to
+        the application's window (the offscreen platform has none to do it)."""
         if QApplication.activeWindow() is None and self.window.isVisible():
-            # A dialog closed and nothing is active: a window manager gives the focus back to
-            # the application's window (the offscreen platform has none to do it).
             self._activate(self.window)
+
+    def _target_window(self):
+        self._window_manager()
         widget = (QApplication.activeModalWidget() or QApplication.focusWidget()
                   or QApplication.activeWindow() or self.window)
         window = widget.window()
@@ -558,6 +561,7 @@ class Journey:
         """What every step of a journey checks: the window fits the screen, the focused widget
         is in view, no visible button is clipped or outside the window, no stray dialog."""
         QApplication.processEvents()
+        self._window_manager()
         self.assert_window_fits()
         self.assert_focus_visible()
         self.assert_buttons_fit()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from pathlib import Path
 
+from fundclient.hq.export import iter_records
 from journey import arabic_digits
 
 NATIONAL_NUMBER = "119550412345"
@@ -45,6 +46,8 @@ def print_to_pdf(j, key: str, documents: Path) -> Path:
     assert dialog.width() <= width and 0.7 * height <= dialog.height() <= height, dialog.size()
     assert dialog.print_button.isVisible() and not dialog.print_button.visibleRegion().isEmpty()
     j.assert_sees(dialog.print_button.text(), root=dialog)
+    j.wait_until(lambda: bool(dialog.pages_label.text()), what="the page count")
+    j.assert_sees(dialog.pages_label.text(), root=dialog)  # how many pages will print
     j.assert_buttons_fit(dialog)
     j.screenshot("print_preview_" + ("card" if key == "1" else "receipt"), widget=dialog)
     with j.expect_window(lambda w: w.objectName() == "savePdfDialog") as file_dialog:
@@ -63,8 +66,9 @@ def print_to_pdf(j, key: str, documents: Path) -> Path:
     return pdf
 
 
-def test_demo_clerk_registers_prints_finds_and_sends(demo_app, screen_size, documents):
+def test_demo_clerk_registers_prints_finds_and_sends(demo_app, demo_office, screen_size, documents):
     j = demo_app
+    j.hq = demo_office.hq
     j.assert_sees("demo / demo-1234")
     j.assert_layout_ok()
     j.screenshot("login")
@@ -174,4 +178,44 @@ def test_demo_clerk_registers_prints_finds_and_sends(demo_app, screen_size, docu
     card_pdf = print_to_pdf(j, "1", documents)
     receipt_pdf = print_to_pdf(j, "2", documents)
     assert card_pdf != receipt_pdf
-    j.screenshot("x-after-print")
+    j.assert_layout_ok()
+
+    # -- find the person: by name (without «ال»), national number in ١٢٣ digits, card number
+    for query in ("عبد السلام فيتوري", arabic_digits(NATIONAL_NUMBER), record.card_number):
+        find(j, query)
+        j.assert_sees(" ".join(NAME))
+        if query == record.card_number:
+            j.screenshot("search")
+        j.enter()  # one result: Enter opens the record (several: Enter goes to the list)
+        if j.focus() is not None and j.focus().objectName() == "searchResults":
+            j.enter()
+        j.wait_idle()
+        j.wait_for_text(record.card_number)
+        j.assert_sees(" ".join(NAME), arabic_digits(NATIONAL_NUMBER)) if j.sees(arabic_digits(NATIONAL_NUMBER)) else j.assert_sees(" ".join(NAME), NATIONAL_NUMBER)
+        j.assert_layout_ok()
+    j.screenshot("record")
+
+    # -- send now, and see the result ------------------------------------------------------
+    j.press("Ctrl+E")
+    j.wait_idle()
+    j.assert_sees("إرسال الآن")
+    assert j.focus().objectName() == "syncNowButton"
+    j.enter()
+    j.wait_for_text("أُرسلت", 60000)  # the result of this sending, in the history
+    j.wait_idle()
+    j.wait_until(lambda: j.sees("قيد الإرسال: 0") or j.sees("قيد الإرسال: ٠"), what="nothing left to send")
+    j.assert_sees("متصل بالإدارة العامة", "آخر إرسال ناجح")
+    j.assert_layout_ok()
+    j.screenshot("sync")
+    held = {(r["record_id"], r["revision"]) for r in iter_records(j.hq.ingestor.engine)}
+    assert (record.record_id, 1) in held
+
+
+def find(j, query: str) -> None:
+    j.press("Ctrl+F")
+    j.wait_idle()
+    assert j.focus().objectName() == "searchBox", j.focus().objectName()
+    j.select_all_and_type(query)
+    j.wait_until(lambda: j.main.screens["search"].shown_generation == j.main.screens["search"].generation
+                 and not j.main.screens["search"].debounce.isActive(), what="the search answer")
+    j.wait_idle()

@@ -254,10 +254,13 @@ class PrintPreview(QDialog):
         except Exception as exc:  # noqa: BLE001 - shown, never a stack trace
             log.debug("preview failed", exc_info=True)
             show_error(self, exc)
+        QTimer.singleShot(0, self._laid_out)  # the preview counts the pages after this returns
+
+    def _laid_out(self) -> None:
         if self.document.kind == "receipt":
             self.document.pages = self.preview.pageCount() or self.document.pages
             self.pages_label.setText(self._pages_text())
-        QTimer.singleShot(0, self.preview.fitInView)  # every page in view once laid out
+        self.preview.fitInView()  # every page in view
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)
