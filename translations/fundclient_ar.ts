@@ -1956,12 +1956,12 @@
             <translation>لا توجد صورة بعد</translation>
         </message>
         <message>
-            <source>Photo ready.</source>
-            <translation>الصورة جاهزة.</translation>
-        </message>
-        <message>
             <source>Images</source>
             <translation>الصور</translation>
+        </message>
+        <message>
+            <source>Photo ready.</source>
+            <translation>الصورة جاهزة.</translation>
         </message>
         <message>
             <source>Document %1 (%2 KB)</source>

@@ -1953,11 +1953,11 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Photo ready.</source>
+            <source>Images</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Images</source>
+            <source>Photo ready.</source>
             <translation type="unfinished" />
         </message>
         <message>

@@ -58,7 +58,10 @@ class SyncScreen(Screen):
         self.quarantine = _table(3)
         self.quarantine.setObjectName("quarantineTable")
         QVBoxLayout(self.quarantine_box).addWidget(self.quarantine)
-        self.quarantine_box.setVisible(session is not None and roles.at_least(session.operator, roles.SUPERVISOR))
+        # Only ever hidden here: setVisible(True) on a widget with no parent yet opens it as a
+        # window of its own (it flashed up at a supervisor's login).
+        if not (session is not None and roles.at_least(session.operator, roles.SUPERVISOR)):
+            self.quarantine_box.setHidden(True)
         self.attention_box = QGroupBox()
         self.attention = _table(4)
         self.attention.setObjectName("attentionTable")

@@ -35,6 +35,7 @@ REVIEW_FAILED = Message("الصورة لم تجتز كل الفحوص: أعد ا
                         "The photo did not pass every check: retake it or ask for a photo exception")
 DOCUMENT_HINT = Message("ضع المستند على سطح داكن داخل الصورة ثم اضغط التقاط",
                         "Lay the document on a dark surface in view, then press Take photo")
+ACCEPTED = Message("اعتُمدت الصورة. يمكنك إعادة التصوير إن أردت", "Photo accepted. You can retake it if you wish")
 STARTING = Message("جارٍ تشغيل الكاميرا…", "Starting the camera…")
 CAMERA_SILENT = Message("الكاميرا لا تستجيب. تأكد من توصيلها أو اختر كاميرا أخرى",
                         "The camera does not answer. Check that it is plugged in, or choose another one")

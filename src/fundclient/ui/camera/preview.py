@@ -32,7 +32,7 @@ class PreviewView(QWidget):
     def __init__(self, parent=None, thresholds: Thresholds = THRESHOLDS):
         super().__init__(parent)
         self.t = thresholds
-        self.setMinimumSize(240, 150)  # fits a 768-px-high screen with the buttons below
+        self.setMinimumSize(240, 120)  # fits a 768-px-high screen with the buttons below
         self._image: QImage | None = None
         self._live = True
         self._face = None

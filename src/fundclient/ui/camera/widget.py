@@ -275,6 +275,8 @@ class CameraWidget(QWidget):
             self._show_status(exc.message)
             return False
         self._enter_review(frame, None, still=True)  # judged by ID-photo rules if already a crop
+        if self.isVisible():  # the keyboard goes on to Use this photo (or Retake)
+            self.first_control().setFocus()
         return True
 
     def retake(self) -> None:
@@ -318,6 +320,7 @@ class CameraWidget(QWidget):
 
     def accept(self) -> None:
         if self.can_accept():
+            self.ui.hint.setText(words.ACCEPTED.in_language(self.language))
             self.photoAccepted.emit(self.photo)
 
     def first_control(self) -> QWidget:

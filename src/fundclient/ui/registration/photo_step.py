@@ -220,7 +220,8 @@ class PhotoStep(QWidget):
             self.preview.setPixmap(QPixmap.fromImage(image).scaled(
                 self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation))
-            self._say(_tr("Photo ready."), "color:#1b5e20;")
+            if self.camera_widget is None:  # the camera says it in its own big line
+                self._say(_tr("Photo ready."), "color:#1b5e20;")
         self.photo_changed.emit()
 
     def choose_photo_file(self) -> None:

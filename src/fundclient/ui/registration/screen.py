@@ -95,6 +95,7 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         self.save_button.clicked.connect(self.save)
         self.duplicate_panel.override_requested.connect(self.ask_override)
         self.photo.exception_requested.connect(self.ask_photo_exception)
+        self.photo.photo_changed.connect(self._photo_need_met)
         self.review.field_requested.connect(self.focus_field)
         self.photo.photo_changed.connect(lambda: self._on_field_edited("photo"))
         self.photo.scans_changed.connect(lambda: self._on_field_edited("scans"))
@@ -329,6 +330,12 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         else:
             show_error(self, exc)
         self._say(error_text(exc), error=True)
+
+    def _photo_need_met(self) -> None:
+        """A photo or an exception has come: "there is no photo" is no longer true."""
+        if (self.photo.photo() is not None or self.photo.exception is not None) and \
+                self.status_label.text() == PHOTO_REQUIRED.in_language(current_language()):
+            self._say("")
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.status_label.setText(text)

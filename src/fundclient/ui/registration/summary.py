@@ -70,7 +70,7 @@ def review_sections(screen, b: Beneficiary) -> list[tuple[str, list[tuple[str, s
     if not dependants:
         dependants.append(("", texts.no_dependants()))
     photo = [(titles["photo"], texts.photo_state(screen.photo.photo() is not None,
-                                                 len(screen.photo.scans())))]
+                                                 len(screen.photo.scans()), screen.photo.exception))]
     assert STEP_IDS[:5] == ("identity", "address", "category", "dependants", "photo")
     return [(titles["identity"], identity), (titles["address"], address),
             (titles["category"], category), (titles["dependants"], dependants),

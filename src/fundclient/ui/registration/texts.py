@@ -75,8 +75,12 @@ def no_dependants() -> str:
     return _tr("None")
 
 
-def photo_state(has_photo: bool, scans: int) -> str:
+def photo_state(has_photo: bool, scans: int, exception=None) -> str:
+    from fundclient.ui.labels import photo_exception_text
+
     text = _tr("Photo taken") if has_photo else _tr("No photo yet")
+    if exception is not None:
+        text += " — " + photo_exception_text(exception)
     if scans:
         text += " — " + _tr("%1 scanned document(s)").replace("%1", str(scans))
     return text
