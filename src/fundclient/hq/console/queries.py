@@ -94,6 +94,8 @@ def refresh_index(engine: Engine, *, wait: bool = True, chunks: int | None = Non
         total = 0
         while True:
             with engine.begin() as conn:
+                if conn.dialect.name == "sqlite":  # the index B-trees are large: keep more of them in memory
+                    conn.exec_driver_sql("PRAGMA cache_size=-131072")
                 mark = conn.execute(select(index_state.c.watermark).where(index_state.c.id == 1)).scalar()
                 query = select(records.c.record_id, records.c.revision, records.c.data, records.c.office_code,
                                records.c.status, records.c.received_at, records.c.device_id
@@ -112,8 +114,9 @@ def refresh_index(engine: Engine, *, wait: bool = True, chunks: int | None = Non
                 todo = [r for r in newest.values() if held.get(r.record_id, 0) <= r.revision]
                 ids = [r.record_id for r in todo]
                 if ids:
-                    for table in (people, people_sounds, people_keys):
-                        conn.execute(delete(table).where(table.c.record_id.in_(ids)))
+                    again = [i for i in ids if i in held]  # a new revision of a record already indexed
+                    for table in (people, people_sounds, people_keys) if again else ():
+                        conn.execute(delete(table).where(table.c.record_id.in_(again)))
                     persons, sounds, keys = [], [], []
                     for r in todo:
                         person, snd, ks = _rows_for(r.record_id, r.revision, json.loads(r.data), r.office_code,
@@ -128,7 +131,7 @@ def refresh_index(engine: Engine, *, wait: bool = True, chunks: int | None = Non
                         conn.execute(insert(people_keys), keys)
                 # re-apply decisions already taken on these revisions
                 for d in conn.execute(select(decisions.c.record_id, decisions.c.revision, decisions.c.action)
-                                      .where(decisions.c.record_id.in_(ids)).order_by(decisions.c.id)):
+                                      .where(decisions.c.record_id.in_(ids)).order_by(decisions.c.id)) if ids else ():
                     conn.execute(update(people).where(people.c.record_id == d.record_id,
                                                       people.c.revision == d.revision)
                                  .values(decided=True, status=ACTION_STATUS[d.action]))
