@@ -285,3 +285,14 @@ def test_a_camera_that_never_answers_is_reported(qtbot, monkeypatch):
     assert widget.first_control() is widget.ui.import_file
     source.release.set()
     widget.close()
+
+
+def test_a_still_scene_is_checked_once_and_still_taken_by_itself(qtbot, good_folder):
+    """A file camera repeats one picture: the checks run on the first frame, later frames
+    reuse its verdict (no CPU spent), and the steady run still fires the auto-capture."""
+    widget = make_widget(qtbot, str(good_folder))
+    qtbot.waitUntil(lambda: widget.state == "review", timeout=8000)
+    gate = widget.change_gate
+    assert gate.checked >= 1 and gate.skipped >= 3
+    assert gate.checked <= 2  # at most once more, after `recheck_after`
+    widget.close()

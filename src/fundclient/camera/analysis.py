@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import cv2
+from fundclient.camera.opencv import cv2
 import numpy as np
 
 from fundclient.camera import messages

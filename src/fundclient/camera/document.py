@@ -7,7 +7,7 @@ greyscale when the sheet has almost no colour (smaller, and prints cleanly).
 
 from __future__ import annotations
 
-import cv2
+from fundclient.camera.opencv import cv2
 import numpy as np
 
 from fundclient.camera.photo import encode_jpeg

@@ -7,7 +7,7 @@ byte saving of WebP does not matter (docs/camera.md).
 
 from __future__ import annotations
 
-import cv2
+from fundclient.camera.opencv import cv2
 import numpy as np
 
 from fundclient.camera import messages

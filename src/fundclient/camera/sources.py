@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import cv2
+from fundclient.camera.opencv import cv2
 import numpy as np
 
 from fundclient.camera import messages

@@ -73,6 +73,15 @@ class Thresholds:
     max_eye_angle_deg: float = 8.0
     max_eye_offset: float = 0.10  # eye-midpoint distance from face centre / face width (yaw)
 
+    # --- skipping unchanged frames (live) -------------------------------------------------
+    # A frame whose 40x30 thumbnail differs from the last *checked* one by less than this
+    # mean grey level is not checked again: the last verdict still holds (a still person, a
+    # file camera). Webcam sensor noise averages out in the thumbnail (< 1 level); a person
+    # moving by 1 % of the frame changes it by 2-4 levels. Checked anyway every
+    # `recheck_after` seconds (slow light changes).
+    skip_change_below: float = 1.5
+    recheck_after: float = 1.0
+
     # --- auto-capture -------------------------------------------------------------------
     steady_frames: int = 6  # consecutive passing analysed frames (~0.4 s)
     max_steady_move: float = 0.025  # face-centre move between them, fraction of frame width

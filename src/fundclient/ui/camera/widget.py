@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 from fundclient.camera import messages
 from fundclient.camera.analysis import FaceAnalyser, Verdict
 from fundclient.camera.autocapture import SteadyGate
+from fundclient.camera.change import ChangeGate
 from fundclient.camera.document import make_document
 from fundclient.camera.photo import decode_photo, make_portrait
 from fundclient.camera.sources import (CameraInfo, FrameSource, list_cameras, open_source,
@@ -77,6 +78,8 @@ class CameraWidget(QWidget):
         self._bridge.verdict.connect(self._on_verdict, Qt.ConnectionType.QueuedConnection)
         self._bridge.status.connect(self._on_status, Qt.ConnectionType.QueuedConnection)
         self._still_analyser = FaceAnalyser(thresholds)  # GUI-thread one-offs (capture, import)
+        self.change_gate = ChangeGate(thresholds)  # skips the checks on unchanged frames
+        self._live_verdict: Verdict | None = None  # of the last checked live frame
         self._lock = threading.Lock()
         self._latest: np.ndarray | None = None
         self._frame_queued = False
@@ -130,8 +133,10 @@ class CameraWidget(QWidget):
                 self._show_status(exc.message)
                 return
         self._source = source
+        self.change_gate.reset()
+        self._live_verdict = None
         self._analysis = LatestOnlyWorker(FaceAnalyser(self.thresholds, track=True).analyse,
-                                          lambda frame, verdict: self._bridge.verdict.emit(frame, verdict))
+                                          self._analysed_in_worker)
         self._capture = CaptureWorker(source, self._on_frame_in_worker, self._bridge.status.emit)
         self._analysis.start()
         self._capture.start()
@@ -164,11 +169,11 @@ class CameraWidget(QWidget):
         super().closeEvent(event)
 
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt name
-        # Another screen is shown: free the webcam (its light goes off, other programs may
-        # use it) and come back when this screen is shown again.
-        if not event.spontaneous():  # a minimised window keeps its camera
-            self._resume_on_show = self._capture is not None or self._resume_on_show
-            self.stop()
+        # Another screen is shown or the window is minimised: free the webcam (its light
+        # goes off, other programs may use it, no CPU is spent on it) and come back when
+        # this screen is shown again.
+        self._resume_on_show = self._capture is not None or self._resume_on_show
+        self.stop()
         super().hideEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt name
@@ -186,7 +191,15 @@ class CameraWidget(QWidget):
         if queue_paint:  # at most one paint waiting: a busy GUI drops frames, never lags
             self._bridge.frame.emit()
         if self.state == "live" and self.mode == "portrait" and self._analysis is not None:
-            self._analysis.submit(frame)
+            verdict = self._live_verdict
+            if self.change_gate.changed(frame) or verdict is None:
+                self._analysis.submit(frame)
+            else:  # the same scene as the last checked frame: its verdict still holds
+                self._bridge.verdict.emit(frame, verdict)
+
+    def _analysed_in_worker(self, frame: np.ndarray, verdict: Verdict) -> None:
+        self._live_verdict = verdict
+        self._bridge.verdict.emit(frame, verdict)
 
     # --- GUI thread side -----------------------------------------------------------------
     @Slot()
@@ -280,6 +293,7 @@ class CameraWidget(QWidget):
         return True
 
     def retake(self) -> None:
+        self._live_verdict = None  # check the next frame afresh
         self.state = "live"
         self.photo = None
         self._review_frame = self._review_verdict = None
