@@ -1885,10 +1885,6 @@
             <translation>اكتب السبب في كلمات قليلة (%1 أحرف على الأقل).</translation>
         </message>
         <message>
-            <source>A dependant on this form is already registered (same national number).</source>
-            <translation>أحد التابعين في هذا النموذج مسجل من قبل (الرقم الوطني نفسه).</translation>
-        </message>
-        <message>
             <source>Saving anyway. Reason: %1</source>
             <translation>سيُحفظ رغم التنبيه. السبب: %1</translation>
         </message>
@@ -1897,16 +1893,16 @@
             <translation>%1 (من تابعي %2)</translation>
         </message>
         <message>
-            <source>Dependant on this form %1 = %2</source>
-            <translation>التابع في هذا النموذج %1 = %2</translation>
-        </message>
-        <message>
             <source>This person is already registered (same national number).</source>
             <translation>هذا المنتفع مسجل من قبل (نفس الرقم الوطني).</translation>
         </message>
         <message>
             <source>A registered person has a similar name and date of birth. Ask the beneficiary before you continue.</source>
             <translation>يوجد منتفع مسجل باسم وتاريخ ميلاد مشابهين. اسأل المنتفع قبل المتابعة.</translation>
+        </message>
+        <message>
+            <source>The dependant %1 on this form is already registered (same national number).</source>
+            <translation>التابع %1 في هذا النموذج مسجل من قبل (الرقم الوطني نفسه).</translation>
         </message>
     </context>
     <context>

@@ -1882,10 +1882,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>A dependant on this form is already registered (same national number).</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Saving anyway. Reason: %1</source>
             <translation type="unfinished" />
         </message>
@@ -1894,15 +1890,15 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Dependant on this form %1 = %2</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>This person is already registered (same national number).</source>
             <translation type="unfinished" />
         </message>
         <message>
             <source>A registered person has a similar name and date of birth. Ask the beneficiary before you continue.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The dependant %1 on this form is already registered (same national number).</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -32,6 +32,7 @@ class SearchScreen(Screen):
         self.shown_generation = 0
         self.last_text = ""
         self._state = ("idle", 0)
+        self._act_on_answer = False
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(DEBOUNCE_MS)
@@ -61,6 +62,7 @@ class SearchScreen(Screen):
 
     # -- typing & querying ---------------------------------------------------------------
     def _text_changed(self, _text: str) -> None:
+        self._act_on_answer = False  # typing on: the Enter was for the old text
         self.debounce.start()
 
     def query_text(self) -> str:
@@ -94,6 +96,8 @@ class SearchScreen(Screen):
             self._select_first()
         self._state = ("results", len(hits)) if hits else ("none", 0)
         self._show_state()
+        if self._act_on_answer:  # Enter was pressed before the answer came
+            self._act_on_results()
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation != self.generation:
@@ -135,8 +139,14 @@ class SearchScreen(Screen):
     def _enter_in_box(self) -> None:
         if self.debounce.isActive() or self.shown_generation != self.generation:
             self.debounce.stop()
+            self._act_on_answer = True  # Enter again once the answer is in
             self.run_query()  # answer the latest text at once
             return
+        self._act_on_results()
+
+    def _act_on_results(self) -> None:
+        """Enter in the box: one result opens, several go to the list."""
+        self._act_on_answer = False
         if self.view.model.rowCount() == 1:
             self.open_row(0)
         elif self.view.model.rowCount():

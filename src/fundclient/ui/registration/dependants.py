@@ -134,8 +134,7 @@ class DependantsEditor(QWidget):
             return
         index = self.rows.index(row)
         self.rows.remove(row)
-        row.setParent(None)
-        row.deleteLater()
+        self._forget(row)
         self._renumber()
         self.rows_changed.emit()
         # Keyboard users keep their place: focus the next block, or Add.
@@ -144,10 +143,18 @@ class DependantsEditor(QWidget):
         else:
             self.add_button.setFocus()
 
+    @staticmethod
+    def _forget(row: "DependantRow") -> None:
+        """Out of the layout and hidden, never parentless (it would become a window)."""
+        layout = row.parentWidget().layout() if row.parentWidget() is not None else None
+        if layout is not None:
+            layout.removeWidget(row)
+        row.hide()
+        row.deleteLater()
+
     def clear(self) -> None:
         for row in list(self.rows):
-            row.setParent(None)
-            row.deleteLater()
+            self._forget(row)
         self.rows.clear()
         self._renumber()
         self.rows_changed.emit()

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
 from fundclient.domain.records import Beneficiary
+from fundclient.ui import keyboard
 from fundclient.ui.errors import error_text
 from fundclient.ui.ops import CollectionOp, QueryOp
 from fundclient.ui.registration.binding import build_beneficiary
@@ -21,11 +25,13 @@ class DuplicateLogic:
         return b
 
     def check_duplicates(self) -> QueryOp | None:
-        """Look up existing people with this national number, or this name + birth date."""
+        """Look up existing people with this national number (the holder's or a
+        dependant's), or this name + birth date."""
         self._duplicate_timer.stop()
         b = self.current_beneficiary()
         scheme = self.form.scheme
-        number_ready = len(scheme.normalise(b.national_number)) == scheme.length
+        number_ready = any(len(scheme.normalise(n)) == scheme.length for n in
+                           (b.national_number, *(d.national_number for d in b.dependants)))
         name_ready = bool(b.name.first and b.name.family and b.date_of_birth)
         self._duplicate_generation += 1
         generation = self._duplicate_generation
@@ -42,6 +48,14 @@ class DuplicateLogic:
             return  # the clerk typed on meanwhile; a newer lookup is coming
         self.duplicate_panel.set_hits([DuplicateView.of(h) for h in hits])
         self.duplicates_changed.emit(len(hits))
+        # The banner coming or going resizes the form's scroll area: the field being typed
+        # in stays in view (once the layout has run).
+        QTimer.singleShot(0, self, self._keep_focus_in_view)
+
+    def _keep_focus_in_view(self) -> None:
+        focus = QApplication.focusWidget()
+        if focus is not None and self.isAncestorOf(focus):
+            keyboard.ensure_visible(focus)
 
     def ask_override(self) -> OverrideDialog | None:
         """Open the override dialog (reason; a clerk also needs a supervisor's password)."""
@@ -53,9 +67,19 @@ class DuplicateLogic:
                                                                 dialog.approved_by))
         dialog.authorise.connect(lambda user, password: self._authorise(dialog, user,
                                                                         password))
+        dialog.finished.connect(self._after_override_dialog)
         dialog.open()
         self.override_dialog = dialog
         return dialog
+
+    def _after_override_dialog(self, _result: int) -> None:
+        """Back at the form with the keyboard: Save is next once approved, else the button
+        that asks again."""
+        self.window().activateWindow()
+        target = self.save_button if self.duplicate_panel.override_reason else \
+            self.duplicate_panel.override_button
+        if target.isEnabled() and target.isVisible():
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _authorise(self, dialog: OverrideDialog, user: str, password: str) -> CollectionOp:
         # Unwrapping the key with the supervisor's password is slow (scrypt) and the check

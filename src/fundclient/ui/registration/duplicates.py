@@ -62,10 +62,7 @@ class DuplicateView:
         name = person.name.full() if person is not None else ""
         if person is not record and record is not None:
             name = _tr("%1 (dependant of %2)").replace("%1", name).replace("%2", record.name.full())
-        own = getattr(hit, "own_dependant", None)
-        if own is not None:
-            name = _tr("Dependant on this form %1 = %2").replace("%1", own.name.full()).replace(
-                "%2", name)
+        own = getattr(hit, "own_dependant", None)  # named in the banner's title
         return cls(record_id=str(getattr(hit, "record_id", "") or getattr(record, "record_id", "")),
                    name=name,
                    national_number=getattr(person, "national_number", "") or "",
@@ -152,9 +149,10 @@ class DuplicatePanel(QFrame):
         colour = "#fdecea" if certain and not self.override_reason else "#fff4d6"
         self.setStyleSheet(f"#duplicatePanel {{ background:{colour}; border:1px solid #c9a227;"
                            " border-radius:6px; }")
-        own = certain and all(h.own_dependant for h in self.hits if h.certain)
+        own = [h.own_dependant for h in self.hits if h.certain and h.own_dependant]
         self.title.setText("<b>%s</b>" % escape(
-            _tr("A dependant on this form is already registered (same national number).") if own
+            _tr("The dependant %1 on this form is already registered (same national number).")
+            .replace("%1", f"«{own[0]}»") if certain and len(own) == len([h for h in self.hits if h.certain])
             else _tr("This person is already registered (same national number).") if certain else
             _tr("A registered person has a similar name and date of birth. "
                 "Ask the beneficiary before you continue.")))

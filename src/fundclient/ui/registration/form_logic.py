@@ -361,4 +361,5 @@ class FormLogic:
         self.rows["locality"].setVisible(show)
 
     def duplicate_relevant(self, key: str) -> bool:
-        return key in DUPLICATE_KEYS
+        # "dependants": a dependant's national number may be registered elsewhere.
+        return key in DUPLICATE_KEYS or key == "dependants"

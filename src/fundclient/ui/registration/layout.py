@@ -249,7 +249,10 @@ class RegistrationView(Screen):
         """Replace the category-specific rows (called when the category changes)."""
         for old in self.category_rows:
             self.rows.pop(old.name, None)
-            old.setParent(None)
+            # Out of the layout and hidden, but never parentless: a parentless widget that
+            # something shows before it is deleted would pop up as a window of its own.
+            self.category_grid.removeWidget(old)
+            old.hide()
             old.deleteLater()
         self.category_rows = rows
         for index, row in enumerate(rows):
