@@ -51,10 +51,10 @@ class SyncScreen(Screen):
         self.last_error.setObjectName("syncLastError")
         self.last_error.setWordWrap(True)
         self.last_error.setStyleSheet("color: #a40000; font-weight: bold;")
-        self.history_box = QGroupBox()
+        self.history_box = QGroupBox(self)
         self.history = _table(4)
         QVBoxLayout(self.history_box).addWidget(self.history)
-        self.quarantine_box = QGroupBox()
+        self.quarantine_box = QGroupBox(self)  # a parent: setVisible below never makes it a window
         self.quarantine = _table(3)
         self.quarantine.setObjectName("quarantineTable")
         QVBoxLayout(self.quarantine_box).addWidget(self.quarantine)

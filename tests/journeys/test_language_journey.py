@@ -1,0 +1,160 @@
+"""Language switch both ways (issue #10): the administrator switches Arabic → English → Arabic in
+the settings, by keyboard, and visits every screen each time - the six registration steps,
+search, the record, reports, sending, day close, the settings - checking that the texts are in
+that language, the layout direction follows it and nothing is clipped.
+
+At 1366×768 this journey is also the producer of the app screenshots in docs/screenshots/
+(NAME-ar.png and NAME-en.png)."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QListWidget
+
+from fundclient.demo import DEMO_ADMIN
+from fundclient.ui import i18n
+
+from journey import _normal
+
+ARABIC = re.compile(r"[\u0600-\u06ff]")
+# Button texts that are the same in both languages: the other language's name, key names.
+SAME_IN_BOTH = {"English", "العربية", "PDF"}
+STEPS = ("identity", "address", "category", "dependants", "photo", "review")
+
+
+def buttons_in_wrong_language(j, language: str) -> list[str]:
+    """Visible buttons whose words are not in `language` (data such as names are not buttons)."""
+    wrong = []
+    window = QApplication.activeWindow() or j.window
+    for button in window.findChildren(QAbstractButton):
+        if not button.isVisible() or button.visibleRegion().isEmpty():
+            continue
+        text = _normal(button.text())
+        words = re.sub(r"\(.*?\)|Ctrl\+\S+|Alt\+\S+|Enter|Esc|[\d٠-٩…—:./-]", " ", text).split()
+        words = [w for w in words if w not in SAME_IN_BOTH]
+        if not words:
+            continue
+        has_arabic = any(ARABIC.search(w) for w in words)
+        if (language == "en" and has_arabic) or (language == "ar" and not has_arabic):
+            wrong.append(text)
+    return wrong
+
+
+def check_screen(j, language: str, name: str, title: str = "") -> None:
+    j.wait_idle()
+    direction = Qt.LayoutDirection.RightToLeft if language == "ar" else Qt.LayoutDirection.LeftToRight
+    assert QApplication.layoutDirection() == direction
+    window = QApplication.activeWindow() or j.window
+    assert window.layoutDirection() == direction, f"{name}: {window.layoutDirection()}"
+    if title:
+        j.assert_sees(title)
+        assert bool(ARABIC.search(title)) == (language == "ar"), f"{name}: title «{title}» in {language}"
+    wrong = buttons_in_wrong_language(j, language)
+    assert not wrong, f"{name} ({language}): buttons not in the interface language: {wrong}"
+    j.assert_layout_ok()
+    j.screenshot(name)
+
+
+def go_by_navigation(j, title: str) -> None:
+    """Tab to the navigation list and arrow to the page (what a keyboard user does)."""
+    nav = j.tab_to(lambda w: isinstance(w, QListWidget) and w.objectName() == "navigation", limit=120)
+    for key in ("Down", "Up"):
+        for _ in range(nav.count() + 1):
+            if nav.currentItem() is not None and _normal(nav.currentItem().text()) == _normal(title):
+                return
+            j.press(key)
+    raise AssertionError(f"«{title}» is not in the navigation: "
+                         f"{[nav.item(i).text() for i in range(nav.count())]}")
+
+
+def visit_every_screen(j, language: str) -> dict[str, list[str]]:
+    """Every screen, by keyboard; returns the texts seen on each."""
+    main = j.main
+    seen = {}
+    j.press("Ctrl+N")
+    j.wait_idle()
+    registration = main.screens["registration"]
+    for index, step in enumerate(STEPS):
+        j.press(f"Alt+{index + 1}")
+        if step == "photo":
+            j.wait_until(lambda: j.sees("✓"), what="the photo checks")
+        check_screen(j, language, f"registration_{index + 1}_{step}", registration.title())
+        seen[f"registration_{step}"] = j.texts()
+
+    j.press("Ctrl+F")
+    j.wait_idle()
+    j.select_all_and_type("محمد")
+    search = main.screens["search"]
+    j.wait_until(lambda: search.shown_generation == search.generation and not search.debounce.isActive()
+                 and search.view.model.rowCount() > 0, what="search results")
+    check_screen(j, language, "search", search.title())
+    seen["search"] = j.texts()
+    j.press("Down")  # into the results
+    j.enter()  # open the selected record
+    j.wait_until(lambda: main.current_screen() is main.screens["record"], what="the record")
+    check_screen(j, language, "record")  # its buttons tell the language (no title shown)
+    seen["record"] = j.texts()
+
+    j.press("Ctrl+R")
+    check_screen(j, language, "reports", main.screens["reports"].title())
+    seen["reports"] = j.texts()
+
+    j.press("Ctrl+E")
+    check_screen(j, language, "sync", main.screens["sync"].title())
+    seen["sync"] = j.texts()
+
+    go_by_navigation(j, main.screens["dayclose"].title())
+    check_screen(j, language, "dayclose", main.screens["dayclose"].title())
+    seen["dayclose"] = j.texts()
+    return seen
+
+
+def switch_language_in_settings(j, to: str) -> None:
+    """Ctrl+, opens the settings; the language list is the first field; Enter saves."""
+    label = "English" if to == "en" else "العربية"
+    current = i18n.current_language()
+
+    def in_settings(dialog) -> None:
+        j.assert_layout_ok()
+        j.assert_sees("Interface language" if current == "en" else "لغة الواجهة", root=dialog)
+        j.screenshot("settings", widget=dialog)
+        j.tab_to(lambda w: w is dialog.language)
+        j.choose(label)
+        j.enter()  # the dialog's default button: Save
+
+    with j.expect_dialog(in_settings, match=lambda w: w.objectName() == "settingsDialog"):
+        j.press("Ctrl+,")
+    j.wait_idle()
+    assert i18n.current_language() == to
+
+
+def test_language_switch_both_ways_on_every_screen(demo_office, open_app, screen_size):
+    j = open_app(demo_office.data_dir, login_hint=demo_office.login_hint())
+    check_screen(j, "ar", "login")
+    j.login(*DEMO_ADMIN)
+    arabic = visit_every_screen(j, "ar")
+
+    switch_language_in_settings(j, "en")
+    english = visit_every_screen(j, "en")
+    for screen, texts in english.items():
+        assert set(texts) != set(arabic[screen]), f"{screen}: the texts did not change"
+
+    # Signing out shows the login window in English too.
+    j.press("Alt+S")
+    j.wait_until(lambda: j.main.menu_system.isVisible(), what="the System menu")
+    for _ in range(len(j.main.menu_system.actions())):
+        if j.main.menu_system.activeAction() is j.main._actions["logout"]:
+            break
+        j.press("Down")
+    j.enter()
+    j.wait_until(lambda: j.gui.window is None and j.gui.login.isVisible(), what="the login window")
+    j._activate(j.gui.login)
+    check_screen(j, "en", "login")
+    j.assert_sees("Sign in")
+    j.login(*DEMO_ADMIN)
+
+    switch_language_in_settings(j, "ar")
+    again = visit_every_screen(j, "ar")
+    assert again["sync"] and set(again["reports"]) & set(arabic["reports"])
