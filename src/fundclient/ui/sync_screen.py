@@ -54,7 +54,7 @@ class SyncScreen(Screen):
         self.history_box = QGroupBox(self)
         self.history = _table(4)
         QVBoxLayout(self.history_box).addWidget(self.history)
-        self.quarantine_box = QGroupBox(self)  # a parent: setVisible below never makes it a window
+        self.quarantine_box = QGroupBox(self)
         self.quarantine = _table(3)
         self.quarantine.setObjectName("quarantineTable")
         QVBoxLayout(self.quarantine_box).addWidget(self.quarantine)
