@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from fundclient.domain.records import Beneficiary, Photo
 from fundclient.errors import SyncError
 from fundclient.services.changes import Changes
+from fundclient.storage.status import record_sealing
 
 if TYPE_CHECKING:
     from fundclient.services.session import Session
@@ -58,7 +59,11 @@ def seal_records(session: "Session", records: Sequence[Beneficiary],
                  card_revocations: list[dict] | None = None) -> Changes:
     """Seal these revisions now if the device is enrolled; otherwise they wait in the store
     (state «قيد الإرسال») and `seal_pending` picks them up after enrolment."""
-    if not is_enrolled(session.data_dir) or not (records or card_revocations):
+    if not is_enrolled(session.data_dir):
+        if records:  # nothing is sealed before enrolment: every pending revision waits
+            record_sealing(session.data_dir, awaiting_seal=session.store.beneficiaries.pending_sync_count())
+        return Changes()
+    if not (records or card_revocations):
         return Changes()
     from fundclient.services.cards import revocations_of
     from fundclient.sync.outbox import Outbox
@@ -80,13 +85,17 @@ def seal_records(session: "Session", records: Sequence[Beneficiary],
 def seal_pending(session: "Session") -> Changes:
     """Seal every pending revision not sealed yet — after enrolment, or after a crash between
     save and seal. With `seal_on == "approval"` only approved revisions qualify."""
-    if not is_enrolled(session.data_dir):
-        return Changes()
     repo = session.store.beneficiaries
-    sealed = SealedIndex(session.data_dir).load()
+    if not is_enrolled(session.data_dir):
+        record_sealing(session.data_dir, awaiting_seal=repo.pending_sync_count())
+        return Changes()
+    index = SealedIndex(session.data_dir)
+    sealed = index.load()
     todo = [pair for pair in repo.pending_sync(limit=1_000_000) if pair not in sealed]
+    unapproved = 0
     if session.settings.seal_on == "approval":
         approved = session.store.approvals.approved(todo)
+        unapproved = len(todo) - len(approved)
         todo = [pair for pair in todo if pair in approved]
     changes = Changes()
     for start in range(0, len(todo), SEAL_CHUNK):
@@ -94,6 +103,9 @@ def seal_pending(session: "Session") -> Changes:
         records = [repo.get(record_id, revision) for record_id, revision in chunk]
         photos = {r.record_id: photos_of(session, r) for r in records}
         changes = changes.merge(seal_records(session, records, photos))
+    sealed = index.load() if todo else sealed
+    record_sealing(session.data_dir, awaiting_seal=sum(pair not in sealed for pair in todo),
+                   awaiting_approval=unapproved)
     return changes
 
 

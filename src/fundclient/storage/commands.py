@@ -127,10 +127,15 @@ def cmd_status(args) -> int:
 
     status = read_status(args.data_dir)
     set_up = Keystore(args.data_dir).exists()
+    pending = status.get("pending_sync", 0)
+    if (args.data_dir / "outbox").exists():  # HQ's answers received since the DB last counted
+        from fundclient.sync.outbox import Outbox
+        pending = max(0, pending - len(Outbox(args.data_dir).answered_not_applied()))
     last_sync = SyncHistory(args.data_dir).last_success()  # the sync package's own record
     report = {"set_up": set_up, "office_code": Settings.load(args.data_dir).office_code,
               "records": status.get("records", 0), "dependants": status.get("dependants", 0),
-              "pending_sync": status.get("pending_sync", 0), "last_save_at": status.get("last_save_at"),
+              "pending_sync": pending, "awaiting_seal": status.get("awaiting_seal", 0),
+              "awaiting_approval": status.get("awaiting_approval", 0), "last_save_at": status.get("last_save_at"),
               "last_sync_at": last_sync.isoformat() if last_sync else None, "last_backup_at": status.get("last_backup_at")}
     if args.json:
         print(json.dumps(report, ensure_ascii=False))

@@ -41,5 +41,11 @@ def record_counts(data_dir: Path, counts: dict[str, int], *, saved: bool = False
     return _update(data_dir, **changes)
 
 
+def record_sealing(data_dir: Path, *, awaiting_seal: int, awaiting_approval: int = 0) -> dict:
+    """Saved revisions not yet sealed for HQ: `awaiting_seal` need an operator's login (or
+    `fundclient seal`), `awaiting_approval` a supervisor's approval (seal_on = approval)."""
+    return _update(data_dir, awaiting_seal=int(awaiting_seal), awaiting_approval=int(awaiting_approval))
+
+
 def record_backup(data_dir: Path, path: Path) -> dict:
     return _update(data_dir, last_backup_at=_now(), last_backup_file=Path(path).name)

@@ -16,6 +16,14 @@ SYNC_OK = Message("أُرسلت {sent} دفعة واستُلم الإشعار ب
                   "{sent} batch(es) sent and acknowledged; nothing is waiting.")
 SYNC_NOT_ALL = Message("أُرسلت {sent} دفعة؛ تنتظر {pending}؛ رفضتها الإدارة العامة وحُجزت {quarantined}.",
                        "{sent} batch(es) sent; {pending} waiting; {quarantined} refused by HQ and quarantined.")
+AWAITING_SEAL = Message("{count} سجلاً محفوظاً لم يُختم بعد للإرسال: يلزم دخول موظف إلى البرنامج، أو: "
+                        "fundclient seal --user <اسم المستخدم>",
+                        "{count} saved record(s) are not sealed for sending yet: an operator must log in, or run: "
+                        "fundclient seal --user <user name>")
+AWAITING_APPROVAL = Message("{count} سجلاً ينتظر اعتماد المشرف قبل الإرسال.",
+                            "{count} record(s) wait for a supervisor's approval before sending.")
+SEALED = Message("خُتم {count} سجلاً محفوظاً وصار جاهزاً للإرسال.",
+                 "{count} saved record(s) sealed and ready to send.")
 STATUS_ALL_WELL = Message("كل شيء أُرسل واستُلم الإشعار به.", "Everything was sent and acknowledged.")
 STATUS_PENDING = Message("{pending} دفعة تنتظر الإرسال.", "{pending} batch(es) wait to be sent.")
 STATUS_LAST_ERROR = Message("آخر محاولة: {reason}", "Last attempt: {reason}")
@@ -36,7 +44,16 @@ def register(sub) -> None:
     where.add_argument("--from-file", help="HQ's answer file fundclient-enrol-response-….json (by USB)")
     p.add_argument("--token", required=True)
     p.add_argument("--label", default="", help="a name for this device shown at HQ")
+    p.add_argument("--user", help="an operator who seals the records saved before enrolment "
+                                  "(asked when records wait and this is not given)")
+    p.add_argument("--password-file", help="that operator's password (else a prompt)")
     p.set_defaults(handler=_enroll)
+
+    p = sub.add_parser("seal", help="seal the saved records that wait for sending (as an operator's "
+                                    "login does); needs an operator's password")
+    p.add_argument("--user", required=True, help="operator user name")
+    p.add_argument("--password-file", help="read the password from this file (else a prompt)")
+    p.set_defaults(handler=_seal)
 
     p = sub.add_parser("enroll-request", help="no link to HQ: write this device's enrolment request onto a "
                                               "removable drive for `hq enroll-offline`")
@@ -91,6 +108,7 @@ ENROLLED = Message("سُجِّل الجهاز لدى الإدارة العامة
 
 def _enroll(args) -> int:
     from fundclient.sync.enrol import enrol, enrol_from_file
+    waiting = _awaiting(args.data_dir)[0]  # saved before enrolment: sealed now, not at some later login
     if args.from_file:
         device = enrol_from_file(args.data_dir, Path(args.from_file), args.token)
     else:
@@ -98,6 +116,42 @@ def _enroll(args) -> int:
     print(json.dumps({"device_id": device.device_id, "device_number": device.device_number,
                       "office_code": device.office_code}))
     _say(args, ENROLLED.format(office=device.office_code, number=device.device_number), file=sys.stderr)
+    if not waiting and not args.user:
+        return ExitCode.OK
+    if not args.user:
+        if not sys.stdin.isatty():  # unattended: say what waits and how to seal it
+            _say(args, AWAITING_SEAL.format(count=waiting), file=sys.stderr)
+            return ExitCode.PARTLY
+        args.user = input("User name / اسم المستخدم: ").strip()
+    return _seal(args, out=sys.stderr)
+
+
+def _awaiting(data_dir: Path) -> tuple[int, int]:
+    """(records waiting to be sealed, records waiting for approval), from status.json (no password).
+    Before enrolment nothing is sealed, so every pending record waits."""
+    from fundclient.storage.status import read_status
+    status = read_status(data_dir)
+    if not (Path(data_dir) / "device" / "enrolment.json").exists():
+        return int(status.get("pending_sync", 0)), 0
+    return int(status.get("awaiting_seal", 0)), int(status.get("awaiting_approval", 0))
+
+
+def _seal(args, *, out=None) -> int:
+    """Log in as the operator (which seals, as the app's login does) and say what was sealed."""
+    from fundclient.services.sealing import SealedIndex
+    from fundclient.services.session import login
+    from fundclient.storage.commands import _read_secret
+    password = _read_secret(args.password_file, "Password / كلمة المرور: ")
+    index = SealedIndex(args.data_dir)
+    before = len(index.load())
+    login(args.data_dir, args.user, password).close()
+    left, unapproved = _awaiting(args.data_dir)
+    _say(args, SEALED.format(count=len(index.load()) - before), file=out)
+    if unapproved:
+        _say(args, AWAITING_APPROVAL.format(count=unapproved), file=out)
+    if left:
+        _say(args, AWAITING_SEAL.format(count=left), file=sys.stderr)
+        return ExitCode.PARTLY
     return ExitCode.OK
 
 
@@ -111,8 +165,12 @@ def _enroll_request(args) -> int:
 def _sync(args) -> int:
     from fundclient.sync.engine import run_sync
     summary = run_sync(args.data_dir)
+    unsealed, unapproved = _awaiting(args.data_dir)
+    if unsealed and summary.status == "ok":  # every batch went, but records still wait: not done
+        summary.status = "partial"
     if args.json:
-        print(json.dumps(summary.to_dict(), ensure_ascii=False))
+        print(json.dumps({**summary.to_dict(), "records_awaiting_seal": unsealed,
+                          "records_awaiting_approval": unapproved}, ensure_ascii=False))
     else:
         if summary.status in ("ok", "partial"):
             done = SYNC_OK if summary.status == "ok" else SYNC_NOT_ALL
@@ -120,6 +178,10 @@ def _sync(args) -> int:
                                    quarantined=summary.batches_quarantined))
         if summary.error:
             _say(args, Message(summary.error["ar"], summary.error["en"]), file=sys.stderr)
+        if unsealed:
+            _say(args, AWAITING_SEAL.format(count=unsealed), file=sys.stderr)
+        if unapproved:
+            _say(args, AWAITING_APPROVAL.format(count=unapproved))
     if summary.status == "ok":
         return ExitCode.OK
     return ExitCode.CANNOT_START if summary.status == "error" else ExitCode.PARTLY

@@ -221,6 +221,12 @@ class Outbox:
                     yield RecordResult(path.stem, r["record_id"], int(r["revision"]), r["status"], r["reason"],
                                        r.get("duplicate_of"))
 
+    def answered_not_applied(self) -> set[tuple[str, int]]:
+        """Revisions HQ has answered (not merely held) in batch acks the app's DB has not taken
+        in yet: still «pending» in the DB until the next login, no longer pending in truth."""
+        return {(r.record_id, r.revision) for r in self.iter_record_results()
+                if not r.batch_id.startswith("decision-") and r.status != "pending"}
+
     def mark_applied(self, batch_ids: Iterable[str]) -> None:
         """The app calls this after writing the results of these batches into its DB."""
         for batch_id in set(batch_ids):
