@@ -115,9 +115,9 @@ def test_usb_enrolment_round_trip_then_batches_by_usb(tmp_path, hq_dir, drive):
 def test_the_token_is_one_time_and_for_the_requests_office(tmp_path, hq_dir, drive):
     data_dir = office(tmp_path, "brk")
     request_file = request(data_dir, drive)
-    other_office = token(hq_dir, "SEB")
+    other_office = token(hq_dir, "GHT")
     done = hq(hq_dir, "enroll-offline", str(request_file), "--token", other_office)
-    assert done.returncode == 2 and "is for office 'SEB'" in done.stderr
+    assert done.returncode == 2 and "is for office 'GHT'" in done.stderr
     assert json.loads(hq(hq_dir, "devices").stdout) == []
     the_token = token(hq_dir)
     answer(hq_dir, request_file, the_token)
@@ -159,13 +159,13 @@ def test_forged_foreign_and_mismatched_answers_are_refused(tmp_path, hq_dir, dri
 
 
 def test_an_answer_for_another_office_is_refused_like_online(tmp_path, hq_dir, drive):
-    """The answer says office SEB (a request edited on the drive) while this PC is BRK."""
+    """The answer says office GHT (a request edited on the drive) while this PC is BRK."""
     data_dir = office(tmp_path, "brk")
     request_file = request(data_dir, drive)
     doc = json.loads(request_file.read_text(encoding="utf-8"))
-    doc["office_code"] = "SEB"
+    doc["office_code"] = "GHT"
     request_file.write_text(json.dumps(doc), encoding="utf-8")
-    seb_token = token(hq_dir, "SEB")
+    seb_token = token(hq_dir, "GHT")
     answer_file = answer(hq_dir, request_file, seb_token)
     done = fc("--data-dir", str(data_dir), "enroll", "--from-file", str(answer_file), "--token", seb_token)
     assert done.returncode == 2 and "this PC belongs to office 'BRK'" in done.stderr

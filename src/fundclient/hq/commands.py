@@ -118,8 +118,18 @@ def _serve(args) -> int:
 def _token(args) -> int:
     from fundclient.hq.devices import create_token
     from fundclient.hq.keys import HQKeys
+    from datetime import datetime, timedelta, timezone
+
+    from fundclient.errors import Message
+    from fundclient.hq.refdata import canonical_office
     keys = HQKeys(_dir(args), _passphrase(args))
-    print(create_token(_engine(args), args.office, keys.active_sign, valid_hours=args.valid_hours))
+    engine = _engine(args)
+    office = canonical_office(engine, args.office)
+    print(create_token(engine, office, keys.active_sign, valid_hours=args.valid_hours))
+    until = (datetime.now(timezone.utc) + timedelta(hours=args.valid_hours)).strftime("%Y-%m-%d %H:%M UTC")
+    issued = Message(f"رمز تسجيل لجهاز من مكتب {office}، يُستعمل مرة واحدة، صالح حتى {until}.",
+                     f"Enrolment token for a device of office {office}, for one use, valid until {until}.")
+    print(issued.in_language(args.lang) if args.lang else f"{issued.ar}\n{issued.en}", file=sys.stderr)
     return 0
 
 

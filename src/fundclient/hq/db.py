@@ -109,6 +109,14 @@ card_revocations = Table(
     Column("at", DateTime(timezone=True), nullable=False),
 )
 
+# Who holds each card number (a beneficiary's or a dependant's): HQ refuses a record whose card
+# number another record already holds (two PCs issuing one number: reason card_number_taken).
+card_numbers = Table(
+    "card_numbers", metadata,
+    Column("card_number", String(32), primary_key=True),
+    Column("record_id", String(36), nullable=False),
+)
+
 
 def database_url(hq_dir: Path, url: str | None) -> str:
     return url or f"sqlite:///{Path(hq_dir) / 'hq.db'}"

@@ -33,6 +33,10 @@ def _hash(secret: str) -> str:
 
 
 def create_token(engine: Engine, office_code: str, signing_key_id: str, *, valid_hours: float = 72) -> str:
+    """A one-time token for a device of this office (its canonical code; an unknown office is refused)."""
+    from fundclient.hq.refdata import canonical_office
+
+    office_code = canonical_office(engine, office_code)
     secret = secrets.token_urlsafe(24)
     with engine.begin() as conn:
         conn.execute(insert(enrol_tokens).values(token_hash=_hash(secret), office_code=office_code,

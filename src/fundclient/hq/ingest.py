@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fundclient.domain.records import Beneficiary
 from fundclient.hq import refdata
-from fundclient.hq.db import batches, devices, photos, records, rejections
+from fundclient.hq.db import batches, card_numbers, devices, photos, records, rejections
 from fundclient.hq.keys import HQKeys
 from fundclient.sync import envelope
 from fundclient.sync.ack import sign_ack
@@ -154,6 +154,11 @@ class Ingestor:
         numbers = {c[1]["national_number"] for c in candidates}
         existing: dict = {}
         owner: dict[str, str] = {}
+        cards = {n for c in candidates for n in _card_numbers(c[1])}
+        card_holder: dict[str, str] = {}
+        if cards:
+            card_holder = dict(conn.execute(select(card_numbers.c.card_number, card_numbers.c.record_id)
+                                            .where(card_numbers.c.card_number.in_(cards))).all())
         if candidates:
             for r in conn.execute(select(records.c.record_id, records.c.revision, records.c.sha256, records.c.status,
                                          records.c.duplicate_of, records.c.national_number)
@@ -162,7 +167,7 @@ class Ingestor:
                 if r.record_id in ids:
                     existing[(r.record_id, r.revision)] = r
                 owner.setdefault(r.national_number, r.record_id)
-        new_records, new_photos = [], []
+        new_records, new_photos, new_cards = [], [], []
         for i, record, answer, data, digest in candidates:
             key = (answer["record_id"], answer["revision"])
             if key in existing:  # the same revision re-sealed: held once, same answer
@@ -171,6 +176,12 @@ class Ingestor:
                               else {**answer, "status": prior.status, "reason": prior.status,
                                     "duplicate_of": prior.duplicate_of})
                 continue
+            mine = _card_numbers(record)
+            if any(card_holder.get(n, answer["record_id"]) != answer["record_id"] for n in mine):
+                results[i] = {**answer, "status": "rejected", "reason": "card_number_taken"}
+                continue
+            new_cards += [{"card_number": n, "record_id": answer["record_id"]} for n in mine if n not in card_holder]
+            card_holder.update({n: answer["record_id"] for n in mine})
             first = owner.setdefault(record["national_number"], answer["record_id"])
             other = first if first != answer["record_id"] else None
             status = "duplicate" if other else "accepted"
@@ -187,6 +198,8 @@ class Ingestor:
             conn.execute(insert(records), new_records)
         if new_photos:
             conn.execute(insert(photos), new_photos)
+        if new_cards:
+            conn.execute(insert(card_numbers), new_cards)
         return results  # type: ignore[return-value]
 
     @staticmethod
@@ -219,6 +232,13 @@ MAX_INT = 2**31 - 1  # 32-bit INTEGER columns (PostgreSQL)
 RECORD_ID_RE = re.compile(r"[A-Za-z0-9-]{1,36}")
 CARD_NUMBER_RE = re.compile(r"[A-Za-z0-9-]{1,32}")
 PHOTO_KINDS_MAX, PHOTO_MIME_MAX = 16, 32
+
+
+def _card_numbers(record: dict) -> list[str]:
+    """The card numbers a record holds: its own and its dependants' (typed by _record_problem)."""
+    numbers = [record.get("card_number")] + [d.get("card_number") for d in record.get("dependants") or []
+                                             if isinstance(d, dict)]
+    return list(dict.fromkeys(n for n in numbers if isinstance(n, str) and 0 < len(n) <= 32))
 
 
 def _is_int(value: object) -> bool:

@@ -30,6 +30,34 @@ def set_reference(engine: Engine, kind: str, code: str, data: dict | None) -> No
                                             deleted=data is None, at=_now()))
 
 
+UNKNOWN_OFFICE = Message(ar="«{code}» ليس رمز مكتب في البيانات المرجعية للإدارة العامة. الرموز المعروفة: {known}",
+                         en="'{code}' is not an office code in HQ's reference data. Known codes: {known}")
+
+
+def office_codes(engine: Engine) -> set[str]:
+    """The fund's offices: the bundled list, then HQ's own additions and removals (`hq reference`)."""
+    from fundclient.domain.reference import bundled_reference
+
+    codes = set(bundled_reference().codes("offices"))
+    with engine.connect() as conn:
+        for key, deleted in conn.execute(select(changes.c.key, changes.c.deleted)
+                                         .where(changes.c.kind == "offices").order_by(changes.c.id)):
+            (codes.discard if deleted else codes.add)(key)
+    return codes
+
+
+def canonical_office(engine: Engine, code: str) -> str:
+    """The office's code as HQ's reference data spells it (`brk` → `BRK`); an unknown office is
+    refused (SyncError unknown_office): HQ never numbers devices of an office that does not exist."""
+    known = office_codes(engine)
+    wanted = (code or "").strip().casefold()
+    for candidate in known:
+        if candidate.casefold() == wanted:
+            return candidate
+    raise SyncError(UNKNOWN_OFFICE.format(code=(code or "")[:20], known=", ".join(sorted(known))),
+                    code="unknown_office")
+
+
 def revoke_card(conn: Connection, card_number: str, reason: str, *, source: str) -> None:
     if conn.execute(select(card_revocations.c.card_number).where(card_revocations.c.card_number == card_number)).first():
         return  # already revoked: the first reason stands, no second change entry

@@ -33,6 +33,8 @@ REASONS: dict[str, Message] = {
                                  en="This revision of the record already arrived with different content."),
     "wrong_office": Message(ar="السجل يحمل رمز مكتب غير مكتب الجهاز المرسِل لدى الإدارة العامة.",
                             en="The record names an office other than the sending device's office at HQ."),
+    "card_number_taken": Message(ar="رقم البطاقة في السجل صادر من قبل لمنتفع آخر لدى الإدارة العامة.",
+                                 en="A card number in the record was already issued to another beneficiary at HQ."),
     "unknown": Message(ar="خطأ غير معروف لدى الإدارة العامة.", en="Unknown error at HQ."),
     # HQ's decisions on records it flagged (the HQ console's decisions queue)
     "hq_kept": Message(ar="راجعت الإدارة العامة السجل وأبقته مقبولًا.", en="HQ reviewed the record and kept it."),
