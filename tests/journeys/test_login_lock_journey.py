@@ -1,128 +1,107 @@
-"""Journey: Huda's morning at 1366x768 and 1024x768 — the keyboard is still in Arabic, she
+"""Journey: Huda's morning (at 1366x768 and 1024x768) — the keyboard is still in Arabic, she
 mistypes, is told how many tries are left, logs in, starts a registration, locks the screen
 herself (Ctrl+L), mistypes on the lock page (told again), unlocks and finds her form as she
 left it; later the screen locks itself while she is away and her form is still there; a
 colleague's five wrong passwords on the lock page lock the account and say until when.
 
-The real app (ui.main.GuiApp) on a real encrypted office, keyboard only."""
+The real app (`open_app`, tests/journeys/README.md) on a real encrypted office, keyboard only."""
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from fundclient.ui.i18n import read_digits
 
-from fundclient.config import Settings
-from fundclient.ui.main import GuiApp
-
-from keys_journey_helpers import (CLERK, CLERK_PW, SIZES, arabic_digits_to_latin,  # noqa: F401
-                                  keys_translations,
-                                  assert_focus_visible, assert_no_unasked_modal, clipped_buttons,
-                                  fit_window, keys_office, keys_office_template, press, real_app,
-                                  shortcut, type_text)
-
-pytestmark = pytest.mark.qt
+from keys_journey_helpers import CLERK, CLERK_PW, keys_office, keys_office_template  # noqa: F401
 
 WRONG = "Brak-clerk-9"
 ARABIC_LAYOUT_PASSWORD = "لقشن-؛مثقن-1"  # "Brak-clerk-1" typed with the Arabic layout on
 
 
-def wait_login_answer(qtbot, login) -> str:
-    qtbot.waitUntil(lambda: not login.busy and login.error.isVisible(), timeout=20000)
-    return arabic_digits_to_latin(login.error.text())
+def login_answer(j) -> str:
+    login = j.gui.login
+    j.wait_until(lambda: not login.busy and login.error.isVisible(), 30000, "the login answer")
+    return read_digits(login.error.text())
 
 
-def wait_lock_answer(qtbot, lock, before: str) -> str:
-    qtbot.waitUntil(lambda: lock.unlock_button.isEnabled() and lock.error.text() != before,
-                    timeout=20000)
-    return arabic_digits_to_latin(lock.error.text())
+def lock_answer(j, before: str) -> str:
+    lock = j.main.lock_screen
+    j.wait_until(lambda: lock.unlock_button.isEnabled() and lock.error.text() != before, 30000,
+                 "the lock page's answer")
+    return read_digits(lock.error.text())
 
 
-@pytest.mark.parametrize("size", list(SIZES))
-def test_login_mistakes_lockout_warning_lock_and_unlock(qtbot, real_app, keys_office, size):
-    gui = GuiApp(keys_office, Settings.load(keys_office))
-    login = gui.login
-    qtbot.addWidget(login)
-    fit_window(login, SIZES[size])
-    gui.show()
-    qtbot.waitExposed(login)
-    login.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is login.username, timeout=3000)
-    assert clipped_buttons(login) == []
+def test_login_mistakes_lockout_warning_lock_and_unlock(open_app, keys_office):
+    j = open_app(keys_office)
+    login = j.gui.login
+    j.assert_layout_ok()
+    assert j.focus() is login.username
     # One word for the first box, the same in the label and in the message.
-    assert login.user_caption.text().replace("&", "") == "اسم المستخدم"
+    j.assert_sees("اسم المستخدم")
 
-    type_text(CLERK)
-    press(qtbot, Qt.Key.Key_Return)
-    assert QApplication.focusWidget() is login.password
-    type_text(ARABIC_LAYOUT_PASSWORD)  # the keyboard is still in Arabic
-    assert login.layout_hint.isVisible() and "لوحة المفاتيح" in login.layout_hint.text()
-    press(qtbot, Qt.Key.Key_Return)
-    text = wait_login_answer(qtbot, login)
+    j.type(CLERK)
+    j.enter()
+    assert j.focus() is login.password
+    j.type(ARABIC_LAYOUT_PASSWORD)  # the keyboard is still in Arabic
+    j.assert_sees("لوحة المفاتيح تكتب حروفًا عربية")
+    j.enter()
+    text = login_answer(j)
     assert "اسم المستخدم أو كلمة المرور غير صحيحة" in text
     assert "بقيت 4 محاولات قبل قفل الحساب" in text, text
-    assert login.layout_hint.isVisible()  # still says why, after the field was cleared
-    assert QApplication.focusWidget() is login.password
+    j.assert_sees("لوحة المفاتيح تكتب حروفًا عربية")  # still says why, the field cleared
+    j.assert_layout_ok()
     for left in ("3 محاولات", "محاولتان", "محاولة واحدة"):
-        type_text(WRONG)
-        assert not login.layout_hint.isVisible()  # Latin letters now
-        press(qtbot, Qt.Key.Key_Return)
-        before = login.error.text()
-        qtbot.waitUntil(lambda: not login.busy, timeout=20000)
-        text = wait_login_answer(qtbot, login)
-        assert f"بقيت {left}" in text, (left, text, before)
-    type_text(CLERK_PW)  # the last try is right: the count starts again
-    press(qtbot, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: gui.window is not None and gui.window.isVisible(), timeout=20000)
-    window = gui.window
-    fit_window(window, SIZES[size])
-    qtbot.wait(50)
-    assert_no_unasked_modal()
+        assert j.focus() is login.password
+        j.type(WRONG)
+        j.assert_not_sees("لوحة المفاتيح تكتب حروفًا عربية")  # Latin letters now
+        j.enter()
+        assert f"بقيت {left}" in login_answer(j)
+    j.shift_tab()  # back to the name; the last try is right: the count starts again
+    j.login(CLERK, CLERK_PW)
+    main = j.main
+    j.assert_layout_ok()
 
     # A registration started, then Ctrl+L: the lock page says *she* locked it.
-    shortcut(qtbot, window, "Ctrl+N")
-    registration = window.screens["registration"]
-    assert QApplication.focusWidget() is registration.rows["national_number"].editor
-    type_text("119480123456")
-    press(qtbot, Qt.Key.Key_Return)
-    type_text("محمد")
-    typed_in = QApplication.focusWidget()
-    shortcut(qtbot, window, "Ctrl+L")
-    lock = window.lock_screen
-    assert window.is_locked() and not registration.isVisible()  # personal data covered
-    assert "أقفلتَ الشاشة بنفسك" in lock.who.text()
-    assert QApplication.focusWidget() is lock.password
-    type_text(WRONG)
-    press(qtbot, Qt.Key.Key_Return)
-    text = wait_lock_answer(qtbot, lock, "")
+    j.press("Ctrl+N")
+    registration = main.screens["registration"]
+    assert j.focus() is registration.rows["national_number"].editor
+    j.type("119480123456")
+    j.enter()
+    j.type("محمد")
+    typed_in = j.focus()
+    j.press("Ctrl+L")
+    assert main.is_locked() and not registration.isVisible()  # personal data covered
+    j.assert_sees("أقفلتَ الشاشة بنفسك")
+    j.assert_not_sees("محمد")
+    assert j.focus() is main.lock_screen.password
+    j.type(WRONG)
+    j.enter()
+    text = lock_answer(j, "")
     assert "كلمة المرور غير صحيحة" in text and "بقيت 4 محاولات" in text, text  # not silent
-    type_text(CLERK_PW)
-    press(qtbot, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.is_locked(), timeout=20000)
+    j.assert_layout_ok()
+    j.type(CLERK_PW)
+    j.enter()
+    j.wait_until(lambda: not main.is_locked(), 30000, "the unlock")
     assert registration.rows["name.first"].editor.text() == "محمد"  # the form as she left it
     assert registration.rows["national_number"].editor.text() == "119480123456"
-    assert QApplication.focusWidget() is typed_in
-    assert_focus_visible(window)
+    assert j.focus() is typed_in
+    j.assert_layout_ok()
 
     # Away from the desk: the screen locks itself, and says so; the form survives.
-    window.idle.set_minutes(0.005)  # 0.3 s instead of the office's minutes
-    qtbot.waitUntil(window.is_locked, timeout=5000)
-    window.idle.set_minutes(0)
-    assert "بعد مدة دون استخدام" in lock.who.text()
-    type_text(CLERK_PW)
-    press(qtbot, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.is_locked(), timeout=20000)
+    main.idle.set_minutes(0.005)  # 0.3 s instead of the office's minutes
+    j.wait_until(main.is_locked, 5000, "the automatic lock")
+    main.idle.set_minutes(0)
+    j.assert_sees("بعد مدة دون استخدام")
+    j.type(CLERK_PW)
+    j.enter()
+    j.wait_until(lambda: not main.is_locked(), 30000, "the unlock")
     assert registration.rows["name.first"].editor.text() == "محمد"
 
     # Someone else tries the lock page five times: the account locks, and the page says until when.
-    shortcut(qtbot, window, "Ctrl+L")
+    j.press("Ctrl+L")
     text = ""
     for _ in range(5):
-        type_text(WRONG)
-        press(qtbot, Qt.Key.Key_Return)
-        text = wait_lock_answer(qtbot, lock, lock.error.text())
+        before = main.lock_screen.error.text()
+        j.type(WRONG)
+        j.enter()
+        text = lock_answer(j, before)
     assert "قُفل الحساب حتى الساعة" in text, text
-    assert clipped_buttons(window) == []
-    assert_no_unasked_modal()
-    window.idle.stop()
-    gui.logout()
+    j.assert_layout_ok()

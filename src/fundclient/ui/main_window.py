@@ -15,8 +15,8 @@ import logging
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow,
-                               QStackedWidget, QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow,
+                               QScrollArea, QStackedWidget, QWidget)
 
 from fundclient.services.changes import Changes
 from fundclient.ui import i18n, roles
@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         self.stack.setObjectName("screens")
         for key, screen, in_nav in build_screens(self.session, self.sync_adapter, self):
             self.screens[key] = screen
-            self.stack.addWidget(screen)
+            self.stack.addWidget(self._scrollable(screen))
             screen.navigate.connect(self.show_screen)
             screen.title_changed.connect(self._retitle_nav)
             if hasattr(screen, "editRequested"):
@@ -102,6 +102,25 @@ class MainWindow(QMainWindow):
             self.sync_adapter.lastSuccessChanged.connect(self.status.set_last_success)
             self.sync_adapter.onlineChanged.connect(self.status.set_online)
             self.sync_adapter.refresh()
+
+    @staticmethod
+    def _scrollable(screen: Screen) -> QScrollArea:
+        """Every page sits in a scroll area: a page taller or wider than what a 1024x768
+        screen leaves scrolls (the focused widget kept in view by ui/keyboard.py) instead of
+        making the window larger than the screen. A page that fits never shows a bar."""
+        page = QScrollArea()
+        page.setObjectName(f"page_{screen.objectName() or type(screen).__name__}")
+        page.setWidgetResizable(True)
+        page.setFrameShape(QFrame.Shape.NoFrame)
+        page.setWidget(screen)
+        return page
+
+    def _page_of(self, screen: Screen) -> QWidget:
+        for index in range(self.stack.count()):
+            page = self.stack.widget(index)
+            if page is screen or (isinstance(page, QScrollArea) and page.widget() is screen):
+                return page
+        return screen
 
     def _action(self, menu, name: str, slot, shortcut=None) -> QAction:
         action = QAction(self)
@@ -200,7 +219,8 @@ class MainWindow(QMainWindow):
 
     # -- routing -------------------------------------------------------------------------
     def current_screen(self) -> Screen:
-        return self.stack.currentWidget()
+        page = self.stack.currentWidget()
+        return page.widget() if isinstance(page, QScrollArea) else page
 
     def show_screen(self, key: str, arg=None) -> Screen | None:
         screen = self.screens.get(key)
@@ -208,7 +228,7 @@ class MainWindow(QMainWindow):
             return None
         if arg is not None and hasattr(screen, "open"):
             screen.open(arg)
-        self.stack.setCurrentWidget(screen)
+        self.stack.setCurrentWidget(self._page_of(screen))
         in_nav = {"saved": "registration", "record": "search"}.get(key, key)  # pages reached from another
         for row in range(self.nav.count()):
             if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == in_nav:
