@@ -8,6 +8,7 @@ over an existing file. Every file gets one line in the summary (Arabic | English
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from fundclient import drive
 from fundclient.errors import ExitCode, FundError, Message
 from fundclient.hq.ingest import Ingestor
+from fundclient.sync.ack import sign_refusal
 from fundclient.sync.envelope import UUID_RE, EnvelopeError
 from fundclient.sync.reasons import reason_message
 from fundclient.sync.usb import ACKS_PREFIX, EXPORT_FOLDER
@@ -108,8 +110,10 @@ def _ingest_one(ingestor: Ingestor, item: drive.DriveFile, answers: dict, report
         report.outcomes[item.name] = Message(REFUSED.ar.format(reason=reason.ar, code=exc.code),
                                              REFUSED.en.format(reason=reason.en, code=exc.code))
         batch_id = _batch_id_from_name(item.name)
-        if batch_id:  # the office learns why (quarantine) for the file it exported under that name
-            answers[batch_id] = {"code": exc.code}
+        if batch_id:  # the office learns why (quarantine) for the file it exported under that name,
+            # signed by HQ over these very bytes: a refusal the office can check like an ack
+            answers[batch_id] = sign_refusal(batch_id, exc.code, hashlib.sha256(item.data).hexdigest(),
+                                             ingestor.keys.sign_private)
         return
     except (FundError, SQLAlchemyError) as exc:  # HQ's side (e.g. the database is busy): the office
         log.warning("usb batch not processed: %s", type(exc).__name__)  # keeps the batch and sends it again

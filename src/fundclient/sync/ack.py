@@ -46,6 +46,35 @@ def verify_ack(doc: dict, hq_signing_keys: dict[str, bytes], *, batch_id: str, d
     return ack
 
 
+REFUSAL_CONTEXT = b"fundclient/refusal/v1\x00"
+FORGED_REFUSAL = Message(ar="الرفض غير موقَّع من الإدارة العامة أو لا يخص ملف هذه الدفعة.",
+                         en="The refusal is not signed by HQ or is not about this batch's file.")
+
+
+def sign_refusal(batch_id: str, code: str, sha256: str, hq_signing_private: dict[str, bytes] | bytes) -> dict:
+    """HQ's refusal of a batch carried by USB, signed like an ack. It names the SHA-256 of the
+    exact bytes HQ refused, so it can only move the office's own, identical batch file to
+    quarantine (a file swapped on the drive gets a refusal about other bytes)."""
+    refusal = {"v": 1, "batch_id": batch_id, "code": code, "sha256": sha256}
+    return {"refusal": refusal, "sigs": _sign_all(REFUSAL_CONTEXT + canonical_json(refusal), hq_signing_private)}
+
+
+def verify_refusal(doc: dict, hq_signing_keys: dict[str, bytes], *, batch_id: str, sha256: str) -> str:
+    """The refusal code when signed by a known HQ key and about exactly this batch's bytes;
+    SyncError(forged_refusal) otherwise."""
+    try:
+        refusal = doc["refusal"]
+        ok = _any_valid(doc["sigs"], REFUSAL_CONTEXT + canonical_json(refusal), hq_signing_keys)
+        ok = ok and refusal["batch_id"] == batch_id and refusal["sha256"] == sha256
+        code = refusal["code"]
+        ok = ok and isinstance(code, str)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        ok = False
+    if not ok:
+        raise SyncError(FORGED_REFUSAL, code="forged_refusal")
+    return code
+
+
 def sign_probe(nonce: str, hq_time: str, hq_signing_private: dict[str, bytes] | bytes) -> dict:
     return {"nonce": nonce, "hq_time": hq_time,
             "sigs": _sign_all(PROBE_CONTEXT + f"{nonce}|{hq_time}".encode(), hq_signing_private)}

@@ -3,7 +3,9 @@
 Office: export-batches writes pending/*.fcb to DIR/fundclient-batches/ (nothing is removed
 locally). HQ: `hq import-batches DIR` ingests them with the same checks and writes
 DIR/fundclient-acks-<time>.json. Office: import-acks verifies each ack's HQ signature and only
-then marks the batch sent — exactly as after a network upload.
+then marks the batch sent — exactly as after a network upload; a refusal is acted on (the batch
+moves to quarantine) only when HQ signed it and it names the SHA-256 of this office's own batch
+file. An unsigned refusal (a bare code, as HQs before 0.3 wrote) is reported, never used.
 
 The drive is hostile (`fundclient.drive`): the office reads only regular files (never a link,
 a FIFO, a device, a folder or an oversize file), writes only new files created exclusively,
@@ -14,6 +16,7 @@ gets one line in the summary, in Arabic and English.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -22,6 +25,7 @@ from pathlib import Path
 
 from fundclient import drive
 from fundclient.errors import ExitCode, Message, SyncError
+from fundclient.sync.ack import verify_refusal
 from fundclient.sync.device import Device
 from fundclient.sync.outbox import Outbox
 from fundclient.sync.reasons import PERMANENT
@@ -39,6 +43,10 @@ ACKS_APPLIED = Message("أُشعر باستلام {acknowledged} دفعة، وح
 ACKS_FORGED = Message("{forged} إشعار غير موقَّع من الإدارة العامة (مزوَّر أو تالف): لم يُعتمد؛ الدفعات باقية قيد الإرسال",
                       "{forged} acknowledgement(s) not signed by HQ (forged or damaged): not used; the batches stay "
                       "pending")
+REFUSALS_FORGED = Message("{forged_refusal} رفض غير موقَّع من الإدارة العامة أو لا يخص ملف الدفعة (مزوَّر أو تالف أو من "
+                          "إصدار أقدم للإدارة العامة): لم يُعتمد؛ الدفعات باقية قيد الإرسال",
+                          "{forged_refusal} refusal(s) not signed by HQ or not about the batch's file (forged, "
+                          "damaged, or written by an older HQ): not used; the batches stay pending")
 ACKS_MALFORMED_ENTRIES = Message("{malformed} سطر غير صالح في الملف: تم تجاهله",
                                  "{malformed} malformed entr(y/ies) in the file: ignored")
 ACKS_OTHER = Message("{unknown} دفعة ليست من هذا الجهاز: تم تجاهلها",
@@ -131,6 +139,9 @@ def export_batches(data_dir: Path, target: Path) -> ExportReport:
 
 # --- import of HQ's acknowledgements -------------------------------------------------------
 
+COUNTS = ("acknowledged", "already", "quarantined", "unknown", "forged", "forged_refusal", "malformed")
+
+
 @dataclass
 class AcksFile:
     """One acks file: read or skipped (drive reason), then parsed or refused, then applied."""
@@ -138,7 +149,7 @@ class AcksFile:
     file: drive.DriveFile
     malformed_file: bool = False
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("acknowledged", "already", "quarantined", "unknown", "forged", "malformed"), 0))
+        COUNTS, 0))
 
     @property
     def usable(self) -> bool:
@@ -146,7 +157,7 @@ class AcksFile:
 
     @property
     def clean(self) -> bool:
-        return self.usable and self.counts["forged"] == self.counts["malformed"] == 0
+        return self.usable and self.counts["forged"] == self.counts["forged_refusal"] == self.counts["malformed"] == 0
 
     def outcome(self) -> Message:
         if not self.file.ok:
@@ -156,6 +167,8 @@ class AcksFile:
         parts = [ACKS_APPLIED.format(**self.counts)]
         if self.counts["forged"]:
             parts.append(ACKS_FORGED.format(**self.counts))
+        if self.counts["forged_refusal"]:
+            parts.append(REFUSALS_FORGED.format(**self.counts))
         if self.counts["malformed"]:
             parts.append(ACKS_MALFORMED_ENTRIES.format(**self.counts))
         if self.counts["unknown"]:
@@ -170,7 +183,7 @@ class AcksReport:
 
     @property
     def totals(self) -> dict[str, int]:
-        totals = dict.fromkeys(("acknowledged", "already", "quarantined", "unknown", "forged", "malformed"), 0)
+        totals = dict.fromkeys(COUNTS, 0)
         for f in self.files:
             for key, value in f.counts.items():
                 totals[key] += value
@@ -193,7 +206,8 @@ class AcksReport:
         return lines
 
     def summary(self) -> Message:
-        return ACKS_SUMMARY.format(**self.totals)
+        totals = self.totals
+        return ACKS_SUMMARY.format(**{**totals, "forged": totals["forged"] + totals["forged_refusal"]})
 
 
 def import_acks(data_dir: Path, source: Path) -> AcksReport:
@@ -247,14 +261,25 @@ def _apply(outbox: Outbox, device: Device, item: drive.DriveFile) -> AcksFile:
             except SyncError:
                 counts["forged"] += 1
         elif path.parent.name == "pending":
-            outbox.quarantine(path, answer["code"])
+            try:  # HQ's signature over this batch id and these very bytes, or nothing moves
+                code = verify_refusal(answer, device.hq_signing_keys, batch_id=batch_id,
+                                      sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+            except SyncError:
+                counts["forged_refusal"] += 1
+                continue
+            if code not in PERMANENT:  # signed, but not a refusal a retry cannot fix: keep sending
+                counts["malformed"] += 1
+                continue
+            outbox.quarantine(path, code)
             counts["quarantined"] += 1
     return result
 
 
 def _parse(data: bytes) -> list[tuple[str | None, dict]] | None:
     """[(batch id or None when the entry is malformed, answer)], or None when the file is not
-    an acks file at all. An answer is {"ack": {...}} or {"code": <a known permanent code>}."""
+    an acks file at all. An answer is {"ack": {...}} (a signed ack), {"refusal": {...}, "sigs":
+    {...}} (a signed refusal), or {"code": <a known permanent code>} (an older HQ's unsigned
+    refusal: parsed so it can be reported, never acted on)."""
     try:
         doc = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -265,6 +290,7 @@ def _parse(data: bytes) -> list[tuple[str | None, dict]] | None:
     for key, answer in doc["batches"].items():
         well_formed = (isinstance(key, str) and BATCH_ID.fullmatch(key) is not None and isinstance(answer, dict)
                        and (isinstance(answer.get("ack"), dict)
+                            or (isinstance(answer.get("refusal"), dict) and isinstance(answer.get("sigs"), dict))
                             or (isinstance(answer.get("code"), str) and answer["code"] in PERMANENT)))
         entries.append((key, answer) if well_formed else (None, {}))
     return entries
