@@ -28,8 +28,13 @@ SYSTEM_PACKAGES = {
     "initdb": "postgresql",
     "objdump": "binutils",  # PyInstaller's Linux build
     "chromium": "chromium",  # the HQ console journeys (Playwright drives Debian's browser, never a download)
+    "Xvfb": "xvfb",  # the journey in a real X window (tests/journeys/test_xvfb_journey.py)
+    "openbox": "openbox",  # ... with a window manager
 }
-QT_RUNTIME_LIBS = ["libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libglib2.0-0", "libdbus-1-3"]
+QT_RUNTIME_LIBS = ["libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libglib2.0-0", "libdbus-1-3",
+                   # Qt's xcb platform (the Xvfb journey)
+                   "libxkbcommon-x11-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-image0",
+                   "libxcb-render-util0", "libxcb-randr0", "libxcb-shape0", "libxcb-xkb1", "libxcb-xinerama0"]
 POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 
 

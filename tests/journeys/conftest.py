@@ -143,6 +143,8 @@ def open_app(qtbot, screen_size, window_guard, shots_dir, documents):
 
     Built through `AppContext.for_office` and `ui.main.build_gui`, i.e. what `fundclient`
     (and `fundclient demo`) run; the login window takes the whole screen of `screen_size`."""
+    from PySide6.QtWidgets import QApplication
+
     from fundclient.app import AppContext
     from fundclient.config import clear_run_overrides
     from fundclient.ui import i18n
@@ -155,7 +157,8 @@ def open_app(qtbot, screen_size, window_guard, shots_dir, documents):
         context = AppContext.for_office(Path(data_dir), language=lang, camera=camera,
                                         login_hint=login_hint)
         gui = build_gui(context)
-        journey = Journey(qtbot, gui, screen_size, window_guard, shots_dir)
+        real_display = QApplication.platformName() not in ("offscreen", "minimal")
+        journey = Journey(qtbot, gui, screen_size, window_guard, shots_dir, fit=not real_display)
         journeys.append(journey)
         return journey.start()
 

@@ -315,7 +315,10 @@ class Journey:
     """One person's session at the keyboard, in front of one `GuiApp`."""
 
     def __init__(self, qtbot, gui, size: tuple[int, int], guard: WindowGuard,
-                 shots_dir: Path) -> None:
+                 shots_dir: Path, *, fit: bool = True) -> None:
+        # fit: the windows are resized to the journey's screen size (offscreen). Under a real
+        # display (Xvfb) the app and the window manager size them: fit=False.
+        self.fit = fit
         self.qtbot = qtbot
         self.gui = gui
         self.size = size
@@ -340,7 +343,8 @@ class Journey:
     def fit_to_screen(self, window: QWidget | None = None) -> None:
         """The window takes the whole screen of the journey's size (a maximised window)."""
         window = window or self.window
-        window.resize(*self.size)
+        if self.fit:
+            window.resize(*self.size)
         QApplication.processEvents()
 
     def start(self) -> "Journey":
