@@ -33,9 +33,9 @@ from sqlalchemy import create_engine, insert
 from fundclient.domain.synthetic import generate
 from fundclient.hq.console import queries
 from fundclient.hq.console.auth import add_user
-from fundclient.hq.console.models import create_tables, metadata as console_tables
-from fundclient.hq.db import batches, devices, metadata as hq_tables, open_engine, records
+from fundclient.hq.db import batches, devices, open_engine, records
 from fundclient.hq.keys import init_keys
+from fundclient.hq.migrate import drop_everything
 from fundclient.hq.server import start_in_thread
 
 OFFICES = ["SBH", "BRK", "TRG", "QRQ", "GHT", "BWN", "UBR", "MRZ"]
@@ -123,11 +123,9 @@ def main() -> None:
     init_keys(hq_dir)
     if args.database_url:
         engine = create_engine(args.database_url)
-        console_tables.drop_all(engine)
-        hq_tables.drop_all(engine)
+        drop_everything(engine)
         engine.dispose()
-    engine = open_engine(hq_dir, args.database_url)
-    create_tables(engine)
+    engine = open_engine(hq_dir, args.database_url)  # migrations: HQ's tables and the console's
     t = time.perf_counter()
     sample = fill(engine, args.records, args.base)
     print(f"filled {args.records} records in {time.perf_counter() - t:.0f} s")

@@ -1,13 +1,12 @@
 """The console's own HQ tables: staff, sessions, the hash-chained staff audit log, HQ's
-decisions on flagged records, and the search index of people. Kept apart from hq/db.py (own
-MetaData) so the intake schema and the console schema can migrate independently."""
+decisions on flagged records, and the search index of people. Own MetaData, apart from
+hq/db.py; the schema is created and changed by HQ's Alembic migrations (0004_console.py):
+a change here needs a migration there."""
 
 from __future__ import annotations
 
 from sqlalchemy import (Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text)
 from sqlalchemy.engine import Engine
-
-from fundclient.hq.db import records
 
 metadata = MetaData()
 
@@ -111,11 +110,8 @@ index_state = Table(
 )
 
 
-# The index follows `records` by arrival time; on HQ's own table, so it is defined in hq/db.py
-# and made by HQ's migration 0003 (checkfirst here keeps an older database working too).
-records_received_index = next(i for i in records.indexes if i.name == "ix_records_received_at")
-
-
 def create_tables(engine: Engine) -> None:
-    metadata.create_all(engine)
-    records_received_index.create(engine, checkfirst=True)
+    """Nothing to do since the console's tables are migration 0004 (hq.migrate runs it when
+    the engine is opened); kept for callers that open an engine without hq.db.open_engine."""
+    from fundclient.hq.migrate import upgrade
+    upgrade(engine)
