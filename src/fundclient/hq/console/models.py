@@ -1,6 +1,6 @@
 """The console's own HQ tables: staff, sessions, the hash-chained staff audit log, HQ's
 decisions on flagged records, and the search index of people. Own MetaData, apart from
-hq/db.py; the schema is created and changed by HQ's Alembic migrations (0004_console.py):
+hq/db.py; the schema is created and changed by HQ's Alembic migrations (0005_console.py):
 a change here needs a migration there."""
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ index_state = Table(
 
 
 def create_tables(engine: Engine) -> None:
-    """Nothing to do since the console's tables are migration 0004 (hq.migrate runs it when
+    """Nothing to do since the console's tables are migration 0005 (hq.migrate runs it when
     the engine is opened); kept for callers that open an engine without hq.db.open_engine."""
     from fundclient.hq.migrate import upgrade
     upgrade(engine)

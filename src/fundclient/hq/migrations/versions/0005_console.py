@@ -2,15 +2,15 @@
 audit log, HQ's decisions on flagged records, and the console's search index of people. The
 console made these itself (create_all) before it was a migration: existing ones are kept.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
