@@ -129,3 +129,15 @@ def test_the_exception_travels_in_the_record_json_and_bad_ones_do_not_parse():
                 {"reason": "other", "text": "x" * 5000}):
         with pytest.raises(ValueError):
             Beneficiary.from_dict({**data, "photo_exception": bad})
+
+
+def test_day_close_counts_the_days_photo_exceptions(data_dir, session):
+    from fundclient.services import dayclose
+
+    registration.authorise_override(session, "super", PASSWORD, purpose="photo")
+    record = person()
+    record.photo_exception = PhotoException(pe.CAMERA_BROKEN, approved_by="super")
+    registration.register(session, record, require_photo=True)
+    registration.register(session, person(1))
+    summary = dayclose.summarise(session, dayclose.office_today(session))
+    assert summary.photo_exceptions == 1 and summary.totals.saved == 2

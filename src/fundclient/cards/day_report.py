@@ -21,6 +21,7 @@ TITLE = "تقرير إغلاق اليوم"
 COLUMNS = ("الموظف", "التسجيلات", "المعتمدة", "المُرجَعة", "دون قرار", "زيارات منزلية")
 TOTAL = "المجموع"
 FLAGGED = "تسجيلات فيها احتمال تكرار"
+PHOTO_EXCEPTIONS = "تسجيلات باستثناء من الصورة"
 OFFICE = "المكتب"
 DAY = "اليوم"
 CLOSED_BY = "أغلقه المشرف"
@@ -43,7 +44,7 @@ def day_close_html(summary: DayCloseSummary, fund_name: str, operator_names: dic
     # People and places by name (مكتب براك, the supervisor's full name), never by code or login.
     facts = [(OFFICE, office_info(summary.office_code).name_ar), (DAY, format_date(summary.day)),
              (CLOSED_BY, operator_names.get(summary.closed_by) or summary.closed_by),
-             (FLAGGED, n(summary.duplicates_flagged))]
+             (FLAGGED, n(summary.duplicates_flagged)), (PHOTO_EXCEPTIONS, n(summary.photo_exceptions))]
     fact_rows = "".join(f'<tr><td align="right">{escape(str(v))}</td><td align="right" width="35%"><b>{escape(k)}</b></td></tr>'
                         for k, v in facts)
     return f"""<html dir="rtl"><body style="font-family:'{NASKH}'; font-size:12pt">

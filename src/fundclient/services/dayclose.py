@@ -57,6 +57,7 @@ class DayCloseSummary:
     closed_by: str
     per_operator: dict[str, OperatorCounts] = field(default_factory=dict)
     duplicates_flagged: int = 0
+    photo_exceptions: int = 0  # saved without an accepted photo by a supervisor's decision
 
     @property
     def totals(self) -> OperatorCounts:
@@ -112,6 +113,7 @@ def summarise(session: "Session", day: date, items: list[ReviewItem] | None = No
         setattr(counts, decision, getattr(counts, decision) + 1)
         counts.home_visits += review.item.beneficiary.channel.value == "home_visit"
         summary.duplicates_flagged += bool(review.duplicates)
+        summary.photo_exceptions += review.item.beneficiary.photo_exception is not None
     return summary
 
 
