@@ -231,11 +231,3 @@ def test_edit_keeps_the_stored_photo_unless_a_new_one_is_taken(qtbot, make_scree
     edited = wait_saved(qtbot, screen)
     assert edited.mobile == "+218921234567"
     assert store.beneficiaries.photo(saved.record_id).data == first_photo.data
-
-
-def test_screenshots_render_every_step_in_both_languages(qtbot, tmp_path):
-    from fundclient.ui.registration.screenshots import render
-
-    written = render(tmp_path)
-    assert len(written) == 12
-    assert all(p.stat().st_size > 10_000 for p in written)
