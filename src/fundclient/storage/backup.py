@@ -1,6 +1,13 @@
 """Encrypted backups: one zip per backup holding the DB copy (still SQLCipher-encrypted with
 the same key, taken with SQLite's online backup API), keystore.json and audit_head.json,
 so a backup opens with any operator password valid at backup time or the recovery key.
+
+Backups never block work: the copy runs on a connection of its own, from one read snapshot
+(WAL: saves go on meanwhile and are not in this copy), in steps of STEP_PAGES pages; between
+steps it checks `cancel` (set when the store closes: sign-out, quit), so quitting during a
+backup stops it within one step, removes the partial copy, and the next start makes it again
+(the last-backup time is written only for a finished one). Leftovers of a killed process are
+removed by the next backup.
 """
 
 from __future__ import annotations
@@ -9,6 +16,8 @@ import hashlib
 import json
 import os
 import shutil
+import threading
+import time
 import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,7 +26,7 @@ from typing import TYPE_CHECKING
 from fundclient.config import Settings
 from fundclient.storage import migrate, status
 from fundclient.storage.engine import raw_connect
-from fundclient.storage.errors import BadBackup
+from fundclient.storage.errors import BackupCancelled, BadBackup
 from fundclient.storage.files import (AUDIT_HEAD_FILE, BACKUP_DIR, DB_FILE, KEYSTORE_FILE, db_path,
                                       db_side_files)
 from fundclient.storage.keystore import Keystore
@@ -28,6 +37,7 @@ if TYPE_CHECKING:
 SUFFIX = ".fcbackup.zip"
 MANIFEST = "manifest.json"
 _MEMBERS = (DB_FILE, KEYSTORE_FILE, AUDIT_HEAD_FILE, MANIFEST)
+STEP_PAGES = 256  # 1 MiB of 4 KiB pages per step
 
 
 def _sha256(path: Path) -> str:
@@ -38,30 +48,30 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def create_backup(store: "Store", *, by: str, to_dir: Path | None = None) -> Path:
-    """Write a backup zip; rotate the automatic ones in DATA_DIR/backups (keep `backup_keep`)."""
+def create_backup(store: "Store", *, by: str, to_dir: Path | None = None,
+                  cancel: threading.Event | None = None, step_pages: int = STEP_PAGES,
+                  pause: float = 0.0) -> Path:
+    """Write a backup zip; rotate the automatic ones in DATA_DIR/backups (keep `backup_keep`).
+    Raises BackupCancelled (partial files removed) when `cancel` is set meanwhile. `pause`
+    (seconds between steps) spreads a backup out on a busy PC."""
     rotate = to_dir is None
     target_dir = Path(to_dir) if to_dir else store.data_dir / BACKUP_DIR
     target_dir.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(target_dir)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     office = store.keystore.office_code() or "office"
     final = target_dir / f"fundclient-{office}-{stamp}{SUFFIX}"
     store.audit_event(by, "backup")  # in the copy too: the backup records its own making
     work = target_dir / f".{final.name}.partial"
+    tmp_zip = target_dir / f".{final.name}.tmp"
     work.mkdir(exist_ok=True)
     try:
         copy = work / DB_FILE
-        source, dest = raw_connect(db_path(store.data_dir), store.db_key), raw_connect(copy, store.db_key)
-        try:
-            source.backup(dest)
-            dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal
-        finally:
-            dest.close()
-            source.close()
+        counts = _copy_snapshot(store, copy, cancel, step_pages, pause)
         manifest = {"format": 1, "created_at": stamp, "office_code": office,
-                    "schema": migrate.head_revision(), "counts": store.counters(), "db_sha256": _sha256(copy)}
+                    "schema": migrate.head_revision(), "counts": counts, "db_sha256": _sha256(copy)}
         (work / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        tmp_zip = target_dir / f".{final.name}.tmp"
+        _check(cancel)
         with zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
             archive.write(copy, DB_FILE)
             for name in (KEYSTORE_FILE, AUDIT_HEAD_FILE):
@@ -70,13 +80,54 @@ def create_backup(store: "Store", *, by: str, to_dir: Path | None = None) -> Pat
             archive.write(work / MANIFEST, MANIFEST)
         with open(tmp_zip, "rb") as fh:
             os.fsync(fh.fileno())
+        _check(cancel)
         os.replace(tmp_zip, final)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        tmp_zip.unlink(missing_ok=True)
     status.record_backup(store.data_dir, final)
     if rotate:
         rotate_backups(target_dir, Settings.load(store.data_dir).backup_keep)
     return final
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise BackupCancelled()
+
+
+def _copy_snapshot(store: "Store", copy: Path, cancel: threading.Event | None, step_pages: int,
+                   pause: float) -> dict:
+    """The DB as of one read snapshot into `copy` (same key), in steps; returns its counters."""
+    source, dest = raw_connect(db_path(store.data_dir), store.db_key), raw_connect(copy, store.db_key)
+    try:
+        # One read transaction for the whole copy: the backup API copies that snapshot and
+        # never restarts when the writer commits meanwhile.
+        source.execute("BEGIN")
+        counts = dict(source.execute("SELECT name, value FROM counters").fetchall())
+
+        def step(_status: int, _remaining: int, _total: int) -> None:
+            _check(cancel)
+            if pause:
+                time.sleep(pause)
+
+        source.backup(dest, pages=max(1, step_pages), progress=step)
+        source.execute("COMMIT")
+        dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal
+    finally:
+        dest.close()
+        source.close()
+    return counts
+
+
+def remove_leftovers(directory: Path) -> list[Path]:
+    """Partial copies and unfinished zips of a backup that was killed (power cut, kill -9)."""
+    removed = []
+    for path in Path(directory).glob(f".*{SUFFIX}.*"):
+        if path.name.endswith((".partial", ".tmp")):
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def rotate_backups(directory: Path, keep: int) -> list[Path]:

@@ -129,6 +129,16 @@ class BadBackup(StorageError):
                          code="bad_backup")
 
 
+class BackupCancelled(StorageError):
+    """The store closed (sign-out, quit) during a backup: nothing was kept; the next start
+    makes it again."""
+
+    def __init__(self) -> None:
+        super().__init__(Message("أُوقفت النسخة الاحتياطية عند الإغلاق، وستُعاد عند التشغيل التالي.",
+                                 "The backup was stopped when closing; it is made again at the next start."),
+                         code="backup_cancelled")
+
+
 class ImportFileUnreadable(StorageError):
     def __init__(self, detail_ar: str, detail_en: str) -> None:
         super().__init__(Message(f"تعذّرت قراءة ملف الاستيراد: {detail_ar}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from fundclient.storage.audit import AuditLog
 from fundclient.storage.beneficiaries import BeneficiaryRepository
 from fundclient.storage.drafts import DraftRepository
 from fundclient.storage.engine import Engines, key_pragma, raw_connect
-from fundclient.storage.errors import AccountDisabled, AlreadySetUp, DatabaseUnreadable, NotPermitted
+from fundclient.storage.errors import AccountDisabled, AlreadySetUp, BackupCancelled, DatabaseUnreadable, NotPermitted
 from fundclient.storage.files import SEQUENCE_HIGH_WATER_FILE, db_path, read_json, write_json_atomic
 from fundclient.storage.keystore import Keystore, check_password_strength
 from fundclient.storage.operators import Operator, OperatorRepository, Role, valid_username
@@ -61,6 +62,8 @@ class Store:
         self.drafts = DraftRepository(self)
         self.reports = ReportRepository(self)
         self.approvals = ApprovalRepository(self)
+        self._backup_lock = threading.Lock()
+        self._backup_cancel = threading.Event()
 
     # --- transactions ----------------------------------------------------------------
 
@@ -170,18 +173,28 @@ class Store:
         self.audit = AuditLog(self.data_dir, self._engines.reader, new_key)
         self.audit_event(by, "rekey")
 
-    def backup_if_due(self, by: str, max_age: timedelta = timedelta(hours=24)) -> Path | None:
-        """The automatic backup (app: at logout or when idle): DATA_DIR/backups, rotated."""
+    def backup_if_due(self, by: str, max_age: timedelta = timedelta(hours=24), **options) -> Path | None:
+        """The automatic backup (app: after login, on a thread of its own): DATA_DIR/backups,
+        rotated. Its copy reads one snapshot on its own connection, so saves go on meanwhile;
+        `close()` stops it (BackupCancelled) and the next start makes it again."""
         from fundclient.storage.backup import backup_due, create_backup
 
-        return create_backup(self, by=by) if backup_due(self.data_dir, max_age) else None
+        if not backup_due(self.data_dir, max_age):
+            return None
+        with self._backup_lock:
+            if self._backup_cancel.is_set():
+                raise BackupCancelled()
+            return create_backup(self, by=by, cancel=self._backup_cancel, **options)
 
     def logout(self, username: str) -> None:
         self.audit_event(username, "logout")
         self.close()
 
     def close(self) -> None:
-        self._engines.dispose()
+        # A running backup stops within one step and removes its partial copy.
+        self._backup_cancel.set()
+        with self._backup_lock:
+            self._engines.dispose()
 
 
 # --- login API -------------------------------------------------------------------------

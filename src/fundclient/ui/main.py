@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QSize
@@ -19,6 +20,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from fundclient.config import Settings, resolve_data_dir
+from fundclient.storage.errors import BackupCancelled
 from fundclient.ui import i18n, keyboard, window_fit
 from fundclient.ui.errors import log_unexpected
 from fundclient.ui.fonts import apply_app_font
@@ -123,19 +125,24 @@ class GuiApp:
         self.backup_if_due(session)
 
     def backup_if_due(self, session) -> None:
-        """The daily automatic encrypted backup, right after login. It runs on the writer
-        thread so that sign-out (which waits for writes) never closes the store under it."""
+        """The daily automatic encrypted backup, right after login, on a thread of its own:
+        it copies a read snapshot on its own connection, so saves and searches go on. Sign-out
+        and quit close the store, which stops it within one step (partial copy removed; the
+        next login makes it again)."""
         store = getattr(session, "store", None)
         if not hasattr(store, "backup_if_due"):
             return
-        from fundclient.services.changes import Changes
-        from fundclient.ui.ops import CollectionOp
+        username = session.operator.username
 
-        def work() -> Changes:
-            store.backup_if_due(session.operator.username)
-            return Changes()
+        def work() -> None:
+            try:
+                store.backup_if_due(username)
+            except BackupCancelled:
+                log.info("backup stopped at sign-out; it is made again at the next login")
+            except Exception as exc:  # noqa: BLE001 - never an error dialog for the daily backup
+                log.error("automatic backup failed: %s", type(exc).__name__)
 
-        CollectionOp(parent=self.window, op=work).run_in_background()
+        threading.Thread(target=work, name="daily-backup", daemon=True).start()
 
     def logout(self) -> None:
         wait_for_writes()
