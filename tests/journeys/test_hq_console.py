@@ -53,7 +53,7 @@ def _database_url(kind: str) -> str | None:
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def world(request, tmp_path_factory):
-    """HQ + two offices that synced: SBH 12 people, UBR 5 people of whom one has the national
+    """HQ + two offices that synced: SBH 12 people, BRK 5 people of whom one has the national
     number of an SBH person (HQ flags it a duplicate)."""
     root = tmp_path_factory.mktemp("console")
     hq_dir = root / "hq"
@@ -63,14 +63,14 @@ def world(request, tmp_path_factory):
     for d in (sbh, ubr):
         d.mkdir()
     enrol_office(hq, sbh, "SBH")
-    enrol_office(hq, ubr, "UBR")
+    enrol_office(hq, ubr, "BRK")
     sebha = people(12, office="SBH", seed=3)
     for n, p in enumerate(sebha, start=1):  # cards as the office gives them (holder, then dependants)
         p.card_number = make_card_number("SBH", 1, 2 * n)
         if p.dependants:
             p.dependants[0].card_number = make_card_number("SBH", 1, 2 * n + 1)
     sebha[3].card_history = [{"card_number": make_card_number("SBH", 1, 900), "reason": "lost"}]
-    brak = people(5, office="UBR", seed=77)
+    brak = people(5, office="BRK", seed=77)
     brak[0].national_number = sebha[0].national_number
     face = (Path(fundclient.resources.__file__).parent / "samples" / "face.jpg").read_bytes()
     Outbox(sbh).seal([p.to_dict() for p in sebha],
@@ -206,6 +206,10 @@ def test_enrol_a_new_office_with_a_token_from_the_console(world, page):
     base = world["hq"].url
     login(page, base, "amal", PASSWORD)
     page.goto(f"{base}/console/devices")
+    page.fill("#token-office", "XYZ")  # not an office of HQ's reference data
+    press_and_wait(page)
+    assert "XYZ" in page.locator(".notice").inner_text()
+    page.goto(f"{base}/console/devices")
     page.fill("#token-office", "GHT")
     page.fill("#token-hours", "24")
     press_and_wait(page)
@@ -241,7 +245,7 @@ def test_revoke_a_device_and_its_next_batch_is_refused(world, page):
     row.locator("input[name=reason]").fill("الجهاز سُرق")
     click_and_wait(row.locator("button.danger"))
     assert "ملغى" in page.locator(f"tr[data-device='{ubr.device_id}']").inner_text()
-    late = people(1, office="UBR", seed=501)
+    late = people(1, office="BRK", seed=501)
     Outbox(world["ubr"]).seal([p.to_dict() for p in late])
     summary = run_sync(world["ubr"])
     assert summary.batches_quarantined == 1 and summary.quarantined[0]["code"] == "revoked_device"

@@ -326,7 +326,11 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
             with engine.begin() as conn:
                 audit.record(conn, session.username, "token_issued", office, hours=hours)
             return token
-        token = await run_in_threadpool(work)
+        try:
+            token = await run_in_threadpool(work)
+        except SyncError as exc:  # e.g. an office code not in HQ's reference data
+            return page(request, "message.html", session, {"text": exc.message.in_language(lang_of(request))},
+                        status=400)
         import segno
         qr = segno.make(token, error="m").svg_data_uri(scale=5, border=2)
         expires = datetime.now(timezone.utc).timestamp() + hours * 3600
