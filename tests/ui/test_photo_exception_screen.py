@@ -113,3 +113,23 @@ def test_other_needs_words_and_a_failed_photo_is_used_with_the_exception(qtbot, 
     saved = wait_saved(qtbot, screen)
     stored = screen.backend.store.beneficiaries.get(saved.record_id)
     assert stored.photo_exception.reason == pe.OTHER and stored.photo_exception.approved_by == "super1"
+
+
+def test_a_draft_does_not_carry_a_photo_used_only_under_an_exception(qtbot, make_screen, tmp_path):
+    import cv2
+
+    import camera_scenes as cs
+
+    screen = make_screen("super1")
+    fill_valid(screen, photo=False)
+    screen.photo.set_exception(pe.PhotoException(pe.BEDRIDDEN, approved_by="super1"))
+    blurred = tmp_path / "blurred.jpg"
+    cv2.imwrite(str(blurred), cs.blurred(cs.scene(), 4.0))
+    op = screen.photo.import_photo_file(blurred)
+    qtbot.waitUntil(lambda: op.done, timeout=10000)
+    assert screen.photo.photo().quality["checks_passed"] == 0.0
+    payload = screen.snapshot()
+    again = make_screen("super1")
+    again.restore_draft(payload, "draft-1")
+    assert again.photo.photo() is None and again.photo.exception is None
+    assert again.save() is None  # a photo or a new exception is needed again

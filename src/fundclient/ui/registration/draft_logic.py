@@ -31,7 +31,16 @@ class DraftLogic:
         self.base = Beneficiary.from_dict(base) if base else None
         self.set_values(payload.get("values", {}), payload.get("dependants", []))
         self.home_visit.setChecked(bool(payload.get("home_visit")))
-        self.photo.set_photo(photo_from_json(payload.get("photo")))
+        # A photo exception is not kept in drafts (its supervisor's confirmation was for one
+        # save): an edit keeps the record's approved one; a photo that failed a check and was
+        # used only under an exception is dropped, so it cannot be saved without one.
+        exception = self.base.photo_exception if self.base is not None else None
+        photo = photo_from_json(payload.get("photo"))
+        if photo is not None and photo.kind == "portrait" and exception is None \
+                and photo.quality.get("checks_passed", 1.0) == 0.0:
+            photo = None
+        self.photo.set_photo(photo)
+        self.photo.set_exception(exception)
         self.photo.set_scans([p for p in map(photo_from_json, payload.get("scans", [])) if p])
         self.duplicate_panel.clear()
         self.drafts.start_new(draft_id)
