@@ -8,8 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QTableWidgetItem, QVBoxLayout
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QPlainTextEdit, QTableWidgetItem,
+                               QVBoxLayout)
 
 from fundclient.domain.photo_exception import TITLE
 from fundclient.services import dayclose
@@ -175,12 +176,13 @@ class DayCloseScreen(Screen):
         chosen = self.selected()
         if len(chosen) != 1:
             return
-        if comment is None:
-            comment, ok = QInputDialog.getMultiLineText(self, self.tr("Send back"),
-                                                        self.tr("What should the clerk correct?"))
-            if not ok:
-                return
         session, key = self.session, chosen[0].key
+        if comment is None:  # ask: the comment is what the clerk will read next morning
+            dialog = SendBackDialog(chosen[0].item.beneficiary.name.full(), self)
+            dialog.accepted.connect(lambda: self._write(lambda: dayclose.send_back(session, key, dialog.comment())))
+            self.send_back_dialog = dialog
+            dialog.open()
+            return
         self._write(lambda: dayclose.send_back(session, key, comment))
 
     def close_day(self, pdf_path: str | None = None) -> None:
@@ -204,3 +206,36 @@ class DayCloseScreen(Screen):
 
         names = {op.username: op.full_name for op in self.session.store.operators.list() if op.full_name}
         write_day_close_pdf(summary, Path(pdf_path), fund_name=self.session.settings.fund_name, operator_names=names)
+
+
+class SendBackDialog(QDialog):
+    """The supervisor's comment for the clerk. Tab leaves the text (it never types a tab);
+    Enter starts a new line, Ctrl+Enter or the button sends it back. A blank comment is refused."""
+
+    def __init__(self, name: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sendBackDialog")
+        self.setWindowTitle(self.tr("Send back"))
+        self.question = QLabel(self.tr("What should the clerk correct in the registration of %1?").replace("%1", name))
+        self.question.setWordWrap(True)
+        self.text = QPlainTextEdit()
+        self.text.setObjectName("sendBackComment")
+        self.text.setTabChangesFocus(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.send = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.send.setText(self.tr("Send back to the clerk"))
+        self.send.setEnabled(False)
+        self.text.textChanged.connect(lambda: self.send.setEnabled(bool(self.comment())))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, lambda: self.accept() if self.comment() else None)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.question)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.buttons)
+        self.resize(520, 260)
+        self.text.setFocus()
+
+    def comment(self) -> str:
+        return self.text.toPlainText().strip()

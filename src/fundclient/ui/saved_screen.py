@@ -10,7 +10,7 @@ the keyboard layout does not matter. Printing opens `ui.printing.PrintPreview`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -165,17 +165,29 @@ class SavedScreen(Screen):
         self.preview = preview_document(self, self.session, self.data["record"], self.data["photo"], kind,
                                         members=members)
         if self.preview is not None:
+            self._next_focus = None
             self.preview.printed.connect(lambda _where, k=kind: self._printed(k))
+            self.preview.finished.connect(self._after_preview)
 
     def _printed(self, kind: str) -> None:
         if kind == "card":
             self.message.setText(self.tr("The card was printed. Next: the receipt (key %1).")
                                  .replace("%1", show_digits(KEYS["receipt"])))
-            self.receipt_button.setFocus()
+            self._next_focus = self.receipt_button
         else:
             self.message.setText(self.tr("The receipt was printed. Next person: key %1.")
                                  .replace("%1", show_digits(KEYS["new"])))
-            self.new_button.setFocus()
+            self._next_focus = self.new_button
+
+    def _after_preview(self) -> None:
+        # Once the preview has closed (and Qt has given focus back): the next step's button.
+        target = getattr(self, "_next_focus", None)
+        if target is not None:
+            def focus_next() -> None:
+                self.window().activateWindow()  # back from the dialogs, whatever the window manager did
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+            QTimer.singleShot(0, focus_next)
 
     def new_registration(self) -> None:
         self.navigate.emit("registration", None)
