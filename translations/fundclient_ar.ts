@@ -117,14 +117,6 @@
             <translation>لا توجد صورة</translation>
         </message>
         <message>
-            <source>Send back</source>
-            <translation>إعادة للموظف</translation>
-        </message>
-        <message>
-            <source>What should the clerk correct?</source>
-            <translation>ما الذي يجب أن يصححه الموظف؟</translation>
-        </message>
-        <message>
             <source>Save the day-close report</source>
             <translation>حفظ تقرير إقفال اليوم</translation>
         </message>
@@ -1239,6 +1231,21 @@
         <message>
             <source>Type at least two letters of the name, or the number. Press Enter or the down arrow to go to the results, Enter again to open a record.</source>
             <translation>اكتب حرفين على الأقل من الاسم، أو الرقم. اضغط Enter أو السهم إلى الأسفل للانتقال إلى النتائج، ثم Enter لفتح بيانات المنتفع.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SendBackDialog</name>
+        <message>
+            <source>Send back</source>
+            <translation>إرجاع إلى الموظف</translation>
+        </message>
+        <message>
+            <source>What should the clerk correct in the registration of %1?</source>
+            <translation>ما الذي يجب أن يصحّحه الموظف في تسجيل %1؟</translation>
+        </message>
+        <message>
+            <source>Send back to the clerk</source>
+            <translation>أرجِعه إلى الموظف (Ctrl+Enter)</translation>
         </message>
     </context>
     <context>

@@ -117,14 +117,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Send back</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>What should the clerk correct?</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Save the day-close report</source>
             <translation type="unfinished" />
         </message>
@@ -1235,6 +1227,21 @@
         </message>
         <message>
             <source>Type at least two letters of the name, or the number. Press Enter or the down arrow to go to the results, Enter again to open a record.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>SendBackDialog</name>
+        <message>
+            <source>Send back</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>What should the clerk correct in the registration of %1?</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Send back to the clerk</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget)
 
-from fundclient.ui.i18n import show_digits
+from fundclient.ui.i18n import ltr_run
 from fundclient.ui.printing import HOLDER, Member, family_members, pages_text
 
 
@@ -58,7 +58,7 @@ class CardChooser(QWidget):
         self.caption.setText(self.tr("Cards to print (Space ticks or unticks):"))
         for member, box in zip(self.members, self.boxes):
             who = self.tr("holder") if member.key == HOLDER else member.relation
-            box.setText(f"{member.name} ({who}) — {show_digits(member.card_number)}")
+            box.setText(f"{member.name} ({who}) — {ltr_run(member.card_number)}")
         self.pages.setText(pages_text(len(self.chosen())))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name

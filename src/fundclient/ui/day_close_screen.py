@@ -128,7 +128,8 @@ class DayCloseScreen(Screen):
                              (self.tr("Date of birth"), show_date(b.date_of_birth)),
                              (self.tr("Card number"), b.card_number),
                              (self.tr("Dependants"), str(len(b.dependants)))):
-            v.details.addRow(label, QLabel(show_digits(value)))
+            # The card number is a code: as printed (Western digits), never re-digited.
+            v.details.addRow(label, QLabel(value if value == b.card_number else show_digits(value)))
         if review.item.comment:
             v.details.addRow(self.tr("Comment"), QLabel(review.item.comment))
         if review.item.sent_back_before:  # a clerk's correction of what was sent back

@@ -20,6 +20,7 @@ class DayCloseView(QWidget):
         self.day = QDateEdit(QDate.currentDate())
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("dd/MM/yyyy")
+        self.day.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # reads 29/11/2026, not 2026/11/29
         self.show_button = QPushButton()
         self.summary = QLabel()
         top = QHBoxLayout()

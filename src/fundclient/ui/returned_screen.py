@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
@@ -52,7 +53,10 @@ class ReturnedScreen(Screen):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # the comment gets the room
-        self.table.activated.connect(lambda _index: self.open_selected())
+        self.table.activated.connect(lambda _index: self.open_selected())  # double click
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter on a row opens it, whatever the style
+            shortcut = QShortcut(QKeySequence(key), self.table, self.open_selected)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         self.table.itemSelectionChanged.connect(self._show_comment)
         self.table.currentCellChanged.connect(lambda *_: self._show_comment())
         self.comment = QLabel(self)
@@ -132,7 +136,9 @@ class ReturnedScreen(Screen):
                 self.table.setItem(row, column, cell)
         self.table.resizeRowsToContents()
         if self.items:
-            self.table.selectRow(min(keep, len(self.items) - 1))
+            row = min(keep, len(self.items) - 1)
+            self.table.setCurrentCell(row, 0)  # current (what Enter opens) and selected
+            self.table.selectRow(row)
         self.open_button.setEnabled(bool(self.items))
         self._show_comment()
         if not self.items:
@@ -140,6 +146,9 @@ class ReturnedScreen(Screen):
 
     def _selected(self):
         row = self.table.currentRow()
+        if row < 0:  # no current cell (Qt drops it when cells are replaced): the selected row, or the only one
+            rows = self.table.selectionModel().selectedRows()
+            row = rows[0].row() if rows else (0 if len(self.items) == 1 else -1)
         return self.items[row] if 0 <= row < len(self.items) else None
 
     def _show_comment(self) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from fundclient.ui.card_choice import CardChooser
-from fundclient.ui.i18n import show_digits
+from fundclient.ui.i18n import ltr_run, show_digits
 from fundclient.ui.labels import reference_label
 from fundclient.ui.ops import QueryOp
 from fundclient.ui.screen import Screen
@@ -141,7 +141,8 @@ class SavedScreen(Screen):
             return
         record = self.data["record"]
         lines = [record.name.full(),
-                 self.tr("Insurance card number: %1").replace("%1", show_digits(record.card_number)),
+                 # A card number is a code, printed and typed as it is: never re-digited.
+                 self.tr("Insurance card number: %1").replace("%1", ltr_run(record.card_number)),
                  self.tr("Office: %1").replace("%1", reference_label("offices", record.office_code))]
         self.person.setText("\n".join(lines))
         self.card_button.setEnabled(bool(self.chooser.chosen()))
