@@ -25,6 +25,7 @@ from fundclient.hq.db import batches, card_revocations, devices, photos, records
 _index_lock = threading.Lock()
 CHUNK = 2000
 NAME_CANDIDATES = 400
+SOUND_COUNT_CAP = 20_000
 PAGE_SIZE = 50
 
 
@@ -205,9 +206,14 @@ def search(engine: Engine, f: Filters, *, limit: int = PAGE_SIZE) -> tuple[list[
                 people_keys.c.kind == "card", people_keys.c.value == card_numbers.normalise(q))))
         elif phone:
             conds.append(people.c.phone == phone)
-        elif digits.isdigit():
-            keyed = select(people_keys.c.record_id).where(people_keys.c.value == digits)
-            conds.append(or_(people.c.national_number == digits, people.c.record_id.in_(keyed)))
+        elif digits.isdigit():  # a holder's or a dependant's national number: two index lookups
+            with engine.connect() as conn:
+                ids = [r[0] for r in conn.execute(
+                    select(people.c.record_id).where(people.c.national_number == digits).limit(500))]
+                ids += [r[0] for r in conn.execute(
+                    select(people_keys.c.record_id).where(people_keys.c.kind == "nn",
+                                                          people_keys.c.value == digits).limit(500))]
+            conds.append(people.c.record_id.in_(ids))
         else:
             sounds = sorted({phonetic_key(w)[:48] for w in name_tokens(q) if w})
             if not sounds:
@@ -234,8 +240,10 @@ def _name_candidates(engine: Engine, sounds: list[str]) -> list[str]:
     """Records having every typed word's sound, found from the rarest sound (a few index
     lookups even when one word is محمد); if none, every sound but the commonest (one slip)."""
     with engine.connect() as conn:
-        counts = {s: conn.execute(select(func.count()).select_from(people_sounds)
-                                  .where(people_sounds.c.sound == s)).scalar() for s in sounds}
+        # how common each sound is, counted only up to a cap (a common word must not cost a full count)
+        counts = {s: conn.execute(select(func.count()).select_from(
+            select(people_sounds.c.record_id).where(people_sounds.c.sound == s).limit(SOUND_COUNT_CAP).subquery())
+        ).scalar() for s in sounds}
         order = sorted(sounds, key=counts.get)
         for wanted in (order, order[:-1]) if len(order) > 1 else (order,):
             if not wanted or counts[wanted[0]] == 0:
