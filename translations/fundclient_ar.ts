@@ -736,6 +736,14 @@
             <translation>موقوف</translation>
         </message>
         <message>
+            <source>Stop the access of {name}? Their password will no longer open the program; giving access again needs a new password.</source>
+            <translation>إيقاف دخول {name}؟ لن تفتح كلمة مروره البرنامج بعد الآن، وإعادة الدخول تحتاج كلمة مرور جديدة.</translation>
+        </message>
+        <message>
+            <source>Keep access</source>
+            <translation>إبقاء الدخول</translation>
+        </message>
+        <message>
             <source>The employee was added.</source>
             <translation>تمت إضافة الموظف.</translation>
         </message>
@@ -746,6 +754,10 @@
         <message>
             <source>The new password is set. Tell it to the employee in person.</source>
             <translation>تم تعيين كلمة المرور الجديدة. أبلغها للموظف شخصيًا.</translation>
+        </message>
+        <message>
+            <source>Nothing was changed.</source>
+            <translation>لم يتغير شيء.</translation>
         </message>
         <message>
             <source>Access was stopped.</source>

@@ -733,6 +733,14 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Stop the access of {name}? Their password will no longer open the program; giving access again needs a new password.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Keep access</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>The employee was added.</source>
             <translation type="unfinished" />
         </message>
@@ -742,6 +750,10 @@
         </message>
         <message>
             <source>The new password is set. Tell it to the employee in person.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Nothing was changed.</source>
             <translation type="unfinished" />
         </message>
         <message>

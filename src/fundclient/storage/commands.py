@@ -18,8 +18,10 @@ EXIT_OK, EXIT_ERROR, EXIT_SOME_REJECTED = ExitCode.OK, ExitCode.CANNOT_START, Ex
 
 
 def _say(args, message: Message, *, file=None) -> None:
-    language = args.lang or Settings.load(args.data_dir).language
-    print(message.in_language(language), file=file or sys.stdout)
+    """In the language asked for, else the office's; both where no language is set yet."""
+    language = args.lang or (Settings.load(args.data_dir).language
+                             if (args.data_dir / "settings.json").exists() else None)
+    print(message.in_language(language) if language else f"{message.ar}\n{message.en}", file=file or sys.stdout)
 
 
 def _read_secret(path: str | None, prompt: str, *, twice: bool = False) -> str:
@@ -93,6 +95,31 @@ def register(sub) -> None:
     p.add_argument("--recovery-key-file", help="file holding the recovery key (else a prompt)")
     p.add_argument("--password-file", help="file holding the new password (else prompted twice)")
     p.set_defaults(handler=cmd_reset_password)
+
+    p = sub.add_parser("operators", help="the office's employees (admin): add, list, disable, enable, "
+                                         "reset-password — the same as Administration → Employees in the app")
+    ops = p.add_subparsers(dest="operators_command", required=True)
+    q = ops.add_parser("add", help="add an employee")
+    q.add_argument("username")
+    q.add_argument("--role", required=True, choices=["clerk", "supervisor", "admin"])
+    q.add_argument("--full-name", default="")
+    q.add_argument("--new-password-file", help="the employee's password (else prompted twice)")
+    _login_args(q)
+    q.set_defaults(handler=cmd_operators_add)
+    q = ops.add_parser("list", help="every employee, role and access")
+    _login_args(q)
+    q.set_defaults(handler=cmd_operators_list)
+    q = ops.add_parser("disable", help="stop an employee's access (their password no longer opens the data)")
+    q.add_argument("username")
+    _login_args(q)
+    q.set_defaults(handler=cmd_operators_disable)
+    for name, text in (("reset-password", "set a new password for an employee who forgot theirs"),
+                       ("enable", "give a stopped employee access again, with a new password")):
+        q = ops.add_parser(name, help=text)
+        q.add_argument("username")
+        q.add_argument("--new-password-file", help="the new password (else prompted twice)")
+        _login_args(q)
+        q.set_defaults(handler=cmd_operators_password, enable=name == "enable")
 
     p = sub.add_parser("rekey", help="rotate the database key (admin)")
     _login_args(p)
@@ -252,3 +279,81 @@ def cmd_rekey(args) -> int:
         store.close()
     _say(args, Message("تم تغيير مفتاح قاعدة البيانات.", "The database key was rotated."))
     return EXIT_OK
+
+
+ROLE_WORDS = {"clerk": Message("موظف تسجيل", "clerk"), "supervisor": Message("مشرف", "supervisor"),
+              "admin": Message("مدير", "administrator")}
+
+
+def _new_password(args) -> str:
+    """The employee's new password, checked against the password rule before the store is opened."""
+    from fundclient.storage.keystore import check_password_strength
+
+    password = _read_secret(args.new_password_file, "New password / كلمة المرور الجديدة: ", twice=True)
+    check_password_strength(password)
+    return password
+
+
+def _as_admin(args, work):
+    """Open the store as the administrator in --user and run work(store, admin name)."""
+    store, operator = _open(args)
+    try:
+        return work(store, operator.username)
+    finally:
+        store.close()
+
+
+def cmd_operators_add(args) -> int:
+    password = _new_password(args)
+    _as_admin(args, lambda store, by: store.operators.add(args.username, password, args.role,
+                                                          full_name=args.full_name, by=by))
+    role = ROLE_WORDS[args.role]
+    _say(args, Message(f"أُضيف الموظف «{args.username}» ({role.ar}).",
+                       f"Employee '{args.username}' added ({role.en})."))
+    return EXIT_OK
+
+
+def cmd_operators_list(args) -> int:
+    from fundclient.storage.errors import NotPermitted
+
+    def work(store, by):
+        if store.operators.role_of(by) != "admin":
+            raise NotPermitted("operator_list")
+        store.audit_event(by, "operator_list")
+        return store.operators.list()
+    operators = _as_admin(args, work)
+    for op in operators:
+        role = getattr(op.role, "value", op.role)
+        access = Message("يدخل", "active") if op.active else Message("موقوف", "stopped")
+        word = ROLE_WORDS.get(role, Message(role, role))
+        _say(args, Message(f"{op.username}\t{op.full_name}\t{word.ar}\t{access.ar}",
+                           f"{op.username}\t{op.full_name}\t{word.en}\t{access.en}"))
+    active = sum(op.active for op in operators)
+    _say(args, Message(f"{len(operators)} موظفاً، منهم {active} يدخلون.",
+                       f"{len(operators)} employee(s), {active} with access."))
+    return EXIT_OK
+
+
+def cmd_operators_disable(args) -> int:
+    _as_admin(args, lambda store, by: store.operators.disable(args.username, by=by))
+    _say(args, Message(f"أُوقف دخول «{args.username}».", f"Access of '{args.username}' was stopped."))
+    return EXIT_OK
+
+
+def cmd_operators_password(args) -> int:
+    password = _new_password(args)
+
+    def work(store, by):
+        if args.enable:
+            store.operators.enable(args.username, password, by=by)
+        else:
+            store.operators.reset_password(args.username, password, by=by)
+    _as_admin(args, work)
+    if args.enable:
+        _say(args, Message(f"أُعيد دخول «{args.username}» بكلمة مرور جديدة.",
+                           f"'{args.username}' has access again, with a new password."))
+    else:
+        _say(args, Message(f"عُيّنت كلمة مرور جديدة لـ«{args.username}». أبلغه بها شخصياً.",
+                           f"A new password is set for '{args.username}'. Tell it to them in person."))
+    return EXIT_OK
+

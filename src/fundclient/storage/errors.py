@@ -63,10 +63,22 @@ class WrongRecoveryKey(AuthError):
                          code="wrong_recovery_key")
 
 
+ADMIN_ONLY = Message("هذا الإجراء لمدير المنظومة فقط.", "Only an administrator may do this.")
+SUPERVISOR_ONLY = Message("هذا الإجراء للمشرف أو المدير فقط.", "Only a supervisor or an administrator may do this.")
+# Why an action is refused, said plainly in one language (the action's code stays in `action`).
+REFUSED_BECAUSE: dict[str, Message] = {
+    "operator_disable_self": Message("لا يمكنك إيقاف دخولك أنت؛ يوقفه مدير آخر إن لزم.",
+                                     "You cannot stop your own access; another administrator can, if needed."),
+    "import": SUPERVISOR_ONLY, "set_status": SUPERVISOR_ONLY, "approve": SUPERVISOR_ONLY,
+}
+
+
 class NotPermitted(AuthError):
     def __init__(self, action: str) -> None:
-        super().__init__(Message(f"لا تملك صلاحية هذا الإجراء ({action}).",
-                                 f"You are not allowed to do this ({action})."), code="not_permitted")
+        why = REFUSED_BECAUSE.get(action, ADMIN_ONLY)
+        super().__init__(Message(f"لا تملك صلاحية هذا الإجراء: {why.ar}", f"You are not allowed to do this: {why.en}"),
+                         code="not_permitted")
+        self.action = action
 
 
 class WeakPassword(AuthError):
@@ -84,11 +96,25 @@ class NotSetUp(StorageError):
 
 
 class UsernameUnavailable(StorageError):
+    """A new employee's user name is taken (`taken`) or not a valid name."""
+
+    def __init__(self, username: str, *, taken: bool = False) -> None:
+        if taken:
+            message = Message(f"اسم المستخدم «{username}» لموظف آخر في هذا المكتب. اختر اسماً آخر.",
+                              f"The user name '{username}' belongs to another employee of this office. "
+                              "Choose another name.")
+        else:
+            message = Message(f"اسم المستخدم «{username}» غير صالح. استعمل حروفاً وأرقاماً "
+                              "(ويُسمح بـ . _ -) حتى 64 حرفاً، دون مسافات.",
+                              f"The user name '{username}' is not valid. Use letters and digits "
+                              "(. _ - allowed), at most 64, no spaces.")
+        super().__init__(message, code="username_taken" if taken else "username_invalid")
+
+
+class NoSuchOperator(AuthError):
     def __init__(self, username: str) -> None:
-        super().__init__(Message(f"اسم المستخدم «{username}» مستعمل أو غير صالح. استعمل حروفاً وأرقاماً "
-                                 "(ويُسمح بـ . _ -) حتى 64 حرفاً، واختر اسماً غير مستعمل.",
-                                 f"The user name '{username}' is taken or not valid. Use letters and digits "
-                                 "(. _ - allowed), at most 64, and a name nobody has."), code="username_unavailable")
+        super().__init__(Message(f"لا يوجد موظف باسم المستخدم «{username}».",
+                                 f"No employee has the user name '{username}'."), code="no_such_operator")
 
 
 class AlreadySetUp(StorageError):

@@ -12,7 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from fundclient.domain.records import utc_now
-from fundclient.storage.errors import NotPermitted, UsernameUnavailable
+from fundclient.storage.errors import NoSuchOperator, NotPermitted, UsernameUnavailable
 from fundclient.storage.keystore import check_password_strength
 
 if TYPE_CHECKING:
@@ -43,9 +43,12 @@ class OperatorRepository:
     def __init__(self, store: "Store") -> None:
         self._store = store
 
-    def _require_admin(self, by: str, action: str) -> None:
+    def _require_admin(self, by: str, action: str, username: str | None = None) -> None:
+        """`by` must be an active administrator; `username`, when given, must be an employee."""
         if self.role_of(by) != Role.ADMIN.value:
             raise NotPermitted(action)
+        if username is not None and self.get(username) is None:
+            raise NoSuchOperator(username)
 
     def role_of(self, username: str) -> str | None:
         with self._store.read() as conn:
@@ -67,8 +70,10 @@ class OperatorRepository:
 
     def add(self, username: str, password: str, role: Role | str, *, full_name: str = "", by: str) -> Operator:
         self._require_admin(by, "operator_add")
-        if not valid_username(username) or self.get(username) is not None:
+        if not valid_username(username):
             raise UsernameUnavailable(username)
+        if self.get(username) is not None:
+            raise UsernameUnavailable(username, taken=True)
         check_password_strength(password)
         role = Role(role)
         with self._store.write(by, "operator_add", role=role.value) as tx:
@@ -80,16 +85,16 @@ class OperatorRepository:
         return self.get(username)
 
     def disable(self, username: str, *, by: str) -> None:
-        self._require_admin(by, "operator_disable")
+        self._require_admin(by, "operator_disable", username)
         if username == by:
-            raise NotPermitted("disable yourself")
+            raise NotPermitted("operator_disable_self")
         with self._store.write(by, "operator_disable") as tx:
             tx.conn.exec_driver_sql("UPDATE operators SET active = 0 WHERE username = ?", (username,))
             self._store.keystore.disable(username)
 
     def enable(self, username: str, new_password: str, *, by: str) -> None:
         """Re-enable with a new password (the old wrap was destroyed when disabled)."""
-        self._require_admin(by, "operator_enable")
+        self._require_admin(by, "operator_enable", username)
         check_password_strength(new_password)
         with self._store.write(by, "operator_enable") as tx:
             tx.conn.exec_driver_sql("UPDATE operators SET active = 1 WHERE username = ?", (username,))
@@ -97,7 +102,7 @@ class OperatorRepository:
 
     def reset_password(self, username: str, new_password: str, *, by: str) -> None:
         """An admin sets a new password for someone who forgot theirs."""
-        self._require_admin(by, "password_reset")
+        self._require_admin(by, "password_reset", username)
         check_password_strength(new_password)
         with self._store.write(by, "password_reset"):
             self._store.keystore.set_password(username, new_password, self._store.db_key)

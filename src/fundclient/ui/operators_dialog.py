@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from fundclient.services.changes import Changes
+from fundclient.storage.errors import NotPermitted, UsernameUnavailable, WeakPassword
+from fundclient.storage.keystore import check_password_strength
 from fundclient.storage.operators import valid_username
 from fundclient.ui import roles
 from fundclient.ui.checked_dialog import CheckedDialog
@@ -36,10 +38,11 @@ def _accepted(dialog: QDialog) -> bool:
 class PasswordForm(CheckedDialog):
     """New employee (with name and role) or a new password for an existing one."""
 
-    def __init__(self, parent: QWidget | None = None, *, username: str = "") -> None:
+    def __init__(self, parent: QWidget | None = None, *, username: str = "", taken: frozenset[str] = frozenset()) -> None:
         super().__init__(parent)
         self.setObjectName("operatorForm")
         self.new_employee = not username
+        self.taken = taken  # the office's user names: a taken one is said before the form closes
         self.username = QLineEdit(username)
         self.username.setObjectName("newUsername")
         self.username.setReadOnly(not self.new_employee)
@@ -70,8 +73,16 @@ class PasswordForm(CheckedDialog):
         self.setWindowTitle(self.tr("New employee") if self.new_employee else self.tr("New password"))
 
     def problems(self) -> str:
-        if self.new_employee and not valid_username(self.username.text().strip()):
+        """Every rule the store will apply, checked here so nothing typed is lost."""
+        name = self.username.text().strip()
+        if self.new_employee and not valid_username(name):
             return self.tr("The user name may have letters, digits, dot, dash and underscore only (no spaces).")
+        if self.new_employee and name in self.taken:
+            return error_text(UsernameUnavailable(name, taken=True))
+        try:
+            check_password_strength(self.password.text())  # the store's own rule, its own words
+        except WeakPassword as exc:
+            return error_text(exc)
         if self.password.text() != self.confirm.text():
             return self.tr("The two passwords are not the same.")
         return ""
@@ -141,6 +152,19 @@ class OperatorsDialog(QDialog):
         row = rows[0].row() if rows else self.table.currentRow()
         return self.operators[row] if 0 <= row < len(self.operators) else None
 
+    def _confirm_stop(self, current) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Stop access"),
+                          self.tr("Stop the access of {name}? Their password will no longer open the program; "
+                                  "giving access again needs a new password.").format(
+                              name=current.full_name or current.username), QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("confirmStopAccess")
+        stop = box.addButton(self.tr("Stop access"), QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(self.tr("Keep access"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is stop
+
     def _write(self, work, done_text: str) -> CollectionOp:
         def op():
             work()
@@ -154,7 +178,7 @@ class OperatorsDialog(QDialog):
             lambda exc: self.message.setText(error_text(exc))).run_in_background()
 
     def add_employee(self, form: PasswordForm | None = None):
-        form = form or PasswordForm(self)
+        form = form or PasswordForm(self, taken=frozenset(o.username for o in self.operators))
         if not _accepted(form) and not form.exec():
             return None
         username, password = form.username.text().strip(), form.password.text()
@@ -177,9 +201,18 @@ class OperatorsDialog(QDialog):
         return self._write(lambda: operators.reset_password(current.username, password, by=self.by),
                            self.tr("The new password is set. Tell it to the employee in person."))
 
-    def disable(self):
+    def disable(self, confirmed: bool | None = None):
+        """Stop the selected employee's access, after the administrator confirms it."""
         current = self.selected()
         if current is None:
+            return None
+        if current.username == self.by:  # the store refuses it too; say why before asking
+            self.message.setText(error_text(NotPermitted("operator_disable_self")))
+            return None
+        if confirmed is None:
+            confirmed = self._confirm_stop(current)
+        if not confirmed:
+            self.message.setText(self.tr("Nothing was changed."))
             return None
         operators = self.session.store.operators
         return self._write(lambda: operators.disable(current.username, by=self.by),
