@@ -17,9 +17,9 @@ from fundclient.storage.errors import (AccountDisabled, AccountLocked, NotPermit
                                        WrongPassword, WrongRecoveryKey)
 from fundclient.storage.operators import Operator, Role
 from fundclient.storage.search import SearchHit
-from fundclient.storage.store import (Store, initialise, open_store, open_store_with_recovery,
+from fundclient.storage.store import (Store, check_recovery_key, initialise, open_store, open_store_with_recovery,
                                       reset_password_with_recovery)
 
 __all__ = ["AccountDisabled", "AccountLocked", "NotPermitted", "NotSetUp", "Operator", "Role", "SearchHit",
-           "Store", "WrongPassword", "WrongRecoveryKey", "initialise", "open_store",
+           "Store", "WrongPassword", "check_recovery_key", "WrongRecoveryKey", "initialise", "open_store",
            "open_store_with_recovery", "reset_password_with_recovery"]

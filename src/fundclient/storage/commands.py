@@ -93,7 +93,8 @@ def register(sub) -> None:
     p = sub.add_parser("reset-password", help="set a new password with the recovery key")
     p.add_argument("--user", required=True)
     p.add_argument("--recovery-key-file", help="file holding the recovery key (else a prompt)")
-    p.add_argument("--password-file", help="file holding the new password (else prompted twice)")
+    p.add_argument("--password-file", dest="new_password_file",
+                   help="file holding the new password (else prompted twice)")
     p.set_defaults(handler=cmd_reset_password)
 
     p = sub.add_parser("operators", help="the office's employees (admin): add, list, disable, enable, "
@@ -262,12 +263,17 @@ def cmd_report(args) -> int:
 
 
 def cmd_reset_password(args) -> int:
-    from fundclient.storage import reset_password_with_recovery
+    from fundclient.storage import check_recovery_key, reset_password_with_recovery
 
-    recovery = _read_secret(args.recovery_key_file, "Recovery key / مفتاح الاسترداد: ")
-    password = _read_secret(args.password_file, "New password / كلمة المرور الجديدة: ", twice=True)
+    if args.recovery_key_file:
+        recovery = _read_secret(args.recovery_key_file, "")
+    else:  # typed where it can be seen and compared with the paper (it opens nothing without the PC)
+        recovery = input("Recovery key / مفتاح الاسترداد: ")
+    check_recovery_key(args.data_dir, recovery)  # a typo or a wrong key is said before the new password
+    _say(args, Message("مفتاح الاسترداد صحيح.", "The recovery key is right."), file=sys.stderr)
+    password = _new_password(args)
     reset_password_with_recovery(args.data_dir, recovery, args.user, password)
-    _say(args, Message("تم تعيين كلمة المرور الجديدة.", "The new password is set."))
+    _say(args, Message(f"تم تعيين كلمة المرور الجديدة لـ«{args.user}».", f"The new password of '{args.user}' is set."))
     return EXIT_OK
 
 

@@ -58,9 +58,33 @@ class AccountDisabled(AuthError):
 
 
 class WrongRecoveryKey(AuthError):
-    def __init__(self) -> None:
-        super().__init__(Message("مفتاح الاسترداد غير صحيح.", "The recovery key is not valid."),
-                         code="wrong_recovery_key")
+    """Why a recovery key is refused (`kind`): "length" (not 36 letters and digits), "character"
+    (a sign the key never has), "typo" (its last group, the check group, does not match the rest:
+    a typing mistake) or "wrong_key" (a well-formed key, but not this office's). `typed` is the
+    key as read, in groups of four, to compare with the paper."""
+
+    def __init__(self, kind: str = "wrong_key", typed: str = "", length: int = 0) -> None:
+        shown = f" «{typed}»" if typed else ""
+        shown_en = f" '{typed}'" if typed else ""
+        why = {
+            "length": Message(f"مفتاح الاسترداد{shown} فيه {length} حرفاً ورقماً، والمفتاح 36 (9 مجموعات من 4). "
+                              "قارنه بالورقة.",
+                              f"The recovery key{shown_en} has {length} letters and digits; a key has 36 "
+                              "(9 groups of 4). Compare it with the paper."),
+            "character": Message(f"مفتاح الاسترداد{shown} فيه رمز لا يكون في المفاتيح (حروف لاتينية وأرقام فقط). "
+                                 "قارنه بالورقة.",
+                                 f"The recovery key{shown_en} has a sign no key has (Latin letters and digits "
+                                 "only). Compare it with the paper."),
+            "typo": Message(f"في مفتاح الاسترداد{shown} خطأ كتابة: المجموعة الأخيرة (مجموعة التحقق) لا تطابق "
+                            "بقية المفتاح. قارن كل مجموعة بالورقة.",
+                            f"The recovery key{shown_en} has a typing mistake: its last group (the check group) "
+                            "does not match the rest. Compare each group with the paper."),
+        }.get(kind, Message(f"مفتاح الاسترداد{shown} مكتوب صحيحاً لكنه ليس مفتاح هذا المكتب (ربما من مكتب آخر "
+                            "أو من تهيئة سابقة).",
+                            f"The recovery key{shown_en} is well typed but it is not this office's key (perhaps "
+                            "another office's, or from an earlier setup)."))
+        super().__init__(why, code="wrong_recovery_key")
+        self.kind = kind
 
 
 ADMIN_ONLY = Message("هذا الإجراء لمدير المنظومة فقط.", "Only an administrator may do this.")

@@ -130,14 +130,17 @@ def new_recovery_key() -> tuple[str, bytes]:
 def parse_recovery_key(text: str) -> bytes:
     """Accepts lower case, spaces or dashes, O/0 and I/L/1 confusions; rejects a bad check group."""
     cleaned = "".join(_READ_AS.get(ch, ch) for ch in text.upper() if ch.isalnum())
-    if len(cleaned) != 36 or any(ch not in _ALPHABET for ch in cleaned):
-        raise WrongRecoveryKey()
+    typed = "-".join(cleaned[i:i + 4] for i in range(0, min(len(cleaned), 48), 4))
+    if any(ch not in _ALPHABET for ch in cleaned) or any(not (ch.isalnum() or ch in " -") for ch in text.strip()):
+        raise WrongRecoveryKey("character", typed)
+    if len(cleaned) != 36:
+        raise WrongRecoveryKey("length", typed, len(cleaned))
     number = 0
     for ch in cleaned[:32]:
         number = (number << 5) | _ALPHABET.index(ch)
     secret = number.to_bytes(RECOVERY_BYTES, "big")
     if _check(secret) != cleaned[32:]:
-        raise WrongRecoveryKey()
+        raise WrongRecoveryKey("typo", typed)
     return secret
 
 

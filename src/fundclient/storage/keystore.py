@@ -160,7 +160,8 @@ class Keystore:
             return kc.unseal(kc.recovery_private_key(secret), data["recovery"]["db_key"],
                              f"{data['key_id']}|recovery".encode())
         except kc.Undecryptable:
-            raise WrongRecoveryKey() from None
+            cleaned = "".join(ch for ch in recovery_text.upper() if ch.isalnum())
+            raise WrongRecoveryKey("wrong_key", "-".join(cleaned[i:i + 4] for i in range(0, 36, 4))) from None
 
     # --- changes that need the DB key (the caller is logged in or used the recovery key) ---
 

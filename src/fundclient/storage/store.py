@@ -265,6 +265,12 @@ def open_store_with_recovery(data_dir: Path, recovery_key: str) -> Store:
     return Store(data_dir, Keystore(data_dir).unlock_with_recovery(recovery_key))
 
 
+def check_recovery_key(data_dir: Path, recovery_key: str) -> None:
+    """Does this key open this office? WrongRecoveryKey says why not (typo, wrong key …) —
+    asked before anyone types a new password."""
+    Keystore(Path(data_dir)).unlock_with_recovery(recovery_key)
+
+
 def reset_password_with_recovery(data_dir: Path, recovery_key: str, username: str, new_password: str) -> None:
     """Lost password (also the last admin's): the recovery key sets a new password and unlocks."""
     check_password_strength(new_password)
