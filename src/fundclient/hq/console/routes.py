@@ -315,11 +315,6 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
             hours = 72.0
         if not CODE_RE.match(office):
             return page(request, "message.html", session, {"text": t(request)("bad_code")}, status=400)
-        try:  # only an office of HQ's reference data gets a token (#17)
-            office = await run_in_threadpool(refdata.canonical_office, engine, office)
-        except SyncError as exc:
-            return page(request, "message.html", session, {"text": exc.message.in_language(lang_of(request))},
-                        status=400)
 
         def work():
             token = device_admin.create_token(engine, office, ingestor.keys.active_sign, valid_hours=hours)
