@@ -104,10 +104,12 @@ class MainWindow(QMainWindow):
             self.sync_adapter.refresh()
 
     @staticmethod
-    def _scrollable(screen: Screen) -> QScrollArea:
-        """Every page sits in a scroll area: a page taller or wider than what a 1024x768
-        screen leaves scrolls (the focused widget kept in view by ui/keyboard.py) instead of
-        making the window larger than the screen. A page that fits never shows a bar."""
+    def _scrollable(screen: Screen) -> QWidget:
+        """A page that may be taller than what a 1024x768 screen leaves (`scroll_in_page`)
+        sits in a scroll area: it scrolls (the focused widget kept in view by ui/keyboard.py)
+        instead of making the window larger than the screen; when it fits, no bar shows."""
+        if not getattr(screen, "scroll_in_page", False):
+            return screen
         page = QScrollArea()
         page.setObjectName(f"page_{screen.objectName() or type(screen).__name__}")
         page.setWidgetResizable(True)

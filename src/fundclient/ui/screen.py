@@ -14,6 +14,12 @@ class Screen(QWidget):
     refresh in `on_changes(changes, initiator)` when a write anywhere changed data.
     """
 
+    # A page that can be taller than what a 768-pixel screen leaves (the sync page of a
+    # supervisor: enrolment, answers, history, refused batches) sets this: the main window
+    # then puts it in a scroll area, so it scrolls instead of making the window taller than
+    # the screen. Other pages fit (tests/ui/test_window_fit.py) and are placed as they are.
+    scroll_in_page = False
+
     # Ask the main window to show another screen: ("record", record_id), ("search", None)...
     navigate = Signal(str, object)
     title_changed = Signal()

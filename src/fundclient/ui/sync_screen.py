@@ -30,6 +30,7 @@ def _table(columns: int) -> QTableWidget:
 
 
 class SyncScreen(Screen):
+    scroll_in_page = True  # enrolment box + three tables: taller than a 768-pixel screen
     def __init__(self, session=None, adapter=None, parent=None) -> None:
         super().__init__(session, parent)
         self.setObjectName("syncScreen")
