@@ -28,7 +28,7 @@ import unicodedata
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 from fundclient.errors import FundError, Message
 
@@ -217,6 +217,19 @@ class DriveFolder:
 
     def read(self, name: str, max_bytes: int) -> DriveFile:
         """The bytes of one regular file of at most `max_bytes`, or why not."""
+        return self._read(name, max_bytes, chunked=True)
+
+    def open(self, name: str, max_bytes: int) -> BinaryIO:
+        """One regular file of at most `max_bytes` (at the time it is opened), opened for
+        reading with the same checks as `read` — for a file too large to hold in memory (a
+        backup); the caller closes it. Raises DriveError naming the file and why not."""
+        result = self._read(name, max_bytes, chunked=False)
+        if isinstance(result, DriveFile):
+            raise refused(result)
+        _, fd = result
+        return os.fdopen(fd, "rb")
+
+    def _read(self, name: str, max_bytes: int, *, chunked: bool):
         _check_name(name)
         path = self.path / name
 
@@ -248,13 +261,22 @@ class DriveFolder:
             return skipped(Skip.LINK if _is_link(now) else Skip.UNREADABLE)
         try:
             st = os.fstat(fd)
-            kind = _kind(st.st_mode)
-            if kind is not None:
-                return skipped(kind)
-            if (st.st_dev, st.st_ino) != (before.st_dev, before.st_ino) and st.st_ino:
-                return skipped(Skip.CHANGED)
-            if st.st_size > max_bytes:
-                return skipped(Skip.OVERSIZE)
+            problem = _kind(st.st_mode)
+            if problem is None and (st.st_dev, st.st_ino) != (before.st_dev, before.st_ino) and st.st_ino:
+                problem = Skip.CHANGED
+            if problem is None and st.st_size > max_bytes:
+                problem = Skip.OVERSIZE
+        except OSError:
+            problem = Skip.UNREADABLE
+        except BaseException:
+            os.close(fd)
+            raise
+        if problem is not None:
+            os.close(fd)
+            return skipped(problem)
+        if not chunked:
+            return DriveFile(name, path, None, None, max_bytes), fd
+        try:
             chunks, total = [], 0
             while total <= max_bytes:
                 try:
@@ -378,6 +400,36 @@ def read_file(path: Path | str, max_bytes: int) -> DriveFile:
     path = Path(path)
     with open_folder(path.parent) as folder:
         return folder.read(path.name, max_bytes)
+
+
+def read_user_file(path: Path | str, max_bytes: int) -> bytes:
+    """The bytes of one file a person named on the command line (a backup's manifest, a devices
+    file, a passphrase file…), read the hostile way like `read_file`; DriveError naming the file
+    and the reason otherwise (a link, a FIFO, a folder, oversize, missing…)."""
+    item = read_file(path, max_bytes)
+    if not item.ok:
+        raise refused(item)
+    assert item.data is not None
+    return item.data
+
+
+def open_user_file(path: Path | str, max_bytes: int) -> BinaryIO:
+    """A file a person named, opened for reading the hostile way (see DriveFolder.open)."""
+    path = Path(path)
+    with open_folder(path.parent) as folder:
+        return folder.open(path.name, max_bytes)
+
+
+FILE_REFUSED = Message("الملف {name}: {reason}", "file {name}: {reason}")
+
+
+def refused(item: DriveFile) -> DriveError:
+    """The one error for a named file that was not read (its name and the typed reason)."""
+    reason = item.reason()
+    assert reason is not None and item.skip is not None
+    return DriveError(Message(FILE_REFUSED.ar.format(name=display_name(str(item.path)), reason=reason.ar),
+                              FILE_REFUSED.en.format(name=display_name(str(item.path)), reason=reason.en)),
+                      code=f"file_{item.skip.value}")
 
 
 def create_file(folder: Path | str, name: str, data: bytes, *, mode: int = 0o644) -> Path:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from fundclient import drive
 from fundclient.config import Settings
 from fundclient.errors import FundError, Message
 
@@ -29,6 +31,11 @@ NEEDS_PDFTOPPM = Message(ar="قراءة ملف PDF تتطلب الأداة pdfto
 NEEDS_QT = Message(ar="رسم البطاقات يتطلب تثبيت الواجهة الرسومية (الحزمة الإضافية gui)",
                    en="Drawing cards needs the GUI extra (PySide6): pip install 'fundclient[gui]'")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
+BAD_JSON_FILE = Message(ar="الملف {file} ليس JSON صالحًا بالبنية المتوقعة", en="{file} is not valid JSON of the expected layout")
+BAD_KEY_FILE = Message(ar="الملف {file} ليس مفتاحًا خاصًا (PEM) صالحًا", en="{file} is not a valid private key (PEM)")
+# Every file a person names here is read the hostile way (fundclient.drive), within these sizes.
+MAX_IMAGE_BYTES = 64 * 1024 * 1024
+MAX_SMALL_FILE_BYTES = 4 * 1024 * 1024
 
 
 def register(sub) -> None:
@@ -65,13 +72,17 @@ def load_record(args: argparse.Namespace):
     """(Beneficiary, photo bytes | None) from --sample, --from-json (+ --photo) or the local database."""
     from fundclient.domain.records import Beneficiary
 
-    photo = Path(args.photo).read_bytes() if args.photo else None
+    photo = drive.read_user_file(args.photo, MAX_IMAGE_BYTES) if args.photo else None
     if args.sample:
         from fundclient.cards.sample import sample_record, silhouette_photo
 
         return sample_record(), photo or silhouette_photo()
     if args.from_json:
-        return Beneficiary.from_dict(json.loads(Path(args.from_json).read_text(encoding="utf-8"))), photo
+        data = drive.read_user_file(args.from_json, MAX_SMALL_FILE_BYTES)
+        try:
+            return Beneficiary.from_dict(json.loads(data.decode("utf-8"))), photo
+        except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            raise FundError(BAD_JSON_FILE.format(file=drive.display_name(args.from_json)), code="bad_file") from None
     if not args.record_id or not args.user:
         raise FundError(NEEDS_RECORD, code="usage")
     from fundclient.storage.beneficiaries import BeneficiaryRepository
@@ -105,7 +116,11 @@ def load_signer(args: argparse.Namespace):
 
         if not args.device_id:
             raise FundError(NEEDS_DEVICE_ID, code="usage")
-        return KeySigner(args.device_id, load_pem_private_key(Path(args.key).read_bytes(), password=None))
+        try:
+            key = load_pem_private_key(drive.read_user_file(args.key, MAX_SMALL_FILE_BYTES), password=None)
+        except (ValueError, TypeError):
+            raise FundError(BAD_KEY_FILE.format(file=drive.display_name(args.key)), code="bad_file") from None
+        return KeySigner(args.device_id, key)
     return device_signer(args.data_dir)
 
 
@@ -158,19 +173,23 @@ def cmd_card(args: argparse.Namespace) -> int:
 
 def qr_texts_from_file(path: Path) -> list[str]:
     """Every QR text found in an image or PDF (pages rasterised at 300 dpi with pdftoppm)."""
+    data = drive.read_user_file(path, MAX_IMAGE_BYTES)  # a link, FIFO, folder or oversize file: refused
     if path.suffix.lower() == ".pdf":
         if not shutil.which("pdftoppm"):
             raise FundError(NEEDS_PDFTOPPM, code="usage")
         with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run(["pdftoppm", "-r", "300", "-png", str(path), f"{tmp}/page"], check=True)
+            copy = Path(tmp) / "card.pdf"  # pdftoppm reads the bytes checked above, not the named path
+            copy.write_bytes(data)
+            subprocess.run(["pdftoppm", "-r", "300", "-png", str(copy), f"{tmp}/page"], check=True)
             return [t for page in sorted(Path(tmp).glob("*.png")) for t in qr_texts_from_file(page)]
     try:
         import zxingcpp
     except ImportError:
         raise FundError(NEEDS_ZXING, code="usage") from None
     import cv2
+    import numpy as np
 
-    image = cv2.imread(str(path))
+    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR) if data else None
     if image is None:
         return []
     return [result.text for result in zxingcpp.read_barcodes(image) if result.text]
@@ -178,13 +197,13 @@ def qr_texts_from_file(path: Path) -> list[str]:
 
 def _texts(source: str) -> list[str]:
     path = Path(source)
-    if len(source) < 1024 and path.is_file():
+    if len(source) < 1024 and os.path.lexists(path):  # a named file (even a link or FIFO): read the hostile way
         if path.suffix.lower() in IMAGE_SUFFIXES | {".pdf"}:
             texts = qr_texts_from_file(path)
             if not texts:
                 raise FundError(NO_QR_FOUND.format(file=path.name), code="no_qr")
             return texts
-        return [path.read_text(encoding="utf-8").strip()]
+        return [drive.read_user_file(path, MAX_SMALL_FILE_BYTES).decode("utf-8", "replace").strip()]
     return [source.strip()]
 
 

@@ -217,16 +217,27 @@ def verify_payload(text: str, public_keys: Mapping[str, Ed25519PublicKey], *,
     return Verification(True, True, claims.device_id, claims)
 
 
+MAX_DEVICES_FILE_BYTES = 4 * 1024 * 1024
+BAD_DEVICES_FILE = Message(ar="ملف الأجهزة {file} غير صالح: المتوقع JSON يضم معرّف كل جهاز ومفتاحه العام",
+                           en="The devices file {file} is not valid: expected JSON of device ids and public keys")
+
+
 def load_public_keys(path: Path) -> dict[str, Ed25519PublicKey]:
     """Read a devices file: {"device-id": "<key>", ...} or {"devices": [{"device_id", "public_key"}]}.
 
     A key is the raw 32 bytes as hex or base64, or a PEM SubjectPublicKeyInfo.
     """
-    raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    entries = raw.get("devices", raw) if isinstance(raw, dict) else raw
-    if isinstance(entries, list):
-        entries = {e["device_id"]: e["public_key"] for e in entries}
-    return {str(device): public_key_from_text(str(key)) for device, key in entries.items()}
+    from fundclient import drive
+
+    data = drive.read_user_file(path, MAX_DEVICES_FILE_BYTES)  # a link, FIFO, folder or oversize file: refused
+    try:
+        raw = json.loads(data.decode("utf-8"))
+        entries = raw.get("devices", raw) if isinstance(raw, dict) else raw
+        if isinstance(entries, list):
+            entries = {e["device_id"]: e["public_key"] for e in entries}
+        return {str(device): public_key_from_text(str(key)) for device, key in entries.items()}
+    except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        raise FundError(BAD_DEVICES_FILE.format(file=drive.display_name(str(path))), code="bad_file") from None
 
 
 def public_key_from_text(text: str) -> Ed25519PublicKey:

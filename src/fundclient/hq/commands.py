@@ -88,7 +88,9 @@ def _passphrase(args) -> bytes | None:
     chosen = getattr(args, "sub_passphrase_file", None) or args.passphrase_file
     if not chosen:
         return None
-    return Path(chosen).read_bytes().rstrip(b"\r\n")
+    from fundclient import drive
+
+    return drive.read_user_file(chosen, 64 * 1024).rstrip(b"\r\n")  # regular file only, never a FIFO or link
 
 
 def _engine(args):

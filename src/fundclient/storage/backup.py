@@ -23,6 +23,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fundclient import drive
 from fundclient.config import Settings
 from fundclient.storage import migrate, status
 from fundclient.storage.engine import raw_connect
@@ -38,6 +39,8 @@ SUFFIX = ".fcbackup.zip"
 MANIFEST = "manifest.json"
 _MEMBERS = (DB_FILE, KEYSTORE_FILE, AUDIT_HEAD_FILE, MANIFEST)
 STEP_PAGES = 256  # 1 MiB of 4 KiB pages per step
+MAX_BACKUP_BYTES = 64 * 1024 ** 3  # a backup a person hands to `restore`: larger is refused unread
+MAX_MANIFEST_BYTES = 1024 * 1024
 
 
 def _sha256(path: Path) -> str:
@@ -145,30 +148,57 @@ def backup_due(data_dir: Path, max_age: timedelta = timedelta(hours=24)) -> bool
     return last is None or datetime.fromisoformat(last) < datetime.now(timezone.utc) - max_age
 
 
+def _open_backup(backup_file: Path):
+    """The backup a person named, opened the hostile way (fundclient.drive: a regular file, not
+    a link, FIFO, device or folder, at most MAX_BACKUP_BYTES); DriveError naming it otherwise."""
+    return drive.open_user_file(backup_file, MAX_BACKUP_BYTES)
+
+
+def _manifest(archive: zipfile.ZipFile) -> dict:
+    names = set(archive.namelist())
+    missing = {DB_FILE, KEYSTORE_FILE, MANIFEST} - names
+    if missing or names - set(_MEMBERS):
+        raise BadBackup(f"unexpected content {sorted(names)}")
+    # Declared sizes bound what extraction writes (zipfile stops at a member's declared size).
+    if archive.getinfo(MANIFEST).file_size > MAX_MANIFEST_BYTES or \
+            sum(info.file_size for info in archive.infolist()) > MAX_BACKUP_BYTES:
+        raise BadBackup("members larger than a backup can be")
+    manifest = json.loads(archive.read(MANIFEST))
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("counts", {}), dict):
+        raise BadBackup("manifest is not an object")
+    return manifest
+
+
 def read_manifest(backup_file: Path) -> dict:
-    try:
-        with zipfile.ZipFile(backup_file) as archive:
-            names = set(archive.namelist())
-            missing = {DB_FILE, KEYSTORE_FILE, MANIFEST} - names
-            if missing or names - set(_MEMBERS):
-                raise BadBackup(f"unexpected content {sorted(names)}")
-            return json.loads(archive.read(MANIFEST))
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
-        raise BadBackup(str(exc)[:200]) from exc
+    with _open_backup(backup_file) as fh:
+        try:
+            with zipfile.ZipFile(fh) as archive:
+                return _manifest(archive)
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError, RecursionError) as exc:
+            raise BadBackup(str(exc)[:200]) from exc
 
 
 def restore_backup(data_dir: Path, backup_file: Path) -> Path:
     """Replace the data dir's DB, keystore and audit anchor by the backup's; the current ones
     are moved to DATA_DIR/replaced-<time>/ first (returned). The app must be closed."""
     data_dir = Path(data_dir)
-    manifest = read_manifest(backup_file)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     staging = data_dir / f".restore-{stamp}"
-    staging.mkdir(parents=True)
+    with _open_backup(backup_file) as fh:
+        try:
+            archive = zipfile.ZipFile(fh)
+            manifest = _manifest(archive)
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError, RecursionError) as exc:
+            raise BadBackup(str(exc)[:200]) from exc
+        staging.mkdir(parents=True)
+        try:
+            with archive:
+                for name in archive.namelist():  # only the known member names (checked above)
+                    archive.extract(name, staging)
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise BadBackup(str(exc)[:200]) from exc
     try:
-        with zipfile.ZipFile(backup_file) as archive:
-            for name in archive.namelist():
-                archive.extract(name, staging)
         if _sha256(staging / DB_FILE) != manifest.get("db_sha256"):
             raise BadBackup("database copy does not match its checksum")
         aside = data_dir / f"replaced-{stamp}"

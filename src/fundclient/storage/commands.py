@@ -26,7 +26,10 @@ def _say(args, message: Message, *, file=None) -> None:
 
 def _read_secret(path: str | None, prompt: str, *, twice: bool = False) -> str:
     if path:
-        return Path(path).read_text(encoding="utf-8").splitlines()[0] if Path(path).stat().st_size else ""
+        from fundclient import drive
+
+        text = drive.read_user_file(path, 64 * 1024).decode("utf-8", "replace")  # regular file only
+        return text.splitlines()[0] if text else ""
     first = getpass.getpass(prompt)
     if twice and getpass.getpass("Again / مرة أخرى: ") != first:
         raise AuthError(Message("كلمتا المرور غير متطابقتين.", "The two passwords differ."), code="mismatch")
