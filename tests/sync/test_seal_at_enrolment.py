@@ -17,6 +17,7 @@ import pytest
 from fundclient.hq.devices import create_token
 from fundclient.hq.enrol_usb import enrol_offline
 from fundclient.hq.export import write_export
+from fundclient.hq.usb import import_batches
 from fundclient.services import registration
 from fundclient.services.session import login
 from fundclient.storage import initialise
@@ -134,3 +135,11 @@ def test_usb_enrolment_with_an_operator_seals_at_once(hq_sqlite, office, tmp_pat
     done = fc(data_dir, "export-batches", "--to", str(drive))
     assert done.returncode == 0, done.stderr
     assert list((drive).rglob("*.fcb"))
+    assert status(data_dir)["pending_sync"] == 4
+
+    import_batches(hq_sqlite.ingestor, drive)  # HQ reads the drive and writes its answer on it
+    done = fc(data_dir, "import-acks", str(drive))
+    assert done.returncode == 0, done.stderr
+    # Nobody logged in since: the answers count at once (was: 4 until the next login).
+    assert status(data_dir)["pending_sync"] == 0
+    assert len(hq_records(hq_sqlite)) == 4
