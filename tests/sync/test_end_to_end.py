@@ -58,9 +58,9 @@ def test_duplicate_national_number_across_offices(hq, data_dir, tmp_path):
     enrol_office(hq, data_dir, "SBH")
     other_dir = tmp_path / "other"
     other_dir.mkdir()
-    enrol_office(hq, other_dir, "UBR")
+    enrol_office(hq, other_dir, "BRK")
     first = people(1, office="SBH")[0]
-    second = people(1, office="UBR", seed=99)[0]
+    second = people(1, office="BRK", seed=99)[0]
     second.national_number = first.national_number
     Outbox(data_dir).seal([first.to_dict()])
     assert run_sync(data_dir).status == "ok"
