@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if "--version" in (sys.argv[1:] if argv is None else argv):
+        # Before the parser: building it imports every command module (and with them the
+        # storage stack); the version needs none of that.
+        print(f"fundclient {__version__}")
+        return 0
     parser = build_parser()
     args = parser.parse_args(argv)
     args.data_dir = resolve_data_dir(args.data_dir)
