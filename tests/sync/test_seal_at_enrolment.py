@@ -61,6 +61,8 @@ def token(hq) -> str:
 def test_unattended_enrolment_says_what_waits_then_seal_and_sync(hq_sqlite, office):
     data_dir, password_file = office
     assert status(data_dir)["pending_sync"] == 4 and status(data_dir)["awaiting_seal"] == 4
+    plain = fc(data_dir, "status")
+    assert "4 not yet answered by HQ, 4 of them waiting to be sealed" in plain.stdout.splitlines()[-1]
 
     # No operator given and no one at the keyboard: enrolled, and it says plainly what waits.
     done = fc(data_dir, "enroll", "--server", hq_sqlite.url, "--token", token(hq_sqlite))

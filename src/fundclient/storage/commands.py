@@ -173,6 +173,10 @@ def cmd_status(args) -> int:
     else:
         for key, value in report.items():
             print(f"{key}: {value}")
+        _say(args, Message(f"{report['records']} منتفعاً؛ {report['pending_sync']} لم تُجب عنها الإدارة العامة بعد، "
+                           f"منها {report['awaiting_seal']} تنتظر الختم للإرسال.",
+                           f"{report['records']} beneficiaries; {report['pending_sync']} not yet answered by HQ, "
+                           f"{report['awaiting_seal']} of them waiting to be sealed for sending."))
     return EXIT_OK
 
 
