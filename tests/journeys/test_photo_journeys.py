@@ -52,6 +52,15 @@ def test_demo_camera_photo_is_taken_and_accepted_by_keyboard(demo_app):
     assert screen.photo.photo().quality["checks_passed"] == 1.0
     j.assert_sees(words.ACCEPTED.ar)
     j.assert_layout_ok()
+    # Back to the first step and to the photo again: the camera restarts, and the line
+    # says what is true (the photo is accepted), not «جارٍ تشغيل الكاميرا…» for good.
+    j.press("Alt+1")
+    j.wait_idle()
+    j.press("Alt+5")
+    j.wait_until(lambda: camera.camera_live, what="the camera started again")
+    j.wait_idle()
+    j.assert_not_sees(words.STARTING.ar)
+    j.assert_sees(words.ACCEPTED.ar)
 
 
 def test_no_camera_then_a_passport_photo_is_imported_by_keyboard(demo_office, open_app, tmp_path):

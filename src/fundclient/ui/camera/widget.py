@@ -141,8 +141,9 @@ class CameraWidget(QWidget):
         self._analysis.start()
         self._capture.start()
         self.camera_live = False
-        self.ui.hint.setText(words.STARTING.in_language(self.language))
-        self.ui.preview.set_message(words.STARTING.in_language(self.language))
+        if self.state == "live":  # a photo under review (or accepted) keeps its own words
+            self.ui.hint.setText(words.STARTING.in_language(self.language))
+            self.ui.preview.set_message(words.STARTING.in_language(self.language))
         self._start_watch.start()
         self._update_buttons()
 
@@ -234,6 +235,8 @@ class CameraWidget(QWidget):
             self._start_watch.stop()
             self.camera_live = True
             self.ui.preview.set_message("")
+            if self.ui.hint.text() == words.STARTING.in_language(self.language):
+                self.ui.hint.setText(self._live_hint())  # the camera has started: say so
             if self._import_until_live and self.ui.import_file.hasFocus():
                 self.ui.capture.setEnabled(True)
                 self.ui.capture.setFocus()
@@ -403,6 +406,14 @@ class CameraWidget(QWidget):
             self.first_control().setFocus()
         self.ui.capture.setVisible(live)
         self.ui.retake.setVisible(not live)
+
+    def _live_hint(self) -> str:
+        """The big line while the camera gives pictures, until the next verdict replaces it."""
+        if self.mode == "document":
+            return words.DOCUMENT_HINT.in_language(self.language)
+        verdict = self.last_verdict
+        hint = verdict.hints[0] if verdict is not None and verdict.hints else messages.ALL_GOOD
+        return hint.in_language(self.language) if verdict is not None else ""
 
     def _mode_changed(self) -> None:
         self.mode = self.ui.mode_choice.currentData() or "portrait"
