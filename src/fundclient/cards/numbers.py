@@ -31,7 +31,8 @@ MAX_SEQUENCE = 10**SEQUENCE_DIGITS - 1
 HQ_DEVICE_NUMBERS = range(1, 900)
 PROVISIONAL_DEVICE_NUMBERS = range(900, 1000)
 
-_OFFICE = re.compile(r"[A-Z]{2,4}|[0-9]{2,4}")
+OFFICE_CODE_PATTERN = r"[A-Z]{2,4}|[0-9]{2,4}"  # the one rule for an office code (HQ types requests with it)
+_OFFICE = re.compile(OFFICE_CODE_PATTERN)
 _TAIL = DEVICE_DIGITS + SEQUENCE_DIGITS + CHECK_DIGITS
 _SEPARATORS = re.compile(r"[ \-–]")
 

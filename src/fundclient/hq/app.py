@@ -1,7 +1,7 @@
 """HQ's HTTP API (FastAPI). Upload is a small tus 1.0.0 server (core + creation); see
 docs/decisions/sync-own-tus-implementation.md for why not tuspyserver.
 
-  POST  /api/v1/enrol                 {token, public_key, label} -> device id/number + HQ key set
+  POST  /api/v1/enrol                 {token, public_key, label, office_code} -> device id/number + HQ key set
   GET   /api/v1/probe?nonce=N         HQ-signed answer (captive portals cannot forge it)
   GET   /api/v1/keys                  current HQ key set, endorsed by every HQ signing key
   GET   /api/v1/pull?since=T          reference data + revoked cards changed since token T
@@ -41,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from starlette.requests import ClientDisconnect
 
+from fundclient.cards.numbers import OFFICE_CODE_PATTERN
 from fundclient.errors import SyncError
 from fundclient.hq import devices as device_admin
 from fundclient.hq import limits as hq_limits
@@ -68,6 +69,9 @@ class EnrolRequest(BaseModel):
     token: str = Field(min_length=8, max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")
     public_key: str = Field(min_length=40, max_length=64, pattern=r"^[A-Za-z0-9+/=_-]+$")
     label: str = Field(default="", max_length=200)
+    # The office the device belongs to (offices since 0.3 send it): a token of another office is
+    # refused (403 wrong_office) before it is used, so no unused device is left at HQ.
+    office_code: str | None = Field(default=None, pattern=rf"^(?:{OFFICE_CODE_PATTERN})$")
 
 
 def _refuse(status: int, code: str) -> JSONResponse:
@@ -148,7 +152,8 @@ def create_app(hq_dir: Path, ingestor: Ingestor, limits: hq_limits.Limits | None
     async def enrol(body: EnrolRequest):
         try:
             public = b64d(body.public_key)
-            info = await run_in_threadpool(device_admin.enrol_device, engine, body.token, public, body.label)
+            info = await run_in_threadpool(device_admin.enrol_device, engine, body.token, public, body.label,
+                                           office_code=body.office_code)
         except (SyncError, ValueError) as exc:
             return _refuse(403, getattr(exc, "code", "bad_token"))
         return {**info, **keys.keyset()}

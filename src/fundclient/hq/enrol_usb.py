@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from fundclient import drive
+from fundclient.cards.numbers import OFFICE_CODE_PATTERN
 from fundclient.errors import Message, SyncError
 from fundclient.hq.devices import enrol_device
 from fundclient.hq.keys import HQKeys
@@ -33,7 +34,7 @@ ANSWER_WRITTEN = Message(ar="سُجِّل الجهاز رقم {number} لمكت�
                          en="Device number {number} of office {office} enrolled; answer written to: {path} — import it "
                             "at the office with fundclient enroll --from-file and the same token.")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_OFFICE = re.compile(r"[A-Z]{2,4}|[0-9]{2,4}")
+_OFFICE = re.compile(OFFICE_CODE_PATTERN)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,10 @@ ENROL_UNREACHABLE = Message(ar="تعذر الاتصال بالإدارة الع�
 NOT_HQ = Message(ar="الخادم لم يثبت أنه الإدارة العامة التي أصدرت الرمز.",
                  en="The server did not prove it is the HQ that issued the token.")
 ALREADY = Message(ar="هذا الجهاز مسجَّل من قبل.", en="This device is already enrolled.")
+TOKEN_OTHER_OFFICE = Message(ar="رمز التسجيل هذا لمكتب آخر غير مكتب «{office}»؛ لم يُستعمل الرمز. اطلبوا من الإدارة العامة "
+                                "رمزًا لهذا المكتب.",
+                             en="This enrolment token is for an office other than '{office}'; the token was not used. "
+                                "Ask HQ for a token for this office.")
 WRONG_OFFICE = Message(ar="ردّ الإدارة العامة لمكتب «{got}» وهذا الحاسوب لمكتب «{office}»: لم يُسجَّل الجهاز.",
                        en="HQ's answer is for office '{got}' but this PC belongs to office '{office}': not enrolled.")
 BAD_ANSWER = Message(ar="ردّ التسجيل من الإدارة العامة غير صالح: {why}", en="HQ's enrolment answer is not valid: {why}")
@@ -64,6 +68,24 @@ RESPONSE_PREFIX = "fundclient-enrol-response-"
 MAX_ENROL_FILE_BYTES = 256 * 1024
 PENDING_REQUEST = "enrol-request.json"
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _office_code(settings: Settings) -> str:
+    """This PC's office code in HQ's form, or "" when none (or none valid) is set yet."""
+    from fundclient.cards.numbers import CardNumberError, normalise_office_code
+
+    try:
+        return normalise_office_code(settings.office_code) if settings.office_code.strip() else ""
+    except CardNumberError:
+        return ""
+
+
+def _refusal_code(response) -> str | None:
+    try:
+        doc = response.json()
+    except ValueError:
+        return None
+    return doc.get("code") if isinstance(doc, dict) and isinstance(doc.get("code"), str) else None
 
 
 def token_binding(token: str) -> str:
@@ -128,12 +150,16 @@ def enrol(data_dir: Path, server_url: str, token: str, *, label: str = "", setti
     public = ensure_signing_key(data_dir)
     session = make_session(settings)
     try:
-        response = session.post(f"{server_url.rstrip('/')}/api/v1/enrol",
-                                json={"token": token, "public_key": b64e(public), "label": label},
-                                timeout=options.timeout)
+        body = {"token": token, "public_key": b64e(public), "label": label}
+        office = _office_code(settings)
+        if office:  # HQ refuses a token of another office before using it (the token stays valid)
+            body["office_code"] = office
+        response = session.post(f"{server_url.rstrip('/')}/api/v1/enrol", json=body, timeout=options.timeout)
     except requests.RequestException:
         raise SyncError(ENROL_UNREACHABLE, code="transient") from None
     if response.status_code != 200:
+        if response.status_code == 403 and _refusal_code(response) == "wrong_office":
+            raise SyncError(TOKEN_OTHER_OFFICE.format(office=office), code="wrong_office")
         raise SyncError(ENROL_REFUSED, code="enrol_refused")
     try:
         doc = response.json()
