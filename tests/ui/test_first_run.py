@@ -149,8 +149,9 @@ def test_enrol_now_wrong_token_then_retry_with_real_token(qtbot, wizard, hq):
 
 
 def test_token_for_another_office_is_refused_on_the_hq_page(qtbot, wizard, hq):
-    """HQ's answer names office SBH, this PC is GHT: refused as by USB (sync.enrol._adopt), the
-    HQ page comes back with the reason, nothing is enrolled (its cards would be filed elsewhere)."""
+    """The token is for office SBH, this PC is GHT: HQ refuses it before using it (the request
+    names the office), the HQ page comes back with the reason, nothing is enrolled (its cards
+    would be filed elsewhere) and the token stays good for a PC of SBH."""
     server, sign_key = hq
     token = create_token(server.ingestor.engine, "SBH", sign_key)
     fill_first_pages(qtbot, wizard, office="GHT", device=905, url=server.url, token=token)
@@ -158,8 +159,15 @@ def test_token_for_another_office_is_refused_on_the_hq_page(qtbot, wizard, hq):
     confirm_recovery(qtbot, wizard)
     qtbot.waitUntil(lambda: wizard.current() == HQ, timeout=TIMEOUT)
     error = wizard.hq_page.error.text()
-    assert "«SBH»" in error and "«GHT»" in error and "لم يُسجَّل الجهاز" in error
+    assert "لمكتب آخر غير مكتب «GHT»" in error and "لم يُستعمل الرمز" in error
     assert not (wizard.data_dir / "device" / "enrolment.json").exists()
+    from sqlalchemy import select
+
+    from fundclient.hq.db import devices, enrol_tokens
+    with server.ingestor.engine.connect() as conn:
+        unused = conn.execute(select(enrol_tokens.c.office_code).where(enrol_tokens.c.used_at.is_(None)))
+        assert unused.scalars().all() == ["SBH"]  # this token, not spent
+        assert conn.execute(select(devices.c.device_id).where(devices.c.office_code == "GHT")).first() is None
 
 
 def test_no_link_writes_the_enrolment_request_onto_a_usb_drive(qtbot, wizard, tmp_path):
