@@ -61,6 +61,21 @@ def check_screen(j, language: str, name: str, title: str = "", shoot: bool = Tru
         j.screenshot(name)
 
 
+def assert_text_fits(label) -> None:
+    """The label's whole text is on screen: it fits its width (or wraps into its height),
+    and the label lies inside its parent (no "✓ Fa…" cut off at the edge)."""
+    QApplication.processEvents()
+    text = _normal(label.text())
+    if label.wordWrap():
+        assert label.heightForWidth(label.width()) <= label.height(), (
+            f"«{text}» needs {label.heightForWidth(label.width())} px of height, has {label.height()}")
+    else:
+        assert label.sizeHint().width() <= label.width() + 2, (
+            f"«{text}» needs {label.sizeHint().width()} px, has {label.width()}")
+    assert label.parentWidget().rect().contains(label.geometry()), (
+        f"«{text}» at {label.geometry().getRect()} sticks out of {label.parentWidget().rect().getRect()}")
+
+
 def go_by_navigation(j, title: str) -> None:
     """Tab to the navigation list and arrow to the page (what a keyboard user does)."""
     nav = j.tab_to(lambda w: isinstance(w, QListWidget) and w.objectName() == "navigation", limit=120)
@@ -84,6 +99,7 @@ def visit_every_screen(j, language: str, shoot: bool = True) -> dict[str, list[s
         j.press(f"Alt+{index + 1}")
         if step == "photo":
             j.wait_until(lambda: j.sees("✓"), what="the photo checks")
+            assert_text_fits(registration.photo.camera_widget.ui.checklist)
         check_screen(j, language, f"registration_{index + 1}_{step}", registration.title(), shoot=shoot)
         seen[f"registration_{step}"] = j.texts()
 

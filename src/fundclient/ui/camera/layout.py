@@ -77,6 +77,9 @@ class CameraLayout:
         self.checklist = QLabel(host)  # ✓/✗ per check, small
         self.checklist.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.checklist.setTextFormat(Qt.TextFormat.RichText)
+        # English words are longer: the line wraps between checks (never inside one), so
+        # no check is cut off at 1024 or 1366 px.
+        self.checklist.setWordWrap(True)
         self.status = QLabel(host)  # camera lost / back, override reason
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status.setWordWrap(True)
@@ -132,5 +135,6 @@ class CameraLayout:
             if label is None:
                 continue
             colour, mark = ("#1b6e20", "✓") if check.passed else ("#a40000", "✗")
-            parts.append(f'<span style="color:{colour}">{mark} {label.in_language(language)}</span>')
+            parts.append(f'<span style="color:{colour}; white-space:nowrap">'  # one check, one piece
+                         f'{mark} {label.in_language(language)}</span>')
         self.checklist.setText("&nbsp;&nbsp; ".join(parts))
