@@ -21,8 +21,21 @@ from fundclient.sync.engine import run_sync
 from fundclient.sync.outbox import Outbox
 from fundclient.sync.reasons import reason_message
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
-from sync_helpers import enrol_office, people  # noqa: E402
+def _sync_helpers():
+    """tests/sync/sync_helpers.py, loaded by path (putting tests/sync on sys.path would make
+    `conftest` there shadow other folders' conftest modules)."""
+    import importlib.util
+    if "sync_helpers" in sys.modules:
+        return sys.modules["sync_helpers"]
+    path = Path(__file__).resolve().parents[1] / "sync" / "sync_helpers.py"
+    spec = importlib.util.spec_from_file_location("sync_helpers", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["sync_helpers"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+enrol_office, people = _sync_helpers().enrol_office, _sync_helpers().people
 
 
 def test_rejection_decided_at_hq_shows_at_the_office_after_sync_and_login(tmp_path):

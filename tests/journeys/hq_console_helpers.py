@@ -8,9 +8,20 @@ import re
 import sys
 from pathlib import Path
 
-SYNC_TESTS = Path(__file__).resolve().parents[1] / "sync"
-if str(SYNC_TESTS) not in sys.path:
-    sys.path.insert(0, str(SYNC_TESTS))
+
+def _sync_helpers():
+    """tests/sync/sync_helpers.py, loaded by path (putting tests/sync on sys.path would make
+    `conftest` there shadow other folders' conftest modules)."""
+    import importlib.util
+    if "sync_helpers" in sys.modules:
+        return sys.modules["sync_helpers"]
+    path = Path(__file__).resolve().parents[1] / "sync" / "sync_helpers.py"
+    spec = importlib.util.spec_from_file_location("sync_helpers", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["sync_helpers"] = module
+    spec.loader.exec_module(module)
+    return module
+
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -28,8 +28,10 @@ from fundclient.sync.engine import run_sync
 from fundclient.sync.outbox import Outbox
 from fundclient.sync.reference import ReferenceStore
 
-from hq_console_helpers import PASSWORD, click_and_wait, csrf_of, launch, login, press_and_wait, shot  # noqa: E402  (adds tests/sync to the path)
-from sync_helpers import enrol_office, people, photos_for  # noqa: E402
+from hq_console_helpers import (PASSWORD, _sync_helpers, click_and_wait, csrf_of, launch, login,  # noqa: E402
+                                 press_and_wait, shot)
+
+enrol_office, people, photos_for = _sync_helpers().enrol_office, _sync_helpers().people, _sync_helpers().photos_for
 
 pytestmark = [pytest.mark.hq, pytest.mark.slow]
 from playwright.sync_api import sync_playwright  # noqa: E402

@@ -11,12 +11,22 @@ import pytest
 from conftest import login_session
 
 pytestmark = [pytest.mark.qt, pytest.mark.hq]
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
+def _sync_helpers():
+    """tests/sync/sync_helpers.py, loaded by path (putting tests/sync on sys.path would make
+    `conftest` there shadow other folders' conftest modules)."""
+    import importlib.util
+    if "sync_helpers" in sys.modules:
+        return sys.modules["sync_helpers"]
+    path = Path(__file__).resolve().parents[1] / "sync" / "sync_helpers.py"
+    spec = importlib.util.spec_from_file_location("sync_helpers", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["sync_helpers"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_rejection_from_hq_shows_in_record_view_and_sync_screen(qtbot, gui_app, tmp_path):
-    from sync_helpers import enrol_office, people
-
+    enrol_office, people = _sync_helpers().enrol_office, _sync_helpers().people
     from fundclient.demo import DEMO_OFFICE, DEMO_USERS, start_demo
     from fundclient.domain.records import Beneficiary, new_id
     from fundclient.domain.reference import use_reference
