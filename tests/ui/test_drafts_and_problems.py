@@ -104,8 +104,11 @@ def test_draft_list_shows_local_time_in_reading_order_and_whole_buttons(qtbot, g
     assert "\u2066" in text and "\u2069" in text  # the date-time is a left-to-right run
     from datetime import datetime, timezone
 
-    local = datetime(2026, 11, 23, 9, 29, tzinfo=timezone.utc).astimezone().strftime("%H:%M")
-    assert local in read_digits(text)
+    from fundclient.domain import display
+
+    # The one display rule: the office's clock (not the machine's), dd/mm/yyyy HH:MM.
+    local = display.rule().local(datetime(2026, 11, 23, 9, 29, tzinfo=timezone.utc))
+    assert local.strftime("%d/%m/%Y %H:%M") in read_digits(text)
     for button in (dialog.resume_button, dialog.delete_button, dialog.later_button):
         assert button.width() >= button.sizeHint().width(), button.text()
     dialog.resume_button.setFocus()  # the default button keeps its size (no bold on focus)

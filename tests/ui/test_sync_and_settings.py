@@ -3,6 +3,8 @@ digit display."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import SUPERVISOR, SUPERVISOR_PW, login_session
@@ -27,6 +29,11 @@ def test_send_now_without_headquarters_reports_in_plain_arabic(qtbot, office, gu
         qtbot.waitUntil(lambda: screen.history.rowCount() >= 1, timeout=10000)
         assert screen.send_button.isEnabled()
         result = screen.history.item(0, 1).text()
+        # The time by the one display rule (the office's clock, dd/mm/yyyy HH:MM, as in the
+        # status bar), not the stored UTC ISO text.
+        from fundclient.ui.i18n import read_digits
+        shown = read_digits(screen.history.item(0, 0).text()).strip("\u2066\u2067\u2068\u2069")
+        assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", shown), shown
         assert result in ("لا يوجد اتصال", "فشل الإرسال")
         assert any("\u0600" <= ch <= "\u06ff" for ch in screen.last_error.text())
         assert screen.quarantine_box.isVisibleTo(screen)  # supervisors see refused batches

@@ -54,8 +54,11 @@ class DisplayRule:
             value = self.local(value).date()
         return self.digits(value.strftime(DATE_FORMAT), language)
 
-    def datetime(self, value: datetime | None, language: str = "ar") -> str:
-        """dd/mm/yyyy HH:MM on the office's clock (empty when unknown)."""
+    def datetime(self, value: datetime | str | None, language: str = "ar") -> str:
+        """dd/mm/yyyy HH:MM on the office's clock (empty when unknown). Takes a datetime or
+        the ISO text stored in logs and JSON files (UTC when it has no offset)."""
+        if isinstance(value, str):
+            value = parse_moment(value)
         if value is None:
             return ""
         return self.digits(self.local(value).strftime(f"{DATE_FORMAT} {TIME_FORMAT}"), language)
@@ -72,6 +75,14 @@ class DisplayRule:
             return moment.astimezone(ZoneInfo(self.timezone))
         except (ZoneInfoNotFoundError, ValueError):
             return moment.astimezone()
+
+
+def parse_moment(text: str) -> datetime | None:
+    """A stored ISO moment ("2026-11-29T10:15:00+00:00"); None when it is not one."""
+    try:
+        return datetime.fromisoformat(text.strip())
+    except (TypeError, ValueError):
+        return None
 
 
 _rule = [DisplayRule()]

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QHeade
 from fundclient.ui import roles
 from fundclient.ui.enrol_usb_box import EnrolByUsbBox
 from fundclient.ui.fonts import ui_font
-from fundclient.ui.i18n import current_language, ltr_run, show_digits, show_number
+from fundclient.ui.i18n import current_language, show_datetime, show_digits, show_number
 from fundclient.ui.labels import hq_reason_text, sync_state_text
 from fundclient.ui.screen import Screen
 
@@ -166,7 +166,7 @@ class SyncScreen(Screen):
         self.history.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             status = entry.get("status", "")
-            values = [ltr_run(show_digits(str(entry.get("at", ""))[:16].replace("T", " "))),
+            values = [show_datetime(str(entry.get("at", ""))),
                       self.tr(_RESULTS.get(status, "Failed")),
                       show_number(int(entry.get("batches_acknowledged", 0))),
                       show_number(int(entry.get("batches_quarantined", 0)))]
@@ -175,7 +175,7 @@ class SyncScreen(Screen):
         held = state.get("quarantined", [])
         self.quarantine.setRowCount(len(held))
         for row, item in enumerate(held):
-            values = [ltr_run(show_digits(str(item.at)[:16].replace("T", " "))), item.batch_id,
+            values = [show_datetime(item.at), item.batch_id,
                       item.message.in_language(current_language())]
             for column, value in enumerate(values):
                 self.quarantine.setItem(row, column, QTableWidgetItem(value))

@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from datetime import datetime
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QListWidget,
 
 from fundclient.domain.records import Photo, new_id
 from fundclient.services.changes import Changes
-from fundclient.ui.i18n import ltr_run, show_digits
+from fundclient.ui.i18n import show_datetime, show_digits
 from fundclient.ui.ops import CollectionOp, QueryOp
 
 log = logging.getLogger(__name__)
@@ -182,13 +181,7 @@ def draft_is_empty(payload: dict[str, Any]) -> bool:
 
 def draft_time(updated_at: str) -> str:
     """The draft's local date and time, read left to right inside Arabic text."""
-    try:
-        when = datetime.fromisoformat(updated_at)
-    except ValueError:
-        return ""
-    if when.tzinfo is not None:
-        when = when.astimezone()
-    return ltr_run(show_digits(when.strftime("%Y-%m-%d %H:%M")))
+    return show_datetime(updated_at)  # the one display rule: office clock, dd/mm/yyyy HH:MM
 
 
 def draft_title(payload: dict[str, Any]) -> str:
