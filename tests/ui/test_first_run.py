@@ -387,3 +387,14 @@ def test_every_page_is_arabic_in_arabic_mode(qtbot, wizard):
     wizard.skip_devices()
     check()
     assert leftovers == {}
+
+
+def test_recovery_sheet_dates_by_the_display_rule(gui_app):
+    """The printed recovery sheet's date is dd/mm/yyyy like every other date, not ISO."""
+    from datetime import date
+
+    from fundclient.ui.first_run.printing import recovery_document
+
+    text = recovery_document("A" * 32, "Sebha", "Fund").toPlainText()
+    assert i18n.read_digits(i18n.show_date(date.today())) in i18n.read_digits(text)
+    assert date.today().isoformat() not in text

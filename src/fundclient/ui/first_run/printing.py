@@ -17,7 +17,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QWidget
 
 from fundclient.ui.first_run.pages_after import group_recovery_key
-from fundclient.ui.i18n import is_rtl, ltr_run
+from fundclient.ui.i18n import is_rtl, ltr_run, show_date
 
 
 def _tr(text: str) -> str:
@@ -47,7 +47,7 @@ def recovery_document(key: str, office_label: str, fund_name: str) -> QTextDocum
         f"<h2>{html.escape(fund_name)}</h2>"
         f"<h1>{html.escape(_tr('Recovery key'))}</h1>"
         f"<p>{html.escape(_tr('Office'))}: {html.escape(office_label)} &nbsp; "
-        f"{html.escape(_tr('Date'))}: {ltr_run(date.today().isoformat())}</p>"
+        f"{html.escape(_tr('Date'))}: {ltr_run(show_date(date.today()))}</p>"
         f"<p dir='ltr' align='center' style=\"font-family:monospace; font-size:24pt\"><b>{grouped}</b></p>"
         f"<p>{html.escape(advice)}</p>")
     return _document(body)
