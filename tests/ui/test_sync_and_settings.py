@@ -28,15 +28,29 @@ def test_send_now_without_headquarters_reports_in_plain_arabic(qtbot, office, gu
             screen.send_button.click()
         qtbot.waitUntil(lambda: screen.history.rowCount() >= 1, timeout=10000)
         assert screen.send_button.isEnabled()
+        from fundclient.ui.i18n import read_digits
         result = screen.history.item(0, 1).text()
         # The time by the one display rule (the office's clock, dd/mm/yyyy HH:MM, as in the
         # status bar), not the stored UTC ISO text.
-        from fundclient.ui.i18n import read_digits
         shown = read_digits(screen.history.item(0, 0).text()).strip("\u2066\u2067\u2068\u2069")
         assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", shown), shown
         assert result in ("لا يوجد اتصال", "فشل الإرسال")
         assert any("\u0600" <= ch <= "\u06ff" for ch in screen.last_error.text())
         assert screen.quarantine_box.isVisibleTo(screen)  # supervisors see refused batches
+        # A batch HQ refused: the supervisor reads its number and time, never its UUID.
+        import json
+        import uuid
+        batch_id = str(uuid.uuid4())
+        held = session.data_dir / "outbox" / "quarantine" / f"{7:010d}-{batch_id}.fcb"
+        held.write_bytes(b"sealed batch")
+        held.with_suffix(".json").write_text(json.dumps(
+            {"code": "bad_signature", "detail": "", "at": "2026-11-29T08:05:00+00:00"}), encoding="utf-8")
+        screen.reload()
+        qtbot.waitUntil(lambda: screen.quarantine.rowCount() == 1, timeout=10000)
+        cells = [screen.quarantine.item(0, c).text() for c in range(screen.quarantine.columnCount())]
+        assert not any(batch_id in cell or batch_id[:8] in cell for cell in cells), cells
+        assert read_digits(cells[1]) == "7"
+        assert read_digits(cells[0]).strip("\u2066\u2067\u2068\u2069") == "29/11/2026 10:05"  # Tripoli
         pending = []
         adapter.pendingChanged.connect(pending.append)
         adapter.refresh()

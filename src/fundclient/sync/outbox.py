@@ -84,6 +84,13 @@ class Quarantined:
     message: Message
     at: str
 
+    @property
+    def sequence(self) -> int:
+        """The batch's number in this office's sending order (what a supervisor is shown,
+        never the batch id); 0 when the file name has none."""
+        head = self.path.stem.partition("-")[0]
+        return int(head) if head.isdigit() else 0
+
 
 def photo_item(photo) -> dict:
     """Accepts a domain Photo or a plain dict {data, mime, kind, quality, override_reason}."""

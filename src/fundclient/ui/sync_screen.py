@@ -175,7 +175,7 @@ class SyncScreen(Screen):
         held = state.get("quarantined", [])
         self.quarantine.setRowCount(len(held))
         for row, item in enumerate(held):
-            values = [show_datetime(item.at), item.batch_id,
+            values = [show_datetime(item.at), show_number(item.sequence),  # never its UUID
                       item.message.in_language(current_language())]
             for column, value in enumerate(values):
                 self.quarantine.setItem(row, column, QTableWidgetItem(value))
