@@ -127,6 +127,10 @@ def load_signer(args: argparse.Namespace):
 def cmd_card(args: argparse.Namespace) -> int:
     if not any((args.pdf, args.png, args.receipt, args.printer is not None)):
         raise FundError(NEEDS_OUTPUT, code="usage")
+    # The files the person named are read (and refused when hostile) before anything else,
+    # so a bad file is reported the same way with or without the GUI extra.
+    record, photo = load_record(args)
+    signer = load_signer(args)
     try:
         from PySide6.QtGui import QGuiApplication
     except ImportError:
@@ -136,8 +140,6 @@ def cmd_card(args: argparse.Namespace) -> int:
 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841 (kept alive)
     settings = Settings.load(args.data_dir)
-    record, photo = load_record(args)
-    signer = load_signer(args)
     if args.sample:
         from fundclient.cards.sample import SAMPLE_OFFICE as office
     else:
