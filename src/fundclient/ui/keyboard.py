@@ -25,12 +25,17 @@ from __future__ import annotations
 
 import atexit
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QScrollArea,
                                QWidget)
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# The only events the rules look at; every other event passes untouched (Qt also sends events
+# to widgets it is destroying, which must not be touched from Python).
+_WATCHED_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.FocusIn,
+                             QEvent.Type.FocusOut, QEvent.Type.EnabledChange})
 # Room kept around the focused widget: a field's label above it, its message under it.
 VISIBLE_MARGIN_X = 24
 VISIBLE_MARGIN_Y = 48
@@ -105,7 +110,6 @@ class KeyboardRules(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pending: QWidget | None = None
-        self._last_focus: QWidget | None = None
         self._return_to: QWidget | None = None
         self._auto_focus: QWidget | None = None
         self._timer = QTimer(self)
@@ -114,6 +118,16 @@ class KeyboardRules(QObject):
         self._timer.timeout.connect(self._ensure_pending)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        # Qt also sends events to widgets it is destroying (a closing print dialog's combo
+        # boxes): touching those from Python raises, then crashes. Leave them alone.
+        if event.type() not in _WATCHED_EVENTS or not shiboken6.isValid(watched):
+            return False
+        try:
+            return self._filter(watched, event)
+        except RuntimeError:  # deleted between the check and the use
+            return False
+
+    def _filter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.Polish and isinstance(watched, QAbstractItemView):
             # Tab leaves a table or list (arrows move inside it): no keyboard trap.
@@ -123,7 +137,6 @@ class KeyboardRules(QObject):
             return self._key_press(watched, event)
         if kind == QEvent.Type.FocusIn and isinstance(event, QFocusEvent) \
                 and isinstance(watched, QWidget):
-            self._last_focus = watched
             if self._return_to is not None and watched is not self._return_to:
                 if self._auto_focus is None:
                     self._auto_focus = watched  # where Qt put the focus after the disable
@@ -131,11 +144,11 @@ class KeyboardRules(QObject):
                     self._return_to = None  # the person moved on: leave the focus alone
             if event.reason() != Qt.FocusReason.MouseFocusReason:
                 self.keep_visible(watched)
-        if kind == QEvent.Type.FocusOut and isinstance(watched, QWidget) \
+        if kind == QEvent.Type.FocusOut and isinstance(watched, QAbstractButton) \
                 and not watched.isEnabled():
             self._return_to = watched  # lost the focus because it was disabled
             self._auto_focus = None
-        elif kind == QEvent.Type.EnabledChange and isinstance(watched, QWidget):
+        elif kind == QEvent.Type.EnabledChange and isinstance(watched, QAbstractButton):
             self._enabled_changed(watched)
         return False
 
