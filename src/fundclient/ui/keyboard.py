@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication,
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # The only events the rules look at; every other event passes untouched (Qt also sends events
 # to widgets it is destroying, which must not be touched from Python).
-_WATCHED_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.FocusIn,
+_WATCHED_EVENTS = frozenset({QEvent.Type.Polish, QEvent.Type.KeyPress, QEvent.Type.FocusIn,
                              QEvent.Type.FocusOut, QEvent.Type.EnabledChange})
 # Room kept around the focused widget: a field's label above it, its message under it.
 VISIBLE_MARGIN_X = 24
