@@ -5,6 +5,8 @@ forged or foreign decision is never applied."""
 
 from __future__ import annotations
 
+from sync_helpers_by_path import sync_helpers
+
 import json
 import sys
 from pathlib import Path
@@ -21,18 +23,7 @@ from fundclient.sync.engine import run_sync
 from fundclient.sync.outbox import Outbox
 from fundclient.sync.reasons import reason_message
 
-def _sync_helpers():
-    """tests/sync/sync_helpers.py, loaded by path (putting tests/sync on sys.path would make
-    `conftest` there shadow other folders' conftest modules)."""
-    import importlib.util
-    if "sync_helpers" in sys.modules:
-        return sys.modules["sync_helpers"]
-    path = Path(__file__).resolve().parents[1] / "sync" / "sync_helpers.py"
-    spec = importlib.util.spec_from_file_location("sync_helpers", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["sync_helpers"] = module
-    spec.loader.exec_module(module)
-    return module
+_sync_helpers = sync_helpers
 
 
 enrol_office, people = _sync_helpers().enrol_office, _sync_helpers().people

@@ -3,6 +3,8 @@ sync and login: the record view's HQ line and the sync screen's list of records 
 
 from __future__ import annotations
 
+from sync_helpers_by_path import sync_helpers
+
 import sys
 from pathlib import Path
 
@@ -11,18 +13,7 @@ import pytest
 from conftest import login_session
 
 pytestmark = [pytest.mark.qt, pytest.mark.hq]
-def _sync_helpers():
-    """tests/sync/sync_helpers.py, loaded by path (putting tests/sync on sys.path would make
-    `conftest` there shadow other folders' conftest modules)."""
-    import importlib.util
-    if "sync_helpers" in sys.modules:
-        return sys.modules["sync_helpers"]
-    path = Path(__file__).resolve().parents[1] / "sync" / "sync_helpers.py"
-    spec = importlib.util.spec_from_file_location("sync_helpers", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["sync_helpers"] = module
-    spec.loader.exec_module(module)
-    return module
+_sync_helpers = sync_helpers
 
 
 def test_rejection_from_hq_shows_in_record_view_and_sync_screen(qtbot, gui_app, tmp_path):
