@@ -24,6 +24,8 @@ from fundclient.hq.db import batches, card_revocations, devices, photos, records
 
 _index_lock = threading.Lock()
 CHUNK = 2000
+LATE_COMMIT = timedelta(minutes=2)  # longest an ingest transaction may take to commit
+PAGE_WAIT_S = 2.0  # a page waits this long for an index run under way
 NAME_CANDIDATES = 400
 SOUND_COUNT_CAP = 20_000
 PAGE_SIZE = 50
@@ -87,32 +89,47 @@ def _day(created, received) -> str:
 
 def refresh_index(engine: Engine, *, wait: bool = True, chunks: int | None = None) -> int:
     """Index records received since the last run; returns how many were (re)indexed. Pages call
-    it with wait=False and one chunk (what arrived since the last look); the console's
-    background indexer does the rest."""
-    if not (_index_lock.acquire(timeout=600) if wait else _index_lock.acquire(blocking=False)):
+    it with wait=False and one chunk (what arrived since the last look; they wait a moment for a
+    run already under way rather than show a page without it); the console's background indexer
+    does the rest.
+
+    A record's received_at is the moment its batch was read, not when the batch committed, so a
+    batch that commits late can hold rows older than the watermark. Each run therefore looks back
+    LATE_COMMIT before the watermark and indexes every revision it does not hold yet (keyset
+    order: received_at, record_id, revision), so nothing is ever skipped."""
+    if not _index_lock.acquire(timeout=600 if wait else PAGE_WAIT_S):
         return 0
     try:
         total = 0
+        with engine.connect() as conn:
+            mark = conn.execute(select(index_state.c.watermark).where(index_state.c.id == 1)).scalar()
+        after = None if mark is None else (_aware(mark) - LATE_COMMIT, "", 0)
         while True:
             with engine.begin() as conn:
                 if conn.dialect.name == "sqlite":  # the index B-trees are large: keep more of them in memory
                     conn.exec_driver_sql("PRAGMA cache_size=-131072")
-                mark = conn.execute(select(index_state.c.watermark).where(index_state.c.id == 1)).scalar()
-                query = select(records.c.record_id, records.c.revision, records.c.data, records.c.office_code,
-                               records.c.status, records.c.received_at, records.c.device_id
-                               ).order_by(records.c.received_at).limit(CHUNK)
-                if mark is not None:
-                    query = query.where(records.c.received_at > mark)
-                rows = conn.execute(query).all()
-                if not rows:
+                query = (select(records.c.record_id, records.c.revision, records.c.received_at)
+                         .order_by(records.c.received_at, records.c.record_id, records.c.revision).limit(CHUNK))
+                if after is not None:
+                    at, rid, rev = after
+                    query = query.where(or_(records.c.received_at > at,
+                                            and_(records.c.received_at == at,
+                                                 or_(records.c.record_id > rid,
+                                                     and_(records.c.record_id == rid, records.c.revision > rev)))))
+                seen = conn.execute(query).all()
+                if not seen:
                     return total
-                newest: dict[str, tuple] = {}
-                for r in rows:
-                    if r.record_id not in newest or r.revision > newest[r.record_id].revision:
-                        newest[r.record_id] = r
+                after = (seen[-1].received_at, seen[-1].record_id, seen[-1].revision)
+                newest: dict[str, int] = {}
+                for r in seen:
+                    newest[r.record_id] = max(r.revision, newest.get(r.record_id, 0))
                 held = {r.record_id: r.revision for r in conn.execute(
                     select(people.c.record_id, people.c.revision).where(people.c.record_id.in_(newest)))}
-                todo = [r for r in newest.values() if held.get(r.record_id, 0) <= r.revision]
+                wanted = {rid: rev for rid, rev in newest.items() if held.get(rid, 0) < rev}
+                todo = [r for r in conn.execute(
+                    select(records.c.record_id, records.c.revision, records.c.data, records.c.office_code,
+                           records.c.status, records.c.received_at, records.c.device_id)
+                    .where(records.c.record_id.in_(wanted))) if wanted.get(r.record_id) == r.revision] if wanted else []
                 ids = [r.record_id for r in todo]
                 if ids:
                     again = [i for i in ids if i in held]  # a new revision of a record already indexed
@@ -136,14 +153,16 @@ def refresh_index(engine: Engine, *, wait: bool = True, chunks: int | None = Non
                     conn.execute(update(people).where(people.c.record_id == d.record_id,
                                                       people.c.revision == d.revision)
                                  .values(decided=True, status=ACTION_STATUS[d.action]))
-                last = rows[-1].received_at
-                if conn.execute(update(index_state).where(index_state.c.id == 1)
-                                .values(watermark=last)).rowcount == 0:
-                    conn.execute(insert(index_state).values(id=1, watermark=last))
+                last = seen[-1].received_at
+                if mark is None or _aware(last) > _aware(mark):
+                    mark = last
+                    if conn.execute(update(index_state).where(index_state.c.id == 1)
+                                    .values(watermark=last)).rowcount == 0:
+                        conn.execute(insert(index_state).values(id=1, watermark=last))
                 total += len(todo)
-                if chunks is not None:
+                if chunks is not None and todo:  # chunks already indexed (the look-back) cost no budget
                     chunks -= 1
-                if len(rows) < CHUNK or chunks == 0:
+                if len(seen) < CHUNK or chunks == 0:
                     return total
     finally:
         _index_lock.release()
