@@ -11,6 +11,7 @@ docs/screenshots/console-*.png.
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pyotp
@@ -71,6 +72,9 @@ def world(request, tmp_path_factory):
         p.card_number = make_card_number("SBH", 1, 2 * n)
         if p.dependants:
             p.dependants[0].card_number = make_card_number("SBH", 1, 2 * n + 1)
+    today = datetime.now(timezone.utc)
+    for n, p in enumerate(sebha):  # registered at the office over the last days (the chart's dates)
+        p.created_at = p.updated_at = today - timedelta(days=n % 6)
     sebha[3].card_history = [{"card_number": make_card_number("SBH", 1, 900), "reason": "lost"}]
     brak = people(5, office="BRK", seed=77)
     brak[0].national_number = sebha[0].national_number
@@ -336,6 +340,51 @@ def test_rotate_hq_keys_needs_confirmation_and_offices_adopt_the_new_key(world, 
     late = people(1, office="SBH", seed=901)
     Outbox(world["sbh"]).seal([p.to_dict() for p in late])  # sealed to the new key, ingested
     assert run_sync(world["sbh"]).batches_acknowledged == 1
+
+
+def test_staff_change_their_own_password(world, page):
+    base, engine = world["hq"].url, world["hq"].ingestor.engine
+    add_user(engine, "fatma", "viewer", PASSWORD)
+    login(page, base, "fatma", PASSWORD)
+    click_and_wait(page.locator("#account-link"))
+    assert page.url.endswith("/console/account") and page.locator("#current").is_visible()
+
+    def change(current: str, new: str, again: str) -> None:
+        page.fill("#current", current)
+        page.fill("#new", new)
+        page.fill("#again", again)
+        press_and_wait(page)
+
+    change("not my password", "a new long password", "a new long password")
+    assert "الحالية غير صحيحة" in page.locator("#account-error").inner_text()
+    change(PASSWORD, "short", "short")
+    assert "قصيرة" in page.locator("#account-error").inner_text()
+    change(PASSWORD, "a new long password", "a new long passwort")
+    assert "غير متطابقتين" in page.locator("#account-error").inner_text()
+    change(PASSWORD, "a new long password", "a new long password")
+    assert "غُيّرت كلمة المرور" in page.locator("#account-saved").inner_text()
+    shot(page, "account-ar")
+    click_and_wait(page.locator("form[action='/console/logout'] button"))
+    login(page, base, "fatma", PASSWORD)  # the old password no longer opens the console
+    assert "/console/login" in page.url
+    login(page, base, "fatma", "a new long password")
+    assert page.url.endswith("/console/offices")
+    ok, _, _ = audit.verify(engine)
+    actions = [r.action for r in audit.recent(engine) if r.actor == "fatma"]
+    assert ok and "password_changed" in actions and "password_change_failed" in actions
+
+
+def test_offices_highlight_silence_for_the_days_staff_choose(world, page):
+    base = world["hq"].url
+    login(page, base, "amal", PASSWORD)
+    page.goto(f"{base}/console/offices")
+    page.fill("#silent", "30")
+    press_and_wait(page)
+    assert "silent=30" in page.url and page.locator("#silent").input_value() == "30"
+    assert page.locator("svg.chart circle").count() >= 6  # Sebha registered on six different days
+    assert "30" in page.locator("p.hint").first.inner_text()
+    page.goto(f"{base}/console/offices?silent=abc")  # nonsense falls back to the default, never an error
+    assert page.locator("#offices-table").is_visible()
 
 
 def test_sign_in_is_rate_limited_per_client(world):

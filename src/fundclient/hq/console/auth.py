@@ -41,6 +41,9 @@ SHORT_PASSWORD = Message(ar=f"كلمة المرور قصيرة: {MIN_PASSWORD} �
                          en=f"The password is too short: at least {MIN_PASSWORD} characters.")
 LOGIN_FAILED = Message(ar="اسم المستخدم أو كلمة المرور أو رمز التحقق غير صحيح.",
                        en="Wrong user name, password or verification code.")
+WRONG_CURRENT = Message(ar="كلمة المرور الحالية غير صحيحة.", en="The current password is wrong.")
+NEW_DIFFERS = Message(ar="كلمتا المرور الجديدتان غير متطابقتين.", en="The two new passwords differ.")
+SAME_PASSWORD = Message(ar="كلمة المرور الجديدة هي نفسها الحالية.", en="The new password is the same as the current one.")
 LOCKED = Message(ar="الحساب مقفل مؤقتًا بعد محاولات دخول خاطئة متكررة. حاول بعد ربع ساعة.",
                  en="The account is locked for a while after repeated wrong attempts. Try again in 15 minutes.")
 
@@ -163,6 +166,42 @@ def session_for(engine: Engine, token: str | None) -> StaffSession | None:
             conn.execute(update(staff_sessions).where(staff_sessions.c.token_hash == row.token_hash)
                          .values(seen_at=now))
     return StaffSession(row.username, row.role, row.csrf)
+
+
+def change_password(engine: Engine, session: StaffSession, token: str, current: str, new: str, again: str) -> None:
+    """A staff member changes their own password. The current password is checked first and a
+    wrong one counts towards the lockout like a wrong sign-in; the rule is checked before
+    anything changes; every other session of the account ends."""
+    refusal: Message | None = None
+    with engine.begin() as conn:
+        row = conn.execute(select(staff).where(staff.c.username == session.username).with_for_update()).first()
+        try:
+            ok = row is not None and HASHER.verify(row.password_hash, current)
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if not ok:
+            failed = (row.failed if row is not None else 0) + 1
+            lock = _now() + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILURES else None
+            conn.execute(update(staff).where(staff.c.username == session.username)
+                         .values(failed=0 if lock else failed, locked_until=lock))
+            if lock:  # locked: this session ends too
+                conn.execute(delete(staff_sessions).where(staff_sessions.c.username == session.username))
+            audit.record(conn, session.username, "password_change_failed", session.username, locked=bool(lock))
+            refusal = LOCKED if lock else WRONG_CURRENT
+        elif len(new) < MIN_PASSWORD:
+            refusal = SHORT_PASSWORD
+        elif new != again:
+            refusal = NEW_DIFFERS
+        elif new == current:
+            refusal = SAME_PASSWORD
+        else:
+            conn.execute(update(staff).where(staff.c.username == session.username)
+                         .values(password_hash=HASHER.hash(new), failed=0, locked_until=None))
+            conn.execute(delete(staff_sessions).where(staff_sessions.c.username == session.username,
+                                                      staff_sessions.c.token_hash != _sha(token)))
+            audit.record(conn, session.username, "password_changed", session.username)
+    if refusal is not None:
+        raise SyncError(refusal, code="password_change_refused")
 
 
 def logout(engine: Engine, token: str | None, username: str) -> None:

@@ -4,6 +4,7 @@ styles)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from html import escape
 
@@ -12,10 +13,11 @@ from markupsafe import Markup
 from fundclient.domain.digits import to_arabic_indic
 
 PALETTE = ["#1b6e5a", "#b3541e", "#3b5ba9", "#8a3b8f", "#a08900", "#2f8f9d", "#c0392b", "#555555"]
-W, H, LEFT, RIGHT, TOP, BOTTOM = 760, 260, 48, 140, 16, 40
+W, H, LEFT, RIGHT, TOP, BOTTOM = 860, 260, 48, 240, 16, 40
 
 
-def registrations_svg(days: list[date], series: dict[str, list[int]], lang: str = "ar") -> Markup:
+def registrations_svg(days: list[date], series: dict[str, list[int]], lang: str = "ar",
+                      label: Callable[[str], str] = str) -> Markup:
     digits = to_arabic_indic if lang == "ar" else str
     peak = max([max(v) for v in series.values()] + [1])
     step = (W - LEFT - RIGHT) / max(1, len(days) - 1)
@@ -46,10 +48,10 @@ def registrations_svg(days: list[date], series: dict[str, list[int]], lang: str 
         for i, v in enumerate(values):
             if v:
                 out.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}">'
-                           f'<title>{escape(office)} {d_text(days[i])}: {v}</title></circle>')
+                           f'<title>{escape(label(office))} {d_text(days[i])}: {v}</title></circle>')
         ly = TOP + 14 + n * 20
         out.append(f'<rect x="{W - RIGHT + 16}" y="{ly - 10}" width="14" height="10" fill="{colour}"/>'
-                   f'<text x="{W - RIGHT + 36}" y="{ly}" font-size="13" fill="#222">{escape(office)} '
+                   f'<text x="{W - RIGHT + 36}" y="{ly}" font-size="13" fill="#222">{escape(label(office))} '
                    f'({digits(str(sum(values)))})</text>')
     if not series:
         out.append(f'<text x="{W / 2}" y="{H / 2}" text-anchor="middle" font-size="14" fill="#666">'

@@ -59,6 +59,12 @@ def _fmt(value) -> Markup:
     return Markup('<span dir="ltr" class="time">{}</span>').format(queries._aware(value).strftime("%Y-%m-%d %H:%M"))
 
 
+def _office_label(code, lang: str) -> str:
+    """An office as staff read it: its name, then its code («مكتب براك (BRK)»)."""
+    name = _ref_label("offices", code, lang)
+    return f"{name} ({code})" if code and name != str(code) else str(code or "")
+
+
 def _ref_label(kind: str, code, lang: str) -> str:
     """The office client's label of a code (relation, category, municipality …) in the page language."""
     from fundclient.domain.reference import default_reference
@@ -153,7 +159,8 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         return templates.TemplateResponse(request, template, {
             "t": t(request), "lang": lang, "dir": "rtl" if lang == "ar" else "ltr", "session": session,
             "path": request.url.path, "query": request.url.query, "reason_text": reason_text,
-            "fmt": _fmt, "ref": lambda kind, code: _ref_label(kind, code, lang), **context},
+            "fmt": _fmt, "ref": lambda kind, code: _ref_label(kind, code, lang),
+            "office": lambda code: _office_label(code, lang), **context},
             status_code=status)
 
     async def staff(request: Request, role: str = "viewer") -> auth.StaffSession:
@@ -232,14 +239,37 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         response.delete_cookie(COOKIE, path="/console")
         return response
 
+    # --- own account ------------------------------------------------------------------------------
+    @router.get("/account")
+    async def account_page(request: Request, saved: str = ""):
+        session = await staff(request)
+        return page(request, "account.html", session, {"saved": saved == "1", "error": ""})
+
+    @router.post("/account/password")
+    async def change_password(request: Request):
+        session = await staff(request)
+        form = await form_of(request, session)
+        try:
+            await run_in_threadpool(auth.change_password, engine, session, request.cookies.get(COOKIE, ""),
+                                    form.get("current", "")[:1000], form.get("new", "")[:1000],
+                                    form.get("again", "")[:1000])
+        except SyncError as exc:
+            return page(request, "account.html", session,
+                        {"saved": False, "error": exc.message.in_language(lang_of(request))}, status=400)
+        return RedirectResponse("/console/account?saved=1", status_code=303)
+
     # --- offices ---------------------------------------------------------------------------------
     @router.get("/offices")
     async def offices(request: Request):
         session = await staff(request)
-        overview = await run_in_threadpool(queries.offices_overview, engine, silent_days)
+        try:  # the staff choose how many days of silence to highlight (1 to 90)
+            silent = max(1, min(90, int(request.query_params.get("silent", silent_days))))
+        except ValueError:
+            silent = silent_days
+        overview = await run_in_threadpool(queries.offices_overview, engine, silent)
         days, series = await run_in_threadpool(queries.registrations_per_day, engine, 14)
-        return page(request, "offices.html", session, {"o": overview, "chart": registrations_svg(days, series,
-                                                                                                 lang_of(request))})
+        return page(request, "offices.html", session, {"o": overview, "chart": registrations_svg(
+            days, series, lang_of(request), label=lambda code: _office_label(code, lang_of(request)))})
 
     # --- records ---------------------------------------------------------------------------------
     @router.get("/records")
