@@ -276,3 +276,35 @@ def _match(mine: DuplicateProfile, other: Beneficiary, theirs: DuplicateProfile,
 
 def _shown(b: Beneficiary | Dependant) -> str:
     return b.name.full()[:120]
+
+
+# --- HQ-wide check (hq/duplicates.py) and the offices' HQ lookup: the same comparison -----------
+MOTHER_AGREES = 0.8
+
+
+def blocking_keys(b: Beneficiary | Dependant, scheme: str | NationalIdScheme | None = None) -> set[str]:
+    """Keys under which a person is filed for finding name matches among millions without
+    comparing every pair: the birth date with the family name's sound, and the first and family
+    names' sounds with the birth year. Two people the duplicate check could call alike share
+    one of them unless both the birth date and its year differ (a typo in the year alone still
+    meets on the first key). Holders and dependants alike."""
+    p = profile(b, scheme)
+    first, family = p.parts[0], p.parts[3]
+    born = p.date_of_birth
+    if not (first and family and born):
+        return set()
+    first_sound, family_sound = phonetic_key(first), phonetic_key(family)
+    return {f"b|{born.isoformat()}|{family_sound}"[:64], f"n|{first_sound}|{family_sound}|{born.year}"[:64]}
+
+
+def likely_same_person(candidate: Beneficiary, match: DuplicateMatch,
+                       scheme: str | NationalIdScheme | None = None) -> bool:
+    """Whether HQ answers a match as `duplicate`: the same national number, the same full name
+    and birth date, or a close name and birth date *and* the same mother's name (a holder's;
+    a dependant carries none, so a similar-only match through a dependant is left to the
+    office's own banner)."""
+    if match.certain or match.kind == "name_and_birth":
+        return True
+    mine = profile(match.own_dependant or candidate, scheme)
+    theirs = profile(match.existing_dependant or match.existing, scheme)
+    return bool(mine.mother and theirs.mother and part_agreement(mine.mother, theirs.mother) >= MOTHER_AGREES)

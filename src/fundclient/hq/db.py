@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table,
-                        Text, UniqueConstraint, create_engine, event)
+from sqlalchemy import (Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String,
+                        Table, Text, UniqueConstraint, create_engine, event)
 from sqlalchemy.engine import Engine
 
 metadata = MetaData()
@@ -115,6 +115,56 @@ card_numbers = Table(
     "card_numbers", metadata,
     Column("card_number", String(32), primary_key=True),
     Column("record_id", String(36), nullable=False),
+)
+
+
+# Every national number HQ holds, a holder's or a dependant's, with the record and office that hold
+# it (hq/duplicates.py): the HQ-wide duplicate check looks numbers up here, the offices' online
+# lookup answers from here and the offline digest is built from it (its id is the digest's token).
+person_numbers = Table(
+    "person_numbers", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("national_number", String(32), nullable=False, index=True),
+    Column("record_id", String(36), nullable=False, index=True),
+    Column("office_code", String(32), nullable=False),
+    Column("role", String(9), nullable=False),  # holder | dependant
+    Column("registered_on", String(10), nullable=False),  # the office's registration date (ISO)
+    UniqueConstraint("national_number", "record_id"),
+)
+
+# Name + birth blocking keys (domain.duplicates.blocking_keys) of every holder and dependant.
+person_names = Table(
+    "person_names", metadata,
+    Column("block", String(64), primary_key=True),
+    Column("record_id", String(36), primary_key=True, index=True),
+)
+
+# What the HQ-wide duplicate check found, with its evidence (shown in the console's decisions queue).
+duplicate_findings = Table(
+    "duplicate_findings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", String(36), nullable=False, index=True),
+    Column("revision", Integer, nullable=False),
+    Column("office_code", String(32), nullable=False),
+    Column("other_record_id", String(36), nullable=False),
+    Column("other_office", String(32), nullable=False),
+    Column("other_date", String(10), nullable=False),
+    Column("kind", String(16), nullable=False),  # national_number | name_and_birth | similar
+    Column("score", Float, nullable=False),
+    Column("evidence", Text, nullable=False),  # JSON: reason (ar/en), who matched, what agreed
+    Column("found_at", DateTime(timezone=True), nullable=False),
+)
+
+# Every online duplicate lookup by an office device (audit and per-device rate).
+lookups = Table(
+    "lookups", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("device_id", String(36), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(8), nullable=False),  # number | name
+    Column("query_hash", String(64), nullable=False),  # keyed hash of what was asked, never the number
+    Column("found", Integer, nullable=False),
+    Index("ix_lookups_device_at", "device_id", "at"),
 )
 
 

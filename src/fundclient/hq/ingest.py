@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from fundclient.domain.records import Beneficiary
-from fundclient.hq import refdata
+from fundclient.hq import duplicates, refdata
 from fundclient.hq.db import batches, card_numbers, devices, photos, records, rejections
 from fundclient.hq.keys import HQKeys
 from fundclient.sync import envelope
@@ -151,9 +151,7 @@ class Ingestor:
             data = canonical_json(record)
             candidates.append((i, record, answer, data, hashlib.sha256(data).hexdigest()))
         ids = {c[2]["record_id"] for c in candidates}
-        numbers = {c[1]["national_number"] for c in candidates}
         existing: dict = {}
-        owner: dict[str, str] = {}
         cards = {n for c in candidates for n in _card_numbers(c[1])}
         card_holder: dict[str, str] = {}
         if cards:
@@ -161,13 +159,10 @@ class Ingestor:
                                             .where(card_numbers.c.card_number.in_(cards))).all())
         if candidates:
             for r in conn.execute(select(records.c.record_id, records.c.revision, records.c.sha256, records.c.status,
-                                         records.c.duplicate_of, records.c.national_number)
-                                  .where(or_(records.c.record_id.in_(ids), records.c.national_number.in_(numbers)))
-                                  .order_by(records.c.received_at)):
-                if r.record_id in ids:
-                    existing[(r.record_id, r.revision)] = r
-                owner.setdefault(r.national_number, r.record_id)
+                                         records.c.duplicate_of).where(records.c.record_id.in_(ids))):
+                existing[(r.record_id, r.revision)] = r
         new_records, new_photos, new_cards = [], [], []
+        fresh = []  # (index, record, answer, data, digest) of the revisions stored now
         for i, record, answer, data, digest in candidates:
             key = (answer["record_id"], answer["revision"])
             if key in existing:  # the same revision re-sealed: held once, same answer
@@ -182,10 +177,17 @@ class Ingestor:
                 continue
             new_cards += [{"card_number": n, "record_id": answer["record_id"]} for n in mine if n not in card_holder]
             card_holder.update({n: answer["record_id"] for n in mine})
-            first = owner.setdefault(record["national_number"], answer["record_id"])
-            other = first if first != answer["record_id"] else None
-            status = "duplicate" if other else "accepted"
-            existing[key] = _Held(digest, status, other)
+            existing[key] = _Held(digest, "accepted", None)  # (the same revision twice in one batch)
+            fresh.append((i, record, answer, data, digest))
+        # The HQ-wide duplicate check (hq/duplicates.py): one step, over the whole batch.
+        findings = duplicates.check_batch(conn, [(c[2]["record_id"], c[1]) for c in fresh], device.office_code)
+        found = []
+        for (i, record, answer, data, digest), finding in zip(fresh, findings):
+            key = (answer["record_id"], answer["revision"])
+            status = "duplicate" if finding else "accepted"
+            other = finding.other_record_id if finding else None
+            if finding:
+                found.append((key[0], key[1], device.office_code, finding))
             new_records.append(dict(record_id=key[0], revision=key[1], national_number=record["national_number"],
                                     office_code=device.office_code,
                                     device_id=device.device_id, batch_id=batch_id, status=status, duplicate_of=other,
@@ -193,7 +195,9 @@ class Ingestor:
             new_photos += [{"record_id": key[0], "revision": key[1], "position": n, "kind": p.get("kind", "portrait"),
                             "mime": p.get("mime", "image/jpeg"), "quality": json.dumps(p.get("quality", {})),
                             "sha256": p["sha256"], "data": p["data"]} for n, p in enumerate(items[i].get("photos", []))]
-            results[i] = {**answer, "status": status, "reason": status, "duplicate_of": other}
+            results[i] = {**answer, "status": status, "reason": finding.reason if finding else status,
+                          **(finding.answer() if finding else {"duplicate_of": None})}
+        duplicates.store_findings(conn, found)
         if new_records:
             conn.execute(insert(records), new_records)
         if new_photos:

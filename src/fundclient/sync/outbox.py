@@ -58,6 +58,10 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def _short(value: object, limit: int) -> str | None:
+    return value if isinstance(value, str) and 0 < len(value) <= limit else None
+
+
 def batch_id_of(path: Path) -> str:
     return path.stem.partition("-")[2]
 
@@ -70,6 +74,9 @@ class RecordResult:
     status: str  # accepted | duplicate | rejected
     reason: str  # a sync.reasons code
     duplicate_of: str | None = None
+    # HQ-wide duplicates (#14): the other record's office code and registration date (ISO)
+    duplicate_office: str | None = None
+    duplicate_date: str | None = None
 
     @property
     def message(self) -> Message:
@@ -226,7 +233,8 @@ class Outbox:
             for r in json.loads(path.read_text(encoding="utf-8")):
                 if r.get("type") == "record":
                     yield RecordResult(path.stem, r["record_id"], int(r["revision"]), r["status"], r["reason"],
-                                       r.get("duplicate_of"))
+                                       r.get("duplicate_of"), _short(r.get("duplicate_office"), 32),
+                                       _short(r.get("duplicate_date"), 10))
 
     def answered_not_applied(self) -> set[tuple[str, int]]:
         """Revisions HQ has answered (not merely held) in batch acks the app's DB has not taken

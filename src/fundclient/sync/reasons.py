@@ -26,6 +26,8 @@ REASONS: dict[str, Message] = {
     "accepted": Message(ar="قُبل لدى الإدارة العامة.", en="Accepted by HQ."),
     "duplicate": Message(ar="المنتفع مسجَّل من قبل بنفس الرقم الوطني.",
                          en="A beneficiary with the same national number is already registered."),
+    "duplicate_person": Message(ar="المنتفع مسجَّل من قبل: الاسم وتاريخ الميلاد واسم الأم مطابقة لمنتفع آخر.",
+                                en="The beneficiary is already registered: the same name, date of birth and mother's name."),
     "invalid_record": Message(ar="بيانات المنتفع لا تستوفي شروط الإدارة العامة.",
                               en="The beneficiary record does not meet HQ's rules."),
     "missing_national_number": Message(ar="الرقم الوطني مفقود.", en="The national number is missing."),

@@ -1,0 +1,186 @@
+"""HQ-wide duplicate check at ingest: one step of `Ingestor._store_items`.
+
+A record arriving at HQ is compared with every record HQ holds, from any office, by the same
+domain code the offices' own check uses (`domain.duplicates.find_duplicates`: one
+implementation): its holder's and dependants' national numbers against every holder's and
+dependant's (`person_numbers`), and its people's names + birth dates against the people filed
+under the same blocking keys (`person_names`, `domain.duplicates.blocking_keys`). A match
+`likely_same_person` is answered to the office as `duplicate`, with the other record's office
+and registration date, and stored with its evidence in `duplicate_findings` (the console's
+decisions queue shows it; the reviewer's decision travels back signed, console/decisions.py).
+
+Few statements per batch, not per record: the records of one batch are checked together.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.engine import Connection
+
+from fundclient.domain.duplicates import DuplicateMatch, blocking_keys, find_duplicates, likely_same_person, profile
+from fundclient.domain.records import Beneficiary
+from fundclient.hq.db import duplicate_findings, person_names, person_numbers, records
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Finding:
+    other_record_id: str
+    other_office: str
+    other_date: str  # the other record's registration date at its office (ISO)
+    kind: str  # national_number | name_and_birth | similar
+    score: float
+    evidence: dict
+
+    @property
+    def reason(self) -> str:
+        """The sync.reasons code the office is answered with."""
+        return "duplicate" if self.kind == "national_number" else "duplicate_person"
+
+    def answer(self) -> dict:
+        """The fields a per-record answer carries (only codes and a date: no names)."""
+        return {"duplicate_of": self.other_record_id, "duplicate_office": self.other_office,
+                "duplicate_date": self.other_date}
+
+
+def registered_on(record: dict, received: datetime | None) -> str:
+    """The day the office registered it (its created_at), else the day HQ received it."""
+    created = record.get("created_at")
+    if isinstance(created, str) and len(created) >= 10:
+        try:
+            return date.fromisoformat(created[:10]).isoformat()
+        except ValueError:
+            pass
+    return (received or datetime.now(timezone.utc)).date().isoformat()
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite gives naive datetimes back (stored as UTC)."""
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _people(b: Beneficiary):
+    yield "holder", b
+    for d in b.dependants:
+        yield "dependant", d
+
+
+def index_rows(record_id: str, record: dict, office: str, received: datetime | None) -> tuple[list[dict], list[dict]]:
+    """(person_numbers rows, person_names rows) of one record's newest revision."""
+    b = Beneficiary.from_dict(record)
+    day = registered_on(record, received)
+    numbers: dict[str, dict] = {}
+    blocks: set[str] = set()
+    for role, person in _people(b):
+        number = profile(person).national_number
+        if number and len(number) <= 32:
+            numbers.setdefault(number, {"national_number": number, "record_id": record_id, "office_code": office,
+                                        "role": role, "registered_on": day})
+        blocks |= blocking_keys(person)
+    return list(numbers.values()), [{"block": k, "record_id": record_id} for k in sorted(blocks)]
+
+
+@dataclass
+class _Held:
+    beneficiary: Beneficiary
+    office: str
+    day: str
+
+
+def check_batch(conn: Connection, batch: list[tuple[str, dict]], office: str) -> list[Finding | None]:
+    """A finding (or None) per (record_id, record) of one batch from `office`, against every
+    record HQ holds and the ones before it in the same batch; then files the batch's people in
+    the indexes. Records that did not parse are answered None (the caller refused them)."""
+    if not batch:
+        return []
+    now = datetime.now(timezone.utc)
+    parsed = [Beneficiary.from_dict(record) for _, record in batch]
+    numbers = {profile(p).national_number for b in parsed for _, p in _people(b)} - {""}
+    blocks = {k for b in parsed for _, p in _people(b) for k in blocking_keys(p)}
+    others: set[str] = set()
+    if numbers:
+        others |= set(conn.execute(select(person_numbers.c.record_id)
+                                   .where(person_numbers.c.national_number.in_(numbers))).scalars())
+    if blocks:
+        others |= set(conn.execute(select(person_names.c.record_id)
+                                   .where(person_names.c.block.in_(blocks))).scalars())
+    held: dict[str, _Held] = {}
+    # A record is compared with the ones that reached HQ before it (an edit of the first
+    # registration is not the duplicate of the later one HQ flagged against it).
+    first_seen: dict[str, datetime] = {}
+    mine = [record_id for record_id, _ in batch]
+    for record_id, at in conn.execute(select(records.c.record_id, func.min(records.c.received_at))
+                                      .where(records.c.record_id.in_(mine)).group_by(records.c.record_id)):
+        first_seen[record_id] = _aware(at)
+    if others:
+        rows = conn.execute(select(records.c.record_id, records.c.revision, records.c.office_code, records.c.data,
+                                   records.c.received_at).where(records.c.record_id.in_(others))).all()
+        newest: dict[str, tuple] = {}
+        for r in rows:
+            first_seen[r.record_id] = min(first_seen.get(r.record_id, _aware(r.received_at)), _aware(r.received_at))
+            if r.record_id not in newest or r.revision > newest[r.record_id].revision:
+                newest[r.record_id] = r
+        for r in newest.values():
+            try:
+                data = json.loads(r.data)
+                held[r.record_id] = _Held(Beneficiary.from_dict(data), r.office_code, registered_on(data, r.received_at))
+            except (TypeError, ValueError, KeyError, AttributeError):
+                continue
+    results: list[Finding | None] = []
+    for (record_id, record), b in zip(batch, parsed):
+        since = first_seen.setdefault(record_id, now)
+        pool = [h.beneficiary for other_id, h in held.items()
+                if other_id != record_id and first_seen.get(other_id, now) <= since]
+        match = next((m for m in find_duplicates(b, pool) if likely_same_person(b, m)), None)
+        finding = None
+        if match is not None:
+            other = held[match.existing.record_id]
+            finding = Finding(match.existing.record_id, other.office, other.day, match.kind, match.score,
+                              _evidence(match))
+        results.append(finding)
+        held[record_id] = _Held(b, office, registered_on(record, now))  # the next ones in the batch see it
+        now += timedelta(microseconds=1)
+    _file(conn, batch, office, now)
+    return results
+
+
+def _evidence(match: DuplicateMatch) -> dict:
+    mine = match.own_dependant
+    theirs = match.existing_dependant
+    return {"kind": match.kind, "score": round(match.score, 3), "reason": {"ar": match.reason.ar, "en": match.reason.en},
+            "matched": "dependant" if theirs is not None else "holder",
+            "through": "dependant" if mine is not None else "holder"}
+
+
+def _file(conn: Connection, batch: list[tuple[str, dict]], office: str, now: datetime) -> None:
+    """The batch's newest revisions replace what the indexes held for those records."""
+    ids = list(dict.fromkeys(record_id for record_id, _ in batch))
+    latest = {record_id: record for record_id, record in batch}
+    number_rows, name_rows = [], []
+    for record_id in ids:
+        n, k = index_rows(record_id, latest[record_id], office, now)
+        number_rows += n
+        name_rows += k
+    conn.execute(delete(person_numbers).where(person_numbers.c.record_id.in_(ids)))
+    conn.execute(delete(person_names).where(person_names.c.record_id.in_(ids)))
+    if number_rows:
+        conn.execute(insert(person_numbers), number_rows)
+    if name_rows:
+        conn.execute(insert(person_names), name_rows)
+
+
+def store_findings(conn: Connection, found: list[tuple[str, int, str, Finding]]) -> None:
+    """(record_id, revision, office, finding) of a batch into `duplicate_findings`."""
+    if found:
+        now = datetime.now(timezone.utc)
+        conn.execute(insert(duplicate_findings), [
+            {"record_id": record_id, "revision": revision, "office_code": office,
+             "other_record_id": f.other_record_id, "other_office": f.other_office, "other_date": f.other_date,
+             "kind": f.kind, "score": float(f.score), "evidence": json.dumps(f.evidence, ensure_ascii=False),
+             "found_at": now} for record_id, revision, office, f in found])
