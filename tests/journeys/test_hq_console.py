@@ -187,6 +187,10 @@ def test_decide_a_duplicate_and_the_office_gets_the_answer(world, page):
     login(page, base, "salem", PASSWORD)
     page.goto(f"{base}/console/decisions")
     assert flagged.national_number in page.locator("main").inner_text()
+    # the HQ-wide check's finding, with its evidence: where and when the other one was registered
+    finding = page.locator("section.case").filter(has_text=flagged.national_number).locator("p.finding")
+    assert "الرقم الوطني نفسه مسجل" in finding.inner_text()
+    assert "مسجل في المكتب الرئيسي سبها" in finding.inner_text()
     shot(page, "decisions-ar")
     case = page.locator("section.case").filter(has_text=flagged.national_number)
     case.locator("input[value=duplicate]").check()

@@ -73,6 +73,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "decisions_title": ("قائمة القرارات", "Decisions queue"),
     "queue_empty": ("لا توجد سجلات بانتظار قرار.", "No records waiting for a decision."),
     "flag": ("سبب الإحالة", "Flagged because"), "flag_duplicate": ("الرقم الوطني مسجل في سجل آخر", "national number held by another record"),
+    "registered_at": ("مسجل في", "registered at"),
     "decide": ("القرار", "Decision"), "keep": ("إبقاء السجل", "Keep"), "reject": ("رفض", "Reject"),
     "record_id": ("معرّف السجل", "record id"),
     "mark_duplicate": ("تكرار لسجل آخر", "Duplicate of another"), "duplicate_of": ("تكرار للسجل", "Duplicate of"),

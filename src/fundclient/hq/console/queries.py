@@ -20,7 +20,7 @@ from fundclient.domain.name_match import rank_tokens
 from fundclient.domain.phone import normalise_mobile
 from fundclient.hq.console.decisions import ACTION_STATUS
 from fundclient.hq.console.models import decisions, index_state, people, people_keys, people_sounds
-from fundclient.hq.db import batches, card_revocations, devices, photos, records, rejections
+from fundclient.hq.db import batches, card_revocations, devices, duplicate_findings, photos, records, rejections
 
 _index_lock = threading.Lock()
 CHUNK = 2000
@@ -391,20 +391,39 @@ def registrations_per_day(engine: Engine, days: int = 14) -> tuple[list[date], d
 
 # --- decisions queue ---------------------------------------------------------------------------
 def queue(engine: Engine, limit: int = 100) -> list[dict]:
+    """Flagged records not decided yet, each with the records it may duplicate: what the HQ-wide
+    check found (hq/duplicates.py, with its evidence) and any other record with its number."""
     refresh_index(engine, wait=False, chunks=1)
     with engine.connect() as conn:
         rows = conn.execute(select(people).where(people.c.decided.is_(False), people.c.status == "duplicate")
                             .order_by(people.c.received_at).limit(limit)).all()
         out = [dict(r._mapping) for r in rows]
         numbers = {r["national_number"] for r in out}
+        found: dict[str, list] = {}
+        if out:
+            for f in conn.execute(select(duplicate_findings)
+                                  .where(duplicate_findings.c.record_id.in_([r["record_id"] for r in out]))
+                                  .order_by(duplicate_findings.c.id)):
+                found.setdefault(f.record_id, []).append(f)
+        other_ids = {f.other_record_id for fs in found.values() for f in fs}
         owners: dict[str, list] = {}
-        if numbers:
+        by_id: dict[str, object] = {}
+        if numbers or other_ids:
             for p in conn.execute(select(people.c.record_id, people.c.national_number, people.c.office_code,
                                          people.c.received_at, people.c.name)
-                                  .where(people.c.national_number.in_(numbers))):
+                                  .where(or_(people.c.national_number.in_(numbers),
+                                             people.c.record_id.in_(other_ids)))):
                 owners.setdefault(p.national_number, []).append(p)
+                by_id[p.record_id] = p
     for r in out:
-        r["others"] = [o for o in owners.get(r["national_number"], []) if o.record_id != r["record_id"]]
+        mine = found.get(r["record_id"], [])
+        newest = [f for f in mine if f.revision == r["revision"]] or mine[-1:]
+        r["findings"] = [{"kind": f.kind, "other_office": f.other_office, "other_date": f.other_date,
+                          "reason": json.loads(f.evidence).get("reason", {}), "other_record_id": f.other_record_id}
+                         for f in newest]
+        others = [by_id[f.other_record_id] for f in newest if f.other_record_id in by_id]
+        others += [o for o in owners.get(r["national_number"], []) if o.record_id != r["record_id"]]
+        r["others"] = list({o.record_id: o for o in others}.values())
     return out
 
 
