@@ -391,6 +391,39 @@ def test_offices_highlight_silence_for_the_days_staff_choose(world, page):
     assert page.locator("#offices-table").is_visible()
 
 
+def test_categories_are_edited_at_hq_and_offices_register_in_them(world, page):
+    from fundclient.domain.categories import categories
+    from fundclient.services.reference import office_reference
+    base = world["hq"].url
+    login(page, base, "amal", PASSWORD)
+    page.goto(f"{base}/console/reference?kind=categories")
+    assert "شريحة المتقاعدين" in page.locator("#reference-table").inner_text()
+    click_and_wait(page.locator("a[aria-label='تعديل social_support']"))
+    assert page.locator("#ref-code").input_value() == "social_support"
+    assert "support_file_number" in page.locator("#ref-fields").input_value()
+    page.check("#ref-active")
+    page.fill("#ref-fields", '[{"key": "support_file_number", "ar": "رقم ملف الدعم", "en": "Support file"')  # cut
+    click_and_wait(page.locator("#reference-form button[type=submit]"))
+    assert "ليست JSON صالحًا" in page.locator("#reference-error").inner_text()
+    assert page.locator("#ref-active").is_checked()  # the form is kept as typed
+    page.fill("#ref-fields", '[{"key": "support_file_number", "ar": "رقم ملف الدعم", "en": "Support file", '
+                             '"kind": "number"}]')
+    click_and_wait(page.locator("#reference-form button[type=submit]"))
+    assert "الحقل 1" in page.locator("#reference-error").inner_text() and "kind" in page.locator(
+        "#reference-error").inner_text()
+    page.fill("#ref-fields", '[{"key": "support_file_number", "ar": "رقم ملف الدعم", "en": "Support file number", '
+                             '"kind": "digits", "min_length": 1, "max_length": 20, "required": true}]')
+    click_and_wait(page.locator("#reference-form button[type=submit]"))
+    assert page.locator("#reference-error").count() == 0
+    shot(page, "categories-ar")
+    before = {c.code for c in categories(office_reference(world["sbh"])) if c.active}
+    assert "social_support" not in before
+    assert run_sync(world["sbh"]).status in ("ok", "partial")
+    offered = {c.code: c for c in categories(office_reference(world["sbh"])) if c.active}
+    assert "social_support" in offered and offered["social_support"].field("support_file_number").required
+    assert "retiree" in offered  # the bundled category stays
+
+
 def test_sign_in_is_rate_limited_per_client(world):
     base = world["hq"].url
     s = requests.Session()

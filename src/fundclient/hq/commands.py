@@ -62,7 +62,7 @@ def register(sub) -> None:
     p.add_argument("dir")
     p.set_defaults(handler=_import)
     p = cmds.add_parser("set-reference", help="add/update reference data (devices pull it)")
-    p.add_argument("kind", choices=["offices", "municipalities", "pension_authorities"])
+    p.add_argument("kind", choices=["offices", "municipalities", "pension_authorities", "categories"])
     p.add_argument("code")
     p.add_argument("--json", dest="data", help='entry as JSON, e.g. {"ar": "سبها", "en": "Sabha"}')
     p.add_argument("--delete", action="store_true")
@@ -178,7 +178,15 @@ def _import(args) -> int:
 
 def _set_reference(args) -> int:
     from fundclient.hq.refdata import set_reference
-    set_reference(_engine(args), args.kind, args.code, None if args.delete else json.loads(args.data or "{}"))
+    from fundclient.errors import Message, SyncError
+    try:
+        data = None if args.delete else json.loads(args.data or "{}")
+    except json.JSONDecodeError as exc:
+        raise SyncError(Message(f"--json ليس JSON صالحًا (العمود {exc.colno}).",
+                                f"--json is not valid JSON (column {exc.colno})."), code="bad_json") from None
+    if data is not None and not isinstance(data, dict):
+        raise SyncError(Message("--json يجب أن يكون كائنًا {…}.", "--json must be an object {…}."), code="bad_json")
+    set_reference(_engine(args), args.kind, args.code, data)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Reference data (offices, municipalities, pension authorities) and revoked cards, as an
+"""Reference data (offices, municipalities, pension authorities, categories) and revoked cards, as an
 append-only change log. A device pulls `changes.id > token`; the last id is its next token."""
 
 from __future__ import annotations
@@ -9,11 +9,14 @@ from datetime import datetime, timezone
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 
+from fundclient.domain.categories import category_problem
 from fundclient.errors import Message, SyncError
 from fundclient.hq.db import card_revocations, changes
 
-REFERENCE_KINDS = ("offices", "municipalities", "pension_authorities")
+REFERENCE_KINDS = ("offices", "municipalities", "pension_authorities", "categories")
 REVOKED_CARD = "revoked_card"
+CATEGORY_NOT_REMOVED = Message(ar="لا تُحذف الشريحة لأن سجلات تحملها؛ اجعلها غير فعّالة بدلًا من ذلك.",
+                               en="A category is not removed (records hold it); make it inactive instead.")
 BAD_KIND = Message(ar="نوع بيانات مرجعية غير معروف.", en="Unknown kind of reference data.")
 
 
@@ -25,6 +28,13 @@ def set_reference(engine: Engine, kind: str, code: str, data: dict | None) -> No
     """Add or update one entry (data=None removes it)."""
     if kind not in REFERENCE_KINDS:
         raise SyncError(BAD_KIND, code="bad_reference_kind")
+    if kind == "categories":
+        if data is None:  # records keep their category: a category is made inactive, never removed
+            raise SyncError(CATEGORY_NOT_REMOVED, code="bad_category")
+        problem = category_problem({**data, "code": code})
+        if problem is not None:
+            raise SyncError(problem, code="bad_category")
+        data = {**data, "code": code}
     with engine.begin() as conn:
         conn.execute(insert(changes).values(kind=kind, key=code, data=json.dumps(data or {}, ensure_ascii=False),
                                             deleted=data is None, at=_now()))

@@ -17,7 +17,7 @@ import requests
 from fundclient.sync.ack import verify_reference
 from fundclient.sync.http import TransportOptions, check
 
-KINDS = ("offices", "municipalities", "pension_authorities", "revoked_card")
+KINDS = ("offices", "municipalities", "pension_authorities", "categories", "revoked_card")
 
 
 class ReferenceStore:
@@ -40,7 +40,7 @@ class ReferenceStore:
         return int(self._load("state").get("token", 0))
 
     def entries(self, kind: str) -> dict[str, dict]:
-        """code -> data, for offices / municipalities / pension_authorities."""
+        """code -> data, for offices / municipalities / pension_authorities / categories."""
         return self._load(kind)
 
     def revoked_cards(self) -> dict[str, str]:

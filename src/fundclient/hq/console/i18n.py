@@ -103,6 +103,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "version": ("الإصدار", "Version"), "save": ("حفظ", "Save"), "delete": ("حذف", "Delete"),
     "kind_offices": ("المكاتب", "Offices"), "kind_municipalities": ("البلديات", "Municipalities"),
     "kind_pension_authorities": ("جهات صرف المعاش", "Pension authorities"),
+    "kind_categories": ("الشرائح", "Categories"), "active": ("فعّالة", "Active"), "yes": ("نعم", "yes"),
+    "no": ("لا", "no"), "min_age": ("أدنى عمر", "Minimum age"), "fields": ("حقول الشريحة", "Category fields"),
+    "edit": ("تعديل", "Edit"),
+    "fields_hint": ("الحقول بصيغة JSON: قائمة، لكل حقل key و ar و en و kind (text أو digits أو choice أو date …) "
+                    "و required و max_length.",
+                    "Fields as JSON: a list; each field has key, ar, en, kind (text, digits, choice, date …), "
+                    "required and max_length."),
+    "category_note": ("لا تُحذف الشريحة لأن سجلات تحملها؛ ألغِ «فعّالة» لإيقاف التسجيل فيها.",
+                      "A category is never deleted (records hold it): untick Active to stop new registrations in it."),
+    "bad_fields_json": ("«حقول الشريحة» ليست JSON صالحًا (السطر {line}، العمود {col}).",
+                        "'Category fields' is not valid JSON (line {line}, column {col})."),
     "reference_note": ("كل تعديل إصدار جديد تسحبه المكاتب في مزامنتها القادمة.",
                        "Every edit is a new version that offices pull at their next sync."),
     "add_or_edit": ("إضافة أو تعديل", "Add or edit"), "bad_code": ("الرمز: حروف لاتينية كبيرة وأرقام، حتى 32.",

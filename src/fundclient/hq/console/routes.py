@@ -24,7 +24,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from sqlalchemy import select, update
 
-from fundclient.errors import SyncError
+from fundclient.errors import Message, SyncError
 from fundclient.fonts import fonts_dir
 from fundclient.hq import devices as device_admin
 from fundclient.hq import refdata
@@ -422,7 +422,8 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         list_of = {"pension_authorities": "pensions_authorities"}  # as services/reference.py PULLED_LISTS
         out: dict[str, dict[str, dict]] = {
             k: {i.code: {"ar": i.ar, "en": i.en, "_version": "—"} for i in bundled.items(list_of.get(k, k))}
-            for k in refdata.REFERENCE_KINDS}
+            for k in refdata.REFERENCE_KINDS if k != "categories"}
+        out["categories"] = {str(c["code"]): {**c, "_version": "—"} for c in bundled.categories}
         with engine.connect() as conn:
             for r in conn.execute(select(changes).where(changes.c.kind.in_(refdata.REFERENCE_KINDS))
                                   .order_by(changes.c.id)):
@@ -432,30 +433,66 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
                     out[r.kind][r.key] = {**json.loads(r.data), "_version": r.id}
         return out
 
+    def reference_view(request: Request, session, kind: str, edit: str = "", form: dict | None = None,
+                       error: str = "", status: int = 200) -> HTMLResponse:
+        current = refdata_current()
+        if form is None and kind == "categories" and edit in current["categories"]:
+            spec = current["categories"][edit]  # the form starts from the category being edited
+            form = {"code": edit, "ar": spec.get("ar", ""), "en": spec.get("en", ""),
+                    "active": "1" if spec.get("active", True) else "", "min_age": str(spec.get("min_age", 0)),
+                    "fields": json.dumps(spec.get("fields", []), ensure_ascii=False, indent=1)}
+        return page(request, "reference.html", session, {"kinds": refdata.REFERENCE_KINDS, "kind": kind,
+                                                         "entries": current[kind], "form": form or {},
+                                                         "error": error}, status=status)
+
     @router.get("/reference")
-    async def reference_page(request: Request, kind: str = "offices"):
+    async def reference_page(request: Request, kind: str = "offices", edit: str = ""):
         session = await staff(request)
         kind = kind if kind in refdata.REFERENCE_KINDS else "offices"
-        current = await run_in_threadpool(refdata_current)
-        return page(request, "reference.html", session, {"kinds": refdata.REFERENCE_KINDS, "kind": kind,
-                                                         "entries": current[kind]})
+        return await run_in_threadpool(reference_view, request, session, kind, edit[:32])
+
+    def category_from(form: dict) -> dict:
+        """The category the form describes; a JSON slip in the fields names its line and column."""
+        try:
+            fields = json.loads(form.get("fields", "").strip() or "[]")
+        except json.JSONDecodeError as exc:
+            raise SyncError(Message(translate("bad_fields_json", "ar", line=exc.lineno, col=exc.colno),
+                                    translate("bad_fields_json", "en", line=exc.lineno, col=exc.colno)),
+                            code="bad_category") from None
+        try:
+            min_age = int(form.get("min_age", "0") or 0)
+        except ValueError:
+            min_age = -1  # category_problem names the field
+        return {"ar": form.get("ar", "").strip(), "en": form.get("en", "").strip(), "active": form.get("active") == "1",
+                "min_age": min_age, "fields": fields}
 
     @router.post("/reference")
     async def reference_save(request: Request):
         session = await staff(request, "admin")
         form = await form_of(request, session)
-        kind, code = form.get("kind", ""), form.get("code", "").strip().upper()
-        if kind not in refdata.REFERENCE_KINDS or not CODE_RE.match(code):
+        kind = form.get("kind", "")
+        categories = kind == "categories"
+        code = form.get("code", "").strip()
+        code = code.lower() if categories else code.upper()
+        if kind not in refdata.REFERENCE_KINDS or not CODE_RE.match(code.upper()):
             return page(request, "message.html", session, {"text": t(request)("bad_code")}, status=400)
-        data = None if form.get("delete") == "1" else {"ar": form.get("ar", "").strip()[:200],
-                                                        "en": form.get("en", "").strip()[:200]}
+        try:
+            if form.get("delete") == "1":
+                data = None
+            elif categories:
+                data = category_from({k: v[:20_000] for k, v in form.items()})
+            else:
+                data = {"ar": form.get("ar", "").strip()[:200], "en": form.get("en", "").strip()[:200]}
 
-        def work():
-            refdata.set_reference(engine, kind, code, data)
-            with engine.begin() as conn:
-                audit.record(conn, session.username, "reference_deleted" if data is None else "reference_saved",
-                             f"{kind}/{code}", **(data or {}))
-        await run_in_threadpool(work)
+            def work():
+                refdata.set_reference(engine, kind, code, data)
+                with engine.begin() as conn:
+                    audit.record(conn, session.username, "reference_deleted" if data is None else "reference_saved",
+                                 f"{kind}/{code}", **({k: v for k, v in data.items() if k != "fields"} if data else {}))
+            await run_in_threadpool(work)
+        except SyncError as exc:  # named in the page language, the form kept as typed
+            return await run_in_threadpool(reference_view, request, session, kind, "", {**form, "code": code},
+                                           exc.message.in_language(lang_of(request)), 400)
         return RedirectResponse(f"/console/reference?kind={kind}", status_code=303)
 
     # --- exports -----------------------------------------------------------------------------------
