@@ -424,6 +424,24 @@ def test_categories_are_edited_at_hq_and_offices_register_in_them(world, page):
     assert "retiree" in offered  # the bundled category stays
 
 
+def test_a_record_refused_on_arrival_waits_on_the_decisions_page_until_corrected(world, page):
+    base = world["hq"].url
+    person = people(1, office="SBH", seed=4242)[0]
+    person.card_number = world["sebha"][1].card_number  # a number another record holds at HQ
+    Outbox(world["sbh"]).seal([person.to_dict()], {})
+    assert run_sync(world["sbh"]).status in ("ok", "partial")
+    login(page, base, "salem", PASSWORD)
+    page.goto(f"{base}/console/decisions")
+    refused = page.locator("#refused-table").inner_text()
+    assert person.national_number in refused and "رقم البطاقة" in refused
+    shot(page, "decisions-refused-ar")
+    fixed = person.next_revision(card_number=make_card_number("SBH", 1, 700))
+    Outbox(world["sbh"]).seal([fixed.to_dict()], {})
+    assert run_sync(world["sbh"]).status in ("ok", "partial")
+    page.goto(f"{base}/console/decisions")
+    assert person.national_number not in page.locator("#refused-table").inner_text()
+
+
 def test_sign_in_is_rate_limited_per_client(world):
     base = world["hq"].url
     s = requests.Session()

@@ -118,6 +118,24 @@ card_numbers = Table(
 )
 
 
+# Records HQ refused one by one inside an accepted batch (the batch was opened: reason, and the
+# holder's name and national number as sent so the registration department can follow them up);
+# a refusal is settled once a later revision of the record is held (hq/refusals.py).
+record_refusals = Table(
+    "record_refusals", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", String(36), nullable=False, index=True),
+    Column("revision", Integer, nullable=False),
+    Column("batch_id", String(64), nullable=False),
+    Column("device_id", String(64), nullable=False),
+    Column("office_code", String(32), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("national_number", String(32), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+
 # Every national number HQ holds, a holder's or a dependant's, with the record and office that hold
 # it (hq/duplicates.py): the HQ-wide duplicate check looks numbers up here, the offices' online
 # lookup answers from here and the offline digest is built from it (its id is the digest's token).

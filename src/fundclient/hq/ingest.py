@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from fundclient.domain.records import Beneficiary
-from fundclient.hq import duplicates, refdata
+from fundclient.hq import duplicates, refdata, refusals
 from fundclient.hq.db import batches, card_numbers, devices, photos, records, rejections
 from fundclient.hq.keys import HQKeys
 from fundclient.sync import envelope
@@ -101,6 +101,7 @@ class Ingestor:
                     raise EnvelopeError("unknown_key_id")
                 items = envelope.open_items(env, private)
                 results = self._store_items(conn, items, device, header["batch_id"])
+                refusals.store(conn, items, results, device, header["batch_id"])
                 ack = sign_ack({"v": 1, "batch_id": header["batch_id"], "device_id": device.device_id,
                                 "seq": header["seq"], "hq_time": _now().isoformat(), "results": results},
                                self.keys.sign_private)

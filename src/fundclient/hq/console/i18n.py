@@ -29,6 +29,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "csrf_failed": ("انتهت صلاحية النموذج، أعد المحاولة.", "The form expired; please try again."),
     "forbidden": ("هذه الصفحة أو العملية ليست ضمن صلاحياتك.", "This page or action is not within your role."),
     "not_found": ("غير موجود.", "Not found."),
+    "refused_records": ("سجلات رفضتها الإدارة العامة عند الاستلام", "Records HQ refused on arrival"),
+    "refused_records_note": ("عرف المكتب سبب الرفض في مزامنته؛ يبقى السجل هنا حتى يرسل المكتب نسخة مصححة منه.",
+                             "The office was told why at its sync; a record stays here until the office sends a "
+                             "corrected revision."),
     # own account
     "account_title": ("حسابي", "My account"), "change_password": ("تغيير كلمة المرور", "Change password"),
     "current_password": ("كلمة المرور الحالية", "Current password"),

@@ -27,7 +27,7 @@ from sqlalchemy import select, update
 from fundclient.errors import Message, SyncError
 from fundclient.fonts import fonts_dir
 from fundclient.hq import devices as device_admin
-from fundclient.hq import refdata
+from fundclient.hq import refdata, refusals
 from fundclient.hq.console import audit, auth, decisions as decision_admin, exports, queries
 from fundclient.hq.console.charts import registrations_svg
 from fundclient.hq.console.i18n import LANGS, translate
@@ -303,7 +303,8 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         session = await staff(request)
         waiting = await run_in_threadpool(queries.queue, engine)
         recent = await run_in_threadpool(queries.decided, engine)
-        return page(request, "decisions.html", session, {"queue": waiting, "recent": recent,
+        refused = await run_in_threadpool(refusals.waiting, engine)
+        return page(request, "decisions.html", session, {"queue": waiting, "recent": recent, "refused": refused,
                                                          "reasons": DECISION_REASONS, "saved": bool(saved)})
 
     @router.post("/decisions/{record_id}")
