@@ -69,7 +69,8 @@ def test_a_save_during_a_backup_goes_through_and_the_copy_is_the_snapshot(office
     path = result["path"]
     assert read_manifest(path)["counts"]["records"] == before
     with zipfile.ZipFile(path) as archive:
-        assert sorted(archive.namelist()) == ["audit_head.json", "fundclient.db", "keystore.json", "manifest.json"]
+        assert sorted(archive.namelist()) == ["audit_head.json", "fundclient.db", "keystore.json", "manifest.json",
+                                              "sequences.json", "settings.json"]
     assert not backup_due(office)
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]
     store.close()

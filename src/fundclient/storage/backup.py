@@ -1,6 +1,27 @@
-"""Encrypted backups: one zip per backup holding the DB copy (still SQLCipher-encrypted with
-the same key, taken with SQLite's online backup API), keystore.json and audit_head.json,
-so a backup opens with any operator password valid at backup time or the recovery key.
+"""Encrypted backups of a whole office: one zip per backup holding
+
+  fundclient.db      the DB copy, still SQLCipher-encrypted with the same key (SQLite's online backup API)
+  keystore.json      that key sealed to each operator's password and to the recovery key
+  audit_head.json    the audit chain's anchor
+  settings.json      the office's settings: office code, language, camera and printers, HQ address …
+                     (config.Settings holds no secrets; only its known fields are copied)
+  sequences.json     the high-water marks of the per-device counters (card numbers): never lower
+  reference/*.json   reference data and revoked cards pulled from HQ (sync.reference)
+  manifest.json      format, office, time, schema, counts, SHA-256 of every member, and the
+                     device numbers the office's cards were numbered with
+
+so a backup opens with any operator password valid at backup time or the recovery key, and a
+restore on a new PC gives a working office. Not in a backup: device/ (each PC's own signing
+identity and HQ enrolment: a PC restored elsewhere enrols again and gets a new device number
+from HQ, or takes a fresh provisional number that no card of the office carries — so no card
+number is ever issued twice), outbox/ (sealed with that identity; records HQ has not answered
+are sealed again on the new PC, and HQ answers a resent revision as before), status.json
+(recounted) and the log files.
+
+A backup file read back is hostile until checked: only the member names above, sizes bounded,
+every member's SHA-256 as the manifest says, the settings typed field by field and of the
+backup's own office; a wrong one is refused with the member and field named (BadBackup), before
+anything in the data dir changes.
 
 Backups never block work: the copy runs on a connection of its own, from one read snapshot
 (WAL: saves go on meanwhile and are not in this copy), in steps of STEP_PAGES pages; between
@@ -15,21 +36,27 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import threading
 import time
+import uuid
 import zipfile
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fundclient import drive
 from fundclient.config import Settings
+from fundclient.errors import Message
+from fundclient.private_files import private_dir
 from fundclient.storage import migrate, status
 from fundclient.storage.engine import raw_connect
-from fundclient.storage.errors import BackupCancelled, BadBackup
-from fundclient.storage.files import (AUDIT_HEAD_FILE, BACKUP_DIR, DB_FILE, KEYSTORE_FILE, db_path,
-                                      db_side_files)
+from fundclient.storage.errors import BackupCancelled, BadBackup, DeviceNumberTaken, OtherOfficeHere
+from fundclient.storage.files import (AUDIT_HEAD_FILE, BACKUP_DIR, DB_FILE, KEYSTORE_FILE,
+                                      SEQUENCE_HIGH_WATER_FILE, db_path, db_side_files, read_json,
+                                      write_json_atomic)
 from fundclient.storage.keystore import Keystore
 
 if TYPE_CHECKING:
@@ -37,10 +64,20 @@ if TYPE_CHECKING:
 
 SUFFIX = ".fcbackup.zip"
 MANIFEST = "manifest.json"
-_MEMBERS = (DB_FILE, KEYSTORE_FILE, AUDIT_HEAD_FILE, MANIFEST)
+SETTINGS_FILE = "settings.json"
+REFERENCE_DIR = "reference"
+# This PC's own id (never in a backup): a restore onto the PC a backup came from keeps that
+# PC's device number; anywhere else the device number is chosen again (restore_backup).
+MACHINE_FILE = "machine.json"
+FORMAT = 2
+_MEMBERS = (DB_FILE, KEYSTORE_FILE, AUDIT_HEAD_FILE, MANIFEST, SETTINGS_FILE, SEQUENCE_HIGH_WATER_FILE)
+_REFERENCE_MEMBER = re.compile(r"reference/[a-z_]{1,40}\.json")
+MAX_REFERENCE_FILES = 32
 STEP_PAGES = 256  # 1 MiB of 4 KiB pages per step
 MAX_BACKUP_BYTES = 64 * 1024 ** 3  # a backup a person hands to `restore`: larger is refused unread
 MAX_MANIFEST_BYTES = 1024 * 1024
+MAX_JSON_MEMBER_BYTES = 64 * 1024 ** 2  # settings, marks, reference data (revoked cards can be many)
+FORMER_NUMBERS_KEY = "former_device_numbers"  # Settings.extra: numbers other PCs of the office used
 
 
 def _sha256(path: Path) -> str:
@@ -58,7 +95,8 @@ def create_backup(store: "Store", *, by: str, to_dir: Path | None = None,
     Raises BackupCancelled (partial files removed) when `cancel` is set meanwhile. `pause`
     (seconds between steps) spreads a backup out on a busy PC."""
     rotate = to_dir is None
-    target_dir = Path(to_dir) if to_dir else store.data_dir / BACKUP_DIR
+    data_dir = store.data_dir
+    target_dir = Path(to_dir) if to_dir else data_dir / BACKUP_DIR
     target_dir.mkdir(parents=True, exist_ok=True)
     remove_leftovers(target_dir)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -70,16 +108,23 @@ def create_backup(store: "Store", *, by: str, to_dir: Path | None = None,
     work.mkdir(exist_ok=True)
     try:
         copy = work / DB_FILE
-        counts = _copy_snapshot(store, copy, cancel, step_pages, pause)
-        manifest = {"format": 1, "created_at": stamp, "office_code": office,
-                    "schema": migrate.head_revision(), "counts": counts, "db_sha256": _sha256(copy)}
+        snapshot = _copy_snapshot(store, copy, cancel, step_pages, pause)
+        clear = _clear_members(data_dir, snapshot)
+        settings = clear.get(SETTINGS_FILE) or {}
+        manifest = {"format": FORMAT, "created_at": stamp, "office_code": office,
+                    "schema": migrate.head_revision(), "counts": snapshot["counts"], "db_sha256": _sha256(copy),
+                    "machine": machine_id(data_dir),
+                    "device_numbers": sorted(set(snapshot["device_numbers"]) | _numbers_of(data_dir, settings)),
+                    "members": {name: hashlib.sha256(_json_bytes(value)).hexdigest() for name, value in clear.items()}}
         (work / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         _check(cancel)
         with zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
             archive.write(copy, DB_FILE)
             for name in (KEYSTORE_FILE, AUDIT_HEAD_FILE):
-                if (store.data_dir / name).exists():
-                    archive.write(store.data_dir / name, name)
+                if (data_dir / name).exists():
+                    archive.write(data_dir / name, name)
+            for name, value in clear.items():
+                archive.writestr(name, _json_bytes(value))
             archive.write(work / MANIFEST, MANIFEST)
         with open(tmp_zip, "rb") as fh:
             os.fsync(fh.fileno())
@@ -88,10 +133,76 @@ def create_backup(store: "Store", *, by: str, to_dir: Path | None = None,
     finally:
         shutil.rmtree(work, ignore_errors=True)
         tmp_zip.unlink(missing_ok=True)
-    status.record_backup(store.data_dir, final)
+    status.record_backup(data_dir, final)
     if rotate:
-        rotate_backups(target_dir, Settings.load(store.data_dir).backup_keep)
+        rotate_backups(target_dir, Settings.load(data_dir).backup_keep)
     return final
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+def machine_id(data_dir: Path) -> str:
+    """This PC's id for this data dir (made at the first backup; never copied into one)."""
+    path = Path(data_dir) / MACHINE_FILE
+    doc = read_json(path)
+    if isinstance(doc, dict) and isinstance(doc.get("id"), str):
+        return doc["id"]
+    value = str(uuid.uuid4())
+    write_json_atomic(path, {"id": value})
+    return value
+
+
+def _stored_settings(data_dir: Path) -> dict:
+    """settings.json as the office saved it (not this run's --camera/--lang), known fields only."""
+    raw = read_json(Path(data_dir) / SETTINGS_FILE)
+    known = {f.name for f in fields(Settings)}
+    return {k: v for k, v in raw.items() if k in known} if isinstance(raw, dict) else {}
+
+
+def _enrolled_number(data_dir: Path) -> int | None:
+    """The device number HQ gave this PC (device/enrolment.json, written by sync.device)."""
+    doc = read_json(Path(data_dir) / "device" / "enrolment.json")
+    number = doc.get("device_number") if isinstance(doc, dict) else None
+    return number if isinstance(number, int) and not isinstance(number, bool) else None
+
+
+def _numbers_of(data_dir: Path, settings: dict) -> set[int]:
+    """Device numbers this office's PCs numbered cards with, as far as this PC knows."""
+    enrolled = _enrolled_number(data_dir)
+    return _settings_numbers(settings) | ({enrolled} if enrolled and 1 <= enrolled <= 999 else set())
+
+
+def _settings_numbers(settings: dict) -> set[int]:
+    """The provisional number in these settings and the former numbers they carry."""
+    number = settings.get("provisional_device_number")
+    numbers = {number} if _is_int(number) and 1 <= number <= 999 else set()
+    former = (settings.get("extra") or {}).get(FORMER_NUMBERS_KEY, [])
+    if isinstance(former, list):
+        numbers |= {n for n in former if _is_int(n) and 1 <= n <= 999}
+    return numbers
+
+
+def _clear_members(data_dir: Path, snapshot: dict) -> dict[str, Any]:
+    """The members beside the encrypted DB: settings, sequence marks, reference data."""
+    members: dict[str, Any] = {}
+    settings = _stored_settings(data_dir)
+    if settings:
+        members[SETTINGS_FILE] = settings
+    marks = read_json(Path(data_dir) / SEQUENCE_HIGH_WATER_FILE)
+    marks = {k: v for k, v in marks.items() if isinstance(v, int)} if isinstance(marks, dict) else {}
+    for name, value in snapshot["sequences"].items():  # the DB's counters, in case the file lags
+        marks[name] = max(int(value), marks.get(name, 0))
+    members[SEQUENCE_HIGH_WATER_FILE] = marks
+    reference = Path(data_dir) / REFERENCE_DIR
+    if reference.is_dir():
+        for path in sorted(reference.glob("*.json"))[:MAX_REFERENCE_FILES]:
+            name = f"{REFERENCE_DIR}/{path.name}"
+            value = read_json(path) if path.is_file() and not path.is_symlink() else None
+            if _REFERENCE_MEMBER.fullmatch(name) and isinstance(value, dict):
+                members[name] = value
+    return members
 
 
 def _check(cancel: threading.Event | None) -> None:
@@ -101,13 +212,20 @@ def _check(cancel: threading.Event | None) -> None:
 
 def _copy_snapshot(store: "Store", copy: Path, cancel: threading.Event | None, step_pages: int,
                    pause: float) -> dict:
-    """The DB as of one read snapshot into `copy` (same key), in steps; returns its counters."""
+    """The DB as of one read snapshot into `copy` (same key), in steps; returns that snapshot's
+    counters, sequences and the device numbers in its card numbers."""
     source, dest = raw_connect(db_path(store.data_dir), store.db_key), raw_connect(copy, store.db_key)
     try:
         # One read transaction for the whole copy: the backup API copies that snapshot and
         # never restarts when the writer commits meanwhile.
         source.execute("BEGIN")
         counts = dict(source.execute("SELECT name, value FROM counters").fetchall())
+        sequences = dict(source.execute("SELECT name, value FROM sequences").fetchall())
+        # "SEB-007-000123-45": the device number is the three digits 13 to 11 from the end.
+        devices = source.execute(
+            "SELECT DISTINCT substr(card_number, length(card_number) - 12, 3) FROM ("
+            " SELECT card_number FROM beneficiaries WHERE card_number IS NOT NULL"
+            " UNION ALL SELECT card_number FROM dependants) WHERE length(card_number) >= 16").fetchall()
 
         def step(_status: int, _remaining: int, _total: int) -> None:
             _check(cancel)
@@ -120,7 +238,8 @@ def _copy_snapshot(store: "Store", copy: Path, cancel: threading.Event | None, s
     finally:
         dest.close()
         source.close()
-    return counts
+    numbers = {int(text) for (text,) in devices if isinstance(text, str) and text.isascii() and text.isdigit()}
+    return {"counts": counts, "sequences": sequences, "device_numbers": sorted(n for n in numbers if 1 <= n <= 999)}
 
 
 def remove_leftovers(directory: Path) -> list[Path]:
@@ -148,24 +267,83 @@ def backup_due(data_dir: Path, max_age: timedelta = timedelta(hours=24)) -> bool
     return last is None or datetime.fromisoformat(last) < datetime.now(timezone.utc) - max_age
 
 
+# --- reading a backup back (hostile until checked) ------------------------------------------
+
+
 def _open_backup(backup_file: Path):
     """The backup a person named, opened the hostile way (fundclient.drive: a regular file, not
     a link, FIFO, device or folder, at most MAX_BACKUP_BYTES); DriveError naming it otherwise."""
     return drive.open_user_file(backup_file, MAX_BACKUP_BYTES)
 
 
+def _bad(ar: str, en: str) -> BadBackup:
+    return BadBackup(Message(ar, en))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _manifest(archive: zipfile.ZipFile) -> dict:
-    names = set(archive.namelist())
-    missing = {DB_FILE, KEYSTORE_FILE, MANIFEST} - names
-    if missing or names - set(_MEMBERS):
-        raise BadBackup(f"unexpected content {sorted(names)}")
+    names = archive.namelist()
+    if len(names) != len(set(names)):
+        raise _bad("فيه ملفان بالاسم نفسه", "it holds two members of the same name")
+    unknown = sorted(n for n in names if n not in _MEMBERS and not _REFERENCE_MEMBER.fullmatch(n))
+    if unknown:
+        raise _bad(f"فيه ملف غير متوقع «{unknown[0][:80]}»", f"unexpected member '{unknown[0][:80]}'")
+    missing = sorted({DB_FILE, KEYSTORE_FILE, MANIFEST} - set(names))
+    if missing:
+        raise _bad(f"ينقصه الملف «{missing[0]}»", f"member '{missing[0]}' is missing")
+    if sum(1 for n in names if n.startswith(REFERENCE_DIR + "/")) > MAX_REFERENCE_FILES:
+        raise _bad("فيه ملفات بيانات مرجعية أكثر مما يكون", "more reference files than a backup holds")
     # Declared sizes bound what extraction writes (zipfile stops at a member's declared size).
-    if archive.getinfo(MANIFEST).file_size > MAX_MANIFEST_BYTES or \
-            sum(info.file_size for info in archive.infolist()) > MAX_BACKUP_BYTES:
-        raise BadBackup("members larger than a backup can be")
-    manifest = json.loads(archive.read(MANIFEST))
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("counts", {}), dict):
-        raise BadBackup("manifest is not an object")
+    for info in archive.infolist():
+        limit = {MANIFEST: MAX_MANIFEST_BYTES, DB_FILE: MAX_BACKUP_BYTES}.get(info.filename, MAX_JSON_MEMBER_BYTES)
+        if info.file_size > limit:
+            raise _bad(f"الملف «{info.filename}» فيه أكبر مما يكون", f"member '{info.filename}' is larger than it can be")
+    if sum(info.file_size for info in archive.infolist()) > MAX_BACKUP_BYTES:
+        raise _bad("محتواه أكبر مما تكون النسخة", "its members are larger than a backup can be")
+    manifest = _json_member(archive, MANIFEST)
+    return _typed_manifest(manifest, set(names))
+
+
+def _json_member(archive: zipfile.ZipFile, name: str) -> Any:
+    try:
+        return json.loads(archive.read(name).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise _bad(f"الملف «{name}» ليس JSON صالحاً", f"member '{name}' is not valid JSON") from None
+
+
+def _typed_manifest(manifest: Any, names: set[str]) -> dict:
+    def wrong(field: str) -> BadBackup:
+        return _bad(f"في «{MANIFEST}» الحقل «{field}» غير صالح", f"field '{field}' of '{MANIFEST}' is not valid")
+
+    if not isinstance(manifest, dict):
+        raise _bad(f"«{MANIFEST}» ليس كائناً", f"'{MANIFEST}' is not an object")
+    if manifest.get("format", 1) not in (1, FORMAT):
+        raise wrong("format")
+    office = manifest.get("office_code")
+    if not (isinstance(office, str) and re.fullmatch(r"[A-Z]{2,4}|[0-9]{2,4}|[A-Z0-9]{2,12}", office)):
+        raise wrong("office_code")
+    if not isinstance(manifest.get("created_at", ""), str) or len(manifest.get("created_at", "")) > 40:
+        raise wrong("created_at")
+    counts = manifest.get("counts", {})
+    if not isinstance(counts, dict) or not all(isinstance(k, str) and _is_int(v) and v >= 0 for k, v in counts.items()):
+        raise wrong("counts")
+    if not (isinstance(manifest.get("db_sha256"), str) and re.fullmatch(r"[0-9a-f]{64}", manifest["db_sha256"])):
+        raise wrong("db_sha256")
+    numbers = manifest.get("device_numbers", [])
+    if not isinstance(numbers, list) or not all(_is_int(n) and 1 <= n <= 999 for n in numbers):
+        raise wrong("device_numbers")
+    if not isinstance(manifest.get("machine", ""), str) or len(manifest.get("machine", "")) > 64:
+        raise wrong("machine")
+    members = manifest.get("members", {})
+    if not isinstance(members, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v) for k, v in members.items()):
+        raise wrong("members")
+    clear = {n for n in names if n in (SETTINGS_FILE, SEQUENCE_HIGH_WATER_FILE) or n.startswith(REFERENCE_DIR + "/")}
+    if clear != set(members):
+        raise wrong("members")
     return manifest
 
 
@@ -178,40 +356,211 @@ def read_manifest(backup_file: Path) -> dict:
             raise BadBackup(str(exc)[:200]) from exc
 
 
-def restore_backup(data_dir: Path, backup_file: Path) -> Path:
-    """Replace the data dir's DB, keystore and audit anchor by the backup's; the current ones
-    are moved to DATA_DIR/replaced-<time>/ first (returned). The app must be closed."""
+def _typed_settings(raw: Any, office_code: str) -> dict:
+    """The backup's settings, field by field against config.Settings' types; BadBackup naming
+    the field otherwise. Unknown fields are left out."""
+    if not isinstance(raw, dict):
+        raise _bad(f"«{SETTINGS_FILE}» ليس كائناً", f"'{SETTINGS_FILE}' is not an object")
+    defaults = Settings()
+    typed: dict[str, Any] = {}
+    for f in fields(Settings):
+        if f.name not in raw:
+            continue
+        value, default = raw[f.name], getattr(defaults, f.name)
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, int):
+            ok = _is_int(value) and 0 <= value <= 10**9
+        elif isinstance(default, float):
+            ok = (_is_int(value) or isinstance(value, float)) and 0 <= value <= 10**6
+        elif isinstance(default, str):
+            ok = isinstance(value, str) and len(value) <= 2000 and "\x00" not in value
+        else:  # extra: a flat object of simple values (printer names, logo path, former device numbers)
+            ok = isinstance(value, dict) and len(value) <= 100 and all(
+                isinstance(k, str) and len(k) <= 100 and (value[k] is None or isinstance(value[k], (str, int, float, bool))
+                                                          or (isinstance(value[k], list) and len(value[k]) <= 1000
+                                                              and all(_is_int(n) for n in value[k])))
+                for k in value)
+        if not ok:
+            raise _bad(f"في «{SETTINGS_FILE}» قيمة الإعداد «{f.name}» غير صالحة",
+                       f"setting '{f.name}' in '{SETTINGS_FILE}' has a value of the wrong kind")
+        typed[f.name] = value
+    if typed.get("language", "ar") not in ("ar", "en"):
+        raise _bad(f"في «{SETTINGS_FILE}» قيمة الإعداد «language» غير صالحة",
+                   f"setting 'language' in '{SETTINGS_FILE}' is neither ar nor en")
+    if typed.get("office_code", office_code) != office_code:
+        raise _bad(f"الإعدادات لمكتب آخر («{str(typed['office_code'])[:12]}») غير مكتب النسخة «{office_code}»",
+                   f"its settings are of another office ('{str(typed['office_code'])[:12]}') than the backup's "
+                   f"'{office_code}'")
+    typed["office_code"] = office_code
+    return typed
+
+
+def _typed_marks(raw: Any) -> dict[str, int]:
+    if not isinstance(raw, dict) or len(raw) > 100 or not all(
+            isinstance(k, str) and len(k) <= 64 and _is_int(v) and 0 <= v < 10**12 for k, v in raw.items()):
+        raise _bad(f"«{SEQUENCE_HIGH_WATER_FILE}» غير صالح", f"'{SEQUENCE_HIGH_WATER_FILE}' is not name -> number")
+    return raw
+
+
+def _typed_reference(name: str, raw: Any) -> dict:
+    if not isinstance(raw, dict) or not all(isinstance(k, str) for k in raw):
+        raise _bad(f"الملف «{name}» ليس كائناً", f"member '{name}' is not an object")
+    if name == f"{REFERENCE_DIR}/state.json":
+        if not _is_int(raw.get("token", 0)) or raw.get("token", 0) < 0:
+            raise _bad(f"في «{name}» الحقل «token» غير صالح", f"field 'token' of '{name}' is not valid")
+    elif not all(isinstance(v, dict) for v in raw.values()):
+        raise _bad(f"في «{name}» قيد غير صالح", f"an entry of '{name}' is not an object")
+    return raw
+
+
+@dataclass(frozen=True)
+class RestorePlan:
+    """What a restore of this backup into this data dir will do about the device number."""
+
+    office_code: str
+    same_pc: bool  # the backup was made on this PC (its device number stays)
+    enrolled: bool  # this PC holds its own HQ enrolment for the office (its HQ number stays)
+    device_number: int  # the provisional number this PC keeps (0: none)
+    used_numbers: tuple[int, ...]  # device numbers the office's cards carry: never chosen again
+    link: bool  # the office has an HQ address configured
+
+    @property
+    def needs_number(self) -> bool:
+        """Cards cannot be numbered on this PC until it is enrolled or given a fresh number."""
+        return not (self.same_pc or self.enrolled or self.device_number)
+
+
+def plan_restore(data_dir: Path, manifest: dict, settings: dict | None = None) -> RestorePlan:
     data_dir = Path(data_dir)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    staging = data_dir / f".restore-{stamp}"
+    office = manifest["office_code"]
+    local_office = Keystore(data_dir).office_code() if Keystore(data_dir).exists() else ""
+    enrolment = read_json(data_dir / "device" / "enrolment.json")
+    enrolled_office = enrolment.get("office_code", "") if isinstance(enrolment, dict) else ""
+    for other in (local_office, enrolled_office):
+        if other and other != office:
+            raise OtherOfficeHere(here=other, backup=office)
+    settings = settings if settings is not None else {}
+    used = set(manifest.get("device_numbers", [])) | _settings_numbers(settings)
+    local = _stored_settings(data_dir)
+    same_pc = bool(manifest.get("machine")) and (data_dir / MACHINE_FILE).exists() \
+        and machine_id(data_dir) == manifest.get("machine")
+    own = local.get("provisional_device_number", 0) if local_office else 0
+    own = own if _is_int(own) else 0
+    if same_pc:
+        number = own or settings.get("provisional_device_number", 0)
+    else:
+        number = own if own and own not in used else 0
+    link = bool(settings.get("hq_url")) or (isinstance(enrolment, dict) and bool(enrolment.get("hq_url")))
+    return RestorePlan(office, same_pc, bool(enrolled_office), int(number or 0), tuple(sorted(used)), link)
+
+
+def inspect_backup(data_dir: Path, backup_file: Path) -> tuple[dict, RestorePlan]:
+    """The backup's manifest (checked) and what restoring it here will do; nothing changes."""
     with _open_backup(backup_file) as fh:
         try:
-            archive = zipfile.ZipFile(fh)
-            manifest = _manifest(archive)
+            with zipfile.ZipFile(fh) as archive:
+                manifest = _manifest(archive)
+                settings = _typed_settings(_json_member(archive, SETTINGS_FILE), manifest["office_code"]) \
+                    if SETTINGS_FILE in archive.namelist() else {}
         except (zipfile.BadZipFile, OSError, ValueError, KeyError, RecursionError) as exc:
             raise BadBackup(str(exc)[:200]) from exc
-        staging.mkdir(parents=True)
-        try:
-            with archive:
-                for name in archive.namelist():  # only the known member names (checked above)
-                    archive.extract(name, staging)
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise BadBackup(str(exc)[:200]) from exc
+    return manifest, plan_restore(data_dir, manifest, settings)
+
+
+@dataclass(frozen=True)
+class Restored:
+    manifest: dict
+    plan: RestorePlan
+    device_number: int  # the provisional device number in the restored settings (0: none)
+    previous: Path | None  # DATA_DIR/replaced-<time>/ holding the data the restore replaced, if there was any
+
+
+def restore_backup(data_dir: Path, backup_file: Path, *, device_number: int | None = None) -> Restored:
+    """Put the backup's office into this data dir: DB, keystore, audit anchor, settings,
+    reference data; sequence marks never go down (max of here and the backup). Whatever was
+    here is moved to DATA_DIR/replaced-<time>/ first (only when there was something). The app
+    must be closed.
+
+    The device number (never one the office's cards already carry): on the PC the backup came
+    from, that PC's own; elsewhere `device_number` (a fresh provisional number, checked against
+    the numbers the backup knows, DeviceNumberTaken otherwise), or this PC's own enrolment for
+    the office, or none — then cards wait until the PC is enrolled (a new number from HQ)."""
+    data_dir = Path(data_dir)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    private_dir(data_dir)  # the office's data is for its own account only (0700)
+    staging = private_dir(data_dir / f".restore-{stamp}")
     try:
+        with _open_backup(backup_file) as fh:
+            try:
+                with zipfile.ZipFile(fh) as archive:
+                    manifest = _manifest(archive)
+                    clear = {name: _json_member(archive, name) for name in manifest.get("members", {})}
+                    for name in (DB_FILE, KEYSTORE_FILE, AUDIT_HEAD_FILE):  # only the known names (checked above)
+                        if name in archive.namelist():
+                            archive.extract(name, staging)
+            except (zipfile.BadZipFile, OSError, ValueError, KeyError, RecursionError) as exc:
+                raise BadBackup(str(exc)[:200]) from exc
+        for name, value in clear.items():
+            if hashlib.sha256(_json_bytes(value)).hexdigest() != manifest["members"][name]:
+                raise _bad(f"الملف «{name}» لا يطابق بصمته", f"member '{name}' does not match its checksum")
         if _sha256(staging / DB_FILE) != manifest.get("db_sha256"):
-            raise BadBackup("database copy does not match its checksum")
-        aside = data_dir / f"replaced-{stamp}"
-        aside.mkdir()
-        for path in db_side_files(db_path(data_dir)) + [data_dir / KEYSTORE_FILE, data_dir / AUDIT_HEAD_FILE]:
-            if path.exists():
-                os.replace(path, aside / path.name)
+            raise _bad("نسخة قاعدة البيانات لا تطابق بصمتها", "database copy does not match its checksum")
+        # A backup made before settings travelled (format 1): this PC's settings stay.
+        settings = _typed_settings(clear[SETTINGS_FILE], manifest["office_code"]) if SETTINGS_FILE in clear \
+            else {**_stored_settings(data_dir), "office_code": manifest["office_code"]}
+        marks = _typed_marks(clear.get(SEQUENCE_HIGH_WATER_FILE, {}))
+        reference = {name: _typed_reference(name, value) for name, value in clear.items()
+                     if name.startswith(REFERENCE_DIR + "/")}
+        plan = plan_restore(data_dir, manifest, settings)
+        if device_number and device_number in plan.used_numbers:
+            raise DeviceNumberTaken(device_number, plan.used_numbers)
+        number = device_number or plan.device_number
+        previous = _move_aside(data_dir, stamp)
         for name in (DB_FILE, KEYSTORE_FILE, AUDIT_HEAD_FILE):
             if (staging / name).exists():
+                os.chmod(staging / name, 0o600)
                 os.replace(staging / name, data_dir / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    settings["provisional_device_number"] = number
+    if not plan.same_pc:  # the numbers the office's other PCs used travel on in later backups
+        extra = dict(settings.get("extra") or {})
+        extra[FORMER_NUMBERS_KEY] = sorted(set(plan.used_numbers) - {number})
+        settings["extra"] = extra
+    write_json_atomic(data_dir / SETTINGS_FILE, {**_stored_settings_defaults(), **settings})
+    here = read_json(data_dir / SEQUENCE_HIGH_WATER_FILE)
+    here = here if isinstance(here, dict) else {}
+    merged = {**marks, **{k: max(int(v), marks.get(k, 0)) for k, v in here.items() if _is_int(v)}}
+    write_json_atomic(data_dir / SEQUENCE_HIGH_WATER_FILE, merged)
+    if reference:
+        folder = private_dir(data_dir / REFERENCE_DIR)
+        for name, value in reference.items():
+            write_json_atomic(folder / name.partition("/")[2], value)
     # The DB cannot be written without a password here: the next login audits the restore.
     Keystore(data_dir).note_event("restore", "cli")
     status.record_counts(data_dir, manifest.get("counts", {}))
+    return Restored(manifest, plan, number, previous)
+
+
+def _stored_settings_defaults() -> dict:
+    from dataclasses import asdict
+
+    return asdict(Settings())
+
+
+def _move_aside(data_dir: Path, stamp: str) -> Path | None:
+    """The data a restore replaces, into DATA_DIR/replaced-<time>/; None when there was none."""
+    present = [p for p in db_side_files(db_path(data_dir)) + [data_dir / KEYSTORE_FILE, data_dir / AUDIT_HEAD_FILE,
+                                                              data_dir / SETTINGS_FILE] if p.exists()]
+    if (data_dir / REFERENCE_DIR).is_dir() and any((data_dir / REFERENCE_DIR).iterdir()):
+        present.append(data_dir / REFERENCE_DIR)
+    if not present:
+        return None
+    aside = private_dir(data_dir / f"replaced-{stamp}")
+    for path in present:
+        if path.name == SETTINGS_FILE:
+            shutil.copy2(path, aside / path.name)  # replaced by an atomic write, never missing
+        else:
+            os.replace(path, aside / path.name)
     return aside

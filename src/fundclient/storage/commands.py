@@ -68,9 +68,13 @@ def register(sub) -> None:
     _login_args(p)
     p.set_defaults(handler=cmd_backup)
 
-    p = sub.add_parser("restore", help="replace the local data by a backup (current data kept aside)")
+    p = sub.add_parser("restore", help="replace the local data by a backup (current data kept aside); "
+                                       "on a new PC: the whole office, enrolled again or with a new device number")
     p.add_argument("file")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--device-number", type=int,
+                   help="on a PC the backup was not made on: a new provisional device number, 900-999, that no "
+                        "card of the office carries (else cards wait until this PC is enrolled with HQ)")
     p.set_defaults(handler=cmd_restore)
 
     p = sub.add_parser("audit", help="audit log tools")
@@ -193,24 +197,59 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from fundclient.storage.backup import read_manifest, restore_backup
+    from fundclient.cards.numbers import PROVISIONAL_DEVICE_NUMBERS
+    from fundclient.storage.backup import inspect_backup, restore_backup
 
-    manifest = read_manifest(Path(args.file))
-    _say(args, Message(f"نسخة المكتب {manifest.get('office_code')} بتاريخ {manifest.get('created_at')}، "
-                       f"عدد المنتفعين {manifest.get('counts', {}).get('records')}.",
-                       f"Backup of office {manifest.get('office_code')} taken {manifest.get('created_at')}, "
-                       f"{manifest.get('counts', {}).get('records')} records."))
+    manifest, plan = inspect_backup(args.data_dir, Path(args.file))
+    records = manifest.get("counts", {}).get("records")
+    _say(args, Message(f"نسخة المكتب {plan.office_code} بتاريخ {manifest.get('created_at')}، عدد المنتفعين {records}.",
+                       f"Backup of office {plan.office_code} taken {manifest.get('created_at')}, {records} records."))
+    number = args.device_number
+    if number is None and plan.needs_number and not args.yes:
+        used = "، ".join(str(n) for n in plan.used_numbers) or "—"
+        _say(args, Message(f"هذا الحاسوب جديد على المكتب. اكتب له رقم جهاز مؤقتاً جديداً بين 900 و999 (غير: {used})، "
+                           "أو اضغط Enter لينتظر رقمه من الإدارة العامة عند التسجيل: ",
+                           f"This PC is new to the office. Type a new provisional device number from 900 to 999 "
+                           f"(not: {used.replace('، ', ', ')}), or press Enter to wait for its number from HQ "
+                           "at enrolment: "))
+        answer = input().strip()
+        if answer:
+            try:
+                number = int(answer)
+            except ValueError:
+                number = -1
+    if number is not None and number not in PROVISIONAL_DEVICE_NUMBERS:
+        _say(args, Message(f"رقم الجهاز المؤقت «{str(number)[:10]}» خارج المدى 900-999. لم يتغير شيء.",
+                           f"Provisional device number '{str(number)[:10]}' is outside 900-999. Nothing was changed."),
+             file=sys.stderr)
+        return EXIT_ERROR
     if not args.yes:
         _say(args, Message("ستُستبدل البيانات الحالية (تُحفظ جانباً). اكتب yes للمتابعة: ",
                            "The current data will be replaced (kept aside). Type yes to continue: "))
         if input().strip().lower() not in ("yes", "نعم"):
             return EXIT_ERROR
-    aside = restore_backup(args.data_dir, Path(args.file))
+    restored = restore_backup(args.data_dir, Path(args.file), device_number=number)
     from fundclient.sync.outbox import Outbox
 
     # HQ's answers already written into the replaced DB are written again into the restored one.
     Outbox(args.data_dir).reapply_results()
-    _say(args, Message(f"تمت الاستعادة. البيانات السابقة في {aside}", f"Restored. Previous data kept in {aside}"))
+    if restored.previous:
+        kept = Message(f"البيانات السابقة في {restored.previous}", f"Previous data kept in {restored.previous}")
+    else:
+        kept = Message("لم تكن في هذا المجلد بيانات سابقة", "There was no previous data in this folder")
+    if restored.device_number and not plan.enrolled:
+        device = Message(f"تُرقَّم البطاقات برقم الجهاز المؤقت {restored.device_number} حتى يُسجَّل لدى الإدارة العامة.",
+                         f"Cards are numbered with provisional device number {restored.device_number} until HQ "
+                         "enrols this PC.")
+    elif plan.enrolled or plan.same_pc:
+        device = Message("", "")
+    else:
+        device = Message("لا تُرقَّم البطاقات على هذا الحاسوب حتى يُسجَّل لدى الإدارة العامة "
+                         "(fundclient enroll، أو بذاكرة USB: fundclient enroll-request).",
+                         "Cards cannot be numbered on this PC until it is enrolled with HQ "
+                         "(fundclient enroll, or by USB: fundclient enroll-request).")
+    _say(args, Message(f"تمت استعادة المكتب {plan.office_code}. {kept.ar}. {device.ar}".strip(),
+                       f"Restored office {plan.office_code}. {kept.en}. {device.en}".strip()))
     return EXIT_OK
 
 

@@ -174,9 +174,40 @@ class DatabaseUnreadable(StorageError):
 
 
 class BadBackup(StorageError):
-    def __init__(self, detail: str) -> None:
-        super().__init__(Message("ملف النسخة الاحتياطية غير صالح.", f"Not a valid backup file ({detail})."),
-                         code="bad_backup")
+    """A backup file that cannot be restored; `detail` names the member and field when known
+    (a Message), else is the library's technical text."""
+
+    def __init__(self, detail: "str | Message") -> None:
+        if isinstance(detail, Message):
+            message = Message(f"ملف النسخة الاحتياطية غير صالح: {detail.ar}. لم يتغير شيء.",
+                              f"Not a valid backup file: {detail.en}. Nothing was changed.")
+        else:
+            message = Message(f"ملف النسخة الاحتياطية غير صالح ({detail}). لم يتغير شيء.",
+                              f"Not a valid backup file ({detail}). Nothing was changed.")
+        super().__init__(message, code="bad_backup")
+
+
+class DeviceNumberTaken(StorageError):
+    """A restore on another PC was given a device number the office's cards already carry."""
+
+    def __init__(self, number: int, used: tuple[int, ...]) -> None:
+        taken = ", ".join(str(n) for n in used)
+        super().__init__(Message(f"رقم الجهاز {number} استُعمل في بطاقات هذا المكتب من قبل ({taken})؛ "
+                                 "لو استُعمل هنا لتكررت أرقام بطاقات. اختر رقماً آخر بين 900 و999. لم يتغير شيء.",
+                                 f"Device number {number} is already on this office's cards ({taken}); using it "
+                                 "here would issue card numbers twice. Choose another number from 900 to 999. "
+                                 "Nothing was changed."), code="device_number_taken")
+
+
+class OtherOfficeHere(StorageError):
+    """The data dir holds (or is enrolled for) another office than the backup's."""
+
+    def __init__(self, *, here: str, backup: str) -> None:
+        super().__init__(Message(f"مجلد البيانات هذا لمكتب «{here}»، والنسخة لمكتب «{backup}». استعد النسخة في "
+                                 "مجلد بيانات فارغ (--data-dir). لم يتغير شيء.",
+                                 f"This data folder belongs to office '{here}' and the backup to office '{backup}'. "
+                                 "Restore into an empty data folder (--data-dir). Nothing was changed."),
+                         code="other_office")
 
 
 class BackupCancelled(StorageError):
