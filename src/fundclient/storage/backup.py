@@ -308,8 +308,12 @@ def _manifest(archive: zipfile.ZipFile) -> dict:
 
 
 def _json_member(archive: zipfile.ZipFile, name: str) -> Any:
+    return _parse_json(name, archive.read(name))
+
+
+def _parse_json(name: str, data: bytes) -> Any:
     try:
-        return json.loads(archive.read(name).decode("utf-8"))
+        return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise _bad(f"الملف «{name}» ليس JSON صالحاً", f"member '{name}' is not valid JSON") from None
 
@@ -495,15 +499,16 @@ def restore_backup(data_dir: Path, backup_file: Path, *, device_number: int | No
             try:
                 with zipfile.ZipFile(fh) as archive:
                     manifest = _manifest(archive)
-                    clear = {name: _json_member(archive, name) for name in manifest.get("members", {})}
+                    raw = {name: archive.read(name) for name in manifest.get("members", {})}
                     for name in (DB_FILE, KEYSTORE_FILE, AUDIT_HEAD_FILE):  # only the known names (checked above)
                         if name in archive.namelist():
                             archive.extract(name, staging)
             except (zipfile.BadZipFile, OSError, ValueError, KeyError, RecursionError) as exc:
                 raise BadBackup(str(exc)[:200]) from exc
-        for name, value in clear.items():
-            if hashlib.sha256(_json_bytes(value)).hexdigest() != manifest["members"][name]:
+        for name, data in raw.items():
+            if hashlib.sha256(data).hexdigest() != manifest["members"][name]:
                 raise _bad(f"الملف «{name}» لا يطابق بصمته", f"member '{name}' does not match its checksum")
+        clear = {name: _parse_json(name, data) for name, data in raw.items()}
         if _sha256(staging / DB_FILE) != manifest.get("db_sha256"):
             raise _bad("نسخة قاعدة البيانات لا تطابق بصمتها", "database copy does not match its checksum")
         # A backup made before settings travelled (format 1): this PC's settings stay.
