@@ -2,10 +2,14 @@
 
 Run after an install or update (and by CI on the built bundle): each check exercises the
 same code the app uses — a throw-away office with an encrypted DB created, migrated and read
-back, the camera file source and face detector on a bundled photo, a batch sealed and opened
-(HPKE ML-KEM-768+X25519, Ed25519), the Arabic fonts and the Arabic catalogue loaded in Qt,
-and HQ answering a signed probe. Nothing touches the office's real data: every check works
-in a temp dir; the data dir is only tested for being writable, and read for the HQ address.
+back, the office's configured camera (the bundled photo stands in only where no office is set
+up), the face detector on a bundled photo, a batch sealed and opened (HPKE ML-KEM-768+X25519,
+Ed25519), the Arabic fonts and the Arabic catalogue loaded in Qt, and HQ answering a signed
+probe. The office check fails when the office set up here cannot work: no office code, not
+enrolled although an HQ link is configured, no device number to number cards with, or a device
+HQ has revoked (HQ's signed answer, or a batch HQ refused as revoked). Nothing touches the
+office's real data: every check works in a temp dir; the data dir is only tested for being
+writable and read for the settings and enrolment.
 
 Headless: the Qt checks run only when PySide6 can be imported (`require_qt=True` makes a
 missing Qt a failure — the GUI bundle must have it). No PySide6 import at module level.
@@ -29,6 +33,13 @@ from fundclient.errors import FundError, Message
 
 PASS, WARN, FAIL, SKIP = "pass", "warn", "fail", "skip"
 SAMPLE_FACE = Path(fundclient.__file__).resolve().parent / "resources" / "samples" / "face.jpg"
+
+
+class CheckFailed(FundError):
+    """A check found a problem; its message says what, in both languages."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message, code="selftest")
 
 
 class Skipped(Exception):
@@ -80,16 +91,12 @@ class Context:
     require_qt: bool
     require_hq: bool
     hq_timeout: float
+    camera: str | None = None  # this run's --camera (else the office's setting)
     shared: dict = field(default_factory=dict)  # values one check hands the next
 
 
 def qt_available() -> bool:
     return importlib.util.find_spec("PySide6") is not None
-
-
-def _plain(text: str) -> Message:
-    """Technical details (paths, counts, library errors) read the same in both languages."""
-    return Message(text, text)
 
 
 # --- the checks -------------------------------------------------------------------------------
@@ -120,11 +127,11 @@ def check_database(ctx: Context) -> Message:
     finally:
         store.close()
     if operator.full_name != "اختبار ذاتي":
-        raise AssertionError("Arabic text did not read back unchanged")
+        raise CheckFailed(Message("النص العربي لم يُقرأ كما كُتب", "Arabic text did not read back unchanged"))
     if integrity != "ok":
-        raise AssertionError(f"integrity_check: {integrity}")
+        raise CheckFailed(Message(f"فحص السلامة: {integrity}", f"integrity_check: {integrity}"))
     if db_path(office).read_bytes()[:16] == b"SQLite format 3\x00":
-        raise AssertionError("the database file is not encrypted")
+        raise CheckFailed(Message("ملف قاعدة البيانات غير مشفّر", "the database file is not encrypted"))
     return Message("قاعدة بيانات مشفّرة أُنشئت وقُرئت بنجاح (SQLCipher)",
                    "encrypted database created and read back (SQLCipher)")
 
@@ -138,38 +145,61 @@ def check_migrations(ctx: Context) -> Message:
     revisions = list(scripts.walk_revisions())
     head = scripts.get_current_head()
     if not revisions or head is None:
-        raise AssertionError(f"no migration scripts in {migrate.MIGRATIONS_DIR}")
+        raise CheckFailed(Message(f"لا توجد ملفات الترقية في {migrate.MIGRATIONS_DIR}",
+                                  f"no migration scripts in {migrate.MIGRATIONS_DIR}"))
     reached = ctx.shared.get("db_revision")
     if reached != head:
-        raise AssertionError(f"test database at {reached}, scripts head {head}")
-    return _plain(f"{len(revisions)} migrations, head {head}")
+        raise CheckFailed(Message(f"قاعدة البيانات التجريبية عند الترقية {reached} والأخيرة {head}",
+                                  f"test database at {reached}, scripts head {head}"))
+    return Message(f"{len(revisions)} ترقيات، آخرها {head}", f"{len(revisions)} migrations, head {head}")
+
+
+def _office_set_up(data_dir: Path) -> bool:
+    from fundclient.storage.files import KEYSTORE_FILE
+
+    return (Path(data_dir) / KEYSTORE_FILE).exists()
 
 
 def check_camera(ctx: Context) -> Message:
-    from fundclient.camera.sources import FileSource
+    """The camera the office uses (this run's --camera, else the setting; "" = the first
+    webcam): opened and one frame read. Only where no office is set up (an install check)
+    and no camera is named does the bundled photo stand in, through the same file source."""
+    from fundclient.camera.sources import FileSource, open_source
 
-    source = FileSource(SAMPLE_FACE)
-    source.open()
+    spec = (ctx.camera if ctx.camera is not None else Settings.load(ctx.data_dir).camera).strip()
+    if not spec and not _office_set_up(ctx.data_dir):
+        source = FileSource(SAMPLE_FACE)
+        source.open()
+        try:
+            frame = source.read()
+        finally:
+            source.close()
+        return Message(f"لا مكتب مُعدّ هنا بعد: مصدر الملفات يعمل على الصورة المرفقة {frame.shape[1]}×{frame.shape[0]}",
+                       f"no office set up here yet: the file source reads the bundled photo "
+                       f"{frame.shape[1]}x{frame.shape[0]}")
+    source = open_source(spec)  # CameraError (bilingual) when a named file or folder is missing
+    source.open()  # CameraError when the webcam is absent or busy
     try:
         frame = source.read()
     finally:
         source.close()
-    ctx.shared["frame"] = frame
-    return _plain(f"file source: {SAMPLE_FACE.name} {frame.shape[1]}x{frame.shape[0]}")
+    shown = spec or "0"
+    return Message(f"الكاميرا «{shown}» تعمل: صورة {frame.shape[1]}×{frame.shape[0]}",
+                   f"camera '{shown}' works: frame {frame.shape[1]}x{frame.shape[0]}")
 
 
 def check_face_detector(ctx: Context) -> Message:
     import cv2
 
     from fundclient.camera.analysis import FaceAnalyser
+    from fundclient.camera.sources import read_image
 
-    frame = ctx.shared.get("frame")
-    if frame is None:
-        raise AssertionError("no frame (camera check failed)")
-    verdict = FaceAnalyser().analyse(frame)
+    verdict = FaceAnalyser().analyse(read_image(SAMPLE_FACE))
     if len(verdict.faces) != 1:
-        raise AssertionError(f"expected 1 face in the sample photo, found {len(verdict.faces)}")
-    return _plain(f"Haar cascades load and find the face (OpenCV {cv2.__version__})")
+        raise CheckFailed(Message(f"في الصورة المرفقة وجه واحد، ووُجد {len(verdict.faces)}",
+                                  f"expected 1 face in the sample photo, found {len(verdict.faces)}"))
+    return Message(f"كشف الوجه يعمل على الصورة المرفقة (OpenCV {cv2.__version__})",
+                   f"Haar cascades load and find the face (OpenCV {cv2.__version__})")
 
 
 def check_crypto(ctx: Context) -> Message:
@@ -188,7 +218,7 @@ def check_crypto(ctx: Context) -> Message:
     sealed = envelope.parse(blob)
     envelope.check_signature(sealed, signing_public_bytes(device_private))
     if envelope.open_items(sealed, hq_private) != items:
-        raise AssertionError("opened batch differs from the sealed one")
+        raise CheckFailed(Message("الدفعة بعد فتحها تختلف عن المختومة", "opened batch differs from the sealed one"))
     tampered = bytearray(blob)
     tampered[len(blob) // 2] ^= 1
     try:
@@ -196,8 +226,9 @@ def check_crypto(ctx: Context) -> Message:
     except FundError:
         pass
     else:
-        raise AssertionError("a tampered batch passed the signature check")
-    return _plain("HPKE ML-KEM-768+X25519 seal/open, Ed25519 sign/verify, tampering detected")
+        raise CheckFailed(Message("دفعة عُبث بها اجتازت فحص التوقيع", "a tampered batch passed the signature check"))
+    return Message("ختم الدفعات وفتحها (HPKE ML-KEM-768+X25519) والتوقيع (Ed25519) يعملان، والعبث يُكشف",
+                   "HPKE ML-KEM-768+X25519 seal/open, Ed25519 sign/verify, tampering detected")
 
 
 def check_fonts(ctx: Context) -> Message:
@@ -206,41 +237,144 @@ def check_fonts(ctx: Context) -> Message:
     files = fonts.font_files()
     for path in files:
         if path.read_bytes()[:4] not in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
-            raise AssertionError(f"not a font file: {path.name}")
+            raise CheckFailed(Message(f"ليس ملف خط: {path.name}", f"not a font file: {path.name}"))
     if not qt_available():
         if ctx.require_qt:
-            raise AssertionError("PySide6 is not installed")
-        return _plain(f"{len(files)} font files present (Qt not installed: not loaded)")
+            raise CheckFailed(NO_QT)
+        return Message(f"{len(files)} ملفات خطوط موجودة (الواجهة غير مثبتة: لم تُحمَّل)",
+                       f"{len(files)} font files present (Qt not installed: not loaded)")
     from fundclient.ui import qt_selftest
 
-    families = qt_selftest.load_arabic_fonts()
-    return _plain(f"{len(files)} font files; Qt renders Arabic with: {', '.join(families)}")
+    families = ", ".join(qt_selftest.load_arabic_fonts())
+    return Message(f"{len(files)} ملفات خطوط؛ تعرض الواجهة العربية بـ: {families}",
+                   f"{len(files)} font files; Qt renders Arabic with: {families}")
+
+
+NO_QT = Message("الواجهة الرسومية غير مثبتة (PySide6)", "PySide6 is not installed")
 
 
 def check_translations(ctx: Context) -> Message:
     if not qt_available():
         if ctx.require_qt:
-            raise AssertionError("PySide6 is not installed")
+            raise CheckFailed(NO_QT)
         raise Skipped(Message("لا توجد واجهة رسومية (PySide6 غير مثبت)", "no GUI here (PySide6 not installed)"))
     from fundclient.ui import qt_selftest
 
-    return _plain(qt_selftest.load_catalogue("ar"))
+    detail = qt_selftest.load_catalogue("ar")
+    return Message(f"الترجمة العربية تُحمَّل: {detail}", detail)
+
+
+def _device(ctx: Context):
+    from fundclient.sync.device import Device
+
+    if not (ctx.data_dir / "device" / "enrolment.json").exists():
+        return None
+    return Device.load(ctx.data_dir)
+
+
+def _hq_standing(ctx: Context, device, url: str) -> str | None:
+    """HQ's signed word on this device (sync.probe.device_standing), asked once per run."""
+    if "standing" not in ctx.shared:
+        from fundclient.sync.http import TransportOptions, make_session
+        from fundclient.sync.probe import device_standing
+
+        session = make_session(Settings.load(ctx.data_dir))
+        try:
+            options = TransportOptions(connect_timeout=ctx.hq_timeout, read_timeout=ctx.hq_timeout)
+            ctx.shared["standing"] = device_standing(session, url, device, options)
+        finally:
+            session.close()
+    return ctx.shared["standing"]
+
+
+REVOKED = Message("أوقفت الإدارة العامة هذا الجهاز: لا تُقبل منه دفعات ولا بطاقات. إن كان الجهاز قد استُعيد "
+                  "أو وُجد، فاطلب رمز تسجيل جديداً وسجّله من جديد (fundclient enroll).",
+                  "HQ has revoked this device: its batches and cards are refused. If the device was recovered, "
+                  "ask HQ for a new token and enrol it again (fundclient enroll).")
+
+
+def check_office(ctx: Context) -> Message:
+    """Can the office set up here work? Office code, enrolment, a device number, not revoked."""
+    from fundclient.services.reference import office_reference
+    from fundclient.storage.keystore import Keystore
+
+    if not _office_set_up(ctx.data_dir):
+        raise Skipped(Message("لا مكتب مُعدّ في مجلد البيانات هذا بعد (معالج الإعداد أو fundclient setup "
+                              "أو fundclient restore)",
+                              "no office set up in this data folder yet (the setup wizard, fundclient setup or "
+                              "fundclient restore)"))
+    settings = Settings.load(ctx.data_dir)
+    code = settings.office_code
+    if not code:
+        raise CheckFailed(Message("لم يُحدَّد رمز المكتب في الإعدادات: لا يُحفظ أي تسجيل. استعد آخر نسخة احتياطية "
+                                  "للمكتب (fundclient restore) أو أعد الإعداد.",
+                                  "No office code in the settings: no registration can be saved. Restore the "
+                                  "office's last backup (fundclient restore) or set the office up again."))
+    keystore_office = Keystore(ctx.data_dir).office_code()
+    if keystore_office and keystore_office != code:
+        raise CheckFailed(Message(f"رمز المكتب في الإعدادات «{code}» غير رمز بيانات هذا المكتب «{keystore_office}».",
+                                  f"The settings' office code '{code}' is not the office code of this data "
+                                  f"('{keystore_office}')."))
+    if code not in office_reference(ctx.data_dir).codes("offices"):
+        raise CheckFailed(Message(f"رمز المكتب «{code}» غير موجود في قائمة مكاتب الصندوق.",
+                                  f"Office code '{code}' is not in the fund's list of offices."))
+    device = _device(ctx)
+    if device is None:
+        if (settings.hq_url or "").strip():
+            raise CheckFailed(Message(
+                f"ضُبط عنوان الإدارة العامة ({settings.hq_url}) لكن هذا الجهاز غير مسجَّل لديها: لا تُرسل بياناته. "
+                "اطلب رمز تسجيل وسجّله: fundclient enroll --server العنوان --token الرمز",
+                f"An HQ address is set ({settings.hq_url}) but this device is not enrolled there: nothing it "
+                "saves is sent. Ask HQ for a token and enrol: fundclient enroll --server URL --token TOKEN"))
+        number = settings.provisional_device_number
+        if not 900 <= int(number or 0) <= 999:
+            raise CheckFailed(Message(
+                "هذا الجهاز غير مسجَّل لدى الإدارة العامة وليس له رقم جهاز مؤقت: لا تُرقَّم البطاقات. سجّله "
+                "(fundclient enroll، أو بذاكرة USB: fundclient enroll-request)، أو أعطه رقماً مؤقتاً جديداً "
+                "عند الاستعادة (fundclient restore الملف --device-number 9xx).",
+                "This device is not enrolled with HQ and has no provisional device number: cards cannot be "
+                "numbered. Enrol it (fundclient enroll, or by USB: fundclient enroll-request) or give it a new "
+                "provisional number when restoring (fundclient restore FILE --device-number 9xx)."))
+        return Message(f"المكتب {code}؛ الجهاز غير مسجَّل بعد لدى الإدارة العامة، ويرقّم البطاقات برقم الجهاز "
+                       f"المؤقت {number}",
+                       f"office {code}; device not enrolled with HQ yet, numbering cards with provisional "
+                       f"device number {number}")
+    if device.office_code != code:
+        raise CheckFailed(Message(f"الجهاز مسجَّل لدى الإدارة العامة لمكتب «{device.office_code}» لا لمكتب «{code}».",
+                                  f"The device is enrolled with HQ for office '{device.office_code}', not "
+                                  f"'{code}'."))
+    from fundclient.sync.outbox import Outbox
+
+    refused = any(q.code == "revoked_device" for q in Outbox(ctx.data_dir, settings).quarantined())
+    standing = _hq_standing(ctx, device, device.hq_url)
+    if standing == "revoked" or (refused and standing != "active"):
+        raise CheckFailed(REVOKED)
+    if standing == "unknown":
+        raise CheckFailed(Message("الإدارة العامة لا تعرف هذا الجهاز (ربما سُجّل لدى خادم آخر). اطلب رمز تسجيل "
+                                  "وسجّله من جديد (fundclient enroll).",
+                                  "HQ does not know this device (enrolled with another server?). Ask HQ for a "
+                                  "token and enrol again (fundclient enroll)."))
+    if standing == "active":
+        return Message(f"المكتب {code}؛ الجهاز رقم {device.device_number} مسجَّل، والإدارة العامة تؤكد أنه فعّال",
+                       f"office {code}; device number {device.device_number} enrolled, and HQ confirms it is active")
+    return Message(f"المكتب {code}؛ الجهاز رقم {device.device_number} مسجَّل (لم تُجب الإدارة العامة الآن عن حاله)",
+                   f"office {code}; device number {device.device_number} enrolled (HQ did not answer about it now)")
 
 
 def check_hq(ctx: Context) -> Message:
     import requests
 
     from fundclient.errors import SyncError
-    from fundclient.sync.device import Device
     from fundclient.sync.http import OFFLINE, TransportOptions, make_session
     from fundclient.sync.probe import probe
 
     settings = Settings.load(ctx.data_dir)
-    device = None
-    if (ctx.data_dir / "device" / "enrolment.json").exists():
-        device = Device.load(ctx.data_dir)
+    device = _device(ctx)
     url = (device.hq_url if device else settings.hq_url).rstrip("/")
     if not url:
+        if ctx.require_hq:  # asked to prove the link: no link is a failure, not "does not apply"
+            raise CheckFailed(Message("طُلب التحقق من الاتصال بالإدارة العامة (--require-hq) ولم يُضبط عنوانها.",
+                                      "The HQ link was required (--require-hq) but no HQ address is configured."))
         raise Skipped(Message("لم يُضبط عنوان الإدارة العامة بعد (ليس خطأ)", "no HQ address configured (not an error)"))
     session = make_session(settings)
     try:
@@ -251,6 +385,8 @@ def check_hq(ctx: Context) -> Message:
                 raise SyncError(OFFLINE, code="offline") from None
             return Message(f"{url} يستجيب (الجهاز غير مسجَّل بعد: لم يُتحقق من التوقيع)",
                            f"{url} answers (device not enrolled yet: signature not checked)")
+        if ctx.shared.get("standing") is not None:  # the office check heard HQ sign about this device
+            return Message(f"{url} يستجيب بتوقيع الإدارة العامة", f"{url} answers with HQ's signature")
         # The sync's own probe: online means HQ signed our fresh nonce (a captive portal cannot).
         options = TransportOptions(connect_timeout=ctx.hq_timeout, read_timeout=ctx.hq_timeout)
         if not probe(session, url, device, options):
@@ -274,7 +410,8 @@ CHECKS = (
     Check("data_dir", Message("مجلد البيانات", "Data folder"), check_data_dir),
     Check("database", Message("قاعدة البيانات المشفّرة", "Encrypted database"), check_database),
     Check("migrations", Message("ترقيات قاعدة البيانات", "Database migrations"), check_migrations),
-    Check("camera", Message("مصدر الكاميرا", "Camera source"), check_camera),
+    Check("office", Message("المكتب وتسجيل الجهاز", "Office and device enrolment"), check_office),
+    Check("camera", Message("الكاميرا", "Camera"), check_camera),
     Check("face_detector", Message("كشف الوجه", "Face detection"), check_face_detector),
     Check("crypto", Message("التشفير والتوقيع", "Encryption and signatures"), check_crypto),
     Check("fonts", Message("الخطوط العربية", "Arabic fonts"), check_fonts),
@@ -296,12 +433,14 @@ def _run_one(check: Check, ctx: Context) -> CheckResult:
     except FundError as exc:
         detail, status = exc.message, FAIL if required else WARN
     except Exception as exc:  # a self-test reports every failure; it must not stop at the first
-        detail, status = _plain(f"{type(exc).__name__}: {exc}"), FAIL if required else WARN
+        technical = f"{type(exc).__name__}: {exc}"
+        detail = Message(f"خطأ غير متوقع في هذا الفحص ({technical})", technical)
+        status = FAIL if required else WARN
     return CheckResult(check.key, check.title, status, detail, required, time.perf_counter() - started)
 
 
 def run_selftest(data_dir: Path, *, only: tuple[str, ...] = (), require_qt: bool = False,
-                 require_hq: bool = False, hq_timeout: float = 10.0) -> Report:
+                 require_hq: bool = False, hq_timeout: float = 10.0, camera: str | None = None) -> Report:
     """Run the checks (all, or the keys in `only`) and return the report; never raises for a
     failed check. Uses a temp dir for everything it creates."""
     unknown = set(only) - set(CHECK_KEYS)
@@ -309,7 +448,7 @@ def run_selftest(data_dir: Path, *, only: tuple[str, ...] = (), require_qt: bool
         raise ValueError(f"unknown checks: {sorted(unknown)}")
     report = Report(fundclient.__version__, bool(getattr(sys, "frozen", False)))
     with tempfile.TemporaryDirectory(prefix="fundclient-selftest-") as work:
-        ctx = Context(Path(data_dir), Path(work), require_qt, require_hq, hq_timeout)
+        ctx = Context(Path(data_dir), Path(work), require_qt, require_hq, hq_timeout, camera)
         for check in CHECKS:
             if not only or check.key in only:
                 report.checks.append(_run_one(check, ctx))

@@ -23,15 +23,15 @@ STATUS_WORDS = {
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("selftest", help="check this installation (DB, camera, crypto, fonts, "
-                            "translations, HQ); exit 0 when all required checks pass")
+    parser = sub.add_parser("selftest", help="check this installation and office (DB, office and enrolment, "
+                            "camera, crypto, fonts, translations, HQ); exit 0 when all required checks pass")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--only", nargs="+", choices=CHECK_KEYS, default=(), metavar="CHECK",
                         help="run only these checks: " + ", ".join(CHECK_KEYS))
     parser.add_argument("--require-qt", action="store_true",
                         help="fail the font and translation checks when PySide6 is missing (GUI bundles)")
     parser.add_argument("--require-hq", action="store_true",
-                        help="fail (not only warn) when a configured HQ does not answer")
+                        help="fail (not only warn) when HQ does not answer or no HQ is configured")
     parser.add_argument("--hq-timeout", type=float, default=10.0, help="seconds to wait for HQ (default 10)")
     parser.add_argument("--wait", action="store_true",
                         help="wait for Enter before closing (for the Start-menu shortcut)")
@@ -40,7 +40,7 @@ def register(sub) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     report = run_selftest(args.data_dir, only=tuple(args.only), require_qt=args.require_qt,
-                          require_hq=args.require_hq, hq_timeout=args.hq_timeout)
+                          require_hq=args.require_hq, hq_timeout=args.hq_timeout, camera=args.camera)
     out = _utf8_stdout()
     if args.json:
         out.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")

@@ -2,7 +2,8 @@
 docs/decisions/sync-own-tus-implementation.md for why not tuspyserver.
 
   POST  /api/v1/enrol                 {token, public_key, label, office_code} -> device id/number + HQ key set
-  GET   /api/v1/probe?nonce=N         HQ-signed answer (captive portals cannot forge it)
+  GET   /api/v1/probe?nonce=N         HQ-signed answer (captive portals cannot forge it); with &device=ID
+                                      also HQ's signed word on that device: active / revoked / unknown
   GET   /api/v1/keys                  current HQ key set, endorsed by every HQ signing key
   GET   /api/v1/pull?since=T          reference data + revoked cards changed since token T
   POST  /tus/                         create upload (Upload-Length, Upload-Metadata batch_id, device_id, sha256,
@@ -159,10 +160,18 @@ def create_app(hq_dir: Path, ingestor: Ingestor, limits: hq_limits.Limits | None
         return {**info, **keys.keyset()}
 
     @app.get("/api/v1/probe")
-    async def probe(nonce: Annotated[str, Query(max_length=64)]):
-        if not re.fullmatch(r"[0-9a-f]{32,64}", nonce):
+    async def probe(nonce: Annotated[str, Query(max_length=64)],
+                    device: Annotated[str | None, Query(max_length=36)] = None):
+        """HQ's signature over the device's nonce; with `device`, also HQ's word on that device
+        (active / revoked / unknown), signed with the nonce (`fundclient selftest` asks)."""
+        if not re.fullmatch(r"[0-9a-f]{32,64}", nonce) or (device is not None and not UUID_RE.match(device)):
             return _refuse(400, "malformed")
-        return sign_probe(nonce, datetime.now(timezone.utc).isoformat(), keys.sign_private)
+        now = datetime.now(timezone.utc).isoformat()
+        if device is None:
+            return sign_probe(nonce, now, keys.sign_private)
+        problem, _ = await run_in_threadpool(device_key, device)
+        standing = {"revoked_device": "revoked", "unknown_device": "unknown"}.get(problem or "", "active")
+        return sign_probe(nonce, now, keys.sign_private, device=device, standing=standing)
 
     @app.get("/api/v1/keys")
     async def keyset():

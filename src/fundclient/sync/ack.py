@@ -75,9 +75,15 @@ def verify_refusal(doc: dict, hq_signing_keys: dict[str, bytes], *, batch_id: st
     return code
 
 
-def sign_probe(nonce: str, hq_time: str, hq_signing_private: dict[str, bytes] | bytes) -> dict:
-    return {"nonce": nonce, "hq_time": hq_time,
-            "sigs": _sign_all(PROBE_CONTEXT + f"{nonce}|{hq_time}".encode(), hq_signing_private)}
+def sign_probe(nonce: str, hq_time: str, hq_signing_private: dict[str, bytes] | bytes, *,
+               device: str | None = None, standing: str | None = None) -> dict:
+    """HQ's signed answer to a probe; asked about a device, also HQ's word on it (`standing`:
+    one of DEVICE_STANDINGS), signed with the nonce so it cannot be replayed or moved to another device."""
+    if device is None:
+        return {"nonce": nonce, "hq_time": hq_time,
+                "sigs": _sign_all(PROBE_CONTEXT + f"{nonce}|{hq_time}".encode(), hq_signing_private)}
+    return {"nonce": nonce, "hq_time": hq_time, "device": device, "standing": standing,
+            "sigs": _sign_all(PROBE_CONTEXT + f"{nonce}|{hq_time}|{device}|{standing}".encode(), hq_signing_private)}
 
 
 def verify_probe(doc: dict, nonce: str, hq_signing_keys: dict[str, bytes]) -> bool:
@@ -86,6 +92,21 @@ def verify_probe(doc: dict, nonce: str, hq_signing_keys: dict[str, bytes]) -> bo
                                                     hq_signing_keys)
     except (KeyError, TypeError, ValueError, AttributeError):
         return False
+
+
+DEVICE_STANDINGS = ("active", "revoked", "unknown")  # enrolled and not revoked / revoked / never enrolled here
+
+
+def verify_probe_standing(doc: dict, nonce: str, device: str, hq_signing_keys: dict[str, bytes]) -> str | None:
+    """HQ's signed word on `device` in a probe answer, or None when the answer is not signed by
+    HQ for this nonce and device (or an older HQ did not say)."""
+    try:
+        standing = doc["standing"]
+        ok = doc["nonce"] == nonce and doc["device"] == device and standing in DEVICE_STANDINGS and _any_valid(
+            doc["sigs"], PROBE_CONTEXT + f"{nonce}|{doc['hq_time']}|{device}|{standing}".encode(), hq_signing_keys)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return standing if ok else None
 
 
 REFERENCE_CONTEXT = b"fundclient/reference/v1\x00"

@@ -34,3 +34,21 @@ def probe_status(session: requests.Session, base_url: str, device: Device,
 
 def probe(session: requests.Session, base_url: str, device: Device, options: TransportOptions = PROBE_OPTIONS) -> bool:
     return probe_status(session, base_url, device, options) == "ok"
+
+
+def device_standing(session: requests.Session, base_url: str, device: Device,
+                    options: TransportOptions = PROBE_OPTIONS) -> str | None:
+    """HQ's signed word on this device: "active", "revoked" (HQ refuses its batches) or
+    "unknown" (HQ never enrolled it); None when no answer signed by HQ came (offline, captive
+    portal, an HQ too old to say). Used by `fundclient selftest`."""
+    from fundclient.sync.ack import verify_probe_standing
+
+    nonce = secrets.token_hex(16)
+    try:
+        response = session.get(f"{base_url.rstrip('/')}/api/v1/probe",
+                               params={"nonce": nonce, "device": device.device_id},
+                               timeout=options.timeout, allow_redirects=False)
+        doc = response.json() if response.status_code == 200 else None
+    except (requests.RequestException, ValueError):
+        return None
+    return verify_probe_standing(doc, nonce, device.device_id, device.hq_signing_keys) if isinstance(doc, dict) else None
