@@ -312,10 +312,6 @@
             <translation>جارٍ إنشاء المكتب على هذا الحاسوب…</translation>
         </message>
         <message>
-            <source>Save the recovery key</source>
-            <translation>حفظ مفتاح الاسترداد</translation>
-        </message>
-        <message>
             <source>Print or write down the key first, then tick the box.</source>
             <translation>اطبع المفتاح أو اكتبه أولاً، ثم ضع علامة في المربع.</translation>
         </message>
@@ -324,12 +320,16 @@
             <translation>جارٍ تسجيل هذا الحاسوب لدى الإدارة العامة…</translation>
         </message>
         <message>
-            <source>Check the address and the token and try again, or choose “register later”.</source>
-            <translation>تحقق من العنوان ورمز التسجيل وحاول مرة أخرى، أو اختر «التسجيل لاحقاً».</translation>
-        </message>
-        <message>
             <source>Choose the USB drive</source>
             <translation>اختر ذاكرة USB</translation>
+        </message>
+        <message>
+            <source>This folder is on this computer. Choose the USB drive: the recovery key must never be kept on this computer.</source>
+            <translation>هذا المجلد على هذا الحاسوب. اختر ذاكرة USB: لا يُحفظ مفتاح الاسترداد على هذا الحاسوب أبداً.</translation>
+        </message>
+        <message>
+            <source>Check the address and the token and try again, or choose “{option}”.</source>
+            <translation>تحقق من العنوان ورمز التسجيل وحاول مرة أخرى، أو اختر «{option}».</translation>
         </message>
         <message>
             <source>The request {file} is on the drive. Take it to headquarters; they give back an answer file and the token. Then:
@@ -938,8 +938,8 @@
             <translation>&amp;طباعة</translation>
         </message>
         <message>
-            <source>Save as P&amp;DF…</source>
-            <translation>حفظ كملف &amp;PDF…</translation>
+            <source>Save as P&amp;DF on a USB drive…</source>
+            <translation>احفظه &amp;PDF على ذاكرة USB…</translation>
         </message>
         <message>
             <source>Print it or write it down, and lock the paper in a safe away from the computer. Use it only to set a new password when the administrator's password is forgotten, or to move the data to a new computer. Whoever holds this paper can open all the beneficiaries' data: if it is lost, or the computer is stolen, tell headquarters at once.</source>

@@ -310,10 +310,6 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Save the recovery key</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Print or write down the key first, then tick the box.</source>
             <translation type="unfinished" />
         </message>
@@ -322,11 +318,15 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Check the address and the token and try again, or choose “register later”.</source>
+            <source>Choose the USB drive</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Choose the USB drive</source>
+            <source>This folder is on this computer. Choose the USB drive: the recovery key must never be kept on this computer.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Check the address and the token and try again, or choose “{option}”.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -935,7 +935,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Save as P&amp;DF…</source>
+            <source>Save as P&amp;DF on a USB drive…</source>
             <translation type="unfinished" />
         </message>
         <message>

@@ -198,6 +198,10 @@ def test_wrong_token_then_register_later(qtbot, wizard, hq):
     confirm_recovery(qtbot, wizard)
     qtbot.waitUntil(lambda: wizard.current() == HQ, timeout=TIMEOUT)
     assert "رفضت الإدارة العامة" in wizard.hq_page.error.text()
+    # The hint names the option exactly as the option reads (one source for the label).
+    option = wizard.hq_page.enrol_later.text().replace("&", "")
+    assert option == "لا يوجد اتصال بعد — التسجيل لاحقاً أو عبر USB"
+    assert f"«{option}»" in wizard.hq_page.error.text()
     wizard.hq_page.enrol_later.click()
     assert wizard.next_button.text() == "ال&تالي"
     press_next(qtbot, wizard)
@@ -228,8 +232,25 @@ def test_recovery_key_page_refuses_until_confirmed(qtbot, wizard, tmp_path):
     assert wizard.current() == RECOVERY and "ضع علامة" in wizard.recovery_page.error.text()
     wizard.reject()  # Escape cannot close the wizard while the key is unconfirmed
     assert wizard.isVisible()
-    pdf = wizard.save_recovery_pdf(tmp_path / "key.pdf")
-    assert pdf.read_bytes()[:4] == b"%PDF"
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    pdf = wizard.save_recovery_pdf(usb)  # on the USB drive the person chose
+    assert pdf == usb / "recovery-key-BRK.pdf" and pdf.read_bytes()[:4] == b"%PDF"
+    # Never on this PC: the home and data folders are refused, and the dialog does not start there.
+    for here in (Path.home(), wizard.data_dir):
+        assert wizard.save_recovery_pdf(here) is None
+        assert "هذا المجلد على هذا الحاسوب" in wizard.recovery_page.error.text()
+    assert not list(wizard.data_dir.glob("*.pdf")) and not (Path.home() / "recovery-key-BRK.pdf").exists()
+    started = []
+    from PySide6.QtWidgets import QFileDialog
+    original = QFileDialog.getExistingDirectory
+    QFileDialog.getExistingDirectory = staticmethod(lambda *args: started.append(args[2]) or "")
+    try:
+        assert wizard.save_recovery_pdf() is None  # cancelled
+    finally:
+        QFileDialog.getExistingDirectory = original
+    home = Path.home().resolve()
+    assert started and Path(started[0]).resolve() != home and home not in Path(started[0]).resolve().parents
     qtbot.keyClick(wizard.recovery_page.confirmed, Qt.Key.Key_Space)
     press_next(qtbot, wizard)
     assert wizard.current() == DEVICES
@@ -398,3 +419,29 @@ def test_recovery_sheet_dates_by_the_display_rule(gui_app):
     text = recovery_document("A" * 32, "Sebha", "Fund").toPlainText()
     assert i18n.read_digits(i18n.show_date(date.today())) in i18n.read_digits(text)
     assert date.today().isoformat() not in text
+
+
+@pytest.mark.parametrize("height", [680, 720])
+def test_camera_page_status_and_checks_in_view_and_done_page_path_reads_left_to_right(qtbot, wizard, height):
+    """On a 1366×768 or 1024×768 screen with a taskbar the wizard gets 680 px (window_fit):
+    the status line and the picture's checklist are both in view, not cut; on the done page
+    the camera path is one left-to-right run (a bidi isolate), not reversed by the RTL text."""
+    fill_first_pages(qtbot, wizard)
+    create_admin(qtbot, wizard)
+    confirm_recovery(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.current() == DEVICES and wizard.devices.cameras is not None, timeout=TIMEOUT)
+    wizard.resize(980, height)
+    wizard.devices_page.camera.setEditText(str(SAMPLE_FACE))
+    wizard.devices.show_preview()
+    qtbot.waitUntil(lambda: wizard.devices.preview.last_verdict is not None, timeout=TIMEOUT)
+    qtbot.wait(200)
+    viewport = wizard.stack.currentWidget().viewport()
+    for widget in (wizard.devices_page.status, wizard.devices.preview.ui.checklist):
+        top = widget.mapTo(viewport, widget.rect().topLeft()).y()
+        bottom = widget.mapTo(viewport, widget.rect().bottomLeft()).y()
+        assert widget.isVisible() and 0 <= top and bottom <= viewport.height(), (widget.objectName(), top, bottom)
+    assert "فالكاميرا تعمل" in wizard.devices_page.status.text()
+    press_next(qtbot, wizard)
+    assert wizard.current() == DONE
+    summary = wizard.done_page.summary.text()
+    assert f"\u2066{SAMPLE_FACE}\u2069" in summary and f"\u2066{ADMIN_USER}\u2069" in summary

@@ -68,6 +68,7 @@ class CameraWidget(QWidget):
         super().__init__(parent)
         self.language = language or current_language()
         self.allow_override = allow_override
+        self.photo_buttons = True  # False: a camera test (the wizard's) shows no Take/Retake
         self.data_dir = data_dir
         self.thresholds = thresholds
         self.auto_capture = auto_capture
@@ -401,11 +402,11 @@ class CameraWidget(QWidget):
         self.ui.accept.setEnabled(self.can_accept())
         self.ui.override.setVisible(self.allow_override)
         self.ui.override.setEnabled(self.allow_override and self.mode == "portrait")
-        (self.ui.capture if live else self.ui.retake).setVisible(True)  # the new one first, then focus
+        (self.ui.capture if live else self.ui.retake).setVisible(self.photo_buttons)  # the new one first, then focus
         if had_focus:
             self.first_control().setFocus()
-        self.ui.capture.setVisible(live)
-        self.ui.retake.setVisible(not live)
+        self.ui.capture.setVisible(live and self.photo_buttons)
+        self.ui.retake.setVisible(not live and self.photo_buttons)
 
     def _live_hint(self) -> str:
         """The big line while the camera gives pictures, until the next verdict replaces it."""

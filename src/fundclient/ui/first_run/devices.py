@@ -20,7 +20,7 @@ from fundclient.ui.first_run.pages_after import DevicesPage
 from fundclient.ui.ops import QueryOp
 
 
-PREVIEW_HEIGHT = 190  # picture + checklist fit under the fields on a 1366×768 screen
+PREVIEW_HEIGHT = 140  # picture + checklist fit under the fields and the status line at 1366×768 and 1024×768
 
 
 def _tr(text: str) -> str:
@@ -115,6 +115,7 @@ class DevicesController:
         # chosen in this page's own list, so the widget's list, mode and photo buttons go.
         ui = self.preview.ui
         # The coaching sentence goes too: the ✓/✗ checklist ("one face", "sharp"...) is the test.
+        self.preview.photo_buttons = False
         for widget in (ui.camera_label, ui.camera_choice, ui.mode_choice, ui.capture, ui.retake,
                        ui.accept, ui.import_file, ui.override, ui.hint):
             widget.hide()

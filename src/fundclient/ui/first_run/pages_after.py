@@ -62,7 +62,7 @@ class RecoveryPage(WizardPage):
             "The office has been created. This key opens the office's data when every password is "
             "lost. It is not saved anywhere on this computer and will not be shown again."))
         self.print_button.setText(self.tr("&Print"))
-        self.pdf_button.setText(self.tr("Save as P&DF…"))
+        self.pdf_button.setText(self.tr("Save as P&DF on a USB drive…"))
         self.uses.setText(self.tr(
             "Print it or write it down, and lock the paper in a safe away from the computer. "
             "Use it only to set a new password when the administrator's password is forgotten, "
@@ -102,10 +102,13 @@ class DevicesPage(WizardPage):
         receipt_row.addWidget(self.test_button)
         form.addRow(self.receipt_label, receipt_row)
         self.box.addLayout(form)
-        self.box.addLayout(self.preview_host, 1)
+        # The status line sits above the picture: what it says (the camera works, is missing,
+        # the test page went out) stays in view at 1366×768 and 1024×768, where the picture
+        # and its checklist fill the rest of the page.
         self.status = explanation_label()
         self.status.setObjectName("devicesStatus")
         self.box.addWidget(self.status)
+        self.box.addLayout(self.preview_host, 1)
         self.finish_layout()
 
     def first_field(self) -> QWidget:

@@ -8,6 +8,7 @@ office without a printer yet can still keep the key as a file on a USB stick.
 from __future__ import annotations
 
 import html
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -86,3 +87,28 @@ def print_with_dialog(document: QTextDocument, parent: QWidget | None) -> bool:
         return False
     document.print_(printer)
     return True
+
+
+def removable_start_folder() -> str:
+    """Where a "choose the USB drive" dialog starts: the first mounted volume that is not the
+    system's or the home folder's (a USB drive), else the file system's root — never the home
+    folder, so nothing lands on this PC by pressing Enter."""
+    from PySide6.QtCore import QDir, QStorageInfo
+
+    home = QStorageInfo(str(Path.home())).rootPath()
+    for volume in QStorageInfo.mountedVolumes():
+        root = volume.rootPath()
+        if volume.isValid() and volume.isReady() and not volume.isReadOnly() and root not in (home, QDir.rootPath()) \
+                and (sys.platform == "win32" or root.startswith(("/media/", "/run/media/", "/mnt/", "/Volumes/"))):
+            return root
+    return QDir.rootPath()
+
+
+def on_this_pc(folder: Path, data_dir: Path) -> bool:
+    """True for the home folder, the data folder and anything inside them."""
+    target = Path(folder).expanduser().resolve()
+    for place in (Path.home(), Path(data_dir)):
+        place = place.expanduser().resolve()
+        if target == place or place in target.parents:
+            return True
+    return False

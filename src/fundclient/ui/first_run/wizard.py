@@ -246,14 +246,25 @@ class FirstRunWizard(QDialog):
     def print_recovery_key(self) -> None:
         printing.print_with_dialog(self._recovery_document(), self)
 
-    def save_recovery_pdf(self, path: Path | None = None) -> Path | None:
-        if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Save the recovery key"),
-                                                    str(Path.home() / "recovery-key.pdf"), "PDF (*.pdf)")
+    def save_recovery_pdf(self, folder: Path | None = None) -> Path | None:
+        """The sheet as a PDF on a USB drive (to print elsewhere, then lock away): the folder is
+        chosen by the person, starting at the removable drives, never at this PC's home folder;
+        a folder on this PC (the home or data folder) is refused — the page says the key must
+        never be kept on this computer."""
+        page = self.recovery_page
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose the USB drive"),
+                                                      printing.removable_start_folder())
             if not chosen:
                 return None
-            path = Path(chosen)
-        return printing.save_pdf(self._recovery_document(), path)
+            folder = Path(chosen)
+        if printing.on_this_pc(Path(folder), self.data_dir):
+            page.error.setText(self.tr("This folder is on this computer. Choose the USB drive: the recovery "
+                                       "key must never be kept on this computer."))
+            return None
+        page.error.clear()
+        code = re.sub(r"[^A-Za-z0-9]", "", self.office_page.office_code()) or "office"
+        return printing.save_pdf(self._recovery_document(), Path(folder) / f"recovery-key-{code}.pdf")
 
     def _recovery_next(self) -> None:
         page = self.recovery_page
@@ -285,8 +296,10 @@ class FirstRunWizard(QDialog):
         self.go_to(DEVICES)
 
     def _enrol_failed(self, exc: BaseException) -> None:
+        # The option is named by its own label (one source): what the hint says is what the page shows.
+        option = self.hq_page.enrol_later.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
         self.hq_page.error.setText(error_text(exc) + "\n" + self.tr(
-            "Check the address and the token and try again, or choose “register later”."))
+            "Check the address and the token and try again, or choose “{option}”.").format(option=option))
         self.go_to(HQ)
         self.hq_page.token.setFocus()  # most often the token was mistyped
         self.hq_page.token.selectAll()
@@ -340,11 +353,13 @@ class FirstRunWizard(QDialog):
             link = self.tr("Not linked with headquarters yet: registrations stay pending until "
                            "this computer is registered. Provisional computer number: {number}.").format(
                 number=i18n.show_digits(settings.provisional_device_number))
+        # Latin user names and paths are left-to-right runs inside the (RTL) sentence: isolated,
+        # or bidi turns "/home/ali/face.jpg" into "home/ali/face.jpg/".
         lines = [self.tr("Office: {office}").format(office=self._office_label()),
-                 self.tr("Administrator: {user}").format(user=self.admin_page.username.text().strip()),
+                 self.tr("Administrator: {user}").format(user=i18n.ltr_run(self.admin_page.username.text().strip())),
                  link]
         if settings.camera:
-            lines.append(self.tr("Camera: {camera}").format(camera=settings.camera))
+            lines.append(self.tr("Camera: {camera}").format(camera=i18n.ltr_run(settings.camera)))
         if self.enrolled is not None and self.enrolled.office_code != self.office_page.office_code():
             # The token decides the office at HQ; a mismatch would file this office's cards elsewhere.
             lines.append(self.tr("Warning: headquarters registered this computer for the office {code}, "
