@@ -3,6 +3,7 @@ of `fundclient sync`. In every case HQ ends with every record exactly once."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import signal
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 
 from fundclient.config import Settings
 from fundclient.hq.db import records
+from fundclient.sync.device import Device
 from fundclient.sync.engine import run_sync
 from fundclient.sync.http import TransportOptions
 from fundclient.sync.outbox import Outbox
@@ -124,9 +126,10 @@ def test_hq_crash_between_last_byte_and_commit(hq_dir, hq_sqlite, data_dir):
     expected = _seal(data_dir, 3)
     [batch] = Outbox(data_dir).pending()
     batch_id = batch.stem.split("-", 1)[1]
-    uploads = hq_dir / "uploads"
-    (uploads / f"{batch_id}.len").write_text(str(batch.stat().st_size))
-    (uploads / f"{batch_id}.part").write_bytes(batch.read_bytes())
+    store = hq_sqlite.app.state.uploads  # every byte held, nothing ingested
+    blob = batch.read_bytes()
+    store.create(batch_id, len(blob), hashlib.sha256(blob).hexdigest(), Device.load(data_dir).device_id)
+    assert store.append(batch_id, 0, blob)
     markers = Outbox(data_dir).root / "uploads"
     markers.mkdir(exist_ok=True)
     (markers / batch_id).touch()  # the client had started this upload

@@ -47,8 +47,9 @@ def _signed_meta(device: Device, blob: bytes, batch_id: str | None = None) -> st
     return _meta(batch_id=batch_id, device_id=device.device_id, sha256=digest, signature=_b64(sig))
 
 
-def _uploads(hq_dir) -> list[str]:
-    return sorted(p.name for p in (hq_dir / "uploads").iterdir())
+def _uploads(server) -> list[str]:
+    """Batch ids of the uploads HQ holds in progress (in its database: hq/uploads.py)."""
+    return server.app.state.uploads.held_batches()
 
 
 def _healthy(url: str) -> None:
@@ -95,7 +96,7 @@ def test_hostile_upload_length_is_refused_and_nothing_is_written(open_hq, hq_dir
     headers = {**TUS, "Upload-Length": length, "Upload-Metadata": _signed_meta(device, b"x" * 10)}
     answer = requests.post(f"{open_hq.url}/tus/", headers=headers, timeout=10)
     assert answer.status_code == 400 and answer.json()["code"] == "malformed"
-    assert _uploads(hq_dir) == []
+    assert _uploads(open_hq) == []
 
 
 def test_upload_creation_needs_the_device_signature(open_hq, hq_dir, data_dir):
@@ -126,7 +127,7 @@ def test_upload_creation_needs_the_device_signature(open_hq, hq_dir, data_dir):
     for meta in ("batch_id", "batch_id !!!", "a b c", "batch_id " + "A" * 3000, "device_id eA==, device_id eA=="):
         answer = requests.post(f"{open_hq.url}/tus/", headers={**base, "Upload-Metadata": meta}, timeout=10)
         assert answer.status_code == 400, meta
-    assert _uploads(hq_dir) == []
+    assert _uploads(open_hq) == []
     _healthy(open_hq.url)
 
 
@@ -141,10 +142,10 @@ def test_a_hostile_header_over_http_is_a_422_not_a_500(open_hq, hq_dir, data_dir
                    "Content-Type": "application/offset+octet-stream"}
         answer = requests.post(f"{open_hq.url}/tus/", data=blob, headers=headers, timeout=30)
         assert answer.status_code == 422 and answer.json()["code"] == "malformed", fields
-    assert _uploads(hq_dir) == []  # refused uploads leave nothing behind
+    assert _uploads(open_hq) == []  # refused uploads leave nothing behind
     # The real batch still goes through, and the upload files go with it.
     assert run_sync(data_dir).batches_acknowledged == 1
-    assert _uploads(hq_dir) == []
+    assert _uploads(open_hq) == []
     _healthy(open_hq.url)
 
 
@@ -181,7 +182,7 @@ def test_every_other_body_is_bounded_too(open_hq, hq_dir, data_dir):
                "Content-Type": "application/offset+octet-stream"}
     answer = requests.post(f"{open_hq.url}/tus/", data=blob * 50, headers=headers, timeout=30)
     assert answer.status_code == 422  # not a batch; and the 5000 bytes never reached the disk
-    assert _uploads(hq_dir) == []
+    assert _uploads(open_hq) == []
 
 
 def test_unauthenticated_floods_are_limited_per_client(hq_dir):

@@ -253,5 +253,5 @@ def test_hq_is_healthy_and_wrote_no_traceback_after_all_that(hq_parts):
     settings_ = Settings.load(office)
     assert settings_.hq_url == server.url
     assert run_sync(office).batches_acknowledged >= 1
-    assert [p.name for p in (hq_parts["hq_dir"] / "uploads").iterdir() if p.suffix == ".len"] == []
+    assert server.app.state.uploads.held_batches() == []
     assert [r.getMessage() for r in hq_parts["errors"]] == []

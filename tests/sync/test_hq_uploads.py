@@ -1,19 +1,19 @@
-"""Upload files on HQ's disk: gone as soon as a batch is ingested or refused, cut uploads resume,
-a device holds a bounded number of unfinished uploads, and the sweep (at start and periodically)
-removes what finished or abandoned uploads left."""
+"""Uploads in progress, held in HQ's database (hq/uploads.py): gone as soon as a batch is ingested
+or refused, cut uploads resume, a device holds a bounded number of unfinished uploads, and the
+sweep (at start and periodically) removes what finished or abandoned uploads left."""
 
 from __future__ import annotations
 
 import os
-import time
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import requests
 
 from fundclient.hq.limits import Limits
+from fundclient.hq.db import batches, devices, open_engine, upload_parts, uploads
 from fundclient.hq.server import start_in_thread
 from fundclient.hq.uploads import UploadStore
-from fundclient.sync import envelope
 from fundclient.sync.engine import run_sync
 from fundclient.sync.outbox import Outbox
 
@@ -23,8 +23,9 @@ from test_hq_abuse import TUS, _signed_meta
 MB = 1024 * 1024
 
 
-def _files(hq_dir) -> list[str]:
-    return sorted(p.name for p in (hq_dir / "uploads").iterdir())
+def _held(server) -> list[str]:
+    """Batch ids of the uploads HQ holds in progress."""
+    return server.app.state.uploads.held_batches()
 
 
 def test_upload_files_go_when_batches_are_ingested(hq_sqlite, hq_dir, data_dir):
@@ -33,7 +34,7 @@ def test_upload_files_go_when_batches_are_ingested(hq_sqlite, hq_dir, data_dir):
     Outbox(data_dir).seal([p.to_dict() for p in persons], photos_for(persons))  # several batches, some large
     summary = run_sync(data_dir)
     assert summary.batches_acknowledged >= 2 and summary.error is None
-    assert _files(hq_dir) == []
+    assert _held(hq_sqlite) == []
 
 
 def test_a_cut_upload_resumes_then_leaves_nothing(hq_dir, data_dir):
@@ -50,7 +51,7 @@ def test_a_cut_upload_resumes_then_leaves_nothing(hq_dir, data_dir):
         patch = {**TUS, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}
         assert requests.patch(f"{server.url}/tus/{batch_id}", data=blob[:half], headers=patch,
                               timeout=10).status_code == 204
-        assert sorted(_files(hq_dir)) == [f"{batch_id}.len", f"{batch_id}.part"]
+        assert _held(server) == [batch_id]
         head = requests.head(f"{server.url}/tus/{batch_id}", headers=TUS, timeout=10)
         assert head.headers["Upload-Offset"] == str(half)
         # A wrong offset is refused; the right one finishes it.
@@ -60,9 +61,9 @@ def test_a_cut_upload_resumes_then_leaves_nothing(hq_dir, data_dir):
         done = requests.patch(f"{server.url}/tus/{batch_id}", data=blob[half:],
                               headers={**patch, "Upload-Offset": str(half)}, timeout=30)
         assert done.status_code == 204 and done.headers.get("Fundclient-Ack")
-        assert _files(hq_dir) == []
+        assert _held(server) == []
         # The office asks again (it never saw the answer): the same signed ack, nothing on disk.
-        assert run_sync(data_dir).batches_acknowledged == 1 and _files(hq_dir) == []
+        assert run_sync(data_dir).batches_acknowledged == 1 and _held(server) == []
     finally:
         server.stop()
 
@@ -79,7 +80,7 @@ def test_bytes_that_are_not_what_the_device_signed_are_discarded(hq_dir, data_di
                    "Content-Type": "application/offset+octet-stream"}
         answer = requests.post(f"{server.url}/tus/", data=other, headers=headers, timeout=10)
         assert (answer.status_code, answer.json()["code"]) == (409, "upload_mismatch")  # retried, not quarantined
-        assert _files(hq_dir) == []
+        assert _held(server) == []
         assert run_sync(data_dir).batches_acknowledged == 1
     finally:
         server.stop()
@@ -95,31 +96,34 @@ def test_a_device_holds_a_bounded_number_of_unfinished_uploads(hq_dir, data_dir)
             headers = {**TUS, "Upload-Length": "100", "Upload-Metadata": _signed_meta(device, blob)}
             codes.append(requests.post(f"{server.url}/tus/", headers=headers, timeout=10).status_code)
         assert codes.count(201) == 32 and codes.count(429) == 8
-        assert len([n for n in _files(hq_dir) if n.endswith(".len")]) == 32
+        assert len(_held(server)) == 32
     finally:
         server.stop()
 
 
 def test_the_sweep_removes_leftovers(tmp_path):
-    store = UploadStore(tmp_path / "uploads", stale_days=14)
+    engine = open_engine(tmp_path)
+    store = UploadStore(engine, stale_days=14)
     held, fresh, stale = (str(uuid.uuid4()) for _ in range(3))
     for batch_id in (held, fresh, stale):
         store.create(batch_id, 10, "0" * 64, str(uuid.uuid4()))
-    old = time.time() - 15 * 86400
-    for suffix in (".len", ".part"):
-        os.utime(store.folder / f"{stale}{suffix}", (old, old))
-    orphan = store.folder / f"{uuid.uuid4()}.part"
-    orphan.write_bytes(b"x")
-    os.utime(orphan, (time.time() - 7200,) * 2)
-    tmp = store.folder / f".{uuid.uuid4()}.len.tmp"
-    tmp.write_text("1")
-    os.utime(tmp, (time.time() - 7200,) * 2)
-    legacy = store.folder / f"{uuid.uuid4()}.len"
-    legacy.write_text("123")  # 0.1.0 wrote the length alone
-    assert store.state(legacy.stem).length == 123
-    assert store.sweep(lambda batch_id: batch_id == held) == 6
-    assert sorted(p.name for p in store.folder.iterdir()) == sorted([f"{fresh}.len", f"{fresh}.part", legacy.name])
+        assert store.append(batch_id, 0, b"12345")
+    with engine.begin() as conn:
+        conn.execute(uploads.update().where(uploads.c.batch_id == stale)
+                     .values(updated_at=datetime.now(timezone.utc) - timedelta(days=15)))
+        conn.execute(upload_parts.insert().values(batch_id=str(uuid.uuid4()), start_byte=0, data=b"orphan"))
+    with engine.begin() as conn:  # the batch `held` is one HQ holds already
+        conn.execute(devices.insert().values(device_id="d", office_code="SEB", device_number=1, public_key=b"k",
+                                             label="", enrolled_at=datetime.now(timezone.utc)))
+        conn.execute(batches.insert().values(batch_id=held, device_id="d", seq=1, sha256="0" * 64, source="network",
+                                             received_at=datetime.now(timezone.utc), ack="{}"))
+    assert store.sweep() == 2
+    assert store.held_batches() == [fresh]
+    with engine.connect() as conn:
+        assert conn.execute(upload_parts.select()).all() == [(fresh, 0, b"12345")]
+    assert store.read(fresh) == b"12345" and store.state(fresh).offset == 5
     assert not store.sweep_due()
+    engine.dispose()
 
 
 def test_hq_sweeps_at_start(hq_dir, data_dir):
@@ -129,13 +133,14 @@ def test_hq_sweeps_at_start(hq_dir, data_dir):
         Outbox(data_dir).seal([p.to_dict() for p in people(1)])
         run_sync(data_dir)
         [batch_id] = [p.stem.split("-", 1)[1] for p in Outbox(data_dir).root.glob("sent/*.fcb")]
+        store = server.app.state.uploads  # as a crash between ingest and clean-up leaves it
+        store.create(batch_id, 5, "0" * 64, str(uuid.uuid4()))
+        store.append(batch_id, 0, b"12345")
+        assert _held(server) == [batch_id]
     finally:
         server.stop()
-    (hq_dir / "uploads" / f"{batch_id}.len").write_text('{"length": 5}')  # as a crash would leave it
-    (hq_dir / "uploads" / f"{batch_id}.part").write_bytes(b"12345")
     server = start_in_thread(hq_dir)
     try:
-        assert _files(hq_dir) == []
+        assert _held(server) == []
     finally:
         server.stop()
-    assert envelope.UUID_RE.fullmatch(batch_id)

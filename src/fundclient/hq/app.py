@@ -10,27 +10,29 @@ docs/decisions/sync-own-tus-implementation.md for why not tuspyserver.
                                       signature: the device signs batch, length and hash — nothing is
                                       allocated before that signature checks), with the first bytes as
                                       body (creation-with-upload)
-  HEAD  /tus/{batch_id}               Upload-Offset = bytes HQ holds
+  HEAD  /tus/{batch_id}               Upload-Offset = bytes HQ holds (any node: uploads live in the database)
   PATCH /tus/{batch_id}               append at Upload-Offset; on the last byte the batch is ingested and
                                       the signed ack comes back in the Fundclient-Ack header (if < 16 KB)
   GET   /api/v1/batches/{batch_id}/ack  signed ack (200), not here yet (404), refused (422 {code})
+  GET   /healthz, /metrics            database reachable + keys loaded; Prometheus (hq/operations.py)
+
+A node keeps nothing of its own: uploads in progress, enrolment tokens, acks and console
+sessions are in the database, so several nodes serve behind one load balancer (docs/hq-deploy.md).
 
 Every refusal is a 4xx with a JSON reason code; every request field is typed (pattern, length,
 range) before the database, the key ring or the disk sees it. Body limits and per-client rates
-live in hq/limits.py, the upload files in hq/uploads.py.
+live in hq/limits.py, the uploads in progress in hq/uploads.py.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import hashlib
 import json
-import os
 import re
+import time
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import FastAPI, Query, Request, Response
@@ -46,6 +48,7 @@ from fundclient.cards.numbers import OFFICE_CODE_PATTERN
 from fundclient.errors import SyncError
 from fundclient.hq import devices as device_admin
 from fundclient.hq import limits as hq_limits
+from fundclient.hq import operations
 from fundclient.hq import refdata
 from fundclient.hq.db import devices
 from fundclient.hq.ingest import Ingestor
@@ -102,35 +105,53 @@ def _with_ack(headers: dict, ack: dict) -> dict:
     return {**headers, ACK_HEADER: packed} if len(packed) <= ACK_HEADER_MAX else headers
 
 
-async def _receive(part: Path, request: Request, offset: int, length: int) -> int | None:
-    """Append bytes as they arrive, so a cut connection keeps what got here; returns the new
-    offset, or None when the client went away."""
-    with open(part, "ab") as fh:
-        try:
-            async for chunk in request.stream():
-                chunk = chunk[: length - offset]
-                fh.write(chunk)
-                offset += len(chunk)
-        except ClientDisconnect:
-            fh.flush()
-            return None
-        fh.flush()
-        os.fsync(fh.fileno())
-    return offset
+async def _receive(uploads: UploadStore, batch_id: str, request: Request, state, ops) \
+        -> tuple[int, bytes] | None | bool:
+    """Take the body from the offset HQ holds. What arrives is written to the database at least
+    every `uploads.flush_seconds` (a killed node loses no more than that) and when the client
+    goes away; the last stretch of a complete upload stays in memory and goes straight to
+    ingest. Returns (offset, bytes not written), None when the client went away, False when
+    another node moved the upload on meanwhile."""
+    written = offset = state.offset
+    buffer = bytearray()
+    last = time.monotonic()
+    try:
+        async for chunk in request.stream():
+            chunk = chunk[: state.length - offset]
+            if not chunk:
+                continue
+            buffer += chunk
+            offset += len(chunk)
+            ops.upload_bytes.inc(len(chunk))
+            now = time.monotonic()
+            if offset < state.length and (now - last >= uploads.flush_seconds or len(buffer) >= uploads.flush_bytes):
+                if not await run_in_threadpool(uploads.append, batch_id, written, bytes(buffer)):
+                    return False
+                written, buffer, last = offset, bytearray(), now
+    except ClientDisconnect:
+        await run_in_threadpool(uploads.append, batch_id, written, bytes(buffer))
+        return None
+    if offset < state.length and buffer:  # the request ended early: hold what came
+        if not await run_in_threadpool(uploads.append, batch_id, written, bytes(buffer)):
+            return False
+        buffer = bytearray()
+    return offset, bytes(buffer)
 
 
 def _api(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/tus/"))
 
 
-def create_app(hq_dir: Path, ingestor: Ingestor, limits: hq_limits.Limits | None = None,
+def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = None,
                store: UploadStore | None = None) -> FastAPI:
     app = FastAPI(title="fundclient HQ intake", docs_url=None, redoc_url=None, openapi_url=None)
     hq_limits.install(app, limits or hq_limits.Limits(max_batch_bytes=ingestor.max_batch_bytes))
-    uploads = store or UploadStore(Path(hq_dir) / "uploads")
-    engine, keys = ingestor.engine, ingestor.keys
-    uploads.sweep(lambda batch_id: ingestor.stored_ack(batch_id) is not None)
-    locks: dict[str, asyncio.Lock] = {}
+    uploads = store or UploadStore(ingestor.engine)
+    engine, keys, ops = ingestor.engine, ingestor.keys, ingestor.ops
+    uploads.sweep()
+    ops.watch_uploads(uploads.oldest_pending)
+    operations.install(app, ops, engine, keys)
+    app.state.uploads = uploads
 
     @app.exception_handler(RequestValidationError)
     async def typed_refusal(request: Request, exc: RequestValidationError):
@@ -221,83 +242,65 @@ def create_app(hq_dir: Path, ingestor: Ingestor, limits: hq_limits.Limits | None
         headers = {"Location": f"/tus/{batch_id}", "Tus-Resumable": TUS_VERSION}
         if await run_in_threadpool(ingestor.stored_ack, batch_id) is not None:
             return Response(status_code=201, headers={**headers, "Upload-Offset": str(length)})
-        held = uploads.state(batch_id)
-        if held is not None and held.device_id not in (None, device_id):
+        held = await run_in_threadpool(uploads.state, batch_id)
+        if held is not None and held.device_id != device_id:
             return _refuse(409, "batch_id_taken")
         if held is None:
             if uploads.sweep_due():
-                await run_in_threadpool(uploads.sweep, lambda b: ingestor.stored_ack(b) is not None)
+                await run_in_threadpool(uploads.sweep)
             if await run_in_threadpool(uploads.open_for, device_id) >= uploads.max_per_device:
                 return _refuse(429, "too_many_uploads")
-        uploads.create(batch_id, length, digest, device_id)
+        await run_in_threadpool(uploads.create, batch_id, length, digest, device_id)
         if request.headers.get("Content-Type") != "application/offset+octet-stream":
             return Response(status_code=201, headers=headers)
-        return await append(batch_id, request, 201, headers)
-
-    def offset_of(batch_id: str) -> tuple[int, int] | None:
-        state = uploads.state(batch_id)
-        return None if state is None else (state.offset, state.length)
+        return await _append(batch_id, request, 201, headers)
 
     @app.head("/tus/{batch_id}")
     async def tus_head(batch_id: str):
-        state = offset_of(batch_id)
+        state = await run_in_threadpool(uploads.state, batch_id)
         if state is None:
             return Response(status_code=404, headers={"Tus-Resumable": TUS_VERSION})
-        return Response(status_code=200, headers={"Upload-Offset": str(state[0]), "Upload-Length": str(state[1]),
+        return Response(status_code=200, headers={"Upload-Offset": str(state.offset), "Upload-Length": str(state.length),
                                                   "Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store"})
 
     @app.patch("/tus/{batch_id}")
     async def tus_patch(batch_id: str, request: Request):
-        if offset_of(batch_id) is None:
-            return _refuse(404, "not_found")
         if request.headers.get("Content-Type") != "application/offset+octet-stream":
             return _refuse(415, "malformed")
-        return await append(batch_id, request, 204, {"Tus-Resumable": TUS_VERSION})
-
-    async def append(batch_id: str, request: Request, status: int, headers: dict) -> Response:
-        lock = locks.setdefault(batch_id, asyncio.Lock())
-        if lock.locked():
-            return _refuse(409, "busy")
-        try:
-            async with lock:
-                return await _append(batch_id, request, status, headers)
-        finally:
-            # No await between the release and here: nobody else can be holding this lock.
-            if locks.get(batch_id) is lock and not lock.locked():
-                del locks[batch_id]
+        return await _append(batch_id, request, 204, {"Tus-Resumable": TUS_VERSION})
 
     async def _append(batch_id: str, request: Request, status: int, headers: dict) -> Response:
-        state = offset_of(batch_id)
+        """Receive bytes at the offset HQ holds (any node: the upload lives in the database),
+        then ingest when the last byte is here."""
+        state = await run_in_threadpool(uploads.state, batch_id)
         if state is None:
             return _refuse(404, "not_found")
-        offset, length = state
-        if request.headers.get("Upload-Offset", "0" if status == 201 else None) != str(offset):
+        if request.headers.get("Upload-Offset", "0" if status == 201 else None) != str(state.offset):
             return _refuse(409, "offset_mismatch")
-        part = uploads.part(batch_id)
-        if offset < length:  # (an empty PATCH at the end asks HQ to finish an upload it holds)
-            offset = await _receive(part, request, offset, length)
-            if offset is None:
-                return Response(status_code=400)
+        received = await _receive(uploads, batch_id, request, state, ops)
+        if received is None:  # the client went away; what it sent is held
+            return Response(status_code=400)
+        if received is False:  # another node moved this upload on meanwhile
+            return _refuse(409, "offset_mismatch")
+        offset, tail = received
         headers = {**headers, "Upload-Offset": str(offset)}
-        if offset == length and not part.exists():  # ingested earlier: answer again
-            ack = await run_in_threadpool(ingestor.stored_ack, batch_id)
-            if ack is None:
-                return _refuse(404, "not_found")
-            return Response(status_code=status, headers=_with_ack(headers, ack))
-        if offset == length:
-            blob = part.read_bytes()
-            signed = uploads.state(batch_id)
-            if signed is not None and signed.sha256 and hashlib.sha256(blob).hexdigest() != signed.sha256:
-                uploads.finish(batch_id)  # not the bytes the device signed for: start again
+        if offset < state.length:
+            return Response(status_code=status, headers=headers)
+        ack = await run_in_threadpool(ingestor.stored_ack, batch_id)
+        if ack is None:
+            blob = await run_in_threadpool(uploads.read, batch_id) if offset - len(tail) else b""
+            blob += tail
+            if len(blob) != state.length or hashlib.sha256(blob).hexdigest() != state.sha256:
+                await run_in_threadpool(uploads.finish, batch_id)  # not the bytes the device signed: start again
                 return _refuse(409, "upload_mismatch")
             try:
                 ack = await run_in_threadpool(ingestor.ingest, blob, source="network")
             except EnvelopeError as exc:
-                uploads.finish(batch_id)
+                await run_in_threadpool(uploads.finish, batch_id)
                 return _refuse(422, exc.code)
-            uploads.finish(batch_id)
-            headers = _with_ack(headers, ack)
-        return Response(status_code=status, headers=headers)
+            ops.acknowledged(state.created_at)
+        await run_in_threadpool(uploads.finish, batch_id)
+        return Response(status_code=status, headers=_with_ack(headers, ack))
 
     @app.get("/api/v1/batches/{batch_id}/ack")
     async def batch_ack(batch_id: str):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import (Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String,
-                        Table, Text, UniqueConstraint, create_engine, event)
+from sqlalchemy import (BigInteger, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
+                        String, Table, Text, UniqueConstraint, create_engine, event)
 from sqlalchemy.engine import Engine
 
 metadata = MetaData()
@@ -74,7 +74,35 @@ photos = Table(
     Column("kind", String(16), nullable=False),
     Column("mime", String(32), nullable=False),
     Column("quality", Text, nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),  # the bytes: blobs (0008)
+)
+
+# Photo bytes, once per distinct SHA-256 (0008): a photo sent again (a new revision of a record,
+# the same batch by network and USB) costs one row in `photos`, not another copy.
+blobs = Table(
+    "blobs", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+# Uploads in progress (0008), shared by every HQ node: the signed creation request and the
+# bytes HQ holds, so an upload cut on one node resumes on another (hq/uploads.py).
+uploads = Table(
+    "uploads", metadata,
+    Column("batch_id", String(36), primary_key=True),
+    Column("device_id", String(36), nullable=False, index=True),
+    Column("length", BigInteger, nullable=False),
     Column("sha256", String(64), nullable=False),
+    Column("held", BigInteger, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+upload_parts = Table(
+    "upload_parts", metadata,
+    Column("batch_id", String(36), primary_key=True),
+    Column("start_byte", BigInteger, primary_key=True),
     Column("data", LargeBinary, nullable=False),
 )
 

@@ -1,5 +1,5 @@
 """What HQ holds, as CSV or JSON lines (checks and hand-over). Photos are listed by hash and
-size; the bytes stay in the database."""
+hash; the bytes stay in the database (table `blobs`, once per hash)."""
 
 from __future__ import annotations
 

@@ -21,8 +21,9 @@ from sqlalchemy.exc import IntegrityError
 
 from fundclient.domain.records import Beneficiary
 from fundclient.hq import duplicates, refdata, refusals
-from fundclient.hq.db import batches, card_numbers, devices, photos, records, rejections
+from fundclient.hq.db import batches, blobs, card_numbers, devices, photos, records, rejections
 from fundclient.hq.keys import HQKeys
+from fundclient.hq.operations import Operations
 from fundclient.sync import envelope
 from fundclient.sync.ack import sign_ack
 from fundclient.sync.envelope import EnvelopeError
@@ -44,10 +45,12 @@ class _Held:
 
 
 class Ingestor:
-    def __init__(self, engine: Engine, keys: HQKeys, *, max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES) -> None:
+    def __init__(self, engine: Engine, keys: HQKeys, *, max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES,
+                 ops: Operations | None = None) -> None:
         self.engine = engine
         self.keys = keys
         self.max_batch_bytes = max_batch_bytes
+        self.ops = ops or Operations()
 
     def ingest(self, blob: bytes, *, source: str = "network") -> dict:
         """Returns the signed ack document; raises EnvelopeError with a reason code.
@@ -60,6 +63,7 @@ class Ingestor:
         except EnvelopeError as exc:
             log.warning("batch refused: batch=%s device=%s code=%s %s", batch_id, device_id, exc.code, exc.detail)
             self.log_refusal(batch_id, device_id, exc.code, exc.detail)
+            self.ops.refused(exc.code)
             raise
 
     def log_refusal(self, batch_id: str | None, device_id: str | None, code: str, detail: str = "") -> None:
@@ -120,6 +124,7 @@ class Ingestor:
             raise EnvelopeError("sequence_reused", "concurrent batch with the same sequence") from None
         log.info("batch ingested: batch=%s device=%s seq=%s items=%d", header["batch_id"], device.device_id,
                  header["seq"], len(items))
+        self.ops.ingested(device.office_code, results, source)
         return ack
 
     def _store_items(self, conn: Connection, items: list[dict], device, batch_id: str) -> list[dict]:
@@ -164,6 +169,7 @@ class Ingestor:
                 existing[(r.record_id, r.revision)] = r
         new_records, new_photos, new_cards = [], [], []
         fresh = []  # (index, record, answer, data, digest) of the revisions stored now
+        new_blobs: dict[str, bytes] = {}  # photo bytes by SHA-256: stored once (#15)
         for i, record, answer, data, digest in candidates:
             key = (answer["record_id"], answer["revision"])
             if key in existing:  # the same revision re-sealed: held once, same answer
@@ -193,18 +199,15 @@ class Ingestor:
                                     office_code=device.office_code,
                                     device_id=device.device_id, batch_id=batch_id, status=status, duplicate_of=other,
                                     sha256=digest, data=data.decode(), received_at=_now()))
-            new_photos += [{"record_id": key[0], "revision": key[1], "position": n, "kind": p.get("kind", "portrait"),
-                            "mime": p.get("mime", "image/jpeg"), "quality": json.dumps(p.get("quality", {})),
-                            "sha256": p["sha256"], "data": p["data"]} for n, p in enumerate(items[i].get("photos", []))]
+            for n, p in enumerate(items[i].get("photos", [])):
+                new_photos.append({"record_id": key[0], "revision": key[1], "position": n,
+                                   "kind": p.get("kind", "portrait"), "mime": p.get("mime", "image/jpeg"),
+                                   "quality": json.dumps(p.get("quality", {})), "sha256": p["sha256"]})
+                new_blobs.setdefault(p["sha256"], p["data"])
             results[i] = {**answer, "status": status, "reason": finding.reason if finding else status,
                           **(finding.answer() if finding else {"duplicate_of": None})}
         duplicates.store_findings(conn, found)
-        if new_records:
-            conn.execute(insert(records), new_records)
-        if new_photos:
-            conn.execute(insert(photos), new_photos)
-        if new_cards:
-            conn.execute(insert(card_numbers), new_cards)
+        _write(conn, new_records, new_photos, new_blobs, new_cards)
         return results  # type: ignore[return-value]
 
     @staticmethod
@@ -237,6 +240,30 @@ MAX_INT = 2**31 - 1  # 32-bit INTEGER columns (PostgreSQL)
 RECORD_ID_RE = re.compile(r"[A-Za-z0-9-]{1,36}")
 CARD_NUMBER_RE = re.compile(r"[A-Za-z0-9-]{1,32}")
 PHOTO_KINDS_MAX, PHOTO_MIME_MAX = 16, 32
+
+
+def _write(conn: Connection, new_records: list[dict], new_photos: list[dict], new_blobs: dict[str, bytes],
+           new_cards: list[dict]) -> None:
+    """The batch's rows, one multi-row statement per table. Photo bytes go to `blobs` once per
+    hash (a hash HQ holds already costs nothing but its `photos` row)."""
+    if new_records:
+        conn.execute(insert(records), new_records)
+    if new_blobs:
+        conn.execute(_insert_ignoring_held(conn, blobs),
+                     [{"sha256": h, "size": len(data), "data": data} for h, data in new_blobs.items()])
+    if new_photos:
+        conn.execute(insert(photos), new_photos)
+    if new_cards:
+        conn.execute(insert(card_numbers), new_cards)
+
+
+def _insert_ignoring_held(conn: Connection, table):
+    """INSERT ... ON CONFLICT DO NOTHING (two batches carrying one photo at once: both succeed)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table).on_conflict_do_nothing()
 
 
 def _card_numbers(record: dict) -> list[str]:

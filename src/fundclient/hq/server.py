@@ -31,6 +31,7 @@ def build(hq_dir: Path, database_url: str | None = None, passphrase: bytes | Non
 class RunningServer:
     url: str
     ingestor: Ingestor
+    app: object
     _server: uvicorn.Server
     _thread: threading.Thread
 
@@ -58,7 +59,7 @@ def start_in_thread(hq_dir: Path, database_url: str | None = None, *, host: str 
         time.sleep(0.02)
     bound = server.servers[0].sockets[0].getsockname()[1]
     scheme = "https" if ssl.get("ssl_certfile") else "http"
-    return RunningServer(f"{scheme}://{host}:{bound}", ingestor, server, thread)
+    return RunningServer(f"{scheme}://{host}:{bound}", ingestor, app, server, thread)
 
 
 def serve(hq_dir: Path, database_url: str | None, host: str, port: int, passphrase: bytes | None = None,

@@ -1,23 +1,43 @@
-"""Uploads in progress on HQ's disk: HQ_DIR/uploads/<batch_id>.part (bytes so far) and
-<batch_id>.len (JSON: length, sha256, device id of the signed creation request).
+"""Uploads in progress, in HQ's database (tables `uploads` and `upload_parts`, migration 0008),
+so every HQ node behind a load balancer sees the same uploads: one cut on node 1 resumes on
+node 2 from the byte the database holds (#15). Nothing of an upload lives in a node's process
+or on its disk.
 
-Both files go as soon as the batch is ingested or refused; a sweep (at start and then at most
-once per `sweep_every` seconds, on upload creation) removes what a finished or abandoned upload
-left: files of batches HQ already holds, files older than `stale_days`, stray temporary files.
-A device may hold at most `max_per_device` unfinished uploads, so a device key cannot fill
-the disk either.
+* `uploads`: one row per upload — the device's signed creation request (length, SHA-256,
+  device) and `held`, the bytes HQ holds.
+* `upload_parts`: those bytes, in the pieces they were written in, keyed by their first byte.
+
+Appending is a compare-and-set on `held` (the row is the lock, not a process): a piece is
+written only when `held` is still the offset the writer started from, in the same
+transaction that moves `held` on. Two nodes handed the same upload at once (a client that
+thought its connection was cut and resumed through the other node) therefore never write a
+byte twice or out of order; the loser answers 409 and the client asks HEAD again.
+
+A node writes what it received at least every `flush_seconds` (and every `flush_bytes`), and
+when the client goes away; a batch that arrives whole in one request is ingested straight
+from memory and never written here. On PostgreSQL these small transactions commit without
+waiting for the WAL flush (`synchronous_commit = off`): a killed HQ node loses nothing the
+database acknowledged, and a crash of PostgreSQL itself costs at most the last few hundred
+milliseconds of upload bytes, which the office sends again after its HEAD.
+
+Rows go as soon as the batch is ingested or refused; a sweep (at start and then at most once
+per `sweep_every` seconds, from any node) removes uploads of batches HQ already holds and
+uploads untouched for `stale_days`. A device may hold at most `max_per_device` unfinished
+uploads, so a device key cannot fill the database either.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable
+from datetime import datetime, timedelta, timezone
 
+from sqlalchemy import delete, exists, func, insert, select, text, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from fundclient.hq.db import batches, upload_parts, uploads
 from fundclient.sync.envelope import UUID_RE
 
 log = logging.getLogger(__name__)
@@ -25,91 +45,121 @@ log = logging.getLogger(__name__)
 STALE_UPLOAD_DAYS = 14  # longer than any office stays offline mid-upload
 SWEEP_EVERY = 3600.0
 MAX_OPEN_PER_DEVICE = 32
+FLUSH_SECONDS = 0.5  # a killed node loses at most this much of a slow upload
+FLUSH_BYTES = 1024 * 1024
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)
 class UploadState:
     length: int
-    sha256: str | None
-    device_id: str | None
-    offset: int
+    sha256: str
+    device_id: str
+    offset: int  # bytes HQ holds
+    created_at: datetime | None = None
 
 
 class UploadStore:
-    def __init__(self, folder: Path, *, max_per_device: int = MAX_OPEN_PER_DEVICE,
-                 stale_days: float = STALE_UPLOAD_DAYS, sweep_every: float = SWEEP_EVERY) -> None:
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
+    def __init__(self, engine: Engine, *, max_per_device: int = MAX_OPEN_PER_DEVICE,
+                 stale_days: float = STALE_UPLOAD_DAYS, sweep_every: float = SWEEP_EVERY,
+                 flush_seconds: float = FLUSH_SECONDS, flush_bytes: int = FLUSH_BYTES) -> None:
+        self.engine = engine
         self.max_per_device, self.stale_days, self.sweep_every = max_per_device, stale_days, sweep_every
+        self.flush_seconds, self.flush_bytes = flush_seconds, flush_bytes
         self.last_sweep = 0.0
-
-    def part(self, batch_id: str) -> Path:
-        return self.folder / f"{batch_id}.part"
-
-    def _len(self, batch_id: str) -> Path:
-        return self.folder / f"{batch_id}.len"
+        self._postgres = engine.dialect.name == "postgresql"
 
     def state(self, batch_id: str) -> UploadState | None:
         if not UUID_RE.fullmatch(batch_id):
             return None
-        try:
-            doc = json.loads(self._len(batch_id).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if isinstance(doc, int):  # written by 0.1.0: the length alone
-            doc = {"length": doc}
-        if not isinstance(doc, dict) or not isinstance(doc.get("length"), int):
-            return None
-        part = self.part(batch_id)
-        offset = part.stat().st_size if part.exists() else doc["length"]
-        return UploadState(doc["length"], doc.get("sha256"), doc.get("device_id"), offset)
+        with self.engine.connect() as conn:
+            row = conn.execute(select(uploads.c.length, uploads.c.sha256, uploads.c.device_id, uploads.c.held,
+                                      uploads.c.created_at).where(uploads.c.batch_id == batch_id)).first()
+        return None if row is None else UploadState(row.length, row.sha256, row.device_id, row.held, row.created_at)
 
     def open_for(self, device_id: str) -> int:
         """Unfinished uploads this device holds."""
-        count = 0
-        for path in self.folder.glob("*.len"):
-            try:
-                if json.loads(path.read_text(encoding="utf-8")).get("device_id") == device_id:
-                    count += 1
-            except (OSError, ValueError, AttributeError):
-                continue
-        return count
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(uploads)
+                                .where(uploads.c.device_id == device_id)).scalar_one()
+
+    def held_batches(self) -> list[str]:
+        """Batch ids of every upload in progress (operations and tests)."""
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(select(uploads.c.batch_id)).scalars())
 
     def create(self, batch_id: str, length: int, sha256: str, device_id: str) -> None:
-        """Start (or keep, when the same device re-creates the same upload) an upload."""
+        """Start an upload; the same device re-creating the same upload keeps what HQ holds.
+        (app.py refuses another device's creation of a held batch id before this.)"""
         current = self.state(batch_id)
         if current and (current.length, current.sha256, current.device_id) == (length, sha256, device_id):
             return
-        tmp = self.folder / f".{batch_id}.len.tmp"
-        tmp.write_text(json.dumps({"length": length, "sha256": sha256, "device_id": device_id}), encoding="utf-8")
-        self.part(batch_id).write_bytes(b"")
-        os.replace(tmp, self._len(batch_id))
+        now = _now()
+        with self.engine.begin() as conn:
+            conn.execute(delete(upload_parts).where(upload_parts.c.batch_id == batch_id))
+            conn.execute(delete(uploads).where(uploads.c.batch_id == batch_id))
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(uploads).values(batch_id=batch_id, device_id=device_id, length=length,
+                                                        sha256=sha256, held=0, created_at=now, updated_at=now))
+            except IntegrityError:  # another node created it at the same moment: theirs stands
+                pass
+
+    def append(self, batch_id: str, at: int, data: bytes) -> bool:
+        """Write `data` as the bytes from offset `at`; False when HQ no longer holds exactly `at`
+        bytes of this upload (another node moved it on, or it was finished or swept)."""
+        if not data:
+            return True
+        with self.engine.begin() as conn:
+            if self._postgres:
+                conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
+            moved = conn.execute(update(uploads).where(uploads.c.batch_id == batch_id, uploads.c.held == at)
+                                 .values(held=at + len(data), updated_at=_now())).rowcount
+            if moved != 1:
+                return False
+            conn.execute(insert(upload_parts).values(batch_id=batch_id, start_byte=at, data=data))
+        return True
+
+    def read(self, batch_id: str) -> bytes:
+        """The bytes HQ holds, in order."""
+        with self.engine.connect() as conn:
+            parts = conn.execute(select(upload_parts.c.start_byte, upload_parts.c.data)
+                                 .where(upload_parts.c.batch_id == batch_id)
+                                 .order_by(upload_parts.c.start_byte)).all()
+        out = bytearray()
+        for start, data in parts:
+            if start != len(out):  # cannot happen with append's compare-and-set; never glue a gap
+                raise ValueError("upload parts are not contiguous")
+            out += data
+        return bytes(out)
 
     def finish(self, batch_id: str) -> None:
-        """The batch was ingested or refused: nothing of the upload stays on disk."""
-        self.part(batch_id).unlink(missing_ok=True)
-        self._len(batch_id).unlink(missing_ok=True)
+        """The batch was ingested or refused: nothing of the upload stays."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(upload_parts).where(upload_parts.c.batch_id == batch_id))
+            conn.execute(delete(uploads).where(uploads.c.batch_id == batch_id))
 
     def sweep_due(self) -> bool:
         return time.monotonic() - self.last_sweep >= self.sweep_every
 
-    def sweep(self, held: Callable[[str], bool]) -> int:
-        """Remove leftovers; `held(batch_id)` says whether HQ already holds that batch."""
+    def sweep(self) -> int:
+        """Remove uploads of batches HQ already holds, uploads untouched for `stale_days`, and
+        parts no upload owns; returns how many uploads went. Safe on every node at once."""
         self.last_sweep = time.monotonic()
-        limit = time.time() - self.stale_days * 86400
-        removed = 0
-        for path in list(self.folder.iterdir()):
-            batch_id = path.name.split(".", 1)[0] if not path.name.startswith(".") else ""
-            try:
-                mtime = path.stat().st_mtime
-            except OSError:
-                continue
-            old = mtime < time.time() - 3600  # never race an upload being created right now
-            orphan = old and path.suffix == ".part" and not self._len(batch_id).exists()
-            leftover = old and path.name.endswith(".tmp")
-            if mtime < limit or orphan or leftover or (UUID_RE.fullmatch(batch_id) and held(batch_id)):
-                path.unlink(missing_ok=True)
-                removed += 1
+        limit = _now() - timedelta(days=self.stale_days)
+        ingested = exists().where(batches.c.batch_id == uploads.c.batch_id)
+        with self.engine.begin() as conn:
+            removed = conn.execute(delete(uploads).where(ingested | (uploads.c.updated_at < limit))).rowcount
+            conn.execute(delete(upload_parts).where(
+                ~exists().where(uploads.c.batch_id == upload_parts.c.batch_id)))
         if removed:
-            log.info("upload sweep removed %d file(s)", removed)
+            log.info("upload sweep removed %d upload(s)", removed)
         return removed
+
+    def oldest_pending(self) -> datetime | None:
+        """When the oldest upload still in progress was created (the /metrics gauge)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.min(uploads.c.created_at))).scalar()

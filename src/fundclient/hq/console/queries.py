@@ -20,7 +20,7 @@ from fundclient.domain.name_match import rank_tokens
 from fundclient.domain.phone import normalise_mobile
 from fundclient.hq.console.decisions import ACTION_STATUS
 from fundclient.hq.console.models import decisions, index_state, people, people_keys, people_sounds
-from fundclient.hq.db import batches, card_revocations, devices, duplicate_findings, photos, records, rejections
+from fundclient.hq.db import batches, blobs, card_revocations, devices, duplicate_findings, photos, records, rejections
 
 _index_lock = threading.Lock()
 CHUNK = 2000
@@ -316,7 +316,8 @@ def record_detail(engine: Engine, record_id: str) -> dict | None:
 
 def photo(engine: Engine, photo_id: int) -> tuple[bytes, str] | None:
     with engine.connect() as conn:
-        row = conn.execute(select(photos.c.data, photos.c.mime).where(photos.c.id == photo_id)).first()
+        row = conn.execute(select(blobs.c.data, photos.c.mime).join(blobs, blobs.c.sha256 == photos.c.sha256)
+                           .where(photos.c.id == photo_id)).first()
     return (bytes(row.data), row.mime) if row else None
 
 
