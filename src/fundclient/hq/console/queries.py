@@ -316,7 +316,8 @@ def record_detail(engine: Engine, record_id: str) -> dict | None:
 
 def photo(engine: Engine, photo_id: int) -> tuple[bytes, str] | None:
     with engine.connect() as conn:
-        row = conn.execute(select(blobs.c.data, photos.c.mime).join(blobs, blobs.c.sha256 == photos.c.sha256)
+        row = conn.execute(select(blobs.c.data, photos.c.mime).select_from(photos)
+                           .join(blobs, blobs.c.sha256 == photos.c.sha256)
                            .where(photos.c.id == photo_id)).first()
     return (bytes(row.data), row.mime) if row else None
 
