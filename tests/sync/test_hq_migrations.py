@@ -116,12 +116,12 @@ def test_hq_serves_on_an_upgraded_0_1_0_database(tmp_path, data_dir):
 
 
 def test_photos_move_out_of_the_record_rows_into_blobs_once_per_hash(database):
-    """0006: a database of 0005 with photo bytes in `photos.data` keeps every photo, each
+    """0008: a database of 0007 with photo bytes in `photos.data` keeps every photo, each
     distinct picture once in `blobs`; downgrade puts the bytes back."""
     hq_dir, url = database
     engine = open_engine(hq_dir, url)
     try:
-        migrate.downgrade(engine, "0005")
+        migrate.downgrade(engine, "0007")
         picture, other = b"\xff\xd8" + os.urandom(3000), b"\xff\xd8" + os.urandom(2000)
         rows = [("r1", 1, picture), ("r1", 2, picture), ("r2", 1, other)]  # a new revision with the same picture
         with engine.begin() as conn:
@@ -136,7 +136,7 @@ def test_photos_move_out_of_the_record_rows_into_blobs_once_per_hash(database):
             shots = conn.execute(sa.text("SELECT record_id, revision, sha256 FROM photos ORDER BY id")).all()
         assert {h: bytes(d) for h, d in held.items()} == {hashlib.sha256(d).hexdigest(): d for d in (picture, other)}
         assert [(r, v) for r, v, _h in shots] == [("r1", 1), ("r1", 2), ("r2", 1)]
-        migrate.downgrade(engine, "0005")
+        migrate.downgrade(engine, "0007")
         with engine.connect() as conn:
             back = conn.execute(sa.text("SELECT data FROM photos ORDER BY id")).scalars().all()
         assert [bytes(b) for b in back] == [picture, picture, other]
