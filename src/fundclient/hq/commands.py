@@ -38,6 +38,10 @@ def register(sub) -> None:
     p.add_argument("--port", type=int, default=8443)
     p.add_argument("--ssl-certfile")
     p.add_argument("--ssl-keyfile")
+    p.add_argument("--forwarded-allow-ips", default="",
+                   help="addresses of the load balancers in front (comma-separated): their X-Forwarded-For "
+                        "is taken as the client's address (rate limits, logs); nobody else's is")
+    p.add_argument("--no-access-log", action="store_true", help="no line per request (the load balancer logs them)")
     p.set_defaults(handler=_serve)
     p = cmds.add_parser("enroll-token", help="print a one-time enrolment token for an office device")
     p.add_argument("--office", required=True)
@@ -113,7 +117,8 @@ def _rotate(args) -> int:
 def _serve(args) -> int:
     from fundclient.hq.server import serve
     ssl = {k: v for k, v in (("ssl_certfile", args.ssl_certfile), ("ssl_keyfile", args.ssl_keyfile)) if v}
-    serve(_dir(args), _database_url(args), args.host, args.port, _passphrase(args), **ssl)
+    serve(_dir(args), _database_url(args), args.host, args.port, _passphrase(args),
+          forwarded_allow_ips=args.forwarded_allow_ips, access_log=not args.no_access_log, **ssl)
     return 0
 
 

@@ -62,7 +62,11 @@ def start_in_thread(hq_dir: Path, database_url: str | None = None, *, host: str 
     return RunningServer(f"{scheme}://{host}:{bound}", ingestor, app, server, thread)
 
 
-def serve(hq_dir: Path, database_url: str | None, host: str, port: int, passphrase: bytes | None = None,
-          **ssl) -> None:
+def serve(hq_dir: Path, database_url: str | None, host: str, port: int, passphrase: bytes | None = None, *,
+          forwarded_allow_ips: str = "", access_log: bool = True, **ssl) -> None:
+    """One HQ node. Behind a load balancer, `forwarded_allow_ips` names it: its X-Forwarded-For
+    becomes the client address (per-client rate limits); from anyone else the header is ignored."""
     app, _ = build(hq_dir, database_url, passphrase)
-    uvicorn.run(app, host=host, port=port, log_level="info", **ssl)
+    proxy = {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips} if forwarded_allow_ips else \
+        {"proxy_headers": False}
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log, **proxy, **ssl)
