@@ -30,6 +30,8 @@ SYSTEM_PACKAGES = {
     "chromium": "chromium",  # the HQ console journeys (Playwright drives Debian's browser, never a download)
     "Xvfb": "xvfb",  # the journey in a real X window (tests/journeys/test_xvfb_journey.py)
     "openbox": "openbox",  # ... with a window manager
+    "nginx": "nginx",  # the national-load test: HQ nodes behind Debian's nginx (tests/sync/test_hq_national_load.py)
+    "haproxy": "haproxy",  # ... and the HAProxy configuration of docs/hq-deploy/ checked and used
 }
 QT_RUNTIME_LIBS = ["libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libglib2.0-0", "libdbus-1-3",
                    # Qt's xcb platform (the Xvfb journey)
@@ -81,7 +83,7 @@ def ensure_system_packages() -> None:
 
 
 def _have_tool(tool: str) -> bool:
-    if shutil.which(tool):
+    if shutil.which(tool) or (tool in ("nginx", "haproxy") and Path("/usr/sbin", tool).exists()):
         return True
     return tool == "initdb" and bool(list(Path("/").glob(POSTGRES_BIN_GLOB.lstrip("/") + "/initdb")))
 

@@ -79,8 +79,13 @@ def cpu_seconds(pid: int) -> float:
 
 
 def children_cpu_seconds(parent: int) -> float:
-    """CPU of a process and its direct children (PostgreSQL's postmaster and backends)."""
-    total = cpu_seconds(parent)
+    """CPU of a process, its children that ended (reaped) and those still running
+    (PostgreSQL's postmaster and its backends)."""
+    try:
+        fields = Path(f"/proc/{parent}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    total = sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
@@ -100,6 +105,7 @@ class Node:
         self.log = log or hq_dir.parent / f"node-{self.port}.log"
         self.process: subprocess.Popen | None = None
         self.cpu_before_restart = 0.0
+        self.started_in = 0.0
 
     @property
     def url(self) -> str:
@@ -111,10 +117,12 @@ class Node:
                "--forwarded-allow-ips", "127.0.0.1", "--no-access-log"]
         with open(self.log, "ab") as out:
             self.process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=_env())
-        deadline = time.monotonic() + 60
+        begun = time.monotonic()
+        deadline = begun + 120
         while True:
             try:
                 if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    self.started_in = time.monotonic() - begun
                     return self
             except requests.RequestException:
                 pass
@@ -427,11 +435,15 @@ def run_load(work: Path, database_url: str, *, nodes: int, devices: int, records
             kills += 1
             on_progress(f"node 1 SIGKILLed at {time.monotonic() - started:.1f} s")
             time.sleep(1.0)
-            cluster[0].start()
-            on_progress(f"node 1 restarted at {time.monotonic() - started:.1f} s")
+            restart = threading.Thread(target=cluster[0].start, daemon=True)
+            restart.start()
+            threads.append(restart)
         for t in threads:
             t.join(timeout=max(1.0, deadline - time.monotonic()))
-        wall = time.monotonic() - started
+        if kill_after is not None:
+            on_progress(f"node 1 back (restart took {cluster[0].started_in:.1f} s)")
+        acked = [r.acked for s in sims for r in s.runs if r.acked]
+        wall = (max(acked) if acked else time.monotonic()) - started  # to the last signed ack
         node_cpu = sum(n.cpu() + n.cpu_before_restart for n in cluster) - cpu0
         latencies = [r.acked - r.started for s in sims for r in s.runs if r.acked]
         result = LoadResult(nodes=nodes, devices=devices, records=sum(len(s.sealed) for s in sims), wall=wall,
@@ -439,7 +451,9 @@ def run_load(work: Path, database_url: str, *, nodes: int, devices: int, records
                             cuts=sum(1 for s in sims for e in s.exchanges if e.method == "CUT"), node_cpu=node_cpu,
                             problems=upload_history_problems(sims),
                             errors=[f"{s.root.name}: {s.error}" for s in sims if s.error]
-                            + [f"{s.root.name}: thread still running" for s, t in zip(sims, threads) if t.is_alive()])
+                            + [f"{s.root.name}: thread still running" for s, t in zip(sims, threads) if t.is_alive()]
+                            + [f"node {i + 1} not running at the end" for i, n in enumerate(cluster)
+                               if n.process is None or n.process.poll() is not None])
         return result, sims, cluster
     finally:
         proxy.stop()

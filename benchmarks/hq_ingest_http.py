@@ -1,0 +1,169 @@
+"""HQ ingest over real HTTP (#11 item 7): `fundclient hq serve` (uvicorn) on 127.0.0.1 in its own
+process, offices uploading real sealed batches (registrations with a 20 KB photo) with the
+office's own uploader, several at once; then the physical limit: a bare COPY (PostgreSQL) or
+one executemany transaction (SQLite) of exactly the rows HQ stored.
+
+    .venv/bin/python benchmarks/hq_ingest_http.py [--count 5000] [--devices 4] [--postgres | --database-url URL]
+
+--postgres starts a throwaway PostgreSQL (scripts/dev.py) and removes it afterwards; every
+temporary directory goes too. Prints records/s, CPU of HQ, of PostgreSQL and of the uploading
+offices, and the ratio to the bare write of the same rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "sync"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import hq_cluster  # noqa: E402
+
+import sqlalchemy as sa  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--devices", type=int, default=4, help="offices uploading at once")
+    parser.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL")
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    pg = None
+    url = args.database_url
+    if args.postgres and not url:
+        from dev import ThrowawayPostgres
+        pg = ThrowawayPostgres()
+        url = pg.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="fundclient-ingest-") as tmp:
+            return run(Path(tmp), url, pg, args)
+    finally:
+        if pg:
+            pg.stop()
+
+
+def run(work: Path, url: str | None, pg, args) -> int:
+    from fundclient.hq.db import open_engine
+    from fundclient.hq.devices import create_token
+    from fundclient.hq.keys import HQKeys, init_keys
+    from fundclient.hq.migrate import drop_everything
+
+    hq_dir = work / "hq"
+    init_keys(hq_dir)
+    engine = open_engine(hq_dir, url)
+    if url:
+        drop_everything(engine)
+        engine.dispose()
+        engine = open_engine(hq_dir, url)
+    db_url = url or f"sqlite:///{hq_dir / 'hq.db'}"
+    node = hq_cluster.Node(hq_dir, db_url, log=work / "node.log").start()
+    try:
+        sign = HQKeys(hq_dir).active_sign
+        per = args.count // args.devices
+        sims = []
+        for i in range(args.devices):
+            sim = hq_cluster.SimDevice(work / f"device{i}", hq_cluster.OFFICES[i % 6], seed=500 + i, rate=1e12)
+            sim.root.mkdir(parents=True)
+            from fundclient.sync.enrol import enrol
+            enrol(sim.root, node.url, create_token(engine, sim.office, sign))
+            sim.seal(per)
+            sims.append(sim)
+        batches = sum(len(list((s.root / "outbox" / "pending").glob("*"))) for s in sims)
+        print(f"machine: {os.cpu_count()} cores; load before: {_load()}")
+        print(f"{'PostgreSQL' if url else 'SQLite'}: {per * args.devices} registrations with 20 KB photos in "
+              f"{batches} batches from {args.devices} offices at once, over HTTP to uvicorn on 127.0.0.1")
+        node_cpu0, pg_cpu0 = node.cpu(), _pg_cpu(pg)
+        cpu0, started = time.process_time(), time.monotonic()
+        threads = [threading.Thread(target=s.sync, args=(node.url, started + 900)) for s in sims]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = max(r.acked for s in sims for r in s.runs) - started
+        client_cpu, node_cpu, pg_cpu = time.process_time() - cpu0, node.cpu() - node_cpu0, _pg_cpu(pg) - pg_cpu0
+        errors = [s.error for s in sims if s.error] + hq_cluster.unsigned_acks(sims)
+        records = per * args.devices
+        rate = records / wall
+        print(f"  HTTP ingest: {wall:.2f} s wall = {rate:.0f} records/s; CPU: HQ {node_cpu:.1f} s, "
+              f"PostgreSQL {pg_cpu:.1f} s, offices (client) {client_cpu:.1f} s; load after: {_load()}")
+        bare = bare_write(engine)
+        print(f"  bare {'COPY' if url else 'executemany'} of the same rows (records, photos, blobs, card numbers): "
+              f"{bare:.2f} s = {records / bare:.0f} records/s -> HTTP ingest is {rate / (records / bare):.2f} x that")
+        for e in errors[:10]:
+            print("  PROBLEM:", e)
+        return 1 if errors else 0
+    finally:
+        node.stop()
+        engine.dispose()
+
+
+def bare_write(engine: sa.Engine) -> float:
+    """Write exactly the rows HQ stored into empty copies of its tables, the fastest way the
+    database offers (PostgreSQL: COPY; SQLite: one executemany transaction)."""
+    tables = ["records", "photos", "blobs", "card_numbers"]
+    with engine.connect() as conn:
+        rows = {t: conn.execute(sa.text(f"SELECT * FROM {t}")).all() for t in tables}
+        columns = {t: list(conn.execute(sa.text(f"SELECT * FROM {t} LIMIT 0")).keys()) for t in tables}
+    postgres = engine.dialect.name == "postgresql"
+    with engine.begin() as conn:
+        for t in tables:
+            conn.execute(sa.text(f"DROP TABLE IF EXISTS bare_{t}"))
+            if postgres:
+                conn.execute(sa.text(f"CREATE TABLE bare_{t} (LIKE {t} INCLUDING ALL)"))
+                conn.execute(sa.text(f"ALTER TABLE bare_{t} ALTER COLUMN data SET STORAGE EXTERNAL")
+                             if t == "blobs" else sa.text("SELECT 1"))
+            else:
+                for kind, name, ddl in conn.execute(sa.text(
+                        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = :t AND sql IS NOT NULL "
+                        "ORDER BY type DESC"), {"t": t}).all():  # the table, then its indexes
+                    ddl = re.sub(rf'^CREATE (TABLE|INDEX) "?{re.escape(name)}"?', rf"CREATE \1 bare_{name}", ddl)
+                    conn.execute(sa.text(re.sub(rf' ON "?{t}"? ', f" ON bare_{t} ", ddl)))
+    started = time.perf_counter()
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        for t in tables:
+            cols = columns[t]
+            if postgres:
+                with cur.copy(f"COPY bare_{t} ({', '.join(cols)}) FROM STDIN") as copy:
+                    for row in rows[t]:
+                        copy.write_row(tuple(row))
+            else:
+                cur.executemany(f"INSERT INTO bare_{t} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                                [tuple(r) for r in rows[t]])
+        raw.commit()
+    finally:
+        raw.close()
+    elapsed = time.perf_counter() - started
+    with engine.begin() as conn:
+        for t in tables:
+            conn.execute(sa.text(f"DROP TABLE bare_{t}"))
+    return elapsed
+
+
+def _load() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip().split("load average:")[-1].strip()
+
+
+def _pg_cpu(pg) -> float:
+    if pg is None or pg.dir is None:
+        return 0.0
+    try:
+        pid = int((pg.dir / "data" / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return hq_cluster.children_cpu_seconds(pid)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
