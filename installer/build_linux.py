@@ -3,7 +3,8 @@
 
     .venv/bin/python installer/build_linux.py [--out DIR] [--work DIR] [--reuse]
 
-Needs the `build` and `gui` extras in the running Python (`pip install -e '.[gui,build]'`).
+Needs exactly the locked dependencies in the running Python
+(`pip install --require-hashes -r requirements/bundle.lock && pip install --no-deps -e .`).
 Writes OUT/fundclient-VERSION-linux-ARCH.tar.gz holding:
 
     fundclient-VERSION-linux-ARCH/

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Build the Windows installer (run on Windows 10/11 x64 with Inno Setup 6 installed).
 
-    py -m venv .venv && .venv\\Scripts\\pip install -e ".[gui,build]"
+    py -m venv .venv && .venv\\Scripts\\pip install --require-hashes -r requirements\\bundle.lock
+    .venv\\Scripts\\pip install --no-deps -e .
     .venv\\Scripts\\python installer\\build_windows.py [--iscc PATH] [--work DIR]
 
 1. PyInstaller (installer/fundclient.spec) -> WORK/dist/fundclient/ with fundclient.exe

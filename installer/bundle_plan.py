@@ -134,8 +134,48 @@ def executables(platform: str = sys.platform) -> list[str]:
     return [GUI_EXE]
 
 
+LOCK = ROOT / "requirements" / "bundle.lock"
+
+
+def locked_versions(lock: Path = LOCK) -> dict[str, str]:
+    """name -> version of every requirements/bundle.lock entry that applies to this platform."""
+    from packaging.markers import Marker
+    from packaging.utils import canonicalize_name
+
+    found = {}
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        if not line or line[0] in " #-":
+            continue
+        spec, _, marker = line.rstrip(" \\").partition(";")
+        name, _, pinned = spec.strip().partition("==")
+        if pinned and (not marker.strip() or Marker(marker.strip()).evaluate()):
+            found[canonicalize_name(name)] = pinned.strip()
+    return found
+
+
+def unlocked_packages(lock: Path = LOCK) -> list[str]:
+    """Locked packages that the running Python lacks or has in another version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    wrong = []
+    for name, pinned in sorted(locked_versions(lock).items()):
+        try:
+            have = version(name)
+        except PackageNotFoundError:
+            have = "missing"
+        if have != pinned:
+            wrong.append(f"{name}=={pinned} (here: {have})")
+    return wrong
+
+
 def run_pyinstaller(work: Path, platform: str = sys.platform) -> Path:
-    """Run installer/fundclient.spec with the running Python; returns the bundle folder."""
+    """Run installer/fundclient.spec with the running Python; returns the bundle folder. The
+    running Python must hold exactly what requirements/bundle.lock pins: what ships is what the
+    tests ran against."""
+    wrong = unlocked_packages()
+    if wrong:
+        raise SystemExit("the build environment differs from requirements/bundle.lock "
+                         "(pip install --require-hashes -r requirements/bundle.lock): " + ", ".join(wrong))
     dist = Path(work) / "dist"
     cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--distpath", str(dist),
            "--workpath", str(Path(work) / "pyinstaller"), str(Path(__file__).with_name("fundclient.spec"))]

@@ -3,6 +3,10 @@
 
     python3 scripts/dev.py run     # create/refresh .venv, start fundclient (demo when unconfigured)
     python3 scripts/dev.py test    # create/refresh .venv and .venv-core, run every check
+    python3 scripts/dev.py lock    # after changing dependencies in pyproject.toml: remake requirements/*.lock
+
+The environments are installed from the hash-pinned locks in requirements/ (the versions the
+installers ship are the versions the tests ran against); pyproject.toml keeps the ranges.
 
 Uses only the standard library so it works on a fresh machine before anything is installed.
 """
@@ -38,6 +42,18 @@ QT_RUNTIME_LIBS = ["libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libg
                    "libxkbcommon-x11-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-image0",
                    "libxcb-render-util0", "libxcb-randr0", "libxcb-shape0", "libxcb-xkb1", "libxcb-xinerama0"]
 POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
+LOCKS = ROOT / "requirements"
+# lock -> (extras of pyproject.toml, more uv inputs). bundle.lock is what the installers ship
+# (installer/bundle_plan.py checks the build environment against it); the others are pinned to it.
+LOCK_SPECS = {
+    "bundle.lock": (["gui", "hq", "build"], []),
+    "dev.lock": (["dev"], ["-c", "requirements/bundle.lock"]),
+    "core.lock": ([], ["requirements/core-test.in", "-c", "requirements/dev.lock"]),
+}
+LOCK_PYTHON = "3.11"
+# Office PCs (Windows 10/11 x64) and Linux PCs with glibc >= 2.34 (Debian 12, Ubuntu 22.04):
+# every locked dependency of the bundle must have a wheel for each (nothing compiles on site).
+WHEEL_PLATFORMS = ("x86_64-pc-windows-msvc", "x86_64-manylinux_2_34")
 
 
 def log(text: str) -> None:
@@ -53,19 +69,79 @@ def venv_python(venv: Path) -> Path:
     return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def ensure_venv(venv: Path, spec: str, extra: list[str] = ()) -> Path:
-    """Create the venv and (re)install when pyproject.toml changed since the last install."""
+def ensure_venv(venv: Path, lock: str, extras: str = "") -> Path:
+    """Create the venv and (re)install from requirements/LOCK (hashes required) plus this checkout
+    (editable, no dependencies of its own) when pyproject.toml or the lock changed."""
     python = venv_python(venv)
     if not python.exists():
         subprocess.check_call([sys.executable, "-m", "venv", str(venv)])
     stamp = venv / ".fundclient-installed"
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode() + " ".join(extra).encode()).hexdigest()
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + (LOCKS / lock).read_bytes()
+                            + extras.encode()).hexdigest()
     if stamp.exists() and stamp.read_text() == wanted:
         return python
     subprocess.check_call([str(python), "-m", "pip", "install", "-q", "--upgrade", "pip"])
-    subprocess.check_call([str(python), "-m", "pip", "install", "-q", "-e", f"{ROOT}{spec}", *extra])
+    subprocess.check_call([str(python), "-m", "pip", "install", "-q", "--require-hashes", "-r", str(LOCKS / lock)])
+    subprocess.check_call([str(python), "-m", "pip", "install", "-q", "--no-deps", "-e", str(ROOT)])
+    if subprocess.call([str(python), "-c", REQUIREMENTS_MET, extras]) != 0:
+        raise SystemExit(f"requirements/{lock} does not satisfy pyproject.toml: run `python3 scripts/dev.py lock`")
     stamp.write_text(wanted)
     return python
+
+
+# Run inside a venv: are fundclient's requirements (with the named extras) all installed?
+REQUIREMENTS_MET = """
+import sys
+from importlib.metadata import PackageNotFoundError, requires, version
+from packaging.requirements import Requirement
+extras = [e for e in sys.argv[1].split(",") if e]
+missing = []
+def check(extra):
+    for text in requires("fundclient") or []:
+        req = Requirement(text)
+        if req.marker is not None and not any(req.marker.evaluate({"extra": e}) for e in [extra]):
+            continue
+        if req.name == "fundclient":
+            for e in req.extras:
+                check(e)
+            continue
+        try:
+            if not req.specifier.contains(version(req.name), prereleases=True):
+                missing.append(f"{req} (installed {version(req.name)})")
+        except PackageNotFoundError:
+            missing.append(str(req))
+for e in extras or [""]:
+    check(e)
+for m in missing:
+    print("[dev] not in the lock:", m)
+sys.exit(1 if missing else 0)
+"""
+
+
+def cmd_lock(args: list[str]) -> int:
+    """Remake requirements/*.lock from pyproject.toml (newest versions within its ranges)."""
+    uv = venv_python(FULL_VENV).parent / "uv"
+    if not uv.exists():
+        subprocess.check_call([str(venv_python(FULL_VENV)), "-m", "pip", "install", "-q", "uv>=0.5"])
+    for name, (extras, more) in LOCK_SPECS.items():
+        cmd = [str(uv), "pip", "compile", "pyproject.toml", *more, *[f"--extra={e}" for e in extras],
+               "--universal", "--python-version", LOCK_PYTHON, "--generate-hashes", "--only-binary", ":all:",
+               "--no-header", "--quiet", "-o", f"requirements/{name}", *args]
+        if run(cmd) != 0:
+            return 1
+    return check_wheels()
+
+
+def check_wheels() -> int:
+    """Every dependency the bundle locks has a wheel for each platform the offices run."""
+    uv = venv_python(FULL_VENV).parent / "uv"
+    for platform in WHEEL_PLATFORMS:
+        log(f"wheels for {platform}")
+        if run([str(uv), "pip", "compile", "requirements/bundle.lock", "--no-deps", "--only-binary", ":all:",
+                "--python-platform", platform, "--python-version", LOCK_PYTHON, "--quiet", "-o", os.devnull]) != 0:
+            log(f"requirements/bundle.lock has a dependency without a wheel for {platform}")
+            return 1
+    return 0
 
 
 def ensure_system_packages() -> None:
@@ -146,23 +222,27 @@ class ThrowawayPostgres:
 
 
 def cmd_run(args: list[str]) -> int:
-    python = ensure_venv(FULL_VENV, "[dev]")
+    python = ensure_venv(FULL_VENV, "dev.lock", "dev")
     return run([str(python), "-m", "fundclient", *args])
 
 
 def cmd_test(args: list[str]) -> int:
     started = time.monotonic()
     ensure_system_packages()
-    python = ensure_venv(FULL_VENV, "[dev]")
+    python = ensure_venv(FULL_VENV, "dev.lock", "dev")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
     env.pop("DISPLAY", None)
+
+    log("locked dependencies: a wheel for every office platform")
+    if check_wheels() != 0:
+        return 1
 
     log("architecture contracts (import-linter)")
     if run([str(venv_python(FULL_VENV).parent / "lint-imports")], env=env) != 0:
         return 1
 
     log("core tests without Qt installed")
-    core = ensure_venv(CORE_VENV, "", ["pytest>=8", "pytest-timeout>=2.3", "hypothesis>=6.100"])
+    core = ensure_venv(CORE_VENV, "core.lock")
     if subprocess.call([str(core), "-c", "import PySide6"], stderr=subprocess.DEVNULL) == 0:
         log("PySide6 leaked into the core environment")
         return 1
@@ -191,7 +271,7 @@ def cmd_test(args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    commands = {"run": cmd_run, "test": cmd_test}
+    commands = {"run": cmd_run, "test": cmd_test, "lock": cmd_lock}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2

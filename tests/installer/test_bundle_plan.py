@@ -75,3 +75,19 @@ def test_unused_qt_modules_are_excluded_but_used_ones_are_not():
         text = path.read_text(encoding="utf-8")
         for module in excluded:
             assert f"PySide6.{module} " not in text and f"PySide6.{module}\n" not in text, (path, module)
+
+
+def test_the_lock_is_read_with_its_markers(tmp_path):
+    lock = tmp_path / "bundle.lock"
+    lock.write_text("alembic==1.20.1 \\\n    --hash=sha256:aa\n    # via fundclient\n"
+                    "pefile==2024.8.26 ; sys_platform == 'win32' \\\n    --hash=sha256:bb\n"
+                    "Typing_Extensions==4.16.0 \\\n    --hash=sha256:cc\n", encoding="utf-8")
+    found = plan.locked_versions(lock)
+    assert found["alembic"] == "1.20.1" and found["typing-extensions"] == "4.16.0"
+    assert ("pefile" in found) == (sys.platform == "win32")
+
+
+def test_the_tests_run_against_what_the_bundle_ships():
+    """`scripts/dev.py test` installs the test environment from requirements/dev.lock, pinned to
+    requirements/bundle.lock: every version the installers ship is the one tested here."""
+    assert plan.unlocked_packages() == []
