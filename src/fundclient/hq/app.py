@@ -250,7 +250,7 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
                 await run_in_threadpool(uploads.sweep)
             if await run_in_threadpool(uploads.open_for, device_id) >= uploads.max_per_device:
                 return _refuse(429, "too_many_uploads")
-        await run_in_threadpool(uploads.create, batch_id, length, digest, device_id)
+        await run_in_threadpool(uploads.create, batch_id, length, digest, device_id, held)
         if request.headers.get("Content-Type") != "application/offset+octet-stream":
             return Response(status_code=201, headers=headers)
         return await _append(batch_id, request, 201, headers)
@@ -286,19 +286,17 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
         headers = {**headers, "Upload-Offset": str(offset)}
         if offset < state.length:
             return Response(status_code=status, headers=headers)
-        ack = await run_in_threadpool(ingestor.stored_ack, batch_id)
-        if ack is None:
-            blob = await run_in_threadpool(uploads.read, batch_id) if offset - len(tail) else b""
-            blob += tail
-            if len(blob) != state.length or hashlib.sha256(blob).hexdigest() != state.sha256:
-                await run_in_threadpool(uploads.finish, batch_id)  # not the bytes the device signed: start again
-                return _refuse(409, "upload_mismatch")
-            try:
-                ack = await run_in_threadpool(ingestor.ingest, blob, source="network")
-            except EnvelopeError as exc:
-                await run_in_threadpool(uploads.finish, batch_id)
-                return _refuse(422, exc.code)
-            ops.acknowledged(state.created_at)
+        blob = await run_in_threadpool(uploads.read, batch_id) if offset - len(tail) else b""
+        blob += tail
+        if len(blob) != state.length or hashlib.sha256(blob).hexdigest() != state.sha256:
+            await run_in_threadpool(uploads.finish, batch_id)  # not the bytes the device signed: start again
+            return _refuse(409, "upload_mismatch")
+        try:  # (a batch HQ ingested already — through another node, or by USB — gets its stored ack)
+            ack = await run_in_threadpool(ingestor.ingest, blob, source="network")
+        except EnvelopeError as exc:
+            await run_in_threadpool(uploads.finish, batch_id)
+            return _refuse(422, exc.code)
+        ops.acknowledged(state.created_at)
         await run_in_threadpool(uploads.finish, batch_id)
         return Response(status_code=status, headers=_with_ack(headers, ack))
 

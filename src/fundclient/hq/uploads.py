@@ -91,16 +91,20 @@ class UploadStore:
         with self.engine.connect() as conn:
             return sorted(conn.execute(select(uploads.c.batch_id)).scalars())
 
-    def create(self, batch_id: str, length: int, sha256: str, device_id: str) -> None:
+    def create(self, batch_id: str, length: int, sha256: str, device_id: str,
+               current: UploadState | None | bool = False) -> None:
         """Start an upload; the same device re-creating the same upload keeps what HQ holds.
-        (app.py refuses another device's creation of a held batch id before this.)"""
-        current = self.state(batch_id)
+        (app.py refuses another device's creation of a held batch id before this.) `current`:
+        the state the caller just read (saves a round trip), False when it did not read it."""
+        if current is False:
+            current = self.state(batch_id)
         if current and (current.length, current.sha256, current.device_id) == (length, sha256, device_id):
             return
         now = _now()
         with self.engine.begin() as conn:
-            conn.execute(delete(upload_parts).where(upload_parts.c.batch_id == batch_id))
-            conn.execute(delete(uploads).where(uploads.c.batch_id == batch_id))
+            if current:  # the same device signed another length or hash for this id: start again
+                conn.execute(delete(upload_parts).where(upload_parts.c.batch_id == batch_id))
+                conn.execute(delete(uploads).where(uploads.c.batch_id == batch_id))
             try:
                 with conn.begin_nested():
                     conn.execute(insert(uploads).values(batch_id=batch_id, device_id=device_id, length=length,
