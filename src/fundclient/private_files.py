@@ -34,14 +34,20 @@ def private_dir(path: Path) -> Path:
 
 def write_json_atomic(path: Path, data: Any, *, durable: bool = True, sync_dir: bool = True) -> None:
     """Write to a temp file (0600), fsync, rename: a crash leaves the old or the new file, never half."""
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+    write_bytes_atomic(path, text.encode("utf-8"), durable=durable, sync_dir=sync_dir)
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True, sync_dir: bool = True) -> None:
+    """`write_json_atomic` for bytes (e.g. an encrypted file)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with suppress(FileNotFoundError):
         os.unlink(tmp)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
-    with open(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
+    with open(fd, "wb") as fh:
+        fh.write(data)
         if durable:
             fh.flush()
             os.fsync(fh.fileno())

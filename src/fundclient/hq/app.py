@@ -47,6 +47,7 @@ from starlette.requests import ClientDisconnect
 from fundclient.cards.numbers import OFFICE_CODE_PATTERN
 from fundclient.errors import SyncError
 from fundclient.hq import devices as device_admin
+from fundclient.hq import duplicates_api
 from fundclient.hq import limits as hq_limits
 from fundclient.hq import operations
 from fundclient.hq import refdata
@@ -310,4 +311,5 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
         code = await run_in_threadpool(ingestor.last_rejection, batch_id)
         return _refuse(422, code) if code else _refuse(404, "not_found")
 
+    duplicates_api.mount(app, engine, keys)  # the national-number digest and the online lookup (#14)
     return app

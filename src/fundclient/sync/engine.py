@@ -16,6 +16,7 @@ from fundclient.config import Settings
 from fundclient.errors import FundError, Message, SyncError
 from fundclient.sync.decisions import pull_decisions
 from fundclient.sync.device import Device
+from fundclient.sync.digest import pull_digest
 from fundclient.sync.enrol import adopt_keyset
 from fundclient.sync.history import SyncHistory
 from fundclient.sync.http import require_https, OFFLINE, RefusedError, TransientError, TransportOptions, make_session, \
@@ -56,6 +57,7 @@ class SyncSummary:
     bytes_sent: int = 0
     reference_changes: int = 0
     decisions: int = 0  # HQ decisions on this office's flagged records received in this run
+    digest_numbers: int = 0  # national numbers of HQ's digest received in this run
     error: dict | None = None  # {code, ar, en}
     quarantined: list[dict] = field(default_factory=list)
 
@@ -123,6 +125,14 @@ def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> N
         log.warning("decisions pull failed: %s", exc.code)
     except Exception as exc:  # noqa: BLE001  as above: the upload matters more
         log.warning("decisions pull failed: %s", type(exc).__name__)
+    try:  # HQ's national-number digest, for the duplicate check with no link (#14)
+        summary.digest_numbers = pull_digest(session, base, data_dir, device, options)
+    except (TransientError, RefusedError) as exc:
+        log.warning("digest pull failed: %s", exc.code)
+    except SyncError as exc:  # forged or damaged: not kept; the old digest stays
+        log.warning("digest pull refused: %s", exc.code)
+    except Exception as exc:  # noqa: BLE001  as above: the upload matters more
+        log.warning("digest pull failed: %s", type(exc).__name__)
     pending = outbox.pending()
     state = Progress(batches_total=len(pending), bytes_total=sum(p.stat().st_size for p in pending))
 
