@@ -1848,12 +1848,40 @@
             <translation>جارٍ التحقق…</translation>
         </message>
         <message>
+            <source>card valid</source>
+            <translation>البطاقة سارية</translation>
+        </message>
+        <message>
+            <source>card cancelled</source>
+            <translation>البطاقة ملغاة</translation>
+        </message>
+        <message>
+            <source>record inactive</source>
+            <translation>السجل غير نشط</translation>
+        </message>
+        <message>
+            <source>no card yet</source>
+            <translation>لم تصدر له بطاقة بعد</translation>
+        </message>
+        <message>
+            <source>a dependant, initials %1</source>
+            <translation>تابع، اختصار اسمه %1</translation>
+        </message>
+        <message>
+            <source>initials %1</source>
+            <translation>اختصار الاسم %1</translation>
+        </message>
+        <message>
             <source>Save anyway…</source>
             <translation>الحفظ رغم التنبيه…</translation>
         </message>
         <message>
             <source>Supervisor approval…</source>
             <translation>موافقة المشرف…</translation>
+        </message>
+        <message>
+            <source>another office</source>
+            <translation>مكتب آخر</translation>
         </message>
         <message>
             <source>certain</source>
@@ -1900,8 +1928,16 @@
             <translation>الحفظ متوقف حتى يُحسم التسجيل المكرر.</translation>
         </message>
         <message>
+            <source>name and birth date</source>
+            <translation>الاسم وتاريخ الميلاد</translation>
+        </message>
+        <message>
             <source>Write the reason in a few words (at least %1 letters).</source>
             <translation>اكتب السبب في كلمات قليلة (%1 أحرف على الأقل).</translation>
+        </message>
+        <message>
+            <source>This national number is registered at another office.</source>
+            <translation>هذا الرقم الوطني مسجل في مكتب آخر.</translation>
         </message>
         <message>
             <source>Saving anyway. Reason: %1</source>
@@ -1910,6 +1946,10 @@
         <message>
             <source>%1 (dependant of %2)</source>
             <translation>%1 (من تابعي %2)</translation>
+        </message>
+        <message>
+            <source>registered at %1</source>
+            <translation>مسجل في %1</translation>
         </message>
         <message>
             <source>This person is already registered (same national number).</source>
@@ -1922,6 +1962,10 @@
         <message>
             <source>The dependant %1 on this form is already registered (same national number).</source>
             <translation>التابع %1 في هذا النموذج مسجل من قبل (الرقم الوطني نفسه).</translation>
+        </message>
+        <message>
+            <source>registered at %1 on %2</source>
+            <translation>مسجل في %1 بتاريخ %2</translation>
         </message>
     </context>
     <context>

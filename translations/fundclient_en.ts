@@ -1845,11 +1845,39 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>card valid</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>card cancelled</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>record inactive</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>no card yet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>a dependant, initials %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>initials %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Save anyway…</source>
             <translation type="unfinished" />
         </message>
         <message>
             <source>Supervisor approval…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>another office</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1897,7 +1925,15 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>name and birth date</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Write the reason in a few words (at least %1 letters).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This national number is registered at another office.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1906,6 +1942,10 @@
         </message>
         <message>
             <source>%1 (dependant of %2)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>registered at %1</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1918,6 +1958,10 @@
         </message>
         <message>
             <source>The dependant %1 on this form is already registered (same national number).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>registered at %1 on %2</source>
             <translation type="unfinished" />
         </message>
     </context>

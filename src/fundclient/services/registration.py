@@ -34,6 +34,11 @@ POSSIBLE_DUPLICATE = Message(
 DUPLICATE_THROUGH_DEPENDANT = Message(
     ar="{reason_ar}. تحقق من السجل قبل الحفظ، أو اطلب من المشرف الحفظ مع ذكر السبب.",
     en="{reason_en}. Check that record before saving, or ask a supervisor to save with a reason.")
+REGISTERED_ELSEWHERE = Message(
+    ar="الرقم الوطني {number} مسجل في {office_ar} حسب بيانات الإدارة العامة. تحقق منه، أو اطلب من المشرف "
+       "الحفظ مع ذكر السبب.",
+    en="National number {number} is registered at {office_en} according to HQ's data. Check it, or ask a "
+       "supervisor to save with a reason.")
 OVERRIDE_NOT_ALLOWED = Message(
     ar="الحفظ رغم وجود تسجيل مكرر يحتاج إلى موافقة المشرف.",
     en="Saving despite a duplicate record needs a supervisor.")
@@ -128,7 +133,7 @@ def register(session: "Session", beneficiary: Beneficiary, photo: Photo | None =
     Raises ValidationFailed, DuplicateFound (carrying `.matches`), or AuthError."""
     record = ensure_valid_beneficiary(beneficiary, scheme=session.settings.national_id_scheme)
     _check_photo(session, record, photo is not None and photo.kind == "portrait", require_photo)
-    _check_duplicates(session, record, override_reason, override_by)
+    _check_duplicates(session, record, override_reason, override_by, elsewhere=True)
     record.office_code = record.office_code or session.settings.office_code
     reason = override_reason.strip()
     record.override_reason = f"{reason} ({override_by})" if reason and override_by else reason
@@ -201,9 +206,16 @@ def set_status(session: "Session", record_id: str, status: RecordStatus | str, r
     return _sealed(session, saved, Changes(records={record_id}, beneficiaries=True))
 
 
-def _check_duplicates(session: "Session", record: Beneficiary, override_reason: str, override_by: str) -> None:
+def _check_duplicates(session: "Session", record: Beneficiary, override_reason: str, override_by: str,
+                      elsewhere: bool = False) -> None:
+    """A new registration (`elsewhere`) is also checked against HQ's digest: a national number
+    another office holds is a duplicate too (services.elsewhere; #14)."""
     matches = duplicates(session, record)
-    if not matches:
+    held = []
+    if elsewhere and not matches:
+        from fundclient.services.elsewhere import from_digest
+        held = from_digest(session, record)
+    if not matches and not held:
         return
     if override_reason.strip():
         if override_by:
@@ -213,6 +225,14 @@ def _check_duplicates(session: "Session", record: Beneficiary, override_reason: 
         if not allowed:
             raise AuthError(OVERRIDE_NOT_ALLOWED, code="override_not_allowed")
         return
+    if not matches:
+        from fundclient.domain.reference import default_reference
+        office = default_reference().item("offices", held[0].office_code)
+        error = DuplicateFound(REGISTERED_ELSEWHERE.format(
+            number=held[0].national_number, office_ar=office.label("ar") if office else "مكتب آخر",
+            office_en=office.label("en") if office else "another office"), code="duplicate")
+        error.matches = []
+        raise error
     best = matches[0]
     if best.existing_dependant is not None or best.own_dependant is not None:
         message = DUPLICATE_THROUGH_DEPENDANT.format(reason_ar=best.reason.ar, reason_en=best.reason.en)

@@ -5,11 +5,12 @@ QueryOp / CollectionOp."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Sequence
 
 from fundclient.config import Settings
 from fundclient.domain.records import Beneficiary, Photo
-from fundclient.services import registration
+from fundclient.services import elsewhere, registration
 from fundclient.services.changes import Changes
 from fundclient.ui import roles
 
@@ -39,6 +40,22 @@ class RegistrationBackend:
         if self.store is None:  # no session (screenshots, previews)
             return []
         return list(registration.duplicates(self.session, b))
+
+    def duplicates_here_and_elsewhere(self, b: Beneficiary) -> tuple[list, list]:
+        """(local matches, numbers HQ's digest says another office holds): both offline, fast."""
+        local = self.duplicates(b)
+        if self.store is None:
+            return local, []
+        return local, elsewhere.from_digest(self.session, b, _numbers_of(local))
+
+    def hq_enrolled(self) -> bool:
+        """This PC can ask HQ (it is enrolled; whether HQ answers is another matter)."""
+        data_dir = getattr(self.session, "data_dir", None)
+        return data_dir is not None and (Path(data_dir) / "device" / "enrolment.json").exists()
+
+    def ask_hq(self, b: Beneficiary, local: list) -> list | None:
+        """HQ's online answer (≤ 2 s), or None when HQ was not reached."""
+        return elsewhere.from_hq(self.session, b, _numbers_of(local))
 
     def load(self, record_id: str) -> tuple[Beneficiary, Photo | None]:
         record = self.store.beneficiaries.get(record_id)
@@ -72,3 +89,13 @@ class RegistrationBackend:
              override_reason: str = "", override_by: str = "") -> Changes:
         return registration.edit(self.session, b, photo=photo, scans=list(scans),
                                  override_reason=override_reason, override_by=override_by)
+
+
+def _numbers_of(matches: list) -> set[str]:
+    """The national numbers of the people the local check found (holders and dependants)."""
+    out = set()
+    for m in matches:
+        person = getattr(m, "existing_dependant", None) or getattr(m, "existing", None)
+        if person is not None and getattr(person, "national_number", ""):
+            out.add(person.national_number)
+    return out

@@ -26,7 +26,9 @@ class DuplicateLogic:
 
     def check_duplicates(self) -> QueryOp | None:
         """Look up existing people with this national number (the holder's or a
-        dependant's), or this name + birth date."""
+        dependant's), or this name + birth date: on this PC and in HQ's digest at once (both
+        offline), then HQ itself when this PC is enrolled — its answer joins the banner when
+        it comes (≤ 2 s, never holding the form)."""
         self._duplicate_timer.stop()
         b = self.current_beneficiary()
         scheme = self.form.scheme
@@ -36,18 +38,61 @@ class DuplicateLogic:
         self._duplicate_generation += 1
         generation = self._duplicate_generation
         if not (number_ready or name_ready):
-            self._show_duplicates([], generation)
+            self._show_duplicates(([], []), generation)
             return None
-        return QueryOp(parent=self, op=lambda: self.backend.duplicates(b),
-                       success=lambda hits: self._show_duplicates(hits, generation)
+        return QueryOp(parent=self, op=lambda: self.backend.duplicates_here_and_elsewhere(b),
+                       success=lambda found: self._show_duplicates(found, generation, b)
                        ).failure(lambda exc: log.error("duplicate lookup failed", exc_info=exc)
                                  ).run_in_background()
 
-    def _show_duplicates(self, hits: list, generation: int) -> None:
+    def _show_duplicates(self, found: tuple[list, list], generation: int, b: Beneficiary | None = None) -> None:
         if generation != self._duplicate_generation:
             return  # the clerk typed on meanwhile; a newer lookup is coming
-        self.duplicate_panel.set_hits([DuplicateView.of(h) for h in hits])
-        self.duplicates_changed.emit(len(hits))
+        self._dup_local, self._dup_digest = found
+        key = _hq_key(b, self.form.scheme) if b is not None else None
+        if key != getattr(self, "_hq_key", None):
+            self._hq_answer = None  # what HQ said was about something else
+        self._render_duplicates()
+        if b is not None and key and self.backend.hq_enrolled():
+            self._ask_hq(b, key)
+
+    def _ask_hq(self, b: Beneficiary, key: tuple) -> None:
+        """One HQ lookup at a time; the newest question is asked when the one in flight ends,
+        and a question HQ already answered is not asked again."""
+        if key == getattr(self, "_hq_key", None) and getattr(self, "_hq_answer", None) is not None:
+            return
+        if getattr(self, "_hq_busy", False):
+            self._hq_next = (b, key)
+            return
+        self._hq_busy, self._hq_next = True, None
+        local = list(self._dup_local)
+
+        def done(answer) -> None:
+            self._hq_busy = False
+            if answer is not None and key == _hq_key(self.current_beneficiary(), self.form.scheme):
+                self._hq_key, self._hq_answer = key, answer
+                self._render_duplicates()
+            waiting = self._hq_next
+            if waiting is not None:
+                self._hq_next = None
+                self._ask_hq(*waiting)
+
+        def failed(exc) -> None:
+            log.error("HQ lookup failed", exc_info=exc)
+            done(None)
+
+        QueryOp(parent=self, op=lambda: self.backend.ask_hq(b, local), success=done).failure(failed
+                                                                                             ).run_in_background()
+
+    def _render_duplicates(self) -> None:
+        """The banner from what is known now: this PC's matches, then HQ's answer when it came
+        (it knows more than the digest), else the digest's."""
+        hq = getattr(self, "_hq_answer", None)
+        elsewhere = hq if hq is not None else getattr(self, "_dup_digest", [])
+        views = [DuplicateView.of(h) for h in getattr(self, "_dup_local", [])]
+        views += [DuplicateView.elsewhere_of(e) for e in elsewhere]
+        self.duplicate_panel.set_hits(views)
+        self.duplicates_changed.emit(len(views))
         # The banner coming or going resizes the form's scroll area: the field being typed
         # in stays in view (once the layout has run).
         QTimer.singleShot(0, self, self._keep_focus_in_view)
@@ -115,3 +160,16 @@ class DuplicateLogic:
         dialog.open()
         self.photo_exception_dialog = dialog
         return dialog
+
+
+def _hq_key(b: Beneficiary | None, scheme) -> tuple | None:
+    """What an HQ lookup asks about: the form's complete numbers, and the name + birth date once
+    they are there; None when there is nothing to ask yet."""
+    if b is None:
+        return None
+    numbers = tuple(sorted(n for n in (scheme.normalise(x or "") for x in
+                                       (b.national_number, *(d.national_number for d in b.dependants)))
+                           if len(n) == scheme.length))
+    name = (b.name.first, b.name.father, b.name.grandfather, b.name.family, b.date_of_birth) \
+        if b.name.first and b.name.family and b.date_of_birth else None
+    return (numbers, name) if numbers or name else None

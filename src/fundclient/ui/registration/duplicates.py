@@ -11,6 +11,7 @@ Rules (services.registration enforces them again on save):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from html import escape
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -23,7 +24,7 @@ from fundclient.domain.fields import BENEFICIARY_FIELDS
 from fundclient.domain.photo_exception import PhotoException
 from fundclient.domain.reference import ReferenceData, default_reference
 from fundclient.domain.validation import validate_field
-from fundclient.ui.i18n import current_language, show_digits
+from fundclient.ui.i18n import current_language, show_date, show_digits
 from fundclient.ui.registration.widgets import html_table
 
 MIN_REASON_LENGTH = 10
@@ -32,6 +33,12 @@ MAX_SHOWN = 3  # matches listed in the banner
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("RegistrationDuplicates", text)
+
+
+def _card_words(status: str) -> str:
+    """The card status HQ's lookup reports (sync.lookup.CARD_STATES), as the banner says it."""
+    return {"valid": _tr("card valid"), "revoked": _tr("card cancelled"), "inactive": _tr("record inactive"),
+            "none": _tr("no card yet")}.get(status, "")
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,29 @@ class DuplicateView:
     score: float
     certain: bool
     own_dependant: str = ""  # the match is through this dependant typed on the form
+    # Held by another record HQ knows of (#14: HQ's digest offline, HQ's lookup online):
+    # not on this PC; where and when it was registered, and the card's status (HQ only).
+    elsewhere: bool = False
+    registered_on: date | None = None
+    card_status: str = ""
+
+    @classmethod
+    def elsewhere_of(cls, e) -> "DuplicateView":
+        """From a `services.elsewhere.Elsewhere` (HQ's digest or HQ's answer)."""
+        name = e.whom
+        if e.source == "hq" and e.initials:
+            # HQ tells only the initials of the person it holds (and whether as a dependant);
+            # the name on this form is said again only when the match is through a dependant.
+            held_as = (_tr("a dependant, initials %1") if e.role == "dependant" else _tr("initials %1"))
+            held_as = held_as.replace("%1", e.initials)
+            name = f"{e.whom} ({held_as})" if e.own_dependant else held_as
+        # One key whatever told it (the digest, then HQ): an approved override stays approved
+        # when HQ's answer replaces the digest's.
+        key = f"elsewhere:{e.office_code}:{e.national_number or e.initials}"
+        return cls(record_id=key, name=name, national_number=e.national_number, office_code=e.office_code,
+                   score=1.0 if e.national_number else 0.95, certain=bool(e.national_number),
+                   own_dependant=e.whom if e.own_dependant else "", elsewhere=True,
+                   registered_on=e.registered_on, card_status=e.card_status)
 
     @classmethod
     def of(cls, hit) -> "DuplicateView":
@@ -150,7 +180,10 @@ class DuplicatePanel(QFrame):
         self.setStyleSheet(f"#duplicatePanel {{ background:{colour}; border:1px solid #c9a227;"
                            " border-radius:6px; }")
         own = [h.own_dependant for h in self.hits if h.certain and h.own_dependant]
+        only_elsewhere = all(h.elsewhere for h in self.hits)
         self.title.setText("<b>%s</b>" % escape(
+            _tr("This national number is registered at another office.") if certain and only_elsewhere
+            and not own else
             _tr("The dependant %1 on this form is already registered (same national number).")
             .replace("%1", f"«{own[0]}»") if certain and len(own) == len([h for h in self.hits if h.certain])
             else _tr("This person is already registered (same national number).") if certain else
@@ -175,10 +208,17 @@ class DuplicatePanel(QFrame):
         rows = [[escape(h) for h in head]]
         for hit in self.hits[:MAX_SHOWN]:
             office = self.reference.item("offices", hit.office_code)
+            place = office.label(language) if office else _tr("another office")  # never a code
             match = _tr("certain") if hit.certain else f"{round(hit.score * 100)}%"
+            if hit.elsewhere:
+                place = (_tr("registered at %1 on %2").replace("%2", show_date(hit.registered_on))
+                         if hit.registered_on else _tr("registered at %1")).replace("%1", place)
+                match = _tr("certain") if hit.certain else _tr("name and birth date")
+                card = _card_words(hit.card_status)
+                if card:
+                    match += " · " + card
             rows.append([escape(c) for c in (
-                hit.name, show_digits(hit.national_number),
-                office.label(language) if office else hit.office_code, show_digits(match))])
+                hit.name, show_digits(hit.national_number), place, show_digits(match))])
         table = html_table(rows, header=True)
         if len(self.hits) > MAX_SHOWN:  # the banner stays small; the best matches come first
             more = QCoreApplication.translate("RegistrationReview", "… and %1 more")
