@@ -8,6 +8,7 @@ again (tens of ms). Thresholds in `Thresholds.skip_change_below` / `recheck_afte
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -19,35 +20,55 @@ THUMB = (40, 30)
 
 
 class ChangeGate:
+    """Used from two threads (capture: `unchanged`; analysis: `unchanged`, `remember`)."""
+
     def __init__(self, thresholds: Thresholds = THRESHOLDS, clock=time.monotonic):
         self.t = thresholds
         self._clock = clock
+        self._lock = threading.Lock()
         self.reset()
 
     def reset(self) -> None:
-        self._thumb: np.ndarray | None = None
-        self._at = 0.0
-        self.skipped = 0
-        self.checked = 0
+        with self._lock:
+            self._thumb: np.ndarray | None = None
+            self._at = 0.0
+            self.skipped = 0
+            self.checked = 0
 
     def difference(self, frame: np.ndarray) -> float:
         """Mean grey-level difference from the last checked frame (inf when there is none)."""
         thumb = self._thumbnail(frame)
-        if self._thumb is None or thumb.shape != self._thumb.shape:
+        last = self._thumb
+        if last is None or thumb.shape != last.shape:
             return float("inf")
-        return float(cv2.absdiff(thumb, self._thumb).mean())
+        return float(cv2.absdiff(thumb, last).mean())
+
+    def unchanged(self, frame: np.ndarray) -> bool:
+        """True (counted as skipped): the same scene as the last checked frame, checked less
+        than `recheck_after` ago, so its verdict still holds. Remembers nothing."""
+        thumb = self._thumbnail(frame)
+        with self._lock:
+            last, at = self._thumb, self._at
+        same = (last is not None and thumb.shape == last.shape
+                and self._clock() - at < self.t.recheck_after
+                and float(cv2.absdiff(thumb, last).mean()) < self.t.skip_change_below)
+        if same:
+            with self._lock:
+                self.skipped += 1
+        return same
+
+    def remember(self, frame: np.ndarray) -> None:
+        """`frame` is being checked: later frames are compared with it."""
+        thumb = self._thumbnail(frame)
+        with self._lock:
+            self._thumb, self._at = thumb, self._clock()
+            self.checked += 1
 
     def changed(self, frame: np.ndarray) -> bool:
         """True: check this frame (and remember it as the last checked one). False: skip it."""
-        thumb = self._thumbnail(frame)
-        now = self._clock()
-        if (self._thumb is not None and thumb.shape == self._thumb.shape
-                and now - self._at < self.t.recheck_after
-                and float(cv2.absdiff(thumb, self._thumb).mean()) < self.t.skip_change_below):
-            self.skipped += 1
+        if self.unchanged(frame):
             return False
-        self._thumb, self._at = thumb, now
-        self.checked += 1
+        self.remember(frame)
         return True
 
     @staticmethod

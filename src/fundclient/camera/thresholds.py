@@ -82,6 +82,21 @@ class Thresholds:
     skip_change_below: float = 1.5
     recheck_after: float = 1.0
 
+    # --- check rate adapted to the machine (live; camera/pacing.py) -----------------------
+    # The checks may use this share of one core: after a check that cost c seconds of CPU
+    # the next one starts no sooner than c / share after it began (~15 ms a check on the
+    # 2-core test machine -> about 8 checks a second; a PC twice as slow checks half as
+    # often). Never more often than `min_check_interval` (the preview runs at 15 fps; a
+    # person does not change faster than that), never less often than every
+    # `max_check_interval` seconds. When the GUI thread is late taking results (a busy
+    # window: more than `gui_late_after` s), the wait grows 1.5x per late result, up to
+    # `max_gui_slowdown`, and shrinks back when it keeps up.
+    check_cpu_share: float = 0.12
+    min_check_interval: float = 1 / 15
+    max_check_interval: float = 0.6
+    gui_late_after: float = 0.05
+    max_gui_slowdown: float = 4.0
+
     # --- auto-capture -------------------------------------------------------------------
     steady_frames: int = 6  # consecutive passing analysed frames (~0.4 s)
     max_steady_move: float = 0.025  # face-centre move between them, fraction of frame width

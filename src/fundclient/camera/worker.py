@@ -16,6 +16,7 @@ from typing import Any, Callable
 import numpy as np
 
 from fundclient.camera import messages
+from fundclient.camera.pacing import CheckPacer
 from fundclient.camera.sources import FrameSource
 from fundclient.errors import CameraError, Message
 
@@ -139,19 +140,27 @@ class LatestOnlyWorker:
     """Runs `work(item)` in its own thread on the newest submitted item, dropping older ones.
 
     Used for the face checks: the preview gets every frame, the checks get the newest frame
-    whenever they are free, so a slow check never delays the picture.
+    whenever they are free, so a slow check never delays the picture. With a `pacer`
+    (camera/pacing.py) it also waits until the pacer allows the next run.
     """
 
     def __init__(self, work: Callable[[Any], Any], on_result: Callable[[Any, Any], None],
-                 name: str = "camera-analysis"):
+                 name: str = "camera-analysis", pacer: CheckPacer | None = None):
         self._work = work
         self._on_result = on_result
         self._name = name
+        self._pacer = pacer
         self._item: Any = None
+        self._busy = False  # an item is being worked on
         self._has_item = threading.Condition()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.items_done = 0
+
+    @property
+    def has_work(self) -> bool:
+        """An item waits or is being worked on (its result is still to come)."""
+        return self._busy or self._item is not None
 
     def start(self) -> None:
         if self._thread and self._thread.is_alive():
@@ -178,12 +187,21 @@ class LatestOnlyWorker:
             with self._has_item:
                 while self._item is None and not self._stop.is_set():
                     self._has_item.wait(0.5)
+            # Paced: wait until the pacer allows the next run; newer items replace the
+            # waiting one meanwhile, so the newest is taken (never a queue).
+            delay = self._pacer.delay() if self._pacer is not None else 0.0
+            if delay > 0 and self._stop.wait(delay):
+                break
+            with self._has_item:
                 item, self._item = self._item, None
+                self._busy = item is not None
             if item is None:
                 continue
             try:
-                result = self._work(item)
+                result = self._work(item)  # the work tells the pacer what it cost
                 self.items_done += 1
                 self._on_result(item, result)
             except Exception:
                 log.exception("%s failed on one item", self._name)
+            finally:
+                self._busy = False

@@ -18,14 +18,17 @@ GOOD = QColor("#2e9e3a")
 BAD = QColor("#e0a020")
 
 
+def wrap_qimage(frame: np.ndarray) -> QImage:
+    """BGR or grey numpy image → QImage *sharing* its pixels: keep `frame` alive and
+    unchanged while the QImage is used."""
+    height, width = frame.shape[:2]
+    kind = QImage.Format.Format_Grayscale8 if frame.ndim == 2 else QImage.Format.Format_BGR888
+    return QImage(frame.data, width, height, frame.strides[0], kind)
+
+
 def to_qimage(frame: np.ndarray) -> QImage:
     """BGR or grey numpy image → QImage that owns its pixels."""
-    if frame.ndim == 2:
-        height, width = frame.shape
-        return QImage(frame.data, width, height, frame.strides[0], QImage.Format.Format_Grayscale8).copy()
-    height, width = frame.shape[:2]
-    rgb = np.ascontiguousarray(frame[..., ::-1])
-    return QImage(rgb.data, width, height, rgb.strides[0], QImage.Format.Format_RGB888).copy()
+    return wrap_qimage(np.ascontiguousarray(frame)).copy()
 
 
 class PreviewView(QWidget):
@@ -34,6 +37,9 @@ class PreviewView(QWidget):
         self.t = thresholds
         self.setMinimumSize(240, 120)  # fits a 768-px-high screen with the buttons below
         self._image: QImage | None = None
+        self._pixels: np.ndarray | None = None  # the live buffer _image shares (camera.display)
+        self._frame_width = 0  # width of the camera frame a live image was scaled from
+        self.on_resize = None  # called with box() when the size changes (the widget's DisplayFrames)
         self._live = True
         self._face = None
         self._crop = None
@@ -51,13 +57,31 @@ class PreviewView(QWidget):
     def has_no_picture(self) -> bool:
         return self._image is None
 
-    def show_frame(self, frame: np.ndarray) -> None:
-        self._image, self._live = to_qimage(frame), True
+    def box(self) -> tuple[int, int]:
+        """The picture area in device pixels: what live frames are scaled to."""
+        ratio = self.devicePixelRatioF()
+        return max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().resizeEvent(event)
+        if self.on_resize is not None:
+            self.on_resize(self.box())
+
+    def show_live(self, scaled: np.ndarray, frame_width: int) -> None:
+        """A live frame already scaled to box() (camera.display.DisplayFrames) from a frame
+        `frame_width` pixels wide: shared, not copied, and drawn pixel for pixel. The caller
+        keeps the buffer unchanged until the next show_live."""
+        image = wrap_qimage(scaled)
+        image.setDevicePixelRatio(self.devicePixelRatioF())
+        self._image, self._pixels, self._live = image, scaled, True
+        self._frame_width = frame_width
         self.update()
 
     def show_still(self, image: np.ndarray) -> None:
         """A captured photo or document: no oval, no face box."""
-        self._image, self._live, self._face, self._progress = to_qimage(image), False, None, 0.0
+        self._image, self._pixels, self._live = to_qimage(image), None, False
+        self._frame_width = 0
+        self._face, self._progress = None, 0.0
         self.update()
 
     def set_overlay(self, face, ok: bool, progress: float, show_oval: bool = True, crop=None) -> None:
@@ -79,12 +103,20 @@ class PreviewView(QWidget):
                 painter.drawText(self.rect().adjusted(12, 12, -12, -12),
                                  int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self._message)
             return
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        iw, ih = self._image.width(), self._image.height()
+        size = self._image.deviceIndependentSize()
+        iw, ih = size.width(), size.height()
         scale = min(self.width() / iw, self.height() / ih)
-        target = QRectF((self.width() - iw * scale) / 2, (self.height() - ih * scale) / 2, iw * scale, ih * scale)
-        painter.drawImage(target, self._image)
+        if self._pixels is not None and abs(scale - 1) < 0.02:  # scaled already: pixel for pixel
+            scale = 1.0
+            target = QRectF(round((self.width() - iw) / 2), round((self.height() - ih) / 2), iw, ih)
+            painter.drawImage(target.topLeft(), self._image)
+        else:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            target = QRectF((self.width() - iw * scale) / 2, (self.height() - ih * scale) / 2,
+                            iw * scale, ih * scale)
+            painter.drawImage(target, self._image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        scale = target.width() / (self._frame_width or iw)  # frame pixels (face, crop) -> view
         if self._dimmed:
             painter.fillRect(target, QColor(0, 0, 0, 150))
         if not self._live or not self._show_oval:

@@ -2,16 +2,21 @@
 
 Threads: `CaptureWorker` reads frames, `LatestOnlyWorker` runs the face checks on the newest
 frame; both report through `_Bridge` signals, so the GUI thread only paints and decides.
-The preview gets every frame (at most one queued at a time); the checks run as often as
-they can keep up, never on the GUI thread. A manual capture or file import analyses one
-frame synchronously (about 10 ms).
+The preview gets every frame, scaled to its size in the capture thread
+(`camera.display.DisplayFrames`, at most one waiting); the checks skip frames that have not
+changed (`ChangeGate`) and run as often as `CheckPacer` allows for this machine and the
+GUI's lateness, never on the GUI thread. A manual capture or file import analyses one frame
+synchronously (about 10 ms).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections import deque
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
@@ -21,7 +26,9 @@ from fundclient.camera import messages
 from fundclient.camera.analysis import FaceAnalyser, Verdict
 from fundclient.camera.autocapture import SteadyGate
 from fundclient.camera.change import ChangeGate
+from fundclient.camera.display import DisplayFrames
 from fundclient.camera.document import make_document
+from fundclient.camera.pacing import CheckPacer
 from fundclient.camera.photo import decode_photo, make_portrait
 from fundclient.camera.sources import (CameraInfo, FrameSource, list_cameras, open_source,
                                        read_image, remember_camera)
@@ -37,11 +44,21 @@ log = logging.getLogger(__name__)
 STARTING_TIMEOUT_MS = 6000
 
 
+class LiveVerdict(NamedTuple):
+    """A live frame's verdict on its way to the GUI thread."""
+
+    frame: np.ndarray
+    verdict: Verdict
+    read_at: float  # time.monotonic() when the capture thread got the frame
+    sent_at: float  # when it was handed to the GUI thread
+    checked: bool  # False: the scene had not changed, the last verdict was reused
+
+
 class _Bridge(QObject):
     """Carries worker-thread callbacks to the GUI thread (queued signal connections)."""
 
-    frame = Signal()
-    verdict = Signal(object, object)  # frame, Verdict
+    frame = Signal(float)  # when the paint was asked for
+    verdict = Signal(object)  # LiveVerdict
     status = Signal(object)  # CameraStatus
     cameras = Signal(object)  # list[CameraInfo], from the listing thread
 
@@ -80,10 +97,17 @@ class CameraWidget(QWidget):
         self._bridge.status.connect(self._on_status, Qt.ConnectionType.QueuedConnection)
         self._still_analyser = FaceAnalyser(thresholds)  # GUI-thread one-offs (capture, import)
         self.change_gate = ChangeGate(thresholds)  # skips the checks on unchanged frames
+        self.pacer = CheckPacer(thresholds)  # how often the checks may run on this PC
+        self.display = DisplayFrames()  # the preview's frames, scaled in the capture thread
+        self.ui.preview.on_resize = self._preview_resized
         self._live_verdict: Verdict | None = None  # of the last checked live frame
+        self._live_analyser: FaceAnalyser | None = None
+        # Frame read -> its verdict shown, in seconds, for checked frames (the benchmark's
+        # "verdict latency"; bounded: the newest 600).
+        self.verdict_latency: deque[float] = deque(maxlen=600)
+        self.frames_painted = 0
         self._lock = threading.Lock()
         self._latest: np.ndarray | None = None
-        self._frame_queued = False
         self._capture: CaptureWorker | None = None
         self._analysis: LatestOnlyWorker | None = None
         self._source_spec = source_spec
@@ -136,8 +160,10 @@ class CameraWidget(QWidget):
         self._source = source
         self.change_gate.reset()
         self._live_verdict = None
-        self._analysis = LatestOnlyWorker(FaceAnalyser(self.thresholds, track=True).analyse,
-                                          self._analysed_in_worker)
+        self._live_analyser = FaceAnalyser(self.thresholds, track=True)
+        self.display.box = self.ui.preview.box()
+        self._analysis = LatestOnlyWorker(self._check_in_worker, self._analysed_in_worker,
+                                          pacer=self.pacer)
         self._capture = CaptureWorker(source, self._on_frame_in_worker, self._bridge.status.emit)
         self._analysis.start()
         self._capture.start()
@@ -157,6 +183,12 @@ class CameraWidget(QWidget):
         if self._analysis is not None:
             self._analysis.stop()
             self._analysis = None
+        self.display.clear()
+
+    @property
+    def camera_open(self) -> bool:
+        """The capture thread is running (the camera is held)."""
+        return self._capture is not None and self._capture.running
 
     def set_source(self, spec: str) -> None:
         """Switch camera (or file source); remembered when the widget has a data_dir."""
@@ -186,35 +218,60 @@ class CameraWidget(QWidget):
 
     # --- worker thread side --------------------------------------------------------------
     def _on_frame_in_worker(self, frame: np.ndarray) -> None:
+        read_at = time.monotonic()
         with self._lock:
             self._latest = frame
-            queue_paint = not self._frame_queued
-            self._frame_queued = True
-        if queue_paint:  # at most one paint waiting: a busy GUI drops frames, never lags
-            self._bridge.frame.emit()
-        if self.state == "live" and self.mode == "portrait" and self._analysis is not None:
+        live = self.state == "live"
+        # At most one paint waiting: a busy GUI drops frames, never lags behind.
+        if live and self.display.put(frame):
+            self._bridge.frame.emit(read_at)
+        analysis = self._analysis
+        if live and self.mode == "portrait" and analysis is not None:
             verdict = self._live_verdict
-            if self.change_gate.changed(frame) or verdict is None:
-                self._analysis.submit(frame)
-            else:  # the same scene as the last checked frame: its verdict still holds
-                self._bridge.verdict.emit(frame, verdict)
+            if verdict is not None and not analysis.has_work and self.change_gate.unchanged(frame):
+                # The same scene as the last checked frame: its verdict still holds.
+                self._bridge.verdict.emit(LiveVerdict(frame, verdict, read_at, time.monotonic(), False))
+            else:  # checked when the pacer allows; a newer frame replaces it meanwhile
+                analysis.submit((frame, read_at))
 
-    def _analysed_in_worker(self, frame: np.ndarray, verdict: Verdict) -> None:
-        self._live_verdict = verdict
-        self._bridge.verdict.emit(frame, verdict)
+    def _check_in_worker(self, item: tuple[np.ndarray, float]) -> tuple[Verdict, bool]:
+        frame, _read_at = item
+        verdict = self._live_verdict
+        if verdict is not None and self.change_gate.unchanged(frame):
+            return verdict, False  # it waited behind a check of the same scene
+        started, cpu = time.monotonic(), time.thread_time()
+        self.change_gate.remember(frame)
+        verdict = self._live_analyser.analyse(frame)
+        self.pacer.done(started, time.thread_time() - cpu)
+        return verdict, True
+
+    def _analysed_in_worker(self, item: tuple[np.ndarray, float], result: tuple[Verdict, bool]) -> None:
+        (frame, read_at), (verdict, checked) = item, result
+        if checked:
+            self._live_verdict = verdict
+        self._bridge.verdict.emit(LiveVerdict(frame, verdict, read_at, time.monotonic(), checked))
+
+    def _preview_resized(self, box: tuple[int, int]) -> None:
+        self.display.box = box
 
     # --- GUI thread side -----------------------------------------------------------------
-    @Slot()
-    def _paint_latest_frame(self) -> None:
-        with self._lock:
-            frame, self._frame_queued = self._latest, False
-        if frame is not None and self.state == "live":
-            self.ui.preview.show_frame(frame)
+    @Slot(float)
+    def _paint_latest_frame(self, asked_at: float) -> None:
+        scaled = self.display.take()
+        self.pacer.gui_late(time.monotonic() - asked_at)
+        if scaled is not None and self.state == "live":
+            self.ui.preview.show_live(scaled, self.display.frame_width)
+            self.frames_painted += 1
 
-    @Slot(object, object)
-    def _on_verdict(self, frame: np.ndarray, verdict: Verdict) -> None:
+    @Slot(object)
+    def _on_verdict(self, live: LiveVerdict) -> None:
+        now = time.monotonic()
+        self.pacer.gui_late(now - live.sent_at)
         if self.state != "live":
             return
+        frame, verdict = live.frame, live.verdict
+        if live.checked:
+            self.verdict_latency.append(now - live.read_at)
         self.last_verdict = verdict
         self.verdictChanged.emit(verdict)
         if self.mode == "document":

@@ -1,0 +1,155 @@
+"""Shared by benchmarks/camera_pipeline_bench.py and benchmarks/soak_day.py: a webcam-like
+video, an office with N records, the real main window on its registration photo step, the
+auto-capture driver and per-thread CPU from /proc.
+
+Not a benchmark itself (no main)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # camera_scenes: frames from the photograph
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+USER, PASSWORD = "admin", "Sebha-2026!"  # the office of benchmarks/ui_freeze_bench.py
+
+
+def make_video(path: Path, fps: int = 15, seconds: int = 12) -> Path:
+    """A looping 640x480 MJPG 'webcam': the test photograph sitting still, swaying, leaning
+    in, still again, with sensor noise (so no two frames are identical)."""
+    import cv2
+    import numpy as np
+
+    import camera_scenes as cs
+
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (640, 480))
+    rng = np.random.default_rng(5)
+    base = cs.astronaut()
+    for n in range(fps * seconds):
+        t = n / fps
+        if t < 4:  # sitting still
+            cx, height = 0.50, 0.24
+        elif t < 7:  # swaying
+            cx, height = 0.50 + 0.03 * np.sin((t - 4) * 3), 0.24
+        elif t < 9:  # leaning in
+            cx, height = 0.50, 0.24 + 0.03 * (t - 7)
+        else:  # still again
+            cx, height = 0.50, 0.30
+        frame = cs.scene(height, cx=float(cx), image=base)
+        noisy = np.clip(frame.astype(np.float32) + rng.normal(0, 2.5, frame.shape), 0, 255).astype(np.uint8)
+        writer.write(noisy)
+    writer.release()
+    return path
+
+
+def build_office(data_dir: Path, records: int) -> None:
+    """The office of benchmarks/ui_freeze_bench.py (reused when already built)."""
+    from ui_freeze_bench import build_office as build
+
+    build(data_dir, records)
+
+
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds per thread of this process, by thread name ("gui" for the main thread;
+    Qt and OpenCV threads by their OS name)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    names = {t.native_id: t.name for t in threading.enumerate() if t.native_id is not None}
+    main_id = threading.main_thread().native_id
+    result: dict[str, float] = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/self/task/{tid}/comm") as f:
+                comm = f.read().strip()
+        except OSError:  # the thread ended meanwhile
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        name = "gui" if int(tid) == main_id else names.get(int(tid), comm)
+        result[name] = result.get(name, 0.0) + seconds
+    return result
+
+
+def cpu_by_thread(before: dict[str, float], after: dict[str, float], wall: float) -> dict[str, float]:
+    """% of one core per thread name between two thread_cpu() snapshots (threads that
+    ended meanwhile are missing from `after`: their CPU is in the process total only)."""
+    return {name: 100 * (after[name] - before.get(name, 0.0)) / wall for name in after}
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def open_photo_step(data_dir: Path, video: str, size=(1366, 768)):
+    """Sign in to the office, open the main window, a new registration, its photo step on
+    the video 'camera'. Returns (app, session, window, screen, camera widget)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from fundclient.config import Settings
+    from fundclient.ui.login import default_login
+    from fundclient.ui.main import prepare_app
+    from fundclient.ui.main_window import MainWindow
+
+    app = prepare_app(Settings.load(data_dir))
+    session = default_login(data_dir, USER, PASSWORD)
+    session.settings.camera = video
+    session.settings.idle_lock_minutes = 0  # a benchmark is not a clerk walking away
+    window = MainWindow(session)
+    window.resize(*size)
+    window.show()
+    window.new_registration()
+    screen = window.current_screen()
+    screen.go_to_step("photo")
+    return app, session, window, screen, screen.photo.camera_widget
+
+
+class AutoAccept:
+    """The issue's scenario: every photo the camera takes by itself is accepted, and the
+    camera is back to live `retake_ms` later, all run long. `captures` counts them."""
+
+    def __init__(self, camera, retake_ms: int = 500):
+        from PySide6.QtCore import QTimer
+
+        self.camera = camera
+        self.captures = 0
+        self._pending = False
+        self._retake = QTimer(singleShot=True, interval=retake_ms)
+        self._retake.timeout.connect(self._go_live)
+        self._poll = QTimer(interval=50)
+        self._poll.timeout.connect(self._check)
+
+    def start(self) -> None:
+        self._poll.start()
+
+    def stop(self) -> None:
+        self._poll.stop()
+        self._retake.stop()
+
+    def _check(self) -> None:
+        if self.camera.state == "review" and not self._pending:
+            self.captures += 1
+            self.camera.accept()
+            self._pending = True
+            self._retake.start()
+
+    def _go_live(self) -> None:
+        self._pending = False
+        self.camera.retake()
+
+
+def wait(ms: int) -> None:
+    """Let the event loop run for `ms`."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def now() -> float:
+    return time.monotonic()
