@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # camera_scenes: frames from the photograph
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-USER, PASSWORD = "admin", "Sebha-2026!"  # the office of benchmarks/ui_freeze_bench.py
+USER, PASSWORD = "admin", "Sebha-2026!"
 
 
 def make_video(path: Path, fps: int = 15, seconds: int = 12) -> Path:
@@ -47,11 +47,27 @@ def make_video(path: Path, fps: int = 15, seconds: int = 12) -> Path:
     return path
 
 
-def build_office(data_dir: Path, records: int) -> None:
-    """The office of benchmarks/ui_freeze_bench.py (reused when already built)."""
-    from ui_freeze_bench import build_office as build
+def build_office(data_dir: Path, records: int, seed: int = 3) -> None:
+    """An office of `records` synthetic beneficiaries that may register (a provisional
+    device number), built once: a finished build leaves a marker, a half-built dir is rebuilt."""
+    import shutil
 
-    build(data_dir, records)
+    from fundclient.domain.synthetic import iter_generate
+    from fundclient.storage.bulk import bulk_add
+    from fundclient.storage.store import initialise, open_store
+
+    marker = data_dir / f"built-{records}-{seed}-device"
+    if marker.exists():
+        return
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+    initialise(data_dir, "SBH", USER, PASSWORD, "مدير المكتب", provisional_device_number=902)
+    store, _ = open_store(data_dir, USER, PASSWORD)
+    try:
+        bulk_add(store, iter_generate(records, seed=seed), by=USER)
+    finally:
+        store.close()
+    marker.write_text("ok")
 
 
 def thread_cpu() -> dict[str, float]:

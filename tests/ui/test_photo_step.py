@@ -98,3 +98,22 @@ def test_passport_photo_import_is_accepted(qtbot, clerk_session, size, tmp_path)
     assert screen.photo.photo() is not None
     window.close()
     wait_for_writes()
+
+
+def test_a_new_registration_never_offers_the_previous_persons_photo(qtbot, clerk_session):
+    """The photo taken of one person stays under review in the camera; the next
+    registration must start from the live camera, not offer that photo again."""
+    window, screen = photo_step_window(qtbot, clerk_session, SIZES[0], str(SAMPLE_FACE))
+    camera = screen.photo.camera_widget
+    qtbot.waitUntil(lambda: camera.state == "review" and camera.can_accept(), timeout=8000)
+    qtbot.keyClick(camera.ui.accept, Qt.Key.Key_Return)
+    assert screen.photo.photo() is not None
+    camera.auto_capture = False  # the next person is not seated yet
+    window.new_registration()
+    screen.go_to_step("photo")
+    assert screen.photo.photo() is None
+    assert camera.state == "live" and camera.photo is None
+    assert not camera.ui.accept.isEnabled()
+    assert QApplication.focusWidget() is camera.ui.capture
+    window.close()
+    wait_for_writes()

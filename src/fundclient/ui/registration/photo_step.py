@@ -200,14 +200,18 @@ class PhotoStep(QWidget):
         if photo.kind == "document":
             self._scan_added(photo)
         else:
-            self.set_photo(photo)
+            self.set_photo(photo, from_camera=True)
 
     # ---------------------------------------------------------------- photo
     def photo(self) -> Photo | None:
         return self._photo
 
-    def set_photo(self, photo: Photo | None) -> None:
+    def set_photo(self, photo: Photo | None, *, from_camera: bool = False) -> None:
         self._photo = photo
+        if not from_camera and self.camera_widget is not None:
+            # A new registration (None) or a stored record's photo: the camera's picture
+            # under review belonged to the person before; it must not be offered again.
+            self.camera_widget.retake()
         self.changed = True  # edit mode resets it after loading the stored photo
         if photo is not None and photo.kind == "portrait" and photo.quality.get("checks_passed") == 1.0 \
                 and self.exception is not None:
