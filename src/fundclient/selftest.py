@@ -456,10 +456,6 @@ def run_selftest(data_dir: Path, *, only: tuple[str, ...] = (), require_qt: bool
     return report
 
 
-def exit_code(report: Report) -> int:
-    return 0 if report.ok else 1
-
-
 def install_dir() -> Path:
     """Where the running program lives (the bundle folder when frozen)."""
     if getattr(sys, "frozen", False):

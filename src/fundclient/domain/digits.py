@@ -26,7 +26,3 @@ def to_arabic_indic(text: str) -> str:
 def digits_only(text: str) -> str:
     """The ASCII digits in `text` (any digit system), in order; everything else dropped."""
     return "".join(ch for ch in normalise_digits(text) if "0" <= ch <= "9")
-
-
-def is_ascii_digits(text: str) -> bool:
-    return text.isascii() and text.isdigit()

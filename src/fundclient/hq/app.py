@@ -54,12 +54,11 @@ from fundclient.hq import refdata
 from fundclient.hq.db import devices
 from fundclient.hq.ingest import Ingestor
 from fundclient.hq.uploads import UploadStore
-from fundclient.sync.ack import sign_probe, sign_reference
+from fundclient.sync.ack import ACK_HEADER, sign_probe, sign_reference
 from fundclient.sync.envelope import SHA256_RE, EnvelopeError, check_upload
 from fundclient.sync.keys import b64d
 
 TUS_VERSION = "1.0.0"
-ACK_HEADER = "Fundclient-Ack"  # base64 JSON of the signed ack, on the response that completed the upload
 ACK_HEADER_MAX = 16_000
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 MAX_SINCE = 2**63 - 1  # the change log's ids (BIGINT at most)

@@ -100,13 +100,6 @@ class AuditLog:
                                               "mac": kc.mac(self._mac_key, f"{seq}|{digest}".encode())},
                           sync_dir=False)
 
-    def rekeyed(self, new_key: bytes) -> None:
-        """After a DB key rotation the anchor's MAC key changes with it."""
-        head = self.head()
-        self._mac_key = kc.hkdf(new_key, b"fundclient audit anchor")
-        if head:
-            self.anchor(head)
-
     def head(self) -> tuple[int, str] | None:
         with self._reader.connect() as conn:
             row = conn.exec_driver_sql(LAST_ENTRY).fetchone()

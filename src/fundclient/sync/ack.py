@@ -11,6 +11,8 @@ from fundclient.sync.keys import b64d, b64e, canonical_json, key_id, signing_key
     verify_signature
 
 ACK_CONTEXT = b"fundclient/ack/v1\x00"
+# The response that completes an upload carries the signed ack (base64 JSON) in this header.
+ACK_HEADER = "Fundclient-Ack"
 PROBE_CONTEXT = b"fundclient/probe/v1\x00"
 
 FORGED_ACK = Message(ar="إشعار الاستلام غير موقَّع من الإدارة العامة.",

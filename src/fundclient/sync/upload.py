@@ -17,6 +17,7 @@ from typing import Callable
 
 import requests
 
+from fundclient.sync.ack import ACK_HEADER
 from fundclient.sync.device import Device
 from fundclient.sync.envelope import sign_upload
 from fundclient.sync.http import RefusedError, TransientError, TransportOptions, check
@@ -24,7 +25,6 @@ from fundclient.sync.outbox import Outbox, batch_id_of
 
 log = logging.getLogger(__name__)
 TUS = {"Tus-Resumable": "1.0.0"}
-ACK_HEADER = "Fundclient-Ack"  # see hq/app.py
 # Up to this size a batch goes with its creation request (one round trip instead of two).
 WITH_UPLOAD_MAX = 64 * 1024
 NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)

@@ -121,10 +121,6 @@ def set_language(language: str, *, arabic_indic_digits: bool | None = None,
     os.environ["FUNDCLIENT_UI_LANGUAGE"] = language  # child processes (print helpers) follow
 
 
-def set_digits(arabic_indic: bool) -> None:
-    display.configure(arabic_indic=arabic_indic)
-
-
 def apply_display_settings(settings) -> None:
     """The office's display rule (digits, clock) from its settings: `domain.display`."""
     display.configure_from(settings)

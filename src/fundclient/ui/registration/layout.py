@@ -260,6 +260,3 @@ class RegistrationView(Screen):
             self.category_grid.addWidget(row, 1 + index // 2, index % 2,
                                          Qt.AlignmentFlag.AlignTop)
         self.category_box.setVisible(bool(rows))
-
-    def step_index(self, step_id: str) -> int:
-        return STEP_IDS.index(step_id)

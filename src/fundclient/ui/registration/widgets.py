@@ -116,9 +116,6 @@ class DateField(LineField):
     def date_value(self) -> date | None:
         return parse_date(self.text())
 
-    def set_date(self, when: date | None) -> None:
-        self.setText(when.strftime("%d/%m/%Y") if when else "")
-
     def set_value(self, value: str) -> None:
         # Stored values are ISO (yyyy-mm-dd); show them the way clerks type them.
         parsed = parse_date(value or "")
@@ -156,9 +153,6 @@ class ChoiceField(QComboBox):
         self.blockSignals(False)
         self.set_value(code)
 
-    def relabel(self, placeholder: str) -> None:
-        self.set_items(self._items, placeholder)
-
     def value(self) -> str:
         data = self.currentData()
         return data if isinstance(data, str) else ""
@@ -166,11 +160,6 @@ class ChoiceField(QComboBox):
     def set_value(self, code: str) -> None:
         index = self.findData(code or "")
         self.setCurrentIndex(max(index, 0))
-
-    def label_of(self, code: str) -> str:
-        index = self.findData(code)
-        return self.itemText(index) if index > 0 else code
-
 
 def section_title(parent: QWidget | None = None) -> QLabel:
     label = QLabel(parent)
