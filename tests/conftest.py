@@ -8,6 +8,9 @@ import pytest
 from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A main-window page that cannot be built fails the test (the app shows a page saying so and
+# logs the error instead): ui/screens.py. Set here so apps started as child processes see it.
+os.environ["FUNDCLIENT_STRICT_SCREENS"] = "1"
 
 # Property tests judge correctness, never speed: on a shared 2-core machine one example can take
 # longer than hypothesis' default 200 ms deadline, which would fail a correct test.

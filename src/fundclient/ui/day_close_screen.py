@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QPlainTextEdit, QTableWidgetItem,
                                QVBoxLayout)
@@ -44,8 +44,9 @@ class DayCloseScreen(Screen):
         v.close_day_button.clicked.connect(lambda: self.close_day())
         self.retranslate_ui()
 
-    def title(self) -> str:
-        return self.tr("Day close")
+    @classmethod
+    def nav_title(cls) -> str:
+        return QCoreApplication.translate("DayCloseScreen", "Day close")
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.title())

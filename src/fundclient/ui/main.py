@@ -70,6 +70,16 @@ def show_fitted(window: QWidget, wanted: QSize) -> None:
     window.show()
 
 
+def _preload_main_window() -> None:
+    try:
+        import fundclient.ui.main_window  # noqa: F401 - imported for its side effect (loaded)
+        from fundclient.ui.screens import preload
+
+        preload()
+    except Exception:  # noqa: BLE001 - the GUI thread imports again and reports
+        log.debug("preloading the main window failed", exc_info=True)
+
+
 class GuiApp:
     """Login window ⇄ main window, for one data dir."""
 
@@ -95,6 +105,9 @@ class GuiApp:
 
     def show(self) -> None:
         self.login.show()
+        # While the person types: import the main window and its screens on a worker thread,
+        # so Sign in leaves only widget building to the GUI thread (#18 item 3).
+        threading.Thread(target=_preload_main_window, name="preload-screens", daemon=True).start()
 
     def make_sync_adapter(self, session):
         if self.sync_adapter_factory is not None:
@@ -119,9 +132,9 @@ class GuiApp:
         self.window.logout_requested.connect(self.logout)
         show_fitted(self.window, DEFAULT_MAIN_SIZE)
         self.login.hide()
-        registration = self.window.screens.get("registration")
-        if hasattr(registration, "offer_drafts"):  # unfinished registrations after a crash/power cut
-            registration.offer_drafts()
+        # Unfinished registrations after a crash or power cut, offered back once the form
+        # exists (it is built in an idle slice after the window shows).
+        self.window.when_built("registration", lambda screen: getattr(screen, "offer_drafts", lambda: None)())
         self.backup_if_due(session)
 
     def backup_if_due(self, session) -> None:

@@ -6,14 +6,20 @@ Routing contracts:
 * the record screen's `editRequested(record_id)` opens the registration screen in edit
   mode (`RegistrationScreen.edit_record(record_id)`);
 * `OpsHub.instance().changed(changes, initiator)` after every write is forwarded to
-  every screen's `on_changes`.
+  every screen built so far (`on_changes`; a page built later reads fresh data anyway).
+
+Screens are built lazily (ui/screens.py `LazyScreens`): the search page at once, every other
+one on its first visit or in an idle slice after the window shows, one page per slice, so
+signing in never stalls the window (#18 item 3; benchmarks/signin_bench.py). `screens[key]`
+builds a page when it is not built yet; `when_built(key, fn)` waits for it.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow,
                                QScrollArea, QStackedWidget, QWidget)
@@ -25,11 +31,16 @@ from fundclient.ui.fonts import ui_font
 from fundclient.ui.lock import IdleWatcher, LockScreen
 from fundclient.ui.ops import OpsHub
 from fundclient.ui.screen import Screen
-from fundclient.ui.screens import build_screens
+from fundclient.ui.screens import LazyScreens, ScreenSpec, build_screen, screen_specs
 from fundclient.ui.status_bar import FundStatusBar
 
 log = logging.getLogger(__name__)
 NAV_WIDTH = (200, 280)  # navigation list: at 1024 px wide / at 1366 px and more
+FIRST_SCREEN = "search"
+# Pages built in idle slices after the window shows, in this order: what was sent back decides
+# the first page at login; the form is where unfinished registrations are offered back.
+IDLE_BUILD_ORDER = ("returned", "registration", "record", "saved", "reports", "dayclose", "sync")
+IDLE_SLICE_MS = 15  # between two pages: input and painting get their turn
 
 
 class MainWindow(QMainWindow):
@@ -44,19 +55,22 @@ class MainWindow(QMainWindow):
         self.operator = session.operator
         self.sync_adapter = sync_adapter
         self._verify_password = verify_password
-        self.screens: dict[str, Screen] = {}
+        self.screens = LazyScreens(screen_specs(session), self._make_screen)
+        self.build_ms: dict[str, float] = {}  # how long each page took to build (benchmark)
+        self._on_built: dict[str, list] = {}
+        self._login_page_decided = False
         self._build()
         self._build_menus()
         self.retranslate_ui()
         OpsHub.instance().changed.connect(self.broadcast_changes)
         self.idle = IdleWatcher(self.settings.idle_lock_minutes, self)
         self.idle.idle.connect(lambda: self.lock(by_person=False))
-        self.show_screen("search")
-        # At login: what the supervisor sent back (and why) comes first, once it is counted.
-        returned = self.screens.get("returned")
-        if returned is not None and hasattr(returned, "count_changed"):
-            returned.count_changed.connect(self._returned_counted)
-        self._login_page_decided = False
+        self.show_screen(FIRST_SCREEN)
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.setInterval(IDLE_SLICE_MS)
+        self._idle_timer.timeout.connect(self._build_next_idle)
+        self._idle_timer.start()
 
     # -- layout --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -69,14 +83,8 @@ class MainWindow(QMainWindow):
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.stack.setObjectName("screens")
-        for key, screen, in_nav in build_screens(self.session, self.sync_adapter, self):
-            self.screens[key] = screen
-            self.stack.addWidget(self._scrollable(screen))
-            screen.navigate.connect(self.show_screen)
-            screen.title_changed.connect(self._retitle_nav)
-            if hasattr(screen, "editRequested"):
-                screen.editRequested.connect(self.edit_record)
-            if in_nav:
+        for key in self.screens:
+            if self.screens.spec(key).in_nav:
                 item = QListWidgetItem()
                 item.setData(Qt.ItemDataRole.UserRole, key)
                 self.nav.addItem(item)
@@ -102,6 +110,43 @@ class MainWindow(QMainWindow):
             self.sync_adapter.lastSuccessChanged.connect(self.status.set_last_success)
             self.sync_adapter.onlineChanged.connect(self.status.set_online)
             self.sync_adapter.refresh()
+
+    def _make_screen(self, spec: ScreenSpec) -> Screen:
+        """Build one page (LazyScreens calls this on first access) and wire it in."""
+        began = time.perf_counter()
+        screen = build_screen(spec, self.session, self.sync_adapter, self)
+        self.stack.addWidget(self._scrollable(screen))
+        screen.navigate.connect(self.show_screen)
+        screen.title_changed.connect(self._retitle_nav)
+        if hasattr(screen, "editRequested"):
+            screen.editRequested.connect(self.edit_record)
+        if spec.key == "returned" and hasattr(screen, "count_changed"):
+            # At login: what the supervisor sent back (and why) comes first, once it is counted.
+            screen.count_changed.connect(self._returned_counted)
+        self.build_ms[spec.key] = (time.perf_counter() - began) * 1000
+        QTimer.singleShot(0, self._retitle_nav)
+        for fn in self._on_built.pop(spec.key, []):
+            QTimer.singleShot(0, lambda fn=fn, screen=screen: fn(screen))
+        return screen
+
+    def when_built(self, key: str, fn) -> None:
+        """`fn(screen)` once page `key` exists (at once when it does); never for a page this
+        window does not hold."""
+        if key not in self.screens:
+            return
+        if self.screens.is_built(key):
+            fn(self.screens[key])
+        else:
+            self._on_built.setdefault(key, []).append(fn)
+
+    def _build_next_idle(self) -> None:
+        """One page per idle slice until every page exists."""
+        for key in IDLE_BUILD_ORDER + tuple(self.screens):
+            if key in self.screens and not self.screens.is_built(key):
+                self.screens.build(key)
+                break
+        if not self.screens.all_built():
+            self._idle_timer.start()
 
     @staticmethod
     def _scrollable(screen: Screen) -> QWidget:
@@ -191,10 +236,12 @@ class MainWindow(QMainWindow):
         self._retitle_nav()
 
     def _retitle_nav(self) -> None:
+        built = self.screens.built()
         for row in range(self.nav.count()):
             item = self.nav.item(row)
-            screen = self.screens[item.data(Qt.ItemDataRole.UserRole)]
-            item.setText(screen.title())
+            key = item.data(Qt.ItemDataRole.UserRole)
+            screen = built.get(key)
+            item.setText(screen.title() if screen is not None else self.screens.spec(key).title())
             attention = getattr(screen, "needs_attention", None)
             font = item.font()
             font.setBold(bool(callable(attention) and attention()))  # e.g. «أُرجعت إليّ (٢)» waiting
@@ -260,7 +307,7 @@ class MainWindow(QMainWindow):
             save()
 
     def broadcast_changes(self, changes: Changes, initiator) -> None:
-        for screen in self.screens.values():
+        for screen in self.screens.built().values():
             try:
                 screen.on_changes(changes, initiator)
             except Exception as exc:  # one screen's refresh bug must not stop the others
@@ -344,6 +391,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.idle.stop()
+        self._idle_timer.stop()
         if self.sync_adapter is not None and hasattr(self.sync_adapter, "shutdown"):
             self.sync_adapter.shutdown()
         super().closeEvent(event)

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout
 
@@ -70,8 +70,9 @@ class RecordScreen(Screen):
         v.inactive_button.setVisible(can_mark)
         self.retranslate_ui()
 
-    def title(self) -> str:
-        return self.tr("Beneficiary record")
+    @classmethod
+    def nav_title(cls) -> str:
+        return QCoreApplication.translate("RecordScreen", "Beneficiary record")
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.title())

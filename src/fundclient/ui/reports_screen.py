@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtWidgets import QFileDialog, QTableWidgetItem, QVBoxLayout
 
 from fundclient.storage.reports import ReportRow
@@ -37,8 +37,9 @@ class ReportsScreen(Screen):
         v.xlsx_button.clicked.connect(lambda: self.export(".xlsx"))
         self.retranslate_ui()
 
-    def title(self) -> str:
-        return self.tr("Reports")
+    @classmethod
+    def nav_title(cls) -> str:
+        return QCoreApplication.translate("ReportsScreen", "Reports")
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.title())

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
@@ -80,10 +80,14 @@ class ReturnedScreen(Screen):
         self.retranslate_ui()
         self.refresh()
 
+    @classmethod
+    def nav_title(cls) -> str:
+        return QCoreApplication.translate("ReturnedScreen", "Sent back to me")
+
     def title(self) -> str:
         if self.count:
             return self.tr("Sent back to me (%1)").replace("%1", show_number(self.count))
-        return self.tr("Sent back to me")
+        return self.nav_title()
 
     def needs_attention(self) -> bool:
         return bool(self.count)

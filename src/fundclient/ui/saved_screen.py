@@ -10,7 +10,7 @@ the keyboard layout does not matter. Printing opens `ui.printing.PrintPreview`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -101,8 +101,9 @@ class SavedScreen(Screen):
         button.setStyleSheet("QPushButton { font-weight:bold; font-size:13pt; padding:6px 14px; }")
         return button
 
-    def title(self) -> str:
-        return self.tr("Registration saved")
+    @classmethod
+    def nav_title(cls) -> str:
+        return QCoreApplication.translate("SavedScreen", "Registration saved")
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.title())

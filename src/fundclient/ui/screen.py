@@ -28,8 +28,15 @@ class Screen(QWidget):
         super().__init__(parent)
         self.session = session
 
+    @classmethod
+    def nav_title(cls) -> str:
+        """The page's name (navigation list, window title): known before the page is built,
+        since the main window builds its pages lazily (ui/screens.py)."""
+        return ""
+
     def title(self) -> str:
-        return self.windowTitle()
+        """The name shown now (a page may add a count: «أُرجعت إليّ (٢)»)."""
+        return self.nav_title() or self.windowTitle()
 
     def retranslate_ui(self) -> None:
         """Set every visible string (override)."""

@@ -1,70 +1,182 @@
-"""Which screens the main window holds, in navigation order.
+"""Which screens the main window holds, in navigation order, and how each is built.
 
-The registration screen belongs to `ui/registration/` (another engineer); it is looked up
-by name so the shell runs while that package is incomplete.
+Every screen is named here by an explicit import inside its factory (no import by name: a
+broken import raises ImportError where it is, it never makes a page vanish silently). The
+imports sit inside the factories because the main window builds its screens lazily — the
+first page at once, the others on first visit or in idle slices after the window shows
+(`MainWindow`), so signing in never stalls the window (#18) — and `preload()` imports
+them on a worker thread while the password is being checked.
+
+A screen that fails to build (a bug) is logged with its traceback and replaced by a page
+saying so, so the office can still search and print; in the test suite `FAIL_LOUDLY` is
+set (environment FUNDCLIENT_STRICT_SCREENS=1, tests/conftest.py) and the error propagates.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 
 from fundclient.ui import roles
 from fundclient.ui.errors import log_unexpected
-from fundclient.ui.placeholder import PlaceholderScreen
-from fundclient.ui.record_screen import RecordScreen
-from fundclient.ui.reports_screen import ReportsScreen
-from fundclient.ui.returned_screen import ReturnedScreen
-from fundclient.ui.saved_screen import SavedScreen
-from fundclient.ui.search_screen import SearchScreen
 
 log = logging.getLogger(__name__)
 
-REGISTRATION_CANDIDATES = ("fundclient.ui.registration:RegistrationScreen",
-                           "fundclient.ui.registration.screen:RegistrationScreen")
+FAIL_LOUDLY = os.environ.get("FUNDCLIENT_STRICT_SCREENS") == "1"  # tests: a broken page fails
 
 
-def registration_screen_class():
-    for spec in REGISTRATION_CANDIDATES:
-        module_name, _, attr = spec.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        cls = getattr(module, attr, None)
-        if cls is not None:
-            return cls
-    return PlaceholderScreen
+@dataclass(frozen=True)
+class ScreenSpec:
+    key: str
+    in_nav: bool  # listed in the navigation (others are reached from another page)
+    screen_class: Callable[[], type]  # imports the module on first use
+    build: Callable[[type, object, object, object], object]  # (cls, session, sync_adapter, window)
+
+    def title(self) -> str:
+        """The navigation text before the screen is built (the screen's own `nav_title`)."""
+        return self.screen_class().nav_title()
 
 
-def build_screens(session, sync_adapter, window):
-    """(key, screen, shown in the navigation list) for every page."""
-    registration_cls = registration_screen_class()
-    try:
-        registration = registration_cls(session, window)
-    except Exception as exc:  # a broken form must not keep the office from searching and printing
-        log_unexpected(exc, "registration screen failed to start")
-        registration = PlaceholderScreen(session, window)
-    screens = [
-        ("registration", registration, True),
-        ("search", SearchScreen(session, window), True),
+# The imports are inside the functions: the main window's module and the login window do not
+# pay for every screen's widgets and their libraries (start-up time, #11 item 5).
+def _registration():
+    from fundclient.ui.registration.screen import RegistrationScreen
+    return RegistrationScreen
+
+
+def _search():
+    from fundclient.ui.search_screen import SearchScreen
+    return SearchScreen
+
+
+def _returned():
+    from fundclient.ui.returned_screen import ReturnedScreen
+    return ReturnedScreen
+
+
+def _record():
+    from fundclient.ui.record_screen import RecordScreen
+    return RecordScreen
+
+
+def _saved():
+    from fundclient.ui.saved_screen import SavedScreen
+    return SavedScreen
+
+
+def _reports():
+    from fundclient.ui.reports_screen import ReportsScreen
+    return ReportsScreen
+
+
+def _day_close():
+    from fundclient.ui.day_close_screen import DayCloseScreen
+    return DayCloseScreen
+
+
+def _sync():
+    from fundclient.ui.sync_screen import SyncScreen
+    return SyncScreen
+
+
+def _plain(cls, session, _adapter, window):
+    return cls(session, window)
+
+
+def _with_adapter(cls, session, adapter, window):
+    return cls(session, adapter, window)
+
+
+def screen_specs(session) -> list[ScreenSpec]:
+    """The pages this person's main window holds, in navigation order."""
+    specs = [
+        ScreenSpec("registration", True, _registration, _plain),
+        ScreenSpec("search", True, _search, _plain),
         # What supervisors sent back to this employee, with the count in the navigation.
-        ("returned", ReturnedScreen(session, window), True),
-        ("record", RecordScreen(session, window), False),
-        ("saved", SavedScreen(session, window), False),  # after a save: print card / receipt, next
-        ("reports", ReportsScreen(session, window), True),
+        ScreenSpec("returned", True, _returned, _plain),
+        ScreenSpec("record", False, _record, _plain),
+        ScreenSpec("saved", False, _saved, _plain),  # after a save: print card / receipt, next
+        ScreenSpec("reports", True, _reports, _plain),
     ]
     if session is not None and roles.at_least(session.operator, roles.SUPERVISOR):
+        specs.append(ScreenSpec("dayclose", True, _day_close, _plain))
+    specs.append(ScreenSpec("sync", True, _sync, _with_adapter))
+    return specs
+
+
+ALL_SCREEN_CLASSES = (_registration, _search, _returned, _record, _saved, _reports, _day_close, _sync)
+
+
+def preload() -> None:
+    """Import every screen's module (any thread; the login window starts it while the person
+    types): what is left for the GUI thread after Sign in is building widgets. A failing
+    import is left for `build_screen` to report."""
+    for screen_class in ALL_SCREEN_CLASSES:
         try:
-            from fundclient.ui.day_close_screen import DayCloseScreen
-        except ImportError:
-            DayCloseScreen = None
-        if DayCloseScreen is not None:
-            screens.append(("dayclose", DayCloseScreen(session, window), True))
+            screen_class()
+        except Exception:  # noqa: BLE001 - reported (loudly) when the screen is built
+            log.debug("preloading %s failed", screen_class.__name__)
+
+
+def build_screen(spec: ScreenSpec, session, sync_adapter, window):
+    """The screen of `spec`; when it cannot be built, a page saying so (the error logged)."""
     try:
-        from fundclient.ui.sync_screen import SyncScreen
-    except ImportError:
-        SyncScreen = None
-    if SyncScreen is not None:
-        screens.append(("sync", SyncScreen(session, sync_adapter, window), True))
-    return screens
+        return spec.build(spec.screen_class(), session, sync_adapter, window)
+    except Exception as exc:  # a broken page must not keep the office from searching and printing
+        if FAIL_LOUDLY:
+            raise
+        log_unexpected(exc, f"screen {spec.key} failed to start")
+        from fundclient.ui.placeholder import PlaceholderScreen
+        return PlaceholderScreen(session, window, title=lambda: _safe_title(spec))
+
+
+def _safe_title(spec: ScreenSpec) -> str:
+    try:
+        return spec.title()
+    except Exception:  # noqa: BLE001 - the class itself did not import
+        return ""
+
+
+class LazyScreens(Mapping):
+    """key -> screen, built on first access (`screens["registration"]` builds it).
+    `built()` is what exists now; iterating gives every key without building."""
+
+    def __init__(self, specs: list[ScreenSpec], build: Callable[[ScreenSpec], object]) -> None:
+        self._specs = {spec.key: spec for spec in specs}
+        self._build = build
+        self._built: dict[str, object] = {}
+
+    def build(self, key: str):
+        return self[key]
+
+    def __getitem__(self, key: str):
+        if key not in self._built:
+            spec = self._specs[key]  # KeyError for a page this window does not hold
+            self._built[key] = self._build(spec)
+        return self._built[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._specs
+
+    def spec(self, key: str) -> ScreenSpec:
+        return self._specs[key]
+
+    def built(self) -> dict[str, object]:
+        return dict(self._built)
+
+    def is_built(self, key: str) -> bool:
+        return key in self._built
+
+    def all_built(self) -> bool:
+        return len(self._built) == len(self._specs)
+
+    def next_unbuilt(self) -> str | None:
+        return next((key for key in self._specs if key not in self._built), None)

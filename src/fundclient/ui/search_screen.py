@@ -7,7 +7,7 @@ latest is dropped, so a slow old query can never overwrite a newer answer.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QVBoxLayout
 
 from fundclient.domain.digits import normalise_digits
@@ -43,8 +43,9 @@ class SearchScreen(Screen):
         self.view.table.activated.connect(lambda index: self.open_row(index.row()))
         self.retranslate_ui()
 
-    def title(self) -> str:
-        return self.tr("Find a beneficiary")
+    @classmethod
+    def nav_title(cls) -> str:
+        return QCoreApplication.translate("SearchScreen", "Find a beneficiary")
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.title())

@@ -3,7 +3,7 @@ words, and (supervisors) the batches headquarters refused, with the reason."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout)
@@ -93,8 +93,9 @@ class SyncScreen(Screen):
             adapter.finished.connect(lambda _summary: self.reload())
         self.retranslate_ui()
 
-    def title(self) -> str:
-        return self.tr("Send data to headquarters")
+    @classmethod
+    def nav_title(cls) -> str:
+        return QCoreApplication.translate("SyncScreen", "Send data to headquarters")
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.title())

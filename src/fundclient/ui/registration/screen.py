@@ -430,7 +430,8 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
             self.form.office_code = settings.office_code
             self.form.scheme = FormContext(settings.national_id_scheme or None).scheme
 
-    def title(self) -> str:
+    @classmethod
+    def nav_title(cls) -> str:
         return _tr("Registration")
 
     def on_shown(self) -> None:
