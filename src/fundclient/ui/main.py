@@ -25,7 +25,7 @@ from fundclient.ui import i18n, keyboard, window_fit
 from fundclient.ui.errors import log_unexpected
 from fundclient.ui.fonts import apply_app_font
 from fundclient.ui.login import LoginScreen, default_login
-from fundclient.ui.ops import wait_for_writes
+from fundclient.ui.ops import QueryOp, wait_for_writes
 from fundclient.ui.style import APP_STYLE
 
 log = logging.getLogger(__name__)
@@ -132,10 +132,27 @@ class GuiApp:
         self.window.logout_requested.connect(self.logout)
         show_fitted(self.window, DEFAULT_MAIN_SIZE)
         self.login.hide()
-        # Unfinished registrations after a crash or power cut, offered back once the form
-        # exists (it is built in an idle slice after the window shows).
-        self.window.when_built("registration", lambda screen: getattr(screen, "offer_drafts", lambda: None)())
+        self.offer_drafts(session)
         self.backup_if_due(session)
+
+    def offer_drafts(self, session) -> None:
+        """Unfinished registrations (a crash, a power cut) are offered back at login by the
+        registration form. The form is built on its first visit (ui/main_window.py), so it is
+        built now only when this person has drafts: they are looked up off the GUI thread."""
+        store, window = getattr(session, "store", None), self.window
+        if getattr(store, "drafts", None) is None:
+            return
+        username = session.operator.username
+
+        def offer(has_drafts: bool) -> None:
+            if has_drafts and window is self.window:
+                screen = window.screens.get("registration")
+                if hasattr(screen, "offer_drafts"):
+                    screen.offer_drafts()
+
+        QueryOp(parent=window, op=lambda: bool(store.drafts.list(username)), success=offer).failure(
+            lambda exc: log.error("drafts could not be looked up: %s", type(exc).__name__)
+        ).run_in_background()
 
     def backup_if_due(self, session) -> None:
         """The daily automatic encrypted backup, right after login, on a thread of its own:

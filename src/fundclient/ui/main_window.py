@@ -8,10 +8,12 @@ Routing contracts:
 * `OpsHub.instance().changed(changes, initiator)` after every write is forwarded to
   every screen built so far (`on_changes`; a page built later reads fresh data anyway).
 
-Screens are built lazily (ui/screens.py `LazyScreens`): the search page at once, every other
-one on its first visit or in an idle slice after the window shows, one page per slice, so
-signing in never stalls the window (#18 item 3; benchmarks/signin_bench.py). `screens[key]`
-builds a page when it is not built yet; `when_built(key, fn)` waits for it.
+Screens are built lazily (ui/screens.py `LazyScreens`): the search page at once, the small
+pages in idle slices after the window shows (one page per slice), the registration form (the
+largest: several hundred ms) on its first visit — or at login when there are unfinished
+registrations to offer back — so signing in never stalls the window (#18 item 3;
+benchmarks/signin_bench.py). `screens[key]` builds a page when it is not built yet;
+`when_built(key, fn)` waits for it.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from __future__ import annotations
 import logging
 import time
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow,
-                               QScrollArea, QStackedWidget, QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QListWidget, QListWidgetItem,
+                               QMainWindow, QScrollArea, QStackedWidget, QWidget)
 
 from fundclient.services.changes import Changes
 from fundclient.ui import i18n, roles
@@ -37,9 +40,11 @@ from fundclient.ui.status_bar import FundStatusBar
 log = logging.getLogger(__name__)
 NAV_WIDTH = (200, 280)  # navigation list: at 1024 px wide / at 1366 px and more
 FIRST_SCREEN = "search"
-# Pages built in idle slices after the window shows, in this order: what was sent back decides
-# the first page at login; the form is where unfinished registrations are offered back.
-IDLE_BUILD_ORDER = ("returned", "registration", "record", "saved", "reports", "dayclose", "sync")
+# Pages built in idle slices after the window shows, in this order (what was sent back decides
+# the first page at login). The registration form is not among them: it is built on its first
+# visit, its build alone being longer than an idle slice may take.
+IDLE_BUILD_ORDER = ("returned", "record", "saved", "reports", "dayclose", "sync")
+IDLE_START_MS = 250  # after the window shows: its first paint and the focus go first
 IDLE_SLICE_MS = 15  # between two pages: input and painting get their turn
 
 
@@ -70,7 +75,7 @@ class MainWindow(QMainWindow):
         self._idle_timer.setSingleShot(True)
         self._idle_timer.setInterval(IDLE_SLICE_MS)
         self._idle_timer.timeout.connect(self._build_next_idle)
-        self._idle_timer.start()
+        self._idle_started = False
 
     # -- layout --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -114,8 +119,17 @@ class MainWindow(QMainWindow):
     def _make_screen(self, spec: ScreenSpec) -> Screen:
         """Build one page (LazyScreens calls this on first access) and wire it in."""
         began = time.perf_counter()
+        focused = self.focusWidget()  # the window's focus, also while it is not active
         screen = build_screen(spec, self.session, self.sync_adapter, self)
         self.stack.addWidget(self._scrollable(screen))
+        # A page built in the background may take the window's focus while hidden (its first
+        # field focused, or the focus chain reset): the person's focus stays where it was.
+        now = self.focusWidget()
+        if now is not focused and (now is None or screen.isAncestorOf(now)):
+            if focused is not None and shiboken6.isValid(focused):
+                focused.setFocus(Qt.FocusReason.OtherFocusReason)
+            elif now is not None:
+                now.clearFocus()
         screen.navigate.connect(self.show_screen)
         screen.title_changed.connect(self._retitle_nav)
         if hasattr(screen, "editRequested"):
@@ -141,12 +155,20 @@ class MainWindow(QMainWindow):
 
     def _build_next_idle(self) -> None:
         """One page per idle slice until every page exists."""
-        for key in IDLE_BUILD_ORDER + tuple(self.screens):
+        for key in IDLE_BUILD_ORDER:
             if key in self.screens and not self.screens.is_built(key):
                 self.screens.build(key)
-                break
-        if not self.screens.all_built():
-            self._idle_timer.start()
+                self._idle_timer.start(IDLE_SLICE_MS)
+                return
+
+    def idle_builds_done(self) -> bool:
+        return all(self.screens.is_built(key) for key in IDLE_BUILD_ORDER if key in self.screens)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().showEvent(event)
+        if not self._idle_started:
+            self._idle_started = True
+            self._idle_timer.start(IDLE_START_MS)
 
     @staticmethod
     def _scrollable(screen: Screen) -> QWidget:

@@ -118,6 +118,25 @@ def preload() -> None:
             screen_class()
         except Exception:  # noqa: BLE001 - reported (loudly) when the screen is built
             log.debug("preloading %s failed", screen_class.__name__)
+    _warm_qt_enums()
+
+
+def _warm_qt_enums() -> None:
+    """PySide6 makes each Python enum type (Qt.AlignmentFlag, QEvent.Type, …) on its first use,
+    some milliseconds each; the first main window uses over a hundred of them. Made here (off
+    the GUI thread) they cost the window nothing."""
+    from PySide6 import QtCore, QtGui, QtWidgets
+
+    for module in (QtCore, QtGui, QtWidgets):
+        for name in dir(module):
+            owner = getattr(module, name, None)
+            if isinstance(owner, type):
+                for attr in list(vars(owner)):
+                    if attr[:1].isupper():
+                        try:
+                            getattr(owner, attr)
+                        except Exception:  # noqa: BLE001 - only warming a cache
+                            pass
 
 
 def build_screen(spec: ScreenSpec, session, sync_adapter, window):
