@@ -73,13 +73,14 @@ class Store:
             yield conn
 
     @contextmanager
-    def writer_connection(self) -> Iterator[sa.Connection]:
-        """A write transaction without an audit entry (drafts, sequences)."""
-        with self._writer_turn(), self._engines.writer.begin() as conn:
+    def writer_connection(self, *, wait: float = WRITER_WAIT_SECONDS) -> Iterator[sa.Connection]:
+        """A write transaction without an audit entry (sequences, drafts folded in at login).
+        TimeoutError when another process keeps the writer longer than `wait` seconds."""
+        with self._writer_turn(wait), self._engines.writer.begin() as conn:
             yield conn
 
-    def _writer_turn(self):
-        return oslock.exclusive(self.data_dir / WRITER_LOCK_FILE, wait=WRITER_WAIT_SECONDS)
+    def _writer_turn(self, wait: float = WRITER_WAIT_SECONDS):
+        return oslock.exclusive(self.data_dir / WRITER_LOCK_FILE, wait=wait)
 
     @contextmanager
     def write(self, operator: str, action: str, record_id: str = "", **detail) -> Iterator[WriteTx]:
@@ -150,6 +151,9 @@ class Store:
         operators and the recovery key (no password needed: sealing uses public keys)."""
         if self.operators.role_of(by) != Role.ADMIN.value:
             raise NotPermitted("rekey")
+        # Drafts' journal files are encrypted under a key derived from the DB key: into the DB
+        # (re-encrypted with it) first.
+        self.drafts.fold_journal(wait=WRITER_WAIT_SECONDS)
         new_key = os.urandom(32)
         new_keystore = self.keystore.reseal_for_new_key(new_key)
         old_keystore = self.keystore.load()
@@ -257,6 +261,10 @@ def open_store(data_dir: Path, username: str, password: str) -> tuple[Store, Ope
         raise AccountDisabled()
     _flush_pending_events(store)
     store.audit_event(username, "login")
+    try:  # the drafts' journal into the DB (storage/drafts.py); never a reason to refuse a login
+        store.drafts.fold_journal()
+    except Exception as exc:  # noqa: BLE001 - the journal is read as it is meanwhile
+        log.error("drafts' journal not folded: %s", type(exc).__name__)
     return store, operator
 
 

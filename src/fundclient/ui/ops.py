@@ -50,6 +50,9 @@ T = TypeVar("T")
 _READ_POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="fund-query")
 # Exactly one writer thread for the whole process.
 _WRITE_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fund-write")
+# Draft autosaves write their encrypted journal files (storage/draft_journal.py) on a thread of
+# their own: never queued behind a long write (#18 item 4).
+_DRAFT_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fund-draft")
 PROGRESS_DELAY_MS = 400
 
 
@@ -262,6 +265,14 @@ class CollectionOp(_Op[Any]):
             hub.changed.emit(result, self._parent)
 
 
+class DraftOp(CollectionOp):
+    """A draft autosave (or its removal) in the drafts' journal: like a CollectionOp, but on the
+    drafts' own thread, so it never waits for the writer's queue."""
+
+    _pool = _DRAFT_POOL
+
+
 def wait_for_writes(timeout: float = 10.0) -> None:
-    """Block until every queued write has run (used at shutdown and by tests)."""
+    """Block until every queued write and draft has run (used at shutdown and by tests)."""
+    _DRAFT_POOL.submit(lambda: None).result(timeout=timeout)
     _WRITE_POOL.submit(lambda: None).result(timeout=timeout)

@@ -2,9 +2,11 @@
 
 Power cuts are daily in some offices and a field laptop's battery runs out; re-typing a
 family of eight is what makes clerks hate a system. The form is written to
-`store.drafts` (inside the encrypted DB, per operator) a moment after each change and at
-least every few seconds while it changes, through the single writer thread. At the next
-login the shell calls `RegistrationScreen.offer_drafts()`.
+`store.drafts` (per operator, encrypted: a journal file beside the DB, folded into the DB at
+the next login — storage/drafts.py) a moment after each change and at least every few
+seconds while it changes, on the drafts' own thread (`DraftOp`), never queued behind the
+writer, a backup or a sync: on disk within 2 s of the last keystroke. At the next login the
+shell offers them back (`RegistrationScreen.offer_drafts()`).
 
 The payload keeps the text *as typed* (not a parsed record), so even a half-typed date
 comes back exactly as it was.
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QListWidget,
 from fundclient.domain.records import Photo, new_id
 from fundclient.services.changes import Changes
 from fundclient.ui.i18n import show_datetime, show_digits
-from fundclient.ui.ops import CollectionOp, QueryOp
+from fundclient.ui.ops import CollectionOp, DraftOp, QueryOp
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +106,7 @@ class DraftKeeper(QObject):
             self.written = False
             self.discard()
 
-    def save_now(self) -> CollectionOp | None:
+    def save_now(self) -> DraftOp | None:
         self._change_timer.stop()
         self._max_timer.stop()
         store = self._store_of()
@@ -125,23 +127,30 @@ class DraftKeeper(QObject):
             self.dirty = True
 
         self.written = True
-        return CollectionOp(parent=self._parent, op=write,
+        return DraftOp(parent=self._parent, op=write,
                             success=lambda _c: self.saved.emit(draft_id)
                             ).failure(failed).run_in_background()
 
     def discard(self, draft_id: str | None = None) -> CollectionOp | None:
-        """Delete the draft (after a successful save, or when the clerk throws it away)."""
+        """Delete the draft (after a successful save, or when the clerk throws it away): its
+        journal file on the drafts' thread (after any autosave of it still queued there),
+        then a copy folded into the DB at login, on the writer thread."""
         store = self._store_of()
         target = draft_id or self.draft_id
         if store is None:
             return None
         operator = self._operator_of()
 
-        def delete() -> Changes:
-            store.drafts.delete(operator, target)
+        def delete_file() -> None:
+            store.drafts.delete_from_journal(operator, target)
+
+        def delete_row() -> Changes:
+            store.drafts.delete_from_db(operator, target)
             return Changes(drafts=True)
 
-        return CollectionOp(parent=self._parent, op=delete).failure(
+        DraftOp(parent=self._parent, op=delete_file).failure(
+            lambda exc: log.error("draft delete failed", exc_info=exc)).run_in_background()
+        return CollectionOp(parent=self._parent, op=delete_row).failure(
             lambda exc: log.error("draft delete failed", exc_info=exc)).run_in_background()
 
     def load_all(self, success: Callable[[list[tuple[str, str, dict]]], None]) -> QueryOp | None:
