@@ -160,13 +160,23 @@ def _office_set_up(data_dir: Path) -> bool:
     return (Path(data_dir) / KEYSTORE_FILE).exists()
 
 
+def _camera_spec(ctx: Context) -> str:
+    return (ctx.camera if ctx.camera is not None else Settings.load(ctx.data_dir).camera).strip()
+
+
+def _camera_required(ctx: Context) -> bool:
+    """A camera the office chose (or --camera) must work; with none chosen the first webcam is
+    tried, and an office that takes photos from files only is warned, not failed."""
+    return bool(_camera_spec(ctx)) or not _office_set_up(ctx.data_dir)
+
+
 def check_camera(ctx: Context) -> Message:
     """The camera the office uses (this run's --camera, else the setting; "" = the first
     webcam): opened and one frame read. Only where no office is set up (an install check)
     and no camera is named does the bundled photo stand in, through the same file source."""
     from fundclient.camera.sources import FileSource, open_source
 
-    spec = (ctx.camera if ctx.camera is not None else Settings.load(ctx.data_dir).camera).strip()
+    spec = _camera_spec(ctx)
     if not spec and not _office_set_up(ctx.data_dir):
         source = FileSource(SAMPLE_FACE)
         source.open()
@@ -411,7 +421,7 @@ CHECKS = (
     Check("database", Message("قاعدة البيانات المشفّرة", "Encrypted database"), check_database),
     Check("migrations", Message("ترقيات قاعدة البيانات", "Database migrations"), check_migrations),
     Check("office", Message("المكتب وتسجيل الجهاز", "Office and device enrolment"), check_office),
-    Check("camera", Message("الكاميرا", "Camera"), check_camera),
+    Check("camera", Message("الكاميرا", "Camera"), check_camera, required=_camera_required),
     Check("face_detector", Message("كشف الوجه", "Face detection"), check_face_detector),
     Check("crypto", Message("التشفير والتوقيع", "Encryption and signatures"), check_crypto),
     Check("fonts", Message("الخطوط العربية", "Arabic fonts"), check_fonts),

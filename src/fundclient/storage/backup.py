@@ -73,6 +73,9 @@ FORMAT = 2
 _MEMBERS = (DB_FILE, KEYSTORE_FILE, AUDIT_HEAD_FILE, MANIFEST, SETTINGS_FILE, SEQUENCE_HIGH_WATER_FILE)
 _REFERENCE_MEMBER = re.compile(r"reference/[a-z_]{1,40}\.json")
 MAX_REFERENCE_FILES = 32
+# How far this PC has pulled HQ's decisions (sync.decisions): the answers themselves go to
+# outbox/, which no backup holds, so a restored office pulls them again from the start.
+NOT_BACKED_UP_REFERENCE = ("decisions.json",)
 STEP_PAGES = 256  # 1 MiB of 4 KiB pages per step
 MAX_BACKUP_BYTES = 64 * 1024 ** 3  # a backup a person hands to `restore`: larger is refused unread
 MAX_MANIFEST_BYTES = 1024 * 1024
@@ -198,6 +201,8 @@ def _clear_members(data_dir: Path, snapshot: dict) -> dict[str, Any]:
     reference = Path(data_dir) / REFERENCE_DIR
     if reference.is_dir():
         for path in sorted(reference.glob("*.json"))[:MAX_REFERENCE_FILES]:
+            if path.name in NOT_BACKED_UP_REFERENCE:
+                continue
             name = f"{REFERENCE_DIR}/{path.name}"
             value = read_json(path) if path.is_file() and not path.is_symlink() else None
             if _REFERENCE_MEMBER.fullmatch(name) and isinstance(value, dict):
@@ -410,8 +415,10 @@ def _typed_marks(raw: Any) -> dict[str, int]:
 def _typed_reference(name: str, raw: Any) -> dict:
     if not isinstance(raw, dict) or not all(isinstance(k, str) for k in raw):
         raise _bad(f"الملف «{name}» ليس كائناً", f"member '{name}' is not an object")
-    if name == f"{REFERENCE_DIR}/state.json":
-        if not _is_int(raw.get("token", 0)) or raw.get("token", 0) < 0:
+    if name.rpartition("/")[2] in NOT_BACKED_UP_REFERENCE:
+        raise _bad(f"فيه ملف غير متوقع «{name}»", f"unexpected member '{name}'")
+    if set(raw) == {"token"}:  # a pull position (reference/state.json)
+        if not _is_int(raw["token"]) or raw["token"] < 0:
             raise _bad(f"في «{name}» الحقل «token» غير صالح", f"field 'token' of '{name}' is not valid")
     elif not all(isinstance(v, dict) for v in raw.values()):
         raise _bad(f"في «{name}» قيد غير صالح", f"an entry of '{name}' is not an object")
@@ -519,7 +526,7 @@ def restore_backup(data_dir: Path, backup_file: Path, *, device_number: int | No
                      if name.startswith(REFERENCE_DIR + "/")}
         plan = plan_restore(data_dir, manifest, settings)
         if device_number and device_number in plan.used_numbers:
-            raise DeviceNumberTaken(device_number, plan.used_numbers)
+            raise DeviceNumberTaken(device_number, tuple(n for n in plan.used_numbers if n >= 900))
         number = device_number or plan.device_number
         previous = _move_aside(data_dir, stamp)
         for name in (DB_FILE, KEYSTORE_FILE, AUDIT_HEAD_FILE):

@@ -206,7 +206,7 @@ def cmd_restore(args) -> int:
                        f"Backup of office {plan.office_code} taken {manifest.get('created_at')}, {records} records."))
     number = args.device_number
     if number is None and plan.needs_number and not args.yes:
-        used = "، ".join(str(n) for n in plan.used_numbers) or "—"
+        used = "، ".join(str(n) for n in plan.used_numbers if n in PROVISIONAL_DEVICE_NUMBERS) or "—"
         _say(args, Message(f"هذا الحاسوب جديد على المكتب. اكتب له رقم جهاز مؤقتاً جديداً بين 900 و999 (غير: {used})، "
                            "أو اضغط Enter لينتظر رقمه من الإدارة العامة عند التسجيل: ",
                            f"This PC is new to the office. Type a new provisional device number from 900 to 999 "
