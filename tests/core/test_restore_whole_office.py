@@ -248,3 +248,26 @@ def test_a_backup_of_another_office_is_not_restored_over_this_one(old_pc, passwo
     assert run(here, "restore", str(file), "--yes") == 2
     assert "belongs to office 'BRK' and the backup to office 'SBH'" in capsys.readouterr().err
     assert Settings.load(here).office_code == "BRK"
+
+
+def test_a_backup_from_before_settings_travelled_keeps_this_pcs_settings(old_pc, password_file, tmp_path, capsys):
+    """Format 1 (DB, keystore, anchor, manifest only): restored here, this PC's settings and
+    device number stay as they are."""
+    file = backup(old_pc, password_file, tmp_path / "usb", capsys)
+
+    def as_format_1(name, data):
+        if name in ("settings.json", "sequences.json"):
+            return None
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            for key in ("members", "machine", "device_numbers"):
+                manifest.pop(key)
+            return json.dumps({**manifest, "format": 1}).encode()
+        return data
+    old = tampered(file, tmp_path, as_format_1)
+    assert sorted(zipfile.ZipFile(old).namelist()) == ["audit_head.json", "fundclient.db", "keystore.json",
+                                                       "manifest.json"]
+    assert run(old_pc, "restore", str(old), "--yes") == 0
+    settings = Settings.load(old_pc)
+    assert (settings.office_code, settings.provisional_device_number, settings.card_printer) == \
+        ("SBH", 901, "Evolis Primacy")

@@ -518,13 +518,15 @@ def restore_backup(data_dir: Path, backup_file: Path, *, device_number: int | No
         clear = {name: _parse_json(name, data) for name, data in raw.items()}
         if _sha256(staging / DB_FILE) != manifest.get("db_sha256"):
             raise _bad("نسخة قاعدة البيانات لا تطابق بصمتها", "database copy does not match its checksum")
+        backup_settings = _typed_settings(clear[SETTINGS_FILE], manifest["office_code"]) \
+            if SETTINGS_FILE in clear else {}
         # A backup made before settings travelled (format 1): this PC's settings stay.
-        settings = _typed_settings(clear[SETTINGS_FILE], manifest["office_code"]) if SETTINGS_FILE in clear \
+        settings = dict(backup_settings) if SETTINGS_FILE in clear \
             else {**_stored_settings(data_dir), "office_code": manifest["office_code"]}
         marks = _typed_marks(clear.get(SEQUENCE_HIGH_WATER_FILE, {}))
         reference = {name: _typed_reference(name, value) for name, value in clear.items()
                      if name.startswith(REFERENCE_DIR + "/")}
-        plan = plan_restore(data_dir, manifest, settings)
+        plan = plan_restore(data_dir, manifest, backup_settings)
         if device_number and device_number in plan.used_numbers:
             raise DeviceNumberTaken(device_number, tuple(n for n in plan.used_numbers if n >= 900))
         number = device_number or plan.device_number
