@@ -27,7 +27,7 @@ from fundclient.config import Settings
 from fundclient.sync.lookup import lookup, query, signed_request, verify_answer
 from fundclient.sync.outbox import Outbox
 
-from sync_helpers import enrol_office, env_without_proxies, people  # noqa: F401
+from sync_helpers import enrol_office, people
 
 AT_A = datetime(2025, 3, 4, 9, 30, tzinfo=timezone.utc)
 

@@ -5,16 +5,15 @@ applies it like an acknowledgement's answer and the sync screen and record view 
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
-import time
 from pathlib import Path
 
 import requests
 
 from fundclient.errors import SyncError
 from fundclient.sync.ack import verify_decision
+from fundclient.sync import device_requests
 from fundclient.sync.device import Device
 from fundclient.sync.http import TransportOptions, check
 from fundclient.sync.outbox import Outbox, _write_atomic
@@ -24,20 +23,17 @@ STATE = "decisions.json"
 # The request is signed by the device: HQ tells an office's decisions only to that office's
 # enrolled, not revoked PCs. `at` (Unix seconds) bounds replays to REQUEST_WINDOW.
 REQUEST_CONTEXT = b"fundclient/decisions-request/v1\x00"
-REQUEST_WINDOW = 600
+REQUEST_WINDOW = device_requests.REQUEST_WINDOW
 
 
 def request_claim(device_id: str, since: int, at: int) -> bytes:
-    return REQUEST_CONTEXT + f"{device_id}|{since}|{at}".encode()
+    return device_requests.claim(REQUEST_CONTEXT, device_id, (since,), at)
 
 
 def signed_request(device: Device, since: int, at: int | None = None) -> dict:
-    """Query parameters of GET /api/v1/decisions, signed with the device key."""
-    from fundclient.sync.keys import signing_key
-    at = int(time.time()) if at is None else at
-    signature = signing_key(device.signing_private()).sign(request_claim(device.device_id, since, at))
-    return {"device_id": device.device_id, "since": since, "at": at,
-            "sig": base64.urlsafe_b64encode(signature).decode().rstrip("=")}
+    """Query parameters of GET /api/v1/decisions, signed with the device key (sync.device_requests)."""
+    at, sig = device_requests.sign_claim(device.signing_private(), REQUEST_CONTEXT, device.device_id, (since,), at)
+    return {"device_id": device.device_id, "since": since, "at": at, "sig": sig}
 
 
 def _token(data_dir: Path) -> int:
