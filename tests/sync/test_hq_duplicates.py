@@ -59,8 +59,10 @@ def test_same_person_at_two_offices_flagged_when_both_sync_later(hq, tmp_path):
     # family name), same birth date, same national number typed again.
     variant = replace(at_a, record_id=Beneficiary().record_id, office_code="BRK", dependants=[], card_number="",
                       created_at=datetime(2025, 6, 1, tzinfo=timezone.utc))
-    _send(a, at_a)
-    _send(b, variant)
+    # both offices register while offline; they sync later, A first
+    Outbox(a).seal([at_a.to_dict()])
+    Outbox(b).seal([variant.to_dict()])
+    assert run_sync(a).status == "ok" and run_sync(b).status == "ok"
     answer = _answer(b, variant)
     assert answer.status == "duplicate" and answer.reason == "duplicate"
     assert (answer.duplicate_of, answer.duplicate_office, answer.duplicate_date) == (at_a.record_id, "SBH",

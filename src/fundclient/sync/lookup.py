@@ -25,7 +25,7 @@ from fundclient.sync.ack import verify_signed
 
 REQUEST_CONTEXT = b"fundclient/lookup-request/v1\x00"
 ANSWER_CONTEXT = b"fundclient/lookup-answer/v1\x00"
-LOOKUP_TIMEOUT = 2.0  # seconds, connect and read: the banner never waits longer for HQ
+LOOKUP_TIMEOUT = 2.0  # seconds, connect + read together: the banner never waits longer for HQ
 MAX_NUMBERS = 12
 MAX_HITS = 8
 CARD_STATES = ("valid", "revoked", "inactive", "none")
@@ -72,7 +72,7 @@ def lookup(session: requests.Session, base_url: str, device: Device, body: dict,
     """HQ's verified answer; raises requests' errors, TransientError/RefusedError (http.check) or
     SyncError(forged_lookup)."""
     answer = check(session.post(f"{base_url.rstrip('/')}/api/v1/lookup", json=signed_request(device, body),
-                                timeout=(timeout, timeout))).json()
+                                timeout=(timeout * 0.4, timeout * 0.6))).json()
     return verify_answer(answer, device, query_hash(body))
 
 
