@@ -66,8 +66,10 @@ def main() -> int:
                 exported = hq_cluster.hq_export(work / "hq", url)
                 problems = (result.errors + result.problems + hq_cluster.export_problems(exported, sims)
                             + hq_cluster.unsigned_acks(sims))
-                upstreams = sorted({line.split("upstream=")[1].split()[0]
-                                    for line in hq_cluster.Nginx.access_log_of(work / "nginx") if "upstream=" in line})
+                upstreams = sorted({addr.strip(",") for line in hq_cluster.Nginx.access_log_of(work / "nginx")
+                                    if "upstream=" in line
+                                    for addr in line.split("upstream=")[1].split(" offset=")[0].split()
+                                    if addr.startswith("127.")})
                 link = args.devices * args.records * 20_600 / (args.devices * args.rate)
                 print(f"{nodes} node(s), {result.devices} devices x {args.records} registrations "
                       f"({result.records} records, links {args.rate / 1000:.0f} kB/s each; link limit {link:.1f} s):")

@@ -204,3 +204,35 @@ def _metric(node, name: str) -> float:
         if line.startswith(name + " ") or (("{" in name) and line.startswith(name)):
             return float(line.rsplit(" ", 1)[1])
     raise AssertionError(f"{name} not in /metrics")
+
+
+def test_a_key_rotated_on_one_node_is_taken_by_the_others_without_a_restart(two_nodes, data_dir, hq_dir):
+    """Rotation on a multi-node HQ (docs/hq-deploy.md): the key files reach every node, node 1 is
+    restarted and hands offices the new key; node 2, still running, opens their batches."""
+    from fundclient.config import Settings
+    from fundclient.hq.keys import rotate_keys
+    one, two = two_nodes
+    enrol_office(one, data_dir)
+    old = one.ingestor.keys.active_decrypt
+    ring = rotate_keys(hq_dir)  # (every node shares hq_dir here: the copy is already everywhere)
+    restarted = start_in_thread(hq_dir, _database_url_of(one))
+    try:
+        settings = Settings.load(data_dir)
+        settings.hq_url = restarted.url
+        settings.save(data_dir)
+        assert run_sync(data_dir).error is None  # the office adopts the new key set
+        assert Device.load(data_dir).hq_active_key_id == ring["active_decrypt"] != old
+        persons = people(2)
+        Outbox(data_dir).seal([p.to_dict() for p in persons], photos_for(persons))
+        settings.hq_url = two.url  # node 2 never restarted: it still had only the old key in memory
+        settings.save(data_dir)
+        assert ring["active_decrypt"] not in two.ingestor.keys.decrypt_private
+        summary = run_sync(data_dir)
+        assert summary.batches_acknowledged == 1 and summary.batches_quarantined == 0
+        assert ring["active_decrypt"] in two.ingestor.keys.decrypt_private
+    finally:
+        restarted.stop()
+
+
+def _database_url_of(node) -> str:
+    return node.ingestor.engine.url.render_as_string(hide_password=False)

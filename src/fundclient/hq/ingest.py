@@ -100,6 +100,8 @@ class Ingestor:
                     if prior.batch_id == header["batch_id"] and prior.sha256 == digest:
                         return json.loads(prior.ack)  # replay of an ingested batch: same answer
                     raise EnvelopeError("sequence_reused", f"seq {header['seq']}")
+                if header["hq_key_id"] not in self.keys.decrypt_private:
+                    self.keys.reload_for(header["hq_key_id"])  # rotated on another node meanwhile
                 private = self.keys.decrypt_private.get(header["hq_key_id"])
                 if private is None:
                     raise EnvelopeError("unknown_key_id")

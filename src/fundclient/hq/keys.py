@@ -72,6 +72,26 @@ def rotate_keys(hq_dir: Path, passphrase: bytes | None = None, *, signing: bool 
 
 class HQKeys:
     def __init__(self, hq_dir: Path, passphrase: bytes | None = None) -> None:
+        self._hq_dir, self._passphrase = Path(hq_dir), passphrase
+        self._load()
+
+    def reload_for(self, key_id: str) -> bool:
+        """A batch sealed for a key this node does not hold: read the key ring again. After a
+        rotation on one node, the other nodes take the new key as soon as its files are there
+        (docs/hq-deploy.md: copy keys/ to every node), without a restart in step."""
+        if key_id in self.decrypt_private or not _ring_path(self._hq_dir).exists():
+            return key_id in self.decrypt_private
+        try:
+            ring = json.loads(_ring_path(self._hq_dir).read_text())
+            if key_id not in ring.get("decrypt", []):
+                return False
+            self._load()
+        except (OSError, ValueError, KeyError, SyncError):
+            return False
+        return key_id in self.decrypt_private
+
+    def _load(self) -> None:
+        hq_dir, passphrase = self._hq_dir, self._passphrase
         path = _ring_path(hq_dir)
         if not path.exists():
             raise SyncError(NO_KEYS, code="hq_keys_missing")
