@@ -96,6 +96,11 @@ def run(work: Path, url: str | None, pg, args) -> int:
         rate = records / wall
         print(f"  HTTP ingest: {wall:.2f} s wall = {rate:.0f} records/s; CPU: HQ {node_cpu:.1f} s, "
               f"PostgreSQL {pg_cpu:.1f} s, offices (client) {client_cpu:.1f} s; load after: {_load()}")
+        size, photo_bytes = database_size(engine)
+        rest = (size - photo_bytes) / records
+        print(f"  database: {size / 1e6:.1f} MB for {records} registrations ({photo_bytes / 1e6:.1f} MB of it photo "
+              f"bytes in blobs) -> per 1,000,000 registrations {size / records * 1e6 / 1e9:.1f} GB with these "
+              f"20 KB photos, {(rest + 30_000) * 1e6 / 1e9:.1f} GB with 30 KB photos (the camera's upper bound)")
         bare = bare_write(engine)
         print(f"  bare {'COPY' if url else 'executemany'} of the same rows (records, photos, blobs, card numbers): "
               f"{bare:.2f} s = {records / bare:.0f} records/s -> HTTP ingest is {rate / (records / bare):.2f} x that")
@@ -105,6 +110,30 @@ def run(work: Path, url: str | None, pg, args) -> int:
     finally:
         node.stop()
         engine.dispose()
+
+
+def database_size(engine: sa.Engine) -> tuple[int, int]:
+    """(bytes the database takes: tables, indexes, TOAST; bytes of that in `blobs` incl. its TOAST)."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            total = conn.execute(sa.text(
+                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind = 'r' AND n.nspname = 'public'")).scalar()
+            blobs = conn.execute(sa.text("SELECT pg_total_relation_size('blobs')")).scalar()
+            return int(total), int(blobs)
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar() * conn.exec_driver_sql("PRAGMA page_size").scalar()
+        blobs = conn.exec_driver_sql("SELECT sum(pgsize) FROM dbstat WHERE name LIKE '%blobs%'").scalar() \
+            if _has_dbstat(conn) else conn.exec_driver_sql("SELECT sum(size) FROM blobs").scalar()
+        return int(pages), int(blobs or 0)
+
+
+def _has_dbstat(conn) -> bool:
+    try:
+        conn.exec_driver_sql("SELECT 1 FROM dbstat LIMIT 1")
+        return True
+    except sa.exc.OperationalError:
+        return False
 
 
 def bare_write(engine: sa.Engine) -> float:
