@@ -158,3 +158,25 @@ def test_every_detail_is_arabic_in_arabic(data_dir, tmp_path):
 @pytest.fixture
 def data_dir(tmp_path):
     return tmp_path / "office"
+
+
+def test_a_batch_hq_refused_as_revoked_fails_when_hq_cannot_be_asked(data_dir, tmp_path, hq_sqlite):
+    """Offline today, but HQ refused this device's batch as revoked on the last sync: still FAIL."""
+    import socket
+
+    from fundclient.sync.outbox import Outbox
+
+    setup_office(data_dir, tmp_path, "--device-number", "901")
+    enrol_office(hq_sqlite, data_dir)
+    outbox = Outbox(data_dir)
+    batch = outbox.root / "pending" / "000001-00000000-0000-4000-8000-000000000001.fcb"
+    batch.write_bytes(b"sealed")
+    outbox.quarantine(batch, "revoked_device")
+    with socket.socket() as sock:  # a port nobody listens on: HQ cannot be asked
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    doc = json.loads((data_dir / "device" / "enrolment.json").read_text())
+    doc["hq_url"] = dead
+    (data_dir / "device" / "enrolment.json").write_text(json.dumps(doc))
+    result = office_check(data_dir)
+    assert result.status == FAIL and "HQ has revoked this device" in result.detail.en
