@@ -41,23 +41,35 @@ def provisional_device_id(settings: Settings) -> str:
 
 def device_signer(data_dir: Path, settings: Settings | None = None) -> KeySigner:
     """This device's signer: the enrolled device id, else the provisional id (see module doc)."""
-    from fundclient.sync.device import Device, device_dir, ensure_signing_key
-    from fundclient.sync.keys import read_private_key_file
+    from fundclient import device_key
+    from fundclient.sync.device import Device, ensure_signing_key
 
     try:
-        device = Device.load(Path(data_dir))
+        device_id = Device.load(Path(data_dir)).device_id
     except SyncError:
         device_id = provisional_device_id(settings or Settings.load(Path(data_dir)))
         ensure_signing_key(Path(data_dir))
-        private = read_private_key_file(device_dir(Path(data_dir)) / "signing_key.json")[1]
-        return KeySigner(device_id, Ed25519PrivateKey.from_private_bytes(private))
-    return KeySigner(device.device_id, Ed25519PrivateKey.from_private_bytes(device.signing_private()))
+    # Locked (SyncError device_key_locked) unless an operator logged in in this process.
+    return KeySigner(device_id, Ed25519PrivateKey.from_private_bytes(device_key.private_key(Path(data_dir))))
 
 
-def own_device_keys(data_dir: Path) -> dict[str, Ed25519PublicKey]:
-    """{device id: public key} of this device alone, for checking cards it printed."""
-    signer = device_signer(data_dir)
-    return {signer.device_id: signer.private_key.public_key()}
+def own_device_keys(data_dir: Path, settings: Settings | None = None) -> dict[str, Ed25519PublicKey]:
+    """{device id: public key} of this device alone, for checking cards it printed (public key
+    only: no password needed). Empty when this data dir has no device key or no device id."""
+    from fundclient import device_key
+    from fundclient.sync.device import Device
+
+    public = device_key.public_key(Path(data_dir))
+    if public is None:
+        return {}
+    try:
+        device_id = Device.load(Path(data_dir)).device_id
+    except SyncError:
+        try:
+            device_id = provisional_device_id(settings or Settings.load(Path(data_dir)))
+        except FundError:
+            return {}
+    return {device_id: Ed25519PublicKey.from_public_bytes(public)}
 
 
 def card_device_number(data_dir: Path, settings: Settings) -> int:

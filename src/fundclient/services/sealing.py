@@ -109,6 +109,16 @@ def seal_pending(session: "Session") -> Changes:
     return changes
 
 
+def sign_upload_claims(session: "Session") -> int:
+    """At login, while the device key is unlocked: sign the upload claims of batches sealed by an
+    older version, so that the unattended sync (device key locked) can send them too."""
+    if not is_enrolled(session.data_dir) or not (Path(session.data_dir) / "outbox").exists():
+        return 0
+    from fundclient.sync.outbox import Outbox
+
+    return Outbox(session.data_dir, session.settings).ensure_claims()
+
+
 def photos_of(session: "Session", record: Beneficiary) -> list[Photo]:
     """The photo and document scans this revision shows (saved with it or earlier)."""
     return session.store.beneficiaries.photos(record.record_id, record.revision)

@@ -44,14 +44,14 @@ def login(data_dir: Path, username: str, password: str, settings: Settings | Non
     """Unlock the encrypted store for this operator (AuthError subclasses on failure) and bring
     the local DB up to date with what HQ answered while nobody was logged in."""
     from fundclient.services.reference import install_office_reference
-    from fundclient.services.sealing import apply_hq_results, seal_pending
+    from fundclient.services.sealing import apply_hq_results, seal_pending, sign_upload_claims
 
     data_dir = Path(data_dir)
     store, operator = open_store(data_dir, username, password)
     session = Session(data_dir, settings or Settings.load(data_dir), store, operator)
     # Housekeeping must never stop an operator from working: a failure is logged (type only,
     # no personal data) and retried at the next login.
-    for step in (install_office_reference, apply_hq_results, seal_pending):
+    for step in (install_office_reference, apply_hq_results, seal_pending, sign_upload_claims):
         try:
             step(data_dir if step is install_office_reference else session)
         except Exception as exc:  # noqa: BLE001

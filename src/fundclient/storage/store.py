@@ -17,7 +17,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from fundclient import oslock
+from fundclient import device_key, oslock
 from fundclient.domain.records import utc_now
 from fundclient.storage import migrate, status
 from fundclient.storage.approvals import ApprovalRepository
@@ -172,6 +172,7 @@ class Store:
             raw.close()
         new_keystore.pop("previous")
         self.keystore.save(new_keystore)
+        device_key.add_wrap(self.data_dir, new_key)  # the device key opens with the new DB key too
         self.db_key = new_key
         self._engines = Engines(db_path(self.data_dir), new_key)
         self.audit = AuditLog(self.data_dir, self._engines.reader, new_key)
@@ -221,6 +222,7 @@ def initialise(data_dir: Path, office_code: str, admin_user: str, admin_password
     db_key = os.urandom(32)
     recovery = keystore.create(office_code, db_key, admin_user, admin_password)
     store = Store(data_dir, db_key)
+    _unlock_device_key(data_dir, db_key)  # created here, wrapped by the DB key (device_key.py)
     try:
         with store.write(admin_user, "setup") as tx:
             tx.conn.exec_driver_sql(
@@ -235,6 +237,15 @@ def initialise(data_dir: Path, office_code: str, admin_user: str, admin_password
     settings.provisional_device_number = provisional_device_number or settings.provisional_device_number
     settings.save(data_dir)
     return recovery
+
+
+def _unlock_device_key(data_dir: Path, db_key: bytes) -> None:
+    """The device signing key opens with the DB key (fundclient/device_key.py); a problem with it
+    never stops a login — signing then says the key is locked."""
+    try:
+        device_key.unlock(data_dir, db_key)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.error("device key not unlocked: %s", type(exc).__name__)
 
 
 def _flush_pending_events(store: Store) -> None:
@@ -265,12 +276,15 @@ def open_store(data_dir: Path, username: str, password: str) -> tuple[Store, Ope
         store.drafts.fold_journal()
     except Exception as exc:  # noqa: BLE001 - the journal is read as it is meanwhile
         log.error("drafts' journal not folded: %s", type(exc).__name__)
+    _unlock_device_key(data_dir, store.db_key)
     return store, operator
 
 
 def open_store_with_recovery(data_dir: Path, recovery_key: str) -> Store:
     """For the recovery procedure and for opening backups: the recovery key alone opens the DB."""
-    return Store(data_dir, Keystore(data_dir).unlock_with_recovery(recovery_key))
+    store = Store(data_dir, Keystore(data_dir).unlock_with_recovery(recovery_key))
+    _unlock_device_key(Path(data_dir), store.db_key)
+    return store
 
 
 def check_recovery_key(data_dir: Path, recovery_key: str) -> None:

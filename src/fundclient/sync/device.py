@@ -1,7 +1,8 @@
 """This device's identity: its Ed25519 signing key and what HQ told it at enrolment.
 
 DATA_DIR/device/
-  signing_key.json   Ed25519 private key, mode 0600 (created before enrolment, never leaves)
+  signing_key.json   Ed25519 private key, mode 0600, wrapped by the DB key (fundclient/device_key.py:
+                     created at setup, unlocked at login, never leaves)
   enrolment.json     device id, device number, office, HQ URL, HQ public keys (encryption + signing)
   sequence           last batch sequence number used (bumped and fsynced *before* a batch is written,
                      under the OS lock `sequence.lock`: the app and `fundclient import` may seal at once)
@@ -17,8 +18,8 @@ from pathlib import Path
 from fundclient.errors import Message, SyncError
 from fundclient.oslock import exclusive
 from fundclient.private_files import private_dir, write_json_atomic
-from fundclient.sync.keys import b64d, generate_signing_private, read_private_key_file, signing_public_bytes, \
-    write_private_key_file
+from fundclient import device_key
+from fundclient.sync.keys import b64d
 
 NOT_ENROLLED = Message(ar="هذا الجهاز غير مسجَّل لدى الإدارة العامة بعد.",
                        en="This device is not enrolled with HQ yet.")
@@ -29,16 +30,10 @@ def device_dir(data_dir: Path) -> Path:
 
 
 def ensure_signing_key(data_dir: Path) -> bytes:
-    """Returns the device public key, creating the key pair the first time."""
-    path = private_dir(device_dir(data_dir)) / "signing_key.json"
-    # Two threads or processes creating it at once would leave HQ a key the device no longer has.
-    with exclusive(device_dir(data_dir) / "key.lock"):
-        if not path.exists():
-            private = generate_signing_private()
-            write_private_key_file(path, kind="device-signing", private_raw=private,
-                                   public_raw=signing_public_bytes(private))
-    doc, private = read_private_key_file(path)
-    return signing_public_bytes(private)
+    """Returns the device public key (no password needed), creating the key pair the first time
+    (under an OS lock: two processes creating it at once would leave HQ a key the device no
+    longer has). See fundclient/device_key.py."""
+    return device_key.ensure(Path(data_dir))
 
 
 @dataclass(frozen=True)
@@ -63,7 +58,8 @@ class Device:
                    {k: b64d(v) for k, v in doc["hq_signing_keys"].items()})
 
     def signing_private(self) -> bytes:
-        return read_private_key_file(device_dir(self.data_dir) / "signing_key.json")[1]
+        """Raises SyncError(device_key_locked) in a process where no operator logged in."""
+        return device_key.private_key(self.data_dir)
 
     def next_sequence(self) -> int:
         """Allocate the next batch number; durable before use so a crash never reuses one, and

@@ -27,14 +27,14 @@ from pathlib import Path
 
 import requests
 
-from fundclient import drive
+from fundclient import device_key, drive
 from fundclient.config import Settings
 from fundclient.errors import Message, SyncError
 from fundclient.private_files import write_json_atomic
 from fundclient.sync.ack import ENROL_CONTEXT, verify_keyset, verify_signed
 from fundclient.sync.device import Device, device_dir, ensure_signing_key, save_enrolment
 from fundclient.sync.http import require_https, TransportOptions, make_session
-from fundclient.sync.keys import b64d, b64e, signing_public_bytes
+from fundclient.sync.keys import b64d, b64e
 
 ENROL_REFUSED = Message(ar="رفضت الإدارة العامة تسجيل الجهاز (رمز غير صالح أو منتهي).",
                         en="HQ refused the enrolment (invalid or expired token).")
@@ -223,18 +223,13 @@ def enrol_from_file(data_dir: Path, answer_file: Path, token: str, *, settings: 
     if keyset is None or not verify_signed(doc.get("enrolment_sigs"), ENROL_CONTEXT, body,
                                            {k: b64d(v) for k, v in keyset["signing"].items()}):
         raise SyncError(NOT_HQ, code="not_hq")
-    public = signing_public_bytes(device_private(data_dir))
+    public = device_key.public_key(data_dir) or b""
     if body.get("request_id") != pending.get("request_id") or body.get("public_key") != b64e(public):
         raise SyncError(OTHER_REQUEST, code="other_request")
     if body.get("token") != token_binding(token):
         raise SyncError(OTHER_TOKEN, code="other_token")
     hq_url = body.get("hq_url") if isinstance(body.get("hq_url"), str) else ""
     return _adopt(data_dir, settings, settings.hq_url or hq_url, body, keyset)
-
-
-def device_private(data_dir: Path) -> bytes:
-    from fundclient.sync.keys import read_private_key_file
-    return read_private_key_file(device_dir(data_dir) / "signing_key.json")[1]
 
 
 def _read_json(path: Path):

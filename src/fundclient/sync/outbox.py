@@ -7,6 +7,9 @@ DATA_DIR/outbox/
   acks/<batch_id>.json             HQ's signed acknowledgement, verified before it is written
   results/<batch_id>.json          per-record answers not yet applied to the local DB
   results/applied/                 the same after the app applied them
+  claims/<batch_id>.json           the device's signed upload claim (batch, length, SHA-256), made when
+                                   the batch is sealed, so an unattended sync (no operator logged in,
+                                   the device key locked: fundclient/device_key.py) can still send it
 
 Every write is tmp-file + fsync + rename, so a crash leaves either the old or the new state.
 """
@@ -111,7 +114,7 @@ class Outbox:
         self.data_dir = Path(data_dir)
         self.root = self.data_dir / "outbox"
         self.settings = settings or Settings.load(self.data_dir)
-        for name in ("pending", "sent", "quarantine", "acks", "results/applied"):
+        for name in ("pending", "sent", "quarantine", "acks", "results/applied", "claims"):
             (self.root / name).mkdir(parents=True, exist_ok=True)
 
     # --- sealing -----------------------------------------------------------------
@@ -150,11 +153,54 @@ class Outbox:
         header = {"v": envelope.FORMAT_VERSION, "batch_id": str(uuid.uuid4()), "device_id": device.device_id,
                   "seq": seq, "count": len(items), "hq_key_id": device.hq_active_key_id,
                   "created_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
+        private = device.signing_private()
         blob = envelope.seal(header=header, items=items, hq_public=device.hq_encryption_keys[device.hq_active_key_id],
-                             device_private=device.signing_private())
+                             device_private=private)
         path = self.root / "pending" / f"{seq:010d}-{header['batch_id']}.fcb"
+        self._write_claim(header["batch_id"], blob, device, private)  # before the batch: never a batch without
         _write_atomic(path, blob)
         return path
+
+    # --- upload claims (signed at sealing, sent by the unattended sync) -------------
+    def _claim_path(self, batch_id: str) -> Path:
+        return self.root / "claims" / f"{batch_id}.json"
+
+    def _write_claim(self, batch_id: str, blob: bytes, device: Device, private: bytes) -> None:
+        digest, signature = envelope.sign_upload(blob, batch_id=batch_id, device_id=device.device_id,
+                                                 device_private=private)
+        _write_atomic(self._claim_path(batch_id), json.dumps(
+            {"sha256": digest, "signature": signature.hex(), "device_id": device.device_id}).encode())
+
+    def upload_claim(self, path: Path, blob: bytes, device: Device) -> tuple[str, bytes]:
+        """(sha256, signature) for this pending batch: the one made at sealing when it still
+        matches these bytes and this device, else signed now (SyncError device_key_locked when no
+        operator logged in in this process)."""
+        import hashlib
+
+        try:
+            doc = json.loads(self._claim_path(batch_id_of(path)).read_text(encoding="utf-8"))
+            if doc["sha256"] == hashlib.sha256(blob).hexdigest() and doc["device_id"] == device.device_id:
+                return doc["sha256"], bytes.fromhex(doc["signature"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return envelope.sign_upload(blob, batch_id=batch_id_of(path), device_id=device.device_id,
+                                    device_private=device.signing_private())
+
+    def ensure_claims(self) -> int:
+        """At login (the key is unlocked): sign the claims of pending batches sealed by a version
+        that did not keep them, and drop claims of batches no longer pending. Returns how many
+        were made."""
+        pending = {batch_id_of(p): p for p in self.pending()}
+        made = 0
+        device = Device.load(self.data_dir) if pending else None
+        for batch_id, path in pending.items():
+            if not self._claim_path(batch_id).exists():
+                self._write_claim(batch_id, path.read_bytes(), device, device.signing_private())
+                made += 1
+        for claim in (self.root / "claims").glob("*.json"):
+            if claim.stem not in pending:
+                claim.unlink(missing_ok=True)
+        return made
 
     # --- state ---------------------------------------------------------------------
     def pending(self) -> list[Path]:

@@ -19,7 +19,6 @@ import requests
 
 from fundclient.sync.ack import ACK_HEADER
 from fundclient.sync.device import Device
-from fundclient.sync.envelope import sign_upload
 from fundclient.sync.http import RefusedError, TransientError, TransportOptions, check
 from fundclient.sync.outbox import Outbox, batch_id_of
 
@@ -65,9 +64,9 @@ class BatchUploader:
                 check(head)
         # Marker first: if a request is cut, HQ keeps the bytes it got and next time we resume.
         marker.touch()
-        # HQ allocates nothing until this device's signature over (batch, length, hash) checks.
-        digest, signature = sign_upload(blob, batch_id=batch_id, device_id=self.device.device_id,
-                                        device_private=self.device.signing_private())
+        # HQ allocates nothing until this device's signature over (batch, length, hash) checks;
+        # it was made at sealing, so this works with the device key locked (nightly task).
+        digest, signature = self.outbox.upload_claim(path, blob, self.device)
         meta = (f"batch_id {_b64(batch_id)},device_id {_b64(self.device.device_id)},sha256 {_b64(digest)},"
                 f"signature {base64.b64encode(base64.b64encode(signature)).decode()}")
         headers = {**TUS, "Upload-Length": str(len(blob)), "Upload-Metadata": meta}
