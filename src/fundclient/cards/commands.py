@@ -25,7 +25,6 @@ NEEDS_OUTPUT = Message(ar="حدِّد المخرجات: --pdf أو --png أو --
                        en="Say what to produce: --pdf, --png, --receipt or --print")
 NEEDS_DEVICE_ID = Message(ar="الخيار --key يتطلب --device-id", en="--key needs --device-id")
 NO_QR_FOUND = Message(ar="لم يُعثر على رمز QR في الملف {file}", en="No QR code found in {file}")
-NEEDS_ZXING = Message(ar="قراءة رمز QR من صورة تتطلب الحزمة zxing-cpp", en="Reading a QR image needs zxing-cpp")
 NEEDS_PDFTOPPM = Message(ar="قراءة ملف PDF تتطلب الأداة pdftoppm (poppler-utils)",
                          en="Reading a PDF needs pdftoppm (poppler-utils)")
 NEEDS_QT = Message(ar="رسم البطاقات يتطلب تثبيت الواجهة الرسومية (الحزمة الإضافية gui)",
@@ -55,13 +54,16 @@ def register(sub) -> None:
     p.add_argument("--device-id", help="device id that goes with --key")
     p.add_argument("--logo", help="logo image (default: settings extra.logo_path)")
     p.add_argument("--issued", type=date.fromisoformat, help="issue date YYYY-MM-DD (default: today)")
-    p.add_argument("--user", help="operator user name (to read RECORD_ID from the database)")
+    p.add_argument("--user", help="operator user name: reads RECORD_ID from the database, and the password "
+                                  "unlocks this device's signing key (needed to sign with it)")
     p.add_argument("--password-file", help="file holding the operator's password (else a prompt)")
     p.set_defaults(handler=cmd_card)
 
     p = sub.add_parser("verify-card", help="check a card's QR code offline (image, PDF or the QR text)")
     p.add_argument("source", metavar="FILE_OR_TEXT", help="PNG/JPG/PDF of the card, a .txt file, or the QR text")
-    p.add_argument("--devices", help="JSON of known devices' public keys (default: this device's own key)")
+    p.add_argument("--devices", help="HQ's signed devices list (`fundclient hq devices --export FILE`) or a JSON of "
+                                     "device ids and public keys; added to this device's own key and the devices "
+                                     "list pulled from HQ with the reference data")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_verify_card)
 
@@ -121,7 +123,15 @@ def load_signer(args: argparse.Namespace):
         except (ValueError, TypeError):
             raise FundError(BAD_KEY_FILE.format(file=drive.display_name(args.key)), code="bad_file") from None
         return KeySigner(args.device_id, key)
-    return device_signer(args.data_dir)
+    from fundclient import device_key
+
+    if args.user and not device_key.is_unlocked(args.data_dir):
+        # --from-json with --user: the operator's password unlocks the device key (a login, audited).
+        from fundclient.storage.commands import _open as open_store_from_args
+
+        store, _operator = open_store_from_args(args)
+        store.close()
+    return device_signer(args.data_dir)  # SyncError device_key_locked without a login: nothing is signed
 
 
 def cmd_card(args: argparse.Namespace) -> int:
@@ -184,17 +194,47 @@ def qr_texts_from_file(path: Path) -> list[str]:
             copy.write_bytes(data)
             subprocess.run(["pdftoppm", "-r", "300", "-png", str(copy), f"{tmp}/page"], check=True)
             return [t for page in sorted(Path(tmp).glob("*.png")) for t in qr_texts_from_file(page)]
-    try:
-        import zxingcpp
-    except ImportError:
-        raise FundError(NEEDS_ZXING, code="usage") from None
-    import cv2
     import numpy as np
 
-    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR) if data else None
+    from fundclient.camera.opencv import cv2
+
+    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_GRAYSCALE) if data else None
     if image is None:
         return []
-    return [result.text for result in zxingcpp.read_barcodes(image) if result.text]
+    return decode_qr(image)
+
+
+def decode_qr(gray) -> list[str]:
+    """QR texts in a greyscale image with OpenCV's detectors (shipped in the bundle: no other
+    library). The classic detector first, then the ArUco-based one (better on photographed,
+    tilted or unevenly lit cards); a small photo is also tried enlarged, a large one reduced."""
+    from fundclient.camera.opencv import cv2
+
+    def attempts():
+        yield gray
+        height, width = gray.shape[:2]
+        if max(height, width) < 1200:
+            yield cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        elif max(height, width) > 2400:
+            scale = 1600 / max(height, width)
+            yield cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+
+    detectors = [cv2.QRCodeDetector()]
+    if hasattr(cv2, "QRCodeDetectorAruco"):
+        detectors.append(cv2.QRCodeDetectorAruco())
+    for image in attempts():
+        for detector in detectors:
+            try:
+                ok, texts, _points, _straight = detector.detectAndDecodeMulti(image)
+            except cv2.error:
+                ok, texts = False, ()
+            found = [t for t in (texts if ok else ()) if t]
+            if not found:
+                text = detector.detectAndDecode(image)[0]
+                found = [text] if text else []
+            if found:
+                return list(dict.fromkeys(found))
+    return []
 
 
 def _texts(source: str) -> list[str]:
@@ -209,11 +249,72 @@ def _texts(source: str) -> list[str]:
     return [source.strip()]
 
 
-def _known_keys(args: argparse.Namespace):
+UNCHECKED_DEVICES_LIST = Message(
+    ar="تنبيه: لم يُتحقَّق من توقيع الإدارة العامة على قائمة الأجهزة {file} (هذا الحاسوب غير مسجَّل لديها).",
+    en="Note: HQ's signature on the devices list {file} was not checked (this PC is not enrolled with HQ).")
+
+
+def _known_devices(args: argparse.Namespace):
+    """(device id -> public key, device id -> day of revocation): this device's own key, HQ's
+    devices list pulled with the reference data, and the `--devices` file (HQ's signed list —
+    its signature checked against HQ's keys this PC trusts — or a plain {id: key} file)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     from fundclient.cards.identity import own_device_keys
     from fundclient.cards.payload import load_public_keys
 
-    return load_public_keys(Path(args.devices)) if args.devices else own_device_keys(args.data_dir)
+    keys, revoked = dict(own_device_keys(args.data_dir)), {}
+    entries = dict(_pulled_devices(args.data_dir))
+    if args.devices:
+        doc = _read_devices_doc(Path(args.devices))
+        if doc is None:
+            keys.update(load_public_keys(Path(args.devices)))
+        else:
+            entries.update(_signed_devices(doc, args))
+    for device_id, entry in entries.items():
+        keys[device_id] = Ed25519PublicKey.from_public_bytes(entry.public_key)
+        if entry.revoked_on is not None:
+            revoked[device_id] = entry.revoked_on
+    return keys, revoked
+
+
+def _read_devices_doc(path: Path) -> dict | None:
+    """HQ's signed devices list, or None for the older plain {id: key} form."""
+    from fundclient.cards.payload import BAD_DEVICES_FILE, MAX_DEVICES_FILE_BYTES
+    from fundclient.sync.devices_list import is_devices_list
+
+    data = drive.read_user_file(path, MAX_DEVICES_FILE_BYTES)  # a link, FIFO, folder or oversize file: refused
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise FundError(BAD_DEVICES_FILE.format(file=drive.display_name(str(path))), code="bad_file") from None
+    return doc if is_devices_list(doc) else None
+
+
+def _signed_devices(doc: dict, args: argparse.Namespace):
+    from fundclient.errors import SyncError
+    from fundclient.sync.device import Device
+    from fundclient.sync.devices_list import parse_entries, verify_devices_list
+
+    try:
+        hq_keys = Device.load(args.data_dir).hq_signing_keys
+    except (SyncError, OSError, ValueError, KeyError):
+        hq_keys = None
+    if hq_keys is None:  # a clinic's PC: it trusts the file it was handed, and is told so
+        note = UNCHECKED_DEVICES_LIST.format(file=drive.display_name(args.devices))
+        print(note.in_language(args.lang) if getattr(args, "lang", None) else f"{note.ar}\n{note.en}",
+              file=sys.stderr)
+        return parse_entries(doc.get("devices"))
+    return verify_devices_list(doc, hq_keys)  # SyncError not_hq: a forged or edited list is refused
+
+
+def _pulled_devices(data_dir: Path):
+    """HQ's devices list as this office last pulled it (empty before the first pull)."""
+    if not (Path(data_dir) / "reference").is_dir():
+        return {}
+    from fundclient.sync.reference import ReferenceStore
+
+    return ReferenceStore(data_dir).devices()
 
 
 def _revoked_cards(data_dir: Path) -> dict[str, str]:
@@ -227,7 +328,8 @@ def _revoked_cards(data_dir: Path) -> dict[str, str]:
 
 def describe(result) -> list[tuple[str, str, str]]:
     """(Arabic label, English label, value) lines for a verification result."""
-    status = ("صالحة", "VALID") if result.valid else ("غير صالحة", "INVALID")
+    status = (("صالحة", "VALID") if result.valid else
+              ("جهاز موقِّع ملغى", "REVOKED DEVICE") if result.device_revoked else ("غير صالحة", "INVALID"))
     lines = [("الحالة", "Status", f"{status[0]} / {status[1]}")]
     if result.problem:
         lines.append(("السبب", "Reason", f"{result.problem.ar} / {result.problem.en}"))
@@ -250,9 +352,10 @@ def describe(result) -> list[tuple[str, str, str]]:
 def cmd_verify_card(args: argparse.Namespace) -> int:
     from fundclient.cards.payload import verify_payload
 
-    keys = _known_keys(args)
+    keys, revoked_devices = _known_devices(args)
     revoked = _revoked_cards(args.data_dir)
-    results = [verify_payload(text, keys, revoked=revoked) for text in _texts(args.source)]
+    results = [verify_payload(text, keys, revoked=revoked, revoked_devices=revoked_devices)
+               for text in _texts(args.source)]
     if args.json:
         print(json.dumps([{en: value for _ar, en, value in describe(r)} for r in results], ensure_ascii=False,
                          indent=1))

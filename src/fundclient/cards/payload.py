@@ -64,6 +64,9 @@ BAD_SIGNATURE = Message(ar="التوقيع غير صحيح: البيانات م�
                         en="Signature does not match: the data was altered or forged")
 EXPIRED = Message(ar="البطاقة التأمينية منتهية الصلاحية منذ {date}", en="The insurance card expired on {date}")
 REVOKED = Message(ar="البطاقة التأمينية ملغاة ({reason})", en="The insurance card was revoked ({reason})")
+REVOKED_DEVICE = Message(
+    ar="ألغت الإدارة العامة تسجيل الجهاز الموقِّع «{device}» يوم {date}، والبطاقة صادرة في {issued}: في ذلك اليوم أو بعده",
+    en="The signing device '{device}' was revoked by HQ on {date}; the card was issued on {issued}, on or after that day")
 TOO_LONG = Message(ar="بيانات رمز QR أطول من المسموح", en="QR payload field is too long")
 
 
@@ -97,6 +100,7 @@ class Verification:
     device_id: str
     claims: CardClaims | None
     problem: Message | None = None
+    device_revoked: bool = False  # signed by a device HQ revoked, issued on or after that day
 
 
 @dataclass
@@ -194,9 +198,12 @@ def decode_payload(text: str) -> tuple[CardClaims, bytes, bytes]:
 
 
 def verify_payload(text: str, public_keys: Mapping[str, Ed25519PublicKey], *,
-                   today: date | None = None, revoked: Mapping[str, str] | None = None) -> Verification:
+                   today: date | None = None, revoked: Mapping[str, str] | None = None,
+                   revoked_devices: Mapping[str, date] | None = None) -> Verification:
     """Check a QR text offline against the known devices' public keys and, when given, the
-    revoked card numbers (number -> reason, as pulled from HQ). Never raises for bad input."""
+    revoked card numbers (number -> reason, as pulled from HQ) and the revoked devices (device id
+    -> day of revocation: a card that device issued on or after that day is REVOKED DEVICE; one
+    issued before stays valid). Never raises for bad input."""
     try:
         claims, body, signature = decode_payload(text)
     except CardPayloadError as exc:
@@ -208,6 +215,11 @@ def verify_payload(text: str, public_keys: Mapping[str, Ed25519PublicKey], *,
         key.verify(signature, SIGNING_CONTEXT + body)
     except InvalidSignature:
         return Verification(False, False, claims.device_id, claims, BAD_SIGNATURE)
+    revoked_on = (revoked_devices or {}).get(claims.device_id)
+    if revoked_on is not None and claims.issued_on >= revoked_on:
+        return Verification(True, False, claims.device_id, claims,
+                            REVOKED_DEVICE.format(device=claims.device_id, date=revoked_on.isoformat(),
+                                                  issued=claims.issued_on.isoformat()), device_revoked=True)
     if revoked and claims.card_number in revoked:
         reason = revoked[claims.card_number] or "—"
         return Verification(True, False, claims.device_id, claims, REVOKED.format(reason=reason))

@@ -56,7 +56,9 @@ def register(sub) -> None:
     p.add_argument("device_id")
     p.add_argument("--reason", default="")
     p.set_defaults(handler=_revoke_device)
-    p = cmds.add_parser("devices", help="list enrolled devices")
+    p = cmds.add_parser("devices", help="list enrolled devices; --export FILE writes HQ's signed devices list "
+                                        "(for `verify-card --devices FILE`)")
+    p.add_argument("--export", metavar="FILE", help="write the signed devices list to this new file")
     p.set_defaults(handler=_devices)
     p = cmds.add_parser("export", help="write every record HQ holds")
     p.add_argument("--format", choices=["csv", "jsonl"], default="jsonl")
@@ -157,7 +159,30 @@ def _revoke_device(args) -> int:
 
 def _devices(args) -> int:
     from fundclient.hq.devices import list_devices
+    if getattr(args, "export", None):
+        return _export_devices(args)
     print(json.dumps(list_devices(_engine(args)), ensure_ascii=False, indent=1))
+    return 0
+
+
+def _export_devices(args) -> int:
+    """HQ's signed devices list into a new file (never over an existing one, never through a link)."""
+    import os
+
+    from fundclient.errors import Message
+    from fundclient.hq.devices import devices_list
+    from fundclient.hq.keys import HQKeys
+
+    doc = devices_list(_engine(args), HQKeys(_dir(args), _passphrase(args)).sign_private)
+    data = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+    fd = os.open(args.export, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    revoked = sum(1 for e in doc["devices"].values() if e["revoked_at"])
+    done = Message(f"كُتبت قائمة الأجهزة الموقَّعة في {args.export}: {len(doc['devices'])} جهازًا، منها {revoked} ملغى.",
+                   f"Signed devices list written to {args.export}: {len(doc['devices'])} devices, "
+                   f"{revoked} of them revoked.")
+    print(done.in_language(args.lang) if args.lang else f"{done.ar}\n{done.en}")
     return 0
 
 

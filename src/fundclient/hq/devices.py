@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from fundclient.cards.numbers import HQ_DEVICE_NUMBERS
 from fundclient.errors import Message, SyncError
-from fundclient.hq.db import batches, devices, enrol_tokens
+from fundclient.hq.db import batches, changes, devices, enrol_tokens
 
 BAD_TOKEN = Message(ar="رمز التسجيل غير صالح أو مستعمل أو منتهي الصلاحية.",
                     en="The enrolment token is invalid, already used, or expired.")
@@ -75,8 +75,10 @@ def enrol_device(engine: Engine, token: str, public_key: bytes, label: str = "",
                                .where(devices.c.office_code == row.office_code)).scalar() or 0) + 1
         if number not in HQ_DEVICE_NUMBERS:  # 900-999 belong to PCs not yet enrolled
             raise SyncError(OFFICE_FULL, code="office_full")
+        enrolled_at = _now()
         conn.execute(insert(devices).values(device_id=device_id, office_code=row.office_code, device_number=number,
-                                            public_key=public_key, label=label[:200], enrolled_at=_now()))
+                                            public_key=public_key, label=label[:200], enrolled_at=enrolled_at))
+        _publish(conn, device_id)
         done = conn.execute(update(enrol_tokens).where(enrol_tokens.c.token_hash == row.token_hash,
                                                        enrol_tokens.c.used_at.is_(None))
                             .values(used_at=_now(), device_id=device_id))
@@ -87,10 +89,64 @@ def enrol_device(engine: Engine, token: str, public_key: bytes, label: str = "",
 
 def revoke_device(engine: Engine, device_id: str, reason: str = "") -> None:
     with engine.begin() as conn:
-        done = conn.execute(update(devices).where(devices.c.device_id == device_id)
+        done = conn.execute(update(devices).where(devices.c.device_id == device_id, devices.c.revoked_at.is_(None))
                             .values(revoked_at=_now(), revoke_reason=reason))
         if done.rowcount != 1:
-            raise SyncError(UNKNOWN_DEVICE, code="unknown_device")
+            if conn.execute(select(devices.c.device_id).where(devices.c.device_id == device_id)).first() is None:
+                raise SyncError(UNKNOWN_DEVICE, code="unknown_device")
+            return  # revoked already: the first day of revocation stands
+        _publish(conn, device_id)
+
+
+# --- the signed devices list (sync/devices_list.py) ------------------------------------------
+
+def _entry(row) -> dict:
+    from fundclient.sync.devices_list import entry_data
+
+    return entry_data(public_key=bytes(row.public_key), office_code=row.office_code, device_number=row.device_number,
+                      enrolled_at=_aware(row.enrolled_at), revoked_at=_aware(row.revoked_at))
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:  # SQLite returns naive datetimes
+        value = value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def _publish(conn, device_id: str) -> None:
+    """Put the device's entry into the change log every office pulls with its reference data."""
+    import json
+
+    row = conn.execute(select(devices).where(devices.c.device_id == device_id)).first()
+    conn.execute(insert(changes).values(kind="device", key=device_id, data=json.dumps(_entry(row)), deleted=False,
+                                        at=_now()))
+
+
+def publish_devices(engine: Engine) -> int:
+    """Publish the devices whose entry the change log does not hold yet as it is now (devices
+    enrolled or revoked by a version that did not publish them). Idempotent; run at HQ start."""
+    import json
+
+    with engine.begin() as conn:
+        latest: dict[str, dict] = {}
+        for key, data in conn.execute(select(changes.c.key, changes.c.data).where(changes.c.kind == "device")
+                                      .order_by(changes.c.id)):
+            latest[key] = json.loads(data)
+        done = 0
+        for row in conn.execute(select(devices)).all():
+            if latest.get(row.device_id) != json.loads(json.dumps(_entry(row))):
+                _publish(conn, row.device_id)
+                done += 1
+        return done
+
+
+def devices_list(engine: Engine, hq_signing_private: dict[str, bytes]) -> dict:
+    """Every device HQ ever enrolled (revoked ones with their day of revocation), signed by HQ."""
+    from fundclient.sync.devices_list import sign_devices_list
+
+    with engine.connect() as conn:
+        entries = {r.device_id: _entry(r) for r in conn.execute(select(devices).order_by(devices.c.device_id))}
+    return sign_devices_list(entries, hq_signing_private, _now())
 
 
 def list_devices(engine: Engine) -> list[dict]:

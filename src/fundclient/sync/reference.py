@@ -17,7 +17,7 @@ import requests
 from fundclient.sync.ack import verify_reference
 from fundclient.sync.http import TransportOptions, check
 
-KINDS = ("offices", "municipalities", "pension_authorities", "categories", "revoked_card")
+KINDS = ("offices", "municipalities", "pension_authorities", "categories", "revoked_card", "device")
 
 
 class ReferenceStore:
@@ -46,6 +46,12 @@ class ReferenceStore:
     def revoked_cards(self) -> dict[str, str]:
         """card number -> reason."""
         return {k: v.get("reason", "") for k, v in self._load("revoked_card").items()}
+
+    def devices(self):
+        """device id -> DeviceEntry: HQ's devices list as last pulled (sync/devices_list.py)."""
+        from fundclient.sync.devices_list import parse_entries
+
+        return parse_entries(self._load("device"))
 
     def is_card_revoked(self, card_number: str) -> bool:
         return card_number in self._load("revoked_card")
