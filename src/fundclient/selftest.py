@@ -241,6 +241,35 @@ def check_crypto(ctx: Context) -> Message:
                    "HPKE ML-KEM-768+X25519 seal/open, Ed25519 sign/verify, tampering detected")
 
 
+def check_card_qr(ctx: Context) -> Message:
+    """What `verify-card photo.png` does, with what the bundle ships: a signed card code drawn as a
+    QR image (segno, as on the card), read back by OpenCV's QR detector and verified."""
+    from datetime import date, timedelta
+
+    import segno
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from fundclient.cards.commands import qr_texts_from_file
+    from fundclient.cards.numbers import make_card_number
+    from fundclient.cards.payload import KeySigner, make_claims, sign_payload, verify_payload
+
+    key = Ed25519PrivateKey.generate()
+    today = date.today()
+    claims = make_claims(card_number=make_card_number("SBH", 901, 1), national_number="119520304567",
+                         first_name="منتفع", family_name="تجريبي", full_name="منتفع تجريبي",
+                         date_of_birth=date(1950, 1, 1), issued_on=today, expires_on=today + timedelta(days=365),
+                         device_id="SBH-901")
+    text = sign_payload(claims, KeySigner("SBH-901", key))
+    image = ctx.work / "card-qr.png"
+    segno.make(text, error="m", micro=False).save(str(image), scale=4, border=4)
+    texts = qr_texts_from_file(image)
+    if texts != [text]:
+        raise AssertionError(f"the QR code was not read back ({len(texts)} code(s) found)")
+    if not verify_payload(texts[0], {"SBH-901": key.public_key()}).valid:
+        raise AssertionError("the card code read back does not verify")
+    return _plain("a signed card QR code read back by OpenCV's QR detector and verified (verify-card)")
+
+
 def check_fonts(ctx: Context) -> Message:
     from fundclient import fonts
 
@@ -424,6 +453,7 @@ CHECKS = (
     Check("camera", Message("الكاميرا", "Camera"), check_camera, required=_camera_required),
     Check("face_detector", Message("كشف الوجه", "Face detection"), check_face_detector),
     Check("crypto", Message("التشفير والتوقيع", "Encryption and signatures"), check_crypto),
+    Check("card_qr", Message("قراءة رمز QR للبطاقة", "Reading a card's QR code"), check_card_qr),
     Check("fonts", Message("الخطوط العربية", "Arabic fonts"), check_fonts),
     Check("translations", Message("ترجمة الواجهة", "Interface translation"), check_translations),
     # Offline-first: an office without a link today still works, so by default HQ only warns.

@@ -26,7 +26,7 @@ from fundclient.sync.ack import sign_probe
 from fundclient.sync.device import save_enrolment
 from fundclient.sync.keys import b64e, generate_signing_private, key_id, signing_public_bytes
 
-NON_QT = ("data_dir", "database", "migrations", "camera", "face_detector", "crypto")
+NON_QT = ("data_dir", "database", "migrations", "camera", "face_detector", "crypto", "card_qr")
 
 
 def run_cli(data_dir, *extra, lang=None):
