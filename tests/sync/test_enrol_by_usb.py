@@ -100,6 +100,9 @@ def test_usb_enrolment_round_trip_then_batches_by_usb(tmp_path, hq_dir, drive):
         assert stat.S_IMODE((data_dir / "device" / "enrolment.json").stat().st_mode) == 0o600
 
     # Enrolled exactly as online: batches sealed for HQ's key travel by USB and come back acknowledged.
+    # (Sealing happens in a logged-in session: the login unlocks the device key.)
+    from fundclient.storage import open_store
+    open_store(data_dir, "ali", "admin-pass-1")[0].close()
     batches = Outbox(data_dir).seal([p.to_dict() for p in people(3, office="BRK")])
     exported = fc("--data-dir", str(data_dir), "export-batches", "--to", str(drive))
     assert exported.returncode == 0, exported.stdout + exported.stderr

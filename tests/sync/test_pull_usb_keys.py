@@ -28,7 +28,7 @@ def test_incremental_pull_and_card_revocation_round_trip(hq, data_dir):
     set_reference(engine, "offices", "UBR", {"ar": "أوباري", "en": "Ubari"})
     with engine.begin() as conn:
         revoke_card(conn, "SBH-1-000001", "stolen", source="hq")
-    assert run_sync(data_dir).reference_changes == 3
+    assert run_sync(data_dir).reference_changes == 4  # the three above + this device in the devices list
     store = ReferenceStore(data_dir)
     assert store.entries("municipalities")["SBH"]["en"] == "Sabha"
     assert store.is_card_revoked("SBH-1-000001")
