@@ -57,6 +57,11 @@ DEVICE_KEY_LOCKED = Message(
        "(في البرنامج، أو في سطر الأوامر بالخيار ‎--user‎).",
     en="This device's signing key is locked: nothing is signed until an operator logs in with their "
        "password (in the app, or with --user on the command line).")
+DEVICE_KEY_MISSING = Message(
+    ar="لا يوجد مفتاح توقيع لهذا الجهاز بعد (حاسوب مستعاد أو مُرقّى): يدخل موظف مرة واحدة أولاً — في البرنامج، "
+       "أو بالخيار ‎--user‎ مع هذا الأمر — فيُنشأ المفتاح محمياً بكلمة مروره.",
+    en="This PC has no device signing key yet (restored or upgraded): an operator logs in once first — in the "
+       "app, or with --user on this command — which creates it, protected by their password.")
 DEVICE_KEY_OTHER_OFFICE = Message(
     ar="مفتاح توقيع هذا الجهاز لا يُفتح بمفتاح قاعدة البيانات الحالية (ملفات من مكتب آخر؟).",
     en="This device's signing key does not open with the current database key (files from another office?).")
@@ -178,8 +183,8 @@ def ensure(data_dir: Path) -> bytes:
     private_dir(path.parent)
     with exclusive(path.with_name("key.lock")):
         if not path.exists():
-            if _office_here(data_dir):
-                raise SyncError(DEVICE_KEY_LOCKED, code="device_key_locked")
+            if _office_here(data_dir):  # wrapped from the first byte, so only a login can make it
+                raise SyncError(DEVICE_KEY_MISSING, code="device_key_locked")
             _write(path, ed25519.Ed25519PrivateKey.generate().private_bytes_raw(), None)
     return public_key(data_dir)
 

@@ -264,10 +264,12 @@ def check_card_qr(ctx: Context) -> Message:
     segno.make(text, error="m", micro=False).save(str(image), scale=4, border=4)
     texts = qr_texts_from_file(image)
     if texts != [text]:
-        raise AssertionError(f"the QR code was not read back ({len(texts)} code(s) found)")
+        raise CheckFailed(Message(f"لم يُقرأ رمز QR كما كُتب (وُجد {len(texts)} رمز)",
+                                  f"the QR code was not read back ({len(texts)} code(s) found)"))
     if not verify_payload(texts[0], {"SBH-901": key.public_key()}).valid:
-        raise AssertionError("the card code read back does not verify")
-    return _plain("a signed card QR code read back by OpenCV's QR detector and verified (verify-card)")
+        raise CheckFailed(Message("رمز البطاقة المقروء لا يجتاز التحقق", "the card code read back does not verify"))
+    return Message("رمز QR موقَّع لبطاقة قُرئ بكاشف OpenCV وتُحقِّق منه (كما يفعل verify-card)",
+                   "a signed card QR code read back by OpenCV's QR detector and verified (verify-card)")
 
 
 def check_fonts(ctx: Context) -> Message:

@@ -109,6 +109,9 @@ ENROLLED = Message("سُجِّل الجهاز لدى الإدارة العامة
 def _enroll(args) -> int:
     from fundclient.sync.enrol import enrol, enrol_from_file
     waiting = _awaiting(args.data_dir)[0]  # saved before enrolment: sealed now, not at some later login
+    from fundclient import device_key
+    if args.user and device_key.public_key(args.data_dir) is None:
+        _login_once(args)  # a restored or upgraded PC: the login makes the device key (device_key.py)
     if args.from_file:
         device = enrol_from_file(args.data_dir, Path(args.from_file), args.token)
     else:
@@ -136,12 +139,23 @@ def _awaiting(data_dir: Path) -> tuple[int, int]:
     return int(status.get("awaiting_seal", 0)), int(status.get("awaiting_approval", 0))
 
 
+def _password(args) -> str:
+    from fundclient.storage.commands import _read_secret
+    if getattr(args, "_password", None) is None:  # asked once per command
+        args._password = _read_secret(args.password_file, "Password / كلمة المرور: ")
+    return args._password
+
+
+def _login_once(args) -> None:
+    from fundclient.services.session import login
+    login(args.data_dir, args.user, _password(args)).close()
+
+
 def _seal(args, *, out=None) -> int:
     """Log in as the operator (which seals, as the app's login does) and say what was sealed."""
     from fundclient.services.sealing import SealedIndex
     from fundclient.services.session import login
-    from fundclient.storage.commands import _read_secret
-    password = _read_secret(args.password_file, "Password / كلمة المرور: ")
+    password = _password(args)
     index = SealedIndex(args.data_dir)
     before = len(index.load())
     login(args.data_dir, args.user, password).close()
