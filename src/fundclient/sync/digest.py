@@ -4,8 +4,9 @@ duplicate check with no network: "this national number is registered at another 
 
 DATA_DIR/reference/digest/ (0700): `state.json` (HQ's token; not secret), `full.fcd` and
 `delta-<token>.fcd`. Each .fcd file is the digest blob encrypted at rest with AES-256-GCM under
-a key derived (HKDF-SHA256) from this device's signing key — the key `fundclient sync` already
-holds, so the nightly sync needs no operator password — with the file name as associated data.
+a key derived (HKDF-SHA256) from this device's signing key — which only a process where an operator
+logged in holds (fundclient/device_key.py): the app's sync pulls the digest; the unattended nightly
+sync skips it (logged, not an error of the run) — with the file name as associated data.
 A new device key (re-enrolment) cannot open the old files: they are dropped and the digest is
 pulled whole again. After MAX_DELTAS deltas they are folded into the full file.
 
