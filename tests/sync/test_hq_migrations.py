@@ -142,3 +142,37 @@ def test_photos_move_out_of_the_record_rows_into_blobs_once_per_hash(database):
         assert [bytes(b) for b in back] == [picture, picture, other]
     finally:
         engine.dispose()
+
+
+def test_hq_wide_duplicate_indexes_are_filled_from_the_records_held(database):
+    """0006 (#14): every national number HQ already holds — holders' and dependants' — and the
+    name blocking keys are filed from the newest revision of each record."""
+    import json
+
+    from sync_helpers import people
+
+    hq_dir, url = database
+    hq_dir.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url or f"sqlite:///{hq_dir / 'hq.db'}")
+    migrate.upgrade(engine, "0005")
+    person = people(1, office="SBH", seed=5)[0]
+    assert person.dependants and person.dependants[0].national_number
+    now = datetime.now(timezone.utc)
+    with engine.begin() as conn:
+        for revision, record in ((1, person), (2, person.next_revision(dependants=person.dependants[:1]))):
+            conn.execute(sa.text("INSERT INTO records (record_id, revision, national_number, office_code, device_id, "
+                                 "batch_id, status, sha256, data, received_at) VALUES (:r, :v, :n, 'SBH', 'd', 'b', "
+                                 "'accepted', 's', :data, :t)"),
+                         {"r": person.record_id, "v": revision, "n": person.national_number,
+                          "data": json.dumps(record.to_dict()), "t": now})
+    migrate.upgrade(engine)
+    try:
+        with engine.connect() as conn:
+            numbers = set(conn.execute(sa.text("SELECT national_number, role, office_code FROM person_numbers")).all())
+            blocks = conn.execute(sa.text("SELECT count(*) FROM person_names WHERE record_id = :r"),
+                                  {"r": person.record_id}).scalar()
+        assert numbers == {(person.national_number, "holder", "SBH"),
+                           (person.dependants[0].national_number, "dependant", "SBH")}
+        assert blocks >= 2
+    finally:
+        engine.dispose()

@@ -71,18 +71,27 @@ def _people(b: Beneficiary):
         yield "dependant", d
 
 
-def index_rows(record_id: str, record: dict, office: str, received: datetime | None) -> tuple[list[dict], list[dict]]:
-    """(person_numbers rows, person_names rows) of one record's newest revision."""
-    b = Beneficiary.from_dict(record)
+def _filed(b: Beneficiary) -> list[tuple[str, str, set[str]]]:
+    """(role, national number, blocking keys) of each of a record's people, computed once."""
+    out = []
+    for role, person in _people(b):
+        number = profile(person).national_number
+        out.append((role, number if len(number) <= 32 else "", blocking_keys(person)))
+    return out
+
+
+def index_rows(record_id: str, record: dict, office: str, received: datetime | None,
+               filed: list | None = None) -> tuple[list[dict], list[dict]]:
+    """(person_numbers rows, person_names rows) of one record's newest revision (`filed`: its
+    `_filed` when already known)."""
     day = registered_on(record, received)
     numbers: dict[str, dict] = {}
     blocks: set[str] = set()
-    for role, person in _people(b):
-        number = profile(person).national_number
-        if number and len(number) <= 32:
+    for role, number, keys in filed if filed is not None else _filed(Beneficiary.from_dict(record)):
+        if number:
             numbers.setdefault(number, {"national_number": number, "record_id": record_id, "office_code": office,
                                         "role": role, "registered_on": day})
-        blocks |= blocking_keys(person)
+        blocks |= keys
     return list(numbers.values()), [{"block": k, "record_id": record_id} for k in sorted(blocks)]
 
 
@@ -101,15 +110,22 @@ def check_batch(conn: Connection, batch: list[tuple[str, dict]], office: str) ->
         return []
     now = datetime.now(timezone.utc)
     parsed = [Beneficiary.from_dict(record) for _, record in batch]
-    numbers = {profile(p).national_number for b in parsed for _, p in _people(b)} - {""}
-    blocks = {k for b in parsed for _, p in _people(b) for k in blocking_keys(p)}
-    others: set[str] = set()
+    people = [_filed(b) for b in parsed]
+    keys = [{"n:" + n for _, n, _ in filed if n} | {"b:" + k for _, _, ks in filed for k in ks} for filed in people]
+    numbers = {k[2:] for ks in keys for k in ks if k.startswith("n:")}
+    blocks = {k[2:] for ks in keys for k in ks if k.startswith("b:")}
+    # key -> the records filed under it: each record is compared only with the ones sharing a
+    # number or a blocking key with it (never the whole batch's pool: ingest stays linear).
+    filed: dict[str, set[str]] = {}
     if numbers:
-        others |= set(conn.execute(select(person_numbers.c.record_id)
-                                   .where(person_numbers.c.national_number.in_(numbers))).scalars())
+        for number, record_id in conn.execute(select(person_numbers.c.national_number, person_numbers.c.record_id)
+                                              .where(person_numbers.c.national_number.in_(numbers))):
+            filed.setdefault("n:" + number, set()).add(record_id)
     if blocks:
-        others |= set(conn.execute(select(person_names.c.record_id)
-                                   .where(person_names.c.block.in_(blocks))).scalars())
+        for block, record_id in conn.execute(select(person_names.c.block, person_names.c.record_id)
+                                             .where(person_names.c.block.in_(blocks))):
+            filed.setdefault("b:" + block, set()).add(record_id)
+    others = set().union(*filed.values()) if filed else set()
     held: dict[str, _Held] = {}
     # A record is compared with the ones that reached HQ before it (an edit of the first
     # registration is not the duplicate of the later one HQ flagged against it).
@@ -133,10 +149,11 @@ def check_batch(conn: Connection, batch: list[tuple[str, dict]], office: str) ->
             except (TypeError, ValueError, KeyError, AttributeError):
                 continue
     results: list[Finding | None] = []
-    for (record_id, record), b in zip(batch, parsed):
+    for (record_id, record), b, mine_keys in zip(batch, parsed, keys):
         since = first_seen.setdefault(record_id, now)
-        pool = [h.beneficiary for other_id, h in held.items()
-                if other_id != record_id and first_seen.get(other_id, now) <= since]
+        near = set().union(*(filed.get(k, set()) for k in mine_keys)) if mine_keys else set()
+        pool = [held[other_id].beneficiary for other_id in sorted(near)
+                if other_id != record_id and other_id in held and first_seen.get(other_id, now) <= since]
         match = next((m for m in find_duplicates(b, pool) if likely_same_person(b, m)), None)
         finding = None
         if match is not None:
@@ -145,8 +162,10 @@ def check_batch(conn: Connection, batch: list[tuple[str, dict]], office: str) ->
                               _evidence(match))
         results.append(finding)
         held[record_id] = _Held(b, office, registered_on(record, now))  # the next ones in the batch see it
+        for k in mine_keys:
+            filed.setdefault(k, set()).add(record_id)
         now += timedelta(microseconds=1)
-    _file(conn, batch, office, now)
+    _file(conn, batch, people, office, now)
     return results
 
 
@@ -158,13 +177,14 @@ def _evidence(match: DuplicateMatch) -> dict:
             "through": "dependant" if mine is not None else "holder"}
 
 
-def _file(conn: Connection, batch: list[tuple[str, dict]], office: str, now: datetime) -> None:
+def _file(conn: Connection, batch: list[tuple[str, dict]], people: list, office: str, now: datetime) -> None:
     """The batch's newest revisions replace what the indexes held for those records."""
     ids = list(dict.fromkeys(record_id for record_id, _ in batch))
-    latest = {record_id: record for record_id, record in batch}
+    latest = {record_id: (record, filed) for (record_id, record), filed in zip(batch, people)}
     number_rows, name_rows = [], []
     for record_id in ids:
-        n, k = index_rows(record_id, latest[record_id], office, now)
+        record, filed = latest[record_id]
+        n, k = index_rows(record_id, record, office, now, filed)
         number_rows += n
         name_rows += k
     conn.execute(delete(person_numbers).where(person_numbers.c.record_id.in_(ids)))
