@@ -7,10 +7,10 @@ next revision, so HQ and the local history both keep every version.
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, datetime, timezone
 from enum import Enum
-from typing import Any
+from typing import Any, Callable
 
 from fundclient.domain.photo_exception import PhotoException
 
@@ -125,7 +125,7 @@ class Beneficiary:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict; the one serialisation used by storage, sync and export."""
-        return _jsonable(asdict(self))
+        return _jsonable(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Beneficiary":
@@ -158,15 +158,37 @@ def _dependant_from_dict(data: dict[str, Any]) -> Dependant:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return value
+    """Dataclasses to dicts, enums to their values, dates to ISO text; every container is
+    new (like `dataclasses.asdict`, without its deep copy of each leaf: the leaves are
+    immutable). This runs for every saved revision (the bulk load's hot path), hence the
+    converter per type, found once."""
+    kind = type(value)
+    if kind is str or value is None or kind is int:
+        return value
+    convert = _CONVERTERS.get(kind)
+    if convert is None:
+        convert = _CONVERTERS[kind] = _converter(kind)
+    return convert(value)
+
+
+def _converter(kind: type) -> Callable[[Any], Any]:
+    if issubclass(kind, Enum):
+        return lambda v: v.value
+    if issubclass(kind, (str, int, float, bool)):
+        return lambda v: v
+    if issubclass(kind, dict):
+        return lambda v: {k: _jsonable(x) for k, x in v.items()}
+    if issubclass(kind, (list, tuple)):
+        return lambda v: kind(_jsonable(x) for x in v) if kind is not list else [_jsonable(x) for x in v]
+    if issubclass(kind, (date, datetime)):
+        return lambda v: v.isoformat()
+    if is_dataclass(kind):
+        names = tuple(f.name for f in fields(kind))
+        return lambda v: {name: _jsonable(getattr(v, name)) for name in names}
+    return lambda v: v
+
+
+_CONVERTERS: dict[type, Callable[[Any], Any]] = {}
 
 
 @dataclass

@@ -1,33 +1,83 @@
-"""Fast bulk load (HQ seed data, benchmarks): executemany in large transactions.
+"""Fast bulk load (the import, HQ seed data, benchmarks): executemany in short transactions.
 
-Same rows as a normal save (`beneficiaries.current_row` & co.), without photos; one audit
-entry per batch instead of one per record.
+Same rows as a normal save (`beneficiaries.current_row` & co.), one audit entry per batch
+instead of one per record. Inside each batch's transaction the per-row triggers that keep
+the name indexes (FTS5) and the counters in step are set aside and their work is done once
+for the whole batch (one `INSERT … SELECT` into each FTS index, one counter update), then the
+triggers are put back from their own stored SQL — all in the same transaction, so another
+connection never sees a schema without them and a crash rolls everything back together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from fundclient.domain.records import Beneficiary, utc_now
-from fundclient.storage.beneficiaries import (INSERT_CURRENT, INSERT_DEPENDANT, INSERT_REVISION, current_row,
-                                              dependant_rows, revision_row)
+from fundclient.domain.records import Beneficiary, Photo, utc_now
+from fundclient.storage.beneficiaries import (INSERT_BLOB, INSERT_CURRENT, INSERT_DEPENDANT, INSERT_REVISION,
+                                              blob_kinds, current_row, dependant_rows, revision_row)
 
 if TYPE_CHECKING:
     from fundclient.storage.store import Store
 
+# Per-row trigger -> the same work for every row of the batch at once. :first_holder and
+# :first_dependant are the first rowids the batch wrote; the counts are the batch's rows.
+_CATCH_UP = {
+    "beneficiaries_fts_ai": "INSERT INTO names_fts (rowid, name_norm, name_phon, name_pairs)"
+                            " SELECT id, name_norm, name_phon, name_pairs FROM beneficiaries WHERE id >= :first_holder",
+    "dependants_fts_ai": "INSERT INTO dependant_names_fts (rowid, name_norm, name_phon, name_pairs)"
+                         " SELECT id, name_norm, name_phon, name_pairs FROM dependants WHERE id >= :first_dependant",
+    "counters_records_ai": "UPDATE counters SET value = value + :holders WHERE name = 'records'",
+    "counters_dependants_ai": "UPDATE counters SET value = value + :dependants WHERE name = 'dependants'",
+    "counters_revisions_ai": "UPDATE counters SET value = value + :holders WHERE name IN ('revisions', 'pending_sync')",
+}
 
-def bulk_add(store: "Store", records: Iterable[Beneficiary], *, by: str, batch_size: int = 20_000) -> int:
-    """Insert new records in batches; each batch is one transaction. Returns the count."""
+DEFAULT_BATCH = 20_000
+
+
+def insert_batch(cursor, batch: Sequence[Beneficiary], *, by: str,
+                 photos: dict[str, Sequence[Photo]] | None = None) -> None:
+    """Insert new records (revision 1, sync state pending) on the writer's DB-API cursor,
+    inside the caller's write transaction."""
+    saved_at = utc_now().isoformat()
+    triggers = dict(cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN"
+        f" ({', '.join('?' * len(_CATCH_UP))})", tuple(_CATCH_UP)).fetchall())
+    params = {
+        "first_holder": cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM beneficiaries").fetchone()[0],
+        "first_dependant": cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM dependants").fetchone()[0],
+        "holders": len(batch),
+    }
+    for name in triggers:
+        cursor.execute(f"DROP TRIGGER {name}")
+    cursor.executemany(INSERT_CURRENT, [current_row(b) for b in batch])
+    cursor.executemany(INSERT_REVISION, [revision_row(b, by, saved_at) for b in batch])
+    dependants = [row for b in batch for row in dependant_rows(b)]
+    cursor.executemany(INSERT_DEPENDANT, dependants)
+    params["dependants"] = len(dependants)
+    if photos:
+        import json
+
+        cursor.executemany(INSERT_BLOB, [(b.record_id, b.revision, kind, p.mime, json.dumps(p.quality),
+                                          p.override_reason, p.data)
+                                         for b in batch for kind, p in zip(blob_kinds(photos.get(b.record_id, ())),
+                                                                           photos.get(b.record_id, ()))])
+    for name, sql in triggers.items():
+        cursor.execute(_CATCH_UP[name], params)
+        cursor.execute(sql)
+
+
+def bulk_add(store: "Store", records: Iterable[Beneficiary], *, by: str, batch_size: int = DEFAULT_BATCH,
+             action: str = "import", progress: Callable[[int], None] | None = None) -> int:
+    """Insert new records in batches; each batch is one transaction with one audit entry.
+    `progress(count so far)` after each batch. Returns the count."""
     total = 0
     iterator = iter(records)
     while batch := list(islice(iterator, batch_size)):
-        saved_at = utc_now().isoformat()
-        with store.write(by, "import", bulk=True, rows=len(batch)) as tx:
-            cursor = tx.conn.connection.driver_connection.cursor()
-            cursor.executemany(INSERT_CURRENT, [current_row(b) for b in batch])
-            cursor.executemany(INSERT_REVISION, [revision_row(b, by, saved_at) for b in batch])
-            cursor.executemany(INSERT_DEPENDANT, [row for b in batch for row in dependant_rows(b)])
+        with store.write(by, action, bulk=True, rows=len(batch)) as tx:
+            insert_batch(tx.conn.connection.driver_connection.cursor(), batch, by=by)
         total += len(batch)
+        if progress is not None:
+            progress(total)
     return total

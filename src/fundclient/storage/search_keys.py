@@ -40,8 +40,8 @@ def name_pairs_from_norm(norm: str) -> str:
 
 def name_keys(full_name: str) -> tuple[str, str, str]:
     """(name_norm, name_phon, name_pairs) of a holder's or a dependant's full name."""
-    norm = name_norm(full_name)
-    return norm, name_phon(norm), name_pairs_from_norm(norm)
+    norm = name_norm(full_name)  # its words are name_tokens(norm): normalising twice changes nothing
+    return norm, " ".join(phonetic_key(token) for token in norm.split()), name_pairs_from_norm(norm)
 
 
 def record_keys(beneficiary: Beneficiary) -> tuple[str, str, str]:
