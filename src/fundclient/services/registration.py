@@ -9,11 +9,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from fundclient.cards.identity import card_number_maker as _device_card_number_maker
-from fundclient.domain.duplicates import DuplicateMatch
+from fundclient.domain.duplicates import DuplicateMatch, find_duplicates
 from fundclient.domain import photo_exception
 from fundclient.domain.records import Beneficiary, Photo, RecordStatus, utc_now
 from fundclient.domain.validation import ensure_valid_beneficiary, validate_beneficiary
-from fundclient.errors import AuthError, DuplicateFound, Message, ValidationFailed
+from fundclient.errors import AuthError, DuplicateFound, FundError, Message, ValidationFailed
 from fundclient.services.changes import Changes
 from fundclient.services.sealing import photos_of, seal_records
 
@@ -148,6 +148,58 @@ def register(session: "Session", beneficiary: Beneficiary, photo: Photo | None =
     return _sealed(session, saved, Changes(records={saved.record_id}, beneficiaries=True, drafts=True))
 
 
+def register_many(session: "Session", beneficiaries: Sequence[Beneficiary], *,
+                  validated: bool = False) -> list[Beneficiary | FundError]:
+    """A bulk import's batch (no photos): each record checked exactly as `register` checks it
+    — validated, refused when a photo exception is not the signed-in supervisor's, refused as
+    a possible duplicate of a stored record OR of an earlier record of this batch (no
+    override) — then every accepted one numbered and saved in ONE transaction (one audit
+    entry) and sealed together. Returns, in order, the saved record or the FundError that
+    refused it. Raises CardNumberTaken for the whole batch (nothing saved). `validated`: the
+    caller already ran `ensure_valid_beneficiary` on each (the importer, to name the row)."""
+    scheme = session.settings.national_id_scheme
+    outcome: list[Beneficiary | FundError] = []
+    accepted: list[Beneficiary] = []
+    by_key: dict[str, list[Beneficiary]] = {}  # national numbers and sound-key pairs -> accepted
+    for beneficiary in beneficiaries:
+        try:
+            record = beneficiary if validated else ensure_valid_beneficiary(beneficiary, scheme=scheme)
+            _check_photo(session, record, False, False)
+            earlier = {id(r): r for k in _batch_keys(record) for r in by_key.get(k, ())}
+            _check_duplicates(session, record, "", "", elsewhere=True,
+                              extra=find_duplicates(record, earlier.values(), scheme=scheme) if earlier else [])
+        except FundError as refused:
+            outcome.append(refused)
+            continue
+        record.office_code = record.office_code or session.settings.office_code
+        record.override_reason = ""
+        record.card_number = ""  # numbers are given here, never typed or imported
+        record.status, record.status_reason = RecordStatus.ACTIVE, ""
+        for dependant in record.dependants:
+            dependant.card_number = ""
+        accepted.append(record)
+        outcome.append(record)
+        for key in _batch_keys(record):
+            by_key.setdefault(key, []).append(record)
+    saved = session.store.beneficiaries.add_many(accepted, by=session.username, action="import",
+                                                 card_numbers_from=card_number_maker(session))
+    if saved and session.settings.seal_on == "save":
+        seal_records(session, saved, {})
+    return outcome
+
+
+def _batch_keys(record: Beneficiary) -> set[str]:
+    """What finds an earlier record of the same batch as a duplicate candidate (the batch is
+    not in the store yet): every national number on the form, every sound-key pair of the
+    holder's and dependants' names — the keys the store's duplicate search looks up."""
+    from fundclient.storage.search_keys import name_keys
+
+    keys = {f"n:{p.national_number}" for p in (record, *record.dependants) if p.national_number}
+    for person in (record, *record.dependants):
+        keys.update(f"p:{pair}" for pair in name_keys(person.name.full())[2].split())
+    return keys
+
+
 def edit(session: "Session", beneficiary: Beneficiary, photo: Photo | None = None,
          scans: Sequence[Photo] = (), override_reason: str = "", override_by: str = "", *,
          require_photo: bool = False) -> Changes:
@@ -207,10 +259,13 @@ def set_status(session: "Session", record_id: str, status: RecordStatus | str, r
 
 
 def _check_duplicates(session: "Session", record: Beneficiary, override_reason: str, override_by: str,
-                      elsewhere: bool = False) -> None:
+                      elsewhere: bool = False, extra: Sequence[DuplicateMatch] = ()) -> None:
     """A new registration (`elsewhere`) is also checked against HQ's digest: a national number
-    another office holds is a duplicate too (services.elsewhere; #14)."""
+    another office holds is a duplicate too (services.elsewhere; #14). `extra`: matches found
+    outside the store (a bulk import's earlier rows of the same batch)."""
     matches = duplicates(session, record)
+    if extra:
+        matches = sorted([*matches, *extra], key=lambda m: (not m.certain, -m.score))
     held = []
     if elsewhere and not matches:
         from fundclient.services.elsewhere import from_digest

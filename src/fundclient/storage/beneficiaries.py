@@ -106,6 +106,34 @@ class BeneficiaryRepository(SearchMixin):
                              **_exception_detail(record))
         return record
 
+    def add_many(self, records: Sequence[Beneficiary], *, by: str, action: str = "import",
+                 card_numbers_from: Callable[[int], str] | None = None) -> list[Beneficiary]:
+        """Save new records (revision 1, no photos) in ONE transaction with one audit entry
+        (`storage.bulk.insert_batch`): a bulk import's batch. Holders and dependants without a
+        card number get the next values of the device's 'card' sequence, reserved in the same
+        transaction. Raises CardNumberTaken (nothing of the batch is saved)."""
+        from fundclient.storage.bulk import insert_batch
+
+        if not records:
+            return []
+        with self._store.write(by, action, bulk=True, rows=len(records)) as tx:
+            for record in records:
+                record.created_by = record.created_by or by
+                record.updated_by = by
+            if card_numbers_from is not None:
+                owners = [p for r in records for p in (r, *r.dependants) if not p.card_number]
+                if owners:
+                    first = self._store.next_sequence("card", conn=tx.conn, count=len(owners))
+                    for offset, owner in enumerate(owners):
+                        owner.card_number = card_numbers_from(first + offset)
+            try:
+                insert_batch(tx.conn.connection.driver_connection.cursor(), records, by=by)
+            except Exception as exc:  # the DB-API's own IntegrityError (a raw cursor, no SQLAlchemy)
+                if type(exc).__name__ == "IntegrityError" and "card_number" in str(exc):
+                    raise CardNumberTaken() from exc
+                raise
+        return list(records)
+
     def update(self, edited: Beneficiary, *, by: str, photos: Sequence[Photo] = (),
                action: str = "edit") -> Beneficiary:
         """Save `edited` (which carries the revision it was based on) as the next revision.

@@ -284,7 +284,8 @@ def cmd_import(args) -> int:
             raise NotPermitted("import")
         result = import_file(store, Path(args.file), by=operator.username, report_path=args.report,
                              scheme=settings.national_id_scheme, office_code=settings.office_code,
-                             save=lambda b: registration.register(session, b))
+                             save_many=lambda batch: registration.register_many(session, batch, validated=True),
+                             progress=_ImportProgress(args, settings.language))
     finally:
         store.close()
     _say(args, Message(f"الأسطر {result.rows}: استُورد {result.imported}، موجود مسبقاً {result.already_present}، "
@@ -292,6 +293,35 @@ def cmd_import(args) -> int:
                        f"Rows {result.rows}: imported {result.imported}, already present {result.already_present}, "
                        f"rejected {result.rejected}. Report: {result.report_path}"))
     return EXIT_SOME_REJECTED if result.rejected else EXIT_OK
+
+
+class _ImportProgress:
+    """The import's progress line on stderr: rewritten in place on a terminal (after every
+    batch), one line per tenth of the file otherwise (a log stays short)."""
+
+    LINE = Message("الاستيراد: {done} من {total} سطر ({percent}٪)، {rate} سطر/ث",
+                   "Importing: {done} of {total} rows ({percent}%), {rate} rows/s")
+
+    def __init__(self, args, language: str | None) -> None:
+        import time
+
+        self.language = args.lang or language or "ar"
+        self.started = time.monotonic()
+        self.terminal = sys.stderr.isatty()
+        self.shown_tenth = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        tenth = done * 10 // max(1, total)
+        if not self.terminal and tenth == self.shown_tenth:
+            return
+        self.shown_tenth = tenth
+        rate = done / max(1e-6, time.monotonic() - self.started)
+        line = self.LINE.format(done=f"{done:,}", total=f"{total:,}", percent=done * 100 // max(1, total),
+                                rate=f"{rate:,.0f}").in_language(self.language)
+        end = "\n" if not self.terminal or done >= total else ""
+        print(("\r" if self.terminal else "") + line, end=end, file=sys.stderr, flush=True)
 
 
 def cmd_report(args) -> int:

@@ -275,41 +275,82 @@ def row_to_beneficiary(row: dict[str, str], office_code: str) -> Beneficiary:
     return b
 
 
+IMPORT_BATCH = 500  # rows per transaction: the single writer is never held for long
+
+
 def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None = None,
                 scheme: str | None = None, office_code: str = "",
-                save: Callable[[Beneficiary], object] | None = None) -> ImportResult:
-    """`save` is how a good row is registered: the app passes services.registration.register
-    (card numbers, duplicate check, sealing for HQ); a FundError it raises rejects the row."""
-    save = save or (lambda b: store.beneficiaries.add(b, by=by, action="import"))
+                save: Callable[[Beneficiary], object] | None = None,
+                save_many: Callable[[list[Beneficiary]], list] | None = None,
+                batch_size: int = IMPORT_BATCH,
+                progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """`save_many(records)` is how a batch of good rows is registered: the app passes
+    services.registration.register_many (duplicate check, card numbers, one transaction per
+    batch, sealing for HQ) and gets back, per record, the saved record or the FundError that
+    refuses its row. Without it, `save` registers one row at a time (default: a plain add).
+    `progress(rows done, rows)` after every batch."""
+    if save_many is None:
+        one = save or (lambda b: store.beneficiaries.add(b, by=by, action="import"))
+
+        def save_many(batch: list[Beneficiary]) -> list:
+            out = []
+            for record in batch:
+                try:
+                    one(record)
+                    out.append(record)
+                except FundError as refused:
+                    out.append(refused)
+            return out
+
     _, rows, unreadable_rows = read_rows(path)  # raises before anything is written
     result = ImportResult(rows=len(rows))
-    for number, row in rows:
+    seen: set[str] = set()  # national numbers of this file's rows already handled
+    pending: list[tuple[int, str, Beneficiary]] = []
+
+    def flush() -> None:
+        present = store.beneficiaries.national_numbers_present([b.national_number for _, _, b in pending])
+        todo = []
+        for number, national, clean in pending:
+            if clean.national_number in present or clean.national_number in seen:
+                result.already_present += 1
+                result.problems.append((number, national, "already_present", "national_number",
+                                        ALREADY_THERE.ar, ALREADY_THERE.en))
+            else:
+                seen.add(clean.national_number)
+                todo.append((number, national, clean))
+        outcomes = save_many([clean for _, _, clean in todo]) if todo else []
+        for (number, national, _), outcome in zip(todo, outcomes):
+            if isinstance(outcome, FundError):
+                result.rejected += 1
+                field = "card_number" if isinstance(outcome, CardNumberTaken) else outcome.code
+                if isinstance(outcome, ValidationFailed):
+                    for key, message in outcome.problems.items():
+                        result.problems.append((number, national, "rejected", key, message.ar, message.en))
+                else:
+                    result.problems.append((number, national, "rejected", field, outcome.message.ar,
+                                            outcome.message.en))
+            else:
+                result.imported += 1
+        pending.clear()
+
+    for done, (number, row) in enumerate(rows, start=1):
         national = row.get("national_number", "")
         if number in unreadable_rows:
             result.rejected += 1
             for key, message in unreadable_rows[number]:
                 result.problems.append((number, national, "rejected", key, message.ar, message.en))
-            continue
-        try:
-            clean = ensure_valid_beneficiary(row_to_beneficiary(row, office_code), scheme=scheme)
-        except ValidationFailed as failed:
-            result.rejected += 1
-            for key, message in failed.problems.items():
-                result.problems.append((number, national, "rejected", key, message.ar, message.en))
-            continue
-        if store.beneficiaries.by_national_number(clean.national_number, include_dependants=False):
-            result.already_present += 1
-            result.problems.append((number, national, "already_present", "national_number",
-                                    ALREADY_THERE.ar, ALREADY_THERE.en))
-            continue
-        try:
-            save(clean)
-        except FundError as refused:
-            result.rejected += 1
-            field = "card_number" if isinstance(refused, CardNumberTaken) else refused.code
-            result.problems.append((number, national, "rejected", field, refused.message.ar, refused.message.en))
-            continue
-        result.imported += 1
+        else:
+            try:
+                pending.append((number, national,
+                                ensure_valid_beneficiary(row_to_beneficiary(row, office_code), scheme=scheme)))
+            except ValidationFailed as failed:
+                result.rejected += 1
+                for key, message in failed.problems.items():
+                    result.problems.append((number, national, "rejected", key, message.ar, message.en))
+        if len(pending) >= batch_size or (done == len(rows) and pending):
+            flush()
+        if progress is not None and (done % batch_size == 0 or done == len(rows)):
+            progress(done, len(rows))
     result.report_path = Path(report_path) if report_path else Path(path).with_name(Path(path).stem + "-report.csv")
     with open(result.report_path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)

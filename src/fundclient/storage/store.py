@@ -110,17 +110,18 @@ class Store:
         with self.read() as conn:
             return self._counters(conn)
 
-    def next_sequence(self, name: str, *, conn: sa.Connection | None = None) -> int:
+    def next_sequence(self, name: str, *, conn: sa.Connection | None = None, count: int = 1) -> int:
         """Next value of a per-device counter (card numbers...). Transactional: inside `conn`'s
-        transaction when given (rolled back with it), else its own."""
+        transaction when given (rolled back with it), else its own. `count` > 1 reserves that
+        many values at once (a bulk import) and returns the first of them."""
         if conn is None:
             with self.writer_connection() as own:
-                return self.next_sequence(name, conn=own)
-        conn.exec_driver_sql("INSERT INTO sequences (name, value) VALUES (?, 1)"
-                             " ON CONFLICT (name) DO UPDATE SET value = value + 1", (name,))
+                return self.next_sequence(name, conn=own, count=count)
+        conn.exec_driver_sql("INSERT INTO sequences (name, value) VALUES (?, ?)"
+                             " ON CONFLICT (name) DO UPDATE SET value = value + excluded.value", (name, count))
         value = conn.exec_driver_sql("SELECT value FROM sequences WHERE name = ?", (name,)).scalar_one()
         self._note_high_water(name, value)
-        return value
+        return value - count + 1
 
     # A restored backup holds older counters than numbers already printed or sent to HQ: the
     # highest value ever handed out is also kept outside the DB (not in backups) and wins.

@@ -1,0 +1,138 @@
+"""`fundclient import` of a large legacy list: rows per second, wall and CPU.
+
+Writes N synthetic beneficiaries (with up to 4 dependants each, 1 % of rows broken on
+purpose: a bad national number, a missing family name) as the spreadsheet a branch office
+would bring (XLSX by default, or CSV), sets up a fresh encrypted office with a device number,
+and runs the real command (`fundclient import FILE --user admin --password-file F`) in this
+process, timing it. Baseline: the same records through `storage.bulk.bulk_add` into another
+fresh office (no file, no checks): the bare insert.
+
+    .venv/bin/python benchmarks/import_bench.py                      # 100,000 rows, XLSX
+    .venv/bin/python benchmarks/import_bench.py --rows 100000 --csv
+    .venv/bin/python benchmarks/import_bench.py --rows 5000 --profile  # where the time goes
+
+Everything is written in a temp dir that is deleted at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import csv
+import os
+import pstats
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from fundclient.domain.synthetic import iter_generate
+
+PASSWORD = "admin-pass-1"
+DEPENDANTS = 4
+DEPENDANT_KEYS = ("name.first", "name.father", "name.grandfather", "name.family", "relation", "sex",
+                  "date_of_birth", "national_number")
+HEADERS = (["national_number", "name.first", "name.father", "name.grandfather", "name.family", "mother_name",
+            "sex", "date_of_birth", "marital_status", "mobile", "municipality", "address",
+            "category_fields.pension_number", "category_fields.pensions_authority",
+            "category_fields.retirement_date"]
+           + [f"dependants[{n}].{k}" for n in range(1, DEPENDANTS + 1) for k in DEPENDANT_KEYS])
+
+
+def rows(count: int, seed: int):
+    for i, b in enumerate(iter_generate(count, seed=seed)):
+        cat = b.category_fields
+        cells = [b.national_number, b.name.first, b.name.father, b.name.grandfather, b.name.family, b.mother_name,
+                 b.sex.value, b.date_of_birth.isoformat(), b.marital_status.value, b.mobile, b.municipality,
+                 b.address, cat.get("pension_number", ""), cat.get("pensions_authority", ""),
+                 cat.get("retirement_date", "")]
+        for d in b.dependants[:DEPENDANTS]:
+            cells += [d.name.first, d.name.father, d.name.grandfather, d.name.family, d.relation.value,
+                      d.sex.value, d.date_of_birth.isoformat() if d.date_of_birth else "", d.national_number]
+        cells += [""] * (len(HEADERS) - len(cells))
+        if i % 100 == 50:
+            cells[0] = cells[0][:-1]  # a national number one digit short
+        elif i % 100 == 75:
+            cells[4] = ""  # no family name
+        yield cells
+
+
+def write_file(path: Path, count: int, seed: int) -> None:
+    if path.suffix == ".csv":
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(HEADERS)
+            writer.writerows(rows(count, seed))
+        return
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(HEADERS)
+    for cells in rows(count, seed):
+        sheet.append(cells)
+    book.save(path)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--csv", action="store_true", help="a CSV file instead of XLSX")
+    parser.add_argument("--seed", type=int, default=21)
+    parser.add_argument("--profile", action="store_true", help="print the import's 25 costliest functions")
+    parser.add_argument("--no-baseline", action="store_true")
+    args = parser.parse_args()
+    from fundclient.cli import main as cli
+    from fundclient.storage import open_store
+    from fundclient.storage.bulk import bulk_add
+
+    work = Path(tempfile.mkdtemp(prefix="fundclient-import-bench-"))
+    try:
+        print(f"cpu: {os.cpu_count()}  python: {sys.version.split()[0]}  load: {os.getloadavg()[0]:.1f}", flush=True)
+        source = work / ("legacy.csv" if args.csv else "legacy.xlsx")
+        start = time.perf_counter()
+        write_file(source, args.rows, args.seed)
+        print(f"wrote {args.rows:,} rows to {source.suffix}: {source.stat().st_size / 1e6:.1f} MB in"
+              f" {time.perf_counter() - start:.1f} s", flush=True)
+        password = work / "pw"
+        password.write_text(PASSWORD + "\n", encoding="utf-8")
+        office = work / "office"
+        assert cli(["--data-dir", str(office), "setup", "--office", "SBH", "--admin", "admin", "--password-file",
+                    str(password), "--full-name", "مدير", "--device-number", "901"]) == 0
+        command = ["--data-dir", str(office), "--lang", "en", "import", str(source), "--user", "admin",
+                   "--password-file", str(password), "--report", str(work / "report.csv")]
+        profiler = cProfile.Profile() if args.profile else None
+        start, cpu = time.perf_counter(), time.process_time()
+        if profiler:
+            profiler.enable()
+        code = cli(command)
+        if profiler:
+            profiler.disable()
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        print(f"fundclient import: exit {code}, {args.rows:,} rows in {wall:.1f} s wall, {cpu:.1f} s CPU:"
+              f" {args.rows / wall:,.0f} rows/s wall, {args.rows / cpu:,.0f} rows per CPU second"
+              f"  (load {os.getloadavg()[0]:.1f})", flush=True)
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        if not args.no_baseline:
+            from fundclient.storage import initialise
+
+            bare = work / "bare"
+            initialise(bare, "SBH", "admin", PASSWORD)
+            store, _ = open_store(bare, "admin", PASSWORD)
+            records = list(iter_generate(args.rows, seed=args.seed))
+            start, cpu = time.perf_counter(), time.process_time()
+            bulk_add(store, records, by="admin")
+            base_wall, base_cpu = time.perf_counter() - start, time.process_time() - cpu
+            store.close()
+            print(f"baseline bulk_add of the same records: {base_wall:.1f} s wall, {base_cpu:.1f} s CPU"
+                  f" ({args.rows / base_wall:,.0f} records/s); import / baseline: {wall / base_wall:.2f}x wall,"
+                  f" {cpu / base_cpu:.2f}x CPU", flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
