@@ -76,6 +76,36 @@ def test_interrupted_upload_resumes_from_last_byte(hq, data_dir):
     assert 0 <= resent < size, (proxy.upstream_bytes, size)
 
 
+def test_backoff_starts_again_once_bytes_get_through_and_progress_counts_confirmed_bytes(hq_sqlite, data_dir):
+    hq = hq_sqlite
+    """#11 item 6. Every connection is cut after a random number of bytes (8 times), and a
+    batch may fail only twice in a row: the run still finishes in ONE go, because an attempt
+    after which HQ holds more bytes does not count as a failure (nor grow the wait). The
+    progress shown is what HQ confirmed: it only grows, never passes the batch's size, never
+    runs ahead of what crossed the link, and ends exactly at the size — bytes lost in a cut
+    (handed to the socket, never received) are not counted."""
+    enrol_office(hq, data_dir)
+    expected = _seal(data_dir, 60, max_bytes=4 * 1024 * 1024)  # one ~1.2 MB batch
+    [batch] = Outbox(data_dir).pending()
+    size = batch.stat().st_size
+    proxy = FaultProxy(int(hq.url.rsplit(":", 1)[1]),
+                       Faults(cut_probability=1.0, cut_max_bytes=250_000, max_faults=8, seed=5))
+    _via_proxy(data_dir, proxy)
+    shown: list[tuple[int, int, int]] = []
+    summary = run_sync(data_dir, options=TransportOptions(connect_timeout=2, read_timeout=5, max_attempts=2,
+                                                          backoff_base=0.02, backoff_cap=0.1),
+                       progress=lambda p: shown.append((p.bytes_sent, p.bytes_total, proxy.upstream_bytes)))
+    proxy.stop()
+    assert proxy.faults_injected == 8
+    assert summary.status == "ok", summary
+    assert _held(hq) == expected
+    confirmed = [c for c, _, _ in shown]
+    assert confirmed == sorted(confirmed) and len(set(confirmed)) > 3  # grew in several steps
+    assert all(total == size and c <= total and c <= crossed for c, total, crossed in shown)
+    assert confirmed[-1] == size == summary.bytes_sent
+    assert proxy.upstream_bytes > size  # bytes were lost in the cuts, and not counted
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("faults", [
     Faults(cut_probability=0.5, cut_max_bytes=150_000, seed=11),

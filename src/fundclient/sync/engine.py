@@ -38,6 +38,8 @@ class Progress:
     batches_total: int = 0
     batches_done: int = 0
     bytes_total: int = 0
+    # Bytes HQ has confirmed holding (tus Upload-Offset of its answers, a whole batch once
+    # acknowledged) — never bytes merely handed to the socket, which a cut link loses.
     bytes_sent: int = 0
     current_batch: str = ""
 
@@ -134,26 +136,40 @@ def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> N
     except Exception as exc:  # noqa: BLE001  as above: the upload matters more
         log.warning("digest pull failed: %s", type(exc).__name__)
     pending = outbox.pending()
-    state = Progress(batches_total=len(pending), bytes_total=sum(p.stat().st_size for p in pending))
+    sizes = {p.name: p.stat().st_size for p in pending}
+    state = Progress(batches_total=len(pending), bytes_total=sum(sizes.values()))
+    confirmed: dict[str, int] = {}
 
-    def on_bytes(n: int) -> None:
-        state.bytes_sent += n
-        summary.bytes_sent += n
-        progress(state)
+    def on_confirmed(path: Path, offset: int) -> None:
+        """HQ says it holds `offset` bytes of this batch."""
+        offset = min(max(0, offset), sizes.get(path.name, offset))
+        if offset > confirmed.get(path.name, 0):
+            gained = offset - confirmed.get(path.name, 0)
+            confirmed[path.name] = offset
+            state.bytes_sent += gained
+            summary.bytes_sent += gained
+            progress(state)
 
-    uploader = BatchUploader(session, base, outbox, device, options, on_bytes)
+    uploader = BatchUploader(session, base, outbox, device, options, on_confirmed=on_confirmed)
     # One batch HQ keeps failing on must not hold back the others; two in a row means the link
-    # (or HQ) is down, and the run ends until the next attempt.
+    # (or HQ) is down, and the run ends until the next attempt. The backoff is the link's, not
+    # the batch's: it grows with attempts that got nothing through and starts again as soon as
+    # HQ confirms more bytes than before (a link cut every few seconds still carries data), and
+    # only attempts without progress count towards giving up on a batch.
     failed_in_a_row = 0
+    fruitless = 0  # attempts in a row (any batch) after which HQ held nothing more
     for path in pending:
         if stop is not None and stop.is_set():
             break
         state.current_batch = path.name
-        for attempt in range(options.max_attempts):
+        tries = 0
+        while True:
+            before = state.bytes_sent
             try:
                 uploader.attempt(path)
+                on_confirmed(path, sizes[path.name])
                 summary.batches_acknowledged += 1
-                failed_in_a_row = 0
+                failed_in_a_row = fruitless = 0
                 break
             except RefusedError as exc:
                 outbox.quarantine(path, exc.code)
@@ -161,13 +177,21 @@ def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> N
                 summary.quarantined.append({"batch": path.name, **_error(exc.code, exc.message)})
                 break
             except TransientError as exc:
-                log.info("batch %s attempt %d: %s", path.name, attempt + 1, exc.detail)
-                if attempt + 1 == options.max_attempts:
+                log.info("batch %s attempt %d: %s", path.name, tries + 1, exc.detail)
+                if state.bytes_sent > before:  # bytes got through: the link works, retry at once
+                    fruitless = tries = 0
+                else:
+                    fruitless += 1
+                    tries += 1
+                if tries >= options.max_attempts:
                     summary.error = _error("offline", OFFLINE)
                     failed_in_a_row += 1
                     if failed_in_a_row >= 2:
                         return
                     break
-                sleep_backoff(options, attempt, stop)
+                if fruitless:
+                    sleep_backoff(options, fruitless - 1, stop)
+                if stop is not None and stop.is_set():
+                    return
         state.batches_done += 1
         progress(state)

@@ -35,10 +35,14 @@ def _b64(text: str) -> str:
 
 class BatchUploader:
     def __init__(self, session: requests.Session, base_url: str, outbox: Outbox, device: Device,
-                 options: TransportOptions, on_bytes: Callable[[int], None] | None = None) -> None:
+                 options: TransportOptions, on_bytes: Callable[[int], None] | None = None,
+                 on_confirmed: Callable[[Path, int], None] | None = None) -> None:
+        """`on_bytes(n)`: n more bytes handed to the socket (not proof of anything);
+        `on_confirmed(path, offset)`: HQ says it holds `offset` bytes of that batch."""
         self.session, self.base = session, base_url.rstrip("/")
         self.outbox, self.device, self.options = outbox, device, options
         self.on_bytes = on_bytes or (lambda n: None)
+        self.on_confirmed = on_confirmed or (lambda path, offset: None)
         self.markers = outbox.root / "uploads"
         self.markers.mkdir(exist_ok=True)
 
@@ -59,6 +63,7 @@ class BatchUploader:
                 return ack
             head = self.session.head(f"{self.base}/tus/{batch_id}", headers=TUS, timeout=self.options.timeout)
             if head.status_code == 200 and int(head.headers.get("Upload-Length", -1)) == len(blob):
+                self.on_confirmed(path, int(head.headers["Upload-Offset"]))
                 return self._send(path, blob, int(head.headers["Upload-Offset"]))
             if head.status_code != 404:
                 check(head)
@@ -95,6 +100,8 @@ class BatchUploader:
         return self._finish(path, check(response, ok=(204,)), len(blob))
 
     def _finish(self, path: Path, response: requests.Response | None, length: int) -> dict:
+        if response is not None:
+            self.on_confirmed(path, int(response.headers.get("Upload-Offset", 0)))
         if response is not None and int(response.headers.get("Upload-Offset", -1)) < length:
             raise TransientError("upload incomplete")
         packed = response.headers.get(ACK_HEADER) if response is not None else None
