@@ -114,7 +114,7 @@ def main() -> int:
               f" {args.rows / wall:,.0f} rows/s wall, {args.rows / cpu:,.0f} rows per CPU second"
               f"  (load {os.getloadavg()[0]:.1f})", flush=True)
         if profiler:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
         if not args.no_baseline:
             from fundclient.storage import initialise
 
