@@ -206,3 +206,33 @@ def test_a_photo_and_two_document_scans_are_saved_together(session):
     stored = session.store.beneficiaries.photos(saved.record_id)
     assert sorted(p.data for p in stored) == sorted([portrait.data] + [s.data for s in scans])
     assert session.store.beneficiaries.photo(saved.record_id, "document").data == b"\xff\xd8id-card"
+
+
+def test_register_many_saves_a_batch_in_one_transaction_and_refuses_row_by_row(session):
+    """#11 item 8: the bulk import's path. One audit entry for the batch, every holder and
+    dependant numbered (no number twice, none shared with a row-by-row registration), and
+    each row refused for what `register` refuses it for — a bad row, a duplicate of a stored
+    record, and a duplicate of an EARLIER ROW OF THE SAME BATCH (not in the store yet)."""
+    stored, *batch = people(6, seed=9)
+    registration.register(session, copy.deepcopy(stored))
+    bad = copy.deepcopy(batch[0])
+    bad.national_number = "123"
+    twin = copy.deepcopy(batch[1])  # the same person again, under a new record id
+    twin.record_id = "twin-of-batch-1"
+    again = copy.deepcopy(stored)
+    again.record_id = "again-stored"
+    with session.store.read() as conn:
+        audit_before = conn.exec_driver_sql("SELECT count(*) FROM audit_log").scalar_one()
+    outcome = registration.register_many(session, [bad, *batch[1:], twin, again])
+    assert isinstance(outcome[0], ValidationFailed) and "national_number" in outcome[0].problems
+    assert [type(o).__name__ for o in outcome[1:5]] == ["Beneficiary"] * 4
+    assert isinstance(outcome[5], DuplicateFound) and outcome[5].matches[0].existing.record_id == batch[1].record_id
+    assert isinstance(outcome[6], DuplicateFound) and outcome[6].matches[0].existing.record_id == stored.record_id
+    with session.store.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM audit_log").scalar_one() == audit_before + 1
+        numbers = [r[0] for r in conn.exec_driver_sql(
+            "SELECT card_number FROM beneficiaries UNION ALL SELECT card_number FROM dependants")]
+    assert session.store.beneficiaries.count() == 5
+    assert all(is_valid(n) for n in numbers) and len(set(numbers)) == len(numbers)
+    # Found by name like any record (the FTS index was caught up in the same transaction).
+    assert session.store.beneficiaries.search_name(batch[2].name.full())[0].record_id == batch[2].record_id
