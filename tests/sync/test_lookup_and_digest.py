@@ -193,3 +193,22 @@ def test_digest_requests_and_answers_are_checked(hq, offices):
     signed["body"]["token"] += 1
     with pytest.raises(SyncError):
         verify_meta(base64.b64encode(json.dumps(signed).encode()).decode(), device, 0, good.content)
+
+
+def test_with_the_device_key_locked_the_digest_says_nothing_and_raises_nothing(hq, offices, monkeypatch):
+    """The unattended nightly sync (no operator logged in) cannot open the digest: the form's
+    check then answers from this PC alone instead of failing (docs/decisions/device-key-at-rest.md)."""
+    a, b = offices
+    person = _registered_at_a(a)
+    assert run_sync(b).digest_numbers == 2
+    from fundclient import device_key
+    from fundclient.sync import digest as digest_module
+
+    def locked(self):
+        raise SyncError(device_key.DEVICE_KEY_LOCKED, code="device_key_locked")
+
+    monkeypatch.setattr(Device, "signing_private", locked)
+    digest_module._cache.clear()
+    assert registered_elsewhere(b, [person.national_number]) == {}
+    assert run_sync(b).status == "ok"  # the pull is skipped, the run goes on
+    assert DigestStore(b).token > 0  # what was pulled is kept for when the key is unlocked

@@ -188,8 +188,8 @@ def registered_elsewhere(data_dir: Path, numbers: list[str]) -> dict[str, list[s
     PC is not enrolled or holds no digest yet."""
     try:
         device = Device.load(data_dir)
-    except (SyncError, OSError, ValueError, KeyError):
+        digest = DigestStore(data_dir).load(device)
+    except (SyncError, OSError, ValueError, KeyError):  # not enrolled; the device key locked
         return {}
-    digest = DigestStore(data_dir).load(device)
     found = {n: digest.offices_of(n) for n in numbers if n}
     return {n: offices for n, offices in found.items() if offices}
