@@ -1,9 +1,11 @@
 """`fundclient` command line: global options, then one sub-command per task.
 
 Each concern registers its own sub-commands (a `commands.py` module with `register(sub)`),
-so this file stays a thin dispatcher. Typed `FundError`s become a bilingual message and
-exit code 2 (cannot start); anything else is a bug and exits 3 with the log path
-(`errors.ExitCode`, the table in docs/install.md).
+so this file stays a thin dispatcher. How commands speak is `cli_output`: a handler returns an
+`Outcome` (exit code + one-line summary) and this file prints the summary by the one language
+rule; typed `FundError`s become a message by the same rule and exit code 2 (cannot start);
+anything else is a bug and exits 3 with the log path (`errors.ExitCode`, the table in
+docs/install.md).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 import traceback
 
 from fundclient import __version__
+from fundclient.cli_output import finish, say
 from fundclient.config import DATA_DIR_ENV, resolve_data_dir
 from fundclient.errors import ExitCode, FundError, Message
 from fundclient.logs import setup_logging
@@ -77,20 +80,16 @@ def main(argv: list[str] | None = None) -> int:
     if handler is None:
         handler = _default_handler(parser)
     try:
-        return int(handler(args) or 0)
+        return finish(args, handler(args))
     except FundError as exc:
-        print(exc.message.in_language(args.lang or "ar"), file=sys.stderr)
-        if args.lang is None:
-            print(exc.message.en, file=sys.stderr)
+        say(args, exc.message, file=sys.stderr)
         return ExitCode.CANNOT_START
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, keep the details in the log
         # Type and stack only: an exception's text may carry a name or a national number.
         log.error("unexpected %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
-        print(UNEXPECTED.in_language(args.lang or "ar"), file=sys.stderr)
-        if args.lang is None:
-            print(UNEXPECTED.en, file=sys.stderr)
+        say(args, UNEXPECTED, file=sys.stderr)
         return ExitCode.FAULT
 
 

@@ -92,7 +92,7 @@ def test_usb_enrolment_round_trip_then_batches_by_usb(tmp_path, hq_dir, drive):
     enrolled = json.loads(done.stdout)
     assert enrolled["office_code"] == "BRK" and enrolled["device_number"] == 1
     assert "device number 1" in done.stderr
-    listed = json.loads(hq(hq_dir, "devices").stdout)
+    listed = json.loads(hq(hq_dir, "devices", "--json").stdout)
     assert [(d["device_id"], d["office_code"], d["device_number"]) for d in listed] == \
         [(enrolled["device_id"], "BRK", 1)]
     if POSIX:
@@ -121,7 +121,7 @@ def test_the_token_is_one_time_and_for_the_requests_office(tmp_path, hq_dir, dri
     other_office = token(hq_dir, "GHT")
     done = hq(hq_dir, "enroll-offline", str(request_file), "--token", other_office)
     assert done.returncode == 2 and "is for office 'GHT'" in done.stderr
-    assert json.loads(hq(hq_dir, "devices").stdout) == []
+    assert json.loads(hq(hq_dir, "devices", "--json").stdout) == []
     the_token = token(hq_dir)
     answer(hq_dir, request_file, the_token)
     reused = hq(hq_dir, "enroll-offline", str(request_file), "--token", the_token)

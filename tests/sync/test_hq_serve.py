@@ -59,7 +59,7 @@ def test_serve_process_end_to_end(tmp_path, data_dir, hq_database_url):
     held = [json.loads(line) for line in out.splitlines()]
     assert sorted(r["record_id"] for r in held) == sorted(p.record_id for p in persons)
     assert all(r["device_id"] == device.device_id and r["status"] == "accepted" for r in held)
-    listed = json.loads(subprocess.run(base + ["devices", *_db(hq_database_url)], check=True, capture_output=True, text=True,
+    listed = json.loads(subprocess.run(base + ["devices", "--json", *_db(hq_database_url)], check=True, capture_output=True, text=True,
                                        timeout=120).stdout)
     assert listed[0]["device_number"] == 1 and not listed[0]["revoked"]
     assert (listed[0]["batches"], listed[0]["last_seq"], listed[0]["missing"]) == (1, 1, 0)

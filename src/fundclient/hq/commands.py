@@ -1,4 +1,10 @@
-"""`fundclient hq ...`: HQ administration and the intake server (needs the `hq` extra)."""
+"""`fundclient hq ...`: HQ administration and the intake server (needs the `hq` extra).
+
+The HQ directory is `--hq-dir DIR` (before or after the sub-command), by default DATA_DIR/hq;
+`--data-dir` keeps its one meaning, the fundclient data directory. `hq serve --data-dir DIR`,
+the old spelling of `--hq-dir`, still works and says so. Every command ends with a one-line
+summary by the language rule of `cli_output`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,41 @@ import argparse
 import json
 import sys
 from pathlib import Path
+
+from fundclient.cli_output import done, partly, say
+from fundclient.errors import Message
+
+OLD_DATA_DIR = Message(
+    "تنبيه: «--data-dir» بعد أمر الإدارة العامة هو الاسم القديم لـ«--hq-dir» (مجلد الإدارة العامة نفسه). "
+    "اكتب: fundclient hq --hq-dir {path} {command}",
+    "Note: --data-dir after an hq command is the old spelling of --hq-dir (the HQ directory itself). "
+    "Write: fundclient hq --hq-dir {path} {command}")
+KEYS_CREATED = Message("أُنشئت مفاتيح الإدارة العامة في {path}: مفتاح فك التشفير {decrypt} ومفتاح التوقيع {sign}.",
+                       "HQ keys created in {path}: decryption key {decrypt}, signing key {sign}.")
+KEYS_ROTATED = Message("مفتاح فك التشفير الجديد {decrypt}{signing}؛ المفاتيح القديمة محفوظة للدفعات المرسلة قبل التغيير. "
+                       "أعد تشغيل الخادم (fundclient hq serve) ليستعمل المفتاح الجديد.",
+                       "New decryption key {decrypt}{signing}; the old keys are kept for batches sealed before. "
+                       "Restart the server (fundclient hq serve) so that it uses the new key.")
+NEW_SIGNING = Message("، ومفتاح التوقيع الجديد {sign}", ", new signing key {sign}")
+TOKEN_ISSUED = Message("رمز تسجيل لجهاز من مكتب {office}، يُستعمل مرة واحدة، صالح حتى {until}.",
+                       "Enrolment token for a device of office {office}, for one use, valid until {until}.")
+DEVICE_REVOKED = Message("أُلغي الجهاز {device} (المكتب {office}، رقم الجهاز {number}، «{label}»): "
+                         "ترفض الإدارة العامة كل دفعة منه من الآن.",
+                         "Device {device} (office {office}, device number {number}, '{label}') is revoked: "
+                         "HQ refuses every batch from it from now on.")
+NO_LABEL = Message("بلا اسم", "no label")
+DEVICES_HEAD = Message("المعرّف\tالمكتب\tالرقم\tالاسم\tتاريخ التسجيل\tالحالة\tالدفعات\tالناقصة",
+                       "device id\toffice\tnumber\tlabel\tenrolled\tstate\tbatches\tmissing")
+DEVICE_STATE = {True: Message("ملغى", "revoked"), False: Message("يعمل", "active")}
+DEVICES_SUMMARY = Message("{count} جهازاً، منها {revoked} ملغى.", "{count} device(s), {revoked} revoked.")
+EXPORTED = Message("كُتب {count} قيداً ({format}) إلى {path}.", "{count} record(s) written ({format}) to {path}.")
+STDOUT = Message("المخرج القياسي", "standard output")
+REFERENCE_SET = Message("حُدّثت البيانات المرجعية: {kind} {code}؛ تسحبها الأجهزة في مزامنتها القادمة.",
+                        "Reference data updated: {kind} {code}; devices pull it at their next sync.")
+REFERENCE_DELETED = Message("حُذف من البيانات المرجعية: {kind} {code}؛ تسحب الأجهزة ذلك في مزامنتها القادمة.",
+                            "Removed from the reference data: {kind} {code}; devices pull it at their next sync.")
+CARD_REVOKED = Message("أُضيفت البطاقة {number} إلى قائمة البطاقات الملغاة؛ تسحبها الأجهزة في مزامنتها القادمة.",
+                       "Card {number} is on the revoked list; devices pull it at their next sync.")
 
 
 def register(sub) -> None:
@@ -18,11 +59,14 @@ def register(sub) -> None:
     _add_parser = cmds.add_parser
 
     def add_parser(name, **kwargs):
-        """Each sub-command also takes --database-url / --passphrase-file after its name
-        (`fundclient hq serve --database-url …`); own dests so argparse does not reset them."""
+        """Each sub-command also takes --hq-dir / --database-url / --passphrase-file after its
+        name (`fundclient hq serve --database-url …`); own dests so argparse does not reset them.
+        `--data-dir` there is the old spelling of --hq-dir: it still works and says so."""
         p = _add_parser(name, **kwargs)
+        p.add_argument("--hq-dir", dest="sub_hq_dir", help=argparse.SUPPRESS)
         p.add_argument("--database-url", dest="sub_database_url", help=argparse.SUPPRESS)
         p.add_argument("--passphrase-file", dest="sub_passphrase_file", help=argparse.SUPPRESS)
+        p.add_argument("--data-dir", dest="old_hq_dir", help=argparse.SUPPRESS)
         return p
 
     cmds.add_parser = add_parser  # type: ignore[method-assign]
@@ -33,7 +77,6 @@ def register(sub) -> None:
     p.add_argument("--signing", action="store_true", help="also rotate the signing key")
     p.set_defaults(handler=_rotate)
     p = cmds.add_parser("serve", help="run the intake server")
-    p.add_argument("--data-dir", dest="serve_dir", help="HQ data directory (same as --hq-dir)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8443)
     p.add_argument("--ssl-certfile")
@@ -56,8 +99,9 @@ def register(sub) -> None:
     p.add_argument("device_id")
     p.add_argument("--reason", default="")
     p.set_defaults(handler=_revoke_device)
-    p = cmds.add_parser("devices", help="list enrolled devices; --export FILE writes HQ's signed devices list "
-                                        "(for `verify-card --devices FILE`)")
+    p = cmds.add_parser("devices", help="list enrolled devices (a table; --json for programs); --export FILE "
+                                        "writes HQ's signed devices list (for `verify-card --devices FILE`)")
+    p.add_argument("--json", action="store_true", help="the list as JSON")
     p.add_argument("--export", metavar="FILE", help="write the signed devices list to this new file")
     p.set_defaults(handler=_devices)
     p = cmds.add_parser("export", help="write every record HQ holds")
@@ -82,7 +126,11 @@ def register(sub) -> None:
 
 
 def _dir(args) -> Path:
-    chosen = getattr(args, "serve_dir", None) or args.hq_dir
+    old = getattr(args, "old_hq_dir", None)
+    if old and not getattr(args, "_told_old_spelling", False):
+        args._told_old_spelling = True
+        say(args, OLD_DATA_DIR.format(path=old, command=args.hq_command), file=sys.stderr)
+    chosen = getattr(args, "sub_hq_dir", None) or old or args.hq_dir
     return Path(chosen).resolve() if chosen else args.data_dir / "hq"
 
 
@@ -104,16 +152,20 @@ def _engine(args):
     return open_engine(_dir(args), _database_url(args))
 
 
-def _init(args) -> int:
+def _init(args):
     from fundclient.hq.keys import init_keys
-    print(json.dumps(init_keys(_dir(args), _passphrase(args))))
-    return 0
+    ring = init_keys(_dir(args), _passphrase(args))
+    return done(KEYS_CREATED.format(path=_dir(args), decrypt=ring["active_decrypt"], sign=ring["active_sign"]))
 
 
-def _rotate(args) -> int:
-    from fundclient.hq.keys import rotate_keys
-    print(json.dumps(rotate_keys(_dir(args), _passphrase(args), signing=args.signing)))
-    return 0
+def _rotate(args):
+    from fundclient.hq.keys import HQKeys, rotate_keys
+    passphrase = _passphrase(args)
+    HQKeys(_dir(args), passphrase)  # the keys open with this passphrase: new ones are sealed alike
+    ring = rotate_keys(_dir(args), passphrase, signing=args.signing)
+    signing = NEW_SIGNING.format(sign=ring["active_sign"]) if args.signing else Message("", "")
+    return done(Message(KEYS_ROTATED.ar.format(decrypt=ring["active_decrypt"], signing=signing.ar),
+                        KEYS_ROTATED.en.format(decrypt=ring["active_decrypt"], signing=signing.en)))
 
 
 def _serve(args) -> int:
@@ -124,52 +176,68 @@ def _serve(args) -> int:
     return 0
 
 
-def _token(args) -> int:
-    from fundclient.hq.devices import create_token
-    from fundclient.hq.keys import HQKeys
+def _token(args):
     from datetime import datetime, timedelta, timezone
 
-    from fundclient.errors import Message
+    from fundclient.hq.devices import create_token
+    from fundclient.hq.keys import HQKeys
     from fundclient.hq.refdata import canonical_office
     keys = HQKeys(_dir(args), _passphrase(args))
     engine = _engine(args)
     office = canonical_office(engine, args.office)
-    print(create_token(engine, office, keys.active_sign, valid_hours=args.valid_hours))
+    print(create_token(engine, office, keys.active_sign, valid_hours=args.valid_hours))  # the data: stdout
     until = (datetime.now(timezone.utc) + timedelta(hours=args.valid_hours)).strftime("%Y-%m-%d %H:%M UTC")
-    issued = Message(f"رمز تسجيل لجهاز من مكتب {office}، يُستعمل مرة واحدة، صالح حتى {until}.",
-                     f"Enrolment token for a device of office {office}, for one use, valid until {until}.")
-    print(issued.in_language(args.lang) if args.lang else f"{issued.ar}\n{issued.en}", file=sys.stderr)
-    return 0
+    return done(TOKEN_ISSUED.format(office=office, until=until), data_on_stdout=True)
 
 
-def _enroll_offline(args) -> int:
+def _enroll_offline(args):
     from fundclient.hq.enrol_usb import ANSWER_WRITTEN, enrol_offline
     from fundclient.hq.keys import HQKeys
     info, path = enrol_offline(_engine(args), HQKeys(_dir(args), _passphrase(args)), Path(args.request), args.token)
-    message = ANSWER_WRITTEN.format(number=info["device_number"], office=info["office_code"], path=path)
-    print(message.in_language(args.lang) if args.lang else f"{message.ar}\n{message.en}")
-    return 0
+    return done(ANSWER_WRITTEN.format(number=info["device_number"], office=info["office_code"], path=path))
 
 
-def _revoke_device(args) -> int:
-    from fundclient.hq.devices import revoke_device
-    revoke_device(_engine(args), args.device_id, args.reason)
-    return 0
+def _label(device: dict) -> Message:
+    return Message(device["label"], device["label"]) if device.get("label") else NO_LABEL
 
 
-def _devices(args) -> int:
+def _revoke_device(args):
+    from fundclient.hq.devices import list_devices, revoke_device
+    engine = _engine(args)
+    revoke_device(engine, args.device_id, args.reason)
+    device = next(d for d in list_devices(engine) if d["device_id"] == args.device_id)
+    label = _label(device)
+    return done(Message(DEVICE_REVOKED.ar.format(device=device["device_id"], office=device["office_code"],
+                                                 number=device["device_number"], label=label.ar),
+                        DEVICE_REVOKED.en.format(device=device["device_id"], office=device["office_code"],
+                                                 number=device["device_number"], label=label.en)))
+
+
+def _devices(args):
     from fundclient.hq.devices import list_devices
     if getattr(args, "export", None):
         return _export_devices(args)
-    print(json.dumps(list_devices(_engine(args)), ensure_ascii=False, indent=1))
-    return 0
+    devices = list_devices(_engine(args))
+    summary = DEVICES_SUMMARY.format(count=len(devices), revoked=sum(d["revoked"] for d in devices))
+    if args.json:
+        print(json.dumps(devices, ensure_ascii=False, indent=1))
+        return done(summary, data_on_stdout=True)
+    rows = [Message("\t".join(str(v) for v in (d["device_id"], d["office_code"], d["device_number"], _label(d).ar,
+                                               d["enrolled_at"][:16], DEVICE_STATE[d["revoked"]].ar, d["batches"],
+                                               d["missing"])),
+                    "\t".join(str(v) for v in (d["device_id"], d["office_code"], d["device_number"], _label(d).en,
+                                               d["enrolled_at"][:16], DEVICE_STATE[d["revoked"]].en, d["batches"],
+                                               d["missing"])))
+            for d in devices]
+    for row in [DEVICES_HEAD, *rows] if rows else []:
+        say(args, row)
+    return done(summary)
 
 
-def _export_devices(args) -> int:
+def _export_devices(args):
     """HQ's signed devices list into a new file (never over an existing one, never through a link)."""
     import os
 
-    from fundclient.errors import Message
     from fundclient.hq.devices import devices_list
     from fundclient.hq.keys import HQKeys
 
@@ -179,21 +247,21 @@ def _export_devices(args) -> int:
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
     revoked = sum(1 for e in doc["devices"].values() if e["revoked_at"])
-    done = Message(f"كُتبت قائمة الأجهزة الموقَّعة في {args.export}: {len(doc['devices'])} جهازًا، منها {revoked} ملغى.",
-                   f"Signed devices list written to {args.export}: {len(doc['devices'])} devices, "
-                   f"{revoked} of them revoked.")
-    print(done.in_language(args.lang) if args.lang else f"{done.ar}\n{done.en}")
-    return 0
+    return done(Message(f"كُتبت قائمة الأجهزة الموقَّعة في {args.export}: {len(doc['devices'])} جهازًا، منها {revoked} ملغى.",
+                        f"Signed devices list written to {args.export}: {len(doc['devices'])} devices, "
+                        f"{revoked} of them revoked."))
 
 
-def _export(args) -> int:
+def _export(args):
     from fundclient.hq.export import write_export
     if args.out:
         with open(args.out, "w", encoding="utf-8", newline="") as fh:
-            write_export(_engine(args), fh, args.format)
-    else:
-        write_export(_engine(args), sys.stdout, args.format)
-    return 0
+            count = write_export(_engine(args), fh, args.format)
+        return done(EXPORTED.format(count=count, format=args.format, path=args.out))
+    count = write_export(_engine(args), sys.stdout, args.format)
+    sys.stdout.flush()
+    return done(Message(EXPORTED.ar.format(count=count, format=args.format, path=STDOUT.ar),
+                        EXPORTED.en.format(count=count, format=args.format, path=STDOUT.en)), data_on_stdout=True)
 
 
 def _import(args) -> int:
@@ -203,12 +271,12 @@ def _import(args) -> int:
     report = import_batches(Ingestor(_engine(args), HQKeys(_dir(args), _passphrase(args))), Path(args.dir))
     for line in report.lines():
         print(line)
-    return int(report.exit_code)
+    return done(report.summary()) if int(report.exit_code) == 0 else partly(report.summary())
 
 
-def _set_reference(args) -> int:
+def _set_reference(args):
     from fundclient.hq.refdata import set_reference
-    from fundclient.errors import Message, SyncError
+    from fundclient.errors import SyncError
     try:
         data = None if args.delete else json.loads(args.data or "{}")
     except json.JSONDecodeError as exc:
@@ -217,11 +285,11 @@ def _set_reference(args) -> int:
     if data is not None and not isinstance(data, dict):
         raise SyncError(Message("--json يجب أن يكون كائنًا {…}.", "--json must be an object {…}."), code="bad_json")
     set_reference(_engine(args), args.kind, args.code, data)
-    return 0
+    return done((REFERENCE_DELETED if args.delete else REFERENCE_SET).format(kind=args.kind, code=args.code))
 
 
-def _revoke_card(args) -> int:
+def _revoke_card(args):
     from fundclient.hq.refdata import revoke_card
     with _engine(args).begin() as conn:
         revoke_card(conn, args.number, args.reason, source="hq")
-    return 0
+    return done(CARD_REVOKED.format(number=args.number))

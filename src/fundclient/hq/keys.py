@@ -19,6 +19,15 @@ from fundclient.sync.keys import b64e, canonical_json, generate_hpke_private, ge
 
 NO_KEYS = Message(ar="لم تُنشأ مفاتيح الإدارة العامة بعد (hq init).", en="HQ keys are not created yet (hq init).")
 ALREADY = Message(ar="مفاتيح الإدارة العامة موجودة من قبل.", en="HQ keys already exist.")
+# The HQ commands read the passphrase of sealed keys from a file; these say which option.
+HQ_NEEDS_PASSPHRASE = Message(
+    ar="مفاتيح الإدارة العامة محمية بعبارة مرور: أعطها في ملف بالخيار --passphrase-file، مثلاً: "
+       "fundclient hq --passphrase-file FILE serve",
+    en="HQ's keys are protected by a passphrase: give it in a file with --passphrase-file, e.g. "
+       "fundclient hq --passphrase-file FILE serve")
+HQ_WRONG_PASSPHRASE = Message(
+    ar="عبارة المرور في الملف المعطى بالخيار --passphrase-file لا تفتح مفاتيح الإدارة العامة.",
+    en="The passphrase in the --passphrase-file file does not open HQ's keys.")
 
 
 def _ring_path(hq_dir: Path) -> Path:
@@ -97,9 +106,17 @@ class HQKeys:
             raise SyncError(NO_KEYS, code="hq_keys_missing")
         ring = json.loads(path.read_text())
         folder = Path(hq_dir) / "keys"
-        self.decrypt_private = {k: read_private_key_file(folder / f"decrypt-{k}.json", passphrase)[1]
-                                for k in ring["decrypt"]}
-        self.sign_private = {k: read_private_key_file(folder / f"sign-{k}.json", passphrase)[1] for k in ring["sign"]}
+        try:
+            self.decrypt_private = {k: read_private_key_file(folder / f"decrypt-{k}.json", passphrase)[1]
+                                    for k in ring["decrypt"]}
+            self.sign_private = {k: read_private_key_file(folder / f"sign-{k}.json", passphrase)[1]
+                                 for k in ring["sign"]}
+        except SyncError as exc:  # say which option gives the passphrase
+            if exc.code == "key_passphrase_needed":
+                raise SyncError(HQ_NEEDS_PASSPHRASE, code=exc.code) from None
+            if exc.code == "key_passphrase_wrong":
+                raise SyncError(HQ_WRONG_PASSPHRASE, code=exc.code) from None
+            raise
         self.active_decrypt = ring["active_decrypt"]
         self.active_sign = ring["active_sign"]
 

@@ -32,6 +32,10 @@ REFUSED = Message("رُفضت الدفعة: {reason} (الرمز {code})", "batc
 HQ_FAILED = Message("تعذّرت معالجة الدفعة لدى الإدارة العامة؛ ستُعاد لاحقًا",
                     "HQ could not process the batch; it will be tried again later")
 ACKS_WRITTEN = Message("كُتب ملف الإشعارات: {path}", "acknowledgements written to: {path}")
+IMPORT_SUMMARY = Message("ملفات الدفعات: {files}؛ استُلمت {ingested}، ورُفضت {refused}، وتُركت {skipped}، "
+                         "وتعذّرت معالجة {failed}.",
+                         "Batch files: {files}; {ingested} received, {refused} refused, {skipped} skipped, "
+                         "{failed} could not be processed.")
 NOTHING_FOUND = Message("لا توجد ملفات دفعات (.fcb) في {path}", "no batch files (.fcb) in {path}")
 
 
@@ -69,6 +73,10 @@ class ImportReport:
         return lines
 
     folder_text: str = ""
+
+    def summary(self) -> Message:
+        return IMPORT_SUMMARY.format(files=len(self.files), ingested=self.ingested, refused=self.refused,
+                                     skipped=self.skipped, failed=self.failed)
 
 
 def _both(message: Message) -> str:

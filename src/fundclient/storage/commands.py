@@ -10,6 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from fundclient.cli_output import done, partly, say
 from fundclient.config import Settings
 from fundclient.storage.errors import NotPermitted
 from fundclient.errors import AuthError, ExitCode, Message
@@ -17,11 +18,8 @@ from fundclient.errors import AuthError, ExitCode, Message
 EXIT_OK, EXIT_ERROR, EXIT_SOME_REJECTED = ExitCode.OK, ExitCode.CANNOT_START, ExitCode.PARTLY
 
 
-def _say(args, message: Message, *, file=None) -> None:
-    """In the language asked for, else the office's; both where no language is set yet."""
-    language = args.lang or (Settings.load(args.data_dir).language
-                             if (args.data_dir / "settings.json").exists() else None)
-    print(message.in_language(language) if language else f"{message.ar}\n{message.en}", file=file or sys.stdout)
+# The one language rule of every command (cli_output): --lang, else the office's, else both.
+_say = say
 
 
 def _read_secret(path: str | None, prompt: str, *, twice: bool = False) -> str:

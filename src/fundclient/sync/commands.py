@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from fundclient.cli_output import done, partly, say
 from fundclient.errors import ExitCode, Message
 
 SYNC_OK = Message("أُرسلت {sent} دفعة واستُلم الإشعار بها؛ لا شيء ينتظر الإرسال.",
@@ -85,21 +86,8 @@ def register(sub) -> None:
     p.set_defaults(handler=_import_acks)
 
 
-def _language(args) -> str | None:
-    """The language asked for; None means both (the office setting when one is saved)."""
-    if args.lang:
-        return args.lang
-    from fundclient.config import Settings
-    try:
-        return Settings.load(args.data_dir).language if (args.data_dir / "settings.json").exists() else None
-    except Exception:  # noqa: BLE001 - an unreadable settings file must not hide the answer
-        return None
-
-
-def _say(args, message: Message, *, file=None) -> None:
-    language = _language(args)
-    text = message.in_language(language) if language else f"{message.ar}\n{message.en}"
-    print(text, file=file or sys.stdout)
+# The one language rule of every command (cli_output): --lang, else the office's, else both.
+_say = say
 
 
 ENROLLED = Message("سُجِّل الجهاز لدى الإدارة العامة: المكتب {office}، رقم الجهاز {number}.",

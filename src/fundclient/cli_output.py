@@ -1,0 +1,95 @@
+"""How every `fundclient` command speaks: one language rule, one summary line, one exit code.
+
+The one mechanism for the command line's manners (docs/install.md, "Exit codes"):
+
+- **Language**: `--lang` when given, else the office's `language` setting, else — on a PC with
+  no office yet, or whose settings cannot be read — *both* languages, Arabic first.
+  `language_of(args)` is that rule and `say(args, message)` prints by it.
+- **Summary**: a command handler returns `done(msg)`, `partly(msg)` or `cannot_start(msg)` (an
+  `Outcome`); `fundclient.cli` prints the one-line summary by the language rule and exits with
+  its code. The summary goes to standard output — to standard error when nothing could be done,
+  or when standard output carries data for a program (`--json`, a token, an export to stdout:
+  `data_on_stdout=True`).
+- **Exit codes**: `errors.ExitCode` — 0 done, 1 partly done, 2 cannot start, 3 a fault.
+  A typed `FundError` raised by a handler is printed by the same rule and exits 2.
+
+Handlers of other packages import only this module (it imports nothing above `config`).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+from fundclient.errors import ExitCode, Message
+
+
+def language_of(args) -> str | None:
+    """"ar" or "en" for this run; None = both (no office set up, or its settings unreadable)."""
+    chosen = getattr(args, "lang", None)
+    if chosen:
+        return chosen
+    data_dir = getattr(args, "data_dir", None)
+    if data_dir is None or not (data_dir / "settings.json").exists():
+        return None
+    from fundclient.config import Settings
+
+    try:
+        return Settings.load(data_dir).language
+    except Exception:  # noqa: BLE001 - an unreadable settings file is reported by the command; speak both
+        return None
+
+
+def text_of(message: Message, language: str | None) -> str:
+    """The message in `language`, or Arabic then English on two lines when None."""
+    return message.in_language(language) if language else f"{message.in_language('ar')}\n{message.en}"
+
+
+def say(args, message: Message, *, file: TextIO | None = None) -> None:
+    """Print `message` by the language rule (standard output unless `file` is given)."""
+    stream = file or sys.stdout
+    text = text_of(message, language_of(args))
+    try:
+        print(text, file=stream)
+    except UnicodeEncodeError:  # a Windows console code page without Arabic
+        print(text.encode(getattr(stream, "encoding", None) or "ascii", "replace").decode(
+            getattr(stream, "encoding", None) or "ascii"), file=stream)
+    stream.flush()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command handler returns: its exit code and the one-line summary of what it did."""
+
+    code: ExitCode
+    summary: Message
+    data_on_stdout: bool = False  # stdout carries a program's data: the summary goes to stderr
+
+    def report(self, args) -> int:
+        to_stderr = (self.data_on_stdout or bool(getattr(args, "json", False))
+                     or self.code == ExitCode.CANNOT_START)
+        say(args, self.summary, file=sys.stderr if to_stderr else sys.stdout)
+        return int(self.code)
+
+
+def done(summary: Message, *, data_on_stdout: bool = False) -> Outcome:
+    """Everything asked was done (exit 0)."""
+    return Outcome(ExitCode.OK, summary, data_on_stdout)
+
+
+def partly(summary: Message, *, data_on_stdout: bool = False) -> Outcome:
+    """The command ran but something was refused, skipped or left undone (exit 1)."""
+    return Outcome(ExitCode.PARTLY, summary, data_on_stdout)
+
+
+def cannot_start(summary: Message) -> Outcome:
+    """Nothing was done (exit 2): the summary says why."""
+    return Outcome(ExitCode.CANNOT_START, summary)
+
+
+def finish(args, result) -> int:
+    """A handler's result as the process's exit code: an `Outcome` is reported; an int is passed on."""
+    if isinstance(result, Outcome):
+        return result.report(args)
+    return int(result or 0)
