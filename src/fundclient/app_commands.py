@@ -11,6 +11,13 @@ import argparse
 import sys
 
 from fundclient.app import AppContext
+from fundclient.cli_output import cannot_start, language_of, say
+from fundclient.errors import Message
+
+DEMO_INSTEAD = Message("لا يوجد مكتب مُعدّ في {path}: يبدأ وضع العرض التجريبي (الأمر fundclient setup يُعدّ مكتباً).",
+                       "No office is set up in {path}: starting demo mode (fundclient setup creates an office).")
+ALREADY_SET_UP = Message("يوجد مكتب مُعدّ مسبقاً في {path}؛ لم يُفتح معالج الإعداد.",
+                         "An office is already set up in {path}; the setup wizard was not opened.")
 
 
 def register(sub) -> None:
@@ -28,7 +35,7 @@ def open_app(args: argparse.Namespace) -> int:
     if not (args.data_dir / "keystore.json").exists():
         if getattr(sys, "frozen", False):  # an office PC: set up the office, not a demo
             return open_setup_wizard(args)
-        print("No office is set up in", args.data_dir, "- starting demo mode (fundclient setup creates an office).")
+        say(args, DEMO_INSTEAD.format(path=args.data_dir))
         args.records, args.keep = 300, False
         return open_demo(args)
     return open_gui(args)
@@ -36,17 +43,22 @@ def open_app(args: argparse.Namespace) -> int:
 
 def open_setup_wizard(args: argparse.Namespace) -> int:
     if (args.data_dir / "keystore.json").exists():
-        print("An office is already set up in", args.data_dir, "/ يوجد مكتب مُعدّ مسبقاً في هذا المجلد.")
-        return 2
+        return cannot_start(ALREADY_SET_UP.format(path=args.data_dir))
     from fundclient.ui.first_run import run_setup_wizard
 
     return run_setup_wizard(args.data_dir, language=args.lang, camera=args.camera)
 
 
-def open_gui(args: argparse.Namespace) -> int:
-    from fundclient.ui.main import run_gui
+def open_gui(args: argparse.Namespace):
+    from fundclient.config import SettingsError
+    from fundclient.ui.main import refuse_to_start, run_gui
 
-    return run_gui(AppContext.for_office(args.data_dir, language=args.lang, camera=args.camera))
+    try:
+        context = AppContext.for_office(args.data_dir, language=args.lang, camera=args.camera)
+    except SettingsError as exc:  # said in a window (no console on Windows) and on the console
+        refuse_to_start(exc.message, language_of(args))
+        return cannot_start(exc.message)
+    return run_gui(context)
 
 
 def open_demo(args: argparse.Namespace) -> int:

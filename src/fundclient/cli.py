@@ -100,8 +100,8 @@ def _apply_display_rule(data_dir) -> None:
 
     try:
         display.configure_from(Settings.load(data_dir))
-    except (OSError, ValueError, TypeError):  # no or unreadable settings: the default rule
-        log.debug("settings not readable for the display rule", exc_info=True)
+    except (OSError, ValueError, TypeError, FundError):  # no or unusable settings: the default rule
+        log.debug("settings not usable for the display rule", exc_info=True)  # the command says why
 
 
 def _default_handler(parser: argparse.ArgumentParser):

@@ -1,16 +1,24 @@
 """Where data lives and the settings stored beside it.
 
-One settings file per data dir (settings.json): the office's choices, never secrets.
+One settings file per data dir (settings.json): the office's choices, never secrets. The file
+may be edited by hand, so `Settings.load` checks it against the one schema below (`RULES`, and
+each field's type for a setting without a rule) and raises `SettingsError` naming the file and
+the key — the CLI and the app show that message, never a traceback.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
-from dataclasses import asdict, dataclass, field, fields
+import re
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Callable
 
 import platformdirs
+
+from fundclient.errors import FundError, Message
 
 APP_NAME = "fundclient"
 DATA_DIR_ENV = "FUNDCLIENT_DATA_DIR"
@@ -57,6 +65,147 @@ def clear_run_overrides(data_dir: Path | None = None) -> None:
         _RUN_OVERRIDES.pop(_key(data_dir), None)
 
 
+class SettingsError(FundError):
+    """settings.json cannot be used as it is: the message names the file and the key."""
+
+
+SETTINGS_FILE = "settings.json"
+BAD_SETTINGS_JSON = Message(
+    "ملف الإعدادات \u2066{file}\u2069 ليس JSON صالحاً (السطر {line}، العمود {column}). صحّحه، أو انقله جانباً لتعود "
+    "الإعدادات الافتراضية.",
+    "The settings file {file} is not valid JSON (line {line}, column {column}). Correct it, or move it "
+    "aside to start from the default settings.")
+NOT_AN_OBJECT = Message("ملف الإعدادات \u2066{file}\u2069 يجب أن يكون كائن JSON {{…}}.",
+                        "The settings file {file} must be a JSON object {{…}}.")
+BAD_SETTING = Message("الإعداد «{key}» في الملف \u2066{file}\u2069: {problem}", "Setting '{key}' in {file}: {problem}")
+UNREADABLE_SETTINGS = Message("تعذّرت قراءة ملف الإعدادات \u2066{file}\u2069.", "The settings file {file} cannot be read.")
+
+# What is wrong with a value (the {problem} of BAD_SETTING).
+WANT_TEXT = Message("يجب أن تكون القيمة نصاً بين علامتي تنصيص.", "the value must be text in quotes.")
+WANT_BOOL = Message("يجب أن تكون القيمة true أو false.", "the value must be true or false.")
+WANT_INT = Message("يجب أن تكون القيمة عدداً صحيحاً من {low} إلى {high}.",
+                   "the value must be a whole number from {low} to {high}.")
+WANT_NUMBER = Message("يجب أن تكون القيمة عدداً من {low} إلى {high}.", "the value must be a number from {low} to {high}.")
+WANT_CHOICE = Message("يجب أن تكون القيمة إحدى: {choices}.", "the value must be one of: {choices}.")
+WANT_OBJECT = Message("يجب أن تكون القيمة كائن JSON {…}.", "the value must be a JSON object {…}.")
+WANT_WINDOW = Message("يجب أن تكون القيمة فترة مثل 22:00-05:00.", "the value must be a time window like 22:00-05:00.")
+WANT_TIMEZONE = Message("منطقة زمنية غير معروفة (مثال: Africa/Tripoli).", "not a known time zone (e.g. Africa/Tripoli).")
+WANT_DEVICE_NUMBER = Message("يجب أن تكون القيمة 0 (لم يُختر بعد) أو عدداً من 900 إلى 999.",
+                             "the value must be 0 (not chosen yet) or a number from 900 to 999.")
+UNKNOWN_SETTING = Message("إعداد غير معروف؛ هل المقصود «{near}»؟", "not a known setting; did you mean '{near}'?")
+
+_WINDOW = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _text(value) -> Message | None:
+    return None if isinstance(value, str) else WANT_TEXT
+
+
+def _integer(low: int, high: int) -> Callable[[object], Message | None]:
+    def check(value) -> Message | None:
+        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+        return None if ok else WANT_INT.format(low=low, high=high)
+    return check
+
+
+def _number(low: float, high: float) -> Callable[[object], Message | None]:
+    def check(value) -> Message | None:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high
+        return None if ok else WANT_NUMBER.format(low=low, high=high)
+    return check
+
+
+def _one_of(*choices: str) -> Callable[[object], Message | None]:
+    def check(value) -> Message | None:
+        return None if value in choices else WANT_CHOICE.format(choices=", ".join(choices))
+    return check
+
+
+def _boolean(value) -> Message | None:
+    return None if isinstance(value, bool) else WANT_BOOL
+
+
+def _window(value) -> Message | None:
+    return None if isinstance(value, str) and _WINDOW.match(value) else WANT_WINDOW
+
+
+def _timezone(value) -> Message | None:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(value)
+    except (TypeError, ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        return WANT_TIMEZONE
+    return None
+
+
+def _device_number(value) -> Message | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and (value == 0 or 900 <= value <= 999)
+    return None if ok else WANT_DEVICE_NUMBER
+
+
+def _object(value) -> Message | None:
+    return None if isinstance(value, dict) else WANT_OBJECT
+
+
+# The one schema of settings.json: a rule per setting whose value has limits. A setting without
+# a rule is checked by its type (text, true/false, whole number, number, object).
+RULES: dict[str, Callable[[object], Message | None]] = {
+    "language": _one_of("ar", "en"),
+    "provisional_device_number": _device_number,
+    "seal_on": _one_of("save", "approval"),
+    "card_validity_years": _integer(1, 20),
+    "timezone": _timezone,
+    "idle_lock_minutes": _integer(0, 240),  # the settings dialog's range; 0 = never lock
+    "nightly_sync_window": _window,
+    "stale_sync_warning_days": _integer(1, 365),
+    "batch_max_bytes": _integer(1024, 64 * 1024 * 1024),
+    "card_margins_mm": _number(-20, 20),
+    "receipt_format": _one_of("A4", "A5", "80mm"),
+    "backup_keep": _integer(1, 1000),
+}
+_BY_TYPE = {str: _text, bool: _boolean, int: _integer(-(2 ** 31), 2 ** 31), float: _number(-1e9, 1e9),
+            dict: _object}
+
+
+def _rule_for(name: str, default: object) -> Callable[[object], Message | None]:
+    return RULES.get(name) or _BY_TYPE.get(type(default), lambda _value: None)
+
+
+def read_settings_file(path: Path) -> dict:
+    """The checked contents of settings.json; SettingsError names the file and the first bad key.
+    Keys of another version that resemble no setting are left alone; a near-miss (a typo) is named."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SettingsError(BAD_SETTINGS_JSON.format(file=path, line=1, column=1), code="settings") from None
+    except OSError:
+        raise SettingsError(UNREADABLE_SETTINGS.format(file=path), code="settings") from None
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        line, column = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
+        raise SettingsError(BAD_SETTINGS_JSON.format(file=path, line=line, column=column), code="settings") from None
+    if not isinstance(raw, dict):
+        raise SettingsError(NOT_AN_OBJECT.format(file=path), code="settings")
+    defaults = {f.name: (f.default if f.default is not MISSING else f.default_factory()) for f in fields(Settings)}
+    for key, value in raw.items():
+        if key not in defaults:
+            near = difflib.get_close_matches(key, list(defaults), n=1, cutoff=0.8)
+            if near:
+                raise SettingsError(_bad(key, path, UNKNOWN_SETTING.format(near=near[0])), code="settings")
+            continue
+        problem = _rule_for(key, defaults[key])(value)
+        if problem is not None:
+            raise SettingsError(_bad(key, path, problem), code="settings")
+    return {k: v for k, v in raw.items() if k in defaults}
+
+
+def _bad(key: str, path: Path, problem: Message) -> Message:
+    return Message(BAD_SETTING.ar.format(key=key, file=path, problem=problem.ar),
+                   BAD_SETTING.en.format(key=key, file=path, problem=problem.en))
+
+
 @dataclass
 class Settings:
     language: str = "ar"
@@ -88,12 +237,10 @@ class Settings:
 
     @classmethod
     def load(cls, data_dir: Path) -> "Settings":
-        path = data_dir / "settings.json"
+        path = Path(data_dir) / SETTINGS_FILE
         settings = cls()
         if path.exists():
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            known = {f.name for f in fields(cls)}
-            settings = cls(**{k: v for k, v in raw.items() if k in known})
+            settings = cls(**read_settings_file(path))
         overrides = _RUN_OVERRIDES.get(_key(data_dir), {})
         # name -> (this run's value, the office's stored value): save() writes the stored one
         settings._run_overrides = {name: (value, getattr(settings, name)) for name, value in overrides.items()}

@@ -8,6 +8,7 @@ import cv2
 
 import camera_scenes as cs
 from fundclient.camera import commands
+from fundclient.cli_output import finish
 from fundclient.config import Settings
 
 
@@ -17,7 +18,7 @@ def run(argv, data_dir):
     commands.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(argv)
     args.data_dir = data_dir
-    return args.handler(args)
+    return finish(args, args.handler(args))  # as fundclient.cli does: prints the summary
 
 
 def test_check_passes_and_saves_the_photo(tmp_path, data_dir, capsys):

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from fundclient.cli_output import done, language_of, partly
 from fundclient.config import Settings
 from fundclient.errors import CameraError, ExitCode, Message
 
@@ -18,6 +19,8 @@ EXIT_OK, EXIT_NO_GOOD_FRAME = ExitCode.OK, ExitCode.PARTLY
 NO_CAMERAS = Message("لا توجد كاميرات متصلة", "No camera is connected")
 FRAME_LINE = Message("إطار {n}: {result}", "frame {n}: {result}")
 GOOD = Message("جيد", "good")
+CAMERAS_FOUND = Message("{count} كاميرا متصلة.", "{count} camera(s) connected.")
+FRAMES_PASSED = Message("نجح {passed} من {frames} إطاراً في فحوص الصورة.", "{passed} of {frames} frame(s) passed the photo checks.")
 SAVED = Message("حُفظت الصورة في {path} ({size} بايت)", "Photo saved to {path} ({size} bytes)")
 
 
@@ -34,18 +37,17 @@ def register(sub) -> None:
 
 
 def _language(args) -> str:
-    return args.lang or Settings.load(args.data_dir).language
+    """Frame lines are one language (the rule of cli_output; Arabic when none is set yet)."""
+    return language_of(args) or "ar"
 
 
 def cmd_list(args) -> int:
     from fundclient.camera.sources import list_cameras
 
     cameras = list_cameras()
-    if not cameras:
-        print(NO_CAMERAS.in_language(_language(args)))
     for camera in cameras:
         print(f"{camera.spec}\t{camera.name}")
-    return EXIT_OK
+    return done(CAMERAS_FOUND.format(count=len(cameras)) if cameras else NO_CAMERAS)
 
 
 def cmd_check(args) -> int:
@@ -81,4 +83,5 @@ def cmd_check(args) -> int:
     finally:
         source.close()
         sys.stdout.flush()
-    return EXIT_OK if passed else EXIT_NO_GOOD_FRAME
+    summary = FRAMES_PASSED.format(passed=passed, frames=args.frames)
+    return done(summary) if passed else partly(summary)

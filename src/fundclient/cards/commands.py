@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from fundclient import drive
+from fundclient.cli_output import done, partly
 from fundclient.config import Settings
 from fundclient.errors import FundError, Message
 
@@ -29,6 +30,10 @@ NEEDS_PDFTOPPM = Message(ar="قراءة ملف PDF تتطلب الأداة pdfto
                          en="Reading a PDF needs pdftoppm (poppler-utils)")
 NEEDS_QT = Message(ar="رسم البطاقات يتطلب تثبيت الواجهة الرسومية (الحزمة الإضافية gui)",
                    en="Drawing cards needs the GUI extra (PySide6): pip install 'fundclient[gui]'")
+CARDS_MADE = Message(ar="أُعدّت {count} بطاقة (بطاقة المنتفع {number}).",
+                     en="{count} card(s) made (principal's card {number}).")
+CARDS_CHECKED = Message(ar="فُحصت {count} بطاقة: صالحة {valid}، غير صالحة {invalid}.",
+                        en="{count} card(s) checked: {valid} valid, {invalid} not valid.")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
 BAD_JSON_FILE = Message(ar="الملف {file} ليس JSON صالحًا بالبنية المتوقعة", en="{file} is not valid JSON of the expected layout")
 BAD_KEY_FILE = Message(ar="الملف {file} ليس مفتاحًا خاصًا (PEM) صالحًا", en="{file} is not a valid private key (PEM)")
@@ -178,7 +183,7 @@ def cmd_card(args: argparse.Namespace) -> int:
     if args.printer is not None:
         printer = printing.card_printer(settings, args.printer or None)
         printing.print_cards(cards, printer, margins_mm=settings.card_margins_mm)
-    return 0
+    return done(CARDS_MADE.format(count=len(cards), number=cards[0].card_number if cards else "—"))
 
 
 # --- fundclient verify-card --------------------------------------------------------------
@@ -363,4 +368,7 @@ def cmd_verify_card(args: argparse.Namespace) -> int:
         for result in results:
             for ar, en, value in describe(result):
                 print(f"{ar} / {en}: {value}")
-    return 0 if results and all(r.valid for r in results) else 1
+    valid = sum(1 for r in results if r.valid)
+    summary = CARDS_CHECKED.format(count=len(results), valid=valid, invalid=len(results) - valid)
+    return done(summary, data_on_stdout=args.json) if results and valid == len(results) else \
+        partly(summary, data_on_stdout=args.json)

@@ -10,7 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from fundclient.cli_output import done, partly, say
+from fundclient.cli_output import cannot_start, done, partly, say
 from fundclient.config import Settings
 from fundclient.storage.errors import NotPermitted
 from fundclient.errors import AuthError, ExitCode, Message
@@ -190,8 +190,7 @@ def cmd_backup(args) -> int:
         path = create_backup(store, by=operator.username, to_dir=Path(args.to) if args.to else None)
     finally:
         store.close()
-    print(path)
-    return EXIT_OK
+    return done(Message("كُتبت نسخة احتياطية مشفّرة: {path}", "Encrypted backup written: {path}").format(path=path))
 
 
 def cmd_restore(args) -> int:
@@ -225,7 +224,7 @@ def cmd_restore(args) -> int:
         _say(args, Message("ستُستبدل البيانات الحالية (تُحفظ جانباً). اكتب yes للمتابعة: ",
                            "The current data will be replaced (kept aside). Type yes to continue: "))
         if input().strip().lower() not in ("yes", "نعم"):
-            return EXIT_ERROR
+            return cannot_start(Message("لم يُستعد شيء.", "Nothing was restored."))
     restored = restore_backup(args.data_dir, Path(args.file), device_number=number)
     from fundclient.sync.outbox import Outbox
 
@@ -261,10 +260,11 @@ def cmd_audit_verify(args) -> int:
         _say(args, Message(f"سجل التدقيق سليم ({result.entries} قيد).",
                            f"Audit log intact ({result.entries} entries)."))
         return EXIT_OK
-    _say(args, Message("سجل التدقيق تم العبث به:", "The audit log was tampered with:"), file=sys.stderr)
     for problem in result.problems:
         print(f"  - {problem}", file=sys.stderr)
-    return EXIT_ERROR
+    # The check ran and found tampering: 1, as a card that is not valid or a failed self-test.
+    return partly(Message("سجل التدقيق تم العبث به (التفاصيل أعلاه).",
+                          "The audit log was tampered with (details above)."))
 
 
 def cmd_import(args) -> int:
@@ -332,8 +332,8 @@ def cmd_report(args) -> int:
         store.audit_event(operator.username, "export", rows=len(rows))
     finally:
         store.close()
-    print(path)
-    return EXIT_OK
+    return done(Message("كُتب التقرير ({rows} سطراً): {path}", "Report written ({rows} row(s)): {path}"
+                        ).format(rows=len(rows), path=path))
 
 
 def cmd_reset_password(args) -> int:

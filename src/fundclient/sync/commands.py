@@ -32,6 +32,8 @@ STATUS_QUARANTINED = Message("{count} دفعة رفضتها الإدارة ال�
                              "fundclient sync-requeue <اسم الدفعة>",
                              "{count} batch(es) refused by HQ (quarantined): {reasons} — once the cause is fixed: "
                              "fundclient sync-requeue <batch name>")
+REQUEUED = Message("أُعيدت الدفعة {name} إلى قائمة الإرسال؛ تُرسل في المزامنة القادمة (fundclient sync).",
+                   "Batch {name} is back in the queue; it is sent at the next sync (fundclient sync).")
 STATUS_NEVER = Message("لم تنجح أي مزامنة بعد.", "No sync has succeeded yet.")
 STATUS_STALE = Message("آخر مزامنة ناجحة قبل {days} يوم (الحد {limit}).",
                        "The last successful sync was {days} day(s) ago (limit {limit}).")
@@ -231,8 +233,8 @@ def _status(args) -> int:
 
 def _requeue(args) -> int:
     from fundclient.sync.outbox import Outbox
-    print(Outbox(args.data_dir).requeue(args.batch_id).name)
-    return ExitCode.OK
+    name = Outbox(args.data_dir).requeue(args.batch_id).name
+    return done(REQUEUED.format(name=name))
 
 
 def _export(args) -> int:

@@ -15,11 +15,12 @@ import sys
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from fundclient.config import Settings, resolve_data_dir
+from fundclient.errors import Message
 from fundclient.storage.errors import BackupCancelled
 from fundclient.ui import i18n, keyboard, window_fit
 from fundclient.ui.errors import log_unexpected
@@ -185,6 +186,18 @@ class GuiApp:
             close()
         self.session = None
         self.login.show()
+
+
+def refuse_to_start(message: Message, language: str | None) -> QMessageBox:
+    """The app cannot open (e.g. a hand-edited settings.json it cannot use): say why in a
+    window — the Start-menu program has no console — and wait until it is closed."""
+    prepare_app(Settings(), language or "ar")
+    text = message.in_language(language) if language else f"{message.in_language('ar')}\n\n{message.en}"
+    box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("main", "The app cannot open"), text,
+                      QMessageBox.StandardButton.Ok)
+    box.setObjectName("cannotStartBox")
+    box.exec()
+    return box
 
 
 def build_gui(context_or_args) -> GuiApp:

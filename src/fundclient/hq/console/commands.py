@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import getpass
-import sys
 from pathlib import Path
 
+from fundclient.cli_output import done, partly
 from fundclient.errors import Message, SyncError
 
+USER_SET = Message(ar="حساب «{user}» في لوحة الإدارة العامة جاهز بدور {role}.",
+                   en="HQ console account '{user}' is ready, role {role}.")
+CHAIN_INTACT = Message(ar="سلسلة التدقيق سليمة: {count} قيد.", en="Audit chain intact: {count} entries.")
+CHAIN_BROKEN = Message(ar="سلسلة التدقيق مكسورة عند القيد {entry}.", en="Audit chain BROKEN at entry {entry}.")
 PASSWORDS_DIFFER = Message(ar="كلمتا المرور غير متطابقتين.", en="The two passwords differ.")
 
 
@@ -39,12 +43,11 @@ def _add_user(args, engine_of) -> int:
     engine = engine_of(args)
     create_tables(engine)
     secret = add_user(engine, args.username, args.role, _password(args), totp=args.totp)
-    print(f"{args.username}: {args.role}")
     if secret:
         import pyotp
         print(f"TOTP secret: {secret}")
         print(pyotp.TOTP(secret).provisioning_uri(name=args.username, issuer_name="fundclient HQ"))
-    return 0
+    return done(USER_SET.format(user=args.username, role=args.role))
 
 
 def _audit(args, engine_of) -> int:
@@ -54,7 +57,5 @@ def _audit(args, engine_of) -> int:
     create_tables(engine)
     intact, count, broken = verify(engine)
     if intact:
-        print(f"سلسلة التدقيق سليمة: {count} قيد / audit chain intact: {count} entries")
-        return 0
-    print(f"سلسلة التدقيق مكسورة عند القيد {broken} / audit chain BROKEN at entry {broken}", file=sys.stderr)
-    return 1
+        return done(CHAIN_INTACT.format(count=count))
+    return partly(CHAIN_BROKEN.format(entry=broken))
