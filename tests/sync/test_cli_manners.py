@@ -88,7 +88,8 @@ def import_file(tmp_path: Path, *, bad_rows: int) -> str:
 
 
 def test_an_office_life_every_command_says_what_it_did_and_exits_by_the_table(
-        cli, data_dir, hq_sqlite, hq_dir, tmp_path, monkeypatch):
+        cli, data_dir, hq_sqlite, hq_dir, tmp_path, monkeypatch, qapp):
+    # qapp: `card` draws with Qt; a QApplication made first keeps later widget tests possible.
     hq = ["--hq-dir", str(hq_dir)]
     pw = write_secret(tmp_path / "pw", "admin-pass-1")
     login = ["--user", "admin", "--password-file", pw]
