@@ -1469,6 +1469,13 @@
         </message>
     </context>
     <context>
+        <name>main</name>
+        <message>
+            <source>The app cannot open</source>
+            <translation>تعذّر فتح البرنامج</translation>
+        </message>
+    </context>
+    <context>
         <name>ops</name>
         <message>
             <source>Please wait…</source>

@@ -1466,6 +1466,13 @@
         </message>
     </context>
     <context>
+        <name>main</name>
+        <message>
+            <source>The app cannot open</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>ops</name>
         <message>
             <source>Please wait…</source>
