@@ -190,7 +190,9 @@ def cmd_backup(args) -> int:
         path = create_backup(store, by=operator.username, to_dir=Path(args.to) if args.to else None)
     finally:
         store.close()
-    return done(Message("كُتبت نسخة احتياطية مشفّرة: {path}", "Encrypted backup written: {path}").format(path=path))
+    print(path)  # alone on stdout, for scripts; the sentence goes to stderr
+    return done(Message("كُتبت نسخة احتياطية مشفّرة: {path}", "Encrypted backup written: {path}").format(path=path),
+                data_on_stdout=True)
 
 
 def cmd_restore(args) -> int:
