@@ -269,9 +269,11 @@ def _import(args) -> int:
     from fundclient.hq.keys import HQKeys
     from fundclient.hq.usb import import_batches
     report = import_batches(Ingestor(_engine(args), HQKeys(_dir(args), _passphrase(args))), Path(args.dir))
-    for line in report.lines():
+    for line in report.lines():  # one line per file, the acks file's path last (scripts read it)
         print(line)
-    return done(report.summary()) if int(report.exit_code) == 0 else partly(report.summary())
+    if int(report.exit_code) == 0:
+        return done(report.summary(), data_on_stdout=True)
+    return partly(report.summary(), data_on_stdout=True)
 
 
 def _set_reference(args):
