@@ -121,8 +121,9 @@ def from_hq(session: "Session", b: Beneficiary, local_numbers: set[str] = frozen
     skip = set(local_numbers) | _held_here(session, b)
     out = []
     for hit in hits:
-        if hit.asked and hit.asked in skip and hit.office_code == device.office_code:
-            continue  # this PC holds it: the local check's, or this record itself as HQ holds it
+        if hit.office_code == device.office_code and ((hit.asked and hit.asked in skip)
+                                                      or (not hit.asked and local_numbers)):
+            continue  # this PC holds it (the local check's, or this record itself as HQ holds it)
         whom, own = names.get(hit.asked, (b.name.full(), False))
         out.append(Elsewhere(hit.asked, hit.office_code, whom, own, "hq", hit.registered_on, hit.card_status,
                              hit.initials, hit.role))
