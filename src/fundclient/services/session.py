@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import logging
+from typing import TYPE_CHECKING
 
 from fundclient.config import Settings
-from fundclient.storage import Operator, Store, open_store
+
+if TYPE_CHECKING:  # the store (SQLAlchemy, SQLCipher) is imported at login, not with the app
+    from fundclient.storage import Operator, Store
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +45,11 @@ class Session:
 def login(data_dir: Path, username: str, password: str, settings: Settings | None = None) -> Session:
     """Unlock the encrypted store for this operator (AuthError subclasses on failure) and bring
     the local DB up to date with what HQ answered while nobody was logged in."""
+    # Imported here: the login window and the CLI's parser import this module, and these bring
+    # the storage stack (start-up time, #11 item 5); a worker thread imports them at login.
     from fundclient.services.reference import install_office_reference
     from fundclient.services.sealing import apply_hq_results, seal_pending, sign_upload_claims
+    from fundclient.storage import open_store
 
     data_dir = Path(data_dir)
     store, operator = open_store(data_dir, username, password)

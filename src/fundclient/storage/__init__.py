@@ -15,10 +15,30 @@ Threads: one writer thread and any reader threads may use one Store at the same 
 
 from fundclient.storage.errors import (AccountDisabled, AccountLocked, NotPermitted, NotSetUp,
                                        WrongPassword, WrongRecoveryKey)
-from fundclient.storage.operators import Operator, Role
-from fundclient.storage.search import SearchHit
-from fundclient.storage.store import (Store, check_recovery_key, initialise, open_store, open_store_with_recovery,
-                                      reset_password_with_recovery)
+
+# The store, the repositories and search are imported on first use (PEP 562 `__getattr__`):
+# `fundclient status`, `--version` and the login window import this package, and the store
+# brings SQLAlchemy and SQLCipher with it (start-up time, #11 item 5).
+_LAZY = {
+    "Operator": "fundclient.storage.operators", "Role": "fundclient.storage.operators",
+    "SearchHit": "fundclient.storage.search",
+    "Store": "fundclient.storage.store", "check_recovery_key": "fundclient.storage.store",
+    "initialise": "fundclient.storage.store", "open_store": "fundclient.storage.store",
+    "open_store_with_recovery": "fundclient.storage.store",
+    "reset_password_with_recovery": "fundclient.storage.store",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["AccountDisabled", "AccountLocked", "NotPermitted", "NotSetUp", "Operator", "Role", "SearchHit",
            "Store", "WrongPassword", "check_recovery_key", "WrongRecoveryKey", "initialise", "open_store",
