@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Start-up, measured as whole processes (#11 item 5): wall and CPU time of each, several runs,
+with `python -c pass` as the baseline.
+
+* `fundclient --version`                      goal < 0.3 s
+* `fundclient status --json`                  (no ORM)
+* the app's login window, cold: from the process start until the window is shown (the child
+  quits at once; `fundclient --data-dir D` with a hook on `GuiApp.show`)   goal < 0.7 s
+* a fresh-process login on a large store (`services.session.login`, as the login window's
+  worker runs it), with the password's key derivation (scrypt, n=2^17: deliberately slow,
+  docs/security.md) reported apart                                        goal < 0.5 s
+
+    .venv/bin/python benchmarks/startup.py --data-dir /tmp/fund-100k --runs 5
+        # the data dir of benchmarks/ui_freeze_bench.py (user admin); built when missing
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+LOGIN_WINDOW = r"""
+import json, os, resource, sys, time
+import fundclient.ui.main as gui_main
+from PySide6.QtCore import QTimer
+shown = gui_main.GuiApp.show
+def show(self):
+    shown(self)
+    def done():
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        print(json.dumps({"cpu": usage.ru_utime + usage.ru_stime,
+                          "orm": "sqlalchemy" in sys.modules, "alembic": "alembic" in sys.modules}),
+              flush=True)
+        os._exit(0)
+    QTimer.singleShot(0, done)
+gui_main.GuiApp.show = show
+from fundclient.cli import main
+sys.exit(main(["--data-dir", sys.argv[1]]))
+"""
+
+LOGIN = r"""
+import json, resource, sys, time
+began = time.perf_counter()
+from fundclient.storage import keycrypto
+kdf = [0.0]
+scrypt = keycrypto.scrypt_kek
+def timed(*args, **kwargs):
+    t = time.perf_counter()
+    try:
+        return scrypt(*args, **kwargs)
+    finally:
+        kdf[0] += time.perf_counter() - t
+keycrypto.scrypt_kek = timed
+from fundclient.services.session import login
+imported = time.perf_counter()
+session = login(sys.argv[1], sys.argv[2], sys.argv[3])
+done = time.perf_counter()
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"import": imported - began, "login": done - imported, "kdf": kdf[0],
+                  "cpu": usage.ru_utime + usage.ru_stime}), flush=True)
+session.store.close()
+"""
+
+
+def run(argv: list[str], env: dict) -> tuple[float, float, str]:
+    """(wall s, CPU s of the child, its stdout)."""
+    before = os.times()
+    began = time.perf_counter()
+    out = subprocess.run(argv, capture_output=True, text=True, env=env, check=True).stdout
+    wall = time.perf_counter() - began
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return wall, cpu, out
+
+
+def line(name: str, walls: list[float], cpus: list[float], base: float, goal: str = "") -> None:
+    print(f"| {name} | {statistics.median(walls):.2f} s ({min(walls):.2f}–{max(walls):.2f}) |"
+          f" {statistics.median(cpus):.2f} s | {statistics.median(walls) / base:.1f} × | {goal} |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/fundclient-bench-ui"))
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    from ui_freeze_bench import PASSWORD, USER, build_office
+
+    build_office(args.data_dir, args.records)
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    py = sys.executable
+    results: dict[str, tuple[list[float], list[float]]] = {}
+    extra: dict[str, list[dict]] = {"login window": [], "login": []}
+    for _ in range(args.runs):  # interleaved, so load changes hit every command alike
+        for name, argv in (("python -c pass", [py, "-c", "pass"]),
+                           ("fundclient --version", [py, "-m", "fundclient", "--version"]),
+                           ("fundclient status --json", [py, "-m", "fundclient", "--data-dir", str(args.data_dir),
+                                                         "status", "--json"]),
+                           ("login window", [py, "-c", LOGIN_WINDOW, str(args.data_dir)]),
+                           ("login", [py, "-c", LOGIN, str(args.data_dir), USER, PASSWORD])):
+            wall, cpu, out = run(argv, env)
+            results.setdefault(name, ([], []))
+            results[name][0].append(wall)
+            results[name][1].append(cpu)
+            if name in extra:
+                extra[name].append(json.loads(out.strip().splitlines()[-1]))
+    base = statistics.median(results["python -c pass"][0])
+    print(f"{args.runs} runs each, interleaved; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f};"
+          f" store: {args.records:,} records ({args.data_dir})")
+    print("| command | wall, median (min–max) | CPU, median | ratio to `python -c pass` | goal |")
+    print("|---|---|---|---|---|")
+    line("python -c pass", *results["python -c pass"], base)
+    line("fundclient --version", *results["fundclient --version"], base, "< 0.3 s")
+    line("fundclient status --json", *results["fundclient status --json"], base)
+    line("login window shown (cold process)", *results["login window"], base, "< 0.7 s")
+    line("fresh-process login", *results["login"], base, "< 0.5 s")
+    shown = extra["login window"]
+    print(f"login window: SQLAlchemy imported by then in {sum(e['orm'] for e in shown)}/{len(shown)} runs,"
+          f" Alembic in {sum(e['alembic'] for e in shown)}/{len(shown)}")
+    logins = extra["login"]
+    print("fresh-process login, medians: imports {:.2f} s, login() {:.2f} s of which the password's scrypt"
+          " {:.2f} s; login() without scrypt {:.2f} s".format(
+              statistics.median(e["import"] for e in logins), statistics.median(e["login"] for e in logins),
+              statistics.median(e["kdf"] for e in logins),
+              statistics.median(e["login"] - e["kdf"] for e in logins)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
