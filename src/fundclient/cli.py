@@ -4,7 +4,7 @@ Each concern registers its own sub-commands (a `commands.py` module with `regist
 so this file stays a thin dispatcher. How commands speak is `cli_output`: a handler returns an
 `Outcome` (exit code + one-line summary) and this file prints the summary by the one language
 rule; typed `FundError`s become a message by the same rule and exit code 2 (cannot start);
-anything else is a bug and exits 3 with the log path (`errors.ExitCode`, the table in
+anything else is a bug and exits 3 naming the log file (DATA_DIR/logs/fundclient.log, logs.py) (`errors.ExitCode`, the table in
 docs/install.md).
 """
 
@@ -20,7 +20,7 @@ from fundclient import __version__
 from fundclient.cli_output import finish, say
 from fundclient.config import DATA_DIR_ENV, resolve_data_dir
 from fundclient.errors import ExitCode, FundError, Message
-from fundclient.logs import setup_logging
+from fundclient.logs import log_file, setup_logging
 
 # Modules that contribute sub-commands; each has register(subparsers).
 COMMAND_MODULES = [
@@ -35,9 +35,13 @@ COMMAND_MODULES = [
 
 log = logging.getLogger(__name__)
 UNEXPECTED = Message(ar="حدث خطأ غير متوقع في المنظومة. أعد المحاولة، وإن تكرر فأبلغ الدعم الفني "
-                        "وأرسل لهم ملف السجل (fundclient.log).",
+                        "وأرسل لهم ملف السجل: {log}",
                      en="An unexpected error happened. Try again; if it happens again, tell technical support "
-                        "and send them the log file (fundclient.log).")
+                        "and send them the log file: {log}")
+UNEXPECTED_NO_LOG = Message(ar="حدث خطأ غير متوقع في المنظومة. أعد المحاولة، وإن تكرر فأبلغ الدعم الفني "
+                               "(تعذّرت كتابة ملف السجل في {log}).",
+                            en="An unexpected error happened. Try again; if it happens again, tell technical "
+                               "support (the log file could not be written in {log}).")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.data_dir = resolve_data_dir(args.data_dir)
-    setup_logging(verbose=args.verbose)
+    written = setup_logging(args.data_dir, verbose=args.verbose)
     _apply_display_rule(args.data_dir)
     handler = getattr(args, "handler", None)
     if handler is None:
@@ -89,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, keep the details in the log
         # Type and stack only: an exception's text may carry a name or a national number.
         log.error("unexpected %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
-        say(args, UNEXPECTED, file=sys.stderr)
+        fault = UNEXPECTED if written else UNEXPECTED_NO_LOG
+        say(args, fault.format(log=written or log_file(args.data_dir)), file=sys.stderr)
         return ExitCode.FAULT
 
 

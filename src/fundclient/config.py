@@ -34,10 +34,6 @@ def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path:
     return Path(chosen).expanduser().resolve() if chosen else default_data_dir()
 
 
-def log_dir() -> Path:
-    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-
-
 # Choices given on the command line (`--camera`, `--lang`) hold for this run only: every
 # `Settings.load` of that data dir in this process sees them - the login's, the sync's, the
 # camera's - and `Settings.save` never writes them into the office's settings.json.

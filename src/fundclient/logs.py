@@ -1,5 +1,9 @@
-"""Logging to the platform log dir, rotated. Never log names, national numbers or keys:
-log record ids, counts and error codes instead."""
+"""Logging to DATA_DIR/logs/fundclient.log (a 0700 folder, like the other private folders),
+rotated. Every command and the app log there once the data dir is known, so the nightly task
+(on Windows it runs as SYSTEM) logs where the office's data — and its support person — is.
+FUNDCLIENT_LOG_DIR overrides the folder (the test suite uses it).
+
+Never log names, national numbers or keys: log record ids, counts and error codes instead."""
 
 from __future__ import annotations
 
@@ -7,10 +11,13 @@ import logging
 import logging.handlers
 import os
 import traceback
+from pathlib import Path
 
-from fundclient.config import log_dir
+from fundclient.private_files import private_dir
 
 LOG_FILE_ENV = "FUNDCLIENT_LOG_DIR"
+LOG_FOLDER = "logs"
+LOG_NAME = "fundclient.log"
 
 
 class NoPersonalDataFormatter(logging.Formatter):
@@ -23,16 +30,28 @@ class NoPersonalDataFormatter(logging.Formatter):
             kind.__qualname__ if kind else "")
 
 
-def setup_logging(verbose: bool = False) -> None:
+def log_file(data_dir: Path) -> Path:
+    """Where the log of commands run on `data_dir` is written: DATA_DIR/logs/fundclient.log,
+    or in $FUNDCLIENT_LOG_DIR when that is set."""
+    override = os.environ.get(LOG_FILE_ENV)
+    return (Path(override) if override else Path(data_dir) / LOG_FOLDER) / LOG_NAME
+
+
+def setup_logging(data_dir: Path, verbose: bool = False) -> Path | None:
+    """Log to `log_file(data_dir)`; returns that path, or None when it cannot be written
+    (a data dir this account may not write: the command still runs and says what it must)."""
     root = logging.getLogger()
-    if any(getattr(h, "_fundclient", False) for h in root.handlers):
-        return
-    directory = os.environ.get(LOG_FILE_ENV) or log_dir()
-    os.makedirs(directory, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
-        os.path.join(directory, "fundclient.log"), maxBytes=2_000_000, backupCount=5, encoding="utf-8"
-    )
-    handler._fundclient = True  # type: ignore[attr-defined]
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for existing in root.handlers:
+        if getattr(existing, "_fundclient", None) is not None:
+            return existing._fundclient  # type: ignore[attr-defined]
+    path = log_file(data_dir)
+    try:
+        private_dir(path.parent)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    except OSError:
+        return None
+    handler._fundclient = path  # type: ignore[attr-defined]
     handler.setFormatter(NoPersonalDataFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    return path
