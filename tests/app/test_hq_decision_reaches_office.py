@@ -117,3 +117,43 @@ def test_decisions_are_told_only_to_a_device_of_that_office_that_signed_the_requ
     finally:
         use_reference(None)
         demo.close()
+
+
+def test_a_duplicate_answer_names_the_other_office_and_its_date(tmp_path):
+    """HQ-wide duplicates (#14): the office's signed answer says where and when the other record
+    was registered; the office keeps it with the answer and shows it in words (the office by its
+    name, never its code)."""
+    from datetime import datetime, timezone
+
+    from fundclient.sync.reasons import split_reason
+    from fundclient.ui.labels import hq_reason_text
+
+    demo = start_demo(tmp_path / "demo", records=0)
+    try:
+        brak = tmp_path / "brak"
+        brak.mkdir()
+        enrol_office(demo.hq, brak, "BRK")
+        first = people(1, office="BRK", seed=6)[0]
+        first.created_at = datetime(2025, 3, 4, 10, 0, tzinfo=timezone.utc)
+        Outbox(brak).seal([first.to_dict()])
+        assert run_sync(brak).status == "ok"
+        session = login(demo.data_dir, *DEMO_USERS[0][:2])
+        try:
+            person = Beneficiary.from_dict({**first.to_dict(), "record_id": new_id(), "office_code": DEMO_OFFICE,
+                                            "dependants": []})
+            saved = registration.register(session, person).result
+        finally:
+            session.close()
+        assert run_sync(demo.data_dir).status == "ok"
+        session = login(demo.data_dir, *DEMO_USERS[0][:2])  # applies HQ's answers
+        try:
+            state, reason = session.store.beneficiaries.sync_state(saved.record_id, 1)
+        finally:
+            session.close()
+        assert state == "duplicate" and split_reason(reason) == ("duplicate", "BRK", "2025-03-04")
+        assert reason_message(reason) == reason_message("duplicate")
+        shown = hq_reason_text(reason)
+        assert "مسجل في مكتب براك بتاريخ 04/03/2025" in shown and "BRK" not in shown
+    finally:
+        use_reference(None)
+        demo.close()

@@ -139,6 +139,9 @@ def apply_hq_results(session: "Session") -> Changes:
     known = [r for r in answers if r.status in SYNC_STATES]
     if len(known) != len(answers):  # a newer HQ's answer this client cannot show: kept for later
         log.warning("%d HQ answer(s) with an unknown status left unapplied", len(answers) - len(known))
-    session.store.beneficiaries.set_sync_states([(r.record_id, r.revision, r.status, r.reason) for r in known])
+    from fundclient.sync.reasons import join_reason
+    session.store.beneficiaries.set_sync_states([(r.record_id, r.revision, r.status,
+                                                  join_reason(r.reason, r.duplicate_office, r.duplicate_date))
+                                                 for r in known])
     outbox.mark_applied({r.batch_id for r in known} - {r.batch_id for r in answers if r not in known})
     return Changes(records={r.record_id for r in known}, sync=True)

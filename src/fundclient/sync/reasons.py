@@ -59,4 +59,21 @@ PERMANENT = {"bad_signature", "unknown_device", "revoked_device", "sequence_reus
 
 
 def reason_message(code: str) -> Message:
-    return REASONS.get(code, REASONS["unknown"])
+    return REASONS.get(split_reason(code)[0], REASONS["unknown"])
+
+
+# A `duplicate` answer names where and when the other record was registered (#14); the office
+# keeps it with the reason code as "code|office|YYYY-MM-DD" (one text column, no migration).
+REGISTERED_AT = Message(ar="مسجل في {office} بتاريخ {day}", en="registered at {office} on {day}")
+REGISTERED_AT_OFFICE = Message(ar="مسجل في {office}", en="registered at {office}")
+
+
+def join_reason(code: str, office: str | None = None, day: str | None = None) -> str:
+    return f"{code}|{office}|{day or ''}" if office else code
+
+
+def split_reason(text: str) -> tuple[str, str, str]:
+    """(code, other office code or "", other registration date ISO or "")."""
+    code, _, rest = (text or "").partition("|")
+    office, _, day = rest.partition("|")
+    return code, office[:32], day[:10]

@@ -31,10 +31,24 @@ def sync_state_text(state: str) -> str:
 def hq_reason_text(code: str) -> str:
     """HQ's per-record reason code (sync.reasons) as a sentence in the UI language; text that is
     not a known code is shown as it is."""
-    from fundclient.sync.reasons import REASONS
+    from datetime import date
 
-    message = REASONS.get(code or "")
-    return message.in_language(current_language()) if message else (code or "")
+    from fundclient.sync.reasons import REASONS, REGISTERED_AT, REGISTERED_AT_OFFICE, split_reason
+
+    code, office, day = split_reason(code or "")
+    message = REASONS.get(code)
+    if message is None:
+        return code
+    text = message.in_language(current_language())
+    if office:  # a duplicate: where and when the other record was registered (#14)
+        try:
+            when = date.fromisoformat(day) if day else None
+        except ValueError:
+            when = None
+        where = reference_label("offices", office)
+        said = REGISTERED_AT.format(office=where, day=when) if when else REGISTERED_AT_OFFICE.format(office=where)
+        text += " " + said.in_language(current_language())
+    return text
 
 
 def reference_label(list_name: str, code: str) -> str:
