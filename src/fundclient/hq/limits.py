@@ -7,6 +7,11 @@
 * Per-client rate: the endpoints anyone can call without a device signature get a token
   bucket per client address (enrolment strictly, the read-only ones generously); over it: 429.
 * Refusals are JSON `{"code": ...}` like every other refusal of the API (docs/sync-protocol.md).
+
+The buckets live in this node's memory on purpose: behind a load balancer each node counts for
+itself (a client gets up to N × the rate from N nodes), and the load balancer's limits hold
+across nodes (docs/hq-deploy.md, docs/decisions/hq-stateless-nodes.md). The client address is
+the load balancer's X-Forwarded-For only when `hq serve --forwarded-allow-ips` names it.
 """
 
 from __future__ import annotations
