@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, func, select
 
 from fundclient.hq.db import blobs, photos, records
 from fundclient.hq.keys import HQKeys
-from fundclient.hq.operations import health
+from fundclient.hq.operations import health, may_scrape
 from fundclient.hq.server import start_in_thread
 from fundclient.sync.ack import verify_ack
 from fundclient.sync.device import Device
@@ -197,6 +197,9 @@ def test_healthz_and_metrics(two_nodes, data_dir, hq_dir):
         port = sock.getsockname()[1]
     nowhere = create_engine(f"postgresql+psycopg://fund@127.0.0.1:{port}/none", connect_args={"connect_timeout": 2})
     assert health(nowhere, HQKeys(hq_dir)) == (False, {"database": "unreachable", "keys": "ok"})
+    # /metrics answers the HQ network only (a node facing the internet publishes nothing).
+    assert may_scrape("127.0.0.1") and may_scrape("10.0.0.9") and may_scrape("::1")
+    assert not may_scrape("41.208.1.1") and not may_scrape("") and not may_scrape("2001:4860::8888")
 
 
 def _metric(node, name: str) -> float:

@@ -19,10 +19,12 @@ Metric names, labels and what they count:
   fundclient_hq_oldest_pending_upload_seconds          age of the oldest upload in progress (0: none)
 
 No label ever carries personal data: offices are codes, reasons are the protocol's codes.
+/metrics answers loopback and private addresses only; /healthz answers anyone (load balancers).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Callable
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import text
+from starlette.requests import Request  # (module level: FastAPI resolves the handler's annotation here)
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -128,6 +131,16 @@ def health(engine: Engine, keys) -> tuple[bool, dict]:
     return all(v == "ok" for v in checks.values()), checks
 
 
+def may_scrape(host: str) -> bool:
+    """/metrics answers the HQ network only (loopback and private addresses): a single node
+    facing the internet does not publish its offices' intake to anyone who asks."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private
+
+
 def install(app: FastAPI, ops: Operations, engine: Engine, keys) -> None:
     from fastapi.concurrency import run_in_threadpool
     from fastapi.responses import JSONResponse, Response
@@ -139,6 +152,8 @@ def install(app: FastAPI, ops: Operations, engine: Engine, keys) -> None:
                             headers={"Cache-Control": "no-store"})
 
     @app.get("/metrics")
-    async def metrics():
+    async def metrics(request: Request):
+        if not may_scrape(request.client.host if request.client else ""):
+            return JSONResponse({"code": "not_found"}, status_code=404)
         body = await run_in_threadpool(ops.exposition)
         return Response(body, media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
