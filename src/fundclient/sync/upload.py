@@ -106,7 +106,13 @@ class BatchUploader:
             raise TransientError("upload incomplete")
         packed = response.headers.get(ACK_HEADER) if response is not None else None
         if packed:
-            return self._store(path, json.loads(base64.b64decode(packed)))
+            try:
+                doc = json.loads(base64.b64decode(packed, validate=True))
+            except ValueError:  # a header cut short by the link (or mangled): ask for the ack instead
+                log.info("ack header of batch=%s unreadable; fetching the ack", path.name)
+                doc = None
+            if isinstance(doc, dict):
+                return self._store(path, doc)
         ack = self._fetch_ack(path)
         if ack is None:
             raise TransientError("no ack yet")
@@ -122,7 +128,13 @@ class BatchUploader:
                                     timeout=self.options.timeout)
         if response.status_code == 404:
             return None
-        return self._store(path, check(response).json())
+        try:
+            doc = check(response).json()
+        except ValueError:  # an answer cut short by the link
+            raise TransientError("ack unreadable") from None
+        if not isinstance(doc, dict):
+            raise TransientError("ack unreadable")
+        return self._store(path, doc)
 
 
 class _Counted:
