@@ -204,7 +204,8 @@ def test_usb_import_of_random_files(hq_parts, files, data):
 http_text = st.text(max_size=80)
 ENDPOINTS = [("GET", "/api/v1/probe"), ("GET", "/api/v1/keys"), ("GET", "/api/v1/pull"), ("POST", "/api/v1/enrol"),
              ("OPTIONS", "/tus/"), ("POST", "/tus/"), ("HEAD", "/tus/{id}"), ("PATCH", "/tus/{id}"),
-             ("GET", "/api/v1/batches/{id}/ack"), ("GET", "/api/v1/decisions")]
+             ("GET", "/api/v1/batches/{id}/ack"), ("GET", "/api/v1/decisions"), ("GET", "/api/v1/digest"),
+             ("POST", "/api/v1/lookup")]
 TUS_HEADERS = ["Upload-Length", "Upload-Offset", "Upload-Metadata", "Content-Type", "Tus-Resumable"]
 
 
@@ -214,7 +215,8 @@ def _header_safe(text: str) -> str:
 
 @SETTINGS
 @given(endpoint=st.sampled_from(ENDPOINTS), batch_id=st.one_of(st.just(str(uuid.uuid4())), http_text),
-       params=st.dictionaries(st.sampled_from(["since", "nonce", "device_id", "x"]), http_text, max_size=3),
+       params=st.dictionaries(st.sampled_from(["since", "nonce", "device_id", "at", "sig", "x"]), http_text,
+                              max_size=3),
        headers=st.dictionaries(st.sampled_from(TUS_HEADERS), http_text.map(_header_safe), max_size=5),
        body=st.one_of(st.binary(max_size=2000), json_values.map(lambda v: json.dumps(v).encode())))
 def test_every_endpoint_answers_hostile_requests_without_a_500(hq_parts, endpoint, batch_id, params, headers, body):
