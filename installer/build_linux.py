@@ -37,6 +37,13 @@ SHARE_FILES = ("fundclient.desktop", "fundclient-sync.service", "fundclient-sync
 SCRIPTS = ("install.sh", "uninstall.sh")
 
 
+def rendered(name: str) -> bytes:
+    """A share/ file as packed: the nightly time (src/fundclient/nightly.py, the one place it is
+    written) filled in; @PREFIX@ is left for install.sh."""
+    return (LINUX_FILES / name).read_text(encoding="utf-8").replace(
+        "@NIGHTLY_SYNC_TIME@", plan.nightly_sync_time()).encode("utf-8")
+
+
 def pack(bundle: Path, tarball: Path, folder: str, level: int = 6) -> None:
     """Write the tarball straight from the bundle (no staging copy of ~400 MB)."""
     tarball.parent.mkdir(parents=True, exist_ok=True)
@@ -51,7 +58,10 @@ def pack(bundle: Path, tarball: Path, folder: str, level: int = 6) -> None:
             with open(LINUX_FILES / name, "rb") as fh:
                 tar.addfile(info, fh)
         for name in SHARE_FILES:
-            tar.add(LINUX_FILES / name, arcname=f"{folder}/share/{name}")
+            text = rendered(name)
+            info = tar.gettarinfo(LINUX_FILES / name, arcname=f"{folder}/share/{name}")
+            info.size = len(text)
+            tar.addfile(info, io.BytesIO(text))
         if guide.exists():
             tar.add(guide, arcname=f"{folder}/docs/install.md")
             tar.add(guide, arcname=f"{folder}/app/docs/install.md")

@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([str(bundle / (plan.CLI_EXE + ".exe")), "--data-dir", data, "selftest", "--require-qt"],
                        check=True, env=env)
     subprocess.run([iscc, f"/DAppVersion={plan.version()}", f"/DBundleDir={bundle}",
-                    f"/DOutputDir={plan.DIST}", str(ISS)], check=True)
+                    f"/DOutputDir={plan.DIST}", f"/DNightlySyncTime={plan.nightly_sync_time()}", str(ISS)], check=True)
     print(plan.DIST / f"fundclient-{plan.version()}-windows-setup.exe")
     return 0
 

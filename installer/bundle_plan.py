@@ -195,3 +195,18 @@ def env_for_build() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("PYTHONHASHSEED", "0")  # reproducible PYZ ordering between builds
     return env
+
+
+def nightly_sync_time(package: Path = PACKAGE) -> str:
+    """The nightly sync's time (HH:MM) from src/fundclient/nightly.py, the one place it is
+    written: read as text (no import of the package), checked for shape."""
+    import ast
+
+    tree = ast.parse((package / "nightly.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "NIGHTLY_SYNC_TIME" for t in node.targets):
+            value = ast.literal_eval(node.value)
+            if isinstance(value, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+                return value
+            raise RuntimeError(f"NIGHTLY_SYNC_TIME must be HH:MM, not {value!r}")
+    raise RuntimeError("NIGHTLY_SYNC_TIME not found in src/fundclient/nightly.py")

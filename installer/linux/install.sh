@@ -56,7 +56,7 @@ render "$HERE/share/fundclient.desktop" "$APPS_DIR/fundclient.desktop"
 chmod 644 "$APPS_DIR/fundclient.desktop"
 command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$APPS_DIR" || true
 
-# 4. Nightly sync: a systemd user timer (22:30, caught up after start-up if the PC was off).
+# 4. Nightly sync: a systemd user timer (its time set at build, caught up after start-up if the PC was off).
 if [ "$WITH_TIMER" = 1 ]; then
     mkdir -p "$UNIT_DIR"
     render "$HERE/share/fundclient-sync.service" "$UNIT_DIR/fundclient-sync.service"

@@ -3,7 +3,9 @@
 ; Build on Windows (see docs/install.md, "Building the installers"):
 ;   py installer\build_windows.py
 ; which runs PyInstaller (dist\fundclient\: fundclient.exe, fundclient-cli.exe, _internal\) and then
-;   ISCC.exe /DAppVersion=<version> /DBundleDir=<dist\fundclient> installer\windows\fundclient.iss
+;   ISCC.exe /DAppVersion=<version> /DBundleDir=<dist\fundclient> /DNightlySyncTime=<HH:MM> installer\windows\fundclient.iss
+; NightlySyncTime comes from src\fundclient\nightly.py (the one place the nightly time is written;
+; the app's settings dialog shows it): build_windows.py passes it, nothing here repeats it.
 ;
 ; Data is NOT under {app}: it lives in %ProgramData%\FundClient (or FUNDCLIENT_DATA_DIR if the
 ; machine already had one), so an update replaces only program files and the uninstaller keeps
@@ -16,6 +18,9 @@
 #endif
 #ifndef BundleDir
   #define BundleDir "..\..\dist\fundclient"
+#endif
+#ifndef NightlySyncTime
+  #error NightlySyncTime (HH:MM) is passed by installer\build_windows.py from src\fundclient\nightly.py
 #endif
 #ifndef OutputDir
   #define OutputDir "..\..\dist"
@@ -125,7 +130,7 @@ Filename: "{sys}\net.exe"; Parameters: "localgroup {#UsersGroup} ""{username}"" 
 ; Inherited ProgramData rights (every user may create files there) are removed, not added to.
 Filename: "{sys}\icacls.exe"; Parameters: """{code:DataDir}"" /inheritance:r /grant:r {#AdminsSid}:(OI)(CI)F {#SystemSid}:(OI)(CI)F {#UsersGroup}:(OI)(CI)M /T /C /Q"; Flags: runhidden waituntilterminated
 ; Nightly sync as SYSTEM: runs with nobody logged on; needs no password (only sealed batches leave).
-Filename: "{sys}\schtasks.exe"; Parameters: "/Create /F /TN ""{#SyncTask}"" /SC DAILY /ST 22:30 /RU SYSTEM /TR ""\""{app}\{#GuiExe}\"" --data-dir \""{code:DataDir}\"" sync"""; Flags: runhidden waituntilterminated; StatusMsg: "{cm:StatusSyncTask}"; Tasks: synctask
+Filename: "{sys}\schtasks.exe"; Parameters: "/Create /F /TN ""{#SyncTask}"" /SC DAILY /ST {#NightlySyncTime} /RU SYSTEM /TR ""\""{app}\{#GuiExe}\"" --data-dir \""{code:DataDir}\"" sync"""; Flags: runhidden waituntilterminated; StatusMsg: "{cm:StatusSyncTask}"; Tasks: synctask
 ; Offices switch PCs off at night: catch up 15 minutes after the next start-up.
 Filename: "{sys}\schtasks.exe"; Parameters: "/Create /F /TN ""{#StartupSyncTask}"" /SC ONSTART /DELAY 0015:00 /RU SYSTEM /TR ""\""{app}\{#GuiExe}\"" --data-dir \""{code:DataDir}\"" sync"""; Flags: runhidden waituntilterminated; StatusMsg: "{cm:StatusSyncTask}"; Tasks: synctask
 Filename: "{app}\{#GuiExe}"; Parameters: "--data-dir ""{code:DataDir}"""; Description: "{cm:LaunchApp}"; Flags: postinstall nowait skipifsilent unchecked

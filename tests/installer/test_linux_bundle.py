@@ -107,7 +107,8 @@ def test_install_update_uninstall_keeps_the_office_data(unpacked, tmp_path):
     service = (units / "fundclient-sync.service").read_text()
     assert f'ExecStart="{prefix}/fundclient" sync' in service
     timer = (units / "fundclient-sync.timer").read_text()
-    assert "OnCalendar=*-*-* 22:30:00" in timer and "Persistent=true" in timer
+    assert f"OnCalendar=*-*-* {plan.nightly_sync_time()}:00" in timer and "Persistent=true" in timer
+    assert "@" not in timer
 
     # The office sets up its data with the installed program, then the program is updated.
     password = tmp_path / "pw"

@@ -35,7 +35,9 @@ def section(text: str, name: str) -> list[str]:
 
 
 def defines(text: str) -> dict[str, str]:
-    return dict(re.findall(r'^\s*#define\s+(\w+)\s+"([^"]*)"', text, re.M))
+    """The script's #defines, and what build_windows.py passes with /D and the script has no default for."""
+    return {"NightlySyncTime": plan.nightly_sync_time(),
+            **dict(re.findall(r'^\s*#define\s+(\w+)\s+"([^"]*)"', text, re.M))}
 
 
 def expand(value: str, names: dict[str, str]) -> str:

@@ -1,10 +1,11 @@
-"""Headless sync scheduler (plain threading; the Qt UI wraps it with signals).
+"""Headless sync scheduler of the running app (plain threading; the Qt UI wraps it with signals).
 
-- Inside the nightly window (settings.nightly_sync_window, e.g. "22:00-05:00"): one run per
-  night, more while batches stay pending (with backoff).
-- Outside it: when the last run found HQ unreachable and batches are pending, probe with
-  exponential backoff + jitter; the moment HQ answers the signed probe, sync.
 - sync_now(): a run right away (the "send now" button).
+- When the last run found HQ unreachable (or failed) and batches are pending, probe with
+  exponential backoff + jitter; the moment HQ answers the signed probe, sync.
+The nightly sync is not the app's: it has one schedule, the OS task (`fundclient sync` at
+nightly.NIGHTLY_SYNC_TIME, installed by the installers), which also runs with the app closed.
+A run of each at once cannot collide: one sync per data dir (sync/runlock.py).
 Every run is recorded in DATA_DIR/sync/history.jsonl (SyncHistory).
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from datetime import datetime, time as dtime
 from pathlib import Path
 from typing import Callable
 
@@ -32,27 +32,15 @@ UNEXPECTED = Message(ar="تعذّر إرسال البيانات بسبب خطأ 
                      en="Sending failed because of an unexpected error. It will be tried again later.")
 
 
-def parse_window(text: str) -> tuple[dtime, dtime]:
-    start, end = (dtime.fromisoformat(part.strip()) for part in text.split("-"))
-    return start, end
-
-
-def in_window(now: datetime, window: str) -> bool:
-    start, end = parse_window(window)
-    t = now.time()
-    return start <= t < end if start <= end else (t >= start or t < end)
-
-
 class SyncScheduler:
     def __init__(self, data_dir: Path, settings: Settings | None = None, *,
                  options: TransportOptions = TransportOptions(),
                  on_progress: Callable[[Progress], None] | None = None,
                  on_finished: Callable[[SyncSummary], None] | None = None,
-                 probe_backoff: tuple[float, float] = (30.0, 1800.0),
-                 clock: Callable[[], datetime] = datetime.now) -> None:
+                 probe_backoff: tuple[float, float] = (30.0, 1800.0)) -> None:
         self.data_dir = Path(data_dir)
         self.settings = settings or Settings.load(self.data_dir)
-        self.options, self.clock = options, clock
+        self.options = options
         self.on_progress = on_progress or (lambda p: None)
         self.on_finished = on_finished or (lambda s: None)
         self.probe_backoff = probe_backoff
@@ -66,7 +54,6 @@ class SyncScheduler:
         self._runs = 0
         self._thread: threading.Thread | None = None
         self._next_probe_delay = probe_backoff[0]
-        self._night_done: str | None = None
 
     # --- public API --------------------------------------------------------------
     def start(self) -> None:
@@ -146,18 +133,8 @@ class SyncScheduler:
             self._now_requested = False
             self._run()
             return
-        now = self.clock()
-        night = now.date().isoformat() if now.hour >= 12 else f"{now.date().isoformat()}-early"
-        pending = self.pending_count() > 0
-        if in_window(now, self.settings.nightly_sync_window) and (self._night_done != night or pending):
-            summary = self._run()
-            if summary.status == "ok" or (summary.status == "partial" and not summary.batches_pending):
-                self._night_done = night  # (batches HQ refused wait for the supervisor, not a retry)
-            else:
-                self._backoff()
-            return
         last = self.last_summary
-        if pending and last is not None and last.status != "ok":
+        if last is not None and last.status != "ok" and self.pending_count() > 0:
             if self._hq_answers():
                 self._run()
             else:
