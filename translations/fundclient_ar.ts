@@ -1291,8 +1291,8 @@
             <translation>شهادة الإدارة العامة (ملف CA)</translation>
         </message>
         <message>
-            <source>Nightly sending window</source>
-            <translation>فترة الإرسال الليلي</translation>
+            <source>Nightly sending</source>
+            <translation>الإرسال الليلي</translation>
         </message>
         <message>
             <source>Warn when not sent for (days)</source>
@@ -1323,12 +1323,16 @@
             <translation>فارغ = السؤال في كل مرة</translation>
         </message>
         <message>
-            <source>Headquarters certificate</source>
-            <translation>شهادة الإدارة العامة</translation>
+            <source>Daily at %1 (scheduled task)</source>
+            <translation>كل يوم الساعة %1 (مهمة مجدولة)</translation>
         </message>
         <message>
-            <source>Write the sending window like 22:00-05:00</source>
-            <translation>اكتب فترة الإرسال بهذا الشكل: 22:00-05:00</translation>
+            <source>This PC's scheduled task sends the records at this time every day, even with the program closed. It is set when the program is installed.</source>
+            <translation>ترسل مهمة مجدولة على هذا الجهاز السجلات في هذه الساعة كل يوم، ولو كان البرنامج مغلقاً. تُضبط عند تثبيت البرنامج.</translation>
+        </message>
+        <message>
+            <source>Headquarters certificate</source>
+            <translation>شهادة الإدارة العامة</translation>
         </message>
     </context>
     <context>

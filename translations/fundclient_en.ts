@@ -1288,7 +1288,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Nightly sending window</source>
+            <source>Nightly sending</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1320,11 +1320,15 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Headquarters certificate</source>
+            <source>Daily at %1 (scheduled task)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Write the sending window like 22:00-05:00</source>
+            <source>This PC's scheduled task sends the records at this time every day, even with the program closed. It is set when the program is installed.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Headquarters certificate</source>
             <translation type="unfinished" />
         </message>
     </context>

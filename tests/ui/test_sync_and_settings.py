@@ -86,6 +86,36 @@ def test_settings_dialog_round_trip_and_validation(qtbot, gui_app):
                 "en", True, 5, 7, "https://hq.example", "/srv/photos")
 
 
+
+@pytest.mark.parametrize("language, digits, shown", [("en", False, "22:30"), ("ar", True, "٢٢:٣٠")])
+def test_settings_show_the_nightly_time_of_the_os_task_and_do_not_edit_it(qtbot, gui_app, language, digits, shown):
+    """#16 item 6: one nightly schedule, the OS task; the dialog shows its time (nightly.py, the
+    constant the installers are built with), as text, in the office's digits — nothing to edit."""
+    from PySide6.QtWidgets import QLabel, QLineEdit
+
+    from fundclient.config import Settings
+    from fundclient.nightly import NIGHTLY_SYNC_TIME
+    from fundclient.ui import i18n
+    from fundclient.ui.settings_dialog import SettingsDialog
+
+    assert NIGHTLY_SYNC_TIME == "22:30"  # the figure below; change both together
+    settings = Settings(language=language, arabic_indic_digits=digits)
+    i18n.apply_display_settings(settings)
+    i18n.set_language(language)
+    try:
+        dialog = SettingsDialog(settings)
+        qtbot.addWidget(dialog)
+        nightly = dialog.findChild(QLabel, "nightlySyncTime")
+        assert nightly is not None and shown in nightly.text()
+        assert ("scheduled task" in nightly.text()) == (language == "en")
+        assert ("مجدولة" in nightly.text()) == (language == "ar")
+        row_caption = dialog.form.labelForField(nightly)
+        assert row_caption.text() == ("Nightly sending" if language == "en" else "الإرسال الليلي")
+        assert all(":" not in edit.inputMask() for edit in dialog.findChildren(QLineEdit))  # no time to type
+    finally:
+        i18n.apply_display_settings(Settings())
+
+
 def test_digits_follow_the_setting(gui_app):
     from fundclient.ui import i18n
 

@@ -1,9 +1,10 @@
-"""Office settings (admin): language, digits, idle lock, camera, HQ link, sync window,
-stale warning, printers, receipt format. Saved to settings.json by the main window."""
+"""Office settings (admin): language, digits, idle lock, camera, HQ link, stale warning,
+printers, receipt format. Saved to settings.json by the main window.
+
+The nightly sending time is shown, not edited: it is the OS task's (nightly.NIGHTLY_SYNC_TIME,
+the one schedule, set by the installer); the app keeps no nightly window of its own."""
 
 from __future__ import annotations
-
-import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
@@ -11,10 +12,11 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QVBoxLayout, QWidget)
 
 from fundclient.config import Settings
+from fundclient.nightly import NIGHTLY_SYNC_TIME
+from fundclient.ui import i18n
 from fundclient.ui.checked_dialog import CheckedDialog
 
 RECEIPT_FORMATS = ("A5", "A4", "80mm")
-_WINDOW = re.compile(r"^\d{2}:\d{2}-\d{2}:\d{2}$")
 
 
 def _printer_names() -> list[str]:
@@ -52,8 +54,8 @@ class SettingsDialog(CheckedDialog):
         self.ca_bundle.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.ca_browse = QPushButton()
         self.ca_browse.clicked.connect(self._browse_ca)
-        self.sync_window = QLineEdit(settings.nightly_sync_window)
-        self.sync_window.setInputMask("99:99-99:99")
+        self.nightly = QLabel()  # read-only: the OS task's time (see the module's docstring)
+        self.nightly.setObjectName("nightlySyncTime")
         self.stale = QSpinBox()
         self.stale.setRange(1, 60)
         self.stale.setValue(settings.stale_sync_warning_days)
@@ -72,7 +74,7 @@ class SettingsDialog(CheckedDialog):
         self.form = QFormLayout()
         self.captions = [QLabel() for _ in range(10)]
         fields = [self.language, self.digits, self.idle, self.camera, self.hq_url, ca_row,
-                  self.sync_window, self.stale, self.printer, self.receipt]
+                  self.nightly, self.stale, self.printer, self.receipt]
         for caption, field in zip(self.captions, fields):
             self.form.addRow(caption, field)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -89,7 +91,7 @@ class SettingsDialog(CheckedDialog):
         self.setWindowTitle(self.tr("Settings"))
         texts = [self.tr("Interface language"), self.tr("Numbers"), self.tr("Lock after (minutes, 0 = never)"),
                  self.tr("Camera"), self.tr("Headquarters address (https)"),
-                 self.tr("Headquarters certificate (CA file)"), self.tr("Nightly sending window"),
+                 self.tr("Headquarters certificate (CA file)"), self.tr("Nightly sending"),
                  self.tr("Warn when not sent for (days)"), self.tr("Card printer"),
                  self.tr("Receipt paper")]
         for caption, text in zip(self.captions, texts):
@@ -98,6 +100,10 @@ class SettingsDialog(CheckedDialog):
         self.camera.lineEdit().setPlaceholderText(self.tr("Empty = the first camera found"))
         self.ca_browse.setText(self.tr("Choose…"))
         self.printer.setToolTip(self.tr("Empty = ask every time"))
+        self.nightly.setText(self.tr("Daily at %1 (scheduled task)")
+                             .replace("%1", i18n.ltr_run(i18n.show_digits(NIGHTLY_SYNC_TIME))))
+        self.nightly.setToolTip(self.tr("This PC's scheduled task sends the records at this time every day, even "
+                                        "with the program closed. It is set when the program is installed."))
 
     def list_cameras(self) -> None:
         """Fill the camera list off the GUI thread (probing webcams takes seconds on Windows)."""
@@ -138,8 +144,6 @@ class SettingsDialog(CheckedDialog):
                 require_https(url)
             except SyncError as exc:
                 return exc.message.in_language(current_language())
-        if not _WINDOW.match(self.sync_window.text()):
-            return self.tr("Write the sending window like 22:00-05:00")
         return ""
 
 
@@ -150,7 +154,6 @@ class SettingsDialog(CheckedDialog):
         settings.camera = self.camera_spec()
         settings.hq_url = self.hq_url.text().strip()
         settings.ca_bundle = self.ca_bundle.text().strip()
-        settings.nightly_sync_window = self.sync_window.text()
         settings.stale_sync_warning_days = self.stale.value()
         settings.card_printer = self.printer.currentText().strip()
         settings.receipt_format = self.receipt.currentData()

@@ -3,7 +3,7 @@
 The sync engine (`sync.engine.run_sync`) is plain Python and blocks; here it runs on its
 own thread (not the DB writer thread: it moves only sealed files and can take minutes),
 and every callback is turned into a queued signal so widgets update on the main thread.
-`for_session` starts the sync engineer's SyncScheduler (nightly window, probing with
+`for_session` starts the sync engineer's SyncScheduler (probing with
 backoff) and "Send now" asks it, so the schedule and the button never run two syncs at once.
 """
 
@@ -46,7 +46,7 @@ class SyncAdapter(QObject):
     @classmethod
     def for_session(cls, session, *, start_scheduler: bool = True) -> "SyncAdapter":
         """The adapter for a logged-in session, with the sync engineer's SyncScheduler running
-        (nightly window, probe backoff, "send now") unless `start_scheduler` is False."""
+        (probe backoff, "send now"; the nightly sync is the OS task's) unless `start_scheduler` is False."""
         adapter = cls(session.data_dir, session.settings, getattr(session, "store", None),
                       getattr(session, "sync_scheduler", None))
         adapter.session = session
