@@ -217,3 +217,21 @@ def test_a_pc_restored_without_its_device_folder_enrols_after_a_login(tmp_path, 
               "--password-file", str(password_file))
     assert done.returncode == 0, done.stderr
     assert "private" not in json.loads((data_dir / "device" / "signing_key.json").read_text())
+
+
+def test_batches_sealed_by_an_older_version_get_their_upload_claim_at_the_next_login(office, hq_sqlite):
+    """Upload claims are signed at sealing; a batch sealed before this version has none, so the
+    nightly sync (key locked) cannot send it and says why — until the next login signs its claim."""
+    data_dir, password_file, _record = office
+    claims = data_dir / "outbox" / "claims"
+    assert sorted(p.stem for p in claims.glob("*.json")) == \
+        sorted(p.stem.partition("-")[2] for p in (data_dir / "outbox" / "pending").glob("*.fcb"))
+    shutil.rmtree(claims)  # as an older version left the outbox
+    done = fc(data_dir, "sync", "--json")
+    assert done.returncode != 0 and json.loads(done.stdout)["batches_acknowledged"] == 0, done.stdout
+    assert "signing key is locked" in done.stdout + done.stderr
+    login(data_dir, "ali", PASSWORD).close()  # any login: the app's, or `seal --user`
+    assert len(list(claims.glob("*.json"))) >= 1
+    done = fc(data_dir, "sync", "--json")
+    assert done.returncode == 0 and json.loads(done.stdout)["batches_acknowledged"] >= 1, done.stdout
+    assert not list(claims.glob("*.json"))  # a batch acknowledged: its claim is gone

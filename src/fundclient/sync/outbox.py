@@ -188,9 +188,10 @@ class Outbox:
 
     def ensure_claims(self) -> int:
         """At login (the key is unlocked): sign the claims of pending batches sealed by a version
-        that did not keep them, and drop claims of batches no longer pending. Returns how many
-        were made."""
+        that did not keep them, and drop claims of batches neither pending nor quarantined (a
+        quarantined batch may be requeued). Returns how many were made."""
         pending = {batch_id_of(p): p for p in self.pending()}
+        kept = set(pending) | {q.batch_id for q in self.quarantined()}
         made = 0
         device = Device.load(self.data_dir) if pending else None
         for batch_id, path in pending.items():
@@ -198,7 +199,7 @@ class Outbox:
                 self._write_claim(batch_id, path.read_bytes(), device, device.signing_private())
                 made += 1
         for claim in (self.root / "claims").glob("*.json"):
-            if claim.stem not in pending:
+            if claim.stem not in kept:
                 claim.unlink(missing_ok=True)
         return made
 
@@ -259,6 +260,7 @@ class Outbox:
             _write_atomic(self.root / "results" / f"{batch_id}.json", json.dumps(ack["results"]).encode())
         if path.exists():
             os.replace(path, self.root / "sent" / path.name)
+        self._claim_path(batch_id).unlink(missing_ok=True)  # sent: its upload claim is of no more use
         return ack
 
     def find_batch(self, batch_id: str) -> Path | None:
