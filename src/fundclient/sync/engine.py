@@ -99,6 +99,15 @@ def run_sync(data_dir: Path, *, settings: Settings | None = None, options: Trans
     return summary
 
 
+def _refuse_if_revoked(data_dir: Path, device: Device) -> None:
+    """HQ's signed devices list (pulled with the reference data) says this device is revoked: the
+    run stops here, loudly (status error, exit 2) — HQ would refuse every batch anyway."""
+    entry = ReferenceStore(data_dir).devices().get(device.device_id)
+    if entry is not None and entry.revoked_on is not None:
+        from fundclient.sync.reasons import reason_message
+        raise SyncError(reason_message("revoked_device"), code="revoked_device")
+
+
 def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> None:
     device = Device.load(data_dir)
     base = require_https(settings.hq_url or device.hq_url)
@@ -121,6 +130,7 @@ def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> N
         summary.error = _error(exc.code, exc.message)
     except Exception as exc:  # noqa: BLE001  a network error here must not block the upload
         log.warning("reference pull failed: %s", type(exc).__name__)
+    _refuse_if_revoked(data_dir, device)
     try:
         summary.decisions = pull_decisions(session, base, data_dir, device, options)
     except (TransientError, RefusedError) as exc:
