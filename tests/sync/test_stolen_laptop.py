@@ -179,20 +179,14 @@ def test_stolen_folder_cannot_sign_revoked_device_cards_and_sync(office, hq_sqli
     done = fc(data_dir, "verify-card", str(tmp_path / "after_front.png"), "--devices", str(edited))
     assert done.returncode == 2 and "not signed by HQ" in done.stderr, (done.stdout, done.stderr)
 
-    # 6. The stolen copy cannot sync as the office any more: its sync stops, loudly (exit 2), as
-    # soon as HQ's devices list says the device is revoked — and HQ refuses its batches even when
-    # they come another way (a USB drive), whatever the client does.
+    # 6. The stolen copy cannot sync as the office any more: HQ refuses every batch (quarantined),
+    # by the network or by a USB drive, and every later `sync` says the device is revoked (exit 1)
+    # — HQ's devices list, pulled with the reference data, tells it — even with nothing to send.
     session = login(stolen, "ali", PASSWORD)
     try:
         registration.register(session, people(1, office="SBH", seed=11)[0])
     finally:
         session.close()
-    done = fc(stolen, "sync", "--json")
-    assert done.returncode == 2, (done.stdout, done.stderr)
-    summary = json.loads(done.stdout)
-    assert summary["batches_acknowledged"] == 0 and summary["error"]["code"] == "revoked_device"
-    done = fc(stolen, "sync")
-    assert done.returncode == 2 and "This device has been revoked by HQ." in done.stderr, (done.stdout, done.stderr)
     usb = tmp_path / "usb"
     usb.mkdir()
     done = fc(stolen, "export-batches", "--to", str(usb))
@@ -201,11 +195,19 @@ def test_stolen_folder_cannot_sign_revoked_device_cards_and_sync(office, hq_sqli
     batches = [line for line in done.stdout.splitlines() if ".fcb:" in line]
     assert done.returncode == 1 and len(batches) == 4, (done.stdout, done.stderr)  # 3 from before + the new one
     assert all("(code revoked_device)" in line for line in batches), done.stdout
+    done = fc(stolen, "sync", "--json")
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    summary = json.loads(done.stdout)
+    assert summary["batches_acknowledged"] == 0 and summary["batches_quarantined"] == 4
+    assert {q["code"] for q in summary["quarantined"]} == {"revoked_device"}
+    assert summary["error"]["code"] == "revoked_device"
+    done = fc(stolen, "sync")  # nothing left to send: still not "ok"
+    assert done.returncode == 1 and "This device has been revoked by HQ." in done.stderr, (done.stdout, done.stderr)
 
     # 7. Every office that synced since knows it too, with no file: the devices list comes with the
     # reference data.
-    other = fc(data_dir, "sync", "--json")  # the laptop itself, had it come back: refused the same way
-    assert other.returncode == 2 and json.loads(other.stdout)["error"]["code"] == "revoked_device"
+    other = fc(data_dir, "sync", "--json")  # the laptop itself, had it come back: told the same way
+    assert other.returncode == 1 and json.loads(other.stdout)["error"]["code"] == "revoked_device"
     done = fc(data_dir, "verify-card", str(tmp_path / "after_front.png"))
     assert done.returncode == 1 and status_of(done) == "REVOKED DEVICE", done.stdout
     done = fc(data_dir, "verify-card", str(tmp_path / "before_front.png"))

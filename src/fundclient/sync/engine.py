@@ -99,13 +99,14 @@ def run_sync(data_dir: Path, *, settings: Settings | None = None, options: Trans
     return summary
 
 
-def _refuse_if_revoked(data_dir: Path, device: Device) -> None:
-    """HQ's signed devices list (pulled with the reference data) says this device is revoked: the
-    run stops here, loudly (status error, exit 2) — HQ would refuse every batch anyway."""
+def _say_if_revoked(data_dir: Path, device: Device, summary: SyncSummary) -> None:
+    """HQ's signed devices list (pulled with the reference data) says this device is revoked: every
+    run says so (status partial, exit 1), even with nothing left to send. The batches still go and
+    HQ refuses them (quarantined, `sync-status` lists them) — HQ's refusal is the control."""
     entry = ReferenceStore(data_dir).devices().get(device.device_id)
     if entry is not None and entry.revoked_on is not None:
         from fundclient.sync.reasons import reason_message
-        raise SyncError(reason_message("revoked_device"), code="revoked_device")
+        summary.error = _error("revoked_device", reason_message("revoked_device"))
 
 
 def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> None:
@@ -130,7 +131,7 @@ def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> N
         summary.error = _error(exc.code, exc.message)
     except Exception as exc:  # noqa: BLE001  a network error here must not block the upload
         log.warning("reference pull failed: %s", type(exc).__name__)
-    _refuse_if_revoked(data_dir, device)
+    _say_if_revoked(data_dir, device, summary)
     try:
         summary.decisions = pull_decisions(session, base, data_dir, device, options)
     except (TransientError, RefusedError) as exc:
