@@ -44,8 +44,15 @@ def open_app(args: argparse.Namespace) -> int:
 def open_setup_wizard(args: argparse.Namespace) -> int:
     if (args.data_dir / "keystore.json").exists():
         return cannot_start(ALREADY_SET_UP.format(path=args.data_dir))
+    from fundclient.config import Settings, SettingsError
     from fundclient.ui.first_run import run_setup_wizard
 
+    try:
+        Settings.load(args.data_dir)  # a settings.json left by hand: said in a window, not a traceback
+    except SettingsError as exc:
+        from fundclient.ui.main import refuse_to_start
+        refuse_to_start(exc.message, language_of(args))
+        return cannot_start(exc.message)
     return run_setup_wizard(args.data_dir, language=args.lang, camera=args.camera)
 
 
