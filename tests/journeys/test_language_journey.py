@@ -139,6 +139,12 @@ def switch_language_in_settings(j, to: str, shoot: bool = True) -> None:
     def in_settings(dialog) -> None:
         j.assert_layout_ok()
         j.assert_sees("Interface language" if current == "en" else "لغة الواجهة", root=dialog)
+        # #16 item 6: the nightly sync's one schedule is the OS task; its time is shown, not edited
+        from fundclient.nightly import NIGHTLY_SYNC_TIME
+
+        time = i18n.show_digits(NIGHTLY_SYNC_TIME)
+        j.assert_sees(f"Daily at {time} (scheduled task)" if current == "en" else f"كل يوم الساعة {time} (مهمة مجدولة)",
+                      root=dialog)
         if shoot:
             j.screenshot("settings", widget=dialog)
         j.tab_to(lambda w: w is dialog.language)
