@@ -92,7 +92,15 @@ class GuiApp:
         self.sync_adapter_factory = sync_adapter_factory
         self.session = None
         self.window = None
-        self.login = LoginScreen(data_dir, settings, login_fn, hint=login_hint)
+        self._preload: threading.Thread | None = None
+
+        def login_after_preload(*args):
+            # Imports on one thread at a time: the login's worker starts once the pages'
+            # modules are in (seconds of typing make that wait nil in practice).
+            self.wait_for_preload()
+            return login_fn(*args)
+
+        self.login = LoginScreen(data_dir, settings, login_after_preload, hint=login_hint)
         self.login.logged_in.connect(self.open_main)
         self.login.language_toggled.connect(self.toggle_language)
         self.login.resize(fitted_size(self.login, DEFAULT_LOGIN_SIZE))
@@ -108,7 +116,13 @@ class GuiApp:
         self.login.show()
         # While the person types: import the main window and its screens on a worker thread,
         # so Sign in leaves only widget building to the GUI thread (#18 item 3).
-        threading.Thread(target=_preload_main_window, name="preload-screens", daemon=True).start()
+        if self._preload is None:
+            self._preload = threading.Thread(target=_preload_main_window, name="preload-screens", daemon=True)
+            self._preload.start()
+
+    def wait_for_preload(self) -> None:
+        if self._preload is not None:
+            self._preload.join()
 
     def make_sync_adapter(self, session):
         if self.sync_adapter_factory is not None:
@@ -118,6 +132,7 @@ class GuiApp:
         return SyncAdapter.for_session(session)
 
     def open_main(self, session) -> None:
+        self.wait_for_preload()
         from fundclient.ui.main_window import MainWindow
 
         self.session = session
