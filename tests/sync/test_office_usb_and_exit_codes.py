@@ -200,6 +200,7 @@ def test_export_never_writes_through_a_link(hq_sqlite, data_dir, tmp_path):
 def test_the_exit_code_table_in_install_md_is_the_code():
     from fundclient.errors import ExitCode
     text = (Path(__file__).resolve().parents[2] / "docs" / "install.md").read_text(encoding="utf-8")
-    table = text.split("### Exit codes", 1)[1].split("\n\n")[2]
-    documented = [line.split("|")[1].strip() for line in table.splitlines()[2:]]
+    section = text.split("### Exit codes", 1)[1]
+    table = next(block for block in section.split("\n\n") if block.lstrip().startswith("| code"))
+    documented = [line.split("|")[1].strip() for line in table.strip().splitlines()[2:]]
     assert documented == [str(int(code)) for code in ExitCode]

@@ -263,8 +263,9 @@ def test_setup_wizard_command_refuses_an_office_already_set_up(qtbot, tmp_path, 
 
     initialise(tmp_path, "SBH", ADMIN_USER, ADMIN_PW, provisional_device_number=901)
     args = argparse.Namespace(data_dir=tmp_path, lang="ar", camera=None)
-    assert open_setup_wizard(args) == 2
-    assert "already set up" in capsys.readouterr().out
+    outcome = open_setup_wizard(args)
+    assert outcome.report(args) == 2  # the one summary line, on stderr (nothing was done)
+    assert "مُعدّ مسبقاً" in capsys.readouterr().err
 
 
 def test_frozen_bundle_without_office_opens_the_wizard_not_the_demo(qtbot, tmp_path, monkeypatch):
