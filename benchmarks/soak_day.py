@@ -12,8 +12,12 @@ the saved screen; a search typed key by key on the search screen; and again. Eve
 and what has been done; at the end the growth per hour after `--warmup` minutes (least
 squares over the samples) and the peak RSS. Figures: docs/performance.md (## Memory over a day).
 
-`--trim` also calls glibc's malloc_trim(0) after every sample (to tell the allocator's
-retained free memory from real growth).
+`--default-malloc` leaves glibc's malloc defaults (no `fundclient.allocator`: the "before").
+`--camera-only` runs the photo step alone (every photo taken by itself is accepted, the
+camera live again 0.5 s later): the camera pipeline's own memory. `--trim` also calls
+glibc's malloc_trim(0) after every sample (to tell the allocator's retained free memory
+from real growth). The "cached" column counts the entries of the domain's bounded
+lru_caches (name matching and duplicate profiles, filled by searches and duplicate checks).
 """
 
 from __future__ import annotations
@@ -44,6 +48,19 @@ def people(seed: int):
 
     for beneficiary in iter_generate(100_000, seed=seed):
         yield values_of(beneficiary)
+
+
+def domain_cache_entries() -> int:
+    """Entries held by the lru_caches of fundclient.domain (bounded; they fill as people are
+    searched and compared)."""
+    total = 0
+    for name, module in list(sys.modules.items()):
+        if name.startswith("fundclient.domain"):
+            for value in vars(module).values():
+                info = getattr(value, "cache_info", None)
+                if callable(info) and getattr(value, "__module__", "") == name:
+                    total += info().currsize
+    return total
 
 
 def slope_per_hour(samples: list[tuple[float, float]]) -> float:
@@ -140,6 +157,9 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=20_000)
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "fundclient-bench-soak")
     parser.add_argument("--trim", action="store_true", help="malloc_trim(0) after every sample")
+    parser.add_argument("--camera-only", action="store_true", help="the photo step alone")
+    parser.add_argument("--default-malloc", action="store_true",
+                        help="leave glibc's malloc settings (no fundclient.allocator): the 'before'")
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -151,20 +171,30 @@ def main() -> int:
     subprocess.run([sys.executable, __file__, "--build-only", "--records", str(args.records),
                     "--data-dir", str(args.data_dir)], check=True)
     print(f"office of {args.records:,} records ready in {time.monotonic() - built:.0f} s "
-          f"({args.data_dir}); MALLOC_ARENA_MAX={os.environ.get('MALLOC_ARENA_MAX', 'unset')}", flush=True)
+          f"({args.data_dir})", flush=True)
+    if args.default_malloc:  # glibc's defaults: the "before" of fundclient.allocator
+        import fundclient.allocator
+
+        fundclient.allocator.tune = fundclient.allocator.trim = lambda *a, **k: False
     from PySide6.QtCore import QTimer
 
     with tempfile.TemporaryDirectory() as tmp:
         video = str(common.make_video(Path(tmp) / "webcam.avi"))
         app, session, window, screen, camera = common.open_photo_step(args.data_dir, video)
-        day = Day(window, screen, camera)
-        ticker = QTimer(interval=50)
-        ticker.timeout.connect(day.step)
-        ticker.start()
+        if args.camera_only:
+            driver = common.AutoAccept(camera)
+            driver.start()
+            day = None
+        else:
+            day = Day(window, screen, camera)
+            ticker = QTimer(interval=50)
+            ticker.timeout.connect(day.step)
+            ticker.start()
         libc = ctypes.CDLL("libc.so.6") if args.trim else None
         start, cpu0 = time.monotonic(), time.process_time()
         samples: list[tuple[float, float]] = []
-        print(f"{'minute':>7} {'RSS MB':>7} {'objects':>8} {'registered':>10} {'photos':>6} {'searches':>8}", flush=True)
+        print(f"{'minute':>7} {'RSS MB':>7} {'objects':>8} {'cached':>7} {'registered':>10} {'photos':>6} "
+              f"{'searches':>8}", flush=True)
         while time.monotonic() - start < args.minutes * 60:
             common.wait(int(args.sample * 1000))
             if libc is not None:
@@ -172,9 +202,10 @@ def main() -> int:
             elapsed = time.monotonic() - start
             rss = common.rss_mb()
             samples.append((elapsed, rss))
-            print(f"{elapsed / 60:7.1f} {rss:7.1f} {len(gc.get_objects()):8d} {day.counts['saved']:10d} "
-                  f"{day.counts['photos']:6d} {day.counts['searches']:8d}", flush=True)
-        ticker.stop()
+            counts = day.counts if day is not None else {"saved": 0, "photos": driver.captures, "searches": 0}
+            print(f"{elapsed / 60:7.1f} {rss:7.1f} {len(gc.get_objects()):8d} {domain_cache_entries():7d} "
+                  f"{counts['saved']:10d} {counts['photos']:6d} {counts['searches']:8d}", flush=True)
+        (driver if day is None else ticker).stop()
         wall, cpu = time.monotonic() - start, time.process_time() - cpu0
         camera.stop()
         window.close()
@@ -183,7 +214,7 @@ def main() -> int:
     after = [(t, m) for t, m in samples if t >= args.warmup * 60]
     print(f"\n{args.minutes:.0f} min on {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end; "
           f"CPU {cpu:.0f} s over {wall:.0f} s wall ({100 * cpu / wall:.0f} % of one core)")
-    print(f"done: {day.counts}")
+    print(f"done: {counts}; malloc: {'glibc defaults' if args.default_malloc else 'fundclient.allocator'}")
     print(f"RSS: {samples[0][1]:.0f} MB at the first sample, {samples[-1][1]:.0f} MB at the end, "
           f"peak {max(m for _, m in samples):.0f} MB")
     print(f"growth after {args.warmup:g} min of warm-up: {slope_per_hour(after):+.1f} MB/h "

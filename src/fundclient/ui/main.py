@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from fundclient import allocator
 from fundclient.config import Settings, resolve_data_dir
 from fundclient.errors import Message
 from fundclient.storage.errors import BackupCancelled
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 
 def prepare_app(settings: Settings, language: str | None = None) -> QApplication:
     """The QApplication with fonts, style, language and layout direction set."""
+    allocator.tune()  # before the camera's threads exist (glibc; docs/performance.md)
     app = QApplication.instance() or QApplication(sys.argv[:1] or ["fundclient"])
     app.setApplicationName("fundclient")
     app.setOrganizationName("fundclient")

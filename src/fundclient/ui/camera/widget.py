@@ -22,6 +22,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
+from fundclient import allocator
 from fundclient.camera import messages
 from fundclient.camera.analysis import FaceAnalyser, Verdict
 from fundclient.camera.autocapture import SteadyGate
@@ -177,6 +178,7 @@ class CameraWidget(QWidget):
     def stop(self) -> None:
         """Stop both threads and release the camera (safe to call twice)."""
         self._start_watch.stop()
+        was_running = self._capture is not None
         if self._capture is not None:
             self._capture.stop()
             self._capture = None
@@ -184,6 +186,8 @@ class CameraWidget(QWidget):
             self._analysis.stop()
             self._analysis = None
         self.display.clear()
+        if was_running:  # the frames' memory goes back to the system, not kept by malloc
+            allocator.trim()
 
     @property
     def camera_open(self) -> bool:
