@@ -122,6 +122,10 @@ def main() -> int:
     numbers, names = sample_from(store, args.samples, rng)
     key = store.db_key
 
+    with store.read() as conn:  # the baseline: one indexed row, no record loaded
+        raw = conn.connection.driver_connection
+        report("baseline: plain index lookup", timed(lambda n: raw.execute(
+            "SELECT id FROM beneficiaries WHERE national_number = ?", (n,)).fetchall(), numbers))
     report("national number lookup", timed(store.beneficiaries.by_national_number, numbers))
     report("unified search (number)", timed(store.beneficiaries.search, numbers))
 
