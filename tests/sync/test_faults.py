@@ -163,6 +163,10 @@ def test_hq_crash_between_last_byte_and_commit(hq_dir, hq_sqlite, data_dir):
     markers = Outbox(data_dir).root / "uploads"
     markers.mkdir(exist_ok=True)
     (markers / batch_id).touch()  # the client had started this upload
+    appended = []  # what reaches HQ's upload store after the restart (nothing is sent again)
+    real_append = store.append
+    store.append = lambda *args, **kwargs: appended.append(args[1]) or real_append(*args, **kwargs)
     summary = run_sync(data_dir, options=FAST_RETRY)
-    assert summary.status == "ok" and summary.bytes_sent == 0
+    # progress counts the bytes HQ confirms: all of them, none of them sent twice
+    assert summary.status == "ok" and summary.bytes_sent == len(blob) and appended == []
     assert _held(hq_sqlite) == expected

@@ -91,7 +91,7 @@ _VOWEL_LETTERS = frozenset("اوي")
 _VARIANTS = {"امحمد": "محمد", "امحمود": "محمود", "اعبيد": "عبيد", "امبارك": "مبارك"}
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 13)
 def phonetic_key(token: str) -> str:
     """Coarse sound key of one normalised token: vowel letters (after the first letter)
     dropped, confusable consonants merged, doubled letters collapsed."""

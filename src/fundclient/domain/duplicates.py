@@ -106,7 +106,10 @@ def profile(b: Beneficiary | Dependant, scheme: str | NationalIdScheme | None = 
                     as_text(b.sex), born, as_text(getattr(b, "mother_name", "")))
 
 
-@lru_cache(maxsize=1 << 16)
+# Cache sizes hold one search's or one duplicate check's working set (≈ 400 candidates and their
+# words), not a day of them: caches of 2^16–2^18 entries grew the office app by ~160 MB over a day
+# on 4 GB PCs (benchmarks/soak_day.py, docs/performance.md).
+@lru_cache(maxsize=1 << 11)
 def _profile(scheme: NationalIdScheme, number: str, first: str, father: str,
              grandfather: str, family: str, sex: str, born: date | None,
              mother: str) -> DuplicateProfile:
@@ -118,12 +121,12 @@ def _profile(scheme: NationalIdScheme, number: str, first: str, father: str,
         date_of_birth=born, mother=_key(mother))
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 13)
 def _key(text: str) -> str:
     return name_key(text[:200])
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)
 def _structural_parts(first: str, father: str, grandfather: str, family: str
                       ) -> tuple[str, str, str, str]:
     keys = [k for k in (_key(first), _key(father), _key(grandfather), _key(family)) if k]

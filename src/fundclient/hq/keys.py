@@ -9,10 +9,10 @@ HQ_DIR/keys/
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from fundclient.errors import Message, SyncError
+from fundclient.private_files import write_json_atomic
 from fundclient.sync.ack import KEYSET_CONTEXT
 from fundclient.sync.keys import b64e, canonical_json, generate_hpke_private, generate_signing_private, \
     hpke_public_bytes, key_id, read_private_key_file, signing_key, signing_public_bytes, write_private_key_file
@@ -51,10 +51,7 @@ def _new_sign(hq_dir: Path, passphrase: bytes | None) -> str:
 
 
 def _save_ring(hq_dir: Path, ring: dict) -> None:
-    path = _ring_path(hq_dir)
-    tmp = path.with_name("keyring.json.tmp")
-    tmp.write_text(json.dumps(ring, indent=1))
-    os.replace(tmp, path)
+    write_json_atomic(_ring_path(hq_dir), ring)
 
 
 def init_keys(hq_dir: Path, passphrase: bytes | None = None) -> dict:

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from fundclient.cli_output import done, partly, say
+from fundclient.cli_output import done, say
 from fundclient.errors import ExitCode, Message
 
 SYNC_OK = Message("أُرسلت {sent} دفعة واستُلم الإشعار بها؛ لا شيء ينتظر الإرسال.",

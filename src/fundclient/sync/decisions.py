@@ -12,11 +12,12 @@ from pathlib import Path
 import requests
 
 from fundclient.errors import SyncError
+from fundclient.private_files import write_bytes_atomic
 from fundclient.sync.ack import verify_decision
 from fundclient.sync import device_requests
 from fundclient.sync.device import Device
 from fundclient.sync.http import TransportOptions, check
-from fundclient.sync.outbox import Outbox, _write_atomic
+from fundclient.sync.outbox import Outbox
 
 log = logging.getLogger(__name__)
 STATE = "decisions.json"
@@ -61,13 +62,13 @@ def store_decisions(data_dir: Path, device: Device, answer: dict) -> int:
         result = [{"type": "record", "record_id": str(d["record_id"]), "revision": int(d["revision"]),
                    "status": str(d["status"]), "reason": str(d["reason"]), "duplicate_of": d.get("duplicate_of"),
                    "decision_id": d["id"], "decided_at": str(d.get("decided_at", ""))}]
-        _write_atomic(outbox.root / "results" / name, json.dumps(result).encode())
+        write_bytes_atomic(outbox.root / "results" / name, json.dumps(result).encode())
         kept += 1
     token = answer.get("token")
     if isinstance(token, int) and token >= _token(data_dir):
         state = Path(data_dir) / "reference" / STATE
         state.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(state, json.dumps({"token": token}).encode())
+        write_bytes_atomic(state, json.dumps({"token": token}).encode())
     return kept
 
 

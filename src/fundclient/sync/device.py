@@ -11,13 +11,12 @@ DATA_DIR/device/
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from fundclient.errors import Message, SyncError
 from fundclient.oslock import exclusive
-from fundclient.private_files import private_dir, write_json_atomic
+from fundclient.private_files import private_dir, write_bytes_atomic, write_json_atomic
 from fundclient import device_key
 from fundclient.sync.keys import b64d
 
@@ -67,12 +66,7 @@ class Device:
         path = device_dir(self.data_dir) / "sequence"
         with exclusive(path.with_name("sequence.lock")):
             last = int(path.read_text()) if path.exists() else 0
-            tmp = path.with_name("sequence.tmp")
-            with open(tmp, "w") as fh:
-                fh.write(str(last + 1))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
+            write_bytes_atomic(path, str(last + 1).encode("ascii"))
             return last + 1
 
 

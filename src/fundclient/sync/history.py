@@ -6,6 +6,8 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+from fundclient.private_files import write_bytes_atomic
+
 KEEP = 500
 
 
@@ -18,9 +20,7 @@ class SyncHistory:
         entry = {"at": datetime.now(timezone.utc).isoformat(), **entry}
         lines = self.path.read_text(encoding="utf-8").splitlines() if self.path.exists() else []
         lines = (lines + [json.dumps(entry, ensure_ascii=False)])[-KEEP:]
-        tmp = self.path.with_name("history.tmp")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        tmp.replace(self.path)
+        write_bytes_atomic(self.path, ("\n".join(lines) + "\n").encode("utf-8"))
 
     def entries(self) -> list[dict]:
         if not self.path.exists():

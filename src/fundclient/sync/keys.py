@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import os
@@ -24,6 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from fundclient.errors import Message, SyncError
+from fundclient.private_files import write_bytes_atomic
 
 HPKE_SUITE = hpke.Suite(hpke.KEM.MLKEM768_X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
 MLKEM_PUBLIC_LEN = 1184
@@ -113,17 +113,7 @@ def write_private_key_file(path: Path, *, kind: str, private_raw: bytes, public_
                                  "ct": b64e(AESGCM(wrap).encrypt(nonce, private_raw, kind.encode()))}
     else:
         doc["private"] = b64e(private_raw)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with contextlib.suppress(FileNotFoundError):  # never write through a file or link left there
-        os.unlink(tmp)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, indent=1)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    write_bytes_atomic(path, json.dumps(doc, indent=1).encode("utf-8"))  # 0600, fsynced, renamed
 
 
 def read_private_key_file(path: Path, passphrase: bytes | None = None) -> tuple[dict, bytes]:

@@ -27,6 +27,7 @@ from typing import Iterable, Iterator
 
 from fundclient.config import Settings
 from fundclient.errors import Message, SyncError
+from fundclient.private_files import write_bytes_atomic
 from fundclient.sync import envelope
 from fundclient.sync.ack import verify_ack
 from fundclient.sync.device import Device
@@ -37,28 +38,6 @@ TOO_LARGE = Message(ar="سجل المنتفع مع صوره أكبر من حجم
 
 
 NO_SUCH_BATCH = Message(ar="لا توجد دفعة محجوزة بهذا المعرّف.", en="No quarantined batch with this id.")
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename durable: the sealed-index line written next must never outlive the file."""
-    if os.name == "nt":  # NTFS journals renames; directories cannot be opened for fsync
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _short(value: object, limit: int) -> str | None:
@@ -158,7 +137,7 @@ class Outbox:
                              device_private=private)
         path = self.root / "pending" / f"{seq:010d}-{header['batch_id']}.fcb"
         self._write_claim(header["batch_id"], blob, device, private)  # before the batch: never a batch without
-        _write_atomic(path, blob)
+        write_bytes_atomic(path, blob)
         return path
 
     # --- upload claims (signed at sealing, sent by the unattended sync) -------------
@@ -168,7 +147,7 @@ class Outbox:
     def _write_claim(self, batch_id: str, blob: bytes, device: Device, private: bytes) -> None:
         digest, signature = envelope.sign_upload(blob, batch_id=batch_id, device_id=device.device_id,
                                                  device_private=private)
-        _write_atomic(self._claim_path(batch_id), json.dumps(
+        write_bytes_atomic(self._claim_path(batch_id), json.dumps(
             {"sha256": digest, "signature": signature.hex(), "device_id": device.device_id}).encode())
 
     def upload_claim(self, path: Path, blob: bytes, device: Device) -> tuple[str, bytes]:
@@ -227,7 +206,7 @@ class Outbox:
     def quarantine(self, path: Path, code: str, detail: str = "") -> None:
         target = self.root / "quarantine" / path.name
         info = {"code": code, "detail": detail, "at": datetime.now(timezone.utc).isoformat()}
-        _write_atomic(target.with_suffix(".json"), json.dumps(info).encode())
+        write_bytes_atomic(target.with_suffix(".json"), json.dumps(info).encode())
         os.replace(path, target)
 
     def requeue(self, batch_id: str) -> Path:
@@ -255,9 +234,9 @@ class Outbox:
         device = Device.load(self.data_dir)
         ack = verify_ack(ack_doc, device.hq_signing_keys, batch_id=batch_id_of(path), device_id=device.device_id)
         batch_id = ack["batch_id"]
-        _write_atomic(self.root / "acks" / f"{batch_id}.json", json.dumps(ack_doc, ensure_ascii=False).encode())
+        write_bytes_atomic(self.root / "acks" / f"{batch_id}.json", json.dumps(ack_doc, ensure_ascii=False).encode())
         if not (self.root / "results" / "applied" / f"{batch_id}.json").exists():
-            _write_atomic(self.root / "results" / f"{batch_id}.json", json.dumps(ack["results"]).encode())
+            write_bytes_atomic(self.root / "results" / f"{batch_id}.json", json.dumps(ack["results"]).encode())
         if path.exists():
             os.replace(path, self.root / "sent" / path.name)
         self._claim_path(batch_id).unlink(missing_ok=True)  # sent: its upload claim is of no more use

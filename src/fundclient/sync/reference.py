@@ -9,11 +9,11 @@ Each change is typed (kind, key, data, deleted) and one that is not is skipped."
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import requests
 
+from fundclient.private_files import write_json_atomic
 from fundclient.sync.ack import verify_reference
 from fundclient.sync.http import TransportOptions, check
 
@@ -30,10 +30,7 @@ class ReferenceStore:
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
     def _save(self, name: str, value: dict) -> None:
-        path = self.root / f"{name}.json"
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(value, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
+        write_json_atomic(self.root / f"{name}.json", value)
 
     @property
     def token(self) -> int:
