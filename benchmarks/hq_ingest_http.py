@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import threading
@@ -79,10 +78,10 @@ def run(work: Path, url: str | None, pg, args) -> int:
             sim.seal(per)
             sims.append(sim)
         batches = sum(len(list((s.root / "outbox" / "pending").glob("*"))) for s in sims)
-        print(f"machine: {os.cpu_count()} cores; load before: {_load()}")
+        print(f"machine: {os.cpu_count()} cores; load before: {hq_cluster.load_average()}")
         print(f"{'PostgreSQL' if url else 'SQLite'}: {per * args.devices} registrations with 20 KB photos in "
               f"{batches} batches from {args.devices} offices at once, over HTTP to uvicorn on 127.0.0.1")
-        node_cpu0, pg_cpu0 = node.cpu(), _pg_cpu(pg)
+        node_cpu0, pg_cpu0 = node.cpu(), hq_cluster.postgres_cpu_seconds(pg)
         cpu0, started = time.process_time(), time.monotonic()
         threads = [threading.Thread(target=s.sync, args=(node.url, started + 900)) for s in sims]
         for t in threads:
@@ -90,12 +89,12 @@ def run(work: Path, url: str | None, pg, args) -> int:
         for t in threads:
             t.join()
         wall = max(r.acked for s in sims for r in s.runs) - started
-        client_cpu, node_cpu, pg_cpu = time.process_time() - cpu0, node.cpu() - node_cpu0, _pg_cpu(pg) - pg_cpu0
+        client_cpu, node_cpu, pg_cpu = time.process_time() - cpu0, node.cpu() - node_cpu0, hq_cluster.postgres_cpu_seconds(pg) - pg_cpu0
         errors = [s.error for s in sims if s.error] + hq_cluster.unsigned_acks(sims)
         records = per * args.devices
         rate = records / wall
         print(f"  HTTP ingest: {wall:.2f} s wall = {rate:.0f} records/s; CPU: HQ {node_cpu:.1f} s, "
-              f"PostgreSQL {pg_cpu:.1f} s, offices (client) {client_cpu:.1f} s; load after: {_load()}")
+              f"PostgreSQL {pg_cpu:.1f} s, offices (client) {client_cpu:.1f} s; load after: {hq_cluster.load_average()}")
         size, photo_bytes = database_size(engine)
         rest = (size - photo_bytes) / records
         print(f"  database: {size / 1e6:.1f} MB for {records} registrations ({photo_bytes / 1e6:.1f} MB of it photo "
@@ -178,20 +177,6 @@ def bare_write(engine: sa.Engine) -> float:
         for t in tables:
             conn.execute(sa.text(f"DROP TABLE bare_{t}"))
     return elapsed
-
-
-def _load() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip().split("load average:")[-1].strip()
-
-
-def _pg_cpu(pg) -> float:
-    if pg is None or pg.dir is None:
-        return 0.0
-    try:
-        pid = int((pg.dir / "data" / "postmaster.pid").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 0.0
-    return hq_cluster.children_cpu_seconds(pid)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -51,18 +50,18 @@ def main() -> int:
             return 2
     failed = False
     try:
-        print(f"machine: {os.cpu_count()} cores; load before: {_load()}")
+        print(f"machine: {os.cpu_count()} cores; load before: {hq_cluster.load_average()}")
         for nodes in [int(n) for n in args.nodes.split(",")]:
             with tempfile.TemporaryDirectory(prefix="fundclient-hqload-") as tmp:
                 work = Path(tmp)
-                pg_cpu0 = _pg_cpu(pg)
+                pg_cpu0 = hq_cluster.postgres_cpu_seconds(pg)
                 wall0, cpu0 = time.perf_counter(), time.process_time()
                 result, sims, _ = hq_cluster.run_load(work, url, nodes=nodes, devices=args.devices,
                                                       records_per_device=args.records, rate=args.rate,
                                                       kill_after=args.kill_after if args.kill_after >= 0 else None,
                                                       on_progress=lambda m: print("  " + m, flush=True))
                 bench_cpu = time.process_time() - cpu0
-                pg_cpu = _pg_cpu(pg) - pg_cpu0
+                pg_cpu = hq_cluster.postgres_cpu_seconds(pg) - pg_cpu0
                 exported = hq_cluster.hq_export(work / "hq", url)
                 problems = (result.errors + result.problems + hq_cluster.export_problems(exported, sims)
                             + hq_cluster.unsigned_acks(sims))
@@ -79,7 +78,7 @@ def main() -> int:
                       f"{result.resumed}; upstreams used {len(upstreams)}")
                 print(f"  CPU: HQ nodes {result.node_cpu:.1f} s, PostgreSQL {pg_cpu:.1f} s, devices+nginx driver "
                       f"{bench_cpu:.1f} s (whole run incl. setup {time.perf_counter() - wall0:.0f} s wall); "
-                      f"load after: {_load()}")
+                      f"load after: {hq_cluster.load_average()}")
                 print(f"  checks: {len(exported)} records exported, exactly once: "
                       f"{'yes' if not problems else 'NO'}; acks signed: yes unless listed; "
                       f"no upload restarted from zero: {'yes' if not result.problems else 'NO'}")
@@ -90,21 +89,6 @@ def main() -> int:
         if pg:
             pg.stop()
     return 1 if failed else 0
-
-
-def _load() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip().split("load average:")[-1].strip()
-
-
-def _pg_cpu(pg) -> float:
-    """CPU of the throwaway PostgreSQL (postmaster and its backends) so far."""
-    if pg is None or pg.dir is None:
-        return 0.0
-    try:
-        pid = int((pg.dir / "data" / "postmaster.pid").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 0.0
-    return hq_cluster.children_cpu_seconds(pid)
 
 
 if __name__ == "__main__":

@@ -78,6 +78,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def load_average() -> str:
+    """The machine's load averages as `uptime` prints them (benchmarks record the load)."""
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip().split("load average:")[-1].strip()
+
+
+def postgres_cpu_seconds(pg) -> float:
+    """CPU of a throwaway PostgreSQL (scripts/dev.py ThrowawayPostgres: postmaster and backends) so far."""
+    if pg is None or pg.dir is None:
+        return 0.0
+    try:
+        pid = int((pg.dir / "data" / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return children_cpu_seconds(pid)
+
+
 def children_cpu_seconds(parent: int) -> float:
     """CPU of a process, its children that ended (reaped) and those still running
     (PostgreSQL's postmaster and its backends)."""

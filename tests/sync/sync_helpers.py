@@ -35,5 +35,14 @@ def enrol_office(hq, data_dir: Path, office: str = "SBH"):
     return enrol(data_dir, hq.url, token)
 
 
+def two_offices(hq, root: Path) -> tuple[Path, Path]:
+    """Office A (Sebha) and office B (Brak), each a data dir enrolled with this HQ."""
+    a, b = root / "office-a", root / "office-b"
+    for data_dir, office in ((a, "SBH"), (b, "BRK")):
+        data_dir.mkdir()
+        enrol_office(hq, data_dir, office)
+    return a, b
+
+
 def env_without_proxies() -> dict:
     return {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}

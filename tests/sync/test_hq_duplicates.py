@@ -18,18 +18,9 @@ from fundclient.hq.db import duplicate_findings, person_numbers
 from fundclient.sync.engine import run_sync
 from fundclient.sync.outbox import Outbox
 
-from sync_helpers import enrol_office, people
+from sync_helpers import people, two_offices
 
 REGISTERED_AT_A = datetime(2025, 3, 4, 9, 30, tzinfo=timezone.utc)
-
-
-def _two_offices(hq, tmp_path):
-    a, b = tmp_path / "office-a", tmp_path / "office-b"
-    a.mkdir()
-    b.mkdir()
-    enrol_office(hq, a, "SBH")
-    enrol_office(hq, b, "BRK")
-    return a, b
 
 
 def _send(data_dir, *records: Beneficiary) -> None:
@@ -53,7 +44,7 @@ def _retiree(seed: int, office: str) -> Beneficiary:
 
 
 def test_same_person_at_two_offices_flagged_when_both_sync_later(hq, tmp_path):
-    a, b = _two_offices(hq, tmp_path)
+    a, b = two_offices(hq, tmp_path)
     at_a = _retiree(11, "SBH")
     # Office B registers the same man: a spelling variant (أحمد → احمد, «ال» dropped from the
     # family name), same birth date, same national number typed again.
@@ -75,7 +66,7 @@ def test_same_person_at_two_offices_flagged_when_both_sync_later(hq, tmp_path):
 
 
 def test_spelling_variant_with_same_birth_and_mother_is_flagged(hq, tmp_path):
-    a, b = _two_offices(hq, tmp_path)
+    a, b = two_offices(hq, tmp_path)
     at_a = _retiree(12, "SBH")
     at_a.name = ArabicName("أحمد", "محمد", "علي", "الورفلي")
     at_a.mother_name = "فاطمة الفرجاني"
@@ -94,7 +85,7 @@ def test_spelling_variant_with_same_birth_and_mother_is_flagged(hq, tmp_path):
 
 
 def test_wife_as_dependant_at_a_then_holder_at_b(hq, tmp_path):
-    a, b = _two_offices(hq, tmp_path)
+    a, b = two_offices(hq, tmp_path)
     husband = _retiree(13, "SBH")
     wife = Dependant(name=ArabicName("مبروكة", "سالم", "عمر", "الزوي"), relation=Relation.SPOUSE, sex=Sex.FEMALE,
                      date_of_birth=date(1960, 2, 1), national_number="219600000777")
@@ -117,7 +108,7 @@ def test_wife_as_dependant_at_a_then_holder_at_b(hq, tmp_path):
 
 def test_dependant_at_b_already_a_holder_at_a(hq, tmp_path):
     """The other way round: B lists as a dependant someone A registered as a holder."""
-    a, b = _two_offices(hq, tmp_path)
+    a, b = two_offices(hq, tmp_path)
     at_a = _retiree(15, "SBH")
     at_b = _retiree(16, "BRK")
     at_b.dependants = [Dependant(name=at_a.name, relation=Relation.SPOUSE, sex=at_a.sex,
@@ -130,7 +121,7 @@ def test_dependant_at_b_already_a_holder_at_a(hq, tmp_path):
 
 
 def test_sibling_with_the_same_family_name_is_not_flagged(hq, tmp_path):
-    a, b = _two_offices(hq, tmp_path)
+    a, b = two_offices(hq, tmp_path)
     brother = _retiree(17, "SBH")
     brother.name = ArabicName("سالم", "محمد", "علي", "الورفلي")
     brother.date_of_birth, brother.sex, brother.mother_name = date(1955, 5, 5), Sex.MALE, "فاطمة الفرجاني"
@@ -149,7 +140,7 @@ def test_sibling_with_the_same_family_name_is_not_flagged(hq, tmp_path):
 def test_same_batch_and_same_office_and_edits(hq, tmp_path):
     """Two records of one batch with one number: the second is flagged; a new revision of a
     record is never its own duplicate."""
-    a, _b = _two_offices(hq, tmp_path)
+    a, _b = two_offices(hq, tmp_path)
     first = _retiree(19, "SBH")
     second = replace(_retiree(20, "SBH"), national_number=first.national_number)
     _send(a, first, second)

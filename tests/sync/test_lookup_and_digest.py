@@ -27,19 +27,14 @@ from fundclient.config import Settings
 from fundclient.sync.lookup import lookup, query, signed_request, verify_answer
 from fundclient.sync.outbox import Outbox
 
-from sync_helpers import enrol_office, people
+from sync_helpers import people, two_offices
 
 AT_A = datetime(2025, 3, 4, 9, 30, tzinfo=timezone.utc)
 
 
 @pytest.fixture
 def offices(hq, tmp_path):
-    a, b = tmp_path / "office-a", tmp_path / "office-b"
-    a.mkdir()
-    b.mkdir()
-    enrol_office(hq, a, "SBH")
-    enrol_office(hq, b, "BRK")
-    return a, b
+    return two_offices(hq, tmp_path)
 
 
 def _registered_at_a(a, seed=31):

@@ -3,14 +3,7 @@ with another certificate, the client refuses to talk (offline), never falls back
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
-
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from fundclient.config import Settings
 from fundclient.errors import SyncError
@@ -20,29 +13,13 @@ from fundclient.sync.engine import run_sync
 from fundclient.sync.enrol import enrol
 from fundclient.sync.outbox import Outbox
 
+from hq_cluster import self_signed
 from sync_helpers import people
 
 
-def _self_signed(folder, name="127.0.0.1"):
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=30))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-            .sign(key, hashes.SHA256()))
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                       serialization.NoEncryption()))
-    return folder / "cert.pem", folder / "key.pem"
-
-
 def test_pinned_certificate_required(hq_dir, data_dir, tmp_path):
-    cert, key = _self_signed(tmp_path / "tls")
-    other_cert, _ = _self_signed(tmp_path / "other")
+    cert, key = self_signed(tmp_path / "tls")
+    other_cert, _ = self_signed(tmp_path / "other")
     server = start_in_thread(hq_dir, ssl_certfile=str(cert), ssl_keyfile=str(key))
     try:
         assert server.url.startswith("https://")
