@@ -8,7 +8,9 @@ Prints wall and CPU time per call (the long-name sample record, the bundled face
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -49,7 +51,8 @@ def main() -> int:
     signer = KeySigner("bench-device", Ed25519PrivateKey.generate())
     photo = (Path(samples.__file__).parent / "face.jpg").read_bytes()
     keys = {signer.device_id: signer.private_key.public_key()}
-    out = Path(tempfile.mkdtemp())
+    out = Path(tempfile.mkdtemp(prefix="fundbench-cards-"))
+    atexit.register(shutil.rmtree, out, ignore_errors=True)  # benchmarks leave no temp dirs behind
 
     print(f"repeat={args.repeat}, cpus={os.cpu_count()}")
     print("| step | wall / call | cpu / call |\n|---|---|---|")

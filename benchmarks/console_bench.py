@@ -15,10 +15,12 @@ signed-in admin; the figure is the wall time of the request (an upper bound of s
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import random
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -120,6 +122,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     hq_dir = Path(tempfile.mkdtemp(prefix="fundbench-console-")) / "hq"
+    atexit.register(shutil.rmtree, hq_dir.parent, ignore_errors=True)  # benchmarks leave no temp dirs behind
     init_keys(hq_dir)
     if args.database_url:
         engine = create_engine(args.database_url)

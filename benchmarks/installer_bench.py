@@ -8,9 +8,11 @@ bundled self-test's start-to-exit time.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -31,6 +33,8 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=None)
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="fundclient-bench-"))
+    if args.work is None:
+        atexit.register(shutil.rmtree, work, ignore_errors=True)  # benchmarks leave no temp dirs behind
     wall, cpu = time.monotonic(), children_cpu()
     out = subprocess.run([sys.executable, str(ROOT / "installer" / "build_linux.py"), "--out", str(work / "out"),
                           "--work", str(work / "work")], check=True, capture_output=True, text=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -18,6 +20,7 @@ from fundclient.hq.server import start_in_thread  # noqa: E402
 
 def hq_and_office(database_url: str | None = None):
     tmp = Path(tempfile.mkdtemp(prefix="fundbench-"))
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)  # benchmarks leave no temp dirs behind
     init_keys(tmp / "hq")
     if database_url:
         from sqlalchemy import create_engine
