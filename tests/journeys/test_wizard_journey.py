@@ -13,10 +13,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from conftest import FACE
 from journey import Journey, WindowGuard
+
+
+@pytest.fixture(autouse=True)
+def keyboard_rules(qapp):
+    """The wizard runs with the app's keyboard rules, as `prepare_app` installs them."""
+    from fundclient.ui import keyboard
+    had = keyboard._rules is not None
+    keyboard.install(qapp)
+    yield
+    if not had:
+        keyboard.uninstall()
 
 TASKBAR, FRAME = (0, 40), (16, 48)
 ADMIN_USER, ADMIN_PW = "mudir", "Brak-office-26"

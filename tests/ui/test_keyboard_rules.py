@@ -42,6 +42,8 @@ def test_enter_presses_any_focused_button(qtbot, gui_app, key, modifier):
         qtbot.keyClick(button, key, modifier)
     assert pressed == ["plain", "tool"]
     assert check.isChecked()
+    qtbot.keyClick(check, key, modifier)  # already ticked: Enter goes on, never unticks
+    assert check.isChecked()
 
 
 def test_enter_with_ctrl_or_on_a_disabled_button_does_nothing(qtbot, gui_app):

@@ -4,7 +4,10 @@
    registration form teaches them Enter to go on; Qt itself presses a focused button with
    Enter only inside dialogs or when the button is "auto default", so on most screens only
    Space worked. Here Enter and the keypad's Enter press any focused, enabled button (push
-   buttons, tool buttons, check boxes, radio buttons) on every screen and in every dialog.
+   buttons, tool buttons, check boxes, radio buttons) on every screen and in every dialog —
+   except a check box or radio button already chosen: there Enter goes on to the window's
+   default (a wizard's Next, a dialog's OK), so "Space to tick, Enter to go on" works; Space
+   unticks.
    Enter inside a field is left alone, so the form's Enter-to-next-field keeps working.
 2. **The focused widget is always visible.** When the focus moves by keyboard or by the
    program (a new dependant block, a problem link, the first field of a step) into a
@@ -28,8 +31,8 @@ import atexit
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QFocusEvent, QKeyEvent
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QScrollArea,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QCheckBox,
+                               QRadioButton, QScrollArea, QWidget)
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # The only events the rules look at; every other event passes untouched (Qt also sends events
@@ -169,6 +172,8 @@ class KeyboardRules(QObject):
 
     def _key_press(self, watched: QObject, event: QKeyEvent) -> bool:
         if isinstance(watched, QAbstractButton) and is_enter(event):
+            if isinstance(watched, (QRadioButton, QCheckBox)) and watched.isChecked():
+                return False  # already chosen: Enter goes on (a wizard page's or dialog's default)
             if not event.isAutoRepeat() and watched.isEnabled() and watched.isVisible():
                 watched.click()
             return True  # handled: a held-down Enter never presses the button again
