@@ -61,3 +61,4 @@ def test_the_migration_head_read_from_the_scripts_is_alembics():
     from fundclient.storage import migrate
 
     assert migrate.head_revision() == ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+

@@ -38,6 +38,8 @@ def create_token(engine: Engine, office_code: str, signing_key_id: str, *, valid
 
     office_code = canonical_office(engine, office_code)
     secret = secrets.token_urlsafe(24)
+    while secret.startswith("-"):  # typed after `--token`: a leading "-" reads as an option
+        secret = secrets.token_urlsafe(24)
     with engine.begin() as conn:
         conn.execute(insert(enrol_tokens).values(token_hash=_hash(secret), office_code=office_code,
                                                  expires_at=_now() + timedelta(hours=valid_hours)))
