@@ -67,6 +67,17 @@ class ArabicName:
         return " ".join(p for p in (self.first, self.father, self.grandfather, self.family) if p)
 
 
+NAME_PARTS = ("first", "father", "grandfather", "family")
+
+
+def full_name_of(name: object) -> str:
+    """The full name of a name as a record's JSON holds it ({"first": …, …}); anything that is
+    not text is left out (HQ reads records from offices: hostile until typed)."""
+    if not isinstance(name, dict):
+        return ""
+    return " ".join(p for p in (name.get(k) for k in NAME_PARTS) if isinstance(p, str) and p)
+
+
 @dataclass
 class Dependant:
     name: ArabicName = field(default_factory=ArabicName)

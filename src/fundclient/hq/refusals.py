@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from sqlalchemy import and_, exists, insert, select
 from sqlalchemy.engine import Connection, Engine
 
+from fundclient.domain.records import full_name_of
 from fundclient.hq.db import record_refusals, records
 
 
@@ -18,11 +19,7 @@ def _text(value: object, limit: int) -> str:
 
 
 def _holder_name(record: dict) -> str:
-    name = record.get("name")
-    if not isinstance(name, dict):
-        return ""
-    return " ".join(_text(name.get(k), 60) for k in ("first", "father", "grandfather", "family")
-                    if _text(name.get(k), 60)).strip()[:200]
+    return full_name_of(record.get("name"))[:200]
 
 
 def store(conn: Connection, items: list[dict], results: list[dict], device, batch_id: str) -> None:

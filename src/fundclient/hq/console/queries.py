@@ -18,6 +18,7 @@ from fundclient.domain.arabic import name_tokens, normalise_name, phonetic_key
 from fundclient.domain.digits import normalise_digits
 from fundclient.domain.name_match import rank_tokens
 from fundclient.domain.phone import normalise_mobile
+from fundclient.domain.records import full_name_of
 from fundclient.hq.console.decisions import ACTION_STATUS
 from fundclient.hq.console.models import decisions, index_state, people, people_keys, people_sounds
 from fundclient.hq.db import batches, blobs, card_revocations, devices, duplicate_findings, photos, records, rejections
@@ -48,14 +49,8 @@ def _card_key(value) -> str:
     return card_numbers.normalise(text) if card_numbers.is_valid(text) else text[:40]
 
 
-def _full(name) -> str:
-    if not isinstance(name, dict):
-        return ""
-    return " ".join(str(name.get(k, "")) for k in ("first", "father", "grandfather", "family") if name.get(k))
-
-
 def _rows_for(record_id: str, revision: int, data: dict, office: str, status: str, received, device: str) -> tuple:
-    full = _full(data.get("name"))
+    full = full_name_of(data.get("name"))
     names = [normalise_name(full)]
     keys: set[tuple[str, str]] = set()
     if data.get("card_number"):
@@ -63,7 +58,7 @@ def _rows_for(record_id: str, revision: int, data: dict, office: str, status: st
     for dep in data.get("dependants") or []:
         if not isinstance(dep, dict):
             continue
-        names.append(normalise_name(_full(dep.get("name"))))
+        names.append(normalise_name(full_name_of(dep.get("name"))))
         if dep.get("card_number"):
             keys.add(("card", _card_key(dep["card_number"])))
         if dep.get("national_number"):

@@ -13,14 +13,13 @@ from typing import Any
 from fundclient.domain.categories import DEFAULT_CATEGORY, categories, get_category
 from fundclient.domain.fields import (BENEFICIARY_FIELDS, CATEGORY_PREFIX, DEPENDANT_FIELDS,
                                       DEPENDANT_PREFIX, FieldDef)
-from fundclient.domain.records import (ArabicName, Beneficiary, Channel, Dependant,
+from fundclient.domain.records import (NAME_PARTS, ArabicName, Beneficiary, Channel, Dependant,
                                        MaritalStatus, Relation, Sex)
 from fundclient.domain.reference import ReferenceData, default_reference
 from fundclient.domain.rules import ValidationContext, parse_date
 from fundclient.domain.validation import validate_field
 from fundclient.errors import Message
 
-NAME_PARTS = ("first", "father", "grandfather", "family")
 # Beneficiary keys the form shows, step by step (category fields are added per category).
 IDENTITY_KEYS = ("national_number", "name.first", "name.father", "name.grandfather",
                  "name.family", "latin_name", "mother_name", "sex", "date_of_birth",
