@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 
 CHILD = r"""
 import ctypes, sys
@@ -41,8 +40,11 @@ def run(mode: str) -> tuple[str, float]:
     return out[0], float(out[1])
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt is Linux-only")
 def test_tuned_malloc_gives_freed_frames_back():
+    if not sys.platform.startswith("linux"):  # no glibc: nothing is tuned, and tune() says so
+        from fundclient import allocator
+        assert allocator.tune() is False
+        return
     applied, tuned_rss = run("tuned")
     assert applied == "True"  # glibc took both settings
     # 3000 frames of 0.9 MB (2.6 GB) went through two threads: none of them is kept.
