@@ -249,9 +249,9 @@ def check_card_qr(ctx: Context) -> Message:
     import segno
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from fundclient.cards.commands import qr_texts_from_file
     from fundclient.cards.numbers import make_card_number
     from fundclient.cards.payload import KeySigner, make_claims, sign_payload, verify_payload
+    from fundclient.cards.qr_read import qr_texts_from_file
 
     key = Ed25519PrivateKey.generate()
     today = date.today()

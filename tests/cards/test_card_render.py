@@ -12,7 +12,7 @@ from PySide6.QtGui import QPainter
 
 from card_test_helpers import DEVICE_ID, comparable, mm, page_sizes_pt, pdftotext
 from fundclient.cards import content, render
-from fundclient.cards.commands import decode_qr  # what verify-card uses: OpenCV, shipped in the bundle
+from fundclient.cards.qr_read import decode_qr  # what verify-card uses: OpenCV, shipped in the bundle
 from fundclient.cards.content import card_for_beneficiary, card_for_dependant
 from fundclient.cards.payload import QR_PREFIX, verify_payload
 from fundclient.cards.sample import SAMPLE_OFFICE

@@ -7,8 +7,8 @@ import argparse
 import cv2
 
 import camera_scenes as cs
-from fundclient.camera import commands
-from fundclient.cli_output import finish
+from fundclient.cli import camera as commands
+from fundclient.cli.output import finish
 from fundclient.config import Settings
 
 

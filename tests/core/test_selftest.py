@@ -21,7 +21,7 @@ import pytest
 
 from fundclient.config import Settings
 from fundclient.selftest import CHECK_KEYS, FAIL, PASS, SKIP, WARN, qt_available, run_selftest
-from fundclient.selftest_commands import format_table
+from fundclient.cli.selftest import format_table
 from fundclient.sync.ack import sign_probe
 from fundclient.sync.device import save_enrolment
 from fundclient.sync.keys import b64e, generate_signing_private, key_id, signing_public_bytes

@@ -258,7 +258,7 @@ def test_recovery_key_page_refuses_until_confirmed(qtbot, wizard, tmp_path):
 
 
 def test_setup_wizard_command_refuses_an_office_already_set_up(qtbot, tmp_path, capsys):
-    from fundclient.app_commands import open_setup_wizard
+    from fundclient.cli.app import open_setup_wizard
     from fundclient.storage.store import initialise
 
     initialise(tmp_path, "SBH", ADMIN_USER, ADMIN_PW, provisional_device_number=901)
@@ -272,7 +272,7 @@ def test_frozen_bundle_without_office_opens_the_wizard_not_the_demo(qtbot, tmp_p
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from fundclient.app_commands import open_app
+    from fundclient.cli.app import open_app
 
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     seen = []
@@ -316,7 +316,7 @@ def test_setup_wizard_command_ends_on_the_login_screen(qtbot, tmp_path):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from fundclient.app_commands import open_setup_wizard
+    from fundclient.cli.app import open_setup_wizard
     from fundclient.ui.login import LoginScreen
 
     data_dir = tmp_path / "office"

@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from fundclient.app import AppContext
-from fundclient.cli_output import cannot_start, language_of, say
+from fundclient.cli.output import cannot_start, language_of, say
 from fundclient.errors import Message
 
 DEMO_INSTEAD = Message("لا يوجد مكتب مُعدّ في {path}: يبدأ وضع العرض التجريبي (الأمر fundclient setup يُعدّ مكتباً).",

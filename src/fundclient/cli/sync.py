@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from fundclient.cli_output import done, say
+from fundclient.cli.output import done, say
 from fundclient.errors import ExitCode, Message
 
 SYNC_OK = Message("أُرسلت {sent} دفعة واستُلم الإشعار بها؛ لا شيء ينتظر الإرسال.",
@@ -88,7 +88,7 @@ def register(sub) -> None:
     p.set_defaults(handler=_import_acks)
 
 
-# The one language rule of every command (cli_output): --lang, else the office's, else both.
+# The one language rule of every command (cli.output): --lang, else the office's, else both.
 _say = say
 
 
@@ -130,9 +130,9 @@ def _awaiting(data_dir: Path) -> tuple[int, int]:
 
 
 def _password(args) -> str:
-    from fundclient.storage.commands import _read_secret
+    from fundclient.cli.storage import read_secret
     if getattr(args, "_password", None) is None:  # asked once per command
-        args._password = _read_secret(args.password_file, "Password / كلمة المرور: ")
+        args._password = read_secret(args.password_file, "Password / كلمة المرور: ")
     return args._password
 
 

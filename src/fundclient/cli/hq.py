@@ -3,7 +3,7 @@
 The HQ directory is `--hq-dir DIR` (before or after the sub-command), by default DATA_DIR/hq;
 `--data-dir` keeps its one meaning, the fundclient data directory. `hq serve --data-dir DIR`,
 the old spelling of `--hq-dir`, still works and says so. Every command ends with a one-line
-summary by the language rule of `cli_output`.
+summary by the language rule of `cli.output`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from fundclient.cli_output import done, partly, say
+from fundclient.cli.output import done, partly, say
 from fundclient.errors import Message
 
 OLD_DATA_DIR = Message(
@@ -121,7 +121,7 @@ def register(sub) -> None:
     p.add_argument("number")
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=_revoke_card)
-    from fundclient.hq.console.commands import register as register_console
+    from fundclient.cli.hq_console import register as register_console
     register_console(cmds, _engine)
 
 

@@ -10,7 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from fundclient.cli_output import cannot_start, done, partly, say
+from fundclient.cli.output import cannot_start, done, partly, say
 from fundclient.config import Settings
 from fundclient.storage.errors import NotPermitted
 from fundclient.errors import AuthError, ExitCode, Message
@@ -18,11 +18,11 @@ from fundclient.errors import AuthError, ExitCode, Message
 EXIT_OK, EXIT_ERROR, EXIT_SOME_REJECTED = ExitCode.OK, ExitCode.CANNOT_START, ExitCode.PARTLY
 
 
-# The one language rule of every command (cli_output): --lang, else the office's, else both.
+# The one language rule of every command (cli.output): --lang, else the office's, else both.
 _say = say
 
 
-def _read_secret(path: str | None, prompt: str, *, twice: bool = False) -> str:
+def read_secret(path: str | None, prompt: str, *, twice: bool = False) -> str:
     if path:
         from fundclient import drive
 
@@ -39,10 +39,11 @@ def _login_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--password-file", help="read the password from this file (else a prompt)")
 
 
-def _open(args):
+def open_store_from_args(args):
+    """The operator's login from --user and --password-file (or a prompt): (store, operator)."""
     from fundclient.storage import open_store
 
-    password = _read_secret(args.password_file, "Password / كلمة المرور: ")
+    password = read_secret(args.password_file, "Password / كلمة المرور: ")
     return open_store(args.data_dir, args.user, password)
 
 
@@ -144,7 +145,7 @@ def cmd_setup(args) -> int:
                            "Office code '{code}' is not in the fund's list of offices. Known codes: {known}"
                            ).format(code=args.office[:20], known=", ".join(known)), file=sys.stderr)
         return EXIT_ERROR
-    password = _read_secret(args.password_file, "Administrator password / كلمة مرور المدير: ", twice=True)
+    password = read_secret(args.password_file, "Administrator password / كلمة مرور المدير: ", twice=True)
     recovery = initialise(args.data_dir, args.office, args.admin, password, args.full_name,
                           provisional_device_number=args.device_number)
     _say(args, Message("تمت التهيئة. اطبع مفتاح الاسترداد التالي واحفظه في خزنة؛ لن يظهر مرة أخرى:",
@@ -185,7 +186,7 @@ def cmd_status(args) -> int:
 def cmd_backup(args) -> int:
     from fundclient.storage.backup import create_backup
 
-    store, operator = _open(args)
+    store, operator = open_store_from_args(args)
     try:
         path = create_backup(store, by=operator.username, to_dir=Path(args.to) if args.to else None)
     finally:
@@ -253,7 +254,7 @@ def cmd_restore(args) -> int:
 
 
 def cmd_audit_verify(args) -> int:
-    store, _ = _open(args)
+    store, _ = open_store_from_args(args)
     try:
         result = store.audit.verify()
     finally:
@@ -276,7 +277,7 @@ def cmd_import(args) -> int:
     from fundclient.services.session import Session
 
     read_rows(Path(args.file))  # an unreadable file fails before asking for the password
-    store, operator = _open(args)
+    store, operator = open_store_from_args(args)
     settings = Settings.load(args.data_dir)
     session = Session(args.data_dir, settings, store, operator)
     try:
@@ -327,7 +328,7 @@ class _ImportProgress:
 def cmd_report(args) -> int:
     from fundclient.storage.report_export import export_report
 
-    store, operator = _open(args)
+    store, operator = open_store_from_args(args)
     try:
         rows = store.reports.counts(args.start, args.end, args.by)
         path = export_report(rows, Path(args.out), language=args.lang or Settings.load(args.data_dir).language)
@@ -342,7 +343,7 @@ def cmd_reset_password(args) -> int:
     from fundclient.storage import check_recovery_key, reset_password_with_recovery
 
     if args.recovery_key_file:
-        recovery = _read_secret(args.recovery_key_file, "")
+        recovery = read_secret(args.recovery_key_file, "")
     else:  # typed where it can be seen and compared with the paper (it opens nothing without the PC)
         recovery = input("Recovery key / مفتاح الاسترداد: ")
     check_recovery_key(args.data_dir, recovery)  # a typo or a wrong key is said before the new password
@@ -354,7 +355,7 @@ def cmd_reset_password(args) -> int:
 
 
 def cmd_rekey(args) -> int:
-    store, operator = _open(args)
+    store, operator = open_store_from_args(args)
     try:
         store.rekey(operator.username)
     finally:
@@ -371,14 +372,14 @@ def _new_password(args) -> str:
     """The employee's new password, checked against the password rule before the store is opened."""
     from fundclient.storage.keystore import check_password_strength
 
-    password = _read_secret(args.new_password_file, "New password / كلمة المرور الجديدة: ", twice=True)
+    password = read_secret(args.new_password_file, "New password / كلمة المرور الجديدة: ", twice=True)
     check_password_strength(password)
     return password
 
 
 def _as_admin(args, work):
     """Open the store as the administrator in --user and run work(store, admin name)."""
-    store, operator = _open(args)
+    store, operator = open_store_from_args(args)
     try:
         return work(store, operator.username)
     finally:

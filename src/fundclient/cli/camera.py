@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from fundclient.cli_output import done, language_of, partly
+from fundclient.cli.output import done, language_of, partly
 from fundclient.config import Settings
 from fundclient.errors import CameraError, ExitCode, Message
 
@@ -37,7 +37,7 @@ def register(sub) -> None:
 
 
 def _language(args) -> str:
-    """Frame lines are one language (the rule of cli_output; Arabic when none is set yet)."""
+    """Frame lines are one language (the rule of cli.output; Arabic when none is set yet)."""
     return language_of(args) or "ar"
 
 
@@ -58,7 +58,7 @@ def cmd_check(args) -> int:
     language = _language(args)
     spec = args.camera if args.camera is not None else Settings.load(args.data_dir).camera
     source = open_source(spec)
-    source.open()  # a CameraError here is printed bilingually by cli.py
+    source.open()  # a CameraError here is printed bilingually by fundclient.cli
     analyser = FaceAnalyser(track=True)
     passed = 0
     try:

@@ -11,7 +11,7 @@ import json
 import os
 import sys
 
-from fundclient.cli_output import language_of
+from fundclient.cli.output import language_of
 from fundclient.selftest import CHECK_KEYS, FAIL, PASS, SKIP, WARN, Report, install_dir, run_selftest
 
 STATUS_WORDS = {
@@ -71,7 +71,7 @@ def format_table(report: Report, language: str | None = None) -> str:
 
 
 def _office_language(args: argparse.Namespace) -> str | None:
-    """The office's language when one is set up; both languages on an unconfigured PC (cli_output)."""
+    """The office's language when one is set up; both languages on an unconfigured PC (cli.output)."""
     return language_of(args)
 
 

@@ -8,16 +8,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
 from fundclient import drive
-from fundclient.cli_output import done, partly
+from fundclient.cli.output import done, partly
+from fundclient.cli.storage import open_store_from_args  # the same login as the storage commands
 from fundclient.config import Settings
+from fundclient.cards.qr_read import MAX_IMAGE_BYTES, qr_texts_from_file
 from fundclient.errors import FundError, Message
 
 NEEDS_RECORD = Message(ar="حدِّد القيد: رقم القيد أو --from-json أو --sample",
@@ -26,8 +25,6 @@ NEEDS_OUTPUT = Message(ar="حدِّد المخرجات: --pdf أو --png أو --
                        en="Say what to produce: --pdf, --png, --receipt or --print")
 NEEDS_DEVICE_ID = Message(ar="الخيار --key يتطلب --device-id", en="--key needs --device-id")
 NO_QR_FOUND = Message(ar="لم يُعثر على رمز QR في الملف {file}", en="No QR code found in {file}")
-NEEDS_PDFTOPPM = Message(ar="قراءة ملف PDF تتطلب الأداة pdftoppm (poppler-utils)",
-                         en="Reading a PDF needs pdftoppm (poppler-utils)")
 NEEDS_QT = Message(ar="رسم البطاقات يتطلب تثبيت الواجهة الرسومية (الحزمة الإضافية gui)",
                    en="Drawing cards needs the GUI extra (PySide6): pip install 'fundclient[gui]'")
 CARDS_MADE = Message(ar="أُعدّت {count} بطاقة (بطاقة المنتفع {number}).",
@@ -38,7 +35,6 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
 BAD_JSON_FILE = Message(ar="الملف {file} ليس JSON صالحًا بالبنية المتوقعة", en="{file} is not valid JSON of the expected layout")
 BAD_KEY_FILE = Message(ar="الملف {file} ليس مفتاحًا خاصًا (PEM) صالحًا", en="{file} is not a valid private key (PEM)")
 # Every file a person names here is read the hostile way (fundclient.drive), within these sizes.
-MAX_IMAGE_BYTES = 64 * 1024 * 1024
 MAX_SMALL_FILE_BYTES = 4 * 1024 * 1024
 
 
@@ -93,7 +89,6 @@ def load_record(args: argparse.Namespace):
     if not args.record_id or not args.user:
         raise FundError(NEEDS_RECORD, code="usage")
     from fundclient.storage.beneficiaries import BeneficiaryRepository
-    from fundclient.storage.commands import _open as open_store_from_args  # same login as storage commands
 
     store, _operator = open_store_from_args(args)
     try:
@@ -132,8 +127,6 @@ def load_signer(args: argparse.Namespace):
 
     if args.user and not device_key.is_unlocked(args.data_dir):
         # --from-json with --user: the operator's password unlocks the device key (a login, audited).
-        from fundclient.storage.commands import _open as open_store_from_args
-
         store, _operator = open_store_from_args(args)
         store.close()
     return device_signer(args.data_dir)  # SyncError device_key_locked without a login: nothing is signed
@@ -187,60 +180,6 @@ def cmd_card(args: argparse.Namespace) -> int:
 
 
 # --- fundclient verify-card --------------------------------------------------------------
-
-def qr_texts_from_file(path: Path) -> list[str]:
-    """Every QR text found in an image or PDF (pages rasterised at 300 dpi with pdftoppm)."""
-    data = drive.read_user_file(path, MAX_IMAGE_BYTES)  # a link, FIFO, folder or oversize file: refused
-    if path.suffix.lower() == ".pdf":
-        if not shutil.which("pdftoppm"):
-            raise FundError(NEEDS_PDFTOPPM, code="usage")
-        with tempfile.TemporaryDirectory() as tmp:
-            copy = Path(tmp) / "card.pdf"  # pdftoppm reads the bytes checked above, not the named path
-            copy.write_bytes(data)
-            subprocess.run(["pdftoppm", "-r", "300", "-png", str(copy), f"{tmp}/page"], check=True)
-            return [t for page in sorted(Path(tmp).glob("*.png")) for t in qr_texts_from_file(page)]
-    import numpy as np
-
-    from fundclient.camera.opencv import cv2
-
-    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_GRAYSCALE) if data else None
-    if image is None:
-        return []
-    return decode_qr(image)
-
-
-def decode_qr(gray) -> list[str]:
-    """QR texts in a greyscale image with OpenCV's detectors (shipped in the bundle: no other
-    library). The classic detector first, then the ArUco-based one (better on photographed,
-    tilted or unevenly lit cards); a small photo is also tried enlarged, a large one reduced."""
-    from fundclient.camera.opencv import cv2
-
-    def attempts():
-        yield gray
-        height, width = gray.shape[:2]
-        if max(height, width) < 1200:
-            yield cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-        elif max(height, width) > 2400:
-            scale = 1600 / max(height, width)
-            yield cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-
-    detectors = [cv2.QRCodeDetector()]
-    if hasattr(cv2, "QRCodeDetectorAruco"):
-        detectors.append(cv2.QRCodeDetectorAruco())
-    for image in attempts():
-        for detector in detectors:
-            try:
-                ok, texts, _points, _straight = detector.detectAndDecodeMulti(image)
-            except cv2.error:
-                ok, texts = False, ()
-            found = [t for t in (texts if ok else ()) if t]
-            if not found:
-                text = detector.detectAndDecode(image)[0]
-                found = [text] if text else []
-            if found:
-                return list(dict.fromkeys(found))
-    return []
-
 
 def _texts(source: str) -> list[str]:
     path = Path(source)

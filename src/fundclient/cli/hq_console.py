@@ -1,11 +1,11 @@
-"""`fundclient hq add-user` and `fundclient hq audit verify` (registered by hq/commands.py)."""
+"""`fundclient hq add-user` and `fundclient hq audit verify` (registered by cli/hq.py)."""
 
 from __future__ import annotations
 
 import getpass
 from pathlib import Path
 
-from fundclient.cli_output import done, partly
+from fundclient.cli.output import done, partly
 from fundclient.errors import Message, SyncError
 
 USER_SET = Message(ar="حساب «{user}» في لوحة الإدارة العامة جاهز بدور {role}.",

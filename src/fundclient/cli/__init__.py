@@ -1,7 +1,9 @@
 """`fundclient` command line: global options, then one sub-command per task.
 
-Each concern registers its own sub-commands (a `commands.py` module with `register(sub)`),
-so this file stays a thin dispatcher. How commands speak is `cli_output`: a handler returns an
+Every sub-command lives in this package, one module per concern (`cli/storage.py`,
+`cli/sync.py`, `cli/hq.py` …, each with `register(sub)`), so this file stays a thin dispatcher
+and no lower package holds command-line code (the layers contract in pyproject.toml puts
+`cli` on top). How commands speak is `cli.output`: a handler returns an
 `Outcome` (exit code + one-line summary) and this file prints the summary by the one language
 rule; typed `FundError`s become a message by the same rule and exit code 2 (cannot start);
 anything else is a bug and exits 3 naming the log file (DATA_DIR/logs/fundclient.log, logs.py) (`errors.ExitCode`, the table in
@@ -17,20 +19,20 @@ import sys
 import traceback
 
 from fundclient import __version__
-from fundclient.cli_output import finish, say
+from fundclient.cli.output import finish, say
 from fundclient.config import DATA_DIR_ENV, resolve_data_dir
 from fundclient.errors import ExitCode, FundError, Message
 from fundclient.logs import log_file, setup_logging
 
 # Modules that contribute sub-commands; each has register(subparsers).
 COMMAND_MODULES = [
-    "fundclient.storage.commands",
-    "fundclient.sync.commands",
-    "fundclient.hq.commands",
-    "fundclient.cards.commands",
-    "fundclient.camera.commands",
-    "fundclient.app_commands",
-    "fundclient.selftest_commands",
+    "fundclient.cli.storage",
+    "fundclient.cli.sync",
+    "fundclient.cli.hq",
+    "fundclient.cli.cards",
+    "fundclient.cli.camera",
+    "fundclient.cli.app",
+    "fundclient.cli.selftest",
 ]
 
 log = logging.getLogger(__name__)
@@ -111,7 +113,7 @@ def _apply_display_rule(data_dir) -> None:
 
 def _default_handler(parser: argparse.ArgumentParser):
     try:
-        from fundclient.app_commands import open_app
+        from fundclient.cli.app import open_app
     except ImportError:
         def show_help(_args: argparse.Namespace) -> int:
             parser.print_help()
