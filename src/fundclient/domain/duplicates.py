@@ -101,9 +101,12 @@ def profile(b: Beneficiary | Dependant, scheme: str | NationalIdScheme | None = 
     so never on identity)."""
     name = b.name
     born = b.date_of_birth if isinstance(b.date_of_birth, date) else None
-    return _profile(get_scheme(scheme), as_text(b.national_number), as_text(name.first),
-                    as_text(name.father), as_text(name.grandfather), as_text(name.family),
-                    as_text(b.sex), born, as_text(getattr(b, "mother_name", "")))
+    values = (b.national_number, name.first, name.father, name.grandfather, name.family, b.sex,
+              getattr(b, "mother_name", ""))
+    # Thousands of candidates per import batch: text (the usual case) is taken as it is.
+    return _profile(scheme if isinstance(scheme, NationalIdScheme) else get_scheme(scheme),
+                    *(v if type(v) is str else as_text(v) for v in values[:5]), as_text(values[5]), born,
+                    values[6] if type(values[6]) is str else as_text(values[6]))
 
 
 # Cache sizes hold one search's or one duplicate check's working set (≈ 400 candidates and their
@@ -201,26 +204,41 @@ def compare(candidate: Beneficiary, existing: Beneficiary, *,
 
 def find_duplicates(candidate: Beneficiary, existing: Iterable[Beneficiary], *,
                     scheme: str | NationalIdScheme | None = None,
-                    threshold: float = DEFAULT_THRESHOLD) -> list[DuplicateMatch]:
+                    threshold: float = DEFAULT_THRESHOLD,
+                    profiles: dict[int, DuplicateProfile] | None = None) -> list[DuplicateMatch]:
     """Matches of `candidate` among `existing`, certain ones first, then by score.
     Records with the candidate's record_id (earlier revisions of itself) are skipped.
 
     Per existing record: its holder against the candidate's holder; then national numbers
     across holders and dependants both ways (a wife registered as a dependant now
     registering as a holder, a child on two families' forms); then the candidate's holder
-    against the record's dependants by name and birth date."""
+    against the record's dependants by name and birth date.
+
+    `profiles`: a memo of profiles by object identity that the caller keeps while none of
+    the records it holds changes (a bulk import's batch compares each stored candidate with
+    many rows)."""
+    scheme = get_scheme(scheme)
+    if profiles is None:
+        profiles = {}
+
+    def profiled(person: Beneficiary | Dependant) -> DuplicateProfile:
+        found = profiles.get(id(person))
+        if found is None:
+            found = profiles[id(person)] = profile(person, scheme)
+        return found
+
     mine = profile(candidate, scheme)
     own_numbers = [(d, profile(d, scheme).national_number) for d in candidate.dependants]
     found = []
     for other in existing:
         if other.record_id == candidate.record_id:
             continue
-        match = _match(mine, other, profile(other, scheme), threshold)
+        match = _match(mine, other, profiled(other), threshold)
         if match is None or not match.certain:
-            match = _by_dependants_numbers(mine, own_numbers, other, scheme) or match
+            match = _by_dependants_numbers(mine, own_numbers, other, profiled) or match
         if match is None:
             for dependant in other.dependants:
-                match = _match(mine, other, profile(dependant, scheme), threshold, dependant)
+                match = _match(mine, other, profiled(dependant), threshold, dependant)
                 if match:
                     break
         if match:
@@ -230,9 +248,9 @@ def find_duplicates(candidate: Beneficiary, existing: Iterable[Beneficiary], *,
 
 
 def _by_dependants_numbers(mine: DuplicateProfile, own: list[tuple[Dependant, str]], other: Beneficiary,
-                           scheme: str | NationalIdScheme | None) -> DuplicateMatch | None:
-    theirs = [(d, profile(d, scheme).national_number) for d in other.dependants]
-    holder_number = profile(other, scheme).national_number
+                           profiled) -> DuplicateMatch | None:
+    theirs = [(d, profiled(d).national_number) for d in other.dependants]
+    holder_number = profiled(other).national_number
     if mine.national_number:
         for dependant, number in theirs:
             if number == mine.national_number:
@@ -255,14 +273,14 @@ def _by_dependants_numbers(mine: DuplicateProfile, own: list[tuple[Dependant, st
 def _match(mine: DuplicateProfile, other: Beneficiary, theirs: DuplicateProfile,
            threshold: float, dependant: Dependant | None = None) -> DuplicateMatch | None:
     """`theirs` is the profile of `other`'s holder, or of its `dependant` when given."""
-    names = dict(name=_shown(other), person=_shown(dependant) if dependant else "")
     if mine.national_number and mine.national_number == theirs.national_number:
         template = SAME_NUMBER_AS_DEPENDANT if dependant else SAME_NATIONAL_NUMBER
-        return DuplicateMatch(other, 1.0, True, "national_number", template.format(**names),
+        return DuplicateMatch(other, 1.0, True, "national_number", template.format(**_names(other, dependant)),
                               existing_dependant=dependant)
     score, verdict = score_pair(mine, theirs)
     if score < threshold and not (verdict == "same" and mine.parts == theirs.parts):
         return None
+    names = _names(other, dependant)
     if mine.parts == theirs.parts and any(mine.parts) and verdict == "same" \
             and mine.sex == theirs.sex:
         template = SAME_NAME_AND_BIRTH_AS_DEPENDANT if dependant else SAME_NAME_AND_BIRTH
@@ -275,6 +293,10 @@ def _match(mine: DuplicateProfile, other: Beneficiary, theirs: DuplicateProfile,
     return DuplicateMatch(other, round(score, 3), False, "similar",
                           template.format(percent=round(score * 100), detail_ar=ar, detail_en=en, **names),
                           existing_dependant=dependant)
+
+
+def _names(other: Beneficiary, dependant: Dependant | None) -> dict[str, str]:
+    return dict(name=_shown(other), person=_shown(dependant) if dependant else "")
 
 
 def _shown(b: Beneficiary | Dependant) -> str:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from fundclient.cards.identity import card_number_maker as _device_card_number_maker
-from fundclient.domain.duplicates import DuplicateMatch, find_duplicates
+from fundclient.domain.duplicates import DuplicateMatch
 from fundclient.domain import photo_exception
 from fundclient.domain.records import Beneficiary, Photo, RecordStatus, utc_now
 from fundclient.domain.validation import ensure_valid_beneficiary, validate_beneficiary
@@ -160,17 +160,26 @@ def register_many(session: "Session", beneficiaries: Sequence[Beneficiary], *,
     scheme = session.settings.national_id_scheme
     outcome: list[Beneficiary | FundError] = []
     accepted: list[Beneficiary] = []
-    by_key: dict[str, list[Beneficiary]] = {}  # national numbers and sound-key pairs -> accepted
+    records: list[Beneficiary | None] = []
     for beneficiary in beneficiaries:
         try:
-            record = beneficiary if validated else ensure_valid_beneficiary(beneficiary, scheme=scheme)
-            _check_photo(session, record, False, False)
-            earlier = {id(r): r for k in _batch_keys(record) for r in by_key.get(k, ())}
-            _check_duplicates(session, record, "", "", elsewhere=True,
-                              extra=find_duplicates(record, earlier.values(), scheme=scheme) if earlier else [])
+            records.append(beneficiary if validated else ensure_valid_beneficiary(beneficiary, scheme=scheme))
         except FundError as refused:
+            records.append(None)
             outcome.append(refused)
+    valid = [r for r in records if r is not None]
+    # The store's candidates of every record in set-based reads; the batch's earlier records
+    # join them as they are accepted (storage.search.BatchDuplicates).
+    check = session.store.beneficiaries.batch_duplicates(valid, national_id_scheme=scheme)
+    results: list[Beneficiary | FundError] = []
+    for i, record in enumerate(valid):
+        try:
+            _check_photo(session, record, False, False)
+            _check_duplicates(session, record, "", "", elsewhere=True, found=check.matches(i))
+        except FundError as refused:
+            results.append(refused)
             continue
+        check.accept(i)
         record.office_code = record.office_code or session.settings.office_code
         record.override_reason = ""
         record.card_number = ""  # numbers are given here, never typed or imported
@@ -178,26 +187,15 @@ def register_many(session: "Session", beneficiaries: Sequence[Beneficiary], *,
         for dependant in record.dependants:
             dependant.card_number = ""
         accepted.append(record)
-        outcome.append(record)
-        for key in _batch_keys(record):
-            by_key.setdefault(key, []).append(record)
+        results.append(record)
+    refusals = iter(outcome)
+    done = iter(results)
+    outcome = [next(done) if r is not None else next(refusals) for r in records]
     saved = session.store.beneficiaries.add_many(accepted, by=session.username, action="import",
                                                  card_numbers_from=card_number_maker(session))
     if saved and session.settings.seal_on == "save":
         seal_records(session, saved, {})
     return outcome
-
-
-def _batch_keys(record: Beneficiary) -> set[str]:
-    """What finds an earlier record of the same batch as a duplicate candidate (the batch is
-    not in the store yet): every national number on the form, every sound-key pair of the
-    holder's and dependants' names — the keys the store's duplicate search looks up."""
-    from fundclient.storage.search_keys import name_keys
-
-    keys = {f"n:{p.national_number}" for p in (record, *record.dependants) if p.national_number}
-    for person in (record, *record.dependants):
-        keys.update(f"p:{pair}" for pair in name_keys(person.name.full())[2].split())
-    return keys
 
 
 def edit(session: "Session", beneficiary: Beneficiary, photo: Photo | None = None,
@@ -259,13 +257,12 @@ def set_status(session: "Session", record_id: str, status: RecordStatus | str, r
 
 
 def _check_duplicates(session: "Session", record: Beneficiary, override_reason: str, override_by: str,
-                      elsewhere: bool = False, extra: Sequence[DuplicateMatch] = ()) -> None:
+                      elsewhere: bool = False, found: Sequence[DuplicateMatch] | None = None) -> None:
     """A new registration (`elsewhere`) is also checked against HQ's digest: a national number
-    another office holds is a duplicate too (services.elsewhere; #14). `extra`: matches found
-    outside the store (a bulk import's earlier rows of the same batch)."""
-    matches = duplicates(session, record)
-    if extra:
-        matches = sorted([*matches, *extra], key=lambda m: (not m.certain, -m.score))
+    another office holds is a duplicate too (services.elsewhere; #14). `found`: the matches
+    already looked up (a bulk import's batch check, earlier rows of the batch included)."""
+    matches = duplicates(session, record) if found is None else \
+        [m for m in found if m.existing.record_id != record.record_id]
     held = []
     if elsewhere and not matches:
         from fundclient.services.elsewhere import from_digest
