@@ -2,9 +2,9 @@
 
 Headers are the domain's field keys (`domain.fields`: national_number, name.first, ...,
 category_fields.<key>, dependants[N].<key>). The whole file is read and checked first; a
-file that cannot be read changes nothing. Then every valid row is saved in its own
-transaction (a row is atomic); rows whose national number is already in the DB are
-skipped, so a re-run after an interruption imports only what is missing.
+file that cannot be read changes nothing. Then the valid rows are saved in batches, one
+transaction per batch; rows whose national number is already in the DB are skipped, so a
+re-run after an interruption imports only what is missing.
 """
 
 from __future__ import annotations
