@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 
 from fundclient.domain.duplicates import DuplicateMatch, blocking_keys, find_duplicates, likely_same_person, profile
 from fundclient.domain.records import Beneficiary
+from fundclient.hq.bulk import insert_rows
 from fundclient.hq.db import duplicate_findings, person_names, person_numbers, records
 
 log = logging.getLogger(__name__)
@@ -102,14 +103,16 @@ class _Held:
     day: str
 
 
-def check_batch(conn: Connection, batch: list[tuple[str, dict]], office: str) -> list[Finding | None]:
+def check_batch(conn: Connection, batch: list[tuple[str, dict]], office: str,
+                parsed: list[Beneficiary] | None = None) -> list[Finding | None]:
     """A finding (or None) per (record_id, record) of one batch from `office`, against every
     record HQ holds and the ones before it in the same batch; then files the batch's people in
-    the indexes. Records that did not parse are answered None (the caller refused them)."""
+    the indexes. `parsed`: the records' `Beneficiary.from_dict`, when the caller has it."""
     if not batch:
         return []
     now = datetime.now(timezone.utc)
-    parsed = [Beneficiary.from_dict(record) for _, record in batch]
+    if parsed is None:
+        parsed = [Beneficiary.from_dict(record) for _, record in batch]
     people = [_filed(b) for b in parsed]
     keys = [{"n:" + n for _, n, _ in filed if n} | {"b:" + k for _, _, ks in filed for k in ks} for filed in people]
     numbers = {k[2:] for ks in keys for k in ks if k.startswith("n:")}
@@ -134,6 +137,7 @@ def check_batch(conn: Connection, batch: list[tuple[str, dict]], office: str) ->
     for record_id, at in conn.execute(select(records.c.record_id, func.min(records.c.received_at))
                                       .where(records.c.record_id.in_(mine)).group_by(records.c.record_id)):
         first_seen[record_id] = _aware(at)
+    held_before = set(first_seen)
     if others:
         rows = conn.execute(select(records.c.record_id, records.c.revision, records.c.office_code, records.c.data,
                                    records.c.received_at).where(records.c.record_id.in_(others))).all()
@@ -165,7 +169,7 @@ def check_batch(conn: Connection, batch: list[tuple[str, dict]], office: str) ->
         for k in mine_keys:
             filed.setdefault(k, set()).add(record_id)
         now += timedelta(microseconds=1)
-    _file(conn, batch, people, office, now)
+    _file(conn, batch, people, office, now, held_before)
     return results
 
 
@@ -177,8 +181,10 @@ def _evidence(match: DuplicateMatch) -> dict:
             "through": "dependant" if mine is not None else "holder"}
 
 
-def _file(conn: Connection, batch: list[tuple[str, dict]], people: list, office: str, now: datetime) -> None:
-    """The batch's newest revisions replace what the indexes held for those records."""
+def _file(conn: Connection, batch: list[tuple[str, dict]], people: list, office: str, now: datetime,
+          held: set[str]) -> None:
+    """The batch's newest revisions replace what the indexes held for those records (`held`:
+    the ones HQ held a revision of before this batch)."""
     ids = list(dict.fromkeys(record_id for record_id, _ in batch))
     latest = {record_id: (record, filed) for (record_id, record), filed in zip(batch, people)}
     number_rows, name_rows = [], []
@@ -187,12 +193,11 @@ def _file(conn: Connection, batch: list[tuple[str, dict]], people: list, office:
         n, k = index_rows(record_id, record, office, now, filed)
         number_rows += n
         name_rows += k
-    conn.execute(delete(person_numbers).where(person_numbers.c.record_id.in_(ids)))
-    conn.execute(delete(person_names).where(person_names.c.record_id.in_(ids)))
-    if number_rows:
-        conn.execute(insert(person_numbers), number_rows)
-    if name_rows:
-        conn.execute(insert(person_names), name_rows)
+    if held:  # records HQ filed before (a new revision): their old rows go
+        conn.execute(delete(person_numbers).where(person_numbers.c.record_id.in_(held)))
+        conn.execute(delete(person_names).where(person_names.c.record_id.in_(held)))
+    insert_rows(conn, person_numbers, number_rows)
+    insert_rows(conn, person_names, name_rows)
 
 
 def store_findings(conn: Connection, found: list[tuple[str, int, str, Finding]]) -> None:

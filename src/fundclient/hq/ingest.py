@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fundclient.domain.records import Beneficiary
 from fundclient.hq import duplicates, refdata, refusals
+from fundclient.hq.bulk import insert_rows
 from fundclient.hq.db import batches, blobs, card_numbers, devices, photos, records, rejections
 from fundclient.hq.keys import HQKeys
 from fundclient.hq.operations import Operations
@@ -152,12 +153,13 @@ class Ingestor:
             answer = {"type": "record", "record_id": record_id if _short_str(record_id, 36) else "",
                       "revision": revision if _is_int(revision) and 0 <= revision <= MAX_INT else 0,
                       "duplicate_of": None}
-            problem = self._record_problem(record, device.office_code) or _photos_problem(item.get("photos", []))
+            problem, parsed = self._record_problem(record, device.office_code)
+            problem = problem or _photos_problem(item.get("photos", []))
             if problem:
                 results[i] = {**answer, "status": "rejected", "reason": problem}
                 continue
             data = canonical_json(record)
-            candidates.append((i, record, answer, data, hashlib.sha256(data).hexdigest()))
+            candidates.append((i, record, answer, data, hashlib.sha256(data).hexdigest(), parsed))
         ids = {c[2]["record_id"] for c in candidates}
         existing: dict = {}
         cards = {n for c in candidates for n in _card_numbers(c[1])}
@@ -172,7 +174,7 @@ class Ingestor:
         new_records, new_photos, new_cards = [], [], []
         fresh = []  # (index, record, answer, data, digest) of the revisions stored now
         new_blobs: dict[str, bytes] = {}  # photo bytes by SHA-256: stored once (#15)
-        for i, record, answer, data, digest in candidates:
+        for i, record, answer, data, digest, parsed in candidates:
             key = (answer["record_id"], answer["revision"])
             if key in existing:  # the same revision re-sealed: held once, same answer
                 prior = existing[key]
@@ -187,11 +189,12 @@ class Ingestor:
             new_cards += [{"card_number": n, "record_id": answer["record_id"]} for n in mine if n not in card_holder]
             card_holder.update({n: answer["record_id"] for n in mine})
             existing[key] = _Held(digest, "accepted", None)  # (the same revision twice in one batch)
-            fresh.append((i, record, answer, data, digest))
+            fresh.append((i, record, answer, data, digest, parsed))
         # The HQ-wide duplicate check (hq/duplicates.py): one step, over the whole batch.
-        findings = duplicates.check_batch(conn, [(c[2]["record_id"], c[1]) for c in fresh], device.office_code)
+        findings = duplicates.check_batch(conn, [(c[2]["record_id"], c[1]) for c in fresh], device.office_code,
+                                          parsed=[c[5] for c in fresh])
         found = []
-        for (i, record, answer, data, digest), finding in zip(fresh, findings):
+        for (i, record, answer, data, digest, _parsed), finding in zip(fresh, findings):
             key = (answer["record_id"], answer["revision"])
             status = "duplicate" if finding else "accepted"
             other = finding.other_record_id if finding else None
@@ -213,29 +216,29 @@ class Ingestor:
         return results  # type: ignore[return-value]
 
     @staticmethod
-    def _record_problem(record: dict, office_code: str) -> str | None:
-        """Type, length and pattern of the fields HQ stores, then the domain's own parse. The
-        office is the sending device's (its enrolment), never what the record says."""
+    def _record_problem(record: dict, office_code: str) -> tuple[str | None, Beneficiary | None]:
+        """Type, length and pattern of the fields HQ stores, then the domain's own parse (its
+        result is kept: the duplicate check needs it too). The office is the sending device's
+        (its enrolment), never what the record says."""
         if not (_short_str(record.get("record_id"), 36) and RECORD_ID_RE.fullmatch(record["record_id"])):
-            return "invalid_record"
+            return "invalid_record", None
         revision = record.get("revision")
         if not _is_int(revision) or not 1 <= revision <= MAX_INT:
-            return "invalid_record"
+            return "invalid_record", None
         number = record.get("national_number")
         if number is not None and not isinstance(number, str):
-            return "invalid_record"
+            return "invalid_record", None
         if not (number or "").strip():
-            return "missing_national_number"
+            return "missing_national_number", None
         if len(number) > 32:
-            return "invalid_record"
+            return "invalid_record", None
         claimed = record.get("office_code")
         if claimed not in (None, "") and claimed != office_code:
-            return "wrong_office"
+            return "wrong_office", None
         try:
-            Beneficiary.from_dict(record)
+            return None, Beneficiary.from_dict(record)
         except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
-            return "invalid_record"
-        return None
+            return "invalid_record", None
 
 
 MAX_INT = 2**31 - 1  # 32-bit INTEGER columns (PostgreSQL)
@@ -246,17 +249,17 @@ PHOTO_KINDS_MAX, PHOTO_MIME_MAX = 16, 32
 
 def _write(conn: Connection, new_records: list[dict], new_photos: list[dict], new_blobs: dict[str, bytes],
            new_cards: list[dict]) -> None:
-    """The batch's rows, one multi-row statement per table. Photo bytes go to `blobs` once per
-    hash (a hash HQ holds already costs nothing but its `photos` row)."""
-    if new_records:
-        conn.execute(insert(records), new_records)
+    """The batch's rows, one COPY / executemany per table (hq/bulk.py). Photo bytes go to `blobs`
+    once per hash: a hash HQ holds already costs nothing but its `photos` row (its bytes are not
+    even sent to the database again)."""
+    insert_rows(conn, records, new_records)
     if new_blobs:
-        conn.execute(_insert_ignoring_held(conn, blobs),
-                     [{"sha256": h, "size": len(data), "data": data} for h, data in new_blobs.items()])
-    if new_photos:
-        conn.execute(insert(photos), new_photos)
-    if new_cards:
-        conn.execute(insert(card_numbers), new_cards)
+        held = set(conn.execute(select(blobs.c.sha256).where(blobs.c.sha256.in_(new_blobs))).scalars())
+        fresh = [{"sha256": h, "size": len(data), "data": data} for h, data in new_blobs.items() if h not in held]
+        if fresh:  # (ON CONFLICT: the same photo in a batch ingested at this moment on another node)
+            conn.execute(_insert_ignoring_held(conn, blobs), fresh)
+    insert_rows(conn, photos, new_photos)
+    insert_rows(conn, card_numbers, new_cards)
 
 
 def _insert_ignoring_held(conn: Connection, table):
