@@ -36,6 +36,7 @@ def main() -> int:
     parser.add_argument("--devices", type=int, default=4, help="offices uploading at once")
     parser.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL")
     parser.add_argument("--database-url")
+    parser.add_argument("--workers", type=int, default=1, help="HQ server processes (`hq serve --workers N`)")
     args = parser.parse_args()
     pg = None
     url = args.database_url
@@ -65,7 +66,7 @@ def run(work: Path, url: str | None, pg, args) -> int:
         engine.dispose()
         engine = open_engine(hq_dir, url)
     db_url = url or f"sqlite:///{hq_dir / 'hq.db'}"
-    node = hq_cluster.Node(hq_dir, db_url, log=work / "node.log").start()
+    node = hq_cluster.Node(hq_dir, db_url, log=work / "node.log", workers=args.workers).start()
     try:
         sign = HQKeys(hq_dir).active_sign
         per = args.count // args.devices
@@ -80,7 +81,8 @@ def run(work: Path, url: str | None, pg, args) -> int:
         batches = sum(len(list((s.root / "outbox" / "pending").glob("*"))) for s in sims)
         print(f"machine: {os.cpu_count()} cores; load before: {hq_cluster.load_average()}")
         print(f"{'PostgreSQL' if url else 'SQLite'}: {per * args.devices} registrations with 20 KB photos in "
-              f"{batches} batches from {args.devices} offices at once, over HTTP to uvicorn on 127.0.0.1")
+              f"{batches} batches from {args.devices} offices at once, over HTTP to uvicorn on 127.0.0.1 "
+              f"({args.workers} HQ server process{'es' if args.workers > 1 else ''})")
         node_cpu0, pg_cpu0 = node.cpu(), hq_cluster.postgres_cpu_seconds(pg)
         cpu0, started = time.process_time(), time.monotonic()
         threads = [threading.Thread(target=s.sync, args=(node.url, started + 900)) for s in sims]

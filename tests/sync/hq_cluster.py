@@ -115,8 +115,9 @@ def children_cpu_seconds(parent: int) -> float:
 class Node:
     """One HQ node: `fundclient hq serve` in its own process (so it can be SIGKILLed)."""
 
-    def __init__(self, hq_dir: Path, database_url: str, port: int | None = None, log: Path | None = None) -> None:
-        self.hq_dir, self.database_url = hq_dir, database_url
+    def __init__(self, hq_dir: Path, database_url: str, port: int | None = None, log: Path | None = None,
+                 workers: int = 1) -> None:
+        self.hq_dir, self.database_url, self.workers = hq_dir, database_url, workers
         self.port = port or free_port()
         self.log = log or hq_dir.parent / f"node-{self.port}.log"
         self.process: subprocess.Popen | None = None
@@ -130,7 +131,7 @@ class Node:
     def start(self) -> "Node":
         cmd = [sys.executable, "-m", "fundclient", "hq", "--hq-dir", str(self.hq_dir), "--database-url",
                self.database_url, "serve", "--host", "127.0.0.1", "--port", str(self.port),
-               "--forwarded-allow-ips", "127.0.0.1", "--no-access-log"]
+               "--forwarded-allow-ips", "127.0.0.1", "--no-access-log", "--workers", str(self.workers)]
         with open(self.log, "ab") as out:
             self.process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=_env())
         begun = time.monotonic()
@@ -162,7 +163,10 @@ class Node:
                 self.process.wait()
 
     def cpu(self) -> float:
-        return cpu_seconds(self.process.pid) if self.process and self.process.poll() is None else 0.0
+        """The node's CPU so far: its process and, with --workers, the worker processes."""
+        if not (self.process and self.process.poll() is None):
+            return 0.0
+        return children_cpu_seconds(self.process.pid) if self.workers > 1 else cpu_seconds(self.process.pid)
 
 
 def nginx_site(ports: list[int], listen: int, cert: Path, key: Path, log_dir: Path) -> str:

@@ -85,6 +85,8 @@ def register(sub) -> None:
                    help="addresses of the load balancers in front (comma-separated): their X-Forwarded-For "
                         "is taken as the client's address (rate limits, logs); nobody else's is")
     p.add_argument("--no-access-log", action="store_true", help="no line per request (the load balancer logs them)")
+    p.add_argument("--workers", type=int, default=1, choices=range(1, 65), metavar="N",
+                   help="server processes sharing the port, e.g. one per core (default 1)")
     p.set_defaults(handler=_serve)
     p = cmds.add_parser("enroll-token", help="print a one-time enrolment token for an office device")
     p.add_argument("--office", required=True)
@@ -172,7 +174,8 @@ def _serve(args) -> int:
     from fundclient.hq.server import serve
     ssl = {k: v for k, v in (("ssl_certfile", args.ssl_certfile), ("ssl_keyfile", args.ssl_keyfile)) if v}
     serve(_dir(args), _database_url(args), args.host, args.port, _passphrase(args),
-          forwarded_allow_ips=args.forwarded_allow_ips, access_log=not args.no_access_log, **ssl)
+          forwarded_allow_ips=args.forwarded_allow_ips, access_log=not args.no_access_log, workers=args.workers,
+          passphrase_file=getattr(args, "sub_passphrase_file", None) or args.passphrase_file, **ssl)
     return 0
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -65,10 +67,41 @@ def start_in_thread(hq_dir: Path, database_url: str | None = None, *, host: str 
 
 
 def serve(hq_dir: Path, database_url: str | None, host: str, port: int, passphrase: bytes | None = None, *,
-          forwarded_allow_ips: str = "", access_log: bool = True, **ssl) -> None:
+          forwarded_allow_ips: str = "", access_log: bool = True, workers: int = 1,
+          passphrase_file: str | None = None, **ssl) -> None:
     """One HQ node. Behind a load balancer, `forwarded_allow_ips` names it: its X-Forwarded-For
-    becomes the client address (per-client rate limits); from anyone else the header is ignored."""
-    app, _ = build(hq_dir, database_url, passphrase)
+    becomes the client address (per-client rate limits); from anyone else the header is ignored.
+
+    `workers` > 1: that many server processes share the port (uvicorn's workers; one per core —
+    nodes are stateless, everything shared lives in the database). The schema is migrated and
+    the keys opened once here first, so a wrong passphrase or a migration fails before any
+    worker starts; each worker reads the passphrase from `passphrase_file` itself (the secret
+    never goes through the environment)."""
     proxy = {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips} if forwarded_allow_ips else \
         {"proxy_headers": False}
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log, **proxy, **ssl)
+    if workers <= 1:
+        app, _ = build(hq_dir, database_url, passphrase)
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log, **proxy, **ssl)
+        return
+    if passphrase is not None and passphrase_file is None:
+        raise ValueError("several workers read the passphrase from a file")
+    HQKeys(hq_dir, passphrase)  # a wrong passphrase: the typed error, here, before any worker starts
+    open_engine(hq_dir, database_url).dispose()  # migrations once, not raced by the workers
+    os.environ[_WORKER_ENV] = json.dumps({"hq_dir": str(hq_dir), "database_url": database_url,
+                                          "passphrase_file": passphrase_file and os.path.abspath(passphrase_file)})
+    uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, host=host, port=port, log_level="info",
+                access_log=access_log, **proxy, **ssl)
+
+
+_WORKER_ENV = "FUNDCLIENT_HQ_WORKER"
+
+
+def worker_app():
+    """The app of one worker process of `serve(workers=N)` (uvicorn imports and calls this)."""
+    settings = json.loads(os.environ[_WORKER_ENV])
+    passphrase = None
+    if settings["passphrase_file"]:
+        from fundclient import drive
+        passphrase = drive.read_user_file(settings["passphrase_file"], 64 * 1024).rstrip(b"\r\n")
+    app, _ = build(Path(settings["hq_dir"]), settings["database_url"], passphrase)
+    return app
