@@ -292,12 +292,12 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
             await run_in_threadpool(uploads.finish, batch_id)  # not the bytes the device signed: start again
             return _refuse(409, "upload_mismatch")
         try:  # (a batch HQ ingested already — through another node, or by USB — gets its stored ack)
-            ack = await run_in_threadpool(ingestor.ingest, blob, source="network")
+            # (the upload's rows go in the same commit as the batch; a lost race leaves them to the sweep)
+            ack = await run_in_threadpool(ingestor.ingest, blob, source="network", upload=batch_id)
         except EnvelopeError as exc:
             await run_in_threadpool(uploads.finish, batch_id)
             return _refuse(422, exc.code)
         ops.acknowledged(state.created_at)
-        await run_in_threadpool(uploads.finish, batch_id)
         return Response(status_code=status, headers=_with_ack(headers, ack))
 
     @app.get("/api/v1/batches/{batch_id}/ack")

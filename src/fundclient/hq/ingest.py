@@ -15,14 +15,15 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from fundclient.domain.records import Beneficiary
 from fundclient.hq import duplicates, refdata, refusals
 from fundclient.hq.bulk import insert_rows
-from fundclient.hq.db import batches, blobs, card_numbers, devices, photos, records, rejections
+from fundclient.hq.db import (batches, blobs, card_numbers, devices, photos, records, rejections, upload_parts,
+                              uploads)
 from fundclient.hq.keys import HQKeys
 from fundclient.hq.operations import Operations
 from fundclient.sync import envelope
@@ -53,14 +54,16 @@ class Ingestor:
         self.max_batch_bytes = max_batch_bytes
         self.ops = ops or Operations()
 
-    def ingest(self, blob: bytes, *, source: str = "network") -> dict:
+    def ingest(self, blob: bytes, *, source: str = "network", upload: str | None = None) -> dict:
         """Returns the signed ack document; raises EnvelopeError with a reason code.
-        `envelope.parse` types every header field (BatchHeader) before anything here uses it."""
+        `envelope.parse` types every header field (BatchHeader) before anything here uses it.
+        `upload`: the id of the tus upload that carried the batch, removed in the same
+        transaction as the batch is stored (one commit fewer per batch; hq/uploads.py)."""
         batch_id = device_id = None
         try:
             env = envelope.parse(blob, max_bytes=self.max_batch_bytes)
             batch_id, device_id = env.fields.batch_id, env.fields.device_id
-            return self._ingest(env, blob, source)
+            return self._ingest(env, blob, source, upload=upload)
         except EnvelopeError as exc:
             log.warning("batch refused: batch=%s device=%s code=%s %s", batch_id, device_id, exc.code, exc.detail)
             self.log_refusal(batch_id, device_id, exc.code, exc.detail)
@@ -83,7 +86,8 @@ class Ingestor:
             return conn.execute(select(rejections.c.code).where(rejections.c.batch_id == batch_id)
                                 .order_by(rejections.c.id.desc()).limit(1)).scalar()
 
-    def _ingest(self, env: envelope.Envelope, blob: bytes, source: str, retry: bool = True) -> dict:
+    def _ingest(self, env: envelope.Envelope, blob: bytes, source: str, retry: bool = True,
+                upload: str | None = None) -> dict:
         """One transaction, few round trips: on a busy PostgreSQL each one costs milliseconds."""
         header = env.header  # typed by envelope.parse (BatchHeader)
         digest = hashlib.sha256(blob).hexdigest()
@@ -99,6 +103,7 @@ class Ingestor:
                         or_(batches.c.batch_id == header["batch_id"],
                             and_(batches.c.device_id == device.device_id, batches.c.seq == header["seq"])))):
                     if prior.batch_id == header["batch_id"] and prior.sha256 == digest:
+                        _finish_upload(conn, upload)
                         return json.loads(prior.ack)  # replay of an ingested batch: same answer
                     raise EnvelopeError("sequence_reused", f"seq {header['seq']}")
                 if header["hq_key_id"] not in self.keys.decrypt_private:
@@ -115,6 +120,7 @@ class Ingestor:
                 conn.execute(insert(batches).values(batch_id=header["batch_id"], device_id=device.device_id,
                                                     seq=header["seq"], sha256=digest, source=source,
                                                     received_at=_now(), ack=json.dumps(ack)))
+                _finish_upload(conn, upload)
         except IntegrityError:
             # Lost a race: the same batch arrived twice at once (network + USB) and the first
             # commit wins — or another batch carried the same record revision; then once more,
@@ -123,7 +129,7 @@ class Ingestor:
             if stored is not None:
                 return stored
             if retry:
-                return self._ingest(env, blob, source, retry=False)
+                return self._ingest(env, blob, source, retry=False, upload=upload)
             raise EnvelopeError("sequence_reused", "concurrent batch with the same sequence") from None
         log.info("batch ingested: batch=%s device=%s seq=%s items=%d", header["batch_id"], device.device_id,
                  header["seq"], len(items))
@@ -260,6 +266,13 @@ def _write(conn: Connection, new_records: list[dict], new_photos: list[dict], ne
             conn.execute(_insert_ignoring_held(conn, blobs), fresh)
     insert_rows(conn, photos, new_photos)
     insert_rows(conn, card_numbers, new_cards)
+
+
+def _finish_upload(conn: Connection, upload: str | None) -> None:
+    """The upload's rows go with the batch's commit (what `UploadStore.finish` does on its own)."""
+    if upload:
+        conn.execute(delete(upload_parts).where(upload_parts.c.batch_id == upload))
+        conn.execute(delete(uploads).where(uploads.c.batch_id == upload))
 
 
 def _insert_ignoring_held(conn: Connection, table):
