@@ -7,9 +7,11 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import requests
 
+from fundclient.hq.keys import HQ_WRONG_PASSPHRASE
 from fundclient.sync.engine import run_sync
 from fundclient.sync.enrol import enrol
 from fundclient.sync.outbox import Outbox
@@ -63,3 +65,95 @@ def test_serve_process_end_to_end(tmp_path, data_dir, hq_database_url):
                                        timeout=120).stdout)
     assert listed[0]["device_number"] == 1 and not listed[0]["revoked"]
     assert (listed[0]["batches"], listed[0]["last_seq"], listed[0]["missing"]) == (1, 1, 0)
+
+
+def _workers_of(pid: int) -> list[int]:
+    """The uvicorn worker processes (multiprocessing spawn children) of a server process."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == pid and b"spawn_main" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_serve_with_two_workers_ingests_four_offices_at_once_exactly_once(tmp_path, hq_database_url):
+    """`hq serve --workers 2` with passphrase-sealed keys: two server processes share the port
+    (each opened the keys from the file itself), four offices upload at once, every record is
+    held exactly once and every ack is signed by HQ."""
+    import threading
+
+    import hq_cluster
+    from fundclient.hq.devices import create_token
+    from fundclient.hq.db import open_engine
+    from fundclient.hq.keys import HQKeys
+
+    hq_dir = tmp_path / "hqdata"
+    passphrase = tmp_path / "passphrase"
+    passphrase.write_bytes(b"a long HQ passphrase\n")
+    base = [sys.executable, "-m", "fundclient", "hq", "--hq-dir", str(hq_dir), "--passphrase-file", str(passphrase),
+            *_db(hq_database_url)]
+    subprocess.run(base + ["init"], check=True, capture_output=True, timeout=120)
+    port = _free_port()
+    server = subprocess.Popen(base + ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
+                                      "--no-access-log"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    engine = open_engine(hq_dir, hq_database_url)
+    try:
+        deadline = time.monotonic() + 120
+        while len(_workers_of(server.pid)) < 2 or not _healthy(url):
+            assert server.poll() is None, server.stderr.read().decode()[-2000:]
+            assert time.monotonic() < deadline, "the workers did not start"
+            time.sleep(0.2)
+        assert len(_workers_of(server.pid)) == 2
+        sign = HQKeys(hq_dir, b"a long HQ passphrase").active_sign
+        sims = []
+        for i in range(4):
+            sim = hq_cluster.SimDevice(tmp_path / f"device{i}", hq_cluster.OFFICES[i], seed=700 + i, rate=1e12)
+            sim.root.mkdir()
+            enrol(sim.root, url, create_token(engine, sim.office, sign))
+            sim.seal(30)
+            sims.append(sim)
+        threads = [threading.Thread(target=s.sync, args=(url, time.monotonic() + 300)) for s in sims]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert [s.error for s in sims] == [None] * 4
+        assert hq_cluster.unsigned_acks(sims) == []
+        assert len(_workers_of(server.pid)) == 2  # neither worker died on the way
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        engine.dispose()
+    held = hq_cluster.hq_export(hq_dir, hq_database_url or f"sqlite:///{hq_dir / 'hq.db'}")
+    assert hq_cluster.export_problems(held, sims) == []
+    assert len(held) == 120
+
+
+def test_serve_with_workers_and_a_wrong_passphrase_says_so_before_starting_any(tmp_path, hq_database_url):
+    hq_dir = tmp_path / "hqdata"
+    right, wrong = tmp_path / "right", tmp_path / "wrong"
+    right.write_bytes(b"the right passphrase\n")
+    wrong.write_bytes(b"not it\n")
+    db = _db(hq_database_url)
+    subprocess.run([sys.executable, "-m", "fundclient", "hq", "--hq-dir", str(hq_dir), "--passphrase-file",
+                    str(right), *db, "init"], check=True, capture_output=True, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "fundclient", "hq", "--hq-dir", str(hq_dir), "--passphrase-file",
+                           str(wrong), *db, "serve", "--port", str(_free_port()), "--workers", "2"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    said = done.stdout + done.stderr
+    assert "Traceback" not in said
+    assert HQ_WRONG_PASSPHRASE.ar in said or HQ_WRONG_PASSPHRASE.en in said
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return requests.get(url + "/healthz", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
