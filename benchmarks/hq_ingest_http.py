@@ -97,6 +97,10 @@ def run(work: Path, url: str | None, pg, args) -> int:
         rate = records / wall
         print(f"  HTTP ingest: {wall:.2f} s wall = {rate:.0f} records/s; CPU: HQ {node_cpu:.1f} s, "
               f"PostgreSQL {pg_cpu:.1f} s, offices (client) {client_cpu:.1f} s; load after: {hq_cluster.load_average()}")
+        per_record = (node_cpu + pg_cpu + client_cpu) / records * 1000
+        print(f"  CPU per record: HQ {node_cpu / records * 1000:.2f} ms, PostgreSQL {pg_cpu / records * 1000:.2f} ms, "
+              f"offices {client_cpu / records * 1000:.2f} ms = {per_record:.2f} ms together -> what {os.cpu_count()} "
+              f"idle cores could do at that CPU cost: {os.cpu_count() * 1000 / per_record:.0f} records/s")
         size, photo_bytes = database_size(engine)
         rest = (size - photo_bytes) / records
         print(f"  database: {size / 1e6:.1f} MB for {records} registrations ({photo_bytes / 1e6:.1f} MB of it photo "

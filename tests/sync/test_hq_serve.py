@@ -157,3 +157,29 @@ def _healthy(url: str) -> bool:
         return requests.get(url + "/healthz", timeout=2).status_code == 200
     except requests.RequestException:
         return False
+
+
+def test_console_pages_carry_the_security_headers_and_the_intake_none(tmp_path):
+    """The console's headers come from a plain ASGI layer that only touches /console (the
+    intake's uploads pass straight through it)."""
+    from fundclient.hq.keys import init_keys
+    from fundclient.hq.server import start_in_thread
+
+    init_keys(tmp_path / "hq")
+    server = start_in_thread(tmp_path / "hq")
+    try:
+        s = requests.Session()
+        s.trust_env = False
+        page = s.get(f"{server.url}/console/login", timeout=30)
+        assert page.status_code == 200
+        assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+        assert (page.headers["X-Content-Type-Options"], page.headers["Referrer-Policy"],
+                page.headers["X-Frame-Options"], page.headers["Cache-Control"]) == \
+            ("nosniff", "no-referrer", "DENY", "no-store")
+        style = s.get(f"{server.url}/console/static/console.css", timeout=30)
+        assert style.status_code == 200 and "Content-Security-Policy" in style.headers
+        assert style.headers.get("Cache-Control") != "no-store"
+        intake = s.options(f"{server.url}/tus/", timeout=30)
+        assert intake.status_code == 204 and "Content-Security-Policy" not in intake.headers
+    finally:
+        server.stop()

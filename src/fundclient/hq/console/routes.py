@@ -21,6 +21,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import MutableHeaders
 from markupsafe import Markup
 from sqlalchemy import select, update
 
@@ -85,6 +86,34 @@ class Denied(Exception):
     pass
 
 
+class _SecurityHeaders:
+    """The console's pages get CSP, nosniff, no-referrer, no framing and (except static files)
+    no-store. Plain ASGI, and only on /console: the intake's uploads pass straight through (a
+    BaseHTTPMiddleware copied every request body through a stream: #11 item 7)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not path.startswith("/console"):
+            return await self.app(scope, receive, send)
+        static = path.startswith("/console/static/")
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = CSP
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "no-referrer"
+                headers["X-Frame-Options"] = "DENY"
+                if not static:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        return await self.app(scope, receive, with_headers)
+
+
 def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None, *, silent_days: int = 3) -> None:
     """Add the console (under /console/) and the decisions API to the intake app."""
     engine = ingestor.engine
@@ -97,17 +126,7 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     router = APIRouter(prefix="/console")
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        if request.url.path.startswith("/console"):
-            response.headers["Content-Security-Policy"] = CSP
-            response.headers["X-Content-Type-Options"] = "nosniff"
-            response.headers["Referrer-Policy"] = "no-referrer"
-            response.headers["X-Frame-Options"] = "DENY"
-            if not request.url.path.startswith("/console/static/"):
-                response.headers["Cache-Control"] = "no-store"
-        return response
+    app.add_middleware(_SecurityHeaders)
 
     @app.exception_handler(Redirect)
     async def _redirect(request: Request, exc: Redirect):
