@@ -149,3 +149,50 @@ def test_same_batch_and_same_office_and_edits(hq, tmp_path):
     edited = first.next_revision(mobile="0912345678")
     _send(a, edited)
     assert _answer(a, edited).status == "accepted"
+
+
+def test_the_same_new_number_ingested_at_the_same_instant_on_two_nodes_is_flagged(hq, hq_dir, tmp_path, monkeypatch):
+    """Two nodes (two Ingestors, each with its own database connections) ingest, at the same
+    moment, batches from two offices carrying the same new national number: both have read
+    what HQ holds before either writes (a barrier holds them there). The number's claim row
+    makes the second wait for the first to commit and look again: it is answered `duplicate`."""
+    import threading
+
+    from fundclient.hq import duplicates
+    from fundclient.hq.db import open_engine
+    from fundclient.hq.ingest import Ingestor
+
+    a, b = two_offices(hq, tmp_path)
+    at_a = _retiree(31, "SBH")
+    at_b = replace(at_a, record_id=Beneficiary().record_id, office_code="BRK", dependants=[], card_number="",
+                   created_at=datetime(2025, 6, 1, tzinfo=timezone.utc))
+    [batch_a] = Outbox(a).seal([at_a.to_dict()])
+    [batch_b] = Outbox(b).seal([at_b.to_dict()])
+    other_node = Ingestor(open_engine(hq_dir, hq.ingestor.engine.url.render_as_string(hide_password=False)),
+                          hq.ingestor.keys)
+    both_read = threading.Barrier(2, timeout=30)
+    claim = duplicates._claim
+
+    def claim_once_both_have_read(*args):
+        both_read.wait()
+        return claim(*args)
+
+    monkeypatch.setattr(duplicates, "_claim", claim_once_both_have_read)
+    acks: dict[str, dict] = {}
+
+    def ingest(node, name, path):
+        acks[name] = node.ingest(path.read_bytes())
+
+    threads = [threading.Thread(target=ingest, args=(hq.ingestor, "a", batch_a)),
+               threading.Thread(target=ingest, args=(other_node, "b", batch_b))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    other_node.engine.dispose()
+    answers = {name: doc["ack"]["results"][0] for name, doc in acks.items()}
+    assert sorted(r["status"] for r in answers.values()) == ["accepted", "duplicate"], answers
+    second = next(r for r in answers.values() if r["status"] == "duplicate")
+    first = next(r for r in answers.values() if r["status"] == "accepted")
+    assert (second["reason"], second["duplicate_of"]) == ("duplicate", first["record_id"])
+    assert len(_findings(hq, second["record_id"])) == 1

@@ -178,6 +178,13 @@ person_numbers = Table(
     UniqueConstraint("national_number", "record_id"),
 )
 
+# One row per national number an ingest claimed (0009): the rendezvous of two batches carrying the
+# same new number at once on two nodes (hq/duplicates.py `_claim`); never read for anything else.
+number_claims = Table(
+    "number_claims", metadata,
+    Column("national_number", String(32), primary_key=True),
+)
+
 # Name + birth blocking keys (domain.duplicates.blocking_keys) of every holder and dependant.
 person_names = Table(
     "person_names", metadata,

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from fundclient.domain.duplicates import DuplicateMatch, blocking_keys, find_duplicates, likely_same_person, profile
 from fundclient.domain.records import Beneficiary
 from fundclient.hq.bulk import insert_rows
-from fundclient.hq.db import duplicate_findings, person_names, person_numbers, records
+from fundclient.hq.db import duplicate_findings, number_claims, person_names, person_numbers, records
 
 log = logging.getLogger(__name__)
 
@@ -116,14 +116,51 @@ def check_batch(conn: Connection, batch: list[tuple[str, dict]], office: str,
     people = [_filed(b) for b in parsed]
     keys = [{"n:" + n for _, n, _ in filed if n} | {"b:" + k for _, _, ks in filed for k in ks} for filed in people]
     numbers = {k[2:] for ks in keys for k in ks if k.startswith("n:")}
+    results, held_before, seen, end = _match(conn, batch, parsed, keys, office, now)
+    if numbers and _claim(conn, numbers, seen):
+        # Another batch filed one of these numbers since we looked (at this very moment, on
+        # another node): check again, now seeing it — as arriving after it.
+        results, held_before, seen, end = _match(conn, batch, parsed, keys, office, datetime.now(timezone.utc))
+    _file(conn, batch, people, office, end, held_before)
+    return results
+
+
+def _claim(conn: Connection, numbers: set[str], seen: set[tuple[str, str]]) -> bool:
+    """Claim the batch's national numbers (a row each in `number_claims`, in one order so two
+    batches never wait on each other crosswise): a batch carrying one of them that is being
+    ingested at this moment on another node commits first, ours waits on its row (PostgreSQL;
+    on SQLite this first write waits for the database's one writer). Then True when
+    `person_numbers` holds a record for one of them that the check did not see."""
+    conn.execute(_insert_ignoring_held(conn, number_claims), [{"national_number": n} for n in sorted(numbers)])
+    now = {(number, record_id) for number, record_id in conn.execute(
+        select(person_numbers.c.national_number, person_numbers.c.record_id)
+        .where(person_numbers.c.national_number.in_(numbers)))}
+    return bool(now - seen)
+
+
+def _insert_ignoring_held(conn: Connection, table):
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table).on_conflict_do_nothing()
+
+
+def _match(conn: Connection, batch: list[tuple[str, dict]], parsed: list[Beneficiary], keys: list[set[str]],
+           office: str, now: datetime) -> tuple[list[Finding | None], set[str], set[tuple[str, str]], datetime]:
+    """(finding or None per record, ids of the batch's records HQ held before, the (number,
+    record id) pairs read, the last arrival time given) — reads and comparisons, no writes."""
+    numbers = {k[2:] for ks in keys for k in ks if k.startswith("n:")}
     blocks = {k[2:] for ks in keys for k in ks if k.startswith("b:")}
     # key -> the records filed under it: each record is compared only with the ones sharing a
     # number or a blocking key with it (never the whole batch's pool: ingest stays linear).
     filed: dict[str, set[str]] = {}
+    seen: set[tuple[str, str]] = set()
     if numbers:
         for number, record_id in conn.execute(select(person_numbers.c.national_number, person_numbers.c.record_id)
                                               .where(person_numbers.c.national_number.in_(numbers))):
             filed.setdefault("n:" + number, set()).add(record_id)
+            seen.add((number, record_id))
     if blocks:
         for block, record_id in conn.execute(select(person_names.c.block, person_names.c.record_id)
                                              .where(person_names.c.block.in_(blocks))):
@@ -169,8 +206,7 @@ def check_batch(conn: Connection, batch: list[tuple[str, dict]], office: str,
         for k in mine_keys:
             filed.setdefault(k, set()).add(record_id)
         now += timedelta(microseconds=1)
-    _file(conn, batch, people, office, now, held_before)
-    return results
+    return results, held_before, seen, now
 
 
 def _evidence(match: DuplicateMatch) -> dict:
