@@ -623,6 +623,10 @@
             <translation>الدفعات المحجوزة لدى الإدارة العامة</translation>
         </message>
         <message>
+            <source>Import beneficiaries from a spreadsheet…</source>
+            <translation>استيراد المنتفعين من جدول بيانات…</translation>
+        </message>
+        <message>
             <source>Settings…</source>
             <translation>الإعدادات…</translation>
         </message>
@@ -1558,6 +1562,129 @@
         <message>
             <source>If this Arabic text reads correctly, the printer works:</source>
             <translation>إذا ظهرت هذه الكتابة العربية بشكل صحيح فالطابعة تعمل:</translation>
+        </message>
+    </context>
+    <context>
+        <name>ImportScreen</name>
+        <message>
+            <source>Import from a spreadsheet</source>
+            <translation>الاستيراد من جدول بيانات</translation>
+        </message>
+        <message>
+            <source>Possible duplicate</source>
+            <translation>تسجيل مكرر محتمل</translation>
+        </message>
+        <message>
+            <source>Whole row</source>
+            <translation>السطر كله</translation>
+        </message>
+        <message>
+            <source>Import beneficiaries from a spreadsheet</source>
+            <translation>استيراد المنتفعين من جدول بيانات</translation>
+        </message>
+        <message>
+            <source>A CSV or Excel (.xlsx) file with one beneficiary per row and the column names of the import guide. Check the file first: every row is checked as the registration form checks it. Rows already registered are skipped; a possible duplicate is not imported but listed for you to check.</source>
+            <translation>ملف CSV أو Excel ‏(.xlsx) فيه منتفع واحد في كل سطر وبأسماء الأعمدة المذكورة في دليل الاستيراد. افحص الملف أولاً: يُفحص كل سطر كما تفحصه استمارة التسجيل. الأسطر المسجلة من قبل تُتخطّى، والتسجيل المكرر المحتمل لا يُستورد بل يُعرض عليك لتتحقق منه.</translation>
+        </message>
+        <message>
+            <source>&amp;File:</source>
+            <translation>ال&amp;ملف:</translation>
+        </message>
+        <message>
+            <source>Choose a file…</source>
+            <translation>اختر ملفاً…</translation>
+        </message>
+        <message>
+            <source>Check the file</source>
+            <translation>افحص الملف</translation>
+        </message>
+        <message>
+            <source>Import</source>
+            <translation>استورد</translation>
+        </message>
+        <message>
+            <source>Stop the import</source>
+            <translation>إيقاف الاستيراد</translation>
+        </message>
+        <message>
+            <source>Save the refused rows…</source>
+            <translation>احفظ الأسطر المرفوضة…</translation>
+        </message>
+        <message>
+            <source>Choose the spreadsheet</source>
+            <translation>اختر جدول البيانات</translation>
+        </message>
+        <message>
+            <source>%1 of %2 rows checked (%3%), %4 rows per second</source>
+            <translation>فُحص %1 من %2 سطراً (%3٪)، %4 صف في الثانية</translation>
+        </message>
+        <message>
+            <source>%1 of %2 rows done (%3%), %4 rows per second</source>
+            <translation>أُنجز %1 من %2 سطراً (%3٪)، %4 صف في الثانية</translation>
+        </message>
+        <message>
+            <source>Save the refused rows</source>
+            <translation>حفظ الأسطر المرفوضة</translation>
+        </message>
+        <message>
+            <source>Row</source>
+            <translation>السطر</translation>
+        </message>
+        <message>
+            <source>National number</source>
+            <translation>الرقم الوطني</translation>
+        </message>
+        <message>
+            <source>Field</source>
+            <translation>الحقل</translation>
+        </message>
+        <message>
+            <source>Problem</source>
+            <translation>المشكلة</translation>
+        </message>
+        <message>
+            <source>Spreadsheets</source>
+            <translation>جداول البيانات</translation>
+        </message>
+        <message>
+            <source>Type the file's path or choose the file.</source>
+            <translation>اكتب مسار الملف أو اختر الملف.</translation>
+        </message>
+        <message>
+            <source>Stopping after the rows being saved now…</source>
+            <translation>يتوقف الاستيراد بعد حفظ الأسطر الجاري حفظها الآن…</translation>
+        </message>
+        <message>
+            <source>The file could not be written there. Choose another folder.</source>
+            <translation>تعذّر حفظ الملف هناك. اختر مجلداً آخر.</translation>
+        </message>
+        <message>
+            <source>Saved: %1</source>
+            <translation>حُفظ: %1</translation>
+        </message>
+        <message>
+            <source>Already registered (skipped): </source>
+            <translation>مسجل من قبل (تُخطّي): </translation>
+        </message>
+        <message>
+            <source>Dependant %1: %2</source>
+            <translation>التابع %1: %2</translation>
+        </message>
+        <message>
+            <source>Import finished: %1 rows.</source>
+            <translation>انتهى الاستيراد: %1 سطراً.</translation>
+        </message>
+        <message>
+            <source>The import was stopped after %1 of %2 rows. The rows imported before the stop are saved; the rest of the file was not imported — import the same file again to add them (rows already registered are skipped).</source>
+            <translation>توقف الاستيراد بعد %1 من %2 سطراً. الأسطر التي استُوردت قبل الإيقاف محفوظة، وبقية الملف لم تُستورد — استورد الملف نفسه مرة أخرى لإضافتها (الأسطر المسجلة من قبل تُتخطّى).</translation>
+        </message>
+        <message>
+            <source>%1 rows in the file: %2 ready to import, %3 with problems (listed below; they will not be imported).</source>
+            <translation>%1 سطراً في الملف: %2 جاهزة للاستيراد، و%3 فيها مشكلات (مبيّنة أدناه؛ لن تُستورد).</translation>
+        </message>
+        <message>
+            <source>Imported: %1 · Already registered (skipped): %2 · Refused: %3, of them possible duplicates to check: %4</source>
+            <translation>استُورد: %1 · مسجل من قبل (تُخطّي): %2 · مرفوض: %3، منها تسجيل مكرر محتمل للتحقق: %4</translation>
         </message>
     </context>
     <context>

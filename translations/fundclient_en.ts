@@ -620,6 +620,10 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Import beneficiaries from a spreadsheet…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Settings…</source>
             <translation type="unfinished" />
         </message>
@@ -1554,6 +1558,129 @@
         </message>
         <message>
             <source>If this Arabic text reads correctly, the printer works:</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ImportScreen</name>
+        <message>
+            <source>Import from a spreadsheet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Possible duplicate</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Whole row</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Import beneficiaries from a spreadsheet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A CSV or Excel (.xlsx) file with one beneficiary per row and the column names of the import guide. Check the file first: every row is checked as the registration form checks it. Rows already registered are skipped; a possible duplicate is not imported but listed for you to check.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;File:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose a file…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Check the file</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Import</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Stop the import</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save the refused rows…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose the spreadsheet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 of %2 rows checked (%3%), %4 rows per second</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 of %2 rows done (%3%), %4 rows per second</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save the refused rows</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Row</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>National number</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Field</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Problem</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Spreadsheets</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Type the file's path or choose the file.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Stopping after the rows being saved now…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The file could not be written there. Choose another folder.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Saved: %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Already registered (skipped): </source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Dependant %1: %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Import finished: %1 rows.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The import was stopped after %1 of %2 rows. The rows imported before the stop are saved; the rest of the file was not imported — import the same file again to add them (rows already registered are skipped).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 rows in the file: %2 ready to import, %3 with problems (listed below; they will not be imported).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Imported: %1 · Already registered (skipped): %2 · Refused: %3, of them possible duplicates to check: %4</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -271,9 +271,9 @@ def cmd_audit_verify(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from fundclient.storage.importer import import_file, read_rows
+    from fundclient.storage.importer import read_rows
 
-    from fundclient.services import registration
+    from fundclient.services.importing import import_spreadsheet
     from fundclient.services.session import Session
 
     read_rows(Path(args.file))  # an unreadable file fails before asking for the password
@@ -281,12 +281,8 @@ def cmd_import(args) -> int:
     settings = Settings.load(args.data_dir)
     session = Session(args.data_dir, settings, store, operator)
     try:
-        if session.role not in registration.OVERRIDE_ROLES:  # a whole spreadsheet is a supervisor's call
-            raise NotPermitted("import")
-        result = import_file(store, Path(args.file), by=operator.username, report_path=args.report,
-                             scheme=settings.national_id_scheme, office_code=settings.office_code,
-                             save_many=lambda batch: registration.register_many(session, batch, validated=True),
-                             progress=_ImportProgress(args, settings.language))
+        result = import_spreadsheet(session, Path(args.file), report_path=args.report,
+                                    progress=_ImportProgress(args, settings.language))
     finally:
         store.close()
     _say(args, Message(f"الأسطر {result.rows}: استُورد {result.imported}، موجود مسبقاً {result.already_present}، "

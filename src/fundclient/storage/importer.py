@@ -42,9 +42,17 @@ class ImportResult:
     rows: int = 0
     imported: int = 0
     already_present: int = 0
-    rejected: int = 0
+    rejected: int = 0  # possible duplicates included
+    duplicates: int = 0  # rows refused as a possible duplicate (a supervisor checks them)
     report_path: Path | None = None
+    # (row, national_number, result, field, reason_ar, reason_en), as in the report
     problems: list[tuple] = field(default_factory=list)
+    done: int = 0  # rows handled (all of them unless cancelled)
+    cancelled: bool = False  # stopped between two batches: what was committed is kept
+
+    @property
+    def refused_rows(self) -> int:
+        return len({p[0] for p in self.problems if p[2] == "rejected"})
 
 
 # Required fields the import fills itself when the column is absent: this office, office
@@ -283,12 +291,16 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
                 save: Callable[[Beneficiary], object] | None = None,
                 save_many: Callable[[list[Beneficiary]], list] | None = None,
                 batch_size: int = IMPORT_BATCH,
-                progress: Callable[[int, int], None] | None = None) -> ImportResult:
+                progress: Callable[[int, int], None] | None = None,
+                cancelled: Callable[[], bool] | None = None, write_report: bool = True) -> ImportResult:
     """`save_many(records)` is how a batch of good rows is registered: the app passes
     services.registration.register_many (duplicate check, card numbers, one transaction per
     batch, sealing for HQ) and gets back, per record, the saved record or the FundError that
     refuses its row. Without it, `save` registers one row at a time (default: a plain add).
-    `progress(rows done, rows)` after every batch."""
+    `progress(rows done, rows)` after every batch. `cancelled()` is asked after every batch:
+    when it says True the import stops there — the batches saved so far stay — and the
+    result says `cancelled`. `write_report=False`: no report file (the app offers to save the
+    refused rows where the person chooses, `write_report_file`)."""
     if save_many is None:
         one = save or (lambda b: store.beneficiaries.add(b, by=by, action="import"))
 
@@ -331,6 +343,8 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
                                             outcome.message.en))
             else:
                 result.imported += 1
+            if outcome.__class__.__name__ == "DuplicateFound":
+                result.duplicates += 1
         pending.clear()
 
     for done, (number, row) in enumerate(rows, start=1):
@@ -349,14 +363,62 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
                     result.problems.append((number, national, "rejected", key, message.ar, message.en))
         if len(pending) >= batch_size or (done == len(rows) and pending):
             flush()
+        result.done = done
         if progress is not None and (done % batch_size == 0 or done == len(rows)):
             progress(done, len(rows))
-    result.report_path = Path(report_path) if report_path else Path(path).with_name(Path(path).stem + "-report.csv")
-    with open(result.report_path, "w", encoding="utf-8-sig", newline="") as fh:
+        if not pending and done < len(rows) and cancelled is not None and cancelled():
+            result.cancelled = True
+            break
+    if write_report:
+        result.report_path = write_report_file(
+            result, Path(report_path) if report_path else Path(path).with_name(Path(path).stem + "-report.csv"))
+    stopped = {"cancelled_at_row": result.done} if result.cancelled else {}
+    store.audit_event(by, "import", rows=result.rows, imported=result.imported,
+                      already_present=result.already_present, rejected=result.rejected, **stopped)
+    return result
+
+
+def write_report_file(result: ImportResult, path: Path) -> Path:
+    """The report CSV (REPORT_HEADERS): one line per problem or skipped row."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(REPORT_HEADERS)
         # Cells repeated from the file may be formulas or hold undecodable bytes.
         writer.writerows(safe_row(_printable(v) for v in problem) for problem in result.problems)
-    store.audit_event(by, "import", rows=result.rows, imported=result.imported,
-                      already_present=result.already_present, rejected=result.rejected)
-    return result
+    return Path(path)
+
+
+@dataclass
+class Preview:
+    """What a file holds before anything is imported (the app's check step)."""
+
+    rows: int = 0
+    valid: int = 0
+    problems: list[tuple] = field(default_factory=list)  # as ImportResult.problems ("rejected")
+
+
+def preview_file(path: Path, *, scheme: str | None = None, office_code: str = "",
+                 progress: Callable[[int, int], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None, every: int = IMPORT_BATCH) -> Preview:
+    """Read and check every row as the import will (raises ImportFileUnreadable like it);
+    nothing is written. Row-level problems name the row and the field."""
+    _, rows, unreadable_rows = read_rows(path)
+    preview = Preview(rows=len(rows))
+    for done, (number, row) in enumerate(rows, start=1):
+        national = row.get("national_number", "")
+        problems = list(unreadable_rows.get(number, ()))
+        if not problems:
+            try:
+                ensure_valid_beneficiary(row_to_beneficiary(row, office_code), scheme=scheme)
+            except ValidationFailed as failed:
+                problems = list(failed.problems.items())
+        if problems:
+            preview.problems += [(number, national, "rejected", key, m.ar, m.en) for key, m in problems]
+        else:
+            preview.valid += 1
+        if done % every == 0 or done == len(rows):
+            if progress is not None:
+                progress(done, len(rows))
+            if cancelled is not None and cancelled():
+                break
+    return preview

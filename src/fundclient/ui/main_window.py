@@ -222,6 +222,7 @@ class MainWindow(QMainWindow):
             self._action(self.menu_supervisor, "dayClose", self.day_close)
             self._action(self.menu_supervisor, "markInactive", self.mark_inactive_help)
             self._action(self.menu_supervisor, "quarantine", lambda: self.show_screen("sync"))
+            self._action(self.menu_supervisor, "importFile", lambda: self.show_screen("import"), "Ctrl+Shift+I")
         self.menu_admin = None
         if roles.at_least(self.operator, roles.ADMIN):
             self.menu_admin = bar.addMenu("")
@@ -249,6 +250,7 @@ class MainWindow(QMainWindow):
             "dayClose": self.tr("Close the day…"),
             "markInactive": self.tr("Mark a beneficiary inactive…"),
             "quarantine": self.tr("Batches held back by headquarters"),
+            "importFile": self.tr("Import beneficiaries from a spreadsheet…"),
             "settings": self.tr("Settings…"),
             "operators": self.tr("Employees…"),
         }
@@ -301,11 +303,10 @@ class MainWindow(QMainWindow):
             screen.open(arg)
         self.stack.setCurrentWidget(self._page_of(screen))
         in_nav = {"saved": "registration", "record": "search"}.get(key, key)  # pages reached from another
-        for row in range(self.nav.count()):
-            if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == in_nav:
-                self.nav.blockSignals(True)
-                self.nav.setCurrentRow(row)
-                self.nav.blockSignals(False)
+        rows = [row for row in range(self.nav.count()) if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == in_nav]
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(rows[0] if rows else -1)  # a page of a menu (import): none of the list
+        self.nav.blockSignals(False)
         screen.on_shown()
         return screen
 

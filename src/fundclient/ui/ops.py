@@ -276,3 +276,16 @@ def wait_for_writes(timeout: float = 10.0) -> None:
     """Block until every queued write and draft has run (used at shutdown and by tests)."""
     _DRAFT_POOL.submit(lambda: None).result(timeout=timeout)
     _WRITE_POOL.submit(lambda: None).result(timeout=timeout)
+
+
+# Long work that writes in short transactions of its own (a spreadsheet import): a thread of its
+# own, so neither the single writer's queue (a clerk's save) nor the readers wait for it.
+_LONG_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fund-long")
+
+
+class LongOp(CollectionOp):
+    """Like a CollectionOp (returns a `Changes`, broadcast on success), but on the long-work
+    thread: each of its writes takes the writer for one short transaction, and the writer
+    thread's queue goes on between them."""
+
+    _pool = _LONG_POOL

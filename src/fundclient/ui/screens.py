@@ -81,6 +81,12 @@ def _sync():
     return SyncScreen
 
 
+def _import():
+    from fundclient.ui.import_screen import ImportScreen
+
+    return ImportScreen
+
+
 def _plain(cls, session, _adapter, window):
     return cls(session, window)
 
@@ -102,11 +108,12 @@ def screen_specs(session) -> list[ScreenSpec]:
     ]
     if session is not None and roles.at_least(session.operator, roles.SUPERVISOR):
         specs.append(ScreenSpec("dayclose", True, _day_close, _plain))
+        specs.append(ScreenSpec("import", False, _import, _plain))  # menu Supervisor → Import
     specs.append(ScreenSpec("sync", True, _sync, _with_adapter))
     return specs
 
 
-ALL_SCREEN_CLASSES = (_registration, _search, _returned, _record, _saved, _reports, _day_close, _sync)
+ALL_SCREEN_CLASSES = (_registration, _search, _returned, _record, _saved, _reports, _day_close, _sync, _import)
 
 
 def preload() -> None:

@@ -1,0 +1,43 @@
+"""A legacy spreadsheet into the office: the one path of `fundclient import` and the app's
+import page. Rows go through `registration.register_many` (every check the form makes, the
+batch duplicate check, card numbers, one transaction per batch, sealing for HQ); the single
+writer is held for one batch at a time, so a clerk's save goes in between two batches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from fundclient.services import registration
+from fundclient.storage.errors import NotPermitted
+from fundclient.storage.importer import IMPORT_BATCH, ImportResult, Preview, import_file, preview_file
+
+if TYPE_CHECKING:
+    from fundclient.services.session import Session
+
+
+def allowed(session: "Session") -> bool:
+    """A whole spreadsheet is a supervisor's (or an administrator's) call."""
+    return session.role in registration.OVERRIDE_ROLES
+
+
+def preview(session: "Session", path: Path, *, progress: Callable[[int, int], None] | None = None,
+            cancelled: Callable[[], bool] | None = None) -> Preview:
+    """Every row checked as the import will check it; nothing written."""
+    return preview_file(Path(path), scheme=session.settings.national_id_scheme,
+                        office_code=session.settings.office_code, progress=progress, cancelled=cancelled)
+
+
+def import_spreadsheet(session: "Session", path: Path, *, report_path: Path | None = None,
+                       write_report: bool = True, progress: Callable[[int, int], None] | None = None,
+                       cancelled: Callable[[], bool] | None = None,
+                       batch_size: int = IMPORT_BATCH) -> ImportResult:
+    """Import the file's good rows (see storage.importer.import_file). Raises NotPermitted
+    for a clerk, ImportFileUnreadable (nothing written) for a file that cannot be read."""
+    if not allowed(session):
+        raise NotPermitted("import")
+    return import_file(session.store, Path(path), by=session.username, report_path=report_path,
+                       scheme=session.settings.national_id_scheme, office_code=session.settings.office_code,
+                       save_many=lambda batch: registration.register_many(session, batch, validated=True),
+                       batch_size=batch_size, progress=progress, cancelled=cancelled,
+                       write_report=write_report)
