@@ -28,7 +28,7 @@ def test_every_page_is_named_by_an_explicit_import_with_its_own_title(gui_app):
     supervisor_like = type("S", (), {"operator": type("O", (), {"role": "admin"})()})()
     specs = screens_module.screen_specs(supervisor_like)
     assert [spec.key for spec in specs] == ["registration", "search", "returned", "record", "saved",
-                                            "reports", "dayclose", "sync"]
+                                            "reports", "dayclose", "import", "sync"]
     for spec in specs:
         cls = spec.screen_class()  # an ImportError would fail here, never a vanished page
         assert issubclass(cls, Screen) and cls.__name__ != "PlaceholderScreen", spec.key
