@@ -1,7 +1,7 @@
 """The console's own HQ tables: staff, sessions, the hash-chained staff audit log, HQ's
 decisions on flagged records, and the search index of people. Own MetaData, apart from
-hq/db.py; the schema is created and changed by HQ's Alembic migrations (0005_console.py):
-a change here needs a migration there."""
+hq/db.py; the schema is created and changed by HQ's Alembic migrations (0005_console.py,
+0009_console_counts_pairs.py): a change here needs a migration there."""
 
 from __future__ import annotations
 
@@ -101,6 +101,30 @@ people_keys = Table(
     Column("value", String(40), nullable=False),
     Column("record_id", String(36), nullable=False, index=True),
     Index("ix_people_keys", "kind", "value"),
+)
+
+# Sound-key pairs of each name (holder and dependants): the first word's sound key with each
+# later word's (hq.console.queries.sound_pairs). A two-word name search is one range of this index
+# (a pair is rare where each word alone — محمد, علي — is not). No index by record: a record's
+# rows are found again from its normalised names in console_people (0009).
+people_pairs = Table(
+    "console_people_pairs", metadata,
+    Column("pair", String(100), primary_key=True),
+    Column("record_id", String(36), primary_key=True),
+    sqlite_with_rowid=False,
+)
+
+# Per-day counters kept by the indexer in the transaction that indexes the records (0009):
+# records received per day per device (day of received_at, UTC; the newest revision counts)
+# and people registered per day (the office's registration date). The Offices and Devices
+# pages and the chart read a few dozen of these rows, never the people themselves.
+day_counts = Table(
+    "console_day_counts", metadata,
+    Column("day", String(10), primary_key=True),
+    Column("office_code", String(32), primary_key=True),
+    Column("device_id", String(36), primary_key=True),
+    Column("received", Integer, nullable=False, default=0),
+    Column("registered", Integer, nullable=False, default=0),
 )
 
 index_state = Table(

@@ -20,7 +20,8 @@ from fundclient.domain.name_match import rank_tokens
 from fundclient.domain.phone import normalise_mobile
 from fundclient.domain.records import full_name_of
 from fundclient.hq.console.decisions import ACTION_STATUS
-from fundclient.hq.console.models import decisions, index_state, people, people_keys, people_sounds
+from fundclient.hq.console.models import (day_counts, decisions, index_state, people, people_keys, people_pairs,
+                                          people_sounds)
 from fundclient.hq.db import batches, blobs, card_revocations, devices, duplicate_findings, photos, records, rejections
 
 _index_lock = threading.Lock()
@@ -30,12 +31,18 @@ PAGE_WAIT_S = 2.0  # a page waits this long for an index run under way
 NAME_CANDIDATES = 400
 SOUND_COUNT_CAP = 20_000
 PAGE_SIZE = 50
+MAX_PAIR_WORDS = 6  # as the office's search keys (storage/search_keys.py)
+PAIR_JOIN = "x"  # a Latin letter: never inside an Arabic sound key
 
 
 def _aware(value):
     if isinstance(value, datetime) and value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
     return value
+
+
+def _utc_day(value) -> str:
+    return _aware(value).astimezone(timezone.utc).date().isoformat()
 
 
 def _now() -> datetime:
@@ -47,6 +54,23 @@ def _card_key(value) -> str:
     """A card number in its printed form (as typed in any accepted way), or the text itself."""
     text = str(value or "").strip()
     return card_numbers.normalise(text) if card_numbers.is_valid(text) else text[:40]
+
+
+def _sound(word: str) -> str:
+    return phonetic_key(word)[:48]
+
+
+def _pair(a: str, b: str) -> str:
+    return f"{a}{PAIR_JOIN}{b}"
+
+
+def sound_pairs(norm: str) -> set[str]:
+    """The sound-key pairs of one normalised name that console_people_pairs holds: the first
+    word's sound key with each later word's (first MAX_PAIR_WORDS words). What a person types
+    to find someone starts with the first name (first + family, first + father + family); a
+    search that does not falls back to single sound keys."""
+    keys = [k for k in (_sound(w) for w in norm.split()) if k][:MAX_PAIR_WORDS]
+    return {_pair(keys[0], k) for k in keys[1:]}
 
 
 def _rows_for(record_id: str, revision: int, data: dict, office: str, status: str, received, device: str) -> tuple:
@@ -71,8 +95,36 @@ def _rows_for(record_id: str, revision: int, data: dict, office: str, status: st
                   office_code=office, status=status, received_at=received, name=full[:400],
                   names="\n".join(names)[:4000], birth=str(data.get("date_of_birth") or "")[:10], phone=phone,
                   decided=False, device_id=device, registered_day=_day(data.get("created_at"), received))
-    sounds = {phonetic_key(w)[:48] for n in names for w in n.split() if w}
-    return person, sounds, keys
+    sounds = {_sound(w) for n in names for w in n.split() if w}
+    pairs = set().union(*(sound_pairs(n) for n in names))
+    return person, sounds, keys, pairs
+
+
+def _count_deltas(deltas: dict, person, sign: int) -> None:
+    """Add (sign=1) or take back (sign=-1) what one indexed person counts for."""
+    get = person.get if isinstance(person, dict) else person._mapping.get
+    office, device = get("office_code"), get("device_id") or ""
+    received = deltas.setdefault((_utc_day(get("received_at")), office, device), [0, 0])
+    received[0] += sign
+    if get("registered_day"):
+        deltas.setdefault((get("registered_day"), office, device), [0, 0])[1] += sign
+
+
+def _add_counts(conn, deltas: dict) -> None:
+    rows = [dict(day=day, office_code=office, device_id=device, received=r, registered=g)
+            for (day, office, device), (r, g) in deltas.items() if r or g]
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    stmt = upsert(day_counts)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[day_counts.c.day, day_counts.c.office_code, day_counts.c.device_id],
+        set_={"received": day_counts.c.received + stmt.excluded.received,
+              "registered": day_counts.c.registered + stmt.excluded.registered})
+    conn.execute(stmt, rows)
 
 
 def _day(created, received) -> str:
@@ -127,21 +179,37 @@ def refresh_index(engine: Engine, *, wait: bool = True, chunks: int | None = Non
                     .where(records.c.record_id.in_(wanted))) if wanted.get(r.record_id) == r.revision] if wanted else []
                 ids = [r.record_id for r in todo]
                 if ids:
+                    counts: dict = {}
                     again = [i for i in ids if i in held]  # a new revision of a record already indexed
-                    for table in (people, people_sounds, people_keys) if again else ():
-                        conn.execute(delete(table).where(table.c.record_id.in_(again)))
-                    persons, sounds, keys = [], [], []
+                    if again:
+                        for old in conn.execute(select(people.c.record_id, people.c.names, people.c.office_code,
+                                                       people.c.device_id, people.c.received_at,
+                                                       people.c.registered_day)
+                                                .where(people.c.record_id.in_(again))):
+                            _count_deltas(counts, old, -1)
+                            old_pairs = set().union(*(sound_pairs(n) for n in old.names.split("\n")))
+                            if old_pairs:
+                                conn.execute(delete(people_pairs).where(people_pairs.c.record_id == old.record_id,
+                                                                        people_pairs.c.pair.in_(old_pairs)))
+                        for table in (people, people_sounds, people_keys):
+                            conn.execute(delete(table).where(table.c.record_id.in_(again)))
+                    persons, sounds, keys, pairs = [], [], [], []
                     for r in todo:
-                        person, snd, ks = _rows_for(r.record_id, r.revision, json.loads(r.data), r.office_code,
-                                                    r.status, r.received_at, r.device_id)
+                        person, snd, ks, prs = _rows_for(r.record_id, r.revision, json.loads(r.data), r.office_code,
+                                                         r.status, r.received_at, r.device_id)
                         persons.append(person)
+                        _count_deltas(counts, person, 1)
                         sounds += [{"sound": s, "record_id": r.record_id} for s in snd]
                         keys += [{"kind": k, "value": v, "record_id": r.record_id} for k, v in ks]
+                        pairs += [{"pair": p, "record_id": r.record_id} for p in prs]
                     conn.execute(insert(people), persons)
                     if sounds:
                         conn.execute(insert(people_sounds), sounds)
                     if keys:
                         conn.execute(insert(people_keys), keys)
+                    if pairs:
+                        conn.execute(insert(people_pairs), pairs)
+                    _add_counts(conn, counts)
                 # re-apply decisions already taken on these revisions
                 for d in conn.execute(select(decisions.c.record_id, decisions.c.revision, decisions.c.action)
                                       .where(decisions.c.record_id.in_(ids)).order_by(decisions.c.id)) if ids else ():
@@ -229,7 +297,7 @@ def search(engine: Engine, f: Filters, *, limit: int = PAGE_SIZE) -> tuple[list[
                                                           people_keys.c.value == digits).limit(500))]
             conds.append(people.c.record_id.in_(ids))
         else:
-            sounds = sorted({phonetic_key(w)[:48] for w in name_tokens(q) if w})
+            sounds = [s for s in (_sound(w) for w in name_tokens(q)) if s]
             if not sounds:
                 return [], False
             conds.append(people.c.record_id.in_(_name_candidates(engine, sounds)))
@@ -250,10 +318,24 @@ def search(engine: Engine, f: Filters, *, limit: int = PAGE_SIZE) -> tuple[list[
     return rows[start:start + limit], len(rows) > start + limit
 
 
-def _name_candidates(engine: Engine, sounds: list[str]) -> list[str]:
-    """Records having every typed word's sound, found from the rarest sound (a few index
-    lookups even when one word is محمد); if none, every sound but the commonest (one slip)."""
+def _name_candidates(engine: Engine, typed: list[str]) -> list[str]:
+    """Records with a name holding the first typed word's sound key paired with each other typed
+    word's (either way round: the family name typed first still finds the record) — one range of
+    the pairs index per pair. Otherwise (one word typed, or the first name not typed, or a slip)
+    records having every typed word's sound, found from the rarest sound (a few index lookups
+    even when one word is محمد); if none, every sound but the commonest (one slip)."""
     with engine.connect() as conn:
+        if len(typed) > 1:
+            groups = list({frozenset({_pair(typed[0], k), _pair(k, typed[0])}) for k in typed[1:]})
+            query = select(people_pairs.c.record_id).where(people_pairs.c.pair.in_(sorted(groups[0])))
+            for group in groups[1:]:
+                alias = people_pairs.alias()
+                query = query.where(select(alias.c.record_id).where(
+                    alias.c.pair.in_(sorted(group)), alias.c.record_id == people_pairs.c.record_id).exists())
+            found = [r[0] for r in conn.execute(query.distinct().limit(NAME_CANDIDATES))]
+            if found:
+                return found
+        sounds = sorted(set(typed))
         # how common each sound is, counted only up to a cap (a common word must not cost a full count)
         counts = {s: conn.execute(select(func.count()).select_from(
             select(people_sounds.c.record_id).where(people_sounds.c.sound == s).limit(SOUND_COUNT_CAP).subquery())
@@ -340,11 +422,14 @@ def offices_overview(engine: Engine, silent_days: int = 3) -> dict:
             last = conn.execute(select(batches.c.received_at).where(batches.c.device_id == r.device_id,
                                                                     batches.c.seq == r.last_seq)).scalar()
             stats[r.device_id] = _Stat(r.count, r.last_seq, last)
-        counts: dict = {}
-        for label, since in (("today", today), ("week", week)):
-            for r in conn.execute(select(people.c.device_id, func.count().label("n"))
-                                  .where(people.c.received_at >= since).group_by(people.c.device_id)):
-                counts.setdefault(r.device_id, {})[label] = r.n
+        counts: dict = {}  # from the indexer's per-day counters: a few rows per device
+        for r in conn.execute(select(day_counts.c.device_id, day_counts.c.day,
+                                     func.sum(day_counts.c.received).label("n"))
+                              .where(day_counts.c.day >= min(today, week).date().isoformat())
+                              .group_by(day_counts.c.device_id, day_counts.c.day)):
+            mine = counts.setdefault(r.device_id, {"today": 0, "week": 0})
+            mine["week"] += r.n if r.day >= week.date().isoformat() else 0
+            mine["today"] += r.n if r.day == today.date().isoformat() else 0
         refused = {}
         for r in conn.execute(select(rejections.c.device_id, rejections.c.code, func.count().label("n"),
                                      func.max(rejections.c.at).label("last"))
@@ -370,18 +455,23 @@ def offices_overview(engine: Engine, silent_days: int = 3) -> dict:
 
 
 def registrations_per_day(engine: Engine, days: int = 14) -> tuple[list[date], dict[str, list[int]]]:
-    """People registered per day per office (the office's registration date), for the chart."""
+    """People registered per day per office (the office's registration date), for the chart:
+    the indexer's per-day counters."""
     end = _now().date()
     start = end - timedelta(days=days - 1)
     day_list = [start + timedelta(days=i) for i in range(days)]
     series: dict[str, list[int]] = {}
     refresh_index(engine, wait=False, chunks=1)
     with engine.connect() as conn:
-        for r in conn.execute(select(people.c.office_code, people.c.registered_day, func.count().label("n"))
-                              .where(people.c.registered_day >= start.isoformat())
-                              .group_by(people.c.office_code, people.c.registered_day)):
-            day = date.fromisoformat(r.registered_day)
-            if start <= day <= end:
+        for r in conn.execute(select(day_counts.c.office_code, day_counts.c.day,
+                                     func.sum(day_counts.c.registered).label("n"))
+                              .where(day_counts.c.day >= start.isoformat(), day_counts.c.day <= end.isoformat())
+                              .group_by(day_counts.c.office_code, day_counts.c.day)):
+            try:
+                day = date.fromisoformat(r.day)
+            except ValueError:
+                continue
+            if start <= day <= end and r.n:
                 series.setdefault(r.office_code, [0] * days)[(day - start).days] += r.n
     return day_list, series
 

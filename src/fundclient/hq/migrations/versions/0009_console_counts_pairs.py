@@ -1,0 +1,57 @@
+"""The console at a million records (#13): per-day counters and sound-key pairs.
+
+* `console_day_counts` (day, office, device -> records received that day, people registered
+  that day): the Offices and Devices pages and the chart read these few rows instead of
+  counting console_people on every request.
+* `console_people_pairs` (sound-key pair, record): a two-word name search is one index range.
+
+Both are derived from the console's index (console_people*), which is derived from `records`.
+Rather than back-fill them beside an index that may be half built, this migration empties the
+index and its watermark: the console's background indexer rebuilds all of it, counters and
+pairs included, from `records` (decisions are re-applied as it goes). Nothing HQ holds is lost;
+until the rebuild ends the console's searches and counts show what is indexed so far.
+
+Downgrade drops both tables and empties the index again (0008's console rebuilds it).
+
+Revision ID: 0009
+Revises: 0008
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+INDEX_TABLES = ("console_people", "console_people_sounds", "console_people_keys", "console_index_state")
+
+
+def _empty_index() -> None:
+    for table in INDEX_TABLES:
+        op.execute(f"DELETE FROM {table}")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "console_day_counts",
+        sa.Column("day", sa.String(10), primary_key=True),
+        sa.Column("office_code", sa.String(32), primary_key=True),
+        sa.Column("device_id", sa.String(36), primary_key=True),
+        sa.Column("received", sa.Integer, nullable=False),
+        sa.Column("registered", sa.Integer, nullable=False),
+    )
+    op.create_table(
+        "console_people_pairs",
+        sa.Column("pair", sa.String(100), primary_key=True),
+        sa.Column("record_id", sa.String(36), primary_key=True),
+        sqlite_with_rowid=False,
+    )
+    _empty_index()
+
+
+def downgrade() -> None:
+    op.drop_table("console_people_pairs")
+    op.drop_table("console_day_counts")
+    _empty_index()
