@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select
 
 from fundclient.hq import migrate
 from fundclient.hq.console import queries
-from fundclient.hq.console.models import day_counts, people, people_pairs
+from fundclient.hq.console.models import day_counts, people, people_pairs, people_sounds
 from fundclient.hq.db import open_engine, records
 
 
@@ -145,7 +145,10 @@ def test_two_word_name_search_is_one_range_of_the_pairs_and_follows_renames(tmp_
     with engine.connect() as conn:
         pairs = {r.pair for r in conn.execute(select(people_pairs.c.pair)
                                               .where(people_pairs.c.record_id == "rec-00001"))}
+        sounds = {r.sound for r in conn.execute(select(people_sounds.c.sound)
+                                                .where(people_sounds.c.record_id == "rec-00001"))}
     assert pairs == queries.sound_pairs("احمد علي القماطي")
+    assert sounds == {queries._sound(w) for w in ("احمد", "علي", "القماطي")}
     assert found("محمد القماطي") == ["rec-00002"]
     assert found("احمد القماطي") == ["rec-00001"]
 

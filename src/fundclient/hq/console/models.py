@@ -84,13 +84,13 @@ people = Table(
     Index("ix_people_office_received", "office_code", "received_at"),
 )
 
-# One row per sound key of a name word (holder and dependants), for fuzzy name search.
+# One row per sound key of a name word (holder and dependants), for fuzzy name search. One
+# B-tree (0009): no index by record — a record's rows are found again from its normalised names.
 people_sounds = Table(
     "console_people_sounds", metadata,
-    Column("sound", String(48), nullable=False),
-    Column("record_id", String(36), nullable=False),
-    Index("ix_people_sounds", "sound", "record_id"),
-    Index("ix_people_sounds_record", "record_id"),
+    Column("sound", String(48), primary_key=True),
+    Column("record_id", String(36), primary_key=True),
+    sqlite_with_rowid=False,
 )
 
 # Numbers that find a record: kind "card" (holder's and dependants' cards, current and replaced)

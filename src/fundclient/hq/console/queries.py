@@ -187,11 +187,16 @@ def refresh_index(engine: Engine, *, wait: bool = True, chunks: int | None = Non
                                                        people.c.registered_day)
                                                 .where(people.c.record_id.in_(again))):
                             _count_deltas(counts, old, -1)
-                            old_pairs = set().union(*(sound_pairs(n) for n in old.names.split("\n")))
-                            if old_pairs:
-                                conn.execute(delete(people_pairs).where(people_pairs.c.record_id == old.record_id,
-                                                                        people_pairs.c.pair.in_(old_pairs)))
-                        for table in (people, people_sounds, people_keys):
+                            # its sound and pair rows, found again from its names (no index by record)
+                            names = old.names.split("\n")
+                            old_sounds = {_sound(w) for n in names for w in n.split() if w}
+                            old_pairs = set().union(*(sound_pairs(n) for n in names))
+                            for table, column, values in ((people_sounds, people_sounds.c.sound, old_sounds),
+                                                          (people_pairs, people_pairs.c.pair, old_pairs)):
+                                if values:
+                                    conn.execute(delete(table).where(table.c.record_id == old.record_id,
+                                                                     column.in_(values)))
+                        for table in (people, people_keys):
                             conn.execute(delete(table).where(table.c.record_id.in_(again)))
                     persons, sounds, keys, pairs = [], [], [], []
                     for r in todo:

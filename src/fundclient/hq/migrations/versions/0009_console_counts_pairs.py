@@ -4,6 +4,10 @@
   that day): the Offices and Devices pages and the chart read these few rows instead of
   counting console_people on every request.
 * `console_people_pairs` (sound-key pair, record): a two-word name search is one index range.
+* `console_people_sounds` becomes one B-tree keyed (sound, record) — on SQLite WITHOUT ROWID —
+  with no index by record: the indexer finds a replaced record's sound and pair rows again from
+  its normalised names (console_people.names). At a million records that is ten million index
+  entries fewer to write.
 
 Both are derived from the console's index (console_people*), which is derived from `records`.
 Rather than back-fill them beside an index that may be half built, this migration empties the
@@ -48,10 +52,25 @@ def upgrade() -> None:
         sa.Column("record_id", sa.String(36), primary_key=True),
         sqlite_with_rowid=False,
     )
+    op.drop_table("console_people_sounds")
+    op.create_table(
+        "console_people_sounds",
+        sa.Column("sound", sa.String(48), primary_key=True),
+        sa.Column("record_id", sa.String(36), primary_key=True),
+        sqlite_with_rowid=False,
+    )
     _empty_index()
 
 
 def downgrade() -> None:
     op.drop_table("console_people_pairs")
     op.drop_table("console_day_counts")
+    op.drop_table("console_people_sounds")
+    op.create_table(
+        "console_people_sounds",
+        sa.Column("sound", sa.String(48), nullable=False),
+        sa.Column("record_id", sa.String(36), nullable=False),
+    )
+    op.create_index("ix_people_sounds", "console_people_sounds", ["sound", "record_id"])
+    op.create_index("ix_people_sounds_record", "console_people_sounds", ["record_id"])
     _empty_index()
