@@ -82,6 +82,7 @@ people = Table(
     Index("ix_people_received_device", "received_at", "device_id"),
     Index("ix_people_registered", "registered_day", "office_code"),
     Index("ix_people_office_received", "office_code", "received_at"),
+    Index("ix_people_office_status_received", "office_code", "status", "received_at"),  # 0009
 )
 
 # One row per sound key of a name word (holder and dependants), for fuzzy name search. One

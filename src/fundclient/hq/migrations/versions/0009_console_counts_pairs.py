@@ -8,6 +8,8 @@
   with no index by record: the indexer finds a replaced record's sound and pair rows again from
   its normalised names (console_people.names). At a million records that is ten million index
   entries fewer to write.
+* `ix_people_office_status_received`: the records page filtered by office and status (the
+  flagged records of one office, newest first) reads only what it shows.
 
 Both are derived from the console's index (console_people*), which is derived from `records`.
 Rather than back-fill them beside an index that may be half built, this migration empties the
@@ -38,6 +40,7 @@ def _empty_index() -> None:
 
 
 def upgrade() -> None:
+    _empty_index()
     op.create_table(
         "console_day_counts",
         sa.Column("day", sa.String(10), primary_key=True),
@@ -59,10 +62,12 @@ def upgrade() -> None:
         sa.Column("record_id", sa.String(36), primary_key=True),
         sqlite_with_rowid=False,
     )
-    _empty_index()
+    op.create_index("ix_people_office_status_received", "console_people", ["office_code", "status", "received_at"])
 
 
 def downgrade() -> None:
+    _empty_index()
+    op.drop_index("ix_people_office_status_received", "console_people")
     op.drop_table("console_people_pairs")
     op.drop_table("console_day_counts")
     op.drop_table("console_people_sounds")
@@ -73,4 +78,3 @@ def downgrade() -> None:
     )
     op.create_index("ix_people_sounds", "console_people_sounds", ["sound", "record_id"])
     op.create_index("ix_people_sounds_record", "console_people_sounds", ["record_id"])
-    _empty_index()
