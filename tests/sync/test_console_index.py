@@ -5,8 +5,11 @@ timestamp across a chunk boundary are all indexed. Real HQ SQLite database, real
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timedelta, timezone
 
+import pytest
+import sqlalchemy as sa
 from sqlalchemy import func, insert, select
 
 from fundclient.hq import migrate
@@ -72,6 +75,22 @@ def test_rows_sharing_one_timestamp_across_chunks_are_all_indexed(tmp_path, monk
     assert len(_indexed(engine)) == 30
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request, tmp_path):
+    """A migrated HQ database, SQLite or PostgreSQL (FUNDCLIENT_TEST_PG_URL, emptied first)."""
+    url = None
+    if request.param == "postgres":
+        url = os.environ.get("FUNDCLIENT_TEST_PG_URL")
+        if not url:
+            pytest.fail("FUNDCLIENT_TEST_PG_URL is not set: start PostgreSQL (scripts/dev.py ThrowawayPostgres)")
+        bare = sa.create_engine(url)
+        migrate.drop_everything(bare)
+        bare.dispose()
+    engine = open_engine(tmp_path / "hq", url)
+    yield engine
+    engine.dispose()
+
+
 def _counts_from_people(engine) -> tuple[dict, dict]:
     """What the per-day counters must say, counted the slow way from the index itself."""
     received, registered = {}, {}
@@ -92,8 +111,7 @@ def _counters(engine) -> tuple[dict, dict]:
             {(r.day, r.office_code, r.device_id): r.registered for r in rows if r.registered})
 
 
-def test_per_day_counters_follow_new_revisions_and_feed_the_offices_page_and_chart(tmp_path):
-    engine = open_engine(tmp_path / "hq")
+def test_per_day_counters_follow_new_revisions_and_feed_the_offices_page_and_chart(engine):
     now = datetime.now(timezone.utc)
     with engine.begin() as conn:
         conn.execute(insert(records), [
@@ -118,8 +136,7 @@ def test_per_day_counters_follow_new_revisions_and_feed_the_offices_page_and_cha
     assert series["SBH"][-11] == 1 and sum(series["SBH"]) == 2
 
 
-def test_two_word_name_search_is_one_range_of_the_pairs_and_follows_renames(tmp_path):
-    engine = open_engine(tmp_path / "hq")
+def test_two_word_name_search_is_one_range_of_the_pairs_and_follows_renames(engine):
     now = datetime.now(timezone.utc)
     with engine.begin() as conn:
         conn.execute(insert(records), [
@@ -153,8 +170,7 @@ def test_two_word_name_search_is_one_range_of_the_pairs_and_follows_renames(tmp_
     assert found("احمد القماطي") == ["rec-00001"]
 
 
-def test_migration_0009_rebuilds_the_index_with_its_counters_and_pairs(tmp_path):
-    engine = open_engine(tmp_path / "hq")
+def test_migration_0009_rebuilds_the_index_with_its_counters_and_pairs(engine):
     now = datetime.now(timezone.utc)
     with engine.begin() as conn:
         conn.execute(insert(records), [_row(n, now - timedelta(days=n)) for n in range(1, 6)])
