@@ -170,14 +170,14 @@ def test_two_word_name_search_is_one_range_of_the_pairs_and_follows_renames(engi
     assert found("احمد القماطي") == ["rec-00001"]
 
 
-def test_migration_0009_rebuilds_the_index_with_its_counters_and_pairs(engine):
+def test_migration_0010_rebuilds_the_index_with_its_counters_and_pairs(engine):
     now = datetime.now(timezone.utc)
     with engine.begin() as conn:
         conn.execute(insert(records), [_row(n, now - timedelta(days=n)) for n in range(1, 6)])
     queries.refresh_index(engine)
     before = (_indexed(engine), _counters(engine))
-    migrate.downgrade(engine, "0008")
-    assert _indexed(engine) == set()  # emptied: 0008's console rebuilds it
+    migrate.downgrade(engine, "0009")
+    assert _indexed(engine) == set()  # emptied: the older console rebuilds it
     migrate.upgrade(engine)
     assert _indexed(engine) == set()
     assert queries.refresh_index(engine) == 5

@@ -1,7 +1,7 @@
 """The console's own HQ tables: staff, sessions, the hash-chained staff audit log, HQ's
 decisions on flagged records, and the search index of people. Own MetaData, apart from
 hq/db.py; the schema is created and changed by HQ's Alembic migrations (0005_console.py,
-0009_console_counts_pairs.py): a change here needs a migration there."""
+0010_console_counts_pairs.py): a change here needs a migration there."""
 
 from __future__ import annotations
 
@@ -82,11 +82,11 @@ people = Table(
     Index("ix_people_received_device", "received_at", "device_id"),
     Index("ix_people_registered", "registered_day", "office_code"),
     Index("ix_people_office_received", "office_code", "received_at"),
-    Index("ix_people_office_status_received", "office_code", "status", "received_at"),  # 0009
+    Index("ix_people_office_status_received", "office_code", "status", "received_at"),  # 0010
 )
 
 # One row per sound key of a name word (holder and dependants), for fuzzy name search. One
-# B-tree (0009): no index by record — a record's rows are found again from its normalised names.
+# B-tree (0010): no index by record — a record's rows are found again from its normalised names.
 people_sounds = Table(
     "console_people_sounds", metadata,
     Column("sound", String(48), primary_key=True),
@@ -107,7 +107,7 @@ people_keys = Table(
 # Sound-key pairs of each name (holder and dependants): the first word's sound key with each
 # later word's (hq.console.queries.sound_pairs). A two-word name search is one range of this index
 # (a pair is rare where each word alone — محمد, علي — is not). No index by record: a record's
-# rows are found again from its normalised names in console_people (0009).
+# rows are found again from its normalised names in console_people (0010).
 people_pairs = Table(
     "console_people_pairs", metadata,
     Column("pair", String(100), primary_key=True),
@@ -115,7 +115,7 @@ people_pairs = Table(
     sqlite_with_rowid=False,
 )
 
-# Per-day counters kept by the indexer in the transaction that indexes the records (0009):
+# Per-day counters kept by the indexer in the transaction that indexes the records (0010):
 # records received per day per device (day of received_at, UTC; the newest revision counts)
 # and people registered per day (the office's registration date). The Offices and Devices
 # pages and the chart read a few dozen of these rows, never the people themselves.

@@ -22,6 +22,7 @@ from fundclient.domain.records import full_name_of
 from fundclient.hq.console.decisions import ACTION_STATUS
 from fundclient.hq.console.models import (day_counts, decisions, index_state, people, people_keys, people_pairs,
                                           people_sounds)
+from fundclient.hq.bulk import insert_rows
 from fundclient.hq.db import batches, blobs, card_revocations, devices, duplicate_findings, photos, records, rejections
 
 _index_lock = threading.Lock()
@@ -111,21 +112,12 @@ def _count_deltas(deltas: dict, person, sign: int) -> None:
 
 
 def _insert_many(conn, table, rows: list[tuple]) -> None:
-    """Plain-text rows straight to the driver (the index writes ~20 of these per record: through
-    SQLAlchemy's per-row parameter handling they cost more than the database's own work):
-    PostgreSQL COPY, SQLite executemany. Sorted, so the B-tree pages they touch are near."""
-    if not rows:
-        return
-    rows.sort()
-    names = [c.name for c in table.columns]
-    if conn.dialect.name == "postgresql":
-        with conn.connection.dbapi_connection.cursor() as cursor:
-            with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-    else:
-        conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                             rows)
+    """The index writes ~20 of these rows per record: through hq.bulk (COPY on PostgreSQL, one
+    executemany on SQLite) rather than SQLAlchemy's per-row parameter handling, which cost more
+    than the database's own work. Sorted, so the B-tree pages they touch are near each other."""
+    if rows:
+        names = [c.name for c in table.columns]
+        insert_rows(conn, table, [dict(zip(names, row)) for row in sorted(rows)])
 
 
 def _add_counts(conn, deltas: dict) -> None:
@@ -225,7 +217,7 @@ def refresh_index(engine: Engine, *, wait: bool = True, chunks: int | None = Non
                         sounds += [(s, r.record_id) for s in snd]
                         keys += [(k, v, r.record_id) for k, v in ks]
                         pairs += [(p, r.record_id) for p in prs]
-                    conn.execute(insert(people), persons)
+                    insert_rows(conn, people, persons)
                     _insert_many(conn, people_sounds, sounds)
                     _insert_many(conn, people_keys, keys)
                     _insert_many(conn, people_pairs, pairs)

@@ -17,17 +17,17 @@ index and its watermark: the console's background indexer rebuilds all of it, co
 pairs included, from `records` (decisions are re-applied as it goes). Nothing HQ holds is lost;
 until the rebuild ends the console's searches and counts show what is indexed so far.
 
-Downgrade drops both tables and empties the index again (0008's console rebuilds it).
+Downgrade drops both tables and empties the index again (the older console rebuilds it).
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
