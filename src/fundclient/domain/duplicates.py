@@ -307,13 +307,14 @@ def _shown(b: Beneficiary | Dependant) -> str:
 MOTHER_AGREES = 0.8
 
 
-def blocking_keys(b: Beneficiary | Dependant, scheme: str | NationalIdScheme | None = None) -> set[str]:
+def blocking_keys(b: Beneficiary | Dependant | DuplicateProfile,
+                  scheme: str | NationalIdScheme | None = None) -> set[str]:
     """Keys under which a person is filed for finding name matches among millions without
     comparing every pair: the birth date with the family name's sound, and the first and family
     names' sounds with the birth year. Two people the duplicate check could call alike share
     one of them unless both the birth date and its year differ (a typo in the year alone still
-    meets on the first key). Holders and dependants alike."""
-    p = profile(b, scheme)
+    meets on the first key). Holders and dependants alike (or their `profile`, when known)."""
+    p = b if isinstance(b, DuplicateProfile) else profile(b, scheme)
     first, family = p.parts[0], p.parts[3]
     born = p.date_of_birth
     if not (first and family and born):

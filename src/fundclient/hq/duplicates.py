@@ -76,8 +76,8 @@ def _filed(b: Beneficiary) -> list[tuple[str, str, set[str]]]:
     """(role, national number, blocking keys) of each of a record's people, computed once."""
     out = []
     for role, person in _people(b):
-        number = profile(person).national_number
-        out.append((role, number if len(number) <= 32 else "", blocking_keys(person)))
+        p = profile(person)
+        out.append((role, p.national_number if len(p.national_number) <= 32 else "", blocking_keys(p)))
     return out
 
 
