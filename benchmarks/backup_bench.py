@@ -4,10 +4,15 @@ peak memory.
 
     .venv/bin/python benchmarks/backup_bench.py --records 20000          # build, measure
     .venv/bin/python benchmarks/backup_bench.py --data-dir D --password P  # an existing store
+    .venv/bin/python benchmarks/backup_bench.py --data-dir D --sync 400  # and a sync at the same time
 
 The backup runs as in the app (`Store.backup_if_due` on a thread of its own: one read
 snapshot on its own connection, 1 MiB steps); the saves run on this thread, one every
-`--every` seconds, as a clerk's would. Temp dirs are removed at the end.
+`--every` seconds, as a clerk's would. `--sync N`: a real HQ (`fundclient hq serve` in its
+own process on 127.0.0.1, SQLite) enrols the office, and while the backup runs the office's
+own sync (`sync.engine.run_sync` on another thread) sends batches of N registrations with
+20 KB photos, sealed again each round, until the backup ends (an existing store is enrolled
+with that HQ: use a copy). Temp dirs are removed at the end.
 """
 
 from __future__ import annotations
@@ -33,23 +38,28 @@ from fundclient.storage.files import BACKUP_DIR
 USER, PASSWORD = "admin", "bench-password-1"
 
 
-def saves(store, count: int, every: float, seed: int, stop: threading.Event | None = None) -> list[float]:
+def saves(store, count: int, every: float, seed: int,
+          stop: threading.Event | None = None) -> list[tuple[float, float]]:
+    """(wall, CPU of this thread) of each save."""
     photo = Photo(b"\xff\xd8" + os.urandom(30_000))
     waits = []
     for b in iter_generate(count, seed=seed):
         if stop is not None and stop.is_set():
             break
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         store.beneficiaries.add(b, by=USER, photos=[photo])
-        waits.append(time.perf_counter() - start)
+        waits.append((time.perf_counter() - start, time.thread_time() - cpu))
         time.sleep(every)
     return waits
 
 
-def line(label: str, waits: list[float]) -> None:
-    ms = sorted(w * 1000 for w in waits)
+def line(label: str, waits: list[tuple[float, float]]) -> None:
+    ms = sorted(w * 1000 for w, _ in waits)
+    cpu = sorted(c * 1000 for _, c in waits)
     p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-    print(f"{label:34s} n={len(ms):4d}  p50={statistics.median(ms):7.1f} ms  p95={p95:7.1f} ms  max={ms[-1]:7.1f} ms")
+    cpu95 = cpu[min(len(cpu) - 1, round(0.95 * (len(cpu) - 1)))]
+    print(f"{label:34s} n={len(ms):4d}  p50={statistics.median(ms):7.1f} ms  p95={p95:7.1f} ms  max={ms[-1]:7.1f} ms"
+          f"  (CPU p95 {cpu95:.1f} ms)")
 
 
 def main() -> int:
@@ -58,9 +68,13 @@ def main() -> int:
     parser.add_argument("--data-dir", help="an existing store (kept); default: build one in a temp dir")
     parser.add_argument("--password", default=PASSWORD)
     parser.add_argument("--every", type=float, default=0.05, help="seconds between saves")
+    parser.add_argument("--sync", type=int, default=0, metavar="N",
+                        help="also sync rounds of N registrations to a real HQ during the backup")
     args = parser.parse_args()
     own = args.data_dir is None
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="fundclient-backup-bench-"))
+    work = Path(tempfile.mkdtemp(prefix="fundclient-backup-bench-hq-"))
+    node = None
     print(f"data dir: {data_dir}  cpu: {os.cpu_count()}  python: {sys.version.split()[0]}"
           f"  load: {os.getloadavg()[0]:.1f}", flush=True)
     try:
@@ -69,6 +83,8 @@ def main() -> int:
             store, _ = open_store(data_dir, USER, args.password)
             bulk_add(store, iter_generate(args.records, seed=3), by=USER)
             store.close()
+        if args.sync:
+            node = enrolled_with_hq(data_dir, work)
         store, _ = open_store(data_dir, USER, args.password)
         size = (data_dir / "fundclient.db").stat().st_size / 1e6
         print(f"records: {store.counters()['records']:,}  DB {size:.0f} MB", flush=True)
@@ -82,11 +98,31 @@ def main() -> int:
             timing["wall"], timing["cpu"] = time.perf_counter() - start, time.thread_time() - cpu
             done.set()
 
-        thread = threading.Thread(target=backup)
-        thread.start()
+        synced: dict = {"rounds": 0, "records": 0, "cpu": 0.0}
+
+        def sync() -> None:
+            from fundclient.sync.engine import run_sync
+
+            start = time.thread_time()
+            while not done.is_set():
+                seal(data_dir, args.sync, seed=1000 + synced["rounds"])
+                summary = run_sync(data_dir)
+                synced["rounds"] += 1
+                synced["records"] += args.sync
+                synced["status"] = summary.status
+            synced["cpu"] = time.thread_time() - start
+
+        threads = [threading.Thread(target=backup)] + ([threading.Thread(target=sync)] if args.sync else [])
+        for thread in threads:
+            thread.start()
         during = saves(store, 100_000, args.every, seed=int(time.time()) + 1, stop=done)
-        thread.join()
-        line("save with photo, during the backup", during)
+        for thread in threads:
+            thread.join()
+        line("save with photo, during the backup" + (" and a sync" if args.sync else ""), during)
+        if args.sync:
+            print(f"sync: {synced['rounds']} rounds of {args.sync} registrations with photos sent to HQ"
+                  f" (last: {synced.get('status')}), {synced['cpu']:.1f} s CPU on its thread;"
+                  f" HQ process CPU {node.cpu():.1f} s")
         print(f"backup: {timing['wall']:.1f} s wall, {timing['cpu']:.1f} s CPU (its thread);"
               f" {timing['path'].stat().st_size / 1e6:.0f} MB zip")
         print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
@@ -95,9 +131,43 @@ def main() -> int:
         if not own:
             shutil.rmtree(data_dir / BACKUP_DIR, ignore_errors=True)
     finally:
+        if node is not None:
+            node.stop()
+        shutil.rmtree(work, ignore_errors=True)
         if own:
             shutil.rmtree(data_dir, ignore_errors=True)
     return 0
+
+
+def enrolled_with_hq(data_dir: Path, work: Path):
+    """A real HQ node (its own process) with a fresh key ring, and this office enrolled."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "sync"))
+    import hq_cluster
+
+    from fundclient.hq.db import open_engine
+    from fundclient.hq.devices import create_token
+    from fundclient.hq.keys import HQKeys, init_keys
+    from fundclient.sync.enrol import enrol
+
+    hq_dir = work / "hq"
+    init_keys(hq_dir)
+    engine = open_engine(hq_dir, None)
+    node = hq_cluster.Node(hq_dir, f"sqlite:///{hq_dir / 'hq.db'}", log=work / "node.log").start()
+    enrol(data_dir, node.url, create_token(engine, "SBH", HQKeys(hq_dir).active_sign))
+    engine.dispose()
+    return node
+
+
+def seal(data_dir: Path, count: int, seed: int) -> None:
+    """`count` registrations with a 20 KB photo each into the office's outbox, as saves seal them."""
+    from fundclient.domain.synthetic import generate
+    from fundclient.sync.outbox import Outbox
+
+    persons = generate(count, seed=seed)
+    for p in persons:
+        p.office_code = "SBH"
+    Outbox(data_dir).seal([p.to_dict() for p in persons],
+                          {p.record_id: [Photo(os.urandom(20_000), quality={"sharpness": 0.9})] for p in persons})
 
 
 if __name__ == "__main__":

@@ -183,7 +183,20 @@ def queries(store, count: int, rng: random.Random) -> list[tuple[str, str, str, 
 
 def relevant_counts(data_dir: Path, wanted: dict[str, set[tuple]]) -> dict[tuple, int]:
     """How many people (holders and dependants) have each wanted key: the build's stream
-    generated again (same seed), so every person's name parts are known exactly."""
+    generated again (same seed), so every person's name parts are known exactly. Kept in
+    the data dir (recall-relevant.json) for the next run with the same targets."""
+    cache_file = data_dir / "recall-relevant.json"
+    cached = json.loads(cache_file.read_text()) if cache_file.exists() else {}
+    names = {(cls, k): f"{cls}\t" + "\x1f".join(k) for cls, keys in wanted.items() for k in keys}
+    if all(name in cached for name in names.values()):
+        return {ck: cached[name] for ck, name in names.items() if cached[name]}
+    counts = _count_relevant(data_dir, wanted)
+    cached.update({name: counts.get(ck, 0) for ck, name in names.items()})
+    cache_file.write_text(json.dumps(cached, ensure_ascii=False))
+    return counts
+
+
+def _count_relevant(data_dir: Path, wanted: dict[str, set[tuple]]) -> dict[tuple, int]:
     built = json.loads((data_dir / "recall-build.json").read_text())
     counts: dict[tuple, int] = defaultdict(int)
     classes = [(cls, CLASSES[cls], keys) for cls, keys in wanted.items()]

@@ -91,14 +91,10 @@ _VOWEL_LETTERS = frozenset("اوي")
 _VARIANTS = {"امحمد": "محمد", "امحمود": "محمود", "اعبيد": "عبيد", "امبارك": "مبارك"}
 
 
-@lru_cache(maxsize=1 << 13)
-def phonetic_key(token: str) -> str:
-    """Coarse sound key of one normalised token: vowel letters (after the first letter)
-    dropped, confusable consonants merged, doubled letters collapsed."""
-    token = _VARIANTS.get(token, token)
+def _key(token: str, classes: dict) -> str:
     if token.startswith("ال") and len(token) > 3:
         token = token[2:]
-    token = token.translate(_PHONETIC_CLASSES)
+    token = token.translate(classes)
     out: list[str] = []
     for i, ch in enumerate(token):
         if i and ch in _VOWEL_LETTERS:
@@ -107,6 +103,31 @@ def phonetic_key(token: str) -> str:
             continue
         out.append(ch)
     return "".join(out)
+
+
+@lru_cache(maxsize=1 << 13)
+def phonetic_key(token: str) -> str:
+    """Coarse sound key of one normalised token: vowel letters (after the first letter)
+    dropped, confusable consonants merged, doubled letters collapsed. Stored in the search
+    index (name_phon, name_pairs): changing it means re-keying every stored name."""
+    return _key(_VARIANTS.get(token, token), _PHONETIC_CLASSES)
+
+
+# The loose key: what a clerk hearing the name still writes differently from the sound key.
+# ذ and ز are one letter in much of the Arab world's speech (المرذوقي for المرزوقي), and the
+# Libyan «ا» before a name's first consonant (امحمد, امبارك, اعبيد) survives an added or
+# dropped long vowel (امحيمد, اموبارك, امحامد) only when it is dropped from the key itself.
+_LOOSE_CLASSES = {**_PHONETIC_CLASSES, ord("ذ"): "ز", ord("ز"): "ز"}
+_LOOSE_PREFIXED = {"امحمد": "محمد", "امبرك": "مبرك", "اعبد": "عبد"}
+
+
+@lru_cache(maxsize=1 << 13)
+def loose_key(token: str) -> str:
+    """A second, looser sound key of one normalised token, used only when matching (never
+    stored): the sound key's rules with ذ/ز one letter and the Libyan «ا» prefix dropped
+    whatever long vowel follows. Two words with the same loose key sound the same."""
+    key = _key(_VARIANTS.get(token, token), _LOOSE_CLASSES)
+    return _LOOSE_PREFIXED.get(key, key)
 
 
 def is_arabic_name(text: str) -> bool:

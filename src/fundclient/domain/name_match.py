@@ -3,7 +3,8 @@ choice of duplicate candidates and the duplicate check's comparison of name part
 
 A person ranks names in tiers, not by a blended percentage:
 
-    same spelling  >  same word with or without «ال»  >  same sound  >  the start of the
+    same spelling  >  same word with or without «ال»  >  same sound (`phonetic_key` or
+    `loose_key`: a letter doubled, a long vowel written or not, ذ/ز, امحيمد/محمد)  >  the start of the
     word being typed  >  merely similar spelling  >  no match
 
 `word_tier` gives one typed word against one word of a name a tier value; `rank` adds the
@@ -25,7 +26,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel, JaroWinkler
 
-from fundclient.domain.arabic import name_tokens, phonetic_key
+from fundclient.domain.arabic import loose_key, name_tokens, phonetic_key
 
 # Tier values of one typed word: one whole step apart, so the fraction added for position
 # and spelling (< 1 per word) never lifts a lower tier over a higher one.
@@ -72,7 +73,7 @@ def word_tier(typed: str, word: str, unfinished: bool = False) -> float:
     if bare(typed) == bare(word):
         return ARTICLE
     sound = phonetic_key(typed)
-    if sound and sound == phonetic_key(word):
+    if sound and (sound == phonetic_key(word) or loose_key(typed) == loose_key(word)):
         return SOUND
     if unfinished and (word.startswith(typed) or bare(word).startswith(bare(typed))):
         return PREFIX
@@ -97,6 +98,7 @@ def _position_agrees(i: int, typed_count: int, j: int, word_count: int) -> bool:
 class Ranked:
     score: float  # sum of tiers + a fraction (< 1) for positions and spelling
     matched: int  # typed words that matched some word
+    alike: int = 0  # typed words that matched a word as spelled or by sound (or its start, if unfinished)
 
 
 def rank_tokens(typed: list[str], words: list[str], *, prefix_last: bool = False) -> Ranked:
@@ -111,24 +113,25 @@ def rank_tokens(typed: list[str], words: list[str], *, prefix_last: bool = False
             tier = word_tier(t, w, unfinished)
             if tier:
                 placed = _position_agrees(i, n, j, m)
-                options.append((tier if placed else tier - OUT_OF_PLACE, placed, i, j))
+                options.append((tier if placed else tier - OUT_OF_PLACE, placed, i, j, tier >= PREFIX))
     options.sort(reverse=True)
     used_typed: set[int] = set()
     used_words: set[int] = set()
     total = fine = 0.0
-    in_place = 0
-    for tier, placed, i, j in options:
+    in_place = alike = 0
+    for tier, placed, i, j, sounds in options:
         if i in used_typed or j in used_words:
             continue
         used_typed.add(i)
         used_words.add(j)
         total += tier
         in_place += placed
+        alike += sounds
         fine += Indel.normalized_similarity(typed[i], words[j])  # «ال» typed or not counts here
     # Below one tier step: places agree (0.6), spelling as close as can be (0.3), and a
     # name with no extra words over the typed ones (0.09).
     detail = 0.6 * in_place / n + 0.3 * fine / n + 0.09 * min(n, m) / max(n, m)
-    return Ranked(round(total + detail, 4), len(used_typed))
+    return Ranked(round(total + detail, 4), len(used_typed), alike)
 
 
 def rank(query: str, name_norm: str, *, prefix_last: bool = False) -> Ranked:

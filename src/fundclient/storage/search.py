@@ -21,9 +21,10 @@ from fundclient.domain.name_match import Ranked, bare, close_words, rank_tokens
 from fundclient.domain.records import Beneficiary, Dependant
 from fundclient.storage.records_json import load as _load
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
-from fundclient.domain.arabic import name_tokens, phonetic_key
-from fundclient.storage.search_keys import (MAX_PAIR_WORDS, _pair, name_keys, name_pairs_from_norm, pair_query,
-                                           sound_query, sound_word_query, spelled_query, word_query)
+from fundclient.domain.arabic import loose_key, name_tokens, phonetic_key
+from fundclient.storage.search_keys import (MAX_PAIR_WORDS, _pair, all_but_one_query, name_keys,
+                                            name_pairs_from_norm, pair_query, sound_query, sound_word_query,
+                                            spelled_query, word_query)
 
 # FTS candidates ranked by bm25 before the Python re-score; enough for a spelling variant of
 # a common name to be among them, small enough for < 50 ms at a million records.
@@ -73,35 +74,35 @@ def _separators_removed(text: str) -> str:
 
 
 class NameVocabulary:
-    """Every word of every holder's and dependant's name (from the FTS indexes' own term
-    lists), kept in memory for spelling correction; read again once the store has grown
-    by REFRESH_SHARE (a word first typed today is found as spelled or by sound anyway)."""
-
-    REFRESH_SHARE = 0.01
+    """Every word of every holder's and dependant's name (the `name_words` table, kept by
+    triggers), in memory for spelling correction and loose-sound alternatives. Each use
+    reads only the words added since the last (`id > ?`: one indexed read, nothing at all
+    on most searches)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._size = -1
+        self._last_id = 0
         self.words: list[str] = []
-        self._set: frozenset[str] = frozenset()
-        self._sounds: frozenset[str] = frozenset()
+        self._set: set[str] = set()
+        self._sounds: set[str] = set()
+        self._loose: dict[str, dict[str, str]] = {}  # loose key -> sound key -> a word
 
     def get(self, store) -> "NameVocabulary":
-        counters = store.counters()
-        size = counters.get("records", 0) + counters.get("dependants", 0)
         with self._lock:
-            if self._size < 0 or abs(size - self._size) > max(100, self.REFRESH_SHARE * self._size):
-                words: set[str] = set()
-                with store.read() as conn:
-                    for fts in ("names_fts", "dependant_names_fts"):
-                        conn.exec_driver_sql(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{fts}_terms"
-                                             f" USING fts5vocab(main, {fts}, col)")
-                        words.update(row[0] for row in conn.exec_driver_sql(
-                            f"SELECT term FROM temp.{fts}_terms WHERE col = 'name_norm'"))
-                self.words = sorted(words)
-                self._set = frozenset(bare(w) for w in words)
-                self._sounds = frozenset(phonetic_key(w) for w in words)
-                self._size = size
+            with store.read() as conn:
+                rows = conn.exec_driver_sql("SELECT id, word FROM name_words WHERE id > ? ORDER BY id",
+                                            (self._last_id,)).fetchall()
+            if rows:
+                added = [word for _, word in rows]
+                self._last_id = rows[-1][0]
+                self.words = sorted({*self.words, *added})
+                for word in added:
+                    sound = phonetic_key(word)
+                    self._set.add(bare(word))
+                    self._sounds.add(sound)
+                    alike = self._loose.setdefault(loose_key(word), {})
+                    if len(word) < len(alike.get(sound, word + " ")):  # the plainest spelling
+                        alike[sound] = word
         return self
 
     def knows(self, token: str, unfinished: bool = False) -> bool:
@@ -111,6 +112,12 @@ class NameVocabulary:
             at = bisect_left(self.words, token)
             return at < len(self.words) and self.words[at].startswith(token) or len(token) < 4
         return False
+
+    def sounding_alike(self, token: str, limit: int = 2) -> list[str]:
+        """Words of other sound keys with the token's loose key (المرزوقي for المرذوقي,
+        محمد for امحيمد): one word per sound key, which finds them all by sound."""
+        sound = phonetic_key(token)
+        return [w for s, w in self._loose.get(loose_key(token), {}).items() if s != sound][:limit]
 
 
 class SearchMixin:
@@ -191,17 +198,26 @@ class SearchMixin:
         return [Candidate(table, row[0], row[1], row[3] if table == "dependant" else "", row[2]) for row in rows]
 
     def _name_candidates(self, table: str, text: str, *, prefix_last: bool, limit: int = CANDIDATES,
-                         broad: bool = False) -> dict[tuple, Candidate]:
+                         broad: bool = False, by_sound: bool = False) -> dict[tuple, Candidate]:
         """Names worth ranking, the likeliest first, each query newest first and stopping
-        once `limit` names are found (FTS then reads no more of a common word's list):
-        1. every typed word as spelled (with or without «ال»), the first typed word as the
-           name's first word; 2. the same by sound (sound-key pairs in the typed order)
-           — one word typed: the word as spelled, then by sound;
-        3. every word as spelled, anywhere; 4. by sound, anywhere in the typed order;
-        5. — when still short of `limit`, or always when `broad` (duplicates: one part may
-        be spelled beyond recognition) — any two typed words in either order (ranked by how
-        many pairs a name holds); 6. every word as spelled or by sound (one word typed, or
-        nothing found yet)."""
+        once `limit` names are found (FTS then reads no more of a common word's list).
+        Two or more words typed:
+        1. by sound in the typed order (sound-key pairs), the first typed word as the name's
+        first word — always: the pairs are rare, so FTS reads short lists;
+        2. every typed word as spelled (with or without «ال»), the first in its place — when
+        1 filled the limit (exact spellings first), or two words with the last unfinished
+        (a prefix has no sound); the spelled words alone (محمد, احمد) read long lists;
+        3. by sound anywhere, in the typed order;
+        4. — when still short of `limit`, or always when `broad` (duplicates: one part may
+        be spelled beyond recognition) — two words: the two in either order; three or more:
+        all of them but one, by sound, whichever is left out (one OR of ANDs of pairs);
+        5. nothing found yet: every word as spelled in any order; then any two typed words
+        in either order, ranked by how many pairs a name holds (three or more), or every
+        word as spelled or by sound (two).
+        One word typed: the word as spelled, by sound, as the start of a word, then as
+        spelled or by sound.
+        `by_sound`: a corrected text (its replaced word stands for every word of its sound
+        key): only the queries by sound, 1 and 3 (one word: its sound)."""
         found: dict[tuple, Candidate] = {}
 
         def add(query: str | None, ranked: bool = False, always: bool = False) -> None:
@@ -209,53 +225,79 @@ class SearchMixin:
                 for c in self._fts_rows(table, query, limit, ranked=ranked):
                     found.setdefault(c.key, c)
 
-        several = len(name_tokens(text)) >= 2
-        if several:
-            add(spelled_query(text, prefix_last=prefix_last, first_in_place=True))
-            add(sound_query(text, prefix_last=prefix_last))
-        else:  # one word: the word itself, then by sound, then what starts with it
+        count = len(name_tokens(text))
+        if count < 2:  # one word: the word itself, then by sound, then what starts with it
             add(spelled_query(text, prefix_last=False))
-            add(sound_word_query(text))
-        add(spelled_query(text, prefix_last=prefix_last))
-        if several:
-            add(pair_query(text, prefix_last=prefix_last, require_all=True))
-            add(pair_query(text, prefix_last=prefix_last, require_all=False), ranked=True, always=broad)
-        if not several or not found:
-            add(word_query(text, prefix_last=prefix_last))
+            add(sound_word_query(text), always=by_sound)
+            if not by_sound:
+                add(spelled_query(text, prefix_last=prefix_last))
+                add(word_query(text, prefix_last=prefix_last))
+            return found
+        add(sound_query(text, prefix_last=prefix_last), always=True)
+        if not by_sound and (len(found) >= limit or count == 2 and prefix_last):
+            add(spelled_query(text, prefix_last=prefix_last, first_in_place=True), always=True)
+        add(pair_query(text, prefix_last=prefix_last, require_all=True))
+        if by_sound:
+            return found
+        if count == 2:
+            add(pair_query(text, prefix_last=prefix_last, require_all=False), always=broad)
+        else:
+            add(all_but_one_query(text, prefix_last=prefix_last), always=broad)
+        if not found:
+            add(spelled_query(text, prefix_last=prefix_last))
+        if not found:
+            if count >= 3:
+                add(pair_query(text, prefix_last=prefix_last, require_all=False), ranked=True)
+            else:
+                add(word_query(text, prefix_last=prefix_last))
         return found
 
     def _corrected(self, text: str, *, prefix_last: bool) -> list[str]:
-        """The typed text with each word that exists in no name (as spelled, without «ال»
-        or by sound) replaced by the nearest existing words: what to look for besides."""
+        """The typed text with a word replaced by an existing word that sounds alike by the
+        loose key (ذ/ز, امحيمد/محمد: `NameVocabulary.sounding_alike`) or — a word that exists
+        in no name (as spelled, without «ال» or by sound) — by the nearest existing words:
+        what to look for besides."""
         tokens = name_tokens(text)
         vocabulary = self._vocabulary.get(self._store)
         out = []
         for i, token in enumerate(tokens):
             unfinished = prefix_last and i == len(tokens) - 1
-            if vocabulary.knows(token, unfinished):
-                continue
-            for word in close_words(token, vocabulary.words):
+            words = vocabulary.sounding_alike(token)
+            if not vocabulary.knows(token, unfinished):
+                words += close_words(token, vocabulary.words)
+            for word in dict.fromkeys(words):
                 out.append(" ".join(tokens[:i] + [word] + tokens[i + 1:]))
         return out
 
     def ranked_names(self, text: str, limit: int = 20, *, prefix_last: bool = True,
                      dependants: bool = True, broad: bool = False) -> list[tuple[Ranked, Candidate]]:
         """Holders (and dependants) by `domain.name_match.rank`, best first; equal scores
-        newest first."""
+        newest first. The typed text's candidates first; only when fewer than `limit` of
+        them sound like every typed word, also those of the text with a word replaced by
+        one that sounds alike by the loose key or by the nearest spelling (`_corrected`),
+        found by sound."""
         tokens = name_tokens(text)
         if not tokens:
             return []
+        tables = ("holder", "dependant") if dependants else ("holder",)
         candidates: dict[tuple, Candidate] = {}
-        for typed in (text, *self._corrected(text, prefix_last=prefix_last)):
-            for table in ("holder", "dependant") if dependants else ("holder",):
-                for k, c in self._name_candidates(table, typed, prefix_last=prefix_last, broad=broad).items():
-                    candidates.setdefault(k, c)
-        scored = [(rank_tokens(tokens, c.name_norm.split(), prefix_last=prefix_last), c)
-                  for c in candidates.values()]
-        scored = [(r, c) for r, c in scored if r.matched]
+        for table in tables:
+            for k, c in self._name_candidates(table, text, prefix_last=prefix_last, broad=broad).items():
+                candidates.setdefault(k, c)
+        scored = {k: rank_tokens(tokens, c.name_norm.split(), prefix_last=prefix_last)
+                  for k, c in candidates.items()}
+        if sum(r.alike == len(tokens) for r in scored.values()) < limit:
+            for typed in self._corrected(text, prefix_last=prefix_last):
+                for table in tables:
+                    for k, c in self._name_candidates(table, typed, prefix_last=prefix_last, broad=broad,
+                                                      by_sound=True).items():
+                        if k not in candidates:
+                            candidates[k] = c
+                            scored[k] = rank_tokens(tokens, c.name_norm.split(), prefix_last=prefix_last)
+        ranked = [(r, candidates[k]) for k, r in scored.items() if r.matched]
         # Holders before dependants on equal scores, then the newest.
-        scored.sort(key=lambda rc: (-rc[0].score, rc[1].table != "holder", -rc[1].row_id))
-        return scored[:limit]
+        ranked.sort(key=lambda rc: (-rc[0].score, rc[1].table != "holder", -rc[1].row_id))
+        return ranked[:limit]
 
     def search_name(self, text: str, limit: int = 20, *, prefix_last: bool = True,
                     dependants: bool = True) -> list[SearchHit]:
@@ -298,8 +340,8 @@ class SearchMixin:
         """Records that may hold the same person, scored by `domain.duplicates`. Candidates:
         every record holding the national number of the holder or of one of their
         dependants (as holder or as dependant), and the names the search box would rank
-        first for the holder's full name (holders and dependants; any two words in either
-        order too, so one part spelled differently does not hide a duplicate)."""
+        first for the holder's full name (holders and dependants; all the name's words but
+        one too, so one part spelled differently does not hide a duplicate)."""
         candidates: dict[str, Beneficiary] = {}
         numbers = [beneficiary.national_number, *(d.national_number for d in beneficiary.dependants)]
         for number in dict.fromkeys(n for n in numbers if n and n.strip()):
@@ -326,10 +368,9 @@ class BatchDuplicates:
     DUPLICATE_CANDIDATES best names), in set-based reads on one connection:
 
     - national numbers of every holder and dependant of the batch: two indexed reads;
-    - names: per record, the form check's widest query (any two of the name's words by sound,
-      either order, ranked by how many pairs a name shares — what finds a duplicate with one
-      part spelled beyond recognition) on holders and dependants, on one raw DB-API cursor; a
-      name of one word goes through the form's own `ranked_names`;
+    - names: per record, the form's own `ranked_names` (the same FTS queries: by sound, all the
+      name's words but one — what finds a duplicate with one part spelled beyond recognition —
+      and alike-sounding or corrected words, on holders and dependants);
     - the candidates' records: one read for the whole batch.
 
     Earlier records of the same batch (not in the store yet) are candidates too, once the
@@ -364,26 +405,14 @@ class BatchDuplicates:
                             f"SELECT record_id, national_number FROM {table} WHERE national_number IN ({marks})",
                             chunk):
                         self._by_number.setdefault(number, set()).add(rid)
-            for record, tokens in zip(records, self._tokens):
-                query = pair_query(" ".join(tokens), prefix_last=False, require_all=False)
-                if query is None:
-                    ranked = repository.ranked_names(record.name.full(), DUPLICATE_CANDIDATES,
-                                                     prefix_last=False, broad=True)
-                else:
-                    found: dict[tuple, Candidate] = {}
-                    for table in ("holder", "dependant"):
-                        fts, source, extra = _TABLES[table]
-                        for row in cursor.execute(
-                                f"SELECT t.id, t.record_id, t.name_norm{extra} FROM {source} t WHERE t.id IN"
-                                f" (SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rank LIMIT ?)",
-                                (query, CANDIDATES)):
-                            c = Candidate(table, row[0], row[1], row[3] if table == "dependant" else "", row[2])
-                            found.setdefault(c.key, c)
-                    ranked = _best(tokens, found.values())
-                self._ranked.append(ranked)
-                own = set().union(*(self._by_number.get(n, ()) for n in _numbers(record)))
-                wanted.update(own)
-                wanted.update(c.record_id for _, c in ranked if c.record_id not in own)
+        for record in records:
+            # The form's own candidates and ranking (one rule set): by sound, all words but
+            # one, alike-sounding and corrected words.
+            ranked = repository.ranked_names(record.name.full(), DUPLICATE_CANDIDATES, prefix_last=False, broad=True)
+            self._ranked.append(ranked)
+            own = set().union(*(self._by_number.get(n, ()) for n in _numbers(record)))
+            wanted.update(own)
+            wanted.update(c.record_id for _, c in ranked if c.record_id not in own)
         self._stored = repository.get_many(sorted(wanted)) if wanted else {}
 
     def matches(self, i: int) -> list[DuplicateMatch]:
