@@ -351,7 +351,7 @@ def _name_candidates(engine: Engine, typed: list[str]) -> list[str]:
         # how common each sound is, counted only up to a cap (a common word must not cost a full count)
         counts = {s: conn.execute(select(func.count()).select_from(
             select(people_sounds.c.record_id).where(people_sounds.c.sound == s).limit(SOUND_COUNT_CAP).subquery())
-        ).scalar() for s in sounds}
+        ).scalar() for s in sounds} if len(sounds) > 1 else {sounds[0]: 1}  # one word: nothing to order
         order = sorted(sounds, key=counts.get)
         for wanted in (order, order[:-1]) if len(order) > 1 else (order,):
             if not wanted or counts[wanted[0]] == 0:
