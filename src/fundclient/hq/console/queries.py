@@ -169,7 +169,9 @@ def refresh_index(engine: Engine, *, wait: bool = True, chunks: int | None = Non
                          .order_by(records.c.received_at, records.c.record_id, records.c.revision).limit(CHUNK))
                 if after is not None:
                     at, rid, rev = after
-                    query = query.where(or_(records.c.received_at > at,
+                    # the plain bound first: PostgreSQL reads the index from it (an OR alone made it
+                    # walk the index from the oldest record on every run)
+                    query = query.where(records.c.received_at >= at, or_(records.c.received_at > at,
                                             and_(records.c.received_at == at,
                                                  or_(records.c.record_id > rid,
                                                      and_(records.c.record_id == rid, records.c.revision > rev)))))
