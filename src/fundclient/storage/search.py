@@ -113,7 +113,7 @@ class NameVocabulary:
             return at < len(self.words) and self.words[at].startswith(token) or len(token) < 4
         return False
 
-    def sounding_alike(self, token: str, limit: int = 2) -> list[str]:
+    def sounding_alike(self, token: str, limit: int = 1) -> list[str]:
         """Words of other sound keys with the token's loose key (المرزوقي for المرذوقي,
         محمد for امحيمد): one word per sound key, which finds them all by sound."""
         sound = phonetic_key(token)
@@ -262,7 +262,7 @@ class SearchMixin:
         out = []
         for i, token in enumerate(tokens):
             unfinished = prefix_last and i == len(tokens) - 1
-            words = vocabulary.sounding_alike(token)
+            words = vocabulary.sounding_alike(token) if not unfinished or len(token) >= 4 else []
             if not vocabulary.knows(token, unfinished):
                 words += close_words(token, vocabulary.words)
             for word in dict.fromkeys(words):
@@ -272,10 +272,10 @@ class SearchMixin:
     def ranked_names(self, text: str, limit: int = 20, *, prefix_last: bool = True,
                      dependants: bool = True, broad: bool = False) -> list[tuple[Ranked, Candidate]]:
         """Holders (and dependants) by `domain.name_match.rank`, best first; equal scores
-        newest first. The typed text's candidates first; only when fewer than `limit` of
-        them sound like every typed word, also those of the text with a word replaced by
-        one that sounds alike by the loose key or by the nearest spelling (`_corrected`),
-        found by sound."""
+        newest first. The typed text's candidates first; then — one or two words typed and
+        fewer than `limit` of them sound like every typed word, or three or more and none
+        does — also those of the text with a word replaced by one that sounds alike by the
+        loose key or by the nearest spelling (`_corrected`), found by sound."""
         tokens = name_tokens(text)
         if not tokens:
             return []
@@ -286,7 +286,11 @@ class SearchMixin:
                 candidates.setdefault(k, c)
         scored = {k: rank_tokens(tokens, c.name_norm.split(), prefix_last=prefix_last)
                   for k, c in candidates.items()}
-        if sum(r.alike == len(tokens) for r in scored.values()) < limit:
+        alike = sum(r.alike == len(tokens) for r in scored.values())
+        # Two words or one: look further until a page sounds like what was typed. Three or
+        # more: the all-but-one queries already found the names with one word spelled
+        # otherwise (ranked by the loose sound), so only when no name sounds like every word.
+        if alike < (limit if len(tokens) < 3 else 1):
             for typed in self._corrected(text, prefix_last=prefix_last):
                 for table in tables:
                     for k, c in self._name_candidates(table, typed, prefix_last=prefix_last, broad=broad,

@@ -156,6 +156,10 @@ def all_but_one_query(text: str, *, prefix_last: bool = True) -> str | None:
             continue  # one whole word (and a prefix) alone reads a common word's long list
         query = " AND ".join(f"name_pairs : {_quote(_pair(a, b))}" for a, b in zip(words, words[1:]))
         if unfinished and left_out != len(tokens):
-            query += f" AND {_unfinished(unfinished)}"
+            # Four letters or more typed: by its sound as a whole word (a long prefix in
+            # every branch reads its whole range of terms each time); fewer: the prefix index.
+            sound = phonetic_key(unfinished)
+            query += (f" AND name_phon : {_quote(sound)}" if len(unfinished) >= 4 and sound
+                      else f" AND {_unfinished(unfinished)}")
         out.append(f"({query})")
     return " OR ".join(out) or None
