@@ -102,7 +102,28 @@ def rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def open_photo_step(data_dir: Path, video: str, size=(1366, 768)):
+def native_mb() -> tuple[float, float]:
+    """(malloc heap and anonymous mappings, file-backed) resident MB from /proc/self/smaps:
+    the first is where native growth (OpenCV, Qt buffers, SQLite caches, the allocator) shows."""
+    anon = files = 0
+    name = ""
+    with open("/proc/self/smaps") as f:
+        for line in f:
+            head = line.split(None, 1)[0]
+            if not head.endswith(":"):  # a mapping's header: address perms offset dev inode [path]
+                parts = line.split(None, 5)
+                name = parts[5].strip() if len(parts) > 5 else ""
+            elif head == "Rss:":
+                kb = int(line.split()[1])
+                if not name or name.startswith("[heap]") or name.startswith("[anon"):
+                    anon += kb
+                elif name.startswith("/"):
+                    files += kb
+    return anon / 1024, files / 1024
+
+
+def open_photo_step(data_dir: Path, video: str, size=(1366, 768), user: str = USER,
+                    password: str = PASSWORD):
     """Sign in to the office, open the main window, a new registration, its photo step on
     the video 'camera'. Returns (app, session, window, screen, camera widget)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -112,7 +133,7 @@ def open_photo_step(data_dir: Path, video: str, size=(1366, 768)):
     from fundclient.ui.main_window import MainWindow
 
     app = prepare_app(Settings.load(data_dir))
-    session = default_login(data_dir, USER, PASSWORD)
+    session = default_login(data_dir, user, password)
     session.settings.camera = video
     session.settings.idle_lock_minutes = 0  # a benchmark is not a clerk walking away
     window = MainWindow(session)

@@ -160,18 +160,27 @@ def main() -> int:
     parser.add_argument("--camera-only", action="store_true", help="the photo step alone")
     parser.add_argument("--default-malloc", action="store_true",
                         help="leave glibc's malloc settings (no fundclient.allocator): the 'before'")
+    parser.add_argument("--office", type=Path, default=None,
+                        help="an office already built (e.g. benchmarks/search_recall.py's 1 M store; "
+                             "use a copy: the soak saves into it) instead of --records/--data-dir")
+    parser.add_argument("--user", default=common.USER, help="with --office")
+    parser.add_argument("--password", default=common.PASSWORD, help="with --office")
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.build_only:
         common.build_office(args.data_dir, args.records)
         return 0
-    built = time.monotonic()
-    # Built in another process: the build's own memory must not count in this one's RSS.
-    subprocess.run([sys.executable, __file__, "--build-only", "--records", str(args.records),
-                    "--data-dir", str(args.data_dir)], check=True)
-    print(f"office of {args.records:,} records ready in {time.monotonic() - built:.0f} s "
-          f"({args.data_dir})", flush=True)
+    if args.office is not None:
+        args.data_dir = args.office
+        print(f"office: {args.office} (already built)", flush=True)
+    else:
+        built = time.monotonic()
+        # Built in another process: the build's own memory must not count in this one's RSS.
+        subprocess.run([sys.executable, __file__, "--build-only", "--records", str(args.records),
+                        "--data-dir", str(args.data_dir)], check=True)
+        print(f"office of {args.records:,} records ready in {time.monotonic() - built:.0f} s "
+              f"({args.data_dir})", flush=True)
     if args.default_malloc:  # glibc's defaults: the "before" of fundclient.allocator
         import fundclient.allocator
 
@@ -180,7 +189,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         video = str(common.make_video(Path(tmp) / "webcam.avi"))
-        app, session, window, screen, camera = common.open_photo_step(args.data_dir, video)
+        app, session, window, screen, camera = common.open_photo_step(args.data_dir, video, user=args.user,
+                                                                             password=args.password)
         if args.camera_only:
             driver = common.AutoAccept(camera)
             driver.start()
@@ -193,7 +203,7 @@ def main() -> int:
         libc = ctypes.CDLL("libc.so.6") if args.trim else None
         start, cpu0 = time.monotonic(), time.process_time()
         samples: list[tuple[float, float]] = []
-        print(f"{'minute':>7} {'RSS MB':>7} {'objects':>8} {'cached':>7} {'registered':>10} {'photos':>6} "
+        print(f"{'minute':>7} {'RSS MB':>7} {'anon':>6} {'files':>6} {'objects':>8} {'cached':>7} {'registered':>10} {'photos':>6} "
               f"{'searches':>8}", flush=True)
         while time.monotonic() - start < args.minutes * 60:
             common.wait(int(args.sample * 1000))
@@ -203,7 +213,8 @@ def main() -> int:
             rss = common.rss_mb()
             samples.append((elapsed, rss))
             counts = day.counts if day is not None else {"saved": 0, "photos": driver.captures, "searches": 0}
-            print(f"{elapsed / 60:7.1f} {rss:7.1f} {len(gc.get_objects()):8d} {domain_cache_entries():7d} "
+            anon, files = common.native_mb()
+            print(f"{elapsed / 60:7.1f} {rss:7.1f} {anon:6.1f} {files:6.1f} {len(gc.get_objects()):8d} {domain_cache_entries():7d} "
                   f"{counts['saved']:10d} {counts['photos']:6d} {counts['searches']:8d}", flush=True)
         (driver if day is None else ticker).stop()
         wall, cpu = time.monotonic() - start, time.process_time() - cpu0

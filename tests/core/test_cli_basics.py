@@ -33,7 +33,8 @@ def test_version_imports_no_database_stack():
 
 def test_status_imports_no_orm_and_a_login_no_alembic(data_dir):
     """`fundclient status` reads status.json without SQLAlchemy, SQLCipher or Alembic; opening a
-    store whose schema is at head imports no Alembic (only a migration does) (#11 item 5)."""
+    store whose schema is at head imports no Alembic (only a migration does), and a login no
+    HTTP stack (the reference data is read from its files; only a sync pulls it) (#11 item 5)."""
     import json
     import subprocess
     import sys
@@ -50,7 +51,7 @@ def test_status_imports_no_orm_and_a_login_no_alembic(data_dir):
     assert lines[-1] == "[]"
     code = ("import sys; from fundclient.services.session import login;"
             "login(sys.argv[1], 'admin', 'admin-pass-1').close();"
-            "print(sorted(m for m in ('alembic', 'mako') if m in sys.modules))")
+            "print(sorted(m for m in ('alembic', 'mako', 'requests', 'urllib3') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1] == "[]", out.stderr
 

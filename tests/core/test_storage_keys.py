@@ -4,7 +4,9 @@ change, recovery key (format, typos, reset), key rotation."""
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -156,29 +158,83 @@ def test_unknown_user_name_is_not_recorded(data_dir, recovery):
     store.close()
 
 
-def test_scrypt_at_owasp_parameters_and_older_entries_upgraded_at_next_login(data_dir, monkeypatch):
-    """#12 item 9: new wraps use N=2^17, r=8, p=1; an operator wrapped by 0.1.0 (N=2^15) is
-    re-wrapped at their next successful login, transparently (same password, same data)."""
+OLD_OFFICE = Path(__file__).resolve().parents[1] / "data" / "office-scrypt-kek"
+OLD_PASSWORD = "correct horse battery"  # tests/data/office-scrypt-kek: admin, and clerk1 / clerk-pass-1
+
+
+def _entries(data_dir) -> dict:
+    return json.loads((data_dir / "keystore.json").read_text())["operators"]
+
+
+def test_argon2id_at_owasp_parameters(data_dir, recovery):
+    """#11 item 5: new wraps use Argon2id at OWASP's first choice (m=19 MiB, t=2, p=1), not
+    scrypt (docs/decisions/argon2id-password-kek.md)."""
     import fundclient.storage.keycrypto as kc
 
-    assert kc.SCRYPT_DEFAULT["n"] >= 2**17 and kc.SCRYPT_DEFAULT["r"] >= 8 and kc.SCRYPT_DEFAULT["p"] >= 1
-    with monkeypatch.context() as old_version:
-        old_version.setattr(kc, "SCRYPT_DEFAULT", {"n": 2**15, "r": 8, "p": 1})  # what 0.1.0 wrote
-        initialise(data_dir, "SBH", "admin", PASSWORD)
-    entry = lambda: json.loads((data_dir / "keystore.json").read_text())["operators"]["admin"]  # noqa: E731
-    before = entry()
-    assert before["scrypt"]["n"] == 2**15
+    entry = _entries(data_dir)["admin"]
+    assert "scrypt" not in entry
+    assert entry["kdf"]["name"] == "argon2id"
+    assert entry["kdf"]["m_kib"] >= 19 * 1024 and entry["kdf"]["t"] >= 2 and entry["kdf"]["p"] >= 1
+    assert not kc.kdf_outdated(entry)
+    store, _ = open_store(data_dir, "admin", PASSWORD)
+    store.close()
+    assert _entries(data_dir)["admin"]["salt"] == entry["salt"]  # not re-wrapped at every login
+
+
+def test_office_from_before_argon2id_opens_and_each_operator_is_rewrapped_at_next_login(tmp_path):
+    """A real office written by the scrypt version (tests/data/office-scrypt-kek: its
+    keystore, DB and device key as that version left them) opens with the same passwords;
+    each operator's entry is re-wrapped with Argon2id at their own next successful login
+    (same key pair, same sealed DB key), a wrong password upgrades nothing."""
+    data_dir = tmp_path / "office"
+    shutil.copytree(OLD_OFFICE, data_dir)
+    before = _entries(data_dir)
+    assert before["admin"]["scrypt"] == {"n": 2**17, "r": 8, "p": 1} and "kdf" not in before["admin"]
 
     with pytest.raises(WrongPassword):
         open_store(data_dir, "admin", "not-the-password")
-    assert entry()["scrypt"] == before["scrypt"]  # a wrong password upgrades nothing
+    assert _entries(data_dir)["admin"]["scrypt"] == before["admin"]["scrypt"]
 
+    store, operator = open_store(data_dir, "admin", OLD_PASSWORD)
+    assert operator.role == Role.ADMIN
+    assert {o.username for o in store.operators.list()} >= {"admin", "clerk1"}
+    store.close()
+    after = _entries(data_dir)
+    assert "scrypt" not in after["admin"] and after["admin"]["kdf"]["name"] == "argon2id"
+    assert after["admin"]["salt"] != before["admin"]["salt"]
+    assert after["admin"]["private_wrapped"] != before["admin"]["private_wrapped"]
+    assert after["admin"]["public"] == before["admin"]["public"]
+    assert after["admin"]["db_key"] == before["admin"]["db_key"]
+    assert after["clerk1"] == before["clerk1"]  # not signed in yet: still scrypt
+
+    store, _ = open_store(data_dir, "clerk1", "clerk-pass-1")
+    store.close()
+    assert _entries(data_dir)["clerk1"]["kdf"]["name"] == "argon2id"
+    store, _ = open_store(data_dir, "admin", OLD_PASSWORD)  # the upgraded entry opens the same DB
+    store.close()
+    assert _entries(data_dir)["admin"]["salt"] == after["admin"]["salt"]
+
+
+def test_weaker_argon2id_entries_upgraded_at_next_login(data_dir, monkeypatch):
+    import fundclient.storage.keycrypto as kc
+
+    with monkeypatch.context() as old_version:
+        old_version.setattr(kc, "ARGON2ID_DEFAULT", {"name": "argon2id", "m_kib": 8 * 1024, "t": 1, "p": 1})
+        initialise(data_dir, "SBH", "admin", PASSWORD)
+    assert _entries(data_dir)["admin"]["kdf"]["m_kib"] == 8 * 1024
     store, _ = open_store(data_dir, "admin", PASSWORD)
     store.close()
-    after = entry()
-    assert after["scrypt"] == {"n": 2**17, "r": 8, "p": 1}
-    assert after["salt"] != before["salt"] and after["private_wrapped"] != before["private_wrapped"]
-    assert after["public"] == before["public"] and after["db_key"] == before["db_key"]  # same key pair
-    store, _ = open_store(data_dir, "admin", PASSWORD)  # the upgraded entry opens the same DB
-    store.close()
-    assert entry()["salt"] == after["salt"]  # not re-wrapped at every login
+    assert _entries(data_dir)["admin"]["kdf"] == kc.ARGON2ID_DEFAULT
+
+
+@pytest.mark.parametrize("kdf", [{"name": "argon2id", "m_kib": 2**40, "t": 2, "p": 1},
+                                 {"name": "argon2id", "m_kib": 19456, "t": 10**9, "p": 1},
+                                 {"name": "argon2id", "m_kib": "many", "t": 2, "p": 1},
+                                 {"name": "md5"}, {}])
+def test_hostile_kdf_parameters_are_a_wrong_password_not_a_hang(data_dir, recovery, kdf):
+    path = data_dir / "keystore.json"
+    data = json.loads(path.read_text())
+    data["operators"]["admin"]["kdf"] = kdf
+    path.write_text(json.dumps(data))
+    with pytest.raises(WrongPassword):
+        open_store(data_dir, "admin", PASSWORD)

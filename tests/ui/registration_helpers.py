@@ -43,7 +43,7 @@ def first_authority() -> str:
 
 @pytest.fixture(scope="session")
 def template_dir(tmp_path_factory) -> Path:
-    """One initialised DB (scrypt is slow on purpose), copied for every test."""
+    """One initialised DB (the password KDF is slow on purpose), copied for every test."""
     path = tmp_path_factory.mktemp("registration-template") / "data"
     initialise(path, OFFICE, "admin", PASSWORDS["admin"], "مدير النظام", provisional_device_number=902)
     store, _ = open_store(path, "admin", PASSWORDS["admin"])

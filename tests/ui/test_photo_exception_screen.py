@@ -51,7 +51,7 @@ def test_no_photo_no_save_then_bedridden_exception_approved_at_the_desk(qtbot, m
     assert pe.PHOTO_REQUIRED.ar in screen.review.problems.text()
 
     dialog = ask_exception_by_keyboard(qtbot, screen, 0, "زيارة منزلية", "super1")
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15000)  # scrypt, then accepted
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15000)  # the password KDF, then accepted
     exception = screen.photo.exception
     assert exception.reason == pe.BEDRIDDEN and exception.approved_by == "super1"
     note = screen.photo.exception_note.text()

@@ -42,6 +42,27 @@ class Session:
         self.store.close()
 
 
+# What a login imports on top of this module: the storage stack and the housekeeping steps. The
+# login window imports them on a worker thread while the person types (`preload`), so what
+# Sign in waits for is the password's key derivation and opening the store (#11 item 5).
+LOGIN_MODULES = ("fundclient.storage.store", "sqlalchemy.dialects.sqlite", "fundclient.services.reference",
+                 "fundclient.sync.reference", "fundclient.services.sealing", "fundclient.services.cards",
+                 "fundclient.sync.outbox", "fundclient.sync.reasons",
+                 "cryptography.hazmat.primitives.kdf.argon2")
+
+
+def preload() -> None:
+    """Import what `login` needs (any thread; idempotent). A failing import is left for the
+    login itself to report."""
+    import importlib
+
+    for name in LOGIN_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - reported by login()
+            log.debug("preloading %s failed", name)
+
+
 def login(data_dir: Path, username: str, password: str, settings: Settings | None = None) -> Session:
     """Unlock the encrypted store for this operator (AuthError subclasses on failure) and bring
     the local DB up to date with what HQ answered while nobody was logged in."""

@@ -80,10 +80,11 @@ class Keystore:
 
     @staticmethod
     def _wrap(username: str, password: str, private: bytes) -> dict:
-        """The operator's private key wrapped by a KEK from the password (scrypt, today's params)."""
+        """The operator's private key wrapped by a KEK from the password (Argon2id, today's
+        parameters)."""
         salt = os.urandom(16)
-        kek = kc.scrypt_kek(password, salt, kc.SCRYPT_DEFAULT)
-        return {"salt": kc.b64(salt), "scrypt": dict(kc.SCRYPT_DEFAULT),
+        kek = kc.password_kek(password, salt, kc.ARGON2ID_DEFAULT)
+        return {"salt": kc.b64(salt), "kdf": dict(kc.ARGON2ID_DEFAULT),
                 "private_wrapped": kc.aead_encrypt(kek, private, f"op|{username}".encode())}
 
     # --- login -----------------------------------------------------------------------
@@ -123,7 +124,8 @@ class Keystore:
                 raise WrongPassword(MAX_FAILURES - entry["failures"], LOCK_MINUTES) from None
             changed = bool(entry.get("failures") or entry.get("locked_until"))
             entry["failures"], entry["locked_until"] = 0, None
-            if kc.scrypt_weaker(entry.get("scrypt", {})):  # made before the parameters were raised
+            if kc.kdf_outdated(entry):  # scrypt, or weaker parameters: re-wrapped with today's
+                entry.pop("scrypt", None)
                 entry.update(self._wrap(username, password, private))
                 changed = True
             if changed:
@@ -132,7 +134,7 @@ class Keystore:
 
     @staticmethod
     def _unlock_entry(data: dict, username: str, entry: dict, password: str) -> tuple[list[bytes], bytes]:
-        kek = kc.scrypt_kek(password, kc.unb64(entry["salt"]), entry["scrypt"])
+        kek = kc.password_kek(password, kc.unb64(entry["salt"]), kc.kdf_params(entry))
         private = kc.aead_decrypt(kek, entry["private_wrapped"], f"op|{username}".encode())
         keys = [kc.unseal(private, entry["db_key"], f"{data['key_id']}|{username}".encode())]
         previous = data.get("previous", {})

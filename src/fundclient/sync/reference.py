@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import requests
+from typing import TYPE_CHECKING
 
 from fundclient.private_files import write_json_atomic
-from fundclient.sync.ack import verify_reference
-from fundclient.sync.http import TransportOptions, check
+
+if TYPE_CHECKING:  # the HTTP stack is imported by `pull` only: a login reads the stored lists
+    import requests  # and must not pay for importing it (#11 item 5)
+
+    from fundclient.sync.http import TransportOptions
 
 KINDS = ("offices", "municipalities", "pension_authorities", "categories", "revoked_card", "device")
 
@@ -80,6 +82,9 @@ def pull(session: requests.Session, base_url: str, store: ReferenceStore, option
          hq_signing_keys: dict[str, bytes]) -> tuple[int, dict]:
     """Pull every change since the stored token, each answer verified as signed by HQ;
     returns (changes applied, last answer)."""
+    from fundclient.sync.ack import verify_reference
+    from fundclient.sync.http import check
+
     total, answer = 0, {}
     while True:
         since = store.token

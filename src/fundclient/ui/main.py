@@ -75,6 +75,9 @@ def show_fitted(window: QWidget, wanted: QSize) -> None:
 
 def _preload_main_window() -> None:
     try:
+        from fundclient.services import session
+
+        session.preload()  # first: what Sign in needs (the storage stack)
         import fundclient.ui.main_window  # noqa: F401 - imported for its side effect (loaded)
         from fundclient.ui.screens import preload
 

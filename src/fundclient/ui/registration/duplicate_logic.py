@@ -127,7 +127,7 @@ class DuplicateLogic:
             target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _authorise(self, dialog: OverrideDialog, user: str, password: str) -> CollectionOp:
-        # Unwrapping the key with the supervisor's password is slow (scrypt) and the check
+        # Unwrapping the key with the supervisor's password is slow (the password KDF) and the check
         # is audited (a write): the writer thread, never the GUI thread. The same path for
         # a duplicate and a photo exception (dialog.purpose).
         purpose = dialog.purpose
