@@ -1,6 +1,6 @@
 """Signing in without a stall (#18 item 3): the main window builds the search page at once, the
-small pages in idle slices after it shows, the registration form on its first visit — and a
-page that cannot be built is loud (a failing test; in the app, a page saying so and the log).
+small pages in idle slices after it shows, then the registration form one part per idle slice
+(a visit before it is finished builds the rest at once) — and a page that cannot be built is loud (a failing test; in the app, a page saying so and the log).
 The figures are benchmarks/signin_bench.py's; these tests check the behaviour."""
 
 from __future__ import annotations
@@ -35,10 +35,17 @@ def test_every_page_is_named_by_an_explicit_import_with_its_own_title(gui_app):
         assert spec.title().strip(), spec.key
 
 
-def test_the_window_opens_on_search_and_builds_the_rest_later_without_taking_the_focus(main_window, qtbot):
+def test_the_window_opens_on_search_and_builds_the_rest_later_without_taking_the_focus(main_window, qtbot,
+                                                                                        monkeypatch):
+    from fundclient.ui.registration.screen import RegistrationScreen
+
+    parts = []
+    step = RegistrationScreen.construct_step
+    monkeypatch.setattr(RegistrationScreen, "construct_step",
+                        lambda self: parts.append(1) or step(self))
     window = main_window
     assert window.screens.is_built("search")
-    assert not window.screens.is_built("registration")  # the form waits for its first visit
+    assert not window.screens.is_built("registration")  # built after the window shows
     # Every navigation entry is named before its page exists (and in Arabic).
     texts = _nav_texts(window)
     assert set(texts) == {"registration", "search", "returned", "reports", "sync"}
@@ -50,15 +57,36 @@ def test_the_window_opens_on_search_and_builds_the_rest_later_without_taking_the
     assert {key for key in IDLE_BUILD_ORDER if key in window.screens} <= set(window.screens.built())
     assert search.view.box.hasFocus() and search.view.box.text() == "1958"
     assert window.current_screen() is search
-    assert not window.screens.is_built("registration")
+    # The form was built in idle slices, several parts, none of them took the focus.
+    assert window.screens.is_built("registration") and len(parts) >= 8
+    qtbot.keyClicks(search.view.box, "12")
+    assert search.view.box.text() == "195812"
 
-    # Ctrl+N: the form is built on its first visit and gets the focus, its name unchanged.
+    # Ctrl+N: the form, already built, gets the focus, its name unchanged.
     title_before = _nav_texts(window)["registration"]
+    built_parts = len(parts)
     window.new_registration()
     form = window.screens.built()["registration"]
-    assert window.current_screen() is form
+    assert window.current_screen() is form and len(parts) == built_parts
     qtbot.waitUntil(lambda: form.isAncestorOf(QApplication.focusWidget()), timeout=5000)
+    assert QApplication.focusWidget() is form.rows["national_number"].editor
     assert _nav_texts(window)["registration"] == title_before
+
+
+def test_ctrl_n_while_the_form_is_being_built_finishes_it_at_once(main_window, qtbot):
+    window = main_window
+    qtbot.waitUntil(lambda: "registration" in window._slicing, timeout=30000)  # some parts built
+    half_built = window._slicing["registration"]
+    assert not half_built.constructed
+    window.new_registration()
+    form = window.current_screen()
+    assert form is half_built and form.constructed and window.screens.is_built("registration")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.rows["national_number"].editor, timeout=5000)
+    qtbot.keyClicks(form.rows["national_number"].editor, "119")
+    assert form.rows["national_number"].editor.value() == "119"
+    qtbot.waitUntil(window.idle_builds_done, timeout=30000)
+    assert window.current_screen() is form  # the idle slices did not build a second form
+    assert window.stack.count() == len(window.screens.built())
 
 
 def test_a_page_built_after_a_language_switch_speaks_the_new_language(main_window, qtbot):

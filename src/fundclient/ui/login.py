@@ -69,8 +69,11 @@ class KeyboardLayoutHint(QLabel):
 
 def default_login(data_dir: Path, username: str, password: str):
     from fundclient.services.session import login
+    from fundclient.storage.engine import GUI_MEMORY_MIB, limit_memory
 
-    return login(data_dir, username, password)
+    session = login(data_dir, username, password)
+    limit_memory(GUI_MEMORY_MIB)  # a day-long process on a 4 GB PC (docs/performance.md)
+    return session
 
 
 class LoginScreen(QWidget):

@@ -9,10 +9,11 @@ Routing contracts:
   every screen built so far (`on_changes`; a page built later reads fresh data anyway).
 
 Screens are built lazily (ui/screens.py `LazyScreens`): the search page at once, the small
-pages in idle slices after the window shows (one page per slice), the registration form (the
-largest: several hundred ms) on its first visit — or at login when there are unfinished
-registrations to offer back — so signing in never stalls the window (#18 item 3;
-benchmarks/signin_bench.py). `screens[key]` builds a page when it is not built yet;
+pages in idle slices after the window shows (one page per slice), then the registration form
+(the largest: several hundred ms in all) one part per idle slice (`ScreenSpec.sliced`) — a
+visit before it is finished (Ctrl+N at once, or unfinished registrations offered back at
+login) builds what is left at once — so neither signing in nor the first Ctrl+N stalls the
+window (#18 item 3; benchmarks/signin_bench.py). `screens[key]` builds a page when it is not built yet;
 `when_built(key, fn)` waits for it.
 """
 
@@ -34,16 +35,15 @@ from fundclient.ui.fonts import ui_font
 from fundclient.ui.lock import IdleWatcher, LockScreen
 from fundclient.ui.ops import OpsHub
 from fundclient.ui.screen import Screen
-from fundclient.ui.screens import LazyScreens, ScreenSpec, build_screen, screen_specs
+from fundclient.ui.screens import LazyScreens, ScreenSpec, build_screen, screen_specs, start_sliced
 from fundclient.ui.status_bar import FundStatusBar
 
 log = logging.getLogger(__name__)
 NAV_WIDTH = (200, 280)  # navigation list: at 1024 px wide / at 1366 px and more
 FIRST_SCREEN = "search"
 # Pages built in idle slices after the window shows, in this order (what was sent back decides
-# the first page at login). The registration form is not among them: it is built on its first
-# visit, its build alone being longer than an idle slice may take.
-IDLE_BUILD_ORDER = ("returned", "record", "saved", "reports", "dayclose", "sync")
+# the first page at login); the registration form last, one part per slice (ScreenSpec.sliced).
+IDLE_BUILD_ORDER = ("returned", "record", "saved", "reports", "dayclose", "sync", "registration")
 IDLE_START_MS = 250  # after the window shows: its first paint and the focus go first
 IDLE_SLICE_MS = 15  # between two pages: input and painting get their turn
 
@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.screens = LazyScreens(screen_specs(session), self._make_screen)
         self.build_ms: dict[str, float] = {}  # how long each page took to build (benchmark)
         self._on_built: dict[str, list] = {}
+        self._slicing: dict[str, object] = {}  # pages being built in idle slices, not finished
         self._login_page_decided = False
         self._build()
         self._build_menus()
@@ -120,16 +121,10 @@ class MainWindow(QMainWindow):
         """Build one page (LazyScreens calls this on first access) and wire it in."""
         began = time.perf_counter()
         focused = self.focusWidget()  # the window's focus, also while it is not active
-        screen = build_screen(spec, self.session, self.sync_adapter, self)
+        started = self._slicing.pop(spec.key, None)
+        screen = build_screen(spec, self.session, self.sync_adapter, self, started=started)
         self.stack.addWidget(self._scrollable(screen))
-        # A page built in the background may take the window's focus while hidden (its first
-        # field focused, or the focus chain reset): the person's focus stays where it was.
-        now = self.focusWidget()
-        if now is not focused and (now is None or screen.isAncestorOf(now)):
-            if focused is not None and shiboken6.isValid(focused):
-                focused.setFocus(Qt.FocusReason.OtherFocusReason)
-            elif now is not None:
-                now.clearFocus()
+        self._keep_focus(focused, screen)
         screen.navigate.connect(self.show_screen)
         screen.title_changed.connect(self._retitle_nav)
         if hasattr(screen, "editRequested"):
@@ -137,11 +132,21 @@ class MainWindow(QMainWindow):
         if spec.key == "returned" and hasattr(screen, "count_changed"):
             # At login: what the supervisor sent back (and why) comes first, once it is counted.
             screen.count_changed.connect(self._returned_counted)
-        self.build_ms[spec.key] = (time.perf_counter() - began) * 1000
+        self.build_ms[spec.key] = self.build_ms.get(spec.key, 0.0) + (time.perf_counter() - began) * 1000
         QTimer.singleShot(0, self._retitle_nav)
         for fn in self._on_built.pop(spec.key, []):
             QTimer.singleShot(0, lambda fn=fn, screen=screen: fn(screen))
         return screen
+
+    def _keep_focus(self, focused, screen) -> None:
+        """A page built in the background may take the window's focus while hidden (its first
+        field focused, or the focus chain reset): the person's focus stays where it was."""
+        now = self.focusWidget()
+        if now is not focused and (now is None or screen.isAncestorOf(now)):
+            if focused is not None and shiboken6.isValid(focused):
+                focused.setFocus(Qt.FocusReason.OtherFocusReason)
+            elif now is not None:
+                now.clearFocus()
 
     def when_built(self, key: str, fn) -> None:
         """`fn(screen)` once page `key` exists (at once when it does); never for a page this
@@ -154,12 +159,39 @@ class MainWindow(QMainWindow):
             self._on_built.setdefault(key, []).append(fn)
 
     def _build_next_idle(self) -> None:
-        """One page per idle slice until every page exists."""
+        """One page, or one part of a sliced page, per idle slice until every page exists."""
         for key in IDLE_BUILD_ORDER:
             if key in self.screens and not self.screens.is_built(key):
-                self.screens.build(key)
+                spec = self.screens.spec(key)
+                if spec.sliced and self._build_slice(spec):
+                    self._idle_timer.start(IDLE_SLICE_MS)
+                    return
+                self.screens.build(key)  # the last slice's page wired in (or a plain page built)
                 self._idle_timer.start(IDLE_SLICE_MS)
                 return
+
+    def _build_slice(self, spec: ScreenSpec) -> bool:
+        """Build the next part of a sliced page; False when there is nothing left to do in
+        slices (finished, or it failed to start: `screens.build` does the rest)."""
+        began = time.perf_counter()
+        focused = self.focusWidget()
+        screen = self._slicing.get(spec.key)
+        if screen is None:
+            screen = self._slicing[spec.key] = start_sliced(spec, self.session, self)
+            if screen is None:
+                del self._slicing[spec.key]
+                return False
+        if screen.constructed:
+            return False  # every part built: this slice wires it in (screens.build)
+        try:
+            screen.construct_step()
+        except Exception:  # noqa: BLE001 - built again at once by screens.build, which reports
+            log.debug("building %s in slices failed", spec.key, exc_info=True)
+            self._slicing.pop(spec.key).deleteLater()
+            return False
+        self._keep_focus(focused, screen)
+        self.build_ms[spec.key] = self.build_ms.get(spec.key, 0.0) + (time.perf_counter() - began) * 1000
+        return True
 
     def idle_builds_done(self) -> bool:
         return all(self.screens.is_built(key) for key in IDLE_BUILD_ORDER if key in self.screens)

@@ -33,6 +33,9 @@ class ScreenSpec:
     in_nav: bool  # listed in the navigation (others are reached from another page)
     screen_class: Callable[[], type]  # imports the module on first use
     build: Callable[[type, object, object, object], object]  # (cls, session, sync_adapter, window)
+    # Built in slices: the class takes `sliced=True` and has `construct_step()` /
+    # `finish_construction()` (the registration form, too long for one idle slice, #18 item 3).
+    sliced: bool = False
 
     def title(self) -> str:
         """The navigation text before the screen is built (the screen's own `nav_title`)."""
@@ -98,7 +101,7 @@ def _with_adapter(cls, session, adapter, window):
 def screen_specs(session) -> list[ScreenSpec]:
     """The pages this person's main window holds, in navigation order."""
     specs = [
-        ScreenSpec("registration", True, _registration, _plain),
+        ScreenSpec("registration", True, _registration, _plain, sliced=True),
         ScreenSpec("search", True, _search, _plain),
         # What supervisors sent back to this employee, with the count in the navigation.
         ScreenSpec("returned", True, _returned, _plain),
@@ -146,9 +149,27 @@ def _warm_qt_enums() -> None:
                             pass
 
 
-def build_screen(spec: ScreenSpec, session, sync_adapter, window):
-    """The screen of `spec`; when it cannot be built, a page saying so (the error logged)."""
+def start_sliced(spec: ScreenSpec, session, window):
+    """The screen of a `sliced` spec, only started (`construct_step()` builds the next part);
+    None when it cannot start (`build_screen` then builds it at once and reports)."""
     try:
+        return spec.screen_class()(session, window, sliced=True)
+    except Exception:  # noqa: BLE001 - build_screen reports it
+        log.debug("starting %s in slices failed", spec.key, exc_info=True)
+        return None
+
+
+def build_screen(spec: ScreenSpec, session, sync_adapter, window, started=None):
+    """The screen of `spec` (`started`: the one `start_sliced` began, finished here); when it
+    cannot be built, a page saying so (the error logged)."""
+    try:
+        if started is not None:
+            try:
+                started.finish_construction()
+                return started
+            except Exception:
+                started.deleteLater()
+                raise
         return spec.build(spec.screen_class(), session, sync_adapter, window)
     except Exception as exc:  # a broken page must not keep the office from searching and printing
         if FAIL_LOUDLY:

@@ -6,6 +6,7 @@ stays visible on every step, one step page at a time, and Back / Next / Save at 
 
 from __future__ import annotations
 
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
@@ -52,8 +53,16 @@ def make_editor(key: str, kind: str = "") -> QWidget:
 class RegistrationView(Screen):
     """All widgets of the form; `RegistrationScreen` adds the behaviour."""
 
-    def __init__(self, session=None, parent: QWidget | None = None) -> None:
+    def __init__(self, session=None, parent: QWidget | None = None, *, build: bool = True) -> None:
         super().__init__(session, parent)
+        if build:  # else the subclass runs `_build_view()`, maybe one part per idle slice
+            for _part in self._build_view():
+                pass
+
+    def _build_view(self) -> Iterator[None]:
+        """Build the widgets, yielding between parts (each a few tens of ms at most on an
+        office PC): the main window builds the form in idle slices after sign-in, so neither
+        the sign-in nor the first Ctrl+N stalls the window (#18 item 3)."""
         self.setObjectName("registrationScreen")
         font = QFont(self.font())
         font.setPointSize(max(font.pointSize(), FORM_POINT_SIZE))
@@ -68,13 +77,18 @@ class RegistrationView(Screen):
         outer.addWidget(self.duplicate_panel)
         self.stack = QStackedWidget(self)
         outer.addWidget(self.stack, 1)
-        self._build_identity()
-        self._build_address()
+        yield
+        yield from self._build_identity()
+        yield from self._build_address()
+        yield
         self._build_category()
+        yield
         self.dependants = DependantsEditor(self)
         self._add_step("dependants", self.dependants)
+        yield
         self.photo = PhotoStep(self)
         self._add_step("photo", self.photo)
+        yield
         self.review = ReviewPage(self)
         self._add_step("review", self.review)
         outer.addLayout(self._build_footer())
@@ -181,19 +195,23 @@ class RegistrationView(Screen):
         self.rows[key] = row
         return row
 
-    def _grid_page(self, placements: list[tuple[str, int, int, int]], columns: int) -> QWidget:
+    def _grid_page(self, placements: list[tuple[str, int, int, int]], columns: int
+                   ) -> Generator[None, None, QWidget]:
+        """The page's widget (the generator's value), yielding every few fields."""
         content = QWidget(self)
         grid = QGridLayout(content)
         grid.setHorizontalSpacing(18)
         grid.setVerticalSpacing(6)
-        for key, row, column, span in placements:
+        for index, (key, row, column, span) in enumerate(placements):
             grid.addWidget(self._row(key), row, column, 1, span, Qt.AlignmentFlag.AlignTop)
+            if index % 4 == 3:
+                yield
         for column in range(columns):
             grid.setColumnStretch(column, 1)
         grid.setRowStretch(grid.rowCount(), 1)
         return content
 
-    def _build_identity(self) -> None:
+    def _build_identity(self) -> Iterator[None]:
         # The four name parts side by side, in reading order (first name on the right in RTL).
         placements = [("national_number", 0, 0, 2), ("sex", 0, 2, 1),
                       ("date_of_birth", 0, 3, 1)]
@@ -201,7 +219,8 @@ class RegistrationView(Screen):
                        for i, p in enumerate(("first", "father", "grandfather", "family"))]
         placements += [("latin_name", 2, 0, 2), ("mother_name", 2, 2, 2),
                        ("place_of_birth", 3, 0, 2), ("marital_status", 3, 2, 2)]
-        content = self._grid_page(placements, 4)
+        content = yield from self._grid_page(placements, 4)
+        yield
         # Entry order: the national number first (it is on the card in front of the clerk),
         # then the name as it is read, then the rest.
         order = ["national_number", "name.first", "name.father", "name.grandfather",
@@ -210,10 +229,10 @@ class RegistrationView(Screen):
         assert set(order) == set(IDENTITY_KEYS)
         self._add_step("identity", content, order)
 
-    def _build_address(self) -> None:
+    def _build_address(self) -> Iterator[None]:
         placements = [("mobile", 0, 0, 1), ("municipality", 0, 1, 1),
                       ("locality", 1, 0, 2), ("address", 2, 0, 2)]
-        content = self._grid_page(placements, 2)
+        content = yield from self._grid_page(placements, 2)
         self._add_step("address", content, list(ADDRESS_KEYS))
 
     def _build_category(self) -> None:

@@ -15,6 +15,7 @@ Signals: saved(object) (the saved Beneficiary), step_changed(int), dirty_changed
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -53,8 +54,37 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
     duplicates_changed = Signal(int)
 
     def __init__(self, session=None, parent: QWidget | None = None, *,
-                 backend: RegistrationBackend | None = None, reference=None) -> None:
-        super().__init__(session, parent)
+                 backend: RegistrationBackend | None = None, reference=None,
+                 sliced: bool = False) -> None:
+        """`sliced`: only start; `construct_step()` builds one part per call (the main window
+        calls it in idle slices after sign-in, #18 item 3) and `finish_construction()` the rest
+        at once. Nothing else may be called on the screen before it is `constructed`."""
+        super().__init__(session, parent, build=False)
+        self._construction: Iterator[None] | None = self._construct(session, backend, reference)
+        if not sliced:
+            self.finish_construction()
+
+    @property
+    def constructed(self) -> bool:
+        """Every widget and its wiring exists (the last part's own set-up may still be running)."""
+        return getattr(self, "_wired", False)
+
+    def construct_step(self) -> bool:
+        """Build the next part of the form; True once the whole form is built."""
+        if self._construction is not None:
+            try:
+                next(self._construction)
+                return False
+            except StopIteration:
+                self._construction = None
+        return True
+
+    def finish_construction(self) -> None:
+        while not self.construct_step():
+            pass
+
+    def _construct(self, session, backend: RegistrationBackend | None, reference) -> Iterator[None]:
+        yield from self._build_view()
         self.backend = backend or RegistrationBackend(session)
         settings = self.backend.settings
         self.form = FormContext(settings.national_id_scheme or None, reference,
@@ -78,12 +108,16 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
         self._duplicate_timer.setSingleShot(True)
         self._duplicate_timer.setInterval(DUPLICATE_DELAY_MS)
         self._duplicate_timer.timeout.connect(self.check_duplicates)
+        yield
         self._init_form_logic()
+        yield
         self._connect()
         # Home-visit mode starts OFF at every login: the person turns it on knowingly (a mode
         # remembered from yesterday's field trip saved office registrations as home visits).
         self.home_visit.setChecked(False)
         self.clear_fields()
+        yield
+        self._wired = True
         self.retranslate_ui()
         self.go_to_step(0)
         self._baseline = self._content()
@@ -218,7 +252,7 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt name
         # Locking the screen, signing out or switching page: write the draft now, not in
         # 1.5 s (the power may be cut while the clerk is away).
-        if self._dirty:
+        if self.constructed and self._dirty:
             self.drafts.save_now()
         super().hideEvent(event)
 
@@ -409,8 +443,8 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
 
     # ---------------------------------------------------------------- language
     def retranslate_ui(self) -> None:
-        if not hasattr(self, "form"):
-            return  # called by the base class before the form exists
+        if not self.constructed:
+            return  # a language change while the form is being built: its last part translates
         from fundclient.ui.registration.texts import retranslate_screen
 
         retranslate_screen(self)
