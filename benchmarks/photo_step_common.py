@@ -122,6 +122,17 @@ def native_mb() -> tuple[float, float]:
     return anon / 1024, files / 1024
 
 
+def sqlite_mb() -> float:
+    """MB SQLite (SQLCipher) holds in this process: page caches of every connection, mostly."""
+    import ctypes
+
+    import sqlcipher3._sqlite3 as ext
+
+    lib = ctypes.CDLL(ext.__file__)
+    lib.sqlite3_memory_used.restype = ctypes.c_int64
+    return lib.sqlite3_memory_used() / 2**20
+
+
 def open_photo_step(data_dir: Path, video: str, size=(1366, 768), user: str = USER,
                     password: str = PASSWORD):
     """Sign in to the office, open the main window, a new registration, its photo step on

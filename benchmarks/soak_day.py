@@ -203,7 +203,7 @@ def main() -> int:
         libc = ctypes.CDLL("libc.so.6") if args.trim else None
         start, cpu0 = time.monotonic(), time.process_time()
         samples: list[tuple[float, float]] = []
-        print(f"{'minute':>7} {'RSS MB':>7} {'anon':>6} {'files':>6} {'objects':>8} {'cached':>7} {'registered':>10} {'photos':>6} "
+        print(f"{'minute':>7} {'RSS MB':>7} {'anon':>6} {'files':>6} {'sqlite':>6} {'objects':>8} {'cached':>7} {'registered':>10} {'photos':>6} "
               f"{'searches':>8}", flush=True)
         while time.monotonic() - start < args.minutes * 60:
             common.wait(int(args.sample * 1000))
@@ -214,7 +214,7 @@ def main() -> int:
             samples.append((elapsed, rss))
             counts = day.counts if day is not None else {"saved": 0, "photos": driver.captures, "searches": 0}
             anon, files = common.native_mb()
-            print(f"{elapsed / 60:7.1f} {rss:7.1f} {anon:6.1f} {files:6.1f} {len(gc.get_objects()):8d} {domain_cache_entries():7d} "
+            print(f"{elapsed / 60:7.1f} {rss:7.1f} {anon:6.1f} {files:6.1f} {common.sqlite_mb():6.1f} {len(gc.get_objects()):8d} {domain_cache_entries():7d} "
                   f"{counts['saved']:10d} {counts['photos']:6d} {counts['searches']:8d}", flush=True)
         (driver if day is None else ticker).stop()
         wall, cpu = time.monotonic() - start, time.process_time() - cpu0

@@ -105,7 +105,7 @@ def _key(token: str, classes: dict) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=1 << 13)
+@lru_cache(maxsize=1 << 11)
 def phonetic_key(token: str) -> str:
     """Coarse sound key of one normalised token: vowel letters (after the first letter)
     dropped, confusable consonants merged, doubled letters collapsed. Stored in the search
@@ -121,7 +121,7 @@ _LOOSE_CLASSES = {**_PHONETIC_CLASSES, ord("ذ"): "ز", ord("ز"): "ز"}
 _LOOSE_PREFIXED = {"امحمد": "محمد", "امبرك": "مبرك", "اعبد": "عبد"}
 
 
-@lru_cache(maxsize=1 << 13)
+@lru_cache(maxsize=1 << 11)
 def loose_key(token: str) -> str:
     """A second, looser sound key of one normalised token, used only when matching (never
     stored): the sound key's rules with ذ/ز one letter and the Libyan «ا» prefix dropped

@@ -111,7 +111,9 @@ def profile(b: Beneficiary | Dependant, scheme: str | NationalIdScheme | None = 
 
 # Cache sizes hold one search's or one duplicate check's working set (≈ 400 candidates and their
 # words), not a day of them: caches of 2^16–2^18 entries grew the office app by ~160 MB over a day
-# on 4 GB PCs (benchmarks/soak_day.py, docs/performance.md).
+# on 4 GB PCs, and 2^13–2^14 still by ~40 MB/h in the first hour at 1 M records, while a search at
+# 1 M costs the same CPU with every cache emptied before it (benchmarks/soak_day.py,
+# docs/performance.md, ## Memory over a day).
 @lru_cache(maxsize=1 << 11)
 def _profile(scheme: NationalIdScheme, number: str, first: str, father: str,
              grandfather: str, family: str, sex: str, born: date | None,
@@ -124,12 +126,12 @@ def _profile(scheme: NationalIdScheme, number: str, first: str, father: str,
         date_of_birth=born, mother=_key(mother))
 
 
-@lru_cache(maxsize=1 << 13)
+@lru_cache(maxsize=1 << 11)
 def _key(text: str) -> str:
     return name_key(text[:200])
 
 
-@lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=1 << 10)
 def _structural_parts(first: str, father: str, grandfather: str, family: str
                       ) -> tuple[str, str, str, str]:
     keys = [k for k in (_key(first), _key(father), _key(grandfather), _key(family)) if k]

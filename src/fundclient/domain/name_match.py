@@ -56,14 +56,16 @@ def article_forms(word: str) -> tuple[str, ...]:
 
 # Cache sizes hold one search's or one duplicate check's working set (≈ 400 candidates and their
 # words), not a day of them: caches of 2^16–2^18 entries grew the office app by ~160 MB over a day
-# on 4 GB PCs (benchmarks/soak_day.py, docs/performance.md).
-@lru_cache(maxsize=1 << 13)
+# on 4 GB PCs, and 2^13–2^14 still by ~40 MB/h in the first hour at 1 M records, while a search at
+# 1 M costs the same CPU with every cache emptied before it (benchmarks/soak_day.py,
+# docs/performance.md, ## Memory over a day).
+@lru_cache(maxsize=1 << 11)
 def spelling_similarity(a: str, b: str) -> float:
     """0..1 similarity of two normalised words' spelling (without «ال»), by edit distance."""
     return Indel.normalized_similarity(bare(a), bare(b))
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)
 def word_tier(typed: str, word: str, unfinished: bool = False) -> float:
     """Tier value of a typed word against one word of a name (both normalised)."""
     if typed == word:
@@ -143,7 +145,7 @@ _SHARED_PREFIXES = ("عبدال", "عبد", "ابو", "ال")
 TYPO_AGREEMENT = 0.75
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)
 def part_agreement(a: str, b: str) -> float:
     """Agreement 0..1 of two normalised name parts for the duplicate check, on the same
     tiers: same spelling 1, with/without «ال» 0.97, same sound 0.9, one slip of the

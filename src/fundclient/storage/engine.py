@@ -19,6 +19,22 @@ from fundclient.storage.errors import DatabaseUnreadable
 
 BUSY_TIMEOUT_MS = 15_000
 CACHE_KIB = 32_000  # per connection; the 1M-record benchmark fits its indexes
+# The office GUI caps what SQLite holds for all its connections together (`limit_memory`): with
+# 32 MB per connection, the writer and the readers of a day at 1 M records grew the process past
+# 250 MB (benchmarks/soak_day.py, docs/performance.md). CLI commands keep per-connection caches.
+GUI_MEMORY_MIB = 32
+
+
+def limit_memory(mib: int) -> None:
+    """Cap the memory SQLite (SQLCipher) uses in this process, every connection together
+    (`PRAGMA soft_heap_limit`, process-wide): past it, a connection's page cache reuses its
+    least recently used pages instead of growing. 0 removes the cap."""
+    conn = sqlcipher3.dbapi2.connect(":memory:")
+    try:
+        conn.execute(f"PRAGMA soft_heap_limit = {int(mib) * 1024 * 1024}")
+    finally:
+        conn.close()
+
 
 
 def key_pragma(key: bytes) -> str:
