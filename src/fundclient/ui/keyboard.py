@@ -38,7 +38,7 @@ ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # The only events the rules look at; every other event passes untouched (Qt also sends events
 # to widgets it is destroying, which must not be touched from Python).
 _WATCHED_EVENTS = frozenset({QEvent.Type.Polish, QEvent.Type.KeyPress, QEvent.Type.FocusIn,
-                             QEvent.Type.FocusOut, QEvent.Type.EnabledChange})
+                             QEvent.Type.FocusOut, QEvent.Type.EnabledChange, QEvent.Type.Move})
 # Room kept around the focused widget: a field's label above it, its message under it.
 VISIBLE_MARGIN_X = 24
 VISIBLE_MARGIN_Y = 48
@@ -138,6 +138,13 @@ class KeyboardRules(QObject):
             return False
         if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             return self._key_press(watched, event)
+        if kind == QEvent.Type.Move:
+            # The focused widget's layout moved it (a hint grew, buttons went onto a second
+            # line): it stays in view, as when it got the focus.
+            if watched is QApplication.focusWidget() and isinstance(watched, QWidget) \
+                    and not all(is_visible_in(a, watched) for a in scroll_areas_around(watched)):
+                self.keep_visible(watched)
+            return False
         if kind == QEvent.Type.FocusIn and isinstance(event, QFocusEvent) \
                 and isinstance(watched, QWidget):
             if self._return_to is not None and watched is not self._return_to:

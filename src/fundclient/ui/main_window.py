@@ -303,6 +303,9 @@ class MainWindow(QMainWindow):
             font.setBold(bool(callable(attention) and attention()))  # e.g. «أُرجعت إليّ (٢)» waiting
             item.setFont(font)
             item.setForeground(QColor("#a40000") if font.bold() else QColor())
+        # Qt keeps each item's height from the text it had first: after a language switch a longer
+        # name («Envoyer les données au siège») would be cut off instead of wrapping.
+        self.nav.doItemsLayout()
 
     def _returned_counted(self, count: int) -> None:
         if self._login_page_decided:

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QGridLayo
                                QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea,
                                QTableWidget, QVBoxLayout, QWidget)
 
+from fundclient.ui.flow_layout import FlowLayout
 from fundclient.ui.fonts import name_font, ui_font
 
 # Fields shown in the identity block, in reading order (labels come from domain.fields).
@@ -81,12 +82,14 @@ class RecordView(QWidget):
         self.replace_card_button.setObjectName("replaceCardButton")
         self.inactive_button = QPushButton()
         self.inactive_button.setObjectName("markInactiveButton")
-        actions = QHBoxLayout()
+        # One row, wrapping onto a second when the language's words do not fit (French at 1024).
+        actions_row = QWidget()
+        actions_row.setObjectName("recordActions")
+        actions = FlowLayout(actions_row)
         for button in (self.edit_button, self.card_button, self.receipt_button, self.replace_card_button,
                        self.inactive_button):
             button.setMinimumHeight(38)
             actions.addWidget(button)
-        actions.addStretch(1)
         actions.addWidget(self.back_button)
 
         self.dependants_box = QGroupBox()
@@ -110,7 +113,7 @@ class RecordView(QWidget):
 
         body = QWidget()
         column = QVBoxLayout(body)
-        column.addLayout(actions)
+        column.addWidget(actions_row)
         column.addWidget(self.message)
         column.addLayout(top)
         column.addWidget(self.dependants_box)

@@ -15,6 +15,7 @@ from fundclient.camera.analysis import (BACKLIGHT, EXPOSURE, FACE_COUNT, FRONTAL
 from fundclient.camera.thresholds import THRESHOLDS, Thresholds
 from fundclient.errors import Message
 from fundclient.ui.camera.preview import PreviewView
+from fundclient.ui.flow_layout import FlowLayout
 
 CAPTURE = Message("التقاط الصورة", "Take photo")
 RETAKE = Message("إعادة التصوير", "Retake")
@@ -92,7 +93,9 @@ class CameraLayout:
         self.import_file = QPushButton(host)
         self.override = QPushButton(host)
         self.accept.setDefault(True)
-        buttons = QHBoxLayout()
+        # One row; a second line when the words do not fit the panel (French at 1024 px).
+        self.buttons = QWidget(host)
+        buttons = FlowLayout(self.buttons, spacing=4, justify=True)
         for button in (self.capture, self.retake, self.accept, self.import_file, self.override):
             button.setMinimumHeight(34)
             buttons.addWidget(button)
@@ -105,7 +108,7 @@ class CameraLayout:
         column.addWidget(self.hint)
         column.addWidget(self.checklist)
         column.addWidget(self.status)
-        column.addLayout(buttons)
+        column.addWidget(self.buttons)
 
     def retranslate(self, language: str) -> None:
         text = lambda message: message.in_language(language)  # noqa: E731
