@@ -36,26 +36,18 @@ _CATCH_UP = {
 DEFAULT_BATCH = 20_000
 
 
+def record_rows(batch: Sequence[Beneficiary], by: str, saved_at: str) -> tuple[list, list, list]:
+    """The rows of new records (revision 1): beneficiaries, revisions, dependants — the
+    Python half of a bulk insert (JSON of each revision, search keys), runnable anywhere."""
+    return ([current_row(b) for b in batch], [revision_row(b, by, saved_at) for b in batch],
+            [row for b in batch for row in dependant_rows(b)])
+
+
 def insert_batch(cursor, batch: Sequence[Beneficiary], *, by: str,
                  photos: dict[str, Sequence[Photo]] | None = None) -> None:
     """Insert new records (revision 1, sync state pending) on the writer's DB-API cursor,
     inside the caller's write transaction."""
-    saved_at = utc_now().isoformat()
-    triggers = dict(cursor.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN"
-        f" ({', '.join('?' * len(_CATCH_UP))})", tuple(_CATCH_UP)).fetchall())
-    params = {
-        "first_holder": cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM beneficiaries").fetchone()[0],
-        "first_dependant": cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM dependants").fetchone()[0],
-        "holders": len(batch),
-    }
-    for name in triggers:
-        cursor.execute(f"DROP TRIGGER {name}")
-    cursor.executemany(INSERT_CURRENT, [current_row(b) for b in batch])
-    cursor.executemany(INSERT_REVISION, [revision_row(b, by, saved_at) for b in batch])
-    dependants = [row for b in batch for row in dependant_rows(b)]
-    cursor.executemany(INSERT_DEPENDANT, dependants)
-    params["dependants"] = len(dependants)
+    insert_rows(cursor, *record_rows(batch, by, utc_now().isoformat()))
     if photos:
         import json
 
@@ -63,6 +55,24 @@ def insert_batch(cursor, batch: Sequence[Beneficiary], *, by: str,
                                           p.override_reason, p.data)
                                          for b in batch for kind, p in zip(blob_kinds(photos.get(b.record_id, ())),
                                                                            photos.get(b.record_id, ()))])
+
+
+def insert_rows(cursor, holders: Sequence[tuple], revisions: Sequence[tuple], dependants: Sequence[tuple]) -> None:
+    """`record_rows`' rows into the tables, the triggers' work done once for the batch."""
+    triggers = dict(cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN"
+        f" ({', '.join('?' * len(_CATCH_UP))})", tuple(_CATCH_UP)).fetchall())
+    params = {
+        "first_holder": cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM beneficiaries").fetchone()[0],
+        "first_dependant": cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM dependants").fetchone()[0],
+        "holders": len(holders),
+        "dependants": len(dependants),
+    }
+    for name in triggers:
+        cursor.execute(f"DROP TRIGGER {name}")
+    cursor.executemany(INSERT_CURRENT, holders)
+    cursor.executemany(INSERT_REVISION, revisions)
+    cursor.executemany(INSERT_DEPENDANT, dependants)
     for name, sql in triggers.items():
         cursor.execute(_CATCH_UP[name], params)
         cursor.execute(sql)
@@ -80,4 +90,57 @@ def bulk_add(store: "Store", records: Iterable[Beneficiary], *, by: str, batch_s
         total += len(batch)
         if progress is not None:
             progress(total)
+    return total
+
+
+def _produce(rows, count: int, seed: int, options: dict, by: str, batch_size: int) -> None:
+    """In the helper process: the synthetic stream, turned into rows a batch at a time."""
+    from fundclient.domain.synthetic import iter_generate
+
+    try:
+        stream = iter_generate(count, seed=seed, **options)
+        while batch := list(islice(stream, batch_size)):
+            rows.put(record_rows(batch, by, utc_now().isoformat()))
+    finally:
+        rows.put(None)
+
+
+def bulk_generate(store: "Store", count: int, *, seed: int = 0, by: str, batch_size: int = 5_000,
+                  progress: Callable[[int], None] | None = None, **options) -> int:
+    """`bulk_add(store, iter_generate(count, seed, **options))` — the same records — with the
+    Python half (generation, JSON, search keys) in a helper process while this one writes the
+    previous batch: on two cores the two halves run side by side. The single writer stays
+    this process's one connection. Returns the count."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # never fork a process holding DB connections
+    rows = context.Queue(maxsize=2)
+    helper = context.Process(target=_produce, args=(rows, count, seed, options, by, batch_size), daemon=True)
+    helper.start()
+    total = 0
+
+    def next_batch():
+        import queue
+
+        while True:
+            try:
+                return rows.get(timeout=1.0)
+            except queue.Empty:
+                if not helper.is_alive():  # died without its end mark (killed, failed to start)
+                    return None
+
+    try:
+        while (batch := next_batch()) is not None:
+            holders = len(batch[0])
+            with store.write(by, "import", bulk=True, rows=holders) as tx:
+                insert_rows(tx.conn.connection.driver_connection.cursor(), *batch)
+            total += holders
+            if progress is not None:
+                progress(total)
+    finally:
+        helper.join(timeout=60)
+        if helper.is_alive():
+            helper.terminate()
+    if helper.exitcode not in (0, None) or total != count:
+        raise RuntimeError(f"bulk_generate: the helper process stopped after {total} of {count} records")
     return total
