@@ -6,7 +6,7 @@ Core code never shows a dialog. Every error a person can see carries a bilingual
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 
@@ -19,30 +19,104 @@ class ExitCode(IntEnum):
     FAULT = 3  # a fault in the program itself: the log file has the details
 
 
+class _Keep(dict):
+    """Placeholders not given yet stay as they are (a message may be filled in steps)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 @dataclass(frozen=True)
 class Message:
-    """A user-facing sentence in both UI languages."""
+    """A user-facing sentence: its English source text, looked up in the one catalogue
+    (fundclient.catalogue, translations/*.po) for the language it is shown in.
 
-    ar: str
-    en: str
+    `Message("Saved {count} records.").format(count=3)` — values are filled in the language
+    shown: dates and times by the office's display rule, a `Message` value in that language.
+    `context` tells apart one English text that needs two translations (gettext msgctxt).
+    Texts that are data, not code (reference data labels an office receives in Arabic and
+    English) are `Message.fixed(ar=..., en=...)`; codes and names are `Message.plain(text)`.
+    """
+
+    msgid: str
+    context: str | None = None
+    values: tuple[tuple[str, object], ...] = ()
+    texts: tuple[tuple[str, str], ...] | None = field(default=None, compare=True)
+
+    @classmethod
+    def fixed(cls, **texts: str) -> "Message":
+        """A text given in its languages (data such as a category's label), not from the catalogue."""
+        english = texts.get("en") or next(iter(texts.values()), "")
+        return cls(english, texts=tuple(texts.items()))
+
+    @classmethod
+    def plain(cls, text: str) -> "Message":
+        """The same text in every language (a code, a name, a path)."""
+        return cls(text, texts=())
+
+    @classmethod
+    def join(cls, separator: "Message", parts: "list[Message] | tuple[Message, ...]") -> "Message":
+        """`parts` one after another, `separator` (itself a catalogue message) between them."""
+        names = [f"p{i}" for i in range(len(parts))]
+        pattern = "{sep}".join("{" + n + "}" for n in names)
+        return cls(pattern, texts=()).format(sep=separator, **dict(zip(names, parts)))
+
+    def template(self, language: str) -> str:
+        """The unfilled text in `language`."""
+        if self.texts is not None:
+            if not self.texts:
+                return self.msgid
+            table = dict(self.texts)
+            return table.get(language) or table.get("en") or self.msgid
+        from fundclient.catalogue import translate
+
+        return translate(self.msgid, language, self.context)
+
+    def text(self, language: str) -> str:
+        """The filled text in `language`, digits as written (`in_language` applies the display rule)."""
+        pattern = self.template(language)
+        if not self.values:
+            return pattern
+        from fundclient.domain.display import format_value
+
+        filled = {}
+        for key, value in self.values:
+            if isinstance(value, Message):
+                value = value.text(language)
+            filled[key] = format_value(value, language)
+        try:
+            return pattern.format_map(_Keep(filled))
+        except (ValueError, IndexError, KeyError, AttributeError):  # a translation with broken braces
+            return self.template("en").format_map(_Keep(filled)) if language != "en" else pattern
 
     def in_language(self, language: str) -> str:
         """The sentence in `language`, its digits by the office's display rule (domain.display)."""
         from fundclient.domain.display import prose_digits
 
-        return prose_digits(self.ar, "ar") if language == "ar" else self.en
+        text = self.text(language)
+        return prose_digits(text, "ar") if language == "ar" else text
+
+    @property
+    def ar(self) -> str:
+        return self.text("ar")
+
+    @property
+    def en(self) -> str:
+        return self.text("en")
 
     def format(self, **values: object) -> "Message":
         """Fill the placeholders; dates and times read by the display rule (dd/mm/yyyy)."""
-        from fundclient.domain.display import format_value
+        merged = dict(self.values)
+        merged.update(values)
+        return Message(self.msgid, self.context, tuple(merged.items()), self.texts)
 
-        return Message(self.ar.format(**{k: format_value(v, "ar") for k, v in values.items()}),
-                       self.en.format(**{k: format_value(v, "en") for k, v in values.items()}))
+    def __str__(self) -> str:
+        return self.en
 
 
 # The one word for what a person types in the first box of the login screen: the login
 # screen's label and every message about it (storage.errors.WrongPassword) use this.
-USER_NAME = Message("اسم المستخدم", "User name")
+USER_NAME = Message("User name")
 
 
 class FundError(Exception):
