@@ -324,13 +324,111 @@ def write_arabic() -> None:
 
 
 def main() -> int:
-    changed = [p for p in sorted(SRC.rglob("*.py")) if p.name != "errors.py" and convert_file(p)]
+    changed = [p for p in sorted(SRC.rglob("*.py")) if p != SRC / "errors.py" and convert_file(p)]
     from_ts()
+    contexts = convert_console()
+    if contexts:
+        write_console_module(contexts)
     write_arabic()
     print(f"{len(changed)} file(s) converted, {len(found)} Arabic text(s) kept in translations/ar.po")
     for line in manual:
         print("MANUAL", line)
     return 0
+
+
+
+# --- the HQ console's own dictionary (hq/console/i18n.py STRINGS) --------------------------
+CONSOLE = SRC / "hq" / "console"
+DYNAMIC_PREFIXES = ("st_", "kind_", "role_", "act_")
+
+
+def console_strings() -> dict[str, tuple[str, str]] | None:
+    path = CONSOLE / "i18n.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == "STRINGS":
+            return ast.literal_eval(node.value)
+    return None
+
+
+def convert_console() -> dict[str, str | None]:
+    """Fold STRINGS into the Arabic entries; rewrite templates' t('key') as t('English')."""
+    strings = console_strings()
+    if strings is None:
+        return {}
+    plain: dict[str, str] = {}
+    for ctx, en, ar, _ in found:
+        if ctx is None:
+            plain.setdefault(en, ar)
+    contexts: dict[str, str | None] = {}
+    for key, (ar, en) in strings.items():
+        if key in ("other_lang",):
+            continue
+        if en in plain and plain[en] != ar or key.startswith(DYNAMIC_PREFIXES) and en in plain and plain[en] != ar:
+            contexts[key] = key
+            found.append((key, en, ar, f"console:{key}"))
+        else:
+            plain.setdefault(en, ar)
+            contexts[key] = None
+            found.append((None, en, ar, f"console:{key}"))
+    pattern = re.compile(r"""\bt\((['"])([a-z_0-9]+)\1""")
+
+    def swap(m: re.Match) -> str:
+        key = m.group(2)
+        if key not in strings or key not in contexts:
+            return m.group(0)
+        en = strings[key][1]
+        return f"pt({lit(key)}, {lit(en)}" if contexts[key] else f"t({lit(en)}"
+
+    for tpl in sorted((CONSOLE / "templates").glob("*.html")):
+        text = tpl.read_text(encoding="utf-8")
+        new = pattern.sub(swap, text)
+        if new != text:
+            tpl.write_text(new, encoding="utf-8")
+    return contexts
+
+
+def write_console_module(contexts: dict[str, str | None]) -> None:
+    strings = console_strings()
+    lines = []
+    for key, (_ar, en) in strings.items():
+        if key.startswith(DYNAMIC_PREFIXES):
+            ctx = f", context={lit(contexts[key])}" if contexts.get(key) else ""
+            lines.append(f"    {lit(key)}: Message({lit(en)}{ctx}),")
+    body = "\n".join(lines)
+    (CONSOLE / "i18n.py").write_text(f'''"""The HQ console's language: its strings are in the one catalogue (fundclient.catalogue).
+
+Templates call `t("English text", name=value)`, or `pt("context", "English text")` where one
+English text needs two translations; `python scripts/translations.py extract` finds both.
+Labels chosen by a value (a record's status, a reference kind, a role) are the `Message`s of
+`BY_KEY`, looked up as `t("st_" ~ status)`.
+"""
+
+from __future__ import annotations
+
+from fundclient.catalogue import available_languages, is_rtl, language_name, lookup
+from fundclient.errors import Message
+
+BY_KEY: dict[str, Message] = {{
+{body}
+}}
+
+
+def languages() -> tuple[str, ...]:
+    return available_languages()
+
+
+def translate(text: str, lang: str, context: str | None = None, **values) -> str:
+    """`text` (English, or a key of BY_KEY) in `lang`, placeholders filled."""
+    keyed = BY_KEY.get(text)
+    if keyed is not None:
+        return keyed.format(**values).in_language(lang) if values else keyed.text(lang)
+    pattern = lookup(text, lang, context)
+    return pattern.format(**values) if values else pattern
+
+
+__all__ = ["BY_KEY", "is_rtl", "language_name", "languages", "translate"]
+''', encoding="utf-8")
 
 
 if __name__ == "__main__":

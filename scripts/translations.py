@@ -1,17 +1,30 @@
 #!/usr/bin/env python3
-"""Translations of the UI (Qt Linguist .ts files in translations/, compiled .qm in the package).
+"""The one message catalogue: every user-facing string of fundclient (gettext, Babel).
 
-    python scripts/translations.py update            # scan src/fundclient/ui and cards for tr() strings
-    python scripts/translations.py build             # .ts -> src/fundclient/ui/locale/*.qm (gitignored)
-    python scripts/translations.py missing           # list strings without an Arabic translation
-    python scripts/translations.py set CONTEXT "Source text" "النص العربي"
-    python scripts/translations.py fill FILE.tsv     # many at once: CONTEXT<TAB>SOURCE<TAB>ARABIC per line
-    python scripts/translations.py missing --tsv > todo.tsv   # ...fill the 3rd column, then `fill todo.tsv`
+    python scripts/translations.py extract           # code + console templates -> translations/fundclient.pot,
+                                                     # and every translations/<lang>.po brought in step
+    python scripts/translations.py check             # what the test suite checks (untranslated, unused, placeholders)
+    python scripts/translations.py missing [--language fr] [--tsv]   # strings still to translate
+    python scripts/translations.py set [--language ar] [--context C] "English" "ترجمة"
+    python scripts/translations.py fill FILE.tsv [--language fr]     # CONTEXT<TAB>ENGLISH<TAB>TRANSLATION per line
+    python scripts/translations.py build             # .po -> src/fundclient/locale/<lang>.mo (installer; gitignored)
+    python scripts/translations.py add-language xx   # a new language: translations/xx.po with every string to do
 
-Source strings are English (`self.tr("Save")`); Arabic is the translation. English needs no
-translation (Qt shows the source), so fundclient_en.ts is kept in step only for Linguist users.
-Run `update` after adding tr() strings, translate, then `build` (tests and the app also
-compile on the fly when a .qm is missing or older than its .ts).
+**Adding a string.** Write it in English where it is shown: `Message("Saved {count} records.")`
+in core code (then `.format(count=n)`), `self.tr("Save")` in widgets and cards (ui/, cards/),
+`t("Offices")` in an HQ console template. One English text that needs two different
+translations gets a context: `Message("Active", context="operator access")`,
+`self.tr("Clerk", "role")` (Qt's disambiguation), `pt("record status", "duplicate")` in a
+template. Then `extract`, translate (`set`, `fill`, or any .po editor) and run `check`.
+
+**Adding a language.** `add-language xx`, translate translations/xx.po, `check`. No code
+changes: the app's settings, the command line's `--lang` and the HQ console offer every
+language with a catalogue (fundclient.catalogue.available_languages).
+
+English is the source language and needs no .po. The app compiles a .po newer than its .mo in
+memory, so a checkout never shows stale text; `build` makes the .mo files the installer ships.
+Placeholders — `{name}` in Message/console strings, `%1`, `%n` in Qt strings — must appear in
+every translation exactly as in the English text.
 """
 
 from __future__ import annotations
@@ -19,197 +32,318 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
-import subprocess
+import re
 import sys
-import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TS_DIR = ROOT / "translations"
-QM_DIR = ROOT / "src" / "fundclient" / "ui" / "locale"
-SCAN_DIRS = [ROOT / "src" / "fundclient" / "ui", ROOT / "src" / "fundclient" / "cards"]
-LANGUAGES = ("ar", "en")
+PO_DIR = ROOT / "translations"
+POT = PO_DIR / "fundclient.pot"
+PACKAGE = ROOT / "src" / "fundclient"
+MO_DIR = PACKAGE / "locale"
+TEMPLATES = PACKAGE / "hq" / "console" / "templates"
+SOURCE_LANGUAGE = "en"
 
 
-def ts_path(language: str) -> Path:
-    return TS_DIR / f"fundclient_{language}.ts"
+@dataclass(frozen=True)
+class Found:
+    context: str | None
+    msgid: str
+    where: str  # path relative to the repository (no line: several people add strings at once)
 
 
-def _pyside_tool(name: str) -> str:
-    import PySide6
+# --- extraction ----------------------------------------------------------------------------
 
-    base = Path(PySide6.__file__).resolve().parent
-    for candidate in (base / name, base / f"{name}.exe", Path(sys.executable).parent / f"pyside6-{name}"):
-        if candidate.exists():
-            return str(candidate)
-    raise SystemExit(f"PySide6 {name} not found")
+def _const(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def source_files() -> list[str]:
-    return sorted(str(p) for d in SCAN_DIRS if d.exists() for p in d.rglob("*.py"))
-
-
-def wrapper_messages(path: Path) -> list[tuple[str, str]]:
-    """Strings passed to a module-level helper such as
-
-        def _tr(text): return QCoreApplication.translate("RegistrationScreen", text)
-
-    lupdate only sees literal translate()/tr() calls; this finds `_tr("...")` too."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    wrappers: dict[str, str] = {}
+def _wrappers(tree: ast.Module) -> dict[str, str | None]:
+    """Module helpers such as `def _tr(text): return QCoreApplication.translate("Ctx", text)`."""
+    found = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.body:
             ret = node.body[-1]
             call = ret.value if isinstance(ret, ast.Return) else None
             if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
                     and call.func.attr == "translate" and len(call.args) >= 2
-                    and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)):
-                wrappers[node.name] = call.args[0].value
-    found = []
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in wrappers
-                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
-            found.append((wrappers[node.func.id], node.args[0].value))
+                    and _const(call.args[0]) is not None and isinstance(call.args[1], ast.Name)):
+                found[node.name] = _const(call.args[2]) if len(call.args) > 2 else None
     return found
 
 
-def _merge_wrapper_messages(tree: ET.ElementTree, wanted: list[tuple[str, str]]) -> None:
-    root = tree.getroot()
-    contexts = {c.findtext("name", ""): c for c in root.iter("context")}
-    present = {(ctx, src) for ctx, src, _ in messages(tree)}
-    for ctx, src in wanted:
-        if (ctx, src) in present:
+def python_strings(path: Path) -> list[Found]:
+    """Message("…", context=…), self.tr("…", "disambiguation"), X.translate("Ctx", "…", "dis"),
+    and module `_tr("…")` helpers — the string must be written out (a literal) to be found."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    where = path.relative_to(ROOT).as_posix()
+    wrappers = _wrappers(tree)
+    out = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
             continue
-        present.add((ctx, src))
-        context = contexts.get(ctx)
-        if context is None:
-            context = ET.SubElement(root, "context")
-            ET.SubElement(context, "name").text = ctx
-            contexts[ctx] = context
-        message = ET.SubElement(context, "message")
-        ET.SubElement(message, "source").text = src
-        ET.SubElement(message, "translation", type="unfinished")
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        args = node.args
+        kw = {k.arg: k.value for k in node.keywords}
+        if name == "Message":
+            text = _const(args[0]) if args else None
+            if text is not None:
+                out.append(Found(_const(kw.get("context")), text, where))
+        elif name == "tr" and isinstance(func, ast.Attribute):
+            text = _const(args[0]) if args else None
+            if text is not None:
+                out.append(Found(_const(args[1]) if len(args) > 1 else None, text, where))
+        elif name == "translate" and isinstance(func, ast.Attribute) and len(args) >= 2:
+            text = _const(args[1])
+            if text is not None and _const(args[0]) is not None:
+                out.append(Found(_const(args[2]) if len(args) > 2 else None, text, where))
+        elif name in ("N_",):  # marks a text translated later (a table of labels)
+            text = _const(args[0]) if args else None
+            if text is not None:
+                out.append(Found(_const(kw.get("context")), text, where))
+        elif isinstance(func, ast.Name) and name in wrappers:
+            text = _const(args[0]) if args else None
+            if text is not None:
+                out.append(Found(wrappers[name], text, where))
+    return out
 
 
-def update() -> int:
-    TS_DIR.mkdir(exist_ok=True)
-    wrapped = [m for f in source_files() for m in wrapper_messages(Path(f))]
-    for language in LANGUAGES:
-        # lupdate drops (-no-obsolete) what it cannot see, so keep translations to re-apply.
-        known = {}
-        if ts_path(language).exists():
-            known = {(c, s): t.text for c, s, t in messages(load(language)) if is_done(t)}
-        # No line numbers: several engineers add strings at once; locations would only make conflicts.
-        cmd = [_pyside_tool("lupdate"), "-silent", "-no-obsolete", "-locations", "none", "-source-language",
-               "en", "-target-language", language, *source_files(), "-ts", str(ts_path(language))]
-        subprocess.run(cmd, check=True)
-        tree = load(language)
-        _merge_wrapper_messages(tree, wrapped)
-        for ctx, src, translation in messages(tree):
-            if translation is not None and not is_done(translation) and known.get((ctx, src)):
-                translation.text = known[(ctx, src)]
-                translation.attrib.pop("type", None)
-        save(tree, language)
-    return report_missing(quiet=True)
+def template_strings(path: Path) -> list[Found]:
+    """`t("…")` and `pt("context", "…")` in the HQ console's Jinja2 templates."""
+    from jinja2 import Environment
+    from jinja2.ext import babel_extract
+
+    where = path.relative_to(ROOT).as_posix()
+    out = []
+    with open(path, "rb") as fh:
+        for _line, func, message, _comments in babel_extract(fh, ("t", "pt"), [], {}):
+            parts = message if isinstance(message, tuple) else (message,)
+            if func == "t" and parts and isinstance(parts[0], str):
+                out.append(Found(None, parts[0], where))
+            elif func == "pt" and len(parts) >= 2 and isinstance(parts[0], str) and isinstance(parts[1], str):
+                out.append(Found(parts[0], parts[1], where))
+    del Environment
+    return out
 
 
-def build(out_dir: Path = QM_DIR) -> int:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for language in LANGUAGES:
-        qm = out_dir / f"fundclient_{language}.qm"
-        subprocess.run([_pyside_tool("lrelease"), "-silent", str(ts_path(language)), "-qm", str(qm)], check=True)
-        print(f"built {qm.relative_to(ROOT) if qm.is_relative_to(ROOT) else qm}")
+def extract_all() -> list[Found]:
+    found = [f for p in sorted(PACKAGE.rglob("*.py")) for f in python_strings(p)]
+    if TEMPLATES.is_dir():
+        found += [f for p in sorted(TEMPLATES.glob("*.html")) for f in template_strings(p)]
+    return found
+
+
+def template_catalog():
+    from babel.messages.catalog import Catalog
+
+    catalog = Catalog(project="fundclient", domain="fundclient", charset="utf-8", fuzzy=False)
+    for f in extract_all():
+        entry = catalog.get(f.msgid, context=f.context)
+        if entry is None:
+            catalog.add(f.msgid, context=f.context, locations=[(f.where, None)], flags=_flags(f.msgid))
+        elif (f.where, None) not in entry.locations:
+            entry.locations.append((f.where, None))
+    return catalog
+
+
+def _flags(msgid: str) -> tuple[str, ...]:
+    return ("python-brace-format",) if BRACES.search(msgid) else ()
+
+
+# --- catalogues ----------------------------------------------------------------------------
+
+def po_path(language: str) -> Path:
+    return PO_DIR / f"{language}.po"
+
+
+def languages() -> list[str]:
+    return sorted(p.stem for p in PO_DIR.glob("*.po"))
+
+
+def read(language: str):
+    from babel.messages.pofile import read_po
+
+    with open(po_path(language), "rb") as fh:
+        return read_po(fh, locale=language)
+
+
+def write(catalog, path: Path) -> None:
+    from babel.messages.pofile import write_po
+
+    with open(path, "wb") as fh:
+        write_po(fh, catalog, width=0, sort_output=True, include_lineno=False, ignore_obsolete=True)
+
+
+def extract() -> int:
+    template = template_catalog()
+    write(template, POT)
+    print(f"{POT.relative_to(ROOT)}: {len(template)} strings")
+    for language in languages():
+        catalog = read(language)
+        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        write(catalog, po_path(language))
+        todo = sum(1 for m in catalog if m.id and not m.string)
+        print(f"{po_path(language).relative_to(ROOT)}: {todo} to translate")
     return 0
 
 
-def load(language: str = "ar") -> ET.ElementTree:
-    return ET.parse(ts_path(language))
+def add_language(language: str) -> int:
+    from babel.messages.catalog import Catalog
+
+    if po_path(language).exists() or language == SOURCE_LANGUAGE:
+        print(f"{language} exists already", file=sys.stderr)
+        return 1
+    catalog = Catalog(locale=language, project="fundclient", domain="fundclient")
+    catalog.update(template_catalog(), no_fuzzy_matching=True)
+    write(catalog, po_path(language))
+    print(f"wrote {po_path(language).relative_to(ROOT)}: translate it, then `check`")
+    return 0
 
 
-def save(tree: ET.ElementTree, language: str = "ar") -> None:
-    ET.indent(tree, space="    ")
-    body = ET.tostring(tree.getroot(), encoding="unicode")
-    ts_path(language).write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n",
-                                 encoding="utf-8")
+def build(out_dir: Path = MO_DIR) -> list[Path]:
+    from babel.messages.mofile import write_mo
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    made = []
+    for language in languages():
+        target = out_dir / f"{language}.mo"
+        with open(target, "wb") as fh:
+            write_mo(fh, read(language))
+        made.append(target)
+        print(f"built {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+    return made
 
 
-def messages(tree: ET.ElementTree):
-    """(context name, source, translation element) for every message."""
-    for context in tree.getroot().iter("context"):
-        name = context.findtext("name", "")
-        for message in context.iter("message"):
-            yield name, message.findtext("source", ""), message.find("translation")
+# --- the check -----------------------------------------------------------------------------
+
+BRACES = re.compile(r"(?<!\{)\{([A-Za-z_]\w*)?(?:![rsa])?(?::[^{}]*)?\}(?!\})")
+QT_ARGS = re.compile(r"%(?:\d+|n)")
 
 
-def is_done(translation: ET.Element | None) -> bool:
-    return (translation is not None and bool((translation.text or "").strip())
-            and translation.get("type") not in ("unfinished", "obsolete", "vanished"))
+def placeholders(text: str) -> set[str]:
+    clean = text.replace("{{", "").replace("}}", "")
+    return {"{" + (m.group(1) or "") + "}" for m in BRACES.finditer(clean)} | set(QT_ARGS.findall(text))
 
 
-def missing(language: str = "ar") -> list[tuple[str, str]]:
-    return [(ctx, src) for ctx, src, tr in messages(load(language)) if not is_done(tr)]
+def problems(language: str | None = None) -> list[str]:
+    """Everything wrong with the catalogues, one line each (empty: all is well)."""
+    wanted = {(f.context, f.msgid): f.where for f in extract_all()}
+    out = []
+    for lang in [language] if language else languages():
+        catalog = read(lang)
+        have = {}
+        for m in catalog:
+            if not m.id:
+                continue
+            have[(m.context, m.id)] = m
+            if (m.context, m.id) not in wanted:
+                out.append(f"{lang}.po: unused entry (no code shows it): {m.id!r}"
+                           + (f" [context {m.context!r}]" if m.context else ""))
+            elif m.string:
+                if placeholders(m.id) != placeholders(m.string):
+                    out.append(f"{lang}.po: placeholders differ in {m.id!r}: {sorted(placeholders(m.id))} "
+                               f"vs {sorted(placeholders(m.string))}")
+                if m.fuzzy:
+                    out.append(f"{lang}.po: fuzzy (unchecked) translation of {m.id!r}")
+        for key, where in wanted.items():
+            entry = have.get(key)
+            if entry is None or not entry.string:
+                out.append(f"{lang}.po: untranslated ({where}): {key[1]!r}"
+                           + (f" [context {key[0]!r}]" if key[0] else ""))
+    return out
 
 
-def report_missing(quiet: bool = False, tsv: bool = False) -> int:
-    todo = missing("ar")
-    if tsv:
-        writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
-        for ctx, src in todo:
-            writer.writerow([ctx, src, ""])
-    elif todo:
-        print(f"{len(todo)} string(s) without Arabic:")
-        for ctx, src in todo:
-            print(f"  [{ctx}] {src!r}")
-    elif not quiet:
-        print("every string has an Arabic translation")
-    return 1 if todo else 0
+def check() -> int:
+    found = problems()
+    for line in found:
+        print(line)
+    print(f"{len(found)} problem(s)" if found else "every string is translated in every catalogue")
+    return 1 if found else 0
 
 
-def set_many(entries: list[tuple[str, str, str]], language: str = "ar") -> int:
-    tree = load(language)
-    wanted = {(c, s): t for c, s, t in entries if t.strip()}
-    found = set()
-    for ctx, src, tr in messages(tree):
-        if (ctx, src) in wanted and tr is not None:
-            tr.text = wanted[(ctx, src)]
-            tr.attrib.pop("type", None)
-            found.add((ctx, src))
-    save(tree, language)
-    for key in wanted.keys() - found:
-        print(f"not in the catalogue (run `update` first?): [{key[0]}] {key[1]!r}", file=sys.stderr)
-    print(f"set {len(found)} translation(s)")
-    return 0 if found == set(wanted) else 1
+# --- filling in ----------------------------------------------------------------------------
+
+def set_many(entries: list[tuple[str, str, str]], language: str) -> int:
+    """(context, English, translation): the context is used when the catalogue has an entry for
+    it, else the plain entry of that English text (so a TSV keyed by Qt class names still fits)."""
+    catalog = read(language)
+    done, unknown = 0, []
+    for ctx, src, text in entries:
+        if not text.strip():
+            continue
+        entry = (catalog.get(src, context=ctx or None) if ctx else None) or catalog.get(src)
+        if entry is None:
+            matches = [m for m in catalog if m.id == src]
+            entry = matches[0] if len(matches) == 1 else None
+        if entry is None:
+            unknown.append((ctx, src))
+            continue
+        entry.string = text
+        entry.flags.discard("fuzzy")
+        done += 1
+    write(catalog, po_path(language))
+    for ctx, src in unknown:
+        print(f"not in the catalogue (run `extract` first?): [{ctx}] {src!r}", file=sys.stderr)
+    print(f"set {done} translation(s) in {po_path(language).relative_to(ROOT)}")
+    return 0 if not unknown else 1
 
 
-def fill(path: Path) -> int:
+def fill(path: Path, language: str) -> int:
     with open(path, encoding="utf-8", newline="") as fh:
         rows = [row for row in csv.reader(fh, delimiter="\t") if len(row) >= 3]
-    return set_many([(r[0], r[1], r[2]) for r in rows])
+    return set_many([(r[0], r[1], r[2]) for r in rows], language)
+
+
+def missing(language: str, tsv: bool) -> int:
+    catalog = read(language)
+    todo = [m for m in catalog if m.id and not m.string]
+    if tsv:
+        writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
+        for m in todo:
+            writer.writerow([m.context or "", m.id, ""])
+    else:
+        for m in todo:
+            print(f"  {m.id!r}" + (f" [{m.context}]" if m.context else ""))
+        print(f"{len(todo)} string(s) without a {language} translation")
+    return 1 if todo else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("update", help="extract tr() strings into the .ts files")
-    sub.add_parser("build", help="compile .ts into .qm inside the package")
-    miss = sub.add_parser("missing", help="list strings that have no Arabic translation")
-    miss.add_argument("--tsv", action="store_true", help="print CONTEXT<TAB>SOURCE<TAB> lines to fill in")
-    one = sub.add_parser("set", help="set one Arabic translation")
-    one.add_argument("context")
+    sub.add_parser("extract", help="collect every string into fundclient.pot and bring the .po files in step")
+    sub.add_parser("check", help="fail on untranslated, unused or placeholder-mismatched strings")
+    sub.add_parser("build", help="compile the .po files into the package's locale/ folder")
+    new = sub.add_parser("add-language", help="start translations/LANG.po")
+    new.add_argument("language")
+    miss = sub.add_parser("missing", help="list strings without a translation")
+    miss.add_argument("--language", default="ar")
+    miss.add_argument("--tsv", action="store_true", help="print CONTEXT<TAB>ENGLISH<TAB> lines to fill in")
+    one = sub.add_parser("set", help="set one translation")
+    one.add_argument("--language", default="ar")
+    one.add_argument("--context", default="")
     one.add_argument("source")
-    one.add_argument("arabic")
-    many = sub.add_parser("fill", help="set Arabic translations from a TSV file")
+    one.add_argument("translation")
+    many = sub.add_parser("fill", help="set translations from a TSV file (CONTEXT, ENGLISH, TRANSLATION)")
     many.add_argument("file", type=Path)
+    many.add_argument("--language", default="ar")
     args = parser.parse_args(argv)
-    if args.command == "update":
-        return update()
+    if args.command == "extract":
+        return extract()
+    if args.command == "check":
+        return check()
     if args.command == "build":
-        return build()
+        build()
+        return 0
+    if args.command == "add-language":
+        return add_language(args.language)
     if args.command == "missing":
-        return report_missing(tsv=args.tsv)
+        return missing(args.language, args.tsv)
     if args.command == "set":
-        return set_many([(args.context, args.source, args.arabic)])
-    return fill(args.file)
+        return set_many([(args.context, args.source, args.translation)], args.language)
+    return fill(args.file, args.language)
 
 
 if __name__ == "__main__":

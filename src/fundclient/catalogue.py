@@ -127,7 +127,7 @@ def reload() -> None:
         _loaded.clear()
 
 
-def translate(text: str, language: str, context: str | None = None) -> str:
+def lookup(text: str, language: str, context: str | None = None) -> str:
     """`text` (an English source string) in `language`; with `context`, the entry for that
     context first (msgctxt: one English text that needs two translations), then the plain one."""
     catalogue = translations(language)

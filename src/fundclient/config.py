@@ -65,28 +65,22 @@ class SettingsError(FundError):
 
 
 SETTINGS_FILE = "settings.json"
-BAD_SETTINGS_JSON = Message(
-    "ملف الإعدادات \u2066{file}\u2069 ليس JSON صالحاً (السطر {line}، العمود {column}). صحّحه، أو انقله جانباً لتعود "
-    "الإعدادات الافتراضية.",
-    "The settings file {file} is not valid JSON (line {line}, column {column}). Correct it, or move it "
-    "aside to start from the default settings.")
-NOT_AN_OBJECT = Message("ملف الإعدادات \u2066{file}\u2069 يجب أن يكون كائن JSON {{…}}.",
-                        "The settings file {file} must be a JSON object {{…}}.")
-BAD_SETTING = Message("الإعداد «{key}» في الملف \u2066{file}\u2069: {problem}", "Setting '{key}' in {file}: {problem}")
-UNREADABLE_SETTINGS = Message("تعذّرت قراءة ملف الإعدادات \u2066{file}\u2069.", "The settings file {file} cannot be read.")
+BAD_SETTINGS_JSON = Message("The settings file {file} is not valid JSON (line {line}, column {column}). "
+                            "Correct it, or move it aside to start from the default settings.")
+NOT_AN_OBJECT = Message("The settings file {file} must be a JSON object {{…}}.")
+BAD_SETTING = Message("Setting '{key}' in {file}: {problem}")
+UNREADABLE_SETTINGS = Message("The settings file {file} cannot be read.")
 
 # What is wrong with a value (the {problem} of BAD_SETTING).
-WANT_TEXT = Message("يجب أن تكون القيمة نصاً بين علامتي تنصيص.", "the value must be text in quotes.")
-WANT_BOOL = Message("يجب أن تكون القيمة true أو false.", "the value must be true or false.")
-WANT_INT = Message("يجب أن تكون القيمة عدداً صحيحاً من {low} إلى {high}.",
-                   "the value must be a whole number from {low} to {high}.")
-WANT_NUMBER = Message("يجب أن تكون القيمة عدداً من {low} إلى {high}.", "the value must be a number from {low} to {high}.")
-WANT_CHOICE = Message("يجب أن تكون القيمة إحدى: {choices}.", "the value must be one of: {choices}.")
-WANT_OBJECT = Message("يجب أن تكون القيمة كائن JSON {…}.", "the value must be a JSON object {…}.")
-WANT_TIMEZONE = Message("منطقة زمنية غير معروفة (مثال: Africa/Tripoli).", "not a known time zone (e.g. Africa/Tripoli).")
-WANT_DEVICE_NUMBER = Message("يجب أن تكون القيمة 0 (لم يُختر بعد) أو عدداً من 900 إلى 999.",
-                             "the value must be 0 (not chosen yet) or a number from 900 to 999.")
-UNKNOWN_SETTING = Message("إعداد غير معروف؛ هل المقصود «{near}»؟", "not a known setting; did you mean '{near}'?")
+WANT_TEXT = Message("the value must be text in quotes.")
+WANT_BOOL = Message("the value must be true or false.")
+WANT_INT = Message("the value must be a whole number from {low} to {high}.")
+WANT_NUMBER = Message("the value must be a number from {low} to {high}.")
+WANT_CHOICE = Message("the value must be one of: {choices}.")
+WANT_OBJECT = Message("the value must be a JSON object {…}.")
+WANT_TIMEZONE = Message("not a known time zone (e.g. Africa/Tripoli).")
+WANT_DEVICE_NUMBER = Message("the value must be 0 (not chosen yet) or a number from 900 to 999.")
+UNKNOWN_SETTING = Message("not a known setting; did you mean '{near}'?")
 
 # Keys of older versions, read and ignored (gone at the next save): nightly_sync_window — the app
 # had a nightly window of its own until #16; the nightly sync's one schedule is the OS task (nightly.py).
@@ -195,8 +189,7 @@ def read_settings_file(path: Path) -> dict:
 
 
 def _bad(key: str, path: Path, problem: Message) -> Message:
-    return Message(BAD_SETTING.ar.format(key=key, file=path, problem=problem.ar),
-                   BAD_SETTING.en.format(key=key, file=path, problem=problem.en))
+    return BAD_SETTING.format(key=key, file=path, problem=problem)
 
 
 @dataclass

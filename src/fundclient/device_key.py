@@ -52,19 +52,13 @@ log = logging.getLogger(__name__)
 KIND = "device-signing"
 FILE_NAME = "signing_key.json"
 
-DEVICE_KEY_LOCKED = Message(
-    ar="مفتاح توقيع هذا الجهاز مقفل: لا يُوقَّع شيء إلا بعد دخول موظف بكلمة مروره "
-       "(في البرنامج، أو في سطر الأوامر بالخيار ‎--user‎).",
-    en="This device's signing key is locked: nothing is signed until an operator logs in with their "
-       "password (in the app, or with --user on the command line).")
-DEVICE_KEY_MISSING = Message(
-    ar="لا يوجد مفتاح توقيع لهذا الجهاز بعد (حاسوب مستعاد أو مُرقّى): يدخل موظف مرة واحدة أولاً — في البرنامج، "
-       "أو بالخيار ‎--user‎ مع هذا الأمر — فيُنشأ المفتاح محمياً بكلمة مروره.",
-    en="This PC has no device signing key yet (restored or upgraded): an operator logs in once first — in the "
-       "app, or with --user on this command — which creates it, protected by their password.")
-DEVICE_KEY_OTHER_OFFICE = Message(
-    ar="مفتاح توقيع هذا الجهاز لا يُفتح بمفتاح قاعدة البيانات الحالية (ملفات من مكتب آخر؟).",
-    en="This device's signing key does not open with the current database key (files from another office?).")
+DEVICE_KEY_LOCKED = Message("This device's signing key is locked: nothing is signed until an operator logs "
+                            "in with their password (in the app, or with --user on the command line).")
+DEVICE_KEY_MISSING = Message("This PC has no device signing key yet (restored or upgraded): an operator logs "
+                             "in once first — in the app, or with --user on this command — which creates it, "
+                             "protected by their password.")
+DEVICE_KEY_OTHER_OFFICE = Message("This device's signing key does not open with the current database key "
+                                  "(files from another office?).")
 
 _UNLOCKED: dict[str, bytes] = {}
 _LOCK = threading.Lock()

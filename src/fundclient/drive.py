@@ -61,26 +61,23 @@ class Skip(str, enum.Enum):
 
 
 SKIP_MESSAGES: dict[Skip, Message] = {
-    Skip.LINK: Message("رابط (اختصار) وليس ملفًا: تم تجاهله", "a link, not a file: skipped"),
-    Skip.DIRECTORY: Message("مجلد وليس ملفًا: تم تجاهله", "a folder, not a file: skipped"),
-    Skip.FIFO: Message("أنبوب (FIFO) وليس ملفًا: تم تجاهله", "a pipe (FIFO), not a file: skipped"),
-    Skip.DEVICE: Message("جهاز وليس ملفًا: تم تجاهله", "a device, not a file: skipped"),
-    Skip.SOCKET: Message("مقبس وليس ملفًا: تم تجاهله", "a socket, not a file: skipped"),
-    Skip.NOT_REGULAR: Message("ليس ملفًا عاديًا: تم تجاهله", "not a regular file: skipped"),
-    Skip.OVERSIZE: Message("الملف أكبر من الحد المسموح ({limit} بايت): تم تجاهله",
-                           "larger than the limit ({limit} bytes): skipped"),
-    Skip.UNREADABLE: Message("تعذّرت قراءة الملف: تم تجاهله", "could not be read: skipped"),
-    Skip.CHANGED: Message("تغيّر الملف أثناء قراءته: تم تجاهله", "changed while being read: skipped"),
-    Skip.HIDDEN: Message("ملف مخفي: تم تجاهله", "a hidden file: skipped"),
-    Skip.TOO_MANY: Message("ملفات كثيرة جدًا في المجلد: تم تجاهله", "too many files in the folder: skipped"),
-    Skip.MISSING: Message("الملف غير موجود", "no such file"),
+    Skip.LINK: Message("a link, not a file: skipped"),
+    Skip.DIRECTORY: Message("a folder, not a file: skipped"),
+    Skip.FIFO: Message("a pipe (FIFO), not a file: skipped"),
+    Skip.DEVICE: Message("a device, not a file: skipped"),
+    Skip.SOCKET: Message("a socket, not a file: skipped"),
+    Skip.NOT_REGULAR: Message("not a regular file: skipped"),
+    Skip.OVERSIZE: Message("larger than the limit ({limit} bytes): skipped"),
+    Skip.UNREADABLE: Message("could not be read: skipped"),
+    Skip.CHANGED: Message("changed while being read: skipped"),
+    Skip.HIDDEN: Message("a hidden file: skipped"),
+    Skip.TOO_MANY: Message("too many files in the folder: skipped"),
+    Skip.MISSING: Message("no such file"),
 }
 
-DRIVE_WRITE_FAILED = Message("تعذّرت كتابة الملف {name} على وسيط التخزين", "could not write {name} onto the drive")
-DRIVE_FILE_EXISTS = Message("يوجد ملف أو رابط باسم {name} على وسيط التخزين: لم يُكتب فوقه",
-                            "{name} already exists on the drive (file or link): not written over")
-DRIVE_FOLDER_BAD = Message("المجلد {name} على وسيط التخزين ليس مجلدًا عاديًا (رابط أو غير موجود)",
-                           "{name} on the drive is not a plain folder (a link, or missing)")
+DRIVE_WRITE_FAILED = Message("could not write {name} onto the drive")
+DRIVE_FILE_EXISTS = Message("{name} already exists on the drive (file or link): not written over")
+DRIVE_FOLDER_BAD = Message("{name} on the drive is not a plain folder (a link, or missing)")
 
 
 class DriveError(FundError):
@@ -420,15 +417,14 @@ def open_user_file(path: Path | str, max_bytes: int) -> BinaryIO:
         return folder.open(path.name, max_bytes)
 
 
-FILE_REFUSED = Message("الملف {name}: {reason}", "file {name}: {reason}")
+FILE_REFUSED = Message("file {name}: {reason}")
 
 
 def refused(item: DriveFile) -> DriveError:
     """The one error for a named file that was not read (its name and the typed reason)."""
     reason = item.reason()
     assert reason is not None and item.skip is not None
-    return DriveError(Message(FILE_REFUSED.ar.format(name=display_name(str(item.path)), reason=reason.ar),
-                              FILE_REFUSED.en.format(name=display_name(str(item.path)), reason=reason.en)),
+    return DriveError(FILE_REFUSED.format(name=display_name(str(item.path)), reason=reason),
                       code=f"file_{item.skip.value}")
 
 

@@ -68,9 +68,9 @@ class Message:
                 return self.msgid
             table = dict(self.texts)
             return table.get(language) or table.get("en") or self.msgid
-        from fundclient.catalogue import translate
+        from fundclient.catalogue import lookup
 
-        return translate(self.msgid, language, self.context)
+        return lookup(self.msgid, language, self.context)
 
     def text(self, language: str) -> str:
         """The filled text in `language`, digits as written (`in_language` applies the display rule)."""

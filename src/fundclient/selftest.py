@@ -107,7 +107,7 @@ def check_data_dir(ctx: Context) -> Message:
     probe = ctx.data_dir / f".selftest-{secrets.token_hex(4)}"
     probe.write_bytes(b"ok")
     probe.unlink()
-    return Message(f"قابل للكتابة: {ctx.data_dir}", f"writable: {ctx.data_dir}")
+    return Message("writable: {data_dir}").format(data_dir=ctx.data_dir)
 
 
 def check_database(ctx: Context) -> Message:
@@ -127,13 +127,12 @@ def check_database(ctx: Context) -> Message:
     finally:
         store.close()
     if operator.full_name != "اختبار ذاتي":
-        raise CheckFailed(Message("النص العربي لم يُقرأ كما كُتب", "Arabic text did not read back unchanged"))
+        raise CheckFailed(Message("Arabic text did not read back unchanged"))
     if integrity != "ok":
-        raise CheckFailed(Message(f"فحص السلامة: {integrity}", f"integrity_check: {integrity}"))
+        raise CheckFailed(Message("integrity_check: {integrity}").format(integrity=integrity))
     if db_path(office).read_bytes()[:16] == b"SQLite format 3\x00":
-        raise CheckFailed(Message("ملف قاعدة البيانات غير مشفّر", "the database file is not encrypted"))
-    return Message("قاعدة بيانات مشفّرة أُنشئت وقُرئت بنجاح (SQLCipher)",
-                   "encrypted database created and read back (SQLCipher)")
+        raise CheckFailed(Message("the database file is not encrypted"))
+    return Message("encrypted database created and read back (SQLCipher)")
 
 
 def check_migrations(ctx: Context) -> Message:
@@ -145,13 +144,11 @@ def check_migrations(ctx: Context) -> Message:
     revisions = list(scripts.walk_revisions())
     head = scripts.get_current_head()
     if not revisions or head is None:
-        raise CheckFailed(Message(f"لا توجد ملفات الترقية في {migrate.MIGRATIONS_DIR}",
-                                  f"no migration scripts in {migrate.MIGRATIONS_DIR}"))
+        raise CheckFailed(Message("no migration scripts in {MIGRATIONS_DIR}").format(MIGRATIONS_DIR=migrate.MIGRATIONS_DIR))
     reached = ctx.shared.get("db_revision")
     if reached != head:
-        raise CheckFailed(Message(f"قاعدة البيانات التجريبية عند الترقية {reached} والأخيرة {head}",
-                                  f"test database at {reached}, scripts head {head}"))
-    return Message(f"{len(revisions)} ترقيات، آخرها {head}", f"{len(revisions)} migrations, head {head}")
+        raise CheckFailed(Message("test database at {reached}, scripts head {head}").format(reached=reached, head=head))
+    return Message("{count} migrations, head {head}").format(count=len(revisions), head=head)
 
 
 def _office_set_up(data_dir: Path) -> bool:
@@ -184,9 +181,7 @@ def check_camera(ctx: Context) -> Message:
             frame = source.read()
         finally:
             source.close()
-        return Message(f"لا مكتب مُعدّ هنا بعد: مصدر الملفات يعمل على الصورة المرفقة {frame.shape[1]}×{frame.shape[0]}",
-                       f"no office set up here yet: the file source reads the bundled photo "
-                       f"{frame.shape[1]}x{frame.shape[0]}")
+        return Message("no office set up here yet: the file source reads the bundled photo {shape}x{shape2}").format(shape=frame.shape[1], shape2=frame.shape[0])
     source = open_source(spec)  # CameraError (bilingual) when a named file or folder is missing
     source.open()  # CameraError when the webcam is absent or busy
     try:
@@ -194,8 +189,7 @@ def check_camera(ctx: Context) -> Message:
     finally:
         source.close()
     shown = spec or "0"
-    return Message(f"الكاميرا «{shown}» تعمل: صورة {frame.shape[1]}×{frame.shape[0]}",
-                   f"camera '{shown}' works: frame {frame.shape[1]}x{frame.shape[0]}")
+    return Message("camera '{shown}' works: frame {shape}x{shape2}").format(shown=shown, shape=frame.shape[1], shape2=frame.shape[0])
 
 
 def check_face_detector(ctx: Context) -> Message:
@@ -206,10 +200,8 @@ def check_face_detector(ctx: Context) -> Message:
 
     verdict = FaceAnalyser().analyse(read_image(SAMPLE_FACE))
     if len(verdict.faces) != 1:
-        raise CheckFailed(Message(f"في الصورة المرفقة وجه واحد، ووُجد {len(verdict.faces)}",
-                                  f"expected 1 face in the sample photo, found {len(verdict.faces)}"))
-    return Message(f"كشف الوجه يعمل على الصورة المرفقة (OpenCV {cv2.__version__})",
-                   f"Haar cascades load and find the face (OpenCV {cv2.__version__})")
+        raise CheckFailed(Message("expected 1 face in the sample photo, found {count}").format(count=len(verdict.faces)))
+    return Message("Haar cascades load and find the face (OpenCV {version})").format(version=cv2.__version__)
 
 
 def check_crypto(ctx: Context) -> Message:
@@ -228,7 +220,7 @@ def check_crypto(ctx: Context) -> Message:
     sealed = envelope.parse(blob)
     envelope.check_signature(sealed, signing_public_bytes(device_private))
     if envelope.open_items(sealed, hq_private) != items:
-        raise CheckFailed(Message("الدفعة بعد فتحها تختلف عن المختومة", "opened batch differs from the sealed one"))
+        raise CheckFailed(Message("opened batch differs from the sealed one"))
     tampered = bytearray(blob)
     tampered[len(blob) // 2] ^= 1
     try:
@@ -236,9 +228,8 @@ def check_crypto(ctx: Context) -> Message:
     except FundError:
         pass
     else:
-        raise CheckFailed(Message("دفعة عُبث بها اجتازت فحص التوقيع", "a tampered batch passed the signature check"))
-    return Message("ختم الدفعات وفتحها (HPKE ML-KEM-768+X25519) والتوقيع (Ed25519) يعملان، والعبث يُكشف",
-                   "HPKE ML-KEM-768+X25519 seal/open, Ed25519 sign/verify, tampering detected")
+        raise CheckFailed(Message("a tampered batch passed the signature check"))
+    return Message("HPKE ML-KEM-768+X25519 seal/open, Ed25519 sign/verify, tampering detected")
 
 
 def check_card_qr(ctx: Context) -> Message:
@@ -264,12 +255,10 @@ def check_card_qr(ctx: Context) -> Message:
     segno.make(text, error="m", micro=False).save(str(image), scale=4, border=4)
     texts = qr_texts_from_file(image)
     if texts != [text]:
-        raise CheckFailed(Message(f"لم يُقرأ رمز QR كما كُتب (وُجد {len(texts)} رمز)",
-                                  f"the QR code was not read back ({len(texts)} code(s) found)"))
+        raise CheckFailed(Message("the QR code was not read back ({count} code(s) found)").format(count=len(texts)))
     if not verify_payload(texts[0], {"SBH-901": key.public_key()}).valid:
-        raise CheckFailed(Message("رمز البطاقة المقروء لا يجتاز التحقق", "the card code read back does not verify"))
-    return Message("رمز QR موقَّع لبطاقة قُرئ بكاشف OpenCV وتُحقِّق منه (كما يفعل verify-card)",
-                   "a signed card QR code read back by OpenCV's QR detector and verified (verify-card)")
+        raise CheckFailed(Message("the card code read back does not verify"))
+    return Message("a signed card QR code read back by OpenCV's QR detector and verified (verify-card)")
 
 
 def check_fonts(ctx: Context) -> Message:
@@ -278,31 +267,29 @@ def check_fonts(ctx: Context) -> Message:
     files = fonts.font_files()
     for path in files:
         if path.read_bytes()[:4] not in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
-            raise CheckFailed(Message(f"ليس ملف خط: {path.name}", f"not a font file: {path.name}"))
+            raise CheckFailed(Message("not a font file: {name}").format(name=path.name))
     if not qt_available():
         if ctx.require_qt:
             raise CheckFailed(NO_QT)
-        return Message(f"{len(files)} ملفات خطوط موجودة (الواجهة غير مثبتة: لم تُحمَّل)",
-                       f"{len(files)} font files present (Qt not installed: not loaded)")
+        return Message("{count} font files present (Qt not installed: not loaded)").format(count=len(files))
     from fundclient.ui import qt_selftest
 
     families = ", ".join(qt_selftest.load_arabic_fonts())
-    return Message(f"{len(files)} ملفات خطوط؛ تعرض الواجهة العربية بـ: {families}",
-                   f"{len(files)} font files; Qt renders Arabic with: {families}")
+    return Message("{count} font files; Qt renders Arabic with: {families}").format(count=len(files), families=families)
 
 
-NO_QT = Message("الواجهة الرسومية غير مثبتة (PySide6)", "PySide6 is not installed")
+NO_QT = Message("PySide6 is not installed")
 
 
 def check_translations(ctx: Context) -> Message:
     if not qt_available():
         if ctx.require_qt:
             raise CheckFailed(NO_QT)
-        raise Skipped(Message("لا توجد واجهة رسومية (PySide6 غير مثبت)", "no GUI here (PySide6 not installed)"))
+        raise Skipped(Message("no GUI here (PySide6 not installed)"))
     from fundclient.ui import qt_selftest
 
     detail = qt_selftest.load_catalogue("ar")
-    return Message(f"الترجمة العربية تُحمَّل: {detail}", detail)
+    return Message("The Arabic catalogue loads: {detail}").format(detail=detail)
 
 
 def _device(ctx: Context):
@@ -328,10 +315,8 @@ def _hq_standing(ctx: Context, device, url: str) -> str | None:
     return ctx.shared["standing"]
 
 
-REVOKED = Message("أوقفت الإدارة العامة هذا الجهاز: لا تُقبل منه دفعات ولا بطاقات. إن كان الجهاز قد استُعيد "
-                  "أو وُجد، فاطلب رمز تسجيل جديداً وسجّله من جديد (fundclient enroll).",
-                  "HQ has revoked this device: its batches and cards are refused. If the device was recovered, "
-                  "ask HQ for a new token and enrol it again (fundclient enroll).")
+REVOKED = Message("HQ has revoked this device: its batches and cards are refused. If the device was "
+                  "recovered, ask HQ for a new token and enrol it again (fundclient enroll).")
 
 
 def check_office(ctx: Context) -> Message:
@@ -340,50 +325,35 @@ def check_office(ctx: Context) -> Message:
     from fundclient.storage.keystore import Keystore
 
     if not _office_set_up(ctx.data_dir):
-        raise Skipped(Message("لا مكتب مُعدّ في مجلد البيانات هذا بعد (معالج الإعداد أو fundclient setup "
-                              "أو fundclient restore)",
-                              "no office set up in this data folder yet (the setup wizard, fundclient setup or "
-                              "fundclient restore)"))
+        raise Skipped(Message("no office set up in this data folder yet (the setup wizard, fundclient setup "
+                              "or fundclient restore)"))
     settings = Settings.load(ctx.data_dir)
     code = settings.office_code
     if not code:
-        raise CheckFailed(Message("لم يُحدَّد رمز المكتب في الإعدادات: لا يُحفظ أي تسجيل. استعد آخر نسخة احتياطية "
-                                  "للمكتب (fundclient restore) أو أعد الإعداد.",
-                                  "No office code in the settings: no registration can be saved. Restore the "
+        raise CheckFailed(Message("No office code in the settings: no registration can be saved. Restore the "
                                   "office's last backup (fundclient restore) or set the office up again."))
     keystore_office = Keystore(ctx.data_dir).office_code()
     if keystore_office and keystore_office != code:
-        raise CheckFailed(Message(f"رمز المكتب في الإعدادات «{code}» غير رمز بيانات هذا المكتب «{keystore_office}».",
-                                  f"The settings' office code '{code}' is not the office code of this data "
-                                  f"('{keystore_office}')."))
+        raise CheckFailed(Message("The settings' office code '{code}' is not the office code of this data "
+                                  "('{keystore_office}').").format(code=code, keystore_office=keystore_office))
     if code not in office_reference(ctx.data_dir).codes("offices"):
-        raise CheckFailed(Message(f"رمز المكتب «{code}» غير موجود في قائمة مكاتب الصندوق.",
-                                  f"Office code '{code}' is not in the fund's list of offices."))
+        raise CheckFailed(Message("Office code '{code}' is not in the fund's list of offices.").format(code=code))
     device = _device(ctx)
     if device is None:
         if (settings.hq_url or "").strip():
-            raise CheckFailed(Message(
-                f"ضُبط عنوان الإدارة العامة ({settings.hq_url}) لكن هذا الجهاز غير مسجَّل لديها: لا تُرسل بياناته. "
-                "اطلب رمز تسجيل وسجّله: fundclient enroll --server العنوان --token الرمز",
-                f"An HQ address is set ({settings.hq_url}) but this device is not enrolled there: nothing it "
-                "saves is sent. Ask HQ for a token and enrol: fundclient enroll --server URL --token TOKEN"))
+            raise CheckFailed(Message("An HQ address is set ({hq_url}) but this device is not enrolled "
+                                      "there: nothing it saves is sent. Ask HQ for a token and enrol: "
+                                      "fundclient enroll --server URL --token TOKEN").format(hq_url=settings.hq_url))
         number = settings.provisional_device_number
         if not 900 <= int(number or 0) <= 999:
-            raise CheckFailed(Message(
-                "هذا الجهاز غير مسجَّل لدى الإدارة العامة وليس له رقم جهاز مؤقت: لا تُرقَّم البطاقات. سجّله "
-                "(fundclient enroll، أو بذاكرة USB: fundclient enroll-request)، أو أعطه رقماً مؤقتاً جديداً "
-                "عند الاستعادة (fundclient restore الملف --device-number 9xx).",
-                "This device is not enrolled with HQ and has no provisional device number: cards cannot be "
-                "numbered. Enrol it (fundclient enroll, or by USB: fundclient enroll-request) or give it a new "
-                "provisional number when restoring (fundclient restore FILE --device-number 9xx)."))
-        return Message(f"المكتب {code}؛ الجهاز غير مسجَّل بعد لدى الإدارة العامة، ويرقّم البطاقات برقم الجهاز "
-                       f"المؤقت {number}",
-                       f"office {code}; device not enrolled with HQ yet, numbering cards with provisional "
-                       f"device number {number}")
+            raise CheckFailed(Message("This device is not enrolled with HQ and has no provisional device "
+                                      "number: cards cannot be numbered. Enrol it (fundclient enroll, or by "
+                                      "USB: fundclient enroll-request) or give it a new provisional number "
+                                      "when restoring (fundclient restore FILE --device-number 9xx)."))
+        return Message("office {code}; device not enrolled with HQ yet, numbering cards with provisional "
+                       "device number {number}").format(code=code, number=number)
     if device.office_code != code:
-        raise CheckFailed(Message(f"الجهاز مسجَّل لدى الإدارة العامة لمكتب «{device.office_code}» لا لمكتب «{code}».",
-                                  f"The device is enrolled with HQ for office '{device.office_code}', not "
-                                  f"'{code}'."))
+        raise CheckFailed(Message("The device is enrolled with HQ for office '{office_code}', not '{code}'.").format(office_code=device.office_code, code=code))
     from fundclient.sync.outbox import Outbox
 
     refused = any(q.code == "revoked_device" for q in Outbox(ctx.data_dir, settings).quarantined())
@@ -391,15 +361,11 @@ def check_office(ctx: Context) -> Message:
     if standing == "revoked" or (refused and standing != "active"):
         raise CheckFailed(REVOKED)
     if standing == "unknown":
-        raise CheckFailed(Message("الإدارة العامة لا تعرف هذا الجهاز (ربما سُجّل لدى خادم آخر). اطلب رمز تسجيل "
-                                  "وسجّله من جديد (fundclient enroll).",
-                                  "HQ does not know this device (enrolled with another server?). Ask HQ for a "
-                                  "token and enrol again (fundclient enroll)."))
+        raise CheckFailed(Message("HQ does not know this device (enrolled with another server?). Ask HQ for "
+                                  "a token and enrol again (fundclient enroll)."))
     if standing == "active":
-        return Message(f"المكتب {code}؛ الجهاز رقم {device.device_number} مسجَّل، والإدارة العامة تؤكد أنه فعّال",
-                       f"office {code}; device number {device.device_number} enrolled, and HQ confirms it is active")
-    return Message(f"المكتب {code}؛ الجهاز رقم {device.device_number} مسجَّل (لم تُجب الإدارة العامة الآن عن حاله)",
-                   f"office {code}; device number {device.device_number} enrolled (HQ did not answer about it now)")
+        return Message("office {code}; device number {device_number} enrolled, and HQ confirms it is active").format(code=code, device_number=device.device_number)
+    return Message("office {code}; device number {device_number} enrolled (HQ did not answer about it now)").format(code=code, device_number=device.device_number)
 
 
 def check_hq(ctx: Context) -> Message:
@@ -414,9 +380,8 @@ def check_hq(ctx: Context) -> Message:
     url = (device.hq_url if device else settings.hq_url).rstrip("/")
     if not url:
         if ctx.require_hq:  # asked to prove the link: no link is a failure, not "does not apply"
-            raise CheckFailed(Message("طُلب التحقق من الاتصال بالإدارة العامة (--require-hq) ولم يُضبط عنوانها.",
-                                      "The HQ link was required (--require-hq) but no HQ address is configured."))
-        raise Skipped(Message("لم يُضبط عنوان الإدارة العامة بعد (ليس خطأ)", "no HQ address configured (not an error)"))
+            raise CheckFailed(Message("The HQ link was required (--require-hq) but no HQ address is configured."))
+        raise Skipped(Message("no HQ address configured (not an error)"))
     session = make_session(settings)
     try:
         if device is None:  # no HQ key yet: only "a server answers there" can be known
@@ -424,19 +389,17 @@ def check_hq(ctx: Context) -> Message:
                 session.get(url + "/", timeout=ctx.hq_timeout, allow_redirects=False)
             except requests.RequestException:
                 raise SyncError(OFFLINE, code="offline") from None
-            return Message(f"{url} يستجيب (الجهاز غير مسجَّل بعد: لم يُتحقق من التوقيع)",
-                           f"{url} answers (device not enrolled yet: signature not checked)")
+            return Message("{url} answers (device not enrolled yet: signature not checked)").format(url=url)
         if ctx.shared.get("standing") is not None:  # the office check heard HQ sign about this device
-            return Message(f"{url} يستجيب بتوقيع الإدارة العامة", f"{url} answers with HQ's signature")
+            return Message("{url} answers with HQ's signature").format(url=url)
         # The sync's own probe: online means HQ signed our fresh nonce (a captive portal cannot).
         options = TransportOptions(connect_timeout=ctx.hq_timeout, read_timeout=ctx.hq_timeout)
         if not probe(session, url, device, options):
-            raise SyncError(Message(f"{url} لم يُجب بتوقيع الإدارة العامة (لا اتصال، أو بوابة شبكة، أو خادم آخر)",
-                                    f"{url} did not answer with HQ's signature (offline, captive portal or wrong "
-                                    "server)"), code="hq_unverified")
+            raise SyncError(Message("{url} did not answer with HQ's signature (offline, captive portal or "
+                                    "wrong server)").format(url=url), code="hq_unverified")
     finally:
         session.close()
-    return Message(f"{url} يستجيب بتوقيع الإدارة العامة", f"{url} answers with HQ's signature")
+    return Message("{url} answers with HQ's signature").format(url=url)
 
 
 @dataclass(frozen=True)
@@ -448,18 +411,18 @@ class Check:
 
 
 CHECKS = (
-    Check("data_dir", Message("مجلد البيانات", "Data folder"), check_data_dir),
-    Check("database", Message("قاعدة البيانات المشفّرة", "Encrypted database"), check_database),
-    Check("migrations", Message("ترقيات قاعدة البيانات", "Database migrations"), check_migrations),
-    Check("office", Message("المكتب وتسجيل الجهاز", "Office and device enrolment"), check_office),
-    Check("camera", Message("الكاميرا", "Camera"), check_camera, required=_camera_required),
-    Check("face_detector", Message("كشف الوجه", "Face detection"), check_face_detector),
-    Check("crypto", Message("التشفير والتوقيع", "Encryption and signatures"), check_crypto),
-    Check("card_qr", Message("قراءة رمز QR للبطاقة", "Reading a card's QR code"), check_card_qr),
-    Check("fonts", Message("الخطوط العربية", "Arabic fonts"), check_fonts),
-    Check("translations", Message("ترجمة الواجهة", "Interface translation"), check_translations),
+    Check("data_dir", Message("Data folder"), check_data_dir),
+    Check("database", Message("Encrypted database"), check_database),
+    Check("migrations", Message("Database migrations"), check_migrations),
+    Check("office", Message("Office and device enrolment"), check_office),
+    Check("camera", Message("Camera"), check_camera, required=_camera_required),
+    Check("face_detector", Message("Face detection"), check_face_detector),
+    Check("crypto", Message("Encryption and signatures"), check_crypto),
+    Check("card_qr", Message("Reading a card's QR code"), check_card_qr),
+    Check("fonts", Message("Arabic fonts"), check_fonts),
+    Check("translations", Message("Interface translation"), check_translations),
     # Offline-first: an office without a link today still works, so by default HQ only warns.
-    Check("hq", Message("الاتصال بالإدارة العامة", "Connection to HQ"), check_hq,
+    Check("hq", Message("Connection to HQ"), check_hq,
           required=lambda ctx: ctx.require_hq),
 )
 CHECK_KEYS = tuple(check.key for check in CHECKS)
@@ -476,7 +439,7 @@ def _run_one(check: Check, ctx: Context) -> CheckResult:
         detail, status = exc.message, FAIL if required else WARN
     except Exception as exc:  # a self-test reports every failure; it must not stop at the first
         technical = f"{type(exc).__name__}: {exc}"
-        detail = Message(f"خطأ غير متوقع في هذا الفحص ({technical})", technical)
+        detail = Message("Unexpected error in this check ({technical})").format(technical=technical)
         status = FAIL if required else WARN
     return CheckResult(check.key, check.title, status, detail, required, time.perf_counter() - started)
 

@@ -46,7 +46,7 @@ TERMS = [
 RETURN_TO = "في حال العثور على هذه البطاقة يُرجى تسليمها إلى {office} أو إلى أقرب مكتب للصندوق"
 CONTACT_PLACEHOLDER = "...................."
 
-NO_CARD_NUMBER = Message(ar="لم يُخصَّص رقم للبطاقة التأمينية بعد", en="No card number has been assigned yet")
+NO_CARD_NUMBER = Message("No card number has been assigned yet")
 
 
 class CardContentError(FundError):

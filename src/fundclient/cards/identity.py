@@ -20,10 +20,8 @@ from fundclient.cards.payload import KeySigner
 from fundclient.config import Settings
 from fundclient.errors import FundError, Message, SyncError
 
-NO_DEVICE_NUMBER = Message(
-    ar="هذا الجهاز غير مسجَّل لدى الإدارة العامة ولم يُحدَّد له رقم جهاز مؤقت (900-999) عند الإعداد",
-    en="This device is not enrolled with HQ and has no provisional device number (900-999) from setup",
-)
+NO_DEVICE_NUMBER = Message("This device is not enrolled with HQ and has no provisional device number "
+                           "(900-999) from setup")
 
 
 def provisional_device_number(settings: Settings) -> int:

@@ -41,16 +41,10 @@ class CardNumberError(FundError):
     """A card number cannot be made or read."""
 
 
-BAD_OFFICE = Message(
-    ar="رمز المكتب «{value}» غير صالح لرقم البطاقة التأمينية (حرفان إلى أربعة أحرف لاتينية أو أرقام)",
-    en="Office code '{value}' cannot be used in a card number (2-4 Latin letters or 2-4 digits)",
-)
-BAD_DEVICE = Message(ar="رقم الجهاز {value} خارج المدى 1-999", en="Device number {value} is outside 1-999")
-BAD_SEQUENCE = Message(
-    ar="الرقم التسلسلي {value} خارج المدى 1-999999",
-    en="Sequence {value} is outside 1-999999",
-)
-BAD_NUMBER = Message(ar="رقم البطاقة التأمينية «{value}» غير صحيح", en="Card number '{value}' is not valid")
+BAD_OFFICE = Message("Office code '{value}' cannot be used in a card number (2-4 Latin letters or 2-4 digits)")
+BAD_DEVICE = Message("Device number {value} is outside 1-999")
+BAD_SEQUENCE = Message("Sequence {value} is outside 1-999999")
+BAD_NUMBER = Message("Card number '{value}' is not valid")
 
 
 @dataclass(frozen=True)

@@ -58,16 +58,14 @@ class CardPayloadError(FundError):
     """A QR payload cannot be built or read."""
 
 
-MALFORMED = Message(ar="رمز QR ليس رمز بطاقة تأمينية صالحاً", en="The QR code is not a valid insurance-card code")
-UNKNOWN_DEVICE = Message(ar="الجهاز الموقِّع «{device}» غير معروف", en="Signing device '{device}' is not known")
-BAD_SIGNATURE = Message(ar="التوقيع غير صحيح: البيانات معدّلة أو مزوّرة",
-                        en="Signature does not match: the data was altered or forged")
-EXPIRED = Message(ar="البطاقة التأمينية منتهية الصلاحية منذ {date}", en="The insurance card expired on {date}")
-REVOKED = Message(ar="البطاقة التأمينية ملغاة ({reason})", en="The insurance card was revoked ({reason})")
-REVOKED_DEVICE = Message(
-    ar="ألغت الإدارة العامة تسجيل الجهاز الموقِّع «{device}» يوم {date}، والبطاقة صادرة في {issued}: في ذلك اليوم أو بعده",
-    en="The signing device '{device}' was revoked by HQ on {date}; the card was issued on {issued}, on or after that day")
-TOO_LONG = Message(ar="بيانات رمز QR أطول من المسموح", en="QR payload field is too long")
+MALFORMED = Message("The QR code is not a valid insurance-card code")
+UNKNOWN_DEVICE = Message("Signing device '{device}' is not known")
+BAD_SIGNATURE = Message("Signature does not match: the data was altered or forged")
+EXPIRED = Message("The insurance card expired on {date}")
+REVOKED = Message("The insurance card was revoked ({reason})")
+REVOKED_DEVICE = Message("The signing device '{device}' was revoked by HQ on {date}; the card was issued on "
+                         "{issued}, on or after that day")
+TOO_LONG = Message("QR payload field is too long")
 
 
 @dataclass(frozen=True)
@@ -230,8 +228,7 @@ def verify_payload(text: str, public_keys: Mapping[str, Ed25519PublicKey], *,
 
 
 MAX_DEVICES_FILE_BYTES = 4 * 1024 * 1024
-BAD_DEVICES_FILE = Message(ar="ملف الأجهزة {file} غير صالح: المتوقع JSON يضم معرّف كل جهاز ومفتاحه العام",
-                           en="The devices file {file} is not valid: expected JSON of device ids and public keys")
+BAD_DEVICES_FILE = Message("The devices file {file} is not valid: expected JSON of device ids and public keys")
 
 
 def load_public_keys(path: Path) -> dict[str, Ed25519PublicKey]:

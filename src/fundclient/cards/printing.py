@@ -28,9 +28,8 @@ class PrintError(FundError):
     """A printer is missing or refused the job."""
 
 
-PRINTER_MISSING = Message(ar="الطابعة «{name}» غير موجودة على هذا الجهاز",
-                          en="Printer '{name}' is not installed on this computer")
-PRINT_FAILED = Message(ar="تعذّرت الطباعة على «{name}»", en="Printing on '{name}' failed")
+PRINTER_MISSING = Message("Printer '{name}' is not installed on this computer")
+PRINT_FAILED = Message("Printing on '{name}' failed")
 
 
 def available_printers() -> list[str]:

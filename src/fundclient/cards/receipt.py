@@ -39,8 +39,7 @@ PAPERS = {
     "A5": Paper("A5", 148.0, 210.0, 10.0, 10.5),
     "80mm": Paper("80mm", 80.0, None, 4.0, 8.5),
 }
-BAD_PAPER = Message(ar="مقاس ورق الإيصال «{value}» غير معروف (A4 أو A5 أو 80mm)",
-                    en="Unknown receipt paper '{value}' (A4, A5 or 80mm)")
+BAD_PAPER = Message("Unknown receipt paper '{value}' (A4, A5 or 80mm)")
 
 
 def paper(name: str) -> Paper:

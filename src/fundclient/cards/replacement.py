@@ -28,16 +28,15 @@ class ReissueReason(str, Enum):
 
 
 REASON_LABELS = {
-    ReissueReason.MISPRINT: Message(ar="خطأ في الطباعة قبل التسليم", en="Misprint before hand-over"),
-    ReissueReason.LOST: Message(ar="فقدان البطاقة", en="Card lost"),
-    ReissueReason.STOLEN: Message(ar="سرقة البطاقة", en="Card stolen"),
-    ReissueReason.DAMAGED: Message(ar="تلف البطاقة", en="Card damaged"),
-    ReissueReason.DATA_CHANGED: Message(ar="تعديل بيانات المنتفع", en="Beneficiary's data changed"),
-    ReissueReason.EXPIRED: Message(ar="انتهاء صلاحية البطاقة", en="Card expired"),
+    ReissueReason.MISPRINT: Message("Misprint before hand-over"),
+    ReissueReason.LOST: Message("Card lost"),
+    ReissueReason.STOLEN: Message("Card stolen"),
+    ReissueReason.DAMAGED: Message("Card damaged"),
+    ReissueReason.DATA_CHANGED: Message("Beneficiary's data changed"),
+    ReissueReason.EXPIRED: Message("Card expired"),
 }
-NEEDS_OPERATOR = Message(ar="يجب تحديد الموظف الذي أصدر البطاقة البديلة", en="The issuing operator is required")
-SAME_NUMBER = Message(ar="رقم البطاقة الجديدة يجب أن يختلف عن الرقم الملغى",
-                      en="The new card number must differ from the revoked one")
+NEEDS_OPERATOR = Message("The issuing operator is required")
+SAME_NUMBER = Message("The new card number must differ from the revoked one")
 
 
 @dataclass(frozen=True)

@@ -36,14 +36,10 @@ COMMAND_MODULES = [
 ]
 
 log = logging.getLogger(__name__)
-UNEXPECTED = Message(ar="حدث خطأ غير متوقع في المنظومة. أعد المحاولة، وإن تكرر فأبلغ الدعم الفني "
-                        "وأرسل لهم ملف السجل: {log}",
-                     en="An unexpected error happened. Try again; if it happens again, tell technical support "
-                        "and send them the log file: {log}")
-UNEXPECTED_NO_LOG = Message(ar="حدث خطأ غير متوقع في المنظومة. أعد المحاولة، وإن تكرر فأبلغ الدعم الفني "
-                               "(تعذّرت كتابة ملف السجل في {log}).",
-                            en="An unexpected error happened. Try again; if it happens again, tell technical "
-                               "support (the log file could not be written in {log}).")
+UNEXPECTED = Message("An unexpected error happened. Try again; if it happens again, tell technical support "
+                     "and send them the log file: {log}")
+UNEXPECTED_NO_LOG = Message("An unexpected error happened. Try again; if it happens again, tell technical "
+                            "support (the log file could not be written in {log}).")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,10 +14,8 @@ from fundclient.app import AppContext
 from fundclient.cli.output import cannot_start, language_of, say
 from fundclient.errors import Message
 
-DEMO_INSTEAD = Message("لا يوجد مكتب مُعدّ في {path}: يبدأ وضع العرض التجريبي (الأمر fundclient setup يُعدّ مكتباً).",
-                       "No office is set up in {path}: starting demo mode (fundclient setup creates an office).")
-ALREADY_SET_UP = Message("يوجد مكتب مُعدّ مسبقاً في {path}؛ لم يُفتح معالج الإعداد.",
-                         "An office is already set up in {path}; the setup wizard was not opened.")
+DEMO_INSTEAD = Message("No office is set up in {path}: starting demo mode (fundclient setup creates an office).")
+ALREADY_SET_UP = Message("An office is already set up in {path}; the setup wizard was not opened.")
 
 
 def register(sub) -> None:

@@ -16,12 +16,12 @@ from fundclient.config import Settings
 from fundclient.errors import CameraError, ExitCode, Message
 
 EXIT_OK, EXIT_NO_GOOD_FRAME = ExitCode.OK, ExitCode.PARTLY
-NO_CAMERAS = Message("لا توجد كاميرات متصلة", "No camera is connected")
-FRAME_LINE = Message("إطار {n}: {result}", "frame {n}: {result}")
-GOOD = Message("جيد", "good")
-CAMERAS_FOUND = Message("{count} كاميرا متصلة.", "{count} camera(s) connected.")
-FRAMES_PASSED = Message("نجح {passed} من {frames} إطاراً في فحوص الصورة.", "{passed} of {frames} frame(s) passed the photo checks.")
-SAVED = Message("حُفظت الصورة في {path} ({size} بايت)", "Photo saved to {path} ({size} bytes)")
+NO_CAMERAS = Message("No camera is connected")
+FRAME_LINE = Message("frame {n}: {result}")
+GOOD = Message("good")
+CAMERAS_FOUND = Message("{count} camera(s) connected.")
+FRAMES_PASSED = Message("{passed} of {frames} frame(s) passed the photo checks.")
+SAVED = Message("Photo saved to {path} ({size} bytes)")
 
 
 def register(sub) -> None:

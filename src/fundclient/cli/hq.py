@@ -16,37 +16,25 @@ from pathlib import Path
 from fundclient.cli.output import done, partly, say
 from fundclient.errors import Message
 
-OLD_DATA_DIR = Message(
-    "تنبيه: «--data-dir» بعد أمر الإدارة العامة هو الاسم القديم لـ«--hq-dir» (مجلد الإدارة العامة نفسه). "
-    "اكتب: fundclient hq --hq-dir {path} {command}",
-    "Note: --data-dir after an hq command is the old spelling of --hq-dir (the HQ directory itself). "
-    "Write: fundclient hq --hq-dir {path} {command}")
-KEYS_CREATED = Message("أُنشئت مفاتيح الإدارة العامة في {path}: مفتاح فك التشفير {decrypt} ومفتاح التوقيع {sign}.",
-                       "HQ keys created in {path}: decryption key {decrypt}, signing key {sign}.")
-KEYS_ROTATED = Message("مفتاح فك التشفير الجديد {decrypt}{signing}؛ المفاتيح القديمة محفوظة للدفعات المرسلة قبل التغيير. "
-                       "أعد تشغيل الخادم (fundclient hq serve) ليستعمل المفتاح الجديد.",
-                       "New decryption key {decrypt}{signing}; the old keys are kept for batches sealed before. "
-                       "Restart the server (fundclient hq serve) so that it uses the new key.")
-NEW_SIGNING = Message("، ومفتاح التوقيع الجديد {sign}", ", new signing key {sign}")
-TOKEN_ISSUED = Message("رمز تسجيل لجهاز من مكتب {office}، يُستعمل مرة واحدة، صالح حتى {until}.",
-                       "Enrolment token for a device of office {office}, for one use, valid until {until}.")
-DEVICE_REVOKED = Message("أُلغي الجهاز {device} (المكتب {office}، رقم الجهاز {number}، «{label}»): "
-                         "ترفض الإدارة العامة كل دفعة منه من الآن.",
-                         "Device {device} (office {office}, device number {number}, '{label}') is revoked: "
+OLD_DATA_DIR = Message("Note: --data-dir after an hq command is the old spelling of --hq-dir (the HQ "
+                       "directory itself). Write: fundclient hq --hq-dir {path} {command}")
+KEYS_CREATED = Message("HQ keys created in {path}: decryption key {decrypt}, signing key {sign}.")
+KEYS_ROTATED = Message("New decryption key {decrypt}{signing}; the old keys are kept for batches sealed "
+                       "before. Restart the server (fundclient hq serve) so that it uses the new key.")
+NEW_SIGNING = Message(", new signing key {sign}")
+TOKEN_ISSUED = Message("Enrolment token for a device of office {office}, for one use, valid until {until}.")
+DEVICE_REVOKED = Message("Device {device} (office {office}, device number {number}, '{label}') is revoked: "
                          "HQ refuses every batch from it from now on.")
-NO_LABEL = Message("بلا اسم", "no label")
-DEVICES_HEAD = Message("المعرّف\tالمكتب\tالرقم\tالاسم\tتاريخ التسجيل\tالحالة\tالدفعات\tالناقصة",
-                       "device id\toffice\tnumber\tlabel\tenrolled\tstate\tbatches\tmissing")
-DEVICE_STATE = {True: Message("ملغى", "revoked"), False: Message("يعمل", "active")}
-DEVICES_SUMMARY = Message("{count} جهازاً، منها {revoked} ملغى.", "{count} device(s), {revoked} revoked.")
-EXPORTED = Message("كُتب {count} قيداً ({format}) إلى {path}.", "{count} record(s) written ({format}) to {path}.")
-STDOUT = Message("المخرج القياسي", "standard output")
-REFERENCE_SET = Message("حُدّثت البيانات المرجعية: {kind} {code}؛ تسحبها الأجهزة في مزامنتها القادمة.",
-                        "Reference data updated: {kind} {code}; devices pull it at their next sync.")
-REFERENCE_DELETED = Message("حُذف من البيانات المرجعية: {kind} {code}؛ تسحب الأجهزة ذلك في مزامنتها القادمة.",
-                            "Removed from the reference data: {kind} {code}; devices pull it at their next sync.")
-CARD_REVOKED = Message("أُضيفت البطاقة {number} إلى قائمة البطاقات الملغاة؛ تسحبها الأجهزة في مزامنتها القادمة.",
-                       "Card {number} is on the revoked list; devices pull it at their next sync.")
+NO_LABEL = Message("no label")
+DEVICES_HEAD = Message("device id\toffice\tnumber\tlabel\tenrolled\tstate\tbatches\tmissing")
+DEVICE_STATE = {True: Message("revoked"), False: Message("active")}
+DEVICES_SUMMARY = Message("{count} device(s), {revoked} revoked.")
+EXPORTED = Message("{count} record(s) written ({format}) to {path}.")
+STDOUT = Message("standard output")
+REFERENCE_SET = Message("Reference data updated: {kind} {code}; devices pull it at their next sync.")
+REFERENCE_DELETED = Message("Removed from the reference data: {kind} {code}; devices pull it at their next "
+                            "sync.")
+CARD_REVOKED = Message("Card {number} is on the revoked list; devices pull it at their next sync.")
 
 
 def register(sub) -> None:
@@ -165,9 +153,8 @@ def _rotate(args):
     passphrase = _passphrase(args)
     HQKeys(_dir(args), passphrase)  # the keys open with this passphrase: new ones are sealed alike
     ring = rotate_keys(_dir(args), passphrase, signing=args.signing)
-    signing = NEW_SIGNING.format(sign=ring["active_sign"]) if args.signing else Message("", "")
-    return done(Message(KEYS_ROTATED.ar.format(decrypt=ring["active_decrypt"], signing=signing.ar),
-                        KEYS_ROTATED.en.format(decrypt=ring["active_decrypt"], signing=signing.en)))
+    signing = NEW_SIGNING.format(sign=ring["active_sign"]) if args.signing else Message.plain("")
+    return done(KEYS_ROTATED.format(decrypt=ring['active_decrypt'], signing=signing))
 
 
 def _serve(args) -> int:
@@ -201,7 +188,7 @@ def _enroll_offline(args):
 
 
 def _label(device: dict) -> Message:
-    return Message(device["label"], device["label"]) if device.get("label") else NO_LABEL
+    return Message.plain(device['label']) if device.get("label") else NO_LABEL
 
 
 def _revoke_device(args):
@@ -210,10 +197,7 @@ def _revoke_device(args):
     revoke_device(engine, args.device_id, args.reason)
     device = next(d for d in list_devices(engine) if d["device_id"] == args.device_id)
     label = _label(device)
-    return done(Message(DEVICE_REVOKED.ar.format(device=device["device_id"], office=device["office_code"],
-                                                 number=device["device_number"], label=label.ar),
-                        DEVICE_REVOKED.en.format(device=device["device_id"], office=device["office_code"],
-                                                 number=device["device_number"], label=label.en)))
+    return done(DEVICE_REVOKED.format(device=device['device_id'], office=device['office_code'], number=device['device_number'], label=label))
 
 
 def _devices(args):
@@ -225,12 +209,10 @@ def _devices(args):
     if args.json:
         print(json.dumps(devices, ensure_ascii=False, indent=1))
         return done(summary, data_on_stdout=True)
-    rows = [Message("\t".join(str(v) for v in (d["device_id"], d["office_code"], d["device_number"], _label(d).ar,
-                                               d["enrolled_at"][:16], DEVICE_STATE[d["revoked"]].ar, d["batches"],
-                                               d["missing"])),
-                    "\t".join(str(v) for v in (d["device_id"], d["office_code"], d["device_number"], _label(d).en,
-                                               d["enrolled_at"][:16], DEVICE_STATE[d["revoked"]].en, d["batches"],
-                                               d["missing"])))
+    rows = [Message.join(Message.plain("\t"), [
+                Message.plain(str(d["device_id"])), Message.plain(str(d["office_code"])),
+                Message.plain(str(d["device_number"])), _label(d), Message.plain(str(d["enrolled_at"][:16])),
+                DEVICE_STATE[d["revoked"]], Message.plain(str(d["batches"])), Message.plain(str(d["missing"]))])
             for d in devices]
     for row in [DEVICES_HEAD, *rows] if rows else []:
         say(args, row)
@@ -250,9 +232,7 @@ def _export_devices(args):
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
     revoked = sum(1 for e in doc["devices"].values() if e["revoked_at"])
-    return done(Message(f"كُتبت قائمة الأجهزة الموقَّعة في {args.export}: {len(doc['devices'])} جهازًا، منها {revoked} ملغى.",
-                        f"Signed devices list written to {args.export}: {len(doc['devices'])} devices, "
-                        f"{revoked} of them revoked."))
+    return done(Message("Signed devices list written to {export}: {count} devices, {revoked} of them revoked.").format(export=args.export, count=len(doc['devices']), revoked=revoked))
 
 
 def _export(args):
@@ -263,8 +243,7 @@ def _export(args):
         return done(EXPORTED.format(count=count, format=args.format, path=args.out))
     count = write_export(_engine(args), sys.stdout, args.format)
     sys.stdout.flush()
-    return done(Message(EXPORTED.ar.format(count=count, format=args.format, path=STDOUT.ar),
-                        EXPORTED.en.format(count=count, format=args.format, path=STDOUT.en)), data_on_stdout=True)
+    return done(EXPORTED.format(count=count, format=args.format, path=STDOUT), data_on_stdout=True)
 
 
 def _import(args) -> int:
@@ -285,10 +264,9 @@ def _set_reference(args):
     try:
         data = None if args.delete else json.loads(args.data or "{}")
     except json.JSONDecodeError as exc:
-        raise SyncError(Message(f"--json ليس JSON صالحًا (العمود {exc.colno}).",
-                                f"--json is not valid JSON (column {exc.colno})."), code="bad_json") from None
+        raise SyncError(Message("--json is not valid JSON (column {colno}).").format(colno=exc.colno), code="bad_json") from None
     if data is not None and not isinstance(data, dict):
-        raise SyncError(Message("--json يجب أن يكون كائنًا {…}.", "--json must be an object {…}."), code="bad_json")
+        raise SyncError(Message("--json must be an object {…}."), code="bad_json")
     set_reference(_engine(args), args.kind, args.code, data)
     return done((REFERENCE_DELETED if args.delete else REFERENCE_SET).format(kind=args.kind, code=args.code))
 

@@ -8,11 +8,10 @@ from pathlib import Path
 from fundclient.cli.output import done, partly
 from fundclient.errors import Message, SyncError
 
-USER_SET = Message(ar="حساب «{user}» في لوحة الإدارة العامة جاهز بدور {role}.",
-                   en="HQ console account '{user}' is ready, role {role}.")
-CHAIN_INTACT = Message(ar="سلسلة التدقيق سليمة: {count} قيد.", en="Audit chain intact: {count} entries.")
-CHAIN_BROKEN = Message(ar="سلسلة التدقيق مكسورة عند القيد {entry}.", en="Audit chain BROKEN at entry {entry}.")
-PASSWORDS_DIFFER = Message(ar="كلمتا المرور غير متطابقتين.", en="The two passwords differ.")
+USER_SET = Message("HQ console account '{user}' is ready, role {role}.")
+CHAIN_INTACT = Message("Audit chain intact: {count} entries.")
+CHAIN_BROKEN = Message("Audit chain BROKEN at entry {entry}.")
+PASSWORDS_DIFFER = Message("The two passwords differ.")
 
 
 def register(cmds, engine_of) -> None:

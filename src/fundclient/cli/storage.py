@@ -30,7 +30,7 @@ def read_secret(path: str | None, prompt: str, *, twice: bool = False) -> str:
         return text.splitlines()[0] if text else ""
     first = getpass.getpass(prompt)
     if twice and getpass.getpass("Again / مرة أخرى: ") != first:
-        raise AuthError(Message("كلمتا المرور غير متطابقتين.", "The two passwords differ."), code="mismatch")
+        raise AuthError(Message("The two passwords differ."), code="mismatch")
     return first
 
 
@@ -141,15 +141,12 @@ def cmd_setup(args) -> int:
     # is this office): refuse it here, where the person setting up can still choose another.
     known = sorted(default_reference().codes("offices"))
     if args.office not in known:
-        _say(args, Message("رمز المكتب «{code}» غير موجود في قائمة مكاتب الصندوق. الرموز المعروفة: {known}",
-                           "Office code '{code}' is not in the fund's list of offices. Known codes: {known}"
-                           ).format(code=args.office[:20], known=", ".join(known)), file=sys.stderr)
+        _say(args, Message("Office code '{code}' is not in the fund's list of offices. Known codes: {known}").format(code=args.office[:20], known=", ".join(known)), file=sys.stderr)
         return EXIT_ERROR
     password = read_secret(args.password_file, "Administrator password / كلمة مرور المدير: ", twice=True)
     recovery = initialise(args.data_dir, args.office, args.admin, password, args.full_name,
                           provisional_device_number=args.device_number)
-    _say(args, Message("تمت التهيئة. اطبع مفتاح الاسترداد التالي واحفظه في خزنة؛ لن يظهر مرة أخرى:",
-                       "Set up. Print this recovery key and keep it in a safe; it is not shown again:"))
+    _say(args, Message("Set up. Print this recovery key and keep it in a safe; it is not shown again:"))
     print(recovery)
     return EXIT_OK
 
@@ -176,10 +173,8 @@ def cmd_status(args) -> int:
     else:
         for key, value in report.items():
             print(f"{key}: {value}")
-        _say(args, Message(f"{report['records']} منتفعاً؛ {report['pending_sync']} لم تُجب عنها الإدارة العامة بعد، "
-                           f"منها {report['awaiting_seal']} تنتظر الختم للإرسال.",
-                           f"{report['records']} beneficiaries; {report['pending_sync']} not yet answered by HQ, "
-                           f"{report['awaiting_seal']} of them waiting to be sealed for sending."))
+        _say(args, Message("{records} beneficiaries; {pending_sync} not yet answered by HQ, {awaiting_seal} "
+                           "of them waiting to be sealed for sending.").format(records=report['records'], pending_sync=report['pending_sync'], awaiting_seal=report['awaiting_seal']))
     return EXIT_OK
 
 
@@ -192,7 +187,7 @@ def cmd_backup(args) -> int:
     finally:
         store.close()
     print(path)  # alone on stdout, for scripts; the sentence goes to stderr
-    return done(Message("كُتبت نسخة احتياطية مشفّرة: {path}", "Encrypted backup written: {path}").format(path=path),
+    return done(Message("Encrypted backup written: {path}").format(path=path),
                 data_on_stdout=True)
 
 
@@ -202,16 +197,15 @@ def cmd_restore(args) -> int:
 
     manifest, plan = inspect_backup(args.data_dir, Path(args.file))
     records = manifest.get("counts", {}).get("records")
-    _say(args, Message(f"نسخة المكتب {plan.office_code} بتاريخ {manifest.get('created_at')}، عدد المنتفعين {records}.",
-                       f"Backup of office {plan.office_code} taken {manifest.get('created_at')}, {records} records."))
+    _say(args, Message("Backup of office {office_code} taken {get}, {records} records.").format(office_code=plan.office_code, get=manifest.get('created_at'), records=records))
     number = args.device_number
     if number is None and plan.needs_number and not args.yes:
         used = "، ".join(str(n) for n in plan.used_numbers if n in PROVISIONAL_DEVICE_NUMBERS) or "—"
-        _say(args, Message(f"هذا الحاسوب جديد على المكتب. اكتب له رقم جهاز مؤقتاً جديداً بين 900 و999 (غير: {used})، "
-                           "أو اضغط Enter لينتظر رقمه من الإدارة العامة عند التسجيل: ",
-                           f"This PC is new to the office. Type a new provisional device number from 900 to 999 "
-                           f"(not: {used.replace('، ', ', ')}), or press Enter to wait for its number from HQ "
-                           "at enrolment: "))
+        _say(args, Message("This PC is new to the office. Type a new provisional device number from 900 to "
+                           "999 (not: {used}), or press Enter to wait for its number from HQ at "
+                           "enrolment: ").format(used=Message.join(Message(", "), [Message.plain(str(n)) for n in
+                                                                  plan.used_numbers if n in PROVISIONAL_DEVICE_NUMBERS])
+                                                 if used != "—" else "—"))
         answer = input().strip()
         if answer:
             try:
@@ -219,37 +213,33 @@ def cmd_restore(args) -> int:
             except ValueError:
                 number = -1
     if number is not None and number not in PROVISIONAL_DEVICE_NUMBERS:
-        _say(args, Message(f"رقم الجهاز المؤقت «{str(number)[:10]}» خارج المدى 900-999. لم يتغير شيء.",
-                           f"Provisional device number '{str(number)[:10]}' is outside 900-999. Nothing was changed."),
+        _say(args, Message("Provisional device number '{number}' is outside 900-999. Nothing was changed.").format(number=str(number)[:10]),
              file=sys.stderr)
         return EXIT_ERROR
     if not args.yes:
-        _say(args, Message("ستُستبدل البيانات الحالية (تُحفظ جانباً). اكتب yes للمتابعة: ",
-                           "The current data will be replaced (kept aside). Type yes to continue: "))
+        _say(args, Message("The current data will be replaced (kept aside). Type yes to continue: "))
         if input().strip().lower() not in ("yes", "نعم"):
-            return cannot_start(Message("لم يُستعد شيء.", "Nothing was restored."))
+            return cannot_start(Message("Nothing was restored."))
     restored = restore_backup(args.data_dir, Path(args.file), device_number=number)
     from fundclient.sync.outbox import Outbox
 
     # HQ's answers already written into the replaced DB are written again into the restored one.
     Outbox(args.data_dir).reapply_results()
     if restored.previous:
-        kept = Message(f"البيانات السابقة في {restored.previous}", f"Previous data kept in {restored.previous}")
+        kept = Message("Previous data kept in {previous}").format(previous=restored.previous)
     else:
-        kept = Message("لم تكن في هذا المجلد بيانات سابقة", "There was no previous data in this folder")
+        kept = Message("There was no previous data in this folder")
     if restored.device_number and not plan.enrolled:
-        device = Message(f"تُرقَّم البطاقات برقم الجهاز المؤقت {restored.device_number} حتى يُسجَّل لدى الإدارة العامة.",
-                         f"Cards are numbered with provisional device number {restored.device_number} until HQ "
-                         "enrols this PC.")
+        device = Message("Cards are numbered with provisional device number {device_number} until HQ enrols "
+                         "this PC.").format(device_number=restored.device_number)
     elif plan.enrolled or plan.same_pc:
-        device = Message("", "")
+        device = None
     else:
-        device = Message("لا تُرقَّم البطاقات على هذا الحاسوب حتى يُسجَّل لدى الإدارة العامة "
-                         "(fundclient enroll، أو بذاكرة USB: fundclient enroll-request).",
-                         "Cards cannot be numbered on this PC until it is enrolled with HQ "
-                         "(fundclient enroll, or by USB: fundclient enroll-request).")
-    _say(args, Message(f"تمت استعادة المكتب {plan.office_code}. {kept.ar}. {device.ar}".strip(),
-                       f"Restored office {plan.office_code}. {kept.en}. {device.en}".strip()))
+        device = Message("Cards cannot be numbered on this PC until it is enrolled with HQ (fundclient "
+                         "enroll, or by USB: fundclient enroll-request).")
+    restored_office = Message("Restored office {office}. {kept}.").format(office=plan.office_code, kept=kept)
+    _say(args, Message.plain("{restored} {device}").format(restored=restored_office, device=device)
+         if device is not None else restored_office)
     return EXIT_OK
 
 
@@ -260,14 +250,12 @@ def cmd_audit_verify(args) -> int:
     finally:
         store.close()
     if result.ok:
-        _say(args, Message(f"سجل التدقيق سليم ({result.entries} قيد).",
-                           f"Audit log intact ({result.entries} entries)."))
+        _say(args, Message("Audit log intact ({entries} entries).").format(entries=result.entries))
         return EXIT_OK
     for problem in result.problems:
         print(f"  - {problem}", file=sys.stderr)
     # The check ran and found tampering: 1, as a card that is not valid or a failed self-test.
-    return partly(Message("سجل التدقيق تم العبث به (التفاصيل أعلاه).",
-                          "The audit log was tampered with (details above)."))
+    return partly(Message("The audit log was tampered with (details above)."))
 
 
 def cmd_import(args) -> int:
@@ -285,10 +273,8 @@ def cmd_import(args) -> int:
                                     progress=_ImportProgress(args, settings.language))
     finally:
         store.close()
-    _say(args, Message(f"الأسطر {result.rows}: استُورد {result.imported}، موجود مسبقاً {result.already_present}، "
-                       f"مرفوض {result.rejected}. التقرير: {result.report_path}",
-                       f"Rows {result.rows}: imported {result.imported}, already present {result.already_present}, "
-                       f"rejected {result.rejected}. Report: {result.report_path}"))
+    _say(args, Message("Rows {rows}: imported {imported}, already present {already_present}, rejected "
+                       "{rejected}. Report: {report_path}").format(rows=result.rows, imported=result.imported, already_present=result.already_present, rejected=result.rejected, report_path=result.report_path))
     return EXIT_SOME_REJECTED if result.rejected else EXIT_OK
 
 
@@ -296,8 +282,7 @@ class _ImportProgress:
     """The import's progress line on stderr: rewritten in place on a terminal (after every
     batch), one line per tenth of the file otherwise (a log stays short)."""
 
-    LINE = Message("الاستيراد: {done} من {total} سطر ({percent}٪)، {rate} سطر/ث",
-                   "Importing: {done} of {total} rows ({percent}%), {rate} rows/s")
+    LINE = Message("Importing: {done} of {total} rows ({percent}%), {rate} rows/s")
 
     def __init__(self, args, language: str | None) -> None:
         import time
@@ -331,8 +316,7 @@ def cmd_report(args) -> int:
         store.audit_event(operator.username, "export", rows=len(rows))
     finally:
         store.close()
-    return done(Message("كُتب التقرير ({rows} سطراً): {path}", "Report written ({rows} row(s)): {path}"
-                        ).format(rows=len(rows), path=path))
+    return done(Message("Report written ({rows} row(s)): {path}").format(rows=len(rows), path=path))
 
 
 def cmd_reset_password(args) -> int:
@@ -343,10 +327,10 @@ def cmd_reset_password(args) -> int:
     else:  # typed where it can be seen and compared with the paper (it opens nothing without the PC)
         recovery = input("Recovery key / مفتاح الاسترداد: ")
     check_recovery_key(args.data_dir, recovery)  # a typo or a wrong key is said before the new password
-    _say(args, Message("مفتاح الاسترداد صحيح.", "The recovery key is right."), file=sys.stderr)
+    _say(args, Message("The recovery key is right."), file=sys.stderr)
     password = _new_password(args)
     reset_password_with_recovery(args.data_dir, recovery, args.user, password)
-    _say(args, Message(f"تم تعيين كلمة المرور الجديدة لـ«{args.user}».", f"The new password of '{args.user}' is set."))
+    _say(args, Message("The new password of '{user}' is set.").format(user=args.user))
     return EXIT_OK
 
 
@@ -356,12 +340,12 @@ def cmd_rekey(args) -> int:
         store.rekey(operator.username)
     finally:
         store.close()
-    _say(args, Message("تم تغيير مفتاح قاعدة البيانات.", "The database key was rotated."))
+    _say(args, Message("The database key was rotated."))
     return EXIT_OK
 
 
-ROLE_WORDS = {"clerk": Message("موظف تسجيل", "clerk"), "supervisor": Message("مشرف", "supervisor"),
-              "admin": Message("مدير", "administrator")}
+ROLE_WORDS = {"clerk": Message("clerk"), "supervisor": Message("supervisor"),
+              "admin": Message("administrator")}
 
 
 def _new_password(args) -> str:
@@ -387,8 +371,7 @@ def cmd_operators_add(args) -> int:
     _as_admin(args, lambda store, by: store.operators.add(args.username, password, args.role,
                                                           full_name=args.full_name, by=by))
     role = ROLE_WORDS[args.role]
-    _say(args, Message(f"أُضيف الموظف «{args.username}» ({role.ar}).",
-                       f"Employee '{args.username}' added ({role.en})."))
+    _say(args, Message("Employee '{username}' added ({role}).").format(username=args.username, role=role))
     return EXIT_OK
 
 
@@ -403,19 +386,17 @@ def cmd_operators_list(args) -> int:
     operators = _as_admin(args, work)
     for op in operators:
         role = getattr(op.role, "value", op.role)
-        access = Message("يدخل", "active") if op.active else Message("موقوف", "stopped")
-        word = ROLE_WORDS.get(role, Message(role, role))
-        _say(args, Message(f"{op.username}\t{op.full_name}\t{word.ar}\t{access.ar}",
-                           f"{op.username}\t{op.full_name}\t{word.en}\t{access.en}"))
+        access = Message("active", context="operator access") if op.active else Message("stopped")
+        word = ROLE_WORDS.get(role, Message.plain(role))
+        _say(args, Message("{username}\t{full_name}\t{word}\t{access}").format(username=op.username, full_name=op.full_name, word=word, access=access))
     active = sum(op.active for op in operators)
-    _say(args, Message(f"{len(operators)} موظفاً، منهم {active} يدخلون.",
-                       f"{len(operators)} employee(s), {active} with access."))
+    _say(args, Message("{count} employee(s), {active} with access.").format(count=len(operators), active=active))
     return EXIT_OK
 
 
 def cmd_operators_disable(args) -> int:
     _as_admin(args, lambda store, by: store.operators.disable(args.username, by=by))
-    _say(args, Message(f"أُوقف دخول «{args.username}».", f"Access of '{args.username}' was stopped."))
+    _say(args, Message("Access of '{username}' was stopped.").format(username=args.username))
     return EXIT_OK
 
 
@@ -429,10 +410,8 @@ def cmd_operators_password(args) -> int:
             store.operators.reset_password(args.username, password, by=by)
     _as_admin(args, work)
     if args.enable:
-        _say(args, Message(f"أُعيد دخول «{args.username}» بكلمة مرور جديدة.",
-                           f"'{args.username}' has access again, with a new password."))
+        _say(args, Message("'{username}' has access again, with a new password.").format(username=args.username))
     else:
-        _say(args, Message(f"عُيّنت كلمة مرور جديدة لـ«{args.username}». أبلغه بها شخصياً.",
-                           f"A new password is set for '{args.username}'. Tell it to them in person."))
+        _say(args, Message("A new password is set for '{username}'. Tell it to them in person.").format(username=args.username))
     return EXIT_OK
 

@@ -13,30 +13,20 @@ from pathlib import Path
 from fundclient.cli.output import done, say
 from fundclient.errors import ExitCode, Message
 
-SYNC_OK = Message("أُرسلت {sent} دفعة واستُلم الإشعار بها؛ لا شيء ينتظر الإرسال.",
-                  "{sent} batch(es) sent and acknowledged; nothing is waiting.")
-SYNC_NOT_ALL = Message("أُرسلت {sent} دفعة؛ تنتظر {pending}؛ رفضتها الإدارة العامة وحُجزت {quarantined}.",
-                       "{sent} batch(es) sent; {pending} waiting; {quarantined} refused by HQ and quarantined.")
-AWAITING_SEAL = Message("{count} سجلاً محفوظاً لم يُختم بعد للإرسال: يلزم دخول موظف إلى البرنامج، أو: "
-                        "fundclient seal --user <اسم المستخدم>",
-                        "{count} saved record(s) are not sealed for sending yet: an operator must log in, or run: "
-                        "fundclient seal --user <user name>")
-AWAITING_APPROVAL = Message("{count} سجلاً ينتظر اعتماد المشرف قبل الإرسال.",
-                            "{count} record(s) wait for a supervisor's approval before sending.")
-SEALED = Message("خُتم {count} سجلاً محفوظاً وصار جاهزاً للإرسال.",
-                 "{count} saved record(s) sealed and ready to send.")
-STATUS_ALL_WELL = Message("كل شيء أُرسل واستُلم الإشعار به.", "Everything was sent and acknowledged.")
-STATUS_PENDING = Message("{pending} دفعة تنتظر الإرسال.", "{pending} batch(es) wait to be sent.")
-STATUS_LAST_ERROR = Message("آخر محاولة: {reason}", "Last attempt: {reason}")
-STATUS_QUARANTINED = Message("{count} دفعة رفضتها الإدارة العامة (محجوزة): {reasons} — بعد معالجة السبب: "
-                             "fundclient sync-requeue <اسم الدفعة>",
-                             "{count} batch(es) refused by HQ (quarantined): {reasons} — once the cause is fixed: "
-                             "fundclient sync-requeue <batch name>")
-REQUEUED = Message("أُعيدت الدفعة {name} إلى قائمة الإرسال؛ تُرسل في المزامنة القادمة (fundclient sync).",
-                   "Batch {name} is back in the queue; it is sent at the next sync (fundclient sync).")
-STATUS_NEVER = Message("لم تنجح أي مزامنة بعد.", "No sync has succeeded yet.")
-STATUS_STALE = Message("آخر مزامنة ناجحة قبل {days} يوم (الحد {limit}).",
-                       "The last successful sync was {days} day(s) ago (limit {limit}).")
+SYNC_OK = Message("{sent} batch(es) sent and acknowledged; nothing is waiting.")
+SYNC_NOT_ALL = Message("{sent} batch(es) sent; {pending} waiting; {quarantined} refused by HQ and quarantined.")
+AWAITING_SEAL = Message("{count} saved record(s) are not sealed for sending yet: an operator must log in, or "
+                        "run: fundclient seal --user <user name>")
+AWAITING_APPROVAL = Message("{count} record(s) wait for a supervisor's approval before sending.")
+SEALED = Message("{count} saved record(s) sealed and ready to send.")
+STATUS_ALL_WELL = Message("Everything was sent and acknowledged.")
+STATUS_PENDING = Message("{pending} batch(es) wait to be sent.")
+STATUS_LAST_ERROR = Message("Last attempt: {reason}")
+STATUS_QUARANTINED = Message("{count} batch(es) refused by HQ (quarantined): {reasons} — once the cause is "
+                             "fixed: fundclient sync-requeue <batch name>")
+REQUEUED = Message("Batch {name} is back in the queue; it is sent at the next sync (fundclient sync).")
+STATUS_NEVER = Message("No sync has succeeded yet.")
+STATUS_STALE = Message("The last successful sync was {days} day(s) ago (limit {limit}).")
 
 
 def register(sub) -> None:
@@ -92,8 +82,7 @@ def register(sub) -> None:
 _say = say
 
 
-ENROLLED = Message("سُجِّل الجهاز لدى الإدارة العامة: المكتب {office}، رقم الجهاز {number}.",
-                  "The device is enrolled with HQ: office {office}, device number {number}.")
+ENROLLED = Message("The device is enrolled with HQ: office {office}, device number {number}.")
 
 
 def _enroll(args) -> int:
@@ -181,7 +170,7 @@ def _sync(args) -> int:
             _say(args, done.format(sent=summary.batches_acknowledged, pending=summary.batches_pending,
                                    quarantined=summary.batches_quarantined))
         if summary.error:
-            _say(args, Message(summary.error["ar"], summary.error["en"]), file=sys.stderr)
+            _say(args, Message.fixed(ar=summary.error['ar'], en=summary.error['en']), file=sys.stderr)
         if unsealed:
             _say(args, AWAITING_SEAL.format(count=unsealed), file=sys.stderr)
         if unapproved:
@@ -204,13 +193,12 @@ def _status(args) -> int:
     if pending:
         why.append(STATUS_PENDING.format(pending=pending))
     if quarantined:
-        reasons_ar = "، ".join(sorted({q.message.ar for q in quarantined}))
-        reasons_en = "; ".join(sorted({q.message.en for q in quarantined}))
-        why.append(Message(STATUS_QUARANTINED.ar.format(count=len(quarantined), reasons=reasons_ar),
-                           STATUS_QUARANTINED.en.format(count=len(quarantined), reasons=reasons_en)))
+        reasons = Message.join(Message("; ", context="list of reasons"),
+                               list({q.message.en: q.message for q in quarantined}.values()))
+        why.append(STATUS_QUARANTINED.format(count=len(quarantined), reasons=reasons))
     if last_error and (pending or quarantined):
-        why.append(Message(STATUS_LAST_ERROR.ar.format(reason=last_error.get("ar", "")),
-                           STATUS_LAST_ERROR.en.format(reason=last_error.get("en", ""))))
+        why.append(STATUS_LAST_ERROR.format(reason=Message.fixed(ar=last_error.get("ar", ""),
+                                                                 en=last_error.get("en", ""))))
     if pending and age is None:
         why.append(STATUS_NEVER)
     elif age is not None and age > settings.stale_sync_warning_days:
@@ -227,7 +215,7 @@ def _status(args) -> int:
         for message in why or [STATUS_ALL_WELL]:
             _say(args, message)
         for q in quarantined:
-            _say(args, Message(f"  {q.path.name}: {q.message.ar}", f"  {q.path.name}: {q.message.en}"))
+            _say(args, Message("  {name}: {message}").format(name=q.path.name, message=q.message))
     return ExitCode.OK if not why else ExitCode.PARTLY
 
 

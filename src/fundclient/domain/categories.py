@@ -55,8 +55,8 @@ def _field_from_spec(spec: dict[str, Any]) -> FieldDef:
     kind = str(spec["kind"])
     return FieldDef(
         key=CATEGORY_PREFIX + str(spec["key"]),
-        label=Message(str(spec["ar"]), str(spec["en"])),
-        hint=Message(str(spec.get("hint_ar", "")), str(spec.get("hint_en", ""))),
+        label=Message.fixed(ar=str(spec["ar"]), en=str(spec["en"])),
+        hint=Message.fixed(ar=str(spec.get("hint_ar", "")), en=str(spec.get("hint_en", ""))),
         max_length=int(spec.get("max_length", 100)),
         required=bool(spec.get("required", False)),
         kind=kind if kind in {"digits", "choice", "date", "arabic_name", "latin_name",
@@ -67,7 +67,7 @@ def _field_from_spec(spec: dict[str, Any]) -> FieldDef:
 
 
 def _category_from_spec(spec: dict[str, Any]) -> Category:
-    return Category(code=str(spec["code"]), label=Message(str(spec["ar"]), str(spec["en"])),
+    return Category(code=str(spec["code"]), label=Message.fixed(ar=str(spec["ar"]), en=str(spec["en"])),
                     active=bool(spec.get("active", True)), min_age=int(spec.get("min_age", 0)),
                     fields=tuple(_field_from_spec(f) for f in spec.get("fields", ())))
 
@@ -100,8 +100,8 @@ MAX_CATEGORY_FIELDS = 20
 _CODE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
-def _problem(en: str, ar: str, **values: object) -> Message:
-    return Message(ar.format(**values), en.format(**values))
+def _problem(message: Message, **values: object) -> Message:
+    return message.format(**values)
 
 
 def _short_text(value: object, limit: int = 200) -> bool:
@@ -119,61 +119,53 @@ def _code_ok(value: object, limit: int) -> bool:
 def category_problem(spec: object) -> Message | None:
     """What is wrong with a category spec (naming the field), or None when offices can use it."""
     if not isinstance(spec, dict):
-        return _problem("The category is not an object.", "الشريحة ليست كائنًا صالحًا.")
+        return _problem(Message("The category is not an object."))
     if not _code_ok(spec.get("code"), 32):
-        return _problem("Category code: lower-case Latin letters, digits and _ only, up to 32.",
-                        "رمز الشريحة: حروف لاتينية صغيرة وأرقام و _ فقط، حتى 32 حرفًا.")
-    for key, name_ar in (("ar", "الاسم بالعربية"), ("en", "الاسم بالإنجليزية")):
+        return _problem(Message("Category code: lower-case Latin letters, digits and _ only, up to 32."))
+    for key, name in (("ar", Message("Arabic name")), ("en", Message("English name"))):
         if not _short_text(spec.get(key)):
-            return _problem("The category's '{key}' name is missing or longer than 200 characters.",
-                            "«{name}» للشريحة ناقص أو أطول من 200 حرف.", key=key, name=name_ar)
+            return _problem(Message("The category's '{key}' name ({name}) is missing or longer than 200 "
+                                    "characters."), key=key, name=name)
     if not isinstance(spec.get("active", True), bool):
-        return _problem("'active' must be true or false.", "«فعّالة» يجب أن تكون نعم أو لا.")
+        return _problem(Message("'active' must be true or false."))
     if not _int_in(spec.get("min_age", 0), 0, 120):
-        return _problem("'min_age' must be a whole number from 0 to 120.",
-                        "«أدنى عمر» يجب أن يكون عددًا صحيحًا من 0 إلى 120.")
+        return _problem(Message("'min_age' must be a whole number from 0 to 120."))
     fields = spec.get("fields", [])
     if not isinstance(fields, list) or len(fields) > MAX_CATEGORY_FIELDS:
-        return _problem("'fields' must be a list of at most {n} fields.",
-                        "«الحقول» يجب أن تكون قائمة من {n} حقلًا على الأكثر.", n=MAX_CATEGORY_FIELDS)
+        return _problem(Message("'fields' must be a list of at most {n} fields."), n=MAX_CATEGORY_FIELDS)
     seen: set[str] = set()
     for n, f in enumerate(fields, start=1):
         problem = _field_problem(f, seen)
         if problem is not None:
-            return Message(f"الحقل {n}: {problem.ar}", f"Field {n}: {problem.en}")
+            return Message("Field {n}: {problem}").format(n=n, problem=problem)
     return None
 
 
 def _field_problem(f: object, seen: set[str]) -> Message | None:
     if not isinstance(f, dict):
-        return _problem("not an object.", "ليس كائنًا صالحًا.")
+        return _problem(Message("not an object."))
     key = f.get("key")
     if not _code_ok(key, 40) or key in seen:
-        return _problem("'key' must be unique, lower-case Latin letters, digits and _ only.",
-                        "«key» يجب أن يكون فريدًا، بحروف لاتينية صغيرة وأرقام و _ فقط.")
+        return _problem(Message("'key' must be unique, lower-case Latin letters, digits and _ only."))
     seen.add(key)
     if not (_short_text(f.get("ar")) and _short_text(f.get("en"))):
-        return _problem("'ar' and 'en' labels are required (up to 200 characters).",
-                        "التسميتان «ar» و«en» مطلوبتان (حتى 200 حرف).")
+        return _problem(Message("'ar' and 'en' labels are required (up to 200 characters)."))
     for hint in ("hint_ar", "hint_en"):
         if hint in f and not (isinstance(f[hint], str) and len(f[hint]) <= 200):
-            return _problem("'{k}' must be text of up to 200 characters.", "«{k}» نص حتى 200 حرف.", k=hint)
+            return _problem(Message("'{k}' must be text of up to 200 characters."), k=hint)
     if f.get("kind") not in FIELD_KINDS:
-        return _problem("'kind' must be one of: {kinds}.", "«kind» يجب أن يكون أحد: {kinds}.",
+        return _problem(Message("'kind' must be one of: {kinds}."),
                         kinds=", ".join(FIELD_KINDS))
     if not _int_in(f.get("max_length", 100), 1, 500) or not _int_in(f.get("min_length", 0), 0, 500):
-        return _problem("'max_length' (1–500) and 'min_length' (0–500) must be whole numbers.",
-                        "«max_length» (1–500) و«min_length» (0–500) أعداد صحيحة.")
+        return _problem(Message("'max_length' (1–500) and 'min_length' (0–500) must be whole numbers."))
     if f.get("min_length", 0) > f.get("max_length", 100):
-        return _problem("'min_length' is larger than 'max_length'.", "«min_length» أكبر من «max_length».")
+        return _problem(Message("'min_length' is larger than 'max_length'."))
     if not isinstance(f.get("required", False), bool):
-        return _problem("'required' must be true or false.", "«required» يجب أن تكون true أو false.")
+        return _problem(Message("'required' must be true or false."))
     if f["kind"] == "choice" and f.get("choices") not in CHOICE_LISTS:
-        return _problem("a choice field names its list in 'choices': {lists}.",
-                        "حقل الاختيار يسمّي قائمته في «choices»: {lists}.", lists=", ".join(CHOICE_LISTS))
+        return _problem(Message("a choice field names its list in 'choices': {lists}."), lists=", ".join(CHOICE_LISTS))
     if "min_age_at" in f and not _int_in(f["min_age_at"], 0, 120):
-        return _problem("'min_age_at' must be a whole number from 0 to 120.",
-                        "«min_age_at» عدد صحيح من 0 إلى 120.")
+        return _problem(Message("'min_age_at' must be a whole number from 0 to 120."))
     return None
 
 

@@ -37,31 +37,23 @@ PART_WEIGHTS = (0.35, 0.25, 0.15, 0.25)  # first, father, grandfather, family
 MISSING_PART_FACTOR = 0.95
 UNORDERED_FACTOR = 0.9
 
-SAME_NATIONAL_NUMBER = Message("الرقم الوطني نفسه مسجل للمنتفع «{name}»",
-                               "The same national number is registered for '{name}'")
-SAME_NAME_AND_BIRTH = Message("نفس الاسم الرباعي وتاريخ الميلاد للمنتفع «{name}»",
-                              "Same full name and date of birth as '{name}'")
-SIMILAR = Message("تشابه بنسبة {percent}٪ مع المنتفع «{name}»: {detail_ar}",
-                  "{percent}% similar to '{name}': {detail_en}")
+SAME_NATIONAL_NUMBER = Message("The same national number is registered for '{name}'")
+SAME_NAME_AND_BIRTH = Message("Same full name and date of birth as '{name}'")
+SIMILAR = Message("{percent}% similar to '{name}': {detail}")
 # The person found is a dependant of an existing record, or the match is through one of the
 # dependants on the form being saved.
-SAME_NUMBER_AS_DEPENDANT = Message("الرقم الوطني نفسه مسجل لـ«{person}»، من تابعي المنتفع «{name}»",
-                                   "The same national number is registered for '{person}', a dependant of '{name}'")
-SAME_NAME_AND_BIRTH_AS_DEPENDANT = Message(
-    "نفس الاسم وتاريخ الميلاد لـ«{person}»، من تابعي المنتفع «{name}»",
-    "Same name and date of birth as '{person}', a dependant of '{name}'")
-SIMILAR_TO_DEPENDANT = Message("تشابه بنسبة {percent}٪ مع «{person}»، من تابعي المنتفع «{name}»: {detail_ar}",
-                               "{percent}% similar to '{person}', a dependant of '{name}': {detail_en}")
-OWN_DEPENDANT_IS_HOLDER = Message("التابع «{mine}»: الرقم الوطني نفسه مسجل للمنتفع «{name}»",
-                                  "Dependant '{mine}': the same national number is registered for '{name}'")
-OWN_DEPENDANT_IS_DEPENDANT = Message(
-    "التابع «{mine}»: الرقم الوطني نفسه مسجل لـ«{person}»، من تابعي المنتفع «{name}»",
-    "Dependant '{mine}': the same national number is registered for '{person}', a dependant of '{name}'")
+SAME_NUMBER_AS_DEPENDANT = Message("The same national number is registered for '{person}', a dependant of "
+                                   "'{name}'")
+SAME_NAME_AND_BIRTH_AS_DEPENDANT = Message("Same name and date of birth as '{person}', a dependant of '{name}'")
+SIMILAR_TO_DEPENDANT = Message("{percent}% similar to '{person}', a dependant of '{name}': {detail}")
+OWN_DEPENDANT_IS_HOLDER = Message("Dependant '{mine}': the same national number is registered for '{name}'")
+OWN_DEPENDANT_IS_DEPENDANT = Message("Dependant '{mine}': the same national number is registered for "
+                                     "'{person}', a dependant of '{name}'")
 _BIRTH_WORDS = {
-    "same": ("تاريخ الميلاد مطابق", "same date of birth"),
-    "close": ("تاريخ الميلاد قريب", "close date of birth"),
-    "differs": ("تاريخ الميلاد مختلف", "different date of birth"),
-    "unknown": ("تاريخ الميلاد غير معروف", "date of birth unknown"),
+    "same": Message("same date of birth"),
+    "close": Message("close date of birth"),
+    "differs": Message("different date of birth"),
+    "unknown": Message("date of birth unknown"),
 }
 
 
@@ -290,10 +282,9 @@ def _match(mine: DuplicateProfile, other: Beneficiary, theirs: DuplicateProfile,
                               existing_dependant=dependant)
     if score < threshold:
         return None
-    ar, en = _BIRTH_WORDS[verdict]
     template = SIMILAR_TO_DEPENDANT if dependant else SIMILAR
     return DuplicateMatch(other, round(score, 3), False, "similar",
-                          template.format(percent=round(score * 100), detail_ar=ar, detail_en=en, **names),
+                          template.format(percent=round(score * 100), detail=_BIRTH_WORDS[verdict], **names),
                           existing_dependant=dependant)
 
 

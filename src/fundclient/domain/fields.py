@@ -29,7 +29,7 @@ _TATWEEL = "\u0640"
 class FieldDef:
     key: str
     label: Message
-    hint: Message = Message("", "")
+    hint: Message = Message.plain("")
     max_length: int = 100
     required: bool = False
     # How the value is cleaned: arabic_name, latin_name, national_number, mobile, date,
@@ -81,9 +81,8 @@ class FieldDef:
         return None
 
     def _say(self, message: Message) -> Message:
-        # replace, not format: the message may already hold user text with braces.
-        return Message(message.ar.replace("{label}", self.label.ar),
-                       message.en.replace("{label}", self.label.en))
+        # user text the message holds is a value, never part of the pattern: braces in it are safe
+        return message.format(label=self.label)
 
 
 def as_text(value: Any) -> str:
@@ -113,80 +112,78 @@ def _choice_code(text: str, list_name: str, ctx: ValidationContext) -> str:
     return text
 
 
-def _m(ar: str, en: str) -> Message:
-    return Message(ar, en)
+def _m(message: Message) -> Message:
+    return message
 
 
-def _name_part(key: str, ar: str, en: str, hint_ar: str, hint_en: str, required: bool) -> FieldDef:
-    return FieldDef(key, _m(ar, en), _m(hint_ar, hint_en), max_length=40, required=required,
+def _name_part(key: str, label: Message, hint: Message, required: bool) -> FieldDef:
+    return FieldDef(key, label, hint, max_length=40, required=required,
                     kind="arabic_name", rules=(rules.arabic_letters,))
 
 
 _NATIONAL_NUMBER_HINT = DEFAULT_SCHEME.hint  # other schemes: ctx.scheme.hint
 
 BENEFICIARY_FIELDS: dict[str, FieldDef] = {f.key: f for f in (
-    FieldDef("national_number", _m("الرقم الوطني", "National number"), _NATIONAL_NUMBER_HINT,
+    FieldDef("national_number", _m(Message("National number")), _NATIONAL_NUMBER_HINT,
              max_length=20, required=True, kind="national_number",
              rules=(rules.national_number,)),
-    _name_part("name.first", "الاسم الأول", "First name", "مثال: محمد", "e.g. محمد", True),
-    _name_part("name.father", "اسم الأب", "Father's name", "مثال: علي", "e.g. علي", True),
-    _name_part("name.grandfather", "اسم الجد", "Grandfather's name", "مثال: عبد الله",
-               "e.g. عبد الله", True),
-    _name_part("name.family", "اللقب", "Family name", "مثال: الورفلي", "e.g. الورفلي", True),
-    FieldDef("latin_name", _m("الاسم بالحروف اللاتينية", "Name in Latin letters"),
-             _m("كما في جواز السفر", "As in the passport, e.g. Mohamed Ali Al-Warfalli"),
+    _name_part("name.first", Message("First name"), Message("e.g. محمد"), True),
+    _name_part("name.father", Message("Father's name"), Message("e.g. علي"), True),
+    _name_part("name.grandfather", Message("Grandfather's name"), Message("e.g. عبد الله"), True),
+    _name_part("name.family", Message("Family name"), Message("e.g. الورفلي"), True),
+    FieldDef("latin_name", _m(Message("Name in Latin letters")),
+             _m(Message("As in the passport, e.g. Mohamed Ali Al-Warfalli")),
              max_length=120, kind="latin_name", rules=(rules.latin_letters,)),
-    FieldDef("mother_name", _m("اسم الأم", "Mother's name"), _m("الاسم الثلاثي", "Full name"),
+    FieldDef("mother_name", _m(Message("Mother's name")), _m(Message("Full name")),
              max_length=80, kind="arabic_name", rules=(rules.arabic_letters,)),
-    FieldDef("sex", _m("الجنس", "Sex"), max_length=1, required=True, kind="choice",
+    FieldDef("sex", _m(Message("Sex")), max_length=1, required=True, kind="choice",
              choices="sexes", rules=(rules.choice("sexes"),)),
-    FieldDef("date_of_birth", _m("تاريخ الميلاد", "Date of birth"),
-             _m("يوم/شهر/سنة", "dd/mm/yyyy"), max_length=10, required=True, kind="date",
+    FieldDef("date_of_birth", _m(Message("Date of birth")),
+             _m(Message("dd/mm/yyyy")), max_length=10, required=True, kind="date",
              rules=(rules.past_date, rules.birth_date_for_category)),
-    FieldDef("place_of_birth", _m("مكان الميلاد", "Place of birth"), max_length=60),
-    FieldDef("marital_status", _m("الحالة الاجتماعية", "Marital status"), max_length=10,
+    FieldDef("place_of_birth", _m(Message("Place of birth")), max_length=60),
+    FieldDef("marital_status", _m(Message("Marital status")), max_length=10,
              required=True, kind="choice", choices="marital_statuses",
              rules=(rules.choice("marital_statuses"),)),
-    FieldDef("mobile", _m("رقم الهاتف المحمول", "Mobile number"),
-             _m("مثال: 0912345678", "e.g. 0912345678"), max_length=20, kind="mobile",
+    FieldDef("mobile", _m(Message("Mobile number")),
+             _m(Message("e.g. 0912345678")), max_length=20, kind="mobile",
              rules=(rules.mobile,)),
-    FieldDef("municipality", _m("البلدية", "Municipality"), max_length=10, required=True,
+    FieldDef("municipality", _m(Message("Municipality")), max_length=10, required=True,
              kind="choice", choices="municipalities", rules=(rules.choice("municipalities"),)),
-    FieldDef("address", _m("العنوان", "Address"), _m("الحي، الشارع، أقرب معلم",
-             "District, street, nearest landmark"), max_length=200),
-    FieldDef("locality", _m("المحلة / القرية", "Locality / village"), max_length=60),
-    FieldDef("category", _m("الشريحة", "Category"), max_length=30, required=True,
+    FieldDef("address", _m(Message("Address")), _m(Message("District, street, nearest landmark")), max_length=200),
+    FieldDef("locality", _m(Message("Locality / village")), max_length=60),
+    FieldDef("category", _m(Message("Category")), max_length=30, required=True,
              kind="choice", choices="categories", rules=(rules.choice("categories"),)),
-    FieldDef("office_code", _m("المكتب", "Office"), max_length=10, required=True,
+    FieldDef("office_code", _m(Message("Office")), max_length=10, required=True,
              kind="choice", choices="offices", rules=(rules.known_office,)),
-    FieldDef("channel", _m("طريقة التسجيل", "Registration channel"), max_length=20,
+    FieldDef("channel", _m(Message("Registration channel")), max_length=20,
              required=True, kind="choice", choices="channels", rules=(rules.choice("channels"),)),
-    FieldDef("notes", _m("ملاحظات", "Notes"), max_length=1000, kind="multiline"),
-    FieldDef("status", _m("حالة القيد", "Record status"), max_length=20, required=True,
+    FieldDef("notes", _m(Message("Notes")), max_length=1000, kind="multiline"),
+    FieldDef("status", _m(Message("Record status")), max_length=20, required=True,
              kind="choice", choices="statuses", rules=(rules.choice("statuses"),)),
-    FieldDef("status_reason", _m("سبب تغيير الحالة", "Reason for the status"), max_length=200),
-    FieldDef("card_number", _m("رقم البطاقة التأمينية", "Insurance card number"),
+    FieldDef("status_reason", _m(Message("Reason for the status")), max_length=200),
+    FieldDef("card_number", _m(Message("Insurance card number")),
              max_length=30),
-    FieldDef("override_reason", _m("سبب التجاوز", "Override reason"),
-             _m("يكتبه المشرف عند الحفظ رغم التنبيه", "Written by the supervisor"),
+    FieldDef("override_reason", _m(Message("Override reason")),
+             _m(Message("Written by the supervisor")),
              max_length=500, kind="multiline"),
 )}
 
 DEPENDANT_FIELDS: dict[str, FieldDef] = {f.key: f for f in (
-    _name_part("name.first", "الاسم الأول", "First name", "", "", True),
-    _name_part("name.father", "اسم الأب", "Father's name", "", "", False),
-    _name_part("name.grandfather", "اسم الجد", "Grandfather's name", "", "", False),
-    _name_part("name.family", "اللقب", "Family name", "", "", True),
-    FieldDef("relation", _m("صلة القرابة", "Relation"), max_length=10, required=True,
+    _name_part("name.first", Message("First name"), "", "", True),
+    _name_part("name.father", Message("Father's name"), "", "", False),
+    _name_part("name.grandfather", Message("Grandfather's name"), "", "", False),
+    _name_part("name.family", Message("Family name"), "", "", True),
+    FieldDef("relation", _m(Message("Relation")), max_length=10, required=True,
              kind="choice", choices="relations", rules=(rules.choice("relations"),)),
-    FieldDef("sex", _m("الجنس", "Sex"), max_length=1, required=True, kind="choice",
+    FieldDef("sex", _m(Message("Sex")), max_length=1, required=True, kind="choice",
              choices="sexes", rules=(rules.choice("sexes"), rules.dependant_sex)),
-    FieldDef("date_of_birth", _m("تاريخ الميلاد", "Date of birth"),
-             _m("يوم/شهر/سنة", "dd/mm/yyyy"), max_length=10, required=True, kind="date",
+    FieldDef("date_of_birth", _m(Message("Date of birth")),
+             _m(Message("dd/mm/yyyy")), max_length=10, required=True, kind="date",
              rules=(rules.past_date, rules.dependant_birth)),
-    FieldDef("national_number", _m("الرقم الوطني", "National number"), _NATIONAL_NUMBER_HINT,
+    FieldDef("national_number", _m(Message("National number")), _NATIONAL_NUMBER_HINT,
              max_length=20, kind="national_number", rules=(rules.national_number,)),
-    FieldDef("card_number", _m("رقم البطاقة التأمينية", "Insurance card number"),
+    FieldDef("card_number", _m(Message("Insurance card number")),
              max_length=30),
 )}
 

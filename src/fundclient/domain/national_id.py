@@ -17,14 +17,10 @@ from fundclient.errors import FundError, Message
 
 _SEPARATORS = str.maketrans("", "", " -\u00a0\t")
 
-NOT_DIGITS = Message("الرقم الوطني يجب أن يتكون من أرقام فقط",
-                     "The national number must contain digits only")
-WRONG_LENGTH = Message("الرقم الوطني يجب أن يتكون من {length} رقمًا",
-                       "The national number must have {length} digits")
-SEX_MISMATCH = Message("الرقم الوطني لا يطابق الجنس المختار",
-                       "The national number does not match the selected sex")
-UNKNOWN_SCHEME = Message("نظام الرقم الوطني «{code}» غير معروف",
-                         "Unknown national-number scheme '{code}'")
+NOT_DIGITS = Message("The national number must contain digits only")
+WRONG_LENGTH = Message("The national number must have {length} digits")
+SEX_MISMATCH = Message("The national number does not match the selected sex")
+UNKNOWN_SCHEME = Message("Unknown national-number scheme '{code}'")
 
 
 @dataclass(frozen=True)
@@ -42,10 +38,10 @@ class NationalIdScheme:
 
     code = ""
     length = 0
-    label = Message("", "")
+    label = Message.plain("")
     # Placeholder for the national-number input under this scheme (the FieldDef hint is
     # Libya's; a form running another scheme shows this one).
-    hint = Message("", "")
+    hint = Message.plain("")
 
     def normalise(self, raw: str) -> str:
         """Digits in any digit system -> ASCII; spaces and dashes between groups dropped."""
@@ -90,17 +86,12 @@ class LibyaScheme(NationalIdScheme):
 
     code = "LY"
     length = 12
-    label = Message("ليبيا", "Libya")
-    hint = Message("12 رقمًا؛ الخانة الأولى 1 للذكر و2 للأنثى ثم سنة الميلاد",
-                   "12 digits: 1 = male / 2 = female, then the birth year")
+    label = Message("Libya")
+    hint = Message("12 digits: 1 = male / 2 = female, then the birth year")
 
-    BAD_SEX_DIGIT = Message("الرقم الوطني يجب أن يبدأ بـ 1 (ذكر) أو 2 (أنثى)",
-                            "The national number must start with 1 (male) or 2 (female)")
-    BAD_YEAR = Message("سنة الميلاد في الرقم الوطني ({year}) غير صحيحة",
-                       "The birth year in the national number ({year}) is not valid")
-    YEAR_MISMATCH = Message("سنة الميلاد في الرقم الوطني ({year}) لا تطابق تاريخ الميلاد",
-                            "The birth year in the national number ({year}) does not match "
-                            "the date of birth")
+    BAD_SEX_DIGIT = Message("The national number must start with 1 (male) or 2 (female)")
+    BAD_YEAR = Message("The birth year in the national number ({year}) is not valid")
+    YEAR_MISMATCH = Message("The birth year in the national number ({year}) does not match the date of birth")
 
     def _check_structure(self, number: str) -> Message | None:
         if number[0] not in "12":
@@ -143,19 +134,13 @@ class EgyptScheme(NationalIdScheme):
 
     code = "EG"
     length = 14
-    label = Message("مصر", "Egypt")
-    hint = Message("14 رقمًا: القرن ثم تاريخ الميلاد ثم رمز المحافظة",
-                   "14 digits: century, birth date (YYMMDD), governorate, serial, check")
+    label = Message("Egypt")
+    hint = Message("14 digits: century, birth date (YYMMDD), governorate, serial, check")
 
-    BAD_CENTURY = Message("الخانة الأولى من الرقم القومي يجب أن تكون 2 أو 3",
-                          "The first digit of the national number must be 2 or 3")
-    BAD_DATE = Message("تاريخ الميلاد في الرقم القومي غير صحيح",
-                       "The birth date in the national number is not a valid date")
-    BAD_GOVERNORATE = Message("رمز المحافظة في الرقم القومي ({code}) غير معروف",
-                              "Unknown governorate code ({code}) in the national number")
-    DATE_MISMATCH = Message("تاريخ الميلاد في الرقم القومي لا يطابق تاريخ الميلاد المدخل",
-                            "The birth date in the national number does not match "
-                            "the date of birth")
+    BAD_CENTURY = Message("The first digit of the national number must be 2 or 3")
+    BAD_DATE = Message("The birth date in the national number is not a valid date")
+    BAD_GOVERNORATE = Message("Unknown governorate code ({code}) in the national number")
+    DATE_MISMATCH = Message("The birth date in the national number does not match the date of birth")
 
     @staticmethod
     def _birth_date(number: str) -> date | None:

@@ -13,9 +13,7 @@ from fundclient.errors import Message
 MOBILE_PREFIXES = frozenset({"91", "92", "93", "94", "95", "96"})
 _SEPARATORS = str.maketrans("", "", " -.()\u00a0\t/")
 
-NOT_A_MOBILE = Message(
-    "رقم الهاتف المحمول غير صحيح؛ اكتبه مثل 0912345678 أو ‎+218912345678",
-    "Not a Libyan mobile number; write it like 0912345678 or +218912345678")
+NOT_A_MOBILE = Message("Not a Libyan mobile number; write it like 0912345678 or +218912345678")
 
 
 def normalise_mobile(raw: str) -> str | None:

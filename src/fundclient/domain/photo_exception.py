@@ -18,23 +18,21 @@ from fundclient.errors import Message
 BEDRIDDEN, FACE_COVERING, CAMERA_BROKEN, OTHER = "bedridden", "face_covering", "camera_broken", "other"
 # The list the clerk chooses from, in this order; the labels are the one source of these words.
 REASONS: dict[str, Message] = {
-    BEDRIDDEN: Message("المنتفع طريح الفراش", "The beneficiary is bedridden"),
-    FACE_COVERING: Message("لا يمكن كشف الوجه (غطاء الوجه)", "The face covering cannot be removed"),
-    CAMERA_BROKEN: Message("الكاميرا معطلة", "The camera is broken"),
-    OTHER: Message("سبب آخر", "Other reason"),
+    BEDRIDDEN: Message("The beneficiary is bedridden"),
+    FACE_COVERING: Message("The face covering cannot be removed"),
+    CAMERA_BROKEN: Message("The camera is broken"),
+    OTHER: Message("Other reason"),
 }
 MAX_TEXT = 300
 MIN_OTHER_TEXT = 5
 
-TITLE = Message("استثناء من الصورة", "Photo exception")
-NEEDS_TEXT = Message("اكتب سبب الاستثناء", "Write the reason for the exception")
-UNKNOWN_REASON = Message("سبب الاستثناء غير معروف", "Unknown reason for the photo exception")
-TEXT_TOO_LONG = Message("النص أطول من المسموح", "The text is too long")
-NOT_APPROVED = Message("الاستثناء من الصورة يحتاج إلى موافقة المشرف",
-                       "A photo exception needs a supervisor's approval")
-PHOTO_REQUIRED = Message(
-    "لا توجد صورة: التقط الصورة أو استوردها، أو اطلب استثناءً من الصورة يوافق عليه المشرف",
-    "There is no photo: take or import it, or ask for a photo exception approved by a supervisor")
+TITLE = Message("Photo exception")
+NEEDS_TEXT = Message("Write the reason for the exception")
+UNKNOWN_REASON = Message("Unknown reason for the photo exception")
+TEXT_TOO_LONG = Message("The text is too long")
+NOT_APPROVED = Message("A photo exception needs a supervisor's approval")
+PHOTO_REQUIRED = Message("There is no photo: take or import it, or ask for a photo exception approved by a "
+                         "supervisor")
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,7 @@ from fundclient.errors import FundError, Message
 LIST_NAMES = ("offices", "municipalities", "pensions_authorities", "relations",
               "marital_statuses", "channels", "sexes", "statuses")
 
-BAD_REFERENCE = Message("ملف البيانات المرجعية غير صالح: {detail}",
-                        "The reference data file is not valid: {detail}")
+BAD_REFERENCE = Message("The reference data file is not valid: {detail}")
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,13 @@ class RefItem:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def label(self, language: str = "ar") -> str:
+        """The label in `language`: reference data carries Arabic and English; other languages
+        read the English one."""
         return self.ar if language == "ar" else self.en
+
+    @property
+    def message(self) -> Message:
+        return Message.fixed(ar=self.ar, en=self.en)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "RefItem":

@@ -23,45 +23,27 @@ from fundclient.errors import Message
 
 MAX_AGE_YEARS = 120
 
-REQUIRED = Message("حقل «{label}» مطلوب", "{label} is required")
-TOO_LONG = Message("«{label}» أطول من المسموح (الحد الأقصى {max} حرفًا)",
-                   "{label} is too long (at most {max} characters)")
-TOO_SHORT = Message("«{label}» أقصر من المسموح (الحد الأدنى {min} أحرف)",
-                    "{label} is too short (at least {min} characters)")
-CONTROL_CHARS = Message("«{label}» يحتوي على رموز تحكم غير مسموح بها",
-                        "{label} contains control characters")
-BAD_CHARS = Message("«{label}» يحتوي على رموز غير مسموح بها (مثل الرموز التعبيرية)",
-                    "{label} contains characters that are not allowed (such as emoji)")
-ARABIC_ONLY = Message("«{label}» يُكتب بالحروف العربية فقط",
-                      "{label} must be written in Arabic letters only")
-LATIN_ONLY = Message("«{label}» يُكتب بالحروف اللاتينية فقط",
-                     "{label} must be written in Latin letters only")
-DIGITS_ONLY = Message("«{label}» يتكون من أرقام فقط", "{label} must contain digits only")
-BAD_DATE = Message("«{label}»: تاريخ غير صحيح؛ اكتبه مثل 15/03/1955",
-                   "{label}: not a valid date; write it like 15/03/1955")
-FUTURE_DATE = Message("«{label}» لا يمكن أن يكون في المستقبل",
-                      "{label} cannot be in the future")
-TOO_OLD = Message("«{label}»: العمر يتجاوز {max} سنة",
-                  "{label}: age would be over {max} years")
-TOO_YOUNG = Message("«{label}»: العمر ({age}) أقل من المعتاد لهذه الشريحة ({min} سنة على الأقل)",
-                    "{label}: age {age} is below this category's minimum ({min} years)")
-NOT_IN_LIST = Message("«{label}»: القيمة «{value}» غير موجودة في القائمة",
-                      "{label}: '{value}' is not in the list")
+REQUIRED = Message("{label} is required")
+TOO_LONG = Message("{label} is too long (at most {max} characters)")
+TOO_SHORT = Message("{label} is too short (at least {min} characters)")
+CONTROL_CHARS = Message("{label} contains control characters")
+BAD_CHARS = Message("{label} contains characters that are not allowed (such as emoji)")
+ARABIC_ONLY = Message("{label} must be written in Arabic letters only")
+LATIN_ONLY = Message("{label} must be written in Latin letters only")
+DIGITS_ONLY = Message("{label} must contain digits only")
+BAD_DATE = Message("{label}: not a valid date; write it like 15/03/1955")
+FUTURE_DATE = Message("{label} cannot be in the future")
+TOO_OLD = Message("{label}: age would be over {max} years")
+TOO_YOUNG = Message("{label}: age {age} is below this category's minimum ({min} years)")
+NOT_IN_LIST = Message("{label}: '{value}' is not in the list")
 # A record's office is this PC's office (set up once), never typed on the form: when it is not
 # a known office the clerk cannot fix it, so the message says who can.
-OFFICE_NOT_SET_UP = Message("هذا الجهاز غير مُعدّ لمكتب من قائمة مكاتب الصندوق، فلا يمكن حفظ التسجيل. "
-                            "اتصل بالدعم الفني لإعداد المكتب.",
-                            "This PC is not set up for an office in the fund's list of offices, so "
+OFFICE_NOT_SET_UP = Message("This PC is not set up for an office in the fund's list of offices, so "
                             "registrations cannot be saved. Call IT support to set up the office.")
-BEFORE_AGE = Message("«{label}» يجب أن يكون بعد بلوغ {years} سنة من العمر",
-                     "{label} must be after the person turned {years}")
-CHILD_TOO_OLD = Message(
-    "تاريخ ميلاد الابن/الابنة يجب أن يكون بعد ميلاد المنتفع بـ {years} سنة على الأقل",
-    "A son or daughter must be born at least {years} years after the beneficiary")
-SPOUSE_SAME_SEX = Message("جنس الزوج/الزوجة يجب أن يخالف جنس المنتفع",
-                          "A spouse's sex must differ from the beneficiary's")
-RELATION_SEX = Message("الابن ذكر والابنة أنثى؛ راجع صلة القرابة أو الجنس",
-                       "A son is male and a daughter female; check relation or sex")
+BEFORE_AGE = Message("{label} must be after the person turned {years}")
+CHILD_TOO_OLD = Message("A son or daughter must be born at least {years} years after the beneficiary")
+SPOUSE_SAME_SEX = Message("A spouse's sex must differ from the beneficiary's")
+RELATION_SEX = Message("A son is male and a daughter female; check relation or sex")
 
 Rule = Callable[[str, "ValidationContext"], "Message | None"]
 

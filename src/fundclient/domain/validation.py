@@ -24,17 +24,13 @@ from fundclient.domain.reference import ReferenceData, default_reference
 from fundclient.domain.rules import ValidationContext, parse_date
 from fundclient.errors import Message, ValidationFailed
 
-UNKNOWN_FIELD = Message("حقل غير معروف: {name}", "Unknown field: {name}")
-UNKNOWN_CATEGORY = Message("الشريحة «{code}» غير معروفة", "Unknown category '{code}'")
-TOO_MANY_DEPENDANTS = Message("عدد التابعين أكبر من المسموح ({max})",
-                              "Too many dependants (at most {max})")
-SAME_NUMBER_AS_HOLDER = Message("الرقم الوطني للتابع هو نفس رقم المنتفع",
-                                "The dependant's national number is the beneficiary's own")
-REPEATED_NUMBER = Message("الرقم الوطني مكرر بين التابعين",
-                          "The same national number appears on two dependants")
-STATUS_REASON_NEEDED = Message("اذكر سبب تغيير حالة القيد",
-                               "Give the reason for the record status")
-NOT_A_BENEFICIARY = Message("بيانات المنتفع غير صالحة", "Not a beneficiary record")
+UNKNOWN_FIELD = Message("Unknown field: {name}")
+UNKNOWN_CATEGORY = Message("Unknown category '{code}'")
+TOO_MANY_DEPENDANTS = Message("Too many dependants (at most {max})")
+SAME_NUMBER_AS_HOLDER = Message("The dependant's national number is the beneficiary's own")
+REPEATED_NUMBER = Message("The same national number appears on two dependants")
+STATUS_REASON_NEEDED = Message("Give the reason for the record status")
+NOT_A_BENEFICIARY = Message("Not a beneficiary record")
 
 _DEPENDANT_KEY = re.compile(r"dependants\[(\d*)\]\.(.+)")
 

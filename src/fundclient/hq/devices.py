@@ -19,9 +19,8 @@ from fundclient.cards.numbers import HQ_DEVICE_NUMBERS
 from fundclient.errors import Message, SyncError
 from fundclient.hq.db import batches, changes, devices, enrol_tokens
 
-BAD_TOKEN = Message(ar="رمز التسجيل غير صالح أو مستعمل أو منتهي الصلاحية.",
-                    en="The enrolment token is invalid, already used, or expired.")
-UNKNOWN_DEVICE = Message(ar="لا يوجد جهاز بهذا المعرّف.", en="No device with this id.")
+BAD_TOKEN = Message("The enrolment token is invalid, already used, or expired.")
+UNKNOWN_DEVICE = Message("No device with this id.")
 
 
 def _now() -> datetime:
@@ -46,13 +45,11 @@ def create_token(engine: Engine, office_code: str, signing_key_id: str, *, valid
     return f"{secret}.{signing_key_id}"
 
 
-OFFICE_FULL = Message(ar="لا توجد أرقام أجهزة متاحة لهذا المكتب لدى الإدارة العامة.",
-                      en="HQ has no device numbers left for this office.")
+OFFICE_FULL = Message("HQ has no device numbers left for this office.")
 
 
-TOKEN_FOR_OTHER_OFFICE = Message(ar="رمز التسجيل صادر لمكتب «{token}» والطلب من مكتب «{request}»: لم يُستعمل الرمز.",
-                                 en="The enrolment token is for office '{token}' but the request comes from office "
-                                    "'{request}': the token was not used.")
+TOKEN_FOR_OTHER_OFFICE = Message("The enrolment token is for office '{token}' but the request comes from "
+                                 "office '{request}': the token was not used.")
 
 
 def enrol_device(engine: Engine, token: str, public_key: bytes, label: str = "", *,

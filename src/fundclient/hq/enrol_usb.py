@@ -27,12 +27,9 @@ from fundclient.sync.ack import ENROL_CONTEXT, sign_body
 from fundclient.sync.enrol import MAX_ENROL_FILE_BYTES, REQUEST_KIND, RESPONSE_KIND, RESPONSE_PREFIX, token_binding
 from fundclient.sync.keys import b64d, b64e
 
-BAD_REQUEST = Message(ar="ملف طلب التسجيل غير صالح ({field}): لم يُستعمل الرمز.",
-                      en="The enrolment request file is not valid ({field}): the token was not used.")
-ANSWER_WRITTEN = Message(ar="سُجِّل الجهاز رقم {number} لمكتب {office}؛ كُتب ملف الرد: {path} — يُستورد في المكتب بالأمر "
-                            "fundclient enroll --from-file مع الرمز نفسه.",
-                         en="Device number {number} of office {office} enrolled; answer written to: {path} — import it "
-                            "at the office with fundclient enroll --from-file and the same token.")
+BAD_REQUEST = Message("The enrolment request file is not valid ({field}): the token was not used.")
+ANSWER_WRITTEN = Message("Device number {number} of office {office} enrolled; answer written to: {path} — "
+                         "import it at the office with fundclient enroll --from-file and the same token.")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _OFFICE = re.compile(OFFICE_CODE_PATTERN)
 
@@ -77,7 +74,7 @@ def enrol_offline(engine: Engine, keys: HQKeys, request_file: Path, token: str) 
     item = drive.read_file(request_file, MAX_ENROL_FILE_BYTES)
     if not item.ok:
         reason = item.reason()
-        raise drive.DriveError(Message(f"{item.display_name}: {reason.ar}", f"{item.display_name}: {reason.en}"),
+        raise drive.DriveError(Message("{display_name}: {reason}").format(display_name=item.display_name, reason=reason),
                                code=f"drive_{item.skip.value}")
     request = parse_request(item.data or b"")
     info = enrol_device(engine, token, request.public_key, request.label, office_code=request.office_code)

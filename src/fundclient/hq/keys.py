@@ -17,17 +17,12 @@ from fundclient.sync.ack import KEYSET_CONTEXT
 from fundclient.sync.keys import b64e, canonical_json, generate_hpke_private, generate_signing_private, \
     hpke_public_bytes, key_id, read_private_key_file, signing_key, signing_public_bytes, write_private_key_file
 
-NO_KEYS = Message(ar="لم تُنشأ مفاتيح الإدارة العامة بعد (hq init).", en="HQ keys are not created yet (hq init).")
-ALREADY = Message(ar="مفاتيح الإدارة العامة موجودة من قبل.", en="HQ keys already exist.")
+NO_KEYS = Message("HQ keys are not created yet (hq init).")
+ALREADY = Message("HQ keys already exist.")
 # The HQ commands read the passphrase of sealed keys from a file; these say which option.
-HQ_NEEDS_PASSPHRASE = Message(
-    ar="مفاتيح الإدارة العامة محمية بعبارة مرور: أعطها في ملف بالخيار --passphrase-file، مثلاً: "
-       "fundclient hq --passphrase-file FILE serve",
-    en="HQ's keys are protected by a passphrase: give it in a file with --passphrase-file, e.g. "
-       "fundclient hq --passphrase-file FILE serve")
-HQ_WRONG_PASSPHRASE = Message(
-    ar="عبارة المرور في الملف المعطى بالخيار --passphrase-file لا تفتح مفاتيح الإدارة العامة.",
-    en="The passphrase in the --passphrase-file file does not open HQ's keys.")
+HQ_NEEDS_PASSPHRASE = Message("HQ's keys are protected by a passphrase: give it in a file with "
+                              "--passphrase-file, e.g. fundclient hq --passphrase-file FILE serve")
+HQ_WRONG_PASSPHRASE = Message("The passphrase in the --passphrase-file file does not open HQ's keys.")
 
 
 def _ring_path(hq_dir: Path) -> Path:

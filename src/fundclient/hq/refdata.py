@@ -15,9 +15,8 @@ from fundclient.hq.db import card_revocations, changes
 
 REFERENCE_KINDS = ("offices", "municipalities", "pension_authorities", "categories")
 REVOKED_CARD = "revoked_card"
-CATEGORY_NOT_REMOVED = Message(ar="لا تُحذف الشريحة لأن سجلات تحملها؛ اجعلها غير فعّالة بدلًا من ذلك.",
-                               en="A category is not removed (records hold it); make it inactive instead.")
-BAD_KIND = Message(ar="نوع بيانات مرجعية غير معروف.", en="Unknown kind of reference data.")
+CATEGORY_NOT_REMOVED = Message("A category is not removed (records hold it); make it inactive instead.")
+BAD_KIND = Message("Unknown kind of reference data.")
 
 
 def _now() -> datetime:
@@ -40,8 +39,7 @@ def set_reference(engine: Engine, kind: str, code: str, data: dict | None) -> No
                                             deleted=data is None, at=_now()))
 
 
-UNKNOWN_OFFICE = Message(ar="«{code}» ليس رمز مكتب في البيانات المرجعية للإدارة العامة. الرموز المعروفة: {known}",
-                         en="'{code}' is not an office code in HQ's reference data. Known codes: {known}")
+UNKNOWN_OFFICE = Message("'{code}' is not an office code in HQ's reference data. Known codes: {known}")
 
 
 def office_codes(engine: Engine) -> set[str]:

@@ -27,16 +27,13 @@ from fundclient.sync.usb import ACKS_PREFIX, EXPORT_FOLDER
 
 log = logging.getLogger(__name__)
 
-INGESTED = Message("استُلمت الدفعة ({records} سجل)", "batch received ({records} records)")
-REFUSED = Message("رُفضت الدفعة: {reason} (الرمز {code})", "batch refused: {reason} (code {code})")
-HQ_FAILED = Message("تعذّرت معالجة الدفعة لدى الإدارة العامة؛ ستُعاد لاحقًا",
-                    "HQ could not process the batch; it will be tried again later")
-ACKS_WRITTEN = Message("كُتب ملف الإشعارات: {path}", "acknowledgements written to: {path}")
-IMPORT_SUMMARY = Message("ملفات الدفعات: {files}؛ استُلمت {ingested}، ورُفضت {refused}، وتُركت {skipped}، "
-                         "وتعذّرت معالجة {failed}.",
-                         "Batch files: {files}; {ingested} received, {refused} refused, {skipped} skipped, "
+INGESTED = Message("batch received ({records} records)")
+REFUSED = Message("batch refused: {reason} (code {code})")
+HQ_FAILED = Message("HQ could not process the batch; it will be tried again later")
+ACKS_WRITTEN = Message("acknowledgements written to: {path}")
+IMPORT_SUMMARY = Message("Batch files: {files}; {ingested} received, {refused} refused, {skipped} skipped, "
                          "{failed} could not be processed.")
-NOTHING_FOUND = Message("لا توجد ملفات دفعات (.fcb) في {path}", "no batch files (.fcb) in {path}")
+NOTHING_FOUND = Message("no batch files (.fcb) in {path}")
 
 
 @dataclass
@@ -115,8 +112,7 @@ def _ingest_one(ingestor: Ingestor, item: drive.DriveFile, answers: dict, report
     except EnvelopeError as exc:
         report.refused += 1
         reason = reason_message(exc.code)
-        report.outcomes[item.name] = Message(REFUSED.ar.format(reason=reason.ar, code=exc.code),
-                                             REFUSED.en.format(reason=reason.en, code=exc.code))
+        report.outcomes[item.name] = REFUSED.format(reason=reason, code=exc.code)
         batch_id = _batch_id_from_name(item.name)
         if batch_id:  # the office learns why (quarantine) for the file it exported under that name,
             # signed by HQ over these very bytes: a refusal the office can check like an ack

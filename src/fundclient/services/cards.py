@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from fundclient.domain.records import Beneficiary
     from fundclient.services.session import Session
 
-NO_CARD = Message(ar="لا توجد بطاقة تأمينية لهذا الشخص بعد.", en="This person has no insurance card yet.")
-NO_SUCH_DEPENDANT = Message(ar="التابع غير موجود في هذا السجل.", en="No such dependant on this record.")
+NO_CARD = Message("This person has no insurance card yet.")
+NO_SUCH_DEPENDANT = Message("No such dependant on this record.")
 
 
 def replace_card(session: "Session", record_id: str, reason: ReissueReason | str, note: str = "",

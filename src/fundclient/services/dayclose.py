@@ -23,11 +23,9 @@ from fundclient.storage.approvals import DayItem, ReturnedItem
 if TYPE_CHECKING:
     from fundclient.services.session import Session
 
-COMMENT_NEEDED = Message(ar="اكتب للموظف سبب الإرجاع وما يجب تصحيحه.",
-                         en="Tell the clerk why the registration is sent back and what to correct.")
-UNDECIDED_LEFT = Message(ar="بقي {count} من تسجيلات اليوم دون قرار. اعتمدها أو أرجعها قبل إغلاق اليوم.",
-                         en="{count} of today's registrations still need a decision. Approve or send them "
-                            "back before closing the day.")
+COMMENT_NEEDED = Message("Tell the clerk why the registration is sent back and what to correct.")
+UNDECIDED_LEFT = Message("{count} of today's registrations still need a decision. Approve or send them back "
+                         "before closing the day.")
 
 
 @dataclass(frozen=True)

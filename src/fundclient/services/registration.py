@@ -23,25 +23,16 @@ if TYPE_CHECKING:
 OVERRIDE_ROLES = ("supervisor", "admin")
 OVERRIDE_GRANT_SECONDS = 300
 
-CERTAIN_DUPLICATE = Message(
-    ar="هذا المنتفع مسجل من قبل بنفس الرقم الوطني ({name}). افتح سجله بدلاً من تسجيله مرة أخرى، "
-       "أو اطلب من المشرف الحفظ مع ذكر السبب.",
-    en="This beneficiary is already registered with the same national number ({name}). Open the existing "
-       "record instead, or ask a supervisor to save with a reason.")
-POSSIBLE_DUPLICATE = Message(
-    ar="قد يكون هذا المنتفع مسجلاً من قبل ({name}). تحقق من السجل، أو احفظ مع ذكر السبب.",
-    en="This beneficiary may already be registered ({name}). Check that record, or save with a reason.")
-DUPLICATE_THROUGH_DEPENDANT = Message(
-    ar="{reason_ar}. تحقق من السجل قبل الحفظ، أو اطلب من المشرف الحفظ مع ذكر السبب.",
-    en="{reason_en}. Check that record before saving, or ask a supervisor to save with a reason.")
-REGISTERED_ELSEWHERE = Message(
-    ar="الرقم الوطني {number} مسجل في {office_ar} حسب بيانات الإدارة العامة. تحقق منه، أو اطلب من المشرف "
-       "الحفظ مع ذكر السبب.",
-    en="National number {number} is registered at {office_en} according to HQ's data. Check it, or ask a "
-       "supervisor to save with a reason.")
-OVERRIDE_NOT_ALLOWED = Message(
-    ar="الحفظ رغم وجود تسجيل مكرر يحتاج إلى موافقة المشرف.",
-    en="Saving despite a duplicate record needs a supervisor.")
+CERTAIN_DUPLICATE = Message("This beneficiary is already registered with the same national number ({name}). "
+                            "Open the existing record instead, or ask a supervisor to save with a reason.")
+POSSIBLE_DUPLICATE = Message("This beneficiary may already be registered ({name}). Check that record, or "
+                             "save with a reason.")
+DUPLICATE_THROUGH_DEPENDANT = Message("{reason}. Check that record before saving, or ask a supervisor to "
+                                      "save with a reason.")
+ANOTHER_OFFICE = Message("another office")
+REGISTERED_ELSEWHERE = Message("National number {number} is registered at {office} according to HQ's "
+                               "data. Check it, or ask a supervisor to save with a reason.")
+OVERRIDE_NOT_ALLOWED = Message("Saving despite a duplicate record needs a supervisor.")
 
 
 def card_number_maker(session: "Session"):
@@ -281,13 +272,13 @@ def _check_duplicates(session: "Session", record: Beneficiary, override_reason: 
         from fundclient.domain.reference import default_reference
         office = default_reference().item("offices", held[0].office_code)
         error = DuplicateFound(REGISTERED_ELSEWHERE.format(
-            number=held[0].national_number, office_ar=office.label("ar") if office else "مكتب آخر",
-            office_en=office.label("en") if office else "another office"), code="duplicate")
+            number=held[0].national_number,
+            office=office.message if office else ANOTHER_OFFICE), code="duplicate")
         error.matches = []
         raise error
     best = matches[0]
     if best.existing_dependant is not None or best.own_dependant is not None:
-        message = DUPLICATE_THROUGH_DEPENDANT.format(reason_ar=best.reason.ar, reason_en=best.reason.en)
+        message = DUPLICATE_THROUGH_DEPENDANT.format(reason=best.reason)
     else:
         template = CERTAIN_DUPLICATE if best.certain else POSSIBLE_DUPLICATE
         message = template.format(name=best.existing.name.full())

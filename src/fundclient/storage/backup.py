@@ -281,8 +281,8 @@ def _open_backup(backup_file: Path):
     return drive.open_user_file(backup_file, MAX_BACKUP_BYTES)
 
 
-def _bad(ar: str, en: str) -> BadBackup:
-    return BadBackup(Message(ar, en))
+def _bad(message: Message) -> BadBackup:
+    return BadBackup(message)
 
 
 def _is_int(value: Any) -> bool:
@@ -292,22 +292,25 @@ def _is_int(value: Any) -> bool:
 def _manifest(archive: zipfile.ZipFile) -> dict:
     names = archive.namelist()
     if len(names) != len(set(names)):
-        raise _bad("فيه ملفان بالاسم نفسه", "it holds two members of the same name")
+        raise _bad(Message("it holds two members of the same name"))
     unknown = sorted(n for n in names if n not in _MEMBERS and not _REFERENCE_MEMBER.fullmatch(n))
     if unknown:
-        raise _bad(f"فيه ملف غير متوقع «{unknown[0][:80]}»", f"unexpected member '{unknown[0][:80]}'")
+        raise _bad(Message("unexpected member '{unknown}'").format(unknown=unknown[0][:80]))
     missing = sorted({DB_FILE, KEYSTORE_FILE, MANIFEST} - set(names))
     if missing:
-        raise _bad(f"ينقصه الملف «{missing[0]}»", f"member '{missing[0]}' is missing")
+        raise _bad(Message("member '{missing}' is missing").format(missing=missing[0]))
     if sum(1 for n in names if n.startswith(REFERENCE_DIR + "/")) > MAX_REFERENCE_FILES:
-        raise _bad("فيه ملفات بيانات مرجعية أكثر مما يكون", "more reference files than a backup holds")
+        raise _bad(Message("more reference files than a backup "
+                                                                                                   "holds"))
     # Declared sizes bound what extraction writes (zipfile stops at a member's declared size).
     for info in archive.infolist():
         limit = {MANIFEST: MAX_MANIFEST_BYTES, DB_FILE: MAX_BACKUP_BYTES}.get(info.filename, MAX_JSON_MEMBER_BYTES)
         if info.file_size > limit:
-            raise _bad(f"الملف «{info.filename}» فيه أكبر مما يكون", f"member '{info.filename}' is larger than it can be")
+            raise _bad(Message("member '{filename}' is larger than it "
+                                                                                                  "can be").format(filename=info.filename))
     if sum(info.file_size for info in archive.infolist()) > MAX_BACKUP_BYTES:
-        raise _bad("محتواه أكبر مما تكون النسخة", "its members are larger than a backup can be")
+        raise _bad(Message("its members are larger than a backup "
+                                                                                 "can be"))
     manifest = _json_member(archive, MANIFEST)
     return _typed_manifest(manifest, set(names))
 
@@ -320,15 +323,16 @@ def _parse_json(name: str, data: bytes) -> Any:
     try:
         return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise _bad(f"الملف «{name}» ليس JSON صالحاً", f"member '{name}' is not valid JSON") from None
+        raise _bad(Message("member '{name}' is not valid JSON").format(name=name)) from None
 
 
 def _typed_manifest(manifest: Any, names: set[str]) -> dict:
     def wrong(field: str) -> BadBackup:
-        return _bad(f"في «{MANIFEST}» الحقل «{field}» غير صالح", f"field '{field}' of '{MANIFEST}' is not valid")
+        return _bad(Message("field '{field}' of '{MANIFEST}' is "
+                                                                                           "not valid").format(MANIFEST=MANIFEST, field=field))
 
     if not isinstance(manifest, dict):
-        raise _bad(f"«{MANIFEST}» ليس كائناً", f"'{MANIFEST}' is not an object")
+        raise _bad(Message("'{MANIFEST}' is not an object").format(MANIFEST=MANIFEST))
     if manifest.get("format", 1) not in (1, FORMAT):
         raise wrong("format")
     office = manifest.get("office_code")
@@ -369,7 +373,7 @@ def _typed_settings(raw: Any, office_code: str) -> dict:
     """The backup's settings, field by field against config.Settings' types; BadBackup naming
     the field otherwise. Unknown fields are left out."""
     if not isinstance(raw, dict):
-        raise _bad(f"«{SETTINGS_FILE}» ليس كائناً", f"'{SETTINGS_FILE}' is not an object")
+        raise _bad(Message("'{SETTINGS_FILE}' is not an object").format(SETTINGS_FILE=SETTINGS_FILE))
     defaults = Settings()
     typed: dict[str, Any] = {}
     for f in fields(Settings):
@@ -391,16 +395,13 @@ def _typed_settings(raw: Any, office_code: str) -> dict:
                                                               and all(_is_int(n) for n in value[k])))
                 for k in value)
         if not ok:
-            raise _bad(f"في «{SETTINGS_FILE}» قيمة الإعداد «{f.name}» غير صالحة",
-                       f"setting '{f.name}' in '{SETTINGS_FILE}' has a value of the wrong kind")
+            raise _bad(Message("setting '{name}' in '{SETTINGS_FILE}' has a value of the wrong kind").format(SETTINGS_FILE=SETTINGS_FILE, name=f.name))
         typed[f.name] = value
     if typed.get("language", "ar") not in ("ar", "en"):
-        raise _bad(f"في «{SETTINGS_FILE}» قيمة الإعداد «language» غير صالحة",
-                   f"setting 'language' in '{SETTINGS_FILE}' is neither ar nor en")
+        raise _bad(Message("setting 'language' in '{SETTINGS_FILE}' is neither ar nor en").format(SETTINGS_FILE=SETTINGS_FILE))
     if typed.get("office_code", office_code) != office_code:
-        raise _bad(f"الإعدادات لمكتب آخر («{str(typed['office_code'])[:12]}») غير مكتب النسخة «{office_code}»",
-                   f"its settings are of another office ('{str(typed['office_code'])[:12]}') than the backup's "
-                   f"'{office_code}'")
+        raise _bad(Message("its settings are of another office ('{office_code}') than the backup's "
+                           "'{office_code2}'").format(office_code=str(typed['office_code'])[:12], office_code2=office_code))
     typed["office_code"] = office_code
     return typed
 
@@ -408,20 +409,21 @@ def _typed_settings(raw: Any, office_code: str) -> dict:
 def _typed_marks(raw: Any) -> dict[str, int]:
     if not isinstance(raw, dict) or len(raw) > 100 or not all(
             isinstance(k, str) and len(k) <= 64 and _is_int(v) and 0 <= v < 10**12 for k, v in raw.items()):
-        raise _bad(f"«{SEQUENCE_HIGH_WATER_FILE}» غير صالح", f"'{SEQUENCE_HIGH_WATER_FILE}' is not name -> number")
+        raise _bad(Message("'{SEQUENCE_HIGH_WATER_FILE}' is not "
+                                                                              "name -> number").format(SEQUENCE_HIGH_WATER_FILE=SEQUENCE_HIGH_WATER_FILE))
     return raw
 
 
 def _typed_reference(name: str, raw: Any) -> dict:
     if not isinstance(raw, dict) or not all(isinstance(k, str) for k in raw):
-        raise _bad(f"الملف «{name}» ليس كائناً", f"member '{name}' is not an object")
+        raise _bad(Message("member '{name}' is not an object").format(name=name))
     if name.rpartition("/")[2] in NOT_BACKED_UP_REFERENCE:
-        raise _bad(f"فيه ملف غير متوقع «{name}»", f"unexpected member '{name}'")
+        raise _bad(Message("unexpected member '{name}'").format(name=name))
     if set(raw) == {"token"}:  # a pull position (reference/state.json)
         if not _is_int(raw["token"]) or raw["token"] < 0:
-            raise _bad(f"في «{name}» الحقل «token» غير صالح", f"field 'token' of '{name}' is not valid")
+            raise _bad(Message("field 'token' of '{name}' is not valid").format(name=name))
     elif not all(isinstance(v, dict) for v in raw.values()):
-        raise _bad(f"في «{name}» قيد غير صالح", f"an entry of '{name}' is not an object")
+        raise _bad(Message("an entry of '{name}' is not an object").format(name=name))
     return raw
 
 
@@ -514,10 +516,12 @@ def restore_backup(data_dir: Path, backup_file: Path, *, device_number: int | No
                 raise BadBackup(str(exc)[:200]) from exc
         for name, data in raw.items():
             if hashlib.sha256(data).hexdigest() != manifest["members"][name]:
-                raise _bad(f"الملف «{name}» لا يطابق بصمته", f"member '{name}' does not match its checksum")
+                raise _bad(Message("member '{name}' does not match its "
+                                                                                        "checksum").format(name=name))
         clear = {name: _parse_json(name, data) for name, data in raw.items()}
         if _sha256(staging / DB_FILE) != manifest.get("db_sha256"):
-            raise _bad("نسخة قاعدة البيانات لا تطابق بصمتها", "database copy does not match its checksum")
+            raise _bad(Message("database copy does not match its "
+                                                                                                    "checksum"))
         backup_settings = _typed_settings(clear[SETTINGS_FILE], manifest["office_code"]) \
             if SETTINGS_FILE in clear else {}
         # A backup made before settings travelled (format 1): this PC's settings stay.

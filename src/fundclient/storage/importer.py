@@ -33,8 +33,7 @@ MAX_CELL_CHARS = 10_000
 MAX_ROWS = 200_000
 _DEPENDANT = re.compile(r"dependants\[(\d+)\]\.(.+)")
 REPORT_HEADERS = ("row", "national_number", "result", "field", "reason_ar", "reason_en")
-ALREADY_THERE = Message("مسجل مسبقاً بنفس الرقم الوطني (لم يُستورد مرة ثانية)",
-                        "Already registered with this national number (not imported again)")
+ALREADY_THERE = Message("Already registered with this national number (not imported again)")
 
 
 @dataclass
@@ -71,23 +70,19 @@ def known_column(name: str) -> bool:
     return name in BENEFICIARY_FIELDS or name.startswith(CATEGORY_PREFIX)
 
 
-def _unreadable(ar: str, en: str) -> ImportFileUnreadable:
-    return ImportFileUnreadable(ar, en)
+def _unreadable(message: Message) -> ImportFileUnreadable:
+    return ImportFileUnreadable(message)
 
 
 # A row that cannot be read faithfully is refused with its row number and column; the rest of
 # the file is imported. (field, Message) per problem.
 RowProblems = dict[int, list[tuple[str, Message]]]
-BAD_BYTES = Message("العمود «{column}» فيه بايتات ليست نصًا صالحًا (ترميز تالف): صحّح الخلية",
-                    "column '{column}' holds bytes that are not valid text (damaged encoding): fix the cell")
-NUL_CHAR = Message("العمود «{column}» فيه محرف NUL (صفر): صحّح الخلية",
-                   "column '{column}' holds a NUL character: fix the cell")
-CELL_TOO_LONG = Message("العمود «{column}» أطول من {limit} محرف: صحّح الخلية",
-                        "column '{column}' is longer than {limit} characters: fix the cell")
-EXTRA_CELLS = Message("في السطر {cells} خلية والعناوين {headers} فقط (فاصلة زائدة؟): لم يُستورد شيء منه",
-                      "the row has {cells} cells but there are only {headers} headers (a stray separator?): "
+BAD_BYTES = Message("column '{column}' holds bytes that are not valid text (damaged encoding): fix the cell")
+NUL_CHAR = Message("column '{column}' holds a NUL character: fix the cell")
+CELL_TOO_LONG = Message("column '{column}' is longer than {limit} characters: fix the cell")
+EXTRA_CELLS = Message("the row has {cells} cells but there are only {headers} headers (a stray separator?): "
                       "nothing of it was imported")
-MERGED = Message("خلايا مدموجة ({ref}): افصل الدمج واملأ كل سطر", "merged cells ({ref}): unmerge and fill every row")
+MERGED = Message("merged cells ({ref}): unmerge and fill every row")
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
 _NON_ASCII_TEXT = re.compile("[^\x00-\x7f\udc80-\udcff]")
 DELIMITERS = (",", ";", "\t")
@@ -225,7 +220,7 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]], 
     item = drive.read_file(path, MAX_FILE_BYTES)
     if not item.ok:
         reason = item.reason()
-        raise _unreadable(reason.ar, reason.en)
+        raise _unreadable(reason)
     raw = item.data or b""
     merged: list[tuple[str, int, int]] = []
     if path.suffix.lower() in (".xlsx", ".xlsm"):

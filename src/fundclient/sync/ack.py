@@ -15,8 +15,7 @@ ACK_CONTEXT = b"fundclient/ack/v1\x00"
 ACK_HEADER = "Fundclient-Ack"
 PROBE_CONTEXT = b"fundclient/probe/v1\x00"
 
-FORGED_ACK = Message(ar="إشعار الاستلام غير موقَّع من الإدارة العامة.",
-                     en="The acknowledgement is not signed by HQ.")
+FORGED_ACK = Message("The acknowledgement is not signed by HQ.")
 
 
 def _sign_all(data: bytes, signing_privates: dict[str, bytes] | bytes) -> dict[str, str]:
@@ -49,8 +48,7 @@ def verify_ack(doc: dict, hq_signing_keys: dict[str, bytes], *, batch_id: str, d
 
 
 REFUSAL_CONTEXT = b"fundclient/refusal/v1\x00"
-FORGED_REFUSAL = Message(ar="الرفض غير موقَّع من الإدارة العامة أو لا يخص ملف هذه الدفعة.",
-                         en="The refusal is not signed by HQ or is not about this batch's file.")
+FORGED_REFUSAL = Message("The refusal is not signed by HQ or is not about this batch's file.")
 
 
 def sign_refusal(batch_id: str, code: str, sha256: str, hq_signing_private: dict[str, bytes] | bytes) -> dict:
@@ -112,8 +110,7 @@ def verify_probe_standing(doc: dict, nonce: str, device: str, hq_signing_keys: d
 
 
 REFERENCE_CONTEXT = b"fundclient/reference/v1\x00"
-FORGED_REFERENCE = Message(ar="البيانات المرجعية المستلمة غير موقَّعة من الإدارة العامة؛ لم تُستعمل.",
-                           en="The reference data received is not signed by HQ; it was not used.")
+FORGED_REFERENCE = Message("The reference data received is not signed by HQ; it was not used.")
 
 
 def sign_reference(since: int, answer: dict, hq_signing_private: dict[str, bytes] | bytes) -> dict:

@@ -20,8 +20,7 @@ from fundclient.private_files import private_dir, write_bytes_atomic, write_json
 from fundclient import device_key
 from fundclient.sync.keys import b64d
 
-NOT_ENROLLED = Message(ar="هذا الجهاز غير مسجَّل لدى الإدارة العامة بعد.",
-                       en="This device is not enrolled with HQ yet.")
+NOT_ENROLLED = Message("This device is not enrolled with HQ yet.")
 
 
 def device_dir(data_dir: Path) -> Path:

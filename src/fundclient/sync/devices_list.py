@@ -27,8 +27,7 @@ KIND = "fundclient-devices"
 DEVICES_CONTEXT = b"fundclient/devices/v1\x00"
 MAX_DEVICES = 100_000
 
-NOT_SIGNED_BY_HQ = Message(ar="قائمة الأجهزة ليست موقَّعة من الإدارة العامة (أو عُدِّلت بعد توقيعها).",
-                           en="The devices list is not signed by HQ (or was changed after signing).")
+NOT_SIGNED_BY_HQ = Message("The devices list is not signed by HQ (or was changed after signing).")
 
 
 @dataclass(frozen=True)

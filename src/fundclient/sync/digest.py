@@ -44,8 +44,7 @@ AT_REST_INFO = b"fundclient/digest-at-rest/v1"
 DIGEST_HEADER = "Fundclient-Digest"
 MAX_DIGEST_BYTES = 64 * 1024 * 1024
 MAX_DELTAS = 30
-FORGED_DIGEST = Message(ar="ملخص الأرقام الوطنية المستلم غير موقَّع من الإدارة العامة؛ لم يُستعمل.",
-                        en="The national-number digest received is not signed by HQ; it was not used.")
+FORGED_DIGEST = Message("The national-number digest received is not signed by HQ; it was not used.")
 
 
 def _key(device: Device) -> bytes:

@@ -28,9 +28,8 @@ from fundclient.sync.runlock import sync_lock
 from fundclient.sync.upload import BatchUploader
 
 log = logging.getLogger(__name__)
-BUSY = Message(ar="إرسال آخر جارٍ الآن على هذا الجهاز.", en="Another send is running on this device right now.")
-NOT_HQ = Message(ar="الشبكة متاحة لكن الخادم لم يثبت أنه الإدارة العامة (ربما بوابة دخول).",
-                 en="A network is up but the server did not prove it is HQ (perhaps a login portal).")
+BUSY = Message("Another send is running on this device right now.")
+NOT_HQ = Message("A network is up but the server did not prove it is HQ (perhaps a login portal).")
 
 
 @dataclass
@@ -44,8 +43,7 @@ class Progress:
     current_batch: str = ""
 
 
-REFUSED_SOME = Message(ar="رفضت الإدارة العامة {count} دفعة ونُقلت إلى الحجز: {reason}",
-                      en="HQ refused {count} batch(es), moved to quarantine: {reason}")
+REFUSED_SOME = Message("HQ refused {count} batch(es), moved to quarantine: {reason}")
 
 
 @dataclass
@@ -93,8 +91,7 @@ def run_sync(data_dir: Path, *, settings: Settings | None = None, options: Trans
     if summary.batches_quarantined and summary.error is None:
         first = summary.quarantined[0]
         n = summary.batches_quarantined
-        summary.error = _error(first["code"], Message(REFUSED_SOME.ar.format(count=n, reason=first["ar"]),
-                                                      REFUSED_SOME.en.format(count=n, reason=first["en"])))
+        summary.error = _error(first["code"], REFUSED_SOME.format(count=n, reason=Message.fixed(ar=first['ar'], en=first['en'])))
     SyncHistory(data_dir).append(summary.to_dict())
     return summary
 

@@ -36,30 +36,21 @@ from fundclient.sync.device import Device, device_dir, ensure_signing_key, save_
 from fundclient.sync.http import require_https, TransportOptions, make_session
 from fundclient.sync.keys import b64d, b64e
 
-ENROL_REFUSED = Message(ar="رفضت الإدارة العامة تسجيل الجهاز (رمز غير صالح أو منتهي).",
-                        en="HQ refused the enrolment (invalid or expired token).")
-ENROL_UNREACHABLE = Message(ar="تعذر الاتصال بالإدارة العامة لتسجيل الجهاز.",
-                            en="Could not reach HQ to enrol the device.")
-NOT_HQ = Message(ar="الخادم لم يثبت أنه الإدارة العامة التي أصدرت الرمز.",
-                 en="The server did not prove it is the HQ that issued the token.")
-ALREADY = Message(ar="هذا الجهاز مسجَّل من قبل.", en="This device is already enrolled.")
-TOKEN_OTHER_OFFICE = Message(ar="رمز التسجيل هذا لمكتب آخر غير مكتب «{office}»؛ لم يُستعمل الرمز. اطلبوا من الإدارة العامة "
-                                "رمزًا لهذا المكتب.",
-                             en="This enrolment token is for an office other than '{office}'; the token was not used. "
-                                "Ask HQ for a token for this office.")
-WRONG_OFFICE = Message(ar="ردّ الإدارة العامة لمكتب «{got}» وهذا الحاسوب لمكتب «{office}»: لم يُسجَّل الجهاز.",
-                       en="HQ's answer is for office '{got}' but this PC belongs to office '{office}': not enrolled.")
-BAD_ANSWER = Message(ar="ردّ التسجيل من الإدارة العامة غير صالح: {why}", en="HQ's enrolment answer is not valid: {why}")
-NO_REQUEST = Message(ar="لا يوجد طلب تسجيل لهذا الجهاز؛ اكتب الطلب أولاً: fundclient enroll-request --to <الذاكرة>",
-                     en="This device has no enrolment request; write one first: fundclient enroll-request --to <drive>")
-OTHER_REQUEST = Message(ar="ملف الرد يخص طلب تسجيل آخر أو حاسوبًا آخر؛ لم يُسجَّل الجهاز.",
-                        en="The answer file belongs to another enrolment request or another PC; not enrolled.")
-OTHER_TOKEN = Message(ar="ملف الرد لم يُصدر بهذا الرمز؛ تأكد من الرمز الذي أعطته الإدارة العامة.",
-                      en="The answer file was not made with this token; check the token HQ gave you.")
-NO_OFFICE = Message(ar="لم يُحدَّد رمز المكتب بعد (الإعداد أولاً: fundclient setup).",
-                    en="No office code is set yet (set up first: fundclient setup).")
-REQUEST_WRITTEN = Message(ar="كُتب طلب التسجيل على وسيط التخزين: {path} — سلّمه إلى الإدارة العامة.",
-                          en="Enrolment request written to the drive: {path} — hand it to HQ.")
+ENROL_REFUSED = Message("HQ refused the enrolment (invalid or expired token).")
+ENROL_UNREACHABLE = Message("Could not reach HQ to enrol the device.")
+NOT_HQ = Message("The server did not prove it is the HQ that issued the token.")
+ALREADY = Message("This device is already enrolled.")
+TOKEN_OTHER_OFFICE = Message("This enrolment token is for an office other than '{office}'; the token was not "
+                             "used. Ask HQ for a token for this office.")
+WRONG_OFFICE = Message("HQ's answer is for office '{got}' but this PC belongs to office '{office}': not "
+                       "enrolled.")
+BAD_ANSWER = Message("HQ's enrolment answer is not valid: {why}")
+NO_REQUEST = Message("This device has no enrolment request; write one first: fundclient enroll-request --to "
+                     "<drive>")
+OTHER_REQUEST = Message("The answer file belongs to another enrolment request or another PC; not enrolled.")
+OTHER_TOKEN = Message("The answer file was not made with this token; check the token HQ gave you.")
+NO_OFFICE = Message("No office code is set yet (set up first: fundclient setup).")
+REQUEST_WRITTEN = Message("Enrolment request written to the drive: {path} — hand it to HQ.")
 
 REQUEST_KIND = "fundclient-enrol-request"
 RESPONSE_KIND = "fundclient-enrol-response"
@@ -210,8 +201,7 @@ def enrol_from_file(data_dir: Path, answer_file: Path, token: str, *, settings: 
         raise SyncError(NO_REQUEST, code="no_request")
     item = drive.read_file(answer_file, MAX_ENROL_FILE_BYTES)
     if not item.ok:
-        raise drive.DriveError(Message(f"{item.display_name}: {item.reason().ar}", f"{item.display_name}: "
-                                       f"{item.reason().en}"), code=f"drive_{item.skip.value}")
+        raise drive.DriveError(Message("{display_name}: {reason}").format(display_name=item.display_name, reason=item.reason()), code=f"drive_{item.skip.value}")
     try:
         doc = json.loads((item.data or b"").decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):

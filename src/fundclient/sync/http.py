@@ -19,8 +19,7 @@ from fundclient.config import Settings
 from fundclient.errors import Message, SyncError
 from fundclient.sync.reasons import PERMANENT, reason_message
 
-OFFLINE = Message(ar="تعذر الوصول إلى الإدارة العامة؛ ستُعاد المحاولة لاحقاً.",
-                  en="HQ could not be reached; will try again later.")
+OFFLINE = Message("HQ could not be reached; will try again later.")
 USER_AGENT = "fundclient-sync/1"
 
 
@@ -51,8 +50,8 @@ def make_session(settings: Settings) -> requests.Session:
     return session
 
 
-PLAIN_HTTP = Message(ar="عنوان الإدارة العامة يجب أن يبدأ بـ https:// (اتصال مشفّر). صحّح العنوان في الإعدادات.",
-                     en="The HQ address must start with https:// (an encrypted connection). Correct it in the settings.")
+PLAIN_HTTP = Message("The HQ address must start with https:// (an encrypted connection). Correct it in the "
+                     "settings.")
 _LOOPBACK = ("localhost", "::1")
 
 

@@ -28,8 +28,8 @@ from fundclient.private_files import write_bytes_atomic
 HPKE_SUITE = hpke.Suite(hpke.KEM.MLKEM768_X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
 MLKEM_PUBLIC_LEN = 1184
 
-WRONG_PASSPHRASE = Message(ar="عبارة المرور غير صحيحة لملف المفتاح.", en="Wrong passphrase for the key file.")
-NEEDS_PASSPHRASE = Message(ar="ملف المفتاح محمي بعبارة مرور.", en="The key file is protected by a passphrase.")
+WRONG_PASSPHRASE = Message("Wrong passphrase for the key file.")
+NEEDS_PASSPHRASE = Message("The key file is protected by a passphrase.")
 
 
 def b64e(data: bytes) -> str:

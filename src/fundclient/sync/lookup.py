@@ -30,8 +30,7 @@ MAX_NUMBERS = 12
 MAX_HITS = 8
 CARD_STATES = ("valid", "revoked", "inactive", "none")
 ROLES = ("holder", "dependant")
-FORGED_LOOKUP = Message(ar="جواب البحث لدى الإدارة العامة غير موقَّع منها؛ لم يُستعمل.",
-                        en="The HQ lookup answer is not signed by HQ; it was not used.")
+FORGED_LOOKUP = Message("The HQ lookup answer is not signed by HQ; it was not used.")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 

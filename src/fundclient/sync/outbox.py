@@ -33,11 +33,10 @@ from fundclient.sync.ack import verify_ack
 from fundclient.sync.device import Device
 from fundclient.sync.reasons import reason_message
 
-TOO_LARGE = Message(ar="سجل المنتفع مع صوره أكبر من حجم الدفعة المسموح.",
-                    en="The beneficiary record with its photos is larger than the batch size limit.")
+TOO_LARGE = Message("The beneficiary record with its photos is larger than the batch size limit.")
 
 
-NO_SUCH_BATCH = Message(ar="لا توجد دفعة محجوزة بهذا المعرّف.", en="No quarantined batch with this id.")
+NO_SUCH_BATCH = Message("No quarantined batch with this id.")
 
 
 def _short(value: object, limit: int) -> str | None:

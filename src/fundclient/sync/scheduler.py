@@ -28,8 +28,7 @@ from fundclient.sync.probe import probe
 
 log = logging.getLogger(__name__)
 
-UNEXPECTED = Message(ar="تعذّر إرسال البيانات بسبب خطأ غير متوقع. سيُعاد المحاولة لاحقاً.",
-                     en="Sending failed because of an unexpected error. It will be tried again later.")
+UNEXPECTED = Message("Sending failed because of an unexpected error. It will be tried again later.")
 
 
 class SyncScheduler:
@@ -94,7 +93,7 @@ class SyncScheduler:
 
     def last_error(self) -> Message | None:
         error = self.history.last_error()
-        return Message(error["ar"], error["en"]) if error else None
+        return Message.fixed(ar=error['ar'], en=error['en']) if error else None
 
     # --- loop --------------------------------------------------------------------
     def _run(self) -> SyncSummary:

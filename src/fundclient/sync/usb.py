@@ -37,33 +37,21 @@ MAX_BATCH_FILE_BYTES = 64 * 1024 * 1024
 BATCH_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 # Per-file outcomes (Arabic | English in the summary).
-ACKS_APPLIED = Message("أُشعر باستلام {acknowledged} دفعة، وحُجزت {quarantined}، ومستلمة من قبل {already}",
-                       "{acknowledged} batch(es) acknowledged, {quarantined} quarantined, {already} already "
+ACKS_APPLIED = Message("{acknowledged} batch(es) acknowledged, {quarantined} quarantined, {already} already "
                        "acknowledged")
-ACKS_FORGED = Message("{forged} إشعار غير موقَّع من الإدارة العامة (مزوَّر أو تالف): لم يُعتمد؛ الدفعات باقية قيد الإرسال",
-                      "{forged} acknowledgement(s) not signed by HQ (forged or damaged): not used; the batches stay "
-                      "pending")
-REFUSALS_FORGED = Message("{forged_refusal} رفض غير موقَّع من الإدارة العامة أو لا يخص ملف الدفعة (مزوَّر أو تالف أو من "
-                          "إصدار أقدم للإدارة العامة): لم يُعتمد؛ الدفعات باقية قيد الإرسال",
-                          "{forged_refusal} refusal(s) not signed by HQ or not about the batch's file (forged, "
-                          "damaged, or written by an older HQ): not used; the batches stay pending")
-ACKS_MALFORMED_ENTRIES = Message("{malformed} سطر غير صالح في الملف: تم تجاهله",
-                                 "{malformed} malformed entr(y/ies) in the file: ignored")
-ACKS_OTHER = Message("{unknown} دفعة ليست من هذا الجهاز: تم تجاهلها",
-                     "{unknown} batch(es) not from this device: ignored")
-ACKS_NOT_JSON = Message("ليس ملف إشعارات صالحًا (JSON تالف أو بنية غير متوقعة): لم يُستعمل شيء منه",
-                        "not a valid acknowledgements file (damaged JSON or unexpected layout): nothing used")
-NO_ACKS_FILES = Message("لا توجد ملفات إشعارات ({prefix}*.json) في {path}",
-                        "no acknowledgement files ({prefix}*.json) in {path}")
-EXPORTED = Message("كُتبت الدفعة على وسيط التخزين", "batch written onto the drive")
-ALREADY_ON_DRIVE = Message("الدفعة موجودة على وسيط التخزين من قبل (المحتوى نفسه)",
-                           "batch already on the drive (same content)")
-EXPORT_NOTHING = Message("لا توجد دفعات تنتظر الإرسال.", "No batches are waiting to be sent.")
-EXPORT_SUMMARY = Message("كُتبت {written} دفعة على {path}، وموجود من قبل {already}، وتعذّرت {failed}.",
-                         "{written} batch(es) written to {path}, {already} already there, {failed} failed.")
-ACKS_SUMMARY = Message("ملفات الإشعارات: {files}؛ أُشعر باستلام {acknowledged} دفعة، وحُجزت {quarantined}، "
-                       "ومزوَّر {forged}، وملفات لم تُقرأ {bad_files}.",
-                       "Acknowledgement files: {files}; {acknowledged} batch(es) acknowledged, {quarantined} "
+ACKS_FORGED = Message("{forged} acknowledgement(s) not signed by HQ (forged or damaged): not used; the "
+                      "batches stay pending")
+REFUSALS_FORGED = Message("{forged_refusal} refusal(s) not signed by HQ or not about the batch's file "
+                          "(forged, damaged, or written by an older HQ): not used; the batches stay pending")
+ACKS_MALFORMED_ENTRIES = Message("{malformed} malformed entr(y/ies) in the file: ignored")
+ACKS_OTHER = Message("{unknown} batch(es) not from this device: ignored")
+ACKS_NOT_JSON = Message("not a valid acknowledgements file (damaged JSON or unexpected layout): nothing used")
+NO_ACKS_FILES = Message("no acknowledgement files ({prefix}*.json) in {path}")
+EXPORTED = Message("batch written onto the drive")
+ALREADY_ON_DRIVE = Message("batch already on the drive (same content)")
+EXPORT_NOTHING = Message("No batches are waiting to be sent.")
+EXPORT_SUMMARY = Message("{written} batch(es) written to {path}, {already} already there, {failed} failed.")
+ACKS_SUMMARY = Message("Acknowledgement files: {files}; {acknowledged} batch(es) acknowledged, {quarantined} "
                        "quarantined, {forged} forged, {bad_files} file(s) not read.")
 
 
@@ -173,7 +161,7 @@ class AcksFile:
             parts.append(ACKS_MALFORMED_ENTRIES.format(**self.counts))
         if self.counts["unknown"]:
             parts.append(ACKS_OTHER.format(**self.counts))
-        return Message("؛ ".join(p.ar for p in parts), "; ".join(p.en for p in parts))
+        return Message.join(Message("; "), parts)
 
 
 @dataclass

@@ -1,10 +1,10 @@
-"""UI language: Qt translators, layout direction and digit display.
+"""UI language: the one catalogue for Qt widgets, layout direction and digit display.
 
-Source strings in the code are English (`self.tr("Search")`); Arabic comes from
-`translations/fundclient_ar.ts`, compiled to `fundclient_ar.qm`. The compiled files ship
-inside the package (`ui/locale/`, built by `scripts/translations.py build`). When a .qm is
-missing (fresh checkout) it is compiled on the fly from the .ts into the cache dir, so the
-app is never shown untranslated.
+Source strings in the code are English (`self.tr("Search")`); their translations come from
+the one catalogue, `translations/<language>.po` (fundclient.catalogue), through
+`CatalogueTranslator`, a QTranslator that asks the catalogue — so widgets, core messages,
+cards and the command line read the same entries. Qt's disambiguation argument
+(`self.tr("Clerk", "role")`) is the entry's gettext context.
 
 Switching language installs the other translator; Qt then sends every widget a
 `LanguageChange` event, each screen calls its `retranslate_ui()`, and nothing typed is lost.
@@ -14,24 +14,26 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
-import sys
-from pathlib import Path
 
-import platformdirs
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 
+from fundclient import catalogue
 from fundclient.domain import display
 from fundclient.domain.digits import normalise_digits
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = ("ar", "en")
-PACKAGE_QM_DIR = Path(__file__).resolve().parent / "locale"
-SOURCE_TS_DIR = Path(__file__).resolve().parents[3] / "translations"
-
 _state = {"language": "ar"}
 _translators: list[QTranslator] = []
+
+
+def languages() -> tuple[str, ...]:
+    """Every language the app can be shown in (those with a catalogue), Arabic first."""
+    return catalogue.available_languages()
+
+
+def language_name(language: str) -> str:
+    return catalogue.language_name(language)
 
 
 def current_language() -> str:
@@ -39,53 +41,35 @@ def current_language() -> str:
 
 
 def is_rtl() -> bool:
-    return current_language() == "ar"
+    return catalogue.is_rtl(current_language())
 
 
-def lrelease_path() -> Path | None:
-    """The lrelease shipped inside PySide6 (no system Qt needed)."""
-    import PySide6
+class CatalogueTranslator(QTranslator):
+    """Qt's tr()/translate() answered from the one catalogue (fundclient.catalogue)."""
 
-    base = Path(PySide6.__file__).resolve().parent
-    for name in ("lrelease", "lrelease.exe"):
-        if (base / name).exists():
-            return base / name
-    candidate = Path(sys.executable).parent / "pyside6-lrelease"
-    return candidate if candidate.exists() else None
+    def __init__(self, language: str, parent=None) -> None:
+        super().__init__(parent)
+        self.code = language
+        self._catalogue = catalogue.translations(language)
 
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
+        return False
 
-def compile_ts(ts: Path, qm: Path) -> None:
-    tool = lrelease_path()
-    if tool is None:
-        raise RuntimeError("pyside6 lrelease not found")
-    qm.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([str(tool), "-silent", str(ts), "-qm", str(qm)], check=True,
-                   stdout=subprocess.DEVNULL)
-
-
-def qm_file(language: str, cache_dir: Path | None = None) -> Path | None:
-    """The compiled catalogue for `language`: shipped, or compiled now from the .ts."""
-    shipped = PACKAGE_QM_DIR / f"fundclient_{language}.qm"
-    ts = SOURCE_TS_DIR / f"fundclient_{language}.ts"
-    if shipped.exists() and not (ts.exists() and ts.stat().st_mtime > shipped.stat().st_mtime):
-        return shipped
-    if not ts.exists():
-        return shipped if shipped.exists() else None
-    cache = cache_dir or Path(platformdirs.user_cache_dir("fundclient", appauthor=False))
-    compiled = cache / "locale" / f"fundclient_{language}.qm"
-    if not compiled.exists() or compiled.stat().st_mtime < ts.stat().st_mtime:
-        try:
-            compile_ts(ts, compiled)
-        except (OSError, RuntimeError, subprocess.CalledProcessError):
-            log.exception("could not compile %s", ts.name)
-            return shipped if shipped.exists() else None
-    return compiled
+    def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: ARG002 - Qt's signature
+        if not source_text:
+            return None
+        if disambiguation:
+            found = self._catalogue.pgettext(disambiguation, source_text)
+            if found != source_text:
+                return found
+        found = self._catalogue.gettext(source_text)
+        return found if found != source_text else None
 
 
-def set_language(language: str, *, arabic_indic_digits: bool | None = None,
-                 cache_dir: Path | None = None) -> None:
+def set_language(language: str, *, arabic_indic_digits: bool | None = None, cache_dir=None) -> None:
     """Install translators for `language` and flip the layout direction app-wide."""
-    if language not in LANGUAGES:
+    del cache_dir  # catalogues are compiled in memory (fundclient.catalogue)
+    if language not in languages():
         language = "ar"
     app = QCoreApplication.instance()
     _state["language"] = language
@@ -102,21 +86,17 @@ def set_language(language: str, *, arabic_indic_digits: bool | None = None,
 
         _translators.append(QtArabicSupplement(app))
     qtbase = QTranslator(app)
-    # Qt's own Arabic (PySide6's translations folder): file and print dialogs, standard buttons.
+    # Qt's own translation (PySide6's translations folder): file and print dialogs, standard buttons.
     if qtbase.load(f"qtbase_{language}", qt_dir):
         _translators.append(qtbase)
-    own = QTranslator(app)
-    path = qm_file(language, cache_dir)
-    if path is not None and own.load(str(path)):
-        _translators.append(own)
-    elif language == "ar":
-        log.error("Arabic catalogue missing: the UI will show English")
+    if language != catalogue.SOURCE_LANGUAGE:
+        _translators.append(CatalogueTranslator(language, app))
     for translator in _translators:
         app.installTranslator(translator)
-    QLocale.setDefault(QLocale(QLocale.Language.Arabic, QLocale.Country.Libya)
-                       if language == "ar" else QLocale(QLocale.Language.English))
+    QLocale.setDefault(QLocale(QLocale.Language.Arabic, QLocale.Country.Libya) if language == "ar"
+                       else QLocale(language))
     if hasattr(app, "setLayoutDirection"):
-        app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if language == "ar"
+        app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if catalogue.is_rtl(language)
                                else Qt.LayoutDirection.LeftToRight)
     os.environ["FUNDCLIENT_UI_LANGUAGE"] = language  # child processes (print helpers) follow
 

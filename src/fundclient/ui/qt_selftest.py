@@ -50,15 +50,24 @@ def load_arabic_fonts() -> list[str]:
 
 
 def load_catalogue(language: str = "ar") -> str:
-    """Load the app's compiled catalogue for `language` (compiling the .ts when running from a
-    checkout, as the app does); returns a one-line description. Raises AssertionError."""
+    """Load the app's catalogue for `language` into Qt (the shipped .mo, or the .po compiled in
+    memory in a checkout) and translate a widget string through it; returns a one-line
+    description. Raises AssertionError."""
     app = gui_application()
-    from fundclient.ui.i18n import qm_file
+    from PySide6.QtCore import QCoreApplication
 
-    path = qm_file(language)
-    if path is None:
-        raise AssertionError(f"no {language} catalogue (.qm) found or compilable")
-    translator = QTranslator(app)
-    if not translator.load(str(path)) or translator.isEmpty():
-        raise AssertionError(f"{path.name} did not load or is empty")
-    return f"{path.name} loads ({path.stat().st_size} bytes, language {translator.language() or language})"
+    from fundclient import catalogue
+    from fundclient.ui.i18n import CatalogueTranslator
+
+    entries = len(getattr(catalogue.translations(language), "_catalog", {}))
+    if entries < 2:
+        raise AssertionError(f"no {language} catalogue found or readable")
+    translator = CatalogueTranslator(language, app)
+    app.installTranslator(translator)
+    try:
+        shown = QCoreApplication.translate("LoginScreen", "Password")
+    finally:
+        app.removeTranslator(translator)
+    if shown == "Password":
+        raise AssertionError(f"the {language} catalogue does not translate widget strings")
+    return f"{language} catalogue loads ({entries} entries; Password = {shown})"

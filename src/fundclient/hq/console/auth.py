@@ -34,18 +34,14 @@ MIN_PASSWORD = 10
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 _DUMMY = HASHER.hash("timing-equaliser-for-unknown-users")
 
-BAD_ROLE = Message(ar="الدور غير معروف (viewer أو reviewer أو admin).", en="Unknown role (viewer, reviewer or admin).")
-BAD_NAME = Message(ar="اسم المستخدم: حروف لاتينية وأرقام و . _ - فقط، حتى 64 حرفًا.",
-                   en="User name: Latin letters, digits, . _ - only, up to 64 characters.")
-SHORT_PASSWORD = Message(ar=f"كلمة المرور قصيرة: {MIN_PASSWORD} أحرف على الأقل.",
-                         en=f"The password is too short: at least {MIN_PASSWORD} characters.")
-LOGIN_FAILED = Message(ar="اسم المستخدم أو كلمة المرور أو رمز التحقق غير صحيح.",
-                       en="Wrong user name, password or verification code.")
-WRONG_CURRENT = Message(ar="كلمة المرور الحالية غير صحيحة.", en="The current password is wrong.")
-NEW_DIFFERS = Message(ar="كلمتا المرور الجديدتان غير متطابقتين.", en="The two new passwords differ.")
-SAME_PASSWORD = Message(ar="كلمة المرور الجديدة هي نفسها الحالية.", en="The new password is the same as the current one.")
-LOCKED = Message(ar="الحساب مقفل مؤقتًا بعد محاولات دخول خاطئة متكررة. حاول بعد ربع ساعة.",
-                 en="The account is locked for a while after repeated wrong attempts. Try again in 15 minutes.")
+BAD_ROLE = Message("Unknown role (viewer, reviewer or admin).")
+BAD_NAME = Message("User name: Latin letters, digits, . _ - only, up to 64 characters.")
+SHORT_PASSWORD = Message("The password is too short: at least {MIN_PASSWORD} characters.").format(MIN_PASSWORD=MIN_PASSWORD)
+LOGIN_FAILED = Message("Wrong user name, password or verification code.")
+WRONG_CURRENT = Message("The current password is wrong.")
+NEW_DIFFERS = Message("The two new passwords differ.")
+SAME_PASSWORD = Message("The new password is the same as the current one.")
+LOCKED = Message("The account is locked for a while after repeated wrong attempts. Try again in 15 minutes.")
 
 
 def _now() -> datetime:

@@ -28,10 +28,9 @@ from fundclient.sync.keys import verify_signature
 from fundclient.sync.reasons import DECISION_REASONS
 
 ACTION_STATUS = {"keep": "accepted", "reject": "rejected", "duplicate": "duplicate"}
-NO_RECORD = Message(ar="لا يوجد سجل بهذا المعرّف لدى الإدارة العامة.", en="HQ holds no record with this id.")
-BAD_DECISION = Message(ar="القرار أو سببه غير صالح.", en="The decision or its reason is not valid.")
-NEED_OTHER = Message(ar="اختر السجل الذي هذا السجل تكرار له (سجل آخر لدى الإدارة العامة).",
-                     en="Choose the record this one duplicates (another record HQ holds).")
+NO_RECORD = Message("HQ holds no record with this id.")
+BAD_DECISION = Message("The decision or its reason is not valid.")
+NEED_OTHER = Message("Choose the record this one duplicates (another record HQ holds).")
 MAX_ANSWERS = 500
 
 

@@ -31,7 +31,7 @@ from fundclient.hq import devices as device_admin
 from fundclient.hq import refdata, refusals
 from fundclient.hq.console import audit, auth, decisions as decision_admin, exports, queries
 from fundclient.hq.console.charts import registrations_svg
-from fundclient.hq.console.i18n import LANGS, translate
+from fundclient.hq.console.i18n import is_rtl, language_name, languages, translate
 from fundclient.hq.console.models import create_tables
 from fundclient.hq.db import changes, devices
 from fundclient.hq.limits import Limits, Rate, RateLimitMiddleware
@@ -158,11 +158,15 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
     # --- helpers ----------------------------------------------------------------------------
     def lang_of(request: Request) -> str:
         lang = request.cookies.get(LANG_COOKIE, "ar")
-        return lang if lang in LANGS else "ar"
+        return lang if lang in languages() else "ar"
 
     def t(request: Request) -> Callable[..., str]:
         lang = lang_of(request)
-        return lambda key, **values: translate(key, lang, **values)
+        return lambda text, **values: translate(text, lang, **values)
+
+    def pt(request: Request) -> Callable[..., str]:
+        lang = lang_of(request)
+        return lambda context, text, **values: translate(text, lang, context, **values)
 
     def secure(request: Request) -> bool:
         return (request.url.hostname or "") not in LOOPBACK
@@ -176,7 +180,9 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         lang = lang_of(request)
         reason_text = {code: msg.in_language(lang) for code, msg in REASONS.items()}
         return templates.TemplateResponse(request, template, {
-            "t": t(request), "lang": lang, "dir": "rtl" if lang == "ar" else "ltr", "session": session,
+            "t": t(request), "pt": pt(request), "lang": lang, "dir": "rtl" if is_rtl(lang) else "ltr",
+            "languages": [(code, language_name(code)) for code in languages()],
+            "rtl_languages": [code for code in languages() if is_rtl(code)], "session": session,
             "path": request.url.path, "query": request.url.query, "reason_text": reason_text,
             "fmt": _fmt, "ref": lambda kind, code: _ref_label(kind, code, lang),
             "office": lambda code: _office_label(code, lang), **context},
@@ -214,7 +220,7 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
     @router.get("/lang/{lang}")
     async def switch_language(request: Request, lang: str, next: str = ""):
         response = RedirectResponse(safe_next(next), status_code=303)
-        if lang in LANGS:
+        if lang in languages():
             set_cookie(response, request, LANG_COOKIE, lang, max_age=365 * 86400)
         return response
 
@@ -476,8 +482,8 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         try:
             fields = json.loads(form.get("fields", "").strip() or "[]")
         except json.JSONDecodeError as exc:
-            raise SyncError(Message(translate("bad_fields_json", "ar", line=exc.lineno, col=exc.colno),
-                                    translate("bad_fields_json", "en", line=exc.lineno, col=exc.colno)),
+            raise SyncError(Message("'Category fields' is not valid JSON (line {line}, column {col}).")
+                            .format(line=exc.lineno, col=exc.colno),
                             code="bad_category") from None
         try:
             min_age = int(form.get("min_age", "0") or 0)

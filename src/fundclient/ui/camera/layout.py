@@ -17,39 +17,33 @@ from fundclient.errors import Message
 from fundclient.ui.camera.preview import PreviewView
 from fundclient.ui.flow_layout import FlowLayout
 
-CAPTURE = Message("التقاط الصورة", "Take photo")
-RETAKE = Message("إعادة التصوير", "Retake")
-ACCEPT = Message("اعتماد الصورة", "Use this photo")
-IMPORT = Message("استيراد من ملف…", "Import from file…")
-OVERRIDE = Message("استثناء من المشرف…", "Supervisor override…")
-OVERRIDE_PROMPT = Message("سبب قبول الصورة رغم عدم اجتياز الفحص:",
-                          "Why is this photo accepted although a check failed?")
-OVERRIDE_SET = Message("استثناء المشرف: {reason}", "Supervisor override: {reason}")
-DOCUMENT_MODE = Message("مسح مستند", "Scan a document")
-PORTRAIT_MODE = Message("صورة شخصية", "Portrait")
-CAMERA = Message("الكاميرا:", "Camera:")
-IMPORT_TITLE = Message("اختر صورة", "Choose a picture")
-IMPORT_FILTER = Message("صور (*.jpg *.jpeg *.png *.bmp *.webp)", "Pictures (*.jpg *.jpeg *.png *.bmp *.webp)")
-REVIEW = Message("راجع الصورة ثم اعتمدها أو أعد التصوير",
-                 "Check the photo, then use it or retake it")
-REVIEW_FAILED = Message("الصورة لم تجتز كل الفحوص: أعد التصوير أو اطلب استثناءً من الصورة",
-                        "The photo did not pass every check: retake it or ask for a photo exception")
-DOCUMENT_HINT = Message("ضع المستند على سطح داكن داخل الصورة ثم اضغط التقاط",
-                        "Lay the document on a dark surface in view, then press Take photo")
-ACCEPTED = Message("اعتُمدت الصورة. يمكنك إعادة التصوير إن أردت", "Photo accepted. You can retake it if you wish")
-STARTING = Message("جارٍ تشغيل الكاميرا…", "Starting the camera…")
-CAMERA_SILENT = Message("الكاميرا لا تستجيب. تأكد من توصيلها أو اختر كاميرا أخرى",
-                        "The camera does not answer. Check that it is plugged in, or choose another one")
-USE_IMPORT = Message("يمكنك استيراد الصورة من ملف (صورة ممسوحة ضوئياً أو صورة جواز).",
-                     "You can import the photo from a file (a scanned or passport photo).")
+CAPTURE = Message("Take photo")
+RETAKE = Message("Retake")
+ACCEPT = Message("Use this photo")
+IMPORT = Message("Import from file…")
+OVERRIDE = Message("Supervisor override…")
+OVERRIDE_PROMPT = Message("Why is this photo accepted although a check failed?")
+OVERRIDE_SET = Message("Supervisor override: {reason}")
+DOCUMENT_MODE = Message("Scan a document")
+PORTRAIT_MODE = Message("Portrait")
+CAMERA = Message("Camera:")
+IMPORT_TITLE = Message("Choose a picture")
+IMPORT_FILTER = Message("Pictures (*.jpg *.jpeg *.png *.bmp *.webp)")
+REVIEW = Message("Check the photo, then use it or retake it")
+REVIEW_FAILED = Message("The photo did not pass every check: retake it or ask for a photo exception")
+DOCUMENT_HINT = Message("Lay the document on a dark surface in view, then press Take photo")
+ACCEPTED = Message("Photo accepted. You can retake it if you wish")
+STARTING = Message("Starting the camera…")
+CAMERA_SILENT = Message("The camera does not answer. Check that it is plugged in, or choose another one")
+USE_IMPORT = Message("You can import the photo from a file (a scanned or passport photo).")
 CHECK_LABELS = {
-    FACE_COUNT: Message("وجه واحد", "One face"),
-    SIZE: Message("المسافة", "Distance"),
-    POSITION: Message("داخل الإطار", "Inside the oval"),
-    EXPOSURE: Message("الإضاءة", "Light"),
-    BACKLIGHT: Message("الضوء من الأمام", "Light from the front"),
-    SHARPNESS: Message("الوضوح", "Sharpness"),
-    FRONTAL: Message("النظر للأمام", "Facing the camera"),
+    FACE_COUNT: Message("One face"),
+    SIZE: Message("Distance"),
+    POSITION: Message("Inside the oval"),
+    EXPOSURE: Message("Light"),
+    BACKLIGHT: Message("Light from the front"),
+    SHARPNESS: Message("Sharpness"),
+    FRONTAL: Message("Facing the camera"),
 }
 
 
