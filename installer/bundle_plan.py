@@ -23,7 +23,7 @@ DIST = ROOT / "dist"
 BUNDLE_NAME = "fundclient"  # the folder COLLECT writes: dist/pyinstaller/fundclient/
 GUI_EXE = "fundclient"  # opens the app; on Windows built without a console window
 CLI_EXE = "fundclient-cli"  # Windows only: the same program with a console (selftest, backup, sync by hand)
-QM_DEST = "fundclient/ui/locale"  # where fundclient.ui.i18n looks for shipped catalogues
+QM_DEST = "fundclient/locale"  # where fundclient.catalogue looks for shipped catalogues (.mo)
 ARABIC_APP_NAME = "المنظومة – صندوق التأمين الصحي"
 ENGLISH_APP_NAME = "FundClient – Health Insurance Fund"
 
@@ -84,32 +84,16 @@ def lrelease() -> str | None:
     return shutil.which("pyside6-lrelease")
 
 
-def build_catalogues(out_dir: Path = BUILD / "qm") -> list[Path]:
-    """Compile translations/*.ts to .qm in `out_dir`, through the UI's own build script when it
-    exists (scripts/translations.py build), else pyside6-lrelease directly. Returns the .qm
-    files to ship (one per language)."""
+def build_catalogues(out_dir: Path = BUILD / "locale") -> list[Path]:
+    """Compile the one catalogue (translations/<language>.po) into .mo files in `out_dir`
+    (scripts/translations.py's build). Returns the .mo files to ship (one per language)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    script = ROOT / "scripts" / "translations.py"
-    if script.exists():
-        subprocess.run([sys.executable, str(script), "build"], cwd=ROOT, check=True)
-    found: dict[str, Path] = {}
-    locale_dir = PACKAGE / "ui" / "locale"
-    for qm in sorted(locale_dir.glob("*.qm")) if locale_dir.is_dir() else []:
-        found[qm.name] = qm
-    tool = lrelease()
-    for ts in sorted(TRANSLATIONS.glob("*.ts")) if TRANSLATIONS.is_dir() else []:
-        name = ts.with_suffix(".qm").name
-        shipped = found.get(name)
-        if shipped is not None and shipped.stat().st_mtime >= ts.stat().st_mtime:
-            continue
-        if tool is None:
-            raise RuntimeError("pyside6-lrelease not found: install the gui extra in the build venv")
-        target = out_dir / name
-        subprocess.run([tool, "-silent", str(ts), "-qm", str(target)], check=True, stdout=subprocess.DEVNULL)
-        found[name] = target
-    if "fundclient_ar.qm" not in found:
-        raise RuntimeError("no Arabic catalogue: translations/fundclient_ar.ts is missing")
-    return sorted(found.values())
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "translations.py"), "build", "--out", str(out_dir)],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    found = sorted(out_dir.glob("*.mo"))
+    if not any(mo.name == "ar.mo" for mo in found):
+        raise RuntimeError("no Arabic catalogue: translations/ar.po is missing")
+    return found
 
 
 def keep_qt_translation(dest: str) -> bool:

@@ -24,7 +24,8 @@ language with a catalogue (fundclient.catalogue.available_languages).
 English is the source language and needs no .po. The app compiles a .po newer than its .mo in
 memory, so a checkout never shows stale text; `build` makes the .mo files the installer ships.
 Placeholders — `{name}` in Message/console strings, `%1`, `%n` in Qt strings — must appear in
-every translation exactly as in the English text.
+every translation exactly as in the English text; a translation that leaves one out on purpose
+(a technical detail only the English log line carries) has the flag `#, omits-placeholder`.
 """
 
 from __future__ import annotations
@@ -99,6 +100,14 @@ def python_strings(path: Path) -> list[Found]:
             text = _const(args[1])
             if text is not None and _const(args[0]) is not None:
                 out.append(Found(_const(args[2]) if len(args) > 2 else None, text, where))
+        elif name in ("QT_TRANSLATE_NOOP", "QT_TRANSLATE_NOOP3") and len(args) >= 2:
+            text = _const(args[1])
+            if text is not None:
+                out.append(Found(_const(args[2]) if len(args) > 2 else None, text, where))
+        elif name == "QT_TR_NOOP":
+            text = _const(args[0]) if args else None
+            if text is not None:
+                out.append(Found(None, text, where))
         elif name in ("N_",):  # marks a text translated later (a table of labels)
             text = _const(args[0]) if args else None
             if text is not None:
@@ -128,11 +137,16 @@ def template_strings(path: Path) -> list[Found]:
     return out
 
 
+def needs_translation(msgid: str) -> bool:
+    """False for a pattern of placeholders and spaces only ("{first} {then}"): nothing to translate."""
+    return bool(BRACES.sub("", msgid).strip())
+
+
 def extract_all() -> list[Found]:
     found = [f for p in sorted(PACKAGE.rglob("*.py")) for f in python_strings(p)]
     if TEMPLATES.is_dir():
         found += [f for p in sorted(TEMPLATES.glob("*.html")) for f in template_strings(p)]
-    return found
+    return [f for f in found if needs_translation(f.msgid)]
 
 
 def template_catalog():
@@ -242,7 +256,9 @@ def problems(language: str | None = None) -> list[str]:
                 out.append(f"{lang}.po: unused entry (no code shows it): {m.id!r}"
                            + (f" [context {m.context!r}]" if m.context else ""))
             elif m.string:
-                if placeholders(m.id) != placeholders(m.string):
+                extra = placeholders(m.string) - placeholders(m.id)
+                dropped = placeholders(m.id) - placeholders(m.string)
+                if extra or dropped and "omits-placeholder" not in m.flags:
                     out.append(f"{lang}.po: placeholders differ in {m.id!r}: {sorted(placeholders(m.id))} "
                                f"vs {sorted(placeholders(m.string))}")
                 if m.fuzzy:
@@ -315,7 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("extract", help="collect every string into fundclient.pot and bring the .po files in step")
     sub.add_parser("check", help="fail on untranslated, unused or placeholder-mismatched strings")
-    sub.add_parser("build", help="compile the .po files into the package's locale/ folder")
+    make = sub.add_parser("build", help="compile the .po files into the package's locale/ folder")
+    make.add_argument("--out", type=Path, default=MO_DIR, help="another folder (the installer's build)")
     new = sub.add_parser("add-language", help="start translations/LANG.po")
     new.add_argument("language")
     miss = sub.add_parser("missing", help="list strings without a translation")
@@ -335,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return check()
     if args.command == "build":
-        build()
+        build(args.out)
         return 0
     if args.command == "add-language":
         return add_language(args.language)

@@ -20,14 +20,14 @@ from fundclient.ui.checked_dialog import CheckedDialog
 from fundclient.ui.errors import error_text
 from fundclient.ui.ops import CollectionOp, QueryOp
 
-ROLE_NAMES = {"clerk": QT_TRANSLATE_NOOP("OperatorsDialog", "Clerk"),
-              "supervisor": QT_TRANSLATE_NOOP("OperatorsDialog", "Supervisor"),
-              "admin": QT_TRANSLATE_NOOP("OperatorsDialog", "Administrator")}
+ROLE_NAMES = {"clerk": QT_TRANSLATE_NOOP("OperatorsDialog", "Clerk", "role"),
+              "supervisor": QT_TRANSLATE_NOOP("OperatorsDialog", "Supervisor", "role"),
+              "admin": QT_TRANSLATE_NOOP("OperatorsDialog", "Administrator", "role")}
 
 
 def role_name(code: str) -> str:
     source = ROLE_NAMES.get(code)
-    return QCoreApplication.translate("OperatorsDialog", source) if source else code
+    return QCoreApplication.translate("OperatorsDialog", source, "role") if source else code
 
 
 def _accepted(dialog: QDialog) -> bool:

@@ -68,7 +68,7 @@ def section_titles() -> dict[str, str]:
 
 
 def full_name() -> str:
-    return _tr("Full name")
+    return QCoreApplication.translate("RegistrationScreen", "Full name", "four-part name")
 
 
 def no_dependants() -> str:
