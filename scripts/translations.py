@@ -36,6 +36,7 @@ import csv
 import re
 import sys
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,21 +120,21 @@ def python_strings(path: Path) -> list[Found]:
     return out
 
 
-def template_strings(path: Path) -> list[Found]:
-    """`t("…")` and `pt("context", "…")` in the HQ console's Jinja2 templates."""
-    from jinja2 import Environment
-    from jinja2.ext import babel_extract
+_TEMPLATE_CALL = re.compile(r"""\b(t|pt)\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')(?=\s*[,)])"""
+                            r"""(?:\s*,\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'))?""")
 
+
+def template_strings(path: Path) -> list[Found]:
+    """`t("…")` and `pt("context", "…")` in the HQ console's Jinja2 templates (string literals:
+    a computed `t(key)` is a key of hq/console/i18n.py BY_KEY, whose Messages are found there)."""
     where = path.relative_to(ROOT).as_posix()
     out = []
-    with open(path, "rb") as fh:
-        for _line, func, message, _comments in babel_extract(fh, ("t", "pt"), [], {}):
-            parts = message if isinstance(message, tuple) else (message,)
-            if func == "t" and parts and isinstance(parts[0], str):
-                out.append(Found(None, parts[0], where))
-            elif func == "pt" and len(parts) >= 2 and isinstance(parts[0], str) and isinstance(parts[1], str):
-                out.append(Found(parts[0], parts[1], where))
-    del Environment
+    for m in _TEMPLATE_CALL.finditer(path.read_text(encoding="utf-8")):
+        first = ast.literal_eval(m.group(2))
+        if m.group(1) == "t":
+            out.append(Found(None, first, where))
+        elif m.group(3):
+            out.append(Found(first, ast.literal_eval(m.group(3)), where))
     return out
 
 
@@ -152,7 +153,9 @@ def extract_all() -> list[Found]:
 def template_catalog():
     from babel.messages.catalog import Catalog
 
-    catalog = Catalog(project="fundclient", domain="fundclient", charset="utf-8", fuzzy=False)
+    # a fixed date: the .pot changes only when the strings do (several people extract at once)
+    catalog = Catalog(project="fundclient", domain="fundclient", charset="utf-8", fuzzy=False,
+                      creation_date=datetime(2026, 1, 1, tzinfo=timezone.utc))
     for f in extract_all():
         entry = catalog.get(f.msgid, context=f.context)
         if entry is None:

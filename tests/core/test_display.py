@@ -33,7 +33,7 @@ def test_times_are_on_the_office_clock():
 
 
 def test_messages_follow_the_rule_but_codes_and_paths_keep_their_digits(arabic_indic):
-    message = Message(ar="الرقم الوطني 12 رقمًا. وُلد في {born}. البطاقة {card} في {path}، {count} ملفات.",
+    message = Message.fixed(ar="الرقم الوطني 12 رقمًا. وُلد في {born}. البطاقة {card} في {path}، {count} ملفات.",
                       en="12 digits. Born {born}. Card {card} in {path}, {count} files.").format(
         born=date(1955, 4, 12), card="SBH-901-000001-03", path="E:\\batch-0001.bin", count=3)
     arabic = message.in_language("ar")
@@ -44,7 +44,7 @@ def test_messages_follow_the_rule_but_codes_and_paths_keep_their_digits(arabic_i
 
 def test_western_rule_leaves_messages_alone():
     display.configure(arabic_indic=False)
-    assert Message(ar="بقي 3", en="3 left").in_language("ar") == "بقي 3"
+    assert Message.fixed(ar="بقي 3", en="3 left").in_language("ar") == "بقي 3"
 
 
 def test_receipt_and_card_dates_use_the_rule(arabic_indic):

@@ -43,7 +43,7 @@ def test_query_runs_in_a_worker_and_delivers_on_the_main_thread(qtbot, widget):
 
 def test_fund_error_is_shown_in_arabic(qtbot, widget):
     i18n.set_language("ar")
-    error = FundError(Message(ar="كلمة المرور غير صحيحة", en="Wrong password"))
+    error = FundError(Message.fixed(ar="كلمة المرور غير صحيحة", en="Wrong password"))
 
     def fail():
         raise error

@@ -170,10 +170,10 @@ BENEFICIARY_FIELDS: dict[str, FieldDef] = {f.key: f for f in (
 )}
 
 DEPENDANT_FIELDS: dict[str, FieldDef] = {f.key: f for f in (
-    _name_part("name.first", Message("First name"), "", "", True),
-    _name_part("name.father", Message("Father's name"), "", "", False),
-    _name_part("name.grandfather", Message("Grandfather's name"), "", "", False),
-    _name_part("name.family", Message("Family name"), "", "", True),
+    _name_part("name.first", Message("First name"), Message.plain(""), True),
+    _name_part("name.father", Message("Father's name"), Message.plain(""), False),
+    _name_part("name.grandfather", Message("Grandfather's name"), Message.plain(""), False),
+    _name_part("name.family", Message("Family name"), Message.plain(""), True),
     FieldDef("relation", _m(Message("Relation")), max_length=10, required=True,
              kind="choice", choices="relations", rules=(rules.choice("relations"),)),
     FieldDef("sex", _m(Message("Sex")), max_length=1, required=True, kind="choice",

@@ -1,0 +1,104 @@
+"""The one message catalogue (translations/*.po): every string the code shows is translated in
+every language, no entry is left that no code uses, placeholders match — and a message reads
+in Arabic, English and French from the same English source text. No Qt here (core venv)."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from fundclient import catalogue
+from fundclient.errors import Message
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("translations_script", ROOT / "scripts" / "translations.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_catalogue_is_complete_used_and_consistent():
+    problems = _script().problems()
+    assert problems == [], ("fix with `python scripts/translations.py extract` then translate "
+                            "(docs/dev/translations.md):\n" + "\n".join(problems))
+
+
+def test_the_template_is_up_to_date_with_the_code():
+    """fundclient.pot lists exactly what the code shows (someone forgot `extract`)."""
+    script = _script()
+    from babel.messages.pofile import read_po
+
+    with open(script.POT, "rb") as fh:
+        pot = {(m.context, m.id) for m in read_po(fh) if m.id}
+    code = {(f.context, f.msgid) for f in script.extract_all()}
+    assert sorted(code - pot, key=str) == [] and sorted(pot - code, key=str) == []
+
+
+@pytest.fixture
+def broken_copy(tmp_path, monkeypatch):
+    """The check run on a copy of the catalogues that a test may spoil."""
+    script = _script()
+    for po in script.PO_DIR.glob("*.po"):
+        shutil.copy(po, tmp_path / po.name)
+    monkeypatch.setattr(script, "PO_DIR", tmp_path)
+    return script
+
+
+def test_the_check_fails_on_an_untranslated_string(broken_copy):
+    catalog = broken_copy.read("fr")
+    catalog.get("Save").string = ""
+    broken_copy.write(catalog, broken_copy.po_path("fr"))
+    assert any("fr.po: untranslated" in p and "'Save'" in p for p in broken_copy.problems())
+
+
+def test_the_check_fails_on_an_entry_no_code_uses(broken_copy):
+    catalog = broken_copy.read("ar")
+    catalog.add("A sentence no screen shows", "جملة لا تظهر")
+    broken_copy.write(catalog, broken_copy.po_path("ar"))
+    assert any("unused entry" in p and "A sentence no screen shows" in p for p in broken_copy.problems())
+
+
+def test_the_check_fails_on_a_placeholder_mismatch(broken_copy):
+    catalog = broken_copy.read("fr")
+    entry = next(m for m in catalog if m.id and "{count}" in m.id and m.string)
+    entry.string = entry.string.replace("{count}", "{nombre}")
+    broken_copy.write(catalog, broken_copy.po_path("fr"))
+    assert any("placeholders differ" in p and entry.id in p for p in broken_copy.problems())
+
+
+def test_a_language_is_a_catalogue_file():
+    languages = catalogue.available_languages()
+    assert languages[:2] == ("ar", "en") and "fr" in languages
+    assert catalogue.is_rtl("ar") and not catalogue.is_rtl("fr") and not catalogue.is_rtl("en")
+    assert catalogue.language_name("fr") == "Français"
+
+
+def test_one_message_reads_in_every_language():
+    from fundclient.storage.errors import WrongPassword
+
+    message = WrongPassword(2).message
+    assert message.in_language("en") == ("Wrong user name or password. 2 tries left before the account is "
+                                         "locked for 15 minutes.")
+    assert message.in_language("ar").startswith("اسم المستخدم أو كلمة المرور غير صحيحة.")
+    assert message.in_language("fr").startswith("Nom d'utilisateur ou mot de passe incorrect.")
+
+
+def test_values_are_filled_in_the_language_shown_and_braces_in_them_are_safe():
+    inner = Message("another office")
+    outer = Message("National number {number} is registered at {office} according to HQ's data. "
+                    "Check it, or ask a supervisor to save with a reason.").format(number="{x}", office=inner)
+    assert "{x}" in outer.in_language("fr") and "another office" not in outer.in_language("ar")
+    assert outer.in_language("ar") != outer.in_language("en")
+
+
+def test_a_message_not_in_the_catalogue_reads_as_its_english_text():
+    assert Message("Not a catalogue entry {n}").format(n=3).in_language("fr") == "Not a catalogue entry 3"
+    assert Message.fixed(ar="نص", en="text").in_language("fr") == "text"
