@@ -12,8 +12,7 @@ from pathlib import Path
 from fundclient import drive
 from fundclient.errors import FundError, Message
 
-NEEDS_PDFTOPPM = Message(ar="قراءة ملف PDF تتطلب الأداة pdftoppm (poppler-utils)",
-                         en="Reading a PDF needs pdftoppm (poppler-utils)")
+NEEDS_PDFTOPPM = Message("Reading a PDF needs pdftoppm (poppler-utils)")
 MAX_IMAGE_BYTES = 64 * 1024 * 1024  # the largest picture or PDF of a card read
 
 

@@ -19,21 +19,16 @@ from fundclient.config import Settings
 from fundclient.cards.qr_read import MAX_IMAGE_BYTES, qr_texts_from_file
 from fundclient.errors import FundError, Message
 
-NEEDS_RECORD = Message(ar="حدِّد القيد: رقم القيد أو --from-json أو --sample",
-                       en="Give the record: a record id, --from-json or --sample")
-NEEDS_OUTPUT = Message(ar="حدِّد المخرجات: --pdf أو --png أو --receipt أو --print",
-                       en="Say what to produce: --pdf, --png, --receipt or --print")
-NEEDS_DEVICE_ID = Message(ar="الخيار --key يتطلب --device-id", en="--key needs --device-id")
-NO_QR_FOUND = Message(ar="لم يُعثر على رمز QR في الملف {file}", en="No QR code found in {file}")
-NEEDS_QT = Message(ar="رسم البطاقات يتطلب تثبيت الواجهة الرسومية (الحزمة الإضافية gui)",
-                   en="Drawing cards needs the GUI extra (PySide6): pip install 'fundclient[gui]'")
-CARDS_MADE = Message(ar="أُعدّت {count} بطاقة (بطاقة المنتفع {number}).",
-                     en="{count} card(s) made (principal's card {number}).")
-CARDS_CHECKED = Message(ar="فُحصت {count} بطاقة: صالحة {valid}، غير صالحة {invalid}.",
-                        en="{count} card(s) checked: {valid} valid, {invalid} not valid.")
+NEEDS_RECORD = Message("Give the record: a record id, --from-json or --sample")
+NEEDS_OUTPUT = Message("Say what to produce: --pdf, --png, --receipt or --print")
+NEEDS_DEVICE_ID = Message("--key needs --device-id")
+NO_QR_FOUND = Message("No QR code found in {file}")
+NEEDS_QT = Message("Drawing cards needs the GUI extra (PySide6): pip install 'fundclient[gui]'")
+CARDS_MADE = Message("{count} card(s) made (principal's card {number}).")
+CARDS_CHECKED = Message("{count} card(s) checked: {valid} valid, {invalid} not valid.")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
-BAD_JSON_FILE = Message(ar="الملف {file} ليس JSON صالحًا بالبنية المتوقعة", en="{file} is not valid JSON of the expected layout")
-BAD_KEY_FILE = Message(ar="الملف {file} ليس مفتاحًا خاصًا (PEM) صالحًا", en="{file} is not a valid private key (PEM)")
+BAD_JSON_FILE = Message("{file} is not valid JSON of the expected layout")
+BAD_KEY_FILE = Message("{file} is not a valid private key (PEM)")
 # Every file a person names here is read the hostile way (fundclient.drive), within these sizes.
 MAX_SMALL_FILE_BYTES = 4 * 1024 * 1024
 
@@ -193,9 +188,8 @@ def _texts(source: str) -> list[str]:
     return [source.strip()]
 
 
-UNCHECKED_DEVICES_LIST = Message(
-    ar="تنبيه: لم يُتحقَّق من توقيع الإدارة العامة على قائمة الأجهزة {file} (هذا الحاسوب غير مسجَّل لديها).",
-    en="Note: HQ's signature on the devices list {file} was not checked (this PC is not enrolled with HQ).")
+UNCHECKED_DEVICES_LIST = Message("Note: HQ's signature on the devices list {file} was not checked (this PC "
+                                 "is not enrolled with HQ).")
 
 
 def _known_devices(args: argparse.Namespace):
