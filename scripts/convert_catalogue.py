@@ -203,7 +203,8 @@ def convert_file(path: Path) -> bool:
     if "Message" not in text:
         return False
     tree = ast.parse(text)
-    wrappers: dict[str, list[tuple[int, int]]] = {}
+    # helpers once written `(ar, en)`, already turned into `(message)` by an earlier run
+    wrappers: dict[str, list[tuple[int, int]]] = {"_unreadable": [(0, 1)], "_bad": [(0, 1)], "_m": [(0, 1)]}
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef):
             pairs = pair_params(node)

@@ -111,6 +111,13 @@ def _one_of(*choices: str) -> Callable[[object], Message | None]:
     return check
 
 
+def _language(value) -> Message | None:
+    """One of the languages with a catalogue (translations/*.po): adding one needs no code here."""
+    from fundclient.catalogue import available_languages
+
+    return _one_of(*available_languages())(value)
+
+
 def _boolean(value) -> Message | None:
     return None if isinstance(value, bool) else WANT_BOOL
 
@@ -137,7 +144,7 @@ def _object(value) -> Message | None:
 # The one schema of settings.json: a rule per setting whose value has limits. A setting without
 # a rule is checked by its type (text, true/false, whole number, number, object).
 RULES: dict[str, Callable[[object], Message | None]] = {
-    "language": _one_of("ar", "en"),
+    "language": _language,
     "provisional_device_number": _device_number,
     "seal_on": _one_of("save", "approval"),
     "card_validity_years": _integer(1, 20),

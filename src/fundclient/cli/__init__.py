@@ -19,6 +19,7 @@ import sys
 import traceback
 
 from fundclient import __version__
+from fundclient.catalogue import available_languages
 from fundclient.cli.output import finish, say
 from fundclient.config import DATA_DIR_ENV, resolve_data_dir
 from fundclient.errors import ExitCode, FundError, Message
@@ -50,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"fundclient {__version__}")
     parser.add_argument("--data-dir", help=f"data directory (env {DATA_DIR_ENV}; default: the platform's user data dir)")
-    parser.add_argument("--lang", choices=["ar", "en"], help="language of messages (default: the office setting)")
+    parser.add_argument("--lang", choices=available_languages(),
+                        help="language of messages (default: the office setting)")
     parser.add_argument("--camera", metavar="SPEC",
                         help="camera for this run: a webcam number (0, 1 …), a video file, an image or a folder "
                              "of images (default: the office setting)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fundclient.errors import USER_NAME, AuthError, Message, StorageError
+from fundclient.errors import AuthError, Message, StorageError
 
 
 def tries_left(remaining: int, lock_minutes: int) -> Message:

@@ -97,7 +97,7 @@ def _decode(raw: bytes) -> str:
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
-            raise _unreadable("ملف UTF-16 تالف.", "the UTF-16 file is damaged.") from None
+            raise _unreadable(Message("the UTF-16 file is damaged.")) from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     text = raw.decode("utf-8", "surrogateescape")
@@ -129,10 +129,8 @@ def _read_csv(path: Path, raw: bytes) -> list[tuple[int, list[str]]]:
                 break
     except csv.Error:
         line = reader.line_num
-        raise _unreadable(f"علامة تنصيص (\") غير مكتملة أو في غير مكانها في السطر {line} من الملف؛ "
-                          "صحّح السطر (داخل الخلية تُكتب العلامة مرتين \"\").",
-                          f'a quote (") is unclosed or misplaced on line {line} of the file; fix that line '
-                          '(inside a cell a quote is written twice "").') from None
+        raise _unreadable(Message('a quote (") is unclosed or misplaced on line {line} of the file; fix that '
+                                  'line (inside a cell a quote is written twice "").').format(line=line)) from None
     return rows
 
 
@@ -186,7 +184,8 @@ def _read_xlsx(raw: bytes) -> tuple[list[tuple[int, list[str]]], list[tuple[str,
     except ImportFileUnreadable:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure on an untrusted file
-        raise _unreadable("ملف Excel تالف أو غير مكتمل.", f"the Excel file is damaged or truncated ({type(exc).__name__}).") from None
+        raise _unreadable(Message("the Excel file is damaged or truncated ({name}).").format(
+            name=type(exc).__name__)) from None
 
 
 def _printable(value):
@@ -229,19 +228,19 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]], 
         rows = _read_csv(path, raw)
     rows = [(n, r) for n, r in rows if any(c.strip() for c in r)]
     if not rows:
-        raise _unreadable("الملف فارغ.", "the file is empty.")
+        raise _unreadable(Message("the file is empty."))
     if len(rows) > MAX_ROWS + 1:
-        raise _unreadable(f"عدد الأسطر أكبر من {MAX_ROWS}.", f"more than {MAX_ROWS} rows.")
+        raise _unreadable(Message("more than {MAX_ROWS} rows.").format(MAX_ROWS=MAX_ROWS))
     header_number = rows[0][0]
     for ref, first, last in merged:
         if first <= header_number <= last:
-            raise _unreadable(f"خلايا مدموجة في سطر العناوين ({ref}).", f"merged cells in the header row ({ref}).")
+            raise _unreadable(Message("merged cells in the header row ({ref}).").format(ref=ref))
     headers = [h.strip() for h in rows[0][1]]
     missing = [c for c in required_columns() if c not in headers]
     unknown = [_printable(h) for h in headers if h and not known_column(h)]
     if missing or unknown:
         detail = ", ".join(missing + unknown)
-        raise _unreadable(f"أعمدة ناقصة أو غير معروفة: {detail}", f"missing or unknown columns: {detail}")
+        raise _unreadable(Message("missing or unknown columns: {detail}").format(detail=detail))
     records, problems = [], {}
     for number, cells in rows[1:]:
         found = _cell_problems(headers, cells)

@@ -33,8 +33,8 @@ class SettingsDialog(CheckedDialog):
         self.setObjectName("settingsDialog")
         self.setMinimumWidth(560)
         self.language = QComboBox()
-        self.language.addItem("العربية", "ar")
-        self.language.addItem("English", "en")
+        for code in i18n.languages():  # every language with a catalogue, each named in itself
+            self.language.addItem(i18n.language_name(code), code)
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         self.digits = QCheckBox()
         self.digits.setChecked(settings.arabic_indic_digits)

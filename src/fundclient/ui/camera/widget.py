@@ -22,6 +22,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
+from fundclient import catalogue
 from fundclient import allocator
 from fundclient.camera import messages
 from fundclient.camera.analysis import FaceAnalyser, Verdict
@@ -539,7 +540,7 @@ class CameraWidget(QWidget):
         return ""  # an exception is shown by its owner (the registration photo step)
 
     def retranslate(self) -> None:
-        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if self.language == "ar"
+        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if catalogue.is_rtl(self.language)
                                 else Qt.LayoutDirection.LeftToRight)
         self.ui.retranslate(self.language)
         self.ui.show_checks(self.last_verdict if self.state == "live" else self._review_verdict, self.language)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from fundclient.domain.photo_exception import PHOTO_REQUIRED, PhotoException
 from fundclient.domain.records import Photo
-from fundclient.ui.i18n import current_language
+from fundclient.ui.i18n import current_language, is_rtl
 from fundclient.ui.labels import photo_exception_text
 from fundclient.ui.registration.widgets import html_table
 
@@ -67,7 +67,7 @@ class ReviewPage(QWidget):
         if photo_missing and exception is None:
             problems = [("photo", _tr("Photo"), PHOTO_REQUIRED.in_language(current_language())),
                         *problems]
-        rtl = current_language() == "ar"
+        rtl = is_rtl()
         html = [f"<div dir='{'rtl' if rtl else 'ltr'}'>"]
         for title, pairs in sections:
             html.append(f"<h3 style='margin-bottom:2px'>{escape(title)}</h3>")

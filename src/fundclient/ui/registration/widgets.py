@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QLabel, QLineEdit, QSizePolicy, QVBoxL
 
 from fundclient.domain.reference import RefItem
 from fundclient.domain.rules import parse_date
-from fundclient.ui.i18n import current_language
+from fundclient.ui.i18n import current_language, is_rtl
 
 ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #8a5a00;"
@@ -96,7 +96,7 @@ class LineField(QLineEdit):
             # Numbers, phones and Latin names read left to right even in the Arabic UI,
             # but stay aligned with the other fields (right side in RTL).
             self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-            self.setAlignment(Qt.AlignmentFlag.AlignRight if current_language() == "ar"
+            self.setAlignment(Qt.AlignmentFlag.AlignRight if is_rtl()
                               else Qt.AlignmentFlag.AlignLeft)
         self.textChanged.connect(lambda _text: self.changed.emit())
 
@@ -177,7 +177,7 @@ def html_table(rows: list[list[str]], *, header: bool = False, cell_style: str =
     Qt's rich text lays table columns out left to right whatever `dir` says, so in RTL the
     cells are emitted in reverse order and the table is aligned to the right.
     """
-    rtl = current_language() == "ar"
+    rtl = is_rtl()
     align = "right" if rtl else "left"
     out = [f"<table align='{align}' cellspacing='0'>"]
     for index, cells in enumerate(rows):
