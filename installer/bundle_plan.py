@@ -49,7 +49,8 @@ EXCLUDES = [
     "numpy.f2py", "numpy.distutils", "lib2to3", "pydoc_data",
 ] + [f"PySide6.{name}" for name in UNUSED_QT]
 # Qt ships its own catalogues for ~40 languages; the app needs Arabic and English only.
-QT_TRANSLATION_LANGUAGES = ("ar", "en")
+QT_TRANSLATION_LANGUAGES = ("en", *sorted(p.stem for p in (Path(__file__).resolve().parent.parent
+                                                          / "translations").glob("*.po")))
 
 CASCADE_NAME = re.compile(r"haarcascade_[a-z0-9_]+\.xml")
 

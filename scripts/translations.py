@@ -35,9 +35,9 @@ import ast
 import csv
 import re
 import sys
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 PO_DIR = ROOT / "translations"
@@ -48,8 +48,7 @@ TEMPLATES = PACKAGE / "hq" / "console" / "templates"
 SOURCE_LANGUAGE = "en"
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     context: str | None
     msgid: str
     where: str  # path relative to the repository (no line: several people add strings at once)

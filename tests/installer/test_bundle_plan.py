@@ -51,19 +51,20 @@ def test_an_empty_migrations_folder_stops_the_build(tmp_path):
 @pytest.mark.parametrize(("dest", "kept"), [
     ("PySide6/Qt/translations/qtbase_ar.qm", True),
     ("PySide6/Qt/translations/qtbase_en.qm", True),
+    ("PySide6/Qt/translations/qtbase_fr.qm", True),
     ("PySide6/Qt/translations/qtbase_de.qm", False),
-    ("PySide6\\Qt\\translations\\qt_help_fr.qm", False),
-    ("fundclient/ui/locale/fundclient_ar.qm", True),
+    ("PySide6\\Qt\\translations\\qt_help_ja.qm", False),
+    ("fundclient/locale/ar.mo", True),
     ("cv2/data/haarcascade_eye.xml", True),
 ])
-def test_only_arabic_and_english_qt_catalogues_are_kept(dest, kept):
+def test_only_the_apps_languages_qt_catalogues_are_kept(dest, kept):
     assert plan.keep_qt_translation(dest) is kept
 
 
 def test_catalogues_are_compiled_with_arabic(tmp_path):
-    catalogues = plan.build_catalogues(tmp_path / "qm")
+    catalogues = plan.build_catalogues(tmp_path / "locale")
     names = {qm.name for qm in catalogues}
-    assert "fundclient_ar.qm" in names
+    assert {"ar.mo", "fr.mo"} <= names
     assert all(qm.stat().st_size > 0 for qm in catalogues)
 
 

@@ -61,7 +61,7 @@ def test_tarball_layout(unpacked):
     for cascade in plan.used_cascades():
         assert (internal / "cv2" / "data" / cascade).is_file()
     assert list((internal / "fundclient" / "storage" / "migrations" / "versions").glob("0001_*.py"))
-    assert (internal / "fundclient" / "ui" / "locale" / "fundclient_ar.qm").is_file()
+    assert (internal / "fundclient" / "locale" / "ar.mo").is_file()
     assert not (internal / "PySide6" / "QtQml.abi3.so").exists()  # excluded module stays out
     assert not list(internal.glob("psycopg*")) and not list(internal.glob("tkinter*"))
 

@@ -44,7 +44,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session", autouse=True)
 def compiled_translations():
-    """The .qm files are not in git: compile them from translations/*.ts, as an install does."""
+    """The .mo files are not in git: compile them from translations/*.po, as an install does."""
     spec = importlib.util.spec_from_file_location("translations_script", ROOT / "scripts" / "translations.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -49,7 +49,7 @@ def keys_office(keys_office_template, tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def keys_translations():
-    """The .qm are not in git: compile them from translations/*.ts, as an install does."""
+    """The .mo are not in git: compile them from translations/*.po, as an install does."""
     import importlib.util
 
     script = Path(__file__).resolve().parents[2] / "scripts" / "translations.py"

@@ -18,7 +18,7 @@ SEEDED_RECORDS = 120
 
 @pytest.fixture(scope="session", autouse=True)
 def compiled_translations():
-    """The .qm are not in git: compile them from translations/*.ts, as an install does."""
+    """The .mo are not in git: compile them from translations/*.po, as an install does."""
     import importlib.util
 
     script = Path(__file__).resolve().parents[2] / "scripts" / "translations.py"

@@ -4,7 +4,6 @@ widgets of every screen, in Arabic mode, show no English source string."""
 from __future__ import annotations
 
 import importlib.util
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -17,48 +16,28 @@ from fundclient.ui import i18n
 pytestmark = pytest.mark.qt
 
 ROOT = Path(__file__).resolve().parents[2]
-AR_TS = ROOT / "translations" / "fundclient_ar.ts"
+PO_DIR = ROOT / "translations"
 # Offered on purpose in the other language so a person who cannot read Arabic finds it.
 DELIBERATELY_ENGLISH = {"English", "English interface"}
 
 
-def _translations_script():
-    spec = importlib.util.spec_from_file_location("translations_script", ROOT / "scripts" / "translations.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _catalogue(name: str):
+    from babel.messages.pofile import read_po
+
+    with open(PO_DIR / name, "rb") as fh:
+        return [m for m in read_po(fh) if m.id]
 
 
 def english_sources() -> set[str]:
-    root = ET.parse(AR_TS).getroot()
-    return {m.findtext("source", "").replace("&", "") for m in root.iter("message")} - {""}
+    return {m.id.replace("&", "") for m in _catalogue("fundclient.pot")}
 
 
-def test_every_message_has_an_arabic_translation():
-    root = ET.parse(AR_TS).getroot()
-    missing = []
-    for context in root.iter("context"):
-        for message in context.iter("message"):
-            translation = message.find("translation")
-            done = (translation is not None and (translation.text or "").strip()
-                    and translation.get("type") not in ("unfinished", "obsolete", "vanished"))
-            if not done:
-                missing.append(f"[{context.findtext('name')}] {message.findtext('source')}")
-    assert missing == [], "untranslated (fill with scripts/translations.py set/fill):\n" + "\n".join(missing)
-
-
-def test_catalogue_is_up_to_date_with_the_code():
-    """Every tr() string in the code is in the .ts (someone forgot `translations.py update`)."""
-    script = _translations_script()
-    in_catalogue = {(c, s) for c, s, _ in script.messages(script.load("ar"))}
-    wrapped = {m for f in script.source_files() for m in script.wrapper_messages(Path(f))}
-    assert wrapped - in_catalogue == set()
-
-
-def test_build_compiles_qm_files(tmp_path):
-    script = _translations_script()
+def test_build_compiles_mo_files(tmp_path):
+    spec = importlib.util.spec_from_file_location("translations_script", ROOT / "scripts" / "translations.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
     script.build(tmp_path)
-    assert (tmp_path / "fundclient_ar.qm").stat().st_size > 1000
+    assert (tmp_path / "ar.mo").stat().st_size > 1000 and (tmp_path / "fr.mo").stat().st_size > 1000
 
 
 def visible_texts(top: QWidget) -> list[tuple[str, str]]:
@@ -142,8 +121,7 @@ def test_login_screen_shows_no_english_in_arabic_mode(qtbot, gui_app, office):
 
 
 def arabic_translations() -> set[str]:
-    root = ET.parse(AR_TS).getroot()
-    return {(m.findtext("translation") or "").replace("&", "") for m in root.iter("message")} - {""}
+    return {m.string.replace("&", "") for m in _catalogue("ar.po") if m.string}
 
 
 def test_every_screen_retranslates_live_to_english(qtbot, main_window, seeded_records):
@@ -165,5 +143,39 @@ def test_every_screen_retranslates_live_to_english(qtbot, main_window, seeded_re
             if found:
                 leftovers[key] = found
         assert leftovers == {}
+    finally:
+        window.set_language("ar")
+
+
+def test_french_is_chosen_in_settings_and_every_screen_follows(qtbot, main_window, seeded_records):
+    """French (a catalogue file, no code of its own): chosen like any language, the layout turns
+    left-to-right and the screens read French, not Arabic or the English source."""
+    from fundclient.ui.settings_dialog import SettingsDialog
+
+    window = main_window
+    dialog = SettingsDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    offered = [dialog.language.itemData(i) for i in range(dialog.language.count())]
+    assert offered[:2] == ["ar", "en"] and "fr" in offered
+    assert dialog.language.itemText(offered.index("fr")) == "Français"
+    window.set_language("fr")
+    try:
+        qtbot.wait(100)
+        from PySide6.QtWidgets import QApplication
+
+        assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+        arabic = arabic_translations() - {"العربية", "الواجهة العربية"}
+        french = {m.string.replace("&", "") for m in _catalogue("fr.po") if m.string}
+        leftovers, seen_french = {}, 0
+        for key in window.screens:
+            window.show_screen(key)
+            qtbot.wait(30)
+            texts = [text.replace("&", "") for _where, text in visible_texts(window) if text]
+            seen_french += sum(text in french for text in texts)
+            found = sorted({text for text in texts if text in arabic})
+            if found:
+                leftovers[key] = found
+        assert leftovers == {}
+        assert seen_french > 20
     finally:
         window.set_language("ar")

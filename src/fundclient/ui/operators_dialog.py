@@ -6,7 +6,7 @@ re-wraps the database key for the new password); errors come back as FundError m
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -20,14 +20,15 @@ from fundclient.ui.checked_dialog import CheckedDialog
 from fundclient.ui.errors import error_text
 from fundclient.ui.ops import CollectionOp, QueryOp
 
-ROLE_NAMES = {"clerk": QT_TRANSLATE_NOOP("OperatorsDialog", "Clerk", "role"),
-              "supervisor": QT_TRANSLATE_NOOP("OperatorsDialog", "Supervisor", "role"),
-              "admin": QT_TRANSLATE_NOOP("OperatorsDialog", "Administrator", "role")}
+# "role": the same English word names other things elsewhere ("Clerk" as a column of people)
+ROLE_NAMES = {"clerk": lambda: QCoreApplication.translate("OperatorsDialog", "Clerk", "role"),
+              "supervisor": lambda: QCoreApplication.translate("OperatorsDialog", "Supervisor", "role"),
+              "admin": lambda: QCoreApplication.translate("OperatorsDialog", "Administrator", "role")}
 
 
 def role_name(code: str) -> str:
-    source = ROLE_NAMES.get(code)
-    return QCoreApplication.translate("OperatorsDialog", source, "role") if source else code
+    name = ROLE_NAMES.get(code)
+    return name() if name else code
 
 
 def _accepted(dialog: QDialog) -> bool:
@@ -48,7 +49,7 @@ class PasswordForm(CheckedDialog):
         self.username.setReadOnly(not self.new_employee)
         self.full_name = QLineEdit()
         self.role = QComboBox()
-        for code, source in ROLE_NAMES.items():
+        for code in ROLE_NAMES:
             self.role.addItem(role_name(code), code)
         self.password = QLineEdit()
         self.password.setObjectName("newPassword")
