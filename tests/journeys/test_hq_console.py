@@ -315,7 +315,14 @@ def test_every_page_in_english_and_arabic_and_print(world, page):
         page.goto(base + path)
         assert page.locator("h1").first.is_visible()
         shot(page, f"{name}-en")
-    click_and_wait(page.locator("#lang-switch"))
+    # French: a catalogue file, offered like the others; left-to-right, the navigation in French
+    click_and_wait(page.locator("a.lang-link[lang=fr]"))
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    nav = page.locator("nav").first.inner_text()
+    assert "Offices" not in nav and "المكاتب" not in nav and nav.strip()
+    shot(page, "offices-fr")
+    click_and_wait(page.locator("#lang-switch"))  # the first other language: Arabic
     assert page.locator("html").get_attribute("lang") == "ar"
     for name in ("audit",):
         page.goto(base + pages[name])

@@ -12,14 +12,17 @@ import os
 import sys
 
 from fundclient.cli.output import language_of
+from fundclient.errors import Message
 from fundclient.selftest import CHECK_KEYS, FAIL, PASS, SKIP, WARN, Report, install_dir, run_selftest
 
 STATUS_WORDS = {
-    PASS: ("ناجح", "PASS"),
-    WARN: ("تنبيه", "WARN"),
-    FAIL: ("فشل", "FAIL"),
-    SKIP: ("لا ينطبق", "SKIP"),
+    PASS: Message("PASS"),
+    WARN: Message("WARN"),
+    FAIL: Message("FAIL"),
+    SKIP: Message("SKIP"),
 }
+ALL_PASSED = Message("all required checks passed")
+SOME_FAILED = Message("at least one required check failed")
 
 
 def register(sub) -> None:
@@ -55,18 +58,17 @@ def run_command(args: argparse.Namespace) -> int:
 
 def format_table(report: Report, language: str | None = None) -> str:
     """A plain-text table. language "ar" or "en", or None for both (Arabic first)."""
-    languages = ("ar", "en") if language is None else (language,)
+    languages = ("ar", "en") if language is None else (language,)  # None: both, Arabic first
     lines = [f"fundclient {report.version} — {install_dir()}"]
     for check in report.checks:
         words = STATUS_WORDS[check.status]
-        status = " / ".join(words[0] if lang == "ar" else words[1] for lang in languages)
+        status = " / ".join(words.in_language(lang) for lang in languages)
         title = " / ".join(check.title.in_language(lang) for lang in languages)
         details = [check.detail.in_language(lang) for lang in languages]
         detail = details[0] if len(set(details)) == 1 else " / ".join(details)
         lines.append(f"[{status}] {title}: {detail}")
-    verdict = {True: ("كل الفحوص المطلوبة ناجحة", "all required checks passed"),
-               False: ("فشل فحص مطلوب واحد على الأقل", "at least one required check failed")}[report.ok]
-    lines.append(" / ".join(verdict[0] if lang == "ar" else verdict[1] for lang in languages))
+    verdict = ALL_PASSED if report.ok else SOME_FAILED
+    lines.append(" / ".join(verdict.in_language(lang) for lang in languages))
     return "\n".join(lines)
 
 

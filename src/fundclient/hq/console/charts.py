@@ -11,7 +11,10 @@ from html import escape
 from markupsafe import Markup
 
 from fundclient.domain.digits import to_arabic_indic
+from fundclient.errors import Message
 
+CHART_TITLE = Message("Registrations per day per office")
+NO_REGISTRATIONS = Message("No registrations")
 PALETTE = ["#1b6e5a", "#b3541e", "#3b5ba9", "#8a3b8f", "#a08900", "#2f8f9d", "#c0392b", "#555555"]
 W, H, LEFT, RIGHT, TOP, BOTTOM = 860, 260, 48, 240, 16, 40
 
@@ -29,7 +32,7 @@ def registrations_svg(days: list[date], series: dict[str, list[int]], lang: str 
     def y(v: int) -> float:
         return TOP + plot_h - plot_h * v / peak
 
-    title = "التسجيلات اليومية لكل مكتب" if lang == "ar" else "Registrations per day per office"
+    title = CHART_TITLE.in_language(lang)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" class="chart" '
            f'aria-label="{escape(title)}"><title>{escape(title)}</title>']
     for frac in (0, 0.5, 1):
@@ -55,7 +58,7 @@ def registrations_svg(days: list[date], series: dict[str, list[int]], lang: str 
                    f'({digits(str(sum(values)))})</text>')
     if not series:
         out.append(f'<text x="{W / 2}" y="{H / 2}" text-anchor="middle" font-size="14" fill="#666">'
-                   f'{"لا تسجيلات" if lang == "ar" else "No registrations"}</text>')
+                   f'{escape(NO_REGISTRATIONS.in_language(lang))}</text>')
     out.append("</svg>")
     return Markup("".join(out))
 
