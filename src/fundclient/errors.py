@@ -1,7 +1,8 @@
 """Typed errors raised by the core; `ui/` and the CLI turn them into messages.
 
-Core code never shows a dialog. Every error a person can see carries a bilingual
-`Message` so the same fact is worded once, here or next to the rule that raises it.
+Core code never shows a dialog. Every error a person can see carries a `Message` — an English
+text translated in the one catalogue (fundclient.catalogue, translations/*.po) — so the same
+fact is worded once, here or next to the rule that raises it.
 """
 
 from __future__ import annotations

@@ -26,7 +26,8 @@ from fundclient.errors import ExitCode, Message
 
 
 def language_of(args) -> str | None:
-    """"ar" or "en" for this run; None = both (no office set up, or its settings unreadable)."""
+    """The language of this run ("ar", "en", "fr" … any with a catalogue); None = Arabic and
+    English both (no office set up, or its settings unreadable)."""
     chosen = getattr(args, "lang", None)
     if chosen:
         return chosen

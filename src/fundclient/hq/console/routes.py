@@ -72,7 +72,8 @@ def _ref_label(kind: str, code, lang: str) -> str:
     reference = default_reference()
     if kind == "categories":
         spec = reference.category_spec(str(code)) or {}
-        return str(spec.get(lang) or spec.get("ar") or code)
+        # reference data is Arabic and English: another language reads the English label
+        return str(spec.get(lang) or spec.get("ar" if lang == "ar" else "en") or spec.get("ar") or code)
     item = reference.item(kind, str(code))
     return item.label(lang) if item else str(code or "")
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QLabel, QLi
                                QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 from fundclient.domain.reference import default_reference
-from fundclient.ui.i18n import current_language, ltr_run
+from fundclient.ui.i18n import current_language, language_name, languages, ltr_run
 
 PROVISIONAL_RANGE = (900, 999)  # cards.numbers: provisional device numbers before enrolment
 
@@ -61,26 +61,31 @@ class WizardPage(QWidget):
         super().changeEvent(event)
 
 
+LANGUAGE_BUTTON_NAMES = {"ar": "languageArabic", "en": "languageEnglish"}
+
+
 class LanguagePage(WizardPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.arabic = QRadioButton("العربية")  # each language named in itself: never translated
-        self.arabic.setObjectName("languageArabic")
-        self.english = QRadioButton("English")
-        self.english.setObjectName("languageEnglish")
+        # one button per language with a catalogue, each named in itself: never translated
+        self.buttons: dict[str, QRadioButton] = {}
         self.group = QButtonGroup(self)
-        for button in (self.arabic, self.english):
+        for code in languages():
+            button = QRadioButton(language_name(code))
+            button.setObjectName(LANGUAGE_BUTTON_NAMES.get(code, f"language_{code}"))
             button.setProperty("emphasis", "big")
+            self.buttons[code] = button
             self.group.addButton(button)
             self.box.addWidget(button)
-        (self.arabic if current_language() == "ar" else self.english).setChecked(True)
+        self.arabic, self.english = self.buttons["ar"], self.buttons["en"]
+        self.buttons.get(current_language(), self.arabic).setChecked(True)
         self.finish_layout()
 
     def chosen(self) -> str:
-        return "en" if self.english.isChecked() else "ar"
+        return next((code for code, button in self.buttons.items() if button.isChecked()), "ar")
 
     def first_field(self) -> QWidget:
-        return self.arabic if self.arabic.isChecked() else self.english
+        return self.buttons[self.chosen()]
 
     def retranslate_ui(self) -> None:
         self.heading.setText(self.tr("Welcome — setting up this office"))
