@@ -274,7 +274,7 @@ class ImportScreen(Screen):
         except OSError:
             self._say(_tr("The file could not be written there. Choose another folder."), error=True)
             return
-        self._say(_tr("Saved: %1").replace("%1", ltr_run(path)))
+        self._say(QCoreApplication.translate("ImportScreen", "Saved: %1", "import").replace("%1", ltr_run(path)))
 
     # -- what the page says ----------------------------------------------------------------
     def _say(self, text: str, *, error: bool = False) -> None:
