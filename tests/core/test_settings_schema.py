@@ -16,7 +16,7 @@ from fundclient.config import Settings, SettingsError
     ({"idle_lock_minutes": "ten"}, "idle_lock_minutes", "whole number from 0 to 240"),
     ({"idle_lock_minutes": 9999}, "idle_lock_minutes", "whole number from 0 to 240"),
     ({"arabic_indic_digits": "yes"}, "arabic_indic_digits", "true or false"),
-    ({"language": "fr"}, "language", "one of: ar, en"),
+    ({"language": "de"}, "language", "one of: ar, en, fr"),  # the languages with a catalogue
     ({"seal_on": "never"}, "seal_on", "one of: save, approval"),
     ({"timezone": "Mars/Base"}, "timezone", "not a known time zone"),
     ({"provisional_device_number": 5}, "provisional_device_number", "900 to 999"),
