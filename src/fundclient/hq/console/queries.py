@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.engine import Engine
 
 from fundclient.cards import numbers as card_numbers
@@ -29,7 +29,7 @@ _index_lock = threading.Lock()
 CHUNK = 2000
 LATE_COMMIT = timedelta(minutes=2)  # longest an ingest transaction may take to commit
 PAGE_WAIT_S = 2.0  # a page waits this long for an index run under way
-NAME_CANDIDATES = 400
+NAME_CANDIDATES = 200  # ranked, four pages: a name shared by more people needs another word or a filter
 SOUND_COUNT_CAP = 20_000
 PAGE_SIZE = 50
 MAX_PAIR_WORDS = 6  # as the office's search keys (storage/search_keys.py)
@@ -428,14 +428,14 @@ def offices_overview(engine: Engine, silent_days: int = 3) -> dict:
     week = today - timedelta(days=today.weekday())
     with engine.connect() as conn:
         # count and last sequence number from the (device_id, seq) index alone; then the last
-        # batch's time by one index lookup per device (never a scan of every batch row)
+        # batches' times in one query of index lookups (never a scan of every batch row)
         counted = conn.execute(select(batches.c.device_id, func.count().label("count"),
                                       func.max(batches.c.seq).label("last_seq")).group_by(batches.c.device_id)).all()
-        stats = {}
-        for r in counted:
-            last = conn.execute(select(batches.c.received_at).where(batches.c.device_id == r.device_id,
-                                                                    batches.c.seq == r.last_seq)).scalar()
-            stats[r.device_id] = _Stat(r.count, r.last_seq, last)
+        last_at = {r.device_id: r.received_at for r in conn.execute(
+            select(batches.c.device_id, batches.c.received_at)
+            .where(tuple_(batches.c.device_id, batches.c.seq).in_([(r.device_id, r.last_seq) for r in counted])))
+        } if counted else {}
+        stats = {r.device_id: _Stat(r.count, r.last_seq, last_at.get(r.device_id)) for r in counted}
         counts: dict = {}  # from the indexer's per-day counters: a few rows per device
         for r in conn.execute(select(day_counts.c.device_id, day_counts.c.day,
                                      func.sum(day_counts.c.received).label("n"))
