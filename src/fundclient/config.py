@@ -205,7 +205,7 @@ class Settings:
     arabic_indic_digits: bool = False
     office_code: str = ""
     # Used in card numbers until HQ assigns one at enrolment: 900-999, different on every PC of
-    # the office (cards.numbers). 0 = not chosen yet: cards cannot be numbered before enrolment.
+    # the office (domain.card_numbers). 0 = not chosen yet: cards cannot be numbered before enrolment.
     provisional_device_number: int = 0
     # "save": records are sealed for HQ as soon as they are saved;
     # "approval": only after a supervisor approves them at day close.

@@ -240,7 +240,7 @@ def check_card_qr(ctx: Context) -> Message:
     import segno
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from fundclient.cards.numbers import make_card_number
+    from fundclient.domain.card_numbers import make_card_number
     from fundclient.cards.payload import KeySigner, make_claims, sign_payload, verify_payload
     from fundclient.cards.qr_read import qr_texts_from_file
 

@@ -3,7 +3,7 @@ by the office, reason recorded, audit-logged; a misprint reprints the same numbe
 
 from __future__ import annotations
 
-from fundclient.cards.numbers import is_valid
+from fundclient.domain.card_numbers import is_valid
 from fundclient.demo import DEMO_USERS, start_demo
 from fundclient.domain.synthetic import generate
 from fundclient.services import registration

@@ -168,7 +168,7 @@ def test_cli_card_by_record_id_from_the_encrypted_store(qt_app, tmp_path, record
 
 
 def test_a_big_family_continues_on_more_a5_pages(qt_app, tmp_path, record, settings):
-    from fundclient.cards.numbers import make_card_number
+    from fundclient.domain.card_numbers import make_card_number
     from fundclient.domain.records import ArabicName, Dependant, Relation, Sex
 
     record.dependants = [

@@ -6,7 +6,7 @@ import subprocess
 from datetime import date
 
 from fundclient.cards.day_report import write_day_close_pdf
-from fundclient.services.dayclose import DayCloseSummary, OperatorCounts
+from fundclient.domain.day_close import DayCloseSummary, OperatorCounts
 
 from card_test_helpers import comparable
 

@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fundclient.cards import content, identity
-from fundclient.cards.numbers import make_card_number, mod97_valid, parse
+from fundclient.domain.card_numbers import make_card_number, mod97_valid, parse
 from fundclient.cards.payload import KeySigner, decode_payload, verify_payload
 from fundclient.cards.replacement import CardRevocation, ReissueReason, reissue_card
 from fundclient.cards.sample import SAMPLE_OFFICE, sample_record

@@ -7,8 +7,8 @@ import string
 
 import pytest
 
-from fundclient.cards import numbers
-from fundclient.cards.numbers import CardNumberError, is_valid, make_card_number, parse
+from fundclient.domain import card_numbers as numbers
+from fundclient.domain.card_numbers import CardNumberError, is_valid, make_card_number, parse
 
 ALPHABET = string.digits + string.ascii_uppercase
 

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fundclient.cards import base45
-from fundclient.cards.numbers import make_card_number
+from fundclient.domain.card_numbers import make_card_number
 from fundclient.cards.payload import (
     QR_PREFIX, KeySigner, decode_payload, load_public_keys, make_claims, sign_payload, verify_payload)
 

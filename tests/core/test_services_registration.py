@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 
 from fundclient import storage
-from fundclient.cards.numbers import is_valid
+from fundclient.domain.card_numbers import is_valid
 from fundclient.domain.records import RecordStatus
 from fundclient.domain.synthetic import generate
 from fundclient.errors import AuthError, DuplicateFound, ValidationFailed

@@ -19,7 +19,7 @@ import pytest
 import requests
 
 import fundclient.resources
-from fundclient.cards.numbers import make_card_number
+from fundclient.domain.card_numbers import make_card_number
 from fundclient.domain.records import Photo
 from fundclient.hq.console import audit, routes
 from fundclient.hq.console.auth import add_user

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from fundclient.cards.numbers import make_card_number
+from fundclient.domain.card_numbers import make_card_number
 from fundclient.hq.devices import create_token
 from fundclient.services import registration
 from fundclient.services.session import login

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from fundclient.cards.numbers import mod97_check, parse as parse_card_number
+from fundclient.domain.card_numbers import mod97_check, parse as parse_card_number
 from fundclient.cards.payload import Signer, make_claims, sign_payload
 from fundclient.config import Settings
 from fundclient.domain import display

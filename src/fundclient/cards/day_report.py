@@ -15,7 +15,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument, QTe
 from fundclient.cards.content import display_digits, format_date, office_info
 from fundclient.cards.fonts import register_fonts
 from fundclient.fonts import NASKH
-from fundclient.services.dayclose import DayCloseSummary, operator_table
+from fundclient.domain.day_close import DayCloseSummary, operator_table
 
 TITLE = "تقرير إغلاق اليوم"
 COLUMNS = ("الموظف", "التسجيلات", "المعتمدة", "المُرجَعة", "دون قرار", "زيارات منزلية")

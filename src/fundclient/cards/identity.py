@@ -15,7 +15,7 @@ from typing import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from fundclient.cards.numbers import PROVISIONAL_DEVICE_NUMBERS, make_card_number
+from fundclient.domain.card_numbers import PROVISIONAL_DEVICE_NUMBERS, make_card_number
 from fundclient.cards.payload import KeySigner
 from fundclient.config import Settings
 from fundclient.errors import FundError, Message, SyncError

@@ -34,7 +34,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from fundclient.cards import base45
-from fundclient.cards.numbers import normalise as normalise_card_number, parse as parse_card_number
+from fundclient.domain.card_numbers import normalise as normalise_card_number, parse as parse_card_number
 from fundclient.errors import FundError, Message
 
 PAYLOAD_VERSION = 1

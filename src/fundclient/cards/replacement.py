@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import Callable
 
-from fundclient.cards.numbers import normalise
+from fundclient.domain.card_numbers import normalise
+from fundclient.domain.records import Beneficiary
 from fundclient.errors import FundError, Message
 
 
@@ -87,3 +88,9 @@ def reissue_card(current_number: str, reason: ReissueReason, *, by: str,
         raise FundError(SAME_NUMBER, code="card_reissue")
     moment = at or datetime.now(timezone.utc).replace(microsecond=0)
     return Reissue(new_number, CardRevocation(current, new_number, reason, moment, by, note))
+
+
+def revocations_of(record: Beneficiary) -> list[dict]:
+    """The outbox items for the cards this revision replaced (sealed with the revision)."""
+    return [CardRevocation.from_dict(entry).to_outbox_item(record.record_id)
+            for entry in record.card_history if entry.get("revision") == record.revision]

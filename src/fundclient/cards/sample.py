@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from fundclient.cards.content import OfficeInfo, office_info
-from fundclient.cards.numbers import make_card_number
+from fundclient.domain.card_numbers import make_card_number
 from fundclient.domain.records import ArabicName, Beneficiary, Dependant, Relation, Sex
 
 SAMPLE_OFFICE = OfficeInfo(code="BRK", name_ar=office_info("BRK").name_ar, phone="0XX-0000000",

@@ -192,7 +192,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from fundclient.cards.numbers import PROVISIONAL_DEVICE_NUMBERS
+    from fundclient.domain.card_numbers import PROVISIONAL_DEVICE_NUMBERS
     from fundclient.storage.backup import inspect_backup, restore_backup
 
     manifest, plan = inspect_backup(args.data_dir, Path(args.file))

@@ -44,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from starlette.requests import ClientDisconnect
 
-from fundclient.cards.numbers import OFFICE_CODE_PATTERN
+from fundclient.domain.card_numbers import OFFICE_CODE_PATTERN
 from fundclient.errors import SyncError
 from fundclient.hq import devices as device_admin
 from fundclient.hq import duplicates_api

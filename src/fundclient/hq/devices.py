@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
-from fundclient.cards.numbers import HQ_DEVICE_NUMBERS
+from fundclient.domain.card_numbers import HQ_DEVICE_NUMBERS
 from fundclient.errors import Message, SyncError
 from fundclient.hq.db import batches, changes, devices, enrol_tokens
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from fundclient import drive
-from fundclient.cards.numbers import OFFICE_CODE_PATTERN
+from fundclient.domain.card_numbers import OFFICE_CODE_PATTERN
 from fundclient.errors import Message, SyncError
 from fundclient.hq.devices import enrol_device
 from fundclient.hq.keys import HQKeys

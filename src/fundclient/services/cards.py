@@ -46,12 +46,6 @@ def replace_card(session: "Session", record_id: str, reason: ReissueReason | str
     return changes
 
 
-def revocations_of(record: "Beneficiary") -> list[dict]:
-    """The outbox items for the cards this revision replaced (sealed with the revision)."""
-    return [CardRevocation.from_dict(entry).to_outbox_item(record.record_id)
-            for entry in record.card_history if entry.get("revision") == record.revision]
-
-
 def _holder(record: "Beneficiary", dependant_id: str):
     if not dependant_id:
         return record
@@ -61,4 +55,4 @@ def _holder(record: "Beneficiary", dependant_id: str):
     raise FundError(NO_SUCH_DEPENDANT, code="no_dependant")
 
 
-__all__ = ["Reissue", "ReissueReason", "replace_card", "revocations_of"]
+__all__ = ["Reissue", "ReissueReason", "replace_card"]

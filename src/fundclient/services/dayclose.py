@@ -8,11 +8,12 @@ step and the record has usually gone to HQ already.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING
 
+from fundclient.domain.day_close import DayCloseSummary, OperatorCounts
 from fundclient.domain.duplicates import DuplicateMatch
 from fundclient.errors import FundError, Message
 from fundclient.services.changes import Changes
@@ -37,33 +38,6 @@ class ReviewItem:
     @property
     def key(self) -> tuple[str, int]:
         return self.item.record_id, self.item.revision
-
-
-@dataclass
-class OperatorCounts:
-    saved: int = 0
-    approved: int = 0
-    sent_back: int = 0
-    undecided: int = 0
-    home_visits: int = 0
-
-
-@dataclass
-class DayCloseSummary:
-    day: date
-    office_code: str
-    closed_by: str
-    per_operator: dict[str, OperatorCounts] = field(default_factory=dict)
-    duplicates_flagged: int = 0
-    photo_exceptions: int = 0  # saved without an accepted photo by a supervisor's decision
-
-    @property
-    def totals(self) -> OperatorCounts:
-        total = OperatorCounts()
-        for counts in self.per_operator.values():
-            for name in vars(total):
-                setattr(total, name, getattr(total, name) + getattr(counts, name))
-        return total
 
 
 def review_day(session: "Session", day: date) -> list[ReviewItem]:
@@ -129,10 +103,6 @@ def close_day(session: "Session", day: date) -> DayCloseSummary:
     session.store.audit_event(session.username, "day_close", day=day.isoformat(),
                               saved=summary.totals.saved, approved=summary.totals.approved)
     return summary
-
-
-def operator_table(summary: DayCloseSummary) -> list[tuple[str, OperatorCounts]]:
-    return sorted(summary.per_operator.items(), key=lambda kv: (-kv[1].saved, kv[0]))
 
 
 def count_decisions(items: list[ReviewItem]) -> Counter:

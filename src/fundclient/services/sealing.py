@@ -65,7 +65,6 @@ def seal_records(session: "Session", records: Sequence[Beneficiary],
         return Changes()
     if not (records or card_revocations):
         return Changes()
-    from fundclient.services.cards import revocations_of
     from fundclient.sync.outbox import Outbox
 
     card_revocations = list(card_revocations or []) + [item for r in records for item in revocations_of(r)]

@@ -63,7 +63,7 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 def _office_code(settings: Settings) -> str:
     """This PC's office code in HQ's form, or "" when none (or none valid) is set yet."""
-    from fundclient.cards.numbers import CardNumberError, normalise_office_code
+    from fundclient.domain.card_numbers import CardNumberError, normalise_office_code
 
     try:
         return normalise_office_code(settings.office_code) if settings.office_code.strip() else ""
@@ -101,7 +101,7 @@ def _trusted_keyset(doc: dict, token: str) -> dict | None:
 def _adopt(data_dir: Path, settings: Settings, hq_url: str, info: dict, keyset: dict) -> Device:
     """The one way a device becomes enrolled (online or by USB): HQ's answer typed and checked
     against this office, then enrolment.json written."""
-    from fundclient.cards.numbers import HQ_DEVICE_NUMBERS, CardNumberError, normalise_office_code
+    from fundclient.domain.card_numbers import HQ_DEVICE_NUMBERS, CardNumberError, normalise_office_code
 
     def bad(why: str) -> SyncError:
         return SyncError(BAD_ANSWER.format(why=why), code="bad_enrol_answer")

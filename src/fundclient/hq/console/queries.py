@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import and_, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.engine import Engine
 
-from fundclient.cards import numbers as card_numbers
+from fundclient.domain import card_numbers
 from fundclient.domain.arabic import name_tokens, normalise_name, phonetic_key
 from fundclient.domain.digits import normalise_digits
 from fundclient.domain.name_match import rank_tokens

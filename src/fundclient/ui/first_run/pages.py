@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QLabel, QLi
 from fundclient.domain.reference import default_reference
 from fundclient.ui.i18n import current_language, language_name, languages, ltr_run
 
-PROVISIONAL_RANGE = (900, 999)  # cards.numbers: provisional device numbers before enrolment
+PROVISIONAL_RANGE = (900, 999)  # domain.card_numbers: provisional device numbers before enrolment
 
 
 def explanation_label() -> QLabel:
