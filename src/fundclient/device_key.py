@@ -43,6 +43,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from fundclient.encoding import b64d, b64e
 from fundclient.errors import Message, SyncError
 from fundclient.oslock import exclusive
 from fundclient.private_files import private_dir, write_json_atomic
@@ -68,16 +69,6 @@ def key_path(data_dir: Path) -> Path:
     return Path(data_dir) / "device" / FILE_NAME
 
 
-def _b64e(data: bytes) -> str:
-    import base64
-    return base64.b64encode(data).decode("ascii")
-
-
-def _b64d(text: str) -> bytes:
-    import base64
-    return base64.b64decode(text.encode("ascii"), validate=True)
-
-
 def _hkdf(db_key: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(db_key)
 
@@ -98,18 +89,18 @@ def _wrap(private_raw: bytes, db_key: bytes) -> dict:
     nonce = os.urandom(12)
     ct = AESGCM(_hkdf(db_key, b"fundclient/device-key-wrap/v1")).encrypt(nonce, private_raw,
                                                                           _aad(_public_of(private_raw)))
-    return {"by": db_key_id(db_key), "nonce": _b64e(nonce), "ct": _b64e(ct)}
+    return {"by": db_key_id(db_key), "nonce": b64e(nonce), "ct": b64e(ct)}
 
 
 def _unwrap(doc: dict, db_key: bytes) -> bytes | None:
     wanted = db_key_id(db_key)
-    public_raw = _b64d(doc["public"])
+    public_raw = b64d(doc["public"])
     for entry in doc.get("wrapped", []):
         if entry.get("by") != wanted:
             continue
         try:
             raw = AESGCM(_hkdf(db_key, b"fundclient/device-key-wrap/v1")).decrypt(
-                _b64d(entry["nonce"]), _b64d(entry["ct"]), _aad(public_raw))
+                b64d(entry["nonce"]), b64d(entry["ct"]), _aad(public_raw))
         except (InvalidTag, KeyError, ValueError):
             return None
         return raw if _public_of(raw) == public_raw else None
@@ -121,9 +112,9 @@ def _write(path: Path, private_raw: bytes, wraps: list[dict] | None) -> None:
     from hashlib import sha256
 
     public_raw = _public_of(private_raw)
-    doc: dict = {"kind": KIND, "key_id": sha256(public_raw).hexdigest()[:16], "public": _b64e(public_raw)}
+    doc: dict = {"kind": KIND, "key_id": sha256(public_raw).hexdigest()[:16], "public": b64e(public_raw)}
     if wraps is None:
-        doc["private"] = _b64e(private_raw)
+        doc["private"] = b64e(private_raw)
     else:
         doc["wrapped"] = wraps
     private_dir(path.parent)
@@ -165,7 +156,7 @@ def is_wrapped(data_dir: Path) -> bool:
 def public_key(data_dir: Path) -> bytes | None:
     """The device's public key (no password needed), or None before the key exists."""
     path = key_path(data_dir)
-    return _b64d(_read(path)["public"]) if path.exists() else None
+    return b64d(_read(path)["public"]) if path.exists() else None
 
 
 def ensure(data_dir: Path) -> bytes:
@@ -195,7 +186,7 @@ def unlock(data_dir: Path, db_key: bytes) -> None:
         else:
             doc = _read(path)
             if "private" in doc:  # written by an older version: wrap it now, the clear file goes
-                private_raw = _b64d(doc["private"])
+                private_raw = b64d(doc["private"])
                 _write(path, private_raw, [_wrap(private_raw, db_key)])
                 log.info("device key wrapped with the database key (clear file replaced)")
             else:
@@ -230,5 +221,5 @@ def private_key(data_dir: Path) -> bytes:
     with contextlib.suppress(FileNotFoundError):
         doc = _read(path)
         if "private" in doc:
-            return _b64d(doc["private"])
+            return b64d(doc["private"])
     raise SyncError(DEVICE_KEY_LOCKED, code="device_key_locked")

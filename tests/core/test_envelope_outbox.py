@@ -14,7 +14,8 @@ from fundclient.errors import SyncError
 from fundclient.sync import envelope
 from fundclient.sync.ack import sign_ack
 from fundclient.sync.device import ensure_signing_key, save_enrolment
-from fundclient.sync.keys import (b64e, generate_hpke_private, generate_signing_private, hpke_public_bytes, key_id,
+from fundclient.encoding import b64e
+from fundclient.sync.keys import (generate_hpke_private, generate_signing_private, hpke_public_bytes, key_id,
                                   read_private_key_file, signing_public_bytes)
 from fundclient.sync.outbox import Outbox, batch_id_of
 

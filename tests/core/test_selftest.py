@@ -24,7 +24,8 @@ from fundclient.selftest import CHECK_KEYS, FAIL, PASS, SKIP, WARN, qt_available
 from fundclient.cli.selftest import format_table
 from fundclient.sync.ack import sign_probe
 from fundclient.sync.device import save_enrolment
-from fundclient.sync.keys import b64e, generate_signing_private, key_id, signing_public_bytes
+from fundclient.encoding import b64e
+from fundclient.sync.keys import generate_signing_private, key_id, signing_public_bytes
 
 NON_QT = ("data_dir", "database", "migrations", "camera", "face_detector", "crypto", "card_qr")
 

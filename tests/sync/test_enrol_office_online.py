@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from fundclient.config import Settings
 from fundclient.hq.db import devices, enrol_tokens
 from fundclient.hq.devices import create_token
-from fundclient.sync.keys import b64e, generate_signing_private, signing_public_bytes
+from fundclient.encoding import b64e
+from fundclient.sync.keys import generate_signing_private, signing_public_bytes
 from sync_helpers import env_without_proxies
 
 

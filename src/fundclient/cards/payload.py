@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from fundclient.cards import base45
 from fundclient.domain.card_numbers import normalise as normalise_card_number, parse as parse_card_number
+from fundclient.encoding import b64d, b64url_d
 from fundclient.errors import FundError, Message
 
 PAYLOAD_VERSION = 1
@@ -250,8 +251,6 @@ def load_public_keys(path: Path) -> dict[str, Ed25519PublicKey]:
 
 
 def public_key_from_text(text: str) -> Ed25519PublicKey:
-    import base64
-
     from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
     text = text.strip()
@@ -263,7 +262,7 @@ def public_key_from_text(text: str) -> Ed25519PublicKey:
     try:
         data = bytes.fromhex(text)
     except ValueError:
-        data = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_" if "-" in text or "_" in text else None)
+        data = b64url_d(text) if "-" in text or "_" in text else b64d(text + "=" * (-len(text) % 4))
     return Ed25519PublicKey.from_public_bytes(data)
 
 

@@ -13,7 +13,6 @@ docs/install.md).
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 import traceback
@@ -24,17 +23,6 @@ from fundclient.cli.output import finish, say
 from fundclient.config import DATA_DIR_ENV, resolve_data_dir
 from fundclient.errors import ExitCode, FundError, Message
 from fundclient.logs import log_file, setup_logging
-
-# Modules that contribute sub-commands; each has register(subparsers).
-COMMAND_MODULES = [
-    "fundclient.cli.storage",
-    "fundclient.cli.sync",
-    "fundclient.cli.hq",
-    "fundclient.cli.cards",
-    "fundclient.cli.camera",
-    "fundclient.cli.app",
-    "fundclient.cli.selftest",
-]
 
 log = logging.getLogger(__name__)
 UNEXPECTED = Message("An unexpected error happened. Try again; if it happens again, tell technical support "
@@ -58,13 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
                              "of images (default: the office setting)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError as exc:  # an optional extra (hq, gui) is not installed
-            if exc.name and exc.name.startswith("fundclient"):
-                raise
-            continue
+    # lazy: start-up — `--version` answers without them. Each imports only what its parser
+    # needs; its handlers import the rest (database, crypto, Qt, FastAPI) when they run.
+    from fundclient.cli import app, camera, cards, hq, selftest, storage, sync
+
+    for module in (storage, sync, hq, cards, camera, app, selftest):
         module.register(sub)
     return parser
 
@@ -110,11 +96,7 @@ def _apply_display_rule(data_dir) -> None:
 
 
 def _default_handler(parser: argparse.ArgumentParser):
-    try:
-        from fundclient.cli.app import open_app
-    except ImportError:
-        def show_help(_args: argparse.Namespace) -> int:
-            parser.print_help()
-            return 0
-        return show_help
+    """No command: open the app (cli.app; the demo when no office is set up)."""
+    from fundclient.cli.app import open_app  # lazy: start-up (imported with the parser already)
+
     return open_app

@@ -26,8 +26,6 @@ live in hq/limits.py, the uploads in progress in hq/uploads.py.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import re
@@ -56,7 +54,7 @@ from fundclient.hq.ingest import Ingestor
 from fundclient.hq.uploads import UploadStore
 from fundclient.sync.ack import ACK_HEADER, sign_probe, sign_reference
 from fundclient.sync.envelope import SHA256_RE, EnvelopeError, check_upload
-from fundclient.sync.keys import b64d
+from fundclient.encoding import b64d, b64e
 
 TUS_VERSION = "1.0.0"
 ACK_HEADER_MAX = 16_000
@@ -92,8 +90,8 @@ def _metadata(header: str) -> dict[str, str]:
         if not re.fullmatch(r"[a-z_0-9]{1,32}", key) or key in out:
             raise ValueError("metadata key")
         try:
-            out[key] = base64.b64decode(value, validate=True).decode("ascii") if value else ""
-        except (binascii.Error, UnicodeDecodeError):
+            out[key] = b64d(value).decode("ascii") if value else ""
+        except ValueError:  # not base64, or not ASCII text
             raise ValueError("metadata value") from None
     return out
 
@@ -101,7 +99,7 @@ def _metadata(header: str) -> dict[str, str]:
 def _with_ack(headers: dict, ack: dict) -> dict:
     """The signed ack rides on the response that completed the upload (saves a round trip),
     unless it is too large for a header; then the client GETs it."""
-    packed = base64.b64encode(json.dumps(ack, separators=(",", ":")).encode()).decode()
+    packed = b64e(json.dumps(ack, separators=(",", ":")).encode())
     return {**headers, ACK_HEADER: packed} if len(packed) <= ACK_HEADER_MAX else headers
 
 
@@ -223,8 +221,8 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
             length = int(length_text)
             meta = _metadata(request.headers.get("Upload-Metadata", ""))
             batch_id, device_id = meta["batch_id"], meta["device_id"]
-            digest, signature = meta.get("sha256", ""), base64.b64decode(meta.get("signature", ""), validate=True)
-        except (KeyError, ValueError, binascii.Error):
+            digest, signature = meta.get("sha256", ""), b64d(meta.get("signature", ""))
+        except (KeyError, ValueError):
             return _refuse(400, "malformed")
         if not (UUID_RE.match(batch_id) and UUID_RE.match(device_id)) or length < 1:
             return _refuse(400, "malformed")

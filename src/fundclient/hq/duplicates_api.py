@@ -13,7 +13,6 @@ is 403 bad_signature; too many lookups from one device in a minute is 429 too_ma
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import date
 from typing import Annotated
@@ -23,6 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from fundclient.encoding import b64e
 from fundclient.hq import lookup as hq_lookup
 from fundclient.hq.device_requests import check_request
 from fundclient.hq.digest import DigestPublisher
@@ -77,7 +77,7 @@ def mount(app: FastAPI, engine, keys) -> DigestPublisher:
         part = await run_in_threadpool(publisher.part, since)
         meta = part.meta(device_id)
         signed = {"body": meta, "sigs": sign_body(META_CONTEXT, meta, keys.sign_private)}
-        header = base64.b64encode(json.dumps(signed, separators=(",", ":")).encode()).decode()
+        header = b64e(json.dumps(signed, separators=(",", ":")).encode())
         return Response(part.blob, media_type="application/octet-stream",
                         headers={DIGEST_HEADER: header, "Cache-Control": "no-store"})
 

@@ -25,7 +25,7 @@ from fundclient.hq.devices import enrol_device
 from fundclient.hq.keys import HQKeys
 from fundclient.sync.ack import ENROL_CONTEXT, sign_body
 from fundclient.sync.enrol import MAX_ENROL_FILE_BYTES, REQUEST_KIND, RESPONSE_KIND, RESPONSE_PREFIX, token_binding
-from fundclient.sync.keys import b64d, b64e
+from fundclient.encoding import b64d, b64e
 
 BAD_REQUEST = Message("The enrolment request file is not valid ({field}): the token was not used.")
 ANSWER_WRITTEN = Message("Device number {number} of office {office} enrolled; answer written to: {path} — "

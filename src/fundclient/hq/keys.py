@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fundclient.encoding import b64e
 from fundclient.errors import Message, SyncError
 from fundclient.private_files import write_json_atomic
 from fundclient.sync.ack import KEYSET_CONTEXT
-from fundclient.sync.keys import b64e, canonical_json, generate_hpke_private, generate_signing_private, \
-    hpke_public_bytes, key_id, read_private_key_file, signing_key, signing_public_bytes, write_private_key_file
+from fundclient.sync.keys import (canonical_json, generate_hpke_private, generate_signing_private, hpke_public_bytes,
+                                  key_id, read_private_key_file, signing_key, signing_public_bytes,
+                                  write_private_key_file)
 
 NO_KEYS = Message("HQ keys are not created yet (hq init).")
 ALREADY = Message("HQ keys already exist.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fundclient.cards.replacement import CardRevocation, Reissue, ReissueReason, reissue_card
+from fundclient.cards.replacement import Reissue, ReissueReason, reissue_card
 from fundclient.errors import FundError, Message
 from fundclient.services.changes import Changes
 from fundclient.services.registration import card_number_maker

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fundclient.cards.replacement import revocations_of
 from fundclient.domain.records import Beneficiary, Photo
 from fundclient.errors import SyncError
 from fundclient.services.changes import Changes

@@ -1,6 +1,6 @@
 """Fast bulk load (the import, HQ seed data, benchmarks): executemany in short transactions.
 
-Same rows as a normal save (`beneficiaries.current_row` & co.), one audit entry per batch
+Same rows as a normal save (`storage.rows`), one audit entry per batch
 instead of one per record. Inside each batch's transaction the per-row triggers that keep
 the name indexes (FTS5) and the counters in step are set aside and their work is done once
 for the whole batch (one `INSERT … SELECT` into each FTS index, one counter update), then the
@@ -15,8 +15,8 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from fundclient.domain.records import Beneficiary, Photo, utc_now
-from fundclient.storage.beneficiaries import (INSERT_BLOB, INSERT_CURRENT, INSERT_DEPENDANT, INSERT_REVISION,
-                                              blob_kinds, current_row, dependant_rows, revision_row)
+from fundclient.storage.rows import (INSERT_BLOB, INSERT_CURRENT, INSERT_DEPENDANT, INSERT_REVISION, blob_kinds,
+                                     current_row, dependant_rows, revision_row)
 
 if TYPE_CHECKING:
     from fundclient.storage.store import Store

@@ -9,7 +9,6 @@ keys lets an admin add an operator or rotate the DB key without knowing anyone's
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import os
@@ -21,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from fundclient.encoding import b64d, b64e
 from fundclient.storage.errors import WrongRecoveryKey
 
 # The password KDF (docs/decisions/argon2id-password-kek.md). OWASP's password storage cheat
@@ -76,28 +76,20 @@ class Undecryptable(Exception):
     """Authentication tag mismatch: wrong password/key or tampered data."""
 
 
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"))
-
-
 def hkdf(secret: bytes, info: bytes, length: int = 32) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=info).derive(secret)
 
 
 def aead_encrypt(key: bytes, plaintext: bytes, aad: bytes) -> str:
     nonce = os.urandom(12)
-    return b64(nonce + AESGCM(key).encrypt(nonce, plaintext, aad))
+    return b64e(nonce + AESGCM(key).encrypt(nonce, plaintext, aad))
 
 
 def aead_decrypt(key: bytes, blob: str, aad: bytes) -> bytes:
-    raw = unb64(blob)
     try:
+        raw = b64d(blob)  # a torn or edited blob is as undecryptable as a wrong key
         return AESGCM(key).decrypt(raw[:12], raw[12:], aad)
-    except InvalidTag as exc:
+    except (InvalidTag, ValueError) as exc:
         raise Undecryptable() from exc
 
 
@@ -118,12 +110,12 @@ def seal(public: bytes, plaintext: bytes, aad: bytes) -> dict:
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public))
     epk = ephemeral.public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
     key = hkdf(shared + epk + public, b"fundclient keystore seal v1")
-    return {"epk": b64(epk), "ct": aead_encrypt(key, plaintext, aad)}
+    return {"epk": b64e(epk), "ct": aead_encrypt(key, plaintext, aad)}
 
 
 def unseal(private: bytes, sealed: dict, aad: bytes) -> bytes:
     priv = X25519PrivateKey.from_private_bytes(private)
-    epk = unb64(sealed["epk"])
+    epk = b64d(sealed["epk"])
     shared = priv.exchange(X25519PublicKey.from_public_bytes(epk))
     key = hkdf(shared + epk + public_of(private), b"fundclient keystore seal v1")
     return aead_decrypt(key, sealed["ct"], aad)

@@ -14,6 +14,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from fundclient.encoding import b64d, b64e
 from fundclient.storage import keycrypto as kc
 from fundclient.storage.errors import (AccountDisabled, AccountLocked, NotSetUp, WeakPassword,
                                        WrongPassword, WrongRecoveryKey)
@@ -63,7 +64,7 @@ class Keystore:
         recovery_text, secret = kc.new_recovery_key()
         recovery_public = kc.public_of(kc.recovery_private_key(secret))
         data = {"version": 1, "office_code": office_code, "key_id": key_id, "operators": {},
-                "recovery": {"public": kc.b64(recovery_public),
+                "recovery": {"public": b64e(recovery_public),
                              "db_key": _seal_key(recovery_public, db_key, key_id, "recovery")},
                 "pending_events": [], "created_at": _now().isoformat()}
         data["operators"][admin] = self._operator_entry(admin, password, db_key, key_id)
@@ -74,7 +75,7 @@ class Keystore:
     @staticmethod
     def _operator_entry(username: str, password: str, db_key: bytes, key_id: str) -> dict:
         private, public = kc.new_keypair()
-        return {**Keystore._wrap(username, password, private), "public": kc.b64(public),
+        return {**Keystore._wrap(username, password, private), "public": b64e(public),
                 "db_key": _seal_key(public, db_key, key_id, username),
                 "failures": 0, "locked_until": None, "disabled": False}
 
@@ -84,7 +85,7 @@ class Keystore:
         parameters)."""
         salt = os.urandom(16)
         kek = kc.password_kek(password, salt, kc.ARGON2ID_DEFAULT)
-        return {"salt": kc.b64(salt), "kdf": dict(kc.ARGON2ID_DEFAULT),
+        return {"salt": b64e(salt), "kdf": dict(kc.ARGON2ID_DEFAULT),
                 "private_wrapped": kc.aead_encrypt(kek, private, f"op|{username}".encode())}
 
     # --- login -----------------------------------------------------------------------
@@ -134,7 +135,7 @@ class Keystore:
 
     @staticmethod
     def _unlock_entry(data: dict, username: str, entry: dict, password: str) -> tuple[list[bytes], bytes]:
-        kek = kc.password_kek(password, kc.unb64(entry["salt"]), kc.kdf_params(entry))
+        kek = kc.password_kek(password, b64d(entry["salt"]), kc.kdf_params(entry))
         private = kc.aead_decrypt(kek, entry["private_wrapped"], f"op|{username}".encode())
         keys = [kc.unseal(private, entry["db_key"], f"{data['key_id']}|{username}".encode())]
         previous = data.get("previous", {})
@@ -188,9 +189,9 @@ class Keystore:
         new_id = secrets.token_hex(8)
         for username, entry in data["operators"].items():
             if not entry.get("disabled"):
-                entry["db_key"] = _seal_key(kc.unb64(entry["public"]), new_key, new_id, username)
+                entry["db_key"] = _seal_key(b64d(entry["public"]), new_key, new_id, username)
         recovery = data["recovery"]
-        recovery["db_key"] = _seal_key(kc.unb64(recovery["public"]), new_key, new_id, "recovery")
+        recovery["db_key"] = _seal_key(b64d(recovery["public"]), new_key, new_id, "recovery")
         data["key_id"] = new_id
         return data
 

@@ -6,9 +6,9 @@ signing key is stored locally; an HTTP 200 alone proves nothing (a proxy could s
 
 from __future__ import annotations
 
+from fundclient.encoding import b64d, b64e
 from fundclient.errors import Message, SyncError
-from fundclient.sync.keys import b64d, b64e, canonical_json, key_id, signing_key, signing_public_bytes, \
-    verify_signature
+from fundclient.sync.keys import canonical_json, key_id, signing_key, signing_public_bytes, verify_signature
 
 ACK_CONTEXT = b"fundclient/ack/v1\x00"
 # The response that completes an upload carries the signed ack (base64 JSON) in this header.

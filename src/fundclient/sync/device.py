@@ -18,7 +18,7 @@ from fundclient.errors import Message, SyncError
 from fundclient.oslock import exclusive
 from fundclient.private_files import private_dir, write_bytes_atomic, write_json_atomic
 from fundclient import device_key
-from fundclient.sync.keys import b64d
+from fundclient.encoding import b64d
 
 NOT_ENROLLED = Message("This device is not enrolled with HQ yet.")
 

@@ -8,9 +8,9 @@ HQ checks it with hq.device_requests.check_request."""
 
 from __future__ import annotations
 
-import base64
 import time
 
+from fundclient.encoding import b64url_d, b64url_e
 from fundclient.sync.keys import signing_key
 
 REQUEST_WINDOW = 600
@@ -25,7 +25,7 @@ def sign_claim(private: bytes, context: bytes, device_id: str, fields: tuple, at
     """(at, signature as unpadded URL-safe base64)."""
     at = int(time.time()) if at is None else at
     signature = signing_key(private).sign(claim(context, device_id, fields, at))
-    return at, base64.urlsafe_b64encode(signature).decode().rstrip("=")
+    return at, b64url_e(signature)
 
 
 def decode_signature(text: str) -> bytes | None:
@@ -33,7 +33,7 @@ def decode_signature(text: str) -> bytes | None:
     if not isinstance(text, str) or len(text) > 100:
         return None
     try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        raw = b64url_d(text)
     except ValueError:
         return None
     return raw if len(raw) == 64 else None

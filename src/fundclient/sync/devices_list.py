@@ -21,7 +21,7 @@ from datetime import date, datetime
 
 from fundclient.errors import Message, SyncError
 from fundclient.sync.ack import sign_body, verify_signed
-from fundclient.sync.keys import b64d
+from fundclient.encoding import b64d, b64e
 
 KIND = "fundclient-devices"
 DEVICES_CONTEXT = b"fundclient/devices/v1\x00"
@@ -42,9 +42,7 @@ class DeviceEntry:
 def entry_data(*, public_key: bytes, office_code: str, device_number: int, enrolled_at: datetime,
                revoked_at: datetime | None) -> dict:
     """The one JSON form of a device, in the file and in the pulled change log."""
-    import base64
-
-    return {"public_key": base64.b64encode(public_key).decode("ascii"), "office_code": office_code,
+    return {"public_key": b64e(public_key), "office_code": office_code,
             "device_number": int(device_number), "enrolled_at": enrolled_at.isoformat(),
             "revoked_at": revoked_at.isoformat() if revoked_at else None}
 

@@ -16,7 +16,6 @@ token, SHA-256 and size of the blob), then the blob decoded (DigestError on anyt
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import os
@@ -30,6 +29,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from fundclient.domain.number_digest import DigestError, NumberDigest, decode
+from fundclient.encoding import b64d
 from fundclient.errors import Message, SyncError
 from fundclient.private_files import private_dir, write_bytes_atomic, write_json_atomic
 from fundclient.sync.ack import verify_signed
@@ -145,7 +145,7 @@ def verify_meta(header: str | None, device: Device, since: int, blob: bytes) -> 
     import hashlib
 
     try:
-        signed = json.loads(base64.b64decode(header or "", validate=True))
+        signed = json.loads(b64d(header or ""))
         meta = signed["body"]
         ok = verify_signed(signed["sigs"], META_CONTEXT, meta, device.hq_signing_keys) \
             and meta["device_id"] == device.device_id and meta["since"] == since \

@@ -34,7 +34,7 @@ from fundclient.private_files import write_json_atomic
 from fundclient.sync.ack import ENROL_CONTEXT, verify_keyset, verify_signed
 from fundclient.sync.device import Device, device_dir, ensure_signing_key, save_enrolment
 from fundclient.sync.http import require_https, TransportOptions, make_session
-from fundclient.sync.keys import b64d, b64e
+from fundclient.encoding import b64d, b64e
 
 ENROL_REFUSED = Message("HQ refused the enrolment (invalid or expired token).")
 ENROL_UNREACHABLE = Message("Could not reach HQ to enrol the device.")

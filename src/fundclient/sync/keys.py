@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
@@ -22,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, mlkem, x25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from fundclient.encoding import b64d, b64e
 from fundclient.errors import Message, SyncError
 from fundclient.private_files import write_bytes_atomic
 
@@ -30,14 +30,6 @@ MLKEM_PUBLIC_LEN = 1184
 
 WRONG_PASSPHRASE = Message("Wrong passphrase for the key file.")
 NEEDS_PASSPHRASE = Message("The key file is protected by a passphrase.")
-
-
-def b64e(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def b64d(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"), validate=True)
 
 
 def canonical_json(value: object) -> bytes:

@@ -9,7 +9,6 @@ small batch costs one round trip on a high-latency VSAT link.
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Callable
 
 import requests
 
+from fundclient.encoding import b64d, b64e
 from fundclient.sync.ack import ACK_HEADER
 from fundclient.sync.device import Device
 from fundclient.sync.http import RefusedError, TransientError, TransportOptions, check
@@ -27,10 +27,6 @@ TUS = {"Tus-Resumable": "1.0.0"}
 # Up to this size a batch goes with its creation request (one round trip instead of two).
 WITH_UPLOAD_MAX = 64 * 1024
 NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
-
-
-def _b64(text: str) -> str:
-    return base64.b64encode(text.encode()).decode()
 
 
 class BatchUploader:
@@ -72,8 +68,9 @@ class BatchUploader:
         # HQ allocates nothing until this device's signature over (batch, length, hash) checks;
         # it was made at sealing, so this works with the device key locked (nightly task).
         digest, signature = self.outbox.upload_claim(path, blob, self.device)
-        meta = (f"batch_id {_b64(batch_id)},device_id {_b64(self.device.device_id)},sha256 {_b64(digest)},"
-                f"signature {base64.b64encode(base64.b64encode(signature)).decode()}")
+        meta = (f"batch_id {b64e(batch_id.encode())},device_id {b64e(self.device.device_id.encode())},"
+                f"sha256 {b64e(digest.encode())},"
+                f"signature {b64e(b64e(signature).encode())}")
         headers = {**TUS, "Upload-Length": str(len(blob)), "Upload-Metadata": meta}
         if len(blob) > WITH_UPLOAD_MAX:
             # Large: create first, so HQ can refuse (revoked device, oversize) before we send.
@@ -107,7 +104,7 @@ class BatchUploader:
         packed = response.headers.get(ACK_HEADER) if response is not None else None
         if packed:
             try:
-                doc = json.loads(base64.b64decode(packed, validate=True))
+                doc = json.loads(b64d(packed))
             except ValueError:  # a header cut short by the link (or mangled): ask for the ack instead
                 log.info("ack header of batch=%s unreadable; fetching the ack", path.name)
                 doc = None

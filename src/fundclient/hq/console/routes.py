@@ -7,7 +7,6 @@ Roles: viewer reads; reviewer also decides; admin also manages devices, keys and
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import secrets
@@ -35,6 +34,7 @@ from fundclient.hq.console.i18n import is_rtl, language_name, languages, transla
 from fundclient.hq.console.models import create_tables
 from fundclient.hq.db import changes, devices
 from fundclient.hq.limits import Limits, Rate, RateLimitMiddleware
+from fundclient.sync.device_requests import decode_signature
 from fundclient.sync.reasons import DECISION_REASONS, REASONS
 
 HERE = Path(__file__).resolve().parent
@@ -144,7 +144,7 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         signature, at_n = b"", 0
         try:
             since_n, at_n = int(since), int(at)
-            signature = base64.urlsafe_b64decode(sig + "=" * (-len(sig) % 4))
+            signature = decode_signature(sig) or b""  # the one reader of a device request's signature
         except ValueError:
             since_n = -1
         if not re.fullmatch(r"[0-9a-f-]{36}", device_id) or not 0 <= since_n < 2**62 or len(signature) != 64 \

@@ -14,7 +14,6 @@ comes back exactly as it was.
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 from typing import Any, Callable
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
 from fundclient.domain.records import Photo, new_id
+from fundclient.encoding import b64d, b64e
 from fundclient.services.changes import Changes
 from fundclient.ui.i18n import show_datetime, show_digits
 from fundclient.ui.ops import CollectionOp, DraftOp, QueryOp
@@ -42,7 +42,7 @@ def _tr(text: str) -> str:
 def photo_to_json(photo: Photo | None) -> dict[str, Any] | None:
     if photo is None:
         return None
-    return {"data": base64.b64encode(photo.data).decode("ascii"), "mime": photo.mime,
+    return {"data": b64e(photo.data), "mime": photo.mime,
             "kind": photo.kind, "quality": dict(photo.quality),
             "override_reason": photo.override_reason}
 
@@ -50,7 +50,7 @@ def photo_to_json(photo: Photo | None) -> dict[str, Any] | None:
 def photo_from_json(data: dict[str, Any] | None) -> Photo | None:
     if not data:
         return None
-    return Photo(data=base64.b64decode(data["data"]), mime=data.get("mime", "image/jpeg"),
+    return Photo(data=b64d(data["data"]), mime=data.get("mime", "image/jpeg"),
                  kind=data.get("kind", "portrait"), quality=dict(data.get("quality", {})),
                  override_reason=data.get("override_reason", ""))
 
