@@ -316,7 +316,7 @@ def _hq_standing(ctx: Context, device, url: str) -> str | None:
 
 
 REVOKED = Message("HQ has revoked this device: its batches and cards are refused. If the device was "
-                  "recovered, ask HQ for a new token and enrol it again (fundclient enroll).")
+                  "recovered, ask HQ for a new token and enrol it again (fundclient enrol).")
 
 
 def check_office(ctx: Context) -> Message:
@@ -343,12 +343,12 @@ def check_office(ctx: Context) -> Message:
         if (settings.hq_url or "").strip():
             raise CheckFailed(Message("An HQ address is set ({hq_url}) but this device is not enrolled "
                                       "there: nothing it saves is sent. Ask HQ for a token and enrol: "
-                                      "fundclient enroll --server URL --token TOKEN").format(hq_url=settings.hq_url))
+                                      "fundclient enrol --server URL --token TOKEN").format(hq_url=settings.hq_url))
         number = settings.provisional_device_number
         if not 900 <= int(number or 0) <= 999:
             raise CheckFailed(Message("This device is not enrolled with HQ and has no provisional device "
-                                      "number: cards cannot be numbered. Enrol it (fundclient enroll, or by "
-                                      "USB: fundclient enroll-request) or give it a new provisional number "
+                                      "number: cards cannot be numbered. Enrol it (fundclient enrol, or by "
+                                      "USB: fundclient enrol-request) or give it a new provisional number "
                                       "when restoring (fundclient restore FILE --device-number 9xx)."))
         return Message("office {code}; device not enrolled with HQ yet, numbering cards with provisional "
                        "device number {number}").format(code=code, number=number)
@@ -362,7 +362,7 @@ def check_office(ctx: Context) -> Message:
         raise CheckFailed(REVOKED)
     if standing == "unknown":
         raise CheckFailed(Message("HQ does not know this device (enrolled with another server?). Ask HQ for "
-                                  "a token and enrol again (fundclient enroll)."))
+                                  "a token and enrol again (fundclient enrol)."))
     if standing == "active":
         return Message("office {code}; device number {device_number} enrolled, and HQ confirms it is active").format(code=code, device_number=device.device_number)
     return Message("office {code}; device number {device_number} enrolled (HQ did not answer about it now)").format(code=code, device_number=device.device_number)

@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 
@@ -63,3 +64,37 @@ def test_the_migration_head_read_from_the_scripts_is_alembics():
 
     assert migrate.head_revision() == ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
 
+
+
+def test_one_spelling_enrol_and_the_old_one_still_understood(capsys):
+    """`enrol` everywhere (#16); the old `enroll` spelling runs the same command, unseen in the help."""
+    from fundclient.cli import build_parser, one_spelling
+
+    parser = build_parser()
+    parser.print_help()
+    top = capsys.readouterr().out
+    hq = next(a for a in parser._subparsers._group_actions[0].choices.items() if a[0] == "hq")[1]
+    hq.print_help()
+    hq_help = capsys.readouterr().out
+    old_spelling = re.compile(r"enroll(?!ed|ing)")  # "enrolled" is the one spelling's past tense
+    assert " enrol " in top and "enrol-request" in top and not old_spelling.search(top)
+    assert "enrol-token" in hq_help and "enrol-offline" in hq_help and not old_spelling.search(hq_help)
+    old = parser.parse_args(one_spelling(["hq", "enroll-token", "--office", "SBH"]))
+    new = parser.parse_args(["hq", "enrol-token", "--office", "SBH"])
+    assert old.handler is new.handler
+    assert parser.parse_args(one_spelling(["enroll-request", "--to", "E:"])).handler is \
+        parser.parse_args(["enrol-request", "--to", "E:"]).handler
+
+
+def test_no_old_spelling_left_in_code_or_docs():
+    """Only the table of old spellings in cli/__init__.py may name `enroll` (#16: one spelling)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    old_spelling = re.compile(r"[Ee]nroll(?!ed|ing)")
+    files = [*root.joinpath("src").rglob("*.py"), *root.joinpath("docs").rglob("*.md"), root / "README.md",
+             *root.joinpath("translations").glob("*.ts")]
+    table = root / "src" / "fundclient" / "cli" / "__init__.py"
+    found = [f"{path.relative_to(root)}:{n}" for path in files if path != table
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if old_spelling.search(line)]
+    assert found == []

@@ -3,7 +3,7 @@
 * `screen_size` – every journey runs at 1366x768 and at 1024x768 (parametrised);
 * `demo_office` – `fundclient demo` as a newcomer gets it: demo office + in-process HQ;
 * `hq_server`, `real_office` – an HQ on 127.0.0.1 and an office set up with `fundclient
-  setup`, enrolled with `fundclient enroll` and an `hq enroll-token`, plus a clerk and a
+  setup`, enrolled with `fundclient enrol` and an `hq enrol-token`, plus a clerk and a
   supervisor added by the administrator;
 * `open_app(data_dir, …)` – the app built as `fundclient` builds it, returning a `Journey`;
 * `window_guard` – records every window shown (autouse); a journey fails on unasked dialogs.
@@ -103,7 +103,7 @@ def cli(*argv: str) -> int:
 
 @pytest.fixture
 def real_office(tmp_path, hq_server, capsys) -> Path:
-    """`fundclient setup`, `hq enroll-token`, `fundclient enroll`, then the administrator adds a
+    """`fundclient setup`, `hq enrol-token`, `fundclient enrol`, then the administrator adds a
     clerk and a supervisor. Returns the office's data dir."""
     from fundclient.storage import open_store
 
@@ -113,9 +113,9 @@ def real_office(tmp_path, hq_server, capsys) -> Path:
     assert cli("--data-dir", data_dir, "setup", "--office", OFFICE, "--admin", ADMIN,
                "--full-name", "علي المدير", "--password-file", secret, "--device-number", 901) == 0
     secret.unlink()
-    assert cli("hq", "--hq-dir", hq_server.hq_dir, "enroll-token", "--office", OFFICE) == 0
+    assert cli("hq", "--hq-dir", hq_server.hq_dir, "enrol-token", "--office", OFFICE) == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]
-    assert cli("--data-dir", data_dir, "enroll", "--server", hq_server.url, "--token", token,
+    assert cli("--data-dir", data_dir, "enrol", "--server", hq_server.url, "--token", token,
                "--label", "desk-1") == 0
     capsys.readouterr()
     store, _ = open_store(data_dir, ADMIN, ADMIN_PW)

@@ -14,7 +14,7 @@ is restored with a fresh number (901 is refused), works, and is enrolled later; 
 saved before enrolment reach HQ.
 
 The CLI commands are the ones docs/install.md shows (`fundclient restore <file>`, `fundclient
-enroll --server … --token …`, `fundclient selftest`, `fundclient sync`), run as `cli(...)`."""
+enrol --server … --token …`, `fundclient selftest`, `fundclient sync`), run as `cli(...)`."""
 
 from __future__ import annotations
 
@@ -151,9 +151,9 @@ def test_a_pc_that_dies_is_restored_on_a_new_one_with_a_link(open_app, real_offi
     code, report = selftest(new_pc)
     assert code == 1 and "هذا الجهاز غير مسجَّل لديها" in report, report
     # §8 step 5: a new token from HQ, the new PC enrolled (the records waiting are sealed).
-    assert cli("hq", "--hq-dir", hq_server.hq_dir, "enroll-token", "--office", OFFICE) == 0
+    assert cli("hq", "--hq-dir", hq_server.hq_dir, "enrol-token", "--office", OFFICE) == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]
-    assert cli("--data-dir", new_pc, "enroll", "--server", hq_server.url, "--token", token,
+    assert cli("--data-dir", new_pc, "enrol", "--server", hq_server.url, "--token", token,
                "--label", "desk-2", *login) == 0
     capsys.readouterr()
     code, report = selftest(new_pc)  # §8 step 4: the self-test passes (camera, office, HQ)
@@ -207,10 +207,10 @@ def test_a_pc_without_a_link_is_restored_with_a_fresh_number_and_enrolled_later(
     card = register_in_the_app(open_app, new_pc, PEOPLE[1])
     assert card.startswith(f"{OFFICE}-902-") and card not in printed
 
-    # Later a link: a token from HQ, `fundclient enroll` (the waiting records sealed), sync.
-    assert cli("hq", "--hq-dir", hq_server.hq_dir, "enroll-token", "--office", OFFICE) == 0
+    # Later a link: a token from HQ, `fundclient enrol` (the waiting records sealed), sync.
+    assert cli("hq", "--hq-dir", hq_server.hq_dir, "enrol-token", "--office", OFFICE) == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]
-    assert cli("--data-dir", new_pc, "enroll", "--server", hq_server.url, "--token", token, *login) == 0
+    assert cli("--data-dir", new_pc, "enrol", "--server", hq_server.url, "--token", token, *login) == 0
     assert cli("--data-dir", new_pc, "sync") == 0
     at_hq = hq_card_numbers(hq_server.hq_dir, tmp_path)
     assert card in at_hq and len(at_hq) == 3  # the two restored records and the new one, once each

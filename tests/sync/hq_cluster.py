@@ -440,15 +440,15 @@ def run_load(work: Path, database_url: str, *, nodes: int, devices: int, records
         # few enrolments a minute: the devices enrol through a node of their own without rates.
         from fundclient.hq.limits import Limits
         from fundclient.hq.server import start_in_thread
-        enroller = start_in_thread(hq_dir, database_url, limits=Limits(max_batch_bytes=8 * 1024 * 1024, rates=[]))
+        enroler = start_in_thread(hq_dir, database_url, limits=Limits(max_batch_bytes=8 * 1024 * 1024, rates=[]))
         try:
             for i in range(devices):
                 sim = SimDevice(work / f"device{i:03d}", OFFICES[i % len(OFFICES)], seed=1000 + i, rate=rate)
-                sim.enrol(enroller.url, create_token(engine, sim.office, sign), cert)
+                sim.enrol(enroler.url, create_token(engine, sim.office, sign), cert)
                 sim.seal(records_per_device)
                 sims.append(sim)
         finally:
-            enroller.stop()
+            enroler.stop()
         on_progress(f"{devices} devices enrolled, {devices * records_per_device} registrations sealed")
         cpu0 = sum(n.cpu() for n in cluster)
         started = time.monotonic()

@@ -132,21 +132,21 @@ def test_an_office_life_every_command_says_what_it_did_and_exits_by_the_table(
     cli("operators", "reset-password", "sara", "--new-password-file", clerk_pw, *login, code=0,
         says="A new password is set")
     cli("rekey", *login, code=0, says="database key was rotated")
-    cli("enroll-request", "--to", str(tmp_path), "--label", "front desk", code=0)
+    cli("enrol-request", "--to", str(tmp_path), "--label", "front desk", code=0)
     [request] = tmp_path.glob("fundclient-enrol-request-*.json")
 
     # --- HQ: keys, tokens, reference data
     cli("hq", "init", *hq, code=2, says="HQ keys already exist")
     cli("hq", "init", "--hq-dir", str(tmp_path / "hq-other"), code=0, says="HQ keys created")
-    out, err = cli("hq", "enroll-token", "--office", "SBH", *hq, code=0, says="valid until")
+    out, err = cli("hq", "enrol-token", "--office", "SBH", *hq, code=0, says="valid until")
     token = out.strip()
     assert "valid until" in err and "valid until" not in out  # stdout is the token alone, for scripts
-    cli("hq", "enroll-token", "--office", "XYZ", *hq, code=2)
-    offline_token = cli("hq", "enroll-token", "--office", "sbh", *hq, code=0)[0].strip()
-    cli("hq", "enroll-offline", str(request), "--token", offline_token, *hq, code=0)
+    cli("hq", "enrol-token", "--office", "XYZ", *hq, code=2)
+    offline_token = cli("hq", "enrol-token", "--office", "sbh", *hq, code=0)[0].strip()
+    cli("hq", "enrol-offline", str(request), "--token", offline_token, *hq, code=0)
 
     # --- enrolment seals what waited; the sync says what it did
-    cli("enroll", "--server", hq_sqlite.url, "--token", token, *login, code=0, says="device is enrolled")
+    cli("enrol", "--server", hq_sqlite.url, "--token", token, *login, code=0, says="device is enrolled")
     cli("seal", *login, code=0, says="sealed")
     cli("sync", code=0, says="batch(es) sent and acknowledged; nothing is waiting")
     cli("sync-status", code=0, says="Everything was sent and acknowledged")
@@ -186,9 +186,9 @@ def test_an_office_life_every_command_says_what_it_did_and_exits_by_the_table(
     sealed = ["--hq-dir", str(tmp_path / "hq-sealed")]
     phrase = write_secret(tmp_path / "phrase", "a long passphrase")
     cli("hq", "init", *sealed, "--passphrase-file", phrase, code=0)
-    for argv in (["serve", "--port", "0"], ["enroll-token", "--office", "SBH"], ["rotate-keys"]):
+    for argv in (["serve", "--port", "0"], ["enrol-token", "--office", "SBH"], ["rotate-keys"]):
         cli("hq", *argv, *sealed, code=2, says="--passphrase-file")
-    cli("hq", "enroll-token", "--office", "SBH", *sealed, "--passphrase-file", phrase, code=0)
+    cli("hq", "enrol-token", "--office", "SBH", *sealed, "--passphrase-file", phrase, code=0)
 
     # --- cards, camera, self-test
     cli("card", "--sample", "--pdf", str(tmp_path / "card.pdf"), code=0, says="card(s) made")

@@ -116,7 +116,7 @@ class Office:
         other = self.tmp / "usb-office"
         office = Settings.load(self.data_dir).office_code or "SBH"  # the office the doc's token is for
         main(["--data-dir", str(other), "setup", "--office", office, "--admin", "admin"])
-        main(["--data-dir", str(other), "enroll-request", "--to", str(self.drive)])
+        main(["--data-dir", str(other), "enrol-request", "--to", str(self.drive)])
         clear_run_overrides()
         return str(next(self.drive.glob("fundclient-enrol-request-*.json")))
 

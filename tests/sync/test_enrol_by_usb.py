@@ -1,7 +1,7 @@
 """#12 item 7: an office with no link enrols by USB, exactly as online.
 
 Real processes, a real HQ data dir (keys + SQLite), a real office set up by `fundclient setup`:
-request → `hq enroll-offline` (one-time token) → signed answer → `enroll --from-file` → the
+request → `hq enrol-offline` (one-time token) → signed answer → `enrol --from-file` → the
 office's batches travel by USB and come back acknowledged. Forged, foreign and replayed answers
 are refused with a clear message."""
 
@@ -42,20 +42,20 @@ def hq(hq_dir: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def token(hq_dir: Path, office_code: str = "BRK") -> str:
-    done = hq(hq_dir, "enroll-token", "--office", office_code)
+    done = hq(hq_dir, "enrol-token", "--office", office_code)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip().splitlines()[-1]
 
 
 def request(data_dir: Path, drive: Path) -> Path:
-    done = fc("--data-dir", str(data_dir), "enroll-request", "--to", str(drive), "--label", "laptop 2")
+    done = fc("--data-dir", str(data_dir), "enrol-request", "--to", str(drive), "--label", "laptop 2")
     assert done.returncode == 0, done.stderr
     [path] = [p for p in drive.glob("fundclient-enrol-request-*.json") if p.name in done.stdout]
     return path
 
 
 def answer(hq_dir: Path, request_file: Path, the_token: str) -> Path:
-    done = hq(hq_dir, "enroll-offline", str(request_file), "--token", the_token)
+    done = hq(hq_dir, "enrol-offline", str(request_file), "--token", the_token)
     assert done.returncode == 0, done.stderr
     request_id = request_file.name[len("fundclient-enrol-request-"):-len(".json")]
     return request_file.with_name(f"fundclient-enrol-response-{request_id}.json")
@@ -87,7 +87,7 @@ def test_usb_enrolment_round_trip_then_batches_by_usb(tmp_path, hq_dir, drive):
     assert request(data_dir, drive).name.startswith(request_file.stem)  # written again: same request id
 
     answer_file = answer(hq_dir, request_file, the_token)
-    done = fc("--data-dir", str(data_dir), "enroll", "--from-file", str(answer_file), "--token", the_token)
+    done = fc("--data-dir", str(data_dir), "enrol", "--from-file", str(answer_file), "--token", the_token)
     assert done.returncode == 0, done.stderr
     enrolled = json.loads(done.stdout)
     assert enrolled["office_code"] == "BRK" and enrolled["device_number"] == 1
@@ -111,7 +111,7 @@ def test_usb_enrolment_round_trip_then_batches_by_usb(tmp_path, hq_dir, drive):
     assert acks.returncode == 0, acks.stdout
     assert not Outbox(data_dir).pending() and len(Outbox(data_dir).sent()) == len(batches)
 
-    again = fc("--data-dir", str(data_dir), "enroll", "--from-file", str(answer_file), "--token", the_token)
+    again = fc("--data-dir", str(data_dir), "enrol", "--from-file", str(answer_file), "--token", the_token)
     assert again.returncode == 2 and "already enrolled" in again.stderr
 
 
@@ -119,12 +119,12 @@ def test_the_token_is_one_time_and_for_the_requests_office(tmp_path, hq_dir, dri
     data_dir = office(tmp_path, "brk")
     request_file = request(data_dir, drive)
     other_office = token(hq_dir, "GHT")
-    done = hq(hq_dir, "enroll-offline", str(request_file), "--token", other_office)
+    done = hq(hq_dir, "enrol-offline", str(request_file), "--token", other_office)
     assert done.returncode == 2 and "is for office 'GHT'" in done.stderr
     assert json.loads(hq(hq_dir, "devices", "--json").stdout) == []
     the_token = token(hq_dir)
     answer(hq_dir, request_file, the_token)
-    reused = hq(hq_dir, "enroll-offline", str(request_file), "--token", the_token)
+    reused = hq(hq_dir, "enrol-offline", str(request_file), "--token", the_token)
     assert reused.returncode == 2 and "already used" in reused.stderr
 
 
@@ -136,7 +136,7 @@ def test_forged_foreign_and_mismatched_answers_are_refused(tmp_path, hq_dir, dri
     theirs = answer(hq_dir, request(other_pc, drive), other_token)
 
     def enrol(answer_file: Path, with_token: str) -> subprocess.CompletedProcess:
-        return fc("--data-dir", str(data_dir), "enroll", "--from-file", str(answer_file), "--token", with_token)
+        return fc("--data-dir", str(data_dir), "enrol", "--from-file", str(answer_file), "--token", with_token)
 
     foreign = enrol(theirs, other_token)  # genuine, but for another PC's request and key
     assert foreign.returncode == 2 and "another enrolment request or another PC" in foreign.stderr
@@ -170,5 +170,5 @@ def test_an_answer_for_another_office_is_refused_like_online(tmp_path, hq_dir, d
     request_file.write_text(json.dumps(doc), encoding="utf-8")
     seb_token = token(hq_dir, "GHT")
     answer_file = answer(hq_dir, request_file, seb_token)
-    done = fc("--data-dir", str(data_dir), "enroll", "--from-file", str(answer_file), "--token", seb_token)
+    done = fc("--data-dir", str(data_dir), "enrol", "--from-file", str(answer_file), "--token", seb_token)
     assert done.returncode == 2 and "this PC belongs to office 'BRK'" in done.stderr

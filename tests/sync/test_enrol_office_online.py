@@ -4,7 +4,7 @@ Before, the office sent only the token and its key: HQ consumed the token and re
 device, and only then did the office refuse the answer (its own office differs) — an unused
 device left at HQ and a spent token. Now the office sends its office code; HQ answers 403
 `wrong_office`, uses nothing, and the office says so in the user's language. Real HQ on
-127.0.0.1, the office's `fundclient enroll` as its own process."""
+127.0.0.1, the office's `fundclient enrol` as its own process."""
 
 from __future__ import annotations
 
@@ -50,18 +50,18 @@ def test_a_token_of_another_office_is_refused_by_hq_and_stays_unused(hq_sqlite, 
     token = create_token(hq_sqlite.ingestor.engine, "GHT", hq_sqlite.ingestor.keys.active_sign)
     sabha = _office_dir(tmp_path, "sbh", "SBH")
 
-    done = fc(sabha, "enroll", "--server", hq_sqlite.url, "--token", token)
+    done = fc(sabha, "enrol", "--server", hq_sqlite.url, "--token", token)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "token is for an office other than 'SBH'" in done.stderr and "was not used" in done.stderr
     assert "Traceback" not in done.stderr
-    arabic = fc(sabha, "enroll", "--server", hq_sqlite.url, "--token", token, lang="ar")
+    arabic = fc(sabha, "enrol", "--server", hq_sqlite.url, "--token", token, lang="ar")
     assert arabic.returncode == 2 and "رمز التسجيل هذا لمكتب آخر" in arabic.stderr
     assert _hq_state(hq_sqlite) == (0, 0)  # no device left at HQ, the token not spent
     assert not (sabha / "device" / "enrolment.json").exists()
 
     # The same token still enrols a PC of its own office.
     ghat = _office_dir(tmp_path, "ght", "GHT")
-    done = fc(ghat, "enroll", "--server", hq_sqlite.url, "--token", token)
+    done = fc(ghat, "enrol", "--server", hq_sqlite.url, "--token", token)
     assert done.returncode == 0, done.stdout + done.stderr
     assert _hq_state(hq_sqlite) == (1, 1)
     assert '"office_code": "GHT"' in (ghat / "device" / "enrolment.json").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""An enrolment token is typed after `enroll --token`: one starting with "-" would read as an
+"""An enrolment token is typed after `enrol --token`: one starting with "-" would read as an
 option (argparse: "expected one argument"), so HQ never issues one."""
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ def test_serve_process_end_to_end(tmp_path, data_dir, hq_database_url):
     hq_dir = tmp_path / "hqdata"
     base = [sys.executable, "-m", "fundclient", "hq", "--hq-dir", str(hq_dir)]
     subprocess.run(base + ["init"], check=True, capture_output=True, timeout=120)
-    token = subprocess.run(base + ["enroll-token", "--office", "GHT", *_db(hq_database_url)], check=True, capture_output=True, text=True,
+    token = subprocess.run(base + ["enrol-token", "--office", "GHT", *_db(hq_database_url)], check=True, capture_output=True, text=True,
                            timeout=120).stdout.strip()
     port = _free_port()
     db = _db(hq_database_url)

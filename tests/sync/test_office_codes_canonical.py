@@ -26,18 +26,18 @@ def hq_cli(hq_dir: Path, *args: str, lang: str = "en") -> subprocess.CompletedPr
                           capture_output=True, text=True, timeout=120, env=env_without_proxies())
 
 
-def test_enroll_token_takes_only_offices_of_the_reference_data(tmp_path):
+def test_enrol_token_takes_only_offices_of_the_reference_data(tmp_path):
     hq_dir = tmp_path / "hq"
     assert hq_cli(hq_dir, "init").returncode == 0
-    lower = hq_cli(hq_dir, "enroll-token", "--office", "brk")
+    lower = hq_cli(hq_dir, "enrol-token", "--office", "brk")
     assert lower.returncode == 0, lower.stderr
     assert "office BRK" in lower.stderr and "valid until" in lower.stderr  # the canonical code, said
     assert lower.stdout.strip()  # the token alone on stdout
 
-    unknown = hq_cli(hq_dir, "enroll-token", "--office", "XYZ")
+    unknown = hq_cli(hq_dir, "enrol-token", "--office", "XYZ")
     assert unknown.returncode == 2 and unknown.stdout == ""
     assert "'XYZ' is not an office code" in unknown.stderr and "BRK" in unknown.stderr
-    arabic = hq_cli(hq_dir, "enroll-token", "--office", "XYZ", lang="ar")
+    arabic = hq_cli(hq_dir, "enrol-token", "--office", "XYZ", lang="ar")
     assert arabic.returncode == 2 and "ليس رمز مكتب" in arabic.stderr and "is not" not in arabic.stderr
 
 

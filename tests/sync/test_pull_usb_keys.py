@@ -114,10 +114,10 @@ def test_hq_cli_init_token_enrol_revoke(tmp_path):
     _run(base + ["init"])
     for key_file in (hq_dir / "keys").glob("*-*.json"):
         assert stat.S_IMODE(key_file.stat().st_mode) == 0o600 and "private_sealed" in key_file.read_text()
-    token = _run(base + ["enroll-token", "--office", "SBH"]).strip()
+    token = _run(base + ["enrol-token", "--office", "SBH"]).strip()
     server = start_in_thread(hq_dir, passphrase=b"correct horse")
     try:
-        cmd = [sys.executable, "-m", "fundclient", "--data-dir", str(office), "enroll", "--server", server.url,
+        cmd = [sys.executable, "-m", "fundclient", "--data-dir", str(office), "enrol", "--server", server.url,
                "--token", token]
         first = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
         assert first.returncode == 0, first.stderr

@@ -65,7 +65,7 @@ def test_unattended_enrolment_says_what_waits_then_seal_and_sync(hq_sqlite, offi
     assert "4 not yet answered by HQ, 4 of them waiting to be sealed" in plain.stdout.splitlines()[-1]
 
     # No operator given and no one at the keyboard: enrolled, and it says plainly what waits.
-    done = fc(data_dir, "enroll", "--server", hq_sqlite.url, "--token", token(hq_sqlite))
+    done = fc(data_dir, "enrol", "--server", hq_sqlite.url, "--token", token(hq_sqlite))
     assert done.returncode == 1, done.stderr
     assert "enrolled with HQ" in done.stderr
     assert "4 saved record(s) are not sealed" in done.stderr and "fundclient seal --user" in done.stderr
@@ -104,7 +104,7 @@ def hq_records(hq) -> list[dict]:
 
 def test_enrolment_with_an_operator_seals_at_once(hq_sqlite, office):
     data_dir, password_file = office
-    done = fc(data_dir, "enroll", "--server", hq_sqlite.url, "--token", token(hq_sqlite),
+    done = fc(data_dir, "enrol", "--server", hq_sqlite.url, "--token", token(hq_sqlite),
               "--user", "ali", "--password-file", str(password_file))
     assert done.returncode == 0, done.stderr
     assert "4 saved record(s) sealed and ready to send" in done.stderr
@@ -124,11 +124,11 @@ def test_usb_enrolment_with_an_operator_seals_at_once(hq_sqlite, office, tmp_pat
     data_dir, password_file = office
     drive = tmp_path / "usb"
     drive.mkdir()
-    assert fc(data_dir, "enroll-request", "--to", str(drive)).returncode == 0
+    assert fc(data_dir, "enrol-request", "--to", str(drive)).returncode == 0
     [request_file] = drive.glob("fundclient-enrol-request-*.json")
     the_token = token(hq_sqlite)
     _, answer_file = enrol_offline(hq_sqlite.ingestor.engine, hq_sqlite.ingestor.keys, request_file, the_token)
-    done = fc(data_dir, "enroll", "--from-file", str(answer_file), "--token", the_token,
+    done = fc(data_dir, "enrol", "--from-file", str(answer_file), "--token", the_token,
               "--user", "ali", "--password-file", str(password_file))
     assert done.returncode == 0, done.stderr
     assert "4 saved record(s) sealed and ready to send" in done.stderr

@@ -60,7 +60,7 @@ def office(tmp_path, hq_sqlite):
     password_file = tmp_path / "pw"
     password_file.write_text(PASSWORD + "\n", encoding="utf-8")
     token = create_token(hq_sqlite.ingestor.engine, "SBH", hq_sqlite.ingestor.keys.active_sign)
-    done = fc(data_dir, "enroll", "--server", hq_sqlite.url, f"--token={token}", "--user", "ali",
+    done = fc(data_dir, "enrol", "--server", hq_sqlite.url, f"--token={token}", "--user", "ali",
               "--password-file", str(password_file))
     assert done.returncode == 0, done.stderr
     session = login(data_dir, "ali", PASSWORD)
@@ -216,17 +216,17 @@ def test_stolen_folder_cannot_sign_revoked_device_cards_and_sync(office, hq_sqli
 
 def test_a_pc_restored_without_its_device_folder_enrols_after_a_login(tmp_path, hq_sqlite):
     """A backup does not carry device/ (each PC its own identity): on the new PC the key is made,
-    wrapped, by the first login — `enroll --user` does that login first; without it, it says so."""
+    wrapped, by the first login — `enrol --user` does that login first; without it, it says so."""
     data_dir = tmp_path / "office"
     initialise(data_dir, "SBH", "ali", PASSWORD, provisional_device_number=903)
     shutil.rmtree(data_dir / "device")  # what a restore on a new PC leaves
     password_file = tmp_path / "pw"
     password_file.write_text(PASSWORD + "\n", encoding="utf-8")
     token = create_token(hq_sqlite.ingestor.engine, "SBH", hq_sqlite.ingestor.keys.active_sign)
-    done = fc(data_dir, "enroll", "--server", hq_sqlite.url, f"--token={token}")
+    done = fc(data_dir, "enrol", "--server", hq_sqlite.url, f"--token={token}")
     assert done.returncode == 2 and "no device signing key yet" in done.stderr, (done.stdout, done.stderr)
     assert not (data_dir / "device" / "signing_key.json").exists()
-    done = fc(data_dir, "enroll", "--server", hq_sqlite.url, f"--token={token}", "--user", "ali",
+    done = fc(data_dir, "enrol", "--server", hq_sqlite.url, f"--token={token}", "--user", "ali",
               "--password-file", str(password_file))
     assert done.returncode == 0, done.stderr
     assert "private" not in json.loads((data_dir / "device" / "signing_key.json").read_text())

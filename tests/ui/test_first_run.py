@@ -183,7 +183,7 @@ def test_no_link_writes_the_enrolment_request_onto_a_usb_drive(qtbot, wizard, tm
     request = json.loads(written.read_text(encoding="utf-8"))
     assert request["office_code"] == "BRK" and request["kind"] == "fundclient-enrol-request"
     shown = wizard.done_page.usb_result.text()
-    assert written.name in shown and "fundclient enroll --from-file" in shown and "الإدارة العامة" in shown
+    assert written.name in shown and "fundclient enrol --from-file" in shown and "الإدارة العامة" in shown
     wizard.resize(1024, 768)
     qtbot.wait(50)
     wizard.grab().save(str(SCREENSHOTS / "wizard-enrol-by-usb.png"))

@@ -76,15 +76,15 @@ def register(sub) -> None:
     p.add_argument("--workers", type=int, default=1, choices=range(1, 65), metavar="N",
                    help="server processes sharing the port, e.g. one per core (default 1)")
     p.set_defaults(handler=_serve)
-    p = cmds.add_parser("enroll-token", help="print a one-time enrolment token for an office device")
+    p = cmds.add_parser("enrol-token", help="print a one-time enrolment token for an office device")
     p.add_argument("--office", required=True)
     p.add_argument("--valid-hours", type=float, default=72)
     p.set_defaults(handler=_token)
-    p = cmds.add_parser("enroll-offline", help="enrol an office PC with no link: answer its enrolment request "
-                                               "file (from a USB drive) with a signed answer file beside it")
+    p = cmds.add_parser("enrol-offline", help="enrol an office PC with no link: answer its enrolment request "
+                                              "file (from a USB drive) with a signed answer file beside it")
     p.add_argument("request", help="fundclient-enrol-request-….json on the drive")
-    p.add_argument("--token", required=True, help="a one-time token from `hq enroll-token` for the request's office")
-    p.set_defaults(handler=_enroll_offline)
+    p.add_argument("--token", required=True, help="a one-time token from `hq enrol-token` for the request's office")
+    p.set_defaults(handler=_enrol_offline)
     p = cmds.add_parser("revoke-device", help="refuse every further batch from a device")
     p.add_argument("device_id")
     p.add_argument("--reason", default="")
@@ -180,7 +180,7 @@ def _token(args):
     return done(TOKEN_ISSUED.format(office=office, until=until), data_on_stdout=True)
 
 
-def _enroll_offline(args):
+def _enrol_offline(args):
     from fundclient.hq.enrol_usb import ANSWER_WRITTEN, enrol_offline
     from fundclient.hq.keys import HQKeys
     info, path = enrol_offline(_engine(args), HQKeys(_dir(args), _passphrase(args)), Path(args.request), args.token)

@@ -236,7 +236,7 @@ def cmd_restore(args) -> int:
         device = None
     else:
         device = Message("Cards cannot be numbered on this PC until it is enrolled with HQ (fundclient "
-                         "enroll, or by USB: fundclient enroll-request).")
+                         "enrol, or by USB: fundclient enrol-request).")
     restored_office = Message("Restored office {office}. {kept}.").format(office=plan.office_code, kept=kept)
     _say(args, Message.plain("{restored} {device}").format(restored=restored_office, device=device)
          if device is not None else restored_office)

@@ -1,4 +1,4 @@
-"""Office-side sync commands: enroll, sync, export-batches, import-acks, sync-status.
+"""Office-side sync commands: enrol, sync, export-batches, import-acks, sync-status.
 
 Exit codes follow `errors.ExitCode` (the table in docs/install.md): 0 everything done, 1 partly
 (something refused, quarantined, forged or left unsent), 2 cannot start.
@@ -30,8 +30,8 @@ STATUS_STALE = Message("The last successful sync was {days} day(s) ago (limit {l
 
 
 def register(sub) -> None:
-    p = sub.add_parser("enroll", help="enrol this device with HQ (one-time token from `hq enroll-token`): online "
-                                      "with --server, or by USB with --from-file (HQ's answer to enroll-request)")
+    p = sub.add_parser("enrol", help="enrol this device with HQ (one-time token from `hq enrol-token`): online "
+                                     "with --server, or by USB with --from-file (HQ's answer to enrol-request)")
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--server", help="HQ URL, e.g. https://hq.example.ly")
     where.add_argument("--from-file", help="HQ's answer file fundclient-enrol-response-….json (by USB)")
@@ -40,7 +40,7 @@ def register(sub) -> None:
     p.add_argument("--user", help="an operator who seals the records saved before enrolment "
                                   "(asked when records wait and this is not given)")
     p.add_argument("--password-file", help="that operator's password (else a prompt)")
-    p.set_defaults(handler=_enroll)
+    p.set_defaults(handler=_enrol)
 
     p = sub.add_parser("seal", help="seal the saved records that wait for sending (as an operator's "
                                     "login does); needs an operator's password")
@@ -48,11 +48,11 @@ def register(sub) -> None:
     p.add_argument("--password-file", help="read the password from this file (else a prompt)")
     p.set_defaults(handler=_seal)
 
-    p = sub.add_parser("enroll-request", help="no link to HQ: write this device's enrolment request onto a "
-                                              "removable drive for `hq enroll-offline`")
+    p = sub.add_parser("enrol-request", help="no link to HQ: write this device's enrolment request onto a "
+                                             "removable drive for `hq enrol-offline`")
     p.add_argument("--to", required=True, help="the drive (folder) to write the request to")
     p.add_argument("--label", default="", help="a name for this device shown at HQ")
-    p.set_defaults(handler=_enroll_request)
+    p.set_defaults(handler=_enrol_request)
 
     p = sub.add_parser("sync", help="send sealed batches to HQ and pull reference data (for the OS scheduler); "
                                     "exit 0 only when everything was acknowledged")
@@ -85,7 +85,7 @@ _say = say
 ENROLLED = Message("The device is enrolled with HQ: office {office}, device number {number}.")
 
 
-def _enroll(args) -> int:
+def _enrol(args) -> int:
     from fundclient.sync.enrol import enrol, enrol_from_file
     waiting = _awaiting(args.data_dir)[0]  # saved before enrolment: sealed now, not at some later login
     from fundclient import device_key
@@ -148,7 +148,7 @@ def _seal(args, *, out=None) -> int:
     return ExitCode.OK
 
 
-def _enroll_request(args) -> int:
+def _enrol_request(args) -> int:
     from fundclient.sync.enrol import REQUEST_WRITTEN, write_request
     path = write_request(args.data_dir, Path(args.to), label=args.label)
     _say(args, REQUEST_WRITTEN.format(path=path))

@@ -1,6 +1,6 @@
-"""`hq enroll-offline REQUEST --token TOKEN`: enrol an office PC that has no link, by USB.
+"""`hq enrol-offline REQUEST --token TOKEN`: enrol an office PC that has no link, by USB.
 
-The request (written by the office's `fundclient enroll-request`) is read the hostile way
+The request (written by the office's `fundclient enrol-request`) is read the hostile way
 (`fundclient.drive`: a regular file, bounded) and every field is typed before use. The token is
 consumed exactly as by `/api/v1/enrol` (same `enrol_device`: one-time, unexpired, the token's
 office must be the request's office). The answer — device id, number, office, HQ's key set, the
@@ -29,7 +29,7 @@ from fundclient.encoding import b64d, b64e
 
 BAD_REQUEST = Message("The enrolment request file is not valid ({field}): the token was not used.")
 ANSWER_WRITTEN = Message("Device number {number} of office {office} enrolled; answer written to: {path} — "
-                         "import it at the office with fundclient enroll --from-file and the same token.")
+                         "import it at the office with fundclient enrol --from-file and the same token.")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _OFFICE = re.compile(OFFICE_CODE_PATTERN)
 

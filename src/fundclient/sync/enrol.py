@@ -5,12 +5,12 @@ Both ways end in `_adopt`: the same checks (HQ's signature by the key the token 
 office, a device number HQ hands out, a well-formed device id) and the same enrolment.json.
 
 By USB (docs/sync-protocol.md §2 "Enrolment by USB"):
-1. office: `fundclient enroll-request --to E:\` writes fundclient-enrol-request-<id>.json (the
+1. office: `fundclient enrol-request --to E:\` writes fundclient-enrol-request-<id>.json (the
    device's public key, office code, label, a request id; no secret) onto the drive;
-2. HQ: `fundclient hq enroll-offline E:\fundclient-enrol-request-<id>.json --token TOKEN`
+2. HQ: `fundclient hq enrol-offline E:\fundclient-enrol-request-<id>.json --token TOKEN`
    consumes the one-time token exactly as `/api/v1/enrol` does and writes
    fundclient-enrol-response-<id>.json, signed by HQ, next to the request;
-3. office: `fundclient enroll --from-file E:\fundclient-enrol-response-<id>.json --token TOKEN`:
+3. office: `fundclient enrol --from-file E:\fundclient-enrol-response-<id>.json --token TOKEN`:
    the token (given by HQ on paper or by phone, never on the drive) names HQ's signing key;
    the answer must be signed by it, be for this device's pending request and public key, this
    office, and bind that very token.
@@ -45,7 +45,7 @@ TOKEN_OTHER_OFFICE = Message("This enrolment token is for an office other than '
 WRONG_OFFICE = Message("HQ's answer is for office '{got}' but this PC belongs to office '{office}': not "
                        "enrolled.")
 BAD_ANSWER = Message("HQ's enrolment answer is not valid: {why}")
-NO_REQUEST = Message("This device has no enrolment request; write one first: fundclient enroll-request --to "
+NO_REQUEST = Message("This device has no enrolment request; write one first: fundclient enrol-request --to "
                      "<drive>")
 OTHER_REQUEST = Message("The answer file belongs to another enrolment request or another PC; not enrolled.")
 OTHER_TOKEN = Message("The answer file was not made with this token; check the token HQ gave you.")

@@ -1,7 +1,7 @@
 """Registering this computer with headquarters by USB, from the sync page (an office with no
 link): write the request onto a drive, then import headquarters' answer with the token.
 
-The same core as `fundclient enroll-request` / `fundclient enroll --from-file`
+The same core as `fundclient enrol-request` / `fundclient enrol --from-file`
 (sync.enrol.write_request / enrol_from_file: the same checks as online enrolment). After the
 answer is accepted, the registrations saved before enrolment are sealed for headquarters.
 """

@@ -194,7 +194,7 @@ class HqLinkPage(WizardPage):
             "Without a link the office works normally; new registrations stay pending until the "
             "computer is registered: with the command {command} once there is a link, or by USB — "
             "the last page writes the enrolment request onto a drive for headquarters.").format(
-                command=ltr_run("fundclient\u00a0enroll")))
+                command=ltr_run("fundclient\u00a0enrol")))
 
 
 class AdminPage(WizardPage):

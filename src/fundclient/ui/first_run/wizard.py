@@ -307,7 +307,7 @@ class FirstRunWizard(QDialog):
     # --- enrolment by USB (no link) --------------------------------------------------------
     def write_enrol_request(self, folder: Path | None = None) -> Path | None:
         """Write this computer's enrolment request onto a drive the clerk chooses; HQ answers it
-        with `fundclient hq enroll-offline`, the answer is imported with `fundclient enroll
+        with `fundclient hq enrol-offline`, the answer is imported with `fundclient enrol
         --from-file`. Returns the file written, or None (cancelled or refused: said on the page)."""
         from fundclient.sync.enrol import write_request
 
@@ -329,7 +329,7 @@ class FirstRunWizard(QDialog):
             "The request {file} is on the drive. Take it to headquarters; they give back an answer "
             "file and the token. Then:\n{command}").format(
                 file=i18n.ltr_run(path.name),
-                command=i18n.ltr_run("fundclient enroll --from-file <answer> --token <token>")))
+                command=i18n.ltr_run("fundclient enrol --from-file <answer> --token <token>")))
         return path
 
     # --- page 6 and 7 --------------------------------------------------------------------
