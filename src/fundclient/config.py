@@ -18,6 +18,7 @@ from typing import Callable
 import platformdirs
 
 from fundclient.errors import FundError, Message
+from fundclient.private_files import write_json_atomic
 
 APP_NAME = "fundclient"
 DATA_DIR_ENV = "FUNDCLIENT_DATA_DIR"
@@ -241,7 +242,6 @@ class Settings:
         return settings
 
     def save(self, data_dir: Path) -> None:
-        from fundclient.private_files import write_json_atomic
         data = asdict(self)
         for name, (run_value, stored) in getattr(self, "_run_overrides", {}).items():
             if data[name] == run_value:  # unchanged since the run began: keep the office's value

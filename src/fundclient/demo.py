@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fundclient.config import Settings
+from fundclient import storage
+from fundclient.services.session import login
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +52,10 @@ class DemoEnvironment:
 
 def start_demo(root: Path | None = None, records: int = SAMPLE_RECORDS, seed: int = 7) -> DemoEnvironment:
     """Build a demo office (data dir) enrolled with a fresh in-process HQ."""
-    from fundclient import storage
-    from fundclient.hq.devices import create_token
-    from fundclient.hq.keys import HQKeys, init_keys
-    from fundclient.hq.server import start_in_thread
-    from fundclient.sync.enrol import enrol
+    from fundclient.hq.devices import create_token  # lazy: start-up (SQLAlchemy)
+    from fundclient.hq.keys import HQKeys, init_keys  # lazy: start-up (cryptography)
+    from fundclient.hq.server import start_in_thread  # lazy: FastAPI (the hq extra) only when used
+    from fundclient.sync.enrol import enrol  # lazy: start-up (cryptography, requests)
 
     root = Path(root) if root else Path(tempfile.mkdtemp(prefix="fundclient-demo-"))
     data_dir, hq_dir = root / "office", root / "hq"
@@ -85,10 +86,10 @@ def _sample_camera() -> Path:
 
 
 def _add_users_and_samples(data_dir: Path, records: int, seed: int) -> None:
-    from fundclient.domain.synthetic import generate
+    from fundclient.domain.synthetic import generate  # lazy: start-up (8 more modules)
+    # lazy: start-up (cryptography, rapidfuzz)
     from fundclient.services.registration import card_number_maker, number_dependants
-    from fundclient.services.sealing import seal_pending
-    from fundclient.services.session import login
+    from fundclient.services.sealing import seal_pending  # lazy: start-up (14 more modules)
 
     admin, admin_password = DEMO_ADMIN
     session = login(data_dir, admin, admin_password)

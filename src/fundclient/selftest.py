@@ -111,9 +111,12 @@ def check_data_dir(ctx: Context) -> Message:
 
 
 def check_database(ctx: Context) -> Message:
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from alembic.runtime.migration import MigrationContext
 
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.storage.files import db_path
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.storage.store import initialise, open_store
 
     office = ctx.work / "office"
@@ -136,8 +139,10 @@ def check_database(ctx: Context) -> Message:
 
 
 def check_migrations(ctx: Context) -> Message:
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from alembic.script import ScriptDirectory
 
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.storage import migrate
 
     scripts = ScriptDirectory.from_config(migrate.alembic_config())
@@ -152,6 +157,7 @@ def check_migrations(ctx: Context) -> Message:
 
 
 def _office_set_up(data_dir: Path) -> bool:
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.storage.files import KEYSTORE_FILE
 
     return (Path(data_dir) / KEYSTORE_FILE).exists()
@@ -171,6 +177,7 @@ def check_camera(ctx: Context) -> Message:
     """The camera the office uses (this run's --camera, else the setting; "" = the first
     webcam): opened and one frame read. Only where no office is set up (an install check)
     and no camera is named does the bundled photo stand in, through the same file source."""
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.camera.sources import FileSource, open_source
 
     spec = _camera_spec(ctx)
@@ -193,9 +200,11 @@ def check_camera(ctx: Context) -> Message:
 
 
 def check_face_detector(ctx: Context) -> Message:
-    import cv2
+    import cv2  # lazy: a check imports what it checks (a broken part fails that check only)
 
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.camera.analysis import FaceAnalyser
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.camera.sources import read_image
 
     verdict = FaceAnalyser().analyse(read_image(SAMPLE_FACE))
@@ -205,7 +214,8 @@ def check_face_detector(ctx: Context) -> Message:
 
 
 def check_crypto(ctx: Context) -> Message:
-    from fundclient.sync import envelope
+    from fundclient.sync import envelope  # lazy: a check imports what it checks (a broken part fails that check only)
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.sync.keys import (generate_hpke_private, generate_signing_private, hpke_public_bytes,
                                       key_id, signing_public_bytes)
 
@@ -237,11 +247,15 @@ def check_card_qr(ctx: Context) -> Message:
     QR image (segno, as on the card), read back by OpenCV's QR detector and verified."""
     from datetime import date, timedelta
 
-    import segno
+    import segno  # lazy: a check imports what it checks (a broken part fails that check only)
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.domain.card_numbers import make_card_number
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.cards.payload import KeySigner, make_claims, sign_payload, verify_payload
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.cards.qr_read import qr_texts_from_file
 
     key = Ed25519PrivateKey.generate()
@@ -262,7 +276,7 @@ def check_card_qr(ctx: Context) -> Message:
 
 
 def check_fonts(ctx: Context) -> Message:
-    from fundclient import fonts
+    from fundclient import fonts  # lazy: a check imports what it checks (a broken part fails that check only)
 
     files = fonts.font_files()
     for path in files:
@@ -293,6 +307,7 @@ def check_translations(ctx: Context) -> Message:
 
 
 def _device(ctx: Context):
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.sync.device import Device
 
     if not (ctx.data_dir / "device" / "enrolment.json").exists():
@@ -303,7 +318,9 @@ def _device(ctx: Context):
 def _hq_standing(ctx: Context, device, url: str) -> str | None:
     """HQ's signed word on this device (sync.probe.device_standing), asked once per run."""
     if "standing" not in ctx.shared:
+        # lazy: a check imports what it checks (a broken part fails that check only)
         from fundclient.sync.http import TransportOptions, make_session
+        # lazy: a check imports what it checks (a broken part fails that check only)
         from fundclient.sync.probe import device_standing
 
         session = make_session(Settings.load(ctx.data_dir))
@@ -321,7 +338,9 @@ REVOKED = Message("HQ has revoked this device: its batches and cards are refused
 
 def check_office(ctx: Context) -> Message:
     """Can the office set up here work? Office code, enrolment, a device number, not revoked."""
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.services.reference import office_reference
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.storage.keystore import Keystore
 
     if not _office_set_up(ctx.data_dir):
@@ -369,10 +388,13 @@ def check_office(ctx: Context) -> Message:
 
 
 def check_hq(ctx: Context) -> Message:
-    import requests
+    import requests  # lazy: a check imports what it checks (a broken part fails that check only)
 
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.errors import SyncError
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.sync.http import OFFLINE, TransportOptions, make_session
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.sync.probe import probe
 
     settings = Settings.load(ctx.data_dir)

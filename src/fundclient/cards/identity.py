@@ -39,8 +39,8 @@ def provisional_device_id(settings: Settings) -> str:
 
 def device_signer(data_dir: Path, settings: Settings | None = None) -> KeySigner:
     """This device's signer: the enrolled device id, else the provisional id (see module doc)."""
-    from fundclient import device_key
-    from fundclient.sync.device import Device, ensure_signing_key
+    from fundclient import device_key  # lazy: start-up (cryptography)
+    from fundclient.sync.device import Device, ensure_signing_key  # lazy: start-up (cryptography)
 
     try:
         device_id = Device.load(Path(data_dir)).device_id
@@ -54,8 +54,8 @@ def device_signer(data_dir: Path, settings: Settings | None = None) -> KeySigner
 def own_device_keys(data_dir: Path, settings: Settings | None = None) -> dict[str, Ed25519PublicKey]:
     """{device id: public key} of this device alone, for checking cards it printed (public key
     only: no password needed). Empty when this data dir has no device key or no device id."""
-    from fundclient import device_key
-    from fundclient.sync.device import Device
+    from fundclient import device_key  # lazy: start-up (cryptography)
+    from fundclient.sync.device import Device  # lazy: start-up (cryptography)
 
     public = device_key.public_key(Path(data_dir))
     if public is None:
@@ -71,7 +71,7 @@ def own_device_keys(data_dir: Path, settings: Settings | None = None) -> dict[st
 
 
 def card_device_number(data_dir: Path, settings: Settings) -> int:
-    from fundclient.sync.device import Device
+    from fundclient.sync.device import Device  # lazy: start-up (cryptography)
 
     try:
         return Device.load(Path(data_dir)).device_number

@@ -37,6 +37,7 @@ from fundclient.cards import base45
 from fundclient.domain.card_numbers import normalise as normalise_card_number, parse as parse_card_number
 from fundclient.encoding import b64d, b64url_d
 from fundclient.errors import FundError, Message
+from fundclient import drive
 
 PAYLOAD_VERSION = 1
 QR_PREFIX = "FC:"
@@ -237,8 +238,6 @@ def load_public_keys(path: Path) -> dict[str, Ed25519PublicKey]:
 
     A key is the raw 32 bytes as hex or base64, or a PEM SubjectPublicKeyInfo.
     """
-    from fundclient import drive
-
     data = drive.read_user_file(path, MAX_DEVICES_FILE_BYTES)  # a link, FIFO, folder or oversize file: refused
     try:
         raw = json.loads(data.decode("utf-8"))
@@ -251,7 +250,7 @@ def load_public_keys(path: Path) -> dict[str, Ed25519PublicKey]:
 
 
 def public_key_from_text(text: str) -> Ed25519PublicKey:
-    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key  # lazy: start-up (cryptography)
 
     text = text.strip()
     if text.startswith("-----BEGIN"):

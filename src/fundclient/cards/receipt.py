@@ -176,7 +176,7 @@ def receipt_pdf(data: ReceiptData, path: str | Path, paper_name: str = "A5", *, 
 
 def receipt_image(data: ReceiptData, paper_name: str = "A5", dpi: int = 150) -> QImage:
     """The receipt as an image (on-screen preview, docs); same layout as the PDF."""
-    from fundclient.cards.render import blank_image, painted_image
+    from fundclient.cards.render import blank_image, painted_image  # lazy: start-up (segno)
 
     chosen = paper(paper_name)
     probe = blank_image(1, 1, dpi)

@@ -36,8 +36,8 @@ def sample_record() -> Beneficiary:
 
 def silhouette_photo(width: int = 300, height: int = 400) -> bytes:
     """A JPEG of a plain head-and-shoulders silhouette (stands in for an ID photo)."""
-    import cv2
-    import numpy as np
+    import cv2  # lazy: start-up (OpenCV, NumPy)
+    import numpy as np  # lazy: start-up (NumPy)
 
     image = np.full((height, width, 3), (235, 230, 225), dtype=np.uint8)
     colour = (120, 110, 100)

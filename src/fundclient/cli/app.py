@@ -12,6 +12,8 @@ import sys
 
 from fundclient.app import AppContext
 from fundclient.cli.output import cannot_start, language_of, say
+from fundclient.config import Settings, SettingsError
+from fundclient.demo import start_demo
 from fundclient.errors import Message
 
 DEMO_INSTEAD = Message("No office is set up in {path}: starting demo mode (fundclient setup creates an office).")
@@ -42,21 +44,19 @@ def open_app(args: argparse.Namespace) -> int:
 def open_setup_wizard(args: argparse.Namespace) -> int:
     if (args.data_dir / "keystore.json").exists():
         return cannot_start(ALREADY_SET_UP.format(path=args.data_dir))
-    from fundclient.config import Settings, SettingsError
-    from fundclient.ui.first_run import run_setup_wizard
+    from fundclient.ui.first_run import run_setup_wizard  # lazy: Qt (the gui extra) only when used
 
     try:
         Settings.load(args.data_dir)  # a settings.json left by hand: said in a window, not a traceback
     except SettingsError as exc:
-        from fundclient.ui.main import refuse_to_start
+        from fundclient.ui.main import refuse_to_start  # lazy: Qt (the gui extra) only when used
         refuse_to_start(exc.message, language_of(args))
         return cannot_start(exc.message)
     return run_setup_wizard(args.data_dir, language=args.lang, camera=args.camera)
 
 
 def open_gui(args: argparse.Namespace):
-    from fundclient.config import SettingsError
-    from fundclient.ui.main import refuse_to_start, run_gui
+    from fundclient.ui.main import refuse_to_start, run_gui  # lazy: Qt (the gui extra) only when used
 
     try:
         context = AppContext.for_office(args.data_dir, language=args.lang, camera=args.camera)
@@ -67,8 +67,7 @@ def open_gui(args: argparse.Namespace):
 
 
 def open_demo(args: argparse.Namespace) -> int:
-    from fundclient.demo import start_demo
-    from fundclient.ui.main import run_gui
+    from fundclient.ui.main import run_gui  # lazy: Qt (the gui extra) only when used
 
     print("Preparing the demo office and a local HQ …")
     demo = start_demo(records=args.records)

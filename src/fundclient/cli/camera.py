@@ -42,7 +42,7 @@ def _language(args) -> str:
 
 
 def cmd_list(args) -> int:
-    from fundclient.camera.sources import list_cameras
+    from fundclient.camera.sources import list_cameras  # lazy: start-up (OpenCV, NumPy)
 
     cameras = list_cameras()
     for camera in cameras:
@@ -51,9 +51,9 @@ def cmd_list(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from fundclient.camera.analysis import FaceAnalyser
-    from fundclient.camera.photo import make_portrait
-    from fundclient.camera.sources import open_source
+    from fundclient.camera.analysis import FaceAnalyser  # lazy: start-up (OpenCV, NumPy)
+    from fundclient.camera.photo import make_portrait  # lazy: start-up (OpenCV, NumPy)
+    from fundclient.camera.sources import open_source  # lazy: start-up (OpenCV, NumPy)
 
     language = _language(args)
     spec = args.camera if args.camera is not None else Settings.load(args.data_dir).camera

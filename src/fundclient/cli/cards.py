@@ -17,7 +17,8 @@ from fundclient.cli.output import done, partly
 from fundclient.cli.storage import open_store_from_args  # the same login as the storage commands
 from fundclient.config import Settings
 from fundclient.cards.qr_read import MAX_IMAGE_BYTES, qr_texts_from_file
-from fundclient.errors import FundError, Message
+from fundclient.errors import FundError, Message, SyncError
+from fundclient.domain.records import Beneficiary
 
 NEEDS_RECORD = Message("Give the record: a record id, --from-json or --sample")
 NEEDS_OUTPUT = Message("Say what to produce: --pdf, --png, --receipt or --print")
@@ -68,11 +69,9 @@ def register(sub) -> None:
 
 def load_record(args: argparse.Namespace):
     """(Beneficiary, photo bytes | None) from --sample, --from-json (+ --photo) or the local database."""
-    from fundclient.domain.records import Beneficiary
-
     photo = drive.read_user_file(args.photo, MAX_IMAGE_BYTES) if args.photo else None
     if args.sample:
-        from fundclient.cards.sample import sample_record, silhouette_photo
+        from fundclient.cards.sample import sample_record, silhouette_photo  # lazy: start-up (cryptography)
 
         return sample_record(), photo or silhouette_photo()
     if args.from_json:
@@ -83,7 +82,7 @@ def load_record(args: argparse.Namespace):
             raise FundError(BAD_JSON_FILE.format(file=drive.display_name(args.from_json)), code="bad_file") from None
     if not args.record_id or not args.user:
         raise FundError(NEEDS_RECORD, code="usage")
-    from fundclient.storage.beneficiaries import BeneficiaryRepository
+    from fundclient.storage.beneficiaries import BeneficiaryRepository  # lazy: start-up (rapidfuzz, SQLAlchemy)
 
     store, _operator = open_store_from_args(args)
     try:
@@ -101,15 +100,15 @@ def load_record(args: argparse.Namespace):
 
 def load_signer(args: argparse.Namespace):
     """--key/--device-id when given, a throwaway demo key for --sample, else this device's identity."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # lazy: start-up (cryptography)
 
-    from fundclient.cards.identity import device_signer
-    from fundclient.cards.payload import KeySigner
+    from fundclient.cards.identity import device_signer  # lazy: start-up (cryptography)
+    from fundclient.cards.payload import KeySigner  # lazy: start-up (cryptography)
 
     if args.sample and not args.key:
         return KeySigner("DEMO", Ed25519PrivateKey.generate())
     if args.key:
-        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key  # lazy: start-up (cryptography)
 
         if not args.device_id:
             raise FundError(NEEDS_DEVICE_ID, code="usage")
@@ -118,7 +117,7 @@ def load_signer(args: argparse.Namespace):
         except (ValueError, TypeError):
             raise FundError(BAD_KEY_FILE.format(file=drive.display_name(args.key)), code="bad_file") from None
         return KeySigner(args.device_id, key)
-    from fundclient import device_key
+    from fundclient import device_key  # lazy: start-up (cryptography)
 
     if args.user and not device_key.is_unlocked(args.data_dir):
         # --from-json with --user: the operator's password unlocks the device key (a login, audited).
@@ -135,16 +134,16 @@ def cmd_card(args: argparse.Namespace) -> int:
     record, photo = load_record(args)
     signer = load_signer(args)
     try:
-        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtGui import QGuiApplication  # lazy: Qt (the gui extra) only when used
     except ImportError:
         raise FundError(NEEDS_QT, code="usage") from None
 
-    from fundclient.cards import content, printing, receipt, render
+    from fundclient.cards import content, printing, receipt, render  # lazy: Qt (the gui extra) only when used
 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841 (kept alive)
     settings = Settings.load(args.data_dir)
     if args.sample:
-        from fundclient.cards.sample import SAMPLE_OFFICE as office
+        from fundclient.cards.sample import SAMPLE_OFFICE as office  # lazy: start-up (cryptography)
     else:
         office = content.office_info(record.office_code or settings.office_code, settings)
     logo = args.logo or str(settings.extra.get("logo_path", ""))
@@ -196,10 +195,10 @@ def _known_devices(args: argparse.Namespace):
     """(device id -> public key, device id -> day of revocation): this device's own key, HQ's
     devices list pulled with the reference data, and the `--devices` file (HQ's signed list —
     its signature checked against HQ's keys this PC trusts — or a plain {id: key} file)."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # lazy: start-up (cryptography)
 
-    from fundclient.cards.identity import own_device_keys
-    from fundclient.cards.payload import load_public_keys
+    from fundclient.cards.identity import own_device_keys  # lazy: start-up (cryptography)
+    from fundclient.cards.payload import load_public_keys  # lazy: start-up (cryptography)
 
     keys, revoked = dict(own_device_keys(args.data_dir)), {}
     entries = dict(_pulled_devices(args.data_dir))
@@ -218,8 +217,8 @@ def _known_devices(args: argparse.Namespace):
 
 def _read_devices_doc(path: Path) -> dict | None:
     """HQ's signed devices list, or None for the older plain {id: key} form."""
-    from fundclient.cards.payload import BAD_DEVICES_FILE, MAX_DEVICES_FILE_BYTES
-    from fundclient.sync.devices_list import is_devices_list
+    from fundclient.cards.payload import BAD_DEVICES_FILE, MAX_DEVICES_FILE_BYTES  # lazy: start-up (cryptography)
+    from fundclient.sync.devices_list import is_devices_list  # lazy: start-up (cryptography)
 
     data = drive.read_user_file(path, MAX_DEVICES_FILE_BYTES)  # a link, FIFO, folder or oversize file: refused
     try:
@@ -230,9 +229,8 @@ def _read_devices_doc(path: Path) -> dict | None:
 
 
 def _signed_devices(doc: dict, args: argparse.Namespace):
-    from fundclient.errors import SyncError
-    from fundclient.sync.device import Device
-    from fundclient.sync.devices_list import parse_entries, verify_devices_list
+    from fundclient.sync.device import Device  # lazy: start-up (cryptography)
+    from fundclient.sync.devices_list import parse_entries, verify_devices_list  # lazy: start-up (cryptography)
 
     try:
         hq_keys = Device.load(args.data_dir).hq_signing_keys
@@ -250,7 +248,7 @@ def _pulled_devices(data_dir: Path):
     """HQ's devices list as this office last pulled it (empty before the first pull)."""
     if not (Path(data_dir) / "reference").is_dir():
         return {}
-    from fundclient.sync.reference import ReferenceStore
+    from fundclient.sync.reference import ReferenceStore  # lazy: start-up (cryptography, requests)
 
     return ReferenceStore(data_dir).devices()
 
@@ -259,7 +257,7 @@ def _revoked_cards(data_dir: Path) -> dict[str, str]:
     """Revoked card numbers this device last pulled from HQ (empty before the first pull)."""
     if not (Path(data_dir) / "reference").is_dir():
         return {}
-    from fundclient.sync.reference import ReferenceStore
+    from fundclient.sync.reference import ReferenceStore  # lazy: start-up (cryptography, requests)
 
     return ReferenceStore(data_dir).revoked_cards()
 
@@ -288,7 +286,7 @@ def describe(result) -> list[tuple[str, str, str]]:
 
 
 def cmd_verify_card(args: argparse.Namespace) -> int:
-    from fundclient.cards.payload import verify_payload
+    from fundclient.cards.payload import verify_payload  # lazy: start-up (cryptography)
 
     keys, revoked_devices = _known_devices(args)
     revoked = _revoked_cards(args.data_dir)

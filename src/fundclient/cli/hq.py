@@ -14,7 +14,9 @@ import sys
 from pathlib import Path
 
 from fundclient.cli.output import done, partly, say
-from fundclient.errors import Message
+from fundclient.errors import Message, SyncError
+from fundclient import drive
+from fundclient.cli.hq_console import register as register_console
 
 OLD_DATA_DIR = Message("Note: --data-dir after an hq command is the old spelling of --hq-dir (the HQ "
                        "directory itself). Write: fundclient hq --hq-dir {path} {command}")
@@ -111,7 +113,6 @@ def register(sub) -> None:
     p.add_argument("number")
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=_revoke_card)
-    from fundclient.cli.hq_console import register as register_console
     register_console(cmds, _engine)
 
 
@@ -132,24 +133,23 @@ def _passphrase(args) -> bytes | None:
     chosen = getattr(args, "sub_passphrase_file", None) or args.passphrase_file
     if not chosen:
         return None
-    from fundclient import drive
 
     return drive.read_user_file(chosen, 64 * 1024).rstrip(b"\r\n")  # regular file only, never a FIFO or link
 
 
 def _engine(args):
-    from fundclient.hq.db import open_engine
+    from fundclient.hq.db import open_engine  # lazy: start-up (SQLAlchemy)
     return open_engine(_dir(args), _database_url(args))
 
 
 def _init(args):
-    from fundclient.hq.keys import init_keys
+    from fundclient.hq.keys import init_keys  # lazy: start-up (cryptography)
     ring = init_keys(_dir(args), _passphrase(args))
     return done(KEYS_CREATED.format(path=_dir(args), decrypt=ring["active_decrypt"], sign=ring["active_sign"]))
 
 
 def _rotate(args):
-    from fundclient.hq.keys import HQKeys, rotate_keys
+    from fundclient.hq.keys import HQKeys, rotate_keys  # lazy: start-up (cryptography)
     passphrase = _passphrase(args)
     HQKeys(_dir(args), passphrase)  # the keys open with this passphrase: new ones are sealed alike
     ring = rotate_keys(_dir(args), passphrase, signing=args.signing)
@@ -158,7 +158,7 @@ def _rotate(args):
 
 
 def _serve(args) -> int:
-    from fundclient.hq.server import serve
+    from fundclient.hq.server import serve  # lazy: FastAPI (the hq extra) only when used
     ssl = {k: v for k, v in (("ssl_certfile", args.ssl_certfile), ("ssl_keyfile", args.ssl_keyfile)) if v}
     serve(_dir(args), _database_url(args), args.host, args.port, _passphrase(args),
           forwarded_allow_ips=args.forwarded_allow_ips, access_log=not args.no_access_log, workers=args.workers,
@@ -169,9 +169,9 @@ def _serve(args) -> int:
 def _token(args):
     from datetime import datetime, timedelta, timezone
 
-    from fundclient.hq.devices import create_token
-    from fundclient.hq.keys import HQKeys
-    from fundclient.hq.refdata import canonical_office
+    from fundclient.hq.devices import create_token  # lazy: start-up (SQLAlchemy)
+    from fundclient.hq.keys import HQKeys  # lazy: start-up (cryptography)
+    from fundclient.hq.refdata import canonical_office  # lazy: start-up (SQLAlchemy)
     keys = HQKeys(_dir(args), _passphrase(args))
     engine = _engine(args)
     office = canonical_office(engine, args.office)
@@ -181,8 +181,9 @@ def _token(args):
 
 
 def _enrol_offline(args):
+    # lazy: start-up (cryptography, requests, SQLAlchemy)
     from fundclient.hq.enrol_usb import ANSWER_WRITTEN, enrol_offline
-    from fundclient.hq.keys import HQKeys
+    from fundclient.hq.keys import HQKeys  # lazy: start-up (cryptography)
     info, path = enrol_offline(_engine(args), HQKeys(_dir(args), _passphrase(args)), Path(args.request), args.token)
     return done(ANSWER_WRITTEN.format(number=info["device_number"], office=info["office_code"], path=path))
 
@@ -192,7 +193,7 @@ def _label(device: dict) -> Message:
 
 
 def _revoke_device(args):
-    from fundclient.hq.devices import list_devices, revoke_device
+    from fundclient.hq.devices import list_devices, revoke_device  # lazy: start-up (SQLAlchemy)
     engine = _engine(args)
     revoke_device(engine, args.device_id, args.reason)
     device = next(d for d in list_devices(engine) if d["device_id"] == args.device_id)
@@ -201,7 +202,7 @@ def _revoke_device(args):
 
 
 def _devices(args):
-    from fundclient.hq.devices import list_devices
+    from fundclient.hq.devices import list_devices  # lazy: start-up (SQLAlchemy)
     if getattr(args, "export", None):
         return _export_devices(args)
     devices = list_devices(_engine(args))
@@ -223,8 +224,8 @@ def _export_devices(args):
     """HQ's signed devices list into a new file (never over an existing one, never through a link)."""
     import os
 
-    from fundclient.hq.devices import devices_list
-    from fundclient.hq.keys import HQKeys
+    from fundclient.hq.devices import devices_list  # lazy: start-up (SQLAlchemy)
+    from fundclient.hq.keys import HQKeys  # lazy: start-up (cryptography)
 
     doc = devices_list(_engine(args), HQKeys(_dir(args), _passphrase(args)).sign_private)
     data = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
@@ -236,7 +237,7 @@ def _export_devices(args):
 
 
 def _export(args):
-    from fundclient.hq.export import write_export
+    from fundclient.hq.export import write_export  # lazy: start-up (SQLAlchemy)
     if args.out:
         with open(args.out, "w", encoding="utf-8", newline="") as fh:
             count = write_export(_engine(args), fh, args.format)
@@ -247,9 +248,9 @@ def _export(args):
 
 
 def _import(args) -> int:
-    from fundclient.hq.ingest import Ingestor
-    from fundclient.hq.keys import HQKeys
-    from fundclient.hq.usb import import_batches
+    from fundclient.hq.ingest import Ingestor  # lazy: start-up (cryptography, prometheus, rapidfuzz)
+    from fundclient.hq.keys import HQKeys  # lazy: start-up (cryptography)
+    from fundclient.hq.usb import import_batches  # lazy: start-up (cryptography, prometheus, rapidfuzz)
     report = import_batches(Ingestor(_engine(args), HQKeys(_dir(args), _passphrase(args))), Path(args.dir))
     for line in report.lines():  # one line per file, the acks file's path last (scripts read it)
         print(line)
@@ -259,8 +260,7 @@ def _import(args) -> int:
 
 
 def _set_reference(args):
-    from fundclient.hq.refdata import set_reference
-    from fundclient.errors import SyncError
+    from fundclient.hq.refdata import set_reference  # lazy: start-up (SQLAlchemy)
     try:
         data = None if args.delete else json.loads(args.data or "{}")
     except json.JSONDecodeError as exc:
@@ -272,7 +272,7 @@ def _set_reference(args):
 
 
 def _revoke_card(args):
-    from fundclient.hq.refdata import revoke_card
+    from fundclient.hq.refdata import revoke_card  # lazy: start-up (SQLAlchemy)
     with _engine(args).begin() as conn:
         revoke_card(conn, args.number, args.reason, source="hq")
     return done(CARD_REVOKED.format(number=args.number))

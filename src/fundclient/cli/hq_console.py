@@ -37,21 +37,21 @@ def _password(args) -> str:
 
 
 def _add_user(args, engine_of) -> int:
-    from fundclient.hq.console.auth import add_user
-    from fundclient.hq.console.models import create_tables
+    from fundclient.hq.console.auth import add_user  # lazy: start-up (argon2, SQLAlchemy)
+    from fundclient.hq.console.models import create_tables  # lazy: start-up (SQLAlchemy)
     engine = engine_of(args)
     create_tables(engine)
     secret = add_user(engine, args.username, args.role, _password(args), totp=args.totp)
     if secret:
-        import pyotp
+        import pyotp  # lazy: start-up (pyotp)
         print(f"TOTP secret: {secret}")
         print(pyotp.TOTP(secret).provisioning_uri(name=args.username, issuer_name="fundclient HQ"))
     return done(USER_SET.format(user=args.username, role=args.role))
 
 
 def _audit(args, engine_of) -> int:
-    from fundclient.hq.console.audit import verify
-    from fundclient.hq.console.models import create_tables
+    from fundclient.hq.console.audit import verify  # lazy: start-up (SQLAlchemy)
+    from fundclient.hq.console.models import create_tables  # lazy: start-up (SQLAlchemy)
     engine = engine_of(args)
     create_tables(engine)
     intact, count, broken = verify(engine)

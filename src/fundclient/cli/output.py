@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from fundclient.errors import ExitCode, Message
+from fundclient.config import Settings
 
 
 def language_of(args) -> str | None:
@@ -34,7 +35,6 @@ def language_of(args) -> str | None:
     data_dir = getattr(args, "data_dir", None)
     if data_dir is None or not (data_dir / "settings.json").exists():
         return None
-    from fundclient.config import Settings
 
     try:
         return Settings.load(data_dir).language

@@ -14,6 +14,13 @@ from fundclient.cli.output import cannot_start, done, partly, say
 from fundclient.config import Settings
 from fundclient.storage.errors import NotPermitted
 from fundclient.errors import AuthError, ExitCode, Message
+from fundclient import drive
+from fundclient.domain.card_numbers import PROVISIONAL_DEVICE_NUMBERS
+from fundclient.domain.reference import default_reference
+from fundclient.services.session import Session
+from fundclient.storage.report_export import export_report
+from fundclient.storage.status import read_status
+from fundclient.sync.history import SyncHistory
 
 EXIT_OK, EXIT_ERROR, EXIT_SOME_REJECTED = ExitCode.OK, ExitCode.CANNOT_START, ExitCode.PARTLY
 
@@ -24,8 +31,6 @@ _say = say
 
 def read_secret(path: str | None, prompt: str, *, twice: bool = False) -> str:
     if path:
-        from fundclient import drive
-
         text = drive.read_user_file(path, 64 * 1024).decode("utf-8", "replace")  # regular file only
         return text.splitlines()[0] if text else ""
     first = getpass.getpass(prompt)
@@ -41,7 +46,7 @@ def _login_args(parser: argparse.ArgumentParser) -> None:
 
 def open_store_from_args(args):
     """The operator's login from --user and --password-file (or a prompt): (store, operator)."""
-    from fundclient.storage import open_store
+    from fundclient.storage import open_store  # lazy: start-up (SQLAlchemy, SQLCipher)
 
     password = read_secret(args.password_file, "Password / كلمة المرور: ")
     return open_store(args.data_dir, args.user, password)
@@ -134,8 +139,7 @@ def register(sub) -> None:
 
 
 def cmd_setup(args) -> int:
-    from fundclient.domain.reference import default_reference
-    from fundclient.storage import initialise
+    from fundclient.storage import initialise  # lazy: start-up (SQLAlchemy, SQLCipher)
 
     # An office outside the fund's list could never save a registration (its records' office
     # is this office): refuse it here, where the person setting up can still choose another.
@@ -152,15 +156,13 @@ def cmd_setup(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from fundclient.storage.keystore import Keystore
-    from fundclient.storage.status import read_status
-    from fundclient.sync.history import SyncHistory
+    from fundclient.storage.keystore import Keystore  # lazy: start-up (cryptography)
 
     status = read_status(args.data_dir)
     set_up = Keystore(args.data_dir).exists()
     pending = status.get("pending_sync", 0)
     if (args.data_dir / "outbox").exists():  # HQ's answers received since the DB last counted
-        from fundclient.sync.outbox import Outbox
+        from fundclient.sync.outbox import Outbox  # lazy: start-up (cryptography)
         pending = max(0, pending - len(Outbox(args.data_dir).answered_not_applied()))
     last_sync = SyncHistory(args.data_dir).last_success()  # the sync package's own record
     report = {"set_up": set_up, "office_code": Settings.load(args.data_dir).office_code,
@@ -179,7 +181,7 @@ def cmd_status(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from fundclient.storage.backup import create_backup
+    from fundclient.storage.backup import create_backup  # lazy: start-up (cryptography, SQLAlchemy, SQLCipher)
 
     store, operator = open_store_from_args(args)
     try:
@@ -192,7 +194,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from fundclient.domain.card_numbers import PROVISIONAL_DEVICE_NUMBERS
+    # lazy: start-up (cryptography, SQLAlchemy, SQLCipher)
     from fundclient.storage.backup import inspect_backup, restore_backup
 
     manifest, plan = inspect_backup(args.data_dir, Path(args.file))
@@ -221,7 +223,7 @@ def cmd_restore(args) -> int:
         if input().strip().lower() not in ("yes", "نعم"):
             return cannot_start(Message("Nothing was restored."))
     restored = restore_backup(args.data_dir, Path(args.file), device_number=number)
-    from fundclient.sync.outbox import Outbox
+    from fundclient.sync.outbox import Outbox  # lazy: start-up (cryptography)
 
     # HQ's answers already written into the replaced DB are written again into the restored one.
     Outbox(args.data_dir).reapply_results()
@@ -259,10 +261,8 @@ def cmd_audit_verify(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from fundclient.storage.importer import read_rows
-
-    from fundclient.services.importing import import_spreadsheet
-    from fundclient.services.session import Session
+    from fundclient.services.importing import import_spreadsheet  # lazy: start-up (NumPy, openpyxl, rapidfuzz)
+    from fundclient.storage.importer import read_rows  # lazy: start-up (NumPy, openpyxl)
 
     read_rows(Path(args.file))  # an unreadable file fails before asking for the password
     store, operator = open_store_from_args(args)
@@ -307,8 +307,6 @@ class _ImportProgress:
 
 
 def cmd_report(args) -> int:
-    from fundclient.storage.report_export import export_report
-
     store, operator = open_store_from_args(args)
     try:
         rows = store.reports.counts(args.start, args.end, args.by)
@@ -320,6 +318,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_reset_password(args) -> int:
+    # lazy: start-up (SQLAlchemy, SQLCipher)
     from fundclient.storage import check_recovery_key, reset_password_with_recovery
 
     if args.recovery_key_file:
@@ -350,7 +349,7 @@ ROLE_WORDS = {"clerk": Message("clerk"), "supervisor": Message("supervisor"),
 
 def _new_password(args) -> str:
     """The employee's new password, checked against the password rule before the store is opened."""
-    from fundclient.storage.keystore import check_password_strength
+    from fundclient.storage.keystore import check_password_strength  # lazy: start-up (cryptography)
 
     password = read_secret(args.new_password_file, "New password / كلمة المرور الجديدة: ", twice=True)
     check_password_strength(password)
@@ -376,8 +375,6 @@ def cmd_operators_add(args) -> int:
 
 
 def cmd_operators_list(args) -> int:
-    from fundclient.storage.errors import NotPermitted
-
     def work(store, by):
         if store.operators.role_of(by) != "admin":
             raise NotPermitted("operator_list")

@@ -12,6 +12,11 @@ from pathlib import Path
 
 from fundclient.cli.output import done, say
 from fundclient.errors import ExitCode, Message
+from fundclient.cli.storage import read_secret
+from fundclient.config import Settings
+from fundclient.services.session import login
+from fundclient.storage.status import read_status
+from fundclient.sync.history import SyncHistory
 
 SYNC_OK = Message("{sent} batch(es) sent and acknowledged; nothing is waiting.")
 SYNC_NOT_ALL = Message("{sent} batch(es) sent; {pending} waiting; {quarantined} refused by HQ and quarantined.")
@@ -86,9 +91,9 @@ ENROLLED = Message("The device is enrolled with HQ: office {office}, device numb
 
 
 def _enrol(args) -> int:
-    from fundclient.sync.enrol import enrol, enrol_from_file
+    from fundclient.sync.enrol import enrol, enrol_from_file  # lazy: start-up (cryptography, requests)
     waiting = _awaiting(args.data_dir)[0]  # saved before enrolment: sealed now, not at some later login
-    from fundclient import device_key
+    from fundclient import device_key  # lazy: start-up (cryptography)
     if args.user and device_key.public_key(args.data_dir) is None:
         _login_once(args)  # a restored or upgraded PC: the login makes the device key (device_key.py)
     if args.from_file:
@@ -111,7 +116,6 @@ def _enrol(args) -> int:
 def _awaiting(data_dir: Path) -> tuple[int, int]:
     """(records waiting to be sealed, records waiting for approval), from status.json (no password).
     Before enrolment nothing is sealed, so every pending record waits."""
-    from fundclient.storage.status import read_status
     status = read_status(data_dir)
     if not (Path(data_dir) / "device" / "enrolment.json").exists():
         return int(status.get("pending_sync", 0)), 0
@@ -119,21 +123,18 @@ def _awaiting(data_dir: Path) -> tuple[int, int]:
 
 
 def _password(args) -> str:
-    from fundclient.cli.storage import read_secret
     if getattr(args, "_password", None) is None:  # asked once per command
         args._password = read_secret(args.password_file, "Password / كلمة المرور: ")
     return args._password
 
 
 def _login_once(args) -> None:
-    from fundclient.services.session import login
     login(args.data_dir, args.user, _password(args)).close()
 
 
 def _seal(args, *, out=None) -> int:
     """Log in as the operator (which seals, as the app's login does) and say what was sealed."""
-    from fundclient.services.sealing import SealedIndex
-    from fundclient.services.session import login
+    from fundclient.services.sealing import SealedIndex  # lazy: start-up (13 more modules)
     password = _password(args)
     index = SealedIndex(args.data_dir)
     before = len(index.load())
@@ -149,14 +150,14 @@ def _seal(args, *, out=None) -> int:
 
 
 def _enrol_request(args) -> int:
-    from fundclient.sync.enrol import REQUEST_WRITTEN, write_request
+    from fundclient.sync.enrol import REQUEST_WRITTEN, write_request  # lazy: start-up (cryptography, requests)
     path = write_request(args.data_dir, Path(args.to), label=args.label)
     _say(args, REQUEST_WRITTEN.format(path=path))
     return ExitCode.OK
 
 
 def _sync(args) -> int:
-    from fundclient.sync.engine import run_sync
+    from fundclient.sync.engine import run_sync  # lazy: start-up (cryptography, NumPy, requests)
     summary = run_sync(args.data_dir)
     unsealed, unapproved = _awaiting(args.data_dir)
     if unsealed and summary.status == "ok":  # every batch went, but records still wait: not done
@@ -181,9 +182,7 @@ def _sync(args) -> int:
 
 
 def _status(args) -> int:
-    from fundclient.config import Settings
-    from fundclient.sync.history import SyncHistory
-    from fundclient.sync.outbox import Outbox
+    from fundclient.sync.outbox import Outbox  # lazy: start-up (cryptography)
     outbox, history = Outbox(args.data_dir), SyncHistory(args.data_dir)
     settings = Settings.load(args.data_dir)
     quarantined = outbox.quarantined()
@@ -220,13 +219,13 @@ def _status(args) -> int:
 
 
 def _requeue(args) -> int:
-    from fundclient.sync.outbox import Outbox
+    from fundclient.sync.outbox import Outbox  # lazy: start-up (cryptography)
     name = Outbox(args.data_dir).requeue(args.batch_id).name
     return done(REQUEUED.format(name=name))
 
 
 def _export(args) -> int:
-    from fundclient.sync.usb import export_batches
+    from fundclient.sync.usb import export_batches  # lazy: start-up (cryptography)
     report = export_batches(args.data_dir, Path(args.to))
     for line in report.lines():
         print(line)
@@ -235,7 +234,7 @@ def _export(args) -> int:
 
 
 def _import_acks(args) -> int:
-    from fundclient.sync.usb import import_acks
+    from fundclient.sync.usb import import_acks  # lazy: start-up (cryptography)
     report = import_acks(args.data_dir, Path(args.file))
     for line in report.lines():
         print(line)

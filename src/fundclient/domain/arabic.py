@@ -154,7 +154,7 @@ _TRANSLIT = str.maketrans({
 @lru_cache(maxsize=1)
 def _known_latin() -> dict[str, str]:
     # The common names with their usual Libyan passport spelling (same list as synthetic).
-    from fundclient.domain.synthetic_names import FAMILY, FEMALE_FIRST, MALE_FIRST
+    from fundclient.domain.synthetic_names import FAMILY, FEMALE_FIRST, MALE_FIRST  # lazy: start-up (1 more modules)
     return {name_key(ar): latin for ar, latin in (*MALE_FIRST, *FEMALE_FIRST, *FAMILY)}
 
 

@@ -240,6 +240,6 @@ def open_engine(hq_dir: Path, url: str | None = None) -> Engine:
     else:
         # No pre-ping (a round trip per checkout); recycle instead so idle connections do not go stale.
         engine = create_engine(url, pool_recycle=600, pool_size=8)
-    from fundclient.hq.migrate import upgrade
+    from fundclient.hq.migrate import upgrade  # lazy: start-up (Alembic, Mako, SQLAlchemy)
     upgrade(engine)
     return engine

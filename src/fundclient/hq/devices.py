@@ -33,7 +33,7 @@ def _hash(secret: str) -> str:
 
 def create_token(engine: Engine, office_code: str, signing_key_id: str, *, valid_hours: float = 72) -> str:
     """A one-time token for a device of this office (its canonical code; an unknown office is refused)."""
-    from fundclient.hq.refdata import canonical_office
+    from fundclient.hq.refdata import canonical_office  # lazy: start-up (11 more modules)
 
     office_code = canonical_office(engine, office_code)
     secret = secrets.token_urlsafe(24)
@@ -100,7 +100,7 @@ def revoke_device(engine: Engine, device_id: str, reason: str = "") -> None:
 # --- the signed devices list (sync/devices_list.py) ------------------------------------------
 
 def _entry(row) -> dict:
-    from fundclient.sync.devices_list import entry_data
+    from fundclient.sync.devices_list import entry_data  # lazy: start-up (cryptography)
 
     return entry_data(public_key=bytes(row.public_key), office_code=row.office_code, device_number=row.device_number,
                       enrolled_at=_aware(row.enrolled_at), revoked_at=_aware(row.revoked_at))
@@ -141,7 +141,7 @@ def publish_devices(engine: Engine) -> int:
 
 def devices_list(engine: Engine, hq_signing_private: dict[str, bytes]) -> dict:
     """Every device HQ ever enrolled (revoked ones with their day of revocation), signed by HQ."""
-    from fundclient.sync.devices_list import sign_devices_list
+    from fundclient.sync.devices_list import sign_devices_list  # lazy: start-up (cryptography)
 
     with engine.connect() as conn:
         entries = {r.device_id: _entry(r) for r in conn.execute(select(devices).order_by(devices.c.device_id))}

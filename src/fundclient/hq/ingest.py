@@ -278,9 +278,9 @@ def _finish_upload(conn: Connection, upload: str | None) -> None:
 def _insert_ignoring_held(conn: Connection, table):
     """INSERT ... ON CONFLICT DO NOTHING (two batches carrying one photo at once: both succeed)."""
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert  # lazy: start-up (SQLAlchemy)
     else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # lazy: start-up (SQLAlchemy)
     return dialect_insert(table).on_conflict_do_nothing()
 
 

@@ -156,7 +156,7 @@ class RateLimitMiddleware:
 
 def install(app, limits: Limits) -> None:
     """Rate first (a refused client costs nothing), then the body limit."""
-    from starlette.responses import JSONResponse
+    from starlette.responses import JSONResponse  # lazy: start-up (Starlette)
 
     async def too_large(_request, _exc):
         return JSONResponse({"code": "too_large"}, status_code=413, headers={"Connection": "close"})

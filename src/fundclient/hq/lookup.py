@@ -25,6 +25,7 @@ from fundclient.domain.records import ArabicName, Beneficiary, RecordStatus, Sex
 from fundclient.hq.db import card_revocations, lookups, person_names, person_numbers, records
 from fundclient.sync.ack import sign_body
 from fundclient.sync.lookup import ANSWER_CONTEXT, MAX_HITS
+from fundclient.hq.duplicates import registered_on
 
 LOOKUPS_PER_MINUTE = 30
 MAX_NAME_CANDIDATES = 200
@@ -89,7 +90,6 @@ def answer(engine: Engine, keys_private, device_id: str, body: dict, q: str) -> 
         cards = {getattr(p, "card_number", "") for b, _, _ in held.values() for p in (b, *b.dependants)} - {""}
         revoked = set(conn.execute(select(card_revocations.c.card_number)
                                    .where(card_revocations.c.card_number.in_(cards))).scalars()) if cards else set()
-    from fundclient.hq.duplicates import registered_on
 
     hits, seen = [], set()
 

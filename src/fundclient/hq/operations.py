@@ -142,8 +142,8 @@ def may_scrape(host: str) -> bool:
 
 
 def install(app: FastAPI, ops: Operations, engine: Engine, keys) -> None:
-    from fastapi.concurrency import run_in_threadpool
-    from fastapi.responses import JSONResponse, Response
+    from fastapi.concurrency import run_in_threadpool  # lazy: start-up (FastAPI, Starlette)
+    from fastapi.responses import JSONResponse, Response  # lazy: start-up (FastAPI, Starlette)
 
     @app.get("/healthz")
     async def healthz():

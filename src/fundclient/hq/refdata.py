@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from fundclient.domain.categories import category_problem
 from fundclient.errors import Message, SyncError
 from fundclient.hq.db import card_revocations, changes
+from fundclient.domain.reference import bundled_reference
 
 REFERENCE_KINDS = ("offices", "municipalities", "pension_authorities", "categories")
 REVOKED_CARD = "revoked_card"
@@ -44,8 +45,6 @@ UNKNOWN_OFFICE = Message("'{code}' is not an office code in HQ's reference data.
 
 def office_codes(engine: Engine) -> set[str]:
     """The fund's offices: the bundled list, then HQ's own additions and removals (`hq reference`)."""
-    from fundclient.domain.reference import bundled_reference
-
     codes = set(bundled_reference().codes("offices"))
     with engine.connect() as conn:
         for key, deleted in conn.execute(select(changes.c.key, changes.c.deleted)

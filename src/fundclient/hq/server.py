@@ -18,14 +18,15 @@ from fundclient.hq.limits import Limits
 from fundclient.hq.db import open_engine
 from fundclient.hq.ingest import DEFAULT_MAX_BATCH_BYTES, Ingestor
 from fundclient.hq.keys import HQKeys
+from fundclient.hq.devices import publish_devices  # devices enrolled before they were published
 
 
 def build(hq_dir: Path, database_url: str | None = None, passphrase: bytes | None = None,
           max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES, limits: Limits | None = None):
     ingestor = Ingestor(open_engine(hq_dir, database_url), HQKeys(hq_dir, passphrase), max_batch_bytes=max_batch_bytes)
-    from fundclient.hq.devices import publish_devices  # devices enrolled before they were published
     publish_devices(ingestor.engine)
     app = create_app(hq_dir, ingestor, limits)
+    # lazy: start-up (argon2, FastAPI, Jinja2)
     from fundclient.hq.console.routes import mount  # the staff web console under /console/
     mount(app, ingestor, hq_dir, passphrase)
     return app, ingestor

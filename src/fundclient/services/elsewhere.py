@@ -64,7 +64,7 @@ def _held_here(session: "Session", b: Beneficiary) -> set[str]:
 def from_digest(session: "Session", b: Beneficiary, local_numbers: set[str] = frozenset()) -> list[Elsewhere]:
     """Numbers on the form that HQ's digest says another office holds (or another PC of this
     office), leaving out those the local check already found (`local_numbers`)."""
-    from fundclient.sync.digest import registered_elsewhere
+    from fundclient.sync.digest import registered_elsewhere  # lazy: start-up (cryptography, NumPy, platformdirs)
 
     wanted = _numbers(session, b)
     if not wanted:
@@ -83,7 +83,7 @@ def from_digest(session: "Session", b: Beneficiary, local_numbers: set[str] = fr
 
 def _office(session: "Session") -> str:
     try:
-        from fundclient.sync.device import Device
+        from fundclient.sync.device import Device  # lazy: start-up (cryptography)
         return Device.load(session.data_dir).office_code
     except Exception:  # noqa: BLE001  not enrolled
         return ""
@@ -95,10 +95,11 @@ def from_hq(session: "Session", b: Beneficiary, local_numbers: set[str] = frozen
     time (or this PC is not enrolled). Raises nothing: the form never waits on HQ's problems."""
     import logging
 
-    import requests
+    import requests  # lazy: start-up (requests)
 
-    from fundclient.sync.device import Device
-    from fundclient.sync.http import make_session, require_https
+    from fundclient.sync.device import Device  # lazy: start-up (cryptography)
+    from fundclient.sync.http import make_session, require_https  # lazy: start-up (platformdirs, requests)
+    # lazy: start-up (cryptography, platformdirs, requests)
     from fundclient.sync.lookup import LOOKUP_TIMEOUT, lookup, query
 
     log = logging.getLogger(__name__)

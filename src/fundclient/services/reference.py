@@ -15,7 +15,7 @@ PULLED_LISTS = {"offices": "offices", "municipalities": "municipalities",
 
 
 def office_reference(data_dir: Path) -> ReferenceData:
-    from fundclient.sync.reference import ReferenceStore
+    from fundclient.sync.reference import ReferenceStore  # lazy: start-up (cryptography, platformdirs, requests)
 
     pulled = ReferenceStore(Path(data_dir))
     lists = with_updates(bundled_reference(), {name: pulled.entries(kind) for kind, name in PULLED_LISTS.items()})

@@ -16,6 +16,8 @@ from fundclient.domain.validation import ensure_valid_beneficiary, validate_bene
 from fundclient.errors import AuthError, DuplicateFound, FundError, Message, ValidationFailed
 from fundclient.services.changes import Changes
 from fundclient.services.sealing import photos_of, seal_records
+from fundclient.domain.reference import default_reference
+from fundclient.services.elsewhere import from_digest
 
 if TYPE_CHECKING:
     from fundclient.services.session import Session
@@ -63,7 +65,7 @@ def authorise_override(session: "Session", supervisor: str, password: str, purpo
     saving despite a duplicate (purpose "duplicate") or a photo exception ("photo").
     Returns the supervisor's user name, good for ONE save of that purpose in this session
     within a few minutes (a name alone proves nothing); raises AuthError."""
-    from fundclient.storage.keystore import Keystore
+    from fundclient.storage.keystore import Keystore  # lazy: start-up (cryptography)
 
     if purpose not in OVERRIDE_PURPOSES:
         raise ValueError(purpose)
@@ -256,7 +258,6 @@ def _check_duplicates(session: "Session", record: Beneficiary, override_reason: 
         [m for m in found if m.existing.record_id != record.record_id]
     held = []
     if elsewhere and not matches:
-        from fundclient.services.elsewhere import from_digest
         held = from_digest(session, record)
     if not matches and not held:
         return
@@ -269,7 +270,6 @@ def _check_duplicates(session: "Session", record: Beneficiary, override_reason: 
             raise AuthError(OVERRIDE_NOT_ALLOWED, code="override_not_allowed")
         return
     if not matches:
-        from fundclient.domain.reference import default_reference
         office = default_reference().item("offices", held[0].office_code)
         error = DuplicateFound(REGISTERED_ELSEWHERE.format(
             number=held[0].national_number,

@@ -21,6 +21,7 @@ from fundclient.domain.records import Beneficiary, Photo
 from fundclient.errors import SyncError
 from fundclient.services.changes import Changes
 from fundclient.storage.status import record_sealing
+from fundclient.sync.reasons import join_reason
 
 if TYPE_CHECKING:
     from fundclient.services.session import Session
@@ -66,7 +67,7 @@ def seal_records(session: "Session", records: Sequence[Beneficiary],
         return Changes()
     if not (records or card_revocations):
         return Changes()
-    from fundclient.sync.outbox import Outbox
+    from fundclient.sync.outbox import Outbox  # lazy: start-up (cryptography, platformdirs)
 
     card_revocations = list(card_revocations or []) + [item for r in records for item in revocations_of(r)]
 
@@ -114,7 +115,7 @@ def sign_upload_claims(session: "Session") -> int:
     older version, so that the unattended sync (device key locked) can send them too."""
     if not is_enrolled(session.data_dir) or not (Path(session.data_dir) / "outbox").exists():
         return 0
-    from fundclient.sync.outbox import Outbox
+    from fundclient.sync.outbox import Outbox  # lazy: start-up (cryptography, platformdirs)
 
     return Outbox(session.data_dir, session.settings).ensure_claims()
 
@@ -127,8 +128,8 @@ def photos_of(session: "Session", record: Beneficiary) -> list[Photo]:
 def apply_hq_results(session: "Session") -> Changes:
     """Write HQ's answers (accepted / duplicate / rejected) into the store in one transaction,
     then mark them applied so they are not written twice."""
-    from fundclient.sync.outbox import Outbox
-    from fundclient.storage.beneficiaries import SYNC_STATES
+    from fundclient.sync.outbox import Outbox  # lazy: start-up (cryptography, platformdirs)
+    from fundclient.storage.beneficiaries import SYNC_STATES  # lazy: start-up (rapidfuzz, SQLAlchemy)
 
     if not (Path(session.data_dir) / "outbox").exists():
         return Changes()
@@ -139,7 +140,6 @@ def apply_hq_results(session: "Session") -> Changes:
     known = [r for r in answers if r.status in SYNC_STATES]
     if len(known) != len(answers):  # a newer HQ's answer this client cannot show: kept for later
         log.warning("%d HQ answer(s) with an unknown status left unapplied", len(answers) - len(known))
-    from fundclient.sync.reasons import join_reason
     session.store.beneficiaries.set_sync_states([(r.record_id, r.revision, r.status,
                                                   join_reason(r.reason, r.duplicate_office, r.duplicate_date))
                                                  for r in known])

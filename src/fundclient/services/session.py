@@ -68,9 +68,10 @@ def login(data_dir: Path, username: str, password: str, settings: Settings | Non
     the local DB up to date with what HQ answered while nobody was logged in."""
     # Imported here: the login window and the CLI's parser import this module, and these bring
     # the storage stack (start-up time, #11 item 5); a worker thread imports them at login.
-    from fundclient.services.reference import install_office_reference
+    from fundclient.services.reference import install_office_reference  # lazy: start-up (see above)
+    # lazy: start-up (see above)
     from fundclient.services.sealing import apply_hq_results, seal_pending, sign_upload_claims
-    from fundclient.storage import open_store
+    from fundclient.storage import open_store  # lazy: start-up (see above)
 
     data_dir = Path(data_dir)
     store, operator = open_store(data_dir, username, password)

@@ -85,7 +85,7 @@ class ApprovalRepository:
                 " AND p.state = 'sent_back'"
                 " WHERE r.saved_at >= ? AND r.saved_at < ? ORDER BY r.saved_at, r.rowid",
                 (start, end)).fetchall()
-        from fundclient.storage.beneficiaries import _load
+        from fundclient.storage.beneficiaries import _load  # lazy: start-up (rapidfuzz, SQLAlchemy)
 
         return [DayItem(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _load(r[7]), r[8]) for r in rows]
 
@@ -103,7 +103,7 @@ class ApprovalRepository:
                 "SELECT r.record_id, r.revision, r.saved_at, r.saved_by, a.comment, a.decided_by,"
                 " a.decided_at, r.data" + self._RETURNED + where + " ORDER BY a.decided_at, r.rowid",
                 args).fetchall()
-        from fundclient.storage.beneficiaries import _load
+        from fundclient.storage.beneficiaries import _load  # lazy: start-up (rapidfuzz, SQLAlchemy)
 
         return [ReturnedItem(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _load(r[7])) for r in rows]
 

@@ -20,6 +20,7 @@ from fundclient.storage.records_json import load as _load
 from fundclient.storage.rows import (INSERT_BLOB, INSERT_CURRENT, INSERT_DEPENDANT, INSERT_REVISION, UPDATE_CURRENT,
                                      blob_kinds, current_row, dependant_rows, revision_row)
 from fundclient.storage.search import SearchMixin
+from fundclient.storage.bulk import insert_batch
 
 if TYPE_CHECKING:
     from fundclient.storage.store import Store
@@ -73,8 +74,6 @@ class BeneficiaryRepository(SearchMixin):
         (`storage.bulk.insert_batch`): a bulk import's batch. Holders and dependants without a
         card number get the next values of the device's 'card' sequence, reserved in the same
         transaction. Raises CardNumberTaken (nothing of the batch is saved)."""
-        from fundclient.storage.bulk import insert_batch
-
         if not records:
             return []
         with self._store.write(by, action, bulk=True, rows=len(records)) as tx:

@@ -139,9 +139,9 @@ def _merged_ranges(raw: bytes, sheet) -> list[tuple[str, int, int]]:
     does not expose them, so the sheet's XML is scanned (only when it mentions mergeCell)."""
     from zipfile import ZipFile
 
-    from openpyxl.utils.cell import range_boundaries
-    from openpyxl.xml.constants import SHEET_MAIN_NS
-    from openpyxl.xml.functions import iterparse
+    from openpyxl.utils.cell import range_boundaries  # lazy: start-up (NumPy, openpyxl)
+    from openpyxl.xml.constants import SHEET_MAIN_NS  # lazy: start-up (NumPy, openpyxl)
+    from openpyxl.xml.functions import iterparse  # lazy: start-up (NumPy, openpyxl)
 
     member = getattr(sheet, "_worksheet_path", None)
     if not member:
@@ -167,7 +167,7 @@ def _merged_ranges(raw: bytes, sheet) -> list[tuple[str, int, int]]:
 
 
 def _read_xlsx(raw: bytes) -> tuple[list[tuple[int, list[str]]], list[tuple[str, int, int]]]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # lazy: start-up (NumPy, openpyxl)
 
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)

@@ -18,6 +18,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
 def alembic_config(connection: sa.Connection | None = None):
+    # lazy: start-up (Alembic, Mako, SQLAlchemy)
     from alembic.config import Config  # only when migrating (see the module docstring)
 
     cfg = Config()
@@ -64,6 +65,7 @@ def upgrade(engine: sa.Engine, target: str = "head") -> None:
     """Bring the schema to `target`; a no-op costing one small query when already there."""
     if target == "head" and current_revision(engine) == head_revision():
         return
+    # lazy: start-up (Alembic, Mako, SQLAlchemy)
     from alembic import command  # only when migrating
 
     with engine.begin() as conn:
@@ -71,7 +73,7 @@ def upgrade(engine: sa.Engine, target: str = "head") -> None:
 
 
 def downgrade(engine: sa.Engine, target: str) -> None:
-    from alembic import command
+    from alembic import command  # lazy: start-up (Alembic, Mako, SQLAlchemy)
 
     with engine.begin() as conn:
         command.downgrade(alembic_config(conn), target)

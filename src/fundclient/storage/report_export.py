@@ -18,7 +18,7 @@ def export_report(rows: Sequence[ReportRow], path: Path, *, language: str = "ar"
     path = Path(path)
     headers = HEADERS["ar" if language == "ar" else "en"]
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # lazy: start-up (NumPy, openpyxl)
 
         book = Workbook()
         sheet = book.active

@@ -183,7 +183,7 @@ class Store:
         """The automatic backup (app: after login, on a thread of its own): DATA_DIR/backups,
         rotated. Its copy reads one snapshot on its own connection, so saves go on meanwhile;
         `close()` stops it (BackupCancelled) and the next start makes it again."""
-        from fundclient.storage.backup import backup_due, create_backup
+        from fundclient.storage.backup import backup_due, create_backup  # lazy: start-up (platformdirs)
 
         if not backup_due(self.data_dir, max_age):
             return None
@@ -231,7 +231,7 @@ def initialise(data_dir: Path, office_code: str, admin_user: str, admin_password
                 " VALUES (?, ?, 'admin', 1, ?, 'setup')", (admin_user, full_name, utc_now().isoformat()))
     finally:
         store.close()
-    from fundclient.config import Settings
+    from fundclient.config import Settings  # lazy: start-up (platformdirs)
 
     settings = Settings.load(data_dir)
     settings.office_code = office_code

@@ -26,6 +26,7 @@ from fundclient.sync.probe import probe_status
 from fundclient.sync.reference import ReferenceStore, pull
 from fundclient.sync.runlock import sync_lock
 from fundclient.sync.upload import BatchUploader
+from fundclient.sync.reasons import reason_message
 
 log = logging.getLogger(__name__)
 BUSY = Message("Another send is running on this device right now.")
@@ -102,7 +103,6 @@ def _say_if_revoked(data_dir: Path, device: Device, summary: SyncSummary) -> Non
     HQ refuses them (quarantined, `sync-status` lists them) — HQ's refusal is the control."""
     entry = ReferenceStore(data_dir).devices().get(device.device_id)
     if entry is not None and entry.revoked_on is not None:
-        from fundclient.sync.reasons import reason_message
         summary.error = _error("revoked_device", reason_message("revoked_device"))
 
 

@@ -34,6 +34,7 @@ from fundclient.private_files import write_json_atomic
 from fundclient.sync.ack import ENROL_CONTEXT, verify_keyset, verify_signed
 from fundclient.sync.device import Device, device_dir, ensure_signing_key, save_enrolment
 from fundclient.sync.http import require_https, TransportOptions, make_session
+from fundclient.domain.card_numbers import HQ_DEVICE_NUMBERS, CardNumberError, normalise_office_code
 from fundclient.encoding import b64d, b64e
 
 ENROL_REFUSED = Message("HQ refused the enrolment (invalid or expired token).")
@@ -63,8 +64,6 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 def _office_code(settings: Settings) -> str:
     """This PC's office code in HQ's form, or "" when none (or none valid) is set yet."""
-    from fundclient.domain.card_numbers import CardNumberError, normalise_office_code
-
     try:
         return normalise_office_code(settings.office_code) if settings.office_code.strip() else ""
     except CardNumberError:
@@ -101,8 +100,6 @@ def _trusted_keyset(doc: dict, token: str) -> dict | None:
 def _adopt(data_dir: Path, settings: Settings, hq_url: str, info: dict, keyset: dict) -> Device:
     """The one way a device becomes enrolled (online or by USB): HQ's answer typed and checked
     against this office, then enrolment.json written."""
-    from fundclient.domain.card_numbers import HQ_DEVICE_NUMBERS, CardNumberError, normalise_office_code
-
     def bad(why: str) -> SyncError:
         return SyncError(BAD_ANSWER.format(why=why), code="bad_enrol_answer")
 

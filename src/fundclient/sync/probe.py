@@ -7,7 +7,7 @@ import secrets
 
 import requests
 
-from fundclient.sync.ack import verify_probe
+from fundclient.sync.ack import verify_probe, verify_probe_standing
 from fundclient.sync.device import Device
 from fundclient.sync.http import TransportOptions
 
@@ -41,8 +41,6 @@ def device_standing(session: requests.Session, base_url: str, device: Device,
     """HQ's signed word on this device: "active", "revoked" (HQ refuses its batches) or
     "unknown" (HQ never enrolled it); None when no answer signed by HQ came (offline, captive
     portal, an HQ too old to say). Used by `fundclient selftest`."""
-    from fundclient.sync.ack import verify_probe_standing
-
     nonce = secrets.token_hex(16)
     try:
         response = session.get(f"{base_url.rstrip('/')}/api/v1/probe",

@@ -48,7 +48,7 @@ class ReferenceStore:
 
     def devices(self):
         """device id -> DeviceEntry: HQ's devices list as last pulled (sync/devices_list.py)."""
-        from fundclient.sync.devices_list import parse_entries
+        from fundclient.sync.devices_list import parse_entries  # lazy: start-up (cryptography; a login reads lists)
 
         return parse_entries(self._load("device"))
 
@@ -82,8 +82,8 @@ def pull(session: requests.Session, base_url: str, store: ReferenceStore, option
          hq_signing_keys: dict[str, bytes]) -> tuple[int, dict]:
     """Pull every change since the stored token, each answer verified as signed by HQ;
     returns (changes applied, last answer)."""
-    from fundclient.sync.ack import verify_reference
-    from fundclient.sync.http import check
+    from fundclient.sync.ack import verify_reference  # lazy: start-up (cryptography; see the top)
+    from fundclient.sync.http import check  # lazy: start-up (requests; see the top)
 
     total, answer = 0, {}
     while True:

@@ -77,7 +77,7 @@ class EnrolByUsbBox(QGroupBox):
 
     # --- step 1 -------------------------------------------------------------------------------
     def write_request(self, folder: Path | None = None) -> None:
-        from fundclient.sync.enrol import write_request
+        from fundclient.sync.enrol import write_request  # lazy: start-up (cryptography, requests)
 
         if folder is None:
             chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose the USB drive"))
@@ -108,8 +108,8 @@ class EnrolByUsbBox(QGroupBox):
         session = self.session
 
         def enrol_then_seal():
-            from fundclient.services.sealing import seal_pending
-            from fundclient.sync.enrol import enrol_from_file
+            from fundclient.services.sealing import seal_pending  # lazy: start-up (13 more modules)
+            from fundclient.sync.enrol import enrol_from_file  # lazy: start-up (cryptography, requests)
             self.device = enrol_from_file(session.data_dir, path, token)
             return seal_pending(session)  # what was saved before enrolment now goes to HQ
 

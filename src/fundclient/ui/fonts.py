@@ -27,6 +27,7 @@ def register_fonts() -> list[str]:
     if _registered:
         return list(_registered)
     try:  # the cards engineer's helper, when present, is the one place that registers
+        # lazy: start-up (2 more modules)
         from fundclient.cards.fonts import register_fonts as cards_register  # type: ignore
     except ImportError:
         cards_register = None

@@ -20,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTransla
 from fundclient import catalogue
 from fundclient.domain import display
 from fundclient.domain.digits import normalise_digits
+from fundclient.ui.qt_arabic import QtArabicSupplement
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,6 @@ def set_language(language: str, *, arabic_indic_digits: bool | None = None, cach
     _translators.clear()
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if language == "ar":  # installed first, so asked last: Qt's strings its catalogue leaves in English
-        from fundclient.ui.qt_arabic import QtArabicSupplement
 
         _translators.append(QtArabicSupplement(app))
     qtbase = QTranslator(app)

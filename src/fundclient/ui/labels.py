@@ -11,6 +11,8 @@ from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
 
 from fundclient.domain.reference import default_reference
 from fundclient.ui.i18n import current_language
+from fundclient.domain.photo_exception import TITLE
+from fundclient.sync.reasons import REASONS, REGISTERED_AT, REGISTERED_AT_OFFICE, split_reason
 
 _SYNC_STATES = {
     "pending": QT_TRANSLATE_NOOP("SyncState", "Waiting to send"),
@@ -32,8 +34,6 @@ def hq_reason_text(code: str) -> str:
     """HQ's per-record reason code (sync.reasons) as a sentence in the UI language; text that is
     not a known code is shown as it is."""
     from datetime import date
-
-    from fundclient.sync.reasons import REASONS, REGISTERED_AT, REGISTERED_AT_OFFICE, split_reason
 
     code, office, day = split_reason(code or "")
     message = REASONS.get(code)
@@ -64,7 +64,7 @@ def enum_code(value) -> str:
 
 
 def field_label(key: str, *, dependant: bool = False) -> str:
-    from fundclient.domain.fields import BENEFICIARY_FIELDS, DEPENDANT_FIELDS
+    from fundclient.domain.fields import BENEFICIARY_FIELDS, DEPENDANT_FIELDS  # lazy: start-up (7 more modules)
 
     table = DEPENDANT_FIELDS if dependant else BENEFICIARY_FIELDS
     definition = table.get(key)
@@ -74,8 +74,6 @@ def field_label(key: str, *, dependant: bool = False) -> str:
 def photo_exception_text(exception) -> str:
     """A record's photo exception as every screen shows it: «استثناء من الصورة: reason — words
     (وافق عليه: supervisor)», or "" for none (domain/photo_exception.py holds the words)."""
-    from fundclient.domain.photo_exception import TITLE
-
     if exception is None:
         return ""
     language = current_language()

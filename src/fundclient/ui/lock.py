@@ -90,7 +90,7 @@ class LockScreen(QWidget):
         self.error.setStyleSheet("color: #a40000; font-weight: bold;")
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.error.setWordWrap(True)
-        from fundclient.ui.login import KeyboardLayoutHint
+        from fundclient.ui.login import KeyboardLayoutHint  # lazy: start-up (4 more modules)
 
         self.layout_hint = KeyboardLayoutHint(self.password)
         self.by_person = False  # locked with Ctrl+L (not after a period without use)

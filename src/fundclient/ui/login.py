@@ -20,6 +20,8 @@ from fundclient.ui.errors import error_text
 from fundclient.ui.fonts import ui_font
 from fundclient.ui.labels import reference_label
 from fundclient.ui.ops import QueryOp
+from fundclient import __version__
+from fundclient.services.session import login
 
 LoginFn = Callable[[Path, str, str], object]
 
@@ -68,8 +70,7 @@ class KeyboardLayoutHint(QLabel):
 
 
 def default_login(data_dir: Path, username: str, password: str):
-    from fundclient.services.session import login
-    from fundclient.storage.engine import GUI_MEMORY_MIB, limit_memory
+    from fundclient.storage.engine import GUI_MEMORY_MIB, limit_memory  # lazy: start-up (SQLAlchemy)
 
     session = login(data_dir, username, password)
     limit_memory(GUI_MEMORY_MIB)  # a day-long process on a 4 GB PC (docs/performance.md)
@@ -187,7 +188,6 @@ class LoginScreen(QWidget):
         # Always offered in the *other* language, so a person who cannot read this one finds it.
         self.language_button.setText("English" if i18n.current_language() == "ar" else "العربية")
         self.username.setPlaceholderText(self.tr("e.g. ahmed"))
-        from fundclient import __version__
 
         self.version_label.setText(self.tr("Version %1").replace("%1", __version__))
 

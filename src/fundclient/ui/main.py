@@ -75,11 +75,12 @@ def show_fitted(window: QWidget, wanted: QSize) -> None:
 
 def _preload_main_window() -> None:
     try:
-        from fundclient.services import session
+        from fundclient.services import session  # lazy: start-up (loaded once the login window is up)
 
         session.preload()  # first: what Sign in needs (the storage stack)
+        # lazy: start-up (loaded once the login window is up)
         import fundclient.ui.main_window  # noqa: F401 - imported for its side effect (loaded)
-        from fundclient.ui.screens import preload
+        from fundclient.ui.screens import preload  # lazy: start-up (2 more modules)
 
         preload()
     except Exception:  # noqa: BLE001 - the GUI thread imports again and reports
@@ -132,13 +133,13 @@ class GuiApp:
     def make_sync_adapter(self, session):
         if self.sync_adapter_factory is not None:
             return self.sync_adapter_factory(session)
-        from fundclient.ui.sync_adapter import SyncAdapter
+        from fundclient.ui.sync_adapter import SyncAdapter  # lazy: start-up (1 more modules)
 
         return SyncAdapter.for_session(session)
 
     def open_main(self, session) -> None:
         self.wait_for_preload()
-        from fundclient.ui.main_window import MainWindow
+        from fundclient.ui.main_window import MainWindow  # lazy: start-up (8 more modules)
 
         self.session = session
         if getattr(session, "settings", None) is None:

@@ -430,12 +430,12 @@ class MainWindow(QMainWindow):
             screen.hint_mark_inactive()
 
     def open_operators(self) -> None:
-        from fundclient.ui.operators_dialog import OperatorsDialog
+        from fundclient.ui.operators_dialog import OperatorsDialog  # lazy: start-up (cryptography)
 
         OperatorsDialog(self.session, self).exec()
 
     def open_settings(self) -> None:
-        from fundclient.ui.settings_dialog import SettingsDialog
+        from fundclient.ui.settings_dialog import SettingsDialog  # lazy: start-up (4 more modules)
 
         dialog = SettingsDialog(self.settings, self)
         if dialog.exec():

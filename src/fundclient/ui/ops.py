@@ -184,7 +184,7 @@ class _Op(Generic[T]):
         if not self._parent_alive():
             # The screen was closed while we worked: nobody to tell, but keep errors in the log.
             if exc is not None and not isinstance(exc, FundError):
-                from fundclient.ui.errors import log_unexpected
+                from fundclient.ui.errors import log_unexpected  # lazy: start-up (platformdirs)
                 log_unexpected(exc, "op failed after its screen closed")
             return
         if exc is not None:
@@ -193,7 +193,7 @@ class _Op(Generic[T]):
         try:
             self._deliver_success(hub, result)
         except Exception as callback_exc:  # a bug in a success handler: logged, shown generic
-            from fundclient.ui.errors import show_error
+            from fundclient.ui.errors import show_error  # lazy: start-up (platformdirs)
             show_error(self._parent, callback_exc)
 
     def _deliver_success(self, hub: OpsHub, result: Any) -> None:
@@ -201,7 +201,7 @@ class _Op(Generic[T]):
             self._success(result)
 
     def _deliver_failure(self, exc: BaseException) -> None:
-        from fundclient.ui.errors import show_error
+        from fundclient.ui.errors import show_error  # lazy: start-up (platformdirs)
         if self._failure is not None:
             try:
                 self._failure(exc)

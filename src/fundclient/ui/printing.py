@@ -23,6 +23,10 @@ from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QPushB
 
 from fundclient.ui.errors import show_error
 from fundclient.ui.i18n import show_number
+from fundclient.services.changes import Changes
+from fundclient.ui.labels import enum_code, reference_label
+from fundclient.ui.ops import CollectionOp
+import platformdirs
 
 log = logging.getLogger(__name__)
 HOLDER = ""  # the member key of the card holder (dependants: their dependant_id)
@@ -36,8 +40,6 @@ def _tr(text: str) -> str:
 # -- where files go -----------------------------------------------------------------------------
 def documents_dir() -> Path:
     """The user's Documents folder (platformdirs), created when missing."""
-    import platformdirs
-
     path = Path(platformdirs.user_documents_dir())
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -56,7 +58,7 @@ def documents_path(filename: str) -> str:
 def point_pdf_output_at(printer, path: str) -> None:
     """Make the print dialog's "print to file" start at `path` while a real printer stays the
     choice (Qt otherwise offers the working directory, e.g. «/root/»)."""
-    from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtPrintSupport import QPrinter  # lazy: start-up (Qt)
 
     native = printer.outputFormat() == QPrinter.OutputFormat.NativeFormat
     name = printer.printerName()
@@ -79,8 +81,6 @@ class Member:
 
 
 def family_members(record) -> list[Member]:
-    from fundclient.ui.labels import enum_code, reference_label
-
     members = [Member(HOLDER, record.name.full(), "", record.card_number)]
     members += [Member(d.dependant_id, d.name.full(), reference_label("relations", enum_code(d.relation)),
                        d.card_number) for d in record.dependants if d.card_number]
@@ -101,8 +101,8 @@ def pages_text(card_count: int) -> str:
 
 def build_cards(session, record, photo, members: Iterable[str] | None = None) -> list:
     """CardData for the chosen members (default: the holder only)."""
-    from fundclient.cards import content
-    from fundclient.cards.identity import device_signer
+    from fundclient.cards import content  # lazy: start-up (cryptography)
+    from fundclient.cards.identity import device_signer  # lazy: start-up (cryptography)
 
     wanted = {HOLDER} if members is None else set(members)
     settings = session.settings
@@ -128,7 +128,7 @@ def operator_full_name(session, username: str) -> str:
 
 
 def build_receipt(session, record):
-    from fundclient.cards import content
+    from fundclient.cards import content  # lazy: start-up (cryptography)
 
     settings = session.settings
     office = content.office_info(record.office_code or settings.office_code, settings)
@@ -149,7 +149,7 @@ class Document:
 
 
 def prepare(session, record, photo, kind: str, members: Iterable[str] | None = None) -> Document:
-    from fundclient.cards import printing
+    from fundclient.cards import printing  # lazy: start-up (Qt, cryptography, segno)
 
     settings = session.settings
     number = record.card_number or ""
@@ -189,7 +189,7 @@ class PrintPreview(QDialog):
     printed = Signal(str)  # "printer" or the PDF path
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
-        from PySide6.QtPrintSupport import QPrintPreviewWidget
+        from PySide6.QtPrintSupport import QPrintPreviewWidget  # lazy: start-up (Qt)
 
         super().__init__(parent)
         self.setObjectName("printPreview")
@@ -272,7 +272,7 @@ class PrintPreview(QDialog):
 
     def print_now(self) -> None:
         """The system print dialog (its "print to file" starts in Documents)."""
-        from PySide6.QtPrintSupport import QPrintDialog
+        from PySide6.QtPrintSupport import QPrintDialog  # lazy: start-up (Qt)
 
         point_pdf_output_at(self.printer, self.pdf_name())
         dialog = QPrintDialog(self.printer, self)
@@ -330,9 +330,6 @@ def preview_document(parent: QWidget, session, record, photo, kind: str, *,
 
 def audit_print(session, record_id: str, kind: str) -> None:
     """One audit entry per printed card or receipt, written on the writer thread."""
-    from fundclient.services.changes import Changes
-    from fundclient.ui.ops import CollectionOp
-
     def work() -> Changes:
         session.store.audit_event(session.operator.username, "print", record_id, document=kind)
         return Changes()

@@ -35,7 +35,7 @@ def load_arabic_fonts() -> list[str]:
     """Register the bundled fonts; every family must contain the Arabic letters themselves
     (not a fallback font's). Raises AssertionError otherwise."""
     gui_application()
-    from fundclient.ui.fonts import register_fonts
+    from fundclient.ui.fonts import register_fonts  # lazy: start-up (Qt)
 
     families = register_fonts()
     missing = [family for family in bundled.FAMILIES if family not in families]

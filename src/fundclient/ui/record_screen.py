@@ -12,12 +12,16 @@ from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout
 
 from fundclient.services.changes import Changes
 from fundclient.ui import roles
-from fundclient.ui.i18n import show_date, show_datetime, show_digits
+from fundclient.ui.i18n import current_language, show_date, show_datetime, show_digits
 from fundclient.ui.labels import (SYNC_STATE_COLOURS, enum_code, field_label, hq_reason_text,
                                   photo_exception_text, reference_label, sync_state_text)
 from fundclient.ui.ops import CollectionOp, QueryOp
 from fundclient.ui.record_view import IDENTITY_FIELDS, PHOTO_SIZE, RecordView
 from fundclient.ui.screen import Screen
+from fundclient.domain.reference import default_reference
+from fundclient.ui.card_choice import ChooseCardsDialog
+from fundclient.ui.mark_inactive_dialog import MarkInactiveDialog
+from fundclient.ui.printing import family_members, preview_document
 
 _CHOICE_LISTS = {"sex": "sexes", "marital_status": "marital_statuses", "municipality": "municipalities",
                  "office_code": "offices", "channel": "channels", "status": "statuses",
@@ -35,6 +39,7 @@ def load_record(store, record_id: str) -> dict:
 def set_status(session, record_id: str, status: str, reason: str) -> Changes:
     """Mark inactive through the lead's service when present (it also seals for sync)."""
     try:
+        # lazy: start-up (cryptography, rapidfuzz)
         from fundclient.services import registration  # type: ignore
     except ImportError:
         registration = None
@@ -181,13 +186,10 @@ class RecordScreen(Screen):
     def _print(self, kind: str) -> None:
         if not self.data:
             return
-        from fundclient.ui.printing import family_members, preview_document
 
         members = None  # the holder's card
         record = self.data["record"]
         if kind == "card" and len(family_members(record)) > 1:
-            from fundclient.ui.card_choice import ChooseCardsDialog
-
             dialog = ChooseCardsDialog(record, self)
             self.choose_dialog = dialog
             photo = self.data["photo"]
@@ -203,7 +205,7 @@ class RecordScreen(Screen):
         if not self.data:
             return
         if choice is None:
-            from fundclient.ui.replace_card_dialog import ReplaceCardDialog
+            from fundclient.ui.replace_card_dialog import ReplaceCardDialog  # lazy: start-up (6 more modules)
 
             dialog = ReplaceCardDialog(self.data["record"], self)
             if not dialog.exec():
@@ -211,7 +213,7 @@ class RecordScreen(Screen):
             choice = dialog.choice()
         dependant_id, reason, note = choice
         session, record_id = self.session, self.record_id
-        from fundclient.services.cards import replace_card
+        from fundclient.services.cards import replace_card  # lazy: start-up (cryptography, rapidfuzz)
 
         CollectionOp(parent=self, op=lambda: replace_card(session, record_id, reason, note, dependant_id),
                      success=lambda changes: self._say(
@@ -221,7 +223,6 @@ class RecordScreen(Screen):
     def mark_inactive(self) -> None:
         if not self.data:
             return
-        from fundclient.ui.mark_inactive_dialog import MarkInactiveDialog
 
         dialog = MarkInactiveDialog(self.data["record"].name.full(), self)
         if not dialog.exec():
@@ -250,12 +251,8 @@ def _moment(value):
 
 
 def _categories() -> list[dict]:
-    from fundclient.domain.reference import default_reference
-
     return [dict(c) for c in default_reference().categories]
 
 
 def _lang() -> str:
-    from fundclient.ui.i18n import current_language
-
     return current_language()

@@ -14,6 +14,8 @@ from fundclient.ui.labels import reference_label
 from fundclient.ui.ops import QueryOp
 from fundclient.ui.reports_view import ReportsView
 from fundclient.ui.screen import Screen
+from fundclient.storage.report_export import export_report
+from fundclient.ui.printing import documents_path
 
 _LISTS = {"channel": "channels", "municipality": "municipalities"}
 
@@ -122,13 +124,10 @@ class ReportsScreen(Screen):
         """Save the shown rows (group labels in the UI language). `path` skips the dialog."""
         start, end = self.period()
         if path is None:
-            from fundclient.ui.printing import documents_path
-
             suggested = documents_path(f"report-{start.isoformat()}-{end.isoformat()}{suffix}")
             path, _filter = QFileDialog.getSaveFileName(self, self.tr("Save report"), suggested)
             if not path:
                 return None
-        from fundclient.storage.report_export import export_report
 
         rows = [ReportRow(self.group_label(r.group), r.records, r.dependants) for r in self.rows]
         title = self.tr("Registrations from %1 to %2").replace("%1", show_date(start)).replace("%2", show_date(end))

@@ -19,6 +19,7 @@ from fundclient.ui.i18n import ltr_run, show_digits
 from fundclient.ui.labels import reference_label
 from fundclient.ui.ops import QueryOp
 from fundclient.ui.screen import Screen
+from fundclient.ui.printing import preview_document
 
 KEYS = {"card": "1", "receipt": "2", "new": "3"}
 _OTHER_DIGITS = {"1": ("١", "۱"), "2": ("٢", "۲"), "3": ("٣", "۳")}
@@ -162,8 +163,6 @@ class SavedScreen(Screen):
             self._preview("receipt", None)
 
     def _preview(self, kind: str, members) -> None:
-        from fundclient.ui.printing import preview_document
-
         self.preview = preview_document(self, self.session, self.data["record"], self.data["photo"], kind,
                                         members=members)
         if self.preview is not None:

@@ -45,42 +45,43 @@ class ScreenSpec:
 # The imports are inside the functions: the main window's module and the login window do not
 # pay for every screen's widgets and their libraries (start-up time, #11 item 5).
 def _registration():
+    # lazy: start-up (a screen is loaded when first opened)
     from fundclient.ui.registration.screen import RegistrationScreen
     return RegistrationScreen
 
 
 def _search():
-    from fundclient.ui.search_screen import SearchScreen
+    from fundclient.ui.search_screen import SearchScreen  # lazy: start-up (a screen is loaded when first opened)
     return SearchScreen
 
 
 def _returned():
-    from fundclient.ui.returned_screen import ReturnedScreen
+    from fundclient.ui.returned_screen import ReturnedScreen  # lazy: start-up (a screen is loaded when first opened)
     return ReturnedScreen
 
 
 def _record():
-    from fundclient.ui.record_screen import RecordScreen
+    from fundclient.ui.record_screen import RecordScreen  # lazy: start-up (a screen is loaded when first opened)
     return RecordScreen
 
 
 def _saved():
-    from fundclient.ui.saved_screen import SavedScreen
+    from fundclient.ui.saved_screen import SavedScreen  # lazy: start-up (a screen is loaded when first opened)
     return SavedScreen
 
 
 def _reports():
-    from fundclient.ui.reports_screen import ReportsScreen
+    from fundclient.ui.reports_screen import ReportsScreen  # lazy: start-up (a screen is loaded when first opened)
     return ReportsScreen
 
 
 def _day_close():
-    from fundclient.ui.day_close_screen import DayCloseScreen
+    from fundclient.ui.day_close_screen import DayCloseScreen  # lazy: start-up (a screen is loaded when first opened)
     return DayCloseScreen
 
 
 def _sync():
-    from fundclient.ui.sync_screen import SyncScreen
+    from fundclient.ui.sync_screen import SyncScreen  # lazy: start-up (a screen is loaded when first opened)
     return SyncScreen
 
 
@@ -135,7 +136,7 @@ def _warm_qt_enums() -> None:
     """PySide6 makes each Python enum type (Qt.AlignmentFlag, QEvent.Type, …) on its first use,
     some milliseconds each; the first main window uses over a hundred of them. Made here (off
     the GUI thread) they cost the window nothing."""
-    from PySide6 import QtCore, QtGui, QtWidgets
+    from PySide6 import QtCore, QtGui, QtWidgets  # lazy: start-up
 
     for module in (QtCore, QtGui, QtWidgets):
         for name in dir(module):
@@ -175,6 +176,7 @@ def build_screen(spec: ScreenSpec, session, sync_adapter, window, started=None):
         if FAIL_LOUDLY:
             raise
         log_unexpected(exc, f"screen {spec.key} failed to start")
+        # lazy: start-up (a screen is loaded when first opened)
         from fundclient.ui.placeholder import PlaceholderScreen
         return PlaceholderScreen(session, window, title=lambda: _safe_title(spec))
 

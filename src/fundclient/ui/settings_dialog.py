@@ -15,13 +15,16 @@ from fundclient.config import Settings
 from fundclient.nightly import NIGHTLY_SYNC_TIME
 from fundclient.ui import i18n
 from fundclient.ui.checked_dialog import CheckedDialog
+from fundclient.errors import SyncError
+from fundclient.ui.i18n import current_language
+from fundclient.ui.ops import QueryOp
 
 RECEIPT_FORMATS = ("A5", "A4", "80mm")
 
 
 def _printer_names() -> list[str]:
     try:
-        from PySide6.QtPrintSupport import QPrinterInfo
+        from PySide6.QtPrintSupport import QPrinterInfo  # lazy: start-up (Qt)
     except ImportError:
         return []
     return list(QPrinterInfo.availablePrinterNames())
@@ -110,10 +113,8 @@ class SettingsDialog(CheckedDialog):
 
     def list_cameras(self) -> None:
         """Fill the camera list off the GUI thread (probing webcams takes seconds on Windows)."""
-        from fundclient.ui.ops import QueryOp
-
         def work():
-            from fundclient.camera.sources import list_cameras
+            from fundclient.camera.sources import list_cameras  # lazy: start-up (OpenCV, NumPy)
 
             return list_cameras()
 
@@ -139,9 +140,7 @@ class SettingsDialog(CheckedDialog):
     def problems(self) -> str:
         url = self.hq_url.text().strip()
         if url:
-            from fundclient.errors import SyncError
-            from fundclient.sync.http import require_https
-            from fundclient.ui.i18n import current_language
+            from fundclient.sync.http import require_https  # lazy: start-up (requests)
 
             try:
                 require_https(url)

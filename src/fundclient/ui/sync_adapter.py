@@ -17,7 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from fundclient.ui.errors import log_unexpected
-from fundclient.ui.ops import OpsHub
+from fundclient.ui.ops import CollectionOp, OpsHub, QueryOp
+from fundclient.sync.history import SyncHistory
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ class SyncAdapter(QObject):
                       getattr(session, "sync_scheduler", None))
         adapter.session = session
         if adapter.scheduler is None and start_scheduler:
-            from fundclient.sync.scheduler import SyncScheduler
+            from fundclient.sync.scheduler import SyncScheduler  # lazy: start-up (cryptography, NumPy, requests)
 
             adapter.scheduler = SyncScheduler(session.data_dir, session.settings,
                                               on_progress=adapter._progress_from_worker,
@@ -74,8 +75,6 @@ class SyncAdapter(QObject):
 
     # -- reading state (cheap, but files and DB: off the GUI thread) ----------------------
     def read_state(self) -> dict:
-        from fundclient.sync.history import SyncHistory
-
         pending, attention = None, []
         if self.store is not None:
             try:
@@ -93,7 +92,7 @@ class SyncAdapter(QObject):
                 "quarantined": self.quarantined(), "attention": attention}
 
     def quarantined(self) -> list:
-        from fundclient.sync.outbox import Outbox
+        from fundclient.sync.outbox import Outbox  # lazy: start-up (cryptography)
 
         try:
             return list(Outbox(self.data_dir, self.settings).quarantined())
@@ -111,8 +110,6 @@ class SyncAdapter(QObject):
             self.onlineChanged.emit(state["online"])
             if on_state is not None:
                 on_state(state)
-
-        from fundclient.ui.ops import QueryOp
 
         QueryOp(parent=None, op=work, success=done).failure(
             lambda exc: log.warning("sync state unreadable: %s", type(exc).__name__)).run_in_background()
@@ -135,7 +132,7 @@ class SyncAdapter(QObject):
         self._stop.set()
 
     def _run(self, hub: OpsHub) -> None:
-        from fundclient.sync.engine import run_sync
+        from fundclient.sync.engine import run_sync  # lazy: start-up (cryptography, NumPy, requests)
 
         summary = None
         try:
@@ -158,8 +155,7 @@ class SyncAdapter(QObject):
         the writer thread; the broadcast Changes refresh the record view and the sync screen."""
         if self.session is None or not hasattr(self.session, "store"):
             return
-        from fundclient.services.sealing import apply_hq_results
-        from fundclient.ui.ops import CollectionOp
+        from fundclient.services.sealing import apply_hq_results  # lazy: start-up (13 more modules)
 
         session = self.session
         CollectionOp(parent=None, op=lambda: apply_hq_results(session)).run_in_background()

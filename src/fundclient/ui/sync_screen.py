@@ -154,7 +154,7 @@ class SyncScreen(Screen):
     def _fill(self) -> None:
         state = self.state
         if self.enrol_box is not None:  # not registered with HQ: supervisors register it by USB
-            from fundclient.services.sealing import is_enrolled
+            from fundclient.services.sealing import is_enrolled  # lazy: start-up (13 more modules)
             just_now = self.enrol_box.device is not None  # keep saying so until the page is rebuilt
             self.enrol_box.setVisible(roles.at_least(self.session.operator, roles.SUPERVISOR)
                                       and (just_now or not is_enrolled(self.session.data_dir)))

@@ -71,7 +71,7 @@ def add_user(engine: Engine, username: str, role: str, password: str, *, totp: b
         raise SyncError(BAD_NAME, code="bad_username")
     if len(password) < MIN_PASSWORD:
         raise SyncError(SHORT_PASSWORD, code="short_password")
-    import pyotp
+    import pyotp  # lazy: start-up (pyotp)
     secret = pyotp.random_base32() if totp else None
     values = dict(role=role, password_hash=HASHER.hash(password), totp_secret=secret, failed=0, locked_until=None,
                   disabled=False)
@@ -119,7 +119,7 @@ def login(engine: Engine, username: str, password: str, code: str = "") -> str:
             except (VerificationError, InvalidHashError):
                 ok = False
             if ok and row.totp_secret:
-                import pyotp
+                import pyotp  # lazy: start-up (pyotp)
                 ok = pyotp.TOTP(row.totp_secret).verify(code.strip(), valid_window=1)
             if not ok:
                 failed = row.failed + 1

@@ -36,7 +36,7 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
 
 
 def to_xlsx(header: Sequence[str], rows: Iterable[Sequence], *, rtl: bool = True) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # lazy: start-up (NumPy, openpyxl)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("fundclient")
     sheet.sheet_view.rightToLeft = rtl

@@ -138,5 +138,5 @@ index_state = Table(
 def create_tables(engine: Engine) -> None:
     """Nothing to do since the console's tables are migration 0005 (hq.migrate runs it when
     the engine is opened); kept for callers that open an engine without hq.db.open_engine."""
-    from fundclient.hq.migrate import upgrade
+    from fundclient.hq.migrate import upgrade  # lazy: start-up (Alembic, Mako, SQLAlchemy)
     upgrade(engine)

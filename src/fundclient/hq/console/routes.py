@@ -36,6 +36,9 @@ from fundclient.hq.db import changes, devices
 from fundclient.hq.limits import Limits, Rate, RateLimitMiddleware
 from fundclient.sync.device_requests import decode_signature
 from fundclient.sync.reasons import DECISION_REASONS, REASONS
+from fundclient.domain.reference import bundled_reference
+from fundclient.domain.reference import default_reference
+from fundclient.hq.keys import rotate_keys
 
 HERE = Path(__file__).resolve().parent
 COOKIE = "fc_session"
@@ -68,7 +71,6 @@ def _office_label(code, lang: str) -> str:
 
 def _ref_label(kind: str, code, lang: str) -> str:
     """The office client's label of a code (relation, category, municipality …) in the page language."""
-    from fundclient.domain.reference import default_reference
     reference = default_reference()
     if kind == "categories":
         spec = reference.category_spec(str(code)) or {}
@@ -383,7 +385,7 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         except SyncError as exc:  # e.g. an office code not in HQ's reference data
             return page(request, "message.html", session, {"text": exc.message.in_language(lang_of(request))},
                         status=400)
-        import segno
+        import segno  # lazy: start-up (segno)
         qr = segno.make(token, error="m").svg_data_uri(scale=5, border=2)
         expires = datetime.now(timezone.utc).timestamp() + hours * 3600
         context = await run_in_threadpool(devices_context, session, token=token, qr=qr, token_office=office,
@@ -430,7 +432,6 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         signing = form.get("signing") == "1"
 
         def work():
-            from fundclient.hq.keys import rotate_keys
             ring = rotate_keys(hq_dir, passphrase, signing=signing)
             ingestor.keys.__init__(hq_dir, passphrase)  # in place: the intake routes hold this object
             with engine.begin() as conn:
@@ -444,7 +445,6 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
     def refdata_current() -> dict[str, dict[str, dict]]:
         """What the offices hold: the list bundled with the client (version "—"), with HQ's
         published changes (their change number is the version) over it."""
-        from fundclient.domain.reference import bundled_reference
         bundled = bundled_reference()
         list_of = {"pension_authorities": "pensions_authorities"}  # as services/reference.py PULLED_LISTS
         out: dict[str, dict[str, dict]] = {

@@ -58,7 +58,7 @@ class DevicesController:
         self._set_status(lambda: _tr("Looking for cameras…"))
         self.retranslate()
         self.page.preview_button.setEnabled(False)
-        from fundclient.camera.sources import list_cameras
+        from fundclient.camera.sources import list_cameras  # lazy: start-up (OpenCV, NumPy)
 
         QueryOp(parent=self.page, op=list_cameras, success=self._show_cameras) \
             .failure(lambda _exc: self._show_cameras([])).run_in_background()
@@ -102,7 +102,7 @@ class DevicesController:
 
     # --- camera --------------------------------------------------------------------------
     def show_preview(self) -> None:
-        from fundclient.ui.camera import CameraWidget
+        from fundclient.ui.camera import CameraWidget  # lazy: start-up (OpenCV, NumPy)
 
         if self.preview is not None and shiboken6.isValid(self.preview):
             self.preview.stop()
@@ -156,7 +156,7 @@ class DevicesController:
         return written
 
     def save(self) -> None:
-        from fundclient.camera.sources import remember_camera
+        from fundclient.camera.sources import remember_camera  # lazy: start-up (OpenCV, NumPy)
 
         spec = self.camera_spec()
         if spec:

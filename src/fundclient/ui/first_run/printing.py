@@ -12,7 +12,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QDir, QStorageInfo
 from PySide6.QtGui import QPageSize, QTextDocument, QTextOption
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QWidget
@@ -93,8 +93,6 @@ def removable_start_folder() -> str:
     """Where a "choose the USB drive" dialog starts: the first mounted volume that is not the
     system's or the home folder's (a USB drive), else the file system's root — never the home
     folder, so nothing lands on this PC by pressing Enter."""
-    from PySide6.QtCore import QDir, QStorageInfo
-
     home = QStorageInfo(str(Path.home())).rootPath()
     for volume in QStorageInfo.mountedVolumes():
         root = volume.rootPath()

@@ -186,8 +186,8 @@ class FirstRunWizard(QDialog):
 
     # --- page 4: first admin -> the office is created ------------------------------------
     def _create_office(self) -> None:
-        from fundclient.storage.keystore import check_password_strength
-        from fundclient.storage.operators import valid_username
+        from fundclient.storage.keystore import check_password_strength  # lazy: start-up (cryptography)
+        from fundclient.storage.operators import valid_username  # lazy: start-up (cryptography)
 
         page = self.admin_page
         page.error.clear()
@@ -215,7 +215,7 @@ class FirstRunWizard(QDialog):
         language = i18n.current_language()
 
         def work() -> None:
-            from fundclient.storage import initialise
+            from fundclient.storage import initialise  # lazy: start-up (SQLAlchemy, SQLCipher)
 
             # Kept off the op's result: CollectionOp would broadcast it as a change.
             self._recovery_key = initialise(self.data_dir, office, username, password, full_name,
@@ -281,7 +281,7 @@ class FirstRunWizard(QDialog):
 
     # --- enrolment (after the office exists) ---------------------------------------------
     def _enrol(self) -> None:
-        from fundclient.sync.enrol import enrol
+        from fundclient.sync.enrol import enrol  # lazy: start-up (cryptography, requests)
 
         url, token = self.hq_page.url.text().strip(), self.hq_page.token.text().strip()
         label = f"{self.office_page.office_code()}-{self.office_page.device_number.value()}"
@@ -309,7 +309,7 @@ class FirstRunWizard(QDialog):
         """Write this computer's enrolment request onto a drive the clerk chooses; HQ answers it
         with `fundclient hq enrol-offline`, the answer is imported with `fundclient enrol
         --from-file`. Returns the file written, or None (cancelled or refused: said on the page)."""
-        from fundclient.sync.enrol import write_request
+        from fundclient.sync.enrol import write_request  # lazy: start-up (cryptography, requests)
 
         page = self.done_page
         if folder is None:

@@ -19,6 +19,7 @@ from fundclient.domain.reference import ReferenceData, default_reference
 from fundclient.domain.rules import ValidationContext, parse_date
 from fundclient.domain.validation import validate_field
 from fundclient.errors import Message
+from fundclient.domain.national_id import get_scheme
 
 # Beneficiary keys the form shows, step by step (category fields are added per category).
 IDENTITY_KEYS = ("national_number", "name.first", "name.father", "name.grandfather",
@@ -38,8 +39,6 @@ class FormContext:
 
     def __init__(self, scheme=None, reference: ReferenceData | None = None,
                  office_code: str = "") -> None:
-        from fundclient.domain.national_id import get_scheme
-
         self.scheme = get_scheme(scheme)
         self.reference = reference or default_reference()
         self.office_code = office_code  # this device's office: new records belong to it

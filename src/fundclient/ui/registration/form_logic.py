@@ -16,6 +16,8 @@ from fundclient.ui.registration.binding import DUPLICATE_KEYS, FormContext
 from fundclient.ui.registration.dependants import DependantRow
 from fundclient.ui.registration.layout import make_editor
 from fundclient.ui.registration.widgets import ChoiceField, FieldRow
+from fundclient.domain.reference import RefItem
+from fundclient.ui.registration.texts import retranslate_screen
 
 VALIDATE_DELAY_MS = 600  # after the clerk stops typing in a field
 CHOICE_LISTS = {"sex": "sexes", "marital_status": "marital_statuses",
@@ -54,7 +56,6 @@ class FormLogic:
         choose = _tr("— choose —")
         for key, list_name in CHOICE_LISTS.items():
             self.rows[key].editor.set_items(self.form.reference.items(list_name), choose)
-        from fundclient.domain.reference import RefItem
 
         cats = tuple(RefItem(c.code, c.label.ar, c.label.en) for c in self.form.categories())
         self.rows["category"].editor.set_items(cats, choose)
@@ -342,7 +343,6 @@ class FormLogic:
         if self.value("channel") != channel:
             self.rows["channel"].editor.set_value(channel)
         self.home_visit_banner.setVisible(on)
-        from fundclient.ui.registration.texts import retranslate_screen
 
         retranslate_screen(self)  # the heading says "home visit" while the mode is on
         self._update_locality_visibility()

@@ -35,9 +35,9 @@ def portrait_from_file(path: str | Path, override_reason: str = "") -> Photo:
     """The ID photo from an image file: same checks (ID-photo rules for a picture that is
     already a crop), crop and size as the camera. A picture that fails a check is refused
     with its hint unless a photo exception (override_reason) allows it."""
-    from fundclient.camera.analysis import FaceAnalyser
-    from fundclient.camera.photo import make_portrait
-    from fundclient.camera.sources import read_image
+    from fundclient.camera.analysis import FaceAnalyser  # lazy: start-up (OpenCV, NumPy)
+    from fundclient.camera.photo import make_portrait  # lazy: start-up (OpenCV, NumPy)
+    from fundclient.camera.sources import read_image  # lazy: start-up (OpenCV, NumPy)
 
     frame = read_image(Path(path))
     verdict = FaceAnalyser().analyse(frame, still=True)
@@ -47,8 +47,8 @@ def portrait_from_file(path: str | Path, override_reason: str = "") -> Photo:
 
 
 def document_from_file(path: str | Path) -> Photo:
-    from fundclient.camera.document import make_document
-    from fundclient.camera.sources import read_image
+    from fundclient.camera.document import make_document  # lazy: start-up (OpenCV, NumPy)
+    from fundclient.camera.sources import read_image  # lazy: start-up (OpenCV, NumPy)
 
     return make_document(read_image(Path(path)))
 
@@ -57,7 +57,7 @@ def _camera_widget(parent: QWidget, spec: str, allow_override: bool, data_dir
                    ) -> QWidget | None:
     """The camera engineer's widget (ui/camera/); None if it cannot be created."""
     try:
-        from fundclient.ui.camera import CameraWidget
+        from fundclient.ui.camera import CameraWidget  # lazy: start-up (OpenCV, NumPy)
 
         return CameraWidget(spec, allow_override=allow_override, data_dir=data_dir,
                             parent=parent)

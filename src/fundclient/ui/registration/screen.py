@@ -38,6 +38,7 @@ from fundclient.ui.registration.form_logic import FormLogic
 from fundclient.ui.registration.layout import STEP_IDS, RegistrationView
 from fundclient.ui.registration.navigation import EnterNavigator
 from fundclient.ui.registration.summary import review_sections
+from fundclient.ui.registration.texts import retranslate_screen
 
 log = logging.getLogger(__name__)
 DUPLICATE_DELAY_MS = 700
@@ -445,7 +446,6 @@ class RegistrationScreen(DuplicateLogic, DraftLogic, FormLogic, RegistrationView
     def retranslate_ui(self) -> None:
         if not self.constructed:
             return  # a language change while the form is being built: its last part translates
-        from fundclient.ui.registration.texts import retranslate_screen
 
         retranslate_screen(self)
         # The status line holds a one-off message in the old language: drop it.

@@ -11,6 +11,7 @@ from fundclient.domain.records import Beneficiary
 from fundclient.ui.i18n import current_language, show_date, show_digits
 from fundclient.ui.registration import texts
 from fundclient.ui.registration.layout import STEP_IDS
+from fundclient.domain.rules import parse_date
 
 
 def _date(value: date | None) -> str:
@@ -58,7 +59,6 @@ def review_sections(screen, b: Beneficiary) -> list[tuple[str, list[tuple[str, s
             if definition.kind == "choice" and definition.choices:
                 value = choice(definition.choices, value)
             elif definition.kind == "date":
-                from fundclient.domain.rules import parse_date
                 value = _date(parse_date(value)) or value
             category.append((definition.label.in_language(language), show_digits(value)))
     category.append((label("notes"), b.notes))

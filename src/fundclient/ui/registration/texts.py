@@ -5,6 +5,8 @@ all through tr() so `scripts/translations.py update` finds them (context
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
+from fundclient.ui.labels import photo_exception_text
+from fundclient.ui.registration.layout import STEP_IDS
 
 
 def _tr(text: str) -> str:
@@ -32,8 +34,6 @@ def step_texts() -> dict[str, tuple[str, str, str]]:
 
 
 def retranslate_screen(screen) -> None:
-    from fundclient.ui.registration.layout import STEP_IDS
-
     texts = step_texts()
     for index, step_id in enumerate(STEP_IDS):
         short, title, intro = texts[step_id]
@@ -76,8 +76,6 @@ def no_dependants() -> str:
 
 
 def photo_state(has_photo: bool, scans: int, exception=None) -> str:
-    from fundclient.ui.labels import photo_exception_text
-
     text = _tr("Photo taken") if has_photo else _tr("No photo yet")
     if exception is not None:
         text += " — " + photo_exception_text(exception)

@@ -64,7 +64,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_lookups_device_at", "lookups", ["device_id", "at"])
     # Fill the indexes from the newest revision of every record HQ holds, in order of arrival.
-    from fundclient.hq.duplicates import index_rows
+    from fundclient.hq.duplicates import index_rows  # lazy: only this upgrade needs it (Alembic loads every revision)
 
     newest: dict[str, tuple] = {}
     rows = op.get_bind().execute(sa.text("SELECT record_id, revision, office_code, data, received_at FROM records "
