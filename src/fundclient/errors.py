@@ -92,7 +92,7 @@ class Message:
 
     def in_language(self, language: str) -> str:
         """The sentence in `language`, its digits by the office's display rule (domain.display)."""
-        from fundclient.domain.display import prose_digits  # lazy: start-up (3 more modules)
+        from fundclient.domain.display import prose_digits  # lazy: errors stays light; every module imports it
 
         text = self.text(language)
         return prose_digits(text, "ar") if language == "ar" else text

@@ -20,7 +20,8 @@ import traceback
 from fundclient import __version__
 from fundclient.catalogue import available_languages
 from fundclient.cli.output import finish, say
-from fundclient.config import DATA_DIR_ENV, resolve_data_dir, Settings
+from fundclient.config import DATA_DIR_ENV, Settings, resolve_data_dir
+from fundclient.domain import display
 from fundclient.errors import ExitCode, FundError, Message
 from fundclient.logs import log_file, setup_logging
 
@@ -53,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     # lazy: start-up — `--version` answers without them. Each imports only what its parser
     # needs; its handlers import the rest (database, crypto, Qt, FastAPI) when they run.
-    from fundclient.cli import app, camera, cards, hq, selftest, storage, sync  # lazy: start-up (16 more modules)
+    from fundclient.cli import app, camera, cards, hq, selftest, storage, sync  # lazy: see above
 
     for module in (storage, sync, hq, cards, camera, app, selftest):
         module.register(sub)
@@ -97,8 +98,6 @@ def one_spelling(argv: list[str]) -> list[str]:
 
 def _apply_display_rule(data_dir) -> None:
     """Messages and papers follow the office's digit choice (domain.display) from the CLI too."""
-    from fundclient.domain import display  # lazy: start-up (3 more modules)
-
     try:
         display.configure_from(Settings.load(data_dir))
     except (OSError, ValueError, TypeError, FundError):  # no or unusable settings: the default rule

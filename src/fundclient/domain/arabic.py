@@ -13,6 +13,7 @@ import unicodedata
 from functools import lru_cache
 
 from fundclient.domain.digits import ARABIC_INDIC, EASTERN_ARABIC, WESTERN
+from fundclient.domain.synthetic_names import FAMILY, FEMALE_FIRST, MALE_FIRST
 
 # Harakat, tanween, shadda, sukun, superscript alef, Quranic marks: meaning-free for matching.
 _DIACRITICS = (
@@ -154,7 +155,6 @@ _TRANSLIT = str.maketrans({
 @lru_cache(maxsize=1)
 def _known_latin() -> dict[str, str]:
     # The common names with their usual Libyan passport spelling (same list as synthetic).
-    from fundclient.domain.synthetic_names import FAMILY, FEMALE_FIRST, MALE_FIRST  # lazy: start-up (1 more modules)
     return {name_key(ar): latin for ar, latin in (*MALE_FIRST, *FEMALE_FIRST, *FAMILY)}
 
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QPlainTextEdit, QTableWidgetItem,
                                QVBoxLayout)
 
+from fundclient.cards.day_report import write_day_close_pdf
 from fundclient.domain.photo_exception import TITLE
 from fundclient.services import dayclose
 from fundclient.services.changes import Changes
@@ -204,7 +205,6 @@ class DayCloseScreen(Screen):
                 documents_path(f"day-close-{summary.day.isoformat()}.pdf"), "PDF (*.pdf)")
             if not pdf_path:
                 return
-        from fundclient.cards.day_report import write_day_close_pdf  # lazy: start-up (4 more modules)
 
         names = {op.username: op.full_name for op in self.session.store.operators.list() if op.full_name}
         write_day_close_pdf(summary, Path(pdf_path), fund_name=self.session.settings.fund_name, operator_names=names)

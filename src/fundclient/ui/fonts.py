@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from fundclient import fonts as bundled
+from fundclient.cards.fonts import register_fonts as cards_register
 
 log = logging.getLogger(__name__)
 
@@ -26,16 +27,10 @@ def register_fonts() -> list[str]:
     """Register the bundled TTFs once; returns the families Qt now knows."""
     if _registered:
         return list(_registered)
-    try:  # the cards engineer's helper, when present, is the one place that registers
-        # lazy: start-up (2 more modules)
-        from fundclient.cards.fonts import register_fonts as cards_register  # type: ignore
-    except ImportError:
-        cards_register = None
-    if cards_register is not None:
-        try:
-            cards_register()
-        except Exception:  # never block the app on this; fall back to our own loop
-            log.exception("cards font registration failed")
+    try:  # cards.fonts is the one place that registers them
+        cards_register()
+    except Exception:  # never block the app on this; fall back to our own loop
+        log.exception("cards font registration failed")
     families = set(QFontDatabase.families())
     for path in bundled.font_files():
         if all(name in families for name in bundled.FAMILIES):

@@ -17,6 +17,7 @@ from fundclient.ui.i18n import current_language
 from fundclient.ui.errors import error_text
 from fundclient.ui.fonts import ui_font
 from fundclient.ui.ops import QueryOp
+from fundclient.ui.login import KeyboardLayoutHint
 
 try:  # the storage package needs the DB driver; the lock screen must still import without it
     from fundclient.storage.errors import AccountLocked, WrongPassword
@@ -90,8 +91,6 @@ class LockScreen(QWidget):
         self.error.setStyleSheet("color: #a40000; font-weight: bold;")
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.error.setWordWrap(True)
-        from fundclient.ui.login import KeyboardLayoutHint  # lazy: start-up (4 more modules)
-
         self.layout_hint = KeyboardLayoutHint(self.password)
         self.by_person = False  # locked with Ctrl+L (not after a period without use)
         self.unlock_button = QPushButton()

@@ -80,7 +80,7 @@ def _preload_main_window() -> None:
         session.preload()  # first: what Sign in needs (the storage stack)
         # lazy: start-up (loaded once the login window is up)
         import fundclient.ui.main_window  # noqa: F401 - imported for its side effect (loaded)
-        from fundclient.ui.screens import preload  # lazy: start-up (2 more modules)
+        from fundclient.ui.screens import preload  # lazy: start-up (loaded once the login window is up)
 
         preload()
     except Exception:  # noqa: BLE001 - the GUI thread imports again and reports
@@ -133,7 +133,7 @@ class GuiApp:
     def make_sync_adapter(self, session):
         if self.sync_adapter_factory is not None:
             return self.sync_adapter_factory(session)
-        from fundclient.ui.sync_adapter import SyncAdapter  # lazy: start-up (1 more modules)
+        from fundclient.ui.sync_adapter import SyncAdapter  # lazy: start-up (loaded once the login window is up)
 
         return SyncAdapter.for_session(session)
 

@@ -435,7 +435,7 @@ class MainWindow(QMainWindow):
         OperatorsDialog(self.session, self).exec()
 
     def open_settings(self) -> None:
-        from fundclient.ui.settings_dialog import SettingsDialog  # lazy: start-up (4 more modules)
+        from fundclient.ui.settings_dialog import SettingsDialog  # lazy: start-up (the dialog loads when first opened)
 
         dialog = SettingsDialog(self.settings, self)
         if dialog.exec():

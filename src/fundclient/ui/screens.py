@@ -19,6 +19,8 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+from PySide6 import QtCore, QtGui, QtWidgets
+
 from fundclient.ui import roles
 from fundclient.ui.errors import log_unexpected
 
@@ -136,8 +138,6 @@ def _warm_qt_enums() -> None:
     """PySide6 makes each Python enum type (Qt.AlignmentFlag, QEvent.Type, …) on its first use,
     some milliseconds each; the first main window uses over a hundred of them. Made here (off
     the GUI thread) they cost the window nothing."""
-    from PySide6 import QtCore, QtGui, QtWidgets  # lazy: start-up
-
     for module in (QtCore, QtGui, QtWidgets):
         for name in dir(module):
             owner = getattr(module, name, None)
