@@ -59,7 +59,7 @@ def _plan(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple[str
 
 
 def _copy(conn: Connection, sql: str, values: list[tuple]) -> None:
-    import psycopg
+    import psycopg  # lazy: PostgreSQL's driver, only when HQ runs on PostgreSQL
 
     cursor = conn.connection.driver_connection.cursor()
     try:

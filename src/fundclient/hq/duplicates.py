@@ -140,9 +140,9 @@ def _claim(conn: Connection, numbers: set[str], seen: set[tuple[str, str]]) -> b
 
 def _insert_ignoring_held(conn: Connection, table):
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert  # lazy: the database in use
     else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # lazy: the database in use
     return dialect_insert(table).on_conflict_do_nothing()
 
 

@@ -13,6 +13,7 @@ from typing import Callable
 
 import uvicorn
 
+from fundclient import drive
 from fundclient.hq.app import create_app
 from fundclient.hq.limits import Limits
 from fundclient.hq.db import open_engine
@@ -102,7 +103,6 @@ def worker_app():
     settings = json.loads(os.environ[_WORKER_ENV])
     passphrase = None
     if settings["passphrase_file"]:
-        from fundclient import drive
         passphrase = drive.read_user_file(settings["passphrase_file"], 64 * 1024).rstrip(b"\r\n")
     app, _ = build(Path(settings["hq_dir"]), settings["database_url"], passphrase)
     return app

@@ -18,9 +18,11 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
+from fundclient.domain.validation import field_definition
 from fundclient.errors import FundError
 from fundclient.services import importing
 from fundclient.services.changes import Changes
+from fundclient.ui.errors import error_text, generic_error_text, log_unexpected
 from fundclient.ui.fonts import ui_font
 from fundclient.ui.i18n import current_language, ltr_run, show_number
 from fundclient.ui.ops import LongOp, QueryOp
@@ -234,10 +236,8 @@ class ImportScreen(Screen):
         self.preview = None
         self._set_state("choose")
         if isinstance(exc, FundError):
-            from fundclient.ui.errors import error_text
             self._say(error_text(exc), error=True)
         else:
-            from fundclient.ui.errors import generic_error_text, log_unexpected
             log_unexpected(exc, "import page")
             self._say(generic_error_text(), error=True)
         self.path.setFocus()
@@ -268,7 +268,7 @@ class ImportScreen(Screen):
         path, _ = QFileDialog.getSaveFileName(self, _tr("Save the refused rows"), start, "CSV (*.csv)")
         if not path:
             return
-        from fundclient.storage.importer import ImportResult, write_report_file
+        from fundclient.storage.importer import ImportResult, write_report_file  # lazy: start-up (NumPy, openpyxl)
         try:
             write_report_file(ImportResult(problems=problems), Path(path))
         except OSError:
@@ -325,7 +325,6 @@ class ImportScreen(Screen):
 
 def _field_text(key: str, language: str) -> str:
     """The field a problem is about, in words (the column of the file too for a dependant)."""
-    from fundclient.domain.validation import field_definition
     if key == "duplicate":
         return _tr("Possible duplicate")
     if key == "row":

@@ -88,7 +88,7 @@ def _sync():
 
 
 def _import():
-    from fundclient.ui.import_screen import ImportScreen
+    from fundclient.ui.import_screen import ImportScreen  # lazy: start-up (a screen is loaded when first opened)
 
     return ImportScreen
 

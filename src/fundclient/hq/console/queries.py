@@ -126,9 +126,9 @@ def _add_counts(conn, deltas: dict) -> None:
     if not rows:
         return
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
+        from sqlalchemy.dialects.postgresql import insert as upsert  # lazy: the database in use
     else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
+        from sqlalchemy.dialects.sqlite import insert as upsert  # lazy: the database in use
     stmt = upsert(day_counts)
     stmt = stmt.on_conflict_do_update(
         index_elements=[day_counts.c.day, day_counts.c.office_code, day_counts.c.device_id],
