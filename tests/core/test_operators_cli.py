@@ -87,7 +87,7 @@ def test_only_an_administrator_with_the_password(office):
     assert wrong.returncode == 2 and "Wrong user name or password" in wrong.stderr
     clerk = fc(data_dir, "operators", "list", "--user", "salem", "--password-file", str(pw["clerk"]))
     assert clerk.returncode == 2 and "Only an administrator may do this." in clerk.stderr
-    # No --lang: the office's language (one rule for every command, cli_output), Arabic only.
+    # No --lang: the office's language (one rule for every command, cli.output), Arabic only.
     office_language = fc(data_dir, "operators", "add", "ali", "--role", "admin", "--new-password-file",
                          str(pw["clerk"]), "--user", "salem", "--password-file", str(pw["clerk"]), lang=None)
     assert office_language.returncode == 2 and "لمدير المنظومة فقط" in office_language.stderr
