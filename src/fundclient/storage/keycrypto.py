@@ -18,6 +18,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from fundclient.encoding import b64d, b64e
@@ -53,8 +54,6 @@ def password_kek(password: str, salt: bytes, params: dict) -> bytes:
     name = params.get("name")
     try:
         if name == "argon2id":
-            from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-
             m, t, p = int(params["m_kib"]), int(params["t"]), int(params["p"])
             if not (8 * p <= m <= 256 * 1024 and 1 <= t <= 16 and 1 <= p <= 16):  # ≤ scrypt's 256 MiB
                 raise Undecryptable()
