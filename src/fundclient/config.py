@@ -114,7 +114,7 @@ def _one_of(*choices: str) -> Callable[[object], Message | None]:
 
 def _language(value) -> Message | None:
     """One of the languages with a catalogue (translations/*.po): adding one needs no code here."""
-    from fundclient.catalogue import available_languages
+    from fundclient.catalogue import available_languages  # lazy: start-up (read only when a language is checked)
 
     return _one_of(*available_languages())(value)
 

@@ -69,7 +69,7 @@ class Message:
                 return self.msgid
             table = dict(self.texts)
             return table.get(language) or table.get("en") or self.msgid
-        from fundclient.catalogue import lookup
+        from fundclient.catalogue import lookup  # lazy: errors stays light; every module imports it
 
         return lookup(self.msgid, language, self.context)
 
@@ -78,7 +78,7 @@ class Message:
         pattern = self.template(language)
         if not self.values:
             return pattern
-        from fundclient.domain.display import format_value
+        from fundclient.domain.display import format_value  # lazy: errors stays light; every module imports it
 
         filled = {}
         for key, value in self.values:

@@ -286,6 +286,7 @@ def check_fonts(ctx: Context) -> Message:
         if ctx.require_qt:
             raise CheckFailed(NO_QT)
         return Message("{count} font files present (Qt not installed: not loaded)").format(count=len(files))
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.ui import qt_selftest
 
     families = ", ".join(qt_selftest.load_arabic_fonts())
@@ -300,6 +301,7 @@ def check_translations(ctx: Context) -> Message:
         if ctx.require_qt:
             raise CheckFailed(NO_QT)
         raise Skipped(Message("no GUI here (PySide6 not installed)"))
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.ui import qt_selftest
 
     detail = qt_selftest.load_catalogue("ar")
@@ -373,6 +375,7 @@ def check_office(ctx: Context) -> Message:
                        "device number {number}").format(code=code, number=number)
     if device.office_code != code:
         raise CheckFailed(Message("The device is enrolled with HQ for office '{office_code}', not '{code}'.").format(office_code=device.office_code, code=code))
+    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.sync.outbox import Outbox
 
     refused = any(q.code == "revoked_device" for q in Outbox(ctx.data_dir, settings).quarantined())

@@ -95,7 +95,7 @@ def bulk_add(store: "Store", records: Iterable[Beneficiary], *, by: str, batch_s
 
 def _produce(rows, count: int, seed: int, options: dict, by: str, batch_size: int) -> None:
     """In the helper process: the synthetic stream, turned into rows a batch at a time."""
-    from fundclient.domain.synthetic import iter_generate
+    from fundclient.domain.synthetic import iter_generate  # lazy: only a bulk build's helper process needs it
 
     try:
         stream = iter_generate(count, seed=seed, **options)

@@ -54,10 +54,10 @@ def load_catalogue(language: str = "ar") -> str:
     memory in a checkout) and translate a widget string through it; returns a one-line
     description. Raises AssertionError."""
     app = gui_application()
-    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtCore import QCoreApplication  # lazy: a check imports what it checks
 
-    from fundclient import catalogue
-    from fundclient.ui.i18n import CatalogueTranslator
+    from fundclient import catalogue  # lazy: a check imports what it checks
+    from fundclient.ui.i18n import CatalogueTranslator  # lazy: a check imports what it checks
 
     entries = len(getattr(catalogue.translations(language), "_catalog", {}))
     if entries < 2:
