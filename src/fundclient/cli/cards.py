@@ -262,27 +262,41 @@ def _revoked_cards(data_dir: Path) -> dict[str, str]:
     return ReferenceStore(data_dir).revoked_cards()
 
 
-def describe(result) -> list[tuple[str, str, str]]:
-    """(Arabic label, English label, value) lines for a verification result."""
-    status = (("صالحة", "VALID") if result.valid else
-              ("جهاز موقِّع ملغى", "REVOKED DEVICE") if result.device_revoked else ("غير صالحة", "INVALID"))
-    lines = [("الحالة", "Status", f"{status[0]} / {status[1]}")]
+VERDICT_VALID, VERDICT_REVOKED_DEVICE, VERDICT_INVALID = (Message("VALID"), Message("REVOKED DEVICE"),
+                                                         Message("INVALID"))
+LABEL_STATUS, LABEL_REASON, LABEL_SIGNER = Message("Status"), Message("Reason"), Message("Signing device")
+LABEL_CARD, LABEL_NATIONAL, LABEL_NAME = Message("Card number"), Message("National number"), Message("Name")
+LABEL_BORN, LABEL_ISSUED, LABEL_EXPIRES = Message("Date of birth"), Message("Issued"), Message("Expires")
+LABEL_PRINCIPAL = Message("Principal's card (dependant)")
+
+
+def describe(result) -> list[tuple[Message, Message]]:
+    """(label, value) lines for a verification result."""
+    plain = Message.plain
+    status = (VERDICT_VALID if result.valid else
+              VERDICT_REVOKED_DEVICE if result.device_revoked else VERDICT_INVALID)
+    lines = [(LABEL_STATUS, status)]
     if result.problem:
-        lines.append(("السبب", "Reason", f"{result.problem.ar} / {result.problem.en}"))
-    lines.append(("الجهاز الموقِّع", "Signing device", result.device_id or "—"))
+        lines.append((LABEL_REASON, result.problem))
+    lines.append((LABEL_SIGNER, plain(result.device_id or "—")))
     claims = result.claims
     if claims:
         lines += [
-            ("رقم البطاقة", "Card number", claims.card_number),
-            ("الرقم الوطني", "National number", claims.national_number or "—"),
-            ("الاسم", "Name", claims.short_name),
-            ("تاريخ الميلاد", "Date of birth", claims.date_of_birth.isoformat() if claims.date_of_birth else "—"),
-            ("تاريخ الإصدار", "Issued", claims.issued_on.isoformat()),
-            ("تاريخ الانتهاء", "Expires", claims.expires_on.isoformat()),
+            (LABEL_CARD, plain(claims.card_number)),
+            (LABEL_NATIONAL, plain(claims.national_number or "—")),
+            (LABEL_NAME, plain(claims.short_name)),
+            (LABEL_BORN, plain(claims.date_of_birth.isoformat() if claims.date_of_birth else "—")),
+            (LABEL_ISSUED, plain(claims.issued_on.isoformat())),
+            (LABEL_EXPIRES, plain(claims.expires_on.isoformat())),
         ]
         if claims.is_dependant:
-            lines.append(("بطاقة المنتفع (تابع)", "Principal's card (dependant)", claims.principal_card_number))
+            lines.append((LABEL_PRINCIPAL, plain(claims.principal_card_number)))
     return lines
+
+
+def _in(message: Message, languages: tuple[str, ...]) -> str:
+    texts = [message.in_language(language) for language in languages]
+    return texts[0] if len(set(texts)) == 1 else " / ".join(texts)
 
 
 def cmd_verify_card(args: argparse.Namespace) -> int:
@@ -293,12 +307,13 @@ def cmd_verify_card(args: argparse.Namespace) -> int:
     results = [verify_payload(text, keys, revoked=revoked, revoked_devices=revoked_devices)
                for text in _texts(args.source)]
     if args.json:
-        print(json.dumps([{en: value for _ar, en, value in describe(r)} for r in results], ensure_ascii=False,
-                         indent=1))
+        print(json.dumps([{label.en: value.en for label, value in describe(r)} for r in results],
+                         ensure_ascii=False, indent=1))
     else:
+        languages = (args.lang,) if getattr(args, "lang", None) else ("ar", "en")
         for result in results:
-            for ar, en, value in describe(result):
-                print(f"{ar} / {en}: {value}")
+            for label, value in describe(result):
+                print(f"{_in(label, languages)}: {_in(value, languages)}")
     valid = sum(1 for r in results if r.valid)
     summary = CARDS_CHECKED.format(count=len(results), valid=valid, invalid=len(results) - valid)
     return done(summary, data_on_stdout=args.json) if results and valid == len(results) else \
