@@ -321,7 +321,7 @@ def test_every_page_in_english_and_arabic_and_print(world, page):
     assert page.locator("html").get_attribute("dir") == "ltr"
     nav = page.locator("nav").first.inner_text()
     assert "Offices" not in nav and "المكاتب" not in nav and nav.strip()
-    shot(page, "offices-fr")
+    shot(page, "audit-fr")
     click_and_wait(page.locator("#lang-switch"))  # the first other language: Arabic
     assert page.locator("html").get_attribute("lang") == "ar"
     for name in ("audit",):

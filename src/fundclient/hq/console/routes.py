@@ -63,6 +63,14 @@ def _fmt(value) -> Markup:
     return Markup('<span dir="ltr" class="time">{}</span>').format(queries._aware(value).strftime("%Y-%m-%d %H:%M"))
 
 
+FORBIDDEN = Message("This page or action is not within your role.")
+FORM_EXPIRED = Message("The form expired; please try again.")
+NOT_FOUND = Message("Not found.")
+BAD_CODE = Message("Code: capital Latin letters and digits, up to 32.")
+NOT_CONFIRMED = Message("The rotation was not confirmed.")
+KEYS_ROTATED = Message("Keys rotated. Active key: {key}")
+
+
 def _office_label(code, lang: str) -> str:
     """An office as staff read it: its name, then its code («مكتب براك (BRK)»)."""
     name = _ref_label("offices", code, lang)
@@ -137,7 +145,7 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
 
     @app.exception_handler(Denied)
     async def _denied(request: Request, exc: Denied):
-        return page(request, "message.html", None, {"text": t(request)("forbidden")}, status=403)
+        return page(request, "message.html", None, {"text": FORBIDDEN.in_language(lang_of(request))}, status=403)
 
     @app.get("/api/v1/decisions")
     async def decisions_api(device_id: str = "", since: str = "0", at: str = "0", sig: str = ""):
@@ -247,7 +255,7 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         form = await request.form()
         sent, expected = str(form.get("csrf", "")), request.cookies.get(PRE_COOKIE, "")
         if not expected or not secrets.compare_digest(sent, expected):
-            return login_page(request, t(request)("csrf_failed"), 400)
+            return login_page(request, FORM_EXPIRED.in_language(lang_of(request)), 400)
         try:
             token = await run_in_threadpool(auth.login, engine, str(form.get("username", ""))[:64],
                                             str(form.get("password", ""))[:1000], str(form.get("totp", ""))[:12])
@@ -313,7 +321,7 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         session = await staff(request)
         detail = await run_in_threadpool(queries.record_detail, engine, record_id[:36])
         if detail is None:
-            return page(request, "message.html", session, {"text": t(request)("not_found")}, status=404)
+            return page(request, "message.html", session, {"text": NOT_FOUND.in_language(lang_of(request))}, status=404)
         return page(request, "record.html", session, {"r": detail, "reasons": DECISION_REASONS,
                                                       "saved": bool(saved)})
 
@@ -373,7 +381,7 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         except ValueError:
             hours = 72.0
         if not CODE_RE.match(office):
-            return page(request, "message.html", session, {"text": t(request)("bad_code")}, status=400)
+            return page(request, "message.html", session, {"text": BAD_CODE.in_language(lang_of(request))}, status=400)
 
         def work():
             token = device_admin.create_token(engine, office, ingestor.keys.active_sign, valid_hours=hours)
@@ -420,7 +428,7 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
                     audit.record(conn, session.username, "device_renamed", device_id[:36], label=label)
                 return done.rowcount
         if not await run_in_threadpool(work):
-            return page(request, "message.html", session, {"text": t(request)("not_found")}, status=404)
+            return page(request, "message.html", session, {"text": NOT_FOUND.in_language(lang_of(request))}, status=404)
         return RedirectResponse("/console/devices", status_code=303)
 
     @router.post("/keys/rotate")
@@ -428,7 +436,7 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         session = await staff(request, "admin")
         form = await form_of(request, session)
         if form.get("confirm", "").strip() != "ROTATE":
-            return page(request, "message.html", session, {"text": t(request)("not_confirmed")}, status=400)
+            return page(request, "message.html", session, {"text": NOT_CONFIRMED.in_language(lang_of(request))}, status=400)
         signing = form.get("signing") == "1"
 
         def work():
@@ -439,7 +447,7 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
             return ring
         ring = await run_in_threadpool(work)
         return page(request, "message.html", session,
-                    {"text": f"{t(request)('keys_rotated')} {ring['active_decrypt']}"})
+                    {"text": KEYS_ROTATED.format(key=ring['active_decrypt']).in_language(lang_of(request))})
 
     # --- reference data ----------------------------------------------------------------------------
     def refdata_current() -> dict[str, dict[str, dict]]:
@@ -502,7 +510,7 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         code = form.get("code", "").strip()
         code = code.lower() if categories else code.upper()
         if kind not in refdata.REFERENCE_KINDS or not CODE_RE.match(code.upper()):
-            return page(request, "message.html", session, {"text": t(request)("bad_code")}, status=400)
+            return page(request, "message.html", session, {"text": BAD_CODE.in_language(lang_of(request))}, status=400)
         try:
             if form.get("delete") == "1":
                 data = None
