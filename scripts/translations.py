@@ -142,10 +142,39 @@ def needs_translation(msgid: str) -> bool:
     return bool(BRACES.sub("", msgid).strip())
 
 
+REFERENCE_DATA = PACKAGE / "domain" / "reference_data.json"
+# Place names read the same in every language written in Latin letters: not translated.
+REFERENCE_UNTRANSLATED = ("municipalities",)
+
+
+def reference_strings(path: Path = REFERENCE_DATA) -> list[Found]:
+    """The English labels of the bundled reference data (lists, categories and their fields),
+    context "reference data": the data carries Arabic and English, the catalogue every other
+    language (errors.Message.fixed, domain.reference.RefItem.label)."""
+    import json
+
+    if str(ROOT / "src") not in sys.path:
+        sys.path.insert(0, str(ROOT / "src"))
+    from fundclient.errors import DATA_CONTEXT
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    where = str(path.relative_to(ROOT))
+    found = []
+    for name, entries in data.items():
+        if not isinstance(entries, list) or name in REFERENCE_UNTRANSLATED:
+            continue
+        for entry in entries:
+            found += [Found(DATA_CONTEXT, entry[key], where) for key in ("en", "hint_en") if entry.get(key)]
+            for field in entry.get("fields", []):
+                found += [Found(DATA_CONTEXT, field[key], where) for key in ("en", "hint_en") if field.get(key)]
+    return found
+
+
 def extract_all() -> list[Found]:
     found = [f for p in sorted(PACKAGE.rglob("*.py")) for f in python_strings(p)]
     if TEMPLATES.is_dir():
         found += [f for p in sorted(TEMPLATES.glob("*.html")) for f in template_strings(p)]
+    found += reference_strings()
     return [f for f in found if needs_translation(f.msgid)]
 
 

@@ -27,6 +27,12 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
+# The catalogue context of reference data labels (offices, lists, categories) translated for a
+# language the data itself does not carry: scripts/translations.py extracts them from
+# domain/reference_data.json.
+DATA_CONTEXT = "reference data"
+
+
 @dataclass(frozen=True)
 class Message:
     """A user-facing sentence: its English source text, looked up in the one catalogue
@@ -68,7 +74,13 @@ class Message:
             if not self.texts:
                 return self.msgid
             table = dict(self.texts)
-            return table.get(language) or table.get("en") or self.msgid
+            if table.get(language):
+                return table[language]
+            # A language the data does not carry (reference data has Arabic and English): the
+            # catalogue's translation of the English label, or the English label.
+            from fundclient.catalogue import lookup
+
+            return lookup(table.get("en") or self.msgid, language, DATA_CONTEXT)
         from fundclient.catalogue import lookup  # lazy: errors stays light; every module imports it
 
         return lookup(self.msgid, language, self.context)

@@ -31,9 +31,10 @@ class RefItem:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def label(self, language: str = "ar") -> str:
-        """The label in `language`: reference data carries Arabic and English; other languages
-        read the English one."""
-        return self.ar if language == "ar" else self.en
+        """The label in `language`: reference data carries Arabic and English; another language
+        reads the catalogue's translation of the English label (context "reference data"), else
+        the English one."""
+        return self.ar if language == "ar" else self.message.template(language)
 
     @property
     def message(self) -> Message:

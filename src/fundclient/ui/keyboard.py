@@ -31,8 +31,8 @@ import atexit
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QFocusEvent, QKeyEvent
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QCheckBox,
-                               QRadioButton, QScrollArea, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractScrollArea, QApplication,
+                               QCheckBox, QRadioButton, QScrollArea, QWidget)
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # The only events the rules look at; every other event passes untouched (Qt also sends events
@@ -83,6 +83,13 @@ def _shift_needed(start: int, length: int, view: int, margin: int) -> int:
     if start + length + margin > view:
         return min(start + length + margin - view, start - margin) if length <= view else start
     return 0
+
+
+def _scrolled_content(widget: QWidget) -> bool:
+    """The widget a scroll area scrolls (it moves when the person scrolls)."""
+    parent = widget.parentWidget()
+    return parent is not None and isinstance(parent.parentWidget(), QAbstractScrollArea) \
+        and parent is parent.parentWidget().viewport()
 
 
 def ensure_visible(widget: QWidget) -> None:
@@ -139,11 +146,15 @@ class KeyboardRules(QObject):
         if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             return self._key_press(watched, event)
         if kind == QEvent.Type.Move:
-            # The focused widget's layout moved it (a hint grew, buttons went onto a second
-            # line): it stays in view, as when it got the focus.
-            if watched is QApplication.focusWidget() and isinstance(watched, QWidget) \
-                    and not all(is_visible_in(a, watched) for a in scroll_areas_around(watched)):
-                self.keep_visible(watched)
+            # A layout moved the focused widget or a block holding it (a hint grew, buttons went
+            # onto a second line): it stays in view, as when it got the focus. Scrolling moves a
+            # scroll area's content: that is the person's doing, left alone.
+            focus = QApplication.focusWidget()
+            if focus is not None and isinstance(watched, QWidget) \
+                    and (watched is focus or watched.isAncestorOf(focus)) \
+                    and not _scrolled_content(watched) \
+                    and not all(is_visible_in(a, focus) for a in scroll_areas_around(focus)):
+                self.keep_visible(focus)
             return False
         if kind == QEvent.Type.FocusIn and isinstance(event, QFocusEvent) \
                 and isinstance(watched, QWidget):

@@ -23,8 +23,8 @@ import logging
 import time
 
 import shiboken6
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QListWidget, QListWidgetItem,
                                QMainWindow, QScrollArea, QStackedWidget, QWidget)
 
@@ -303,8 +303,19 @@ class MainWindow(QMainWindow):
             font.setBold(bool(callable(attention) and attention()))  # e.g. «أُرجعت إليّ (٢)» waiting
             item.setFont(font)
             item.setForeground(QColor("#a40000") if font.bold() else QColor())
-        # Qt keeps each item's height from the text it had first: after a language switch a longer
-        # name («Envoyer les données au siège») would be cut off instead of wrapping.
+        self._fit_nav_items()
+
+    def _fit_nav_items(self) -> None:
+        """Each navigation name wraps onto as many lines as it needs, never cut off with «…»:
+        its height is measured here for a width a little narrower than Qt draws it in (Qt
+        measures and draws with different margins, so a name just under the width was elided),
+        again after a language switch and whenever the list's width changes."""
+        width = max(60, self.nav.width() - 16 - 2 * self.nav.spacing() - 12)  # list padding, text margins
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            lines = QFontMetrics(item.font())
+            height = lines.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, item.text()).height()
+            item.setSizeHint(QSize(width, height + 20))  # 10 px above and below (style.py)
         self.nav.doItemsLayout()
 
     def _returned_counted(self, count: int) -> None:
@@ -317,7 +328,10 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
         # A fifth of the window, within NAV_WIDTH: at 1024x768 the screens keep ~800 px.
         low, high = NAV_WIDTH
-        self.nav.setFixedWidth(max(low, min(high, self.width() // 5)))
+        width = max(low, min(high, self.width() // 5))
+        if width != self.nav.width():
+            self.nav.setFixedWidth(width)
+            self._fit_nav_items()
         super().resizeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -159,7 +159,11 @@ class RecordScreen(Screen):
         code = enum_code(value)
         if key == "category":
             item = next((c for c in _categories() if c.get("code") == code), None)
-            return item.get("ar" if _lang() == "ar" else "en", code) if item else code
+            if item is None:
+                return code
+            from fundclient.domain.reference import RefItem  # one reading of a label per language
+
+            return RefItem(code, str(item.get("ar", code)), str(item.get("en", code))).label(_lang())
         if key in _CHOICE_LISTS:
             return reference_label(_CHOICE_LISTS[key], code)
         if key == "date_of_birth":
