@@ -313,7 +313,9 @@ class MainWindow(QMainWindow):
         width = max(60, self.nav.width() - 16 - 2 * self.nav.spacing() - 12)  # list padding, text margins
         for row in range(self.nav.count()):
             item = self.nav.item(row)
-            lines = QFontMetrics(item.font())
+            font = self.nav.font()  # as drawn: the list's face and size, bold when it needs attention
+            font.setBold(item.font().bold())
+            lines = QFontMetrics(font)
             height = lines.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, item.text()).height()
             item.setSizeHint(QSize(width, height + 20))  # 10 px above and below (style.py)
         self.nav.doItemsLayout()
