@@ -380,6 +380,20 @@ class Journey:
             self._activate(self.gui.window)
         self.wait_idle()
 
+    def sign_out(self) -> None:
+        """System menu (Alt+S) → «Sign out» by the arrow keys, Enter: back at the login window."""
+        menu = self.main.menu_system
+        self.press("Alt+S")
+        self.wait_until(lambda: menu.isVisible(), what="the System menu")
+        for _ in range(len(menu.actions())):
+            if menu.activeAction() is self.main._actions["logout"]:
+                break
+            self.press("Down")
+        self.enter()
+        self.wait_until(lambda: self.gui.window is None and self.gui.login.isVisible(),
+                        what="the login window")
+        self._activate(self.gui.login)
+
     # keys ----------------------------------------------------------------------------------
     def focus(self) -> QWidget | None:
         return QApplication.focusWidget()

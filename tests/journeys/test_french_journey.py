@@ -153,18 +153,6 @@ def switch_to_french(j) -> None:
     assert i18n.current_language() == FRENCH
 
 
-def sign_out(j) -> None:
-    j.press("Alt+S")  # the System menu: « &Système »
-    j.wait_until(lambda: j.main.menu_system.isVisible(), what="the System menu")
-    for _ in range(len(j.main.menu_system.actions())):
-        if j.main.menu_system.activeAction() is j.main._actions["logout"]:
-            break
-        j.press("Down")
-    j.enter()
-    j.wait_until(lambda: j.gui.window is None and j.gui.login.isVisible(), what="the login window")
-    j._activate(j.gui.login)
-
-
 def test_french_interface_on_the_main_screens(demo_office, open_app, screen_size):
     j = open_app(demo_office.data_dir, login_hint=demo_office.login_hint())
     j.login(*DEMO_ADMIN)
@@ -230,7 +218,7 @@ def test_french_interface_on_the_main_screens(demo_office, open_app, screen_size
     j.assert_sees("Clôture de la journée")
 
     # Signing out shows the login window in French too.
-    sign_out(j)
+    j.sign_out()
     check.screen("login", window=j.gui.login)
     j.assert_sees("Se connecter")
     j.login(*DEMO_ADMIN)

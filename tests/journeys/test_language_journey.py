@@ -169,15 +169,7 @@ def test_language_switch_both_ways_on_every_screen(demo_office, open_app, screen
         assert set(texts) != set(arabic[screen]), f"{screen}: the texts did not change"
 
     # Signing out shows the login window in English too.
-    j.press("Alt+S")
-    j.wait_until(lambda: j.main.menu_system.isVisible(), what="the System menu")
-    for _ in range(len(j.main.menu_system.actions())):
-        if j.main.menu_system.activeAction() is j.main._actions["logout"]:
-            break
-        j.press("Down")
-    j.enter()
-    j.wait_until(lambda: j.gui.window is None and j.gui.login.isVisible(), what="the login window")
-    j._activate(j.gui.login)
+    j.sign_out()
     check_screen(j, "en", "login")
     j.assert_sees("Sign in")
     j.login(*DEMO_ADMIN)
