@@ -78,7 +78,7 @@ class Message:
                 return table[language]
             # A language the data does not carry (reference data has Arabic and English): the
             # catalogue's translation of the English label, or the English label.
-            from fundclient.catalogue import lookup
+            from fundclient.catalogue import lookup  # lazy: errors stays light; every module imports it
 
             return lookup(table.get("en") or self.msgid, language, DATA_CONTEXT)
         from fundclient.catalogue import lookup  # lazy: errors stays light; every module imports it

@@ -401,8 +401,12 @@ class Journey:
     def _window_manager(self) -> None:
         """A dialog closed and no window is active: a window manager gives the focus back to
         the application's window (the offscreen platform has none to do it)."""
-        if QApplication.activeWindow() is None and self.window.isVisible():
-            self._activate(self.window)
+        if QApplication.activeWindow() is None:
+            # Back to the dialog still open (a modal one that opened another) before the window.
+            modal = QApplication.activeModalWidget()
+            target = modal if modal is not None and modal.isVisible() else self.window
+            if target.isVisible():
+                self._activate(target)
 
     def _target_window(self):
         self._window_manager()
@@ -601,6 +605,11 @@ class Journey:
                 # A person sees the dialog come up and then types into it.
                 self.qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
                 handle(dialog)
+            except BaseException:
+                # A failed step must fail the test, not leave its dialog's exec() waiting forever.
+                if isinstance(dialog, QDialog) and dialog.isVisible():
+                    dialog.reject()
+                raise
             finally:
                 done.append(True)
 
@@ -640,12 +649,16 @@ class Journey:
     def close(self) -> None:
         from fundclient.ui.ops import wait_for_writes
 
+        import shiboken6
+
         try:
             wait_for_writes(timeout=30)
         finally:
             gui = self.gui
             if gui.window is not None:
                 gui.logout()
+            if not shiboken6.isValid(gui.login):  # closed already by the journey (several sessions)
+                return
             gui.login.close()
             gui.login.deleteLater()
             QApplication.processEvents()

@@ -18,7 +18,7 @@ from fundclient.ui.labels import (SYNC_STATE_COLOURS, enum_code, field_label, hq
 from fundclient.ui.ops import CollectionOp, QueryOp
 from fundclient.ui.record_view import IDENTITY_FIELDS, PHOTO_SIZE, RecordView
 from fundclient.ui.screen import Screen
-from fundclient.domain.reference import default_reference
+from fundclient.domain.reference import RefItem, default_reference
 from fundclient.ui.card_choice import ChooseCardsDialog
 from fundclient.ui.mark_inactive_dialog import MarkInactiveDialog
 from fundclient.ui.printing import family_members, preview_document
@@ -161,8 +161,6 @@ class RecordScreen(Screen):
             item = next((c for c in _categories() if c.get("code") == code), None)
             if item is None:
                 return code
-            from fundclient.domain.reference import RefItem  # one reading of a label per language
-
             return RefItem(code, str(item.get("ar", code)), str(item.get("en", code))).label(_lang())
         if key in _CHOICE_LISTS:
             return reference_label(_CHOICE_LISTS[key], code)
