@@ -61,23 +61,3 @@ def test_the_cap_bounds_every_connection_together(tmp_path):
     capped = _sqlite_bytes_after_reading_everything(data_dir, 2)
     assert uncapped > 8 * 2**20  # the office's pages, cached by each reader connection
     assert capped < 4 * 2**20 < uncapped / 2
-
-
-def test_the_gui_login_sets_the_cap(tmp_path):
-    code = r"""
-import sys
-from fundclient.storage import initialise
-from fundclient.ui.login import default_login
-from fundclient.storage.engine import GUI_MEMORY_MIB
-import sqlcipher3
-initialise(sys.argv[1], "SBH", "admin", "admin-pass-1")
-conn = sqlcipher3.dbapi2.connect(":memory:")
-before = conn.execute("PRAGMA soft_heap_limit").fetchone()[0]
-default_login(sys.argv[1], "admin", "admin-pass-1").close()
-print(before, conn.execute("PRAGMA soft_heap_limit").fetchone()[0], GUI_MEMORY_MIB * 2**20)
-"""
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "office")], capture_output=True, text=True,
-                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
-    assert out.returncode == 0, out.stderr
-    before, after, wanted = map(int, out.stdout.split()[-3:])
-    assert before == 0 and after == wanted
