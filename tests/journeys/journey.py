@@ -394,6 +394,25 @@ class Journey:
                         what="the login window")
         self._activate(self.gui.login)
 
+    def switch_language(self, language: str, in_dialog: Callable[[QWidget], None] | None = None) -> None:
+        """Ctrl+, opens the settings; the language list (by each language's own name), Enter saves.
+        `in_dialog(dialog)` looks at the settings dialog first."""
+        from fundclient import catalogue
+        from fundclient.ui import i18n
+
+        def in_settings(dialog) -> None:
+            self.assert_layout_ok()
+            if in_dialog is not None:
+                in_dialog(dialog)
+            self.tab_to(lambda w: w is dialog.language)
+            self.choose(catalogue.language_name(language))
+            self.enter()  # the dialog's default button: Save
+
+        with self.expect_dialog(in_settings, match=lambda w: w.objectName() == "settingsDialog"):
+            self.press("Ctrl+,")
+        self.wait_idle()
+        assert i18n.current_language() == language
+
     # keys ----------------------------------------------------------------------------------
     def focus(self) -> QWidget | None:
         return QApplication.focusWidget()

@@ -138,25 +138,10 @@ class FrenchCheck:
         return texts
 
 
-def switch_to_french(j) -> None:
-    """Ctrl+, opens the settings; the language list is the first field; Enter saves."""
-
-    def in_settings(dialog) -> None:
-        j.assert_layout_ok()
-        j.tab_to(lambda w: w is dialog.language)
-        j.choose(catalogue.language_name(FRENCH))
-        j.enter()  # the dialog's default button: Save
-
-    with j.expect_dialog(in_settings, match=lambda w: w.objectName() == "settingsDialog"):
-        j.press("Ctrl+,")
-    j.wait_idle()
-    assert i18n.current_language() == FRENCH
-
-
 def test_french_interface_on_the_main_screens(demo_office, open_app, screen_size):
     j = open_app(demo_office.data_dir, login_hint=demo_office.login_hint())
     j.login(*DEMO_ADMIN)
-    switch_to_french(j)
+    j.switch_language(FRENCH)
     check = FrenchCheck(j)
     main = j.main
 

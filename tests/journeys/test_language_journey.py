@@ -132,12 +132,10 @@ def visit_every_screen(j, language: str, shoot: bool = True) -> dict[str, list[s
 
 
 def switch_language_in_settings(j, to: str, shoot: bool = True) -> None:
-    """Ctrl+, opens the settings; the language list is the first field; Enter saves."""
-    label = "English" if to == "en" else "العربية"
+    """The settings dialog in the language shown now, then `to` chosen (Journey.switch_language)."""
     current = i18n.current_language()
 
-    def in_settings(dialog) -> None:
-        j.assert_layout_ok()
+    def look(dialog) -> None:
         j.assert_sees("Interface language" if current == "en" else "لغة الواجهة", root=dialog)
         # #16 item 6: the nightly sync's one schedule is the OS task; its time is shown, not edited
         from fundclient.nightly import NIGHTLY_SYNC_TIME
@@ -147,14 +145,8 @@ def switch_language_in_settings(j, to: str, shoot: bool = True) -> None:
                       root=dialog)
         if shoot:
             j.screenshot("settings", widget=dialog)
-        j.tab_to(lambda w: w is dialog.language)
-        j.choose(label)
-        j.enter()  # the dialog's default button: Save
 
-    with j.expect_dialog(in_settings, match=lambda w: w.objectName() == "settingsDialog"):
-        j.press("Ctrl+,")
-    j.wait_idle()
-    assert i18n.current_language() == to
+    j.switch_language(to, look)
 
 
 def test_language_switch_both_ways_on_every_screen(demo_office, open_app, screen_size):
