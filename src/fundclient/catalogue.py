@@ -129,7 +129,10 @@ def reload() -> None:
 
 def lookup(text: str, language: str, context: str | None = None) -> str:
     """`text` (an English source string) in `language`; with `context`, the entry for that
-    context first (msgctxt: one English text that needs two translations), then the plain one."""
+    context first (msgctxt: one English text that needs two translations), then the plain one.
+    An empty text stays empty (gettext would answer it with the catalogue's header)."""
+    if not text:
+        return text
     catalogue = translations(language)
     if context:
         found = catalogue.pgettext(context, text)

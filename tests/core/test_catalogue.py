@@ -102,3 +102,11 @@ def test_values_are_filled_in_the_language_shown_and_braces_in_them_are_safe():
 def test_a_message_not_in_the_catalogue_reads_as_its_english_text():
     assert Message("Not a catalogue entry {n}").format(n=3).in_language("fr") == "Not a catalogue entry 3"
     assert Message.fixed(ar="نص", en="text").in_language("fr") == "text"
+
+
+def test_an_empty_text_stays_empty_in_every_language():
+    # gettext answers "" with the catalogue's header (Project-Id-Version: …): a category field
+    # published by HQ without a hint showed that header as the hint in Arabic and French.
+    for language in catalogue.available_languages():
+        assert catalogue.lookup("", language) == ""
+        assert Message.fixed(ar="", en="").in_language(language) == ""

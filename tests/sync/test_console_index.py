@@ -182,3 +182,30 @@ def test_migration_0010_rebuilds_the_index_with_its_counters_and_pairs(engine):
     assert _indexed(engine) == set()
     assert queries.refresh_index(engine) == 5
     assert (_indexed(engine), _counters(engine)) == before
+
+
+def test_a_family_longer_than_the_stored_names_is_indexed_again_without_a_clash(engine):
+    """The names column holds 4,000 characters; the sound and pair rows are made from what it
+    holds, so a new revision of a very large family (or a hostile device's record) finds every
+    old row again — before, the rows from past the cut stayed and every later refresh failed on
+    their primary key, taking the console's pages down with it."""
+    now = datetime.now(timezone.utc)
+    big = _row(1, now)
+    data = json.loads(big["data"])
+    data["dependants"] = [{"name": {"first": f"تابع{i}", "father": "علي", "family": f"القماطي{i}"}}
+                          for i in range(200)]
+    big["data"] = json.dumps(data, ensure_ascii=False)
+    with engine.begin() as conn:
+        conn.execute(insert(records), [big])
+    queries.refresh_index(engine)
+    with engine.connect() as conn:
+        stored = conn.execute(select(people.c.names).where(people.c.record_id == "rec-00001")).scalar()
+    assert len(stored) == 4000  # the family did not fit
+    again = dict(big, revision=2, batch_id="batch-again")
+    data["revision"] = 2
+    again["data"] = json.dumps(data, ensure_ascii=False)
+    with engine.begin() as conn:
+        conn.execute(insert(records), [again])
+    assert queries.refresh_index(engine, wait=False, chunks=1) == 1
+    assert _indexed(engine) == {("rec-00001", 2)}
+    assert queries.refresh_index(engine, wait=False, chunks=1) == 0

@@ -94,11 +94,21 @@ def _rows_for(record_id: str, revision: int, data: dict, office: str, status: st
     phone = normalise_mobile(str(data.get("mobile", ""))) or ""
     person = dict(record_id=record_id, revision=revision, national_number=str(data.get("national_number", ""))[:32],
                   office_code=office, status=status, received_at=received, name=full[:400],
-                  names="\n".join(names)[:4000], birth=str(data.get("date_of_birth") or "")[:10], phone=phone,
+                  names=_stored_names(names), birth=str(data.get("date_of_birth") or "")[:10], phone=phone,
                   decided=False, device_id=device, registered_day=_day(data.get("created_at"), received))
-    sounds = {_sound(w) for n in names for w in n.split() if w}
-    pairs = set().union(*(sound_pairs(n) for n in names))
+    sounds, pairs = _sounds_and_pairs(person["names"])
     return person, sounds, keys, pairs
+
+
+def _stored_names(names: list[str]) -> str:
+    return "\n".join(names)[:4000]
+
+
+def _sounds_and_pairs(stored: str) -> tuple[set, set]:
+    """A person's sound and pair rows, from the names as stored (cut to the column's length): a
+    new revision finds exactly these again to delete them (there is no index by record)."""
+    names = stored.split("\n")
+    return {_sound(w) for n in names for w in n.split() if w}, set().union(*(sound_pairs(n) for n in names))
 
 
 def _count_deltas(deltas: dict, person, sign: int) -> None:
@@ -200,9 +210,7 @@ def refresh_index(engine: Engine, *, wait: bool = True, chunks: int | None = Non
                                                 .where(people.c.record_id.in_(again))):
                             _count_deltas(counts, old, -1)
                             # its sound and pair rows, found again from its names (no index by record)
-                            names = old.names.split("\n")
-                            old_sounds = {_sound(w) for n in names for w in n.split() if w}
-                            old_pairs = set().union(*(sound_pairs(n) for n in names))
+                            old_sounds, old_pairs = _sounds_and_pairs(old.names)
                             for table, column, values in ((people_sounds, people_sounds.c.sound, old_sounds),
                                                           (people_pairs, people_pairs.c.pair, old_pairs)):
                                 if values:
