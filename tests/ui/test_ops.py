@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from fundclient.errors import FundError, Message
 from fundclient.services.changes import Changes
 from fundclient.ui import i18n
-from fundclient.ui.ops import CollectionOp, OpsHub, QueryOp, wait_for_writes
+from fundclient.ui.ops import CollectionOp, LongOp, OpsHub, QueryOp, stop_long_work, wait_for_writes
 
 pytestmark = pytest.mark.qt
 
@@ -126,3 +127,30 @@ def test_unexpected_error_is_logged_and_shown_generically(qtbot, widget, caplog)
     logged = [r.getMessage() for r in caplog.records if "unexpected error" in r.getMessage()]
     assert logged and "KeyError" in logged[-1]
     assert all("119774245191" not in r.getMessage() for r in caplog.records)
+
+
+def test_sign_out_and_quit_stop_long_work_after_its_batch(qtbot, widget):
+    """A spreadsheet import runs on the long-work thread, asking `cancelled` between batches:
+    `stop_long_work` (called at sign-out and quit) asks it to stop and waits until it has — it
+    must not go on writing under the name of someone who signed out."""
+    batches: list[int] = []
+    started = threading.Event()
+
+    def work() -> Changes:
+        while not op.progress.cancelled and len(batches) < 3000:  # ~30 s if nobody stops it
+            batches.append(1)
+            started.set()
+            time.sleep(0.01)
+        return Changes()
+
+    op = LongOp(parent=widget, op=work)
+    op.run_in_background()
+    assert started.wait(10)
+    begun = time.monotonic()
+    stop_long_work(timeout=20)
+    assert time.monotonic() - begun < 5 and len(batches) < 3000
+    done = len(batches)
+    time.sleep(0.05)
+    assert len(batches) == done  # nothing more after it returned
+    assert not LongOp._running
+    stop_long_work(timeout=5)  # nothing running: returns at once

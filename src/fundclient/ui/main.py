@@ -27,7 +27,7 @@ from fundclient.ui import i18n, keyboard, window_fit
 from fundclient.ui.errors import log_unexpected
 from fundclient.ui.fonts import apply_app_font
 from fundclient.ui.login import LoginScreen, default_login
-from fundclient.ui.ops import QueryOp, wait_for_writes
+from fundclient.ui.ops import QueryOp, stop_long_work, wait_for_writes
 from fundclient.ui.style import APP_STYLE
 
 log = logging.getLogger(__name__)
@@ -197,6 +197,7 @@ class GuiApp:
         threading.Thread(target=work, name="daily-backup", daemon=True).start()
 
     def logout(self) -> None:
+        stop_long_work()
         wait_for_writes()
         if self.window is not None:
             self.window.close()
@@ -238,6 +239,7 @@ def run_gui(context_or_args) -> int:
     app = QApplication.instance()
     gui.show()
     code = app.exec()
+    stop_long_work()
     wait_for_writes(timeout=30)
     if gui.session is not None:
         close = getattr(gui.session.store, "close", None)

@@ -286,6 +286,26 @@ _LONG_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fund-long")
 class LongOp(CollectionOp):
     """Like a CollectionOp (returns a `Changes`, broadcast on success), but on the long-work
     thread: each of its writes takes the writer for one short transaction, and the writer
-    thread's queue goes on between them."""
+    thread's queue goes on between them. Its work asks `progress.cancelled` between batches;
+    sign-out and quit set it (`stop_long_work`)."""
 
     _pool = _LONG_POOL
+    _running: "set[LongOp]" = set()
+
+    def run_in_background(self) -> "LongOp":
+        LongOp._running.add(self)
+        return super().run_in_background()
+
+    def _work(self, hub: OpsHub) -> None:
+        try:
+            super()._work(hub)
+        finally:
+            LongOp._running.discard(self)
+
+
+def stop_long_work(timeout: float = 60.0) -> None:
+    """Ask every long op to stop after the batch it is saving, and wait until it has (sign-out
+    and quit: an import must not go on writing under the name of someone who left)."""
+    for op in list(LongOp._running):
+        op.progress.cancelled = True
+    _LONG_POOL.submit(lambda: None).result(timeout=timeout)
