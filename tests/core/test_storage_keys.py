@@ -13,7 +13,7 @@ import pytest
 from fundclient.domain.records import ArabicName, Beneficiary
 from fundclient.storage import (AccountDisabled, AccountLocked, Role, WrongPassword, WrongRecoveryKey, initialise,
                                 open_store, open_store_with_recovery, reset_password_with_recovery)
-from fundclient.storage.errors import AlreadySetUp, DatabaseUnreadable, WeakPassword
+from fundclient.storage.errors import AlreadySetUp, DatabaseUnreadable, KeyFileDamaged, WeakPassword
 from fundclient.storage.keycrypto import new_recovery_key, parse_recovery_key
 from fundclient.storage.keystore import Keystore
 from fundclient.storage.store import Store
@@ -238,3 +238,17 @@ def test_hostile_kdf_parameters_are_a_wrong_password_not_a_hang(data_dir, recove
     path.write_text(json.dumps(data))
     with pytest.raises(WrongPassword):
         open_store(data_dir, "admin", PASSWORD)
+
+
+@pytest.mark.parametrize("salt", ["not base64 at all!", None, 12])
+def test_a_damaged_salt_says_the_key_file_is_damaged(data_dir, recovery, salt):
+    """A hand-edited or torn keystore.json: a typed error naming the file, not a crash and not
+    a «wrong password» that would lock out someone who typed the right one."""
+    path = data_dir / "keystore.json"
+    data = json.loads(path.read_text())
+    data["operators"]["admin"]["salt"] = salt
+    path.write_text(json.dumps(data))
+    with pytest.raises(KeyFileDamaged) as caught:
+        open_store(data_dir, "admin", PASSWORD)
+    assert str(path) in caught.value.message.in_language("ar")
+    assert json.loads(path.read_text())["operators"]["admin"].get("failures", 0) == 0  # not counted as a wrong password

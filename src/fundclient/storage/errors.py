@@ -149,6 +149,15 @@ class DatabaseUnreadable(StorageError):
         super().__init__(Message("The encrypted database cannot be opened ({detail}).").format(detail=detail), code="db_unreadable")
 
 
+class KeyFileDamaged(StorageError):
+    """keystore.json cannot be read as the office's key file (torn, or edited by hand)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(Message("The office's key file is damaged: {file}. Restore the office from "
+                                 "its backup, or call the fund's IT staff.").format(file=path),
+                         code="key_file_damaged")
+
+
 class BadBackup(StorageError):
     """A backup file that cannot be restored; `detail` names the member and field when known
     (a Message), else is the library's technical text."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from fundclient.encoding import b64d, b64e
 from fundclient.storage import keycrypto as kc
-from fundclient.storage.errors import (AccountDisabled, AccountLocked, NotSetUp, WeakPassword,
+from fundclient.storage.errors import (AccountDisabled, AccountLocked, KeyFileDamaged, NotSetUp, WeakPassword,
                                        WrongPassword, WrongRecoveryKey)
 from fundclient.storage.files import KEYSTORE_FILE, read_json, write_json_atomic
 
@@ -110,7 +110,7 @@ class Keystore:
             if locked_until and datetime.fromisoformat(locked_until) > _now():
                 raise AccountLocked(datetime.fromisoformat(locked_until))
             try:
-                keys, private = self._unlock_entry(data, username, entry, password)
+                keys, private = self._unlock_entry(data, username, entry, password, self.path)
             except kc.Undecryptable:
                 entry["failures"] = int(entry.get("failures", 0)) + 1
                 self._note_event(data, "login_failed", username)
@@ -134,8 +134,12 @@ class Keystore:
             return keys
 
     @staticmethod
-    def _unlock_entry(data: dict, username: str, entry: dict, password: str) -> tuple[list[bytes], bytes]:
-        kek = kc.password_kek(password, b64d(entry["salt"]), kc.kdf_params(entry))
+    def _unlock_entry(data: dict, username: str, entry: dict, password: str, path: Path) -> tuple[list[bytes], bytes]:
+        try:
+            salt = b64d(entry["salt"])
+        except (KeyError, TypeError, ValueError) as exc:  # a damaged or hand-edited keystore.json
+            raise KeyFileDamaged(str(path)) from exc
+        kek = kc.password_kek(password, salt, kc.kdf_params(entry))
         private = kc.aead_decrypt(kek, entry["private_wrapped"], f"op|{username}".encode())
         keys = [kc.unseal(private, entry["db_key"], f"{data['key_id']}|{username}".encode())]
         previous = data.get("previous", {})
