@@ -257,3 +257,39 @@ def test_hq_is_healthy_and_wrote_no_traceback_after_all_that(hq_parts):
     assert run_sync(office).batches_acknowledged >= 1
     assert server.app.state.uploads.held_batches() == []
     assert [r.getMessage() for r in hq_parts["errors"]] == []
+
+
+@pytest.mark.parametrize("where", ["national_number", "first_name", "dependant_name", "card_number",
+                                   "photo_kind", "photo_mime"])
+def test_a_nul_character_in_a_signed_record_is_refused_not_a_500(hq_parts, where):
+    """PostgreSQL refuses a NUL in any text column: a hostile (or broken) device putting one in
+    a field HQ stores must get that record refused in its answer — not an exception that fails
+    the whole batch, which the device would then send again for ever."""
+    from fundclient.sync.device import Device
+    device: Device = hq_parts["device"]
+    record = people(1)[0].to_dict()
+    record["record_id"] = str(uuid.uuid4())
+    record["national_number"] = "1" + str(uuid.uuid4().int)[:11]
+    photo = {"data": b"\xff\xd8 not really a jpeg", "kind": "portrait", "mime": "image/jpeg"}
+    if where == "national_number":
+        record["national_number"] = record["national_number"][:6] + "\x00" + record["national_number"][7:]
+    elif where == "first_name":
+        record["name"]["first"] = "محمد\x00"
+    elif where == "dependant_name":
+        record["dependants"] = [{"name": {"first": "سالم\x00", "father": "علي", "family": "القماطي"},
+                                 "relation": "son", "sex": "M", "date_of_birth": "2001-01-01"}]
+    elif where == "card_number":
+        record["card_number"] = "SBH-\x00-1"
+    elif where == "photo_kind":
+        photo["kind"] = "portr\x00ait"
+    else:
+        photo["mime"] = "image/\x00jpeg"
+    seq = 5000 + ["national_number", "first_name", "dependant_name", "card_number", "photo_kind",
+                  "photo_mime"].index(where)
+    header = _valid_header(device_id=device.device_id, seq=seq, count=1, hq_key_id=device.hq_active_key_id)
+    blob = envelope.seal(header=header, items=[{"type": "record", "record": record, "photos": [photo]}],
+                         hq_public=device.hq_encryption_keys[device.hq_active_key_id],
+                         device_private=device.signing_private())
+    doc = hq_parts["server"].ingestor.ingest(blob)
+    [result] = doc["ack"]["results"]
+    assert result["status"] == "rejected", result

@@ -228,6 +228,8 @@ class Ingestor:
         (its enrolment), never what the record says."""
         if not (_short_str(record.get("record_id"), 36) and RECORD_ID_RE.fullmatch(record["record_id"])):
             return "invalid_record", None
+        if _holds_nul(record):  # PostgreSQL stores no NUL in text: refused here, not a failed batch
+            return "invalid_record", None
         revision = record.get("revision")
         if not _is_int(revision) or not 1 <= revision <= MAX_INT:
             return "invalid_record", None
@@ -296,7 +298,20 @@ def _is_int(value: object) -> bool:
 
 
 def _short_str(value: object, limit: int) -> bool:
-    return isinstance(value, str) and 0 < len(value) <= limit
+    return isinstance(value, str) and 0 < len(value) <= limit and "\x00" not in value
+
+
+def _holds_nul(value: object, depth: int = 0) -> bool:
+    """A NUL character in any text of a record (its keys too). Depth-bounded like the parse."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if depth > 32:
+        return True
+    if isinstance(value, dict):
+        return any(_holds_nul(k, depth + 1) or _holds_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v, depth + 1) for v in value)
+    return False
 
 
 def _photos_problem(photos: object) -> str | None:

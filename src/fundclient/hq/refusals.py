@@ -15,11 +15,13 @@ from fundclient.hq.db import record_refusals, records
 
 
 def _text(value: object, limit: int) -> str:
-    return value[:limit] if isinstance(value, str) else ""
+    """What a refused record says, cut to size, NUL shown as U+FFFD (no database stores it in
+    text, and a record refused for holding one is still listed)."""
+    return value.replace("\x00", "\ufffd")[:limit] if isinstance(value, str) else ""
 
 
 def _holder_name(record: dict) -> str:
-    return full_name_of(record.get("name"))[:200]
+    return _text(full_name_of(record.get("name")), 200)
 
 
 def store(conn: Connection, items: list[dict], results: list[dict], device, batch_id: str) -> None:
