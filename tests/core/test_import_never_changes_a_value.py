@@ -22,7 +22,7 @@ from fundclient.cli import main
 from fundclient.domain.national_id import get_scheme
 from fundclient.domain.records import Sex
 from fundclient.storage import open_store
-from fundclient.storage.importer import read_rows
+from fundclient.storage.importer import preview_file, read_rows
 from fundclient.storage.report_export import export_report
 from fundclient.storage.reports import ReportRow
 
@@ -221,3 +221,17 @@ def test_an_import_file_on_a_hostile_drive_is_refused_not_followed(office, tmp_p
         assert codes == [2], f"{name}: hung or wrong exit"
         assert reason in capsys.readouterr().err, name
     assert stored_addresses(office) == {}
+
+
+def test_each_refused_row_reads_in_the_interface_language(office, tmp_path):
+    """The import page shows a row's reason in the language of the interface — French too —
+    while the report keeps its Arabic and English columns."""
+    path = tmp_path / "two.csv"
+    path.write_text("\n".join([",".join(HEADERS), ",".join(row(1)), ",".join(row(3, **{"name.first": "ع\x00مر"}))])
+                    + "\n", encoding="utf-8")
+    preview = preview_file(path, office_code="SBH")
+    [problem] = preview.problems
+    assert problem[:4] == (3, number(3), "rejected", "name.first")
+    assert problem[4] == problem.message.in_language("ar") and problem[5] == problem.message.en
+    french = problem.message.in_language("fr")
+    assert french not in (problem.message.en, problem[4]) and "NUL" in french

@@ -36,6 +36,16 @@ REPORT_HEADERS = ("row", "national_number", "result", "field", "reason_ar", "rea
 ALREADY_THERE = Message("Already registered with this national number (not imported again)")
 
 
+class ImportProblem(tuple):
+    """One report line: (row, national_number, result, field, reason_ar, reason_en) — what the
+    report CSV holds — and the reason as a catalogue `message`, shown in any interface language."""
+
+    def __new__(cls, row: int, national: object, outcome: str, key: str, message: Message) -> "ImportProblem":
+        problem = super().__new__(cls, (row, national, outcome, key, message.ar, message.en))
+        problem.message = message
+        return problem
+
+
 @dataclass
 class ImportResult:
     rows: int = 0
@@ -319,8 +329,8 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
         for number, national, clean in pending:
             if clean.national_number in present or clean.national_number in seen:
                 result.already_present += 1
-                result.problems.append((number, national, "already_present", "national_number",
-                                        ALREADY_THERE.ar, ALREADY_THERE.en))
+                result.problems.append(ImportProblem(number, national, "already_present", "national_number",
+                                                     ALREADY_THERE))
             else:
                 seen.add(clean.national_number)
                 todo.append((number, national, clean))
@@ -331,10 +341,9 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
                 field = "card_number" if isinstance(outcome, CardNumberTaken) else outcome.code
                 if isinstance(outcome, ValidationFailed):
                     for key, message in outcome.problems.items():
-                        result.problems.append((number, national, "rejected", key, message.ar, message.en))
+                        result.problems.append(ImportProblem(number, national, "rejected", key, message))
                 else:
-                    result.problems.append((number, national, "rejected", field, outcome.message.ar,
-                                            outcome.message.en))
+                    result.problems.append(ImportProblem(number, national, "rejected", field, outcome.message))
             else:
                 result.imported += 1
             if outcome.__class__.__name__ == "DuplicateFound":
@@ -346,7 +355,7 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
         if number in unreadable_rows:
             result.rejected += 1
             for key, message in unreadable_rows[number]:
-                result.problems.append((number, national, "rejected", key, message.ar, message.en))
+                result.problems.append(ImportProblem(number, national, "rejected", key, message))
         else:
             try:
                 pending.append((number, national,
@@ -354,7 +363,7 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
             except ValidationFailed as failed:
                 result.rejected += 1
                 for key, message in failed.problems.items():
-                    result.problems.append((number, national, "rejected", key, message.ar, message.en))
+                    result.problems.append(ImportProblem(number, national, "rejected", key, message))
         if len(pending) >= batch_size or (done == len(rows) and pending):
             flush()
         result.done = done
@@ -407,7 +416,7 @@ def preview_file(path: Path, *, scheme: str | None = None, office_code: str = ""
             except ValidationFailed as failed:
                 problems = list(failed.problems.items())
         if problems:
-            preview.problems += [(number, national, "rejected", key, m.ar, m.en) for key, m in problems]
+            preview.problems += [ImportProblem(number, national, "rejected", key, m) for key, m in problems]
         else:
             preview.valid += 1
         if done % every == 0 or done == len(rows):

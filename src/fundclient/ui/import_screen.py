@@ -311,8 +311,9 @@ class ImportScreen(Screen):
             self.summary.setText("")
         problems = sorted(self._problems(), key=lambda p: p[0])[:MAX_SHOWN_PROBLEMS]
         self.table.setRowCount(len(problems))
-        for i, (row, national, outcome, key, ar, en) in enumerate(problems):
-            reason = ar if language == "ar" else en
+        for i, problem in enumerate(problems):
+            row, national, outcome, key = problem[:4]
+            reason = problem.message.in_language(language)
             if outcome == "already_present":
                 reason = _tr("Already registered (skipped): ") + reason
             cells = (n(row), ltr_run(str(national)), _field_text(key, language), reason)
