@@ -43,9 +43,10 @@ def fc(data_dir: Path, *args: str, lang: str = "en") -> subprocess.CompletedProc
 
 
 def status_of(done: subprocess.CompletedProcess) -> str:
-    """The English half of verify-card's status line («الحالة / Status: … / VALID»)."""
+    """The English verdict of verify-card's status line: «Status: VALID» with --lang en, else
+    «الحالة / Status: … / VALID»."""
     line = next(line for line in done.stdout.splitlines() if "Status:" in line)
-    return line.rsplit(" / ", 1)[-1]
+    return line.split(": ", 1)[1].rsplit(" / ", 1)[-1]
 
 
 def every_file_bytes(folder: Path) -> bytes:
