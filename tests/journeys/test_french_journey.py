@@ -20,7 +20,7 @@ from fundclient.demo import DEMO_ADMIN
 from fundclient.ui import i18n
 
 from journey import _normal
-from test_language_journey import STEPS, assert_text_fits, go_by_navigation
+from test_language_journey import go_by_navigation, walk_registration_steps
 
 ARABIC = re.compile(r"[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]")  # letters (not the ٠١٢٣ digits)
 FRENCH = "fr"
@@ -166,15 +166,7 @@ def test_french_interface_on_the_main_screens(demo_office, open_app, screen_size
         raise failed[0]
 
     # A new registration, step by step (Alt+1 … Alt+6), the photo step with the demo camera.
-    j.press("Ctrl+N")
-    j.wait_idle()
-    registration = main.screens["registration"]
-    for index, step in enumerate(STEPS):
-        j.press(f"Alt+{index + 1}")
-        if step == "photo":
-            j.wait_until(lambda: j.sees("✓"), what="the photo checks")
-            assert_text_fits(registration.photo.camera_widget.ui.checklist)
-        check.screen(f"registration_{index + 1}_{step}", registration.title())
+    walk_registration_steps(j, lambda name, step, title: check.screen(name, title))
     j.assert_sees("Nouvelle inscription")
 
     j.press("Ctrl+F")

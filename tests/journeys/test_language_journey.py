@@ -88,20 +88,30 @@ def go_by_navigation(j, title: str) -> None:
                          f"{[nav.item(i).text() for i in range(nav.count())]}")
 
 
-def visit_every_screen(j, language: str, shoot: bool = True) -> dict[str, list[str]]:
-    """Every screen, by keyboard; returns the texts seen on each."""
-    main = j.main
-    seen = {}
+def walk_registration_steps(j, look) -> None:
+    """A new registration (Ctrl+N), step by step (Alt+1 … Alt+6), the photo step with the demo
+    camera until its checks show; `look(name, step, title)` on each step."""
     j.press("Ctrl+N")
     j.wait_idle()
-    registration = main.screens["registration"]
+    registration = j.main.screens["registration"]
     for index, step in enumerate(STEPS):
         j.press(f"Alt+{index + 1}")
         if step == "photo":
             j.wait_until(lambda: j.sees("✓"), what="the photo checks")
             assert_text_fits(registration.photo.camera_widget.ui.checklist)
-        check_screen(j, language, f"registration_{index + 1}_{step}", registration.title(), shoot=shoot)
+        look(f"registration_{index + 1}_{step}", step, registration.title())
+
+
+def visit_every_screen(j, language: str, shoot: bool = True) -> dict[str, list[str]]:
+    """Every screen, by keyboard; returns the texts seen on each."""
+    main = j.main
+    seen = {}
+
+    def look(name: str, step: str, title: str) -> None:
+        check_screen(j, language, name, title, shoot=shoot)
         seen[f"registration_{step}"] = j.texts()
+
+    walk_registration_steps(j, look)
 
     j.press("Ctrl+F")
     j.wait_idle()
