@@ -321,12 +321,14 @@ def test_every_page_in_english_and_arabic_and_print(world, page):
     assert page.locator("html").get_attribute("dir") == "ltr"
     nav = page.locator("nav").first.inner_text()
     assert "Offices" not in nav and "المكاتب" not in nav and nav.strip()
+    assert "connexion" in page.locator("#audit-table").inner_text()  # what an action means, not only its code
     shot(page, "audit-fr")
     click_and_wait(page.locator("#lang-switch"))  # the first other language: Arabic
     assert page.locator("html").get_attribute("lang") == "ar"
     for name in ("audit",):
         page.goto(base + pages[name])
         assert "سليمة" in page.locator("#chain-state").inner_text()
+        assert "تسجيل دخول" in page.locator("#audit-table").inner_text()
         shot(page, f"{name}-ar")
     page.goto(base + pages["record"])
     page.emulate_media(media="print")

@@ -27,6 +27,35 @@ BY_KEY: dict[str, Message] = {
     "kind_categories": Message("Categories"),
 }
 
+# What each HQ audit entry's action code means to the staff reading the log (the code itself
+# stays in the hash chain and the export; the page shows it beside the words).
+AUDIT_ACTIONS: dict[str, Message] = {
+    "login": Message("signed in"),
+    "logout": Message("signed out"),
+    "login_failed": Message("sign-in refused: wrong name or password"),
+    "login_refused_locked": Message("sign-in refused: account locked"),
+    "password_changed": Message("changed their password"),
+    "password_change_failed": Message("password change refused"),
+    "user_added": Message("staff account added"),
+    "user_reset": Message("staff account reset"),
+    "token_issued": Message("enrolment token issued"),
+    "device_revoked": Message("device revoked"),
+    "device_renamed": Message("device renamed"),
+    "keys_rotated": Message("HQ keys rotated"),
+    "reference_saved": Message("reference data saved"),
+    "reference_deleted": Message("reference data deleted"),
+    "export": Message("data exported"),
+    "decision_keep": Message("decision: record kept"),
+    "decision_reject": Message("decision: record rejected"),
+    "decision_duplicate": Message("decision: record is a duplicate"),
+}
+
+
+def audit_action(code: str, lang: str) -> str:
+    """The words for an audit action code in `lang`; an unknown code (a newer release's) as is."""
+    label = AUDIT_ACTIONS.get(code)
+    return label.text(lang) if label is not None else code
+
 
 def languages() -> tuple[str, ...]:
     return available_languages()
@@ -41,4 +70,4 @@ def translate(text: str, lang: str, context: str | None = None, **values) -> str
     return pattern.format(**values) if values else pattern
 
 
-__all__ = ["BY_KEY", "is_rtl", "language_name", "languages", "translate"]
+__all__ = ["AUDIT_ACTIONS", "BY_KEY", "audit_action", "is_rtl", "language_name", "languages", "translate"]

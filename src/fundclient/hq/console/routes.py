@@ -30,7 +30,7 @@ from fundclient.hq import devices as device_admin
 from fundclient.hq import refdata, refusals
 from fundclient.hq.console import audit, auth, decisions as decision_admin, exports, queries
 from fundclient.hq.console.charts import registrations_svg
-from fundclient.hq.console.i18n import is_rtl, language_name, languages, translate
+from fundclient.hq.console.i18n import audit_action, is_rtl, language_name, languages, translate
 from fundclient.hq.console.models import create_tables
 from fundclient.hq.db import changes, devices
 from fundclient.hq.limits import Limits, Rate, RateLimitMiddleware
@@ -196,7 +196,8 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
             "rtl_languages": [code for code in languages() if is_rtl(code)], "session": session,
             "path": request.url.path, "query": request.url.query, "reason_text": reason_text,
             "fmt": _fmt, "ref": lambda kind, code: _ref_label(kind, code, lang),
-            "office": lambda code: _office_label(code, lang), **context},
+            "office": lambda code: _office_label(code, lang),
+            "action": lambda code: audit_action(code, lang), **context},
             status_code=status)
 
     async def staff(request: Request, role: str = "viewer") -> auth.StaffSession:
