@@ -265,11 +265,14 @@ def build(out_dir: Path = MO_DIR) -> list[Path]:
 
 BRACES = re.compile(r"(?<!\{)\{([A-Za-z_]\w*)?(?:![rsa])?(?::[^{}]*)?\}(?!\})")
 QT_ARGS = re.compile(r"%(?:\d+|n)")
+# printf style, as argparse's own words and help texts use it: %s, %r, %(name)s, %(name)r
+PRINTF = re.compile(r"%(?:\([A-Za-z_]\w*\))?[sdr]")
 
 
 def placeholders(text: str) -> set[str]:
     clean = text.replace("{{", "").replace("}}", "")
-    return {"{" + (m.group(1) or "") + "}" for m in BRACES.finditer(clean)} | set(QT_ARGS.findall(text))
+    printf = set(PRINTF.findall(text.replace("%%", "")))
+    return {"{" + (m.group(1) or "") + "}" for m in BRACES.finditer(clean)} | set(QT_ARGS.findall(text)) | printf
 
 
 def problems(language: str | None = None) -> list[str]:

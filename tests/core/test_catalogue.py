@@ -110,3 +110,16 @@ def test_an_empty_text_stays_empty_in_every_language():
     for language in catalogue.available_languages():
         assert catalogue.lookup("", language) == ""
         assert Message.fixed(ar="", en="").in_language(language) == ""
+
+
+def test_the_check_fails_on_a_printf_placeholder_mismatch(broken_copy):
+    """argparse's words and help texts use %s / %(name)s: a translation that drops or renames one
+    would crash the help (KeyError) or lose the value."""
+    catalog = broken_copy.read("ar")
+    entry = catalog.get("unrecognized arguments: %s")
+    entry.string = entry.string.replace("%s", "")
+    catalog.get("port to listen on (default: %(default)s)").string = "المنفذ (%(défaut)s)"
+    broken_copy.write(catalog, broken_copy.po_path("ar"))
+    found = broken_copy.problems()
+    assert any("placeholders differ" in p and "unrecognized arguments" in p for p in found), found
+    assert any("placeholders differ" in p and "port to listen on" in p for p in found), found

@@ -20,7 +20,8 @@ import traceback
 from fundclient import __version__
 from fundclient.catalogue import available_languages
 from fundclient.cli.output import finish, say
-from fundclient.config import DATA_DIR_ENV, Settings, resolve_data_dir
+from fundclient.cli.parser import FundParser, N_
+from fundclient.config import Settings, resolve_data_dir
 from fundclient.domain import display
 from fundclient.errors import ExitCode, FundError, Message
 from fundclient.logs import log_file, setup_logging
@@ -37,20 +38,21 @@ UNEXPECTED_NO_LOG = Message("An unexpected error happened. Try again; if it happ
                             "support (the log file could not be written in {log}).")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def build_parser() -> FundParser:
+    parser = FundParser(
         prog="fundclient",
-        description="Registration client of the health-insurance fund (المنظومة). "
-        "With no command, opens the app (demo mode when no office is set up).",
+        description=N_("Registration client of the health-insurance fund (المنظومة). "
+                       "With no command, opens the app (demo mode when no office is set up)."),
     )
     parser.add_argument("--version", action="version", version=f"fundclient {__version__}")
-    parser.add_argument("--data-dir", help=f"data directory (env {DATA_DIR_ENV}; default: the platform's user data dir)")
+    parser.add_argument("--data-dir", help=N_("data directory (default: the FUNDCLIENT_DATA_DIR environment "
+                                              "variable, else the platform's user data directory)"))
     parser.add_argument("--lang", choices=available_languages(),
-                        help="language of messages (default: the office setting)")
+                        help=N_("language of messages and help (default: the office setting)"))
     parser.add_argument("--camera", metavar="SPEC",
-                        help="camera for this run: a webcam number (0, 1 …), a video file, an image or a folder "
-                             "of images (default: the office setting)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+                        help=N_("camera for this run: a webcam number (0, 1 …), a video file, an image or a "
+                                "folder of images (default: the office setting)"))
+    parser.add_argument("-v", "--verbose", action="store_true", help=N_("log debug details"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     # lazy: start-up — `--version` answers without them. Each imports only what its parser
     # needs; its handlers import the rest (database, crypto, Qt, FastAPI) when they run.

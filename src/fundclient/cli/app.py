@@ -12,6 +12,7 @@ import sys
 
 from fundclient.app import AppContext
 from fundclient.cli.output import cannot_start, language_of, say
+from fundclient.cli.parser import N_
 from fundclient.config import Settings, SettingsError
 from fundclient.demo import start_demo
 from fundclient.errors import Message
@@ -21,13 +22,13 @@ ALREADY_SET_UP = Message("An office is already set up in {path}; the setup wizar
 
 
 def register(sub) -> None:
-    p = sub.add_parser("gui", help="open the app for the office in --data-dir")
+    p = sub.add_parser("gui", help=N_("open the app for the office in --data-dir"))
     p.set_defaults(handler=open_gui)
-    p = sub.add_parser("demo", help="open the app on a throw-away demo office with a local HQ")
-    p.add_argument("--records", type=int, default=300, help="sample beneficiaries to create")
-    p.add_argument("--keep", action="store_true", help="keep the demo data dir afterwards")
+    p = sub.add_parser("demo", help=N_("open the app on a throw-away demo office with a local HQ"))
+    p.add_argument("--records", type=int, default=300, help=N_("sample beneficiaries to create"))
+    p.add_argument("--keep", action="store_true", help=N_("keep the demo data dir afterwards"))
     p.set_defaults(handler=open_demo)
-    p = sub.add_parser("setup-wizard", help="set up a new office on this PC with the first-run wizard")
+    p = sub.add_parser("setup-wizard", help=N_("set up a new office on this PC with the first-run wizard"))
     p.set_defaults(handler=open_setup_wizard)
 
 

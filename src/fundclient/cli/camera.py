@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from fundclient.cli.output import done, language_of, partly
+from fundclient.cli.parser import N_
 from fundclient.config import Settings
 from fundclient.errors import CameraError, ExitCode, Message
 
@@ -25,14 +26,14 @@ SAVED = Message("Photo saved to {path} ({size} bytes)")
 
 
 def register(sub) -> None:
-    p = sub.add_parser("camera", help="list cameras or test one with the live photo checks")
+    p = sub.add_parser("camera", help=N_("list cameras or test one with the live photo checks"))
     camera_sub = p.add_subparsers(dest="camera_command", metavar="ACTION", required=True)
-    q = camera_sub.add_parser("list", help="the webcams this machine shows")
+    q = camera_sub.add_parser("list", help=N_("the webcams this machine shows"))
     q.set_defaults(handler=cmd_list)
-    q = camera_sub.add_parser("check", help="run the photo checks on a few frames")
-    q.add_argument("--camera", help='webcam index ("0"), video, folder or image (default: the office setting)')
-    q.add_argument("--frames", type=int, default=10, help="how many frames to check (default 10)")
-    q.add_argument("--save", type=Path, help="write the ID photo of the first passing frame here (JPEG)")
+    q = camera_sub.add_parser("check", help=N_("run the photo checks on a few frames"))
+    q.add_argument("--camera", help=N_('webcam index ("0"), video, folder or image (default: the office setting)'))
+    q.add_argument("--frames", type=int, default=10, help=N_("how many frames to check (default 10)"))
+    q.add_argument("--save", type=Path, help=N_("write the ID photo of the first passing frame here (JPEG)"))
     q.set_defaults(handler=cmd_check)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from fundclient import drive
 from fundclient.cli.output import done, partly
+from fundclient.cli.parser import N_
 from fundclient.cli.storage import open_store_from_args  # the same login as the storage commands
 from fundclient.config import Settings
 from fundclient.cards.qr_read import MAX_IMAGE_BYTES, qr_texts_from_file
@@ -35,33 +36,33 @@ MAX_SMALL_FILE_BYTES = 4 * 1024 * 1024
 
 
 def register(sub) -> None:
-    p = sub.add_parser("card", help="make a beneficiary's insurance card (PDF, PNG, printer) and receipt")
-    p.add_argument("record_id", nargs="?", help="record id in the local database (needs --user)")
-    p.add_argument("--from-json", help="a Beneficiary as JSON (Beneficiary.to_dict()) instead of the database")
-    p.add_argument("--sample", action="store_true", help="a made-up beneficiary with a very long name (demo)")
-    p.add_argument("--photo", help="portrait JPEG/PNG (default: the record's photo in the database)")
-    p.add_argument("--pdf", help="write front and back of every card to this PDF")
-    p.add_argument("--png", help="write PREFIX_front.png / PREFIX_back.png (300 dpi) of the principal's card")
-    p.add_argument("--receipt", help="write the registration receipt to this PDF (or .png, 150 dpi)")
-    p.add_argument("--receipt-paper", help="A4, A5 or 80mm (default: the receipt_format setting)")
+    p = sub.add_parser("card", help=N_("make a beneficiary's insurance card (PDF, PNG, printer) and receipt"))
+    p.add_argument("record_id", nargs="?", help=N_("record id in the local database (needs --user)"))
+    p.add_argument("--from-json", help=N_("a Beneficiary as JSON (Beneficiary.to_dict()) instead of the database"))
+    p.add_argument("--sample", action="store_true", help=N_("a made-up beneficiary with a very long name (demo)"))
+    p.add_argument("--photo", help=N_("portrait JPEG/PNG (default: the record's photo in the database)"))
+    p.add_argument("--pdf", help=N_("write front and back of every card to this PDF"))
+    p.add_argument("--png", help=N_("write PREFIX_front.png / PREFIX_back.png (300 dpi) of the principal's card"))
+    p.add_argument("--receipt", help=N_("write the registration receipt to this PDF (or .png, 150 dpi)"))
+    p.add_argument("--receipt-paper", help=N_("A4, A5 or 80mm (default: the receipt_format setting)"))
     p.add_argument("--print", dest="printer", nargs="?", const="", default=None,
-                   help="print on this printer (no name: the card_printer setting, else the default)")
-    p.add_argument("--no-dependants", action="store_true", help="only the principal's card")
-    p.add_argument("--key", help="Ed25519 private key (PEM) to sign with instead of this device's key")
-    p.add_argument("--device-id", help="device id that goes with --key")
-    p.add_argument("--logo", help="logo image (default: settings extra.logo_path)")
-    p.add_argument("--issued", type=date.fromisoformat, help="issue date YYYY-MM-DD (default: today)")
-    p.add_argument("--user", help="operator user name: reads RECORD_ID from the database, and the password "
-                                  "unlocks this device's signing key (needed to sign with it)")
-    p.add_argument("--password-file", help="file holding the operator's password (else a prompt)")
+                   help=N_("print on this printer (no name: the card_printer setting, else the default)"))
+    p.add_argument("--no-dependants", action="store_true", help=N_("only the principal's card"))
+    p.add_argument("--key", help=N_("Ed25519 private key (PEM) to sign with instead of this device's key"))
+    p.add_argument("--device-id", help=N_("device id that goes with --key"))
+    p.add_argument("--logo", help=N_("logo image (default: settings extra.logo_path)"))
+    p.add_argument("--issued", type=date.fromisoformat, help=N_("issue date YYYY-MM-DD (default: today)"))
+    p.add_argument("--user", help=N_("operator user name: reads RECORD_ID from the database, and the password "
+                                  "unlocks this device's signing key (needed to sign with it)"))
+    p.add_argument("--password-file", help=N_("file holding the operator's password (else a prompt)"))
     p.set_defaults(handler=cmd_card)
 
-    p = sub.add_parser("verify-card", help="check a card's QR code offline (image, PDF or the QR text)")
-    p.add_argument("source", metavar="FILE_OR_TEXT", help="PNG/JPG/PDF of the card, a .txt file, or the QR text")
-    p.add_argument("--devices", help="HQ's signed devices list (`fundclient hq devices --export FILE`) or a JSON of "
+    p = sub.add_parser("verify-card", help=N_("check a card's QR code offline (image, PDF or the QR text)"))
+    p.add_argument("source", metavar="FILE_OR_TEXT", help=N_("PNG/JPG/PDF of the card, a .txt file, or the QR text"))
+    p.add_argument("--devices", help=N_("HQ's signed devices list (`fundclient hq devices --export FILE`) or a JSON of "
                                      "device ids and public keys; added to this device's own key and the devices "
-                                     "list pulled from HQ with the reference data")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+                                     "list pulled from HQ with the reference data"))
+    p.add_argument("--json", action="store_true", help=N_("machine-readable output"))
     p.set_defaults(handler=cmd_verify_card)
 
 

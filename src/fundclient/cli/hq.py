@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from fundclient.cli.output import done, partly, say
+from fundclient.cli.parser import N_
 from fundclient.errors import Message, SyncError
 from fundclient import drive
 from fundclient.cli.hq_console import register as register_console
@@ -40,11 +41,11 @@ CARD_REVOKED = Message("Card {number} is on the revoked list; devices pull it at
 
 
 def register(sub) -> None:
-    hq = sub.add_parser("hq", help="HQ intake server and administration")
-    hq.add_argument("--hq-dir", help="HQ data directory (default: DATA_DIR/hq)")
-    hq.add_argument("--database-url", help="SQLAlchemy URL (default: SQLite in the HQ dir), "
-                                           "e.g. postgresql+psycopg://user@host/db")
-    hq.add_argument("--passphrase-file", help="file holding the passphrase of the HQ private keys")
+    hq = sub.add_parser("hq", help=N_("HQ intake server and administration"))
+    hq.add_argument("--hq-dir", help=N_("HQ data directory (default: DATA_DIR/hq)"))
+    hq.add_argument("--database-url", help=N_("SQLAlchemy URL (default: SQLite in the HQ dir), "
+                                           "e.g. postgresql+psycopg://user@host/db"))
+    hq.add_argument("--passphrase-file", help=N_("file holding the passphrase of the HQ private keys"))
     cmds = hq.add_subparsers(dest="hq_command", metavar="HQ_COMMAND", required=True)
     _add_parser = cmds.add_parser
 
@@ -61,57 +62,60 @@ def register(sub) -> None:
 
     cmds.add_parser = add_parser  # type: ignore[method-assign]
 
-    p = cmds.add_parser("init", help="create HQ decryption (HPKE ML-KEM-768+X25519) and signing (Ed25519) keys")
+    p = cmds.add_parser("init", help=N_("create HQ decryption (HPKE ML-KEM-768+X25519) and signing (Ed25519) keys"))
     p.set_defaults(handler=_init)
-    p = cmds.add_parser("rotate-keys", help="new decryption key (old ones kept for batches in flight)")
-    p.add_argument("--signing", action="store_true", help="also rotate the signing key")
+    p = cmds.add_parser("rotate-keys", help=N_("new decryption key (old ones kept for batches in flight)"))
+    p.add_argument("--signing", action="store_true", help=N_("also rotate the signing key"))
     p.set_defaults(handler=_rotate)
-    p = cmds.add_parser("serve", help="run the intake server")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8443)
-    p.add_argument("--ssl-certfile")
-    p.add_argument("--ssl-keyfile")
+    p = cmds.add_parser("serve", help=N_("run the intake server"))
+    p.add_argument("--host", default="127.0.0.1", help=N_("address to listen on (default: %(default)s)"))
+    p.add_argument("--port", type=int, default=8443, help=N_("port to listen on (default: %(default)s)"))
+    p.add_argument("--ssl-certfile", help=N_("TLS certificate file (PEM), when the server itself speaks HTTPS"))
+    p.add_argument("--ssl-keyfile", help=N_("the TLS certificate's private key file (PEM)"))
     p.add_argument("--forwarded-allow-ips", default="",
-                   help="addresses of the load balancers in front (comma-separated): their X-Forwarded-For "
-                        "is taken as the client's address (rate limits, logs); nobody else's is")
-    p.add_argument("--no-access-log", action="store_true", help="no line per request (the load balancer logs them)")
+                   help=N_("addresses of the load balancers in front (comma-separated): their X-Forwarded-For "
+                        "is taken as the client's address (rate limits, logs); nobody else's is"))
+    p.add_argument("--no-access-log", action="store_true", help=N_("no line per request (the load balancer logs them)"))
     p.add_argument("--workers", type=int, default=1, choices=range(1, 65), metavar="N",
-                   help="server processes sharing the port, e.g. one per core (default 1)")
+                   help=N_("server processes sharing the port, e.g. one per core (default 1)"))
     p.set_defaults(handler=_serve)
-    p = cmds.add_parser("enrol-token", help="print a one-time enrolment token for an office device")
-    p.add_argument("--office", required=True)
-    p.add_argument("--valid-hours", type=float, default=72)
+    p = cmds.add_parser("enrol-token", help=N_("print a one-time enrolment token for an office device"))
+    p.add_argument("--office", required=True, help=N_("office code, e.g. SBH"))
+    p.add_argument("--valid-hours", type=float, default=72,
+                   help=N_("hours the token stays valid (default: %(default)s)"))
     p.set_defaults(handler=_token)
-    p = cmds.add_parser("enrol-offline", help="enrol an office PC with no link: answer its enrolment request "
-                                              "file (from a USB drive) with a signed answer file beside it")
-    p.add_argument("request", help="fundclient-enrol-request-….json on the drive")
-    p.add_argument("--token", required=True, help="a one-time token from `hq enrol-token` for the request's office")
+    p = cmds.add_parser("enrol-offline", help=N_("enrol an office PC with no link: answer its enrolment request "
+                                              "file (from a USB drive) with a signed answer file beside it"))
+    p.add_argument("request", help=N_("fundclient-enrol-request-….json on the drive"))
+    p.add_argument("--token", required=True, help=N_("a one-time token from `hq enrol-token` for the request's office"))
     p.set_defaults(handler=_enrol_offline)
-    p = cmds.add_parser("revoke-device", help="refuse every further batch from a device")
-    p.add_argument("device_id")
-    p.add_argument("--reason", default="")
+    p = cmds.add_parser("revoke-device", help=N_("refuse every further batch from a device"))
+    p.add_argument("device_id", help=N_("the device id shown by `hq devices`"))
+    p.add_argument("--reason", default="", help=N_("why, kept in HQ's records"))
     p.set_defaults(handler=_revoke_device)
-    p = cmds.add_parser("devices", help="list enrolled devices (a table; --json for programs); --export FILE "
-                                        "writes HQ's signed devices list (for `verify-card --devices FILE`)")
-    p.add_argument("--json", action="store_true", help="the list as JSON")
-    p.add_argument("--export", metavar="FILE", help="write the signed devices list to this new file")
+    p = cmds.add_parser("devices", help=N_("list enrolled devices (a table; --json for programs); --export FILE "
+                                        "writes HQ's signed devices list (for `verify-card --devices FILE`)"))
+    p.add_argument("--json", action="store_true", help=N_("the list as JSON"))
+    p.add_argument("--export", metavar="FILE", help=N_("write the signed devices list to this new file"))
     p.set_defaults(handler=_devices)
-    p = cmds.add_parser("export", help="write every record HQ holds")
-    p.add_argument("--format", choices=["csv", "jsonl"], default="jsonl")
-    p.add_argument("--out", help="file (default: stdout)")
+    p = cmds.add_parser("export", help=N_("write every record HQ holds"))
+    p.add_argument("--format", choices=["csv", "jsonl"], default="jsonl",
+                   help=N_("%(choices)s (default: %(default)s)"))
+    p.add_argument("--out", help=N_("file (default: stdout)"))
     p.set_defaults(handler=_export)
-    p = cmds.add_parser("import-batches", help="ingest batches from a removable drive; writes an acks file there")
-    p.add_argument("dir")
+    p = cmds.add_parser("import-batches", help=N_("ingest batches from a removable drive; writes an acks file there"))
+    p.add_argument("dir", help=N_("the drive (folder) holding the batches"))
     p.set_defaults(handler=_import)
-    p = cmds.add_parser("set-reference", help="add/update reference data (devices pull it)")
-    p.add_argument("kind", choices=["offices", "municipalities", "pension_authorities", "categories"])
-    p.add_argument("code")
-    p.add_argument("--json", dest="data", help='entry as JSON, e.g. {"ar": "سبها", "en": "Sabha"}')
-    p.add_argument("--delete", action="store_true")
+    p = cmds.add_parser("set-reference", help=N_("add/update reference data (devices pull it)"))
+    p.add_argument("kind", choices=["offices", "municipalities", "pension_authorities", "categories"],
+                   help=N_("which list: %(choices)s"))
+    p.add_argument("code", help=N_("the entry's code"))
+    p.add_argument("--json", dest="data", help=N_('entry as JSON, e.g. {"ar": "سبها", "en": "Sabha"}'))
+    p.add_argument("--delete", action="store_true", help=N_("remove the entry instead"))
     p.set_defaults(handler=_set_reference)
-    p = cmds.add_parser("revoke-card", help="add a card number to the revoked list devices pull")
-    p.add_argument("number")
-    p.add_argument("--reason", required=True)
+    p = cmds.add_parser("revoke-card", help=N_("add a card number to the revoked list devices pull"))
+    p.add_argument("number", help=N_("the insurance card number"))
+    p.add_argument("--reason", required=True, help=N_("why, kept with the revoked number"))
     p.set_defaults(handler=_revoke_card)
     register_console(cmds, _engine)
 

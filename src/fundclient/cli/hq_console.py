@@ -6,6 +6,7 @@ import getpass
 from pathlib import Path
 
 from fundclient.cli.output import done, partly
+from fundclient.cli.parser import N_
 from fundclient.errors import Message, SyncError
 
 USER_SET = Message("HQ console account '{user}' is ready, role {role}.")
@@ -15,15 +16,16 @@ PASSWORDS_DIFFER = Message("The two passwords differ.")
 
 
 def register(cmds, engine_of) -> None:
-    p = cmds.add_parser("add-user", help="create or reset an HQ console account (viewer, reviewer or admin)")
-    p.add_argument("username")
-    p.add_argument("--role", required=True, choices=["viewer", "reviewer", "admin"])
-    p.add_argument("--password-file", help="file holding the password (default: ask twice)")
-    p.add_argument("--totp", action="store_true", help="require a TOTP code at sign-in; prints the secret and "
-                                                      "an otpauth:// link for the authenticator app")
+    p = cmds.add_parser("add-user", help=N_("create or reset an HQ console account (viewer, reviewer or admin)"))
+    p.add_argument("username", help=N_("the console account's user name"))
+    p.add_argument("--role", required=True, choices=["viewer", "reviewer", "admin"],
+                   help=N_("viewer, reviewer or admin"))
+    p.add_argument("--password-file", help=N_("file holding the password (default: ask twice)"))
+    p.add_argument("--totp", action="store_true", help=N_("require a TOTP code at sign-in; prints the secret and "
+                                                      "an otpauth:// link for the authenticator app"))
     p.set_defaults(handler=lambda args: _add_user(args, engine_of))
-    p = cmds.add_parser("audit", help="HQ staff audit log")
-    p.add_argument("audit_command", choices=["verify"])
+    p = cmds.add_parser("audit", help=N_("HQ staff audit log"))
+    p.add_argument("audit_command", choices=["verify"], help=N_("verify: check the audit log's hash chain"))
     p.set_defaults(handler=lambda args: _audit(args, engine_of))
 
 

@@ -50,13 +50,18 @@ def text_of(message: Message, language: str | None) -> str:
 def say(args, message: Message, *, file: TextIO | None = None) -> None:
     """Print `message` by the language rule (standard output unless `file` is given)."""
     stream = file or sys.stdout
-    text = text_of(message, language_of(args))
-    try:
-        print(text, file=stream)
-    except UnicodeEncodeError:  # a Windows console code page without Arabic
-        print(text.encode(getattr(stream, "encoding", None) or "ascii", "replace").decode(
-            getattr(stream, "encoding", None) or "ascii"), file=stream)
+    write_text(stream, text_of(message, language_of(args)) + "\n")
     stream.flush()
+
+
+def write_text(stream: TextIO, text: str) -> None:
+    """Write `text` as it is; a character the stream's encoding lacks (a Windows console code
+    page without Arabic) becomes "?" instead of an error."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        stream.write(text.encode(encoding, "replace").decode(encoding))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import os
 import sys
 
 from fundclient.cli.output import language_of
+from fundclient.cli.parser import N_
 from fundclient.errors import Message
 from fundclient.selftest import CHECK_KEYS, FAIL, PASS, SKIP, WARN, Report, install_dir, run_selftest
 
@@ -26,18 +27,18 @@ SOME_FAILED = Message("at least one required check failed")
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("selftest", help="check this installation and office (DB, office and enrolment, "
-                            "camera, crypto, fonts, translations, HQ); exit 0 when all required checks pass")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser = sub.add_parser("selftest", help=N_("check this installation and office (DB, office and enrolment, "
+                            "camera, crypto, fonts, translations, HQ); exit 0 when all required checks pass"))
+    parser.add_argument("--json", action="store_true", help=N_("print the report as JSON"))
     parser.add_argument("--only", nargs="+", choices=CHECK_KEYS, default=(), metavar="CHECK",
-                        help="run only these checks: " + ", ".join(CHECK_KEYS))
+                        help=N_("run only these checks: %(choices)s"))
     parser.add_argument("--require-qt", action="store_true",
-                        help="fail the font and translation checks when PySide6 is missing (GUI bundles)")
+                        help=N_("fail the font and translation checks when PySide6 is missing (GUI bundles)"))
     parser.add_argument("--require-hq", action="store_true",
-                        help="fail (not only warn) when HQ does not answer or no HQ is configured")
-    parser.add_argument("--hq-timeout", type=float, default=10.0, help="seconds to wait for HQ (default 10)")
+                        help=N_("fail (not only warn) when HQ does not answer or no HQ is configured"))
+    parser.add_argument("--hq-timeout", type=float, default=10.0, help=N_("seconds to wait for HQ (default 10)"))
     parser.add_argument("--wait", action="store_true",
-                        help="wait for Enter before closing (for the Start-menu shortcut)")
+                        help=N_("wait for Enter before closing (for the Start-menu shortcut)"))
     parser.set_defaults(handler=run_command)
 
 

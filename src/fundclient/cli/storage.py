@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from fundclient.cli.output import cannot_start, done, partly, say
+from fundclient.cli.parser import N_
 from fundclient.config import Settings
 from fundclient.storage.errors import NotPermitted
 from fundclient.errors import AuthError, ExitCode, Message
@@ -40,8 +41,8 @@ def read_secret(path: str | None, prompt: str, *, twice: bool = False) -> str:
 
 
 def _login_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--user", required=True, help="operator user name")
-    parser.add_argument("--password-file", help="read the password from this file (else a prompt)")
+    parser.add_argument("--user", required=True, help=N_("operator user name"))
+    parser.add_argument("--password-file", help=N_("read the password from this file (else a prompt)"))
 
 
 def open_store_from_args(args):
@@ -53,87 +54,90 @@ def open_store_from_args(args):
 
 
 def register(sub) -> None:
-    p = sub.add_parser("setup", help="initialise an office's data dir; prints the recovery key once")
-    p.add_argument("--office", required=True, help="office code, e.g. SBH")
-    p.add_argument("--admin", required=True, help="user name of the first administrator")
-    p.add_argument("--full-name", default="", help="administrator's full name")
-    p.add_argument("--password-file", help="read the admin password from this file (else prompted twice)")
+    p = sub.add_parser("setup", help=N_("initialise an office's data dir; prints the recovery key once"))
+    p.add_argument("--office", required=True, help=N_("office code, e.g. SBH"))
+    p.add_argument("--admin", required=True, help=N_("user name of the first administrator"))
+    p.add_argument("--full-name", default="", help=N_("administrator's full name"))
+    p.add_argument("--password-file", help=N_("read the admin password from this file (else prompted twice)"))
     p.add_argument("--device-number", type=int, default=0,
-                   help="this PC's number in the office, 900-999, used in card numbers until HQ enrols it "
-                        "(must differ on every PC of the office)")
+                   help=N_("this PC's number in the office, 900-999, used in card numbers until HQ enrols it "
+                        "(must differ on every PC of the office)"))
     p.set_defaults(handler=cmd_setup)
 
-    p = sub.add_parser("status", help="counts and last sync (no password needed)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = sub.add_parser("status", help=N_("counts and last sync (no password needed)"))
+    p.add_argument("--json", action="store_true", help=N_("machine-readable output"))
     p.set_defaults(handler=cmd_status)
 
-    p = sub.add_parser("backup", help="write an encrypted backup now")
-    p.add_argument("--to", help="directory (default DATA_DIR/backups, rotated)")
+    p = sub.add_parser("backup", help=N_("write an encrypted backup now"))
+    p.add_argument("--to", help=N_("directory (default DATA_DIR/backups, rotated)"))
     _login_args(p)
     p.set_defaults(handler=cmd_backup)
 
-    p = sub.add_parser("restore", help="replace the local data by a backup (current data kept aside); "
-                                       "on a new PC: the whole office, enrolled again or with a new device number")
-    p.add_argument("file")
-    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p = sub.add_parser("restore", help=N_("replace the local data by a backup (current data kept aside); "
+                                       "on a new PC: the whole office, enrolled again or with a new device number"))
+    p.add_argument("file", help=N_("the backup file (….fcbackup.zip)"))
+    p.add_argument("--yes", action="store_true", help=N_("do not ask for confirmation"))
     p.add_argument("--device-number", type=int,
-                   help="on a PC the backup was not made on: a new provisional device number, 900-999, that no "
-                        "card of the office carries (else cards wait until this PC is enrolled with HQ)")
+                   help=N_("on a PC the backup was not made on: a new provisional device number, 900-999, that no "
+                        "card of the office carries (else cards wait until this PC is enrolled with HQ)"))
     p.set_defaults(handler=cmd_restore)
 
-    p = sub.add_parser("audit", help="audit log tools")
+    p = sub.add_parser("audit", help=N_("audit log tools"))
     audit_sub = p.add_subparsers(dest="audit_command", required=True)
-    verify = audit_sub.add_parser("verify", help="check the audit hash chain and its anchor")
+    verify = audit_sub.add_parser("verify", help=N_("check the audit hash chain and its anchor"))
     _login_args(verify)
     verify.set_defaults(handler=cmd_audit_verify)
 
-    p = sub.add_parser("import", help="import beneficiaries from CSV or XLSX (see docs/import.md)")
-    p.add_argument("file")
-    p.add_argument("--report", help="where to write the per-row report (default: next to FILE)")
+    p = sub.add_parser("import", help=N_("import beneficiaries from CSV or XLSX (see docs/import.md)"))
+    p.add_argument("file", help=N_("the CSV or XLSX file to import"))
+    p.add_argument("--report", help=N_("where to write the per-row report (default: next to FILE)"))
     _login_args(p)
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("report", help="registration counts for a date range, to CSV or XLSX")
-    p.add_argument("--from", dest="start", required=True, type=date.fromisoformat)
-    p.add_argument("--to", dest="end", required=True, type=date.fromisoformat)
-    p.add_argument("--by", default="operator", choices=["operator", "channel", "municipality", "status", "office"])
-    p.add_argument("--out", required=True, help="output file (.csv or .xlsx)")
+    p = sub.add_parser("report", help=N_("registration counts for a date range, to CSV or XLSX"))
+    p.add_argument("--from", dest="start", required=True, type=date.fromisoformat,
+                   help=N_("first day, YYYY-MM-DD"))
+    p.add_argument("--to", dest="end", required=True, type=date.fromisoformat, help=N_("last day, YYYY-MM-DD"))
+    p.add_argument("--by", default="operator", choices=["operator", "channel", "municipality", "status", "office"],
+                   help=N_("count by: %(choices)s (default: %(default)s)"))
+    p.add_argument("--out", required=True, help=N_("output file (.csv or .xlsx)"))
     _login_args(p)
     p.set_defaults(handler=cmd_report)
 
-    p = sub.add_parser("reset-password", help="set a new password with the recovery key")
-    p.add_argument("--user", required=True)
-    p.add_argument("--recovery-key-file", help="file holding the recovery key (else a prompt)")
+    p = sub.add_parser("reset-password", help=N_("set a new password with the recovery key"))
+    p.add_argument("--user", required=True, help=N_("the user name whose password is set"))
+    p.add_argument("--recovery-key-file", help=N_("file holding the recovery key (else a prompt)"))
     p.add_argument("--password-file", dest="new_password_file",
-                   help="file holding the new password (else prompted twice)")
+                   help=N_("file holding the new password (else prompted twice)"))
     p.set_defaults(handler=cmd_reset_password)
 
-    p = sub.add_parser("operators", help="the office's employees (admin): add, list, disable, enable, "
-                                         "reset-password — the same as Administration → Employees in the app")
+    p = sub.add_parser("operators", help=N_("the office's employees (admin): add, list, disable, enable, "
+                                         "reset-password — the same as Administration → Employees in the app"))
     ops = p.add_subparsers(dest="operators_command", required=True)
-    q = ops.add_parser("add", help="add an employee")
-    q.add_argument("username")
-    q.add_argument("--role", required=True, choices=["clerk", "supervisor", "admin"])
-    q.add_argument("--full-name", default="")
-    q.add_argument("--new-password-file", help="the employee's password (else prompted twice)")
+    q = ops.add_parser("add", help=N_("add an employee"))
+    q.add_argument("username", help=N_("the new employee's user name"))
+    q.add_argument("--role", required=True, choices=["clerk", "supervisor", "admin"],
+                   help=N_("clerk, supervisor or admin"))
+    q.add_argument("--full-name", default="", help=N_("the employee's full name"))
+    q.add_argument("--new-password-file", help=N_("the employee's password (else prompted twice)"))
     _login_args(q)
     q.set_defaults(handler=cmd_operators_add)
-    q = ops.add_parser("list", help="every employee, role and access")
+    q = ops.add_parser("list", help=N_("every employee, role and access"))
     _login_args(q)
     q.set_defaults(handler=cmd_operators_list)
-    q = ops.add_parser("disable", help="stop an employee's access (their password no longer opens the data)")
-    q.add_argument("username")
+    q = ops.add_parser("disable", help=N_("stop an employee's access (their password no longer opens the data)"))
+    q.add_argument("username", help=N_("the employee's user name"))
     _login_args(q)
     q.set_defaults(handler=cmd_operators_disable)
-    for name, text in (("reset-password", "set a new password for an employee who forgot theirs"),
-                       ("enable", "give a stopped employee access again, with a new password")):
+    for name, text in (("reset-password", N_("set a new password for an employee who forgot theirs")),
+                       ("enable", N_("give a stopped employee access again, with a new password"))):
         q = ops.add_parser(name, help=text)
-        q.add_argument("username")
-        q.add_argument("--new-password-file", help="the new password (else prompted twice)")
+        q.add_argument("username", help=N_("the employee's user name"))
+        q.add_argument("--new-password-file", help=N_("the new password (else prompted twice)"))
         _login_args(q)
         q.set_defaults(handler=cmd_operators_password, enable=name == "enable")
 
-    p = sub.add_parser("rekey", help="rotate the database key (admin)")
+    p = sub.add_parser("rekey", help=N_("rotate the database key (admin)"))
     _login_args(p)
     p.set_defaults(handler=cmd_rekey)
 

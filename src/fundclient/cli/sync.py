@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from fundclient.cli.output import done, say
+from fundclient.cli.parser import N_
 from fundclient.errors import ExitCode, Message
 from fundclient.cli.storage import read_secret
 from fundclient.config import Settings
@@ -35,51 +36,51 @@ STATUS_STALE = Message("The last successful sync was {days} day(s) ago (limit {l
 
 
 def register(sub) -> None:
-    p = sub.add_parser("enrol", help="enrol this device with HQ (one-time token from `hq enrol-token`): online "
-                                     "with --server, or by USB with --from-file (HQ's answer to enrol-request)")
+    p = sub.add_parser("enrol", help=N_("enrol this device with HQ (one-time token from `hq enrol-token`): online "
+                                     "with --server, or by USB with --from-file (HQ's answer to enrol-request)"))
     where = p.add_mutually_exclusive_group(required=True)
-    where.add_argument("--server", help="HQ URL, e.g. https://hq.example.ly")
-    where.add_argument("--from-file", help="HQ's answer file fundclient-enrol-response-….json (by USB)")
-    p.add_argument("--token", required=True)
-    p.add_argument("--label", default="", help="a name for this device shown at HQ")
-    p.add_argument("--user", help="an operator who seals the records saved before enrolment "
-                                  "(asked when records wait and this is not given)")
-    p.add_argument("--password-file", help="that operator's password (else a prompt)")
+    where.add_argument("--server", help=N_("HQ URL, e.g. https://hq.example.ly"))
+    where.add_argument("--from-file", help=N_("HQ's answer file fundclient-enrol-response-….json (by USB)"))
+    p.add_argument("--token", required=True, help=N_("the one-time enrolment token HQ gave for this office"))
+    p.add_argument("--label", default="", help=N_("a name for this device shown at HQ"))
+    p.add_argument("--user", help=N_("an operator who seals the records saved before enrolment "
+                                  "(asked when records wait and this is not given)"))
+    p.add_argument("--password-file", help=N_("that operator's password (else a prompt)"))
     p.set_defaults(handler=_enrol)
 
-    p = sub.add_parser("seal", help="seal the saved records that wait for sending (as an operator's "
-                                    "login does); needs an operator's password")
-    p.add_argument("--user", required=True, help="operator user name")
-    p.add_argument("--password-file", help="read the password from this file (else a prompt)")
+    p = sub.add_parser("seal", help=N_("seal the saved records that wait for sending (as an operator's "
+                                    "login does); needs an operator's password"))
+    p.add_argument("--user", required=True, help=N_("operator user name"))
+    p.add_argument("--password-file", help=N_("read the password from this file (else a prompt)"))
     p.set_defaults(handler=_seal)
 
-    p = sub.add_parser("enrol-request", help="no link to HQ: write this device's enrolment request onto a "
-                                             "removable drive for `hq enrol-offline`")
-    p.add_argument("--to", required=True, help="the drive (folder) to write the request to")
-    p.add_argument("--label", default="", help="a name for this device shown at HQ")
+    p = sub.add_parser("enrol-request", help=N_("no link to HQ: write this device's enrolment request onto a "
+                                             "removable drive for `hq enrol-offline`"))
+    p.add_argument("--to", required=True, help=N_("the drive (folder) to write the request to"))
+    p.add_argument("--label", default="", help=N_("a name for this device shown at HQ"))
     p.set_defaults(handler=_enrol_request)
 
-    p = sub.add_parser("sync", help="send sealed batches to HQ and pull reference data (for the OS scheduler); "
-                                    "exit 0 only when everything was acknowledged")
-    p.add_argument("--json", action="store_true", help="print a JSON summary")
+    p = sub.add_parser("sync", help=N_("send sealed batches to HQ and pull reference data (for the OS scheduler); "
+                                    "exit 0 only when everything was acknowledged"))
+    p.add_argument("--json", action="store_true", help=N_("print a JSON summary"))
     p.set_defaults(handler=_sync)
 
-    p = sub.add_parser("sync-status", help="pending / quarantined batches and the last sync, and why "
-                                           "(exit 0 when all is sent)")
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("sync-status", help=N_("pending / quarantined batches and the last sync, and why "
+                                           "(exit 0 when all is sent)"))
+    p.add_argument("--json", action="store_true", help=N_("machine-readable output"))
     p.set_defaults(handler=_status)
 
-    p = sub.add_parser("sync-requeue", help="send a quarantined batch again (after the cause was fixed at HQ)")
-    p.add_argument("batch_id", help="the batch name shown by sync-status, or its id")
+    p = sub.add_parser("sync-requeue", help=N_("send a quarantined batch again (after the cause was fixed at HQ)"))
+    p.add_argument("batch_id", help=N_("the batch name shown by sync-status, or its id"))
     p.set_defaults(handler=_requeue)
 
-    p = sub.add_parser("export-batches", help="write pending sealed batches onto a removable drive")
-    p.add_argument("--to", required=True)
+    p = sub.add_parser("export-batches", help=N_("write pending sealed batches onto a removable drive"))
+    p.add_argument("--to", required=True, help=N_("the drive (folder) to write the batches to"))
     p.set_defaults(handler=_export)
 
-    p = sub.add_parser("import-acks", help="apply HQ's acknowledgements: an acks file written by "
-                                           "`hq import-batches`, or the drive folder holding them")
-    p.add_argument("file", help="fundclient-acks-….json, or the drive folder (every acks file in it)")
+    p = sub.add_parser("import-acks", help=N_("apply HQ's acknowledgements: an acks file written by "
+                                           "`hq import-batches`, or the drive folder holding them"))
+    p.add_argument("file", help=N_("fundclient-acks-….json, or the drive folder (every acks file in it)"))
     p.set_defaults(handler=_import_acks)
 
 
