@@ -257,3 +257,38 @@ def test_the_names_vocabulary_follows_every_save(store):
     store.beneficiaries.update(edited, by="admin")
     with store.read() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM name_words WHERE word = 'الشتيوي'").scalar_one() == 1
+
+
+# ---------------------------------------------------------------- more sound-alikes than candidates taken
+
+def test_the_nearest_spelling_is_not_cut_off_by_newer_names_of_the_same_sound(store, monkeypatch):
+    """At a million records more names sound like what was typed than the search takes (it
+    takes the newest); the spelling the ranking puts first — as typed, or the nearest
+    spelling of its sound when no name is spelled as typed — is looked for on its own."""
+    from fundclient.storage import search
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    target = store.beneficiaries.add(person("سعد", "محمد", "علي", "الحسوني", "119550000141"), by="admin")
+    for i in range(5):  # newer, same sound key (الحسني), spelled further from what is typed
+        store.beneficiaries.add(person("سعد", "محمد", "علي", "الحسني", f"11955000014{i + 2}"), by="admin")
+    for typed in ("سعد الحسسوني", "سعد الحسوني", "سعد محمد الحسسوني"):
+        hits = store.beneficiaries.search(typed)
+        assert hits and hits[0].record_id == target.record_id, typed
+
+
+def test_the_family_name_being_typed_is_looked_for_as_its_completions(store, monkeypatch):
+    """The unfinished last word stands for the words the names' vocabulary holds that start
+    with it (rare sound-key pairs instead of the prefix index's long lists): found however
+    many newer names share the first and the father's name."""
+    from fundclient.storage import search
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    target = store.beneficiaries.add(person("مسعودة", "حسين", "علي", "الحضيري", "219550000151",
+                                            sex=Sex.FEMALE), by="admin")
+    for i in range(5):
+        store.beneficiaries.add(person("مسعودة", "حسين", "علي", "الحاسي", f"21955000015{i + 2}",
+                                       sex=Sex.FEMALE), by="admin")
+    vocabulary = store.beneficiaries._vocabulary.get(store)
+    # الحضيري's sound key and the typed word's own as a whole word (حض: none holds it).
+    assert vocabulary.completions("الحض") == ("حد", "حدر")
+    for typed in ("مسعودة حسين الحض", "مسعودة الحضي", "مسعودة حسين علي الحضير"):
+        hits = store.beneficiaries.search(typed)
+        assert hits and hits[0].record_id == target.record_id, typed

@@ -11,25 +11,30 @@ when ambiguous, results merged.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from bisect import bisect_left
 from dataclasses import dataclass
 
 from fundclient.domain.digits import normalise_digits
 from fundclient.domain.national_id import get_scheme
 from fundclient.domain.phone import normalise_mobile
-from fundclient.domain.name_match import Ranked, bare, close_words, rank_tokens
+from fundclient.domain.name_match import ARTICLE_PREFIX as ARTICLE, Ranked, article_forms, bare, close_words, rank_tokens
 from fundclient.domain.records import Beneficiary, Dependant
 from fundclient.storage.records_json import load as _load
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
 from fundclient.domain.arabic import loose_key, name_tokens, phonetic_key
 from fundclient.storage.search_keys import (MAX_PAIR_WORDS, _pair, all_but_one_query, name_keys,
                                             name_pairs_from_norm, pair_query, sound_query, sound_word_query,
-                                            spelled_query, word_query)
+                                            spelled_query, spelled_restriction, word_query)
+from rapidfuzz.distance import Indel
 
 # FTS candidates ranked by bm25 before the Python re-score; enough for a spelling variant of
 # a common name to be among them, small enough for < 50 ms at a million records.
 CANDIDATES = 60
 DUPLICATE_CANDIDATES = 30
+# An unfinished last word standing for at most this many sound keys is looked for as those
+# words (rare pairs with the word before); more (two or three letters typed): by the prefix index.
+MAX_COMPLETION_KEYS = 16
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class NameVocabulary:
         self._set: set[str] = set()
         self._sounds: set[str] = set()
         self._loose: dict[str, dict[str, str]] = {}  # loose key -> sound key -> a word
+        self._by_sound: dict[str, list[str]] = {}  # sound key -> its words
 
     def get(self, store) -> "NameVocabulary":
         with self._lock:
@@ -100,6 +106,7 @@ class NameVocabulary:
                     sound = phonetic_key(word)
                     self._set.add(bare(word))
                     self._sounds.add(sound)
+                    self._by_sound.setdefault(sound, []).append(word)
                     alike = self._loose.setdefault(loose_key(word), {})
                     if len(word) < len(alike.get(sound, word + " ")):  # the plainest spelling
                         alike[sound] = word
@@ -112,6 +119,35 @@ class NameVocabulary:
             at = bisect_left(self.words, token)
             return at < len(self.words) and self.words[at].startswith(token) or len(token) < 4
         return False
+
+    def completions(self, token: str, most: int = MAX_COMPLETION_KEYS) -> tuple[str, ...] | None:
+        """The sound keys of the words an unfinished typed word may become — the words that
+        start with it as typed, or without/with «ال» (what `word_tier` calls a prefix), and
+        the typed word's own sound as a whole word — or None when they are more than `most`."""
+        keys = {phonetic_key(token)} - {""}
+        stem = bare(token)
+        for start in dict.fromkeys((token, stem, ARTICLE + stem)):
+            at = bisect_left(self.words, start)
+            while at < len(self.words) and self.words[at].startswith(start):
+                keys.add(phonetic_key(self.words[at]))
+                if len(keys) > most:
+                    return None
+                at += 1
+        return tuple(sorted(keys - {""}))
+
+    def best_spellings(self, token: str, limit: int = 2) -> tuple[str, ...]:
+        """The spellings the ranking puts first for a typed whole word: itself when a name
+        holds it (with or without «ال»), else the words of its sound nearest in spelling
+        (`Indel`, as `rank_tokens`' tie-break); () when no word has its sound."""
+        if bare(token) in self._set:
+            return (token,)
+        alike = self._by_sound.get(phonetic_key(token), [])
+        if not alike:
+            return ()
+        similarity = {w: Indel.normalized_similarity(token, w) for w in alike}
+        best = max(similarity.values())
+        return tuple(sorted((w for w in alike if similarity[w] >= best - 0.05),
+                            key=lambda w: -similarity[w])[:limit])
 
     def sounding_alike(self, token: str, limit: int = 1) -> list[str]:
         """Words of other sound keys with the token's loose key (المرزوقي for المرذوقي,
@@ -184,29 +220,37 @@ class SearchMixin:
                                (e164, _separators_removed(phone)))
         return self._hits(ids, "phone")
 
-    def _fts_rows(self, table: str, query: str, limit: int, *, ranked: bool) -> list[Candidate]:
+    @contextmanager
+    def _cursor(self):
+        """One DB-API cursor of a pooled reader for all the queries of one search: no
+        SQLAlchemy round trip per FTS query (each statement its own read snapshot)."""
+        with self._store.read() as conn:
+            yield conn.connection.driver_connection.cursor()
+
+    def _fts_rows(self, cursor, table: str, query: str, limit: int, *, ranked: bool) -> list[Candidate]:
         """Candidates of one FTS query over holders' or dependants' names. Ranked: bm25
         (how many of the query's pairs a name holds). Unranked: newest first, which FTS
         answers without reading more than `limit` matches of a common word."""
         fts, source, extra = _TABLES[table]
         order = "rank" if ranked else "rowid DESC"
-        with self._store.read() as conn:
-            rows = conn.exec_driver_sql(
-                f"SELECT t.id, t.record_id, t.name_norm{extra} FROM {source} t WHERE t.id IN"
-                f" (SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY {order} LIMIT ?)",
-                (query, limit)).fetchall()
+        rows = cursor.execute(
+            f"SELECT t.id, t.record_id, t.name_norm{extra} FROM {source} t WHERE t.id IN"
+            f" (SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY {order} LIMIT ?)",
+            (query, limit)).fetchall()
         return [Candidate(table, row[0], row[1], row[3] if table == "dependant" else "", row[2]) for row in rows]
 
-    def _name_candidates(self, table: str, text: str, *, prefix_last: bool, limit: int = CANDIDATES,
-                         broad: bool = False, by_sound: bool = False) -> dict[tuple, Candidate]:
+    def _name_candidates(self, cursor, table: str, text: str, *, prefix_last: bool, limit: int | None = None,
+                         broad: bool = False, by_sound: bool = False, last_keys: tuple[str, ...] | None = None,
+                         spellings: list[tuple[str, ...]] | None = None) -> dict[tuple, Candidate]:
         """Names worth ranking, the likeliest first, each query newest first and stopping
         once `limit` names are found (FTS then reads no more of a common word's list).
         Two or more words typed:
         1. by sound in the typed order (sound-key pairs), the first typed word as the name's
         first word — always: the pairs are rare, so FTS reads short lists;
-        2. every typed word as spelled (with or without «ال»), the first in its place — when
-        1 filled the limit (exact spellings first), or two words with the last unfinished
-        (a prefix has no sound); the spelled words alone (محمد, احمد) read long lists;
+        2. when 1 filled the limit (more names sound alike than are taken): the same with
+        every word in the spelling the ranking puts first (`spellings`: as typed, or the
+        nearest spelling of its sound) — FTS walks the rare pairs and skips through the
+        words' lists, so the best-ranked names are never cut off by newer sound-alikes;
         3. by sound anywhere, in the typed order;
         4. — when still short of `limit`, or always when `broad` (duplicates: one part may
         be spelled beyond recognition) — two words: the two in either order; three or more:
@@ -214,15 +258,19 @@ class SearchMixin:
         5. nothing found yet: every word as spelled in any order; then any two typed words
         in either order, ranked by how many pairs a name holds (three or more), or every
         word as spelled or by sound (two).
+        The unfinished last word (`prefix_last`) stands for the sound keys of its completions
+        (`last_keys`, from the names' vocabulary) when they are few; else it is looked up by
+        the prefix index.
         One word typed: the word as spelled, by sound, as the start of a word, then as
         spelled or by sound.
         `by_sound`: a corrected text (its replaced word stands for every word of its sound
         key): only the queries by sound, 1 and 3 (one word: its sound)."""
         found: dict[tuple, Candidate] = {}
+        limit = limit or CANDIDATES
 
         def add(query: str | None, ranked: bool = False, always: bool = False) -> None:
             if query and (always or len(found) < limit):
-                for c in self._fts_rows(table, query, limit, ranked=ranked):
+                for c in self._fts_rows(cursor, table, query, limit, ranked=ranked):
                     found.setdefault(c.key, c)
 
         count = len(name_tokens(text))
@@ -233,16 +281,21 @@ class SearchMixin:
                 add(spelled_query(text, prefix_last=prefix_last))
                 add(word_query(text, prefix_last=prefix_last))
             return found
-        add(sound_query(text, prefix_last=prefix_last), always=True)
-        if not by_sound and (len(found) >= limit or count == 2 and prefix_last):
+        first = sound_query(text, prefix_last=prefix_last, last_keys=last_keys)
+        add(first, always=True)
+        if not by_sound and len(found) >= limit:
+            restriction = spelled_restriction(spellings or [])
+            if first and restriction:
+                add(f"{first} AND {restriction}", always=True)
+        elif not by_sound and count == 2 and prefix_last and not last_keys:
             add(spelled_query(text, prefix_last=prefix_last, first_in_place=True), always=True)
-        add(pair_query(text, prefix_last=prefix_last, require_all=True))
+        add(pair_query(text, prefix_last=prefix_last, require_all=True, last_keys=last_keys))
         if by_sound:
             return found
         if count == 2:
             add(pair_query(text, prefix_last=prefix_last, require_all=False), always=broad)
         else:
-            add(all_but_one_query(text, prefix_last=prefix_last), always=broad)
+            add(all_but_one_query(text, prefix_last=prefix_last, last_keys=last_keys), always=broad)
         if not found:
             add(spelled_query(text, prefix_last=prefix_last))
         if not found:
@@ -251,6 +304,18 @@ class SearchMixin:
             else:
                 add(word_query(text, prefix_last=prefix_last))
         return found
+
+    def _plan(self, tokens: list[str], prefix_last: bool) -> tuple[tuple[str, ...] | None, list[tuple[str, ...]]]:
+        """(the unfinished last word's completions' sound keys or None, each typed word's
+        best-ranked spellings with and without «ال») — from the names' vocabulary."""
+        vocabulary = self._vocabulary.get(self._store)
+        last_keys = None
+        if prefix_last and len(tokens) >= 2 and len(tokens[-1]) >= 2:
+            last_keys = vocabulary.completions(tokens[-1])
+        # The unfinished last word too: as typed or by sound ranks above its completions.
+        spellings = [tuple(dict.fromkeys(f for w in vocabulary.best_spellings(token) for f in article_forms(w)))
+                     for token in tokens]
+        return last_keys, spellings
 
     def _corrected(self, text: str, *, prefix_last: bool) -> list[str]:
         """The typed text with a word replaced by an existing word that sounds alike by the
@@ -280,24 +345,26 @@ class SearchMixin:
         if not tokens:
             return []
         tables = ("holder", "dependant") if dependants else ("holder",)
+        last_keys, spellings = self._plan(tokens, prefix_last)
         candidates: dict[tuple, Candidate] = {}
-        for table in tables:
-            for k, c in self._name_candidates(table, text, prefix_last=prefix_last, broad=broad).items():
-                candidates.setdefault(k, c)
-        scored = {k: rank_tokens(tokens, c.name_norm.split(), prefix_last=prefix_last)
-                  for k, c in candidates.items()}
-        alike = sum(r.alike == len(tokens) for r in scored.values())
-        # Two words or one: look further until a page sounds like what was typed. Three or
-        # more: the all-but-one queries already found the names with one word spelled
-        # otherwise (ranked by the loose sound), so only when no name sounds like every word.
-        if alike < (limit if len(tokens) < 3 else 1):
-            for typed in self._corrected(text, prefix_last=prefix_last):
-                for table in tables:
-                    for k, c in self._name_candidates(table, typed, prefix_last=prefix_last, broad=broad,
-                                                      by_sound=True).items():
-                        if k not in candidates:
-                            candidates[k] = c
-                            scored[k] = rank_tokens(tokens, c.name_norm.split(), prefix_last=prefix_last)
+        with self._cursor() as cursor:
+            for table in tables:
+                for k, c in self._name_candidates(cursor, table, text, prefix_last=prefix_last, broad=broad,
+                                                  last_keys=last_keys, spellings=spellings).items():
+                    candidates.setdefault(k, c)
+            scored = _rank_all(tokens, candidates, prefix_last)
+            alike = sum(r.alike == len(tokens) for r in scored.values())
+            # Two words or one: look further until a page sounds like what was typed. Three or
+            # more: the all-but-one queries already found the names with one word spelled
+            # otherwise (ranked by the loose sound), so only when no name sounds like every word.
+            if alike < (limit if len(tokens) < 3 else 1):
+                for typed in self._corrected(text, prefix_last=prefix_last):
+                    for table in tables:
+                        more = self._name_candidates(cursor, table, typed, prefix_last=prefix_last, broad=broad,
+                                                     by_sound=True)
+                        fresh = {k: c for k, c in more.items() if k not in candidates}
+                        candidates.update(fresh)
+                        scored.update(_rank_all(tokens, fresh, prefix_last))
         ranked = [(r, candidates[k]) for k, r in scored.items() if r.matched]
         # Holders before dependants on equal scores, then the newest.
         ranked.sort(key=lambda rc: (-rc[0].score, rc[1].table != "holder", -rc[1].row_id))
@@ -358,6 +425,18 @@ class SearchMixin:
         matches = find_duplicates(beneficiary, candidates.values(), scheme=national_id_scheme,
                                   threshold=threshold)
         return matches[:limit]
+
+
+def _rank_all(tokens: list[str], candidates: dict[tuple, Candidate], prefix_last: bool) -> dict[tuple, Ranked]:
+    """`rank_tokens` of every candidate; names spelled alike (siblings, common names) ranked once."""
+    memo: dict[str, Ranked] = {}
+    out = {}
+    for k, c in candidates.items():
+        r = memo.get(c.name_norm)
+        if r is None:
+            r = memo[c.name_norm] = rank_tokens(tokens, c.name_norm.split(), prefix_last=prefix_last)
+        out[k] = r
+    return out
 
 
 def _looks_like_card(compact: str) -> bool:

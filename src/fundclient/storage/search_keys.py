@@ -79,14 +79,22 @@ def spelled_query(text: str, *, prefix_last: bool = True, first_in_place: bool =
                         for i, t in enumerate(tokens))
 
 
-def sound_query(text: str, *, prefix_last: bool = True) -> str | None:
+def sound_query(text: str, *, prefix_last: bool = True, last_keys: tuple[str, ...] | None = None) -> str | None:
     """Two or more words by sound in the typed order, the first typed word being the first
     name: the pairs of `pair_query` and the first word's sound key as the name's first."""
-    pairs = pair_query(text, prefix_last=prefix_last, require_all=True)
+    pairs = pair_query(text, prefix_last=prefix_last, require_all=True, last_keys=last_keys)
     tokens = name_tokens(text)
     if not pairs or not phonetic_key(tokens[0]):
         return None
     return f"name_phon : ^ {_quote(phonetic_key(tokens[0]))} AND {pairs}"
+
+
+def spelled_restriction(spellings: list[tuple[str, ...]]) -> str | None:
+    """Every word with a spelling list as one of those spellings (exact normalised words; an
+    empty list leaves its word free): AND-ed to a query by sound it keeps the names the
+    ranking puts first — FTS reads the rare pairs' lists and only skips through the words'."""
+    clauses = ["(" + " OR ".join(f"name_norm : {_quote(s)}" for s in forms) + ")" for forms in spellings if forms]
+    return " AND ".join(clauses) or None
 
 
 def sound_word_query(text: str) -> str | None:
@@ -115,20 +123,38 @@ def word_query(text: str, *, prefix_last: bool = True) -> str | None:
     return " AND ".join(clauses)
 
 
-def pair_query(text: str, *, prefix_last: bool = True, require_all: bool = True) -> str | None:
+def _consecutive_pairs(words: list[str], last_keys: tuple[str, ...] | None = None) -> str:
+    """Consecutive sound-key pairs of `words`, AND-ed; `last_keys`: the last word stands for
+    any of these sound keys (an unfinished word's completions): its pair is an OR of rare pairs."""
+    clauses = []
+    for k, (a, b) in enumerate(zip(words, words[1:])):
+        if last_keys and k == len(words) - 2:
+            alternatives = sorted({f"{phonetic_key(a)}{PAIR_JOIN}{key}" for key in last_keys})
+            clauses.append("(" + " OR ".join(f"name_pairs : {_quote(p)}" for p in alternatives) + ")")
+        else:
+            clauses.append(f"name_pairs : {_quote(_pair(a, b))}")
+    return " AND ".join(clauses)
+
+
+def pair_query(text: str, *, prefix_last: bool = True, require_all: bool = True,
+               last_keys: tuple[str, ...] | None = None) -> str | None:
     """Queries of two or more words, by pairs of sound keys in the typed order.
     require_all: consecutive pairs AND-ed (every word matches, in order) — the search box.
     Otherwise any pair of any two typed words, OR-ed and ranked — duplicate candidates,
-    where one name part may be spelled beyond recognition."""
+    where one name part may be spelled beyond recognition.
+    `last_keys` (with prefix_last): the sound keys of the words the unfinished last word may
+    become (`NameVocabulary.completions`); its pair with the word before is then an OR of
+    pairs instead of the prefix index's long lists."""
     tokens = [t for t in name_tokens(text) if phonetic_key(t)]
+    if prefix_last and last_keys and len(tokens) >= 2 and require_all:
+        return _consecutive_pairs(tokens, last_keys)
     unfinished = None
     if prefix_last and len(tokens) >= 3 and len(tokens[-1]) >= 2:
         unfinished = tokens.pop()
     if len(tokens) < 2:
         return None
     if require_all:
-        pairs = [_pair(a, b) for a, b in zip(tokens, tokens[1:])]
-        query = " AND ".join(f"name_pairs : {_quote(p)}" for p in pairs)
+        query = _consecutive_pairs(tokens)
         if unfinished:
             query += f" AND {_unfinished(unfinished)}"
         return query
@@ -138,13 +164,20 @@ def pair_query(text: str, *, prefix_last: bool = True, require_all: bool = True)
     return " OR ".join(f"name_pairs : {_quote(p)}" for p in sorted(pairs))
 
 
-def all_but_one_query(text: str, *, prefix_last: bool = True) -> str | None:
+def all_but_one_query(text: str, *, prefix_last: bool = True, last_keys: tuple[str, ...] | None = None) -> str | None:
     """Three or more words: the name with one part spelled beyond recognition — for each
     typed word, every *other* word by sound in the typed order (consecutive sound-key pairs,
-    the unfinished last word as typed), OR-ed. Each is an AND of rare pairs, so FTS reads
-    short posting lists (the OR of every pair ranked by bm25 read long ones: 45–160 ms at a
-    million records)."""
+    the unfinished last word as typed or, with `last_keys`, as the sound keys of its
+    completions), OR-ed. Each is an AND of rare pairs, so FTS reads short posting lists (the
+    OR of every pair ranked by bm25 read long ones: 45–160 ms at a million records)."""
     tokens = [t for t in name_tokens(text) if phonetic_key(t)]
+    if prefix_last and last_keys and len(tokens) >= 3:
+        out = []
+        for left_out in range(len(tokens)):
+            words = [t for i, t in enumerate(tokens) if i != left_out]
+            keys = last_keys if left_out != len(tokens) - 1 else None
+            out.append(f"({_consecutive_pairs(words, keys)})")
+        return " OR ".join(out)
     unfinished = tokens.pop() if prefix_last and len(tokens) >= 3 and len(tokens[-1]) >= 2 else None
     whole = tokens + ([unfinished] if unfinished else [])
     if len(whole) < 3:
