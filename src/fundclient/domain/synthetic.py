@@ -53,7 +53,7 @@ class SyntheticGenerator:
     Written for speed (storage benchmarks want a million records): `random()` and index
     instead of choice/randrange, ids from a seeded prefix plus a counter."""
 
-    def __init__(self, seed: int = 0, *, today: date = DEFAULT_TODAY,
+    def __init__(self, seed: int | str = 0, *, today: date = DEFAULT_TODAY,
                  scheme: str | NationalIdScheme | None = None,
                  reference: ReferenceData | None = None, near_duplicate_rate: float = 0.0,
                  dependants: bool = True, sibling_rate: float = 0.0) -> None:
@@ -256,3 +256,30 @@ def iter_generate(count: int, seed: int = 0, **options) -> Iterator[Beneficiary]
     gen = SyntheticGenerator(seed, **options)
     for _ in range(count):
         yield gen.next()
+
+
+def stream_seed(seed: int, stream: int) -> str:
+    """The seed of stream `stream` of `iter_generate_streams` (independent of the others)."""
+    return f"{seed}:{stream}"
+
+
+def stream_batches(count: int, batch_size: int, streams: int, stream: int) -> list[int]:
+    """Sizes of the batches `iter_generate_streams` takes from stream `stream`, in order."""
+    sizes = [min(batch_size, count - start) for start in range(0, count, batch_size)]
+    return sizes[stream::streams]
+
+
+def iter_generate_streams(count: int, seed: int = 0, *, streams: int, batch_size: int,
+                          **options) -> Iterator[Beneficiary]:
+    """`count` records from `streams` independently seeded generators (`stream_seed`), a batch of
+    `batch_size` from each in turn: what a bulk build with `streams` helper processes writes
+    (`storage.bulk.bulk_generate(..., helpers=streams)`), regenerated in one process — e.g. by a
+    benchmark that must know which records it built. Options as for SyntheticGenerator."""
+    if streams == 1:
+        yield from iter_generate(count, seed, **options)
+        return
+    generators = [SyntheticGenerator(stream_seed(seed, k), **options) for k in range(streams)]
+    for number, start in enumerate(range(0, count, batch_size)):
+        gen = generators[number % streams]
+        for _ in range(min(batch_size, count - start)):
+            yield gen.next()

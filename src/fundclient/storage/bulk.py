@@ -32,6 +32,10 @@ _CATCH_UP = {
     "counters_dependants_ai": "UPDATE counters SET value = value + :dependants WHERE name = 'dependants'",
     "counters_revisions_ai": "UPDATE counters SET value = value + :holders WHERE name IN ('revisions', 'pending_sync')",
 }
+# The names' vocabulary (migration 0006): the batch's new words, in the order the per-row
+# triggers would have added them (holders, then dependants), so they get the same ids.
+_WORD_TRIGGERS = ("name_words_holders_ai", "name_words_dependants_ai")
+_INSERT_WORD = "INSERT OR IGNORE INTO name_words (word) VALUES (?)"
 
 DEFAULT_BATCH = 20_000
 
@@ -59,9 +63,10 @@ def insert_batch(cursor, batch: Sequence[Beneficiary], *, by: str,
 
 def insert_rows(cursor, holders: Sequence[tuple], revisions: Sequence[tuple], dependants: Sequence[tuple]) -> None:
     """`record_rows`' rows into the tables, the triggers' work done once for the batch."""
+    set_aside = (*_CATCH_UP, *_WORD_TRIGGERS)
     triggers = dict(cursor.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN"
-        f" ({', '.join('?' * len(_CATCH_UP))})", tuple(_CATCH_UP)).fetchall())
+        f" ({', '.join('?' * len(set_aside))})", set_aside).fetchall())
     params = {
         "first_holder": cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM beneficiaries").fetchone()[0],
         "first_dependant": cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM dependants").fetchone()[0],
@@ -74,7 +79,15 @@ def insert_rows(cursor, holders: Sequence[tuple], revisions: Sequence[tuple], de
     cursor.executemany(INSERT_REVISION, revisions)
     cursor.executemany(INSERT_DEPENDANT, dependants)
     for name, sql in triggers.items():
-        cursor.execute(_CATCH_UP[name], params)
+        if name in _CATCH_UP:
+            cursor.execute(_CATCH_UP[name], params)
+    # name_norm (index 4 of both row kinds): words of letters and digits one space apart,
+    # what the triggers split.
+    words = dict.fromkeys(w for trigger, rows in zip(_WORD_TRIGGERS, (holders, dependants)) if trigger in triggers
+                          for row in rows for w in row[4].split())
+    if words:
+        cursor.executemany(_INSERT_WORD, [(w,) for w in words])
+    for sql in triggers.values():
         cursor.execute(sql)
 
 
@@ -93,44 +106,59 @@ def bulk_add(store: "Store", records: Iterable[Beneficiary], *, by: str, batch_s
     return total
 
 
-def _produce(rows, count: int, seed: int, options: dict, by: str, batch_size: int) -> None:
-    """In the helper process: the synthetic stream, turned into rows a batch at a time."""
-    from fundclient.domain.synthetic import iter_generate  # lazy: only a bulk build's helper process needs it
+def _produce(rows, sizes: list[int], seed: int | str, options: dict, by: str) -> None:
+    """In a helper process: a synthetic stream, turned into rows a batch (of each size) at a time."""
+    from fundclient.domain.synthetic import SyntheticGenerator  # lazy: only a bulk build's helpers need it
 
     try:
-        stream = iter_generate(count, seed=seed, **options)
-        while batch := list(islice(stream, batch_size)):
-            rows.put(record_rows(batch, by, utc_now().isoformat()))
+        generator = SyntheticGenerator(seed, **options)
+        for size in sizes:
+            rows.put(record_rows([generator.next() for _ in range(size)], by, utc_now().isoformat()))
     finally:
         rows.put(None)
 
 
 def bulk_generate(store: "Store", count: int, *, seed: int = 0, by: str, batch_size: int = 5_000,
-                  progress: Callable[[int], None] | None = None, **options) -> int:
-    """`bulk_add(store, iter_generate(count, seed, **options))` — the same records — with the
-    Python half (generation, JSON, search keys) in a helper process while this one writes the
-    previous batch: on two cores the two halves run side by side. The single writer stays
-    this process's one connection. Returns the count."""
+                  helpers: int = 1, progress: Callable[[int], None] | None = None, **options) -> int:
+    """A synthetic office built by `helpers` helper processes that make the rows (generation,
+    JSON, search keys) while this process writes: the single writer stays this process's one
+    connection. With one helper, the records of `bulk_add(store, iter_generate(count, seed,
+    **options))`; with more, those of `synthetic.iter_generate_streams(count, seed,
+    streams=helpers, batch_size=batch_size, **options)` (independently seeded streams, a batch
+    from each in turn — what a benchmark regenerates to know its records). A helper that dies
+    is reported (RuntimeError), never waited for. Returns the count."""
     import multiprocessing
+    import queue
 
+    from fundclient.domain.synthetic import stream_batches, stream_seed
+
+    if helpers < 1:
+        raise ValueError("helpers")
     context = multiprocessing.get_context("spawn")  # never fork a process holding DB connections
-    rows = context.Queue(maxsize=2)
-    helper = context.Process(target=_produce, args=(rows, count, seed, options, by, batch_size), daemon=True)
-    helper.start()
+    queues, processes = [], []
+    for k in range(helpers):
+        rows = context.Queue(maxsize=2)
+        sizes = stream_batches(count, batch_size, helpers, k)
+        process = context.Process(target=_produce, daemon=True,
+                                  args=(rows, sizes, seed if helpers == 1 else stream_seed(seed, k), options, by))
+        process.start()
+        queues.append(rows)
+        processes.append(process)
     total = 0
 
-    def next_batch():
-        import queue
-
+    def next_batch(k: int):
         while True:
             try:
-                return rows.get(timeout=1.0)
+                return queues[k].get(timeout=1.0)
             except queue.Empty:
-                if not helper.is_alive():  # died without its end mark (killed, failed to start)
+                if not processes[k].is_alive():  # died without its end mark (killed, failed to start)
                     return None
 
     try:
-        while (batch := next_batch()) is not None:
+        for number in range((count + batch_size - 1) // batch_size):
+            batch = next_batch(number % helpers)
+            if batch is None:
+                break
             holders = len(batch[0])
             with store.write(by, "import", bulk=True, rows=holders) as tx:
                 insert_rows(tx.conn.connection.driver_connection.cursor(), *batch)
@@ -138,9 +166,11 @@ def bulk_generate(store: "Store", count: int, *, seed: int = 0, by: str, batch_s
             if progress is not None:
                 progress(total)
     finally:
-        helper.join(timeout=60)
-        if helper.is_alive():
-            helper.terminate()
-    if helper.exitcode not in (0, None) or total != count:
-        raise RuntimeError(f"bulk_generate: the helper process stopped after {total} of {count} records")
+        for process in processes:
+            process.join(timeout=60 if total == count else 1)
+            if process.is_alive():
+                process.terminate()
+                process.join(timeout=5)
+    if total != count or any(p.exitcode not in (0, None) for p in processes):
+        raise RuntimeError(f"bulk_generate: a helper process stopped after {total} of {count} records")
     return total

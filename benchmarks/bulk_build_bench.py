@@ -1,0 +1,96 @@
+"""Bulk build of a synthetic office (#11 item 8: ≥ 5,000 records/s): records per second,
+wall and CPU, for each way of building, each into a fresh encrypted office.
+
+    .venv/bin/python benchmarks/bulk_build_bench.py --records 40000
+    .venv/bin/python benchmarks/bulk_build_bench.py --records 40000 --modes generate:2,generate:3
+
+Modes: `add` — `bulk_add(store, iter_generate(...))` in this process; `generate:N` —
+`bulk_generate(..., helpers=N)` (N helper processes make the rows, this process writes);
+`rows` — the baseline: the writer alone, `insert_rows` of rows made beforehand (untimed),
+i.e. the physical limit of the single writer (executemany + the index work). CPU is this
+process's (`process_time`) and the helpers' (`RUSAGE_CHILDREN`). The load is taken at the
+end of each run. Everything is written in a temp dir deleted at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from itertools import islice
+from pathlib import Path
+
+PASSWORD = "bench-pass-1"
+OPTIONS = {"near_duplicate_rate": 0.05, "sibling_rate": 0.3}
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(mode: str, work: Path, records: int, seed: int, batch: int) -> None:
+    from fundclient.domain.records import utc_now
+    from fundclient.domain.synthetic import iter_generate
+    from fundclient.storage import initialise, open_store
+    from fundclient.storage.bulk import bulk_add, bulk_generate, insert_rows, record_rows
+
+    office = work / mode.replace(":", "-")
+    initialise(office, "SBH", "admin", PASSWORD)
+    store, _ = open_store(office, "admin", PASSWORD)
+    try:
+        prepared = []
+        if mode == "rows":
+            stream = iter_generate(records, seed=seed, **OPTIONS)
+            while chunk := list(islice(stream, batch)):
+                prepared.append(record_rows(chunk, "admin", utc_now().isoformat()))
+        start, cpu, child = time.perf_counter(), time.process_time(), children_cpu()
+        if mode == "add":
+            count = bulk_add(store, iter_generate(records, seed=seed, **OPTIONS), by="admin", batch_size=batch)
+        elif mode.startswith("generate"):
+            helpers = int(mode.partition(":")[2] or 1)
+            count = bulk_generate(store, records, seed=seed, by="admin", batch_size=batch, helpers=helpers,
+                                  **OPTIONS)
+        elif mode == "rows":
+            count = 0
+            for rows in prepared:
+                with store.write("admin", "import", bulk=True, rows=len(rows[0])) as tx:
+                    insert_rows(tx.conn.connection.driver_connection.cursor(), *rows)
+                count += len(rows[0])
+        else:
+            raise SystemExit(f"unknown mode {mode}")
+        wall = time.perf_counter() - start
+        cpu, child = time.process_time() - cpu, children_cpu() - child
+        assert store.counters()["records"] == count == records, (count, records)
+        print(f"{mode:12} {count:,} records: {wall:6.1f} s wall = {count / wall:6,.0f} records/s;"
+              f" writer CPU {cpu:5.1f} s ({count / cpu:6,.0f} per writer CPU s), helpers CPU {child:5.1f} s,"
+              f" total CPU {cpu + child:5.1f} s ({count / (cpu + child):6,.0f} per CPU s);"
+              f" load at end {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    finally:
+        store.close()
+        shutil.rmtree(office, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=40_000)
+    parser.add_argument("--batch", type=int, default=5_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--modes", default="rows,add,generate:1,generate:2")
+    args = parser.parse_args()
+    print(f"cpu: {os.cpu_count()}  python: {sys.version.split()[0]}  load: {os.getloadavg()[0]:.2f}", flush=True)
+    work = Path(tempfile.mkdtemp(prefix="fundclient-bulk-bench-"))
+    try:
+        for mode in args.modes.split(","):
+            run(mode.strip(), work, args.records, args.seed, args.batch)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
