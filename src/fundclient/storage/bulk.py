@@ -130,7 +130,7 @@ def bulk_generate(store: "Store", count: int, *, seed: int = 0, by: str, batch_s
     import multiprocessing
     import queue
 
-    from fundclient.domain.synthetic import stream_batches, stream_seed
+    from fundclient.domain.synthetic import stream_batches, stream_seed  # lazy: only a bulk build needs the synthetic streams
 
     if helpers < 1:
         raise ValueError("helpers")
