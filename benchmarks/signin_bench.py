@@ -46,6 +46,8 @@ def main() -> int:
                              "instead of --records/--data-dir")
     parser.add_argument("--user", default=USER, help="with --office")
     parser.add_argument("--password", default=PASSWORD, help="with --office")
+    parser.add_argument("--stacks", action="store_true",
+                        help="sample the GUI thread's stack every 4 ms and print where it was in the longest gaps")
     parser.add_argument("--profile", action="store_true",
                         help="print where the GUI thread spent its time until usable (cProfile)")
     args = parser.parse_args()
@@ -96,7 +98,7 @@ def main() -> int:
         wait_until(lambda: not any(t.name == "preload-screens" for t in threading.enumerate()))
         gui.login.username.setText(args.user)
         gui.login.password.setText(args.password)
-        watch = EventLoopWatch(10, warn_ms=10_000)
+        watch = EventLoopWatch(10, warn_ms=10_000, sample_stacks=args.stacks)
         watch.start()
         if args.profile:
             import cProfile
@@ -123,11 +125,13 @@ def main() -> int:
             pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
         wait(30)  # one more tick so a gap ending at "usable" is counted
         usable_gap, usable_gap_cpu = watch.max_gap_ms, watch.max_gap_cpu_ms
+        usable_stacks = watch.max_gap_summary()
         wait_until(lambda: getattr(gui.window, "idle_builds_done", lambda: True)()
                    and OpsHub.instance().running == 0)
         wait(500)
         watch.stop()
-        visit = EventLoopWatch(10, warn_ms=10_000)
+        settled_stacks = watch.max_gap_summary()
+        visit = EventLoopWatch(10, warn_ms=10_000, sample_stacks=args.stacks)
         visit.start()
         gui.window.new_registration()  # the form's first visit (Ctrl+N)
         wait(300)
@@ -144,6 +148,12 @@ def main() -> int:
               f" longest GUI gap until usable {usable_gap:.1f} ms ({usable_gap_cpu:.1f} ms GUI-thread CPU),"
               f" until the idle-built pages exist {settled_gaps[-1]:.1f} ms ({settled_cpu[-1]:.1f} ms CPU);"
               f" first Ctrl+N {visit_gaps[-1]:.1f} ms ({visit_cpu[-1]:.1f} ms CPU)")
+        if args.stacks:
+            for title, lines in (("until usable", usable_stacks), ("until the pages exist", settled_stacks),
+                                 ("first Ctrl+N", visit.max_gap_summary())):
+                print(f"  the GUI thread in the longest gap {title}:")
+                for summary in lines:
+                    print(f"    {summary}")
         gui.logout()
         wait_for_writes()
         gui.login.close()

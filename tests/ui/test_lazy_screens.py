@@ -131,11 +131,22 @@ def test_a_page_that_cannot_be_built_is_loud(clerk_session, gui_app, qtbot, monk
     window.close()
 
 
-def test_a_supervisor_with_drafts_is_offered_them_at_login(office, gui_app, qtbot):
-    """The form is built at login only to offer unfinished registrations back."""
+def test_a_supervisor_with_drafts_is_offered_them_at_login(office, gui_app, qtbot, monkeypatch):
+    """Unfinished registrations are offered back at login by the form, built for that first
+    among the idle pages — still in idle slices, never in one piece right after Sign in."""
     from fundclient.config import Settings
     from fundclient.ui.main import GuiApp
+    from fundclient.ui.main_window import MainWindow
     from fundclient.ui.ops import wait_for_writes
+    from fundclient.ui.registration.screen import RegistrationScreen
+
+    parts = []
+    step = RegistrationScreen.construct_step
+    monkeypatch.setattr(RegistrationScreen, "construct_step", lambda self: parts.append(1) or step(self))
+    built_order = []
+    make = MainWindow._make_screen
+    monkeypatch.setattr(MainWindow, "_make_screen",
+                        lambda self, spec: built_order.append(spec.key) or make(self, spec))
 
     session = login_session(office, SUPERVISOR, SUPERVISOR_PW)
     session.store.drafts.save(SUPERVISOR, "d-1", '{"version": 1, "values": {"name.first": "سالم"}}')
@@ -151,6 +162,8 @@ def test_a_supervisor_with_drafts_is_offered_them_at_login(office, gui_app, qtbo
                     and gui.window.screens["registration"].draft_dialog is not None, timeout=20000)
     dialog = gui.window.screens["registration"].draft_dialog
     assert "سالم" in dialog.list.item(0).text()
+    assert len(parts) > 3  # built in idle slices
+    assert built_order[:2] == ["search", "registration"], built_order  # ahead of the other idle pages
     dialog.reject()
     gui.logout()
     wait_for_writes()

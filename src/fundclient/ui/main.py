@@ -159,8 +159,10 @@ class GuiApp:
 
     def offer_drafts(self, session) -> None:
         """Unfinished registrations (a crash, a power cut) are offered back at login by the
-        registration form. The form is built on its first visit (ui/main_window.py), so it is
-        built now only when this person has drafts: they are looked up off the GUI thread."""
+        registration form. The form is built in idle slices after the window shows
+        (ui/main_window.py); when this person has drafts (looked up off the GUI thread) it is
+        built next, still in slices, and offers them once it exists — never in one piece on
+        the GUI thread right after Sign in (#18 item 3)."""
         store, window = getattr(session, "store", None), self.window
         if getattr(store, "drafts", None) is None:
             return
@@ -168,9 +170,11 @@ class GuiApp:
 
         def offer(has_drafts: bool) -> None:
             if has_drafts and window is self.window:
-                screen = window.screens.get("registration")
-                if hasattr(screen, "offer_drafts"):
-                    screen.offer_drafts()
+                window.build_soon("registration", _offer_on)
+
+        def _offer_on(screen) -> None:
+            if window is self.window and hasattr(screen, "offer_drafts"):
+                screen.offer_drafts()
 
         QueryOp(parent=window, op=lambda: bool(store.drafts.list(username)), success=offer).failure(
             lambda exc: log.error("drafts could not be looked up: %s", type(exc).__name__)

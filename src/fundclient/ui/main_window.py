@@ -10,10 +10,10 @@ Routing contracts:
 
 Screens are built lazily (ui/screens.py `LazyScreens`): the search page at once, the small
 pages in idle slices after the window shows (one page per slice), then the registration form
-(the largest: several hundred ms in all) one part per idle slice (`ScreenSpec.sliced`) — a
-visit before it is finished (Ctrl+N at once, or unfinished registrations offered back at
-login) builds what is left at once — so neither signing in nor the first Ctrl+N stalls the
-window (#18 item 3; benchmarks/signin_bench.py). `screens[key]` builds a page when it is not built yet;
+(the largest: several hundred ms in all) one part per idle slice (`ScreenSpec.sliced`; first
+when unfinished registrations are to be offered back at login, `build_soon`) — a visit before
+it is finished (Ctrl+N at once) builds what is left at once — so neither signing in nor the
+first Ctrl+N stalls the window (#18 item 3; benchmarks/signin_bench.py). `screens[key]` builds a page when it is not built yet;
 `when_built(key, fn)` waits for it.
 """
 
@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self._on_built: dict[str, list] = {}
         self._slicing: dict[str, object] = {}  # pages being built in idle slices, not finished
         self._login_page_decided = False
+        self._soon: list[str] = []  # pages to build before IDLE_BUILD_ORDER's (build_soon)
         self._build()
         self._build_menus()
         self.retranslate_ui()
@@ -158,9 +159,21 @@ class MainWindow(QMainWindow):
         else:
             self._on_built.setdefault(key, []).append(fn)
 
+    def build_soon(self, key: str, fn) -> None:
+        """`fn(screen)` once page `key` exists; the page is built next in the idle slices
+        (ahead of IDLE_BUILD_ORDER), never at once: e.g. the registration form when drafts
+        are to be offered at login."""
+        if key not in self.screens:
+            return
+        if key not in self._soon:
+            self._soon.append(key)
+        self.when_built(key, fn)
+        if self._idle_started and not self._idle_timer.isActive() and not self.screens.is_built(key):
+            self._idle_timer.start(IDLE_SLICE_MS)
+
     def _build_next_idle(self) -> None:
         """One page, or one part of a sliced page, per idle slice until every page exists."""
-        for key in IDLE_BUILD_ORDER:
+        for key in (*self._soon, *IDLE_BUILD_ORDER):
             if key in self.screens and not self.screens.is_built(key):
                 spec = self.screens.spec(key)
                 if spec.sliced and self._build_slice(spec):
