@@ -24,6 +24,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -97,6 +98,9 @@ def main() -> int:
     parser.add_argument("--office", type=Path, default=None,
                         help="an office already built (e.g. a copy of benchmarks/search_recall.py's "
                              "1 M store) instead of --data-dir/--records")
+    parser.add_argument("--no-bytecode-cache", action="store_true",
+                        help="compile the app's sources at every start (as with PYTHONDONTWRITEBYTECODE=1 and a "
+                             "source checkout) instead of reusing bytecode as an installed app does")
     parser.add_argument("--user", default=None, help="with --office")
     parser.add_argument("--password", default=None, help="with --office")
     args = parser.parse_args()
@@ -108,17 +112,35 @@ def main() -> int:
     else:
         build_office(args.data_dir, args.records)
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    cache = None
+    if not args.no_bytecode_cache:
+        # As installed (the PyInstaller bundle carries compiled modules; pip compiles at
+        # install): the children reuse bytecode, kept in a temp dir (this machine's shells set
+        # PYTHONDONTWRITEBYTECODE, which makes every start compile the app's sources).
+        cache = tempfile.TemporaryDirectory(prefix="startup-bench-pyc-")
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = cache.name
+    try:
+        return measure(args, env, USER, PASSWORD, cache is not None)
+    finally:
+        if cache is not None:
+            cache.cleanup()
+
+
+def measure(args, env: dict, user: str, password: str, bytecode_cache: bool) -> int:
     py = sys.executable
     results: dict[str, tuple[list[float], list[float]]] = {}
     extra: dict[str, list[dict]] = {"login window": [], "login": []}
-    for _ in range(args.runs):  # interleaved, so load changes hit every command alike
+    for round_ in range(args.runs + 1):  # interleaved, so load changes hit every command alike
         for name, argv in (("python -c pass", [py, "-c", "pass"]),
                            ("fundclient --version", [py, "-m", "fundclient", "--version"]),
                            ("fundclient status --json", [py, "-m", "fundclient", "--data-dir", str(args.data_dir),
                                                          "status", "--json"]),
                            ("login window", [py, "-c", LOGIN_WINDOW, str(args.data_dir)]),
-                           ("login", [py, "-c", LOGIN, str(args.data_dir), USER, PASSWORD])):
+                           ("login", [py, "-c", LOGIN, str(args.data_dir), user, password])):
             wall, cpu, out = run(argv, env)
+            if round_ == 0:
+                continue  # warm-up (bytecode written, disk cache filled), not counted
             results.setdefault(name, ([], []))
             results[name][0].append(wall)
             results[name][1].append(cpu)
@@ -126,7 +148,9 @@ def main() -> int:
                 extra[name].append(json.loads(out.strip().splitlines()[-1]))
     base = statistics.median(results["python -c pass"][0])
     print(f"{args.runs} runs each, interleaved; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f};"
-          f" store: {'the office ' if args.office else f'{args.records:,} records '}({args.data_dir})")
+          f" store: {'the office ' if args.office else f'{args.records:,} records '}({args.data_dir});"
+          f" {'bytecode cached (as installed)' if bytecode_cache else 'no bytecode cache (sources compiled at every start)'};"
+          " one warm-up round not counted")
     print("| command | wall, median (min–max) | CPU, median | ratio to `python -c pass` | goal |")
     print("|---|---|---|---|---|")
     line("python -c pass", *results["python -c pass"], base)

@@ -3,7 +3,7 @@
 import multiprocessing
 import sys
 
-from fundclient.cli import main
+from fundclient.launch import main  # --version answered before the CLI is imported
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # a frozen child process must not re-run the CLI

@@ -1,3 +1,3 @@
-from fundclient.cli import main
+from fundclient.launch import main
 
 raise SystemExit(main())
