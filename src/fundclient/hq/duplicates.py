@@ -103,26 +103,63 @@ class _Held:
     day: str
 
 
-def check_batch(conn: Connection, batch: list[tuple[str, dict]], office: str,
-                parsed: list[Beneficiary] | None = None) -> list[Finding | None]:
-    """A finding (or None) per (record_id, record) of one batch from `office`, against every
-    record HQ holds and the ones before it in the same batch; then files the batch's people in
-    the indexes. `parsed`: the records' `Beneficiary.from_dict`, when the caller has it."""
-    if not batch:
-        return []
-    now = datetime.now(timezone.utc)
+@dataclass
+class Check:
+    """One batch's HQ-wide check: what `read` found, then `claim` (the first write) and `file`.
+    Split so that the ingest's write transaction starts only once everything is computed:
+    on SQLite the one writer is held for the writes alone, not for the comparisons."""
+    batch: list[tuple[str, dict]]
+    parsed: list[Beneficiary]
+    people: list
+    keys: list[set[str]]
+    numbers: set[str]
+    office: str
+    results: list[Finding | None]
+    held_before: set[str]
+    seen: set[tuple[str, str]]
+    end: datetime
+
+
+def read(conn: Connection, batch: list[tuple[str, dict]], office: str,
+         parsed: list[Beneficiary] | None = None) -> Check:
+    """A finding (or None) per (record_id, record) of one batch from `office` (`Check.results`),
+    against every record HQ holds and the ones before it in the same batch — reads only.
+    `parsed`: the records' `Beneficiary.from_dict`, when the caller has it."""
     if parsed is None:
         parsed = [Beneficiary.from_dict(record) for _, record in batch]
     people = [_filed(b) for b in parsed]
     keys = [{"n:" + n for _, n, _ in filed if n} | {"b:" + k for _, _, ks in filed for k in ks} for filed in people]
     numbers = {k[2:] for ks in keys for k in ks if k.startswith("n:")}
-    results, held_before, seen, end = _match(conn, batch, parsed, keys, office, now)
-    if numbers and _claim(conn, numbers, seen):
-        # Another batch filed one of these numbers since we looked (at this very moment, on
-        # another node): check again, now seeing it — as arriving after it.
-        results, held_before, seen, end = _match(conn, batch, parsed, keys, office, datetime.now(timezone.utc))
-    _file(conn, batch, people, office, end, held_before)
-    return results
+    if not batch:
+        return Check(batch, parsed, people, keys, numbers, office, [], set(), set(), datetime.now(timezone.utc))
+    results, held_before, seen, end = _match(conn, batch, parsed, keys, office, datetime.now(timezone.utc))
+    return Check(batch, parsed, people, keys, numbers, office, results, held_before, seen, end)
+
+
+def claim(conn: Connection, check: Check) -> bool:
+    """Claim the batch's national numbers (the ingest's first write); when another batch filed
+    one of them since `read` looked (at this very moment, on another node), check again, now
+    seeing it — as arriving after it — and return True: `check.results` changed."""
+    if check.numbers and _claim(conn, check.numbers, check.seen):
+        check.results, check.held_before, check.seen, check.end = _match(
+            conn, check.batch, check.parsed, check.keys, check.office, datetime.now(timezone.utc))
+        return True
+    return False
+
+
+def file(conn: Connection, check: Check) -> None:
+    """File the batch's people in the indexes (after `claim`)."""
+    if check.batch:
+        _file(conn, check.batch, check.people, check.office, check.end, check.held_before)
+
+
+def check_batch(conn: Connection, batch: list[tuple[str, dict]], office: str,
+                parsed: list[Beneficiary] | None = None) -> list[Finding | None]:
+    """`read`, `claim` and `file` in one go: the findings, and the batch filed in the indexes."""
+    check = read(conn, batch, office, parsed)
+    claim(conn, check)
+    file(conn, check)
+    return check.results
 
 
 def _claim(conn: Connection, numbers: set[str], seen: set[tuple[str, str]]) -> bool:

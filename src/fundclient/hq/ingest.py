@@ -112,11 +112,21 @@ class Ingestor:
                 if private is None:
                     raise EnvelopeError("unknown_key_id")
                 items = envelope.open_items(env, private)
-                results = self._store_items(conn, items, device, header["batch_id"])
+                # Everything is read and computed before the first write (on SQLite the one
+                # writer is then held for the writes alone): the answers, the rows, the ack.
+                plan = self._plan_items(conn, items, device, header["batch_id"])
+
+                def signed() -> dict:
+                    return sign_ack({"v": 1, "batch_id": header["batch_id"], "device_id": device.device_id,
+                                     "seq": header["seq"], "hq_time": _now().isoformat(), "results": plan.results},
+                                    self.keys.sign_private)
+                ack = signed()
+                if duplicates.claim(conn, plan.check):  # another batch filed one of its numbers meanwhile
+                    plan.assemble()
+                    ack = signed()
+                results = plan.results
+                plan.write(conn)
                 refusals.store(conn, items, results, device, header["batch_id"])
-                ack = sign_ack({"v": 1, "batch_id": header["batch_id"], "device_id": device.device_id,
-                                "seq": header["seq"], "hq_time": _now().isoformat(), "results": results},
-                               self.keys.sign_private)
                 conn.execute(insert(batches).values(batch_id=header["batch_id"], device_id=device.device_id,
                                                     seq=header["seq"], sha256=digest, source=source,
                                                     received_at=_now(), ack=json.dumps(ack)))
@@ -136,9 +146,11 @@ class Ingestor:
         self.ops.ingested(device.office_code, results, source)
         return ack
 
-    def _store_items(self, conn: Connection, items: list[dict], device, batch_id: str) -> list[dict]:
-        """Per-item answers; a handful of statements per batch (not per record) for ingest speed."""
-        results: list[dict | None] = [None] * len(items)
+    def _plan_items(self, conn: Connection, items: list[dict], device, batch_id: str) -> "_Plan":
+        """Per-item answers and the rows to write; reads only (a handful of statements per batch,
+        not per record, for ingest speed)."""
+        plan = _Plan(items, device, batch_id)
+        results = plan.results
         candidates = []  # (index, record, answer, canonical bytes, sha256)
         for i, item in enumerate(items):
             if item.get("type") == "card_revocation":
@@ -147,7 +159,7 @@ class Ingestor:
                 reason = item.get("reason", "")
                 reason = reason[:500] if isinstance(reason, str) else ""
                 if number:
-                    refdata.revoke_card(conn, number, reason, source=f"device:{device.device_id}")
+                    plan.revocations.append((number, reason))
                 results[i] = {"type": "card_revocation", "card_number": number,
                               "status": "accepted" if number else "rejected",
                               "reason": "accepted" if number else "invalid_record"}
@@ -177,9 +189,6 @@ class Ingestor:
             for r in conn.execute(select(records.c.record_id, records.c.revision, records.c.sha256, records.c.status,
                                          records.c.duplicate_of).where(records.c.record_id.in_(ids))):
                 existing[(r.record_id, r.revision)] = r
-        new_records, new_photos, new_cards = [], [], []
-        fresh = []  # (index, record, answer, data, digest) of the revisions stored now
-        new_blobs: dict[str, bytes] = {}  # photo bytes by SHA-256: stored once (#15)
         for i, record, answer, data, digest, parsed in candidates:
             key = (answer["record_id"], answer["revision"])
             if key in existing:  # the same revision re-sealed: held once, same answer
@@ -192,34 +201,19 @@ class Ingestor:
             if any(card_holder.get(n, answer["record_id"]) != answer["record_id"] for n in mine):
                 results[i] = {**answer, "status": "rejected", "reason": "card_number_taken"}
                 continue
-            new_cards += [{"card_number": n, "record_id": answer["record_id"]} for n in mine if n not in card_holder]
+            plan.new_cards += [{"card_number": n, "record_id": answer["record_id"]} for n in mine
+                               if n not in card_holder]
             card_holder.update({n: answer["record_id"] for n in mine})
             existing[key] = _Held(digest, "accepted", None)  # (the same revision twice in one batch)
-            fresh.append((i, record, answer, data, digest, parsed))
+            plan.fresh.append((i, record, answer, data, digest, parsed))
         # The HQ-wide duplicate check (hq/duplicates.py): one step, over the whole batch.
-        findings = duplicates.check_batch(conn, [(c[2]["record_id"], c[1]) for c in fresh], device.office_code,
-                                          parsed=[c[5] for c in fresh])
-        found = []
-        for (i, record, answer, data, digest, _parsed), finding in zip(fresh, findings):
-            key = (answer["record_id"], answer["revision"])
-            status = "duplicate" if finding else "accepted"
-            other = finding.other_record_id if finding else None
-            if finding:
-                found.append((key[0], key[1], device.office_code, finding))
-            new_records.append(dict(record_id=key[0], revision=key[1], national_number=record["national_number"],
-                                    office_code=device.office_code,
-                                    device_id=device.device_id, batch_id=batch_id, status=status, duplicate_of=other,
-                                    sha256=digest, data=data.decode(), received_at=_now()))
-            for n, p in enumerate(items[i].get("photos", [])):
-                new_photos.append({"record_id": key[0], "revision": key[1], "position": n,
-                                   "kind": p.get("kind", "portrait"), "mime": p.get("mime", "image/jpeg"),
-                                   "quality": json.dumps(p.get("quality", {})), "sha256": p["sha256"]})
-                new_blobs.setdefault(p["sha256"], p["data"])
-            results[i] = {**answer, "status": status, "reason": finding.reason if finding else status,
-                          **(finding.answer() if finding else {"duplicate_of": None})}
-        duplicates.store_findings(conn, found)
-        _write(conn, new_records, new_photos, new_blobs, new_cards)
-        return results  # type: ignore[return-value]
+        plan.check = duplicates.read(conn, [(c[2]["record_id"], c[1]) for c in plan.fresh], device.office_code,
+                                     parsed=[c[5] for c in plan.fresh])
+        hashes = {p["sha256"] for c in plan.fresh for p in items[c[0]].get("photos", [])}
+        if hashes:  # photo bytes HQ holds already are not sent to the database again
+            plan.blobs_held = set(conn.execute(select(blobs.c.sha256).where(blobs.c.sha256.in_(hashes))).scalars())
+        plan.assemble()
+        return plan
 
     @staticmethod
     def _record_problem(record: dict, office_code: str) -> tuple[str | None, Beneficiary | None]:
@@ -255,17 +249,65 @@ CARD_NUMBER_RE = re.compile(r"[A-Za-z0-9-]{1,32}")
 PHOTO_KINDS_MAX, PHOTO_MIME_MAX = 16, 32
 
 
+class _Plan:
+    """One batch's answers and the rows to write, computed before the first write."""
+
+    def __init__(self, items: list[dict], device, batch_id: str) -> None:
+        self.items, self.device, self.batch_id = items, device, batch_id
+        self.results: list[dict | None] = [None] * len(items)
+        self.revocations: list[tuple[str, str]] = []
+        self.new_cards: list[dict] = []
+        self.fresh: list[tuple] = []  # (index, record, answer, data, digest, parsed) of the revisions stored now
+        self.check: duplicates.Check | None = None
+        self.blobs_held: set[str] = set()
+        self.new_records: list[dict] = []
+        self.new_photos: list[dict] = []
+        self.new_blobs: dict[str, bytes] = {}
+        self.found: list[tuple] = []
+
+    def assemble(self) -> None:
+        """The answers and rows of the fresh revisions from the check's findings (again when
+        `duplicates.claim` checked once more)."""
+        device, items = self.device, self.items
+        self.new_records, self.new_photos, self.new_blobs, self.found = [], [], {}, []
+        for (i, record, answer, data, digest, _parsed), finding in zip(self.fresh, self.check.results):
+            key = (answer["record_id"], answer["revision"])
+            status = "duplicate" if finding else "accepted"
+            other = finding.other_record_id if finding else None
+            if finding:
+                self.found.append((key[0], key[1], device.office_code, finding))
+            self.new_records.append(dict(record_id=key[0], revision=key[1], national_number=record["national_number"],
+                                         office_code=device.office_code, device_id=device.device_id,
+                                         batch_id=self.batch_id, status=status, duplicate_of=other, sha256=digest,
+                                         data=data.decode(), received_at=_now()))
+            for n, p in enumerate(items[i].get("photos", [])):
+                self.new_photos.append({"record_id": key[0], "revision": key[1], "position": n,
+                                        "kind": p.get("kind", "portrait"), "mime": p.get("mime", "image/jpeg"),
+                                        "quality": json.dumps(p.get("quality", {})), "sha256": p["sha256"]})
+                if p["sha256"] not in self.blobs_held:
+                    self.new_blobs.setdefault(p["sha256"], p["data"])
+            self.results[i] = {**answer, "status": status, "reason": finding.reason if finding else status,
+                               **(finding.answer() if finding else {"duplicate_of": None})}
+
+    def write(self, conn: Connection) -> None:
+        """The batch's writes, one after the other (after `duplicates.claim`)."""
+        for number, reason in self.revocations:
+            refdata.revoke_card(conn, number, reason, source=f"device:{self.device.device_id}")
+        duplicates.file(conn, self.check)
+        duplicates.store_findings(conn, self.found)
+        _write(conn, self.new_records, self.new_photos, self.new_blobs, self.new_cards)
+
+
 def _write(conn: Connection, new_records: list[dict], new_photos: list[dict], new_blobs: dict[str, bytes],
            new_cards: list[dict]) -> None:
     """The batch's rows, one COPY / executemany per table (hq/bulk.py). Photo bytes go to `blobs`
-    once per hash: a hash HQ holds already costs nothing but its `photos` row (its bytes are not
-    even sent to the database again)."""
+    once per hash: a hash HQ holds already costs nothing but its `photos` row (`new_blobs` holds
+    only the hashes HQ did not hold when the batch was read; its bytes are not even sent to the
+    database again)."""
     insert_rows(conn, records, new_records)
-    if new_blobs:
-        held = set(conn.execute(select(blobs.c.sha256).where(blobs.c.sha256.in_(new_blobs))).scalars())
-        fresh = [{"sha256": h, "size": len(data), "data": data} for h, data in new_blobs.items() if h not in held]
-        if fresh:  # (ON CONFLICT: the same photo in a batch ingested at this moment on another node)
-            conn.execute(_insert_ignoring_held(conn, blobs), fresh)
+    if new_blobs:  # (ON CONFLICT: the same photo in a batch ingested at this moment on another node)
+        conn.execute(_insert_ignoring_held(conn, blobs), [{"sha256": h, "size": len(data), "data": data}
+                                                          for h, data in new_blobs.items()])
     insert_rows(conn, photos, new_photos)
     insert_rows(conn, card_numbers, new_cards)
 
