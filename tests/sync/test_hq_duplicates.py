@@ -154,12 +154,12 @@ def test_same_batch_and_same_office_and_edits(hq, tmp_path):
 def test_the_same_new_number_ingested_at_the_same_instant_on_two_nodes_is_flagged(hq, hq_dir, tmp_path, monkeypatch):
     """Two nodes (two Ingestors, each with its own database connections) ingest, at the same
     moment, batches from two offices carrying the same new national number: both have read
-    what HQ holds before either writes (a barrier holds them there). The number's claim row
-    makes the second wait for the first to commit and look again: it is answered `duplicate`."""
+    what HQ holds before either writes (a barrier holds them there, before their turn at the
+    writer). The number's claim row makes the second wait for the first to commit and look
+    again: it is answered `duplicate`."""
     import threading
 
-    from fundclient.hq import duplicates
-    from fundclient.hq.db import open_engine
+    from fundclient.hq.db import WriterTurn, open_engine
     from fundclient.hq.ingest import Ingestor
 
     a, b = two_offices(hq, tmp_path)
@@ -171,13 +171,13 @@ def test_the_same_new_number_ingested_at_the_same_instant_on_two_nodes_is_flagge
     other_node = Ingestor(open_engine(hq_dir, hq.ingestor.engine.url.render_as_string(hide_password=False)),
                           hq.ingestor.keys)
     both_read = threading.Barrier(2, timeout=30)
-    claim = duplicates._claim
+    take = WriterTurn.take  # the turn at the writer, taken just before a batch's first write
 
-    def claim_once_both_have_read(*args):
+    def take_once_both_have_read(self):
         both_read.wait()
-        return claim(*args)
+        return take(self)
 
-    monkeypatch.setattr(duplicates, "_claim", claim_once_both_have_read)
+    monkeypatch.setattr(WriterTurn, "take", take_once_both_have_read)
     acks: dict[str, dict] = {}
 
     def ingest(node, name, path):

@@ -22,8 +22,8 @@ from sqlalchemy.exc import IntegrityError
 from fundclient.domain.records import Beneficiary
 from fundclient.hq import duplicates, refdata, refusals
 from fundclient.hq.bulk import insert_rows
-from fundclient.hq.db import (batches, blobs, card_numbers, devices, photos, records, rejections, upload_parts,
-                              uploads)
+from fundclient.hq.db import (WriterTurn, batches, blobs, card_numbers, devices, photos, records, rejections,
+                              upload_parts, uploads)
 from fundclient.hq.keys import HQKeys
 from fundclient.hq.operations import Operations
 from fundclient.sync import envelope
@@ -53,6 +53,7 @@ class Ingestor:
         self.keys = keys
         self.max_batch_bytes = max_batch_bytes
         self.ops = ops or Operations()
+        self.writer = WriterTurn(engine)
 
     def ingest(self, blob: bytes, *, source: str = "network", upload: str | None = None) -> dict:
         """Returns the signed ack document; raises EnvelopeError with a reason code.
@@ -91,46 +92,52 @@ class Ingestor:
         """One transaction, few round trips: on a busy PostgreSQL each one costs milliseconds."""
         header = env.header  # typed by envelope.parse (BatchHeader)
         digest = hashlib.sha256(blob).hexdigest()
+        turn = None  # our turn at SQLite's writer (WriterTurn), held from the first write to the commit
         try:
-            with self.engine.begin() as conn:
-                device = conn.execute(select(devices).where(devices.c.device_id == header["device_id"])).first()
-                if device is None:
-                    raise EnvelopeError("unknown_device")
-                if device.revoked_at is not None:
-                    raise EnvelopeError("revoked_device")
-                envelope.check_signature(env, device.public_key)
-                for prior in conn.execute(select(batches.c.batch_id, batches.c.sha256, batches.c.ack).where(
-                        or_(batches.c.batch_id == header["batch_id"],
-                            and_(batches.c.device_id == device.device_id, batches.c.seq == header["seq"])))):
-                    if prior.batch_id == header["batch_id"] and prior.sha256 == digest:
-                        _finish_upload(conn, upload)
-                        return json.loads(prior.ack)  # replay of an ingested batch: same answer
-                    raise EnvelopeError("sequence_reused", f"seq {header['seq']}")
-                if header["hq_key_id"] not in self.keys.decrypt_private:
-                    self.keys.reload_for(header["hq_key_id"])  # rotated on another node meanwhile
-                private = self.keys.decrypt_private.get(header["hq_key_id"])
-                if private is None:
-                    raise EnvelopeError("unknown_key_id")
-                items = envelope.open_items(env, private)
-                # Everything is read and computed before the first write (on SQLite the one
-                # writer is then held for the writes alone): the answers, the rows, the ack.
-                plan = self._plan_items(conn, items, device, header["batch_id"])
+            try:
+                with self.engine.begin() as conn:
+                    device = conn.execute(select(devices).where(devices.c.device_id == header["device_id"])).first()
+                    if device is None:
+                        raise EnvelopeError("unknown_device")
+                    if device.revoked_at is not None:
+                        raise EnvelopeError("revoked_device")
+                    envelope.check_signature(env, device.public_key)
+                    for prior in conn.execute(select(batches.c.batch_id, batches.c.sha256, batches.c.ack).where(
+                            or_(batches.c.batch_id == header["batch_id"],
+                                and_(batches.c.device_id == device.device_id, batches.c.seq == header["seq"])))):
+                        if prior.batch_id == header["batch_id"] and prior.sha256 == digest:
+                            _finish_upload(conn, upload)
+                            return json.loads(prior.ack)  # replay of an ingested batch: same answer
+                        raise EnvelopeError("sequence_reused", f"seq {header['seq']}")
+                    if header["hq_key_id"] not in self.keys.decrypt_private:
+                        self.keys.reload_for(header["hq_key_id"])  # rotated on another node meanwhile
+                    private = self.keys.decrypt_private.get(header["hq_key_id"])
+                    if private is None:
+                        raise EnvelopeError("unknown_key_id")
+                    items = envelope.open_items(env, private)
+                    # Everything is read and computed before the first write (on SQLite the one
+                    # writer is then held for the writes alone): the answers, the rows, the ack.
+                    plan = self._plan_items(conn, items, device, header["batch_id"])
 
-                def signed() -> dict:
-                    return sign_ack({"v": 1, "batch_id": header["batch_id"], "device_id": device.device_id,
-                                     "seq": header["seq"], "hq_time": _now().isoformat(), "results": plan.results},
-                                    self.keys.sign_private)
-                ack = signed()
-                if duplicates.claim(conn, plan.check):  # another batch filed one of its numbers meanwhile
-                    plan.assemble()
+                    def signed() -> dict:
+                        return sign_ack({"v": 1, "batch_id": header["batch_id"], "device_id": device.device_id,
+                                         "seq": header["seq"], "hq_time": _now().isoformat(), "results": plan.results},
+                                        self.keys.sign_private)
                     ack = signed()
-                results = plan.results
-                plan.write(conn)
-                refusals.store(conn, items, results, device, header["batch_id"])
-                conn.execute(insert(batches).values(batch_id=header["batch_id"], device_id=device.device_id,
-                                                    seq=header["seq"], sha256=digest, source=source,
-                                                    received_at=_now(), ack=json.dumps(ack)))
-                _finish_upload(conn, upload)
+                    turn = self.writer.take()
+                    if duplicates.claim(conn, plan.check):  # another batch filed one of its numbers meanwhile
+                        plan.assemble()
+                        ack = signed()
+                    results = plan.results
+                    plan.write(conn)
+                    refusals.store(conn, items, results, device, header["batch_id"])
+                    conn.execute(insert(batches).values(batch_id=header["batch_id"], device_id=device.device_id,
+                                                        seq=header["seq"], sha256=digest, source=source,
+                                                        received_at=_now(), ack=json.dumps(ack)))
+                    _finish_upload(conn, upload)
+            finally:
+                if turn is not None:
+                    turn.release()
         except IntegrityError:
             # Lost a race: the same batch arrived twice at once (network + USB) and the first
             # commit wins — or another batch carried the same record revision; then once more,

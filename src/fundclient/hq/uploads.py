@@ -37,7 +37,7 @@ from sqlalchemy import delete, exists, func, insert, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from fundclient.hq.db import batches, upload_parts, uploads
+from fundclient.hq.db import WriterTurn, batches, upload_parts, uploads
 from fundclient.sync.envelope import UUID_RE
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ class UploadStore:
         self.flush_seconds, self.flush_bytes = flush_seconds, flush_bytes
         self.last_sweep = 0.0
         self._postgres = engine.dialect.name == "postgresql"
+        self.writer = WriterTurn(engine)  # SQLite: queue for the one writer with the ingesting batches
 
     def state(self, batch_id: str) -> UploadState | None:
         if not UUID_RE.fullmatch(batch_id):
@@ -101,7 +102,7 @@ class UploadStore:
         if current and (current.length, current.sha256, current.device_id) == (length, sha256, device_id):
             return
         now = _now()
-        with self.engine.begin() as conn:
+        with self.writer.held(), self.engine.begin() as conn:
             if current:  # the same device signed another length or hash for this id: start again
                 conn.execute(delete(upload_parts).where(upload_parts.c.batch_id == batch_id))
                 conn.execute(delete(uploads).where(uploads.c.batch_id == batch_id))
@@ -117,7 +118,7 @@ class UploadStore:
         bytes of this upload (another node moved it on, or it was finished or swept)."""
         if not data:
             return True
-        with self.engine.begin() as conn:
+        with self.writer.held(), self.engine.begin() as conn:
             if self._postgres:
                 conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
             moved = conn.execute(update(uploads).where(uploads.c.batch_id == batch_id, uploads.c.held == at)
@@ -142,7 +143,7 @@ class UploadStore:
 
     def finish(self, batch_id: str) -> None:
         """The batch was ingested or refused: nothing of the upload stays."""
-        with self.engine.begin() as conn:
+        with self.writer.held(), self.engine.begin() as conn:
             conn.execute(delete(upload_parts).where(upload_parts.c.batch_id == batch_id))
             conn.execute(delete(uploads).where(uploads.c.batch_id == batch_id))
 
