@@ -82,6 +82,7 @@ def run_pipeline(video: str, warmup: float, seconds: float, data_dir: Path) -> d
     driver.start()
     common.wait(int(warmup * 1000))
     camera.verdict_latency = deque()  # keep every one while measuring
+    camera.verdict_timing = deque()
     gate, pacer = camera.change_gate, camera.pacer
     checked0, skipped0, painted0 = gate.checked, gate.skipped, camera.frames_painted
     frames0, captures0 = camera._capture.frames_read, driver.captures
@@ -90,6 +91,11 @@ def run_pipeline(video: str, warmup: float, seconds: float, data_dir: Path) -> d
     threads1, cpu1, wall1 = common.thread_cpu(), time.process_time(), time.monotonic()
     wall = wall1 - wall0
     latencies = sorted(camera.verdict_latency) or [float("nan")]
+    parts = list(zip(*camera.verdict_timing)) or [[float("nan")]] * 3
+
+    def median_p95(values) -> list[float]:
+        values = sorted(values)
+        return [1000 * statistics.median(values), 1000 * values[int(0.95 * (len(values) - 1))]]
     result = {"role": "pipeline", "cpu_percent": 100 * (cpu1 - cpu0) / wall,
               "threads": {k: round(v, 1) for k, v in common.cpu_by_thread(threads0, threads1, wall).items()
                           if v >= 0.1},
@@ -101,6 +107,7 @@ def run_pipeline(video: str, warmup: float, seconds: float, data_dir: Path) -> d
               "auto_captures": driver.captures - captures0,
               "latency_median_ms": 1000 * statistics.median(latencies),
               "latency_p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
+              "parts_ms": {name: median_p95(values) for name, values in zip(("wait", "check", "to GUI"), parts)},
               "opencv_threads": cv2.getNumThreads(), "rss_mb": common.rss_mb(), "wall": wall}
     driver.stop()
     camera.stop()
@@ -167,7 +174,9 @@ def main() -> None:
             extra = (f", painted {r['painted_per_second']:4.1f}/s\n    checked {r['checked']} / skipped "
                      f"{r['skipped']} frames ({r['checks_per_second']:.1f} checks/s, {r['check_cost_ms']:.0f} ms "
                      f"CPU each, GUI slowdown x{r['slowdown']:.1f}), {r['auto_captures']} auto-captures, "
-                     f"verdict latency median {r['latency_median_ms']:.0f} ms, p95 {r['latency_p95_ms']:.0f} ms, "
+                     f"verdict latency median {r['latency_median_ms']:.0f} ms, p95 {r['latency_p95_ms']:.0f} ms ("
+                     + ", ".join(f"{name} {m:.0f}/{p:.0f}" for name, (m, p) in r["parts_ms"].items())
+                     + " ms median/p95), "
                      f"OpenCV threads {r['opencv_threads']}, RSS {r['rss_mb']:.0f} MB\n    per thread (% of one core): "
                      + ", ".join(f"{k} {v}" for k, v in sorted(r["threads"].items(), key=lambda kv: -kv[1])))
         print(f"{r['role']:10s} CPU {r['cpu_percent']:5.1f} % of one core "

@@ -54,6 +54,7 @@ class LiveVerdict(NamedTuple):
     read_at: float  # time.monotonic() when the capture thread got the frame
     sent_at: float  # when it was handed to the GUI thread
     checked: bool  # False: the scene had not changed, the last verdict was reused
+    started_at: float = 0.0  # when its check began (checked verdicts)
 
 
 class _Bridge(QObject):
@@ -107,6 +108,8 @@ class CameraWidget(QWidget):
         # Frame read -> its verdict shown, in seconds, for checked frames (the benchmark's
         # "verdict latency"; bounded: the newest 600).
         self.verdict_latency: deque[float] = deque(maxlen=600)
+        # The same frames' latency in parts: (waiting for the check, the check, reaching the GUI).
+        self.verdict_timing: deque[tuple[float, float, float]] = deque(maxlen=600)
         self.frames_painted = 0
         self._lock = threading.Lock()
         self._latest: np.ndarray | None = None
@@ -165,8 +168,9 @@ class CameraWidget(QWidget):
         self._live_analyser = FaceAnalyser(self.thresholds, track=True)
         self.display.box = self.ui.preview.box()
         self._analysis = LatestOnlyWorker(self._check_in_worker, self._analysed_in_worker,
-                                          pacer=self.pacer)
-        self._capture = CaptureWorker(source, self._on_frame_in_worker, self._bridge.status.emit)
+                                          pacer=self.pacer, raise_priority=True)
+        self._capture = CaptureWorker(source, self._on_frame_in_worker, self._bridge.status.emit,
+                                      raise_priority=True)
         self._analysis.start()
         self._capture.start()
         self.camera_live = False
@@ -239,22 +243,23 @@ class CameraWidget(QWidget):
             else:  # checked when the pacer allows; a newer frame replaces it meanwhile
                 analysis.submit((frame, read_at))
 
-    def _check_in_worker(self, item: tuple[np.ndarray, float]) -> tuple[Verdict, bool]:
+    def _check_in_worker(self, item: tuple[np.ndarray, float]) -> tuple[Verdict, bool, float]:
         frame, _read_at = item
+        started = time.monotonic()
         verdict = self._live_verdict
         if verdict is not None and self.change_gate.unchanged(frame):
-            return verdict, False  # it waited behind a check of the same scene
-        started, cpu = time.monotonic(), time.thread_time()
+            return verdict, False, started  # it waited behind a check of the same scene
+        cpu = time.thread_time()
         self.change_gate.remember(frame)
         verdict = self._live_analyser.analyse(frame)
         self.pacer.done(started, time.thread_time() - cpu)
-        return verdict, True
+        return verdict, True, started
 
-    def _analysed_in_worker(self, item: tuple[np.ndarray, float], result: tuple[Verdict, bool]) -> None:
-        (frame, read_at), (verdict, checked) = item, result
+    def _analysed_in_worker(self, item: tuple[np.ndarray, float], result: tuple[Verdict, bool, float]) -> None:
+        (frame, read_at), (verdict, checked, started) = item, result
         if checked:
             self._live_verdict = verdict
-        self._bridge.verdict.emit(LiveVerdict(frame, verdict, read_at, time.monotonic(), checked))
+        self._bridge.verdict.emit(LiveVerdict(frame, verdict, read_at, time.monotonic(), checked, started))
 
     def _preview_resized(self, box: tuple[int, int]) -> None:
         self.display.box = box
@@ -277,6 +282,8 @@ class CameraWidget(QWidget):
         frame, verdict = live.frame, live.verdict
         if live.checked:
             self.verdict_latency.append(now - live.read_at)
+            self.verdict_timing.append((live.started_at - live.read_at, live.sent_at - live.started_at,
+                                        now - live.sent_at))
         self.last_verdict = verdict
         self.verdictChanged.emit(verdict)
         if self.mode == "document":
