@@ -17,6 +17,7 @@ import numpy as np
 
 from fundclient.camera import messages
 from fundclient.camera.pacing import CheckPacer
+from fundclient.camera.priority import raise_current_thread
 from fundclient.camera.sources import FrameSource
 from fundclient.errors import CameraError, Message
 
@@ -39,12 +40,15 @@ class CaptureWorker:
 
     on_status(CameraStatus) is called on each change of state only (live → lost → live...),
     from the worker thread. stop() ends the loop and releases the camera.
+    raise_priority: the thread asks for a priority above normal (camera/priority.py).
     """
 
     def __init__(self, source: FrameSource, on_frame: Callable[[np.ndarray], None],
                  on_status: Callable[[CameraStatus], None] | None = None,
-                 backoff: tuple[float, ...] = REOPEN_BACKOFF):
+                 backoff: tuple[float, ...] = REOPEN_BACKOFF, raise_priority: bool = False):
         self.source = source
+        self._raise_priority = raise_priority
+        self.priority_raised = False
         self._on_frame = on_frame
         self._on_status = on_status or (lambda status: None)
         self._backoff = backoff
@@ -75,6 +79,8 @@ class CaptureWorker:
         return self._thread is not None and self._thread.is_alive()
 
     def _run(self) -> None:
+        if self._raise_priority:
+            self.priority_raised = raise_current_thread()
         attempt = 0
         opened = False
         next_due = time.monotonic()
@@ -141,12 +147,16 @@ class LatestOnlyWorker:
 
     Used for the face checks: the preview gets every frame, the checks get the newest frame
     whenever they are free, so a slow check never delays the picture. With a `pacer`
-    (camera/pacing.py) it also waits until the pacer allows the next run.
+    (camera/pacing.py) it also waits until the pacer allows the next run. raise_priority:
+    the thread asks for a priority above normal (camera/priority.py).
     """
 
     def __init__(self, work: Callable[[Any], Any], on_result: Callable[[Any, Any], None],
-                 name: str = "camera-analysis", pacer: CheckPacer | None = None):
+                 name: str = "camera-analysis", pacer: CheckPacer | None = None,
+                 raise_priority: bool = False):
         self._work = work
+        self._raise_priority = raise_priority
+        self.priority_raised = False
         self._on_result = on_result
         self._name = name
         self._pacer = pacer
@@ -183,6 +193,8 @@ class LatestOnlyWorker:
             self._thread = None
 
     def _run(self) -> None:
+        if self._raise_priority:
+            self.priority_raised = raise_current_thread()
         while not self._stop.is_set():
             with self._has_item:
                 while self._item is None and not self._stop.is_set():
