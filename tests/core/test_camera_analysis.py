@@ -233,3 +233,41 @@ def test_auto_capture_waits_while_the_face_moves_or_a_check_fails(analyser):
     assert gate.count == 0
     fired = [gate.update(left) for _ in range(THRESHOLDS.steady_frames)]
     assert fired[-1] and not any(fired[:-1])
+
+
+def test_a_due_whole_frame_scan_can_wait_until_the_tracked_verdict_is_out():
+    """Live, with defer_full_scan: every verdict of a tracked face comes from the quick scan
+    near it; the whole-frame scan it skipped (second_look) agrees on the same one face."""
+    live = FaceAnalyser(track=True)
+    frame = cs.scene()
+    assert live.analyse(frame, defer_full_scan=True).ok  # the first frame: a whole scan
+    assert not live.full_scan_due
+    due = 0
+    for _ in range(3 * THRESHOLDS.full_scan_every):
+        verdict = live.analyse(frame, defer_full_scan=True)
+        assert verdict.ok
+        if live.full_scan_due:
+            due += 1
+            assert live.second_look(frame, verdict)
+            assert not live.full_scan_due
+    assert due >= 2  # as often as the scans it replaced (one every full_scan_every frames)
+
+
+def test_the_second_look_finds_the_person_who_came_in():
+    """Tracking keeps finding the first person near where they were; the deferred whole-frame
+    scan sees the second one, and the verdict then says so (from that scan, not another)."""
+    pair = cs.two_faces()
+    alone = pair.copy()
+    alone[:, pair.shape[1] // 2:] = cv2.blur(pair[:, pair.shape[1] // 2:], (61, 61))  # the right one away
+    live = FaceAnalyser(track=True)
+    assert len(live.analyse(alone).faces) == 1
+    for _ in range(3 * THRESHOLDS.full_scan_every):
+        verdict = live.analyse(pair, defer_full_scan=True)
+        if live.full_scan_due:
+            break
+    else:
+        raise AssertionError("the tracked face was never found near where it was")
+    assert len(verdict.faces) == 1  # the quick scan near the first person
+    assert not live.second_look(pair, verdict)
+    corrected = live.analyse(pair)
+    assert len(corrected.faces) == 2 and corrected.hints == [messages.SEVERAL_FACES]

@@ -110,3 +110,39 @@ def test_latest_only_worker_skips_stale_items():
     worker.stop()
     assert len(done) < 10  # most frames were dropped, not queued
     assert all(result == item * 10 for item, result in done)
+
+
+def _aged(name: str, seconds_ago: float) -> tuple[str, float]:
+    return name, time.monotonic() - seconds_ago
+
+
+FRESH = (lambda item: time.monotonic() - item[1], 0.05)
+
+
+def test_the_checks_never_start_on_a_frame_gone_stale_while_a_fresh_one_is_coming():
+    done = []
+    worker = LatestOnlyWorker(lambda item: item, lambda item, result: done.append(item[0]),
+                              fresh=(*FRESH, 5.0))
+    worker.submit(_aged("read a second ago", 1.0))  # waited behind a long check
+    worker.start()
+    try:
+        time.sleep(0.3)
+        assert done == []  # not checked: the next frame is awaited
+        worker.submit(_aged("just read", 0.0))
+        assert wait_for(lambda: done)
+    finally:
+        worker.stop()
+    assert done == ["just read"] and worker.stale_skipped == 1
+
+
+def test_a_stale_frame_is_still_checked_when_the_camera_gives_no_newer_one():
+    done = []
+    worker = LatestOnlyWorker(lambda item: item, lambda item, result: done.append(item[0]),
+                              fresh=(*FRESH, 0.1))
+    worker.submit(_aged("the last frame before a stall", 1.0))
+    worker.start()
+    try:
+        assert wait_for(lambda: done)
+    finally:
+        worker.stop()
+    assert done == ["the last frame before a stall"] and worker.stale_skipped == 0

@@ -94,19 +94,54 @@ class FaceAnalyser:
         self._clahe = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 4))
         self._last_face: Box | None = None
         self._since_full_scan = 0
+        # Live, with `analyse(defer_full_scan=True)`: the verdict came from tracking although
+        # a whole-frame scan was due; `second_look(frame)` does that scan (camera/worker.py
+        # runs it after the verdict is on its way, so the person sees the verdict sooner).
+        self.full_scan_due = False
+        self._scanned: tuple[np.ndarray, list[Box]] | None = None  # (a frame, its faces)
 
     # --- detection ---------------------------------------------------------------------
-    def detect_faces(self, gray: np.ndarray) -> list[Box]:
-        height, width = gray.shape
-        scale = min(1.0, self.t.detect_width / width)
-        small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    def detect_faces(self, gray: np.ndarray, defer_full_scan: bool = False) -> list[Box]:
+        """Faces in `gray`. Live (track=True): near the last face between whole-frame scans
+        (one every `full_scan_every` frames); with `defer_full_scan`, a due scan is left to
+        `second_look` when the face was found near where it was (`full_scan_due`)."""
+        self.full_scan_due = False
+        small, scale = self._small(gray)
         found = None
-        if self.track and self._last_face is not None and self._since_full_scan < self.t.full_scan_every:
-            found = self._detect_near(small, [v * scale for v in self._last_face])
-            self._since_full_scan += 1
+        if self.track and self._last_face is not None:
+            due = self._since_full_scan >= self.t.full_scan_every
+            if not due or defer_full_scan:
+                found = self._detect_near(small, [v * scale for v in self._last_face])
+                if found is not None:
+                    self._since_full_scan += 1
+                    self.full_scan_due = due
         if found is None:
             found = self._detect_all(small)
             self._since_full_scan = 1
+        return self._found(found, scale)
+
+    def second_look(self, frame: np.ndarray, verdict: Verdict) -> bool:
+        """The whole-frame scan a tracked `verdict` of `frame` skipped: True when it finds the
+        same one face (the verdict stands); False when it does not (a second person came in,
+        or tracking held on to the wrong place) - then `analyse(frame)` gives the right
+        verdict from this scan's faces, without scanning again."""
+        gray = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        small, scale = self._small(gray)
+        faces = self._found(self._detect_all(small), scale)
+        self._since_full_scan = 1
+        self.full_scan_due = False
+        agrees = len(faces) == 1 and verdict.face is not None and _overlap(faces[0], verdict.face) >= 0.5
+        if not agrees:
+            self._scanned = (frame, faces)
+        return agrees
+
+    def _small(self, gray: np.ndarray) -> tuple[np.ndarray, float]:
+        width = gray.shape[1]
+        scale = min(1.0, self.t.detect_width / width)
+        small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+        return small, scale
+
+    def _found(self, found, scale: float) -> list[Box]:
         faces = [tuple(int(round(v / scale)) for v in box) for box in found]
         self._last_face = faces[0] if len(faces) == 1 else None
         return faces  # type: ignore[return-value]
@@ -162,14 +197,20 @@ class FaceAnalyser:
         return None
 
     # --- the verdict -------------------------------------------------------------------
-    def analyse(self, frame: np.ndarray, still: bool = False) -> Verdict:
+    def analyse(self, frame: np.ndarray, still: bool = False, defer_full_scan: bool = False) -> Verdict:
         """Check one picture. still=False: a live camera frame (distance and placement of the
         person are judged, hints speak to them). still=True: an imported file; a picture that
         is already an ID crop is judged by ID-photo rules (face share and centring within
-        the picture), and the hints speak about the picture."""
+        the picture), and the hints speak about the picture. defer_full_scan: see
+        `detect_faces` and `second_look`."""
         gray = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
         height, width = gray.shape
-        faces = self.detect_faces(gray)
+        scanned, self._scanned = self._scanned, None
+        if scanned is not None and scanned[0] is frame:  # second_look scanned this frame
+            faces = scanned[1]
+            self.full_scan_due = False
+        else:
+            faces = self.detect_faces(gray, defer_full_scan)
         size = (width, height)
         if not faces:
             # A burnt-out or black frame hides the face from Haar: say why, not only "no face".
@@ -284,6 +325,17 @@ class FaceAnalyser:
         offset = abs((lx + rx) / 2 - (x + w / 2)) / w
         passed = angle <= self.t.max_eye_angle_deg and offset <= self.t.max_eye_offset
         return CheckResult(FRONTAL, passed, angle, None if passed else messages.LOOK_STRAIGHT)
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """Intersection over union of two boxes (x, y, w, h)."""
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    w = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+    h = max(0, min(ay + ah, by + bh) - max(ay, by))
+    inter = w * h
+    union = aw * ah + bw * bh - inter
+    return inter / union if union else 0.0
 
 
 def _inner(gray: np.ndarray, face: Box) -> np.ndarray:

@@ -96,6 +96,13 @@ class Thresholds:
     max_check_interval: float = 0.6
     gui_late_after: float = 0.05
     max_gui_slowdown: float = 4.0
+    # A frame that has waited longer than `fresh_within` seconds when its check may start (it
+    # came in while the previous check or the pacer's wait ran) is not checked: the checks
+    # take the next frame, waiting for it at most `fresh_wait` seconds (a camera that stalls
+    # still gets its last frame checked). The verdict the person sees then describes them as
+    # they are now, not as they were up to a frame earlier.
+    fresh_within: float = 0.025
+    fresh_wait: float = 0.1
 
     # --- auto-capture -------------------------------------------------------------------
     steady_frames: int = 6  # consecutive passing analysed frames (~0.4 s)

@@ -149,12 +149,20 @@ class LatestOnlyWorker:
     whenever they are free, so a slow check never delays the picture. With a `pacer`
     (camera/pacing.py) it also waits until the pacer allows the next run. raise_priority:
     the thread asks for a priority above normal (camera/priority.py).
+
+    fresh: (age, within, wait) - `age(item)` is how long ago the item was made (seconds); an
+    item older than `within` when its turn comes is not worked on while a newer one may come:
+    the worker waits up to `wait` seconds for the next submission and takes that instead
+    (stale items are never worked on while fresh ones are on their way).
     """
 
     def __init__(self, work: Callable[[Any], Any], on_result: Callable[[Any, Any], None],
                  name: str = "camera-analysis", pacer: CheckPacer | None = None,
-                 raise_priority: bool = False):
+                 raise_priority: bool = False,
+                 fresh: tuple[Callable[[Any], float], float, float] | None = None):
         self._work = work
+        self._fresh = fresh
+        self.stale_skipped = 0  # items replaced by a fresher one while waiting for it
         self._raise_priority = raise_priority
         self.priority_raised = False
         self._on_result = on_result
@@ -205,6 +213,8 @@ class LatestOnlyWorker:
             if delay > 0 and self._stop.wait(delay):
                 break
             with self._has_item:
+                if self._fresh is not None:
+                    self._wait_for_fresh()
                 item, self._item = self._item, None
                 self._busy = item is not None
             if item is None:
@@ -217,3 +227,13 @@ class LatestOnlyWorker:
                 log.exception("%s failed on one item", self._name)
             finally:
                 self._busy = False
+
+    def _wait_for_fresh(self) -> None:
+        """(Holding the condition.) The waiting item is stale: wait for the next one, a little."""
+        age, within, wait = self._fresh
+        stale = self._item
+        if stale is None or age(stale) <= within:
+            return
+        self._has_item.wait_for(lambda: self._item is not stale or self._stop.is_set(), timeout=wait)
+        if self._item is not stale and self._item is not None:
+            self.stale_skipped += 1

@@ -167,8 +167,9 @@ class CameraWidget(QWidget):
         self._live_verdict = None
         self._live_analyser = FaceAnalyser(self.thresholds, track=True)
         self.display.box = self.ui.preview.box()
+        fresh = (lambda item: time.monotonic() - item[1], self.thresholds.fresh_within, self.thresholds.fresh_wait)
         self._analysis = LatestOnlyWorker(self._check_in_worker, self._analysed_in_worker,
-                                          pacer=self.pacer, raise_priority=True)
+                                          pacer=self.pacer, raise_priority=True, fresh=fresh)
         self._capture = CaptureWorker(source, self._on_frame_in_worker, self._bridge.status.emit,
                                       raise_priority=True)
         self._analysis.start()
@@ -243,7 +244,7 @@ class CameraWidget(QWidget):
             else:  # checked when the pacer allows; a newer frame replaces it meanwhile
                 analysis.submit((frame, read_at))
 
-    def _check_in_worker(self, item: tuple[np.ndarray, float]) -> tuple[Verdict, bool, float]:
+    def _check_in_worker(self, item: tuple[np.ndarray, float]) -> tuple[Verdict | None, bool, float]:
         frame, _read_at = item
         started = time.monotonic()
         verdict = self._live_verdict
@@ -251,12 +252,21 @@ class CameraWidget(QWidget):
             return verdict, False, started  # it waited behind a check of the same scene
         cpu = time.thread_time()
         self.change_gate.remember(frame)
-        verdict = self._live_analyser.analyse(frame)
+        analyser = self._live_analyser
+        verdict: Verdict | None = analyser.analyse(frame, defer_full_scan=True)
+        if analyser.full_scan_due:
+            # The face was found where it was: the person sees this verdict now, and the
+            # whole-frame scan due (a second person?) runs after it, on the same frame.
+            self._analysed_in_worker(item, (verdict, True, started))
+            verdict = None if analyser.second_look(frame, verdict) else analyser.analyse(frame)
         self.pacer.done(started, time.thread_time() - cpu)
         return verdict, True, started
 
-    def _analysed_in_worker(self, item: tuple[np.ndarray, float], result: tuple[Verdict, bool, float]) -> None:
+    def _analysed_in_worker(self, item: tuple[np.ndarray, float],
+                            result: tuple[Verdict | None, bool, float]) -> None:
         (frame, read_at), (verdict, checked, started) = item, result
+        if verdict is None:  # the second look agreed with the verdict already sent
+            return
         if checked:
             self._live_verdict = verdict
         self._bridge.verdict.emit(LiveVerdict(frame, verdict, read_at, time.monotonic(), checked, started))
