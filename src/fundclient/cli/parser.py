@@ -201,7 +201,8 @@ class FundParser(argparse.ArgumentParser):
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("formatter_class", CatalogueFormatter)
-        super().__init__(*args, **kwargs)
+        with speaking(SOURCE_LANGUAGE):  # its group titles are the msgids, whatever gettext's locale
+            super().__init__(*args, **kwargs)
         self.register("action", "parsers", _Commands)
 
     # --- parsing: the outermost call reads the language rule and says a refusal -------------
