@@ -12,7 +12,8 @@
 
 **Adding a string.** Write it in English where it is shown: `Message("Saved {count} records.")`
 in core code (then `.format(count=n)`), `self.tr("Save")` in widgets and cards (ui/, cards/),
-`t("Offices")` in an HQ console template. One English text that needs two different
+`t("Offices")` in an HQ console template, `help=N_("…")` for the command line's help
+(cli/parser.py translates it when the help is shown). One English text that needs two different
 translations gets a context: `Message("Active", context="operator access")`,
 `self.tr("Clerk", "role")` (Qt's disambiguation), `pt("record status", "duplicate")` in a
 template. Then `extract`, translate (`set`, `fill`, or any .po editor) and run `check`.
