@@ -8,11 +8,15 @@ import pytest
 from card_test_helpers import SAMPLE_OFFICE, comparable, pdftotext
 
 from fundclient.cards import printing
-from fundclient.cards.content import NO_PHOTO_MARK, PHOTO_EXCEPTION_MARK, card_for_beneficiary
+from fundclient.cards.content import card_for_beneficiary
 from fundclient.cards.render import card_image
 from fundclient.domain.photo_exception import BEDRIDDEN, OTHER, REASONS, PhotoException
 
 pytestmark = pytest.mark.qt
+
+# The words the card prints (catalogue entries "Photo exception", "No photo"; Arabic documents).
+PHOTO_EXCEPTION_MARK = "استثناء من الصورة"
+NO_PHOTO_MARK = "بدون صورة"
 
 
 def printed_text(cards, tmp_path, settings) -> str:

@@ -14,36 +14,54 @@ from fundclient.domain.card_numbers import mod97_check, parse as parse_card_numb
 from fundclient.cards.payload import Signer, make_claims, sign_payload
 from fundclient.config import Settings
 from fundclient.domain import display
-from fundclient.domain.reference import default_reference
+from fundclient.domain.reference import default_reference, label_message
 from fundclient.domain.records import Beneficiary, Dependant, Photo, Relation, Sex
 from fundclient.errors import FundError, Message
 
 DEFAULT_VALIDITY_YEARS = 5
-CARD_TITLE = "البطاقة التأمينية"
-DEPENDANT_MARK = "تابع"
+
+# The fund's printed documents — the card, the registration receipt, the day-close report —
+# are Arabic whatever the screen's language (docs/decisions/printed-documents-arabic.md). Their
+# texts are catalogue entries like every other string (English msgids, context DOCUMENT), shown
+# in this language by `printed`.
+DOCUMENT_LANGUAGE = "ar"
+DOCUMENT = "printed document"
+
+
+def printed(message: Message) -> str:
+    """A catalogue text as the printed documents show it (in DOCUMENT_LANGUAGE)."""
+    return message.text(DOCUMENT_LANGUAGE)
+
+
+CARD_TITLE = Message("Insurance card", context=DOCUMENT)
+DEPENDANT_MARK = Message("Dependant", context=DOCUMENT)
 # What the photo box says when there is no photo (never an empty box): the approved photo
 # exception's reason, or plainly that the card has no photo (docs/cards.md).
-PHOTO_EXCEPTION_MARK = "استثناء من الصورة"
-NO_PHOTO_MARK = "بدون صورة"
+PHOTO_EXCEPTION_MARK = Message("Photo exception", context=DOCUMENT)
+NO_PHOTO_MARK = Message("No photo", context=DOCUMENT)
+HUSBAND = Message("Husband", context=DOCUMENT)
+WIFE = Message("Wife", context=DOCUMENT)
 
 LABELS = {
-    "name": "الاسم",
-    "national_number": "الرقم الوطني",
-    "card_number": "رقم البطاقة",
-    "date_of_birth": "تاريخ الميلاد",
-    "office": "المكتب",
-    "issued_on": "تاريخ الإصدار",
-    "expires_on": "تاريخ الانتهاء",
-    "principal_card": "بطاقة المنتفع",
-    "relation": "صلة القرابة",
+    "national_number": Message("National number", context=DOCUMENT),
+    "card_number": Message("Card number", context=DOCUMENT),
+    "date_of_birth": Message("Date of birth", context=DOCUMENT),
+    "office": Message("Office", context=DOCUMENT),
+    "issued_on": Message("Issued on", context=DOCUMENT),
+    "expires_on": Message("Expires on", context=DOCUMENT),
+    "principal_card": Message("Beneficiary's card", context=DOCUMENT),
 }
+TERMS_TITLE = Message("Terms of use", context=DOCUMENT)
 TERMS = [
-    "هذه البطاقة شخصية ولا يجوز لغير صاحبها استعمالها.",
-    "تُقدَّم البطاقة مع إثبات الهوية عند طلب الخدمة لدى المرافق الصحية المتعاقدة مع الصندوق.",
-    "يُبلَّغ أقرب مكتب للصندوق فور فقدان البطاقة أو تلفها.",
-    "البطاقة ملك للصندوق وتُعاد إليه عند انتهاء الانتفاع.",
+    Message("This card is personal; nobody but its holder may use it.", context=DOCUMENT),
+    Message("Show the card with proof of identity when asking for care at the health facilities "
+            "under contract with the fund.", context=DOCUMENT),
+    Message("Tell the nearest fund office at once if the card is lost or damaged.", context=DOCUMENT),
+    Message("The card belongs to the fund and goes back to it when the cover ends.", context=DOCUMENT),
 ]
-RETURN_TO = "في حال العثور على هذه البطاقة يُرجى تسليمها إلى {office} أو إلى أقرب مكتب للصندوق"
+RETURN_TO = Message("If you find this card, please hand it to {office} or to the nearest fund office",
+                    context=DOCUMENT)
+CONTACT = Message("Office phone: {phone}   Address: {address}", context=DOCUMENT)
 CONTACT_PLACEHOLDER = "...................."
 
 NO_CARD_NUMBER = Message("No card number has been assigned yet")
@@ -55,7 +73,7 @@ class CardContentError(FundError):
 
 @dataclass(frozen=True)
 class OfficeInfo:
-    """The issuing office as printed (Arabic name, e.g. «مكتب براك»)."""
+    """The issuing office as printed (its name in the documents' language: Brak office)."""
 
     code: str
     name_ar: str
@@ -79,17 +97,21 @@ class CardData:
     photo_note: str = ""  # printed in the photo box when there is no photo (a photo exception)
     logo_path: str = ""
     principal_card_number: str = ""  # set on a dependant's card
-    relation: str = ""  # a dependant's relation to the principal, in Arabic
-    category: str = ""  # the beneficiary category's Arabic name, e.g. «شريحة المتقاعدين»
+    relation: str = ""  # a dependant's relation to the principal, as printed
+    category: str = ""  # the beneficiary category's name as printed (Retirees)
     machine_line: str = ""
-    terms: list[str] = field(default_factory=lambda: list(TERMS))
+    terms: list[str] = field(default_factory=lambda: [printed(t) for t in TERMS])
 
     @property
     def is_dependant(self) -> bool:
         return bool(self.principal_card_number)
 
     def return_to(self) -> str:
-        return RETURN_TO.format(office=self.office.name_ar)
+        return printed(RETURN_TO.format(office=Message.plain(self.office.name_ar)))
+
+    def contact(self) -> str:
+        return printed(CONTACT.format(phone=Message.plain(self.office.phone or CONTACT_PLACEHOLDER),
+                                      address=Message.plain(self.office.address or CONTACT_PLACEHOLDER)))
 
 
 def validity_years(settings: Settings) -> int:
@@ -108,13 +130,13 @@ def expiry_date(issued_on: date, years: int) -> date:
 def format_date(value: date | None) -> str:
     """Day/month/year as on Libyan documents, digits by the office's display rule
     (domain.display, the same rule as the screens); "—" when unknown."""
-    return display.rule().date(value, "ar") if value else "—"
+    return display.rule().date(value, DOCUMENT_LANGUAGE) if value else "—"
 
 
 def display_digits(text: str) -> str:
     """A number printed for people (national number, counts) by the display rule. Card numbers,
     the QR code and the machine-readable line stay Western: clinics type and scan them."""
-    return display.rule().digits(text, "ar")
+    return display.rule().digits(text, DOCUMENT_LANGUAGE)
 
 
 def machine_line(card_number: str, national_number: str, expires_on: date) -> str:
@@ -128,18 +150,18 @@ def machine_line(card_number: str, national_number: str, expires_on: date) -> st
 
 
 def relation_label(dependant: Dependant) -> str:
-    """The relation as printed next to «تابع»: زوج/زوجة by sex, else the reference list's word."""
+    """The relation as printed next to "Dependant": husband/wife by sex, else the reference list's word."""
     if dependant.relation == Relation.SPOUSE:
-        return "زوج" if dependant.sex == Sex.MALE else "زوجة"
+        return printed(HUSBAND if dependant.sex == Sex.MALE else WIFE)
     if dependant.relation == Relation.OTHER:
-        return ""  # «تابع» alone says it
+        return ""  # "Dependant" alone says it
     item = default_reference().item("relations", dependant.relation.value)
-    return item.ar if item else ""
+    return item.label(DOCUMENT_LANGUAGE) if item else ""
 
 
 def category_label(code: str) -> str:
     spec = default_reference().category_spec(code) if code else None
-    return str(spec.get("ar", "")) if spec else ""
+    return label_message(spec).template(DOCUMENT_LANGUAGE) if spec else ""
 
 
 def office_info(code: str, settings: Settings | None = None) -> OfficeInfo:
@@ -147,7 +169,7 @@ def office_info(code: str, settings: Settings | None = None) -> OfficeInfo:
     (`extra["office_phone"]`, `extra["office_address"]`) when this is the device's own office."""
     item = default_reference().item("offices", code)
     extra = settings.extra if settings and settings.office_code == code else {}
-    return OfficeInfo(code=code, name_ar=item.ar if item else code, phone=str(extra.get("office_phone", "")),
+    return OfficeInfo(code=code, name_ar=item.label(DOCUMENT_LANGUAGE) if item else code, phone=str(extra.get("office_phone", "")),
                       address=str(extra.get("office_address", "")))
 
 
@@ -160,13 +182,13 @@ def card_for_beneficiary(record: Beneficiary, *, office: OfficeInfo, settings: S
         family=record.name.family, latin_name=record.latin_name, national_number=record.national_number,
         date_of_birth=record.date_of_birth, principal="", relation="", category=record.category, office=office,
         settings=settings, signer=signer, photo=photo, issued_on=issued_on, logo_path=logo_path,
-        photo_note=record.photo_exception.short("ar") if record.photo_exception is not None else "")
+        photo_note=record.photo_exception.short(DOCUMENT_LANGUAGE) if record.photo_exception is not None else "")
 
 
 def card_for_dependant(record: Beneficiary, dependant: Dependant, *, office: OfficeInfo, settings: Settings,
                        signer: Signer, photo: Photo | bytes | None = None, issued_on: date | None = None,
                        logo_path: str = "") -> CardData:
-    """A dependant's card: own number, marked «تابع», showing the principal's card number."""
+    """A dependant's card: own number, marked "Dependant", showing the principal's card number."""
     if not record.card_number:
         raise CardContentError(NO_CARD_NUMBER, code="card_content")
     return _card(
@@ -196,24 +218,28 @@ def _card(*, card_number, full_name, first, family, latin_name, national_number,
         machine_line=machine_line(claims.card_number, national_number, expires_on))
 
 
-# --- registration receipt (إيصال التسجيل) -------------------------------------------------
+# --- registration receipt -------------------------------------------------------------------
 
-RECEIPT_TITLE = "إيصال التسجيل"
+RECEIPT_TITLE = Message("Registration receipt", context=DOCUMENT)
 RECEIPT_LABELS = {
-    "name": "اسم المنتفع",
-    "national_number": "الرقم الوطني",
-    "card_number": "رقم البطاقة",
-    "registered_at": "تاريخ التسجيل",
-    "office": "المكتب",
-    "operator": "الموظف",
-    "dependants": "عدد التابعين",
+    "name": Message("Beneficiary's name", context=DOCUMENT),
+    "national_number": LABELS["national_number"],
+    "card_number": LABELS["card_number"],
+    "registered_at": Message("Registered on", context=DOCUMENT),
+    "office": LABELS["office"],
+    "operator": Message("Clerk", context=DOCUMENT),
+    "dependants": Message("Number of dependants", context=DOCUMENT),
 }
-BRING_NEXT_TIME_TITLE = "يُرجى إحضار ما يلي في المراجعة القادمة:"
+RECEIPT_DEPENDANT = Message("Dependant ({relation})", context=DOCUMENT)
+RECEIPT_DEPENDANT_CARD = Message("Dependant's card number", context=DOCUMENT)
+RECEIPT_FOOTER = Message("The electronic system — {fund}", context=DOCUMENT)
+BRING_NEXT_TIME_TITLE = Message("Please bring the following at your next visit:", context=DOCUMENT)
 BRING_NEXT_TIME = [
-    "هذا الإيصال",
-    "البطاقة الشخصية أو جواز السفر",
-    "إفادة رقم المعاش (لشريحة المتقاعدين)",
-    "الرقم الوطني وصورة شخصية حديثة لكل تابع لم يُسجَّل بعد",
+    Message("This receipt", context=DOCUMENT),
+    Message("Identity card or passport", context=DOCUMENT),
+    Message("Pension number statement (retirees)", context=DOCUMENT),
+    Message("The national number and a recent photograph of every dependant not yet registered",
+            context=DOCUMENT),
 ]
 
 
@@ -235,19 +261,19 @@ class ReceiptData:
     registered_at: datetime
     operator: str
     dependants: list[ReceiptDependant] = field(default_factory=list)
-    bring_next_time: list[str] = field(default_factory=lambda: list(BRING_NEXT_TIME))
+    bring_next_time: list[str] = field(default_factory=lambda: [printed(m) for m in BRING_NEXT_TIME])
 
     def rows(self) -> list[tuple[str, str]]:
         """(label, value) in print order; values are plain text, Latin or Arabic. The record's
         internal id (a UUID) is not printed: the card number is the beneficiary's reference."""
         return [
-            (RECEIPT_LABELS["name"], self.beneficiary_name),
-            (RECEIPT_LABELS["national_number"], display_digits(self.national_number) or "—"),
-            (RECEIPT_LABELS["card_number"], self.card_number or "—"),
-            (RECEIPT_LABELS["registered_at"], display.rule().datetime(self.registered_at, "ar")),
-            (RECEIPT_LABELS["office"], self.office.name_ar),
-            (RECEIPT_LABELS["operator"], self.operator or "—"),
-            (RECEIPT_LABELS["dependants"], display_digits(str(len(self.dependants)))),
+            (printed(RECEIPT_LABELS["name"]), self.beneficiary_name),
+            (printed(RECEIPT_LABELS["national_number"]), display_digits(self.national_number) or "—"),
+            (printed(RECEIPT_LABELS["card_number"]), self.card_number or "—"),
+            (printed(RECEIPT_LABELS["registered_at"]), display.rule().datetime(self.registered_at, DOCUMENT_LANGUAGE)),
+            (printed(RECEIPT_LABELS["office"]), self.office.name_ar),
+            (printed(RECEIPT_LABELS["operator"]), self.operator or "—"),
+            (printed(RECEIPT_LABELS["dependants"]), display_digits(str(len(self.dependants)))),
         ]
 
 

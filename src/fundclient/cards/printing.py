@@ -15,7 +15,7 @@ from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from fundclient.cards.content import CardData, ReceiptData
+from fundclient.cards.content import CARD_TITLE, RECEIPT_TITLE, CardData, ReceiptData, printed
 from fundclient.cards.receipt import paint_receipt, paper, receipt_page_layout
 from fundclient.cards.render import CARD_HEIGHT_MM, CARD_PAGE_SIZE, CARD_WIDTH_MM, paint_card
 from fundclient.config import Settings
@@ -66,7 +66,7 @@ def card_printer(settings: Settings, name: str | None = None, *, pdf_path: str |
     chosen = name if name is not None else settings.card_printer
     printer = _printer(chosen, pdf_path)
     printer.setPageLayout(card_page_layout(chosen if pdf_path is None else ""))
-    printer.setDocName("البطاقة التأمينية")
+    printer.setDocName(printed(CARD_TITLE))
     return printer
 
 
@@ -104,7 +104,7 @@ def receipt_printer(settings: Settings, data: ReceiptData, name: str = "", *, pa
     chosen = paper(paper_name or settings.receipt_format)
     printer = _printer(name, pdf_path)
     printer.setPageLayout(receipt_page_layout(data, chosen, printer))
-    printer.setDocName("إيصال التسجيل")
+    printer.setDocName(printed(RECEIPT_TITLE))
     return printer
 
 

@@ -1,4 +1,4 @@
-"""The registration receipt (إيصال التسجيل): A4, A5 or an 80 mm thermal roll, as PDF or on a printer.
+"""The registration receipt: A4, A5 or an 80 mm thermal roll, as PDF or on a printer.
 
 One flowing layout for every paper: blocks are laid out top to bottom at the paper's width.
 A thermal roll has no fixed length, so its page is as long as the content.
@@ -13,7 +13,8 @@ from typing import Callable
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPaintDevice, QPdfWriter, QPen
 
-from fundclient.cards.content import BRING_NEXT_TIME_TITLE, RECEIPT_TITLE, ReceiptData
+from fundclient.cards.content import (BRING_NEXT_TIME_TITLE, DEPENDANT_MARK, RECEIPT_DEPENDANT, RECEIPT_DEPENDANT_CARD,
+                                      RECEIPT_FOOTER, RECEIPT_TITLE, ReceiptData, printed)
 from fundclient.cards.fonts import arabic_font, without_ligatures
 from fundclient.cards.text import FittedText, draw_fitted, fit_text
 from fundclient.errors import FundError, Message
@@ -101,18 +102,20 @@ def _blocks(data: ReceiptData, device: QPaintDevice, paper: Paper) -> list[Calla
     blocks = [
         text_block(data.fund_name, arabic_font(base * 1.15, bold=True, sans=True), align=C),
         text_block(data.office.name_ar, arabic_font(base, sans=True), align=C),
-        text_block(RECEIPT_TITLE, arabic_font(base * 1.5, bold=True), align=C, space_after=2.0),
+        text_block(printed(RECEIPT_TITLE), arabic_font(base * 1.5, bold=True), align=C, space_after=2.0),
         rule_block,
         *[row_block(label, value) for label, value in data.rows()],
     ]
     for dependant in data.dependants:
-        blocks.append(row_block(f"تابع ({dependant.relation})" if dependant.relation else "تابع", dependant.name))
+        label = RECEIPT_DEPENDANT.format(relation=Message.plain(dependant.relation)) if dependant.relation \
+            else DEPENDANT_MARK
+        blocks.append(row_block(printed(label), dependant.name))
         if dependant.card_number:
-            blocks.append(row_block("رقم بطاقة التابع", dependant.card_number))
-    blocks += [rule_block, text_block(BRING_NEXT_TIME_TITLE, arabic_font(base, bold=True, sans=True))]
+            blocks.append(row_block(printed(RECEIPT_DEPENDANT_CARD), dependant.card_number))
+    blocks += [rule_block, text_block(printed(BRING_NEXT_TIME_TITLE), arabic_font(base, bold=True, sans=True))]
     blocks += [text_block(f"• {item}", arabic_font(base * 0.95, sans=True), space_after=0.4)
                for item in data.bring_next_time]
-    blocks += [rule_block, text_block("المنظومة الإلكترونية — " + data.fund_name, arabic_font(base * 0.75, sans=True),
+    blocks += [rule_block, text_block(printed(RECEIPT_FOOTER.format(fund=Message.plain(data.fund_name))), arabic_font(base * 0.75, sans=True),
                                       align=C, colour=GREY)]
     return blocks
 
@@ -163,7 +166,7 @@ def receipt_pdf(data: ReceiptData, path: str | Path, paper_name: str = "A5", *, 
     path = Path(path)
     writer = QPdfWriter(str(path))
     writer.setResolution(resolution)
-    writer.setTitle(RECEIPT_TITLE)
+    writer.setTitle(printed(RECEIPT_TITLE))
     writer.setCreator("fundclient")
     writer.setPageLayout(receipt_page_layout(data, chosen, writer))
     painter = QPainter(writer)

@@ -13,8 +13,8 @@ import segno
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (QColor, QImage, QPageLayout, QPageSize, QPainter, QPaintDevice, QPdfWriter, QPen)
 
-from fundclient.cards.content import (CARD_TITLE, CONTACT_PLACEHOLDER, DEPENDANT_MARK, LABELS, NO_PHOTO_MARK,
-                                      PHOTO_EXCEPTION_MARK, CardData, display_digits, format_date)
+from fundclient.cards.content import (CARD_TITLE, DEPENDANT_MARK, LABELS, NO_PHOTO_MARK, PHOTO_EXCEPTION_MARK,
+                                      TERMS_TITLE, CardData, display_digits, format_date, printed)
 from fundclient.cards.fonts import arabic_font, latin_font, monospace_font, without_ligatures
 from fundclient.cards.text import FittedText, draw_fitted, draw_text, fit_text
 
@@ -81,14 +81,14 @@ def _paint_front(grid: Layout, card: CardData) -> dict[str, FittedText]:
     header_x = LOGO[0] - 1.2 - header_w
     boxes["fund_name"] = draw_text(p, card.fund_name, arabic_font(7.0, bold=True, sans=True),
                                    grid.rect(header_x, 0.9, header_w, 5.4), min_point=4.5)
-    boxes["title"] = draw_text(p, CARD_TITLE, arabic_font(6.5, bold=True), grid.rect(header_x, 5.7, header_w, 5.4))
+    boxes["title"] = draw_text(p, printed(CARD_TITLE), arabic_font(6.5, bold=True), grid.rect(header_x, 5.7, header_w, 5.4))
     if card.is_dependant:
         badge = grid.rect(2.7, 2.2, 12.0, 7.1)
         p.setBrush(GOLD)
         p.setPen(Qt.PenStyle.NoPen)
         p.drawRoundedRect(badge, 1.2 * grid.px, 1.2 * grid.px)
         p.setPen(INK)
-        mark = f"{DEPENDANT_MARK} · {card.relation}" if card.relation else DEPENDANT_MARK
+        mark = f"{printed(DEPENDANT_MARK)} · {card.relation}" if card.relation else printed(DEPENDANT_MARK)
         boxes["dependant"] = draw_text(p, mark, arabic_font(6.5, bold=True, sans=True), badge.adjusted(
             0.6 * grid.px, 0, -0.6 * grid.px, 0), align=C, min_point=4.0)
 
@@ -137,7 +137,7 @@ def _paint_rows(grid: Layout, rows: list[tuple[str, str]]) -> dict[str, FittedTe
     for i, (key, value) in enumerate(rows):
         top = y + i * row_h
         p.setPen(GREY)
-        boxes[f"label_{key}"] = draw_text(p, LABELS[key], arabic_font(5.6, sans=True),
+        boxes[f"label_{key}"] = draw_text(p, printed(LABELS[key]), arabic_font(5.6, sans=True),
                                           grid.rect(x + w - FIELD_LABEL_W, top, FIELD_LABEL_W, row_h),
                                           min_point=3.5, check_height=False)
         p.setPen(INK)
@@ -156,7 +156,7 @@ def _paint_back(grid: Layout, card: CardData) -> dict[str, FittedText]:
     boxes["fund_name"] = draw_text(p, card.fund_name, arabic_font(6.5, bold=True, sans=True),
                                    grid.rect(2.7, 0.6, CARD_WIDTH_MM - 5.4, 6.3), align=C, min_point=4.0)
     p.setPen(INK)
-    boxes["terms_title"] = draw_text(p, "شروط الاستخدام", arabic_font(6.2, bold=True, sans=True),
+    boxes["terms_title"] = draw_text(p, printed(TERMS_TITLE), arabic_font(6.2, bold=True, sans=True),
                                      grid.rect(2.7, 8.3, CARD_WIDTH_MM - 5.4, 4.0))
     # Bullets, not "1.": a number before Arabic text is reordered by the bidi algorithm.
     terms = "\u2028".join(f"• {t}" for t in card.terms)
@@ -166,9 +166,7 @@ def _paint_back(grid: Layout, card: CardData) -> dict[str, FittedText]:
     boxes["return_to"] = draw_text(p, card.return_to(), arabic_font(6.0, bold=True),
                                    grid.rect(2.7, 30.0, CARD_WIDTH_MM - 5.4, 8.4), max_lines=2, min_point=4.0)
     p.setPen(INK)
-    contact = (f"هاتف المكتب: {card.office.phone or CONTACT_PLACEHOLDER}   "
-               f"العنوان: {card.office.address or CONTACT_PLACEHOLDER}")
-    boxes["contact"] = draw_text(p, contact, arabic_font(5.6, sans=True),
+    boxes["contact"] = draw_text(p, card.contact(), arabic_font(5.6, sans=True),
                                  grid.rect(2.7, 38.6, CARD_WIDTH_MM - 5.4, 4.6), min_point=3.8)
     p.setPen(QPen(GREY, 0.15 * grid.px))
     p.drawLine(QPointF(2.7 * grid.px, 44.6 * grid.px), QPointF((CARD_WIDTH_MM - 2.7) * grid.px, 44.6 * grid.px))
@@ -196,8 +194,8 @@ def _paint_logo(grid: Layout, logo_path: str) -> None:
 
 
 def _paint_photo(grid: Layout, photo: bytes | None, box: QRectF, note: str = "") -> None:
-    """The photo; without one the box says so, never silently empty: «استثناء من الصورة»
-    and the approved reason (a photo exception), or «بدون صورة»."""
+    """The photo; without one the box says so, never silently empty: "Photo exception" and the
+    approved reason (a photo exception), or "No photo" (content.PHOTO_EXCEPTION_MARK, NO_PHOTO_MARK)."""
     p = grid.painter
     image = QImage.fromData(photo) if photo else QImage()
     if image.isNull():
@@ -206,7 +204,7 @@ def _paint_photo(grid: Layout, photo: bytes | None, box: QRectF, note: str = "")
         inner = box.adjusted(0.8 * grid.px, 0.8 * grid.px, -0.8 * grid.px, -0.8 * grid.px)
         if note:
             top = QRectF(inner.left(), inner.top(), inner.width(), inner.height() * 0.34)
-            draw_text(p, PHOTO_EXCEPTION_MARK, arabic_font(5.5, bold=True, sans=True), top, align=C,
+            draw_text(p, printed(PHOTO_EXCEPTION_MARK), arabic_font(5.5, bold=True, sans=True), top, align=C,
                       max_lines=2, min_point=4.0)
             p.setPen(GREY)
             draw_text(p, note, arabic_font(5.5, sans=True),
@@ -214,7 +212,7 @@ def _paint_photo(grid: Layout, photo: bytes | None, box: QRectF, note: str = "")
                       align=C, max_lines=4, min_point=3.5)
         else:
             p.setPen(GREY)
-            draw_text(p, NO_PHOTO_MARK, arabic_font(6.0, sans=True), inner, align=C)
+            draw_text(p, printed(NO_PHOTO_MARK), arabic_font(6.0, sans=True), inner, align=C)
     else:
         _draw_image(p, image, box, cover=True)
     p.setPen(QPen(QColor("#9A9A9A"), 0.15 * grid.px))
@@ -291,7 +289,7 @@ def card_pdf(cards: list[CardData], path: str | Path, *, resolution: int = 1200)
     path = Path(path)
     writer = QPdfWriter(str(path))
     writer.setResolution(resolution)
-    writer.setTitle("البطاقة التأمينية")
+    writer.setTitle(printed(CARD_TITLE))
     writer.setCreator("fundclient")
     writer.setPageLayout(QPageLayout(CARD_PAGE_SIZE, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
     painter = QPainter(writer)

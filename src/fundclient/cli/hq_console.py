@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
-from fundclient.cli.output import done, partly
+from fundclient.cli.output import PASSWORD, PASSWORD_AGAIN, ask, done, partly
 from fundclient.cli.parser import N_
 from fundclient.errors import Message, SyncError
 
@@ -32,8 +31,8 @@ def register(cmds, engine_of) -> None:
 def _password(args) -> str:
     if args.password_file:
         return Path(args.password_file).read_text(encoding="utf-8").rstrip("\r\n")
-    first = getpass.getpass("Password / كلمة المرور: ")
-    if getpass.getpass("Again / مرة أخرى: ") != first:
+    first = ask(args, PASSWORD, secret=True)
+    if ask(args, PASSWORD_AGAIN, secret=True) != first:
         raise SyncError(PASSWORDS_DIFFER, code="passwords_differ")
     return first
 

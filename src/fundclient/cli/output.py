@@ -18,11 +18,12 @@ Handlers of other packages import only this module (it imports nothing above `co
 
 from __future__ import annotations
 
+import getpass
 import sys
 from dataclasses import dataclass
 from typing import TextIO
 
-from fundclient.errors import ExitCode, Message
+from fundclient.errors import USER_NAME, ExitCode, Message
 from fundclient.config import Settings
 
 
@@ -62,6 +63,48 @@ def write_text(stream: TextIO, text: str) -> None:
     except UnicodeEncodeError:
         encoding = getattr(stream, "encoding", None) or "ascii"
         stream.write(text.encode(encoding, "replace").decode(encoding))
+
+
+# What the commands ask for at a prompt (`ask`), in the run's language like everything they print.
+PASSWORD = Message("Password")
+PASSWORD_AGAIN = Message("Again", context="password prompt")
+NEW_PASSWORD = Message("New password")
+ADMIN_PASSWORD = Message("Administrator password")
+RECOVERY_KEY = Message("Recovery key")
+# The word a person types to confirm ("Type yes to continue"): English "yes" always works too.
+YES = Message("yes", context="the word typed to confirm")
+
+
+def prompt_of(args, message: Message) -> str:
+    """A prompt by the language rule: "Password: " — or, with no language, Arabic then English on
+    one line ("كلمة المرور / Password: ")."""
+    language = language_of(args)
+    text = message.in_language(language) if language else f"{message.in_language('ar')} / {message.en}"
+    return f"{text}: " if text else ""
+
+
+def ask(args, message: Message, *, secret: bool = False) -> str:
+    """Ask for one line at the terminal (without echo when `secret`), the prompt by the language rule."""
+    prompt = _printable(prompt_of(args, message), sys.stderr if secret else sys.stdout)
+    return getpass.getpass(prompt) if secret else input(prompt)
+
+
+def confirmed(args, answer: str) -> bool:
+    """Whether `answer` is the word for yes in the run's language (or English "yes", or Arabic's
+    when no language is set)."""
+    language = language_of(args)
+    words = {"yes", YES.in_language(language or "ar")}
+    return answer.strip().casefold() in {w.casefold() for w in words}
+
+
+def _printable(text: str, stream) -> str:
+    """`text` as `stream` can show it (a Windows console code page without Arabic gets "?")."""
+    encoding = getattr(stream, "encoding", None) or "ascii"
+    try:
+        text.encode(encoding)
+        return text
+    except (UnicodeEncodeError, LookupError):
+        return text.encode(encoding, "replace").decode(encoding, "replace")
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,13 @@ reset-password, rekey. Commands needing the DB take --user and --password-file (
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from datetime import date
 from pathlib import Path
 
-from fundclient.cli.output import cannot_start, done, partly, say
+from fundclient.cli.output import (ADMIN_PASSWORD, NEW_PASSWORD, PASSWORD, PASSWORD_AGAIN, RECOVERY_KEY, ask,
+                                   cannot_start, confirmed, done, partly, say)
 from fundclient.cli.parser import N_
 from fundclient.config import Settings
 from fundclient.storage.errors import NotPermitted
@@ -30,12 +30,14 @@ EXIT_OK, EXIT_ERROR, EXIT_SOME_REJECTED = ExitCode.OK, ExitCode.CANNOT_START, Ex
 _say = say
 
 
-def read_secret(path: str | None, prompt: str, *, twice: bool = False) -> str:
+def read_secret(args, path: str | None, prompt: Message, *, twice: bool = False) -> str:
+    """A password or key from the file `path`, else asked at the terminal (`prompt`, by the
+    language rule; `twice`: asked again and compared)."""
     if path:
         text = drive.read_user_file(path, 64 * 1024).decode("utf-8", "replace")  # regular file only
         return text.splitlines()[0] if text else ""
-    first = getpass.getpass(prompt)
-    if twice and getpass.getpass("Again / مرة أخرى: ") != first:
+    first = ask(args, prompt, secret=True)
+    if twice and ask(args, PASSWORD_AGAIN, secret=True) != first:
         raise AuthError(Message("The two passwords differ."), code="mismatch")
     return first
 
@@ -49,7 +51,7 @@ def open_store_from_args(args):
     """The operator's login from --user and --password-file (or a prompt): (store, operator)."""
     from fundclient.storage import open_store  # lazy: start-up (SQLAlchemy, SQLCipher)
 
-    password = read_secret(args.password_file, "Password / كلمة المرور: ")
+    password = read_secret(args, args.password_file, PASSWORD)
     return open_store(args.data_dir, args.user, password)
 
 
@@ -151,7 +153,7 @@ def cmd_setup(args) -> int:
     if args.office not in known:
         _say(args, Message("Office code '{code}' is not in the fund's list of offices. Known codes: {known}").format(code=args.office[:20], known=", ".join(known)), file=sys.stderr)
         return EXIT_ERROR
-    password = read_secret(args.password_file, "Administrator password / كلمة مرور المدير: ", twice=True)
+    password = read_secret(args, args.password_file, ADMIN_PASSWORD, twice=True)
     recovery = initialise(args.data_dir, args.office, args.admin, password, args.full_name,
                           provisional_device_number=args.device_number)
     _say(args, Message("Set up. Print this recovery key and keep it in a safe; it is not shown again:"))
@@ -206,12 +208,11 @@ def cmd_restore(args) -> int:
     _say(args, Message("Backup of office {office_code} taken {get}, {records} records.").format(office_code=plan.office_code, get=manifest.get('created_at'), records=records))
     number = args.device_number
     if number is None and plan.needs_number and not args.yes:
-        used = "، ".join(str(n) for n in plan.used_numbers if n in PROVISIONAL_DEVICE_NUMBERS) or "—"
+        used = [n for n in plan.used_numbers if n in PROVISIONAL_DEVICE_NUMBERS]
         _say(args, Message("This PC is new to the office. Type a new provisional device number from 900 to "
                            "999 (not: {used}), or press Enter to wait for its number from HQ at "
-                           "enrolment: ").format(used=Message.join(Message(", "), [Message.plain(str(n)) for n in
-                                                                  plan.used_numbers if n in PROVISIONAL_DEVICE_NUMBERS])
-                                                 if used != "—" else "—"))
+                           "enrolment: ").format(used=Message.join(Message(", "), [Message.plain(str(n)) for n in used])
+                                                 if used else "—"))
         answer = input().strip()
         if answer:
             try:
@@ -224,7 +225,7 @@ def cmd_restore(args) -> int:
         return EXIT_ERROR
     if not args.yes:
         _say(args, Message("The current data will be replaced (kept aside). Type yes to continue: "))
-        if input().strip().lower() not in ("yes", "نعم"):
+        if not confirmed(args, input()):
             return cannot_start(Message("Nothing was restored."))
     restored = restore_backup(args.data_dir, Path(args.file), device_number=number)
     from fundclient.sync.outbox import Outbox  # lazy: start-up (cryptography)
@@ -326,9 +327,9 @@ def cmd_reset_password(args) -> int:
     from fundclient.storage import check_recovery_key, reset_password_with_recovery
 
     if args.recovery_key_file:
-        recovery = read_secret(args.recovery_key_file, "")
+        recovery = read_secret(args, args.recovery_key_file, RECOVERY_KEY)
     else:  # typed where it can be seen and compared with the paper (it opens nothing without the PC)
-        recovery = input("Recovery key / مفتاح الاسترداد: ")
+        recovery = ask(args, RECOVERY_KEY)
     check_recovery_key(args.data_dir, recovery)  # a typo or a wrong key is said before the new password
     _say(args, Message("The recovery key is right."), file=sys.stderr)
     password = _new_password(args)
@@ -355,7 +356,7 @@ def _new_password(args) -> str:
     """The employee's new password, checked against the password rule before the store is opened."""
     from fundclient.storage.keystore import check_password_strength  # lazy: start-up (cryptography)
 
-    password = read_secret(args.new_password_file, "New password / كلمة المرور الجديدة: ", twice=True)
+    password = read_secret(args, args.new_password_file, NEW_PASSWORD, twice=True)
     check_password_strength(password)
     return password
 

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from fundclient.cli.output import done, say
+from fundclient.cli.output import PASSWORD, USER_NAME, ask, done, say
 from fundclient.cli.parser import N_
 from fundclient.errors import ExitCode, Message
 from fundclient.cli.storage import read_secret
@@ -110,7 +110,7 @@ def _enrol(args) -> int:
         if not sys.stdin.isatty():  # unattended: say what waits and how to seal it
             _say(args, AWAITING_SEAL.format(count=waiting), file=sys.stderr)
             return ExitCode.PARTLY
-        args.user = input("User name / اسم المستخدم: ").strip()
+        args.user = ask(args, USER_NAME).strip()
     return _seal(args, out=sys.stderr)
 
 
@@ -125,7 +125,7 @@ def _awaiting(data_dir: Path) -> tuple[int, int]:
 
 def _password(args) -> str:
     if getattr(args, "_password", None) is None:  # asked once per command
-        args._password = read_secret(args.password_file, "Password / كلمة المرور: ")
+        args._password = read_secret(args, args.password_file, PASSWORD)
     return args._password
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from fundclient.domain import rules
 from fundclient.domain.fields import CATEGORY_PREFIX, FieldDef
-from fundclient.domain.reference import BAD_REFERENCE, ReferenceData, default_reference
+from fundclient.catalogue import available_languages
+from fundclient.domain.reference import BAD_REFERENCE, ReferenceData, default_reference, label_message
 from fundclient.errors import FundError, Message
 
 DEFAULT_CATEGORY = "retiree"
@@ -55,8 +56,8 @@ def _field_from_spec(spec: dict[str, Any]) -> FieldDef:
     kind = str(spec["kind"])
     return FieldDef(
         key=CATEGORY_PREFIX + str(spec["key"]),
-        label=Message.fixed(ar=str(spec["ar"]), en=str(spec["en"])),
-        hint=Message.fixed(ar=str(spec.get("hint_ar", "")), en=str(spec.get("hint_en", ""))),
+        label=label_message(spec),
+        hint=label_message(spec, "hint_"),
         max_length=int(spec.get("max_length", 100)),
         required=bool(spec.get("required", False)),
         kind=kind if kind in {"digits", "choice", "date", "arabic_name", "latin_name",
@@ -67,7 +68,7 @@ def _field_from_spec(spec: dict[str, Any]) -> FieldDef:
 
 
 def _category_from_spec(spec: dict[str, Any]) -> Category:
-    return Category(code=str(spec["code"]), label=Message.fixed(ar=str(spec["ar"]), en=str(spec["en"])),
+    return Category(code=str(spec["code"]), label=label_message(spec),
                     active=bool(spec.get("active", True)), min_age=int(spec.get("min_age", 0)),
                     fields=tuple(_field_from_spec(f) for f in spec.get("fields", ())))
 
@@ -116,6 +117,15 @@ def _code_ok(value: object, limit: int) -> bool:
     return isinstance(value, str) and 0 < len(value) <= limit and set(value) <= _CODE_CHARS
 
 
+def _other_language_problem(entry: dict, prefixes: tuple[str, ...]) -> Message | None:
+    """A label or hint in a further language ("fr", "hint_fr") must be text of up to 200 characters."""
+    for language in available_languages():
+        for key in (prefix + language for prefix in prefixes):
+            if language not in ("ar", "en") and key in entry and not _short_text(entry[key]):
+                return _problem(Message("'{k}' must be text of up to 200 characters."), k=key)
+    return None
+
+
 def category_problem(spec: object) -> Message | None:
     """What is wrong with a category spec (naming the field), or None when offices can use it."""
     if not isinstance(spec, dict):
@@ -126,6 +136,9 @@ def category_problem(spec: object) -> Message | None:
         if not _short_text(spec.get(key)):
             return _problem(Message("The category's '{key}' name ({name}) is missing or longer than 200 "
                                     "characters."), key=key, name=name)
+    problem = _other_language_problem(spec, ("",))
+    if problem is not None:
+        return problem
     if not isinstance(spec.get("active", True), bool):
         return _problem(Message("'active' must be true or false."))
     if not _int_in(spec.get("min_age", 0), 0, 120):
@@ -153,6 +166,9 @@ def _field_problem(f: object, seen: set[str]) -> Message | None:
     for hint in ("hint_ar", "hint_en"):
         if hint in f and not (isinstance(f[hint], str) and len(f[hint]) <= 200):
             return _problem(Message("'{k}' must be text of up to 200 characters."), k=hint)
+    problem = _other_language_problem(f, ("", "hint_"))
+    if problem is not None:
+        return problem
     if f.get("kind") not in FIELD_KINDS:
         return _problem(Message("'kind' must be one of: {kinds}."),
                         kinds=", ".join(FIELD_KINDS))

@@ -14,12 +14,34 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from fundclient.catalogue import available_languages
 from fundclient.errors import FundError, Message
 
 LIST_NAMES = ("offices", "municipalities", "pensions_authorities", "relations",
               "marital_statuses", "channels", "sexes", "statuses")
 
 BAD_REFERENCE = Message("The reference data file is not valid: {detail}")
+
+
+def other_labels(entry: dict[str, Any], prefix: str = "") -> tuple[tuple[str, str], ...]:
+    """An entry's labels (`prefix` "") or hints ("hint_") in languages other than Arabic and
+    English, keyed by language code ({"fr": "Retraités", "hint_fr": …}); only languages that
+    have a catalogue count (a label for a language nobody can choose is never shown)."""
+    found = []
+    for language in available_languages():
+        text = entry.get(prefix + language)
+        if language not in ("ar", "en") and isinstance(text, str) and text.strip():
+            found.append((language, text))
+    return tuple(found)
+
+
+def label_message(entry: dict[str, Any], prefix: str = "") -> Message:
+    """An entry's label (or hint, `prefix` "hint_") in every language (docs/dev/translations.md,
+    "Reference data"): the entry's own text in that language — Arabic and English always, any
+    other language when HQ gave one (`"fr": …`) — else the catalogue's translation of the
+    English label (context "reference data", for the bundled set), else the English label."""
+    return Message.fixed(ar=str(entry.get(prefix + "ar", "")), en=str(entry.get(prefix + "en", "")),
+                         **dict(other_labels(entry, prefix)))
 
 
 @dataclass(frozen=True)
@@ -29,24 +51,25 @@ class RefItem:
     en: str
     active: bool = True
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    others: tuple[tuple[str, str], ...] = ()  # labels in further languages: (("fr", "Fils"),)
 
     def label(self, language: str = "ar") -> str:
-        """The label in `language`: reference data carries Arabic and English; another language
-        reads the catalogue's translation of the English label (context "reference data"), else
-        the English one."""
-        return self.ar if language == "ar" else self.message.template(language)
+        """The label in `language` (`label_message`): the entry's own, else the catalogue's
+        translation of the English label, else the English label."""
+        return self.message.template(language)
 
     @property
     def message(self) -> Message:
-        return Message.fixed(ar=self.ar, en=self.en)
+        return Message.fixed(ar=self.ar, en=self.en, **dict(self.others))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "RefItem":
         return cls(code=str(data["code"]), ar=str(data["ar"]), en=str(data["en"]),
-                   active=bool(data.get("active", True)), extra=dict(data.get("extra", {})))
+                   active=bool(data.get("active", True)), extra=dict(data.get("extra", {})),
+                   others=other_labels(data))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "ar": self.ar, "en": self.en, "active": self.active,
+        return {"code": self.code, "ar": self.ar, "en": self.en, **dict(self.others), "active": self.active,
                 "extra": dict(self.extra)}
 
 
