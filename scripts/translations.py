@@ -306,8 +306,85 @@ def problems(language: str | None = None) -> list[str]:
     return out
 
 
+# --- no text outside the catalogue ------------------------------------------------------------
+
+# Arabic script (letters, digits, punctuation, presentation forms; not U+FEFF, the BOM).
+ARABIC_SCRIPT = re.compile("[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFC]")
+
+# Where Arabic may be written in the code because it is not a text shown to people but a rule
+# about Arabic writing, or made-up data. Every user-facing Arabic text is a catalogue entry.
+ARABIC_ALLOWED_FILES = {
+    "domain/arabic.py": "name normalisation rules (letter folds, marks) for search and duplicates",
+    "domain/name_match.py": "name matching rules (compound names, particles)",
+    "domain/digits.py": "digit tables (Arabic-Indic, Eastern Arabic)",
+    "domain/display.py": "display rule tables (Arabic thousands separator, punctuation around a value)",
+    "domain/synthetic.py": "spelling variants of made-up names (tests, benchmarks, demo)",
+    "domain/synthetic_names.py": "made-up Arabic names (tests, benchmarks, demo)",
+    "cards/sample.py": "the made-up beneficiary of the sample card and receipt",
+    "catalogue.py": "each language's own name",
+}
+ARABIC_ALLOWED_LITERALS = {
+    ("domain/fields.py", "\u0640"): "tatweel, removed from what is typed",
+    ("cards/payload.py", "\u0640"): "tatweel, removed before the name digest",
+    ("hq/lookup.py", "ال"): "the article, left out of a family name's initial",
+    **{("domain/fields.py", f"e.g. {name}"): "an example name in a name field's hint: names are written in "
+       "Arabic whatever the interface's language" for name in ("محمد", "علي", "عبد الله", "الورفلي")},
+    ("config.py", "صندوق التأمين الصحي العام – المنطقة الجنوبية"): "the default of the fund_name setting "
+       "(the fund's name is data the office sets; the Arabic documents print it)",
+    ("ui/qt_selftest.py", "المنتفع"): "the self-test's sample word: the bundled font must draw Arabic",
+    ("ui/first_run/printing.py", "المنتفع — الرقم الوطني ١٢٣٤٥٦٧٨٩٠١٢ — البطاقة التأمينية"):
+        "the printer test page's Arabic sample line: it checks Arabic printing in any interface language",
+    ("cli/hq.py", 'entry as JSON, e.g. {"ar": "سبها", "en": "Sabha"}'): "an example of reference data as HQ "
+       "staff type it",
+    **{("demo.py", name): "a demo operator's name (data)" for name in ("موظف تجريبي", "مشرف تجريبي", "مدير تجريبي")},
+    **{("selftest.py", name): "the self-test's made-up operator and beneficiary (data)"
+       for name in ("اختبار ذاتي", "منتفع تجريبي", "منتفع", "تجريبي")},
+}
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def arabic_literals(package: Path = PACKAGE) -> list[str]:
+    """Every string literal in the code holding Arabic script that is not in the allow-lists
+    above (docstrings and comments are for programmers and are not looked at): a user-facing
+    text must be a catalogue entry (English msgid, Arabic in translations/ar.po)."""
+    out = []
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix()
+        if rel in ARABIC_ALLOWED_FILES:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docs = _docstrings(tree)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs
+                    and ARABIC_SCRIPT.search(node.value) and (rel, node.value) not in ARABIC_ALLOWED_LITERALS):
+                out.append(f"{rel}:{node.lineno}: Arabic text outside the catalogue: {node.value[:80]!r}")
+    return out
+
+
+def stale_allowances(package: Path = PACKAGE) -> list[str]:
+    """Allow-list entries that name a file or a literal the code no longer has (keep the list true)."""
+    seen = set()
+    for rel, value in ARABIC_ALLOWED_LITERALS:
+        path = package / rel
+        if path.exists():
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            seen |= {(rel, n.value) for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value == value}
+    return ([f"allowed Arabic literal no longer in the code: {rel}: {value!r}"
+             for rel, value in ARABIC_ALLOWED_LITERALS if (rel, value) not in seen]
+            + [f"allowed file no longer exists: {rel}" for rel in ARABIC_ALLOWED_FILES if not (package / rel).exists()])
+
+
 def check() -> int:
-    found = problems()
+    found = problems() + arabic_literals() + stale_allowances()
     for line in found:
         print(line)
     print(f"{len(found)} problem(s)" if found else "every string is translated in every catalogue")

@@ -123,3 +123,38 @@ def test_the_check_fails_on_a_printf_placeholder_mismatch(broken_copy):
     found = broken_copy.problems()
     assert any("placeholders differ" in p and "unrecognized arguments" in p for p in found), found
     assert any("placeholders differ" in p and "port to listen on" in p for p in found), found
+
+
+# --- no user-facing text outside the catalogue ---------------------------------------------------
+
+def test_no_arabic_text_is_written_in_the_code_outside_the_catalogue():
+    """Every Arabic text people see is a catalogue entry (English msgid, translations/ar.po);
+    the allow-list (scripts/translations.py, ARABIC_ALLOWED_*) names each rule or made-up datum
+    that must stay Arabic in the code, and why, and names nothing the code no longer has."""
+    script = _script()
+    found = script.arabic_literals() + script.stale_allowances()
+    assert found == [], "make these catalogue entries (docs/dev/translations.md):\n" + "\n".join(found)
+
+
+def test_the_arabic_text_check_fails_on_a_literal(tmp_path):
+    """The check proves itself on a made-up package: a label, an f-string piece, a dict value and
+    an allowed literal in the wrong file are found; a docstring and a comment are not."""
+    script = _script()
+    (tmp_path / "ui").mkdir()
+    (tmp_path / "domain").mkdir()
+    (tmp_path / "ui" / "screen.py").write_text(
+        '"""A screen («حفظ» in a docstring is for programmers)."""\n'
+        '# a comment: حفظ\n'
+        'LABEL = "حفظ"\n'
+        'def title(n):\n'
+        '    """Docstring: عنوان."""\n'
+        '    return f"السجلات: {n}"\n'
+        'WORDS = {"yes": "نعم"}\n', encoding="utf-8")
+    (tmp_path / "domain" / "other.py").write_text('TATWEEL = "\\u0640"\n', encoding="utf-8")
+    (tmp_path / "domain" / "arabic.py").write_text('FOLDS = {"أ": "ا"}\n', encoding="utf-8")  # an allowed file
+    found = script.arabic_literals(tmp_path)
+    assert sorted(line.split(": ", 1)[0] for line in found) == ["domain/other.py:1", "ui/screen.py:3", "ui/screen.py:6",
+                                                          "ui/screen.py:7"], found
+    stale = script.stale_allowances(tmp_path)
+    assert "allowed file no longer exists: domain/digits.py" in stale
+    assert any("cards/payload.py" in line for line in stale)

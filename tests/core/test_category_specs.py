@@ -27,6 +27,8 @@ def test_the_bundled_categories_pass():
     ({"fields": [{"key": "a", "ar": "أ", "en": "A", "kind": "number"}]}, "Field 1: 'kind'"),
     ({"fields": [{"key": "a", "ar": "أ", "en": "A", "kind": "choice", "choices": "secrets"}]}, "Field 1: a choice"),
     ({"fields": [{"key": "a", "ar": "أ", "en": "A", "kind": "text"}] * 2}, "Field 2: 'key'"),
+    ({"fr": 7}, "'fr'"),
+    ({"fields": [{"key": "a", "ar": "أ", "en": "A", "kind": "text", "hint_fr": ["x"]}]}, "Field 1: 'hint_fr'"),
     ({"fields": [{"key": "a", "ar": "أ", "en": "A", "kind": "text", "min_length": 9, "max_length": 3}]},
      "Field 1: 'min_length'"),
 ])

@@ -72,3 +72,38 @@ def test_a_category_spec_with_bad_values_is_refused_when_used():
     ref = ReferenceData.from_dict(data)
     with pytest.raises(FundError):
         categories(ref)
+
+
+def test_a_label_in_a_further_language_is_the_entry_s_own_else_the_catalogue_s_else_english():
+    """Reference data carries Arabic and English, and any further language HQ gives ("fr"):
+    the entry's own label first, then the catalogue's translation of the English label (the
+    bundled set is in translations/fr.po, context "reference data"), then the English label."""
+    from fundclient.domain.reference import RefItem, with_updates
+
+    son = default_reference().item("relations", "son")
+    assert (son.label("ar"), son.label("en"), son.label("fr")) == ("ابن", "Son", "Fils")  # the catalogue's
+    office = RefItem.from_dict({"code": "UBR", "ar": "مكتب أوباري", "en": "Ubari office", "fr": "Bureau d'Oubari"})
+    assert office.label("fr") == "Bureau d'Oubari" and office.label("ar") == "مكتب أوباري"
+    assert RefItem.from_dict(office.to_dict()) == office  # kept through the device's copy
+    unknown = RefItem.from_dict({"code": "X", "ar": "مكتب جديد", "en": "New office"})
+    assert unknown.label("fr") == "New office"  # no French anywhere yet: English, never empty
+    updated = with_updates(default_reference(), {"offices": {"UBR": {"ar": "مكتب أوباري", "en": "Ubari office",
+                                                                      "fr": "Bureau d'Oubari"}}})
+    assert updated.item("offices", "UBR").label("fr") == "Bureau d'Oubari"
+    assert RefItem.from_dict({"code": "Y", "ar": "أ", "en": "A", "xx": "?"}).to_dict().get("xx") is None
+
+
+def test_a_category_s_french_label_and_hint_from_hq():
+    from fundclient.domain.categories import categories, with_categories
+
+    retiree = default_reference().category_spec("retiree")
+    spec = {**retiree, "code": "farmers", "ar": "شريحة المزارعين", "en": "Farmers", "fr": "Agriculteurs",
+            "fields": [{**retiree["fields"][0], "fr": "Numéro de pension (agriculteurs)",
+                        "hint_fr": "Tel qu'imprimé sur le relevé"}]}
+    reference = with_categories(default_reference(), {"farmers": spec})
+    found = {c.code: c for c in categories(reference)}
+    farmers = found["farmers"]
+    assert farmers.label.template("fr") == "Agriculteurs" and farmers.label.template("ar") == "شريحة المزارعين"
+    assert farmers.fields[0].label.template("fr") == "Numéro de pension (agriculteurs)"
+    assert farmers.fields[0].hint.template("fr") == "Tel qu'imprimé sur le relevé"
+    assert found["retiree"].label.template("fr") == "Retraités"  # bundled: the catalogue's

@@ -140,7 +140,7 @@ def test_reports_grouped_and_exported(store, tmp_path):
     with open(export_report(rows, tmp_path / "r.csv"), encoding="utf-8-sig") as fh:
         assert ["سبها", "1", "2"] in list(csv.reader(fh))
     sheet = load_workbook(export_report(rows, tmp_path / "r.xlsx", language="en")).active
-    assert ["group", "records", "dependants"] == [c.value for c in sheet[1]]
+    assert ["Group", "Number of beneficiaries", "Number of dependants"] == [c.value for c in sheet[1]]
 
 
 def test_writer_and_reader_threads(store):

@@ -41,7 +41,7 @@ UNEXPECTED_NO_LOG = Message("An unexpected error happened. Try again; if it happ
 def build_parser() -> FundParser:
     parser = FundParser(
         prog="fundclient",
-        description=N_("Registration client of the health-insurance fund (المنظومة). "
+        description=N_("Registration client of the health-insurance fund. "
                        "With no command, opens the app (demo mode when no office is set up)."),
     )
     parser.add_argument("--version", action="version", version=f"fundclient {__version__}")

@@ -71,6 +71,7 @@ PASSWORD_AGAIN = Message("Again", context="password prompt")
 NEW_PASSWORD = Message("New password")
 ADMIN_PASSWORD = Message("Administrator password")
 RECOVERY_KEY = Message("Recovery key")
+PROMPT = Message("{what}: ", context="prompt")  # French puts a space before the colon
 # The word a person types to confirm ("Type yes to continue"): English "yes" always works too.
 YES = Message("yes", context="the word typed to confirm")
 
@@ -79,8 +80,9 @@ def prompt_of(args, message: Message) -> str:
     """A prompt by the language rule: "Password: " — or, with no language, Arabic then English on
     one line ("كلمة المرور / Password: ")."""
     language = language_of(args)
-    text = message.in_language(language) if language else f"{message.in_language('ar')} / {message.en}"
-    return f"{text}: " if text else ""
+    if language:
+        return PROMPT.format(what=message).in_language(language)
+    return PROMPT.format(what=Message.plain(f"{message.in_language('ar')} / {message.en}")).in_language("ar")
 
 
 def ask(args, message: Message, *, secret: bool = False) -> str:

@@ -10,14 +10,13 @@ from fundclient.errors import AuthError, Message, StorageError
 def tries_left(remaining: int, lock_minutes: int) -> Message:
     """"2 tries left before the account is locked for 15 minutes." (Arabic number agreement)."""
     if remaining == 1:
-        ar_count = "محاولة واحدة"
-    elif remaining == 2:
-        ar_count = "محاولتان"
+        count = Message("1 try", context="tries left")
+    elif remaining == 2:  # Arabic has a word for two (محاولتان)
+        count = Message("2 tries", context="tries left")
     else:
-        ar_count = f"{remaining} محاولات"
-    en_count = "1 try" if remaining == 1 else f"{remaining} tries"
+        count = Message("{count} tries", context="tries left").format(count=remaining)
     return Message("{count} left before the account is locked for {lock_minutes} minutes.").format(
-        count=Message.fixed(ar=ar_count, en=en_count), lock_minutes=lock_minutes)
+        count=count, lock_minutes=lock_minutes)
 
 
 class WrongPassword(AuthError):

@@ -20,7 +20,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTransla
 from fundclient import catalogue
 from fundclient.domain import display
 from fundclient.domain.digits import normalise_digits
-from fundclient.ui.qt_arabic import QtArabicSupplement
+from fundclient.ui.qt_arabic import QtSupplement
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +82,8 @@ def set_language(language: str, *, arabic_indic_digits: bool | None = None, cach
         app.removeTranslator(translator)
     _translators.clear()
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if language == "ar":  # installed first, so asked last: Qt's strings its catalogue leaves in English
-
-        _translators.append(QtArabicSupplement(app))
+    if language != catalogue.SOURCE_LANGUAGE:  # installed first, so asked last: Qt's strings its
+        _translators.append(QtSupplement(language, app))  # own catalogue leaves in English
     qtbase = QTranslator(app)
     # Qt's own translation (PySide6's translations folder): file and print dialogs, standard buttons.
     if qtbase.load(f"qtbase_{language}", qt_dir):

@@ -6,6 +6,7 @@ in a QueryOp: the window stays responsive and shows "Checking…" meanwhile.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Callable
 
@@ -28,7 +29,7 @@ LoginFn = Callable[[Path, str, str], object]
 
 def has_arabic_letters(text: str) -> bool:
     """User names and passwords are Latin: Arabic letters mean the keyboard is in Arabic."""
-    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in text)
+    return any(unicodedata.name(ch, "").startswith("ARABIC") and ch.isalpha() for ch in text)
 
 
 class KeyboardLayoutHint(QLabel):
@@ -186,7 +187,8 @@ class LoginScreen(QWidget):
         self.password_caption.setText(self.tr("&Password"))
         self.login_button.setText(self.tr("Checking…") if self.busy else self.tr("Sign in"))
         # Always offered in the *other* language, so a person who cannot read this one finds it.
-        self.language_button.setText("English" if i18n.current_language() == "ar" else "العربية")
+        other = "en" if i18n.current_language() == "ar" else "ar"
+        self.language_button.setText(i18n.language_name(other))  # in its own language: "العربية", "English"
         self.username.setPlaceholderText(self.tr("e.g. ahmed"))
 
         self.version_label.setText(self.tr("Version %1").replace("%1", __version__))

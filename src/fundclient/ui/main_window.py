@@ -28,6 +28,7 @@ from PySide6.QtGui import QAction, QColor, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QListWidget, QListWidgetItem,
                                QMainWindow, QScrollArea, QStackedWidget, QWidget)
 
+from fundclient.errors import Message
 from fundclient.services.changes import Changes
 from fundclient.ui import i18n, roles
 from fundclient.ui.errors import log_unexpected
@@ -39,6 +40,9 @@ from fundclient.ui.screens import LazyScreens, ScreenSpec, build_screen, screen_
 from fundclient.ui.status_bar import FundStatusBar
 
 log = logging.getLogger(__name__)
+
+# The menu item that switches to Arabic, shown in Arabic (its reader may not read this interface).
+ARABIC_INTERFACE = Message("Arabic interface", context="offered in Arabic")
 NAV_WIDTH = (200, 280)  # navigation list: at 1024 px wide / at 1366 px and more
 FIRST_SCREEN = "search"
 # Pages built in idle slices after the window shows, in this order (what was sent back decides
@@ -288,7 +292,9 @@ class MainWindow(QMainWindow):
             "save": self.tr("Save"),
             "reports": self.tr("Reports"),
             "syncPage": self.tr("Send data to headquarters"),
-            "language": self.tr("English interface") if i18n.current_language() == "ar" else "الواجهة العربية",
+            # The other interface offered in its own language, for whoever cannot read this one.
+            "language": self.tr("English interface") if i18n.current_language() == "ar"
+            else ARABIC_INTERFACE.in_language("ar"),
             "lock": self.tr("Lock the screen"),
             "logout": self.tr("Sign out"),
             "quit": self.tr("Exit"),

@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from fundclient.domain.digits import ARABIC_INDIC, EASTERN_ARABIC
 from fundclient.ui.card_choice import CardChooser
 from fundclient.ui.i18n import ltr_run, show_digits
 from fundclient.ui.labels import reference_label
@@ -22,7 +23,7 @@ from fundclient.ui.screen import Screen
 from fundclient.ui.printing import preview_document
 
 KEYS = {"card": "1", "receipt": "2", "new": "3"}
-_OTHER_DIGITS = {"1": ("١", "۱"), "2": ("٢", "۲"), "3": ("٣", "۳")}
+_OTHER_DIGITS = {key: (ARABIC_INDIC[int(key)], EASTERN_ARABIC[int(key)]) for key in KEYS.values()}
 
 
 def load_saved(store, record_id: str) -> dict:

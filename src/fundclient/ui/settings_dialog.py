@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QVBoxLayout, QWidget)
 
 from fundclient.config import Settings
+from fundclient.domain.digits import ARABIC_INDIC
 from fundclient.nightly import NIGHTLY_SYNC_TIME
 from fundclient.ui import i18n
 from fundclient.ui.checked_dialog import CheckedDialog
@@ -102,7 +103,7 @@ class SettingsDialog(CheckedDialog):
                  self.tr("Receipt paper")]
         for caption, text in zip(self.captions, texts):
             caption.setText(text)
-        self.digits.setText(self.tr("Show Arabic-Indic digits (٠١٢٣)"))
+        self.digits.setText(self.tr("Show Arabic-Indic digits (%1)").replace("%1", ARABIC_INDIC[:4]))
         self.camera.lineEdit().setPlaceholderText(self.tr("Empty = the first camera found"))
         self.ca_browse.setText(self.tr("Choose…"))
         self.printer.setToolTip(self.tr("Empty = ask every time"))

@@ -54,13 +54,17 @@ def recovery_document(key: str, office_label: str, fund_name: str) -> QTextDocum
     return _document(body)
 
 
+# Printed in every interface language: the test page checks that the printer prints Arabic.
+ARABIC_SAMPLE = "المنتفع — الرقم الوطني ١٢٣٤٥٦٧٨٩٠١٢ — البطاقة التأمينية"
+
+
 def test_page_document(printer_role: str, office_label: str, fund_name: str) -> QTextDocument:
     body = (
         f"<h2>{html.escape(fund_name)}</h2>"
         f"<h1>{html.escape(_tr('Test page'))}</h1>"
         f"<p>{html.escape(printer_role)} — {html.escape(office_label)}</p>"
         f"<p>{html.escape(_tr('If this Arabic text reads correctly, the printer works:'))}</p>"
-        "<p style=\"font-size:18pt\">المنتفع — الرقم الوطني ١٢٣٤٥٦٧٨٩٠١٢ — البطاقة التأمينية</p>")
+        f"<p style=\"font-size:18pt\">{ARABIC_SAMPLE}</p>")
     return _document(body)
 
 
