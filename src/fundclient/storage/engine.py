@@ -66,7 +66,10 @@ def raw_connect(path: Path, key: bytes):
 def _make(path: Path, key: bytes, begin_sql: str, size: int) -> sa.Engine:
     engine = sa.create_engine("sqlite://", creator=lambda: raw_connect(path, key),
                               module=sqlcipher3.dbapi2, poolclass=QueuePool, pool_size=size,
-                              max_overflow=2, pool_timeout=60)
+                              max_overflow=2, pool_timeout=60,
+                              # The connection used last first: its page cache holds the pages
+                              # the next search (the next keystroke) reads again.
+                              pool_use_lifo=True)
 
     @event.listens_for(engine, "begin")
     def _begin(conn):  # pragma: no cover - exercised by every write

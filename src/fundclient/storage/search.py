@@ -34,7 +34,7 @@ CANDIDATES = 60
 DUPLICATE_CANDIDATES = 30
 # An unfinished last word standing for at most this many sound keys is looked for as those
 # words (rare pairs with the word before); more (two or three letters typed): by the prefix index.
-MAX_COMPLETION_KEYS = 16
+MAX_COMPLETION_KEYS = 8
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class NameVocabulary:
         """The sound keys of the words an unfinished typed word may become — the words that
         start with it as typed, or without/with «ال» (what `word_tier` calls a prefix), and
         the typed word's own sound as a whole word — or None when they are more than `most`."""
-        keys = {phonetic_key(token)} - {""}
+        keys = set(self.sound_keys(token))
         stem = bare(token)
         for start in dict.fromkeys((token, stem, ARTICLE + stem)):
             at = bisect_left(self.words, start)
@@ -135,19 +135,24 @@ class NameVocabulary:
                 at += 1
         return tuple(sorted(keys - {""}))
 
+    def sound_keys(self, token: str) -> tuple[str, ...]:
+        """The sound keys a typed whole word stands for: its own, and those of the names' words
+        with its loose key (امبارك for أمبرك, المرزوقي for المرذوقي: `word_tier`'s same sound)."""
+        own = phonetic_key(token)
+        return tuple(sorted({own, *self._loose.get(loose_key(token), {})} - {""}))[:4] if own else ()
+
     def best_spellings(self, token: str, limit: int = 2) -> tuple[str, ...]:
         """The spellings the ranking puts first for a typed whole word: itself when a name
-        holds it (with or without «ال»), else the words of its sound nearest in spelling
-        (`Indel`, as `rank_tokens`' tie-break); () when no word has its sound."""
-        if bare(token) in self._set:
-            return (token,)
-        alike = self._by_sound.get(phonetic_key(token), [])
+        holds it (with or without «ال»), then the other words of its sound nearest in
+        spelling (`Indel`, as `rank_tokens`' tie-break)."""
+        own = (token,) if bare(token) in self._set else ()
+        alike = [w for key in self.sound_keys(token) for w in self._by_sound.get(key, ()) if bare(w) != bare(token)]
         if not alike:
-            return ()
+            return own
         similarity = {w: Indel.normalized_similarity(token, w) for w in alike}
         best = max(similarity.values())
-        return tuple(sorted((w for w in alike if similarity[w] >= best - 0.05),
-                            key=lambda w: -similarity[w])[:limit])
+        return own + tuple(sorted((w for w in alike if similarity[w] >= best - 0.05),
+                                  key=lambda w: -similarity[w])[:limit])
 
     def sounding_alike(self, token: str, limit: int = 1) -> list[str]:
         """Words of other sound keys with the token's loose key (المرزوقي for المرذوقي,
@@ -240,8 +245,9 @@ class SearchMixin:
         return [Candidate(table, row[0], row[1], row[3] if table == "dependant" else "", row[2]) for row in rows]
 
     def _name_candidates(self, cursor, table: str, text: str, *, prefix_last: bool, limit: int | None = None,
-                         broad: bool = False, by_sound: bool = False, last_keys: tuple[str, ...] | None = None,
-                         spellings: list[tuple[str, ...]] | None = None) -> dict[tuple, Candidate]:
+                         broad: bool = False, by_sound: bool = False, keys: list | None = None,
+                         spellings: list | None = None, open_last: bool = True
+                         ) -> dict[tuple, Candidate]:
         """Names worth ranking, the likeliest first, each query newest first and stopping
         once `limit` names are found (FTS then reads no more of a common word's list).
         Two or more words typed:
@@ -249,8 +255,9 @@ class SearchMixin:
         first word — always: the pairs are rare, so FTS reads short lists;
         2. when 1 filled the limit (more names sound alike than are taken): the same with
         every word in the spelling the ranking puts first (`spellings`: as typed, or the
-        nearest spelling of its sound) — FTS walks the rare pairs and skips through the
-        words' lists, so the best-ranked names are never cut off by newer sound-alikes;
+        nearest spelling of its sound), then, if fewer, with the nearest spellings of its
+        sound too — FTS walks the rare pairs and skips through the words' lists, so the
+        best-ranked names are never cut off by newer sound-alikes;
         3. by sound anywhere, in the typed order;
         4. — when still short of `limit`, or always when `broad` (duplicates: one part may
         be spelled beyond recognition) — two words: the two in either order; three or more:
@@ -258,9 +265,10 @@ class SearchMixin:
         5. nothing found yet: every word as spelled in any order; then any two typed words
         in either order, ranked by how many pairs a name holds (three or more), or every
         word as spelled or by sound (two).
-        The unfinished last word (`prefix_last`) stands for the sound keys of its completions
-        (`last_keys`, from the names' vocabulary) when they are few; else it is looked up by
-        the prefix index.
+        `keys`: the sound keys each typed word stands for (`_plan`: its own and those of the
+        same loose sound; the unfinished last word's completions when they are few, else None:
+        looked up by the prefix index; `open_last`: too many to list, so two words look for
+        the last as the start of a word as spelled too).
         One word typed: the word as spelled, by sound, as the start of a word, then as
         spelled or by sound.
         `by_sound`: a corrected text (its replaced word stands for every word of its sound
@@ -281,21 +289,28 @@ class SearchMixin:
                 add(spelled_query(text, prefix_last=prefix_last))
                 add(word_query(text, prefix_last=prefix_last))
             return found
-        first = sound_query(text, prefix_last=prefix_last, last_keys=last_keys)
+        first = sound_query(text, prefix_last=prefix_last, keys=keys)
         add(first, always=True)
-        if not by_sound and len(found) >= limit:
-            restriction = spelled_restriction(spellings or [])
-            if first and restriction:
-                add(f"{first} AND {restriction}", always=True)
-        elif not by_sound and count == 2 and prefix_last and not last_keys:
+        if not by_sound and len(found) >= limit and first:
+            # The spellings as typed (or the nearest of their sound when no name holds them);
+            # then, when fewer than `limit`, with the nearest spellings of the same sound too.
+            for restriction in dict.fromkeys(spelled_restriction([forms[i] for forms in spellings or []])
+                                             for i in (0, 1)):
+                if restriction:
+                    rows = self._fts_rows(cursor, table, f"{first} AND {restriction}", limit, ranked=False)
+                    for c in rows:
+                        found.setdefault(c.key, c)
+                    if len(rows) >= limit:
+                        break
+        elif not by_sound and count == 2 and prefix_last and open_last:
             add(spelled_query(text, prefix_last=prefix_last, first_in_place=True), always=True)
-        add(pair_query(text, prefix_last=prefix_last, require_all=True, last_keys=last_keys))
+        add(pair_query(text, prefix_last=prefix_last, require_all=True, keys=keys))
         if by_sound:
             return found
         if count == 2:
             add(pair_query(text, prefix_last=prefix_last, require_all=False), always=broad)
         else:
-            add(all_but_one_query(text, prefix_last=prefix_last, last_keys=last_keys), always=broad)
+            add(all_but_one_query(text, prefix_last=prefix_last, keys=keys), always=broad)
         if not found:
             add(spelled_query(text, prefix_last=prefix_last))
         if not found:
@@ -305,17 +320,32 @@ class SearchMixin:
                 add(word_query(text, prefix_last=prefix_last))
         return found
 
-    def _plan(self, tokens: list[str], prefix_last: bool) -> tuple[tuple[str, ...] | None, list[tuple[str, ...]]]:
-        """(the unfinished last word's completions' sound keys or None, each typed word's
-        best-ranked spellings with and without «ال») — from the names' vocabulary."""
+    def _plan(self, tokens: list[str], prefix_last: bool) -> tuple[list, list, bool]:
+        """From the names' vocabulary: (the sound keys each typed word with a sound key stands
+        for — its own and those of its loose sound; the unfinished last word's completions,
+        or None when they are too many (then the prefix index; two words: the whole word),
+        each typed word's spellings with and without «ال» — (the best-ranked, also the nearest
+        of its sound) — and whether the unfinished
+        last word's completions were too many to list)."""
         vocabulary = self._vocabulary.get(self._store)
-        last_keys = None
-        if prefix_last and len(tokens) >= 2 and len(tokens[-1]) >= 2:
-            last_keys = vocabulary.completions(tokens[-1])
+        words = [t for t in tokens if phonetic_key(t)]
+        keys: list = [vocabulary.sound_keys(t) for t in words]
+        open_last = prefix_last
+        if prefix_last and len(words) >= 2 and len(words[-1]) >= 2:
+            completions = vocabulary.completions(words[-1])
+            open_last = completions is None
+            if completions is not None:
+                keys[-1] = completions
+            elif len(words) >= 3:
+                keys[-1] = None
         # The unfinished last word too: as typed or by sound ranks above its completions.
-        spellings = [tuple(dict.fromkeys(f for w in vocabulary.best_spellings(token) for f in article_forms(w)))
-                     for token in tokens]
-        return last_keys, spellings
+        spellings = []
+        for token in tokens:
+            best = vocabulary.best_spellings(token)
+            forms = [tuple(dict.fromkeys(f for w in words for f in article_forms(w)))
+                     for words in (best[:1], best)]
+            spellings.append(tuple(forms))
+        return keys, spellings, open_last
 
     def _corrected(self, text: str, *, prefix_last: bool) -> list[str]:
         """The typed text with a word replaced by an existing word that sounds alike by the
@@ -345,12 +375,12 @@ class SearchMixin:
         if not tokens:
             return []
         tables = ("holder", "dependant") if dependants else ("holder",)
-        last_keys, spellings = self._plan(tokens, prefix_last)
+        keys, spellings, open_last = self._plan(tokens, prefix_last)
         candidates: dict[tuple, Candidate] = {}
         with self._cursor() as cursor:
             for table in tables:
                 for k, c in self._name_candidates(cursor, table, text, prefix_last=prefix_last, broad=broad,
-                                                  last_keys=last_keys, spellings=spellings).items():
+                                                  keys=keys, spellings=spellings, open_last=open_last).items():
                     candidates.setdefault(k, c)
             scored = _rank_all(tokens, candidates, prefix_last)
             alike = sum(r.alike == len(tokens) for r in scored.values())

@@ -79,14 +79,38 @@ def spelled_query(text: str, *, prefix_last: bool = True, first_in_place: bool =
                         for i, t in enumerate(tokens))
 
 
-def sound_query(text: str, *, prefix_last: bool = True, last_keys: tuple[str, ...] | None = None) -> str | None:
+Keys = list  # of tuple[str, ...] | None: per typed word (with a sound key), the sound keys it stands for
+
+
+def _words_and_keys(text: str, prefix_last: bool, keys: Keys | None) -> tuple[list[str], Keys]:
+    """The typed words that have a sound key, and the sound keys each stands for: `keys` as
+    given (the search's: loose-sound alternatives, an unfinished word's completions, None for
+    an unfinished word looked up by the prefix index), else each word's own sound key, the
+    unfinished last of three or more words by the prefix index."""
+    tokens = [t for t in name_tokens(text) if phonetic_key(t)]
+    if keys is None or len(keys) != len(tokens):
+        keys = [(phonetic_key(t),) for t in tokens]
+        if prefix_last and len(tokens) >= 3 and len(tokens[-1]) >= 2:
+            keys[-1] = None
+    return tokens, keys
+
+
+def _either(column: str, terms, caret: str = "") -> str:
+    terms = sorted(set(terms))
+    if len(terms) == 1:
+        return f"{column} : {caret}{_quote(terms[0])}"
+    return "(" + " OR ".join(f"{column} : {caret}{_quote(t)}" for t in terms) + ")"
+
+
+def sound_query(text: str, *, prefix_last: bool = True, keys: Keys | None = None) -> str | None:
     """Two or more words by sound in the typed order, the first typed word being the first
     name: the pairs of `pair_query` and the first word's sound key as the name's first."""
-    pairs = pair_query(text, prefix_last=prefix_last, require_all=True, last_keys=last_keys)
+    pairs = pair_query(text, prefix_last=prefix_last, require_all=True, keys=keys)
     tokens = name_tokens(text)
     if not pairs or not phonetic_key(tokens[0]):
         return None
-    return f"name_phon : ^ {_quote(phonetic_key(tokens[0]))} AND {pairs}"
+    _, keys = _words_and_keys(text, prefix_last, keys)
+    return f"{_either('name_phon', keys[0] or (phonetic_key(tokens[0]),), '^ ')} AND {pairs}"
 
 
 def spelled_restriction(spellings: list[tuple[str, ...]]) -> str | None:
@@ -123,76 +147,58 @@ def word_query(text: str, *, prefix_last: bool = True) -> str | None:
     return " AND ".join(clauses)
 
 
-def _consecutive_pairs(words: list[str], last_keys: tuple[str, ...] | None = None) -> str:
-    """Consecutive sound-key pairs of `words`, AND-ed; `last_keys`: the last word stands for
-    any of these sound keys (an unfinished word's completions): its pair is an OR of rare pairs."""
-    clauses = []
-    for k, (a, b) in enumerate(zip(words, words[1:])):
-        if last_keys and k == len(words) - 2:
-            alternatives = sorted({f"{phonetic_key(a)}{PAIR_JOIN}{key}" for key in last_keys})
-            clauses.append("(" + " OR ".join(f"name_pairs : {_quote(p)}" for p in alternatives) + ")")
-        else:
-            clauses.append(f"name_pairs : {_quote(_pair(a, b))}")
-    return " AND ".join(clauses)
+def _consecutive_pairs(keys: Keys) -> str:
+    """Consecutive sound-key pairs, AND-ed; a word standing for several sound keys (a
+    loose-sound alternative, an unfinished word's completions) makes its pairs an OR of
+    rare pairs."""
+    return " AND ".join(_either("name_pairs", (f"{x}{PAIR_JOIN}{y}" for x in a for y in b))
+                        for a, b in zip(keys, keys[1:]))
+
+
+def _in_order(words: list[str], keys: Keys) -> str | None:
+    """Every word in the typed order by sound: the pairs of the whole words, and an
+    unfinished word looked up by the prefix index (its keys None) AND-ed apart."""
+    whole = [k for k in keys if k is not None]
+    if len(whole) < 2:
+        return None
+    query = _consecutive_pairs(whole)
+    for word, k in zip(words, keys):
+        if k is None:
+            query += f" AND {_unfinished(word)}"
+    return query
 
 
 def pair_query(text: str, *, prefix_last: bool = True, require_all: bool = True,
-               last_keys: tuple[str, ...] | None = None) -> str | None:
+               keys: Keys | None = None) -> str | None:
     """Queries of two or more words, by pairs of sound keys in the typed order.
     require_all: consecutive pairs AND-ed (every word matches, in order) — the search box.
     Otherwise any pair of any two typed words, OR-ed and ranked — duplicate candidates,
     where one name part may be spelled beyond recognition.
-    `last_keys` (with prefix_last): the sound keys of the words the unfinished last word may
-    become (`NameVocabulary.completions`); its pair with the word before is then an OR of
-    pairs instead of the prefix index's long lists."""
-    tokens = [t for t in name_tokens(text) if phonetic_key(t)]
-    if prefix_last and last_keys and len(tokens) >= 2 and require_all:
-        return _consecutive_pairs(tokens, last_keys)
-    unfinished = None
-    if prefix_last and len(tokens) >= 3 and len(tokens[-1]) >= 2:
-        unfinished = tokens.pop()
-    if len(tokens) < 2:
-        return None
+    `keys`: the sound keys each word stands for (`_words_and_keys`)."""
+    tokens, keys = _words_and_keys(text, prefix_last, keys)
     if require_all:
-        query = _consecutive_pairs(tokens)
-        if unfinished:
-            query += f" AND {_unfinished(unfinished)}"
-        return query
+        return _in_order(tokens, keys)
     words = tokens[:MAX_PAIR_WORDS]
+    if len(words) < 2:
+        return None
     # Both orders: the family name typed first still finds the record.
     pairs = {_pair(x, y) for i, a in enumerate(words) for b in words[i + 1:] for x, y in ((a, b), (b, a))}
     return " OR ".join(f"name_pairs : {_quote(p)}" for p in sorted(pairs))
 
 
-def all_but_one_query(text: str, *, prefix_last: bool = True, last_keys: tuple[str, ...] | None = None) -> str | None:
+def all_but_one_query(text: str, *, prefix_last: bool = True, keys: Keys | None = None) -> str | None:
     """Three or more words: the name with one part spelled beyond recognition — for each
     typed word, every *other* word by sound in the typed order (consecutive sound-key pairs,
-    the unfinished last word as typed or, with `last_keys`, as the sound keys of its
-    completions), OR-ed. Each is an AND of rare pairs, so FTS reads short posting lists (the
-    OR of every pair ranked by bm25 read long ones: 45–160 ms at a million records)."""
-    tokens = [t for t in name_tokens(text) if phonetic_key(t)]
-    if prefix_last and last_keys and len(tokens) >= 3:
-        out = []
-        for left_out in range(len(tokens)):
-            words = [t for i, t in enumerate(tokens) if i != left_out]
-            keys = last_keys if left_out != len(tokens) - 1 else None
-            out.append(f"({_consecutive_pairs(words, keys)})")
-        return " OR ".join(out)
-    unfinished = tokens.pop() if prefix_last and len(tokens) >= 3 and len(tokens[-1]) >= 2 else None
-    whole = tokens + ([unfinished] if unfinished else [])
-    if len(whole) < 3:
+    the unfinished last word by its completions' keys or the prefix index), OR-ed. Each is
+    an AND of rare pairs, so FTS reads short posting lists (the OR of every pair ranked by
+    bm25 read long ones: 45–160 ms at a million records)."""
+    tokens, keys = _words_and_keys(text, prefix_last, keys)
+    if len(tokens) < 3:
         return None
     out = []
-    for left_out in range(len(whole)):
+    for left_out in range(len(tokens)):
         words = [t for i, t in enumerate(tokens) if i != left_out]
-        if len(words) < 2:
-            continue  # one whole word (and a prefix) alone reads a common word's long list
-        query = " AND ".join(f"name_pairs : {_quote(_pair(a, b))}" for a, b in zip(words, words[1:]))
-        if unfinished and left_out != len(tokens):
-            # Four letters or more typed: by its sound as a whole word (a long prefix in
-            # every branch reads its whole range of terms each time); fewer: the prefix index.
-            sound = phonetic_key(unfinished)
-            query += (f" AND name_phon : {_quote(sound)}" if len(unfinished) >= 4 and sound
-                      else f" AND {_unfinished(unfinished)}")
-        out.append(f"({query})")
+        query = _in_order(words, [k for i, k in enumerate(keys) if i != left_out])
+        if query:  # one whole word (and a prefix) alone would read a common word's long list
+            out.append(f"({query})")
     return " OR ".join(out) or None
