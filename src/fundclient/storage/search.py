@@ -251,14 +251,16 @@ class SearchMixin:
         """Names worth ranking, the likeliest first, each query newest first and stopping
         once `limit` names are found (FTS then reads no more of a common word's list).
         Two or more words typed:
-        1. by sound in the typed order (sound-key pairs), the first typed word as the name's
-        first word — always: the pairs are rare, so FTS reads short lists;
+        1. by sound in the typed order (sound-key pairs) — always: the pairs are rare, so FTS
+        reads short lists;
         2. when 1 filled the limit (more names sound alike than are taken): the same with
-        every word in the spelling the ranking puts first (`spellings`: as typed, or the
+        the first typed word as the name's first word (`^`: position lists, dearer), and
+        with every word in the spelling the ranking puts first (`spellings`: as typed, or the
         nearest spelling of its sound), then, if fewer, with the nearest spellings of its
         sound too — FTS walks the rare pairs and skips through the words' lists, so the
         best-ranked names are never cut off by newer sound-alikes;
-        3. by sound anywhere, in the typed order;
+        3. two words with the last unfinished and too many completions to list: every word as
+        spelled, the first in its place, the last as the start of a word;
         4. — when still short of `limit`, or always when `broad` (duplicates: one part may
         be spelled beyond recognition) — two words: the two in either order; three or more:
         all of them but one, by sound, whichever is left out (one OR of ANDs of pairs);
@@ -272,7 +274,7 @@ class SearchMixin:
         One word typed: the word as spelled, by sound, as the start of a word, then as
         spelled or by sound.
         `by_sound`: a corrected text (its replaced word stands for every word of its sound
-        key): only the queries by sound, 1 and 3 (one word: its sound)."""
+        key): only the queries by sound, 1 and 2 (one word: its sound)."""
         found: dict[tuple, Candidate] = {}
         limit = limit or CANDIDATES
 
@@ -289,22 +291,25 @@ class SearchMixin:
                 add(spelled_query(text, prefix_last=prefix_last))
                 add(word_query(text, prefix_last=prefix_last))
             return found
-        first = sound_query(text, prefix_last=prefix_last, keys=keys)
-        add(first, always=True)
-        if not by_sound and len(found) >= limit and first:
-            # The spellings as typed (or the nearest of their sound when no name holds them);
-            # then, when fewer than `limit`, with the nearest spellings of the same sound too.
-            for restriction in dict.fromkeys(spelled_restriction([forms[i] for forms in spellings or []])
-                                             for i in (0, 1)):
-                if restriction:
-                    rows = self._fts_rows(cursor, table, f"{first} AND {restriction}", limit, ranked=False)
-                    for c in rows:
-                        found.setdefault(c.key, c)
-                    if len(rows) >= limit:
-                        break
-        elif not by_sound and count == 2 and prefix_last and open_last:
+        in_order = pair_query(text, prefix_last=prefix_last, require_all=True, keys=keys)
+        add(in_order, always=True)
+        if in_order and len(found) >= limit:
+            # More names sound like the typed words in their order than are taken: those with
+            # the first name in its place, then the spellings as typed (or the nearest of their
+            # sound when no name holds them) and, when fewer than `limit`, with the nearest
+            # spellings of the same sound too.
+            add(sound_query(text, prefix_last=prefix_last, keys=keys), always=True)
+            if not by_sound:
+                for restriction in dict.fromkeys(spelled_restriction([forms[i] for forms in spellings or []])
+                                                 for i in (0, 1)):
+                    if restriction:
+                        rows = self._fts_rows(cursor, table, f"{in_order} AND {restriction}", limit, ranked=False)
+                        for c in rows:
+                            found.setdefault(c.key, c)
+                        if len(rows) >= limit:
+                            break
+        if not by_sound and count == 2 and prefix_last and open_last:
             add(spelled_query(text, prefix_last=prefix_last, first_in_place=True), always=True)
-        add(pair_query(text, prefix_last=prefix_last, require_all=True, keys=keys))
         if by_sound:
             return found
         if count == 2:
