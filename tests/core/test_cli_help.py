@@ -227,3 +227,12 @@ def test_building_the_parser_loads_no_catalogue():
                          env=dict(os.environ, PYTHONPATH=str(SRC))).stdout
     assert out.strip() == "[]"
 
+
+
+def test_a_refusal_outside_a_parse_is_said_and_exits_2(capsys):
+    """`parser.error(…)` called by code after parsing: said in the language, exit 2, as argparse does."""
+    parser = build_parser()
+    with speaking("fr"), pytest.raises(SystemExit) as exit_:
+        parser.error("le fichier manque")
+    assert exit_.value.code == ExitCode.CANNOT_START
+    assert "fundclient\u00a0: erreur\u00a0: le fichier manque" in capsys.readouterr().err

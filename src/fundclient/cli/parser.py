@@ -155,6 +155,20 @@ class _Refused(Exception):
         self.parser, self.message, self.language = parser, message, language
 
 
+def _say_refused(refusals: list[_Refused]) -> None:
+    """The usage of the parser that refused (in the first language) and each refusal's line, on
+    standard error; exit 2, "cannot start" (docs/install.md)."""
+    first = refusals[0]
+    with speaking(first.language):
+        lines = [first.parser.format_usage()]
+    for refusal in refusals:
+        with speaking(refusal.language):
+            lines.append(text("%(prog)s: error: %(message)s\n")
+                         % {"prog": refusal.parser.prog, "message": refusal.message})
+    first.parser._print_message("".join(lines), sys.stderr)
+    sys.exit(int(ExitCode.CANNOT_START))
+
+
 class CatalogueFormatter(argparse.HelpFormatter):
     """argparse's formatter, each help text, description and heading translated as it is shown."""
 
@@ -233,19 +247,13 @@ class FundParser(argparse.ArgumentParser):
                             parse(args, argparse.Namespace())
                         except _Refused as again:
                             refusals.append(again)
-            with speaking(first.language):
-                usage = first.parser.format_usage()
-            lines = [usage]
-            for refusal in refusals:
-                with speaking(refusal.language):
-                    lines.append(text("%(prog)s: error: %(message)s\n")
-                                 % {"prog": refusal.parser.prog, "message": refusal.message})
-            self._print_message("".join(lines), sys.stderr)
-            sys.exit(int(ExitCode.CANNOT_START))
+            _say_refused(refusals)
         finally:
             _RUN.reset(token)
 
     def error(self, message: str):  # type: ignore[override]
+        if _RUN.get() is None:  # outside a parse (a handler's own check): said at once, as argparse does
+            _say_refused([_Refused(self, message, _SPOKEN.get() or rule_languages()[0])])
         raise _Refused(self, message, current_language())
 
     # --- help: in the rule's language, or Arabic then English ------------------------------
