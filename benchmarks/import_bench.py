@@ -10,6 +10,15 @@ fresh office (no file, no checks): the bare insert.
     .venv/bin/python benchmarks/import_bench.py                      # 100,000 rows, XLSX
     .venv/bin/python benchmarks/import_bench.py --rows 100000 --csv
     .venv/bin/python benchmarks/import_bench.py --rows 5000 --profile  # where the time goes
+    .venv/bin/python benchmarks/import_bench.py --rows 10000 --csv --names wide
+
+Names: `stock` (default) — the synthetic generator's own small stock (69 first names, 55 family
+names), so every row has a full list of sound-alike candidates; `wide` — first, father's and
+grandfather's names from that stock (first names ARE concentrated in real lists), but every
+family name (the holder's, their children's, a spouse's own) drawn from WIDE_FAMILIES made-up
+family names (`ال` + 3–5 letters, half of them with a final `ي`), Zipf-distributed (exponent
+1.0: the commonest one ~11 % of rows, half the rows among the ~50 commonest) — closer to a real
+office's list, where most family names are rare.
 
 Everything is written in a temp dir that is deleted at the end.
 """
@@ -25,6 +34,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from fundclient.domain.synthetic import iter_generate
@@ -40,8 +50,48 @@ HEADERS = (["national_number", "name.first", "name.father", "name.grandfather", 
            + [f"dependants[{n}].{k}" for n in range(1, DEPENDANTS + 1) for k in DEPENDANT_KEYS])
 
 
-def rows(count: int, seed: int):
-    for i, b in enumerate(iter_generate(count, seed=seed)):
+WIDE_FAMILIES = 5_000
+_LETTERS = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
+
+
+def wide_families(seed: int) -> tuple[list[str], list[float]]:
+    """WIDE_FAMILIES distinct made-up family names and their cumulative Zipf weights."""
+    import random
+    from itertools import accumulate
+
+    rng = random.Random(seed * 7919 + 1)
+    names: dict[str, None] = {}
+    while len(names) < WIDE_FAMILIES:
+        stem = "".join(rng.choice(_LETTERS) for _ in range(rng.randint(3, 5)))
+        names["ال" + stem + ("ي" if rng.random() < 0.5 else "")] = None
+    return list(names), list(accumulate(1.0 / rank for rank in range(1, WIDE_FAMILIES + 1)))
+
+
+def widened(records, seed: int):
+    """The records with family names drawn from `wide_families` (see the module's doc)."""
+    import random
+
+    names, weights = wide_families(seed)
+    rng = random.Random(seed)
+
+    def draw() -> str:
+        return rng.choices(names, cum_weights=weights)[0]
+
+    for b in records:
+        family, new = b.name.family, draw()
+        b.name = replace(b.name, family=new)
+        for d in b.dependants:
+            d.name = replace(d.name, family=new if d.name.family == family else draw())
+        yield b
+
+
+def records_for(count: int, seed: int, names: str = "stock"):
+    stream = iter_generate(count, seed=seed)
+    return widened(stream, seed) if names == "wide" else stream
+
+
+def rows(count: int, seed: int, names: str = "stock"):
+    for i, b in enumerate(records_for(count, seed, names)):
         cat = b.category_fields
         cells = [b.national_number, b.name.first, b.name.father, b.name.grandfather, b.name.family, b.mother_name,
                  b.sex.value, b.date_of_birth.isoformat(), b.marital_status.value, b.mobile, b.municipality,
@@ -58,19 +108,19 @@ def rows(count: int, seed: int):
         yield cells
 
 
-def write_file(path: Path, count: int, seed: int) -> None:
+def write_file(path: Path, count: int, seed: int, names: str = "stock") -> None:
     if path.suffix == ".csv":
         with open(path, "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(HEADERS)
-            writer.writerows(rows(count, seed))
+            writer.writerows(rows(count, seed, names))
         return
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(HEADERS)
-    for cells in rows(count, seed):
+    for cells in rows(count, seed, names):
         sheet.append(cells)
     book.save(path)
 
@@ -82,6 +132,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=21)
     parser.add_argument("--profile", action="store_true", help="print the import's 25 costliest functions")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--names", choices=("stock", "wide"), default="stock",
+                        help="the generator's small stock of names, or wide-spread family names")
     args = parser.parse_args()
     from fundclient.cli import main as cli
     from fundclient.storage import open_store
@@ -89,10 +141,11 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="fundclient-import-bench-"))
     try:
-        print(f"cpu: {os.cpu_count()}  python: {sys.version.split()[0]}  load: {os.getloadavg()[0]:.1f}", flush=True)
+        print(f"cpu: {os.cpu_count()}  python: {sys.version.split()[0]}  load: {os.getloadavg()[0]:.1f}"
+              f"  names: {args.names}", flush=True)
         source = work / ("legacy.csv" if args.csv else "legacy.xlsx")
         start = time.perf_counter()
-        write_file(source, args.rows, args.seed)
+        write_file(source, args.rows, args.seed, args.names)
         print(f"wrote {args.rows:,} rows to {source.suffix}: {source.stat().st_size / 1e6:.1f} MB in"
               f" {time.perf_counter() - start:.1f} s", flush=True)
         password = work / "pw"
@@ -112,16 +165,17 @@ def main() -> int:
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
         print(f"fundclient import: exit {code}, {args.rows:,} rows in {wall:.1f} s wall, {cpu:.1f} s CPU:"
               f" {args.rows / wall:,.0f} rows/s wall, {args.rows / cpu:,.0f} rows per CPU second"
-              f"  (load {os.getloadavg()[0]:.1f})", flush=True)
+              f"  (load at end {open('/proc/loadavg').read().split()[:3]})", flush=True)
         if profiler:
             pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
         if not args.no_baseline:
             from fundclient.storage import initialise
 
             bare = work / "bare"
             initialise(bare, "SBH", "admin", PASSWORD)
             store, _ = open_store(bare, "admin", PASSWORD)
-            records = list(iter_generate(args.rows, seed=args.seed))
+            records = list(records_for(args.rows, args.seed, args.names))
             start, cpu = time.perf_counter(), time.process_time()
             bulk_add(store, records, by="admin")
             base_wall, base_cpu = time.perf_counter() - start, time.process_time() - cpu

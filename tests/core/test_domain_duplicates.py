@@ -129,3 +129,36 @@ def test_find_duplicates_orders_certain_first_and_finds_synthetic_near_duplicate
     mixed = find_duplicates(BASE, [person("محمد|علي|عبدالله|الورفلي", date(1955, 1, 3)),
                                    person("خالد|سالم|عمر|الزوي", number="119550012345")])
     assert [m.kind for m in mixed] == ["national_number", "similar"]
+
+
+def test_a_score_never_exceeds_its_birth_agreement_so_the_early_refusal_changes_no_answer():
+    """`_match` refuses a pair whose birth dates agree less than the threshold before comparing
+    names: that is exact only because a score is at most its birth agreement and a "same name
+    and birth" needs the same date. Checked on every pair of synthetic people, their
+    near-duplicates and their dependants (dates a day, a month, a digit, years apart, or unknown)."""
+    from fundclient.domain.duplicates import birth_agreement
+
+    people = generate(60, seed=17, near_duplicate_rate=0.3, sibling_rate=0.3)
+    persons = [p for b in people for p in (b, *b.dependants)]
+    persons += [person("محمد|علي|عبد الله|الورفلي", born) for born in
+                (None, BORN, date(1955, 1, 3), date(1955, 3, 9), date(1956, 3, 1), date(1965, 3, 1), date(1955, 7, 7))]
+    profiles = [profile(p) for p in persons]
+    checked = 0
+    for a in profiles:
+        for b in profiles:
+            score, verdict = score_pair(a, b)
+            birth = birth_agreement(a.date_of_birth, b.date_of_birth)[0]
+            assert score <= birth
+            assert verdict != "same" or birth == 1.0
+            checked += birth < DEFAULT_THRESHOLD
+    assert checked > 10_000
+    # And the answers themselves, with the refusal in place, against a plain evaluation.
+    for b in people[:20]:
+        for other in people:
+            match = compare(b, other)
+            mine, theirs = profile(b), profile(other)
+            score, verdict = score_pair(mine, theirs)
+            expected = (mine.national_number and mine.national_number == theirs.national_number) or \
+                score >= DEFAULT_THRESHOLD or (verdict == "same" and mine.parts == theirs.parts and any(mine.parts)
+                                              and mine.sex == theirs.sex)
+            assert bool(match) == bool(expected)

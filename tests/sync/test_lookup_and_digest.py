@@ -209,3 +209,32 @@ def test_with_the_device_key_locked_the_digest_says_nothing_and_raises_nothing(h
     assert registered_elsewhere(b, [person.national_number]) == {}
     assert run_sync(b).status == "ok"  # the pull is skipped, the run goes on
     assert DigestStore(b).token > 0  # what was pulled is kept for when the key is unlocked
+
+
+def test_the_digest_check_of_an_import_batch_answers_what_the_form_check_answers(hq, offices, tmp_path):
+    """services.elsewhere.from_digest_many (an import's batch: digest, device and stored copies
+    read once) says, record by record, what from_digest says for one form."""
+    from types import SimpleNamespace
+
+    from fundclient import storage
+    from fundclient.services.elsewhere import from_digest, from_digest_many
+
+    a, b = offices
+    person = _registered_at_a(a)
+    assert run_sync(b).status == "ok"
+    storage.initialise(tmp_path / "store", "BRK", "admin", "correct horse 1", "مدير")
+    store, _ = storage.open_store(tmp_path / "store", "admin", "correct horse 1")
+    try:
+        session = SimpleNamespace(data_dir=b, settings=Settings(), store=store)
+        again = replace(people(1, seed=40)[0], national_number=person.national_number)  # held at SBH
+        through_wife = people(1, seed=41)[0]
+        through_wife.dependants[:1] = [replace(person.dependants[0])]
+        stored_here = people(1, seed=42)[0]
+        store.beneficiaries.add(stored_here, by="admin")
+        records = [again, through_wife, *people(3, seed=43), stored_here]
+        answers = from_digest_many(session, records)
+        assert answers == [from_digest(session, r) for r in records]
+        assert [len(x) for x in answers[:2]] == [1, 1] and answers[0][0].office_code == "SBH"
+        assert answers[1][0].own_dependant
+    finally:
+        store.close()

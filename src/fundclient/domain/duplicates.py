@@ -271,6 +271,11 @@ def _match(mine: DuplicateProfile, other: Beneficiary, theirs: DuplicateProfile,
         template = SAME_NUMBER_AS_DEPENDANT if dependant else SAME_NATIONAL_NUMBER
         return DuplicateMatch(other, 1.0, True, "national_number", template.format(**_names(other, dependant)),
                               existing_dependant=dependant)
+    if birth_agreement(mine.date_of_birth, theirs.date_of_birth)[0] < threshold:
+        # The score is at most the birth agreement (`score_pair`), and a "same name and birth"
+        # needs the same date (agreement 1): no match — found before comparing the names
+        # (an import compares each row with ~30 records and their dependants).
+        return None
     score, verdict = score_pair(mine, theirs)
     if score < threshold and not (verdict == "same" and mine.parts == theirs.parts):
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Callable
 
@@ -71,8 +72,24 @@ _FORMAT_CHARS = {"Cf"}  # bidi marks, ZWJ/ZWNJ, BOM: invisible, pasted from othe
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
+# Short values repeat (names, codes, dates: an import checks 100,000 rows, each field cleaned
+# and checked two or three times): remembered, bounded. Long ones (addresses, notes) are not.
+_MEMO_CHARS = 48
+
+
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """NFC, invisible format characters removed, digits ASCII, whitespace collapsed, trimmed."""
+    if len(value) <= _MEMO_CHARS:
+        return _clean_short(value, multiline)
+    return _clean_text(value, multiline)
+
+
+@lru_cache(maxsize=1 << 12)
+def _clean_short(value: str, multiline: bool) -> str:
+    return _clean_text(value, multiline)
+
+
+def _clean_text(value: str, multiline: bool) -> str:
     text = value
     if not text.isascii():
         invisible = {ch for ch in set(text) if unicodedata.category(ch) in _FORMAT_CHARS}
@@ -117,6 +134,17 @@ _REJECTED_CATEGORIES = {"Cc", "Cs", "Co", "Cn", "So", "Sk"}
 
 def check_characters(raw: str, *, multiline: bool = False) -> str | None:
     """'control' / 'bad' if the raw text holds characters no field accepts, else None."""
+    if len(raw) <= _MEMO_CHARS:
+        return _check_short(raw)
+    return _check_characters(raw)
+
+
+@lru_cache(maxsize=1 << 12)
+def _check_short(raw: str) -> str | None:
+    return _check_characters(raw)
+
+
+def _check_characters(raw: str) -> str | None:
     found = None
     for ch in set(raw):  # distinct characters only: a name has a handful
         cat = unicodedata.category(ch)

@@ -17,7 +17,7 @@ from fundclient.errors import AuthError, DuplicateFound, FundError, Message, Val
 from fundclient.services.changes import Changes
 from fundclient.services.sealing import photos_of, seal_records
 from fundclient.domain.reference import default_reference
-from fundclient.services.elsewhere import from_digest
+from fundclient.services.elsewhere import from_digest, from_digest_many
 
 if TYPE_CHECKING:
     from fundclient.services.session import Session
@@ -164,11 +164,12 @@ def register_many(session: "Session", beneficiaries: Sequence[Beneficiary], *,
     # The store's candidates of every record in set-based reads; the batch's earlier records
     # join them as they are accepted (storage.search.BatchDuplicates).
     check = session.store.beneficiaries.batch_duplicates(valid, national_id_scheme=scheme)
+    elsewhere = from_digest_many(session, valid)  # HQ's digest read once for the batch
     results: list[Beneficiary | FundError] = []
     for i, record in enumerate(valid):
         try:
             _check_photo(session, record, False, False)
-            _check_duplicates(session, record, "", "", elsewhere=True, found=check.matches(i))
+            _check_duplicates(session, record, "", "", elsewhere=True, found=check.matches(i), held=elsewhere[i])
         except FundError as refused:
             results.append(refused)
             continue
@@ -250,14 +251,17 @@ def set_status(session: "Session", record_id: str, status: RecordStatus | str, r
 
 
 def _check_duplicates(session: "Session", record: Beneficiary, override_reason: str, override_by: str,
-                      elsewhere: bool = False, found: Sequence[DuplicateMatch] | None = None) -> None:
+                      elsewhere: bool = False, found: Sequence[DuplicateMatch] | None = None,
+                      held: Sequence | None = None) -> None:
     """A new registration (`elsewhere`) is also checked against HQ's digest: a national number
     another office holds is a duplicate too (services.elsewhere; #14). `found`: the matches
-    already looked up (a bulk import's batch check, earlier rows of the batch included)."""
+    already looked up (a bulk import's batch check, earlier rows of the batch included);
+    `held`: the digest's answer already looked up (`from_digest_many`)."""
     matches = duplicates(session, record) if found is None else \
         [m for m in found if m.existing.record_id != record.record_id]
-    held = []
-    if elsewhere and not matches:
+    if not (elsewhere and not matches):
+        held = []
+    elif held is None:
         held = from_digest(session, record)
     if not matches and not held:
         return

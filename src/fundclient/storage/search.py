@@ -552,8 +552,8 @@ class BatchDuplicates:
                     c = Candidate("holder" if not dependant_id else "dependant", 1 << 62 | j,
                                   self._accepted[j].record_id, dependant_id, norm)
                     earlier.setdefault(c.key, c)
-            if earlier:
-                ranked = _best(tokens, [*(c for _, c in ranked), *earlier.values()])
+            if earlier:  # the store's candidates keep their ranks; only the earlier rows are ranked
+                ranked = _best(tokens, earlier.values(), ranked)
         for _, c in ranked:
             if c.record_id not in candidates:
                 found = self._stored.get(c.record_id)
@@ -590,9 +590,13 @@ def _query_pairs(tokens: list[str]) -> set[str]:
     return {_pair(x, y) for i, a in enumerate(words) for b in words[i + 1:] for x, y in ((a, b), (b, a))}
 
 
-def _best(tokens: list[str], candidates) -> list[tuple[Ranked, Candidate]]:
-    """`ranked_names`' ranking of candidates for the typed words: the DUPLICATE_CANDIDATES best."""
-    scored = [(rank_tokens(tokens, c.name_norm.split()), c) for c in candidates]
-    scored = [(r, c) for r, c in scored if r.matched]
+def _best(tokens: list[str], candidates, ranked: list[tuple[Ranked, Candidate]] = ()
+          ) -> list[tuple[Ranked, Candidate]]:
+    """`ranked_names`' ranking of candidates for the typed words, with names already ranked
+    (`ranked`, as `ranked_names` ranks them): the DUPLICATE_CANDIDATES best."""
+    memo: dict[str, Ranked] = {}  # names spelled alike ranked once
+    scored = [(memo.get(c.name_norm) or memo.setdefault(c.name_norm, rank_tokens(tokens, c.name_norm.split())), c)
+              for c in candidates]
+    scored = [*ranked, *((r, c) for r, c in scored if r.matched)]
     scored.sort(key=lambda rc: (-rc[0].score, rc[1].table != "holder", -rc[1].row_id))
     return scored[:DUPLICATE_CANDIDATES]
