@@ -5,6 +5,7 @@ peak memory.
     .venv/bin/python benchmarks/backup_bench.py --records 20000          # build, measure
     .venv/bin/python benchmarks/backup_bench.py --data-dir D --password P  # an existing store
     .venv/bin/python benchmarks/backup_bench.py --data-dir D --sync 400  # and a sync at the same time
+    .venv/bin/python benchmarks/backup_bench.py --data-dir D --sync 50 --during 180  # a 4 GB store
 
 The backup runs as in the app (`Store.backup_if_due` on a thread of its own: one read
 snapshot on its own connection, 1 MiB steps); the saves run on this thread, one every
@@ -12,7 +13,9 @@ snapshot on its own connection, 1 MiB steps); the saves run on this thread, one 
 own process on 127.0.0.1, SQLite) enrols the office, and while the backup runs the office's
 own sync (`sync.engine.run_sync` on another thread) sends batches of N registrations with
 20 KB photos, sealed again each round, until the backup ends (an existing store is enrolled
-with that HQ: use a copy). Temp dirs are removed at the end.
+with that HQ: use a copy). `--during S`: the saves during the backup stop after S seconds and
+the backup is then stopped as quitting stops it (its partial copy removed) — the backup of a
+4 GB store takes longer than a benchmark may hold the machine. Temp dirs are removed at the end.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from fundclient.domain.records import Photo
 from fundclient.domain.synthetic import iter_generate
 from fundclient.storage import initialise, open_store
 from fundclient.storage.bulk import bulk_add
+from fundclient.storage.errors import BackupCancelled
 from fundclient.storage.files import BACKUP_DIR
 
 USER, PASSWORD = "admin", "bench-password-1"
@@ -70,6 +74,8 @@ def main() -> int:
     parser.add_argument("--every", type=float, default=0.05, help="seconds between saves")
     parser.add_argument("--sync", type=int, default=0, metavar="N",
                         help="also sync rounds of N registrations to a real HQ during the backup")
+    parser.add_argument("--during", type=float, default=0, metavar="S",
+                        help="time the saves over the backup's first S seconds only, then stop the backup")
     args = parser.parse_args()
     own = args.data_dir is None
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="fundclient-backup-bench-"))
@@ -94,9 +100,17 @@ def main() -> int:
 
         def backup() -> None:
             start, cpu = time.perf_counter(), time.thread_time()
-            timing["path"] = store.backup_if_due(USER, max_age=timedelta(0))  # due now
+            try:
+                timing["path"] = store.backup_if_due(USER, max_age=timedelta(0))  # due now
+            except BackupCancelled:
+                timing["path"] = None
             timing["wall"], timing["cpu"] = time.perf_counter() - start, time.thread_time() - cpu
             done.set()
+
+        timer = threading.Timer(args.during, done.set)
+        timer.daemon = True
+        if args.during:
+            timer.start()
 
         synced: dict = {"rounds": 0, "records": 0, "cpu": 0.0}
 
@@ -116,6 +130,8 @@ def main() -> int:
         for thread in threads:
             thread.start()
         during = saves(store, 100_000, args.every, seed=int(time.time()) + 1, stop=done)
+        timer.cancel()
+        store._backup_cancel.set()  # as quitting does: a backup still running stops within one step
         for thread in threads:
             thread.join()
         line("save with photo, during the backup" + (" and a sync" if args.sync else ""), during)
@@ -123,8 +139,12 @@ def main() -> int:
             print(f"sync: {synced['rounds']} rounds of {args.sync} registrations with photos sent to HQ"
                   f" (last: {synced.get('status')}), {synced['cpu']:.1f} s CPU on its thread;"
                   f" HQ process CPU {node.cpu():.1f} s")
-        print(f"backup: {timing['wall']:.1f} s wall, {timing['cpu']:.1f} s CPU (its thread);"
-              f" {timing['path'].stat().st_size / 1e6:.0f} MB zip")
+        if timing["path"] is None:
+            print(f"backup: stopped after {timing['wall']:.1f} s wall, {timing['cpu']:.1f} s CPU (its thread),"
+                  f" as --during asked; partial copy removed: {not _leftovers(data_dir / BACKUP_DIR)}")
+        else:
+            print(f"backup: {timing['wall']:.1f} s wall, {timing['cpu']:.1f} s CPU (its thread);"
+                  f" {timing['path'].stat().st_size / 1e6:.0f} MB zip")
         print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
         print(f"load average at the end: {os.getloadavg()[0]:.1f}")
         store.close()
@@ -137,6 +157,10 @@ def main() -> int:
         if own:
             shutil.rmtree(data_dir, ignore_errors=True)
     return 0
+
+
+def _leftovers(directory: Path) -> list[Path]:
+    return [p for p in directory.iterdir() if p.name.endswith((".partial", ".tmp"))] if directory.is_dir() else []
 
 
 def enrolled_with_hq(data_dir: Path, work: Path):

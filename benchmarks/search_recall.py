@@ -44,10 +44,12 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 from fundclient.domain.arabic import name_tokens, normalise_name
 from fundclient.domain.name_match import bare
+from fundclient.domain.records import ArabicName, new_id
 from fundclient.domain.synthetic import iter_generate
 from fundclient.domain.synthetic_names import FAMILY, FEMALE_FIRST, MALE_FIRST
 from fundclient.storage import initialise, open_store
@@ -217,6 +219,36 @@ def matches(cls: str, name, want: tuple) -> bool:
     return key(name, CLASSES[cls]) == want
 
 
+def duplicate_check(store, record_ids: list[str], seed: int) -> None:
+    """The duplicate check at registration (`possible_duplicates`, what the form runs before
+    a save): each sampled holder registered again as a new record — one or two name parts
+    spelled otherwise, another national number, no dependants (so only the name can find
+    them). Asked twice, like the queries; found = the sampled holder among the matches."""
+    rng = random.Random(seed + 1)
+    rows = []
+    for rid in record_ids:
+        b = store.beneficiaries.get(rid)
+        parts = [b.name.first, b.name.father, b.name.grandfather, b.name.family]
+        for i in rng.sample(range(4), rng.choice((1, 2))):
+            parts[i] = variant(rng, parts[i], family=i == 3)
+        form = replace(b, record_id=new_id(), national_number=str(rng.randrange(10 ** 11, 10 ** 12)),
+                       name=ArabicName(*parts), dependants=[], card_number="", mobile="")
+        start = time.perf_counter()
+        store.beneficiaries.possible_duplicates(form)
+        first = time.perf_counter() - start
+        start, cpu = time.perf_counter(), time.thread_time()
+        matches = store.beneficiaries.possible_duplicates(form)
+        rows.append((time.perf_counter() - start, time.thread_time() - cpu, first,
+                     any(m.existing.record_id == rid for m in matches)))
+    if not rows:
+        return
+    p95 = lambda v: sorted(v)[min(len(v) - 1, round(0.95 * (len(v) - 1)))]  # noqa: E731
+    print(f"\nduplicate check (possible_duplicates), {len(rows)} registrations of a sampled holder again:"
+          f" found {sum(r[3] for r in rows)}/{len(rows)};"
+          f" p50 {statistics.median(r[0] for r in rows) * 1000:.1f} ms, p95 {p95([r[0] for r in rows]) * 1000:.1f} ms"
+          f" wall, p95 CPU {p95([r[1] for r in rows]) * 1000:.1f} ms, 1st p95 {p95([r[2] for r in rows]) * 1000:.1f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=100_000)
@@ -281,6 +313,7 @@ def main() -> int:
             print(f"\nqueries below 100 % recall@10 ({len(misses)}):")
             for cls, text, r10 in misses[:40]:
                 print(f"  {cls:24s} {r10 * 100:5.1f}%  {text}")
+        duplicate_check(store, [rid for cls, _, rid, _ in asked if cls == "four parts"], args.seed)
         print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
         store.close()
     finally:

@@ -190,8 +190,8 @@ class BeneficiaryRepository(SearchMixin):
         if not record_ids:
             return {}
         marks = ",".join("?" * len(record_ids))
-        with self._store.read() as conn:
-            rows = conn.exec_driver_sql(
+        with self._store.read() as conn:  # the DB-API cursor: every search result page comes here
+            rows = conn.connection.driver_connection.execute(
                 "SELECT b.record_id, r.data FROM beneficiaries b JOIN revisions r"
                 f" ON r.record_id = b.record_id AND r.revision = b.revision WHERE b.record_id IN ({marks})",
                 tuple(record_ids)).fetchall()

@@ -96,8 +96,8 @@ class NameVocabulary:
     def get(self, store) -> "NameVocabulary":
         with self._lock:
             with store.read() as conn:
-                rows = conn.exec_driver_sql("SELECT id, word FROM name_words WHERE id > ? ORDER BY id",
-                                            (self._last_id,)).fetchall()
+                rows = conn.connection.driver_connection.execute(
+                    "SELECT id, word FROM name_words WHERE id > ? ORDER BY id", (self._last_id,)).fetchall()
             if rows:
                 added = [word for _, word in rows]
                 self._last_id = rows[-1][0]
