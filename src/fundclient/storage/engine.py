@@ -21,8 +21,9 @@ BUSY_TIMEOUT_MS = 15_000
 CACHE_KIB = 32_000  # per connection; the 1M-record benchmark fits its indexes
 # The office GUI caps what SQLite holds for all its connections together (`limit_memory`): with
 # 32 MB per connection, the writer and the readers of a day at 1 M records grew the process past
-# 250 MB (benchmarks/soak_day.py, docs/performance.md). CLI commands keep per-connection caches.
-GUI_MEMORY_MIB = 32
+# 250 MB (benchmarks/soak_day.py, docs/performance.md). 16 MB: searches at 1 M cost the same CPU
+# as with 32 (benchmarks/search_memory_cap.py). CLI commands keep per-connection caches.
+GUI_MEMORY_MIB = 16
 
 
 def limit_memory(mib: int) -> None:
