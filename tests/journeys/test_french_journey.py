@@ -13,7 +13,8 @@ import re
 from html import unescape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QLineEdit, QTabBar
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QGroupBox, QLabel, QLineEdit, QTabBar
 
 from fundclient import catalogue
 from fundclient.demo import DEMO_ADMIN
@@ -138,6 +139,24 @@ class FrenchCheck:
         return texts
 
 
+def open_list_in_french(j, check: FrenchCheck, name: str, expected: set[str]) -> list[str]:
+    """The focused list (a combo box) opened by keyboard (Alt+Down), as the clerk sees it: its
+    choices — reference data — read in French, none in Arabic or English; then Escape."""
+    combo = QApplication.focusWidget()
+    assert isinstance(combo, QComboBox), combo
+    j.press("Alt+Down")
+    j.wait_until(lambda: combo.view().isVisible(), what=f"the {name} list open")
+    j.screenshot(name, widget=combo.view().window())
+    choices = [combo.itemText(i) for i in range(combo.count()) if combo.itemText(i).strip()]
+    assert expected <= set(choices), choices
+    assert not [c for c in choices if ARABIC.search(c)], choices
+    english = [c for c in choices for what, pattern in check.leftovers if what.startswith("English") and pattern.match(c)]
+    assert not english, english
+    QTest.keyClick(combo.view(), Qt.Key.Key_Escape)  # to the open list itself (a window of its own)
+    j.wait_until(lambda: not combo.view().isVisible(), what=f"the {name} list closed")
+    return choices
+
+
 def test_french_interface_on_the_main_screens(demo_office, open_app, screen_size):
     j = open_app(demo_office.data_dir, login_hint=demo_office.login_hint())
     j.login(*DEMO_ADMIN)
@@ -165,9 +184,25 @@ def test_french_interface_on_the_main_screens(demo_office, open_app, screen_size
     if failed:
         raise failed[0]
 
-    # A new registration, step by step (Alt+1 … Alt+6), the photo step with the demo camera.
-    walk_registration_steps(j, lambda name, step, title: check.screen(name, title))
+    # A new registration, step by step (Alt+1 … Alt+6), the photo step with the demo camera;
+    # on the category step the list of categories opens in French (reference data).
+    def look(name: str, step: str, title: str) -> None:
+        check.screen(name, title)
+        if step == "category":
+            j.tab_to(lambda w: w.objectName() == "field_category")
+            open_list_in_french(j, check, "registration_3_category_list", {"Retraités"})
+
+    walk_registration_steps(j, look)
     j.assert_sees("Nouvelle inscription")
+
+    # A dependant's relationship list, in French too (Alt+4: the dependants; "Add a dependant").
+    j.press("Alt+4")
+    j.wait_idle()
+    j.tab_to(lambda w: w.objectName() == "addDependant")
+    j.enter()
+    j.wait_until(lambda: QApplication.focusWidget().objectName() == "field_dependants.0.relation",
+                 what="the new dependant's relationship")
+    open_list_in_french(j, check, "registration_4_relation_list", {"Conjoint(e)", "Fils", "Fille"})
 
     j.press("Ctrl+F")
     j.wait_idle()
