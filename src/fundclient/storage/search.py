@@ -11,6 +11,7 @@ when ambiguous, results merged.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -92,8 +93,23 @@ class NameVocabulary:
         self._sounds: set[str] = set()
         self._loose: dict[str, dict[str, str]] = {}  # loose key -> sound key -> a word
         self._by_sound: dict[str, list[str]] = {}  # sound key -> its words
+        self._holding = threading.local()
+
+    @contextmanager
+    def held(self, store) -> Iterator["NameVocabulary"]:
+        """Read once, then no more reads on this thread until the block ends: an import's batch
+        check runs ~10 searches per row and writes nothing meanwhile (a clerk's save in between
+        is seen from the next batch on, as if it had come just after this one)."""
+        self.get(store)
+        self._holding.on = True
+        try:
+            yield self
+        finally:
+            self._holding.on = False
 
     def get(self, store) -> "NameVocabulary":
+        if getattr(self._holding, "on", False):
+            return self
         with self._lock:
             with store.read() as conn:
                 rows = conn.connection.driver_connection.execute(
@@ -523,14 +539,16 @@ class BatchDuplicates:
                             f"SELECT record_id, national_number FROM {table} WHERE national_number IN ({marks})",
                             chunk):
                         self._by_number.setdefault(number, set()).add(rid)
-        for record in records:
-            # The form's own candidates and ranking (one rule set): by sound, all words but
-            # one, alike-sounding and corrected words.
-            ranked = repository.ranked_names(record.name.full(), DUPLICATE_CANDIDATES, prefix_last=False, broad=True)
-            self._ranked.append(ranked)
-            own = set().union(*(self._by_number.get(n, ()) for n in _numbers(record)))
-            wanted.update(own)
-            wanted.update(c.record_id for _, c in ranked if c.record_id not in own)
+        with repository._vocabulary.held(repository._store):
+            for record in records:
+                # The form's own candidates and ranking (one rule set): by sound, all words but
+                # one, alike-sounding and corrected words.
+                ranked = repository.ranked_names(record.name.full(), DUPLICATE_CANDIDATES, prefix_last=False,
+                                                 broad=True)
+                self._ranked.append(ranked)
+                own = set().union(*(self._by_number.get(n, ()) for n in _numbers(record)))
+                wanted.update(own)
+                wanted.update(c.record_id for _, c in ranked if c.record_id not in own)
         self._stored = repository.get_many(sorted(wanted)) if wanted else {}
 
     def matches(self, i: int) -> list[DuplicateMatch]:
