@@ -279,11 +279,18 @@ def test_edit_reference_data_and_an_office_pulls_it(world, page):
     page.fill("#ref-code", "QRQ")
     page.fill("#ref-ar", "مكتب قراقرة")
     page.fill("#ref-en", "Qaraqarah office")
+    page.fill("#ref-fr", "Bureau de Qaraqarah")  # a label per further language (one per catalogue)
     press_and_wait(page)
-    assert "مكتب قراقرة" in page.locator("#reference-table").inner_text()
+    table = page.locator("#reference-table").inner_text()
+    assert "مكتب قراقرة" in table and "Bureau de Qaraqarah" in table
     shot(page, "reference-ar")
     assert run_sync(world["sbh"]).status in ("ok", "partial")
-    assert ReferenceStore(world["sbh"]).entries("offices")["QRQ"]["ar"] == "مكتب قراقرة"
+    pulled = ReferenceStore(world["sbh"]).entries("offices")["QRQ"]
+    assert pulled["ar"] == "مكتب قراقرة"
+    # the office shows it in French from the entry itself (not the catalogue, not English)
+    from fundclient.domain.reference import RefItem
+
+    assert RefItem.from_dict({**pulled, "code": "QRQ"}).label("fr") == "Bureau de Qaraqarah"
 
 
 def test_exports_are_formula_safe_and_roles_are_enforced(world, page):

@@ -36,7 +36,7 @@ from fundclient.hq.db import changes, devices
 from fundclient.hq.limits import Limits, Rate, RateLimitMiddleware
 from fundclient.sync.device_requests import decode_signature
 from fundclient.sync.reasons import DECISION_REASONS, REASONS
-from fundclient.domain.reference import bundled_reference
+from fundclient.domain.reference import bundled_reference, label_message
 from fundclient.domain.reference import default_reference
 from fundclient.hq.keys import rotate_keys
 
@@ -81,9 +81,9 @@ def _ref_label(kind: str, code, lang: str) -> str:
     """The office client's label of a code (relation, category, municipality …) in the page language."""
     reference = default_reference()
     if kind == "categories":
-        spec = reference.category_spec(str(code)) or {}
-        # reference data is Arabic and English: another language reads the English label
-        return str(spec.get(lang) or spec.get("ar" if lang == "ar" else "en") or spec.get("ar") or code)
+        spec = reference.category_spec(str(code))
+        # the category's own label in that language, else the catalogue's, else English
+        return label_message(spec).template(lang) if spec else str(code or "")
     item = reference.item(kind, str(code))
     return item.label(lang) if item else str(code or "")
 
@@ -451,13 +451,22 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
                     {"text": KEYS_ROTATED.format(key=ring['active_decrypt']).in_language(lang_of(request))})
 
     # --- reference data ----------------------------------------------------------------------------
+    def further_languages() -> list[str]:
+        """Languages besides Arabic and English that have a catalogue: an entry may carry a label
+        in each (docs/dev/translations.md, "Reference data"); offices show it in that language."""
+        return [code for code in languages() if code not in ("ar", "en")]
+
+    def further_labels(form: dict) -> dict[str, str]:
+        return {code: form[code].strip()[:200] for code in further_languages() if form.get(code, "").strip()}
+
     def refdata_current() -> dict[str, dict[str, dict]]:
         """What the offices hold: the list bundled with the client (version "—"), with HQ's
         published changes (their change number is the version) over it."""
         bundled = bundled_reference()
         list_of = {"pension_authorities": "pensions_authorities"}  # as services/reference.py PULLED_LISTS
         out: dict[str, dict[str, dict]] = {
-            k: {i.code: {"ar": i.ar, "en": i.en, "_version": "—"} for i in bundled.items(list_of.get(k, k))}
+            k: {i.code: {"ar": i.ar, "en": i.en, **dict(i.others), "_version": "—"}
+                for i in bundled.items(list_of.get(k, k))}
             for k in refdata.REFERENCE_KINDS if k != "categories"}
         out["categories"] = {str(c["code"]): {**c, "_version": "—"} for c in bundled.categories}
         with engine.connect() as conn:
@@ -475,9 +484,12 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
         if form is None and kind == "categories" and edit in current["categories"]:
             spec = current["categories"][edit]  # the form starts from the category being edited
             form = {"code": edit, "ar": spec.get("ar", ""), "en": spec.get("en", ""),
+                    **{lang: spec.get(lang, "") for lang in further_languages()},
                     "active": "1" if spec.get("active", True) else "", "min_age": str(spec.get("min_age", 0)),
                     "fields": json.dumps(spec.get("fields", []), ensure_ascii=False, indent=1)}
         return page(request, "reference.html", session, {"kinds": refdata.REFERENCE_KINDS, "kind": kind,
+                                                         "further": [(code, language_name(code))
+                                                                     for code in further_languages()],
                                                          "entries": current[kind], "form": form or {},
                                                          "error": error}, status=status)
 
@@ -499,8 +511,8 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
             min_age = int(form.get("min_age", "0") or 0)
         except ValueError:
             min_age = -1  # category_problem names the field
-        return {"ar": form.get("ar", "").strip(), "en": form.get("en", "").strip(), "active": form.get("active") == "1",
-                "min_age": min_age, "fields": fields}
+        return {"ar": form.get("ar", "").strip(), "en": form.get("en", "").strip(), **further_labels(form),
+                "active": form.get("active") == "1", "min_age": min_age, "fields": fields}
 
     @router.post("/reference")
     async def reference_save(request: Request):
@@ -518,7 +530,8 @@ def mount(app: FastAPI, ingestor, hq_dir: Path, passphrase: bytes | None = None,
             elif categories:
                 data = category_from({k: v[:20_000] for k, v in form.items()})
             else:
-                data = {"ar": form.get("ar", "").strip()[:200], "en": form.get("en", "").strip()[:200]}
+                data = {"ar": form.get("ar", "").strip()[:200], "en": form.get("en", "").strip()[:200],
+                        **further_labels(form)}
 
             def work():
                 refdata.set_reference(engine, kind, code, data)
