@@ -262,7 +262,7 @@ class SearchMixin:
 
     def _name_candidates(self, cursor, table: str, text: str, *, prefix_last: bool, limit: int | None = None,
                          broad: bool = False, by_sound: bool = False, keys: list | None = None,
-                         spellings: list | None = None, open_last: bool = True
+                         spellings: list | None = None, open_last: bool = True, page: int = 20
                          ) -> dict[tuple, Candidate]:
         """Names worth ranking, the likeliest first, each query newest first and stopping
         once `limit` names are found (FTS then reads no more of a common word's list).
@@ -270,11 +270,12 @@ class SearchMixin:
         1. by sound in the typed order (sound-key pairs) — always: the pairs are rare, so FTS
         reads short lists;
         2. when 1 filled the limit (more names sound alike than are taken): the same with
-        the first typed word as the name's first word (`^`: position lists, dearer), and
-        with every word in the spelling the ranking puts first (`spellings`: as typed, or the
-        nearest spelling of its sound), then, if fewer, with the nearest spellings of its
-        sound too — FTS walks the rare pairs and skips through the words' lists, so the
-        best-ranked names are never cut off by newer sound-alikes;
+        every word in the spelling the ranking puts first (`spellings`: as typed, or the
+        nearest spelling of its sound), then, if fewer than a `page`, with the nearest
+        spellings of its sound too — FTS walks the rare pairs and skips through the words'
+        lists, so the best-ranked names are never cut off by newer sound-alikes; and, unless
+        those spelled as typed were all found and fill a page, with the first typed word as
+        the name's first word (`^`: position lists, dearer);
         3. two words with the last unfinished and too many completions to list: every word as
         spelled, the first in its place, the last as the start of a word;
         4. — when still short of `limit`, or always when `broad` (duplicates: one part may
@@ -310,20 +311,22 @@ class SearchMixin:
         in_order = pair_query(text, prefix_last=prefix_last, require_all=True, keys=keys)
         add(in_order, always=True)
         if in_order and len(found) >= limit:
-            # More names sound like the typed words in their order than are taken: those with
-            # the first name in its place, then the spellings as typed (or the nearest of their
-            # sound when no name holds them) and, when fewer than `limit`, with the nearest
-            # spellings of the same sound too.
-            add(sound_query(text, prefix_last=prefix_last, keys=keys), always=True)
+            # More names sound like the typed words in their order than are taken: the
+            # spellings as typed (or the nearest of their sound when no name holds them); when
+            # fewer than a page, with the nearest spellings of the same sound too; and unless
+            # every name so spelled is in and fills a page, those with the first name in its place.
+            exact = 0
             if not by_sound:
-                for restriction in dict.fromkeys(spelled_restriction([forms[i] for forms in spellings or []])
-                                                 for i in (0, 1)):
-                    if restriction:
-                        rows = self._fts_rows(cursor, table, f"{in_order} AND {restriction}", limit, ranked=False)
-                        for c in rows:
-                            found.setdefault(c.key, c)
-                        if len(rows) >= limit:
-                            break
+                primary, secondary = (spelled_restriction([forms[i] for forms in spellings or []]) for i in (0, 1))
+                if primary:
+                    rows = self._fts_rows(cursor, table, f"{in_order} AND {primary}", limit, ranked=False)
+                    exact = len(rows) if len(rows) < limit else 0
+                    for c in rows:
+                        found.setdefault(c.key, c)
+                    if len(rows) < page and secondary and secondary != primary:
+                        add(f"{in_order} AND {secondary}", always=True)
+            if exact < page:
+                add(sound_query(text, prefix_last=prefix_last, keys=keys), always=True)
         if not by_sound and count == 2 and prefix_last and open_last:
             add(spelled_query(text, prefix_last=prefix_last, first_in_place=True), always=True)
         if by_sound:
@@ -401,7 +404,8 @@ class SearchMixin:
         with self._cursor() as cursor:
             for table in tables:
                 for k, c in self._name_candidates(cursor, table, text, prefix_last=prefix_last, broad=broad,
-                                                  keys=keys, spellings=spellings, open_last=open_last).items():
+                                                  keys=keys, spellings=spellings, open_last=open_last,
+                                                  page=limit).items():
                     candidates.setdefault(k, c)
             scored = _rank_all(tokens, candidates, prefix_last)
             alike = sum(r.alike == len(tokens) for r in scored.values())
