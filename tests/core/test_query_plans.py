@@ -126,6 +126,8 @@ def test_no_full_scan_after_login_save_search_and_sync(office):
         store.beneficiaries.pending_sync_count()
         store.beneficiaries.needing_attention()
         store.drafts.list("clerk")
+        dayclose.returned_to_me(clerk)  # the "sent back to me" page, built right after login
+        dayclose.returned_count(clerk)
         # Registering: duplicate lookups while typing, then the save (card numbers, seal).
         new, other = generate(2, seed=77)
         registration.duplicates(clerk, new)
@@ -185,3 +187,32 @@ def test_the_checker_sees_a_full_scan(office):
         assert full_scans(session.store, log.statements)
     finally:
         session.close()
+
+
+def test_the_sent_back_list_reads_no_revisions_scan_with_a_million_records_statistics(office):
+    """The planner's statistics of an office whose revisions were analysed at a million rows
+    (a bulk-built store; approvals then empty, so without a statistics row) once made the
+    "sent back to me" list, read right after every login, scan every revision (25 s at 1 M):
+    its plan must not depend on the statistics."""
+    session = login(office, "clerk", PASSWORD)
+    try:
+        with QueryLog() as log:
+            dayclose.returned_to_me(session)
+            dayclose.returned_count(session)
+            session.store.approvals.sent_back_comment("some-record")
+        with session.store.writer_connection() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE tbl = 'approvals'")
+            conn.exec_driver_sql("UPDATE sqlite_stat1 SET stat = '1000000 1 1' WHERE idx = 'sqlite_autoindex_revisions_1'")
+            conn.exec_driver_sql("UPDATE sqlite_stat1 SET stat = '1000000 5' WHERE tbl = 'revisions'"
+                                 " AND idx != 'sqlite_autoindex_revisions_1'")
+        session.store.close()  # the readers load the new statistics when they open
+        session = login(office, "clerk", PASSWORD)
+        with session.store.read() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_stat1 WHERE stat LIKE '1000000%'").scalar()
+        scans = full_scans(session.store, {sql: params for sql, params in log.statements.items()
+                                           if "approvals" in sql})
+    finally:
+        session.close()
+    assert len([sql for sql in log.statements if "approvals" in sql]) >= 3  # (also as traced, values inlined)
+    assert not scans, "full scans:\n" + "\n".join(scans)
