@@ -9,21 +9,14 @@ process has no terminal: `start_new_session` — getpass then reads stdin and pr
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from cli_process import fundclient_typed as fc
 from fundclient.config import Settings
 
 PASSWORD = "Brak-admin-2026"
-
-
-def fc(data_dir: Path, *args: str, typed: str = "", lang: str | None = None) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "fundclient", "--data-dir", str(data_dir)]
-    command += ["--lang", lang] if lang else []
-    return subprocess.run([*command, *args], input=typed, capture_output=True, text=True, timeout=120,
-                          start_new_session=True)
 
 
 def setup(data_dir: Path, lang: str | None) -> subprocess.CompletedProcess:
@@ -76,17 +69,3 @@ def test_restore_asks_for_yes_in_the_user_s_language(tmp_path):
     assert refused.returncode == 2 and "Tapez oui pour continuer" in refused.stdout, refused.stdout + refused.stderr
     restored = fc(data_dir, "restore", str(files[0]), typed="oui\n", lang="fr")
     assert restored.returncode == 0, restored.stdout + restored.stderr
-
-
-def test_hq_add_user_asks_twice_in_the_chosen_language(tmp_path):
-    """HQ's `add-user` (no --password-file): the password asked twice, in French; two different
-    answers are refused and said so."""
-    hq = tmp_path / "hq"
-    assert fc(tmp_path, "hq", "--hq-dir", str(hq), "init").returncode == 0
-    done = fc(tmp_path, "hq", "--hq-dir", str(hq), "add-user", "salem", "--role", "reviewer",
-              typed="Salem-pass-2026\nSalem-pass-2026\n", lang="fr")
-    assert done.returncode == 0, done.stderr
-    assert "Mot de passe : " in done.stderr and "Encore une fois : " in done.stderr
-    differ = fc(tmp_path, "hq", "--hq-dir", str(hq), "add-user", "amal", "--role", "viewer",
-                typed="Amal-pass-2026\nAmal-pass-2027\n", lang="ar")
-    assert differ.returncode == 2 and "كلمة المرور: " in differ.stderr and "مرة أخرى: " in differ.stderr

@@ -13,18 +13,10 @@ Each runs in a fresh process, as the office PC starts it."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
-# Never before Sign in, nor by the login: the photo step loads OpenCV/numpy, a sync the HTTP
-# stack, a migration Alembic (with mako), `hq serve` the web server, an import openpyxl.
-NOT_BEFORE_SIGN_IN = ("alembic", "mako", "pygments", "requests", "urllib3", "numpy", "cv2", "fastapi",
-                      "uvicorn", "starlette", "jinja2", "openpyxl", "psycopg")
-
-
-def _env() -> dict:
-    return dict(os.environ, QT_QPA_PLATFORM="offscreen")
+from startup_facts import NOT_BEFORE_SIGN_IN, offscreen_env as _env
 
 
 def _imported(stderr: str) -> set[str]:
@@ -64,52 +56,6 @@ def test_the_console_script_is_the_launcher():
     assert "from fundclient.launch import main" in (root / "installer" / "entry.py").read_text(encoding="utf-8")
     out = subprocess.run([sys.executable, "-m", "fundclient", "--help"], capture_output=True, text=True, env=_env())
     assert out.returncode == 0 and "--data-dir" in out.stdout
-
-
-LOGIN_WINDOW = r"""
-import json, sys, threading
-import fundclient.ui.main as gui_main
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-
-seen = {}
-shown = gui_main.GuiApp.show
-
-def show(self):
-    seen["at_show"] = sorted(m for m in sys.modules if m.split(".")[0] == "sqlalchemy")[:3]
-    shown(self)
-
-    def until_typed():  # a person types for seconds: the worker's imports are done by then
-        self.wait_for_preload()
-        seen["before_sign_in"] = sorted(sys.modules)
-        seen["login_window"] = self.login.isVisible()
-        seen["frozen"] = __import__("gc").get_freeze_count()
-        print(json.dumps(seen), flush=True)
-        QApplication.instance().quit()
-
-    QTimer.singleShot(0, until_typed)
-
-gui_main.GuiApp.show = show
-from fundclient.launch import main
-main(["--data-dir", sys.argv[1]])
-"""
-
-
-def test_the_login_window_shows_without_the_orm_and_nothing_heavy_is_loaded_before_sign_in(data_dir):
-    from fundclient.storage import initialise
-
-    initialise(data_dir, "SBH", "admin", "admin-pass-1")
-    out = subprocess.run([sys.executable, "-c", LOGIN_WINDOW, str(data_dir)], capture_output=True, text=True,
-                         env=_env(), timeout=120)
-    seen = json.loads(out.stdout.strip().splitlines()[-1])
-    assert seen["login_window"] is True
-    assert seen["at_show"] == []  # the ORM comes on the worker thread, after the window shows
-    loaded = {name.split(".")[0] for name in seen["before_sign_in"]}
-    assert {"sqlalchemy", "fundclient"} <= loaded  # the worker did its job meanwhile
-    assert "fundclient.ui.main_window" in seen["before_sign_in"]
-    assert loaded & set(NOT_BEFORE_SIGN_IN) == set(), out.stderr
-    # What the imports made is kept out of the collector's full passes (no GC pause at sign-in).
-    assert seen["frozen"] > 10_000
 
 
 def test_a_login_loads_nothing_heavy_it_does_not_need(data_dir):
