@@ -327,7 +327,10 @@ class SearchMixin:
                         add(f"{in_order} AND {secondary}", always=True)
             if exact < page:
                 add(sound_query(text, prefix_last=prefix_last, keys=keys), always=True)
-        if not by_sound and count == 2 and prefix_last and open_last:
+        if not by_sound and count == 2 and prefix_last:
+            # Always, not only when the last word's completions are too many to list: sound-key
+            # pairs are stored for a name's first MAX_PAIR_WORDS words only, so the family name of
+            # a long name (a «عبدالرحمن … الزنتاني الشريف» of nine words) is found by its spelling.
             add(spelled_query(text, prefix_last=prefix_last, first_in_place=True), always=True)
         if by_sound:
             return found
