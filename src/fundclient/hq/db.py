@@ -282,17 +282,51 @@ class WriterTurn:
 class _Turn:
     def __init__(self, path: str | None) -> None:
         self.fd: int | None = None
-        if path is not None:
-            import fcntl  # lazy: POSIX only
-            self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX)
-            except BaseException:
-                os.close(self.fd)
-                self.fd = None
-                raise
+        if path is None:
+            return
+        import fcntl  # lazy: POSIX only
+        try:
+            self.fd = _open_lock_file(path)
+        except OSError as exc:  # e.g. made by root with an older release: go on as before the turn
+            _warn_once(path, exc)
+            return
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(self.fd)
+            self.fd = None
+            raise
 
     def release(self) -> None:
         if self.fd is not None:
             os.close(self.fd)  # closing the file gives the lock back
             self.fd = None
+
+
+_WARNED: set[str] = set()
+
+
+def _open_lock_file(path: str) -> int:
+    """The turn's lock file, read-only (flock needs no more), readable by all (it holds nothing).
+    Made by root (a recovery `hq import-batches`, `hq init`), it is given to the database's
+    owner, so the service user can still take turns."""
+    fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+    if os.geteuid() == 0:
+        try:
+            owner = os.stat(path.removesuffix("-writer.lock"))
+            held = os.fstat(fd)
+            if (held.st_uid, held.st_gid) != (owner.st_uid, owner.st_gid):
+                os.fchown(fd, owner.st_uid, owner.st_gid)
+        except OSError:
+            pass  # no database yet: it is made by this same user
+    return fd
+
+
+def _warn_once(path: str, exc: OSError) -> None:
+    if path not in _WARNED:
+        _WARNED.add(path)
+        import logging  # lazy: only on this rare path
+
+        logging.getLogger(__name__).warning(
+            "HQ writer's lock file %s cannot be opened (%s): writes queue on SQLite's busy handler instead",
+            path, exc.strerror)
