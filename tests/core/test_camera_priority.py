@@ -7,7 +7,6 @@ import os
 import resource
 import sys
 import threading
-import time
 
 import cv2
 import pytest
@@ -16,6 +15,7 @@ import camera_scenes as cs
 from fundclient.camera import priority
 from fundclient.camera.sources import FileSource
 from fundclient.camera.worker import CaptureWorker, LatestOnlyWorker
+from waiting import wait_for
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux thread priorities")
 
@@ -32,15 +32,6 @@ def may_raise() -> bool:
 
 def nice_of(thread: threading.Thread) -> int:
     return os.getpriority(os.PRIO_PROCESS, thread.native_id)
-
-
-def wait_for(predicate, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def test_raising_one_thread_leaves_the_others():

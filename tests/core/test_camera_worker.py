@@ -12,17 +12,9 @@ import camera_scenes as cs
 from fundclient.camera import messages
 from fundclient.camera.sources import DeviceSource, FileSource
 from fundclient.camera.worker import CaptureWorker, LatestOnlyWorker
+from waiting import wait_for
 
 FAST_BACKOFF = (0.05, 0.1, 0.2)
-
-
-def wait_for(predicate, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 @pytest.fixture
