@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from fundclient.domain.digits import normalise_digits
 from fundclient.domain.national_id import get_scheme
 from fundclient.domain.phone import normalise_mobile
-from fundclient.domain.name_match import ARTICLE_PREFIX as ARTICLE, Ranked, article_forms, bare, close_words, rank_tokens
+from fundclient.domain.name_match import ARTICLE_PREFIX as ARTICLE, EXACT, PARTIAL, PREFIX, Ranked, article_forms, bare, close_words, rank_tokens
 from fundclient.domain.records import Beneficiary, Dependant
 from fundclient.storage.records_json import load as _load
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
@@ -33,6 +33,12 @@ from rapidfuzz.distance import Indel
 # a common name to be among them, small enough for < 50 ms at a million records.
 CANDIDATES = 60
 DUPLICATE_CANDIDATES = 30
+# The names matching every typed word in order (sound-key pairs) are all taken when they are
+# fewer than this: the ranking then sees every one of them, and the follow-up queries that look
+# for the best-ranked among more than are taken (each re-reading long posting lists: 8–10 ms
+# apiece at a million records when SQLite's cache does not hold them yet) are not needed. Their
+# row ids come from FTS first (the posting lists only); the rows themselves only for what is taken.
+COMPLETE_CANDIDATES = 250
 # An unfinished last word standing for at most this many sound keys is looked for as those
 # words (rare pairs with the word before); more (two or three letters typed): by the prefix index.
 MAX_COMPLETION_KEYS = 8
@@ -260,16 +266,32 @@ class SearchMixin:
             (query, limit)).fetchall()
         return [Candidate(table, row[0], row[1], row[3] if table == "dependant" else "", row[2]) for row in rows]
 
+    def _fts_ids(self, cursor, table: str, query: str, limit: int) -> list[int]:
+        """Row ids of one FTS query, newest first (FTS's posting lists only, no row read)."""
+        fts = _TABLES[table][0]
+        return [row[0] for row in cursor.execute(
+            f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rowid DESC LIMIT ?", (query, limit))]
+
+    def _rows_by_id(self, cursor, table: str, ids: list[int]) -> list[Candidate]:
+        """The candidates of these row ids (their own table, by its integer primary key)."""
+        if not ids:
+            return []
+        _, source, extra = _TABLES[table]
+        rows = cursor.execute(f"SELECT t.id, t.record_id, t.name_norm{extra} FROM {source} t"
+                              f" WHERE t.id IN ({','.join('?' * len(ids))})", ids).fetchall()
+        return [Candidate(table, row[0], row[1], row[3] if table == "dependant" else "", row[2]) for row in rows]
+
     def _name_candidates(self, cursor, table: str, text: str, *, prefix_last: bool, limit: int | None = None,
                          broad: bool = False, by_sound: bool = False, keys: list | None = None,
-                         spellings: list | None = None, open_last: bool = True, page: int = 20
-                         ) -> dict[tuple, Candidate]:
+                         spellings: list | None = None, open_last: bool = True, page: int = 20,
+                         settled=None) -> dict[tuple, Candidate]:
         """Names worth ranking, the likeliest first, each query newest first and stopping
         once `limit` names are found (FTS then reads no more of a common word's list).
         Two or more words typed:
         1. by sound in the typed order (sound-key pairs) — always: the pairs are rare, so FTS
-        reads short lists;
-        2. when 1 filled the limit (more names sound alike than are taken): the same with
+        reads short lists; every such name when they are fewer than COMPLETE_CANDIDATES (then
+        2 is not needed: the ranking sees them all), else the newest `limit`;
+        2. when 1 found more than it takes (more names sound alike than are taken): the same with
         every word in the spelling the ranking puts first (`spellings`: as typed, or the
         nearest spelling of its sound), then, if fewer than a `page`, with the nearest
         spellings of its sound too — FTS walks the rare pairs and skips through the words'
@@ -294,6 +316,7 @@ class SearchMixin:
         key): only the queries by sound, 1 and 2 (one word: its sound)."""
         found: dict[tuple, Candidate] = {}
         limit = limit or CANDIDATES
+        complete = max(COMPLETE_CANDIDATES, limit)
 
         def add(query: str | None, ranked: bool = False, always: bool = False) -> None:
             if query and (always or len(found) < limit):
@@ -309,8 +332,10 @@ class SearchMixin:
                 add(word_query(text, prefix_last=prefix_last))
             return found
         in_order = pair_query(text, prefix_last=prefix_last, require_all=True, keys=keys)
-        add(in_order, always=True)
-        if in_order and len(found) >= limit:
+        ids = self._fts_ids(cursor, table, in_order, complete) if in_order else []
+        for c in self._rows_by_id(cursor, table, ids if len(ids) < complete else ids[:limit]):
+            found.setdefault(c.key, c)
+        if in_order and len(ids) >= complete:
             # More names sound like the typed words in their order than are taken: the
             # spellings as typed (or the nearest of their sound when no name holds them); when
             # fewer than a page, with the nearest spellings of the same sound too; and unless
@@ -333,6 +358,10 @@ class SearchMixin:
             # a long name (a «عبدالرحمن … الزنتاني الشريف» of nine words) is found by its spelling.
             add(spelled_query(text, prefix_last=prefix_last, first_in_place=True), always=True)
         if by_sound:
+            return found
+        if not broad and settled is not None and len(found) < limit and settled(found):
+            # Every name sounding like the typed words in their order is in, and a page of them
+            # ranks above anything the looser queries below can add.
             return found
         if count == 2:
             add(pair_query(text, prefix_last=prefix_last, require_all=False), always=broad)
@@ -404,13 +433,19 @@ class SearchMixin:
         tables = ("holder", "dependant") if dependants else ("holder",)
         keys, spellings, open_last = self._plan(tokens, prefix_last)
         candidates: dict[tuple, Candidate] = {}
+        memo: dict[str, Ranked] = {}
+        bound = _looser_bound(tokens, prefix_last)
+
+        def settled(found: dict[tuple, Candidate]) -> bool:
+            return sum(r.score > bound for r in _rank_all(tokens, found, prefix_last, memo).values()) >= limit
+
         with self._cursor() as cursor:
             for table in tables:
                 for k, c in self._name_candidates(cursor, table, text, prefix_last=prefix_last, broad=broad,
                                                   keys=keys, spellings=spellings, open_last=open_last,
-                                                  page=limit).items():
+                                                  page=limit, settled=settled).items():
                     candidates.setdefault(k, c)
-            scored = _rank_all(tokens, candidates, prefix_last)
+            scored = _rank_all(tokens, candidates, prefix_last, memo)
             alike = sum(r.alike == len(tokens) for r in scored.values())
             # Two words or one: look further until a page sounds like what was typed. Three or
             # more: the all-but-one queries already found the names with one word spelled
@@ -422,7 +457,7 @@ class SearchMixin:
                                                      by_sound=True)
                         fresh = {k: c for k, c in more.items() if k not in candidates}
                         candidates.update(fresh)
-                        scored.update(_rank_all(tokens, fresh, prefix_last))
+                        scored.update(_rank_all(tokens, fresh, prefix_last, memo))
         ranked = [(r, candidates[k]) for k, r in scored.items() if r.matched]
         # Holders before dependants on equal scores, then the newest.
         ranked.sort(key=lambda rc: (-rc[0].score, rc[1].table != "holder", -rc[1].row_id))
@@ -485,9 +520,11 @@ class SearchMixin:
         return matches[:limit]
 
 
-def _rank_all(tokens: list[str], candidates: dict[tuple, Candidate], prefix_last: bool) -> dict[tuple, Ranked]:
-    """`rank_tokens` of every candidate; names spelled alike (siblings, common names) ranked once."""
-    memo: dict[str, Ranked] = {}
+def _rank_all(tokens: list[str], candidates: dict[tuple, Candidate], prefix_last: bool,
+              memo: dict[str, Ranked] | None = None) -> dict[tuple, Ranked]:
+    """`rank_tokens` of every candidate; names spelled alike (siblings, common names) ranked once
+    (`memo`: name -> its rank, kept over one search)."""
+    memo = {} if memo is None else memo
     out = {}
     for k, c in candidates.items():
         r = memo.get(c.name_norm)
@@ -495,6 +532,18 @@ def _rank_all(tokens: list[str], candidates: dict[tuple, Candidate], prefix_last
             r = memo[c.name_norm] = rank_tokens(tokens, c.name_norm.split(), prefix_last=prefix_last)
         out[k] = r
     return out
+
+
+def _looser_bound(tokens: list[str], prefix_last: bool) -> float:
+    """The highest score a name can reach for the typed words when it is not among those
+    matching every typed word by sound in the typed order (`pair_query(require_all=True)`):
+    one word at best merely similar in spelling — an unfinished last word of two letters or
+    more is looked for anywhere in the name as its start, so a name without it holds nothing
+    better; one shorter may still be the start of a word (`name_match.PREFIX`) — every other
+    word exact, and the fraction below one tier step (< 1). (The typed order broken puts two
+    words out of their place: less.)"""
+    worst = PREFIX if prefix_last and len(tokens[-1]) < 2 else PARTIAL
+    return (len(tokens) - 1) * EXACT + worst + 1.0
 
 
 def _looks_like_card(compact: str) -> bool:
