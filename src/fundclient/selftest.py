@@ -112,9 +112,6 @@ def check_data_dir(ctx: Context) -> Message:
 
 def check_database(ctx: Context) -> Message:
     # lazy: a check imports what it checks (a broken part fails that check only)
-    from alembic.runtime.migration import MigrationContext
-
-    # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.storage.files import db_path
     # lazy: a check imports what it checks (a broken part fails that check only)
     from fundclient.storage.store import initialise, open_store
@@ -125,8 +122,7 @@ def check_database(ctx: Context) -> Message:
     store, operator = open_store(office, "selftest", password)
     try:
         integrity = store.integrity_check()
-        with store.read() as conn:
-            ctx.shared["db_revision"] = MigrationContext.configure(conn).get_current_revision()
+        ctx.shared["db_revision"] = store.schema_revision()
     finally:
         store.close()
     if operator.full_name != "اختبار ذاتي":

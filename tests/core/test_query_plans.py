@@ -4,8 +4,9 @@ A real office session on a real encrypted store — login (with its housekeeping
 status and attention counts the main window shows, registering with a photo and
 dependants (duplicate check, save, seal), every kind of search, opening a record, an
 edit, drafts, HQ's answers arriving (sync), the supervisor's day close — runs with every
-SQL statement logged through SQLAlchemy's cursor events and, for the statements run on a
-pooled connection's own DB-API cursor (the name search), SQLite's trace callback. Each statement is then explained
+SQL statement logged by SQLite's trace callback, set on each pooled connection as it is handed
+out (storage/engine.py's CHECKOUT_HOOKS), whether it runs through `exec_driver_sql` or on the
+connection's own DB-API cursor (the name search). Each statement is then explained
 (`EXPLAIN QUERY PLAN`, with its own parameters, without ANALYZE statistics, as in the
 field) and the test fails on any `SCAN` of beneficiaries, revisions, dependants, approvals or the
 audit log: at a million records each one is seconds of a person's waiting.
@@ -22,8 +23,7 @@ import re
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy import event
+import sqlcipher3
 
 from fundclient import storage
 from fundclient.domain.records import Photo
@@ -31,6 +31,7 @@ from fundclient.domain.synthetic import generate
 from fundclient.services import dayclose, registration
 from fundclient.services.session import login
 from fundclient.storage.bulk import bulk_add
+from fundclient.storage.engine import CHECKOUT_HOOKS
 from fundclient.storage.reports import GROUPINGS
 
 PASSWORD = "correct horse 1"
@@ -42,37 +43,30 @@ _SKIP = re.compile(r"^\s*(PRAGMA|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|CREATE|
 
 
 class QueryLog:
-    """Every (statement, first parameters) run through any SQLAlchemy engine meanwhile — and
-    every statement run on a pooled connection's own DB-API cursor (the search's hot path,
-    the import's batches): SQLite's trace callback, set at each checkout, hands those over
-    with their parameters bound into the text."""
+    """Every statement run on a pooled connection meanwhile — through `exec_driver_sql` or on
+    the connection's own DB-API cursor (the search's hot path, the import's batches): SQLite's
+    trace callback, set at each checkout, hands them over with their parameters bound into the
+    text."""
 
     def __init__(self) -> None:
         self.statements: dict[str, tuple] = {}
         self._traced: list = []
-
-    def _seen(self, conn, cursor, statement, parameters, context, executemany):
-        if executemany and parameters:
-            parameters = parameters[0]
-        self.statements.setdefault(statement, tuple(parameters or ()))
 
     def _raw(self, statement: str) -> None:
         # Trigger bodies come as "-- …" comments; the checker's own EXPLAINs are not the session's.
         if not statement.startswith("--") and not statement.lstrip().upper().startswith("EXPLAIN"):
             self.statements.setdefault(statement, ())
 
-    def _checkout(self, dbapi_connection, record, proxy) -> None:
+    def _checkout(self, dbapi_connection) -> None:
         dbapi_connection.set_trace_callback(self._raw)
         self._traced.append(dbapi_connection)
 
     def __enter__(self) -> "QueryLog":
-        event.listen(sa.engine.Engine, "before_cursor_execute", self._seen)
-        event.listen(sa.pool.Pool, "checkout", self._checkout)
+        CHECKOUT_HOOKS.append(self._checkout)
         return self
 
     def __exit__(self, *exc) -> None:
-        event.remove(sa.engine.Engine, "before_cursor_execute", self._seen)
-        event.remove(sa.pool.Pool, "checkout", self._checkout)
+        CHECKOUT_HOOKS.remove(self._checkout)
         for connection in self._traced:
             try:
                 connection.set_trace_callback(None)
@@ -99,7 +93,7 @@ def full_scans(store, statements: dict[str, tuple]) -> list[str]:
                     aliases[alias.lower()] = table.lower()
             try:
                 plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
-            except sa.exc.DBAPIError:
+            except sqlcipher3.dbapi2.Error:
                 continue  # statements on temporary tables of another connection
             for row in plan:
                 detail = row[-1]

@@ -6,7 +6,9 @@ figures are benchmarks/startup.py's, in docs/performance.md):
 * the login window is built and shown with no ORM, and until Sign in (the pages' modules and
   the login's imports done on the worker thread meanwhile) nothing of the HTTP stack, the
   migrations, the camera's OpenCV/numpy, the HQ server or the spreadsheet reader is loaded;
-* a login itself loads none of those either.
+* a login itself loads none of those either — nor SQLAlchemy: the store's engine is its own
+  (storage/engine.py), Alembic and SQLAlchemy come only with a migration — whether the app's
+  login (after the login window's `preload`) or a CLI command that logs in (`fundclient seal`).
 
 Each runs in a fresh process, as the office PC starts it."""
 
@@ -68,5 +70,25 @@ def test_a_login_loads_nothing_heavy_it_does_not_need(data_dir):
     out = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True, env=_env(),
                          check=True)
     loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
-    assert "sqlalchemy" in loaded
+    assert {"sqlcipher3", "cryptography", "fundclient"} <= loaded  # the report is read right: it logged in
+    assert "sqlalchemy" not in loaded
     assert loaded & {*NOT_BEFORE_SIGN_IN, "PySide6"} == set(), out.stderr
+
+
+def test_a_cli_command_that_logs_in_imports_no_sqlalchemy(data_dir, tmp_path):
+    """`fundclient seal --user … --password-file …` logs in as the app does (the housekeeping
+    included) through the real entry point: no SQLAlchemy, Alembic or Qt, read from
+    `-X importtime`."""
+    from fundclient.storage import initialise
+
+    initialise(data_dir, "SBH", "admin", "admin-pass-1")
+    secret = tmp_path / "password.txt"
+    secret.write_text("admin-pass-1\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "fundclient", "--data-dir", str(data_dir),
+                          "seal", "--user", "admin", "--password-file", str(secret)],
+                         capture_output=True, text=True, env=_env(), timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    imported = _imported(out.stderr)
+    # (fundclient.storage.store itself comes through importlib, which -X importtime does not list)
+    assert {"fundclient.services.session", "fundclient.storage.audit", "sqlcipher3"} <= imported
+    assert {name.split(".")[0] for name in imported} & {*NOT_BEFORE_SIGN_IN, "PySide6"} == set()

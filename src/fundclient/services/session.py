@@ -45,7 +45,7 @@ class Session:
 # What a login imports on top of this module: the storage stack and the housekeeping steps. The
 # login window imports them on a worker thread while the person types (`preload`), so what
 # Sign in waits for is the password's key derivation and opening the store (#11 item 5).
-LOGIN_MODULES = ("fundclient.storage.store", "sqlalchemy.dialects.sqlite", "fundclient.services.reference",
+LOGIN_MODULES = ("fundclient.storage.store", "fundclient.services.reference",
                  "fundclient.sync.reference", "fundclient.services.sealing", "fundclient.services.cards",
                  "fundclient.sync.outbox", "fundclient.sync.reasons",
                  "cryptography.hazmat.primitives.kdf.argon2")

@@ -15,11 +15,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING
 
 from fundclient.storage import keycrypto as kc
 from fundclient.storage.files import AUDIT_HEAD_FILE, read_json, write_json_atomic
+
+if TYPE_CHECKING:
+    from fundclient.storage.engine import Connection, Engine
 
 GENESIS = "0" * 64
 # The actions written today; other packages may add short codes of their own as long as
@@ -71,12 +73,12 @@ LAST_ENTRY = "SELECT seq, hash FROM audit_log WHERE seq = (SELECT max(seq) FROM 
 
 
 class AuditLog:
-    def __init__(self, data_dir: Path, reader: sa.Engine, db_key: bytes) -> None:
+    def __init__(self, data_dir: Path, reader: Engine, db_key: bytes) -> None:
         self._anchor_path = Path(data_dir) / AUDIT_HEAD_FILE
         self._reader = reader
         self._mac_key = kc.hkdf(db_key, b"fundclient audit anchor")
 
-    def append(self, conn: sa.Connection, operator: str, action: str, record_id: str = "",
+    def append(self, conn: Connection, operator: str, action: str, record_id: str = "",
                **detail) -> tuple[int, str]:
         """Add an entry inside the caller's write transaction; returns (seq, hash) to anchor."""
         if not ACTION_FORMAT.fullmatch(action):

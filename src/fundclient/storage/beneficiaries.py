@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
+import sqlcipher3
 
 from fundclient.domain.records import Beneficiary, Photo, RecordStatus, utc_now
 from fundclient.storage.errors import CardNumberTaken, NotPermitted, RecordNotFound, StaleRevision
@@ -23,6 +23,7 @@ from fundclient.storage.search import SearchMixin
 from fundclient.storage.bulk import insert_batch
 
 if TYPE_CHECKING:
+    from fundclient.storage.engine import Connection
     from fundclient.storage.store import Store
 
 SYNC_STATES = ("pending", "sent", "accepted", "duplicate", "rejected")
@@ -39,8 +40,8 @@ class RevisionInfo:
     beneficiary: Beneficiary
 
 
-def _integrity(exc: sa.exc.IntegrityError) -> Exception:
-    if "card_number" in str(exc.orig):
+def _integrity(exc: sqlcipher3.dbapi2.IntegrityError) -> Exception:
+    if "card_number" in str(exc):
         return CardNumberTaken()
     return exc
 
@@ -148,20 +149,20 @@ class BeneficiaryRepository(SearchMixin):
             tx.detail.update(results=len(results), updated=updated)
         return updated
 
-    def _insert_current(self, conn: sa.Connection, record: Beneficiary) -> None:
+    def _insert_current(self, conn: Connection, record: Beneficiary) -> None:
         try:
             conn.exec_driver_sql(INSERT_CURRENT, current_row(record))
-        except sa.exc.IntegrityError as exc:
+        except sqlcipher3.dbapi2.IntegrityError as exc:
             raise _integrity(exc) from exc
 
-    def _update_current(self, conn: sa.Connection, record: Beneficiary) -> None:
+    def _update_current(self, conn: Connection, record: Beneficiary) -> None:
         try:
             conn.exec_driver_sql(UPDATE_CURRENT, current_row(record))
-        except sa.exc.IntegrityError as exc:
+        except sqlcipher3.dbapi2.IntegrityError as exc:
             raise _integrity(exc) from exc
         conn.exec_driver_sql("DELETE FROM dependants WHERE record_id = ?", (record.record_id,))
 
-    def _insert_revision(self, conn: sa.Connection, record: Beneficiary, by: str, photos: Sequence[Photo]) -> None:
+    def _insert_revision(self, conn: Connection, record: Beneficiary, by: str, photos: Sequence[Photo]) -> None:
         conn.exec_driver_sql(INSERT_REVISION, revision_row(record, by, utc_now().isoformat()))
         if record.dependants:
             conn.exec_driver_sql(INSERT_DEPENDANT, dependant_rows(record))

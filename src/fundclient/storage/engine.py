@@ -8,12 +8,13 @@ from the pool (no connection is shared between threads at the same time).
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-import sqlalchemy as sa
 import sqlcipher3
-from sqlalchemy import event
-from sqlalchemy.pool import QueuePool
 
 from fundclient.storage.errors import DatabaseUnreadable
 
@@ -64,19 +65,203 @@ def raw_connect(path: Path, key: bytes):
     return conn
 
 
-def _make(path: Path, key: bytes, begin_sql: str, size: int) -> sa.Engine:
-    engine = sa.create_engine("sqlite://", creator=lambda: raw_connect(path, key),
-                              module=sqlcipher3.dbapi2, poolclass=QueuePool, pool_size=size,
-                              max_overflow=2, pool_timeout=60,
-                              # The connection used last first: its page cache holds the pages
-                              # the next search (the next keystroke) reads again.
-                              pool_use_lifo=True)
+class ResultError(LookupError):
+    """`scalar_one()` found no row or more than one."""
 
-    @event.listens_for(engine, "begin")
-    def _begin(conn):  # pragma: no cover - exercised by every write
-        conn.exec_driver_sql(begin_sql)
 
-    return engine
+class Result:
+    """What a statement returned: the DB-API cursor, with the few helpers the repositories use."""
+
+    __slots__ = ("_cursor",)
+
+    def __init__(self, cursor) -> None:
+        self._cursor = cursor
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    @property
+    def lastrowid(self):
+        return self._cursor.lastrowid
+
+    def __iter__(self):
+        return iter(self._cursor)
+
+    def fetchone(self):
+        return self._cursor.fetchone()
+
+    def fetchmany(self, size: int):
+        return self._cursor.fetchmany(size)
+
+    def fetchall(self) -> list:
+        return self._cursor.fetchall()
+
+    all = fetchall
+
+    def first(self):
+        """The first row or None; the rest is dropped."""
+        try:
+            return self._cursor.fetchone()
+        finally:
+            self._cursor.close()
+
+    def scalar(self):
+        row = self.first()
+        return None if row is None else row[0]
+
+    def scalar_one(self):
+        rows = self._cursor.fetchmany(2)
+        self._cursor.close()
+        if len(rows) != 1:
+            raise ResultError(f"expected one row, got {len(rows) or 'none'}")
+        return rows[0][0]
+
+
+class Connection:
+    """One pooled SQLCipher connection for the length of a `with` block. `exec_driver_sql` runs
+    one statement (parameters: a tuple or dict; a list of them runs it once per item);
+    `driver_connection` is the sqlcipher3 connection itself (the hot paths use its cursors)."""
+
+    __slots__ = ("driver_connection",)
+
+    def __init__(self, raw) -> None:
+        self.driver_connection = raw
+
+    @property
+    def connection(self) -> "Connection":  # `conn.connection.driver_connection`, as the callers read it
+        return self
+
+    dbapi_connection = property(lambda self: self.driver_connection)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.driver_connection.in_transaction
+
+    def exec_driver_sql(self, sql: str, parameters=None) -> Result:
+        cursor = self.driver_connection.cursor()
+        if parameters is None:
+            cursor.execute(sql)
+        elif isinstance(parameters, list):
+            if len(parameters) > 1:
+                cursor.executemany(sql, parameters)
+            else:
+                cursor.execute(sql, *parameters)
+        else:
+            cursor.execute(sql, parameters)
+        return Result(cursor)
+
+
+# Called with each sqlcipher3 connection as it is handed out (tests: the query log of
+# tests/core/test_query_plans.py sets SQLite's trace callback there).
+CHECKOUT_HOOKS: list[Callable[[object], None]] = []
+
+
+class Engine:
+    """A small pool of keyed connections to one file: at most `size` kept open when idle, up to
+    `overflow` more while busy, the most recently used handed out first (its page cache holds
+    the pages the next search — the next keystroke — reads again). `connect()` and `begin()` run
+    `begin_sql` first (a deferred BEGIN takes its snapshot at the first read, so a block's reads
+    are consistent); `begin()` commits at the end of the block (rolls back on an exception). A
+    connection going back to the pool is rolled back if still in a transaction; one that fails
+    meanwhile is closed, not reused.
+
+    Why not SQLAlchemy's engine: the store runs only SQL text through the DB-API, and importing
+    SQLAlchemy costs ~0.2–0.3 s of every process that logs in (#11 item 5,
+    docs/decisions/store-without-sqlalchemy-engine.md). Alembic still migrates through
+    SQLAlchemy (storage/migrate.py), imported only when a migration runs."""
+
+    def __init__(self, creator: Callable[[], object], begin_sql: str, size: int, *, overflow: int = 2,
+                 timeout: float = 60.0) -> None:
+        self.creator = creator
+        self.begin_sql = begin_sql
+        self.size, self.overflow, self.timeout = size, overflow, timeout
+        self._idle: list = []
+        self._open = 0
+        self._generation = 0
+        self._cond = threading.Condition()
+
+    def _checkout(self):
+        deadline = time.monotonic() + self.timeout
+        with self._cond:
+            while not self._idle and self._open >= self.size + self.overflow:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"no database connection free within {self.timeout:g} s")
+                self._cond.wait(left)
+            raw = self._idle.pop() if self._idle else None
+            if raw is None:
+                self._open += 1
+            generation = self._generation
+        if raw is None:
+            try:
+                raw = self.creator()
+            except BaseException:
+                with self._cond:
+                    self._open -= 1
+                    self._cond.notify()
+                raise
+        for hook in CHECKOUT_HOOKS:
+            hook(raw)
+        return raw, generation
+
+    def _checkin(self, raw, generation: int) -> None:
+        keep = True
+        try:
+            if raw.in_transaction:
+                raw.rollback()
+        except Exception:  # noqa: BLE001 - a broken connection is dropped, not reused
+            keep = False
+        with self._cond:
+            keep = keep and generation == self._generation and len(self._idle) < self.size
+            if keep:
+                self._idle.append(raw)
+            else:
+                self._open -= 1
+            self._cond.notify()
+        if not keep:
+            _close_quietly(raw)
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        raw, generation = self._checkout()
+        try:
+            raw.execute(self.begin_sql)
+            yield Connection(raw)
+        finally:
+            self._checkin(raw, generation)
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        raw, generation = self._checkout()
+        try:
+            raw.execute(self.begin_sql)
+            try:
+                yield Connection(raw)
+            except BaseException:
+                if raw.in_transaction:
+                    raw.rollback()
+                raise
+            raw.execute("COMMIT")
+        finally:
+            self._checkin(raw, generation)
+
+    def dispose(self) -> None:
+        """Close the idle connections; the ones in use are closed when they come back."""
+        with self._cond:
+            idle, self._idle = self._idle, []
+            self._open -= len(idle)
+            self._generation += 1
+            self._cond.notify_all()
+        for raw in idle:
+            _close_quietly(raw)
+
+
+def _close_quietly(raw) -> None:
+    try:
+        raw.close()
+    except Exception:  # noqa: BLE001 - closing a broken connection
+        pass
 
 
 class Engines:
@@ -84,8 +269,8 @@ class Engines:
 
     def __init__(self, path: Path, key: bytes) -> None:
         self.path = Path(path)
-        self.writer = _make(self.path, key, "BEGIN IMMEDIATE", 1)
-        self.reader = _make(self.path, key, "BEGIN", 3)
+        self.writer = Engine(lambda: raw_connect(self.path, key), "BEGIN IMMEDIATE", 1)
+        self.reader = Engine(lambda: raw_connect(self.path, key), "BEGIN", 3)
 
     def dispose(self) -> None:
         self.writer.dispose()

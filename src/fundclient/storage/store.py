@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from fundclient import device_key, oslock
 from fundclient.domain.records import utc_now
 from fundclient.storage import migrate, status
@@ -24,7 +22,7 @@ from fundclient.storage.approvals import ApprovalRepository
 from fundclient.storage.audit import AuditLog
 from fundclient.storage.beneficiaries import BeneficiaryRepository
 from fundclient.storage.drafts import DraftRepository
-from fundclient.storage.engine import Engines, key_pragma, raw_connect
+from fundclient.storage.engine import Connection, Engines, key_pragma, raw_connect
 from fundclient.storage.errors import AccountDisabled, AlreadySetUp, BackupCancelled, DatabaseUnreadable, NotPermitted
 from fundclient.storage.files import SEQUENCE_HIGH_WATER_FILE, db_path, read_json, write_json_atomic
 from fundclient.storage.keystore import Keystore, check_password_strength
@@ -44,7 +42,7 @@ WRITER_WAIT_SECONDS = 120.0
 
 @dataclass
 class WriteTx:
-    conn: sa.Connection
+    conn: Connection
     detail: dict = field(default_factory=dict)
 
 
@@ -68,12 +66,12 @@ class Store:
     # --- transactions ----------------------------------------------------------------
 
     @contextmanager
-    def read(self) -> Iterator[sa.Connection]:
+    def read(self) -> Iterator[Connection]:
         with self._engines.reader.connect() as conn:
             yield conn
 
     @contextmanager
-    def writer_connection(self, *, wait: float = WRITER_WAIT_SECONDS) -> Iterator[sa.Connection]:
+    def writer_connection(self, *, wait: float = WRITER_WAIT_SECONDS) -> Iterator[Connection]:
         """A write transaction without an audit entry (sequences, drafts folded in at login).
         TimeoutError when another process keeps the writer longer than `wait` seconds."""
         with self._writer_turn(wait), self._engines.writer.begin() as conn:
@@ -103,14 +101,14 @@ class Store:
     # --- counters and sequences ------------------------------------------------------
 
     @staticmethod
-    def _counters(conn: sa.Connection) -> dict[str, int]:
+    def _counters(conn: Connection) -> dict[str, int]:
         return dict(conn.exec_driver_sql("SELECT name, value FROM counters").fetchall())
 
     def counters(self) -> dict[str, int]:
         with self.read() as conn:
             return self._counters(conn)
 
-    def next_sequence(self, name: str, *, conn: sa.Connection | None = None, count: int = 1) -> int:
+    def next_sequence(self, name: str, *, conn: Connection | None = None, count: int = 1) -> int:
         """Next value of a per-device counter (card numbers...). Transactional: inside `conn`'s
         transaction when given (rolled back with it), else its own. `count` > 1 reserves that
         many values at once (a bulk import) and returns the first of them."""
@@ -142,6 +140,10 @@ class Store:
                                      " DO UPDATE SET value = max(value, excluded.value)", (name, int(value)))
 
     # --- maintenance -----------------------------------------------------------------
+
+    def schema_revision(self) -> str | None:
+        """The migration the DB is at (Alembic's `alembic_version`)."""
+        return migrate.current_revision(self._engines.reader)
 
     def integrity_check(self) -> str:
         with self.read() as conn:
