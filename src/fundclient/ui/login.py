@@ -71,7 +71,7 @@ class KeyboardLayoutHint(QLabel):
 
 
 def default_login(data_dir: Path, username: str, password: str):
-    from fundclient.storage.engine import GUI_MEMORY_MIB, limit_memory  # lazy: start-up (SQLAlchemy)
+    from fundclient.storage.engine import GUI_MEMORY_MIB, limit_memory  # lazy: start-up (SQLCipher)
 
     session = login(data_dir, username, password)
     limit_memory(GUI_MEMORY_MIB)  # a day-long process on a 4 GB PC (docs/performance.md)
