@@ -20,6 +20,7 @@ from fundclient.domain.records import utc_now
 from fundclient.storage import migrate, status
 from fundclient.storage.approvals import ApprovalRepository
 from fundclient.storage.audit import AuditLog
+from fundclient.storage.backup_pacing import WriteActivity
 from fundclient.storage.beneficiaries import BeneficiaryRepository
 from fundclient.storage.drafts import DraftRepository
 from fundclient.storage.engine import Connection, Engines, key_pragma, raw_connect
@@ -52,6 +53,7 @@ class Store:
         self.db_key = db_key
         self.keystore = Keystore(self.data_dir)
         self._engines = Engines(db_path(self.data_dir), db_key)
+        self.writes = WriteActivity()  # a running backup lets these go first (storage/backup_pacing.py)
         migrate.upgrade(self._engines.writer)
         self._restore_high_water()
         self.audit = AuditLog(self.data_dir, self._engines.reader, db_key)
@@ -74,7 +76,7 @@ class Store:
     def writer_connection(self, *, wait: float = WRITER_WAIT_SECONDS) -> Iterator[Connection]:
         """A write transaction without an audit entry (sequences, drafts folded in at login).
         TimeoutError when another process keeps the writer longer than `wait` seconds."""
-        with self._writer_turn(wait), self._engines.writer.begin() as conn:
+        with self.writes.busy(), self._writer_turn(wait), self._engines.writer.begin() as conn:
             yield conn
 
     def _writer_turn(self, wait: float = WRITER_WAIT_SECONDS):
@@ -84,7 +86,7 @@ class Store:
     def write(self, operator: str, action: str, record_id: str = "", **detail) -> Iterator[WriteTx]:
         """One atomic write plus its audit entry; then the audit anchor and status.json (still
         under the writer lock, so two processes never write the anchor out of order)."""
-        with self._writer_turn():
+        with self.writes.busy(), self._writer_turn():
             with self._engines.writer.begin() as conn:
                 tx = WriteTx(conn, dict(detail))
                 yield tx

@@ -26,6 +26,7 @@ from fundclient.sync.probe import probe_status
 from fundclient.sync.reference import ReferenceStore, pull
 from fundclient.sync.runlock import sync_lock
 from fundclient.sync.upload import BatchUploader
+from fundclient.threadprio import run_low
 from fundclient.sync.reasons import reason_message
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,13 @@ def _error(code: str, message: Message) -> dict:
 
 def run_sync(data_dir: Path, *, settings: Settings | None = None, options: TransportOptions = TransportOptions(),
              progress: Callable[[Progress], None] | None = None, stop: threading.Event | None = None) -> SyncSummary:
+    """One sync run, on a thread of its own at the lowest CPU and I/O priority
+    (fundclient.threadprio): a clerk's save on this PC gets the core and the disk first."""
+    return run_low(_run_sync, data_dir, settings, options, progress, stop, name="sync")
+
+
+def _run_sync(data_dir: Path, settings: Settings | None, options: TransportOptions,
+              progress: Callable[[Progress], None] | None, stop: threading.Event | None) -> SyncSummary:
     data_dir = Path(data_dir)
     settings = settings or Settings.load(data_dir)
     summary = SyncSummary()
