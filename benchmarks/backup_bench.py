@@ -13,7 +13,7 @@ snapshot on its own connection, 1 MiB steps); the saves run on this thread, one 
 own process on 127.0.0.1, SQLite) enrols the office, and while the backup runs the office's
 own sync (`sync.engine.run_sync` on another thread) sends batches of N registrations with
 20 KB photos, sealed again each round, until the backup ends (an existing store is enrolled
-with that HQ: use a copy). `--during S`: the saves during the backup stop after S seconds and
+with that HQ — an earlier run's enrolment and outbox are removed first: use a copy). `--during S`: the saves during the backup stop after S seconds and
 the backup is then stopped as quitting stops it (its partial copy removed) — the backup of a
 4 GB store takes longer than a benchmark may hold the machine. Temp dirs are removed at the end.
 """
@@ -127,6 +127,8 @@ def main() -> int:
                 synced["rounds"] += 1
                 synced["records"] += args.sync
                 synced["status"] = summary.status
+                synced["acknowledged"] = synced.get("acknowledged", 0) + summary.batches_acknowledged
+                synced["bytes"] = synced.get("bytes", 0) + summary.bytes_sent
             synced["cpu"] = (time.thread_time() + threadprio.cpu_seconds.get("sync", 0.0)
                              + threadprio.cpu_seconds.get("seal", 0.0) - start)
 
@@ -142,7 +144,8 @@ def main() -> int:
         print(f"backup steps that waited for a save: {store.writes.yields}", flush=True)
         if args.sync:
             print(f"sync: {synced['rounds']} rounds of {args.sync} registrations with photos sent to HQ"
-                  f" (last: {synced.get('status')}), {synced['cpu']:.1f} s CPU on its thread;"
+                  f" (last: {synced.get('status')}; {synced.get('acknowledged', 0)} batches acknowledged,"
+                  f" {synced.get('bytes', 0) / 1e6:.0f} MB sent), {synced['cpu']:.1f} s CPU on its threads;"
                   f" HQ process CPU {node.cpu():.1f} s")
         if timing["path"] is None:
             print(f"backup: stopped after {timing['wall']:.1f} s wall, {timing['cpu']:.1f} s CPU (its thread),"
@@ -178,6 +181,18 @@ def enrolled_with_hq(data_dir: Path, work: Path):
     from fundclient.hq.keys import HQKeys, init_keys
     from fundclient.sync.enrol import enrol
 
+    # A copy enrolled by an earlier run (whose HQ is gone): enrolled afresh with this run's HQ,
+    # its old outbox dropped (batches sealed to the old HQ's keys).
+    if (data_dir / "device" / "enrolment.json").exists():
+        print("the store was enrolled by an earlier run: enrolment and outbox removed", flush=True)
+        (data_dir / "device" / "enrolment.json").unlink()
+        shutil.rmtree(data_dir / "outbox", ignore_errors=True)
+    from fundclient.config import Settings
+
+    settings = Settings.load(data_dir)
+    if settings.hq_url:  # the earlier run's HQ address: this run's is set by the enrolment
+        settings.hq_url = ""
+        settings.save(data_dir)
     hq_dir = work / "hq"
     init_keys(hq_dir)
     engine = open_engine(hq_dir, None)

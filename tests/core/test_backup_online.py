@@ -5,17 +5,22 @@ file, and the next start makes it again; leftovers of a killed backup are remove
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import zipfile
 
 import pytest
 
-from fundclient import storage
+from fundclient import storage, threadprio
 from fundclient.domain.records import Photo
 from fundclient.domain.synthetic import generate
+from fundclient.storage import backup, backup_pacing
 from fundclient.storage.backup import SUFFIX, backup_due, create_backup, read_manifest
 from fundclient.storage.bulk import bulk_add
+from fundclient.storage.engine import raw_connect
 from fundclient.storage.errors import BackupCancelled
+from waiting import wait_for
 
 PASSWORD = "admin-pass-1"
 
@@ -112,3 +117,143 @@ def test_leftovers_of_a_killed_backup_are_removed_by_the_next(office):
     finally:
         store.close()
     assert [p.name for p in backups.iterdir()] == [path.name]
+
+
+# --- how the copy is made (issue #11 item 2: a save during a backup waits < 100 ms) ----------
+
+
+def _copied_db(path, tmp_path, key):
+    """The backup's DB member opened with the office's key: (integrity check, record ids)."""
+    with zipfile.ZipFile(path) as archive:
+        archive.extract("fundclient.db", tmp_path / "copy")
+    conn = raw_connect(tmp_path / "copy" / "fundclient.db", key)
+    try:
+        return (conn.execute("PRAGMA integrity_check").fetchone()[0],
+                {row[0] for row in conn.execute("SELECT record_id FROM beneficiaries")})
+    finally:
+        conn.close()
+
+
+def test_the_db_file_is_frozen_for_the_copy_and_the_zip_holds_exactly_the_snapshot(office, tmp_path, monkeypatch):
+    """The backup copies the DB file's encrypted pages as they are: the WAL is checkpointed
+    before its snapshot, and no checkpoint may write into the file while it copies — though
+    saves go on and another connection asks for checkpoints meanwhile."""
+    store, _ = storage.open_store(office, "admin", PASSWORD)
+    api_copies = []
+    monkeypatch.setattr(backup, "_copy_snapshot", lambda *a: api_copies.append(a))
+    with store.read() as conn:
+        before = {row[0] for row in conn.exec_driver_sql("SELECT record_id FROM beneficiaries")}
+    started = threading.Event()
+    thread, result = slow_backup(store, started)
+    checkpoints = []
+    try:
+        assert started.wait(30)
+        newcomers = generate(3, seed=97)
+        other = raw_connect(office / "fundclient.db", store.db_key)
+        try:
+            for newcomer in newcomers:
+                store.beneficiaries.add(newcomer, by="admin", photos=[Photo(b"\xff\xd8" + bytes(30_000))])
+                checkpoints.append(other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone())
+        finally:
+            other.close()
+        assert thread.is_alive(), "the saves waited for the whole backup"
+    finally:
+        thread.join(120)
+    assert api_copies == [], "the DB file was not the snapshot: the backup API copied it"
+    # while the copy ran, the saves stayed in the WAL: nothing was written back into the file
+    assert all(busy == 0 and copied < in_wal for busy, in_wal, copied in checkpoints), checkpoints
+    integrity, ids = _copied_db(result["path"], tmp_path, store.db_key)
+    assert integrity == "ok"
+    assert ids == before and not {n.record_id for n in newcomers} & ids
+    store.close()
+
+
+def test_when_the_wal_cannot_be_emptied_the_backup_api_copies_the_snapshot(office, tmp_path, monkeypatch):
+    """A long read holding an older snapshot keeps frames in the WAL: the DB file is not the
+    snapshot, and the backup copies it the slow way — still whole, still without the saves
+    made after it began."""
+    store, _ = storage.open_store(office, "admin", PASSWORD)
+    monkeypatch.setattr(backup, "FREEZE_TRIES", 2)
+    api_copies = []
+    real_copy = backup._copy_snapshot
+
+    def counted(*args):
+        api_copies.append(args[1])
+        return real_copy(*args)
+
+    monkeypatch.setattr(backup, "_copy_snapshot", counted)
+    reader = raw_connect(office / "fundclient.db", store.db_key)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM beneficiaries").fetchone()  # an older snapshot, held
+        first = generate(1, seed=96)[0]
+        store.beneficiaries.add(first, by="admin")  # its frames stay in the WAL for that reader
+        path = store.backup_if_due("admin")
+    finally:
+        reader.close()
+    assert len(api_copies) == 1
+    integrity, ids = _copied_db(path, tmp_path, store.db_key)
+    assert integrity == "ok" and first.record_id in ids
+    assert read_manifest(path)["counts"]["records"] == len(ids)
+    store.close()
+
+
+def test_a_backup_step_waits_while_a_save_waits_for_or_holds_the_writer(office, monkeypatch):
+    store, _ = storage.open_store(office, "admin", PASSWORD)
+    monkeypatch.setattr(backup_pacing, "MAX_YIELD_SECONDS", 60)
+    pacer = backup._Pacer(store, None, 0.0)
+    stepped = threading.Event()
+    try:
+        with store.writes.busy():  # as Store.write holds it from before the writer's turn to after the anchor
+            thread = threading.Thread(target=lambda: (pacer.step(), stepped.set()))
+            thread.start()
+            assert wait_for(lambda: store.writes.yields == 1, timeout=10)
+            assert not stepped.is_set()
+        assert stepped.wait(10)
+        thread.join(10)
+        # and Store.write is what raises the flag
+        seen = []
+        monkeypatch.setattr(store, "_writer_turn", _spy_turn(store._writer_turn, store, seen))
+        store.beneficiaries.add(generate(1, seed=95)[0], by="admin")
+        assert seen == [True]
+        assert not store.writes.active()
+    finally:
+        store.close()
+
+
+def _spy_turn(turn, store, seen):
+    def spy(*args, **kw):
+        seen.append(store.writes.active())
+        return turn(*args, **kw)
+    return spy
+
+
+def test_the_backup_flushes_in_steps_and_copies_at_the_lowest_priority(office, monkeypatch):
+    """No single huge flush for a save's fsync to queue behind: the backup's own fdatasync every
+    FLUSH_BYTES; and its copy runs on a thread of its own at the lowest priority."""
+    monkeypatch.setattr(backup, "FLUSH_BYTES", 256 * 1024)
+    flushes = []
+    real = os.fdatasync
+    monkeypatch.setattr(os, "fdatasync", lambda fd: (flushes.append(fd), real(fd))[1])
+    niceness, threads = [], []
+    real_stream = backup._stream_into
+
+    def watched(*args):
+        niceness.append(threadprio.current_thread_nice())
+        threads.append(threading.current_thread())
+        return real_stream(*args)
+
+    monkeypatch.setattr(backup, "_stream_into", watched)
+    store, _ = storage.open_store(office, "admin", PASSWORD)
+    try:
+        nice_before = threadprio.current_thread_nice()
+        path = store.backup_if_due("admin")
+        assert threadprio.current_thread_nice() == nice_before, "the caller's thread was lowered"
+    finally:
+        store.close()
+    size = (office / "fundclient.db").stat().st_size
+    assert len(flushes) >= size // (256 * 1024)
+    assert threads and threads[0] is not threading.main_thread()
+    if sys.platform.startswith("linux"):
+        assert niceness == [19]
+    assert path.exists()
