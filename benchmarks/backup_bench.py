@@ -44,27 +44,37 @@ USER, PASSWORD = "admin", "bench-password-1"
 
 
 def saves(store, count: int, every: float, seed: int,
-          stop: threading.Event | None = None) -> list[tuple[float, float]]:
-    """(wall, CPU of this thread) of each save."""
+          stop: threading.Event | None = None) -> list[tuple[float, float, int, int]]:
+    """(wall, CPU of this thread, times it was preempted, times it waited) of each save —
+    the last two from getrusage(RUSAGE_THREAD) where the OS has it: a save's wall time above
+    its CPU is either waiting for a core (preempted) or for the disk or a lock (waited)."""
     photo = Photo(b"\xff\xd8" + os.urandom(30_000))
+    usage = (lambda: resource.getrusage(resource.RUSAGE_THREAD)) if hasattr(resource, "RUSAGE_THREAD") else None
     waits = []
     for b in iter_generate(count, seed=seed):
         if stop is not None and stop.is_set():
             break
+        before = usage() if usage else None
         start, cpu = time.perf_counter(), time.thread_time()
         store.beneficiaries.add(b, by=USER, photos=[photo])
-        waits.append((time.perf_counter() - start, time.thread_time() - cpu))
+        wall, used = time.perf_counter() - start, time.thread_time() - cpu
+        after = usage() if usage else None
+        waits.append((wall, used, after.ru_nivcsw - before.ru_nivcsw if usage else 0,
+                      after.ru_nvcsw - before.ru_nvcsw if usage else 0))
         time.sleep(every)
     return waits
 
 
-def line(label: str, waits: list[tuple[float, float]]) -> None:
-    ms = sorted(w * 1000 for w, _ in waits)
-    cpu = sorted(c * 1000 for _, c in waits)
+def line(label: str, waits: list[tuple[float, float, int, int]]) -> None:
+    ms = sorted(w[0] * 1000 for w in waits)
+    cpu = sorted(w[1] * 1000 for w in waits)
     p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
     cpu95 = cpu[min(len(cpu) - 1, round(0.95 * (len(cpu) - 1)))]
     print(f"{label:34s} n={len(ms):4d}  p50={statistics.median(ms):7.1f} ms  p95={p95:7.1f} ms  max={ms[-1]:7.1f} ms"
           f"  (CPU p95 {cpu95:.1f} ms)")
+    slowest = sorted(waits, reverse=True)[:5]
+    print("  slowest (wall ms / CPU ms / preempted / waited): "
+          + ", ".join(f"{w * 1000:.0f}/{c * 1000:.0f}/{pre}/{wait}" for w, c, pre, wait in slowest), flush=True)
 
 
 def main() -> int:
@@ -182,11 +192,12 @@ def enrolled_with_hq(data_dir: Path, work: Path):
     from fundclient.sync.enrol import enrol
 
     # A copy enrolled by an earlier run (whose HQ is gone): enrolled afresh with this run's HQ,
-    # its old outbox dropped (batches sealed to the old HQ's keys).
+    # its old outbox (batches sealed to the old HQ's keys) and reference data dropped.
     if (data_dir / "device" / "enrolment.json").exists():
-        print("the store was enrolled by an earlier run: enrolment and outbox removed", flush=True)
+        print("the store was enrolled by an earlier run: enrolment, outbox and HQ's data removed", flush=True)
         (data_dir / "device" / "enrolment.json").unlink()
         shutil.rmtree(data_dir / "outbox", ignore_errors=True)
+        shutil.rmtree(data_dir / "reference", ignore_errors=True)  # signed by the earlier HQ's keys
     from fundclient.config import Settings
 
     settings = Settings.load(data_dir)

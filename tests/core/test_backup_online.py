@@ -247,7 +247,7 @@ def test_the_backup_flushes_in_steps_and_copies_at_the_lowest_priority(office, m
     store, _ = storage.open_store(office, "admin", PASSWORD)
     try:
         nice_before = threadprio.current_thread_nice()
-        path = store.backup_if_due("admin")
+        path = store.backup_if_due("admin", step_pages=16)  # 64 KiB steps
         assert threadprio.current_thread_nice() == nice_before, "the caller's thread was lowered"
     finally:
         store.close()

@@ -60,3 +60,10 @@ def test_a_sync_run_goes_on_a_low_priority_thread(data_dir, monkeypatch):
     monkeypatch.setattr(engine, "_run", fake_run)
     engine.run_sync(data_dir)
     assert seen and seen[0][0] is not threading.current_thread() and seen[0][1] == 19
+
+
+def test_while_background_work_runs_the_gil_is_handed_over_every_millisecond():
+    before = sys.getswitchinterval()
+    inner = threadprio.run_low(lambda: threadprio.run_low(sys.getswitchinterval, name="t2"), name="t")
+    assert inner == pytest.approx(threadprio.BUSY_SWITCH_INTERVAL)
+    assert sys.getswitchinterval() == pytest.approx(before)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, fields, is_dataclass, replace
+from functools import cache
 from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any, Callable
@@ -153,8 +154,14 @@ class Beneficiary:
             if isinstance(values.get(key), str):
                 values[key] = datetime.fromisoformat(values[key])
         values["photo_exception"] = PhotoException.from_dict(values.get("photo_exception"))
-        known = {f.name for f in fields(cls)}
+        known = _field_names(cls)
         return cls(**{k: v for k, v in values.items() if k in known})
+
+
+@cache
+def _field_names(kind: type) -> frozenset[str]:
+    """A dataclass's field names, found once (every record read goes through from_dict)."""
+    return frozenset(f.name for f in fields(kind))
 
 
 def _dependant_from_dict(data: dict[str, Any]) -> Dependant:
@@ -164,7 +171,7 @@ def _dependant_from_dict(data: dict[str, Any]) -> Dependant:
     values["sex"] = Sex(values.get("sex", Sex.FEMALE))
     if values.get("date_of_birth"):
         values["date_of_birth"] = date.fromisoformat(values["date_of_birth"])
-    known = {f.name for f in fields(Dependant)}
+    known = _field_names(Dependant)
     return Dependant(**{k: v for k, v in values.items() if k in known})
 
 

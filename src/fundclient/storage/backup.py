@@ -94,7 +94,7 @@ MAX_REFERENCE_FILES = 32
 # outbox/, which no backup holds, so a restored office pulls them again from the start.
 NOT_BACKED_UP_REFERENCE = ("decisions.json",)
 STEP_PAGES = 256  # 1 MiB of 4 KiB pages per step
-FLUSH_BYTES = 4 * 1024 ** 2  # the backup's own fdatasync: a save's fsync never waits behind more
+FLUSH_BYTES = 1024 ** 2  # the backup's own fdatasync: a save's fsync never waits behind more
 FREEZE_TRIES = 8  # checkpoints tried (each under the writer's turn) before the backup API's copy
 MAX_BACKUP_BYTES = 64 * 1024 ** 3  # a backup a person hands to `restore`: larger is refused unread
 MAX_MANIFEST_BYTES = 1024 * 1024

@@ -215,8 +215,8 @@ class SearchMixin:
                     " JOIN beneficiaries b ON b.record_id = d.record_id JOIN revisions r"
                     f" ON r.record_id = b.record_id AND r.revision = b.revision WHERE d.{column} = ?")
             params += (f"dependant_{column}", value)
-        with self._store.read() as conn:
-            rows = conn.exec_driver_sql(sql, params).fetchall()
+        with self._cursor() as cursor:  # one statement, one snapshot: no BEGIN, no SQLAlchemy round trip
+            rows = cursor.execute(sql, params).fetchall()
         seen: set[tuple[str, str]] = set()
         return [SearchHit(rid, how, 1.0 if how == column else 0.9, _load(data), dep) for rid, how, data, dep in rows
                 if not ((rid, dep) in seen or seen.add((rid, dep)))]
