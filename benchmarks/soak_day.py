@@ -226,8 +226,11 @@ def main() -> int:
     print(f"\n{args.minutes:.0f} min on {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end; "
           f"CPU {cpu:.0f} s over {wall:.0f} s wall ({100 * cpu / wall:.0f} % of one core)")
     print(f"done: {counts}; malloc: {'glibc defaults' if args.default_malloc else 'fundclient.allocator'}")
+    over = [m for _, m in samples if m >= 250]
+    print(f"samples at or over 250 MB: {len(over)} of {len(samples)}")
     print(f"RSS: {samples[0][1]:.0f} MB at the first sample, {samples[-1][1]:.0f} MB at the end, "
-          f"peak {max(m for _, m in samples):.0f} MB")
+          f"peak {max(m for _, m in samples):.1f} MB, "
+          f"mean after warm-up {sum(m for _, m in after) / max(1, len(after)):.1f} MB")
     print(f"growth after {args.warmup:g} min of warm-up: {slope_per_hour(after):+.1f} MB/h "
           f"({len(after)} samples; goal < 10 MB/h)")
     return 0

@@ -22,9 +22,11 @@ BUSY_TIMEOUT_MS = 15_000
 CACHE_KIB = 32_000  # per connection; the 1M-record benchmark fits its indexes
 # The office GUI caps what SQLite holds for all its connections together (`limit_memory`): with
 # 32 MB per connection, the writer and the readers of a day at 1 M records grew the process past
-# 250 MB (benchmarks/soak_day.py, docs/performance.md). 16 MB: searches at 1 M cost the same CPU
-# as with 32 (benchmarks/search_memory_cap.py). CLI commands keep per-connection caches.
-GUI_MEMORY_MIB = 16
+# 250 MB (benchmarks/soak_day.py, docs/performance.md). 8 MB: the day soak's peaks came with
+# SQLite at its cap and the camera running (16 MB: peak 251 MB over an hour, 8 MB: ~7 MB lower);
+# searches at 1 M cost within their spread of 16 and 32 (benchmarks/search_memory_cap.py).
+# CLI commands keep per-connection caches.
+GUI_MEMORY_MIB = 8
 
 
 def limit_memory(mib: int) -> None:
