@@ -167,3 +167,16 @@ def test_a_supervisor_with_drafts_is_offered_them_at_login(office, gui_app, qtbo
     dialog.reject()
     gui.logout()
     wait_for_writes()
+
+
+def test_sqlite_takes_the_days_memory_cap_once_every_page_exists(main_window, qtbot, monkeypatch):
+    """ui.login.default_login sets a sign-in cap and leaves the day's for later (#18 item 2):
+    the window settles it when its idle-built pages exist, not before."""
+    from fundclient.storage import engine
+
+    settled = []
+    monkeypatch.setattr(engine, "settle_memory", lambda: settled.append(main_window.idle_builds_done()) or True)
+    main_window.show()
+    qtbot.waitUntil(main_window.idle_builds_done, timeout=30000)
+    qtbot.waitUntil(lambda: bool(settled), timeout=5000)
+    assert settled[0] is True

@@ -22,22 +22,39 @@ BUSY_TIMEOUT_MS = 15_000
 CACHE_KIB = 32_000  # per connection; the 1M-record benchmark fits its indexes
 # The office GUI caps what SQLite holds for all its connections together (`limit_memory`): with
 # 32 MB per connection, the writer and the readers of a day at 1 M records grew the process past
-# 250 MB (benchmarks/soak_day.py, docs/performance.md). 8 MB: the day soak's peaks came with
-# SQLite at its cap and the camera running (16 MB: peak 251 MB over an hour, 8 MB: ~7 MB lower);
-# searches at 1 M cost within their spread of 16 and 32 (benchmarks/search_memory_cap.py).
-# CLI commands keep per-connection caches.
+# 250 MB (benchmarks/soak_day.py, docs/performance.md). Through the day, 8 MB: the day soak's
+# peaks came with SQLite at its cap and the camera running (16 MB peaked at 251 MB over an hour);
+# searches at 1 M cost within their spread of 16 MB (benchmarks/search_memory_cap.py). From Sign
+# in until the window's pages exist, 16 MB: the first reads after sign-in, with 8, lengthened the
+# GUI's longest gap (benchmarks/signin_bench.py). CLI commands keep per-connection caches.
 GUI_MEMORY_MIB = 8
+GUI_SIGN_IN_MEMORY_MIB = 16
+_settled_mib: int | None = None  # the cap `settle_memory` sets, once the GUI has settled
 
 
-def limit_memory(mib: int) -> None:
+def limit_memory(mib: int, *, once_settled: int | None = None) -> None:
     """Cap the memory SQLite (SQLCipher) uses in this process, every connection together
     (`PRAGMA soft_heap_limit`, process-wide): past it, a connection's page cache reuses its
-    least recently used pages instead of growing. 0 removes the cap."""
+    least recently used pages instead of growing. 0 removes the cap. `once_settled`: the cap
+    `settle_memory()` sets later (the GUI: once its pages exist after sign-in)."""
+    global _settled_mib
+    _settled_mib = once_settled
     conn = sqlcipher3.dbapi2.connect(":memory:")
     try:
         conn.execute(f"PRAGMA soft_heap_limit = {int(mib) * 1024 * 1024}")
     finally:
         conn.close()
+
+
+def settle_memory() -> bool:
+    """Set the cap `limit_memory(..., once_settled=N)` left for later; True when there was one
+    (then none: a second call does nothing)."""
+    global _settled_mib
+    mib, _settled_mib = _settled_mib, None
+    if mib is None:
+        return False
+    limit_memory(mib)
+    return True
 
 
 

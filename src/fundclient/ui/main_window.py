@@ -186,6 +186,9 @@ class MainWindow(QMainWindow):
                 self.screens.build(key)  # the last slice's page wired in (or a plain page built)
                 self._idle_timer.start(IDLE_SLICE_MS)
                 return
+        from fundclient.storage.engine import settle_memory  # loaded by the sign-in already
+
+        settle_memory()  # every page exists: SQLite's cap for the day (ui.login.default_login)
 
     def _build_slice(self, spec: ScreenSpec) -> bool:
         """Build the next part of a sliced page; False when there is nothing left to do in
