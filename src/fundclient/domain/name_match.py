@@ -105,35 +105,66 @@ class Ranked:
 
 def rank_tokens(typed: list[str], words: list[str], *, prefix_last: bool = False) -> Ranked:
     """Score of a name (its normalised words) for the typed words."""
-    if not typed or not words:
-        return Ranked(0.0, 0)
-    n, m = len(typed), len(words)
-    options = []
-    for i, t in enumerate(typed):
-        unfinished = prefix_last and i == n - 1
-        for j, w in enumerate(words):
-            tier = word_tier(t, w, unfinished)
+    return TypedName(typed, prefix_last=prefix_last).rank(words)
+
+
+class TypedName:
+    """`rank_tokens` of one typed name against many names (a search's or a duplicate check's
+    candidates): each distinct word of the names is compared with the typed words once
+    (`word_tier`, and the spelling similarity that breaks ties), then every name is ranked from
+    those — the same scores as `rank_tokens`, without comparing the same two words again for
+    every name that holds them (siblings, common first names)."""
+
+    __slots__ = ("typed", "prefix_last", "_words")
+
+    def __init__(self, typed: list[str], *, prefix_last: bool = False) -> None:
+        self.typed = list(typed)
+        self.prefix_last = prefix_last
+        self._words: dict[str, tuple] = {}  # word -> ((typed index, tier, alike, similarity), …)
+
+    def _compare(self, word: str) -> tuple:
+        n = len(self.typed)
+        out = []
+        for i, t in enumerate(self.typed):
+            tier = word_tier(t, word, self.prefix_last and i == n - 1)
             if tier:
+                out.append((i, tier, tier >= PREFIX, Indel.normalized_similarity(t, word)))
+        found = self._words[word] = tuple(out)
+        return found
+
+    def rank(self, words: list[str]) -> Ranked:
+        typed = self.typed
+        if not typed or not words:
+            return Ranked(0.0, 0)
+        n, m = len(typed), len(words)
+        options = []
+        known = self._words
+        for j, w in enumerate(words):
+            compared = known.get(w)
+            if compared is None:
+                compared = self._compare(w)
+            for i, tier, sounds, similarity in compared:
                 placed = _position_agrees(i, n, j, m)
-                options.append((tier if placed else tier - OUT_OF_PLACE, placed, i, j, tier >= PREFIX))
-    options.sort(reverse=True)
-    used_typed: set[int] = set()
-    used_words: set[int] = set()
-    total = fine = 0.0
-    in_place = alike = 0
-    for tier, placed, i, j, sounds in options:
-        if i in used_typed or j in used_words:
-            continue
-        used_typed.add(i)
-        used_words.add(j)
-        total += tier
-        in_place += placed
-        alike += sounds
-        fine += Indel.normalized_similarity(typed[i], words[j])  # «ال» typed or not counts here
-    # Below one tier step: places agree (0.6), spelling as close as can be (0.3), and a
-    # name with no extra words over the typed ones (0.09).
-    detail = 0.6 * in_place / n + 0.3 * fine / n + 0.09 * min(n, m) / max(n, m)
-    return Ranked(round(total + detail, 4), len(used_typed), alike)
+                # (i, j) is unique: the sort never compares the last two items.
+                options.append((tier if placed else tier - OUT_OF_PLACE, placed, i, j, sounds, similarity))
+        options.sort(reverse=True)
+        used_typed: set[int] = set()
+        used_words: set[int] = set()
+        total = fine = 0.0
+        in_place = alike = 0
+        for tier, placed, i, j, sounds, similarity in options:
+            if i in used_typed or j in used_words:
+                continue
+            used_typed.add(i)
+            used_words.add(j)
+            total += tier
+            in_place += placed
+            alike += sounds
+            fine += similarity  # «ال» typed or not counts here
+        # Below one tier step: places agree (0.6), spelling as close as can be (0.3), and a
+        # name with no extra words over the typed ones (0.09).
+        detail = 0.6 * in_place / n + 0.3 * fine / n + 0.09 * min(n, m) / max(n, m)
+        return Ranked(round(total + detail, 4), len(used_typed), alike)
 
 
 def rank(query: str, name_norm: str, *, prefix_last: bool = False) -> Ranked:

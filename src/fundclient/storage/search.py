@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from fundclient.domain.digits import normalise_digits
 from fundclient.domain.national_id import get_scheme
 from fundclient.domain.phone import normalise_mobile
-from fundclient.domain.name_match import ARTICLE_PREFIX as ARTICLE, EXACT, PARTIAL, PREFIX, Ranked, article_forms, bare, close_words, rank_tokens
+from fundclient.domain.name_match import (ARTICLE_PREFIX as ARTICLE, EXACT, PARTIAL, PREFIX, Ranked, TypedName,
+                                          article_forms, bare, close_words)
 from fundclient.domain.records import Beneficiary, Dependant
 from fundclient.storage.records_json import load as _load
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
@@ -525,11 +526,12 @@ def _rank_all(tokens: list[str], candidates: dict[tuple, Candidate], prefix_last
     """`rank_tokens` of every candidate; names spelled alike (siblings, common names) ranked once
     (`memo`: name -> its rank, kept over one search)."""
     memo = {} if memo is None else memo
+    typed = TypedName(tokens, prefix_last=prefix_last)
     out = {}
     for k, c in candidates.items():
         r = memo.get(c.name_norm)
         if r is None:
-            r = memo[c.name_norm] = rank_tokens(tokens, c.name_norm.split(), prefix_last=prefix_last)
+            r = memo[c.name_norm] = typed.rank(c.name_norm.split())
         out[k] = r
     return out
 
@@ -669,7 +671,8 @@ def _best(tokens: list[str], candidates, ranked: list[tuple[Ranked, Candidate]] 
     """`ranked_names`' ranking of candidates for the typed words, with names already ranked
     (`ranked`, as `ranked_names` ranks them): the DUPLICATE_CANDIDATES best."""
     memo: dict[str, Ranked] = {}  # names spelled alike ranked once
-    scored = [(memo.get(c.name_norm) or memo.setdefault(c.name_norm, rank_tokens(tokens, c.name_norm.split())), c)
+    typed = TypedName(tokens)
+    scored = [(memo.get(c.name_norm) or memo.setdefault(c.name_norm, typed.rank(c.name_norm.split())), c)
               for c in candidates]
     scored = [*ranked, *((r, c) for r, c in scored if r.matched)]
     scored.sort(key=lambda rc: (-rc[0].score, rc[1].table != "holder", -rc[1].row_id))
