@@ -267,16 +267,23 @@ def cmd_audit_verify(args) -> int:
 
 def cmd_import(args) -> int:
     from fundclient.services.importing import import_spreadsheet  # lazy: start-up (NumPy, openpyxl, rapidfuzz)
-    from fundclient.storage.importer import read_rows  # lazy: start-up (NumPy, openpyxl)
+    from fundclient.storage.importer import CheckedRows  # lazy: start-up (NumPy, openpyxl)
 
-    read_rows(Path(args.file))  # an unreadable file fails before asking for the password
-    store, operator = open_store_from_args(args)
     settings = Settings.load(args.data_dir)
+    # An unreadable file fails before asking for the password; a large one is read and checked
+    # by a helper process meanwhile (and while the rows are saved).
+    checked = CheckedRows(Path(args.file), scheme=settings.national_id_scheme, office_code=settings.office_code)
+    try:
+        store, operator = open_store_from_args(args)
+    except BaseException:
+        checked.close()
+        raise
     session = Session(args.data_dir, settings, store, operator)
     try:
         result = import_spreadsheet(session, Path(args.file), report_path=args.report,
-                                    progress=_ImportProgress(args, settings.language))
+                                    progress=_ImportProgress(args, settings.language), checked=checked)
     finally:
+        checked.close()
         store.close()
     _say(args, Message("Rows {rows}: imported {imported}, already present {already_present}, rejected "
                        "{rejected}. Report: {report_path}").format(rows=result.rows, imported=result.imported, already_present=result.already_present, rejected=result.rejected, report_path=result.report_path))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable
 
 from fundclient.services import registration
 from fundclient.storage.errors import NotPermitted
-from fundclient.storage.importer import IMPORT_BATCH, ImportResult, Preview, import_file, preview_file
+from fundclient.storage.importer import IMPORT_BATCH, CheckedRows, ImportResult, Preview, import_file, preview_file
 
 if TYPE_CHECKING:
     from fundclient.services.session import Session
@@ -31,13 +31,16 @@ def preview(session: "Session", path: Path, *, progress: Callable[[int, int], No
 def import_spreadsheet(session: "Session", path: Path, *, report_path: Path | None = None,
                        write_report: bool = True, progress: Callable[[int, int], None] | None = None,
                        cancelled: Callable[[], bool] | None = None,
-                       batch_size: int = IMPORT_BATCH) -> ImportResult:
+                       batch_size: int = IMPORT_BATCH, checked: CheckedRows | None = None) -> ImportResult:
     """Import the file's good rows (see storage.importer.import_file). Raises NotPermitted
-    for a clerk, ImportFileUnreadable (nothing written) for a file that cannot be read."""
+    for a clerk, ImportFileUnreadable (nothing written) for a file that cannot be read.
+    `checked`: the file already being read (`CheckedRows`, made with this office's scheme and code)."""
     if not allowed(session):
+        if checked is not None:
+            checked.close()
         raise NotPermitted("import")
     return import_file(session.store, Path(path), by=session.username, report_path=report_path,
                        scheme=session.settings.national_id_scheme, office_code=session.settings.office_code,
                        save_many=lambda batch: registration.register_many(session, batch, validated=True),
                        batch_size=batch_size, progress=progress, cancelled=cancelled,
-                       write_report=write_report)
+                       write_report=write_report, checked=checked)

@@ -202,3 +202,4 @@ class ImportFileUnreadable(StorageError):
     def __init__(self, detail: Message) -> None:
         super().__init__(Message("The import file cannot be read: {detail}").format(detail=detail),
                          code="import_unreadable")
+        self.detail = detail

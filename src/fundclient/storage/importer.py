@@ -288,6 +288,130 @@ def row_to_beneficiary(row: dict[str, str], office_code: str) -> Beneficiary:
 
 
 IMPORT_BATCH = 500  # rows per transaction: the single writer is never held for long
+# From this size on, the file is read and its rows checked in a helper process while this one
+# writes (a few hundred rows are checked here: a helper costs ~1 s to start).
+HELPER_FROM_BYTES = 256 * 1024
+_CHUNK = 250  # checked rows handed over from the helper at a time
+
+
+def _row_outcomes(rows: list[tuple[int, dict[str, str]]], unreadable_rows: RowProblems, *, scheme: str | None,
+                  office_code: str):
+    """(row number, national number as written, the valid record or its [(field, problem)]) of
+    every row, in the file's order."""
+    for number, row in rows:
+        national = row.get("national_number", "")
+        if number in unreadable_rows:
+            yield number, national, unreadable_rows[number]
+            continue
+        try:
+            yield number, national, ensure_valid_beneficiary(row_to_beneficiary(row, office_code), scheme=scheme)
+        except ValidationFailed as failed:
+            yield number, national, list(failed.problems.items())
+
+
+def _check_in_helper(path: str, scheme: str | None, office_code: str, out) -> None:
+    """In a helper process: the file read and every row checked, handed over in chunks:
+    ("unreadable", Message) or ("rows", count), then ("chunk", [outcomes]) …, then None."""
+    try:
+        try:
+            _, rows, unreadable_rows = read_rows(Path(path))
+        except ImportFileUnreadable as unreadable:
+            out.put(("unreadable", unreadable.detail))
+            return
+        out.put(("rows", len(rows)))
+        chunk = []
+        for outcome in _row_outcomes(rows, unreadable_rows, scheme=scheme, office_code=office_code):
+            chunk.append(outcome)
+            if len(chunk) >= _CHUNK:
+                out.put(("chunk", chunk))
+                chunk = []
+        if chunk:
+            out.put(("chunk", chunk))
+    finally:
+        out.put(None)
+
+
+class CheckedRows:
+    """A file's rows, read and checked as the form checks a record (`_row_outcomes`): here, or —
+    a large file, `helper` None — in a helper process that reads and checks the next rows while
+    this process saves the last ones (the single writer stays this process's connection).
+    Made before anything is written (the CLI before asking for the password): raises
+    ImportFileUnreadable, changing nothing, for a file that cannot be read. `total`: the rows.
+    Iterating gives (row number, national number as written, the valid record or its
+    [(field, problem)]); `close()` stops a helper that is still reading (a cancelled import)."""
+
+    def __init__(self, path: Path, *, scheme: str | None = None, office_code: str = "",
+                 helper: bool | None = None) -> None:
+        path = Path(path)
+        if helper is None:
+            try:
+                helper = path.stat().st_size >= HELPER_FROM_BYTES
+            except OSError:
+                helper = False  # read_rows says why, the hostile way
+        self._process = None
+        if not helper:
+            _, rows, unreadable_rows = read_rows(path)
+            self.total = len(rows)
+            self._outcomes = _row_outcomes(rows, unreadable_rows, scheme=scheme, office_code=office_code)
+            return
+        import multiprocessing  # lazy: only a large import starts a helper
+
+        context = multiprocessing.get_context("spawn")  # never fork a process holding DB connections
+        self._queue = context.Queue(maxsize=8)
+        self._process = context.Process(target=_check_in_helper, daemon=True,
+                                        args=(str(path), scheme, office_code, self._queue))
+        self._process.start()
+        try:
+            first = self._next()
+            if first is None:
+                raise RuntimeError("import: the helper process reading the file stopped")
+            if first[0] == "unreadable":
+                raise _unreadable(first[1])
+            self.total = first[1]
+        except BaseException:
+            self.close()
+            raise
+        self._outcomes = self._from_helper()
+
+    def _next(self):
+        import queue
+
+        while True:
+            try:
+                return self._queue.get(timeout=1.0)
+            except queue.Empty:
+                if not self._process.is_alive():  # died without its end mark (killed, failed to start)
+                    try:
+                        return self._queue.get(timeout=0.5)
+                    except queue.Empty:
+                        return None
+
+    def _from_helper(self):
+        done = 0
+        while True:
+            item = self._next()
+            if item is None:
+                break
+            done += len(item[1])
+            yield from item[1]
+        self.close()
+        if done != self.total:
+            raise RuntimeError(f"import: the helper process reading the file stopped after {done} of "
+                               f"{self.total} rows")
+
+    def __iter__(self):
+        return self._outcomes
+
+    def close(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        process.join(timeout=0.2 if not process.is_alive() else 0)
+        if process.is_alive():
+            process.terminate()
+        process.join(timeout=5)
+        self._queue.close()
+        self._queue.cancel_join_thread()
 
 
 def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None = None,
@@ -296,7 +420,8 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
                 save_many: Callable[[list[Beneficiary]], list] | None = None,
                 batch_size: int = IMPORT_BATCH,
                 progress: Callable[[int, int], None] | None = None,
-                cancelled: Callable[[], bool] | None = None, write_report: bool = True) -> ImportResult:
+                cancelled: Callable[[], bool] | None = None, write_report: bool = True,
+                checked: CheckedRows | None = None) -> ImportResult:
     """`save_many(records)` is how a batch of good rows is registered: the app passes
     services.registration.register_many (duplicate check, card numbers, one transaction per
     batch, sealing for HQ) and gets back, per record, the saved record or the FundError that
@@ -304,7 +429,9 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
     `progress(rows done, rows)` after every batch. `cancelled()` is asked after every batch:
     when it says True the import stops there — the batches saved so far stay — and the
     result says `cancelled`. `write_report=False`: no report file (the app offers to save the
-    refused rows where the person chooses, `write_report_file`)."""
+    refused rows where the person chooses, `write_report_file`). `checked`: the file's rows
+    already being read and checked (`CheckedRows` of this path, scheme and office), else
+    they are read here (a large file by a helper process)."""
     if save_many is None:
         one = save or (lambda b: store.beneficiaries.add(b, by=by, action="import"))
 
@@ -318,8 +445,22 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
                     out.append(refused)
             return out
 
-    _, rows, unreadable_rows = read_rows(path)  # raises before anything is written
-    result = ImportResult(rows=len(rows))
+    if checked is None:
+        checked = CheckedRows(path, scheme=scheme, office_code=office_code)  # raises before anything is written
+    try:
+        return _import_checked(store, path, checked, by=by, report_path=report_path, save_many=save_many,
+                               batch_size=batch_size, progress=progress, cancelled=cancelled,
+                               write_report=write_report)
+    finally:
+        checked.close()
+
+
+def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str, report_path: Path | None,
+                    save_many: Callable[[list[Beneficiary]], list], batch_size: int,
+                    progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
+                    write_report: bool) -> ImportResult:
+    total = checked.total
+    result = ImportResult(rows=total)
     seen: set[str] = set()  # national numbers of this file's rows already handled
     pending: list[tuple[int, str, Beneficiary]] = []
 
@@ -350,26 +491,19 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
                 result.duplicates += 1
         pending.clear()
 
-    for done, (number, row) in enumerate(rows, start=1):
-        national = row.get("national_number", "")
-        if number in unreadable_rows:
-            result.rejected += 1
-            for key, message in unreadable_rows[number]:
-                result.problems.append(ImportProblem(number, national, "rejected", key, message))
+    for done, (number, national, outcome) in enumerate(checked, start=1):
+        if isinstance(outcome, Beneficiary):
+            pending.append((number, national, outcome))
         else:
-            try:
-                pending.append((number, national,
-                                ensure_valid_beneficiary(row_to_beneficiary(row, office_code), scheme=scheme)))
-            except ValidationFailed as failed:
-                result.rejected += 1
-                for key, message in failed.problems.items():
-                    result.problems.append(ImportProblem(number, national, "rejected", key, message))
-        if len(pending) >= batch_size or (done == len(rows) and pending):
+            result.rejected += 1
+            for key, message in outcome:
+                result.problems.append(ImportProblem(number, national, "rejected", key, message))
+        if len(pending) >= batch_size or (done == total and pending):
             flush()
         result.done = done
-        if progress is not None and (done % batch_size == 0 or done == len(rows)):
-            progress(done, len(rows))
-        if not pending and done < len(rows) and cancelled is not None and cancelled():
+        if progress is not None and (done % batch_size == 0 or done == total):
+            progress(done, total)
+        if not pending and done < total and cancelled is not None and cancelled():
             result.cancelled = True
             break
     if write_report:
