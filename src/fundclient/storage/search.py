@@ -20,7 +20,7 @@ from fundclient.domain.digits import normalise_digits
 from fundclient.domain.national_id import get_scheme
 from fundclient.domain.phone import normalise_mobile
 from fundclient.domain.name_match import (ARTICLE_PREFIX as ARTICLE, EXACT, PARTIAL, PREFIX, Ranked, TypedName,
-                                          article_forms, bare, close_words)
+                                          article_forms, bare, close_words, remembered_pairs)
 from fundclient.domain.records import Beneficiary, Dependant
 from fundclient.storage.records_json import load as _load
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
@@ -597,7 +597,8 @@ class BatchDuplicates:
                             f"SELECT record_id, national_number FROM {table} WHERE national_number IN ({marks})",
                             chunk):
                         self._by_number.setdefault(number, set()).add(rid)
-        with repository._vocabulary.held(repository._store):
+        self._pairs: dict = {}  # typed word and name word compared once for the batch
+        with repository._vocabulary.held(repository._store), remembered_pairs(self._pairs):
             for record in records:
                 # The form's own candidates and ranking (one rule set): by sound, all words but
                 # one, alike-sounding and corrected words.
@@ -629,7 +630,8 @@ class BatchDuplicates:
                                   self._accepted[j].record_id, dependant_id, norm)
                     earlier.setdefault(c.key, c)
             if earlier:  # the store's candidates keep their ranks; only the earlier rows are ranked
-                ranked = _best(tokens, earlier.values(), ranked)
+                with remembered_pairs(self._pairs):
+                    ranked = _best(tokens, earlier.values(), ranked)
         for _, c in ranked:
             if c.record_id not in candidates:
                 found = self._stored.get(c.record_id)
