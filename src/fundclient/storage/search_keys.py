@@ -12,6 +12,8 @@ Sound keys (not spellings) make pairs tolerant of أ/ا, ة/ه, ى/ي, امحم�
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from fundclient.domain.arabic import name_tokens, normalise_name, phonetic_key
 from fundclient.domain.name_match import article_forms
 from fundclient.domain.records import Beneficiary
@@ -38,6 +40,10 @@ def name_pairs_from_norm(norm: str) -> str:
     return " ".join(_pair(a, b) for i, a in enumerate(words) for b in words[i + 1:])
 
 
+# An import's batch check files each accepted row's names by these keys, then the batch's write
+# stores them: ~1,700 names per batch of 500 rows, each computed once (a small cache, as
+# domain.name_match's).
+@lru_cache(maxsize=1 << 11)
 def name_keys(full_name: str) -> tuple[str, str, str]:
     """(name_norm, name_phon, name_pairs) of a holder's or a dependant's full name."""
     norm = name_norm(full_name)  # its words are name_tokens(norm): normalising twice changes nothing
