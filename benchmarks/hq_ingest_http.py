@@ -37,6 +37,8 @@ def main() -> int:
     parser.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL")
     parser.add_argument("--database-url")
     parser.add_argument("--workers", type=int, default=1, help="HQ server processes (`hq serve --workers N`)")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile every thread of the HQ server (1 process) into "
+                        "FILE (benchmarks/threadprof.py); the figures are then not the rates")
     args = parser.parse_args()
     pg = None
     url = args.database_url
@@ -66,7 +68,9 @@ def run(work: Path, url: str | None, pg, args) -> int:
         engine.dispose()
         engine = open_engine(hq_dir, url)
     db_url = url or f"sqlite:///{hq_dir / 'hq.db'}"
-    node = hq_cluster.Node(hq_dir, db_url, log=work / "node.log", workers=args.workers).start()
+    python = (sys.executable, str(ROOT / "benchmarks" / "threadprof.py"), os.path.abspath(args.profile)) \
+        if args.profile else ()
+    node = hq_cluster.Node(hq_dir, db_url, log=work / "node.log", workers=args.workers, python=python).start()
     try:
         sign = HQKeys(hq_dir).active_sign
         per = args.count // args.devices

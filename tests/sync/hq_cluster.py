@@ -116,8 +116,11 @@ class Node:
     """One HQ node: `fundclient hq serve` in its own process (so it can be SIGKILLed)."""
 
     def __init__(self, hq_dir: Path, database_url: str, port: int | None = None, log: Path | None = None,
-                 workers: int = 1) -> None:
+                 workers: int = 1, python: tuple[str, ...] = ()) -> None:
+        """`python`: the interpreter and its arguments (default: this one; a benchmark's
+        profiler wrapper)."""
         self.hq_dir, self.database_url, self.workers = hq_dir, database_url, workers
+        self.python = python or (sys.executable,)
         self.port = port or free_port()
         self.log = log or hq_dir.parent / f"node-{self.port}.log"
         self.process: subprocess.Popen | None = None
@@ -129,7 +132,7 @@ class Node:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "Node":
-        cmd = [sys.executable, "-m", "fundclient", "hq", "--hq-dir", str(self.hq_dir), "--database-url",
+        cmd = [*self.python, "-m", "fundclient", "hq", "--hq-dir", str(self.hq_dir), "--database-url",
                self.database_url, "serve", "--host", "127.0.0.1", "--port", str(self.port),
                "--forwarded-allow-ips", "127.0.0.1", "--no-access-log", "--workers", str(self.workers)]
         with open(self.log, "ab") as out:

@@ -293,3 +293,39 @@ def test_a_nul_character_in_a_signed_record_is_refused_not_a_500(hq_parts, where
     doc = hq_parts["server"].ingestor.ingest(blob)
     [result] = doc["ack"]["results"]
     assert result["status"] == "rejected", result
+
+
+nul_prone_values = st.recursive(
+    st.none() | st.integers() | st.text(alphabet="a\x00\\u0{[", max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(alphabet="k\x00\\u0", max_size=4), inner,
+                                                               max_size=3),
+    max_leaves=40)
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(st.one_of(nul_prone_values, st.integers(25, 40).flatmap(
+    lambda depth: nul_prone_values.map(lambda leaf: _nested(leaf, depth)))))
+def test_the_nul_walk_is_spared_only_when_its_answer_is_no(value):
+    """Ingest skips the walk over a record (`_holds_nul`: a NUL in any text or keys, or a
+    structure deeper than 32) when the record's canonical JSON shows no `\\u0000` and at most 32
+    brackets; on NULs in keys and values, backslashes, brackets inside text, and structures
+    around the depth limit, the walk would then have said no as well."""
+    from fundclient.hq.ingest import _canonical_or_none, _holds_nul, _plainly_shallow_and_nul_free
+    record = {"record_id": "x", "v": value}
+    if _plainly_shallow_and_nul_free(_canonical_or_none(record)):
+        assert not _holds_nul(record)
+
+
+def test_the_nul_walk_is_spared_for_a_usual_record():
+    from fundclient.hq.ingest import _canonical_or_none, _plainly_shallow_and_nul_free
+    record = people(1)[0].to_dict()
+    assert record["dependants"]
+    assert _plainly_shallow_and_nul_free(_canonical_or_none(record))
+    record["name"]["first"] += "\x00"
+    assert not _plainly_shallow_and_nul_free(_canonical_or_none(record))
+
+
+def _nested(leaf, depth: int):
+    for n in range(depth):
+        leaf = [leaf] if n % 2 else {"k": leaf}
+    return leaf

@@ -178,12 +178,14 @@ class Ingestor:
             answer = {"type": "record", "record_id": record_id if _short_str(record_id, 36) else "",
                       "revision": revision if _is_int(revision) and 0 <= revision <= MAX_INT else 0,
                       "duplicate_of": None}
-            problem, parsed = self._record_problem(record, device.office_code)
+            data = _canonical_or_none(record)
+            problem, parsed = self._record_problem(record, device.office_code, data)
             problem = problem or _photos_problem(item.get("photos", []))
             if problem:
                 results[i] = {**answer, "status": "rejected", "reason": problem}
                 continue
-            data = canonical_json(record)
+            if data is None:
+                data = canonical_json(record)  # (raises as it always did: never stored without it)
             candidates.append((i, record, answer, data, hashlib.sha256(data).hexdigest(), parsed))
         ids = {c[2]["record_id"] for c in candidates}
         existing: dict = {}
@@ -221,14 +223,16 @@ class Ingestor:
         return plan
 
     @staticmethod
-    def _record_problem(record: dict, office_code: str) -> tuple[str | None, Beneficiary | None]:
+    def _record_problem(record: dict, office_code: str, data: bytes | None = None
+                        ) -> tuple[str | None, Beneficiary | None]:
         """Type, length and pattern of the fields HQ stores, then the domain's own parse (its
         result is kept: the duplicate check needs it too). The office is the sending device's
-        (its enrolment), never what the record says."""
+        (its enrolment), never what the record says. `data`: the record's canonical JSON, when
+        known (it spares the walk over the record when it shows neither a NUL nor depth)."""
         if not (_short_str(record.get("record_id"), 36) and RECORD_ID_RE.fullmatch(record["record_id"])):
             return "invalid_record", None
-        if _holds_nul(record):  # PostgreSQL stores no NUL in text: refused here, not a failed batch
-            return "invalid_record", None
+        if not _plainly_shallow_and_nul_free(data) and _holds_nul(record):
+            return "invalid_record", None  # PostgreSQL stores no NUL in text: refused here, not a failed batch
         revision = record.get("revision")
         if not _is_int(revision) or not 1 <= revision <= MAX_INT:
             return "invalid_record", None
@@ -354,6 +358,28 @@ def _is_int(value: object) -> bool:
 
 def _short_str(value: object, limit: int) -> bool:
     return isinstance(value, str) and 0 < len(value) <= limit and "\x00" not in value
+
+
+def _canonical_or_none(record: dict) -> bytes | None:
+    """The record's canonical JSON (what HQ stores and hashes), None when it has none (e.g. a
+    structure too deep to encode: the record is refused by `_record_problem`)."""
+    try:
+        return canonical_json(record)
+    except (ValueError, TypeError, RecursionError):
+        return None
+
+
+_NUL_ESCAPE = b"\\u0000"
+
+
+def _plainly_shallow_and_nul_free(data: bytes | None) -> bool:
+    """True when the canonical JSON of a record proves what `_holds_nul` would find false, at
+    the cost of two byte searches instead of a walk over every value: the encoder writes a NUL
+    (in a key or a value) only as the escape `\\u0000` (text that merely holds a backslash and
+    "u0000" matches too, and goes to the walk), and with at most 32 `{` and `[` in all no
+    container can sit deep enough for the walk's depth rule (a child that is not text at
+    depth 33). Anything else: False, and the walk decides."""
+    return data is not None and _NUL_ESCAPE not in data and data.count(b"{") + data.count(b"[") <= 32
 
 
 def _holds_nul(value: object, depth: int = 0) -> bool:
