@@ -4,10 +4,13 @@ office's own uploader, several at once; then the physical limit: a bare COPY (Po
 one executemany transaction (SQLite) of exactly the rows HQ stored.
 
     .venv/bin/python benchmarks/hq_ingest_http.py [--count 5000] [--devices 4] [--postgres | --database-url URL]
+        [--workers N] [--profile FILE]
 
 --postgres starts a throwaway PostgreSQL (scripts/dev.py) and removes it afterwards; every
 temporary directory goes too. Prints records/s, CPU of HQ, of PostgreSQL and of the uploading
-offices, and the ratio to the bare write of the same rows.
+offices, and the ratio to the bare write of the same rows. --profile FILE: the server (one
+process) runs under benchmarks/threadprof.py — every thread's CPU time by function, read it
+with `python -m pstats FILE`; the rates of such a run are not figures.
 """
 
 from __future__ import annotations

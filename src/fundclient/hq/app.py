@@ -30,6 +30,7 @@ import hashlib
 import json
 import re
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Annotated
 
@@ -39,7 +40,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from starlette.requests import ClientDisconnect
 
 from fundclient.domain.card_numbers import OFFICE_CODE_PATTERN
@@ -49,9 +50,9 @@ from fundclient.hq import duplicates_api
 from fundclient.hq import limits as hq_limits
 from fundclient.hq import operations
 from fundclient.hq import refdata
-from fundclient.hq.db import devices
+from fundclient.hq.db import batches, devices
 from fundclient.hq.ingest import Ingestor
-from fundclient.hq.uploads import UploadStore
+from fundclient.hq.uploads import UploadState, UploadStore
 from fundclient.sync.ack import ACK_HEADER, sign_probe, sign_reference
 from fundclient.sync.envelope import SHA256_RE, EnvelopeError, check_upload
 from fundclient.encoding import b64d, b64e
@@ -136,6 +137,19 @@ async def _receive(uploads: UploadStore, batch_id: str, request: Request, state,
     return offset, bytes(buffer)
 
 
+@dataclass(frozen=True)
+class _CreationFacts:
+    problem: str | None  # unknown_device | revoked_device
+    public_key: bytes | None
+    acked: bool  # HQ holds this batch already
+    held: UploadState | None  # the upload in progress under this id
+    open_uploads: int  # the device's unfinished uploads (when `held` is None)
+
+
+_DEVICE_KEY = select(devices.c.revoked_at, devices.c.public_key).where(devices.c.device_id == bindparam("d"))
+_ACKED = select(batches.c.batch_id).where(batches.c.batch_id == bindparam("b"))
+
+
 def _api(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/tus/"))
 
@@ -159,14 +173,27 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
             return _refuse(400, "malformed")
         return await request_validation_exception_handler(request, exc)
 
-    def device_key(device_id: str) -> tuple[str | None, bytes | None]:
+    def device_key(device_id: str, conn=None) -> tuple[str | None, bytes | None]:
         """(problem, public key) of a device, by an id already checked against UUID_RE."""
-        with engine.connect() as conn:
-            row = conn.execute(select(devices.c.revoked_at, devices.c.public_key)
-                               .where(devices.c.device_id == device_id)).first()
+        if conn is None:
+            with engine.connect() as conn:
+                return device_key(device_id, conn)
+        row = conn.execute(_DEVICE_KEY, {"d": device_id}).first()
         if row is None:
             return "unknown_device", None
         return ("revoked_device" if row.revoked_at is not None else None), row.public_key
+
+    def creation_facts(batch_id: str, device_id: str) -> _CreationFacts:
+        """What a creation request reads, on one connection in one trip to the thread pool
+        (four trips before: a tenth of HQ's CPU per batch went on the hops and checkouts)."""
+        with engine.connect() as conn:
+            problem, public = device_key(device_id, conn)
+            if problem:
+                return _CreationFacts(problem, public, False, None, 0)
+            acked = conn.execute(_ACKED, {"b": batch_id}).first() is not None
+            held = None if acked else uploads.state(batch_id, conn)
+            count = uploads.open_for(device_id, conn) if not acked and held is None else 0
+        return _CreationFacts(None, public, acked, held, count)
 
     @app.post("/api/v1/enrol")
     async def enrol(body: EnrolRequest):
@@ -230,23 +257,28 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
             return _refuse(413, "oversize")
         if not SHA256_RE.fullmatch(digest) or len(signature) != 64:
             return _refuse(401, "unsigned_upload")
-        problem, public = await run_in_threadpool(device_key, device_id)
+        # (read before the signature is checked, in one trip; nothing is answered from it before)
+        facts = await run_in_threadpool(creation_facts, batch_id, device_id)
+        problem = facts.problem
         if problem == "revoked_device":  # shown on the console's Offices page (unknown ids are not logged)
             await run_in_threadpool(ingestor.log_refusal, batch_id, device_id, problem)
         if problem:
             return _refuse(403, problem)
-        if not check_upload(public, signature, batch_id=batch_id, device_id=device_id, length=length, sha256=digest):
+        if not check_upload(facts.public_key, signature, batch_id=batch_id, device_id=device_id, length=length,
+                            sha256=digest):
             return _refuse(403, "bad_signature")
         headers = {"Location": f"/tus/{batch_id}", "Tus-Resumable": TUS_VERSION}
-        if await run_in_threadpool(ingestor.stored_ack, batch_id) is not None:
+        if facts.acked:
             return Response(status_code=201, headers={**headers, "Upload-Offset": str(length)})
-        held = await run_in_threadpool(uploads.state, batch_id)
+        held = facts.held
         if held is not None and held.device_id != device_id:
             return _refuse(409, "batch_id_taken")
         if held is None:
+            count = facts.open_uploads
             if uploads.sweep_due():
                 await run_in_threadpool(uploads.sweep)
-            if await run_in_threadpool(uploads.open_for, device_id) >= uploads.max_per_device:
+                count = await run_in_threadpool(uploads.open_for, device_id)
+            if count >= uploads.max_per_device:
                 return _refuse(429, "too_many_uploads")
         await run_in_threadpool(uploads.create, batch_id, length, digest, device_id, held)
         if request.headers.get("Content-Type") != "application/offset+octet-stream":

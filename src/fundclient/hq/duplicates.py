@@ -21,13 +21,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection
 
 from fundclient.domain.duplicates import DuplicateMatch, blocking_keys, find_duplicates, likely_same_person, profile
 from fundclient.domain.records import Beneficiary
 from fundclient.hq.bulk import insert_rows
-from fundclient.hq.db import duplicate_findings, number_claims, person_names, person_numbers, records
+from fundclient.hq.db import among, duplicate_findings, number_claims, person_names, person_numbers, records
 
 log = logging.getLogger(__name__)
 
@@ -177,8 +177,9 @@ def _claim(conn: Connection, numbers: set[str], seen: set[tuple[str, str]]) -> b
 
 def _among(column):
     """`column IN (…)` with the values bound at execution: the statements below are built once
-    (building an IN of hundreds of values per batch cost more than running it)."""
-    return column.in_(bindparam("v", expanding=True))
+    (building an IN of hundreds of values per batch cost more than running it), and their SQL
+    does not change with the number of values (hq/db.py `among`)."""
+    return among(column)
 
 
 _NUMBERS_FILED = select(person_numbers.c.national_number, person_numbers.c.record_id) \

@@ -15,14 +15,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select
+from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from fundclient.domain.records import Beneficiary
 from fundclient.hq import duplicates, refdata, refusals
 from fundclient.hq.bulk import insert_rows
-from fundclient.hq.db import (WriterTurn, batches, blobs, card_numbers, devices, photos, records, rejections,
+from fundclient.hq.db import (WriterTurn, among, batches, blobs, card_numbers, devices, photos, records, rejections,
                               upload_parts, uploads)
 from fundclient.hq.keys import HQKeys
 from fundclient.hq.operations import Operations
@@ -309,10 +309,10 @@ class _Plan:
 
 # Built once, values bound at execution (duplicates._among).
 _CARD_HOLDERS = select(card_numbers.c.card_number, card_numbers.c.record_id) \
-    .where(card_numbers.c.card_number.in_(bindparam("v", expanding=True)))
+    .where(among(card_numbers.c.card_number))
 _HELD_REVISIONS = select(records.c.record_id, records.c.revision, records.c.sha256, records.c.status,
-                         records.c.duplicate_of).where(records.c.record_id.in_(bindparam("v", expanding=True)))
-_BLOBS_HELD = select(blobs.c.sha256).where(blobs.c.sha256.in_(bindparam("v", expanding=True)))
+                         records.c.duplicate_of).where(among(records.c.record_id))
+_BLOBS_HELD = select(blobs.c.sha256).where(among(blobs.c.sha256))
 
 
 def _write(conn: Connection, new_records: list[dict], new_photos: list[dict], new_blobs: dict[str, bytes],

@@ -33,8 +33,8 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, exists, func, insert, select, text, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import bindparam, delete, exists, func, insert, select, text, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from fundclient.hq.db import WriterTurn, batches, upload_parts, uploads
@@ -62,6 +62,11 @@ class UploadState:
     created_at: datetime | None = None
 
 
+_STATE = select(uploads.c.length, uploads.c.sha256, uploads.c.device_id, uploads.c.held, uploads.c.created_at) \
+    .where(uploads.c.batch_id == bindparam("b"))
+_OPEN_FOR = select(func.count()).select_from(uploads).where(uploads.c.device_id == bindparam("d"))
+
+
 class UploadStore:
     def __init__(self, engine: Engine, *, max_per_device: int = MAX_OPEN_PER_DEVICE,
                  stale_days: float = STALE_UPLOAD_DAYS, sweep_every: float = SWEEP_EVERY,
@@ -73,19 +78,22 @@ class UploadStore:
         self._postgres = engine.dialect.name == "postgresql"
         self.writer = WriterTurn(engine)  # SQLite: queue for the one writer with the ingesting batches
 
-    def state(self, batch_id: str) -> UploadState | None:
+    def state(self, batch_id: str, conn: Connection | None = None) -> UploadState | None:
+        """`conn`: a connection the caller holds open (one checkout for several reads)."""
         if not UUID_RE.fullmatch(batch_id):
             return None
-        with self.engine.connect() as conn:
-            row = conn.execute(select(uploads.c.length, uploads.c.sha256, uploads.c.device_id, uploads.c.held,
-                                      uploads.c.created_at).where(uploads.c.batch_id == batch_id)).first()
+        if conn is None:
+            with self.engine.connect() as conn:
+                return self.state(batch_id, conn)
+        row = conn.execute(_STATE, {"b": batch_id}).first()
         return None if row is None else UploadState(row.length, row.sha256, row.device_id, row.held, row.created_at)
 
-    def open_for(self, device_id: str) -> int:
+    def open_for(self, device_id: str, conn: Connection | None = None) -> int:
         """Unfinished uploads this device holds."""
-        with self.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(uploads)
-                                .where(uploads.c.device_id == device_id)).scalar_one()
+        if conn is None:
+            with self.engine.connect() as conn:
+                return self.open_for(device_id, conn)
+        return conn.execute(_OPEN_FOR, {"d": device_id}).scalar_one()
 
     def held_batches(self) -> list[str]:
         """Batch ids of every upload in progress (operations and tests)."""
