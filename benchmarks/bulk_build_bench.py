@@ -4,7 +4,13 @@ wall and CPU, for each way of building, each into a fresh encrypted office.
     .venv/bin/python benchmarks/bulk_build_bench.py --records 40000
     .venv/bin/python benchmarks/bulk_build_bench.py --records 40000 --modes generate:2,generate:3
 
-Modes: `add` — `bulk_add(store, iter_generate(...))` in this process; `generate:N` —
+    .venv/bin/python benchmarks/bulk_build_bench.py --records 40000 --modes rows,list:1,list:2
+
+Modes: `list:N` — the product's build from a legacy list: `bulk_load(store, list file,
+helpers=N)` (N helper processes read, type and turn the list's lines into rows, this process
+writes), the list (JSON lines, one record per line in the stored form) written beforehand from
+the synthetic stream and not timed — its making is printed apart; `add` —
+`bulk_add(store, iter_generate(...))` in this process; `generate:N` —
 `bulk_generate(..., helpers=N)` (N helper processes make the rows, this process writes);
 `rows` — the baseline: the writer alone, `insert_rows` of rows made beforehand (untimed),
 i.e. the physical limit of the single writer (executemany + the index work). CPU is this
@@ -37,20 +43,29 @@ def run(mode: str, work: Path, records: int, seed: int, batch: int) -> None:
     from fundclient.domain.records import utc_now
     from fundclient.domain.synthetic import iter_generate
     from fundclient.storage import initialise, open_store
-    from fundclient.storage.bulk import bulk_add, bulk_generate, insert_rows, record_rows
+    from fundclient.storage.bulk import bulk_add, bulk_generate, bulk_load, insert_rows, record_rows, write_list
 
     office = work / mode.replace(":", "-")
     initialise(office, "SBH", "admin", PASSWORD)
     store, _ = open_store(office, "admin", PASSWORD)
     try:
         prepared = []
+        listed = work / "legacy.jsonl"
         if mode == "rows":
             stream = iter_generate(records, seed=seed, **OPTIONS)
             while chunk := list(islice(stream, batch)):
                 prepared.append(record_rows(chunk, "admin", utc_now().isoformat()))
+        elif mode.startswith("list") and not listed.exists():
+            made, made_cpu = time.perf_counter(), time.process_time()
+            write_list(listed, iter_generate(records, seed=seed, **OPTIONS))
+            print(f"{'(the list)':12} {records:,} synthetic records written as a list (not timed below):"
+                  f" {time.perf_counter() - made:.1f} s wall, {time.process_time() - made_cpu:.1f} s CPU,"
+                  f" {listed.stat().st_size / 1e6:.1f} MB", flush=True)
         start, cpu, child = time.perf_counter(), time.process_time(), children_cpu()
         if mode == "add":
             count = bulk_add(store, iter_generate(records, seed=seed, **OPTIONS), by="admin", batch_size=batch)
+        elif mode.startswith("list"):
+            count = bulk_load(store, listed, by="admin", batch_size=batch, helpers=int(mode.partition(":")[2] or 1))
         elif mode.startswith("generate"):
             helpers = int(mode.partition(":")[2] or 1)
             count = bulk_generate(store, records, seed=seed, by="admin", batch_size=batch, helpers=helpers,
@@ -80,7 +95,7 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=40_000)
     parser.add_argument("--batch", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--modes", default="rows,add,generate:1,generate:2")
+    parser.add_argument("--modes", default="rows,list:1,add,generate:1")
     args = parser.parse_args()
     print(f"cpu: {os.cpu_count()}  python: {sys.version.split()[0]}  load: {os.getloadavg()[0]:.2f}", flush=True)
     work = Path(tempfile.mkdtemp(prefix="fundclient-bulk-bench-"))

@@ -106,3 +106,64 @@ def test_the_bulk_path_writes_what_the_per_row_triggers_write(tmp_path):
     finally:
         one.close()
         two.close()
+
+
+def _every_row(store):
+    """Every row of the record tables (the revision's save time aside: each build's own), the
+    name indexes' answers, the counters and the names' vocabulary."""
+    out = []
+    with store.read() as conn:
+        for table in ("beneficiaries", "revisions", "dependants"):
+            cursor = conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY rowid")
+            names = [c[0] for c in cursor.cursor.description]
+            out.append([tuple(v for n, v in zip(names, row) if n != "saved_at") for row in cursor.fetchall()])
+        for fts in ("names_fts", "dependant_names_fts"):
+            out.append(conn.exec_driver_sql(f"SELECT rowid, name_norm, name_phon, name_pairs FROM {fts}"
+                                            f" WHERE {fts} MATCH 'محمد OR علي OR الشيباني' ORDER BY rowid").fetchall())
+    return out, _contents(store)
+
+
+@pytest.mark.parametrize("helpers, part_lines", [(1, 400), (2, 150)])
+def test_a_build_from_a_legacy_list_equals_bulk_add_of_its_records(tmp_path, helpers, part_lines):
+    """bulk_load: helper processes read the list (JSON lines, the stored form), type each
+    line and make the rows, handing each batch over in parts; the store equals `bulk_add`
+    of the same records in the same batches row by row."""
+    records = generate(1_100, seed=12, near_duplicate_rate=0.05, sibling_rate=0.3)
+    listed = tmp_path / "legacy.jsonl"
+    assert bulk.write_list(listed, records) == 1_100
+    one, two = _office(tmp_path / "one"), _office(tmp_path / "two")
+    try:
+        seen = []
+        assert bulk.bulk_load(one, listed, by="admin", batch_size=400, helpers=helpers, part_lines=part_lines,
+                              progress=seen.append) == 1_100
+        assert seen == [400, 800, 1_100]
+        bulk.bulk_add(two, records, by="admin", batch_size=400)
+        first, second = _every_row(one), _every_row(two)
+        assert first == second
+        assert len(first[0][0]) == 1_100 and len(first[0][2]) > 1_100 and first[0][3] and first[0][4]
+        person = records[777]
+        assert one.beneficiaries.search_name(person.name.full())[0].record_id == person.record_id
+        assert one.beneficiaries.get(person.record_id) == person
+    finally:
+        one.close()
+        two.close()
+
+
+def test_a_line_that_is_not_a_record_is_named_and_the_batches_before_it_stay(tmp_path):
+    from fundclient.storage.errors import ImportFileUnreadable
+    from fundclient.storage.records_json import dump
+
+    records = generate(30, seed=13)
+    listed = tmp_path / "legacy.jsonl"
+    lines = [dump(r) for r in records]
+    lines[23] = '{"national_number": 12, "name": "not a name"'  # cut short
+    listed.write_text("\n".join(lines[:10]) + "\n\n" + "\n".join(lines[10:]) + "\n", encoding="utf-8")
+    store = _office(tmp_path / "office")
+    try:
+        with pytest.raises(ImportFileUnreadable) as caught:
+            bulk.bulk_load(store, listed, by="admin", batch_size=10)
+        assert "line 25 " in str(caught.value)  # the blank line 11 counts as a line
+        # Lines 1-10 and 11-20 written (19 records, each batch its own transaction); 21-30 refused whole.
+        assert store.beneficiaries.count() == 19
+    finally:
+        store.close()

@@ -51,10 +51,13 @@ _ARABIC_BASE_LETTERS = ARABIC_LETTERS | set(_LETTER_FOLDS) | {"ٱ"}
 _LATIN_NAME = re.compile(r"[A-Za-z]+(?:[ '\-.][A-Za-z]+)*\.?")
 
 
+def _nfkc(text: str) -> str:
+    # The quick check first: most names are already in NFKC (the bulk build's hot path).
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    text = unicodedata.normalize("NFKC", text.casefold())
-    return text.translate(_FOLD_TABLE)
+    return _nfkc(_nfkc(text).casefold()).translate(_FOLD_TABLE)
 
 
 def name_tokens(text: str) -> list[str]:

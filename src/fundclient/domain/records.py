@@ -141,21 +141,20 @@ class Beneficiary:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Beneficiary":
-        values = dict(data)
+        known = _field_names(cls)
+        values = {k: v for k, v in data.items() if k in known}
         values["name"] = ArabicName(**values.get("name", {}))
         values["dependants"] = [_dependant_from_dict(d) for d in values.get("dependants", [])]
-        for key, enum in (("sex", Sex), ("marital_status", MaritalStatus), ("channel", Channel),
-                          ("status", RecordStatus)):
+        for key, enum in _BENEFICIARY_ENUMS:
             if key in values:
-                values[key] = enum(values[key])
+                values[key] = _enum_value(enum, values[key])
         if values.get("date_of_birth"):
             values["date_of_birth"] = date.fromisoformat(values["date_of_birth"])
         for key in ("created_at", "updated_at"):
             if isinstance(values.get(key), str):
                 values[key] = datetime.fromisoformat(values[key])
         values["photo_exception"] = PhotoException.from_dict(values.get("photo_exception"))
-        known = _field_names(cls)
-        return cls(**{k: v for k, v in values.items() if k in known})
+        return cls(**values)
 
 
 @cache
@@ -164,15 +163,27 @@ def _field_names(kind: type) -> frozenset[str]:
     return frozenset(f.name for f in fields(kind))
 
 
+_BENEFICIARY_ENUMS = (("sex", Sex), ("marital_status", MaritalStatus), ("channel", Channel), ("status", RecordStatus))
+
+
+def _enum_value(enum: type[Enum], value: Any) -> Any:
+    """`enum(value)`: a member by its value (a dict lookup first: `Enum.__call__` is slow),
+    else what `enum(value)` does (ValueError for an unknown value)."""
+    try:
+        return enum._value2member_map_[value]
+    except (KeyError, TypeError):
+        return enum(value)
+
+
 def _dependant_from_dict(data: dict[str, Any]) -> Dependant:
-    values = dict(data)
+    known = _field_names(Dependant)
+    values = {k: v for k, v in data.items() if k in known}
     values["name"] = ArabicName(**values.get("name", {}))
-    values["relation"] = Relation(values.get("relation", Relation.OTHER))
-    values["sex"] = Sex(values.get("sex", Sex.FEMALE))
+    values["relation"] = _enum_value(Relation, values.get("relation", Relation.OTHER))
+    values["sex"] = _enum_value(Sex, values.get("sex", Sex.FEMALE))
     if values.get("date_of_birth"):
         values["date_of_birth"] = date.fromisoformat(values["date_of_birth"])
-    known = _field_names(Dependant)
-    return Dependant(**{k: v for k, v in values.items() if k in known})
+    return Dependant(**values)
 
 
 def _jsonable(value: Any) -> Any:

@@ -12,9 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import orjson
+
 from fundclient.domain.records import Beneficiary, Photo, utc_now
+from fundclient.errors import Message
+from fundclient.storage.errors import ImportFileUnreadable
 from fundclient.storage.rows import (INSERT_BLOB, INSERT_CURRENT, INSERT_DEPENDANT, INSERT_REVISION, blob_kinds,
                                      current_row, dependant_rows, revision_row)
 
@@ -63,32 +68,58 @@ def insert_batch(cursor, batch: Sequence[Beneficiary], *, by: str,
 
 def insert_rows(cursor, holders: Sequence[tuple], revisions: Sequence[tuple], dependants: Sequence[tuple]) -> None:
     """`record_rows`' rows into the tables, the triggers' work done once for the batch."""
-    set_aside = (*_CATCH_UP, *_WORD_TRIGGERS)
-    triggers = dict(cursor.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN"
-        f" ({', '.join('?' * len(set_aside))})", set_aside).fetchall())
-    params = {
-        "first_holder": cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM beneficiaries").fetchone()[0],
-        "first_dependant": cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM dependants").fetchone()[0],
-        "holders": len(holders),
-        "dependants": len(dependants),
-    }
-    for name in triggers:
-        cursor.execute(f"DROP TRIGGER {name}")
-    cursor.executemany(INSERT_CURRENT, holders)
-    cursor.executemany(INSERT_REVISION, revisions)
-    cursor.executemany(INSERT_DEPENDANT, dependants)
-    for name, sql in triggers.items():
-        if name in _CATCH_UP:
-            cursor.execute(_CATCH_UP[name], params)
-    # name_norm (index 4 of both row kinds): words of letters and digits one space apart,
-    # what the triggers split.
-    words = dict.fromkeys(w for trigger, rows in zip(_WORD_TRIGGERS, (holders, dependants)) if trigger in triggers
-                          for row in rows for w in row[4].split())
-    if words:
-        cursor.executemany(_INSERT_WORD, [(w,) for w in words])
-    for sql in triggers.values():
-        cursor.execute(sql)
+    batch = RowsWriter(cursor)
+    batch.add(holders, revisions, dependants)
+    batch.finish()
+
+
+class RowsWriter:
+    """One batch's rows added in parts inside the caller's write transaction (`add`, as a
+    helper hands them over), the triggers' work done once at the end (`finish`): the same rows,
+    index contents, counters and names' words (same ids) as `insert_rows` of the whole batch."""
+
+    def __init__(self, cursor) -> None:
+        self.cursor = cursor
+        set_aside = (*_CATCH_UP, *_WORD_TRIGGERS)
+        self.triggers = dict(cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN"
+            f" ({', '.join('?' * len(set_aside))})", set_aside).fetchall())
+        self.params = {
+            "first_holder": cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM beneficiaries").fetchone()[0],
+            "first_dependant": cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM dependants").fetchone()[0],
+            "holders": 0,
+            "dependants": 0,
+        }
+        # The words the per-row triggers would add, in their order: the batch's holders', then its dependants'.
+        self.words: tuple[dict, dict] = ({}, {})
+        for name in self.triggers:
+            cursor.execute(f"DROP TRIGGER {name}")
+
+    def add(self, holders: Sequence[tuple], revisions: Sequence[tuple], dependants: Sequence[tuple]) -> None:
+        self.cursor.executemany(INSERT_CURRENT, holders)
+        self.cursor.executemany(INSERT_REVISION, revisions)
+        self.cursor.executemany(INSERT_DEPENDANT, dependants)
+        self.params["holders"] += len(holders)
+        self.params["dependants"] += len(dependants)
+        # name_norm (index 4 of both row kinds): words of letters and digits one space apart,
+        # what the triggers split.
+        for trigger, rows, words in zip(_WORD_TRIGGERS, (holders, dependants), self.words):
+            if trigger in self.triggers:
+                words.update(dict.fromkeys(w for row in rows for w in row[4].split()))
+
+    @property
+    def holders(self) -> int:
+        return self.params["holders"]
+
+    def finish(self) -> None:
+        for name in self.triggers:
+            if name in _CATCH_UP:
+                self.cursor.execute(_CATCH_UP[name], self.params)
+        words = dict.fromkeys([*self.words[0], *self.words[1]])
+        if words:
+            self.cursor.executemany(_INSERT_WORD, [(w,) for w in words])
+        for sql in self.triggers.values():
+            self.cursor.execute(sql)
 
 
 def bulk_add(store: "Store", records: Iterable[Beneficiary], *, by: str, batch_size: int = DEFAULT_BATCH,
@@ -118,6 +149,161 @@ def _produce(rows, sizes: list[int], seed: int | str, options: dict, by: str) ->
         rows.put(None)
 
 
+class _BadLine(tuple):
+    """What a helper sends instead of a batch's rows: (line number, why), a line of the list
+    that is not a record."""
+
+
+def read_list_line(line: bytes) -> Beneficiary:
+    """One line of a legacy list (JSON Lines, one record per line in the stored form,
+    `records_json`): typed and checked as a stored record is read (ValueError, TypeError or
+    KeyError for anything else)."""
+    data = orjson.loads(line)
+    if not isinstance(data, dict):
+        raise TypeError("not an object")
+    return Beneficiary.from_dict(data)
+
+
+def write_list(path: Path, records: Iterable[Beneficiary]) -> int:
+    """A legacy list in the form `bulk_load` reads (tests, benchmarks): one record per line."""
+    count = 0
+    with open(path, "wb") as out:
+        for record in records:
+            out.write(orjson.dumps(record) + b"\n")
+            count += 1
+    return count
+
+
+# A helper hands the writer a batch in parts of about this many lines, so that the writer
+# starts on a batch's first part while the helper makes the next (a transaction per part
+# would cost the writer more: each commit flushes the FTS indexes and syncs the WAL).
+PART_LINES = 2_000
+
+
+def _parts(batch_size: int, part_lines: int = PART_LINES) -> list[int]:
+    """The sizes of a batch's parts: as equal as can be, none above `part_lines`."""
+    count = -(-batch_size // part_lines)
+    return [batch_size // count + (1 if j < batch_size % count else 0) for j in range(count)]
+
+
+def _list_parts(path: Path, sizes: list[int]):
+    """(number, first line number, lines) of each part of each run of lines of the list,
+    a batch's parts of `sizes` lines."""
+    with open(path, "rb") as lines:
+        number, first = 0, 1
+        while chunk := list(islice(lines, sizes[number % len(sizes)])):
+            yield number, first, chunk
+            number, first = number + 1, first + len(chunk)
+
+
+def _produce_from_list(rows, path: Path, sizes: list[int], helpers: int, k: int, by: str) -> None:
+    """In a helper process: every `helpers`-th part of the list from the k-th (`_list_parts`),
+    read, typed and turned into rows (`record_rows`)."""
+    try:
+        for number, first, chunk in _list_parts(path, sizes):
+            if number % helpers != k:
+                continue
+            batch = []
+            for line_number, line in enumerate(chunk, first):
+                if not line.strip():
+                    continue
+                try:
+                    batch.append(read_list_line(line))
+                except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                    rows.put(_BadLine((line_number, type(exc).__name__)))
+                    return
+            rows.put(record_rows(batch, by, utc_now().isoformat()))
+    finally:
+        rows.put(None)
+
+
+def _write_from_helpers(store: "Store", target, args: list[tuple], *, by: str, parts: int = 1,
+                        progress: Callable[[int], None] | None) -> tuple[int, bool]:
+    """Start a spawned helper process per `args` (`target(queue, *args)`, each putting parts
+    of batches as rows, then None); write their parts taking one from each in turn until the
+    one whose turn it is has no more, `parts` parts per transaction. The single writer stays
+    this process's one connection. Returns (records written, whether every helper ended
+    cleanly); a helper that dies is never waited for. `_BadLine` from a helper:
+    `ImportFileUnreadable` naming the line (the transactions before stay written)."""
+    import multiprocessing
+    import queue
+
+    context = multiprocessing.get_context("spawn")  # never fork a process holding DB connections
+    queues, processes = [], []
+    for extra in args:
+        rows = context.Queue(maxsize=2 * parts)
+        process = context.Process(target=target, daemon=True, args=(rows, *extra))
+        process.start()
+        queues.append(rows)
+        processes.append(process)
+    total, number, ended, dead = 0, 0, False, False
+
+    def next_part():
+        """The next part's rows, or None at the end (`ended`) or when a helper died (`dead`)."""
+        nonlocal number, ended, dead
+        k = number % len(queues)
+        while True:
+            try:
+                part = queues[k].get(timeout=1.0)
+                break
+            except queue.Empty:
+                if not processes[k].is_alive():  # died without its end mark (killed, failed to start)
+                    dead = True
+                    return None
+        if part is None:
+            ended = True
+        elif isinstance(part, _BadLine):
+            raise ImportFileUnreadable(Message("line {line} of the list is not a record in the form this"
+                                               " program stores.", context="bulk list").format(line=part[0]))
+        else:
+            number += 1
+        return part
+
+    try:
+        part = next_part()
+        while part is not None:
+            with store.write(by, "import", bulk=True) as tx:
+                batch = RowsWriter(tx.conn.connection.driver_connection.cursor())
+                batch.add(*part)
+                while number % parts and (part := next_part()) is not None:
+                    batch.add(*part)
+                batch.finish()
+                tx.detail["rows"] = batch.holders
+            total += batch.holders
+            if progress is not None:
+                progress(total)
+            if part is not None:  # a whole batch written: the next one's first part
+                part = next_part()
+    finally:
+        for process in processes:
+            process.join(timeout=60 if ended else 1)
+            if process.is_alive():
+                process.terminate()
+                process.join(timeout=5)
+    return total, ended and not dead and all(p.exitcode == 0 for p in processes)
+
+
+def bulk_load(store: "Store", path: Path, *, by: str, batch_size: int = DEFAULT_BATCH, helpers: int = 1,
+              progress: Callable[[int], None] | None = None, part_lines: int = PART_LINES) -> int:
+    """Build from a legacy list (`path`: JSON Lines, one record per line in the stored form —
+    `write_list`), `helpers` helper processes reading, typing and turning the lines into rows
+    (`read_list_line`, `record_rows`) while this process writes: the records and rows of
+    `bulk_add(store, records of the list, batch_size=batch_size)`, the triggers' work
+    (FTS, counters, the names' vocabulary) done once per batch. Blank lines are skipped; a
+    line that is not a record stops the build with `ImportFileUnreadable` naming it (the
+    batches before it are written). Each batch is one transaction, handed over by the
+    helpers in parts of at most `part_lines` lines. Returns the count."""
+    if helpers < 1:
+        raise ValueError("helpers")
+    sizes = _parts(batch_size, part_lines)
+    total, clean = _write_from_helpers(store, _produce_from_list,
+                                       [(Path(path), sizes, helpers, k, by) for k in range(helpers)],
+                                       by=by, parts=len(sizes), progress=progress)
+    if not clean:
+        raise RuntimeError(f"bulk_load: a helper process stopped after {total} records")
+    return total
+
+
 def bulk_generate(store: "Store", count: int, *, seed: int = 0, by: str, batch_size: int = 5_000,
                   helpers: int = 1, progress: Callable[[int], None] | None = None, **options) -> int:
     """A synthetic office built by `helpers` helper processes that make the rows (generation,
@@ -127,50 +313,13 @@ def bulk_generate(store: "Store", count: int, *, seed: int = 0, by: str, batch_s
     streams=helpers, batch_size=batch_size, **options)` (independently seeded streams, a batch
     from each in turn — what a benchmark regenerates to know its records). A helper that dies
     is reported (RuntimeError), never waited for. Returns the count."""
-    import multiprocessing
-    import queue
-
     from fundclient.domain.synthetic import stream_batches, stream_seed  # lazy: only a bulk build needs the synthetic streams
 
     if helpers < 1:
         raise ValueError("helpers")
-    context = multiprocessing.get_context("spawn")  # never fork a process holding DB connections
-    queues, processes = [], []
-    for k in range(helpers):
-        rows = context.Queue(maxsize=2)
-        sizes = stream_batches(count, batch_size, helpers, k)
-        process = context.Process(target=_produce, daemon=True,
-                                  args=(rows, sizes, seed if helpers == 1 else stream_seed(seed, k), options, by))
-        process.start()
-        queues.append(rows)
-        processes.append(process)
-    total = 0
-
-    def next_batch(k: int):
-        while True:
-            try:
-                return queues[k].get(timeout=1.0)
-            except queue.Empty:
-                if not processes[k].is_alive():  # died without its end mark (killed, failed to start)
-                    return None
-
-    try:
-        for number in range((count + batch_size - 1) // batch_size):
-            batch = next_batch(number % helpers)
-            if batch is None:
-                break
-            holders = len(batch[0])
-            with store.write(by, "import", bulk=True, rows=holders) as tx:
-                insert_rows(tx.conn.connection.driver_connection.cursor(), *batch)
-            total += holders
-            if progress is not None:
-                progress(total)
-    finally:
-        for process in processes:
-            process.join(timeout=60 if total == count else 1)
-            if process.is_alive():
-                process.terminate()
-                process.join(timeout=5)
-    if total != count or any(p.exitcode not in (0, None) for p in processes):
+    args = [(stream_batches(count, batch_size, helpers, k), seed if helpers == 1 else stream_seed(seed, k), options, by)
+            for k in range(helpers)]
+    total, clean = _write_from_helpers(store, _produce, args, by=by, progress=progress)
+    if total != count or not clean:
         raise RuntimeError(f"bulk_generate: a helper process stopped after {total} of {count} records")
     return total

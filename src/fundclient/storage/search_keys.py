@@ -45,9 +45,12 @@ def name_pairs_from_norm(norm: str) -> str:
 # domain.name_match's).
 @lru_cache(maxsize=1 << 11)
 def name_keys(full_name: str) -> tuple[str, str, str]:
-    """(name_norm, name_phon, name_pairs) of a holder's or a dependant's full name."""
+    """(name_norm, name_phon, name_pairs) of a holder's or a dependant's full name: the
+    words' sound keys found once (`name_phon` and `name_pairs_from_norm` of the same norm)."""
     norm = name_norm(full_name)  # its words are name_tokens(norm): normalising twice changes nothing
-    return norm, " ".join(phonetic_key(token) for token in norm.split()), name_pairs_from_norm(norm)
+    keys = [phonetic_key(token) for token in norm.split()]
+    keyed = [k for k in keys if k][:MAX_PAIR_WORDS]
+    return norm, " ".join(keys), " ".join(f"{a}{PAIR_JOIN}{b}" for i, a in enumerate(keyed) for b in keyed[i + 1:])
 
 
 def record_keys(beneficiary: Beneficiary) -> tuple[str, str, str]:
