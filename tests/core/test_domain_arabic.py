@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fundclient.domain.arabic import (is_arabic_name, is_latin_name, name_key, name_tokens,
                                       normalise_name, phonetic_key, transliterate)
@@ -69,3 +71,33 @@ def test_script_checks():
 def test_transliteration_suggestion():
     assert transliterate("مُحمّد عبد الله الورفلى") == "Mohamed Abdullah Alwarfalli"
     assert transliterate("قسوم الزنتلي") == "Gswm Al-Zntly"  # unknown: letter by letter
+
+
+def test_a_name_tokenised_from_its_parts_equals_the_full_name_tokenised():
+    """`name_tokens_of_parts` (each part's tokens remembered: the bulk build) gives what
+    `name_tokens` of the full name gives — عبد/أبو ending a part, marks, digits, odd spaces,
+    empty parts — and the stored search keys from the parts equal those of the full name."""
+    from fundclient.domain.arabic import name_tokens_of_parts
+    from fundclient.domain.records import ArabicName
+    from fundclient.domain.synthetic import generate
+    from fundclient.storage.search_keys import name_keys, name_keys_of
+
+    names = [ArabicName("عبد", "الله", "أبو", "بكر"), ArabicName("عبد عبد", "الرحمن", "", "ابي"),
+             ArabicName("محمد", "عبد", "", "العزيز"), ArabicName("  ", "ﻻمين", "مُحَمَّد٣", "_الـورفلي_"),
+             ArabicName("أبو", "", "", ""), ArabicName("ابي  ", " طالب", "عبد\u200f", "\u0651الله"),
+             ArabicName("Ab\u0301d", "ﬁsh", "ΣΑΣ", "straße"), ArabicName()]
+    for record in generate(300, seed=3, near_duplicate_rate=0.2, sibling_rate=0.3):
+        names += [record.name, *(d.name for d in record.dependants)]
+    for name in names:
+        parts = (name.first, name.father, name.grandfather, name.family)
+        assert name_tokens_of_parts(parts) == name_tokens(name.full()), name
+        assert name_keys_of(name) == name_keys(name.full()), name
+
+
+@given(st.lists(st.sampled_from(["عبد", "ابو", "أبي", "الله", " ", "\u064e", "ـ", "x", "1", "_", "-", "ة"]),
+                max_size=6).map("".join), st.lists(st.text(max_size=8), min_size=0, max_size=4))
+def test_tokens_of_parts_equal_tokens_of_the_joined_parts(first, rest):
+    from fundclient.domain.arabic import name_tokens_of_parts
+
+    parts = [first, *rest]
+    assert name_tokens_of_parts(parts) == name_tokens(" ".join(p for p in parts if p))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from fundclient.domain.digits import ARABIC_INDIC, EASTERN_ARABIC, WESTERN
@@ -72,6 +73,32 @@ def name_tokens(text: str) -> list[str]:
             tok += raw[i]
         tokens.append(tok)
         i += 1
+    return tokens
+
+
+@lru_cache(maxsize=1 << 13)
+def _part_tokens(part: str) -> tuple[tuple[str, ...], bool]:
+    """A name part's tokens, and whether its last would join the next part's first (عبد …)."""
+    tokens = name_tokens(part)
+    return tuple(tokens), bool(tokens) and tokens[-1] in _JOIN_WITH_NEXT
+
+
+def name_tokens_of_parts(parts: Iterable[str]) -> list[str]:
+    """`name_tokens(" ".join(p for p in parts if p))` — a full name from its parts — with each
+    part's tokens remembered (names draw on a small stock of words: the bulk build's hot path).
+    Folding, marks and word splitting never reach across the space between two parts; only a
+    part ending in عبد/أبو joins the next part's first word, and then the whole name is
+    tokenised at once."""
+    tokens: list[str] = []
+    open_end = False
+    for part in parts:
+        if not part:
+            continue
+        own, ends_open = _part_tokens(part)
+        if open_end and own:
+            return name_tokens(" ".join(p for p in parts if p))
+        tokens.extend(own)
+        open_end = open_end or ends_open
     return tokens
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from fundclient.domain.records import Beneficiary, Photo
 from fundclient.storage.records_json import dump as _dump
-from fundclient.storage.search_keys import name_keys, record_keys
+from fundclient.storage.search_keys import name_keys_of, record_keys
 
 _CURRENT_COLUMNS = ("revision, national_number, card_number, mobile, name_norm, name_phon, name_pairs, status,"
                     " office_code, created_by, channel, municipality, created_at, updated_at")
@@ -35,7 +35,7 @@ def revision_row(record: Beneficiary, by: str, saved_at: str) -> tuple:
 
 
 def dependant_rows(record: Beneficiary) -> list[tuple]:
-    return [(record.record_id, d.dependant_id, d.national_number, d.card_number, *name_keys(d.name.full()))
+    return [(record.record_id, d.dependant_id, d.national_number, d.card_number, *name_keys_of(d.name))
             for d in record.dependants]
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from fundclient.domain.arabic import name_tokens, normalise_name, phonetic_key
+from fundclient.domain.arabic import name_tokens, name_tokens_of_parts, normalise_name, phonetic_key
 from fundclient.domain.name_match import article_forms
-from fundclient.domain.records import Beneficiary
+from fundclient.domain.records import ArabicName, Beneficiary
 
 MAX_PAIR_WORDS = 6  # 15 pairs at most per record
 PAIR_JOIN = "x"  # a Latin letter: never inside an Arabic sound key, kept inside one FTS token
@@ -40,21 +40,32 @@ def name_pairs_from_norm(norm: str) -> str:
     return " ".join(_pair(a, b) for i, a in enumerate(words) for b in words[i + 1:])
 
 
-# An import's batch check files each accepted row's names by these keys, then the batch's write
-# stores them: ~1,700 names per batch of 500 rows, each computed once (a small cache, as
-# domain.name_match's).
+def _keys_of_tokens(tokens: list[str]) -> tuple[str, str, str]:
+    """(name_norm, name_phon, name_pairs) of a name's tokens: each word's sound key found
+    once (`name_phon` and `name_pairs_from_norm` of the same norm). A norm's words are its
+    tokens: normalising twice changes nothing."""
+    keys = [phonetic_key(token) for token in tokens]
+    keyed = [k for k in keys if k][:MAX_PAIR_WORDS]
+    return (" ".join(tokens), " ".join(keys),
+            " ".join(f"{a}{PAIR_JOIN}{b}" for i, a in enumerate(keyed) for b in keyed[i + 1:]))
+
+
+# An import's batch check files each accepted row's names by these keys (~1,700 names per batch
+# of 500 rows), some more than once: a small cache, as domain.name_match's. The rows written
+# take their keys from the names' parts (`name_keys_of`: each part's tokens remembered).
 @lru_cache(maxsize=1 << 11)
 def name_keys(full_name: str) -> tuple[str, str, str]:
-    """(name_norm, name_phon, name_pairs) of a holder's or a dependant's full name: the
-    words' sound keys found once (`name_phon` and `name_pairs_from_norm` of the same norm)."""
-    norm = name_norm(full_name)  # its words are name_tokens(norm): normalising twice changes nothing
-    keys = [phonetic_key(token) for token in norm.split()]
-    keyed = [k for k in keys if k][:MAX_PAIR_WORDS]
-    return norm, " ".join(keys), " ".join(f"{a}{PAIR_JOIN}{b}" for i, a in enumerate(keyed) for b in keyed[i + 1:])
+    """(name_norm, name_phon, name_pairs) of a holder's or a dependant's full name."""
+    return _keys_of_tokens(name_tokens(full_name))
+
+
+def name_keys_of(name: ArabicName) -> tuple[str, str, str]:
+    """`name_keys(name.full())`, from the parts (`arabic.name_tokens_of_parts`)."""
+    return _keys_of_tokens(name_tokens_of_parts((name.first, name.father, name.grandfather, name.family)))
 
 
 def record_keys(beneficiary: Beneficiary) -> tuple[str, str, str]:
-    return name_keys(beneficiary.name.full())
+    return name_keys_of(beneficiary.name)
 
 
 def _quote(token: str) -> str:
