@@ -5,6 +5,8 @@ wall and CPU, for each way of building, each into a fresh encrypted office.
     .venv/bin/python benchmarks/bulk_build_bench.py --records 40000 --modes generate:2,generate:3
 
     .venv/bin/python benchmarks/bulk_build_bench.py --records 40000 --modes rows,list:1,list:2
+    .venv/bin/python benchmarks/bulk_build_bench.py --records 1000000 --list /tmp/l.jsonl --prepare
+    .venv/bin/python benchmarks/bulk_build_bench.py --records 1000000 --list /tmp/l.jsonl --modes list:1
 
 Modes: `list:N` — the product's build from a legacy list: `bulk_load(store, list file,
 helpers=N)` (N helper processes read, type and turn the list's lines into rows, this process
@@ -15,7 +17,8 @@ the synthetic stream and not timed — its making is printed apart; `add` —
 `rows` — the baseline: the writer alone, `insert_rows` of rows made beforehand (untimed),
 i.e. the physical limit of the single writer (executemany + the index work). CPU is this
 process's (`process_time`) and the helpers' (`RUSAGE_CHILDREN`). The load is taken at the
-end of each run. Everything is written in a temp dir deleted at the end.
+end of each run. Everything is written in a temp dir deleted at the end (a `--list` given is
+kept: delete it yourself).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(mode: str, work: Path, records: int, seed: int, batch: int) -> None:
+def run(mode: str, work: Path, records: int, seed: int, batch: int, listed: Path | None = None) -> None:
     from fundclient.domain.records import utc_now
     from fundclient.domain.synthetic import iter_generate
     from fundclient.storage import initialise, open_store
@@ -50,7 +53,7 @@ def run(mode: str, work: Path, records: int, seed: int, batch: int) -> None:
     store, _ = open_store(office, "admin", PASSWORD)
     try:
         prepared = []
-        listed = work / "legacy.jsonl"
+        listed = listed or work / "legacy.jsonl"
         if mode == "rows":
             stream = iter_generate(records, seed=seed, **OPTIONS)
             while chunk := list(islice(stream, batch)):
@@ -93,15 +96,27 @@ def run(mode: str, work: Path, records: int, seed: int, batch: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=40_000)
-    parser.add_argument("--batch", type=int, default=5_000)
+    parser.add_argument("--batch", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--modes", default="rows,list:1,add,generate:1")
+    parser.add_argument("--list", type=Path, help="the legacy list to build from (list modes): made from the"
+                        " synthetic stream if missing, and kept — e.g. a 1 M list made beforehand with --prepare")
+    parser.add_argument("--prepare", action="store_true", help="only write the --list file, then stop")
     args = parser.parse_args()
+    if args.prepare:
+        from fundclient.domain.synthetic import iter_generate
+        from fundclient.storage.bulk import write_list
+
+        made, cpu = time.perf_counter(), time.process_time()
+        write_list(args.list, iter_generate(args.records, seed=args.seed, **OPTIONS))
+        print(f"{args.records:,} records written to {args.list}: {time.perf_counter() - made:.1f} s wall,"
+              f" {time.process_time() - cpu:.1f} s CPU, {args.list.stat().st_size / 1e6:.0f} MB")
+        return 0
     print(f"cpu: {os.cpu_count()}  python: {sys.version.split()[0]}  load: {os.getloadavg()[0]:.2f}", flush=True)
     work = Path(tempfile.mkdtemp(prefix="fundclient-bulk-bench-"))
     try:
         for mode in args.modes.split(","):
-            run(mode.strip(), work, args.records, args.seed, args.batch)
+            run(mode.strip(), work, args.records, args.seed, args.batch, args.list)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
