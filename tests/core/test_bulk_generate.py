@@ -114,8 +114,8 @@ def _every_row(store):
     out = []
     with store.read() as conn:
         for table in ("beneficiaries", "revisions", "dependants"):
-            cursor = conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY rowid")
-            names = [c[0] for c in cursor.cursor.description]
+            cursor = conn.connection.driver_connection.execute(f"SELECT * FROM {table} ORDER BY rowid")
+            names = [c[0] for c in cursor.description]
             out.append([tuple(v for n, v in zip(names, row) if n != "saved_at") for row in cursor.fetchall()])
         for fts in ("names_fts", "dependant_names_fts"):
             out.append(conn.exec_driver_sql(f"SELECT rowid, name_norm, name_phon, name_pairs FROM {fts}"
