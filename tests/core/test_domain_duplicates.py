@@ -162,3 +162,48 @@ def test_a_score_never_exceeds_its_birth_agreement_so_the_early_refusal_changes_
                 score >= DEFAULT_THRESHOLD or (verdict == "same" and mine.parts == theirs.parts and any(mine.parts)
                                               and mine.sex == theirs.sex)
             assert bool(match) == bool(expected)
+
+
+def test_the_cheap_bounds_before_the_profiles_change_no_answer():
+    """`find_duplicates` reads only a person's national number and birth date first and builds
+    the name profile only for those who can still match (#11 item 8: an import batch compares
+    each row with thousands of candidates' people): the same matches, in the same order, as
+    every pair compared on full profiles — with and without a batch's shared memo."""
+    import copy
+
+    from fundclient.domain.duplicates import _by_dependants_numbers, _match, find_duplicates
+
+    def plain(candidate, existing):
+        mine = profile(candidate)
+        own = [(d, profile(d).national_number) for d in candidate.dependants]
+        found = []
+        for other in existing:
+            if other.record_id == candidate.record_id:
+                continue
+            match = _match(mine, other, profile(other), DEFAULT_THRESHOLD)
+            if match is None or not match.certain:
+                match = _by_dependants_numbers(mine, own, other, lambda p: (profile(p).national_number, None)) or match
+            if match is None:
+                for dependant in other.dependants:
+                    match = _match(mine, other, profile(dependant), DEFAULT_THRESHOLD, dependant)
+                    if match:
+                        break
+            if match:
+                found.append(match)
+        found.sort(key=lambda m: (not m.certain, -m.score))
+        return found
+
+    people = generate(80, seed=23, near_duplicate_rate=0.3, sibling_rate=0.3)
+    for i, b in enumerate(people[:10]):  # numbers shared across holders and dependants
+        twin = copy.deepcopy(people[i + 40])
+        if twin.dependants:
+            twin.dependants[0].national_number = b.national_number
+        people[i + 40] = twin
+    memo: dict = {}
+    matched = 0
+    for candidate in people[:40]:
+        expected = plain(candidate, people)
+        assert find_duplicates(candidate, people) == expected
+        assert find_duplicates(candidate, people, profiles=memo) == expected
+        matched += bool(expected)
+    assert matched >= 10

@@ -199,7 +199,7 @@ def compare(candidate: Beneficiary, existing: Beneficiary, *,
 def find_duplicates(candidate: Beneficiary, existing: Iterable[Beneficiary], *,
                     scheme: str | NationalIdScheme | None = None,
                     threshold: float = DEFAULT_THRESHOLD,
-                    profiles: dict[int, DuplicateProfile] | None = None) -> list[DuplicateMatch]:
+                    profiles: dict | None = None) -> list[DuplicateMatch]:
     """Matches of `candidate` among `existing`, certain ones first, then by score.
     Records with the candidate's record_id (earlier revisions of itself) are skipped.
 
@@ -221,17 +221,44 @@ def find_duplicates(candidate: Beneficiary, existing: Iterable[Beneficiary], *,
             found = profiles[id(person)] = profile(person, scheme)
         return found
 
+    def number_and_birth(person: Beneficiary | Dependant) -> tuple[str, date | None]:
+        """What the cheap bounds read — the profile's national number and birth date, without
+        its name keys (most candidates' people are ruled out by these alone)."""
+        key = ("number and birth", id(person))
+        found = profiles.get(key)
+        if found is None:
+            known = profiles.get(id(person))
+            if known is not None:
+                found = (known.national_number, known.date_of_birth)
+            else:
+                number = person.national_number
+                born = person.date_of_birth
+                found = (scheme.normalise((number if type(number) is str else as_text(number))[:100]),
+                         born if isinstance(born, date) else None)
+            profiles[key] = found
+        return found
+
+    def could_match(person: Beneficiary | Dependant) -> bool:
+        """False when `_match` would answer None without reading names: another national
+        number and birth dates that agree less than the threshold."""
+        number, born = number_and_birth(person)
+        if mine.national_number and mine.national_number == number:
+            return True
+        return birth_agreement(mine.date_of_birth, born)[0] >= threshold
+
     mine = profile(candidate, scheme)
     own_numbers = [(d, profile(d, scheme).national_number) for d in candidate.dependants]
     found = []
     for other in existing:
         if other.record_id == candidate.record_id:
             continue
-        match = _match(mine, other, profiled(other), threshold)
+        match = _match(mine, other, profiled(other), threshold) if could_match(other) else None
         if match is None or not match.certain:
-            match = _by_dependants_numbers(mine, own_numbers, other, profiled) or match
+            match = _by_dependants_numbers(mine, own_numbers, other, number_and_birth) or match
         if match is None:
             for dependant in other.dependants:
+                if not could_match(dependant):
+                    continue
                 match = _match(mine, other, profiled(dependant), threshold, dependant)
                 if match:
                     break
@@ -242,9 +269,9 @@ def find_duplicates(candidate: Beneficiary, existing: Iterable[Beneficiary], *,
 
 
 def _by_dependants_numbers(mine: DuplicateProfile, own: list[tuple[Dependant, str]], other: Beneficiary,
-                           profiled) -> DuplicateMatch | None:
-    theirs = [(d, profiled(d).national_number) for d in other.dependants]
-    holder_number = profiled(other).national_number
+                           number_and_birth) -> DuplicateMatch | None:
+    theirs = [(d, number_and_birth(d)[0]) for d in other.dependants]
+    holder_number = number_and_birth(other)[0]
     if mine.national_number:
         for dependant, number in theirs:
             if number == mine.national_number:
