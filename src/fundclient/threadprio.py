@@ -6,8 +6,9 @@ take a core each, and the clerk's save then waits for a core (and for the disk) 
 So their threads ask the OS for the lowest priority: the save gets the core, and the disk,
 first; the background work uses whatever is left — on an idle PC, all of it.
 
-- Linux: the thread's nice value 19 (a thread is a task; lowering is always allowed) and the
-  idle I/O class (`ioprio_set`; honoured by the mq-deadline and BFQ disk schedulers: the
+- Linux: the thread's nice value 19 and the SCHED_IDLE policy (a thread is a task; lowering is
+  always allowed: it runs on a core nothing else wants, and a thread of normal priority waking
+  up takes the core from it at once) and the idle I/O class (`ioprio_set`; honoured by the mq-deadline and BFQ disk schedulers: the
   thread's reads and the writes it flushes itself go after everyone else's).
 - Windows: `THREAD_MODE_BACKGROUND_BEGIN` (lower CPU, I/O and memory priority, the thread only).
 - macOS: the thread's `PRIO_DARWIN_BG`.
@@ -69,11 +70,22 @@ def lower_current_thread() -> bool:
         if sys.platform.startswith("linux"):
             tid = threading.get_native_id()
             os.setpriority(os.PRIO_PROCESS, tid, max(LOW_NICE, os.getpriority(os.PRIO_PROCESS, tid)))
+            _idle_cpu(tid)
             _idle_io(tid)
             return True
     except (OSError, AttributeError, ValueError) as exc:
         log.debug("background thread priority left as it is: %s", exc)
     return False
+
+
+def _idle_cpu(tid: int) -> bool:
+    """SCHED_IDLE: the thread runs only on a core nothing else wants, and a thread of normal
+    priority that wakes up (a save back from its fsync) takes the core from it at once."""
+    try:
+        os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+        return True
+    except (OSError, AttributeError):
+        return False
 
 
 def _idle_io(tid: int) -> bool:

@@ -4,6 +4,7 @@ asked keeps its own."""
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 
@@ -32,8 +33,10 @@ def test_run_low_runs_on_another_thread_and_hands_back_result_and_errors():
 @linux
 def test_the_work_runs_at_nice_19_with_idle_io_and_the_caller_keeps_its_priority():
     before = threadprio.current_thread_nice()
-    nice, io_class = threadprio.run_low(lambda: (threadprio.current_thread_nice(), _io_class()), name="t")
-    assert nice == 19
+    nice, io_class, policy = threadprio.run_low(lambda: (threadprio.current_thread_nice(), _io_class(),
+                                                         os.sched_getscheduler(threading.get_native_id())), name="t")
+    assert nice == 19 and policy == os.SCHED_IDLE
+    assert os.sched_getscheduler(threading.get_native_id()) != os.SCHED_IDLE
     assert io_class in (3, None)  # idle, where the kernel tells (None: no ioprio_get here)
     assert threadprio.current_thread_nice() == before
     assert threadprio.cpu_seconds["t"] >= 0
