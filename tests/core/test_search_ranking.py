@@ -61,6 +61,15 @@ def test_scores_are_not_capped_and_places_break_ties():
     assert part_agreement("الفيتوري", "فيتوري") == 0.97
 
 
+def test_a_letter_of_the_same_sound_changed_is_nearer_than_a_letter_added():
+    """Within one tier: القاضي (ض for د, one sound class) is nearer to a typed القادي than
+    القايدي (a letter added), which is nearer than القاري (a letter of another sound)."""
+    changed, added = rank("القادي", "القاضي").score, rank("القادي", "القايدي").score
+    assert word_tier("القادي", "القاضي") == word_tier("القادي", "القايدي") == SOUND
+    assert changed > added > rank("القادي", "القاري").score
+    assert rank("القادي", "القادي").score > changed  # exact stays first
+
+
 # ---------------------------------------------------------------- storage: search
 
 def test_names_match_with_and_without_the_article(store):
@@ -273,6 +282,25 @@ def test_the_nearest_spelling_is_not_cut_off_by_newer_names_of_the_same_sound(st
     for typed in ("سعد الحسسوني", "سعد الحسوني", "سعد محمد الحسسوني"):
         hits = store.beneficiaries.search(typed)
         assert hits and hits[0].record_id == target.record_id, typed
+
+
+def test_a_sound_class_letter_changed_ranks_above_newer_names_with_a_letter_added(store):
+    """The 1 M recall miss «عبد الحفيظ مختار القادي»: the people named القاضي (ض/د one sound
+    class) come before the newer ones named القايدي (a letter added) — holders and dependants."""
+    wanted = store.beneficiaries.add(person("عبد الحفيظ", "مختار", "علي", "القاضي", "119550000161"), by="admin")
+    for i in range(4):
+        store.beneficiaries.add(person("عبد الحفيظ", "مختار", "علي", "القايدي", f"11955000016{i + 2}"), by="admin")
+    def son(family, nn):
+        return Dependant(name=ArabicName("عبد الحفيظ", "مختار", "سالم", family), relation=Relation.SON,
+                         sex=Sex.MALE, date_of_birth=date(1980, 5, 2), national_number=nn)
+
+    holder = store.beneficiaries.add(person("مختار", "سالم", "علي", "القاضي", "119550000170",
+                                            dependants=[son("القاضي", "119800000169")]), by="admin")
+    store.beneficiaries.add(person("مختار", "سالم", "علي", "القايدي", "119550000171",
+                                   dependants=[son("القايدي", "119800000172")]), by="admin")
+    hits = store.beneficiaries.search("عبد الحفيظ مختار القادي")
+    found = {(h.record_id, h.dependant_id) for h in hits[:2]}
+    assert found == {(wanted.record_id, ""), (holder.record_id, holder.dependants[0].dependant_id)}
 
 
 def test_the_family_name_being_typed_is_looked_for_as_its_completions(store, monkeypatch):

@@ -122,6 +122,13 @@ _VOWEL_LETTERS = frozenset("اوي")
 _VARIANTS = {"امحمد": "محمد", "امحمود": "محمود", "اعبيد": "عبيد", "امبارك": "مبارك"}
 
 
+def sound_letters(token: str) -> str:
+    """The word with each letter written as its sound class (ض/ظ/ذ as د, ص/ز as س, ق as ك …),
+    vowels and doubled letters kept: two spellings that differ only by a letter clerks
+    confuse become one."""
+    return token.translate(_PHONETIC_CLASSES)
+
+
 def _key(token: str, classes: dict) -> str:
     if token.startswith("ال") and len(token) > 3:
         token = token[2:]

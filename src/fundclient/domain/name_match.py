@@ -29,7 +29,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel, JaroWinkler
 
-from fundclient.domain.arabic import loose_key, name_tokens, phonetic_key
+from fundclient.domain.arabic import loose_key, name_tokens, phonetic_key, sound_letters
 
 # Tier values of one typed word: one whole step apart, so the fraction added for position
 # and spelling (< 1 per word) never lifts a lower tier over a higher one.
@@ -68,6 +68,17 @@ def spelling_similarity(a: str, b: str) -> float:
     return Indel.normalized_similarity(bare(a), bare(b))
 
 
+@lru_cache(maxsize=1 << 11)
+def nearness(typed: str, word: str) -> float:
+    """0..1 how near a word's spelling is to the typed one, below the tiers (a person's order):
+    a letter changed for one of its sound class (القاضي for القادي) is nearer than a letter
+    added or dropped (القايدي), which is nearer than a letter changed for another. Edit
+    similarity of the words written by sound class (2/3), then as spelled (1/3); «ال» typed
+    or not counts here."""
+    return (2 * Indel.normalized_similarity(sound_letters(typed), sound_letters(word))
+            + Indel.normalized_similarity(typed, word)) / 3
+
+
 @lru_cache(maxsize=1 << 12)
 def word_tier(typed: str, word: str, unfinished: bool = False) -> float:
     """Tier value of a typed word against one word of a name (both normalised)."""
@@ -84,19 +95,6 @@ def word_tier(typed: str, word: str, unfinished: bool = False) -> float:
         return PREFIX
     similarity = spelling_similarity(typed, word)
     return PARTIAL * similarity if similarity >= PARTIAL_FLOOR else 0.0
-
-
-def _position_agrees(i: int, typed_count: int, j: int, word_count: int) -> bool:
-    """The first typed word with the first name, the last (of two or more) with the family
-    name, the ones between with the same place; a word typed alone with the first or the
-    family name."""
-    if typed_count == 1:  # one word: a first name or a family name
-        return j == 0 or j == word_count - 1
-    if i == 0:
-        return j == 0
-    if i == typed_count - 1:
-        return j == word_count - 1
-    return i == j
 
 
 @dataclass(frozen=True)
@@ -151,13 +149,13 @@ class TypedName:
             unfinished = self.prefix_last and i == n - 1
             if pairs is None:
                 tier = word_tier(t, word, unfinished)
-                compared = (tier, Indel.normalized_similarity(t, word)) if tier else None
+                compared = (tier, nearness(t, word)) if tier else None
             else:
                 key = (t, word, unfinished)
                 compared = pairs.get(key, False)
                 if compared is False:
                     tier = word_tier.__wrapped__(t, word, unfinished)  # the memo here, not the small LRU
-                    compared = pairs[key] = (tier, Indel.normalized_similarity(t, word)) if tier else None
+                    compared = pairs[key] = (tier, nearness.__wrapped__(t, word)) if tier else None
             if compared is not None:
                 out.append((i, compared[0], compared[0] >= PREFIX, compared[1]))
         found = self._words[word] = tuple(out)
@@ -191,7 +189,7 @@ class TypedName:
             total += tier
             in_place += placed
             alike += sounds
-            fine += similarity  # «ال» typed or not counts here
+            fine += similarity  # `nearness`
         # Below one tier step: places agree (0.6), spelling as close as can be (0.3), and a
         # name with no extra words over the typed ones (0.09).
         detail = 0.6 * in_place / n + 0.3 * fine / n + 0.09 * min(n, m) / max(n, m)

@@ -20,7 +20,7 @@ from fundclient.domain.digits import normalise_digits
 from fundclient.domain.national_id import get_scheme
 from fundclient.domain.phone import normalise_mobile
 from fundclient.domain.name_match import (ARTICLE_PREFIX as ARTICLE, EXACT, PARTIAL, PREFIX, Ranked, TypedName,
-                                          article_forms, bare, close_words, remembered_pairs)
+                                          article_forms, bare, close_words, nearness, remembered_pairs)
 from fundclient.domain.records import Beneficiary, Dependant
 from fundclient.storage.records_json import load as _load
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
@@ -28,7 +28,6 @@ from fundclient.domain.arabic import loose_key, name_tokens, phonetic_key
 from fundclient.storage.search_keys import (MAX_PAIR_WORDS, _pair, all_but_one_query, name_keys,
                                             name_pairs_from_norm, pair_query, sound_query, sound_word_query,
                                             spelled_query, spelled_restriction, word_query)
-from rapidfuzz.distance import Indel
 
 # FTS candidates ranked by bm25 before the Python re-score; enough for a spelling variant of
 # a common name to be among them, small enough for < 50 ms at a million records.
@@ -167,12 +166,12 @@ class NameVocabulary:
     def best_spellings(self, token: str, limit: int = 2) -> tuple[str, ...]:
         """The spellings the ranking puts first for a typed whole word: itself when a name
         holds it (with or without «ال»), then the other words of its sound nearest in
-        spelling (`Indel`, as `rank_tokens`' tie-break)."""
+        spelling (`nearness`, as `rank_tokens`' tie-break)."""
         own = (token,) if bare(token) in self._set else ()
         alike = [w for key in self.sound_keys(token) for w in self._by_sound.get(key, ()) if bare(w) != bare(token)]
         if not alike:
             return own
-        similarity = {w: Indel.normalized_similarity(token, w) for w in alike}
+        similarity = {w: nearness(token, w) for w in alike}
         best = max(similarity.values())
         return own + tuple(sorted((w for w in alike if similarity[w] >= best - 0.05),
                                   key=lambda w: -similarity[w])[:limit])
@@ -435,10 +434,11 @@ class SearchMixin:
         keys, spellings, open_last = self._plan(tokens, prefix_last)
         candidates: dict[tuple, Candidate] = {}
         memo: dict[str, Ranked] = {}
+        typed = TypedName(tokens, prefix_last=prefix_last)
         bound = _looser_bound(tokens, prefix_last)
 
         def settled(found: dict[tuple, Candidate]) -> bool:
-            return sum(r.score > bound for r in _rank_all(tokens, found, prefix_last, memo).values()) >= limit
+            return sum(r.score > bound for r in _rank_all(tokens, found, prefix_last, memo, typed).values()) >= limit
 
         with self._cursor() as cursor:
             for table in tables:
@@ -446,7 +446,7 @@ class SearchMixin:
                                                   keys=keys, spellings=spellings, open_last=open_last,
                                                   page=limit, settled=settled).items():
                     candidates.setdefault(k, c)
-            scored = _rank_all(tokens, candidates, prefix_last, memo)
+            scored = _rank_all(tokens, candidates, prefix_last, memo, typed)
             alike = sum(r.alike == len(tokens) for r in scored.values())
             # Two words or one: look further until a page sounds like what was typed. Three or
             # more: the all-but-one queries already found the names with one word spelled
@@ -458,7 +458,7 @@ class SearchMixin:
                                                      by_sound=True)
                         fresh = {k: c for k, c in more.items() if k not in candidates}
                         candidates.update(fresh)
-                        scored.update(_rank_all(tokens, fresh, prefix_last, memo))
+                        scored.update(_rank_all(tokens, fresh, prefix_last, memo, typed))
         ranked = [(r, candidates[k]) for k, r in scored.items() if r.matched]
         # Holders before dependants on equal scores, then the newest.
         ranked.sort(key=lambda rc: (-rc[0].score, rc[1].table != "holder", -rc[1].row_id))
@@ -522,11 +522,11 @@ class SearchMixin:
 
 
 def _rank_all(tokens: list[str], candidates: dict[tuple, Candidate], prefix_last: bool,
-              memo: dict[str, Ranked] | None = None) -> dict[tuple, Ranked]:
+              memo: dict[str, Ranked] | None = None, typed: TypedName | None = None) -> dict[tuple, Ranked]:
     """`rank_tokens` of every candidate; names spelled alike (siblings, common names) ranked once
-    (`memo`: name -> its rank, kept over one search)."""
+    (`memo`: name -> its rank, and `typed`, kept over one search)."""
     memo = {} if memo is None else memo
-    typed = TypedName(tokens, prefix_last=prefix_last)
+    typed = typed or TypedName(tokens, prefix_last=prefix_last)
     out = {}
     for k, c in candidates.items():
         r = memo.get(c.name_norm)
