@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import random
 
-from rapidfuzz.distance import Indel
-
 from fundclient.domain.arabic import name_tokens
-from fundclient.domain.name_match import (OUT_OF_PLACE, PREFIX, Ranked, TypedName, _position_agrees, rank_tokens,
-                                          word_tier)
+from fundclient.domain.name_match import (OUT_OF_PLACE, PREFIX, Ranked, TypedName, _position_agrees, nearness,
+                                          rank_tokens, word_tier)
 from fundclient.domain.synthetic import SyntheticGenerator
 
 
@@ -39,7 +37,7 @@ def plain_rank(typed: list[str], words: list[str], prefix_last: bool = False) ->
         total += tier
         in_place += placed
         alike += sounds
-        fine += Indel.normalized_similarity(typed[i], words[j])
+        fine += nearness(typed[i], words[j])
     detail = 0.6 * in_place / n + 0.3 * fine / n + 0.09 * min(n, m) / max(n, m)
     return Ranked(round(total + detail, 4), len(used_typed), alike)
 

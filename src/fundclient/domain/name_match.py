@@ -97,6 +97,19 @@ def word_tier(typed: str, word: str, unfinished: bool = False) -> float:
     return PARTIAL * similarity if similarity >= PARTIAL_FLOOR else 0.0
 
 
+def _position_agrees(i: int, typed_count: int, j: int, word_count: int) -> bool:
+    """The first typed word with the first name, the last (of two or more) with the family
+    name, the ones between with the same place; a word typed alone with the first or the
+    family name."""
+    if typed_count == 1:  # one word: a first name or a family name
+        return j == 0 or j == word_count - 1
+    if i == 0:
+        return j == 0
+    if i == typed_count - 1:
+        return j == word_count - 1
+    return i == j
+
+
 @dataclass(frozen=True)
 class Ranked:
     score: float  # sum of tiers + a fraction (< 1) for positions and spelling

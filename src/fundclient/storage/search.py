@@ -434,11 +434,11 @@ class SearchMixin:
         keys, spellings, open_last = self._plan(tokens, prefix_last)
         candidates: dict[tuple, Candidate] = {}
         memo: dict[str, Ranked] = {}
-        typed = TypedName(tokens, prefix_last=prefix_last)
+        ranker = TypedName(tokens, prefix_last=prefix_last)
         bound = _looser_bound(tokens, prefix_last)
 
         def settled(found: dict[tuple, Candidate]) -> bool:
-            return sum(r.score > bound for r in _rank_all(tokens, found, prefix_last, memo, typed).values()) >= limit
+            return sum(r.score > bound for r in _rank_all(tokens, found, prefix_last, memo, ranker).values()) >= limit
 
         with self._cursor() as cursor:
             for table in tables:
@@ -446,7 +446,7 @@ class SearchMixin:
                                                   keys=keys, spellings=spellings, open_last=open_last,
                                                   page=limit, settled=settled).items():
                     candidates.setdefault(k, c)
-            scored = _rank_all(tokens, candidates, prefix_last, memo, typed)
+            scored = _rank_all(tokens, candidates, prefix_last, memo, ranker)
             alike = sum(r.alike == len(tokens) for r in scored.values())
             # Two words or one: look further until a page sounds like what was typed. Three or
             # more: the all-but-one queries already found the names with one word spelled
@@ -458,7 +458,7 @@ class SearchMixin:
                                                      by_sound=True)
                         fresh = {k: c for k, c in more.items() if k not in candidates}
                         candidates.update(fresh)
-                        scored.update(_rank_all(tokens, fresh, prefix_last, memo, typed))
+                        scored.update(_rank_all(tokens, fresh, prefix_last, memo, ranker))
         ranked = [(r, candidates[k]) for k, r in scored.items() if r.matched]
         # Holders before dependants on equal scores, then the newest.
         ranked.sort(key=lambda rc: (-rc[0].score, rc[1].table != "holder", -rc[1].row_id))
