@@ -68,7 +68,12 @@ def run(mode: str, work: Path, records: int, seed: int, batch: int, listed: Path
         if mode == "add":
             count = bulk_add(store, iter_generate(records, seed=seed, **OPTIONS), by="admin", batch_size=batch)
         elif mode.startswith("list"):
-            count = bulk_load(store, listed, by="admin", batch_size=batch, helpers=int(mode.partition(":")[2] or 1))
+            def progress(done: int) -> None:  # a line per 100,000 records in a big build
+                if records >= 200_000 and done % 100_000 < batch:
+                    print(f"  {done:9,} records in {time.perf_counter() - start:6.1f} s", flush=True)
+
+            count = bulk_load(store, listed, by="admin", batch_size=batch, helpers=int(mode.partition(":")[2] or 1),
+                              progress=progress)
         elif mode.startswith("generate"):
             helpers = int(mode.partition(":")[2] or 1)
             count = bulk_generate(store, records, seed=seed, by="admin", batch_size=batch, helpers=helpers,

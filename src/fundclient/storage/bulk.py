@@ -73,6 +73,13 @@ def insert_rows(cursor, holders: Sequence[tuple], revisions: Sequence[tuple], de
     batch.finish()
 
 
+def rows_words(holders: Sequence[tuple], dependants: Sequence[tuple]) -> tuple[list[str], list[str]]:
+    """The words of the holders' and of the dependants' names, each list in order without
+    repeats. name_norm (index 4 of both row kinds): words of letters and digits one space
+    apart, what the `name_words` triggers split."""
+    return tuple(list(dict.fromkeys(w for row in rows for w in row[4].split())) for rows in (holders, dependants))
+
+
 class RowsWriter:
     """One batch's rows added in parts inside the caller's write transaction (`add`, as a
     helper hands them over), the triggers' work done once at the end (`finish`): the same rows,
@@ -95,17 +102,17 @@ class RowsWriter:
         for name in self.triggers:
             cursor.execute(f"DROP TRIGGER {name}")
 
-    def add(self, holders: Sequence[tuple], revisions: Sequence[tuple], dependants: Sequence[tuple]) -> None:
+    def add(self, holders: Sequence[tuple], revisions: Sequence[tuple], dependants: Sequence[tuple],
+            words: tuple[list[str], list[str]] | None = None) -> None:
+        """`words`: `rows_words(holders, dependants)` when made elsewhere (a helper process)."""
         self.cursor.executemany(INSERT_CURRENT, holders)
         self.cursor.executemany(INSERT_REVISION, revisions)
         self.cursor.executemany(INSERT_DEPENDANT, dependants)
         self.params["holders"] += len(holders)
         self.params["dependants"] += len(dependants)
-        # name_norm (index 4 of both row kinds): words of letters and digits one space apart,
-        # what the triggers split.
-        for trigger, rows, words in zip(_WORD_TRIGGERS, (holders, dependants), self.words):
+        for trigger, new, seen in zip(_WORD_TRIGGERS, words or rows_words(holders, dependants), self.words):
             if trigger in self.triggers:
-                words.update(dict.fromkeys(w for row in rows for w in row[4].split()))
+                seen.update(dict.fromkeys(new))
 
     @property
     def holders(self) -> int:
@@ -144,7 +151,8 @@ def _produce(rows, sizes: list[int], seed: int | str, options: dict, by: str) ->
     try:
         generator = SyntheticGenerator(seed, **options)
         for size in sizes:
-            rows.put(record_rows([generator.next() for _ in range(size)], by, utc_now().isoformat()))
+            made = record_rows([generator.next() for _ in range(size)], by, utc_now().isoformat())
+            rows.put((*made, rows_words(made[0], made[2])))
     finally:
         rows.put(None)
 
@@ -212,7 +220,8 @@ def _produce_from_list(rows, path: Path, sizes: list[int], helpers: int, k: int,
                 except (ValueError, TypeError, KeyError, AttributeError) as exc:
                     rows.put(_BadLine((line_number, type(exc).__name__)))
                     return
-            rows.put(record_rows(batch, by, utc_now().isoformat()))
+            made = record_rows(batch, by, utc_now().isoformat())
+            rows.put((*made, rows_words(made[0], made[2])))
     finally:
         rows.put(None)
 
