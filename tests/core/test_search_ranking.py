@@ -331,3 +331,16 @@ def test_first_and_family_find_a_name_longer_than_its_stored_sound_pairs(store):
     store.beneficiaries.add(person("عبدالرحمن", "علي", "سالم", "الشريف", "119550000202"), by="admin")
     for typed in ("عبدالرحمن الشريف", "عبدالرحمن الشري", "عبدالرحمن الزنتاني"):
         assert target.record_id in [h.record_id for h in store.beneficiaries.search(typed)], typed
+
+
+def test_three_words_find_a_long_name_among_a_page_of_sound_alikes(store):
+    """Three words typed exactly as a long name's first, father's and family names — the
+    family name beyond the stored sound pairs — find it although a page of names sounding
+    like the typed words in their order is already in (the shortcut that stops there must
+    not hide it; found by review)."""
+    target = store.beneficiaries.add(person("محمد", "علي", "سالم عمر احمد خليفة مفتاح", "الزنتاني",
+                                            "119520304568"), by="admin")
+    for i in range(25):
+        store.beneficiaries.add(person("محمد", "علي", "", "الزنطاني", f"11955000{i:04d}"), by="admin")
+    ranked = [c.record_id for _, c in store.beneficiaries.ranked_names("محمد علي الزنتاني", limit=20)]
+    assert ranked and ranked[0] == target.record_id

@@ -215,7 +215,7 @@ class SearchMixin:
                     " JOIN beneficiaries b ON b.record_id = d.record_id JOIN revisions r"
                     f" ON r.record_id = b.record_id AND r.revision = b.revision WHERE d.{column} = ?")
             params += (f"dependant_{column}", value)
-        with self._cursor() as cursor:  # one statement, one snapshot: no BEGIN, no SQLAlchemy round trip
+        with self._cursor() as cursor:  # one statement on a pooled reader's own cursor
             rows = cursor.execute(sql, params).fetchall()
         seen: set[tuple[str, str]] = set()
         return [SearchHit(rid, how, 1.0 if how == column else 0.9, _load(data), dep) for rid, how, data, dep in rows
@@ -359,9 +359,12 @@ class SearchMixin:
             add(spelled_query(text, prefix_last=prefix_last, first_in_place=True), always=True)
         if by_sound:
             return found
-        if not broad and settled is not None and len(found) < limit and settled(found):
+        if not broad and count == 2 and settled is not None and len(found) < limit and settled(found):
             # Every name sounding like the typed words in their order is in, and a page of them
-            # ranks above anything the looser queries below can add.
+            # ranks above anything the looser queries below can add. Two words only: a long
+            # name's words past its stored sound pairs are found by the spelled first-name-in-
+            # place query above, which runs for two words; with three or more only the
+            # all-but-one query below finds them (found by review).
             return found
         if count == 2:
             add(pair_query(text, prefix_last=prefix_last, require_all=False), always=broad)

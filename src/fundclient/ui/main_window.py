@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
                 self.screens.build(key)  # the last slice's page wired in (or a plain page built)
                 self._idle_timer.start(IDLE_SLICE_MS)
                 return
-        from fundclient.storage.engine import settle_memory  # loaded by the sign-in already
+        from fundclient.storage.engine import settle_memory  # lazy: start-up (the storage stack loads with the sign-in)
 
         settle_memory()  # every page exists: SQLite's cap for the day (ui.login.default_login)
 
