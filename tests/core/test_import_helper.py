@@ -1,23 +1,32 @@
 """#11 item 8: a large spreadsheet is read and checked by a helper process while the import
 saves (`storage.importer.CheckedRows`) — with the same outcome as reading it in the importing
 process: the same rows imported, refused for the same reasons (the per-row problems' messages
-cross the process boundary whole), the same records and card numbers stored; an unreadable
-file is refused with the same message before anything is written; a helper killed mid-file is
-reported, never waited for and never taken for the end of the file."""
+cross the process boundary whole), the same records and card numbers stored — checked against
+the office's reference data in use, not the bundled lists a fresh process starts with; an
+unreadable file is refused with the same message before anything is written; a helper killed
+mid-file is reported (in the person's language), never waited for and never taken for the end
+of the file."""
 
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import os
 import signal
+import threading
+import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from fundclient.cli import main
+from fundclient.domain.records import Beneficiary
+from fundclient.domain.reference import bundled_reference, default_reference, use_reference, with_updates
 from fundclient.domain.synthetic import SyntheticGenerator
 from fundclient.storage import importer, open_store
-from fundclient.storage.errors import ImportFileUnreadable
+from fundclient.storage.errors import HelperStopped, ImportFileUnreadable
+from fundclient.sync.reference import ReferenceStore
 
 PASSWORD = "admin-pass-1"
 HEADERS = ["national_number", "name.first", "name.father", "name.grandfather", "name.family", "mother_name", "sex",
@@ -27,17 +36,25 @@ HEADERS = ["national_number", "name.first", "name.father", "name.grandfather", "
                                             "relation", "sex", "date_of_birth", "national_number"))]
 
 
-def write_rows(path: Path, count: int, seed: int = 3) -> Path:
+@pytest.fixture(autouse=True)
+def _bundled_reference_after():
+    """An import installs the office's reference data (as a login does): back to the bundled set."""
+    yield
+    use_reference(None)
+
+
+def write_rows(path: Path, count: int, seed: int = 3, municipality: str | None = None) -> Path:
     """Synthetic people (near-duplicates among them: some are refused as possible duplicates),
     a national number one digit short every 37th row, a missing family name every 53rd, a bad
-    byte every 71st."""
+    byte every 71st; every 3rd in `municipality` when given."""
     maker = SyntheticGenerator(seed=seed, near_duplicate_rate=0.08, sibling_rate=0.3)
     lines = [",".join(HEADERS).encode()]
     for i in range(count):
         b = maker.next()
         cat = b.category_fields
         cells = [b.national_number, b.name.first, b.name.father, b.name.grandfather, b.name.family, b.mother_name,
-                 b.sex.value, b.date_of_birth.isoformat(), b.marital_status.value, b.mobile, b.municipality,
+                 b.sex.value, b.date_of_birth.isoformat(), b.marital_status.value, b.mobile,
+                 municipality if municipality and i % 3 == 1 else b.municipality,
                  b.address, cat.get("pension_number", ""), cat.get("pensions_authority", ""),
                  cat.get("retirement_date", "")]
         d = b.dependants[0] if b.dependants else None
@@ -115,12 +132,107 @@ def test_an_unreadable_file_is_refused_alike_by_a_helper(tmp_path):
     assert refusals[0] == refusals[1] and "missing or unknown columns" in refusals[0][0]
 
 
+def _outcomes(checked) -> list[tuple]:
+    """Each row's outcome as the report has it: (row, national number, ok / [(field, ar, en)])."""
+    try:
+        return [(number, national, "ok" if isinstance(outcome, Beneficiary)
+                 else [(key, message.ar, message.en) for key, message in outcome])
+                for number, national, outcome in checked]
+    finally:
+        checked.close()
+
+
+def test_a_helper_checks_against_the_office_reference_in_use(tmp_path):
+    """The office's lists no longer hold municipality SBH (installed as a login installs them):
+    a helper process refuses the same rows for it as this process, not the bundled lists' none."""
+    source = write_rows(tmp_path / "legacy.csv", 2000)
+    assert source.stat().st_size >= importer.HELPER_FROM_BYTES
+    use_reference(with_updates(bundled_reference(), {"municipalities": {"SBH": None}}))
+    here = _outcomes(importer.CheckedRows(source, office_code="SBH", helper=False))
+    helper = _outcomes(importer.CheckedRows(source, office_code="SBH", helper=True))
+    assert helper == here
+    refused_for = Counter(key for _, _, outcome in here if outcome != "ok" for key, _, _ in outcome)
+    assert refused_for["municipality"] > 0, refused_for
+    use_reference(None)
+    bundled = _outcomes(importer.CheckedRows(source, office_code="SBH", helper=True))
+    assert not any(key == "municipality" for _, _, outcome in bundled if outcome != "ok" for key, _, _ in outcome)
+
+
+def test_an_import_checks_rows_against_the_reference_hq_sent_to_the_office(tmp_path, monkeypatch):
+    """HQ added municipality NWM to the office's lists (pulled into DATA_DIR/reference): `fundclient
+    import` takes its rows, checked here or by a helper process alike, in a real encrypted office."""
+    source = write_rows(tmp_path / "legacy.csv", 700, municipality="NWM")
+    assert "NWM" not in bundled_reference().codes("municipalities")
+    outcomes = {}
+    for how, threshold in (("here", 1 << 40), ("helper", 0)):
+        monkeypatch.setattr(importer, "HELPER_FROM_BYTES", threshold)
+        data_dir = tmp_path / how
+        password = _office(data_dir, tmp_path)
+        ReferenceStore(data_dir).apply({"token": 1, "changes": [
+            {"kind": "municipalities", "key": "NWM", "deleted": False,
+             "data": {"ar": "البلدية الجديدة", "en": "New municipality"}}]})
+        use_reference(None)  # a fresh command: the bundled lists until it installs the office's
+        report = tmp_path / f"{how}.csv"
+        code = main(["--data-dir", str(data_dir), "--lang", "en", "import", str(source), "--user", "admin",
+                     "--password-file", str(password), "--report", str(report)])
+        outcomes[how] = (code, report.read_text(encoding="utf-8-sig"), _stored(data_dir))
+        assert "NWM" in default_reference().codes("municipalities")  # installed by the command
+    assert outcomes["helper"] == outcomes["here"]
+    code, report, stored = outcomes["here"]
+    refused = list(csv.DictReader(report.splitlines()))
+    assert code == 1 and not any(r["field"] == "municipality" for r in refused), refused
+    store, _ = open_store(tmp_path / "here", "admin", PASSWORD)
+    try:
+        with store.read() as conn:
+            in_nwm = conn.exec_driver_sql("SELECT count(*) FROM beneficiaries WHERE municipality = 'NWM'").scalar()
+    finally:
+        store.close()
+    assert in_nwm > 150 and len(stored) + len({r["row"] for r in refused}) == 700
+
+
 def test_a_helper_killed_mid_file_is_reported_not_taken_for_the_end(tmp_path):
     source = write_rows(tmp_path / "legacy.csv", 3000, seed=5)
     checked = importer.CheckedRows(source, helper=True)
     assert checked.total == 3000
     os.kill(checked._process.pid, signal.SIGKILL)  # while it checks the first rows
-    with pytest.raises(RuntimeError, match="stopped after"):
+    with pytest.raises(HelperStopped) as stopped:
         for _ in checked:
             pass
     assert checked._process is None  # joined, not left behind
+    message = stopped.value.message
+    assert message.msgid == HelperStopped.IMPORT_AFTER_ROWS.msgid and "of 3000 rows" in message.en
+    assert "sur 3000" in message.in_language("fr") and "processus auxiliaire" in message.in_language("fr")
+    assert "العملية المساعدة" in message.ar
+
+
+def _kill_the_helper_once_started(killed: list) -> None:
+    for _ in range(12_000):  # up to a minute: the command reads the settings and the reference first
+        children = multiprocessing.active_children()
+        if children:
+            os.kill(children[0].pid, signal.SIGKILL)
+            killed.append(children[0].pid)
+            return
+        time.sleep(0.005)
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_cli_says_a_killed_helper_stopped_in_the_chosen_language(tmp_path, capsys, language):
+    data_dir = tmp_path / "office"
+    password = _office(data_dir, tmp_path)
+    source = write_rows(tmp_path / "legacy.csv", 3000, seed=5)
+    capsys.readouterr()
+    killed: list = []
+    watcher = threading.Thread(target=_kill_the_helper_once_started, args=(killed,))
+    watcher.start()
+    try:
+        code = main(["--data-dir", str(data_dir), "--lang", language, "import", str(source), "--user", "admin",
+                     "--password-file", str(password), "--report", str(tmp_path / "report.csv")])
+    finally:
+        watcher.join()
+    said = capsys.readouterr().err
+    assert killed and code == 2, (killed, code, said)
+    # Killed as it starts: before it hands over a row (or, on a very slow start, part-way).
+    expected = [m.in_language(language).split("{")[0]
+                for m in (HelperStopped.IMPORT_BEFORE_ROWS, HelperStopped.IMPORT_AFTER_ROWS)]
+    assert any(text in said for text in expected), said
+    assert "helper process" not in said and "Traceback" not in said and "RuntimeError" not in said

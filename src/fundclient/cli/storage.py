@@ -267,12 +267,19 @@ def cmd_audit_verify(args) -> int:
 
 def cmd_import(args) -> int:
     from fundclient.services.importing import import_spreadsheet  # lazy: start-up (NumPy, openpyxl, rapidfuzz)
+    from fundclient.services.reference import install_office_reference  # lazy: start-up (sync's reference store)
     from fundclient.storage.importer import CheckedRows  # lazy: start-up (NumPy, openpyxl)
 
     settings = Settings.load(args.data_dir)
+    # The office's reference data (the bundled lists with HQ's updates: plain files, no password
+    # needed) is installed first, as a login does, so that the rows are checked — here or by a
+    # helper process, which is handed this set — against the lists the office uses. (No data
+    # folder: nothing is created; the login below says the office is not set up.)
+    reference = install_office_reference(args.data_dir) if Path(args.data_dir).is_dir() else None
     # An unreadable file fails before asking for the password; a large one is read and checked
     # by a helper process meanwhile (and while the rows are saved).
-    checked = CheckedRows(Path(args.file), scheme=settings.national_id_scheme, office_code=settings.office_code)
+    checked = CheckedRows(Path(args.file), scheme=settings.national_id_scheme, office_code=settings.office_code,
+                          reference=reference)
     try:
         store, operator = open_store_from_args(args)
     except BaseException:

@@ -19,7 +19,7 @@ import orjson
 
 from fundclient.domain.records import Beneficiary, Photo, utc_now
 from fundclient.errors import Message
-from fundclient.storage.errors import ImportFileUnreadable
+from fundclient.storage.errors import HelperStopped, ImportFileUnreadable
 from fundclient.storage.rows import (INSERT_BLOB, INSERT_CURRENT, INSERT_DEPENDANT, INSERT_REVISION, blob_kinds,
                                      current_row, dependant_rows, revision_row)
 
@@ -309,7 +309,7 @@ def bulk_load(store: "Store", path: Path, *, by: str, batch_size: int = DEFAULT_
                                        [(Path(path), sizes, helpers, k, by) for k in range(helpers)],
                                        by=by, parts=len(sizes), progress=progress)
     if not clean:
-        raise RuntimeError(f"bulk_load: a helper process stopped after {total} records")
+        raise HelperStopped(HelperStopped.BULK_STOPPED.format(done=total))
     return total
 
 
@@ -321,7 +321,7 @@ def bulk_generate(store: "Store", count: int, *, seed: int = 0, by: str, batch_s
     **options))`; with more, those of `synthetic.iter_generate_streams(count, seed,
     streams=helpers, batch_size=batch_size, **options)` (independently seeded streams, a batch
     from each in turn — what a benchmark regenerates to know its records). A helper that dies
-    is reported (RuntimeError), never waited for. Returns the count."""
+    is reported (`HelperStopped`), never waited for. Returns the count."""
     from fundclient.domain.synthetic import stream_batches, stream_seed  # lazy: only a bulk build needs the synthetic streams
 
     if helpers < 1:
@@ -330,5 +330,5 @@ def bulk_generate(store: "Store", count: int, *, seed: int = 0, by: str, batch_s
             for k in range(helpers)]
     total, clean = _write_from_helpers(store, _produce, args, by=by, progress=progress)
     if total != count or not clean:
-        raise RuntimeError(f"bulk_generate: a helper process stopped after {total} of {count} records")
+        raise HelperStopped(HelperStopped.BULK_STOPPED_OF.format(done=total, total=count))
     return total

@@ -198,6 +198,25 @@ class BackupCancelled(StorageError):
                          code="backup_cancelled")
 
 
+class HelperStopped(StorageError):
+    """A helper process of an import or a bulk build (storage.importer, storage.bulk) died
+    before its end mark — killed, out of memory, or it failed to start. Never waited for and
+    never taken for the end of the file; what was written before stays (each batch is one
+    transaction), and an import run again adds only the rows still missing."""
+
+    IMPORT_BEFORE_ROWS = Message("The helper process reading the import file stopped before handing over any row. "
+                                 "Nothing was imported: run the import again.")
+    IMPORT_AFTER_ROWS = Message("The helper process checking the import file stopped after {done} of {total} rows. "
+                                "The rows saved so far are kept: run the import again to add the rest.")
+    BULK_STOPPED = Message("A helper process of the bulk build stopped after {done} records. The batches written "
+                           "so far are kept.")
+    BULK_STOPPED_OF = Message("A helper process of the bulk build stopped after {done} of {total} records. The "
+                              "batches written so far are kept.")
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message, code="helper_stopped")
+
+
 class ImportFileUnreadable(StorageError):
     def __init__(self, detail: Message) -> None:
         super().__init__(Message("The import file cannot be read: {detail}").format(detail=detail),

@@ -21,9 +21,10 @@ from fundclient import drive
 from fundclient.cells import safe_row
 from fundclient.domain.fields import BENEFICIARY_FIELDS, CATEGORY_PREFIX, DEPENDANT_FIELDS
 from fundclient.domain.records import ArabicName, Beneficiary, Dependant
+from fundclient.domain.reference import ReferenceData, default_reference, use_reference
 from fundclient.domain.validation import ensure_valid_beneficiary
 from fundclient.errors import FundError, Message, ValidationFailed
-from fundclient.storage.errors import CardNumberTaken, ImportFileUnreadable
+from fundclient.storage.errors import CardNumberTaken, HelperStopped, ImportFileUnreadable
 
 if TYPE_CHECKING:
     from fundclient.storage.store import Store
@@ -295,24 +296,29 @@ _CHUNK = 250  # checked rows handed over from the helper at a time
 
 
 def _row_outcomes(rows: list[tuple[int, dict[str, str]]], unreadable_rows: RowProblems, *, scheme: str | None,
-                  office_code: str):
+                  office_code: str, reference: ReferenceData):
     """(row number, national number as written, the valid record or its [(field, problem)]) of
-    every row, in the file's order."""
+    every row, in the file's order, checked against `reference` (the office's lists in use)."""
     for number, row in rows:
         national = row.get("national_number", "")
         if number in unreadable_rows:
             yield number, national, unreadable_rows[number]
             continue
         try:
-            yield number, national, ensure_valid_beneficiary(row_to_beneficiary(row, office_code), scheme=scheme)
+            yield number, national, ensure_valid_beneficiary(row_to_beneficiary(row, office_code), scheme=scheme,
+                                                             reference=reference)
         except ValidationFailed as failed:
             yield number, national, list(failed.problems.items())
 
 
-def _check_in_helper(path: str, scheme: str | None, office_code: str, out) -> None:
-    """In a helper process: the file read and every row checked, handed over in chunks:
-    ("unreadable", Message) or ("rows", count), then ("chunk", [outcomes]) …, then None."""
+def _check_in_helper(path: str, scheme: str | None, office_code: str, reference: dict, out) -> None:
+    """In a helper process: the file read and every row checked against `reference` (its JSON
+    shape, `ReferenceData.to_dict`) — the office's lists the importing process uses (a spawned
+    process starts with the bundled ones) — handed over in chunks: ("unreadable", Message) or
+    ("rows", count), then ("chunk", [outcomes]) …, then None."""
     try:
+        reference = ReferenceData.from_dict(reference)
+        use_reference(reference)  # anything else read in this process reads the same lists
         try:
             _, rows, unreadable_rows = read_rows(Path(path))
         except ImportFileUnreadable as unreadable:
@@ -320,7 +326,8 @@ def _check_in_helper(path: str, scheme: str | None, office_code: str, out) -> No
             return
         out.put(("rows", len(rows)))
         chunk = []
-        for outcome in _row_outcomes(rows, unreadable_rows, scheme=scheme, office_code=office_code):
+        for outcome in _row_outcomes(rows, unreadable_rows, scheme=scheme, office_code=office_code,
+                                     reference=reference):
             chunk.append(outcome)
             if len(chunk) >= _CHUNK:
                 out.put(("chunk", chunk))
@@ -335,14 +342,18 @@ class CheckedRows:
     """A file's rows, read and checked as the form checks a record (`_row_outcomes`): here, or —
     a large file, `helper` None — in a helper process that reads and checks the next rows while
     this process saves the last ones (the single writer stays this process's connection).
-    Made before anything is written (the CLI before asking for the password): raises
-    ImportFileUnreadable, changing nothing, for a file that cannot be read. `total`: the rows.
-    Iterating gives (row number, national number as written, the valid record or its
+    Rows are checked against `reference`, by default the set in use when this is made
+    (`domain.reference.default_reference`: the office's lists once login installed them) — so
+    make it after the office's reference is installed, or pass it. Made before anything is
+    written (the CLI before asking for the password): raises ImportFileUnreadable, changing
+    nothing, for a file that cannot be read; HelperStopped when the helper process dies. `total`:
+    the rows. Iterating gives (row number, national number as written, the valid record or its
     [(field, problem)]); `close()` stops a helper that is still reading (a cancelled import)."""
 
     def __init__(self, path: Path, *, scheme: str | None = None, office_code: str = "",
-                 helper: bool | None = None) -> None:
+                 helper: bool | None = None, reference: ReferenceData | None = None) -> None:
         path = Path(path)
+        reference = reference or default_reference()
         if helper is None:
             try:
                 helper = path.stat().st_size >= HELPER_FROM_BYTES
@@ -352,19 +363,20 @@ class CheckedRows:
         if not helper:
             _, rows, unreadable_rows = read_rows(path)
             self.total = len(rows)
-            self._outcomes = _row_outcomes(rows, unreadable_rows, scheme=scheme, office_code=office_code)
+            self._outcomes = _row_outcomes(rows, unreadable_rows, scheme=scheme, office_code=office_code,
+                                           reference=reference)
             return
         import multiprocessing  # lazy: only a large import starts a helper
 
         context = multiprocessing.get_context("spawn")  # never fork a process holding DB connections
         self._queue = context.Queue(maxsize=8)
         self._process = context.Process(target=_check_in_helper, daemon=True,
-                                        args=(str(path), scheme, office_code, self._queue))
+                                        args=(str(path), scheme, office_code, reference.to_dict(), self._queue))
         self._process.start()
         try:
             first = self._next()
             if first is None:
-                raise RuntimeError("import: the helper process reading the file stopped")
+                raise HelperStopped(HelperStopped.IMPORT_BEFORE_ROWS)
             if first[0] == "unreadable":
                 raise _unreadable(first[1])
             self.total = first[1]
@@ -396,8 +408,7 @@ class CheckedRows:
             yield from item[1]
         self.close()
         if done != self.total:
-            raise RuntimeError(f"import: the helper process reading the file stopped after {done} of "
-                               f"{self.total} rows")
+            raise HelperStopped(HelperStopped.IMPORT_AFTER_ROWS.format(done=done, total=self.total))
 
     def __iter__(self):
         return self._outcomes
