@@ -22,7 +22,6 @@ from fundclient.errors import SyncError
 from fundclient.services.changes import Changes
 from fundclient.storage.status import record_sealing
 from fundclient.sync.reasons import join_reason
-from fundclient.threadprio import run_low
 
 if TYPE_CHECKING:
     from fundclient.services.session import Session
@@ -86,12 +85,9 @@ def seal_records(session: "Session", records: Sequence[Beneficiary],
 
 def seal_pending(session: "Session") -> Changes:
     """Seal every pending revision not sealed yet — after enrolment, or after a crash between
-    save and seal. With `seal_on == "approval"` only approved revisions qualify. Bulk work in
-    the background: on a thread at the lowest priority, as the sync (fundclient.threadprio)."""
-    return run_low(_seal_pending, session, name="seal")
-
-
-def _seal_pending(session: "Session") -> Changes:
+    save and seal. With `seal_on == "approval"` only approved revisions qualify. Runs on the
+    caller's thread at its priority: it takes the writer's turn, so it is never lowered
+    (fundclient.threadprio)."""
     repo = session.store.beneficiaries
     if not is_enrolled(session.data_dir):
         record_sealing(session.data_dir, awaiting_seal=repo.pending_sync_count())

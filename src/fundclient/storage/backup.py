@@ -36,15 +36,17 @@ connection of its own, and saves go on meanwhile (WAL: they are not in this copy
   page: 76 s of CPU for 4.3 GB) and the DB is written once, not twice (no intermediate copy).
   When the WAL cannot be emptied (a long read holds an older snapshot), the backup API copies
   the snapshot as before (`_copy_snapshot`).
-- It runs on a thread of its own at the lowest CPU and I/O priority (fundclient.threadprio),
-  in steps of STEP_PAGES pages; before each step it lets any save that is waiting for or
+- It runs on a thread of its own at a lowered CPU priority and the idle I/O class
+  (fundclient.threadprio), in steps of STEP_PAGES pages; before each step it lets any save that is waiting for or
   holding the writer finish first (`WriteActivity`), and it flushes what it wrote every
   FLUSH_BYTES (`fdatasync`), so no save's fsync waits behind gigabytes of the backup's dirty
   pages.
 - Between steps it checks `cancel` (set when the store closes: sign-out, quit), so quitting
   during a backup stops it within one step, removes the partial file, and the next start makes
-  it again (the last-backup time is written only for a finished one). Leftovers of a killed
-  process are removed by the next backup.
+  it again (the last-backup time is written only for a finished one). An interruption of the
+  thread that waits for the copy (Ctrl+C during `fundclient backup`) stops it the same way:
+  the copy ends first, then its connection is closed and the partial file removed, then the
+  interruption goes on. Leftovers of a killed process are removed by the next backup.
 """
 
 from __future__ import annotations
@@ -116,7 +118,9 @@ def create_backup(store: "Store", *, by: str, to_dir: Path | None = None,
     """Write a backup zip; rotate the automatic ones in DATA_DIR/backups (keep `backup_keep`).
     Raises BackupCancelled (partial files removed) when `cancel` is set meanwhile. `pause`
     (seconds between steps) spreads a backup out on a busy PC. The copy runs on a thread of
-    its own at the lowest priority (fundclient.threadprio); this thread waits for it."""
+    its own at a lowered priority (fundclient.threadprio); this thread waits for it, and when
+    that wait is interrupted (Ctrl+C) the copy is stopped and waited for before `source` is
+    closed and the partial file removed."""
     rotate = to_dir is None
     data_dir = store.data_dir
     target_dir = Path(to_dir) if to_dir else data_dir / BACKUP_DIR
@@ -131,8 +135,9 @@ def create_backup(store: "Store", *, by: str, to_dir: Path | None = None,
     try:
         # On this thread: it holds the writer's turn for a moment, never at the lowest priority.
         frozen = _freeze_snapshot(store, source)
-        run_low(_write_zip, store, source, frozen, tmp_zip, office, stamp, _Pacer(store, cancel, pause), step_pages,
-                name="backup")
+        stop = threading.Event()  # set by run_low when this thread's wait is interrupted
+        run_low(_write_zip, store, source, frozen, tmp_zip, office, stamp, _Pacer(store, cancel, pause, stop),
+                step_pages, name="backup", stop=stop)
         _check(cancel)
         os.replace(tmp_zip, final)
     finally:
@@ -148,19 +153,26 @@ class _Pacer:
     """Between two steps of a backup: stop if asked, let waiting saves go first, rest `pause`,
     and flush what was written every FLUSH_BYTES (so no save's fsync queues behind gigabytes)."""
 
-    def __init__(self, store: "Store", cancel: threading.Event | None, pause: float) -> None:
+    def __init__(self, store: "Store", cancel: threading.Event | None, pause: float,
+                 stop: threading.Event | None = None) -> None:
         self.writes = getattr(store, "writes", None)
-        self.cancel, self.pause = cancel, pause
+        self.cancel, self.pause, self.stop = cancel, pause, stop
         self.unflushed = 0
         self.flushes = 0
 
     def step(self) -> None:
-        _check(self.cancel)
+        self.check()
         if self.pause:
             time.sleep(self.pause)
         if self.writes is not None and self.writes.active():
             self.writes.wait_idle()
-            _check(self.cancel)
+            self.check()
+
+    def check(self) -> None:
+        """BackupCancelled when the store closes (`cancel`) or the caller's wait was interrupted
+        (`stop`, set by run_low)."""
+        _check(self.cancel)
+        _check(self.stop)
 
     def wrote(self, fh, count: int) -> None:
         self.unflushed += count

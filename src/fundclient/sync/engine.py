@@ -26,7 +26,7 @@ from fundclient.sync.probe import probe_status
 from fundclient.sync.reference import ReferenceStore, pull
 from fundclient.sync.runlock import sync_lock
 from fundclient.sync.upload import BatchUploader
-from fundclient.threadprio import run_low
+from fundclient.threadprio import switch_often
 from fundclient.sync.reasons import reason_message
 
 log = logging.getLogger(__name__)
@@ -73,9 +73,11 @@ def _error(code: str, message: Message) -> dict:
 
 def run_sync(data_dir: Path, *, settings: Settings | None = None, options: TransportOptions = TransportOptions(),
              progress: Callable[[Progress], None] | None = None, stop: threading.Event | None = None) -> SyncSummary:
-    """One sync run, on a thread of its own at the lowest CPU and I/O priority
-    (fundclient.threadprio): a clerk's save on this PC gets the core and the disk first."""
-    return run_low(_run_sync, data_dir, settings, options, progress, stop, name="sync")
+    """One sync run, on the caller's thread at the caller's priority: it takes the writer's
+    turn, so it is never lowered (fundclient.threadprio). While it runs the GIL is handed over
+    every millisecond (`switch_often`): a clerk's save waits that long at most for its Python."""
+    with switch_often():
+        return _run_sync(data_dir, settings, options, progress, stop)
 
 
 def _run_sync(data_dir: Path, settings: Settings | None, options: TransportOptions,
