@@ -150,18 +150,12 @@ def run_low(work: Callable[..., T], *args, name: str = "background", stop: threa
 
     thread = threading.Thread(target=body, name=f"{name} (low priority)", daemon=True)
     try:
-        thread.start()  # an interruption may come while start() waits for the thread to begin;
-    except Exception:  # noqa: TRY203 - but this is a thread that could not be started: no work runs
-        raise
-    except BaseException:
-        if stop is not None:
-            stop.set()
-        _wait_to_the_end(thread, finished)
-        raise
-    try:
+        thread.start()  # an interruption may come while start() waits for the thread to begin
         finished.wait()
         thread.join()
-    except BaseException:
+    except BaseException as exc:
+        if isinstance(exc, RuntimeError) and thread.ident is None and not finished.is_set():
+            raise  # "can't start new thread": no work runs, nothing to wait for
         if stop is not None:
             stop.set()
         _wait_to_the_end(thread, finished)

@@ -92,18 +92,21 @@ def test_the_pool_waits_for_a_free_connection_and_gives_the_last_used_first(tmp_
     with pool.connect() as again:  # one kept idle (size 1): the first handed back; the other closed
         assert again.driver_connection is held
 
-    released = threading.Event()
+    released, holding = threading.Event(), threading.Event()
 
     def hold_then_release():
         with pool.connect(), pool.connect():
-            released.wait(5)
+            holding.set()  # both checked out: the pool has none left
+            released.wait(30)
 
-    pool.timeout = 10
+    pool.timeout = 60
     worker = threading.Thread(target=hold_then_release)
     worker.start()
     try:
+        assert holding.wait(30)
         threading.Timer(0.2, released.set).start()
         with pool.connect() as late:  # waited for one to come back, did not fail
+            assert released.is_set(), "a third connection was handed out while both were held"
             assert late.exec_driver_sql("SELECT 1").scalar_one() == 1
     finally:
         released.set()
