@@ -4,8 +4,8 @@ waits < 100 ms on a 2-core PC).
 The daily backup's copy runs on a thread of its own at a mildly lowered priority (`run_low`),
 so a save competing with it for a core, or for the disk, goes first:
 
-- Linux: the thread's nice value LOW_NICE (10; the scheduler gives it about a tenth of a
-  normal thread's share of a busy core, never none) and the idle I/O class (`ioprio_set`;
+- Linux: the thread's nice value LOW_NICE (5; on a busy core the scheduler gives it about a
+  quarter of a normal thread's share, never none) and the idle I/O class (`ioprio_set`;
   honoured by the mq-deadline and BFQ disk schedulers: the thread's reads and the writes it
   flushes itself go after everyone else's).
 - Windows: `THREAD_MODE_BACKGROUND_BEGIN` (lower CPU, I/O and memory priority, the thread only).
@@ -14,7 +14,10 @@ so a save competing with it for a core, or for the disk, goes first:
 Not lower than that, and no SCHED_IDLE: a lowered thread that holds Python's lock (the GIL),
 or a file lock, must still get a core when another process wants it, or every normal thread
 waits for it (a review measured 85 ms p95 for a 1 ms sleep on the main thread beside a
-SCHED_IDLE thread on a busy core). For the same reason work that takes the writer's turn — the
+SCHED_IDLE thread on a busy core). The lower its nice value, the longer a normal thread waits
+for a GIL it holds: the same measurement on a quiet 2-core window gave p95 3 ms beside a
+normal-priority thread, 6–7 ms beside one at nice 5, 15–17 ms at nice 10 — hence 5. For the
+same reason work that takes the writer's turn — the
 sync (sync.engine.run_sync) and sealing (services.sealing.seal_pending) — is not lowered at all:
 it runs on its caller's thread at the caller's priority, briefly, between saves.
 
@@ -49,7 +52,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-LOW_NICE = 10  # at most 10 (review finding 3): lowered, never starved
+LOW_NICE = 5  # review finding 3: at most 10; 5 keeps a normal thread's wait for its GIL short
 BUSY_SWITCH_INTERVAL = 0.001
 _running = 0
 _saved_interval = 0.0

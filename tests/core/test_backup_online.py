@@ -237,7 +237,7 @@ def _spy_turn(turn, store, seen):
 
 def test_the_backup_flushes_in_steps_and_copies_at_a_lowered_priority(office, monkeypatch):
     """No single huge flush for a save's fsync to queue behind: the backup's own fdatasync every
-    FLUSH_BYTES; and its copy runs on a thread of its own at nice 10 (not lower)."""
+    FLUSH_BYTES; and its copy runs on a thread of its own at nice 5 (threadprio.LOW_NICE, never lower than 10)."""
     monkeypatch.setattr(backup, "FLUSH_BYTES", 256 * 1024)
     flushes = []
     real = os.fdatasync
