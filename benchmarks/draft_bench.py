@@ -74,7 +74,7 @@ def child(data_dir: Path) -> int:
     # 1. The daily backup, on its own thread as after login (ui/main.py), one page per step.
     threading.Thread(target=lambda: store.backup_if_due(USER, step_pages=1, pause=0.1),
                      daemon=True).start()
-    while not list(backups.glob(f".*{SUFFIX}.partial")):
+    while not list(backups.glob(f".*{SUFFIX}.*")):  # the copy under way (.tmp; .partial on the fallback path)
         time.sleep(0.01)
     # 2. A long write holding the single writer (a sync applying answers, an import …).
     held = threading.Event()
@@ -103,7 +103,7 @@ def child(data_dir: Path) -> int:
         wait(10)
     print(json.dumps({
         "draft_ms_after_last_key": round((saved_at[0] - typed_at) * 1000, 1) if saved_at else None,
-        "backup_running": bool(list(backups.glob(f".*{SUFFIX}.partial"))),
+        "backup_running": bool(list(backups.glob(f".*{SUFFIX}.*"))),
         "backup_finished": bool(list(backups.glob(f"*{SUFFIX}"))),
         "writer_held": held.is_set(),
     }), flush=True)
