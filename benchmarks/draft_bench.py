@@ -74,7 +74,10 @@ def child(data_dir: Path) -> int:
     # 1. The daily backup, on its own thread as after login (ui/main.py), one page per step.
     threading.Thread(target=lambda: store.backup_if_due(USER, step_pages=1, pause=0.1),
                      daemon=True).start()
+    until = time.monotonic() + 60
     while not list(backups.glob(f".*{SUFFIX}.*")):  # the copy under way (.tmp; .partial on the fallback path)
+        if time.monotonic() > until:
+            raise SystemExit("the backup never started")  # the parent reads stderr: never a hang
         time.sleep(0.01)
     # 2. A long write holding the single writer (a sync applying answers, an import …).
     held = threading.Event()
