@@ -73,14 +73,20 @@ def test_parameters_as_sqlalchemy_took_them_and_the_result_helpers(engines):
         assert raw.cursor().execute("SELECT count(*) FROM t").fetchone() == (5,)
 
 
-def test_the_pool_waits_for_a_free_connection_and_gives_the_last_used_first(tmp_path):
+def _opening(path):
+    """A creator of raw encrypted connections to `path`, and the list of those it opened."""
     key = os.urandom(32)
     opened = []
 
     def creator():
-        opened.append(raw_connect(tmp_path / "p.db", key))
+        opened.append(raw_connect(path, key))
         return opened[-1]
 
+    return creator, opened
+
+
+def test_the_pool_waits_for_a_free_connection_and_gives_the_last_used_first(tmp_path):
+    creator, opened = _opening(tmp_path / "p.db")
     pool = Engine(creator, "BEGIN", 1, overflow=1, timeout=0.3)
     with pool.connect() as first, pool.connect() as second:
         assert first.driver_connection is not second.driver_connection
@@ -115,13 +121,7 @@ def test_the_pool_waits_for_a_free_connection_and_gives_the_last_used_first(tmp_
 
 
 def test_a_connection_comes_back_out_of_its_transaction_and_dispose_closes_them(tmp_path):
-    key = os.urandom(32)
-    opened = []
-
-    def creator():
-        opened.append(raw_connect(tmp_path / "d.db", key))
-        return opened[-1]
-
+    creator, opened = _opening(tmp_path / "d.db")
     pool = Engine(creator, "BEGIN", 2)
     with pool.connect() as conn:
         conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").fetchall()
