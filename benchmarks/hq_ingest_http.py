@@ -114,7 +114,7 @@ def run(work: Path, url: str | None, pg, args) -> int:
               f"bytes in blobs) -> per 1,000,000 registrations {size / records * 1e6 / 1e9:.1f} GB with these "
               f"20 KB photos, {(rest + 30_000) * 1e6 / 1e9:.1f} GB with 30 KB photos (the camera's upper bound)")
         bare = bare_write(engine)
-        print(f"  bare {'COPY' if url else 'executemany'} of the same rows (records, photos, blobs, card numbers): "
+        print(f"  bare {'COPY' if url else 'executemany'} of the same rows ({', '.join(BARE_TABLES)}): "
               f"{bare:.2f} s = {records / bare:.0f} records/s -> HTTP ingest is {rate / (records / bare):.2f} x that")
         for e in errors[:10]:
             print("  PROBLEM:", e)
@@ -148,14 +148,22 @@ def _has_dbstat(conn) -> bool:
         return False
 
 
+# Every table a batch's ingest writes rows into (not the uploads' rows, gone at its commit).
+BARE_TABLES = ["records", "photos", "blobs", "card_numbers", "person_numbers", "person_names", "number_claims",
+               "duplicate_findings", "batches"]
+
+
 def bare_write(engine: sa.Engine) -> float:
     """Write exactly the rows HQ stored into empty copies of its tables, the fastest way the
-    database offers (PostgreSQL: COPY; SQLite: one executemany transaction)."""
-    tables = ["records", "photos", "blobs", "card_numbers"]
+    database offers (PostgreSQL: binary COPY; SQLite: one executemany transaction)."""
+    tables = BARE_TABLES
     with engine.connect() as conn:
         rows = {t: conn.execute(sa.text(f"SELECT * FROM {t}")).all() for t in tables}
         columns = {t: list(conn.execute(sa.text(f"SELECT * FROM {t} LIMIT 0")).keys()) for t in tables}
-    postgres = engine.dialect.name == "postgresql"
+        postgres = engine.dialect.name == "postgresql"
+        types = {t: [conn.execute(sa.text("SELECT format_type(atttypid, NULL) FROM pg_attribute WHERE attrelid = "
+                                          "CAST(:t AS regclass) AND attname = :c"), {"t": t, "c": c}).scalar()
+                     for c in columns[t]] for t in tables} if postgres else {}
     with engine.begin() as conn:
         for t in tables:
             conn.execute(sa.text(f"DROP TABLE IF EXISTS bare_{t}"))
@@ -175,8 +183,9 @@ def bare_write(engine: sa.Engine) -> float:
         cur = raw.cursor()
         for t in tables:
             cols = columns[t]
-            if postgres:
-                with cur.copy(f"COPY bare_{t} ({', '.join(cols)}) FROM STDIN") as copy:
+            if postgres:  # binary COPY: no text form of the bytes (hex doubles a photo) to make or parse
+                with cur.copy(f"COPY bare_{t} ({', '.join(cols)}) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.set_types(types[t])
                     for row in rows[t]:
                         copy.write_row(tuple(row))
             else:

@@ -178,7 +178,7 @@ record_refusals = Table(
 person_numbers = Table(
     "person_numbers", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("national_number", String(32), nullable=False, index=True),
+    Column("national_number", String(32), nullable=False),  # searched through the unique index below (0011)
     Column("record_id", String(36), nullable=False, index=True),
     Column("office_code", String(32), nullable=False),
     Column("role", String(9), nullable=False),  # holder | dependant

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from fundclient.domain.duplicates import DuplicateMatch, blocking_keys, find_duplicates, likely_same_person, profile
 from fundclient.domain.records import Beneficiary
-from fundclient.hq.bulk import insert_rows
+from fundclient.hq.bulk import insert_new_rows, insert_rows
 from fundclient.hq.db import among, duplicate_findings, number_claims, person_names, person_numbers, records
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ def _claim(conn: Connection, numbers: set[str], seen: set[tuple[str, str]]) -> b
     ingested at this moment on another node commits first, ours waits on its row (PostgreSQL;
     on SQLite this first write waits for the database's one writer). Then True when
     `person_numbers` holds a record for one of them that the check did not see."""
-    conn.execute(_insert_ignoring_held(conn, number_claims), [{"national_number": n} for n in sorted(numbers)])
+    insert_new_rows(conn, number_claims, [{"national_number": n} for n in sorted(numbers)])  # one statement
     now = {(number, record_id) for number, record_id in conn.execute(_NUMBERS_FILED, {"v": list(numbers)})}
     return bool(now - seen)
 
@@ -191,14 +191,6 @@ _REVISIONS = select(records.c.record_id, records.c.revision, records.c.office_co
                     records.c.received_at).where(_among(records.c.record_id))
 _DATA = select(records.c.record_id, records.c.revision, records.c.sha256, records.c.data) \
     .where(_among(records.c.record_id))
-
-
-def _insert_ignoring_held(conn: Connection, table):
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert  # lazy: the database in use
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # lazy: the database in use
-    return dialect_insert(table).on_conflict_do_nothing()
 
 
 def _match(conn: Connection, batch: list[tuple[str, dict]], parsed: list[Beneficiary], keys: list[set[str]],

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fundclient.domain.records import Beneficiary
 from fundclient.hq import duplicates, refdata, refusals
-from fundclient.hq.bulk import insert_rows
+from fundclient.hq.bulk import insert_new_rows, insert_rows
 from fundclient.hq.db import (WriterTurn, among, batches, blobs, card_numbers, devices, photos, records, rejections,
                               upload_parts, uploads)
 from fundclient.hq.keys import HQKeys
@@ -322,9 +322,8 @@ def _write(conn: Connection, new_records: list[dict], new_photos: list[dict], ne
     only the hashes HQ did not hold when the batch was read; its bytes are not even sent to the
     database again)."""
     insert_rows(conn, records, new_records)
-    if new_blobs:  # (ON CONFLICT: the same photo in a batch ingested at this moment on another node)
-        conn.execute(_insert_ignoring_held(conn, blobs), [{"sha256": h, "size": len(data), "data": data}
-                                                          for h, data in new_blobs.items()])
+    # (ON CONFLICT DO NOTHING: the same photo in a batch ingested at this moment on another node)
+    insert_new_rows(conn, blobs, [{"sha256": h, "size": len(data), "data": data} for h, data in new_blobs.items()])
     insert_rows(conn, photos, new_photos)
     insert_rows(conn, card_numbers, new_cards)
 
@@ -334,15 +333,6 @@ def _finish_upload(conn: Connection, upload: str | None) -> None:
     if upload:
         conn.execute(delete(upload_parts).where(upload_parts.c.batch_id == upload))
         conn.execute(delete(uploads).where(uploads.c.batch_id == upload))
-
-
-def _insert_ignoring_held(conn: Connection, table):
-    """INSERT ... ON CONFLICT DO NOTHING (two batches carrying one photo at once: both succeed)."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert  # lazy: start-up (SQLAlchemy)
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # lazy: start-up (SQLAlchemy)
-    return dialect_insert(table).on_conflict_do_nothing()
 
 
 def _card_numbers(record: dict) -> list[str]:
