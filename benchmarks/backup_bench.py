@@ -6,6 +6,7 @@ peak memory.
     .venv/bin/python benchmarks/backup_bench.py --data-dir D --password P  # an existing store
     .venv/bin/python benchmarks/backup_bench.py --data-dir D --sync 400  # and a sync at the same time
     .venv/bin/python benchmarks/backup_bench.py --data-dir D --sync 50 --during 180  # a 4 GB store
+    .venv/bin/python benchmarks/backup_bench.py --data-dir D --sync 50 --during 180 --hq-nice 19
 
 The backup runs as in the app (`Store.backup_if_due` on a thread of its own: one read
 snapshot on its own connection, 1 MiB steps); the saves run on this thread, one every
@@ -13,7 +14,9 @@ snapshot on its own connection, 1 MiB steps); the saves run on this thread, one 
 own process on 127.0.0.1, SQLite) enrols the office, and while the backup runs the office's
 own sync (`sync.engine.run_sync` on another thread) sends batches of N registrations with
 20 KB photos, sealed again each round, until the backup ends (an existing store is enrolled
-with that HQ — an earlier run's enrolment and outbox are removed first: use a copy). `--during S`: the saves during the backup stop after S seconds and
+with that HQ — an earlier run's enrolment and outbox are removed first: use a copy); HQ runs at
+normal priority unless `--hq-nice N` (an office PC does not run HQ: at nice 19 it takes what the
+office's threads leave of the 2 cores, as a server elsewhere would). `--during S`: the saves during the backup stop after S seconds and
 the backup is then stopped as quitting stops it (its partial copy removed) — the backup of a
 4 GB store takes longer than a benchmark may hold the machine. Temp dirs are removed at the end.
 """
@@ -87,6 +90,9 @@ def main() -> int:
                         help="also sync rounds of N registrations to a real HQ during the backup")
     parser.add_argument("--during", type=float, default=0, metavar="S",
                         help="time the saves over the backup's first S seconds only, then stop the backup")
+    parser.add_argument("--hq-nice", type=int, default=0, metavar="N",
+                        help="run the HQ process at nice N (it stands for a server elsewhere: an office PC"
+                             " does not run it; 0, the default, lets it compete with the office's threads)")
     args = parser.parse_args()
     own = args.data_dir is None
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="fundclient-backup-bench-"))
@@ -101,7 +107,7 @@ def main() -> int:
             bulk_add(store, iter_generate(args.records, seed=3), by=USER)
             store.close()
         if args.sync:
-            node = enrolled_with_hq(data_dir, work)
+            node = enrolled_with_hq(data_dir, work, nice=args.hq_nice)
         store, _ = open_store(data_dir, USER, args.password)
         # As the app does once its imports are made (ui/main.py): the objects alive now stay for
         # the process's life and no full collection walks them again. Without it, a full
@@ -160,6 +166,8 @@ def main() -> int:
             thread.join()
         line("save with photo, during the backup" + (" and a sync" if args.sync else ""), during)
         print(f"backup steps that waited for a save: {store.writes.yields}", flush=True)
+        print(f"checkpoints (the store's checkpointer thread; saves never checkpoint): {store._checkpoints.runs},"
+              f" {store._checkpoints.copied:,} WAL pages copied into the DB file", flush=True)
         if args.sync:
             print(f"sync: {synced['rounds']} rounds of {args.sync} registrations with photos sent to HQ"
                   f" (last: {synced.get('status')}; {synced.get('acknowledged', 0)} batches acknowledged,"
@@ -189,8 +197,8 @@ def _leftovers(directory: Path) -> list[Path]:
     return [p for p in directory.iterdir() if p.name.endswith((".partial", ".tmp"))] if directory.is_dir() else []
 
 
-def enrolled_with_hq(data_dir: Path, work: Path):
-    """A real HQ node (its own process) with a fresh key ring, and this office enrolled."""
+def enrolled_with_hq(data_dir: Path, work: Path, nice: int = 0):
+    """A real HQ node (its own process, at nice `nice`) with a fresh key ring, and this office enrolled."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "sync"))
     import hq_cluster
 
@@ -215,7 +223,8 @@ def enrolled_with_hq(data_dir: Path, work: Path):
     hq_dir = work / "hq"
     init_keys(hq_dir)
     engine = open_engine(hq_dir, None)
-    node = hq_cluster.Node(hq_dir, f"sqlite:///{hq_dir / 'hq.db'}", log=work / "node.log").start()
+    python = ("nice", "-n", str(nice), sys.executable) if nice else ()
+    node = hq_cluster.Node(hq_dir, f"sqlite:///{hq_dir / 'hq.db'}", log=work / "node.log", python=python).start()
     enrol(data_dir, node.url, create_token(engine, "SBH", HQKeys(hq_dir).active_sign))
     engine.dispose()
     return node

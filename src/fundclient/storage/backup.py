@@ -143,6 +143,9 @@ def create_backup(store: "Store", *, by: str, to_dir: Path | None = None,
     finally:
         source.close()
         tmp_zip.unlink(missing_ok=True)
+        # What the snapshot held back of the WAL goes into the DB file now, on the store's
+        # checkpointer (storage/checkpoints.py), not in the next save's commit.
+        store._checkpoints.wrote()
     status.record_backup(data_dir, final)
     if rotate:
         rotate_backups(target_dir, Settings.load(data_dir).backup_keep)

@@ -62,8 +62,10 @@ def key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
 
-def raw_connect(path: Path, key: bytes):
-    """A sqlcipher3 connection with the key applied and our pragmas; isolation handled by us."""
+def raw_connect(path: Path, key: bytes, *, autocheckpoint: bool = True):
+    """A sqlcipher3 connection with the key applied and our pragmas; isolation handled by us.
+    `autocheckpoint=False`: its commits never checkpoint the WAL (the store's writer: its
+    checkpointer does, on a thread of its own — storage/checkpoints.py)."""
     conn = sqlcipher3.dbapi2.connect(str(path), check_same_thread=False, isolation_level=None,
                                      timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(key_pragma(key))
@@ -81,6 +83,8 @@ def raw_connect(path: Path, key: bytes):
     conn.execute("PRAGMA temp_store = MEMORY")
     # Plaintext must not reach temp files or freed pages either.
     conn.execute("PRAGMA secure_delete = ON")
+    if not autocheckpoint:
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
     return conn
 
 
@@ -284,11 +288,12 @@ def _close_quietly(raw) -> None:
 
 
 class Engines:
-    """`writer` (BEGIN IMMEDIATE, one connection) and `reader` (BEGIN, snapshot reads)."""
+    """`writer` (BEGIN IMMEDIATE, one connection; its commits never checkpoint the WAL — the
+    store's checkpointer does, storage/checkpoints.py) and `reader` (BEGIN, snapshot reads)."""
 
     def __init__(self, path: Path, key: bytes) -> None:
         self.path = Path(path)
-        self.writer = Engine(lambda: raw_connect(self.path, key), "BEGIN IMMEDIATE", 1)
+        self.writer = Engine(lambda: raw_connect(self.path, key, autocheckpoint=False), "BEGIN IMMEDIATE", 1)
         self.reader = Engine(lambda: raw_connect(self.path, key), "BEGIN", 3)
 
     def dispose(self) -> None:

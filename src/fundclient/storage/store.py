@@ -22,6 +22,7 @@ from fundclient.storage.approvals import ApprovalRepository
 from fundclient.storage.audit import AuditLog
 from fundclient.storage.backup_pacing import WriteActivity
 from fundclient.storage.beneficiaries import BeneficiaryRepository
+from fundclient.storage.checkpoints import Checkpointer
 from fundclient.storage.drafts import DraftRepository
 from fundclient.storage.engine import Connection, Engines, key_pragma, raw_connect
 from fundclient.storage.errors import AccountDisabled, AlreadySetUp, BackupCancelled, DatabaseUnreadable, NotPermitted
@@ -54,6 +55,8 @@ class Store:
         self.keystore = Keystore(self.data_dir)
         self._engines = Engines(db_path(self.data_dir), db_key)
         self.writes = WriteActivity()  # a running backup lets these go first (storage/backup_pacing.py)
+        # The writer never checkpoints inside a commit: this thread does (storage/checkpoints.py).
+        self._checkpoints = self._checkpointer()
         migrate.upgrade(self._engines.writer)
         self._restore_high_water()
         self.audit = AuditLog(self.data_dir, self._engines.reader, db_key)
@@ -78,6 +81,11 @@ class Store:
         TimeoutError when another process keeps the writer longer than `wait` seconds."""
         with self.writes.busy(), self._writer_turn(wait), self._engines.writer.begin() as conn:
             yield conn
+        self._checkpoints.wrote()
+
+    def _checkpointer(self) -> Checkpointer:
+        path, key = db_path(self.data_dir), self.db_key
+        return Checkpointer(lambda: raw_connect(path, key))
 
     def _writer_turn(self, wait: float = WRITER_WAIT_SECONDS):
         return oslock.exclusive(self.data_dir / WRITER_LOCK_FILE, wait=wait)
@@ -94,6 +102,7 @@ class Store:
                 counts = self._counters(conn)
             self.audit.anchor(head)
             status.record_counts(self.data_dir, counts, saved=action in ("save", "edit", "status", "import"))
+        self._checkpoints.wrote()
 
     def audit_event(self, operator: str, action: str, record_id: str = "", **detail) -> None:
         """An audit entry with no other change (print, sync, backup, export ...)."""
@@ -162,6 +171,7 @@ class Store:
         new_key = os.urandom(32)
         new_keystore = self.keystore.reseal_for_new_key(new_key)
         old_keystore = self.keystore.load()
+        self._checkpoints.close()  # its connection has the old key
         self._engines.dispose()
         raw = raw_connect(db_path(self.data_dir), self.db_key)
         try:
@@ -180,6 +190,7 @@ class Store:
         device_key.add_wrap(self.data_dir, new_key)  # the device key opens with the new DB key too
         self.db_key = new_key
         self._engines = Engines(db_path(self.data_dir), new_key)
+        self._checkpoints = self._checkpointer()
         self.audit = AuditLog(self.data_dir, self._engines.reader, new_key)
         self.audit_event(by, "rekey")
 
@@ -204,6 +215,7 @@ class Store:
         # A running backup stops within one step and removes its partial copy.
         self._backup_cancel.set()
         with self._backup_lock:
+            self._checkpoints.close()
             self._engines.dispose()
 
 
