@@ -67,7 +67,9 @@ def insert_new_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
         quoted = ", ".join(preparer.quote(c) for c in columns)
         name = preparer.format_table(table)
         if dialect.name == "postgresql":
-            arrays = ", ".join(f"%s::{table.c[c].type.compile(dialect=dialect)}[]" for c in columns)
+            # %b: every array in binary — in text form (%s) each photo went as an escaped hex
+            # literal, 5 × the CPU on both sides (#11 item 7)
+            arrays = ", ".join(f"%b::{table.c[c].type.compile(dialect=dialect)}[]" for c in columns)
             sql = f"INSERT INTO {name} ({quoted}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING"
             processors = [None] * len(columns)
         else:  # SQLite (≥ 3.24): one prepared statement, executemany in C
