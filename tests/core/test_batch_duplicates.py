@@ -83,3 +83,115 @@ def test_earlier_records_of_the_batch_are_candidates_once_accepted(store):
     matches = check.matches(1)
     assert [m.existing.record_id for m in matches] == [first.record_id]
     assert matches[0].kind == "name_and_birth"
+
+
+def _every_record(store):
+    """Every stored record, newest first (the order the check answers equal scores in)."""
+    with store.read() as conn:
+        ids = [r[0] for r in conn.exec_driver_sql("SELECT record_id FROM beneficiaries ORDER BY id DESC")]
+    by_id = store.beneficiaries.get_many(ids)
+    return [by_id[i] for i in ids]
+
+
+def test_the_keys_find_every_duplicate_a_full_comparison_finds(store):
+    """Recall of the blocking keys against no blocking at all: each form of the batch compared
+    by `find_duplicates` with EVERY stored record (holders and their dependants) — the check
+    through the keys answers the same matches, in the same order."""
+    from fundclient.domain.duplicates import find_duplicates
+
+    everyone = _every_record(store)
+    batch = _new_batch(store)
+    found = 0
+    for record in batch:
+        truth = find_duplicates(record, everyone)[:10]
+        assert _ids(store.beneficiaries.possible_duplicates(record)) == _ids(truth), record.name.full()
+        found += sum(not m.certain for m in truth)
+    assert found >= 40  # matches by name and birth date, not only by national number
+
+
+def test_a_batch_checked_then_saved_answers_as_the_form_does_afterwards(tmp_path):
+    """The batch's earlier rows (accepted, not yet stored) are found exactly as the form finds
+    them once they are saved: the same matches, the same order (newest first on equal scores)."""
+    storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
+    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    try:
+        bulk_add(store, generate(150, seed=5, near_duplicate_rate=0.05, sibling_rate=0.3), by="admin")
+        maker = SyntheticGenerator(seed=6, sibling_rate=0.3)
+        originals = generate(30, seed=8)
+        batch = [*originals, *(maker.near_duplicate(o) for o in originals[:20])]
+        for b in batch[len(originals):len(originals) + 5]:
+            b.national_number = ""  # found by name and birth only
+        check = store.beneficiaries.batch_duplicates(batch)
+        answers = []
+        for i in range(len(batch)):
+            answers.append(_ids(check.matches(i)))
+            check.accept(i)
+        store.beneficiaries.add_many(batch, by="admin")
+        for i, record in enumerate(batch):
+            # Saved: the record itself is skipped by find_duplicates; later rows are newer
+            # than it and were not its candidates in the batch, so they are left out here too.
+            later = {b.record_id for b in batch[i + 1:]}
+            expected = [m for m in _ids(store.beneficiaries.possible_duplicates(record, limit=50))
+                        if m[0] not in later][:10]
+            assert answers[i] == expected, (i, record.name.full())
+        assert sum(bool(a) for a in answers[len(originals):]) >= 15
+    finally:
+        store.close()
+
+
+def _keys_of(store):
+    with store.read() as conn:
+        return sorted(conn.exec_driver_sql(
+            "SELECT k.key, b.record_id, '' FROM duplicate_keys k JOIN beneficiaries b ON b.id = k.person"
+            " UNION ALL SELECT k.key, d.record_id, d.dependant_id FROM duplicate_keys k"
+            " JOIN dependants d ON d.id = -k.person").fetchall())
+
+
+def _expected_keys(records):
+    from fundclient.domain.duplicate_keys import stored_keys
+    from fundclient.domain.duplicates import profile
+
+    return sorted((k, r.record_id, dep) for r in records
+                  for person, dep in ((r, ""), *((d, d.dependant_id) for d in r.dependants))
+                  for k in stored_keys(profile(person)))
+
+
+def test_the_keys_follow_saves_edits_and_bulk_loads(tmp_path):
+    storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
+    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    try:
+        records = generate(40, seed=12)
+        bulk_add(store, records[:30], by="admin", batch_size=10)
+        for record in records[30:]:
+            store.beneficiaries.add(record, by="admin")
+        assert _keys_of(store) == _expected_keys(records)
+        edited = store.beneficiaries.get(records[31].record_id)
+        edited.date_of_birth = edited.date_of_birth.replace(year=edited.date_of_birth.year - 3)
+        edited.dependants = edited.dependants[1:]
+        edited.name = copy.deepcopy(records[0].name)
+        saved = store.beneficiaries.update(edited, by="admin")
+        now = [store.beneficiaries.get(r.record_id) for r in records]
+        assert saved.record_id == now[31].record_id
+        assert _keys_of(store) == _expected_keys(now)
+    finally:
+        store.close()
+
+
+def test_migration_files_the_keys_of_an_existing_store(tmp_path):
+    """A store made before migration 0008 gets every current record's keys."""
+    from fundclient.storage import migrate
+
+    storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
+    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    try:
+        records = generate(25, seed=13)
+        bulk_add(store, records, by="admin")
+        engine = store._engines.writer
+        migrate.downgrade(engine, "0007")
+        with store.read() as conn:
+            assert not conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = 'duplicate_keys'").fetchall()
+        migrate.upgrade(engine)
+        assert _keys_of(store) == _expected_keys(records)
+    finally:
+        store.close()

@@ -162,7 +162,7 @@ def register_many(session: "Session", beneficiaries: Sequence[Beneficiary], *,
             outcome.append(refused)
     valid = [r for r in records if r is not None]
     # The store's candidates of every record in set-based reads; the batch's earlier records
-    # join them as they are accepted (storage.search.BatchDuplicates).
+    # join them as they are accepted (storage.duplicate_candidates: the form's own rule and code).
     check = session.store.beneficiaries.batch_duplicates(valid, national_id_scheme=scheme)
     elsewhere = from_digest_many(session, valid)  # HQ's digest read once for the batch
     results: list[Beneficiary | FundError] = []

@@ -20,19 +20,18 @@ from fundclient.domain.digits import normalise_digits
 from fundclient.domain.national_id import get_scheme
 from fundclient.domain.phone import normalise_mobile
 from fundclient.domain.name_match import (ARTICLE_PREFIX as ARTICLE, EXACT, PARTIAL, PREFIX, Ranked, TypedName,
-                                          article_forms, bare, close_words, nearness, remembered_pairs)
+                                          article_forms, bare, close_words, nearness)
 from fundclient.domain.records import Beneficiary, Dependant
 from fundclient.storage.records_json import load as _load
-from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
+from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch
 from fundclient.domain.arabic import loose_key, name_tokens, phonetic_key
-from fundclient.storage.search_keys import (MAX_PAIR_WORDS, _pair, all_but_one_query, name_keys,
-                                            name_pairs_from_norm, pair_query, sound_query, sound_word_query,
+from fundclient.storage.duplicate_candidates import DuplicateCandidates
+from fundclient.storage.search_keys import (all_but_one_query, pair_query, sound_query, sound_word_query,
                                             spelled_query, spelled_restriction, word_query)
 
 # FTS candidates ranked by bm25 before the Python re-score; enough for a spelling variant of
 # a common name to be among them, small enough for < 50 ms at a million records.
 CANDIDATES = 60
-DUPLICATE_CANDIDATES = 30
 # The names matching every typed word in order (sound-key pairs) are all taken when they are
 # fewer than this: the ranking then sees every one of them, and the follow-up queries that look
 # for the best-ranked among more than are taken (each re-reading long posting lists: 8–10 ms
@@ -498,30 +497,18 @@ class SearchMixin:
         return unique[:limit]
 
     def batch_duplicates(self, records: list[Beneficiary], *, national_id_scheme: str | None = None,
-                         threshold: float = DEFAULT_THRESHOLD) -> "BatchDuplicates":
-        """`possible_duplicates` for a batch of new records at once (see BatchDuplicates)."""
-        return BatchDuplicates(self, records, national_id_scheme=national_id_scheme, threshold=threshold)
+                         threshold: float = DEFAULT_THRESHOLD) -> "DuplicateCandidates":
+        """`possible_duplicates` for a batch of new records at once (`storage.duplicate_candidates`)."""
+        return DuplicateCandidates(self, records, national_id_scheme=national_id_scheme, threshold=threshold)
 
     def possible_duplicates(self, beneficiary: Beneficiary, limit: int = 10, *,
                             threshold: float = DEFAULT_THRESHOLD,
                             national_id_scheme: str | None = None) -> list[DuplicateMatch]:
-        """Records that may hold the same person, scored by `domain.duplicates`. Candidates:
-        every record holding the national number of the holder or of one of their
-        dependants (as holder or as dependant), and the names the search box would rank
-        first for the holder's full name (holders and dependants; all the name's words but
-        one too, so one part spelled differently does not hide a duplicate)."""
-        candidates: dict[str, Beneficiary] = {}
-        numbers = [beneficiary.national_number, *(d.national_number for d in beneficiary.dependants)]
-        for number in dict.fromkeys(n for n in numbers if n and n.strip()):
-            for hit in self.by_national_number(number):
-                candidates[hit.record_id] = hit.beneficiary
-        ranked = self.ranked_names(beneficiary.name.full(), DUPLICATE_CANDIDATES, prefix_last=False, broad=True)
-        ids = list(dict.fromkeys(c.record_id for _, c in ranked if c.record_id not in candidates))
-        loaded = self.get_many(ids)
-        candidates.update((rid, loaded[rid]) for rid in ids if rid in loaded)  # in ranked order: ties
-        matches = find_duplicates(beneficiary, candidates.values(), scheme=national_id_scheme,
-                                  threshold=threshold)
-        return matches[:limit]
+        """Records that may hold the same person, scored by `domain.duplicates`; candidates by
+        national number and by the duplicate check's blocking keys (`domain.duplicate_keys`,
+        `storage.duplicate_candidates`: the import's batch check is the same code)."""
+        return DuplicateCandidates(self, [beneficiary], national_id_scheme=national_id_scheme,
+                                   threshold=threshold, limit=limit).matches(0)
 
 
 def _rank_all(tokens: list[str], candidates: dict[tuple, Candidate], prefix_last: bool,
@@ -554,131 +541,3 @@ def _looser_bound(tokens: list[str], prefix_last: bool) -> float:
 def _looks_like_card(compact: str) -> bool:
     """Card numbers mix an ASCII office prefix and digits (e.g. SEB000123): no Arabic letters."""
     return compact.isascii() and any(ch.isdigit() for ch in compact)
-
-
-class BatchDuplicates:
-    """The duplicate check of `possible_duplicates` for a whole batch of new records (an
-    import's batch): the same candidates' keys, the same ranking and the same scoring
-    (`domain.name_match.rank_tokens`, then `domain.duplicates.find_duplicates` on the
-    DUPLICATE_CANDIDATES best names), in set-based reads on one connection:
-
-    - national numbers of every holder and dependant of the batch: two indexed reads;
-    - names: per record, the form's own `ranked_names` (the same FTS queries: by sound, all the
-      name's words but one — what finds a duplicate with one part spelled beyond recognition —
-      and alike-sounding or corrected words, on holders and dependants);
-    - the candidates' records: one read for the whole batch.
-
-    Earlier records of the same batch (not in the store yet) are candidates too, once the
-    caller `accept`s them: they are found by the same keys (national numbers, sound-key
-    pairs) and ranked with the store's candidates."""
-
-    def __init__(self, repository: "SearchMixin", records: list[Beneficiary], *,
-                 national_id_scheme: str | None = None, threshold: float = DEFAULT_THRESHOLD,
-                 limit: int = 10) -> None:
-        self.records = records
-        self.scheme = national_id_scheme
-        self.threshold = threshold
-        self.limit = limit
-        self._tokens = [name_tokens(b.name.full()) for b in records]
-        self._by_number: dict[str, set[str]] = {}
-        self._earlier_numbers: dict[str, list[int]] = {}
-        self._earlier_pairs: dict[str, list[tuple[int, str, str]]] = {}  # pair -> (row, dependant_id, name_norm)
-        self._accepted: dict[int, Beneficiary] = {}
-        self._accepted_ids: dict[str, Beneficiary] = {}
-        self._profiles: dict = {}  # domain.duplicates profiles of the records held here
-        self._ranked: list[list[tuple[Ranked, Candidate]]] = []
-        numbers = {n for b in records for n in _numbers(b)}
-        wanted: set[str] = set()
-        with repository._store.read() as conn:
-            cursor = conn.connection.driver_connection.cursor()
-            chunks = sorted(numbers)
-            for start in range(0, len(chunks), 400):
-                chunk = chunks[start:start + 400]
-                marks = ",".join("?" * len(chunk))
-                for table in ("beneficiaries", "dependants"):
-                    for rid, number in cursor.execute(
-                            f"SELECT record_id, national_number FROM {table} WHERE national_number IN ({marks})",
-                            chunk):
-                        self._by_number.setdefault(number, set()).add(rid)
-        self._pairs: dict = {}  # typed word and name word compared once for the batch
-        with repository._vocabulary.held(repository._store), remembered_pairs(self._pairs):
-            for record in records:
-                # The form's own candidates and ranking (one rule set): by sound, all words but
-                # one, alike-sounding and corrected words.
-                ranked = repository.ranked_names(record.name.full(), DUPLICATE_CANDIDATES, prefix_last=False,
-                                                 broad=True)
-                self._ranked.append(ranked)
-                own = set().union(*(self._by_number.get(n, ()) for n in _numbers(record)))
-                wanted.update(own)
-                wanted.update(c.record_id for _, c in ranked if c.record_id not in own)
-        self._stored = repository.get_many(sorted(wanted)) if wanted else {}
-
-    def matches(self, i: int) -> list[DuplicateMatch]:
-        """The possible duplicates of record `i`: in the store and among the accepted earlier
-        records of the batch, best first (what `possible_duplicates` answers)."""
-        record, tokens = self.records[i], self._tokens[i]
-        candidates: dict[str, Beneficiary] = {}
-        for number in _numbers(record):
-            for rid in sorted(self._by_number.get(number, ())):
-                if rid in self._stored:
-                    candidates[rid] = self._stored[rid]
-            for j in self._earlier_numbers.get(number, ()):
-                candidates[self._accepted[j].record_id] = self._accepted[j]
-        ranked = list(self._ranked[i])
-        if self._accepted:
-            earlier: dict[tuple, Candidate] = {}
-            for pair in _query_pairs(tokens):
-                for j, dependant_id, norm in self._earlier_pairs.get(pair, ()):
-                    c = Candidate("holder" if not dependant_id else "dependant", 1 << 62 | j,
-                                  self._accepted[j].record_id, dependant_id, norm)
-                    earlier.setdefault(c.key, c)
-            if earlier:  # the store's candidates keep their ranks; only the earlier rows are ranked
-                with remembered_pairs(self._pairs):
-                    ranked = _best(tokens, earlier.values(), ranked)
-        for _, c in ranked:
-            if c.record_id not in candidates:
-                found = self._stored.get(c.record_id)
-                if found is None:
-                    found = self._accepted_ids.get(c.record_id)
-                if found is not None:
-                    candidates[c.record_id] = found
-        return find_duplicates(record, candidates.values(), scheme=self.scheme, threshold=self.threshold,
-                               profiles=self._profiles)[:self.limit]
-
-    def accept(self, i: int) -> None:
-        """Record `i` is saved with this batch: a candidate for the later records."""
-        record = self.records[i]
-        self._accepted[i] = record
-        self._accepted_ids[record.record_id] = record
-        for number in _numbers(record):
-            self._earlier_numbers.setdefault(number, []).append(i)
-        for person, dependant_id in ((record, ""), *((d, d.dependant_id) for d in record.dependants)):
-            norm = name_keys(person.name.full())[0]
-            for pair in set(name_pairs_from_norm(norm).split()):
-                self._earlier_pairs.setdefault(pair, []).append((i, dependant_id, norm))
-
-
-def _numbers(b: Beneficiary) -> list[str]:
-    """National numbers on a form (holder's and dependants'), as `possible_duplicates` looks
-    them up."""
-    raw = [b.national_number, *(d.national_number for d in b.dependants)]
-    return list(dict.fromkeys(_separators_removed(n) for n in raw if n and n.strip()))
-
-
-def _query_pairs(tokens: list[str]) -> set[str]:
-    """The sound-key pairs `pair_query(require_all=False)` looks for: any two words, either order."""
-    words = [t for t in tokens if phonetic_key(t)][:MAX_PAIR_WORDS]
-    return {_pair(x, y) for i, a in enumerate(words) for b in words[i + 1:] for x, y in ((a, b), (b, a))}
-
-
-def _best(tokens: list[str], candidates, ranked: list[tuple[Ranked, Candidate]] = ()
-          ) -> list[tuple[Ranked, Candidate]]:
-    """`ranked_names`' ranking of candidates for the typed words, with names already ranked
-    (`ranked`, as `ranked_names` ranks them): the DUPLICATE_CANDIDATES best."""
-    memo: dict[str, Ranked] = {}  # names spelled alike ranked once
-    typed = TypedName(tokens)
-    scored = [(memo.get(c.name_norm) or memo.setdefault(c.name_norm, typed.rank(c.name_norm.split())), c)
-              for c in candidates]
-    scored = [*ranked, *((r, c) for r, c in scored if r.matched)]
-    scored.sort(key=lambda rc: (-rc[0].score, rc[1].table != "holder", -rc[1].row_id))
-    return scored[:DUPLICATE_CANDIDATES]

@@ -1,0 +1,112 @@
+"""The duplicate check's candidates, for one form or a whole import batch: ONE rule, one code
+path (`DuplicateCandidates`; the form's `possible_duplicates` is a batch of one).
+
+A stored record is a candidate of a new holder when it holds (as holder or as dependant) a
+national number of the form (the holder's or a dependant's), or a person sharing one of the
+holder's blocking keys (`domain.duplicate_keys`, indexed in `duplicate_keys`, migration 0008).
+Candidates are scored by `domain.duplicates.find_duplicates`, every one of them (no cut-off by
+count), in the order newest record first — so equal scores are answered newest first (the
+sort of `find_duplicates` keeps that order). Earlier records of the same batch, accepted
+(`accept`) but not in the store yet, are candidates by the same keys and numbers, newer than
+every stored one.
+
+Reads, whatever the batch's size: the numbers' and the keys' candidates in indexed reads of
+up to 500 values each (the keys' index, then each person's row by its primary key), the
+candidates' records in one read of their current revisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fundclient.domain.digits import normalise_digits
+from fundclient.domain.duplicate_keys import lookup_keys, stored_keys
+from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates, profile
+from fundclient.domain.records import Beneficiary
+
+CHUNK = 500
+
+_BY_KEY = ("SELECT k.key, b.id, b.record_id FROM duplicate_keys k JOIN beneficiaries b ON b.id = k.person"
+           " WHERE k.key IN ({marks}) AND k.person > 0"
+           " UNION ALL SELECT k.key, b.id, b.record_id FROM duplicate_keys k JOIN dependants d ON d.id = -k.person"
+           " JOIN beneficiaries b ON b.record_id = d.record_id WHERE k.key IN ({marks}) AND k.person < 0")
+_BY_NUMBER = ("SELECT b.national_number, b.id, b.record_id FROM beneficiaries b WHERE b.national_number IN ({marks})"
+              " UNION ALL SELECT d.national_number, b.id, b.record_id FROM dependants d"
+              " JOIN beneficiaries b ON b.record_id = d.record_id WHERE d.national_number IN ({marks})")
+
+
+def form_numbers(b: Beneficiary) -> list[str]:
+    """The national numbers on a form (holder's and dependants'), separators removed."""
+    raw = [b.national_number, *(d.national_number for d in b.dependants)]
+    return list(dict.fromkeys(_compact(n) for n in raw if n and n.strip()))
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in normalise_digits(text) if ch not in " -_/.\u00a0\t")
+
+
+class DuplicateCandidates:
+    """`possible_duplicates` of every record of a batch (see the module's doc). `matches(i)`
+    answers record i; `accept(i)` makes it a candidate of the later records."""
+
+    def __init__(self, repository, records: Sequence[Beneficiary], *, national_id_scheme: str | None = None,
+                 threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> None:
+        self.records = list(records)
+        self.scheme = national_id_scheme
+        self.threshold = threshold
+        self.limit = limit
+        self._keys = [lookup_keys(profile(b)) for b in self.records]
+        self._numbers = [form_numbers(b) for b in self.records]
+        by_key = _found(repository, _BY_KEY, {k for keys in self._keys for k in keys})
+        by_number = _found(repository, _BY_NUMBER, {n for numbers in self._numbers for n in numbers})
+        self._found: list[dict[str, int]] = []  # per record: candidate record id -> its row id
+        wanted: set[str] = set()
+        for keys, numbers in zip(self._keys, self._numbers):
+            found: dict[str, int] = {}
+            for source, values in ((by_number, numbers), (by_key, keys)):
+                for value in values:
+                    found.update(source.get(value, ()))
+            self._found.append(found)
+            wanted.update(found)
+        self._stored = repository.get_many(sorted(wanted)) if wanted else {}
+        self._profiles: dict = {}  # find_duplicates' memo of the profiles of the records held here
+        self._earlier: dict[str, list[int]] = {}  # key or number -> accepted records of the batch
+        self._accepted: dict[int, Beneficiary] = {}
+
+    def matches(self, i: int) -> list[DuplicateMatch]:
+        """The possible duplicates of record `i`, best first; equal scores newest first."""
+        record = self.records[i]
+        earlier = sorted({j for value in (*self._numbers[i], *self._keys[i]) for j in self._earlier.get(value, ())},
+                         reverse=True)
+        found = self._found[i]
+        candidates = [self._accepted[j] for j in earlier]
+        candidates += [self._stored[rid] for rid in sorted(found, key=found.__getitem__, reverse=True)
+                       if rid in self._stored]
+        return find_duplicates(record, candidates, scheme=self.scheme, threshold=self.threshold,
+                               profiles=self._profiles)[:self.limit]
+
+    def accept(self, i: int) -> None:
+        """Record `i` is saved with this batch: a candidate of the later records (by what the
+        store will file it under: its people's keys and numbers)."""
+        record = self.records[i]
+        self._accepted[i] = record
+        values = {*form_numbers(record), *(k for person in (record, *record.dependants)
+                                           for k in stored_keys(profile(person)))}
+        for value in values:
+            self._earlier.setdefault(value, []).append(i)
+
+
+def _found(repository, sql: str, values: set[str]) -> dict[str, dict[str, int]]:
+    """value -> {record id: its row id} of the records that hold it (`sql`: _BY_KEY or _BY_NUMBER)."""
+    out: dict[str, dict[str, int]] = {}
+    if not values:
+        return out
+    ordered = sorted(values)
+    with repository._store.read() as conn:
+        cursor = conn.connection.driver_connection.cursor()
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start:start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for value, row_id, record_id in cursor.execute(sql.format(marks=marks), chunk + chunk):
+                out.setdefault(value, {})[record_id] = row_id
+    return out
