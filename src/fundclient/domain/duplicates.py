@@ -118,6 +118,12 @@ def _profile(scheme: NationalIdScheme, number: str, first: str, father: str,
         date_of_birth=born, mother=_key(mother))
 
 
+def profile_of_name(first, father, grandfather, family, born: date | None) -> DuplicateProfile:
+    """A profile with only the name parts and the birth date (what `duplicate_keys` reads)."""
+    parts = _structural_parts(*(v if type(v) is str else as_text(v) for v in (first, father, grandfather, family)))
+    return DuplicateProfile("", parts, frozenset(), (), "", born, "")
+
+
 @lru_cache(maxsize=1 << 11)
 def _key(text: str) -> str:
     return name_key(text[:200])

@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fundclient.domain.digits import normalise_digits
-from fundclient.domain.duplicate_keys import lookup_keys, stored_keys
-from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates, profile
+from fundclient.domain.duplicate_keys import person_keys
+from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
 from fundclient.domain.records import Beneficiary
 
 CHUNK = 500
@@ -42,6 +42,8 @@ def form_numbers(b: Beneficiary) -> list[str]:
 
 
 def _compact(text: str) -> str:
+    if text.isascii() and text.isdigit():
+        return text
     return "".join(ch for ch in normalise_digits(text) if ch not in " -_/.\u00a0\t")
 
 
@@ -55,7 +57,7 @@ class DuplicateCandidates:
         self.scheme = national_id_scheme
         self.threshold = threshold
         self.limit = limit
-        self._keys = [lookup_keys(profile(b)) for b in self.records]
+        self._keys = [person_keys(b)[1] for b in self.records]
         self._numbers = [form_numbers(b) for b in self.records]
         by_key = _found(repository, _BY_KEY, {k for keys in self._keys for k in keys})
         by_number = _found(repository, _BY_NUMBER, {n for numbers in self._numbers for n in numbers})
@@ -91,7 +93,7 @@ class DuplicateCandidates:
         record = self.records[i]
         self._accepted[i] = record
         values = {*form_numbers(record), *(k for person in (record, *record.dependants)
-                                           for k in stored_keys(profile(person)))}
+                                           for k in person_keys(person)[0])}
         for value in values:
             self._earlier.setdefault(value, []).append(i)
 

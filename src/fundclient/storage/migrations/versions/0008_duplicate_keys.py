@@ -62,8 +62,8 @@ def upgrade() -> None:
 
 def _backfill(conn) -> None:
     """Keys of every stored holder and dependant, from the current revision (the triggers file them)."""
-    from fundclient.storage.records_json import load
-    from fundclient.storage.rows import person_keys
+    from fundclient.storage.records_json import load  # lazy: only an existing store's upgrade reads records
+    from fundclient.storage.rows import person_keys  # lazy: only an existing store's upgrade reads records
 
     cursor = conn.connection.driver_connection.cursor()
     last = 0
