@@ -26,6 +26,11 @@ from fundclient.storage.rows import (INSERT_BLOB, INSERT_CURRENT, INSERT_DEPENDA
 if TYPE_CHECKING:
     from fundclient.storage.store import Store
 
+def _each_key(column: str) -> str:
+    """The space-separated keys of `column` as rows (json_each), as migration 0008's triggers split them."""
+    return """json_each('["' || replace(replace(replace(""" + column + """, '\\', '\\\\'), '"', '\\"'), ' ', '","') || '"]')"""
+
+
 # Per-row trigger -> the same work for every row of the batch at once. :first_holder and
 # :first_dependant are the first rowids the batch wrote; the counts are the batch's rows.
 _CATCH_UP = {
@@ -36,6 +41,13 @@ _CATCH_UP = {
     "counters_records_ai": "UPDATE counters SET value = value + :holders WHERE name = 'records'",
     "counters_dependants_ai": "UPDATE counters SET value = value + :dependants WHERE name = 'dependants'",
     "counters_revisions_ai": "UPDATE counters SET value = value + :holders WHERE name IN ('revisions', 'pending_sync')",
+    # The duplicate check's keys (migration 0008): each row's `dup_keys` filed at once.
+    "duplicate_keys_holders_ai": "INSERT OR IGNORE INTO duplicate_keys (key, person) SELECT j.value, t.id"
+                                 f" FROM beneficiaries t, {_each_key('t.dup_keys')} j"
+                                 " WHERE t.id >= :first_holder AND t.dup_keys != '' AND j.value != ''",
+    "duplicate_keys_dependants_ai": "INSERT OR IGNORE INTO duplicate_keys (key, person) SELECT j.value, -t.id"
+                                    f" FROM dependants t, {_each_key('t.dup_keys')} j"
+                                    " WHERE t.id >= :first_dependant AND t.dup_keys != '' AND j.value != ''",
 }
 # The names' vocabulary (migration 0006): the batch's new words, in the order the per-row
 # triggers would have added them (holders, then dependants), so they get the same ids.

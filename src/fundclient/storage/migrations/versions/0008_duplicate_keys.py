@@ -20,16 +20,19 @@ down_revision = "0007"
 branch_labels = None
 depends_on = None
 
-_TABLE = ("CREATE TABLE duplicate_keys (key TEXT NOT NULL, person INTEGER NOT NULL, PRIMARY KEY (key, person))"
-          " WITHOUT ROWID")
-_BY_PERSON = "CREATE INDEX ix_duplicate_keys_person ON duplicate_keys (person)"
+_TABLE = "CREATE TABLE duplicate_keys (key TEXT NOT NULL, person INTEGER NOT NULL)"
+_INDEXES = ["CREATE UNIQUE INDEX ix_duplicate_keys ON duplicate_keys (key, person)",
+            "CREATE INDEX ix_duplicate_keys_person ON duplicate_keys (person)"]
+
+
+def _each(column: str) -> str:
+    return """json_each('["' || replace(replace(replace(""" + column + """, '\\', '\\\\'), '"', '\\"'), ' ', '","') || '"]')"""
 
 
 def _split(column: str, person: str) -> str:
     """The keys of `column` (space-separated) filed for `person` (as name_words' triggers split a name)."""
     return ("INSERT OR IGNORE INTO duplicate_keys (key, person) SELECT value, " + person
-            + """ FROM json_each('["' || replace(replace(replace(""" + column
-            + """, '\\', '\\\\'), '"', '\\"'), ' ', '","') || '"]') WHERE value != ''""")
+            + " FROM " + _each(column) + " WHERE value != ''")
 
 
 TRIGGERS = {
@@ -54,14 +57,19 @@ def upgrade() -> None:
     op.execute("ALTER TABLE beneficiaries ADD COLUMN dup_keys TEXT NOT NULL DEFAULT ''")
     op.execute("ALTER TABLE dependants ADD COLUMN dup_keys TEXT NOT NULL DEFAULT ''")
     op.execute(_TABLE)
-    op.execute(_BY_PERSON)
-    for statement in TRIGGERS.values():
-        op.execute(statement)
+    # An existing store: the columns filled, then the table in one statement per kind of person
+    # and its indexes built once, sorted (not one index insert at a time).
     _backfill(op.get_bind())
+    op.execute("INSERT INTO duplicate_keys (key, person) SELECT DISTINCT j.value, t.id FROM beneficiaries t, "
+               + _each("t.dup_keys") + " j WHERE t.dup_keys != '' AND j.value != ''")
+    op.execute("INSERT INTO duplicate_keys (key, person) SELECT DISTINCT j.value, -t.id FROM dependants t, "
+               + _each("t.dup_keys") + " j WHERE t.dup_keys != '' AND j.value != ''")
+    for statement in (*_INDEXES, *TRIGGERS.values()):
+        op.execute(statement)
 
 
 def _backfill(conn) -> None:
-    """Keys of every stored holder and dependant, from the current revision (the triggers file them)."""
+    """Keys of every stored holder and dependant, from the current revision."""
     from fundclient.storage.records_json import load  # lazy: only an existing store's upgrade reads records
     from fundclient.storage.rows import person_keys  # lazy: only an existing store's upgrade reads records
 
