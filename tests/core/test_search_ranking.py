@@ -322,6 +322,58 @@ def test_the_family_name_being_typed_is_looked_for_as_its_completions(store, mon
         assert hits and hits[0].record_id == target.record_id, typed
 
 
+def test_a_spelled_word_is_looked_for_only_as_the_spellings_the_names_hold(store, monkeypatch):
+    """The names' vocabulary decides what a query by spelling asks FTS: a word as the spellings
+    (with or without «ال») some name holds, a word being typed as the few words starting with it
+    (or, two or three letters, the prefix index); a word no name holds makes the query find
+    nothing, so it is not asked — the first asking at a million records read its FTS pages."""
+    from fundclient.storage import search
+    target = store.beneficiaries.add(person("عبدالرحمن", "محمد الأمين", "عبدالسلام عبدالقادر إبراهيم مصطفى",
+                                            "الزنتاني الشريف", "119520304567"), by="admin")
+    store.beneficiaries.add(person("عبدالرحمن", "علي", "سالم", "الشريفي", "119550000203"), by="admin")
+    vocabulary = store.beneficiaries._vocabulary.get(store)
+    assert vocabulary.spelled_forms("الشريف") == ("الشريف",)
+    assert vocabulary.spelled_forms("شريف") == ("الشريف",)
+    assert vocabulary.spelled_forms("الورفلي") == ()
+    assert vocabulary.spelled_forms("الشري", unfinished=True) == ("الشريف", "الشريفي")
+    assert vocabulary.spelled_forms("الش", unfinished=True) == ("الش*",)  # the prefix index's own list
+    assert vocabulary.spelled_forms("الو", unfinished=True) == ()
+    monkeypatch.setattr(search, "MAX_SPELLED_WORDS", 1)
+    assert vocabulary.spelled_forms("الشري", unfinished=True) == ("الشري*",)
+    monkeypatch.undo()
+    asked: list[str] = []
+    fts_ids = search.SearchMixin._fts_ids
+
+    def spied(self, cursor, table, query, limit):
+        asked.append(query)
+        return fts_ids(self, cursor, table, query, limit)
+
+    monkeypatch.setattr(search.SearchMixin, "_fts_ids", spied)
+    assert target.record_id in [h.record_id for h in store.beneficiaries.search("عبدالرحمن الشري")]
+    first_in_place = [q for q in asked if "name_norm : ^" in q]
+    assert first_in_place and all('"الشريف"' in q and '"الشري"*' not in q for q in first_in_place)
+    asked.clear()
+    store.beneficiaries.search("عبدالرحمن الورفلي")
+    assert asked and not [q for q in asked if "name_norm : ^" in q]
+
+
+def test_the_first_and_father_s_names_typed_are_looked_for_in_their_places(store, monkeypatch):
+    """The 1 M recall miss «مسعودة حسين الح»: more names sound like the typed words than are
+    taken, and the newest spelled as typed hold حسين as the grandfather's name; the names with
+    the typed first and father's names in their places (ranked first) are looked for first."""
+    from fundclient.storage import search
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    monkeypatch.setattr(search, "COMPLETE_CANDIDATES", 4)
+    wanted = [store.beneficiaries.add(person("مسعودة", "حسين", name, "الحاسي", f"21955000021{i}", sex=Sex.FEMALE),
+                                      by="admin") for i, name in enumerate(("علي", "سالم"))]
+    for i in range(5):  # newer: حسين as the grandfather's name
+        store.beneficiaries.add(person("مسعودة", "سالم", "حسين", "الحاسي", f"21955000022{i}", sex=Sex.FEMALE),
+                                by="admin")
+    for typed in ("مسعودة حسين الح", "مسعودة حسين الحاسي"):
+        hits = store.beneficiaries.search(typed)
+        assert {h.record_id for h in hits[:2]} == {w.record_id for w in wanted}, typed
+
+
 def test_first_and_family_find_a_name_longer_than_its_stored_sound_pairs(store):
     """Sound-key pairs are kept for a name's first MAX_PAIR_WORDS words; the family name of a
     longer name (the receipt sample's nine words) is found by its spelling, typed whole or being

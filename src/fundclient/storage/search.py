@@ -26,8 +26,8 @@ from fundclient.storage.records_json import load as _load
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch
 from fundclient.domain.arabic import loose_key, name_tokens, phonetic_key
 from fundclient.storage.duplicate_candidates import DuplicateCandidates
-from fundclient.storage.search_keys import (all_but_one_query, pair_query, sound_query, sound_word_query,
-                                            spelled_query, spelled_restriction, word_query)
+from fundclient.storage.search_keys import (all_but_one_query, in_place_restriction, pair_query, sound_query,
+                                            sound_word_query, spelled_query, spelled_restriction, word_query)
 
 # FTS candidates ranked by bm25 before the Python re-score; enough for a spelling variant of
 # a common name to be among them, small enough for < 50 ms at a million records.
@@ -41,6 +41,11 @@ COMPLETE_CANDIDATES = 250
 # An unfinished last word standing for at most this many sound keys is looked for as those
 # words (rare pairs with the word before); more (two or three letters typed): by the prefix index.
 MAX_COMPLETION_KEYS = 8
+# An unfinished word typed as spelled: the words starting with it listed when at most this many;
+# a start of at most PREFIX_INDEX_LETTERS letters has its own list in the FTS prefix index
+# (migration 0003: prefix='2 3').
+MAX_SPELLED_WORDS = 8
+PREFIX_INDEX_LETTERS = 3
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,7 @@ class NameVocabulary:
         self._last_id = 0
         self.words: list[str] = []
         self._set: set[str] = set()
+        self._exact: set[str] = set()
         self._sounds: set[str] = set()
         self._loose: dict[str, dict[str, str]] = {}  # loose key -> sound key -> a word
         self._by_sound: dict[str, list[str]] = {}  # sound key -> its words
@@ -123,6 +129,7 @@ class NameVocabulary:
                 added = [word for _, word in rows]
                 self._last_id = rows[-1][0]
                 self.words = sorted({*self.words, *added})
+                self._exact.update(added)
                 for word in added:
                     sound = phonetic_key(word)
                     self._set.add(bare(word))
@@ -140,6 +147,30 @@ class NameVocabulary:
             at = bisect_left(self.words, token)
             return at < len(self.words) and self.words[at].startswith(token) or len(token) < 4
         return False
+
+    def spelled_forms(self, token: str, unfinished: bool = False) -> tuple[str, ...]:
+        """The typed word as the spellings some name holds, with or without «ال» (nothing: no
+        name holds it, so a query asking for it as spelled finds nothing). Unfinished: the words
+        that start with it, listed when at most MAX_SPELLED_WORDS (FTS looks each up, instead of
+        merging every word of the range — their whole lists — at each asking); else, or when at
+        most PREFIX_INDEX_LETTERS letters were typed (the prefix index holds their list), the
+        start as a prefix ("…*")."""
+        if not unfinished:
+            return tuple(f for f in article_forms(token) if f in self._exact)
+        out: list[str] = []
+        for form in article_forms(token):
+            at = bisect_left(self.words, form)
+            words = []
+            while at < len(self.words) and self.words[at].startswith(form) and len(words) <= MAX_SPELLED_WORDS:
+                words.append(self.words[at])
+                at += 1
+            if not words:
+                continue
+            if len(form) <= PREFIX_INDEX_LETTERS or len(words) > MAX_SPELLED_WORDS:
+                out.append(form + "*")
+            else:
+                out.extend(words)
+        return tuple(dict.fromkeys(out))
 
     def completions(self, token: str, most: int = MAX_COMPLETION_KEYS) -> tuple[str, ...] | None:
         """The sound keys of the words an unfinished typed word may become — the words that
@@ -316,38 +347,56 @@ class SearchMixin:
         found: dict[tuple, Candidate] = {}
         limit = limit or CANDIDATES
         complete = max(COMPLETE_CANDIDATES, limit)
+        fetched: set[int] = set()  # row ids whose rows are read: each row read once
+
+        def take(ids: list[int]) -> None:
+            """The rows of these FTS row ids not read yet (the queries below overlap: a row read
+            at the first asking is a page decrypted)."""
+            new = [i for i in ids if i not in fetched]
+            fetched.update(new)
+            for c in self._rows_by_id(cursor, table, new):
+                found.setdefault(c.key, c)
 
         def add(query: str | None, ranked: bool = False, always: bool = False) -> None:
             if query and (always or len(found) < limit):
-                for c in self._fts_rows(cursor, table, query, limit, ranked=ranked):
-                    found.setdefault(c.key, c)
+                if ranked:
+                    for c in self._fts_rows(cursor, table, query, limit, ranked=True):
+                        found.setdefault(c.key, c)
+                else:
+                    take(self._fts_ids(cursor, table, query, limit))
 
-        count = len(name_tokens(text))
+        held = self._vocabulary.spelled_forms  # read for this search by `_plan`
+        tokens = name_tokens(text)
+        count = len(tokens)
         if count < 2:  # one word: the word itself, then by sound, then what starts with it
-            add(spelled_query(text, prefix_last=False))
+            add(spelled_query(text, prefix_last=False, forms=held))
             add(sound_word_query(text), always=by_sound)
             if not by_sound:
-                add(spelled_query(text, prefix_last=prefix_last))
+                add(spelled_query(text, prefix_last=prefix_last, forms=held))
                 add(word_query(text, prefix_last=prefix_last))
             return found
         in_order = pair_query(text, prefix_last=prefix_last, require_all=True, keys=keys)
         ids = self._fts_ids(cursor, table, in_order, complete) if in_order else []
-        for c in self._rows_by_id(cursor, table, ids if len(ids) < complete else ids[:limit]):
-            found.setdefault(c.key, c)
+        take(ids if len(ids) < complete else ids[:limit])
         if in_order and len(ids) >= complete:
             # More names sound like the typed words in their order than are taken: the
             # spellings as typed (or the nearest of their sound when no name holds them); when
             # fewer than a page, with the nearest spellings of the same sound too; and unless
             # every name so spelled is in and fills a page, those with the first name in its place.
             exact = 0
+            if not by_sound and count >= 3:
+                # Three or more words: first those whose words before the last are the name's own
+                # words in their places, as typed (the ranking's first) — the newest names spelled
+                # as typed may hold the father's name as the grandfather's.
+                spelled_as = [t if t in held(t) else (held(t) or ("",))[0] for t in tokens[:-1]]
+                add(in_place_restriction(in_order, spelled_as), always=True)
             if not by_sound:
                 primary, secondary = (spelled_restriction([forms[i] for forms in spellings or []]) for i in (0, 1))
                 if primary:
-                    rows = self._fts_rows(cursor, table, f"{in_order} AND {primary}", limit, ranked=False)
-                    exact = len(rows) if len(rows) < limit else 0
-                    for c in rows:
-                        found.setdefault(c.key, c)
-                    if len(rows) < page and secondary and secondary != primary:
+                    spelled = self._fts_ids(cursor, table, f"{in_order} AND {primary}", limit)
+                    exact = len(spelled) if len(spelled) < limit else 0
+                    take(spelled)
+                    if len(spelled) < page and secondary and secondary != primary:
                         add(f"{in_order} AND {secondary}", always=True)
             if exact < page:
                 add(sound_query(text, prefix_last=prefix_last, keys=keys), always=True)
@@ -355,7 +404,7 @@ class SearchMixin:
             # Always, not only when the last word's completions are too many to list: sound-key
             # pairs are stored for a name's first MAX_PAIR_WORDS words only, so the family name of
             # a long name (a «عبدالرحمن … الزنتاني الشريف» of nine words) is found by its spelling.
-            add(spelled_query(text, prefix_last=prefix_last, first_in_place=True), always=True)
+            add(spelled_query(text, prefix_last=prefix_last, first_in_place=True, forms=held), always=True)
         if by_sound:
             return found
         if not broad and count == 2 and settled is not None and len(found) < limit and settled(found):
@@ -370,7 +419,7 @@ class SearchMixin:
         else:
             add(all_but_one_query(text, prefix_last=prefix_last, keys=keys), always=broad)
         if not found:
-            add(spelled_query(text, prefix_last=prefix_last))
+            add(spelled_query(text, prefix_last=prefix_last, forms=held))
         if not found:
             if count >= 3:
                 add(pair_query(text, prefix_last=prefix_last, require_all=False), ranked=True)

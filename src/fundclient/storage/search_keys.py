@@ -87,16 +87,36 @@ def _unfinished(token: str) -> str:
     return f"({_spelled(token, True)[1:-1]}{by_sound})"
 
 
-def spelled_query(text: str, *, prefix_last: bool = True, first_in_place: bool = False) -> str | None:
+def _spelled_terms(terms: tuple[str, ...], first: bool) -> str:
+    """Stored words as written (`spelled_forms`); a term ending in "*" is the start of a word."""
+    caret = "^ " if first else ""
+    return "(" + " OR ".join(f"name_norm : {caret}{_quote(t[:-1])}*" if t.endswith("*")
+                             else f"name_norm : {caret}{_quote(t)}" for t in terms) + ")"
+
+
+def spelled_query(text: str, *, prefix_last: bool = True, first_in_place: bool = False,
+                  forms=None) -> str | None:
     """Every typed word as spelled (with or without «ال»), the last maybe unfinished: the
     records a person would call exact matches. `first_in_place`: the first typed word is
-    the first word of the name (the first name)."""
+    the first word of the name (the first name). `forms(token, unfinished)`: the names'
+    vocabulary (`NameVocabulary.spelled_forms`) — each word only as the spellings some name
+    holds, an unfinished word as the few words starting with it; None when a word has none
+    (the query could find nothing: not asked)."""
     tokens = name_tokens(text)
     if not tokens:
         return None
     last = len(tokens) - 1
-    return " AND ".join(_spelled(t, prefix_last and i == last and len(t) >= 2, first_in_place and i == 0)
-                        for i, t in enumerate(tokens))
+    clauses = []
+    for i, t in enumerate(tokens):
+        unfinished, first = prefix_last and i == last and len(t) >= 2, first_in_place and i == 0
+        if forms is None:
+            clauses.append(_spelled(t, unfinished, first))
+            continue
+        terms = forms(t, unfinished)
+        if not terms:
+            return None
+        clauses.append(_spelled_terms(terms, first))
+    return " AND ".join(clauses)
 
 
 Keys = list  # of tuple[str, ...] | None: per typed word (with a sound key), the sound keys it stands for
@@ -139,6 +159,15 @@ def spelled_restriction(spellings: list[tuple[str, ...]]) -> str | None:
     ranking puts first — FTS reads the rare pairs' lists and only skips through the words'."""
     clauses = ["(" + " OR ".join(f"name_norm : {_quote(s)}" for s in forms) + ")" for forms in spellings if forms]
     return " AND ".join(clauses) or None
+
+
+def in_place_restriction(query: str, words: list[str]) -> str | None:
+    """`query` restricted to the names that start with these words, in this order (a phrase
+    at the name's first word: first name, father's, grandfather's); None when a word is empty
+    (no name holds it)."""
+    if not query or not words or not all(words):
+        return None
+    return f"{query} AND name_norm : ^ {_quote(' '.join(words))}"
 
 
 def sound_word_query(text: str) -> str | None:
