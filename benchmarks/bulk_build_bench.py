@@ -7,6 +7,8 @@ wall and CPU, for each way of building, each into a fresh encrypted office.
     .venv/bin/python benchmarks/bulk_build_bench.py --records 40000 --modes rows,list:1,list:2
     .venv/bin/python benchmarks/bulk_build_bench.py --records 1000000 --list /tmp/l.jsonl --prepare
     .venv/bin/python benchmarks/bulk_build_bench.py --records 1000000 --list /tmp/l.jsonl --modes list:1
+    .venv/bin/python benchmarks/bulk_build_bench.py --records 1000000 --rows-file /tmp/r.pickle --prepare-rows
+    .venv/bin/python benchmarks/bulk_build_bench.py --records 1000000 --rows-file /tmp/r.pickle --modes rows
 
 Modes: `list:N` — the product's build from a legacy list: `bulk_load(store, list file,
 helpers=N)` (N helper processes read, type and turn the list's lines into rows, this process
@@ -14,8 +16,11 @@ writes), the list (JSON lines, one record per line in the stored form) written b
 the synthetic stream and not timed — its making is printed apart; `add` —
 `bulk_add(store, iter_generate(...))` in this process; `generate:N` —
 `bulk_generate(..., helpers=N)` (N helper processes make the rows, this process writes);
-`rows` — the baseline: the writer alone, `insert_rows` of rows made beforehand (untimed),
-i.e. the physical limit of the single writer (executemany + the index work). CPU is this
+`rows` — the baseline: the writer alone, `insert_rows` of rows made beforehand (untimed; with
+`--rows-file`, pickled beforehand by `--prepare-rows` and unpickled batch by batch in the timing,
+as list:N's writer unpickles what its helpers send), through the build's writer path
+(`storage.bulk_build`: an empty office's secondary indexes made at the end), i.e. the physical
+limit of the single writer (executemany + the index work). CPU is this
 process's (`process_time`) and the helpers' (`RUSAGE_CHILDREN`). The load is taken at the
 end of each run. Everything is written in a temp dir deleted at the end (a `--list` given is
 kept: delete it yourself).
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import resource
 import shutil
 import sys
@@ -42,10 +48,21 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(mode: str, work: Path, records: int, seed: int, batch: int, listed: Path | None = None) -> None:
+def _pickled(path: Path):
+    """The batches of rows `--prepare-rows` wrote, one at a time (unpickling timed, as in list:N's writer)."""
+    with open(path, "rb") as rows:
+        while True:
+            try:
+                yield pickle.load(rows)
+            except EOFError:
+                return
+
+
+def run(mode: str, work: Path, records: int, seed: int, batch: int, listed: Path | None = None,
+        rows_file: Path | None = None) -> None:
     from fundclient.domain.records import utc_now
     from fundclient.domain.synthetic import iter_generate
-    from fundclient.storage import initialise, open_store
+    from fundclient.storage import bulk_build, initialise, open_store
     from fundclient.storage.bulk import bulk_add, bulk_generate, bulk_load, insert_rows, record_rows, write_list
 
     office = work / mode.replace(":", "-")
@@ -54,7 +71,7 @@ def run(mode: str, work: Path, records: int, seed: int, batch: int, listed: Path
     try:
         prepared = []
         listed = listed or work / "legacy.jsonl"
-        if mode == "rows":
+        if mode == "rows" and rows_file is None:
             stream = iter_generate(records, seed=seed, **OPTIONS)
             while chunk := list(islice(stream, batch)):
                 prepared.append(record_rows(chunk, "admin", utc_now().isoformat()))
@@ -80,10 +97,14 @@ def run(mode: str, work: Path, records: int, seed: int, batch: int, listed: Path
                                   **OPTIONS)
         elif mode == "rows":
             count = 0
-            for rows in prepared:
-                with store.write("admin", "import", bulk=True, rows=len(rows[0])) as tx:
-                    insert_rows(tx.conn.connection.driver_connection.cursor(), *rows)
-                count += len(rows[0])
+            bulk_build.start(store)  # the build's own writer path: an empty office's indexes made at the end
+            try:
+                for rows in (prepared or _pickled(rows_file)):
+                    with store.write("admin", "import", bulk=True, rows=len(rows[0])) as tx:
+                        insert_rows(tx.conn.connection.driver_connection.cursor(), *rows)
+                    count += len(rows[0])
+            finally:
+                bulk_build.finish(store)
         else:
             raise SystemExit(f"unknown mode {mode}")
         wall = time.perf_counter() - start
@@ -107,7 +128,23 @@ def main() -> int:
     parser.add_argument("--list", type=Path, help="the legacy list to build from (list modes): made from the"
                         " synthetic stream if missing, and kept — e.g. a 1 M list made beforehand with --prepare")
     parser.add_argument("--prepare", action="store_true", help="only write the --list file, then stop")
+    parser.add_argument("--rows-file", type=Path, help="`rows` mode: the rows of each batch read from this file"
+                        " (made beforehand with --prepare-rows; kept) instead of made in memory before the timing")
+    parser.add_argument("--prepare-rows", action="store_true", help="only write the --rows-file, then stop")
     args = parser.parse_args()
+    if args.prepare_rows:
+        from fundclient.domain.records import utc_now
+        from fundclient.domain.synthetic import iter_generate
+        from fundclient.storage.bulk import record_rows
+
+        made, cpu = time.perf_counter(), time.process_time()
+        stream = iter_generate(args.records, seed=args.seed, **OPTIONS)
+        with open(args.rows_file, "wb") as out:
+            while chunk := list(islice(stream, args.batch)):
+                pickle.dump(record_rows(chunk, "admin", utc_now().isoformat()), out, protocol=pickle.HIGHEST_PROTOCOL)
+        print(f"{args.records:,} records' rows written to {args.rows_file}: {time.perf_counter() - made:.1f} s wall,"
+              f" {time.process_time() - cpu:.1f} s CPU, {args.rows_file.stat().st_size / 1e6:.0f} MB")
+        return 0
     if args.prepare:
         from fundclient.domain.synthetic import iter_generate
         from fundclient.storage.bulk import write_list
@@ -121,7 +158,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="fundclient-bulk-bench-"))
     try:
         for mode in args.modes.split(","):
-            run(mode.strip(), work, args.records, args.seed, args.batch, args.list)
+            run(mode.strip(), work, args.records, args.seed, args.batch, args.list, args.rows_file)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

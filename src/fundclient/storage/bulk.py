@@ -19,6 +19,7 @@ import orjson
 
 from fundclient.domain.records import Beneficiary, Photo, utc_now
 from fundclient.errors import Message
+from fundclient.storage import bulk_build
 from fundclient.storage.errors import HelperStopped, ImportFileUnreadable
 from fundclient.storage.rows import (INSERT_BLOB, INSERT_CURRENT, INSERT_DEPENDANT, INSERT_REVISION, blob_kinds,
                                      current_row, dependant_rows, revision_row)
@@ -280,7 +281,10 @@ def _write_from_helpers(store: "Store", target, args: list[tuple], *, by: str, p
             number += 1
         return part
 
+    building = False
     try:
+        bulk_build.start(store)  # while the helpers start: an empty office's indexes set aside
+        building = True
         part = next_part()
         while part is not None:
             with store.write(by, "import", bulk=True) as tx:
@@ -301,6 +305,8 @@ def _write_from_helpers(store: "Store", target, args: list[tuple], *, by: str, p
             if process.is_alive():
                 process.terminate()
                 process.join(timeout=5)
+        if building:  # also after an error: the batches written stay, with their indexes; the cache as it was
+            bulk_build.finish(store)
     return total, ended and not dead and all(p.exitcode == 0 for p in processes)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from fundclient import device_key, oslock
 from fundclient.domain.records import utc_now
-from fundclient.storage import migrate, status
+from fundclient.storage import bulk_build, migrate, status
 from fundclient.storage.approvals import ApprovalRepository
 from fundclient.storage.audit import AuditLog
 from fundclient.storage.backup_pacing import WriteActivity
@@ -67,6 +67,8 @@ class Store:
         self.approvals = ApprovalRepository(self)
         self._backup_lock = threading.Lock()
         self._backup_cancel = threading.Event()
+        if bulk_build.finish_interrupted(self):  # a bulk build killed before its end: its indexes made now
+            log.warning("an interrupted bulk build was finished (its indexes made)")
 
     # --- transactions ----------------------------------------------------------------
 

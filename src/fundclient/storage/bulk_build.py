@@ -1,0 +1,112 @@
+"""A bulk build into an empty office (`storage.bulk.bulk_load`, `bulk_generate`): the record
+tables' secondary indexes made once at the end instead of row by row, the writer's page cache
+and the name indexes' (FTS5) in-memory buffer larger for the build's length.
+
+Why: at 1,000,000 records every batch inserted keys spread over the whole of each secondary
+index (national numbers, mobiles, creation dates, …), so each batch rewrote most of their
+pages (read back and decrypted when the 32 MB page cache no longer held them, encrypted and
+written to the WAL at each commit): the writer's CPU per record grew from ~166 µs for the first
+100,000 records to ~325 µs at 300,000 (docs/performance.md). `CREATE INDEX` over the finished
+table sorts once instead.
+
+Only the non-unique indexes of `beneficiaries`, `revisions` and `dependants` are set aside
+(unique ones are constraints: they stay and keep checking every row), and only when the office
+holds no record yet (rebuilding an index over an office's existing rows would cost more than
+it saves). Their SQL is kept in the table `bulk_build_pending` in the same transaction that
+drops them, so a build killed half-way (power cut, kill -9) leaves a note the next opening of
+the store acts on (`finish_interrupted`, called by `Store`): the indexes are made again
+before anyone searches. The FTS indexes are not set aside: each committed batch is searchable.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fundclient.storage.engine import CACHE_KIB
+
+if TYPE_CHECKING:
+    from fundclient.storage.store import Store
+
+PENDING_TABLE = "bulk_build_pending"
+RECORD_TABLES = ("beneficiaries", "dependants")
+FTS_TABLES = ("names_fts", "dependant_names_fts")
+# The writer's page cache during a build (per connection, KiB): the unique indexes (record ids,
+# revisions' keys, dependants' keys) and the FTS indexes' pages a batch touches stay decrypted
+# in memory instead of being read back. Back to CACHE_KIB at the end.
+BUILD_CACHE_KIB = 256_000
+# FTS5's buffer of pending index entries (its 'hashsize' option, bytes): flushed as a new segment
+# when full and at each commit. FTS5's default is 1 MiB; a batch of 20,000 records overflows it
+# many times, each flush a segment that the automatic merges then read and write again.
+BUILD_FTS_HASHSIZE = 64 * 1024 * 1024
+FTS_DEFAULT_HASHSIZE = 1024 * 1024
+
+
+def _pending(raw) -> bool:
+    return raw.execute("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)",
+                       (PENDING_TABLE,)).fetchone()[0] == 1
+
+
+def _set_aside(raw) -> list[tuple[str, str]]:
+    """(name, SQL) of the non-unique indexes of the record tables, in the order they were made."""
+    indexes = raw.execute(
+        "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        f" AND tbl_name IN ({', '.join('?' * len(RECORD_TABLES))}) ORDER BY rowid", RECORD_TABLES).fetchall()
+    unique = {name for table in {t for _, t, _ in indexes}
+              for _, name, is_unique, *_ in raw.execute(f"PRAGMA index_list({table})").fetchall() if is_unique}
+    return [(name, sql) for name, _, sql in indexes if name not in unique]
+
+
+def start(store: "Store") -> bool:
+    """Before a build's first batch: when the office holds no record, its secondary indexes set
+    aside (noted in `bulk_build_pending`, same transaction); in any case the writer's cache and
+    the FTS buffer enlarged — `finish` puts everything back. True when indexes were set aside."""
+    with store.writer_connection() as conn:
+        raw = conn.driver_connection
+        raw.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
+        for fts in FTS_TABLES:
+            raw.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', ?)", (BUILD_FTS_HASHSIZE,))
+        if _pending(raw):  # a build killed before its end that no opening finished: finish() makes them
+            return True
+        if raw.execute("SELECT EXISTS (SELECT 1 FROM beneficiaries) OR EXISTS (SELECT 1 FROM dependants)"
+                       ).fetchone()[0]:
+            return False
+        indexes = _set_aside(raw)
+        raw.execute(f"CREATE TABLE {PENDING_TABLE} (name TEXT NOT NULL, sql TEXT NOT NULL)")
+        raw.executemany(f"INSERT INTO {PENDING_TABLE} (name, sql) VALUES (?, ?)", indexes)
+        for name, _ in indexes:
+            raw.execute(f'DROP INDEX "{name}"')
+    return True
+
+
+def finish(store: "Store") -> None:
+    """After a build (also when it stopped on an error): the indexes set aside made again from
+    their SQL and the note removed (one transaction); the FTS buffer and the writer's cache
+    back to their usual sizes."""
+    with store.writer_connection() as conn:
+        raw = conn.driver_connection
+        _finish(raw)
+        for fts in FTS_TABLES:
+            raw.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', ?)", (FTS_DEFAULT_HASHSIZE,))
+        raw.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+
+
+def _finish(raw) -> bool:
+    if not _pending(raw):
+        return False
+    for name, sql in raw.execute(f"SELECT name, sql FROM {PENDING_TABLE} ORDER BY rowid").fetchall():
+        if not raw.execute("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?)",
+                           (name,)).fetchone()[0]:
+            raw.execute(sql)
+    raw.execute(f"DROP TABLE {PENDING_TABLE}")
+    return True
+
+
+def finish_interrupted(store: "Store") -> bool:
+    """At the opening of a store: a build killed before its end (`bulk_build_pending` still
+    there) finished — its indexes made, the FTS buffer back to its usual size. True if there
+    was one. One read of the schema otherwise."""
+    with store.read() as conn:
+        if not _pending(conn.driver_connection):
+            return False
+    finish(store)
+    return True

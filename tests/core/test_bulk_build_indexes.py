@@ -1,0 +1,171 @@
+"""#11 item 8: a bulk build into an empty office sets the record tables' secondary indexes aside
+and makes them once at the end (`storage.bulk_build`); the store it leaves has the schema of
+any other office, every committed batch is searchable meanwhile, an office that already holds
+records keeps its indexes, and a build killed half-way (SIGKILL) is finished at the next
+opening of the store."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from fundclient import storage
+from fundclient.domain.synthetic import generate
+from fundclient.storage import bulk, bulk_build
+from fundclient.storage.engine import CACHE_KIB
+
+PASSWORD = "correct horse 1"
+
+
+def _office(path):
+    storage.initialise(path, "SEB", "admin", PASSWORD, "مدير النظام")
+    store, _ = storage.open_store(path, "admin", PASSWORD)
+    return store
+
+
+def _schema(store):
+    with store.read() as conn:
+        return conn.exec_driver_sql("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+
+
+def _indexes(store):
+    with store.read() as conn:
+        return {name for (name,) in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()}
+
+
+def _writer_settings(store):
+    with store.writer_connection() as conn:
+        raw = conn.driver_connection
+        return (raw.execute("PRAGMA cache_size").fetchone()[0],
+                [raw.execute(f"SELECT v FROM {fts}_config WHERE k = 'hashsize'").fetchone()
+                 for fts in bulk_build.FTS_TABLES])
+
+
+def test_an_empty_office_is_built_without_its_secondary_indexes_then_has_them_all(tmp_path):
+    records = generate(900, seed=21, near_duplicate_rate=0.05, sibling_rate=0.3)
+    listed = tmp_path / "legacy.jsonl"
+    bulk.write_list(listed, records)
+    store, fresh = _office(tmp_path / "built"), _office(tmp_path / "fresh")
+    try:
+        schema = _schema(fresh)
+        secondary = {"ix_beneficiaries_national", "ix_beneficiaries_mobile", "ix_beneficiaries_created",
+                     "ix_revisions_pending", "ix_revisions_saved_at", "ix_revisions_attention",
+                     "ix_dependants_national", "ix_dependants_card"}
+        assert secondary <= _indexes(fresh)
+        during = []
+
+        def progress(done):
+            # A batch committed: its records found by name already; the secondary indexes not there yet.
+            person = records[done - 1]
+            during.append((done, _indexes(store) & secondary,
+                           store.beneficiaries.search_name(person.name.full())[0].record_id == person.record_id))
+
+        assert bulk.bulk_load(store, listed, by="admin", batch_size=300, progress=progress) == 900
+        assert during == [(300, set(), True), (600, set(), True), (900, set(), True)]
+        assert _schema(store) == schema  # every index back as it was made, the note gone
+        assert _writer_settings(store) == (-CACHE_KIB, [(bulk_build.FTS_DEFAULT_HASHSIZE,)] * 2)
+        person = records[444]
+        hits = store.beneficiaries.by_national_number(person.national_number, include_dependants=False)
+        assert [h.record_id for h in hits] == [person.record_id]
+        with store.read() as conn:
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN SELECT id FROM beneficiaries WHERE national_number = ?",
+                                        (person.national_number,)).fetchall()
+        assert "ix_beneficiaries_national" in str(plan)
+    finally:
+        store.close()
+        fresh.close()
+
+
+def test_an_office_that_holds_records_keeps_its_indexes_during_a_build(tmp_path):
+    store = _office(tmp_path / "office")
+    try:
+        bulk.bulk_add(store, generate(5, seed=30), by="admin")
+        before = _schema(store)
+        listed = tmp_path / "legacy.jsonl"
+        bulk.write_list(listed, generate(400, seed=31))
+        seen = []
+        bulk.bulk_load(store, listed, by="admin", batch_size=200, progress=lambda done: seen.append(_schema(store)))
+        assert seen == [before, before] and _schema(store) == before
+        assert store.counters()["records"] == 405
+    finally:
+        store.close()
+
+
+def test_a_build_stopped_by_a_bad_line_still_makes_its_indexes(tmp_path):
+    from fundclient.storage.errors import ImportFileUnreadable
+
+    records = generate(30, seed=32)
+    listed = tmp_path / "legacy.jsonl"
+    bulk.write_list(listed, records)
+    with open(listed, "ab") as out:
+        out.write(b"[1, 2, 3]\n")
+    store, fresh = _office(tmp_path / "office"), _office(tmp_path / "fresh")
+    try:
+        try:
+            bulk.bulk_load(store, listed, by="admin", batch_size=10)
+        except ImportFileUnreadable:
+            pass
+        else:
+            raise AssertionError("a line that is not a record must stop the build")
+        assert store.beneficiaries.count() == 30
+        assert _schema(store) == _schema(fresh)
+    finally:
+        store.close()
+        fresh.close()
+
+
+_KILLED_BUILD = """
+import sys, time
+from pathlib import Path
+from fundclient import storage
+from fundclient.storage import bulk
+
+store, _ = storage.open_store(Path(sys.argv[1]), "admin", sys.argv[2])
+
+def progress(done):
+    Path(sys.argv[4]).write_text(str(done))
+    time.sleep(120)  # killed here, between two batches, the indexes still set aside
+
+bulk.bulk_load(store, Path(sys.argv[3]), by="admin", batch_size=250, progress=progress)
+"""
+
+
+def test_a_build_killed_half_way_is_finished_at_the_next_opening(tmp_path):
+    records = generate(1_000, seed=33)
+    listed, flag = tmp_path / "legacy.jsonl", tmp_path / "one-batch-done"
+    bulk.write_list(listed, records)
+    office, fresh = tmp_path / "office", _office(tmp_path / "fresh")
+    try:
+        _office(office).close()
+        child = subprocess.Popen([sys.executable, "-c", _KILLED_BUILD, str(office), PASSWORD, str(listed), str(flag)],
+                                 env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 120
+            while not flag.exists() and child.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert flag.exists(), "the build never committed its first batch"
+        finally:
+            os.killpg(child.pid, signal.SIGKILL)  # the build and its helper process
+            child.wait()
+        assert child.returncode == -signal.SIGKILL
+        store = _office_again(office)
+        try:
+            assert _schema(store) == _schema(fresh)  # the indexes made, the note gone
+            assert _writer_settings(store)[1] == [(bulk_build.FTS_DEFAULT_HASHSIZE,)] * 2
+            assert store.beneficiaries.count() == 250
+            person = records[123]
+            assert store.beneficiaries.search_name(person.name.full())[0].record_id == person.record_id
+            assert bulk_build.finish_interrupted(store) is False  # done once
+        finally:
+            store.close()
+    finally:
+        fresh.close()
+
+
+def _office_again(path):
+    store, _ = storage.open_store(path, "admin", PASSWORD)
+    return store
