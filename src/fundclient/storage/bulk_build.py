@@ -9,9 +9,11 @@ written to the WAL at each commit): the writer's CPU per record grew from ~166 �
 100,000 records to ~325 µs at 300,000 (docs/performance.md). `CREATE INDEX` over the finished
 table sorts once instead.
 
-Only the non-unique indexes of `beneficiaries`, `revisions` and `dependants` are set aside
-(unique ones are constraints: they stay and keep checking every row), and only when the office
-holds no record yet (rebuilding an index over an office's existing rows would cost more than
+Only the non-unique indexes of `beneficiaries` and `dependants` are set aside (unique ones are
+constraints: they stay and keep checking every row; those of `revisions` take keys that follow
+the insertion order or no key at all — saved_at, the pending and attention partial indexes — and
+making them at the end would read the whole table of revisions, every record's JSON, again), and
+only when the office holds no record yet (rebuilding an index over an office's existing rows would cost more than
 it saves). Their SQL is kept in the table `bulk_build_pending` in the same transaction that
 drops them, so a build killed half-way (power cut, kill -9) leaves a note the next opening of
 the store acts on (`finish_interrupted`, called by `Store`): the indexes are made again
