@@ -13,6 +13,11 @@ with `python -c pass` as the baseline.
   `fundclient seal --user U --password-file F` (the same login, housekeeping included, plus the
   CLI's own start: its parser, catalogue, logging; exit 1 = records still wait for enrolment)   goal < 0.5 s
 
+As installed: the children reuse compiled bytecode (a temp cache) and read the compiled message
+catalogues (.mo, made by `scripts/translations.py build` where missing or older than the .po, and
+removed at the end if the benchmark made them); `--no-bytecode-cache` and `--po-in-memory`
+measure a source checkout instead.
+
     .venv/bin/python benchmarks/startup.py --data-dir /tmp/fund-100k --runs 5
         # the data dir of benchmarks/ui_freeze_bench.py (user admin); built when missing
     .venv/bin/python benchmarks/startup.py --office /tmp/copy-of-1m --password P --runs 5
@@ -107,6 +112,9 @@ def main() -> int:
     parser.add_argument("--no-bytecode-cache", action="store_true",
                         help="compile the app's sources at every start (as with PYTHONDONTWRITEBYTECODE=1 and a "
                              "source checkout) instead of reusing bytecode as an installed app does")
+    parser.add_argument("--po-in-memory", action="store_true",
+                        help="leave a missing or stale compiled catalogue (.mo) so, as in a source checkout, every command "
+                             "that speaks compiles the .po in memory, instead of the .mo files the installer ships")
     parser.add_argument("--user", default=None, help="with --office")
     parser.add_argument("--password", default=None, help="with --office")
     args = parser.parse_args()
@@ -126,18 +134,41 @@ def main() -> int:
         cache = tempfile.TemporaryDirectory(prefix="startup-bench-pyc-")
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = cache.name
+    made = [] if args.po_in_memory else catalogues_as_installed(env)
     secret = tempfile.TemporaryDirectory(prefix="startup-bench-secret-")
     try:
         password_file = Path(secret.name) / "password.txt"
         password_file.write_text(PASSWORD + "\n", encoding="utf-8")
-        return measure(args, env, USER, PASSWORD, password_file, cache is not None)
+        return measure(args, env, USER, PASSWORD, password_file, cache is not None, not args.po_in_memory)
     finally:
         secret.cleanup()
         if cache is not None:
             cache.cleanup()
+        for mo in made:  # the tree as it was found
+            mo.unlink(missing_ok=True)
 
 
-def measure(args, env: dict, user: str, password: str, password_file: Path, bytecode_cache: bool) -> int:
+def catalogues_as_installed(env: dict) -> list[Path]:
+    """The compiled catalogues (.mo) the installer ships (installer/bundle_plan.py runs
+    `scripts/translations.py build`), made in the package's locale folder where one is missing
+    or older than its .po — otherwise every command that speaks (`seal`'s summary, the login
+    window) compiles the .po in memory, as only a source checkout does (fundclient.catalogue).
+    Returns the files it made where there were none (removed at the end)."""
+    from fundclient.catalogue import PACKAGE_LOCALE_DIR, SOURCE_PO_DIR
+
+    pos = sorted(SOURCE_PO_DIR.glob("*.po"))
+    missing = [PACKAGE_LOCALE_DIR / f"{po.stem}.mo" for po in pos if not (PACKAGE_LOCALE_DIR / f"{po.stem}.mo").exists()]
+    stale = [po for po in pos if (PACKAGE_LOCALE_DIR / f"{po.stem}.mo").exists()
+             and po.stat().st_mtime > (PACKAGE_LOCALE_DIR / f"{po.stem}.mo").stat().st_mtime]
+    if missing or stale:
+        script = Path(__file__).resolve().parents[1] / "scripts" / "translations.py"
+        subprocess.run([sys.executable, str(script), "build", "--out", str(PACKAGE_LOCALE_DIR)], env=env, check=True,
+                       capture_output=True)
+    return missing
+
+
+def measure(args, env: dict, user: str, password: str, password_file: Path, bytecode_cache: bool,
+            compiled_catalogues: bool) -> int:
     py = sys.executable
     results: dict[str, tuple[list[float], list[float]]] = {}
     extra: dict[str, list[dict]] = {"login window": [], "login": []}
@@ -162,6 +193,7 @@ def measure(args, env: dict, user: str, password: str, password_file: Path, byte
     print(f"{args.runs} runs each, interleaved; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f};"
           f" store: {'the office ' if args.office else f'{args.records:,} records '}({args.data_dir});"
           f" {'bytecode cached (as installed)' if bytecode_cache else 'no bytecode cache (sources compiled at every start)'};"
+          f"; {'catalogues compiled (.mo, as installed)' if compiled_catalogues else 'catalogues compiled from .po in memory'};"
           " one warm-up round not counted")
     print("| command | wall, median (min–max) | CPU, median | ratio to `python -c pass` | goal |")
     print("|---|---|---|---|---|")

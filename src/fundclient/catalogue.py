@@ -44,13 +44,39 @@ def _mo_file(language: str) -> Path:
 
 
 def available_languages() -> tuple[str, ...]:
-    """Every language with a catalogue, Arabic (the default) first, then English, then the rest."""
+    """Every language with a catalogue, Arabic (the default) first, then English, then the rest.
+
+    The folders are listed again only when one of them changed (its modification time: adding,
+    removing or renaming a catalogue changes it): the reference data asks once per entry, ~50
+    times at each login (#11 item 5)."""
+    folders = ((PACKAGE_LOCALE_DIR, ".mo"), (SOURCE_PO_DIR, ".po"))
+    stamp = tuple((str(folder), _modified(folder)) for folder, _ in folders)
+    known = _languages_seen
+    if known is not None and known[0] == stamp:
+        return known[1]
     found = {SOURCE_LANGUAGE}
-    for folder, suffix in ((PACKAGE_LOCALE_DIR, ".mo"), (SOURCE_PO_DIR, ".po")):
+    for folder, suffix in folders:
         if folder.is_dir():
             found.update(p.stem for p in folder.glob(f"*{suffix}") if p.stem.isalpha())
     rest = sorted(found - {DEFAULT_LANGUAGE, SOURCE_LANGUAGE})
-    return tuple(x for x in (DEFAULT_LANGUAGE, SOURCE_LANGUAGE) if x in found) + tuple(rest)
+    languages = tuple(x for x in (DEFAULT_LANGUAGE, SOURCE_LANGUAGE) if x in found) + tuple(rest)
+    _remember_languages(stamp, languages)
+    return languages
+
+
+_languages_seen: tuple[tuple, tuple[str, ...]] | None = None  # (the folders' stamp, their languages)
+
+
+def _remember_languages(stamp: tuple, languages: tuple[str, ...]) -> None:
+    global _languages_seen
+    _languages_seen = (stamp, languages)
+
+
+def _modified(folder: Path) -> int | None:
+    try:
+        return folder.stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 def is_language(language: object) -> bool:

@@ -1,22 +1,38 @@
-"""One mechanism for "only one at a time, across processes": an OS file lock (the `filelock`
-library: flock on Linux, LockFileEx on Windows). The kernel releases it when the holder dies,
-even by kill -9, so a lock never needs cleaning up.
+"""One mechanism for "only one at a time, across processes": an OS file lock (flock on Linux,
+LockFileEx on Windows). The kernel releases it when the holder dies, even by kill -9, so a lock
+never needs cleaning up.
 
-Used for the sync run (`sync/runlock.py`), the batch sequence (`sync/device.py`) and the
-device key's creation; card numbers come from the encrypted DB (`BEGIN IMMEDIATE`).
+Used for every write transaction of the store (`Store._writer_turn`), the sync run
+(`sync/runlock.py`), the batch sequence (`sync/device.py`) and the device key's creation; card
+numbers come from the encrypted DB (`BEGIN IMMEDIATE`).
+
+Where the OS has `flock` (Linux, macOS) the lock is that one system call on the lock file, made
+here; elsewhere (Windows), and on a file system that refuses `flock`, it is the `filelock`
+library's, imported only then. The library's import costs ~30 ms of CPU at every start, and the
+first write of every command takes this lock (#11 item 5;
+docs/decisions/oslock-flock-without-filelock-import.md). Both take the same kernel lock on the
+same file, so processes of either kind exclude each other.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+try:
+    import fcntl
+except ImportError:  # Windows: filelock's LockFileEx
+    fcntl = None  # type: ignore[assignment]
 
 # Waiting for the batch sequence never takes more than a few fsyncs; a minute means a hung
 # process holds the lock, and the caller gets a typed error instead of waiting for ever.
 DEFAULT_WAIT_SECONDS = 60.0
+POLL_SECONDS = 0.005  # a waiter tries again this often (SQLite's own busy handler: up to 100 ms)
+_HELD_BY_ANOTHER = frozenset({errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK})
 
 
 @contextmanager
@@ -26,11 +42,52 @@ def exclusive(path: Path, *, wait: float | None = DEFAULT_WAIT_SECONDS) -> Itera
     runs out, raises `TimeoutError`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:
+        with _library_lock(path, wait) as held:
+            yield held
+        return
+    # One open file description per call: threads of one process exclude each other through
+    # the OS lock too (flock locks belong to the open file description).
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = None if wait is None else time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in _HELD_BY_ANOTHER:  # a file system without flock: the library's way
+                    os.close(fd)
+                    fd = -1
+                    with _library_lock(path, wait) as held:
+                        yield held
+                    return
+            if wait == 0:
+                yield False
+                return
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError(str(path))
+            time.sleep(POLL_SECONDS)
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+@contextmanager
+def _library_lock(path: Path, wait: float | None) -> Iterator[bool]:
+    """The same lock by the `filelock` library (LockFileEx on Windows; a soft lock where the file
+    system has no flock)."""
+    from filelock import FileLock, Timeout  # lazy: start-up (~30 ms; only where flock is missing)
+
     # thread_local=False + one instance per call: threads of one process exclude each other
-    # through the OS lock too (flock locks are per open file description).
+    # through the OS lock too.
     lock = FileLock(path, timeout=-1 if wait is None else wait, mode=0o600, thread_local=False)
     try:
-        lock.acquire(poll_interval=0.005)
+        lock.acquire(poll_interval=POLL_SECONDS)
     except Timeout:
         if wait == 0:
             yield False

@@ -81,6 +81,27 @@ def test_a_language_is_a_catalogue_file():
     assert catalogue.language_name("fr") == "Français"
 
 
+def test_a_catalogue_added_or_removed_is_seen_at_once(tmp_path, monkeypatch):
+    """The languages are listed again whenever a catalogue folder changed (they are remembered
+    between calls: the reference data asks once per entry at each login)."""
+    po_dir, mo_dir = tmp_path / "translations", tmp_path / "locale"
+    po_dir.mkdir()
+    (po_dir / "ar.po").write_bytes(b"")
+    monkeypatch.setattr(catalogue, "SOURCE_PO_DIR", po_dir)
+    monkeypatch.setattr(catalogue, "PACKAGE_LOCALE_DIR", mo_dir)
+    assert catalogue.available_languages() == ("ar", "en")
+    assert catalogue.available_languages() == ("ar", "en")
+    (po_dir / "fr.po").write_bytes(b"")
+    assert catalogue.available_languages() == ("ar", "en", "fr")
+    mo_dir.mkdir()
+    (mo_dir / "tr.mo").write_bytes(b"")
+    assert catalogue.available_languages() == ("ar", "en", "fr", "tr")
+    (po_dir / "fr.po").unlink()
+    assert catalogue.available_languages() == ("ar", "en", "tr")
+    monkeypatch.undo()
+    assert "fr" in catalogue.available_languages()  # the real folders again
+
+
 def test_one_message_reads_in_every_language():
     from fundclient.storage.errors import WrongPassword
 

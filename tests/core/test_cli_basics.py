@@ -86,6 +86,53 @@ def test_one_spelling_enrol_and_the_old_one_still_understood(capsys):
         parser.parse_args(["enrol-request", "--to", "E:"]).handler
 
 
+def test_the_table_of_command_modules_is_what_each_module_registers():
+    """A command imports only its own module (cli.COMMAND_MODULES, #11 item 5): the table names
+    every command each module registers, in the help's order, and nothing else."""
+    import importlib
+
+    from fundclient.cli import COMMAND_MODULES, build_parser
+    from fundclient.cli.parser import FundParser
+
+    for module, commands in COMMAND_MODULES.items():
+        parser = FundParser(prog="fundclient")
+        sub = parser.add_subparsers(dest="command")
+        importlib.import_module(f"fundclient.cli.{module}").register(sub)
+        assert tuple(sub.choices) == commands, module
+    whole = build_parser()._subparsers._group_actions[0].choices
+    assert tuple(whole) == tuple(c for commands in COMMAND_MODULES.values() for c in commands)
+
+
+def test_the_command_is_read_as_argparse_reads_it():
+    from fundclient.cli import ALL, GLOBAL_FLAGS, GLOBAL_VALUES, build_parser, command_of
+
+    assert command_of(["seal", "--user", "a"]) == "seal"
+    assert command_of(["--data-dir", "D", "--lang=en", "-v", "seal", "--user", "a"]) == "seal"
+    assert command_of(["--data-dir=seal", "--camera", "0", "status"]) == "status"
+    assert command_of(["--data-dir", "D"]) is None  # the app
+    assert command_of([]) is None
+    for unsure in (["--help"], ["-h", "seal"], ["--data", "D", "seal"], ["sael"], ["--", "seal"], ["-vh"]):
+        assert command_of(unsure) is ALL, unsure
+    # the options it steps over are the parser's global ones, with and without a value
+    globals_ = [a for a in build_parser(None)._actions if a.option_strings and a.dest not in ("help", "version")]
+    assert {o for a in globals_ if a.nargs != 0 for o in a.option_strings} == set(GLOBAL_VALUES)
+    assert {o for a in globals_ if a.nargs == 0 for o in a.option_strings} == set(GLOBAL_FLAGS)
+
+
+def test_a_command_builds_only_its_own_module_and_runs_the_same(capsys):
+    """`seal --help` shows seal's help from a parser that knows only cli.sync; a mistyped command
+    still lists them all (the whole parser answers)."""
+    from fundclient.cli import build_parser, command_of
+
+    own = build_parser(command_of(["seal"]))
+    assert set(own._subparsers._group_actions[0].choices) == {"enrol", "seal", "enrol-request", "sync", "sync-status",
+                                                               "sync-requeue", "export-batches", "import-acks"}
+    args = own.parse_args(["--data-dir", "/d", "seal", "--user", "u"])
+    assert (args.command, args.user) == ("seal", "u") and callable(args.handler)
+    out = subprocess.run([sys.executable, "-m", "fundclient", "--lang", "en", "sael"], capture_output=True, text=True)
+    assert out.returncode == 2 and "'seal'" in out.stderr and "'selftest'" in out.stderr
+
+
 def test_no_old_spelling_left_in_code_or_docs():
     """Only the table of old spellings in cli/__init__.py may name `enroll` (#16: one spelling)."""
     from pathlib import Path

@@ -8,7 +8,9 @@ figures are benchmarks/startup.py's, in docs/performance.md):
   migrations, the camera's OpenCV/numpy, the HQ server or the spreadsheet reader is loaded;
 * a login itself loads none of those either — nor SQLAlchemy: the store's engine is its own
   (storage/engine.py), Alembic and SQLAlchemy come only with a migration — whether the app's
-  login (after the login window's `preload`) or a CLI command that logs in (`fundclient seal`).
+  login (after the login window's `preload`) or a CLI command that logs in (`fundclient seal`);
+  nor rapidfuzz (the first name comparison brings it) nor, on Linux, filelock (oslock.py); and
+  a CLI command imports only its own command module (cli.COMMAND_MODULES).
 
 Each runs in a fresh process, as the office PC starts it."""
 
@@ -73,6 +75,9 @@ def test_a_login_loads_nothing_heavy_it_does_not_need(data_dir):
     assert {"sqlcipher3", "cryptography", "fundclient"} <= loaded  # the report is read right: it logged in
     assert "sqlalchemy" not in loaded
     assert loaded & {*NOT_BEFORE_SIGN_IN, "PySide6"} == set(), out.stderr
+    # a login compares no names (rapidfuzz comes with the first search or duplicate check) and
+    # takes the OS lock with flock itself (filelock only on Windows: oslock.py)
+    assert loaded & {"rapidfuzz", *(() if sys.platform == "win32" else ("filelock",))} == set()
 
 
 def test_a_cli_command_that_logs_in_imports_no_sqlalchemy(data_dir, tmp_path):
@@ -91,4 +96,28 @@ def test_a_cli_command_that_logs_in_imports_no_sqlalchemy(data_dir, tmp_path):
     imported = _imported(out.stderr)
     # (fundclient.storage.store itself comes through importlib, which -X importtime does not list)
     assert {"fundclient.services.session", "fundclient.storage.audit", "sqlcipher3"} <= imported
-    assert {name.split(".")[0] for name in imported} & {*NOT_BEFORE_SIGN_IN, "PySide6"} == set()
+    assert {name.split(".")[0] for name in imported} & {*NOT_BEFORE_SIGN_IN, "PySide6", "rapidfuzz"} == set()
+    if sys.platform != "win32":
+        assert "filelock" not in imported
+    # the command's own module only (cli.COMMAND_MODULES), read from sys.modules at the end (a
+    # module imported by importlib is not in -X importtime's report)
+    code = ("import json, sys; from fundclient.cli import main;"
+            "code = main(['--data-dir', sys.argv[1], 'seal', '--user', 'admin', '--password-file', sys.argv[2]]);"
+            "print(json.dumps([code, sorted(m for m in sys.modules if m.startswith('fundclient.cli'))]))")
+    out = subprocess.run([sys.executable, "-c", code, str(data_dir), str(secret)], capture_output=True, text=True,
+                         env=_env(), timeout=120, check=True)
+    code, commands = json.loads(out.stdout.strip().splitlines()[-1])
+    assert code == 0 and commands == ["fundclient.cli", "fundclient.cli.output", "fundclient.cli.parser",
+                                      "fundclient.cli.sync"]
+
+
+def test_name_comparisons_import_rapidfuzz_at_their_first_use():
+    """The store imports the name ranking (domain.name_match); rapidfuzz comes with the first
+    comparison, and answers the same."""
+    code = ("import sys; import fundclient.storage.store, fundclient.domain.name_match as m;"
+            "before = 'rapidfuzz' in sys.modules;"
+            "agree = m.part_agreement('محمود', 'مظمود');"
+            "print(before, 'rapidfuzz' in sys.modules, agree, m.close_words('الذوي', ['الزوي', 'سالم']),"
+            " m.spelling_similarity('احمد', 'حمد') > 0.5)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True)
+    assert out.stdout.split() == ["False", "True", "0.75", "['الزوي']", "True"]

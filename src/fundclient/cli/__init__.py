@@ -38,7 +38,27 @@ UNEXPECTED_NO_LOG = Message("An unexpected error happened. Try again; if it happ
                             "support (the log file could not be written in {log}).")
 
 
-def build_parser() -> FundParser:
+# Each command's module (`register(sub)` adds its parsers), in the order `--help` lists them. A
+# command that runs imports only its own module (#11 item 5: the seven modules and what they
+# import cost ~50 ms at every start); the help, and a command line that names none of these,
+# build them all. tests/core/test_cli_basics.py checks this table against the modules.
+COMMAND_MODULES = {
+    "storage": ("setup", "status", "backup", "restore", "audit", "import", "report", "reset-password", "operators",
+                "rekey"),
+    "sync": ("enrol", "seal", "enrol-request", "sync", "sync-status", "sync-requeue", "export-batches", "import-acks"),
+    "hq": ("hq",),
+    "cards": ("card", "verify-card"),
+    "camera": ("camera",),
+    "app": ("gui", "demo", "setup-wizard"),
+    "selftest": ("selftest",),
+}
+MODULE_OF = {command: module for module, commands in COMMAND_MODULES.items() for command in commands}
+ALL = object()  # build_parser's `for_command`: every command
+
+
+def build_parser(for_command: object = ALL) -> FundParser:
+    """The whole command line's parser — or, with `for_command` (a command's name, or None for
+    no command: the app), one that knows only that command's module (`command_of`)."""
     parser = FundParser(
         prog="fundclient",
         description=N_("Registration client of the health-insurance fund. "
@@ -54,13 +74,42 @@ def build_parser() -> FundParser:
                                 "folder of images (default: the office setting)"))
     parser.add_argument("-v", "--verbose", action="store_true", help=N_("log debug details"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    # lazy: start-up — `--version` answers without them. Each imports only what its parser
-    # needs; its handlers import the rest (database, crypto, Qt, FastAPI) when they run.
-    from fundclient.cli import app, camera, cards, hq, selftest, storage, sync  # lazy: see above
+    if for_command is ALL:
+        modules = tuple(COMMAND_MODULES)
+    else:
+        modules = (MODULE_OF[for_command],) if for_command is not None else ()
+    import importlib  # lazy: start-up (only here)
 
-    for module in (storage, sync, hq, cards, camera, app, selftest):
-        module.register(sub)
+    for name in modules:
+        # lazy: start-up — `--version` answers without them, and a command imports only its own.
+        # Each imports only what its parser needs; its handlers import the rest (database,
+        # crypto, Qt, FastAPI) when they run.
+        importlib.import_module(f"fundclient.cli.{name}").register(sub)
     return parser
+
+
+# The global options that take a value (build_parser): `command_of` steps over their values.
+GLOBAL_VALUES = ("--data-dir", "--lang", "--camera")
+GLOBAL_FLAGS = ("-v", "--verbose")
+
+
+def command_of(argv: list[str]) -> object:
+    """The command `argv` runs, read as argparse reads it — global options first, then the
+    command: its name (a key of MODULE_OF), None when the line holds only global options (the
+    app), or ALL when this reading is not sure (`--help`, an abbreviated or unknown option, a
+    mistyped command): the whole parser then decides, and answers, as it always did."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in GLOBAL_VALUES:
+            i += 2
+        elif arg.partition("=")[0] in GLOBAL_VALUES or arg in GLOBAL_FLAGS:
+            i += 1
+        elif arg.startswith("-"):
+            return ALL
+        else:
+            return arg if arg in MODULE_OF else ALL
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,8 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         # storage stack); the version needs none of that.
         print(f"fundclient {__version__}")
         return 0
-    parser = build_parser()
-    args = parser.parse_args(one_spelling(sys.argv[1:] if argv is None else argv))
+    line = one_spelling(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(command_of(line))
+    args = parser.parse_args(line)
     args.data_dir = resolve_data_dir(args.data_dir)
     written = setup_logging(args.data_dir, verbose=args.verbose)
     _apply_display_rule(args.data_dir)
@@ -108,6 +158,6 @@ def _apply_display_rule(data_dir) -> None:
 
 def _default_handler(parser: argparse.ArgumentParser):
     """No command: open the app (cli.app; the demo when no office is set up)."""
-    from fundclient.cli.app import open_app  # lazy: start-up (imported with the parser already)
+    from fundclient.cli.app import open_app  # lazy: start-up (the app's command module)
 
     return open_app

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fundclient.cli.output import PASSWORD, PASSWORD_AGAIN, ask, done, partly
+from fundclient.cli.output import PASSWORD, PASSWORD_AGAIN, PASSWORDS_DIFFER, ask, done, partly
 from fundclient.cli.parser import N_
 from fundclient.errors import Message, SyncError
 
 USER_SET = Message("HQ console account '{user}' is ready, role {role}.")
 CHAIN_INTACT = Message("Audit chain intact: {count} entries.")
 CHAIN_BROKEN = Message("Audit chain BROKEN at entry {entry}.")
-PASSWORDS_DIFFER = Message("The two passwords differ.")
 
 
 def register(cmds, engine_of) -> None:

@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass
 from typing import TextIO
 
-from fundclient.errors import USER_NAME, ExitCode, Message
+from fundclient.errors import USER_NAME, AuthError, ExitCode, Message
 from fundclient.config import Settings
 
 
@@ -68,6 +68,7 @@ def write_text(stream: TextIO, text: str) -> None:
 # What the commands ask for at a prompt (`ask`), in the run's language like everything they print.
 PASSWORD = Message("Password")
 PASSWORD_AGAIN = Message("Again", context="password prompt")
+PASSWORDS_DIFFER = Message("The two passwords differ.")
 NEW_PASSWORD = Message("New password")
 ADMIN_PASSWORD = Message("Administrator password")
 RECOVERY_KEY = Message("Recovery key")
@@ -89,6 +90,20 @@ def ask(args, message: Message, *, secret: bool = False) -> str:
     """Ask for one line at the terminal (without echo when `secret`), the prompt by the language rule."""
     prompt = _printable(prompt_of(args, message), sys.stderr if secret else sys.stdout)
     return getpass.getpass(prompt) if secret else input(prompt)
+
+
+def read_secret(args, path: str | None, prompt: Message, *, twice: bool = False) -> str:
+    """A password or key from the file `path`, else asked at the terminal (`prompt`, by the
+    language rule; `twice`: asked again and compared)."""
+    if path:
+        from fundclient import drive  # lazy: start-up (only a command given a file reads one)
+
+        text = drive.read_user_file(path, 64 * 1024).decode("utf-8", "replace")  # regular file only
+        return text.splitlines()[0] if text else ""
+    first = ask(args, prompt, secret=True)
+    if twice and ask(args, PASSWORD_AGAIN, secret=True) != first:
+        raise AuthError(PASSWORDS_DIFFER, code="mismatch")
+    return first
 
 
 def confirmed(args, answer: str) -> bool:

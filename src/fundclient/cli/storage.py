@@ -9,13 +9,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from fundclient.cli.output import (ADMIN_PASSWORD, NEW_PASSWORD, PASSWORD, PASSWORD_AGAIN, RECOVERY_KEY, ask,
-                                   cannot_start, confirmed, done, partly, say)
+from fundclient.cli.output import (ADMIN_PASSWORD, NEW_PASSWORD, PASSWORD, RECOVERY_KEY, ask, cannot_start, confirmed,
+                                   done, partly, read_secret, say)
 from fundclient.cli.parser import N_
 from fundclient.config import Settings
 from fundclient.storage.errors import NotPermitted
-from fundclient.errors import AuthError, ExitCode, Message
-from fundclient import drive
+from fundclient.errors import ExitCode, Message
 from fundclient.domain.card_numbers import PROVISIONAL_DEVICE_NUMBERS
 from fundclient.domain.reference import default_reference
 from fundclient.services.session import Session
@@ -28,18 +27,6 @@ EXIT_OK, EXIT_ERROR, EXIT_SOME_REJECTED = ExitCode.OK, ExitCode.CANNOT_START, Ex
 
 # The one language rule of every command (cli.output): --lang, else the office's, else both.
 _say = say
-
-
-def read_secret(args, path: str | None, prompt: Message, *, twice: bool = False) -> str:
-    """A password or key from the file `path`, else asked at the terminal (`prompt`, by the
-    language rule; `twice`: asked again and compared)."""
-    if path:
-        text = drive.read_user_file(path, 64 * 1024).decode("utf-8", "replace")  # regular file only
-        return text.splitlines()[0] if text else ""
-    first = ask(args, prompt, secret=True)
-    if twice and ask(args, PASSWORD_AGAIN, secret=True) != first:
-        raise AuthError(Message("The two passwords differ."), code="mismatch")
-    return first
 
 
 def _login_args(parser: argparse.ArgumentParser) -> None:

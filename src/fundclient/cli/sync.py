@@ -10,10 +10,9 @@ import json
 import sys
 from pathlib import Path
 
-from fundclient.cli.output import PASSWORD, USER_NAME, ask, done, say
+from fundclient.cli.output import PASSWORD, USER_NAME, ask, done, read_secret, say
 from fundclient.cli.parser import N_
 from fundclient.errors import ExitCode, Message
-from fundclient.cli.storage import read_secret
 from fundclient.config import Settings
 from fundclient.services.session import login
 from fundclient.storage.status import read_status

@@ -26,10 +26,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA, Indel, JaroWinkler
-
 from fundclient.domain.arabic import loose_key, name_tokens, phonetic_key, sound_letters
+
+
+class _FirstUse:
+    """Stands for one of rapidfuzz's names until the first comparison, which imports rapidfuzz
+    and puts its real names in this module in place of the stand-ins: the store imports this
+    module, and a login compares no names (start-up, #11 item 5: rapidfuzz's import ~15 ms)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __getattr__(self, attr: str):
+        from rapidfuzz import process  # lazy: start-up (see above)
+        from rapidfuzz.distance import OSA, Indel, JaroWinkler  # lazy: start-up (see above)
+
+        globals().update(process=process, OSA=OSA, Indel=Indel, JaroWinkler=JaroWinkler)
+        return getattr(globals()[self.name], attr)
+
+
+process, OSA, Indel, JaroWinkler = (_FirstUse(name) for name in ("process", "OSA", "Indel", "JaroWinkler"))
 
 # Tier values of one typed word: one whole step apart, so the fraction added for position
 # and spelling (< 1 per word) never lifts a lower tier over a higher one.

@@ -45,10 +45,14 @@ class Session:
 # What a login imports on top of this module: the storage stack and the housekeeping steps. The
 # login window imports them on a worker thread while the person types (`preload`), so what
 # Sign in waits for is the password's key derivation and opening the store (#11 item 5).
+# Only what a login uses: the pages' own modules (cards, registration …) come with the main
+# window, imported on a worker too (ui/main.py).
 LOGIN_MODULES = ("fundclient.storage.store", "fundclient.services.reference",
-                 "fundclient.sync.reference", "fundclient.services.sealing", "fundclient.services.cards",
+                 "fundclient.sync.reference", "fundclient.services.sealing",
                  "fundclient.sync.outbox", "fundclient.sync.reasons",
-                 "cryptography.hazmat.primitives.kdf.argon2")
+                 "cryptography.hazmat.primitives.kdf.argon2",
+                 # the device key's X25519 key checks OpenSSL's backend when it is opened
+                 "cryptography.hazmat.backends.openssl.backend")
 
 
 def preload() -> None:
