@@ -193,7 +193,7 @@ def measure(args, env: dict, user: str, password: str, password_file: Path, byte
     print(f"{args.runs} runs each, interleaved; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f};"
           f" store: {'the office ' if args.office else f'{args.records:,} records '}({args.data_dir});"
           f" {'bytecode cached (as installed)' if bytecode_cache else 'no bytecode cache (sources compiled at every start)'};"
-          f"; {'catalogues compiled (.mo, as installed)' if compiled_catalogues else 'catalogues compiled from .po in memory'};"
+          f" {'catalogues compiled (.mo, as installed)' if compiled_catalogues else 'catalogues compiled from .po in memory'};"
           " one warm-up round not counted")
     print("| command | wall, median (min–max) | CPU, median | ratio to `python -c pass` | goal |")
     print("|---|---|---|---|---|")
