@@ -40,8 +40,9 @@ UNEXPECTED_NO_LOG = Message("An unexpected error happened. Try again; if it happ
 
 # Each command's module (`register(sub)` adds its parsers), in the order `--help` lists them. A
 # command that runs imports only its own module (#11 item 5: the seven modules and what they
-# import cost ~50 ms at every start); the help, and a command line that names none of these,
-# build them all. tests/core/test_cli_basics.py checks this table against the modules.
+# import cost ~50 ms at every start), the app (no command) none; the help, a mistyped command
+# or an option `command_of` is not sure of build them all. tests/core/test_cli_basics.py
+# checks this table against the modules.
 COMMAND_MODULES = {
     "storage": ("setup", "status", "backup", "restore", "audit", "import", "report", "reset-password", "operators",
                 "rekey"),
