@@ -4,7 +4,7 @@ office's own uploader, several at once; then the physical limit: a bare COPY (Po
 one executemany transaction (SQLite) of exactly the rows HQ stored.
 
     .venv/bin/python benchmarks/hq_ingest_http.py [--count 5000] [--devices 4] [--postgres | --database-url URL]
-        [--workers N] [--profile FILE]
+        [--workers N] [--batch-kb KB] [--profile FILE]
 
 --postgres starts a throwaway PostgreSQL (scripts/dev.py) and removes it afterwards; every
 temporary directory goes too. Prints records/s, CPU of HQ, of PostgreSQL and of the uploading
@@ -40,6 +40,8 @@ def main() -> int:
     parser.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL")
     parser.add_argument("--database-url")
     parser.add_argument("--workers", type=int, default=1, help="HQ server processes (`hq serve --workers N`)")
+    parser.add_argument("--batch-kb", type=int, help="the offices' batch size (Settings.batch_max_bytes; default: "
+                        "the offices' own default)")
     parser.add_argument("--profile", metavar="FILE", help="cProfile every thread of the HQ server (1 process) into "
                         "FILE (benchmarks/threadprof.py); the figures are then not the rates")
     args = parser.parse_args()
@@ -83,6 +85,11 @@ def run(work: Path, url: str | None, pg, args) -> int:
             sim.root.mkdir(parents=True)
             from fundclient.sync.enrol import enrol
             enrol(sim.root, node.url, create_token(engine, sim.office, sign))
+            if args.batch_kb:
+                from fundclient.config import Settings
+                settings = Settings.load(sim.root)
+                settings.batch_max_bytes = args.batch_kb * 1024
+                settings.save(sim.root)
             sim.seal(per)
             sims.append(sim)
         batches = sum(len(list((s.root / "outbox" / "pending").glob("*"))) for s in sims)

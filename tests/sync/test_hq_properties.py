@@ -329,3 +329,37 @@ def _nested(leaf, depth: int):
     for n in range(depth):
         leaf = [leaf] if n % 2 else {"k": leaf}
     return leaf
+
+
+# The payload's JSON is decoded by orjson when it can, else by the standard library
+# (sync/envelope.py `_loads`): the answer must be exactly json.loads's — the same values, the
+# same refusal — for whatever text a hostile device seals.
+json_edge_texts = st.sampled_from([
+    b'{"a": NaN}', b'{"a": Infinity}', b'[-Infinity]', b'[1e400]', b'[-1e400]', b'[123456789012345678901234567890]',
+    b'[-18446744073709551617]', b'["\\ud800"]', b'["\\udfff x"]', b'{"a": 1, "a": 2}', b'[' * 2000 + b']' * 2000,
+    '["é"]'.encode("utf-16"), '{"x": "ب"}'.encode("utf-16-le"), b'\xef\xbb\xbf[1]', b'["\xff"]', b'[1,]', b'',
+    b'[0.1, 1e-7, 1e16, -0.0, 5e-324]', b' {"k" : [true,false,null]} ', b'"\\u0000"', b'[1] x'])
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.one_of(json_edge_texts, json_values.map(lambda v: json.dumps(v, ensure_ascii=False).encode()),
+                 st.binary(max_size=40), st.text(max_size=40).map(str.encode)))
+def test_the_payload_json_decodes_exactly_as_the_standard_library(text):
+    def outcome(loads):
+        try:
+            return "value", loads(text)
+        except (ValueError, RecursionError) as exc:
+            return "refused", type(exc).__name__
+    expected, got = outcome(json.loads), outcome(envelope._loads)
+    assert got == expected or (expected[0] == got[0] == "value" and json.dumps(got[1]) == json.dumps(expected[1]))
+    if expected[0] == "value":  # the same types all the way down (an int stays an int, a float a float)
+        assert json.dumps(got[1], sort_keys=True) == json.dumps(expected[1], sort_keys=True)
+        assert _shape(got[1]) == _shape(expected[1])
+
+
+def _shape(value):
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}, list(value)
+    if isinstance(value, list):
+        return [_shape(v) for v in value]
+    return type(value).__name__

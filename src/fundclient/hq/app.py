@@ -111,22 +111,29 @@ async def _receive(uploads: UploadStore, batch_id: str, request: Request, state,
     goes away; the last stretch of a complete upload stays in memory and goes straight to
     ingest. Returns (offset, bytes not written), None when the client went away, False when
     another node moved the upload on meanwhile."""
-    written = offset = state.offset
+    written = offset = counted = state.offset
     buffer = bytearray()
     last = time.monotonic()
     try:
-        async for chunk in request.stream():
-            chunk = chunk[: state.length - offset]
-            if not chunk:
-                continue
-            buffer += chunk
-            offset += len(chunk)
-            ops.upload_bytes.inc(len(chunk))
-            now = time.monotonic()
-            if offset < state.length and (now - last >= uploads.flush_seconds or len(buffer) >= uploads.flush_bytes):
-                if not await run_in_threadpool(uploads.append, batch_id, written, bytes(buffer)):
-                    return False
-                written, buffer, last = offset, bytearray(), now
+        try:
+            async for chunk in request.stream():
+                room = state.length - offset
+                if len(chunk) > room:  # (a slice copies: only when the body runs past the upload)
+                    chunk = chunk[:room]
+                if not chunk:
+                    continue
+                buffer += chunk
+                offset += len(chunk)
+                now = time.monotonic()
+                if offset < state.length and (now - last >= uploads.flush_seconds
+                                              or len(buffer) >= uploads.flush_bytes):
+                    ops.upload_bytes.inc(offset - counted)  # (per flush and at the end, not per piece)
+                    counted = offset
+                    if not await run_in_threadpool(uploads.append, batch_id, written, bytes(buffer)):
+                        return False
+                    written, buffer, last = offset, bytearray(), now
+        finally:
+            ops.upload_bytes.inc(offset - counted)
     except ClientDisconnect:
         await run_in_threadpool(uploads.append, batch_id, written, bytes(buffer))
         return None
@@ -257,33 +264,47 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
             return _refuse(413, "oversize")
         if not SHA256_RE.fullmatch(digest) or len(signature) != 64:
             return _refuse(401, "unsigned_upload")
-        # (read before the signature is checked, in one trip; nothing is answered from it before)
-        facts = await run_in_threadpool(creation_facts, batch_id, device_id)
+        created = await run_in_threadpool(creation, batch_id, device_id, length, digest, signature)
+        if isinstance(created, tuple):
+            return _refuse(*created)
+        headers = {"Location": f"/tus/{batch_id}", "Tus-Resumable": TUS_VERSION}
+        if created is True:  # HQ holds this batch already
+            return Response(status_code=201, headers={**headers, "Upload-Offset": str(length)})
+        if request.headers.get("Content-Type") != "application/offset+octet-stream":
+            return Response(status_code=201, headers=headers)
+        return await _append(batch_id, request, 201, headers, created)
+
+    def creation(batch_id: str, device_id: str, length: int, digest: str, signature: bytes) \
+            -> tuple[int, str] | UploadState | bool:
+        """A creation request's reads, checks and write in one trip to the thread pool: a
+        refusal (status, code), True when HQ holds the batch already, else the upload's state
+        (HQ holds `offset` bytes of it: 0, or what a same device's earlier creation left)."""
+        # (read before the signature is checked; nothing is answered from it before)
+        facts = creation_facts(batch_id, device_id)
         problem = facts.problem
         if problem == "revoked_device":  # shown on the console's Offices page (unknown ids are not logged)
-            await run_in_threadpool(ingestor.log_refusal, batch_id, device_id, problem)
+            ingestor.log_refusal(batch_id, device_id, problem)
         if problem:
-            return _refuse(403, problem)
+            return 403, problem
         if not check_upload(facts.public_key, signature, batch_id=batch_id, device_id=device_id, length=length,
                             sha256=digest):
-            return _refuse(403, "bad_signature")
-        headers = {"Location": f"/tus/{batch_id}", "Tus-Resumable": TUS_VERSION}
+            return 403, "bad_signature"
         if facts.acked:
-            return Response(status_code=201, headers={**headers, "Upload-Offset": str(length)})
+            return True
         held = facts.held
         if held is not None and held.device_id != device_id:
-            return _refuse(409, "batch_id_taken")
+            return 409, "batch_id_taken"
         if held is None:
             count = facts.open_uploads
             if uploads.sweep_due():
-                await run_in_threadpool(uploads.sweep)
-                count = await run_in_threadpool(uploads.open_for, device_id)
+                uploads.sweep()
+                count = uploads.open_for(device_id)
             if count >= uploads.max_per_device:
-                return _refuse(429, "too_many_uploads")
-        await run_in_threadpool(uploads.create, batch_id, length, digest, device_id, held)
-        if request.headers.get("Content-Type") != "application/offset+octet-stream":
-            return Response(status_code=201, headers=headers)
-        return await _append(batch_id, request, 201, headers)
+                return 429, "too_many_uploads"
+        uploads.create(batch_id, length, digest, device_id, held)
+        if held is not None and (held.length, held.sha256) == (length, digest):
+            return held  # (the same creation again: what HQ holds stays)
+        return UploadState(length, digest, device_id, 0, datetime.now(timezone.utc))
 
     @app.head("/tus/{batch_id}")
     async def tus_head(batch_id: str):
@@ -299,10 +320,14 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
             return _refuse(415, "malformed")
         return await _append(batch_id, request, 204, {"Tus-Resumable": TUS_VERSION})
 
-    async def _append(batch_id: str, request: Request, status: int, headers: dict) -> Response:
+    async def _append(batch_id: str, request: Request, status: int, headers: dict,
+                      state: UploadState | None = None) -> Response:
         """Receive bytes at the offset HQ holds (any node: the upload lives in the database),
-        then ingest when the last byte is here."""
-        state = await run_in_threadpool(uploads.state, batch_id)
+        then ingest when the last byte is here. `state`: the upload's, when the creation just
+        made it (no second read; should another node move the upload on meanwhile, the
+        compare-and-set of `UploadStore.append` and the hash of the whole still hold)."""
+        if state is None:
+            state = await run_in_threadpool(uploads.state, batch_id)
         if state is None:
             return _refuse(404, "not_found")
         if request.headers.get("Upload-Offset", "0" if status == 201 else None) != str(state.offset):
@@ -316,19 +341,27 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
         headers = {**headers, "Upload-Offset": str(offset)}
         if offset < state.length:
             return Response(status_code=status, headers=headers)
-        blob = await run_in_threadpool(uploads.read, batch_id) if offset - len(tail) else b""
-        blob += tail
+        answer = await run_in_threadpool(complete, batch_id, state, tail, offset - len(tail) > 0)
+        if isinstance(answer, tuple):
+            return _refuse(*answer)
+        ops.acknowledged(state.created_at)
+        ack = answer
+        return Response(status_code=status, headers=_with_ack(headers, ack))
+
+    def complete(batch_id: str, state: UploadState, tail: bytes, held_before: bool) -> dict | tuple[int, str]:
+        """The last byte is here: the whole batch (what HQ held before `tail`, read, then
+        `tail`), its hash checked against the device's signed claim, then ingested — in one
+        trip to the thread pool. The signed ack, or a refusal (status, code)."""
+        blob = uploads.read(batch_id) + tail if held_before else tail
         if len(blob) != state.length or hashlib.sha256(blob).hexdigest() != state.sha256:
-            await run_in_threadpool(uploads.finish, batch_id)  # not the bytes the device signed: start again
-            return _refuse(409, "upload_mismatch")
+            uploads.finish(batch_id)  # not the bytes the device signed: start again
+            return 409, "upload_mismatch"
         try:  # (a batch HQ ingested already — through another node, or by USB — gets its stored ack)
             # (the upload's rows go in the same commit as the batch; a lost race leaves them to the sweep)
-            ack = await run_in_threadpool(ingestor.ingest, blob, source="network", upload=batch_id)
+            return ingestor.ingest(blob, source="network", upload=batch_id, sha256=state.sha256)
         except EnvelopeError as exc:
-            await run_in_threadpool(uploads.finish, batch_id)
-            return _refuse(422, exc.code)
-        ops.acknowledged(state.created_at)
-        return Response(status_code=status, headers=_with_ack(headers, ack))
+            uploads.finish(batch_id)
+            return 422, exc.code
 
     @app.get("/api/v1/batches/{batch_id}/ack")
     async def batch_ack(batch_id: str):

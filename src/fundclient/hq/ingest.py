@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import and_, bindparam, delete, insert, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -29,7 +29,7 @@ from fundclient.hq.operations import Operations
 from fundclient.sync import envelope
 from fundclient.sync.ack import sign_ack
 from fundclient.sync.envelope import EnvelopeError
-from fundclient.sync.keys import canonical_json
+from fundclient.sync.keys import canonical_json, hpke_private_key
 
 log = logging.getLogger(__name__)
 DEFAULT_MAX_BATCH_BYTES = 8 * 1024 * 1024
@@ -54,17 +54,32 @@ class Ingestor:
         self.max_batch_bytes = max_batch_bytes
         self.ops = ops or Operations()
         self.writer = WriterTurn(engine)
+        self._hpke: dict[str, tuple[bytes, object]] = {}  # key id -> (raw private key, its HPKE key object)
 
-    def ingest(self, blob: bytes, *, source: str = "network", upload: str | None = None) -> dict:
+    def _decrypt_key(self, key_id: str):
+        """HQ's HPKE private key `key_id` as a key object, made once per key (expanding the
+        ML-KEM seed cost more per batch than the decryption), None when HQ has no such key."""
+        raw = self.keys.decrypt_private.get(key_id)
+        if raw is None:
+            return None
+        known = self._hpke.get(key_id)
+        if known is None or known[0] != raw:
+            known = self._hpke[key_id] = (raw, hpke_private_key(raw))
+        return known[1]
+
+    def ingest(self, blob: bytes, *, source: str = "network", upload: str | None = None,
+               sha256: str | None = None) -> dict:
         """Returns the signed ack document; raises EnvelopeError with a reason code.
         `envelope.parse` types every header field (BatchHeader) before anything here uses it.
         `upload`: the id of the tus upload that carried the batch, removed in the same
-        transaction as the batch is stored (one commit fewer per batch; hq/uploads.py)."""
+        transaction as the batch is stored (one commit fewer per batch; hq/uploads.py).
+        `sha256`: the hex SHA-256 of `blob` when the caller computed it already (the upload
+        checks it against the device's signed claim), else computed here."""
         batch_id = device_id = None
         try:
             env = envelope.parse(blob, max_bytes=self.max_batch_bytes)
             batch_id, device_id = env.fields.batch_id, env.fields.device_id
-            return self._ingest(env, blob, source, upload=upload)
+            return self._ingest(env, blob, source, upload=upload, digest=sha256)
         except EnvelopeError as exc:
             log.warning("batch refused: batch=%s device=%s code=%s %s", batch_id, device_id, exc.code, exc.detail)
             self.log_refusal(batch_id, device_id, exc.code, exc.detail)
@@ -88,30 +103,29 @@ class Ingestor:
                                 .order_by(rejections.c.id.desc()).limit(1)).scalar()
 
     def _ingest(self, env: envelope.Envelope, blob: bytes, source: str, retry: bool = True,
-                upload: str | None = None) -> dict:
+                upload: str | None = None, digest: str | None = None) -> dict:
         """One transaction, few round trips: on a busy PostgreSQL each one costs milliseconds."""
         header = env.header  # typed by envelope.parse (BatchHeader)
-        digest = hashlib.sha256(blob).hexdigest()
+        digest = digest or hashlib.sha256(blob).hexdigest()
         turn = None  # our turn at SQLite's writer (WriterTurn), held from the first write to the commit
         try:
             try:
                 with self.engine.begin() as conn:
-                    device = conn.execute(select(devices).where(devices.c.device_id == header["device_id"])).first()
+                    device = conn.execute(_DEVICE, {"d": header["device_id"]}).first()
                     if device is None:
                         raise EnvelopeError("unknown_device")
                     if device.revoked_at is not None:
                         raise EnvelopeError("revoked_device")
                     envelope.check_signature(env, device.public_key)
-                    for prior in conn.execute(select(batches.c.batch_id, batches.c.sha256, batches.c.ack).where(
-                            or_(batches.c.batch_id == header["batch_id"],
-                                and_(batches.c.device_id == device.device_id, batches.c.seq == header["seq"])))):
+                    for prior in conn.execute(_PRIOR, {"b": header["batch_id"], "d": device.device_id,
+                                                       "s": header["seq"]}):
                         if prior.batch_id == header["batch_id"] and prior.sha256 == digest:
                             _finish_upload(conn, upload)
                             return json.loads(prior.ack)  # replay of an ingested batch: same answer
                         raise EnvelopeError("sequence_reused", f"seq {header['seq']}")
                     if header["hq_key_id"] not in self.keys.decrypt_private:
                         self.keys.reload_for(header["hq_key_id"])  # rotated on another node meanwhile
-                    private = self.keys.decrypt_private.get(header["hq_key_id"])
+                    private = self._decrypt_key(header["hq_key_id"])
                     if private is None:
                         raise EnvelopeError("unknown_key_id")
                     items = envelope.open_items(env, private)
@@ -131,9 +145,9 @@ class Ingestor:
                     results = plan.results
                     plan.write(conn)
                     refusals.store(conn, items, results, device, header["batch_id"])
-                    conn.execute(insert(batches).values(batch_id=header["batch_id"], device_id=device.device_id,
-                                                        seq=header["seq"], sha256=digest, source=source,
-                                                        received_at=_now(), ack=json.dumps(ack)))
+                    conn.execute(_INSERT_BATCH, {"batch_id": header["batch_id"], "device_id": device.device_id,
+                                                 "seq": header["seq"], "sha256": digest, "source": source,
+                                                 "received_at": _now(), "ack": json.dumps(ack)})
                     _finish_upload(conn, upload)
             finally:
                 if turn is not None:
@@ -146,7 +160,7 @@ class Ingestor:
             if stored is not None:
                 return stored
             if retry:
-                return self._ingest(env, blob, source, retry=False, upload=upload)
+                return self._ingest(env, blob, source, retry=False, upload=upload, digest=digest)
             raise EnvelopeError("sequence_reused", "concurrent batch with the same sequence") from None
         log.info("batch ingested: batch=%s device=%s seq=%s items=%d", header["batch_id"], device.device_id,
                  header["seq"], len(items))
@@ -193,9 +207,13 @@ class Ingestor:
         card_holder: dict[str, str] = {}
         if cards:
             card_holder = dict(conn.execute(_CARD_HOLDERS, {"v": list(cards)}).all())
+        first_seen: dict = {}  # record id -> when HQ first received a revision of it
         if candidates:
             for r in conn.execute(_HELD_REVISIONS, {"v": list(ids)}):
                 existing[(r.record_id, r.revision)] = r
+                at = duplicates.aware(r.received_at)
+                if r.record_id not in first_seen or at < first_seen[r.record_id]:
+                    first_seen[r.record_id] = at
         for i, record, answer, data, digest, parsed in candidates:
             key = (answer["record_id"], answer["revision"])
             if key in existing:  # the same revision re-sealed: held once, same answer
@@ -215,7 +233,9 @@ class Ingestor:
             plan.fresh.append((i, record, answer, data, digest, parsed))
         # The HQ-wide duplicate check (hq/duplicates.py): one step, over the whole batch.
         plan.check = duplicates.read(conn, [(c[2]["record_id"], c[1]) for c in plan.fresh], device.office_code,
-                                     parsed=[c[5] for c in plan.fresh])
+                                     parsed=[c[5] for c in plan.fresh],
+                                     first_seen={c[2]["record_id"]: first_seen[c[2]["record_id"]]
+                                                 for c in plan.fresh if c[2]["record_id"] in first_seen})
         hashes = {p["sha256"] for c in plan.fresh for p in items[c[0]].get("photos", [])}
         if hashes:  # photo bytes HQ holds already are not sent to the database again
             plan.blobs_held = set(conn.execute(_BLOBS_HELD, {"v": list(hashes)}).scalars())
@@ -307,11 +327,19 @@ class _Plan:
         _write(conn, self.new_records, self.new_photos, self.new_blobs, self.new_cards)
 
 
-# Built once, values bound at execution (duplicates._among).
+# Built once, values bound at execution (duplicates._among): no statement of a batch is built,
+# and its cache key computed, per batch.
+_DEVICE = select(devices).where(devices.c.device_id == bindparam("d"))
+_PRIOR = select(batches.c.batch_id, batches.c.sha256, batches.c.ack).where(
+    or_(batches.c.batch_id == bindparam("b"), and_(batches.c.device_id == bindparam("d"),
+                                                   batches.c.seq == bindparam("s"))))
+_INSERT_BATCH = insert(batches)
+_DELETE_UPLOAD_PARTS = delete(upload_parts).where(upload_parts.c.batch_id == bindparam("u"))
+_DELETE_UPLOAD = delete(uploads).where(uploads.c.batch_id == bindparam("u"))
 _CARD_HOLDERS = select(card_numbers.c.card_number, card_numbers.c.record_id) \
     .where(among(card_numbers.c.card_number))
 _HELD_REVISIONS = select(records.c.record_id, records.c.revision, records.c.sha256, records.c.status,
-                         records.c.duplicate_of).where(among(records.c.record_id))
+                         records.c.duplicate_of, records.c.received_at).where(among(records.c.record_id))
 _BLOBS_HELD = select(blobs.c.sha256).where(among(blobs.c.sha256))
 
 
@@ -331,8 +359,8 @@ def _write(conn: Connection, new_records: list[dict], new_photos: list[dict], ne
 def _finish_upload(conn: Connection, upload: str | None) -> None:
     """The upload's rows go with the batch's commit (what `UploadStore.finish` does on its own)."""
     if upload:
-        conn.execute(delete(upload_parts).where(upload_parts.c.batch_id == upload))
-        conn.execute(delete(uploads).where(uploads.c.batch_id == upload))
+        conn.execute(_DELETE_UPLOAD_PARTS, {"u": upload})
+        conn.execute(_DELETE_UPLOAD, {"u": upload})
 
 
 def _card_numbers(record: dict) -> list[str]:
