@@ -320,3 +320,26 @@ def test_the_demo_office_is_one_of_the_fund_offices():
     from fundclient.domain.reference import default_reference
 
     assert DEMO_OFFICE in default_reference().codes("offices")
+
+
+def test_every_field_cleans_an_empty_value_to_nothing_and_remembers_the_same_cleaning():
+    """`FieldDef.clean`/`check` answer an empty value at once, and remember short values of the
+    kinds whose cleaning reads nothing else: both must equal the full cleaning (`_clean`)."""
+    from fundclient.domain.categories import get_category
+    from fundclient.domain.fields import _CONTEXT_FREE, BENEFICIARY_FIELDS, DEPENDANT_FIELDS
+    from fundclient.domain.validation import make_context
+
+    ctx = make_context()
+    definitions = [*BENEFICIARY_FIELDS.values(), *DEPENDANT_FIELDS.values()]
+    for code in ctx.reference.codes("categories") or [c.get("code") for c in ctx.reference.categories]:
+        category = get_category(code, ctx.reference)
+        definitions += list(category.fields) if category else []
+    samples = ["", " ", "محمد", " محمـد  علي ", "١٩٨٠-٠٢-٠٣", "03/02/1980", "0912345678", "+218 91 234 5678",
+               "12-34 56", "Al-Warfalli", "x" * 60, "ذكر", "M", "married"]
+    for definition in definitions:
+        assert definition._clean("", ctx) == "", definition.key
+        for value in samples:
+            expected = definition._clean(value, ctx) if value else ""
+            assert definition.clean(value, ctx) == expected, (definition.key, value)
+            if definition.kind in _CONTEXT_FREE:
+                assert definition.clean(value, ctx) == expected  # from memory the second time

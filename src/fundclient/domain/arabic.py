@@ -171,6 +171,15 @@ def loose_key(token: str) -> str:
 def is_arabic_name(text: str) -> bool:
     """Only Arabic letters (with marks/variants) and single spaces between words; every
     word holds at least one letter (marks or tatweel alone are not a name)."""
+    return _is_arabic_short(text) if len(text) <= 48 else _is_arabic_name(text)
+
+
+@lru_cache(maxsize=1 << 11)  # names repeat through an import's rows; bounded, short texts only
+def _is_arabic_short(text: str) -> bool:
+    return _is_arabic_name(text)
+
+
+def _is_arabic_name(text: str) -> bool:
     words = text.split(" ")
     return all(w and all(ch in _ARABIC_NAME_CHARS for ch in w)
                and any(ch in _ARABIC_BASE_LETTERS for ch in w) for w in words)

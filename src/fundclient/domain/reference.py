@@ -90,7 +90,14 @@ class ReferenceData:
         return self._index().get((list_name, code))
 
     def codes(self, list_name: str) -> frozenset[str]:
-        return frozenset(i.code for i in self.lists.get(list_name, ()))
+        cached = self.__dict__.get("_codes_cache")
+        if cached is None:
+            cached = {}
+            object.__setattr__(self, "_codes_cache", cached)
+        found = cached.get(list_name)
+        if found is None:
+            found = cached[list_name] = frozenset(i.code for i in self.lists.get(list_name, ()))
+        return found
 
     def category_spec(self, code: str) -> dict[str, Any] | None:
         return next((c for c in self.categories if c.get("code") == code), None)
