@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fundclient.errors import FundError, Message
 
@@ -68,9 +69,14 @@ class CardNumber:
         return self.device_number in PROVISIONAL_DEVICE_NUMBERS
 
 
+_AS_DIGITS = str.maketrans({ch: str(int(ch, 36)) for ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"})
+
+
 def _as_digits(text: str) -> str:
     """The string as the MOD 97-10 digit string: letters become two digits (A=10 … Z=35)."""
-    return "".join(str(int(ch, 36)) for ch in text)
+    if text.isascii() and text.isalnum():
+        return text.translate(_AS_DIGITS)
+    return "".join(str(int(ch, 36)) for ch in text)  # anything else: int() says what is wrong
 
 
 def mod97_check(text: str) -> str:
@@ -83,6 +89,15 @@ def mod97_valid(text_with_check: str) -> bool:
 
 
 def normalise_office_code(office_code: str) -> str:
+    return _normalised_office(office_code) if isinstance(office_code, str) else _normalise_office(office_code)
+
+
+@lru_cache(maxsize=64)  # one office's code, for every card number an import makes
+def _normalised_office(office_code: str) -> str:
+    return _normalise_office(office_code)
+
+
+def _normalise_office(office_code: str) -> str:
     code = _ascii_digits(office_code.strip().upper())
     if not _OFFICE.fullmatch(code):
         raise CardNumberError(BAD_OFFICE.format(value=office_code), code="card_number")

@@ -54,21 +54,24 @@ def _parts(profile) -> tuple[str, str, str, date | None]:
 
 def person_keys(person) -> tuple[list[str], list[str]]:
     """(stored_keys, lookup_keys) of a holder or dependant (`domain.records`), from the values
-    the duplicate check's profile reads (the structural name parts and the birth date) — one
-    computation per distinct name and date: an import's row is keyed for the batch check, for
-    the batch's later rows and for the write."""
+    the duplicate check's profile reads (the structural name parts and the birth date): the
+    name's sounds found once per distinct name, the keys once per name and date — an import's
+    row is keyed for the batch check, for the batch's later rows and for the write."""
     name = person.name
     born = person.date_of_birth
-    return _keys_of(name.first, name.father, name.grandfather, name.family,
+    return _keys_of(_name_sounds(name.first, name.father, name.grandfather, name.family),
                     born if isinstance(born, date) else None)
 
 
 # Sized for an import's batch (500 rows, ~1,600 people), not a day (see domain.duplicates).
 @lru_cache(maxsize=1 << 12)
-def _keys_of(first: str, father: str, grandfather: str, family: str, born: date | None
-             ) -> tuple[list[str], list[str]]:
-    p = profile_of_name(first, father, grandfather, family, born)
-    return stored_keys(p), lookup_keys(p)
+def _name_sounds(first, father, grandfather, family) -> tuple[str, str, str]:
+    return _parts(profile_of_name(first, father, grandfather, family, None))[:3]
+
+
+@lru_cache(maxsize=1 << 12)
+def _keys_of(sounds: tuple[str, str, str], born: date | None) -> tuple[list[str], list[str]]:
+    return _stored(*sounds, born), _lookup(*sounds, born)
 
 
 def _pair(a: str, b: str) -> str:
@@ -85,7 +88,15 @@ def _cut(keys) -> list[str]:
 
 def stored_keys(profile) -> list[str]:
     """The keys a person (holder or dependant) is filed under."""
-    first, father, family, born = _parts(profile)
+    return _stored(*_parts(profile))
+
+
+def lookup_keys(profile) -> list[str]:
+    """The keys to look up for a new holder: every stored person sharing one is a candidate."""
+    return _lookup(*_parts(profile))
+
+
+def _stored(first: str, father: str, family: str, born: date | None) -> list[str]:
     if not (first and family):
         return _cut(f"d|{born.isoformat()}|{p}" for p in _name_pairs(first, father, family)) if born else []
     if born is None:
@@ -94,9 +105,7 @@ def stored_keys(profile) -> list[str]:
                  f"y|{born.year}|{first}|{family}", f"m|{born.month:02d}-{born.day:02d}|{first}|{family}"])
 
 
-def lookup_keys(profile) -> list[str]:
-    """The keys to look up for a new holder: every stored person sharing one is a candidate."""
-    first, father, family, born = _parts(profile)
+def _lookup(first: str, father: str, family: str, born: date | None) -> list[str]:
     if born is None:  # no birth date: only a name agreeing fully can match, and only undated people
         return _cut([f"u|{first}|{family}"]) if first and family else []
     dates = [born]

@@ -26,10 +26,10 @@ from fundclient.domain.records import Beneficiary
 
 CHUNK = 500
 
-_BY_KEY = ("SELECT k.key, b.id, b.record_id FROM duplicate_keys k JOIN beneficiaries b ON b.id = k.person"
-           " WHERE k.key IN ({marks}) AND k.person > 0"
-           " UNION ALL SELECT k.key, b.id, b.record_id FROM duplicate_keys k JOIN dependants d ON d.id = -k.person"
-           " JOIN beneficiaries b ON b.record_id = d.record_id WHERE k.key IN ({marks}) AND k.person < 0")
+_KEYS = "SELECT key, person FROM duplicate_keys WHERE key IN ({marks})"
+_HOLDERS = "SELECT id, id, record_id FROM beneficiaries WHERE id IN ({marks})"
+_DEPENDANTS = ("SELECT -d.id, b.id, b.record_id FROM dependants d JOIN beneficiaries b ON b.record_id = d.record_id"
+               " WHERE d.id IN ({marks})")
 _BY_NUMBER = ("SELECT b.national_number, b.id, b.record_id FROM beneficiaries b WHERE b.national_number IN ({marks})"
               " UNION ALL SELECT d.national_number, b.id, b.record_id FROM dependants d"
               " JOIN beneficiaries b ON b.record_id = d.record_id WHERE d.national_number IN ({marks})")
@@ -59,7 +59,7 @@ class DuplicateCandidates:
         self.limit = limit
         self._keys = [person_keys(b)[1] for b in self.records]
         self._numbers = [form_numbers(b) for b in self.records]
-        by_key = _found(repository, _BY_KEY, {k for keys in self._keys for k in keys})
+        by_key = _found_by_key(repository, {k for keys in self._keys for k in keys})
         by_number = _found(repository, _BY_NUMBER, {n for numbers in self._numbers for n in numbers})
         self._found: list[dict[str, int]] = []  # per record: candidate record id -> its row id
         wanted: set[str] = set()
@@ -99,7 +99,7 @@ class DuplicateCandidates:
 
 
 def _found(repository, sql: str, values: set[str]) -> dict[str, dict[str, int]]:
-    """value -> {record id: its row id} of the records that hold it (`sql`: _BY_KEY or _BY_NUMBER)."""
+    """number -> {record id: its row id} of the records that hold it (as holder or dependant)."""
     out: dict[str, dict[str, int]] = {}
     if not values:
         return out
@@ -111,4 +111,31 @@ def _found(repository, sql: str, values: set[str]) -> dict[str, dict[str, int]]:
             marks = ",".join("?" * len(chunk))
             for value, row_id, record_id in cursor.execute(sql.format(marks=marks), chunk + chunk):
                 out.setdefault(value, {})[record_id] = row_id
+    return out
+
+
+def _found_by_key(repository, keys: set[str]) -> dict[str, dict[str, int]]:
+    """key -> {record id: its row id} of the records holding a person filed under it: the
+    keys' index once, then each person's record by primary key."""
+    out: dict[str, dict[str, int]] = {}
+    if not keys:
+        return out
+    ordered = sorted(keys)
+    with repository._store.read() as conn:
+        cursor = conn.connection.driver_connection.cursor()
+        filed: list[tuple[str, int]] = []
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start:start + CHUNK]
+            filed += cursor.execute(_KEYS.format(marks=",".join("?" * len(chunk))), chunk).fetchall()
+        people: dict[int, tuple[int, str]] = {}  # person -> (holder's row id, record id)
+        for sql, ids in ((_HOLDERS, sorted({p for _, p in filed if p > 0})),
+                         (_DEPENDANTS, sorted({-p for _, p in filed if p < 0}))):
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start:start + CHUNK]
+                for person, row_id, record_id in cursor.execute(sql.format(marks=",".join("?" * len(chunk))), chunk):
+                    people[person] = (row_id, record_id)
+    for key, person in filed:
+        found = people.get(person)
+        if found is not None:
+            out.setdefault(key, {})[found[1]] = found[0]
     return out
