@@ -374,6 +374,25 @@ def test_the_first_and_father_s_names_typed_are_looked_for_in_their_places(store
         assert {h.record_id for h in hits[:2]} == {w.record_id for w in wanted}, typed
 
 
+def test_the_first_name_typed_is_looked_for_in_its_place_when_the_family_name_only_sounds_alike(store,
+                                                                                                   monkeypatch):
+    """The 1 M recall miss «صالح العبدي»: no name holds the typed first and family names as
+    spelled, more names sound like them than are taken, and the newest of those have a first
+    name that only sounds like the typed one (صالحه); the people named صالح … العبيدي (the
+    first name as typed in its place, the family name of the same sound) rank first."""
+    from fundclient.storage import search
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    monkeypatch.setattr(search, "COMPLETE_CANDIDATES", 4)
+    wanted = [store.beneficiaries.add(person("صالح", father, "علي", "العبيدي", f"11955000023{i}"), by="admin")
+              for i, father in enumerate(("سالم", "عمر"))]
+    for i in range(5):  # newer: a first name of the same sound
+        store.beneficiaries.add(person("صالحة", "سالم", "علي", "العبيدي", f"21955000024{i}", sex=Sex.FEMALE),
+                                by="admin")
+    store.beneficiaries.add(person("سالم", "علي", "عمر", "العبدي", "119550000250"), by="admin")  # العبدي is held
+    hits = store.beneficiaries.search("صالح العبدي")
+    assert {h.record_id for h in hits[:2]} == {w.record_id for w in wanted}
+
+
 def test_first_and_family_find_a_name_longer_than_its_stored_sound_pairs(store):
     """Sound-key pairs are kept for a name's first MAX_PAIR_WORDS words; the family name of a
     longer name (the receipt sample's nine words) is found by its spelling, typed whole or being

@@ -384,10 +384,12 @@ class SearchMixin:
             # fewer than a page, with the nearest spellings of the same sound too; and unless
             # every name so spelled is in and fills a page, those with the first name in its place.
             exact = 0
-            if not by_sound and count >= 3:
-                # Three or more words: first those whose words before the last are the name's own
-                # words in their places, as typed (the ranking's first) — the newest names spelled
-                # as typed may hold the father's name as the grandfather's.
+            if not by_sound:
+                # First those whose words before the last are the name's own words in their
+                # places, as typed (the ranking's first): the newest names spelled as typed may
+                # hold the father's name as the grandfather's, and when the last word is spelled
+                # otherwise (a sound-alike), the newest by sound may all have a first name that
+                # only sounds like the typed one (صالحه for صالح).
                 spelled_as = [t if t in held(t) else (held(t) or ("",))[0] for t in tokens[:-1]]
                 add(in_place_restriction(in_order, spelled_as), always=True)
             if not by_sound:
