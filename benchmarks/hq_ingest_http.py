@@ -4,13 +4,14 @@ office's own uploader, several at once; then the physical limit: a bare COPY (Po
 one executemany transaction (SQLite) of exactly the rows HQ stored.
 
     .venv/bin/python benchmarks/hq_ingest_http.py [--count 5000] [--devices 4] [--postgres | --database-url URL]
-        [--workers N] [--batch-kb KB] [--profile FILE]
+        [--workers N] [--batch-kb KB] [--profile FILE | --pg-profile FILE]
 
 --postgres starts a throwaway PostgreSQL (scripts/dev.py) and removes it afterwards; every
 temporary directory goes too. Prints records/s, CPU of HQ, of PostgreSQL and of the uploading
 offices, and the ratio to the bare write of the same rows. --profile FILE: the server (one
 process) runs under benchmarks/threadprof.py — every thread's CPU time by function, read it
-with `python -m pstats FILE`; the rates of such a run are not figures.
+with `python -m pstats FILE`; the rates of such a run are not figures. --pg-profile FILE (with
+--postgres, 1 process): PostgreSQL's CPU per statement the server sent (benchmarks/pgstmtprof.py).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def main() -> int:
                         "the offices' own default)")
     parser.add_argument("--profile", metavar="FILE", help="cProfile every thread of the HQ server (1 process) into "
                         "FILE (benchmarks/threadprof.py); the figures are then not the rates")
+    parser.add_argument("--pg-profile", metavar="FILE", help="PostgreSQL's CPU per statement of the HQ server (1 "
+                        "process) into FILE (benchmarks/pgstmtprof.py)")
     args = parser.parse_args()
     pg = None
     url = args.database_url
@@ -75,6 +78,8 @@ def run(work: Path, url: str | None, pg, args) -> int:
     db_url = url or f"sqlite:///{hq_dir / 'hq.db'}"
     python = (sys.executable, str(ROOT / "benchmarks" / "threadprof.py"), os.path.abspath(args.profile)) \
         if args.profile else ()
+    if args.pg_profile:
+        python = (sys.executable, str(ROOT / "benchmarks" / "pgstmtprof.py"), os.path.abspath(args.pg_profile))
     node = hq_cluster.Node(hq_dir, db_url, log=work / "node.log", workers=args.workers, python=python).start()
     try:
         sign = HQKeys(hq_dir).active_sign
