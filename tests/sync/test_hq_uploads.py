@@ -144,3 +144,64 @@ def test_hq_sweeps_at_start(hq_dir, data_dir):
         assert _held(server) == []
     finally:
         server.stop()
+
+
+def test_a_creation_with_its_body_writes_no_upload_row_unless_it_is_cut(hq_dir, data_dir):
+    """A small batch comes whole with its creation request (an office seals one per save): HQ
+    writes no upload row for it — the batch's own commit is its only write. Cut half-way, the
+    bytes that came are held (row and all) and the office resumes from them."""
+    import socket
+    import time
+
+    from sqlalchemy import event
+
+    server = start_in_thread(hq_dir, limits=Limits(max_batch_bytes=8 * MB, rates=[]))
+    written: list[str] = []
+    event.listen(server.ingestor.engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *rest: written.append(statement)
+                 if statement.lstrip().upper().startswith("INSERT INTO UPLOADS") else None)
+    try:
+        device = enrol_office(server, data_dir)
+        outbox = Outbox(data_dir)
+        [path] = outbox.seal([p.to_dict() for p in people(2)])
+        blob = path.read_bytes()
+        batch_id = path.stem.split("-", 1)[1]
+        headers = {**TUS, "Upload-Length": str(len(blob)), "Upload-Metadata": _signed_meta(device, blob, batch_id),
+                   "Content-Type": "application/offset+octet-stream"}
+        whole = requests.post(f"{server.url}/tus/", data=blob, headers=headers, timeout=30)
+        assert whole.status_code == 201 and whole.headers.get("Fundclient-Ack")
+        assert written == [] and _held(server) == []
+        # Cut after a third: what came is held, from any node's point of view (HEAD).
+        persons = people(3, seed=7)
+        [path] = outbox.seal([p.to_dict() for p in persons], photos_for(persons, size=30_000))
+        blob = path.read_bytes()
+        batch_id = path.stem.split("-", 1)[1]
+        third = len(blob) // 3
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(f"POST /tus/ HTTP/1.1\r\nHost: hq\r\nTus-Resumable: 1.0.0\r\nUpload-Length: {len(blob)}\r\n"
+                         f"Upload-Metadata: {_signed_meta(device, blob, batch_id)}\r\n"
+                         f"Content-Type: application/offset+octet-stream\r\nContent-Length: {len(blob)}\r\n\r\n"
+                         .encode() + blob[:third])
+            time.sleep(1.0)  # longer than HQ holds bytes before writing them (FLUSH_SECONDS)
+        deadline = time.monotonic() + 10
+        while _held(server) != [batch_id] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        head = requests.head(f"{server.url}/tus/{batch_id}", headers=TUS, timeout=10)
+        assert head.status_code == 200 and head.headers["Upload-Offset"] == str(third)
+        assert len(written) == 1
+        done = requests.patch(f"{server.url}/tus/{batch_id}", data=blob[third:],
+                              headers={**TUS, "Upload-Offset": str(third),
+                                       "Content-Type": "application/offset+octet-stream"}, timeout=30)
+        assert done.status_code == 204 and done.headers.get("Fundclient-Ack") and _held(server) == []
+        # A creation announcing a body that never comes is held from byte 0, as a plain creation.
+        [path] = outbox.seal([p.to_dict() for p in people(1, seed=9)])
+        blob = path.read_bytes()
+        batch_id = path.stem.split("-", 1)[1]
+        empty = requests.post(f"{server.url}/tus/", data=b"", headers={
+            **TUS, "Upload-Length": str(len(blob)), "Upload-Metadata": _signed_meta(device, blob, batch_id),
+            "Content-Type": "application/offset+octet-stream"}, timeout=10)
+        assert empty.status_code == 201 and empty.headers["Upload-Offset"] == "0" and _held(server) == [batch_id]
+        assert run_sync(data_dir).batches_acknowledged >= 1 and _held(server) == []
+    finally:
+        server.stop()

@@ -104,13 +104,16 @@ def _with_ack(headers: dict, ack: dict) -> dict:
     return {**headers, ACK_HEADER: packed} if len(packed) <= ACK_HEADER_MAX else headers
 
 
-async def _receive(uploads: UploadStore, batch_id: str, request: Request, state, ops) \
+async def _receive(uploads: UploadStore, batch_id: str, request: Request, state, ops, unwritten: bool = False) \
         -> tuple[int, bytes] | None | bool:
     """Take the body from the offset HQ holds. What arrives is written to the database at least
     every `uploads.flush_seconds` (a killed node loses no more than that) and when the client
     goes away; the last stretch of a complete upload stays in memory and goes straight to
     ingest. Returns (offset, bytes not written), None when the client went away, False when
-    another node moved the upload on meanwhile."""
+    another node moved the upload on meanwhile. `unwritten`: the upload's row is not in the
+    database yet (a creation with its body): the first write of its bytes writes it too, and
+    an upload that arrives whole never has one."""
+    create = (state.length, state.sha256, state.device_id) if unwritten else None
     written = offset = counted = state.offset
     buffer = bytearray()
     last = time.monotonic()
@@ -129,18 +132,23 @@ async def _receive(uploads: UploadStore, batch_id: str, request: Request, state,
                                               or len(buffer) >= uploads.flush_bytes):
                     ops.upload_bytes.inc(offset - counted)  # (per flush and at the end, not per piece)
                     counted = offset
-                    if not await run_in_threadpool(uploads.append, batch_id, written, bytes(buffer)):
+                    if not await run_in_threadpool(uploads.append, batch_id, written, bytes(buffer), create):
                         return False
-                    written, buffer, last = offset, bytearray(), now
+                    written, buffer, last, create = offset, bytearray(), now, None
         finally:
             ops.upload_bytes.inc(offset - counted)
     except ClientDisconnect:
-        await run_in_threadpool(uploads.append, batch_id, written, bytes(buffer))
+        if buffer:
+            await run_in_threadpool(uploads.append, batch_id, written, bytes(buffer), create)
+        elif create is not None:  # nothing came: the upload is held from byte 0, as created
+            await run_in_threadpool(uploads.create, batch_id, *create)
         return None
     if offset < state.length and buffer:  # the request ended early: hold what came
-        if not await run_in_threadpool(uploads.append, batch_id, written, bytes(buffer)):
+        if not await run_in_threadpool(uploads.append, batch_id, written, bytes(buffer), create):
             return False
         buffer = bytearray()
+    elif offset < state.length and create is not None:  # no byte came with the creation
+        await run_in_threadpool(uploads.create, batch_id, *create)
     return offset, bytes(buffer)
 
 
@@ -264,21 +272,26 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
             return _refuse(413, "oversize")
         if not SHA256_RE.fullmatch(digest) or len(signature) != 64:
             return _refuse(401, "unsigned_upload")
-        created = await run_in_threadpool(creation, batch_id, device_id, length, digest, signature)
-        if isinstance(created, tuple):
+        with_body = request.headers.get("Content-Type") == "application/offset+octet-stream"
+        created = await run_in_threadpool(creation, batch_id, device_id, length, digest, signature, with_body)
+        if isinstance(created, tuple) and isinstance(created[0], int):
             return _refuse(*created)
         headers = {"Location": f"/tus/{batch_id}", "Tus-Resumable": TUS_VERSION}
         if created is True:  # HQ holds this batch already
             return Response(status_code=201, headers={**headers, "Upload-Offset": str(length)})
-        if request.headers.get("Content-Type") != "application/offset+octet-stream":
+        if not with_body:
             return Response(status_code=201, headers=headers)
-        return await _append(batch_id, request, 201, headers, created)
+        return await _append(batch_id, request, 201, headers, created[0], unwritten=not created[1])
 
-    def creation(batch_id: str, device_id: str, length: int, digest: str, signature: bytes) \
-            -> tuple[int, str] | UploadState | bool:
+    def creation(batch_id: str, device_id: str, length: int, digest: str, signature: bytes, with_body: bool) \
+            -> tuple[int, str] | tuple[UploadState, bool] | bool:
         """A creation request's reads, checks and write in one trip to the thread pool: a
         refusal (status, code), True when HQ holds the batch already, else the upload's state
-        (HQ holds `offset` bytes of it: 0, or what a same device's earlier creation left)."""
+        (HQ holds `offset` bytes of it: 0, or what a same device's earlier creation left) and
+        whether its row is written. A new upload that comes with its body (`with_body`) is not
+        written here: its first bytes written write it (`_receive`), and one that arrives whole
+        — a batch of a registration or a few — costs no write but the batch's own commit. Until
+        then another node answers HEAD with 404 and the office creates it again (idempotent)."""
         # (read before the signature is checked; nothing is answered from it before)
         facts = creation_facts(batch_id, device_id)
         problem = facts.problem
@@ -301,10 +314,12 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
                 count = uploads.open_for(device_id)
             if count >= uploads.max_per_device:
                 return 429, "too_many_uploads"
-        uploads.create(batch_id, length, digest, device_id, held)
         if held is not None and (held.length, held.sha256) == (length, digest):
-            return held  # (the same creation again: what HQ holds stays)
-        return UploadState(length, digest, device_id, 0, datetime.now(timezone.utc))
+            return held, True  # (the same creation again: what HQ holds stays)
+        if held is None and with_body:
+            return UploadState(length, digest, device_id, 0, datetime.now(timezone.utc)), False
+        uploads.create(batch_id, length, digest, device_id, held)
+        return UploadState(length, digest, device_id, 0, datetime.now(timezone.utc)), True
 
     @app.head("/tus/{batch_id}")
     async def tus_head(batch_id: str):
@@ -321,7 +336,7 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
         return await _append(batch_id, request, 204, {"Tus-Resumable": TUS_VERSION})
 
     async def _append(batch_id: str, request: Request, status: int, headers: dict,
-                      state: UploadState | None = None) -> Response:
+                      state: UploadState | None = None, unwritten: bool = False) -> Response:
         """Receive bytes at the offset HQ holds (any node: the upload lives in the database),
         then ingest when the last byte is here. `state`: the upload's, when the creation just
         made it (no second read; should another node move the upload on meanwhile, the
@@ -332,7 +347,7 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
             return _refuse(404, "not_found")
         if request.headers.get("Upload-Offset", "0" if status == 201 else None) != str(state.offset):
             return _refuse(409, "offset_mismatch")
-        received = await _receive(uploads, batch_id, request, state, ops)
+        received = await _receive(uploads, batch_id, request, state, ops, unwritten)
         if received is None:  # the client went away; what it sent is held
             return Response(status_code=400)
         if received is False:  # another node moved this upload on meanwhile

@@ -121,14 +121,25 @@ class UploadStore:
             except IntegrityError:  # another node created it at the same moment: theirs stands
                 pass
 
-    def append(self, batch_id: str, at: int, data: bytes) -> bool:
+    def append(self, batch_id: str, at: int, data: bytes, create: tuple[int, str, str] | None = None) -> bool:
         """Write `data` as the bytes from offset `at`; False when HQ no longer holds exactly `at`
-        bytes of this upload (another node moved it on, or it was finished or swept)."""
+        bytes of this upload (another node moved it on, or it was finished or swept).
+        `create`: (length, sha256, device id) of an upload whose row is not written yet (a
+        creation that came with its body, app.py): the row goes in the same transaction, unless
+        another node wrote it meanwhile (then its `held` decides, as always)."""
         if not data:
             return True
         with self.writer.held(), self.engine.begin() as conn:
             if self._postgres:
                 conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
+            if create is not None:
+                now = _now()
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(uploads).values(batch_id=batch_id, device_id=create[2], length=create[0],
+                                                            sha256=create[1], held=0, created_at=now, updated_at=now))
+                except IntegrityError:  # another node holds it already: its row stands
+                    pass
             moved = conn.execute(update(uploads).where(uploads.c.batch_id == batch_id, uploads.c.held == at)
                                  .values(held=at + len(data), updated_at=_now())).rowcount
             if moved != 1:
