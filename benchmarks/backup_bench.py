@@ -166,8 +166,8 @@ def main() -> int:
             thread.join()
         line("save with photo, during the backup" + (" and a sync" if args.sync else ""), during)
         print(f"backup steps that waited for a save: {store.writes.yields}", flush=True)
-        print(f"checkpoints (the store's checkpointer thread; saves never checkpoint): {store._checkpoints.runs},"
-              f" {store._checkpoints.copied:,} WAL pages copied into the DB file", flush=True)
+        print(f"checkpoints run by the store's checkpointer thread (saves never checkpoint): {store._checkpoints.runs}",
+              flush=True)
         if args.sync:
             print(f"sync: {synced['rounds']} rounds of {args.sync} registrations with photos sent to HQ"
                   f" (last: {synced.get('status')}; {synced.get('acknowledged', 0)} batches acknowledged,"

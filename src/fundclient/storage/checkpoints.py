@@ -48,7 +48,7 @@ class Checkpointer:
         self._thread: threading.Thread | None = None
         self._conn = None  # the thread's connection, while it is open (close() interrupts it)
         self.runs = 0  # checkpoints run (tests, figures)
-        self.copied = 0  # WAL frames they copied into the DB file
+        self.last: tuple[int, int] | None = None  # the last one's (frames in the WAL, frames in the DB file)
 
     def wrote(self) -> None:
         """A write committed: a checkpoint follows within `delay` seconds."""
@@ -113,7 +113,8 @@ class Checkpointer:
                     self._conn = conn
             busy, frames, copied = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
             self.runs += 1
-            self.copied += max(0, copied)
+            if not busy:
+                self.last = (frames, copied)
         except Exception as exc:  # noqa: BLE001 - interrupted at close, or the disk refused: the next write tries again
             if not self._closed:
                 log.warning("checkpoint failed: %s", type(exc).__name__)
