@@ -112,3 +112,54 @@ def test_what_a_backup_held_back_is_checkpointed_after_it_by_the_checkpointer(st
     assert wait_for(lambda: store._checkpoints.runs > runs and db.stat().st_size > size + 60 * 30_000, 30)
     frames, copied = store._checkpoints.last
     assert copied == frames > 60 * 7
+
+
+def test_the_writer_checkpoints_only_as_a_backstop_for_a_wal_the_checkpointer_left(store):
+    """Never inside a save (above), but never a WAL without bound either: a checkpointer dead
+    or starved of the disk leaves it to the writer's commit past BACKSTOP_PAGES."""
+    from fundclient.storage.engine import BACKSTOP_PAGES
+
+    with store._engines.writer.connect() as conn:
+        pages = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one()
+    assert pages == BACKSTOP_PAGES
+    assert BACKSTOP_PAGES * PAGE >= 50 * 2**20  # far beyond a day of saves between checkpoints
+
+
+def test_a_checkpointer_thread_found_dead_is_started_again_by_the_next_write(store, data_dir):
+    assert wait_for(lambda: store._checkpoints.runs > 0, 30)
+    checkpoints = store._checkpoints
+    with checkpoints._cond:  # as if the thread had ended on an error of its own
+        dead = threading.Thread(target=lambda: None, name="checkpoints")
+        dead.start()
+        dead.join()
+        alive, checkpoints._thread = checkpoints._thread, dead
+    runs = checkpoints.runs
+    _save_many(store, 3, seed=44)
+    assert checkpoints._thread is not dead and checkpoints._thread.is_alive()
+    assert wait_for(lambda: checkpoints.runs > runs, 30)
+    with checkpoints._cond:
+        checkpoints._closed = True
+        checkpoints._cond.notify_all()
+    alive.join(30)  # the replaced thread of this test ends too
+    checkpoints._closed = False
+
+
+def test_paused_keeps_checkpoints_out_and_they_run_after(store, data_dir):
+    """The backup's freeze pauses the checkpointer: no checkpoint holds SQLite's checkpoint
+    lock while it tries, and the writes of that time are checkpointed after it."""
+    checkpoints = store._checkpoints
+    assert wait_for(lambda: checkpoints.runs > 0, 30)
+    wal = data_dir / "fundclient.db-wal"
+    with checkpoints.paused():
+        runs = checkpoints.runs
+        _save_many(store, 20, seed=45)
+        # several delays pass: no checkpoint ran, the saves stay in the WAL
+        assert not wait_for(lambda: checkpoints.runs > runs, 4 * checkpoints.delay)
+        other = raw_connect(data_dir / "fundclient.db", store.db_key)
+        try:
+            busy, in_wal, copied = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        finally:
+            other.close()
+        assert busy == 0, "the checkpointer held the checkpoint lock while paused"
+    assert wal.exists()
+    assert wait_for(lambda: checkpoints.runs > runs, 30)  # asked again at the pause's end

@@ -237,15 +237,16 @@ def _freeze_snapshot(store: "Store", source) -> bool:
     file alone and lets no checkpoint write into the file until the transaction ends — the
     file's bytes are the snapshot. False (a reader holds an older snapshot, the WAL could not
     be emptied): the transaction is started all the same, for the backup API."""
-    source.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()  # the bulk, outside the writer's turn
-    for attempt in range(FREEZE_TRIES):
-        with store._writer_turn():
-            busy, in_wal, copied = source.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            if busy == 0 and in_wal == copied:
-                source.execute("BEGIN")
-                source.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts here
-                return True
-        time.sleep(0.05 * (attempt + 1))
+    with store._checkpoints.paused():  # the store's checkpointer never holds the checkpoint lock meanwhile
+        source.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()  # the bulk, outside the writer's turn
+        for attempt in range(FREEZE_TRIES):
+            with store._writer_turn():
+                busy, in_wal, copied = source.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                if busy == 0 and in_wal == copied:
+                    source.execute("BEGIN")
+                    source.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts here
+                    return True
+            time.sleep(0.05 * (attempt + 1))
     source.execute("BEGIN")
     source.execute("SELECT count(*) FROM sqlite_master").fetchone()
     return False

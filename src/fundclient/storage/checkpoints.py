@@ -7,7 +7,8 @@ and flushed it (7–16 ms of the save's own CPU, up to 100 ms of wall while a di
 the first save after a backup copied everything the backup's read snapshot had held back
 (`storage/backup.py` freezes the DB file for it): tens of MB, 126 ms of the save's CPU and
 300–400 ms of wall at 1 M. The store's writer therefore never checkpoints
-(`wal_autocheckpoint = 0`, `storage.engine.Engines`); after each write the store wakes this
+(`wal_autocheckpoint` only as a backstop at `engine.BACKSTOP_PAGES`, for a checkpointer dead or
+starved of the disk; `storage.engine.Engines`); after each write the store wakes this
 checkpointer, which waits DELAY seconds (the writes of that time go in one checkpoint) and runs
 a PASSIVE checkpoint on its own connection — no lock a save takes: commits go on meanwhile.
 While a backup's snapshot holds the DB file, the checkpoint copies nothing and is tried again
@@ -18,14 +19,19 @@ the idle I/O class), so its writes and its flush of the DB file go after a save'
 lock a save needs (SQLite's checkpoint lock only; the backup's own checkpoint retries). It
 starts with the first write and `close()` stops it: a checkpoint under way is interrupted
 (`sqlite3_interrupt`; SQLite leaves the WAL and DB file consistent, the next one goes on) and
-its connection closed, so closing the store leaves no thread or file open.
+its connection closed, so closing the store leaves no thread or file open. A thread found dead
+at a write is started again. `paused()` keeps checkpoints out while a backup freezes its
+snapshot (`storage/backup.py`): one under way is interrupted, none starts until it ends —
+otherwise the checkpoint lock could outlast every try of the freeze and send the backup to the
+slow copy.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from fundclient import threadprio
 
@@ -47,6 +53,9 @@ class Checkpointer:
         self._closed = False
         self._thread: threading.Thread | None = None
         self._conn = None  # the thread's connection, while it is open (close() interrupts it)
+        self._turn = threading.Lock()  # held around each checkpoint; paused() takes it
+        self._paused = 0
+        self._running = False  # a checkpoint statement under way (paused() interrupts it)
         self.runs = 0  # checkpoints run (tests, figures)
         self.last: tuple[int, int] | None = None  # the last one's (frames in the WAL, frames in the DB file)
 
@@ -56,7 +65,7 @@ class Checkpointer:
             if self._closed:
                 return
             self._pending = True
-            if self._thread is None:
+            if self._thread is None or not self._thread.is_alive():  # first write, or the thread died
                 self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._thread.start()
             else:
@@ -67,15 +76,32 @@ class Checkpointer:
         with self._cond:
             self._closed = True
             thread = self._thread
-            conn = self._conn
             self._cond.notify_all()
-        if conn is not None:
-            try:
-                conn.interrupt()
-            except Exception:  # noqa: BLE001 - closed meanwhile by the thread itself
-                pass
+            # Under the condition: the thread detaches its connection under it too, so this
+            # never interrupts a connection that is being closed.
+            if self._conn is not None:
+                self._conn.interrupt()
         if thread is not None and thread is not threading.current_thread():
             thread.join()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """No checkpoint runs inside: one under way is interrupted (SQLite leaves the WAL and the
+        DB file consistent) and the next waits for the end; the writes meanwhile are
+        checkpointed after it."""
+        with self._cond:
+            self._paused += 1
+            if self._running and self._conn is not None:
+                self._conn.interrupt()
+        self._turn.acquire()
+        try:
+            yield
+        finally:
+            self._turn.release()
+            with self._cond:
+                self._paused -= 1
+                self._pending = True
+                self._cond.notify()
 
     def _run(self) -> None:
         threadprio.lower_current_thread()
@@ -111,10 +137,19 @@ class Checkpointer:
                         conn.close()
                         return
                     self._conn = conn
-            busy, frames, copied = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            with self._turn:
+                with self._cond:
+                    if self._paused or self._closed:
+                        return  # paused() asks again for it at its end
+                    self._running = True
+                try:
+                    busy, frames, copied = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                finally:
+                    with self._cond:
+                        self._running = False
             self.runs += 1
             if not busy:
                 self.last = (frames, copied)
-        except Exception as exc:  # noqa: BLE001 - interrupted at close, or the disk refused: the next write tries again
-            if not self._closed:
+        except Exception as exc:  # noqa: BLE001 - interrupted at close or by paused(), or the disk refused: the next write tries again
+            if not self._closed and not self._paused:
                 log.warning("checkpoint failed: %s", type(exc).__name__)

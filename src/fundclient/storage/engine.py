@@ -62,10 +62,16 @@ def key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
 
+# The writer's own checkpoint, a backstop only: ~100 MB of 4 KiB pages (the checkpointer copies
+# the WAL half a second after each write; a day of saves never comes near this).
+BACKSTOP_PAGES = 25_000
+
+
 def raw_connect(path: Path, key: bytes, *, autocheckpoint: bool = True):
     """A sqlcipher3 connection with the key applied and our pragmas; isolation handled by us.
-    `autocheckpoint=False`: its commits never checkpoint the WAL (the store's writer: its
-    checkpointer does, on a thread of its own — storage/checkpoints.py)."""
+    `autocheckpoint=False`: its commits leave the WAL to the store's checkpointer, on a thread
+    of its own (storage/checkpoints.py); only a WAL of BACKSTOP_PAGES — the checkpointer dead
+    or starved of the disk — is checkpointed by a commit, so the WAL never grows without bound."""
     conn = sqlcipher3.dbapi2.connect(str(path), check_same_thread=False, isolation_level=None,
                                      timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(key_pragma(key))
@@ -84,7 +90,7 @@ def raw_connect(path: Path, key: bytes, *, autocheckpoint: bool = True):
     # Plaintext must not reach temp files or freed pages either.
     conn.execute("PRAGMA secure_delete = ON")
     if not autocheckpoint:
-        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        conn.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")
     return conn
 
 
