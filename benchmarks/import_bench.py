@@ -182,9 +182,9 @@ def main() -> int:
             initialise(bare, "SBH", "admin", PASSWORD)
             store, _ = open_store(bare, "admin", PASSWORD)
             records = list(records_for(args.rows, args.seed, args.names))
-            start, cpu = time.perf_counter(), time.process_time()
+            start, base_start = time.perf_counter(), time.process_time()
             bulk_add(store, records, by="admin")
-            base_wall, base_cpu = time.perf_counter() - start, time.process_time() - cpu
+            base_wall, base_cpu = time.perf_counter() - start, time.process_time() - base_start
             store.close()
             print(f"baseline bulk_add of the same records: {base_wall:.1f} s wall, {base_cpu:.1f} s CPU"
                   f" ({args.rows / base_wall:,.0f} records/s); import / baseline: {wall / base_wall:.2f}x wall,"
