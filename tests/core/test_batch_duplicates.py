@@ -195,3 +195,28 @@ def test_migration_files_the_keys_of_an_existing_store(tmp_path):
         assert _keys_of(store) == _expected_keys(records)
     finally:
         store.close()
+
+
+def test_a_person_without_a_birth_date_is_found_by_the_whole_name(tmp_path):
+    """A date unknown on one side: only a name agreeing fully can match (birth agreement 0.85),
+    and the key holds the whole name — the stored undated dependant is found, and the check
+    answers what a comparison with every stored record answers."""
+    from fundclient.domain.duplicates import find_duplicates
+
+    storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
+    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    try:
+        holder, form = generate(2, seed=515)
+        holder.dependants = holder.dependants[:1] or generate(1, seed=3, dependants=True)[0].dependants[:1]
+        holder.dependants[0].date_of_birth = None
+        store.beneficiaries.add(holder, by="admin")
+        form.name = copy.deepcopy(holder.dependants[0].name)
+        form.sex = holder.dependants[0].sex
+        form.mother_name = ""
+        form.dependants = []
+        found = store.beneficiaries.possible_duplicates(form)
+        assert [m.existing.record_id for m in found] == [holder.record_id]
+        assert found[0].existing_dependant is not None
+        assert _ids(found) == _ids(find_duplicates(form, _every_record(store)))
+    finally:
+        store.close()

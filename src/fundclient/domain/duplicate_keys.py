@@ -20,7 +20,8 @@ same spelling, with or without «ال», and the sound tier):
     d|D|<two of first, father, family sounds>   the same, on D and on D with day and month swapped
     y|Y|<first sound>|<family sound>            the same (same year: a typo in the day or the month)
     m|MM-DD|<first sound>|<family sound>        the same (same day: a typo in the year)
-    u|<first sound>|<family sound>  (no date)   the same (a date unknown on one side)
+    u|<the four parts as written>  (no date)    the same (a date unknown on one side: the
+                                                whole name must agree, every part the same)
 
 Pairs are unordered (the family name typed in the first box still meets). What this rule does
 not find, by design: the same date with two of first, father's and family name spelled beyond
@@ -65,13 +66,20 @@ def person_keys(person) -> tuple[list[str], list[str]]:
 
 # Sized for an import's batch (500 rows, ~1,600 people), not a day (see domain.duplicates).
 @lru_cache(maxsize=1 << 12)
-def _name_sounds(first, father, grandfather, family) -> tuple[str, str, str]:
-    return _parts(profile_of_name(first, father, grandfather, family, None))[:3]
+def _name_sounds(first, father, grandfather, family) -> tuple[str, str, str, str]:
+    p = profile_of_name(first, father, grandfather, family, None)
+    return (*_parts(p)[:3], _exact(p))
 
 
 @lru_cache(maxsize=1 << 12)
-def _keys_of(sounds: tuple[str, str, str], born: date | None) -> tuple[list[str], list[str]]:
+def _keys_of(sounds: tuple[str, str, str, str], born: date | None) -> tuple[list[str], list[str]]:
     return _stored(*sounds, born), _lookup(*sounds, born)
+
+
+def _exact(profile) -> str:
+    """The four structural parts as written (normalised): with a date unknown on one side only
+    a name agreeing fully — every part the same, none missing on one side — can match."""
+    return "|".join(part.replace(" ", "_") for part in profile.parts)
 
 
 def _pair(a: str, b: str) -> str:
@@ -88,31 +96,33 @@ def _cut(keys) -> list[str]:
 
 def stored_keys(profile) -> list[str]:
     """The keys a person (holder or dependant) is filed under."""
-    return _stored(*_parts(profile))
+    first, father, family, born = _parts(profile)
+    return _stored(first, father, family, _exact(profile), born)
 
 
 def lookup_keys(profile) -> list[str]:
     """The keys to look up for a new holder: every stored person sharing one is a candidate."""
-    return _lookup(*_parts(profile))
+    first, father, family, born = _parts(profile)
+    return _lookup(first, father, family, _exact(profile), born)
 
 
-def _stored(first: str, father: str, family: str, born: date | None) -> list[str]:
+def _stored(first: str, father: str, family: str, exact: str, born: date | None) -> list[str]:
     if not (first and family):
         return _cut(f"d|{born.isoformat()}|{p}" for p in _name_pairs(first, father, family)) if born else []
     if born is None:
-        return _cut([f"u|{first}|{family}"])
+        return _cut([f"u|{exact}"])
     return _cut([*(f"d|{born.isoformat()}|{p}" for p in _name_pairs(first, father, family)),
                  f"y|{born.year}|{first}|{family}", f"m|{born.month:02d}-{born.day:02d}|{first}|{family}"])
 
 
-def _lookup(first: str, father: str, family: str, born: date | None) -> list[str]:
+def _lookup(first: str, father: str, family: str, exact: str, born: date | None) -> list[str]:
     if born is None:  # no birth date: only a name agreeing fully can match, and only undated people
-        return _cut([f"u|{first}|{family}"]) if first and family else []
+        return _cut([f"u|{exact}"]) if first and family else []
     dates = [born]
     if born.day <= 12 and born.day != born.month:
         dates.append(date(born.year, born.day, born.month))
     keys = [f"d|{d.isoformat()}|{p}" for d in dates for p in _name_pairs(first, father, family)]
     if first and family:
         keys += [f"y|{born.year}|{first}|{family}", f"m|{born.month:02d}-{born.day:02d}|{first}|{family}",
-                 f"u|{first}|{family}"]
+                 f"u|{exact}"]
     return _cut(keys)
