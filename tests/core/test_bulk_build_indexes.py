@@ -37,6 +37,11 @@ def _indexes(store):
             "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()}
 
 
+def _duplicate_keys(store):
+    with store.read() as conn:
+        return conn.exec_driver_sql("SELECT key, person FROM duplicate_keys ORDER BY key, person").fetchall()
+
+
 def _writer_settings(store):
     with store.writer_connection() as conn:
         raw = conn.driver_connection
@@ -53,7 +58,7 @@ def test_an_empty_office_is_built_without_its_secondary_indexes_then_has_them_al
     try:
         schema = _schema(fresh)
         secondary = {"ix_beneficiaries_national", "ix_beneficiaries_mobile", "ix_beneficiaries_created",
-                     "ix_dependants_national", "ix_dependants_card"}
+                     "ix_dependants_national", "ix_dependants_card", "ix_duplicate_keys", "ix_duplicate_keys_person"}
         kept = {"ix_revisions_pending", "ix_revisions_saved_at", "ix_revisions_attention"}  # cheap to keep
         assert secondary | kept <= _indexes(fresh)
         during = []
@@ -67,6 +72,12 @@ def test_an_empty_office_is_built_without_its_secondary_indexes_then_has_them_al
         assert bulk.bulk_load(store, listed, by="admin", batch_size=300, progress=progress) == 900
         assert during == [(300, kept, True), (600, kept, True), (900, kept, True)]
         assert _schema(store) == schema  # every index back as it was made, the note gone
+        # The duplicate check's keys filed without their unique index: the pairs the per-row
+        # triggers file (bulk_add of the same records into an office with its indexes at work).
+        bulk.bulk_add(fresh, records, by="admin", batch_size=300)
+        assert _duplicate_keys(store) == _duplicate_keys(fresh) and len(_duplicate_keys(store)) > 900 * 3
+        hits = store.beneficiaries.possible_duplicates(records[700])
+        assert hits and hits == fresh.beneficiaries.possible_duplicates(records[700])
         assert _writer_settings(store) == (-CACHE_KIB, [(bulk_build.FTS_DEFAULT_HASHSIZE,)] * 2)
         person = records[444]
         hits = store.beneficiaries.by_national_number(person.national_number, include_dependants=False)

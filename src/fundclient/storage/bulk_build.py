@@ -9,15 +9,17 @@ written to the WAL at each commit): the writer's CPU per record grew from ~166 �
 100,000 records to ~325 µs at 300,000 (docs/performance.md). `CREATE INDEX` over the finished
 table sorts once instead.
 
-Only the non-unique indexes of `beneficiaries` and `dependants` are set aside (unique ones are
-constraints: they stay and keep checking every row; those of `revisions` take keys that follow
-the insertion order or no key at all — saved_at, the pending and attention partial indexes — and
-making them at the end would read the whole table of revisions, every record's JSON, again), and
-only when the office holds no record yet (rebuilding an index over an office's existing rows would cost more than
-it saves). Their SQL is kept in the table `bulk_build_pending` in the same transaction that
-drops them, so a build killed half-way (power cut, kill -9) leaves a note the next opening of
-the store acts on (`finish_interrupted`, called by `Store`): the indexes are made again
-before anyone searches. The FTS indexes are not set aside: each committed batch is searchable.
+Set aside: every index of `duplicate_keys` (filled only from the records' rows, by the
+build's catch-up, which files each pair once), and the non-unique indexes of `beneficiaries`
+and `dependants` (their unique ones are constraints: they stay and keep checking every row).
+The indexes of `revisions` stay: their keys follow the insertion order (saved_at) or are the
+primary key's, or they hold nothing new (the attention partial index), and making them at the
+end would read every record's JSON again. Only when the office holds no record yet (making an
+index again over an office's existing rows would cost more than it saves). Their SQL is kept
+in the table `bulk_build_pending` in the same transaction that drops them, so a build killed
+half-way (power cut, kill -9) leaves a note the next opening of the store acts on
+(`finish_interrupted`, called by `Store`): the indexes are made again before anyone searches.
+The FTS indexes are not set aside: each committed batch is searchable by name.
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ if TYPE_CHECKING:
 
 PENDING_TABLE = "bulk_build_pending"
 RECORD_TABLES = ("beneficiaries", "dependants")
+# Tables only a build's catch-up fills (`storage.bulk._CATCH_UP`, with DISTINCT), whose every
+# index — unique ones too — can wait for the end: the duplicate check's keys (migration 0008),
+# several keys per holder and dependant, in no order.
+DERIVED_TABLES = ("duplicate_keys",)
 FTS_TABLES = ("names_fts", "dependant_names_fts")
 # The writer's page cache during a build (per connection, KiB): the unique indexes (record ids,
 # revisions' keys, dependants' keys) and the FTS indexes' pages a batch touches stay decrypted
@@ -49,11 +55,13 @@ def _pending(raw) -> bool:
 
 
 def _set_aside(raw) -> list[tuple[str, str]]:
-    """(name, SQL) of the non-unique indexes of the record tables, in the order they were made."""
+    """(name, SQL) of the non-unique indexes of the record tables and every index of the derived
+    tables, in the order they were made."""
+    tables = (*RECORD_TABLES, *DERIVED_TABLES)
     indexes = raw.execute(
         "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-        f" AND tbl_name IN ({', '.join('?' * len(RECORD_TABLES))}) ORDER BY rowid", RECORD_TABLES).fetchall()
-    unique = {name for table in {t for _, t, _ in indexes}
+        f" AND tbl_name IN ({', '.join('?' * len(tables))}) ORDER BY rowid", tables).fetchall()
+    unique = {name for table in RECORD_TABLES
               for _, name, is_unique, *_ in raw.execute(f"PRAGMA index_list({table})").fetchall() if is_unique}
     return [(name, sql) for name, _, sql in indexes if name not in unique]
 
