@@ -47,6 +47,12 @@ BUILD_CACHE_KIB = 256_000
 # many times, each flush a segment that the automatic merges then read and write again.
 BUILD_FTS_HASHSIZE = 64 * 1024 * 1024
 FTS_DEFAULT_HASHSIZE = 1024 * 1024
+# The store's writer never checkpoints (`wal_autocheckpoint = 0`: a clerk's save must not copy
+# the WAL back; the store's checkpointer thread does, `storage/checkpoints.py`). A build writes
+# without pause, so that thread's PASSIVE checkpoints never found the WAL free to start again:
+# it grew to the whole store (6.4 GB at 1 M records) while the thread took a core. During a
+# build the writer checkpoints after its commits, as SQLite does by default (pages).
+BUILD_AUTOCHECKPOINT = 1000
 
 
 def _pending(raw) -> bool:
@@ -69,10 +75,11 @@ def _set_aside(raw) -> list[tuple[str, str]]:
 def start(store: "Store") -> bool:
     """Before a build's first batch: when the office holds no record, its secondary indexes set
     aside (noted in `bulk_build_pending`, same transaction); in any case the writer's cache and
-    the FTS buffer enlarged — `finish` puts everything back. True when indexes were set aside."""
+    the FTS buffer enlarged, the writer checkpointing after its commits — `finish` puts everything back. True when indexes were set aside."""
     with store.writer_connection() as conn:
         raw = conn.driver_connection
         raw.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
+        raw.execute(f"PRAGMA wal_autocheckpoint = {BUILD_AUTOCHECKPOINT}")
         for fts in FTS_TABLES:
             raw.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', ?)", (BUILD_FTS_HASHSIZE,))
         if _pending(raw):  # a build killed before its end that no opening finished: finish() makes them
@@ -91,13 +98,14 @@ def start(store: "Store") -> bool:
 def finish(store: "Store") -> None:
     """After a build (also when it stopped on an error): the indexes set aside made again from
     their SQL and the note removed (one transaction); the FTS buffer and the writer's cache
-    back to their usual sizes."""
+    back to their usual sizes, the writer's checkpoints back to the store's checkpointer."""
     with store.writer_connection() as conn:
         raw = conn.driver_connection
         _finish(raw)
         for fts in FTS_TABLES:
             raw.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', ?)", (FTS_DEFAULT_HASHSIZE,))
         raw.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        raw.execute("PRAGMA wal_autocheckpoint = 0")  # the store's writer (storage.engine.Engines)
 
 
 def _finish(raw) -> bool:
