@@ -8,6 +8,7 @@ import hashlib
 import os
 from datetime import datetime, timezone
 
+import pytest
 from sqlalchemy import event, insert, select
 
 from fundclient.hq.bulk import insert_new_rows
@@ -20,8 +21,10 @@ def _blob(data: bytes) -> dict:
 
 def test_new_rows_go_in_one_statement_and_held_ones_are_skipped(hq_dir, hq_database_url):
     engine = open_engine(hq_dir, hq_database_url)
-    statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    statements: list[tuple[str, bool]] = []  # (statement, executemany)
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, parameters, context, executemany:
+                 statements.append((statement, executemany)))
     try:
         held = b"\x00\xff held photo \x00" + os.urandom(20_000)
         with engine.begin() as conn:
@@ -36,8 +39,12 @@ def test_new_rows_go_in_one_statement_and_held_ones_are_skipped(hq_dir, hq_datab
             insert_new_rows(conn, blobs, [_blob(d) for d in fresh] + [again])
             insert_new_rows(conn, number_claims, [{"national_number": n} for n in numbers])
             insert_new_rows(conn, blobs, [])  # nothing: no statement
-        writes = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
-        assert len(writes) == 2, writes  # one per table, not one per row
+        writes = [(s, many) for s, many in statements if s.lstrip().upper().startswith("INSERT")]
+        assert len(writes) == 2, writes  # one per table
+        if engine.dialect.name == "postgresql":
+            # one statement, not one per row: an executemany shows as ONE event too (psycopg then
+            # runs a statement per row), so the event's executemany flag tells them apart
+            assert [many for _, many in writes] == [False, False], writes
         with engine.connect() as conn:
             stored = dict(conn.execute(select(blobs.c.sha256, blobs.c.data)).all())
             claimed = list(conn.execute(select(number_claims.c.national_number)
@@ -64,5 +71,66 @@ def test_values_are_stored_as_sqlalchemy_insert_stores_them(hq_dir, hq_database_
             assert got[batch_id].detail == row["detail"] and got[batch_id].device_id is None
             assert got[batch_id].at.replace(tzinfo=timezone.utc) == at
         assert raw[0][1] == raw[1][1]  # the same stored form as insert()'s
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("db_kind", ["postgres"])  # PostgreSQL only: SQLite's writer turn orders them
+def test_two_batches_sharing_photos_in_opposite_orders_store_each_once_without_deadlock(hq_dir, hq_database_url):
+    """PostgreSQL has no writer turn: two nodes ingesting batches that bring the same two new
+    photos in opposite orders must take the keys in one order (ingest sorts them), or each holds
+    one key and waits for the other's — a deadlock, the batch failing. A third transaction holds
+    the first key so both batches are under way at once; its rollback lets them race (before the
+    sort, a deadlock came within 20 rounds)."""
+    import threading
+
+    from fundclient.hq.ingest import _write
+
+    engine = open_engine(hq_dir, hq_database_url)
+
+    def waiting_on_a_lock(pid: int) -> bool:
+        with engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
+                                        (pid,)).scalar() == "Lock"
+
+    try:
+        for round_ in range(20):
+            first, second = sorted((_blob(os.urandom(3_000) + bytes([round_, i])) for i in range(2)),
+                                   key=lambda b: b["sha256"])
+            orders = [{b["sha256"]: b["data"] for b in (first, second)},
+                      {b["sha256"]: b["data"] for b in (second, first)}]
+            errors: list[BaseException] = []
+            pids: list[int] = []
+            with engine.connect() as holder:
+                held = holder.begin()
+                insert_new_rows(holder, blobs, [first])  # uncommitted: both batches wait on it
+
+                def ingest(new_blobs: dict, started: threading.Event) -> None:
+                    try:
+                        with engine.begin() as conn:
+                            pids.append(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar())
+                            started.set()
+                            _write(conn, [], [], new_blobs, [])
+                    except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+                        errors.append(exc)
+                        started.set()
+
+                threads = []
+                for new_blobs in orders:
+                    started = threading.Event()
+                    thread = threading.Thread(target=ingest, args=(new_blobs, started))
+                    thread.start()
+                    threads.append(thread)
+                    started.wait()
+                    while not errors and not waiting_on_a_lock(pids[-1]):
+                        pass  # until this batch waits on the held key (or on the other batch)
+                held.rollback()
+                for thread in threads:
+                    thread.join()
+            assert errors == [], f"round {round_}: {errors}"
+            with engine.connect() as conn:
+                stored = conn.execute(select(blobs.c.sha256, blobs.c.data)
+                                      .where(blobs.c.sha256.in_([first["sha256"], second["sha256"]]))).all()
+            assert sorted(stored) == sorted((b["sha256"], b["data"]) for b in (first, second))
     finally:
         engine.dispose()

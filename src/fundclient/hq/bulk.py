@@ -51,7 +51,12 @@ def insert_new_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
     """Like `insert_rows`, but a row whose unique key the table holds already (another batch's,
     committed or being committed) is skipped, never an error. One statement; the rows are
     inserted in the order given (callers that take row locks pass them sorted, so two batches
-    never wait on each other crosswise)."""
+    never wait on each other crosswise).
+
+    On PostgreSQL the values go to psycopg as they are, one array per column: the columns' bind
+    processors are NOT applied (unlike `insert_rows` on SQLite). Harmless for the callers' columns
+    today — text, integers, bytes and timestamps, whose processors do nothing on PostgreSQL; a
+    column type with a real processor would need it applied here."""
     if not rows:
         return
     columns = tuple(rows[0])

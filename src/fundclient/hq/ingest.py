@@ -350,8 +350,11 @@ def _write(conn: Connection, new_records: list[dict], new_photos: list[dict], ne
     only the hashes HQ did not hold when the batch was read; its bytes are not even sent to the
     database again)."""
     insert_rows(conn, records, new_records)
-    # (ON CONFLICT DO NOTHING: the same photo in a batch ingested at this moment on another node)
-    insert_new_rows(conn, blobs, [{"sha256": h, "size": len(data), "data": data} for h, data in new_blobs.items()])
+    # (ON CONFLICT DO NOTHING: the same photo in a batch ingested at this moment on another node;
+    # sorted by hash, so two batches sharing photos take their keys in one order and never deadlock
+    # — PostgreSQL has no writer turn)
+    insert_new_rows(conn, blobs, [{"sha256": h, "size": len(data), "data": data}
+                                  for h, data in sorted(new_blobs.items())])
     insert_rows(conn, photos, new_photos)
     insert_rows(conn, card_numbers, new_cards)
 
