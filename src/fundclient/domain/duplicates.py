@@ -1,4 +1,5 @@
-"""Duplicate check: a candidate record against existing ones (fetched by storage via FTS).
+"""Duplicate check: a candidate record against existing ones (found by storage through the
+blocking keys of `domain.duplicate_keys` and shared national numbers: storage/duplicate_candidates.py).
 
 - Same national number (normalised, non-empty) -> certain duplicate, score 1.
 - Otherwise a possible duplicate with a score in 0..1:
