@@ -6,8 +6,10 @@ one executemany transaction (SQLite) of exactly the rows HQ stored.
     .venv/bin/python benchmarks/hq_ingest_http.py [--count 5000] [--devices 4] [--postgres | --database-url URL]
         [--workers N] [--batch-kb KB] [--profile FILE | --pg-profile FILE]
 
---postgres starts a throwaway PostgreSQL (scripts/dev.py) and removes it afterwards; every
-temporary directory goes too. Prints records/s, CPU of HQ, of PostgreSQL and of the uploading
+--batch-kb KB: the offices seal batches of at most KB (their `batch_max_bytes`; default 512):
+60 gives batches of 2 registrations that go whole with their creation request, the shape of an
+office that seals at each save. --postgres starts a throwaway PostgreSQL (scripts/dev.py) and
+removes it afterwards; every temporary directory goes too. Prints records/s, CPU of HQ, of PostgreSQL and of the uploading
 offices, and the ratio to the bare write of the same rows. --profile FILE: the server (one
 process) runs under benchmarks/threadprof.py — every thread's CPU time by function, read it
 with `python -m pstats FILE`; the rates of such a run are not figures. --pg-profile FILE (with
