@@ -1,14 +1,16 @@
-"""#11 item 8: the import's batch duplicate check answers what the form's check answers.
+"""#11 item 8: the import's batch duplicate check answers what a full comparison answers.
 
-`BatchDuplicates` (set-based reads for a whole batch) must find, for every record, the same
-possible duplicates as `possible_duplicates` (the registration form's check, one record at a
-time) — one rule set, two ways of fetching the candidates. Real encrypted store, synthetic
-office with siblings (same father, grandfather and family) and near-duplicates (spelling
-variants, a slip, a swapped day and month)."""
+`DuplicateCandidates` (set-based reads for a whole batch; the form's `possible_duplicates` is a
+batch of one) must find, for every record, the same possible duplicates as `find_duplicates`
+comparing it with EVERY stored record — no candidate rule at all. Real encrypted store,
+synthetic office with siblings (same father, grandfather and family) and near-duplicates
+(spelling variants, a slip, a swapped day and month), and variants with two parts slipped
+beyond their sound or a part slipped and a date field typed wrong."""
 
 from __future__ import annotations
 
 import copy
+from datetime import date
 
 import pytest
 
@@ -52,23 +54,57 @@ def _new_batch(store):
         wife.date_of_birth = original.dependants[0].date_of_birth
         wife.sex = original.dependants[0].sex
         batch.append(wife)
+    for i, original in enumerate(stored[75:115]):  # slips beyond the sound (not near_duplicate's)
+        batch.append(_slipped(original, i))
     batch += generate(40, seed=99)
     return batch
+
+
+def _slip(word: str, i: int) -> str:
+    """One letter of `word` changed (a key next to it), as a clerk's slip."""
+    at = i % max(1, len(word))
+    return word[:at] + ("ب" if word[at] != "ب" else "ت") + word[at + 1:]
+
+
+def _slipped(original, i: int):
+    """Two of first, father's and family name slipped on the same date, or one slipped and the
+    day (or the year's last digit) typed wrong — a new record id and national number."""
+    variant = copy.deepcopy(original)
+    variant.record_id = f"slipped-{i}"
+    variant.national_number = ""
+    variant.dependants = []
+    name = variant.name
+    born = variant.date_of_birth
+    if i % 3 == 0:
+        name.father, name.family = _slip(name.father, i), _slip(name.family, i + 1)
+    elif i % 3 == 1:
+        name.first = _slip(name.first, i)
+        variant.date_of_birth = date(born.year, born.month, born.day % 28 + 1)
+    else:
+        name.first, name.father = _slip(name.first, i + 2), _slip(name.father, i)
+        variant.date_of_birth = date(born.year - 1 if born.year % 10 else born.year + 1, born.month, min(born.day, 28))
+    return variant
 
 
 def _ids(matches):
     return [(m.existing.record_id, m.kind, m.certain, m.score) for m in matches]
 
 
-def test_batch_check_finds_what_the_forms_check_finds(store):
+def test_batch_check_finds_what_a_full_comparison_finds(store):
+    """The import's batch check against `find_duplicates` over every stored record."""
+    from fundclient.domain.duplicates import find_duplicates
+
+    everyone = _every_record(store)
     batch = _new_batch(store)
     check = store.beneficiaries.batch_duplicates(batch)
-    found = 0
+    found = slipped = 0
     for i, record in enumerate(batch):
-        expected = store.beneficiaries.possible_duplicates(record)
+        expected = find_duplicates(record, everyone)[:10]
         assert _ids(check.matches(i)) == _ids(expected), (i, record.name.full())
         found += bool(expected)
+        slipped += bool(expected) and record.record_id.startswith("slipped-")
     assert found >= 40  # the batch is mostly duplicates: the comparison is not vacuous
+    assert slipped >= 5  # and some are found only beyond the parts' sounds
 
 
 def test_earlier_records_of_the_batch_are_candidates_once_accepted(store):
@@ -101,12 +137,32 @@ def test_the_keys_find_every_duplicate_a_full_comparison_finds(store):
 
     everyone = _every_record(store)
     batch = _new_batch(store)
-    found = 0
+    found = slipped = 0
     for record in batch:
         truth = find_duplicates(record, everyone)[:10]
         assert _ids(store.beneficiaries.possible_duplicates(record)) == _ids(truth), record.name.full()
         found += sum(not m.certain for m in truth)
+        slipped += bool(truth) and record.record_id.startswith("slipped-")
     assert found >= 40  # matches by name and birth date, not only by national number
+    assert slipped >= 5
+
+
+def test_the_form_flags_two_parts_slipped_on_the_same_date(store):
+    """The reviewer's case: father's and family name each one letter off, the same birth date,
+    another national number — a full comparison calls it similar, so must the form's check."""
+    from fundclient.domain.duplicates import find_duplicates
+    from fundclient.domain.records import ArabicName
+
+    stored = generate(1, seed=515)[0]
+    stored.name = ArabicName("محمد", "مصطفى", "سالم", "الورفلي")
+    stored.date_of_birth = date(1980, 5, 17)
+    store.beneficiaries.add(stored, by="admin")
+    form = copy.deepcopy(stored)
+    form.record_id, form.national_number, form.dependants = "form-515", "", []
+    form.name = ArabicName("محمد", "اصطفى", "سالم", "بلورفلي")
+    truth = find_duplicates(form, [store.beneficiaries.get(stored.record_id)])
+    assert [m.kind for m in truth] == ["similar"]
+    assert stored.record_id in [m.existing.record_id for m in store.beneficiaries.possible_duplicates(form)]
 
 
 def test_a_batch_checked_then_saved_answers_as_the_form_does_afterwards(tmp_path):
@@ -218,5 +274,43 @@ def test_a_person_without_a_birth_date_is_found_by_the_whole_name(tmp_path):
         assert [m.existing.record_id for m in found] == [holder.record_id]
         assert found[0].existing_dependant is not None
         assert _ids(found) == _ids(find_duplicates(form, _every_record(store)))
+
+
+def test_keys_of_another_rule_are_made_again_at_the_opening(tmp_path):
+    """Stored keys made by another rule (an office keyed before RULE_VERSION changed, a backup
+    of one restored) are made again by the current rule when the store is opened — set-based,
+    the keys' indexes and triggers back as they were — and the form finds by them again."""
+    from fundclient.domain.duplicate_keys import RULE_VERSION
+    from fundclient.storage.duplicate_rule import META_ROW
+
+    storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
+    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    records = generate(30, seed=14)
+    try:
+        bulk_add(store, records, by="admin")
+        with store.read() as conn:
+            schema = sorted(conn.exec_driver_sql(
+                "SELECT type, name, sql FROM sqlite_master WHERE name LIKE '%duplicate_keys%'").fetchall())
+            assert conn.exec_driver_sql("SELECT value FROM meta WHERE name = ?", (META_ROW,)).scalar() \
+                == str(RULE_VERSION)
+        with store.writer_connection() as conn:  # keys of an older rule: other keys, an older version
+            conn.exec_driver_sql("UPDATE meta SET value = '1' WHERE name = ?", (META_ROW,))
+            conn.exec_driver_sql("UPDATE beneficiaries SET dup_keys = 'x|old'")
+            conn.exec_driver_sql("UPDATE dependants SET dup_keys = ''")
+        assert _keys_of(store) != _expected_keys(records)
+    finally:
+        store.close()
+    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    try:
+        assert _keys_of(store) == _expected_keys(records)
+        with store.read() as conn:
+            assert conn.exec_driver_sql("SELECT value FROM meta WHERE name = ?", (META_ROW,)).scalar() \
+                == str(RULE_VERSION)
+            assert sorted(conn.exec_driver_sql(
+                "SELECT type, name, sql FROM sqlite_master WHERE name LIKE '%duplicate_keys%'").fetchall()) == schema
+        twin = copy.deepcopy(records[3])
+        twin.record_id, twin.national_number, twin.dependants = "twin", "", []
+        assert [m.existing.record_id for m in store.beneficiaries.possible_duplicates(twin)][:1] \
+            == [records[3].record_id]
     finally:
         store.close()

@@ -26,3 +26,15 @@ def to_arabic_indic(text: str) -> str:
 def digits_only(text: str) -> str:
     """The ASCII digits in `text` (any digit system), in order; everything else dropped."""
     return "".join(ch for ch in normalise_digits(text) if "0" <= ch <= "9")
+
+
+_SEPARATORS = " -_/.\u00a0\t"
+
+
+def separators_removed(text: str) -> str:
+    """A number as typed (national number, phone) with its digits in ASCII and the separators
+    a clerk may type between them (space, -, _, /, ., no-break space, tab) removed: the one
+    form the search box and the duplicate check look numbers up by."""
+    if text.isascii() and text.isdigit():
+        return text
+    return "".join(ch for ch in normalise_digits(text) if ch not in _SEPARATORS)

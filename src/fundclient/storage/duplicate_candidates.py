@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fundclient.domain.digits import normalise_digits
+from fundclient.domain.digits import separators_removed
 from fundclient.domain.duplicate_keys import person_keys
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
 from fundclient.domain.records import Beneficiary
@@ -38,13 +38,7 @@ _BY_NUMBER = ("SELECT b.national_number, b.id, b.record_id FROM beneficiaries b 
 def form_numbers(b: Beneficiary) -> list[str]:
     """The national numbers on a form (holder's and dependants'), separators removed."""
     raw = [b.national_number, *(d.national_number for d in b.dependants)]
-    return list(dict.fromkeys(_compact(n) for n in raw if n and n.strip()))
-
-
-def _compact(text: str) -> str:
-    if text.isascii() and text.isdigit():
-        return text
-    return "".join(ch for ch in normalise_digits(text) if ch not in " -_/.\u00a0\t")
+    return list(dict.fromkeys(separators_removed(n) for n in raw if n and n.strip()))
 
 
 class DuplicateCandidates:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from fundclient.domain.digits import normalise_digits
+from fundclient.domain.digits import separators_removed
 from fundclient.domain.national_id import get_scheme
 from fundclient.domain.phone import normalise_mobile
 from fundclient.domain.name_match import (ARTICLE_PREFIX as ARTICLE, EXACT, PARTIAL, PREFIX, Ranked, TypedName,
@@ -83,10 +83,6 @@ _TABLES = {  # FTS table, its content table, extra columns
     "holder": ("names_fts", "beneficiaries", ""),
     "dependant": ("dependant_names_fts", "dependants", ", t.dependant_id"),
 }
-
-
-def _separators_removed(text: str) -> str:
-    return "".join(ch for ch in normalise_digits(text) if ch not in " -_/.\u00a0\t")
 
 
 class NameVocabulary:
@@ -252,7 +248,7 @@ class SearchMixin:
                 if not ((rid, dep) in seen or seen.add((rid, dep)))]
 
     def by_national_number(self, number: str, *, include_dependants: bool = True) -> list[SearchHit]:
-        return self._exact("national_number", _separators_removed(number), include_dependants)
+        return self._exact("national_number", separators_removed(number), include_dependants)
 
     def national_numbers_present(self, numbers: list[str]) -> set[str]:
         """Which of these national numbers a holder already has (one indexed read per 500)."""
@@ -274,7 +270,7 @@ class SearchMixin:
         if e164 is None:
             return []
         ids = self._record_ids("SELECT record_id FROM beneficiaries WHERE mobile IN (?, ?) LIMIT 50",
-                               (e164, _separators_removed(phone)))
+                               (e164, separators_removed(phone)))
         return self._hits(ids, "phone")
 
     @contextmanager
@@ -533,7 +529,7 @@ class SearchMixin:
         text = text.strip()
         if not text:
             return []
-        compact = _separators_removed(text)
+        compact = separators_removed(text)
         if any(ch.isalpha() for ch in compact) and not _looks_like_card(compact):
             return self.search_name(text, limit)
         hits: list[SearchHit] = []

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from fundclient import device_key, oslock
 from fundclient.domain.records import utc_now
-from fundclient.storage import bulk_build, migrate, status
+from fundclient.storage import bulk_build, duplicate_rule, migrate, status
 from fundclient.storage.approvals import ApprovalRepository
 from fundclient.storage.audit import AuditLog
 from fundclient.storage.backup_pacing import WriteActivity
@@ -69,6 +69,8 @@ class Store:
         self._backup_cancel = threading.Event()
         if bulk_build.finish_interrupted(self):  # a bulk build killed before its end: its indexes made now
             log.warning("an interrupted bulk build was finished (its indexes made)")
+        if duplicate_rule.keep_current(self):  # keys of another rule (domain.duplicate_keys.RULE_VERSION)
+            log.warning("the duplicate check's keys were made again by the current rule")
 
     # --- transactions ----------------------------------------------------------------
 
