@@ -274,6 +274,8 @@ def test_a_person_without_a_birth_date_is_found_by_the_whole_name(tmp_path):
         assert [m.existing.record_id for m in found] == [holder.record_id]
         assert found[0].existing_dependant is not None
         assert _ids(found) == _ids(find_duplicates(form, _every_record(store)))
+    finally:
+        store.close()
 
 
 def test_keys_of_another_rule_are_made_again_at_the_opening(tmp_path):
