@@ -6,8 +6,8 @@ the row by `storage.rows`); triggers file them in `duplicate_keys` (key, person:
 an edit (dependants are deleted and inserted again), a bulk load — keeps the table true. The
 form's check and an import's batch check read the candidates of a key set from its index.
 
-Existing stores: every current record's keys are computed from its current revision (one read
-of the records, a few minutes at a million records, once).
+Existing stores: every current record's keys are filed by migration 0009 (by the key rule's
+current version, `storage.duplicate_rule`).
 
 Revision ID: 0008
 Revises: 0007
@@ -57,38 +57,10 @@ def upgrade() -> None:
     op.execute("ALTER TABLE beneficiaries ADD COLUMN dup_keys TEXT NOT NULL DEFAULT ''")
     op.execute("ALTER TABLE dependants ADD COLUMN dup_keys TEXT NOT NULL DEFAULT ''")
     op.execute(_TABLE)
-    # An existing store: the columns filled, then the table in one statement per kind of person
-    # and its indexes built once, sorted (not one index insert at a time).
-    _backfill(op.get_bind())
-    op.execute("INSERT INTO duplicate_keys (key, person) SELECT DISTINCT j.value, t.id FROM beneficiaries t, "
-               + _each("t.dup_keys") + " j WHERE t.dup_keys != '' AND j.value != ''")
-    op.execute("INSERT INTO duplicate_keys (key, person) SELECT DISTINCT j.value, -t.id FROM dependants t, "
-               + _each("t.dup_keys") + " j WHERE t.dup_keys != '' AND j.value != ''")
+    # An existing store's keys are filed by migration 0009 (`storage.duplicate_rule.rekey`, by the
+    # rule's current version: one pass over the records, not one here and one there).
     for statement in (*_INDEXES, *TRIGGERS.values()):
         op.execute(statement)
-
-
-def _backfill(conn) -> None:
-    """Keys of every stored holder and dependant, from the current revision."""
-    from fundclient.storage.records_json import load  # lazy: only an existing store's upgrade reads records
-    from fundclient.storage.rows import person_keys  # lazy: only an existing store's upgrade reads records
-
-    cursor = conn.connection.driver_connection.cursor()
-    last = 0
-    while True:
-        rows = cursor.execute(
-            "SELECT b.id, r.data FROM beneficiaries b JOIN revisions r ON r.record_id = b.record_id"
-            " AND r.revision = b.revision WHERE b.id > ? ORDER BY b.id LIMIT 2000", (last,)).fetchall()
-        if not rows:
-            return
-        last = rows[-1][0]
-        holders, dependants = [], []
-        for row_id, data in rows:
-            record = load(data)
-            holders.append((person_keys(record), row_id))
-            dependants += [(person_keys(d), record.record_id, d.dependant_id) for d in record.dependants]
-        cursor.executemany("UPDATE beneficiaries SET dup_keys = ? WHERE id = ?", holders)
-        cursor.executemany("UPDATE dependants SET dup_keys = ? WHERE record_id = ? AND dependant_id = ?", dependants)
 
 
 def downgrade() -> None:

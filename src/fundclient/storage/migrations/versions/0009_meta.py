@@ -1,6 +1,7 @@
 """The store's own facts (`meta`: name -> value): the version of the duplicate check's key rule
-the stored keys were made by (`storage.duplicate_rule`; none yet: the store's next opening
-keys every person by the current rule and writes it).
+the stored keys were made by (`storage.duplicate_rule`): every stored person keyed by the
+current rule now, set-based (a store keyed by migration 0008's first rule, or not yet keyed),
+and the version written.
 
 Revision ID: 0009
 Revises: 0008
@@ -15,7 +16,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    from fundclient.storage.duplicate_rule import rekey  # lazy: only when migrating
+
     op.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    rekey(op.get_bind().connection.driver_connection.cursor())
 
 
 def downgrade() -> None:
