@@ -102,7 +102,10 @@ def test_an_office_that_holds_records_keeps_its_indexes_during_a_build(tmp_path)
         bulk.write_list(listed, generate(400, seed=31))
         seen = []
         bulk.bulk_load(store, listed, by="admin", batch_size=200, progress=lambda done: seen.append(_schema(store)))
-        assert seen == [before, before] and _schema(store) == before
+        # every index there throughout; only the build's note (for its FTS buffer) comes and goes
+        assert [[row for row in schema if row[1] != bulk_build.PENDING_TABLE] for schema in seen] == [before, before]
+        assert all(any(row[1] == bulk_build.PENDING_TABLE for row in schema) for schema in seen)
+        assert _schema(store) == before
         assert store.counters()["records"] == 405
     finally:
         store.close()
@@ -161,6 +164,14 @@ def test_a_build_killed_half_way_is_finished_at_the_next_opening(tmp_path):
             while not flag.exists() and child.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.1)
             assert flag.exists(), "the build never committed its first batch"
+            # another process opens the office while the build runs (the GUI beside a CLI build):
+            # the build's lock tells it the build is alive — nothing of it is "finished" there
+            beside = _office_again(office)
+            try:
+                assert _schema(beside) != _schema(fresh)  # the indexes still set aside
+                assert bulk_build.finish_interrupted(beside) is False
+            finally:
+                beside.close()
         finally:
             os.killpg(child.pid, signal.SIGKILL)  # the build and its helper process
             child.wait()
@@ -182,3 +193,23 @@ def test_a_build_killed_half_way_is_finished_at_the_next_opening(tmp_path):
 def _office_again(path):
     store, _ = storage.open_store(path, "admin", PASSWORD)
     return store
+
+
+def test_a_build_killed_on_an_office_with_records_gets_its_fts_buffer_back_at_the_next_opening(tmp_path):
+    """No index is set aside on an office with records, but the FTS buffer was enlarged (kept
+    in the FTS config table): the build's note is made there too, and the next opening puts the
+    buffer back."""
+    office = tmp_path / "office"
+    store = _office(office)
+    try:
+        bulk.bulk_add(store, generate(20, seed=35), by="admin")
+        assert bulk_build.start(store) is False  # records there: no index set aside ...
+        assert _writer_settings(store)[1] == [(bulk_build.BUILD_FTS_HASHSIZE,)] * 2
+    finally:
+        store.close()  # ... and the build "killed": no finish
+    store = _office_again(office)
+    try:
+        assert _writer_settings(store)[1] == [(bulk_build.FTS_DEFAULT_HASHSIZE,)] * 2
+        assert bulk_build.finish_interrupted(store) is False
+    finally:
+        store.close()

@@ -10,6 +10,8 @@ connection never sees a schema without them and a crash rolls everything back to
 
 from __future__ import annotations
 
+import contextlib
+
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from pathlib import Path
@@ -283,10 +285,9 @@ def _write_from_helpers(store: "Store", target, args: list[tuple], *, by: str, p
             number += 1
         return part
 
-    building = False
+    build = contextlib.ExitStack()
     try:
-        bulk_build.start(store)  # while the helpers start: an empty office's indexes set aside
-        building = True
+        build.enter_context(bulk_build.building(store))  # while the helpers start: an empty office's indexes set aside
         part = next_part()
         while part is not None:
             with store.write(by, "import", bulk=True) as tx:
@@ -307,8 +308,7 @@ def _write_from_helpers(store: "Store", target, args: list[tuple], *, by: str, p
             if process.is_alive():
                 process.terminate()
                 process.join(timeout=5)
-        if building:  # also after an error: the batches written stay, with their indexes; the cache as it was
-            bulk_build.finish(store)
+        build.close()  # finish, also after an error: the batches written stay, with their indexes; the cache as it was
     return total, ended and not dead and all(p.exitcode == 0 for p in processes)
 
 

@@ -20,18 +20,26 @@ in the table `bulk_build_pending` in the same transaction that drops them, so a 
 half-way (power cut, kill -9) leaves a note the next opening of the store acts on
 (`finish_interrupted`, called by `Store`): the indexes are made again before anyone searches.
 The FTS indexes are not set aside: each committed batch is searchable by name.
+A build holds an OS lock (`BUILD_LOCK_FILE`) from start to finish: an opening of the store by
+another process while it runs (the GUI beside a CLI build) leaves it alone, and a second build
+waits. The note is made on an office with records too (with no index in it), so the FTS
+buffer's size, kept in the FTS config table, is put back after a build killed there as well.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from fundclient import oslock
 from fundclient.storage.engine import CACHE_KIB
 
 if TYPE_CHECKING:
     from fundclient.storage.store import Store
 
 PENDING_TABLE = "bulk_build_pending"
+BUILD_LOCK_FILE = ".bulk-build.lock"
 RECORD_TABLES = ("beneficiaries", "dependants")
 # Tables only a build's catch-up fills (`storage.bulk._CATCH_UP`, with DISTINCT), whose every
 # index — unique ones too — can wait for the end: the duplicate check's keys (migration 0008),
@@ -84,15 +92,28 @@ def start(store: "Store") -> bool:
             raw.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', ?)", (BUILD_FTS_HASHSIZE,))
         if _pending(raw):  # a build killed before its end that no opening finished: finish() makes them
             return True
-        if raw.execute("SELECT EXISTS (SELECT 1 FROM beneficiaries) OR EXISTS (SELECT 1 FROM dependants)"
-                       ).fetchone()[0]:
-            return False
-        indexes = _set_aside(raw)
+        empty = not raw.execute("SELECT EXISTS (SELECT 1 FROM beneficiaries) OR EXISTS (SELECT 1 FROM dependants)"
+                                ).fetchone()[0]
+        indexes = _set_aside(raw) if empty else []
+        # the note even with no index in it: a build killed here still gets its FTS buffer put back
         raw.execute(f"CREATE TABLE {PENDING_TABLE} (name TEXT NOT NULL, sql TEXT NOT NULL)")
         raw.executemany(f"INSERT INTO {PENDING_TABLE} (name, sql) VALUES (?, ?)", indexes)
         for name, _ in indexes:
             raw.execute(f'DROP INDEX "{name}"')
-    return True
+    return empty
+
+
+@contextmanager
+def building(store: "Store") -> Iterator[None]:
+    """`start` … `finish` under the build's OS lock (a second build waits; an opening of the
+    store meanwhile does not take this build for an interrupted one). `finish` also after an
+    error: the batches written stay, with their indexes."""
+    with oslock.exclusive(store.data_dir / BUILD_LOCK_FILE, wait=None):
+        start(store)
+        try:
+            yield
+        finally:
+            finish(store)
 
 
 def finish(store: "Store") -> None:
@@ -126,5 +147,8 @@ def finish_interrupted(store: "Store") -> bool:
     with store.read() as conn:
         if not _pending(conn.driver_connection):
             return False
-    finish(store)
+    with oslock.exclusive(store.data_dir / BUILD_LOCK_FILE, wait=0) as held:
+        if not held:  # the build is running in another process: its own finish will do it
+            return False
+        finish(store)
     return True
