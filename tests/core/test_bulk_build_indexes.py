@@ -15,7 +15,7 @@ import time
 from fundclient import storage
 from fundclient.domain.synthetic import generate
 from fundclient.storage import bulk, bulk_build
-from fundclient.storage.engine import CACHE_KIB
+from fundclient.storage.engine import BACKSTOP_PAGES, CACHE_KIB
 
 PASSWORD = "correct horse 1"
 
@@ -80,7 +80,7 @@ def test_an_empty_office_is_built_without_its_secondary_indexes_then_has_them_al
         assert _duplicate_keys(store) == _duplicate_keys(fresh) and len(_duplicate_keys(store)) > 900 * 3
         hits = store.beneficiaries.possible_duplicates(records[700])
         assert hits and hits == fresh.beneficiaries.possible_duplicates(records[700])
-        assert _writer_settings(store) == (-CACHE_KIB, 0, [(bulk_build.FTS_DEFAULT_HASHSIZE,)] * 2)
+        assert _writer_settings(store) == (-CACHE_KIB, BACKSTOP_PAGES, [(bulk_build.FTS_DEFAULT_HASHSIZE,)] * 2)
         person = records[444]
         hits = store.beneficiaries.by_national_number(person.national_number, include_dependants=False)
         assert [h.record_id for h in hits] == [person.record_id]
@@ -204,12 +204,12 @@ def test_a_build_killed_on_an_office_with_records_gets_its_fts_buffer_back_at_th
     try:
         bulk.bulk_add(store, generate(20, seed=35), by="admin")
         assert bulk_build.start(store) is False  # records there: no index set aside ...
-        assert _writer_settings(store)[1] == [(bulk_build.BUILD_FTS_HASHSIZE,)] * 2
+        assert _writer_settings(store)[2] == [(bulk_build.BUILD_FTS_HASHSIZE,)] * 2
     finally:
         store.close()  # ... and the build "killed": no finish
     store = _office_again(office)
     try:
-        assert _writer_settings(store)[1] == [(bulk_build.FTS_DEFAULT_HASHSIZE,)] * 2
+        assert _writer_settings(store)[2] == [(bulk_build.FTS_DEFAULT_HASHSIZE,)] * 2
         assert bulk_build.finish_interrupted(store) is False
     finally:
         store.close()

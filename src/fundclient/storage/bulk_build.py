@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from fundclient import oslock
-from fundclient.storage.engine import CACHE_KIB
+from fundclient.storage.engine import BACKSTOP_PAGES, CACHE_KIB
 
 if TYPE_CHECKING:
     from fundclient.storage.store import Store
@@ -55,7 +55,7 @@ BUILD_CACHE_KIB = 256_000
 # many times, each flush a segment that the automatic merges then read and write again.
 BUILD_FTS_HASHSIZE = 64 * 1024 * 1024
 FTS_DEFAULT_HASHSIZE = 1024 * 1024
-# The store's writer never checkpoints (`wal_autocheckpoint = 0`: a clerk's save must not copy
+# The store's writer checkpoints only as a backstop (`engine.BACKSTOP_PAGES`: a clerk's save must not copy
 # the WAL back; the store's checkpointer thread does, `storage/checkpoints.py`). A build writes
 # without pause, so that thread's PASSIVE checkpoints never found the WAL free to start again:
 # it grew to the whole store (6.4 GB at 1 M records) while the thread took a core. During a
@@ -126,7 +126,7 @@ def finish(store: "Store") -> None:
         for fts in FTS_TABLES:
             raw.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', ?)", (FTS_DEFAULT_HASHSIZE,))
         raw.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        raw.execute("PRAGMA wal_autocheckpoint = 0")  # the store's writer (storage.engine.Engines)
+        raw.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")  # the store's writer (storage.engine.Engines)
 
 
 def _finish(raw) -> bool:
