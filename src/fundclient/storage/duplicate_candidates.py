@@ -17,7 +17,7 @@ candidates' records in one read of their current revisions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from fundclient.domain.digits import separators_removed
 from fundclient.domain.duplicate_keys import person_keys
@@ -92,6 +92,13 @@ class DuplicateCandidates:
             self._earlier.setdefault(value, []).append(i)
 
 
+def _chunks(values: list) -> Iterator[tuple[list, str]]:
+    """`values` in slices of CHUNK, each with its SQL placeholders ("?,?,…")."""
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start:start + CHUNK]
+        yield chunk, ",".join("?" * len(chunk))
+
+
 def _found(repository, sql: str, values: set[str]) -> dict[str, dict[str, int]]:
     """number -> {record id: its row id} of the records that hold it (as holder or dependant)."""
     out: dict[str, dict[str, int]] = {}
@@ -100,9 +107,7 @@ def _found(repository, sql: str, values: set[str]) -> dict[str, dict[str, int]]:
     ordered = sorted(values)
     with repository._store.read() as conn:
         cursor = conn.connection.driver_connection.cursor()
-        for start in range(0, len(ordered), CHUNK):
-            chunk = ordered[start:start + CHUNK]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(ordered):
             for value, row_id, record_id in cursor.execute(sql.format(marks=marks), chunk + chunk):
                 out.setdefault(value, {})[record_id] = row_id
     return out
@@ -118,15 +123,13 @@ def _found_by_key(repository, keys: set[str]) -> dict[str, dict[str, int]]:
     with repository._store.read() as conn:
         cursor = conn.connection.driver_connection.cursor()
         filed: list[tuple[str, int]] = []
-        for start in range(0, len(ordered), CHUNK):
-            chunk = ordered[start:start + CHUNK]
-            filed += cursor.execute(_KEYS.format(marks=",".join("?" * len(chunk))), chunk).fetchall()
+        for chunk, marks in _chunks(ordered):
+            filed += cursor.execute(_KEYS.format(marks=marks), chunk).fetchall()
         people: dict[int, tuple[int, str]] = {}  # person -> (holder's row id, record id)
         for sql, ids in ((_HOLDERS, sorted({p for _, p in filed if p > 0})),
                          (_DEPENDANTS, sorted({-p for _, p in filed if p < 0}))):
-            for start in range(0, len(ids), CHUNK):
-                chunk = ids[start:start + CHUNK]
-                for person, row_id, record_id in cursor.execute(sql.format(marks=",".join("?" * len(chunk))), chunk):
+            for chunk, marks in _chunks(ids):
+                for person, row_id, record_id in cursor.execute(sql.format(marks=marks), chunk):
                     people[person] = (row_id, record_id)
     for key, person in filed:
         found = people.get(person)
