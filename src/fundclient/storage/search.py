@@ -308,7 +308,7 @@ class SearchMixin:
         return [Candidate(table, row[0], row[1], row[3] if table == "dependant" else "", row[2]) for row in rows]
 
     def _name_candidates(self, cursor, table: str, text: str, *, prefix_last: bool, limit: int | None = None,
-                         broad: bool = False, by_sound: bool = False, keys: list | None = None,
+                         by_sound: bool = False, keys: list | None = None,
                          spellings: list | None = None, open_last: bool = True, page: int = 20,
                          settled=None) -> dict[tuple, Candidate]:
         """Names worth ranking, the likeliest first, each query newest first and stopping
@@ -326,8 +326,7 @@ class SearchMixin:
         the name's first word (`^`: position lists, dearer);
         3. two words with the last unfinished and too many completions to list: every word as
         spelled, the first in its place, the last as the start of a word;
-        4. — when still short of `limit`, or always when `broad` (duplicates: one part may
-        be spelled beyond recognition) — two words: the two in either order; three or more:
+        4. — when still short of `limit` — two words: the two in either order; three or more:
         all of them but one, by sound, whichever is left out (one OR of ANDs of pairs);
         5. nothing found yet: every word as spelled in any order; then any two typed words
         in either order, ranked by how many pairs a name holds (three or more), or every
@@ -405,7 +404,7 @@ class SearchMixin:
             add(spelled_query(text, prefix_last=prefix_last, first_in_place=True, forms=held), always=True)
         if by_sound:
             return found
-        if not broad and count == 2 and settled is not None and len(found) < limit and settled(found):
+        if count == 2 and settled is not None and len(found) < limit and settled(found):
             # Every name sounding like the typed words in their order is in, and a page of them
             # ranks above anything the looser queries below can add. Two words only: a long
             # name's words past its stored sound pairs are found by the spelled first-name-in-
@@ -413,9 +412,9 @@ class SearchMixin:
             # all-but-one query below finds them (found by review).
             return found
         if count == 2:
-            add(pair_query(text, prefix_last=prefix_last, require_all=False), always=broad)
+            add(pair_query(text, prefix_last=prefix_last, require_all=False))
         else:
-            add(all_but_one_query(text, prefix_last=prefix_last, keys=keys), always=broad)
+            add(all_but_one_query(text, prefix_last=prefix_last, keys=keys))
         if not found:
             add(spelled_query(text, prefix_last=prefix_last, forms=held))
         if not found:
@@ -470,7 +469,7 @@ class SearchMixin:
         return out
 
     def ranked_names(self, text: str, limit: int = 20, *, prefix_last: bool = True,
-                     dependants: bool = True, broad: bool = False) -> list[tuple[Ranked, Candidate]]:
+                     dependants: bool = True) -> list[tuple[Ranked, Candidate]]:
         """Holders (and dependants) by `domain.name_match.rank`, best first; equal scores
         newest first. The typed text's candidates first; then — one or two words typed and
         fewer than `limit` of them sound like every typed word, or three or more and none
@@ -491,7 +490,7 @@ class SearchMixin:
 
         with self._cursor() as cursor:
             for table in tables:
-                for k, c in self._name_candidates(cursor, table, text, prefix_last=prefix_last, broad=broad,
+                for k, c in self._name_candidates(cursor, table, text, prefix_last=prefix_last,
                                                   keys=keys, spellings=spellings, open_last=open_last,
                                                   page=limit, settled=settled).items():
                     candidates.setdefault(k, c)
@@ -503,7 +502,7 @@ class SearchMixin:
             if alike < (limit if len(tokens) < 3 else 1):
                 for typed in self._corrected(text, prefix_last=prefix_last):
                     for table in tables:
-                        more = self._name_candidates(cursor, table, typed, prefix_last=prefix_last, broad=broad,
+                        more = self._name_candidates(cursor, table, typed, prefix_last=prefix_last,
                                                      by_sound=True)
                         fresh = {k: c for k, c in more.items() if k not in candidates}
                         candidates.update(fresh)
