@@ -12,18 +12,13 @@ import subprocess
 import sys
 import time
 
-from fundclient import storage
 from fundclient.domain.synthetic import generate
 from fundclient.storage import bulk, bulk_build
 from fundclient.storage.engine import BACKSTOP_PAGES, CACHE_KIB
 
-PASSWORD = "correct horse 1"
-
-
-def _office(path):
-    storage.initialise(path, "SEB", "admin", PASSWORD, "مدير النظام")
-    store, _ = storage.open_store(path, "admin", PASSWORD)
-    return store
+from offices import PASSWORD
+from offices import new_office as _office
+from offices import open_office as _office_again
 
 
 def _schema(store):
@@ -189,10 +184,6 @@ def test_a_build_killed_half_way_is_finished_at_the_next_opening(tmp_path):
     finally:
         fresh.close()
 
-
-def _office_again(path):
-    store, _ = storage.open_store(path, "admin", PASSWORD)
-    return store
 
 
 def test_a_build_killed_on_an_office_with_records_gets_its_fts_buffer_back_at_the_next_opening(tmp_path):

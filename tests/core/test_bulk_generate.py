@@ -6,17 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from fundclient import storage
 from fundclient.domain.synthetic import generate, iter_generate_streams
 from fundclient.storage import bulk
 
-PASSWORD = "correct horse 1"
-
-
-def _office(path):
-    storage.initialise(path, "SEB", "admin", PASSWORD, "مدير النظام")
-    store, _ = storage.open_store(path, "admin", PASSWORD)
-    return store
+from offices import new_office as _office
 
 
 def _contents(store):
