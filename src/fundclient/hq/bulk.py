@@ -47,24 +47,29 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
         conn.exec_driver_sql(sql, values)
 
 
-def insert_new_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
+def insert_new_rows(conn: Connection, table: Table, rows: list[dict], returning: str | None = None) -> set | None:
     """Like `insert_rows`, but a row whose unique key the table holds already (another batch's,
     committed or being committed) is skipped, never an error. One statement; the rows are
     inserted in the order given (callers that take row locks pass them sorted, so two batches
     never wait on each other crosswise).
+
+    `returning`: a column name — on PostgreSQL the set of its values in the rows this statement
+    inserted (the others were held already, or by a batch that committed them meanwhile), so a
+    caller can tell its own fresh claims from the contested ones; None where the database does
+    not say (SQLite's executemany, another driver): treat every row as contested.
 
     On PostgreSQL the values go to psycopg as they are, one array per column: the columns' bind
     processors are NOT applied (unlike `insert_rows` on SQLite). Harmless for the callers' columns
     today — text, integers, bytes and timestamps, whose processors do nothing on PostgreSQL; a
     column type with a real processor would need it applied here."""
     if not rows:
-        return
+        return set() if returning else None
     columns = tuple(rows[0])
     dialect = conn.dialect
     if dialect.name == "postgresql" and dialect.driver != "psycopg":  # another driver: SQLAlchemy's own
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert  # lazy: that case only
         conn.execute(postgresql_insert(table).on_conflict_do_nothing(), rows)
-        return
+        return None
     key = (dialect.name, table.name, columns)
     plan = _NEW_PLANS.get(key)
     if plan is None:
@@ -83,12 +88,15 @@ def insert_new_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
         plan = _NEW_PLANS[key] = (sql, processors)
     sql, processors = plan
     if dialect.name == "postgresql":  # (a tuple: one set of parameters, an array per column)
-        conn.exec_driver_sql(sql, tuple([row[c] for row in rows] for c in columns))
-        return
+        if returning:
+            sql += f" RETURNING {dialect.identifier_preparer.quote(returning)}"
+        result = conn.exec_driver_sql(sql, tuple([row[c] for row in rows] for c in columns))
+        return set(result.scalars()) if returning else None
     values = [tuple(row[c] for c in columns) for row in rows]
     if any(processors):
         values = [tuple(p(v) if p else v for p, v in zip(processors, row)) for row in values]
     conn.exec_driver_sql(sql, values)
+    return None
 
 
 def _plan(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple[str, list[Callable | None]]:
@@ -100,8 +108,15 @@ def _plan(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple[str
         name = dialect.identifier_preparer.format_table(table)
         if dialect.name == "postgresql":
             # psycopg adapts Python values itself in COPY (timestamptz, bytea …); the processors
-            # of these column types do nothing on PostgreSQL.
-            sql, processors = f"COPY {name} ({quoted}) FROM STDIN", [None] * len(columns)
+            # of these column types do nothing on PostgreSQL. In binary form when every column's
+            # type is one psycopg writes in binary (all of HQ's): PostgreSQL then parses no text
+            # (a record's JSON is not scanned for escapes, a timestamp not read from its spelling).
+            types = [_binary_type(table.c[c].type.dialect_impl(dialect)) for c in columns]
+            if all(types):
+                sql = (f"COPY {name} ({quoted}) FROM STDIN (FORMAT BINARY)", types)
+            else:
+                sql = f"COPY {name} ({quoted}) FROM STDIN"
+            processors = [None] * len(columns)
         else:
             sql = f"INSERT INTO {name} ({quoted}) VALUES ({', '.join('?' * len(columns))})"
             processors = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
@@ -109,12 +124,32 @@ def _plan(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple[str
     return plan
 
 
-def _copy(conn: Connection, sql: str, values: list[tuple]) -> None:
+# SQLAlchemy type (its visit name) -> the PostgreSQL type psycopg writes in binary COPY (a text
+# value goes into a VARCHAR column as it is: same binary form).
+_BINARY_TYPES = {"string": "text", "text": "text", "integer": "int4", "big_integer": "int8", "small_integer": "int2",
+                 "large_binary": "bytea", "boolean": "bool", "float": "float8", "date": "date"}
+
+
+def _binary_type(column_type) -> str | None:
+    """The PostgreSQL type of a column's values in a binary COPY, None when not known here."""
+    name = type(column_type).__visit_name__
+    if name == "datetime":
+        return "timestamptz" if column_type.timezone else "timestamp"
+    if name == "float" and getattr(column_type, "precision", None) is not None:
+        return None  # (REAL and friends: not guessed)
+    return _BINARY_TYPES.get(name)
+
+
+def _copy(conn: Connection, sql: str | tuple[str, list[str]], values: list[tuple]) -> None:
+    """`sql`: the COPY statement, or (a binary COPY statement, its columns' PostgreSQL types)."""
     import psycopg  # lazy: PostgreSQL's driver, only when HQ runs on PostgreSQL
 
+    sql, types = sql if isinstance(sql, tuple) else (sql, None)
     cursor = conn.connection.driver_connection.cursor()
     try:
         with cursor.copy(sql) as copy:
+            if types:
+                copy.set_types(types)
             for row in values:
                 copy.write_row(row)
     except psycopg.errors.UniqueViolation as exc:  # the same answer `insert` gives

@@ -177,8 +177,14 @@ def _claim(conn: Connection, numbers: set[str], seen: set[tuple[str, str]]) -> b
     ingested at this moment on another node commits first, ours waits on its row (PostgreSQL;
     on SQLite this first write waits for the database's one writer). Then True when
     `person_numbers` holds a record for one of them that the check did not see."""
-    insert_new_rows(conn, number_claims, [{"national_number": n} for n in sorted(numbers)])  # one statement
-    now = {(number, record_id) for number, record_id in conn.execute(_NUMBERS_FILED, {"v": list(numbers)})}
+    fresh = insert_new_rows(conn, number_claims, [{"national_number": n} for n in sorted(numbers)],  # one statement
+                            returning="national_number")
+    # A number this batch claimed first (PostgreSQL says which) no other batch has filed: every
+    # filing claims first. Only the contested ones (held before, or claimed meanwhile) are looked at again.
+    contested = numbers - fresh if fresh is not None else numbers
+    if not contested:
+        return False
+    now = {(number, record_id) for number, record_id in conn.execute(_NUMBERS_FILED, {"v": list(contested)})}
     return bool(now - seen)
 
 
