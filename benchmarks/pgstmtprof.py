@@ -37,7 +37,8 @@ def _backend_ns(pid: int) -> int:
         return 0
 
 
-def _label(sql: str) -> str:
+def _label(sql) -> str:
+    sql = sql[0] if isinstance(sql, tuple) else sql  # (hq/bulk.py's binary COPY: statement, types)
     return re.sub(r"\s+", " ", sql)[:120]
 
 

@@ -176,3 +176,41 @@ def test_hq_wide_duplicate_indexes_are_filled_from_the_records_held(database):
         assert blocks >= 2
     finally:
         engine.dispose()
+
+
+def test_stored_duplicate_profiles_are_filled_from_the_newest_revisions(database):
+    """0012 (#11 item 7): the people of the newest revision of each record HQ holds are filed as
+    their domain profiles; a record whose data does not parse files none; downgrade drops them."""
+    import json
+
+    from fundclient.domain.duplicates import profile
+    from fundclient.hq import profiles
+    from sync_helpers import people
+
+    hq_dir, url = database
+    hq_dir.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url or f"sqlite:///{hq_dir / 'hq.db'}")
+    migrate.upgrade(engine, "0011")
+    person = next(p for p in people(10, office="SBH", seed=7) if len(p.dependants) >= 2)
+    newest = person.next_revision(dependants=person.dependants[:1])
+    now = datetime.now(timezone.utc)
+    with engine.begin() as conn:
+        for record_id, revision, data in ((person.record_id, 1, json.dumps(person.to_dict())),
+                                          (person.record_id, 2, json.dumps(newest.to_dict())),
+                                          ("broken", 1, "{not json")):
+            conn.execute(sa.text("INSERT INTO records (record_id, revision, national_number, office_code, device_id, "
+                                 "batch_id, status, sha256, data, received_at) VALUES (:r, :v, '1', 'SBH', 'd', 'b', "
+                                 "'accepted', 's', :data, :t)"), {"r": record_id, "v": revision, "data": data, "t": now})
+    migrate.upgrade(engine)
+    try:
+        assert _differences(engine) == []
+        with engine.connect() as conn:
+            held = profiles.read(conn, [person.record_id, "broken"])
+        assert list(held) == [person.record_id]
+        assert [p.profile for p in held[person.record_id]] == [profile(newest), profile(newest.dependants[0])]
+        assert {(p.revision, p.office_code, p.registered_on) for p in held[person.record_id]} == {
+            (2, "SBH", newest.created_at.date().isoformat())}
+        migrate.downgrade(engine, "0011")
+        assert not sa.inspect(engine).has_table("person_profiles")
+    finally:
+        engine.dispose()

@@ -200,6 +200,29 @@ person_names = Table(
     Column("record_id", String(36), primary_key=True, index=True),
 )
 
+# The duplicate check's view of every holder and dependant HQ holds (0012, hq/profiles.py): one row
+# per person of each record's newest revision — `domain.duplicates.profile` in compact columns, so
+# a held candidate is compared without reading or parsing its JSON.
+person_profiles = Table(
+    "person_profiles", metadata,
+    Column("record_id", String(36), primary_key=True),
+    Column("person", Integer, primary_key=True),  # 0 the holder, 1… the dependants in the record's order
+    Column("revision", Integer, nullable=False),
+    Column("role", String(9), nullable=False),  # holder | dependant
+    Column("national_number", Text, nullable=False),  # the scheme's normal form ('' none)
+    Column("first", Text, nullable=False),  # the name keys (DuplicateProfile.parts)
+    Column("father", Text, nullable=False),
+    Column("grandfather", Text, nullable=False),
+    Column("family", Text, nullable=False),
+    Column("sounds", Text, nullable=False),  # DuplicateProfile.sounds, sorted, space-separated
+    Column("sex", Text, nullable=False),
+    Column("born", String(10), nullable=False),  # ISO date, '' unknown
+    Column("mother", Text, nullable=False),  # the mother's name key
+    Column("shown", Text, nullable=False),  # the name as a finding's message shows it
+    Column("office_code", String(32), nullable=False),
+    Column("registered_on", String(10), nullable=False),  # the office's registration date (ISO)
+)
+
 # What the HQ-wide duplicate check found, with its evidence (shown in the console's decisions queue).
 duplicate_findings = Table(
     "duplicate_findings", metadata,

@@ -27,7 +27,9 @@ from sqlalchemy.engine import Connection
 from fundclient.domain.duplicates import DuplicateMatch, blocking_keys, find_duplicates, likely_same_person, profile
 from fundclient.domain.records import Beneficiary
 from fundclient.hq.bulk import insert_new_rows, insert_rows
-from fundclient.hq.db import among, duplicate_findings, number_claims, person_names, person_numbers, records
+from fundclient.hq import profiles
+from fundclient.hq.db import (among, duplicate_findings, number_claims, person_names, person_numbers,
+                              person_profiles, records)
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +161,7 @@ def claim(conn: Connection, check: Check) -> bool:
 def file(conn: Connection, check: Check) -> None:
     """File the batch's people in the indexes (after `claim`)."""
     if check.batch:
-        _file(conn, check.batch, check.people, check.office, check.end, check.held_before)
+        _file(conn, check.batch, check.people, check.office, check.end, check.held_before, check.parsed)
 
 
 def check_batch(conn: Connection, batch: list[tuple[str, dict]], office: str,
@@ -325,22 +327,25 @@ def _evidence(match: DuplicateMatch) -> dict:
 
 
 def _file(conn: Connection, batch: list[tuple[str, dict]], people: list, office: str, now: datetime,
-          held: set[str]) -> None:
+          held: set[str], parsed: list[Beneficiary]) -> None:
     """The batch's newest revisions replace what the indexes held for those records (`held`:
-    the ones HQ held a revision of before this batch)."""
+    the ones HQ held a revision of before this batch): numbers, name blocks and the people's
+    stored duplicate profiles (hq/profiles.py)."""
     ids = list(dict.fromkeys(record_id for record_id, _ in batch))
-    latest = {record_id: (record, filed) for (record_id, record), filed in zip(batch, people)}
-    number_rows, name_rows = [], []
+    latest = {record_id: (record, filed, b) for (record_id, record), filed, b in zip(batch, people, parsed)}
+    number_rows, name_rows, profile_rows = [], [], []
     for record_id in ids:
-        record, filed = latest[record_id]
+        record, filed, b = latest[record_id]
         n, k = index_rows(record_id, record, office, now, filed)
         number_rows += n
         name_rows += k
+        profile_rows += profiles.rows(record_id, record["revision"], b, office, registered_on(record, now))
     if held:  # records HQ filed before (a new revision): their old rows go
-        conn.execute(delete(person_numbers).where(person_numbers.c.record_id.in_(held)))
-        conn.execute(delete(person_names).where(person_names.c.record_id.in_(held)))
+        for table in (person_numbers, person_names, person_profiles):
+            conn.execute(delete(table).where(table.c.record_id.in_(held)))
     insert_rows(conn, person_numbers, number_rows)
     insert_rows(conn, person_names, name_rows)
+    insert_rows(conn, person_profiles, profile_rows)
 
 
 def store_findings(conn: Connection, found: list[tuple[str, int, str, Finding]]) -> None:

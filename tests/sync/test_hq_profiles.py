@@ -1,0 +1,65 @@
+"""Stored duplicate profiles at HQ (migration 0012, hq/profiles.py, #11 item 7): every person of
+a record HQ ingests — holder and dependants — is filed as the domain's own `DuplicateProfile`, in
+compact columns, with the name shown, office and registration day; a new revision replaces them;
+a refused record files none. Real offices syncing to a real HQ on 127.0.0.1, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+
+from fundclient.domain.duplicates import profile
+from fundclient.hq import profiles
+from fundclient.hq.db import person_profiles
+from fundclient.sync.engine import run_sync
+from fundclient.sync.outbox import Outbox
+
+from sync_helpers import enrol_office, people
+
+
+def _send(data_dir, *records) -> None:
+    Outbox(data_dir).seal([r.to_dict() for r in records])
+    assert run_sync(data_dir).status == "ok"
+
+
+def test_each_person_ingested_is_filed_as_the_domain_profile(hq, tmp_path):
+    office = tmp_path / "office"
+    office.mkdir()
+    enrol_office(hq, office, "SBH")
+    records = people(4, office="SBH", seed=31)
+    records[0].created_at = datetime(2025, 3, 4, 9, 30, tzinfo=timezone.utc)
+    assert any(r.dependants for r in records)
+    _send(office, *records)
+    with hq.ingestor.engine.connect() as conn:
+        held = profiles.read(conn, [r.record_id for r in records] + ["not-held"])
+    assert set(held) == {r.record_id for r in records}
+    for record in records:
+        filed = held[record.record_id]
+        persons = [record, *record.dependants]
+        assert [p.person for p in filed] == list(range(len(persons)))
+        assert [p.role for p in filed] == ["holder"] + ["dependant"] * len(record.dependants)
+        assert [p.profile for p in filed] == [profile(p) for p in persons]  # compares exactly as computed
+        assert [p.shown for p in filed] == [p.name.full()[:120] for p in persons]
+        assert {(p.revision, p.office_code) for p in filed} == {(record.revision, "SBH")}
+    assert held[records[0].record_id][0].registered_on == "2025-03-04"
+
+
+def test_a_new_revision_replaces_the_profiles_and_a_refused_record_files_none(hq, tmp_path):
+    office = tmp_path / "office"
+    office.mkdir()
+    enrol_office(hq, office, "SBH")
+    record = next(r for r in people(10, office="SBH", seed=32) if len(r.dependants) >= 2)
+    _send(office, record)
+    edited = record.next_revision(dependants=record.dependants[:1], mother_name="عائشة المبروك")
+    _send(office, edited)
+    refused = people(1, office="SBH", seed=33)[0]
+    refused.national_number = ""  # missing_national_number: refused, never compared
+    _send(office, refused)
+    with hq.ingestor.engine.connect() as conn:
+        held = profiles.read(conn, [record.record_id, refused.record_id])
+        rows = conn.execute(select(func.count()).select_from(person_profiles)).scalar()
+    assert [p.profile for p in held[record.record_id]] == [profile(edited), profile(edited.dependants[0])]
+    assert {p.revision for p in held[record.record_id]} == {2}
+    assert held[record.record_id][0].profile.mother == profile(edited).mother != profile(record).mother
+    assert refused.record_id not in held and rows == 2
