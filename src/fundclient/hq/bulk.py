@@ -47,11 +47,17 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
         conn.exec_driver_sql(sql, values)
 
 
-def insert_new_rows(conn: Connection, table: Table, rows: list[dict], returning: str | None = None) -> set | None:
+def insert_new_rows(conn: Connection, table: Table, rows: list[dict], returning: str | None = None,
+                    likely_new: bool = False) -> set | None:
     """Like `insert_rows`, but a row whose unique key the table holds already (another batch's,
     committed or being committed) is skipped, never an error. One statement; the rows are
     inserted in the order given (callers that take row locks pass them sorted, so two batches
     never wait on each other crosswise).
+
+    `likely_new`: the caller read just before that the table holds none of the rows (a batch's
+    new photo bytes): on PostgreSQL they go in a binary COPY under a savepoint — 20–30 % less of
+    PostgreSQL's CPU than the array statement for 20 KB photos —, and only when another batch
+    committed one of them in between is that undone and the array statement run instead.
 
     `returning`: a column name — on PostgreSQL the set of its values in the rows this statement
     inserted (the others were held already, or by a batch that committed them meanwhile), so a
@@ -70,6 +76,16 @@ def insert_new_rows(conn: Connection, table: Table, rows: list[dict], returning:
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert  # lazy: that case only
         conn.execute(postgresql_insert(table).on_conflict_do_nothing(), rows)
         return None
+    if likely_new and not returning and dialect.name == "postgresql":
+        import psycopg  # lazy: PostgreSQL's driver, only when HQ runs on PostgreSQL
+
+        sql, _processors = _plan(conn, table, columns)
+        try:
+            with conn.begin_nested():
+                _copy(conn, sql, [tuple(row[c] for c in columns) for row in rows], raw_errors=True)
+            return None
+        except psycopg.errors.UniqueViolation:
+            pass  # held meanwhile: the statement below skips what is held
     key = (dialect.name, table.name, columns)
     plan = _NEW_PLANS.get(key)
     if plan is None:
@@ -140,8 +156,9 @@ def _binary_type(column_type) -> str | None:
     return _BINARY_TYPES.get(name)
 
 
-def _copy(conn: Connection, sql: str | tuple[str, list[str]], values: list[tuple]) -> None:
-    """`sql`: the COPY statement, or (a binary COPY statement, its columns' PostgreSQL types)."""
+def _copy(conn: Connection, sql: str | tuple[str, list[str]], values: list[tuple], raw_errors: bool = False) -> None:
+    """`sql`: the COPY statement, or (a binary COPY statement, its columns' PostgreSQL types).
+    A unique-key clash raises IntegrityError (psycopg's own error with `raw_errors`)."""
     import psycopg  # lazy: PostgreSQL's driver, only when HQ runs on PostgreSQL
 
     sql, types = sql if isinstance(sql, tuple) else (sql, None)
@@ -153,6 +170,8 @@ def _copy(conn: Connection, sql: str | tuple[str, list[str]], values: list[tuple
             for row in values:
                 copy.write_row(row)
     except psycopg.errors.UniqueViolation as exc:  # the same answer `insert` gives
+        if raw_errors:
+            raise
         raise IntegrityError(sql, None, exc) from None
     finally:
         cursor.close()

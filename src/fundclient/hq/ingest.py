@@ -354,7 +354,7 @@ def _write(conn: Connection, new_records: list[dict], new_photos: list[dict], ne
     # sorted by hash, so two batches sharing photos take their keys in one order and never deadlock
     # — PostgreSQL has no writer turn)
     insert_new_rows(conn, blobs, [{"sha256": h, "size": len(data), "data": data}
-                                  for h, data in sorted(new_blobs.items())])
+                                  for h, data in sorted(new_blobs.items())], likely_new=True)
     insert_rows(conn, photos, new_photos)
     insert_rows(conn, card_numbers, new_cards)
 
