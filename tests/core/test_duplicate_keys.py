@@ -15,8 +15,9 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fundclient.domain.duplicate_keys import RULE_VERSION, lookup_keys, stored_keys
+from fundclient.domain.duplicate_keys import RULE_VERSION, lookup_keys, person_keys, person_stored_keys, stored_keys
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, profile_of_name, score_pair
+from fundclient.domain.records import ArabicName, Dependant, Relation
 from fundclient.domain.synthetic_names import FAMILY, MALE_FIRST
 
 LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهويةى"
@@ -127,3 +128,21 @@ def test_the_keys_are_pinned_for_known_names():
         "d|2001-03-04|عل", "d|2001-03-04|س", "d|2001-04-03|عل", "d|2001-04-03|س",
         "c|2001-03-__|س|عل", "c|2001-__-04|س|عل", "c|20_1-03-04|س|عل", "c|200_-03-04|س|عل", "u|علي|||الزوي"]
     assert stored_keys(profile_of_name("علي", "", "", "الزوي", None)) == ["u|علي|||الزوي"]
+
+
+_PART = st.one_of(st.sampled_from(["", *FIRSTS[:40], *FAMILIES[:40]]),
+                  st.text(alphabet=LETTERS + " ـأإآa1", max_size=12))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(_PART, _PART, _PART, _PART,
+                          st.one_of(st.none(), st.dates(date(1906, 1, 1), date(2026, 11, 30)))), min_size=1, max_size=8))
+def test_the_keys_a_write_files_are_the_reference_functions(people):
+    """`person_stored_keys` (a write's keys, each name part's sound remembered) = `person_keys`'
+    stored keys = `stored_keys` of the person's profile, in the same order — also for names
+    repeated with other dates (the memos)."""
+    for first, father, grandfather, family, born in people * 2:
+        person = Dependant(relation=Relation.SON,
+                           name=ArabicName(first, father, grandfather, family), date_of_birth=born)
+        expected = stored_keys(profile_of_name(first, father, grandfather, family, born))
+        assert person_stored_keys(person) == person_keys(person)[0] == expected

@@ -46,6 +46,7 @@ KEY_LENGTH = 96  # a key is stored as text: long names are cut, the same way on 
 RULE_VERSION = 2
 
 
+@lru_cache(maxsize=1 << 12)  # a name part's sound, found once for the many names sharing it
 def _sound(part: str) -> str:
     return "".join(phonetic_key(w) or w for w in part.split())
 
@@ -67,6 +68,15 @@ def person_keys(person) -> tuple[list[str], list[str]]:
                     born if isinstance(born, date) else None)
 
 
+def person_stored_keys(person) -> list[str]:
+    """`person_keys(person)[0]` alone — the keys a write files (`storage.rows`), the lookup
+    keys not made."""
+    name = person.name
+    born = person.date_of_birth
+    return _stored_of(_name_sounds(name.first, name.father, name.grandfather, name.family),
+                      born if isinstance(born, date) else None)
+
+
 # Sized for an import's batch (500 rows, ~1,600 people), not a day (see domain.duplicates).
 @lru_cache(maxsize=1 << 12)
 def _name_sounds(first, father, grandfather, family) -> tuple[str, str, str, str]:
@@ -77,6 +87,11 @@ def _name_sounds(first, father, grandfather, family) -> tuple[str, str, str, str
 @lru_cache(maxsize=1 << 12)
 def _keys_of(sounds: tuple[str, str, str, str], born: date | None) -> tuple[list[str], list[str]]:
     return _stored(*sounds, born), _lookup(*sounds, born)
+
+
+@lru_cache(maxsize=1 << 12)
+def _stored_of(sounds: tuple[str, str, str, str], born: date | None) -> list[str]:
+    return _stored(*sounds, born)
 
 
 def _exact(profile) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fundclient.domain.duplicate_keys import person_keys as duplicate_keys_of
+from fundclient.domain.duplicate_keys import person_stored_keys
 from fundclient.domain.records import Beneficiary, Dependant, Photo
 from fundclient.storage.records_json import dump as _dump
 from fundclient.storage.search_keys import name_keys_of, record_keys
@@ -44,7 +44,7 @@ def dependant_rows(record: Beneficiary) -> list[tuple]:
 def person_keys(person: Beneficiary | Dependant) -> str:
     """The duplicate check's keys of a holder or a dependant (`domain.duplicate_keys`), space-separated:
     the `dup_keys` column, filed in `duplicate_keys` by triggers (migration 0008)."""
-    return " ".join(duplicate_keys_of(person)[0])
+    return " ".join(person_stored_keys(person))
 
 
 def blob_kinds(photos: Sequence[Photo]) -> list[str]:
