@@ -80,11 +80,11 @@ def _install() -> None:
     event.listen(Engine, "after_cursor_execute", _after)
     copy = bulk._copy
 
-    def counted_copy(conn, sql, values):
+    def counted_copy(conn, sql, values, **options):
         pid = _backend(conn)
         since = _backend_ns(pid)
         try:
-            return copy(conn, sql, values)
+            return copy(conn, sql, values, **options)
         finally:
             _count(sql, pid, since)
 
