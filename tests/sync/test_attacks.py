@@ -80,11 +80,19 @@ def test_replayed_batch_is_stored_once_and_reused_sequence_refused(hq_sqlite, da
     assert _held(hq_sqlite) == 3
 
 
-def test_revoked_device_is_refused(hq_sqlite, data_dir):
+@pytest.mark.parametrize("photos", [False, True], ids=["small batch", "batch of 400 KB"])
+def test_revoked_device_is_refused(hq_sqlite, data_dir, photos):
+    """A small batch goes with its creation request: HQ reads the body of an enrolled device's
+    batch before it answers `revoked_device` (hq/app.py `_drain`), so the office gets the
+    answer, not a connection closed under its feet (which it would take for a cut); a large
+    one is created first and refused before it is sent."""
     device = enrol_office(hq_sqlite, data_dir)
     revoke_device(hq_sqlite.ingestor.engine, device.device_id, "stolen laptop")
     outbox = Outbox(data_dir)
-    outbox.seal([p.to_dict() for p in people(2)])
+    persons = people(20 if photos else 2)
+    outbox.seal([p.to_dict() for p in persons], photos_for(persons) if photos else None)
+    if photos:
+        assert [b.stat().st_size > 256 * 1024 for b in outbox.pending()] == [True]
     summary = run_sync(data_dir)
     assert summary.quarantined[0]["code"] == "revoked_device"
     assert "أُلغي" in outbox.quarantined()[0].message.ar

@@ -183,3 +183,17 @@ def test_console_pages_carry_the_security_headers_and_the_intake_none(tmp_path):
         assert intake.status_code == 204 and "Content-Security-Policy" not in intake.headers
     finally:
         server.stop()
+
+
+
+def test_a_server_process_collects_garbage_for_a_long_run():
+    """`hq serve` (one process or each worker) runs `steady_gc` once its app is built: start-up's
+    objects frozen out of the collections, the youngest generation collected rarely (ingest's
+    per-record containers are freed by reference counting; #11 item 7). In a process of its
+    own: the thresholds are the process's."""
+    code = ("import gc, json; from fundclient.hq import server; before = gc.get_threshold(); server.steady_gc(); "
+            "print(json.dumps([before, gc.get_threshold(), gc.get_freeze_count()]))")
+    before, after, frozen = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                                      text=True, timeout=120).stdout)
+    assert before == [700, 10, 10]  # Python's default
+    assert after == [50_000, 20, 100] and frozen > 10_000  # FastAPI, SQLAlchemy, the app: frozen

@@ -253,8 +253,10 @@ def find_duplicates(candidate: Beneficiary, existing: Iterable[Beneficiary], *,
             return True
         return birth_agreement(mine.date_of_birth, born)[0] >= threshold
 
-    mine = profile(candidate, scheme)
-    own_numbers = [(d, profile(d, scheme).national_number) for d in candidate.dependants]
+    # (the memo may hold the candidate's own people too — HQ's batch check profiles them first —;
+    # looked up only: an entry is added for the records the caller keeps, never for the candidate)
+    mine = profiles.get(id(candidate)) or profile(candidate, scheme)
+    own_numbers = [(d, (profiles.get(id(d)) or profile(d, scheme)).national_number) for d in candidate.dependants]
     found = []
     for other in existing:
         if other.record_id == candidate.record_id:

@@ -152,6 +152,27 @@ async def _receive(uploads: UploadStore, batch_id: str, request: Request, state,
     return offset, bytes(buffer)
 
 
+# Refusals of a creation that came with its body which HQ answers only once the body is read:
+# an enrolled device's office must learn them (a revoked device stops sending; the others it
+# retries later), and an answer sent while the office is still sending is lost when HQ's side
+# closes the connection with bytes unread (the office would see a cut and send again, for ever).
+# Anonymous or malformed requests are answered at once: HQ reads nothing of theirs.
+_ANSWERED_AFTER_THE_BODY = frozenset({"revoked_device", "batch_id_taken", "too_many_uploads"})
+
+
+async def _drain(request: Request, length: int) -> None:
+    """Read and drop a request's body, at most `length` bytes (the upload's signed length,
+    at most the batch limit; hq/limits.py caps the body too)."""
+    seen = 0
+    try:
+        async for chunk in request.stream():
+            seen += len(chunk)
+            if seen >= length:
+                break
+    except ClientDisconnect:
+        pass
+
+
 @dataclass(frozen=True)
 class _CreationFacts:
     problem: str | None  # unknown_device | revoked_device
@@ -274,7 +295,10 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
             return _refuse(401, "unsigned_upload")
         with_body = request.headers.get("Content-Type") == "application/offset+octet-stream"
         created = await run_in_threadpool(creation, batch_id, device_id, length, digest, signature, with_body)
-        if isinstance(created, tuple) and isinstance(created[0], int):
+        refused = isinstance(created, tuple) and isinstance(created[0], int)
+        if with_body and (created is True or (refused and created[1] in _ANSWERED_AFTER_THE_BODY)):
+            await _drain(request, length)
+        if refused:
             return _refuse(*created)
         headers = {"Location": f"/tus/{batch_id}", "Tus-Resumable": TUS_VERSION}
         if created is True:  # HQ holds this batch already

@@ -79,11 +79,15 @@ def _people(b: Beneficiary):
         yield "dependant", d
 
 
-def _filed(b: Beneficiary) -> list[tuple[str, str, set[str]]]:
-    """(role, national number, blocking keys) of each of a record's people, computed once."""
+def _filed(b: Beneficiary, profiles: dict | None = None) -> list[tuple[str, str, set[str]]]:
+    """(role, national number, blocking keys) of each of a record's people, computed once.
+    `profiles`: where each person's duplicate profile goes, by `id(person)` (find_duplicates'
+    memo: the comparisons then reuse them instead of profiling the batch's people again)."""
     out = []
     for role, person in _people(b):
         p = profile(person)
+        if profiles is not None:
+            profiles[id(person)] = p
         out.append((role, p.national_number if len(p.national_number) <= 32 else "", blocking_keys(p)))
     return out
 
@@ -125,6 +129,7 @@ class Check:
     held_before: set[str]
     seen: set[tuple[str, str]]
     end: datetime
+    profiles: dict  # the batch's own people's profiles by id (alive as long as `parsed`)
 
 
 def read(conn: Connection, batch: list[tuple[str, dict]], office: str,
@@ -137,14 +142,16 @@ def read(conn: Connection, batch: list[tuple[str, dict]], office: str,
     this connection (ingest reads those rows anyway: one statement fewer per batch)."""
     if parsed is None:
         parsed = [Beneficiary.from_dict(record) for _, record in batch]
-    people = [_filed(b) for b in parsed]
+    profiles: dict = {}
+    people = [_filed(b, profiles) for b in parsed]
     keys = [{"n:" + n for _, n, _ in filed if n} | {"b:" + k for _, _, ks in filed for k in ks} for filed in people]
     numbers = {k[2:] for ks in keys for k in ks if k.startswith("n:")}
     if not batch:
-        return Check(batch, parsed, people, keys, numbers, office, [], set(), set(), datetime.now(timezone.utc))
+        return Check(batch, parsed, people, keys, numbers, office, [], set(), set(), datetime.now(timezone.utc),
+                     profiles)
     results, held_before, seen, end = _match(conn, batch, parsed, keys, office, datetime.now(timezone.utc),
-                                             first_seen)
-    return Check(batch, parsed, people, keys, numbers, office, results, held_before, seen, end)
+                                             first_seen, profiles)
+    return Check(batch, parsed, people, keys, numbers, office, results, held_before, seen, end, profiles)
 
 
 def claim(conn: Connection, check: Check) -> bool:
@@ -153,7 +160,8 @@ def claim(conn: Connection, check: Check) -> bool:
     seeing it — as arriving after it — and return True: `check.results` changed."""
     if check.numbers and _claim(conn, check.numbers, check.seen):
         check.results, check.held_before, check.seen, check.end = _match(
-            conn, check.batch, check.parsed, check.keys, check.office, datetime.now(timezone.utc))
+            conn, check.batch, check.parsed, check.keys, check.office, datetime.now(timezone.utc),
+            profiles=check.profiles)
         return True
     return False
 
@@ -209,11 +217,14 @@ _DATA = select(records.c.record_id, records.c.revision, records.c.sha256, record
 
 
 def _match(conn: Connection, batch: list[tuple[str, dict]], parsed: list[Beneficiary], keys: list[set[str]],
-           office: str, now: datetime, known_first_seen: dict[str, datetime] | None = None
-           ) -> tuple[list[Finding | None], set[str], set[tuple[str, str]], datetime]:
+           office: str, now: datetime, known_first_seen: dict[str, datetime] | None = None,
+           profiles: dict | None = None) -> tuple[list[Finding | None], set[str], set[tuple[str, str]], datetime]:
     """(finding or None per record, ids of the batch's records HQ held before, the (number,
     record id) pairs read, the last arrival time given) — reads and comparisons, no writes.
-    `known_first_seen`: see `read` (else read here)."""
+    `known_first_seen`: see `read` (else read here). `profiles`: the batch's own people's
+    profiles by id (`Check.profiles`); find_duplicates' memo for this call starts from them
+    and adds the held records' (a copy: those objects live only as long as this call)."""
+    memo = dict(profiles or {})
     numbers = {k[2:] for ks in keys for k in ks if k.startswith("n:")}
     blocks = {k[2:] for ks in keys for k in ks if k.startswith("b:")}
     # key -> the records filed under it: each record is compared only with the ones sharing a
@@ -265,7 +276,7 @@ def _match(conn: Connection, batch: list[tuple[str, dict]], parsed: list[Benefic
         near = set().union(*(filed.get(k, set()) for k in mine_keys)) if mine_keys else set()
         pool = [held[other_id].beneficiary for other_id in sorted(near)
                 if other_id != record_id and other_id in held and first_seen.get(other_id, now) <= since]
-        match = next((m for m in find_duplicates(b, pool) if likely_same_person(b, m)), None)
+        match = next((m for m in find_duplicates(b, pool, profiles=memo) if likely_same_person(b, m)), None)
         finding = None
         if match is not None:
             other = held[match.existing.record_id]

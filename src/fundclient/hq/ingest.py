@@ -194,16 +194,18 @@ class Ingestor:
                       "duplicate_of": None}
             data = _canonical_or_none(record)
             problem, parsed = self._record_problem(record, device.office_code, data)
-            problem = problem or _photos_problem(item.get("photos", []))
-            if problem:
+            qualities = None if problem else _photo_qualities(item.get("photos", []))
+            if qualities is None:
+                problem = problem or "invalid_record"
                 results[i] = {**answer, "status": "rejected", "reason": problem}
                 continue
             if data is None:
                 data = canonical_json(record)  # (raises as it always did: never stored without it)
-            candidates.append((i, record, answer, data, hashlib.sha256(data).hexdigest(), parsed))
+            candidates.append((i, record, answer, data, hashlib.sha256(data).hexdigest(), parsed, qualities))
         ids = {c[2]["record_id"] for c in candidates}
         existing: dict = {}
-        cards = {n for c in candidates for n in _card_numbers(c[1])}
+        numbers_of = {c[0]: _card_numbers(c[1]) for c in candidates}  # item index -> its card numbers
+        cards = {n for numbers in numbers_of.values() for n in numbers}
         card_holder: dict[str, str] = {}
         if cards:
             card_holder = dict(conn.execute(_CARD_HOLDERS, {"v": list(cards)}).all())
@@ -214,7 +216,7 @@ class Ingestor:
                 at = duplicates.aware(r.received_at)
                 if r.record_id not in first_seen or at < first_seen[r.record_id]:
                     first_seen[r.record_id] = at
-        for i, record, answer, data, digest, parsed in candidates:
+        for i, record, answer, data, digest, parsed, qualities in candidates:
             key = (answer["record_id"], answer["revision"])
             if key in existing:  # the same revision re-sealed: held once, same answer
                 prior = existing[key]
@@ -222,7 +224,7 @@ class Ingestor:
                               else {**answer, "status": prior.status, "reason": prior.status,
                                     "duplicate_of": prior.duplicate_of})
                 continue
-            mine = _card_numbers(record)
+            mine = numbers_of[i]
             if any(card_holder.get(n, answer["record_id"]) != answer["record_id"] for n in mine):
                 results[i] = {**answer, "status": "rejected", "reason": "card_number_taken"}
                 continue
@@ -230,7 +232,7 @@ class Ingestor:
                                if n not in card_holder]
             card_holder.update({n: answer["record_id"] for n in mine})
             existing[key] = _Held(digest, "accepted", None)  # (the same revision twice in one batch)
-            plan.fresh.append((i, record, answer, data, digest, parsed))
+            plan.fresh.append((i, record, answer, data, digest, parsed, qualities))
         # The HQ-wide duplicate check (hq/duplicates.py): one step, over the whole batch.
         plan.check = duplicates.read(conn, [(c[2]["record_id"], c[1]) for c in plan.fresh], device.office_code,
                                      parsed=[c[5] for c in plan.fresh],
@@ -286,7 +288,8 @@ class _Plan:
         self.results: list[dict | None] = [None] * len(items)
         self.revocations: list[tuple[str, str]] = []
         self.new_cards: list[dict] = []
-        self.fresh: list[tuple] = []  # (index, record, answer, data, digest, parsed) of the revisions stored now
+        # (index, record, answer, data, digest, parsed, the photos' quality JSON) of the revisions stored now
+        self.fresh: list[tuple] = []
         self.check: duplicates.Check | None = None
         self.blobs_held: set[str] = set()
         self.new_records: list[dict] = []
@@ -299,7 +302,7 @@ class _Plan:
         `duplicates.claim` checked once more)."""
         device, items = self.device, self.items
         self.new_records, self.new_photos, self.new_blobs, self.found = [], [], {}, []
-        for (i, record, answer, data, digest, _parsed), finding in zip(self.fresh, self.check.results):
+        for (i, record, answer, data, digest, _parsed, qualities), finding in zip(self.fresh, self.check.results):
             key = (answer["record_id"], answer["revision"])
             status = "duplicate" if finding else "accepted"
             other = finding.other_record_id if finding else None
@@ -312,7 +315,7 @@ class _Plan:
             for n, p in enumerate(items[i].get("photos", [])):
                 self.new_photos.append({"record_id": key[0], "revision": key[1], "position": n,
                                         "kind": p.get("kind", "portrait"), "mime": p.get("mime", "image/jpeg"),
-                                        "quality": json.dumps(p.get("quality", {})), "sha256": p["sha256"]})
+                                        "quality": qualities[n], "sha256": p["sha256"]})
                 if p["sha256"] not in self.blobs_held:
                     self.new_blobs.setdefault(p["sha256"], p["data"])
             self.results[i] = {**answer, "status": status, "reason": finding.reason if finding else status,
@@ -427,16 +430,18 @@ def _holds_nul(value: object, depth: int = 0) -> bool:
     return False
 
 
-def _photos_problem(photos: object) -> str | None:
-    """decode_payload checked the bytes against their hashes; here the fields HQ stores."""
+def _photo_qualities(photos: object) -> list[str] | None:
+    """decode_payload checked the bytes against their hashes; here the fields HQ stores: the
+    photos' quality as the JSON text stored (made once), None when a field is not storable."""
     if not isinstance(photos, list):
-        return "invalid_record"
+        return None
+    qualities = []
     for p in photos:
         if not (_short_str(p.get("kind", "portrait"), PHOTO_KINDS_MAX) and _short_str(p.get("mime", "image/jpeg"),
                                                                                        PHOTO_MIME_MAX)):
-            return "invalid_record"
+            return None
         try:
-            json.dumps(p.get("quality", {}))
+            qualities.append(json.dumps(p.get("quality", {})))
         except (TypeError, ValueError, RecursionError):
-            return "invalid_record"
-    return None
+            return None
+    return qualities
