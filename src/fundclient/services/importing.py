@@ -41,6 +41,7 @@ def import_spreadsheet(session: "Session", path: Path, *, report_path: Path | No
         raise NotPermitted("import")
     return import_file(session.store, Path(path), by=session.username, report_path=report_path,
                        scheme=session.settings.national_id_scheme, office_code=session.settings.office_code,
-                       save_many=lambda batch: registration.register_many(session, batch, validated=True),
+                       save_many=lambda batch, made: registration.register_many(session, batch, validated=True,
+                                                                                 made=made),
                        batch_size=batch_size, progress=progress, cancelled=cancelled,
                        write_report=write_report, checked=checked)

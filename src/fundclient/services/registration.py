@@ -18,6 +18,8 @@ from fundclient.services.changes import Changes
 from fundclient.services.sealing import photos_of, seal_records
 from fundclient.domain.reference import default_reference
 from fundclient.services.elsewhere import from_digest, from_digest_many
+from fundclient.storage.duplicate_candidates import DuplicateCandidates
+from fundclient.storage.rows import ready_for_import
 
 if TYPE_CHECKING:
     from fundclient.services.session import Session
@@ -142,28 +144,35 @@ def register(session: "Session", beneficiary: Beneficiary, photo: Photo | None =
 
 
 def register_many(session: "Session", beneficiaries: Sequence[Beneficiary], *,
-                  validated: bool = False) -> list[Beneficiary | FundError]:
+                  validated: bool = False, made: Sequence[tuple | None] | None = None) -> list[Beneficiary | FundError]:
     """A bulk import's batch (no photos): each record checked exactly as `register` checks it
     — validated, refused when a photo exception is not the signed-in supervisor's, refused as
     a possible duplicate of a stored record OR of an earlier record of this batch (no
     override) — then every accepted one numbered and saved in ONE transaction (one audit
     entry) and sealed together. Returns, in order, the saved record or the FundError that
     refused it. Raises CardNumberTaken for the whole batch (nothing saved). `validated`: the
-    caller already ran `ensure_valid_beneficiary` on each (the importer, to name the row)."""
+    caller already ran `ensure_valid_beneficiary` on each (the importer, to name the row).
+    `made`: per record, (its duplicate keys, its rows without card numbers) made beforehand
+    for this office and operator (an import's helper process, `storage.importer`) or None."""
     scheme = session.settings.national_id_scheme
     outcome: list[Beneficiary | FundError] = []
     accepted: list[Beneficiary] = []
+    accepted_rows: list[tuple | None] = []
     records: list[Beneficiary | None] = []
-    for beneficiary in beneficiaries:
+    ready: list[tuple | None] = []
+    for beneficiary, rows in zip(beneficiaries, made if made is not None else [None] * len(beneficiaries),
+                                 strict=True):
         try:
             records.append(beneficiary if validated else ensure_valid_beneficiary(beneficiary, scheme=scheme))
+            ready.append(rows if validated else None)  # rows made of the record as given
         except FundError as refused:
             records.append(None)
             outcome.append(refused)
     valid = [r for r in records if r is not None]
     # The store's candidates of every record in set-based reads; the batch's earlier records
     # join them as they are accepted (storage.duplicate_candidates: the form's own rule and code).
-    check = session.store.beneficiaries.batch_duplicates(valid, national_id_scheme=scheme)
+    check = DuplicateCandidates(session.store.beneficiaries, valid, national_id_scheme=scheme,
+                                keyed=[r[0] if r else None for r in ready])
     elsewhere = from_digest_many(session, valid)  # HQ's digest read once for the batch
     results: list[Beneficiary | FundError] = []
     for i, record in enumerate(valid):
@@ -174,19 +183,16 @@ def register_many(session: "Session", beneficiaries: Sequence[Beneficiary], *,
             results.append(refused)
             continue
         check.accept(i)
-        record.office_code = record.office_code or session.settings.office_code
-        record.override_reason = ""
-        record.card_number = ""  # numbers are given here, never typed or imported
-        record.status, record.status_reason = RecordStatus.ACTIVE, ""
-        for dependant in record.dependants:
-            dependant.card_number = ""
+        ready_for_import(record, session.settings.office_code)  # numbers are given here, never typed or imported
         accepted.append(record)
+        accepted_rows.append(ready[i][1] if ready[i] else None)
         results.append(record)
     refusals = iter(outcome)
     done = iter(results)
     outcome = [next(done) if r is not None else next(refusals) for r in records]
     saved = session.store.beneficiaries.add_many(accepted, by=session.username, action="import",
-                                                 card_numbers_from=card_number_maker(session))
+                                                 card_numbers_from=card_number_maker(session),
+                                                 made=accepted_rows if any(accepted_rows) else None)
     if saved and session.settings.seal_on == "save":
         seal_records(session, saved, {})
     return outcome

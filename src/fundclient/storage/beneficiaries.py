@@ -18,9 +18,9 @@ from fundclient.domain.records import Beneficiary, Photo, RecordStatus, utc_now
 from fundclient.storage.errors import CardNumberTaken, NotPermitted, RecordNotFound, StaleRevision
 from fundclient.storage.records_json import load as _load
 from fundclient.storage.rows import (INSERT_BLOB, INSERT_CURRENT, INSERT_DEPENDANT, INSERT_REVISION, UPDATE_CURRENT,
-                                     blob_kinds, current_row, dependant_rows, revision_row)
+                                     blob_kinds, current_row, dependant_rows, numbered_rows, revision_row)
 from fundclient.storage.search import SearchMixin
-from fundclient.storage.bulk import insert_batch
+from fundclient.storage.bulk import insert_batch, insert_rows
 
 if TYPE_CHECKING:
     from fundclient.storage.engine import Connection
@@ -70,11 +70,14 @@ class BeneficiaryRepository(SearchMixin):
         return record
 
     def add_many(self, records: Sequence[Beneficiary], *, by: str, action: str = "import",
-                 card_numbers_from: Callable[[int], str] | None = None) -> list[Beneficiary]:
+                 card_numbers_from: Callable[[int], str] | None = None,
+                 made: Sequence[tuple | None] | None = None) -> list[Beneficiary]:
         """Save new records (revision 1, no photos) in ONE transaction with one audit entry
         (`storage.bulk.insert_batch`): a bulk import's batch. Holders and dependants without a
         card number get the next values of the device's 'card' sequence, reserved in the same
-        transaction. Raises CardNumberTaken (nothing of the batch is saved)."""
+        transaction. Raises CardNumberTaken (nothing of the batch is saved). `made`: per
+        record, its rows made beforehand without card numbers (`rows.unnumbered_rows`, by an
+        import's helper process, with `by` as creator) or None: the numbers are patched in."""
         if not records:
             return []
         with self._store.write(by, action, bulk=True, rows=len(records)) as tx:
@@ -88,7 +91,11 @@ class BeneficiaryRepository(SearchMixin):
                     for offset, owner in enumerate(owners):
                         owner.card_number = card_numbers_from(first + offset)
             try:
-                insert_batch(tx.conn.connection.driver_connection.cursor(), records, by=by)
+                cursor = tx.conn.connection.driver_connection.cursor()
+                if made is None:
+                    insert_batch(cursor, records, by=by)
+                else:
+                    insert_rows(cursor, *_batch_rows(records, made, by))
             except Exception as exc:  # the DB-API's own IntegrityError (a raw cursor, no SQLAlchemy)
                 if type(exc).__name__ == "IntegrityError" and "card_number" in str(exc):
                     raise CardNumberTaken() from exc
@@ -268,3 +275,17 @@ def _exception_detail(record: Beneficiary) -> dict:
     if exception.approved_by.isascii():  # audit details are codes (user names are Latin)
         detail["approved_by"] = exception.approved_by[:64]
     return detail
+
+
+def _batch_rows(records: Sequence[Beneficiary], made: Sequence[tuple | None], by: str) -> tuple[list, list, list]:
+    """`bulk.record_rows` of the (numbered) records, from the rows made beforehand where given."""
+    saved_at = utc_now().isoformat()
+    holders, revisions, dependants = [], [], []
+    for record, rows in zip(records, made, strict=True):
+        numbered = numbered_rows(rows, record, by, saved_at) if rows is not None else None
+        if numbered is None:
+            numbered = current_row(record), revision_row(record, by, saved_at), dependant_rows(record)
+        holders.append(numbered[0])
+        revisions.append(numbered[1])
+        dependants += numbered[2]
+    return holders, revisions, dependants

@@ -41,18 +41,30 @@ def form_numbers(b: Beneficiary) -> list[str]:
     return list(dict.fromkeys(separators_removed(n) for n in raw if n and n.strip()))
 
 
+def record_keys(b: Beneficiary) -> tuple[list[str], list[str], list[str]]:
+    """What the check reads of a new record: (its form's national numbers, the holder's lookup
+    keys, the keys its people are filed under once saved)."""
+    return (form_numbers(b), person_keys(b)[1],
+            list(dict.fromkeys(k for person in (b, *b.dependants) for k in person_keys(person)[0])))
+
+
 class DuplicateCandidates:
     """`possible_duplicates` of every record of a batch (see the module's doc). `matches(i)`
     answers record i; `accept(i)` makes it a candidate of the later records."""
 
     def __init__(self, repository, records: Sequence[Beneficiary], *, national_id_scheme: str | None = None,
-                 threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> None:
+                 threshold: float = DEFAULT_THRESHOLD, limit: int = 10,
+                 keyed: Sequence[tuple | None] | None = None) -> None:
+        """`keyed`: per record, `record_keys(record)` made beforehand (an import's helper
+        process) or None."""
         self.records = list(records)
         self.scheme = national_id_scheme
         self.threshold = threshold
         self.limit = limit
-        self._keys = [person_keys(b)[1] for b in self.records]
-        self._numbers = [form_numbers(b) for b in self.records]
+        self._keyed = [k or record_keys(b) for b, k in zip(self.records, keyed)] if keyed is not None \
+            else [record_keys(b) for b in self.records]
+        self._numbers = [k[0] for k in self._keyed]
+        self._keys = [k[1] for k in self._keyed]
         by_key = _found_by_key(repository, {k for keys in self._keys for k in keys})
         by_number = _found(repository, _BY_NUMBER, {n for numbers in self._numbers for n in numbers})
         self._found: list[dict[str, int]] = []  # per record: candidate record id -> its row id
@@ -84,11 +96,9 @@ class DuplicateCandidates:
     def accept(self, i: int) -> None:
         """Record `i` is saved with this batch: a candidate of the later records (by what the
         store will file it under: its people's keys and numbers)."""
-        record = self.records[i]
-        self._accepted[i] = record
-        values = {*form_numbers(record), *(k for person in (record, *record.dependants)
-                                           for k in person_keys(person)[0])}
-        for value in values:
+        self._accepted[i] = self.records[i]
+        numbers, _, filed = self._keyed[i]
+        for value in {*numbers, *filed}:
             self._earlier.setdefault(value, []).append(i)
 
 

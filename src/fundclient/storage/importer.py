@@ -24,7 +24,9 @@ from fundclient.domain.records import ArabicName, Beneficiary, Dependant
 from fundclient.domain.reference import ReferenceData, default_reference, use_reference
 from fundclient.domain.validation import ensure_valid_beneficiary
 from fundclient.errors import FundError, Message, ValidationFailed
+from fundclient.storage.duplicate_candidates import record_keys
 from fundclient.storage.errors import CardNumberTaken, HelperStopped, ImportFileUnreadable
+from fundclient.storage.rows import ready_for_import, unnumbered_rows
 
 if TYPE_CHECKING:
     from fundclient.storage.store import Store
@@ -311,11 +313,26 @@ def _row_outcomes(rows: list[tuple[int, dict[str, str]]], unreadable_rows: RowPr
             yield number, national, list(failed.problems.items())
 
 
-def _check_in_helper(path: str, scheme: str | None, office_code: str, reference: dict, out) -> None:
+def _made(record: Beneficiary, office_code: str, by: str) -> tuple | None:
+    """In a helper process: what the importing process would compute for a valid row — the
+    duplicate check's keys (`duplicate_candidates.record_keys`) and the record's rows without
+    card numbers (`rows.unnumbered_rows`, created by `by`) — or None for a record the
+    importing process must see itself (a photo exception: its approval is stamped there)."""
+    if record.photo_exception is not None:
+        return None
+    ready_for_import(record, office_code)
+    record.created_by = record.created_by or by
+    record.updated_by = by
+    return office_code, by, record_keys(record), unnumbered_rows(record)
+
+
+def _check_in_helper(path: str, scheme: str | None, office_code: str, reference: dict, out,
+                     by: str | None = None) -> None:
     """In a helper process: the file read and every row checked against `reference` (its JSON
     shape, `ReferenceData.to_dict`) — the office's lists the importing process uses (a spawned
     process starts with the bundled ones) — handed over in chunks: ("unreadable", Message) or
-    ("rows", count), then ("chunk", [outcomes]) …, then None."""
+    ("rows", count), then ("chunk", [outcomes]) …, then None. With `by` (who imports), each
+    valid row's outcome carries a fourth item, `_made`: its keys and rows made here."""
     try:
         reference = ReferenceData.from_dict(reference)
         use_reference(reference)  # anything else read in this process reads the same lists
@@ -328,6 +345,8 @@ def _check_in_helper(path: str, scheme: str | None, office_code: str, reference:
         chunk = []
         for outcome in _row_outcomes(rows, unreadable_rows, scheme=scheme, office_code=office_code,
                                      reference=reference):
+            if by is not None and isinstance(outcome[2], Beneficiary):
+                outcome = (*outcome, _made(outcome[2], office_code, by))
             chunk.append(outcome)
             if len(chunk) >= _CHUNK:
                 out.put(("chunk", chunk))
@@ -351,8 +370,12 @@ class CheckedRows:
     [(field, problem)]); `close()` stops a helper that is still reading (a cancelled import)."""
 
     def __init__(self, path: Path, *, scheme: str | None = None, office_code: str = "",
-                 helper: bool | None = None, reference: ReferenceData | None = None) -> None:
+                 helper: bool | None = None, reference: ReferenceData | None = None,
+                 by: str | None = None) -> None:
         path = Path(path)
+        # A helper told who imports also makes each valid row's duplicate keys and rows
+        # (`_made`): row number -> them, taken by the import (`made`).
+        self._made: dict[int, tuple | None] = {}
         reference = reference or default_reference()
         if helper is None:
             try:
@@ -371,7 +394,8 @@ class CheckedRows:
         context = multiprocessing.get_context("spawn")  # never fork a process holding DB connections
         self._queue = context.Queue(maxsize=8)
         self._process = context.Process(target=_check_in_helper, daemon=True,
-                                        args=(str(path), scheme, office_code, reference.to_dict(), self._queue))
+                                        args=(str(path), scheme, office_code, reference.to_dict(), self._queue,
+                                              by))
         self._process.start()
         try:
             first = self._next()
@@ -405,13 +429,25 @@ class CheckedRows:
             if item is None:
                 break
             done += len(item[1])
-            yield from item[1]
+            for outcome in item[1]:
+                if len(outcome) == 4:
+                    self._made[outcome[0]] = outcome[3]
+                    outcome = outcome[:3]
+                yield outcome
         self.close()
         if done != self.total:
             raise HelperStopped(HelperStopped.IMPORT_AFTER_ROWS.format(done=done, total=self.total))
 
     def __iter__(self):
         return self._outcomes
+
+    def made(self, number: int, office_code: str, by: str) -> tuple | None:
+        """(keys, rows) the helper made for row `number` (see `_made`) when made for this
+        office and importer, else None (the importing process makes them)."""
+        made = self._made.pop(number, None)
+        if made is None or made[0] != office_code or made[1] != by:
+            return None
+        return made[2], made[3]
 
     def close(self) -> None:
         process, self._process = self._process, None
@@ -428,15 +464,16 @@ class CheckedRows:
 def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None = None,
                 scheme: str | None = None, office_code: str = "",
                 save: Callable[[Beneficiary], object] | None = None,
-                save_many: Callable[[list[Beneficiary]], list] | None = None,
+                save_many: Callable[[list[Beneficiary], list], list] | None = None,
                 batch_size: int = IMPORT_BATCH,
                 progress: Callable[[int, int], None] | None = None,
                 cancelled: Callable[[], bool] | None = None, write_report: bool = True,
                 checked: CheckedRows | None = None) -> ImportResult:
-    """`save_many(records)` is how a batch of good rows is registered: the app passes
+    """`save_many(records, made)` is how a batch of good rows is registered: the app passes
     services.registration.register_many (duplicate check, card numbers, one transaction per
     batch, sealing for HQ) and gets back, per record, the saved record or the FundError that
-    refuses its row. Without it, `save` registers one row at a time (default: a plain add).
+    refuses its row; `made`: per record, its duplicate keys and rows made by the helper
+    process (`CheckedRows.made`) or None. Without it, `save` registers one row at a time (default: a plain add).
     `progress(rows done, rows)` after every batch. `cancelled()` is asked after every batch:
     when it says True the import stops there — the batches saved so far stay — and the
     result says `cancelled`. `write_report=False`: no report file (the app offers to save the
@@ -446,7 +483,7 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
     if save_many is None:
         one = save or (lambda b: store.beneficiaries.add(b, by=by, action="import"))
 
-        def save_many(batch: list[Beneficiary]) -> list:
+        def save_many(batch: list[Beneficiary], made: list) -> list:
             out = []
             for record in batch:
                 try:
@@ -457,17 +494,19 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
             return out
 
     if checked is None:
-        checked = CheckedRows(path, scheme=scheme, office_code=office_code)  # raises before anything is written
+        # raises before anything is written
+        checked = CheckedRows(path, scheme=scheme, office_code=office_code, by=by)
     try:
-        return _import_checked(store, path, checked, by=by, report_path=report_path, save_many=save_many,
+        return _import_checked(store, path, checked, by=by, office_code=office_code, report_path=report_path,
+                               save_many=save_many,
                                batch_size=batch_size, progress=progress, cancelled=cancelled,
                                write_report=write_report)
     finally:
         checked.close()
 
 
-def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str, report_path: Path | None,
-                    save_many: Callable[[list[Beneficiary]], list], batch_size: int,
+def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str, office_code: str,
+                    report_path: Path | None, save_many: Callable[[list[Beneficiary], list], list], batch_size: int,
                     progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
                     write_report: bool) -> ImportResult:
     total = checked.total
@@ -477,8 +516,9 @@ def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str
 
     def flush() -> None:
         present = store.beneficiaries.national_numbers_present([b.national_number for _, _, b in pending])
-        todo = []
+        todo, made = [], []
         for number, national, clean in pending:
+            ready = checked.made(number, office_code, by)
             if clean.national_number in present or clean.national_number in seen:
                 result.already_present += 1
                 result.problems.append(ImportProblem(number, national, "already_present", "national_number",
@@ -486,7 +526,8 @@ def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str
             else:
                 seen.add(clean.national_number)
                 todo.append((number, national, clean))
-        outcomes = save_many([clean for _, _, clean in todo]) if todo else []
+                made.append(ready)
+        outcomes = save_many([clean for _, _, clean in todo], made) if todo else []
         for (number, national, _), outcome in zip(todo, outcomes):
             if isinstance(outcome, FundError):
                 result.rejected += 1

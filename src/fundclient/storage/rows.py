@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import orjson
+
 from fundclient.domain.duplicate_keys import person_stored_keys
-from fundclient.domain.records import Beneficiary, Dependant, Photo
+from fundclient.domain.records import Beneficiary, Dependant, Photo, RecordStatus
 from fundclient.storage.records_json import dump as _dump
 from fundclient.storage.search_keys import name_keys_of, record_keys
 
@@ -55,3 +57,52 @@ def blob_kinds(photos: Sequence[Photo]) -> list[str]:
         seen[p.kind] = seen.get(p.kind, 0) + 1
         kinds.append(p.kind if seen[p.kind] == 1 else f"{p.kind}.{seen[p.kind]}")
     return kinds
+
+
+def ready_for_import(record: Beneficiary, office_code: str) -> Beneficiary:
+    """What registering a new record sets whatever the file said (`services.registration`
+    `register`/`register_many`): this office unless the row names one, no override, no card
+    numbers (given at the save), active."""
+    record.office_code = record.office_code or office_code
+    record.override_reason = ""
+    record.card_number = ""
+    record.status, record.status_reason = RecordStatus.ACTIVE, ""
+    for dependant in record.dependants:
+        dependant.card_number = ""
+    return record
+
+
+# A new record's rows made before its card numbers are known (an import's helper process makes
+# them while this process checks and writes the batch before): every card number empty, then
+# patched in by `numbered_rows` once the batch's numbers are reserved — the same rows as
+# `current_row`/`revision_row`/`dependant_rows` of the numbered record (tests/core/test_import_rows.py).
+_EMPTY_CARD = '"card_number":""'
+
+
+def unnumbered_rows(record: Beneficiary) -> tuple[tuple, str, list[tuple]]:
+    """(current row, revision JSON, dependant rows) of a new record whose holder and dependants
+    have no card number yet (`record.card_number` and each dependant's empty)."""
+    return current_row(record), _dump(record), dependant_rows(record)
+
+
+def numbered_rows(made: tuple[tuple, str, list[tuple]], record: Beneficiary, by: str,
+                  saved_at: str) -> tuple[tuple, tuple, list[tuple]] | None:
+    """`unnumbered_rows` with the card numbers `record` (the same record) now holds: the rows
+    `current_row`, `revision_row` and `dependant_rows` give — or None when the JSON does not
+    show exactly one empty card number per person (then the caller makes the rows anew)."""
+    current, text, dependants = made
+    parts = text.split(_EMPTY_CARD)
+    if len(parts) != len(record.dependants) + 2 or len(dependants) != len(record.dependants):
+        return None
+    # The JSON holds the dependants (and their numbers) before the holder's own number.
+    numbers = [d.card_number for d in record.dependants] + [record.card_number]
+    pieces = [parts[0]]
+    for number, part in zip(numbers, parts[1:]):
+        pieces += ['"card_number":', _json_text(number), part]
+    return ((*current[:2], record.card_number or None, *current[3:]),
+            (record.record_id, record.revision, "".join(pieces), saved_at, by),
+            [(*row[:3], d.card_number, *row[4:]) for row, d in zip(dependants, record.dependants)])
+
+
+def _json_text(value: str) -> str:
+    return orjson.dumps(value).decode()

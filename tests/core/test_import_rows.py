@@ -1,0 +1,81 @@
+"""#11 item 8: an import's helper process makes each valid row's rows and duplicate keys before
+the card numbers are known (`storage.rows.unnumbered_rows`, `duplicate_candidates.record_keys`);
+the importing process patches the numbers in (`rows.numbered_rows`). The result is exactly the
+rows a save of the numbered record writes — whatever the record holds (no dependants, four,
+text that looks like a card number's JSON) — and a record the patching cannot place is made anew."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import given, settings, strategies as st
+
+from fundclient.domain.records import Dependant
+from fundclient.domain.synthetic import SyntheticGenerator
+from fundclient.storage.duplicate_candidates import form_numbers, record_keys
+from fundclient.domain.duplicate_keys import person_keys
+from fundclient.storage.rows import (current_row, dependant_rows, numbered_rows, ready_for_import, revision_row,
+                                     unnumbered_rows)
+
+SAVED_AT = "2026-11-30T06:00:00+00:00"
+
+
+def _numbered(record, first: int):
+    for offset, person in enumerate((record, *record.dependants)):
+        person.card_number = f"SBH-901-{first + offset:07d}-{offset % 10}"
+    return record
+
+
+def _as_saved(record):
+    return current_row(record), revision_row(record, "admin", SAVED_AT), dependant_rows(record)
+
+
+def _made(record):
+    ready_for_import(record, "SBH")
+    record.created_by, record.updated_by = record.created_by or "admin", "admin"
+    return unnumbered_rows(record)
+
+
+def test_patched_rows_are_the_rows_of_the_numbered_record():
+    maker = SyntheticGenerator(seed=11, near_duplicate_rate=0.1, sibling_rate=0.3)
+    seen_dependants = set()
+    for i in range(400):
+        record = maker.next()
+        record.card_number = "stale"  # whatever the row said: numbers are given at the save
+        made = _made(record)
+        _numbered(record, 1000 + 5 * i)
+        assert numbered_rows(made, record, "admin", SAVED_AT) == _as_saved(record)
+        seen_dependants.add(len(record.dependants))
+    assert {0, 1, 2} <= seen_dependants
+
+
+@settings(max_examples=60, deadline=None)
+@given(address=st.text(max_size=40), mother=st.sampled_from(['"card_number":""', 'card_number', '\\"', "أم"]),
+       dependants=st.integers(0, 4))
+def test_text_that_looks_like_a_card_number_never_moves_a_number(address, mother, dependants):
+    record = SyntheticGenerator(seed=3).next()
+    record.address, record.mother_name = address, mother
+    record.dependants = [replace(record.dependants[0] if record.dependants else Dependant(), dependant_id=f"d{i}")
+                         for i in range(dependants)]
+    made = _made(record)
+    _numbered(record, 77)
+    patched = numbered_rows(made, record, "admin", SAVED_AT)
+    assert patched is None or patched == _as_saved(record)
+    assert patched is not None or '"card_number":""' in address + mother
+
+
+def test_a_category_field_named_like_a_card_number_is_made_anew():
+    record = SyntheticGenerator(seed=4).next()
+    record.category_fields = {**record.category_fields, "card_number": ""}
+    made = _made(record)
+    _numbered(record, 5)
+    assert numbered_rows(made, record, "admin", SAVED_AT) is None
+
+
+def test_record_keys_are_what_the_check_computes_itself():
+    maker = SyntheticGenerator(seed=12, sibling_rate=0.4)
+    for _ in range(200):
+        b = maker.next()
+        numbers, lookup, filed = record_keys(b)
+        assert numbers == form_numbers(b) and lookup == person_keys(b)[1]
+        assert set(filed) == {k for p in (b, *b.dependants) for k in person_keys(p)[0]}
