@@ -48,6 +48,8 @@ def test_each_revision_to_head_keeps_data(tmp_path, start):
         counters = dict(conn.exec_driver_sql("SELECT name, value FROM counters").fetchall())
         hits = conn.exec_driver_sql("SELECT rowid FROM names_fts WHERE names_fts MATCH 'محمد'").fetchall()
         pairs = conn.exec_driver_sql("SELECT name_pairs FROM beneficiaries").scalar_one()
+        ends = conn.exec_driver_sql("SELECT person, name_norm FROM name_ends ORDER BY person").fetchall()
+    assert ends == [(-1, ""), (1, "احمد محمد")]  # rows written before 0010 filed by it
     assert counters == {"records": 1, "dependants": 1, "pending_sync": 1, "revisions": 1}
     assert len(hits) == 1
     if start < "0003":  # rows written before the pair-keys revision are backfilled by it

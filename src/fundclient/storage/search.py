@@ -19,15 +19,17 @@ from dataclasses import dataclass
 from fundclient.domain.digits import separators_removed
 from fundclient.domain.national_id import get_scheme
 from fundclient.domain.phone import normalise_mobile
-from fundclient.domain.name_match import (ARTICLE_PREFIX as ARTICLE, EXACT, PARTIAL, PREFIX, Ranked, TypedName,
-                                          article_forms, bare, close_words, nearness)
+from fundclient.domain.name_match import (ARTICLE_PREFIX as ARTICLE, EXACT, OUT_OF_PLACE, PARTIAL, PREFIX, SOUND,
+                                          Ranked, TypedName, article_forms, bare, close_words, nearness)
+from fundclient.domain.name_match import ARTICLE as ARTICLE_TIER
 from fundclient.domain.records import Beneficiary, Dependant
 from fundclient.storage.records_json import load as _load
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch
 from fundclient.domain.arabic import loose_key, name_tokens, phonetic_key
 from fundclient.storage.duplicate_candidates import DuplicateCandidates
-from fundclient.storage.search_keys import (all_but_one_query, in_place_restriction, pair_query, sound_query,
-                                            sound_word_query, spelled_query, spelled_restriction, word_query)
+from fundclient.storage.search_keys import (PAIR_JOIN, all_but_one_query, in_place_restriction, pair_query,
+                                            sound_query, sound_word_query, spelled_query, spelled_restriction,
+                                            word_query)
 
 # FTS candidates ranked by bm25 before the Python re-score; enough for a spelling variant of
 # a common name to be among them, small enough for < 50 ms at a million records.
@@ -46,6 +48,11 @@ MAX_COMPLETION_KEYS = 8
 # (migration 0003: prefix='2 3').
 MAX_SPELLED_WORDS = 8
 PREFIX_INDEX_LETTERS = 3
+# Two words typed: the names whose first and last words sound like them are read from `name_ends`
+# (migration 0010) when the typed words stand for at most this many pairs of sound keys and those
+# names are at most ENDS_ROWS; when a page of them ranks above any name elsewhere can, that is the answer.
+MAX_ENDS_KEYS = 32
+ENDS_ROWS = 3000
 
 
 @dataclass(frozen=True)
@@ -70,13 +77,13 @@ class SearchHit:
 class Candidate:
     table: str  # "holder" | "dependant"
     row_id: int  # insertion order: the newer, the higher
-    record_id: str
+    record_id: str  # "" when read from `name_ends` (what the ranking needs only): filled for the page shown
     dependant_id: str
     name_norm: str
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return self.table, self.record_id, self.dependant_id
+    def key(self) -> tuple[str, int]:
+        return self.table, self.row_id
 
 
 _TABLES = {  # FTS table, its content table, extra columns
@@ -188,6 +195,24 @@ class NameVocabulary:
         with its loose key (امبارك for أمبرك, المرزوقي for المرذوقي: `word_tier`'s same sound)."""
         own = phonetic_key(token)
         return tuple(sorted({own, *self._loose.get(loose_key(token), {})} - {""}))[:4] if own else ()
+
+    def ends_keys(self, token: str, unfinished: bool = False) -> set[str] | None:
+        """Every sound key of the words a typed word matches as spelled, with or without «ال» or by
+        sound (`word_tier` from SOUND up: its own key, its article forms' and those of its loose
+        sound) — unfinished, also the words it starts (`completions`); None when they are too many."""
+        keys = {phonetic_key(f) for f in article_forms(token)} | set(self._loose.get(loose_key(token), ()))
+        if unfinished:
+            more = self.completions(token, most=MAX_ENDS_KEYS)
+            if more is None:
+                return None
+            keys.update(more)
+        return keys - {""}
+
+    def best_tier(self, token: str) -> float:
+        """The highest tier a typed word can reach against a word some name holds."""
+        if token in self._exact:
+            return EXACT
+        return ARTICLE_TIER if any(f in self._exact for f in article_forms(token)) else SOUND
 
     def best_spellings(self, token: str, limit: int = 2) -> tuple[str, ...]:
         """The spellings the ranking puts first for a typed whole word: itself when a name
@@ -307,10 +332,33 @@ class SearchMixin:
                               f" WHERE t.id IN ({','.join('?' * len(ids))})", ids).fetchall()
         return [Candidate(table, row[0], row[1], row[3] if table == "dependant" else "", row[2]) for row in rows]
 
+    def _ends_rows(self, cursor, ends: list[str], dependants: bool) -> dict[tuple, Candidate] | None:
+        """The names (holders', and dependants' if asked) of these `name_ends` keys — a few
+        clustered pages — or None when they are more than ENDS_ROWS. Record ids not read."""
+        where = "" if dependants else " AND person > 0"
+        rows = cursor.execute(f"SELECT person, name_norm FROM name_ends WHERE ends IN ({','.join('?' * len(ends))})"
+                              f"{where} LIMIT ?", (*ends, ENDS_ROWS + 1)).fetchall()
+        if len(rows) > ENDS_ROWS:
+            return None
+        out = (Candidate("holder", person, "", "", norm) if person > 0
+               else Candidate("dependant", -person, "", "", norm) for person, norm in rows)
+        return {c.key: c for c in out}
+
+    def _filled(self, cursor, ranked: list[tuple[Ranked, Candidate]]) -> list[tuple[Ranked, Candidate]]:
+        """The candidates read from `name_ends` completed with their record ids (their own rows)."""
+        missing: dict[str, list[int]] = {}
+        for _, c in ranked:
+            if not c.record_id:
+                missing.setdefault(c.table, []).append(c.row_id)
+        if not missing:
+            return ranked
+        read = {c.key: c for table, ids in missing.items() for c in self._rows_by_id(cursor, table, ids)}
+        return [(r, read.get(c.key, c)) for r, c in ranked if c.record_id or c.key in read]
+
     def _name_candidates(self, cursor, table: str, text: str, *, prefix_last: bool, limit: int | None = None,
                          by_sound: bool = False, keys: list | None = None,
                          spellings: list | None = None, open_last: bool = True, page: int = 20,
-                         settled=None) -> dict[tuple, Candidate]:
+                         settled=None, known: dict | None = None) -> dict[tuple, Candidate]:
         """Names worth ranking, the likeliest first, each query newest first and stopping
         once `limit` names are found (FTS then reads no more of a common word's list).
         Two or more words typed:
@@ -338,8 +386,10 @@ class SearchMixin:
         One word typed: the word as spelled, by sound, as the start of a word, then as
         spelled or by sound.
         `by_sound`: a corrected text (its replaced word stands for every word of its sound
-        key): only the queries by sound, 1 and 2 (one word: its sound)."""
+        key): only the queries by sound, 1 and 2 (one word: its sound).
+        `known`: candidates already read (`name_ends`), by key: their rows are not read again."""
         found: dict[tuple, Candidate] = {}
+        known = known or {}
         limit = limit or CANDIDATES
         complete = max(COMPLETE_CANDIDATES, limit)
         fetched: set[int] = set()  # row ids whose rows are read: each row read once
@@ -349,7 +399,14 @@ class SearchMixin:
             at the first asking is a page decrypted)."""
             new = [i for i in ids if i not in fetched]
             fetched.update(new)
-            for c in self._rows_by_id(cursor, table, new):
+            unread = []
+            for i in new:
+                c = known.get((table, i))
+                if c is None:
+                    unread.append(i)
+                else:
+                    found.setdefault(c.key, c)
+            for c in self._rows_by_id(cursor, table, unread):
                 found.setdefault(c.key, c)
 
         def add(query: str | None, ranked: bool = False, always: bool = False) -> None:
@@ -489,10 +546,22 @@ class SearchMixin:
             return sum(r.score > bound for r in _rank_all(tokens, found, prefix_last, memo, ranker).values()) >= limit
 
         with self._cursor() as cursor:
+            known: dict[tuple, Candidate] = {}
+            ends = self._ends_plan(tokens, prefix_last)
+            if ends is not None:
+                rows = self._ends_rows(cursor, ends[0], dependants)
+                if rows is not None:
+                    # Every name whose first and last words sound like the typed two: when a page of
+                    # them ranks above what any other name can reach, that page is the answer.
+                    above = [(r, rows[k]) for k, r in _rank_all(tokens, rows, prefix_last, memo, ranker).items()
+                             if r.score > ends[1]]
+                    if len(above) >= limit:
+                        return self._filled(cursor, sorted(above, key=_best_first)[:limit])
+                    known = rows
             for table in tables:
                 for k, c in self._name_candidates(cursor, table, text, prefix_last=prefix_last,
                                                   keys=keys, spellings=spellings, open_last=open_last,
-                                                  page=limit, settled=settled).items():
+                                                  page=limit, settled=settled, known=known).items():
                     candidates.setdefault(k, c)
             scored = _rank_all(tokens, candidates, prefix_last, memo, ranker)
             alike = sum(r.alike == len(tokens) for r in scored.values())
@@ -503,14 +572,30 @@ class SearchMixin:
                 for typed in self._corrected(text, prefix_last=prefix_last):
                     for table in tables:
                         more = self._name_candidates(cursor, table, typed, prefix_last=prefix_last,
-                                                     by_sound=True)
+                                                     by_sound=True, known=known)
                         fresh = {k: c for k, c in more.items() if k not in candidates}
                         candidates.update(fresh)
                         scored.update(_rank_all(tokens, fresh, prefix_last, memo, ranker))
-        ranked = [(r, candidates[k]) for k, r in scored.items() if r.matched]
-        # Holders before dependants on equal scores, then the newest.
-        ranked.sort(key=lambda rc: (-rc[0].score, rc[1].table != "holder", -rc[1].row_id))
-        return ranked[:limit]
+            ranked = [(r, candidates[k]) for k, r in scored.items() if r.matched]
+            return self._filled(cursor, sorted(ranked, key=_best_first)[:limit])
+
+    def _ends_plan(self, tokens: list[str], prefix_last: bool) -> tuple[list[str], float] | None:
+        """Two words typed (first and family name): the `name_ends` keys of the names whose first
+        word matches the first typed word and whose last word the second from same sound up
+        (`word_tier`), and the highest score any other name can reach — None when the words stand
+        for more than MAX_ENDS_KEYS pairs of keys. Any other name has its first or its last word
+        below same sound for its typed word: that word at best merely similar in its place, or
+        matched elsewhere (OUT_OF_PLACE less) — the other at its best tier, plus the fraction (< 1)."""
+        if len(tokens) != 2 or not all(phonetic_key(t) for t in tokens):
+            return None
+        vocabulary = self._vocabulary  # read for this search by `_plan`
+        first, last = vocabulary.ends_keys(tokens[0]), vocabulary.ends_keys(tokens[1], unfinished=prefix_last)
+        if not first or not last or len(first) * len(last) > MAX_ENDS_KEYS:
+            return None
+        a, b = vocabulary.best_tier(tokens[0]), vocabulary.best_tier(tokens[1])
+        last_in_place = PREFIX if prefix_last else PARTIAL
+        outside = max(max(PARTIAL, a - OUT_OF_PLACE) + b, a + max(last_in_place, b - OUT_OF_PLACE)) + 1.0
+        return [f"{x}{PAIR_JOIN}{y}" for x in sorted(first) for y in sorted(last)], outside
 
     def search_name(self, text: str, limit: int = 20, *, prefix_last: bool = True,
                     dependants: bool = True) -> list[SearchHit]:
@@ -570,6 +655,11 @@ def _rank_all(tokens: list[str], candidates: dict[tuple, Candidate], prefix_last
             r = memo[c.name_norm] = typed.rank(c.name_norm.split())
         out[k] = r
     return out
+
+
+def _best_first(ranked: tuple[Ranked, Candidate]) -> tuple:
+    """Best score first; on equal scores holders before dependants, then the newest."""
+    return -ranked[0].score, ranked[1].table != "holder", -ranked[1].row_id
 
 
 def _looser_bound(tokens: list[str], prefix_last: bool) -> float:

@@ -68,6 +68,66 @@ def record_keys(beneficiary: Beneficiary) -> tuple[str, str, str]:
     return name_keys_of(beneficiary.name)
 
 
+def name_ends(phon: str) -> str:
+    """The `name_ends` key of a name (its `name_phon`): the sound key of its first word «x» that of
+    its last word, each in its place (an empty key an empty word; `ends_sql` in SQL)."""
+    words = phon.split(" ")
+    return f"{words[0]}{PAIR_JOIN}{words[-1]}"
+
+
+# The names by their ends' sound (migration 0010): a narrow table clustered by `name_ends`, what
+# the ranking needs in each row; kept by these triggers, and by a bulk load's catch-up.
+# `person`: the holder's `beneficiaries.id`, or minus the dependant's `dependants.id` (as `duplicate_keys`).
+NAME_ENDS_TABLE = ("CREATE TABLE name_ends (ends TEXT NOT NULL, person INTEGER NOT NULL, name_norm TEXT NOT NULL,"
+                   " PRIMARY KEY (ends, person)) WITHOUT ROWID")
+
+
+def ends_sql(phon: str) -> str:
+    """The `ends` key of a `name_phon` column in SQL: its first word «x» its last word (words one
+    space apart, an empty key an empty word; `search_keys.name_ends` is the same in Python)."""
+    first = f"substr({phon}, 1, instr({phon} || ' ', ' ') - 1)"
+    last = f"substr({phon}, length(rtrim({phon}, replace({phon}, ' ', ''))) + 1)"
+    return f"{first} || 'x' || {last}"
+
+
+def name_ends_insert(source: str, person: str, row: str, where: str = "") -> str:
+    """The rows of `source` (alias `row`) filed in `name_ends`, set-based."""
+    return (f"INSERT OR REPLACE INTO name_ends (ends, person, name_norm) SELECT {ends_sql(row + '.name_phon')},"
+            f" {person}, {row}.name_norm FROM {source} {row}{where}")
+
+
+def _one(row: str, person: str) -> str:
+    return (f"INSERT OR REPLACE INTO name_ends (ends, person, name_norm) VALUES ({ends_sql(row + '.name_phon')},"
+            f" {person}, {row}.name_norm)")
+
+
+def _delete(row: str, person: str) -> str:
+    return f"DELETE FROM name_ends WHERE ends = {ends_sql(row + '.name_phon')} AND person = {person}"
+
+
+NAME_ENDS_TRIGGERS = {
+    "name_ends_holders_ai": ("CREATE TRIGGER name_ends_holders_ai AFTER INSERT ON beneficiaries"
+                             f" BEGIN {_one('new', 'new.id')}; END"),
+    "name_ends_holders_au": ("CREATE TRIGGER name_ends_holders_au AFTER UPDATE OF name_norm, name_phon ON"
+                             f" beneficiaries BEGIN {_delete('old', 'old.id')}; {_one('new', 'new.id')}; END"),
+    "name_ends_holders_ad": ("CREATE TRIGGER name_ends_holders_ad AFTER DELETE ON beneficiaries"
+                             f" BEGIN {_delete('old', 'old.id')}; END"),
+    "name_ends_dependants_ai": ("CREATE TRIGGER name_ends_dependants_ai AFTER INSERT ON dependants"
+                                f" BEGIN {_one('new', '-new.id')}; END"),
+    "name_ends_dependants_au": ("CREATE TRIGGER name_ends_dependants_au AFTER UPDATE OF name_norm, name_phon"
+                                f" ON dependants BEGIN {_delete('old', '-old.id')}; {_one('new', '-new.id')}; END"),
+    "name_ends_dependants_ad": ("CREATE TRIGGER name_ends_dependants_ad AFTER DELETE ON dependants"
+                                f" BEGIN {_delete('old', '-old.id')}; END"),
+}
+# A bulk load's batch (`storage.bulk`): the rows from these ids on, at once, in the table's order.
+NAME_ENDS_CATCH_UP = {
+    "name_ends_holders_ai": name_ends_insert("beneficiaries", "t.id", "t",
+                                             " WHERE t.id >= :first_holder ORDER BY 1, 2"),
+    "name_ends_dependants_ai": name_ends_insert("dependants", "-t.id", "t",
+                                                " WHERE t.id >= :first_dependant ORDER BY 1, 2"),
+}
+
+
 def _quote(token: str) -> str:
     return f'"{token}"'  # tokens are word characters only; quoting keeps OR/NOT/NEAR literal
 

@@ -1,0 +1,113 @@
+"""`name_ends` (migration 0010): every holder's and dependant's name filed by the sound of its
+first and last words, kept by the triggers through saves, edits and bulk loads; a search of
+two words answered from it ranks exactly as the search through the FTS indexes does."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+
+from fundclient.domain.name_match import bare
+from fundclient.domain.records import ArabicName, new_id
+from fundclient.domain.synthetic import generate
+from fundclient.storage import bulk, search
+from fundclient.storage.search_keys import name_ends
+
+from offices import new_office
+
+
+def _filed(store) -> list[tuple]:
+    with store.read() as conn:
+        return conn.exec_driver_sql("SELECT ends, person, name_norm FROM name_ends ORDER BY ends, person").fetchall()
+
+
+def _expected(store) -> list[tuple]:
+    """What the table should hold, from the holders' and dependants' own rows, in Python."""
+    with store.read() as conn:
+        rows = [(name_ends(phon), rid, norm) for rid, phon, norm in conn.exec_driver_sql(
+            "SELECT id, name_phon, name_norm FROM beneficiaries").fetchall()]
+        rows += [(name_ends(phon), -rid, norm) for rid, phon, norm in conn.exec_driver_sql(
+            "SELECT id, name_phon, name_norm FROM dependants").fetchall()]
+    return sorted(rows)
+
+
+def test_every_name_is_filed_by_its_ends_through_saves_edits_and_bulk_loads(tmp_path):
+    store = new_office(tmp_path / "office")
+    try:
+        records = generate(40, seed=3)
+        for record in records[:10]:
+            store.beneficiaries.add(record, by="admin")
+        bulk.bulk_add(store, records[10:], by="admin", batch_size=12)
+        edited = store.beneficiaries.get(records[4].record_id)
+        edited.name = ArabicName("خليفة", "عمر", "سالم", "الشتيوي")
+        edited.dependants = edited.dependants[1:]  # a dependant removed: its row goes
+        store.beneficiaries.update(edited, by="admin")
+        filed = _filed(store)
+        assert filed == _expected(store)
+        assert len(filed) == 40 + sum(len(r.dependants) for r in records) - (1 if records[4].dependants else 0)
+        assert [norm for _, person, norm in filed if person == _row_id(store, edited.record_id)] == [
+            "خليفه عمر سالم الشتيوي"]  # the old name's row gone with the edit
+    finally:
+        store.close()
+
+
+def _row_id(store, record_id: str) -> int:
+    with store.read() as conn:
+        return conn.exec_driver_sql("SELECT id FROM beneficiaries WHERE record_id = ?", (record_id,)).scalar_one()
+
+
+def _page(store, query: str, prefix_last: bool) -> list[tuple]:
+    return [(r.score, c.table, c.row_id, c.record_id, c.dependant_id)
+            for r, c in store.beneficiaries.ranked_names(query, 10, prefix_last=prefix_last)]
+
+
+@pytest.mark.parametrize("prefix_last", [True, False])
+def test_two_words_answered_from_name_ends_rank_as_the_full_search(tmp_path, monkeypatch, prefix_last):
+    """First + family name (as stored, by sound, a letter doubled, with or without «ال»): the page
+    read from `name_ends` is the page the FTS queries give, scores, order and people alike — and
+    most such searches are answered from it without a single FTS query."""
+    store = new_office(tmp_path / "office")
+    try:
+        records = generate(1_500, seed=21, near_duplicate_rate=0.05)
+        rng = random.Random(4)
+        # Crowds: a first and a family name shared by a dozen people, some spelled otherwise.
+        crowd = []
+        for b in rng.sample(records, 8):
+            for i, other in enumerate(rng.sample(records, 12)):
+                family = b.name.family if i % 3 else b.name.family.replace("ي", "ى")
+                first = b.name.first if i % 4 else b.name.first.replace("ة", "ه")
+                crowd.append(replace(other, record_id=new_id(), national_number="", card_number="", dependants=[],
+                                     name=replace(other.name, first=first, family=family)))
+        bulk.bulk_add(store, records + crowd, by="admin", batch_size=500)
+        queries = set()
+        for b in rng.sample(records, 40) + crowd[::12]:
+            first, family = b.name.first, b.name.family
+            queries.add(f"{first} {family}")
+            queries.add(f"{first} {bare(family)}")
+            queries.add(f"{first} {family[:-1] + family[-2:]}")  # the last letter doubled
+            queries.add(f"{first.replace('ة', 'ه')} {family.replace('ي', 'ى')}")
+        for d in (d for b in rng.sample(records, 20) for d in b.dependants):
+            queries.add(f"{d.name.first} {d.name.family}")
+        fts = []
+        real = search.SearchMixin._fts_ids
+
+        def spied(self, cursor, table, query, limit):
+            fts.append(query)
+            return real(self, cursor, table, query, limit)
+
+        monkeypatch.setattr(search.SearchMixin, "_fts_ids", spied)
+        answered = 0
+        quick = {}
+        for q in sorted(queries):
+            before = len(fts)
+            quick[q] = _page(store, q, prefix_last)
+            answered += len(fts) == before
+        monkeypatch.setattr(search, "MAX_ENDS_KEYS", 0)  # never from name_ends: the FTS queries only
+        full = {q: _page(store, q, prefix_last) for q in sorted(queries)}
+        assert quick == full
+        assert all(full.values())
+        assert answered >= 20, (answered, len(queries))
+    finally:
+        store.close()
