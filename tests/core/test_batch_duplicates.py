@@ -234,8 +234,10 @@ def test_the_keys_follow_saves_edits_and_bulk_loads(tmp_path):
 
 
 def test_migration_files_the_keys_of_an_existing_store(tmp_path):
-    """A store made before migration 0008 gets every current record's keys."""
+    """A store made before migration 0008 gets every current record's keys (at its opening,
+    after the migrations: `duplicate_rule.keep_current`)."""
     from fundclient.storage import migrate
+    from fundclient.storage.duplicate_rule import keep_current
 
     storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
     store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
@@ -247,7 +249,8 @@ def test_migration_files_the_keys_of_an_existing_store(tmp_path):
         with store.read() as conn:
             assert not conn.exec_driver_sql(
                 "SELECT 1 FROM sqlite_master WHERE name = 'duplicate_keys'").fetchall()
-        migrate.upgrade(engine)
+        migrate.upgrade(engine)  # the keys are made at the opening, after the migrations
+        assert keep_current(store)
         assert _keys_of(store) == _expected_keys(records)
     finally:
         store.close()

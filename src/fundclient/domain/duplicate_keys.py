@@ -77,6 +77,13 @@ def person_stored_keys(person) -> list[str]:
                       born if isinstance(born, date) else None)
 
 
+def stored_keys_of(first, father, grandfather, family, born: date | None) -> list[str]:
+    """The keys a person is filed under, from their four name parts as stored and their birth
+    date — what `person_stored_keys(person)` answers, without the record object (the office's
+    re-keying of every stored person, `storage.duplicate_rule`)."""
+    return _stored_of(_name_sounds(first, father, grandfather, family), born)
+
+
 # Sized for an import's batch (500 rows, ~1,600 people), not a day (see domain.duplicates).
 @lru_cache(maxsize=1 << 12)
 def _name_sounds(first, father, grandfather, family) -> tuple[str, str, str, str]:

@@ -3,20 +3,59 @@
 Every holder's and dependant's row carries its keys (`dup_keys`, written by `storage.rows`),
 filed in `duplicate_keys` by triggers (migration 0008). The version of the rule those keys were
 made by is kept in `meta` (migration 0009, row `duplicate_keys_rule`). At each opening of the
-store (`Store`) one small read compares it with the code's; when it differs (a store keyed by
-an older rule, a backup of one restored) every person is keyed again, set-based as migration
-0008 did: the keys' triggers and indexes set aside, each current revision read once and its
-people's keys written to their rows, the table filled in one statement per kind of person,
-the indexes built once and the triggers made again — a few minutes at a million records, once.
+store (`Store`) one small read compares it with the code's; when it differs (an office upgraded
+from a version before the keys, a store keyed by an older rule, a backup of one restored) every
+person is keyed again — once, at the first sign-in after the update, before the store is used:
+
+- set aside (one transaction): the keys' triggers and indexes dropped, their SQL and the next
+  holder to key noted in `duplicate_keys_pending`, the table emptied;
+- the people in slices of `SLICE` holders by id (one transaction each, the note moved on in the
+  same transaction): each holder's current revision read, its people's keys made
+  (`duplicate_keys.stored_keys_of`, from the record's JSON without a record object) — in helper
+  processes on a large office (`HELPERS_FROM` holders or more), as the bulk build makes its rows —
+  written to their rows and filed in the table (no index to keep: appended);
+- the indexes made once over the filled table, the triggers made again, the version written and
+  the note dropped (one transaction).
+
+Killed at any point (power cut, kill -9), the next opening goes on from the note: the slices
+written stay written. Progress is told to whoever listens (`storage.upgrade_progress`: the
+sign-in window, the CLI's progress line). Two processes opening the store at once: the second
+waits for the first's re-keying (`REKEY_LOCK_FILE`), then finds the keys current.
 """
 
 from __future__ import annotations
 
-from fundclient.domain.duplicate_keys import RULE_VERSION
+import os
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fundclient import oslock
+from fundclient.domain.duplicate_keys import RULE_VERSION, stored_keys_of
+from fundclient.storage import upgrade_progress
+
+if TYPE_CHECKING:
+    from fundclient.storage.store import Store
 
 META_ROW = "duplicate_keys_rule"
-_BATCH = 2000
-_EACH = """json_each('["' || replace(replace(replace(t.dup_keys, '\\', '\\\\'), '"', '\\"'), ' ', '","') || '"]')"""
+PENDING_TABLE = "duplicate_keys_pending"
+REKEY_LOCK_FILE = ".rekey.lock"
+SLICE = 5000  # holders (with their dependants) per transaction
+HELPERS_FROM = 50_000  # holders: below, the keys are made in this process (a helper costs ~1 s to start)
+REKEY_CACHE_KIB = 256_000  # the writer's page cache while re-keying (back to the usual at the end)
+STAGE_KEYS, STAGE_INDEX = "keys", "index"
+
+_EACH = """json_each('["' || replace(replace(replace({0}, '\\', '\\\\'), '"', '\\"'), ' ', '","') || '"]')"""
+_FILE = "INSERT INTO duplicate_keys (key, person) SELECT value, ? FROM " + _EACH.format("?") + " WHERE value != ''"
+_HOLDERS = ("SELECT b.id, r.data FROM beneficiaries b JOIN revisions r ON r.record_id = b.record_id"
+            " AND r.revision = b.revision WHERE b.id >= ? AND b.id < ?")
+_DEPENDANTS = ("SELECT d.id, b.id, d.dependant_id FROM beneficiaries b JOIN dependants d ON d.record_id = b.record_id"
+               " WHERE b.id >= ? AND b.id < ?")
+
+# Test hook: called with the next holder id after each slice is written (the tests slow the
+# re-keying down with it to see what a clerk sees, or to kill it half-way).
+after_slice: Callable[[int], None] | None = None
 
 
 def stored_version(raw) -> str | None:
@@ -28,55 +67,189 @@ def is_current(raw) -> bool:
     return stored_version(raw) == str(RULE_VERSION)
 
 
-def keep_current(store) -> bool:
-    """At the store's opening: the keys made again if they are of another rule. True if they were."""
+def keep_current(store: Store, *, helpers: int | None = None) -> bool:
+    """At the store's opening: the keys made again if they are of another rule (or a re-keying
+    was interrupted). True if they were. `helpers`: processes making the keys (None: by the
+    office's size and the machine's cores)."""
     with store.read() as conn:
         if is_current(conn.driver_connection):
             return False
-    with store.writer_connection() as conn:
-        raw = conn.driver_connection
-        if is_current(raw):  # another process did it meanwhile
-            return False
-        rekey(raw)
+    with oslock.exclusive(store.data_dir / REKEY_LOCK_FILE, wait=None):
+        with store.read() as conn:
+            if is_current(conn.driver_connection):  # another process did it meanwhile
+                return False
+        _rekey(store, helpers)
     return True
 
 
-def rekey(raw) -> None:
-    """Every stored person's keys by the current rule (inside the caller's write transaction)."""
+def _rekey(store: Store, helpers: int | None) -> None:
+    with store.writer_connection() as conn:
+        raw = conn.driver_connection
+        first = _set_aside(raw)
+        top = raw.execute("SELECT coalesce(max(id), 0) + 1 FROM beneficiaries").fetchone()[0]
+        total = raw.execute("SELECT count(*) FROM beneficiaries").fetchone()[0]
+        done = raw.execute("SELECT count(*) FROM beneficiaries WHERE id < ?", (first,)).fetchone()[0]
+    upgrade_progress.report(STAGE_KEYS, done, total)
+    if helpers is None:
+        helpers = max(1, min(3, (os.cpu_count() or 2) - 1)) if total - done >= HELPERS_FROM else 0
+    try:
+        for start, end, holders, dependants in _slices(store, first, top, helpers):
+            with store.writer_connection() as conn:
+                raw = conn.driver_connection
+                raw.execute(f"PRAGMA cache_size = -{REKEY_CACHE_KIB}")
+                raw.executemany("UPDATE beneficiaries SET dup_keys = ? WHERE id = ?", holders)
+                raw.executemany("UPDATE dependants SET dup_keys = ? WHERE id = ?", dependants)
+                raw.executemany(_FILE, [(person, keys) for keys, person in holders])
+                raw.executemany(_FILE, [(-person, keys) for keys, person in dependants])
+                raw.execute(f"UPDATE {PENDING_TABLE} SET sql = ? WHERE kind = 'next'", (str(end),))
+            done += len(holders)
+            upgrade_progress.report(STAGE_KEYS, done, total)
+            if after_slice is not None:
+                after_slice(end)
+        upgrade_progress.report(STAGE_INDEX, total, total)
+        with store.writer_connection() as conn:
+            _put_back(conn.driver_connection)
+    finally:
+        with store.writer_connection() as conn:
+            from fundclient.storage.engine import CACHE_KIB  # lazy: as the rest of the store
+
+            conn.driver_connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+
+
+def _set_aside(raw) -> int:
+    """The keys' triggers and indexes set aside and the table emptied, noted in PENDING_TABLE
+    (a re-keying under way: the next holder id to key is its row 'next'); returns that id."""
+    exists = raw.execute("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)",
+                         (PENDING_TABLE,)).fetchone()[0]
+    if exists:  # an interrupted re-keying: on from where it stopped
+        return int(raw.execute(f"SELECT sql FROM {PENDING_TABLE} WHERE kind = 'next'").fetchone()[0])
     set_aside = raw.execute(
         "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND"
         " ((type = 'trigger' AND name LIKE 'duplicate_keys_%') OR (type = 'index' AND tbl_name = 'duplicate_keys'))"
         " ORDER BY type = 'trigger', name").fetchall()
+    raw.execute(f"CREATE TABLE {PENDING_TABLE} (kind TEXT NOT NULL, name TEXT NOT NULL, sql TEXT NOT NULL)")
+    raw.executemany(f"INSERT INTO {PENDING_TABLE} (kind, name, sql) VALUES (?, ?, ?)", set_aside)
+    raw.execute(f"INSERT INTO {PENDING_TABLE} (kind, name, sql) VALUES ('next', '', '0')")
     for kind, name, _ in set_aside:
         raw.execute(f'DROP {kind.upper()} "{name}"')
-    _fill_columns(raw)
     raw.execute("DELETE FROM duplicate_keys")
-    raw.execute("INSERT INTO duplicate_keys (key, person) SELECT DISTINCT j.value, t.id FROM beneficiaries t, "
-                f"{_EACH} j WHERE t.dup_keys != '' AND j.value != ''")
-    raw.execute("INSERT INTO duplicate_keys (key, person) SELECT DISTINCT j.value, -t.id FROM dependants t, "
-                f"{_EACH} j WHERE t.dup_keys != '' AND j.value != ''")
-    for _, _, sql in set_aside:
-        raw.execute(sql)
+    return 0
+
+
+def _put_back(raw) -> None:
+    """The indexes made over the filled table, the triggers again, the version, the note dropped."""
+    for kind, name, sql in raw.execute(f"SELECT kind, name, sql FROM {PENDING_TABLE} WHERE kind != 'next'"
+                                       " ORDER BY kind = 'trigger', rowid").fetchall():
+        if not raw.execute("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?)",
+                           (kind, name)).fetchone()[0]:
+            raw.execute(sql)
+    raw.execute(f"DROP TABLE {PENDING_TABLE}")
     raw.execute("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (META_ROW, str(RULE_VERSION)))
 
 
-def _fill_columns(raw) -> None:
-    """`dup_keys` of every stored holder and dependant, from the current revision."""
-    from fundclient.storage.records_json import load  # lazy: only a re-keying reads records
-    from fundclient.storage.rows import person_keys  # lazy: as above
-
-    last = 0
-    while True:
-        rows = raw.execute(
-            "SELECT b.id, r.data FROM beneficiaries b JOIN revisions r ON r.record_id = b.record_id"
-            " AND r.revision = b.revision WHERE b.id > ? ORDER BY b.id LIMIT ?", (last, _BATCH)).fetchall()
-        if not rows:
-            return
-        last = rows[-1][0]
-        holders, dependants = [], []
-        for row_id, data in rows:
-            record = load(data)
-            holders.append((person_keys(record), row_id))
-            dependants += [(person_keys(d), record.record_id, d.dependant_id) for d in record.dependants]
+def rekey(raw) -> None:
+    """Every stored person's keys by the current rule, in the caller's write transaction (a
+    small store: tests, a fresh office's migration)."""
+    first = _set_aside(raw)
+    top = raw.execute("SELECT coalesce(max(id), 0) + 1 FROM beneficiaries").fetchone()[0]
+    for start in range(first, top, SLICE):
+        holders, dependants = keys_of_slice(raw, start, min(top, start + SLICE))
         raw.executemany("UPDATE beneficiaries SET dup_keys = ? WHERE id = ?", holders)
-        raw.executemany("UPDATE dependants SET dup_keys = ? WHERE record_id = ? AND dependant_id = ?", dependants)
+        raw.executemany("UPDATE dependants SET dup_keys = ? WHERE id = ?", dependants)
+        raw.executemany(_FILE, [(person, keys) for keys, person in holders])
+        raw.executemany(_FILE, [(-person, keys) for keys, person in dependants])
+    _put_back(raw)
+
+
+def _person_keys(person: dict) -> str:
+    """A holder's or dependant's keys (space-separated) from their part of the stored JSON — as
+    `storage.rows.person_keys` of the loaded record (`records.Beneficiary.from_dict`)."""
+    name = person.get("name") or {}
+    born = person.get("date_of_birth")
+    return " ".join(stored_keys_of(name.get("first", ""), name.get("father", ""), name.get("grandfather", ""),
+                                   name.get("family", ""), date.fromisoformat(born) if born else None))
+
+
+def keys_of_slice(raw, start: int, end: int) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """([(keys, holder id)], [(keys, dependant row id)]) of the holders with ids in [start, end)."""
+    import orjson  # lazy: only a re-keying reads records
+
+    from fundclient.storage.records_json import load  # lazy: as above
+
+    holders, by_holder = [], {}
+    for row_id, data in raw.execute(_HOLDERS, (start, end)).fetchall():
+        try:
+            record = orjson.loads(data)
+        except orjson.JSONDecodeError:  # what only the standard library reads: as `load` does
+            record = load(data).to_dict()
+        holders.append((_person_keys(record), row_id))
+        by_holder[row_id] = {d.get("dependant_id"): d for d in record.get("dependants") or ()}
+    dependants = []
+    for row_id, holder_id, dependant_id in raw.execute(_DEPENDANTS, (start, end)).fetchall():
+        person = by_holder.get(holder_id, {}).get(dependant_id)
+        dependants.append((_person_keys(person) if person is not None else "", row_id))
+    return holders, dependants
+
+
+def _slices(store: Store, first: int, top: int, helpers: int) -> Iterator[tuple[int, int, list, list]]:
+    """(start, end, holders' keys, dependants' keys) of each slice of holder ids from `first`
+    to `top`, in order: made here, or by `helpers` processes (each every helpers-th slice)."""
+    starts = list(range(first, top, SLICE))
+    if helpers <= 0:
+        for start in starts:
+            with store.read() as conn:
+                end = min(top, start + SLICE)
+                yield (start, end, *keys_of_slice(conn.driver_connection, start, end))
+        return
+    yield from _from_helpers(store, starts, top, helpers)
+
+
+def _from_helpers(store: Store, starts: list[int], top: int, helpers: int):
+    import multiprocessing  # lazy: only a large re-keying starts helpers
+    import queue
+
+    from fundclient.storage.files import db_path  # lazy: as above
+
+    context = multiprocessing.get_context("spawn")  # never fork a process holding DB connections
+    queues, processes = [], []
+    for k in range(helpers):
+        out = context.Queue(maxsize=3)
+        process = context.Process(target=_helper, daemon=True,
+                                  args=(out, str(db_path(store.data_dir)), store.db_key, starts[k::helpers], top))
+        process.start()
+        queues.append(out)
+        processes.append(process)
+    try:
+        for number in range(len(starts)):
+            k = number % helpers
+            while True:
+                try:
+                    part = queues[k].get(timeout=1.0)
+                    break
+                except queue.Empty:
+                    if not processes[k].is_alive():
+                        raise RuntimeError("a re-keying helper stopped") from None
+            if isinstance(part, BaseException):
+                raise part
+            yield part
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join(timeout=5)
+
+
+def _helper(out, path: str, key: bytes, starts: list[int], top: int) -> None:
+    """In a helper process: the keys of its slices, read on a connection of its own."""
+    from fundclient.storage.engine import raw_connect  # lazy: in the helper
+
+    try:
+        raw = raw_connect(Path(path), key)
+        try:
+            for start in starts:
+                end = min(top, start + SLICE)
+                out.put((start, end, *keys_of_slice(raw, start, end)))
+        finally:
+            raw.close()
+    except Exception as exc:  # noqa: BLE001 - handed to the writer, which stops with it
+        out.put(RuntimeError(f"re-keying helper: {type(exc).__name__}"))

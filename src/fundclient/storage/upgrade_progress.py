@@ -1,0 +1,37 @@
+"""Who is told how the store's one-time upgrade at its opening goes (the duplicate check's keys
+made again for a large office: `storage.duplicate_rule`): the sign-in window shows it, the CLI
+prints a line. The listener belongs to the thread that opens the store, so whichever way the
+store is opened (`open_store`, `services.session.login`, a test's own login function) the
+listener set around it hears the upgrade.
+
+    with reporting(lambda stage, done, total: ...):
+        store, operator = open_store(data_dir, username, password)
+
+`stage` is `"keys"` (done, total: holders keyed so far, all of them) or `"index"` (the last
+step: the keys' indexes made, no count). Light: the login window imports it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+Listener = Callable[[str, int, int], None]
+_local = threading.local()
+
+
+@contextmanager
+def reporting(listener: Listener) -> Iterator[None]:
+    before = getattr(_local, "listener", None)
+    _local.listener = listener
+    try:
+        yield
+    finally:
+        _local.listener = before
+
+
+def report(stage: str, done: int, total: int) -> None:
+    listener = getattr(_local, "listener", None)
+    if listener is not None:
+        listener(stage, done, total)
