@@ -129,7 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     if handler is None:
         handler = _default_handler(parser)
     try:
-        return finish(args, handler(args))
+        # A command opening the store hears its one-time upgrade, if any, as a progress line.
+        from fundclient.cli.output import UpgradeLine  # lazy: start-up (as the handlers)
+        from fundclient.storage.upgrade_progress import reporting  # lazy: start-up (as above)
+
+        with reporting(UpgradeLine(args)):
+            return finish(args, handler(args))
     except FundError as exc:
         say(args, exc.message, file=sys.stderr)
         return ExitCode.CANNOT_START

@@ -159,3 +159,36 @@ def finish(args, result) -> int:
     if isinstance(result, Outcome):
         return result.report(args)
     return int(result or 0)
+
+
+UPGRADE_KEYS = Message("Preparing this office's records for the new version: {done} of {total} beneficiaries"
+                       " ({percent}%). This happens once after an update.")
+UPGRADE_LAST = Message("Preparing this office's records for the new version: the last step (a few minutes).")
+
+
+class UpgradeLine:
+    """The store's one-time upgrade at its opening (`storage.upgrade_progress`) as a progress line
+    on standard error, by the language rule: rewritten in place on a terminal, one line per tenth
+    otherwise (a log stays short). `fundclient.cli` listens with it around every command."""
+
+    def __init__(self, args) -> None:
+        self.args = args
+        self.terminal = sys.stderr.isatty()
+        self.shown: tuple[str, int] | None = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        tenth = done * 10 // max(1, total)
+        if (stage, tenth) == self.shown and not self.terminal:
+            return
+        last = stage != "keys"
+        if last and self.shown is not None and self.shown[0] != "keys":
+            return
+        self.shown = (stage, tenth)
+        message = UPGRADE_LAST if last else UPGRADE_KEYS.format(
+            done=f"{done:,}", total=f"{total:,}", percent=done * 100 // max(1, total))
+        text = text_of(message, language_of(self.args))
+        if self.terminal:
+            write_text(sys.stderr, "\r" + text + ("\n" if last else ""))
+        else:
+            write_text(sys.stderr, text + "\n")
+        sys.stderr.flush()

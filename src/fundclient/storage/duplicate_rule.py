@@ -91,7 +91,7 @@ def _rekey(store: Store, helpers: int | None) -> None:
         done = raw.execute("SELECT count(*) FROM beneficiaries WHERE id < ?", (first,)).fetchone()[0]
     upgrade_progress.report(STAGE_KEYS, done, total)
     if helpers is None:
-        helpers = max(1, min(3, (os.cpu_count() or 2) - 1)) if total - done >= HELPERS_FROM else 0
+        helpers = max(1, min(4, os.cpu_count() or 2)) if total - done >= HELPERS_FROM else 0
     try:
         for start, end, holders, dependants in _slices(store, first, top, helpers):
             with store.writer_connection() as conn:

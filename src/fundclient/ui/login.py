@@ -1,7 +1,10 @@
 """Login screen (operator + password) and the one function that turns them into a session.
 
 Opening the encrypted store derives a key from the password (slow on purpose), so it runs
-in a QueryOp: the window stays responsive and shows "Checking…" meanwhile.
+in a QueryOp: the window stays responsive and shows "Checking…" meanwhile. The first sign-in
+after an update may also prepare the office's records for the new version (the duplicate
+check's keys made again: minutes at a million records, `storage.duplicate_rule`); the window
+then says so, with how far it has got (`storage.upgrade_progress`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QVBoxLayout, QWidget)
+                               QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
 from fundclient.config import Settings
 from fundclient.errors import USER_NAME, FundError
@@ -96,6 +99,7 @@ class LoginScreen(QWidget):
         self.settings = settings
         self.login_fn = login_fn
         self.busy = False
+        self._upgrade: tuple[int, int, str] | None = None  # (done, total, stage) of the upgrade under way
         self._build()
         self.retranslate_ui()
 
@@ -124,6 +128,13 @@ class LoginScreen(QWidget):
         self.error.setStyleSheet("color: #a40000; font-weight: bold;")
         self.error.hide()
         self.layout_hint = KeyboardLayoutHint(self.username, self.password)
+        self.upgrade_note = QLabel()
+        self.upgrade_note.setObjectName("upgradeProgress")
+        self.upgrade_note.setWordWrap(True)
+        self.upgrade_note.setStyleSheet("color: #1d4f91; font-weight: bold;")
+        self.upgrade_bar = QProgressBar()
+        self.upgrade_bar.setObjectName("upgradeBar")
+        self.upgrade_bar.setTextVisible(False)  # the note says how far, in the user's digits
         self.login_button = QPushButton()
         self.login_button.setObjectName("loginButton")
         self.login_button.setDefault(True)
@@ -154,6 +165,10 @@ class LoginScreen(QWidget):
         self.layout_hint.refresh()  # hidden until Arabic letters are typed
         self.hint.setVisible(bool(self.hint_text))  # once inside the card: never a window of its own
         inner.addWidget(self.error)
+        inner.addWidget(self.upgrade_note)
+        inner.addWidget(self.upgrade_bar)
+        self.upgrade_note.hide()  # once inside the card: never a window of its own
+        self.upgrade_bar.hide()
         inner.addWidget(self.login_button)
         inner.addWidget(self.language_button, 0, Qt.AlignmentFlag.AlignCenter)
 
@@ -195,6 +210,7 @@ class LoginScreen(QWidget):
         self.username.setPlaceholderText(self.tr("e.g. ahmed"))
 
         self.version_label.setText(self.tr("Version %1").replace("%1", __version__))
+        self._show_upgrade()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -217,11 +233,47 @@ class LoginScreen(QWidget):
         self.login_button.setEnabled(False)
         self.error.hide()
         self.retranslate_ui()
-        QueryOp(parent=self, op=lambda: self.login_fn(self.data_dir, username, password),
-                success=self._on_success).failure(self._on_failure).run_in_background()
+        op = QueryOp(parent=self, op=lambda: self._sign_in(username, password, op.progress),
+                     success=self._on_success).failure(self._on_failure)
+        op.progress.updated.connect(self._on_upgrade_progress)
+        op.run_in_background()
+
+    def _sign_in(self, username: str, password: str, progress) -> object:
+        """On the worker thread: the login, the store's upgrade (if any) told to `progress`."""
+        from fundclient.storage.upgrade_progress import reporting  # lazy: start-up (light, but only at sign-in)
+
+        with reporting(lambda stage, done, total: progress.update(done, total, stage)):
+            return self.login_fn(self.data_dir, username, password)
+
+    def _on_upgrade_progress(self, done: int, total: int, stage: str) -> None:
+        self._upgrade = (done, total, stage)
+        self._show_upgrade()
+
+    def _show_upgrade(self) -> None:
+        """What the clerk sees while the office's records are prepared for the new version."""
+        if self._upgrade is None:
+            self.upgrade_note.hide()
+            self.upgrade_bar.hide()
+            return
+        done, total, stage = self._upgrade
+        keep_on = self.tr("This happens once after an update; keep the computer on.")
+        if stage == "index":
+            self.upgrade_note.setText(self.tr("Preparing this office's records for the new version: the last step "
+                                              "(a few minutes).") + " " + keep_on)
+            self.upgrade_bar.setRange(0, 0)  # no count for the last step: the bar moves
+        else:
+            self.upgrade_note.setText(
+                self.tr("Preparing this office's records for the new version: %1 of %2 beneficiaries (%3%).")
+                .replace("%1", i18n.show_number(done)).replace("%2", i18n.show_number(total))
+                .replace("%3", i18n.show_number(done * 100 // max(1, total))) + " " + keep_on)
+            self.upgrade_bar.setRange(0, max(1, total))
+            self.upgrade_bar.setValue(min(done, max(1, total)))
+        self.upgrade_note.show()
+        self.upgrade_bar.show()
 
     def _done(self) -> None:
         self.busy = False
+        self._upgrade = None
         self.login_button.setEnabled(True)
         self.retranslate_ui()
 
