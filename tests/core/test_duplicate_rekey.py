@@ -1,0 +1,160 @@
+"""The office's one-time re-keying at its opening (`storage.duplicate_rule`: an office from
+before the duplicate keys, or keyed by an older rule): in slices, each committed with a note of
+where it got to, so a process killed half-way (SIGKILL) leaves the next opening to go on from
+the note; the progress is told to the opening thread's listener (`storage.upgrade_progress`)
+and printed as a line by the CLI."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from fundclient import storage
+from fundclient.cli import main
+from fundclient.domain.synthetic import generate
+from fundclient.storage import duplicate_rule, upgrade_progress
+from fundclient.storage.bulk import bulk_add
+
+PASSWORD = "correct horse 1"
+
+
+def _office(data_dir, records):
+    storage.initialise(data_dir, "SEB", "admin", PASSWORD, "مدير النظام")
+    store, _ = storage.open_store(data_dir, "admin", PASSWORD)
+    try:
+        bulk_add(store, records, by="admin", batch_size=50)
+        _older_rule(store)
+    finally:
+        store.close()
+
+
+def _older_rule(store):
+    """Keys of an older rule: other keys, an older version number (as an update finds them)."""
+    with store.writer_connection() as conn:
+        conn.exec_driver_sql("UPDATE meta SET value = '1' WHERE name = ?", (duplicate_rule.META_ROW,))
+        conn.exec_driver_sql("UPDATE beneficiaries SET dup_keys = 'x|old'")
+        conn.exec_driver_sql("UPDATE dependants SET dup_keys = ''")
+
+
+def _keys_of(store):
+    with store.read() as conn:
+        return sorted(conn.exec_driver_sql(
+            "SELECT k.key, b.record_id, '' FROM duplicate_keys k JOIN beneficiaries b ON b.id = k.person"
+            " UNION ALL SELECT k.key, d.record_id, d.dependant_id FROM duplicate_keys k"
+            " JOIN dependants d ON d.id = -k.person").fetchall())
+
+
+def _expected_keys(records):
+    from fundclient.domain.duplicate_keys import stored_keys
+    from fundclient.domain.duplicates import profile
+
+    return sorted((k, r.record_id, dep) for r in records
+                  for person, dep in ((r, ""), *((d, d.dependant_id) for d in r.dependants))
+                  for k in stored_keys(profile(person)))
+
+
+def _schema(store):
+    with store.read() as conn:
+        return sorted(conn.exec_driver_sql("SELECT type, name, sql FROM sqlite_master WHERE name LIKE '%duplicate_keys%'"
+                                           ).fetchall())
+
+
+def test_the_re_keying_tells_its_progress_to_the_opening_thread(tmp_path):
+    records = generate(23, seed=41)
+    _office(tmp_path, records)
+    heard = []
+    original = duplicate_rule.SLICE
+    duplicate_rule.SLICE = 10
+    try:
+        with upgrade_progress.reporting(lambda *event: heard.append(event)):
+            store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    finally:
+        duplicate_rule.SLICE = original
+    try:
+        # ids 1..23 in slices [0, 10), [10, 20), [20, 24): 9, 10 and 4 holders
+        assert heard == [("keys", 0, 23), ("keys", 9, 23), ("keys", 19, 23), ("keys", 23, 23), ("index", 23, 23)]
+        assert _keys_of(store) == _expected_keys(records)
+        heard.clear()
+    finally:
+        store.close()
+    with upgrade_progress.reporting(lambda *event: heard.append(event)):
+        storage.open_store(tmp_path, "admin", PASSWORD)[0].close()
+    assert heard == []  # current keys: nothing to do, nothing said
+
+
+def test_the_cli_prints_the_upgrade_as_a_progress_line(tmp_path, capsys):
+    records = generate(12, seed=42)
+    _office(tmp_path, records)
+    password = tmp_path / "pw"
+    password.write_text(PASSWORD + "\n", encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path), "--lang", "en", "audit", "verify", "--user", "admin",
+                 "--password-file", str(password)]) == 0
+    err = capsys.readouterr().err
+    assert "Preparing this office's records for the new version: 0 of 12 beneficiaries (0%)." in err, err
+    assert "Preparing this office's records for the new version: 12 of 12 beneficiaries (100%)." in err, err
+    assert "the last step (a few minutes)." in err, err
+    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    try:
+        assert _keys_of(store) == _expected_keys(records)
+    finally:
+        store.close()
+
+
+_KILLED = """
+import sys, time
+from pathlib import Path
+from fundclient.storage import duplicate_rule, open_store
+
+duplicate_rule.SLICE = 20
+duplicate_rule.HELPERS_FROM = 0  # helper processes, as on a large office
+
+def after_slice(next_id):
+    Path(sys.argv[3]).write_text(str(next_id))
+    if next_id >= 60:
+        time.sleep(120)  # killed here: three slices committed, the keys' indexes set aside
+
+duplicate_rule.after_slice = after_slice
+if __name__ == "__main__":
+    open_store(Path(sys.argv[1]), "admin", sys.argv[2])
+"""
+
+
+def test_a_re_keying_killed_half_way_goes_on_from_its_note_at_the_next_opening(tmp_path):
+    records = generate(150, seed=43)
+    office, fresh, flag = tmp_path / "office", tmp_path / "fresh", tmp_path / "where"
+    _office(office, records)
+    storage.initialise(fresh, "SEB", "admin", PASSWORD, "مدير النظام")
+    child = subprocess.Popen([sys.executable, "-c", _KILLED, str(office), PASSWORD, str(flag)],
+                             env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (flag.exists() and flag.read_text() == "60") and child.poll() is None \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert flag.read_text() == "60", "the re-keying never committed its third slice"
+    finally:
+        os.killpg(child.pid, signal.SIGKILL)  # the opening process and its helpers
+        child.wait()
+    assert child.returncode == -signal.SIGKILL
+
+    heard = []
+    with upgrade_progress.reporting(lambda *event: heard.append(event)):
+        store, _ = storage.open_store(office, "admin", PASSWORD)
+    try:
+        # on from the note: the three slices written before the kill (ids 1..59) are not made again
+        assert heard[0] == ("keys", 59, 150) and heard[-1] == ("index", 150, 150), heard
+        assert _keys_of(store) == _expected_keys(records)
+        with store.read() as conn:
+            assert duplicate_rule.is_current(conn.driver_connection)
+        reference, _ = storage.open_store(fresh, "admin", PASSWORD)
+        try:
+            assert _schema(store) == _schema(reference)  # indexes and triggers back, the note gone
+        finally:
+            reference.close()
+        twin = records[77]
+        assert store.beneficiaries.possible_duplicates(twin)[0].existing.record_id == twin.record_id
+    finally:
+        store.close()

@@ -1,0 +1,83 @@
+"""Journey: the first sign-in after an update that changed the duplicate check's keys (an office
+keyed by an older rule, or one from before the keys). Huda signs in as every morning; the login
+window says that the office's records are being prepared for the new version, how far it has
+got (N of M beneficiaries, a moving bar) and that it happens once; the window keeps answering
+(she switches it to English and the note follows); then the main window opens and the keys
+are those of the current rule.
+
+A small office and a test hook (`duplicate_rule.after_slice`) hold the upgrade after its first
+slice, so the journey sees it mid-way; a 1 M office takes minutes (docs/performance.md)."""
+
+from __future__ import annotations
+
+import threading
+
+from fundclient.ui.i18n import read_digits
+
+from keys_journey_helpers import ADMIN, ADMIN_PW, CLERK, CLERK_PW, keys_office, keys_office_template  # noqa: F401
+
+
+def _keyed_by_an_older_rule(data_dir) -> int:
+    """The office as the version before left it: other keys, an older rule's number. Returns
+    how many holders it has."""
+    from fundclient.storage import open_store
+    from fundclient.storage.duplicate_rule import META_ROW
+
+    store, _ = open_store(data_dir, ADMIN, ADMIN_PW)
+    try:
+        with store.writer_connection() as conn:
+            conn.exec_driver_sql("UPDATE meta SET value = '1' WHERE name = ?", (META_ROW,))
+            conn.exec_driver_sql("UPDATE beneficiaries SET dup_keys = 'x|old'")
+            return conn.exec_driver_sql("SELECT count(*) FROM beneficiaries").scalar_one()
+    finally:
+        store.close()
+
+
+def test_the_first_sign_in_after_an_update_shows_how_far_the_upgrade_is(open_app, keys_office, monkeypatch):
+    from fundclient.storage import duplicate_rule
+
+    holders = _keyed_by_an_older_rule(keys_office)
+    assert holders == 12
+    monkeypatch.setattr(duplicate_rule, "SLICE", 4)  # 12 holders: three slices
+    held, go_on = threading.Event(), threading.Event()
+
+    def hold_after_the_first_slice(next_id: int) -> None:
+        if not held.is_set():
+            held.set()
+            go_on.wait(60)
+
+    monkeypatch.setattr(duplicate_rule, "after_slice", hold_after_the_first_slice)
+    j = open_app(keys_office)
+    login = j.gui.login
+    j.select_all_and_type(CLERK)  # as every morning: name, Enter, password, Enter
+    j.enter()
+    j.type(CLERK_PW)
+    j.enter()
+    j.wait_until(lambda: held.is_set() and login.upgrade_note.isVisible(), 30000, "the upgrade's note")
+    j.wait_until(lambda: "3 من 12" in read_digits(login.upgrade_note.text()), 5000, "the first slice's count")
+    note = read_digits(login.upgrade_note.text())
+    assert "تجهيز سجلات هذا المكتب للإصدار الجديد" in note, note
+    assert "3 من 12 منتفع (25٪)" in note, note  # ids from 1: the first slice [0, 4) holds three
+    assert "يحدث هذا مرة واحدة بعد التحديث" in note, note
+    assert login.upgrade_bar.isVisible() and (login.upgrade_bar.value(), login.upgrade_bar.maximum()) == (3, 12)
+    assert login.busy and not login.login_button.isEnabled()  # no second sign-in meanwhile
+    j.assert_layout_ok()
+    j.screenshot("login-upgrade-progress")
+
+    # The window answers meanwhile: the language button (Tab past the disabled Sign in), Space.
+    j.tab_to(lambda w: w is login.language_button)
+    j.space()
+    j.wait_until(lambda: "Preparing this office's records for the new version" in login.upgrade_note.text(),
+                 5000, "the note in English")
+    assert "3 of 12 beneficiaries (25%)" in login.upgrade_note.text()
+
+    go_on.set()
+    j.wait_until(lambda: j.gui.window is not None and j.gui.window.isVisible(), 30000, "the main window")
+    j.guard.allowed_windows.add(id(j.gui.window))
+    assert not login.upgrade_note.isVisible() and not login.upgrade_bar.isVisible()
+    store = j.gui.session.store
+    with store.read() as conn:
+        assert duplicate_rule.is_current(conn.driver_connection)
+        assert conn.exec_driver_sql("SELECT count(*) FROM beneficiaries WHERE dup_keys = 'x|old'").scalar_one() == 0
+        assert conn.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE name = ?", (duplicate_rule.PENDING_TABLE,)).scalar_one() == 0
