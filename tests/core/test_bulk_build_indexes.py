@@ -53,7 +53,7 @@ def test_an_empty_office_is_built_without_its_secondary_indexes_then_has_them_al
     try:
         schema = _schema(fresh)
         secondary = {"ix_beneficiaries_national", "ix_beneficiaries_mobile", "ix_beneficiaries_created",
-                     "ix_dependants_national", "ix_dependants_card", "ix_duplicate_keys", "ix_duplicate_keys_person"}
+                     "ix_dependants_national", "ix_dependants_card", "ix_duplicate_keys"}
         kept = {"ix_revisions_pending", "ix_revisions_saved_at", "ix_revisions_attention"}  # cheap to keep
         assert secondary | kept <= _indexes(fresh)
         during = []

@@ -6,6 +6,7 @@ and printed as a line by the CLI."""
 
 from __future__ import annotations
 
+import copy
 import os
 import signal
 import subprocess
@@ -66,17 +67,24 @@ def test_the_re_keying_tells_its_progress_to_the_opening_thread(tmp_path):
     records = generate(23, seed=41)
     _office(tmp_path, records)
     heard = []
-    original = duplicate_rule.SLICE
-    duplicate_rule.SLICE = 10
+    reference = tmp_path / "reference"
+    storage.initialise(reference, "SEB", "admin", PASSWORD, "مدير النظام")
+    original = duplicate_rule.SLICE, duplicate_rule.STAGE_ROWS
+    duplicate_rule.SLICE, duplicate_rule.STAGE_ROWS = 10, 300  # 23 holders x 50 keys: four stages
     try:
         with upgrade_progress.reporting(lambda *event: heard.append(event)):
             store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
     finally:
-        duplicate_rule.SLICE = original
+        duplicate_rule.SLICE, duplicate_rule.STAGE_ROWS = original
     try:
         # ids 1..23 in slices [0, 10), [10, 20), [20, 24): 9, 10 and 4 holders
         assert heard == [("keys", 0, 23), ("keys", 9, 23), ("keys", 19, 23), ("keys", 23, 23), ("index", 23, 23)]
         assert _keys_of(store) == _expected_keys(records)
+        fresh, _ = storage.open_store(reference, "admin", PASSWORD)
+        try:  # the stages gone, the triggers back: the schema of any office
+            assert _schema(store) == _schema(fresh)
+        finally:
+            fresh.close()
         heard.clear()
     finally:
         store.close()
@@ -154,7 +162,33 @@ def test_a_re_keying_killed_half_way_goes_on_from_its_note_at_the_next_opening(t
             assert _schema(store) == _schema(reference)  # indexes and triggers back, the note gone
         finally:
             reference.close()
-        twin = records[77]
-        assert store.beneficiaries.possible_duplicates(twin)[0].existing.record_id == twin.record_id
+        twin = copy.deepcopy(records[77])  # found by its keys alone: no number, a new record
+        twin.record_id, twin.national_number, twin.dependants = "twin", "", []
+        assert store.beneficiaries.possible_duplicates(twin)[0].existing.record_id == records[77].record_id
+    finally:
+        store.close()
+
+
+def test_a_persons_keys_are_removed_through_the_one_index(tmp_path):
+    """Migration 0010: the triggers remove a changed or deleted person's keys by the row's own
+    keys, through the (key, person) index — no index by person, no scan of the table."""
+    records = generate(3, seed=44)
+    _office(tmp_path, records)
+    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    try:
+        with store.read() as conn:
+            indexes = [r[0] for r in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'duplicate_keys'").fetchall()]
+            plan = " ".join(r[-1] for r in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN DELETE FROM duplicate_keys WHERE person = ? AND key IN"
+                " (SELECT value FROM json_each(?))", (1, '["a"]')).fetchall())
+        assert indexes == ["ix_duplicate_keys"]
+        assert "ix_duplicate_keys" in plan and "SCAN duplicate_keys" not in plan, plan
+        edited = store.beneficiaries.get(records[1].record_id)
+        edited.name.family = "القذافي"
+        edited.dependants = edited.dependants[1:]
+        store.beneficiaries.update(edited, by="admin")
+        records[1] = store.beneficiaries.get(records[1].record_id)
+        assert _keys_of(store) == _expected_keys(records)
     finally:
         store.close()

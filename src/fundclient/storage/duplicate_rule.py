@@ -7,15 +7,17 @@ store (`Store`) one small read compares it with the code's; when it differs (an 
 from a version before the keys, a store keyed by an older rule, a backup of one restored) every
 person is keyed again — once, at the first sign-in after the update, before the store is used:
 
-- set aside (one transaction): the keys' triggers and indexes dropped, their SQL and the next
-  holder to key noted in `duplicate_keys_pending`, the table emptied;
+- set aside (one transaction): the keys' triggers dropped and their SQL noted in
+  `duplicate_keys_pending` with the next holder to key and the key ranges of the stages
+  (`_bounds`: quantiles of a sample's keys), the table emptied, one stage table per range;
 - the people in slices of `SLICE` holders by id (one transaction each, the note moved on in the
   same transaction): each holder's current revision read, its people's keys made
   (`duplicate_keys.stored_keys_of`, from the record's JSON without a record object) — in helper
   processes on a large office (`HELPERS_FROM` holders or more), as the bulk build makes its rows —
-  written to their rows and filed in the table (no index to keep: appended);
-- the indexes made once over the filled table, the triggers made again, the version written and
-  the note dropped (one transaction).
+  written to their rows and appended to their ranges' stages;
+- each stage filed in key order (one transaction each): the table's one index (key, person,
+  migration 0010) grows at its end, and the sort holds one stage, not 48 million keys;
+- the triggers made again, the version written, the note dropped (one transaction).
 
 Killed at any point (power cut, kill -9), the next opening goes on from the note: the slices
 written stay written. Progress is told to whoever listens (`storage.upgrade_progress`: the
@@ -42,14 +44,22 @@ META_ROW = "duplicate_keys_rule"
 PENDING_TABLE = "duplicate_keys_pending"
 REKEY_LOCK_FILE = ".rekey.lock"
 SLICE = 5000  # holders (with their dependants) per transaction
+STAGE_TABLE = "duplicate_keys_stage"
 HELPERS_FROM = 50_000  # holders: below, the keys are made in this process (a helper costs ~1 s to start)
 REKEY_CACHE_KIB = 256_000  # the writer's page cache while re-keying (back to the usual at the end)
 STAGE_KEYS, STAGE_INDEX = "keys", "index"
+# The keys are staged by key range, each stage filed in key order at the end: the table's index
+# grows at its end instead of being sorted whole (48 million keys at a million records: the
+# sort held them all in memory, 3.9 GB — SQLite's temporary files stay in memory, plaintext
+# must not reach the disk). A stage's sort holds about STAGE_ROWS keys.
+STAGE_ROWS = 2_000_000
+KEYS_PER_HOLDER = 50  # ~15 keys a person, ~3.2 people a holder (holder and dependants)
+SAMPLE = 2000  # holders whose keys place the stages' bounds
 
-_EACH = """json_each('["' || replace(replace(replace({0}, '\\', '\\\\'), '"', '\\"'), ' ', '","') || '"]')"""
-_FILE = "INSERT INTO duplicate_keys (key, person) SELECT value, ? FROM " + _EACH.format("?") + " WHERE value != ''"
 _HOLDERS = ("SELECT b.id, r.data FROM beneficiaries b JOIN revisions r ON r.record_id = b.record_id"
             " AND r.revision = b.revision WHERE b.id >= ? AND b.id < ?")
+_SOME_HOLDERS = ("SELECT b.id, r.data FROM beneficiaries b JOIN revisions r ON r.record_id = b.record_id"
+                 " AND r.revision = b.revision WHERE b.id IN ({marks})")
 _DEPENDANTS = ("SELECT d.id, b.id, d.dependant_id FROM beneficiaries b JOIN dependants d ON d.record_id = b.record_id"
                " WHERE b.id >= ? AND b.id < ?")
 
@@ -85,7 +95,7 @@ def keep_current(store: Store, *, helpers: int | None = None) -> bool:
 def _rekey(store: Store, helpers: int | None) -> None:
     with store.writer_connection() as conn:
         raw = conn.driver_connection
-        first = _set_aside(raw)
+        first, bounds = _set_aside(raw)
         top = raw.execute("SELECT coalesce(max(id), 0) + 1 FROM beneficiaries").fetchone()[0]
         total = raw.execute("SELECT count(*) FROM beneficiaries").fetchone()[0]
         done = raw.execute("SELECT count(*) FROM beneficiaries WHERE id < ?", (first,)).fetchone()[0]
@@ -93,20 +103,19 @@ def _rekey(store: Store, helpers: int | None) -> None:
     if helpers is None:
         helpers = max(1, min(4, os.cpu_count() or 2)) if total - done >= HELPERS_FROM else 0
     try:
-        for start, end, holders, dependants in _slices(store, first, top, helpers):
+        for start, end, holders, dependants, staged in _slices(store, first, top, helpers, bounds):
             with store.writer_connection() as conn:
                 raw = conn.driver_connection
                 raw.execute(f"PRAGMA cache_size = -{REKEY_CACHE_KIB}")
-                raw.executemany("UPDATE beneficiaries SET dup_keys = ? WHERE id = ?", holders)
-                raw.executemany("UPDATE dependants SET dup_keys = ? WHERE id = ?", dependants)
-                raw.executemany(_FILE, [(person, keys) for keys, person in holders])
-                raw.executemany(_FILE, [(-person, keys) for keys, person in dependants])
-                raw.execute(f"UPDATE {PENDING_TABLE} SET sql = ? WHERE kind = 'next'", (str(end),))
+                _write_slice(raw, holders, dependants, staged, end)
             done += len(holders)
             upgrade_progress.report(STAGE_KEYS, done, total)
             if after_slice is not None:
                 after_slice(end)
         upgrade_progress.report(STAGE_INDEX, total, total)
+        for bucket in range(len(bounds) + 1):
+            with store.writer_connection() as conn:
+                _file_bucket(conn.driver_connection, bucket)
         with store.writer_connection() as conn:
             _put_back(conn.driver_connection)
     finally:
@@ -116,29 +125,95 @@ def _rekey(store: Store, helpers: int | None) -> None:
             conn.driver_connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
 
 
-def _set_aside(raw) -> int:
-    """The keys' triggers and indexes set aside and the table emptied, noted in PENDING_TABLE
-    (a re-keying under way: the next holder id to key is its row 'next'); returns that id."""
+def _stage(bucket: int) -> str:
+    return f"{STAGE_TABLE}_{bucket:03d}"
+
+
+def _note(raw, kind: str) -> str | None:
+    row = raw.execute(f"SELECT sql FROM {PENDING_TABLE} WHERE kind = ?", (kind,)).fetchone()
+    return row[0] if row else None
+
+
+def _set_aside(raw) -> tuple[int, list[str]]:
+    """The keys' triggers set aside, the table emptied and its keys' stages made, noted in
+    PENDING_TABLE (a re-keying under way: the next holder id to key is its row 'next', the
+    stages' key ranges its row 'bounds'); returns (that id, the bounds)."""
+    import json  # lazy: only a re-keying
+
     exists = raw.execute("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)",
                          (PENDING_TABLE,)).fetchone()[0]
     if exists:  # an interrupted re-keying: on from where it stopped
-        return int(raw.execute(f"SELECT sql FROM {PENDING_TABLE} WHERE kind = 'next'").fetchone()[0])
+        return int(_note(raw, "next")), json.loads(_note(raw, "bounds"))
     set_aside = raw.execute(
-        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND"
-        " ((type = 'trigger' AND name LIKE 'duplicate_keys_%') OR (type = 'index' AND tbl_name = 'duplicate_keys'))"
-        " ORDER BY type = 'trigger', name").fetchall()
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND type = 'trigger'"
+        " AND name LIKE 'duplicate_keys_%' ORDER BY name").fetchall()
+    bounds = _bounds(raw)
     raw.execute(f"CREATE TABLE {PENDING_TABLE} (kind TEXT NOT NULL, name TEXT NOT NULL, sql TEXT NOT NULL)")
     raw.executemany(f"INSERT INTO {PENDING_TABLE} (kind, name, sql) VALUES (?, ?, ?)", set_aside)
-    raw.execute(f"INSERT INTO {PENDING_TABLE} (kind, name, sql) VALUES ('next', '', '0')")
-    for kind, name, _ in set_aside:
-        raw.execute(f'DROP {kind.upper()} "{name}"')
+    raw.execute(f"INSERT INTO {PENDING_TABLE} (kind, name, sql) VALUES ('next', '', '0'), ('bounds', '', ?)",
+                (json.dumps(bounds),))
+    for _, name, _ in set_aside:
+        raw.execute(f'DROP TRIGGER "{name}"')
     raw.execute("DELETE FROM duplicate_keys")
-    return 0
+    for bucket in range(len(bounds) + 1):
+        raw.execute(f"CREATE TABLE {_stage(bucket)} (key TEXT NOT NULL, person INTEGER NOT NULL)")
+    return 0, bounds
+
+
+def _bounds(raw) -> list[str]:
+    """Where the stages' key ranges meet: quantiles of the keys of a sample of holders, so that
+    each stage holds about STAGE_ROWS keys (its sort at the end held in memory)."""
+    total, top = raw.execute("SELECT count(*), coalesce(max(id), 0) FROM beneficiaries").fetchone()
+    stages = -(-total * KEYS_PER_HOLDER // STAGE_ROWS)
+    if stages <= 1:
+        return []
+    step = max(1, top // SAMPLE)
+    sample: list[str] = []
+    ids = list(range(1, top + 1, step))[:SAMPLE]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        holders, _ = keys_of_holders(raw, chunk)
+        sample += [k for keys, _ in holders for k in keys.split(" ") if k]
+    sample.sort()
+    if not sample:
+        return []
+    return sorted({sample[len(sample) * i // stages] for i in range(1, stages)})
+
+
+def _route(holders, dependants, bounds: list[str]) -> list[list[tuple[str, int]]]:
+    """The (key, person) pairs of a slice, by stage (the stage of a key: how many bounds are <= it)."""
+    import bisect
+
+    staged: list[list[tuple[str, int]]] = [[] for _ in range(len(bounds) + 1)]
+    for rows, sign in ((holders, 1), (dependants, -1)):
+        for keys, person in rows:
+            if keys:
+                for key in keys.split(" "):
+                    staged[bisect.bisect_right(bounds, key)].append((key, sign * person))
+    return staged
+
+
+def _write_slice(raw, holders, dependants, staged, end: int) -> None:
+    raw.executemany("UPDATE beneficiaries SET dup_keys = ? WHERE id = ?", holders)
+    raw.executemany("UPDATE dependants SET dup_keys = ? WHERE id = ?", dependants)
+    for bucket, pairs in enumerate(staged):
+        if pairs:
+            raw.executemany(f"INSERT INTO {_stage(bucket)} (key, person) VALUES (?, ?)", pairs)
+    raw.execute(f"UPDATE {PENDING_TABLE} SET sql = ? WHERE kind = 'next'", (str(end),))
+
+
+def _file_bucket(raw, bucket: int) -> None:
+    """One stage's keys filed in key order (the table's index grows at its end), the stage dropped."""
+    if raw.execute("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)",
+                   (_stage(bucket),)).fetchone()[0]:
+        raw.execute(f"INSERT INTO duplicate_keys (key, person) SELECT key, person FROM {_stage(bucket)}"
+                    " ORDER BY key, person")
+        raw.execute(f"DROP TABLE {_stage(bucket)}")
 
 
 def _put_back(raw) -> None:
-    """The indexes made over the filled table, the triggers again, the version, the note dropped."""
-    for kind, name, sql in raw.execute(f"SELECT kind, name, sql FROM {PENDING_TABLE} WHERE kind != 'next'"
+    """The triggers made again, the version written, the note dropped."""
+    for kind, name, sql in raw.execute(f"SELECT kind, name, sql FROM {PENDING_TABLE} WHERE kind IN ('index', 'trigger')"
                                        " ORDER BY kind = 'trigger', rowid").fetchall():
         if not raw.execute("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?)",
                            (kind, name)).fetchone()[0]:
@@ -150,14 +225,14 @@ def _put_back(raw) -> None:
 def rekey(raw) -> None:
     """Every stored person's keys by the current rule, in the caller's write transaction (a
     small store: tests, a fresh office's migration)."""
-    first = _set_aside(raw)
+    first, bounds = _set_aside(raw)
     top = raw.execute("SELECT coalesce(max(id), 0) + 1 FROM beneficiaries").fetchone()[0]
     for start in range(first, top, SLICE):
-        holders, dependants = keys_of_slice(raw, start, min(top, start + SLICE))
-        raw.executemany("UPDATE beneficiaries SET dup_keys = ? WHERE id = ?", holders)
-        raw.executemany("UPDATE dependants SET dup_keys = ? WHERE id = ?", dependants)
-        raw.executemany(_FILE, [(person, keys) for keys, person in holders])
-        raw.executemany(_FILE, [(-person, keys) for keys, person in dependants])
+        end = min(top, start + SLICE)
+        holders, dependants = keys_of_slice(raw, start, end)
+        _write_slice(raw, holders, dependants, _route(holders, dependants, bounds), end)
+    for bucket in range(len(bounds) + 1):
+        _file_bucket(raw, bucket)
     _put_back(raw)
 
 
@@ -170,18 +245,28 @@ def _person_keys(person: dict) -> str:
                                    name.get("family", ""), date.fromisoformat(born) if born else None))
 
 
-def keys_of_slice(raw, start: int, end: int) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
-    """([(keys, holder id)], [(keys, dependant row id)]) of the holders with ids in [start, end)."""
+def _record(data) -> dict:
     import orjson  # lazy: only a re-keying reads records
 
-    from fundclient.storage.records_json import load  # lazy: as above
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:  # what only the standard library reads: as `records_json.load` does
+        from fundclient.storage.records_json import load  # lazy: as above
 
+        return load(data).to_dict()
+
+
+def keys_of_holders(raw, ids: list[int]) -> tuple[list[tuple[str, int]], None]:
+    """[(keys, holder id)] of the holders with these ids (a sample: `_bounds`)."""
+    rows = raw.execute(_SOME_HOLDERS.format(marks=",".join("?" * len(ids))), ids).fetchall()
+    return [(_person_keys(_record(data)), row_id) for row_id, data in rows], None
+
+
+def keys_of_slice(raw, start: int, end: int) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """([(keys, holder id)], [(keys, dependant row id)]) of the holders with ids in [start, end)."""
     holders, by_holder = [], {}
     for row_id, data in raw.execute(_HOLDERS, (start, end)).fetchall():
-        try:
-            record = orjson.loads(data)
-        except orjson.JSONDecodeError:  # what only the standard library reads: as `load` does
-            record = load(data).to_dict()
+        record = _record(data)
         holders.append((_person_keys(record), row_id))
         by_holder[row_id] = {d.get("dependant_id"): d for d in record.get("dependants") or ()}
     dependants = []
@@ -191,20 +276,25 @@ def keys_of_slice(raw, start: int, end: int) -> tuple[list[tuple[str, int]], lis
     return holders, dependants
 
 
-def _slices(store: Store, first: int, top: int, helpers: int) -> Iterator[tuple[int, int, list, list]]:
-    """(start, end, holders' keys, dependants' keys) of each slice of holder ids from `first`
-    to `top`, in order: made here, or by `helpers` processes (each every helpers-th slice)."""
+def _made(raw, start: int, end: int, bounds: list[str]) -> tuple:
+    """A slice made: (start, end, holders' keys, dependants' keys, the pairs by stage)."""
+    holders, dependants = keys_of_slice(raw, start, end)
+    return start, end, holders, dependants, _route(holders, dependants, bounds)
+
+
+def _slices(store: Store, first: int, top: int, helpers: int, bounds: list[str]) -> Iterator[tuple]:
+    """Each slice of holder ids from `first` to `top` made (`_made`), in order: here, or by
+    `helpers` processes (each every helpers-th slice)."""
     starts = list(range(first, top, SLICE))
     if helpers <= 0:
         for start in starts:
             with store.read() as conn:
-                end = min(top, start + SLICE)
-                yield (start, end, *keys_of_slice(conn.driver_connection, start, end))
+                yield _made(conn.driver_connection, start, min(top, start + SLICE), bounds)
         return
-    yield from _from_helpers(store, starts, top, helpers)
+    yield from _from_helpers(store, starts, top, helpers, bounds)
 
 
-def _from_helpers(store: Store, starts: list[int], top: int, helpers: int):
+def _from_helpers(store: Store, starts: list[int], top: int, helpers: int, bounds: list[str]):
     import multiprocessing  # lazy: only a large re-keying starts helpers
     import queue
 
@@ -214,8 +304,8 @@ def _from_helpers(store: Store, starts: list[int], top: int, helpers: int):
     queues, processes = [], []
     for k in range(helpers):
         out = context.Queue(maxsize=3)
-        process = context.Process(target=_helper, daemon=True,
-                                  args=(out, str(db_path(store.data_dir)), store.db_key, starts[k::helpers], top))
+        process = context.Process(target=_helper, daemon=True, args=(
+            out, str(db_path(store.data_dir)), store.db_key, starts[k::helpers], top, SLICE, bounds))
         process.start()
         queues.append(out)
         processes.append(process)
@@ -239,16 +329,15 @@ def _from_helpers(store: Store, starts: list[int], top: int, helpers: int):
             process.join(timeout=5)
 
 
-def _helper(out, path: str, key: bytes, starts: list[int], top: int) -> None:
-    """In a helper process: the keys of its slices, read on a connection of its own."""
+def _helper(out, path: str, key: bytes, starts: list[int], top: int, size: int, bounds: list[str]) -> None:
+    """In a helper process: its slices made, read on a connection of its own."""
     from fundclient.storage.engine import raw_connect  # lazy: in the helper
 
     try:
         raw = raw_connect(Path(path), key)
         try:
             for start in starts:
-                end = min(top, start + SLICE)
-                out.put((start, end, *keys_of_slice(raw, start, end)))
+                out.put(_made(raw, start, min(top, start + size), bounds))
         finally:
             raw.close()
     except Exception as exc:  # noqa: BLE001 - handed to the writer, which stops with it
