@@ -170,7 +170,7 @@ def test_a_re_keying_killed_half_way_goes_on_from_its_note_at_the_next_opening(t
 
 
 def test_a_persons_keys_are_removed_through_the_one_index(tmp_path):
-    """Migration 0010: the triggers remove a changed or deleted person's keys by the row's own
+    """Migration 0011: the triggers remove a changed or deleted person's keys by the row's own
     keys, through the (key, person) index — no index by person, no scan of the table."""
     records = generate(3, seed=44)
     _office(tmp_path, records)

@@ -16,7 +16,7 @@ person is keyed again — once, at the first sign-in after the update, before th
   processes on a large office (`HELPERS_FROM` holders or more), as the bulk build makes its rows —
   written to their rows and appended to their ranges' stages;
 - each stage filed in key order (one transaction each): the table's one index (key, person,
-  migration 0010) grows at its end, and the sort holds one stage, not 48 million keys;
+  migration 0011) grows at its end, and the sort holds one stage, not 48 million keys;
 - the triggers made again, the version written, the note dropped (one transaction).
 
 Killed at any point (power cut, kill -9), the next opening goes on from the note: the slices

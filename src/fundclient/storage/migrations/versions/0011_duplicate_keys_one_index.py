@@ -7,14 +7,14 @@ index fewer to keep at every save, and to make when an office's keys are made ag
 (`storage.duplicate_rule`: at a million records that index was a sort of 48 million entries,
 held in memory — temporary files stay in memory, they would be plaintext).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 """
 
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
