@@ -186,14 +186,26 @@ def test_console_pages_carry_the_security_headers_and_the_intake_none(tmp_path):
 
 
 
-def test_a_server_process_collects_garbage_for_a_long_run():
+def test_a_server_process_collects_garbage_for_a_long_run(tmp_path):
     """`hq serve` (one process or each worker) runs `steady_gc` once its app is built: start-up's
     objects frozen out of the collections, the youngest generation collected rarely (ingest's
-    per-record containers are freed by reference counting; #11 item 7). In a process of its
-    own: the thresholds are the process's."""
-    code = ("import gc, json; from fundclient.hq import server; before = gc.get_threshold(); server.steady_gc(); "
-            "print(json.dumps([before, gc.get_threshold(), gc.get_freeze_count()]))")
-    before, after, frozen = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                                                      text=True, timeout=120).stdout)
-    assert before == [700, 10, 10]  # Python's default
+    per-record containers are freed by reference counting; #11 item 7). Asked inside a process
+    started as `python -m fundclient hq serve` is (its own thresholds), once it listens."""
+    hq_dir = tmp_path / "hqdata"
+    subprocess.run([sys.executable, "-m", "fundclient", "hq", "--hq-dir", str(hq_dir), "init"], check=True,
+                   capture_output=True, timeout=120)
+    port = _free_port()
+    code = ("import gc, json, os, runpy, socket, sys, threading, time\n"
+            "def listening():\n"
+            "    while True:\n"
+            "        try:\n"
+            f"            socket.create_connection(('127.0.0.1', {port}), timeout=1).close(); break\n"
+            "        except OSError: time.sleep(0.05)\n"
+            "    print(json.dumps([gc.get_threshold(), gc.get_freeze_count()]), flush=True); os._exit(0)\n"
+            "threading.Thread(target=listening, daemon=True).start()\n"
+            f"sys.argv = ['fundclient', 'hq', 'serve', '--data-dir', {str(hq_dir)!r}, '--host', '127.0.0.1', "
+            f"'--port', '{port}']\n"
+            "runpy.run_module('fundclient', run_name='__main__', alter_sys=True)\n")
+    after, frozen = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                              text=True, timeout=120).stdout.splitlines()[-1])
     assert after == [50_000, 20, 100] and frozen > 10_000  # FastAPI, SQLAlchemy, the app: frozen
