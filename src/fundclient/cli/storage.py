@@ -255,7 +255,7 @@ def cmd_audit_verify(args) -> int:
 def cmd_import(args) -> int:
     from fundclient.services.importing import import_spreadsheet  # lazy: start-up (NumPy, openpyxl, rapidfuzz)
     from fundclient.services.reference import install_office_reference  # lazy: start-up (sync's reference store)
-    from fundclient.storage.importer import CheckedRows  # lazy: start-up (NumPy, openpyxl)
+    from fundclient.storage.importer import CLI_BATCH, CLI_WRITER_CACHE_KIB, CheckedRows  # lazy: start-up (NumPy, openpyxl)
 
     settings = Settings.load(args.data_dir)
     # The office's reference data (the bundled lists with HQ's updates: plain files, no password
@@ -275,7 +275,8 @@ def cmd_import(args) -> int:
     session = Session(args.data_dir, settings, store, operator)
     try:
         result = import_spreadsheet(session, Path(args.file), report_path=args.report,
-                                    progress=_ImportProgress(args, settings.language), checked=checked)
+                                    progress=_ImportProgress(args, settings.language), checked=checked,
+                                    batch_size=CLI_BATCH, writer_cache_kib=CLI_WRITER_CACHE_KIB)
     finally:
         checked.close()
         store.close()

@@ -31,7 +31,8 @@ def preview(session: "Session", path: Path, *, progress: Callable[[int, int], No
 def import_spreadsheet(session: "Session", path: Path, *, report_path: Path | None = None,
                        write_report: bool = True, progress: Callable[[int, int], None] | None = None,
                        cancelled: Callable[[], bool] | None = None,
-                       batch_size: int = IMPORT_BATCH, checked: CheckedRows | None = None) -> ImportResult:
+                       batch_size: int = IMPORT_BATCH, checked: CheckedRows | None = None,
+                       writer_cache_kib: int | None = None) -> ImportResult:
     """Import the file's good rows (see storage.importer.import_file). Raises NotPermitted
     for a clerk, ImportFileUnreadable (nothing written) for a file that cannot be read.
     `checked`: the file already being read (`CheckedRows`, made with this office's scheme and code)."""
@@ -44,4 +45,4 @@ def import_spreadsheet(session: "Session", path: Path, *, report_path: Path | No
                        save_many=lambda batch, made: registration.register_many(session, batch, validated=True,
                                                                                  made=made),
                        batch_size=batch_size, progress=progress, cancelled=cancelled,
-                       write_report=write_report, checked=checked)
+                       write_report=write_report, checked=checked, writer_cache_kib=writer_cache_kib)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -291,6 +293,12 @@ def row_to_beneficiary(row: dict[str, str], office_code: str) -> Beneficiary:
 
 
 IMPORT_BATCH = 500  # rows per transaction: the single writer is never held for long
+# `fundclient import` (a command of its own, no window to keep lively): rows per transaction and
+# the writer's cache. A batch's commit writes every page of the duplicate keys' index its ~50 keys
+# a row touched — at 40,000 rows in the office 500-row batches touched most of it each time; a
+# clerk's save waits for one batch's write (~0.5 s, docs/performance.md).
+CLI_BATCH = 2_000
+CLI_WRITER_CACHE_KIB = 256_000
 # From this size on, the file is read and its rows checked in a helper process while this one
 # writes (a few hundred rows are checked here: a helper costs ~1 s to start).
 HELPER_FROM_BYTES = 256 * 1024
@@ -468,7 +476,7 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
                 batch_size: int = IMPORT_BATCH,
                 progress: Callable[[int, int], None] | None = None,
                 cancelled: Callable[[], bool] | None = None, write_report: bool = True,
-                checked: CheckedRows | None = None) -> ImportResult:
+                checked: CheckedRows | None = None, writer_cache_kib: int | None = None) -> ImportResult:
     """`save_many(records, made)` is how a batch of good rows is registered: the app passes
     services.registration.register_many (duplicate check, card numbers, one transaction per
     batch, sealing for HQ) and gets back, per record, the saved record or the FundError that
@@ -479,7 +487,8 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
     result says `cancelled`. `write_report=False`: no report file (the app offers to save the
     refused rows where the person chooses, `write_report_file`). `checked`: the file's rows
     already being read and checked (`CheckedRows` of this path, scheme and office), else
-    they are read here (a large file by a helper process)."""
+    they are read here (a large file by a helper process). `writer_cache_kib`: the writer's
+    page cache during the import (a command of its own: `fundclient import`), put back after."""
     if save_many is None:
         one = save or (lambda b: store.beneficiaries.add(b, by=by, action="import"))
 
@@ -497,12 +506,32 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
         # raises before anything is written
         checked = CheckedRows(path, scheme=scheme, office_code=office_code, by=by)
     try:
-        return _import_checked(store, path, checked, by=by, office_code=office_code, report_path=report_path,
-                               save_many=save_many,
-                               batch_size=batch_size, progress=progress, cancelled=cancelled,
-                               write_report=write_report)
+        with _writer_cache(store, writer_cache_kib):
+            return _import_checked(store, path, checked, by=by, office_code=office_code, report_path=report_path,
+                                   save_many=save_many, batch_size=batch_size, progress=progress,
+                                   cancelled=cancelled, write_report=write_report)
     finally:
         checked.close()
+
+
+@contextmanager
+def _writer_cache(store: "Store", kib: int | None) -> Iterator[None]:
+    """The writer's page cache at `kib` meanwhile. Each batch files ~50 duplicate keys a row at
+    random places of the keys' index: once the index outgrows the usual cache (~25,000 rows),
+    every insert read its page back and decrypted it again (the import's CPU a row grew with the
+    office; docs/performance.md)."""
+    if kib is None:
+        yield
+        return
+    from fundclient.storage.engine import CACHE_KIB  # lazy: start-up (SQLCipher)
+
+    with store.writer_connection() as conn:
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        with store.writer_connection() as conn:
+            conn.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
 
 
 def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str, office_code: str,
