@@ -79,3 +79,30 @@ def test_record_keys_are_what_the_check_computes_itself():
         numbers, lookup, filed = record_keys(b)
         assert numbers == form_numbers(b) and lookup == person_keys(b)[1]
         assert set(filed) == {k for p in (b, *b.dependants) for k in person_keys(p)[0]}
+
+
+def test_the_commands_writer_cache_is_put_back(tmp_path):
+    """`fundclient import` enlarges the writer's page cache for the import only (`writer_cache_kib`)."""
+    from fundclient.storage import initialise, open_store
+    from fundclient.storage.engine import CACHE_KIB
+    from fundclient.storage.importer import _writer_cache
+
+    initialise(tmp_path / "o", "SBH", "admin", "admin-pass-1")
+    store, _ = open_store(tmp_path / "o", "admin", "admin-pass-1")
+
+    def cache() -> int:
+        with store.writer_connection() as conn:
+            return conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+
+    try:
+        with _writer_cache(store, 100_000):
+            assert cache() == -100_000
+        assert cache() == -CACHE_KIB
+        try:
+            with _writer_cache(store, 50_000):
+                raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            pass
+        assert cache() == -CACHE_KIB
+    finally:
+        store.close()

@@ -93,7 +93,9 @@ def test_import_csv_good_bad_and_rerun(office, tmp_path, capsys):
     rows = [row(), row(national_number=new_number(3), **{"name.first": "Ahmed"}),  # Latin in an Arabic field
             row(national_number=new_number(4), sex="X"), row(national_number=new_number(5), **{"name.first": "خالد"})]
     source = write_csv(tmp_path / "in.csv", rows)
+    capsys.readouterr()
     assert run(data_dir, "import", str(source), *login(office)) == 1
+    assert "Importing: 4 of 4 rows (100%)" in capsys.readouterr().err  # the progress line
     report = list(csv.DictReader(open(tmp_path / "in-report.csv", encoding="utf-8-sig")))
     assert {(r["row"], r["result"]) for r in report} == {("3", "rejected"), ("4", "rejected")}
     assert all(r["reason_ar"] and r["reason_en"] for r in report)
