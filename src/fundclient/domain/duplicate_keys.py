@@ -57,7 +57,7 @@ def _parts(profile) -> tuple[str, str, str, date | None]:
     return _sound(first), _sound(father), _sound(family), profile.date_of_birth
 
 
-def person_keys(person) -> tuple[list[str], list[str]]:
+def person_keys(person) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(stored_keys, lookup_keys) of a holder or dependant (`domain.records`), from the values
     the duplicate check's profile reads (the structural name parts and the birth date): the
     name's sounds found once per distinct name, the keys once per name and date — an import's
@@ -68,7 +68,7 @@ def person_keys(person) -> tuple[list[str], list[str]]:
                     born if isinstance(born, date) else None)
 
 
-def person_stored_keys(person) -> list[str]:
+def person_stored_keys(person) -> tuple[str, ...]:
     """`person_keys(person)[0]` alone — the keys a write files (`storage.rows`), the lookup
     keys not made."""
     name = person.name
@@ -77,7 +77,7 @@ def person_stored_keys(person) -> list[str]:
                       born if isinstance(born, date) else None)
 
 
-def stored_keys_of(first, father, grandfather, family, born: date | None) -> list[str]:
+def stored_keys_of(first, father, grandfather, family, born: date | None) -> tuple[str, ...]:
     """The keys a person is filed under, from their four name parts as stored and their birth
     date — what `person_stored_keys(person)` answers, without the record object (the office's
     re-keying of every stored person, `storage.duplicate_rule`)."""
@@ -92,13 +92,13 @@ def _name_sounds(first, father, grandfather, family) -> tuple[str, str, str, str
 
 
 @lru_cache(maxsize=1 << 12)
-def _keys_of(sounds: tuple[str, str, str, str], born: date | None) -> tuple[list[str], list[str]]:
-    return _stored(*sounds, born), _lookup(*sounds, born)
+def _keys_of(sounds: tuple[str, str, str, str], born: date | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(_stored(*sounds, born)), tuple(_lookup(*sounds, born))  # tuples: the memo's answer is shared
 
 
 @lru_cache(maxsize=1 << 12)
-def _stored_of(sounds: tuple[str, str, str, str], born: date | None) -> list[str]:
-    return _stored(*sounds, born)
+def _stored_of(sounds: tuple[str, str, str, str], born: date | None) -> tuple[str, ...]:
+    return tuple(_stored(*sounds, born))  # a tuple: the memo's answer is handed to every caller
 
 
 def _exact(profile) -> str:
