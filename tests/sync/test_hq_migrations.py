@@ -157,23 +157,32 @@ def test_hq_wide_duplicate_indexes_are_filled_from_the_records_held(database):
     migrate.upgrade(engine, "0005")
     person = people(1, office="SBH", seed=5)[0]
     assert person.dependants and person.dependants[0].national_number
-    now = datetime.now(timezone.utc)
+    undated = people(1, office="SBH", seed=6)[0]  # its data without created_at: registered on arrival
+    undated_data = {k: v for k, v in undated.to_dict().items() if k != "created_at"}
+    now = datetime(2026, 3, 4, 22, 30, tzinfo=timezone.utc)
     with engine.begin() as conn:
-        for revision, record in ((1, person), (2, person.next_revision(dependants=person.dependants[:1]))):
+        for record_id, revision, number, data in (
+                (person.record_id, 1, person.national_number, person.to_dict()),
+                (person.record_id, 2, person.national_number,
+                 person.next_revision(dependants=person.dependants[:1]).to_dict()),
+                (undated.record_id, 1, undated.national_number, undated_data)):
             conn.execute(sa.text("INSERT INTO records (record_id, revision, national_number, office_code, device_id, "
                                  "batch_id, status, sha256, data, received_at) VALUES (:r, :v, :n, 'SBH', 'd', 'b', "
                                  "'accepted', 's', :data, :t)"),
-                         {"r": person.record_id, "v": revision, "n": person.national_number,
-                          "data": json.dumps(record.to_dict()), "t": now})
+                         {"r": record_id, "v": revision, "n": number, "data": json.dumps(data), "t": now})
     migrate.upgrade(engine)
     try:
         with engine.connect() as conn:
-            numbers = set(conn.execute(sa.text("SELECT national_number, role, office_code FROM person_numbers")).all())
+            numbers = set(conn.execute(sa.text("SELECT national_number, role, office_code FROM person_numbers "
+                                               "WHERE record_id = :r"), {"r": person.record_id}).all())
             blocks = conn.execute(sa.text("SELECT count(*) FROM person_names WHERE record_id = :r"),
                                   {"r": person.record_id}).scalar()
+            undated_days = set(conn.execute(sa.text("SELECT registered_on FROM person_numbers WHERE record_id = :r"),
+                                            {"r": undated.record_id}).scalars())
         assert numbers == {(person.national_number, "holder", "SBH"),
                            (person.dependants[0].national_number, "dependant", "SBH")}
         assert blocks >= 2
+        assert undated_days == {"2026-03-04"}
     finally:
         engine.dispose()
 
@@ -193,10 +202,13 @@ def test_stored_duplicate_profiles_are_filled_from_the_newest_revisions(database
     migrate.upgrade(engine, "0011")
     person = next(p for p in people(10, office="SBH", seed=7) if len(p.dependants) >= 2)
     newest = person.next_revision(dependants=person.dependants[:1])
-    now = datetime.now(timezone.utc)
+    undated = people(1, office="SBH", seed=8)[0]  # its data without created_at: registered on arrival
+    now = datetime(2026, 3, 4, 22, 30, tzinfo=timezone.utc)
     with engine.begin() as conn:
         for record_id, revision, data in ((person.record_id, 1, json.dumps(person.to_dict())),
                                           (person.record_id, 2, json.dumps(newest.to_dict())),
+                                          (undated.record_id, 1, json.dumps(
+                                              {k: v for k, v in undated.to_dict().items() if k != "created_at"})),
                                           ("broken", 1, "{not json")):
             conn.execute(sa.text("INSERT INTO records (record_id, revision, national_number, office_code, device_id, "
                                  "batch_id, status, sha256, data, received_at) VALUES (:r, :v, '1', 'SBH', 'd', 'b', "
@@ -210,6 +222,10 @@ def test_stored_duplicate_profiles_are_filled_from_the_newest_revisions(database
         assert [p.profile for p in held[person.record_id]] == [profile(newest), profile(newest.dependants[0])]
         assert {(p.revision, p.office_code, p.registered_on) for p in held[person.record_id]} == {
             (2, "SBH", newest.created_at.date().isoformat())}
+        with engine.connect() as conn:
+            undated_held = profiles.read(conn, [undated.record_id])[undated.record_id]
+        assert [p.profile for p in undated_held] == [profile(undated)] + [profile(d) for d in undated.dependants]
+        assert {p.registered_on for p in undated_held} == {"2026-03-04"}
         migrate.downgrade(engine, "0011")
         assert not sa.inspect(engine).has_table("person_profiles")
     finally:

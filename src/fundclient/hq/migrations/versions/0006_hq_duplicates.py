@@ -67,8 +67,10 @@ def upgrade() -> None:
     from fundclient.hq.duplicates import index_rows  # lazy: only this upgrade needs it (Alembic loads every revision)
 
     newest: dict[str, tuple] = {}
+    # received_at typed: SQLite gives its text back otherwise (a record without created_at is
+    # registered on the day HQ received it — with the text, it was skipped)
     rows = op.get_bind().execute(sa.text("SELECT record_id, revision, office_code, data, received_at FROM records "
-                                         "ORDER BY received_at"))
+                                         "ORDER BY received_at").columns(received_at=TZ))
     for record_id, rev, office, data, received in rows:
         if record_id not in newest or rev > newest[record_id][0]:
             newest[record_id] = (rev, office, data, received)

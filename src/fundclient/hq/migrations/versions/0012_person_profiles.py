@@ -44,25 +44,34 @@ def upgrade() -> None:
     from fundclient.hq import profiles
     from fundclient.hq.duplicates import registered_on
 
-    # The newest revision of each record, streamed (an HQ holds millions: never all in memory).
+    # The newest revision of each record, streamed (an HQ holds millions: never all in memory), in
+    # the primary key's order (record_id, revision: read along its index, no sort of the table);
+    # the last row of each record is its newest. received_at typed: SQLite gives its text back
+    # otherwise, and a record without created_at is registered on the day HQ received it.
     records = op.get_bind().execute(sa.text(
-        "SELECT record_id, revision, office_code, data, received_at FROM records ORDER BY record_id, revision DESC"
-    ).execution_options(yield_per=2_000))  # (on the statement: the migration's connection runs on after it)
+        "SELECT record_id, revision, office_code, data, received_at FROM records ORDER BY record_id, revision"
+    ).columns(received_at=sa.DateTime(timezone=True)).execution_options(yield_per=2_000))
+    # (options on the statement: the migration's connection runs on after it)
     rows: list[dict] = []
-    last = None
-    for record_id, rev, office, data, received in records:
-        if record_id == last:
-            continue  # an older revision
-        last = record_id
+
+    def file(record_id, rev, office, data, received) -> None:
         try:
             record = json.loads(data)
-            rows += profiles.rows(record_id, rev, Beneficiary.from_dict(record), office,
-                                  registered_on(record, received))
+            rows.extend(profiles.rows(record_id, rev, Beneficiary.from_dict(record), office,
+                                      registered_on(record, received)))
         except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
-            continue  # (a record whose data does not parse is not compared: none filed)
-        if len(rows) >= 10_000:
-            op.bulk_insert(table, rows)
-            rows = []
+            pass  # (a record whose data does not parse is not compared: none filed)
+
+    held = None
+    for row in records:
+        if held is not None and row[0] != held[0]:
+            file(*held)  # held was its record's last (newest) revision
+            if len(rows) >= 10_000:
+                op.bulk_insert(table, rows)
+                rows.clear()
+        held = tuple(row)
+    if held is not None:
+        file(*held)
     if rows:
         op.bulk_insert(table, rows)
 
