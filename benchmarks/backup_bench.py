@@ -16,7 +16,9 @@ own sync (`sync.engine.run_sync` on another thread) sends batches of N registrat
 20 KB photos, sealed again each round, until the backup ends (an existing store is enrolled
 with that HQ — an earlier run's enrolment and outbox are removed first: use a copy); HQ runs at
 normal priority unless `--hq-nice N` (an office PC does not run HQ: at nice 19 it takes what the
-office's threads leave of the 2 cores, as a server elsewhere would). `--during S`: the saves during the backup stop after S seconds and
+office's threads leave of the 2 cores, as a server elsewhere would). After the backup, the saves' duplicate keys are moved from the
+small table into the big one (storage/key_filing.py, once the writer is idle): its steps'
+times, and saves arriving while it runs, are printed. `--during S`: the saves during the backup stop after S seconds and
 the backup is then stopped as quitting stops it (its partial copy removed) — the backup of a
 4 GB store takes longer than a benchmark may hold the machine. Temp dirs are removed at the end.
 """
@@ -179,6 +181,7 @@ def main() -> int:
         else:
             print(f"backup: {timing['wall']:.1f} s wall, {timing['cpu']:.1f} s CPU (its thread);"
                   f" {timing['path'].stat().st_size / 1e6:.0f} MB zip")
+        filing(store, args.every)
         print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
         print(f"load average at the end: {os.getloadavg()[0]:.1f}")
         store.close()
@@ -191,6 +194,30 @@ def main() -> int:
         if own:
             shutil.rmtree(data_dir, ignore_errors=True)
     return 0
+
+
+def filing(store, every: float) -> None:
+    """The saves' keys moved from the small table into the big one once the writer is idle
+    (storage/key_filing.py): how long its steps hold the writer, and saves that arrive while it
+    runs (one every QUIET + 0.1 s: each lands in the middle of the filer's steps)."""
+    from fundclient.storage import key_filing
+
+    def waiting() -> int:
+        with store.read() as conn:
+            return conn.exec_driver_sql(f"SELECT count(*) FROM {key_filing.DUPLICATE_KEYS_NEW}").scalar_one()
+
+    print(f"keys waiting in the small table after the saves: {waiting():,}", flush=True)
+    line("save with photo, while keys are moved", saves(store, 15, key_filing.QUIET + 0.1, seed=int(time.time()) + 2))
+    deadline = time.monotonic() + 30
+    while waiting() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    steps = store._key_filer.steps
+    if steps:
+        walls = sorted(w * 1000 for w, _, _ in steps)
+        cpus = sorted(c * 1000 for _, c, _ in steps)
+        print(f"key filing: {len(steps)} steps, {sum(m for *_, m in steps):,} keys moved, {waiting():,} left;"
+              f" a step's wall p50 {statistics.median(walls):.1f} ms, p95 {walls[round(0.95 * (len(walls) - 1))]:.1f},"
+              f" max {walls[-1]:.1f} (CPU p95 {cpus[round(0.95 * (len(cpus) - 1))]:.1f} ms)", flush=True)
 
 
 def _leftovers(directory: Path) -> list[Path]:

@@ -3,7 +3,8 @@ path (`DuplicateCandidates`; the form's `possible_duplicates` is a batch of one)
 
 A stored record is a candidate of a new holder when it holds (as holder or as dependant) a
 national number of the form (the holder's or a dependant's), or a person sharing one of the
-holder's blocking keys (`domain.duplicate_keys`, indexed in `duplicate_keys`, migration 0008).
+holder's blocking keys (`domain.duplicate_keys`, indexed in `duplicate_keys`, migration 0008, and
+`duplicate_keys_new`, where a save files them first, migration 0010).
 Candidates are scored by `domain.duplicates.find_duplicates`, every one of them (no cut-off by
 count), in the order newest record first — so equal scores are answered newest first (the
 sort of `find_duplicates` keeps that order). Earlier records of the same batch, accepted
@@ -26,7 +27,9 @@ from fundclient.domain.records import Beneficiary
 
 CHUNK = 500
 
-_KEYS = "SELECT key, person FROM duplicate_keys WHERE key IN ({marks})"
+# Both tables of keys: a save's are filed in the small one first (migration 0010, storage.key_filing).
+_KEYS = ("SELECT key, person FROM duplicate_keys WHERE key IN ({marks})"
+         " UNION ALL SELECT key, person FROM duplicate_keys_new WHERE key IN ({marks})")
 _HOLDERS = "SELECT id, id, record_id FROM beneficiaries WHERE id IN ({marks})"
 _DEPENDANTS = ("SELECT -d.id, b.id, b.record_id FROM dependants d JOIN beneficiaries b ON b.record_id = d.record_id"
                " WHERE d.id IN ({marks})")
@@ -134,7 +137,7 @@ def _found_by_key(repository, keys: set[str]) -> dict[str, dict[str, int]]:
         cursor = conn.connection.driver_connection.cursor()
         filed: list[tuple[str, int]] = []
         for chunk, marks in _chunks(ordered):
-            filed += cursor.execute(_KEYS.format(marks=marks), chunk).fetchall()
+            filed += cursor.execute(_KEYS.format(marks=marks), chunk + chunk).fetchall()
         people: dict[int, tuple[int, str]] = {}  # person -> (holder's row id, record id)
         for sql, ids in ((_HOLDERS, sorted({p for _, p in filed if p > 0})),
                          (_DEPENDANTS, sorted({-p for _, p in filed if p < 0}))):

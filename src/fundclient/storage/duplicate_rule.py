@@ -155,6 +155,8 @@ def _set_aside(raw) -> tuple[int, list[str]]:
     for _, name, _ in set_aside:
         raw.execute(f'DROP TRIGGER "{name}"')
     raw.execute("DELETE FROM duplicate_keys")
+    if raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'duplicate_keys_new'").fetchone():
+        raw.execute("DELETE FROM duplicate_keys_new")  # a save's keys not moved yet (migration 0012): filed here
     for bucket in range(len(bounds) + 1):
         raw.execute(f"CREATE TABLE {_stage(bucket)} (key TEXT NOT NULL, person INTEGER NOT NULL)")
     return 0, bounds

@@ -27,6 +27,7 @@ from fundclient.storage.drafts import DraftRepository
 from fundclient.storage.engine import Connection, Engines, key_pragma, raw_connect
 from fundclient.storage.errors import AccountDisabled, AlreadySetUp, BackupCancelled, DatabaseUnreadable, NotPermitted
 from fundclient.storage.files import SEQUENCE_HIGH_WATER_FILE, db_path, read_json, write_json_atomic
+from fundclient.storage.key_filing import DUPLICATE_KEYS_NEW, KeyFiler, file_keys
 from fundclient.storage.keystore import Keystore, check_password_strength
 from fundclient.storage.operators import Operator, OperatorRepository, Role, valid_username
 from fundclient.storage.reports import ReportRepository
@@ -57,6 +58,9 @@ class Store:
         self.writes = WriteActivity()  # a running backup lets these go first (storage/backup_pacing.py)
         # The writer never checkpoints inside a commit: this thread does (storage/checkpoints.py).
         self._checkpoints = self._checkpointer()
+        # A save's duplicate keys go to a small table first; this thread moves them into the big
+        # one when the writer is idle (storage/key_filing.py, migration 0010).
+        self._key_filer = KeyFiler(self.file_new_keys, self.writes.active)
         migrate.upgrade(self._engines.writer)
         self._restore_high_water()
         self.audit = AuditLog(self.data_dir, self._engines.reader, db_key)
@@ -71,6 +75,9 @@ class Store:
             log.warning("an interrupted bulk build was finished (its indexes made)")
         if duplicate_rule.keep_current(self):  # keys of another rule (domain.duplicate_keys.RULE_VERSION)
             log.warning("the duplicate check's keys were made again by the current rule")
+        with self.read() as conn:  # keys left in the small table by the last session: moved when idle
+            if conn.exec_driver_sql(f"SELECT 1 FROM {DUPLICATE_KEYS_NEW} LIMIT 1").fetchone():
+                self._key_filer.wrote()
 
     # --- transactions ----------------------------------------------------------------
 
@@ -86,6 +93,16 @@ class Store:
         with self.writes.busy(), self._writer_turn(wait), self._engines.writer.begin() as conn:
             yield conn
         self._checkpoints.wrote()
+        self._key_filer.wrote()
+
+    def file_new_keys(self, limit: int | None = None) -> int:
+        """One step of the key filer (storage/key_filing.py): up to `limit` keys of the small
+        table moved into `duplicate_keys`, in a write transaction of their own. Returns how many."""
+        with self._writer_turn(wait=1.0), self._engines.writer.begin() as conn:
+            moved = file_keys(conn.driver_connection, *(() if limit is None else (limit,)))
+        if moved:
+            self._checkpoints.wrote()
+        return moved
 
     def _checkpointer(self) -> Checkpointer:
         path, key = db_path(self.data_dir), self.db_key
@@ -107,6 +124,7 @@ class Store:
             self.audit.anchor(head)
             status.record_counts(self.data_dir, counts, saved=action in ("save", "edit", "status", "import"))
         self._checkpoints.wrote()
+        self._key_filer.wrote()
 
     def audit_event(self, operator: str, action: str, record_id: str = "", **detail) -> None:
         """An audit entry with no other change (print, sync, backup, export ...)."""
@@ -176,6 +194,7 @@ class Store:
         new_keystore = self.keystore.reseal_for_new_key(new_key)
         old_keystore = self.keystore.load()
         self._checkpoints.close()  # its connection has the old key
+        self._key_filer.close()  # nor may it write meanwhile
         self._engines.dispose()
         raw = raw_connect(db_path(self.data_dir), self.db_key)
         try:
@@ -195,6 +214,7 @@ class Store:
         self.db_key = new_key
         self._engines = Engines(db_path(self.data_dir), new_key)
         self._checkpoints = self._checkpointer()
+        self._key_filer = KeyFiler(self.file_new_keys, self.writes.active)
         self.audit = AuditLog(self.data_dir, self._engines.reader, new_key)
         self.audit_event(by, "rekey")
 
@@ -219,6 +239,7 @@ class Store:
         # A running backup stops within one step and removes its partial copy.
         self._backup_cancel.set()
         with self._backup_lock:
+            self._key_filer.close()
             self._checkpoints.close()
             self._engines.dispose()
 

@@ -1,0 +1,119 @@
+"""A save's duplicate keys moved from the small table into the big one, when the writer is idle
+(migration 0010: a save files its ~54 keys in `duplicate_keys_new`, not in the ~48 M-row
+`duplicate_keys` whose random leaves cost it ~100 pages read and ~120 written at 1 M).
+
+After each write the store wakes the filer's thread (`wrote()`); once no write has come for
+QUIET seconds it moves the small table's keys, oldest first, in steps of STEP keys — each step
+one write transaction under the writer's turn, sorted by key (neighbouring keys share leaves).
+Before each step it looks again: a write waiting or running in this process (`Store.writes`)
+or one less than QUIET seconds ago sends it back to waiting, so a save waits at most for one
+step (figures: benchmarks/backup_bench.py prints the steps' longest). The thread runs at normal
+priority: it holds the writer's lock, and a lowered thread holding it would keep a save waiting
+on a busy core (fundclient/threadprio.py). `close()` stops it between steps; keys not moved yet
+stay where they are (the duplicate check reads both tables) and are moved at a later idle time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+QUIET = 1.0  # seconds without a write before the filer moves keys
+STEP = 50  # keys per transaction: ~ one save's (at 1 M: ~6 ms CPU, ~25 ms wall)
+DUPLICATE_KEYS_NEW = "duplicate_keys_new"  # migration 0010
+
+
+def file_keys(raw, limit: int = STEP) -> int:
+    """Move up to `limit` of the oldest keys of the small table into `duplicate_keys`, inside the
+    caller's write transaction on `raw` (a sqlcipher3 connection). Returns how many were moved."""
+    row = raw.execute(f"SELECT rowid FROM {DUPLICATE_KEYS_NEW} ORDER BY rowid LIMIT 1 OFFSET ?",
+                      (limit - 1,)).fetchone()
+    last = row[0] if row else raw.execute(f"SELECT max(rowid) FROM {DUPLICATE_KEYS_NEW}").fetchone()[0]
+    if last is None:
+        return 0
+    raw.execute(f"INSERT OR IGNORE INTO duplicate_keys (key, person) SELECT key, person FROM {DUPLICATE_KEYS_NEW}"
+                " WHERE rowid <= ? ORDER BY key, person", (last,))
+    return raw.execute(f"DELETE FROM {DUPLICATE_KEYS_NEW} WHERE rowid <= ?", (last,)).rowcount
+
+
+class KeyFiler:
+    """`wrote()` after each commit; `close()` when the store closes. `step()` runs one step
+    (a write transaction of the store's, returning the keys moved); `busy()` is True while a
+    write of this process waits for or holds the writer."""
+
+    def __init__(self, step: Callable[[], int], busy: Callable[[], bool], *, quiet: float | None = None,
+                 name: str = "key-filing") -> None:
+        self._step = step
+        self._busy = busy
+        self.quiet = QUIET if quiet is None else quiet
+        self._name = name
+        self._cond = threading.Condition()
+        self._last_write = 0.0
+        self._pending = False
+        self._writes = 0
+        self._closed = False
+        self._thread: threading.Thread | None = None
+        self.steps: list[tuple[float, float, int]] = []  # (wall s, CPU s, keys) of each step (figures, tests)
+
+    def wrote(self) -> None:
+        with self._cond:
+            if self._closed:
+                return
+            self._last_write = time.monotonic()
+            self._writes += 1
+            self._pending = True
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+                self._thread.start()
+            else:
+                self._cond.notify()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            thread = self._thread
+            self._cond.notify_all()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
+
+    def idle(self) -> bool:
+        """No keys left to move as far as this filer knows (tests, figures)."""
+        with self._cond:
+            return not self._pending
+
+    def _quiet_now(self) -> bool:
+        """Under the condition: QUIET seconds since the last write and none running; else waits."""
+        left = self._last_write + self.quiet - time.monotonic()
+        if left > 0:
+            self._cond.wait(left)
+            return False
+        if self._busy():
+            self._cond.wait(self.quiet / 10)
+            return False
+        return True
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._closed and not (self._pending and self._quiet_now()):
+                    if not self._pending:
+                        self._cond.wait()
+                if self._closed:
+                    return
+                writes = self._writes
+            try:
+                wall, cpu = time.perf_counter(), time.thread_time()
+                moved = self._step()
+                self.steps.append((time.perf_counter() - wall, time.thread_time() - cpu, moved))
+            except Exception as exc:  # noqa: BLE001 - the disk refused or the store closed: the next write wakes us
+                log.warning("duplicate keys not moved: %s", type(exc).__name__)
+                moved = -1
+            if moved < STEP:
+                with self._cond:
+                    # All moved — unless a write came during the step (it filed keys again).
+                    if self._writes == writes or moved < 0:
+                        self._pending = False
