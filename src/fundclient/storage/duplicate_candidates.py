@@ -3,8 +3,7 @@ path (`DuplicateCandidates`; the form's `possible_duplicates` is a batch of one)
 
 A stored record is a candidate of a new holder when it holds (as holder or as dependant) a
 national number of the form (the holder's or a dependant's), or a person sharing one of the
-holder's blocking keys (`domain.duplicate_keys`, indexed in `duplicate_keys`, migration 0008, and
-`duplicate_keys_new`, where a save files them first, migration 0010).
+holder's blocking keys (`domain.duplicate_keys`, indexed in `duplicate_keys`, migration 0008).
 Candidates are scored by `domain.duplicates.find_duplicates`, every one of them (no cut-off by
 count), in the order newest record first — so equal scores are answered newest first (the
 sort of `find_duplicates` keeps that order). Earlier records of the same batch, accepted
