@@ -197,7 +197,7 @@ def test_a_batch_checked_then_saved_answers_as_the_form_does_afterwards(tmp_path
 
 def _keys_of(store):
     """Every filed (key, record, dependant): in the big table or the small one a save files in
-    first (migration 0010), never in both."""
+    first (migration 0012), never in both."""
     with store.read() as conn:
         return sorted(row for table in ("duplicate_keys", "duplicate_keys_new") for row in conn.exec_driver_sql(
             f"SELECT k.key, b.record_id, '' FROM {table} k JOIN beneficiaries b ON b.id = k.person"

@@ -41,10 +41,12 @@ def _older_rule(store):
 
 
 def _keys_of(store):
+    """Every filed (key, record, dependant): in the big table or the small one a save files in
+    first (migration 0012), never in both."""
     with store.read() as conn:
-        return sorted(conn.exec_driver_sql(
-            "SELECT k.key, b.record_id, '' FROM duplicate_keys k JOIN beneficiaries b ON b.id = k.person"
-            " UNION ALL SELECT k.key, d.record_id, d.dependant_id FROM duplicate_keys k"
+        return sorted(row for table in ("duplicate_keys", "duplicate_keys_new") for row in conn.exec_driver_sql(
+            f"SELECT k.key, b.record_id, '' FROM {table} k JOIN beneficiaries b ON b.id = k.person"
+            f" UNION ALL SELECT k.key, d.record_id, d.dependant_id FROM {table} k"
             " JOIN dependants d ON d.id = -k.person").fetchall())
 
 

@@ -1,5 +1,5 @@
 """A save's duplicate keys are filed in a small table first and moved into the big one when the
-writer is idle (migration 0010, storage/key_filing.py): the duplicate check finds them before
+writer is idle (migration 0012, storage/key_filing.py): the duplicate check finds them before
 and after, edits and deletions remove them from both, and closing the store leaves the rest for
 the next session."""
 

@@ -26,7 +26,7 @@ from fundclient.domain.records import Beneficiary
 
 CHUNK = 500
 
-# Both tables of keys: a save's are filed in the small one first (migration 0010, storage.key_filing).
+# Both tables of keys: a save's are filed in the small one first (migration 0012, storage.key_filing).
 _KEYS = ("SELECT key, person FROM duplicate_keys WHERE key IN ({marks})"
          " UNION ALL SELECT key, person FROM duplicate_keys_new WHERE key IN ({marks})")
 _HOLDERS = "SELECT id, id, record_id FROM beneficiaries WHERE id IN ({marks})"

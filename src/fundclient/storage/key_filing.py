@@ -1,5 +1,5 @@
 """A save's duplicate keys moved from the small table into the big one, when the writer is idle
-(migration 0010: a save files its ~54 keys in `duplicate_keys_new`, not in the ~48 M-row
+(migration 0012: a save files its ~54 keys in `duplicate_keys_new`, not in the ~48 M-row
 `duplicate_keys` whose random leaves cost it ~100 pages read and ~120 written at 1 M).
 
 After each write the store wakes the filer's thread (`wrote()`); once no write has come for
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 QUIET = 1.0  # seconds without a write before the filer moves keys
 STEP = 50  # keys per transaction: ~ one save's (at 1 M: ~6 ms CPU, ~25 ms wall)
-DUPLICATE_KEYS_NEW = "duplicate_keys_new"  # migration 0010
+DUPLICATE_KEYS_NEW = "duplicate_keys_new"  # migration 0012
 
 
 def file_keys(raw, limit: int = STEP) -> int:

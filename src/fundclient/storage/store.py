@@ -59,7 +59,7 @@ class Store:
         # The writer never checkpoints inside a commit: this thread does (storage/checkpoints.py).
         self._checkpoints = self._checkpointer()
         # A save's duplicate keys go to a small table first; this thread moves them into the big
-        # one when the writer is idle (storage/key_filing.py, migration 0010).
+        # one when the writer is idle (storage/key_filing.py, migration 0012).
         self._key_filer = KeyFiler(self.file_new_keys, self.writes.active)
         migrate.upgrade(self._engines.writer)
         self._restore_high_water()
