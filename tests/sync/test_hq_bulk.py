@@ -183,3 +183,26 @@ def test_returning_tells_the_rows_this_statement_claimed_from_the_ones_held(hq_d
             assert sorted(conn.execute(select(number_claims.c.national_number)).scalars()) == numbers
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("db_kind", ["postgres"])  # PostgreSQL only: its binary COPY
+def test_an_integer_out_of_its_columns_range_is_refused_not_wrapped(hq_dir, hq_database_url):
+    """psycopg's binary int4 dumper wraps 2**40 to 0 where `insert` and text COPY refuse it: a
+    typed DataError, nothing stored."""
+    from sqlalchemy.exc import DataError
+
+    from fundclient.hq.bulk import insert_rows
+    from fundclient.hq.db import person_profiles
+
+    engine = open_engine(hq_dir, hq_database_url)
+    row = {"record_id": "r-1", "person": 2 ** 40, "revision": 1, "role": "holder", "national_number": "",
+           "first": "", "father": "", "grandfather": "", "family": "", "sounds": "", "sex": "", "born": "",
+           "mother": "", "shown": "", "office_code": "SBH", "registered_on": "2026-11-30"}
+    try:
+        with pytest.raises(DataError):
+            with engine.begin() as conn:
+                insert_rows(conn, person_profiles, [row])
+        with engine.connect() as conn:
+            assert conn.execute(select(person_profiles)).all() == []
+    finally:
+        engine.dispose()

@@ -21,7 +21,7 @@ from typing import Callable
 
 from sqlalchemy import Table, insert
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 _PLANS: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[Callable | None]]] = {}
 _NEW_PLANS: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[Callable | None]]] = {}
@@ -146,6 +146,9 @@ _BINARY_TYPES = {"string": "text", "text": "text", "integer": "int4", "big_integ
                  "large_binary": "bytea", "boolean": "bool", "float": "float8", "date": "date"}
 
 
+_INT_BITS = {"int2": 16, "int4": 32, "int8": 64}
+
+
 def _binary_type(column_type) -> str | None:
     """The PostgreSQL type of a column's values in a binary COPY, None when not known here."""
     name = type(column_type).__visit_name__
@@ -162,6 +165,14 @@ def _copy(conn: Connection, sql: str | tuple[str, list[str]], values: list[tuple
     import psycopg  # lazy: PostgreSQL's driver, only when HQ runs on PostgreSQL
 
     sql, types = sql if isinstance(sql, tuple) else (sql, None)
+    if types:  # psycopg's binary dumpers wrap an integer out of the column's range (2**40 → 0 in
+        # int4) where text COPY and `insert` refuse it: refused here, as `insert` does (DataError)
+        for i, bits in ((i, _INT_BITS[t]) for i, t in enumerate(types) if t in _INT_BITS):
+            limit = 1 << (bits - 1)
+            for row in values:
+                value = row[i]
+                if value is not None and not -limit <= value < limit:
+                    raise DataError(sql, None, OverflowError(f"{value} out of range for {types[i]}"))
     cursor = conn.connection.driver_connection.cursor()
     try:
         with cursor.copy(sql) as copy:
