@@ -107,6 +107,28 @@ def test_batch_check_finds_what_a_full_comparison_finds(store):
     assert slipped >= 5  # and some are found only beyond the parts' sounds
 
 
+def test_the_keys_an_import_helper_made_answer_as_the_keys_made_here(store):
+    """The import's path (services.registration.check_batch): `batch_duplicates(keyed=...)` with
+    each row's `record_keys` made in a helper process (here: pickled there and back, as the
+    helper sends them), None for a row the importing process keys itself — the same answers as
+    the full comparison."""
+    import pickle
+
+    from fundclient.domain.duplicates import find_duplicates
+    from fundclient.storage.duplicate_candidates import record_keys
+
+    everyone = _every_record(store)
+    batch = _new_batch(store)
+    keyed = [pickle.loads(pickle.dumps(record_keys(b))) if i % 3 else None for i, b in enumerate(batch)]
+    check = store.beneficiaries.batch_duplicates(batch, keyed=keyed)
+    found = 0
+    for i, record in enumerate(batch):
+        expected = find_duplicates(record, everyone)[:10]
+        assert _ids(check.matches(i)) == _ids(expected), (i, record.name.full())
+        found += bool(expected)
+    assert found >= 40
+
+
 def test_earlier_records_of_the_batch_are_candidates_once_accepted(store):
     first, second = generate(2, seed=4242)
     twin = copy.deepcopy(first)

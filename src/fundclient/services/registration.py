@@ -18,7 +18,6 @@ from fundclient.services.changes import Changes
 from fundclient.services.sealing import photos_of, seal_records
 from fundclient.domain.reference import default_reference
 from fundclient.services.elsewhere import from_digest, from_digest_many
-from fundclient.storage.duplicate_candidates import DuplicateCandidates
 from fundclient.storage.rows import ready_for_import
 
 if TYPE_CHECKING:
@@ -171,8 +170,8 @@ def register_many(session: "Session", beneficiaries: Sequence[Beneficiary], *,
     valid = [r for r in records if r is not None]
     # The store's candidates of every record in set-based reads; the batch's earlier records
     # join them as they are accepted (storage.duplicate_candidates: the form's own rule and code).
-    check = DuplicateCandidates(session.store.beneficiaries, valid, national_id_scheme=scheme,
-                                keyed=[r[0] if r else None for r in ready])
+    check = session.store.beneficiaries.batch_duplicates(valid, national_id_scheme=scheme,
+                                                         keyed=[r[0] if r else None for r in ready])
     elsewhere = from_digest_many(session, valid)  # HQ's digest read once for the batch
     results: list[Beneficiary | FundError] = []
     for i, record in enumerate(valid):

@@ -11,7 +11,7 @@ when ambiguous, results merged.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -628,9 +628,12 @@ class SearchMixin:
         return unique[:limit]
 
     def batch_duplicates(self, records: list[Beneficiary], *, national_id_scheme: str | None = None,
-                         threshold: float = DEFAULT_THRESHOLD) -> "DuplicateCandidates":
-        """`possible_duplicates` for a batch of new records at once (`storage.duplicate_candidates`)."""
-        return DuplicateCandidates(self, records, national_id_scheme=national_id_scheme, threshold=threshold)
+                         threshold: float = DEFAULT_THRESHOLD,
+                         keyed: Sequence[tuple | None] | None = None) -> DuplicateCandidates:
+        """`possible_duplicates` for a batch of new records at once (`storage.duplicate_candidates`;
+        `keyed`: per record, its `record_keys` made beforehand — an import's helper — or None)."""
+        return DuplicateCandidates(self, records, national_id_scheme=national_id_scheme, threshold=threshold,
+                                   keyed=keyed)
 
     def possible_duplicates(self, beneficiary: Beneficiary, limit: int = 10, *,
                             threshold: float = DEFAULT_THRESHOLD,
