@@ -39,10 +39,9 @@ def upgrade() -> None:
         sa.Column("office_code", sa.String(32), nullable=False),
         sa.Column("registered_on", sa.String(10), nullable=False),
     )
-    # lazy: only this upgrade needs them (Alembic loads every revision)
-    from fundclient.domain.records import Beneficiary
-    from fundclient.hq import profiles
-    from fundclient.hq.duplicates import registered_on
+    from fundclient.domain.records import Beneficiary  # lazy: only this upgrade needs it (Alembic loads every revision)
+    from fundclient.hq import profiles  # lazy: the same
+    from fundclient.hq.duplicates import registered_on  # lazy: the same
 
     # The newest revision of each record, streamed (an HQ holds millions: never all in memory), in
     # the primary key's order (record_id, revision: read along its index, no sort of the table);
