@@ -343,3 +343,39 @@ def test_keys_of_another_rule_are_made_again_at_the_opening(tmp_path):
             == [records[3].record_id]
     finally:
         store.close()
+
+
+def test_a_common_key_is_bounded_and_the_form_and_the_batch_answer_alike(tmp_path, monkeypatch):
+    """A very common name on a very common date (1 January) brings more candidates than the
+    bound: those sharing more of the form's keys are kept — the registered person, oldest of
+    all, shares many; the crowd with the same first name and date one — and the batch checked
+    row by row answers what the form answers with the rows before it saved."""
+    from fundclient.storage import duplicate_candidates
+
+    storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
+    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    try:
+        original = generate(1, seed=60)[0]
+        original.date_of_birth, original.dependants = date(1950, 1, 1), []
+        store.beneficiaries.add(original, by="admin")  # the oldest record
+        crowd = generate(30, seed=61)
+        for person in crowd:  # the same first name and date, another father and family
+            person.name.first, person.date_of_birth, person.dependants = original.name.first, date(1950, 1, 1), []
+        bulk_add(store, crowd[:20], by="admin")
+        monkeypatch.setattr(duplicate_candidates, "MAX_CANDIDATES", 5)
+        twin = copy.deepcopy(original)
+        twin.record_id, twin.national_number = "twin", ""  # found by its keys alone
+        check = store.beneficiaries.batch_duplicates([twin])
+        assert len(check._shared[0]) == 21 and len(check._found[0]) == 5  # 21 candidates, 5 scored
+        assert [m.existing.record_id for m in check.matches(0)] == [original.record_id]
+
+        batch = [*crowd[20:], twin]
+        check = store.beneficiaries.batch_duplicates(batch)
+        for i, record in enumerate(batch):
+            answer = _ids(check.matches(i))
+            check.accept(i)
+            assert answer == _ids(store.beneficiaries.possible_duplicates(record)), (i, record.name.full())
+            store.beneficiaries.add(record, by="admin")
+        assert answer and answer[0][0] == original.record_id
+    finally:
+        store.close()

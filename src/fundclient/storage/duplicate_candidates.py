@@ -4,11 +4,20 @@ path (`DuplicateCandidates`; the form's `possible_duplicates` is a batch of one)
 A stored record is a candidate of a new holder when it holds (as holder or as dependant) a
 national number of the form (the holder's or a dependant's), or a person sharing one of the
 holder's blocking keys (`domain.duplicate_keys`, indexed in `duplicate_keys`, migration 0008).
-Candidates are scored by `domain.duplicates.find_duplicates`, every one of them (no cut-off by
-count), in the order newest record first — so equal scores are answered newest first (the
-sort of `find_duplicates` keeps that order). Earlier records of the same batch, accepted
-(`accept`) but not in the store yet, are candidates by the same keys and numbers, newer than
-every stored one.
+Candidates are scored by `domain.duplicates.find_duplicates`, in the order newest record first —
+so equal scores are answered newest first (the sort of `find_duplicates` keeps that order).
+Earlier records of the same batch, accepted (`accept`) but not in the store yet, are candidates
+by the same keys and numbers, newer than every stored one.
+
+At most MAX_CANDIDATES records are scored for one form: a very common name on a very common
+date (1 January of a year, the date given for people whose day is unknown) could otherwise
+bring thousands. Past the bound the candidates sharing more of the form's keys are kept — a
+national number counts for NUMBER_WEIGHT keys, so a record holding one of the form's numbers is
+always kept; a possible duplicate shares several keys (the same date meets on each part's sound
+and on the close dates' pairs), a stranger with the same first name and date one — then the
+newest. The form and an import's batch apply the bound to the same ranking (a batch's earlier
+records rank as the newest, as they are once saved), so they answer alike
+(tests/core/test_batch_duplicates.py).
 
 Reads, whatever the batch's size: the numbers' and the keys' candidates in indexed reads of
 up to 500 values each (the keys' index, then each person's row by its primary key), the
@@ -25,6 +34,8 @@ from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find
 from fundclient.domain.records import Beneficiary
 
 CHUNK = 500
+MAX_CANDIDATES = 500  # records scored for one form (see the module's doc; ~20 ms of scoring at 1 M)
+NUMBER_WEIGHT = 1000  # a shared national number ranks before any count of shared keys
 
 # Both tables of keys: a save's are filed in the small one first (migration 0012, storage.key_filing).
 _KEYS = ("SELECT key, person FROM duplicate_keys WHERE key IN ({marks})"
@@ -70,13 +81,21 @@ class DuplicateCandidates:
         by_key = _found_by_key(repository, {k for keys in self._keys for k in keys})
         by_number = _found(repository, _BY_NUMBER, {n for numbers in self._numbers for n in numbers})
         self._found: list[dict[str, int]] = []  # per record: candidate record id -> its row id
+        self._shared: list[dict[str, int]] = []  # per record: candidate record id -> keys shared (`_weight`)
         wanted: set[str] = set()
         for keys, numbers in zip(self._keys, self._numbers):
             found: dict[str, int] = {}
-            for source, values in ((by_number, numbers), (by_key, keys)):
+            shared: dict[str, int] = {}
+            for source, values, weight in ((by_number, numbers, NUMBER_WEIGHT), (by_key, keys, 1)):
                 for value in values:
-                    found.update(source.get(value, ()))
+                    for rid, row_id in source.get(value, {}).items():
+                        found[rid] = row_id
+                        shared[rid] = shared.get(rid, 0) + weight
+            if len(found) > MAX_CANDIDATES:
+                kept = sorted(found, key=lambda rid: (-shared[rid], -found[rid]))[:MAX_CANDIDATES]
+                found = {rid: found[rid] for rid in kept}
             self._found.append(found)
+            self._shared.append(shared)
             wanted.update(found)
         self._stored = repository.get_many(sorted(wanted)) if wanted else {}
         self._profiles: dict = {}  # find_duplicates' memo of the profiles of the records held here
@@ -86,14 +105,21 @@ class DuplicateCandidates:
     def matches(self, i: int) -> list[DuplicateMatch]:
         """The possible duplicates of record `i`, best first; equal scores newest first."""
         record = self.records[i]
-        earlier = sorted({j for value in (*self._numbers[i], *self._keys[i]) for j in self._earlier.get(value, ())},
-                         reverse=True)
-        found = self._found[i]
-        candidates = [self._accepted[j] for j in earlier]
-        candidates += [self._stored[rid] for rid in sorted(found, key=found.__getitem__, reverse=True)
-                       if rid in self._stored]
-        return find_duplicates(record, candidates, scheme=self.scheme, threshold=self.threshold,
-                               profiles=self._profiles)[:self.limit]
+        shared_earlier: dict[int, int] = {}
+        for values, weight in ((self._numbers[i], NUMBER_WEIGHT), (self._keys[i], 1)):
+            for value in values:
+                for j in self._earlier.get(value, ()):
+                    shared_earlier[j] = shared_earlier.get(j, 0) + weight
+        found, shared = self._found[i], self._shared[i]
+        # newest first: the batch's earlier records, then the stored ones by row id
+        ranked = [(shared_earlier[j], self._accepted[j]) for j in sorted(shared_earlier, reverse=True)]
+        ranked += [(shared[rid], self._stored[rid]) for rid in sorted(found, key=found.__getitem__, reverse=True)
+                   if rid in self._stored]
+        if len(ranked) > MAX_CANDIDATES:  # the bound, on the same ranking as the stored ones' (see the doc)
+            kept = set(sorted(range(len(ranked)), key=lambda n: (-ranked[n][0], n))[:MAX_CANDIDATES])
+            ranked = [pair for n, pair in enumerate(ranked) if n in kept]
+        return find_duplicates(record, [candidate for _, candidate in ranked], scheme=self.scheme,
+                               threshold=self.threshold, profiles=self._profiles)[:self.limit]
 
     def accept(self, i: int) -> None:
         """Record `i` is saved with this batch: a candidate of the later records (by what the

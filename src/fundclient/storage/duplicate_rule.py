@@ -184,7 +184,7 @@ def _bounds(raw) -> list[str]:
 
 def _route(holders, dependants, bounds: list[str]) -> list[list[tuple[str, int]]]:
     """The (key, person) pairs of a slice, by stage (the stage of a key: how many bounds are <= it)."""
-    import bisect
+    import bisect  # lazy: only a re-keying routes keys
 
     staged: list[list[tuple[str, int]]] = [[] for _ in range(len(bounds) + 1)]
     for rows, sign in ((holders, 1), (dependants, -1)):
@@ -298,7 +298,7 @@ def _slices(store: Store, first: int, top: int, helpers: int, bounds: list[str])
 
 def _from_helpers(store: Store, starts: list[int], top: int, helpers: int, bounds: list[str]):
     import multiprocessing  # lazy: only a large re-keying starts helpers
-    import queue
+    import queue  # lazy: as above
 
     from fundclient.storage.files import db_path  # lazy: as above
 
