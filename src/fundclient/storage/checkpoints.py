@@ -34,24 +34,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from fundclient import threadprio
+from fundclient.storage.after_writes import AfterWrites
 
 log = logging.getLogger(__name__)
 
 DELAY = 0.5  # seconds from a write to its checkpoint: the writes of that time share one
 
 
-class Checkpointer:
+class Checkpointer(AfterWrites):
     """`wrote()` after each commit; `close()` when the store closes. `connect()` makes the
     thread's own keyed connection (opened on the thread, closed by it)."""
 
     def __init__(self, connect: Callable[[], object], *, delay: float = DELAY, name: str = "checkpoints") -> None:
+        super().__init__(name)
         self._connect = connect
         self.delay = delay
-        self._name = name
-        self._cond = threading.Condition()
-        self._pending = False
-        self._closed = False
-        self._thread: threading.Thread | None = None
         self._conn = None  # the thread's connection, while it is open (close() interrupts it)
         self._turn = threading.Lock()  # held around each checkpoint; paused() takes it
         self._paused = 0
@@ -59,30 +56,11 @@ class Checkpointer:
         self.runs = 0  # checkpoints run (tests, figures)
         self.last: tuple[int, int] | None = None  # the last one's (frames in the WAL, frames in the DB file)
 
-    def wrote(self) -> None:
-        """A write committed: a checkpoint follows within `delay` seconds."""
-        with self._cond:
-            if self._closed:
-                return
-            self._pending = True
-            if self._thread is None or not self._thread.is_alive():  # first write, or the thread died
-                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
-                self._thread.start()
-            else:
-                self._cond.notify()
-
-    def close(self) -> None:
-        """Stop the thread (a checkpoint under way is interrupted) and wait for it to end."""
-        with self._cond:
-            self._closed = True
-            thread = self._thread
-            self._cond.notify_all()
-            # Under the condition: the thread detaches its connection under it too, so this
-            # never interrupts a connection that is being closed.
-            if self._conn is not None:
-                self._conn.interrupt()
-        if thread is not None and thread is not threading.current_thread():
-            thread.join()
+    def _closing(self) -> None:
+        """A checkpoint under way is interrupted. Under the condition: the thread detaches its
+        connection under it too, so this never interrupts a connection that is being closed."""
+        if self._conn is not None:
+            self._conn.interrupt()
 
     @contextmanager
     def paused(self) -> Iterator[None]:

@@ -16,9 +16,10 @@ stay where they are (the duplicate check reads both tables) and are moved at a l
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
+
+from fundclient.storage.after_writes import AfterWrites
 
 log = logging.getLogger(__name__)
 
@@ -40,45 +41,24 @@ def file_keys(raw, limit: int = STEP) -> int:
     return raw.execute(f"DELETE FROM {DUPLICATE_KEYS_NEW} WHERE rowid <= ?", (last,)).rowcount
 
 
-class KeyFiler:
+class KeyFiler(AfterWrites):
     """`wrote()` after each commit; `close()` when the store closes. `step()` runs one step
     (a write transaction of the store's, returning the keys moved); `busy()` is True while a
     write of this process waits for or holds the writer."""
 
     def __init__(self, step: Callable[[], int], busy: Callable[[], bool], *, quiet: float | None = None,
                  name: str = "key-filing") -> None:
+        super().__init__(name)
         self._step = step
         self._busy = busy
         self.quiet = QUIET if quiet is None else quiet
-        self._name = name
-        self._cond = threading.Condition()
         self._last_write = 0.0
-        self._pending = False
         self._writes = 0
-        self._closed = False
-        self._thread: threading.Thread | None = None
         self.steps: list[tuple[float, float, int]] = []  # (wall s, CPU s, keys) of each step (figures, tests)
 
-    def wrote(self) -> None:
-        with self._cond:
-            if self._closed:
-                return
-            self._last_write = time.monotonic()
-            self._writes += 1
-            self._pending = True
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
-                self._thread.start()
-            else:
-                self._cond.notify()
-
-    def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            thread = self._thread
-            self._cond.notify_all()
-        if thread is not None and thread is not threading.current_thread():
-            thread.join()
+    def _noted(self) -> None:
+        self._last_write = time.monotonic()
+        self._writes += 1
 
     def idle(self) -> bool:
         """No keys left to move as far as this filer knows (tests, figures)."""
