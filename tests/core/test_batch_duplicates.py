@@ -17,6 +17,7 @@ import pytest
 from fundclient import storage
 from fundclient.domain.synthetic import SyntheticGenerator, generate
 from fundclient.storage.bulk import bulk_add
+from offices import expected_keys, filed_keys
 
 PASSWORD = "correct horse 1"
 
@@ -217,25 +218,6 @@ def test_a_batch_checked_then_saved_answers_as_the_form_does_afterwards(tmp_path
         store.close()
 
 
-def _keys_of(store):
-    """Every filed (key, record, dependant): in the big table or the small one a save files in
-    first (migration 0012), never in both."""
-    with store.read() as conn:
-        return sorted(row for table in ("duplicate_keys", "duplicate_keys_new") for row in conn.exec_driver_sql(
-            f"SELECT k.key, b.record_id, '' FROM {table} k JOIN beneficiaries b ON b.id = k.person"
-            f" UNION ALL SELECT k.key, d.record_id, d.dependant_id FROM {table} k"
-            " JOIN dependants d ON d.id = -k.person").fetchall())
-
-
-def _expected_keys(records):
-    from fundclient.domain.duplicate_keys import stored_keys
-    from fundclient.domain.duplicates import profile
-
-    return sorted((k, r.record_id, dep) for r in records
-                  for person, dep in ((r, ""), *((d, d.dependant_id) for d in r.dependants))
-                  for k in stored_keys(profile(person)))
-
-
 def test_the_keys_follow_saves_edits_and_bulk_loads(tmp_path):
     storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
     store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
@@ -244,7 +226,7 @@ def test_the_keys_follow_saves_edits_and_bulk_loads(tmp_path):
         bulk_add(store, records[:30], by="admin", batch_size=10)
         for record in records[30:]:
             store.beneficiaries.add(record, by="admin")
-        assert _keys_of(store) == _expected_keys(records)
+        assert filed_keys(store) == expected_keys(records)
         edited = store.beneficiaries.get(records[31].record_id)
         edited.date_of_birth = edited.date_of_birth.replace(year=edited.date_of_birth.year - 3)
         edited.dependants = edited.dependants[1:]
@@ -252,7 +234,7 @@ def test_the_keys_follow_saves_edits_and_bulk_loads(tmp_path):
         saved = store.beneficiaries.update(edited, by="admin")
         now = [store.beneficiaries.get(r.record_id) for r in records]
         assert saved.record_id == now[31].record_id
-        assert _keys_of(store) == _expected_keys(now)
+        assert filed_keys(store) == expected_keys(now)
     finally:
         store.close()
 
@@ -275,7 +257,7 @@ def test_migration_files_the_keys_of_an_existing_store(tmp_path):
                 "SELECT 1 FROM sqlite_master WHERE name = 'duplicate_keys'").fetchall()
         migrate.upgrade(engine)  # the keys are made at the opening, after the migrations
         assert keep_current(store)
-        assert _keys_of(store) == _expected_keys(records)
+        assert filed_keys(store) == expected_keys(records)
     finally:
         store.close()
 
@@ -326,12 +308,12 @@ def test_keys_of_another_rule_are_made_again_at_the_opening(tmp_path):
             conn.exec_driver_sql("UPDATE meta SET value = '1' WHERE name = ?", (META_ROW,))
             conn.exec_driver_sql("UPDATE beneficiaries SET dup_keys = 'x|old'")
             conn.exec_driver_sql("UPDATE dependants SET dup_keys = ''")
-        assert _keys_of(store) != _expected_keys(records)
+        assert filed_keys(store) != expected_keys(records)
     finally:
         store.close()
     store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
     try:
-        assert _keys_of(store) == _expected_keys(records)
+        assert filed_keys(store) == expected_keys(records)
         with store.read() as conn:
             assert conn.exec_driver_sql("SELECT value FROM meta WHERE name = ?", (META_ROW,)).scalar() \
                 == str(RULE_VERSION)

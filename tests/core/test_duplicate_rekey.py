@@ -18,6 +18,7 @@ from fundclient.cli import main
 from fundclient.domain.synthetic import generate
 from fundclient.storage import duplicate_rule, upgrade_progress
 from fundclient.storage.bulk import bulk_add
+from offices import expected_keys, filed_keys
 
 PASSWORD = "correct horse 1"
 
@@ -38,25 +39,6 @@ def _older_rule(store):
         conn.exec_driver_sql("UPDATE meta SET value = '1' WHERE name = ?", (duplicate_rule.META_ROW,))
         conn.exec_driver_sql("UPDATE beneficiaries SET dup_keys = 'x|old'")
         conn.exec_driver_sql("UPDATE dependants SET dup_keys = ''")
-
-
-def _keys_of(store):
-    """Every filed (key, record, dependant): in the big table or the small one a save files in
-    first (migration 0012), never in both."""
-    with store.read() as conn:
-        return sorted(row for table in ("duplicate_keys", "duplicate_keys_new") for row in conn.exec_driver_sql(
-            f"SELECT k.key, b.record_id, '' FROM {table} k JOIN beneficiaries b ON b.id = k.person"
-            f" UNION ALL SELECT k.key, d.record_id, d.dependant_id FROM {table} k"
-            " JOIN dependants d ON d.id = -k.person").fetchall())
-
-
-def _expected_keys(records):
-    from fundclient.domain.duplicate_keys import stored_keys
-    from fundclient.domain.duplicates import profile
-
-    return sorted((k, r.record_id, dep) for r in records
-                  for person, dep in ((r, ""), *((d, d.dependant_id) for d in r.dependants))
-                  for k in stored_keys(profile(person)))
 
 
 def _schema(store):
@@ -81,7 +63,7 @@ def test_the_re_keying_tells_its_progress_to_the_opening_thread(tmp_path):
     try:
         # ids 1..23 in slices [0, 10), [10, 20), [20, 24): 9, 10 and 4 holders
         assert heard == [("keys", 0, 23), ("keys", 9, 23), ("keys", 19, 23), ("keys", 23, 23), ("index", 23, 23)]
-        assert _keys_of(store) == _expected_keys(records)
+        assert filed_keys(store) == expected_keys(records)
         fresh, _ = storage.open_store(reference, "admin", PASSWORD)
         try:  # the stages gone, the triggers back: the schema of any office
             assert _schema(store) == _schema(fresh)
@@ -108,7 +90,7 @@ def test_the_cli_prints_the_upgrade_as_a_progress_line(tmp_path, capsys):
     assert "the last step (a few minutes)." in err, err
     store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
     try:
-        assert _keys_of(store) == _expected_keys(records)
+        assert filed_keys(store) == expected_keys(records)
     finally:
         store.close()
 
@@ -156,7 +138,7 @@ def test_a_re_keying_killed_half_way_goes_on_from_its_note_at_the_next_opening(t
     try:
         # on from the note: the three slices written before the kill (ids 1..59) are not made again
         assert heard[0] == ("keys", 59, 150) and heard[-1] == ("index", 150, 150), heard
-        assert _keys_of(store) == _expected_keys(records)
+        assert filed_keys(store) == expected_keys(records)
         with store.read() as conn:
             assert duplicate_rule.is_current(conn.driver_connection)
         reference, _ = storage.open_store(fresh, "admin", PASSWORD)
@@ -191,6 +173,6 @@ def test_a_persons_keys_are_removed_through_the_one_index(tmp_path):
         edited.dependants = edited.dependants[1:]
         store.beneficiaries.update(edited, by="admin")
         records[1] = store.beneficiaries.get(records[1].record_id)
-        assert _keys_of(store) == _expected_keys(records)
+        assert filed_keys(store) == expected_keys(records)
     finally:
         store.close()
