@@ -11,8 +11,8 @@ import time
 from fundclient import storage
 from fundclient.domain.synthetic import generate
 from fundclient.storage import key_filing
+from offices import PASSWORD, new_office
 
-PASSWORD = "correct horse 1"
 
 
 def _count(store, table: str) -> int:
@@ -40,8 +40,7 @@ def _wait_moved(store, timeout: float = 20.0) -> None:
 
 def test_a_saves_keys_go_to_the_small_table_and_are_found_before_and_after_moving(tmp_path, monkeypatch):
     monkeypatch.setattr(key_filing, "QUIET", 0.2)
-    storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
-    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    store = new_office(tmp_path)
     try:
         store._key_filer.quiet = 3600  # not moved yet: the check reads the small table
         records = generate(6, seed=21)
@@ -63,8 +62,7 @@ def test_a_saves_keys_go_to_the_small_table_and_are_found_before_and_after_movin
 
 
 def test_an_edit_files_the_persons_keys_again_in_the_small_table_only(tmp_path):
-    storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
-    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    store = new_office(tmp_path)
     try:
         record = generate(1, seed=22)[0]
         store.beneficiaries.add(record, by="admin")
@@ -85,8 +83,7 @@ def test_an_edit_files_the_persons_keys_again_in_the_small_table_only(tmp_path):
 
 
 def test_keys_left_at_closing_are_found_and_moved_in_the_next_session(tmp_path, monkeypatch):
-    storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
-    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    store = new_office(tmp_path)
     records = generate(3, seed=23)
     try:
         store._key_filer.quiet = 3600
@@ -107,8 +104,7 @@ def test_keys_left_at_closing_are_found_and_moved_in_the_next_session(tmp_path, 
 
 
 def test_the_filer_waits_while_a_write_runs(tmp_path):
-    storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
-    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    store = new_office(tmp_path)
     try:
         store._key_filer.quiet = 0.1
         store.beneficiaries.add(generate(1, seed=24)[0], by="admin")
