@@ -161,11 +161,6 @@ def finish(args, result) -> int:
     return int(result or 0)
 
 
-UPGRADE_KEYS = Message("Preparing this office's records for the new version: {done} of {total} beneficiaries"
-                       " ({percent}%). This happens once after an update.")
-UPGRADE_LAST = Message("Preparing this office's records for the new version: the last step (a few minutes).")
-
-
 class UpgradeLine:
     """The store's one-time upgrade at its opening (`storage.upgrade_progress`) as a progress line
     on standard error, by the language rule: rewritten in place on a terminal, one line per tenth
@@ -184,9 +179,9 @@ class UpgradeLine:
         if last and self.shown is not None and self.shown[0] != "keys":
             return
         self.shown = (stage, tenth)
-        message = UPGRADE_LAST if last else UPGRADE_KEYS.format(
-            done=f"{done:,}", total=f"{total:,}", percent=done * 100 // max(1, total))
-        text = text_of(message, language_of(self.args))
+        from fundclient.storage.upgrade_progress import said  # lazy: light, but only when an upgrade runs
+
+        text = text_of(said(stage, done, total), language_of(self.args))
         if self.terminal:
             write_text(sys.stderr, "\r" + text + ("\n" if last else ""))
         else:

@@ -16,6 +16,7 @@ from fundclient.config import Settings
 from fundclient.storage.errors import NotPermitted
 from fundclient.errors import ExitCode, Message
 from fundclient.domain.card_numbers import PROVISIONAL_DEVICE_NUMBERS
+from fundclient.domain.display import Number
 from fundclient.domain.reference import default_reference
 from fundclient.services.session import Session
 from fundclient.storage.report_export import export_report
@@ -307,8 +308,8 @@ class _ImportProgress:
             return
         self.shown_tenth = tenth
         rate = done / max(1e-6, time.monotonic() - self.started)
-        line = self.LINE.format(done=f"{done:,}", total=f"{total:,}", percent=done * 100 // max(1, total),
-                                rate=f"{rate:,.0f}").in_language(self.language)
+        line = self.LINE.format(done=Number(done), total=Number(total), percent=Number(done * 100 // max(1, total)),
+                                rate=Number(round(rate))).in_language(self.language)
         end = "\n" if not self.terminal or done >= total else ""
         print(("\r" if self.terminal else "") + line, end=end, file=sys.stderr, flush=True)
 

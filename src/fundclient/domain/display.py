@@ -10,6 +10,10 @@ language change, by the CLI from the data dir's settings:
   digits. What is stored and searched is always Western (`domain.digits`).
 * dates: day/month/year, as on Libyan documents and as the clerk types them (15/03/1948).
 * times: the office's clock (24 h), day/month/year HH:MM.
+* numbers (counts): grouped by thousands with the language's sign (CLDR: 1,234 in Arabic and
+  English, 1 234 in French; ١٬٢٣٤ with Arabic-Indic digits). A count put into a `Message`
+  is a `Number`, so the sentence groups it in the language it is shown in (a plain int — a
+  year, a code's digits — stays as written).
 
 `Message.format` (errors.py) formats `date` / `datetime` values with this rule, and
 `Message.in_language("ar")` applies its digits, so core messages follow it without knowing it.
@@ -20,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fundclient.domain.digits import to_arabic_indic
@@ -28,6 +33,31 @@ DATE_FORMAT = "%d/%m/%Y"
 TIME_FORMAT = "%H:%M"
 DEFAULT_TIMEZONE = "Africa/Tripoli"
 ARABIC_THOUSANDS = "\u066c"
+# The thousands sign of a language written in Western digits, as CLDR has it (Babel answers for
+# any other language; tests/core/test_display_numbers.py checks these against Babel): the
+# languages with a catalogue, so that showing a count never imports Babel (~0.1 s) on the GUI thread.
+GROUP_SIGNS = {"ar": ",", "en": ",", "fr": "\u202f"}
+
+
+class Number(int):
+    """A count in a sentence: `Message(...).format(done=Number(1234))` shows 1,234 in English,
+    1 234 in French, ١٬٢٣٤ in Arabic with Arabic-Indic digits — the display rule's `number`,
+    in the language the sentence is shown in."""
+
+    __slots__ = ()
+
+
+@lru_cache(maxsize=None)
+def group_sign(language: str) -> str:
+    """The thousands sign of `language` in Western digits (CLDR's)."""
+    if language in GROUP_SIGNS:
+        return GROUP_SIGNS[language]
+    try:
+        from babel.numbers import get_group_symbol  # lazy: only for a language without a known sign
+
+        return get_group_symbol(language, numbering_system="latn")
+    except Exception:  # noqa: BLE001 - a language Babel does not know: the English sign
+        return ","
 
 
 @dataclass(frozen=True)
@@ -40,11 +70,15 @@ class DisplayRule:
         value = "" if text is None else str(text)
         return to_arabic_indic(value) if self.arabic_indic and language == "ar" else value
 
+    def grouped(self, value: int, language: str = "ar") -> str:
+        """`value` grouped by thousands with `language`'s sign, its digits still Western."""
+        grouped = f"{int(value):,}"
+        sign = ARABIC_THOUSANDS if self.arabic_indic and language == "ar" else group_sign(language)
+        return grouped if sign == "," else grouped.replace(",", sign)
+
     def number(self, value: int, language: str = "ar") -> str:
-        grouped = f"{value:,}"
-        if self.arabic_indic and language == "ar":
-            grouped = grouped.replace(",", ARABIC_THOUSANDS)
-        return self.digits(grouped, language)
+        """A count as shown: grouped by the language, in the chosen digits."""
+        return self.digits(self.grouped(value, language), language)
 
     def date(self, value: date | None, language: str = "ar") -> str:
         """dd/mm/yyyy (empty when unknown)."""
@@ -113,6 +147,8 @@ def configure_from(settings) -> DisplayRule:
 def format_value(value: object, language: str = "ar") -> object:
     """How a value inserted into a message reads: dates and times by the rule, the rest as is."""
     current = rule()  # digits follow at display time: Message.in_language -> prose_digits
+    if isinstance(value, Number):
+        return current.grouped(value, language)
     if isinstance(value, datetime):
         return current.datetime(value, "en")
     if isinstance(value, date):

@@ -9,6 +9,9 @@ listener set around it hears the upgrade.
 
 `stage` is `"keys"` (done, total: holders keyed so far, all of them) or `"index"` (the last
 step: the keys' indexes made, no count). Light: the login window imports it.
+
+What the person is told is worded once, here (`said`): the sign-in window and the CLI's line
+show the same sentence, its counts grouped and in digits by the display rule (`display.Number`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+from fundclient.domain.display import Number
+from fundclient.errors import Message
 
 Listener = Callable[[str, int, int], None]
 _local = threading.local()
@@ -35,3 +41,18 @@ def report(stage: str, done: int, total: int) -> None:
     listener = getattr(_local, "listener", None)
     if listener is not None:
         listener(stage, done, total)
+
+
+COUNTED = Message("Preparing this office's records for the new version: {done} of {total} beneficiaries ({percent}%).")
+LAST_STEP = Message("Preparing this office's records for the new version: the last step (a few minutes).")
+ONCE = Message("This happens once after an update; keep the computer on.")
+_TOLD = Message.plain("{step} {once}")
+
+
+def said(stage: str, done: int, total: int) -> Message:
+    """What the person is told of the upgrade at `stage` (the sign-in window, the CLI's line)."""
+    if stage == "keys":
+        step = COUNTED.format(done=Number(done), total=Number(total), percent=Number(done * 100 // max(1, total)))
+    else:
+        step = LAST_STEP
+    return _TOLD.format(step=step, once=ONCE)

@@ -255,17 +255,13 @@ class LoginScreen(QWidget):
             self.upgrade_note.hide()
             self.upgrade_bar.hide()
             return
+        from fundclient.storage.upgrade_progress import said  # lazy: start-up (light, but only at sign-in)
+
         done, total, stage = self._upgrade
-        keep_on = self.tr("This happens once after an update; keep the computer on.")
+        self.upgrade_note.setText(said(stage, done, total).in_language(i18n.current_language()))
         if stage == "index":
-            self.upgrade_note.setText(self.tr("Preparing this office's records for the new version: the last step "
-                                              "(a few minutes).") + " " + keep_on)
             self.upgrade_bar.setRange(0, 0)  # no count for the last step: the bar moves
         else:
-            self.upgrade_note.setText(
-                self.tr("Preparing this office's records for the new version: %1 of %2 beneficiaries (%3%).")
-                .replace("%1", i18n.show_number(done)).replace("%2", i18n.show_number(total))
-                .replace("%3", i18n.show_number(done * 100 // max(1, total))) + " " + keep_on)
             self.upgrade_bar.setRange(0, max(1, total))
             self.upgrade_bar.setValue(min(done, max(1, total)))
         self.upgrade_note.show()
