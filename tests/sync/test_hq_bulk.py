@@ -206,3 +206,34 @@ def test_an_integer_out_of_its_columns_range_is_refused_not_wrapped(hq_dir, hq_d
             assert conn.execute(select(person_profiles)).all() == []
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("db_kind", ["postgres"])  # PostgreSQL only: its binary COPY
+def test_a_time_without_its_zone_is_refused_with_the_table_and_column_named(hq_dir, hq_database_url):
+    """HQ's times are moments (timestamptz); psycopg's binary dumper raised a bare TypeError for a
+    naive datetime: a typed StorageError naming the table and the column, nothing stored. The
+    same rows with the time in UTC go in."""
+    from fundclient.errors import StorageError
+    from fundclient.hq.bulk import insert_rows
+
+    engine = open_engine(hq_dir, hq_database_url)
+    rows = [{"batch_id": f"b-{i}", "device_id": None, "code": "bad_signature", "detail": "",
+             "at": datetime(2026, 11, 30, 3, 4, 5, tzinfo=timezone.utc)} for i in range(3)]
+    rows[2] = {**rows[2], "at": datetime(2026, 11, 30, 3, 4, 5)}  # the last one without its zone
+    try:
+        with pytest.raises(StorageError) as refused:
+            with engine.begin() as conn:
+                insert_rows(conn, rejections, rows)
+        assert refused.value.code == "naive_time"
+        english = refused.value.message.in_language("en")
+        assert "table rejections, column at" in english, english
+        assert "rejections" in refused.value.message.in_language("ar")
+        with engine.connect() as conn:
+            assert conn.execute(select(rejections)).all() == []
+        rows[2]["at"] = rows[2]["at"].replace(tzinfo=timezone.utc)
+        with engine.begin() as conn:
+            insert_rows(conn, rejections, rows)
+        with engine.connect() as conn:
+            assert sorted(conn.execute(select(rejections.c.batch_id)).scalars()) == ["b-0", "b-1", "b-2"]
+    finally:
+        engine.dispose()

@@ -17,11 +17,19 @@ ingest's write time — #11 item 7).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Callable
 
 from sqlalchemy import Table, insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, IntegrityError
+
+from fundclient.errors import Message, StorageError
+
+# HQ's times are moments (timestamptz): a time without its zone names none (SQLite gives them back
+# naive, meaning UTC — hq/duplicates.aware —, but a caller handing one to PostgreSQL is a mistake)
+NAIVE_TIME = Message("HQ cannot store a time without its time zone in table {table}, column {column}: the "
+                     "program must give times in UTC. Nothing was stored.")
 
 _PLANS: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[Callable | None]]] = {}
 _NEW_PLANS: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[Callable | None]]] = {}
@@ -42,7 +50,7 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
     if any(processors):
         values = [tuple(p(v) if p else v for p, v in zip(processors, row)) for row in values]
     if dialect.name == "postgresql":
-        _copy(conn, sql, values)
+        _copy(conn, sql, values, where=(table.name, columns))
     else:
         conn.exec_driver_sql(sql, values)
 
@@ -82,7 +90,8 @@ def insert_new_rows(conn: Connection, table: Table, rows: list[dict], returning:
         sql, _processors = _plan(conn, table, columns)
         try:
             with conn.begin_nested():
-                _copy(conn, sql, [tuple(row[c] for c in columns) for row in rows], raw_errors=True)
+                _copy(conn, sql, [tuple(row[c] for c in columns) for row in rows], raw_errors=True,
+                      where=(table.name, columns))
             return None
         except psycopg.errors.UniqueViolation:
             pass  # held meanwhile: the statement below skips what is held
@@ -159,13 +168,23 @@ def _binary_type(column_type) -> str | None:
     return _BINARY_TYPES.get(name)
 
 
-def _copy(conn: Connection, sql: str | tuple[str, list[str]], values: list[tuple], raw_errors: bool = False) -> None:
-    """`sql`: the COPY statement, or (a binary COPY statement, its columns' PostgreSQL types).
-    A unique-key clash raises IntegrityError (psycopg's own error with `raw_errors`)."""
+def _copy(conn: Connection, sql: str | tuple[str, list[str]], values: list[tuple], raw_errors: bool = False,
+          where: tuple[str, tuple[str, ...]] = ("", ())) -> None:
+    """`sql`: the COPY statement, or (a binary COPY statement, its columns' PostgreSQL types);
+    `where`: the table's name and the columns, for the errors. A unique-key clash raises
+    IntegrityError (psycopg's own error with `raw_errors`); a naive datetime for a timestamptz
+    column `StorageError` (NAIVE_TIME) — psycopg's binary dumper raised a bare TypeError."""
     import psycopg  # lazy: PostgreSQL's driver, only when HQ runs on PostgreSQL
 
     sql, types = sql if isinstance(sql, tuple) else (sql, None)
-    if types:  # psycopg's binary dumpers wrap an integer out of the column's range (2**40 → 0 in
+    if types:
+        for i in (i for i, t in enumerate(types) if t == "timestamptz"):
+            for row in values:
+                value = row[i]
+                if isinstance(value, datetime) and value.tzinfo is None:
+                    table, columns = where
+                    raise StorageError(NAIVE_TIME.format(table=table, column=columns[i] if columns else ""),
+                                       code="naive_time")  # psycopg's binary dumpers wrap an integer out of the column's range (2**40 → 0 in
         # int4) where text COPY and `insert` refuse it: refused here, as `insert` does (DataError)
         for i, bits in ((i, _INT_BITS[t]) for i, t in enumerate(types) if t in _INT_BITS):
             limit = 1 << (bits - 1)
