@@ -230,3 +230,97 @@ def test_stored_duplicate_profiles_are_filled_from_the_newest_revisions(database
         assert not sa.inspect(engine).has_table("person_profiles")
     finally:
         engine.dispose()
+
+
+def _index_rows_held(conn) -> tuple[list, list]:
+    return (sorted(conn.execute(sa.text("SELECT national_number, record_id, office_code, role, registered_on "
+                                        "FROM person_numbers")).all()),
+            sorted(conn.execute(sa.text("SELECT block, record_id FROM person_names")).all()))
+
+
+def _filled_as_0006_did_before_its_fix(conn) -> None:
+    """The index as 0006 left it on SQLite before 368c61b: received_at read untyped (SQLite's text;
+    on PostgreSQL the same text, so the store is the same on both), and a record whose
+    `registered_on` then failed — one without created_at — silently skipped."""
+    import json
+
+    from fundclient.hq.duplicates import index_rows
+
+    conn.execute(sa.text("DELETE FROM person_numbers"))
+    conn.execute(sa.text("DELETE FROM person_names"))
+    newest: dict[str, tuple] = {}
+    for record_id, rev, office, data, received in conn.execute(sa.text(
+            "SELECT record_id, revision, office_code, data, received_at FROM records ORDER BY received_at")):
+        if record_id not in newest or rev > newest[record_id][0]:
+            newest[record_id] = (rev, office, data, str(received))
+    for record_id, (_rev, office, data, received) in newest.items():
+        try:
+            found_numbers, found_names = index_rows(record_id, json.loads(data), office, received)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            continue
+        for row in found_numbers:
+            conn.execute(sa.text("INSERT INTO person_numbers (national_number, record_id, office_code, role, "
+                                 "registered_on) VALUES (:national_number, :record_id, :office_code, :role, "
+                                 ":registered_on)"), row)
+        for row in found_names:
+            conn.execute(sa.text("INSERT INTO person_names (block, record_id) VALUES (:block, :record_id)"), row)
+
+
+def test_records_0006_skipped_before_its_fix_get_their_index_rows(database):
+    """Review finding 4: an HQ migrated through 0006 before 368c61b has no person_numbers or
+    person_names rows for the records without created_at. 0013 files them (registered on the
+    day HQ received the newest revision), from each record's newest revision; the records that
+    were indexed keep their rows, none twice: the index equals the one the fixed 0006 makes."""
+    import json
+
+    from sync_helpers import people
+
+    hq_dir, url = database
+    hq_dir.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url or f"sqlite:///{hq_dir / 'hq.db'}")
+    migrate.upgrade(engine, "0005")
+    dated, undated, changed = people(3, office="SBH", seed=11)
+    assert changed.dependants and all(p.national_number for p in (dated, undated, changed))
+
+    def without_date(record) -> dict:
+        return {k: v for k, v in record.to_dict().items() if k != "created_at"}
+
+    rows = [(dated.record_id, 1, dated.to_dict(), datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)),
+            (undated.record_id, 1, without_date(undated), datetime(2026, 3, 2, 23, 30, tzinfo=timezone.utc)),
+            (changed.record_id, 1, without_date(changed), datetime(2026, 3, 3, 8, 0, tzinfo=timezone.utc)),
+            (changed.record_id, 2, without_date(changed.next_revision(dependants=[])),
+             datetime(2026, 3, 5, 8, 0, tzinfo=timezone.utc))]
+    with engine.begin() as conn:
+        for record_id, revision, data, at in rows:
+            conn.execute(sa.text("INSERT INTO records (record_id, revision, national_number, office_code, device_id, "
+                                 "batch_id, status, sha256, data, received_at) VALUES (:r, :v, '1', 'SBH', 'd', 'b', "
+                                 "'accepted', 's', :data, :t)"), {"r": record_id, "v": revision,
+                                                                  "data": json.dumps(data), "t": at})
+        conn.execute(sa.text("INSERT INTO records (record_id, revision, national_number, office_code, device_id, "
+                             "batch_id, status, sha256, data, received_at) VALUES ('broken', 1, '1', 'SBH', 'd', 'b', "
+                             "'accepted', 's', '{not json', :t)"), {"t": rows[0][3]})
+    migrate.upgrade(engine, "0012")
+    try:
+        with engine.connect() as conn:
+            right = _index_rows_held(conn)  # what the fixed 0006 files
+        with engine.begin() as conn:
+            _filled_as_0006_did_before_its_fix(conn)
+        with engine.connect() as conn:
+            numbers, names = _index_rows_held(conn)
+        assert {r[1] for r in numbers} == {r[1] for r in names} == {dated.record_id}  # the old store, reproduced
+        assert {r[1] for r in right[0]} == {dated.record_id, undated.record_id, changed.record_id}
+
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            fixed = _index_rows_held(conn)
+        assert fixed == right
+        days = {(r[1], r[4]) for r in fixed[0]}
+        assert days == {(dated.record_id, dated.created_at.date().isoformat()), (undated.record_id, "2026-03-02"),
+                        (changed.record_id, "2026-03-05")}  # the newest revision's arrival
+        assert {r[0] for r in fixed[0] if r[1] == changed.record_id} == {changed.national_number}  # no dependant now
+        migrate.downgrade(engine, "0012")  # nothing to undo
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            assert _index_rows_held(conn) == right
+    finally:
+        engine.dispose()
