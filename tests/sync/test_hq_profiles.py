@@ -63,3 +63,61 @@ def test_a_new_revision_replaces_the_profiles_and_a_refused_record_files_none(hq
     assert {p.revision for p in held[record.record_id]} == {2}
     assert held[record.record_id][0].profile.mother == profile(edited).mother != profile(record).mother
     assert refused.record_id not in held and rows == 2
+
+
+def _rules(hq) -> set[int]:
+    with hq.ingestor.engine.connect() as conn:
+        return set(conn.execute(select(person_profiles.c.rule).distinct()).scalars())
+
+
+def test_the_check_compares_held_people_from_their_profiles_not_their_json(hq, tmp_path):
+    """The held record's JSON is made unreadable after it was filed: the check still finds the
+    same person from its stored profiles (it reads no candidate's JSON)."""
+    from dataclasses import replace
+
+    from fundclient.domain.records import Beneficiary
+    from fundclient.hq.db import records as records_table
+    from fundclient.sync.outbox import Outbox as _Outbox
+
+    from sync_helpers import two_offices
+
+    a, b = two_offices(hq, tmp_path)
+    at_a = people(1, office="SBH", seed=41)[0]
+    _send(a, at_a)
+    with hq.ingestor.engine.begin() as conn:
+        conn.execute(records_table.update().values(data="{not json"))
+    at_b = replace(at_a, record_id=Beneficiary().record_id, office_code="BRK", dependants=[], card_number="")
+    _send(b, at_b)
+    answer = _Outbox(b).result_for(at_b.record_id, at_b.revision)
+    assert (answer.status, answer.duplicate_of, answer.duplicate_office) == ("duplicate", at_a.record_id, "SBH")
+
+
+def test_profiles_of_another_rule_are_compared_from_json_and_filed_again(hq, tmp_path):
+    """A change of the profile rule (`profiles.RULE`): rows filed under another rule are never
+    compared; the check compares their records from JSON (same answer) and files them again."""
+    from dataclasses import replace
+
+    from fundclient.domain.records import Beneficiary
+    from fundclient.sync.outbox import Outbox as _Outbox
+
+    from sync_helpers import two_offices
+
+    a, b = two_offices(hq, tmp_path)
+    at_a = next(p for p in people(10, office="SBH", seed=42) if p.dependants)
+    _send(a, at_a)
+    with hq.ingestor.engine.begin() as conn:
+        conn.execute(person_profiles.update().values(rule=profiles.RULE - 1, first="", family="", sounds=""))
+    with hq.ingestor.engine.connect() as conn:
+        assert profiles.read(conn, [at_a.record_id]) == {}  # stale: not given to the check
+    wife = at_a.dependants[0]
+    # the wife, registered at B as a holder: found through A's dependant, from A's JSON
+    at_b = replace(at_a, record_id=Beneficiary().record_id, office_code="BRK", dependants=[], card_number="",
+                   name=wife.name, national_number=wife.national_number, date_of_birth=wife.date_of_birth,
+                   sex=wife.sex)
+    _send(b, at_b)
+    answer = _Outbox(b).result_for(at_b.record_id, at_b.revision)
+    assert (answer.status, answer.duplicate_of) == ("duplicate", at_a.record_id)
+    assert _rules(hq) == {profiles.RULE}
+    with hq.ingestor.engine.connect() as conn:
+        held = profiles.read(conn, [at_a.record_id])
+    assert [p.profile for p in held[at_a.record_id]] == [profile(at_a)] + [profile(d) for d in at_a.dependants]

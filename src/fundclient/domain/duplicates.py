@@ -358,13 +358,16 @@ def blocking_keys(b: Beneficiary | Dependant | DuplicateProfile,
 
 
 def likely_same_person(candidate: Beneficiary, match: DuplicateMatch,
-                       scheme: str | NationalIdScheme | None = None) -> bool:
+                       scheme: str | NationalIdScheme | None = None, profiles: dict | None = None) -> bool:
     """Whether HQ answers a match as `duplicate`: the same national number, the same full name
     and birth date, or a close name and birth date *and* the same mother's name (a holder's;
     a dependant carries none, so a similar-only match through a dependant is left to the
-    office's own banner)."""
+    office's own banner). `profiles`: the memo `find_duplicates` was given (HQ's held people
+    are profiles stored at ingest, in that memo only)."""
     if match.certain or match.kind == "name_and_birth":
         return True
-    mine = profile(match.own_dependant or candidate, scheme)
-    theirs = profile(match.existing_dependant or match.existing, scheme)
+    memo = profiles or {}
+    mine_person, their_person = match.own_dependant or candidate, match.existing_dependant or match.existing
+    mine = memo.get(id(mine_person)) or profile(mine_person, scheme)
+    theirs = memo.get(id(their_person)) or profile(their_person, scheme)
     return bool(mine.mother and theirs.mother and part_agreement(mine.mother, theirs.mother) >= MOTHER_AGREES)

@@ -221,6 +221,9 @@ person_profiles = Table(
     Column("shown", Text, nullable=False),  # the name as a finding's message shows it
     Column("office_code", String(32), nullable=False),
     Column("registered_on", String(10), nullable=False),  # the office's registration date (ISO)
+    # the profile rule the row was filed under (hq/profiles.py RULE; migration 0013): rows of
+    # another rule are not compared, the check files them again
+    Column("rule", Integer, nullable=False, server_default="1"),
 )
 
 # What the HQ-wide duplicate check found, with its evidence (shown in the console's decisions queue).

@@ -4,7 +4,10 @@ A record arriving at HQ is compared with every record HQ holds, from any office,
 domain code the offices' own check uses (`domain.duplicates.find_duplicates`: one
 implementation): its holder's and dependants' national numbers against every holder's and
 dependant's (`person_numbers`), and its people's names + birth dates against the people filed
-under the same blocking keys (`person_names`, `domain.duplicates.blocking_keys`). A match
+under the same blocking keys (`person_names`, `domain.duplicates.blocking_keys`). The held
+people are compared from their duplicate profiles stored at ingest (`person_profiles`,
+hq/profiles.py: no record JSON read or parsed); a record whose profiles are missing or of
+another rule is compared from its JSON, as before, and filed again in the batch's commit. A match
 `likely_same_person` is answered to the office as `duplicate`, with the other record's office
 and registration date, and stored with its evidence in `duplicate_findings` (the console's
 decisions queue shows it; the reviewer's decision travels back signed, console/decisions.py).
@@ -21,13 +24,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select
 from sqlalchemy.engine import Connection
 
 from fundclient.domain.duplicates import DuplicateMatch, blocking_keys, find_duplicates, likely_same_person, profile
 from fundclient.domain.records import Beneficiary
 from fundclient.hq.bulk import insert_new_rows, insert_rows
 from fundclient.hq import profiles
+from fundclient.hq import profiles as profiles_of_held
 from fundclient.hq.db import (among, duplicate_findings, number_claims, person_names, person_numbers,
                               person_profiles, records)
 
@@ -130,6 +134,9 @@ class Check:
     seen: set[tuple[str, str]]
     end: datetime
     profiles: dict  # the batch's own people's profiles by id (alive as long as `parsed`)
+    # held records compared from their JSON (profiles missing or of another rule): filed again
+    # with the batch — (record id, revision, its Beneficiary, office, registration day)
+    refile: list = ()
 
 
 def read(conn: Connection, batch: list[tuple[str, dict]], office: str,
@@ -149,9 +156,9 @@ def read(conn: Connection, batch: list[tuple[str, dict]], office: str,
     if not batch:
         return Check(batch, parsed, people, keys, numbers, office, [], set(), set(), datetime.now(timezone.utc),
                      profiles)
-    results, held_before, seen, end = _match(conn, batch, parsed, keys, office, datetime.now(timezone.utc),
-                                             first_seen, profiles)
-    return Check(batch, parsed, people, keys, numbers, office, results, held_before, seen, end, profiles)
+    results, held_before, seen, end, refile = _match(conn, batch, parsed, keys, office, datetime.now(timezone.utc),
+                                                     first_seen, profiles)
+    return Check(batch, parsed, people, keys, numbers, office, results, held_before, seen, end, profiles, refile)
 
 
 def claim(conn: Connection, check: Check) -> bool:
@@ -159,7 +166,7 @@ def claim(conn: Connection, check: Check) -> bool:
     one of them since `read` looked (at this very moment, on another node), check again, now
     seeing it — as arriving after it — and return True: `check.results` changed."""
     if check.numbers and _claim(conn, check.numbers, check.seen):
-        check.results, check.held_before, check.seen, check.end = _match(
+        check.results, check.held_before, check.seen, check.end, check.refile = _match(
             conn, check.batch, check.parsed, check.keys, check.office, datetime.now(timezone.utc),
             profiles=check.profiles)
         return True
@@ -169,7 +176,8 @@ def claim(conn: Connection, check: Check) -> bool:
 def file(conn: Connection, check: Check) -> None:
     """File the batch's people in the indexes (after `claim`)."""
     if check.batch:
-        _file(conn, check.batch, check.people, check.office, check.end, check.held_before, check.parsed)
+        _file(conn, check.batch, check.people, check.office, check.end, check.held_before, check.parsed,
+              check.profiles, check.refile)
 
 
 def check_batch(conn: Connection, batch: list[tuple[str, dict]], office: str,
@@ -212,15 +220,23 @@ _FIRST_SEEN = select(records.c.record_id, func.min(records.c.received_at)).where
     .group_by(records.c.record_id)
 _REVISIONS = select(records.c.record_id, records.c.revision, records.c.office_code, records.c.sha256,
                     records.c.received_at).where(_among(records.c.record_id))
+# A held record's rows that the check found stale: of an older revision than the newest it read,
+# or of that one under another rule (never rows another batch filed meanwhile for a newer one).
+_REFILED = delete(person_profiles).where(
+    person_profiles.c.record_id == bindparam("r"),
+    or_(person_profiles.c.revision < bindparam("v"),
+        and_(person_profiles.c.revision == bindparam("v"), person_profiles.c.rule != profiles.RULE)))
 _DATA = select(records.c.record_id, records.c.revision, records.c.sha256, records.c.data) \
     .where(_among(records.c.record_id))
 
 
 def _match(conn: Connection, batch: list[tuple[str, dict]], parsed: list[Beneficiary], keys: list[set[str]],
            office: str, now: datetime, known_first_seen: dict[str, datetime] | None = None,
-           profiles: dict | None = None) -> tuple[list[Finding | None], set[str], set[tuple[str, str]], datetime]:
+           profiles: dict | None = None) -> tuple[list[Finding | None], set[str], set[tuple[str, str]], datetime,
+                                                  list]:
     """(finding or None per record, ids of the batch's records HQ held before, the (number,
-    record id) pairs read, the last arrival time given) — reads and comparisons, no writes.
+    record id) pairs read, the last arrival time given, the held records to file again
+    (`Check.refile`)) — reads and comparisons, no writes.
     `known_first_seen`: see `read` (else read here). `profiles`: the batch's own people's
     profiles by id (`Check.profiles`); find_duplicates' memo for this call starts from them
     and adds the held records' (a copy: those objects live only as long as this call)."""
@@ -240,6 +256,7 @@ def _match(conn: Connection, batch: list[tuple[str, dict]], parsed: list[Benefic
             filed.setdefault("b:" + block, set()).add(record_id)
     others = set().union(*filed.values()) if filed else set()
     held: dict[str, _Held] = {}
+    refile: list = []
     # A record is compared with the ones that reached HQ before it (an edit of the first
     # registration is not the duplicate of the later one HQ flagged against it).
     first_seen: dict[str, datetime] = {}
@@ -257,26 +274,40 @@ def _match(conn: Connection, batch: list[tuple[str, dict]], parsed: list[Benefic
             first_seen[r.record_id] = min(first_seen.get(r.record_id, _aware(r.received_at)), _aware(r.received_at))
             if r.record_id not in newest or r.revision > newest[r.record_id].revision:
                 newest[r.record_id] = r
-        parsed_held = _PARSED.get_many([(r.record_id, r.revision, r.sha256) for r in newest.values()])
-        missing = [r for r in newest.values() if (r.record_id, r.revision, r.sha256) not in parsed_held]
+        # The held people as filed at ingest (their stored profiles, into the comparisons' memo):
+        # no JSON read or parsed. Only a record filed under another rule, or at another revision
+        # than its newest, or not at all, is compared from its JSON (and filed again).
+        stored = profiles_of_held.read(conn, list(newest))
+        from_json = []
+        for r in newest.values():
+            people = stored.get(r.record_id)
+            if people and people[0].revision == r.revision:
+                held[r.record_id] = _Held(_filed_record(r.record_id, people, memo), people[0].office_code,
+                                          people[0].registered_on)
+            else:
+                from_json.append(r)
+        parsed_held = _PARSED.get_many([(r.record_id, r.revision, r.sha256) for r in from_json])
+        missing = [r for r in from_json if (r.record_id, r.revision, r.sha256) not in parsed_held]
         if missing:  # only the records this process has not parsed yet are read and parsed
             wanted = {(r.record_id, r.revision) for r in missing}
             for record_id, revision, sha256, text in conn.execute(_DATA, {"v": list({r.record_id for r in missing})}):
                 if (record_id, revision) in wanted:
                     parsed_held[(record_id, revision, sha256)] = _PARSED.put((record_id, revision, sha256), text)
-        for r in newest.values():
+        for r in from_json:
             found = parsed_held.get((r.record_id, r.revision, r.sha256))
             if found is not None:  # (None: a record whose data does not parse is not compared)
                 beneficiary, created = found
-                held[r.record_id] = _Held(beneficiary, r.office_code,
-                                          registered_on({"created_at": created}, r.received_at))
+                day = registered_on({"created_at": created}, r.received_at)
+                held[r.record_id] = _Held(beneficiary, r.office_code, day)
+                refile.append((r.record_id, r.revision, beneficiary, r.office_code, day))
     results: list[Finding | None] = []
     for (record_id, record), b, mine_keys in zip(batch, parsed, keys):
         since = first_seen.setdefault(record_id, now)
         near = set().union(*(filed.get(k, set()) for k in mine_keys)) if mine_keys else set()
         pool = [held[other_id].beneficiary for other_id in sorted(near)
                 if other_id != record_id and other_id in held and first_seen.get(other_id, now) <= since]
-        match = next((m for m in find_duplicates(b, pool, profiles=memo) if likely_same_person(b, m)), None)
+        match = next((m for m in find_duplicates(b, pool, profiles=memo) if likely_same_person(b, m, profiles=memo)),
+                     None)
         finding = None
         if match is not None:
             other = held[match.existing.record_id]
@@ -287,7 +318,41 @@ def _match(conn: Connection, batch: list[tuple[str, dict]], parsed: list[Benefic
         for k in mine_keys:
             filed.setdefault(k, set()).add(record_id)
         now += timedelta(microseconds=1)
-    return results, held_before, seen, now
+    return results, held_before, seen, now, refile
+
+
+class _Name:
+    __slots__ = ("shown",)
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+
+    def full(self) -> str:
+        return self.shown
+
+
+class _FiledPerson:
+    """A held person as filed (hq/profiles.py), in place of its `Beneficiary` / `Dependant` for
+    `find_duplicates`: its profile is in the comparisons' memo (by `id`), so what the domain
+    reads of it is only its record id, its dependants and the name a finding shows."""
+
+    __slots__ = ("record_id", "name", "dependants")
+
+    def __init__(self, record_id: str, shown: str) -> None:
+        self.record_id, self.name, self.dependants = record_id, _Name(shown), []
+
+
+def _filed_record(record_id: str, people: list, memo: dict) -> _FiledPerson:
+    """A held record from its stored people (holder first), their profiles put in `memo`; the
+    objects live as long as the caller holds the record (the memo is by `id`)."""
+    persons = []
+    for stored in people:
+        person = _FiledPerson(record_id, stored.shown)
+        memo[id(person)] = stored.profile
+        persons.append(person)
+    holder = persons[0]
+    holder.dependants = persons[1:]
+    return holder
 
 
 class _ParsedRecords:
@@ -338,10 +403,13 @@ def _evidence(match: DuplicateMatch) -> dict:
 
 
 def _file(conn: Connection, batch: list[tuple[str, dict]], people: list, office: str, now: datetime,
-          held: set[str], parsed: list[Beneficiary]) -> None:
+          held: set[str], parsed: list[Beneficiary], known: dict | None = None, refile=()) -> None:
     """The batch's newest revisions replace what the indexes held for those records (`held`:
     the ones HQ held a revision of before this batch): numbers, name blocks and the people's
-    stored duplicate profiles (hq/profiles.py)."""
+    stored duplicate profiles (hq/profiles.py; `known`: the batch's people's profiles by id).
+    `refile`: held records the check compared from their JSON (`Check.refile`): their profiles
+    are filed again under today's rule — unless another batch filed them meanwhile (then the
+    insert clashes and ingest checks the batch once more)."""
     ids = list(dict.fromkeys(record_id for record_id, _ in batch))
     latest = {record_id: (record, filed, b) for (record_id, record), filed, b in zip(batch, people, parsed)}
     number_rows, name_rows, profile_rows = [], [], []
@@ -350,7 +418,12 @@ def _file(conn: Connection, batch: list[tuple[str, dict]], people: list, office:
         n, k = index_rows(record_id, record, office, now, filed)
         number_rows += n
         name_rows += k
-        profile_rows += profiles.rows(record_id, record["revision"], b, office, registered_on(record, now))
+        profile_rows += profiles.rows(record_id, record["revision"], b, office, registered_on(record, now), known)
+    again = [r for r in refile if r[0] not in latest]
+    if again:
+        conn.execute(_REFILED, [{"r": record_id, "v": revision} for record_id, revision, *_ in again])
+        for record_id, revision, b, their_office, day in again:
+            profile_rows += profiles.rows(record_id, revision, b, their_office, day)
     if held:  # records HQ filed before (a new revision): their old rows go
         for table in (person_numbers, person_names, person_profiles):
             conn.execute(delete(table).where(table.c.record_id.in_(held)))

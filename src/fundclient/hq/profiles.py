@@ -7,7 +7,9 @@ record's office and registration day — filed at ingest beside `person_numbers`
 them), so the check can compare a held candidate without reading or parsing its JSON.
 
 `rows` makes a record's rows, `read` gives them back as profiles; both use only the domain's
-`profile`, so a stored profile compares exactly as one computed from the record.
+`profile`, so a stored profile compares exactly as one computed from the record. Each row
+carries the rule it was filed under (`RULE`, migration 0013): `read` gives back only records
+filed under today's rule — the check compares the others from their JSON and files them again.
 """
 
 from __future__ import annotations
@@ -21,6 +23,13 @@ from sqlalchemy.engine import Connection
 from fundclient.domain.duplicates import DuplicateProfile, profile
 from fundclient.domain.records import Beneficiary
 from fundclient.hq.db import among, person_profiles
+
+
+# The rule the rows are filed under. Bump it whenever what a row holds for a person changes —
+# `domain.duplicates.profile` (name keys, sounds, the number's normal form) or these columns —:
+# rows of an older rule are then never compared; the check compares those records from their
+# JSON and files them again (hq/duplicates.py), so HQ's stored profiles follow the change.
+RULE = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,18 +47,23 @@ class StoredPerson:
     registered_on: str  # the office's registration day (ISO)
 
 
-def rows(record_id: str, revision: int, beneficiary: Beneficiary, office: str, day: str) -> list[dict]:
+def rows(record_id: str, revision: int, beneficiary: Beneficiary, office: str, day: str,
+         known: dict | None = None) -> list[dict]:
     """The `person_profiles` rows of one record's revision (`day`: its registration day, as
-    `duplicates.registered_on` gives it)."""
+    `duplicates.registered_on` gives it). `known`: profiles already made, by `id(person)` (the
+    check's memo: a batch's people are profiled once)."""
     out = []
     for n, person in enumerate([beneficiary, *beneficiary.dependants]):
-        p = profile(person)
+        p = known.get(id(person)) if known else None
+        if p is None:
+            p = profile(person)
         out.append({"record_id": record_id, "person": n, "revision": revision,
                     "role": "holder" if n == 0 else "dependant", "national_number": p.national_number,
                     "first": p.parts[0], "father": p.parts[1], "grandfather": p.parts[2], "family": p.parts[3],
                     "sounds": " ".join(sorted(p.sounds)), "sex": p.sex,
                     "born": p.date_of_birth.isoformat() if p.date_of_birth else "", "mother": p.mother,
-                    "shown": person.name.full()[:120], "office_code": office, "registered_on": day})
+                    "shown": person.name.full()[:120], "office_code": office, "registered_on": day,
+                    "rule": RULE})
     return out
 
 
@@ -59,13 +73,20 @@ _READ = select(person_profiles).where(among(person_profiles.c.record_id)) \
 
 def read(conn: Connection, record_ids) -> dict[str, list[StoredPerson]]:
     """The filed people of each of `record_ids` HQ holds (holder first), by record id; one
-    statement. Records HQ does not hold (or whose data did not parse) are absent."""
+    statement. Records HQ does not hold (or whose data did not parse), and records filed under
+    another rule than `RULE`, are absent."""
     ids = list(dict.fromkeys(record_ids))
     if not ids:
         return {}
     found: dict[str, list[StoredPerson]] = {}
+    stale = set()
     for r in conn.execute(_READ, {"v": ids}):
-        found.setdefault(r.record_id, []).append(_person(r))
+        if r.rule != RULE:
+            stale.add(r.record_id)
+        else:
+            found.setdefault(r.record_id, []).append(_person(r))
+    for record_id in stale:  # (a record's rows are filed together: never some of one rule and some of another)
+        found.pop(record_id, None)
     return found
 
 
