@@ -121,3 +121,27 @@ def test_profiles_of_another_rule_are_compared_from_json_and_filed_again(hq, tmp
     with hq.ingestor.engine.connect() as conn:
         held = profiles.read(conn, [at_a.record_id])
     assert [p.profile for p in held[at_a.record_id]] == [profile(at_a)] + [profile(d) for d in at_a.dependants]
+
+
+def test_the_profile_rule_is_bumped_with_the_profiles():
+    """HQ's stored profiles are compared only under the rule they were filed by (`profiles.RULE`).
+    These are what rule 1 files for two people: when `domain.duplicates.profile` (name keys,
+    sounds, the number's normal form) changes what it makes of them, this fails — bump
+    `profiles.RULE` (HQ then compares the older rows from JSON and files them again) and write
+    the new profiles here."""
+    from datetime import date
+
+    from fundclient.domain.duplicates import DuplicateProfile
+    from fundclient.domain.records import ArabicName, Beneficiary, Sex
+
+    assert profiles.RULE == 1
+    held = Beneficiary(national_number="1 1968-0012 3456", name=ArabicName("أحمد", "امحمد", "علي", "الورفلي"),
+                       mother_name="فاطمة الفرجاني", sex=Sex.MALE, date_of_birth=date(1968, 4, 15))
+    assert profile(held) == DuplicateProfile(
+        national_number="1196800123456", parts=("احمد", "امحمد", "علي", "الورفلي"),
+        sounds=frozenset({"احمد", "ورفل", "محمد", "عل"}), words=("احمد", "الورفلي", "امحمد", "علي"), sex="M",
+        date_of_birth=date(1968, 4, 15), mother="فاطمهالفرجاني")
+    held = Beneficiary(name=ArabicName("عائشة", "", "", "بن سالم"), sex=Sex.FEMALE)
+    assert profile(held) == DuplicateProfile(
+        national_number="", parts=("عايشه", "", "", "بنسالم"), sounds=frozenset({"عشح", "بنسلم"}),
+        words=("بنسالم", "عايشه"), sex="F", date_of_birth=None, mother="")
