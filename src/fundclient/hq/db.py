@@ -221,7 +221,7 @@ person_profiles = Table(
     Column("shown", Text, nullable=False),  # the name as a finding's message shows it
     Column("office_code", String(32), nullable=False),
     Column("registered_on", String(10), nullable=False),  # the office's registration date (ISO)
-    # the profile rule the row was filed under (hq/profiles.py RULE; migration 0013): rows of
+    # the profile rule the row was filed under (hq/profiles.py RULE; migration 0014): rows of
     # another rule are not compared, the check files them again
     Column("rule", Integer, nullable=False, server_default="1"),
 )

@@ -8,7 +8,7 @@ them), so the check can compare a held candidate without reading or parsing its 
 
 `rows` makes a record's rows, `read` gives them back as profiles; both use only the domain's
 `profile`, so a stored profile compares exactly as one computed from the record. Each row
-carries the rule it was filed under (`RULE`, migration 0013): `read` gives back only records
+carries the rule it was filed under (`RULE`, migration 0014): `read` gives back only records
 filed under today's rule — the check compares the others from their JSON and files them again.
 """
 

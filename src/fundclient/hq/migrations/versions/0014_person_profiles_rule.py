@@ -5,15 +5,15 @@ from the record's JSON as before and filed again in the batch's commit (hq/dupli
 change of `domain.duplicates.profile` or of the columns never compares stale profiles. The rows
 0012 filled were made by rule 1.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
