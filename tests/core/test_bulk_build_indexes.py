@@ -53,7 +53,7 @@ def test_an_empty_office_is_built_without_its_secondary_indexes_then_has_them_al
     try:
         schema = _schema(fresh)
         secondary = {"ix_beneficiaries_national", "ix_beneficiaries_mobile", "ix_beneficiaries_created",
-                     "ix_dependants_national", "ix_dependants_card", "ix_duplicate_keys"}
+                     "ix_dependants_national", "ix_dependants_card"}
         kept = {"ix_revisions_pending", "ix_revisions_saved_at", "ix_revisions_attention"}  # cheap to keep
         assert secondary | kept <= _indexes(fresh)
         during = []
@@ -69,8 +69,9 @@ def test_an_empty_office_is_built_without_its_secondary_indexes_then_has_them_al
         assert during == [(300, kept, bulk_build.BUILD_AUTOCHECKPOINT, True), (600, kept, bulk_build.BUILD_AUTOCHECKPOINT, True),
                           (900, kept, bulk_build.BUILD_AUTOCHECKPOINT, True)]
         assert _schema(store) == schema  # every index back as it was made, the note gone
-        # The duplicate check's keys filed without their unique index: the pairs the per-row
-        # triggers file (bulk_add of the same records into an office with its indexes at work).
+        # The duplicate check's keys (a table clustered by its primary key, migration 0013): the
+        # pairs the per-row triggers file (bulk_add of the same records into an office with its
+        # indexes at work).
         bulk.bulk_add(fresh, records, by="admin", batch_size=300)
         assert _duplicate_keys(store) == _duplicate_keys(fresh) and len(_duplicate_keys(store)) > 900 * 3
         hits = store.beneficiaries.possible_duplicates(records[700])

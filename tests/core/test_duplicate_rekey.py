@@ -54,7 +54,7 @@ def test_the_re_keying_tells_its_progress_to_the_opening_thread(tmp_path):
     reference = tmp_path / "reference"
     storage.initialise(reference, "SEB", "admin", PASSWORD, "مدير النظام")
     original = duplicate_rule.SLICE, duplicate_rule.STAGE_ROWS
-    duplicate_rule.SLICE, duplicate_rule.STAGE_ROWS = 10, 300  # 23 holders x 50 keys: four stages
+    duplicate_rule.SLICE, duplicate_rule.STAGE_ROWS = 10, 60  # 23 holders x 10 keys: four stages
     try:
         with upgrade_progress.reporting(lambda *event: heard.append(event)):
             store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
@@ -153,26 +153,81 @@ def test_a_re_keying_killed_half_way_goes_on_from_its_note_at_the_next_opening(t
         store.close()
 
 
-def test_a_persons_keys_are_removed_through_the_one_index(tmp_path):
-    """Migration 0011: the triggers remove a changed or deleted person's keys by the row's own
-    keys, through the (key, person) index — no index by person, no scan of the table."""
+def test_a_persons_keys_are_removed_through_the_primary_key(tmp_path):
+    """Migration 0013: the keys' tables are clustered by (key, person), no other index; the
+    triggers remove a changed or deleted person's keys by the row's own keys (`dup_keys`),
+    through the primary key — no scan of the table."""
     records = generate(3, seed=44)
     _office(tmp_path, records)
     store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
     try:
         with store.read() as conn:
             indexes = [r[0] for r in conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'duplicate_keys'").fetchall()]
-            plan = " ".join(r[-1] for r in conn.exec_driver_sql(
-                "EXPLAIN QUERY PLAN DELETE FROM duplicate_keys WHERE person = ? AND key IN"
-                " (SELECT value FROM json_each(?))", (1, '["a"]')).fetchall())
-        assert indexes == ["ix_duplicate_keys"]
-        assert "ix_duplicate_keys" in plan and "SCAN duplicate_keys" not in plan, plan
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name LIKE 'duplicate_keys%'"
+                " AND sql IS NOT NULL").fetchall()]
+            plans = [" ".join(r[-1] for r in conn.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN DELETE FROM {table} WHERE key IN"
+                " (SELECT value FROM json_each('[' || ? || ']')) AND person = ?", ("1,2", 1)).fetchall())
+                for table in ("duplicate_keys", "duplicate_keys_new")]
+        assert indexes == []
+        for plan in plans:
+            assert "PRIMARY KEY" in plan and "SCAN duplicate_keys" not in plan, plan
         edited = store.beneficiaries.get(records[1].record_id)
         edited.name.family = "القذافي"
         edited.dependants = edited.dependants[1:]
         store.beneficiaries.update(edited, by="admin")
         records[1] = store.beneficiaries.get(records[1].record_id)
         assert filed_keys(store) == expected_keys(records)
+    finally:
+        store.close()
+
+
+def test_an_office_of_rule_2_is_upgraded_by_migration_0013_and_keyed_again(tmp_path):
+    """An office at migration 0012 keyed by rule 2 (text keys in rows and tables), even one whose
+    rule-2 re-keying was left half-done (its note and a stage): migration 0013 drops the old
+    tables and the note, and the opening files every person by rule 3 — the schema of a new
+    office, the form finding by the new keys."""
+    from fundclient.storage import migrate
+    from fundclient.storage.engine import Engines
+    from fundclient.storage.files import db_path
+
+    records = generate(20, seed=46)
+    storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
+    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    key = store.db_key
+    try:
+        bulk_add(store, records, by="admin", batch_size=50)
+    finally:
+        store.close()
+    engines = Engines(db_path(tmp_path), key)
+    try:
+        migrate.downgrade(engines.writer, "0012")
+        with engines.writer.begin() as conn:  # rule 2's text keys, a half-done rule-2 re-keying
+            conn.exec_driver_sql("UPDATE beneficiaries SET dup_keys = 'd|1980-01-01|مد c|1980-01-__|س|مد'")
+            conn.exec_driver_sql("INSERT INTO meta (name, value) VALUES (?, '2')", (duplicate_rule.META_ROW,))
+            conn.exec_driver_sql("CREATE TABLE duplicate_keys_pending (kind TEXT NOT NULL, name TEXT NOT NULL,"
+                                 " sql TEXT NOT NULL)")
+            conn.exec_driver_sql("INSERT INTO duplicate_keys_pending VALUES ('next', '', '7'), ('bounds', '', '[\"m\"]')")
+            conn.exec_driver_sql("CREATE TABLE duplicate_keys_stage_000 (key TEXT NOT NULL, person INTEGER NOT NULL)")
+            conn.exec_driver_sql("INSERT INTO duplicate_keys_stage_000 VALUES ('d|1980-01-01|مد', 1)")
+        assert migrate.current_revision(engines.reader) == "0012"
+    finally:
+        engines.dispose()
+    reference = tmp_path / "reference"
+    storage.initialise(reference, "SEB", "admin", PASSWORD, "مدير النظام")
+    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    try:
+        assert filed_keys(store) == expected_keys(records)
+        fresh, _ = storage.open_store(reference, "admin", PASSWORD)
+        try:
+            assert _schema(store) == _schema(fresh)
+        finally:
+            fresh.close()
+        with store.read() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM beneficiaries WHERE dup_keys LIKE '%|%'").scalar_one() == 0
+        twin = copy.deepcopy(records[5])
+        twin.record_id, twin.national_number, twin.dependants = "twin", "", []
+        assert [m.existing.record_id for m in store.beneficiaries.possible_duplicates(twin)][:1] \
+            == [records[5].record_id]
     finally:
         store.close()

@@ -47,7 +47,7 @@ def test_a_saves_keys_go_to_the_small_table_and_are_found_before_and_after_movin
         for record in records:
             store.beneficiaries.add(record, by="admin")
         new = _count(store, "duplicate_keys_new")
-        assert new >= 6 * 10 and _count(store, "duplicate_keys") == 0
+        assert new >= 6 * 3 and _count(store, "duplicate_keys") == 0  # ~3 keys a person (rule 3)
         before = {r.record_id: _found(store, _twin(r)) for r in records}
         assert all(r.record_id in before[r.record_id] for r in records)
 

@@ -1,10 +1,10 @@
-"""Who is a possible duplicate of whom: the blocking keys of the duplicate check.
+"""Who is a possible duplicate of whom: the blocking keys of the duplicate check (rule 3).
 
 One rule for the registration form's check (`possible_duplicates`), an import's batch check and
-the keys the office stores (`duplicate_keys` table, migration 0008): a stored person (holder or
-dependant) is a candidate for a new holder when they share a key below, or a national number.
-Every candidate is then scored by `domain.duplicates.find_duplicates` — there is no cut-off by
-count: every person sharing a key is scored.
+the keys the office stores (`duplicate_keys` table, migration 0013): a stored person (holder or
+dependant) is a candidate for a new holder when the weights of the form's lookup keys the
+person is filed under add up to MATCH_WEIGHT (2) or more, or when they hold a national number
+of the form. Every candidate is then scored by `domain.duplicates.find_duplicates`.
 
 The keys follow from what `find_duplicates` can call a possible duplicate. A match that is not
 by national number needs a birth agreement of at least the threshold (0.85): the same date,
@@ -16,34 +16,54 @@ with a date that is only close at least 0.89–0.94 — one of them can. `sound`
 part's sound key (`arabic.phonetic_key`; the same sound covers the same spelling, with or
 without «ال», and the sound tier):
 
-    stored for a person born on D               looked up for a new holder born on D
-    d|D|<first, father or family sound>         the same, on D and on D with day and month swapped
-    c|D'|<two of the three sounds, unordered>   the same; D' is D with its day, its month, its
-                                                year's decade or its year's unit hidden
-    u|<the four parts as written>  (no date)    the same (a date unknown on one side: the
-                                                whole name must agree, every part the same)
+    stored for a person born on S            looked up for a new holder born on D (weight)
+    d|S|<sound> for each distinct sound      d|D|<sound> and d|swapped D|<sound> (2: one part
+      of first, father's and family name       agreeing by sound suffices on the same date)
+                                             d|D'|<sound> for each CLOSE date D' — D with only
+                                               its day, only its month, only its year's decade
+                                               or only its year's unit digit changed, a valid
+                                               date not after today (at most 59 dates) — weight:
+                                               how many of the form's three parts have that
+                                               sound (so two of the three parts agreeing on a
+                                               close date add up to 2)
+    u|<the four parts as written> (no date)  the same (2; a date unknown on one side: the whole
+                                               name must agree, every part the same)
 
-No key spans every year (a `c` key with a digit of the year hidden spans ten years at most:
-births are at most `rules.MAX_AGE_YEARS` old, so two years one digit apart differ in the
-decade or the unit). Not found: a form without a birth date (the holder's is required).
+A stored person has one date, so the weights of their matched keys are summed per person
+(`is_candidate`). Rule 2's stored pair keys (two sounds on a date with one field hidden, 12 a
+person) are implied by the lookup side: every pair rule 2 made a candidate is one here; the
+office stores ~3 keys a person instead of ~15, and a form looks up ~185.
+
+Keys are stored as signed 64-bit integers (`key_of`: the first 8 bytes of blake2b of the text
+form above): two texts meeting on one integer only add a candidate (the scorer decides), never
+lose one. Not found: a form without a birth date (the holder's is required).
 tests/core/test_duplicate_keys.py checks the rule against the full comparison over generated
 pairs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import lru_cache
+from hashlib import blake2b
 
 from fundclient.domain.arabic import phonetic_key
-from fundclient.domain.duplicates import profile_of_name
+from fundclient.domain.duplicates import _structural_parts, profile_of_name
 
-KEY_LENGTH = 96  # a key is stored as text: long names are cut, the same way on both sides
-# The version of the keys below (their format, `arabic.phonetic_key`'s sounds): an office
-# holding keys of another version files every person again at its opening
+# The version of the keys below (their text, `arabic.phonetic_key`'s sounds, `key_of`): an
+# office holding keys of another version files every person again at its opening
 # (`storage.duplicate_rule`). Change it with any change of the keys a stored name gets
 # (tests/core/test_duplicate_keys.py pins the keys of known names).
-RULE_VERSION = 2
+RULE_VERSION = 3
+MATCH_WEIGHT = 2  # a stored person is a candidate when their matched keys' weights add up to this
+SAME_DATE = 2  # the weight of a key on the form's date (or its day and month swapped) and of `u|`
+
+
+def key_of(text: str) -> int:
+    """A key's text as the signed 64-bit integer stored (blake2b with an 8-byte digest): a
+    collision of two texts only adds a candidate."""
+    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 @lru_cache(maxsize=1 << 12)  # a name part's sound, found once for the many names sharing it
@@ -57,18 +77,19 @@ def _parts(profile) -> tuple[str, str, str, date | None]:
     return _sound(first), _sound(father), _sound(family), profile.date_of_birth
 
 
-def person_keys(person) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(stored_keys, lookup_keys) of a holder or dependant (`domain.records`), from the values
-    the duplicate check's profile reads (the structural name parts and the birth date): the
-    name's sounds found once per distinct name, the keys once per name and date — an import's
-    row is keyed for the batch check, for the batch's later rows and for the write."""
+def person_keys(person) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+    """(stored_keys, lookup (key, weight) pairs) of a holder or dependant (`domain.records`),
+    from the values the duplicate check's profile reads (the structural name parts and the
+    birth date): the name's sounds found once per distinct name, the keys once per name and
+    date — an import's row is keyed for the batch check, for the batch's later rows and for
+    the write."""
     name = person.name
     born = person.date_of_birth
     return _keys_of(_name_sounds(name.first, name.father, name.grandfather, name.family),
                     born if isinstance(born, date) else None)
 
 
-def person_stored_keys(person) -> tuple[str, ...]:
+def person_stored_keys(person) -> tuple[int, ...]:
     """`person_keys(person)[0]` alone — the keys a write files (`storage.rows`), the lookup
     keys not made."""
     name = person.name
@@ -77,11 +98,28 @@ def person_stored_keys(person) -> tuple[str, ...]:
                       born if isinstance(born, date) else None)
 
 
-def stored_keys_of(first, father, grandfather, family, born: date | None) -> tuple[str, ...]:
+def stored_keys_of(first, father, grandfather, family, born: date | None) -> tuple[int, ...]:
     """The keys a person is filed under, from their four name parts as stored and their birth
     date — what `person_stored_keys(person)` answers, without the record object (the office's
-    re-keying of every stored person, `storage.duplicate_rule`)."""
-    return _stored_of(_name_sounds(first, father, grandfather, family), born)
+    re-keying of every stored person, `storage.duplicate_rule`: a million people, each name
+    seen about once — so no memo of whole names here, and the written-out name only when
+    undated)."""
+    if born is None or not all(type(v) is str for v in (first, father, grandfather, family)):
+        return _stored_of(_name_sounds(first, father, grandfather, family), born)
+    parts = _structural_parts(first, father, grandfather, family)
+    when = born.isoformat()
+    return tuple(key_of(f"d|{when}|{sound}") for sound in dict.fromkeys(
+        (_sound(parts[0]), _sound(parts[1]), _sound(parts[3]))) if sound)
+
+
+def weight(stored: Iterable[int], lookup: Mapping[int, int]) -> int:
+    """The summed weight of a stored person's keys among a form's lookup keys."""
+    return sum(lookup.get(k, 0) for k in set(stored))
+
+
+def is_candidate(stored: Iterable[int], lookup: Mapping[int, int]) -> bool:
+    """A stored person (their keys) is a candidate of a form (its lookup keys and weights)."""
+    return weight(stored, lookup) >= MATCH_WEIGHT
 
 
 # Sized for an import's batch (500 rows, ~1,600 people), not a day (see domain.duplicates).
@@ -92,13 +130,16 @@ def _name_sounds(first, father, grandfather, family) -> tuple[str, str, str, str
 
 
 @lru_cache(maxsize=1 << 12)
-def _keys_of(sounds: tuple[str, str, str, str], born: date | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return tuple(_stored(*sounds, born)), tuple(_lookup(*sounds, born))  # tuples: the memo's answer is shared
+def _keys_of(sounds: tuple[str, str, str, str], born: date | None
+             ) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+    # tuples: the memo's answer is shared
+    return (_stored_of(sounds, born),
+            tuple((key_of(k), w) for k, w in _lookup(*sounds, born).items()))
 
 
 @lru_cache(maxsize=1 << 12)
-def _stored_of(sounds: tuple[str, str, str, str], born: date | None) -> tuple[str, ...]:
-    return tuple(_stored(*sounds, born))  # a tuple: the memo's answer is handed to every caller
+def _stored_of(sounds: tuple[str, str, str, str], born: date | None) -> tuple[int, ...]:
+    return tuple(key_of(k) for k in _stored(*sounds, born))  # a tuple: the memo's answer is handed to every caller
 
 
 def _exact(profile) -> str:
@@ -107,52 +148,74 @@ def _exact(profile) -> str:
     return "|".join(part.replace(" ", "_") for part in profile.parts)
 
 
-def _cut(keys) -> list[str]:
-    return list(dict.fromkeys(k[:KEY_LENGTH] for k in keys))
-
-
 def _dated(born: date, first: str, father: str, family: str) -> list[str]:
-    """The keys of a birth date: each part's sound alone (a same-date match can have two parts
-    spelled beyond their sound)."""
-    return [f"d|{born.isoformat()}|{sound}" for sound in (first, father, family) if sound]
+    """The keys of a birth date: each distinct sound of the three parts."""
+    return [f"d|{born.isoformat()}|{sound}" for sound in dict.fromkeys((first, father, family)) if sound]
 
 
-def _close(born: date, first: str, father: str, family: str) -> list[str]:
-    """The keys of a date with one of its fields typed wrong: the date with the day, the month,
-    the year's decade or the year's unit hidden (births are at most `rules.MAX_AGE_YEARS` old,
-    so two years one digit apart differ in one of those two digits) and two of the three
-    parts' sounds (a close date leaves room for one part spelled beyond its sound). Each key
-    spans at most a month, twelve months or ten years of one name, never every year."""
-    y, m, d = f"{born.year:04d}", f"{born.month:02d}", f"{born.day:02d}"
-    masked = (f"{y}-{m}-__", f"{y}-__-{d}", f"{y[:2]}_{y[3]}-{m}-{d}", f"{y[:3]}_-{m}-{d}")
-    pairs = [f"{a}|{b}" if a <= b else f"{b}|{a}"
-             for a, b in ((first, family), (first, father), (father, family)) if a and b]
-    return [f"c|{when}|{pair}" for when in masked for pair in pairs]
+def close_dates(born: date, today: date | None = None) -> list[date]:
+    """The dates one field off `born`: only its day, only its month, only its year's decade
+    digit or only its unit digit changed (births are at most `rules.MAX_AGE_YEARS` old, so two
+    years one digit apart differ in one of those two digits) — valid dates not after today."""
+    today = today or date.today()
+    y, m, d = born.year, born.month, born.day
+    tries = [(y, m, day) for day in range(1, 32) if day != d]
+    tries += [(y, month, d) for month in range(1, 13) if month != m]
+    decade, unit = y // 10 % 10, y % 10
+    tries += [(y + (digit - decade) * 10, m, d) for digit in range(10) if digit != decade]
+    tries += [(y + digit - unit, m, d) for digit in range(10) if digit != unit]
+    out = []
+    for when in tries:
+        try:
+            made = date(*when)
+        except ValueError:  # 31 April, 29 February of a common year, year 0
+            continue
+        if made <= today:
+            out.append(made)
+    return out
 
 
-def stored_keys(profile) -> list[str]:
-    """The keys a person (holder or dependant) is filed under."""
+def stored_key_texts(profile) -> list[str]:
+    """The keys a person (holder or dependant) is filed under, as text."""
     first, father, family, born = _parts(profile)
     return _stored(first, father, family, _exact(profile), born)
 
 
-def lookup_keys(profile) -> list[str]:
-    """The keys to look up for a new holder: every stored person sharing one is a candidate."""
+def lookup_key_texts(profile) -> dict[str, int]:
+    """The keys to look up for a new holder, as text, with their weights."""
     first, father, family, born = _parts(profile)
     return _lookup(first, father, family, _exact(profile), born)
 
 
+def stored_keys(profile) -> list[int]:
+    """The keys a person (holder or dependant) is filed under."""
+    return [key_of(k) for k in stored_key_texts(profile)]
+
+
+def lookup_keys(profile) -> dict[int, int]:
+    """The keys to look up for a new holder and their weights (`is_candidate`)."""
+    return {key_of(k): w for k, w in lookup_key_texts(profile).items()}
+
+
 def _stored(first: str, father: str, family: str, exact: str, born: date | None) -> list[str]:
     if born is None:
-        return _cut([f"u|{exact}"]) if first and family else []
-    return _cut([*_dated(born, first, father, family), *_close(born, first, father, family)])
+        return [f"u|{exact}"] if first and family else []
+    return _dated(born, first, father, family)
 
 
-def _lookup(first: str, father: str, family: str, exact: str, born: date | None) -> list[str]:
-    if born is None:  # no birth date: only a name agreeing fully can match, and only undated people
-        return _cut([f"u|{exact}"]) if first and family else []
-    dates = [born]
-    if born.day <= 12 and born.day != born.month:
-        dates.append(date(born.year, born.day, born.month))
-    keys = [k for d in dates for k in _dated(d, first, father, family)] + _close(born, first, father, family)
-    return _cut([*keys, f"u|{exact}"] if first and family else keys)
+def _lookup(first: str, father: str, family: str, exact: str, born: date | None) -> dict[str, int]:
+    keys: dict[str, int] = {}
+    if born is not None:
+        dates = [born]
+        if born.day <= 12 and born.day != born.month:
+            dates.append(date(born.year, born.day, born.month))
+        for when in dates:  # one part agreeing by sound suffices on the same date
+            keys.update(dict.fromkeys(_dated(when, first, father, family), SAME_DATE))
+        parts = (first, father, family)
+        for when in close_dates(born):  # on a close date: two of the three parts
+            for sound in dict.fromkeys(parts):
+                if sound:
+                    keys.setdefault(f"d|{when.isoformat()}|{sound}", parts.count(sound))
+    if first and family:  # undated people: only a name agreeing fully can match
+        keys[f"u|{exact}"] = SAME_DATE
+    return keys

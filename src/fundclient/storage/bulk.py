@@ -31,8 +31,9 @@ if TYPE_CHECKING:
     from fundclient.storage.store import Store
 
 def _each_key(column: str) -> str:
-    """The space-separated keys of `column` as rows (json_each), as migration 0008's triggers split them."""
-    return """json_each('["' || replace(replace(replace(""" + column + """, '\\', '\\\\'), '"', '\\"'), ' ', '","') || '"]')"""
+    """The keys of `column` (comma-separated integers, `storage.rows.person_keys`) as rows, as
+    migration 0013's triggers read them."""
+    return f"json_each('[' || {column} || ']')"
 
 
 # Per-row trigger -> the same work for every row of the batch at once. :first_holder and
@@ -45,17 +46,15 @@ _CATCH_UP = {
     "counters_records_ai": "UPDATE counters SET value = value + :holders WHERE name = 'records'",
     "counters_dependants_ai": "UPDATE counters SET value = value + :dependants WHERE name = 'dependants'",
     "counters_revisions_ai": "UPDATE counters SET value = value + :holders WHERE name IN ('revisions', 'pending_sync')",
-    # The duplicate check's keys (migration 0008): each row's `dup_keys` filed at once. No
-    # DISTINCT (it tripled the statement's cost: 117 → 40 µs a record): a person's `dup_keys` never
-    # repeats a key (`storage.rows.person_keys`: the rule's keys without repeats, none holding a
-    # space) and the batch's persons are new, so no pair is filed twice even when a build into an
-    # empty office has set the table's unique index aside (`bulk_build`; made again at its end).
+    # The duplicate check's keys (migration 0013): each row's `dup_keys` filed at once, in key
+    # order (the batch's ~10 keys a record meet the table's leaves in order, not at random).
+    # Straight into the big table (a save's go to the small one first, `storage.key_filing`).
     "duplicate_keys_holders_ai": "INSERT OR IGNORE INTO duplicate_keys (key, person) SELECT j.value, t.id"
                                  f" FROM beneficiaries t, {_each_key('t.dup_keys')} j"
-                                 " WHERE t.id >= :first_holder AND t.dup_keys != '' AND j.value != ''",
+                                 " WHERE t.id >= :first_holder AND t.dup_keys != '' ORDER BY 1, 2",
     "duplicate_keys_dependants_ai": "INSERT OR IGNORE INTO duplicate_keys (key, person) SELECT j.value, -t.id"
                                     f" FROM dependants t, {_each_key('t.dup_keys')} j"
-                                    " WHERE t.id >= :first_dependant AND t.dup_keys != '' AND j.value != ''",
+                                    " WHERE t.id >= :first_dependant AND t.dup_keys != '' ORDER BY 1, 2",
     # The names by their ends' sound (migration 0010).
     **NAME_ENDS_CATCH_UP,
 }

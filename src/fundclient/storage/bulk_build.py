@@ -9,9 +9,10 @@ written to the WAL at each commit): the writer's CPU per record grew from ~166 �
 100,000 records to ~325 µs at 300,000 (docs/performance.md). `CREATE INDEX` over the finished
 table sorts once instead.
 
-Set aside: every index of `duplicate_keys` (filled only from the records' rows, by the
-build's catch-up, which files each pair once), and the non-unique indexes of `beneficiaries`
-and `dependants` (their unique ones are constraints: they stay and keep checking every row).
+Set aside: every index of the derived tables (none today: `duplicate_keys` is clustered by its
+primary key since migration 0013 and has no index of its own; the build's catch-up files each
+batch's keys in key order), and the non-unique indexes of `beneficiaries` and `dependants`
+(their unique ones are constraints: they stay and keep checking every row).
 The indexes of `revisions` stay: their keys follow the insertion order (saved_at) or are the
 primary key's, or they hold nothing new (the attention partial index), and making them at the
 end would read every record's JSON again. Only when the office holds no record yet (making an
@@ -41,9 +42,9 @@ if TYPE_CHECKING:
 PENDING_TABLE = "bulk_build_pending"
 BUILD_LOCK_FILE = ".bulk-build.lock"
 RECORD_TABLES = ("beneficiaries", "dependants")
-# Tables only a build's catch-up fills (`storage.bulk._CATCH_UP`, with DISTINCT), whose every
-# index — unique ones too — can wait for the end: the duplicate check's keys (migration 0008),
-# several keys per holder and dependant, in no order.
+# Tables only a build's catch-up fills (`storage.bulk._CATCH_UP`), whose every index — unique
+# ones too — can wait for the end: the duplicate check's keys (a WITHOUT ROWID table since
+# migration 0013: no index to set aside, its primary key is the table).
 DERIVED_TABLES = ("duplicate_keys",)
 FTS_TABLES = ("names_fts", "dependant_names_fts")
 # The writer's page cache during a build (per connection, KiB): the unique indexes (record ids,

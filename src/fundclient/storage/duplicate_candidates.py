@@ -2,26 +2,29 @@
 path (`DuplicateCandidates`; the form's `possible_duplicates` is a batch of one).
 
 A stored record is a candidate of a new holder when it holds (as holder or as dependant) a
-national number of the form (the holder's or a dependant's), or a person sharing one of the
-holder's blocking keys (`domain.duplicate_keys`, indexed in `duplicate_keys`, migration 0008).
+national number of the form (the holder's or a dependant's), or a person whose filed keys
+(`duplicate_keys`, migration 0013) among the holder's lookup keys weigh MATCH_WEIGHT or more
+together (`domain.duplicate_keys`: the weights summed per person, in Python, from the (key,
+person) pairs the keys' table answers — before any person's row is read).
 Candidates are scored by `domain.duplicates.find_duplicates`, in the order newest record first —
 so equal scores are answered newest first (the sort of `find_duplicates` keeps that order).
 Earlier records of the same batch, accepted (`accept`) but not in the store yet, are candidates
-by the same keys and numbers, newer than every stored one.
+by the same keys, weights and numbers, newer than every stored one.
 
 At most MAX_CANDIDATES records are scored for one form: a very common name on a very common
 date (1 January of a year, the date given for people whose day is unknown) could otherwise
-bring thousands. Past the bound the candidates sharing more of the form's keys are kept — a
-national number counts for NUMBER_WEIGHT keys, so a record holding one of the form's numbers is
-always kept; a possible duplicate shares several keys (the same date meets on each part's sound
-and on the close dates' pairs), a stranger with the same first name and date one — then the
-newest. The form and an import's batch apply the bound to the same ranking (a batch's earlier
-records rank as the newest, as they are once saved), so they answer alike
-(tests/core/test_batch_duplicates.py).
+bring thousands. Past the bound the candidates weighing more are kept — a record's weight is
+NUMBER_WEIGHT for each of the form's national numbers it holds plus the largest summed key
+weight of its people, so a record holding one of the form's numbers is always kept; a person
+meeting the form on its date by two parts' sounds weighs more than a stranger sharing only the
+first name — then the newest. The form and an import's batch apply the bound to the same
+ranking (a batch's earlier records rank as the newest, as they are once saved), so they answer
+alike (tests/core/test_batch_duplicates.py).
 
 Reads, whatever the batch's size: the numbers' and the keys' candidates in indexed reads of
-up to 500 values each (the keys' index, then each person's row by its primary key), the
-candidates' records in one read of their current revisions.
+up to 500 values each (the keys' tables are clustered by key: a key's people are one range),
+then the kept people's rows by primary key, the candidates' records in one read of their
+current revisions.
 """
 
 from __future__ import annotations
@@ -29,15 +32,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from fundclient.domain.digits import separators_removed
-from fundclient.domain.duplicate_keys import person_keys
+from fundclient.domain.duplicate_keys import MATCH_WEIGHT, person_keys
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
 from fundclient.domain.records import Beneficiary
 
 CHUNK = 500
 MAX_CANDIDATES = 500  # records scored for one form (see the module's doc; ~20 ms of scoring at 1 M)
-NUMBER_WEIGHT = 1000  # a shared national number ranks before any count of shared keys
+NUMBER_WEIGHT = 1000  # a shared national number ranks before any weight of shared keys
 
-# Both tables of keys: a save's are filed in the small one first (migration 0012, storage.key_filing).
+# Both tables of keys: a save's are filed in the small one first (migrations 0012, 0013, storage.key_filing).
 _KEYS = ("SELECT key, person FROM duplicate_keys WHERE key IN ({marks})"
          " UNION ALL SELECT key, person FROM duplicate_keys_new WHERE key IN ({marks})")
 _HOLDERS = "SELECT id, id, record_id FROM beneficiaries WHERE id IN ({marks})"
@@ -54,11 +57,36 @@ def form_numbers(b: Beneficiary) -> list[str]:
     return list(dict.fromkeys(separators_removed(n) for n in raw if n and n.strip()))
 
 
-def record_keys(b: Beneficiary) -> tuple[list[str], list[str], list[str]]:
+def record_keys(b: Beneficiary) -> tuple[list[str], tuple[tuple[int, int], ...], tuple[tuple[int, ...], ...]]:
     """What the check reads of a new record: (its form's national numbers, the holder's lookup
-    keys, the keys its people are filed under once saved)."""
-    return (form_numbers(b), person_keys(b)[1],
-            list(dict.fromkeys(k for person in (b, *b.dependants) for k in person_keys(person)[0])))
+    keys with their weights, the keys each of its people — holder, then dependants — is filed
+    under once saved)."""
+    return form_numbers(b), person_keys(b)[1], tuple(person_keys(person)[0] for person in (b, *b.dependants))
+
+
+def _weighed(lookup: dict[int, int], filed) -> dict:
+    """person -> the summed weight of their keys among `lookup`, for those reaching MATCH_WEIGHT.
+    `filed`: key -> the people filed under it."""
+    weights: dict = {}
+    for key, w in lookup.items():
+        for person in filed.get(key, ()):
+            weights[person] = weights.get(person, 0) + w
+    return {person: w for person, w in weights.items() if w >= MATCH_WEIGHT}
+
+
+def _ranked(number_hits, key_hits) -> dict:
+    """record -> its weight for the bound: NUMBER_WEIGHT per national number of the form it
+    holds, plus its heaviest person's key weight. `number_hits`: records, once per number held;
+    `key_hits`: (record, weight) per person kept."""
+    out: dict = {}
+    for record in number_hits:
+        out[record] = out.get(record, 0) + NUMBER_WEIGHT
+    heaviest: dict = {}
+    for record, w in key_hits:
+        heaviest[record] = max(heaviest.get(record, 0), w)
+    for record, w in heaviest.items():
+        out[record] = out.get(record, 0) + w
+    return out
 
 
 class DuplicateCandidates:
@@ -77,39 +105,46 @@ class DuplicateCandidates:
         self._keyed = [k or record_keys(b) for b, k in zip(self.records, keyed)] if keyed is not None \
             else [record_keys(b) for b in self.records]
         self._numbers = [k[0] for k in self._keyed]
-        self._keys = [k[1] for k in self._keyed]
-        by_key = _found_by_key(repository, {k for keys in self._keys for k in keys})
+        self._lookup = [dict(k[1]) for k in self._keyed]
+        filed = _filed(repository, {k for lookup in self._lookup for k in lookup})
+        kept = [_weighed(lookup, filed) for lookup in self._lookup]
+        people = _people(repository, {p for weights in kept for p in weights})
         by_number = _found(repository, _BY_NUMBER, {n for numbers in self._numbers for n in numbers})
         self._found: list[dict[str, int]] = []  # per record: candidate record id -> its row id
-        self._shared: list[dict[str, int]] = []  # per record: candidate record id -> keys shared (`_weight`)
+        self._shared: list[dict[str, int]] = []  # per record: candidate record id -> its weight (`_ranked`)
         wanted: set[str] = set()
-        for keys, numbers in zip(self._keys, self._numbers):
+        for numbers, weights in zip(self._numbers, kept):
             found: dict[str, int] = {}
-            shared: dict[str, int] = {}
-            for source, values, weight in ((by_number, numbers, NUMBER_WEIGHT), (by_key, keys, 1)):
-                for value in values:
-                    for rid, row_id in source.get(value, {}).items():
-                        found[rid] = row_id
-                        shared[rid] = shared.get(rid, 0) + weight
+            number_hits = []
+            for number in numbers:
+                for rid, row_id in by_number.get(number, {}).items():
+                    found[rid] = row_id
+                    number_hits.append(rid)
+            key_hits = []
+            for person, w in weights.items():
+                if person in people:
+                    row_id, rid = people[person]
+                    found[rid] = row_id
+                    key_hits.append((rid, w))
+            shared = _ranked(number_hits, key_hits)
             if len(found) > MAX_CANDIDATES:
-                kept = sorted(found, key=lambda rid: (-shared[rid], -found[rid]))[:MAX_CANDIDATES]
-                found = {rid: found[rid] for rid in kept}
+                best = sorted(found, key=lambda rid: (-shared[rid], -found[rid]))[:MAX_CANDIDATES]
+                found = {rid: found[rid] for rid in best}
             self._found.append(found)
             self._shared.append(shared)
             wanted.update(found)
         self._stored = repository.get_many(sorted(wanted)) if wanted else {}
         self._profiles: dict = {}  # find_duplicates' memo of the profiles of the records held here
-        self._earlier: dict[str, list[int]] = {}  # key or number -> accepted records of the batch
+        self._earlier_numbers: dict[str, list[int]] = {}  # number -> accepted records of the batch
+        self._earlier_keys: dict[int, list[tuple[int, int]]] = {}  # key -> (accepted record, its person)
         self._accepted: dict[int, Beneficiary] = {}
 
     def matches(self, i: int) -> list[DuplicateMatch]:
         """The possible duplicates of record `i`, best first; equal scores newest first."""
         record = self.records[i]
-        shared_earlier: dict[int, int] = {}
-        for values, weight in ((self._numbers[i], NUMBER_WEIGHT), (self._keys[i], 1)):
-            for value in values:
-                for j in self._earlier.get(value, ()):
-                    shared_earlier[j] = shared_earlier.get(j, 0) + weight
+        number_hits = [j for number in self._numbers[i] for j in self._earlier_numbers.get(number, ())]
+        weights = _weighed(self._lookup[i], self._earlier_keys)
+        shared_earlier = _ranked(number_hits, [(j, w) for (j, _), w in weights.items()])
         found, shared = self._found[i], self._shared[i]
         # newest first: the batch's earlier records, then the stored ones by row id
         ranked = [(shared_earlier[j], self._accepted[j]) for j in sorted(shared_earlier, reverse=True)]
@@ -123,11 +158,14 @@ class DuplicateCandidates:
 
     def accept(self, i: int) -> None:
         """Record `i` is saved with this batch: a candidate of the later records (by what the
-        store will file it under: its people's keys and numbers)."""
+        store will file it under: its people's keys and its numbers)."""
         self._accepted[i] = self.records[i]
         numbers, _, filed = self._keyed[i]
-        for value in {*numbers, *filed}:
-            self._earlier.setdefault(value, []).append(i)
+        for number in numbers:
+            self._earlier_numbers.setdefault(number, []).append(i)
+        for person, keys in enumerate(filed):
+            for key in set(keys):
+                self._earlier_keys.setdefault(key, []).append((i, person))
 
 
 def _chunks(values: list) -> Iterator[tuple[list, str]]:
@@ -151,26 +189,31 @@ def _found(repository, sql: str, values: set[str]) -> dict[str, dict[str, int]]:
     return out
 
 
-def _found_by_key(repository, keys: set[str]) -> dict[str, dict[str, int]]:
-    """key -> {record id: its row id} of the records holding a person filed under it: the
-    keys' index once, then each person's record by primary key."""
-    out: dict[str, dict[str, int]] = {}
+def _filed(repository, keys: set[int]) -> dict[int, list[int]]:
+    """key -> the people filed under it (the keys' tables, clustered by key: no row read)."""
+    out: dict[int, list[int]] = {}
     if not keys:
         return out
-    ordered = sorted(keys)
+    pairs: set[tuple[int, int]] = set()  # a pair in both tables (moved meanwhile) counts once
     with repository._store.read() as conn:
         cursor = conn.connection.driver_connection.cursor()
-        filed: list[tuple[str, int]] = []
-        for chunk, marks in _chunks(ordered):
-            filed += cursor.execute(_KEYS.format(marks=marks), chunk + chunk).fetchall()
-        people: dict[int, tuple[int, str]] = {}  # person -> (holder's row id, record id)
-        for sql, ids in ((_HOLDERS, sorted({p for _, p in filed if p > 0})),
-                         (_DEPENDANTS, sorted({-p for _, p in filed if p < 0}))):
+        for chunk, marks in _chunks(sorted(keys)):
+            pairs.update(cursor.execute(_KEYS.format(marks=marks), chunk + chunk).fetchall())
+    for key, person in pairs:
+        out.setdefault(key, []).append(person)
+    return out
+
+
+def _people(repository, people: set[int]) -> dict[int, tuple[int, str]]:
+    """person -> (their holder's row id, record id), by primary key."""
+    out: dict[int, tuple[int, str]] = {}
+    if not people:
+        return out
+    with repository._store.read() as conn:
+        cursor = conn.connection.driver_connection.cursor()
+        for sql, ids in ((_HOLDERS, sorted(p for p in people if p > 0)),
+                         (_DEPENDANTS, sorted(-p for p in people if p < 0))):
             for chunk, marks in _chunks(ids):
                 for person, row_id, record_id in cursor.execute(sql.format(marks=marks), chunk):
-                    people[person] = (row_id, record_id)
-    for key, person in filed:
-        found = people.get(person)
-        if found is not None:
-            out.setdefault(key, {})[found[1]] = found[0]
+                    out[person] = (row_id, record_id)
     return out

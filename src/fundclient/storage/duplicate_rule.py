@@ -9,14 +9,15 @@ person is keyed again — once, at the first sign-in after the update, before th
 
 - set aside (one transaction): the keys' triggers dropped and their SQL noted in
   `duplicate_keys_pending` with the next holder to key and the key ranges of the stages
-  (`_bounds`: quantiles of a sample's keys), the table emptied, one stage table per range;
+  (`_bounds`: the keys are hashes, spread evenly over the 64-bit integers), the table emptied,
+  one stage table per range;
 - the people in slices of `SLICE` holders by id (one transaction each, the note moved on in the
   same transaction): each holder's current revision read, its people's keys made
   (`duplicate_keys.stored_keys_of`, from the record's JSON without a record object) — in helper
   processes on a large office (`HELPERS_FROM` holders or more), as the bulk build makes its rows —
   written to their rows and appended to their ranges' stages;
-- each stage filed in key order (one transaction each): the table's one index (key, person,
-  migration 0011) grows at its end, and the sort holds one stage, not 48 million keys;
+- each stage filed in key order (one transaction each): the table, clustered by (key, person)
+  (migration 0013), grows at its end, and the sort holds one stage, not every key;
 - the triggers made again, the version written, the note dropped (one transaction).
 
 Killed at any point (power cut, kill -9), the next opening goes on from the note: the slices
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from fundclient import oslock
 from fundclient.domain.duplicate_keys import RULE_VERSION, stored_keys_of
+from fundclient.storage.rows import dup_keys_text
 from fundclient.storage import upgrade_progress
 
 if TYPE_CHECKING:
@@ -48,13 +50,12 @@ STAGE_TABLE = "duplicate_keys_stage"
 HELPERS_FROM = 50_000  # holders: below, the keys are made in this process (a helper costs ~1 s to start)
 REKEY_CACHE_KIB = 256_000  # the writer's page cache while re-keying (back to the usual at the end)
 STAGE_KEYS, STAGE_INDEX = "keys", "index"
-# The keys are staged by key range, each stage filed in key order at the end: the table's index
-# grows at its end instead of being sorted whole (48 million keys at a million records: the
+# The keys are staged by key range, each stage filed in key order at the end: the table grows
+# at its end instead of being sorted whole (rule 2's 48 million keys at a million records: the
 # sort held them all in memory, 3.9 GB — SQLite's temporary files stay in memory, plaintext
 # must not reach the disk). A stage's sort holds about STAGE_ROWS keys.
 STAGE_ROWS = 2_000_000
-KEYS_PER_HOLDER = 50  # ~15 keys a person, ~3.2 people a holder (holder and dependants)
-SAMPLE = 2000  # holders whose keys place the stages' bounds
+KEYS_PER_HOLDER = 10  # ~3 keys a person, ~3.2 people a holder (holder and dependants)
 
 _HOLDERS = ("SELECT b.id, r.data FROM beneficiaries b JOIN revisions r ON r.record_id = b.record_id"
             " AND r.revision = b.revision WHERE b.id >= ? AND b.id < ?")
@@ -134,7 +135,7 @@ def _note(raw, kind: str) -> str | None:
     return row[0] if row else None
 
 
-def _set_aside(raw) -> tuple[int, list[str]]:
+def _set_aside(raw) -> tuple[int, list[int]]:
     """The keys' triggers set aside, the table emptied and its keys' stages made, noted in
     PENDING_TABLE (a re-keying under way: the next holder id to key is its row 'next', the
     stages' key ranges its row 'bounds'); returns (that id, the bounds)."""
@@ -158,39 +159,28 @@ def _set_aside(raw) -> tuple[int, list[str]]:
     if raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'duplicate_keys_new'").fetchone():
         raw.execute("DELETE FROM duplicate_keys_new")  # a save's keys not moved yet (migration 0012): filed here
     for bucket in range(len(bounds) + 1):
-        raw.execute(f"CREATE TABLE {_stage(bucket)} (key TEXT NOT NULL, person INTEGER NOT NULL)")
+        raw.execute(f"CREATE TABLE {_stage(bucket)} (key INTEGER NOT NULL, person INTEGER NOT NULL)")
     return 0, bounds
 
 
-def _bounds(raw) -> list[str]:
-    """Where the stages' key ranges meet: quantiles of the keys of a sample of holders, so that
-    each stage holds about STAGE_ROWS keys (its sort at the end held in memory)."""
-    total, top = raw.execute("SELECT count(*), coalesce(max(id), 0) FROM beneficiaries").fetchone()
+def _bounds(raw) -> list[int]:
+    """Where the stages' key ranges meet, so that each stage holds about STAGE_ROWS keys (its
+    sort at the end held in memory): the keys are hashes (`duplicate_keys.key_of`), spread
+    evenly over the signed 64-bit integers, so the ranges are even slices of them."""
+    total = raw.execute("SELECT count(*) FROM beneficiaries").fetchone()[0]
     stages = -(-total * KEYS_PER_HOLDER // STAGE_ROWS)
-    if stages <= 1:
-        return []
-    step = max(1, top // SAMPLE)
-    sample: list[str] = []
-    ids = list(range(1, top + 1, step))[:SAMPLE]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        holders, _ = keys_of_holders(raw, chunk)
-        sample += [k for keys, _ in holders for k in keys.split(" ") if k]
-    sample.sort()
-    if not sample:
-        return []
-    return sorted({sample[len(sample) * i // stages] for i in range(1, stages)})
+    return [-(1 << 63) + (i << 64) // stages for i in range(1, stages)] if stages > 1 else []
 
 
-def _route(holders, dependants, bounds: list[str]) -> list[list[tuple[str, int]]]:
+def _route(holders, dependants, bounds: list[int]) -> list[list[tuple[int, int]]]:
     """The (key, person) pairs of a slice, by stage (the stage of a key: how many bounds are <= it)."""
     import bisect  # lazy: only a re-keying routes keys
 
-    staged: list[list[tuple[str, int]]] = [[] for _ in range(len(bounds) + 1)]
+    staged: list[list[tuple[int, int]]] = [[] for _ in range(len(bounds) + 1)]
     for rows, sign in ((holders, 1), (dependants, -1)):
         for keys, person in rows:
             if keys:
-                for key in keys.split(" "):
+                for key in map(int, keys.split(",")):
                     staged[bisect.bisect_right(bounds, key)].append((key, sign * person))
     return staged
 
@@ -239,12 +229,12 @@ def rekey(raw) -> None:
 
 
 def _person_keys(person: dict) -> str:
-    """A holder's or dependant's keys (space-separated) from their part of the stored JSON — as
+    """A holder's or dependant's keys (their `dup_keys` text) from their part of the stored JSON — as
     `storage.rows.person_keys` of the loaded record (`records.Beneficiary.from_dict`)."""
     name = person.get("name") or {}
     born = person.get("date_of_birth")
-    return " ".join(stored_keys_of(name.get("first", ""), name.get("father", ""), name.get("grandfather", ""),
-                                   name.get("family", ""), date.fromisoformat(born) if born else None))
+    return dup_keys_text(stored_keys_of(name.get("first", ""), name.get("father", ""), name.get("grandfather", ""),
+                                        name.get("family", ""), date.fromisoformat(born) if born else None))
 
 
 def _record(data) -> dict:
@@ -256,12 +246,6 @@ def _record(data) -> dict:
         from fundclient.storage.records_json import load  # lazy: as above
 
         return load(data).to_dict()
-
-
-def keys_of_holders(raw, ids: list[int]) -> tuple[list[tuple[str, int]], None]:
-    """[(keys, holder id)] of the holders with these ids (a sample: `_bounds`)."""
-    rows = raw.execute(_SOME_HOLDERS.format(marks=",".join("?" * len(ids))), ids).fetchall()
-    return [(_person_keys(_record(data)), row_id) for row_id, data in rows], None
 
 
 def keys_of_slice(raw, start: int, end: int) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
@@ -278,13 +262,13 @@ def keys_of_slice(raw, start: int, end: int) -> tuple[list[tuple[str, int]], lis
     return holders, dependants
 
 
-def _made(raw, start: int, end: int, bounds: list[str]) -> tuple:
+def _made(raw, start: int, end: int, bounds: list[int]) -> tuple:
     """A slice made: (start, end, holders' keys, dependants' keys, the pairs by stage)."""
     holders, dependants = keys_of_slice(raw, start, end)
     return start, end, holders, dependants, _route(holders, dependants, bounds)
 
 
-def _slices(store: Store, first: int, top: int, helpers: int, bounds: list[str]) -> Iterator[tuple]:
+def _slices(store: Store, first: int, top: int, helpers: int, bounds: list[int]) -> Iterator[tuple]:
     """Each slice of holder ids from `first` to `top` made (`_made`), in order: here, or by
     `helpers` processes (each every helpers-th slice)."""
     starts = list(range(first, top, SLICE))
@@ -296,7 +280,7 @@ def _slices(store: Store, first: int, top: int, helpers: int, bounds: list[str])
     yield from _from_helpers(store, starts, top, helpers, bounds)
 
 
-def _from_helpers(store: Store, starts: list[int], top: int, helpers: int, bounds: list[str]):
+def _from_helpers(store: Store, starts: list[int], top: int, helpers: int, bounds: list[int]):
     import multiprocessing  # lazy: only a large re-keying starts helpers
     import queue  # lazy: as above
 
@@ -331,7 +315,7 @@ def _from_helpers(store: Store, starts: list[int], top: int, helpers: int, bound
             process.join(timeout=5)
 
 
-def _helper(out, path: str, key: bytes, starts: list[int], top: int, size: int, bounds: list[str]) -> None:
+def _helper(out, path: str, key: bytes, starts: list[int], top: int, size: int, bounds: list[int]) -> None:
     """In a helper process: its slices made, read on a connection of its own."""
     from fundclient.storage.engine import raw_connect  # lazy: in the helper
 

@@ -1,10 +1,11 @@
 """A save's duplicate keys moved from the small table into the big one, when the writer is idle
-(migration 0012: a save files its ~54 keys in `duplicate_keys_new`, not in the ~48 M-row
-`duplicate_keys` whose random leaves cost it ~100 pages read and ~120 written at 1 M).
+(migrations 0012, 0013: a save files its ~10 keys in `duplicate_keys_new`, not in the ~10 M-row
+`duplicate_keys`, where each would land on a random leaf — ~10 pages read, decrypted, encrypted
+and written at the save's commit at 1 M; rule 2's ~54 keys cost ~100 read and ~120 written).
 
 After each write the store wakes the filer's thread (`wrote()`); once no write has come for
-QUIET seconds it moves the small table's keys, oldest first, in steps of STEP keys — each step
-one write transaction under the writer's turn, sorted by key (neighbouring keys share leaves).
+QUIET seconds it moves the small table's keys in steps of STEP keys — each step one write
+transaction under the writer's turn, in key order (neighbouring keys share leaves).
 Before each step it looks again: a write waiting or running in this process (`Store.writes`)
 or one less than QUIET seconds ago sends it back to waiting, so a save waits at most for one
 step (figures: benchmarks/backup_bench.py prints the steps' longest). The thread runs at normal
@@ -24,21 +25,19 @@ from fundclient.storage.after_writes import AfterWrites
 log = logging.getLogger(__name__)
 
 QUIET = 1.0  # seconds without a write before the filer moves keys
-STEP = 50  # keys per transaction: ~ one save's (at 1 M: ~6 ms CPU, ~25 ms wall)
+STEP = 50  # keys per transaction: ~5 saves' (rule 2: one save's, at 1 M ~6 ms CPU, ~25 ms wall)
 DUPLICATE_KEYS_NEW = "duplicate_keys_new"  # migration 0012
 
 
 def file_keys(raw, limit: int = STEP) -> int:
-    """Move up to `limit` of the oldest keys of the small table into `duplicate_keys`, inside the
+    """Move up to `limit` keys of the small table into `duplicate_keys`, in key order, inside the
     caller's write transaction on `raw` (a sqlcipher3 connection). Returns how many were moved."""
-    row = raw.execute(f"SELECT rowid FROM {DUPLICATE_KEYS_NEW} ORDER BY rowid LIMIT 1 OFFSET ?",
-                      (limit - 1,)).fetchone()
-    last = row[0] if row else raw.execute(f"SELECT max(rowid) FROM {DUPLICATE_KEYS_NEW}").fetchone()[0]
-    if last is None:
-        return 0
-    raw.execute(f"INSERT OR IGNORE INTO duplicate_keys (key, person) SELECT key, person FROM {DUPLICATE_KEYS_NEW}"
-                " WHERE rowid <= ? ORDER BY key, person", (last,))
-    return raw.execute(f"DELETE FROM {DUPLICATE_KEYS_NEW} WHERE rowid <= ?", (last,)).rowcount
+    rows = raw.execute(f"SELECT key, person FROM {DUPLICATE_KEYS_NEW} ORDER BY key, person LIMIT ?",
+                       (limit,)).fetchall()
+    if rows:
+        raw.executemany("INSERT OR IGNORE INTO duplicate_keys (key, person) VALUES (?, ?)", rows)
+        raw.executemany(f"DELETE FROM {DUPLICATE_KEYS_NEW} WHERE key = ? AND person = ?", rows)
+    return len(rows)
 
 
 class KeyFiler(AfterWrites):

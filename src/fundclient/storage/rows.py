@@ -44,9 +44,15 @@ def dependant_rows(record: Beneficiary) -> list[tuple]:
 
 
 def person_keys(person: Beneficiary | Dependant) -> str:
-    """The duplicate check's keys of a holder or a dependant (`domain.duplicate_keys`), space-separated:
-    the `dup_keys` column, filed in `duplicate_keys` by triggers (migration 0008)."""
-    return " ".join(person_stored_keys(person))
+    """The duplicate check's keys of a holder or a dependant (`domain.duplicate_keys`: ~3 signed
+    64-bit integers), comma-separated: the `dup_keys` column, filed in `duplicate_keys` by
+    triggers that read it as a JSON array (migration 0013)."""
+    return dup_keys_text(person_stored_keys(person))
+
+
+def dup_keys_text(keys) -> str:
+    """A person's keys as their `dup_keys` column holds them ("" when none)."""
+    return ",".join(map(str, keys))
 
 
 def blob_kinds(photos: Sequence[Photo]) -> list[str]:
