@@ -19,7 +19,8 @@ def _contents(store):
                 conn.exec_driver_sql("SELECT dependant_id, name_pairs FROM dependants ORDER BY id").fetchall(),
                 store.counters(),
                 conn.exec_driver_sql("SELECT id, word FROM name_words ORDER BY id").fetchall(),
-                conn.exec_driver_sql("SELECT * FROM name_ends ORDER BY ends, person").fetchall())
+                conn.exec_driver_sql("SELECT * FROM name_ends ORDER BY ends, person").fetchall(),
+                conn.exec_driver_sql("SELECT * FROM name_heads ORDER BY heads, last, person").fetchall())
 
 
 def test_helper_process_build_equals_bulk_add(tmp_path):

@@ -35,7 +35,7 @@ from fundclient.storage.engine import CHECKOUT_HOOKS
 from fundclient.storage.reports import GROUPINGS
 
 PASSWORD = "correct horse 1"
-WATCHED = {"beneficiaries", "revisions", "dependants", "audit_log", "approvals"}
+WATCHED = {"beneficiaries", "revisions", "dependants", "audit_log", "approvals", "name_ends", "name_heads"}
 _ALIAS = re.compile(r"\b(?:FROM|JOIN)\s+(\w+)(?:\s+(?:AS\s+)?(?!ON\b|WHERE\b|JOIN\b|USING\b|LEFT\b|ORDER\b|GROUP\b"
                     r"|LIMIT\b|INNER\b|CROSS\b)(\w+))?", re.I)
 _SKIP = re.compile(r"^\s*(PRAGMA|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|CREATE|DROP|ALTER|ANALYZE|VACUUM|SELECT sqlcipher)",
@@ -143,7 +143,8 @@ def test_no_full_scan_after_login_save_search_and_sync(office):
         # Every kind of search, and opening what was found.
         some = store.beneficiaries.get_many([saved.record_id])[saved.record_id]
         dependant = next(iter(some.dependants), None)
-        for typed in (some.name.full(), f"{some.name.first} {some.name.family}", some.name.family,
+        typing = f"{some.name.first} {some.name.father} {some.name.family[:3]}"  # the family name being typed
+        for typed in (some.name.full(), f"{some.name.first} {some.name.family}", typing, some.name.family,
                       some.name.family[:3], some.national_number, some.card_number, "0912345678",
                       dependant.national_number if dependant else "", dependant.name.full() if dependant else ""):
             if typed:
@@ -176,6 +177,8 @@ def test_no_full_scan_after_login_save_search_and_sync(office):
     # … including what runs on the DB-API cursor directly: the name search's FTS queries.
     assert any("names_fts MATCH" in sql and "dependant_names_fts" not in sql for sql in log.statements)
     assert any("dependant_names_fts MATCH" in sql for sql in log.statements)
+    assert any("FROM name_ends WHERE" in sql for sql in log.statements)  # two words, three or more:
+    assert any("FROM name_heads WHERE" in sql for sql in log.statements)  # their narrow tables
     assert not scans, "full scans:\n" + "\n".join(scans)
 
 

@@ -9,7 +9,7 @@ from alembic.script import ScriptDirectory
 
 from fundclient.storage import migrate
 from fundclient.storage.engine import Engines
-from fundclient.storage.search_keys import name_pairs_from_norm
+from fundclient.storage.search_keys import name_heads, name_pairs_from_norm
 
 KEY = os.urandom(32)
 
@@ -49,7 +49,10 @@ def test_each_revision_to_head_keeps_data(tmp_path, start):
         hits = conn.exec_driver_sql("SELECT rowid FROM names_fts WHERE names_fts MATCH 'محمد'").fetchall()
         pairs = conn.exec_driver_sql("SELECT name_pairs FROM beneficiaries").scalar_one()
         ends = conn.exec_driver_sql("SELECT person, name_norm FROM name_ends ORDER BY person").fetchall()
+        heads = conn.exec_driver_sql("SELECT heads, last, person, name_norm FROM name_heads ORDER BY person").fetchall()
+        phon = conn.exec_driver_sql("SELECT name_phon FROM beneficiaries").scalar_one()
     assert ends == [(-1, ""), (1, "احمد محمد")]  # rows written before 0010 filed by it
+    assert heads == [("x", "", -1, ""), (name_heads(phon, "احمد محمد")[0], "محمد", 1, "احمد محمد")]  # and 0014
     assert counters == {"records": 1, "dependants": 1, "pending_sync": 1, "revisions": 1}
     assert len(hits) == 1
     if start < "0003":  # rows written before the pair-keys revision are backfilled by it

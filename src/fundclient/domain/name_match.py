@@ -140,14 +140,18 @@ class TypedName:
     candidates): each distinct word of the names is compared with the typed words once
     (`word_tier`, and the spelling similarity that breaks ties), then every name is ranked from
     those — the same scores as `rank_tokens`, without comparing the same two words again for
-    every name that holds them (siblings, common first names)."""
+    every name that holds them (siblings, common first names). A name's rank depends only on its
+    length and on its words that match some typed word, in their places: names alike in those
+    (the same first and family name, other words between that match nothing typed) are ranked
+    once."""
 
-    __slots__ = ("typed", "prefix_last", "_words")
+    __slots__ = ("typed", "prefix_last", "_words", "_ranks")
 
     def __init__(self, typed: list[str], *, prefix_last: bool = False) -> None:
         self.typed = list(typed)
         self.prefix_last = prefix_last
         self._words: dict[str, tuple] = {}  # word -> ((typed index, tier, alike, similarity), …)
+        self._ranks: dict[tuple, Ranked] = {}  # (word count, ((place, word), …) of the words matching) -> rank
 
     def _compare(self, word: str) -> tuple:
         n = len(self.typed)
@@ -165,14 +169,27 @@ class TypedName:
         typed = self.typed
         if not typed or not words:
             return Ranked(0.0, 0)
-        n, m = len(typed), len(words)
-        options = []
         known = self._words
+        matching = []
         for j, w in enumerate(words):
             compared = known.get(w)
             if compared is None:
                 compared = self._compare(w)
-            for i, tier, sounds, similarity in compared:
+            if compared:
+                matching.append((j, w))
+        signature = (len(words), tuple(matching))
+        ranked = self._ranks.get(signature)
+        if ranked is None:
+            ranked = self._ranks[signature] = self._rank(len(words), matching)
+        return ranked
+
+    def _rank(self, m: int, matching: list[tuple[int, str]]) -> Ranked:
+        """The rank of a name of `m` words whose words matching some typed word are these (place, word)."""
+        n = len(self.typed)
+        options = []
+        known = self._words
+        for j, w in matching:
+            for i, tier, sounds, similarity in known[w]:
                 placed = _position_agrees(i, n, j, m)
                 # (i, j) is unique: the sort never compares the last two items.
                 options.append((tier if placed else tier - OUT_OF_PLACE, placed, i, j, sounds, similarity))
@@ -250,3 +267,15 @@ def close_words(typed: str, vocabulary: list[str], limit: int = 3) -> list[str]:
     similar = process.extract(stem, vocabulary, scorer=Indel.normalized_similarity, processor=bare,
                               score_cutoff=CLOSE_WORD_CUTOFF, limit=limit)
     return list(dict.fromkeys(word for word, _, _ in (*one_slip, *similar)))[:limit]
+
+
+def partial_ceiling(typed: str, vocabulary: list[str], unfinished: bool = False) -> float:
+    """The highest tier below the start of a word (`word_tier`'s PARTIAL × `spelling_similarity`, 0
+    below PARTIAL_FLOOR) that any of these words gives a typed word: what a search may count for a
+    name whose word matches it no better than merely similar."""
+    for word, _, _ in process.extract(typed, vocabulary, scorer=Indel.normalized_similarity, processor=bare,
+                                      score_cutoff=PARTIAL_FLOOR - 1e-6, limit=None):  # (its cutoff rounds)
+        tier = word_tier(typed, word, unfinished)
+        if tier < PREFIX:  # the most similar words first: the first below the start of a word
+            return tier
+    return 0.0

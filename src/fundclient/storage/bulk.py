@@ -25,7 +25,7 @@ from fundclient.storage import bulk_build
 from fundclient.storage.errors import HelperStopped, ImportFileUnreadable
 from fundclient.storage.rows import (INSERT_BLOB, INSERT_CURRENT, INSERT_DEPENDANT, INSERT_REVISION, blob_kinds,
                                      current_row, dependant_rows, revision_row)
-from fundclient.storage.search_keys import NAME_ENDS_CATCH_UP
+from fundclient.storage.search_keys import NAME_ENDS_CATCH_UP, NAME_HEADS_CATCH_UP
 
 if TYPE_CHECKING:
     from fundclient.storage.store import Store
@@ -55,8 +55,9 @@ _CATCH_UP = {
     "duplicate_keys_dependants_ai": "INSERT OR IGNORE INTO duplicate_keys (key, person) SELECT j.value, -t.id"
                                     f" FROM dependants t, {_each_key('t.dup_keys')} j"
                                     " WHERE t.id >= :first_dependant AND t.dup_keys != '' ORDER BY 1, 2",
-    # The names by their ends' sound (migration 0010).
+    # The names by their ends' sound (migration 0010), and by their first two words' (0014).
     **NAME_ENDS_CATCH_UP,
+    **NAME_HEADS_CATCH_UP,
 }
 # The names' vocabulary (migration 0006): the batch's new words, in the order the per-row
 # triggers would have added them (holders, then dependants), so they get the same ids.

@@ -10,17 +10,20 @@ when ambiguous, results merged.
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from fundclient.domain.digits import separators_removed
 from fundclient.domain.national_id import get_scheme
 from fundclient.domain.phone import normalise_mobile
 from fundclient.domain.name_match import (ARTICLE_PREFIX as ARTICLE, EXACT, OUT_OF_PLACE, PARTIAL, PREFIX, SOUND,
-                                          Ranked, TypedName, article_forms, bare, close_words, nearness)
+                                          Ranked, TypedName, article_forms, bare, close_words, nearness,
+                                          partial_ceiling)
 from fundclient.domain.name_match import ARTICLE as ARTICLE_TIER
 from fundclient.domain.records import Beneficiary, Dependant
 from fundclient.storage.records_json import load as _load
@@ -51,8 +54,12 @@ PREFIX_INDEX_LETTERS = 3
 # Two words typed: the names whose first and last words sound like them are read from `name_ends`
 # (migration 0010) when the typed words stand for at most this many pairs of sound keys and those
 # names are at most ENDS_ROWS; when a page of them ranks above any name elsewhere can, that is the answer.
+# Three or more: the same from `name_heads` (migration 0014), the names whose first two words sound
+# like the first two typed and whose last word is the last typed (by sound, or its start when
+# unfinished), when the last typed word is at most MAX_HEADS_WORDS words by sound.
 MAX_ENDS_KEYS = 32
 ENDS_ROWS = 3000
+MAX_HEADS_WORDS = 64
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,7 @@ class SearchHit:
         return next((d for d in self.beneficiary.dependants if d.dependant_id == self.dependant_id), None)
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):  # a tuple: thousands are made per search from `name_ends` / `name_heads`
     table: str  # "holder" | "dependant"
     row_id: int  # insertion order: the newer, the higher
     record_id: str  # "" when read from `name_ends` (what the ranking needs only): filled for the page shown
@@ -107,6 +113,7 @@ class NameVocabulary:
         self._sounds: set[str] = set()
         self._loose: dict[str, dict[str, str]] = {}  # loose key -> sound key -> a word
         self._by_sound: dict[str, list[str]] = {}  # sound key -> its words
+        self._similar: dict[tuple, float] = {}  # (typed word, unfinished) -> `partial_ceiling`, until words are added
         self._holding = threading.local()
 
     @contextmanager
@@ -131,6 +138,7 @@ class NameVocabulary:
             if rows:
                 added = [word for _, word in rows]
                 self._last_id = rows[-1][0]
+                self._similar.clear()
                 self.words = sorted({*self.words, *added})
                 self._exact.update(added)
                 for word in added:
@@ -208,11 +216,33 @@ class NameVocabulary:
             keys.update(more)
         return keys - {""}
 
-    def best_tier(self, token: str) -> float:
-        """The highest tier a typed word can reach against a word some name holds."""
+    def best_tier(self, token: str, unfinished: bool = False) -> float:
+        """The highest tier a typed word can reach against a word some name holds (an unfinished
+        one: the start of a word when no word sounds like it)."""
         if token in self._exact:
             return EXACT
-        return ARTICLE_TIER if any(f in self._exact for f in article_forms(token)) else SOUND
+        if any(f in self._exact for f in article_forms(token)):
+            return ARTICLE_TIER
+        if unfinished and phonetic_key(token) not in self._sounds and loose_key(token) not in self._loose:
+            return PREFIX
+        return SOUND
+
+    def partial_ceiling(self, token: str, unfinished: bool = False) -> float:
+        """The highest tier a typed word can reach as merely similar in spelling (`word_tier`'s
+        PARTIAL × `spelling_similarity`) against any word some name holds."""
+        ceiling = self._similar.get((token, unfinished))
+        if ceiling is None:
+            ceiling = partial_ceiling(token, self.words, unfinished)
+            if len(self._similar) > 4096:
+                self._similar.clear()
+            self._similar[(token, unfinished)] = ceiling
+        return ceiling
+
+    def sound_words(self, token: str, most: int = MAX_HEADS_WORDS) -> list[str] | None:
+        """Every word some name holds that a typed whole word matches from same sound up (`word_tier`:
+        the words of `ends_keys`' sound keys — a superset), or None when they are more than `most`."""
+        words = [w for key in sorted(self.ends_keys(token) or ()) for w in self._by_sound.get(key, ())]
+        return words if len(words) <= most else None
 
     def best_spellings(self, token: str, limit: int = 2) -> tuple[str, ...]:
         """The spellings the ranking puts first for a typed whole word: itself when a name
@@ -332,17 +362,15 @@ class SearchMixin:
                               f" WHERE t.id IN ({','.join('?' * len(ids))})", ids).fetchall()
         return [Candidate(table, row[0], row[1], row[3] if table == "dependant" else "", row[2]) for row in rows]
 
-    def _ends_rows(self, cursor, ends: list[str], dependants: bool) -> dict[tuple, Candidate] | None:
-        """The names (holders', and dependants' if asked) of these `name_ends` keys — a few
-        clustered pages — or None when they are more than ENDS_ROWS. Record ids not read."""
+    def _shortcut_rows(self, cursor, selects: list[tuple[str, tuple]], dependants: bool) -> dict[int, str] | None:
+        """The names (holders', and dependants' if asked) of these reads of `name_ends` or
+        `name_heads` (`_ends_plan`, `_heads_plan`: each a WHERE clause and its parameters) — a few
+        clustered pages — by person (`_person`), or None when they are more than ENDS_ROWS."""
         where = "" if dependants else " AND person > 0"
-        rows = cursor.execute(f"SELECT person, name_norm FROM name_ends WHERE ends IN ({','.join('?' * len(ends))})"
-                              f"{where} LIMIT ?", (*ends, ENDS_ROWS + 1)).fetchall()
-        if len(rows) > ENDS_ROWS:
-            return None
-        out = (Candidate("holder", person, "", "", norm) if person > 0
-               else Candidate("dependant", -person, "", "", norm) for person, norm in rows)
-        return {c.key: c for c in out}
+        sql = " UNION ALL ".join(f"SELECT person, name_norm FROM {clause}{where}" for clause, _ in selects)
+        rows = cursor.execute(f"{sql} LIMIT ?", (*(p for _, params in selects for p in params),
+                                                 ENDS_ROWS + 1)).fetchall()
+        return None if len(rows) > ENDS_ROWS else dict(rows)
 
     def _filled(self, cursor, ranked: list[tuple[Ranked, Candidate]]) -> list[tuple[Ranked, Candidate]]:
         """The candidates read from `name_ends` completed with their record ids (their own rows)."""
@@ -547,17 +575,25 @@ class SearchMixin:
 
         with self._cursor() as cursor:
             known: dict[tuple, Candidate] = {}
-            ends = self._ends_plan(tokens, prefix_last)
-            if ends is not None:
-                rows = self._ends_rows(cursor, ends[0], dependants)
-                if rows is not None:
-                    # Every name whose first and last words sound like the typed two: when a page of
-                    # them ranks above what any other name can reach, that page is the answer.
-                    above = [(r, rows[k]) for k, r in _rank_all(tokens, rows, prefix_last, memo, ranker).items()
-                             if r.score > ends[1]]
-                    if len(above) >= limit:
-                        return self._filled(cursor, sorted(above, key=_best_first)[:limit])
-                    known = rows
+            plan = self._ends_plan(tokens, prefix_last) or self._heads_plan(tokens, prefix_last)
+            if plan is not None:
+                people = self._shortcut_rows(cursor, plan[0], dependants)
+                if people is not None:
+                    # Every name whose first and last words (three or more typed: first two and last)
+                    # sound like the typed ones: when a page of them ranks above what any other name
+                    # can reach, that page is the answer. (Up to ENDS_ROWS names: ranked from the
+                    # rows as read, a candidate made only for the page.)
+                    above = []
+                    for person, norm in people.items():
+                        r = memo.get(norm)
+                        if r is None:
+                            r = memo[norm] = ranker.rank(norm.split())
+                        if r.score > plan[1]:
+                            above.append((*_order(r.score, person < 0, abs(person)), person, r))
+                    if len(above) >= limit:  # (the order's three items are unique: never compares further)
+                        page = heapq.nsmallest(limit, above)
+                        return self._filled(cursor, [(r, _person(person, people[person])) for *_, person, r in page])
+                    known = {c.key: c for c in (_person(p, norm) for p, norm in people.items())}
             for table in tables:
                 for k, c in self._name_candidates(cursor, table, text, prefix_last=prefix_last,
                                                   keys=keys, spellings=spellings, open_last=open_last,
@@ -579,7 +615,7 @@ class SearchMixin:
             ranked = [(r, candidates[k]) for k, r in scored.items() if r.matched]
             return self._filled(cursor, sorted(ranked, key=_best_first)[:limit])
 
-    def _ends_plan(self, tokens: list[str], prefix_last: bool) -> tuple[list[str], float] | None:
+    def _ends_plan(self, tokens: list[str], prefix_last: bool) -> tuple[list[tuple[str, tuple]], float] | None:
         """Two words typed (first and family name): the `name_ends` keys of the names whose first
         word matches the first typed word and whose last word the second from same sound up
         (`word_tier`), and the highest score any other name can reach — None when the words stand
@@ -595,7 +631,51 @@ class SearchMixin:
         a, b = vocabulary.best_tier(tokens[0]), vocabulary.best_tier(tokens[1])
         last_in_place = PREFIX if prefix_last else PARTIAL
         outside = max(max(PARTIAL, a - OUT_OF_PLACE) + b, a + max(last_in_place, b - OUT_OF_PLACE)) + 1.0
-        return [f"{x}{PAIR_JOIN}{y}" for x in sorted(first) for y in sorted(last)], outside
+        ends = [f"{x}{PAIR_JOIN}{y}" for x in sorted(first) for y in sorted(last)]
+        return [(f"name_ends WHERE ends IN ({','.join('?' * len(ends))})", tuple(ends))], outside
+
+    def _heads_plan(self, tokens: list[str], prefix_last: bool) -> tuple[list[tuple[str, tuple]], float] | None:
+        """Three or more words typed (first name, father's name, …, family name): the `name_heads`
+        reads of the names whose first two words match the first two typed from same sound up and
+        whose last word the last typed (from same sound up; unfinished, also a word it starts, as
+        `word_tier`'s prefix: as typed, or without or with «ال»), and the highest score any other
+        name can reach — None when the first two stand for more than MAX_ENDS_KEYS pairs of keys or
+        the last for more than MAX_HEADS_WORDS words. Any other name has its first, its second or
+        its last word below that for its typed word: that word at best merely similar in its place
+        or matched elsewhere (OUT_OF_PLACE less), every other typed word at its best, plus the
+        fraction (< 1)."""
+        if len(tokens) < 3 or not all(phonetic_key(t) for t in (tokens[0], tokens[1], tokens[-1])):
+            return None
+        vocabulary = self._vocabulary  # read for this search by `_plan`
+        first, second = vocabulary.ends_keys(tokens[0]), vocabulary.ends_keys(tokens[1])
+        if not first or not second or len(first) * len(second) > MAX_ENDS_KEYS:
+            return None
+        last = tokens[-1]
+        unfinished = prefix_last and len(last) >= 2
+        if prefix_last and not unfinished:  # one letter: the start of too many words
+            return None
+        words = vocabulary.sound_words(last)
+        if words is None:
+            return None
+        heads = [f"{x}{PAIR_JOIN}{y}" for x in sorted(first) for y in sorted(second)]
+        where = f"name_heads WHERE heads IN ({','.join('?' * len(heads))})"
+        selects = [(f"{where} AND last IN ({','.join('?' * len(words))})", (*heads, *words))] if words else []
+        if unfinished:
+            stem = bare(last)
+            selects += [(f"{where} AND last >= ? AND last < ?", (*heads, start, start + "\U0010ffff"))
+                        for start in dict.fromkeys((last, stem, ARTICLE + stem))]
+        if not selects:
+            return None
+        best = [vocabulary.best_tier(t) for t in tokens[:-1]] + [vocabulary.best_tier(last, unfinished)]
+
+        def failing(i: int) -> float:  # what typed word i can add when its word is not in the range
+            elsewhere = best[i] - OUT_OF_PLACE
+            if elsewhere >= PARTIAL:
+                return elsewhere
+            return max(elsewhere, vocabulary.partial_ceiling(tokens[i], unfinished and i == len(tokens) - 1))
+
+        loss = min(best[i] - failing(i) for i in (0, 1, len(tokens) - 1))
+        return selects, sum(best) - loss + 1.0
 
     def search_name(self, text: str, limit: int = 20, *, prefix_last: bool = True,
                     dependants: bool = True) -> list[SearchHit]:
@@ -660,9 +740,20 @@ def _rank_all(tokens: list[str], candidates: dict[tuple, Candidate], prefix_last
     return out
 
 
-def _best_first(ranked: tuple[Ranked, Candidate]) -> tuple:
+def _person(person: int, name_norm: str) -> Candidate:
+    """The candidate of a `name_ends` / `name_heads` row: `person` a holder's row id, or minus a
+    dependant's (record ids not read: `_filled`)."""
+    return (Candidate("holder", person, "", "", name_norm) if person > 0
+            else Candidate("dependant", -person, "", "", name_norm))
+
+
+def _order(score: float, dependant: bool, row_id: int) -> tuple:
     """Best score first; on equal scores holders before dependants, then the newest."""
-    return -ranked[0].score, ranked[1].table != "holder", -ranked[1].row_id
+    return -score, dependant, -row_id
+
+
+def _best_first(ranked: tuple[Ranked, Candidate]) -> tuple:
+    return _order(ranked[0].score, ranked[1].table != "holder", ranked[1].row_id)
 
 
 def _looser_bound(tokens: list[str], prefix_last: bool) -> float:

@@ -128,6 +128,73 @@ NAME_ENDS_CATCH_UP = {
 }
 
 
+
+def name_heads(phon: str, norm: str) -> tuple[str, str]:
+    """The `name_heads` keys of a name (its `name_phon` and `name_norm`): the sound key of its first
+    word «x» that of its second (an empty key an empty or missing word), and its last word as
+    spelled (`heads_sql` and `last_word_sql` in SQL)."""
+    words = phon.split(" ")
+    return f"{words[0]}{PAIR_JOIN}{words[1] if len(words) > 1 else ''}", norm.split(" ")[-1]
+
+
+# The names by the sound of their first two words and the spelling of their last (migration 0014):
+# a narrow table clustered by (heads, last), what the ranking needs in each row. Three or more
+# words typed (first name, father's name, …, the family name or its start) are a few ranges of it.
+# `person` as in `name_ends`. Kept by these triggers, and by a bulk load's catch-up.
+NAME_HEADS_TABLE = ("CREATE TABLE name_heads (heads TEXT NOT NULL, last TEXT NOT NULL, person INTEGER NOT NULL,"
+                    " name_norm TEXT NOT NULL, PRIMARY KEY (heads, last, person)) WITHOUT ROWID")
+
+
+def heads_sql(phon: str) -> str:
+    """The `heads` key of a `name_phon` column in SQL: its first word «x» its second (`name_heads`)."""
+    rest = f"substr({phon} || ' ', instr({phon} || ' ', ' ') + 1)"
+    return f"substr({phon}, 1, instr({phon} || ' ', ' ') - 1) || 'x' || substr({rest}, 1, instr({rest}, ' ') - 1)"
+
+
+def last_word_sql(norm: str) -> str:
+    """The last word of a `name_norm` column in SQL (words one space apart; `name_heads`)."""
+    return f"substr({norm}, length(rtrim({norm}, replace({norm}, ' ', ''))) + 1)"
+
+
+def name_heads_insert(source: str, person: str, row: str, where: str = "") -> str:
+    """The rows of `source` (alias `row`) filed in `name_heads`, set-based."""
+    return (f"INSERT OR REPLACE INTO name_heads (heads, last, person, name_norm) SELECT"
+            f" {heads_sql(row + '.name_phon')}, {last_word_sql(row + '.name_norm')}, {person}, {row}.name_norm"
+            f" FROM {source} {row}{where}")
+
+
+def _one_head(row: str, person: str) -> str:
+    return (f"INSERT OR REPLACE INTO name_heads (heads, last, person, name_norm) VALUES"
+            f" ({heads_sql(row + '.name_phon')}, {last_word_sql(row + '.name_norm')}, {person}, {row}.name_norm)")
+
+
+def _delete_head(row: str, person: str) -> str:
+    return (f"DELETE FROM name_heads WHERE heads = {heads_sql(row + '.name_phon')}"
+            f" AND last = {last_word_sql(row + '.name_norm')} AND person = {person}")
+
+
+NAME_HEADS_TRIGGERS = {
+    "name_heads_holders_ai": ("CREATE TRIGGER name_heads_holders_ai AFTER INSERT ON beneficiaries"
+                              f" BEGIN {_one_head('new', 'new.id')}; END"),
+    "name_heads_holders_au": ("CREATE TRIGGER name_heads_holders_au AFTER UPDATE OF name_norm, name_phon ON"
+                              f" beneficiaries BEGIN {_delete_head('old', 'old.id')}; {_one_head('new', 'new.id')}; END"),
+    "name_heads_holders_ad": ("CREATE TRIGGER name_heads_holders_ad AFTER DELETE ON beneficiaries"
+                              f" BEGIN {_delete_head('old', 'old.id')}; END"),
+    "name_heads_dependants_ai": ("CREATE TRIGGER name_heads_dependants_ai AFTER INSERT ON dependants"
+                                 f" BEGIN {_one_head('new', '-new.id')}; END"),
+    "name_heads_dependants_au": ("CREATE TRIGGER name_heads_dependants_au AFTER UPDATE OF name_norm, name_phon"
+                                 f" ON dependants BEGIN {_delete_head('old', '-old.id')}; {_one_head('new', '-new.id')}; END"),
+    "name_heads_dependants_ad": ("CREATE TRIGGER name_heads_dependants_ad AFTER DELETE ON dependants"
+                                 f" BEGIN {_delete_head('old', '-old.id')}; END"),
+}
+# A bulk load's batch (`storage.bulk`): the rows from these ids on, at once, in the table's order.
+NAME_HEADS_CATCH_UP = {
+    "name_heads_holders_ai": name_heads_insert("beneficiaries", "t.id", "t",
+                                               " WHERE t.id >= :first_holder ORDER BY 1, 2, 3"),
+    "name_heads_dependants_ai": name_heads_insert("dependants", "-t.id", "t",
+                                                  " WHERE t.id >= :first_dependant ORDER BY 1, 2, 3"),
+}
+
 def _quote(token: str) -> str:
     return f'"{token}"'  # tokens are word characters only; quoting keeps OR/NOT/NEAR literal
 
