@@ -64,6 +64,8 @@ def test_the_re_keying_tells_its_progress_to_the_opening_thread(tmp_path):
         # ids 1..23 in slices [0, 10), [10, 20), [20, 24): 9, 10 and 4 holders
         assert heard == [("keys", 0, 23), ("keys", 9, 23), ("keys", 19, 23), ("keys", 23, 23), ("index", 23, 23)]
         assert filed_keys(store) == expected_keys(records)
+        with store.writer_connection() as conn:  # each commit flushed again (NORMAL while re-keying)
+            assert conn.driver_connection.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         fresh, _ = storage.open_store(reference, "admin", PASSWORD)
         try:  # the stages gone, the triggers back: the schema of any office
             assert _schema(store) == _schema(fresh)
