@@ -6,7 +6,10 @@
 Runs the module like `python -m`. Around every statement the process sends through SQLAlchemy
 (and every COPY of hq/bulk.py) it reads the CPU time of the PostgreSQL backend serving that
 connection (`/proc/PID/schedstat`, nanoseconds: the backend runs on the same machine), and on
-exit (SIGTERM included) writes the totals per statement to OUT.txt, largest first. Waits (locks,
+exit (SIGTERM included) writes the totals per statement to OUT.txt, largest first. Beside
+them, the HQ process's own CPU per statement (its thread's `time.thread_time`): in SQLAlchemy's
+whole `Connection.execute` / `exec_driver_sql` (or hq/bulk.py's `insert_rows` / `insert_new_rows`:
+the rows' building too), and in psycopg's execution within it (or the COPY). Waits (locks,
 fsync, the client) count nothing; what PostgreSQL does outside a statement (commit, its own
 background processes) is the difference between the first line's two totals and the
 benchmark's PostgreSQL CPU. Linux only; a local PostgreSQL only.
@@ -21,8 +24,11 @@ import runpy
 import signal
 import sys
 import threading
+import time
 
 _cpu: collections.Counter = collections.Counter()
+_driver: collections.Counter = collections.Counter()  # the process's own CPU in psycopg's execute (or the COPY)
+_whole: collections.Counter = collections.Counter()  # … in SQLAlchemy's whole `Connection.execute` (or the COPY)
 _calls: collections.Counter = collections.Counter()
 _first: dict[int, int] = {}
 _lock = threading.Lock()
@@ -51,16 +57,21 @@ def _backend(conn) -> int | None:
     return pid
 
 
-def _count(sql: str, pid: int, since: int) -> None:
+def _count(sql: str, pid: int, since: int, client_since: int) -> None:
     spent = _backend_ns(pid) - since
+    client = time.thread_time_ns() - client_since
+    label = _label(sql)
+    if getattr(_local, "label", None) is None or not label.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+        _local.label = label  # (a savepoint around a COPY: the whole call is the COPY's)
     with _lock:
-        _cpu[_label(sql)] += spent
-        _calls[_label(sql)] += 1
+        _cpu[label] += spent
+        _driver[label] += client
+        _calls[label] += 1
 
 
 def _before(conn, _cursor, _statement, _parameters, _context, _executemany) -> None:
     pid = _backend(conn)
-    _local.started = (pid, _backend_ns(pid)) if pid else None
+    _local.started = (pid, _backend_ns(pid), time.thread_time_ns()) if pid else None
 
 
 def _after(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
@@ -72,7 +83,7 @@ def _after(conn, _cursor, statement, _parameters, _context, _executemany) -> Non
 
 def _install() -> None:
     from sqlalchemy import event
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
     from fundclient.hq import bulk
 
@@ -81,14 +92,46 @@ def _install() -> None:
     copy = bulk._copy
 
     def counted_copy(conn, sql, values, **options):
+        client = time.thread_time_ns()
         pid = _backend(conn)
         since = _backend_ns(pid)
         try:
             return copy(conn, sql, values, **options)
         finally:
-            _count(sql, pid, since)
+            _count(sql, pid, since, client)
 
     bulk._copy = counted_copy
+    for owner, name in ((Connection, "execute"), (Connection, "exec_driver_sql"), (bulk, "insert_rows"),
+                        (bulk, "insert_new_rows")):
+        _wrap_whole(owner, name)
+
+
+def _wrap_whole(owner, name: str) -> None:
+    """The calling thread's CPU in the whole call (SQLAlchemy's execute: compile cache,
+    parameters, the driver, the result's set-up; hq/bulk.py's: the rows' building too), filed
+    under the statement it sent last; a call inside another counts in the outer one only."""
+    method = getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        depth = getattr(_local, "depth", 0)
+        _local.depth = depth + 1
+        if depth:
+            try:
+                return method(*args, **kwargs)
+            finally:
+                _local.depth = depth
+        _local.label = None
+        started = time.thread_time_ns()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            _local.depth = depth
+            label = getattr(_local, "label", None)
+            if label is not None:
+                with _lock:
+                    _whole[label] += time.thread_time_ns() - started
+
+    setattr(owner, name, counted)
 
 
 def _dump(path: str) -> None:
@@ -96,12 +139,15 @@ def _dump(path: str) -> None:
         backends = sum(_backend_ns(pid) - ns for pid, ns in _first.items())
         rows = _cpu.most_common()
         calls = dict(_calls)
+        driver, whole = dict(_driver), dict(_whole)
     with open(path, "w") as out:
         out.write(f"PostgreSQL backends of this process: {len(_first)}, their CPU while it ran "
-                  f"{backends / 1e9:.3f} s, of which in its statements {sum(_cpu.values()) / 1e9:.3f} s\n")
-        out.write("   CPU ms   calls  statement\n")
+                  f"{backends / 1e9:.3f} s, of which in its statements {sum(_cpu.values()) / 1e9:.3f} s; this process's "
+                  f"own CPU in them: in SQLAlchemy's execute {sum(whole.values()) / 1e9:.3f} s, of which in the "
+                  f"driver's (psycopg) {sum(driver.values()) / 1e9:.3f} s\n")
+        out.write(" PG CPU ms  HQ: SQLAlchemy  psycopg ms   calls  statement\n")
         for sql, ns in rows:
-            out.write(f"{ns / 1e6:9.1f} {calls[sql]:7d}  {sql}\n")
+            out.write(f"{ns / 1e6:10.1f} {whole.get(sql, 0) / 1e6:15.1f} {driver[sql] / 1e6:11.1f} {calls[sql]:7d}  {sql}\n")
 
 
 def main() -> None:

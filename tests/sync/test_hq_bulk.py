@@ -186,22 +186,25 @@ def test_returning_tells_the_rows_this_statement_claimed_from_the_ones_held(hq_d
 
 
 @pytest.mark.parametrize("db_kind", ["postgres"])  # PostgreSQL only: its binary COPY
-def test_an_integer_out_of_its_columns_range_is_refused_not_wrapped(hq_dir, hq_database_url):
+@pytest.mark.parametrize("bad", [2 ** 40, 2 ** 31, -(2 ** 31) - 1])
+def test_an_integer_out_of_its_columns_range_is_refused_not_wrapped(hq_dir, hq_database_url, bad):
     """psycopg's binary int4 dumper wraps 2**40 to 0 where `insert` and text COPY refuse it: a
-    typed DataError, nothing stored."""
+    typed DataError, nothing stored — also when the value is one row among good ones, either
+    just past the column's range or below it."""
     from sqlalchemy.exc import DataError
 
     from fundclient.hq.bulk import insert_rows
     from fundclient.hq.db import person_profiles
 
     engine = open_engine(hq_dir, hq_database_url)
-    row = {"record_id": "r-1", "person": 2 ** 40, "revision": 1, "role": "holder", "national_number": "",
+    row = {"record_id": "r-1", "person": 0, "revision": 1, "role": "holder", "national_number": "",
            "first": "", "father": "", "grandfather": "", "family": "", "sounds": "", "sex": "", "born": "",
            "mother": "", "shown": "", "office_code": "SBH", "registered_on": "2026-11-30"}
+    rows = [row, {**row, "person": 1, "revision": 2 ** 31 - 1}, {**row, "person": bad}, {**row, "person": 3}]
     try:
         with pytest.raises(DataError):
             with engine.begin() as conn:
-                insert_rows(conn, person_profiles, [row])
+                insert_rows(conn, person_profiles, rows)
         with engine.connect() as conn:
             assert conn.execute(select(person_profiles)).all() == []
     finally:
@@ -235,5 +238,26 @@ def test_a_time_without_its_zone_is_refused_with_the_table_and_column_named(hq_d
             insert_rows(conn, rejections, rows)
         with engine.connect() as conn:
             assert sorted(conn.execute(select(rejections.c.batch_id)).scalars()) == ["b-0", "b-1", "b-2"]
+    finally:
+        engine.dispose()
+
+
+def test_among_finds_exactly_the_values_asked_whatever_they_hold(hq_dir, hq_database_url):
+    """hq/db.py `among` (the array bound in binary on PostgreSQL, a JSON array on SQLite): values
+    with the characters an array's or JSON's text form escapes — commas, braces, quotes,
+    backslashes, spaces, NULL spelled out, Arabic — are found as they are, and nothing else."""
+    from fundclient.hq.bulk import insert_rows
+    from fundclient.hq.db import among, person_names
+
+    tricky = ["a,b", "{x}", '"q"', "back\\slash", " spaced ", "NULL", "null", "", "ابن \"الحسن\"", "b|1990-01-01|XYZ"]
+    others = ["a", "b", "x", "q", "backslash", "spaced", "NUL"]
+    engine = open_engine(hq_dir, hq_database_url)
+    try:
+        with engine.begin() as conn:
+            insert_rows(conn, person_names, [{"block": v, "record_id": f"r{i}"} for i, v in enumerate(tricky + others)])
+        query = select(person_names.c.block).where(among(person_names.c.block))
+        with engine.connect() as conn:
+            for asked in (tricky, tricky[:1], tricky[-3:] + ["missing"], ["missing"], []):
+                assert sorted(conn.execute(query, {"v": asked}).scalars()) == sorted(set(asked) - {"missing"})
     finally:
         engine.dispose()

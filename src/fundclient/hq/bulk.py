@@ -18,6 +18,7 @@ ingest's write time — #11 item 7).
 from __future__ import annotations
 
 from datetime import datetime
+from operator import itemgetter
 from typing import Callable
 
 from sqlalchemy import Table, insert
@@ -46,7 +47,7 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
         conn.execute(insert(table), rows)  # any other driver: SQLAlchemy's own multi-row INSERT
         return
     sql, processors = _plan(conn, table, columns)
-    values = [tuple(row[c] for c in columns) for row in rows]
+    values = _tuples(rows, columns)
     if any(processors):
         values = [tuple(p(v) if p else v for p, v in zip(processors, row)) for row in values]
     if dialect.name == "postgresql":
@@ -90,8 +91,7 @@ def insert_new_rows(conn: Connection, table: Table, rows: list[dict], returning:
         sql, _processors = _plan(conn, table, columns)
         try:
             with conn.begin_nested():
-                _copy(conn, sql, [tuple(row[c] for c in columns) for row in rows], raw_errors=True,
-                      where=(table.name, columns))
+                _copy(conn, sql, _tuples(rows, columns), raw_errors=True, where=(table.name, columns))
             return None
         except psycopg.errors.UniqueViolation:
             pass  # held meanwhile: the statement below skips what is held
@@ -117,11 +117,20 @@ def insert_new_rows(conn: Connection, table: Table, rows: list[dict], returning:
             sql += f" RETURNING {dialect.identifier_preparer.quote(returning)}"
         result = conn.exec_driver_sql(sql, tuple([row[c] for row in rows] for c in columns))
         return set(result.scalars()) if returning else None
-    values = [tuple(row[c] for c in columns) for row in rows]
+    values = _tuples(rows, columns)
     if any(processors):
         values = [tuple(p(v) if p else v for p, v in zip(processors, row)) for row in values]
     conn.exec_driver_sql(sql, values)
     return None
+
+
+def _tuples(rows: list[dict], columns: tuple[str, ...]) -> list[tuple]:
+    """The rows' values in `columns`' order, one tuple each (`itemgetter`: in C, where a
+    generator per row cost ~0.02 ms of HQ's CPU per record — #11 item 7)."""
+    if len(columns) == 1:
+        (column,) = columns
+        return [(row[column],) for row in rows]
+    return list(map(itemgetter(*columns), rows))
 
 
 def _plan(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple[str, list[Callable | None]]:
@@ -184,14 +193,15 @@ def _copy(conn: Connection, sql: str | tuple[str, list[str]], values: list[tuple
                 if isinstance(value, datetime) and value.tzinfo is None:
                     table, columns = where
                     raise StorageError(NAIVE_TIME.format(table=table, column=columns[i] if columns else ""),
-                                       code="naive_time")  # psycopg's binary dumpers wrap an integer out of the column's range (2**40 → 0 in
-        # int4) where text COPY and `insert` refuse it: refused here, as `insert` does (DataError)
+                                       code="naive_time")
+        # psycopg's binary dumpers wrap an integer out of the column's range (2**40 → 0 in int4)
+        # where text COPY and `insert` refuse it: refused here, as `insert` does (DataError)
         for i, bits in ((i, _INT_BITS[t]) for i, t in enumerate(types) if t in _INT_BITS):
             limit = 1 << (bits - 1)
-            for row in values:
-                value = row[i]
-                if value is not None and not -limit <= value < limit:
-                    raise DataError(sql, None, OverflowError(f"{value} out of range for {types[i]}"))
+            column = [value for value in map(itemgetter(i), values) if value is not None]  # (min/max in C)
+            if column and not (-limit <= min(column) and max(column) < limit):
+                value = next(v for v in column if not -limit <= v < limit)
+                raise DataError(sql, None, OverflowError(f"{value} out of range for {types[i]}"))
     cursor = conn.connection.driver_connection.cursor()
     try:
         with cursor.copy(sql) as copy:

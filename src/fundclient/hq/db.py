@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -293,7 +294,13 @@ class _Among(ColumnElement):
 
 @compiles(_Among, "postgresql")
 def _among_postgresql(element, compiler, **kw) -> str:
-    return f"{compiler.process(element.column, **kw)} = ANY({compiler.process(element.values, **kw)})"
+    values = compiler.process(element.values, **kw)
+    if compiler.dialect.driver == "psycopg":
+        # the array in binary (`%(v)b`): psycopg's text form quotes and escapes every value, and
+        # PostgreSQL parses it back — ~0.2 ms of HQ's CPU per statement of ~200 values, ~5 per
+        # batch (#11 item 7). (Only a `%(name)s` placeholder; a literal rendering stays as it is.)
+        values = re.sub(r"^(%\(\w+\))s", r"\1b", values)
+    return f"{compiler.process(element.column, **kw)} = ANY({values})"
 
 
 @compiles(_Among)
