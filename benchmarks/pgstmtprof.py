@@ -4,7 +4,7 @@
     python benchmarks/pgstmtprof.py OUT.txt -m fundclient hq ... serve ...
 
 Runs the module like `python -m`. Around every statement the process sends through SQLAlchemy
-(and every COPY of hq/bulk.py) it reads the CPU time of the PostgreSQL backend serving that
+(and every COPY of hq/bulk.py, every statement of hq/db.py's `Lean`) it reads the CPU time of the PostgreSQL backend serving that
 connection (`/proc/PID/schedstat`, nanoseconds: the backend runs on the same machine), and on
 exit (SIGTERM included) writes the totals per statement to OUT.txt, largest first. Beside
 them, the HQ process's own CPU per statement (its thread's `time.thread_time`): in SQLAlchemy's
@@ -101,9 +101,31 @@ def _install() -> None:
             _count(sql, pid, since, client)
 
     bulk._copy = counted_copy
+    _wrap_lean()
     for owner, name in ((Connection, "execute"), (Connection, "exec_driver_sql"), (bulk, "insert_rows"),
                         (bulk, "insert_new_rows")):
         _wrap_whole(owner, name)
+
+
+def _wrap_lean() -> None:
+    """hq/db.py `Lean` runs its statements on the driver's cursor, past SQLAlchemy's events:
+    counted around its own execution step (`_execute`: the driver's call) and its whole call."""
+    from fundclient.hq.db import Lean
+
+    execute = Lean._execute
+
+    def counted_execute(self, conn, cursor, sql, values):
+        client = time.thread_time_ns()
+        pid = _backend(conn)
+        since = _backend_ns(pid) if pid else 0
+        try:
+            return execute(self, conn, cursor, sql, values)
+        finally:
+            if pid:
+                _count(sql, pid, since, client)
+
+    Lean._execute = counted_execute
+    _wrap_whole(Lean, "_run")
 
 
 def _wrap_whole(owner, name: str) -> None:

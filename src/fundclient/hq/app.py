@@ -50,7 +50,7 @@ from fundclient.hq import duplicates_api
 from fundclient.hq import limits as hq_limits
 from fundclient.hq import operations
 from fundclient.hq import refdata
-from fundclient.hq.db import batches, devices
+from fundclient.hq.db import Lean, batches, devices
 from fundclient.hq.ingest import Ingestor
 from fundclient.hq.uploads import UploadState, UploadStore
 from fundclient.sync.ack import ACK_HEADER, sign_probe, sign_reference
@@ -182,8 +182,8 @@ class _CreationFacts:
     open_uploads: int  # the device's unfinished uploads (when `held` is None)
 
 
-_DEVICE_KEY = select(devices.c.revoked_at, devices.c.public_key).where(devices.c.device_id == bindparam("d"))
-_ACKED = select(batches.c.batch_id).where(batches.c.batch_id == bindparam("b"))
+_DEVICE_KEY = Lean(select(devices.c.revoked_at, devices.c.public_key).where(devices.c.device_id == bindparam("d")))
+_ACKED = Lean(select(batches.c.batch_id).where(batches.c.batch_id == bindparam("b")))
 
 
 def _api(request: Request) -> bool:
@@ -214,7 +214,7 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
         if conn is None:
             with engine.connect() as conn:
                 return device_key(device_id, conn)
-        row = conn.execute(_DEVICE_KEY, {"d": device_id}).first()
+        row = _DEVICE_KEY.first(conn, {"d": device_id})
         if row is None:
             return "unknown_device", None
         return ("revoked_device" if row.revoked_at is not None else None), row.public_key
@@ -226,7 +226,7 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
             problem, public = device_key(device_id, conn)
             if problem:
                 return _CreationFacts(problem, public, False, None, 0)
-            acked = conn.execute(_ACKED, {"b": batch_id}).first() is not None
+            acked = _ACKED.first(conn, {"b": batch_id}) is not None
             held = None if acked else uploads.state(batch_id, conn)
             count = uploads.open_for(device_id, conn) if not acked and held is None else 0
         return _CreationFacts(None, public, acked, held, count)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from fundclient.domain.records import Beneficiary
 from fundclient.hq import duplicates, refdata, refusals
 from fundclient.hq.bulk import insert_new_rows, insert_rows
-from fundclient.hq.db import (WriterTurn, among, batches, blobs, card_numbers, devices, photos, records, rejections,
+from fundclient.hq.db import (Lean, WriterTurn, among, batches, blobs, card_numbers, devices, photos, records, rejections,
                               upload_parts, uploads)
 from fundclient.hq.keys import HQKeys
 from fundclient.hq.operations import Operations
@@ -111,14 +111,14 @@ class Ingestor:
         try:
             try:
                 with self.engine.begin() as conn:
-                    device = conn.execute(_DEVICE, {"d": header["device_id"]}).first()
+                    device = _DEVICE.first(conn, {"d": header["device_id"]})
                     if device is None:
                         raise EnvelopeError("unknown_device")
                     if device.revoked_at is not None:
                         raise EnvelopeError("revoked_device")
                     envelope.check_signature(env, device.public_key)
-                    for prior in conn.execute(_PRIOR, {"b": header["batch_id"], "d": device.device_id,
-                                                       "s": header["seq"]}):
+                    for prior in _PRIOR.rows(conn, {"b": header["batch_id"], "d": device.device_id,
+                                                    "s": header["seq"]}):
                         if prior.batch_id == header["batch_id"] and prior.sha256 == digest:
                             _finish_upload(conn, upload)
                             return json.loads(prior.ack)  # replay of an ingested batch: same answer
@@ -145,9 +145,9 @@ class Ingestor:
                     results = plan.results
                     plan.write(conn)
                     refusals.store(conn, items, results, device, header["batch_id"])
-                    conn.execute(_INSERT_BATCH, {"batch_id": header["batch_id"], "device_id": device.device_id,
-                                                 "seq": header["seq"], "sha256": digest, "source": source,
-                                                 "received_at": _now(), "ack": json.dumps(ack)})
+                    _INSERT_BATCH.run(conn, {"batch_id": header["batch_id"], "device_id": device.device_id,
+                                             "seq": header["seq"], "sha256": digest, "source": source,
+                                             "received_at": _now(), "ack": json.dumps(ack)})
                     _finish_upload(conn, upload)
             finally:
                 if turn is not None:
@@ -208,10 +208,10 @@ class Ingestor:
         cards = {n for numbers in numbers_of.values() for n in numbers}
         card_holder: dict[str, str] = {}
         if cards:
-            card_holder = dict(conn.execute(_CARD_HOLDERS, {"v": list(cards)}).all())
+            card_holder = dict(_CARD_HOLDERS.rows(conn, {"v": list(cards)}))
         first_seen: dict = {}  # record id -> when HQ first received a revision of it
         if candidates:
-            for r in conn.execute(_HELD_REVISIONS, {"v": list(ids)}):
+            for r in _HELD_REVISIONS.rows(conn, {"v": list(ids)}):
                 existing[(r.record_id, r.revision)] = r
                 at = duplicates.aware(r.received_at)
                 if r.record_id not in first_seen or at < first_seen[r.record_id]:
@@ -240,7 +240,7 @@ class Ingestor:
                                                  for c in plan.fresh if c[2]["record_id"] in first_seen})
         hashes = {p["sha256"] for c in plan.fresh for p in items[c[0]].get("photos", [])}
         if hashes:  # photo bytes HQ holds already are not sent to the database again
-            plan.blobs_held = set(conn.execute(_BLOBS_HELD, {"v": list(hashes)}).scalars())
+            plan.blobs_held = set(_BLOBS_HELD.scalars(conn, {"v": list(hashes)}))
         plan.assemble()
         return plan
 
@@ -331,19 +331,19 @@ class _Plan:
 
 
 # Built once, values bound at execution (duplicates._among): no statement of a batch is built,
-# and its cache key computed, per batch.
-_DEVICE = select(devices).where(devices.c.device_id == bindparam("d"))
-_PRIOR = select(batches.c.batch_id, batches.c.sha256, batches.c.ack).where(
+# and its cache key computed, per batch; run on the driver's cursor (hq/db.py `Lean`).
+_DEVICE = Lean(select(devices).where(devices.c.device_id == bindparam("d")))
+_PRIOR = Lean(select(batches.c.batch_id, batches.c.sha256, batches.c.ack).where(
     or_(batches.c.batch_id == bindparam("b"), and_(batches.c.device_id == bindparam("d"),
-                                                   batches.c.seq == bindparam("s"))))
-_INSERT_BATCH = insert(batches)
-_DELETE_UPLOAD_PARTS = delete(upload_parts).where(upload_parts.c.batch_id == bindparam("u"))
-_DELETE_UPLOAD = delete(uploads).where(uploads.c.batch_id == bindparam("u"))
-_CARD_HOLDERS = select(card_numbers.c.card_number, card_numbers.c.record_id) \
-    .where(among(card_numbers.c.card_number))
-_HELD_REVISIONS = select(records.c.record_id, records.c.revision, records.c.sha256, records.c.status,
-                         records.c.duplicate_of, records.c.received_at).where(among(records.c.record_id))
-_BLOBS_HELD = select(blobs.c.sha256).where(among(blobs.c.sha256))
+                                                   batches.c.seq == bindparam("s")))))
+_INSERT_BATCH = Lean(insert(batches))
+_DELETE_UPLOAD_PARTS = Lean(delete(upload_parts).where(upload_parts.c.batch_id == bindparam("u")))
+_DELETE_UPLOAD = Lean(delete(uploads).where(uploads.c.batch_id == bindparam("u")))
+_CARD_HOLDERS = Lean(select(card_numbers.c.card_number, card_numbers.c.record_id)
+                     .where(among(card_numbers.c.card_number)))
+_HELD_REVISIONS = Lean(select(records.c.record_id, records.c.revision, records.c.sha256, records.c.status,
+                              records.c.duplicate_of, records.c.received_at).where(among(records.c.record_id)))
+_BLOBS_HELD = Lean(select(blobs.c.sha256).where(among(blobs.c.sha256)))
 
 
 def _write(conn: Connection, new_records: list[dict], new_photos: list[dict], new_blobs: dict[str, bytes],
@@ -365,8 +365,8 @@ def _write(conn: Connection, new_records: list[dict], new_photos: list[dict], ne
 def _finish_upload(conn: Connection, upload: str | None) -> None:
     """The upload's rows go with the batch's commit (what `UploadStore.finish` does on its own)."""
     if upload:
-        conn.execute(_DELETE_UPLOAD_PARTS, {"u": upload})
-        conn.execute(_DELETE_UPLOAD, {"u": upload})
+        _DELETE_UPLOAD_PARTS.run(conn, {"u": upload})
+        _DELETE_UPLOAD.run(conn, {"u": upload})
 
 
 def _card_numbers(record: dict) -> list[str]:

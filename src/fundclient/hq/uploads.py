@@ -37,7 +37,7 @@ from sqlalchemy import bindparam, delete, exists, func, insert, select, text, up
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from fundclient.hq.db import WriterTurn, batches, upload_parts, uploads
+from fundclient.hq.db import Lean, WriterTurn, batches, upload_parts, uploads
 from fundclient.sync.envelope import UUID_RE
 
 log = logging.getLogger(__name__)
@@ -62,9 +62,9 @@ class UploadState:
     created_at: datetime | None = None
 
 
-_STATE = select(uploads.c.length, uploads.c.sha256, uploads.c.device_id, uploads.c.held, uploads.c.created_at) \
-    .where(uploads.c.batch_id == bindparam("b"))
-_OPEN_FOR = select(func.count()).select_from(uploads).where(uploads.c.device_id == bindparam("d"))
+_STATE = Lean(select(uploads.c.length, uploads.c.sha256, uploads.c.device_id, uploads.c.held, uploads.c.created_at)
+              .where(uploads.c.batch_id == bindparam("b")))
+_OPEN_FOR = Lean(select(func.count()).select_from(uploads).where(uploads.c.device_id == bindparam("d")))
 
 
 class UploadStore:
@@ -85,7 +85,7 @@ class UploadStore:
         if conn is None:
             with self.engine.connect() as conn:
                 return self.state(batch_id, conn)
-        row = conn.execute(_STATE, {"b": batch_id}).first()
+        row = _STATE.first(conn, {"b": batch_id})
         return None if row is None else UploadState(row.length, row.sha256, row.device_id, row.held, row.created_at)
 
     def open_for(self, device_id: str, conn: Connection | None = None) -> int:
@@ -93,7 +93,7 @@ class UploadStore:
         if conn is None:
             with self.engine.connect() as conn:
                 return self.open_for(device_id, conn)
-        return conn.execute(_OPEN_FOR, {"d": device_id}).scalar_one()
+        return _OPEN_FOR.scalars(conn, {"d": device_id})[0]
 
     def held_batches(self) -> list[str]:
         """Batch ids of every upload in progress (operations and tests)."""
