@@ -4,7 +4,7 @@
     python benchmarks/pgstmtprof.py OUT.txt -m fundclient hq ... serve ...
 
 Runs the module like `python -m`. Around every statement the process sends through SQLAlchemy
-(and every COPY of hq/bulk.py, every statement of hq/db.py's `Lean`) it reads the CPU time of the PostgreSQL backend serving that
+(and every COPY of hq/bulk.py, every statement run on the driver's cursor by hq/db.py's `on_driver`) it reads the CPU time of the PostgreSQL backend serving that
 connection (`/proc/PID/schedstat`, nanoseconds: the backend runs on the same machine), and on
 exit (SIGTERM included) writes the totals per statement to OUT.txt, largest first. Beside
 them, the HQ process's own CPU per statement (its thread's `time.thread_time`): in SQLAlchemy's
@@ -108,24 +108,25 @@ def _install() -> None:
 
 
 def _wrap_lean() -> None:
-    """hq/db.py `Lean` runs its statements on the driver's cursor, past SQLAlchemy's events:
-    counted around its own execution step (`_execute`: the driver's call) and its whole call."""
-    from fundclient.hq.db import Lean
+    """hq/db.py runs some statements on the driver's cursor (`on_driver`: `Lean`'s and
+    hq/bulk.py's), past SQLAlchemy's events: counted around its execution step and, for `Lean`,
+    around its whole call."""
+    from fundclient.hq import db
 
-    execute = Lean._execute
+    execute = db._driver_execute
 
-    def counted_execute(self, conn, cursor, sql, values):
+    def counted_execute(conn, cursor, sql, values, many):
         client = time.thread_time_ns()
         pid = _backend(conn)
         since = _backend_ns(pid) if pid else 0
         try:
-            return execute(self, conn, cursor, sql, values)
+            return execute(conn, cursor, sql, values, many)
         finally:
             if pid:
                 _count(sql, pid, since, client)
 
-    Lean._execute = counted_execute
-    _wrap_whole(Lean, "_run")
+    db._driver_execute = counted_execute
+    _wrap_whole(db.Lean, "_run")
 
 
 def _wrap_whole(owner, name: str) -> None:
@@ -165,9 +166,10 @@ def _dump(path: str) -> None:
     with open(path, "w") as out:
         out.write(f"PostgreSQL backends of this process: {len(_first)}, their CPU while it ran "
                   f"{backends / 1e9:.3f} s, of which in its statements {sum(_cpu.values()) / 1e9:.3f} s; this process's "
-                  f"own CPU in them: in SQLAlchemy's execute {sum(whole.values()) / 1e9:.3f} s, of which in the "
-                  f"driver's (psycopg) {sum(driver.values()) / 1e9:.3f} s\n")
-        out.write(" PG CPU ms  HQ: SQLAlchemy  psycopg ms   calls  statement\n")
+                  f"own CPU in them: in the whole calls (SQLAlchemy's execute, hq/bulk.py's, Lean's) "
+                  f"{sum(whole.values()) / 1e9:.3f} s, of which in the driver's execution (psycopg) "
+                  f"{sum(driver.values()) / 1e9:.3f} s\n")
+        out.write(" PG CPU ms  HQ: whole call  psycopg ms   calls  statement\n")
         for sql, ns in rows:
             out.write(f"{ns / 1e6:10.1f} {whole.get(sql, 0) / 1e6:15.1f} {driver[sql] / 1e6:11.1f} {calls[sql]:7d}  {sql}\n")
 

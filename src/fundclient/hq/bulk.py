@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, IntegrityError
 
 from fundclient.errors import Message, StorageError
+from fundclient.hq.db import on_driver
 
 # HQ's times are moments (timestamptz): a time without its zone names none (SQLite gives them back
 # naive, meaning UTC — hq/duplicates.aware —, but a caller handing one to PostgreSQL is a mistake)
@@ -53,7 +54,7 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
     if dialect.name == "postgresql":
         _copy(conn, sql, values, where=(table.name, columns))
     else:
-        conn.exec_driver_sql(sql, values)
+        on_driver(conn, sql, values, many=True)
 
 
 def insert_new_rows(conn: Connection, table: Table, rows: list[dict], returning: str | None = None,
@@ -115,12 +116,12 @@ def insert_new_rows(conn: Connection, table: Table, rows: list[dict], returning:
     if dialect.name == "postgresql":  # (a tuple: one set of parameters, an array per column)
         if returning:
             sql += f" RETURNING {dialect.identifier_preparer.quote(returning)}"
-        result = conn.exec_driver_sql(sql, tuple([row[c] for row in rows] for c in columns))
-        return set(result.scalars()) if returning else None
+        found = on_driver(conn, sql, tuple([row[c] for row in rows] for c in columns), rows=bool(returning))
+        return {row[0] for row in found} if returning else None
     values = _tuples(rows, columns)
     if any(processors):
         values = [tuple(p(v) if p else v for p, v in zip(processors, row)) for row in values]
-    conn.exec_driver_sql(sql, values)
+    on_driver(conn, sql, values, many=True)
     return None
 
 

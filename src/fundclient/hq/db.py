@@ -370,25 +370,39 @@ class Lean:
             values[name] = process(values[name])
         if compiled.positional:
             values = tuple(values[name] for name in compiled.positiontup)
-        if not conn.in_transaction():
-            conn.begin()  # (what `execute` does by itself)
-        cursor = conn.connection.driver_connection.cursor()
-        try:
-            try:
-                self._execute(conn, cursor, sql, values)
-                if not returns_rows:
-                    return cursor.rowcount
-                found = cursor.fetchall()
-            except dialect.loaded_dbapi.Error as exc:
-                from sqlalchemy.exc import DBAPIError  # lazy: the error path only
-                raise DBAPIError.instance(sql, values, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
-        finally:
-            cursor.close()
+        found = on_driver(conn, sql, values, rows=returns_rows)
+        if not returns_rows:
+            return found
         if result_processors:
             found = [tuple(p(v) if p else v for p, v in zip(result_processors, row)) for row in found]
         return list(map(row_type._make, found))
 
-    def _execute(self, conn, cursor, sql: str, values) -> None:  # (apart: benchmarks/pgstmtprof.py counts it)
+
+def on_driver(conn, sql: str, values, *, rows: bool = False, many: bool = False):
+    """Run `sql` (the driver's own SQL and parameters: `%s`/`%b` for psycopg, `?` for sqlite3)
+    on the connection's DB-API cursor, in the SQLAlchemy connection's transaction (begun here
+    when it is not yet, as `execute` would). `many`: `values` is a list of parameter sets
+    (`executemany`). Returns the rows (`rows`) or the count of rows touched; the driver's errors
+    come as SQLAlchemy's (`IntegrityError`, `OperationalError` …), as from `conn.execute`."""
+    if not conn.in_transaction():
+        conn.begin()
+    dbapi = conn.dialect.loaded_dbapi
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        try:
+            _driver_execute(conn, cursor, sql, values, many)
+            return cursor.fetchall() if rows else cursor.rowcount
+        except dbapi.Error as exc:
+            from sqlalchemy.exc import DBAPIError  # lazy: the error path only
+            raise DBAPIError.instance(sql, values, exc, dbapi.Error, dialect=conn.dialect) from exc
+    finally:
+        cursor.close()
+
+
+def _driver_execute(conn, cursor, sql: str, values, many: bool) -> None:  # (apart: benchmarks/pgstmtprof.py counts it)
+    if many:
+        cursor.executemany(sql, values)
+    else:
         cursor.execute(sql, values)
 
 
