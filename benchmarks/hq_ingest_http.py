@@ -1,7 +1,8 @@
 """HQ ingest over real HTTP (#11 item 7): `fundclient hq serve` (uvicorn) on 127.0.0.1 in its own
 process, offices uploading real sealed batches (registrations with a 20 KB photo) with the
 office's own uploader, several at once; then the physical limit: a bare COPY (PostgreSQL) or
-one executemany transaction (SQLite) of exactly the rows HQ stored.
+one executemany transaction (SQLite) of exactly the rows HQ stored (every table ingest writes,
+the stored duplicate profiles included).
 
     .venv/bin/python benchmarks/hq_ingest_http.py [--count 5000] [--devices 4] [--postgres | --database-url URL]
         [--workers N] [--batch-kb KB] [--profile FILE | --pg-profile FILE]
@@ -163,8 +164,8 @@ def _has_dbstat(conn) -> bool:
 
 
 # Every table a batch's ingest writes rows into (not the uploads' rows, gone at its commit).
-BARE_TABLES = ["records", "photos", "blobs", "card_numbers", "person_numbers", "person_names", "number_claims",
-               "duplicate_findings", "batches"]
+BARE_TABLES = ["records", "photos", "blobs", "card_numbers", "person_numbers", "person_names", "person_profiles",
+               "number_claims", "duplicate_findings", "batches"]
 
 
 def bare_write(engine: sa.Engine) -> float:
