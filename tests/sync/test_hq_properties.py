@@ -363,3 +363,15 @@ def _shape(value):
     if isinstance(value, list):
         return [_shape(v) for v in value]
     return type(value).__name__
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(st.lists(st.one_of(st.binary(max_size=30), st.integers(0, 40).map(lambda n: b"7" * n),
+                          st.text(alphabet="0123456789٠١٢٣٤٥٦٧٨٩ب9", max_size=40).map(str.encode)), max_size=6)
+       .map(b"".join))
+def test_the_long_digit_run_guard_answers_as_the_regular_expression(text):
+    """`envelope._has_long_digit_run` (the translate-and-search guard in front of orjson) says
+    yes exactly when `[0-9]{19}` is found: runs of ASCII digits around 19 long, Arabic-Indic
+    digits and other bytes between them."""
+    import re
+    assert envelope._has_long_digit_run(text) == (re.search(rb"[0-9]{19}", text) is not None)
