@@ -343,3 +343,35 @@ def test_every_field_cleans_an_empty_value_to_nothing_and_remembers_the_same_cle
             assert definition.clean(value, ctx) == expected, (definition.key, value)
             if definition.kind in _CONTEXT_FREE:
                 assert definition.clean(value, ctx) == expected  # from memory the second time
+
+
+def test_remembered_checks_answer_what_the_full_check_answers():
+    """`FieldDef.check` remembers the answers of short values for the fields whose rules read
+    nothing but the value (names, mobiles, digits) or the reference lists too (choices): asked
+    twice, in any context, it answers what the full check (`_check`) answers then — and a new
+    reference set is answered from its own lists, never from another set's memory."""
+    from fundclient.domain.fields import _reads
+    from fundclient.domain.reference import default_reference, with_updates
+    from fundclient.domain.rules import READS_REFERENCE, READS_VALUE
+
+    assert _reads(BENEFICIARY_FIELDS["name.first"]) == READS_VALUE
+    assert _reads(BENEFICIARY_FIELDS["municipality"]) == READS_REFERENCE
+    for key in ("national_number", "date_of_birth"):  # read the sex, the date, today
+        assert _reads(BENEFICIARY_FIELDS[key]) is None
+    assert _reads(DEPENDANT_FIELDS["sex"]) is None  # the relation and the holder's sex
+    contexts = [ctx(), ctx(sex="M", date_of_birth="1950-01-01"), ctx(category="social_support"),
+                make_context(today=date(1990, 1, 1))]
+    samples = ["محمد", " محمـد  علي ", "Mohamed", "0912345678", "091234", "SBH", "TRP", "ذكر", "M", "X",
+               "married", "123456", "12a", "1980-02-03", "retiree", "\x07", "x" * 60]
+    definitions = [*BENEFICIARY_FIELDS.values(), *DEPENDANT_FIELDS.values()]
+    for context in contexts:
+        for definition in definitions:
+            for value in samples:
+                expected = definition._check(value, context)
+                assert definition.check(value, context) == expected, (definition.key, value)
+                assert definition.check(value, context) == expected, (definition.key, value)
+    municipality = BENEFICIARY_FIELDS["municipality"]
+    assert municipality.check("NEW", ctx()) is not None
+    widened = with_updates(default_reference(), {"municipalities": {"NEW": {"ar": "جديدة", "en": "New"}}})
+    assert municipality.check("NEW", ctx(reference=widened)) is None
+    assert municipality.check("NEW", ctx()) is not None  # back to the set in use: its own answer

@@ -74,6 +74,33 @@ class FieldDef:
         raw = as_text(value)
         if not raw:  # cleaned, nothing: what the steps below answer for an empty value
             return self._say(rules.REQUIRED) if self.required else None
+        memo = self._check_memo(ctx) if len(raw) <= _MEMO_CHARS else None
+        if memo is None:
+            return self._check(raw, ctx)
+        found = memo.get(raw, _UNKNOWN)
+        if found is _UNKNOWN:
+            if len(memo) >= _CHECK_MEMO_SIZE:
+                memo.clear()
+            found = memo[raw] = self._check(raw, ctx)
+        return found
+
+    def _check_memo(self, ctx: ValidationContext) -> dict[str, Message | None] | None:
+        """The remembered answers of `check` for short values — when the answer depends on
+        nothing but the value (and the reference lists in use, `ctx.reference`): names, codes,
+        choices, mobiles repeat through an import's rows. None when a rule or the cleaning reads
+        more of the context (dates, national numbers)."""
+        held = self.__dict__.get("_memo")
+        if held is None:
+            reads = _reads(self)
+            held = (reads, None, None if reads is None else {})
+            object.__setattr__(self, "_memo", held)
+        reads, reference, memo = held
+        if reads == rules.READS_REFERENCE and reference is not ctx.reference:
+            memo = {}
+            object.__setattr__(self, "_memo", (reads, ctx.reference, memo))
+        return memo
+
+    def _check(self, raw: str, ctx: ValidationContext) -> Message | None:
         if len(raw) > self.max_length * _RAW_LENGTH_FACTOR + 64:
             return self._say(rules.TOO_LONG.format(max=self.max_length, label="{label}"))
         bad = rules.check_characters(raw, multiline=self.kind == "multiline")
@@ -99,6 +126,25 @@ class FieldDef:
 # through an import's 100,000 rows, each cleaned two or three times) are remembered, bounded.
 _CONTEXT_FREE = frozenset({"arabic_name", "latin_name", "digits", "date", "mobile", "text"})
 _MEMO_CHARS = 48
+
+
+_UNKNOWN = object()
+_CHECK_MEMO_SIZE = 1 << 12  # per field definition
+
+
+def _reads(definition: FieldDef) -> str | None:
+    """What `definition.check` reads beyond the value: rules.READS_VALUE, READS_REFERENCE
+    (the reference lists), or None (more of the context: it is not remembered)."""
+    marks = {getattr(rule, "reads", None) for rule in definition.rules}
+    if definition.kind in _CONTEXT_FREE or definition.kind == "multiline":
+        reads = rules.READS_VALUE
+    elif definition.kind == "choice":
+        reads = rules.READS_REFERENCE  # `_choice_code` reads the reference lists
+    else:
+        return None
+    if None in marks:
+        return None
+    return rules.READS_REFERENCE if rules.READS_REFERENCE in marks else reads
 
 
 @lru_cache(maxsize=1 << 12)

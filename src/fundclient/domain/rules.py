@@ -112,6 +112,15 @@ _DATE_FORMS = (
 
 def parse_date(text: str) -> date | None:
     """yyyy-mm-dd or dd/mm/yyyy (also - or . separators, any digit system); else None."""
+    return _parse_short(text) if len(text) <= _MEMO_CHARS else _parse_date(text)
+
+
+@lru_cache(maxsize=1 << 12)  # a date is parsed by its cleaning and each of its rules; dates repeat
+def _parse_short(text: str) -> date | None:
+    return _parse_date(text)
+
+
+def _parse_date(text: str) -> date | None:
     text = normalise_digits(text).strip()
     for form in _DATE_FORMS:
         m = form.fullmatch(text)
@@ -159,15 +168,30 @@ def _check_characters(raw: str) -> str | None:
 
 # ---------------------------------------------------------------- rules
 
+# What a rule reads beyond the value (`FieldDef.check` remembers the answers of rules that
+# read nothing else, or only the reference lists): a rule without the mark reads the context.
+READS_VALUE, READS_REFERENCE = "value", "reference"
+
+
+def reads(what: str) -> Callable[[Rule], Rule]:
+    def mark(rule: Rule) -> Rule:
+        rule.reads = what  # type: ignore[attr-defined]
+        return rule
+    return mark
+
+
+@reads(READS_VALUE)
 def arabic_letters(value: str, ctx: ValidationContext) -> Message | None:
     return None if is_arabic_name(value) else ARABIC_ONLY
 
 
+@reads(READS_VALUE)
 def latin_letters(value: str, ctx: ValidationContext) -> Message | None:
     return None if is_latin_name(value) else LATIN_ONLY
 
 
 def digits(min_length: int = 0) -> Rule:
+    @reads(READS_VALUE)
     def rule(value: str, ctx: ValidationContext) -> Message | None:
         if not (value.isascii() and value.isdigit()):
             return DIGITS_ONLY
@@ -181,11 +205,13 @@ def national_number(value: str, ctx: ValidationContext) -> Message | None:
     return ctx.scheme.check(value, sex=ctx.sex, date_of_birth=ctx.date_of_birth)
 
 
+@reads(READS_VALUE)
 def mobile(value: str, ctx: ValidationContext) -> Message | None:
     return check_mobile(value)
 
 
 def choice(list_name: str) -> Rule:
+    @reads(READS_REFERENCE)
     def rule(value: str, ctx: ValidationContext) -> Message | None:
         if list_name == "categories":
             known = {c.get("code") for c in ctx.reference.categories}
@@ -198,6 +224,7 @@ def choice(list_name: str) -> Rule:
     return rule
 
 
+@reads(READS_REFERENCE)
 def known_office(value: str, ctx: ValidationContext) -> Message | None:
     """The office a record belongs to must be in the office list (bundled + pulled from HQ)."""
     return None if value in ctx.reference.codes("offices") else OFFICE_NOT_SET_UP

@@ -38,14 +38,19 @@ class Elsewhere:
     role: str = ""  # HQ only: holder | dependant in the record that holds them
 
 
-def _numbers(session: "Session", b: Beneficiary) -> list[tuple[str, str, bool]]:
+def _numbers(session: "Session", b: Beneficiary, scheme=None) -> list[tuple[str, str, bool]]:
     """(normalised number, name on the form, through a dependant) of the form's complete numbers."""
-    scheme = get_scheme(session.settings.national_id_scheme)
+    return [(number, person.name.full(), own) for number, person, own in _people(session, b, scheme)]
+
+
+def _people(session: "Session", b: Beneficiary, scheme=None) -> list[tuple[str, object, bool]]:
+    """(normalised number, the person, through a dependant) of the form's complete numbers."""
+    scheme = scheme or get_scheme(session.settings.national_id_scheme)
     out = []
     for person, own in ((b, False), *((d, True) for d in b.dependants)):
         number = scheme.normalise(person.national_number or "")
         if len(number) == scheme.length and number.isdigit():
-            out.append((number, person.name.full(), own))
+            out.append((number, person, own))
     return out
 
 
@@ -86,12 +91,12 @@ def from_digest_many(session: "Session", records: list[Beneficiary]) -> list[lis
     device and the stored copies read once for the batch instead of once per record."""
     from fundclient.sync.digest import registered_elsewhere  # lazy: start-up (cryptography, NumPy, platformdirs)
 
-    wanted = [_numbers(session, b) for b in records]
+    scheme = get_scheme(session.settings.national_id_scheme)
+    wanted = [_people(session, b, scheme) for b in records]  # the names only for numbers the digest holds
     if not any(wanted):
         return [[] for _ in records]
     own_office = _office(session)
     held = registered_elsewhere(session.data_dir, sorted({n for numbers in wanted for n, _, _ in numbers}))
-    scheme = get_scheme(session.settings.national_id_scheme)
     if not held:
         return [[] for _ in records]
     ids = [b.record_id for b, numbers in zip(records, wanted) if b.record_id and any(n in held for n, _, _ in numbers)]
@@ -102,7 +107,7 @@ def from_digest_many(session: "Session", records: list[Beneficiary]) -> list[lis
     for b, numbers in zip(records, wanted):
         kept = stored.get(b.record_id)
         skip = {scheme.normalise(p.national_number or "") for p in (kept, *kept.dependants)} if kept else set()
-        out.append([Elsewhere(number, office, whom, own, "digest") for number, whom, own in numbers
+        out.append([Elsewhere(number, office, person.name.full(), own, "digest") for number, person, own in numbers
                     for office in held.get(number, []) if not (office == own_office and number in skip)])
     return out
 

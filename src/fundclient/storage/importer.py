@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -208,6 +209,10 @@ def _printable(value):
 
 
 def _cell_problems(headers: list[str], cells: list[str]) -> list[tuple[str, Message]]:
+    if len(cells) <= len(headers) and (not cells or max(map(len, cells)) <= MAX_CELL_CHARS):
+        joined = "".join(cells)  # most rows: one look at the whole row finds nothing to say
+        if "\x00" not in joined and not _BAD_BYTE.search(joined):
+            return []
     problems = []
     extra = [c for c in cells[len(headers):] if c.strip()]
     if extra:
@@ -266,21 +271,43 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]], 
     return headers, records, problems
 
 
+_DEP, _NAME, _CATEGORY, _FIELD, _REQUIRED = range(5)
+
+
+@lru_cache(maxsize=64)
+def _column_plan(keys: tuple[str, ...]) -> tuple[tuple[int, str | int, str], ...]:
+    """Where each column of a file's header goes (`row_to_beneficiary`), worked out once per
+    header rather than once per row: (what, where, name) per column, in the header's order."""
+    plan = []
+    for key in keys:
+        dep = _DEPENDANT.fullmatch(key)
+        if dep:
+            plan.append((_DEP, int(dep.group(1)), dep.group(2)))
+        elif key.startswith("name."):
+            plan.append((_NAME, key, key[5:]))
+        elif key.startswith(CATEGORY_PREFIX):
+            plan.append((_CATEGORY, key, key[len(CATEGORY_PREFIX):]))
+        elif key in BENEFICIARY_FIELDS and BENEFICIARY_FIELDS[key].required and key not in DEFAULTED_COLUMNS:
+            plan.append((_REQUIRED, key, key))
+        else:
+            plan.append((_FIELD, key, key))
+    return tuple(plan)
+
+
 def row_to_beneficiary(row: dict[str, str], office_code: str) -> Beneficiary:
     """Raw text values; the domain validator cleans and checks them."""
     b = Beneficiary(office_code=office_code)
     name, deps = {}, defaultdict(dict)
-    for key, value in row.items():
-        dep = _DEPENDANT.fullmatch(key)
-        if dep:
-            deps[int(dep.group(1))][dep.group(2)] = value
-        elif key.startswith("name."):
-            name[key[5:]] = value
-        elif key.startswith(CATEGORY_PREFIX):
+    for (what, where, short), value in zip(_column_plan(tuple(row)), row.values()):
+        if what == _DEP:
+            deps[where][short] = value
+        elif what == _NAME:
+            name[short] = value
+        elif what == _CATEGORY:
             if value:
-                b.category_fields[key[len(CATEGORY_PREFIX):]] = value
-        elif value or (BENEFICIARY_FIELDS[key].required and key not in DEFAULTED_COLUMNS):
-            setattr(b, key, value)
+                b.category_fields[short] = value
+        elif value or what == _REQUIRED:
+            setattr(b, short, value)
     b.name = ArabicName(**name)
     for _, values in sorted(deps.items()):
         if any(values.values()):
