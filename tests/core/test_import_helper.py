@@ -236,3 +236,89 @@ def test_the_cli_says_a_killed_helper_stopped_in_the_chosen_language(tmp_path, c
                 for m in (HelperStopped.IMPORT_BEFORE_ROWS, HelperStopped.IMPORT_AFTER_ROWS)]
     assert any(text in said for text in expected), said
     assert "helper process" not in said and "Traceback" not in said and "RuntimeError" not in said
+
+
+def test_a_batch_saved_while_the_next_is_checked_answers_as_one_batch_at_a_time(tmp_path):
+    """The app's and the command's import save batch k on a thread of their own while batch k+1
+    is checked against the store and against batch k's records, not saved yet
+    (`registration.check_many(earlier=…)`): the same report, counts, records and card numbers as
+    checking and saving one batch at a time (`register_many`) — with batches of 15 rows, so that
+    near-duplicates fall in neighbouring batches; at least one row is refused as a possible
+    duplicate of a record of the batch before, found while that batch was being saved."""
+    from fundclient.config import Settings
+    from fundclient.errors import DuplicateFound
+    from fundclient.services import importing, registration
+    from fundclient.services.session import Session
+
+    source = write_rows(tmp_path / "legacy.csv", 400, seed=5)
+    outcomes, across = {}, []
+    check_many = registration.check_many
+
+    def watched(session, batch, **kw):
+        checked = check_many(session, batch, **kw)
+        earlier = {id(b) for b in kw["earlier"].accepted} if kw.get("earlier") else set()
+        across.extend(o for o in checked.outcome if isinstance(o, DuplicateFound) and o.matches
+                      and id(o.matches[0].existing) in earlier)
+        return checked
+
+    for how in ("one batch at a time", "saved while the next is checked"):
+        data_dir = tmp_path / how.replace(" ", "-")
+        _office(data_dir, tmp_path)
+        store, operator = open_store(data_dir, "admin", PASSWORD)
+        session = Session(data_dir, Settings.load(data_dir), store, operator)
+        report = tmp_path / f"{how}.csv"
+        try:
+            if how == "one batch at a time":
+                result = importer.import_file(
+                    store, source, by="admin", report_path=report, scheme=session.settings.national_id_scheme,
+                    office_code=session.settings.office_code, batch_size=15, checked=importer.CheckedRows(
+                        source, scheme=session.settings.national_id_scheme, office_code=session.settings.office_code,
+                        helper=False),
+                    save_many=lambda batch, made: registration.register_many(session, batch, validated=True,
+                                                                             made=made))
+            else:
+                registration.check_many = watched
+                try:
+                    result = importing.import_spreadsheet(session, source, report_path=report, batch_size=15)
+                finally:
+                    registration.check_many = check_many
+        finally:
+            store.close()
+        outcomes[how] = ((result.rows, result.imported, result.already_present, result.rejected, result.duplicates),
+                         report.read_text(encoding="utf-8-sig"), _stored(data_dir))
+    assert outcomes["saved while the next is checked"] == outcomes["one batch at a time"]
+    counts = outcomes["one batch at a time"][0]
+    assert counts[1] > 300 and counts[4] >= 5, counts
+    assert across, "no row was a possible duplicate of the batch before: the test proves nothing"
+
+
+def test_a_batch_that_cannot_be_saved_stops_the_import_with_its_error(tmp_path, monkeypatch):
+    """A batch saved on its own thread that fails (here: a card number already taken) stops the
+    import with that error in the importing thread, once the saving thread has ended; the
+    batches saved before it stay, nothing after it is saved."""
+    from fundclient.config import Settings
+    from fundclient.services import importing, registration
+    from fundclient.services.session import Session
+    from fundclient.storage.errors import CardNumberTaken
+
+    source = write_rows(tmp_path / "legacy.csv", 120, seed=6)
+    data_dir = tmp_path / "office"
+    _office(data_dir, tmp_path)
+    store, operator = open_store(data_dir, "admin", PASSWORD)
+    session = Session(data_dir, Settings.load(data_dir), store, operator)
+    save_checked, saved = registration.save_checked, []
+
+    def second_fails(session, batch):
+        if len(saved) == 1:
+            raise CardNumberTaken()
+        save_checked(session, batch)
+        saved.append(len(batch.accepted))
+
+    monkeypatch.setattr(registration, "save_checked", second_fails)
+    try:
+        with pytest.raises(CardNumberTaken):
+            importing.import_spreadsheet(session, source, report_path=tmp_path / "report.csv", batch_size=40)
+        assert not [t for t in threading.enumerate() if t.name == "import-save"]
+        assert saved and store.beneficiaries.count() == saved[0]
+    finally:
+        store.close()

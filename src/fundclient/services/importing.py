@@ -1,7 +1,8 @@
 """A legacy spreadsheet into the office: the one path of `fundclient import` and the app's
-import page. Rows go through `registration.register_many` (every check the form makes, the
-batch duplicate check, card numbers, one transaction per batch, sealing for HQ); the single
-writer is held for one batch at a time, so a clerk's save goes in between two batches."""
+import page. Rows go through `registration.check_many` / `save_checked` (every check the form
+makes, the batch duplicate check, card numbers, one transaction per batch, sealing for HQ): a
+batch is saved while the next is checked; the single writer is held for one batch at a time,
+so a clerk's save goes in between two batches."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ def import_spreadsheet(session: "Session", path: Path, *, report_path: Path | No
         raise NotPermitted("import")
     return import_file(session.store, Path(path), by=session.username, report_path=report_path,
                        scheme=session.settings.national_id_scheme, office_code=session.settings.office_code,
-                       save_many=lambda batch, made: registration.register_many(session, batch, validated=True,
-                                                                                 made=made),
+                       check_many=lambda batch, made, earlier, after_reads: registration.check_many(
+                           session, batch, validated=True, made=made, earlier=earlier, after_reads=after_reads),
+                       save_checked=lambda batch: registration.save_checked(session, batch),
                        batch_size=batch_size, progress=progress, cancelled=cancelled,
                        write_report=write_report, checked=checked, writer_cache_kib=writer_cache_kib)

@@ -4,8 +4,8 @@ importer-like callers use, so every save is validated, numbered, audited and sea
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from fundclient.cards.identity import card_number_maker as _device_card_number_maker
@@ -18,6 +18,7 @@ from fundclient.services.changes import Changes
 from fundclient.services.sealing import photos_of, seal_records
 from fundclient.domain.reference import default_reference
 from fundclient.services.elsewhere import from_digest, from_digest_many
+from fundclient.storage.duplicate_candidates import record_keys
 from fundclient.storage.rows import ready_for_import
 
 if TYPE_CHECKING:
@@ -152,11 +153,37 @@ def register_many(session: "Session", beneficiaries: Sequence[Beneficiary], *,
     refused it. Raises CardNumberTaken for the whole batch (nothing saved). `validated`: the
     caller already ran `ensure_valid_beneficiary` on each (the importer, to name the row).
     `made`: per record, (its duplicate keys, its rows without card numbers) made beforehand
-    for this office and operator (an import's helper process, `storage.importer`) or None."""
+    for this office and operator (an import's helper process, `storage.importer`) or None.
+    (`check_many` then `save_checked`: an import saves one batch while it checks the next.)"""
+    checked = check_many(session, beneficiaries, validated=validated, made=made)
+    save_checked(session, checked)
+    return checked.outcome
+
+
+@dataclass
+class CheckedBatch:
+    """A batch `check_many` checked, for `save_checked` to save."""
+
+    outcome: list  # per record given, in order: the record to save or the FundError refusing it
+    accepted: list[Beneficiary]
+    rows: list[tuple | None]  # per accepted record: its rows made beforehand, or None
+    keyed: list[tuple]  # per accepted record: what the duplicate check reads of it (`record_keys`)
+
+
+def check_many(session: "Session", beneficiaries: Sequence[Beneficiary], *, validated: bool = False,
+               made: Sequence[tuple | None] | None = None, earlier: CheckedBatch | None = None,
+               after_reads: Callable[[], None] | None = None) -> CheckedBatch:
+    """`register_many`'s checks of a batch, nothing saved. `earlier`: the batch checked just
+    before, not saved yet (an import saves it meanwhile): its accepted records are candidates of
+    this batch's as if saved — newer than every stored record, as they will be — so the answers
+    are those of checking this batch once `earlier` is saved. `after_reads` is called once the
+    store has been read for the batch (what the store holds by then is what was checked against:
+    an import starts saving `earlier` then, never before)."""
     scheme = session.settings.national_id_scheme
     outcome: list[Beneficiary | FundError] = []
     accepted: list[Beneficiary] = []
     accepted_rows: list[tuple | None] = []
+    accepted_keys: list[tuple] = []
     records: list[Beneficiary | None] = []
     ready: list[tuple | None] = []
     for beneficiary, rows in zip(beneficiaries, made if made is not None else [None] * len(beneficiaries),
@@ -168,33 +195,49 @@ def register_many(session: "Session", beneficiaries: Sequence[Beneficiary], *,
             records.append(None)
             outcome.append(refused)
     valid = [r for r in records if r is not None]
-    # The store's candidates of every record in set-based reads; the batch's earlier records
-    # join them as they are accepted (storage.duplicate_candidates: the form's own rule and code).
-    check = session.store.beneficiaries.batch_duplicates(valid, national_id_scheme=scheme,
-                                                         keyed=[r[0] if r else None for r in ready])
+    keyed = [r[0] if r else record_keys(b) for b, r in zip(valid, ready)]
+    # The store's candidates of every record in set-based reads; the batch's earlier records —
+    # and those of the batch before, when not saved yet — join them as they are accepted
+    # (storage.duplicate_candidates: the form's own rule and code).
+    prior = earlier.accepted if earlier is not None else []
+    # (the batch before's own candidates were looked up with it: only its numbers and filed keys count)
+    prior_keys = [(numbers, [], filed) for numbers, _, filed in earlier.keyed] if earlier is not None else []
+    check = session.store.beneficiaries.batch_duplicates([*prior, *valid], national_id_scheme=scheme,
+                                                         keyed=[*prior_keys, *keyed])
+    for j in range(len(prior)):
+        check.accept(j)
+    if after_reads is not None:
+        after_reads()
     elsewhere = from_digest_many(session, valid)  # HQ's digest read once for the batch
     results: list[Beneficiary | FundError] = []
     for i, record in enumerate(valid):
         try:
             _check_photo(session, record, False, False)
-            _check_duplicates(session, record, "", "", elsewhere=True, found=check.matches(i), held=elsewhere[i])
+            _check_duplicates(session, record, "", "", elsewhere=True, found=check.matches(len(prior) + i),
+                              held=elsewhere[i])
         except FundError as refused:
             results.append(refused)
             continue
-        check.accept(i)
+        check.accept(len(prior) + i)
         ready_for_import(record, session.settings.office_code)  # numbers are given here, never typed or imported
         accepted.append(record)
         accepted_rows.append(ready[i][1] if ready[i] else None)
+        accepted_keys.append(keyed[i])
         results.append(record)
     refusals = iter(outcome)
     done = iter(results)
     outcome = [next(done) if r is not None else next(refusals) for r in records]
-    saved = session.store.beneficiaries.add_many(accepted, by=session.username, action="import",
+    return CheckedBatch(outcome, accepted, accepted_rows, accepted_keys)
+
+
+def save_checked(session: "Session", checked: CheckedBatch) -> None:
+    """The accepted records of a batch `check_many` checked: numbered and saved in ONE
+    transaction (one audit entry) and sealed together; raises CardNumberTaken (nothing saved)."""
+    saved = session.store.beneficiaries.add_many(checked.accepted, by=session.username, action="import",
                                                  card_numbers_from=card_number_maker(session),
-                                                 made=accepted_rows if any(accepted_rows) else None)
+                                                 made=checked.rows if any(checked.rows) else None)
     if saved and session.settings.seal_on == "save":
         seal_records(session, saved, {})
-    return outcome
 
 
 def edit(session: "Session", beneficiary: Beneficiary, photo: Photo | None = None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from collections import defaultdict
@@ -330,6 +331,9 @@ CLI_WRITER_CACHE_KIB = 256_000
 # writes (a few hundred rows are checked here: a helper costs ~1 s to start).
 HELPER_FROM_BYTES = 256 * 1024
 _CHUNK = 250  # checked rows handed over from the helper at a time
+# Chunks the helper may run ahead by: two of the command's batches, so that it never waits on a
+# full queue while this process checks and saves one (~6 KB a row handed over: ~25 MB).
+_AHEAD = 2 * CLI_BATCH // _CHUNK
 
 
 def _row_outcomes(rows: list[tuple[int, dict[str, str]]], unreadable_rows: RowProblems, *, scheme: str | None,
@@ -427,7 +431,7 @@ class CheckedRows:
         import multiprocessing  # lazy: only a large import starts a helper
 
         context = multiprocessing.get_context("spawn")  # never fork a process holding DB connections
-        self._queue = context.Queue(maxsize=8)
+        self._queue = context.Queue(maxsize=_AHEAD)
         self._process = context.Process(target=_check_in_helper, daemon=True,
                                         args=(str(path), scheme, office_code, reference.to_dict(), self._queue,
                                               by))
@@ -503,8 +507,18 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
                 batch_size: int = IMPORT_BATCH,
                 progress: Callable[[int, int], None] | None = None,
                 cancelled: Callable[[], bool] | None = None, write_report: bool = True,
-                checked: CheckedRows | None = None, writer_cache_kib: int | None = None) -> ImportResult:
-    """`save_many(records, made)` is how a batch of good rows is registered: the app passes
+                checked: CheckedRows | None = None, writer_cache_kib: int | None = None,
+                check_many: Callable[..., object] | None = None,
+                save_checked: Callable[[object], None] | None = None) -> ImportResult:
+    """`check_many(records, made, earlier, after_reads)` and `save_checked(batch)` are how the app
+    registers a batch of good rows (services.registration: every check of the form, then one
+    transaction per batch): the checked batch's `outcome` says, per record, the record to save
+    or the FundError that refuses its row; a batch is saved on a thread of its own while the
+    next one is checked, against the store and the batch not saved yet (`earlier`) — the saving
+    starts when `check_many` calls `after_reads`. Else `save_many(records, made)` registers a batch at a time
+    and gets back, per record, the saved record or the FundError that
+    refuses its row; `made`: per record, its duplicate keys and rows made by the helper
+    process (`CheckedRows.made`) or None. Without either, `save` registers one row at a time (default: a plain add).
     services.registration.register_many (duplicate check, card numbers, one transaction per
     batch, sealing for HQ) and gets back, per record, the saved record or the FundError that
     refuses its row; `made`: per record, its duplicate keys and rows made by the helper
@@ -516,7 +530,7 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
     already being read and checked (`CheckedRows` of this path, scheme and office), else
     they are read here (a large file by a helper process). `writer_cache_kib`: the writer's
     page cache during the import (a command of its own: `fundclient import`), put back after."""
-    if save_many is None:
+    if save_many is None and check_many is None:
         one = save or (lambda b: store.beneficiaries.add(b, by=by, action="import"))
 
         def save_many(batch: list[Beneficiary], made: list) -> list:
@@ -536,7 +550,8 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
         with _writer_cache(store, writer_cache_kib):
             return _import_checked(store, path, checked, by=by, office_code=office_code, report_path=report_path,
                                    save_many=save_many, batch_size=batch_size, progress=progress,
-                                   cancelled=cancelled, write_report=write_report)
+                                   cancelled=cancelled, write_report=write_report, check_many=check_many,
+                                   save_checked=save_checked)
     finally:
         checked.close()
 
@@ -564,11 +579,40 @@ def _writer_cache(store: "Store", kib: int | None) -> Iterator[None]:
 def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str, office_code: str,
                     report_path: Path | None, save_many: Callable[[list[Beneficiary], list], list], batch_size: int,
                     progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
-                    write_report: bool) -> ImportResult:
+                    write_report: bool, check_many: Callable[..., object] | None = None,
+                    save_checked: Callable[[object], None] | None = None) -> ImportResult:
     total = checked.total
     result = ImportResult(rows=total)
     seen: set[str] = set()  # national numbers of this file's rows already handled
     pending: list[tuple[int, str, Beneficiary]] = []
+    saving = _Saving(save_checked) if check_many is not None else None
+    last = None  # the batch checked last, not saved yet (`check_many`): saved while the next is checked
+
+    def check_and_save(records: list[Beneficiary], made: list) -> list:
+        nonlocal last
+        if saving is None:
+            return save_many(records, made) if records else []
+        saving.join()  # every batch before `last` is in the store
+        before, last = last, None
+
+        def start() -> None:
+            if before is not None:
+                saving.start(before)
+
+        if not records:
+            start()
+            return []
+        last = check_many(records, made, before, start)
+        return last.outcome
+
+    def save_last() -> None:
+        nonlocal last
+        if saving is not None:
+            saving.join()
+            if last is not None:
+                saving.start(last)
+                last = None
+                saving.join()
 
     def flush() -> None:
         present = store.beneficiaries.national_numbers_present([b.national_number for _, _, b in pending])
@@ -583,7 +627,7 @@ def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str
                 seen.add(clean.national_number)
                 todo.append((number, national, clean))
                 made.append(ready)
-        outcomes = save_many([clean for _, _, clean in todo], made) if todo else []
+        outcomes = check_and_save([clean for _, _, clean in todo], made)
         for (number, national, _), outcome in zip(todo, outcomes):
             if isinstance(outcome, FundError):
                 result.rejected += 1
@@ -599,21 +643,27 @@ def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str
                 result.duplicates += 1
         pending.clear()
 
-    for done, (number, national, outcome) in enumerate(checked, start=1):
-        if isinstance(outcome, Beneficiary):
-            pending.append((number, national, outcome))
-        else:
-            result.rejected += 1
-            for key, message in outcome:
-                result.problems.append(ImportProblem(number, national, "rejected", key, message))
-        if len(pending) >= batch_size or (done == total and pending):
-            flush()
-        result.done = done
-        if progress is not None and (done % batch_size == 0 or done == total):
-            progress(done, total)
-        if not pending and done < total and cancelled is not None and cancelled():
-            result.cancelled = True
-            break
+    try:
+        for done, (number, national, outcome) in enumerate(checked, start=1):
+            if isinstance(outcome, Beneficiary):
+                pending.append((number, national, outcome))
+            else:
+                result.rejected += 1
+                for key, message in outcome:
+                    result.problems.append(ImportProblem(number, national, "rejected", key, message))
+            if len(pending) >= batch_size or (done == total and pending):
+                flush()
+            result.done = done
+            if progress is not None and (done % batch_size == 0 or done == total):
+                progress(done, total)
+            if not pending and done < total and cancelled is not None and cancelled():
+                result.cancelled = True
+                break
+        save_last()  # a stopped import keeps every batch it checked: stopped between two batches
+    except BaseException:
+        if saving is not None:
+            saving.join(quiet=True)  # never left writing behind the caller's back
+        raise
     if write_report:
         result.report_path = write_report_file(
             result, Path(report_path) if report_path else Path(path).with_name(Path(path).stem + "-report.csv"))
@@ -621,6 +671,36 @@ def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str
     store.audit_event(by, "import", rows=result.rows, imported=result.imported,
                       already_present=result.already_present, rejected=result.rejected, **stopped)
     return result
+
+
+class _Saving:
+    """One checked batch saved at a time on a thread of its own (`save_checked`), while the
+    importing thread checks the next batch; `join` waits for it and raises what it raised."""
+
+    def __init__(self, save: Callable[[object], None]) -> None:
+        self._save = save
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def start(self, batch: object) -> None:
+        self.join()
+
+        def run() -> None:
+            try:
+                self._save(batch)
+            except BaseException as exc:  # noqa: BLE001 - raised again by join, in the importing thread
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="import-save")
+        self._thread.start()
+
+    def join(self, *, quiet: bool = False) -> None:
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join()
+        error, self._error = self._error, None
+        if error is not None and not quiet:
+            raise error
 
 
 def write_report_file(result: ImportResult, path: Path) -> Path:
