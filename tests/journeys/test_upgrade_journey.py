@@ -81,3 +81,57 @@ def test_the_first_sign_in_after_an_update_shows_how_far_the_upgrade_is(open_app
         assert conn.exec_driver_sql("SELECT count(*) FROM beneficiaries WHERE dup_keys = 'x|old'").scalar_one() == 0
         assert conn.exec_driver_sql(
             "SELECT count(*) FROM sqlite_master WHERE name = ?", (duplicate_rule.PENDING_TABLE,)).scalar_one() == 0
+
+
+def _names_from_before_their_ends_table(data_dir) -> int:
+    """The office as a version before migration 0010 left it (its names not filed by their ends'
+    sound): the migration notes the fill, the next sign-in does it. Returns how many holders."""
+    from fundclient.storage import migrate, open_store
+
+    store, _ = open_store(data_dir, ADMIN, ADMIN_PW)
+    try:
+        migrate.downgrade(store._engines.writer, "0009")
+        migrate.upgrade(store._engines.writer)
+        with store.read() as conn:
+            return conn.exec_driver_sql("SELECT count(*) FROM beneficiaries").scalar_one()
+    finally:
+        store.close()
+
+
+def test_the_first_sign_in_after_the_update_that_files_names_by_their_ends_shows_its_progress(
+        open_app, keys_office, monkeypatch):
+    """The same window, the same sentence, for the other upgrade at the opening
+    (`storage.name_ends_fill`, review finding 2): Huda sees how far it is, then her main window."""
+    from fundclient.storage import name_ends_fill
+
+    holders = _names_from_before_their_ends_table(keys_office)
+    assert holders == 12
+    monkeypatch.setattr(name_ends_fill.NameEndsFill, "slice", 4)
+    held, go_on = threading.Event(), threading.Event()
+
+    def hold_after_the_first_slice(next_id: int) -> None:
+        if not held.is_set():
+            held.set()
+            go_on.wait(60)
+
+    monkeypatch.setattr(name_ends_fill, "after_slice", hold_after_the_first_slice)
+    j = open_app(keys_office)
+    login = j.gui.login
+    j.select_all_and_type(CLERK)
+    j.enter()
+    j.type(CLERK_PW)
+    j.enter()
+    j.wait_until(lambda: held.is_set() and login.upgrade_note.isVisible(), 30000, "the upgrade's note")
+    j.wait_until(lambda: "3 من 12" in read_digits(login.upgrade_note.text()), 5000, "the first slice's count")
+    note = read_digits(login.upgrade_note.text())
+    assert "تجهيز سجلات هذا المكتب للإصدار الجديد: 3 من 12 منتفع (25٪)" in note, note
+    assert login.upgrade_bar.isVisible() and (login.upgrade_bar.value(), login.upgrade_bar.maximum()) == (3, 12)
+    assert login.busy and not login.login_button.isEnabled()
+    go_on.set()
+    j.wait_until(lambda: j.gui.window is not None and j.gui.window.isVisible(), 30000, "the main window")
+    j.guard.allowed_windows.add(id(j.gui.window))
+    store = j.gui.session.store
+    with store.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = ?",
+                                    (name_ends_fill.PENDING_TABLE,)).scalar_one() == 0
+        assert conn.exec_driver_sql("SELECT count(*) FROM name_ends WHERE person > 0").scalar_one() == 12

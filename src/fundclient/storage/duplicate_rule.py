@@ -5,7 +5,9 @@ filed in `duplicate_keys` by triggers (migration 0008). The version of the rule 
 made by is kept in `meta` (migration 0009, row `duplicate_keys_rule`). At each opening of the
 store (`Store`) one small read compares it with the code's; when it differs (an office upgraded
 from a version before the keys, a store keyed by an older rule, a backup of one restored) every
-person is keyed again — once, at the first sign-in after the update, before the store is used:
+person is keyed again — once, at the first sign-in after the update, before the store is used,
+as one of the opening's upgrades (`storage.opening_upgrade`, the one mechanism for office data
+made again after an update: the lock, the slices' transactions, the progress, the resume):
 
 - set aside (one transaction): the keys' triggers dropped and their SQL noted in
   `duplicate_keys_pending` with the next holder to key and the key ranges of the stages
@@ -34,28 +36,21 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fundclient import oslock
 from fundclient.domain.duplicate_keys import RULE_VERSION, stored_keys_of
+from fundclient.storage import opening_upgrade
+from fundclient.storage.opening_upgrade import SlicedUpgrade, Stages
 from fundclient.storage.rows import dup_keys_text
-from fundclient.storage import upgrade_progress
 
 if TYPE_CHECKING:
     from fundclient.storage.store import Store
 
 META_ROW = "duplicate_keys_rule"
 PENDING_TABLE = "duplicate_keys_pending"
-REKEY_LOCK_FILE = ".rekey.lock"
+REKEY_LOCK_FILE = opening_upgrade.LOCK_FILE
 SLICE = 5000  # holders (with their dependants) per transaction
 STAGE_TABLE = "duplicate_keys_stage"
 HELPERS_FROM = 50_000  # holders: below, the keys are made in this process (a helper costs ~1 s to start)
-REKEY_CACHE_KIB = 256_000  # the writer's page cache while re-keying (back to the usual at the end)
-# While re-keying, the writer's commits are not flushed to the disk one by one (WAL and
-# synchronous NORMAL: flushed at each checkpoint): a power cut may undo the last slices, never
-# half of one — each slice and the note of where the re-keying got to are one transaction, so
-# the next opening goes on from the last slice kept. At 100,000 records, quiet machine: the
-# whole re-keying 10.9 s wall with a flush per commit, 8.4 s without. Back to FULL at the end
-# (storage.engine.raw_connect), also when it stops on an error.
-STAGE_KEYS, STAGE_INDEX = "keys", "index"
+REKEY_CACHE_KIB = opening_upgrade.CACHE_KIB  # the writer's page cache while re-keying (back to the usual at the end)
 # The keys are staged by key range, each stage filed in key order at the end: the table grows
 # at its end instead of being sorted whole (rule 2's 48 million keys at a million records: the
 # sort held them all in memory, 3.9 GB — SQLite's temporary files stay in memory, plaintext
@@ -88,62 +83,52 @@ def keep_current(store: Store, *, helpers: int | None = None) -> bool:
     """At the store's opening: the keys made again if they are of another rule (or a re-keying
     was interrupted). True if they were. `helpers`: processes making the keys (None: by the
     office's size and the machine's cores)."""
-    with store.read() as conn:
-        if is_current(conn.driver_connection):
-            return False
-    with oslock.exclusive(store.data_dir / REKEY_LOCK_FILE, wait=None):
-        with store.read() as conn:
-            if is_current(conn.driver_connection):  # another process did it meanwhile
-                return False
-        _rekey(store, helpers)
-    return True
+    return opening_upgrade.run(store, _Rekeying(helpers))
 
 
-def _synchronous(raw, level: str) -> None:
-    """PRAGMA synchronous on the writer's connection, which takes it only between transactions:
-    called first in a write transaction (nothing written yet), it ends it, sets the level and
-    begins the next (the caller holds the writer's OS lock throughout)."""
-    raw.execute("COMMIT")
-    raw.execute(f"PRAGMA synchronous = {level}")
-    raw.execute("BEGIN IMMEDIATE")
+class _Rekeying(SlicedUpgrade):
+    """The re-keying as one of the opening's upgrades (`storage.opening_upgrade`: the lock, the
+    slices' transactions, the progress told, the resume)."""
 
+    def __init__(self, helpers: int | None) -> None:
+        self.helpers = helpers
+        self.bounds: list = []
 
-def _rekey(store: Store, helpers: int | None) -> None:
-    try:
-        with store.writer_connection() as conn:
-            raw = conn.driver_connection
-            _synchronous(raw, "NORMAL")  # until the end (see REKEY_CACHE_KIB's note)
-            raw.execute(f"PRAGMA cache_size = -{REKEY_CACHE_KIB}")
-            first, bounds = _set_aside(raw)
-            top = raw.execute("SELECT coalesce(max(id), 0) + 1 FROM beneficiaries").fetchone()[0]
-            total = raw.execute("SELECT count(*) FROM beneficiaries").fetchone()[0]
-            done = raw.execute("SELECT count(*) FROM beneficiaries WHERE id < ?", (first,)).fetchone()[0]
-        upgrade_progress.report(STAGE_KEYS, done, total)
+    def needed(self, raw) -> bool:
+        return not is_current(raw)
+
+    def begin(self, raw) -> int:
+        first, self.bounds = _set_aside(raw)
+        return first
+
+    def slices(self, store: Store, first: int, top: int) -> Iterator[tuple]:
+        helpers = self.helpers
         if helpers is None:
-            helpers = max(1, min(4, os.cpu_count() or 2)) if total - done >= HELPERS_FROM else 0
-        for start, end, holders, dependants, staged in _slices(store, first, top, helpers, bounds):
-            with store.writer_connection() as conn:
-                _write_slice(conn.driver_connection, holders, dependants, staged, end)
-            done += len(holders)
-            upgrade_progress.report(STAGE_KEYS, done, total)
-            if after_slice is not None:
-                after_slice(end)
-        upgrade_progress.report(STAGE_INDEX, total, total)
-        for bucket in range(len(bounds) + 1):
+            with store.read() as conn:
+                left = conn.driver_connection.execute("SELECT count(*) FROM beneficiaries WHERE id >= ?",
+                                                      (first,)).fetchone()[0]
+            helpers = max(1, min(4, os.cpu_count() or 2)) if left >= HELPERS_FROM else 0
+        return _slices(store, first, top, helpers, self.bounds)
+
+    def write(self, raw, part) -> tuple[int, int]:
+        _start, end, holders, dependants, staged = part
+        _write_slice(raw, holders, dependants, staged, end)
+        return len(holders), end
+
+    def finish(self, store: Store) -> None:
+        for bucket in range(len(self.bounds) + 1):
             with store.writer_connection() as conn:
                 _file_bucket(conn.driver_connection, bucket)
         with store.writer_connection() as conn:
             _put_back(conn.driver_connection)
-    finally:
-        with store.writer_connection() as conn:
-            from fundclient.storage.engine import CACHE_KIB  # lazy: as the rest of the store
 
-            _synchronous(conn.driver_connection, "FULL")  # the store's (storage.engine.raw_connect)
-            conn.driver_connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    def after_slice(self, next_id: int) -> None:
+        if after_slice is not None:
+            after_slice(next_id)
 
 
-def _stage(bucket: int) -> str:
-    return f"{STAGE_TABLE}_{bucket:03d}"
+_STAGES = Stages(STAGE_TABLE, "key, person", "duplicate_keys", "key, person")
+_stage = _STAGES.name
 
 
 def _note(raw, kind: str) -> str | None:
@@ -212,11 +197,7 @@ def _write_slice(raw, holders, dependants, staged, end: int) -> None:
 
 def _file_bucket(raw, bucket: int) -> None:
     """One stage's keys filed in key order (the table's index grows at its end), the stage dropped."""
-    if raw.execute("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)",
-                   (_stage(bucket),)).fetchone()[0]:
-        raw.execute(f"INSERT INTO duplicate_keys (key, person) SELECT key, person FROM {_stage(bucket)}"
-                    " ORDER BY key, person")
-        raw.execute(f"DROP TABLE {_stage(bucket)}")
+    _STAGES.file(raw, bucket)
 
 
 def _put_back(raw) -> None:

@@ -1,5 +1,5 @@
-"""Who is told how the store's one-time upgrade at its opening goes (the duplicate check's keys
-made again for a large office: `storage.duplicate_rule`): the sign-in window shows it, the CLI
+"""Who is told how the store's one-time upgrades at its opening go (`storage.opening_upgrade`: the
+duplicate check's keys made again, the names filed by their ends' sound): the sign-in window shows it, the CLI
 prints a line. The listener belongs to the thread that opens the store, so whichever way the
 store is opened (`open_store`, `services.session.login`, a test's own login function) the
 listener set around it hears the upgrade.
@@ -7,8 +7,8 @@ listener set around it hears the upgrade.
     with reporting(lambda stage, done, total: ...):
         store, operator = open_store(data_dir, username, password)
 
-`stage` is `"keys"` (done, total: holders keyed so far, all of them) or `"index"` (the last
-step: the keys' indexes made, no count). Light: the login window imports it.
+`stage` is `HOLDERS` ("keys": done, total: holders done so far, all of them) or `LAST` ("index":
+the last step — staged rows filed, indexes made —, no count). Light: the login window imports it.
 
 What the person is told is worded once, here (`said`): the sign-in window and the CLI's line
 show the same sentence, its counts grouped and in digits by the display rule (`display.Number`).
@@ -24,6 +24,7 @@ from fundclient.domain.display import Number
 from fundclient.errors import Message
 
 Listener = Callable[[str, int, int], None]
+HOLDERS, LAST = "keys", "index"  # the stages told: N of M holders done; the last step (no count)
 _local = threading.local()
 
 
@@ -51,7 +52,7 @@ _TOLD = Message.plain("{step} {once}")
 
 def said(stage: str, done: int, total: int) -> Message:
     """What the person is told of the upgrade at `stage` (the sign-in window, the CLI's line)."""
-    if stage == "keys":
+    if stage == HOLDERS:
         step = COUNTED.format(done=Number(done), total=Number(total), percent=Number(done * 100 // max(1, total)))
     else:
         step = LAST_STEP
