@@ -4,15 +4,18 @@
     python benchmarks/pgstmtprof.py OUT.txt -m fundclient hq ... serve ...
 
 Runs the module like `python -m`. Around every statement the process sends through SQLAlchemy
-(and every COPY of hq/bulk.py, every statement run on the driver's cursor by hq/db.py's `on_driver`) it reads the CPU time of the PostgreSQL backend serving that
-connection (`/proc/PID/schedstat`, nanoseconds: the backend runs on the same machine), and on
-exit (SIGTERM included) writes the totals per statement to OUT.txt, largest first. Beside
-them, the HQ process's own CPU per statement (its thread's `time.thread_time`): in SQLAlchemy's
-whole `Connection.execute` / `exec_driver_sql` (or hq/bulk.py's `insert_rows` / `insert_new_rows`:
-the rows' building too), and in psycopg's execution within it (or the COPY). Waits (locks,
-fsync, the client) count nothing; what PostgreSQL does outside a statement (commit, its own
-background processes) is the difference between the first line's two totals and the
-benchmark's PostgreSQL CPU. Linux only; a local PostgreSQL only.
+(and every COPY of hq/bulk.py, every statement hq/db.py's `on_driver` runs on the driver's
+cursor) it reads the CPU time of the PostgreSQL backend serving that connection
+(`/proc/PID/schedstat`, nanoseconds: the backend runs on the same machine), and on exit (SIGTERM
+included) writes the totals per statement to OUT.txt, largest first. Beside them, the HQ
+process's own CPU per statement (its thread's `time.thread_time`): in SQLAlchemy's whole
+`Connection.execute` / `exec_driver_sql` (or hq/bulk.py's `insert_rows` / `insert_new_rows`: the
+rows' building too), and in psycopg's execution within it (or the COPY). The driver's column
+leaves out this tool's own reads of /proc; the whole call holds them (~0.02–0.04 ms per
+statement), and so does the benchmark's HQ CPU of such a run: read its shares, not its totals.
+Waits (locks, fsync, the client) count nothing; what PostgreSQL does outside a statement
+(commit, its own background processes) is the difference between the first line's two totals and
+the benchmark's PostgreSQL CPU. Linux only; a local PostgreSQL only.
 """
 
 from __future__ import annotations
@@ -58,8 +61,8 @@ def _backend(conn) -> int | None:
 
 
 def _count(sql: str, pid: int, since: int, client_since: int) -> None:
+    client = time.thread_time_ns() - client_since  # (before the /proc read below: not counted)
     spent = _backend_ns(pid) - since
-    client = time.thread_time_ns() - client_since
     label = _label(sql)
     if getattr(_local, "label", None) is None or not label.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
         _local.label = label  # (a savepoint around a COPY: the whole call is the COPY's)
@@ -71,7 +74,7 @@ def _count(sql: str, pid: int, since: int, client_since: int) -> None:
 
 def _before(conn, _cursor, _statement, _parameters, _context, _executemany) -> None:
     pid = _backend(conn)
-    _local.started = (pid, _backend_ns(pid), time.thread_time_ns()) if pid else None
+    _local.started = (pid, _backend_ns(pid), time.thread_time_ns()) if pid else None  # (HQ's clock after the /proc read)
 
 
 def _after(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
@@ -92,9 +95,9 @@ def _install() -> None:
     copy = bulk._copy
 
     def counted_copy(conn, sql, values, **options):
-        client = time.thread_time_ns()
         pid = _backend(conn)
         since = _backend_ns(pid)
+        client = time.thread_time_ns()
         try:
             return copy(conn, sql, values, **options)
         finally:
@@ -116,9 +119,9 @@ def _wrap_lean() -> None:
     execute = db._driver_execute
 
     def counted_execute(conn, cursor, sql, values, many):
-        client = time.thread_time_ns()
         pid = _backend(conn)
         since = _backend_ns(pid) if pid else 0
+        client = time.thread_time_ns()
         try:
             return execute(conn, cursor, sql, values, many)
         finally:
