@@ -62,6 +62,10 @@ FTS_DEFAULT_HASHSIZE = 1024 * 1024
 # it grew to the whole store (6.4 GB at 1 M records) while the thread took a core. During a
 # build the writer checkpoints after its commits, as SQLite does by default (pages).
 BUILD_AUTOCHECKPOINT = 1000
+# The end's `CREATE INDEX` statements sort every row of their tables: by then the helper
+# processes have stopped, so SQLite's sorter may take a second core (`PRAGMA threads`; 0 is the
+# store's setting, the sorter on the writer's thread alone).
+BUILD_SORT_THREADS = 2
 
 
 def _pending(raw) -> bool:
@@ -123,7 +127,11 @@ def finish(store: "Store") -> None:
     back to their usual sizes, the writer's checkpoints back to the store's checkpointer."""
     with store.writer_connection() as conn:
         raw = conn.driver_connection
-        _finish(raw)
+        raw.execute(f"PRAGMA threads = {BUILD_SORT_THREADS}")
+        try:
+            _finish(raw)
+        finally:
+            raw.execute("PRAGMA threads = 0")
         for fts in FTS_TABLES:
             raw.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', ?)", (FTS_DEFAULT_HASHSIZE,))
         raw.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
