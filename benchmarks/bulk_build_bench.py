@@ -122,7 +122,8 @@ def run(mode: str, work: Path, records: int, seed: int, batch: int, listed: Path
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=40_000)
-    parser.add_argument("--batch", type=int, default=20_000)
+    parser.add_argument("--batch", type=int, default=None, help="records per transaction (default: the build's,"
+                        " storage.bulk.BUILD_BATCH); --prepare-rows writes its batches of this size")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--modes", default="rows,list:1,add,generate:1")
     parser.add_argument("--list", type=Path, help="the legacy list to build from (list modes): made from the"
@@ -132,6 +133,10 @@ def main() -> int:
                         " (made beforehand with --prepare-rows; kept) instead of made in memory before the timing")
     parser.add_argument("--prepare-rows", action="store_true", help="only write the --rows-file, then stop")
     args = parser.parse_args()
+    if args.batch is None:
+        from fundclient.storage.bulk import BUILD_BATCH
+
+        args.batch = BUILD_BATCH
     if args.prepare_rows:
         from fundclient.domain.records import utc_now
         from fundclient.domain.synthetic import iter_generate

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from fundclient.domain.duplicate_keys import (MATCH_WEIGHT, RULE_VERSION, close_dates, is_candidate, key_of,
                                               lookup_key_texts, lookup_keys, person_keys, person_stored_keys,
-                                              stored_key_texts, stored_keys, weight)
+                                              stored_key_texts, stored_keys, stored_keys_of, weight)
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, profile_of_name, score_pair
 from fundclient.domain.records import ArabicName, Dependant, Relation
 from fundclient.domain.synthetic_names import FAMILY, MALE_FIRST
@@ -186,5 +186,7 @@ def test_the_keys_a_write_files_are_the_reference_functions(people):
                            name=ArabicName(first, father, grandfather, family), date_of_birth=born)
         expected = stored_keys(profile_of_name(first, father, grandfather, family, born))
         assert person_stored_keys(person) == person_keys(person)[0] == tuple(expected)
+        # without the record object or a memo of whole names (a write's rows, the re-keying)
+        assert stored_keys_of(first, father, grandfather, family, born) == tuple(expected)
         # the memos' answers are shared by every caller: immutable, so no caller can spoil them
         assert isinstance(person_stored_keys(person), tuple) and isinstance(person_keys(person)[1], tuple)

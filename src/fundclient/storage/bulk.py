@@ -65,6 +65,17 @@ _WORD_TRIGGERS = ("name_words_holders_ai", "name_words_dependants_ai")
 _INSERT_WORD = "INSERT OR IGNORE INTO name_words (word) VALUES (?)"
 
 DEFAULT_BATCH = 20_000
+# A build from a list (`bulk_load`): batches of this many records, one transaction each (with a
+# 1 GB writer cache, `bulk_build.BUILD_CACHE_KIB`). Each commit rewrites every page a batch
+# touched in the tables filled in no order (the unique indexes of record ids, `duplicate_keys`,
+# `name_ends`, `name_heads` — most of their pages once they are large) and flushes the FTS
+# indexes a segment at a time: with batches of 20,000 and a 256 MB cache the writer's CPU per
+# record grew from ~185 µs at 100,000 records to ~275 µs at 400,000 (pages written and read
+# back); with 100,000 and 1 GB it is ~186 µs a record over 400,000 (docs/performance.md).
+BUILD_BATCH = 100_000
+# At most this many parts wait in a helper's queue (rows made, not yet written): enough to keep
+# the helper busy through a batch's commit, bounded in memory whatever the batch size.
+QUEUED_PARTS = 20
 
 
 def record_rows(batch: Sequence[Beneficiary], by: str, saved_at: str) -> tuple[list, list, list]:
@@ -262,7 +273,7 @@ def _write_from_helpers(store: "Store", target, args: list[tuple], *, by: str, p
     context = multiprocessing.get_context("spawn")  # never fork a process holding DB connections
     queues, processes = [], []
     for extra in args:
-        rows = context.Queue(maxsize=2 * parts)
+        rows = context.Queue(maxsize=min(2 * parts, QUEUED_PARTS))
         process = context.Process(target=target, daemon=True, args=(rows, *extra))
         process.start()
         queues.append(rows)
@@ -317,7 +328,7 @@ def _write_from_helpers(store: "Store", target, args: list[tuple], *, by: str, p
     return total, ended and not dead and all(p.exitcode == 0 for p in processes)
 
 
-def bulk_load(store: "Store", path: Path, *, by: str, batch_size: int = DEFAULT_BATCH, helpers: int = 1,
+def bulk_load(store: "Store", path: Path, *, by: str, batch_size: int = BUILD_BATCH, helpers: int = 1,
               progress: Callable[[int], None] | None = None, part_lines: int = PART_LINES) -> int:
     """Build from a legacy list (`path`: JSON Lines, one record per line in the stored form —
     `write_list`), `helpers` helper processes reading, typing and turning the lines into rows

@@ -47,10 +47,12 @@ RECORD_TABLES = ("beneficiaries", "dependants")
 # migration 0013: no index to set aside, its primary key is the table).
 DERIVED_TABLES = ("duplicate_keys",)
 FTS_TABLES = ("names_fts", "dependant_names_fts")
-# The writer's page cache during a build (per connection, KiB): the unique indexes (record ids,
-# revisions' keys, dependants' keys) and the FTS indexes' pages a batch touches stay decrypted
-# in memory instead of being read back. Back to CACHE_KIB at the end.
-BUILD_CACHE_KIB = 256_000
+# The writer's page cache during a build (per connection, KiB): the pages a batch touches in the
+# tables filled in no order (the unique indexes of record ids, revisions' and dependants' keys,
+# `duplicate_keys`, `name_ends`, `name_heads`: ~550 MB at 1,000,000 records) and the FTS
+# indexes stay decrypted in memory instead of being read back, and a batch of
+# `bulk.BUILD_BATCH` records is written at its commit, not spilled half-way. Back to CACHE_KIB at the end.
+BUILD_CACHE_KIB = 1_000_000
 # FTS5's buffer of pending index entries (its 'hashsize' option, bytes): flushed as a new segment
 # when full and at each commit. FTS5's default is 1 MiB; a batch of 20,000 records overflows it
 # many times, each flush a segment that the automatic merges then read and write again.
