@@ -26,6 +26,11 @@ def _filed(store) -> list[tuple]:
         return conn.exec_driver_sql("SELECT ends, person, name_norm FROM name_ends ORDER BY ends, person").fetchall()
 
 
+def _heads(store) -> list[tuple]:
+    with store.read() as conn:
+        return conn.exec_driver_sql("SELECT heads, last, person, name_norm FROM name_heads ORDER BY 1, 2, 3").fetchall()
+
+
 def _expected(store) -> list[tuple]:
     """What the table should hold, from the holders' and dependants' own rows, in Python."""
     with store.read() as conn:
@@ -42,6 +47,19 @@ def _leftovers(store) -> list[str]:
             "SELECT name FROM sqlite_master WHERE name = ? OR name LIKE 'name_ends_stage%'", (PENDING_TABLE,)).fetchall()]
 
 
+def test_the_migrations_note_both_name_tables_fill_for_an_office_with_records(tmp_path):
+    office = tmp_path / "office"
+    _office_from_before_0010(office, generate(3, seed=2))
+    store = open_office(office)
+    try:
+        assert _heads(store) and _filed(store)
+        with store.read() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name LIKE 'name_%_pending'"
+                                        " OR name LIKE 'name_%_stage%'").scalar_one() == 0
+    finally:
+        store.close()
+
+
 def _office_from_before_0010(path, records):
     """An office whose records were saved before the update that brought migration 0010."""
     store = new_office(path)
@@ -51,6 +69,7 @@ def _office_from_before_0010(path, records):
         migrate.upgrade(store._engines.writer)  # 0010 notes the fill; the next opening does it
         with store.read() as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM name_ends").scalar_one() == 0
+            assert conn.exec_driver_sql("SELECT count(*) FROM name_heads").scalar_one() == 0
         assert _leftovers(store) == [PENDING_TABLE]
     finally:
         store.close()
@@ -74,6 +93,7 @@ def test_the_fill_runs_at_the_opening_in_slices_with_progress_and_equals_the_tri
         assert filed == _expected(store) and len(filed) == 23 + sum(len(r.dependants) for r in records)
         bulk.bulk_add(fresh, records, by="admin", batch_size=50)
         assert filed == _filed(fresh)
+        assert _heads(store) == _heads(fresh) and len(_heads(store)) == len(filed)  # name_heads (0014) alike
         for record in records[::3]:
             for query in (f"{record.name.first} {record.name.family}", record.name.full()):
                 assert ([(r.score, c.record_id, c.dependant_id) for r, c in store.beneficiaries.ranked_names(query, 10)]

@@ -9,7 +9,7 @@ from alembic.script import ScriptDirectory
 
 from fundclient.storage import migrate
 from fundclient.storage.engine import Engines
-from fundclient.storage.name_ends_fill import PENDING_TABLE, fill_here
+from fundclient.storage.name_ends_fill import NAME_HEADS, PENDING_TABLE, fill_here
 from fundclient.storage.search_keys import name_heads, name_pairs_from_norm
 
 KEY = os.urandom(32)
@@ -45,8 +45,9 @@ def test_each_revision_to_head_keeps_data(tmp_path, start):
         conn.exec_driver_sql("INSERT INTO dependants (record_id, dependant_id) VALUES ('r1', 'd1')")
     migrate.upgrade(engines.writer)
     with engines.writer.begin() as conn:  # what the store's opening does after the migrations, here at once
-        noted = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = ?", (PENDING_TABLE,)).scalar_one()
-        assert noted == (start < "0010")  # rows written before 0010: noted by it, filed at the opening
+        noted = [conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = ?", (table,)).scalar_one()
+                 for table in (PENDING_TABLE, NAME_HEADS.pending)]
+        assert noted == [start < "0010", start < "0014"]  # rows written before 0010/0014: noted, filed at the opening
         fill_here(conn.driver_connection)
     with engines.reader.connect() as conn:
         assert conn.exec_driver_sql("SELECT national_number FROM beneficiaries").scalar_one() == "119550123456"
@@ -57,7 +58,7 @@ def test_each_revision_to_head_keeps_data(tmp_path, start):
         heads = conn.exec_driver_sql("SELECT heads, last, person, name_norm FROM name_heads ORDER BY person").fetchall()
         phon = conn.exec_driver_sql("SELECT name_phon FROM beneficiaries").scalar_one()
     assert ends == [(-1, ""), (1, "احمد محمد")]
-    assert heads == [("x", "", -1, ""), (name_heads(phon, "احمد محمد")[0], "محمد", 1, "احمد محمد")]  # rows written before 0014 filed by it
+    assert heads == [("x", "", -1, ""), (name_heads(phon, "احمد محمد")[0], "محمد", 1, "احمد محمد")]
     assert counters == {"records": 1, "dependants": 1, "pending_sync": 1, "revisions": 1}
     assert len(hits) == 1
     if start < "0003":  # rows written before the pair-keys revision are backfilled by it

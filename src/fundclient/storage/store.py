@@ -29,7 +29,7 @@ from fundclient.storage.errors import AccountDisabled, AlreadySetUp, BackupCance
 from fundclient.storage.files import SEQUENCE_HIGH_WATER_FILE, db_path, read_json, write_json_atomic
 from fundclient.storage.key_filing import DUPLICATE_KEYS_NEW, KeyFiler, file_keys
 from fundclient.storage.keystore import Keystore, check_password_strength
-from fundclient.storage.name_ends_fill import NameEndsFill
+from fundclient.storage.name_ends_fill import TABLES as NAME_TABLES, NameTableFill
 from fundclient.storage.operators import Operator, OperatorRepository, Role, valid_username
 from fundclient.storage.reports import ReportRepository
 
@@ -74,8 +74,9 @@ class Store:
         self._backup_cancel = threading.Event()
         if bulk_build.finish_interrupted(self):  # a bulk build killed before its end: its indexes made now
             log.warning("an interrupted bulk build was finished (its indexes made)")
-        if opening_upgrade.run(self, NameEndsFill()):  # an office's names filed by their ends (migration 0010)
-            log.warning("the names were filed by their ends' sound")
+        for table in NAME_TABLES:  # an office's names filed in name search's narrow tables (migrations 0010, 0014)
+            if opening_upgrade.run(self, NameTableFill(table)):
+                log.warning("the names were filed in %s", table.table)
         if duplicate_rule.keep_current(self):  # keys of another rule (domain.duplicate_keys.RULE_VERSION)
             log.warning("the duplicate check's keys were made again by the current rule")
         with self.read() as conn:  # keys left in the small table by the last session: moved when idle
