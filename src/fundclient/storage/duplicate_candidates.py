@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from fundclient.domain.digits import separators_removed
-from fundclient.domain.duplicate_keys import MATCH_WEIGHT, person_keys
+from fundclient.domain.duplicate_keys import MATCH_WEIGHT, person_keys, person_stored_keys
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
 from fundclient.domain.records import Beneficiary
 
@@ -61,7 +61,9 @@ def record_keys(b: Beneficiary) -> tuple[list[str], tuple[tuple[int, int], ...],
     """What the check reads of a new record: (its form's national numbers, the holder's lookup
     keys with their weights, the keys each of its people — holder, then dependants — is filed
     under once saved)."""
-    return form_numbers(b), person_keys(b)[1], tuple(person_keys(person)[0] for person in (b, *b.dependants))
+    stored, lookup = person_keys(b)
+    # a dependant's lookup keys (~180) are never read: only the keys they are filed under
+    return form_numbers(b), lookup, (stored, *(person_stored_keys(d) for d in b.dependants))
 
 
 def _weighed(lookup: dict[int, int], filed) -> dict:
