@@ -11,6 +11,7 @@ connection never sees a schema without them and a crash rolls everything back to
 from __future__ import annotations
 
 import contextlib
+import pickle
 
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
@@ -73,9 +74,17 @@ DEFAULT_BATCH = 20_000
 # record grew from ~185 µs at 100,000 records to ~275 µs at 400,000 (pages written and read
 # back); with 100,000 and 1 GB it is ~186 µs a record over 400,000 (docs/performance.md).
 BUILD_BATCH = 100_000
-# At most this many parts wait in a helper's queue (rows made, not yet written): enough to keep
-# the helper busy through a batch's commit, bounded in memory whatever the batch size.
-QUEUED_PARTS = 20
+# At most this many parts wait in a helper's queue (rows made, not yet written), each already
+# pickled (`_made`: ~2.6 KB a record, ≤ 260 MB in all): enough to keep the helper busy through a
+# batch's commit (a 100,000-record commit takes seconds; with 20 parts the helper stopped for
+# it and the writer then waited for the helper), bounded in memory whatever the batch size.
+QUEUED_PARTS = 50
+
+
+def _made(rows: tuple) -> bytes:
+    """A part's rows as a helper queues them: pickled at once (a part waiting in the queue holds
+    its bytes, not ~3× as much in Python objects); the writer's `next_part` unpickles them."""
+    return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def record_rows(batch: Sequence[Beneficiary], by: str, saved_at: str) -> tuple[list, list, list]:
@@ -185,7 +194,7 @@ def _produce(rows, sizes: list[int], seed: int | str, options: dict, by: str) ->
         generator = SyntheticGenerator(seed, **options)
         for size in sizes:
             made = record_rows([generator.next() for _ in range(size)], by, utc_now().isoformat())
-            rows.put((*made, rows_words(made[0], made[2])))
+            rows.put(_made((*made, rows_words(made[0], made[2]))))
     finally:
         rows.put(None)
 
@@ -254,7 +263,7 @@ def _produce_from_list(rows, path: Path, sizes: list[int], helpers: int, k: int,
                     rows.put(_BadLine((line_number, type(exc).__name__)))
                     return
             made = record_rows(batch, by, utc_now().isoformat())
-            rows.put((*made, rows_words(made[0], made[2])))
+            rows.put(_made((*made, rows_words(made[0], made[2]))))
     finally:
         rows.put(None)
 
@@ -299,6 +308,7 @@ def _write_from_helpers(store: "Store", target, args: list[tuple], *, by: str, p
                                                " program stores.", context="bulk list").format(line=part[0]))
         else:
             number += 1
+            part = pickle.loads(part)
         return part
 
     build = contextlib.ExitStack()
