@@ -269,13 +269,17 @@ def close_words(typed: str, vocabulary: list[str], limit: int = 3) -> list[str]:
     return list(dict.fromkeys(word for word, _, _ in (*one_slip, *similar)))[:limit]
 
 
-def partial_ceiling(typed: str, vocabulary: list[str], unfinished: bool = False) -> float:
+def partial_ceiling(typed: str, vocabulary: list[str], unfinished: bool = False,
+                    bare_words: list[str] | None = None) -> float:
     """The highest tier below the start of a word (`word_tier`'s PARTIAL × `spelling_similarity`, 0
     below PARTIAL_FLOOR) that any of these words gives a typed word: what a search may count for a
-    name whose word matches it no better than merely similar."""
-    for word, _, _ in process.extract(typed, vocabulary, scorer=Indel.normalized_similarity, processor=bare,
-                                      score_cutoff=PARTIAL_FLOOR - 1e-6, limit=None):  # (its cutoff rounds)
-        tier = word_tier(typed, word, unfinished)
+    name whose word matches it no better than merely similar. `bare_words`: the words' `bare` forms
+    in the same order, made beforehand (rapidfuzz then compares without a Python call a word)."""
+    if bare_words is None:
+        bare_words = [bare(w) for w in vocabulary]
+    for _, _, at in process.extract(bare(typed), bare_words, scorer=Indel.normalized_similarity,
+                                    score_cutoff=PARTIAL_FLOOR - 1e-6, limit=None):  # (its cutoff rounds)
+        tier = word_tier(typed, vocabulary[at], unfinished)
         if tier < PREFIX:  # the most similar words first: the first below the start of a word
             return tier
     return 0.0
