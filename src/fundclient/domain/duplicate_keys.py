@@ -22,7 +22,7 @@ without «ال», and the sound tier):
                                              d|D'|<sound> for each CLOSE date D' — D with only
                                                its day, only its month, only its year's decade
                                                or only its year's unit digit changed, a valid
-                                               date not after today (at most 59 dates) — weight:
+                                               calendar date (at most 59 dates) — weight:
                                                how many of the form's three parts have that
                                                sound (so two of the three parts agreeing on a
                                                close date add up to 2)
@@ -153,11 +153,12 @@ def _dated(born: date, first: str, father: str, family: str) -> list[str]:
     return [f"d|{born.isoformat()}|{sound}" for sound in dict.fromkeys((first, father, family)) if sound]
 
 
-def close_dates(born: date, today: date | None = None) -> list[date]:
+def close_dates(born: date) -> list[date]:
     """The dates one field off `born`: only its day, only its month, only its year's decade
     digit or only its unit digit changed (births are at most `rules.MAX_AGE_YEARS` old, so two
-    years one digit apart differ in one of those two digits) — valid dates not after today."""
-    today = today or date.today()
+    years one digit apart differ in one of those two digits) — every valid calendar date, also
+    after today: the keys are remembered per name and date, and must not depend on the
+    machine's clock (a stored birth date after an office PC's "today" is still found)."""
     y, m, d = born.year, born.month, born.day
     tries = [(y, m, day) for day in range(1, 32) if day != d]
     tries += [(y, month, d) for month in range(1, 13) if month != m]
@@ -167,11 +168,9 @@ def close_dates(born: date, today: date | None = None) -> list[date]:
     out = []
     for when in tries:
         try:
-            made = date(*when)
+            out.append(date(*when))
         except ValueError:  # 31 April, 29 February of a common year, year 0
             continue
-        if made <= today:
-            out.append(made)
     return out
 
 
