@@ -30,7 +30,7 @@ without «ال», and the sound tier):
                                                name must agree, every part the same)
 
 A stored person has one date, so the weights of their matched keys are summed per person
-(`is_candidate`). Rule 2's stored pair keys (two sounds on a date with one field hidden, 12 a
+(`candidates`, the one place of the sum and the threshold). Rule 2's stored pair keys (two sounds on a date with one field hidden, 12 a
 person) are implied by the lookup side: every pair rule 2 made a candidate is one here; the
 office stores ~3 keys a person instead of ~15, and a form looks up ~185.
 
@@ -112,14 +112,32 @@ def stored_keys_of(first, father, grandfather, family, born: date | None) -> tup
         (_sound(parts[0]), _sound(parts[1]), _sound(parts[3]))) if sound)
 
 
+def summed_weights(lookup: Mapping[int, int], filed: Mapping[int, Iterable]) -> dict:
+    """person -> the summed weight of the form's lookup keys (key -> weight) they are filed
+    under; `filed`: key -> the people filed under it, each once (a stored person has one date,
+    so their keys' weights add up)."""
+    sums: dict = {}
+    for key, w in lookup.items():
+        for person in filed.get(key, ()):
+            sums[person] = sums.get(person, 0) + w
+    return sums
+
+
+def candidates(lookup: Mapping[int, int], filed: Mapping[int, Iterable]) -> dict:
+    """The rule, once: person -> summed weight, for the people a form's lookup keys make
+    candidates (MATCH_WEIGHT or more) — the office's check (`storage.duplicate_candidates`)
+    calls it with the keys' tables' answer."""
+    return {p: w for p, w in summed_weights(lookup, filed).items() if w >= MATCH_WEIGHT}
+
+
 def weight(stored: Iterable[int], lookup: Mapping[int, int]) -> int:
-    """The summed weight of a stored person's keys among a form's lookup keys."""
-    return sum(lookup.get(k, 0) for k in set(stored))
+    """The summed weight of one stored person's keys among a form's lookup keys."""
+    return summed_weights(lookup, dict.fromkeys(stored, (0,))).get(0, 0)
 
 
 def is_candidate(stored: Iterable[int], lookup: Mapping[int, int]) -> bool:
     """A stored person (their keys) is a candidate of a form (its lookup keys and weights)."""
-    return weight(stored, lookup) >= MATCH_WEIGHT
+    return 0 in candidates(lookup, dict.fromkeys(stored, (0,)))
 
 
 # Sized for an import's batch (500 rows, ~1,600 people), not a day (see domain.duplicates).

@@ -4,8 +4,8 @@ path (`DuplicateCandidates`; the form's `possible_duplicates` is a batch of one)
 A stored record is a candidate of a new holder when it holds (as holder or as dependant) a
 national number of the form (the holder's or a dependant's), or a person whose filed keys
 (`duplicate_keys`, migration 0013) among the holder's lookup keys weigh MATCH_WEIGHT or more
-together (`domain.duplicate_keys`: the weights summed per person, in Python, from the (key,
-person) pairs the keys' table answers — before any person's row is read).
+together (`domain.duplicate_keys.candidates`: the weights summed per person, in Python, from
+the (key, person) pairs the keys' table answers — before any person's row is read).
 Candidates are scored by `domain.duplicates.find_duplicates`, in the order newest record first —
 so equal scores are answered newest first (the sort of `find_duplicates` keeps that order).
 Earlier records of the same batch, accepted (`accept`) but not in the store yet, are candidates
@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from fundclient.domain.digits import separators_removed
-from fundclient.domain.duplicate_keys import MATCH_WEIGHT, person_keys, person_stored_keys
+from fundclient.domain.duplicate_keys import candidates, person_keys, person_stored_keys
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
 from fundclient.domain.records import Beneficiary
 
@@ -64,16 +64,6 @@ def record_keys(b: Beneficiary) -> tuple[list[str], tuple[tuple[int, int], ...],
     stored, lookup = person_keys(b)
     # a dependant's lookup keys (~180) are never read: only the keys they are filed under
     return form_numbers(b), lookup, (stored, *(person_stored_keys(d) for d in b.dependants))
-
-
-def _weighed(lookup: dict[int, int], filed) -> dict:
-    """person -> the summed weight of their keys among `lookup`, for those reaching MATCH_WEIGHT.
-    `filed`: key -> the people filed under it."""
-    weights: dict = {}
-    for key, w in lookup.items():
-        for person in filed.get(key, ()):
-            weights[person] = weights.get(person, 0) + w
-    return {person: w for person, w in weights.items() if w >= MATCH_WEIGHT}
 
 
 def _ranked(number_hits, key_hits) -> dict:
@@ -109,7 +99,7 @@ class DuplicateCandidates:
         self._numbers = [k[0] for k in self._keyed]
         self._lookup = [dict(k[1]) for k in self._keyed]
         filed = _filed(repository, {k for lookup in self._lookup for k in lookup})
-        kept = [_weighed(lookup, filed) for lookup in self._lookup]
+        kept = [candidates(lookup, filed) for lookup in self._lookup]
         people = _people(repository, {p for weights in kept for p in weights})
         by_number = _found(repository, _BY_NUMBER, {n for numbers in self._numbers for n in numbers})
         self._found: list[dict[str, int]] = []  # per record: candidate record id -> its row id
@@ -145,7 +135,7 @@ class DuplicateCandidates:
         """The possible duplicates of record `i`, best first; equal scores newest first."""
         record = self.records[i]
         number_hits = [j for number in self._numbers[i] for j in self._earlier_numbers.get(number, ())]
-        weights = _weighed(self._lookup[i], self._earlier_keys)
+        weights = candidates(self._lookup[i], self._earlier_keys)
         shared_earlier = _ranked(number_hits, [(j, w) for (j, _), w in weights.items()])
         found, shared = self._found[i], self._shared[i]
         # newest first: the batch's earlier records, then the stored ones by row id
