@@ -135,3 +135,7 @@ def test_the_first_sign_in_after_the_update_that_files_names_by_their_ends_shows
         assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = ?",
                                     (name_ends_fill.PENDING_TABLE,)).scalar_one() == 0
         assert conn.exec_driver_sql("SELECT count(*) FROM name_ends WHERE person > 0").scalar_one() == 12
+        # and by their heads (migration 0014, the same mechanism, after it): filed too, nothing left noted
+        assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = ?",
+                                    (name_ends_fill.NAME_HEADS.pending,)).scalar_one() == 0
+        assert conn.exec_driver_sql("SELECT count(*) FROM name_heads WHERE person > 0").scalar_one() == 12
