@@ -5,7 +5,8 @@ weighted lookup (the weights of the lookup keys of the one that the other is fil
 to MATCH_WEIGHT). Checked over generated variants of a person: one or two
 parts slipped (a letter changed, added or dropped), «ال» added or dropped, day and month
 swapped, a typo in the day, the month or one digit of the year, the date unknown on one side —
-not only the synthetic generator's near-duplicates. And the keys are pinned for known names:
+not only the synthetic generator's near-duplicates. Left out: the rule's known gap, two parts
+slipped AND a date typo (docs/domain.md; a strict xfail test shows one such pair). And the keys are pinned for known names:
 a change of the keys without a new `RULE_VERSION` would split stored keys from looked-up ones.
 """
 
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from fundclient.domain.duplicate_keys import (MATCH_WEIGHT, RULE_VERSION, close_dates, is_candidate, key_of,
@@ -64,11 +66,7 @@ def pairs(draw):
         other[i] = _slip(draw, other[i])
     if draw(st.booleans()):  # «ال» on or off on the family name
         other[3] = other[3][2:] if other[3].startswith("ال") else "ال" + other[3]
-    # Two parts slipped: only with the date as stored, swapped or unknown — the rule's promise
-    # (docs/domain.md: a close date leaves room for one slipped part; two slips AND a date typo
-    # can still score over the threshold, rarely, and are not found — a stated limit).
-    changes = ["same", "swap", "unknown"] if len(slipped) == 2 else ["same", "swap", "day", "month", "year", "unknown"]
-    change = draw(st.sampled_from(changes))
+    change = draw(st.sampled_from(["same", "swap", "day", "month", "year", "unknown"]))
     other_born: date | None = born
     if change == "swap" and born.day <= 12:
         other_born = date(born.year, born.day, born.month)
@@ -80,7 +78,9 @@ def pairs(draw):
         other_born = _year_digit(draw, born)
     elif change == "unknown":
         other_born = None
-    return profile_of_name(*parts, born), profile_of_name(*other, other_born)
+    # the known gap (docs/domain.md, an open limit): two parts slipped AND a date typo
+    gap = len(slipped) == 2 and change in ("day", "month", "year")
+    return profile_of_name(*parts, born), profile_of_name(*other, other_born), gap
 
 
 def _can_match(a, b) -> bool:
@@ -91,7 +91,12 @@ def _can_match(a, b) -> bool:
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pairs())
 def test_every_pair_the_full_comparison_can_match_is_a_candidate(pair):
-    stored, new = pair
+    stored, new, gap = pair
+    # Not promised — a KNOWN GAP of the rule (rule 2 had it too): two parts slipped together
+    # with a typo in the date can score over the threshold and share only one part's sound on
+    # a close date (weight 1). The generator makes those pairs; they are left out here, and
+    # test_two_parts_slipped_and_a_close_date_is_a_known_gap shows one (strict xfail).
+    assume(not gap)
     for a, b in ((stored, new), (new, stored)):
         # b: a new holder (whose birth date is required), a: a stored holder or dependant
         if b.date_of_birth is not None and _can_match(b, a):
@@ -99,17 +104,17 @@ def test_every_pair_the_full_comparison_can_match_is_a_candidate(pair):
                                                                    b.date_of_birth, score_pair(b, a))
 
 
-def test_two_parts_slipped_and_a_close_date_is_the_stated_limit():
-    """Found by the property test above before its promise was narrowed: first and father's
-    name slipped (a doubled alef, «ال») and the day one off score over the threshold, and share
-    no key but the family name's sound on a close date (weight 1). The rule does not promise
-    this pair (docs/domain.md); if a later rule covers it, this test tells so and the docs'
-    limit goes."""
+@pytest.mark.xfail(strict=True, reason="known gap of rule 3 (and rule 2): two parts slipped and a date typo "
+                                       "(docs/domain.md, an open limit)")
+def test_two_parts_slipped_and_a_close_date_is_a_known_gap():
+    """A possible duplicate the rule does NOT find — the rule should, and does not: first and
+    father's name slipped (a doubled alef, «ال») and the day one off score over the threshold,
+    and share no key but the family name's sound on a close date (weight 1). Strict: when a
+    rule finds it, this test fails as XPASS — then drop the mark and the docs' open limit."""
     stored = profile_of_name("امبارك", "امبارك", "محمد", "الورفلي", date(2000, 1, 2))
     new = profile_of_name("اامبارك", "الامبارك", "محمد", "الورفلي", date(2000, 1, 1))
     assert score_pair(new, stored)[0] >= DEFAULT_THRESHOLD
-    assert weight(stored_keys(stored), lookup_keys(new)) == 1
-    assert not is_candidate(stored_keys(stored), lookup_keys(new))
+    assert is_candidate(stored_keys(stored), lookup_keys(new))
 
 
 def test_two_parts_slipped_on_the_same_date_share_a_key():
