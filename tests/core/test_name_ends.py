@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from functools import partial
 
 import pytest
 
@@ -13,24 +14,13 @@ from fundclient.domain.name_match import bare
 from fundclient.domain.records import ArabicName, new_id
 from fundclient.domain.synthetic import generate
 from fundclient.storage import bulk, search
-from fundclient.storage.search_keys import name_ends
 
+from fundclient.storage.name_ends_fill import NAME_ENDS
+
+from name_tables import expected, filed
 from offices import new_office
 
-
-def _filed(store) -> list[tuple]:
-    with store.read() as conn:
-        return conn.exec_driver_sql("SELECT ends, person, name_norm FROM name_ends ORDER BY ends, person").fetchall()
-
-
-def _expected(store) -> list[tuple]:
-    """What the table should hold, from the holders' and dependants' own rows, in Python."""
-    with store.read() as conn:
-        rows = [(name_ends(phon), rid, norm) for rid, phon, norm in conn.exec_driver_sql(
-            "SELECT id, name_phon, name_norm FROM beneficiaries").fetchall()]
-        rows += [(name_ends(phon), -rid, norm) for rid, phon, norm in conn.exec_driver_sql(
-            "SELECT id, name_phon, name_norm FROM dependants").fetchall()]
-    return sorted(rows)
+_filed, _expected = partial(filed, spec=NAME_ENDS), partial(expected, spec=NAME_ENDS)
 
 
 def test_every_name_is_filed_by_its_ends_through_saves_edits_and_bulk_loads(tmp_path):

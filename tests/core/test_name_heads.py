@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from functools import partial
 
 import pytest
 
@@ -17,23 +18,12 @@ from fundclient.domain.synthetic import generate
 from fundclient.storage import bulk, search
 from fundclient.storage.search_keys import name_heads
 
+from fundclient.storage.name_ends_fill import NAME_HEADS
+
+from name_tables import expected, filed
 from offices import new_office
 
-
-def _filed(store) -> list[tuple]:
-    with store.read() as conn:
-        return conn.exec_driver_sql("SELECT heads, last, person, name_norm FROM name_heads"
-                                    " ORDER BY heads, last, person").fetchall()
-
-
-def _expected(store) -> list[tuple]:
-    """What the table should hold, from the holders' and dependants' own rows, in Python."""
-    with store.read() as conn:
-        rows = [(*name_heads(phon, norm), rid, norm) for rid, phon, norm in conn.exec_driver_sql(
-            "SELECT id, name_phon, name_norm FROM beneficiaries").fetchall()]
-        rows += [(*name_heads(phon, norm), -rid, norm) for rid, phon, norm in conn.exec_driver_sql(
-            "SELECT id, name_phon, name_norm FROM dependants").fetchall()]
-    return sorted(rows)
+_filed, _expected = partial(filed, spec=NAME_HEADS), partial(expected, spec=NAME_HEADS)
 
 
 def test_name_heads_keys_in_python():

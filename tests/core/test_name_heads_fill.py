@@ -8,43 +8,18 @@ fill to do."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from dataclasses import replace
+from functools import partial
 
 from fundclient.domain.records import ArabicName
 from fundclient.domain.synthetic import generate
 from fundclient.storage import bulk, migrate, name_ends_fill, upgrade_progress
 from fundclient.storage.name_ends_fill import NAME_HEADS, NameTableFill
-from fundclient.storage.search_keys import name_heads
 
+from name_tables import expected, filed, kill_after_third_slice, leftovers
 from offices import PASSWORD, new_office, open_office
 
-
-def _filed(store) -> list[tuple]:
-    with store.read() as conn:
-        return conn.exec_driver_sql("SELECT heads, last, person, name_norm FROM name_heads"
-                                    " ORDER BY heads, last, person").fetchall()
-
-
-def _expected(store) -> list[tuple]:
-    """What the table should hold, from the holders' and dependants' own rows, in Python."""
-    with store.read() as conn:
-        rows = [(*name_heads(phon, norm), rid, norm) for rid, phon, norm in conn.exec_driver_sql(
-            "SELECT id, name_phon, name_norm FROM beneficiaries").fetchall()]
-        rows += [(*name_heads(phon, norm), -rid, norm) for rid, phon, norm in conn.exec_driver_sql(
-            "SELECT id, name_phon, name_norm FROM dependants").fetchall()]
-    return sorted(rows)
-
-
-def _leftovers(store) -> list[str]:
-    with store.read() as conn:
-        return [row[0] for row in conn.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE name = ? OR name LIKE 'name_heads_stage%'",
-            (NAME_HEADS.pending,)).fetchall()]
+_filed, _expected, _leftovers = (partial(f, spec=NAME_HEADS) for f in (filed, expected, leftovers))
 
 
 def _people(count: int, seed: int):
@@ -113,44 +88,12 @@ def test_a_store_created_empty_has_no_fill_to_do(tmp_path):
     assert heard == []
 
 
-_KILLED = """
-import sys, time
-from pathlib import Path
-from fundclient.storage import name_ends_fill, open_store
-
-name_ends_fill.NameTableFill.slice = 5
-name_ends_fill.STAGE_ROWS = 40
-
-def after_slice(next_id):
-    Path(sys.argv[3]).write_text(str(next_id))
-    if next_id >= 15:
-        time.sleep(120)  # killed here: three slices staged and noted
-
-name_ends_fill.after_slice = after_slice
-open_store(Path(sys.argv[1]), "admin", sys.argv[2])
-"""
-
-
 def test_a_fill_killed_half_way_goes_on_from_its_note_at_the_next_opening(tmp_path):
     records = _people(30, seed=9)
     office = tmp_path / "office"
     _office_from_before_0014(office, records)
     flag = tmp_path / "flag"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    child = subprocess.Popen([sys.executable, "-c", _KILLED, str(office), PASSWORD, str(flag)], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 120
-        while not (flag.exists() and flag.read_text() == "15"):
-            assert child.poll() is None, child.stderr.read().decode()
-            assert time.monotonic() < deadline, "the fill did not get to its third slice"
-            time.sleep(0.05)
-        child.send_signal(signal.SIGKILL)
-        child.wait(30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+    kill_after_third_slice(office, PASSWORD, flag)
     heard = []
     with upgrade_progress.reporting(lambda *event: heard.append(event)):
         store = open_office(office)
