@@ -80,3 +80,33 @@ def kill_after_third_slice(office, password: str, flag) -> None:
         if child.poll() is None:
             child.kill()
             child.wait()
+
+
+def page(store, query: str, prefix_last: bool) -> list[tuple]:
+    """The first page of `ranked_names(query)`: score, table, row, record and dependant of each."""
+    return [(r.score, c.table, c.row_id, c.record_id, c.dependant_id)
+            for r, c in store.beneficiaries.ranked_names(query, 10, prefix_last=prefix_last)]
+
+
+def pages_both_ways(store, queries, prefix_last: bool, monkeypatch) -> tuple[dict, dict, int]:
+    """(each query's page as the search answers it, its page from the FTS queries alone — no narrow
+    table asked —, how many queries the first way answered without an FTS query)."""
+    from fundclient.storage import search  # (the module the spy and the switch go into)
+
+    fts = []
+    real = search.SearchMixin._fts_ids
+
+    def spied(self, cursor, table, query, limit):
+        fts.append(query)
+        return real(self, cursor, table, query, limit)
+
+    monkeypatch.setattr(search.SearchMixin, "_fts_ids", spied)
+    answered = 0
+    quick = {}
+    for q in sorted(queries):
+        before = len(fts)
+        quick[q] = page(store, q, prefix_last)
+        answered += len(fts) == before
+    monkeypatch.setattr(search, "MAX_ENDS_KEYS", 0)  # never from name_ends / name_heads: the FTS queries only
+    full = {q: page(store, q, prefix_last) for q in sorted(queries)}
+    return quick, full, answered

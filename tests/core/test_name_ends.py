@@ -13,11 +13,11 @@ import pytest
 from fundclient.domain.name_match import bare
 from fundclient.domain.records import ArabicName, new_id
 from fundclient.domain.synthetic import generate
-from fundclient.storage import bulk, search
+from fundclient.storage import bulk
 
 from fundclient.storage.name_ends_fill import NAME_ENDS
 
-from name_tables import expected, filed
+from name_tables import expected, filed, pages_both_ways
 from offices import new_office
 
 _filed, _expected = partial(filed, spec=NAME_ENDS), partial(expected, spec=NAME_ENDS)
@@ -48,9 +48,6 @@ def _row_id(store, record_id: str) -> int:
         return conn.exec_driver_sql("SELECT id FROM beneficiaries WHERE record_id = ?", (record_id,)).scalar_one()
 
 
-def _page(store, query: str, prefix_last: bool) -> list[tuple]:
-    return [(r.score, c.table, c.row_id, c.record_id, c.dependant_id)
-            for r, c in store.beneficiaries.ranked_names(query, 10, prefix_last=prefix_last)]
 
 
 @pytest.mark.parametrize("prefix_last", [True, False])
@@ -80,22 +77,7 @@ def test_two_words_answered_from_name_ends_rank_as_the_full_search(tmp_path, mon
             queries.add(f"{first.replace('ة', 'ه')} {family.replace('ي', 'ى')}")
         for d in (d for b in rng.sample(records, 20) for d in b.dependants):
             queries.add(f"{d.name.first} {d.name.family}")
-        fts = []
-        real = search.SearchMixin._fts_ids
-
-        def spied(self, cursor, table, query, limit):
-            fts.append(query)
-            return real(self, cursor, table, query, limit)
-
-        monkeypatch.setattr(search.SearchMixin, "_fts_ids", spied)
-        answered = 0
-        quick = {}
-        for q in sorted(queries):
-            before = len(fts)
-            quick[q] = _page(store, q, prefix_last)
-            answered += len(fts) == before
-        monkeypatch.setattr(search, "MAX_ENDS_KEYS", 0)  # never from name_ends: the FTS queries only
-        full = {q: _page(store, q, prefix_last) for q in sorted(queries)}
+        quick, full, answered = pages_both_ways(store, queries, prefix_last, monkeypatch)
         assert quick == full
         assert all(full.values())
         assert answered >= 20, (answered, len(queries))

@@ -15,12 +15,12 @@ from fundclient.domain.arabic import name_tokens
 from fundclient.domain.name_match import bare
 from fundclient.domain.records import ArabicName, new_id
 from fundclient.domain.synthetic import generate
-from fundclient.storage import bulk, search
+from fundclient.storage import bulk
 from fundclient.storage.search_keys import name_heads
 
 from fundclient.storage.name_ends_fill import NAME_HEADS
 
-from name_tables import expected, filed
+from name_tables import expected, filed, pages_both_ways
 from offices import new_office
 
 _filed, _expected = partial(filed, spec=NAME_HEADS), partial(expected, spec=NAME_HEADS)
@@ -57,9 +57,6 @@ def test_every_name_is_filed_by_its_heads_through_saves_edits_and_bulk_loads(tmp
         store.close()
 
 
-def _page(store, query: str, prefix_last: bool) -> list[tuple]:
-    return [(r.score, c.table, c.row_id, c.record_id, c.dependant_id)
-            for r, c in store.beneficiaries.ranked_names(query, 10, prefix_last=prefix_last)]
 
 
 @pytest.mark.parametrize("prefix_last", [True, False])
@@ -96,22 +93,7 @@ def test_three_or_more_words_answered_from_name_heads_rank_as_the_full_search(tm
         for d in (d for b in rng.sample(records, 20) for d in b.dependants):
             queries.add(f"{d.name.first} {d.name.father} {d.name.family}")
             queries.add(f"{d.name.first} {d.name.father} {name_tokens(d.name.family)[-1][:3]}")
-        fts = []
-        real = search.SearchMixin._fts_ids
-
-        def spied(self, cursor, table, query, limit):
-            fts.append(query)
-            return real(self, cursor, table, query, limit)
-
-        monkeypatch.setattr(search.SearchMixin, "_fts_ids", spied)
-        answered = 0
-        quick = {}
-        for q in sorted(queries):
-            before = len(fts)
-            quick[q] = _page(store, q, prefix_last)
-            answered += len(fts) == before
-        monkeypatch.setattr(search, "MAX_ENDS_KEYS", 0)  # never from name_heads: the FTS queries only
-        full = {q: _page(store, q, prefix_last) for q in sorted(queries)}
+        quick, full, answered = pages_both_ways(store, queries, prefix_last, monkeypatch)
         assert len(queries) >= 300
         assert {q: p for q, p in quick.items() if p != full[q]} == {}
         assert all(full.values())
