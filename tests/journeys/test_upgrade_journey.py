@@ -17,6 +17,20 @@ from fundclient.ui.i18n import read_digits
 from keys_journey_helpers import ADMIN, ADMIN_PW, CLERK, CLERK_PW, keys_office, keys_office_template  # noqa: F401
 
 
+
+def _held_after_the_first_slice(monkeypatch, upgrade) -> tuple[threading.Event, threading.Event]:
+    """The upgrade module's fill held after its first slice (`held` set) until `go_on` is set:
+    the sign-in window is looked at mid-upgrade."""
+    held, go_on = threading.Event(), threading.Event()
+
+    def hold_after_the_first_slice(next_id: int) -> None:
+        if not held.is_set():
+            held.set()
+            go_on.wait(60)
+
+    monkeypatch.setattr(upgrade, "after_slice", hold_after_the_first_slice)
+    return held, go_on
+
 def _keyed_by_an_older_rule(data_dir) -> int:
     """The office as the version before left it: other keys, an older rule's number. Returns
     how many holders it has."""
@@ -39,14 +53,7 @@ def test_the_first_sign_in_after_an_update_shows_how_far_the_upgrade_is(open_app
     holders = _keyed_by_an_older_rule(keys_office)
     assert holders == 12
     monkeypatch.setattr(duplicate_rule, "SLICE", 4)  # 12 holders: three slices
-    held, go_on = threading.Event(), threading.Event()
-
-    def hold_after_the_first_slice(next_id: int) -> None:
-        if not held.is_set():
-            held.set()
-            go_on.wait(60)
-
-    monkeypatch.setattr(duplicate_rule, "after_slice", hold_after_the_first_slice)
+    held, go_on = _held_after_the_first_slice(monkeypatch, duplicate_rule)
     j = open_app(keys_office)
     login = j.gui.login
     j.select_all_and_type(CLERK)  # as every morning: name, Enter, password, Enter
@@ -107,14 +114,7 @@ def test_the_first_sign_in_after_the_update_that_files_names_by_their_ends_shows
     holders = _names_from_before_their_ends_table(keys_office)
     assert holders == 12
     monkeypatch.setattr(name_ends_fill.NameEndsFill, "slice", 4)
-    held, go_on = threading.Event(), threading.Event()
-
-    def hold_after_the_first_slice(next_id: int) -> None:
-        if not held.is_set():
-            held.set()
-            go_on.wait(60)
-
-    monkeypatch.setattr(name_ends_fill, "after_slice", hold_after_the_first_slice)
+    held, go_on = _held_after_the_first_slice(monkeypatch, name_ends_fill)
     j = open_app(keys_office)
     login = j.gui.login
     j.select_all_and_type(CLERK)
