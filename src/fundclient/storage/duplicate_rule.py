@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from fundclient.domain.duplicate_keys import RULE_VERSION, stored_keys_of
 from fundclient.storage import opening_upgrade
+from fundclient.storage.errors import HelperStopped
 from fundclient.storage.opening_upgrade import SlicedUpgrade, Stages
 from fundclient.storage.rows import dup_keys_text
 
@@ -301,7 +302,7 @@ def _from_helpers(store: Store, starts: list[int], top: int, helpers: int, bound
                     break
                 except queue.Empty:
                     if not processes[k].is_alive():
-                        raise RuntimeError("a re-keying helper stopped") from None
+                        raise HelperStopped(HelperStopped.UPGRADE_STOPPED) from None
             if isinstance(part, BaseException):
                 raise part
             yield part

@@ -212,9 +212,25 @@ class HelperStopped(StorageError):
                            "so far are kept.")
     BULK_STOPPED_OF = Message("A helper process of the bulk build stopped after {done} of {total} records. The "
                               "batches written so far are kept.")
+    UPGRADE_STOPPED = Message("A helper process of this office's upgrade stopped. What was done so far is kept: "
+                              "open the office again to go on.")
 
     def __init__(self, message: Message) -> None:
         super().__init__(message, code="helper_stopped")
+
+
+class OpenedWhileHelperStarts(StorageError):
+    """A helper process (spawned: the re-keying's, an import's, a bulk build's) ran its parent's
+    script again while starting — Python's `spawn` re-imports the parent's `__main__` — and that
+    script opens the office's store at module level, without `if __name__ == "__main__":`. The
+    helper would wait for ever for a lock its parent holds (the upgrade's, the writer's); it
+    stops with this instead (`storage.helper_start`), and its parent with `HelperStopped`."""
+
+    def __init__(self) -> None:
+        super().__init__(Message("A helper process ran its program's script again while starting, and the script "
+                                 "opens the office's data when it is read: the helper stops here instead of "
+                                 "waiting for the lock its parent holds. Put the script's work under "
+                                 "'if __name__ == \"__main__\":'."), code="opened_while_helper_starts")
 
 
 class ImportFileUnreadable(StorageError):

@@ -27,6 +27,7 @@ from fundclient.storage.drafts import DraftRepository
 from fundclient.storage.engine import Connection, Engines, key_pragma, raw_connect
 from fundclient.storage.errors import AccountDisabled, AlreadySetUp, BackupCancelled, DatabaseUnreadable, NotPermitted
 from fundclient.storage.files import SEQUENCE_HIGH_WATER_FILE, db_path, read_json, write_json_atomic
+from fundclient.storage.helper_start import refuse_while_a_helper_starts
 from fundclient.storage.key_filing import DUPLICATE_KEYS_NEW, KeyFiler, file_keys
 from fundclient.storage.keystore import Keystore, check_password_strength
 from fundclient.storage.name_ends_fill import TABLES as NAME_TABLES, NameTableFill
@@ -52,6 +53,7 @@ class WriteTx:
 
 class Store:
     def __init__(self, data_dir: Path, db_key: bytes) -> None:
+        refuse_while_a_helper_starts()  # a script's module-level opening re-run by a spawned helper
         self.data_dir = Path(data_dir)
         self.db_key = db_key
         self.keystore = Keystore(self.data_dir)
@@ -302,6 +304,7 @@ def _flush_pending_events(store: Store) -> None:
 def open_store(data_dir: Path, username: str, password: str) -> tuple[Store, Operator]:
     """Log in: unwrap the DB key with the password, open and migrate the DB, audit the login.
     Raises WrongPassword, AccountLocked, AccountDisabled (all AuthError)."""
+    refuse_while_a_helper_starts()  # before the password's KDF (see storage.helper_start)
     data_dir = Path(data_dir)
     keystore = Keystore(data_dir)
     keys = keystore.unlock_keys(username, password)
