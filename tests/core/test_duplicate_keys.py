@@ -215,3 +215,16 @@ def test_the_keys_a_write_files_are_the_reference_functions(people):
         assert stored_keys_of(first, father, grandfather, family, born) == tuple(expected)
         # the memos' answers are shared by every caller: immutable, so no caller can spoil them
         assert isinstance(person_stored_keys(person), tuple) and isinstance(person_keys(person)[1], tuple)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.tuples(_PART, _PART, _PART, _PART), st.one_of(st.none(), st.dates()))
+def test_the_lookup_keys_a_check_reads_are_the_reference_functions(parts, born):
+    """`person_keys`' lookup keys (made from bytes, each date's prefixes written out without a
+    date object) = `lookup_keys` of the person's profile (each text hashed), the same pairs in
+    the same order — for any date a record can hold (years 1 to 9999: 29 February, years one
+    digit from 0 or 10000, the months' last days)."""
+    person = Dependant(relation=Relation.SON, name=ArabicName(*parts), date_of_birth=born)
+    profile = profile_of_name(*parts, born)
+    assert person_keys(person)[1] == tuple((key_of(k), w) for k, w in lookup_key_texts(profile).items())
+    assert dict(person_keys(person)[1]) == lookup_keys(profile)

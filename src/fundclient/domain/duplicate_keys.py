@@ -151,8 +151,71 @@ def _name_sounds(first, father, grandfather, family) -> tuple[str, str, str, str
 def _keys_of(sounds: tuple[str, str, str, str], born: date | None
              ) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
     # tuples: the memo's answer is shared
-    return (_stored_of(sounds, born),
-            tuple((key_of(k), w) for k, w in _lookup(*sounds, born).items()))
+    return _stored_of(sounds, born), _lookup_keyed(*sounds, born)
+
+
+def _lookup_keyed(first: str, father: str, family: str, exact: str, born: date | None
+                  ) -> tuple[tuple[int, int], ...]:
+    """`((key_of(k), w) for k, w in _lookup(...).items())`, the same keys in the same order, made
+    from bytes: each date's prefixes (`d|<date>|`) made once per date, each text hashed as its
+    UTF-8 bytes (an import's holder looks up ~180 keys: 256 → ~110 µs;
+    tests/core/test_duplicate_keys.py compares the two)."""
+    texts: dict[bytes, int] = {}
+    if born is not None:
+        same, close = _date_prefixes(born)
+        sounds = [_utf8(s) for s in dict.fromkeys((first, father, family)) if s]
+        for prefix in same:  # one part agreeing by sound suffices on the same date
+            for sound in sounds:
+                texts[prefix + sound] = SAME_DATE
+        parts = (first, father, family)
+        weighed = [(_utf8(s), parts.count(s)) for s in dict.fromkeys(parts) if s]
+        setdefault = texts.setdefault
+        for prefix in close:  # on a close date: two of the three parts
+            for sound, w in weighed:
+                setdefault(prefix + sound, w)
+    if first and family:  # undated people: only a name agreeing fully can match
+        texts[f"u|{exact}".encode()] = SAME_DATE
+    from_bytes, digest = int.from_bytes, blake2b
+    return tuple((from_bytes(digest(text, digest_size=8).digest(), "big", signed=True), w)
+                 for text, w in texts.items())
+
+
+@lru_cache(maxsize=1 << 10)
+def _utf8(text: str) -> bytes:
+    return text.encode()
+
+
+@lru_cache(maxsize=1 << 12)  # a batch's holders share dates; the answer is a tuple, shared
+def _date_prefixes(born: date) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+    """(`d|<date>|` of the date and of its day and month swapped, the same of each close date)
+    as UTF-8 bytes — the dated lookup keys' texts up to their sound (`_lookup`)."""
+    y, m, d = born.year, born.month, born.day
+    same = [f"d|{y:04d}-{m:02d}-{d:02d}|"]
+    if d <= 12 and d != m:
+        same.append(f"d|{y:04d}-{d:02d}-{m:02d}|")
+    # close_dates(born), in its order, written out without a date object each
+    head = f"d|{y:04d}-{m:02d}-"
+    close = [f"{head}{day}|" for day in _TWO_DIGITS[1:_month_days(y, m) + 1] if day != _TWO_DIGITS[d]]
+    close += [f"d|{y:04d}-{month:02d}-{d:02d}|" for month in range(1, 13)
+              if month != m and d <= _month_days(y, month)]
+    tail = f"-{m:02d}-{d:02d}|"
+    decade, unit = y // 10 % 10, y % 10
+    years = [y + (digit - decade) * 10 for digit in range(10) if digit != decade]
+    years += [y + digit - unit for digit in range(10) if digit != unit]
+    close += [f"d|{year:04d}{tail}" for year in years
+              if 1 <= year <= 9999 and (m != 2 or d != 29 or _leap(year))]
+    return tuple(text.encode() for text in same), tuple(text.encode() for text in close)
+
+
+_TWO_DIGITS = tuple(f"{n:02d}" for n in range(32))
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _month_days(year: int, month: int) -> int:
+    return 29 if month == 2 and _leap(year) else (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month]
 
 
 @lru_cache(maxsize=1 << 12)
