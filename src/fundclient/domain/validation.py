@@ -84,8 +84,10 @@ def validate_beneficiary(b: Beneficiary, scheme: str | NationalIdScheme | None =
     ctx = make_context(scheme=scheme, today=today, reference=reference,
                        category=_text(b.category), sex=b.sex, date_of_birth=b.date_of_birth)
     problems: dict[str, Message] = {}
-    for key, definition in BENEFICIARY_FIELDS.items():
-        _collect(problems, key, definition, _get(b, key), ctx)
+    for key, definition, path in _paths(BENEFICIARY_FIELDS):
+        problem = definition.check(_get_path(b, path), ctx)
+        if problem:
+            problems[key] = problem
     category = get_category(_text(b.category), ctx.reference)
     if category is not None:
         fields = b.category_fields if isinstance(b.category_fields, dict) else {}
@@ -186,12 +188,16 @@ def _dependant_problems(b: Beneficiary, ctx: ValidationContext) -> dict[str, Mes
         if not isinstance(d, Dependant):
             problems[f"dependants[{i}]"] = NOT_A_BENEFICIARY
             continue
-        dctx = replace(ctx, sex=_enum_or_none(Sex, d.sex),
-                       date_of_birth=_date_or_none(d.date_of_birth),
-                       relation=_enum_or_none(Relation, d.relation), min_age=0,
-                       holder_sex=ctx.sex, holder_date_of_birth=ctx.date_of_birth)
-        for key, definition in DEPENDANT_FIELDS.items():
-            _collect(problems, f"dependants[{i}].{key}", definition, _get(d, key), dctx)
+        # = replace(ctx, sex=…, date_of_birth=…, relation=…, min_age=0, holder_sex=ctx.sex,
+        # holder_date_of_birth=ctx.date_of_birth), without `replace`'s walk of the fields
+        dctx = type(ctx)(scheme=ctx.scheme, today=ctx.today, reference=ctx.reference, category=ctx.category,
+                         min_age=0, sex=_enum_or_none(Sex, d.sex), date_of_birth=_date_or_none(d.date_of_birth),
+                         relation=_enum_or_none(Relation, d.relation), holder_sex=ctx.sex,
+                         holder_date_of_birth=ctx.date_of_birth)
+        for key, definition, path in _paths(DEPENDANT_FIELDS):
+            problem = definition.check(_get_path(d, path), dctx)
+            if problem:  # the problem's key written out only when there is one
+                problems[f"dependants[{i}].{key}"] = problem
         number = ctx.scheme.normalise(_text(d.national_number))
         key = f"dependants[{i}].national_number"
         if number:
@@ -204,10 +210,23 @@ def _dependant_problems(b: Beneficiary, ctx: ValidationContext) -> dict[str, Mes
     return problems
 
 
-def _get(obj: Any, dotted: str) -> Any:
-    for part in dotted.split("."):
+def _get_path(obj: Any, path: tuple[str, ...] | list[str]) -> Any:
+    for part in path:
         obj = getattr(obj, part, None)
     return obj
+
+
+_PATHS: dict[int, tuple[dict, tuple]] = {}
+
+
+def _paths(table: dict[str, FieldDef]) -> tuple[tuple[str, FieldDef, tuple[str, ...]], ...]:
+    """(key, definition, the key's attribute path) of every field of `table` (BENEFICIARY_FIELDS,
+    DEPENDANT_FIELDS: the field tables, made once at import), made once per table."""
+    held = _PATHS.get(id(table))
+    if held is None or held[0] is not table or len(held[1]) != len(table):
+        held = _PATHS[id(table)] = (table, tuple((key, definition, tuple(key.split(".")))
+                                                 for key, definition in table.items()))
+    return held[1]
 
 
 def _clean_name(name: Any, table: dict[str, FieldDef], ctx: ValidationContext) -> Any:

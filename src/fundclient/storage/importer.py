@@ -374,12 +374,19 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]], 
         detail = ", ".join(missing + unknown)
         raise _unreadable(Message("missing or unknown columns: {detail}").format(detail=detail))
     records, problems = [], {}
+    width, named = len(headers), all(headers)
+    strip = str.strip
     for number, cells in rows[1:]:
         found = _cell_problems(headers, cells)
-        found += [("row", MERGED.format(ref=ref)) for ref, first, last in merged if first <= number <= last]
+        if merged:
+            found += [("row", MERGED.format(ref=ref)) for ref, first, last in merged if first <= number <= last]
         if found:
             problems[number] = found
-        records.append((number, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(headers) if h}))
+        if named and len(cells) == width:  # most rows: every header named, a cell for each
+            records.append((number, dict(zip(headers, map(strip, cells)))))
+        else:
+            records.append((number, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(headers)
+                                     if h}))
     return headers, records, problems
 
 
@@ -473,7 +480,8 @@ def _made(record: Beneficiary, office_code: str, by: str) -> tuple | None:
     ready_for_import(record, office_code)
     record.created_by = record.created_by or by
     record.updated_by = by
-    return office_code, by, record_keys(record), unnumbered_rows(record)
+    keys = record_keys(record)
+    return office_code, by, keys, unnumbered_rows(record, keys[2])
 
 
 def _check_in_helper(path: str, scheme: str | None, office_code: str, reference: dict, out,

@@ -26,22 +26,24 @@ INSERT_BLOB = ("INSERT INTO blobs (record_id, revision, kind, mime, quality, ove
                " VALUES (?, ?, ?, ?, ?, ?, ?)")
 
 
-def current_row(record: Beneficiary) -> tuple:
-    """Parameters of INSERT_CURRENT / UPDATE_CURRENT: the searchable columns of a record."""
+def current_row(record: Beneficiary, filed: Sequence[int] | None = None) -> tuple:
+    """Parameters of INSERT_CURRENT / UPDATE_CURRENT: the searchable columns of a record.
+    `filed`: the holder's duplicate keys when already made (`duplicate_keys.person_stored_keys`)."""
     norm, phon, pairs = record_keys(record)
     return (record.revision, record.national_number, record.card_number or None, record.mobile, norm, phon, pairs,
             record.status.value, record.office_code, record.created_by, record.channel.value,
-            record.municipality, record.created_at.isoformat(), record.updated_at.isoformat(), person_keys(record),
-            record.record_id)
+            record.municipality, record.created_at.isoformat(), record.updated_at.isoformat(),
+            person_keys(record) if filed is None else dup_keys_text(filed), record.record_id)
 
 
 def revision_row(record: Beneficiary, by: str, saved_at: str) -> tuple:
     return (record.record_id, record.revision, _dump(record), saved_at, by)
 
 
-def dependant_rows(record: Beneficiary) -> list[tuple]:
+def dependant_rows(record: Beneficiary, filed: Sequence[Sequence[int]] | None = None) -> list[tuple]:
+    """`filed`: each dependant's duplicate keys when already made, in order."""
     return [(record.record_id, d.dependant_id, d.national_number, d.card_number, *name_keys_of(d.name),
-             person_keys(d)) for d in record.dependants]
+             person_keys(d) if filed is None else dup_keys_text(filed[i])) for i, d in enumerate(record.dependants)]
 
 
 def person_keys(person: Beneficiary | Dependant) -> str:
@@ -91,10 +93,16 @@ def ready_for_import(record: Beneficiary, office_code: str) -> Beneficiary:
 _EMPTY_CARD = '"card_number":""'
 
 
-def unnumbered_rows(record: Beneficiary) -> tuple[tuple, str, list[tuple]]:
+def unnumbered_rows(record: Beneficiary, filed: Sequence[Sequence[int]] | None = None
+                    ) -> tuple[tuple, str, list[tuple]]:
     """(current row, revision JSON, dependant rows) of a new record whose holder and dependants
-    have no card number yet (`record.card_number` and each dependant's empty)."""
-    return current_row(record), _dump(record), dependant_rows(record)
+    have no card number yet (`record.card_number` and each dependant's empty). `filed`: the
+    keys each of its people is filed under, holder then dependants, when already made
+    (`duplicate_candidates.record_keys`' third item — an import's helper makes them for the
+    duplicate check): not made twice."""
+    if filed is None or len(filed) != 1 + len(record.dependants):
+        return current_row(record), _dump(record), dependant_rows(record)
+    return current_row(record, filed[0]), _dump(record), dependant_rows(record, filed[1:])
 
 
 def numbered_rows(made: tuple[tuple, str, list[tuple]], record: Beneficiary, by: str,
