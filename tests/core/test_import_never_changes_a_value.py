@@ -11,7 +11,7 @@ import ast
 import csv
 import json
 import random
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ from fundclient.cli import main
 from fundclient.domain.national_id import get_scheme
 from fundclient.domain.records import Sex
 from fundclient.storage import open_store
+from fundclient.storage.errors import ImportFileUnreadable
 from fundclient.storage.importer import preview_file, read_rows
 from fundclient.storage.report_export import export_report
 from fundclient.storage.reports import ReportRow
@@ -283,3 +284,131 @@ def test_the_excel_reader_reads_what_openpyxl_reads(tmp_path, crafted):
         opened.close()
     assert read == expected
     assert len(expected) >= 5 and any(v not in (None, "") for r in expected[2:] for v in r)
+
+
+def _varied(rng: random.Random) -> list:
+    """A row of the values a legacy list holds, and some it should not: gaps, empty text, spaces
+    around, leading zeros, Arabic, tabs and newlines, XML's special characters, numbers small
+    and large, dates and date-times, booleans."""
+    kinds = [lambda: None, lambda: "", lambda: " lead", lambda: "trail ", lambda: "0012", lambda: "محمد علي",
+             lambda: rng.randint(-10 ** 12, 10 ** 12), lambda: rng.random() * 1000, lambda: 1.5e300,
+             lambda: 10 ** 15, lambda: date(1930 + rng.randint(0, 90), rng.randint(1, 12), rng.randint(1, 28)),
+             lambda: datetime(2001, 2, 3, 4, 5, 6), lambda: True, lambda: False, lambda: "tab\tnew\nline",
+             lambda: 'a < b > c & "d" \'e\'', lambda: "&amp; as text", lambda: "x" * rng.randint(0, 30)]
+    return [rng.choice(kinds)() for _ in range(14)]
+
+
+def _sheet_file(tmp_path, name: str, write_only: bool, rows: list[list]) -> Path:
+    book = Workbook(write_only=write_only)
+    sheet = book.create_sheet() if write_only else book.active
+    for values in rows:
+        sheet.append(values)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def _read_both(path: Path, reader) -> tuple[list, list]:
+    """(openpyxl's rows, `reader(book, sheet)`'s) of the file's first sheet."""
+    opened = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = opened.worksheets[0]
+        return [list(r) for r in sheet.iter_rows(values_only=True)], [list(r) for r in reader(opened, sheet)]
+    finally:
+        opened.close()
+
+
+@pytest.mark.parametrize("write_only", [False, True])
+def test_the_plain_reading_of_a_sheet_is_openpyxls(tmp_path, write_only):
+    """A sheet as openpyxl writes it (with and without `<dimension>`, shared or inline strings)
+    is read from its XML's bytes alone (`importer._plain_cells`, no parser fallback) and yields
+    what openpyxl's `iter_rows` yields, value for value — XML's escaped characters included."""
+    from fundclient.storage.importer import _plain_cells, _sheet_rows, _sheet_values
+
+    rng = random.Random(8)
+    path = _sheet_file(tmp_path, "varied.xlsx", write_only, [_varied(rng) for _ in range(300)])
+    expected, plain = _read_both(path, lambda book, sheet: _sheet_rows(book, sheet, _plain_cells(book, sheet)))
+    assert plain == expected and len(expected) == 300
+    assert _read_both(path, _sheet_values) == (expected, expected)
+    assert any(isinstance(v, str) and "&" in v and "<" in v for r in expected for v in r)
+
+
+def test_a_row_of_another_form_hands_the_sheet_to_the_parser(tmp_path):
+    """A row the plain reading does not take (here a character reference, a rich text, a pretty-
+    printed cell) stops it: the sheet is read again by the parser, the rows already yielded
+    skipped — every row once, as openpyxl reads them."""
+    from zipfile import ZipFile
+
+    from fundclient.storage.importer import _NotPlain, _plain_cells, _sheet_rows, _sheet_values
+
+    rng = random.Random(9)
+    path = _sheet_file(tmp_path, "mixed.xlsx", True, [_varied(rng) for _ in range(40)])
+    with ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    xml = members["xl/worksheets/sheet1.xml"]
+    for row, form in ((12, b'<c r="A12" t="inlineStr"><is><t>line&#10;two</t></is></c>'),
+                      (25, '<c r="A25" t="inlineStr"><is><r><t>غا</t></r><r><t>لي</t></r></is></c>'.encode()),
+                      (33, b'<c r="A33">\n  <v>7</v>\n</c>')):
+        start = xml.index(b'<row r="%d"' % row)
+        start = xml.index(b">", start) + 1
+        end = xml.index(b"</c>", start) + len(b"</c>")
+        xml = xml[:start] + form + xml[end:]
+    members["xl/worksheets/sheet1.xml"] = xml
+    with ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    expected, read = _read_both(path, _sheet_values)
+    assert read == expected and len(expected) == 40
+    assert expected[11][0] == "line\ntwo" and expected[24][0] == "غالي" and expected[32][0] == 7
+    with pytest.raises(_NotPlain):
+        _read_both(path, lambda book, sheet: _sheet_rows(book, sheet, _plain_cells(book, sheet)))
+
+
+@pytest.mark.parametrize("damage", [b"</sheetData><pageMargins left=</worksheet>", b"</sheetData>", b""])
+def test_a_sheet_damaged_after_its_rows_is_refused(office, tmp_path, damage):
+    """The plain reading checks the XML around the rows with a real parser: a sheet whose end is
+    broken or cut off is refused whole, as the parser refuses it (nothing imported)."""
+    from zipfile import ZipFile
+
+    path = _sheet_file(tmp_path, "cut.xlsx", True, [HEADERS, row(1), row(2)])
+    with ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    xml = members["xl/worksheets/sheet1.xml"]
+    members["xl/worksheets/sheet1.xml"] = xml[:xml.index(b"</sheetData>")] + damage
+    with ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(ImportFileUnreadable):
+        read_rows(path)
+    assert run_import(office, path, tmp_path / "report.csv") != 0
+    assert stored_addresses(office) == {}
+
+
+@pytest.mark.parametrize("write_only", [False, True])
+def test_a_sheets_size_is_found_from_its_head_as_openpyxl_finds_it(tmp_path, write_only):
+    """`importer._sized_from_the_head`: openpyxl's read-only sheets sized from the XML before
+    `<sheetData>` — the same bounds as openpyxl's own reading (known with `<dimension>`, unknown
+    without), and openpyxl's own way put back after."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    from fundclient.storage.importer import _sized_from_the_head
+
+    rng = random.Random(10)
+    path = _sheet_file(tmp_path, "sized.xlsx", write_only, [_varied(rng) for _ in range(50)])
+    own = ReadOnlyWorksheet._get_size
+
+    def bounds(book):
+        sheet = book.worksheets[0]
+        return sheet.min_row, sheet.min_column, sheet.max_row, sheet.max_column
+
+    with _sized_from_the_head():
+        assert ReadOnlyWorksheet._get_size is not own
+        ours = load_workbook(path, read_only=True, data_only=True)
+    assert ReadOnlyWorksheet._get_size is own
+    theirs = load_workbook(path, read_only=True, data_only=True)
+    try:
+        assert bounds(ours) == bounds(theirs)
+        assert (bounds(theirs)[2] is None) == write_only
+    finally:
+        ours.close()
+        theirs.close()
