@@ -12,6 +12,7 @@ import requests
 
 from fundclient.hq.limits import Limits
 from fundclient.hq.db import batches, devices, open_engine, upload_parts, uploads
+from fundclient.hq import db as hq_db
 from fundclient.hq.server import start_in_thread
 from fundclient.hq.uploads import UploadStore
 from fundclient.sync.engine import run_sync
@@ -146,7 +147,7 @@ def test_hq_sweeps_at_start(hq_dir, data_dir):
         server.stop()
 
 
-def test_a_creation_with_its_body_writes_no_upload_row_unless_it_is_cut(hq_dir, data_dir):
+def test_a_creation_with_its_body_writes_no_upload_row_unless_it_is_cut(hq_dir, data_dir, monkeypatch):
     """A small batch comes whole with its creation request (an office seals one per save): HQ
     writes no upload row for it — the batch's own commit is its only write. Cut half-way, the
     bytes that came are held (row and all) and the office resumes from them."""
@@ -157,9 +158,18 @@ def test_a_creation_with_its_body_writes_no_upload_row_unless_it_is_cut(hq_dir, 
 
     server = start_in_thread(hq_dir, limits=Limits(max_batch_bytes=8 * MB, rates=[]))
     written: list[str] = []
-    event.listen(server.ingestor.engine, "before_cursor_execute",
-                 lambda conn, cursor, statement, *rest: written.append(statement)
-                 if statement.lstrip().upper().startswith("INSERT INTO UPLOADS") else None)
+
+    def note(statement):
+        if statement.lstrip().upper().startswith("INSERT INTO UPLOADS"):
+            written.append(statement)
+    # every statement HQ sends: through SQLAlchemy, and on the driver's cursor (hq/db.py `on_driver`)
+    event.listen(server.ingestor.engine, "before_cursor_execute", lambda conn, cursor, statement, *rest: note(statement))
+    driver_execute = hq_db._driver_execute
+
+    def spied(conn, cursor, sql, values, many):
+        note(sql)
+        return driver_execute(conn, cursor, sql, values, many)
+    monkeypatch.setattr(hq_db, "_driver_execute", spied)
     try:
         device = enrol_office(server, data_dir)
         outbox = Outbox(data_dir)

@@ -40,7 +40,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, func, select
 from starlette.requests import ClientDisconnect
 
 from fundclient.domain.card_numbers import OFFICE_CODE_PATTERN
@@ -50,7 +50,7 @@ from fundclient.hq import duplicates_api
 from fundclient.hq import limits as hq_limits
 from fundclient.hq import operations
 from fundclient.hq import refdata
-from fundclient.hq.db import Lean, batches, devices
+from fundclient.hq.db import Lean, batches, devices, uploads as uploads_table
 from fundclient.hq.ingest import Ingestor
 from fundclient.hq.uploads import UploadState, UploadStore
 from fundclient.sync.ack import ACK_HEADER, sign_probe, sign_reference
@@ -183,7 +183,18 @@ class _CreationFacts:
 
 
 _DEVICE_KEY = Lean(select(devices.c.revoked_at, devices.c.public_key).where(devices.c.device_id == bindparam("d")))
-_ACKED = Lean(select(batches.c.batch_id).where(batches.c.batch_id == bindparam("b")))
+_held = uploads_table.alias("held")  # the upload in progress under this batch id
+_open = uploads_table.alias("open")  # the device's unfinished uploads
+# Everything a creation reads, in ONE statement (four before: the device, a held ack, the upload
+# in progress, the device's open uploads — #11 item 7): no row when the device is unknown.
+_CREATION_FACTS = Lean(
+    select(devices.c.revoked_at, devices.c.public_key,
+           exists().where(batches.c.batch_id == bindparam("b")).label("acked"),
+           _held.c.length, _held.c.sha256, _held.c.device_id, _held.c.held, _held.c.created_at,
+           select(func.count()).select_from(_open).where(_open.c.device_id == bindparam("d"))
+           .scalar_subquery().label("open_uploads"))
+    .select_from(devices.outerjoin(_held, _held.c.batch_id == bindparam("b")))
+    .where(devices.c.device_id == bindparam("d")))
 
 
 def _api(request: Request) -> bool:
@@ -220,16 +231,18 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
         return ("revoked_device" if row.revoked_at is not None else None), row.public_key
 
     def creation_facts(batch_id: str, device_id: str) -> _CreationFacts:
-        """What a creation request reads, on one connection in one trip to the thread pool
-        (four trips before: a tenth of HQ's CPU per batch went on the hops and checkouts)."""
+        """What a creation request reads, in one statement (`_CREATION_FACTS`; four statements
+        in four trips to the thread pool at first)."""
         with engine.connect() as conn:
-            problem, public = device_key(device_id, conn)
-            if problem:
-                return _CreationFacts(problem, public, False, None, 0)
-            acked = _ACKED.first(conn, {"b": batch_id}) is not None
-            held = None if acked else uploads.state(batch_id, conn)
-            count = uploads.open_for(device_id, conn) if not acked and held is None else 0
-        return _CreationFacts(None, public, acked, held, count)
+            row = _CREATION_FACTS.first(conn, {"b": batch_id, "d": device_id})
+        if row is None:
+            return _CreationFacts("unknown_device", None, False, None, 0)
+        if row.revoked_at is not None:
+            return _CreationFacts("revoked_device", row.public_key, False, None, 0)
+        acked = bool(row.acked)
+        held = None if acked or row.length is None else \
+            UploadState(row.length, row.sha256, row.device_id, row.held, row.created_at)
+        return _CreationFacts(None, row.public_key, acked, held, row.open_uploads if not acked and held is None else 0)
 
     @app.post("/api/v1/enrol")
     async def enrol(body: EnrolRequest):

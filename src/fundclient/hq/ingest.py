@@ -15,17 +15,17 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select
+from sqlalchemy import and_, bindparam, insert, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from fundclient.domain.records import Beneficiary
 from fundclient.hq import duplicates, refdata, refusals
 from fundclient.hq.bulk import insert_new_rows, insert_rows
-from fundclient.hq.db import (Lean, WriterTurn, among, batches, blobs, card_numbers, devices, photos, records, rejections,
-                              upload_parts, uploads)
+from fundclient.hq.db import Lean, WriterTurn, among, batches, blobs, card_numbers, devices, photos, records, rejections
 from fundclient.hq.keys import HQKeys
 from fundclient.hq.operations import Operations
+from fundclient.hq.uploads import remove_rows as _remove_upload_rows
 from fundclient.sync import envelope
 from fundclient.sync.ack import sign_ack
 from fundclient.sync.envelope import EnvelopeError
@@ -337,8 +337,6 @@ _PRIOR = Lean(select(batches.c.batch_id, batches.c.sha256, batches.c.ack).where(
     or_(batches.c.batch_id == bindparam("b"), and_(batches.c.device_id == bindparam("d"),
                                                    batches.c.seq == bindparam("s")))))
 _INSERT_BATCH = Lean(insert(batches))
-_DELETE_UPLOAD_PARTS = Lean(delete(upload_parts).where(upload_parts.c.batch_id == bindparam("u")))
-_DELETE_UPLOAD = Lean(delete(uploads).where(uploads.c.batch_id == bindparam("u")))
 _CARD_HOLDERS = Lean(select(card_numbers.c.card_number, card_numbers.c.record_id)
                      .where(among(card_numbers.c.card_number)))
 _HELD_REVISIONS = Lean(select(records.c.record_id, records.c.revision, records.c.sha256, records.c.status,
@@ -363,10 +361,10 @@ def _write(conn: Connection, new_records: list[dict], new_photos: list[dict], ne
 
 
 def _finish_upload(conn: Connection, upload: str | None) -> None:
-    """The upload's rows go with the batch's commit (what `UploadStore.finish` does on its own)."""
+    """The upload's rows go with the batch's commit (what `UploadStore.finish` does on its own;
+    one statement on PostgreSQL: hq/uploads.py `remove_rows`)."""
     if upload:
-        _DELETE_UPLOAD_PARTS.run(conn, {"u": upload})
-        _DELETE_UPLOAD.run(conn, {"u": upload})
+        _remove_upload_rows(conn, upload)
 
 
 def _card_numbers(record: dict) -> list[str]:

@@ -35,7 +35,6 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import bindparam, delete, exists, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 
 from fundclient.hq.db import Lean, WriterTurn, batches, upload_parts, uploads
 from fundclient.sync.envelope import UUID_RE
@@ -65,6 +64,41 @@ class UploadState:
 _STATE = Lean(select(uploads.c.length, uploads.c.sha256, uploads.c.device_id, uploads.c.held, uploads.c.created_at)
               .where(uploads.c.batch_id == bindparam("b")))
 _OPEN_FOR = Lean(select(func.count()).select_from(uploads).where(uploads.c.device_id == bindparam("d")))
+# A new upload's row, unless another node wrote it at the same moment (then theirs stands): one
+# statement, where a savepoint, the INSERT and its release were three (#11 item 7).
+_CREATE = Lean(text("INSERT INTO uploads (batch_id, device_id, length, sha256, held, created_at, updated_at) "
+                    "VALUES (:b, :d, :n, :h, 0, :t, :t) ON CONFLICT DO NOTHING").bindparams(
+    bindparam("b", type_=uploads.c.batch_id.type), bindparam("d", type_=uploads.c.device_id.type),
+    bindparam("n", type_=uploads.c.length.type), bindparam("h", type_=uploads.c.sha256.type),
+    bindparam("t", type_=uploads.c.created_at.type)))
+# Both tables' rows of one upload: on PostgreSQL in one statement (a data-modifying WITH), on
+# SQLite, which has none, in two (no round trip there: SQLite runs in HQ's process).
+_FINISH_POSTGRESQL = Lean(text("WITH parts AS (DELETE FROM upload_parts WHERE batch_id = :u) "
+                               "DELETE FROM uploads WHERE batch_id = :u").bindparams(
+    bindparam("u", type_=uploads.c.batch_id.type)))
+# The compare-and-set that moves `held` on, and the piece it covers.
+_MOVE_ON = Lean(update(uploads).where(uploads.c.batch_id == bindparam("b"), uploads.c.held == bindparam("at"))
+                .values(held=bindparam("to", type_=uploads.c.held.type),
+                        updated_at=bindparam("t", type_=uploads.c.updated_at.type)))
+_ADD_PART = Lean(insert(upload_parts))
+_DELETE_PARTS = Lean(delete(upload_parts).where(upload_parts.c.batch_id == bindparam("u")))
+_DELETE_UPLOAD = Lean(delete(uploads).where(uploads.c.batch_id == bindparam("u")))
+
+
+def insert_row(conn: Connection, batch_id: str, device_id: str, length: int, sha256: str) -> None:
+    """The upload's row with nothing held, in the caller's transaction; a row another node wrote
+    meanwhile stays as it is (its `held` decides, as always)."""
+    _CREATE.run(conn, {"b": batch_id, "d": device_id, "n": length, "h": sha256, "t": _now()})
+
+
+def remove_rows(conn: Connection, batch_id: str) -> None:
+    """Everything of the upload (its row and its parts), in the caller's transaction: the
+    batch's own commit when it is ingested (hq/ingest.py), or `UploadStore.finish`."""
+    if conn.dialect.name == "postgresql":
+        _FINISH_POSTGRESQL.run(conn, {"u": batch_id})
+    else:
+        _DELETE_PARTS.run(conn, {"u": batch_id})
+        _DELETE_UPLOAD.run(conn, {"u": batch_id})
 
 
 class UploadStore:
@@ -109,17 +143,10 @@ class UploadStore:
             current = self.state(batch_id)
         if current and (current.length, current.sha256, current.device_id) == (length, sha256, device_id):
             return
-        now = _now()
         with self.writer.held(), self.engine.begin() as conn:
             if current:  # the same device signed another length or hash for this id: start again
-                conn.execute(delete(upload_parts).where(upload_parts.c.batch_id == batch_id))
-                conn.execute(delete(uploads).where(uploads.c.batch_id == batch_id))
-            try:
-                with conn.begin_nested():
-                    conn.execute(insert(uploads).values(batch_id=batch_id, device_id=device_id, length=length,
-                                                        sha256=sha256, held=0, created_at=now, updated_at=now))
-            except IntegrityError:  # another node created it at the same moment: theirs stands
-                pass
+                remove_rows(conn, batch_id)
+            insert_row(conn, batch_id, device_id, length, sha256)  # (another node's, made this moment, stands)
 
     def append(self, batch_id: str, at: int, data: bytes, create: tuple[int, str, str] | None = None) -> bool:
         """Write `data` as the bytes from offset `at`; False when HQ no longer holds exactly `at`
@@ -132,19 +159,11 @@ class UploadStore:
         with self.writer.held(), self.engine.begin() as conn:
             if self._postgres:
                 conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
-            if create is not None:
-                now = _now()
-                try:
-                    with conn.begin_nested():
-                        conn.execute(insert(uploads).values(batch_id=batch_id, device_id=create[2], length=create[0],
-                                                            sha256=create[1], held=0, created_at=now, updated_at=now))
-                except IntegrityError:  # another node holds it already: its row stands
-                    pass
-            moved = conn.execute(update(uploads).where(uploads.c.batch_id == batch_id, uploads.c.held == at)
-                                 .values(held=at + len(data), updated_at=_now())).rowcount
-            if moved != 1:
+            if create is not None:  # (another node's row, if it holds one already, stands)
+                insert_row(conn, batch_id, create[2], create[0], create[1])
+            if _MOVE_ON.run(conn, {"b": batch_id, "at": at, "to": at + len(data), "t": _now()}) != 1:
                 return False
-            conn.execute(insert(upload_parts).values(batch_id=batch_id, start_byte=at, data=data))
+            _ADD_PART.run(conn, {"batch_id": batch_id, "start_byte": at, "data": data})
         return True
 
     def read(self, batch_id: str) -> bytes:
@@ -163,8 +182,7 @@ class UploadStore:
     def finish(self, batch_id: str) -> None:
         """The batch was ingested or refused: nothing of the upload stays."""
         with self.writer.held(), self.engine.begin() as conn:
-            conn.execute(delete(upload_parts).where(upload_parts.c.batch_id == batch_id))
-            conn.execute(delete(uploads).where(uploads.c.batch_id == batch_id))
+            remove_rows(conn, batch_id)
 
     def sweep_due(self) -> bool:
         return time.monotonic() - self.last_sweep >= self.sweep_every
