@@ -215,3 +215,55 @@ def test_a_creation_with_its_body_writes_no_upload_row_unless_it_is_cut(hq_dir, 
         assert run_sync(data_dir).batches_acknowledged >= 1 and _held(server) == []
     finally:
         server.stop()
+
+
+def _statements(server, monkeypatch) -> list[str]:
+    """Every statement HQ sends from now on (through SQLAlchemy and on the driver's cursor),
+    savepoints included; the list grows as HQ works."""
+    from sqlalchemy import event
+
+    sent: list[str] = []
+    engine = server.ingestor.engine
+    event.listen(engine, "before_cursor_execute", lambda conn, cursor, statement, *rest: sent.append(statement))
+    for name in ("savepoint", "release_savepoint", "rollback_savepoint"):
+        event.listen(engine, name, lambda conn, *rest, name=name: sent.append(name.upper()))
+    driver_execute = hq_db._driver_execute
+
+    def spied(conn, cursor, sql, values, many):
+        sent.append(sql)
+        return driver_execute(conn, cursor, sql, values, many)
+    monkeypatch.setattr(hq_db, "_driver_execute", spied)
+    return sent
+
+
+def test_an_upload_costs_hq_few_statements(hq, data_dir, monkeypatch):
+    """A batch over the creation-with-body size goes as a creation, then a PATCH with every byte
+    (the office's uploader): the creation reads once and writes the upload's row once, with no
+    savepoint; the PATCH reads the upload once before ingest; the batch's commit removes the
+    upload's rows (one statement on PostgreSQL). Same answers: the ack, no upload left."""
+    device = enrol_office(hq, data_dir)
+    persons = people(3, seed=11)
+    [path] = Outbox(data_dir).seal([p.to_dict() for p in persons], photos_for(persons, size=30_000))
+    blob = path.read_bytes()
+    assert len(blob) > 64 * 1024
+    batch_id = path.stem.split("-", 1)[1]
+    sent = _statements(hq, monkeypatch)
+    created = requests.post(f"{hq.url}/tus/", headers={**TUS, "Upload-Length": str(len(blob)),
+                                                       "Upload-Metadata": _signed_meta(device, blob, batch_id)},
+                            timeout=30)
+    assert created.status_code == 201 and created.headers["Location"] == f"/tus/{batch_id}"
+    creation = list(sent)
+    assert [s.split()[0].upper() for s in creation] == ["SELECT", "INSERT"], creation
+    assert "ON CONFLICT DO NOTHING" in creation[1]
+    assert _held(hq) == [batch_id]
+    del sent[:]
+    done = requests.patch(f"{hq.url}/tus/{batch_id}", data=blob,
+                          headers={**TUS, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"},
+                          timeout=30)
+    assert done.status_code == 204 and done.headers.get("Fundclient-Ack")
+    assert sent[0].split()[0].upper() == "SELECT" and "FROM uploads" in sent[0]
+    removals = [s for s in sent if s.upper().startswith(("DELETE FROM UPLOAD", "WITH PARTS AS (DELETE"))]
+    postgres = hq.ingestor.engine.dialect.name == "postgresql"
+    assert len(removals) == (1 if postgres else 2), removals
+    assert _held(hq) == []
+    assert [r["status"] for r in hq.ingestor.stored_ack(batch_id)["ack"]["results"]] == ["accepted"] * 3
