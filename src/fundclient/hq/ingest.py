@@ -111,17 +111,21 @@ class Ingestor:
         try:
             try:
                 with self.engine.begin() as conn:
-                    device = _DEVICE.first(conn, {"d": header["device_id"]})
-                    if device is None:
+                    # the device and any batch HQ holds under this id or this device's seq: one statement
+                    found = _DEVICE_AND_PRIOR.rows(conn, {"b": header["batch_id"], "d": header["device_id"],
+                                                          "s": header["seq"]})
+                    if not found:
                         raise EnvelopeError("unknown_device")
+                    device = found[0]
                     if device.revoked_at is not None:
                         raise EnvelopeError("revoked_device")
                     envelope.check_signature(env, device.public_key)
-                    for prior in _PRIOR.rows(conn, {"b": header["batch_id"], "d": device.device_id,
-                                                    "s": header["seq"]}):
-                        if prior.batch_id == header["batch_id"] and prior.sha256 == digest:
+                    for prior in found:
+                        if prior.prior_batch_id is None:  # (the device's row alone: no such batch)
+                            continue
+                        if prior.prior_batch_id == header["batch_id"] and prior.prior_sha256 == digest:
                             _finish_upload(conn, upload)
-                            return json.loads(prior.ack)  # replay of an ingested batch: same answer
+                            return json.loads(prior.prior_ack)  # replay of an ingested batch: same answer
                         raise EnvelopeError("sequence_reused", f"seq {header['seq']}")
                     if header["hq_key_id"] not in self.keys.decrypt_private:
                         self.keys.reload_for(header["hq_key_id"])  # rotated on another node meanwhile
@@ -332,10 +336,16 @@ class _Plan:
 
 # Built once, values bound at execution (duplicates._among): no statement of a batch is built,
 # and its cache key computed, per batch; run on the driver's cursor (hq/db.py `Lean`).
-_DEVICE = Lean(select(devices).where(devices.c.device_id == bindparam("d")))
-_PRIOR = Lean(select(batches.c.batch_id, batches.c.sha256, batches.c.ack).where(
-    or_(batches.c.batch_id == bindparam("b"), and_(batches.c.device_id == bindparam("d"),
-                                                   batches.c.seq == bindparam("s")))))
+# The sending device, with every batch HQ holds under this batch id or under this device's
+# sequence number (a replay, or a reused seq) — one row per such batch, or one with no batch: ONE
+# statement where there were two (#11 item 7, hq-io).
+_DEVICE_AND_PRIOR = Lean(
+    select(devices, batches.c.batch_id.label("prior_batch_id"), batches.c.sha256.label("prior_sha256"),
+           batches.c.ack.label("prior_ack"))
+    .select_from(devices.outerjoin(batches, or_(batches.c.batch_id == bindparam("b"),
+                                                and_(batches.c.device_id == devices.c.device_id,
+                                                     batches.c.seq == bindparam("s")))))
+    .where(devices.c.device_id == bindparam("d")))
 _INSERT_BATCH = Lean(insert(batches))
 _CARD_HOLDERS = Lean(select(card_numbers.c.card_number, card_numbers.c.record_id)
                      .where(among(card_numbers.c.card_number)))
