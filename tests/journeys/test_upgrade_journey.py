@@ -139,3 +139,62 @@ def test_the_first_sign_in_after_the_update_that_files_names_by_their_ends_shows
         assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = ?",
                                     (name_ends_fill.NAME_HEADS.pending,)).scalar_one() == 0
         assert conn.exec_driver_sql("SELECT count(*) FROM name_heads WHERE person > 0").scalar_one() == 12
+
+
+def _keys_of_rule_2_before_0013(data_dir) -> int:
+    """The office as the version before migration 0013 left it: at 0012, rule 2's text keys (~15 a
+    person) in its rows and its keys' table. Returns how many keys that table holds."""
+    from fundclient.storage import duplicate_rule, migrate, open_store
+
+    store, _ = open_store(data_dir, ADMIN, ADMIN_PW)
+    try:
+        migrate.downgrade(store._engines.writer, "0012")
+        with store._engines.writer.begin() as conn:
+            conn.exec_driver_sql("INSERT OR REPLACE INTO meta (name, value) VALUES (?, '2')", (duplicate_rule.META_ROW,))
+            for table, sign in (("beneficiaries", 1), ("dependants", -1)):
+                conn.exec_driver_sql(
+                    f"UPDATE {table} SET dup_keys = (SELECT group_concat('k' || n.value || '|' || ({sign} * {table}.id)"
+                    " || '|1980-01-01|مد', ' ') FROM json_each('[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14]') n)")
+            conn.exec_driver_sql("INSERT INTO duplicate_keys SELECT key, person FROM duplicate_keys_new")
+            conn.exec_driver_sql("DELETE FROM duplicate_keys_new")
+            return conn.exec_driver_sql("SELECT count(*) FROM duplicate_keys").scalar_one()
+    finally:
+        store.close()
+
+
+def test_the_first_sign_in_after_the_update_that_retired_the_old_keys_shows_their_removal(
+        open_app, keys_office, monkeypatch):
+    """Migration 0013 no longer drops rule 2's tables inside Alembic (review finding 1): it retires
+    them, and the sign-in removes them in slices (`storage.retired_drop`) — Huda sees the same
+    window say that data the new version no longer uses is being removed and how far (a bar that
+    fills), then the keys' progress, then her main window; nothing retired is left."""
+    from fundclient.storage import retired_drop
+
+    keys = _keys_of_rule_2_before_0013(keys_office)
+    assert keys > 400
+    monkeypatch.setattr(retired_drop, "SLICE_ROWS", 100)
+    held, go_on = _held_after_the_first_slice(monkeypatch, retired_drop)
+    j = open_app(keys_office)
+    login = j.gui.login
+    j.select_all_and_type(CLERK)
+    j.enter()
+    j.type(CLERK_PW)
+    j.enter()
+    j.wait_until(lambda: held.is_set() and login.upgrade_note.isVisible(), 30000, "the upgrade's note")
+    j.wait_until(lambda: login.upgrade_bar.value() == 100, 5000, "the first slice's count")
+    note = read_digits(login.upgrade_note.text())
+    assert "تجهيز سجلات هذا المكتب للإصدار الجديد: حذف بيانات لم يعد يستخدمها" in note, note
+    assert "يحدث هذا مرة واحدة بعد التحديث" in note, note
+    total = login.upgrade_bar.maximum()
+    assert total >= 2 * keys  # the table and its index, each emptied in its own slices
+    assert f"({100 * 100 // total}٪)" in note, note
+    assert login.busy and not login.login_button.isEnabled()
+    j.assert_layout_ok()
+    j.screenshot("login-upgrade-removing-old-data")
+    go_on.set()
+    j.wait_until(lambda: j.gui.window is not None and j.gui.window.isVisible(), 60000, "the main window")
+    j.guard.allowed_windows.add(id(j.gui.window))
+    store = j.gui.session.store
+    with store.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name LIKE 'retired%'").scalar_one() == 0
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"

@@ -175,15 +175,17 @@ class UpgradeLine:
         tenth = done * 10 // max(1, total)
         if (stage, tenth) == self.shown and not self.terminal:
             return
-        last = stage != "keys"
-        if last and self.shown is not None and self.shown[0] != "keys":
-            return
-        self.shown = (stage, tenth)
-        from fundclient.storage.upgrade_progress import said  # lazy: light, but only when an upgrade runs
+        from fundclient.storage.upgrade_progress import COUNTED_STAGES, said  # lazy: light, but only when an upgrade runs
 
+        last = stage not in COUNTED_STAGES
+        if last and self.shown is not None and self.shown[0] not in COUNTED_STAGES:
+            return
+        # a counted stage after another one (the old data's removal, then the keys): a line of its own
+        other = self.terminal and not last and self.shown is not None and self.shown[0] != stage
+        self.shown = (stage, tenth)
         text = text_of(said(stage, done, total), language_of(self.args))
         if self.terminal:
-            write_text(sys.stderr, "\r" + text + ("\n" if last else ""))
+            write_text(sys.stderr, ("\n" if other else "") + "\r" + text + ("\n" if last else ""))
         else:
             write_text(sys.stderr, text + "\n")
         sys.stderr.flush()

@@ -1,7 +1,7 @@
 """Office data made again after an update, at the store's opening: the one mechanism for every
 such upgrade — the duplicate check's keys by a new rule (`storage.duplicate_rule`), the names by
-their ends' sound (`storage.name_ends_fill`, migration 0010) — so that none runs inside a
-migration (no progress, no resume, one transaction for a million records).
+their ends' sound (`storage.name_ends_fill`, migration 0010), the drop of tables a migration took
+out of use (`storage.retired_drop`, migration 0013) — so that none runs inside a migration (no progress, no resume, one transaction for a million records).
 
 An upgrade (`SlicedUpgrade`) says whether it is needed (one small read at every opening) and
 does its work in steps the driver (`run`) strings together:
@@ -17,7 +17,8 @@ does its work in steps the driver (`run`) strings together:
   `Stages` below —, the note dropped).
 
 Progress is told to whoever opens the store (`storage.upgrade_progress`: the sign-in window, the
-CLI's line): N of M holders while slicing (`HOLDERS`), then the last step (`LAST`).
+CLI's line): N of M holders while slicing (`HOLDERS`; or rows, `SPACE`, for the drop of retired
+tables, `storage.retired_drop`), then the last step (`LAST`).
 """
 
 from __future__ import annotations
@@ -40,16 +41,24 @@ CACHE_KIB = 256_000  # the writer's page cache while upgrading (back to the stor
 # next opening goes on from the last slice kept. The re-keying at 100,000 records, quiet machine:
 # 10.9 s wall with a flush per commit, 8.4 s without. Back to FULL at the end (as
 # storage.engine.raw_connect sets it), also when it stops on an error.
-HOLDERS, LAST = upgrade_progress.HOLDERS, upgrade_progress.LAST
+HOLDERS, LAST, SPACE = upgrade_progress.HOLDERS, upgrade_progress.LAST, upgrade_progress.SPACE
 
 
 class SlicedUpgrade:
     """One upgrade of the office's data at its opening, in slices of holders (see the module)."""
 
     slice = 5000  # holders (with their dependants) per write transaction
+    stage = HOLDERS  # what the progress counts (`upgrade_progress`): holders, or rows freed (SPACE)
+    last_step = True  # `finish` has work of its own, told as the last step (LAST)
 
     def needed(self, raw) -> bool:
         raise NotImplementedError
+
+    def extent(self, raw, first: int) -> tuple[int, int]:
+        """(done, total) in the units `write` counts, at the start (holders: those before `first`, all)."""
+        total = raw.execute("SELECT count(*) FROM beneficiaries").fetchone()[0]
+        done = raw.execute("SELECT count(*) FROM beneficiaries WHERE id < ?", (first,)).fetchone()[0]
+        return done, total
 
     def begin(self, raw) -> int:
         """In a write transaction: the work set aside and noted (or an interrupted run's note read
@@ -107,16 +116,16 @@ def _run(store: Store, upgrade: SlicedUpgrade) -> None:
             raw.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             first = upgrade.begin(raw)
             top = raw.execute("SELECT coalesce(max(id), 0) + 1 FROM beneficiaries").fetchone()[0]
-            total = raw.execute("SELECT count(*) FROM beneficiaries").fetchone()[0]
-            done = raw.execute("SELECT count(*) FROM beneficiaries WHERE id < ?", (first,)).fetchone()[0]
-        upgrade_progress.report(HOLDERS, done, total)
+            done, total = upgrade.extent(raw, first)
+        upgrade_progress.report(upgrade.stage, done, total)
         for part in upgrade.slices(store, first, top):
             with store.writer_connection() as conn:
                 written, end = upgrade.write(conn.driver_connection, part)
             done += written
-            upgrade_progress.report(HOLDERS, done, total)
+            upgrade_progress.report(upgrade.stage, min(done, total), total)
             upgrade.after_slice(end)
-        upgrade_progress.report(LAST, total, total)
+        if upgrade.last_step:
+            upgrade_progress.report(LAST, total, total)
         upgrade.finish(store)
     finally:
         with store.writer_connection() as conn:

@@ -33,6 +33,7 @@ from fundclient.storage.keystore import Keystore, check_password_strength
 from fundclient.storage.name_ends_fill import TABLES as NAME_TABLES, NameTableFill
 from fundclient.storage.operators import Operator, OperatorRepository, Role, valid_username
 from fundclient.storage.reports import ReportRepository
+from fundclient.storage.retired_drop import RetiredDrop
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,10 @@ class Store:
         self._backup_cancel = threading.Event()
         if bulk_build.finish_interrupted(self):  # a bulk build killed before its end: its indexes made now
             log.warning("an interrupted bulk build was finished (its indexes made)")
+        # Tables a migration took out of use (0013: rule 2's keys) dropped in slices, first: the
+        # upgrades below write into the pages this frees instead of growing the file.
+        if opening_upgrade.run(self, RetiredDrop()):
+            log.warning("the tables the update took out of use were dropped")
         for table in NAME_TABLES:  # an office's names filed in name search's narrow tables (migrations 0010, 0014)
             if opening_upgrade.run(self, NameTableFill(table)):
                 log.warning("the names were filed in %s", table.table)

@@ -7,8 +7,10 @@ listener set around it hears the upgrade.
     with reporting(lambda stage, done, total: ...):
         store, operator = open_store(data_dir, username, password)
 
-`stage` is `HOLDERS` ("keys": done, total: holders done so far, all of them) or `LAST` ("index":
-the last step — staged rows filed, indexes made —, no count). Light: the login window imports it.
+`stage` is `HOLDERS` ("keys": done, total: holders done so far, all of them), `SPACE` ("space":
+rows of tables a migration took out of use removed so far, about how many there are —
+`storage.retired_drop`) or `LAST` ("index": the last step — staged rows filed, indexes made —, no
+count). Light: the login window imports it.
 
 What the person is told is worded once, here (`said`): the sign-in window and the CLI's line
 show the same sentence, its counts grouped and in digits by the display rule (`display.Number`).
@@ -25,6 +27,8 @@ from fundclient.errors import Message
 
 Listener = Callable[[str, int, int], None]
 HOLDERS, LAST = "keys", "index"  # the stages told: N of M holders done; the last step (no count)
+SPACE = "space"  # rows of retired tables freed, N of about M (storage.retired_drop), before the others
+COUNTED_STAGES = (HOLDERS, SPACE)  # told with a count (a bar that fills); the others without
 _local = threading.local()
 
 
@@ -45,6 +49,7 @@ def report(stage: str, done: int, total: int) -> None:
 
 
 COUNTED = Message("Preparing this office's records for the new version: {done} of {total} beneficiaries ({percent}%).")
+FREEING = Message("Preparing this office's records for the new version: removing data it no longer uses ({percent}%).")
 LAST_STEP = Message("Preparing this office's records for the new version: the last step (a few minutes).")
 ONCE = Message("This happens once after an update; keep the computer on.")
 _TOLD = Message.plain("{step} {once}")
@@ -54,6 +59,8 @@ def said(stage: str, done: int, total: int) -> Message:
     """What the person is told of the upgrade at `stage` (the sign-in window, the CLI's line)."""
     if stage == HOLDERS:
         step = COUNTED.format(done=Number(done), total=Number(total), percent=Number(done * 100 // max(1, total)))
+    elif stage == SPACE:
+        step = FREEING.format(percent=Number(done * 100 // max(1, total)))
     else:
         step = LAST_STEP
     return _TOLD.format(step=step, once=ONCE)

@@ -9,8 +9,11 @@ index. Each row's `dup_keys` holds its person's keys comma-separated (`storage.r
 the triggers read it as a JSON array — a value that is not one (a row still holding rule 2's
 text keys until the re-keying reaches it) files nothing and removes nothing.
 
-The old tables go with their keys (48 million rows at a million records, their pages freed
-without zeroing: see `upgrade`); the office's keys
+The old tables are not dropped here: at a million records they hold ~48 million rows (~4.5 GB),
+and a DROP reads every page of them (109 s inside this migration, no progress, no resume: review
+finding 1). They are *retired* (`storage.retired_drop.retire`: renamed, their indexes made tables of
+their own, noted — a few page writes) and the store's opening drops them in slices before the
+re-keying, with progress, resumable after a kill; the office's keys
 are made again by `storage.duplicate_rule` at the store's next opening (the rule's version in
 `meta` is 2 or less, the code's 3: in slices, resumable, its progress shown at sign-in). A
 re-keying of an older rule left half-done (its note and stages) is dropped with them: it
@@ -76,27 +79,28 @@ def _names(kind: str, like: str) -> list[str]:
         "SELECT name FROM sqlite_master WHERE type = ? AND name LIKE ? ORDER BY name", (kind, like)).fetchall()]
 
 
-def _drop_old() -> None:
+def _execute(sql: str, params=()):
+    return op.get_bind().exec_driver_sql(sql, params)
+
+
+def _set_aside_old() -> list[str]:
+    """Rule 2's triggers and the note of a half-done rule-2 re-keying dropped (a few pages); its
+    tables — the keys, the small table, a half-done re-keying's stages — retired. Their names."""
+    from fundclient.storage.retired_drop import retire  # (the drop's own module: the opening drops them)
+
     for name in _names("trigger", "duplicate_keys_%"):
         op.execute(f'DROP TRIGGER "{name}"')
-    for name in ("duplicate_keys_pending", *_names("table", "duplicate_keys_stage_%"), *TABLES):
-        op.execute(f'DROP TABLE IF EXISTS "{name}"')
+    op.execute('DROP TABLE IF EXISTS "duplicate_keys_pending"')
     if _names("table", "bulk_build_pending"):
         op.execute("DELETE FROM bulk_build_pending WHERE name LIKE 'ix_duplicate_keys%'")
+    retired = []
+    for name in (*_names("table", "duplicate_keys_stage_%"), *TABLES):
+        retired += retire(_execute, name)
+    return retired
 
 
 def upgrade() -> None:
-    # The old tables' pages freed without being overwritten with zeros first (secure_delete FAST
-    # for this drop only, ON again below, `storage.engine`): at a million records they are
-    # ~4.5 GB, and zeroing them wrote every one to the WAL (2 GB in the first 2 minutes). Their
-    # content stays encrypted like every page of the file, and it is derived from the records
-    # still stored (their names' sounds and birth dates, in the very rows beside them): a freed
-    # page holds nothing the store does not hold in its live rows.
-    op.execute("PRAGMA secure_delete = FAST")
-    try:
-        _drop_old()
-    finally:
-        op.execute("PRAGMA secure_delete = ON")
+    _set_aside_old()
     for name in TABLES:
         op.execute(_table(name))
     for sql in TRIGGERS.values():
@@ -112,7 +116,13 @@ def downgrade() -> None:
     older = {**import_module(versions + "0008_duplicate_keys").TRIGGERS,
              **import_module(versions + "0011_duplicate_keys_one_index").TRIGGERS,
              **import_module(versions + "0012_duplicate_keys_new").TRIGGERS}
-    _drop_old()
+    from fundclient.storage.retired_drop import drop_here  # (a downgrade: small stores, tests)
+
+    for name in _names("trigger", "duplicate_keys_%"):
+        op.execute(f'DROP TRIGGER "{name}"')
+    for name in TABLES:
+        op.execute(f'DROP TABLE IF EXISTS "{name}"')
+    drop_here(_execute)
     op.execute("CREATE TABLE duplicate_keys (key TEXT NOT NULL, person INTEGER NOT NULL)")
     op.execute("CREATE UNIQUE INDEX ix_duplicate_keys ON duplicate_keys (key, person)")
     op.execute("CREATE TABLE duplicate_keys_new (key TEXT NOT NULL, person INTEGER NOT NULL)")
