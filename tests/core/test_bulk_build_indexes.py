@@ -16,6 +16,10 @@ from fundclient.domain.synthetic import generate
 from fundclient.storage import bulk, bulk_build
 from fundclient.storage.engine import BACKSTOP_PAGES, CACHE_KIB
 
+from fundclient.storage.name_ends_fill import NAME_ENDS, NAME_HEADS
+from fundclient.storage.search_keys import NAME_TABLES_TRIGGERS
+
+from name_tables import expected, filed, pages_both_ways
 from offices import PASSWORD
 from offices import new_office as _office
 from offices import open_office as _office_again
@@ -178,6 +182,9 @@ def test_a_build_killed_half_way_is_finished_at_the_next_opening(tmp_path):
             assert _schema(store) == _schema(fresh)  # the indexes made, the note gone
             assert _writer_settings(store)[2] == [(bulk_build.FTS_DEFAULT_HASHSIZE,)] * 2
             assert store.beneficiaries.count() == 250
+            # the name tables (empty while the build ran) filled from the 250 records written
+            for spec in (NAME_ENDS, NAME_HEADS):
+                assert filed(store, spec) == expected(store, spec) and len(filed(store, spec)) > 250
             person = records[123]
             assert store.beneficiaries.search_name(person.name.full())[0].record_id == person.record_id
             assert bulk_build.finish_interrupted(store) is False  # done once
@@ -206,3 +213,53 @@ def test_a_build_killed_on_an_office_with_records_gets_its_fts_buffer_back_at_th
         assert bulk_build.finish_interrupted(store) is False
     finally:
         store.close()
+
+
+def _name_tables(store) -> tuple[int, int, int]:
+    """(rows of name_ends, rows of name_heads, their triggers in the schema)."""
+    with store.read() as conn:
+        return (conn.exec_driver_sql("SELECT count(*) FROM name_ends").scalar(),
+                conn.exec_driver_sql("SELECT count(*) FROM name_heads").scalar(),
+                conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN"
+                                     f" ({', '.join('?' * len(NAME_TABLES_TRIGGERS))})", NAME_TABLES_TRIGGERS).scalar())
+
+
+def test_the_name_tables_stay_empty_during_a_build_and_are_filled_once_at_its_end(tmp_path, monkeypatch):
+    """A build into an empty office files `name_ends` and `name_heads` once at its end (in their
+    order, from every holder's and dependant's row) instead of in every batch: meanwhile they are
+    empty — never half-filled, which could make the search's shortcut miss a better name — and the
+    search asks the FTS indexes alone, which answer the same pages; after it, each holds what its
+    triggers would have filed (bulk_add into an office with its triggers at work), and its
+    triggers are back (a save files its rows again)."""
+    records = generate(600, seed=36, near_duplicate_rate=0.05, sibling_rate=0.3)
+    listed = tmp_path / "legacy.jsonl"
+    bulk.write_list(listed, records)
+    store, fresh = _office(tmp_path / "built"), _office(tmp_path / "fresh")
+    try:
+        queries = sorted({r.name.full() for r in records[:300:15]} | {f"{r.name.first} {r.name.family}"
+                                                                       for r in records[:300:10]})
+        during = []
+
+        def progress(done):
+            during.append((done, _name_tables(store)))
+            if done == 300:
+                quick, full, _ = pages_both_ways(store, queries, True, monkeypatch)
+                monkeypatch.undo()
+                during.append(quick == full and all(quick.values()))
+
+        assert bulk.bulk_load(store, listed, by="admin", batch_size=300, progress=progress) == 600
+        assert during == [(300, (0, 0, 0)), True, (600, (0, 0, 0))]
+        bulk.bulk_add(fresh, records, by="admin", batch_size=300)
+        for spec in (NAME_ENDS, NAME_HEADS):
+            assert filed(store, spec) == filed(fresh, spec) == expected(store, spec)
+        assert _name_tables(store) == _name_tables(fresh) == (len(filed(store, NAME_ENDS)),) * 2 + (12,)
+        quick, full, _ = pages_both_ways(store, queries, True, monkeypatch)
+        assert quick == full and all(quick.values())  # the tables at work again
+        # the triggers are back: a later save files its rows
+        person = generate(1, seed=37)[0]
+        store.beneficiaries.add(person, by="admin")
+        for spec in (NAME_ENDS, NAME_HEADS):
+            assert filed(store, spec) == expected(store, spec)
+    finally:
+        store.close()
+        fresh.close()

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from fundclient import oslock
 from fundclient.storage.engine import BACKSTOP_PAGES, CACHE_KIB
+from fundclient.storage.search_keys import NAME_TABLES_FILL, NAME_TABLES_TRIGGERS
 
 if TYPE_CHECKING:
     from fundclient.storage.store import Store
@@ -64,6 +65,9 @@ FTS_DEFAULT_HASHSIZE = 1024 * 1024
 # it grew to the whole store (6.4 GB at 1 M records) while the thread took a core. During a
 # build the writer checkpoints after its commits, as SQLite does by default (pages).
 BUILD_AUTOCHECKPOINT = 1000
+# A name table's fill in `bulk_build_pending`: this before the table's name (never a name in the
+# schema, so `_finish` always runs it).
+FILL = "fill "
 # The end's `CREATE INDEX` statements sort every row of their tables: by then the helper
 # processes have stopped, so SQLite's sorter may take a second core (`PRAGMA threads`; 0 is the
 # store's setting, the sorter on the writer's thread alone).
@@ -76,15 +80,23 @@ def _pending(raw) -> bool:
 
 
 def _set_aside(raw) -> list[tuple[str, str]]:
-    """(name, SQL) of the non-unique indexes of the record tables and every index of the derived
-    tables, in the order they were made."""
+    """(name, SQL) of what is made again at the end, in that order: the non-unique indexes of the
+    record tables and every index of the derived tables, in the order they were made; the name
+    tables' fills (`FILL` + table: no such name in the schema, so always run); their triggers."""
     tables = (*RECORD_TABLES, *DERIVED_TABLES)
     indexes = raw.execute(
         "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
         f" AND tbl_name IN ({', '.join('?' * len(tables))}) ORDER BY rowid", tables).fetchall()
     unique = {name for table in RECORD_TABLES
               for _, name, is_unique, *_ in raw.execute(f"PRAGMA index_list({table})").fetchall() if is_unique}
-    return [(name, sql) for name, _, sql in indexes if name not in unique]
+    triggers = raw.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN"
+                           f" ({', '.join('?' * len(NAME_TABLES_TRIGGERS))}) ORDER BY rowid", NAME_TABLES_TRIGGERS
+                           ).fetchall()
+    present = {table for (table,) in raw.execute(
+        f"SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ({', '.join('?' * len(NAME_TABLES_FILL))})",
+        tuple(NAME_TABLES_FILL)).fetchall()}
+    return ([(name, sql) for name, _, sql in indexes if name not in unique]
+            + [(FILL + table, sql) for table, sql in NAME_TABLES_FILL.items() if table in present] + triggers)
 
 
 def start(store: "Store") -> bool:
@@ -105,8 +117,11 @@ def start(store: "Store") -> bool:
         # the note even with no index in it: a build killed here still gets its FTS buffer put back
         raw.execute(f"CREATE TABLE {PENDING_TABLE} (name TEXT NOT NULL, sql TEXT NOT NULL)")
         raw.executemany(f"INSERT INTO {PENDING_TABLE} (name, sql) VALUES (?, ?)", indexes)
-        for name, _ in indexes:
-            raw.execute(f'DROP INDEX "{name}"')
+        for name, sql in indexes:
+            if sql.startswith("CREATE TRIGGER"):
+                raw.execute(f'DROP TRIGGER "{name}"')
+            elif not name.startswith(FILL):
+                raw.execute(f'DROP INDEX "{name}"')
     return empty
 
 
@@ -144,8 +159,7 @@ def _finish(raw) -> bool:
     if not _pending(raw):
         return False
     for name, sql in raw.execute(f"SELECT name, sql FROM {PENDING_TABLE} ORDER BY rowid").fetchall():
-        if not raw.execute("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?)",
-                           (name,)).fetchone()[0]:
+        if not raw.execute("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ?)", (name,)).fetchone()[0]:
             raw.execute(sql)
     raw.execute(f"DROP TABLE {PENDING_TABLE}")
     return True

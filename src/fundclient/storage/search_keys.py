@@ -90,10 +90,14 @@ def ends_sql(phon: str) -> str:
     return f"{first} || 'x' || {last}"
 
 
+def name_ends_rows(source: str, person: str, row: str, where: str = "") -> str:
+    """The `name_ends` rows of `source` (alias `row`), a SELECT."""
+    return f"SELECT {ends_sql(row + '.name_phon')}, {person}, {row}.name_norm FROM {source} {row}{where}"
+
+
 def name_ends_insert(source: str, person: str, row: str, where: str = "") -> str:
     """The rows of `source` (alias `row`) filed in `name_ends`, set-based."""
-    return (f"INSERT OR REPLACE INTO name_ends (ends, person, name_norm) SELECT {ends_sql(row + '.name_phon')},"
-            f" {person}, {row}.name_norm FROM {source} {row}{where}")
+    return f"INSERT OR REPLACE INTO name_ends (ends, person, name_norm) {name_ends_rows(source, person, row, where)}"
 
 
 def _one(row: str, person: str) -> str:
@@ -156,11 +160,16 @@ def last_word_sql(norm: str) -> str:
     return f"substr({norm}, length(rtrim({norm}, replace({norm}, ' ', ''))) + 1)"
 
 
+def name_heads_rows(source: str, person: str, row: str, where: str = "") -> str:
+    """The `name_heads` rows of `source` (alias `row`), a SELECT."""
+    return (f"SELECT {heads_sql(row + '.name_phon')}, {last_word_sql(row + '.name_norm')}, {person}, {row}.name_norm"
+            f" FROM {source} {row}{where}")
+
+
 def name_heads_insert(source: str, person: str, row: str, where: str = "") -> str:
     """The rows of `source` (alias `row`) filed in `name_heads`, set-based."""
-    return (f"INSERT OR REPLACE INTO name_heads (heads, last, person, name_norm) SELECT"
-            f" {heads_sql(row + '.name_phon')}, {last_word_sql(row + '.name_norm')}, {person}, {row}.name_norm"
-            f" FROM {source} {row}{where}")
+    return (f"INSERT OR REPLACE INTO name_heads (heads, last, person, name_norm)"
+            f" {name_heads_rows(source, person, row, where)}")
 
 
 def _one_head(row: str, person: str) -> str:
@@ -194,6 +203,21 @@ NAME_HEADS_CATCH_UP = {
     "name_heads_dependants_ai": name_heads_insert("dependants", "-t.id", "t",
                                                   " WHERE t.id >= :first_dependant ORDER BY 1, 2, 3"),
 }
+
+# A bulk build into an empty office (`storage.bulk_build`): both tables left empty while it runs
+# (their triggers set aside; a search then asks the FTS indexes alone, which answer the same) and
+# filled once at its end, every holder's and dependant's row in the table's order (appended,
+# never a page written twice).
+NAME_TABLES_FILL = {
+    "name_ends": ("INSERT OR REPLACE INTO name_ends (ends, person, name_norm) SELECT * FROM"
+                  f" ({name_ends_rows('beneficiaries', 't.id', 't')}"
+                  f" UNION ALL {name_ends_rows('dependants', '-t.id', 't')}) ORDER BY 1, 2"),
+    "name_heads": ("INSERT OR REPLACE INTO name_heads (heads, last, person, name_norm) SELECT * FROM"
+                   f" ({name_heads_rows('beneficiaries', 't.id', 't')}"
+                   f" UNION ALL {name_heads_rows('dependants', '-t.id', 't')}) ORDER BY 1, 2, 3"),
+}
+NAME_TABLES_TRIGGERS = (*NAME_ENDS_TRIGGERS, *NAME_HEADS_TRIGGERS)
+
 
 def _quote(token: str) -> str:
     return f'"{token}"'  # tokens are word characters only; quoting keeps OR/NOT/NEAR literal
