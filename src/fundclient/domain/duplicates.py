@@ -238,10 +238,8 @@ def find_duplicates(candidate: Beneficiary, existing: Iterable[Beneficiary], *,
             if known is not None:
                 found = (known.national_number, known.date_of_birth)
             else:
-                number = person.national_number
                 born = person.date_of_birth
-                found = (scheme.normalise((number if type(number) is str else as_text(number))[:100]),
-                         born if isinstance(born, date) else None)
+                found = (_number(person, scheme), born if isinstance(born, date) else None)
             profiles[key] = found
         return found
 
@@ -256,7 +254,10 @@ def find_duplicates(candidate: Beneficiary, existing: Iterable[Beneficiary], *,
     # (the memo may hold the candidate's own people too — HQ's batch check profiles them first —;
     # looked up only: an entry is added for the records the caller keeps, never for the candidate)
     mine = profiles.get(id(candidate)) or profile(candidate, scheme)
-    own_numbers = [(d, (profiles.get(id(d)) or profile(d, scheme)).national_number) for d in candidate.dependants]
+    # the own dependants' national numbers only (their profile's, without its name keys: a new
+    # record's dependants are profiled nowhere else)
+    own_numbers = [(d, known.national_number if (known := profiles.get(id(d))) is not None else _number(d, scheme))
+                   for d in candidate.dependants]
     found = []
     for other in existing:
         if other.record_id == candidate.record_id:
@@ -275,6 +276,12 @@ def find_duplicates(candidate: Beneficiary, existing: Iterable[Beneficiary], *,
             found.append(match)
     found.sort(key=lambda m: (not m.certain, -m.score))
     return found
+
+
+def _number(person: Beneficiary | Dependant, scheme: NationalIdScheme) -> str:
+    """`profile(person, scheme).national_number`, without the rest of the profile."""
+    number = person.national_number
+    return scheme.normalise((number if type(number) is str else as_text(number))[:100])
 
 
 def _by_dependants_numbers(mine: DuplicateProfile, own: list[tuple[Dependant, str]], other: Beneficiary,
