@@ -361,3 +361,28 @@ def test_a_common_key_is_bounded_and_the_form_and_the_batch_answer_alike(tmp_pat
         assert answer and answer[0][0] == original.record_id
     finally:
         store.close()
+
+
+def test_a_pair_filed_in_both_tables_counts_once(tmp_path):
+    """A (key, person) pair in the big table and in the small one a save files in first (moved
+    meanwhile) is one pair: the weights of a person's keys are never counted twice — a key of
+    weight 1 alone does not make them a candidate, one of weight 2 does."""
+    from fundclient.domain.duplicate_keys import MATCH_WEIGHT, candidates
+    from fundclient.storage.duplicate_candidates import _filed
+
+    storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
+    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    try:
+        bulk_add(store, generate(5, seed=71), by="admin")  # straight into the big table
+        with store.read() as conn:
+            pairs = conn.exec_driver_sql("SELECT key, person FROM duplicate_keys ORDER BY key").fetchall()
+        key, person = pairs[0]
+        with store.writer_connection() as conn:
+            conn.exec_driver_sql("INSERT INTO duplicate_keys_new (key, person) VALUES (?, ?)", (key, person))
+        filed = _filed(store.beneficiaries, {key, pairs[-1][0], 12345})
+        assert filed[key].count(person) == 1
+        assert sorted(filed) == sorted({key, pairs[-1][0]} & {k for k, _ in pairs})
+        assert candidates({key: MATCH_WEIGHT - 1}, filed) == {}
+        assert candidates({key: MATCH_WEIGHT}, filed) == {p: MATCH_WEIGHT for k, p in pairs if k == key}
+    finally:
+        store.close()

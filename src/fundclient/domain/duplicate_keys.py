@@ -117,8 +117,11 @@ def summed_weights(lookup: Mapping[int, int], filed: Mapping[int, Iterable]) -> 
     under; `filed`: key -> the people filed under it, each once (a stored person has one date,
     so their keys' weights add up)."""
     sums: dict = {}
-    for key, w in lookup.items():
-        for person in filed.get(key, ()):
+    # only the keys found in both (a set intersection, in C: it walks the smaller side — a
+    # form's ~180 lookup keys meet a few of the keys filed, most of them none)
+    for key in lookup.keys() & filed.keys():
+        w = lookup[key]
+        for person in filed[key]:
             sums[person] = sums.get(person, 0) + w
     return sums
 

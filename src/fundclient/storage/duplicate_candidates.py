@@ -98,7 +98,7 @@ class DuplicateCandidates:
             else [record_keys(b) for b in self.records]
         self._numbers = [k[0] for k in self._keyed]
         self._lookup = [dict(k[1]) for k in self._keyed]
-        filed = _filed(repository, {k for lookup in self._lookup for k in lookup})
+        filed = _filed(repository, set().union(*self._lookup))
         kept = [candidates(lookup, filed) for lookup in self._lookup]
         people = _people(repository, {p for weights in kept for p in weights})
         by_number = _found(repository, _BY_NUMBER, {n for numbers in self._numbers for n in numbers})
@@ -189,6 +189,8 @@ def _filed(repository, keys: set[int]) -> dict[int, list[int]]:
     pairs: set[tuple[int, int]] = set()  # a pair in both tables (moved meanwhile) counts once
     with repository._store.read() as conn:
         cursor = conn.connection.driver_connection.cursor()
+        # (in IN-lists of 500 sorted here: one JSON array of the batch's ~360,000 keys sorted by
+        # SQLite was slower, 0.20 -> 0.36 ms a row)
         for chunk, marks in _chunks(sorted(keys)):
             pairs.update(cursor.execute(_KEYS.format(marks=marks), chunk + chunk).fetchall())
     for key, person in pairs:
