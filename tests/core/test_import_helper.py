@@ -322,3 +322,35 @@ def test_a_batch_that_cannot_be_saved_stops_the_import_with_its_error(tmp_path, 
         assert saved and store.beneficiaries.count() == saved[0]
     finally:
         store.close()
+
+
+def test_the_cli_import_postpones_full_collections_and_puts_the_thresholds_back(tmp_path, monkeypatch):
+    """`fundclient import` runs with the interpreter's full collections postponed (each walked
+    every object of the batches alive: docs/performance.md) — the same report as always — and
+    the thresholds are the process's own again after it, also after a failure."""
+    import gc
+
+    from fundclient.services import importing
+
+    data_dir = tmp_path / "office"
+    password = _office(data_dir, tmp_path)
+    source = write_rows(tmp_path / "legacy.csv", 300, seed=9)
+    before = gc.get_threshold()
+    seen: list = []
+    real = importing.import_file
+
+    def import_file(*args, **kwargs):  # the real import, the thresholds it ran with noted
+        seen.append(gc.get_threshold())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "import_file", import_file)
+    code = main(["--data-dir", str(data_dir), "--lang", "en", "import", str(source), "--user", "admin",
+                 "--password-file", str(password), "--report", str(tmp_path / "report.csv")])
+    assert code == 1  # some rows refused (the file's broken rows)
+    assert seen == [(*before[:2], max(before[2], importer.CLI_FULL_COLLECTION_EVERY))]
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError):
+        with importer.few_full_collections(every=before[2] + 7):
+            assert gc.get_threshold() == (*before[:2], before[2] + 7)
+            raise RuntimeError("stopped")
+    assert gc.get_threshold() == before

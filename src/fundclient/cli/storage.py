@@ -256,7 +256,8 @@ def cmd_audit_verify(args) -> int:
 def cmd_import(args) -> int:
     from fundclient.services.importing import import_spreadsheet  # lazy: start-up (NumPy, openpyxl, rapidfuzz)
     from fundclient.services.reference import install_office_reference  # lazy: start-up (sync's reference store)
-    from fundclient.storage.importer import CLI_BATCH, CLI_WRITER_CACHE_KIB, CheckedRows  # lazy: start-up (NumPy, openpyxl)
+    from fundclient.storage.importer import (CLI_BATCH, CLI_WRITER_CACHE_KIB, CheckedRows,  # lazy: start-up (NumPy, openpyxl)
+                                             few_full_collections)
 
     settings = Settings.load(args.data_dir)
     # The office's reference data (the bundled lists with HQ's updates: plain files, no password
@@ -275,9 +276,10 @@ def cmd_import(args) -> int:
         raise
     session = Session(args.data_dir, settings, store, operator)
     try:
-        result = import_spreadsheet(session, Path(args.file), report_path=args.report,
-                                    progress=_ImportProgress(args, settings.language), checked=checked,
-                                    batch_size=CLI_BATCH, writer_cache_kib=CLI_WRITER_CACHE_KIB)
+        with few_full_collections():  # a command of its own: nothing else runs in this process
+            result = import_spreadsheet(session, Path(args.file), report_path=args.report,
+                                        progress=_ImportProgress(args, settings.language), checked=checked,
+                                        batch_size=CLI_BATCH, writer_cache_kib=CLI_WRITER_CACHE_KIB)
     finally:
         checked.close()
         store.close()

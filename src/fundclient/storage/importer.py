@@ -886,6 +886,29 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
         checked.close()
 
 
+# `fundclient import` (a process of its own): the interpreter's full collections postponed for the
+# import (`few_full_collections`). Each one walks every object alive — a batch's 2,000 records,
+# their ~180 lookup keys a row, the batch before, the candidates read — and batches of thousands
+# of new objects brought one every ~1,500 rows: ~0.18 ms a row of this process's CPU at 30,000
+# rows (docs/performance.md). Young objects are still collected as usual.
+CLI_FULL_COLLECTION_EVERY = 100_000  # collections of the middle generation (the interpreter's: 10)
+
+
+@contextmanager
+def few_full_collections(every: int = CLI_FULL_COLLECTION_EVERY) -> Iterator[None]:
+    """The interpreter's full collections at most once per `every` collections of its middle
+    generation meanwhile (the youngest two as set), the thresholds put back after. For a process
+    that does nothing else meanwhile: the thresholds are the whole process's."""
+    import gc
+
+    before = gc.get_threshold()
+    gc.set_threshold(before[0], before[1], max(before[2], every))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 @contextmanager
 def _writer_cache(store: "Store", kib: int | None) -> Iterator[None]:
     """The writer's page cache at `kib` meanwhile. Each batch files ~50 duplicate keys a row at
