@@ -97,7 +97,8 @@ class DuplicateCandidates:
         self._keyed = [k or record_keys(b) for b, k in zip(self.records, keyed)] if keyed is not None \
             else [record_keys(b) for b in self.records]
         self._numbers = [k[0] for k in self._keyed]
-        self._lookup = [dict(k[1]) for k in self._keyed]
+        # (a mapping already when an import's helper made it: never changed here, not copied)
+        self._lookup = [k[1] if type(k[1]) is dict else dict(k[1]) for k in self._keyed]
         filed = _filed(repository, set().union(*self._lookup))
         kept = [candidates(lookup, filed) for lookup in self._lookup]
         people = _people(repository, {p for weights in kept for p in weights})
