@@ -20,6 +20,13 @@ index again over an office's existing rows would cost more than it saves). Their
 in the table `bulk_build_pending` in the same transaction that drops them, so a build killed
 half-way (power cut, kill -9) leaves a note the next opening of the store acts on
 (`finish_interrupted`, called by `Store`): the indexes are made again before anyone searches.
+The name search's narrow tables (`name_ends`, `name_heads`) are set aside too: their triggers
+dropped with the indexes (so no batch's catch-up files a row there: at 1,000,000 records that cost
+~50 µs a record and their pages in every commit) and each table filled once at the end from every
+holder's and dependant's row, in its key order (`search_keys.NAME_TABLES_FILL`), before the
+triggers are made again. Meanwhile they stay empty, never half-filled, and the search asks the FTS
+indexes alone (the same answers, only slower). `duplicate_keys` is not: the duplicate check has
+no other way to find a person, so each batch still files its keys.
 The FTS indexes are not set aside: each committed batch is searchable by name.
 A build holds an OS lock (`BUILD_LOCK_FILE`) from start to finish: an opening of the store by
 another process while it runs (the GUI beside a CLI build) leaves it alone, and a second build
