@@ -93,13 +93,23 @@ def profile(b: Beneficiary | Dependant, scheme: str | NationalIdScheme | None = 
     """The comparison view of a record; cached on the values it reads (records are mutable,
     so never on identity)."""
     name = b.name
-    born = b.date_of_birth if isinstance(b.date_of_birth, date) else None
-    values = (b.national_number, name.first, name.father, name.grandfather, name.family, b.sex,
-              getattr(b, "mother_name", ""))
+    return profile_of_values(b.national_number, name.first, name.father, name.grandfather, name.family, b.sex,
+                             b.date_of_birth, getattr(b, "mother_name", ""), scheme)
+
+
+def profile_of_values(number, first, father, grandfather, family, sex, born, mother,
+                      scheme: str | NationalIdScheme | None = None, *, cached: bool = True) -> DuplicateProfile:
+    """`profile` of a person given as its values (a `Beneficiary`'s or `Dependant`'s attributes,
+    or the same values as a received record's JSON holds them once `Beneficiary.from_dict` would
+    accept it: HQ profiles a batch's people without building the objects, hq/people.py) — the
+    one implementation of both. `cached=False`: people seen once (HQ's batches) skip the cache
+    of `_profile`, which would only cost them its bookkeeping and push out an office's working set."""
+    born = born if isinstance(born, date) else None
     # Thousands of candidates per import batch: text (the usual case) is taken as it is.
-    return _profile(scheme if isinstance(scheme, NationalIdScheme) else get_scheme(scheme),
-                    *(v if type(v) is str else as_text(v) for v in values[:5]), as_text(values[5]), born,
-                    values[6] if type(values[6]) is str else as_text(values[6]))
+    make = _profile if cached else _make_profile
+    return make(scheme if isinstance(scheme, NationalIdScheme) else get_scheme(scheme),
+                *(v if type(v) is str else as_text(v) for v in (number, first, father, grandfather, family)),
+                as_text(sex), born, mother if type(mother) is str else as_text(mother))
 
 
 # Cache sizes hold one search's or one duplicate check's working set (≈ 400 candidates and their
@@ -107,16 +117,18 @@ def profile(b: Beneficiary | Dependant, scheme: str | NationalIdScheme | None = 
 # on 4 GB PCs, and 2^13–2^14 still by ~40 MB/h in the first hour at 1 M records, while a search at
 # 1 M costs the same CPU with every cache emptied before it (benchmarks/soak_day.py,
 # docs/performance.md, ## Memory over a day).
-@lru_cache(maxsize=1 << 11)
-def _profile(scheme: NationalIdScheme, number: str, first: str, father: str,
-             grandfather: str, family: str, sex: str, born: date | None,
-             mother: str) -> DuplicateProfile:
+def _make_profile(scheme: NationalIdScheme, number: str, first: str, father: str,
+                  grandfather: str, family: str, sex: str, born: date | None,
+                  mother: str) -> DuplicateProfile:
     parts = _structural_parts(first, father, grandfather, family)
     words = tuple(sorted(p for p in parts if p))
     return DuplicateProfile(
         national_number=scheme.normalise(number[:100]), parts=parts,
         sounds=frozenset(phonetic_key(w) for w in words), words=words, sex=sex,
         date_of_birth=born, mother=_key(mother))
+
+
+_profile = lru_cache(maxsize=1 << 11)(_make_profile)
 
 
 def profile_of_name(first, father, grandfather, family, born: date | None) -> DuplicateProfile:

@@ -45,6 +45,8 @@ class NationalIdScheme:
 
     def normalise(self, raw: str) -> str:
         """Digits in any digit system -> ASCII; spaces and dashes between groups dropped."""
+        if raw.isascii() and raw.isdigit():  # already so (the usual case): two table walks spared
+            return raw
         return normalise_digits(raw).translate(_SEPARATORS)
 
     def check(self, raw: str, *, sex: Sex | None = None,

@@ -31,6 +31,7 @@ from fundclient.domain.duplicates import DuplicateMatch, blocking_keys, find_dup
 from fundclient.domain.records import Beneficiary
 from fundclient.hq.bulk import insert_new_rows, insert_rows
 from fundclient.hq import profiles
+from fundclient.hq.people import Person
 from fundclient.hq import profiles as profiles_of_held
 from fundclient.hq.db import (among, duplicate_findings, number_claims, person_names, person_numbers,
                               person_profiles, records)
@@ -89,7 +90,7 @@ def _filed(b: Beneficiary, profiles: dict | None = None) -> list[tuple[str, str,
     memo: the comparisons then reuse them instead of profiling the batch's people again)."""
     out = []
     for role, person in _people(b):
-        p = profile(person)
+        p = person.profile if type(person) is Person else profile(person)  # (a received record's: made with it)
         if profiles is not None:
             profiles[id(person)] = p
         out.append((role, p.national_number if len(p.national_number) <= 32 else "", blocking_keys(p)))

@@ -19,8 +19,7 @@ from sqlalchemy import and_, bindparam, insert, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from fundclient.domain.records import Beneficiary
-from fundclient.hq import duplicates, refdata, refusals
+from fundclient.hq import duplicates, people, refdata, refusals
 from fundclient.hq.bulk import insert_new_rows, insert_rows
 from fundclient.hq.db import Lean, WriterTurn, among, batches, blobs, card_numbers, devices, photos, records, rejections
 from fundclient.hq.keys import HQKeys
@@ -250,11 +249,12 @@ class Ingestor:
 
     @staticmethod
     def _record_problem(record: dict, office_code: str, data: bytes | None = None
-                        ) -> tuple[str | None, Beneficiary | None]:
-        """Type, length and pattern of the fields HQ stores, then the domain's own parse (its
-        result is kept: the duplicate check needs it too). The office is the sending device's
-        (its enrolment), never what the record says. `data`: the record's canonical JSON, when
-        known (it spares the walk over the record when it shows neither a NUL nor depth)."""
+                        ) -> tuple[str | None, people.Person | None]:
+        """Type, length and pattern of the fields HQ stores, then the domain's own typing of the
+        record, as strict as `Beneficiary.from_dict` (hq/people.py: the record's people and their
+        duplicate profiles in one pass, kept for the duplicate check). The office is the sending
+        device's (its enrolment), never what the record says. `data`: the record's canonical
+        JSON, when known (it spares the walk over the record when it shows neither a NUL nor depth)."""
         if not (_short_str(record.get("record_id"), 36) and RECORD_ID_RE.fullmatch(record["record_id"])):
             return "invalid_record", None
         if not _plainly_shallow_and_nul_free(data) and _holds_nul(record):
@@ -272,10 +272,8 @@ class Ingestor:
         claimed = record.get("office_code")
         if claimed not in (None, "") and claimed != office_code:
             return "wrong_office", None
-        try:
-            return None, Beneficiary.from_dict(record)
-        except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
-            return "invalid_record", None
+        holder = people.read(record)
+        return (None, holder) if holder is not None else ("invalid_record", None)
 
 
 MAX_INT = 2**31 - 1  # 32-bit INTEGER columns (PostgreSQL)
