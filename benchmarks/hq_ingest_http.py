@@ -7,7 +7,7 @@ the stored duplicate profiles included).
     .venv/bin/python benchmarks/hq_ingest_http.py [--count 5000] [--devices 4] [--postgres | --database-url URL]
         [--workers N] [--batch-kb KB] [--profile FILE | --pg-profile FILE]
 
---batch-kb KB: the offices seal batches of at most KB (their `batch_max_bytes`; default 512):
+--batch-kb KB: the offices seal batches of at most KB (their `batch_max_bytes`; default: the offices' own, 2048 since 2026-11-30):
 60 gives batches of 2 registrations that go whole with their creation request, the shape of an
 office that seals at each save. --postgres starts a throwaway PostgreSQL (scripts/dev.py) and
 removes it afterwards; every temporary directory goes too. Prints records/s, CPU of HQ, of PostgreSQL and of the uploading

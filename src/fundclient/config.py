@@ -220,7 +220,10 @@ class Settings:
     hq_url: str = ""
     ca_bundle: str = ""
     stale_sync_warning_days: int = 3
-    batch_max_bytes: int = 512 * 1024
+    # 2 MiB: a cut upload resumes from the byte HQ holds, so a batch need not fit between two drops
+    # of the link; fewer, bigger batches halve HQ's and the office's per-batch work on a backlog
+    # (docs/sync-protocol.md "size", docs/performance.md — #11 item 7)
+    batch_max_bytes: int = 2 * 1024 * 1024
     card_printer: str = ""
     card_margins_mm: float = 0.0
     receipt_format: str = "A5"
