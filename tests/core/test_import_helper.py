@@ -121,6 +121,33 @@ def test_a_helper_process_imports_what_this_process_imports(tmp_path, monkeypatc
     assert len(stored) + len({r["row"] for r in refused}) == 700
 
 
+def test_what_a_helper_hands_over_is_what_this_process_would_make(tmp_path):
+    """Each valid row's duplicate keys and rows made by a real helper process (the lookup keys
+    handed over packed, `importer._packed`) are what the importing process makes of the same
+    record: `record_keys` (its lookup pairs as a key -> weight mapping) and `unnumbered_rows`."""
+    from fundclient.storage.duplicate_candidates import record_keys
+    from fundclient.storage.rows import unnumbered_rows
+
+    source = write_rows(tmp_path / "legacy.csv", 300)
+    checked = importer.CheckedRows(source, office_code="SBH", helper=True, by="admin")
+    compared = 0
+    try:
+        for number, _, outcome in checked:
+            made = checked.made(number, "SBH", "admin")
+            if not isinstance(outcome, Beneficiary):
+                assert made is None
+                continue
+            (numbers, lookup, filed), rows = made
+            mine = importer._made(outcome, "SBH", "admin")  # the same record, made here
+            expected_numbers, expected_lookup, expected_filed = record_keys(outcome)
+            assert (numbers, lookup, filed) == (expected_numbers, dict(expected_lookup), expected_filed)
+            assert len(lookup) > 100 and rows == unnumbered_rows(outcome) == mine[3]
+            compared += 1
+    finally:
+        checked.close()
+    assert compared > 250
+
+
 def test_an_unreadable_file_is_refused_alike_by_a_helper(tmp_path):
     path = tmp_path / "no-family.csv"
     path.write_text("national_number,name.first\n1,أحمد\n", encoding="utf-8")

@@ -13,6 +13,7 @@ import csv
 import io
 import re
 import threading
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from collections import defaultdict
@@ -691,8 +692,27 @@ def _made(record: Beneficiary, office_code: str, by: str) -> tuple | None:
     ready_for_import(record, office_code)
     record.created_by = record.created_by or by
     record.updated_by = by
-    keys = record_keys(record)
-    return office_code, by, keys, unnumbered_rows(record, keys[2])
+    numbers, lookup, filed = record_keys(record)
+    return office_code, by, (numbers, _packed(lookup), filed), unnumbered_rows(record, filed)
+
+
+def _packed(lookup: tuple[tuple[int, int], ...]) -> tuple[bytes, bytes] | tuple[tuple[int, int], ...]:
+    """A holder's ~180 lookup keys and weights (`record_keys`) as handed over: two byte strings —
+    the keys as signed 64-bit integers, a byte a weight — that unpickle without an object per
+    key (the pairs cost the importing process ~20 µs a row to unpickle, most of it the
+    collector walking their ~180 tuples; 2.5 → 1.6 KB a row). `_unpacked` makes them the
+    key -> weight mapping the check reads."""
+    try:
+        return array("q", [key for key, _ in lookup]).tobytes(), bytes(w for _, w in lookup)
+    except (OverflowError, ValueError):  # a weight outside a byte: handed over as they are
+        return lookup
+
+
+def _unpacked(lookup) -> dict[int, int] | tuple[tuple[int, int], ...]:
+    """`_packed`'s lookup keys as key -> weight (what `dict(record_keys(...)[1])` is)."""
+    if len(lookup) == 2 and type(lookup[0]) is bytes:
+        return dict(zip(array("q", lookup[0]), lookup[1]))
+    return lookup
 
 
 def _check_in_helper(path: str, scheme: str | None, office_code: str, reference: dict, out,
@@ -711,6 +731,7 @@ def _check_in_helper(path: str, scheme: str | None, office_code: str, reference:
             out.put(("unreadable", unreadable.detail))
             return
         out.put(("rows", len(rows)))
+        _quiet_collector()
         chunk = []
         for outcome in _row_outcomes(rows, unreadable_rows, scheme=scheme, office_code=office_code,
                                      reference=reference):
@@ -724,6 +745,25 @@ def _check_in_helper(path: str, scheme: str | None, office_code: str, reference:
             out.put(("chunk", chunk))
     finally:
         out.put(None)
+
+
+# The helper's cyclic garbage collector: its first generation collected every HELPER_GC_YOUNG new
+# containers instead of Python's 700 (a row makes ~70: a collection every ten rows).
+HELPER_GC_YOUNG = 20_000
+
+
+def _quiet_collector() -> None:
+    """In a helper process, once the file is read: what it holds for the whole run (the file's
+    rows, the reference lists, the modules) set aside from the cyclic collector (`gc.freeze`:
+    still freed by their reference counts), and young containers collected less often — the
+    collector walked those rows again and again, ~65 µs a row (`tests/core/test_import_helper.py`
+    checks the helper's answers; docs/performance.md has the figure)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    young, *older = gc.get_threshold()
+    gc.set_threshold(max(young, HELPER_GC_YOUNG), *older)
 
 
 class CheckedRows:
@@ -812,11 +852,13 @@ class CheckedRows:
 
     def made(self, number: int, office_code: str, by: str) -> tuple | None:
         """(keys, rows) the helper made for row `number` (see `_made`) when made for this
-        office and importer, else None (the importing process makes them)."""
+        office and importer, else None (the importing process makes them). The keys are
+        `record_keys`' with the lookup keys as a key -> weight mapping (`_unpacked`)."""
         made = self._made.pop(number, None)
         if made is None or made[0] != office_code or made[1] != by:
             return None
-        return made[2], made[3]
+        numbers, lookup, filed = made[2]
+        return (numbers, _unpacked(lookup), filed), made[3]
 
     def close(self) -> None:
         process, self._process = self._process, None
