@@ -12,6 +12,7 @@ a change of the keys without a new `RULE_VERSION` would split stored keys from l
 
 from __future__ import annotations
 
+from array import array
 from datetime import date
 
 import pytest
@@ -19,7 +20,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from fundclient.domain.duplicate_keys import (MATCH_WEIGHT, RULE_VERSION, close_dates, is_candidate, key_of,
-                                              lookup_key_texts, lookup_keys, person_keys, person_stored_keys,
+                                              lookup_key_texts, lookup_keys, packed_lookup_keys, person_keys,
+                                              person_stored_keys,
                                               stored_key_texts, stored_keys, stored_keys_of, weight)
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, profile_of_name, score_pair
 from fundclient.domain.records import ArabicName, Dependant, Relation
@@ -228,3 +230,5 @@ def test_the_lookup_keys_a_check_reads_are_the_reference_functions(parts, born):
     profile = profile_of_name(*parts, born)
     assert person_keys(person)[1] == tuple((key_of(k), w) for k, w in lookup_key_texts(profile).items())
     assert dict(person_keys(person)[1]) == lookup_keys(profile)
+    keys, weights = packed_lookup_keys(person)  # as an import's helper hands them over
+    assert tuple(zip(array("q", keys), weights)) == person_keys(person)[1]

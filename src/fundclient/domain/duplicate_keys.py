@@ -43,6 +43,8 @@ pairs.
 
 from __future__ import annotations
 
+import sys
+from array import array
 from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import lru_cache
@@ -160,27 +162,51 @@ def _keys_of(sounds: tuple[str, str, str, str], born: date | None
 def _lookup_keyed(first: str, father: str, family: str, exact: str, born: date | None
                   ) -> tuple[tuple[int, int], ...]:
     """`((key_of(k), w) for k, w in _lookup(...).items())`, the same keys in the same order, made
-    from bytes: each date's prefixes (`d|<date>|`) made once per date, each text hashed as its
-    UTF-8 bytes (an import's holder looks up ~180 keys: 256 → ~110 µs;
+    from bytes (`_lookup_texts`: an import's holder looks up ~180 keys: 256 → ~110 µs;
     tests/core/test_duplicate_keys.py compares the two)."""
-    texts: dict[bytes, int] = {}
-    if born is not None:
-        same, close = _date_prefixes(born)
-        sounds = [_utf8(s) for s in dict.fromkeys((first, father, family)) if s]
-        for prefix in same:  # one part agreeing by sound suffices on the same date
-            for sound in sounds:
-                texts[prefix + sound] = SAME_DATE
-        parts = (first, father, family)
-        weighed = [(_utf8(s), parts.count(s)) for s in dict.fromkeys(parts) if s]
-        setdefault = texts.setdefault
-        for prefix in close:  # on a close date: two of the three parts
-            for sound, w in weighed:
-                setdefault(prefix + sound, w)
-    if first and family:  # undated people: only a name agreeing fully can match
-        texts[f"u|{exact}".encode()] = SAME_DATE
     from_bytes, digest = int.from_bytes, blake2b
     return tuple((from_bytes(digest(text, digest_size=8).digest(), "big", signed=True), w)
-                 for text, w in texts.items())
+                 for text, w in zip(*_lookup_texts(first, father, family, exact, born)))
+
+
+def packed_lookup_keys(person) -> tuple[bytes, bytes]:
+    """`person_keys(person)[1]` — a new holder's lookup keys and their weights, in the same
+    order — as two byte strings: the keys as signed 64-bit integers in this machine's byte order
+    (`array("q", keys)`), a byte a weight. Made without an integer or a pair per key (an
+    import's helper hands them over packed: `storage.importer._made`), not remembered."""
+    name = person.name
+    born = person.date_of_birth
+    texts, weights = _lookup_texts(*_name_sounds(name.first, name.father, name.grandfather, name.family),
+                                   born if isinstance(born, date) else None)
+    digest = blake2b
+    keys = array("q", b"".join([digest(text, digest_size=8).digest() for text in texts]))
+    if sys.byteorder == "little":
+        keys.byteswap()  # the digests' first 8 bytes read big-endian, as `key_of` reads them
+    return keys.tobytes(), bytes(weights)
+
+
+def _lookup_texts(first: str, father: str, family: str, exact: str, born: date | None
+                  ) -> tuple[list[bytes], list[int]]:
+    """(texts, weights): `_lookup(...)`'s keys as UTF-8 bytes and their weights, in the same order
+    — each date's prefixes (`d|<date>|`) made once per date (`_date_prefixes`), each sound
+    encoded once. No text comes twice (the close dates are distinct, each one field off the
+    date where the date swapped is two; the sounds are distinct; `u|` is its own), so lists
+    hold what `_lookup`'s dictionary holds."""
+    texts: list[bytes] = []
+    weights: list[int] = []
+    if born is not None:
+        same, close = _date_prefixes(born)
+        parts = (first, father, family)
+        distinct = [s for s in dict.fromkeys(parts) if s]
+        sounds = [_utf8(s) for s in distinct]
+        texts = [prefix + sound for prefix in same for sound in sounds]  # one part suffices on the date
+        weights = [SAME_DATE] * len(texts)
+        texts += [prefix + sound for prefix in close for sound in sounds]  # two parts on a close date
+        weights += [parts.count(s) for s in distinct] * len(close)
+    if first and family:  # undated people: only a name agreeing fully can match
+        texts.append(f"u|{exact}".encode())
+        weights.append(SAME_DATE)
+    return texts, weights
 
 
 @lru_cache(maxsize=1 << 10)

@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING, Callable
 
 from fundclient import drive
 from fundclient.cells import safe_row
+from fundclient.domain.duplicate_keys import packed_lookup_keys, person_stored_keys
 from fundclient.domain.fields import BENEFICIARY_FIELDS, CATEGORY_PREFIX, DEPENDANT_FIELDS
 from fundclient.domain.records import ArabicName, Beneficiary, Dependant
 from fundclient.domain.reference import ReferenceData, default_reference, use_reference
 from fundclient.domain.validation import ensure_valid_beneficiary
 from fundclient.errors import FundError, Message, ValidationFailed
-from fundclient.storage.duplicate_candidates import record_keys
+from fundclient.storage.duplicate_candidates import form_numbers
 from fundclient.storage.errors import CardNumberTaken, HelperStopped, ImportFileUnreadable
 from fundclient.storage.rows import ready_for_import, unnumbered_rows
 
@@ -692,27 +693,18 @@ def _made(record: Beneficiary, office_code: str, by: str) -> tuple | None:
     ready_for_import(record, office_code)
     record.created_by = record.created_by or by
     record.updated_by = by
-    numbers, lookup, filed = record_keys(record)
-    return office_code, by, (numbers, _packed(lookup), filed), unnumbered_rows(record, filed)
+    # `record_keys(record)`, its lookup keys packed (`duplicate_keys.packed_lookup_keys`): two byte
+    # strings that unpickle without an object per key — the (key, weight) pairs cost the importing
+    # process ~20 µs a row to unpickle, most of it the collector walking their ~180 tuples, and
+    # 2.5 KB a row; `CheckedRows.made` makes them the key -> weight mapping the check reads
+    filed = (person_stored_keys(record), *(person_stored_keys(d) for d in record.dependants))
+    keys = (form_numbers(record), packed_lookup_keys(record), filed)
+    return office_code, by, keys, unnumbered_rows(record, filed)
 
 
-def _packed(lookup: tuple[tuple[int, int], ...]) -> tuple[bytes, bytes] | tuple[tuple[int, int], ...]:
-    """A holder's ~180 lookup keys and weights (`record_keys`) as handed over: two byte strings —
-    the keys as signed 64-bit integers, a byte a weight — that unpickle without an object per
-    key (the pairs cost the importing process ~20 µs a row to unpickle, most of it the
-    collector walking their ~180 tuples; 2.5 → 1.6 KB a row). `_unpacked` makes them the
-    key -> weight mapping the check reads."""
-    try:
-        return array("q", [key for key, _ in lookup]).tobytes(), bytes(w for _, w in lookup)
-    except (OverflowError, ValueError):  # a weight outside a byte: handed over as they are
-        return lookup
-
-
-def _unpacked(lookup) -> dict[int, int] | tuple[tuple[int, int], ...]:
-    """`_packed`'s lookup keys as key -> weight (what `dict(record_keys(...)[1])` is)."""
-    if len(lookup) == 2 and type(lookup[0]) is bytes:
-        return dict(zip(array("q", lookup[0]), lookup[1]))
-    return lookup
+def _unpacked(lookup: tuple[bytes, bytes]) -> dict[int, int]:
+    """`packed_lookup_keys`' keys as key -> weight (what `dict(record_keys(...)[1])` is)."""
+    return dict(zip(array("q", lookup[0]), lookup[1]))
 
 
 def _check_in_helper(path: str, scheme: str | None, office_code: str, reference: dict, out,
