@@ -412,3 +412,52 @@ def test_a_sheets_size_is_found_from_its_head_as_openpyxl_finds_it(tmp_path, wri
     finally:
         ours.close()
         theirs.close()
+
+
+_HOSTILE = {  # a row's XML as a damaged or hostile file may hold it; the parser refuses or reads it its way
+    "an attribute without a value": (b'<row r="2"', b'<row r="2" junk'),
+    "an attribute twice": (b'<row r="2"', b'<row r="2" r="2"'),
+    "an undeclared prefix": (b'<row r="2"', b'<row r="2" foo:bar="1"'),
+    "a row in another namespace": (b'<row r="3"', b'<row xmlns="urn:other" r="3"'),
+    "U+FFFF in a text": (b"x1", "x\uffff1".encode()),
+    "U+FFFE in a text": (b"y2", "y\ufffe2".encode()),
+    "a formula's attribute twice": (b'<c r="B2" t="inlineStr"><is><t>y1</t></is></c>',
+                                    b'<c r="B2"><f t="shared" t="x">1</f><v>1</v></c>'),
+    "a row number not a whole number": (b'<row r="3"', b'<row r="3.5"'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_HOSTILE))
+def test_the_plain_reading_answers_what_the_parser_answers_on_a_damaged_row(tmp_path, case):
+    """Whatever a row holds, `_sheet_values` answers what openpyxl's parser answers
+    (`_parsed_cells`): the same rows, or a refusal where the parser refuses — the plain reading
+    takes no row the parser would not read the same way (review, 15:00)."""
+    from zipfile import ZipFile
+
+    from fundclient.storage.importer import _parsed_cells, _sheet_rows, _sheet_values
+
+    path = _sheet_file(tmp_path, "hostile.xlsx", True, [["a", "b"], ["x1", "y1"], ["x2", "y2"]])
+    with ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    old, new = _HOSTILE[case]
+    xml = members["xl/worksheets/sheet1.xml"]
+    assert old in xml
+    members["xl/worksheets/sheet1.xml"] = xml.replace(old, new, 1)
+    with ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+    def answer(reader):
+        from fundclient.storage.importer import _sized_from_the_head
+
+        try:
+            with _sized_from_the_head():  # as the import loads it: the sheet not read to size it
+                book = load_workbook(path, read_only=True, data_only=True)
+            try:
+                return [list(r) for r in reader(book, book.worksheets[0])]
+            finally:
+                book.close()
+        except Exception as exc:  # noqa: BLE001 - the refusal is the answer compared
+            return type(exc).__name__
+
+    assert answer(_sheet_values) == answer(lambda book, sheet: _sheet_rows(book, sheet, _parsed_cells(book, sheet)))

@@ -373,11 +373,16 @@ def _parsed_cells(book, sheet) -> Iterator[tuple[str | None, list[tuple[int, obj
 # reference, no CR (a parser turns CR LF into LF) and no character XML forbids: anything else
 # is read by the parser.
 _PLAIN_ROW = re.compile(rb'<row((?:\s[^<>]*?)?)\s*(/?)>')  # its start tag: the body up to </row> found by bytes.find
-_PLAIN_ROW_NUMBER = re.compile(rb'\sr="([0-9]+)"')
-_ANY_ROW_NUMBER = re.compile(rb'\sr\s*=')
+# A row's attributes: each `name="value"` (a name with the prefix of a namespace declared on the
+# sheet or its rows' parent, or none), its value without markup or entity, no name twice.
+_ROW_ATTRIBUTE = rb'\s+(?:([A-Za-z_][A-Za-z0-9_.-]*):)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*"([^"<&]*)"'
+_ROW_ATTRIBUTES = re.compile(rb'(?:' + _ROW_ATTRIBUTE + rb')*\s*')
+_ROW_ATTRIBUTE_PARTS = re.compile(_ROW_ATTRIBUTE)
+# Characters XML forbids that are valid UTF-8 (U+FFFE, U+FFFF): a parser refuses the file.
+_NOT_XML = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 _PLAIN_TEXT = rb'[^<&\x00-\x08\x0b-\x1f]*(?:&(?:lt|gt|amp|quot|apos);[^<&\x00-\x08\x0b-\x1f]*)*'
 _PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]+"(?: s="([0-9]+)")?(?: t="(s|n|b|str|e|inlineStr|d)")?'
-                         rb'(?: ?/>|>(?:<f(?: [a-z]+="[0-9A-Za-z:]*")*(?: ?/>|>' + _PLAIN_TEXT + rb'</f>))?'
+                         rb'(?: ?/>|>(?:<f>' + _PLAIN_TEXT + rb'</f>)?'
                          rb'(?:<v>(' + _PLAIN_TEXT + rb')</v>|(<is><t(?: xml:space="preserve")?>)('
                          + _PLAIN_TEXT + rb')</t></is>)?</c>)')
 _PLAIN_CELLS = re.compile(rb'(?:' + _PLAIN_CELL.pattern + rb')*')
@@ -420,23 +425,33 @@ def _plain_cells(book, sheet) -> Iterator[tuple[str | None, list[tuple[int, obje
         if b"<!" in head or not head.startswith((b"<?xml", b"<worksheet")) or \
                 (declared is not None and declared.group(1).lower() not in (b"utf-8", b"utf8")):
             raise _NotPlain  # a DOCTYPE, a comment, a byte-order mark, another encoding
-        checker = XMLPullParser(events=("start",))
+        checker = XMLPullParser(events=("start", "end", "start-ns"))
         checker.feed(head)
-        opened = [element.tag for _, element in checker.read_events()]
-        if opened[:1] != [f"{{{SHEET_MAIN_NS}}}worksheet"] or opened[-1:] != [f"{{{SHEET_MAIN_NS}}}sheetData"]:
+        opened: list[tuple[str, list[str]]] = []  # the elements open at <sheetData>, each with its prefixes
+        declared: list[str] = []
+        for event, item in checker.read_events():
+            if event == "start-ns":
+                declared.append(item[0])
+            elif event == "start":
+                opened.append((item.tag, declared))
+                declared = []
+            else:
+                opened.pop()
+        if [tag for tag, _ in opened] != [f"{{{SHEET_MAIN_NS}}}worksheet", f"{{{SHEET_MAIN_NS}}}sheetData"]:
             raise _NotPlain
+        prefixes = {b"xml", *(prefix.encode() for _, some in opened for prefix in some if prefix)}
         position, ended = 0, False
         while True:
             position = _SPACE.match(data, position).end()
             row = _PLAIN_ROW.match(data, position)
             if row is not None:
                 if row.group(2):  # <row …/>
-                    yield _plain_row(row.group(1), b"", typed, column_of)
+                    yield _plain_row(row.group(1), b"", typed, column_of, prefixes)
                     position = row.end()
                     continue
                 end = data.find(b"</row>", row.end())
                 if end >= 0:
-                    yield _plain_row(row.group(1), data[row.end():end], typed, column_of)
+                    yield _plain_row(row.group(1), data[row.end():end], typed, column_of, prefixes)
                     position = end + len(b"</row>")
                     continue
             if data.startswith(b"</sheetData>", position):
@@ -450,11 +465,24 @@ def _plain_cells(book, sheet) -> Iterator[tuple[str | None, list[tuple[int, obje
             data, position = data[position:] + chunk, 0
 
 
-def _plain_row(attributes: bytes, body: bytes, typed, column_of) -> tuple[str | None, list[tuple[int, object]]]:
-    number = _PLAIN_ROW_NUMBER.search(attributes)
-    if number is None and _ANY_ROW_NUMBER.search(attributes):
-        raise _NotPlain
-    if body and (b"]]>" in body or _PLAIN_CELLS.fullmatch(body) is None):
+def _plain_row(attributes: bytes, body: bytes, typed, column_of, prefixes: set[bytes]
+               ) -> tuple[str | None, list[tuple[int, object]]]:
+    number = None
+    if attributes:
+        if _ROW_ATTRIBUTES.fullmatch(attributes) is None:
+            raise _NotPlain
+        names = set()
+        for prefix, name, value in _ROW_ATTRIBUTE_PARTS.findall(attributes):
+            if (prefix and prefix not in prefixes) or prefix == b"xmlns" or (not prefix and name == b"xmlns") \
+                    or name in names:
+                raise _NotPlain  # an undeclared prefix, a namespace of its own, a name twice
+            names.add(name)
+            if name == b"r" and not prefix:
+                if not value.isdigit():
+                    raise _NotPlain
+                number = value.decode()
+    if body and (b"]]>" in body or _NOT_XML[0] in body or _NOT_XML[1] in body
+                 or _PLAIN_CELLS.fullmatch(body) is None):
         raise _NotPlain  # a cell of another form
     cells = []
     append, known = cells.append, column_of.known.get
@@ -471,7 +499,7 @@ def _plain_row(attributes: bytes, body: bytes, typed, column_of) -> tuple[str | 
                 append((column, None))
     except UnicodeDecodeError:
         raise _NotPlain from None
-    return (number.group(1).decode() if number else None), cells
+    return number, cells
 
 
 _KINDS = {b"": "n", **{kind.encode(): kind for kind in ("s", "n", "b", "str", "e", "d")}}
