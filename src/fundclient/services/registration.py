@@ -193,7 +193,7 @@ def check_many(session: "Session", beneficiaries: Sequence[Beneficiary], *, vali
             ready.append(rows if validated else None)  # rows made of the record as given
         except FundError as refused:
             records.append(None)
-            outcome.append(refused)
+            outcome.append(_kept(refused))
     valid = [r for r in records if r is not None]
     keyed = [r[0] if r else record_keys(b) for b, r in zip(valid, ready)]
     # The store's candidates of every record in set-based reads; the batch's earlier records —
@@ -216,7 +216,7 @@ def check_many(session: "Session", beneficiaries: Sequence[Beneficiary], *, vali
             _check_duplicates(session, record, "", "", elsewhere=True, found=check.matches(len(prior) + i),
                               held=elsewhere[i])
         except FundError as refused:
-            results.append(refused)
+            results.append(_kept(refused))
             continue
         check.accept(len(prior) + i)
         ready_for_import(record, session.settings.office_code)  # numbers are given here, never typed or imported
@@ -228,6 +228,15 @@ def check_many(session: "Session", beneficiaries: Sequence[Beneficiary], *, vali
     done = iter(results)
     outcome = [next(done) if r is not None else next(refusals) for r in records]
     return CheckedBatch(outcome, accepted, accepted_rows, accepted_keys)
+
+
+def _kept(refused: FundError) -> FundError:
+    """A row's refusal as the batch keeps it: without its traceback, whose frames hold the
+    batch's lists that hold the refusal — a cycle that kept each checked batch (its records,
+    lookup keys and candidates) alive until the interpreter's next full collection, which
+    `fundclient import` postpones (storage.importer.few_full_collections)."""
+    refused.__traceback__ = None
+    return refused
 
 
 def save_checked(session: "Session", checked: CheckedBatch) -> None:

@@ -951,9 +951,12 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
 # `fundclient import` (a process of its own): the interpreter's full collections postponed for the
 # import (`few_full_collections`). Each one walks every object alive — a batch's 2,000 records,
 # their ~180 lookup keys a row, the batch before, the candidates read — and batches of thousands
-# of new objects brought one every ~1,500 rows: ~0.18 ms a row of this process's CPU at 30,000
-# rows (docs/performance.md). Young objects are still collected as usual.
-CLI_FULL_COLLECTION_EVERY = 100_000  # collections of the middle generation (the interpreter's: 10)
+# of new objects brought one every ~800 rows: ~0.2 ms a row of this process's CPU at 30,000
+# rows (docs/performance.md). Young objects are still collected as usual, and a full collection
+# still comes every ~3,000 rows: garbage in cycles that only it frees (a refusal's traceback held
+# a whole batch check: 3.3 GB at 100,000 rows with none — `registration._kept` breaks that one)
+# never outgrows a batch or two.
+CLI_FULL_COLLECTION_EVERY = 100  # collections of the middle generation (the interpreter's: 10)
 
 
 @contextmanager
