@@ -49,7 +49,7 @@ USER, PASSWORD = "admin", "bench-password-1"
 
 
 def saves(store, count: int, every: float, seed: int,
-          stop: threading.Event | None = None) -> list[tuple[float, float, int, int]]:
+          stop: threading.Event | None = None, trace=None, phase: str = "") -> list[tuple[float, float, int, int]]:
     """(wall, CPU of this thread, times it was preempted, times it waited) of each save —
     the last two from getrusage(RUSAGE_THREAD) where the OS has it: a save's wall time above
     its CPU is either waiting for a core (preempted) or for the disk or a lock (waited)."""
@@ -60,9 +60,13 @@ def saves(store, count: int, every: float, seed: int,
         if stop is not None and stop.is_set():
             break
         before = usage() if usage else None
+        if trace is not None:
+            trace.start()
         start, cpu = time.perf_counter(), time.thread_time()
         store.beneficiaries.add(b, by=USER, photos=[photo])
         wall, used = time.perf_counter() - start, time.thread_time() - cpu
+        if trace is not None:
+            trace.stop(phase)
         after = usage() if usage else None
         waits.append((wall, used, after.ru_nivcsw - before.ru_nivcsw if usage else 0,
                       after.ru_nvcsw - before.ru_nvcsw if usage else 0))
@@ -95,6 +99,9 @@ def main() -> int:
     parser.add_argument("--hq-nice", type=int, default=0, metavar="N",
                         help="run the HQ process at nice N (it stands for a server elsewhere: an office PC"
                              " does not run it; 0, the default, lets it compete with the office's threads)")
+    parser.add_argument("--trace", type=int, default=0, metavar="N",
+                        help="time each save step by step and print the N slowest with what ran meanwhile"
+                             " (benchmarks/save_trace.py)")
     args = parser.parse_args()
     own = args.data_dir is None
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="fundclient-backup-bench-"))
@@ -120,7 +127,13 @@ def main() -> int:
         gc.freeze()
         size = (data_dir / "fundclient.db").stat().st_size / 1e6
         print(f"records: {store.counters()['records']:,}  DB {size:.0f} MB", flush=True)
-        line("save with photo, no backup", saves(store, 40, args.every, seed=int(time.time())))
+        trace = None
+        if args.trace:
+            from save_trace import SaveTrace
+
+            trace = SaveTrace(store).install()
+        line("save with photo, no backup", saves(store, 40, args.every, seed=int(time.time()), trace=trace,
+                                                 phase="no backup"))
         done = threading.Event()
         timing: dict = {}
 
@@ -148,9 +161,15 @@ def main() -> int:
             while not done.is_set():
                 # the office's bulk sealing (services.sealing.seal_pending) runs as the sync does:
                 # on the caller's thread, not lowered, the GIL handed over every millisecond
+                began = time.perf_counter()
                 with threadprio.switch_often():
                     seal(data_dir, args.sync, seed=1000 + synced["rounds"])
+                if trace is not None:
+                    trace.background("sync thread seals 50", began)
+                began = time.perf_counter()
                 summary = run_sync(data_dir)
+                if trace is not None:
+                    trace.background("sync thread sends", began)
                 synced["rounds"] += 1
                 synced["records"] += args.sync
                 synced["status"] = summary.status
@@ -161,7 +180,8 @@ def main() -> int:
         threads = [threading.Thread(target=backup)] + ([threading.Thread(target=sync)] if args.sync else [])
         for thread in threads:
             thread.start()
-        during = saves(store, 100_000, args.every, seed=int(time.time()) + 1, stop=done)
+        during = saves(store, 100_000, args.every, seed=int(time.time()) + 1, stop=done, trace=trace,
+                       phase="backup + sync" if args.sync else "backup")
         timer.cancel()
         store._backup_cancel.set()  # as quitting does: a backup still running stops within one step
         for thread in threads:
@@ -181,7 +201,10 @@ def main() -> int:
         else:
             print(f"backup: {timing['wall']:.1f} s wall, {timing['cpu']:.1f} s CPU (its thread);"
                   f" {timing['path'].stat().st_size / 1e6:.0f} MB zip")
-        filing(store, args.every)
+        filing(store, args.every, trace)
+        if trace is not None:
+            print(f"the {args.trace} slowest saves, step by step (benchmarks/save_trace.py):")
+            trace.report(args.trace)
         print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
         print(f"load average at the end: {os.getloadavg()[0]:.1f}")
         store.close()
@@ -196,7 +219,7 @@ def main() -> int:
     return 0
 
 
-def filing(store, every: float) -> None:
+def filing(store, every: float, trace=None) -> None:
     """The saves' keys moved from the small table into the big one once the writer is idle
     (storage/key_filing.py): how long its steps hold the writer, and saves that arrive while it
     runs (one every QUIET + 0.1 s: each lands in the middle of the filer's steps)."""
@@ -207,7 +230,8 @@ def filing(store, every: float) -> None:
             return conn.exec_driver_sql(f"SELECT count(*) FROM {key_filing.DUPLICATE_KEYS_NEW}").scalar_one()
 
     print(f"keys waiting in the small table after the saves: {waiting():,}", flush=True)
-    line("save with photo, while keys are moved", saves(store, 15, key_filing.QUIET + 0.1, seed=int(time.time()) + 2))
+    line("save with photo, while keys are moved", saves(store, 15, key_filing.QUIET + 0.1, seed=int(time.time()) + 2,
+                                                         trace=trace, phase="key filing"))
     deadline = time.monotonic() + 30
     while waiting() and time.monotonic() < deadline:
         time.sleep(0.5)
