@@ -233,8 +233,8 @@ def filing(store, every: float, trace=None) -> None:
     line("save with photo, while keys are moved", saves(store, 15, key_filing.QUIET + 0.1, seed=int(time.time()) + 2,
                                                          trace=trace, phase="key filing"))
     deadline = time.monotonic() + 30
-    while waiting() and time.monotonic() < deadline:
-        time.sleep(0.5)
+    while (waiting() or not store._key_filer.idle()) and time.monotonic() < deadline:
+        time.sleep(0.5)  # the keys moved, then (storage/name_merging.py) the name indexes merged
     steps = store._key_filer.steps
     if steps:
         walls = sorted(w * 1000 for w, _, _ in steps)
@@ -242,6 +242,14 @@ def filing(store, every: float, trace=None) -> None:
         print(f"key filing: {len(steps)} steps, {sum(m for *_, m in steps):,} keys moved, {waiting():,} left;"
               f" a step's wall p50 {statistics.median(walls):.1f} ms, p95 {walls[round(0.95 * (len(walls) - 1))]:.1f},"
               f" max {walls[-1]:.1f} (CPU p95 {cpus[round(0.95 * (len(cpus) - 1))]:.1f} ms)", flush=True)
+    merges = getattr(store._key_filer, "merges", [])  # the name indexes' merging when idle (storage/name_merging.py)
+    if merges:
+        walls = sorted(w * 1000 for w, _, _ in merges)
+        cpus = sorted(c * 1000 for _, c, _ in merges)
+        print(f"name index merging: {len(merges)} steps ({sum(1 for *_, m in merges if m)} merged something);"
+              f" a step's wall p50 {statistics.median(walls):.1f} ms, p95 {walls[round(0.95 * (len(walls) - 1))]:.1f},"
+              f" max {walls[-1]:.1f} (CPU p95 {cpus[round(0.95 * (len(cpus) - 1))]:.1f}, max {cpus[-1]:.1f} ms)",
+              flush=True)
 
 
 def _leftovers(directory: Path) -> list[Path]:

@@ -18,6 +18,7 @@ The wrappers are the benchmark's, not the store's: nothing here changes what a s
 from __future__ import annotations
 
 import gc
+import resource
 import threading
 import time
 from contextlib import contextmanager
@@ -33,6 +34,14 @@ def _schedstat() -> tuple[int, int]:
         return int(run), int(wait)
     except OSError:
         return 0, 0
+
+
+def _usage() -> tuple[float, float, int]:
+    """(user s, system s, minor page faults) of the calling thread; zeros where unknown."""
+    if not hasattr(resource, "RUSAGE_THREAD"):
+        return 0.0, 0.0, 0
+    u = resource.getrusage(resource.RUSAGE_THREAD)
+    return u.ru_utime, u.ru_stime, u.ru_minflt
 
 
 def _io() -> dict[str, int]:
@@ -59,14 +68,16 @@ class SaveTrace:
         """The calling thread's next saves are traced (call before each save)."""
         self.thread = threading.get_ident()
         self.current = []
-        self._save_start = (time.perf_counter(), time.thread_time(), _schedstat(), _io())
+        self._save_start = (time.perf_counter(), time.thread_time(), _schedstat(), _io(), _usage())
 
     def stop(self, phase: str) -> None:
-        wall0, cpu0, (run0, wait0), io0 = self._save_start
+        wall0, cpu0, (run0, wait0), io0, (user0, sys0, faults0) = self._save_start
         wall, cpu = time.perf_counter() - wall0, time.thread_time() - cpu0
         run1, wait1 = _schedstat()
         io1 = _io()
+        user1, sys1, faults1 = _usage()
         self.saves.append({"at": wall0 - self.t0, "wall": wall, "cpu": cpu, "queued": (wait1 - wait0) / 1e9,
+                           "user": user1 - user0, "sys": sys1 - sys0, "faults": faults1 - faults0,
                            "read": io1.get("read_bytes", 0) - io0.get("read_bytes", 0),
                            "phase": phase, "steps": self.current})
         self.current = None
@@ -76,14 +87,14 @@ class SaveTrace:
         if self.current is None or threading.get_ident() != self.thread:
             yield
             return
-        wall, cpu = time.perf_counter(), time.thread_time()
+        wall, cpu, (_, sys0, _) = time.perf_counter(), time.thread_time(), _usage()
         extra: dict = {}
         try:
             yield extra
         finally:
             if self.current is not None:
                 self.current.append((label, wall - self.t0, time.perf_counter() - wall, time.thread_time() - cpu,
-                                     extra.get("changes")))
+                                     extra.get("changes"), _usage()[1] - sys0))
 
     # --- background work ----------------------------------------------------------------
 
@@ -225,12 +236,14 @@ class SaveTrace:
         for save in sorted(saves, key=lambda s: -s["wall"])[:slowest]:
             at, end = save["at"], save["at"] + save["wall"]
             print(f"  save at {at:7.2f} s ({save['phase']}): {save['wall'] * 1000:.1f} ms wall, "
-                  f"{save['cpu'] * 1000:.1f} ms CPU, {save['queued'] * 1000:.1f} ms waiting for a core, "
+                  f"{save['cpu'] * 1000:.1f} ms CPU (user {save['user'] * 1000:.0f}, system {save['sys'] * 1000:.0f};"
+                  f" {save['faults']} page faults), {save['queued'] * 1000:.1f} ms waiting for a core, "
                   f"{save['read'] / 1024:.0f} KiB read from the disk")
             steps = sorted(save["steps"], key=lambda s: -s[2])
-            print("    steps (wall / CPU ms): " + ", ".join(
-                f"{label} {wall * 1000:.1f}/{cpu * 1000:.1f}" + (f" [{changes} rows]" if changes else "")
-                for label, _, wall, cpu, changes in steps[:6]))
+            print("    steps (wall / CPU [system] ms): " + ", ".join(
+                f"{label} {wall * 1000:.1f}/{cpu * 1000:.1f} [{system * 1000:.0f}]"
+                + (f" ({changes} rows)" if changes else "")
+                for label, _, wall, cpu, changes, system in steps[:6]))
             beside = [(s, e, w) for s, e, w in self.timeline if s < end and e > at]
             if beside:
                 print("    meanwhile: " + "; ".join(

@@ -12,6 +12,11 @@ step (figures: benchmarks/backup_bench.py prints the steps' longest). The thread
 priority: it holds the writer's lock, and a lowered thread holding it would keep a save waiting
 on a busy core (fundclient/threadprio.py). `close()` stops it between steps; keys not moved yet
 stay where they are (the duplicate check reads both tables) and are moved at a later idle time.
+
+Once the keys are moved the same thread, under the same rule (QUIET seconds, no write waiting,
+one short transaction a step), merges the name indexes' segments (`tidy`: the store's
+`storage.name_merging.merge_step`, which no save does any more: migration 0015) until a step
+finds nothing to merge; `merges` holds those steps' times.
 """
 
 from __future__ import annotations
@@ -46,21 +51,25 @@ class KeyFiler(AfterWrites):
     write of this process waits for or holds the writer."""
 
     def __init__(self, step: Callable[[], int], busy: Callable[[], bool], *, quiet: float | None = None,
-                 name: str = "key-filing") -> None:
+                 tidy: Callable[[], bool] | None = None, name: str = "key-filing") -> None:
         super().__init__(name)
         self._step = step
         self._busy = busy
+        self._tidy = tidy
         self.quiet = QUIET if quiet is None else quiet
         self._last_write = 0.0
         self._writes = 0
+        self._keys_left = True  # until a step finds fewer than STEP keys with no write meanwhile
         self.steps: list[tuple[float, float, int]] = []  # (wall s, CPU s, keys) of each step (figures, tests)
+        self.merges: list[tuple[float, float, bool]] = []  # (wall s, CPU s, merged) of each `tidy` step
 
     def _noted(self) -> None:
         self._last_write = time.monotonic()
         self._writes += 1
+        self._keys_left = True
 
     def idle(self) -> bool:
-        """No keys left to move as far as this filer knows (tests, figures)."""
+        """No keys left to move nor name index segments to merge as far as this filer knows (tests, figures)."""
         with self._cond:
             return not self._pending
 
@@ -84,15 +93,38 @@ class KeyFiler(AfterWrites):
                 if self._closed:
                     return
                 writes = self._writes
-            try:
-                wall, cpu = time.perf_counter(), time.thread_time()
-                moved = self._step()
-                self.steps.append((time.perf_counter() - wall, time.thread_time() - cpu, moved))
-            except Exception as exc:  # noqa: BLE001 - the disk refused or the store closed: the next write wakes us
-                log.warning("duplicate keys not moved: %s", type(exc).__name__)
-                moved = -1
-            if moved < STEP:
-                with self._cond:
-                    # All moved — unless a write came during the step (it filed keys again).
-                    if self._writes == writes or moved < 0:
+            if self._keys_left or self._tidy is None:
+                self._file_keys(writes)
+            else:
+                self._merge(writes)
+
+    def _file_keys(self, writes: int) -> None:
+        try:
+            wall, cpu = time.perf_counter(), time.thread_time()
+            moved = self._step()
+            self.steps.append((time.perf_counter() - wall, time.thread_time() - cpu, moved))
+        except Exception as exc:  # noqa: BLE001 - the disk refused or the store closed: the next write wakes us
+            log.warning("duplicate keys not moved: %s", type(exc).__name__)
+            moved = -1
+        if moved < STEP:
+            with self._cond:
+                # All moved — unless a write came during the step (it filed keys again).
+                if moved < 0:
+                    self._pending = False
+                elif self._writes == writes:
+                    self._keys_left = False
+                    if self._tidy is None:
                         self._pending = False
+
+    def _merge(self, writes: int) -> None:
+        try:
+            wall, cpu = time.perf_counter(), time.thread_time()
+            merged = self._tidy()
+            self.merges.append((time.perf_counter() - wall, time.thread_time() - cpu, merged))
+        except Exception as exc:  # noqa: BLE001 - as above: the next write wakes us
+            log.warning("name indexes not merged: %s", type(exc).__name__)
+            merged = None
+        if not merged:
+            with self._cond:
+                if merged is None or self._writes == writes:  # nothing left, unless a write came meanwhile
+                    self._pending = False

@@ -31,6 +31,7 @@ from fundclient.storage.helper_start import refuse_while_a_helper_starts
 from fundclient.storage.key_filing import DUPLICATE_KEYS_NEW, KeyFiler, file_keys
 from fundclient.storage.keystore import Keystore, check_password_strength
 from fundclient.storage.name_ends_fill import TABLES as NAME_TABLES, NameTableFill
+from fundclient.storage.name_merging import merge_step
 from fundclient.storage.operators import Operator, OperatorRepository, Role, valid_username
 from fundclient.storage.reports import ReportRepository
 from fundclient.storage.retired_drop import RetiredDrop
@@ -63,8 +64,9 @@ class Store:
         # The writer never checkpoints inside a commit: this thread does (storage/checkpoints.py).
         self._checkpoints = self._checkpointer()
         # A save's duplicate keys go to a small table first; this thread moves them into the big
-        # one when the writer is idle (storage/key_filing.py, migration 0012).
-        self._key_filer = KeyFiler(self.file_new_keys, self.writes.active)
+        # one when the writer is idle (storage/key_filing.py, migration 0012), then merges the
+        # name indexes' segments, which no save does (storage/name_merging.py, migration 0015).
+        self._key_filer = self._idle_thread()
         migrate.upgrade(self._engines.writer)
         self._restore_high_water()
         self.audit = AuditLog(self.data_dir, self._engines.reader, db_key)
@@ -114,6 +116,18 @@ class Store:
         if moved:
             self._checkpoints.wrote()
         return moved
+
+    def merge_names(self) -> bool:
+        """One step of merging the name indexes' segments (storage/name_merging.py), in a write
+        transaction of its own; the idle thread runs it. True when there was something to merge."""
+        with self._writer_turn(wait=1.0), self._engines.writer.begin() as conn:
+            merged = merge_step(conn.driver_connection)
+        if merged:
+            self._checkpoints.wrote()
+        return merged
+
+    def _idle_thread(self) -> KeyFiler:
+        return KeyFiler(self.file_new_keys, self.writes.active, tidy=self.merge_names)
 
     def _checkpointer(self) -> Checkpointer:
         path, key = db_path(self.data_dir), self.db_key
@@ -225,7 +239,7 @@ class Store:
         self.db_key = new_key
         self._engines = Engines(db_path(self.data_dir), new_key)
         self._checkpoints = self._checkpointer()
-        self._key_filer = KeyFiler(self.file_new_keys, self.writes.active)
+        self._key_filer = self._idle_thread()
         self.audit = AuditLog(self.data_dir, self._engines.reader, new_key)
         self.audit_event(by, "rekey")
 
