@@ -26,6 +26,9 @@ from contextlib import contextmanager
 from fundclient.storage import backup as backup_module, engine as engine_module, status as status_module
 
 
+MERGE_ROWS = 150  # a save's statements change ~60-130 rows (triggers included); FTS5's merging writes hundreds more
+
+
 def _schedstat() -> tuple[int, int]:
     """(ns on a core, ns waiting for one) of the calling thread; (0, 0) where unknown."""
     try:
@@ -233,6 +236,15 @@ class SaveTrace:
         first = saves[0] if saves else None
         if first is not None and phase is None:
             print(f"  first save after opening: {first['wall'] * 1000:.1f} ms wall, {first['cpu'] * 1000:.1f} ms CPU")
+        merging = [s for s in saves if any((step[4] or 0) >= MERGE_ROWS for step in s["steps"])]
+        if merging:  # FTS5's merging inside the save's own statements (automerge; storage/name_merging.py)
+            cpus = sorted(s["cpu"] * 1000 for s in merging)
+            walls = sorted(s["wall"] * 1000 for s in merging)
+            print(f"  saves that merged an index's segments inside their own statements (a step changing"
+                  f" {MERGE_ROWS}+ rows): {len(merging)} of {len(saves)}; their CPU p50 {cpus[len(cpus) // 2]:.1f},"
+                  f" max {cpus[-1]:.1f} ms; wall max {walls[-1]:.1f} ms")
+        else:
+            print(f"  saves that merged an index's segments inside their own statements: none of {len(saves)}")
         for save in sorted(saves, key=lambda s: -s["wall"])[:slowest]:
             at, end = save["at"], save["at"] + save["wall"]
             print(f"  save at {at:7.2f} s ({save['phase']}): {save['wall'] * 1000:.1f} ms wall, "
