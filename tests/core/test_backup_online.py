@@ -230,6 +230,38 @@ def test_a_backup_step_waits_while_a_save_waits_for_or_holds_the_writer(office, 
         store.close()
 
 
+def test_the_snapshot_is_frozen_after_a_save_waiting_for_the_writer(office, monkeypatch):
+    """The backup's freeze takes the writer's turn only once the writes of this process that wait
+    for or hold it have gone through (a save at the backup's start never waits for the freeze's
+    checkpoint)."""
+    store, _ = storage.open_store(office, "admin", PASSWORD)
+    monkeypatch.setattr(backup_pacing, "MAX_YIELD_SECONDS", 60)
+    turns = []
+    plain_turn = store._writer_turn
+
+    def turn(*args, **kw):
+        turns.append((threading.current_thread().name, store.writes.active()))
+        return plain_turn(*args, **kw)
+
+    monkeypatch.setattr(store, "_writer_turn", turn)
+    frozen = threading.Event()
+    plain_freeze = backup._freeze_snapshot
+    monkeypatch.setattr(backup, "_freeze_snapshot", lambda *a: (frozen.set(), plain_freeze(*a))[1])
+    try:
+        with store.writes.busy():  # a save waiting for the writer when the backup starts
+            thread = threading.Thread(target=lambda: store.backup_if_due("admin"), name="backup-test")
+            thread.start()
+            assert wait_for(lambda: frozen.is_set() and store.writes.yields >= 1, timeout=30)
+            # the backup's audit entry went through its own write; the freeze has not taken the turn
+            assert [t for t in turns if t[0] == "backup-test"] == [("backup-test", True)]
+        thread.join(60)
+        backups = [t for t in turns if t[0] == "backup-test"]
+        assert len(backups) >= 2 and backups[1] == ("backup-test", False)  # the freeze's turn: after the save
+        assert list((office / "backups").glob(f"*{SUFFIX}"))
+    finally:
+        store.close()
+
+
 def _spy_turn(turn, store, seen):
     def spy(*args, **kw):
         seen.append(store.writes.active())

@@ -36,8 +36,10 @@ class WriteActivity:
     def active(self) -> bool:
         return self._count > 0
 
-    def wait_idle(self, timeout: float = MAX_YIELD_SECONDS) -> bool:
-        """Until no write is waiting or running (True), or `timeout` seconds (False)."""
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Until no write is waiting or running (True), or `timeout` seconds (False; default
+        MAX_YIELD_SECONDS, read at each call)."""
+        timeout = MAX_YIELD_SECONDS if timeout is None else timeout
         with self._changed:
             if not self._count:
                 return True
