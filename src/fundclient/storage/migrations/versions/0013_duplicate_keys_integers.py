@@ -86,7 +86,7 @@ def _execute(sql: str, params=()):
 def _set_aside_old() -> list[str]:
     """Rule 2's triggers and the note of a half-done rule-2 re-keying dropped (a few pages); its
     tables — the keys, the small table, a half-done re-keying's stages — retired. Their names."""
-    from fundclient.storage.retired_drop import retire  # (the drop's own module: the opening drops them)
+    from fundclient.storage.retired_drop import retire  # lazy: the drop's own module, only when migrating
 
     for name in _names("trigger", "duplicate_keys_%"):
         op.execute(f'DROP TRIGGER "{name}"')
@@ -116,7 +116,7 @@ def downgrade() -> None:
     older = {**import_module(versions + "0008_duplicate_keys").TRIGGERS,
              **import_module(versions + "0011_duplicate_keys_one_index").TRIGGERS,
              **import_module(versions + "0012_duplicate_keys_new").TRIGGERS}
-    from fundclient.storage.retired_drop import drop_here  # (a downgrade: small stores, tests)
+    from fundclient.storage.retired_drop import drop_here  # lazy: only in a downgrade (small stores, tests)
 
     for name in _names("trigger", "duplicate_keys_%"):
         op.execute(f'DROP TRIGGER "{name}"')
