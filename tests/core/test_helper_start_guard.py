@@ -8,8 +8,11 @@ stops at once with `OpenedWhileHelperStarts` (its message from the catalogue), t
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+
+import pytest
 
 from fundclient import storage
 from fundclient.domain.synthetic import generate
@@ -18,6 +21,10 @@ from fundclient.storage.bulk import bulk_add
 from fundclient.storage.errors import HelperStopped, OpenedWhileHelperStarts
 
 PASSWORD = "correct horse 1"
+# Only so that a hang (what these tests guard against) fails the test instead of blocking the run —
+# no assertion about speed: generous, under pytest's per-test timeout (600 s, pyproject), so the
+# failure says what hung. The scripts end in seconds.
+HANG_GUARD = 480
 
 _OPENS = """
 import sys
@@ -57,9 +64,16 @@ def _run_script(tmp_path, source: str) -> subprocess.CompletedProcess:
     script = tmp_path / "opens_the_store.py"
     script.write_text(source.format(office=str(tmp_path / "office"), password=PASSWORD), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    # (a bound so that a hang fails the test instead of blocking the run; it ends in seconds)
-    return subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=240,
-                          cwd=tmp_path)
+    child = subprocess.Popen([sys.executable, str(script)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, cwd=tmp_path, start_new_session=True)
+    try:
+        stdout, stderr = child.communicate(timeout=HANG_GUARD)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)  # the script and its helpers
+        stdout, stderr = child.communicate()
+        pytest.fail(f"hang guard, not a speed check: the script (or a helper it started) did not end in {HANG_GUARD} s"
+                    f" — it hangs, as before helper_start's guard\n{stderr[-3000:]}")
+    return subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
 
 
 def _current(data_dir) -> bool:
@@ -103,5 +117,9 @@ def test_the_store_opens_in_a_spawned_helpers_target(tmp_path):
     context = multiprocessing.get_context("spawn")
     child = context.Process(target=_open_and_close, args=(str(tmp_path / "office"),))
     child.start()
-    child.join(120)
+    child.join(HANG_GUARD)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        pytest.fail(f"hang guard, not a speed check: the spawned process did not end in {HANG_GUARD} s")
     assert child.exitcode == 0

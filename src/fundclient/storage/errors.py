@@ -219,6 +219,20 @@ class HelperStopped(StorageError):
         super().__init__(message, code="helper_stopped")
 
 
+class IndexNotRetirable(StorageError):
+    """A migration asked `storage.retired_drop.retire` to retire a table one of whose indexes is
+    not on plain ascending columns of the table (an expression, DESC, another collation): its
+    b-tree is then no table's, and it cannot be retired. A programming error of that migration,
+    caught by its tests before any office runs it; the upgrade stops, the office unchanged (the
+    migration's transaction is rolled back). `index`: the index's name."""
+
+    def __init__(self, index: str) -> None:
+        super().__init__(Message("This version cannot upgrade the office's data: the index {index} is not on plain "
+                                 "ascending columns. Nothing was changed; keep this office on its previous version "
+                                 "and tell the support team.").format(index=index), code="index_not_retirable")
+        self.index = index
+
+
 class OpenedWhileHelperStarts(StorageError):
     """A helper process (spawned: the re-keying's, an import's, a bulk build's) ran its parent's
     script again while starting — Python's `spawn` re-imports the parent's `__main__` — and that

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from fundclient.storage import upgrade_progress
+from fundclient.storage.errors import IndexNotRetirable
 from fundclient.storage.opening_upgrade import SlicedUpgrade
 
 if TYPE_CHECKING:
@@ -69,7 +70,8 @@ def retire(execute: Callable, table: str) -> list[str]:
     """Inside a migration's transaction (`execute(sql, params=())` returns a cursor): `table` and
     each of its indexes turned into retired tables, noted for `RetiredDrop`. Nothing if the table
     does not exist, and an empty table is dropped at once. Triggers on it or naming it must be
-    dropped before. Returns the retired names."""
+    dropped before. Returns the retired names. Raises `IndexNotRetirable` for an index not on
+    plain ascending columns (a migration's error, its tests catch it)."""
     if not _exists(execute, table):
         return []
     rows = execute(f"SELECT coalesce(max(rowid), 0) FROM {_quoted(table)}").fetchone()[0]
@@ -91,7 +93,7 @@ def retire(execute: Callable, table: str) -> list[str]:
                 parts = [row[2] for row in info]
                 if any(part not in columns for part in parts) or any(row[3] or row[4] != "BINARY" for row in info):
                     # on an expression, descending or another collation: not the b-tree of the table below
-                    raise ValueError(f"index {index} is not on plain ascending columns")
+                    raise IndexNotRetirable(index)
                 name = _free_name(execute)
                 names = [f"c{i}" for i in range(len(parts))] + ["rid"]
                 definition = (f"CREATE TABLE {name} ({', '.join(names)}, PRIMARY KEY ({', '.join(names)}))"
