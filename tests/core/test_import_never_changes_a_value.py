@@ -461,3 +461,115 @@ def test_the_plain_reading_answers_what_the_parser_answers_on_a_damaged_row(tmp_
             return type(exc).__name__
 
     assert answer(_sheet_values) == answer(lambda book, sheet: _sheet_rows(book, sheet, _parsed_cells(book, sheet)))
+
+
+def _patched_sheet(tmp_path, name: str, rows: list[list], patch) -> Path:
+    """An openpyxl-written file (with `<dimension>`, as Excel writes) whose sheet XML is `patch(xml)`."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    path = _sheet_file(tmp_path, name, False, rows)
+    with ZipFile(path) as archive:
+        members = {member: archive.read(member) for member in archive.namelist()}
+    members["xl/worksheets/sheet1.xml"] = patch(members["xl/worksheets/sheet1.xml"])
+    with ZipFile(path, "w", ZIP_DEFLATED) as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    return path
+
+
+def _row_two(xml: bytes, new: bytes) -> bytes:
+    start = xml.index(b'<row r="2"')
+    return xml[:start] + new + xml[xml.index(b">", start) + 1:]
+
+
+@pytest.mark.parametrize("patch", [
+    lambda xml: _row_two(xml, b'<row r="2" junk>'),  # a malformed attribute
+    lambda xml: _row_two(xml, b'<row r="2" r="2">'),  # an attribute twice
+    lambda xml: _row_two(xml, b'<row r="2" xmlns:a="urn:a" xmlns:b="urn:a" a:x="1" b:x="2">'),  # the same, by namespace
+    lambda xml: _row_two(xml, '<row r="2"><c r="Z2" t="str"><v>1\uffff</v></c>'.encode()),  # a character XML forbids
+    lambda xml: _row_two(xml, '<row r="2"><c r="Z2" t="inlineStr"><is><t>x\uffff</t></is></c>'.encode()),  # in a text
+    lambda xml: xml.replace(b'</row><row r="2"', b'</row>\x0c<row r="2"', 1),  # a form feed between rows
+    lambda xml: _row_two(xml, b'<row\x0br="2">'),  # a vertical tab in a start tag
+], ids=["junk", "twice", "twice-by-namespace", "U+FFFF-value", "U+FFFF-text", "form-feed", "vertical-tab"])
+def test_a_sheet_damaged_inside_its_rows_is_refused_as_the_parser_refuses_it(office, tmp_path, patch):
+    """Every byte of the rows the plain reading takes goes to expat too: a row the parser refuses
+    (a malformed or repeated attribute, a character XML forbids, even between the rows or among a
+    start tag's attributes, where a regular expression's \\s takes it) makes the file refused, as
+    openpyxl's own reading refuses it — nothing imported (review finding 1)."""
+    rows = [HEADERS, row(1), row(2), row(3)]
+    path = _patched_sheet(tmp_path, "damaged.xlsx", rows, patch)
+    with pytest.raises(Exception):  # noqa: B017 - whatever the parser raises
+        _read_both(path, lambda book, sheet: ())
+    with pytest.raises(ImportFileUnreadable):
+        read_rows(path)
+    assert run_import(office, path, tmp_path / "report.csv") != 0
+    assert stored_addresses(office) == {}
+
+
+@pytest.mark.parametrize("start_tag", [
+    b'<row spans=\' r="9"\' r="2">',  # r="9" inside another attribute's value
+    b'<row xmlns="urn:other" r="2">',  # a row in another namespace: not a sheet row
+    b'<row r="2" spans="1:3" x14ac:dyDescent="0.25" xmlns:x14ac="urn:x">',  # a namespace declared on the row
+    b'<row r = "2"\n spans="1:3">',  # spaces and a line break around the attributes
+    b'<row r="0002">',
+])
+def test_a_rows_start_tag_is_read_as_the_parser_reads_it(tmp_path, start_tag):
+    """The plain reading takes a row's `r` only as a whole attribute of a start tag of a strict
+    form, and hands anything else to the parser: the rows are openpyxl's, none lost or doubled."""
+    from fundclient.storage.importer import _sheet_values
+
+    rng = random.Random(11)
+    path = _patched_sheet(tmp_path, "tags.xlsx", [_varied(rng) for _ in range(4)],
+                          lambda xml: _row_two(xml, start_tag))
+    expected, read = _read_both(path, _sheet_values)
+    assert read == expected and len(expected) >= 3
+
+
+class _Counted:
+    """A sheet's source that counts the bytes read from it."""
+
+    def __init__(self, source) -> None:
+        self.source, self.read_bytes = source, 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.source.read(size)
+        self.read_bytes += len(chunk)
+        return chunk
+
+    def close(self) -> None:
+        self.source.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()
+
+
+def test_one_long_row_is_handed_to_the_parser_after_a_bounded_read(tmp_path):
+    """A cell of 16 MiB (a ~20 KB file): the plain reading stops once one row passes `_ROW_BYTES`,
+    having read at most that and one more read's worth (so its work is linear in the file, not
+    quadratic: review finding 2), and the sheet is then read by the parser — openpyxl's values."""
+    from fundclient.storage import importer
+
+    cell = b'<c r="B2" t="inlineStr"><is><t>' + b"x" * (16 << 20) + b"</t></is></c>"
+    path = _patched_sheet(tmp_path, "long.xlsx", [["a", "b"], ["x"], ["z", "w"]],
+                          lambda xml: _row_two(xml, b'<row r="2">' + cell))
+    assert path.stat().st_size < 200_000
+    counted = []
+
+    def plain(book, sheet):
+        opened = sheet._get_source
+
+        def source():
+            counted.append(_Counted(opened()))
+            return counted[-1]
+        sheet._get_source = source
+        return importer._sheet_rows(book, sheet, importer._plain_cells(book, sheet))
+
+    with pytest.raises(importer._NotPlain):
+        _read_both(path, plain)
+    assert len(counted) == 1
+    assert counted[0].read_bytes <= importer._ROW_BYTES + 2 * importer._SHEET_BYTES
+    expected, read = _read_both(path, importer._sheet_values)
+    assert read == expected and len(expected[1][1]) == (16 << 20)

@@ -264,8 +264,8 @@ def _sheet_values(book, sheet) -> Iterator[tuple | list]:
 
     The rows are first read by `_plain_cells`, which takes each row's cells from the XML's bytes
     when every cell has one of the plain forms Excel and openpyxl write (a reference, a style, a
-    type, a value or an inline text without markup or entities; the XML around the rows checked
-    by a real parser): ~4× cheaper than an element per node. At the first row it does not take
+    type, a value or an inline text without markup or entities; every byte of the sheet checked
+    by expat, the XML around the rows by ElementTree's parser; a row over `_ROW_BYTES` not taken): ~4× cheaper than an element per node. At the first row it does not take
     it stops, and the sheet is read again by the parser, its rows already yielded skipped."""
     done = 0
     try:
@@ -389,15 +389,19 @@ _PLAIN_CELLS = re.compile(rb'(?:' + _PLAIN_CELL.pattern + rb')*')
 _SPACE = re.compile(rb'\s*')
 _ENCODING = re.compile(rb'encoding\s*=\s*["\']([^"\']*)["\']')
 _SHEET_BYTES = 1 << 20  # read at a time
+_ROW_BYTES = 4 << 20  # a row (or what is not a row) longer than this: read by the parser (a row of
+# 47 cells of MAX_CELL_CHARS each is under 2 MiB); keeps the plain reading linear in the sheet's size
 
 
 def _plain_cells(book, sheet) -> Iterator[tuple[str | None, list[tuple[int, object]]]]:
     """What `_parsed_cells` yields, taken from the XML's bytes while every row and cell has a
-    plain form (`_PLAIN_ROW`, `_PLAIN_CELL`); raises _NotPlain at the first that has not, or
-    when the sheet's XML is not a UTF-8 SpreadsheetML sheet whose rows are in `<sheetData>`.
-    Everything outside the rows goes through a real XML parser (a damaged file is refused as
-    the parser refuses it)."""
-    from xml.etree.ElementTree import XMLPullParser
+    plain form (`_PLAIN_ROW`, `_PLAIN_CELL`); raises _NotPlain at the first that has not (or is
+    longer than `_ROW_BYTES`), or when the sheet's XML is not a UTF-8 SpreadsheetML sheet whose
+    rows are in `<sheetData>`. Every byte read is fed to expat as it is read (a damaged file is
+    refused as the parser refuses it, rows included: only the building of elements is skipped),
+    and the XML around the rows goes through ElementTree's parser."""
+    from xml.etree.ElementTree import ParseError, XMLPullParser
+    from xml.parsers import expat
 
     from openpyxl.xml.constants import SHEET_MAIN_NS  # lazy: start-up (NumPy, openpyxl)
 
@@ -411,16 +415,30 @@ def _plain_cells(book, sheet) -> Iterator[tuple[str | None, list[tuple[int, obje
         return column
 
     column_of.known = columns  # type: ignore[attr-defined]  # read by `_plain_row` first
+    wellformed = expat.ParserCreate(None, "}")  # as ElementTree's XMLParser creates it, no handlers
+
+    def check(chunk: bytes, final: bool = False) -> None:
+        try:
+            wellformed.Parse(chunk, final)
+        except expat.ExpatError as error:  # raised as ElementTree raises it (the refusal names it)
+            refused = ParseError(str(error))
+            refused.code, refused.position = error.code, (error.lineno, error.offset)
+            raise refused from None
+
+    def read(size: int = -1) -> bytes:
+        chunk = source.read(size)
+        check(chunk)
+        return chunk
 
     with sheet._get_source() as source:
         data = b""
         while b"<sheetData>" not in data:
-            chunk = source.read(_SHEET_BYTES)
+            chunk = read(_SHEET_BYTES)
             if not chunk or len(data) > 4 * _SHEET_BYTES:
                 raise _NotPlain
             data += chunk
         cut = data.index(b"<sheetData>") + len(b"<sheetData>")
-        head, data = data[:cut], data[cut:]
+        head, buffer = data[:cut], bytearray(data[cut:])
         declared = _ENCODING.search(head.split(b"?>", 1)[0]) if head.startswith(b"<?xml") else None
         if b"<!" in head or not head.startswith((b"<?xml", b"<worksheet")) or \
                 (declared is not None and declared.group(1).lower() not in (b"utf-8", b"utf8")):
@@ -440,29 +458,39 @@ def _plain_cells(book, sheet) -> Iterator[tuple[str | None, list[tuple[int, obje
         if [tag for tag, _ in opened] != [f"{{{SHEET_MAIN_NS}}}worksheet", f"{{{SHEET_MAIN_NS}}}sheetData"]:
             raise _NotPlain
         prefixes = {b"xml", *(prefix.encode() for _, some in opened for prefix in some if prefix)}
-        position, ended = 0, False
+        position, ended, searched = 0, False, 0  # searched: where the pending row's </row> may be
         while True:
-            position = _SPACE.match(data, position).end()
-            row = _PLAIN_ROW.match(data, position)
+            position = _SPACE.match(buffer, position).end()
+            row = _PLAIN_ROW.match(buffer, position)
             if row is not None:
                 if row.group(2):  # <row …/>
                     yield _plain_row(row.group(1), b"", typed, column_of, prefixes)
-                    position = row.end()
+                    position, searched = row.end(), 0
                     continue
-                end = data.find(b"</row>", row.end())
+                end = buffer.find(b"</row>", max(row.end(), searched))
                 if end >= 0:
-                    yield _plain_row(row.group(1), data[row.end():end], typed, column_of, prefixes)
-                    position = end + len(b"</row>")
+                    yield _plain_row(row.group(1), bytes(buffer[row.end():end]), typed, column_of, prefixes)
+                    position, searched = end + len(b"</row>"), 0
                     continue
-            if data.startswith(b"</sheetData>", position):
-                checker.feed(data[position:] + (b"" if ended else source.read()))
-                checker.close()  # the rest of the sheet, well formed as a parser reads it
-                return
-            if ended or (row is None and data.find(b"</row>", position) >= 0):
-                raise _NotPlain  # a row of another form (or no </sheetData>)
-            chunk = source.read(_SHEET_BYTES)  # a row cut by the last read: read on
+                if ended:
+                    raise _NotPlain  # no </row>
+            else:
+                if buffer.startswith(b"</sheetData>", position):
+                    checker.feed(bytes(buffer[position:]) + (b"" if ended else read()))
+                    checker.close()  # the rest of the sheet, well formed as a parser reads it
+                    check(b"", final=True)  # the whole sheet, rows included
+                    return
+                if ended or buffer.find(b">", position) >= 0:
+                    raise _NotPlain  # a row of another form (or no </sheetData>)
+            if len(buffer) - position > _ROW_BYTES:
+                raise _NotPlain  # a row too long to be read on: the parser's reading is linear
+            # a row cut by the last read: read on, its </row> looked for in the new bytes only
+            searched = max(len(buffer) - position - len(b"</row>"), 0) if row is not None else 0
+            chunk = read(_SHEET_BYTES)
             ended = not chunk
-            data, position = data[position:] + chunk, 0
+            del buffer[:position]
+            buffer += chunk
+            position = 0
 
 
 def _plain_row(attributes: bytes, body: bytes, typed, column_of, prefixes: set[bytes]
