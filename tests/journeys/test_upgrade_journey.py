@@ -31,6 +31,20 @@ def _held_after_the_first_slice(monkeypatch, upgrade) -> tuple[threading.Event, 
     monkeypatch.setattr(upgrade, "after_slice", hold_after_the_first_slice)
     return held, go_on
 
+
+def _signed_in_while_held(open_app, office, held):
+    """The app opened on `office` and the clerk signed in by keyboard, as every morning (name,
+    Enter, password, Enter), until the held upgrade's note shows. Returns (journey, login window)."""
+    j = open_app(office)
+    login = j.gui.login
+    j.select_all_and_type(CLERK)
+    j.enter()
+    j.type(CLERK_PW)
+    j.enter()
+    j.wait_until(lambda: held.is_set() and login.upgrade_note.isVisible(), 30000, "the upgrade's note")
+    return j, login
+
+
 def _keyed_by_an_older_rule(data_dir) -> int:
     """The office as the version before left it: other keys, an older rule's number. Returns
     how many holders it has."""
@@ -54,13 +68,7 @@ def test_the_first_sign_in_after_an_update_shows_how_far_the_upgrade_is(open_app
     assert holders == 12
     monkeypatch.setattr(duplicate_rule, "SLICE", 4)  # 12 holders: three slices
     held, go_on = _held_after_the_first_slice(monkeypatch, duplicate_rule)
-    j = open_app(keys_office)
-    login = j.gui.login
-    j.select_all_and_type(CLERK)  # as every morning: name, Enter, password, Enter
-    j.enter()
-    j.type(CLERK_PW)
-    j.enter()
-    j.wait_until(lambda: held.is_set() and login.upgrade_note.isVisible(), 30000, "the upgrade's note")
+    j, login = _signed_in_while_held(open_app, keys_office, held)
     j.wait_until(lambda: "3 من 12" in read_digits(login.upgrade_note.text()), 5000, "the first slice's count")
     note = read_digits(login.upgrade_note.text())
     assert "تجهيز سجلات هذا المكتب للإصدار الجديد" in note, note
@@ -115,13 +123,7 @@ def test_the_first_sign_in_after_the_update_that_files_names_by_their_ends_shows
     assert holders == 12
     monkeypatch.setattr(name_ends_fill.NameEndsFill, "slice", 4)
     held, go_on = _held_after_the_first_slice(monkeypatch, name_ends_fill)
-    j = open_app(keys_office)
-    login = j.gui.login
-    j.select_all_and_type(CLERK)
-    j.enter()
-    j.type(CLERK_PW)
-    j.enter()
-    j.wait_until(lambda: held.is_set() and login.upgrade_note.isVisible(), 30000, "the upgrade's note")
+    j, login = _signed_in_while_held(open_app, keys_office, held)
     j.wait_until(lambda: "3 من 12" in read_digits(login.upgrade_note.text()), 5000, "the first slice's count")
     note = read_digits(login.upgrade_note.text())
     assert "تجهيز سجلات هذا المكتب للإصدار الجديد: 3 من 12 منتفع (25٪)" in note, note
@@ -174,13 +176,7 @@ def test_the_first_sign_in_after_the_update_that_retired_the_old_keys_shows_thei
     assert keys > 400
     monkeypatch.setattr(retired_drop, "SLICE_ROWS", 100)
     held, go_on = _held_after_the_first_slice(monkeypatch, retired_drop)
-    j = open_app(keys_office)
-    login = j.gui.login
-    j.select_all_and_type(CLERK)
-    j.enter()
-    j.type(CLERK_PW)
-    j.enter()
-    j.wait_until(lambda: held.is_set() and login.upgrade_note.isVisible(), 30000, "the upgrade's note")
+    j, login = _signed_in_while_held(open_app, keys_office, held)
     j.wait_until(lambda: login.upgrade_bar.value() == 100, 5000, "the first slice's count")
     note = read_digits(login.upgrade_note.text())
     assert "تجهيز سجلات هذا المكتب للإصدار الجديد: حذف بيانات لم يعد يستخدمها" in note, note

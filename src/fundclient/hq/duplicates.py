@@ -31,7 +31,7 @@ from fundclient.domain.duplicates import DuplicateMatch, blocking_keys, find_dup
 from fundclient.domain.records import Beneficiary
 from fundclient.hq.bulk import insert_new_rows, insert_rows
 from fundclient.hq import profiles
-from fundclient.hq.people import Person
+from fundclient.hq.people import Person, ShownName
 from fundclient.hq import profiles as profiles_of_held
 from fundclient.hq.db import (among, duplicate_findings, number_claims, person_names, person_numbers,
                               person_profiles, records)
@@ -322,16 +322,6 @@ def _match(conn: Connection, batch: list[tuple[str, dict]], parsed: list[Benefic
     return results, held_before, seen, now, refile
 
 
-class _Name:
-    __slots__ = ("shown",)
-
-    def __init__(self, shown: str) -> None:
-        self.shown = shown
-
-    def full(self) -> str:
-        return self.shown
-
-
 class _FiledPerson:
     """A held person as filed (hq/profiles.py), in place of its `Beneficiary` / `Dependant` for
     `find_duplicates`: its profile is in the comparisons' memo (by `id`), so what the domain
@@ -340,7 +330,7 @@ class _FiledPerson:
     __slots__ = ("record_id", "name", "dependants")
 
     def __init__(self, record_id: str, shown: str) -> None:
-        self.record_id, self.name, self.dependants = record_id, _Name(shown), []
+        self.record_id, self.name, self.dependants = record_id, ShownName(shown), []
 
 
 def _filed_record(record_id: str, people: list, memo: dict) -> _FiledPerson:

@@ -38,7 +38,10 @@ _HOLDER_CHOICES = (("sex", _SEXES), ("marital_status", frozenset(m.value for m i
 _PARSE_ERRORS = (TypeError, ValueError, KeyError, AttributeError, RecursionError)  # what ingest refuses on
 
 
-class _Name:
+class ShownName:
+    """A person's name as a finding shows it (`ArabicName.full()`'s text), in place of the
+    `ArabicName` the check would otherwise build (here and in hq/duplicates.py)."""
+
     __slots__ = ("shown",)
 
     def __init__(self, shown: str) -> None:
@@ -56,7 +59,7 @@ class Person:
     __slots__ = ("record_id", "name", "dependants", "profile")
 
     def __init__(self, record_id: str, shown: str, profile) -> None:
-        self.record_id, self.name, self.dependants, self.profile = record_id, _Name(shown), [], profile
+        self.record_id, self.name, self.dependants, self.profile = record_id, ShownName(shown), [], profile
 
 
 def read(record: dict) -> Person | None:
