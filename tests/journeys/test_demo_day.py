@@ -169,7 +169,6 @@ def test_demo_clerk_registers_prints_finds_and_sends(demo_app, demo_office, scre
     j.wait_idle()
     j.assert_layout_ok()
     j.screenshot("registration_6_review")
-    open("/tmp/jx/step6.txt", "w").write(focused_name() + "\n" + "\n".join(j.texts()))
     j.press("Ctrl+S")
     j.wait_idle()
     j.assert_sees("تم حفظ التسجيل", " ".join(NAME))
