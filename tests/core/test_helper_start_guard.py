@@ -27,12 +27,14 @@ PASSWORD = "correct horse 1"
 HANG_GUARD = 480
 
 _OPENS = """
+import os
 import sys
 from pathlib import Path
 from fundclient.storage import duplicate_rule, open_store
 
 duplicate_rule.SLICE = 10
 duplicate_rule.HELPERS_FROM = 0  # helper processes, as on a large office
+os.cpu_count = lambda: 1  # one helper: two would write their tracebacks into one stderr, interleaved
 """
 _AT_MODULE_LEVEL = _OPENS + """
 store, _ = open_store(Path({office!r}), "admin", {password!r})
