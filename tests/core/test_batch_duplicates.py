@@ -386,3 +386,56 @@ def test_a_pair_filed_in_both_tables_counts_once(tmp_path):
         assert candidates({key: MATCH_WEIGHT}, filed) == {p: MATCH_WEIGHT for k, p in pairs if k == key}
     finally:
         store.close()
+
+
+def test_an_imports_bitmap_of_the_keys_filed_answers_alike(tmp_path):
+    """An import's `FiledKeys` (a bitmap of every key filed: only the lookup keys it lets through
+    are asked for) answers exactly what asking for every key answers, and what `find_duplicates`
+    against every stored record answers — also for records saved AFTER the bitmap was made, in
+    both keys' tables (a save files in the small one, the key filer moves them), an edit's new
+    name and date, and lookup keys handed over packed as a helper sends them."""
+    from fundclient.domain.duplicate_keys import packed_lookup_keys
+    from fundclient.domain.duplicates import find_duplicates
+    from fundclient.storage.duplicate_candidates import FiledKeys, record_keys
+
+    storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
+    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    try:
+        bulk_add(store, generate(300, seed=41, near_duplicate_rate=0.05, sibling_rate=0.3), by="admin")
+        bitmap = FiledKeys(store.beneficiaries)
+        later = generate(60, seed=43, sibling_rate=0.3)
+        for record in later[:40]:  # after the bitmap: into the small keys' table
+            store.beneficiaries.add(record, by="admin")
+        while store.file_new_keys(limit=50):  # some moved into the big one, as the key filer does
+            break
+        bulk_add(store, later[40:], by="admin")  # straight into the big one
+        edited = store.beneficiaries.get(later[3].record_id)
+        edited.name = copy.deepcopy(later[50].name)
+        edited.date_of_birth = later[50].date_of_birth
+        store.beneficiaries.update(edited, by="admin")
+        everyone = _every_record(store)
+        batch = _new_batch(store)
+        maker = SyntheticGenerator(seed=44, sibling_rate=0.3)
+        batch += [maker.near_duplicate(store.beneficiaries.get(r.record_id)) for r in later]
+        keyed = []
+        for i, record in enumerate(batch):
+            numbers, lookup, filed = record_keys(record)
+            keyed.append((numbers, packed_lookup_keys(record), filed) if i % 2 else None)
+        plain = store.beneficiaries.batch_duplicates(batch)
+        narrowed = store.beneficiaries.batch_duplicates(batch, keyed=keyed, filed_keys=bitmap)
+        found = 0
+        for i, record in enumerate(batch):
+            expected = _ids(find_duplicates(record, everyone)[:10])
+            assert _ids(narrowed.matches(i)) == _ids(plain.matches(i)) == expected, (i, record.name.full())
+            found += bool(expected)
+        assert found >= 80  # stored before and after the bitmap, the edit's new name among them
+        assert any(m.existing.record_id == edited.record_id for i in range(len(batch))
+                   for m in narrowed.matches(i))
+        for i, record in enumerate(batch):  # the batch's earlier records too, once accepted
+            assert _ids(narrowed.matches(i)) == _ids(plain.matches(i)), (i, record.name.full())
+            plain.accept(i)
+            narrowed.accept(i)
+        # and it narrowed: most lookup keys were never asked for
+        assert sum(map(len, narrowed._lookup)) * 5 < sum(map(len, plain._lookup))
+    finally:
+        store.close()

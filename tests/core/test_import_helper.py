@@ -124,8 +124,8 @@ def test_a_helper_process_imports_what_this_process_imports(tmp_path, monkeypatc
 def test_what_a_helper_hands_over_is_what_this_process_would_make(tmp_path):
     """Each valid row's duplicate keys and rows made by a real helper process (the lookup keys
     handed over packed, `importer._packed`) are what the importing process makes of the same
-    record: `record_keys` (its lookup pairs as a key -> weight mapping) and `unnumbered_rows`."""
-    from fundclient.storage.duplicate_candidates import record_keys
+    record: `record_keys` (its lookup pairs, read as a key -> weight mapping) and `unnumbered_rows`."""
+    from fundclient.storage.duplicate_candidates import lookup_mapping, record_keys
     from fundclient.storage.rows import unnumbered_rows
 
     source = write_rows(tmp_path / "legacy.csv", 300)
@@ -140,6 +140,7 @@ def test_what_a_helper_hands_over_is_what_this_process_would_make(tmp_path):
             (numbers, lookup, filed), rows = made
             mine = importer._made(outcome, "SBH", "admin")  # the same record, made here
             expected_numbers, expected_lookup, expected_filed = record_keys(outcome)
+            lookup = lookup_mapping(lookup)  # handed over packed
             assert (numbers, lookup, filed) == (expected_numbers, dict(expected_lookup), expected_filed)
             assert len(lookup) > 100 and rows == unnumbered_rows(outcome) == mine[3]
             compared += 1

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from fundclient.services import registration
+from fundclient.storage.duplicate_candidates import FiledKeys
 from fundclient.storage.errors import NotPermitted
 from fundclient.storage.importer import IMPORT_BATCH, CheckedRows, ImportResult, Preview, import_file, preview_file
 
@@ -36,15 +37,28 @@ def import_spreadsheet(session: "Session", path: Path, *, report_path: Path | No
                        writer_cache_kib: int | None = None) -> ImportResult:
     """Import the file's good rows (see storage.importer.import_file). Raises NotPermitted
     for a clerk, ImportFileUnreadable (nothing written) for a file that cannot be read.
-    `checked`: the file already being read (`CheckedRows`, made with this office's scheme and code)."""
+    `checked`: the file already being read (`CheckedRows`, made with this office's scheme and code).
+    A file large enough for it (`FiledKeys.worth`) is checked with a bitmap of the office's
+    duplicate keys (`storage.duplicate_candidates.FiledKeys`), made at the first batch."""
     if not allowed(session):
         if checked is not None:
             checked.close()
         raise NotPermitted("import")
+    if checked is None:  # raises before anything is written
+        checked = CheckedRows(Path(path), scheme=session.settings.national_id_scheme,
+                              office_code=session.settings.office_code, by=session.username)
+    keys: list = []  # the bitmap, made at the first batch (after the password, the file's total known)
+
+    def check_many(batch, made, earlier, after_reads):
+        if not keys:
+            keys.append(FiledKeys(session.store.beneficiaries)
+                        if FiledKeys.worth(session.store.beneficiaries, checked.total) else None)
+        return registration.check_many(session, batch, validated=True, made=made, earlier=earlier,
+                                       after_reads=after_reads, filed_keys=keys[0])
+
     return import_file(session.store, Path(path), by=session.username, report_path=report_path,
                        scheme=session.settings.national_id_scheme, office_code=session.settings.office_code,
-                       check_many=lambda batch, made, earlier, after_reads: registration.check_many(
-                           session, batch, validated=True, made=made, earlier=earlier, after_reads=after_reads),
+                       check_many=check_many,
                        save_checked=lambda batch: registration.save_checked(session, batch),
                        batch_size=batch_size, progress=progress, cancelled=cancelled,
                        write_report=write_report, checked=checked, writer_cache_kib=writer_cache_kib)

@@ -23,6 +23,7 @@ from fundclient.storage.rows import ready_for_import
 
 if TYPE_CHECKING:
     from fundclient.services.session import Session
+    from fundclient.storage.duplicate_candidates import FiledKeys
 
 OVERRIDE_ROLES = ("supervisor", "admin")
 OVERRIDE_GRANT_SECONDS = 300
@@ -172,13 +173,14 @@ class CheckedBatch:
 
 def check_many(session: "Session", beneficiaries: Sequence[Beneficiary], *, validated: bool = False,
                made: Sequence[tuple | None] | None = None, earlier: CheckedBatch | None = None,
-               after_reads: Callable[[], None] | None = None) -> CheckedBatch:
+               after_reads: Callable[[], None] | None = None, filed_keys: "FiledKeys | None" = None) -> CheckedBatch:
     """`register_many`'s checks of a batch, nothing saved. `earlier`: the batch checked just
     before, not saved yet (an import saves it meanwhile): its accepted records are candidates of
     this batch's as if saved — newer than every stored record, as they will be — so the answers
     are those of checking this batch once `earlier` is saved. `after_reads` is called once the
     store has been read for the batch (what the store holds by then is what was checked against:
-    an import starts saving `earlier` then, never before)."""
+    an import starts saving `earlier` then, never before). `filed_keys`: an import's bitmap of the
+    keys filed (`storage.duplicate_candidates.FiledKeys`: fewer keys asked for, the same answers)."""
     scheme = session.settings.national_id_scheme
     outcome: list[Beneficiary | FundError] = []
     accepted: list[Beneficiary] = []
@@ -203,7 +205,7 @@ def check_many(session: "Session", beneficiaries: Sequence[Beneficiary], *, vali
     # (the batch before's own candidates were looked up with it: only its numbers and filed keys count)
     prior_keys = [(numbers, [], filed) for numbers, _, filed in earlier.keyed] if earlier is not None else []
     check = session.store.beneficiaries.batch_duplicates([*prior, *valid], national_id_scheme=scheme,
-                                                         keyed=[*prior_keys, *keyed])
+                                                         keyed=[*prior_keys, *keyed], filed_keys=filed_keys)
     for j in range(len(prior)):
         check.accept(j)
     if after_reads is not None:

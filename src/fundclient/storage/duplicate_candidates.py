@@ -29,6 +29,7 @@ current revisions.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Sequence
 
 from fundclient.domain.digits import separators_removed
@@ -55,6 +56,22 @@ def form_numbers(b: Beneficiary) -> list[str]:
     """The national numbers on a form (holder's and dependants'), separators removed."""
     raw = [b.national_number, *(d.national_number for d in b.dependants)]
     return list(dict.fromkeys(separators_removed(n) for n in raw if n and n.strip()))
+
+
+def lookup_mapping(lookup) -> dict[int, int]:
+    """A holder's lookup keys as key -> weight, whatever form they came in: a mapping already,
+    `record_keys`' (key, weight) pairs, or packed (`duplicate_keys.packed_lookup_keys`: the
+    keys as int64 in this machine's byte order and a byte a weight — an import's helper hands
+    them over so)."""
+    if type(lookup) is dict:
+        return lookup
+    if _packed(lookup):
+        return dict(zip(array("q", lookup[0]), lookup[1]))
+    return dict(lookup)
+
+
+def _packed(lookup) -> bool:
+    return type(lookup) is tuple and len(lookup) == 2 and type(lookup[0]) is bytes
 
 
 def record_keys(b: Beneficiary) -> tuple[list[str], tuple[tuple[int, int], ...], tuple[tuple[int, ...], ...]]:
@@ -87,9 +104,11 @@ class DuplicateCandidates:
 
     def __init__(self, repository, records: Sequence[Beneficiary], *, national_id_scheme: str | None = None,
                  threshold: float = DEFAULT_THRESHOLD, limit: int = 10,
-                 keyed: Sequence[tuple | None] | None = None) -> None:
+                 keyed: Sequence[tuple | None] | None = None, filed_keys: "FiledKeys | None" = None) -> None:
         """`keyed`: per record, `record_keys(record)` made beforehand (an import's helper
-        process) or None."""
+        process; its lookup keys in any form `lookup_mapping` reads) or None. `filed_keys`: an
+        import's bitmap of the keys filed (`FiledKeys`): only the lookup keys it lets through
+        are asked for — the same answers."""
         self.records = list(records)
         self.scheme = national_id_scheme
         self.threshold = threshold
@@ -97,9 +116,13 @@ class DuplicateCandidates:
         self._keyed = [k or record_keys(b) for b, k in zip(self.records, keyed)] if keyed is not None \
             else [record_keys(b) for b in self.records]
         self._numbers = [k[0] for k in self._keyed]
-        # (a mapping already when an import's helper made it: never changed here, not copied)
-        self._lookup = [k[1] if type(k[1]) is dict else dict(k[1]) for k in self._keyed]
-        filed = _filed(repository, set().union(*self._lookup))
+        narrowed = filed_keys.narrowed(repository, [k[1] for k in self._keyed], [k[2] for k in self._keyed]) \
+            if filed_keys is not None else None
+        if narrowed is not None:  # each record's lookup keys that may be filed, and those filed
+            self._lookup, filed = narrowed
+        else:
+            self._lookup = [lookup_mapping(k[1]) for k in self._keyed]
+            filed = _filed(repository, set().union(*self._lookup))
         kept = [candidates(lookup, filed) for lookup in self._lookup]
         people = _people(repository, {p for weights in kept for p in weights})
         by_number = _found(repository, _BY_NUMBER, {n for numbers in self._numbers for n in numbers})
@@ -184,19 +207,142 @@ def _found(repository, sql: str, values: set[str]) -> dict[str, dict[str, int]]:
 
 def _filed(repository, keys: set[int]) -> dict[int, list[int]]:
     """key -> the people filed under it (the keys' tables, clustered by key: no row read)."""
-    out: dict[int, list[int]] = {}
     if not keys:
-        return out
-    pairs: set[tuple[int, int]] = set()  # a pair in both tables (moved meanwhile) counts once
+        return {}
     with repository._store.read() as conn:
-        cursor = conn.connection.driver_connection.cursor()
-        # (in IN-lists of 500 sorted here: one JSON array of the batch's ~360,000 keys sorted by
-        # SQLite was slower, 0.20 -> 0.36 ms a row)
-        for chunk, marks in _chunks(sorted(keys)):
-            pairs.update(cursor.execute(_KEYS.format(marks=marks), chunk + chunk).fetchall())
+        return _filed_in(conn.connection.driver_connection.cursor(), keys)
+
+
+def _filed_in(cursor, keys) -> dict[int, list[int]]:
+    """`_filed` on a cursor of the caller's read transaction."""
+    out: dict[int, list[int]] = {}
+    pairs: set[tuple[int, int]] = set()  # a pair in both tables (moved meanwhile) counts once
+    # (in IN-lists of 500 sorted here: one JSON array of the batch's ~360,000 keys sorted by
+    # SQLite was slower, 0.20 -> 0.36 ms a row)
+    for chunk, marks in _chunks(sorted(keys)):
+        pairs.update(cursor.execute(_KEYS.format(marks=marks), chunk + chunk).fetchall())
     for key, person in pairs:
         out.setdefault(key, []).append(person)
     return out
+
+
+# An import's bitmap of the keys filed (`FiledKeys`): a key's low FILTER_BITS bits mark it.
+# 2**28 bits (32 MiB): of the lookup keys NOT filed, ~0.4 % pass it with 1 M keys filed (a
+# 100,000-record office), ~4 % with 10 M (a 1 M office) — each one a lookup that finds nothing.
+FILTER_BITS = 28
+# An import's rows against the office's people for which the bitmap pays (`FiledKeys.worth`).
+ROWS_PER_STORED_PERSON = 100
+_LAST_REVISION = "SELECT max(rowid) FROM revisions"
+_EVERY_KEY = "SELECT key FROM duplicate_keys UNION ALL SELECT key FROM duplicate_keys_new"
+# The keys of every person of the records saved since a revision (holders and dependants as they
+# are now: an edit's removed keys only stay marked).
+_KEYS_SINCE = ("SELECT dup_keys FROM beneficiaries WHERE record_id IN (SELECT record_id FROM revisions"
+               " WHERE rowid > ?1) AND dup_keys != ''"
+               " UNION ALL SELECT dup_keys FROM dependants WHERE record_id IN (SELECT record_id FROM revisions"
+               " WHERE rowid > ?1) AND dup_keys != ''")
+
+
+class FiledKeys:
+    """Which lookup keys the keys' tables (both) may hold, for an import's batch checks: of a
+    holder's ~180 lookup keys a few are filed, and asking SQLite for each cost ~1 µs a key (~0.2
+    ms a row, growing with the office); a bitmap over every filed key answers for the batch's
+    ~360,000 keys at once, and only the keys it lets through are asked for.
+
+    Exact: made from every key filed (one read, at the import's first batch), then kept up to date
+    in each batch's own read transaction (`narrowed`) by marking the keys of every person of the
+    records saved since (a revision's row id after the last one seen: every write that files keys
+    — a save, an edit, a bulk load, another import, in any process — writes a revision in the
+    same transaction). A mark is never removed (an edit's old keys stay marked: a lookup that
+    finds nothing), so the keys let through hold every filed one the batch looks up, in the
+    snapshot it reads — the same pairs as asking for every key (tests/core/test_batch_duplicates.py).
+    The batch's own people's keys are marked too (its earlier records are candidates in memory)."""
+
+    def __init__(self, repository, *, bits: int = FILTER_BITS) -> None:
+        import numpy as np  # lazy: start-up (NumPy; an import only)
+
+        self._np = np
+        self._mask = (1 << bits) - 1
+        self._bitmap = np.zeros(1 << (bits - 3), dtype=np.uint8)
+        self.usable = True
+        with repository._store.read() as conn:
+            cursor = conn.connection.driver_connection.cursor()
+            self._seen = cursor.execute(_LAST_REVISION).fetchone()[0] or 0
+            cursor.execute(_EVERY_KEY)
+            while rows := cursor.fetchmany(1 << 16):
+                self.mark(np.fromiter((key for key, in rows), dtype=np.int64, count=len(rows)))
+
+    @staticmethod
+    def worth(repository, rows: int) -> bool:
+        """Whether an import of `rows` rows saves more than the bitmap costs to make: asking
+        for a row's ~180 lookup keys costs ~ROWS_PER_STORED_PERSON times what reading one
+        stored person's ~3 filed keys into the bitmap does (the office's people: its counters)."""
+        with repository._store.read() as conn:
+            counts = dict(conn.exec_driver_sql(
+                "SELECT name, value FROM counters WHERE name IN ('records', 'dependants')").fetchall())
+        return rows * ROWS_PER_STORED_PERSON >= counts.get("records", 0) + counts.get("dependants", 0)
+
+    def mark(self, keys) -> None:
+        """Mark `keys` (an int64 array) as possibly filed."""
+        np = self._np
+        at = keys & self._mask
+        np.bitwise_or.at(self._bitmap, at >> 3, np.left_shift(np.uint8(1), (at & 7).astype(np.uint8)))
+
+    def marked(self, keys):
+        """Per key of `keys` (an int64 array): possibly filed."""
+        np = self._np
+        at = keys & self._mask
+        return (self._bitmap[at >> 3] >> (at & 7).astype(np.uint8)) & np.uint8(1) != 0
+
+    def _caught_up(self, cursor) -> bool:
+        """In the caller's read transaction: the keys of the records saved since the last look
+        marked. False when the revisions' row ids went back (the file rebuilt meanwhile): the
+        bitmap is not used again."""
+        last = cursor.execute(_LAST_REVISION).fetchone()[0] or 0
+        if last < self._seen:
+            self.usable = False
+        elif last > self._seen:
+            texts = [text for text, in cursor.execute(_KEYS_SINCE, (self._seen,))]
+            if texts:
+                self.mark(self._np.array(",".join(texts).split(","), dtype=self._np.int64))
+            self._seen = last
+        return self.usable
+
+    def narrowed(self, repository, lookups: Sequence, people: Sequence[Sequence[Sequence[int]]]
+                 ) -> tuple[list[dict[int, int]], dict[int, list[int]]] | None:
+        """(per record, its lookup keys that may be filed or be one of the batch's people's, as
+        key -> weight; key -> the people filed under it) for a batch's records' `lookups` (any
+        form `lookup_mapping` reads) and `people` (per record, the keys each of its people is
+        filed under once saved) — or None when the bitmap cannot be used (ask for every key)."""
+        if not self.usable:
+            return None
+        np = self._np
+        keys, weights, sizes = [], [], []
+        for lookup in lookups:
+            if _packed(lookup):
+                keys.append(np.frombuffer(lookup[0], dtype=np.int64))
+                weights.append(np.frombuffer(lookup[1], dtype=np.uint8))
+            else:
+                mapping = lookup_mapping(lookup)
+                keys.append(np.fromiter(mapping.keys(), dtype=np.int64, count=len(mapping)))
+                weights.append(np.fromiter(mapping.values(), dtype=np.int64, count=len(mapping)))
+            sizes.append(len(keys[-1]))
+        own = [key for record in people for person in record for key in person]
+        if own:
+            self.mark(np.fromiter(own, dtype=np.int64, count=len(own)))
+        every = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+        with repository._store.read() as conn:
+            cursor = conn.connection.driver_connection.cursor()
+            if not self._caught_up(cursor):
+                return None
+            through = np.flatnonzero(self.marked(every))
+            held = every[through]
+            filed = _filed_in(cursor, set(held.tolist())) if len(held) else {}
+        out: list[dict[int, int]] = [{} for _ in lookups]
+        owners = np.searchsorted(np.cumsum(sizes), through, side="right").tolist()
+        shares = np.concatenate(weights)[through].tolist() if weights else []
+        for owner, key, share in zip(owners, held.tolist(), shares):
+            out[owner][key] = share
+        return out, filed
 
 
 def _people(repository, people: set[int]) -> dict[int, tuple[int, str]]:

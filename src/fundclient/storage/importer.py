@@ -13,7 +13,6 @@ import csv
 import io
 import re
 import threading
-from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from collections import defaultdict
@@ -752,15 +751,10 @@ def _made(record: Beneficiary, office_code: str, by: str) -> tuple | None:
     # `record_keys(record)`, its lookup keys packed (`duplicate_keys.packed_lookup_keys`): two byte
     # strings that unpickle without an object per key — the (key, weight) pairs cost the importing
     # process ~20 µs a row to unpickle, most of it the collector walking their ~180 tuples, and
-    # 2.5 KB a row; `CheckedRows.made` makes them the key -> weight mapping the check reads
+    # 2.5 KB a row; the check reads them packed (`duplicate_candidates.FiledKeys`, `lookup_mapping`)
     filed = (person_stored_keys(record), *(person_stored_keys(d) for d in record.dependants))
     keys = (form_numbers(record), packed_lookup_keys(record), filed)
     return office_code, by, keys, unnumbered_rows(record, filed)
-
-
-def _unpacked(lookup: tuple[bytes, bytes]) -> dict[int, int]:
-    """`packed_lookup_keys`' keys as key -> weight (what `dict(record_keys(...)[1])` is)."""
-    return dict(zip(array("q", lookup[0]), lookup[1]))
 
 
 def _check_in_helper(path: str, scheme: str | None, office_code: str, reference: dict, out,
@@ -901,12 +895,13 @@ class CheckedRows:
     def made(self, number: int, office_code: str, by: str) -> tuple | None:
         """(keys, rows) the helper made for row `number` (see `_made`) when made for this
         office and importer, else None (the importing process makes them). The keys are
-        `record_keys`' with the lookup keys as a key -> weight mapping (`_unpacked`)."""
+        `record_keys`' with the lookup keys still packed (`duplicate_keys.packed_lookup_keys`;
+        `duplicate_candidates.lookup_mapping` makes them key -> weight, `FiledKeys` reads them
+        as they are)."""
         made = self._made.pop(number, None)
         if made is None or made[0] != office_code or made[1] != by:
             return None
-        numbers, lookup, filed = made[2]
-        return (numbers, _unpacked(lookup), filed), made[3]
+        return made[2], made[3]
 
     def close(self) -> None:
         process, self._process = self._process, None
