@@ -271,3 +271,75 @@ def test_an_upload_costs_hq_few_statements(hq, data_dir, monkeypatch):
     assert len(removals) == (1 if postgres else 2), removals
     assert _held(hq) == []
     assert [r["status"] for r in hq.ingestor.stored_ack(batch_id)["ack"]["results"]] == ["accepted"] * 3
+
+
+def test_a_batch_that_arrives_fast_is_held_in_memory_to_its_end(hq, data_dir, monkeypatch):
+    """An upload that arrives before `flush_seconds` passes is written to `upload_parts` by size
+    only past the batch limit: a batch over the old 1 MiB threshold (the offices seal up to 2 MiB)
+    goes straight from memory to ingest — no part written, read back and deleted. A slow one is
+    written every `flush_seconds` as before (test_a_creation_with_its_body_...: the cut third)."""
+    hq.app.state.uploads.flush_seconds = 3600.0  # (so that a slow test machine never writes by time)
+    device = enrol_office(hq, data_dir)
+    persons = people(45, seed=13)
+    [path] = Outbox(data_dir).seal([p.to_dict() for p in persons], photos_for(persons, size=30_000))
+    blob = path.read_bytes()
+    assert len(blob) > 1 * MB
+    batch_id = path.stem.split("-", 1)[1]
+    sent = _statements(hq, monkeypatch)
+    created = requests.post(f"{hq.url}/tus/", headers={**TUS, "Upload-Length": str(len(blob)),
+                                                       "Upload-Metadata": _signed_meta(device, blob, batch_id)},
+                            timeout=30)
+    assert created.status_code == 201
+    done = requests.patch(f"{hq.url}/tus/{batch_id}", data=blob,
+                          headers={**TUS, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"},
+                          timeout=60)
+    assert done.status_code == 204 and done.headers["Upload-Offset"] == str(len(blob))
+    assert [s for s in sent if "upload_parts" in s and not s.upper().startswith(("DELETE", "WITH PARTS"))] == []
+    assert _held(hq) == []
+    assert [r["status"] for r in hq.ingestor.stored_ack(batch_id)["ack"]["results"]] == ["accepted"] * 45
+
+
+def test_the_ack_comes_as_the_body_when_the_office_asks(hq, data_dir):
+    """An ack too large for the `Fundclient-Ack` header (a batch of ~90 registrations or more)
+    cost the office a third request (GET .../ack). Asked with `Prefer: return=representation`
+    (the office's uploader asks), HQ answers the completing PATCH with 200 and the signed ack as
+    its body; without it (an older office) as before: 204, no header, and the GET answers the
+    stored ack — the same document the office verifies."""
+    from fundclient.sync.device import Device
+    from fundclient.sync.http import TransportOptions, make_session
+    from fundclient.sync.upload import BatchUploader
+
+    device = enrol_office(hq, data_dir)
+    settings = Settings.load(data_dir)
+    settings.batch_max_bytes = 8 * MB
+    settings.save(data_dir)
+    outbox = Outbox(data_dir)
+    persons = people(240, seed=17)
+    [path, older] = (outbox.seal([p.to_dict() for p in persons[:120]], photos_for(persons[:120], size=1_000))
+                     + outbox.seal([p.to_dict() for p in persons[120:]], photos_for(persons[120:], size=1_000)))
+    blob = path.read_bytes()
+    assert len(blob) > 64 * 1024
+    # An older office: no preference; the ack is over the header's size, so it GETs it.
+    old_blob, old_id = older.read_bytes(), older.stem.split("-", 1)[1]
+    meta = {**TUS, "Upload-Length": str(len(old_blob)), "Upload-Metadata": _signed_meta(device, old_blob, old_id)}
+    assert requests.post(f"{hq.url}/tus/", headers=meta, timeout=30).status_code == 201
+    done = requests.patch(f"{hq.url}/tus/{old_id}", data=old_blob, timeout=60,
+                          headers={**TUS, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
+    assert done.status_code == 204 and done.content == b"" and "Preference-Applied" not in done.headers
+    fetched = requests.get(f"{hq.url}/api/v1/batches/{old_id}/ack", timeout=10)
+    assert fetched.status_code == 200 and fetched.headers["Content-Type"] == "application/json"
+    assert fetched.json() == hq.ingestor.stored_ack(old_id) and fetched.json()["ack"]["batch_id"] == old_id
+    assert len(fetched.content) * 4 // 3 > 16_000  # (too large for the header)
+    # The office's uploader: creation, one PATCH answered with the ack as its body, nothing else.
+    session = make_session(settings)
+    asked: list[tuple[str, str, int]] = []
+    session.hooks["response"].append(lambda r, *a, **k: asked.append((r.request.method, r.request.path_url,
+                                                                       r.status_code)))
+    uploader = BatchUploader(session, hq.url, outbox, Device.load(data_dir), TransportOptions())
+    ack = uploader.attempt(path)
+    batch_id = path.stem.split("-", 1)[1]
+    assert asked == [("POST", "/tus/", 201), ("PATCH", f"/tus/{batch_id}", 200)]
+    assert ack["batch_id"] == batch_id and len(ack["results"]) == 120
+    assert ack == hq.ingestor.stored_ack(batch_id)["ack"]  # what HQ stored and signed, verified by the office
+    assert path not in outbox.pending()
+    session.close()

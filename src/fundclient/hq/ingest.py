@@ -92,9 +92,14 @@ class Ingestor:
                                                    code=code, detail=detail[:500], at=_now()))
 
     def stored_ack(self, batch_id: str) -> dict | None:
-        with self.engine.connect() as conn:
-            ack = conn.execute(select(batches.c.ack).where(batches.c.batch_id == batch_id)).scalar()
+        ack = self.stored_ack_text(batch_id)
         return json.loads(ack) if ack else None
+
+    def stored_ack_text(self, batch_id: str) -> str | None:
+        """The signed ack of a batch HQ holds, as the JSON text stored with it (None: not held)."""
+        with self.engine.connect() as conn:
+            found = _STORED_ACK.scalars(conn, {"b": batch_id})
+        return found[0] if found and found[0] else None
 
     def last_rejection(self, batch_id: str) -> str | None:
         with self.engine.connect() as conn:
@@ -345,6 +350,7 @@ _DEVICE_AND_PRIOR = Lean(
                                                      batches.c.seq == bindparam("s")))))
     .where(devices.c.device_id == bindparam("d")))
 _INSERT_BATCH = Lean(insert(batches))
+_STORED_ACK = Lean(select(batches.c.ack).where(batches.c.batch_id == bindparam("b")))
 _CARD_HOLDERS = Lean(select(card_numbers.c.card_number, card_numbers.c.record_id)
                      .where(among(card_numbers.c.card_number)))
 _HELD_REVISIONS = Lean(select(records.c.record_id, records.c.revision, records.c.sha256, records.c.status,

@@ -13,8 +13,9 @@ transaction that moves `held` on. Two nodes handed the same upload at once (a cl
 thought its connection was cut and resumed through the other node) therefore never write a
 byte twice or out of order; the loser answers 409 and the client asks HEAD again.
 
-A node writes what it received at least every `flush_seconds` (and every `flush_bytes`), and
-when the client goes away; a batch that arrives whole in one request is ingested straight
+A node writes what it received at least every `flush_seconds` (and every `flush_bytes`, which is
+the batch limit: an upload that arrives fast is held in memory until its end), and when the
+client goes away; a batch that arrives whole in one request is ingested straight
 from memory and never written here. On PostgreSQL these small transactions commit without
 waiting for the WAL flush (`synchronous_commit = off`): a killed HQ node loses nothing the
 database acknowledged, and a crash of PostgreSQL itself costs at most the last few hundred
@@ -45,7 +46,13 @@ STALE_UPLOAD_DAYS = 14  # longer than any office stays offline mid-upload
 SWEEP_EVERY = 3600.0
 MAX_OPEN_PER_DEVICE = 32
 FLUSH_SECONDS = 0.5  # a killed node loses at most this much of a slow upload
-FLUSH_BYTES = 1024 * 1024
+# Written by size too only past the batch limit (hq/ingest.py DEFAULT_MAX_BATCH_BYTES), i.e. never
+# for a batch HQ accepts: what arrives fast is held in memory until its last byte — the whole batch
+# is in memory then anyway, for its hash and ingest. At 1 MiB the offices' 2 MiB batches wrote their
+# first MiB here, read it back and deleted it in the batch's commit (on PostgreSQL ~1/3 more
+# database size until vacuum, and its WAL), and a node killed in the 0.1 s such an upload takes
+# loses nothing an office cannot send again at once (#11 item 7).
+FLUSH_BYTES = 8 * 1024 * 1024
 
 
 def _now() -> datetime:
