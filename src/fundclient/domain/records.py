@@ -141,20 +141,40 @@ class Beneficiary:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Beneficiary":
-        known = _field_names(cls)
-        values = {k: v for k, v in data.items() if k in known}
-        values["name"] = ArabicName(**values.get("name", {}))
-        values["dependants"] = [_dependant_from_dict(d) for d in values.get("dependants", [])]
-        for key, enum in _BENEFICIARY_ENUMS:
-            if key in values:
-                values[key] = _enum_value(enum, values[key])
-        if values.get("date_of_birth"):
-            values["date_of_birth"] = date.fromisoformat(values["date_of_birth"])
-        for key in ("created_at", "updated_at"):
-            if isinstance(values.get(key), str):
-                values[key] = datetime.fromisoformat(values[key])
-        values["photo_exception"] = PhotoException.from_dict(values.get("photo_exception"))
+        """The record of its JSON (`to_dict`'s shape), as `typed_values` reads and refuses it."""
+        values = typed_values(data)
+        values["name"] = ArabicName(*values["name"])
+        dependants = values["dependants"]
+        for n, typed in enumerate(dependants):
+            typed["name"] = ArabicName(*typed["name"])
+            dependants[n] = Dependant(**typed)
         return cls(**values)
+
+
+def typed_values(data: dict[str, Any]) -> dict[str, Any]:
+    """The one reader of a record's JSON — what storage holds and what an office sends HQ, hostile
+    there until typed: the fields a `Beneficiary` has (any other key is left out), each as the
+    record holds it — every choice (sex, marital status, channel, status; a dependant's relation
+    and sex) its member, the date of birth a `date` when one is given, created_at / updated_at a
+    `datetime` when text, the photo exception read (`PhotoException.from_dict`) —, with `name`
+    the tuple of its four parts (first, father, grandfather, family) and `dependants` a list of
+    the same for each dependant (its relation OTHER and sex FEMALE when absent). Raises
+    TypeError, ValueError, KeyError or AttributeError exactly where no record can be made of
+    `data`. `Beneficiary.from_dict` builds the objects of it; HQ reads a received record's people
+    from it without building them (hq/people.py) — one set of rules for both."""
+    values = _known(data, _field_names(Beneficiary))
+    values["name"] = _name_parts(values.get("name", {}))
+    values["dependants"] = [_typed_dependant(d) for d in values.get("dependants", [])]
+    for key, enum in _BENEFICIARY_ENUMS:
+        if key in values:
+            values[key] = _enum_value(enum, values[key])
+    if values.get("date_of_birth"):
+        values["date_of_birth"] = date.fromisoformat(values["date_of_birth"])
+    for key in ("created_at", "updated_at"):
+        if isinstance(values.get(key), str):
+            values[key] = datetime.fromisoformat(values[key])
+    values["photo_exception"] = PhotoException.from_dict(values.get("photo_exception"))
+    return values
 
 
 @cache
@@ -164,6 +184,15 @@ def _field_names(kind: type) -> frozenset[str]:
 
 
 _BENEFICIARY_ENUMS = (("sex", Sex), ("marital_status", MaritalStatus), ("channel", Channel), ("status", RecordStatus))
+_NAME_KEYS = frozenset(NAME_PARTS)
+
+
+def _known(data: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
+    """A new dict of `data`'s items whose key is in `known` (a copy in one go when every key is:
+    the usual case, a record as `to_dict` wrote it)."""
+    if data.keys() <= known:
+        return dict(data)
+    return {k: v for k, v in data.items() if k in known}
 
 
 def _enum_value(enum: type[Enum], value: Any) -> Any:
@@ -175,15 +204,23 @@ def _enum_value(enum: type[Enum], value: Any) -> Any:
         return enum(value)
 
 
-def _dependant_from_dict(data: dict[str, Any]) -> Dependant:
-    known = _field_names(Dependant)
-    values = {k: v for k, v in data.items() if k in known}
-    values["name"] = ArabicName(**values.get("name", {}))
+def _name_parts(name: Any) -> tuple[Any, Any, Any, Any]:
+    """The four parts of a name object, as `ArabicName(**name)` takes them (TypeError where it
+    would raise: not a mapping, a key that is not a part)."""
+    if isinstance(name, dict) and name.keys() <= _NAME_KEYS:
+        return (name.get("first", ""), name.get("father", ""), name.get("grandfather", ""), name.get("family", ""))
+    made = ArabicName(**name)  # (raises; or a mapping that is not a dict)
+    return (made.first, made.father, made.grandfather, made.family)
+
+
+def _typed_dependant(data: dict[str, Any]) -> dict[str, Any]:
+    values = _known(data, _field_names(Dependant))
+    values["name"] = _name_parts(values.get("name", {}))
     values["relation"] = _enum_value(Relation, values.get("relation", Relation.OTHER))
     values["sex"] = _enum_value(Sex, values.get("sex", Sex.FEMALE))
     if values.get("date_of_birth"):
         values["date_of_birth"] = date.fromisoformat(values["date_of_birth"])
-    return Dependant(**values)
+    return values
 
 
 def _jsonable(value: Any) -> Any:
