@@ -30,13 +30,21 @@ STEPS = [  # (module or class, function, what it is)
     ("fundclient.hq.duplicates", "read", "  the check: the batch's people profiled, its reads and comparisons"),
     ("fundclient.hq.duplicates", "_filed", "    the batch's own people's profiles and keys"),
     ("fundclient.hq.duplicates", "_match", "    the check's reads and comparisons"),
+    ("fundclient.hq.duplicates", "find_duplicates", "      the comparisons (domain find_duplicates)"),
     ("fundclient.hq.ingest:Ingestor", "_record_problem", "  the records' typing and domain parse"),
+    ("fundclient.hq.people", "read", "    the records' people typed and profiled (hq/people.py)"),
     ("fundclient.hq.ingest", "_canonical_or_none", "  the records' canonical JSON"),
+    ("fundclient.hq.ingest:_Plan", "assemble", "  the answers and the records' and photos' rows"),
     ("fundclient.sync.envelope", "open_items", "decrypt, decode, photo hashes"),
+    ("fundclient.sync.envelope", "decode_payload", "  decode (JSON) and photo hashes"),
     ("fundclient.sync.envelope", "check_signature", "the device's signature over the batch"),
     ("fundclient.hq.duplicates", "claim", "the number claims (first write)"),
     ("fundclient.hq.duplicates", "file", "the index and profile rows"),
+    ("fundclient.hq.duplicates", "index_rows", "  the index rows made"),
+    ("fundclient.hq.profiles", "rows", "  the profile rows made"),
     ("fundclient.hq.ingest", "_write", "the records', photos' and card numbers' rows"),
+    ("fundclient.hq.bulk", "_copy", "the COPYs (PostgreSQL, every table)"),
+    ("fundclient.hq.bulk", "on_driver", "the bulk statements on the driver's cursor (SQLite: every table's executemany)"),
     ("fundclient.hq.ingest", "sign_ack", "the signed ack"),
     ("sqlalchemy.engine.base:Connection", "_commit_impl", "the commit"),
 ]
@@ -73,7 +81,7 @@ def run(work: Path, args) -> int:
             module, _, cls = target.partition(":")
             owner = importlib.import_module(module)
             owner = getattr(owner, cls) if cls else owner
-            _time(owner, name, spent)
+            _time(owner, name, spent, key=(target, name))
         warm = len(blobs) // 4
         for blob in blobs[:warm]:
             server.ingestor.ingest(blob)
@@ -86,16 +94,16 @@ def run(work: Path, args) -> int:
         print(f"{'PostgreSQL' if args.database_url else 'SQLite'}: {len(blobs) - warm} batches (~{records} "
               f"registrations with a 20 KB photo) ingested one after the other, CPU per record:")
         print(f"  {'ingest (the whole)':66s} {total / records * 1000:.3f} ms")
-        for _, name, what in STEPS:
-            print(f"  {what:66s} {spent[name] / records * 1000:.3f} ms")
+        for target, name, what in STEPS:
+            print(f"  {what:66s} {spent[target, name] / records * 1000:.3f} ms")
         print(f"  load at the end: {hq_cluster.load_average()}")
         return 0
     finally:
         server.stop()
 
 
-def _time(owner, name: str, spent: collections.Counter) -> None:
-    """Wrap `owner.name` to add its thread CPU time to `spent[name]` (a staticmethod stays one)."""
+def _time(owner, name: str, spent: collections.Counter, key) -> None:
+    """Wrap `owner.name` to add its thread CPU time to `spent[key]` (a staticmethod stays one)."""
     raw = owner.__dict__.get(name) if isinstance(owner, type) else None
     function = getattr(owner, name)
 
@@ -105,7 +113,7 @@ def _time(owner, name: str, spent: collections.Counter) -> None:
         try:
             return function(*a, **k)
         finally:
-            spent[name] += time.thread_time() - started
+            spent[key] += time.thread_time() - started
 
     setattr(owner, name, staticmethod(timed) if isinstance(raw, staticmethod) else timed)
 
