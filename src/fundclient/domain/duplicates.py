@@ -105,11 +105,14 @@ def profile_of_values(number, first, father, grandfather, family, sex, born, mot
     one implementation of both. `cached=False`: people seen once (HQ's batches) skip the cache
     of `_profile`, which would only cost them its bookkeeping and push out an office's working set."""
     born = born if isinstance(born, date) else None
-    # Thousands of candidates per import batch: text (the usual case) is taken as it is.
-    make = _profile if cached else _make_profile
-    return make(scheme if isinstance(scheme, NationalIdScheme) else get_scheme(scheme),
-                *(v if type(v) is str else as_text(v) for v in (number, first, father, grandfather, family)),
-                as_text(sex), born, mother if type(mother) is str else as_text(mother))
+    scheme = scheme if isinstance(scheme, NationalIdScheme) else get_scheme(scheme)
+    make = _profile if cached else _make_profile_once
+    if type(number) is str and type(first) is str and type(father) is str and type(grandfather) is str \
+            and type(family) is str and type(sex) is str and type(mother) is str:
+        # text (the usual case) is taken as it is: thousands of candidates per import batch
+        return make(scheme, number, first, father, grandfather, family, sex, born, mother)
+    return make(scheme, *(as_text(v) for v in (number, first, father, grandfather, family, sex)), born,
+                as_text(mother))
 
 
 # Cache sizes hold one search's or one duplicate check's working set (≈ 400 candidates and their
@@ -119,16 +122,22 @@ def profile_of_values(number, first, father, grandfather, family, sex, born, mot
 # docs/performance.md, ## Memory over a day).
 def _make_profile(scheme: NationalIdScheme, number: str, first: str, father: str,
                   grandfather: str, family: str, sex: str, born: date | None,
-                  mother: str) -> DuplicateProfile:
-    parts = _structural_parts(first, father, grandfather, family)
-    words = tuple(sorted(p for p in parts if p))
-    return DuplicateProfile(
-        national_number=scheme.normalise(number[:100]), parts=parts,
-        sounds=frozenset(phonetic_key(w) for w in words), words=words, sex=sex,
-        date_of_birth=born, mother=_key(mother))
+                  mother: str, parts_of=None) -> DuplicateProfile:
+    parts = (parts_of or _structural_parts)(first, father, grandfather, family)
+    words = tuple(sorted(filter(None, parts)))
+    return DuplicateProfile(scheme.normalise(number[:100]), parts, frozenset(map(phonetic_key, words)), words, sex,
+                            born, _key(mother))
 
 
 _profile = lru_cache(maxsize=1 << 11)(_make_profile)
+
+
+def _make_profile_once(scheme: NationalIdScheme, number: str, first: str, father: str, grandfather: str,
+                       family: str, sex: str, born: date | None, mother: str) -> DuplicateProfile:
+    """`_make_profile` of a person seen once (HQ's batches): a full name (its four parts) is rarely
+    met twice, so the cache of `_structural_parts` is passed by (its parts' keys are cached)."""
+    return _make_profile(scheme, number, first, father, grandfather, family, sex, born, mother,
+                         _structural_parts.__wrapped__)
 
 
 def profile_of_name(first, father, grandfather, family, born: date | None) -> DuplicateProfile:

@@ -75,4 +75,4 @@ def _read(record: dict) -> Person | None:
 
 def _shown(parts: tuple) -> str:
     """`ArabicName.full()`; a part that is not text (and not empty) cannot be shown: TypeError."""
-    return " ".join(p for p in parts if p)
+    return " ".join(filter(None, parts))
