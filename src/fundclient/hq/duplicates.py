@@ -98,10 +98,10 @@ def _filed(b: Beneficiary, profiles: dict | None = None) -> list[tuple[str, str,
 
 
 def index_rows(record_id: str, record: dict, office: str, received: datetime | None,
-               filed: list | None = None) -> tuple[list[dict], list[dict]]:
+               filed: list | None = None, day: str | None = None) -> tuple[list[dict], list[dict]]:
     """(person_numbers rows, person_names rows) of one record's newest revision (`filed`: its
-    `_filed` when already known)."""
-    day = registered_on(record, received)
+    `_filed` when already known; `day`: its `registered_on(record, received)` when known)."""
+    day = day or registered_on(record, received)
     numbers: dict[str, dict] = {}
     blocks: set[str] = set()
     for role, number, keys in filed if filed is not None else _filed(Beneficiary.from_dict(record)):
@@ -129,6 +129,7 @@ class Check:
     people: list
     keys: list[set[str]]
     numbers: set[str]
+    blocks: set[str]
     office: str
     results: list[Finding | None]
     held_before: set[str]
@@ -152,14 +153,26 @@ def read(conn: Connection, batch: list[tuple[str, dict]], office: str,
         parsed = [Beneficiary.from_dict(record) for _, record in batch]
     profiles: dict = {}
     people = [_filed(b, profiles) for b in parsed]
-    keys = [{"n:" + n for _, n, _ in filed if n} | {"b:" + k for _, _, ks in filed for k in ks} for filed in people]
-    numbers = {k[2:] for ks in keys for k in ks if k.startswith("n:")}
+    keys: list[set[str]] = []
+    numbers: set[str] = set()
+    blocks: set[str] = set()
+    for filed in people:  # each record's keys: "n:" its people's numbers, "b:" their blocking keys
+        mine = set()
+        for _, number, person_blocks in filed:
+            if number:
+                numbers.add(number)
+                mine.add("n:" + number)
+            if person_blocks:
+                blocks |= person_blocks
+                mine.update(["b:" + k for k in person_blocks])
+        keys.append(mine)
     if not batch:
-        return Check(batch, parsed, people, keys, numbers, office, [], set(), set(), datetime.now(timezone.utc),
-                     profiles)
-    results, held_before, seen, end, refile = _match(conn, batch, parsed, keys, office, datetime.now(timezone.utc),
-                                                     first_seen, profiles)
-    return Check(batch, parsed, people, keys, numbers, office, results, held_before, seen, end, profiles, refile)
+        return Check(batch, parsed, people, keys, numbers, blocks, office, [], set(), set(),
+                     datetime.now(timezone.utc), profiles)
+    results, held_before, seen, end, refile = _match(conn, batch, parsed, keys, numbers, blocks, office,
+                                                     datetime.now(timezone.utc), first_seen, profiles)
+    return Check(batch, parsed, people, keys, numbers, blocks, office, results, held_before, seen, end, profiles,
+                 refile)
 
 
 def claim(conn: Connection, check: Check) -> bool:
@@ -168,8 +181,8 @@ def claim(conn: Connection, check: Check) -> bool:
     seeing it — as arriving after it — and return True: `check.results` changed."""
     if check.numbers and _claim(conn, check.numbers, check.seen):
         check.results, check.held_before, check.seen, check.end, check.refile = _match(
-            conn, check.batch, check.parsed, check.keys, check.office, datetime.now(timezone.utc),
-            profiles=check.profiles)
+            conn, check.batch, check.parsed, check.keys, check.numbers, check.blocks, check.office,
+            datetime.now(timezone.utc), profiles=check.profiles)
         return True
     return False
 
@@ -232,7 +245,8 @@ _DATA = select(records.c.record_id, records.c.revision, records.c.sha256, record
 
 
 def _match(conn: Connection, batch: list[tuple[str, dict]], parsed: list[Beneficiary], keys: list[set[str]],
-           office: str, now: datetime, known_first_seen: dict[str, datetime] | None = None,
+           numbers: set[str], blocks: set[str], office: str, now: datetime,
+           known_first_seen: dict[str, datetime] | None = None,
            profiles: dict | None = None) -> tuple[list[Finding | None], set[str], set[tuple[str, str]], datetime,
                                                   list]:
     """(finding or None per record, ids of the batch's records HQ held before, the (number,
@@ -240,10 +254,10 @@ def _match(conn: Connection, batch: list[tuple[str, dict]], parsed: list[Benefic
     (`Check.refile`)) — reads and comparisons, no writes.
     `known_first_seen`: see `read` (else read here). `profiles`: the batch's own people's
     profiles by id (`Check.profiles`); find_duplicates' memo for this call starts from them
-    and adds the held records' (a copy: those objects live only as long as this call)."""
+    and adds the held records' (a copy: those objects live only as long as this call).
+    `keys`: each record's keys ("n:" number, "b:" blocking key), `numbers` and `blocks` all of
+    them without their prefix."""
     memo = dict(profiles or {})
-    numbers = {k[2:] for ks in keys for k in ks if k.startswith("n:")}
-    blocks = {k[2:] for ks in keys for k in ks if k.startswith("b:")}
     # key -> the records filed under it: each record is compared only with the ones sharing a
     # number or a blocking key with it (never the whole batch's pool: ingest stays linear).
     filed: dict[str, set[str]] = {}
@@ -304,11 +318,14 @@ def _match(conn: Connection, batch: list[tuple[str, dict]], parsed: list[Benefic
     results: list[Finding | None] = []
     for (record_id, record), b, mine_keys in zip(batch, parsed, keys):
         since = first_seen.setdefault(record_id, now)
-        near = set().union(*(filed.get(k, set()) for k in mine_keys)) if mine_keys else set()
+        near: set[str] = set()
+        for k in mine_keys:
+            near.update(filed.get(k, ()))
         pool = [held[other_id].beneficiary for other_id in sorted(near)
                 if other_id != record_id and other_id in held and first_seen.get(other_id, now) <= since]
+        # (no one near: find_duplicates would find nothing)
         match = next((m for m in find_duplicates(b, pool, profiles=memo) if likely_same_person(b, m, profiles=memo)),
-                     None)
+                     None) if pool else None
         finding = None
         if match is not None:
             other = held[match.existing.record_id]
@@ -406,10 +423,11 @@ def _file(conn: Connection, batch: list[tuple[str, dict]], people: list, office:
     number_rows, name_rows, profile_rows = [], [], []
     for record_id in ids:
         record, filed, b = latest[record_id]
-        n, k = index_rows(record_id, record, office, now, filed)
+        day = registered_on(record, now)
+        n, k = index_rows(record_id, record, office, now, filed, day)
         number_rows += n
         name_rows += k
-        profile_rows += profiles.rows(record_id, record["revision"], b, office, registered_on(record, now), known)
+        profile_rows += profiles.rows(record_id, record["revision"], b, office, day, known)
     again = [r for r in refile if r[0] not in latest]
     if again:
         conn.execute(_REFILED, [{"r": record_id, "v": revision} for record_id, revision, *_ in again])
