@@ -7,6 +7,8 @@ is inside the batch's plan); "ingest" is the whole. Temporary directories are re
 
     .venv/bin/python benchmarks/hq_ingest_steps.py [--count 1500] [--database-url URL]
 
+--database-url: a PostgreSQL database the benchmark may empty (every table is dropped first).
+
 For the HTTP side and the whole server process, benchmarks/hq_ingest_http.py (its --profile).
 """
 
@@ -69,6 +71,12 @@ def run(work: Path, args) -> int:
 
     hq_dir = work / "hq"
     init_keys(hq_dir)
+    if args.database_url:  # an empty database: the same offices' records held from a run before are answered as held
+        from fundclient.hq.db import open_engine
+        from fundclient.hq.migrate import drop_everything
+        engine = open_engine(hq_dir, args.database_url)
+        drop_everything(engine)
+        engine.dispose()
     server = start_in_thread(hq_dir, args.database_url)
     try:
         office = hq_cluster.SimDevice(work / "office", "SBH", seed=501, rate=1e12)
