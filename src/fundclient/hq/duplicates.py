@@ -33,7 +33,7 @@ from fundclient.hq.bulk import insert_new_rows, insert_rows
 from fundclient.hq import profiles
 from fundclient.hq.people import Person, ShownName
 from fundclient.hq import profiles as profiles_of_held
-from fundclient.hq.db import (among, duplicate_findings, number_claims, person_names, person_numbers,
+from fundclient.hq.db import (Lean, among, duplicate_findings, number_claims, person_names, person_numbers,
                               person_profiles, records)
 
 log = logging.getLogger(__name__)
@@ -216,7 +216,7 @@ def _claim(conn: Connection, numbers: set[str], seen: set[tuple[str, str]]) -> b
     contested = numbers - fresh if fresh is not None else numbers
     if not contested:
         return False
-    now = {(number, record_id) for number, record_id in conn.execute(_NUMBERS_FILED, {"v": list(contested)})}
+    now = {(number, record_id) for number, record_id in _NUMBERS_FILED.rows(conn, {"v": list(contested)})}
     return bool(now - seen)
 
 
@@ -227,21 +227,25 @@ def _among(column):
     return among(column)
 
 
-_NUMBERS_FILED = select(person_numbers.c.national_number, person_numbers.c.record_id) \
-    .where(_among(person_numbers.c.national_number))
-_BLOCKS_FILED = select(person_names.c.block, person_names.c.record_id).where(_among(person_names.c.block))
-_FIRST_SEEN = select(records.c.record_id, func.min(records.c.received_at)).where(_among(records.c.record_id)) \
-    .group_by(records.c.record_id)
-_REVISIONS = select(records.c.record_id, records.c.revision, records.c.office_code, records.c.sha256,
-                    records.c.received_at).where(_among(records.c.record_id))
+# (run on the driver's cursor: hq/db.py `Lean`)
+_NUMBERS_FILED = Lean(select(person_numbers.c.national_number, person_numbers.c.record_id)
+                      .where(_among(person_numbers.c.national_number)))
+_BLOCKS_FILED = Lean(select(person_names.c.block, person_names.c.record_id).where(_among(person_names.c.block)))
+_FIRST_SEEN = Lean(select(records.c.record_id, func.min(records.c.received_at).label("first"))
+                   .where(_among(records.c.record_id)).group_by(records.c.record_id))
+_REVISIONS = Lean(select(records.c.record_id, records.c.revision, records.c.office_code, records.c.sha256,
+                         records.c.received_at).where(_among(records.c.record_id)))
+# a held record's index and profile rows, replaced by its new revision's
+_HELD_ROWS = [Lean(delete(table).where(_among(table.c.record_id)))
+              for table in (person_numbers, person_names, person_profiles)]
 # A held record's rows that the check found stale: of an older revision than the newest it read,
 # or of that one under another rule (never rows another batch filed meanwhile for a newer one).
 _REFILED = delete(person_profiles).where(
     person_profiles.c.record_id == bindparam("r"),
     or_(person_profiles.c.revision < bindparam("v"),
         and_(person_profiles.c.revision == bindparam("v"), person_profiles.c.rule != profiles.RULE)))
-_DATA = select(records.c.record_id, records.c.revision, records.c.sha256, records.c.data) \
-    .where(_among(records.c.record_id))
+_DATA = Lean(select(records.c.record_id, records.c.revision, records.c.sha256, records.c.data)
+             .where(_among(records.c.record_id)))
 
 
 def _match(conn: Connection, batch: list[tuple[str, dict]], parsed: list[Beneficiary], keys: list[set[str]],
@@ -263,11 +267,11 @@ def _match(conn: Connection, batch: list[tuple[str, dict]], parsed: list[Benefic
     filed: dict[str, set[str]] = {}
     seen: set[tuple[str, str]] = set()
     if numbers:
-        for number, record_id in conn.execute(_NUMBERS_FILED, {"v": list(numbers)}):
+        for number, record_id in _NUMBERS_FILED.rows(conn, {"v": list(numbers)}):
             filed.setdefault("n:" + number, set()).add(record_id)
             seen.add((number, record_id))
     if blocks:
-        for block, record_id in conn.execute(_BLOCKS_FILED, {"v": list(blocks)}):
+        for block, record_id in _BLOCKS_FILED.rows(conn, {"v": list(blocks)}):
             filed.setdefault("b:" + block, set()).add(record_id)
     others = set().union(*filed.values()) if filed else set()
     held: dict[str, _Held] = {}
@@ -279,11 +283,11 @@ def _match(conn: Connection, batch: list[tuple[str, dict]], parsed: list[Benefic
         first_seen.update(known_first_seen)
     else:
         mine = [record_id for record_id, _ in batch]
-        for record_id, at in conn.execute(_FIRST_SEEN, {"v": mine}):
+        for record_id, at in _FIRST_SEEN.rows(conn, {"v": mine}):
             first_seen[record_id] = _aware(at)
     held_before = set(first_seen)
     if others:
-        rows = conn.execute(_REVISIONS, {"v": list(others)}).all()
+        rows = _REVISIONS.rows(conn, {"v": list(others)})
         newest: dict[str, tuple] = {}
         for r in rows:
             first_seen[r.record_id] = min(first_seen.get(r.record_id, _aware(r.received_at)), _aware(r.received_at))
@@ -305,7 +309,7 @@ def _match(conn: Connection, batch: list[tuple[str, dict]], parsed: list[Benefic
         missing = [r for r in from_json if (r.record_id, r.revision, r.sha256) not in parsed_held]
         if missing:  # only the records this process has not parsed yet are read and parsed
             wanted = {(r.record_id, r.revision) for r in missing}
-            for record_id, revision, sha256, text in conn.execute(_DATA, {"v": list({r.record_id for r in missing})}):
+            for record_id, revision, sha256, text in _DATA.rows(conn, {"v": list({r.record_id for r in missing})}):
                 if (record_id, revision) in wanted:
                     parsed_held[(record_id, revision, sha256)] = _PARSED.put((record_id, revision, sha256), text)
         for r in from_json:
@@ -434,8 +438,8 @@ def _file(conn: Connection, batch: list[tuple[str, dict]], people: list, office:
         for record_id, revision, b, their_office, day in again:
             profile_rows += profiles.rows(record_id, revision, b, their_office, day)
     if held:  # records HQ filed before (a new revision): their old rows go
-        for table in (person_numbers, person_names, person_profiles):
-            conn.execute(delete(table).where(table.c.record_id.in_(held)))
+        for statement in _HELD_ROWS:
+            statement.run(conn, {"v": list(held)})
     insert_rows(conn, person_numbers, number_rows)
     insert_rows(conn, person_names, name_rows)
     insert_rows(conn, person_profiles, profile_rows)

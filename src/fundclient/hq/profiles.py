@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 
 from fundclient.domain.duplicates import DuplicateProfile, profile
 from fundclient.domain.records import Beneficiary
-from fundclient.hq.db import among, person_profiles
+from fundclient.hq.db import Lean, among, person_profiles
 
 
 # The rule the rows are filed under. Bump it whenever what a row holds for a person changes —
@@ -67,8 +67,8 @@ def rows(record_id: str, revision: int, beneficiary: Beneficiary, office: str, d
     return out
 
 
-_READ = select(person_profiles).where(among(person_profiles.c.record_id)) \
-    .order_by(person_profiles.c.record_id, person_profiles.c.person)
+_READ = Lean(select(person_profiles).where(among(person_profiles.c.record_id))
+             .order_by(person_profiles.c.record_id, person_profiles.c.person))
 
 
 def read(conn: Connection, record_ids) -> dict[str, list[StoredPerson]]:
@@ -80,7 +80,7 @@ def read(conn: Connection, record_ids) -> dict[str, list[StoredPerson]]:
         return {}
     found: dict[str, list[StoredPerson]] = {}
     stale = set()
-    for r in conn.execute(_READ, {"v": ids}):
+    for r in _READ.rows(conn, {"v": ids}):
         if r.rule != RULE:
             stale.add(r.record_id)
         else:
