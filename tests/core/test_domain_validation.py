@@ -354,16 +354,31 @@ def test_remembered_checks_answer_what_the_full_check_answers():
     from fundclient.domain.reference import default_reference, with_updates
     from fundclient.domain.rules import READS_REFERENCE, READS_VALUE
 
+    from fundclient.domain.fields import _context_read
+
     assert _reads(BENEFICIARY_FIELDS["name.first"]) == READS_VALUE
     assert _reads(BENEFICIARY_FIELDS["municipality"]) == READS_REFERENCE
-    for key in ("national_number", "date_of_birth"):  # read the sex, the date, today
-        assert _reads(BENEFICIARY_FIELDS[key]) is None
-    assert _reads(DEPENDANT_FIELDS["sex"]) is None  # the relation and the holder's sex
+    assert _reads(BENEFICIARY_FIELDS["national_number"]) is None  # the sex, the date: values met once
+    assert _reads(DEPENDANT_FIELDS["date_of_birth"]) is None  # against the holder's date: pairs met once
+    # remembered per value and the context's attributes the rules read
+    assert (_reads(BENEFICIARY_FIELDS["date_of_birth"]), _context_read(BENEFICIARY_FIELDS["date_of_birth"])) \
+        == (READS_VALUE, ("min_age", "today"))
+    assert (_reads(DEPENDANT_FIELDS["sex"]), _context_read(DEPENDANT_FIELDS["sex"])) \
+        == (READS_REFERENCE, ("holder_sex", "relation"))
     contexts = [ctx(), ctx(sex="M", date_of_birth="1950-01-01"), ctx(category="social_support"),
-                make_context(today=date(1990, 1, 1))]
+                make_context(today=date(1990, 1, 1)), make_context(today=date(2040, 1, 1)),
+                ctx(relation="son", holder_sex="M"), ctx(relation="son", holder_sex="F"),
+                ctx(relation="daughter", holder_sex="M"), ctx(relation="spouse", holder_sex="M"),
+                ctx(relation="spouse", holder_sex="F"), ctx(relation="son", holder_date_of_birth="1985-01-01"),
+                ctx(category="social_support", relation="spouse", holder_sex="F")]
     samples = ["محمد", " محمـد  علي ", "Mohamed", "0912345678", "091234", "SBH", "TRP", "ذكر", "M", "X",
-               "married", "123456", "12a", "1980-02-03", "retiree", "\x07", "x" * 60]
+               "married", "123456", "12a", "1980-02-03", "retiree", "\x07", "x" * 60, "F", "أنثى",
+               "2000-01-01", "1850-01-01", "2030-01-01", "1989-12-31", "03/02/1980", "119800012345",
+               "٠٩١٢٣٤٥٦٧٨", "١٢٣٤٥٦"]
     definitions = [*BENEFICIARY_FIELDS.values(), *DEPENDANT_FIELDS.values()]
+    for code in ("retiree", "social_support"):
+        category = get_category(code, default_reference())
+        definitions += list(category.fields) if category else []
     for context in contexts:
         for definition in definitions:
             for value in samples:
@@ -375,3 +390,49 @@ def test_remembered_checks_answer_what_the_full_check_answers():
     widened = with_updates(default_reference(), {"municipalities": {"NEW": {"ar": "جديدة", "en": "New"}}})
     assert municipality.check("NEW", ctx(reference=widened)) is None
     assert municipality.check("NEW", ctx()) is not None  # back to the set in use: its own answer
+
+
+def test_a_record_normalised_in_place_is_the_normalised_copy():
+    """`ensure_valid_beneficiary(b, in_place=True)` (an import's row, made for the call) answers
+    what the copy answers — the same record, or the same problems — on valid, messy and broken
+    records."""
+    import copy
+    import random
+
+    from fundclient.domain.synthetic import SyntheticGenerator
+
+    rng = random.Random(5)
+    maker = SyntheticGenerator(seed=5)
+    messy = [" ١١٩٥٥ ٠٠١٢٣٤٥", "", "  الـورفلي ", "091 234 5678", "\x07", "سبها", "ذكر", "١/٣/٢٠١٥", "x" * 300,
+             "M", "F", "son", "1990-01-01", "2090-01-01", "ابن"]
+    records = [valid_record(), valid_record(mobile=" 12 34 ")]
+    for _ in range(300):
+        b = maker.next()
+        for _ in range(rng.randrange(4)):
+            target = rng.choice([b, *b.dependants]) if b.dependants else b
+            key = rng.choice(["national_number", "sex", "date_of_birth", "mobile", "relation", "municipality"])
+            if hasattr(target, key):
+                setattr(target, key, rng.choice(messy))
+        records.append(b)
+    for b in records:
+        def outcome(record, **how):
+            try:
+                return ensure_valid_beneficiary(record, today=TODAY, **how)
+            except ValidationFailed as failed:
+                return failed.problems
+        expected = outcome(copy.deepcopy(b))
+        assert outcome(copy.deepcopy(b), in_place=True) == expected
+        fresh = copy.deepcopy(b)
+        assert normalise_beneficiary(fresh, in_place=True) is fresh
+        assert fresh == normalise_beneficiary(copy.deepcopy(b))
+
+
+@pytest.mark.parametrize("value", ["0", "119550012345", "0912345678", "١٢٣٤", "۱۲۳", "12 34", "１２３", "²3"])
+def test_ascii_digits_are_their_own_cleaning_and_hold_no_bad_character(value):
+    """`rules.clean_text`/`check_characters` answer ASCII digits at once (a national number is met
+    once: it is not remembered): what the full cleaning and check answer, for any digits."""
+    from fundclient.domain.rules import _check_characters, _clean_text, check_characters, clean_text
+
+    for multiline in (False, True):
+        assert clean_text(value, multiline=multiline) == _clean_text(value, multiline)
+    assert check_characters(value) == _check_characters(value)

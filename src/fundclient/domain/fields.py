@@ -77,27 +77,32 @@ class FieldDef:
         memo = self._check_memo(ctx) if len(raw) <= _MEMO_CHARS else None
         if memo is None:
             return self._check(raw, ctx)
-        found = memo.get(raw, _UNKNOWN)
+        context = self.__dict__["_memo"][1]
+        key = (raw, *[getattr(ctx, name) for name in context]) if context else raw
+        found = memo.get(key, _UNKNOWN)
         if found is _UNKNOWN:
             if len(memo) >= _CHECK_MEMO_SIZE:
                 memo.clear()
-            found = memo[raw] = self._check(raw, ctx)
+            found = memo[key] = self._check(raw, ctx)
         return found
 
-    def _check_memo(self, ctx: ValidationContext) -> dict[str, Message | None] | None:
+    def _check_memo(self, ctx: ValidationContext) -> dict | None:
         """The remembered answers of `check` for short values — when the answer depends on
-        nothing but the value (and the reference lists in use, `ctx.reference`): names, codes,
-        choices, mobiles repeat through an import's rows. None when a rule or the cleaning reads
-        more of the context (dates, national numbers)."""
+        nothing but the value, the reference lists in use (`ctx.reference`) and the context's
+        attributes its rules are marked to read (`rules.reads`; then per value and those
+        attributes: a date of birth per today and the category's minimum age, a dependant's sex
+        per relation and holder's sex): names, codes, choices, mobiles, dates repeat through an
+        import's rows. None when a rule or the cleaning reads more of the context (national
+        numbers; a dependant's date of birth against the holder's)."""
         held = self.__dict__.get("_memo")
         if held is None:
             reads = _reads(self)
-            held = (reads, None, None if reads is None else {})
+            held = (reads, _context_read(self), None, None if reads is None else {})
             object.__setattr__(self, "_memo", held)
-        reads, reference, memo = held
+        reads, context, reference, memo = held
         if reads == rules.READS_REFERENCE and reference is not ctx.reference:
             memo = {}
-            object.__setattr__(self, "_memo", (reads, ctx.reference, memo))
+            object.__setattr__(self, "_memo", (reads, context, ctx.reference, memo))
         return memo
 
     def _check(self, raw: str, ctx: ValidationContext) -> Message | None:
@@ -132,9 +137,15 @@ _UNKNOWN = object()
 _CHECK_MEMO_SIZE = 1 << 12  # per field definition
 
 
+def _context_read(definition: FieldDef) -> tuple[str, ...]:
+    """The names of the context's attributes `definition`'s rules are marked to read (`rules.reads`)."""
+    return tuple(sorted({name for rule in definition.rules for name in getattr(rule, "context", ())}))
+
+
 def _reads(definition: FieldDef) -> str | None:
-    """What `definition.check` reads beyond the value: rules.READS_VALUE, READS_REFERENCE
-    (the reference lists), or None (more of the context: it is not remembered)."""
+    """What `definition.check` reads beyond the value and the context's attributes its rules
+    are marked to read (`_context_read`): rules.READS_VALUE, READS_REFERENCE (the reference
+    lists), or None (more of the context: it is not remembered)."""
     marks = {getattr(rule, "reads", None) for rule in definition.rules}
     if definition.kind in _CONTEXT_FREE or definition.kind == "multiline":
         reads = rules.READS_VALUE

@@ -79,6 +79,8 @@ _MEMO_CHARS = 48
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """NFC, invisible format characters removed, digits ASCII, whitespace collapsed, trimmed."""
+    if value.isdigit() and value.isascii():
+        return value  # ASCII digits are their own cleaning — numbers met once are not remembered
     if len(value) <= _MEMO_CHARS:
         return _clean_short(value, multiline)
     return _clean_text(value, multiline)
@@ -143,6 +145,8 @@ _REJECTED_CATEGORIES = {"Cc", "Cs", "Co", "Cn", "So", "Sk"}
 
 def check_characters(raw: str, *, multiline: bool = False) -> str | None:
     """'control' / 'bad' if the raw text holds characters no field accepts, else None."""
+    if raw.isdigit() and raw.isascii():
+        return None  # ASCII digits (national numbers, phones: met once, not remembered)
     if len(raw) <= _MEMO_CHARS:
         return _check_short(raw)
     return _check_characters(raw)
@@ -169,13 +173,20 @@ def _check_characters(raw: str) -> str | None:
 # ---------------------------------------------------------------- rules
 
 # What a rule reads beyond the value (`FieldDef.check` remembers the answers of rules that
-# read nothing else, or only the reference lists): a rule without the mark reads the context.
+# read nothing else, or only the reference lists, or a few of the context's attributes that
+# take few values — then per value and those attributes): a rule without the mark reads more
+# of the context, or reads what makes its answers met once (a national number, a pair of birth
+# dates: remembering them costs more than it spares).
 READS_VALUE, READS_REFERENCE = "value", "reference"
 
 
-def reads(what: str) -> Callable[[Rule], Rule]:
+def reads(what: str, *context: str) -> Callable[[Rule], Rule]:
+    """Mark a rule: what it reads beyond the value (READS_VALUE: nothing, READS_REFERENCE: the
+    reference lists) and `context`, the names of the `ValidationContext` attributes it reads
+    (its answer is remembered per value and theirs: `fields.FieldDef.check`)."""
     def mark(rule: Rule) -> Rule:
         rule.reads = what  # type: ignore[attr-defined]
+        rule.context = context  # type: ignore[attr-defined]
         return rule
     return mark
 
@@ -233,6 +244,7 @@ def known_office(value: str, ctx: ValidationContext) -> Message | None:
 known_office.list_name = "offices"  # type: ignore[attr-defined]
 
 
+@reads(READS_VALUE, "today")
 def past_date(value: str, ctx: ValidationContext) -> Message | None:
     when = parse_date(value)
     if when is None:
@@ -244,6 +256,7 @@ def past_date(value: str, ctx: ValidationContext) -> Message | None:
     return None
 
 
+@reads(READS_VALUE, "today", "min_age")
 def birth_date_for_category(value: str, ctx: ValidationContext) -> Message | None:
     """A beneficiary's age must be plausible for the category (retirees: 40+)."""
     when = parse_date(value)
@@ -281,6 +294,7 @@ def dependant_birth(value: str, ctx: ValidationContext) -> Message | None:
     return None
 
 
+@reads(READS_VALUE, "relation", "holder_sex")
 def dependant_sex(value: str, ctx: ValidationContext) -> Message | None:
     """Sex agrees with the relation: son male, daughter female, spouse opposite the holder."""
     if value not in ("M", "F"):

@@ -102,11 +102,13 @@ def validate_beneficiary(b: Beneficiary, scheme: str | NationalIdScheme | None =
 
 def ensure_valid_beneficiary(b: Beneficiary, scheme: str | NationalIdScheme | None = None,
                              today: date | None = None,
-                             reference: ReferenceData | None = None) -> Beneficiary:
-    """Normalised copy of `b`, or ValidationFailed(problems) — the only exception."""
+                             reference: ReferenceData | None = None, *, in_place: bool = False) -> Beneficiary:
+    """Normalised copy of `b`, or ValidationFailed(problems) — the only exception. `in_place`:
+    `b` itself normalised and returned, no copy made — for a record no one else holds (an
+    import's row, made from the file's cells for this call); `b` is changed even when refused."""
     if not isinstance(b, Beneficiary):
         raise ValidationFailed({"record": NOT_A_BENEFICIARY})
-    clean = normalise_beneficiary(b, scheme=scheme, reference=reference)
+    clean = normalise_beneficiary(b, scheme=scheme, reference=reference, in_place=in_place)
     problems = validate_beneficiary(clean, scheme=scheme, today=today, reference=reference)
     if problems:
         raise ValidationFailed(problems)
@@ -114,12 +116,14 @@ def ensure_valid_beneficiary(b: Beneficiary, scheme: str | NationalIdScheme | No
 
 
 def normalise_beneficiary(b: Beneficiary, scheme: str | NationalIdScheme | None = None,
-                          reference: ReferenceData | None = None) -> Beneficiary:
+                          reference: ReferenceData | None = None, *, in_place: bool = False) -> Beneficiary:
     """A copy with every text field cleaned the way its FieldDef stores it: digits ASCII,
     whitespace trimmed, tatweel dropped from names, mobile in E.164, national number
-    without separators, choice labels turned into codes. Idempotent; never raises."""
+    without separators, choice labels turned into codes. Idempotent; never raises.
+    `in_place`: `b` itself cleaned so, and returned (the same values as the copy;
+    tests/core/test_domain_validation.py) — for a record no one else holds."""
     ctx = make_context(scheme=scheme, reference=reference, category=_text(b.category))
-    out = _copy(b)
+    out = b if in_place else _copy(b)
     out.name = _clean_name(out.name, BENEFICIARY_FIELDS, ctx)
     for key, definition in BENEFICIARY_FIELDS.items():
         if "." in key:
@@ -143,7 +147,10 @@ def normalise_beneficiary(b: Beneficiary, scheme: str | NationalIdScheme | None 
         if not isinstance(d, Dependant):
             deps.append(d)  # left for validate_beneficiary to report
             continue
-        d = replace(d, name=_clean_name(d.name, DEPENDANT_FIELDS, ctx))
+        if in_place:
+            d.name = _clean_name(d.name, DEPENDANT_FIELDS, ctx)
+        else:
+            d = replace(d, name=_clean_name(d.name, DEPENDANT_FIELDS, ctx))
         d.national_number = DEPENDANT_FIELDS["national_number"].clean(d.national_number, ctx)
         d.card_number = DEPENDANT_FIELDS["card_number"].clean(d.card_number, ctx)
         d.date_of_birth = _date_or_none(d.date_of_birth) or d.date_of_birth

@@ -732,8 +732,9 @@ def _row_outcomes(rows: list[tuple[int, dict[str, str]]], unreadable_rows: RowPr
             yield number, national, unreadable_rows[number]
             continue
         try:
+            # (the record is made here for this call: normalised in place, no copy)
             yield number, national, ensure_valid_beneficiary(row_to_beneficiary(row, office_code), scheme=scheme,
-                                                             reference=reference)
+                                                             reference=reference, in_place=True)
         except ValidationFailed as failed:
             yield number, national, list(failed.problems.items())
 
