@@ -58,11 +58,40 @@ def _pickled(path: Path):
                 return
 
 
+def progress_line(start: float, records: int):
+    """The build's progress as it goes (`bulk_load`'s `progress`, after each batch): records done
+    of all, the rate so far and that of the last batch."""
+    last = [0, start]
+
+    def progress(done: int) -> None:
+        now = time.perf_counter()
+        print(f"  {done:9,} of {records:,} records ({done * 100 // max(1, records)}%) in {now - start:6.1f} s:"
+              f" {done / (now - start):6,.0f} records/s, the last {done - last[0]:,} at"
+              f" {(done - last[0]) / max(1e-9, now - last[1]):6,.0f}/s", flush=True)
+        last[:] = [done, now]
+
+    return progress
+
+
+def end_line(start: float):
+    """The build's end as it goes (`storage.bulk_build.Ending`'s steps, told as an opening's upgrade
+    is, `storage.upgrade_progress`): the share done and the time of each step."""
+    last = [start]
+
+    def told(stage: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        print(f"  the end ({stage}): {done * 100 // max(1, total):3}% at {now - start:6.1f} s"
+              f" (+{now - last[0]:5.1f} s)", flush=True)
+        last[0] = now
+
+    return told
+
+
 def run(mode: str, work: Path, records: int, seed: int, batch: int, listed: Path | None = None,
         rows_file: Path | None = None) -> None:
     from fundclient.domain.records import utc_now
     from fundclient.domain.synthetic import iter_generate
-    from fundclient.storage import bulk_build, initialise, open_store
+    from fundclient.storage import bulk_build, initialise, open_store, upgrade_progress
     from fundclient.storage.bulk import bulk_add, bulk_generate, bulk_load, insert_rows, record_rows, write_list
 
     office = work / mode.replace(":", "-")
@@ -85,12 +114,9 @@ def run(mode: str, work: Path, records: int, seed: int, batch: int, listed: Path
         if mode == "add":
             count = bulk_add(store, iter_generate(records, seed=seed, **OPTIONS), by="admin", batch_size=batch)
         elif mode.startswith("list"):
-            def progress(done: int) -> None:  # a line per 100,000 records in a big build
-                if records >= 200_000 and done % 100_000 < batch:
-                    print(f"  {done:9,} records in {time.perf_counter() - start:6.1f} s", flush=True)
-
-            count = bulk_load(store, listed, by="admin", batch_size=batch, helpers=int(mode.partition(":")[2] or 1),
-                              progress=progress)
+            with upgrade_progress.reporting(end_line(start)):
+                count = bulk_load(store, listed, by="admin", batch_size=batch,
+                                  helpers=int(mode.partition(":")[2] or 1), progress=progress_line(start, records))
         elif mode.startswith("generate"):
             helpers = int(mode.partition(":")[2] or 1)
             count = bulk_generate(store, records, seed=seed, by="admin", batch_size=batch, helpers=helpers,
@@ -104,7 +130,8 @@ def run(mode: str, work: Path, records: int, seed: int, batch: int, listed: Path
                         insert_rows(tx.conn.connection.driver_connection.cursor(), *rows)
                     count += len(rows[0])
             finally:
-                bulk_build.finish(store)
+                with upgrade_progress.reporting(end_line(start)):
+                    bulk_build.finish(store)
         else:
             raise SystemExit(f"unknown mode {mode}")
         wall = time.perf_counter() - start

@@ -263,3 +263,142 @@ def test_the_name_tables_stay_empty_during_a_build_and_are_filled_once_at_its_en
     finally:
         store.close()
         fresh.close()
+
+
+def _stopped_build(office, records, batch_size: int = 100) -> None:
+    """`office` as a build stopped before its end leaves it (killed, power cut): the empty office's
+    indexes and name tables' triggers set aside and noted, batches written, no end."""
+    store = _office(office)
+    try:
+        assert bulk_build.start(store) is True
+        bulk.bulk_add(store, records, by="admin", batch_size=batch_size)
+    finally:
+        store.close()
+
+
+def _notes(store) -> list[str]:
+    with store.read() as conn:
+        if not conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = ?", (bulk_build.PENDING_TABLE,)).first():
+            return []
+        return [name for (name,) in conn.exec_driver_sql(f"SELECT name FROM {bulk_build.PENDING_TABLE}").fetchall()]
+
+
+def test_a_stopped_build_is_finished_at_the_next_opening_step_by_step_with_its_progress(tmp_path, monkeypatch):
+    """Review finding (2026-11-30): the next opening after a killed build made every index and both
+    name tables in one transaction with no progress (~45 s at 1 M). Now it is one of the opening's
+    upgrades (`opening_upgrade`, stage `BUILD`): each index, then each name table with its
+    triggers, is a step of its own committed with its note; the share done is told after each
+    (the sign-in window's bar, the CLI's line); the writer's turn is held from the first step to
+    the last (no save between the rows the name tables are made from and their filing); the
+    office is then the one a build that ran to its end leaves (schema, name tables)."""
+    from fundclient import oslock
+    from fundclient.storage import upgrade_progress
+    from fundclient.storage.store import WRITER_LOCK_FILE
+
+    records = generate(300, seed=38, near_duplicate_rate=0.05, sibling_rate=0.3)
+    office, fresh = tmp_path / "office", _office(tmp_path / "fresh")
+    try:
+        _stopped_build(office, records)
+        bulk.bulk_add(fresh, records, by="admin", batch_size=100)
+        steps = []
+
+        def after_step(done: int) -> None:  # on the opening's thread, the step committed
+            with oslock.exclusive(office / WRITER_LOCK_FILE, wait=0) as free:  # another's try (its own descriptor)
+                steps.append((done, free))
+
+        monkeypatch.setattr(bulk_build, "after_slice", after_step)
+        heard = []
+        with upgrade_progress.reporting(lambda *event: heard.append(event)):
+            store = _office_again(office)
+        try:
+            # five indexes set aside (beneficiaries: national, mobile, created; dependants: national, card), two tables
+            assert steps == [(n, False) for n in range(1, 8)]
+            assert {stage for stage, _, _ in heard} == {upgrade_progress.BUILD}
+            total = heard[0][2]
+            assert heard[0][1] == 0 and heard[-1][1:] == (total, total) and len(heard) == 8
+            assert [done for _, done, _ in heard] == sorted({done for _, done, _ in heard})  # grows at every step
+            assert _schema(store) == _schema(fresh) and _notes(store) == []
+            for spec in (NAME_ENDS, NAME_HEADS):
+                assert filed(store, spec) == filed(fresh, spec) == expected(store, spec)
+            assert _writer_settings(store) == (-CACHE_KIB, BACKSTOP_PAGES, [(bulk_build.FTS_DEFAULT_HASHSIZE,)] * 2, 0)
+        finally:
+            store.close()
+        heard.clear()
+        with upgrade_progress.reporting(lambda *event: heard.append(event)):
+            _office_again(office).close()
+        assert heard == []  # done once
+    finally:
+        fresh.close()
+
+
+def test_the_cli_prints_a_stopped_builds_end_as_a_progress_line(tmp_path, capsys):
+    from fundclient.cli import main
+
+    _stopped_build(tmp_path / "office", generate(40, seed=39), batch_size=20)
+    password = tmp_path / "pw"
+    password.write_text(PASSWORD + "\n", encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path / "office"), "--lang", "en", "audit", "verify", "--user", "admin",
+                 "--password-file", str(password)]) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("Finishing")]
+    said = ("Finishing the loading of this office's records from a list, which was stopped before its end"
+            " ({percent}%). This happens once; keep the computer on.")
+    assert lines[0] == said.format(percent=0), lines
+    assert lines[-1] == said.format(percent=100), lines
+    assert len(lines) >= 4, lines  # a line per tenth reached (not a terminal): seven steps
+    store = _office_again(tmp_path / "office")
+    try:
+        assert _notes(store) == [] and store.beneficiaries.count() == 40
+    finally:
+        store.close()
+
+
+_KILLED_END = """
+import sys, time
+from pathlib import Path
+from fundclient.storage import bulk_build, open_store
+
+def after_slice(done):
+    Path(sys.argv[3]).write_text(str(done))
+    if done >= 3:
+        time.sleep(900)  # killed here: three steps committed (the sleep only bounds an orphan's life)
+
+bulk_build.after_slice = after_slice
+if __name__ == "__main__":
+    open_store(Path(sys.argv[1]), "admin", sys.argv[2])
+"""
+
+
+def test_a_stopped_builds_end_killed_half_way_goes_on_at_the_next_opening(tmp_path):
+    """The end at an opening killed after three of its seven steps (SIGKILL): the next opening does
+    the four left — its progress counts those — and the office is the one a whole end leaves."""
+    from fundclient.storage import upgrade_progress
+
+    records = generate(200, seed=40, sibling_rate=0.3)
+    office, flag, fresh = tmp_path / "office", tmp_path / "steps", _office(tmp_path / "fresh")
+    try:
+        _stopped_build(office, records)
+        bulk.bulk_add(fresh, records, by="admin", batch_size=100)
+        child = subprocess.Popen([sys.executable, "-c", _KILLED_END, str(office), PASSWORD, str(flag)],
+                                 env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}, start_new_session=True,
+                                 stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 120
+            while not (flag.exists() and flag.read_text() == "3") and time.monotonic() < deadline:
+                assert child.poll() is None, child.stderr.read().decode()[-3000:]
+                time.sleep(0.1)
+            assert flag.read_text() == "3"
+        finally:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+        heard = []
+        with upgrade_progress.reporting(lambda *event: heard.append(event)):
+            store = _office_again(office)
+        try:
+            assert len(heard) == 1 + 4  # the start, then the four steps left
+            assert _schema(store) == _schema(fresh) and _notes(store) == []
+            for spec in (NAME_ENDS, NAME_HEADS):
+                assert filed(store, spec) == filed(fresh, spec) == expected(store, spec)
+        finally:
+            store.close()
+    finally:
+        fresh.close()

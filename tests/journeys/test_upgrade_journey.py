@@ -194,3 +194,62 @@ def test_the_first_sign_in_after_the_update_that_retired_the_old_keys_shows_thei
     with store.read() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name LIKE 'retired%'").scalar_one() == 0
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+
+
+def _a_list_build_stopped_before_its_end(data_dir) -> int:
+    """A new office whose first load from a legacy list (`storage.bulk.bulk_load`) was stopped
+    before its end — the computer switched off, the process killed: its indexes and name tables
+    set aside and noted, its batches written, no end. Returns how many holders it has."""
+    from fundclient.domain.synthetic import generate
+    from fundclient.storage import bulk, bulk_build
+    from fundclient.storage.store import initialise, open_store
+
+    initialise(data_dir, "BRK", ADMIN, ADMIN_PW, "علي المدير", provisional_device_number=901)
+    store, _ = open_store(data_dir, ADMIN, ADMIN_PW)
+    try:
+        store.operators.add(CLERK, CLERK_PW, "clerk", full_name="هدى الزوي", by=ADMIN)
+        assert bulk_build.start(store) is True
+        return bulk.bulk_add(store, generate(40, seed=12, sibling_rate=0.3), by=ADMIN, batch_size=20)
+    finally:
+        store.close()
+
+
+def test_the_first_sign_in_after_a_list_load_was_stopped_shows_the_end_being_finished(open_app, tmp_path, monkeypatch):
+    """Review finding (2026-11-30): after a bulk build from a list was killed, the next opening
+    finished its indexes and name tables (~45 s at 1 M) in one transaction, the sign-in window
+    saying nothing. Now it is one of the opening's upgrades (`storage.bulk_build.Ending`): Huda
+    sees the window say that the loading is being finished and how far (a bar that fills, step by
+    step), then her main window, where the records are found by name."""
+    from fundclient.storage import bulk_build
+
+    office = tmp_path / "office"
+    assert _a_list_build_stopped_before_its_end(office) == 40
+    held, go_on = _held_after_the_first_slice(monkeypatch, bulk_build)
+    j, login = _signed_in_while_held(open_app, office, held)
+    j.wait_until(lambda: login.upgrade_bar.value() > 0, 5000, "the first step's share")
+    note = read_digits(login.upgrade_note.text())
+    assert "إكمال تحميل سجلات هذا المكتب من قائمة، وقد توقّف قبل نهايته" in note, note
+    assert "يحدث هذا مرة واحدة؛ أبقِ الحاسوب مشغّلًا." in note, note
+    done, total = login.upgrade_bar.value(), login.upgrade_bar.maximum()
+    assert 0 < done < total and f"({done * 100 // total}٪)" in note, (done, total, note)
+    assert login.busy and not login.login_button.isEnabled()
+    j.assert_layout_ok()
+    j.screenshot("login-stopped-list-load-finishing")
+
+    j.tab_to(lambda w: w is login.language_button)
+    j.space()
+    j.wait_until(lambda: "Finishing the loading of this office's records from a list" in login.upgrade_note.text(),
+                 5000, "the note in English")
+
+    go_on.set()
+    j.wait_until(lambda: j.gui.window is not None and j.gui.window.isVisible(), 30000, "the main window")
+    j.guard.allowed_windows.add(id(j.gui.window))
+    assert not login.upgrade_note.isVisible() and not login.upgrade_bar.isVisible()
+    store = j.gui.session.store
+    with store.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = ?",
+                                    (bulk_build.PENDING_TABLE,)).scalar_one() == 0
+        assert conn.exec_driver_sql("SELECT count(*) FROM name_ends WHERE person > 0").scalar_one() == 40
+        assert conn.exec_driver_sql("SELECT count(*) FROM name_heads WHERE person > 0").scalar_one() == 40
+        assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = 'ix_beneficiaries_national'"
+                                    ).scalar_one() == 1

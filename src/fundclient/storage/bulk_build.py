@@ -36,13 +36,19 @@ buffer's size, kept in the FTS config table, is put back after a build killed th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from fundclient import oslock
-from fundclient.storage.engine import BACKSTOP_PAGES, CACHE_KIB
-from fundclient.storage.search_keys import NAME_TABLES_FILL, NAME_TABLES_TRIGGERS
+from fundclient.storage import opening_upgrade, upgrade_progress
+from fundclient.storage.engine import BACKSTOP_PAGES, CACHE_KIB, raw_connect
+from fundclient.storage.files import db_path
+from fundclient.storage.opening_upgrade import SlicedUpgrade
+from fundclient.storage.search_keys import (NAME_TABLES_FILL, NAME_TABLES_ROWS, NAME_TABLES_TRIGGERS,
+                                            NAME_TABLES_TRIGGERS_OF, name_table_fill)
 
 if TYPE_CHECKING:
     from fundclient.storage.store import Store
@@ -73,12 +79,21 @@ FTS_DEFAULT_HASHSIZE = 1024 * 1024
 # build the writer checkpoints after its commits, as SQLite does by default (pages).
 BUILD_AUTOCHECKPOINT = 1000
 # A name table's fill in `bulk_build_pending`: this before the table's name (never a name in the
-# schema, so `_finish` always runs it).
+# schema: `Ending` runs it as a step of its own).
 FILL = "fill "
 # The end's `CREATE INDEX` statements sort every row of their tables: by then the helper
 # processes have stopped, so SQLite's sorter may take a second core (`PRAGMA threads`; 0 is the
 # store's setting, the sorter on the writer's thread alone).
 BUILD_SORT_THREADS = 2
+# The name tables' rows at the end (`_Made`): the schema name of the in-memory database they are
+# made in, the sort's memory on that connection (KiB), and a fill's weight in the progress told
+# (rows' worth: an index counts its table's rows, a fill this many times every person's).
+MADE = "made"
+MADE_CACHE_KIB = 256_000
+FILL_WEIGHT = 3
+
+# Test hook: called with the count of `Ending`'s steps done after each one is committed.
+after_slice: Callable[[int], None] | None = None
 
 
 def _pending(raw) -> bool:
@@ -146,30 +161,163 @@ def building(store: "Store") -> Iterator[None]:
 
 
 def finish(store: "Store") -> None:
-    """After a build (also when it stopped on an error): the indexes set aside made again from
-    their SQL and the note removed (one transaction); the FTS buffer and the writer's cache
-    back to their usual sizes, the writer's checkpoints back to the store's checkpointer."""
+    """After a build (also when it stopped on an error), and at the opening of a store whose
+    build was stopped before its end: what was set aside made again (`Ending`: the indexes and
+    the name tables, step by step, each step its own transaction with its note — resumable; told
+    to whoever listens, `upgrade_progress.BUILD`), the note removed; the FTS buffer and the
+    writer's cache back to their usual sizes, the writer's checkpoints back to the store's
+    checkpointer."""
+    opening_upgrade.run(store, Ending(store))
     with store.writer_connection() as conn:
         raw = conn.driver_connection
-        raw.execute(f"PRAGMA threads = {BUILD_SORT_THREADS}")
-        try:
-            _finish(raw)
-        finally:
-            raw.execute("PRAGMA threads = 0")
         for fts in FTS_TABLES:
             raw.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', ?)", (FTS_DEFAULT_HASHSIZE,))
         raw.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         raw.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")  # the store's writer (storage.engine.Engines)
 
 
-def _finish(raw) -> bool:
-    if not _pending(raw):
-        return False
-    for name, sql in raw.execute(f"SELECT name, sql FROM {PENDING_TABLE} ORDER BY rowid").fetchall():
+class _Made:
+    """One name table's rows, every holder's and dependant's in the table's order, made on a
+    connection of its own in a thread of its own (the committed rows read, their keys computed
+    and sorted by SQLite, in C, the interpreter's lock let go) into an in-memory database
+    (`memdb`: no file, plaintext never on the disk; gone when its last connection closes) — while
+    the writer makes the indexes. The writer then attaches it and files its rows as they are."""
+
+    def __init__(self, store: "Store", table: str) -> None:
+        self.table = table
+        self.uri = f"file:/fundclient-bulk-end-{table}-{os.getpid()}-{id(self)}?vfs=memdb"
+        self.conn = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._make, args=(db_path(store.data_dir), store.db_key),
+                                       name=f"bulk-end-{table}", daemon=True)
+        self.thread.start()
+
+    def _make(self, path, key: bytes) -> None:
+        try:
+            self.conn = conn = raw_connect(path, key)
+            conn.execute(f"PRAGMA cache_size = -{MADE_CACHE_KIB}")  # the sort's memory (SQLite's sorter: runs of this size)
+            conn.execute(f"ATTACH DATABASE ? AS {MADE} KEY ''", (self.uri,))  # not encrypted: memory only
+            conn.execute(f"PRAGMA {MADE}.journal_mode = OFF")
+            columns = NAME_TABLES_ROWS[self.table][0]
+            conn.execute(f"CREATE TABLE {MADE}.{self.table} ({', '.join(columns)})")
+            conn.execute(name_table_fill(self.table, MADE))  # one read transaction: the rows committed
+        except BaseException as exc:  # told to the writer's step (`wait`)
+            self.error = exc
+
+    def wait(self) -> str:
+        """The in-memory database's URI once its rows are made (its thread's error raised)."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.uri
+
+    def close(self) -> None:
+        self.thread.join()
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+class Ending(SlicedUpgrade):
+    """What a build set aside made again, in steps (one of the opening's upgrades,
+    `storage.opening_upgrade`, as the build's own end): each index set aside, then each name
+    table filled with its triggers made again — each step one write transaction that removes its
+    note (`bulk_build_pending`'s row): killed at any point, the next opening does the steps left.
+    The writer's turn is held from the first step to the last (`holds_writer`): no save comes
+    between the rows the name tables are made from and their filing.
+
+    In parallel (the helper processes have stopped by then, a core is free): the name tables'
+    rows are made and sorted on connections of their own (`_Made`, a thread each) while the
+    writer makes the indexes; the writer's fill step files them as they come, already in order.
+    A table's rows are those of `search_keys.NAME_TABLES_FILL` run by the writer (the same SQL)."""
+
+    stage = upgrade_progress.BUILD
+    last_step = False  # the note dropped at the end: one small write
+    holds_writer = True
+
+    def __init__(self, store: "Store") -> None:
+        self.store = store
+        self.steps: list[tuple[str, str, list[tuple[str, str]], int]] = []
+        self.made: dict[str, _Made] = {}
+        self.done = 0  # steps committed
+
+    def needed(self, raw) -> bool:
+        return _pending(raw)
+
+    def begin(self, raw) -> int:
+        """The steps left, from the note; the name tables' rows started on their threads."""
+        raw.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")  # the indexes' sorts in memory
+        raw.execute(f"PRAGMA threads = {BUILD_SORT_THREADS}")
+        counts = dict(raw.execute("SELECT name, value FROM counters WHERE name IN ('records', 'dependants')"))
+        holders, dependants = counts.get("records", 0), counts.get("dependants", 0)
+        notes = raw.execute(f"SELECT name, sql FROM {PENDING_TABLE} ORDER BY rowid").fetchall()
+        fills = [name[len(FILL):] for name, _ in notes if name.startswith(FILL)]
+        triggers = {name: sql for name, sql in notes if sql.startswith("CREATE TRIGGER")}
+        self.steps = [("index", name, [(name, sql)], dependants if " ON dependants" in sql else holders)
+                      for name, sql in notes if not name.startswith(FILL) and name not in triggers]
+        self.steps += [("fill", table, [(t, triggers[t]) for t in NAME_TABLES_TRIGGERS_OF[table] if t in triggers],
+                        FILL_WEIGHT * (holders + dependants)) for table in fills]
+        self.made = {table: _Made(self.store, table) for table in fills}
+        return 0
+
+    def extent(self, raw, first: int) -> tuple[int, int]:
+        return 0, sum(step[3] for step in self.steps)
+
+    def slices(self, store: "Store", first: int, top: int) -> Iterator[tuple]:
+        yield from self.steps
+
+    def write(self, raw, part) -> tuple[int, int]:
+        kind, name, made, weight = part
+        self.done += 1
+        if kind == "index":
+            _make(raw, made)
+            return weight, self.done
+        uri = self.made[name].wait()
+        raw.execute("COMMIT")  # ATTACH outside a transaction (the writer's turn is held throughout)
+        raw.execute(f"ATTACH DATABASE ? AS {MADE} KEY ''", (uri + "&mode=ro",))
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            try:
+                columns = ", ".join(NAME_TABLES_ROWS[name][0])
+                raw.execute(f"INSERT OR REPLACE INTO main.{name} ({columns}) SELECT {columns} FROM {MADE}.{name}"
+                            " ORDER BY rowid")  # made in the table's order
+                _make(raw, made)
+                raw.execute(f"DELETE FROM {PENDING_TABLE} WHERE name = ?", (FILL + name,))
+                raw.execute("COMMIT")
+            except BaseException:
+                if raw.in_transaction:
+                    raw.rollback()
+                raise
+        finally:
+            raw.execute(f"DETACH DATABASE {MADE}")
+            raw.execute("BEGIN IMMEDIATE")  # the transaction the caller began (empty)
+        self.made.pop(name).close()  # its memory freed
+        return weight, self.done
+
+    def finish(self, store: "Store") -> None:
+        with store.writer_connection() as conn:
+            raw = conn.driver_connection
+            _make(raw, raw.execute(f"SELECT name, sql FROM {PENDING_TABLE} ORDER BY rowid").fetchall())
+            raw.execute(f"DROP TABLE {PENDING_TABLE}")
+
+    def after_slice(self, next_id: int) -> None:
+        if after_slice is not None:
+            after_slice(next_id)
+
+    def cleanup(self, store: "Store") -> None:
+        for made in self.made.values():
+            made.close()
+        self.made = {}
+        with store.writer_connection() as conn:
+            conn.driver_connection.execute("PRAGMA threads = 0")
+
+
+def _make(raw, notes) -> None:
+    """Each noted (name, SQL) made again unless it is there, its note removed (the caller's transaction)."""
+    for name, sql in notes:
         if not raw.execute("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ?)", (name,)).fetchone()[0]:
             raw.execute(sql)
-    raw.execute(f"DROP TABLE {PENDING_TABLE}")
-    return True
+        raw.execute(f"DELETE FROM {PENDING_TABLE} WHERE name = ?", (name,))
 
 
 def finish_interrupted(store: "Store") -> bool:

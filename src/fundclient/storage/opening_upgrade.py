@@ -50,6 +50,10 @@ class SlicedUpgrade:
     slice = 5000  # holders (with their dependants) per write transaction
     stage = HOLDERS  # what the progress counts (`upgrade_progress`): holders, or rows freed (SPACE)
     last_step = True  # `finish` has work of its own, told as the last step (LAST)
+    # The writer's turn held from `begin` to the end (`Store.writer_held`): no other process writes
+    # between the slices (each still its own transaction) — for an upgrade whose later slices rely
+    # on what it read at its start (a bulk build's end, `storage.bulk_build`).
+    holds_writer = False
 
     def needed(self, raw) -> bool:
         raise NotImplementedError
@@ -109,6 +113,14 @@ def _synchronous(raw, level: str) -> None:
 
 
 def _run(store: Store, upgrade: SlicedUpgrade) -> None:
+    if upgrade.holds_writer:
+        with store.writer_held(wait=None):
+            _run_slices(store, upgrade)
+    else:
+        _run_slices(store, upgrade)
+
+
+def _run_slices(store: Store, upgrade: SlicedUpgrade) -> None:
     try:
         with store.writer_connection() as conn:
             raw = conn.driver_connection

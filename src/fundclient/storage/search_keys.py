@@ -207,16 +207,29 @@ NAME_HEADS_CATCH_UP = {
 # A bulk build into an empty office (`storage.bulk_build`): both tables left empty while it runs
 # (their triggers set aside; a search then asks the FTS indexes alone, which answer the same) and
 # filled once at its end, every holder's and dependant's row in the table's order (appended,
-# never a page written twice).
-NAME_TABLES_FILL = {
-    "name_ends": ("INSERT OR REPLACE INTO name_ends (ends, person, name_norm) SELECT * FROM"
-                  f" ({name_ends_rows('beneficiaries', 't.id', 't')}"
-                  f" UNION ALL {name_ends_rows('dependants', '-t.id', 't')}) ORDER BY 1, 2"),
-    "name_heads": ("INSERT OR REPLACE INTO name_heads (heads, last, person, name_norm) SELECT * FROM"
-                   f" ({name_heads_rows('beneficiaries', 't.id', 't')}"
-                   f" UNION ALL {name_heads_rows('dependants', '-t.id', 't')}) ORDER BY 1, 2, 3"),
+# never a page written twice). Per table: its columns, every row's SELECT, the table's order.
+NAME_TABLES_ROWS = {
+    "name_ends": (("ends", "person", "name_norm"),
+                  f"{name_ends_rows('beneficiaries', 't.id', 't')} UNION ALL {name_ends_rows('dependants', '-t.id', 't')}",
+                  "1, 2"),
+    "name_heads": (("heads", "last", "person", "name_norm"),
+                   f"{name_heads_rows('beneficiaries', 't.id', 't')}"
+                   f" UNION ALL {name_heads_rows('dependants', '-t.id', 't')}",
+                   "1, 2, 3"),
 }
+
+
+def name_table_fill(table: str, into: str = "") -> str:
+    """The whole of `table`'s rows, in its order, into `into`.`table` (another schema, e.g. an
+    attached one the end of a bulk build makes them in) or into the table itself."""
+    columns, rows, order = NAME_TABLES_ROWS[table]
+    verb = "INSERT" if into else "INSERT OR REPLACE"
+    return f"{verb} INTO {into + '.' if into else ''}{table} ({', '.join(columns)}) SELECT * FROM ({rows}) ORDER BY {order}"
+
+
+NAME_TABLES_FILL = {table: name_table_fill(table) for table in NAME_TABLES_ROWS}
 NAME_TABLES_TRIGGERS = (*NAME_ENDS_TRIGGERS, *NAME_HEADS_TRIGGERS)
+NAME_TABLES_TRIGGERS_OF = {"name_ends": tuple(NAME_ENDS_TRIGGERS), "name_heads": tuple(NAME_HEADS_TRIGGERS)}
 
 
 def _quote(token: str) -> str:

@@ -10,7 +10,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -61,6 +61,7 @@ class Store:
         self.keystore = Keystore(self.data_dir)
         self._engines = Engines(db_path(self.data_dir), db_key)
         self.writes = WriteActivity()  # a running backup lets these go first (storage/backup_pacing.py)
+        self._turn_held = threading.local()  # `writer_held`
         # The writer never checkpoints inside a commit: this thread does (storage/checkpoints.py).
         self._checkpoints = self._checkpointer()
         # A save's duplicate keys go to a small table first; this thread moves them into the big
@@ -134,7 +135,26 @@ class Store:
         return Checkpointer(lambda: raw_connect(path, key))
 
     def _writer_turn(self, wait: float = WRITER_WAIT_SECONDS):
+        if getattr(self._turn_held, "held", False):  # this thread holds it already (`writer_held`)
+            return nullcontext(True)
         return oslock.exclusive(self.data_dir / WRITER_LOCK_FILE, wait=wait)
+
+    @contextmanager
+    def writer_held(self, *, wait: float | None = WRITER_WAIT_SECONDS) -> Iterator[None]:
+        """The writer's turn held by this thread across several write transactions, each committed
+        on its own (`writer_connection`, `write` inside take it again at no cost): no other
+        process or thread writes between them. A bulk build's end (storage/bulk_build.py): its
+        steps commit one by one (resumable after a kill) and no save comes between the rows its
+        name tables are made from and their filing."""
+        if getattr(self._turn_held, "held", False):
+            yield
+            return
+        with self.writes.busy(), self._writer_turn(wait):
+            self._turn_held.held = True
+            try:
+                yield
+            finally:
+                self._turn_held.held = False
 
     @contextmanager
     def write(self, operator: str, action: str, record_id: str = "", **detail) -> Iterator[WriteTx]:
