@@ -89,6 +89,7 @@ BUILD_SORT_THREADS = 2
 # made in, the sort's memory on that connection (KiB), and a fill's weight in the progress told
 # (rows' worth: an index counts its table's rows, a fill this many times every person's).
 MADE = "made"
+MADE_APART = True  # the name tables' rows made on threads of their own (`_Made`); False: by the writer, in its step
 MADE_CACHE_KIB = 256_000
 FILL_WEIGHT = 3
 
@@ -257,7 +258,7 @@ class Ending(SlicedUpgrade):
                       for name, sql in notes if not name.startswith(FILL) and name not in triggers]
         self.steps += [("fill", table, [(t, triggers[t]) for t in NAME_TABLES_TRIGGERS_OF[table] if t in triggers],
                         FILL_WEIGHT * (holders + dependants)) for table in fills]
-        self.made = {table: _Made(self.store, table) for table in fills}
+        self.made = {table: _Made(self.store, table) for table in fills} if MADE_APART else {}
         return 0
 
     def extent(self, raw, first: int) -> tuple[int, int]:
@@ -271,6 +272,11 @@ class Ending(SlicedUpgrade):
         self.done += 1
         if kind == "index":
             _make(raw, made)
+            return weight, self.done
+        if name not in self.made:  # made here, by the writer (`MADE_APART` off)
+            raw.execute(NAME_TABLES_FILL[name])
+            _make(raw, made)
+            raw.execute(f"DELETE FROM {PENDING_TABLE} WHERE name = ?", (FILL + name,))
             return weight, self.done
         uri = self.made[name].wait()
         raw.execute("COMMIT")  # ATTACH outside a transaction (the writer's turn is held throughout)
