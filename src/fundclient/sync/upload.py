@@ -31,16 +31,23 @@ TUS = {"Tus-Resumable": "1.0.0"}
 ACK_IN_BODY = {"Prefer": "return=representation"}
 # Up to this size a batch goes with its creation request (one round trip instead of two).
 WITH_UPLOAD_MAX = 64 * 1024
+# The body is handed to the socket in pieces of this size (`on_bytes` after each). HQ's server
+# reads and passes on each piece through its ASGI layers (~10 per piece), so a 2 MiB batch in
+# 16 KiB pieces cost HQ 128 trips through them; 256 KiB: 8 (#11 item 7). A link simulator that
+# throttles per piece (tests/sync/hq_cluster.py) asks for smaller ones.
+PIECE_BYTES = 256 * 1024
 NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
 class BatchUploader:
     def __init__(self, session: requests.Session, base_url: str, outbox: Outbox, device: Device,
                  options: TransportOptions, on_bytes: Callable[[int], None] | None = None,
-                 on_confirmed: Callable[[Path, int], None] | None = None) -> None:
-        """`on_bytes(n)`: n more bytes handed to the socket (not proof of anything);
-        `on_confirmed(path, offset)`: HQ says it holds `offset` bytes of that batch."""
+                 on_confirmed: Callable[[Path, int], None] | None = None, piece_bytes: int = PIECE_BYTES) -> None:
+        """`on_bytes(n)`: n more bytes handed to the socket (not proof of anything), after each
+        piece of `piece_bytes`; `on_confirmed(path, offset)`: HQ says it holds `offset` bytes of
+        that batch."""
         self.session, self.base = session, base_url.rstrip("/")
+        self.piece_bytes = piece_bytes
         self.outbox, self.device, self.options = outbox, device, options
         self.on_bytes = on_bytes or (lambda n: None)
         self.on_confirmed = on_confirmed or (lambda path, offset: None)
@@ -85,7 +92,7 @@ class BatchUploader:
                 return self._finish(path, None, len(blob))
             return self._send(path, blob, 0)
         log.info("upload batch=%s bytes=%d", batch_id, len(blob))
-        response = self.session.post(f"{self.base}/tus/", data=_Counted(blob, self.on_bytes),
+        response = self.session.post(f"{self.base}/tus/", data=_Counted(blob, self.on_bytes, self.piece_bytes),
                                      headers={**headers, **ACK_IN_BODY,
                                               "Content-Type": "application/offset+octet-stream"},
                                      timeout=self.options.timeout)
@@ -96,7 +103,7 @@ class BatchUploader:
         ingest a complete upload it did not finish (HQ crashed between receiving and committing)."""
         log.info("send batch=%s from=%d of=%d", path.name, offset, len(blob))
         body = blob[offset:]
-        response = self.session.patch(f"{self.base}/tus/{batch_id_of(path)}", data=_Counted(body, self.on_bytes),
+        response = self.session.patch(f"{self.base}/tus/{batch_id_of(path)}", data=_Counted(body, self.on_bytes, self.piece_bytes),
                                       headers={**TUS, **ACK_IN_BODY, "Upload-Offset": str(offset),
                                                "Content-Length": str(len(body)),
                                                "Content-Type": "application/offset+octet-stream"},
@@ -146,18 +153,19 @@ class BatchUploader:
 
 
 class _Counted:
-    """Iterable body in 16 KB pieces that reports bytes as they are handed to the socket."""
+    """Iterable body in pieces of `piece` bytes that reports bytes as they are handed to the socket."""
 
-    def __init__(self, data: bytes, on_bytes: Callable[[int], None]) -> None:
-        self.data, self.on_bytes = data, on_bytes
+    def __init__(self, data: bytes, on_bytes: Callable[[int], None], piece: int = PIECE_BYTES) -> None:
+        self.data, self.on_bytes, self.piece = data, on_bytes, piece
 
     def __len__(self) -> int:
         return len(self.data)
 
     def __iter__(self):
         view = memoryview(self.data)
-        for start in range(0, len(view), 16384):
-            piece = view[start:start + 16384]
+        step = self.piece
+        for start in range(0, len(view), step):
+            piece = view[start:start + step]
             yield bytes(piece)
             self.on_bytes(len(piece))
 
