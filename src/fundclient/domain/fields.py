@@ -42,10 +42,10 @@ class FieldDef:
 
     def clean(self, value: Any, ctx: ValidationContext) -> str:
         """The value as it will be stored (text); never raises."""
-        raw = as_text(value)
+        raw = value if type(value) is str else as_text(value)
         if not raw:
             return ""  # what every kind below makes of an empty value (tests/core/test_domain_fields.py)
-        if self.kind in _CONTEXT_FREE and len(raw) <= _MEMO_CHARS:
+        if len(raw) <= _MEMO_CHARS and self.kind in _CONTEXT_FREE:
             return _clean_short(self.kind, raw)
         return self._clean(raw, ctx)
 
@@ -71,13 +71,18 @@ class FieldDef:
 
     def check(self, value: Any, ctx: ValidationContext) -> Message | None:
         """The first problem with `value` (as typed) or None."""
-        raw = as_text(value)
+        raw = value if type(value) is str else as_text(value)
         if not raw:  # cleaned, nothing: what the steps below answer for an empty value
             return self._say(rules.REQUIRED) if self.required else None
-        memo = self._check_memo(ctx) if len(raw) <= _MEMO_CHARS else None
+        if len(raw) > _MEMO_CHARS:
+            return self._check(raw, ctx)
+        held = self.__dict__.get("_memo")  # (reads, context, reference, memo): `_check_memo`
+        if held is None or (held[2] is not ctx.reference and held[0] == rules.READS_REFERENCE):
+            self._check_memo(ctx)
+            held = self.__dict__["_memo"]
+        memo, context = held[3], held[1]
         if memo is None:
             return self._check(raw, ctx)
-        context = self.__dict__["_memo"][1]
         key = (raw, *[getattr(ctx, name) for name in context]) if context else raw
         found = memo.get(key, _UNKNOWN)
         if found is _UNKNOWN:

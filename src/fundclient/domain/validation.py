@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from fundclient.domain.categories import DEFAULT_CATEGORY, get_category
@@ -84,8 +86,12 @@ def validate_beneficiary(b: Beneficiary, scheme: str | NationalIdScheme | None =
     ctx = make_context(scheme=scheme, today=today, reference=reference,
                        category=_text(b.category), sex=b.sex, date_of_birth=b.date_of_birth)
     problems: dict[str, Message] = {}
-    for key, definition, path in _paths(BENEFICIARY_FIELDS):
-        problem = definition.check(_get_path(b, path), ctx)
+    for key, definition, path, get in _paths(BENEFICIARY_FIELDS):
+        try:
+            value = get(b)
+        except AttributeError:  # a damaged record: a part missing reads as None
+            value = _get_path(b, path)
+        problem = definition.check(value, ctx)
         if problem:
             problems[key] = problem
     category = get_category(_text(b.category), ctx.reference)
@@ -201,8 +207,12 @@ def _dependant_problems(b: Beneficiary, ctx: ValidationContext) -> dict[str, Mes
                          min_age=0, sex=_enum_or_none(Sex, d.sex), date_of_birth=_date_or_none(d.date_of_birth),
                          relation=_enum_or_none(Relation, d.relation), holder_sex=ctx.sex,
                          holder_date_of_birth=ctx.date_of_birth)
-        for key, definition, path in _paths(DEPENDANT_FIELDS):
-            problem = definition.check(_get_path(d, path), dctx)
+        for key, definition, path, get in _paths(DEPENDANT_FIELDS):
+            try:
+                value = get(d)
+            except AttributeError:  # a damaged record: a part missing reads as None
+                value = _get_path(d, path)
+            problem = definition.check(value, dctx)
             if problem:  # the problem's key written out only when there is one
                 problems[f"dependants[{i}].{key}"] = problem
         number = ctx.scheme.normalise(_text(d.national_number))
@@ -226,12 +236,13 @@ def _get_path(obj: Any, path: tuple[str, ...] | list[str]) -> Any:
 _PATHS: dict[int, tuple[dict, tuple]] = {}
 
 
-def _paths(table: dict[str, FieldDef]) -> tuple[tuple[str, FieldDef, tuple[str, ...]], ...]:
-    """(key, definition, the key's attribute path) of every field of `table` (BENEFICIARY_FIELDS,
-    DEPENDANT_FIELDS: the field tables, made once at import), made once per table."""
+def _paths(table: dict[str, FieldDef]) -> tuple[tuple[str, FieldDef, tuple[str, ...], Callable], ...]:
+    """(key, definition, the key's attribute path, its getter) of every field of `table`
+    (BENEFICIARY_FIELDS, DEPENDANT_FIELDS: the field tables, made once at import), made once per
+    table. The getter (`attrgetter`, in C) raises AttributeError where `_get_path` answers None."""
     held = _PATHS.get(id(table))
     if held is None or held[0] is not table or len(held[1]) != len(table):
-        held = _PATHS[id(table)] = (table, tuple((key, definition, tuple(key.split(".")))
+        held = _PATHS[id(table)] = (table, tuple((key, definition, tuple(key.split(".")), attrgetter(key))
                                                  for key, definition in table.items()))
     return held[1]
 
@@ -249,6 +260,8 @@ def _text(value: Any) -> str:
 
 
 def _enum_or_none(enum: type, value: Any) -> Any:
+    if type(value) is enum:
+        return value  # what enum(value.value) answers
     if value is None or value == "":
         return None
     try:
