@@ -386,29 +386,61 @@ def test_a_sheet_damaged_after_its_rows_is_refused(office, tmp_path, damage):
 
 @pytest.mark.parametrize("write_only", [False, True])
 def test_a_sheets_size_is_found_from_its_head_as_openpyxl_finds_it(tmp_path, write_only):
-    """`importer._sized_from_the_head`: openpyxl's read-only sheets sized from the XML before
-    `<sheetData>` — the same bounds as openpyxl's own reading (known with `<dimension>`, unknown
-    without), and openpyxl's own way put back after."""
+    """`importer._load_book`: openpyxl's read-only sheets sized from the XML before `<sheetData>`
+    — the same bounds as openpyxl's own reading (known with `<dimension>`, unknown without) — by
+    a reader and a sheet class of its own: openpyxl's `ReadOnlyWorksheet` is never changed, also
+    while another thread loads a book meanwhile (the review finding: it was patched
+    process-wide). The book it loads has the sheets `load_workbook` finds: their titles, states,
+    kinds and bounds."""
+    import threading
+
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-    from fundclient.storage.importer import _sized_from_the_head
+    from fundclient.storage.importer import _load_book
 
     rng = random.Random(10)
     path = _sheet_file(tmp_path, "sized.xlsx", write_only, [_varied(rng) for _ in range(50)])
-    own = ReadOnlyWorksheet._get_size
+    if not write_only:  # more sheets: one hidden, one of a chart
+        from openpyxl.chart import BarChart, Reference
+
+        book = load_workbook(path)
+        hidden = book.create_sheet("hidden")
+        hidden.append(["x", 1])
+        hidden.sheet_state = "hidden"
+        chart = BarChart()
+        chart.add_data(Reference(hidden, min_col=2, min_row=1, max_row=1))
+        book.create_chartsheet("chart").add_chart(chart)
+        book.save(path)
+    own = ReadOnlyWorksheet.__dict__["_get_size"]
+
+    def sheets(book):
+        return [(type(s).__mro__[-2].__name__, s.title, s.sheet_state) for s in book._sheets]
 
     def bounds(book):
-        sheet = book.worksheets[0]
-        return sheet.min_row, sheet.min_column, sheet.max_row, sheet.max_column
+        return [(s.min_row, s.min_column, s.max_row, s.max_column) for s in book.worksheets]
 
-    with _sized_from_the_head():
-        assert ReadOnlyWorksheet._get_size is not own
-        ours = load_workbook(path, read_only=True, data_only=True)
-    assert ReadOnlyWorksheet._get_size is own
+    seen = []
+
+    def watch():  # what another thread sees of openpyxl's class meanwhile
+        while not done.is_set():
+            seen.append(ReadOnlyWorksheet.__dict__["_get_size"] is own)
+
+    done = threading.Event()
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        ours = [_load_book(path.read_bytes()) for _ in range(20)][-1]
+    finally:
+        done.set()
+        watcher.join()
+    assert seen and all(seen)
+    assert ReadOnlyWorksheet.__dict__["_get_size"] is own
     theirs = load_workbook(path, read_only=True, data_only=True)
     try:
         assert bounds(ours) == bounds(theirs)
-        assert (bounds(theirs)[2] is None) == write_only
+        assert sheets(ours) == sheets(theirs) and len(ours.worksheets) == (1 if write_only else 2)
+        assert (bounds(theirs)[0][2] is None) == write_only
+        assert all(isinstance(s, ReadOnlyWorksheet) for s in ours.worksheets)
     finally:
         ours.close()
         theirs.close()
@@ -448,11 +480,10 @@ def test_the_plain_reading_answers_what_the_parser_answers_on_a_damaged_row(tmp_
             archive.writestr(name, data)
 
     def answer(reader):
-        from fundclient.storage.importer import _sized_from_the_head
+        from fundclient.storage.importer import _load_book
 
         try:
-            with _sized_from_the_head():  # as the import loads it: the sheet not read to size it
-                book = load_workbook(path, read_only=True, data_only=True)
+            book = _load_book(path.read_bytes())  # as the import loads it: the sheet not read to size it
             try:
                 return [list(r) for r in reader(book, book.worksheets[0])]
             finally:

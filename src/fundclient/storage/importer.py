@@ -185,11 +185,8 @@ def _merged_ranges(raw: bytes, sheet) -> list[tuple[str, int, int]]:
 
 
 def _read_xlsx(raw: bytes) -> tuple[list[tuple[int, list[str]]], list[tuple[str, int, int]]]:
-    from openpyxl import load_workbook  # lazy: start-up (NumPy, openpyxl)
-
     try:
-        with _sized_from_the_head():
-            book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        book = _load_book(raw)
         sheet = book.worksheets[0]
         rows = []
         for number, values in enumerate(_sheet_values(book, sheet), start=1):
@@ -207,24 +204,48 @@ def _read_xlsx(raw: bytes) -> tuple[list[tuple[int, list[str]]], list[tuple[str,
             name=type(exc).__name__)) from None
 
 
-_SIZING = threading.Lock()
+def _load_book(raw: bytes):
+    """What openpyxl's `load_workbook(…, read_only=True, data_only=True)` answers, its read-only
+    sheets sized by `_sheet_size` — the same bounds without reading a sheet that has no
+    `<dimension>` whole (openpyxl's own `ReadOnlyWorksheet._get_size` waits for the end of
+    `<sheetData>`: a sheet written without one — openpyxl's write-only mode, some exporters —
+    was read twice, ~80 µs a row of 47 cells). Local to this reading: a reader and a sheet class
+    of our own (`_book_reader`), nothing of openpyxl's changed for any other caller or thread
+    (it was a process-wide patch of openpyxl's class: review finding)."""
+    reader = _book_reader()(io.BytesIO(raw), read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
 
 
-@contextmanager
-def _sized_from_the_head() -> Iterator[None]:
-    """Meanwhile, openpyxl's read-only sheets find their size (`ReadOnlyWorksheet._get_size`)
-    by `_sheet_size`: the same answer without reading a sheet that has no `<dimension>` whole
-    (openpyxl's own waits for the end of `<sheetData>`: a sheet written without one — openpyxl's
-    write-only mode, some exporters — was read twice, ~80 µs a row of 47 cells)."""
+@lru_cache(maxsize=1)
+def _book_reader():
+    """openpyxl's `ExcelReader` whose read-only sheets are `_HeadSized` (openpyxl's
+    `ReadOnlyWorksheet` with `_sheet_size` as its `_get_size`): `read_worksheets` as openpyxl
+    3.1 does it in read-only mode (pyproject pins openpyxl >=3.1,<3.2; tests/core/
+    test_import_never_changes_a_value.py compares the books it loads with `load_workbook`'s)."""
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path  # lazy: start-up (openpyxl)
+    from openpyxl.reader.excel import ExcelReader  # lazy: start-up (NumPy, openpyxl)
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet  # lazy: start-up (NumPy, openpyxl)
 
-    with _SIZING:
-        original = ReadOnlyWorksheet.__dict__["_get_size"]
-        ReadOnlyWorksheet._get_size = _sheet_size
-        try:
-            yield
-        finally:
-            ReadOnlyWorksheet._get_size = original
+    class _HeadSized(ReadOnlyWorksheet):
+        _get_size = _sheet_size
+
+    class _Reader(ExcelReader):
+        def read_worksheets(self) -> None:
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    self.read_chartsheet(sheet, rel)
+                    continue
+                rels_path = get_rels_path(rel.target)
+                if rels_path in self.valid_files:
+                    get_dependents(self.archive, rels_path)  # read as openpyxl reads it (a damaged one refuses)
+                ws = _HeadSized(self.wb, sheet.name, rel.target, self.shared_strings)
+                ws.sheet_state = sheet.state
+                self.wb._sheets.append(ws)
+
+    return _Reader
 
 
 def _sheet_size(sheet) -> None:
