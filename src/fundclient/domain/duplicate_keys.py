@@ -217,26 +217,37 @@ def _utf8(text: str) -> bytes:
 @lru_cache(maxsize=1 << 12)  # a batch's holders share dates; the answer is a tuple, shared
 def _date_prefixes(born: date) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
     """(`d|<date>|` of the date and of its day and month swapped, the same of each close date)
-    as UTF-8 bytes — the dated lookup keys' texts up to their sound (`_lookup`)."""
+    as UTF-8 bytes — the dated lookup keys' texts up to their sound (`_lookup`). The close
+    dates' prefixes of the date's month and of its day in other months are written once per
+    month and per day of a year (`_days_of`, `_months_of`: an import's holders are born on
+    ~20,000 dates, more than this memo holds, but in far fewer months)."""
     y, m, d = born.year, born.month, born.day
-    same = [f"d|{y:04d}-{m:02d}-{d:02d}|"]
+    same = [b"d|%04d-%02d-%02d|" % (y, m, d)]
     if d <= 12 and d != m:
-        same.append(f"d|{y:04d}-{d:02d}-{m:02d}|")
-    # close_dates(born), in its order, written out without a date object each
-    head = f"d|{y:04d}-{m:02d}-"
-    close = [f"{head}{day}|" for day in _TWO_DIGITS[1:_month_days(y, m) + 1] if day != _TWO_DIGITS[d]]
-    close += [f"d|{y:04d}-{month:02d}-{d:02d}|" for month in range(1, 13)
-              if month != m and d <= _month_days(y, month)]
-    tail = f"-{m:02d}-{d:02d}|"
+        same.append(b"d|%04d-%02d-%02d|" % (y, d, m))
+    # close_dates(born), in its order: the month's other days, the day in the year's other months
+    # (where it exists), then the year with its decade or its unit digit changed
+    days = _days_of(y, m)
+    close = [*days[:d - 1], *days[d:], *[prefix for month, prefix in _months_of(y, d) if month != m]]
     decade, unit = y // 10 % 10, y % 10
     years = [y + (digit - decade) * 10 for digit in range(10) if digit != decade]
     years += [y + digit - unit for digit in range(10) if digit != unit]
-    close += [f"d|{year:04d}{tail}" for year in years
+    close += [b"d|%04d-%02d-%02d|" % (year, m, d) for year in years
               if 1 <= year <= 9999 and (m != 2 or d != 29 or _leap(year))]
-    return tuple(text.encode() for text in same), tuple(text.encode() for text in close)
+    return tuple(same), tuple(close)
 
 
-_TWO_DIGITS = tuple(f"{n:02d}" for n in range(32))
+@lru_cache(maxsize=1 << 12)
+def _days_of(year: int, month: int) -> tuple[bytes, ...]:
+    """`d|<date>|` of every day of the month, in order."""
+    return tuple(b"d|%04d-%02d-%02d|" % (year, month, day) for day in range(1, _month_days(year, month) + 1))
+
+
+@lru_cache(maxsize=1 << 12)
+def _months_of(year: int, day: int) -> tuple[tuple[int, bytes], ...]:
+    """(month, `d|<date>|`) of that day in each month of the year that has it, in order."""
+    return tuple((month, b"d|%04d-%02d-%02d|" % (year, month, day)) for month in range(1, 13)
+                 if day <= _month_days(year, month))
 
 
 def _leap(year: int) -> bool:
