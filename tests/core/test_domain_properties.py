@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from fundclient.domain.arabic import name_key, name_tokens, normalise_name
@@ -91,6 +91,11 @@ def test_validate_field_never_raises_and_always_speaks_both_languages(name, valu
 
 @settings(max_examples=300)
 @given(st.sampled_from(FIELD_NAMES), any_text | digits_text)
+# Two combining marks kept apart by a separator the cleaning drops (a space, a dash): out of canonical
+# order once side by side, reordered by a second cleaning — found by hypothesis on the record test below
+@example("category_fields.pension_number", "\u0300 \u0316")
+@example("national_number", "\u0300-\u0316")
+@example("dependants[0].national_number", "1\u0300 \u0316")
 def test_field_cleaning_is_idempotent(name, value):
     definition = field_definition(name)
     once = definition.clean(value, CTX)
