@@ -343,3 +343,71 @@ def test_the_ack_comes_as_the_body_when_the_office_asks(hq, data_dir):
     assert ack == hq.ingestor.stored_ack(batch_id)["ack"]  # what HQ stored and signed, verified by the office
     assert path not in outbox.pending()
     session.close()
+
+
+def _older_hq(app):
+    """An HQ from before the ack as the body: the office's `Prefer` never reaches the app."""
+    async def wrapped(scope, receive, send):
+        if scope["type"] == "http":
+            scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k != b"prefer"]}
+        return await app(scope, receive, send)
+    return wrapped
+
+
+def test_an_office_gets_its_acks_from_an_hq_that_ignores_the_preference(hq_dir, data_dir):
+    """The office asks for the ack as the body; an HQ that does not know the preference answers
+    as tus does (204, the ack in the header when it fits) and the office takes it from there, or
+    fetches it (an ack over the header's 16 KB)."""
+    server = start_in_thread(hq_dir, limits=Limits(max_batch_bytes=8 * MB, rates=[]), wrap=_older_hq)
+    try:
+        enrol_office(server, data_dir)
+        settings = Settings.load(data_dir)
+        settings.batch_max_bytes = 8 * MB
+        settings.save(data_dir)
+        outbox = Outbox(data_dir)
+        small, large = people(3, seed=29), people(120, seed=31)
+        outbox.seal([p.to_dict() for p in small], photos_for(small, size=30_000))  # ack in the header
+        outbox.seal([p.to_dict() for p in large], photos_for(large, size=1_000))  # ack fetched
+        summary = run_sync(data_dir)
+        assert (summary.batches_acknowledged, summary.error) == (2, None)
+        assert outbox.pending() == [] and len(list((outbox.root / "acks").iterdir())) == 2
+    finally:
+        server.stop()
+
+
+def _forging_hq(app):
+    """A middlebox that replaces the ack in a response's body by one signed with another key."""
+    from fundclient.sync.ack import sign_ack
+    from fundclient.sync.keys import generate_signing_private
+
+    async def wrapped(scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "PATCH":
+            return await app(scope, receive, send)
+        parts = []
+
+        async def capture(message):
+            parts.append(message)
+        await app(scope, receive, capture)
+        start, body = parts[0], b"".join(m.get("body", b"") for m in parts[1:])
+        if body:
+            import json
+            real = json.loads(body)["ack"]
+            body = json.dumps(sign_ack(real, generate_signing_private())).encode()
+        headers = [(k, v) for k, v in start["headers"] if k != b"content-length"]
+        await send({**start, "headers": headers + [(b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+    return wrapped
+
+
+def test_a_forged_ack_in_the_body_leaves_the_batch_pending(hq_dir, data_dir):
+    server = start_in_thread(hq_dir, limits=Limits(max_batch_bytes=8 * MB, rates=[]), wrap=_forging_hq)
+    try:
+        enrol_office(server, data_dir)
+        outbox = Outbox(data_dir)
+        persons = people(3, seed=37)
+        [path] = outbox.seal([p.to_dict() for p in persons], photos_for(persons, size=30_000))
+        summary = run_sync(data_dir)
+        assert summary.batches_acknowledged == 0 and summary.error["code"] == "forged_ack"
+        assert outbox.pending() == [path] and not list((outbox.root / "acks").iterdir())
+    finally:
+        server.stop()
