@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from fundclient.domain.synthetic import generate
 from fundclient.storage import bulk, bulk_build
 from fundclient.storage.engine import BACKSTOP_PAGES, CACHE_KIB
@@ -283,7 +285,8 @@ def _notes(store) -> list[str]:
         return [name for (name,) in conn.exec_driver_sql(f"SELECT name FROM {bulk_build.PENDING_TABLE}").fetchall()]
 
 
-def test_a_stopped_build_is_finished_at_the_next_opening_step_by_step_with_its_progress(tmp_path, monkeypatch):
+@pytest.mark.parametrize("apart", [True, False], ids=["rows-made-apart", "rows-made-by-the-writer"])
+def test_a_stopped_build_is_finished_at_the_next_opening_step_by_step_with_its_progress(tmp_path, monkeypatch, apart):
     """Review finding (2026-11-30): the next opening after a killed build made every index and both
     name tables in one transaction with no progress (~45 s at 1 M). Now it is one of the opening's
     upgrades (`opening_upgrade`, stage `BUILD`): each index, then each name table with its
@@ -307,6 +310,7 @@ def test_a_stopped_build_is_finished_at_the_next_opening_step_by_step_with_its_p
                 steps.append((done, free))
 
         monkeypatch.setattr(bulk_build, "after_slice", after_step)
+        monkeypatch.setattr(bulk_build, "MADE_APART_AT_OPENING", apart)  # the name tables' rows on threads of their own, or not
         heard = []
         with upgrade_progress.reporting(lambda *event: heard.append(event)):
             store = _office_again(office)

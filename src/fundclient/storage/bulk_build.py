@@ -89,7 +89,12 @@ BUILD_SORT_THREADS = 2
 # made in, the sort's memory on that connection (KiB), and a fill's weight in the progress told
 # (rows' worth: an index counts its table's rows, a fill this many times every person's).
 MADE = "made"
-MADE_APART = True  # the name tables' rows made on threads of their own (`_Made`); False: by the writer, in its step
+# The name tables' rows made on threads of their own (`_Made`) at the end of a build (its process
+# is a build's: its memory may hold the two tables, ~0.8 GB each at 1 M records), or by the writer
+# in its step: at an opening (the sign-in window's process, its memory capped once signed in —
+# docs/performance.md "Memory over a day"), or with this False.
+MADE_APART = True
+MADE_APART_AT_OPENING = False
 MADE_CACHE_KIB = 256_000
 FILL_WEIGHT = 3
 
@@ -161,14 +166,14 @@ def building(store: "Store") -> Iterator[None]:
             finish(store)
 
 
-def finish(store: "Store") -> None:
+def finish(store: "Store", *, apart: bool | None = None) -> None:
     """After a build (also when it stopped on an error), and at the opening of a store whose
     build was stopped before its end: what was set aside made again (`Ending`: the indexes and
     the name tables, step by step, each step its own transaction with its note — resumable; told
     to whoever listens, `upgrade_progress.BUILD`), the note removed; the FTS buffer and the
     writer's cache back to their usual sizes, the writer's checkpoints back to the store's
     checkpointer."""
-    opening_upgrade.run(store, Ending(store))
+    opening_upgrade.run(store, Ending(store, apart=MADE_APART if apart is None else apart))
     with store.writer_connection() as conn:
         raw = conn.driver_connection
         for fts in FTS_TABLES:
@@ -227,17 +232,20 @@ class Ending(SlicedUpgrade):
     The writer's turn is held from the first step to the last (`holds_writer`): no save comes
     between the rows the name tables are made from and their filing.
 
-    In parallel (the helper processes have stopped by then, a core is free): the name tables'
-    rows are made and sorted on connections of their own (`_Made`, a thread each) while the
-    writer makes the indexes; the writer's fill step files them as they come, already in order.
+    In parallel at a build's end (`apart`; the helper processes have stopped by then, a core is
+    free): the name tables' rows are made and sorted on connections of their own (`_Made`, a
+    thread each) while the writer makes the indexes; the writer's fill step files them as they
+    come, already in order. At an opening the writer makes them in its step (`MADE_APART_AT_OPENING`:
+    the two tables in memory would be ~1.6 GB at 1 M records in the sign-in window's process).
     A table's rows are those of `search_keys.NAME_TABLES_FILL` run by the writer (the same SQL)."""
 
     stage = upgrade_progress.BUILD
     last_step = False  # the note dropped at the end: one small write
     holds_writer = True
 
-    def __init__(self, store: "Store") -> None:
+    def __init__(self, store: "Store", *, apart: bool = True) -> None:
         self.store = store
+        self.apart = apart  # the name tables' rows made on threads of their own (`MADE_APART`)
         self.steps: list[tuple[str, str, list[tuple[str, str]], int]] = []
         self.made: dict[str, _Made] = {}
         self.done = 0  # steps committed
@@ -258,7 +266,7 @@ class Ending(SlicedUpgrade):
                       for name, sql in notes if not name.startswith(FILL) and name not in triggers]
         self.steps += [("fill", table, [(t, triggers[t]) for t in NAME_TABLES_TRIGGERS_OF[table] if t in triggers],
                         FILL_WEIGHT * (holders + dependants)) for table in fills]
-        self.made = {table: _Made(self.store, table) for table in fills} if MADE_APART else {}
+        self.made = {table: _Made(self.store, table) for table in fills} if self.apart else {}
         return 0
 
     def extent(self, raw, first: int) -> tuple[int, int]:
@@ -273,7 +281,7 @@ class Ending(SlicedUpgrade):
         if kind == "index":
             _make(raw, made)
             return weight, self.done
-        if name not in self.made:  # made here, by the writer (`MADE_APART` off)
+        if name not in self.made:  # made here, by the writer (not `apart`)
             raw.execute(NAME_TABLES_FILL[name])
             _make(raw, made)
             raw.execute(f"DELETE FROM {PENDING_TABLE} WHERE name = ?", (FILL + name,))
@@ -336,5 +344,5 @@ def finish_interrupted(store: "Store") -> bool:
     with oslock.exclusive(store.data_dir / BUILD_LOCK_FILE, wait=0) as held:
         if not held:  # the build is running in another process: its own finish will do it
             return False
-        finish(store)
+        finish(store, apart=MADE_APART_AT_OPENING)
     return True
