@@ -439,3 +439,49 @@ def test_an_imports_bitmap_of_the_keys_filed_answers_alike(tmp_path):
         assert sum(map(len, narrowed._lookup)) * 5 < sum(map(len, plain._lookup))
     finally:
         store.close()
+
+
+def test_an_imports_bitmap_reads_back_only_what_others_saved(tmp_path):
+    """The import tells the bitmap how many records it saved (`FiledKeys.saved`: their keys were
+    marked when their batch was checked): with nothing else saved, the revisions since are all
+    the import's and nothing is read back; a record another process saved in between is still
+    found (the count differs, every person since is read back)."""
+    from fundclient.domain.duplicates import find_duplicates
+    from fundclient.storage.duplicate_candidates import FiledKeys
+
+    storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
+    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    try:
+        bulk_add(store, generate(100, seed=51, sibling_rate=0.3), by="admin")
+        bitmap = FiledKeys(store.beneficiaries)
+        maker = SyntheticGenerator(seed=52, sibling_rate=0.3)
+        first = generate(30, seed=53)
+        check = store.beneficiaries.batch_duplicates(first, filed_keys=bitmap)  # marks their keys
+        store.beneficiaries.add_many(first, by="admin")  # the import's own batch
+        bitmap.saved(len(first))
+        other = generate(1, seed=54)[0]  # another process's save, after the import's batch
+        store.beneficiaries.add(other, by="admin")
+        for rounds in range(2):  # then the import's batch again: read back once, then not
+            # the last one `other` born another day of the same month: none of its own keys (on
+            # its date) is one of `other`'s — only the look-up (the close dates) finds them
+            again = copy.deepcopy(other)
+            again.record_id, again.dependants = f"again-round-{rounds}", []
+            again.date_of_birth = date(other.date_of_birth.year, other.date_of_birth.month,
+                                       other.date_of_birth.day % 28 + 1)
+            batch = [*(maker.near_duplicate(b) for b in first), again]
+            for b in batch:  # found by their names and dates only
+                b.national_number = ""
+                for d in b.dependants:
+                    d.national_number = ""
+            everyone = _every_record(store)
+            check = store.beneficiaries.batch_duplicates(batch, filed_keys=bitmap)
+            for i, record in enumerate(batch):
+                assert _ids(check.matches(i)) == _ids(find_duplicates(record, everyone)[:10]), (rounds, i)
+            assert any(m.existing.record_id == other.record_id for m in check.matches(len(batch) - 1))
+            store.beneficiaries.add_many(batch, by="admin")
+            bitmap.saved(len(batch))
+            maker = SyntheticGenerator(seed=55 + rounds, sibling_rate=0.3)
+            first = batch[:-1]
+            other = batch[-1]
+    finally:
+        store.close()

@@ -56,9 +56,14 @@ def import_spreadsheet(session: "Session", path: Path, *, report_path: Path | No
         return registration.check_many(session, batch, validated=True, made=made, earlier=earlier,
                                        after_reads=after_reads, filed_keys=keys[0])
 
+    def save_checked(batch):
+        registration.save_checked(session, batch)
+        if keys and keys[0] is not None:
+            keys[0].saved(len(batch.accepted))  # their keys were marked when checked
+
     return import_file(session.store, Path(path), by=session.username, report_path=report_path,
                        scheme=session.settings.national_id_scheme, office_code=session.settings.office_code,
                        check_many=check_many,
-                       save_checked=lambda batch: registration.save_checked(session, batch),
+                       save_checked=save_checked,
                        batch_size=batch_size, progress=progress, cancelled=cancelled,
                        write_report=write_report, checked=checked, writer_cache_kib=writer_cache_kib)

@@ -233,6 +233,7 @@ FILTER_BITS = 28
 # An import's rows against the office's people for which the bitmap pays (`FiledKeys.worth`).
 ROWS_PER_STORED_PERSON = 100
 _LAST_REVISION = "SELECT max(rowid) FROM revisions"
+_REVISIONS_SINCE = "SELECT count(*) FROM revisions WHERE rowid > ?"
 _EVERY_KEY = "SELECT key FROM duplicate_keys UNION ALL SELECT key FROM duplicate_keys_new"
 # The keys of every person of the records saved since a revision (holders and dependants as they
 # are now: an edit's removed keys only stay marked).
@@ -255,7 +256,9 @@ class FiledKeys:
     same transaction). A mark is never removed (an edit's old keys stay marked: a lookup that
     finds nothing), so the keys let through hold every filed one the batch looks up, in the
     snapshot it reads — the same pairs as asking for every key (tests/core/test_batch_duplicates.py).
-    The batch's own people's keys are marked too (its earlier records are candidates in memory)."""
+    The batch's own people's keys are marked too (its earlier records are candidates in memory),
+    so the import's own saves (`saved`) need no reading back: when every revision since the last
+    look is one of them, nothing is read."""
 
     def __init__(self, repository, *, bits: int = FILTER_BITS) -> None:
         import numpy as np  # lazy: start-up (NumPy; an import only)
@@ -264,6 +267,7 @@ class FiledKeys:
         self._mask = (1 << bits) - 1
         self._bitmap = np.zeros(1 << (bits - 3), dtype=np.uint8)
         self.usable = True
+        self._ours = 0  # revisions the import saved since the last look (`saved`)
         with repository._store.read() as conn:
             cursor = conn.connection.driver_connection.cursor()
             self._seen = cursor.execute(_LAST_REVISION).fetchone()[0] or 0
@@ -293,18 +297,26 @@ class FiledKeys:
         at = keys & self._mask
         return (self._bitmap[at >> 3] >> (at & 7).astype(np.uint8)) & np.uint8(1) != 0
 
+    def saved(self, records: int) -> None:
+        """The import saved `records` new records (a revision each) of batches checked through
+        `narrowed` — their people's keys marked then."""
+        self._ours += records
+
     def _caught_up(self, cursor) -> bool:
         """In the caller's read transaction: the keys of the records saved since the last look
-        marked. False when the revisions' row ids went back (the file rebuilt meanwhile): the
-        bitmap is not used again."""
+        marked — none read when every revision since is one the import saved (`saved`: as many
+        revisions as it saved, and a revision's row id is never reused). False when the
+        revisions' row ids went back (the file rebuilt meanwhile): the bitmap is not used again."""
         last = cursor.execute(_LAST_REVISION).fetchone()[0] or 0
         if last < self._seen:
             self.usable = False
         elif last > self._seen:
-            texts = [text for text, in cursor.execute(_KEYS_SINCE, (self._seen,))]
-            if texts:
-                self.mark(self._np.array(",".join(texts).split(","), dtype=self._np.int64))
+            if cursor.execute(_REVISIONS_SINCE, (self._seen,)).fetchone()[0] != self._ours:
+                texts = [text for text, in cursor.execute(_KEYS_SINCE, (self._seen,))]
+                if texts:
+                    self.mark(self._np.array(",".join(texts).split(","), dtype=self._np.int64))
             self._seen = last
+        self._ours = 0
         return self.usable
 
     def narrowed(self, repository, lookups: Sequence, people: Sequence[Sequence[Sequence[int]]]
