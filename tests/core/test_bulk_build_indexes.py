@@ -406,3 +406,26 @@ def test_a_stopped_builds_end_killed_half_way_goes_on_at_the_next_opening(tmp_pa
             store.close()
     finally:
         fresh.close()
+
+
+def test_a_build_end_whose_in_memory_database_would_be_a_file_leaves_no_file_and_the_same_tables(tmp_path, monkeypatch):
+    """Review finding (2026-11-30): the end's name-table rows are made in an in-memory database
+    (`memdb`, plaintext, no key) named by a URI — read as one only because SQLite reads URI names
+    here. Were it read as a file's path, the plaintext rows would be on the disk. The attached
+    database is checked: a file is detached and removed at once, and the writer makes the rows
+    itself — the same tables as a build whose rows were made in memory."""
+    records = generate(300, seed=41, sibling_rate=0.3)
+    listed = tmp_path / "legacy.jsonl"
+    bulk.write_list(listed, records)
+    as_files = tmp_path / "would-be-plaintext"
+    as_files.mkdir()
+    monkeypatch.setattr(bulk_build, "_memory_uri", lambda name: str(as_files / name))  # a plain path: a file
+    monkeypatch.setattr(bulk_build, "MADE_APART", True)
+    store = _office(tmp_path / "built")
+    try:
+        assert bulk.bulk_load(store, listed, by="admin", batch_size=100) == 300
+        assert list(as_files.iterdir()) == []  # attached as files, then removed: none left
+        for spec in (NAME_ENDS, NAME_HEADS):
+            assert filed(store, spec) == expected(store, spec) and filed(store, spec)
+    finally:
+        store.close()

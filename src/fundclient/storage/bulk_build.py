@@ -191,7 +191,8 @@ class _Made:
 
     def __init__(self, store: "Store", table: str) -> None:
         self.table = table
-        self.uri = f"file:/fundclient-bulk-end-{table}-{os.getpid()}-{id(self)}?vfs=memdb"
+        self.uri = _memory_uri(f"fundclient-bulk-end-{table}-{os.getpid()}-{id(self)}")
+        self.in_memory = True  # False: the rows are the writer's to make (`wait` answers None)
         self.conn = None
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._make, args=(db_path(store.data_dir), store.db_key),
@@ -203,6 +204,9 @@ class _Made:
             self.conn = conn = raw_connect(path, key)
             conn.execute(f"PRAGMA cache_size = -{MADE_CACHE_KIB}")  # the sort's memory (SQLite's sorter: runs of this size)
             conn.execute(f"ATTACH DATABASE ? AS {MADE} KEY ''", (self.uri,))  # not encrypted: memory only
+            if not _attached_in_memory(conn, MADE):
+                self.in_memory = False  # a SQLite that reads no URI here: never plaintext on the disk
+                return
             conn.execute(f"PRAGMA {MADE}.journal_mode = OFF")
             columns = NAME_TABLES_ROWS[self.table][0]
             conn.execute(f"CREATE TABLE {MADE}.{self.table} ({', '.join(columns)})")
@@ -210,18 +214,45 @@ class _Made:
         except BaseException as exc:  # told to the writer's step (`wait`)
             self.error = exc
 
-    def wait(self) -> str:
-        """The in-memory database's URI once its rows are made (its thread's error raised)."""
+    def wait(self) -> str | None:
+        """The in-memory database's URI once its rows are made (its thread's error raised); None
+        when it could not be in memory — the writer makes the rows."""
         self.thread.join()
         if self.error is not None:
             raise self.error
-        return self.uri
+        return self.uri if self.in_memory else None
 
     def close(self) -> None:
         self.thread.join()
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+
+
+def _memory_uri(name: str) -> str:
+    """An in-memory database's URI (SQLite's `memdb`: shared by name within the process, no file)."""
+    return f"file:/{name}?vfs=memdb"
+
+
+def _attached_in_memory(conn, schema: str) -> bool:
+    """Whether the database attached as `schema` has no file. A SQLite built or opened without URI
+    names would take `file:/…?vfs=memdb` for a file's path (`_Made` then closes it: its caller
+    makes the rows, and the file is removed, empty)."""
+    files = {name: file for _, name, file in conn.execute("PRAGMA database_list")}
+    if files.get(schema) == "":
+        return True
+    conn.execute(f"DETACH DATABASE {schema}")
+    if files.get(schema):
+        os.remove(files[schema])
+    return False
+
+
+class _Nothing:
+    def close(self) -> None:
+        pass
+
+
+_NONE = _Nothing()
 
 
 class Ending(SlicedUpgrade):
@@ -281,12 +312,13 @@ class Ending(SlicedUpgrade):
         if kind == "index":
             _make(raw, made)
             return weight, self.done
-        if name not in self.made:  # made here, by the writer (not `apart`)
+        uri = self.made[name].wait() if name in self.made else None
+        if uri is None:  # made here, by the writer (not `apart`, or no in-memory database)
+            self.made.pop(name, _NONE).close()
             raw.execute(NAME_TABLES_FILL[name])
             _make(raw, made)
             raw.execute(f"DELETE FROM {PENDING_TABLE} WHERE name = ?", (FILL + name,))
             return weight, self.done
-        uri = self.made[name].wait()
         raw.execute("COMMIT")  # ATTACH outside a transaction (the writer's turn is held throughout)
         raw.execute(f"ATTACH DATABASE ? AS {MADE} KEY ''", (uri + "&mode=ro",))
         try:
