@@ -442,10 +442,10 @@ def test_an_imports_bitmap_of_the_keys_filed_answers_alike(tmp_path):
 
 
 def test_an_imports_bitmap_reads_back_only_what_others_saved(tmp_path):
-    """The import tells the bitmap how many records it saved (`FiledKeys.saved`: their keys were
+    """The import tells the bitmap which records it saved (`FiledKeys.saved`: their keys were
     marked when their batch was checked): with nothing else saved, the revisions since are all
     the import's and nothing is read back; a record another process saved in between is still
-    found (the count differs, every person since is read back)."""
+    found (a revision since is not the import's: every person since is read back)."""
     from fundclient.domain.duplicates import find_duplicates
     from fundclient.storage.duplicate_candidates import FiledKeys
 
@@ -458,7 +458,7 @@ def test_an_imports_bitmap_reads_back_only_what_others_saved(tmp_path):
         first = generate(30, seed=53)
         check = store.beneficiaries.batch_duplicates(first, filed_keys=bitmap)  # marks their keys
         store.beneficiaries.add_many(first, by="admin")  # the import's own batch
-        bitmap.saved(len(first))
+        bitmap.saved(r.record_id for r in first)
         other = generate(1, seed=54)[0]  # another process's save, after the import's batch
         store.beneficiaries.add(other, by="admin")
         for rounds in range(2):  # then the import's batch again: read back once, then not
@@ -479,9 +479,40 @@ def test_an_imports_bitmap_reads_back_only_what_others_saved(tmp_path):
                 assert _ids(check.matches(i)) == _ids(find_duplicates(record, everyone)[:10]), (rounds, i)
             assert any(m.existing.record_id == other.record_id for m in check.matches(len(batch) - 1))
             store.beneficiaries.add_many(batch, by="admin")
-            bitmap.saved(len(batch))
+            bitmap.saved(r.record_id for r in batch)
             maker = SyntheticGenerator(seed=55 + rounds, sibling_rate=0.3)
             first = batch[:-1]
             other = batch[-1]
+    finally:
+        store.close()
+
+
+def test_an_imports_bitmap_is_not_fooled_when_its_count_and_anothers_save_add_up(tmp_path):
+    """Review finding (2026-11-30): the read-back was skipped when the revisions since the last
+    look were as MANY as the import said it saved. Were one of its records not saved while another
+    process saved exactly one, the counts agree and that record's keys were never marked — a real
+    duplicate missed without a sign. The bitmap now skips only when every revision since is the
+    first of a record the import saved."""
+    from fundclient.storage.duplicate_candidates import FiledKeys
+
+    storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
+    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    try:
+        bulk_add(store, generate(100, seed=61, sibling_rate=0.3), by="admin")
+        bitmap = FiledKeys(store.beneficiaries)
+        first = generate(30, seed=62)
+        store.beneficiaries.batch_duplicates(first, filed_keys=bitmap)  # marks their keys
+        store.beneficiaries.add_many(first[:-1], by="admin")  # one of them not saved after all
+        bitmap.saved(r.record_id for r in first)  # ... but told as saved: 30 records
+        other = generate(1, seed=63)[0]
+        store.beneficiaries.add(other, by="admin")  # another process's one save: 30 revisions since
+        again = copy.deepcopy(other)
+        again.record_id, again.dependants, again.national_number = "again", [], ""
+        # born another day of the same month: none of its own keys (marked as the batch's) is one of
+        # `other`'s — only the look-up of close dates finds it, if `other`'s keys were marked
+        again.date_of_birth = date(other.date_of_birth.year, other.date_of_birth.month,
+                                   other.date_of_birth.day % 28 + 1)
+        check = store.beneficiaries.batch_duplicates([again], filed_keys=bitmap)
+        assert any(m.existing.record_id == other.record_id for m in check.matches(0))
     finally:
         store.close()

@@ -57,9 +57,9 @@ def import_spreadsheet(session: "Session", path: Path, *, report_path: Path | No
                                        after_reads=after_reads, filed_keys=keys[0])
 
     def save_checked(batch):
-        registration.save_checked(session, batch)
+        saved = registration.save_checked(session, batch)
         if keys and keys[0] is not None:
-            keys[0].saved(len(batch.accepted))  # their keys were marked when checked
+            keys[0].saved(record.record_id for record in saved)  # their keys were marked when checked
 
     return import_file(session.store, Path(path), by=session.username, report_path=report_path,
                        scheme=session.settings.national_id_scheme, office_code=session.settings.office_code,

@@ -241,14 +241,16 @@ def _kept(refused: FundError) -> FundError:
     return refused
 
 
-def save_checked(session: "Session", checked: CheckedBatch) -> None:
+def save_checked(session: "Session", checked: CheckedBatch) -> list[Beneficiary]:
     """The accepted records of a batch `check_many` checked: numbered and saved in ONE
-    transaction (one audit entry) and sealed together; raises CardNumberTaken (nothing saved)."""
+    transaction (one audit entry) and sealed together; raises CardNumberTaken (nothing saved).
+    Returns the records saved."""
     saved = session.store.beneficiaries.add_many(checked.accepted, by=session.username, action="import",
                                                  card_numbers_from=card_number_maker(session),
                                                  made=checked.rows if any(checked.rows) else None)
     if saved and session.settings.seal_on == "save":
         seal_records(session, saved, {})
+    return saved
 
 
 def edit(session: "Session", beneficiary: Beneficiary, photo: Photo | None = None,

@@ -30,7 +30,7 @@ current revisions.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from fundclient.domain.digits import separators_removed
 from fundclient.domain.duplicate_keys import candidates, person_keys, person_stored_keys
@@ -233,7 +233,7 @@ FILTER_BITS = 28
 # An import's rows against the office's people for which the bitmap pays (`FiledKeys.worth`).
 ROWS_PER_STORED_PERSON = 100
 _LAST_REVISION = "SELECT max(rowid) FROM revisions"
-_REVISIONS_SINCE = "SELECT count(*) FROM revisions WHERE rowid > ?"
+_REVISIONS_SINCE = "SELECT record_id, revision FROM revisions WHERE rowid > ?"
 _EVERY_KEY = "SELECT key FROM duplicate_keys UNION ALL SELECT key FROM duplicate_keys_new"
 # The keys of every person of the records saved since a revision (holders and dependants as they
 # are now: an edit's removed keys only stay marked).
@@ -267,7 +267,7 @@ class FiledKeys:
         self._mask = (1 << bits) - 1
         self._bitmap = np.zeros(1 << (bits - 3), dtype=np.uint8)
         self.usable = True
-        self._ours = 0  # revisions the import saved since the last look (`saved`)
+        self._ours: set[str] = set()  # the records the import saved since the last look (`saved`)
         with repository._store.read() as conn:
             cursor = conn.connection.driver_connection.cursor()
             self._seen = cursor.execute(_LAST_REVISION).fetchone()[0] or 0
@@ -297,26 +297,29 @@ class FiledKeys:
         at = keys & self._mask
         return (self._bitmap[at >> 3] >> (at & 7).astype(np.uint8)) & np.uint8(1) != 0
 
-    def saved(self, records: int) -> None:
-        """The import saved `records` new records (a revision each) of batches checked through
+    def saved(self, record_ids: Iterable[str]) -> None:
+        """The import saved these new records (revision 1 each) of batches checked through
         `narrowed` — their people's keys marked then."""
-        self._ours += records
+        self._ours.update(record_ids)
 
     def _caught_up(self, cursor) -> bool:
         """In the caller's read transaction: the keys of the records saved since the last look
-        marked — none read when every revision since is one the import saved (`saved`: as many
-        revisions as it saved, and a revision's row id is never reused). False when the
-        revisions' row ids went back (the file rebuilt meanwhile): the bitmap is not used again."""
+        marked — none read when every revision since is the first of a record the import saved
+        (`saved`; a revision's row id is never reused), every person's since read otherwise.
+        False when the revisions' row ids went back (the file rebuilt meanwhile): the bitmap is
+        not used again."""
         last = cursor.execute(_LAST_REVISION).fetchone()[0] or 0
         if last < self._seen:
             self.usable = False
         elif last > self._seen:
-            if cursor.execute(_REVISIONS_SINCE, (self._seen,)).fetchone()[0] != self._ours:
+            ours = self._ours
+            if not all(revision == 1 and record_id in ours
+                       for record_id, revision in cursor.execute(_REVISIONS_SINCE, (self._seen,))):
                 texts = [text for text, in cursor.execute(_KEYS_SINCE, (self._seen,))]
                 if texts:
                     self.mark(self._np.array(",".join(texts).split(","), dtype=self._np.int64))
             self._seen = last
-        self._ours = 0
+        self._ours = set()
         return self.usable
 
     def narrowed(self, repository, lookups: Sequence, people: Sequence[Sequence[Sequence[int]]]
