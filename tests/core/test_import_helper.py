@@ -339,8 +339,9 @@ def test_a_batch_that_cannot_be_saved_stops_the_import_with_its_error(tmp_path, 
     def second_fails(session, batch):
         if len(saved) == 1:
             raise CardNumberTaken()
-        save_checked(session, batch)
+        done = save_checked(session, batch)
         saved.append(len(batch.accepted))
+        return done
 
     monkeypatch.setattr(registration, "save_checked", second_fails)
     try:
