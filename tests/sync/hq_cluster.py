@@ -298,7 +298,7 @@ class SimDevice:
         from fundclient.sync.device import Device
         from fundclient.sync.http import RefusedError, TransientError, TransportOptions, make_session
         from fundclient.sync.outbox import Outbox, batch_id_of
-        from fundclient.sync.upload import PIECE_BYTES, BatchUploader
+        from fundclient.sync.upload import BatchUploader
 
         session = make_session(Settings.load(self.root))
         session.hooks["response"].append(self._record)
@@ -308,10 +308,8 @@ class SimDevice:
         def throttle(n: int) -> None:
             time.sleep(n / self.rate)
 
-        # (throttled per piece: the office's pieces of 16 KB, as before 2026-11-30 evening, so that a
-        # slow link's timing — and where a node's kill cuts an upload — stays what the tests expect)
-        uploader = BatchUploader(session, base_url, outbox, Device.load(self.root), options, throttle,
-                                 piece_bytes=16 * 1024 if self.rate < 1e9 else PIECE_BYTES)
+        # (throttled per piece, the office's own pieces: they adapt to the rate, as on a real link)
+        uploader = BatchUploader(session, base_url, outbox, Device.load(self.root), options, throttle)
         try:
             for path in outbox.pending():
                 run = BatchRun(batch_id_of(path), self._records_in(path), started=time.monotonic())

@@ -21,6 +21,10 @@ class Faults:
     rate_bytes_per_s: float | None = None
     drop_every_s: float | None = None
     max_faults: int | None = None      # stop injecting after this many (so a run can finish)
+    # The proxy's receive buffer towards the client (SO_RCVBUF), None: the kernel's. Loopback's
+    # autotuned buffers take a whole 256 KiB piece at once and hide a slow link from the sender;
+    # a real WAN's window (~2 x cwnd) does not.
+    receive_buffer: int | None = None
     seed: int = 0
 
 
@@ -36,6 +40,8 @@ class FaultProxy:
         self._lock = threading.Lock()
         self._listener = socket.socket()
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if self.faults.receive_buffer:  # set before listen(): accepted sockets inherit it
+            self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.faults.receive_buffer)
         self._listener.bind(("127.0.0.1", 0))
         self._listener.listen(64)
         self.port = self._listener.getsockname()[1]

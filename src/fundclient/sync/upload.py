@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -31,23 +32,28 @@ TUS = {"Tus-Resumable": "1.0.0"}
 ACK_IN_BODY = {"Prefer": "return=representation"}
 # Up to this size a batch goes with its creation request (one round trip instead of two).
 WITH_UPLOAD_MAX = 64 * 1024
-# The body is handed to the socket in pieces of this size (`on_bytes` after each). HQ's server
-# reads and passes on each piece through its ASGI layers (~10 per piece), so a 2 MiB batch in
-# 16 KiB pieces cost HQ 128 trips through them; 256 KiB: 8 (#11 item 7). A link simulator that
-# throttles per piece (tests/sync/hq_cluster.py) asks for smaller ones.
+# The body is handed to the socket in pieces (`on_bytes` after each). HQ's server reads and
+# passes on each piece through its ASGI layers (~10 per piece), so a 2 MiB batch in 16 KiB pieces
+# cost HQ 128 trips through them; in 256 KiB pieces: 8 (#11 item 7). But urllib3 sends a body
+# under the *connect* timeout and one piece is one `sendall`, which that timeout bounds whole: a
+# 256 KiB piece needs ~32 s at 64 kbit/s. So each body starts with pieces of PIECE_MIN and sizes
+# every next piece from the rate measured so far (the last piece's and the body's, the lower) to
+# take at most PIECE_SHARE of the connect timeout, doubling at most per piece, up to PIECE_BYTES:
+# on a fast link 16, 32, 64, 128, then 256 KiB; on a slow one the pieces stay small.
+PIECE_MIN = 16 * 1024
 PIECE_BYTES = 256 * 1024
+PIECE_SHARE = 0.25
 NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
 class BatchUploader:
     def __init__(self, session: requests.Session, base_url: str, outbox: Outbox, device: Device,
                  options: TransportOptions, on_bytes: Callable[[int], None] | None = None,
-                 on_confirmed: Callable[[Path, int], None] | None = None, piece_bytes: int = PIECE_BYTES) -> None:
+                 on_confirmed: Callable[[Path, int], None] | None = None) -> None:
         """`on_bytes(n)`: n more bytes handed to the socket (not proof of anything), after each
-        piece of `piece_bytes`; `on_confirmed(path, offset)`: HQ says it holds `offset` bytes of
-        that batch."""
+        piece; `on_confirmed(path, offset)`: HQ says it holds `offset` bytes of that batch."""
         self.session, self.base = session, base_url.rstrip("/")
-        self.piece_bytes = piece_bytes
+        self.piece_seconds = options.connect_timeout * PIECE_SHARE
         self.outbox, self.device, self.options = outbox, device, options
         self.on_bytes = on_bytes or (lambda n: None)
         self.on_confirmed = on_confirmed or (lambda path, offset: None)
@@ -92,7 +98,7 @@ class BatchUploader:
                 return self._finish(path, None, len(blob))
             return self._send(path, blob, 0)
         log.info("upload batch=%s bytes=%d", batch_id, len(blob))
-        response = self.session.post(f"{self.base}/tus/", data=_Counted(blob, self.on_bytes, self.piece_bytes),
+        response = self.session.post(f"{self.base}/tus/", data=_Counted(blob, self.on_bytes, self.piece_seconds),
                                      headers={**headers, **ACK_IN_BODY,
                                               "Content-Type": "application/offset+octet-stream"},
                                      timeout=self.options.timeout)
@@ -103,7 +109,7 @@ class BatchUploader:
         ingest a complete upload it did not finish (HQ crashed between receiving and committing)."""
         log.info("send batch=%s from=%d of=%d", path.name, offset, len(blob))
         body = blob[offset:]
-        response = self.session.patch(f"{self.base}/tus/{batch_id_of(path)}", data=_Counted(body, self.on_bytes, self.piece_bytes),
+        response = self.session.patch(f"{self.base}/tus/{batch_id_of(path)}", data=_Counted(body, self.on_bytes, self.piece_seconds),
                                       headers={**TUS, **ACK_IN_BODY, "Upload-Offset": str(offset),
                                                "Content-Length": str(len(body)),
                                                "Content-Type": "application/offset+octet-stream"},
@@ -153,21 +159,27 @@ class BatchUploader:
 
 
 class _Counted:
-    """Iterable body in pieces of `piece` bytes that reports bytes as they are handed to the socket."""
+    """Iterable body that reports bytes as they are handed to the socket, in pieces sized to be
+    handed over within `seconds` at the rate measured so far (PIECE_MIN … PIECE_BYTES)."""
 
-    def __init__(self, data: bytes, on_bytes: Callable[[int], None], piece: int = PIECE_BYTES) -> None:
-        self.data, self.on_bytes, self.piece = data, on_bytes, piece
+    def __init__(self, data: bytes, on_bytes: Callable[[int], None], seconds: float) -> None:
+        self.data, self.on_bytes, self.seconds = data, on_bytes, seconds
 
     def __len__(self) -> int:
         return len(self.data)
 
     def __iter__(self):
         view = memoryview(self.data)
-        step = self.piece
-        for start in range(0, len(view), step):
-            piece = view[start:start + step]
-            yield bytes(piece)
+        size, start, began = PIECE_MIN, 0, time.monotonic()
+        while start < len(view):
+            piece = view[start:start + size]
+            handed = time.monotonic()
+            yield bytes(piece)  # resumed once the socket took it all
             self.on_bytes(len(piece))
+            now = time.monotonic()
+            start += len(piece)
+            rate = min(len(piece) / max(now - handed, 1e-9), start / max(now - began, 1e-9))
+            size = int(max(PIECE_MIN, min(2 * size, PIECE_BYTES, rate * self.seconds)))
 
 
 __all__ = ["BatchUploader", "RefusedError", "TransientError"]
