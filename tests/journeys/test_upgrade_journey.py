@@ -45,6 +45,20 @@ def _signed_in_while_held(open_app, office, held):
     return j, login
 
 
+def _in_english_then_let_go(j, login, note: str, go_on):
+    """The window answers while the upgrade runs: the language button (Tab past the disabled Sign
+    in), Space — the note in English; then the upgrade let go, until the main window shows (the
+    note and bar gone). Returns the office's store."""
+    j.tab_to(lambda w: w is login.language_button)
+    j.space()
+    j.wait_until(lambda: note in login.upgrade_note.text(), 5000, "the note in English")
+    go_on.set()
+    j.wait_until(lambda: j.gui.window is not None and j.gui.window.isVisible(), 30000, "the main window")
+    j.guard.allowed_windows.add(id(j.gui.window))
+    assert not login.upgrade_note.isVisible() and not login.upgrade_bar.isVisible()
+    return j.gui.session.store
+
+
 def _keyed_by_an_older_rule(data_dir) -> int:
     """The office as the version before left it: other keys, an older rule's number. Returns
     how many holders it has."""
@@ -80,17 +94,8 @@ def test_the_first_sign_in_after_an_update_shows_how_far_the_upgrade_is(open_app
     j.screenshot("login-upgrade-progress")
 
     # The window answers meanwhile: the language button (Tab past the disabled Sign in), Space.
-    j.tab_to(lambda w: w is login.language_button)
-    j.space()
-    j.wait_until(lambda: "Preparing this office's records for the new version" in login.upgrade_note.text(),
-                 5000, "the note in English")
-    assert "3 of 12 beneficiaries (25%)" in login.upgrade_note.text()
-
-    go_on.set()
-    j.wait_until(lambda: j.gui.window is not None and j.gui.window.isVisible(), 30000, "the main window")
-    j.guard.allowed_windows.add(id(j.gui.window))
-    assert not login.upgrade_note.isVisible() and not login.upgrade_bar.isVisible()
-    store = j.gui.session.store
+    store = _in_english_then_let_go(j, login, "Preparing this office's records for the new version: 3 of 12 "
+                                    "beneficiaries (25%)", go_on)
     with store.read() as conn:
         assert duplicate_rule.is_current(conn.driver_connection)
         assert conn.exec_driver_sql("SELECT count(*) FROM beneficiaries WHERE dup_keys = 'x|old'").scalar_one() == 0
@@ -236,16 +241,7 @@ def test_the_first_sign_in_after_a_list_load_was_stopped_shows_the_end_being_fin
     j.assert_layout_ok()
     j.screenshot("login-stopped-list-load-finishing")
 
-    j.tab_to(lambda w: w is login.language_button)
-    j.space()
-    j.wait_until(lambda: "Finishing the loading of this office's records from a list" in login.upgrade_note.text(),
-                 5000, "the note in English")
-
-    go_on.set()
-    j.wait_until(lambda: j.gui.window is not None and j.gui.window.isVisible(), 30000, "the main window")
-    j.guard.allowed_windows.add(id(j.gui.window))
-    assert not login.upgrade_note.isVisible() and not login.upgrade_bar.isVisible()
-    store = j.gui.session.store
+    store = _in_english_then_let_go(j, login, "Finishing the loading of this office's records from a list", go_on)
     with store.read() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = ?",
                                     (bulk_build.PENDING_TABLE,)).scalar_one() == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 from fundclient.domain.records import Beneficiary, Photo
@@ -46,3 +47,25 @@ def two_offices(hq, root: Path) -> tuple[Path, Path]:
 
 def env_without_proxies() -> dict:
     return {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+
+
+def rewriting_middlebox(app, matches: Callable[[dict], bool], rewrite: Callable[[bytes], bytes]):
+    """An ASGI middlebox in front of HQ's `app` that replaces the body of each response to a request
+    `matches` accepts by `rewrite(body)` (a compromised proxy or a rogue CA: what TLS alone would
+    not stop), its content-length made right."""
+
+    async def wrapped(scope, receive, send):
+        if scope["type"] != "http" or not matches(scope):
+            return await app(scope, receive, send)
+        parts = []
+
+        async def capture(message):
+            parts.append(message)
+
+        await app(scope, receive, capture)
+        start, body = parts[0], rewrite(b"".join(m.get("body", b"") for m in parts[1:]))
+        headers = [(k, v) for k, v in start["headers"] if k != b"content-length"]
+        await send({**start, "headers": headers + [(b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    return wrapped

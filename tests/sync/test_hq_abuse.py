@@ -26,7 +26,7 @@ from fundclient.sync.outbox import Outbox
 from fundclient.sync.reference import ReferenceStore
 
 from hostile_batches import mutated_header
-from sync_helpers import enrol_office, people
+from sync_helpers import enrol_office, people, rewriting_middlebox
 
 TUS = {"Tus-Resumable": "1.0.0"}
 MB = 1024 * 1024
@@ -216,25 +216,13 @@ def _tamper_pull(app):
     """A middlebox that adds a change to every pull answer (TLS alone would not stop a
     compromised proxy or a rogue CA)."""
 
-    async def wrapped(scope, receive, send):
-        if scope["type"] != "http" or scope["path"] != "/api/v1/pull":
-            return await app(scope, receive, send)
-        parts = []
-
-        async def capture(message):
-            parts.append(message)
-
-        await app(scope, receive, capture)
-        start, body = parts[0], b"".join(m.get("body", b"") for m in parts[1:])
+    def rewrite(body: bytes) -> bytes:
         doc = json.loads(body)
         doc["changes"].append({"kind": "revoked_card", "key": "SBH-001-000001-00", "data": {"reason": "x"},
                                "deleted": False})
-        body = json.dumps(doc).encode()
-        headers = [(k, v) for k, v in start["headers"] if k != b"content-length"]
-        await send({**start, "headers": headers + [(b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        return json.dumps(doc).encode()
 
-    return wrapped
+    return rewriting_middlebox(app, lambda scope: scope["path"] == "/api/v1/pull", rewrite)
 
 
 def test_reference_data_is_signed_by_hq_and_a_tampered_answer_is_not_used(hq_dir, data_dir):

@@ -19,7 +19,7 @@ from fundclient.hq.uploads import UploadStore
 from fundclient.sync.engine import run_sync
 from fundclient.sync.outbox import Outbox
 
-from sync_helpers import enrol_office, people, photos_for
+from sync_helpers import enrol_office, people, photos_for, rewriting_middlebox
 from test_hq_abuse import TUS, _signed_meta
 
 MB = 1024 * 1024
@@ -377,26 +377,15 @@ def test_an_office_gets_its_acks_from_an_hq_that_ignores_the_preference(hq_dir, 
 
 def _forging_hq(app):
     """A middlebox that replaces the ack in a response's body by one signed with another key."""
+    import json
+
     from fundclient.sync.ack import sign_ack
     from fundclient.sync.keys import generate_signing_private
 
-    async def wrapped(scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "PATCH":
-            return await app(scope, receive, send)
-        parts = []
+    def forge(body: bytes) -> bytes:
+        return json.dumps(sign_ack(json.loads(body)["ack"], generate_signing_private())).encode() if body else body
 
-        async def capture(message):
-            parts.append(message)
-        await app(scope, receive, capture)
-        start, body = parts[0], b"".join(m.get("body", b"") for m in parts[1:])
-        if body:
-            import json
-            real = json.loads(body)["ack"]
-            body = json.dumps(sign_ack(real, generate_signing_private())).encode()
-        headers = [(k, v) for k, v in start["headers"] if k != b"content-length"]
-        await send({**start, "headers": headers + [(b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
-    return wrapped
+    return rewriting_middlebox(app, lambda scope: scope["method"] == "PATCH", forge)
 
 
 def test_a_forged_ack_in_the_body_leaves_the_batch_pending(hq_dir, data_dir):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
 from operator import attrgetter
@@ -77,6 +77,18 @@ def validate_field(name: str, value: Any, context: ValidationContext | None = No
     return definition.check(value, ctx)
 
 
+def _field_problems(obj, fields, ctx: ValidationContext) -> Iterator[tuple[str, Message]]:
+    """(field key, problem) of each of `fields` of `obj` (a holder or a dependant) that has one."""
+    for key, definition, path, get in _paths(fields):
+        try:
+            value = get(obj)
+        except AttributeError:  # a damaged record: a part missing reads as None
+            value = _get_path(obj, path)
+        problem = definition.check(value, ctx)
+        if problem:
+            yield key, problem
+
+
 def validate_beneficiary(b: Beneficiary, scheme: str | NationalIdScheme | None = None,
                          today: date | None = None, reference: ReferenceData | None = None
                          ) -> dict[str, Message]:
@@ -85,15 +97,7 @@ def validate_beneficiary(b: Beneficiary, scheme: str | NationalIdScheme | None =
         return {"record": NOT_A_BENEFICIARY}
     ctx = make_context(scheme=scheme, today=today, reference=reference,
                        category=_text(b.category), sex=b.sex, date_of_birth=b.date_of_birth)
-    problems: dict[str, Message] = {}
-    for key, definition, path, get in _paths(BENEFICIARY_FIELDS):
-        try:
-            value = get(b)
-        except AttributeError:  # a damaged record: a part missing reads as None
-            value = _get_path(b, path)
-        problem = definition.check(value, ctx)
-        if problem:
-            problems[key] = problem
+    problems: dict[str, Message] = dict(_field_problems(b, BENEFICIARY_FIELDS, ctx))
     category = get_category(_text(b.category), ctx.reference)
     if category is not None:
         fields = b.category_fields if isinstance(b.category_fields, dict) else {}
@@ -207,14 +211,8 @@ def _dependant_problems(b: Beneficiary, ctx: ValidationContext) -> dict[str, Mes
                          min_age=0, sex=_enum_or_none(Sex, d.sex), date_of_birth=_date_or_none(d.date_of_birth),
                          relation=_enum_or_none(Relation, d.relation), holder_sex=ctx.sex,
                          holder_date_of_birth=ctx.date_of_birth)
-        for key, definition, path, get in _paths(DEPENDANT_FIELDS):
-            try:
-                value = get(d)
-            except AttributeError:  # a damaged record: a part missing reads as None
-                value = _get_path(d, path)
-            problem = definition.check(value, dctx)
-            if problem:  # the problem's key written out only when there is one
-                problems[f"dependants[{i}].{key}"] = problem
+        for key, problem in _field_problems(d, DEPENDANT_FIELDS, dctx):
+            problems[f"dependants[{i}].{key}"] = problem  # the key written out only when there is one
         number = ctx.scheme.normalise(_text(d.national_number))
         key = f"dependants[{i}].national_number"
         if number:
