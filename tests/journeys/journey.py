@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractScrollArea,
@@ -341,11 +341,29 @@ class Journey:
         return self.gui.window
 
     def fit_to_screen(self, window: QWidget | None = None) -> None:
-        """The window takes the whole screen of the journey's size (a maximised window)."""
+        """The window takes the whole screen of the journey's size (a maximised window).
+
+        The app maximises its main window on a small screen (`ui.main.show_fitted`); the
+        offscreen platform answers `showMaximized` with window-system events that may still be
+        queued when the window reports visible. Resized before they are delivered, the window
+        is maximised again afterwards — to the offscreen screen (800x800) widened to its
+        minimum (860x796 on a 1366x768 journey, a flake under load). So: deliver them first,
+        then resize, and wait until the size holds with no maximised state left."""
         window = window or self.window
-        if self.fit:
-            window.resize(*self.size)
-        QApplication.processEvents()
+        if not self.fit:
+            QApplication.processEvents()
+            return
+        wanted = QSize(*self.size)
+
+        def fitted() -> bool:
+            QApplication.processEvents()  # the platform's queued answers to show/maximise
+            if window.size() == wanted and not window.windowState() & Qt.WindowState.WindowMaximized:
+                return True
+            window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMaximized)
+            window.resize(wanted)
+            return False
+
+        self.qtbot.waitUntil(lambda: fitted() and fitted(), timeout=5000)
 
     def start(self) -> "Journey":
         self.gui.login.show()
@@ -593,7 +611,8 @@ class Journey:
         window = self.window
         width, height = self.size
         assert window.width() <= width and window.height() <= height, (
-            f"the window is {window.width()}x{window.height()} on a {width}x{height} screen "
+            f"the window is {window.width()}x{window.height()} ({window.windowState()}) on a "
+            f"{width}x{height} screen "
             f"(minimum {window.minimumSizeHint().width()}x{window.minimumSizeHint().height()})")
 
     def assert_no_unasked_windows(self) -> None:

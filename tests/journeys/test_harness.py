@@ -67,3 +67,25 @@ def test_a_clipped_button_is_reported(qtbot):
     window.show()
     qtbot.waitExposed(window)
     assert any("clipped" in p for p in button_problems(window))
+
+
+def test_a_maximised_window_keeps_the_journey_size(qtbot, screen_size, tmp_path):
+    """The app opens its main window maximised on a small screen; the offscreen platform's
+    answer to that may still be queued when the journey fits the window. Fitted before it is
+    delivered, the window used to end maximised on the offscreen screen (860x796 at 1366x768:
+    the home-visit journey's flake). The fit now holds whatever is still queued."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMainWindow
+
+    from fundclient.ui.main import DEFAULT_MAIN_SIZE, show_fitted
+    from journey import Journey, WindowGuard
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setMinimumSize(860, 487)
+    show_fitted(window, DEFAULT_MAIN_SIZE)  # maximised: the offscreen screen is 800x800
+    Journey(qtbot, None, screen_size, WindowGuard(), tmp_path).fit_to_screen(window)
+    for _ in range(5):
+        QApplication.processEvents()
+    assert (window.width(), window.height()) == tuple(screen_size)
+    assert not window.windowState() & Qt.WindowState.WindowMaximized
