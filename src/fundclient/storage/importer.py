@@ -1,8 +1,10 @@
 """`fundclient import FILE`: beneficiaries from CSV or XLSX, one row per beneficiary.
 
 Headers are the domain's field keys (`domain.fields`: national_number, name.first, ...,
-category_fields.<key>, dependants[N].<key>). The whole file is read and checked first; a
-file that cannot be read changes nothing. Then the valid rows are saved in batches, one
+category_fields.<key>, dependants[N].<key>). The whole file is looked through first; a
+file that cannot be read changes nothing (`row_stream`: a large XLSX file's rows are then read
+while they are saved — a cell only its row's reading finds damaged stops the import at that row,
+`LATE_DAMAGE`). The valid rows are saved in batches, one
 transaction per batch; rows whose national number is already in the DB are skipped, so a
 re-run after an interruption imports only what is missing.
 """
@@ -152,9 +154,10 @@ def _read_csv(path: Path, raw: bytes) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _merged_ranges(raw: bytes, sheet) -> list[tuple[str, int, int]]:
+def _merged_ranges(raw: bytes, sheet, mentioned: bool | None = None) -> list[tuple[str, int, int]]:
     """(ref, first row, last row) of every merged range of the sheet. openpyxl's read-only mode
-    does not expose them, so the sheet's XML is scanned (only when it mentions mergeCell)."""
+    does not expose them, so the sheet's XML is scanned (only when it mentions mergeCell:
+    `mentioned`, when the sheet was already looked through — `_sheet_survey` —, else looked for)."""
     from zipfile import ZipFile
 
     from openpyxl.utils.cell import range_boundaries  # lazy: start-up (NumPy, openpyxl)
@@ -162,18 +165,19 @@ def _merged_ranges(raw: bytes, sheet) -> list[tuple[str, int, int]]:
     from openpyxl.xml.functions import iterparse  # lazy: start-up (NumPy, openpyxl)
 
     member = getattr(sheet, "_worksheet_path", None)
-    if not member:
+    if not member or mentioned is False:
         return []
     with ZipFile(io.BytesIO(raw)) as archive:
-        with archive.open(member) as fh:
-            tail, found = b"", False
-            while chunk := fh.read(1 << 20):
-                if b"mergeCell" in tail + chunk:
-                    found = True
-                    break
-                tail = chunk[-16:]
-        if not found:
-            return []
+        if mentioned is None:
+            with archive.open(member) as fh:
+                tail, found = b"", False
+                while chunk := fh.read(1 << 20):
+                    if b"mergeCell" in tail + chunk:
+                        found = True
+                        break
+                    tail = chunk[-16:]
+            if not found:
+                return []
         ranges = []
         with archive.open(member) as fh:
             for _, element in iterparse(fh):
@@ -184,14 +188,24 @@ def _merged_ranges(raw: bytes, sheet) -> list[tuple[str, int, int]]:
         return ranges
 
 
+def _as_text(values) -> list[str]:
+    """A sheet row's values as the import reads them: text as it is, an empty cell "", a date
+    its ISO date, anything else `str`."""
+    return [v if type(v) is str else "" if v is None else
+            (v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)) for v in values]
+
+
+def _damaged(exc: Exception) -> ImportFileUnreadable:
+    return _unreadable(Message("the Excel file is damaged or truncated ({name}).").format(name=type(exc).__name__))
+
+
 def _read_xlsx(raw: bytes) -> tuple[list[tuple[int, list[str]]], list[tuple[str, int, int]]]:
     try:
         book = _load_book(raw)
         sheet = book.worksheets[0]
         rows = []
         for number, values in enumerate(_sheet_values(book, sheet), start=1):
-            rows.append((number, [v if type(v) is str else "" if v is None else
-                                  (v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)) for v in values]))
+            rows.append((number, _as_text(values)))
             if len(rows) > MAX_ROWS + 1:
                 break
         merged = _merged_ranges(raw, sheet)
@@ -200,8 +214,103 @@ def _read_xlsx(raw: bytes) -> tuple[list[tuple[int, list[str]]], list[tuple[str,
     except ImportFileUnreadable:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure on an untrusted file
-        raise _unreadable(Message("the Excel file is damaged or truncated ({name}).").format(
-            name=type(exc).__name__)) from None
+        raise _damaged(exc) from None
+
+
+def _xlsx_stream(raw: bytes) -> tuple[int, list[tuple[str, int, int]], Iterator[tuple[int, list[str]]]] | None:
+    """The sheet's rows as `_read_xlsx` reads them, but handed out while the sheet is read:
+    (its row elements — at least its rows that hold a value —, its merged ranges, the rows).
+    Before it returns, the whole sheet has been looked through (`_sheet_survey`: every byte
+    through expat, so a sheet that is not well formed is refused here, as the whole reading
+    refuses it, before any row is handed out; merged ranges found). What only a row's reading
+    can find — a cell openpyxl cannot type (a number that is not one, a shared text that is not
+    there), a row number that is not one — is raised by the rows as ImportFileUnreadable when
+    that row is reached. None when the sheet cannot be bounded so (more row elements than
+    MAX_ROWS + 1, or not UTF-8): the caller reads it whole first (`_read_xlsx`)."""
+    try:
+        book = _load_book(raw)
+        sheet = book.worksheets[0]
+        survey = _sheet_survey(raw, sheet, MAX_ROWS + 1)
+        if survey is None:
+            book.close()
+            return None
+        elements, mentions_merged = survey
+        merged = _merged_ranges(raw, sheet, mentions_merged)
+    except ImportFileUnreadable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure on an untrusted file
+        raise _damaged(exc) from None
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for number, values in enumerate(_sheet_values(book, sheet, verified=True), start=1):
+                if number > MAX_ROWS + 2:
+                    break  # as `_read_xlsx` reads: at most MAX_ROWS + 2 rows
+                yield number, _as_text(values)
+        except ImportFileUnreadable:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any parser failure on an untrusted file
+            raise _damaged(exc) from None
+        finally:
+            book.close()
+    return elements, merged, rows()
+
+
+def _expat_checker():
+    """`check(chunk, final=False)`: bytes of an XML document fed to expat as ElementTree's
+    XMLParser creates it, without handlers (well-formedness only); raises ElementTree's
+    ParseError as ElementTree raises it (a refusal names it)."""
+    from xml.etree.ElementTree import ParseError
+    from xml.parsers import expat
+
+    wellformed = expat.ParserCreate(None, "}")
+
+    def check(chunk: bytes, final: bool = False) -> None:
+        try:
+            wellformed.Parse(chunk, final)
+        except expat.ExpatError as error:
+            refused = ParseError(str(error))
+            refused.code, refused.position = error.code, (error.lineno, error.offset)
+            raise refused from None
+    return check
+
+
+_ROW_START = (b"<row", b":row")  # a row element's start tag holds one of them (`<row`, `<x:row`)
+
+
+def _sheet_survey(raw: bytes, sheet, most: int) -> tuple[int, bool] | None:
+    """(how many row elements the sheet's XML may hold — each `<row` or `:row` in it, an upper
+    bound —, whether it mentions mergeCell), every byte of it fed to expat on the way (raises
+    ParseError for a sheet that is not well formed); None past `most` row elements or for XML
+    that is not UTF-8 (no bound by bytes). One pass over the sheet, decompressed piece by piece:
+    ~1/10 of reading its rows."""
+    from zipfile import ZipFile
+
+    member = getattr(sheet, "_worksheet_path", None)
+    if not member:
+        return None
+    check = _expat_checker()
+    elements, merged, tail, tail8 = 0, False, b"", b""
+    with ZipFile(io.BytesIO(raw)) as archive, archive.open(member) as source:
+        first = True
+        while True:
+            chunk = source.read(_SHEET_BYTES)
+            if first:
+                head = chunk[3:] if chunk.startswith(b"\xef\xbb\xbf") else chunk
+                declared = _ENCODING.search(head.split(b"?>", 1)[0]) if head.startswith(b"<?xml") else None
+                if not head.startswith(b"<") or \
+                        (declared is not None and declared.group(1).lower() not in (b"utf-8", b"utf8")):
+                    return None
+                first = False
+            check(chunk, final=not chunk)
+            if not chunk:
+                return elements, merged
+            both = tail + chunk  # a tag cut by the last read: counted once, here
+            elements += both.count(_ROW_START[0]) + both.count(_ROW_START[1])
+            if elements > most:
+                return None
+            merged = merged or b"mergeCell" in tail8 + chunk
+            tail, tail8 = chunk[-3:], chunk[-8:]
 
 
 def _load_book(raw: bytes):
@@ -273,7 +382,7 @@ def _sheet_size(sheet) -> None:
 _DIGITS = "0123456789"
 
 
-def _sheet_values(book, sheet) -> Iterator[tuple | list]:
+def _sheet_values(book, sheet, verified: bool = False) -> Iterator[tuple | list]:
     """What `sheet.iter_rows(values_only=True)` yields for openpyxl's read-only, data-only
     `sheet` — every row from the first, missing rows and cells filled with None, each cell's
     value typed as openpyxl types it (shared and inline strings, numbers, dates by the cell's
@@ -286,10 +395,12 @@ def _sheet_values(book, sheet) -> Iterator[tuple | list]:
     when every cell has one of the plain forms Excel and openpyxl write (a reference, a style, a
     type, a value or an inline text without markup or entities; every byte of the sheet checked
     by expat, the XML around the rows by ElementTree's parser; a row over `_ROW_BYTES` not taken): ~4× cheaper than an element per node. At the first row it does not take
-    it stops, and the sheet is read again by the parser, its rows already yielded skipped."""
+    it stops, and the sheet is read again by the parser, its rows already yielded skipped.
+    `verified`: every byte of the sheet already went through expat (`_sheet_survey`), so the
+    plain reading does not feed them to it again."""
     done = 0
     try:
-        for values in _sheet_rows(book, sheet, _plain_cells(book, sheet)):
+        for values in _sheet_rows(book, sheet, _plain_cells(book, sheet, verified)):
             yield values
             done += 1
         return
@@ -413,15 +524,15 @@ _ROW_BYTES = 4 << 20  # a row (or what is not a row) longer than this: read by t
 # 47 cells of MAX_CELL_CHARS each is under 2 MiB); keeps the plain reading linear in the sheet's size
 
 
-def _plain_cells(book, sheet) -> Iterator[tuple[str | None, list[tuple[int, object]]]]:
+def _plain_cells(book, sheet, verified: bool = False) -> Iterator[tuple[str | None, list[tuple[int, object]]]]:
     """What `_parsed_cells` yields, taken from the XML's bytes while every row and cell has a
     plain form (`_PLAIN_ROW`, `_PLAIN_CELL`); raises _NotPlain at the first that has not (or is
     longer than `_ROW_BYTES`), or when the sheet's XML is not a UTF-8 SpreadsheetML sheet whose
     rows are in `<sheetData>`. Every byte read is fed to expat as it is read (a damaged file is
     refused as the parser refuses it, rows included: only the building of elements is skipped),
-    and the XML around the rows goes through ElementTree's parser."""
-    from xml.etree.ElementTree import ParseError, XMLPullParser
-    from xml.parsers import expat
+    and the XML around the rows goes through ElementTree's parser (`verified`: the sheet's bytes
+    were all fed to expat already, `_sheet_survey`; they are not fed again)."""
+    from xml.etree.ElementTree import XMLPullParser
 
     from openpyxl.xml.constants import SHEET_MAIN_NS  # lazy: start-up (NumPy, openpyxl)
 
@@ -435,15 +546,7 @@ def _plain_cells(book, sheet) -> Iterator[tuple[str | None, list[tuple[int, obje
         return column
 
     column_of.known = columns  # type: ignore[attr-defined]  # read by `_plain_row` first
-    wellformed = expat.ParserCreate(None, "}")  # as ElementTree's XMLParser creates it, no handlers
-
-    def check(chunk: bytes, final: bool = False) -> None:
-        try:
-            wellformed.Parse(chunk, final)
-        except expat.ExpatError as error:  # raised as ElementTree raises it (the refusal names it)
-            refused = ParseError(str(error))
-            refused.code, refused.position = error.code, (error.lineno, error.offset)
-            raise refused from None
+    check = (lambda chunk, final=False: None) if verified else _expat_checker()
 
     def read(size: int = -1) -> bytes:
         chunk = source.read(size)
@@ -633,7 +736,37 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]], 
     """(headers, [(row number, {header: cell})], {row number: [(field, problem)]}); raises
     ImportFileUnreadable (changes nothing) when the file as a whole cannot be read. A row that
     cannot be read faithfully (bad bytes, NUL, an oversize cell, extra cells, merged cells) is
-    listed in the problems, never imported with a changed value."""
+    listed in the problems, never imported with a changed value. The whole file is read before
+    it answers (`row_stream` hands the rows out while an XLSX sheet is read)."""
+    headers, _, _, rows = row_stream(path, streamed=False)
+    records, problems = [], {}
+    for number, row, found in rows:
+        records.append((number, row))
+        if found:
+            problems[number] = found
+    return headers, records, problems
+
+
+# (row number, {header: cell}, [(field, problem)] — empty for a row read faithfully)
+StreamedRow = tuple[int, dict[str, str], list[tuple[str, Message]]]
+
+
+def row_stream(path: Path, *, streamed: bool = True) -> tuple[list[str], int, bool, Iterator[StreamedRow]]:
+    """(headers, rows, whether `rows` is exact, each row) of the file, as `read_rows` reads them. Everything that refuses
+    the file as a whole is decided before it returns (ImportFileUnreadable, nothing handed out):
+    the drive's refusals, the encoding, a CSV's quoting anywhere in it, the row limit, the header
+    (missing or unknown columns, merged cells in it), an XLSX file that is not a well-formed
+    workbook (every byte of its sheet through expat) — so a file that cannot be read changes
+    nothing. A CSV file is parsed whole first (~1/20 of checking its rows); `rows` is exact.
+
+    `streamed` (the helper process) and an XLSX file: its rows are read while they are handed
+    out (the sheet's reading is ~1/6 of the helper's work a row: reading it whole first kept the
+    importing process waiting ~10 s at 100,000 rows); `rows` is then an upper bound, its row
+    elements after the header (the exact count is the rows handed out). A cell openpyxl cannot
+    type or a row number that is not one — a damaged but well-formed sheet — is found only when
+    its row is read: the rows raise ImportFileUnreadable there, after the rows before it
+    (docs/import.md: the import stops; the batches saved before stay). `streamed=False`: the
+    whole sheet is read first, every refusal before any row (`read_rows`, small files)."""
     path = Path(path)
     # The file usually comes from a USB stick: read the hostile way (a regular file, never a
     # link, a FIFO or a device; at most 50 MB, checked before reading).
@@ -643,40 +776,53 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]], 
         raise _unreadable(reason)
     raw = item.data or b""
     merged: list[tuple[str, int, int]] = []
+    stream = None
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        rows, merged = _read_xlsx(raw)
+        stream = _xlsx_stream(raw) if streamed else None
+        if stream is None:
+            read, merged = _read_xlsx(raw)
     else:
-        rows = _read_csv(path, raw)
-    rows = [(n, r) for n, r in rows if any(c.strip() for c in r)]
-    if not rows:
-        raise _unreadable(Message("the file is empty."))
-    if len(rows) > MAX_ROWS + 1:
-        raise _unreadable(Message("more than {MAX_ROWS} rows.").format(MAX_ROWS=MAX_ROWS))
-    header_number = rows[0][0]
-    for ref, first, last in merged:
-        if first <= header_number <= last:
+        read = _read_csv(path, raw)
+    if stream is None:
+        read = [(n, r) for n, r in read if any(c.strip() for c in r)]
+        if not read:
+            raise _unreadable(Message("the file is empty."))
+        if len(read) > MAX_ROWS + 1:
+            raise _unreadable(Message("more than {MAX_ROWS} rows.").format(MAX_ROWS=MAX_ROWS))
+        (header_number, header), total, rest = read[0], len(read) - 1, iter(read[1:])
+        exact = True
+    else:
+        elements, merged, rows = stream
+        rest = (row for row in rows if any(c.strip() for c in row[1]))
+        first = next(rest, None)
+        if first is None:
+            raise _unreadable(Message("the file is empty."))
+        (header_number, header), total = first, elements - 1
+        exact = False
+    for ref, first_row, last_row in merged:
+        if first_row <= header_number <= last_row:
             raise _unreadable(Message("merged cells in the header row ({ref}).").format(ref=ref))
-    headers = [h.strip() for h in rows[0][1]]
+    headers = [h.strip() for h in header]
     missing = [c for c in required_columns() if c not in headers]
     unknown = [_printable(h) for h in headers if h and not known_column(h)]
     if missing or unknown:
         detail = ", ".join(missing + unknown)
         raise _unreadable(Message("missing or unknown columns: {detail}").format(detail=detail))
-    records, problems = [], {}
+    return headers, total, exact, _rows_of(headers, rest, merged)
+
+
+def _rows_of(headers: list[str], rows: Iterator[tuple[int, list[str]]], merged: list[tuple[str, int, int]]
+             ) -> Iterator[StreamedRow]:
     width, named = len(headers), all(headers)
     strip = str.strip
-    for number, cells in rows[1:]:
+    for number, cells in rows:
         found = _cell_problems(headers, cells)
         if merged:
             found += [("row", MERGED.format(ref=ref)) for ref, first, last in merged if first <= number <= last]
-        if found:
-            problems[number] = found
         if named and len(cells) == width:  # most rows: every header named, a cell for each
-            records.append((number, dict(zip(headers, map(strip, cells)))))
+            yield number, dict(zip(headers, map(strip, cells))), found
         else:
-            records.append((number, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(headers)
-                                     if h}))
-    return headers, records, problems
+            yield number, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(headers) if h}, found
 
 
 _DEP, _NAME, _CATEGORY, _FIELD, _REQUIRED = range(5)
@@ -743,14 +889,14 @@ _CHUNK = 250  # checked rows handed over from the helper at a time
 _AHEAD = 2 * CLI_BATCH // _CHUNK
 
 
-def _row_outcomes(rows: list[tuple[int, dict[str, str]]], unreadable_rows: RowProblems, *, scheme: str | None,
-                  office_code: str, reference: ReferenceData):
+def _row_outcomes(rows: Iterator[StreamedRow], *, scheme: str | None, office_code: str, reference: ReferenceData):
     """(row number, national number as written, the valid record or its [(field, problem)]) of
-    every row, in the file's order, checked against `reference` (the office's lists in use)."""
-    for number, row in rows:
+    every row (`row_stream`), in the file's order, checked against `reference` (the office's
+    lists in use)."""
+    for number, row, unreadable in rows:
         national = row.get("national_number", "")
-        if number in unreadable_rows:
-            yield number, national, unreadable_rows[number]
+        if unreadable:
+            yield number, national, unreadable
             continue
         try:
             # (the record is made here for this call: normalised in place, no copy)
@@ -779,34 +925,53 @@ def _made(record: Beneficiary, office_code: str, by: str) -> tuple | None:
     return office_code, by, keys, unnumbered_rows(record, filed)
 
 
+# A damaged row found after rows were handed over (`row_stream`): the import stops there.
+LATE_DAMAGE = Message("{detail} The damage comes after row {row}: the rows up to it were imported (or refused) as "
+                      "usual, nothing after it. Fix the file and import it again: the rows already imported are "
+                      "skipped.")
+
+
 def _check_in_helper(path: str, scheme: str | None, office_code: str, reference: dict, out,
                      by: str | None = None) -> None:
     """In a helper process: the file read and every row checked against `reference` (its JSON
     shape, `ReferenceData.to_dict`) — the office's lists the importing process uses (a spawned
-    process starts with the bundled ones) — handed over in chunks: ("unreadable", Message) or
-    ("rows", count), then ("chunk", [outcomes]) …, then None. With `by` (who imports), each
-    valid row's outcome carries a fourth item, `_made`: its keys and rows made here."""
+    process starts with the bundled ones) — handed over in chunks while it is read
+    (`row_stream`): ("unreadable", Message) or ("rows", count, whether exact — for an XLSX file
+    an upper bound), then ("chunk", [outcomes]) …, then ("end", rows handed over), then None. A damaged
+    row of a sheet read as a stream sends ("unreadable", LATE_DAMAGE) after the rows before it,
+    instead of the end. With `by` (who imports), each valid row's outcome carries a fourth
+    item, `_made`: its keys and rows made here."""
     try:
         reference = ReferenceData.from_dict(reference)
         use_reference(reference)  # anything else read in this process reads the same lists
         try:
-            _, rows, unreadable_rows = read_rows(Path(path))
+            _, total, exact, rows = row_stream(Path(path))
         except ImportFileUnreadable as unreadable:
             out.put(("unreadable", unreadable.detail))
             return
-        out.put(("rows", len(rows)))
+        out.put(("rows", total, exact))
         _quiet_collector()
-        chunk = []
-        for outcome in _row_outcomes(rows, unreadable_rows, scheme=scheme, office_code=office_code,
-                                     reference=reference):
-            if by is not None and isinstance(outcome[2], Beneficiary):
-                outcome = (*outcome, _made(outcome[2], office_code, by))
-            chunk.append(outcome)
-            if len(chunk) >= _CHUNK:
+        chunk, handed, last = [], 0, 0
+        try:
+            for outcome in _row_outcomes(rows, scheme=scheme, office_code=office_code, reference=reference):
+                if by is not None and isinstance(outcome[2], Beneficiary):
+                    outcome = (*outcome, _made(outcome[2], office_code, by))
+                chunk.append(outcome)
+                last = outcome[0]
+                if len(chunk) >= _CHUNK:
+                    out.put(("chunk", chunk))
+                    handed += len(chunk)
+                    chunk = []
+        except ImportFileUnreadable as unreadable:  # a damaged row of a sheet read as a stream
+            if chunk:
                 out.put(("chunk", chunk))
-                chunk = []
+            out.put(("unreadable", LATE_DAMAGE.format(detail=unreadable.detail, row=last) if last
+                     else unreadable.detail))  # no row handed over: the file refused whole
+            return
         if chunk:
             out.put(("chunk", chunk))
+            handed += len(chunk)
+        out.put(("end", handed))
     finally:
         out.put(None)
 
@@ -839,7 +1004,9 @@ class CheckedRows:
     make it after the office's reference is installed, or pass it. Made before anything is
     written (the CLI before asking for the password): raises ImportFileUnreadable, changing
     nothing, for a file that cannot be read; HelperStopped when the helper process dies. `total`:
-    the rows. Iterating gives (row number, national number as written, the valid record or its
+    the rows — exact when `known`; an XLSX file read by a helper is handed over while it is read
+    and `total` is then an upper bound (its row elements) until the last row has been handed
+    over, when it becomes the count. Iterating gives (row number, national number as written, the valid record or its
     [(field, problem)]); `close()` stops a helper that is still reading (a cancelled import)."""
 
     def __init__(self, path: Path, *, scheme: str | None = None, office_code: str = "",
@@ -857,10 +1024,8 @@ class CheckedRows:
                 helper = False  # read_rows says why, the hostile way
         self._process = None
         if not helper:
-            _, rows, unreadable_rows = read_rows(path)
-            self.total = len(rows)
-            self._outcomes = _row_outcomes(rows, unreadable_rows, scheme=scheme, office_code=office_code,
-                                           reference=reference)
+            _, self.total, self.known, rows = row_stream(path, streamed=False)  # read whole: every refusal first
+            self._outcomes = _row_outcomes(rows, scheme=scheme, office_code=office_code, reference=reference)
             return
         import multiprocessing  # lazy: only a large import starts a helper
 
@@ -876,7 +1041,7 @@ class CheckedRows:
                 raise HelperStopped(HelperStopped.IMPORT_BEFORE_ROWS)
             if first[0] == "unreadable":
                 raise _unreadable(first[1])
-            self.total = first[1]
+            self.total, self.known = first[1], first[2]  # an XLSX file: a bound until the last row
         except BaseException:
             self.close()
             raise
@@ -896,11 +1061,17 @@ class CheckedRows:
                         return None
 
     def _from_helper(self):
-        done = 0
+        done, end = 0, None
         while True:
             item = self._next()
             if item is None:
                 break
+            if item[0] == "end":
+                end = item[1]
+                continue
+            if item[0] == "unreadable":  # a damaged row, after the rows before it
+                self.close()
+                raise _unreadable(item[1])
             done += len(item[1])
             for outcome in item[1]:
                 if len(outcome) == 4:
@@ -908,8 +1079,9 @@ class CheckedRows:
                     outcome = outcome[:3]
                 yield outcome
         self.close()
-        if done != self.total:
+        if end is None or end != done:
             raise HelperStopped(HelperStopped.IMPORT_AFTER_ROWS.format(done=done, total=self.total))
+        self.total, self.known = done, True
 
     def __iter__(self):
         return self._outcomes
@@ -1044,8 +1216,9 @@ def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str
                     progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
                     write_report: bool, check_many: Callable[..., object] | None = None,
                     save_checked: Callable[[object], None] | None = None) -> ImportResult:
-    total = checked.total
-    result = ImportResult(rows=total)
+    # `checked.total`: exact, or — an XLSX file handed over while its helper reads it — an upper
+    # bound until its last row is handed over: read afresh for each progress and at the end.
+    result = ImportResult(rows=checked.total)
     seen: set[str] = set()  # national numbers of this file's rows already handled
     pending: list[tuple[int, str, Beneficiary]] = []
     saving = _Saving(save_checked) if check_many is not None else None
@@ -1106,23 +1279,42 @@ def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str
                 result.duplicates += 1
         pending.clear()
 
+    damaged: list[ImportFileUnreadable] = []
+
+    def handed_over():
+        """`checked`'s rows; a damaged row found after rows were handed over (`LATE_DAMAGE`) ends
+        them, and is raised once the rows before it are saved."""
+        try:
+            yield from checked
+        except ImportFileUnreadable as late:
+            damaged.append(late)
+
     try:
-        for done, (number, national, outcome) in enumerate(checked, start=1):
+        shown = 0  # rows the last progress said were done
+        for done, (number, national, outcome) in enumerate(handed_over(), start=1):
             if isinstance(outcome, Beneficiary):
                 pending.append((number, national, outcome))
             else:
                 result.rejected += 1
                 for key, message in outcome:
                     result.problems.append(ImportProblem(number, national, "rejected", key, message))
-            if len(pending) >= batch_size or (done == total and pending):
+            if len(pending) >= batch_size or (done == checked.total and pending):
                 flush()
             result.done = done
-            if progress is not None and (done % batch_size == 0 or done == total):
-                progress(done, total)
-            if not pending and done < total and cancelled is not None and cancelled():
+            if progress is not None and (done % batch_size == 0 or done == checked.total):
+                progress(done, max(checked.total, done))
+                shown = done
+            if not pending and done < checked.total and cancelled is not None and cancelled():
                 result.cancelled = True
                 break
+        if pending:  # the last rows, when the total was an upper bound until the end
+            flush()
+        result.rows = checked.total  # (a cancelled XLSX import read by a helper: its upper bound)
+        if progress is not None and not result.cancelled and not damaged and shown != result.done:
+            progress(result.done, result.rows)
         save_last()  # a stopped import keeps every batch it checked: stopped between two batches
+        if damaged:
+            raise damaged[0]
     except BaseException:
         if saving is not None:
             saving.join(quiet=True)  # never left writing behind the caller's back
