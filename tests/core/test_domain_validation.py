@@ -390,6 +390,12 @@ def test_remembered_checks_answer_what_the_full_check_answers():
     widened = with_updates(default_reference(), {"municipalities": {"NEW": {"ar": "جديدة", "en": "New"}}})
     assert municipality.check("NEW", ctx(reference=widened)) is None
     assert municipality.check("NEW", ctx()) is not None  # back to the set in use: its own answer
+    # a choice's cleaning (a label to its code) remembered per set too: a label only one set knows
+    assert municipality.clean("جديدة", ctx()) == "جديدة"
+    assert municipality.clean("جديدة", ctx(reference=widened)) == "NEW"
+    assert municipality.clean("جديدة", ctx()) == "جديدة"
+    assert municipality.clean(" جديدة ", ctx(reference=widened)) == municipality._clean(" جديدة ", ctx(
+        reference=widened)) == "NEW"
 
 
 def test_a_record_normalised_in_place_is_the_normalised_copy():

@@ -46,8 +46,11 @@ class FieldDef:
         raw = value if type(value) is str else as_text(value)
         if not raw:
             return ""  # what every kind below makes of an empty value (tests/core/test_domain_fields.py)
-        if len(raw) <= _MEMO_CHARS and self.kind in _CONTEXT_FREE:
-            return _clean_short(self.kind, raw)
+        if len(raw) <= _MEMO_CHARS:
+            if self.kind in _CONTEXT_FREE:
+                return _clean_short(self.kind, raw)
+            if self.kind == "choice" and self.choices:
+                return _choice_clean(raw, self.choices, ctx)
         return self._clean(raw, ctx)
 
     def _clean(self, raw: str, ctx: ValidationContext | None) -> str:
@@ -181,6 +184,22 @@ def as_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return value if isinstance(value, str) else str(value)
+
+
+def _choice_clean(raw: str, list_name: str, ctx: ValidationContext) -> str:
+    """`_clean` of a short value of a choice field: `_choice_code` of its `clean_text`,
+    remembered per raw value and reference set (the set's lists never change; a new set is a new
+    object), bounded — an import cleans ~12 choices a row (sexes, relations, municipalities…)
+    out of a few dozen values (tests/core/test_domain_validation.py: the same as `_clean`)."""
+    reference = ctx.reference
+    memo = reference.__dict__.get("_choice_clean_memo")
+    if memo is None or len(memo) > 4096:
+        memo = {}
+        object.__setattr__(reference, "_choice_clean_memo", memo)
+    found = memo.get((list_name, raw))
+    if found is None:
+        found = memo[(list_name, raw)] = _choice_code(clean_text(raw), list_name, ctx)
+    return found
 
 
 def _choice_code(text: str, list_name: str, ctx: ValidationContext) -> str:
