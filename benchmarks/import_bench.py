@@ -144,6 +144,67 @@ def _first_saved_clock() -> list[float]:
     return saved
 
 
+def _clerk(office: str, password: str, start_after: float, every: float, stop, out) -> None:
+    """In a process of its own (the app's, during the import): a clerk's save every `every`
+    seconds from `start_after` seconds on until `stop` is set; puts [(wait for the writer's
+    turn, the save's whole wall)] in seconds on `out`. The records share nothing with the file's
+    rows (no national number, names and birth dates of their own): the import's answers stay."""
+    import datetime
+
+    from fundclient import oslock
+    from fundclient.domain.records import ArabicName, Beneficiary, Sex
+    from fundclient.storage import open_store
+
+    waits = []
+    exclusive = oslock.exclusive
+
+    def timed_exclusive(path, **kwargs):  # the writer's turn: how long the save waited for it
+        from contextlib import contextmanager
+
+        @contextmanager
+        def held():
+            began = time.perf_counter()
+            with exclusive(path, **kwargs) as got:
+                if Path(path).name == ".writer.lock":
+                    waits.append(time.perf_counter() - began)
+                yield got
+        return held()
+
+    oslock.exclusive = timed_exclusive
+    store, _ = open_store(Path(office), "admin", password)
+    samples = []
+    try:
+        time.sleep(start_after)
+        n = 0
+        while not stop.is_set():
+            n += 1
+            record = Beneficiary(name=ArabicName("زخرف", "قسطل", "ظفير", "غضنفرو"), sex=Sex.MALE,
+                                 date_of_birth=datetime.date(1900, 1, 1) + datetime.timedelta(days=3 * n))
+            waits.clear()
+            began = time.perf_counter()
+            store.beneficiaries.add(record, by="admin")
+            samples.append((waits[0] if waits else 0.0, time.perf_counter() - began))
+            stop.wait(every)
+    finally:
+        store.close()
+        out.put(samples)
+
+
+def _clerk_report(samples: list[tuple[float, float]]) -> str:
+    if not samples:
+        return "no clerk's save during the import"
+    waits = sorted(w for w, _ in samples)
+    walls = sorted(t for _, t in samples)
+
+    def pct(values, q):
+        return values[min(len(values) - 1, int(q * len(values)))] * 1000
+
+    return (f"clerk's saves during the import: {len(samples)}; wait for the writer p50 {pct(waits, 0.5):.0f} ms,"
+            f" p95 {pct(waits, 0.95):.0f} ms, max {waits[-1] * 1000:.0f} ms; whole save p50 {pct(walls, 0.5):.0f} ms,"
+            f" p95 {pct(walls, 0.95):.0f} ms, max {walls[-1] * 1000:.0f} ms;"
+            f" saves waiting >= 100 ms: {sum(w >= 0.1 for w in waits)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
@@ -151,6 +212,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=21)
     parser.add_argument("--profile", action="store_true", help="print the import's 25 costliest functions")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--clerk", type=float, default=0.0, metavar="SECONDS",
+                        help="a clerk's save every SECONDS in another process during the import (its wait reported)")
     parser.add_argument("--names", choices=("stock", "wide"), default="stock",
                         help="the generator's small stock of names, or wide-spread family names")
     args = parser.parse_args()
@@ -175,6 +238,14 @@ def main() -> int:
         command = ["--data-dir", str(office), "--lang", "en", "import", str(source), "--user", "admin",
                    "--password-file", str(password), "--report", str(work / "report.csv")]
         first_saved = _first_saved_clock()
+        clerk = None
+        if args.clerk:
+            import multiprocessing
+
+            context = multiprocessing.get_context("spawn")
+            clerk_stop, clerk_out = context.Event(), context.Queue()
+            clerk = context.Process(target=_clerk, args=(str(office), PASSWORD, 8.0, args.clerk, clerk_stop, clerk_out))
+            clerk.start()
         profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU, not wall: a busy machine inflates nothing
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         start, cpu = time.perf_counter(), time.process_time()
@@ -185,6 +256,10 @@ def main() -> int:
             profiler.disable()
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
         after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the helper reading and checking the file
+        if clerk is not None:  # (its CPU is not in the helper's: taken before it ends)
+            clerk_stop.set()
+            print(_clerk_report(clerk_out.get(timeout=60)), flush=True)
+            clerk.join(timeout=30)
         helper = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
         print(f"fundclient import: exit {code}, {args.rows:,} rows in {wall:.1f} s wall, {cpu:.1f} s CPU"
               f" (+ helper process {helper:.1f} s): {args.rows / wall:,.0f} rows/s wall,"

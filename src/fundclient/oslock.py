@@ -36,10 +36,11 @@ _HELD_BY_ANOTHER = frozenset({errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK})
 
 
 @contextmanager
-def exclusive(path: Path, *, wait: float | None = DEFAULT_WAIT_SECONDS) -> Iterator[bool]:
+def exclusive(path: Path, *, wait: float | None = DEFAULT_WAIT_SECONDS, announce: bool = False) -> Iterator[bool]:
     """Hold the OS lock on `path` (created 0600 if missing). Yields True when held; with
     `wait=0`, yields False at once when another process or thread holds it. When the wait
-    runs out, raises `TimeoutError`."""
+    runs out, raises `TimeoutError`. `announce`: while waiting, say so to the holder
+    (`wanted(path)` is True meanwhile) — a long holder that asks (an import) lets it in."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fcntl is None:
@@ -49,6 +50,7 @@ def exclusive(path: Path, *, wait: float | None = DEFAULT_WAIT_SECONDS) -> Itera
     # One open file description per call: threads of one process exclude each other through
     # the OS lock too (flock locks belong to the open file description).
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    announced = -1
     try:
         deadline = None if wait is None else time.monotonic() + wait
         while True:
@@ -67,14 +69,61 @@ def exclusive(path: Path, *, wait: float | None = DEFAULT_WAIT_SECONDS) -> Itera
                 return
             if deadline is not None and time.monotonic() >= deadline:
                 raise TimeoutError(str(path))
+            if announce and announced < 0:
+                announced = _announce(path)
             time.sleep(POLL_SECONDS)
+        if announced >= 0:  # held: no longer waiting
+            os.close(announced)
+            announced = -1
         try:
             yield True
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
+        if announced >= 0:
+            os.close(announced)
         if fd >= 0:
             os.close(fd)
+
+
+def _wanted_path(path: Path) -> Path:
+    return path.with_name(path.name + ".wanted")
+
+
+def _announce(path: Path) -> int:
+    """A waiter's shared lock on the companion file of `path` (`wanted` sees it), held until
+    the descriptor returned is closed; -1 when it cannot be taken (then nobody is told)."""
+    try:
+        fd = os.open(_wanted_path(path), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return -1
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)  # a `wanted` probe holds it exclusively for a moment only
+    except OSError:
+        os.close(fd)
+        return -1
+    return fd
+
+
+def wanted(path: Path) -> bool:
+    """Whether another process or thread is waiting for the lock on `path` with `announce`
+    (`exclusive`): its shared lock on the companion file makes this probe's exclusive one fail.
+    False where the OS has no `flock` (nobody announces there)."""
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(_wanted_path(Path(path)), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        return exc.errno in _HELD_BY_ANOTHER
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
 
 
 @contextmanager

@@ -336,10 +336,10 @@ def test_a_batch_that_cannot_be_saved_stops_the_import_with_its_error(tmp_path, 
     session = Session(data_dir, Settings.load(data_dir), store, operator)
     save_checked, saved = registration.save_checked, []
 
-    def second_fails(session, batch):
+    def second_fails(session, batch, **kw):
         if len(saved) == 1:
             raise CardNumberTaken()
-        done = save_checked(session, batch)
+        done = save_checked(session, batch, **kw)
         saved.append(len(batch.accepted))
         return done
 
@@ -420,3 +420,63 @@ def test_a_checked_batch_is_freed_by_reference_counts_alone(tmp_path):
             gc.enable()
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("waiting", [False, True])
+def test_a_batch_written_in_pieces_commits_for_a_waiting_save_only(tmp_path, waiting):
+    """`fundclient import` writes a batch in pieces (`add_many(piece=…)`): with nobody waiting
+    the whole batch is one transaction (one audit entry); when a save waits for the writer — a
+    thread of its own here, announcing its wait like any save (`Store.writer_wanted`) — the
+    pieces so far are committed after the piece under way, the save goes in, and the rest
+    follows in a transaction of its own. Every record is saved either way, with distinct card
+    numbers from the one sequence (the save's in between)."""
+    from fundclient.config import Settings
+    from fundclient.services.registration import card_number_maker
+    from fundclient.services.session import Session
+
+    data_dir = tmp_path / "office"
+    _office(data_dir, tmp_path)
+    store, operator = open_store(data_dir, "admin", PASSWORD)
+    session = Session(data_dir, Settings.load(data_dir), store, operator)
+    maker = SyntheticGenerator(seed=11)
+    records = [maker.next() for _ in range(40)]
+    clerks = [maker.next()]
+    numbers = card_number_maker(session)
+    clerk = threading.Thread(target=lambda: store.beneficiaries.add(clerks[0], by="admin", card_number_from=numbers))
+    seen_waiting = []
+
+    def numbering(sequence: int) -> str:
+        if waiting and not clerk.is_alive() and not seen_waiting:  # inside the first piece's transaction
+            clerk.start()
+            deadline = time.monotonic() + 20
+            while not store.writer_wanted() and time.monotonic() < deadline:
+                time.sleep(0.005)
+            seen_waiting.append(store.writer_wanted())
+        return numbers(sequence)
+
+    try:
+        since = store.audit.head()[0]
+        saved = store.beneficiaries.add_many(records, by="admin", card_numbers_from=numbering, piece=10)
+        if waiting:
+            clerk.join(20)
+            assert seen_waiting == [True]
+        entries = [(e.action, e.detail.get("rows")) for e in store.audit.entries(since_seq=since)]
+        with store.read() as conn:
+            order = [r[0] for r in conn.exec_driver_sql("SELECT record_id FROM revisions ORDER BY rowid")]
+        stored = store.beneficiaries.get_many([r.record_id for r in records])
+        people = [p for r in saved for p in (r, *r.dependants)]
+        if waiting:
+            people.append(clerks[0])  # (a plain add numbers the holder only)
+    finally:
+        store.close()
+    assert [(r.record_id, r.card_number) for r in saved] == [(r.record_id, stored[r.record_id].card_number)
+                                                            for r in records]
+    assert len({p.card_number for p in people}) == len(people) and all(p.card_number for p in people)
+    if not waiting:
+        assert entries == [("import", 40)]
+        assert order == [r.record_id for r in records]
+    else:
+        # the first piece committed, the save, the other three pieces together
+        assert entries == [("import", 10), ("save", None), ("import", 30)], entries
+        assert order == [r.record_id for r in records[:10]] + [clerks[0].record_id] + \
+            [r.record_id for r in records[10:]]

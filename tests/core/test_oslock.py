@@ -139,3 +139,61 @@ def test_no_descriptor_is_left_open(tmp_path):
         _stop(child)
     if before is not None:
         assert set(os.listdir("/proc/self/fd")) <= before | {str(fd) for fd in range(3)}
+
+
+WAIT_ANNOUNCED = r"""
+import sys
+from pathlib import Path
+from fundclient.oslock import exclusive
+with exclusive(Path(sys.argv[1]), wait=30, announce=sys.argv[2] == "announce"):
+    print("got it", flush=True)
+"""
+
+
+@pytest.mark.parametrize("announce", [True, False])
+def test_a_waiter_in_another_process_is_seen_by_the_holder_only_when_it_announces(tmp_path, announce):
+    path = tmp_path / ".lock"
+    with oslock.exclusive(path) as held:
+        assert held and not oslock.wanted(path)
+        child = subprocess.Popen([sys.executable, "-c", WAIT_ANNOUNCED, str(path), "announce" if announce else "quiet"],
+                                 stdout=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 20
+            while not oslock.wanted(path) and time.monotonic() < deadline and child.poll() is None:
+                time.sleep(0.01)
+            if not announce:
+                time.sleep(0.5)  # (the child has started and waits by now: it cannot take the lock)
+            assert oslock.wanted(path) is announce
+            assert child.poll() is None  # still waiting: the holder holds
+        except BaseException:
+            child.kill()
+            raise
+    try:
+        assert child.stdout.readline().strip() == "got it"  # the lock let go: the waiter took it
+        assert child.wait(timeout=20) == 0
+    finally:
+        child.stdout.close()
+    assert not oslock.wanted(path)  # once it holds (and after), nobody waits
+
+
+def test_a_waiting_thread_is_seen_until_it_holds_the_lock(tmp_path):
+    path = tmp_path / ".lock"
+    got = threading.Event()
+    release = threading.Event()
+
+    def waiter():
+        with oslock.exclusive(path, wait=20, announce=True):
+            got.set()
+            release.wait(20)
+
+    thread = threading.Thread(target=waiter)
+    with oslock.exclusive(path):
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not oslock.wanted(path) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert oslock.wanted(path) and not got.is_set()
+    assert got.wait(20)
+    assert not oslock.wanted(path)  # holding, no longer waiting
+    release.set()
+    thread.join(20)

@@ -256,8 +256,8 @@ def cmd_audit_verify(args) -> int:
 def cmd_import(args) -> int:
     from fundclient.services.importing import import_spreadsheet  # lazy: start-up (NumPy, openpyxl, rapidfuzz)
     from fundclient.services.reference import install_office_reference  # lazy: start-up (sync's reference store)
-    from fundclient.storage.importer import (CLI_BATCH, CLI_WRITER_CACHE_KIB, CheckedRows,  # lazy: start-up (NumPy, openpyxl)
-                                             few_full_collections)
+    from fundclient.storage.importer import (CLI_BATCH, CLI_PIECE, CLI_WRITER_CACHE_KIB,  # lazy: start-up (NumPy, openpyxl)
+                                             CheckedRows, few_full_collections)
 
     settings = Settings.load(args.data_dir)
     # The office's reference data (the bundled lists with HQ's updates: plain files, no password
@@ -279,7 +279,8 @@ def cmd_import(args) -> int:
         with few_full_collections():  # a command of its own: nothing else runs in this process
             result = import_spreadsheet(session, Path(args.file), report_path=args.report,
                                         progress=_ImportProgress(args, settings.language), checked=checked,
-                                        batch_size=CLI_BATCH, writer_cache_kib=CLI_WRITER_CACHE_KIB)
+                                        batch_size=CLI_BATCH, writer_cache_kib=CLI_WRITER_CACHE_KIB,
+                                        write_piece=CLI_PIECE)
     finally:
         checked.close()
         store.close()

@@ -34,12 +34,14 @@ def import_spreadsheet(session: "Session", path: Path, *, report_path: Path | No
                        write_report: bool = True, progress: Callable[[int, int], None] | None = None,
                        cancelled: Callable[[], bool] | None = None,
                        batch_size: int = IMPORT_BATCH, checked: CheckedRows | None = None,
-                       writer_cache_kib: int | None = None) -> ImportResult:
+                       writer_cache_kib: int | None = None, write_piece: int | None = None) -> ImportResult:
     """Import the file's good rows (see storage.importer.import_file). Raises NotPermitted
     for a clerk, ImportFileUnreadable (nothing written) for a file that cannot be read.
     `checked`: the file already being read (`CheckedRows`, made with this office's scheme and code).
     A file large enough for it (`FiledKeys.worth`) is checked with a bitmap of the office's
-    duplicate keys (`storage.duplicate_candidates.FiledKeys`), made at the first batch."""
+    duplicate keys (`storage.duplicate_candidates.FiledKeys`), made at the first batch.
+    `write_piece`: each batch written that many rows at a time, committed early when a save
+    of another process waits (`registration.save_checked`)."""
     if not allowed(session):
         if checked is not None:
             checked.close()
@@ -57,7 +59,7 @@ def import_spreadsheet(session: "Session", path: Path, *, report_path: Path | No
                                        after_reads=after_reads, filed_keys=keys[0])
 
     def save_checked(batch):
-        saved = registration.save_checked(session, batch)
+        saved = registration.save_checked(session, batch, piece=write_piece)
         if keys and keys[0] is not None:
             keys[0].saved(record.record_id for record in saved)  # their keys were marked when checked
 

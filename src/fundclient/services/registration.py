@@ -241,13 +241,14 @@ def _kept(refused: FundError) -> FundError:
     return refused
 
 
-def save_checked(session: "Session", checked: CheckedBatch) -> list[Beneficiary]:
+def save_checked(session: "Session", checked: CheckedBatch, *, piece: int | None = None) -> list[Beneficiary]:
     """The accepted records of a batch `check_many` checked: numbered and saved in ONE
     transaction (one audit entry) and sealed together; raises CardNumberTaken (nothing saved).
-    Returns the records saved."""
+    Returns the records saved. `piece`: written that many rows at a time, committed early for
+    a waiting save (`BeneficiaryRepository.add_many`; the pieces committed before a failure stay)."""
     saved = session.store.beneficiaries.add_many(checked.accepted, by=session.username, action="import",
                                                  card_numbers_from=card_number_maker(session),
-                                                 made=checked.rows if any(checked.rows) else None)
+                                                 made=checked.rows if any(checked.rows) else None, piece=piece)
     if saved and session.settings.seal_on == "save":
         seal_records(session, saved, {})
     return saved

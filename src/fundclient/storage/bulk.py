@@ -125,7 +125,10 @@ def rows_words(holders: Sequence[tuple], dependants: Sequence[tuple]) -> tuple[l
 class RowsWriter:
     """One batch's rows added in parts inside the caller's write transaction (`add`, as a
     helper hands them over), the triggers' work done once at the end (`finish`): the same rows,
-    index contents, counters and names' words (same ids) as `insert_rows` of the whole batch."""
+    index contents, counters and names' words (same ids) as `insert_rows` of the whole batch.
+    `catch_up` does that work for the rows added so far, in the transaction (an import's
+    pieces, `BeneficiaryRepository.add_many`): then the rows and indexes are those of
+    `insert_rows` of each run of rows between two catch-ups."""
 
     def __init__(self, cursor) -> None:
         self.cursor = cursor
@@ -141,6 +144,7 @@ class RowsWriter:
         }
         # The words the per-row triggers would add, in their order: the batch's holders', then its dependants'.
         self.words: tuple[dict, dict] = ({}, {})
+        self._holders = 0  # added in all (`holders`)
         for name in self.triggers:
             cursor.execute(f"DROP TRIGGER {name}")
 
@@ -152,21 +156,34 @@ class RowsWriter:
         self.cursor.executemany(INSERT_DEPENDANT, dependants)
         self.params["holders"] += len(holders)
         self.params["dependants"] += len(dependants)
+        self._holders += len(holders)
         for trigger, new, seen in zip(_WORD_TRIGGERS, words or rows_words(holders, dependants), self.words):
             if trigger in self.triggers:
                 seen.update(dict.fromkeys(new))
 
     @property
     def holders(self) -> int:
-        return self.params["holders"]
+        """The holders added in all."""
+        return self._holders
 
-    def finish(self) -> None:
+    def catch_up(self) -> None:
+        """The set-aside triggers' work for the rows added since the last catch-up."""
+        params = self.params
+        if not (params["holders"] or params["dependants"]):
+            return
         for name in self.triggers:
             if name in _CATCH_UP:
-                self.cursor.execute(_CATCH_UP[name], self.params)
+                self.cursor.execute(_CATCH_UP[name], params)
         words = dict.fromkeys([*self.words[0], *self.words[1]])
         if words:
             self.cursor.executemany(_INSERT_WORD, [(w,) for w in words])
+        self.words = ({}, {})
+        params["first_holder"] += params["holders"]  # (row ids given in order from the first)
+        params["first_dependant"] += params["dependants"]
+        params["holders"] = params["dependants"] = 0
+
+    def finish(self) -> None:
+        self.catch_up()
         for sql in self.triggers.values():
             self.cursor.execute(sql)
 

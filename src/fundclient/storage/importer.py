@@ -874,18 +874,25 @@ def row_to_beneficiary(row: dict[str, str], office_code: str) -> Beneficiary:
 
 
 IMPORT_BATCH = 500  # rows per transaction: the single writer is never held for long
-# `fundclient import` (a command of its own, no window to keep lively): rows per transaction and
-# the writer's cache. A batch's commit writes every page of the duplicate keys' index its ~50 keys
-# a row touched — at 40,000 rows in the office 500-row batches touched most of it each time; a
-# clerk's save waits for one batch's write (~0.5 s, docs/performance.md).
-CLI_BATCH = 2_000
+# `fundclient import` (a command of its own, no window to keep lively): rows per batch (checked
+# together, then written as one transaction while the next batch is checked) and the writer's
+# cache. A commit writes every page its rows touched in the indexes filled in no order (the
+# duplicate keys', the names' ends and heads, the record ids', the national numbers') — at
+# 40,000 rows in the office a batch of 2,000 touched most of them: the fewer commits, the fewer
+# pages written a row (docs/performance.md: 2,000 → 8,000 rows a batch).
+CLI_BATCH = 8_000
 CLI_WRITER_CACHE_KIB = 256_000
+# ... written CLI_PIECE rows at a time, and committed early when a save of another process waits
+# for the writer (`BeneficiaryRepository.add_many(piece=…)`, `Store.writer_wanted`): a clerk's
+# save waits for the piece under way and one commit, never for the whole batch.
+CLI_PIECE = 250
 # From this size on, the file is read and its rows checked in a helper process while this one
 # writes (a few hundred rows are checked here: a helper costs ~1 s to start).
 HELPER_FROM_BYTES = 256 * 1024
 _CHUNK = 250  # checked rows handed over from the helper at a time
 # Chunks the helper may run ahead by: two of the command's batches, so that it never waits on a
-# full queue while this process checks and saves one (~6 KB a row handed over: ~25 MB).
+# full queue while this process checks and saves one (~5 KB a row handed over: ~80 MB, held
+# pickled in the helper's queue).
 _AHEAD = 2 * CLI_BATCH // _CHUNK
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -45,6 +46,9 @@ log = logging.getLogger(__name__)
 # and gives every waiter its turn.
 WRITER_LOCK_FILE = ".writer.lock"
 WRITER_WAIT_SECONDS = 120.0
+# A long write that committed for a waiting one (an import, `let_waiting_writes_in`) lets it in
+# for at most this long before it goes on.
+LET_IN_SECONDS = 1.0
 
 
 @dataclass
@@ -112,7 +116,7 @@ class Store:
     def file_new_keys(self, limit: int | None = None) -> int:
         """One step of the key filer (storage/key_filing.py): up to `limit` keys of the small
         table moved into `duplicate_keys`, in a write transaction of their own. Returns how many."""
-        with self._writer_turn(wait=1.0), self._engines.writer.begin() as conn:
+        with self._writer_turn(wait=1.0, announce=False), self._engines.writer.begin() as conn:
             moved = file_keys(conn.driver_connection, *(() if limit is None else (limit,)))
         if moved:
             self._checkpoints.wrote()
@@ -121,7 +125,7 @@ class Store:
     def merge_names(self) -> bool:
         """One step of merging the name indexes' segments (storage/name_merging.py), in a write
         transaction of its own; the idle thread runs it. True when there was something to merge."""
-        with self._writer_turn(wait=1.0), self._engines.writer.begin() as conn:
+        with self._writer_turn(wait=1.0, announce=False), self._engines.writer.begin() as conn:
             merged = merge_step(conn.driver_connection)
         if merged:
             self._checkpoints.wrote()
@@ -134,10 +138,27 @@ class Store:
         path, key = db_path(self.data_dir), self.db_key
         return Checkpointer(lambda: raw_connect(path, key))
 
-    def _writer_turn(self, wait: float = WRITER_WAIT_SECONDS):
+    def _writer_turn(self, wait: float = WRITER_WAIT_SECONDS, *, announce: bool = True):
+        """The writer's turn (the OS lock). `announce`: a wait is told to the holder
+        (`writer_wanted`), which an import's long write answers by committing; the idle
+        thread's work (`file_new_keys`, `merge_names`) waits without asking."""
         if getattr(self._turn_held, "held", False):  # this thread holds it already (`writer_held`)
             return nullcontext(True)
-        return oslock.exclusive(self.data_dir / WRITER_LOCK_FILE, wait=wait)
+        return oslock.exclusive(self.data_dir / WRITER_LOCK_FILE, wait=wait, announce=announce)
+
+    def writer_wanted(self) -> bool:
+        """Whether a write of another process or thread is waiting for the writer's turn right
+        now (a clerk's save during an import: `BeneficiaryRepository.add_many` commits then)."""
+        return oslock.wanted(self.data_dir / WRITER_LOCK_FILE)
+
+    def let_waiting_writes_in(self, *, at_most: float = LET_IN_SECONDS) -> None:
+        """After a commit made for a waiting write (`writer_wanted`): wait until every write that
+        was waiting holds or held the writer's turn — at most `at_most` seconds — so that this
+        thread, taking the turn again at once, does not go before them (a waiter tries the lock
+        every few milliseconds)."""
+        deadline = time.monotonic() + at_most
+        while self.writer_wanted() and time.monotonic() < deadline:
+            time.sleep(oslock.POLL_SECONDS / 5)
 
     @contextmanager
     def writer_held(self, *, wait: float | None = WRITER_WAIT_SECONDS) -> Iterator[None]:
