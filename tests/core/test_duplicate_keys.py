@@ -232,3 +232,19 @@ def test_the_lookup_keys_a_check_reads_are_the_reference_functions(parts, born):
     assert dict(person_keys(person)[1]) == lookup_keys(profile)
     keys, weights = packed_lookup_keys(person)  # as an import's helper hands them over
     assert tuple(zip(array("q", keys), weights)) == person_keys(person)[1]
+
+
+def test_the_keys_a_write_files_pick_the_structural_parts_from_each_parts_sound():
+    """`stored_keys_of` sounds each part on its own and picks first, father and family from the
+    parts that have a key: the same keys as the profile's structural parts — parts with no key
+    between others (marks, tatweel, punctuation), one to four parts, the same sound twice, a part
+    past the 200 characters a part's key reads, «عبد» parts."""
+    long_part = "م" * 150 + " " + "ن" * 120
+    names = [("", "", "", ""), ("ـ", "،", "", "  "), ("علي", "", "", ""), ("", "", "", "الزوي"),
+             ("علي", "ـ", "", "الزوي"), ("علي", "", "محمد", ""), ("محمد", "امحمد", "محمد", "محمد"),
+             ("عبد", "الله", "عبد الله", "عبدالله"), ("علي", "ُ", "محمد", "ـ"), (long_part, "علي", long_part, "x"),
+             ("سالم", "صالم", "ثالم", "الزوي"), ("a", "1", "ب", "ة")]
+    for first, father, grandfather, family in names:
+        for born in (date(1999, 12, 31), date(2000, 2, 29)):
+            expected = stored_keys(profile_of_name(first, father, grandfather, family, born))
+            assert stored_keys_of(first, father, grandfather, family, born) == tuple(expected), (first, family)

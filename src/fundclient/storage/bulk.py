@@ -203,10 +203,24 @@ def bulk_add(store: "Store", records: Iterable[Beneficiary], *, by: str, batch_s
     return total
 
 
+# A helper process's cyclic garbage collector (`gc.set_threshold`): a helper makes ~100 objects a
+# record, none of them in a cycle (records, tuples, strings — freed by their counts), and keeps
+# only its memos; with Python's default (a young collection every 700 objects made) the
+# collector took ~10-15 % of a helper's CPU (docs/performance.md). Collections stay on, rarer.
+HELPER_GC_THRESHOLD = (50_000, 20, 100)
+
+
+def _helper_started() -> None:
+    import gc
+
+    gc.set_threshold(*HELPER_GC_THRESHOLD)
+
+
 def _produce(rows, sizes: list[int], seed: int | str, options: dict, by: str) -> None:
     """In a helper process: a synthetic stream, turned into rows a batch (of each size) at a time."""
     from fundclient.domain.synthetic import SyntheticGenerator  # lazy: only a bulk build's helpers need it
 
+    _helper_started()
     try:
         generator = SyntheticGenerator(seed, **options)
         for size in sizes:
@@ -228,7 +242,7 @@ def read_list_line(line: bytes) -> Beneficiary:
     data = orjson.loads(line)
     if not isinstance(data, dict):
         raise TypeError("not an object")
-    return Beneficiary.from_dict(data)
+    return Beneficiary.from_dict(data, transient=True)  # dropped once its rows are made
 
 
 def write_list(path: Path, records: Iterable[Beneficiary]) -> int:
@@ -266,6 +280,7 @@ def _list_parts(path: Path, sizes: list[int]):
 def _produce_from_list(rows, path: Path, sizes: list[int], helpers: int, k: int, by: str) -> None:
     """In a helper process: every `helpers`-th part of the list from the k-th (`_list_parts`),
     read, typed and turned into rows (`record_rows`)."""
+    _helper_started()
     try:
         for number, first, chunk in _list_parts(path, sizes):
             if number % helpers != k:
