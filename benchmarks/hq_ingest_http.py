@@ -5,8 +5,10 @@ one executemany transaction (SQLite) of exactly the rows HQ stored (every table 
 the stored duplicate profiles included).
 
     .venv/bin/python benchmarks/hq_ingest_http.py [--count 5000] [--devices 4] [--postgres | --database-url URL]
-        [--workers N] [--batch-kb KB] [--profile FILE | --pg-profile FILE]
+        [--workers N] [--batch-kb KB] [--serial] [--profile FILE | --pg-profile FILE]
 
+--serial: the offices send one batch at a time (before 2026-11-30 evening they did; now each keeps
+its next batch in flight while HQ ingests one: sync/upload.py `Pipeline`, hq/turns.py).
 --batch-kb KB: the offices seal batches of at most KB (their `batch_max_bytes`; default: the offices' own, 2048 since 2026-11-30):
 60 gives batches of 2 registrations that go whole with their creation request, the shape of an
 office that seals at each save. --postgres starts a throwaway PostgreSQL (scripts/dev.py) and
@@ -44,6 +46,8 @@ def main() -> int:
     parser.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL")
     parser.add_argument("--database-url")
     parser.add_argument("--workers", type=int, default=1, help="HQ server processes (`hq serve --workers N`)")
+    parser.add_argument("--serial", action="store_true", help="offices send one batch at a time (as before "
+                        "2026-11-30 evening: no next batch in flight while HQ ingests one)")
     parser.add_argument("--batch-kb", type=int, help="the offices' batch size (Settings.batch_max_bytes; default: "
                         "the offices' own default)")
     parser.add_argument("--profile", metavar="FILE", help="cProfile every thread of the HQ server (1 process) into "
@@ -89,7 +93,8 @@ def run(work: Path, url: str | None, pg, args) -> int:
         per = args.count // args.devices
         sims = []
         for i in range(args.devices):
-            sim = hq_cluster.SimDevice(work / f"device{i}", hq_cluster.OFFICES[i % 6], seed=500 + i, rate=1e12)
+            sim = hq_cluster.SimDevice(work / f"device{i}", hq_cluster.OFFICES[i % 6], seed=500 + i, rate=1e12,
+                                       pipelined=not args.serial)
             sim.root.mkdir(parents=True)
             from fundclient.sync.enrol import enrol
             enrol(sim.root, node.url, create_token(engine, sim.office, sign))
@@ -123,6 +128,8 @@ def run(work: Path, url: str | None, pg, args) -> int:
         print(f"  CPU per record: HQ {node_cpu / records * 1000:.2f} ms, PostgreSQL {pg_cpu / records * 1000:.2f} ms, "
               f"offices {client_cpu / records * 1000:.2f} ms = {per_record:.2f} ms together -> what {os.cpu_count()} "
               f"idle cores could do at that CPU cost: {os.cpu_count() * 1000 / per_record:.0f} records/s")
+        print(f"  cores busy: {(node_cpu + pg_cpu + client_cpu) / (wall * os.cpu_count()) * 100:.0f} % "
+              f"(HQ + PostgreSQL + offices CPU / (wall x {os.cpu_count()} cores))")
         size, photo_bytes = database_size(engine)
         rest = (size - photo_bytes) / records
         print(f"  database: {size / 1e6:.1f} MB for {records} registrations ({photo_bytes / 1e6:.1f} MB of it photo "

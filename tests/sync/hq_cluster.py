@@ -271,6 +271,7 @@ class SimDevice:
     runs: list[BatchRun] = field(default_factory=list)
     sealed: list[tuple[str, int]] = field(default_factory=list)  # (record id, revision)
     error: str | None = None
+    pipelined: bool = True  # False: one batch at a time, as offices before 2026-11-30 evening
 
     def enrol(self, base_url: str, token: str, cert: Path) -> None:
         from fundclient.config import Settings
@@ -298,7 +299,7 @@ class SimDevice:
         from fundclient.sync.device import Device
         from fundclient.sync.http import RefusedError, TransientError, TransportOptions, make_session
         from fundclient.sync.outbox import Outbox, batch_id_of
-        from fundclient.sync.upload import BatchUploader
+        from fundclient.sync.upload import BatchUploader, Pipeline
 
         session = make_session(Settings.load(self.root))
         session.hooks["response"].append(self._record)
@@ -310,14 +311,17 @@ class SimDevice:
 
         # (throttled per piece, the office's own pieces: they adapt to the rate, as on a real link)
         uploader = BatchUploader(session, base_url, outbox, Device.load(self.root), options, throttle)
+        pending = outbox.pending()
+        # (as the office's sync run does: the next batch in flight while HQ ingests one)
+        pipeline = Pipeline(uploader, pending) if self.pipelined else None
         try:
-            for path in outbox.pending():
+            for index, path in enumerate(pending):
                 run = BatchRun(batch_id_of(path), self._records_in(path), started=time.monotonic())
                 self.runs.append(run)
                 while True:
                     run.attempts += 1
                     try:
-                        uploader.attempt(path)
+                        pipeline.attempt(index) if pipeline else uploader.attempt(path)
                         run.acked = time.monotonic()
                         break
                     except TransientError:
@@ -328,6 +332,8 @@ class SimDevice:
         except (TransientError, RefusedError) as exc:
             self.error = f"{type(exc).__name__}: {getattr(exc, 'code', '')} {getattr(exc, 'detail', '')}"
         finally:
+            if pipeline:
+                pipeline.close()
             session.close()
 
     def _records_in(self, path: Path) -> int:

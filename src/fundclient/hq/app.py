@@ -53,6 +53,7 @@ from fundclient.hq import operations
 from fundclient.hq import refdata
 from fundclient.hq.db import Lean, batches, devices, uploads as uploads_table
 from fundclient.hq.ingest import Ingestor
+from fundclient.hq.turns import TURN_HEADER, TURNS_HEADER, TURNS_KEPT
 from fundclient.hq.uploads import UploadState, UploadStore
 from fundclient.sync.ack import ACK_HEADER, sign_probe, sign_reference
 from fundclient.sync.envelope import SHA256_RE, EnvelopeError, check_upload
@@ -333,7 +334,7 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
             await _drain(request, length)
         if refused:
             return _refuse(*created)
-        headers = {"Location": f"/tus/{batch_id}", "Tus-Resumable": TUS_VERSION}
+        headers = {"Location": f"/tus/{batch_id}", "Tus-Resumable": TUS_VERSION, TURNS_HEADER: TURNS_KEPT}
         if created is True:  # HQ holds this batch already
             return Response(status_code=201, headers={**headers, "Upload-Offset": str(length)})
         if not with_body:
@@ -384,7 +385,8 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
         if state is None:
             return Response(status_code=404, headers={"Tus-Resumable": TUS_VERSION})
         return Response(status_code=200, headers={"Upload-Offset": str(state.offset), "Upload-Length": str(state.length),
-                                                  "Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store"})
+                                                  "Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store",
+                                                  TURNS_HEADER: TURNS_KEPT})
 
     @app.patch("/tus/{batch_id}")
     async def tus_patch(batch_id: str, request: Request):
@@ -398,6 +400,10 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
         then ingest when the last byte is here. `state`: the upload's, when the creation just
         made it (no second read; should another node move the upload on meanwhile, the
         compare-and-set of `UploadStore.append` and the hash of the whole still hold)."""
+        after = request.headers.get(TURN_HEADER)
+        if after is not None and (not UUID_RE.match(after) or after == batch_id):
+            await _drain(request, ingestor.max_batch_bytes)  # (read first: an answer sent while the office sends is lost)
+            return _refuse(400, "malformed")
         if state is None:
             state = await run_in_threadpool(uploads.state, batch_id)
         if state is None:
@@ -413,23 +419,25 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
         headers = {**headers, "Upload-Offset": str(offset)}
         if offset < state.length:
             return Response(status_code=status, headers=headers)
-        answer = await run_in_threadpool(complete, batch_id, state, tail, offset - len(tail) > 0)
+        answer = await run_in_threadpool(complete, batch_id, state, tail, offset - len(tail) > 0, after)
         if isinstance(answer, tuple):
             return _refuse(*answer)
         ops.acknowledged(state.created_at)
         return _with_ack(status, headers, answer, _wants_ack_body(request))
 
-    def complete(batch_id: str, state: UploadState, tail: bytes, held_before: bool) -> dict | tuple[int, str]:
+    def complete(batch_id: str, state: UploadState, tail: bytes, held_before: bool,
+                 after: str | None = None) -> dict | tuple[int, str]:
         """The last byte is here: the whole batch (what HQ held before `tail`, read, then
         `tail`), its hash checked against the device's signed claim, then ingested — in one
-        trip to the thread pool. The signed ack, or a refusal (status, code)."""
+        trip to the thread pool; `after`: the device's batch this one is ingested after
+        (hq/turns.py). The signed ack, or a refusal (status, code)."""
         blob = uploads.read(batch_id) + tail if held_before else tail
         if len(blob) != state.length or hashlib.sha256(blob).hexdigest() != state.sha256:
             uploads.finish(batch_id)  # not the bytes the device signed: start again
             return 409, "upload_mismatch"
         try:  # (a batch HQ ingested already — through another node, or by USB — gets its stored ack)
             # (the upload's rows go in the same commit as the batch; a lost race leaves them to the sweep)
-            return ingestor.ingest(blob, source="network", upload=batch_id, sha256=state.sha256)
+            return ingestor.ingest(blob, source="network", upload=batch_id, sha256=state.sha256, after=after)
         except EnvelopeError as exc:
             uploads.finish(batch_id)
             return 422, exc.code

@@ -4,6 +4,9 @@ Order of checks: framing/size -> device known and not revoked -> device signatur
 already ingested (same bytes: return the stored ack; this is what makes uploads idempotent)
 -> sequence number not used by another batch -> key id known -> decrypt -> per-item rules.
 Batch-level refusals raise EnvelopeError(code) and are logged in `rejections` (no personal data).
+These checks, the decryption and each item's typing run before the batch's transaction (and
+before the device's turn, hq/turns.py, when the office names its batch before); the header's
+checks run once more in the transaction.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from fundclient.hq.bulk import insert_new_rows, insert_rows
 from fundclient.hq.db import Lean, WriterTurn, among, batches, blobs, card_numbers, devices, photos, records, rejections
 from fundclient.hq.keys import HQKeys
 from fundclient.hq.operations import Operations
+from fundclient.hq.turns import DeviceTurns
 from fundclient.hq.uploads import remove_rows as _remove_upload_rows
 from fundclient.sync import envelope
 from fundclient.sync.ack import sign_ack
@@ -54,6 +58,7 @@ class Ingestor:
         self.max_batch_bytes = max_batch_bytes
         self.ops = ops or Operations()
         self.writer = WriterTurn(engine)
+        self.turns = DeviceTurns(engine)  # a device's next batch ingested after the one before (hq/turns.py)
         self._hpke: dict[str, tuple[bytes, object]] = {}  # key id -> (raw private key, its HPKE key object)
 
     def _decrypt_key(self, key_id: str):
@@ -68,7 +73,7 @@ class Ingestor:
         return known[1]
 
     def ingest(self, blob: bytes, *, source: str = "network", upload: str | None = None,
-               sha256: str | None = None) -> dict:
+               sha256: str | None = None, after: str | None = None) -> dict:
         """Returns the signed ack document; raises EnvelopeError with a reason code.
         `envelope.parse` types every header field (BatchHeader) before anything here uses it.
         `upload`: the id of the tus upload that carried the batch, removed in the same
@@ -79,7 +84,7 @@ class Ingestor:
         try:
             env = envelope.parse(blob, max_bytes=self.max_batch_bytes)
             batch_id, device_id = env.fields.batch_id, env.fields.device_id
-            return self._ingest(env, blob, source, upload=upload, digest=sha256)
+            return self._ingest(env, blob, source, upload=upload, digest=sha256, after=after)
         except EnvelopeError as exc:
             log.warning("batch refused: batch=%s device=%s code=%s %s", batch_id, device_id, exc.code, exc.detail)
             self.log_refusal(batch_id, device_id, exc.code, exc.detail)
@@ -108,39 +113,32 @@ class Ingestor:
                                 .order_by(rejections.c.id.desc()).limit(1)).scalar()
 
     def _ingest(self, env: envelope.Envelope, blob: bytes, source: str, retry: bool = True,
-                upload: str | None = None, digest: str | None = None) -> dict:
-        """One transaction, few round trips: on a busy PostgreSQL each one costs milliseconds."""
+                upload: str | None = None, digest: str | None = None, after: str | None = None) -> dict:
+        """Three steps: the batch opened and its items typed (reads only the device: the CPU of
+        signature, decryption, decoding and typing, which may overlap the same device's batch
+        before it), the device's turn (`after`: hq/turns.py), then one transaction, few round
+        trips (on a busy PostgreSQL each one costs milliseconds)."""
         header = env.header  # typed by envelope.parse (BatchHeader)
         digest = digest or hashlib.sha256(blob).hexdigest()
+        opened = self._open(env, digest, upload)
+        if isinstance(opened, dict):  # a replay of a batch HQ holds: its stored ack
+            return opened
+        items, typed = opened
+        if after is not None:
+            self.turns.wait(after, header["device_id"])
         turn = None  # our turn at SQLite's writer (WriterTurn), held from the first write to the commit
         try:
             try:
                 with self.engine.begin() as conn:
-                    # the device and any batch HQ holds under this id or this device's seq: one statement
-                    found = _DEVICE_AND_PRIOR.rows(conn, {"b": header["batch_id"], "d": header["device_id"],
-                                                          "s": header["seq"]})
-                    if not found:
-                        raise EnvelopeError("unknown_device")
-                    device = found[0]
-                    if device.revoked_at is not None:
-                        raise EnvelopeError("revoked_device")
-                    envelope.check_signature(env, device.public_key)
-                    for prior in found:
-                        if prior.prior_batch_id is None:  # (the device's row alone: no such batch)
-                            continue
-                        if prior.prior_batch_id == header["batch_id"] and prior.prior_sha256 == digest:
-                            _finish_upload(conn, upload)
-                            return json.loads(prior.prior_ack)  # replay of an ingested batch: same answer
-                        raise EnvelopeError("sequence_reused", f"seq {header['seq']}")
-                    if header["hq_key_id"] not in self.keys.decrypt_private:
-                        self.keys.reload_for(header["hq_key_id"])  # rotated on another node meanwhile
-                    private = self._decrypt_key(header["hq_key_id"])
-                    if private is None:
-                        raise EnvelopeError("unknown_key_id")
-                    items = envelope.open_items(env, private)
+                    # The header's checks again, in the transaction (the batch may have arrived by
+                    # another way, or the device been revoked, while it was opened or waited)
+                    device, stored = self._device_and_prior(conn, env, digest)
+                    if stored is not None:
+                        _finish_upload(conn, upload)
+                        return stored
                     # Everything is read and computed before the first write (on SQLite the one
                     # writer is then held for the writes alone): the answers, the rows, the ack.
-                    plan = self._plan_items(conn, items, device, header["batch_id"])
+                    plan = self._plan_items(conn, items, device, header["batch_id"], typed)
 
                     def signed() -> dict:
                         return sign_ack({"v": 1, "batch_id": header["batch_id"], "device_id": device.device_id,
@@ -176,12 +174,52 @@ class Ingestor:
         self.ops.ingested(device.office_code, results, source)
         return ack
 
-    def _plan_items(self, conn: Connection, items: list[dict], device, batch_id: str) -> "_Plan":
-        """Per-item answers and the rows to write; reads only (a handful of statements per batch,
-        not per record, for ingest speed)."""
-        plan = _Plan(items, device, batch_id)
-        results = plan.results
-        candidates = []  # (index, record, answer, canonical bytes, sha256)
+    def _device_and_prior(self, conn: Connection, env: envelope.Envelope, digest: str, check: bool = False):
+        """(the sending device's row, None), or (row, the stored ack) when HQ holds this very batch
+        (a replay: same answer); raises on an unknown or revoked device, a reused sequence number
+        and (`check`) a signature that is not the device's."""
+        header = env.header
+        found = _DEVICE_AND_PRIOR.rows(conn, {"b": header["batch_id"], "d": header["device_id"], "s": header["seq"]})
+        if not found:
+            raise EnvelopeError("unknown_device")
+        device = found[0]
+        if device.revoked_at is not None:
+            raise EnvelopeError("revoked_device")
+        if check:
+            envelope.check_signature(env, device.public_key)
+        for prior in found:
+            if prior.prior_batch_id is None:  # (the device's row alone: no such batch)
+                continue
+            if prior.prior_batch_id == header["batch_id"] and prior.prior_sha256 == digest:
+                return device, json.loads(prior.prior_ack)  # replay of an ingested batch: same answer
+            raise EnvelopeError("sequence_reused", f"seq {header['seq']}")
+        return device, None
+
+    def _open(self, env: envelope.Envelope, digest: str, upload: str | None) -> dict | tuple[list, "_Typed"]:
+        """The checks in the documented order up to the decryption, then the items decoded and
+        typed — no write, no turn: (items, typed), or the stored ack of a replay."""
+        header = env.header
+        with self.engine.connect() as conn:
+            device, stored = self._device_and_prior(conn, env, digest, check=True)
+        if stored is not None:
+            if upload:
+                with self.engine.begin() as conn:
+                    _finish_upload(conn, upload)
+            return stored
+        if header["hq_key_id"] not in self.keys.decrypt_private:
+            self.keys.reload_for(header["hq_key_id"])  # rotated on another node meanwhile
+        private = self._decrypt_key(header["hq_key_id"])
+        if private is None:
+            raise EnvelopeError("unknown_key_id")
+        items = envelope.open_items(env, private)
+        return items, self._type_items(items, device)
+
+    def _type_items(self, items: list[dict], device) -> "_Typed":
+        """Each item's own checks and typing, no database: card revocations, refused records'
+        answers, and the candidates (index, record, answer, canonical bytes, sha256, people,
+        photo qualities)."""
+        typed = _Typed([None] * len(items), [], [])
+        results, candidates = typed.results, typed.candidates
         by_orjson = getattr(items, "read_by_orjson", False)  # (envelope.Items)
         for i, item in enumerate(items):
             if item.get("type") == "card_revocation":
@@ -190,7 +228,7 @@ class Ingestor:
                 reason = item.get("reason", "")
                 reason = reason[:500] if isinstance(reason, str) else ""
                 if number:
-                    plan.revocations.append((number, reason))
+                    typed.revocations.append((number, reason))
                 results[i] = {"type": "card_revocation", "card_number": number,
                               "status": "accepted" if number else "rejected",
                               "reason": "accepted" if number else "invalid_record"}
@@ -212,6 +250,16 @@ class Ingestor:
             if data is None:
                 data = canonical_json(record)  # (raises as it always did: never stored without it)
             candidates.append((i, record, answer, data, hashlib.sha256(data).hexdigest(), parsed, qualities))
+        return typed
+
+    def _plan_items(self, conn: Connection, items: list[dict], device, batch_id: str, typed: "_Typed") -> "_Plan":
+        """Per-item answers and the rows to write from the typed items (`_type_items`); reads
+        only (a handful of statements per batch, not per record, for ingest speed)."""
+        plan = _Plan(items, device, batch_id)
+        results = plan.results
+        results[:] = typed.results
+        plan.revocations = list(typed.revocations)
+        candidates = typed.candidates
         ids = {c[2]["record_id"] for c in candidates}
         existing: dict = {}
         numbers_of = {c[0]: _card_numbers(c[1]) for c in candidates}  # item index -> its card numbers
@@ -287,6 +335,13 @@ MAX_INT = 2**31 - 1  # 32-bit INTEGER columns (PostgreSQL)
 RECORD_ID_RE = re.compile(r"[A-Za-z0-9-]{1,36}")
 CARD_NUMBER_RE = re.compile(r"[A-Za-z0-9-]{1,32}")
 PHOTO_KINDS_MAX, PHOTO_MIME_MAX = 16, 32
+
+
+class _Typed(NamedTuple):
+    """A batch's items typed before its turn (`Ingestor._type_items`)."""
+    results: list
+    revocations: list
+    candidates: list
 
 
 class _Plan:

@@ -25,7 +25,7 @@ from fundclient.sync.outbox import Outbox
 from fundclient.sync.probe import probe_status
 from fundclient.sync.reference import ReferenceStore, pull
 from fundclient.sync.runlock import sync_lock
-from fundclient.sync.upload import BatchUploader
+from fundclient.sync.upload import BatchUploader, Pipeline
 from fundclient.threadprio import switch_often
 from fundclient.sync.reasons import reason_message
 
@@ -157,18 +157,30 @@ def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> N
     sizes = {p.name: p.stat().st_size for p in pending}
     state = Progress(batches_total=len(pending), bytes_total=sum(sizes.values()))
     confirmed: dict[str, int] = {}
+    counting = threading.Lock()  # (the next batch's attempt runs in a thread of its own: upload.Pipeline)
 
     def on_confirmed(path: Path, offset: int) -> None:
         """HQ says it holds `offset` bytes of this batch."""
-        offset = min(max(0, offset), sizes.get(path.name, offset))
-        if offset > confirmed.get(path.name, 0):
+        with counting:
+            offset = min(max(0, offset), sizes.get(path.name, offset))
+            if offset <= confirmed.get(path.name, 0):
+                return
             gained = offset - confirmed.get(path.name, 0)
             confirmed[path.name] = offset
             state.bytes_sent += gained
             summary.bytes_sent += gained
-            progress(state)
+        progress(state)
 
     uploader = BatchUploader(session, base, outbox, device, options, on_confirmed=on_confirmed)
+    pipeline = Pipeline(uploader, pending)  # the next batch in flight while HQ ingests one (#11 item 7)
+    try:
+        _send_all(pending, pipeline, outbox, options, stop, summary, state, sizes, on_confirmed, progress)
+    finally:
+        pipeline.close()
+
+
+def _send_all(pending, pipeline: Pipeline, outbox: Outbox, options: TransportOptions, stop, summary: SyncSummary,
+              state: Progress, sizes: dict, on_confirmed, progress) -> None:
     # One batch HQ keeps failing on must not hold back the others; two in a row means the link
     # (or HQ) is down, and the run ends until the next attempt. The backoff is the link's, not
     # the batch's: it grows with attempts that got nothing through and starts again as soon as
@@ -176,7 +188,7 @@ def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> N
     # only attempts without progress count towards giving up on a batch.
     failed_in_a_row = 0
     fruitless = 0  # attempts in a row (any batch) after which HQ held nothing more
-    for path in pending:
+    for index, path in enumerate(pending):
         if stop is not None and stop.is_set():
             break
         state.current_batch = path.name
@@ -184,7 +196,7 @@ def _run(data_dir, settings, options, progress, stop, summary: SyncSummary) -> N
         while True:
             before = state.bytes_sent
             try:
-                uploader.attempt(path)
+                pipeline.attempt(index)
                 on_confirmed(path, sizes[path.name])
                 summary.batches_acknowledged += 1
                 failed_in_a_row = fruitless = 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -43,6 +44,12 @@ WITH_UPLOAD_MAX = 64 * 1024
 PIECE_MIN = 16 * 1024
 PIECE_BYTES = 256 * 1024
 PIECE_SHARE = 0.25
+# HQ keeps a device's turn (hq/turns.py): it says so on its tus answers, and then the request
+# completing a batch may name the device's batch before it, still being ingested — HQ ingests
+# this one after it. HQs before 2026-11-30 say nothing: the office sends one batch at a time.
+TURN_HEADER = "Fundclient-After"
+TURNS_HEADER = "Fundclient-Turns"
+TURNS_KEPT = "after"
 NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
@@ -60,14 +67,17 @@ class BatchUploader:
         self.markers = outbox.root / "uploads"
         self.markers.mkdir(exist_ok=True)
 
-    def attempt(self, path: Path) -> dict:
-        """One try: returns the verified ack; raises TransientError or RefusedError."""
+    def attempt(self, path: Path, *, after: str | None = None, on_sent: Callable[[], None] | None = None) -> dict:
+        """One try: returns the verified ack; raises TransientError or RefusedError. `after`:
+        the id of this device's batch still in flight before this one (HQ ingests this one after
+        it); `on_sent()`: called once the body has been handed over whole, when another batch may
+        follow it before its ack (its upload has a row at HQ and HQ keeps turns)."""
         try:
-            return self._attempt(path)
+            return self._attempt(path, after, on_sent)
         except NETWORK_ERRORS as exc:
             raise TransientError(type(exc).__name__) from None
 
-    def _attempt(self, path: Path) -> dict:
+    def _attempt(self, path: Path, after: str | None = None, on_sent: Callable[[], None] | None = None) -> dict:
         batch_id = batch_id_of(path)
         marker = self.markers / batch_id
         blob = path.read_bytes()
@@ -78,7 +88,8 @@ class BatchUploader:
             head = self.session.head(f"{self.base}/tus/{batch_id}", headers=TUS, timeout=self.options.timeout)
             if head.status_code == 200 and int(head.headers.get("Upload-Length", -1)) == len(blob):
                 self.on_confirmed(path, int(head.headers["Upload-Offset"]))
-                return self._send(path, blob, int(head.headers["Upload-Offset"]))
+                return self._send(path, blob, int(head.headers["Upload-Offset"]), after,
+                                  on_sent if _keeps_turns(head) else None)
             if head.status_code != 404:
                 check(head)
         # Marker first: if a request is cut, HQ keeps the bytes it got and next time we resume.
@@ -96,21 +107,23 @@ class BatchUploader:
                             ok=(201,))
             if int(created.headers.get("Upload-Offset", -1)) >= len(blob):  # HQ holds it already (e.g. by USB)
                 return self._finish(path, None, len(blob))
-            return self._send(path, blob, 0)
+            return self._send(path, blob, 0, after, on_sent if _keeps_turns(created) else None)
         log.info("upload batch=%s bytes=%d", batch_id, len(blob))
         response = self.session.post(f"{self.base}/tus/", data=_Counted(blob, self.on_bytes, self.piece_seconds),
-                                     headers={**headers, **ACK_IN_BODY,
+                                     headers={**headers, **ACK_IN_BODY, **_turn(after),
                                               "Content-Type": "application/offset+octet-stream"},
                                      timeout=self.options.timeout)
         return self._finish(path, check(response, ok=(201,)), len(blob))
 
-    def _send(self, path: Path, blob: bytes, offset: int) -> dict:
+    def _send(self, path: Path, blob: bytes, offset: int, after: str | None = None,
+              on_sent: Callable[[], None] | None = None) -> dict:
         """PATCH the rest — an empty PATCH when HQ already holds every byte, which makes HQ
         ingest a complete upload it did not finish (HQ crashed between receiving and committing)."""
         log.info("send batch=%s from=%d of=%d", path.name, offset, len(blob))
         body = blob[offset:]
-        response = self.session.patch(f"{self.base}/tus/{batch_id_of(path)}", data=_Counted(body, self.on_bytes, self.piece_seconds),
-                                      headers={**TUS, **ACK_IN_BODY, "Upload-Offset": str(offset),
+        response = self.session.patch(f"{self.base}/tus/{batch_id_of(path)}",
+                                      data=_Counted(body, self.on_bytes, self.piece_seconds, on_sent),
+                                      headers={**TUS, **ACK_IN_BODY, **_turn(after), "Upload-Offset": str(offset),
                                                "Content-Length": str(len(body)),
                                                "Content-Type": "application/offset+octet-stream"},
                                       timeout=self.options.timeout)
@@ -158,12 +171,85 @@ class BatchUploader:
         return self._store(path, doc)
 
 
+def _keeps_turns(response: requests.Response) -> bool:
+    return response.headers.get(TURNS_HEADER) == TURNS_KEPT
+
+
+def _turn(after: str | None) -> dict:
+    return {TURN_HEADER: after} if after else {}
+
+
+class Pipeline:
+    """A run's batches in their order, the next one in flight while HQ ingests the one before
+    (#11 item 7): once a batch's body is handed over whole — and only when its upload has a row
+    at HQ and HQ keeps turns (`on_sent`) — the next batch's attempt starts in a thread of its
+    own, naming it (`after`), so its bytes cross the link and HQ opens it while the first is
+    ingested; HQ ingests it after the first (hq/turns.py). At most one batch ahead. `attempt(i)`
+    is one try of batch i as `BatchUploader.attempt` is: the ahead attempt's outcome when one ran
+    for it, else a try of its own. `close()` waits for an attempt still ahead (its ack, if it
+    comes, is stored as any other)."""
+
+    def __init__(self, uploader: BatchUploader, paths: list[Path]) -> None:
+        self.uploader, self.paths = uploader, list(paths)
+        self._ahead: dict[int, _Ahead] = {}
+
+    def attempt(self, i: int) -> dict:
+        ahead = self._ahead.pop(i, None)
+        if ahead is not None:
+            ahead.sent.wait()
+            if ahead.followable:
+                self._start(i + 1, after=i)
+            return ahead.outcome()
+        return self.uploader.attempt(self.paths[i], on_sent=lambda: self._start(i + 1, after=i))
+
+    def _start(self, j: int, after: int) -> None:
+        if j < len(self.paths) and j not in self._ahead:
+            self._ahead[j] = _Ahead(self.uploader, self.paths[j], batch_id_of(self.paths[after]))
+
+    def close(self) -> None:
+        for ahead in self._ahead.values():
+            ahead.thread.join()
+        self._ahead.clear()
+
+
+class _Ahead:
+    """One attempt of the next batch, in its own thread."""
+
+    def __init__(self, uploader: BatchUploader, path: Path, after: str) -> None:
+        self.sent = threading.Event()  # its body handed over whole, or its attempt over
+        self.followable = False  # its body went whole to an upload row at an HQ that keeps turns
+        self._ack: dict | None = None
+        self._error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(uploader, path, after), name="sync-ahead",
+                                       daemon=True)
+        self.thread.start()
+
+    def _run(self, uploader: BatchUploader, path: Path, after: str) -> None:
+        def sent() -> None:
+            self.followable = True
+            self.sent.set()
+        try:
+            self._ack = uploader.attempt(path, after=after, on_sent=sent)
+        except BaseException as exc:  # noqa: BLE001  handed to the run's own thread (`outcome`)
+            self._error = exc
+        finally:
+            self.sent.set()
+
+    def outcome(self) -> dict:
+        self.thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._ack
+
+
 class _Counted:
     """Iterable body that reports bytes as they are handed to the socket, in pieces sized to be
-    handed over within `seconds` at the rate measured so far (PIECE_MIN … PIECE_BYTES)."""
+    handed over within `seconds` at the rate measured so far (PIECE_MIN … PIECE_BYTES);
+    `on_done()` once the last piece is handed over."""
 
-    def __init__(self, data: bytes, on_bytes: Callable[[int], None], seconds: float) -> None:
-        self.data, self.on_bytes, self.seconds = data, on_bytes, seconds
+    def __init__(self, data: bytes, on_bytes: Callable[[int], None], seconds: float,
+                 on_done: Callable[[], None] | None = None) -> None:
+        self.data, self.on_bytes, self.seconds, self.on_done = data, on_bytes, seconds, on_done
 
     def __len__(self) -> int:
         return len(self.data)
@@ -180,6 +266,8 @@ class _Counted:
             start += len(piece)
             rate = min(len(piece) / max(now - handed, 1e-9), start / max(now - began, 1e-9))
             size = int(max(PIECE_MIN, min(2 * size, PIECE_BYTES, rate * self.seconds)))
+        if self.on_done is not None:
+            self.on_done()
 
 
-__all__ = ["BatchUploader", "RefusedError", "TransientError"]
+__all__ = ["BatchUploader", "Pipeline", "RefusedError", "TransientError"]
