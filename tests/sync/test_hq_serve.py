@@ -187,7 +187,7 @@ def test_console_pages_carry_the_security_headers_and_the_intake_none(tmp_path):
 
 
 def test_a_server_process_collects_garbage_for_a_long_run(tmp_path):
-    """`hq serve` (one process or each worker) runs `steady_gc` once its app is built: start-up's
+    """`hq serve` (one process or each worker) runs `steady_gc` (and `prompt_threads`) once its app is built: start-up's
     objects frozen out of the collections, the youngest generation collected rarely (ingest's
     per-record containers are freed by reference counting; #11 item 7). Asked inside a process
     started as `python -m fundclient hq serve` is (its own thresholds), once it listens."""
@@ -201,11 +201,13 @@ def test_a_server_process_collects_garbage_for_a_long_run(tmp_path):
             "        try:\n"
             f"            socket.create_connection(('127.0.0.1', {port}), timeout=1).close(); break\n"
             "        except OSError: time.sleep(0.05)\n"
-            "    print(json.dumps([gc.get_threshold(), gc.get_freeze_count()]), flush=True); os._exit(0)\n"
+            "    print(json.dumps([gc.get_threshold(), gc.get_freeze_count(), sys.getswitchinterval()]), flush=True)\n"
+            "    os._exit(0)\n"
             "threading.Thread(target=listening, daemon=True).start()\n"
             f"sys.argv = ['fundclient', 'hq', 'serve', '--data-dir', {str(hq_dir)!r}, '--host', '127.0.0.1', "
             f"'--port', '{port}']\n"
             "runpy.run_module('fundclient', run_name='__main__', alter_sys=True)\n")
-    after, frozen = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                                              text=True, timeout=120).stdout.splitlines()[-1])
+    after, frozen, switch = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                                      text=True, timeout=120).stdout.splitlines()[-1])
     assert after == [50_000, 20, 100] and frozen > 10_000  # FastAPI, SQLAlchemy, the app: frozen
+    assert switch == 0.001  # the GIL handed over every millisecond (hq/server.py prompt_threads)

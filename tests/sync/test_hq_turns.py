@@ -110,7 +110,7 @@ def test_a_sound_alike_pair_split_across_two_batches_in_flight_is_flagged(hq, tm
     assert results.result_for(first.record_id, first.revision).status == "accepted"
     answer = results.result_for(second.record_id, second.revision)
     assert (answer.status, answer.reason, answer.duplicate_of) == ("duplicate", "duplicate_person", first.record_id)
-    assert hq.ingestor.turns.waited == 1
+    assert hq.ingestor.turns.taken == 1
 
 
 def _recording(app, log: list, keep_turns: bool = True):
@@ -164,7 +164,7 @@ def test_an_office_keeps_its_next_batch_in_flight_only_with_an_hq_that_keeps_tur
             answers = [n for n, entry in enumerate(log) if entry[0] == "answer" and entry[1] == "PATCH"]
             assert len(creations) == len(answers) == 4
             assert all(answers[k] < creations[k + 1] for k in range(3))
-            assert server.ingestor.turns.waited == 0
+            assert server.ingestor.turns.taken == 0
     finally:
         server.stop()
 
@@ -184,7 +184,7 @@ def test_an_office_that_names_no_batch_is_ingested_as_before(hq, tmp_path):
     uploader = _uploader(office)
     for path in paths:
         uploader.attempt(path)
-    assert hq.ingestor.turns.waited == 0
+    assert hq.ingestor.turns.taken == 0
     answer = outbox.result_for(second.record_id, second.revision)
     assert (answer.status, answer.duplicate_of) == ("duplicate", first.record_id)
 
@@ -204,7 +204,7 @@ def test_a_turn_is_bounded_and_the_batch_named_sees_the_other_when_it_comes(hq, 
     hq.ingestor.turns.wait_seconds = 0.5
     uploader = _uploader(office)
     uploader.attempt(paths[1], after=batch_id_of(paths[0]))
-    assert hq.ingestor.turns.waited == 1
+    assert hq.ingestor.turns.taken == 1
     assert outbox.result_for(second.record_id, second.revision).status == "accepted"
     uploader.attempt(paths[0])
     answer = outbox.result_for(first.record_id, first.revision)

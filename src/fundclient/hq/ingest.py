@@ -58,6 +58,7 @@ class Ingestor:
         self.max_batch_bytes = max_batch_bytes
         self.ops = ops or Operations()
         self.writer = WriterTurn(engine)
+        self._postgres = engine.dialect.name == "postgresql"
         self.turns = DeviceTurns(engine)  # a device's next batch ingested after the one before (hq/turns.py)
         self._hpke: dict[str, tuple[bytes, object]] = {}  # key id -> (raw private key, its HPKE key object)
 
@@ -130,11 +131,14 @@ class Ingestor:
         try:
             try:
                 with self.engine.begin() as conn:
+                    if self._postgres:  # first: the row stays locked until the commit (hq/turns.py)
+                        _finish_upload(conn, upload)
                     # The header's checks again, in the transaction (the batch may have arrived by
                     # another way, or the device been revoked, while it was opened or waited)
                     device, stored = self._device_and_prior(conn, env, digest)
                     if stored is not None:
-                        _finish_upload(conn, upload)
+                        if not self._postgres:
+                            _finish_upload(conn, upload)
                         return stored
                     # Everything is read and computed before the first write (on SQLite the one
                     # writer is then held for the writes alone): the answers, the rows, the ack.
@@ -155,7 +159,8 @@ class Ingestor:
                     _INSERT_BATCH.run(conn, {"batch_id": header["batch_id"], "device_id": device.device_id,
                                              "seq": header["seq"], "sha256": digest, "source": source,
                                              "received_at": _now(), "ack": json.dumps(ack)})
-                    _finish_upload(conn, upload)
+                    if not self._postgres:  # (SQLite: a write, so at the end, in the writer's turn)
+                        _finish_upload(conn, upload)
             finally:
                 if turn is not None:
                     turn.release()

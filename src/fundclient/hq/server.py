@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -85,6 +86,7 @@ def serve(hq_dir: Path, database_url: str | None, host: str, port: int, passphra
     if workers <= 1:
         app, _ = build(hq_dir, database_url, passphrase)
         steady_gc()
+        prompt_threads()
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log, **proxy, **ssl)
         return
     if passphrase is not None and passphrase_file is None:
@@ -108,10 +110,22 @@ def worker_app():
         passphrase = drive.read_user_file(settings["passphrase_file"], 64 * 1024).rstrip(b"\r\n")
     app, _ = build(Path(settings["hq_dir"]), settings["database_url"], passphrase)
     steady_gc()
+    prompt_threads()
     return app
 
 
 GC_THRESHOLDS = (50_000, 20, 100)
+SWITCH_INTERVAL = 0.001  # seconds (Python's default: 0.005)
+
+
+def prompt_threads() -> None:
+    """A server process hands the GIL over every millisecond instead of every 5: a batch's
+    transaction (~20 database round trips, each ending with a thread that wants the GIL back)
+    otherwise waits up to 5 ms per round trip behind the Python of another request — the next
+    batch of an office being opened meanwhile (hq/turns.py) — and a device's batches go one
+    after the other, so that wait lengthens every office's turn (#11 item 7, docs/performance.md)."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
+
 
 
 def steady_gc() -> None:

@@ -16,10 +16,17 @@ request, never a creation that brought its whole body) and only to an HQ that sa
 turns (`Fundclient-Turns: after` on its tus answers): an HQ before this ignores the header, and
 the office then sends one batch at a time, as before.
 
+How it waits: on PostgreSQL N's transaction deletes N's upload row as its first statement
+(hq/ingest.py), so the row stays locked until N commits; N+1 asks for the row `FOR KEY SHARE`,
+which waits on that lock and answers the moment N commits — no polling, no delay. Only when N's
+transaction has not begun yet (N still being opened, or cut) does N+1 look again, after 2 ms,
+4 ms, … at most 20 ms. SQLite has no row locks: there N+1 looks that way until the row is gone.
+
 Bounded: a turn waits at most `TURN_WAIT_SECONDS` (N cut mid-way and not resent: N+1 then goes
 first, its transaction alone — N, resent later, sees N+1's people instead), a device has at most
 one request waiting per server process (an honest office has one batch ahead; a second goes at
-once, as without the header) and a process at most `MAX_WAITING`.
+once, as without the header) and a process at most `MAX_WAITING` (each holds a thread and, on
+PostgreSQL, a pooled connection).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import time
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from fundclient.hq.db import Lean, uploads
 
@@ -39,49 +47,59 @@ TURN_HEADER = "Fundclient-After"  # on the request that completes an upload: the
 TURNS_HEADER = "Fundclient-Turns"  # on HQ's tus answers: this HQ keeps a device's turn
 TURNS_KEPT = "after"
 TURN_WAIT_SECONDS = 30.0  # under the office's read timeout (sync/http.py: 90 s)
-MAX_WAITING = 16  # requests waiting for their turn in one server process (a thread each)
+MAX_WAITING = 8  # requests waiting for their turn in one server process (hq/db.py: a pool of 8 + 10)
 _FIRST_LOOK, _LONGEST_LOOK = 0.002, 0.02  # seconds between looks at the database, doubling
 
-_IN_PROGRESS = Lean(select(uploads.c.batch_id).where(uploads.c.batch_id == bindparam("a"),
-                                                     uploads.c.device_id == bindparam("d")))
+_IN_PROGRESS = select(uploads.c.batch_id).where(uploads.c.batch_id == bindparam("a"),
+                                               uploads.c.device_id == bindparam("d"))
+_LOOK = Lean(_IN_PROGRESS)
+# (PostgreSQL: waits while the batch's own transaction holds the row — it deletes it first)
+_LOOK_OR_WAIT = Lean(_IN_PROGRESS.with_for_update(read=True, key_share=True))
 
 
 class DeviceTurns:
     def __init__(self, engine: Engine, wait_seconds: float = TURN_WAIT_SECONDS) -> None:
         self.engine, self.wait_seconds = engine, wait_seconds
+        self._postgres = engine.dialect.name == "postgresql"
         self._lock = threading.Lock()
         self._waiting: set[str] = set()  # devices with a request waiting in this process
-        self.waited = 0  # turns that had to wait (operations and tests)
+        self.taken = 0  # turns taken: requests that named the device's batch before (operations and tests)
 
     @property
     def waiting(self) -> int:
         """Requests waiting for their turn now, in this process."""
         return len(self._waiting)
 
-    def in_progress(self, after: str, device_id: str) -> bool:
-        """The device's batch `after` is still being uploaded or ingested."""
-        with self.engine.connect() as conn:
-            return bool(_IN_PROGRESS.rows(conn, {"a": after, "d": device_id}))
+    def _in_progress(self, after: str, device_id: str, seconds: float) -> bool:
+        """The device's batch `after` is still being uploaded or ingested (on PostgreSQL, waits
+        up to `seconds` while its transaction runs, then looks)."""
+        if not self._postgres:
+            with self.engine.connect() as conn:
+                return bool(_LOOK.rows(conn, {"a": after, "d": device_id}))
+        try:
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(seconds * 1000))}")
+                return bool(_LOOK_OR_WAIT.rows(conn, {"a": after, "d": device_id}))
+        except OperationalError:  # (lock_timeout: the batch's transaction outlasted the turn's bound)
+            return True
 
     def wait(self, after: str, device_id: str) -> None:
         """Return once the device's batch `after` is no longer in progress at HQ (ingested,
         refused or gone), or after `wait_seconds`; at once when this device already has a
         request waiting in this process or the process has `MAX_WAITING`."""
-        if not self.in_progress(after, device_id):
-            return
         with self._lock:
             if device_id in self._waiting or len(self._waiting) >= MAX_WAITING:
                 log.warning("turn not kept: device=%s after=%s (%d waiting)", device_id, after, len(self._waiting))
                 return
             self._waiting.add(device_id)
-            self.waited += 1
+            self.taken += 1
         try:
             deadline = time.monotonic() + self.wait_seconds
             pause = _FIRST_LOOK
-            while time.monotonic() < deadline:
-                time.sleep(pause)
-                if not self.in_progress(after, device_id):
+            while (left := deadline - time.monotonic()) > 0:
+                if not self._in_progress(after, device_id, left):
                     return
+                time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
                 pause = min(2 * pause, _LONGEST_LOOK)
             log.warning("turn waited %.0f s for batch=%s of device=%s: going on", self.wait_seconds, after,
                         device_id)
