@@ -480,3 +480,49 @@ def test_a_batch_written_in_pieces_commits_for_a_waiting_save_only(tmp_path, wai
         assert entries == [("import", 10), ("save", None), ("import", 30)], entries
         assert order == [r.record_id for r in records[:10]] + [clerks[0].record_id] + \
             [r.record_id for r in records[10:]]
+
+
+def test_large_batches_ramp_up_and_taper_off_with_the_same_answers(tmp_path, monkeypatch):
+    """`fundclient import`'s batches (CLI_BATCH, larger than RAMP_BATCH) start at RAMP_BATCH rows
+    and double, and end in batches of a third of the rows left (`importer.batch_rows`) — scaled
+    down here (RAMP_BATCH 20, batches of 80 on 400 rows): the batches checked grow then shrink,
+    the progress is told after every batch, and the report, counts and stored records are those
+    of batches of 20 throughout."""
+    from fundclient.config import Settings
+    from fundclient.services import importing, registration
+    from fundclient.services.session import Session
+
+    monkeypatch.setattr(importer, "RAMP_BATCH", 20)
+    source = write_rows(tmp_path / "legacy.csv", 400, seed=7)
+    check_many = registration.check_many
+    outcomes, sizes, told = {}, [], []
+
+    def watched(session, batch, **kw):
+        sizes.append(len(batch))
+        return check_many(session, batch, **kw)
+
+    monkeypatch.setattr(registration, "check_many", watched)
+    for batch in (20, 80):
+        sizes.clear()
+        data_dir = tmp_path / f"office-{batch}"
+        _office(data_dir, tmp_path)
+        store, operator = open_store(data_dir, "admin", PASSWORD)
+        session = Session(data_dir, Settings.load(data_dir), store, operator)
+        report = tmp_path / f"report-{batch}.csv"
+        try:
+            result = importing.import_spreadsheet(session, source, report_path=report, batch_size=batch,
+                                                  progress=lambda done, total: told.append((batch, done)))
+        finally:
+            store.close()
+        # (the report's lines in the order the rows were answered: a refusal at reading comes before
+        # the duplicates of a batch checked after it — compared as sets of lines)
+        outcomes[batch] = ((result.rows, result.imported, result.already_present, result.rejected, result.duplicates),
+                           sorted(report.read_text(encoding="utf-8-sig").splitlines()), _stored(data_dir))
+        if batch == 80:
+            ramped = list(sizes)
+    assert outcomes[80] == outcomes[20]
+    assert outcomes[20][0][1] > 300
+    assert ramped[:3] == [20, 40, 80] and max(ramped) == 80, ramped
+    tail = ramped[2:]
+    assert tail == sorted(tail, reverse=True) and tail[-2] < 40, ramped  # then down to a third of what is left
+    assert len([done for batch, done in told if batch == 80]) >= len(ramped) - 1  # told after every batch

@@ -1229,6 +1229,21 @@ def _writer_cache(store: "Store", kib: int | None) -> Iterator[None]:
             conn.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
 
 
+# Batches larger than this (`fundclient import`'s CLI_BATCH) start at it and double up to their
+# size, and end in batches of a third of the rows left, down to it (`batch_rows`): the first
+# check starts once RAMP_BATCH rows are in instead of a whole batch, and the last batches' saves —
+# which no check overlaps — are short. The app's import page (200) is not changed.
+RAMP_BATCH = 2_000
+
+
+def batch_rows(batch_size: int, batches: int, left: int) -> int:
+    """The valid rows of an import's next batch, `batches` batches checked and about `left` rows
+    of the file left (see RAMP_BATCH)."""
+    if batch_size <= RAMP_BATCH:
+        return batch_size
+    return max(RAMP_BATCH, min(batch_size, RAMP_BATCH << min(batches, 8), left // 3))
+
+
 def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str, office_code: str,
                     report_path: Path | None, save_many: Callable[[list[Beneficiary], list], list], batch_size: int,
                     progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
@@ -1309,6 +1324,7 @@ def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str
 
     try:
         shown = 0  # rows the last progress said were done
+        size, batches = batch_rows(batch_size, 0, checked.total), 0
         for done, (number, national, outcome) in enumerate(handed_over(), start=1):
             if isinstance(outcome, Beneficiary):
                 pending.append((number, national, outcome))
@@ -1316,10 +1332,14 @@ def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str
                 result.rejected += 1
                 for key, message in outcome:
                     result.problems.append(ImportProblem(number, national, "rejected", key, message))
-            if len(pending) >= batch_size or (done == checked.total and pending):
+            flushed = False
+            if len(pending) >= size or (done == checked.total and pending):
                 flush()
+                batches += 1
+                size, flushed = batch_rows(batch_size, batches, checked.total - done), True
             result.done = done
-            if progress is not None and (done % batch_size == 0 or done == checked.total):
+            if progress is not None and ((flushed if batch_size > RAMP_BATCH else done % batch_size == 0)
+                                         or done == checked.total):
                 progress(done, max(checked.total, done))
                 shown = done
             if not pending and done < checked.total and cancelled is not None and cancelled():
