@@ -162,3 +162,33 @@ def test_a_line_that_is_not_a_record_is_named_and_the_batches_before_it_stay(tmp
         assert store.beneficiaries.count() == 19
     finally:
         store.close()
+
+
+def test_the_writer_collects_garbage_less_often_while_it_writes_a_build_then_as_before(tmp_path):
+    """While `bulk_load` writes (its progress told after each batch), this process's collector runs
+    at a helper's thresholds (`HELPER_GC_THRESHOLD`); afterwards its own are back — also when the
+    build stops on a bad line."""
+    import gc
+
+    from fundclient.storage.errors import ImportFileUnreadable
+
+    records = generate(40, seed=14)
+    listed = tmp_path / "legacy.jsonl"
+    bulk.write_list(listed, records)
+    store = _office(tmp_path / "office")
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(900, 11, 12)
+        seen = []
+        assert bulk.bulk_load(store, listed, by="admin", batch_size=20,
+                              progress=lambda done: seen.append(gc.get_threshold())) == 40
+        assert seen == [bulk.HELPER_GC_THRESHOLD] * 2 and gc.get_threshold() == (900, 11, 12)
+        bad = tmp_path / "bad.jsonl"
+        bulk.write_list(bad, generate(30, seed=15))
+        bad.write_text(bad.read_text(encoding="utf-8") + "not a record\n", encoding="utf-8")
+        with pytest.raises(ImportFileUnreadable):
+            bulk.bulk_load(store, bad, by="admin", batch_size=20)
+        assert gc.get_threshold() == (900, 11, 12)
+    finally:
+        gc.set_threshold(*before)
+        store.close()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import pickle
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -207,6 +207,8 @@ def bulk_add(store: "Store", records: Iterable[Beneficiary], *, by: str, batch_s
 # record, none of them in a cycle (records, tuples, strings — freed by their counts), and keeps
 # only its memos; with Python's default (a young collection every 700 objects made) the
 # collector took ~10-15 % of a helper's CPU (docs/performance.md). Collections stay on, rarer.
+# The writer's process uses the same while it writes a build (its parts' rows unpickled: tuples
+# and strings; ~6 % of its thread's CPU), its own thresholds put back after.
 HELPER_GC_THRESHOLD = (50_000, 20, 100)
 
 
@@ -214,6 +216,19 @@ def _helper_started() -> None:
     import gc
 
     gc.set_threshold(*HELPER_GC_THRESHOLD)
+
+
+@contextlib.contextmanager
+def _rarer_collections() -> Iterator[None]:
+    """The writer's process collects garbage as a helper does (`HELPER_GC_THRESHOLD`) while it writes a build."""
+    import gc
+
+    before = gc.get_threshold()
+    gc.set_threshold(*HELPER_GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _produce(rows, sizes: list[int], seed: int | str, options: dict, by: str) -> None:
@@ -346,6 +361,7 @@ def _write_from_helpers(store: "Store", target, args: list[tuple], *, by: str, p
     build = contextlib.ExitStack()
     try:
         build.enter_context(bulk_build.building(store))  # while the helpers start: an empty office's indexes set aside
+        build.enter_context(_rarer_collections())
         part = next_part()
         while part is not None:
             with store.write(by, "import", bulk=True) as tx:
