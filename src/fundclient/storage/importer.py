@@ -1188,10 +1188,12 @@ def import_file(store: "Store", path: Path, *, by: str, report_path: Path | None
 # their ~180 lookup keys a row, the batch before, the candidates read — and batches of thousands
 # of new objects brought one every ~800 rows: ~0.2 ms a row of this process's CPU at 30,000
 # rows (docs/performance.md). Young objects are still collected as usual, and a full collection
-# still comes every ~3,000 rows: garbage in cycles that only it frees (a refusal's traceback held
-# a whole batch check: 3.3 GB at 100,000 rows with none — `registration._kept` breaks that one)
-# never outgrows a batch or two.
-CLI_FULL_COLLECTION_EVERY = 100  # collections of the middle generation (the interpreter's: 10)
+# still comes every ~60,000 rows: garbage in cycles that only it frees (a refusal's traceback held
+# a whole batch check: 3.3 GB at 100,000 rows with none — `registration._kept` breaks that one,
+# and `test_a_checked_batch_is_freed_by_reference_counts_alone` keeps it broken) stays bounded.
+# (Every 100: with batches of 8,000 a full collection every ~6,700 rows took ~0.23 s of CPU each,
+# 0.035 ms a row at 60,000 rows.)
+CLI_FULL_COLLECTION_EVERY = 1_000  # collections of the middle generation (the interpreter's: 10)
 
 
 @contextmanager
