@@ -8,7 +8,9 @@ SQLite and PostgreSQL, real sealed batches, the office's own sync run.
 - the device's batches are ingested in their order, each naming the one before;
 - an HQ that keeps no turns (before this) gets one batch at a time; an office that names no
   batch (before this) is ingested as before;
-- a turn is bounded: a batch named but never completed holds the next one back only so long;
+- a turn not kept (too many waiting, the bound reached) never ingests the next batch alongside
+  the one before: HQ answers 503 `turn_busy` with Retry-After and holds it whole, the office
+  sends it again once the one before is answered (review finding 1 of 2026-11-30);
 - a malformed name is refused.
 """
 
@@ -29,7 +31,7 @@ from fundclient.hq.server import start_in_thread
 from fundclient.hq.uploads import UploadStore
 from fundclient.sync.device import Device
 from fundclient.sync.engine import run_sync
-from fundclient.sync.http import RefusedError, TransportOptions, make_session
+from fundclient.sync.http import RefusedError, TransientError, TransportOptions, make_session
 from fundclient.config import Settings
 from fundclient.sync.outbox import Outbox, batch_id_of
 from fundclient.sync.upload import BatchUploader
@@ -113,6 +115,67 @@ def test_a_sound_alike_pair_split_across_two_batches_in_flight_is_flagged(hq, tm
     assert hq.ingestor.turns.taken == 1
 
 
+@pytest.mark.parametrize("busy", ["max-waiting", "turn-bound"])
+def test_a_turn_not_kept_is_answered_turn_busy_never_ingested_alongside(hq, tmp_path, monkeypatch, busy):
+    """Review finding 1 (2026-11-30): when HQ cannot keep the turn — `MAX_WAITING` requests
+    waiting in the process (as when 8 other offices wait), or the batch before still in its
+    transaction after the bound — the next batch is NOT ingested alongside it (its duplicate
+    check would not see the first's people: both accepted); HQ answers 503 `turn_busy`, holds
+    its upload whole, and the office sends it again once the first is answered: the pair is
+    flagged, the run ends ok. (Before the fix both were accepted.)"""
+    from fundclient.hq import turns
+    if busy == "max-waiting":
+        monkeypatch.setattr(turns, "MAX_WAITING", 0)
+    else:
+        hq.ingestor.turns.wait_seconds = 0.5
+    office = _office(hq, tmp_path)
+    first, second = _pair(46)
+    outbox = Outbox(office)
+    _seal_alone(outbox, first, 1)
+    _seal_alone(outbox, second, 2)
+    # HQ holds the first batch once it has read what HQ holds, before its first write, until
+    # the second batch's turn is refused — or, were it ingested alongside, has read what HQ holds.
+    let_go, second_read, refused = threading.Event(), threading.Event(), threading.Event()
+    read, wait = duplicates.read, hq.ingestor.turns.wait
+
+    def watched_read(conn, batch, *args, **kwargs):
+        found = read(conn, batch, *args, **kwargs)
+        if batch and batch[0][0] == first.record_id:
+            let_go.wait(120)
+        if batch and batch[0][0] == second.record_id:
+            second_read.set()
+        return found
+
+    def watched_wait(*args):
+        try:
+            return wait(*args)
+        except turns.TurnNotKept:
+            refused.set()
+            raise
+
+    monkeypatch.setattr(duplicates, "read", watched_read)
+    monkeypatch.setattr(hq.ingestor.turns, "wait", watched_wait)
+    summary = {}
+    # one try a batch: HQ's `turn_busy` is not a failed try, the office sends the batch again at once
+    once = TransportOptions(max_attempts=1)
+    sync = threading.Thread(target=lambda: summary.update(run=run_sync(office, options=once)))
+    sync.start()
+    try:
+        _until(lambda: refused.is_set() or second_read.is_set(), "the second batch sent while HQ ingests the first")
+        assert not second_read.is_set(), "the second batch's duplicate check ran while the first was in progress"
+    finally:
+        let_go.set()
+        sync.join(180)
+    run = summary["run"]
+    assert (run.status, run.batches_acknowledged, run.batches_quarantined) == ("ok", 2, 0), run
+    results = Outbox(office)
+    assert results.result_for(first.record_id, first.revision).status == "accepted"
+    answer = results.result_for(second.record_id, second.revision)
+    assert (answer.status, answer.reason, answer.duplicate_of) == ("duplicate", "duplicate_person", first.record_id)
+    assert hq.ingestor.turns.not_kept == 1
+    assert _device_batches_in_order(hq.ingestor.engine) == [1, 2]
+
+
 def _recording(app, log: list, keep_turns: bool = True):
     """An ASGI layer in front of HQ's app that notes each request's start (method, path, the
     batch it names) and answer; `keep_turns=False` plays an HQ from before turns (the answers
@@ -189,10 +252,12 @@ def test_an_office_that_names_no_batch_is_ingested_as_before(hq, tmp_path):
     assert (answer.status, answer.duplicate_of) == ("duplicate", first.record_id)
 
 
-def test_a_turn_is_bounded_and_the_batch_named_sees_the_other_when_it_comes(hq, tmp_path):
+def test_a_turn_is_bounded_the_batch_is_held_and_sent_again_after_the_one_named(hq, tmp_path):
     """The batch named is created at HQ but never completed (its office cut off, say): the next
-    one waits for it only `wait_seconds`, then goes; the first, sent later, is checked against
-    it — the pair is still found, the other way round."""
+    one waits for it only `wait_seconds`, then is answered 503 `turn_busy` with Retry-After —
+    not ingested, its upload held whole (HQ cannot tell a batch cut from one still in its
+    transaction). The first, sent later, is accepted; the second, sent again (an empty PATCH),
+    is checked against it: the pair is found."""
     office = _office(hq, tmp_path)
     first, second = _pair(44)
     outbox = Outbox(office)
@@ -203,12 +268,35 @@ def test_a_turn_is_bounded_and_the_batch_named_sees_the_other_when_it_comes(hq, 
     UploadStore(hq.ingestor.engine).create(batch_id_of(paths[0]), len(blob), digest, device.device_id)
     hq.ingestor.turns.wait_seconds = 0.5
     uploader = _uploader(office)
-    uploader.attempt(paths[1], after=batch_id_of(paths[0]))
-    assert hq.ingestor.turns.taken == 1
-    assert outbox.result_for(second.record_id, second.revision).status == "accepted"
+    with pytest.raises(TransientError) as busy:
+        uploader.attempt(paths[1], after=batch_id_of(paths[0]))
+    assert busy.value.detail == "HTTP 503 turn_busy"
+    assert (hq.ingestor.turns.taken, hq.ingestor.turns.not_kept) == (1, 1)
+    held = UploadStore(hq.ingestor.engine).state(batch_id_of(paths[1]))
+    assert held.offset == held.length == paths[1].stat().st_size
+    with hq.ingestor.engine.connect() as conn:
+        assert conn.execute(select(batches.c.batch_id)).all() == []
     uploader.attempt(paths[0])
-    answer = outbox.result_for(first.record_id, first.revision)
-    assert (answer.status, answer.duplicate_of) == ("duplicate", second.record_id)
+    assert outbox.result_for(first.record_id, first.revision).status == "accepted"
+    uploader.attempt(paths[1], after=batch_id_of(paths[0]))
+    answer = outbox.result_for(second.record_id, second.revision)
+    assert (answer.status, answer.duplicate_of) == ("duplicate", first.record_id)
+
+
+def test_a_turn_not_kept_is_answered_503_with_retry_after(hq, tmp_path, monkeypatch):
+    from fundclient.hq import turns
+    monkeypatch.setattr(turns, "MAX_WAITING", 0)
+    office = _office(hq, tmp_path)
+    first, second = _pair(47)
+    outbox = Outbox(office)
+    paths = [_seal_alone(outbox, first, 1), _seal_alone(outbox, second, 2)]
+    uploader = _uploader(office)
+    answers = []
+    uploader.session.hooks["response"].append(lambda response, *a, **k: answers.append(response))
+    with pytest.raises(TransientError):
+        uploader.attempt(paths[1], after=batch_id_of(paths[0]))
+    last = answers[-1]
+    assert (last.status_code, last.json(), last.headers["Retry-After"]) == (503, {"code": "turn_busy"}, "1")
 
 
 @pytest.mark.parametrize("named", ["not-a-batch-id", "SELF"])

@@ -53,7 +53,7 @@ from fundclient.hq import operations
 from fundclient.hq import refdata
 from fundclient.hq.db import Lean, batches, devices, uploads as uploads_table
 from fundclient.hq.ingest import Ingestor
-from fundclient.hq.turns import TURN_HEADER, TURNS_HEADER, TURNS_KEPT
+from fundclient.hq.turns import RETRY_AFTER_SECONDS, TURN_HEADER, TURNS_HEADER, TURNS_KEPT, TurnNotKept
 from fundclient.hq.uploads import UploadState, UploadStore
 from fundclient.sync.ack import ACK_HEADER, sign_probe, sign_reference
 from fundclient.sync.envelope import SHA256_RE, EnvelopeError, check_upload
@@ -79,8 +79,11 @@ class EnrolRequest(BaseModel):
     office_code: str | None = Field(default=None, pattern=rf"^(?:{OFFICE_CODE_PATTERN})$")
 
 
-def _refuse(status: int, code: str) -> JSONResponse:
-    return JSONResponse({"code": code}, status_code=status, headers={"Tus-Resumable": TUS_VERSION})
+def _refuse(status: int, code: str, retry_after: int | None = None) -> JSONResponse:
+    headers = {"Tus-Resumable": TUS_VERSION}
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return JSONResponse({"code": code}, status_code=status, headers=headers)
 
 
 def _metadata(header: str) -> dict[str, str]:
@@ -426,7 +429,7 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
         return _with_ack(status, headers, answer, _wants_ack_body(request))
 
     def complete(batch_id: str, state: UploadState, tail: bytes, held_before: bool,
-                 after: str | None = None) -> dict | tuple[int, str]:
+                 after: str | None = None) -> dict | tuple:
         """The last byte is here: the whole batch (what HQ held before `tail`, read, then
         `tail`), its hash checked against the device's signed claim, then ingested — in one
         trip to the thread pool; `after`: the device's batch this one is ingested after
@@ -441,6 +444,12 @@ def create_app(hq_dir, ingestor: Ingestor, limits: hq_limits.Limits | None = Non
         except EnvelopeError as exc:
             uploads.finish(batch_id)
             return 422, exc.code
+        except TurnNotKept as exc:  # the batch before may be in progress: not now (hq/turns.py)
+            if tail:  # the upload held whole (its row too, when it came whole with its creation): the
+                # office's next try is an empty PATCH
+                uploads.append(batch_id, state.length - len(tail), bytes(tail),
+                               (state.length, state.sha256, state.device_id))
+            return 503, exc.code, RETRY_AFTER_SECONDS
 
     @app.get("/api/v1/batches/{batch_id}/ack")
     async def batch_ack(batch_id: str):

@@ -22,11 +22,16 @@ which waits on that lock and answers the moment N commits — no polling, no del
 transaction has not begun yet (N still being opened, or cut) does N+1 look again, after 2 ms,
 4 ms, … at most 20 ms. SQLite has no row locks: there N+1 looks that way until the row is gone.
 
-Bounded: a turn waits at most `TURN_WAIT_SECONDS` (N cut mid-way and not resent: N+1 then goes
-first, its transaction alone — N, resent later, sees N+1's people instead), a device has at most
-one request waiting per server process (an honest office has one batch ahead; a second goes at
-once, as without the header) and a process at most `MAX_WAITING` (each holds a thread and, on
-PostgreSQL, a pooled connection).
+Never alongside (review finding 1 of 2026-11-30): when HQ cannot keep the turn — N still in
+progress after `TURN_WAIT_SECONDS` (N's transaction outlasts it, or N was cut mid-way and not
+resent yet), this device already has a request waiting in this process, the process has
+`MAX_WAITING` waiting (each holds a thread and, on PostgreSQL, a pooled connection; a
+lock_timeout counts as N in progress) — `wait` raises `TurnNotKept` and N+1 is NOT ingested:
+HQ answers 503 `turn_busy` with `Retry-After` (hq/app.py) and keeps N+1's upload whole, so the
+office's next try is an empty PATCH (sync/upload.py `Pipeline` sends it as soon as N is
+answered). N+1's HQ-wide duplicate check therefore never runs while N may be in progress: a
+sound-alike pair split across them is always flagged (before, HQ went on and ingested N+1
+alongside N, and both were accepted).
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ TURNS_HEADER = "Fundclient-Turns"  # on HQ's tus answers: this HQ keeps a device
 TURNS_KEPT = "after"
 TURN_WAIT_SECONDS = 30.0  # under the office's read timeout (sync/http.py: 90 s)
 MAX_WAITING = 8  # requests waiting for their turn in one server process (hq/db.py: a pool of 8 + 10)
+RETRY_AFTER_SECONDS = 1  # the 503 `turn_busy` answer's Retry-After
 _FIRST_LOOK, _LONGEST_LOOK = 0.002, 0.02  # seconds between looks at the database, doubling
 
 _IN_PROGRESS = select(uploads.c.batch_id).where(uploads.c.batch_id == bindparam("a"),
@@ -57,6 +63,13 @@ _LOOK = Lean(_IN_PROGRESS)
 _LOOK_OR_WAIT = Lean(_IN_PROGRESS.with_for_update(read=True, key_share=True))
 
 
+class TurnNotKept(Exception):
+    """The device's batch before may still be in progress and this request cannot wait for it:
+    the batch is not ingested now (HQ answers 503 `turn_busy`, hq/app.py)."""
+
+    code = "turn_busy"
+
+
 class DeviceTurns:
     def __init__(self, engine: Engine, wait_seconds: float = TURN_WAIT_SECONDS) -> None:
         self.engine, self.wait_seconds = engine, wait_seconds
@@ -64,6 +77,7 @@ class DeviceTurns:
         self._lock = threading.Lock()
         self._waiting: set[str] = set()  # devices with a request waiting in this process
         self.taken = 0  # turns taken: requests that named the device's batch before (operations and tests)
+        self.not_kept = 0  # requests answered `turn_busy` (TurnNotKept)
 
     @property
     def waiting(self) -> int:
@@ -85,12 +99,14 @@ class DeviceTurns:
 
     def wait(self, after: str, device_id: str) -> None:
         """Return once the device's batch `after` is no longer in progress at HQ (ingested,
-        refused or gone), or after `wait_seconds`; at once when this device already has a
-        request waiting in this process or the process has `MAX_WAITING`."""
+        refused or gone); raise TurnNotKept after `wait_seconds`, and at once when this device
+        already has a request waiting in this process or the process has `MAX_WAITING`."""
         with self._lock:
             if device_id in self._waiting or len(self._waiting) >= MAX_WAITING:
-                log.warning("turn not kept: device=%s after=%s (%d waiting)", device_id, after, len(self._waiting))
-                return
+                self.not_kept += 1
+                log.warning("turn not kept: device=%s after=%s (%d waiting): answered turn_busy", device_id, after,
+                            len(self._waiting))
+                raise TurnNotKept(after)
             self._waiting.add(device_id)
             self.taken += 1
         try:
@@ -101,8 +117,11 @@ class DeviceTurns:
                     return
                 time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
                 pause = min(2 * pause, _LONGEST_LOOK)
-            log.warning("turn waited %.0f s for batch=%s of device=%s: going on", self.wait_seconds, after,
+            with self._lock:
+                self.not_kept += 1
+            log.warning("turn waited %.0f s for batch=%s of device=%s: answered turn_busy", self.wait_seconds, after,
                         device_id)
+            raise TurnNotKept(after)
         finally:
             with self._lock:
                 self._waiting.discard(device_id)

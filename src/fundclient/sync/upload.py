@@ -50,6 +50,9 @@ PIECE_SHARE = 0.25
 TURN_HEADER = "Fundclient-After"
 TURNS_HEADER = "Fundclient-Turns"
 TURNS_KEPT = "after"
+# HQ's answer when it cannot keep the turn (hq/turns.py): the batch is not ingested now, its bytes
+# are held whole at HQ; a transient answer, tried again as soon as the batch before is answered.
+TURN_BUSY = "HTTP 503 turn_busy"
 NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
@@ -184,7 +187,9 @@ class Pipeline:
     (#11 item 7): once a batch's body is handed over whole — and only when its upload has a row
     at HQ and HQ keeps turns (`on_sent`) — the next batch's attempt starts in a thread of its
     own, naming it (`after`), so its bytes cross the link and HQ opens it while the first is
-    ingested; HQ ingests it after the first (hq/turns.py). At most one batch ahead. `attempt(i)`
+    ingested; HQ ingests it after the first (hq/turns.py) — or, when it cannot keep that turn,
+    answers 503 `turn_busy` and holds it whole: it is then tried again, at once, when its turn in
+    the run comes (the batch before has had its outcome by then). At most one batch ahead. `attempt(i)`
     is one try of batch i as `BatchUploader.attempt` is: the ahead attempt's outcome when one ran
     for it, else a try of its own. `close()` waits for an attempt still ahead (its ack, if it
     comes, is stored as any other)."""
@@ -199,7 +204,14 @@ class Pipeline:
             ahead.sent.wait()
             if ahead.followable:
                 self._start(i + 1, after=i)
-            return ahead.outcome()
+            try:
+                return ahead.outcome()
+            except TransientError as exc:
+                if exc.detail != TURN_BUSY:
+                    raise
+                # HQ could not keep its turn and did not ingest it; the batch before has had its
+                # outcome by now (as a batch sent alone): once more, at once (an empty PATCH)
+                log.info("batch %s: HQ did not keep its turn; sent again", self.paths[i].name)
         return self.uploader.attempt(self.paths[i], on_sent=lambda: self._start(i + 1, after=i))
 
     def _start(self, j: int, after: int) -> None:
