@@ -45,12 +45,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from fundclient.hq.db import Lean, uploads
+# The protocol's names, defined once with the office's side (review finding 2): TURN_HEADER on the
+# request that completes an upload (the device's batch before it), TURNS_HEADER: TURNS_KEPT on
+# HQ's tus answers (this HQ keeps a device's turn), TURN_BUSY_CODE when it cannot keep one
+from fundclient.sync.upload import TURN_BUSY_CODE, TURN_HEADER, TURNS_HEADER, TURNS_KEPT  # noqa: F401
 
 log = logging.getLogger(__name__)
 
-TURN_HEADER = "Fundclient-After"  # on the request that completes an upload: the device's batch before it
-TURNS_HEADER = "Fundclient-Turns"  # on HQ's tus answers: this HQ keeps a device's turn
-TURNS_KEPT = "after"
 TURN_WAIT_SECONDS = 30.0  # under the office's read timeout (sync/http.py: 90 s)
 MAX_WAITING = 8  # requests waiting for their turn in one server process (hq/db.py: a pool of 8 + 10)
 RETRY_AFTER_SECONDS = 1  # the 503 `turn_busy` answer's Retry-After
@@ -67,7 +68,7 @@ class TurnNotKept(Exception):
     """The device's batch before may still be in progress and this request cannot wait for it:
     the batch is not ingested now (HQ answers 503 `turn_busy`, hq/app.py)."""
 
-    code = "turn_busy"
+    code = TURN_BUSY_CODE
 
 
 class DeviceTurns:

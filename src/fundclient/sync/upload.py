@@ -50,9 +50,11 @@ PIECE_SHARE = 0.25
 TURN_HEADER = "Fundclient-After"
 TURNS_HEADER = "Fundclient-Turns"
 TURNS_KEPT = "after"
-# HQ's answer when it cannot keep the turn (hq/turns.py): the batch is not ingested now, its bytes
-# are held whole at HQ; a transient answer, tried again as soon as the batch before is answered.
-TURN_BUSY = "HTTP 503 turn_busy"
+# HQ's answer when it cannot keep the turn (hq/turns.py): 503 {code: turn_busy}, the batch not
+# ingested now, its bytes held whole at HQ; tried again as soon as the batch before is answered.
+# (These names are the protocol's one definition: hq/turns.py and hq/app.py import them.)
+TURN_BUSY_CODE = "turn_busy"
+TURN_BUSY = f"HTTP 503 {TURN_BUSY_CODE}"  # (TransientError's detail for that answer: sync/http.py check)
 NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
