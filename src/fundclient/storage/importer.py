@@ -15,7 +15,7 @@ import csv
 import io
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_CELL_CHARS = 10_000
 MAX_ROWS = 200_000
+SHEET_MAX_ROWS = 1_048_576  # the last row a worksheet can have (Excel)
 _DEPENDANT = re.compile(r"dependants\[(\d+)\]\.(.+)")
 REPORT_HEADERS = ("row", "national_number", "result", "field", "reason_ar", "reason_en")
 ALREADY_THERE = Message("Already registered with this national number (not imported again)")
@@ -142,12 +143,8 @@ def _read_csv(path: Path, raw: bytes) -> list[tuple[int, list[str]]]:
     csv.field_size_limit(max(MAX_FILE_BYTES * 4, csv.field_size_limit()))  # long cells: refused per row
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), quotechar='"',
                         doublequote=True, skipinitialspace=False, strict=True)
-    rows = []
     try:
-        for i, row in enumerate(reader):
-            rows.append((i + 1, row))
-            if len(rows) > MAX_ROWS + 1:
-                break
+        rows = list(_within_limit(enumerate(reader, start=1), sheet=False))
     except csv.Error:
         line = reader.line_num
         raise _unreadable(Message('a quote (") is unclosed or misplaced on line {line} of the file; fix that '
@@ -196,6 +193,28 @@ def _as_text(values) -> list[str]:
             (v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)) for v in values]
 
 
+def _too_many_rows() -> ImportFileUnreadable:
+    return _unreadable(Message("more than {MAX_ROWS} rows.").format(MAX_ROWS=MAX_ROWS))
+
+
+def _within_limit(rows: Iterable[tuple[int, list[str]]], *, sheet: bool = True) -> Iterator[tuple[int, list[str]]]:
+    """The rows that hold a value (blank ones are no rows: a sheet's gaps, empty lines), the
+    file refused past MAX_ROWS + 1 of them (the header and MAX_ROWS rows) — never a file read
+    up to the limit and the rest left out unsaid (a sheet with gaps used to lose its rows past
+    its MAX_ROWS + 2nd sheet row so). A `sheet`'s row numbered past the last row a sheet can
+    have is refused the same way: its gap is never filled (a `<row r="999999999">` would be
+    ~10⁹ empty rows; a CSV file's blank lines are bounded by its size)."""
+    held = 0
+    for number, cells in rows:
+        if sheet and number > SHEET_MAX_ROWS:
+            raise _too_many_rows()
+        if any(c.strip() for c in cells):
+            held += 1
+            if held > MAX_ROWS + 1:
+                raise _too_many_rows()
+            yield number, cells
+
+
 def _damaged(exc: Exception) -> ImportFileUnreadable:
     return _unreadable(Message("the Excel file is damaged or truncated ({name}).").format(name=type(exc).__name__))
 
@@ -204,11 +223,8 @@ def _read_xlsx(raw: bytes) -> tuple[list[tuple[int, list[str]]], list[tuple[str,
     try:
         book = _load_book(raw)
         sheet = book.worksheets[0]
-        rows = []
-        for number, values in enumerate(_sheet_values(book, sheet), start=1):
-            rows.append((number, _as_text(values)))
-            if len(rows) > MAX_ROWS + 1:
-                break
+        rows = list(_within_limit((number, _as_text(values))
+                                  for number, values in enumerate(_sheet_values(book, sheet), start=1)))
         merged = _merged_ranges(raw, sheet)
         book.close()
         return rows, merged
@@ -244,10 +260,8 @@ def _xlsx_stream(raw: bytes) -> tuple[int, list[tuple[str, int, int]], Iterator[
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
-            for number, values in enumerate(_sheet_values(book, sheet, verified=True), start=1):
-                if number > MAX_ROWS + 2:
-                    break  # as `_read_xlsx` reads: at most MAX_ROWS + 2 rows
-                yield number, _as_text(values)
+            yield from _within_limit((number, _as_text(values))
+                                     for number, values in enumerate(_sheet_values(book, sheet, verified=True), start=1))
         except ImportFileUnreadable:
             raise
         except Exception as exc:  # noqa: BLE001 - any parser failure on an untrusted file
@@ -669,7 +683,10 @@ def _xml_text(raw: bytes) -> str:
 def _sheet_rows(book, sheet, cells: Iterator[tuple[str | None, list[tuple[int, object]]]]
                 ) -> Iterator[tuple | list]:
     """The sheet's rows (`_sheet_values`) from each row's `r` and cells (`_plain_cells`,
-    `_parsed_cells`): numbered, missing rows filled in, cut at the sheet's dimension."""
+    `_parsed_cells`): numbered, missing rows filled in, cut at the sheet's dimension — as
+    openpyxl's read-only reader cuts them, but a value past the dimension (a sheet whose
+    `<dimension>` says it is smaller than it is) refuses the file as damaged instead of being
+    left out unsaid (SheetPastDimension, raised when its row is reached)."""
     max_col, max_row = sheet.max_column, sheet.max_row
     empty_row = (None,) * max_col if max_col is not None else []
 
@@ -681,6 +698,8 @@ def _sheet_rows(book, sheet, cells: Iterator[tuple[str | None, list[tuple[int, o
         for column, value in cells:
             if 1 <= column <= width:
                 row[column - 1] = value
+            elif value is not None:
+                raise SheetPastDimension(f"a value in column {column}, past the sheet's {width}")
         return tuple(row)
 
     counter, index, number = 1, 1, 0
@@ -697,7 +716,9 @@ def _sheet_rows(book, sheet, cells: Iterator[tuple[str | None, list[tuple[int, o
             number += 1
         index = number
         if max_row is not None and index > max_row:
-            break
+            if any(value is not None for _, value in row_cells):
+                raise SheetPastDimension(f"a value in row {index}, past the sheet's {max_row}")
+            continue  # (an empty row element past the dimension: nothing left out)
         for _ in range(counter, index):  # rows missing from the sheet
             counter += 1
             yield empty_row
@@ -707,6 +728,10 @@ def _sheet_rows(book, sheet, cells: Iterator[tuple[str | None, list[tuple[int, o
     if max_row is not None and max_row < index:
         for _ in range(counter, max_row + 1):
             yield empty_row
+
+
+class SheetPastDimension(ValueError):
+    """A sheet holds a value past the size its `<dimension>` declares (`_sheet_rows`)."""
 
 
 def _printable(value):
@@ -785,16 +810,13 @@ def row_stream(path: Path, *, streamed: bool = True) -> tuple[list[str], int, bo
     else:
         read = _read_csv(path, raw)
     if stream is None:
-        read = [(n, r) for n, r in read if any(c.strip() for c in r)]
-        if not read:
+        if not read:  # (only rows that hold a value, at most MAX_ROWS + 1: _within_limit)
             raise _unreadable(Message("the file is empty."))
-        if len(read) > MAX_ROWS + 1:
-            raise _unreadable(Message("more than {MAX_ROWS} rows.").format(MAX_ROWS=MAX_ROWS))
         (header_number, header), total, rest = read[0], len(read) - 1, iter(read[1:])
         exact = True
     else:
         elements, merged, rows = stream
-        rest = (row for row in rows if any(c.strip() for c in row[1]))
+        rest = rows  # (only rows that hold a value: _within_limit)
         first = next(rest, None)
         if first is None:
             raise _unreadable(Message("the file is empty."))
