@@ -145,6 +145,7 @@ WAIT_ANNOUNCED = r"""
 import sys
 from pathlib import Path
 from fundclient.oslock import exclusive
+print("waiting", flush=True)
 with exclusive(Path(sys.argv[1]), wait=30, announce=sys.argv[2] == "announce"):
     print("got it", flush=True)
 """
@@ -158,11 +159,15 @@ def test_a_waiter_in_another_process_is_seen_by_the_holder_only_when_it_announce
         child = subprocess.Popen([sys.executable, "-c", WAIT_ANNOUNCED, str(path), "announce" if announce else "quiet"],
                                  stdout=subprocess.PIPE, text=True)
         try:
-            deadline = time.monotonic() + 20
-            while not oslock.wanted(path) and time.monotonic() < deadline and child.poll() is None:
-                time.sleep(0.01)
-            if not announce:
-                time.sleep(0.5)  # (the child has started and waits by now: it cannot take the lock)
+            assert child.stdout.readline().strip() == "waiting"  # started: about to wait for the lock
+            if announce:
+                deadline = time.monotonic() + 20
+                while not oslock.wanted(path) and time.monotonic() < deadline and child.poll() is None:
+                    time.sleep(0.01)
+            else:  # (no deadline loop: a quiet waiter is never seen, review finding 5)
+                for _ in range(10):  # ~100 of the waiter's tries: it cannot take the lock, nor is it seen
+                    time.sleep(50 * oslock.POLL_SECONDS)
+                    assert not oslock.wanted(path)
             assert oslock.wanted(path) is announce
             assert child.poll() is None  # still waiting: the holder holds
         except BaseException:
