@@ -105,6 +105,13 @@ def _announce(path: Path) -> int:
     return fd
 
 
+def can_announce() -> bool:
+    """Whether a waiter's `announce` can reach the holder (`wanted`): only where the OS has
+    `flock` (Linux, macOS). On Windows nobody announces and `wanted` is always False — a long
+    holder (an import) must keep its transactions short there instead."""
+    return fcntl is not None
+
+
 def wanted(path: Path) -> bool:
     """Whether another process or thread is waiting for the lock on `path` with `announce`
     (`exclusive`): its shared lock on the companion file makes this probe's exclusive one fail.

@@ -531,3 +531,37 @@ def test_large_batches_ramp_up_and_taper_off_with_the_same_answers(tmp_path, mon
     tail = ramped[2:]
     assert tail == sorted(tail, reverse=True) and tail[-2] < 40, ramped  # then down to a third of what is left
     assert len([done for batch, done in told if batch == 80]) >= len(ramped) - 1  # told after every batch
+
+
+@pytest.mark.parametrize("flock", [True, False])
+def test_the_commands_batches_stay_small_where_a_waiting_save_cannot_say_so(tmp_path, monkeypatch, flock):
+    """`fundclient import`'s large batches (CLI_BATCH) need a waiting save to be seen
+    (`oslock.wanted`: it commits early for it). Where the OS has no `flock` (Windows: nobody
+    announces, `oslock.can_announce()` is False) its batches stay at RAMP_BATCH rows — a clerk's
+    save waits for one such batch at most (review finding 3) — scaled down here (RAMP_BATCH 20,
+    CLI_BATCH 80); with `flock` they ramp up to CLI_BATCH."""
+    from fundclient import oslock
+    from fundclient.services import registration
+
+    monkeypatch.setattr(importer, "RAMP_BATCH", 20)
+    monkeypatch.setattr(importer, "CLI_BATCH", 80)
+    if not flock:
+        monkeypatch.setattr(oslock, "fcntl", None)  # Windows' way: the filelock library's lock, no announce
+    source = write_rows(tmp_path / "legacy.csv", 400, seed=7)
+    check_many = registration.check_many
+    sizes = []
+
+    def watched(session, batch, **kw):
+        sizes.append(len(batch))
+        return check_many(session, batch, **kw)
+
+    monkeypatch.setattr(registration, "check_many", watched)
+    data_dir = tmp_path / "office"
+    password = _office(data_dir, tmp_path)
+    code = main(["--data-dir", str(data_dir), "--lang", "en", "import", str(source), "--user", "admin",
+                 "--password-file", str(password), "--report", str(tmp_path / "report.csv")])
+    assert code == 1 and sum(sizes) > 300  # (the file's broken rows refused)
+    if flock:
+        assert max(sizes) == 80, sizes
+    else:
+        assert max(sizes) == 20, sizes

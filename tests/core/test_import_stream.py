@@ -221,10 +221,22 @@ def test_the_command_imports_up_to_a_damaged_row_and_a_fixed_file_adds_the_rest(
     password = _office(data_dir, tmp_path)
     capsys.readouterr()
     code = _import(data_dir, password, damaged, tmp_path / "report.csv", language)
-    said = capsys.readouterr().err
+    out, said = capsys.readouterr()
     assert code != 0 and "Traceback" not in said
     assert ("after row 999" if language == "en" else "بعد الصف 999") in said, said
     assert _stored(data_dir) == expected and len(expected) > 700
+    # the rows refused before the damage are reported and the import audited as the whole
+    # import of those rows reports and audits them (review finding 4), and the person told where
+    report = (tmp_path / "report.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert sorted(report) == sorted((tmp_path / "first.csv").read_text(encoding="utf-8-sig").splitlines())
+    assert len(report) > 20 and str(tmp_path / "report.csv") in out + said
+    store, _ = open_store(data_dir, "admin", PASSWORD)
+    try:
+        closing = [e.detail for e in store.audit.entries(since_seq=0) if e.action == "import" and "imported" in e.detail]
+    finally:
+        store.close()
+    assert len(closing) == 1 and closing[0]["imported"] == len(expected), closing
+    assert closing[0]["rows"] == closing[0]["stopped_at_row"] == 998, closing
 
     code = _import(data_dir, password, fixed, tmp_path / "again.csv")
     again = list(csv.DictReader((tmp_path / "again.csv").read_text(encoding="utf-8-sig").splitlines()))

@@ -13,7 +13,7 @@ from fundclient.cli.output import (ADMIN_PASSWORD, NEW_PASSWORD, PASSWORD, RECOV
                                    done, partly, read_secret, say)
 from fundclient.cli.parser import N_
 from fundclient.config import Settings
-from fundclient.storage.errors import NotPermitted
+from fundclient.storage.errors import ImportFileUnreadable, NotPermitted
 from fundclient.errors import ExitCode, Message
 from fundclient.domain.card_numbers import PROVISIONAL_DEVICE_NUMBERS
 from fundclient.domain.display import Number
@@ -256,8 +256,8 @@ def cmd_audit_verify(args) -> int:
 def cmd_import(args) -> int:
     from fundclient.services.importing import import_spreadsheet  # lazy: start-up (NumPy, openpyxl, rapidfuzz)
     from fundclient.services.reference import install_office_reference  # lazy: start-up (sync's reference store)
-    from fundclient.storage.importer import (CLI_BATCH, CLI_PIECE, CLI_WRITER_CACHE_KIB,  # lazy: start-up (NumPy, openpyxl)
-                                             CheckedRows, few_full_collections)
+    from fundclient.storage.importer import (CLI_PIECE, CLI_WRITER_CACHE_KIB,  # lazy: start-up (NumPy, openpyxl)
+                                             CheckedRows, cli_batch, few_full_collections)
 
     settings = Settings.load(args.data_dir)
     # The office's reference data (the bundled lists with HQ's updates: plain files, no password
@@ -279,14 +279,22 @@ def cmd_import(args) -> int:
         with few_full_collections():  # a command of its own: nothing else runs in this process
             result = import_spreadsheet(session, Path(args.file), report_path=args.report,
                                         progress=_ImportProgress(args, settings.language), checked=checked,
-                                        batch_size=CLI_BATCH, writer_cache_kib=CLI_WRITER_CACHE_KIB,
+                                        batch_size=cli_batch(), writer_cache_kib=CLI_WRITER_CACHE_KIB,
                                         write_piece=CLI_PIECE)
+    except ImportFileUnreadable as unreadable:
+        if unreadable.result is not None:  # damaged part-way: the rows before it were imported, and reported
+            _say_imported(args, unreadable.result)
+        raise
     finally:
         checked.close()
         store.close()
+    _say_imported(args, result)
+    return EXIT_SOME_REJECTED if result.rejected else EXIT_OK
+
+
+def _say_imported(args, result) -> None:
     _say(args, Message("Rows {rows}: imported {imported}, already present {already_present}, rejected "
                        "{rejected}. Report: {report_path}").format(rows=result.rows, imported=result.imported, already_present=result.already_present, rejected=result.rejected, report_path=result.report_path))
-    return EXIT_SOME_REJECTED if result.rejected else EXIT_OK
 
 
 class _ImportProgress:

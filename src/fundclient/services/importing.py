@@ -36,7 +36,9 @@ def import_spreadsheet(session: "Session", path: Path, *, report_path: Path | No
                        batch_size: int = IMPORT_BATCH, checked: CheckedRows | None = None,
                        writer_cache_kib: int | None = None, write_piece: int | None = None) -> ImportResult:
     """Import the file's good rows (see storage.importer.import_file). Raises NotPermitted
-    for a clerk, ImportFileUnreadable (nothing written) for a file that cannot be read.
+    for a clerk, ImportFileUnreadable for a file that cannot be read: nothing written, or — a large
+    XLSX file damaged part-way (`importer.LATE_DAMAGE`) — the rows before the damage imported,
+    reported and audited as any import's (its `result`).
     `checked`: the file already being read (`CheckedRows`, made with this office's scheme and code).
     A file large enough for it (`FiledKeys.worth`) is checked with a bitmap of the office's
     duplicate keys (`storage.duplicate_candidates.FiledKeys`), made at the first batch.

@@ -82,7 +82,8 @@ class BeneficiaryRepository(SearchMixin):
         """Save new records (revision 1, no photos) in ONE transaction with one audit entry
         (`storage.bulk.insert_batch`): a bulk import's batch. Holders and dependants without a
         card number get the next values of the device's 'card' sequence, reserved in the same
-        transaction. Raises CardNumberTaken (nothing of the batch is saved). `made`: per
+        transaction. Raises CardNumberTaken (nothing of the batch is saved — with `piece`, nothing
+        after the last commit made for a waiting write: the pieces before it stay). `made`: per
         record, its rows made beforehand without card numbers (`rows.unnumbered_rows`, by an
         import's helper process, with `by` as creator) or None: the numbers are patched in.
 

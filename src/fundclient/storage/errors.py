@@ -252,3 +252,6 @@ class ImportFileUnreadable(StorageError):
         super().__init__(Message("The import file cannot be read: {detail}").format(detail=detail),
                          code="import_unreadable")
         self.detail = detail
+        # A file damaged part-way (`importer.LATE_DAMAGE`): the import of the rows before the
+        # damage (`ImportResult`: counts, report), else None — nothing imported.
+        self.result = None

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from fundclient import drive
+from fundclient import drive, oslock
 from fundclient.cells import safe_row
 from fundclient.domain.duplicate_keys import packed_lookup_keys, stored_keys_of
 from fundclient.domain.fields import BENEFICIARY_FIELDS, CATEGORY_PREFIX, DEPENDANT_FIELDS
@@ -907,7 +907,9 @@ CLI_BATCH = 8_000
 CLI_WRITER_CACHE_KIB = 256_000
 # ... written CLI_PIECE rows at a time, and committed early when a save of another process waits
 # for the writer (`BeneficiaryRepository.add_many(piece=…)`, `Store.writer_wanted`): a clerk's
-# save waits for the piece under way and one commit, never for the whole batch.
+# save waits for the piece under way and one commit, never for the whole batch — where a waiting
+# save can say so (`oslock.can_announce`; not on Windows: there the batches stay at RAMP_BATCH,
+# `cli_batch`).
 CLI_PIECE = 250
 # From this size on, the file is read and its rows checked in a helper process while this one
 # writes (a few hundred rows are checked here: a helper costs ~1 s to start).
@@ -1260,6 +1262,14 @@ def _writer_cache(store: "Store", kib: int | None) -> Iterator[None]:
 RAMP_BATCH = 2_000
 
 
+def cli_batch() -> int:
+    """`fundclient import`'s batch: CLI_BATCH where a waiting save is seen by the import
+    (`oslock.can_announce`: it commits early for it, `add_many(piece=…)`), else RAMP_BATCH — on
+    Windows nobody announces, and a clerk's save waits for the whole batch under way (review
+    finding 3)."""
+    return CLI_BATCH if oslock.can_announce() else min(CLI_BATCH, RAMP_BATCH)
+
+
 def batch_rows(batch_size: int, batches: int, left: int) -> int:
     """The valid rows of an import's next batch, `batches` batches checked and about `left` rows
     of the file left (see RAMP_BATCH)."""
@@ -1371,22 +1381,29 @@ def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str
                 break
         if pending:  # the last rows, when the total was an upper bound until the end
             flush()
-        result.rows = checked.total  # (a cancelled XLSX import read by a helper: its upper bound)
+        # The file's rows; an XLSX file read by a helper and stopped before its end (cancelled,
+        # or damaged part-way) has no count but its upper bound (blank rows counted): the rows read.
+        result.rows = checked.total if checked.known else result.done
         if progress is not None and not result.cancelled and not damaged and shown != result.done:
             progress(result.done, result.rows)
         save_last()  # a stopped import keeps every batch it checked: stopped between two batches
-        if damaged:
-            raise damaged[0]
     except BaseException:
         if saving is not None:
             saving.join(quiet=True)  # never left writing behind the caller's back
         raise
+    # A file damaged part-way (`LATE_DAMAGE`): the rows before the damage were imported or
+    # refused — reported and audited as any import's, then the damage raised (review finding 4).
     if write_report:
         result.report_path = write_report_file(
             result, Path(report_path) if report_path else Path(path).with_name(Path(path).stem + "-report.csv"))
     stopped = {"cancelled_at_row": result.done} if result.cancelled else {}
+    if damaged:
+        stopped = {"stopped_at_row": result.done}
     store.audit_event(by, "import", rows=result.rows, imported=result.imported,
                       already_present=result.already_present, rejected=result.rejected, **stopped)
+    if damaged:
+        damaged[0].result = result
+        raise damaged[0]
     return result
 
 
