@@ -222,6 +222,7 @@ def main() -> int:
     from fundclient.storage.bulk import bulk_add
 
     work = Path(tempfile.mkdtemp(prefix="fundclient-import-bench-"))
+    clerk = None
     try:
         print(f"cpu: {os.cpu_count()}  python: {sys.version.split()[0]}  load: {os.getloadavg()[0]:.1f}"
               f"  names: {args.names}", flush=True)
@@ -286,6 +287,12 @@ def main() -> int:
                   f" ({args.rows / base_wall:,.0f} records/s); import / baseline: {wall / base_wall:.2f}x wall,"
                   f" {cpu / base_cpu:.2f}x CPU", flush=True)
     finally:
+        if clerk is not None and clerk.is_alive():  # the import raised: the clerk stopped before its office goes
+            clerk_stop.set()
+            clerk.join(timeout=30)
+            if clerk.is_alive():
+                clerk.kill()
+                clerk.join()
         shutil.rmtree(work, ignore_errors=True)
     return 0
 
