@@ -43,12 +43,11 @@ def _bundled_reference_after():
     use_reference(None)
 
 
-def write_rows(path: Path, count: int, seed: int = 3, municipality: str | None = None) -> Path:
-    """Synthetic people (near-duplicates among them: some are refused as possible duplicates),
-    a national number one digit short every 37th row, a missing family name every 53rd, a bad
-    byte every 71st; every 3rd in `municipality` when given."""
+def synthetic_cells(count: int, seed: int, municipality: str | None = None):
+    """Each row's cells under HEADERS: synthetic people (near-duplicates among them: some are
+    refused as possible duplicates), a national number one digit short every 37th row, a
+    missing family name every 53rd; every 3rd in `municipality` when given."""
     maker = SyntheticGenerator(seed=seed, near_duplicate_rate=0.08, sibling_rate=0.3)
-    lines = [",".join(HEADERS).encode()]
     for i in range(count):
         b = maker.next()
         cat = b.category_fields
@@ -64,6 +63,13 @@ def write_rows(path: Path, count: int, seed: int = 3, municipality: str | None =
             cells[0] = cells[0][:-1]
         elif i % 53 == 30:
             cells[4] = ""
+        yield cells
+
+
+def write_rows(path: Path, count: int, seed: int = 3, municipality: str | None = None) -> Path:
+    """`synthetic_cells` as a CSV file, a bad byte every 71st row."""
+    lines = [",".join(HEADERS).encode()]
+    for i, cells in enumerate(synthetic_cells(count, seed, municipality)):
         buffer = _Line()
         csv.writer(buffer).writerow(cells)
         line = buffer.text.rstrip("\r\n").encode()

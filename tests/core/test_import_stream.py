@@ -20,16 +20,10 @@ from openpyxl import Workbook
 
 from fundclient.cli import main
 from fundclient.domain.reference import use_reference
-from fundclient.domain.synthetic import SyntheticGenerator
 from fundclient.storage import importer, open_store
 from fundclient.storage.errors import ImportFileUnreadable
+from test_import_helper import HEADERS, PASSWORD, _office, synthetic_cells
 
-PASSWORD = "admin-pass-1"
-HEADERS = ["national_number", "name.first", "name.father", "name.grandfather", "name.family", "mother_name", "sex",
-           "date_of_birth", "marital_status", "mobile", "municipality", "address",
-           "category_fields.pension_number", "category_fields.pensions_authority", "category_fields.retirement_date",
-           *(f"dependants[1].{k}" for k in ("name.first", "name.father", "name.grandfather", "name.family",
-                                            "relation", "sex", "date_of_birth", "national_number"))]
 SHEET = "xl/worksheets/sheet1.xml"
 
 
@@ -41,25 +35,8 @@ def _bundled_reference_after():
 
 def _cells(count: int, seed: int = 7) -> list[list[str]]:
     """Synthetic people (near-duplicates among them), a short national number every 37th row,
-    a missing family name every 53rd."""
-    maker = SyntheticGenerator(seed=seed, near_duplicate_rate=0.08, sibling_rate=0.3)
-    rows = []
-    for i in range(count):
-        b = maker.next()
-        cat = b.category_fields
-        cells = [b.national_number, b.name.first, b.name.father, b.name.grandfather, b.name.family, b.mother_name,
-                 b.sex.value, b.date_of_birth.isoformat(), b.marital_status.value, b.mobile, b.municipality,
-                 b.address, cat.get("pension_number", ""), cat.get("pensions_authority", ""),
-                 cat.get("retirement_date", "")]
-        d = b.dependants[0] if b.dependants else None
-        cells += ([d.name.first, d.name.father, d.name.grandfather, d.name.family, d.relation.value, d.sex.value,
-                   d.date_of_birth.isoformat() if d.date_of_birth else "", d.national_number] if d else [""] * 8)
-        if i % 37 == 20:
-            cells[0] = cells[0][:-1]
-        elif i % 53 == 30:
-            cells[4] = ""
-        rows.append(cells)
-    return rows
+    a missing family name every 53rd (test_import_helper's rows)."""
+    return list(synthetic_cells(count, seed))
 
 
 def _xlsx(path: Path, rows: list[list], *, write_only: bool = True, blank_every: int = 0,
@@ -97,14 +74,6 @@ def _damaged_cell(xml: bytes, row: int) -> bytes:
     cell = xml.index(b"<c ", start)
     end = xml.index(b"</c>", cell) + len(b"</c>")
     return xml[:cell] + f'<c r="A{row}" t="n"><v>12x</v></c>'.encode() + xml[end:]
-
-
-def _office(data_dir: Path, tmp_path: Path) -> Path:
-    password = tmp_path / "pw"
-    password.write_text(PASSWORD + "\n", encoding="utf-8")
-    assert main(["--data-dir", str(data_dir), "setup", "--office", "SBH", "--admin", "admin", "--password-file",
-                 str(password), "--full-name", "مدير", "--device-number", "901"]) == 0
-    return password
 
 
 def _import(data_dir: Path, password: Path, source: Path, report: Path, language: str = "en") -> int:

@@ -77,15 +77,19 @@ def _until(done, what: str, limit: float = 60.0) -> None:
         time.sleep(0.01)
 
 
-def test_a_sound_alike_pair_split_across_two_batches_in_flight_is_flagged(hq, tmp_path, monkeypatch):
+def _pair_in_two_batches(hq, tmp_path, seed: int):
+    """An enrolled office with a sound-alike pair sealed in two batches, one each. -> (office, first, second)"""
     office = _office(hq, tmp_path)
-    first, second = _pair(41)
+    first, second = _pair(seed)
     outbox = Outbox(office)
     _seal_alone(outbox, first, 1)
     _seal_alone(outbox, second, 2)
-    # HQ holds the first batch once it has read what HQ holds, before its first write (and its
-    # turn at SQLite's writer), until the second batch waits for its turn — or, were there no
-    # turn, has read what HQ holds too (not the first yet).
+    return office, first, second
+
+
+def _hold_the_first_read(monkeypatch, first: Beneficiary, second: Beneficiary):
+    """HQ's read of what it holds (duplicates.read): the first batch's waits, after reading, until
+    `let_go` is set; `second_read` is set once the second batch has read. -> (let_go, second_read)"""
     let_go, second_read = threading.Event(), threading.Event()
     read = duplicates.read
 
@@ -98,6 +102,15 @@ def test_a_sound_alike_pair_split_across_two_batches_in_flight_is_flagged(hq, tm
         return found
 
     monkeypatch.setattr(duplicates, "read", watched_read)
+    return let_go, second_read
+
+
+def test_a_sound_alike_pair_split_across_two_batches_in_flight_is_flagged(hq, tmp_path, monkeypatch):
+    office, first, second = _pair_in_two_batches(hq, tmp_path, 41)
+    # HQ holds the first batch once it has read what HQ holds, before its first write (and its
+    # turn at SQLite's writer), until the second batch waits for its turn — or, were there no
+    # turn, has read what HQ holds too (not the first yet).
+    let_go, second_read = _hold_the_first_read(monkeypatch, first, second)
     summary = {}
     sync = threading.Thread(target=lambda: summary.update(run=run_sync(office)))
     sync.start()
@@ -128,23 +141,12 @@ def test_a_turn_not_kept_is_answered_turn_busy_never_ingested_alongside(hq, tmp_
         monkeypatch.setattr(turns, "MAX_WAITING", 0)
     else:
         hq.ingestor.turns.wait_seconds = 0.5
-    office = _office(hq, tmp_path)
-    first, second = _pair(46)
-    outbox = Outbox(office)
-    _seal_alone(outbox, first, 1)
-    _seal_alone(outbox, second, 2)
+    office, first, second = _pair_in_two_batches(hq, tmp_path, 46)
     # HQ holds the first batch once it has read what HQ holds, before its first write, until
     # the second batch's turn is refused — or, were it ingested alongside, has read what HQ holds.
-    let_go, second_read, refused = threading.Event(), threading.Event(), threading.Event()
-    read, wait = duplicates.read, hq.ingestor.turns.wait
-
-    def watched_read(conn, batch, *args, **kwargs):
-        found = read(conn, batch, *args, **kwargs)
-        if batch and batch[0][0] == first.record_id:
-            let_go.wait(120)
-        if batch and batch[0][0] == second.record_id:
-            second_read.set()
-        return found
+    let_go, second_read = _hold_the_first_read(monkeypatch, first, second)
+    refused = threading.Event()
+    wait = hq.ingestor.turns.wait
 
     def watched_wait(*args):
         try:
@@ -153,7 +155,6 @@ def test_a_turn_not_kept_is_answered_turn_busy_never_ingested_alongside(hq, tmp_
             refused.set()
             raise
 
-    monkeypatch.setattr(duplicates, "read", watched_read)
     monkeypatch.setattr(hq.ingestor.turns, "wait", watched_wait)
     summary = {}
     # one try a batch: HQ's `turn_busy` is not a failed try, the office sends the batch again at once

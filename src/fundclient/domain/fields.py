@@ -191,11 +191,7 @@ def _choice_clean(raw: str, list_name: str, ctx: ValidationContext) -> str:
     remembered per raw value and reference set (the set's lists never change; a new set is a new
     object), bounded — an import cleans ~12 choices a row (sexes, relations, municipalities…)
     out of a few dozen values (tests/core/test_domain_validation.py: the same as `_clean`)."""
-    reference = ctx.reference
-    memo = reference.__dict__.get("_choice_clean_memo")
-    if memo is None or len(memo) > 4096:
-        memo = {}
-        object.__setattr__(reference, "_choice_clean_memo", memo)
+    memo = _reference_memo(ctx.reference, "_choice_clean_memo")
     found = memo.get((list_name, raw))
     if found is None:
         found = memo[(list_name, raw)] = _choice_code(clean_text(raw), list_name, ctx)
@@ -206,14 +202,21 @@ def _choice_code(text: str, list_name: str, ctx: ValidationContext) -> str:
     """Accept a code or its exact Arabic/English label (CSV files often carry labels).
     Remembered per reference set (its lists never change; a new set is a new object), bounded."""
     reference = ctx.reference
-    memo = reference.__dict__.get("_choice_memo")
-    if memo is None or len(memo) > 4096:
-        memo = {}
-        object.__setattr__(reference, "_choice_memo", memo)
+    memo = _reference_memo(reference, "_choice_memo")
     found = memo.get((list_name, text))
     if found is None:
         found = memo[(list_name, text)] = _choice_code_of(text, list_name, reference)
     return found
+
+
+def _reference_memo(reference, name: str) -> dict:
+    """A memo kept on a reference set (frozen: its lists never change, and a new set is a new
+    object, so a memo never outlives what it remembers), emptied past 4,096 entries."""
+    memo = reference.__dict__.get(name)
+    if memo is None or len(memo) > 4096:
+        memo = {}
+        object.__setattr__(reference, name, memo)
+    return memo
 
 
 def _choice_code_of(text: str, list_name: str, reference) -> str:
