@@ -251,14 +251,14 @@ _SHEET = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/200
 
 @pytest.mark.parametrize("crafted", [False, True])
 def test_the_excel_reader_reads_what_openpyxl_reads(tmp_path, crafted):
-    """The import's lean reading of a sheet (`importer._sheet_values`) yields what openpyxl's
+    """The import's lean reading of a sheet (`sheet_reader._sheet_values`) yields what openpyxl's
     read-only `iter_rows(values_only=True)` yields, value for value and row for row: shared
     strings, numbers, dates by their style, booleans, formulas without a cached value, missing
     cells and rows; and, in a sheet written by hand, inline and rich text (phonetic runs left
     out), cells and rows without a reference, ISO dates, error texts, a row number "5.0"."""
     from zipfile import ZipFile
 
-    from fundclient.storage.importer import _sheet_values
+    from fundclient.storage.sheet_reader import _sheet_values
 
     book = Workbook()
     sheet = book.active
@@ -321,9 +321,9 @@ def _read_both(path: Path, reader) -> tuple[list, list]:
 @pytest.mark.parametrize("write_only", [False, True])
 def test_the_plain_reading_of_a_sheet_is_openpyxls(tmp_path, write_only):
     """A sheet as openpyxl writes it (with and without `<dimension>`, shared or inline strings)
-    is read from its XML's bytes alone (`importer._plain_cells`, no parser fallback) and yields
+    is read from its XML's bytes alone (`sheet_reader._plain_cells`, no parser fallback) and yields
     what openpyxl's `iter_rows` yields, value for value — XML's escaped characters included."""
-    from fundclient.storage.importer import _plain_cells, _sheet_rows, _sheet_values
+    from fundclient.storage.sheet_reader import _plain_cells, _sheet_rows, _sheet_values
 
     rng = random.Random(8)
     path = _sheet_file(tmp_path, "varied.xlsx", write_only, [_varied(rng) for _ in range(300)])
@@ -339,7 +339,7 @@ def test_a_row_of_another_form_hands_the_sheet_to_the_parser(tmp_path):
     skipped — every row once, as openpyxl reads them."""
     from zipfile import ZipFile
 
-    from fundclient.storage.importer import _NotPlain, _plain_cells, _sheet_rows, _sheet_values
+    from fundclient.storage.sheet_reader import _NotPlain, _plain_cells, _sheet_rows, _sheet_values
 
     rng = random.Random(9)
     path = _sheet_file(tmp_path, "mixed.xlsx", True, [_varied(rng) for _ in range(40)])
@@ -386,7 +386,7 @@ def test_a_sheet_damaged_after_its_rows_is_refused(office, tmp_path, damage):
 
 @pytest.mark.parametrize("write_only", [False, True])
 def test_a_sheets_size_is_found_from_its_head_as_openpyxl_finds_it(tmp_path, write_only):
-    """`importer._load_book`: openpyxl's read-only sheets sized from the XML before `<sheetData>`
+    """`sheet_reader._load_book`: openpyxl's read-only sheets sized from the XML before `<sheetData>`
     — the same bounds as openpyxl's own reading (known with `<dimension>`, unknown without) — by
     a reader and a sheet class of its own: openpyxl's `ReadOnlyWorksheet` is never changed, also
     while another thread loads a book meanwhile (the review finding: it was patched
@@ -396,7 +396,7 @@ def test_a_sheets_size_is_found_from_its_head_as_openpyxl_finds_it(tmp_path, wri
 
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-    from fundclient.storage.importer import _load_book
+    from fundclient.storage.sheet_reader import _load_book
 
     rng = random.Random(10)
     path = _sheet_file(tmp_path, "sized.xlsx", write_only, [_varied(rng) for _ in range(50)])
@@ -466,7 +466,7 @@ def test_the_plain_reading_answers_what_the_parser_answers_on_a_damaged_row(tmp_
     takes no row the parser would not read the same way (review, 15:00)."""
     from zipfile import ZipFile
 
-    from fundclient.storage.importer import _parsed_cells, _sheet_rows, _sheet_values
+    from fundclient.storage.sheet_reader import _parsed_cells, _sheet_rows, _sheet_values
 
     path = _sheet_file(tmp_path, "hostile.xlsx", True, [["a", "b"], ["x1", "y1"], ["x2", "y2"]])
     with ZipFile(path) as archive:
@@ -480,7 +480,7 @@ def test_the_plain_reading_answers_what_the_parser_answers_on_a_damaged_row(tmp_
             archive.writestr(name, data)
 
     def answer(reader):
-        from fundclient.storage.importer import _load_book
+        from fundclient.storage.sheet_reader import _load_book
 
         try:
             book = _load_book(path.read_bytes())  # as the import loads it: the sheet not read to size it
@@ -547,7 +547,7 @@ def test_a_sheet_damaged_inside_its_rows_is_refused_as_the_parser_refuses_it(off
 def test_a_rows_start_tag_is_read_as_the_parser_reads_it(tmp_path, start_tag):
     """The plain reading takes a row's `r` only as a whole attribute of a start tag of a strict
     form, and hands anything else to the parser: the rows are openpyxl's, none lost or doubled."""
-    from fundclient.storage.importer import _sheet_values
+    from fundclient.storage.sheet_reader import _sheet_values
 
     rng = random.Random(11)
     path = _patched_sheet(tmp_path, "tags.xlsx", [_varied(rng) for _ in range(4)],
@@ -581,7 +581,7 @@ def test_one_long_row_is_handed_to_the_parser_after_a_bounded_read(tmp_path):
     """A cell of 16 MiB (a ~20 KB file): the plain reading stops once one row passes `_ROW_BYTES`,
     having read at most that and one more read's worth (so its work is linear in the file, not
     quadratic: review finding 2), and the sheet is then read by the parser — openpyxl's values."""
-    from fundclient.storage import importer
+    from fundclient.storage import sheet_reader
 
     cell = b'<c r="B2" t="inlineStr"><is><t>' + b"x" * (16 << 20) + b"</t></is></c>"
     path = _patched_sheet(tmp_path, "long.xlsx", [["a", "b"], ["x"], ["z", "w"]],
@@ -596,11 +596,11 @@ def test_one_long_row_is_handed_to_the_parser_after_a_bounded_read(tmp_path):
             counted.append(_Counted(opened()))
             return counted[-1]
         sheet._get_source = source
-        return importer._sheet_rows(book, sheet, importer._plain_cells(book, sheet))
+        return sheet_reader._sheet_rows(book, sheet, sheet_reader._plain_cells(book, sheet))
 
-    with pytest.raises(importer._NotPlain):
+    with pytest.raises(sheet_reader._NotPlain):
         _read_both(path, plain)
     assert len(counted) == 1
-    assert counted[0].read_bytes <= importer._ROW_BYTES + 2 * importer._SHEET_BYTES
-    expected, read = _read_both(path, importer._sheet_values)
+    assert counted[0].read_bytes <= sheet_reader._ROW_BYTES + 2 * sheet_reader._SHEET_BYTES
+    expected, read = _read_both(path, sheet_reader._sheet_values)
     assert read == expected and len(expected[1][1]) == (16 << 20)

@@ -1,4 +1,4 @@
-"""The import's row limit (storage.importer.MAX_ROWS) counts the rows that hold a value and
+"""The import's row limit (storage.sheet_reader.MAX_ROWS) counts the rows that hold a value and
 refuses a file past it — it never reads a file up to the limit and leaves the rest out unsaid.
 A sheet with gaps used to be read only to its MAX_ROWS + 2nd SHEET row, so a row written after a
 long gap was dropped without a word, whichever way the file was read (streamed by the helper or
@@ -13,7 +13,7 @@ from zipfile import ZIP_DEFLATED, ZipFile
 import pytest
 from openpyxl import Workbook
 
-from fundclient.storage import importer
+from fundclient.storage import importer, sheet_reader
 from fundclient.storage.errors import ImportFileUnreadable
 
 HEADERS = ["national_number", "name.first", "name.father", "name.grandfather", "name.family", "sex",
@@ -45,7 +45,7 @@ def _read(path, streamed: bool) -> list[tuple[int, dict]]:
 
 @pytest.fixture
 def small_limit(monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ROWS", 10)
+    monkeypatch.setattr(sheet_reader, "MAX_ROWS", 10)
     return 10
 
 
