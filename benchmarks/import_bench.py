@@ -144,6 +144,190 @@ def _first_saved_clock() -> list[float]:
     return saved
 
 
+class _Timeline:
+    """`--timeline SECONDS`: where both cores went during the import, sampled every 0.25 s from
+    /proc — each thread's CPU (`schedstat`: time run, and time runnable but waiting for a core)
+    of this process (the importing one: its main thread, the save thread `import-save`) and of
+    its child processes (the helper: its main thread and its queue's feeder thread; the
+    multiprocessing resource tracker), summed per bin of SECONDS — plus the import's own events
+    in this process: chunks handed over (and the main thread's wait for them, wall − its CPU),
+    batches checked and saved, the wait for the save thread. Costs a /proc read of ~10 files
+    every 0.25 s and a clock around each chunk and batch: negligible against the import."""
+
+    TICK = 0.25
+
+    def __init__(self, width: float) -> None:
+        import threading
+
+        self.width = width
+        self.start = time.perf_counter()
+        self.samples: list[tuple[float, dict]] = []
+        self.events: list[tuple[float, str, float]] = []  # (clock, kind, value)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="timeline", daemon=True)
+        self._patch()
+
+    def _names(self) -> dict[int, str]:
+        import threading
+
+        return {t.native_id: t.name for t in threading.enumerate() if t.native_id is not None}
+
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        out = []
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/children") as fh:
+                    out += [int(c) for c in fh.read().split()]
+            except OSError:
+                pass
+        return out
+
+    def _sample(self) -> dict:
+        me, names, threads = os.getpid(), self._names(), {}
+        todo = [(me, "import")]
+        while todo:
+            pid, who = todo.pop()
+            try:
+                tasks = os.listdir(f"/proc/{pid}/task")
+            except OSError:
+                continue
+            for tid in tasks:
+                try:
+                    with open(f"/proc/{pid}/task/{tid}/schedstat") as fh:
+                        run, queued, _ = (int(v) for v in fh.read().split())
+                except (OSError, ValueError):
+                    continue
+                tid = int(tid)
+                if pid == me:
+                    name = {"MainThread": "main", "import-save": "save"}.get(names.get(tid, ""), "other")
+                else:
+                    name = "main" if tid == pid else "other"
+                key = (who, name)
+                r, q = threads.get(key, (0, 0))
+                threads[key] = (r + run / 1e9, q + queued / 1e9)
+            for child in self._children(pid):
+                todo.append((child, f"child{child}"))
+        return threads
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append((time.perf_counter(), self._sample()))
+            self._stop.wait(self.TICK)
+
+    def _patch(self) -> None:
+        from fundclient.services import registration
+        from fundclient.storage import importer
+
+        events = self.events
+        next_item, join, check_many, save_checked = (importer.CheckedRows._next, importer._Saving.join,
+                                                     registration.check_many, registration.save_checked)
+
+        def timed_next(rows):
+            began, cpu = time.perf_counter(), time.thread_time()
+            item = next_item(rows)
+            now = time.perf_counter()
+            events.append((now, "wait_rows", (now - began) - (time.thread_time() - cpu)))
+            if item is not None and item[0] == "chunk":
+                events.append((now, "rows", len(item[1])))
+            elif item is not None and item[0] == "end":
+                events.append((now, "helper_end", 0))
+            return item
+
+        def timed_join(saving, **kwargs):
+            began = time.perf_counter()
+            try:
+                return join(saving, **kwargs)
+            finally:
+                events.append((time.perf_counter(), "wait_save", time.perf_counter() - began))
+
+        def timed_check(session, batch, **kwargs):
+            out = check_many(session, batch, **kwargs)
+            events.append((time.perf_counter(), "checked", len(batch)))
+            return out
+
+        def timed_save(*args, **kwargs):
+            out = save_checked(*args, **kwargs)
+            events.append((time.perf_counter(), "saved", len(out)))
+            return out
+
+        importer.CheckedRows._next = timed_next
+        importer._Saving.join = timed_join
+        registration.check_many = timed_check
+        registration.save_checked = timed_save
+
+    def begin(self) -> None:
+        self.start = time.perf_counter()
+        self._thread.start()
+
+    def end(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append((time.perf_counter(), self._sample()))
+
+    def report(self) -> str:
+        """One line a bin: cores busy, each thread's CPU (and time runnable without a core, in
+        brackets, when any), rows handed over, batches checked and saved, the waits."""
+        if len(self.samples) < 2:
+            return "timeline: too short"
+        whos = sorted({key for _, t in self.samples for key in t}, key=lambda k: (k[0] != "import", k))
+        # a child's ordinal: child processes in their order of appearance (the helper comes first)
+        kids = []
+        for _, t in self.samples:
+            for who, _ in t:
+                if who != "import" and who not in kids:
+                    kids.append(who)
+        label = {k: ("helper" if i == 0 else f"child{i}") for i, k in enumerate(kids)}
+        label["import"] = "import"
+        cols = [w for w in whos if w[0] == "import"] + [w for k in kids for w in whos if w[0] == k]
+        bins: dict[int, dict] = {}
+        prev_t, prev = self.samples[0]
+        for t, cur in self.samples[1:]:
+            b = int((t - self.start) / self.width)
+            into = bins.setdefault(b, {})
+            for key, (run, queued) in cur.items():
+                r0, q0 = prev.get(key, (0.0, 0.0))
+                r, q = into.get(key, (0.0, 0.0))
+                into[key] = (r + max(0.0, run - r0), q + max(0.0, queued - q0))
+            prev_t, prev = t, cur
+        ev: dict[int, dict] = {}
+        for t, kind, value in self.events:
+            into = ev.setdefault(int((t - self.start) / self.width), {})
+            into[kind] = into.get(kind, 0) + value
+        head = "  t(s)  busy  " + " ".join(f"{label[w[0]] + '.' + w[1]:>14}" for w in cols) + \
+            "   rows in  checked  saved  wait rows  wait save"
+        lines = [f"timeline (bins of {self.width:g} s; CPU s a bin per thread, [runnable without a core]):", head]
+        last = max(list(bins) + list(ev))
+        for b in range(0, last + 1):
+            into, e = bins.get(b, {}), ev.get(b, {})
+            busy = sum(r for r, _ in into.values()) / self.width
+            cells = []
+            for w in cols:
+                r, q = into.get(w, (0.0, 0.0))
+                cells.append(f"{r:6.2f}" + (f" [{q:5.2f}]" if q >= 0.01 else " " * 8))
+            lines.append(f"{b * self.width:6.1f}  {busy:4.2f}  " + " ".join(f"{c:>14}" for c in cells)
+                         + f"  {int(e.get('rows', 0)):8,} {int(e.get('checked', 0)):8,} {int(e.get('saved', 0)):6,}"
+                         + f"  {e.get('wait_rows', 0):8.2f}  {e.get('wait_save', 0):9.2f}"
+                         + ("  helper end" if "helper_end" in e else ""))
+        totals: dict = {}
+        for into in bins.values():
+            for key, (r, q) in into.items():
+                r0, q0 = totals.get(key, (0.0, 0.0))
+                totals[key] = (r0 + r, q0 + q)
+        span = self.samples[-1][0] - self.start
+        lines.append(f"totals over {span:.1f} s: " + ", ".join(
+            f"{label[w[0]]}.{w[1]} {totals[w][0]:.1f} s [{totals[w][1]:.1f}]" for w in cols if w in totals)
+            + f"; cores busy {sum(r for r, _ in totals.values()) / span:.2f}"
+            + f"; importing main thread waited {sum(v for _, k, v in self.events if k == 'wait_rows'):.1f} s for rows,"
+            + f" {sum(v for _, k, v in self.events if k == 'wait_save'):.1f} s for the save thread")
+        marks = [(k, t - self.start) for t, k, _ in self.events if k in ("rows", "checked", "saved", "helper_end")]
+        for kind in ("rows", "checked", "saved", "helper_end"):
+            at = [t for k, t in marks if k == kind]
+            if at:
+                lines.append(f"  {kind}: first at {at[0]:.2f} s, last at {at[-1]:.2f} s")
+        return "\n".join(lines)
+
+
 def _clerk(office: str, password: str, start_after: float, every: float, stop, out) -> None:
     """In a process of its own (the app's, during the import): a clerk's save every `every`
     seconds from `start_after` seconds on until `stop` is set; puts [(wait for the writer's
@@ -214,6 +398,8 @@ def main() -> int:
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--clerk", type=float, default=0.0, metavar="SECONDS",
                         help="a clerk's save every SECONDS in another process during the import (its wait reported)")
+    parser.add_argument("--timeline", type=float, default=0.0, metavar="SECONDS",
+                        help="print each thread's CPU per bin of SECONDS and the import's hand-over and waits")
     parser.add_argument("--names", choices=("stock", "wide"), default="stock",
                         help="the generator's small stock of names, or wide-spread family names")
     args = parser.parse_args()
@@ -239,6 +425,7 @@ def main() -> int:
         command = ["--data-dir", str(office), "--lang", "en", "import", str(source), "--user", "admin",
                    "--password-file", str(password), "--report", str(work / "report.csv")]
         first_saved = _first_saved_clock()
+        timeline = _Timeline(args.timeline) if args.timeline else None
         clerk = None
         if args.clerk:
             import multiprocessing
@@ -250,12 +437,16 @@ def main() -> int:
         profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU, not wall: a busy machine inflates nothing
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         start, cpu = time.perf_counter(), time.process_time()
+        if timeline:
+            timeline.begin()
         if profiler:
             profiler.enable()
         code = cli(command)
         if profiler:
             profiler.disable()
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        if timeline:
+            timeline.end()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the helper reading and checking the file
         if clerk is not None:  # (its CPU is not in the helper's: taken before it ends)
             clerk_stop.set()
@@ -269,6 +460,8 @@ def main() -> int:
               f"  (load at end {open('/proc/loadavg').read().split()[:3]})", flush=True)
         if first_saved:
             print(f"first batch saved {first_saved[0] - start:.1f} s after the command's start", flush=True)
+        if timeline:
+            print(timeline.report(), flush=True)
         if profiler:
             pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
