@@ -200,7 +200,8 @@ class _Timeline:
                     continue
                 tid = int(tid)
                 if pid == me:
-                    name = {"MainThread": "main", "import-save": "save"}.get(names.get(tid, ""), "other")
+                    name = {"MainThread": "main", "import-save": "save"}.get(names.get(tid, ""), names.get(tid, "?"))
+                    name = name.split("-")[0][:10]
                 else:
                     name = "main" if tid == pid else "other"
                 key = (who, name)
