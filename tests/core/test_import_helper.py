@@ -326,6 +326,74 @@ def test_a_batch_saved_while_the_next_is_checked_answers_as_one_batch_at_a_time(
     assert across, "no row was a possible duplicate of the batch before: the test proves nothing"
 
 
+def test_the_batch_before_is_saved_while_the_next_is_read_from_a_snapshot(tmp_path, monkeypatch):
+    """The import starts saving batch k as soon as batch k+1's read snapshot is taken
+    (`Store.snapshot`, `registration.check_many`), not after its reads: here every save is made
+    to commit before the next batch's reads even start — and those reads still see the store
+    without batch k (the count of records they read is that before batch k), and the import
+    answers as checking and saving one batch at a time: the same counts, report, records and
+    card numbers."""
+    from fundclient.config import Settings
+    from fundclient.services import importing, registration
+    from fundclient.services.session import Session
+    from fundclient.storage.search import SearchMixin
+
+    source = write_rows(tmp_path / "legacy.csv", 300, seed=5)
+    outcomes = {}
+    for how in ("one batch at a time", "saved while the next is read"):
+        data_dir = tmp_path / how.replace(" ", "-")
+        _office(data_dir, tmp_path)
+        store, operator = open_store(data_dir, "admin", PASSWORD)
+        session = Session(data_dir, Settings.load(data_dir), store, operator)
+        report = tmp_path / f"{how}.csv"
+        try:
+            if how == "one batch at a time":
+                result = importer.import_file(
+                    store, source, by="admin", report_path=report, scheme=session.settings.national_id_scheme,
+                    office_code=session.settings.office_code, batch_size=15, checked=importer.CheckedRows(
+                        source, scheme=session.settings.national_id_scheme, office_code=session.settings.office_code,
+                        helper=False),
+                    save_many=lambda batch, made: registration.register_many(session, batch, validated=True,
+                                                                             made=made))
+            else:
+                committed, saved, seen, pending = threading.Event(), [0], [], [False]
+                check_many, save_checked = registration.check_many, registration.save_checked
+                batch_duplicates = SearchMixin.batch_duplicates
+
+                def checking(session, batch, **kw):
+                    pending[0] = bool(kw.get("earlier") and kw["earlier"].accepted)  # a save starts
+                    return check_many(session, batch, **kw)
+
+                def saving(session, batch, **kw):
+                    done = save_checked(session, batch, **kw)
+                    saved[0] += len(done)
+                    committed.set()
+                    return done
+
+                def reading(repository, records, **kw):
+                    if pending[0]:
+                        assert committed.wait(10), "the batch before was not saved before the reads"
+                        seen.append((repository.count(), saved[0]))  # what the reads see, what is saved
+                    committed.clear()
+                    return batch_duplicates(repository, records, **kw)
+
+                monkeypatch.setattr(registration, "check_many", checking)
+                monkeypatch.setattr(registration, "save_checked", saving)
+                monkeypatch.setattr(SearchMixin, "batch_duplicates", reading)
+                result = importing.import_spreadsheet(session, source, report_path=report, batch_size=15)
+                monkeypatch.undo()
+                # each batch's reads saw every batch but the one saved meanwhile, though it was committed
+                assert len(seen) > 10 and seen[0][0] == 0, seen
+                assert [count for count, _ in seen[1:]] == [total for _, total in seen[:-1]], seen
+                assert all(count < total for count, total in seen), seen
+        finally:
+            store.close()
+        outcomes[how] = ((result.rows, result.imported, result.already_present, result.rejected, result.duplicates),
+                         report.read_text(encoding="utf-8-sig"), _stored(data_dir))
+    assert outcomes["saved while the next is read"] == outcomes["one batch at a time"]
+    assert outcomes["one batch at a time"][0][1] > 250
+
+
 def test_a_batch_that_cannot_be_saved_stops_the_import_with_its_error(tmp_path, monkeypatch):
     """A batch saved on its own thread that fails (here: a card number already taken) stops the
     import with that error in the importing thread, once the saving thread has ended; the

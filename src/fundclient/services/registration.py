@@ -179,7 +179,8 @@ def check_many(session: "Session", beneficiaries: Sequence[Beneficiary], *, vali
     this batch's as if saved — newer than every stored record, as they will be — so the answers
     are those of checking this batch once `earlier` is saved. `after_reads` is called once the
     store has been read for the batch (what the store holds by then is what was checked against:
-    an import starts saving `earlier` then, never before). `filed_keys`: an import's bitmap of the
+    an import starts saving `earlier` then, never before; the reads are made in one snapshot
+    taken before it is called, `Store.snapshot`). `filed_keys`: an import's bitmap of the
     keys filed (`storage.duplicate_candidates.FiledKeys`: fewer keys asked for, the same answers)."""
     scheme = session.settings.national_id_scheme
     outcome: list[Beneficiary | FundError] = []
@@ -204,13 +205,18 @@ def check_many(session: "Session", beneficiaries: Sequence[Beneficiary], *, vali
     prior = earlier.accepted if earlier is not None else []
     # (the batch before's own candidates were looked up with it: only its numbers and filed keys count)
     prior_keys = [(numbers, [], filed) for numbers, _, filed in earlier.keyed] if earlier is not None else []
-    check = session.store.beneficiaries.batch_duplicates([*prior, *valid], national_id_scheme=scheme,
-                                                         keyed=[*prior_keys, *keyed], filed_keys=filed_keys)
+    # The batch's reads in one snapshot of the store, taken first: `after_reads` may then start
+    # saving `earlier` at once — its commit is not seen by these reads, as if they had been made
+    # before it (an import's save of the batch before runs while this one is checked, instead of
+    # after its reads: docs/performance.md, "The timeline").
+    with session.store.snapshot():
+        if after_reads is not None:
+            after_reads()
+        check = session.store.beneficiaries.batch_duplicates([*prior, *valid], national_id_scheme=scheme,
+                                                             keyed=[*prior_keys, *keyed], filed_keys=filed_keys)
+        elsewhere = from_digest_many(session, valid)  # HQ's digest read once for the batch
     for j in range(len(prior)):
         check.accept(j)
-    if after_reads is not None:
-        after_reads()
-    elsewhere = from_digest_many(session, valid)  # HQ's digest read once for the batch
     results: list[Beneficiary | FundError] = []
     for i, record in enumerate(valid):
         try:

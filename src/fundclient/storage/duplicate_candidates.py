@@ -267,7 +267,7 @@ class FiledKeys:
         self._mask = (1 << bits) - 1
         self._bitmap = np.zeros(1 << (bits - 3), dtype=np.uint8)
         self.usable = True
-        self._ours: set[str] = set()  # the records the import saved since the last look (`saved`)
+        self._ours: set[str] = set()  # the records the import saved, not seen yet by a look (`saved`)
         with repository._store.read() as conn:
             cursor = conn.connection.driver_connection.cursor()
             self._seen = cursor.execute(_LAST_REVISION).fetchone()[0] or 0
@@ -313,13 +313,15 @@ class FiledKeys:
             self.usable = False
         elif last > self._seen:
             ours = self._ours
-            if not all(revision == 1 and record_id in ours
-                       for record_id, revision in cursor.execute(_REVISIONS_SINCE, (self._seen,))):
+            since = cursor.execute(_REVISIONS_SINCE, (self._seen,)).fetchall()
+            if not all(revision == 1 and record_id in ours for record_id, revision in since):
                 texts = [text for text, in cursor.execute(_KEYS_SINCE, (self._seen,))]
                 if texts:
                     self.mark(self._np.array(",".join(texts).split(","), dtype=self._np.int64))
             self._seen = last
-        self._ours = set()
+            # (only the records seen here: the batch before may be told `saved` by the import's save
+            # thread meanwhile — saved after this snapshot, its revisions are seen at the next look)
+            ours.difference_update(record_id for record_id, _ in since)
         return self.usable
 
     def narrowed(self, repository, lookups: Sequence, people: Sequence[Sequence[Sequence[int]]]

@@ -66,6 +66,7 @@ class Store:
         self._engines = Engines(db_path(self.data_dir), db_key)
         self.writes = WriteActivity()  # a running backup lets these go first (storage/backup_pacing.py)
         self._turn_held = threading.local()  # `writer_held`
+        self._snapshots = threading.local()  # `snapshot`: this thread's pinned read transaction
         # The writer never checkpoints inside a commit: this thread does (storage/checkpoints.py).
         self._checkpoints = self._checkpointer()
         # A save's duplicate keys go to a small table first; this thread moves them into the big
@@ -101,8 +102,32 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
+        pinned = getattr(self._snapshots, "conn", None)
+        if pinned is not None:  # inside this thread's `snapshot()`: its read transaction
+            yield pinned
+            return
         with self._engines.reader.connect() as conn:
             yield conn
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """Every read this thread makes meanwhile (`read`) in ONE read transaction, whose snapshot is
+        taken on entering: the reads see the store as it was then, whatever another connection
+        commits meanwhile. An import checks a batch against the store in one while the batch
+        before is being saved (`services.registration.check_many`'s `after_reads`). Nested: the
+        outer one's."""
+        pinned = getattr(self._snapshots, "conn", None)
+        if pinned is not None:
+            yield pinned
+            return
+        with self._engines.reader.connect() as conn:
+            # a deferred BEGIN takes its snapshot at the first read of a table
+            conn.exec_driver_sql("SELECT 1 FROM revisions LIMIT 1").fetchall()
+            self._snapshots.conn = conn
+            try:
+                yield conn
+            finally:
+                self._snapshots.conn = None
 
     @contextmanager
     def writer_connection(self, *, wait: float = WRITER_WAIT_SECONDS) -> Iterator[Connection]:
