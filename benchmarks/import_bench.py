@@ -231,6 +231,8 @@ class _Timeline:
             events.append((now, "wait_rows", (now - began) - (time.thread_time() - cpu)))
             if item is not None and item[0] == "chunk":
                 events.append((now, "rows", len(item[1])))
+                # valid rows handed over without their keys and rows: made in this process (share)
+                events.append((now, "made_here", sum(len(o) == 3 and not isinstance(o[2], list) for o in item[1])))
             elif item is not None and item[0] == "end":
                 events.append((now, "helper_end", 0))
             return item
@@ -296,7 +298,7 @@ class _Timeline:
             into = ev.setdefault(int((t - self.start) / self.width), {})
             into[kind] = into.get(kind, 0) + value
         head = "  t(s)  busy  " + " ".join(f"{label[w[0]] + '.' + w[1]:>14}" for w in cols) + \
-            "   rows in  checked  saved  wait rows  wait save"
+            "   rows in  made here  checked  saved  wait rows  wait save"
         lines = [f"timeline (bins of {self.width:g} s; CPU s a bin per thread, [runnable without a core]):", head]
         last = max(list(bins) + list(ev))
         for b in range(0, last + 1):
@@ -307,7 +309,8 @@ class _Timeline:
                 r, q = into.get(w, (0.0, 0.0))
                 cells.append(f"{r:6.2f}" + (f" [{q:5.2f}]" if q >= 0.01 else " " * 8))
             lines.append(f"{b * self.width:6.1f}  {busy:4.2f}  " + " ".join(f"{c:>14}" for c in cells)
-                         + f"  {int(e.get('rows', 0)):8,} {int(e.get('checked', 0)):8,} {int(e.get('saved', 0)):6,}"
+                         + f"  {int(e.get('rows', 0)):8,} {int(e.get('made_here', 0)):10,}"
+                         + f" {int(e.get('checked', 0)):8,} {int(e.get('saved', 0)):6,}"
                          + f"  {e.get('wait_rows', 0):8.2f}  {e.get('wait_save', 0):9.2f}"
                          + ("  helper end" if "helper_end" in e else ""))
         totals: dict = {}
@@ -319,6 +322,7 @@ class _Timeline:
         lines.append(f"totals over {span:.1f} s: " + ", ".join(
             f"{label[w[0]]}.{w[1]} {totals[w][0]:.1f} s [{totals[w][1]:.1f}]" for w in cols if w in totals)
             + f"; cores busy {sum(r for r, _ in totals.values()) / span:.2f}"
+            + f"; rows whose keys and rows this process made {int(sum(v for _, k, v in self.events if k == 'made_here')):,}"
             + f"; importing main thread waited {sum(v for _, k, v in self.events if k == 'wait_rows'):.1f} s for rows,"
             + f" {sum(v for _, k, v in self.events if k == 'wait_save'):.1f} s for the save thread")
         marks = [(k, t - self.start) for t, k, _ in self.events if k in ("rows", "checked", "saved", "helper_end")]

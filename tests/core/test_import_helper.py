@@ -155,6 +155,42 @@ def test_what_a_helper_hands_over_is_what_this_process_would_make(tmp_path):
     assert compared > 250
 
 
+def test_a_sharing_helper_leaves_keys_and_rows_to_a_waiting_importer_the_same(tmp_path):
+    """`fundclient import`'s helper shares (`CheckedRows(share=True)`): while few chunks wait in
+    its queue (the importing process waits for rows) it hands rows over without their keys and
+    rows and the importing process makes them as it takes them (`made_here`); once the queue
+    fills, the helper makes them again. Either way each valid row's keys and rows are what the
+    importing process makes of the same record (`record_keys`, `unnumbered_rows`). Here the rows
+    are taken as they come (the queue short), then not until the queue has filled."""
+    from fundclient.storage.duplicate_candidates import lookup_mapping, record_keys
+    from fundclient.storage.rows import unnumbered_rows
+
+    source = write_rows(tmp_path / "legacy.csv", 5000)
+    checked = importer.CheckedRows(source, office_code="SBH", helper=True, by="admin", share=True)
+    compared, waited = 0, False
+    try:
+        for number, _, outcome in checked:
+            if compared == 500 and not waited:  # stop taking rows until the helper has filled the queue
+                deadline = time.monotonic() + 60
+                while checked._queue.qsize() < importer.SHARE_BELOW + 4 and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                waited = True
+            made = checked.made(number, "SBH", "admin")
+            if not isinstance(outcome, Beneficiary):
+                assert made is None
+                continue
+            (numbers, lookup, filed), rows = made
+            expected_numbers, expected_lookup, expected_filed = record_keys(outcome)
+            assert (numbers, lookup_mapping(lookup), filed) == (expected_numbers, dict(expected_lookup),
+                                                                 expected_filed)
+            assert rows == unnumbered_rows(outcome)
+            compared += 1
+    finally:
+        checked.close()
+    assert compared > 4500
+    assert 0 < checked.made_here < compared, (checked.made_here, compared)  # both sides made some
+
+
 def test_an_unreadable_file_is_refused_alike_by_a_helper(tmp_path):
     path = tmp_path / "no-family.csv"
     path.write_text("national_number,name.first\n1,أحمد\n", encoding="utf-8")

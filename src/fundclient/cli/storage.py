@@ -268,7 +268,7 @@ def cmd_import(args) -> int:
     # An unreadable file fails before asking for the password; a large one is read and checked
     # by a helper process meanwhile (and while the rows are saved).
     checked = CheckedRows(Path(args.file), scheme=settings.national_id_scheme, office_code=settings.office_code,
-                          reference=reference, by=args.user)
+                          reference=reference, by=args.user, share=True)  # (a command of its own: both cores)
     try:
         store, operator = open_store_from_args(args)
     except BaseException:

@@ -218,6 +218,15 @@ _CHUNK = 250  # checked rows handed over from the helper at a time
 # full queue while this process checks and saves one (~5 KB a row handed over: ~80 MB, held
 # pickled in the helper's queue).
 _AHEAD = 2 * CLI_BATCH // _CHUNK
+# A helper told to share (`fundclient import`: `CheckedRows(share=True)`) leaves a valid row's keys
+# and rows (`_made`, ~40 % of its work a row) to the importing process while fewer than this many
+# chunks wait in the queue: the importing process is then waiting for rows with a core to spare
+# (early in an import, when its checks are cheap, and for an XLSX file, whose reading makes the
+# helper the slower one), and makes them as it takes the rows (`CheckedRows._from_helper`). Once
+# the importing process falls behind, the queue fills and the helper makes them again — each core
+# kept busy (docs/performance.md, "The timeline"). The same function either side: the same keys
+# and rows.
+SHARE_BELOW = 8
 
 
 def _row_outcomes(rows: Iterator[StreamedRow], *, scheme: str | None, office_code: str, reference: ReferenceData):
@@ -272,8 +281,16 @@ def _filed_keys(person) -> tuple[int, ...]:
                           born if isinstance(born, date) else None)
 
 
+def _queued(out) -> int | None:
+    """The chunks waiting in the helper's queue, or None where the OS cannot say (macOS)."""
+    try:
+        return out.qsize()
+    except (NotImplementedError, OSError):
+        return None
+
+
 def _check_in_helper(path: str, scheme: str | None, office_code: str, reference: dict, out,
-                     by: str | None = None) -> None:
+                     by: str | None = None, share: bool = False) -> None:
     """In a helper process: the file read and every row checked against `reference` (its JSON
     shape, `ReferenceData.to_dict`) — the office's lists the importing process uses (a spawned
     process starts with the bundled ones) — handed over in chunks while it is read
@@ -281,7 +298,8 @@ def _check_in_helper(path: str, scheme: str | None, office_code: str, reference:
     an upper bound), then ("chunk", [outcomes]) …, then ("end", rows handed over), then None. A damaged
     row of a sheet read as a stream sends ("unreadable", LATE_DAMAGE) after the rows before it,
     instead of the end. With `by` (who imports), each valid row's outcome carries a fourth
-    item, `_made`: its keys and rows made here."""
+    item, `_made`: its keys and rows made here — with `share`, only while SHARE_BELOW chunks or
+    more wait in the queue (a chunk's rows without it: the importing process makes them)."""
     try:
         reference = ReferenceData.from_dict(reference)
         use_reference(reference)  # anything else read in this process reads the same lists
@@ -293,9 +311,13 @@ def _check_in_helper(path: str, scheme: str | None, office_code: str, reference:
         out.put(("rows", total, exact))
         _quiet_collector()
         chunk, handed, last = [], 0, 0
+        make = by is not None
         try:
             for outcome in _row_outcomes(rows, scheme=scheme, office_code=office_code, reference=reference):
-                if by is not None and isinstance(outcome[2], Beneficiary):
+                if share and not chunk:  # decided for each chunk: who makes its rows' keys and rows
+                    queued = _queued(out)
+                    make = queued is None or queued >= SHARE_BELOW
+                if make and isinstance(outcome[2], Beneficiary):
                     outcome = (*outcome, _made(outcome[2], office_code, by))
                 chunk.append(outcome)
                 last = outcome[0]
@@ -348,15 +370,21 @@ class CheckedRows:
     the rows — exact when `known`; an XLSX file read by a helper is handed over while it is read
     and `total` is then an upper bound (its row elements) until the last row has been handed
     over, when it becomes the count. Iterating gives (row number, national number as written, the valid record or its
-    [(field, problem)]); `close()` stops a helper that is still reading (a cancelled import)."""
+    [(field, problem)]); `close()` stops a helper that is still reading (a cancelled import).
+    `share` (with `by`; `fundclient import`, a process with nothing else to do): the helper leaves
+    the keys and rows of the rows it hands over while this process waits for rows to this
+    process, which makes them as it takes the rows (SHARE_BELOW); `made_here` counts them."""
 
     def __init__(self, path: Path, *, scheme: str | None = None, office_code: str = "",
                  helper: bool | None = None, reference: ReferenceData | None = None,
-                 by: str | None = None) -> None:
+                 by: str | None = None, share: bool = False) -> None:
         path = Path(path)
         # A helper told who imports also makes each valid row's duplicate keys and rows
         # (`_made`): row number -> them, taken by the import (`made`).
         self._made: dict[int, tuple | None] = {}
+        self._office_code, self._by = office_code, by
+        self._share = share and by is not None
+        self.made_here = 0
         reference = reference or default_reference()
         if helper is None:
             try:
@@ -374,7 +402,7 @@ class CheckedRows:
         self._queue = context.Queue(maxsize=_AHEAD)
         self._process = context.Process(target=_check_in_helper, daemon=True,
                                         args=(str(path), scheme, office_code, reference.to_dict(), self._queue,
-                                              by))
+                                              by, self._share))
         self._process.start()
         try:
             first = self._next()
@@ -418,6 +446,9 @@ class CheckedRows:
                 if len(outcome) == 4:
                     self._made[outcome[0]] = outcome[3]
                     outcome = outcome[:3]
+                elif self._share and isinstance(outcome[2], Beneficiary):  # left to this process
+                    self._made[outcome[0]] = _made(outcome[2], self._office_code, self._by)
+                    self.made_here += 1
                 yield outcome
         self.close()
         if end is None or end != done:
