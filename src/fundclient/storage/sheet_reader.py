@@ -9,6 +9,7 @@ rows mean (the header's columns, the records) is storage.importer's.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -154,9 +155,18 @@ def _damaged(exc: Exception) -> ImportFileUnreadable:
     return _unreadable(Message("the Excel file is damaged or truncated ({name}).").format(name=type(exc).__name__))
 
 
-def _read_xlsx(raw: bytes) -> tuple[list[tuple[int, list[str]]], list[tuple[str, int, int]]]:
+def _xlsx_book(raw: bytes):
+    """The workbook (`_load_book`), refused as damaged when it cannot be loaded."""
     try:
         book = _load_book(raw)
+        book.worksheets[0]
+        return book
+    except Exception as exc:  # noqa: BLE001 - any parser failure on an untrusted file
+        raise _damaged(exc) from None
+
+
+def _read_xlsx(raw: bytes, book) -> tuple[list[tuple[int, list[str]]], list[tuple[str, int, int]]]:
+    try:
         sheet = book.worksheets[0]
         rows = list(_within_limit((number, _as_text(values))
                                   for number, values in enumerate(_sheet_values(book, sheet), start=1)))
@@ -169,7 +179,7 @@ def _read_xlsx(raw: bytes) -> tuple[list[tuple[int, list[str]]], list[tuple[str,
         raise _damaged(exc) from None
 
 
-def _xlsx_stream(raw: bytes) -> tuple[int, list[tuple[str, int, int]], Iterator[tuple[int, list[str]]]] | None:
+def _xlsx_stream(raw: bytes, book) -> tuple[int, list[tuple[str, int, int]], Iterator[tuple[int, list[str]]]] | None:
     """The sheet's rows as `_read_xlsx` reads them, but handed out while the sheet is read:
     (its row elements — at least its rows that hold a value —, its merged ranges, the rows).
     Before it returns, the whole sheet has been looked through (`_sheet_survey`: every byte
@@ -178,13 +188,11 @@ def _xlsx_stream(raw: bytes) -> tuple[int, list[tuple[str, int, int]], Iterator[
     can find — a cell openpyxl cannot type (a number that is not one, a shared text that is not
     there), a row number that is not one — is raised by the rows as ImportFileUnreadable when
     that row is reached. None when the sheet cannot be bounded so (more row elements than
-    MAX_ROWS + 1, or not UTF-8): the caller reads it whole first (`_read_xlsx`)."""
+    MAX_ROWS + 1, or not UTF-8): the caller reads it whole first (`_read_xlsx`, `book` left open)."""
     try:
-        book = _load_book(raw)
         sheet = book.worksheets[0]
         survey = _sheet_survey(raw, sheet, MAX_ROWS + 1)
         if survey is None:
-            book.close()
             return None
         elements, mentions_merged = survey
         merged = _merged_ranges(raw, sheet, mentions_merged)
@@ -474,6 +482,46 @@ _ROW_BYTES = 4 << 20  # a row (or what is not a row) longer than this: read by t
 # 47 cells of MAX_CELL_CHARS each is under 2 MiB); keeps the plain reading linear in the sheet's size
 
 
+def _sheet_head(read: Callable[[int], bytes]) -> tuple[object, set[bytes], bytes]:
+    """(ElementTree's parser fed the sheet's XML up to and with `<sheetData>`, the namespace
+    prefixes declared on the elements open there, the bytes read after it) — raises _NotPlain
+    when the sheet's XML is not a UTF-8 SpreadsheetML sheet whose rows are in `<sheetData>`
+    (a DOCTYPE, a comment, a byte-order mark, another encoding, no `<sheetData>` in its first
+    4 MiB). `read(size)`: the sheet's next bytes."""
+    from xml.etree.ElementTree import XMLPullParser
+
+    from openpyxl.xml.constants import SHEET_MAIN_NS  # lazy: start-up (NumPy, openpyxl)
+
+    data = b""
+    while b"<sheetData>" not in data:
+        chunk = read(_SHEET_BYTES)
+        if not chunk or len(data) > 4 * _SHEET_BYTES:
+            raise _NotPlain
+        data += chunk
+    cut = data.index(b"<sheetData>") + len(b"<sheetData>")
+    head = data[:cut]
+    declared = _ENCODING.search(head.split(b"?>", 1)[0]) if head.startswith(b"<?xml") else None
+    if b"<!" in head or not head.startswith((b"<?xml", b"<worksheet")) or \
+            (declared is not None and declared.group(1).lower() not in (b"utf-8", b"utf8")):
+        raise _NotPlain  # a DOCTYPE, a comment, a byte-order mark, another encoding
+    checker = XMLPullParser(events=("start", "end", "start-ns"))
+    checker.feed(head)
+    opened: list[tuple[str, list[str]]] = []  # the elements open at <sheetData>, each with its prefixes
+    declared: list[str] = []
+    for event, item in checker.read_events():
+        if event == "start-ns":
+            declared.append(item[0])
+        elif event == "start":
+            opened.append((item.tag, declared))
+            declared = []
+        else:
+            opened.pop()
+    if [tag for tag, _ in opened] != [f"{{{SHEET_MAIN_NS}}}worksheet", f"{{{SHEET_MAIN_NS}}}sheetData"]:
+        raise _NotPlain
+    prefixes = {b"xml", *(prefix.encode() for _, some in opened for prefix in some if prefix)}
+    return checker, prefixes, data[cut:]
+
+
 def _plain_cells(book, sheet, verified: bool = False) -> Iterator[tuple[str | None, list[tuple[int, object]]]]:
     """What `_parsed_cells` yields, taken from the XML's bytes while every row and cell has a
     plain form (`_PLAIN_ROW`, `_PLAIN_CELL`); raises _NotPlain at the first that has not (or is
@@ -482,10 +530,6 @@ def _plain_cells(book, sheet, verified: bool = False) -> Iterator[tuple[str | No
     refused as the parser refuses it, rows included: only the building of elements is skipped),
     and the XML around the rows goes through ElementTree's parser (`verified`: the sheet's bytes
     were all fed to expat already, `_sheet_survey`; they are not fed again)."""
-    from xml.etree.ElementTree import XMLPullParser
-
-    from openpyxl.xml.constants import SHEET_MAIN_NS  # lazy: start-up (NumPy, openpyxl)
-
     typed, column_finder = _typing(book, sheet), _column_finder()
     columns: dict[bytes, int] = {}  # a reference's letters -> its column
 
@@ -504,33 +548,8 @@ def _plain_cells(book, sheet, verified: bool = False) -> Iterator[tuple[str | No
         return chunk
 
     with sheet._get_source() as source:
-        data = b""
-        while b"<sheetData>" not in data:
-            chunk = read(_SHEET_BYTES)
-            if not chunk or len(data) > 4 * _SHEET_BYTES:
-                raise _NotPlain
-            data += chunk
-        cut = data.index(b"<sheetData>") + len(b"<sheetData>")
-        head, buffer = data[:cut], bytearray(data[cut:])
-        declared = _ENCODING.search(head.split(b"?>", 1)[0]) if head.startswith(b"<?xml") else None
-        if b"<!" in head or not head.startswith((b"<?xml", b"<worksheet")) or \
-                (declared is not None and declared.group(1).lower() not in (b"utf-8", b"utf8")):
-            raise _NotPlain  # a DOCTYPE, a comment, a byte-order mark, another encoding
-        checker = XMLPullParser(events=("start", "end", "start-ns"))
-        checker.feed(head)
-        opened: list[tuple[str, list[str]]] = []  # the elements open at <sheetData>, each with its prefixes
-        declared: list[str] = []
-        for event, item in checker.read_events():
-            if event == "start-ns":
-                declared.append(item[0])
-            elif event == "start":
-                opened.append((item.tag, declared))
-                declared = []
-            else:
-                opened.pop()
-        if [tag for tag, _ in opened] != [f"{{{SHEET_MAIN_NS}}}worksheet", f"{{{SHEET_MAIN_NS}}}sheetData"]:
-            raise _NotPlain
-        prefixes = {b"xml", *(prefix.encode() for _, some in opened for prefix in some if prefix)}
+        checker, prefixes, rest = _sheet_head(read)
+        buffer = bytearray(rest)
         position, ended, searched = 0, False, 0  # searched: where the pending row's </row> may be
         while True:
             position = _SPACE.match(buffer, position).end()
@@ -566,22 +585,29 @@ def _plain_cells(book, sheet, verified: bool = False) -> Iterator[tuple[str | No
             position = 0
 
 
+def _row_number(attributes: bytes, prefixes: set[bytes]) -> str | None:
+    """A plain row start tag's `r` (its digits), None without one; raises _NotPlain for
+    attributes of another form (`_ROW_ATTRIBUTE`: a name with the prefix of a namespace declared
+    on the sheet or its rows' parent, or none; a value without markup or entity; no name twice)."""
+    number = None
+    if _ROW_ATTRIBUTES.fullmatch(attributes) is None:
+        raise _NotPlain
+    names = set()
+    for prefix, name, value in _ROW_ATTRIBUTE_PARTS.findall(attributes):
+        if (prefix and prefix not in prefixes) or prefix == b"xmlns" or (not prefix and name == b"xmlns") \
+                or name in names:
+            raise _NotPlain  # an undeclared prefix, a namespace of its own, a name twice
+        names.add(name)
+        if name == b"r" and not prefix:
+            if not value.isdigit():
+                raise _NotPlain
+            number = value.decode()
+    return number
+
+
 def _plain_row(attributes: bytes, body: bytes, typed, column_of, prefixes: set[bytes]
                ) -> tuple[str | None, list[tuple[int, object]]]:
-    number = None
-    if attributes:
-        if _ROW_ATTRIBUTES.fullmatch(attributes) is None:
-            raise _NotPlain
-        names = set()
-        for prefix, name, value in _ROW_ATTRIBUTE_PARTS.findall(attributes):
-            if (prefix and prefix not in prefixes) or prefix == b"xmlns" or (not prefix and name == b"xmlns") \
-                    or name in names:
-                raise _NotPlain  # an undeclared prefix, a namespace of its own, a name twice
-            names.add(name)
-            if name == b"r" and not prefix:
-                if not value.isdigit():
-                    raise _NotPlain
-                number = value.decode()
+    number = _row_number(attributes, prefixes) if attributes else None
     if body and (b"]]>" in body or _NOT_XML[0] in body or _NOT_XML[1] in body
                  or _PLAIN_CELLS.fullmatch(body) is None):
         raise _NotPlain  # a cell of another form
@@ -669,6 +695,198 @@ class SheetPastDimension(ValueError):
     """A sheet holds a value past the size its `<dimension>` declares (`_sheet_rows`)."""
 
 
+# The held reading (`_held_rows`): the sheet's rows read once, as text, and held until they are
+# handed out — the same rows as `_within_limit(_as_text(_sheet_values(…)))` — when every row and
+# cell has a plain form. Its patterns read the XML as text (decoded as UTF-8 chunk by chunk; a
+# byte that is not UTF-8, U+FFFE or U+FFFF: not taken); XML's own whitespace only.
+_ROW_TAG = re.compile(r'<row((?:[ \t\r\n][^<>]*?)?)[ \t\r\n]*(/?)>')
+_ROW_R = re.compile(r' r="([0-9]{1,9})"')  # the usual start tag's attributes: its number alone
+_BETWEEN_ROWS = re.compile(r'[ \t\r\n]*')
+_TEXT = r'[^<&\x00-\x08\x0b-\x1f]*(?:&(?:lt|gt|amp|quot|apos);[^<&\x00-\x08\x0b-\x1f]*)*'  # `_PLAIN_TEXT`
+# The usual cell of a sheet written with inline strings (openpyxl's write-only mode, the
+# benchmark's files, many exporters): (the reference's letters, its text — None for an empty cell).
+_INLINE_CELL = re.compile(r'<c r="([A-Z]{1,3})[0-9]+" t="inlineStr"(?: ?/>|><is><t(?: xml:space="preserve")?>('
+                          + _TEXT + r')</t></is></c>)')
+# Any plain cell (`_PLAIN_CELL`): the letters, the style, the type, <v>'s text, <is><t>, its text.
+_ANY_CELL = re.compile(_PLAIN_CELL.pattern.decode())
+_FORBIDDEN = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')  # characters XML forbids
+_COLUMNS = [""] + [a for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"] + [a + b for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                                for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+_CELLS_APART = "\x1f"  # between a held row's cells: XML forbids it, so no cell's text holds it
+HELD_CHARS = 48 << 20  # the text held at most (~100 MB): a sheet with more is read as a stream
+
+
+class _NotHeld(Exception):
+    """The held reading does not take the sheet (`_held_rows`): it is read as before."""
+
+
+def _held_rows(book, sheet) -> tuple[list[tuple[int, str]], list[tuple[str, int, int]]] | None:
+    """([(row number, its cells' texts joined by _CELLS_APART)], merged ranges) of the sheet's
+    rows that hold a value — what `_within_limit(_as_text(…) for … in enumerate(_sheet_values(…)))`
+    yields, read in ONE pass, and the merged ranges `_merged_ranges` finds — or None when this
+    reading does not take the sheet, which is then read as before (`_xlsx_stream`, `_read_xlsx`:
+    they answer for the file, its refusals included). Taken: a UTF-8 SpreadsheetML sheet whose
+    every row and cell has a plain form (`_PLAIN_ROW`, `_PLAIN_CELL`; well formed by those forms
+    alone, the XML around the rows through ElementTree's parser), every cell typed as openpyxl
+    types it, no row past the sheet's `<dimension>` or its last possible row, no value past its
+    width, no more than MAX_ROWS + 1 rows and HELD_CHARS characters of text. Anything else —
+    including anything damaged — is left to the reading as before, so this reading never changes
+    an answer: it only saves the survey's second pass (`_sheet_survey`: every byte through
+    expat) and reads each row ~3× cheaper (tests/core/test_import_held_rows.py)."""
+    try:
+        return _held(book, sheet)
+    except Exception:  # noqa: BLE001 - _NotHeld, or a damage the reading as before answers for
+        return None
+
+
+def _held(book, sheet) -> tuple[list[tuple[int, str]], list[tuple[str, int, int]]]:
+    from openpyxl.utils.cell import range_boundaries  # lazy: start-up (NumPy, openpyxl)
+    from openpyxl.xml.constants import SHEET_MAIN_NS  # lazy: start-up (NumPy, openpyxl)
+
+    strings = sheet._shared_strings
+    if any(_CELLS_APART in text for text in strings if type(text) is str):
+        raise _NotHeld
+    typed, column_finder = _typing(book, sheet), _column_finder()
+    max_col, max_row = sheet.max_column, sheet.max_row
+    columns: dict[str, int] = {}
+
+    def column_of(letters: str) -> int:
+        column = columns.get(letters)
+        if column is None:
+            column = columns[letters] = column_finder(letters + "1")
+        return column
+
+    def texts_of(body: str) -> str:
+        """The row's cells as `_as_text(values_of(…))`, joined by _CELLS_APART; raises _NotHeld."""
+        if not body:
+            return _CELLS_APART * (max_col - 1) if max_col else ""
+        if "]]>" in body:
+            raise _NotHeld
+        parts = _INLINE_CELL.split(body)
+        if not any(parts[::3]):  # every cell the usual inline one
+            letters, texts = parts[1::3], parts[2::3]
+            count = len(texts)
+            if letters == _COLUMNS[1:count + 1]:  # A, B, C, …: each in its column
+                width = max_col or count
+                if count > width:
+                    raise _NotHeld  # a cell past the sheet's width
+                joined = _CELLS_APART.join([text or "" for text in texts])
+                if width > count:
+                    joined += _CELLS_APART * (width - count)
+                return _unescaped(joined) if "&" in joined else joined
+            found = [(column_of(letter), _unescaped(text) if text and "&" in text else text)
+                     for letter, text in zip(letters, texts)]
+        else:
+            parts = _ANY_CELL.split(body)
+            if any(parts[::7]):
+                raise _NotHeld  # a cell of another form
+            found = []
+            for letters, style, kind, value, inline, text in zip(parts[1::7], parts[2::7], parts[3::7], parts[4::7],
+                                                                 parts[5::7], parts[6::7]):
+                if kind == "inlineStr":
+                    found.append((column_of(letters), (_unescaped(text) if "&" in text else text) if inline else None))
+                elif value:
+                    if "&" in value:
+                        value = _unescaped(value)
+                    if kind == "s":
+                        found.append((column_of(letters), strings[int(value)]))
+                    else:
+                        found.append((column_of(letters), typed(kind or "n", int(style) if style else 0, value)))
+                else:
+                    found.append((column_of(letters), None))
+        width = max_col or found[-1][0]
+        cells = [""] * width
+        for column, value in found:
+            if not 1 <= column <= width:
+                raise _NotHeld  # a cell past the sheet's width (a value there refuses the file)
+            cells[column - 1] = value if type(value) is str else "" if value is None else \
+                (value.isoformat()[:10] if hasattr(value, "isoformat") else str(value))
+        return _CELLS_APART.join(cells)
+
+    held: list[tuple[int, str]] = []
+    chars, counter, number = 0, 1, 0
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with sheet._get_source() as source:
+        checker, prefixes, rest = _sheet_head(source.read)
+        buffer, position, ended, searched = decoder.decode(rest), 0, False, 0
+        if "\ufffe" in buffer or "\uffff" in buffer:
+            raise _NotHeld  # (the cells' texts exclude every other character XML forbids)
+        while True:
+            position = _BETWEEN_ROWS.match(buffer, position).end()
+            row = _ROW_TAG.match(buffer, position)
+            if row is not None:
+                if row.group(2):
+                    body, position = "", row.end()
+                else:
+                    end = buffer.find("</row>", max(row.end(), searched))
+                    if end < 0:
+                        body = None
+                    else:
+                        body, position = buffer[row.end():end], end + len("</row>")
+                if body is not None:
+                    searched = 0
+                    attributes = row.group(1)
+                    if not attributes:
+                        number += 1
+                    else:
+                        plain = _ROW_R.fullmatch(attributes)
+                        if plain is not None:
+                            number = int(plain.group(1))
+                        else:
+                            if _FORBIDDEN.search(attributes):
+                                raise _NotHeld
+                            found = _row_number(attributes.encode(), prefixes)  # _NotPlain: not taken
+                            number = int(found) if found is not None else number + 1
+                    if number > SHEET_MAX_ROWS or (max_row is not None and number > max_row):
+                        raise _NotHeld
+                    joined = texts_of(body)
+                    if number < counter:
+                        continue  # a row numbered before the last one: openpyxl leaves it out
+                    counter = number + 1
+                    if joined.strip():  # a value (`_CELLS_APART` is whitespace to str.strip)
+                        held.append((number, joined))
+                        chars += len(joined)
+                        if len(held) > MAX_ROWS + 1 or chars > HELD_CHARS:
+                            raise _NotHeld
+                    continue
+                if ended:
+                    raise _NotHeld  # no </row>
+            elif buffer.startswith("</sheetData>", position):
+                merged = []
+                cell = f"{{{SHEET_MAIN_NS}}}mergeCell"
+                tail = buffer[position:].encode() + decoder.getstate()[0]  # (a character cut by the read)
+                while True:
+                    checker.feed(tail)  # the rest of the sheet, well formed as a parser reads it
+                    for event, item in checker.read_events():
+                        if event == "end":
+                            if item.tag == cell and item.get("ref"):
+                                _, first, _, last = range_boundaries(item.get("ref"))
+                                merged.append((item.get("ref"), first, last))
+                            item.clear()
+                    if ended or not (tail := source.read(_SHEET_BYTES)):
+                        break
+                checker.close()
+                return held, merged
+            elif ended or buffer.find(">", position) >= 0:
+                raise _NotHeld  # a row of another form (or no </sheetData>)
+            if len(buffer) - position > _ROW_BYTES:
+                raise _NotHeld  # a row too long
+            searched = max(len(buffer) - position - len("</row>"), 0) if row is not None else 0
+            chunk = source.read(_SHEET_BYTES)
+            ended = not chunk
+            more = decoder.decode(chunk, final=ended)
+            if "\ufffe" in more or "\uffff" in more:
+                raise _NotHeld
+            buffer = buffer[position:] + more
+            position = 0
+
+
+def _unescaped(text: str) -> str:
+    """A plain text's XML entities (`_PLAIN_TEXT`: the five) replaced (`_xml_text`)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'") \
+        .replace("&amp;", "&")
+
+
 def _printable(value):
     return _BAD_BYTE.sub("\ufffd", value) if isinstance(value, str) else value
 
@@ -693,6 +911,19 @@ def _cell_problems(headers: list[str], cells: list[str]) -> list[tuple[str, Mess
     return problems
 
 
+def _split(row: tuple[int, str]) -> tuple[int, list[str]]:
+    return row[0], row[1].split(_CELLS_APART)
+
+
+def _handed_out(rows: list[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
+    """The held rows after the header, as (row number, cells), each let go once handed out."""
+    apart = _CELLS_APART
+    for index in range(1, len(rows)):
+        number, joined = rows[index]
+        rows[index] = None  # type: ignore[call-overload]
+        yield number, joined.split(apart)
+
+
 def file_rows(path: Path, *, streamed: bool = True
               ) -> tuple[int, list[str], int, bool, Iterator[tuple[int, list[str]]], list[tuple[str, int, int]]]:
     """The reading half of `importer.row_stream` (whose docstring says what is refused before it
@@ -709,18 +940,27 @@ def file_rows(path: Path, *, streamed: bool = True
         raise _unreadable(reason)
     raw = item.data or b""
     merged: list[tuple[str, int, int]] = []
-    stream = None
+    stream = held = None
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        stream = _xlsx_stream(raw) if streamed else None
-        if stream is None:
-            read, merged = _read_xlsx(raw)
+        book = _xlsx_book(raw)
+        held = _held_rows(book, book.worksheets[0])  # one pass, when the sheet has the plain form
+        if held is not None:
+            book.close()
+            read, merged = held
+        else:
+            stream = _xlsx_stream(raw, book) if streamed else None
+            if stream is None:
+                read, merged = _read_xlsx(raw, book)
     else:
         read = _read_csv(path, raw)
     if stream is None:
         if not read:  # (only rows that hold a value, at most MAX_ROWS + 1: _within_limit)
             raise _unreadable(Message("the file is empty."))
-        (header_number, header), total, rest = read[0], len(read) - 1, iter(read[1:])
-        exact = True
+        if held is not None:  # each row's cells joined: split as it is handed out
+            (header_number, header), rest = _split(read[0]), _handed_out(read)
+        else:
+            (header_number, header), rest = read[0], iter(read[1:])
+        total, exact = len(read) - 1, True
     else:
         elements, merged, rows = stream
         rest = rows  # (only rows that hold a value: _within_limit)
