@@ -436,7 +436,7 @@ def test_an_imports_bitmap_of_the_keys_filed_answers_alike(tmp_path):
             plain.accept(i)
             narrowed.accept(i)
         # and it narrowed: most lookup keys were never asked for
-        assert sum(map(len, narrowed._lookup)) * 5 < sum(map(len, plain._lookup))
+        assert 0 < bitmap.asked and bitmap.asked * 5 < len(set().union(*plain._lookup))
     finally:
         store.close()
 
@@ -514,5 +514,50 @@ def test_an_imports_bitmap_is_not_fooled_when_its_count_and_anothers_save_add_up
                                    other.date_of_birth.day % 28 + 1)
         check = store.beneficiaries.batch_duplicates([again], filed_keys=bitmap)
         assert any(m.existing.record_id == other.record_id for m in check.matches(0))
+    finally:
+        store.close()
+
+
+def test_an_imports_bitmap_weighs_each_candidate_as_the_keys_tables_do(tmp_path):
+    """`FiledKeys.weighed` (the batch's lookup keys joined with the keys' tables and with the
+    batch's own people's keys, summed in arrays) gives, record by record, the very people and
+    summed weights `duplicate_keys.candidates` gives over every lookup key asked of the keys'
+    tables — a pair in both tables once, the batch's earlier records' (prior) empty lookups, packed
+    and unpacked lookup keys — and against the batch's own people (each person's keys once), the
+    pairs `candidates` finds against every record of the batch as `accept` files them."""
+    from fundclient.domain.duplicate_keys import candidates, packed_lookup_keys
+    from fundclient.storage.duplicate_candidates import FiledKeys, _filed, lookup_mapping, record_keys
+
+    storage.initialise(tmp_path, "SEB", "admin", PASSWORD, "مدير النظام")
+    store, _ = storage.open_store(tmp_path, "admin", PASSWORD)
+    try:
+        bulk_add(store, generate(300, seed=81, near_duplicate_rate=0.05, sibling_rate=0.3), by="admin")
+        with store.read() as conn:
+            key, person = conn.exec_driver_sql("SELECT key, person FROM duplicate_keys LIMIT 1").fetchone()
+        with store.writer_connection() as conn:  # the same pair in the small table too
+            conn.exec_driver_sql("INSERT INTO duplicate_keys_new (key, person) VALUES (?, ?)", (key, person))
+        bitmap = FiledKeys(store.beneficiaries)
+        batch = _new_batch(store)
+        maker = SyntheticGenerator(seed=82, sibling_rate=0.3)
+        batch += [maker.near_duplicate(b) for b in batch[:30]]  # the batch's own people meet too
+        keyed = [record_keys(b) for b in batch]
+        lookups = [(numbers, packed_lookup_keys(b), filed) if i % 2 else (numbers, lookup, filed)
+                   for i, (b, (numbers, lookup, filed)) in enumerate(zip(batch, keyed))]
+        lookups[:10] = [(numbers, [], filed) for numbers, _, filed in lookups[:10]]  # prior: no lookup
+        earlier, found = bitmap.weighed(store.beneficiaries, [k[1] for k in lookups], [k[2] for k in lookups])
+        every = [lookup_mapping(k[1]) for k in lookups]
+        filed = _filed(store.beneficiaries, set().union(*every))
+        assert found == [candidates(mapping, filed) for mapping in every]
+        own: dict = {}  # key -> (record, person), as `DuplicateCandidates.accept` files every record
+        for j, (_, _, people) in enumerate(lookups):
+            for place, person_keys in enumerate(people):
+                for k in set(person_keys):
+                    own.setdefault(k, []).append((j, place))
+        assert [{(j, place): w for j, place, w in pairs} for pairs in earlier] == \
+            [candidates(mapping, own) for mapping in every]
+        assert all(len(pairs) == len({(j, place) for j, place, _ in pairs}) for pairs in earlier)
+        assert sum(map(len, found)) >= 40 and any(w > 2 for weights in found for w in weights.values())
+        assert sum(len([p for p in pairs if p[0] != i]) for i, pairs in enumerate(earlier)) >= 30
+        assert all(weights == {} and pairs == [] for weights, pairs in zip(found[:10], earlier))
     finally:
         store.close()

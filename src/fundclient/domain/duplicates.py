@@ -30,7 +30,7 @@ from fundclient.domain.arabic import name_key, phonetic_key
 from fundclient.domain.fields import as_text
 from fundclient.domain.name_match import part_agreement
 from fundclient.domain.national_id import NationalIdScheme, get_scheme
-from fundclient.domain.records import Beneficiary, Dependant
+from fundclient.domain.records import Beneficiary, Dependant, Sex
 from fundclient.errors import Message
 
 DEFAULT_THRESHOLD = 0.85
@@ -93,8 +93,11 @@ def profile(b: Beneficiary | Dependant, scheme: str | NationalIdScheme | None = 
     """The comparison view of a record; cached on the values it reads (records are mutable,
     so never on identity)."""
     name = b.name
-    return profile_of_values(b.national_number, name.first, name.father, name.grandfather, name.family, b.sex,
-                             b.date_of_birth, getattr(b, "mother_name", ""), scheme)
+    sex = b.sex
+    # (a choice by its value, as `as_text` gives it: the text fast path of `profile_of_values`)
+    return profile_of_values(b.national_number, name.first, name.father, name.grandfather, name.family,
+                             sex.value if type(sex) is Sex else sex, b.date_of_birth,
+                             getattr(b, "mother_name", ""), scheme)
 
 
 def profile_of_values(number, first, father, grandfather, family, sex, born, mother,

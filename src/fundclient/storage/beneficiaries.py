@@ -231,7 +231,10 @@ class BeneficiaryRepository(SearchMixin):
             raise RecordNotFound(record_id)
         return _load(row[0])
 
-    def get_many(self, record_ids: Sequence[str]) -> dict[str, Beneficiary]:
+    def get_many(self, record_ids: Sequence[str], *, transient: bool = False) -> dict[str, Beneficiary]:
+        """The current revisions of these records. `transient`: records the caller reads and drops
+        without changing them (an import's batch check, `storage.duplicate_candidates`: made
+        without `__init__`, `Beneficiary.from_dict`)."""
         if not record_ids:
             return {}
         marks = ",".join("?" * len(record_ids))
@@ -240,7 +243,7 @@ class BeneficiaryRepository(SearchMixin):
                 "SELECT b.record_id, r.data FROM beneficiaries b JOIN revisions r"
                 f" ON r.record_id = b.record_id AND r.revision = b.revision WHERE b.record_id IN ({marks})",
                 tuple(record_ids)).fetchall()
-        return {rid: _load(data) for rid, data in rows}
+        return {rid: _load(data, transient=transient) for rid, data in rows}
 
     def history(self, record_id: str) -> list[RevisionInfo]:
         with self._store.read() as conn:

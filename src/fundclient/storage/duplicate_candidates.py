@@ -31,9 +31,10 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
 
 from fundclient.domain.digits import separators_removed
-from fundclient.domain.duplicate_keys import candidates, person_keys, person_stored_keys
+from fundclient.domain.duplicate_keys import MATCH_WEIGHT, candidates, person_keys, person_stored_keys
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch, find_duplicates
 from fundclient.domain.records import Beneficiary
 
@@ -116,14 +117,19 @@ class DuplicateCandidates:
         self._keyed = [k or record_keys(b) for b, k in zip(self.records, keyed)] if keyed is not None \
             else [record_keys(b) for b in self.records]
         self._numbers = [k[0] for k in self._keyed]
-        narrowed = filed_keys.narrowed(repository, [k[1] for k in self._keyed], [k[2] for k in self._keyed]) \
+        weighed = filed_keys.weighed(repository, [k[1] for k in self._keyed], [k[2] for k in self._keyed]) \
             if filed_keys is not None else None
-        if narrowed is not None:  # each record's lookup keys that may be filed, and those filed
-            self._lookup, filed = narrowed
+        # per record: the batch's people its lookup keys weigh MATCH_WEIGHT or more against, as
+        # (record, person, weight) — made at once with a bitmap (`FiledKeys.weighed`), else weighed
+        # in `matches` against the records accepted by then (`_earlier_keys`)
+        self._earlier: list[list[tuple[int, int, int]]] | None = None
+        self._lookup: list[dict[int, int]] | None = None
+        if weighed is not None:
+            self._earlier, kept = weighed
         else:
             self._lookup = [lookup_mapping(k[1]) for k in self._keyed]
             filed = _filed(repository, set().union(*self._lookup))
-        kept = [candidates(lookup, filed) for lookup in self._lookup]
+            kept = [candidates(lookup, filed) for lookup in self._lookup]
         people = _people(repository, {p for weights in kept for p in weights})
         by_number = _found(repository, _BY_NUMBER, {n for numbers in self._numbers for n in numbers})
         self._found: list[dict[str, int]] = []  # per record: candidate record id -> its row id
@@ -149,7 +155,8 @@ class DuplicateCandidates:
             self._found.append(found)
             self._shared.append(shared)
             wanted.update(found)
-        self._stored = repository.get_many(sorted(wanted)) if wanted else {}
+        # (read, compared and dropped with the batch: made without `__init__`, a third cheaper)
+        self._stored = repository.get_many(sorted(wanted), transient=True) if wanted else {}
         self._profiles: dict = {}  # find_duplicates' memo of the profiles of the records held here
         self._earlier_numbers: dict[str, list[int]] = {}  # number -> accepted records of the batch
         self._earlier_keys: dict[int, list[tuple[int, int]]] = {}  # key -> (accepted record, its person)
@@ -159,8 +166,12 @@ class DuplicateCandidates:
         """The possible duplicates of record `i`, best first; equal scores newest first."""
         record = self.records[i]
         number_hits = [j for number in self._numbers[i] for j in self._earlier_numbers.get(number, ())]
-        weights = candidates(self._lookup[i], self._earlier_keys)
-        shared_earlier = _ranked(number_hits, [(j, w) for (j, _), w in weights.items()])
+        if self._earlier is not None:
+            accepted = self._accepted
+            key_hits = [(j, w) for j, _, w in self._earlier[i] if j in accepted]
+        else:
+            key_hits = [(j, w) for (j, _), w in candidates(self._lookup[i], self._earlier_keys).items()]
+        shared_earlier = _ranked(number_hits, key_hits)
         found, shared = self._found[i], self._shared[i]
         # newest first: the batch's earlier records, then the stored ones by row id
         ranked = [(shared_earlier[j], self._accepted[j]) for j in sorted(shared_earlier, reverse=True)]
@@ -179,6 +190,8 @@ class DuplicateCandidates:
         numbers, _, filed = self._keyed[i]
         for number in numbers:
             self._earlier_numbers.setdefault(number, []).append(i)
+        if self._earlier is not None:  # weighed beforehand
+            return
         for person, keys in enumerate(filed):
             for key in set(keys):
                 self._earlier_keys.setdefault(key, []).append((i, person))
@@ -250,7 +263,7 @@ class FiledKeys:
     ~360,000 keys at once, and only the keys it lets through are asked for.
 
     Exact: made from every key filed (one read, at the import's first batch), then kept up to date
-    in each batch's own read transaction (`narrowed`) by marking the keys of every person of the
+    in each batch's own read transaction (`weighed`) by marking the keys of every person of the
     records saved since (a revision's row id after the last one seen: every write that files keys
     — a save, an edit, a bulk load, another import, in any process — writes a revision in the
     same transaction). A mark is never removed (an edit's old keys stay marked: a lookup that
@@ -267,6 +280,7 @@ class FiledKeys:
         self._mask = (1 << bits) - 1
         self._bitmap = np.zeros(1 << (bits - 3), dtype=np.uint8)
         self.usable = True
+        self.asked = 0  # lookup keys the last batch asked of the keys' tables (`weighed`)
         self._ours: set[str] = set()  # the records the import saved, not seen yet by a look (`saved`)
         with repository._store.read() as conn:
             cursor = conn.connection.driver_connection.cursor()
@@ -299,7 +313,7 @@ class FiledKeys:
 
     def saved(self, record_ids: Iterable[str]) -> None:
         """The import saved these new records (revision 1 each) of batches checked through
-        `narrowed` — their people's keys marked then."""
+        `weighed` — their people's keys marked then."""
         self._ours.update(record_ids)
 
     def _caught_up(self, cursor) -> bool:
@@ -324,42 +338,111 @@ class FiledKeys:
             ours.difference_update(record_id for record_id, _ in since)
         return self.usable
 
-    def narrowed(self, repository, lookups: Sequence, people: Sequence[Sequence[Sequence[int]]]
-                 ) -> tuple[list[dict[int, int]], dict[int, list[int]]] | None:
-        """(per record, its lookup keys that may be filed or be one of the batch's people's, as
-        key -> weight; key -> the people filed under it) for a batch's records' `lookups` (any
-        form `lookup_mapping` reads) and `people` (per record, the keys each of its people is
-        filed under once saved) — or None when the bitmap cannot be used (ask for every key)."""
+    def weighed(self, repository, lookups: Sequence, people: Sequence[Sequence[Sequence[int]]]
+                ) -> tuple[list[list[tuple[int, int, int]]], list[dict[int, int]]] | None:
+        """For a batch's records' `lookups` (any form `lookup_mapping` reads) and `people` (per
+        record, the keys each of its people is filed under once saved): (per record, the batch's
+        people its lookup keys weigh MATCH_WEIGHT or more against, as (record, person, summed
+        weight) — `duplicate_keys.candidates` against the batch's records' keys, whichever are
+        accepted when it is answered (`DuplicateCandidates.matches`); per record, its stored
+        candidates as person -> summed weight: `candidates` of its lookup keys against the keys'
+        tables) — or None when the bitmap cannot be used (ask for every key). Only the lookup keys
+        the bitmap marked before the batch's own people's were (the store's, in the snapshot read)
+        are asked of the keys' tables; the (key, person) pairs found, and the batch's own, are
+        joined with the batch's lookup keys and their weights summed per record and person in
+        arrays — not a dictionary a record and a loop a key (the same people and weights,
+        tests/core/test_batch_duplicates.py; docs/performance.md)."""
         if not self.usable:
             return None
         np = self._np
-        keys, weights, sizes = [], [], []
+        key_bytes, weight_bytes, sizes = [], [], []
         for lookup in lookups:
+            if not lookup:
+                sizes.append(0)
+                continue
             if _packed(lookup):
-                keys.append(np.frombuffer(lookup[0], dtype=np.int64))
-                weights.append(np.frombuffer(lookup[1], dtype=np.uint8))
-            else:
+                packed, shares = lookup
+            else:  # packed here as a helper packs them (`duplicate_keys.packed_lookup_keys`)
                 mapping = lookup_mapping(lookup)
-                keys.append(np.fromiter(mapping.keys(), dtype=np.int64, count=len(mapping)))
-                weights.append(np.fromiter(mapping.values(), dtype=np.int64, count=len(mapping)))
-            sizes.append(len(keys[-1]))
-        own = [key for record in people for person in record for key in person]
-        if own:
-            self.mark(np.fromiter(own, dtype=np.int64, count=len(own)))
-        every = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+                packed, shares = array("q", mapping.keys()).tobytes(), bytes(mapping.values())
+            key_bytes.append(packed)
+            weight_bytes.append(shares)
+            sizes.append(len(shares))
+        every = np.frombuffer(b"".join(key_bytes), dtype=np.int64)  # the batch's lookup keys, record by record
+        shares = np.frombuffer(b"".join(weight_bytes), dtype=np.uint8)
+        ends = np.cumsum(np.array(sizes, dtype=np.int64))  # a position's record: searchsorted(ends, at, "right")
+        # the batch's people: per person its record and place in it; per key of theirs, its person
+        per_record = np.fromiter(map(len, people), dtype=np.int64, count=len(people))
+        per_person = np.fromiter(map(len, chain.from_iterable(people)), dtype=np.int64, count=int(per_record.sum()))
+        own = np.fromiter(chain.from_iterable(chain.from_iterable(people)), dtype=np.int64,
+                          count=int(per_person.sum()))
+        whose = np.repeat(np.arange(len(per_person), dtype=np.int64), per_person)
+        person_record = np.repeat(np.arange(len(people), dtype=np.int64), per_record)
+        person_place = np.arange(len(per_person), dtype=np.int64) - np.repeat(np.cumsum(per_record) - per_record,
+                                                                              per_record)
+        at = every & self._mask  # each lookup key's bit, found once for both looks at the bitmap
+        byte, bit = at >> 3, (at & 7).astype(np.uint8)
         with repository._store.read() as conn:
             cursor = conn.connection.driver_connection.cursor()
             if not self._caught_up(cursor):
                 return None
-            through = np.flatnonzero(self.marked(every))
-            held = every[through]
-            filed = _filed_in(cursor, set(held.tolist())) if len(held) else {}
-        out: list[dict[int, int]] = [{} for _ in lookups]
-        owners = np.searchsorted(np.cumsum(sizes), through, side="right").tolist()
-        shares = np.concatenate(weights)[through].tolist() if weights else []
-        for owner, key, share in zip(owners, held.tolist(), shares):
-            out[owner][key] = share
-        return out, filed
+            # may be filed: the store's keys, and the import's saved ones
+            stored = np.flatnonzero((self._bitmap[byte] >> bit) & np.uint8(1))
+            if len(own):
+                self.mark(own)  # the batch's own (`saved`: no reading back once they are saved)
+            asked = np.unique(every[stored])
+            self.asked = len(asked)
+            pairs = _pairs_in(cursor, asked.tolist()) if len(asked) else []
+        found: list[dict[int, int]] = [{} for _ in sizes]
+        if pairs:
+            table = np.array(pairs, dtype=np.int64)
+            for record, person, total in _summed(np, table[:, 0], table[:, 1], every, ends, shares, stored):
+                found[record][person] = total
+        earlier: list[list[tuple[int, int, int]]] = [[] for _ in sizes]
+        if len(own) and len(every):
+            maybe = np.flatnonzero((self._bitmap[byte] >> bit) & np.uint8(1))  # every own key is marked now
+            for record, person, total in _summed(np, own, whose, every, ends, shares, maybe):
+                earlier[record].append((int(person_record[person]), int(person_place[person]), total))
+        return earlier, found
+
+
+def _summed(np, filed_keys, filed_people, every, ends, shares, at) -> Iterator[tuple[int, int, int]]:
+    """(record, person, summed weight) of MATCH_WEIGHT or more: the lookup keys `every[at]` (of the
+    records whose positions end at `ends`, weighing `shares[at]`) joined with the (key, person)
+    pairs of `filed_keys` and `filed_people` (a pair given twice counts once), the weights of a
+    record's keys a person is filed under summed (`duplicate_keys.candidates`, in arrays)."""
+    if not len(filed_keys) or not len(at):
+        return
+    order = np.lexsort((filed_people, filed_keys))  # by key, then person
+    filed_keys, filed_people = filed_keys[order], filed_people[order]
+    if len(filed_keys) > 1:  # a pair in both keys' tables (moved meanwhile), or a person's key twice: once
+        once = np.concatenate(([True], (filed_keys[1:] != filed_keys[:-1]) | (filed_people[1:] != filed_people[:-1])))
+        filed_keys, filed_people = filed_keys[once], filed_people[once]
+    wanted = every[at]
+    first = np.searchsorted(filed_keys, wanted, side="left")
+    count = np.searchsorted(filed_keys, wanted, side="right") - first
+    hit = count > 0
+    at, first, count = at[hit], first[hit], count[hit]
+    if not len(at):
+        return
+    steps = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+    person = filed_people[np.repeat(first, count) + steps]
+    owner = np.repeat(np.searchsorted(ends, at, side="right"), count)
+    share = np.repeat(shares[at].astype(np.int64), count)
+    ranks, which = np.unique(person, return_inverse=True)
+    codes, slot = np.unique(owner * len(ranks) + which, return_inverse=True)
+    sums = np.bincount(slot, weights=share).astype(np.int64)
+    heavy = sums >= MATCH_WEIGHT
+    yield from zip((codes[heavy] // len(ranks)).tolist(), ranks[codes[heavy] % len(ranks)].tolist(),
+                   sums[heavy].tolist())
+
+
+def _pairs_in(cursor, keys: list[int]) -> list[tuple[int, int]]:
+    """(key, person) of every key of `keys` in both keys' tables (a pair in both, once per table)."""
+    out: list[tuple[int, int]] = []
+    for chunk, marks in _chunks(keys):
+        out += cursor.execute(_KEYS.format(marks=marks), chunk + chunk).fetchall()
+    return out
 
 
 def _people(repository, people: set[int]) -> dict[int, tuple[int, str]]:

@@ -28,9 +28,10 @@ def dump(beneficiary: Beneficiary) -> str:
         return dump_stdlib(beneficiary)
 
 
-def load(text: str | bytes) -> Beneficiary:
+def load(text: str | bytes, *, transient: bool = False) -> Beneficiary:
+    """`transient`: a record read, used and dropped by the caller (`Beneficiary.from_dict`)."""
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError:  # what only the standard library reads (NaN, huge integers …)
         data = json.loads(text)
-    return Beneficiary.from_dict(data)
+    return Beneficiary.from_dict(data, transient=transient)
