@@ -82,6 +82,12 @@ def run(work: Path, url: str | None, pg, args) -> int:
         drop_everything(engine)
         engine.dispose()
         engine = open_engine(hq_dir, url)
+    if pg is not None:  # what PostgreSQL does beside the statements, in its log (the run's timeline)
+        with engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            for setting in ("log_checkpoints = on", "log_autovacuum_min_duration = 0"):
+                conn.exec_driver_sql(f"ALTER SYSTEM SET {setting}")
+            conn.exec_driver_sql("SELECT pg_reload_conf()")
     db_url = url or f"sqlite:///{hq_dir / 'hq.db'}"
     python = (sys.executable, str(ROOT / "benchmarks" / "threadprof.py"), os.path.abspath(args.profile)) \
         if args.profile else ()
@@ -110,7 +116,8 @@ def run(work: Path, url: str | None, pg, args) -> int:
         print(f"{'PostgreSQL' if url else 'SQLite'}: {per * args.devices} registrations with 20 KB photos in "
               f"{batches} batches from {args.devices} offices at once, over HTTP to uvicorn on 127.0.0.1 "
               f"({args.workers} HQ server process{'es' if args.workers > 1 else ''})")
-        node_cpu0, pg_cpu0 = node.cpu(), hq_cluster.postgres_cpu_seconds(pg)
+        node_cpu0, pg_cpu0, split0 = node.cpu(), hq_cluster.postgres_cpu_seconds(pg), hq_split(node)
+        machine0 = machine_times()
         cpu0, started = time.process_time(), time.monotonic()
         threads = [threading.Thread(target=s.sync, args=(node.url, started + 900)) for s in sims]
         for t in threads:
@@ -119,6 +126,8 @@ def run(work: Path, url: str | None, pg, args) -> int:
             t.join()
         wall = max(r.acked for s in sims for r in s.runs) - started
         client_cpu, node_cpu, pg_cpu = time.process_time() - cpu0, node.cpu() - node_cpu0, hq_cluster.postgres_cpu_seconds(pg) - pg_cpu0
+        split = {k: v - split0.get(k, 0.0) for k, v in hq_split(node).items()}
+        machine = {k: v - machine0[k] for k, v in machine_times().items()}
         errors = [s.error for s in sims if s.error] + hq_cluster.unsigned_acks(sims)
         records = per * args.devices
         rate = records / wall
@@ -128,6 +137,9 @@ def run(work: Path, url: str | None, pg, args) -> int:
         print(f"  CPU per record: HQ {node_cpu / records * 1000:.2f} ms, PostgreSQL {pg_cpu / records * 1000:.2f} ms, "
               f"offices {client_cpu / records * 1000:.2f} ms = {per_record:.2f} ms together -> what {os.cpu_count()} "
               f"idle cores could do at that CPU cost: {os.cpu_count() * 1000 / per_record:.0f} records/s")
+        print(f"  HQ's CPU a record: user {split['user'] / records * 1000:.3f} + system {split['system'] / records * 1000:.3f} ms; "
+              f"event loop threads {split['loop'] / records * 1000:.3f} + other threads (ingest's pool) "
+              f"{split['pool'] / records * 1000:.3f} ms")
         print(f"  cores busy: {(node_cpu + pg_cpu + client_cpu) / (wall * os.cpu_count()) * 100:.0f} % "
               f"(HQ + PostgreSQL + offices CPU / (wall x {os.cpu_count()} cores))")
         size, photo_bytes = database_size(engine)
@@ -138,12 +150,83 @@ def run(work: Path, url: str | None, pg, args) -> int:
         bare = bare_write(engine)
         print(f"  bare {'COPY' if url else 'executemany'} of the same rows ({', '.join(BARE_TABLES)}): "
               f"{bare:.2f} s = {records / bare:.0f} records/s -> HTTP ingest is {rate / (records / bare):.2f} x that")
+        print("  " + timeline(sims, started, work / "node.log", pg))
+        print(f"  the machine over the run (/proc/stat, both cores): idle {machine['idle']:.2f} s, iowait "
+              f"{machine['iowait']:.2f} s, steal {machine['steal']:.2f} s (CPU the hypervisor gave others), "
+              f"busy {machine['busy']:.2f} s")
         for e in errors[:10]:
             print("  PROBLEM:", e)
         return 1 if errors else 0
     finally:
         node.stop()
         engine.dispose()
+
+
+def machine_times() -> dict[str, float]:
+    """The machine's CPU time so far by state, all cores (/proc/stat's first line, seconds)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    user, nice, system, idle, iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return {"idle": idle / tick, "iowait": iowait / tick, "steal": steal / tick,
+            "busy": (user + nice + system + irq + softirq) / tick}
+
+
+def timeline(sims, started: float, node_log: Path, pg) -> str:
+    """What a slow run is made of: the offices' retries after a transient error (the simulated
+    office sleeps 0.2-0.8 s before it tries again: tests/sync/hq_cluster.py), HQ's answers other
+    than 2xx (503 turn_busy: hq/turns.py), the longest wait between two acks of one office, the
+    HQ log's warnings, and PostgreSQL's checkpoints and autovacuum runs in its log."""
+    retries = sum(1 for s in sims for e in s.exchanges if e.method == "CUT")
+    answers: dict[int, int] = {}
+    for s in sims:
+        for e in s.exchanges:
+            if e.status is not None and not 200 <= e.status < 300:
+                answers[e.status] = answers.get(e.status, 0) + 1
+    gap, where = 0.0, ""
+    for s in sims:
+        last = started
+        for n, r in enumerate(s.runs):
+            if r.acked and r.acked - last > gap:
+                gap, where = r.acked - last, f"{s.office} batch {n + 1} of {len(s.runs)}"
+            last = r.acked or last
+    warnings = sum(1 for line in node_log.read_text(errors="replace").splitlines()
+                   if "turn not kept" in line or "turn waited" in line or "batch refused" in line) \
+        if node_log.exists() else 0
+    events = []
+    if pg is not None and pg.dir is not None and (pg.dir / "log").exists():
+        for line in (pg.dir / "log").read_text(errors="replace").splitlines():
+            if any(w in line for w in ("checkpoint starting", "automatic vacuum", "automatic analyze")):
+                events.append(line.split(" UTC ", 1)[-1][:80])
+    return (f"timeline: {retries} office retries after a transient error, HQ answers not 2xx {answers or 'none'}, "
+            f"longest wait for one office's next ack {gap:.2f} s ({where}), {warnings} turns not kept or batches refused in HQ's log; "
+            f"PostgreSQL's log: {'; '.join(events) if events else 'no checkpoint or autovacuum'}")
+
+
+def hq_split(node) -> dict[str, float]:
+    """The HQ server processes' CPU so far by kind (user, system) and by thread (each process's
+    main thread, which runs uvicorn's event loop, and the others: the thread pool that ingests):
+    /proc/PID/task/TID/stat. Threads that ended are not counted (the pool's live for the run)."""
+    pids = [node.process.pid]
+    if node.workers > 1:
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == node.process.pid:
+                    pids.append(int(stat.parent.name))
+            except (OSError, ValueError):
+                continue
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {"user": 0.0, "system": 0.0, "loop": 0.0, "pool": 0.0}
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            user, system = int(fields[11]) / tick, int(fields[12]) / tick
+            out["user"] += user
+            out["system"] += system
+            out["loop" if int(task.name) == pid else "pool"] += user + system
+    return out
 
 
 def database_size(engine: sa.Engine) -> tuple[int, int]:
