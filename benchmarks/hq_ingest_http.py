@@ -5,7 +5,7 @@ one executemany transaction (SQLite) of exactly the rows HQ stored (every table 
 the stored duplicate profiles included).
 
     .venv/bin/python benchmarks/hq_ingest_http.py [--count 5000] [--devices 4] [--postgres | --database-url URL]
-        [--workers N] [--batch-kb KB] [--serial] [--profile FILE | --pg-profile FILE]
+        [--workers N] [--batch-kb KB] [--serial] [--warm RECORDS] [--profile FILE | --pg-profile FILE]
 
 --serial: the offices send one batch at a time (before 2026-11-30 evening they did; now each keeps
 its next batch in flight while HQ ingests one: sync/upload.py `Pipeline`, hq/turns.py).
@@ -50,6 +50,10 @@ def main() -> int:
                         "2026-11-30 evening: no next batch in flight while HQ ingests one)")
     parser.add_argument("--batch-kb", type=int, help="the offices' batch size (Settings.batch_max_bytes; default: "
                         "the offices' own default)")
+    parser.add_argument("--warm", type=int, default=0, metavar="RECORDS", help="before the timed run, as many other "
+                        "offices send RECORDS registrations in all (the server's start-up — its pooled connections, "
+                        "PostgreSQL's backends and their caches, first compilations — then lies outside the window, "
+                        "as on a server that has been running)")
     parser.add_argument("--profile", metavar="FILE", help="cProfile every thread of the HQ server (1 process) into "
                         "FILE (benchmarks/threadprof.py); the figures are then not the rates")
     parser.add_argument("--pg-profile", metavar="FILE", help="PostgreSQL's CPU per statement of the HQ server (1 "
@@ -111,6 +115,23 @@ def run(work: Path, url: str | None, pg, args) -> int:
                 settings.save(sim.root)
             sim.seal(per)
             sims.append(sim)
+        if args.warm:
+            warm = []
+            for i in range(args.devices):
+                sim = hq_cluster.SimDevice(work / f"warm{i}", hq_cluster.OFFICES[(args.devices + i) % 6],
+                                           seed=900 + i, rate=1e12, pipelined=not args.serial)
+                sim.root.mkdir(parents=True)
+                from fundclient.sync.enrol import enrol
+                enrol(sim.root, node.url, create_token(engine, sim.office, sign))
+                sim.seal(args.warm // args.devices)
+                warm.append(sim)
+            threads = [threading.Thread(target=s.sync, args=(node.url, time.monotonic() + 900)) for s in warm]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            print(f"warm-up: {args.warm // args.devices * args.devices} registrations from {args.devices} other "
+                  f"offices before the timed run")
         batches = sum(len(list((s.root / "outbox" / "pending").glob("*"))) for s in sims)
         print(f"machine: {os.cpu_count()} cores; load before: {hq_cluster.load_average()}")
         print(f"{'PostgreSQL' if url else 'SQLite'}: {per * args.devices} registrations with 20 KB photos in "
@@ -143,14 +164,21 @@ def run(work: Path, url: str | None, pg, args) -> int:
         print(f"  cores busy: {(node_cpu + pg_cpu + client_cpu) / (wall * os.cpu_count()) * 100:.0f} % "
               f"(HQ + PostgreSQL + offices CPU / (wall x {os.cpu_count()} cores))")
         size, photo_bytes = database_size(engine)
-        rest = (size - photo_bytes) / records
-        print(f"  database: {size / 1e6:.1f} MB for {records} registrations ({photo_bytes / 1e6:.1f} MB of it photo "
-              f"bytes in blobs) -> per 1,000,000 registrations {size / records * 1e6 / 1e9:.1f} GB with these "
+        held = records + (args.warm // args.devices * args.devices if args.warm else 0)  # (the warm-up's rows too)
+        rest = (size - photo_bytes) / held
+        print(f"  database: {size / 1e6:.1f} MB for {held} registrations ({photo_bytes / 1e6:.1f} MB of it photo "
+              f"bytes in blobs) -> per 1,000,000 registrations {size / held * 1e6 / 1e9:.1f} GB with these "
               f"20 KB photos, {(rest + 30_000) * 1e6 / 1e9:.1f} GB with 30 KB photos (the camera's upper bound)")
         bare = bare_write(engine)
         print(f"  bare {'COPY' if url else 'executemany'} of the same rows ({', '.join(BARE_TABLES)}): "
-              f"{bare:.2f} s = {records / bare:.0f} records/s -> HTTP ingest is {rate / (records / bare):.2f} x that")
+              f"{bare:.2f} s = {held / bare:.0f} records/s -> HTTP ingest is {rate / (held / bare):.2f} x that")
         print("  " + timeline(sims, started, work / "node.log", pg))
+        if pg is not None:
+            with engine.connect() as conn:
+                backends = conn.exec_driver_sql("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client "
+                                                "backend' AND pid <> pg_backend_pid()").scalar()
+            print(f"  PostgreSQL client backends at the end (HQ's pooled connections, each started during the run): "
+                  f"{backends}")
         print(f"  the machine over the run (/proc/stat, both cores): idle {machine['idle']:.2f} s, iowait "
               f"{machine['iowait']:.2f} s, steal {machine['steal']:.2f} s (CPU the hypervisor gave others), "
               f"busy {machine['busy']:.2f} s")
