@@ -220,10 +220,10 @@ class Settings:
     hq_url: str = ""
     ca_bundle: str = ""
     stale_sync_warning_days: int = 3
-    # 2 MiB: a cut upload resumes from the byte HQ holds, so a batch need not fit between two drops
-    # of the link; fewer, bigger batches halve HQ's and the office's per-batch work on a backlog
-    # (docs/sync-protocol.md "size", docs/performance.md — #11 item 7)
-    batch_max_bytes: int = 2 * 1024 * 1024
+    # 4 MiB: a cut upload resumes from the byte HQ holds, so a batch need not fit between two drops
+    # of the link; fewer, bigger batches cut HQ's, PostgreSQL's and the office's per-batch work on a
+    # backlog (docs/decisions/office-batch-size.md, docs/sync-protocol.md "size" — #11 item 7)
+    batch_max_bytes: int = 4 * 1024 * 1024
     card_printer: str = ""
     card_margins_mm: float = 0.0
     receipt_format: str = "A5"

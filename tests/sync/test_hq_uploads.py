@@ -33,7 +33,7 @@ def _held(server) -> list[str]:
 def test_upload_files_go_when_batches_are_ingested(hq_sqlite, hq_dir, data_dir):
     enrol_office(hq_sqlite, data_dir)
     settings = Settings.load(data_dir)
-    settings.batch_max_bytes = 256 * 1024  # (the default, 2 MiB, holds these 30 in one batch)
+    settings.batch_max_bytes = 256 * 1024  # (the default, 4 MiB, holds these 30 in one batch)
     settings.save(data_dir)
     persons = people(30)
     Outbox(data_dir).seal([p.to_dict() for p in persons], photos_for(persons))  # several batches, some large
