@@ -198,3 +198,71 @@ def test_name_tokens_are_single_words_and_phonetic_keys_never_grow(text):
     for token in name_tokens(text):
         assert token and " " not in token
         assert len(phonetic_key(token)) <= len(token)
+
+
+# ------------------------------------------------------------------ an import's rows: one pass = two steps
+
+def _texts_of(values: list[str]):
+    return st.sampled_from(values) | any_text | digits_text
+
+
+@st.composite
+def row_records(draw):
+    """Records as an import's row makes them (`storage.importer.row_to_beneficiary`): every field
+    text as the cell held it — valid, messy (other digit systems, spaces, labels instead of codes,
+    tatweel) or hostile — some left at their defaults, a category's fields of any kind."""
+    name = _texts_of(["محمد", " محمـد ", "علي", "عبد الله", "الورفلي", "", "Ali", "\u200fسالم"])
+    day = _texts_of(["1955-03-01", "01/03/1955", "١٩٥٥-٠٣-٠١", "2090-01-01", "1890-01-01", "2010-02-30",
+                     "15/03/2010", " 1980-07-04 ", "", "1955-3-1"])
+    number = _texts_of(["119550012345", "219800012345", "١١٩٥٥٠٠١٢٣٤٥", "1195500123", "119 5500 12345", "",
+                        "319550012345"])
+    dependants = []
+    for _ in range(draw(st.integers(0, 4))):
+        d = Dependant(ArabicName(draw(name), draw(name), draw(name), draw(name)))
+        d.relation = draw(_texts_of(["spouse", "son", "daughter", "other", "ابن", "زوجة", ""]))
+        d.sex = draw(_texts_of(["M", "F", "ذكر", "أنثى", "", "x"]))
+        d.date_of_birth = draw(st.one_of(st.none(), day))
+        d.national_number = draw(number)
+        if draw(st.booleans()):
+            d.card_number = draw(any_text)
+        dependants.append(d)
+    b = Beneficiary(national_number=draw(number), name=ArabicName(draw(name), draw(name), draw(name), draw(name)),
+                    dependants=dependants, office_code=draw(_texts_of(["SBH", "GHT", ""])))
+    for key, values in (("mother_name", ["فاطمة علي", "", " زينب  "]), ("sex", ["M", "F", "ذكر", "أنثى", ""]),
+                        ("date_of_birth", []), ("marital_status", ["married", "single", "متزوج", ""]),
+                        ("mobile", ["0912345678", "+218 91 234 5678", "٠٩١٢٣٤٥٦٧٨", "12 34", ""]),
+                        ("municipality", ["SBH", "سبها", "", "zzz"]), ("address", ["حي الجديد " * 8, ""]),
+                        ("category", ["retiree", "social_support", "x", ""]), ("latin_name", ["Ali Salem", ""]),
+                        ("notes", ["سطر\nسطر", ""]), ("status", ["active", "deceased", ""]),
+                        ("status_reason", ["", "نقل"]), ("channel", ["office", "home_visit", "x"])):
+        if draw(st.booleans()):
+            setattr(b, key, draw(day if key == "date_of_birth" else _texts_of(values)))
+    for short, values in (("pension_number", ["12345", "١٢٣٤٥", "12a"]), ("pensions_authority", ["GPF", "x"]),
+                          ("retirement_date", ["2015-01-01", "1960-01-01", "x"])):
+        if draw(st.booleans()):
+            b.category_fields[short] = draw(_texts_of(values))
+    return b
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(row_records())
+def test_an_import_row_checked_in_one_pass_is_what_the_two_steps_answer(b):
+    """`ensure_valid_beneficiary(b, in_place=True)` on a plain record (an import's row) takes
+    the one pass (`validation._normalised_and_checked`): the same normalised record, or the same
+    problems in the same order, as `normalise_beneficiary` then `validate_beneficiary`."""
+    import copy
+
+    from fundclient.domain.validation import _plain, ensure_valid_beneficiary
+    from fundclient.errors import ValidationFailed
+
+    assert _plain(b)
+    two = normalise_beneficiary(copy.deepcopy(b), in_place=True)
+    expected = list(validate_beneficiary(two, today=TODAY).items())
+    one = copy.deepcopy(b)
+    try:
+        assert ensure_valid_beneficiary(one, today=TODAY, in_place=True) is one
+        problems = []
+    except ValidationFailed as failed:
+        problems = list(failed.problems.items())
+    assert problems == expected
+    assert one == two

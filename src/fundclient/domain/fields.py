@@ -47,7 +47,7 @@ class FieldDef:
         if not raw:
             return ""  # what every kind below makes of an empty value (tests/core/test_domain_fields.py)
         if len(raw) <= _MEMO_CHARS:
-            if self.kind in _CONTEXT_FREE:
+            if self.kind in _REMEMBERED:
                 return _clean_short(self.kind, raw)
             if self.kind == "choice" and self.choices:
                 return _choice_clean(raw, self.choices, ctx)
@@ -139,6 +139,8 @@ class FieldDef:
 # Kinds whose cleaning reads nothing but the value: short values (names, codes, dates repeat
 # through an import's 100,000 rows, each cleaned two or three times) are remembered, bounded.
 _CONTEXT_FREE = frozenset({"arabic_name", "latin_name", "digits", "date", "mobile", "text"})
+# ... but a mobile number is met once: remembering its cleaning only pushes names and dates out.
+_REMEMBERED = _CONTEXT_FREE - {"mobile"}
 _MEMO_CHARS = 48
 
 
@@ -169,7 +171,12 @@ def _reads(definition: FieldDef) -> str | None:
 
 @lru_cache(maxsize=1 << 12)
 def _clean_short(kind: str, raw: str) -> str:
-    return FieldDef("", Message.plain(""), kind=kind)._clean(raw, None)
+    return _cleaner(kind)._clean(raw, None)
+
+
+@lru_cache(maxsize=None)  # a definition a kind, made once (not once a value the memo above misses)
+def _cleaner(kind: str) -> "FieldDef":
+    return FieldDef("", Message.plain(""), kind=kind)
 
 
 def as_text(value: Any) -> str:

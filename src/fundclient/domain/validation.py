@@ -16,14 +16,14 @@ from operator import attrgetter
 from typing import Any
 
 from fundclient.domain.categories import DEFAULT_CATEGORY, get_category
-from fundclient.domain.fields import (BENEFICIARY_FIELDS, CATEGORY_PREFIX, DEPENDANT_FIELDS,
-                                      MAX_DEPENDANTS, FieldDef,
-                                      as_text)
+from fundclient.domain.categories import categories as categories_of
+from fundclient.domain.fields import (_MEMO_CHARS, _UNKNOWN, BENEFICIARY_FIELDS, CATEGORY_PREFIX, DEPENDANT_FIELDS,
+                                      MAX_DEPENDANTS, FieldDef, _context_read, _reads, as_text)
 from fundclient.domain.national_id import NationalIdScheme, get_scheme
 from fundclient.domain.records import (ArabicName, Beneficiary, Channel, Dependant,
                                        MaritalStatus, RecordStatus, Relation, Sex)
 from fundclient.domain.reference import ReferenceData, default_reference
-from fundclient.domain.rules import ValidationContext, parse_date
+from fundclient.domain.rules import REQUIRED, ValidationContext, parse_date
 from fundclient.errors import Message, ValidationFailed
 
 UNKNOWN_FIELD = Message("Unknown field: {name}")
@@ -118,6 +118,11 @@ def ensure_valid_beneficiary(b: Beneficiary, scheme: str | NationalIdScheme | No
     import's row, made from the file's cells for this call); `b` is changed even when refused."""
     if not isinstance(b, Beneficiary):
         raise ValidationFailed({"record": NOT_A_BENEFICIARY})
+    if in_place and _plain(b):
+        problems = _normalised_and_checked(b, get_scheme(scheme), today, reference or default_reference())
+        if problems:
+            raise ValidationFailed(problems)
+        return b
     clean = normalise_beneficiary(b, scheme=scheme, reference=reference, in_place=in_place)
     problems = validate_beneficiary(clean, scheme=scheme, today=today, reference=reference)
     if problems:
@@ -169,6 +174,221 @@ def normalise_beneficiary(b: Beneficiary, scheme: str | NationalIdScheme | None 
         deps.append(d)
     out.dependants = deps
     return out
+
+
+# ---------------------------------------------------------------- one pass (an import's rows)
+
+# The holder's fields a plain record holds as text, and those it may hold as their member.
+_HOLDER_ENUMS = {"sex": Sex, "marital_status": MaritalStatus, "channel": Channel, "status": RecordStatus}
+_DEPENDANT_ENUMS = {"relation": Relation, "sex": Sex}
+_HOLDER_TEXTS = tuple(key for key in BENEFICIARY_FIELDS if "." not in key)
+
+
+def _plain(b: Beneficiary) -> bool:
+    """`b` has the shape `_normalised_and_checked` takes (an import's row made into a record,
+    `storage.importer.row_to_beneficiary`, or a form's): every text field text (the holder's
+    choices text or their member, the dates text, a date or None), the name an ArabicName of
+    four texts, the category's fields a dict of texts, at most MAX_DEPENDANTS dependants of
+    the same shape. Anything else goes the two-step way (`normalise_beneficiary`,
+    `validate_beneficiary`): what the one pass answers is what they answer on these."""
+    if type(b) is not Beneficiary or not _plain_name(b.name):
+        return False
+    for key in _HOLDER_TEXTS:
+        value = getattr(b, key)
+        if type(value) is str:
+            continue
+        if key == "date_of_birth":
+            if value is not None and type(value) is not date:
+                return False
+        elif type(value) is not _HOLDER_ENUMS.get(key):
+            return False
+    fields = b.category_fields
+    if type(fields) is not dict or any(type(v) is not str for v in fields.values()):
+        return False
+    dependants = b.dependants
+    if type(dependants) is not list or len(dependants) > MAX_DEPENDANTS:
+        return False
+    for d in dependants:
+        if type(d) is not Dependant or not _plain_name(d.name) or type(d.national_number) is not str \
+                or type(d.card_number) is not str:
+            return False
+        born = d.date_of_birth
+        if born is not None and type(born) is not str and type(born) is not date:
+            return False
+        for key, enum in _DEPENDANT_ENUMS.items():
+            value = getattr(d, key)
+            if type(value) is not str and type(value) is not enum:
+                return False
+    return True
+
+
+def _plain_name(name: Any) -> bool:
+    return type(name) is ArabicName and type(name.first) is str and type(name.father) is str \
+        and type(name.grandfather) is str and type(name.family) is str
+
+
+class _Pass:
+    """What the one pass reads of a reference set and a scheme, made once per pair (kept on the
+    reference set: its lists never change, a new set is a new object): a context for the
+    cleaning (which reads only the scheme and the reference lists), the categories by code
+    (`get_category`'s first match), and per field of the holder's and the dependants' tables
+    (key, definition, getter, remembered answers or None, the context's attributes they are
+    remembered by, the problem of an empty value)."""
+
+    def __init__(self, scheme: NationalIdScheme, reference: ReferenceData) -> None:
+        self.scheme, self.reference = scheme, reference
+        self.cleaning = ValidationContext(scheme=scheme, reference=reference, category="")
+        self.categories: dict[str, Any] = {}
+        for category in categories_of(reference):
+            self.categories.setdefault(category.code, category)
+        self.holder = self._plan(BENEFICIARY_FIELDS)
+        self.dependant = self._plan(DEPENDANT_FIELDS)
+        self.category_plans: dict[str, tuple] = {}
+
+    @staticmethod
+    def _plan(table: dict[str, FieldDef]) -> tuple:
+        return tuple(_planned(key, definition) for key, definition in table.items())
+
+    def category_plan(self, category) -> tuple:
+        plan = self.category_plans.get(category.code)
+        if plan is None or plan[0] is not category:
+            plan = self.category_plans[category.code] = (category, tuple(
+                _planned(d.key, d) + (d.key.removeprefix(CATEGORY_PREFIX),) for d in category.fields))
+        return plan[1]
+
+
+def _planned(key: str, definition: FieldDef) -> tuple:
+    memo = {} if _reads(definition) is not None else None
+    context = _context_read(definition)
+    empty = definition._say(REQUIRED) if definition.required else None
+    return key, definition, attrgetter(key), memo, context, empty
+
+
+def _pass_of(scheme: NationalIdScheme, reference: ReferenceData) -> _Pass:
+    held = reference.__dict__.get("_one_pass")
+    if held is None:
+        held = {}
+        object.__setattr__(reference, "_one_pass", held)
+    found = held.get(id(scheme))
+    if found is None or found.scheme is not scheme:
+        found = held[id(scheme)] = _Pass(scheme, reference)
+    return found
+
+
+_MEMO_SIZE = 1 << 12  # remembered answers per field, as `FieldDef.check` keeps them
+
+
+def _checked(plan: tuple, obj: Any, ctx: ValidationContext, problems: dict, prefix: str = "") -> None:
+    """`_field_problems(obj, table, ctx)` into `problems` (keys prefixed), the same answers as
+    `FieldDef.check` — an empty value answered at once, a short one remembered by the same rule
+    (`fields._reads`, `_context_read`) — without a call a field."""
+    for key, definition, get, memo, context, empty, *_ in plan:
+        value = get(obj)
+        if type(value) is not str:
+            value = as_text(value)
+        if not value:
+            if empty is not None:
+                problems[prefix + key] = empty
+            continue
+        if memo is None or len(value) > _MEMO_CHARS:
+            problem = definition._check(value, ctx)
+        else:
+            found = (value, *[getattr(ctx, name) for name in context]) if context else value
+            problem = memo.get(found, _UNKNOWN)
+            if problem is _UNKNOWN:
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                problem = memo[found] = definition._check(value, ctx)
+        if problem:
+            problems[prefix + key] = problem
+
+
+def _context(**values: Any) -> ValidationContext:
+    """A ValidationContext of `values` (every field given), made without the frozen class's
+    `__init__` — ten `object.__setattr__` calls; an import makes one a person."""
+    ctx = object.__new__(ValidationContext)
+    ctx.__dict__.update(values)
+    return ctx
+
+
+def _normalised_and_checked(b: Beneficiary, scheme: NationalIdScheme, today: date | None,
+                            reference: ReferenceData) -> dict[str, Message]:
+    """`b` (a `_plain` record) normalised in place as `normalise_beneficiary(b, in_place=True)`
+    normalises it, and the problems `validate_beneficiary` finds then, in the same order — in
+    one pass: one context a person, the categories by code, each field's answer remembered
+    without a call a field (tests/core/test_domain_validation.py: the same record and problems
+    as the two steps, on generated and hostile records)."""
+    run = _pass_of(scheme, reference)
+    cleaning = run.cleaning
+    clean_field = FieldDef.clean
+    # normalise_beneficiary's cleaning, in its order
+    name = b.name
+    table = BENEFICIARY_FIELDS
+    b.name = ArabicName(clean_field(table["name.first"], name.first, cleaning),
+                        clean_field(table["name.father"], name.father, cleaning),
+                        clean_field(table["name.grandfather"], name.grandfather, cleaning),
+                        clean_field(table["name.family"], name.family, cleaning))
+    for key in _HOLDER_TEXTS:
+        value = getattr(b, key)
+        if type(value) is str and value:
+            setattr(b, key, clean_field(table[key], value, cleaning))
+    b.marital_status = _enum_or_none(MaritalStatus, b.marital_status) or b.marital_status
+    b.channel = _enum_or_none(Channel, b.channel) or b.channel
+    b.status = _enum_or_none(RecordStatus, b.status) or b.status
+    sex = b.sex = _enum_or_none(Sex, b.sex) or b.sex
+    born = b.date_of_birth = _date_or_none(b.date_of_birth) or b.date_of_birth
+    category_code = as_text(b.category)
+    category = run.categories.get(category_code)
+    fields = b.category_fields
+    if category is not None:
+        for definition in category.fields:
+            short = definition.key.removeprefix(CATEGORY_PREFIX)
+            if short in fields:
+                fields[short] = clean_field(definition, fields[short], cleaning)
+    dependants = b.dependants
+    table = DEPENDANT_FIELDS
+    number_field, card_field = table["national_number"], table["card_number"]
+    for d in dependants:
+        name = d.name
+        d.name = ArabicName(clean_field(table["name.first"], name.first, cleaning),
+                            clean_field(table["name.father"], name.father, cleaning),
+                            clean_field(table["name.grandfather"], name.grandfather, cleaning),
+                            clean_field(table["name.family"], name.family, cleaning))
+        d.national_number = clean_field(number_field, d.national_number, cleaning)
+        d.card_number = clean_field(card_field, d.card_number, cleaning)
+        d.date_of_birth = _date_or_none(d.date_of_birth) or d.date_of_birth
+        d.relation = _enum_or_none(Relation, d.relation) or d.relation
+        d.sex = _enum_or_none(Sex, d.sex) or d.sex
+    # validate_beneficiary's checks, in its order
+    holder_sex, holder_born = _enum_or_none(Sex, sex), _date_or_none(born)
+    ctx = _context(scheme=scheme, today=today or date.today(), reference=reference, category=category_code,
+                   min_age=category.min_age if category else 0, sex=holder_sex, date_of_birth=holder_born,
+                   relation=None, holder_sex=None, holder_date_of_birth=None)
+    problems: dict[str, Message] = {}
+    _checked(run.holder, b, ctx, problems)
+    if category is not None:
+        for key, definition, _, memo, context, empty, short in run.category_plan(category):
+            problem = definition.check(fields.get(short), ctx)
+            if problem:
+                problems[key] = problem
+    if b.status not in (RecordStatus.ACTIVE, "active") and not as_text(b.status_reason).strip():
+        problems.setdefault("status_reason", STATUS_REASON_NEEDED)
+    holder_number = scheme.normalise(as_text(b.national_number))
+    seen: set[str] = set()
+    for i, d in enumerate(dependants):
+        dctx = _context(scheme=scheme, today=ctx.today, reference=reference, category=category_code, min_age=0,
+                        sex=_enum_or_none(Sex, d.sex), date_of_birth=_date_or_none(d.date_of_birth),
+                        relation=_enum_or_none(Relation, d.relation), holder_sex=holder_sex,
+                        holder_date_of_birth=holder_born)
+        _checked(run.dependant, d, dctx, problems, f"dependants[{i}].")
+        number = scheme.normalise(as_text(d.national_number))
+        if number:
+            if number == holder_number:
+                problems[f"dependants[{i}].national_number"] = SAME_NUMBER_AS_HOLDER
+            elif number in seen:
+                problems[f"dependants[{i}].national_number"] = REPEATED_NUMBER
+            seen.add(number)
+    return problems
 
 
 # ---------------------------------------------------------------- helpers
