@@ -156,12 +156,12 @@ def test_what_a_helper_hands_over_is_what_this_process_would_make(tmp_path):
 
 
 def test_a_sharing_helper_leaves_keys_and_rows_to_a_waiting_importer_the_same(tmp_path):
-    """`fundclient import`'s helper shares (`CheckedRows(share=True)`): while few chunks wait in
-    its queue (the importing process waits for rows) it hands rows over without their keys and
-    rows and the importing process makes them as it takes them (`made_here`); once the queue
-    fills, the helper makes them again. Either way each valid row's keys and rows are what the
-    importing process makes of the same record (`record_keys`, `unnumbered_rows`). Here the rows
-    are taken as they come (the queue short), then not until the queue has filled."""
+    """`fundclient import`'s helper shares (`CheckedRows(share=True)`): for as long as the
+    importing process has waited for rows it hands rows over without their keys and rows, and
+    the importing process makes them as it takes them (`made_here`); once it no longer waits, the
+    helper makes them again. Either way each valid row's keys and rows are what the importing
+    process makes of the same record (`record_keys`, `unnumbered_rows`). Here the rows are taken
+    as they come (the importing process waits for each chunk), then not until the queue has filled."""
     from fundclient.storage.duplicate_candidates import lookup_mapping, record_keys
     from fundclient.storage.rows import unnumbered_rows
 
@@ -172,7 +172,7 @@ def test_a_sharing_helper_leaves_keys_and_rows_to_a_waiting_importer_the_same(tm
         for number, _, outcome in checked:
             if compared == 500 and not waited:  # stop taking rows until the helper has filled the queue
                 deadline = time.monotonic() + 60
-                while checked._queue.qsize() < importer.SHARE_BELOW + 4 and time.monotonic() < deadline:
+                while checked._queue.qsize() < 14 and time.monotonic() < deadline:
                     time.sleep(0.02)
                 waited = True
             made = checked.made(number, "SBH", "admin")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from collections import defaultdict
@@ -219,14 +220,17 @@ _CHUNK = 250  # checked rows handed over from the helper at a time
 # pickled in the helper's queue).
 _AHEAD = 2 * CLI_BATCH // _CHUNK
 # A helper told to share (`fundclient import`: `CheckedRows(share=True)`) leaves a valid row's keys
-# and rows (`_made`, ~40 % of its work a row) to the importing process while fewer than this many
-# chunks wait in the queue: the importing process is then waiting for rows with a core to spare
-# (early in an import, when its checks are cheap, and for an XLSX file, whose reading makes the
-# helper the slower one), and makes them as it takes the rows (`CheckedRows._from_helper`). Once
-# the importing process falls behind, the queue fills and the helper makes them again — each core
-# kept busy (docs/performance.md, "The timeline"). The same function either side: the same keys
-# and rows.
-SHARE_BELOW = 8
+# and rows (`_made`, ~40 % of its work a row) to the importing process for as long as that process
+# has waited for rows: it adds up the time it waited on an empty pipe (`CheckedRows._wait`) in a
+# shared value, and the helper leaves it a chunk's `_made` — which it makes as it takes the rows
+# (`CheckedRows._from_helper`) — whenever that waiting exceeds what the helper has left it so far
+# (by its own measure of `_made`'s cost). Early in an import (its checks cheap while the office is
+# small) and for an XLSX file (the sheet's reading makes the helper the slower one) the waiting
+# core does that work; once the importing process is the slower one it stops waiting and the
+# helper makes them again (docs/performance.md, "The timeline"). The same function either side:
+# the same keys and rows. At most SHARE_AHEAD seconds of waiting are owed (a long wait long ago —
+# the helper's start — does not load the importing process later).
+SHARE_AHEAD = 0.25
 
 
 def _row_outcomes(rows: Iterator[StreamedRow], *, scheme: str | None, office_code: str, reference: ReferenceData):
@@ -281,16 +285,8 @@ def _filed_keys(person) -> tuple[int, ...]:
                           born if isinstance(born, date) else None)
 
 
-def _queued(out) -> int | None:
-    """The chunks waiting in the helper's queue, or None where the OS cannot say (macOS)."""
-    try:
-        return out.qsize()
-    except (NotImplementedError, OSError):
-        return None
-
-
 def _check_in_helper(path: str, scheme: str | None, office_code: str, reference: dict, out,
-                     by: str | None = None, share: bool = False) -> None:
+                     by: str | None = None, waited=None) -> None:
     """In a helper process: the file read and every row checked against `reference` (its JSON
     shape, `ReferenceData.to_dict`) — the office's lists the importing process uses (a spawned
     process starts with the bundled ones) — handed over in chunks while it is read
@@ -298,8 +294,10 @@ def _check_in_helper(path: str, scheme: str | None, office_code: str, reference:
     an upper bound), then ("chunk", [outcomes]) …, then ("end", rows handed over), then None. A damaged
     row of a sheet read as a stream sends ("unreadable", LATE_DAMAGE) after the rows before it,
     instead of the end. With `by` (who imports), each valid row's outcome carries a fourth
-    item, `_made`: its keys and rows made here — with `share`, only while SHARE_BELOW chunks or
-    more wait in the queue (a chunk's rows without it: the importing process makes them)."""
+    item, `_made`: its keys and rows made here — with `waited` (a shared double: the seconds the
+    importing process has waited for rows), not for a chunk when the importing process has waited
+    longer than the `_made` it was left took the helper (a chunk's rows without it: the importing
+    process makes them; see SHARE_AHEAD)."""
     try:
         reference = ReferenceData.from_dict(reference)
         use_reference(reference)  # anything else read in this process reads the same lists
@@ -312,13 +310,22 @@ def _check_in_helper(path: str, scheme: str | None, office_code: str, reference:
         _quiet_collector()
         chunk, handed, last = [], 0, 0
         make = by is not None
+        left = 0.0  # the seconds of `_made` (by this process's measure) left to the importing process
+        cost = 2e-4  # `_made`'s seconds a row here (a moving average of its thread CPU)
         try:
             for outcome in _row_outcomes(rows, scheme=scheme, office_code=office_code, reference=reference):
-                if share and not chunk:  # decided for each chunk: who makes its rows' keys and rows
-                    queued = _queued(out)
-                    make = queued is None or queued >= SHARE_BELOW
+                if waited is not None and not chunk:  # decided for each chunk: who makes its rows' keys and rows
+                    owed = waited.value - left
+                    if owed > SHARE_AHEAD:
+                        left, owed = waited.value - SHARE_AHEAD, SHARE_AHEAD
+                    make = owed < cost * _CHUNK
+                    if not make:
+                        left += cost * _CHUNK
                 if make and isinstance(outcome[2], Beneficiary):
+                    began = time.thread_time() if waited is not None else 0.0
                     outcome = (*outcome, _made(outcome[2], office_code, by))
+                    if waited is not None:
+                        cost = 0.98 * cost + 0.02 * (time.thread_time() - began)
                 chunk.append(outcome)
                 last = outcome[0]
                 if len(chunk) >= _CHUNK:
@@ -372,8 +379,8 @@ class CheckedRows:
     over, when it becomes the count. Iterating gives (row number, national number as written, the valid record or its
     [(field, problem)]); `close()` stops a helper that is still reading (a cancelled import).
     `share` (with `by`; `fundclient import`, a process with nothing else to do): the helper leaves
-    the keys and rows of the rows it hands over while this process waits for rows to this
-    process, which makes them as it takes the rows (SHARE_BELOW); `made_here` counts them."""
+    the keys and rows of some chunks to this process, for as long as it has waited for rows
+    (SHARE_AHEAD); it makes them as it takes the rows; `made_here` counts them."""
 
     def __init__(self, path: Path, *, scheme: str | None = None, office_code: str = "",
                  helper: bool | None = None, reference: ReferenceData | None = None,
@@ -392,6 +399,7 @@ class CheckedRows:
             except OSError:
                 helper = False  # read_rows says why, the hostile way
         self._process = None
+        self._waited = None
         if not helper:
             _, self.total, self.known, rows = row_stream(path, streamed=False)  # read whole: every refusal first
             self._outcomes = _row_outcomes(rows, scheme=scheme, office_code=office_code, reference=reference)
@@ -400,9 +408,11 @@ class CheckedRows:
 
         context = multiprocessing.get_context("spawn")  # never fork a process holding DB connections
         self._queue = context.Queue(maxsize=_AHEAD)
+        # the seconds this process waited for rows, read by a sharing helper (SHARE_AHEAD)
+        self._waited = context.RawValue("d", 0.0) if self._share else None
         self._process = context.Process(target=_check_in_helper, daemon=True,
                                         args=(str(path), scheme, office_code, reference.to_dict(), self._queue,
-                                              by, self._share))
+                                              by, self._waited))
         self._process.start()
         try:
             first = self._next()
@@ -429,9 +439,23 @@ class CheckedRows:
                     except queue.Empty:
                         return None
 
+    def _wait(self) -> None:
+        """Until the helper's next item is in the pipe, adding the time waited to `_waited` (a
+        sharing helper's measure of this process's spare time; its first message's wait — the
+        helper starting — is not counted)."""
+        poll = getattr(getattr(self._queue, "_reader", None), "poll", None)
+        if poll is None or poll(0):
+            return
+        began = time.perf_counter()
+        while not poll(1.0) and self._process is not None and self._process.is_alive():
+            pass
+        self._waited.value += time.perf_counter() - began
+
     def _from_helper(self):
         done, end = 0, None
         while True:
+            if self._waited is not None:
+                self._wait()
             item = self._next()
             if item is None:
                 break
