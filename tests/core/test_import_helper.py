@@ -191,6 +191,21 @@ def test_a_sharing_helper_leaves_keys_and_rows_to_a_waiting_importer_the_same(tm
     assert 0 < checked.made_here < compared, (checked.made_here, compared)  # both sides made some
 
 
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no process priorities (Windows)")
+def test_the_helper_runs_below_the_importing_process(tmp_path):
+    """The helper lowers its own scheduling priority (`importer.HELPER_NICE`): the importing
+    process, the slower one for most of an import, gets a core first (docs/performance.md)."""
+    source = write_rows(tmp_path / "legacy.csv", 3000)
+    checked = importer.CheckedRows(source, office_code="SBH", helper=True, by="admin")
+    try:
+        helper = checked._process.pid
+        assert os.getpriority(os.PRIO_PROCESS, helper) == os.getpriority(os.PRIO_PROCESS, 0) + importer.HELPER_NICE \
+            or os.getpriority(os.PRIO_PROCESS, helper) == 19  # (already niced near the floor)
+        assert sum(1 for _ in checked) == 3000
+    finally:
+        checked.close()
+
+
 def test_an_unreadable_file_is_refused_alike_by_a_helper(tmp_path):
     path = tmp_path / "no-family.csv"
     path.write_text("national_number,name.first\n1,أحمد\n", encoding="utf-8")

@@ -285,6 +285,24 @@ def _filed_keys(person) -> tuple[int, ...]:
                           born if isinstance(born, date) else None)
 
 
+# The helper's scheduling priority, below the importing process's (`os.nice`; none on Windows):
+# the importing process — its main thread checking, its save thread writing — is the slower one
+# for most of an import, and while its threads wait for a core the helper ran ahead and then ended
+# long before it, leaving one core idle for the tail (docs/performance.md, "The timeline"). Lower,
+# the helper takes what the importing process leaves; when it falls behind, the importing process
+# waits for rows and takes its share of the keys and rows (SHARE_AHEAD).
+HELPER_NICE = 10
+
+
+def _lower_priority() -> None:
+    import os
+
+    try:
+        os.nice(HELPER_NICE)
+    except (AttributeError, OSError):  # Windows: no nice; a system that refuses it: as before
+        pass
+
+
 def _check_in_helper(path: str, scheme: str | None, office_code: str, reference: dict, out,
                      by: str | None = None, waited=None) -> None:
     """In a helper process: the file read and every row checked against `reference` (its JSON
@@ -298,6 +316,7 @@ def _check_in_helper(path: str, scheme: str | None, office_code: str, reference:
     importing process has waited for rows), not for a chunk when the importing process has waited
     longer than the `_made` it was left took the helper (a chunk's rows without it: the importing
     process makes them; see SHARE_AHEAD)."""
+    _lower_priority()
     try:
         reference = ReferenceData.from_dict(reference)
         use_reference(reference)  # anything else read in this process reads the same lists
