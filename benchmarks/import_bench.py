@@ -254,6 +254,16 @@ class _Timeline:
             events.append((time.perf_counter(), "saved", len(out)))
             return out
 
+        wait = getattr(importer.CheckedRows, "_wait", None)  # (a sharing import waits for rows there first)
+
+        def timed_wait(rows):
+            began = time.perf_counter()
+            wait(rows)
+            now = time.perf_counter()
+            events.append((now, "wait_rows", now - began))
+
+        if wait is not None:
+            importer.CheckedRows._wait = timed_wait
         importer.CheckedRows._next = timed_next
         importer._Saving.join = timed_join
         registration.check_many = timed_check
