@@ -45,6 +45,8 @@ NUMBER_WEIGHT = 1000  # a shared national number ranks before any weight of shar
 # Both tables of keys: a save's are filed in the small one first (migrations 0012, 0013, storage.key_filing).
 _KEYS = ("SELECT key, person FROM duplicate_keys WHERE key IN ({marks})"
          " UNION ALL SELECT key, person FROM duplicate_keys_new WHERE key IN ({marks})")
+_BIG_KEYS = "SELECT key, person FROM duplicate_keys WHERE key IN ({marks})"
+_ANY_NEW_KEY = "SELECT 1 FROM duplicate_keys_new LIMIT 1"
 _HOLDERS = "SELECT id, id, record_id FROM beneficiaries WHERE id IN ({marks})"
 _DEPENDANTS = ("SELECT -d.id, b.id, b.record_id FROM dependants d JOIN beneficiaries b ON b.record_id = d.record_id"
                " WHERE d.id IN ({marks})")
@@ -418,13 +420,17 @@ def _summed(np, filed_keys, filed_people, every, ends, shares, at) -> Iterator[t
     if len(filed_keys) > 1:  # a pair in both keys' tables (moved meanwhile), or a person's key twice: once
         once = np.concatenate(([True], (filed_keys[1:] != filed_keys[:-1]) | (filed_people[1:] != filed_people[:-1])))
         filed_keys, filed_people = filed_keys[once], filed_people[once]
+    # each distinct key's run of people: one search among the distinct keys a lookup key
+    starts = np.flatnonzero(np.concatenate(([True], filed_keys[1:] != filed_keys[:-1])))
+    distinct = filed_keys[starts]
+    runs = np.diff(np.append(starts, len(filed_keys)))
     wanted = every[at]
-    first = np.searchsorted(filed_keys, wanted, side="left")
-    count = np.searchsorted(filed_keys, wanted, side="right") - first
-    hit = count > 0
-    at, first, count = at[hit], first[hit], count[hit]
+    slot = np.minimum(np.searchsorted(distinct, wanted), len(distinct) - 1)
+    hit = distinct[slot] == wanted
+    at, slot = at[hit], slot[hit]
     if not len(at):
         return
+    first, count = starts[slot], runs[slot]
     steps = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
     person = filed_people[np.repeat(first, count) + steps]
     owner = np.repeat(np.searchsorted(ends, at, side="right"), count)
@@ -438,10 +444,16 @@ def _summed(np, filed_keys, filed_people, every, ends, shares, at) -> Iterator[t
 
 
 def _pairs_in(cursor, keys: list[int]) -> list[tuple[int, int]]:
-    """(key, person) of every key of `keys` in both keys' tables (a pair in both, once per table)."""
+    """(key, person) of every key of `keys` in both keys' tables (a pair in both, once per table);
+    the small one left out when it holds nothing in the caller's snapshot (an import's own batches
+    go straight to the big one: `storage.bulk`)."""
     out: list[tuple[int, int]] = []
+    both = cursor.execute(_ANY_NEW_KEY).fetchone() is not None
     for chunk, marks in _chunks(keys):
-        out += cursor.execute(_KEYS.format(marks=marks), chunk + chunk).fetchall()
+        if both:
+            out += cursor.execute(_KEYS.format(marks=marks), chunk + chunk).fetchall()
+        else:
+            out += cursor.execute(_BIG_KEYS.format(marks=marks), chunk).fetchall()
     return out
 
 
