@@ -12,6 +12,7 @@ changed at random in a real sheet."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -283,3 +284,196 @@ def test_a_sheet_over_the_held_text_is_read_as_a_stream(tmp_path, monkeypatch):
     header_number, header, total, exact, rest, merged = sheet_reader.file_rows(path)
     assert not exact and total >= 200
     assert [(1, header), *rest] == _openpyxls(path.read_bytes())
+
+
+# Review 2026-12-01, finding 1: a row start tag padded with whitespace — well formed XML
+# (`<row` + spaces + `r="2">`), a ~6 KB file for a million spaces — cost the patterns before
+# (`<row((?:\s[^<>]*?)?)\s*(/?)>`: a lazy run followed by a run of the same characters) work in
+# the square of the padding whenever a match failed (the tag cut by a read, or `<row` + spaces and
+# no `>`): hours for one file. A timed assertion would not do (the standards: none); instead
+# (1) every pattern of the sheet reader is checked by its structure: no unbounded run that may give
+# back what it took can take a character that what follows it may start with — each decision to go
+# on or stop is made by one character, so a failed match costs at most its length (a match of the
+# patterns before fails this check, shown); (2) the row tags answer what the patterns before answered,
+# on every short tag made of the characters that matter; (3) padded files read alike, fast.
+
+def _charset(op, av, universe: list[str], as_bytes: bool) -> frozenset:
+    from re import _constants as c
+
+    def matches(escape: str) -> frozenset:
+        pattern = re.compile(escape.encode() if as_bytes else escape)
+        return frozenset(ch for ch in universe if pattern.fullmatch(ch.encode("latin-1") if as_bytes else ch))
+
+    if op is c.LITERAL:
+        return frozenset({chr(av)})
+    if op is c.NOT_LITERAL:
+        return frozenset(universe) - {chr(av)}
+    if op is c.ANY:
+        return frozenset(universe) - {"\n"}
+    assert op is c.IN, op
+    found, negate = set(), False
+    for item_op, item_av in av:
+        if item_op is c.NEGATE:
+            negate = True
+        elif item_op is c.LITERAL:
+            found.add(chr(item_av))
+        elif item_op is c.RANGE:
+            found |= {ch for ch in universe if item_av[0] <= ord(ch) <= item_av[1]}
+        elif item_op is c.CATEGORY:
+            found |= matches({c.CATEGORY_SPACE: r"\s", c.CATEGORY_DIGIT: r"\d", c.CATEGORY_WORD: r"\w",
+                              c.CATEGORY_NOT_SPACE: r"\S", c.CATEGORY_NOT_DIGIT: r"\D",
+                              c.CATEGORY_NOT_WORD: r"\W"}[item_av])
+        else:
+            raise AssertionError(f"not understood: {item_op}")
+    return frozenset(universe) - found if negate else frozenset(found)
+
+
+def _ambiguous_runs(pattern: re.Pattern) -> list[str]:
+    """The unbounded runs of `pattern` that may give back a character the pattern may take next
+    (the cause of backtracking in more than linear work): [] for a pattern whose every run is
+    decided by the next character."""
+    from re import _constants as c, _parser
+
+    as_bytes = isinstance(pattern.pattern, bytes)
+    universe = [chr(i) for i in range(256)] + ([] if as_bytes else ["\u0627", "\ufffe", "\uffff", "\U0001f600"])
+    found: list[str] = []
+
+    def first(items) -> tuple[frozenset, bool]:
+        """(the characters `items` may start with, whether it may take none)."""
+        start: frozenset = frozenset()
+        for op, av in items:
+            if op in (c.LITERAL, c.NOT_LITERAL, c.ANY, c.IN):
+                return start | _charset(op, av, universe, as_bytes), False
+            if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+                continue  # takes no character
+            if op is c.SUBPATTERN:
+                more, empty = first(av[3])
+            elif op is c.ATOMIC_GROUP:
+                more, empty = first(av)
+            elif op is c.BRANCH:
+                parts = [first(branch) for branch in av[1]]
+                more, empty = frozenset().union(*(p[0] for p in parts)), any(p[1] for p in parts)
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                more, empty = first(av[2])
+                empty = empty or av[0] == 0
+            else:
+                raise AssertionError(f"not understood: {op}")
+            start |= more
+            if not empty:
+                return start, False
+        return start, True
+
+    def check(items, follow: frozenset) -> None:
+        items = list(items)
+        for index, (op, av) in enumerate(items):
+            after, empty = first(items[index + 1:])
+            after = after | follow if empty else after
+            if op is c.SUBPATTERN:
+                check(av[3], after)
+            elif op is c.ATOMIC_GROUP:
+                check(av, after)
+            elif op is c.BRANCH:
+                for branch in av[1]:
+                    check(branch, after)
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                least, most, body = av
+                taken, _ = first(body)
+                if op is not c.POSSESSIVE_REPEAT and most == c.MAXREPEAT and taken & after:
+                    found.append(f"{pattern.pattern!r}: a run of {sorted(taken)[:8]}… may give back "
+                                 f"{sorted(taken & after)[:8]}…, which may follow it")
+                check(body, after | taken if most > 1 else after)
+
+    check(_parser.parse(pattern.pattern, pattern.flags), frozenset())
+    return found
+
+
+_PATTERNS_BEFORE = {  # (finding 1) the row tags' patterns before: each fails the check
+    "_PLAIN_ROW": re.compile(rb'<row((?:\s[^<>]*?)?)\s*(/?)>'),
+    "_ROW_TAG": re.compile(r'<row((?:[ \t\r\n][^<>]*?)?)[ \t\r\n]*(/?)>'),
+}
+
+
+def test_no_pattern_of_the_sheet_reader_can_backtrack_in_more_than_its_length():
+    """Every compiled pattern of sheet_reader (the tags, the cells, `<v>`, `<is>`, the texts, the
+    attributes…): each unbounded run is decided by the next character — so a padded tag costs
+    its length, not its square. (An unanchored use — findall, split, search — tries a start at
+    each `<` or literal its pattern begins with; each try ends at a `<` or `"` a few tags on.)"""
+    patterns = {name: value for name, value in vars(sheet_reader).items() if isinstance(value, re.Pattern)}
+    assert {"_PLAIN_ROW", "_ROW_TAG", "_PLAIN_CELL", "_PLAIN_CELLS", "_INLINE_CELL", "_ANY_CELL",
+            "_ROW_ATTRIBUTES", "_ROW_ATTRIBUTE_PARTS"} <= set(patterns)
+    assert {name: _ambiguous_runs(pattern) for name, pattern in patterns.items() if _ambiguous_runs(pattern)} == {}
+    for name, before in _PATTERNS_BEFORE.items():  # the check finds what the review found
+        assert _ambiguous_runs(before), name
+
+
+def _tags(alphabet: str, longest: int) -> list[str]:
+    from itertools import product
+
+    return ["<row" + "".join(chars) for size in range(longest + 1) for chars in product(alphabet, repeat=size)]
+
+
+def test_the_row_tags_answer_what_the_patterns_before_answered():
+    """On every tag `<row` + up to 6 of the characters that matter (whitespace, `/`, `>`, `<`, a
+    name, `=`, a quote): the same match or none, at the same end, the same attributes (the
+    whitespace after them left out: `_row_number` reads them alike) and the same `/>`."""
+    for name, alphabet in (("_ROW_TAG", ' \t/>r="<'), ("_PLAIN_ROW", ' \x0c/>r="<')):
+        now, before = getattr(sheet_reader, name), _PATTERNS_BEFORE[name]
+        for tag in _tags(alphabet, 6) + ["<row r=\"2\"" + " " * 40 + "/>", "<row" + " " * 40 + "r=\"2\" >"]:
+            text = tag.encode() if name == "_PLAIN_ROW" else tag
+            old, new = before.match(text), now.match(text)
+            assert (old is None) == (new is None), (name, tag)
+            if old is not None:
+                attributes, closed = sheet_reader._tag_parts(new.group(1))
+                assert (new.end(), attributes, closed) == (old.end(), old.group(1).rstrip(), bool(old.group(2))), \
+                    (name, tag)
+
+
+_PADDED = {  # a row start tag or a cell tag padded (whitespace XML allows there: well formed, or not)
+    "a row tag padded before its number": (b'<row r="2"', b"<row" + b" " * 20000 + b' r="2"'),
+    "a row tag padded after its attributes": (b'<row r="2"', b'<row r="2"' + b"\n " * 10000),
+    "a row tag padded with tabs and line ends": (b'<row r="2"', b"<row" + b"\t\r\n" * 7000 + b'r="2"'),
+    "a row tag padded and never closed": (b'<row r="2"', b"<row" + b" " * 20000 + b'<row r="2"'),
+    "a cell tag padded": (b'<c r="B2"', b"<c" + b" " * 20000 + b'r="B2"'),
+}
+
+
+@pytest.mark.parametrize("sheet_bytes", [1 << 20, 4096])
+@pytest.mark.parametrize("case", sorted(_PADDED))
+def test_a_padded_tag_is_read_as_the_reading_before_reads_it(tmp_path, monkeypatch, case, sheet_bytes):
+    """(finding 1) A tag padded by 20,000 whitespace characters — read whole, and cut by the reads
+    (4 KiB at a time: the tag spans five) —: the held reading answers what the reading before
+    (and openpyxl) answers, or leaves the file to it; the plain reading answers what the parser
+    answers. With the patterns before, the padded row tags took seconds of CPU each here."""
+    from fundclient.storage.sheet_reader import _load_book, _parsed_cells, _sheet_rows, _sheet_values
+
+    monkeypatch.setattr(sheet_reader, "_SHEET_BYTES", sheet_bytes)
+    raw = _plain()
+    old, new = _PADDED[case]
+    xml = _sheet_xml(raw)
+    assert old in xml
+    raw = _with_sheet(raw, xml.replace(old, new, 1))
+    held, before = _held(raw), _before(raw)
+    if case.startswith("a row tag padded") and "never closed" not in case:
+        assert held is not None and not isinstance(before, str)  # well formed: taken
+        assert held[0] == _openpyxls(raw)
+    if held is not None:
+        assert held == before
+
+    def answer(reader):
+        try:
+            book = _load_book(raw)
+            try:
+                return [list(r) for r in reader(book, book.worksheets[0])]
+            finally:
+                book.close()
+        except Exception as exc:  # noqa: BLE001 - the refusal is the answer compared
+            return type(exc).__name__
+
+    assert answer(_sheet_values) == answer(lambda book, sheet: _sheet_rows(book, sheet, _parsed_cells(book, sheet)))
+    path = tmp_path / "padded.xlsx"
+    path.write_bytes(raw)
+    try:
+        header_number, header, total, exact, rest, merged = sheet_reader.file_rows(path, streamed=False)
+        assert ([(header_number, header), *rest], merged) == before
+    except ImportFileUnreadable as refused:
+        assert refused.message.en == before

@@ -461,11 +461,15 @@ def _parsed_cells(book, sheet) -> Iterator[tuple[str | None, list[tuple[int, obj
 # holds no markup, no entity but XML's five (&lt; &gt; &amp; &quot; &apos;), no character
 # reference, no CR (a parser turns CR LF into LF) and no character XML forbids: anything else
 # is read by the parser.
-_PLAIN_ROW = re.compile(rb'<row((?:\s[^<>]*?)?)\s*(/?)>')  # its start tag: the body up to </row> found by bytes.find
+# Its start tag (the body up to </row> found by bytes.find): `<row`, then what is up to `>` in ONE
+# greedy run — no quantifier that may take what the next one takes (a lazy run before a run of
+# spaces backtracked in the square of a padded tag's length: review 2026-12-01 finding 1); its
+# attributes and whether it ends with `/` are taken from the run by `_tag_parts`.
+_PLAIN_ROW = re.compile(rb'<row(?=\s|/?>)([^<>]*)>')
 # A row's attributes: each `name="value"` (a name with the prefix of a namespace declared on the
 # sheet or its rows' parent, or none), its value without markup or entity, no name twice.
 _ROW_ATTRIBUTE = rb'\s+(?:([A-Za-z_][A-Za-z0-9_.-]*):)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*"([^"<&]*)"'
-_ROW_ATTRIBUTES = re.compile(rb'(?:' + _ROW_ATTRIBUTE + rb')*\s*')
+_ROW_ATTRIBUTES = re.compile(rb'(?:' + _ROW_ATTRIBUTE + rb')*+\s*')  # (possessive: an attribute's \s+ and the \s* after)
 _ROW_ATTRIBUTE_PARTS = re.compile(_ROW_ATTRIBUTE)
 # Characters XML forbids that are valid UTF-8 (U+FFFE, U+FFFF): a parser refuses the file.
 _NOT_XML = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
@@ -480,6 +484,15 @@ _ENCODING = re.compile(rb'encoding\s*=\s*["\']([^"\']*)["\']')
 _SHEET_BYTES = 1 << 20  # read at a time
 _ROW_BYTES = 4 << 20  # a row (or what is not a row) longer than this: read by the parser (a row of
 # 47 cells of MAX_CELL_CHARS each is under 2 MiB); keeps the plain reading linear in the sheet's size
+
+
+def _tag_parts(inside):
+    """A row start tag's inside (`_PLAIN_ROW`'s or `_ROW_TAG`'s group, bytes or text) as (its
+    attributes, the whitespace after them left out; whether the tag ends with `/`: `<row …/>`)."""
+    closed = inside.endswith(b"/" if isinstance(inside, bytes) else "/")
+    if closed:
+        inside = inside[:-1]
+    return (inside.rstrip() if isinstance(inside, bytes) else inside.rstrip(" \t\r\n")), closed
 
 
 def _sheet_head(read: Callable[[int], bytes]) -> tuple[object, set[bytes], bytes]:
@@ -555,13 +568,14 @@ def _plain_cells(book, sheet, verified: bool = False) -> Iterator[tuple[str | No
             position = _SPACE.match(buffer, position).end()
             row = _PLAIN_ROW.match(buffer, position)
             if row is not None:
-                if row.group(2):  # <row …/>
-                    yield _plain_row(row.group(1), b"", typed, column_of, prefixes)
+                attributes, closed = _tag_parts(row.group(1))
+                if closed:  # <row …/>
+                    yield _plain_row(attributes, b"", typed, column_of, prefixes)
                     position, searched = row.end(), 0
                     continue
                 end = buffer.find(b"</row>", max(row.end(), searched))
                 if end >= 0:
-                    yield _plain_row(row.group(1), bytes(buffer[row.end():end]), typed, column_of, prefixes)
+                    yield _plain_row(attributes, bytes(buffer[row.end():end]), typed, column_of, prefixes)
                     position, searched = end + len(b"</row>"), 0
                     continue
                 if ended:
@@ -699,7 +713,7 @@ class SheetPastDimension(ValueError):
 # handed out — the same rows as `_within_limit(_as_text(_sheet_values(…)))` — when every row and
 # cell has a plain form. Its patterns read the XML as text (decoded as UTF-8 chunk by chunk; a
 # byte that is not UTF-8, U+FFFE or U+FFFF: not taken); XML's own whitespace only.
-_ROW_TAG = re.compile(r'<row((?:[ \t\r\n][^<>]*?)?)[ \t\r\n]*(/?)>')
+_ROW_TAG = re.compile(r'<row(?=[ \t\r\n]|/?>)([^<>]*)>')  # as `_PLAIN_ROW`: one greedy run (`_tag_parts`)
 _ROW_R = re.compile(r' r="([0-9]{1,9})"')  # the usual start tag's attributes: its number alone
 _BETWEEN_ROWS = re.compile(r'[ \t\r\n]*')
 _TEXT = r'[^<&\x00-\x08\x0b-\x1f]*(?:&(?:lt|gt|amp|quot|apos);[^<&\x00-\x08\x0b-\x1f]*)*'  # `_PLAIN_TEXT`
@@ -815,7 +829,8 @@ def _held(book, sheet) -> tuple[list[tuple[int, str]], list[tuple[str, int, int]
             position = _BETWEEN_ROWS.match(buffer, position).end()
             row = _ROW_TAG.match(buffer, position)
             if row is not None:
-                if row.group(2):
+                attributes, closed = _tag_parts(row.group(1))
+                if closed:
                     body, position = "", row.end()
                 else:
                     end = buffer.find("</row>", max(row.end(), searched))
@@ -825,7 +840,6 @@ def _held(book, sheet) -> tuple[list[tuple[int, str]], list[tuple[str, int, int]
                         body, position = buffer[row.end():end], end + len("</row>")
                 if body is not None:
                     searched = 0
-                    attributes = row.group(1)
                     if not attributes:
                         number += 1
                     else:
