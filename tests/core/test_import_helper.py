@@ -612,12 +612,12 @@ def test_a_batch_written_in_pieces_commits_for_a_waiting_save_only(tmp_path, mon
             [r.record_id for r in records[10:]]
 
 
-def test_large_batches_ramp_up_with_the_same_answers(tmp_path, monkeypatch):
+def test_large_batches_ramp_up_and_taper_off_with_the_same_answers(tmp_path, monkeypatch):
     """`fundclient import`'s batches (CLI_BATCH, larger than RAMP_BATCH) start at RAMP_BATCH rows
-    and double, then stay at their size to the end (`importer.batch_rows`: no taper, each batch is
-    a commit) — scaled down here (RAMP_BATCH 20, batches of 80 on 400 rows): the batches checked
-    grow, then keep their size, the progress is told after every batch, and the report, counts
-    and stored records are those of batches of 20 throughout."""
+    and double, and end in batches of a third of the rows left (`importer.batch_rows`) — scaled
+    down here (RAMP_BATCH 20, batches of 80 on 400 rows): the batches checked grow then shrink,
+    the progress is told after every batch, and the report, counts and stored records are those
+    of batches of 20 throughout."""
     from fundclient.config import Settings
     from fundclient.services import importing, registration
     from fundclient.services.session import Session
@@ -653,7 +653,8 @@ def test_large_batches_ramp_up_with_the_same_answers(tmp_path, monkeypatch):
     assert outcomes[80] == outcomes[20]
     assert outcomes[20][0][1] > 300
     assert ramped[:3] == [20, 40, 80] and max(ramped) == 80, ramped
-    assert min(ramped[2:-1]) > 60, ramped  # then at their size (less the rows already present) to the last
+    tail = ramped[2:]
+    assert tail == sorted(tail, reverse=True) and tail[-2] < 40, ramped  # then down to a third of what is left
     assert len([done for batch, done in told if batch == 80]) >= len(ramped) - 1  # told after every batch
 
 

@@ -629,12 +629,9 @@ def _writer_cache(store: "Store", kib: int | None) -> Iterator[None]:
 
 
 # Batches larger than this (`fundclient import`'s CLI_BATCH) start at it and double up to their
-# size (`batch_rows`): the first check starts once RAMP_BATCH rows are in instead of a whole batch.
-# They stay at their size to the end: a commit costs about the size of the indexes it writes to,
-# whatever rows it carries (at 60,000 rows in the office 0.33 s of CPU for 2,000 rows, 0.40 s for
-# 8,000), so the batches of a third of the rows left that ended an import until 2026-12-01 cost a
-# commit each where the office is largest (100,000 CSV rows: docs/performance.md, "The importing
-# process, night"). The app's import page (200) is not changed.
+# size, and end in batches of a third of the rows left, down to it (`batch_rows`): the first
+# check starts once RAMP_BATCH rows are in instead of a whole batch, and the last batches' saves —
+# which no check overlaps — are short. The app's import page (200) is not changed.
 RAMP_BATCH = 2_000
 
 
@@ -646,11 +643,12 @@ def cli_batch() -> int:
     return CLI_BATCH if oslock.can_announce() else min(CLI_BATCH, RAMP_BATCH)
 
 
-def batch_rows(batch_size: int, batches: int) -> int:
-    """The valid rows of an import's next batch, `batches` batches checked (see RAMP_BATCH)."""
+def batch_rows(batch_size: int, batches: int, left: int) -> int:
+    """The valid rows of an import's next batch, `batches` batches checked and about `left` rows
+    of the file left (see RAMP_BATCH)."""
     if batch_size <= RAMP_BATCH:
         return batch_size
-    return min(batch_size, RAMP_BATCH << min(batches, 8))
+    return max(RAMP_BATCH, min(batch_size, RAMP_BATCH << min(batches, 8), left // 3))
 
 
 def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str, office_code: str,
@@ -733,7 +731,7 @@ def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str
 
     try:
         shown = 0  # rows the last progress said were done
-        size, batches = batch_rows(batch_size, 0), 0
+        size, batches = batch_rows(batch_size, 0, checked.total), 0
         for done, (number, national, outcome) in enumerate(handed_over(), start=1):
             if isinstance(outcome, Beneficiary):
                 pending.append((number, national, outcome))
@@ -745,7 +743,7 @@ def _import_checked(store: "Store", path: Path, checked: CheckedRows, *, by: str
             if len(pending) >= size or (done == checked.total and pending):
                 flush()
                 batches += 1
-                size, flushed = batch_rows(batch_size, batches), True
+                size, flushed = batch_rows(batch_size, batches, checked.total - done), True
             result.done = done
             if progress is not None and ((flushed if batch_size > RAMP_BATCH else done % batch_size == 0)
                                          or done == checked.total):
