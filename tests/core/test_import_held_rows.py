@@ -176,6 +176,62 @@ def test_a_sheet_in_the_form_excel_writes_is_read_alike():
     assert merged == [("B6:C6", 6, 6)]
 
 
+def _excel_form(rows: list[list], spans: bool) -> bytes:
+    """A package whose sheet is written as Excel writes it, from `rows` of values: text as shared
+    strings, numbers, dates and date-times as numbers with a date style, booleans, empty cells
+    left out, each row with Excel's spans and x14ac:dyDescent (`spans`) or its number alone."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.datetime import to_excel
+    from xml.sax.saxutils import escape
+
+    book = Workbook()
+    book.active["A1"] = "x"
+    book.active["B1"] = date(2000, 1, 1)  # style 1: a date format
+    out = io.BytesIO()
+    book.save(out)
+    strings: dict[str, int] = {}
+    xml = []
+    for number, values in enumerate(rows, start=1):
+        cells = []
+        for index, value in enumerate(values, start=1):
+            ref = f"{get_column_letter(index)}{number}"
+            if value is None or value == "":
+                continue
+            if isinstance(value, bool):
+                cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
+            elif isinstance(value, (date, datetime)):
+                cells.append(f'<c r="{ref}" s="1"><v>{to_excel(value)}</v></c>')
+            elif isinstance(value, (int, float)):
+                cells.append(f'<c r="{ref}"><v>{value!r}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}" t="s"><v>{strings.setdefault(value, len(strings))}</v></c>')
+        attributes = f' spans="1:{max(len(values), 1)}" x14ac:dyDescent="0.25"' if spans else ""
+        xml.append(f'<row r="{number}"{attributes}>{"".join(cells)}</row>')
+    sheet = _EXCEL[:_EXCEL.index("<dimension")] + f'<dimension ref="A1:H{len(rows)}"/><sheetData>' + "".join(xml) + \
+        "</sheetData>" + _EXCEL[_EXCEL.index("<pageMargins"):]
+    table = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + "".join(
+        '<si><t xml:space="preserve">' + escape(text) + "</t></si>" for text in strings) + "</sst>")
+    with ZipFile(io.BytesIO(out.getvalue())) as archive:
+        types = archive.read("[Content_Types].xml").replace(
+            b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                         b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    return _with_sheet(out.getvalue(), sheet.encode(),
+                       **{"xl/sharedStrings.xml": table.encode(), "[Content_Types].xml": types})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=_ROWS, spans=st.booleans())
+def test_the_held_reading_is_openpyxls_on_generated_sheets_in_excels_form(rows, spans):
+    """Generated sheets written as Excel writes them (shared strings, numbers, dates by their
+    style, booleans, cells left out): taken, and openpyxl's rows as text, the reading before's."""
+    rows = [[v for v in values if not (isinstance(v, str) and v.startswith("="))] for values in rows]
+    raw = _excel_form(rows, spans)
+    held = _held(raw)
+    assert held is not None
+    assert held == _before(raw)
+    assert held[0] == _openpyxls(raw)
+
+
 def _plain(raw_rows: int = 6) -> bytes:
     return _written([["national_number", "name.first", "x"]] +
                     [[f"1195{i:08d}", "محمد", i] for i in range(raw_rows)], write_only=False)

@@ -714,13 +714,17 @@ class SheetPastDimension(ValueError):
 # cell has a plain form. Its patterns read the XML as text (decoded as UTF-8 chunk by chunk; a
 # byte that is not UTF-8, U+FFFE or U+FFFF: not taken); XML's own whitespace only.
 _ROW_TAG = re.compile(r'<row(?=[ \t\r\n]|/?>)([^<>]*)>')  # as `_PLAIN_ROW`: one greedy run (`_tag_parts`)
-_ROW_R = re.compile(r' r="([0-9]{1,9})"')  # the usual start tag's attributes: its number alone
+# The usual start tag's attributes: its number first, then any others (Excel's spans, x14ac:dyDescent…)
+_ROW_R = re.compile(r' r="([0-9]{1,9})"((?:[ \t\r\n][^<>]*)?)')
 _BETWEEN_ROWS = re.compile(r'[ \t\r\n]*')
 _TEXT = r'[^<&\x00-\x08\x0b-\x1f]*(?:&(?:lt|gt|amp|quot|apos);[^<&\x00-\x08\x0b-\x1f]*)*'  # `_PLAIN_TEXT`
 # The usual cell of a sheet written with inline strings (openpyxl's write-only mode, the
 # benchmark's files, many exporters): (the reference's letters, its text — None for an empty cell).
 _INLINE_CELL = re.compile(r'<c r="([A-Z]{1,3})[0-9]+" t="inlineStr"(?: ?/>|><is><t(?: xml:space="preserve")?>('
                           + _TEXT + r')</t></is></c>)')
+# The usual cell Excel writes: (the letters, the style, the type, <v>'s text — None when empty).
+_VALUED_CELL = re.compile(r'<c r="([A-Z]{1,3})[0-9]+"(?: s="([0-9]+)")?(?: t="(s|n|b|str|e|d)")?(?: ?/>|><v>('
+                          + _TEXT + r')</v></c>)')
 # Any plain cell (`_PLAIN_CELL`): the letters, the style, the type, <v>'s text, <is><t>, its text.
 _ANY_CELL = re.compile(_PLAIN_CELL.pattern.decode())
 _FORBIDDEN = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')  # characters XML forbids
@@ -762,13 +766,104 @@ def _held(book, sheet) -> tuple[list[tuple[int, str]], list[tuple[str, int, int]
         raise _NotHeld
     typed, column_finder = _typing(book, sheet), _column_finder()
     max_col, max_row = sheet.max_column, sheet.max_row
-    columns: dict[str, int] = {}
+    dates, date_texts = book._date_formats, {}  # (style, value) -> a date's text, as typed
 
-    def column_of(letters: str) -> int:
-        column = columns.get(letters)
-        if column is None:
-            column = columns[letters] = column_finder(letters + "1")
-        return column
+    class Columns(dict):
+        def __missing__(self, letters: str) -> int:
+            column = self[letters] = column_finder(letters + "1")
+            return column
+
+    column = Columns().__getitem__
+
+    def as_text(value) -> str:  # `_as_text`'s, for one value
+        return value if type(value) is str else "" if value is None else \
+            (value.isoformat()[:10] if hasattr(value, "isoformat") else str(value))
+
+    def number_text(style: str, value: str) -> str:
+        """A number cell's text: `as_text(typed("n", style, value))`, a date's remembered."""
+        index = int(style) if style else 0
+        if index in dates:
+            key = (index, value)
+            text = date_texts.get(key)
+            if text is None:
+                text = as_text(typed("n", index, value))
+                if len(date_texts) < 1 << 16:
+                    date_texts[key] = text
+            return text
+        return str(float(value)) if "." in value or "E" in value or "e" in value else str(int(value))
+
+    def placed(columns: list[int], texts) -> str:
+        """The row's texts each in its column (`values_of`: a later cell of a column wins)."""
+        width = max_col or columns[-1]
+        if max(columns) > width:
+            raise _NotHeld  # a cell past the sheet's width (a value there refuses the file)
+        cells = [""] * width
+        for index, text in zip(columns, texts):
+            cells[index - 1] = text
+        return _CELLS_APART.join(cells)
+
+    def inline_row(body: str) -> str | None:
+        """The usual row of inline strings (`_INLINE_CELL`), or None for a row of another form."""
+        parts = _INLINE_CELL.split(body)
+        if any(parts[::3]):
+            return None
+        letters, texts = parts[1::3], parts[2::3]
+        count = len(texts)
+        if letters == _COLUMNS[1:count + 1]:  # A, B, C, …: each in its column
+            width = max_col or count
+            if count > width:
+                raise _NotHeld  # a cell past the sheet's width
+            joined = _CELLS_APART.join([text or "" for text in texts])
+            if width > count:
+                joined += _CELLS_APART * (width - count)
+            return _unescaped(joined) if "&" in joined else joined
+        return placed(list(map(column, letters)),
+                      [(_unescaped(text) if "&" in text else text) if text else "" for text in texts])
+
+    def valued_row(body: str) -> str | None:
+        """The usual row Excel writes (`_VALUED_CELL`: shared strings, numbers, dates by their
+        style, no formula, no inline text), or None for a row of another form."""
+        parts = _VALUED_CELL.split(body)
+        if any(parts[::5]):
+            return None
+        texts = []
+        for style, kind, value in zip(parts[2::5], parts[3::5], parts[4::5]):
+            if not value:
+                texts.append("")
+                continue
+            if "&" in value:
+                value = _unescaped(value)
+            if kind == "s":
+                texts.append(as_text(strings[int(value)]))
+            elif not kind or kind == "n":
+                texts.append(number_text(style, value))
+            else:
+                texts.append(as_text(typed(kind, int(style) if style else 0, value)))
+        return placed(list(map(column, parts[1::5])), texts)
+
+    def any_row(body: str) -> str:
+        """Any plain row (`_PLAIN_CELL`); raises _NotHeld for a row of another form."""
+        parts = _ANY_CELL.split(body)
+        if any(parts[::7]):
+            raise _NotHeld  # a cell of another form
+        texts = []
+        for style, kind, value, inline, text in zip(parts[2::7], parts[3::7], parts[4::7], parts[5::7], parts[6::7]):
+            if kind == "inlineStr":
+                texts.append((_unescaped(text) if "&" in text else text) if inline else "")
+            elif value:
+                if "&" in value:
+                    value = _unescaped(value)
+                if kind == "s":
+                    texts.append(as_text(strings[int(value)]))
+                elif not kind or kind == "n":
+                    texts.append(number_text(style, value))
+                else:
+                    texts.append(as_text(typed(kind, int(style) if style else 0, value)))
+            else:
+                texts.append("")
+        return placed(list(map(column, parts[1::7])), texts)
+
+    forms = [inline_row, valued_row, any_row]  # the form that took the last row first
 
     def texts_of(body: str) -> str:
         """The row's cells as `_as_text(values_of(…))`, joined by _CELLS_APART; raises _NotHeld."""
@@ -776,47 +871,17 @@ def _held(book, sheet) -> tuple[list[tuple[int, str]], list[tuple[str, int, int]
             return _CELLS_APART * (max_col - 1) if max_col else ""
         if "]]>" in body:
             raise _NotHeld
-        parts = _INLINE_CELL.split(body)
-        if not any(parts[::3]):  # every cell the usual inline one
-            letters, texts = parts[1::3], parts[2::3]
-            count = len(texts)
-            if letters == _COLUMNS[1:count + 1]:  # A, B, C, …: each in its column
-                width = max_col or count
-                if count > width:
-                    raise _NotHeld  # a cell past the sheet's width
-                joined = _CELLS_APART.join([text or "" for text in texts])
-                if width > count:
-                    joined += _CELLS_APART * (width - count)
-                return _unescaped(joined) if "&" in joined else joined
-            found = [(column_of(letter), _unescaped(text) if text and "&" in text else text)
-                     for letter, text in zip(letters, texts)]
-        else:
-            parts = _ANY_CELL.split(body)
-            if any(parts[::7]):
-                raise _NotHeld  # a cell of another form
-            found = []
-            for letters, style, kind, value, inline, text in zip(parts[1::7], parts[2::7], parts[3::7], parts[4::7],
-                                                                 parts[5::7], parts[6::7]):
-                if kind == "inlineStr":
-                    found.append((column_of(letters), (_unescaped(text) if "&" in text else text) if inline else None))
-                elif value:
-                    if "&" in value:
-                        value = _unescaped(value)
-                    if kind == "s":
-                        found.append((column_of(letters), strings[int(value)]))
-                    else:
-                        found.append((column_of(letters), typed(kind or "n", int(style) if style else 0, value)))
-                else:
-                    found.append((column_of(letters), None))
-        width = max_col or found[-1][0]
-        cells = [""] * width
-        for column, value in found:
-            if not 1 <= column <= width:
-                raise _NotHeld  # a cell past the sheet's width (a value there refuses the file)
-            cells[column - 1] = value if type(value) is str else "" if value is None else \
-                (value.isoformat()[:10] if hasattr(value, "isoformat") else str(value))
-        return _CELLS_APART.join(cells)
+        joined = forms[0](body)
+        if joined is None:
+            for form in forms[1:]:
+                joined = form(body)
+                if joined is not None:
+                    forms.remove(form)
+                    forms.insert(0, form)
+                    break
+        return joined
 
+    rests: set[str] = set()  # a row start tag's attributes after its r="…", found plain
     held: list[tuple[int, str]] = []
     chars, counter, number = 0, 1, 0
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -844,13 +909,15 @@ def _held(book, sheet) -> tuple[list[tuple[int, str]], list[tuple[str, int, int]
                         number += 1
                     else:
                         plain = _ROW_R.fullmatch(attributes)
-                        if plain is not None:
+                        if plain is not None and plain.group(2) in rests:
                             number = int(plain.group(1))
                         else:
                             if _FORBIDDEN.search(attributes):
                                 raise _NotHeld
                             found = _row_number(attributes.encode(), prefixes)  # _NotPlain: not taken
                             number = int(found) if found is not None else number + 1
+                            if plain is not None and len(rests) < 64:
+                                rests.add(plain.group(2))  # (the same attributes with another r: plain too)
                     if number > SHEET_MAX_ROWS or (max_row is not None and number > max_row):
                         raise _NotHeld
                     joined = texts_of(body)
