@@ -331,11 +331,11 @@ def test_a_large_sheet_is_held_in_one_pass_and_its_rows_are_handed_out(tmp_path)
 
 
 def test_a_sheet_over_the_held_text_is_read_as_a_stream(tmp_path, monkeypatch):
-    """More text than HELD_CHARS: not held (the memory stays bounded), read as a stream as before."""
+    """More text than HELD_BYTES: not held (the memory stays bounded), read as a stream as before."""
     rows = [["national_number", "name.first"]] + [[f"1195{i:08d}", "محمد" * 5] for i in range(200)]
     path = tmp_path / "wide.xlsx"
     path.write_bytes(_written(rows, write_only=True))
-    monkeypatch.setattr(sheet_reader, "HELD_CHARS", 1000)
+    monkeypatch.setattr(sheet_reader, "HELD_BYTES", 1000)
     assert _held(path.read_bytes()) is None
     header_number, header, total, exact, rest, merged = sheet_reader.file_rows(path)
     assert not exact and total >= 200
@@ -533,3 +533,77 @@ def test_a_padded_tag_is_read_as_the_reading_before_reads_it(tmp_path, monkeypat
         assert ([(header_number, header), *rest], merged) == before
     except ImportFileUnreadable as refused:
         assert refused.message.en == before
+
+
+# Review 2026-12-01, finding 3: the held text is bounded by the bytes its strings take, and a
+# sheet that will not fit is left to the stream before it is read whole.
+
+class _Counting:
+    """A sheet's source that counts the bytes read from it."""
+
+    def __init__(self, inner):
+        self.inner, self.read_bytes = inner, 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.inner.read(size)
+        self.read_bytes += len(chunk)
+        return chunk
+
+    def tell(self) -> int:
+        return self.inner.tell()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.inner.close()
+
+
+def _held_counting(raw: bytes):
+    """(`_held_rows` of the first sheet, the bytes of its XML read, the XML's size)."""
+    book = sheet_reader._load_book(raw)
+    try:
+        sheet = book.worksheets[0]
+        opened, counted = sheet._get_source, []
+        sheet._get_source = lambda: counted.append(_Counting(opened())) or counted[-1]
+        return sheet_reader._held_rows(book, sheet), counted[-1].read_bytes, len(_sheet_xml(raw))
+    finally:
+        book.close()
+
+
+def test_the_held_text_is_bounded_by_its_bytes_not_its_characters(tmp_path, monkeypatch):
+    """A row with an astral character (an emoji) takes 4 bytes a character: 200 such rows whose
+    characters fit the bound but whose bytes do not are not held, and read as a stream alike."""
+    from sys import getsizeof
+
+    rows = [["national_number", "name.first"]] + [[f"1195{i:08d}", "\U0001f600" * 20] for i in range(200)]
+    path = tmp_path / "astral.xlsx"
+    path.write_bytes(_written(rows, write_only=True))
+    held, _ = _held(path.read_bytes())
+    texts = [sheet_reader._CELLS_APART.join(cells) for _, cells in held]
+    chars, taken = sum(map(len, texts)), sum(map(getsizeof, texts))
+    assert taken > 3 * chars
+    monkeypatch.setattr(sheet_reader, "HELD_BYTES", 2 * chars, raising=False)
+    assert _held(path.read_bytes()) is None
+    header_number, header, total, exact, rest, merged = sheet_reader.file_rows(path)
+    assert not exact and [(1, header), *rest] == _openpyxls(path.read_bytes())
+
+
+def test_a_sheet_that_will_not_fit_is_left_before_it_is_read_whole(tmp_path, monkeypatch):
+    """Rows whose held text would pass HELD_BYTES by its last tenth: the held reading stops once
+    an eighth of the sheet is read and its rows at that rate would not fit — about a quarter of
+    the sheet read, not nine tenths — and the file is read as a stream alike."""
+    from sys import getsizeof
+
+    rows = [["national_number", "name.first", "x"]] + [[f"1195{i:08d}", "محمد", i] for i in range(4000)]
+    path = tmp_path / "large.xlsx"
+    path.write_bytes(_written(rows, write_only=True))
+    monkeypatch.setattr(sheet_reader, "_SHEET_BYTES", 4096)
+    (held, _), whole_read, whole = _held_counting(path.read_bytes())
+    assert whole_read >= whole
+    taken = sum(getsizeof(joined) for _, joined in held)
+    monkeypatch.setattr(sheet_reader, "HELD_BYTES", taken * 9 // 10, raising=False)
+    held, read, whole = _held_counting(path.read_bytes())
+    assert held is None and read <= whole // 4, (read, whole)
+    header_number, header, total, exact, rest, merged = sheet_reader.file_rows(path)
+    assert not exact and [(1, header), *rest] == _openpyxls(path.read_bytes())

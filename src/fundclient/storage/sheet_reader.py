@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from sys import getsizeof
 from typing import Callable
 
 from fundclient import drive
@@ -731,7 +732,9 @@ _FORBIDDEN = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')  # characte
 _COLUMNS = [""] + [a for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"] + [a + b for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                                                 for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
 _CELLS_APART = "\x1f"  # between a held row's cells: XML forbids it, so no cell's text holds it
-HELD_CHARS = 48 << 20  # the text held at most (~100 MB): a sheet with more is read as a stream
+HELD_BYTES = 100 << 20  # the held rows' text at most, in the bytes its strings take (sys.getsizeof:
+# 1, 2 or 4 a character by the widest one a row holds): a sheet with more is read as a stream;
+# the reading stops before it reads the sheet whole once the part read says the rest will not fit
 
 
 class _NotHeld(Exception):
@@ -747,7 +750,7 @@ def _held_rows(book, sheet) -> tuple[list[tuple[int, str]], list[tuple[str, int,
     every row and cell has a plain form (`_PLAIN_ROW`, `_PLAIN_CELL`; well formed by those forms
     alone, the XML around the rows through ElementTree's parser), every cell typed as openpyxl
     types it, no row past the sheet's `<dimension>` or its last possible row, no value past its
-    width, no more than MAX_ROWS + 1 rows and HELD_CHARS characters of text. Anything else —
+    width, no more than MAX_ROWS + 1 rows and HELD_BYTES of text. Anything else —
     including anything damaged — is left to the reading as before, so this reading never changes
     an answer: it only saves the survey's second pass (`_sheet_survey`: every byte through
     expat) and reads each row ~3× cheaper (tests/core/test_import_held_rows.py)."""
@@ -883,7 +886,11 @@ def _held(book, sheet) -> tuple[list[tuple[int, str]], list[tuple[str, int, int]
 
     rests: set[str] = set()  # a row start tag's attributes after its r="…", found plain
     held: list[tuple[int, str]] = []
-    chars, counter, number = 0, 1, 0
+    size, counter, number = 0, 1, 0  # size: the held texts' bytes (sys.getsizeof)
+    try:  # the sheet's XML bytes (the zip member's size): how much of it a part read is
+        whole = sheet.parent._archive.getinfo(sheet._worksheet_path).file_size
+    except Exception:  # noqa: BLE001 - unknown: no early stop
+        whole = 0
     decoder = codecs.getincrementaldecoder("utf-8")()
     with sheet._get_source() as source:
         checker, prefixes, rest = _sheet_head(source.read)
@@ -926,8 +933,8 @@ def _held(book, sheet) -> tuple[list[tuple[int, str]], list[tuple[str, int, int]
                     counter = number + 1
                     if joined.strip():  # a value (`_CELLS_APART` is whitespace to str.strip)
                         held.append((number, joined))
-                        chars += len(joined)
-                        if len(held) > MAX_ROWS + 1 or chars > HELD_CHARS:
+                        size += getsizeof(joined)
+                        if len(held) > MAX_ROWS + 1 or size > HELD_BYTES:
                             raise _NotHeld
                     continue
                 if ended:
@@ -953,6 +960,9 @@ def _held(book, sheet) -> tuple[list[tuple[int, str]], list[tuple[str, int, int]
             if len(buffer) - position > _ROW_BYTES:
                 raise _NotHeld  # a row too long
             searched = max(len(buffer) - position - len("</row>"), 0) if row is not None else 0
+            read = source.tell() if whole else 0
+            if read * 8 >= whole > 0 and size * whole > HELD_BYTES * read:
+                raise _NotHeld  # an eighth read or more, and its rows at this rate would not fit
             chunk = source.read(_SHEET_BYTES)
             ended = not chunk
             more = decoder.decode(chunk, final=ended)
