@@ -4,6 +4,7 @@ HQ's keys are made here, so this runs in the core venv (no fastapi)."""
 from __future__ import annotations
 
 import os
+import struct
 import uuid
 
 import pytest
@@ -57,6 +58,34 @@ def test_seal_splits_under_the_cap_and_numbers_batches(office):
         opened += envelope.open_items(env, hq_priv)
     assert [i["record"]["record_id"] for i in opened] == [b.record_id for b, _ in persons]
     assert opened[0]["photos"][0]["data"] == persons[0][1][0].data
+
+
+def test_records_that_compress_very_well_are_sealed_in_batches_hq_decodes(office):
+    """The office bounds a batch by its compressed bytes, HQ by the JSON it inflates to
+    (MAX_PAYLOAD_JSON, refused whole as malformed past it): photo-less records holding the same
+    dependant 30 times compress ~11× — ~43 MiB of JSON in one batch of the default 4 MiB."""
+    import zlib
+
+    from fundclient.domain.synthetic import generate
+    from fundclient.sync.keys import HPKE_SUITE, hpke_private_key
+
+    data_dir, hq_priv, _, _ = office
+    Settings().save(data_dir)  # (the default size)
+    assert Settings.load(data_dir).batch_max_bytes == 4 * 1024 * 1024
+    people = [p.to_dict() for p in generate(100, seed=3)]
+    dependant = next(d for p in people for d in p["dependants"])
+    records = [dict(people[i % len(people)], record_id=str(uuid.uuid4()), dependants=[dependant] * 30)
+               for i in range(4_800)]
+    paths = Outbox(data_dir).seal(records)
+    decoded = []
+    for path in paths:
+        env = envelope.parse(path.read_bytes())
+        plaintext = HPKE_SUITE.decrypt(env.ciphertext_view, hpke_private_key(hq_priv),
+                                       info=envelope.INFO_CONTEXT + env.header_bytes)
+        decoded += envelope.decode_payload(plaintext)  # (EnvelopeError "malformed" past HQ's cap)
+        (json_len,) = struct.unpack(">I", plaintext[4:8])
+        assert len(zlib.decompress(plaintext[8:8 + json_len])) <= envelope.MAX_BATCH_JSON
+    assert [item["record"] for item in decoded] == records and len(paths) >= 3
 
 
 def test_record_larger_than_a_batch_is_refused(office):

@@ -159,6 +159,11 @@ def encode_payload(items: list[dict]) -> bytes:
 # The JSON part of a batch (records without photos) never comes near this; the cap stops a
 # small compressed payload from expanding into gigabytes at HQ.
 MAX_PAYLOAD_JSON = 32 * 1024 * 1024
+# What an office puts in one batch's JSON at most (sync/outbox.py `_groups`, counted before
+# compression): half HQ's cap. The office bounds a batch by its compressed bytes too, and records
+# that compress very well (the same dependants repeated) would otherwise fill a 4 MiB batch with
+# more JSON than HQ decodes — refused whole as "malformed", for good (docs/decisions/office-batch-size.md).
+MAX_BATCH_JSON = MAX_PAYLOAD_JSON // 2
 
 
 _DIGITS_AS_NINES = bytes.maketrans(b"0123456789", b"9" * 10)

@@ -108,20 +108,28 @@ class Outbox:
         return [self._seal_one(group) for group in self._groups(items)]
 
     def _groups(self, items: list[dict]) -> Iterator[list[dict]]:
+        """Items in groups of at most `batch_max_bytes` sealed (a record's JSON counted compressed
+        alone, photos as they are) and of at most `envelope.MAX_BATCH_JSON` of JSON as HQ decodes
+        it (the record's JSON as it is, each photo's description; 200 bytes each for the rest)."""
         budget = self.settings.batch_max_bytes - envelope.ENVELOPE_OVERHEAD
         group: list[dict] = []
-        used = 0
+        used = text_used = 0
         for item in items:
             meta = {k: v for k, v in item.items() if k != "photos"}
-            size = len(zlib.compress(json.dumps(meta, ensure_ascii=False).encode(), 6)) + 200
-            size += sum(len(p["data"]) + 200 for p in item.get("photos", []))
-            if size > budget:
+            text = json.dumps(meta, ensure_ascii=False).encode()
+            size = len(zlib.compress(text, 6)) + 200
+            text_size = len(text) + 200
+            for p in item.get("photos", []):
+                size += len(p["data"]) + 200
+                text_size += len(json.dumps({k: v for k, v in p.items() if k != "data"}, ensure_ascii=False).encode()) + 200
+            if size > budget or text_size > envelope.MAX_BATCH_JSON:
                 raise SyncError(TOO_LARGE, code="record_too_large")
-            if group and used + size > budget:
+            if group and (used + size > budget or text_used + text_size > envelope.MAX_BATCH_JSON):
                 yield group
-                group, used = [], 0
+                group, used, text_used = [], 0, 0
             group.append(item)
             used += size
+            text_used += text_size
         if group:
             yield group
 
