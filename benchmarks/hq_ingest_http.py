@@ -9,7 +9,7 @@ the stored duplicate profiles included).
 
 --serial: the offices send one batch at a time (before 2026-11-30 evening they did; now each keeps
 its next batch in flight while HQ ingests one: sync/upload.py `Pipeline`, hq/turns.py).
---batch-kb KB: the offices seal batches of at most KB (their `batch_max_bytes`; default: the offices' own, 2048 since 2026-11-30):
+--batch-kb KB: the offices seal batches of at most KB (their `batch_max_bytes`; default: the offices' own, 4096 since 2026-11-30 (0f86947)):
 60 gives batches of 2 registrations that go whole with their creation request, the shape of an
 office that seals at each save. --postgres starts a throwaway PostgreSQL (scripts/dev.py) and
 removes it afterwards; every temporary directory goes too. Prints records/s, CPU of HQ, of PostgreSQL and of the uploading
