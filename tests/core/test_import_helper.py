@@ -29,6 +29,7 @@ from fundclient.storage.errors import HelperStopped, ImportFileUnreadable
 from fundclient.sync.reference import ReferenceStore
 
 PASSWORD = "admin-pass-1"
+HANG_GUARD = 300  # s, far above any plausible time: only keeps a hang from holding the suite, never a verdict
 HEADERS = ["national_number", "name.first", "name.father", "name.grandfather", "name.family", "mother_name", "sex",
            "date_of_birth", "marital_status", "mobile", "municipality", "address",
            "category_fields.pension_number", "category_fields.pensions_authority", "category_fields.retirement_date",
@@ -423,7 +424,14 @@ def test_the_batch_before_is_saved_while_the_next_is_read_from_a_snapshot(tmp_pa
 
                 def reading(repository, records, **kw):
                     if pending[0]:
-                        assert committed.wait(10), "the batch before was not saved before the reads"
+                        # the save of the batch before runs on its own thread ("import-save", started
+                        # before these reads): wait for it to end, however long it takes — its end,
+                        # not a clock, decides; the bound only keeps a hang from holding the suite
+                        for thread in threading.enumerate():
+                            if thread.name == "import-save" and thread is not threading.current_thread():
+                                thread.join(HANG_GUARD)
+                                assert not thread.is_alive(), f"hang guard: the save ran over {HANG_GUARD} s"
+                        assert committed.is_set(), "the batch before was not saved before the reads"
                         seen.append((repository.count(), saved[0]))  # what the reads see, what is saved
                     committed.clear()
                     return batch_duplicates(repository, records, **kw)
