@@ -17,6 +17,18 @@ from fundclient.domain.validation import (ensure_valid_beneficiary, field_defini
                                           validate_beneficiary, validate_field)
 from fundclient.errors import Message, ValidationFailed
 
+
+@pytest.fixture(autouse=True, params=["one pass", "two steps"])
+def validation_path(request, monkeypatch):
+    """Every case here through both ways of `ensure_valid_beneficiary`: the one pass a plain
+    record (the form's, an import's row) takes, and the two steps (normalise_beneficiary,
+    validate_beneficiary) the rest takes — the same answers (review finding 6)."""
+    if request.param == "two steps":
+        from fundclient.domain import validation
+
+        monkeypatch.setattr(validation, "_plain", lambda b: False)
+    return request.param
+
 TODAY = date(2026, 6, 1)
 
 

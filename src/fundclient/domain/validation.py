@@ -115,14 +115,21 @@ def ensure_valid_beneficiary(b: Beneficiary, scheme: str | NationalIdScheme | No
                              reference: ReferenceData | None = None, *, in_place: bool = False) -> Beneficiary:
     """Normalised copy of `b`, or ValidationFailed(problems) — the only exception. `in_place`:
     `b` itself normalised and returned, no copy made — for a record no one else holds (an
-    import's row, made from the file's cells for this call); `b` is changed even when refused."""
+    import's row, made from the file's cells for this call); `b` is changed even when refused.
+    A plain record (`_plain`: an import's row, a form's) — copied first unless `in_place` —
+    goes through the one pass, the form's as the import's, so every form and journey test
+    exercises it; the two steps only for the rest (review finding 6)."""
     if not isinstance(b, Beneficiary):
         raise ValidationFailed({"record": NOT_A_BENEFICIARY})
-    if in_place and _plain(b):
-        problems = _normalised_and_checked(b, get_scheme(scheme), today, reference or default_reference())
+    if _plain(b):
+        out = b
+        if not in_place:  # (the one pass cleans the dependants in place: each copied too)
+            out = _copy(b)
+            out.dependants = [replace(d) for d in out.dependants]
+        problems = _normalised_and_checked(out, get_scheme(scheme), today, reference or default_reference())
         if problems:
             raise ValidationFailed(problems)
-        return b
+        return out
     clean = normalise_beneficiary(b, scheme=scheme, reference=reference, in_place=in_place)
     problems = validate_beneficiary(clean, scheme=scheme, today=today, reference=reference)
     if problems:
