@@ -21,12 +21,25 @@ from fundclient.errors import Message, ValidationFailed
 @pytest.fixture(autouse=True, params=["one pass", "two steps"])
 def validation_path(request, monkeypatch):
     """Every case here through both ways of `ensure_valid_beneficiary`: the one pass a plain
-    record (the form's, an import's row) takes, and the two steps (normalise_beneficiary,
-    validate_beneficiary) the rest takes — the same answers (review finding 6)."""
-    if request.param == "two steps":
-        from fundclient.domain import validation
+    record (the form's, an import's row) takes — a case asking `validate_beneficiary` asks
+    `ensure_valid_beneficiary` then (a copy cleaned then checked: these records are clean, so
+    the same problems) — and the two steps (normalise_beneficiary, validate_beneficiary) the
+    rest takes: the same answers (review finding 6)."""
+    from fundclient.domain import validation
 
+    if request.param == "two steps":
         monkeypatch.setattr(validation, "_plain", lambda b: False)
+    else:
+        def through_the_one_pass(b, scheme=None, today=None, reference=None):
+            if not validation._plain(b):
+                return validation.validate_beneficiary(b, scheme=scheme, today=today, reference=reference)
+            try:
+                validation.ensure_valid_beneficiary(b, scheme, today, reference)
+            except ValidationFailed as failed:
+                return failed.problems
+            return {}
+
+        monkeypatch.setitem(globals(), "validate_beneficiary", through_the_one_pass)
     return request.param
 
 TODAY = date(2026, 6, 1)
