@@ -266,3 +266,11 @@ def test_an_import_row_checked_in_one_pass_is_what_the_two_steps_answer(b):
         problems = list(failed.problems.items())
     assert problems == expected
     assert one == two
+    # the form's way (a copy, the same one pass): the same answer, and its record left as it was
+    form, before = copy.deepcopy(b), copy.deepcopy(b)
+    try:
+        clean = ensure_valid_beneficiary(form, today=TODAY)
+        assert not expected and clean == two and clean is not form
+    except ValidationFailed as failed:
+        assert list(failed.problems.items()) == expected
+    assert form == before
