@@ -108,3 +108,63 @@ def test_the_commands_writer_cache_is_put_back(tmp_path):
         assert cache() == -CACHE_KIB
     finally:
         store.close()
+
+
+def _read_column_by_column(row: dict, office_code: str):
+    """What `importer.row_to_beneficiary` makes of a row, read column by column (its first form:
+    the reference the planned reading is compared with)."""
+    from collections import defaultdict
+
+    from fundclient.domain.fields import BENEFICIARY_FIELDS
+    from fundclient.domain.records import ArabicName, Beneficiary
+    from fundclient.storage.importer import _DEPENDANT, DEFAULTED_COLUMNS
+
+    b = Beneficiary(office_code=office_code)
+    name, deps = {}, defaultdict(dict)
+    for key, value in row.items():
+        dep = _DEPENDANT.fullmatch(key)
+        if dep:
+            deps[int(dep.group(1))][dep.group(2)] = value
+        elif key.startswith("name."):
+            name[key[5:]] = value
+        elif key.startswith("category_fields."):
+            if value:
+                b.category_fields[key[len("category_fields."):]] = value
+        elif value or (key in BENEFICIARY_FIELDS and BENEFICIARY_FIELDS[key].required
+                       and key not in DEFAULTED_COLUMNS):
+            setattr(b, key, value)
+    b.name = ArabicName(**name)
+    for _, values in sorted(deps.items()):
+        if any(values.values()):
+            d = Dependant(name=ArabicName(**{k[5:]: v for k, v in values.items() if k.startswith("name.")}))
+            for k, v in values.items():
+                if not k.startswith("name.") and v:
+                    setattr(d, k, v)
+            b.dependants.append(d)
+    return b
+
+
+_COLUMNS = ["national_number", "name.first", "name.father", "name.grandfather", "name.family", "mother_name", "sex",
+            "date_of_birth", "marital_status", "mobile", "municipality", "address", "office_code", "channel", "status",
+            "category", "notes", "latin_name", "category_fields.pension_number", "category_fields.retirement_date",
+            *[f"dependants[{n}].{k}" for n in (1, 2, 3, 12) for k in
+              ("name.first", "name.father", "name.family", "relation", "sex", "date_of_birth", "national_number")]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_COLUMNS), unique=True), st.data())
+def test_a_row_is_read_into_the_record_the_column_by_column_reading_makes(columns, data):
+    """`row_to_beneficiary` reads a row by its header's plan (`importer._column_plan`): the record
+    the column-by-column reading makes — any columns in any order, empty cells kept at the
+    record's defaults (a required one set empty), a dependant made only when a cell of it is
+    filled, dependants in their numbers' order (12 after 3) — all but the new ids and times."""
+    from fundclient.storage.importer import row_to_beneficiary
+
+    cell = st.sampled_from(["", "", "x", "محمد", "1955-03-01", "M", "son", "119550012345"])
+    row = {key: data.draw(cell) for key in columns}
+    made, expected = row_to_beneficiary(row, "SBH"), _read_column_by_column(row, "SBH")
+    expected.record_id, expected.created_at, expected.updated_at = made.record_id, made.created_at, made.updated_at
+    assert len(made.dependants) == len(expected.dependants)
+    for mine, theirs in zip(made.dependants, expected.dependants):
+        theirs.dependant_id = mine.dependant_id
+    assert made == expected

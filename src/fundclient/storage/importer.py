@@ -17,7 +17,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -148,51 +147,69 @@ def _rows_of(headers: list[str], rows: Iterator[tuple[int, list[str]]], merged: 
             yield number, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(headers) if h}, found
 
 
-_DEP, _NAME, _CATEGORY, _FIELD, _REQUIRED = range(5)
+_NAME_PARTS = ("first", "father", "grandfather", "family")
 
 
 @lru_cache(maxsize=64)
-def _column_plan(keys: tuple[str, ...]) -> tuple[tuple[int, str | int, str], ...]:
+def _column_plan(keys: tuple[str, ...]) -> tuple:
     """Where each column of a file's header goes (`row_to_beneficiary`), worked out once per
-    header rather than once per row: (what, where, name) per column, in the header's order."""
-    plan = []
-    for key in keys:
+    header rather than once per row, as the positions of the row's values: (the holder's fields
+    as (position, attribute, whether set when empty — a required field the file must fill),
+    the positions of the name's four parts (None: no such column), the category's fields as
+    (position, its key), and per dependant's number in order (the positions of its name's
+    parts, its other fields as (position, attribute), all its positions))."""
+    holder, name, category, dependants = [], dict.fromkeys(_NAME_PARTS), [], {}
+    for at, key in enumerate(keys):
         dep = _DEPENDANT.fullmatch(key)
         if dep:
-            plan.append((_DEP, int(dep.group(1)), dep.group(2)))
+            parts, others, every = dependants.setdefault(int(dep.group(1)), (dict.fromkeys(_NAME_PARTS), [], []))
+            short = dep.group(2)
+            if short.startswith("name."):
+                parts[short[5:]] = at
+            else:
+                others.append((at, short))
+            every.append(at)
         elif key.startswith("name."):
-            plan.append((_NAME, key, key[5:]))
+            name[key[5:]] = at
         elif key.startswith(CATEGORY_PREFIX):
-            plan.append((_CATEGORY, key, key[len(CATEGORY_PREFIX):]))
-        elif key in BENEFICIARY_FIELDS and BENEFICIARY_FIELDS[key].required and key not in DEFAULTED_COLUMNS:
-            plan.append((_REQUIRED, key, key))
+            category.append((at, key[len(CATEGORY_PREFIX):]))
         else:
-            plan.append((_FIELD, key, key))
-    return tuple(plan)
+            holder.append((at, key, key in BENEFICIARY_FIELDS and BENEFICIARY_FIELDS[key].required
+                           and key not in DEFAULTED_COLUMNS))
+    return (tuple(holder), tuple(name.values()), tuple(category),
+            tuple((tuple(parts.values()), tuple(others), tuple(every))
+                  for _, (parts, others, every) in sorted(dependants.items())))
 
 
 def row_to_beneficiary(row: dict[str, str], office_code: str) -> Beneficiary:
-    """Raw text values; the domain validator cleans and checks them."""
+    """Raw text values; the domain validator cleans and checks them. A field whose cell is empty
+    keeps the record's default (a required one is set empty: the validator names it); a
+    dependant is made when one of its cells is not empty (tests/core/test_import_rows.py: what
+    the column-by-column reading makes)."""
+    holder, name, category, dependants = _column_plan(tuple(row))
+    values = tuple(row.values())
     b = Beneficiary(office_code=office_code)
-    name, deps = {}, defaultdict(dict)
-    for (what, where, short), value in zip(_column_plan(tuple(row)), row.values()):
-        if what == _DEP:
-            deps[where][short] = value
-        elif what == _NAME:
-            name[short] = value
-        elif what == _CATEGORY:
+    for at, key, required in holder:
+        value = values[at]
+        if value or required:
+            setattr(b, key, value)
+    b.name = ArabicName(*["" if at is None else values[at] for at in name])
+    if category:
+        fields = b.category_fields
+        for at, key in category:
+            value = values[at]
             if value:
-                b.category_fields[short] = value
-        elif value or what == _REQUIRED:
-            setattr(b, short, value)
-    b.name = ArabicName(**name)
-    for _, values in sorted(deps.items()):
-        if any(values.values()):
-            d = Dependant(name=ArabicName(**{k[5:]: v for k, v in values.items() if k.startswith("name.")}))
-            for k, v in values.items():
-                if not k.startswith("name.") and v:
-                    setattr(d, k, v)
-            b.dependants.append(d)
+                fields[key] = value
+    if dependants:
+        take = values.__getitem__
+        for parts, others, every in dependants:
+            if any(map(take, every)):
+                d = Dependant(name=ArabicName(*["" if at is None else values[at] for at in parts]))
+                for at, key in others:
+                    value = values[at]
+                    if value:
+                        setattr(d, key, value)
+                b.dependants.append(d)
     return b
 
 
