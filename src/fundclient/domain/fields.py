@@ -145,7 +145,7 @@ _MEMO_CHARS = 48
 
 
 _UNKNOWN = object()
-_CHECK_MEMO_SIZE = 1 << 12  # per field definition
+_CHECK_MEMO_SIZE = rules.MEMO_ENTRIES  # per field definition
 
 
 def _context_read(definition: FieldDef) -> tuple[str, ...]:
@@ -169,7 +169,7 @@ def _reads(definition: FieldDef) -> str | None:
     return rules.READS_REFERENCE if rules.READS_REFERENCE in marks else reads
 
 
-@lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=rules.MEMO_ENTRIES)
 def _clean_short(kind: str, raw: str) -> str:
     return _cleaner(kind)._clean(raw, None)
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from fundclient.domain.categories import DEFAULT_CATEGORY, get_category
 from fundclient.domain.categories import categories as categories_of
-from fundclient.domain.fields import (_MEMO_CHARS, _UNKNOWN, BENEFICIARY_FIELDS, CATEGORY_PREFIX, DEPENDANT_FIELDS,
-                                      MAX_DEPENDANTS, FieldDef, _context_read, _reads, as_text)
+from fundclient.domain.fields import (_CHECK_MEMO_SIZE, _MEMO_CHARS, _UNKNOWN, BENEFICIARY_FIELDS, CATEGORY_PREFIX,
+                                      DEPENDANT_FIELDS, MAX_DEPENDANTS, FieldDef, _context_read, _reads, as_text)
 from fundclient.domain.national_id import NationalIdScheme, get_scheme
 from fundclient.domain.records import (ArabicName, Beneficiary, Channel, Dependant,
                                        MaritalStatus, RecordStatus, Relation, Sex)
@@ -282,7 +282,7 @@ def _pass_of(scheme: NationalIdScheme, reference: ReferenceData) -> _Pass:
     return found
 
 
-_MEMO_SIZE = 1 << 12  # remembered answers per field, as `FieldDef.check` keeps them
+_MEMO_SIZE = _CHECK_MEMO_SIZE  # remembered answers per field, as `FieldDef.check` keeps them
 
 
 def _checked(plan: tuple, obj: Any, ctx: ValidationContext, problems: dict, prefix: str = "") -> None:
