@@ -324,6 +324,39 @@ def test_the_cli_says_a_killed_helper_stopped_in_the_chosen_language(tmp_path, c
     assert "helper process" not in said and "Traceback" not in said and "RuntimeError" not in said
 
 
+def _in_an_office_of_its_own(tmp_path, name, source, run):
+    """`run(session, source, report)` — an import of `source` — in a new office of its own: its
+    counts, its report's text and the records stored."""
+    from fundclient.config import Settings
+    from fundclient.services.session import Session
+
+    data_dir = tmp_path / name
+    _office(data_dir, tmp_path)
+    store, operator = open_store(data_dir, "admin", PASSWORD)
+    session = Session(data_dir, Settings.load(data_dir), store, operator)
+    report = tmp_path / f"{name}.csv"
+    try:
+        result = run(session, source, report)
+    finally:
+        store.close()
+    return ((result.rows, result.imported, result.already_present, result.rejected, result.duplicates),
+            report.read_text(encoding="utf-8-sig"), _stored(data_dir))
+
+
+def _one_batch_at_a_time(session, source, report):
+    """`source` imported in batches of 15, each checked and saved before the next is checked (no
+    helper, no save thread): the answers an import that overlaps them must give."""
+    from fundclient.services import registration
+
+    settings = session.settings
+    return importer.import_file(
+        session.store, source, by="admin", report_path=report, scheme=settings.national_id_scheme,
+        office_code=settings.office_code, batch_size=15,
+        checked=importer.CheckedRows(source, scheme=settings.national_id_scheme, office_code=settings.office_code,
+                                     helper=False),
+        save_many=lambda batch, made: registration.register_many(session, batch, validated=True, made=made))
+
+
 def test_a_batch_saved_while_the_next_is_checked_answers_as_one_batch_at_a_time(tmp_path):
     """The app's and the command's import save batch k on a thread of their own while batch k+1
     is checked against the store and against batch k's records, not saved yet
@@ -331,13 +364,11 @@ def test_a_batch_saved_while_the_next_is_checked_answers_as_one_batch_at_a_time(
     checking and saving one batch at a time (`register_many`) — with batches of 15 rows, so that
     near-duplicates fall in neighbouring batches; at least one row is refused as a possible
     duplicate of a record of the batch before, found while that batch was being saved."""
-    from fundclient.config import Settings
     from fundclient.errors import DuplicateFound
     from fundclient.services import importing, registration
-    from fundclient.services.session import Session
 
     source = write_rows(tmp_path / "legacy.csv", 400, seed=5)
-    outcomes, across = {}, []
+    across = []
     check_many = registration.check_many
 
     def watched(session, batch, **kw):
@@ -347,31 +378,16 @@ def test_a_batch_saved_while_the_next_is_checked_answers_as_one_batch_at_a_time(
                       and id(o.matches[0].existing) in earlier)
         return checked
 
-    for how in ("one batch at a time", "saved while the next is checked"):
-        data_dir = tmp_path / how.replace(" ", "-")
-        _office(data_dir, tmp_path)
-        store, operator = open_store(data_dir, "admin", PASSWORD)
-        session = Session(data_dir, Settings.load(data_dir), store, operator)
-        report = tmp_path / f"{how}.csv"
+    def overlapped(session, source, report):
+        registration.check_many = watched
         try:
-            if how == "one batch at a time":
-                result = importer.import_file(
-                    store, source, by="admin", report_path=report, scheme=session.settings.national_id_scheme,
-                    office_code=session.settings.office_code, batch_size=15, checked=importer.CheckedRows(
-                        source, scheme=session.settings.national_id_scheme, office_code=session.settings.office_code,
-                        helper=False),
-                    save_many=lambda batch, made: registration.register_many(session, batch, validated=True,
-                                                                             made=made))
-            else:
-                registration.check_many = watched
-                try:
-                    result = importing.import_spreadsheet(session, source, report_path=report, batch_size=15)
-                finally:
-                    registration.check_many = check_many
+            return importing.import_spreadsheet(session, source, report_path=report, batch_size=15)
         finally:
-            store.close()
-        outcomes[how] = ((result.rows, result.imported, result.already_present, result.rejected, result.duplicates),
-                         report.read_text(encoding="utf-8-sig"), _stored(data_dir))
+            registration.check_many = check_many
+
+    outcomes = {"one batch at a time": _in_an_office_of_its_own(tmp_path, "one", source, _one_batch_at_a_time),
+                "saved while the next is checked": _in_an_office_of_its_own(tmp_path, "overlapped", source,
+                                                                            overlapped)}
     assert outcomes["saved while the next is checked"] == outcomes["one batch at a time"]
     counts = outcomes["one batch at a time"][0]
     assert counts[1] > 300 and counts[4] >= 5, counts
@@ -385,70 +401,53 @@ def test_the_batch_before_is_saved_while_the_next_is_read_from_a_snapshot(tmp_pa
     without batch k (the count of records they read is that before batch k), and the import
     answers as checking and saving one batch at a time: the same counts, report, records and
     card numbers."""
-    from fundclient.config import Settings
     from fundclient.services import importing, registration
-    from fundclient.services.session import Session
     from fundclient.storage.search import SearchMixin
 
     source = write_rows(tmp_path / "legacy.csv", 300, seed=5)
-    outcomes = {}
-    for how in ("one batch at a time", "saved while the next is read"):
-        data_dir = tmp_path / how.replace(" ", "-")
-        _office(data_dir, tmp_path)
-        store, operator = open_store(data_dir, "admin", PASSWORD)
-        session = Session(data_dir, Settings.load(data_dir), store, operator)
-        report = tmp_path / f"{how}.csv"
-        try:
-            if how == "one batch at a time":
-                result = importer.import_file(
-                    store, source, by="admin", report_path=report, scheme=session.settings.national_id_scheme,
-                    office_code=session.settings.office_code, batch_size=15, checked=importer.CheckedRows(
-                        source, scheme=session.settings.national_id_scheme, office_code=session.settings.office_code,
-                        helper=False),
-                    save_many=lambda batch, made: registration.register_many(session, batch, validated=True,
-                                                                             made=made))
-            else:
-                committed, saved, seen, pending = threading.Event(), [0], [], [False]
-                check_many, save_checked = registration.check_many, registration.save_checked
-                batch_duplicates = SearchMixin.batch_duplicates
 
-                def checking(session, batch, **kw):
-                    pending[0] = bool(kw.get("earlier") and kw["earlier"].accepted)  # a save starts
-                    return check_many(session, batch, **kw)
+    def overlapped(session, source, report):
+        committed, saved, seen, pending = threading.Event(), [0], [], [False]
+        check_many, save_checked = registration.check_many, registration.save_checked
+        batch_duplicates = SearchMixin.batch_duplicates
 
-                def saving(session, batch, **kw):
-                    done = save_checked(session, batch, **kw)
-                    saved[0] += len(done)
-                    committed.set()
-                    return done
+        def checking(session, batch, **kw):
+            pending[0] = bool(kw.get("earlier") and kw["earlier"].accepted)  # a save starts
+            return check_many(session, batch, **kw)
 
-                def reading(repository, records, **kw):
-                    if pending[0]:
-                        # the save of the batch before runs on its own thread ("import-save", started
-                        # before these reads): wait for it to end, however long it takes — its end,
-                        # not a clock, decides; the bound only keeps a hang from holding the suite
-                        for thread in threading.enumerate():
-                            if thread.name == "import-save" and thread is not threading.current_thread():
-                                thread.join(HANG_GUARD)
-                                assert not thread.is_alive(), f"hang guard: the save ran over {HANG_GUARD} s"
-                        assert committed.is_set(), "the batch before was not saved before the reads"
-                        seen.append((repository.count(), saved[0]))  # what the reads see, what is saved
-                    committed.clear()
-                    return batch_duplicates(repository, records, **kw)
+        def saving(session, batch, **kw):
+            done = save_checked(session, batch, **kw)
+            saved[0] += len(done)
+            committed.set()
+            return done
 
-                monkeypatch.setattr(registration, "check_many", checking)
-                monkeypatch.setattr(registration, "save_checked", saving)
-                monkeypatch.setattr(SearchMixin, "batch_duplicates", reading)
-                result = importing.import_spreadsheet(session, source, report_path=report, batch_size=15)
-                monkeypatch.undo()
-                # each batch's reads saw every batch but the one saved meanwhile, though it was committed
-                assert len(seen) > 10 and seen[0][0] == 0, seen
-                assert [count for count, _ in seen[1:]] == [total for _, total in seen[:-1]], seen
-                assert all(count < total for count, total in seen), seen
-        finally:
-            store.close()
-        outcomes[how] = ((result.rows, result.imported, result.already_present, result.rejected, result.duplicates),
-                         report.read_text(encoding="utf-8-sig"), _stored(data_dir))
+        def reading(repository, records, **kw):
+            if pending[0]:
+                # the save of the batch before runs on its own thread ("import-save", started
+                # before these reads): wait for it to end, however long it takes — its end,
+                # not a clock, decides; the bound only keeps a hang from holding the suite
+                for thread in threading.enumerate():
+                    if thread.name == "import-save" and thread is not threading.current_thread():
+                        thread.join(HANG_GUARD)
+                        assert not thread.is_alive(), f"hang guard: the save ran over {HANG_GUARD} s"
+                assert committed.is_set(), "the batch before was not saved before the reads"
+                seen.append((repository.count(), saved[0]))  # what the reads see, what is saved
+            committed.clear()
+            return batch_duplicates(repository, records, **kw)
+
+        monkeypatch.setattr(registration, "check_many", checking)
+        monkeypatch.setattr(registration, "save_checked", saving)
+        monkeypatch.setattr(SearchMixin, "batch_duplicates", reading)
+        result = importing.import_spreadsheet(session, source, report_path=report, batch_size=15)
+        monkeypatch.undo()
+        # each batch's reads saw every batch but the one saved meanwhile, though it was committed
+        assert len(seen) > 10 and seen[0][0] == 0, seen
+        assert [count for count, _ in seen[1:]] == [total for _, total in seen[:-1]], seen
+        assert all(count < total for count, total in seen), seen
+        return result
+
+    outcomes = {"one batch at a time": _in_an_office_of_its_own(tmp_path, "one", source, _one_batch_at_a_time),
+                "saved while the next is read": _in_an_office_of_its_own(tmp_path, "overlapped", source, overlapped)}
     assert outcomes["saved while the next is read"] == outcomes["one batch at a time"]
     assert outcomes["one batch at a time"][0][1] > 250
 

@@ -466,8 +466,6 @@ def test_the_plain_reading_answers_what_the_parser_answers_on_a_damaged_row(tmp_
     takes no row the parser would not read the same way (review, 15:00)."""
     from zipfile import ZipFile
 
-    from fundclient.storage.sheet_reader import _parsed_cells, _sheet_rows, _sheet_values
-
     path = _sheet_file(tmp_path, "hostile.xlsx", True, [["a", "b"], ["x1", "y1"], ["x2", "y2"]])
     with ZipFile(path) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
@@ -479,11 +477,19 @@ def test_the_plain_reading_answers_what_the_parser_answers_on_a_damaged_row(tmp_
         for name, data in members.items():
             archive.writestr(name, data)
 
-    def answer(reader):
-        from fundclient.storage.sheet_reader import _load_book
+    plain, parsed = plain_and_parsed_answers(path.read_bytes())
+    assert plain == parsed
 
+
+def plain_and_parsed_answers(raw: bytes) -> tuple:
+    """What the plain reading (`_sheet_values`) and openpyxl's parser (`_parsed_cells`) answer for
+    the first sheet of `raw`, loaded as the import loads it (the sheet not read to size it): each
+    its rows, or its refusal's class name."""
+    from fundclient.storage.sheet_reader import _load_book, _parsed_cells, _sheet_rows, _sheet_values
+
+    def answer(reader):
         try:
-            book = _load_book(path.read_bytes())  # as the import loads it: the sheet not read to size it
+            book = _load_book(raw)
             try:
                 return [list(r) for r in reader(book, book.worksheets[0])]
             finally:
@@ -491,7 +497,7 @@ def test_the_plain_reading_answers_what_the_parser_answers_on_a_damaged_row(tmp_
         except Exception as exc:  # noqa: BLE001 - the refusal is the answer compared
             return type(exc).__name__
 
-    assert answer(_sheet_values) == answer(lambda book, sheet: _sheet_rows(book, sheet, _parsed_cells(book, sheet)))
+    return answer(_sheet_values), answer(lambda book, sheet: _sheet_rows(book, sheet, _parsed_cells(book, sheet)))
 
 
 def _patched_sheet(tmp_path, name: str, rows: list[list], patch) -> Path:

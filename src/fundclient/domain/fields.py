@@ -87,13 +87,7 @@ class FieldDef:
         memo, context = held[3], held[1]
         if memo is None:
             return self._check(raw, ctx)
-        key = (raw, *[getattr(ctx, name) for name in context]) if context else raw
-        found = memo.get(key, _UNKNOWN)
-        if found is _UNKNOWN:
-            if len(memo) >= _CHECK_MEMO_SIZE:
-                memo.clear()
-            found = memo[key] = self._check(raw, ctx)
-        return found
+        return remembered_check(self, memo, context, raw, ctx)
 
     def _check_memo(self, ctx: ValidationContext) -> dict | None:
         """The remembered answers of `check` for short values — when the answer depends on
@@ -146,6 +140,20 @@ _MEMO_CHARS = 48
 
 _UNKNOWN = object()
 _CHECK_MEMO_SIZE = rules.MEMO_ENTRIES  # per field definition
+
+
+def remembered_check(definition: "FieldDef", memo: dict, context: tuple, raw: str, ctx: ValidationContext
+                     ) -> Message | None:
+    """`definition`'s answer for the short text `raw` from `memo` (`FieldDef._check_memo`: keyed by
+    the value and the context's attributes it reads, `context`), checked and remembered on a miss —
+    the one rule of `FieldDef.check` and of the import's one pass (`validation._checked`)."""
+    key = (raw, *[getattr(ctx, name) for name in context]) if context else raw
+    found = memo.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        if len(memo) >= _CHECK_MEMO_SIZE:
+            memo.clear()
+        found = memo[key] = definition._check(raw, ctx)
+    return found
 
 
 def _context_read(definition: FieldDef) -> tuple[str, ...]:

@@ -17,8 +17,9 @@ from typing import Any
 
 from fundclient.domain.categories import DEFAULT_CATEGORY, get_category
 from fundclient.domain.categories import categories as categories_of
-from fundclient.domain.fields import (_CHECK_MEMO_SIZE, _MEMO_CHARS, _UNKNOWN, BENEFICIARY_FIELDS, CATEGORY_PREFIX,
-                                      DEPENDANT_FIELDS, MAX_DEPENDANTS, FieldDef, _context_read, _reads, as_text)
+from fundclient.domain.fields import (_MEMO_CHARS, BENEFICIARY_FIELDS, CATEGORY_PREFIX,
+                                      DEPENDANT_FIELDS, MAX_DEPENDANTS, FieldDef, _context_read, _reads, as_text,
+                                      remembered_check)
 from fundclient.domain.national_id import NationalIdScheme, get_scheme
 from fundclient.domain.records import (ArabicName, Beneficiary, Channel, Dependant,
                                        MaritalStatus, RecordStatus, Relation, Sex)
@@ -282,13 +283,10 @@ def _pass_of(scheme: NationalIdScheme, reference: ReferenceData) -> _Pass:
     return found
 
 
-_MEMO_SIZE = _CHECK_MEMO_SIZE  # remembered answers per field, as `FieldDef.check` keeps them
-
-
 def _checked(plan: tuple, obj: Any, ctx: ValidationContext, problems: dict, prefix: str = "") -> None:
     """`_field_problems(obj, table, ctx)` into `problems` (keys prefixed), the same answers as
     `FieldDef.check` — an empty value answered at once, a short one remembered by the same rule
-    (`fields._reads`, `_context_read`) — without a call a field."""
+    (`fields._reads`, `_context_read`, `fields.remembered_check`)."""
     for key, definition, get, memo, context, empty, *_ in plan:
         value = get(obj)
         if type(value) is not str:
@@ -300,12 +298,7 @@ def _checked(plan: tuple, obj: Any, ctx: ValidationContext, problems: dict, pref
         if memo is None or len(value) > _MEMO_CHARS:
             problem = definition._check(value, ctx)
         else:
-            found = (value, *[getattr(ctx, name) for name in context]) if context else value
-            problem = memo.get(found, _UNKNOWN)
-            if problem is _UNKNOWN:
-                if len(memo) >= _MEMO_SIZE:
-                    memo.clear()
-                problem = memo[found] = definition._check(value, ctx)
+            problem = remembered_check(definition, memo, context, value, ctx)
         if problem:
             problems[prefix + key] = problem
 

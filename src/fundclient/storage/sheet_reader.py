@@ -795,6 +795,16 @@ def _held(book, sheet) -> tuple[list[tuple[int, str]], list[tuple[str, int, int]
             return text
         return str(float(value)) if "." in value or "E" in value or "e" in value else str(int(value))
 
+    def value_text(style: str, kind: str, value: str) -> str:
+        """A cell's `<v>` as text: a shared string, a number by its style, or typed by its kind."""
+        if "&" in value:
+            value = _unescaped(value)
+        if kind == "s":
+            return as_text(strings[int(value)])
+        if not kind or kind == "n":
+            return number_text(style, value)
+        return as_text(typed(kind, int(style) if style else 0, value))
+
     def placed(columns: list[int], texts) -> str:
         """The row's texts each in its column (`values_of`: a later cell of a column wins)."""
         width = max_col or columns[-1]
@@ -829,19 +839,8 @@ def _held(book, sheet) -> tuple[list[tuple[int, str]], list[tuple[str, int, int]
         parts = _VALUED_CELL.split(body)
         if any(parts[::5]):
             return None
-        texts = []
-        for style, kind, value in zip(parts[2::5], parts[3::5], parts[4::5]):
-            if not value:
-                texts.append("")
-                continue
-            if "&" in value:
-                value = _unescaped(value)
-            if kind == "s":
-                texts.append(as_text(strings[int(value)]))
-            elif not kind or kind == "n":
-                texts.append(number_text(style, value))
-            else:
-                texts.append(as_text(typed(kind, int(style) if style else 0, value)))
+        texts = [value_text(style, kind, value) if value else ""
+                 for style, kind, value in zip(parts[2::5], parts[3::5], parts[4::5])]
         return placed(list(map(column, parts[1::5])), texts)
 
     def any_row(body: str) -> str:
@@ -854,14 +853,7 @@ def _held(book, sheet) -> tuple[list[tuple[int, str]], list[tuple[str, int, int]
             if kind == "inlineStr":
                 texts.append((_unescaped(text) if "&" in text else text) if inline else "")
             elif value:
-                if "&" in value:
-                    value = _unescaped(value)
-                if kind == "s":
-                    texts.append(as_text(strings[int(value)]))
-                elif not kind or kind == "n":
-                    texts.append(number_text(style, value))
-                else:
-                    texts.append(as_text(typed(kind, int(style) if style else 0, value)))
+                texts.append(value_text(style, kind, value))
             else:
                 texts.append("")
         return placed(list(map(column, parts[1::7])), texts)
