@@ -75,10 +75,12 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # Short values repeat (names, codes, dates: an import checks 100,000 rows, each field cleaned
 # and checked two or three times): remembered, bounded. Long ones (addresses, notes) are not.
 _MEMO_CHARS = 48
-# Entries a memo of short values holds: an import's dates of birth (~45,000 days in 120 years, each
-# met a few times over 100,000 rows) fit — with 4,096 they were pushed out before they came again
-# (~20 us a row of validation; a few MB at most, filled only by as many distinct values).
-MEMO_ENTRIES = 1 << 16
+# Entries a memo of short values holds. 65,536 would keep an import's dates of birth (~45,000 days
+# in 120 years) until they came again (~20 us a row of the helper's validation), but the memos are
+# process-wide and the app's import check step fills them in the window's own process: +57 MB kept
+# after checking 60,000 rows (review finding 9, 2026-12-01) — not worth it while the importing
+# process, not the helper, sets an import's pace (docs/performance.md).
+MEMO_ENTRIES = 1 << 12
 
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
