@@ -23,7 +23,7 @@ from openpyxl import Workbook, load_workbook
 
 from fundclient.storage import sheet_reader
 from fundclient.storage.errors import ImportFileUnreadable
-from test_import_never_changes_a_value import _HOSTILE, plain_and_parsed_answers
+from test_import_never_changes_a_value import _HOSTILE, Counted, plain_and_parsed_answers
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -527,34 +527,13 @@ def test_a_padded_tag_is_read_as_the_reading_before_reads_it(tmp_path, monkeypat
 # Review 2026-12-01, finding 3: the held text is bounded by the bytes its strings take, and a
 # sheet that will not fit is left to the stream before it is read whole.
 
-class _Counting:
-    """A sheet's source that counts the bytes read from it."""
-
-    def __init__(self, inner):
-        self.inner, self.read_bytes = inner, 0
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self.inner.read(size)
-        self.read_bytes += len(chunk)
-        return chunk
-
-    def tell(self) -> int:
-        return self.inner.tell()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.inner.close()
-
-
 def _held_counting(raw: bytes):
     """(`_held_rows` of the first sheet, the bytes of its XML read, the XML's size)."""
     book = sheet_reader._load_book(raw)
     try:
         sheet = book.worksheets[0]
         opened, counted = sheet._get_source, []
-        sheet._get_source = lambda: counted.append(_Counting(opened())) or counted[-1]
+        sheet._get_source = lambda: counted.append(Counted(opened())) or counted[-1]
         return sheet_reader._held_rows(book, sheet), counted[-1].read_bytes, len(_sheet_xml(raw))
     finally:
         book.close()

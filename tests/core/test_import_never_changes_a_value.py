@@ -562,8 +562,8 @@ def test_a_rows_start_tag_is_read_as_the_parser_reads_it(tmp_path, start_tag):
     assert read == expected and len(expected) >= 3
 
 
-class _Counted:
-    """A sheet's source that counts the bytes read from it."""
+class Counted:
+    """A sheet's source that counts the bytes read from it (also used by test_import_held_rows)."""
 
     def __init__(self, source) -> None:
         self.source, self.read_bytes = source, 0
@@ -573,7 +573,16 @@ class _Counted:
         self.read_bytes += len(chunk)
         return chunk
 
+    def tell(self) -> int:
+        return self.source.tell()
+
     def close(self) -> None:
+        self.source.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
         self.source.close()
 
     def __enter__(self):
@@ -599,7 +608,7 @@ def test_one_long_row_is_handed_to_the_parser_after_a_bounded_read(tmp_path):
         opened = sheet._get_source
 
         def source():
-            counted.append(_Counted(opened()))
+            counted.append(Counted(opened()))
             return counted[-1]
         sheet._get_source = source
         return sheet_reader._sheet_rows(book, sheet, sheet_reader._plain_cells(book, sheet))
