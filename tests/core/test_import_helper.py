@@ -554,17 +554,21 @@ def test_a_checked_batch_is_freed_by_reference_counts_alone(tmp_path):
         store.close()
 
 
-@pytest.mark.parametrize("waiting", [False, True])
-def test_a_batch_written_in_pieces_commits_for_a_waiting_save_only(tmp_path, monkeypatch, waiting):
+@pytest.mark.parametrize("waiting", [None, "piece", "catch-up"])
+def test_a_batch_written_in_pieces_gives_way_to_a_waiting_save_only(tmp_path, monkeypatch, waiting):
     """`fundclient import` writes a batch in pieces (`add_many(piece=…)`): with nobody waiting
     the whole batch is one transaction (one audit entry); when a save waits for the writer — a
-    thread of its own here, announcing its wait like any save (`Store.writer_wanted`) — the
-    pieces so far are committed after the piece under way, the save goes in, and the rest
-    follows in a transaction of its own. Every record is saved either way, with distinct card
-    numbers from the one sequence (the save's in between)."""
+    thread of its own here, announcing its wait like any save (`Store.writer_wanted`), from
+    inside the first piece or just before the catch-up after it — the transaction under way is
+    rolled back after that piece or before the catch-up's next statement (nothing of it is
+    committed before the save), the save goes in, the rolled-back piece is written again and
+    committed alone, and the rest follows in a transaction of its own. Every record is saved
+    either way, with distinct card numbers from the one sequence (the save takes the number the
+    rolled-back piece had reserved; the piece gets new ones)."""
     from fundclient.config import Settings
     from fundclient.services.registration import card_number_maker
     from fundclient.services.session import Session
+    from fundclient.storage import beneficiaries, bulk
 
     data_dir = tmp_path / "office"
     _office(data_dir, tmp_path)
@@ -574,6 +578,7 @@ def test_a_batch_written_in_pieces_commits_for_a_waiting_save_only(tmp_path, mon
     # being scheduled within a second on a loaded machine (review finding 5).
     let_in = store.let_waiting_writes_in
     monkeypatch.setattr(store, "let_waiting_writes_in", lambda: let_in(at_most=60))
+    monkeypatch.setattr(beneficiaries, "CATCH_UP_ROWS", 10)  # a catch-up after every piece
     session = Session(data_dir, Settings.load(data_dir), store, operator)
     maker = SyntheticGenerator(seed=11)
     records = [maker.next() for _ in range(40)]
@@ -582,15 +587,26 @@ def test_a_batch_written_in_pieces_commits_for_a_waiting_save_only(tmp_path, mon
     clerk = threading.Thread(target=lambda: store.beneficiaries.add(clerks[0], by="admin", card_number_from=numbers))
     seen_waiting = []
 
+    def clerk_waits() -> None:
+        clerk.start()
+        deadline = time.monotonic() + 20
+        while not store.writer_wanted() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        seen_waiting.append(store.writer_wanted())
+
     def numbering(sequence: int) -> str:
-        if waiting and not clerk.is_alive() and not seen_waiting:  # inside the first piece's transaction
-            clerk.start()
-            deadline = time.monotonic() + 20
-            while not store.writer_wanted() and time.monotonic() < deadline:
-                time.sleep(0.005)
-            seen_waiting.append(store.writer_wanted())
+        if waiting == "piece" and not clerk.is_alive() and not seen_waiting:  # inside the first piece's transaction
+            clerk_waits()
         return numbers(sequence)
 
+    catch_up = bulk.RowsWriter.catch_up
+
+    def caught_up(writer, between=None):
+        if waiting == "catch-up" and not clerk.is_alive() and not seen_waiting:  # after the first piece
+            clerk_waits()
+        return catch_up(writer, between)
+
+    monkeypatch.setattr(bulk.RowsWriter, "catch_up", caught_up)
     try:
         since = store.audit.head()[0]
         saved = store.beneficiaries.add_many(records, by="admin", card_numbers_from=numbering, piece=10)
@@ -600,23 +616,27 @@ def test_a_batch_written_in_pieces_commits_for_a_waiting_save_only(tmp_path, mon
         entries = [(e.action, e.detail.get("rows")) for e in store.audit.entries(since_seq=since)]
         with store.read() as conn:
             order = [r[0] for r in conn.exec_driver_sql("SELECT record_id FROM revisions ORDER BY rowid")]
+            names = conn.exec_driver_sql("SELECT count(*) FROM name_ends").fetchone()[0]
+            people = conn.exec_driver_sql("SELECT (SELECT count(*) FROM beneficiaries)"
+                                          " + (SELECT count(*) FROM dependants)").fetchone()[0]
         stored = store.beneficiaries.get_many([r.record_id for r in records])
-        people = [p for r in saved for p in (r, *r.dependants)]
+        holders = [p for r in saved for p in (r, *r.dependants)]
         if waiting:
-            people.append(clerks[0])  # (a plain add numbers the holder only)
+            holders.append(clerks[0])  # (a plain add numbers the holder only)
     finally:
         store.close()
     assert [(r.record_id, r.card_number) for r in saved] == [(r.record_id, stored[r.record_id].card_number)
                                                             for r in records]
-    assert len({p.card_number for p in people}) == len(people) and all(p.card_number for p in people)
+    assert len({p.card_number for p in holders}) == len(holders) and all(p.card_number for p in holders)
+    assert names == people  # every person's name filed once: the rolled-back catch-up left nothing
     if not waiting:
         assert entries == [("import", 40)]
         assert order == [r.record_id for r in records]
     else:
-        # the first piece committed, the save, the other three pieces together
-        assert entries == [("import", 10), ("save", None), ("import", 30)], entries
-        assert order == [r.record_id for r in records[:10]] + [clerks[0].record_id] + \
-            [r.record_id for r in records[10:]]
+        # the save first (the first piece's transaction rolled back for it), then the first piece
+        # written again and committed alone, then the other three pieces together
+        assert entries == [("save", None), ("import", 10), ("import", 30)], entries
+        assert order == [clerks[0].record_id] + [r.record_id for r in records]
 
 
 def test_large_batches_ramp_up_and_taper_off_with_the_same_answers(tmp_path, monkeypatch):

@@ -49,8 +49,12 @@ def _integrity(exc: sqlcipher3.dbapi2.IntegrityError) -> Exception:
 # `add_many(piece=…)`: the set-aside triggers' work (`RowsWriter.catch_up`) done every this many
 # rows, not every piece — its inserts are sorted by each index's key, and the more rows at once the
 # more of them land on a leaf the one before reached (the names' ends and heads: ~3× the CPU in
-# pieces of 250 at 40,000 rows in the office); a commit for a waiting save catches up first.
+# pieces of 250 at 40,000 rows in the office).
 CATCH_UP_ROWS = 1_000
+
+
+class _GiveWay(Exception):
+    """`add_many(piece=…)`: a save waits — the transaction under way is rolled back for it."""
 
 
 class BeneficiaryRepository(SearchMixin):
@@ -83,48 +87,72 @@ class BeneficiaryRepository(SearchMixin):
         (`storage.bulk.insert_batch`): a bulk import's batch. Holders and dependants without a
         card number get the next values of the device's 'card' sequence, reserved in the same
         transaction. Raises CardNumberTaken (nothing of the batch is saved — with `piece`, nothing
-        after the last commit made for a waiting write: the pieces before it stay). `made`: per
+        of the transaction under way: the transactions committed before it stay). `made`: per
         record, its rows made beforehand without card numbers (`rows.unnumbered_rows`, by an
         import's helper process, with `by` as creator) or None: the numbers are patched in.
 
         `piece` (`fundclient import`): the records written `piece` at a time, the indexes' work
-        done every CATCH_UP_ROWS rows (`RowsWriter.catch_up`) and at the commit; after each piece, when another write is waiting for the writer
-        (`Store.writer_wanted`: a clerk's save), the pieces so far are committed — a transaction
-        and an audit entry of their own, kept whatever comes after — the waiter goes first
-        (`Store.let_waiting_writes_in`), and the rest follows in a new transaction. A batch of
-        thousands of rows is then one commit when nobody waits (a commit rewrites every page its
-        rows touched in the indexes filled in no order: fewer commits, fewer pages written a
-        row), and a save never waits for more than a piece and a commit."""
+        done every CATCH_UP_ROWS rows (`RowsWriter.catch_up`) and at the commit. After each piece
+        and before each statement of a catch-up, when another write is waiting for the writer
+        (`Store.writer_wanted`: a clerk's save), the transaction under way is ROLLED BACK — discarding its pages costs a few milliseconds,
+        where its commit would rewrite every page its rows touched in the indexes filled in no
+        key order (0.4–0.7 s at 50,000–100,000 records in the office) — the waiter goes first
+        (`Store.let_waiting_writes_in`), then the rows rolled back are written again and
+        committed at once (a transaction and an audit entry of their own: a row is rolled back
+        once at most, and that commit comes right after the save, when its clerk is least likely
+        to save again), and the rest follows in a new transaction. A batch of thousands of rows
+        is one commit when nobody waits (fewer commits, fewer pages written a row), and a save
+        waits for the piece or catch-up statement under way and a rollback — for a commit of the
+        import's only when it comes while one is under way."""
         if not records:
             return []
         for record in records:
             record.created_by = record.created_by or by
             record.updated_by = by
-        start = 0
+        start, redo_to = 0, 0
+
+        def give_way() -> None:
+            if self._store.writer_wanted():
+                raise _GiveWay()
+
         while start < len(records):
-            if start:
+            first = start
+            # a transaction writing rows rolled back before is not rolled back again: it commits
+            between = give_way if piece is not None and first >= redo_to else None
+            numbered: list = []  # the holders and dependants this transaction gave card numbers to
+            try:
+                with self._store.write(by, action, bulk=True) as tx:
+                    writer = RowsWriter(tx.conn.connection.driver_connection.cursor())
+                    caught_up = start
+                    while start < len(records):
+                        end = len(records) if piece is None else min(len(records), start + piece)
+                        numbered += self._insert_new(tx.conn, writer, records[start:end],
+                                                     None if made is None else made[start:end], by,
+                                                     card_numbers_from)
+                        start = end
+                        if start == redo_to:
+                            break  # the rows a waiting save went before, written again: committed now
+                        if between is not None:
+                            between()
+                        if start - caught_up >= CATCH_UP_ROWS:
+                            writer.catch_up(between)
+                            caught_up = start
+                    writer.finish(between)
+                    tx.detail["rows"] = start - first
+            except _GiveWay:
+                # Rolled back (nothing of it was written), the save goes first, then these rows again.
+                for owner in numbered:  # their numbers came from the sequence the rollback put back
+                    owner.card_number = ""
+                redo_to, start = start, first
                 self._store.let_waiting_writes_in()
-            with self._store.write(by, action, bulk=True) as tx:
-                writer = RowsWriter(tx.conn.connection.driver_connection.cursor())
-                first = caught_up = start
-                while start < len(records):
-                    end = len(records) if piece is None else min(len(records), start + piece)
-                    self._insert_new(tx.conn, writer, records[start:end], None if made is None else made[start:end],
-                                     by, card_numbers_from)
-                    start = end
-                    if piece is not None and start < len(records) and self._store.writer_wanted():
-                        break
-                    if start - caught_up >= CATCH_UP_ROWS:
-                        writer.catch_up()
-                        caught_up = start
-                writer.finish()
-                tx.detail["rows"] = start - first
         return list(records)
 
     def _insert_new(self, conn: Connection, writer: RowsWriter, records: Sequence[Beneficiary],
-                    made: Sequence[tuple | None] | None, by: str, card_numbers_from: Callable[[int], str] | None) -> None:
+                    made: Sequence[tuple | None] | None, by: str,
+                    card_numbers_from: Callable[[int], str] | None) -> list:
         """`add_many`'s records numbered and added (`RowsWriter.add`) inside the caller's write
-        transaction."""
+        transaction. Returns the holders and dependants given a card number here."""
+        owners: list = []
         if card_numbers_from is not None:
             owners = [p for r in records for p in (r, *r.dependants) if not p.card_number]
             if owners:
@@ -138,6 +166,7 @@ class BeneficiaryRepository(SearchMixin):
             if type(exc).__name__ == "IntegrityError" and "card_number" in str(exc):
                 raise CardNumberTaken() from exc
             raise
+        return owners
 
     def update(self, edited: Beneficiary, *, by: str, photos: Sequence[Photo] = (),
                action: str = "edit") -> Beneficiary:

@@ -166,13 +166,17 @@ class RowsWriter:
         """The holders added in all."""
         return self._holders
 
-    def catch_up(self) -> None:
-        """The set-aside triggers' work for the rows added since the last catch-up."""
+    def catch_up(self, between: Callable[[], None] | None = None) -> None:
+        """The set-aside triggers' work for the rows added since the last catch-up. `between()`
+        is called before each of its statements (an import's check for a waiting save, which
+        may raise to roll the transaction back: `BeneficiaryRepository.add_many`)."""
         params = self.params
         if not (params["holders"] or params["dependants"]):
             return
         for name in self.triggers:
             if name in _CATCH_UP:
+                if between is not None:
+                    between()
                 self.cursor.execute(_CATCH_UP[name], params)
         words = dict.fromkeys([*self.words[0], *self.words[1]])
         if words:
@@ -182,8 +186,8 @@ class RowsWriter:
         params["first_dependant"] += params["dependants"]
         params["holders"] = params["dependants"] = 0
 
-    def finish(self) -> None:
-        self.catch_up()
+    def finish(self, between: Callable[[], None] | None = None) -> None:
+        self.catch_up(between)
         for sql in self.triggers.values():
             self.cursor.execute(sql)
 
