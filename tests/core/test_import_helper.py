@@ -10,6 +10,7 @@ of the file."""
 from __future__ import annotations
 
 import csv
+import json
 import multiprocessing
 import os
 import signal
@@ -26,6 +27,7 @@ from fundclient.domain.reference import bundled_reference, default_reference, us
 from fundclient.domain.synthetic import SyntheticGenerator
 from fundclient.storage import importer, open_store
 from fundclient.storage.errors import HelperStopped, ImportFileUnreadable
+from fundclient.storage.files import SEQUENCE_HIGH_WATER_FILE
 from fundclient.sync.reference import ReferenceStore
 
 PASSWORD = "admin-pass-1"
@@ -617,6 +619,7 @@ def test_a_batch_written_in_pieces_gives_way_to_a_waiting_save_only(tmp_path, mo
         with store.read() as conn:
             order = [r[0] for r in conn.exec_driver_sql("SELECT record_id FROM revisions ORDER BY rowid")]
             names = conn.exec_driver_sql("SELECT count(*) FROM name_ends").fetchone()[0]
+            sequence = conn.exec_driver_sql("SELECT value FROM sequences WHERE name = 'card'").fetchone()[0]
             people = conn.exec_driver_sql("SELECT (SELECT count(*) FROM beneficiaries)"
                                           " + (SELECT count(*) FROM dependants)").fetchone()[0]
         stored = store.beneficiaries.get_many([r.record_id for r in records])
@@ -629,6 +632,8 @@ def test_a_batch_written_in_pieces_gives_way_to_a_waiting_save_only(tmp_path, mo
                                                             for r in records]
     assert len({p.card_number for p in holders}) == len(holders) and all(p.card_number for p in holders)
     assert names == people  # every person's name filed once: the rolled-back catch-up left nothing
+    # the highest card number handed out is noted outside the DB too (once a transaction: `note_high_water`)
+    assert json.loads((data_dir / SEQUENCE_HIGH_WATER_FILE).read_text())["card"] == sequence == len(holders)
     if not waiting:
         assert entries == [("import", 40)]
         assert order == [r.record_id for r in records]

@@ -120,15 +120,18 @@ class BeneficiaryRepository(SearchMixin):
             # a transaction writing rows rolled back before is not rolled back again: it commits
             between = give_way if piece is not None and first >= redo_to else None
             numbered: list = []  # the holders and dependants this transaction gave card numbers to
+            reserved = 0  # the last card number's sequence value it reserved
             try:
                 with self._store.write(by, action, bulk=True) as tx:
                     writer = RowsWriter(tx.conn.connection.driver_connection.cursor())
                     caught_up = start
                     while start < len(records):
                         end = len(records) if piece is None else min(len(records), start + piece)
-                        numbered += self._insert_new(tx.conn, writer, records[start:end],
-                                                     None if made is None else made[start:end], by,
-                                                     card_numbers_from)
+                        owners, last = self._insert_new(tx.conn, writer, records[start:end],
+                                                        None if made is None else made[start:end], by,
+                                                        card_numbers_from)
+                        numbered += owners
+                        reserved = max(reserved, last)
                         start = end
                         if start == redo_to:
                             break  # the rows a waiting save went before, written again: committed now
@@ -139,6 +142,8 @@ class BeneficiaryRepository(SearchMixin):
                             caught_up = start
                     writer.finish(between)
                     tx.detail["rows"] = start - first
+                    if reserved:  # the card numbers reserved, noted outside the DB before the commit
+                        self._store.note_high_water("card", reserved)
             except _GiveWay:
                 # Rolled back (nothing of it was written), the save goes first, then these rows again.
                 for owner in numbered:  # their numbers came from the sequence the rollback put back
@@ -149,16 +154,20 @@ class BeneficiaryRepository(SearchMixin):
 
     def _insert_new(self, conn: Connection, writer: RowsWriter, records: Sequence[Beneficiary],
                     made: Sequence[tuple | None] | None, by: str,
-                    card_numbers_from: Callable[[int], str] | None) -> list:
+                    card_numbers_from: Callable[[int], str] | None) -> tuple[list, int]:
         """`add_many`'s records numbered and added (`RowsWriter.add`) inside the caller's write
-        transaction. Returns the holders and dependants given a card number here."""
+        transaction. Returns the holders and dependants given a card number here and the last
+        sequence value reserved for them (0: none), which the caller notes before its commit
+        (`Store.note_high_water`)."""
         owners: list = []
+        last = 0
         if card_numbers_from is not None:
             owners = [p for r in records for p in (r, *r.dependants) if not p.card_number]
             if owners:
-                first = self._store.next_sequence("card", conn=conn, count=len(owners))
+                first = self._store.next_sequence("card", conn=conn, count=len(owners), note=False)
                 for offset, owner in enumerate(owners):
                     owner.card_number = card_numbers_from(first + offset)
+                last = first + len(owners) - 1
         try:
             writer.add(*(record_rows(records, by, utc_now().isoformat()) if made is None
                          else _batch_rows(records, made, by)))
@@ -166,7 +175,7 @@ class BeneficiaryRepository(SearchMixin):
             if type(exc).__name__ == "IntegrityError" and "card_number" in str(exc):
                 raise CardNumberTaken() from exc
             raise
-        return owners
+        return owners, last
 
     def update(self, edited: Beneficiary, *, by: str, photos: Sequence[Photo] = (),
                action: str = "edit") -> Beneficiary:
