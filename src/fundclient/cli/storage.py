@@ -256,6 +256,7 @@ def cmd_audit_verify(args) -> int:
 def cmd_import(args) -> int:
     from fundclient.services.importing import import_spreadsheet  # lazy: start-up (NumPy, openpyxl, rapidfuzz)
     from fundclient.services.reference import install_office_reference  # lazy: start-up (sync's reference store)
+    from fundclient.storage.duplicate_candidates import HELD_RECORDS  # lazy: start-up
     from fundclient.storage.importer import (CLI_PIECE, CLI_WRITER_CACHE_KIB,  # lazy: start-up (NumPy, openpyxl)
                                              CheckedRows, cli_batch, few_full_collections)
 
@@ -280,7 +281,7 @@ def cmd_import(args) -> int:
             result = import_spreadsheet(session, Path(args.file), report_path=args.report,
                                         progress=_ImportProgress(args, settings.language), checked=checked,
                                         batch_size=cli_batch(), writer_cache_kib=CLI_WRITER_CACHE_KIB,
-                                        write_piece=CLI_PIECE)
+                                        write_piece=CLI_PIECE, held_records=HELD_RECORDS)
     except ImportFileUnreadable as unreadable:
         if unreadable.result is not None:  # damaged part-way: the rows before it were imported, and reported
             _say_imported(args, unreadable.result)

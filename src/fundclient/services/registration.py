@@ -23,7 +23,7 @@ from fundclient.storage.rows import ready_for_import
 
 if TYPE_CHECKING:
     from fundclient.services.session import Session
-    from fundclient.storage.duplicate_candidates import FiledKeys
+    from fundclient.storage.duplicate_candidates import FiledKeys, HeldRecords
 
 OVERRIDE_ROLES = ("supervisor", "admin")
 OVERRIDE_GRANT_SECONDS = 300
@@ -173,7 +173,8 @@ class CheckedBatch:
 
 def check_many(session: "Session", beneficiaries: Sequence[Beneficiary], *, validated: bool = False,
                made: Sequence[tuple | None] | None = None, earlier: CheckedBatch | None = None,
-               after_reads: Callable[[], None] | None = None, filed_keys: "FiledKeys | None" = None) -> CheckedBatch:
+               after_reads: Callable[[], None] | None = None, filed_keys: "FiledKeys | None" = None,
+               held: "HeldRecords | None" = None) -> CheckedBatch:
     """`register_many`'s checks of a batch, nothing saved. `earlier`: the batch checked just
     before, not saved yet (an import saves it meanwhile): its accepted records are candidates of
     this batch's as if saved — newer than every stored record, as they will be — so the answers
@@ -181,7 +182,9 @@ def check_many(session: "Session", beneficiaries: Sequence[Beneficiary], *, vali
     store has been read for the batch (what the store holds by then is what was checked against:
     an import starts saving `earlier` then, never before; the reads are made in one snapshot
     taken before it is called, `Store.snapshot`). `filed_keys`: an import's bitmap of the
-    keys filed (`storage.duplicate_candidates.FiledKeys`: fewer keys asked for, the same answers)."""
+    keys filed (`storage.duplicate_candidates.FiledKeys`: fewer keys asked for, the same answers).
+    `held`: an import's own saved records held typed (`storage.duplicate_candidates.HeldRecords`:
+    fewer candidates read back, the same answers)."""
     scheme = session.settings.national_id_scheme
     outcome: list[Beneficiary | FundError] = []
     accepted: list[Beneficiary] = []
@@ -213,7 +216,8 @@ def check_many(session: "Session", beneficiaries: Sequence[Beneficiary], *, vali
         if after_reads is not None:
             after_reads()
         check = session.store.beneficiaries.batch_duplicates([*prior, *valid], national_id_scheme=scheme,
-                                                             keyed=[*prior_keys, *keyed], filed_keys=filed_keys)
+                                                             keyed=[*prior_keys, *keyed], filed_keys=filed_keys,
+                                                             held=held)
         elsewhere = from_digest_many(session, valid)  # HQ's digest read once for the batch
     for j in range(len(prior)):
         check.accept(j)
@@ -232,6 +236,7 @@ def check_many(session: "Session", beneficiaries: Sequence[Beneficiary], *, vali
         accepted_rows.append(ready[i][1] if ready[i] else None)
         accepted_keys.append(keyed[i])
         results.append(record)
+    check.keep_profiles()
     refusals = iter(outcome)
     done = iter(results)
     outcome = [next(done) if r is not None else next(refusals) for r in records]

@@ -47,11 +47,14 @@ _KEYS = ("SELECT key, person FROM duplicate_keys WHERE key IN ({marks})"
          " UNION ALL SELECT key, person FROM duplicate_keys_new WHERE key IN ({marks})")
 _BIG_KEYS = "SELECT key, person FROM duplicate_keys WHERE key IN ({marks})"
 _ANY_NEW_KEY = "SELECT 1 FROM duplicate_keys_new LIMIT 1"
-_HOLDERS = "SELECT id, id, record_id FROM beneficiaries WHERE id IN ({marks})"
-_DEPENDANTS = ("SELECT -d.id, b.id, b.record_id FROM dependants d JOIN beneficiaries b ON b.record_id = d.record_id"
-               " WHERE d.id IN ({marks})")
-_BY_NUMBER = ("SELECT b.national_number, b.id, b.record_id FROM beneficiaries b WHERE b.national_number IN ({marks})"
-              " UNION ALL SELECT d.national_number, b.id, b.record_id FROM dependants d"
+# (each with the record's current revision: a record an import holds is taken from memory only
+# when the store's current revision is the one held, `HeldRecords`)
+_HOLDERS = "SELECT id, id, record_id, revision FROM beneficiaries WHERE id IN ({marks})"
+_DEPENDANTS = ("SELECT -d.id, b.id, b.record_id, b.revision FROM dependants d"
+               " JOIN beneficiaries b ON b.record_id = d.record_id WHERE d.id IN ({marks})")
+_BY_NUMBER = ("SELECT b.national_number, b.id, b.record_id, b.revision FROM beneficiaries b"
+              " WHERE b.national_number IN ({marks})"
+              " UNION ALL SELECT d.national_number, b.id, b.record_id, b.revision FROM dependants d"
               " JOIN beneficiaries b ON b.record_id = d.record_id WHERE d.national_number IN ({marks})")
 
 
@@ -107,11 +110,14 @@ class DuplicateCandidates:
 
     def __init__(self, repository, records: Sequence[Beneficiary], *, national_id_scheme: str | None = None,
                  threshold: float = DEFAULT_THRESHOLD, limit: int = 10,
-                 keyed: Sequence[tuple | None] | None = None, filed_keys: "FiledKeys | None" = None) -> None:
+                 keyed: Sequence[tuple | None] | None = None, filed_keys: "FiledKeys | None" = None,
+                 held: "HeldRecords | None" = None) -> None:
         """`keyed`: per record, `record_keys(record)` made beforehand (an import's helper
         process; its lookup keys in any form `lookup_mapping` reads) or None. `filed_keys`: an
         import's bitmap of the keys filed (`FiledKeys`): only the lookup keys it lets through
-        are asked for — the same answers."""
+        are asked for — the same answers. `held`: an import's own saved records (`HeldRecords`):
+        a candidate whose current revision in the store is the one held is taken from memory,
+        with the profiles found for it before, instead of read and decoded — the same answers."""
         self.records = list(records)
         self.scheme = national_id_scheme
         self.threshold = threshold
@@ -132,8 +138,9 @@ class DuplicateCandidates:
             self._lookup = [lookup_mapping(k[1]) for k in self._keyed]
             filed = _filed(repository, set().union(*self._lookup))
             kept = [candidates(lookup, filed) for lookup in self._lookup]
-        people = _people(repository, {p for weights in kept for p in weights})
-        by_number = _found(repository, _BY_NUMBER, {n for numbers in self._numbers for n in numbers})
+        revisions: dict[str, int] = {}  # candidate record id -> its current revision in the store (the snapshot)
+        people = _people(repository, {p for weights in kept for p in weights}, revisions)
+        by_number = _found(repository, _BY_NUMBER, {n for numbers in self._numbers for n in numbers}, revisions)
         self._found: list[dict[str, int]] = []  # per record: candidate record id -> its row id
         self._shared: list[dict[str, int]] = []  # per record: candidate record id -> its weight (`_ranked`)
         wanted: set[str] = set()
@@ -157,9 +164,16 @@ class DuplicateCandidates:
             self._found.append(found)
             self._shared.append(shared)
             wanted.update(found)
-        # (read, compared and dropped with the batch: made without `__init__`, a third cheaper)
-        self._stored = repository.get_many(sorted(wanted), transient=True) if wanted else {}
-        self._profiles: dict = {}  # find_duplicates' memo of the profiles of the records held here
+        self._held = held
+        # the candidates the import holds as the store holds them now; the others read (read, compared
+        # and dropped with the batch: made without `__init__`, a third cheaper)
+        self._stored = held.current(wanted, revisions) if held is not None else {}
+        unread = sorted(wanted.difference(self._stored))
+        if unread:
+            self._stored.update(repository.get_many(unread, transient=True))
+        # find_duplicates' memo of the profiles of the records held here (by object identity: every
+        # object it names is alive while this check is), with those found before for the held ones
+        self._profiles: dict = held.profiles_of(self._stored.values()) if held is not None else {}
         self._earlier_numbers: dict[str, list[int]] = {}  # number -> accepted records of the batch
         self._earlier_keys: dict[int, list[tuple[int, int]]] = {}  # key -> (accepted record, its person)
         self._accepted: dict[int, Beneficiary] = {}
@@ -185,6 +199,12 @@ class DuplicateCandidates:
         return find_duplicates(record, [candidate for _, candidate in ranked], scheme=self.scheme,
                                threshold=self.threshold, profiles=self._profiles)[:self.limit]
 
+    def keep_profiles(self) -> None:
+        """Once every record of the batch is answered: the profiles found for the import's held
+        records kept for the later batches (`HeldRecords.kept`)."""
+        if self._held is not None:
+            self._held.kept(self._profiles)
+
     def accept(self, i: int) -> None:
         """Record `i` is saved with this batch: a candidate of the later records (by what the
         store will file it under: its people's keys and its numbers)."""
@@ -199,6 +219,103 @@ class DuplicateCandidates:
                 self._earlier_keys.setdefault(key, []).append((i, person))
 
 
+# An import's own saved records held in memory for its later batches' checks (`HeldRecords`): at
+# most this many, the oldest let go first (~4 KB a record and ~1–2 KB of profiles: see docs/performance.md).
+HELD_RECORDS = 100_000
+
+
+class HeldRecords:
+    """An import's own saved records, held typed in this process for the duplicate check of its
+    later batches: in a growing office nearly every candidate of a row is a row the same import
+    saved before, and reading it back (its JSON decoded into a `Beneficiary`, then profiled again
+    each batch) was the largest part of a batch check's construction. Which records are
+    candidates still comes from the store (its keys' and numbers' reads, in the batch's snapshot)
+    with each one's current revision; a record is taken from here only when that revision is the
+    one held — a record another process saved or edited meanwhile is read from the store. At most
+    `limit` records are held, the oldest let go first; the profiles `find_duplicates` made for
+    them (its memo, by object identity: safe while the object is held) are kept with them.
+
+    Threads: `saved` is called by the import's save thread; everything else by the checking
+    thread (records told saved are held from the next `kept` on)."""
+
+    def __init__(self, limit: int = HELD_RECORDS) -> None:
+        import threading
+
+        self.limit = limit
+        self._records: dict[str, Beneficiary] = {}  # record id -> the record as saved, oldest first
+        self._people: dict[int, str] = {}  # id() of each held record and its dependants -> its record id
+        self._profiles: dict[int, dict] = {}  # id() of a held person -> its entries of find_duplicates' memo
+        self._told: list[Beneficiary] = []  # saved, not held yet (`saved`, on the save thread)
+        self._lock = threading.Lock()
+        self.taken = self.read = 0  # candidates taken from here / read from the store (`current`)
+
+    def saved(self, records: Iterable[Beneficiary]) -> None:
+        """These records were saved (committed) as they are (the import's save thread)."""
+        with self._lock:
+            self._told.extend(records)
+
+    def current(self, wanted: Iterable[str], revisions: dict[str, int]) -> dict[str, Beneficiary]:
+        """record id -> the held record, for each of `wanted` held at the revision `revisions`
+        (the store's current one, read in the batch's snapshot) gives."""
+        self._hold_told()
+        records = self._records
+        out = {}
+        asked = 0
+        for rid in wanted:
+            asked += 1
+            record = records.get(rid)
+            if record is not None and record.revision == revisions.get(rid):
+                out[rid] = record
+        self.taken += len(out)
+        self.read += asked - len(out)
+        return out
+
+    def profiles_of(self, records: Iterable[Beneficiary]) -> dict:
+        """A new memo for `find_duplicates` holding the entries kept for these held records'
+        people (any other record given has none)."""
+        memo: dict = {}
+        profiles = self._profiles
+        for record in records:
+            for person in (record, *record.dependants):
+                entries = profiles.get(id(person))
+                if entries:
+                    memo.update(entries)
+        return memo
+
+    def kept(self, memo: dict) -> None:
+        """After a batch's check (its records and candidates all alive — so an id() in `memo` is
+        that of the one object it named in the check): the entries of `memo` (find_duplicates'
+        memo of that check) for the held people kept; the oldest records past `limit` let go
+        with theirs."""
+        self._hold_told()
+        people = self._people
+        profiles = self._profiles
+        for key, value in memo.items():
+            # an entry is keyed by a person's id(), alone or last in a tuple (`find_duplicates`)
+            person = key if type(key) is int else key[-1] if type(key) is tuple and key else None
+            if person in people:
+                profiles.setdefault(person, {})[key] = value
+        while len(self._records) > self.limit:
+            rid = next(iter(self._records))
+            record = self._records.pop(rid)
+            for person in (record, *record.dependants):
+                people.pop(id(person), None)
+                profiles.pop(id(person), None)
+
+    def _hold_told(self) -> None:
+        """The records told saved held from now on (the checking thread: `current`, `kept`)."""
+        with self._lock:
+            told, self._told = self._told, []
+        people = self._people
+        for record in told:
+            self._records[record.record_id] = record
+            for person in (record, *record.dependants):
+                people[id(person)] = record.record_id
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+
 def _chunks(values: list) -> Iterator[tuple[list, str]]:
     """`values` in slices of CHUNK, each with its SQL placeholders ("?,?,…")."""
     for start in range(0, len(values), CHUNK):
@@ -206,8 +323,9 @@ def _chunks(values: list) -> Iterator[tuple[list, str]]:
         yield chunk, ",".join("?" * len(chunk))
 
 
-def _found(repository, sql: str, values: set[str]) -> dict[str, dict[str, int]]:
-    """number -> {record id: its row id} of the records that hold it (as holder or dependant)."""
+def _found(repository, sql: str, values: set[str], revisions: dict[str, int]) -> dict[str, dict[str, int]]:
+    """number -> {record id: its row id} of the records that hold it (as holder or dependant);
+    each record's current revision put in `revisions`."""
     out: dict[str, dict[str, int]] = {}
     if not values:
         return out
@@ -215,8 +333,9 @@ def _found(repository, sql: str, values: set[str]) -> dict[str, dict[str, int]]:
     with repository._store.read() as conn:
         cursor = conn.connection.driver_connection.cursor()
         for chunk, marks in _chunks(ordered):
-            for value, row_id, record_id in cursor.execute(sql.format(marks=marks), chunk + chunk):
+            for value, row_id, record_id, revision in cursor.execute(sql.format(marks=marks), chunk + chunk):
                 out.setdefault(value, {})[record_id] = row_id
+                revisions[record_id] = revision
     return out
 
 
@@ -457,8 +576,9 @@ def _pairs_in(cursor, keys: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _people(repository, people: set[int]) -> dict[int, tuple[int, str]]:
-    """person -> (their holder's row id, record id), by primary key."""
+def _people(repository, people: set[int], revisions: dict[str, int]) -> dict[int, tuple[int, str]]:
+    """person -> (their holder's row id, record id), by primary key; each record's current
+    revision put in `revisions`."""
     out: dict[int, tuple[int, str]] = {}
     if not people:
         return out
@@ -467,6 +587,7 @@ def _people(repository, people: set[int]) -> dict[int, tuple[int, str]]:
         for sql, ids in ((_HOLDERS, sorted(p for p in people if p > 0)),
                          (_DEPENDANTS, sorted(-p for p in people if p < 0))):
             for chunk, marks in _chunks(ids):
-                for person, row_id, record_id in cursor.execute(sql.format(marks=marks), chunk):
+                for person, row_id, record_id, revision in cursor.execute(sql.format(marks=marks), chunk):
                     out[person] = (row_id, record_id)
+                    revisions[record_id] = revision
     return out

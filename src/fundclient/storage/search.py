@@ -29,7 +29,7 @@ from fundclient.domain.records import Beneficiary, Dependant
 from fundclient.storage.records_json import load as _load
 from fundclient.domain.duplicates import DEFAULT_THRESHOLD, DuplicateMatch
 from fundclient.domain.arabic import loose_key, name_tokens, phonetic_key
-from fundclient.storage.duplicate_candidates import DuplicateCandidates, FiledKeys
+from fundclient.storage.duplicate_candidates import DuplicateCandidates, FiledKeys, HeldRecords
 from fundclient.storage.search_keys import (PAIR_JOIN, all_but_one_query, in_place_restriction, pair_query,
                                             sound_query, sound_word_query, spelled_query, spelled_restriction,
                                             word_query)
@@ -722,12 +722,14 @@ class SearchMixin:
     def batch_duplicates(self, records: list[Beneficiary], *, national_id_scheme: str | None = None,
                          threshold: float = DEFAULT_THRESHOLD,
                          keyed: Sequence[tuple | None] | None = None,
-                         filed_keys: FiledKeys | None = None) -> DuplicateCandidates:
+                         filed_keys: FiledKeys | None = None,
+                         held: HeldRecords | None = None) -> DuplicateCandidates:
         """`possible_duplicates` for a batch of new records at once (`storage.duplicate_candidates`;
         `keyed`: per record, its `record_keys` made beforehand — an import's helper — or None;
-        `filed_keys`: an import's bitmap of the keys filed, `FiledKeys`)."""
+        `filed_keys`: an import's bitmap of the keys filed, `FiledKeys`; `held`: an import's own
+        saved records held in memory, `HeldRecords`)."""
         return DuplicateCandidates(self, records, national_id_scheme=national_id_scheme, threshold=threshold,
-                                   keyed=keyed, filed_keys=filed_keys)
+                                   keyed=keyed, filed_keys=filed_keys, held=held)
 
     def possible_duplicates(self, beneficiary: Beneficiary, limit: int = 10, *,
                             threshold: float = DEFAULT_THRESHOLD,
