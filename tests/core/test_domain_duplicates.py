@@ -207,3 +207,119 @@ def test_the_cheap_bounds_before_the_profiles_change_no_answer():
         assert find_duplicates(candidate, people, profiles=memo) == expected
         matched += bool(expected)
     assert matched >= 10
+
+
+# --- The name bound (`_score_bound`) and the lazy profiles: the same answers -----------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Names close to one another on every tier of `part_agreement`: per part equal, with/without «ال»,
+# the same sound, one slip, merely similar, unrelated or empty (a missing part shifts nothing);
+# sometimes in another order (the unordered agreement).
+_VARIANTS = (
+    (["محمد", "امحمد", "احمد", "محمود", "مظمود", ""], ["علي", "عليه", "سالم", ""],
+     ["عبد الله", "عبدالله", "عبد السلام", ""], ["الورفلي", "ورفلي", "الورفالي", "الزوي", ""]),
+    (["فاطمة", "فاطمه", "خالد", "خليل"], ["سالم", "سليم", "مصطفى"], ["الطاهر", "الطاهير", ""],
+     ["الزوي", "الذوي", "الطاهر", "ورفلي"]),
+)
+_DATES = [None, BORN, date(1955, 1, 3), date(1955, 3, 9), date(1955, 9, 1), date(1956, 3, 1), date(1965, 3, 1),
+          date(1954, 3, 1), date(1955, 3, 2), date(1970, 7, 7)]
+
+
+@st.composite
+def _names(draw):
+    parts = [draw(st.sampled_from(choices)) for choices in draw(st.sampled_from(_VARIANTS))]
+    return draw(st.permutations(parts)) if draw(st.integers(0, 4)) == 0 else parts
+
+
+@st.composite
+def _people(draw):
+    parts = draw(_names())
+    return Beneficiary(national_number=draw(st.sampled_from(["", "", "119550012345", "219550012346"])),
+                       name=ArabicName(*parts), date_of_birth=draw(st.sampled_from(_DATES)),
+                       sex=draw(st.sampled_from([Sex.MALE, Sex.FEMALE])),
+                       mother_name=draw(st.sampled_from(["", "فاطمة", "فاطمه", "مريم"])))
+
+
+@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow])
+@given(_people(), _people(), st.sampled_from([0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0]))
+def test_the_name_bound_is_never_under_the_score(a, b, threshold):
+    """`_match` refuses a pair whose `_score_bound` is under the threshold before the whole score
+    (#11 item 8: most of an import's candidates' people). Exact only if the bound is never under
+    the score — from whole profiles and from the name views made without them alike."""
+    from fundclient.domain.duplicates import _MARGIN, _NameView, _score_bound, birth_agreement
+
+    pa, pb = profile(a), profile(b)
+    score, _ = score_pair(pa, pb)
+    birth = birth_agreement(pa.date_of_birth, pb.date_of_birth)[0]
+    for mine, theirs in ((pa, pb), (_NameView(a), _NameView(b)), (pa, _NameView(b))):
+        bound = _score_bound(mine, theirs, birth, threshold)
+        if bound < threshold - _MARGIN:  # refused: the score is under the threshold too
+            assert score < threshold
+        assert _score_bound(mine, theirs, birth, 2.0) >= score - 1e-12  # bounded all the way
+    view = _NameView(b)
+    assert (view.parts, view.words, view.sounds, view.sex) == (pb.parts, pb.words, pb.sounds, pb.sex)
+
+
+@settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_people(), min_size=2, max_size=12), st.sampled_from([0.5, 0.7, 0.85, 0.95]),
+       st.data())
+def test_find_duplicates_answers_what_every_pair_on_whole_profiles_answers(people, threshold, data):
+    """The bounds (birth dates, the name bound), the name views and the records' cards read before
+    any whole profile change no answer: `find_duplicates` = every pair compared on whole profiles
+    (`_match`, then the dependants' numbers, then the dependants), in the same order — with and
+    without a memo kept across calls, with dependants sharing numbers and names."""
+    from fundclient.domain.duplicates import _by_dependants_numbers
+    from fundclient.domain.records import Dependant, Relation
+
+    for b in people:  # some people get dependants drawn from the others' names, dates and numbers
+        for other in data.draw(st.lists(st.sampled_from(people), max_size=2)):
+            b.dependants.append(Dependant(name=other.name, relation=Relation.SON, sex=other.sex,
+                                          date_of_birth=other.date_of_birth, national_number=other.national_number))
+
+    def plain(candidate, existing):
+        mine = profile(candidate)
+        own = [(d, profile(d).national_number) for d in candidate.dependants]
+        found = []
+        for other in existing:
+            if other.record_id == candidate.record_id:
+                continue
+            match = _whole(mine, other, profile(other), threshold)
+            if match is None or not match.certain:
+                match = _by_dependants_numbers(mine, own, other, lambda p: (profile(p).national_number, None)) or match
+            if match is None:
+                for dependant in other.dependants:
+                    match = _whole(mine, other, profile(dependant), threshold, dependant)
+                    if match:
+                        break
+            if match:
+                found.append(match)
+        found.sort(key=lambda m: (not m.certain, -m.score))
+        return found
+
+    memo: dict = {}
+    for candidate in people:
+        expected = plain(candidate, people)
+        assert find_duplicates(candidate, people, threshold=threshold) == expected
+        assert find_duplicates(candidate, people, threshold=threshold, profiles=memo) == expected
+
+
+def _whole(mine, other, theirs, threshold, dependant=None):
+    """`duplicates._match` without any bound: every pair scored by `score_pair` on whole profiles."""
+    from fundclient.domain import duplicates as d
+
+    names = d._names(other, dependant)
+    if mine.national_number and mine.national_number == theirs.national_number:
+        template = d.SAME_NUMBER_AS_DEPENDANT if dependant else d.SAME_NATIONAL_NUMBER
+        return d.DuplicateMatch(other, 1.0, True, "national_number", template.format(**names),
+                                existing_dependant=dependant)
+    score, verdict = score_pair(mine, theirs)
+    if mine.parts == theirs.parts and any(mine.parts) and verdict == "same" and mine.sex == theirs.sex:
+        template = d.SAME_NAME_AND_BIRTH_AS_DEPENDANT if dependant else d.SAME_NAME_AND_BIRTH
+        return d.DuplicateMatch(other, 1.0, False, "name_and_birth", template.format(**names),
+                                existing_dependant=dependant)
+    if score < threshold:
+        return None
+    template = d.SIMILAR_TO_DEPENDANT if dependant else d.SIMILAR
+    return d.DuplicateMatch(other, round(score, 3), False, "similar", template.format(
+        percent=round(score * 100), detail=d._BIRTH_WORDS[verdict], **names), existing_dependant=dependant)

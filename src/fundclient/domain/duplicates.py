@@ -220,6 +220,60 @@ def score_pair(a: DuplicateProfile, b: DuplicateProfile) -> tuple[float, str]:
     return min(score, 1.0), verdict
 
 
+# `_score_bound` rounds differently from `score_pair`: a pair is refused only when its bound is
+# under the threshold by more than any rounding.
+_MARGIN = 1e-9
+# The highest agreement of two name parts that differ (`part_agreement`: equal spelling only is 1).
+_DIFFERENT_PARTS = 0.97
+# The parts in the order their agreement is worked out by `_score_bound`: the heaviest first.
+_BY_WEIGHT = tuple(sorted(range(len(PART_WEIGHTS)), key=lambda i: -PART_WEIGHTS[i]))
+
+
+def _score_bound(a: DuplicateProfile, b: DuplicateProfile, birth: float, threshold: float) -> float:
+    """An upper bound of `score_pair(a, b)[0]` (`birth`: their birth agreement), as low as needed
+    to tell it under `threshold`: the name agreement bounded by the parts known so far — equal
+    parts count 1, each part not compared yet its highest agreement (`_DIFFERENT_PARTS`), the
+    unordered agreement exactly (`name_agreement` is at most the larger of the two) —, the
+    heaviest differing part compared first and the bound returned as soon as it is under the
+    threshold; the sex factor applied, the mother's (≤ 1) not. Never under the score (the
+    equality tests: tests/core/test_domain_duplicates.py)."""
+    parts_a, parts_b = a.parts, b.parts
+    total = weight = 0.0
+    missing = 0
+    pending = []
+    for i in _BY_WEIGHT:
+        wa, wb = parts_a[i], parts_b[i]
+        if wa and wb:
+            w = PART_WEIGHTS[i]
+            weight += w
+            if wa == wb:
+                total += w
+            else:
+                pending.append((w, wa, wb))
+        elif wa or wb:
+            missing += 1
+    unordered = 0.0
+    if a.words and b.words:
+        unordered = UNORDERED_FACTOR if a.words == b.words else \
+            len(a.sounds & b.sounds) / max(len(a.sounds), len(b.sounds)) * UNORDERED_FACTOR
+    factor = birth * (0.6 if a.sex and b.sex and a.sex != b.sex else 1.0)
+    scale = MISSING_PART_FACTOR ** missing / weight if weight else 0.0
+    rest = sum(w for w, _, _ in pending) * _DIFFERENT_PARTS
+    for w, wa, wb in pending:
+        bound = max((total + rest) * scale, unordered)
+        if _bounded_score(bound, factor) < threshold - _MARGIN:
+            return _bounded_score(bound, factor)
+        rest -= w * _DIFFERENT_PARTS
+        total += w * part_agreement(wa, wb)
+    return _bounded_score(max((total + rest) * scale, unordered), factor)
+
+
+def _bounded_score(name: float, factor: float) -> float:
+    """The highest `score_pair` score of a name agreement of at most `name` (`factor`: the birth
+    agreement times the sex factor): under 0.3 a name scores name × 0.4."""
+    return name * 0.4 if name < 0.3 else max(name * factor, 0.3 * 0.4)
+
+
 def compare(candidate: Beneficiary, existing: Beneficiary, *,
             scheme: str | NationalIdScheme | None = None,
             threshold: float = DEFAULT_THRESHOLD) -> DuplicateMatch | None:
@@ -241,7 +295,15 @@ def find_duplicates(candidate: Beneficiary, existing: Iterable[Beneficiary], *,
 
     `profiles`: a memo of profiles by object identity that the caller keeps while none of
     the records it holds changes (a bulk import's batch compares each stored candidate with
-    many rows)."""
+    many rows); it also keeps what the cheap bounds read, each entry keyed by the person's or
+    record's id last in a tuple: ("view", id(person)) its `_NameView`, ("card", id(record)) its
+    `_card` (an import keeps a held record's entries across batches: `HeldRecords.kept`).
+
+    Cheap bounds first, the same answers (tests/core/test_domain_duplicates.py): a person is
+    compared on whole profiles only when its national number is the candidate's, or its birth
+    date agrees at least the threshold and its name parts can still bring the score to it
+    (`_score_bound`, on name views without national number, birth date or mother's name);
+    the candidate's own whole profile is made only then."""
     scheme = get_scheme(scheme)
     if profiles is None:
         profiles = {}
@@ -252,54 +314,132 @@ def find_duplicates(candidate: Beneficiary, existing: Iterable[Beneficiary], *,
             found = profiles[id(person)] = profile(person, scheme)
         return found
 
-    def number_and_birth(person: Beneficiary | Dependant) -> tuple[str, date | None]:
-        """What the cheap bounds read — the profile's national number and birth date, without
-        its name keys (most candidates' people are ruled out by these alone)."""
-        key = ("number and birth", id(person))
-        found = profiles.get(key)
+    def viewed(person: Beneficiary | Dependant) -> "DuplicateProfile | _NameView":
+        """What the name bound reads of a person: its profile when made, else its `_NameView`."""
+        found = profiles.get(id(person)) or profiles.get(key := ("view", id(person)))
         if found is None:
-            known = profiles.get(id(person))
-            if known is not None:
-                found = (known.national_number, known.date_of_birth)
-            else:
-                born = person.date_of_birth
-                found = (_number(person, scheme), born if isinstance(born, date) else None)
-            profiles[key] = found
+            found = profiles[key] = _NameView(person)
         return found
-
-    def could_match(person: Beneficiary | Dependant) -> bool:
-        """False when `_match` would answer None without reading names: another national
-        number and birth dates that agree less than the threshold."""
-        number, born = number_and_birth(person)
-        if mine.national_number and mine.national_number == number:
-            return True
-        return birth_agreement(mine.date_of_birth, born)[0] >= threshold
 
     # (the memo may hold the candidate's own people too — HQ's batch check profiles them first —;
     # looked up only: an entry is added for the records the caller keeps, never for the candidate)
-    mine = profiles.get(id(candidate)) or profile(candidate, scheme)
+    mine = profiles.get(id(candidate))  # its whole profile: else made only for a pair the bounds leave
+    mine_view = mine or _NameView(candidate)
+    mine_number, mine_born = _number_and_birth(candidate, mine, scheme)
     # the own dependants' national numbers only (their profile's, without its name keys: a new
     # record's dependants are profiled nowhere else)
     own_numbers = [(d, known.national_number if (known := profiles.get(id(d))) is not None else _number(d, scheme))
                    for d in candidate.dependants]
+    any_own_number = any(number for _, number in own_numbers)
+    own_id = candidate.record_id
+    births: dict = {}  # birth date -> its agreement with the candidate's
+
+    def matched(other: Beneficiary, person: Beneficiary | Dependant, number: str, born: date | None,
+                dependant: Dependant | None = None) -> DuplicateMatch | None:
+        """`_match` of the candidate and `person` (`other`'s holder or its `dependant`), None at once
+        when the cheap bounds tell it: another national number and birth dates that agree less
+        than the threshold, or a name that cannot bring the score to it (`_score_bound`) — read
+        before any whole profile is made (most candidates' people are ruled out by these)."""
+        nonlocal mine
+        if not (mine_number and mine_number == number):
+            birth = births.get(born)
+            if birth is None:
+                birth = births[born] = birth_agreement(mine_born, born)[0]
+            if birth < threshold:
+                return None
+            theirs = viewed(person)
+            if mine_view.parts != theirs.parts and \
+                    _score_bound(mine_view, theirs, birth, threshold) < threshold - _MARGIN:
+                return None
+        if mine is None:
+            mine = profile(candidate, scheme)
+        return _match(mine, other, profiled(person), threshold, dependant)
+
     found = []
     for other in existing:
-        if other.record_id == candidate.record_id:
+        if other.record_id == own_id:
             continue
-        match = _match(mine, other, profiled(other), threshold) if could_match(other) else None
-        if match is None or not match.certain:
-            match = _by_dependants_numbers(mine, own_numbers, other, number_and_birth) or match
+        card = profiles.get(key := ("card", id(other)))
+        if card is None:
+            card = profiles[key] = _card(other, profiles, scheme)
+        holder_number, holder_born, theirs, by_number = card
+        match = matched(other, other, holder_number, holder_born)
+        if (match is None or not match.certain) and (by_number or any_own_number):
+            match = _by_card(mine_number, own_numbers, other, holder_number, by_number) or match
         if match is None:
-            for dependant in other.dependants:
-                if not could_match(dependant):
-                    continue
-                match = _match(mine, other, profiled(dependant), threshold, dependant)
+            for dependant, number, born in theirs:
+                match = matched(other, dependant, number, born, dependant)
                 if match:
                     break
         if match:
             found.append(match)
     found.sort(key=lambda m: (not m.certain, -m.score))
     return found
+
+
+class _NameView:
+    """What `_score_bound` reads of a person, as its `profile` has them (the same functions on the
+    same values: `profile_of_values`' text of each value), without what only a whole comparison
+    reads (national number, birth date, mother's name): a third of a profile's making."""
+
+    __slots__ = ("parts", "words", "sounds", "sex")
+
+    def __init__(self, person: Beneficiary | Dependant) -> None:
+        name = person.name
+        values = (name.first, name.father, name.grandfather, name.family)
+        self.parts = parts = _structural_parts(*(v if type(v) is str else as_text(v) for v in values))
+        self.words = words = tuple(sorted(filter(None, parts)))
+        self.sounds = frozenset(map(phonetic_key, words))
+        sex = person.sex
+        self.sex = sex.value if type(sex) is Sex else as_text(sex)
+
+
+def _number_and_birth(person: Beneficiary | Dependant, known: DuplicateProfile | None, scheme: NationalIdScheme
+                      ) -> tuple[str, date | None]:
+    """A person's profile's national number and birth date (`known`: its profile, when made), without
+    its name keys."""
+    if known is not None:
+        return known.national_number, known.date_of_birth
+    born = person.date_of_birth
+    return _number(person, scheme), born if isinstance(born, date) else None
+
+
+def _card(other: Beneficiary, profiles: dict, scheme: NationalIdScheme
+          ) -> tuple[str, date | None, tuple[tuple[Dependant, str, date | None], ...], dict[str, Dependant]]:
+    """What the cheap bounds and the numbers' comparison read of a candidate record, made once per
+    record the caller holds: its holder's national number and birth date; per dependant, in
+    order, (the dependant, its number, its birth date); its dependants' non-empty numbers, each to
+    the first dependant holding it. A profile in the memo is read instead of the person (HQ's
+    held people are profiles there)."""
+    theirs = tuple((d, *_number_and_birth(d, profiles.get(id(d)), scheme)) for d in other.dependants)
+    by_number: dict[str, Dependant] = {}
+    for dependant, number, _ in theirs:
+        if number and number not in by_number:
+            by_number[number] = dependant
+    return (*_number_and_birth(other, profiles.get(id(other)), scheme), theirs, by_number)
+
+
+def _by_card(mine_number: str, own: list[tuple[Dependant, str]], other: Beneficiary, holder_number: str,
+             by_number: dict[str, Dependant]) -> DuplicateMatch | None:
+    """`_by_dependants_numbers` from a record's `_card`: the same match (the first of the record's
+    dependants holding the number; the own dependants in their order)."""
+    if mine_number:
+        dependant = by_number.get(mine_number)
+        if dependant is not None:
+            return DuplicateMatch(other, 1.0, True, "national_number", SAME_NUMBER_AS_DEPENDANT.format(
+                person=_shown(dependant), name=_shown(other)), existing_dependant=dependant)
+    for own_dependant, number in own:
+        if not number:
+            continue
+        if number == holder_number:
+            return DuplicateMatch(other, 1.0, True, "national_number", OWN_DEPENDANT_IS_HOLDER.format(
+                mine=_shown(own_dependant), name=_shown(other)), own_dependant=own_dependant)
+        dependant = by_number.get(number)
+        if dependant is not None:
+            return DuplicateMatch(other, 1.0, True, "national_number", OWN_DEPENDANT_IS_DEPENDANT.format(
+                mine=_shown(own_dependant), person=_shown(dependant), name=_shown(other)),
+                existing_dependant=dependant, own_dependant=own_dependant)
+    return None
 
 
 def _number(person: Beneficiary | Dependant, scheme: NationalIdScheme) -> str:
@@ -338,10 +478,15 @@ def _match(mine: DuplicateProfile, other: Beneficiary, theirs: DuplicateProfile,
         template = SAME_NUMBER_AS_DEPENDANT if dependant else SAME_NATIONAL_NUMBER
         return DuplicateMatch(other, 1.0, True, "national_number", template.format(**_names(other, dependant)),
                               existing_dependant=dependant)
-    if birth_agreement(mine.date_of_birth, theirs.date_of_birth)[0] < threshold:
+    birth = birth_agreement(mine.date_of_birth, theirs.date_of_birth)[0]
+    if birth < threshold:
         # The score is at most the birth agreement (`score_pair`), and a "same name and birth"
         # needs the same date (agreement 1): no match — found before comparing the names
         # (an import compares each row with ~30 records and their dependants).
+        return None
+    if mine.parts != theirs.parts and _score_bound(mine, theirs, birth, threshold) < threshold - _MARGIN:
+        # The score cannot reach the threshold whatever the name parts not compared yet, and a
+        # "same name and birth" needs the same parts: no match (most candidates' people).
         return None
     score, verdict = score_pair(mine, theirs)
     if score < threshold and not (verdict == "same" and mine.parts == theirs.parts):
