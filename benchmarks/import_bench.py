@@ -144,6 +144,9 @@ def _first_saved_clock() -> list[float]:
     return saved
 
 
+_MACHINE = ("machine", "all")  # a timeline sample's whole-machine entry (`_Timeline._machine_busy`)
+
+
 class _Timeline:
     """`--timeline SECONDS`: where both cores went during the import, sampled every 0.25 s from
     /proc — each thread's CPU (`schedstat`: time run, and time runnable but waiting for a core)
@@ -209,7 +212,19 @@ class _Timeline:
                 threads[key] = (r + run / 1e9, q + queued / 1e9)
             for child in self._children(pid):
                 todo.append((child, f"child{child}"))
+        threads[_MACHINE] = (self._machine_busy(), 0.0)
         return threads
+
+    @staticmethod
+    def _machine_busy() -> float:
+        """The whole machine's CPU seconds busy so far (/proc/stat: every CPU's time neither
+        idle nor waiting for I/O) — anything else running meanwhile shows against this import's."""
+        try:
+            with open("/proc/stat") as fh:
+                ticks = [int(v) for v in fh.readline().split()[1:]]
+        except (OSError, ValueError):
+            return 0.0
+        return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -279,16 +294,18 @@ class _Timeline:
         self.samples.append((time.perf_counter(), self._sample()))
 
     def report(self) -> str:
-        """One line a bin: cores busy, each thread's CPU (and time runnable without a core, in
-        brackets, when any), rows handed over, batches checked and saved, the waits."""
+        """One line a bin: cores busy (this import's threads; `all`: the whole machine's), each
+        thread's CPU (and time runnable without a core, in brackets, when any), rows handed over,
+        batches checked and saved, the waits."""
         if len(self.samples) < 2:
             return "timeline: too short"
-        whos = sorted({key for _, t in self.samples for key in t}, key=lambda k: (k[0] != "import", k))
+        whos = sorted({key for _, t in self.samples for key in t if key != _MACHINE},
+                      key=lambda k: (k[0] != "import", k))
         # a child's ordinal: child processes in their order of appearance (the helper comes first)
         kids = []
         for _, t in self.samples:
             for who, _ in t:
-                if who != "import" and who not in kids:
+                if who not in ("import", _MACHINE[0]) and who not in kids:
                     kids.append(who)
         label = {k: ("helper" if i == 0 else f"child{i}") for i, k in enumerate(kids)}
         label["import"] = "import"
@@ -307,18 +324,19 @@ class _Timeline:
         for t, kind, value in self.events:
             into = ev.setdefault(int((t - self.start) / self.width), {})
             into[kind] = into.get(kind, 0) + value
-        head = "  t(s)  busy  " + " ".join(f"{label[w[0]] + '.' + w[1]:>14}" for w in cols) + \
+        head = "  t(s)  busy   all  " + " ".join(f"{label[w[0]] + '.' + w[1]:>14}" for w in cols) + \
             "   rows in  made here  checked  saved  wait rows  wait save"
         lines = [f"timeline (bins of {self.width:g} s; CPU s a bin per thread, [runnable without a core]):", head]
         last = max(list(bins) + list(ev))
         for b in range(0, last + 1):
             into, e = bins.get(b, {}), ev.get(b, {})
-            busy = sum(r for r, _ in into.values()) / self.width
+            busy = sum(r for key, (r, _) in into.items() if key != _MACHINE) / self.width
+            machine = into.get(_MACHINE, (0.0, 0.0))[0] / self.width
             cells = []
             for w in cols:
                 r, q = into.get(w, (0.0, 0.0))
                 cells.append(f"{r:6.2f}" + (f" [{q:5.2f}]" if q >= 0.01 else " " * 8))
-            lines.append(f"{b * self.width:6.1f}  {busy:4.2f}  " + " ".join(f"{c:>14}" for c in cells)
+            lines.append(f"{b * self.width:6.1f}  {busy:4.2f}  {machine:4.2f}  " + " ".join(f"{c:>14}" for c in cells)
                          + f"  {int(e.get('rows', 0)):8,} {int(e.get('made_here', 0)):10,}"
                          + f" {int(e.get('checked', 0)):8,} {int(e.get('saved', 0)):6,}"
                          + f"  {e.get('wait_rows', 0):8.2f}  {e.get('wait_save', 0):9.2f}"
@@ -331,7 +349,8 @@ class _Timeline:
         span = self.samples[-1][0] - self.start
         lines.append(f"totals over {span:.1f} s: " + ", ".join(
             f"{label[w[0]]}.{w[1]} {totals[w][0]:.1f} s [{totals[w][1]:.1f}]" for w in cols if w in totals)
-            + f"; cores busy {sum(r for r, _ in totals.values()) / span:.2f}"
+            + f"; cores busy {sum(r for key, (r, _) in totals.items() if key != _MACHINE) / span:.2f}"
+            + f" (the whole machine's: {totals.get(_MACHINE, (0.0, 0.0))[0] / span:.2f})"
             + f"; rows whose keys and rows this process made {int(sum(v for _, k, v in self.events if k == 'made_here')):,}"
             + f"; importing main thread waited {sum(v for _, k, v in self.events if k == 'wait_rows'):.1f} s for rows,"
             + f" {sum(v for _, k, v in self.events if k == 'wait_save'):.1f} s for the save thread")
