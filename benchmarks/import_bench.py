@@ -260,11 +260,13 @@ class _Timeline:
                 events.append((time.perf_counter(), "wait_save", time.perf_counter() - began))
 
         def timed_check(session, batch, **kwargs):
+            events.append((time.perf_counter(), "check_start", len(batch)))
             out = check_many(session, batch, **kwargs)
             events.append((time.perf_counter(), "checked", len(batch)))
             return out
 
         def timed_save(*args, **kwargs):
+            events.append((time.perf_counter(), "save_start", len(args[1].accepted)))
             out = save_checked(*args, **kwargs)
             events.append((time.perf_counter(), "saved", len(out)))
             return out
@@ -359,6 +361,17 @@ class _Timeline:
             at = [t for k, t in marks if k == kind]
             if at:
                 lines.append(f"  {kind}: first at {at[0]:.2f} s, last at {at[-1]:.2f} s")
+        # the batches' checks and saves (start → end, thread CPU not known here: wall), and the main
+        # thread's waits for the save thread
+        starts: dict[str, list] = {"check_start": [], "save_start": []}
+        for t, kind, value in self.events:
+            if kind in starts:
+                starts[kind].append((t - self.start, value))
+        ends = {"check_start": [(t - self.start, v) for t, k, v in self.events if k == "checked"],
+                "save_start": [(t - self.start, v) for t, k, v in self.events if k == "saved"]}
+        for kind, label_ in (("check_start", "check"), ("save_start", "save")):
+            spans = [f"{a:.1f}-{b:.1f}({v:,})" for (a, v), (b, _) in zip(starts[kind], ends[kind])]
+            lines.append(f"  {label_}s: " + " ".join(spans))
         return "\n".join(lines)
 
 
