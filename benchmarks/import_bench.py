@@ -212,19 +212,21 @@ class _Timeline:
                 threads[key] = (r + run / 1e9, q + queued / 1e9)
             for child in self._children(pid):
                 todo.append((child, f"child{child}"))
-        threads[_MACHINE] = (self._machine_busy(), 0.0)
+        threads[_MACHINE] = self._machine_busy()
         return threads
 
     @staticmethod
-    def _machine_busy() -> float:
-        """The whole machine's CPU seconds busy so far (/proc/stat: every CPU's time neither
-        idle nor waiting for I/O) — anything else running meanwhile shows against this import's."""
+    def _machine_busy() -> tuple[float, float]:
+        """The whole machine's CPU seconds so far (/proc/stat, every CPU): busy (neither idle nor
+        waiting for I/O — anything else running meanwhile shows against this import's), and idle
+        while waiting for I/O."""
         try:
             with open("/proc/stat") as fh:
                 ticks = [int(v) for v in fh.readline().split()[1:]]
         except (OSError, ValueError):
-            return 0.0
-        return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+            return 0.0, 0.0
+        hz = os.sysconf("SC_CLK_TCK")
+        return (sum(ticks[:8]) - ticks[3] - ticks[4]) / hz, ticks[4] / hz
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -296,9 +298,9 @@ class _Timeline:
         self.samples.append((time.perf_counter(), self._sample()))
 
     def report(self) -> str:
-        """One line a bin: cores busy (this import's threads; `all`: the whole machine's), each
-        thread's CPU (and time runnable without a core, in brackets, when any), rows handed over,
-        batches checked and saved, the waits."""
+        """One line a bin: cores busy (this import's threads; `all`: the whole machine's; `iow`:
+        the machine's cores idle waiting for I/O), each thread's CPU (and time runnable without a
+        core, in brackets, when any), rows handed over, batches checked and saved, the waits."""
         if len(self.samples) < 2:
             return "timeline: too short"
         whos = sorted({key for _, t in self.samples for key in t if key != _MACHINE},
@@ -326,19 +328,19 @@ class _Timeline:
         for t, kind, value in self.events:
             into = ev.setdefault(int((t - self.start) / self.width), {})
             into[kind] = into.get(kind, 0) + value
-        head = "  t(s)  busy   all  " + " ".join(f"{label[w[0]] + '.' + w[1]:>14}" for w in cols) + \
+        head = "  t(s)  busy   all  iow  " + " ".join(f"{label[w[0]] + '.' + w[1]:>14}" for w in cols) + \
             "   rows in  made here  checked  saved  wait rows  wait save"
         lines = [f"timeline (bins of {self.width:g} s; CPU s a bin per thread, [runnable without a core]):", head]
         last = max(list(bins) + list(ev))
         for b in range(0, last + 1):
             into, e = bins.get(b, {}), ev.get(b, {})
             busy = sum(r for key, (r, _) in into.items() if key != _MACHINE) / self.width
-            machine = into.get(_MACHINE, (0.0, 0.0))[0] / self.width
+            machine, io = (v / self.width for v in into.get(_MACHINE, (0.0, 0.0)))
             cells = []
             for w in cols:
                 r, q = into.get(w, (0.0, 0.0))
                 cells.append(f"{r:6.2f}" + (f" [{q:5.2f}]" if q >= 0.01 else " " * 8))
-            lines.append(f"{b * self.width:6.1f}  {busy:4.2f}  {machine:4.2f}  " + " ".join(f"{c:>14}" for c in cells)
+            lines.append(f"{b * self.width:6.1f}  {busy:4.2f}  {machine:4.2f} {io:4.2f}  " + " ".join(f"{c:>14}" for c in cells)
                          + f"  {int(e.get('rows', 0)):8,} {int(e.get('made_here', 0)):10,}"
                          + f" {int(e.get('checked', 0)):8,} {int(e.get('saved', 0)):6,}"
                          + f"  {e.get('wait_rows', 0):8.2f}  {e.get('wait_save', 0):9.2f}"
@@ -352,7 +354,8 @@ class _Timeline:
         lines.append(f"totals over {span:.1f} s: " + ", ".join(
             f"{label[w[0]]}.{w[1]} {totals[w][0]:.1f} s [{totals[w][1]:.1f}]" for w in cols if w in totals)
             + f"; cores busy {sum(r for key, (r, _) in totals.items() if key != _MACHINE) / span:.2f}"
-            + f" (the whole machine's: {totals.get(_MACHINE, (0.0, 0.0))[0] / span:.2f})"
+            + f" (the whole machine's: {totals.get(_MACHINE, (0.0, 0.0))[0] / span:.2f}; idle waiting for I/O"
+            + f" {totals.get(_MACHINE, (0.0, 0.0))[1] / span:.2f})"
             + f"; rows whose keys and rows this process made {int(sum(v for _, k, v in self.events if k == 'made_here')):,}"
             + f"; importing main thread waited {sum(v for _, k, v in self.events if k == 'wait_rows'):.1f} s for rows,"
             + f" {sum(v for _, k, v in self.events if k == 'wait_save'):.1f} s for the save thread")
