@@ -263,13 +263,17 @@ class _Timeline:
 
         def timed_check(session, batch, **kwargs):
             events.append((time.perf_counter(), "check_start", len(batch)))
+            cpu = time.thread_time()
             out = check_many(session, batch, **kwargs)
+            events.append((time.perf_counter(), "check_cpu", time.thread_time() - cpu))
             events.append((time.perf_counter(), "checked", len(batch)))
             return out
 
         def timed_save(*args, **kwargs):
             events.append((time.perf_counter(), "save_start", len(args[1].accepted)))
+            cpu = time.thread_time()
             out = save_checked(*args, **kwargs)
+            events.append((time.perf_counter(), "save_cpu", time.thread_time() - cpu))
             events.append((time.perf_counter(), "saved", len(out)))
             return out
 
@@ -364,17 +368,16 @@ class _Timeline:
             at = [t for k, t in marks if k == kind]
             if at:
                 lines.append(f"  {kind}: first at {at[0]:.2f} s, last at {at[-1]:.2f} s")
-        # the batches' checks and saves (start → end, thread CPU not known here: wall), and the main
-        # thread's waits for the save thread
-        starts: dict[str, list] = {"check_start": [], "save_start": []}
-        for t, kind, value in self.events:
-            if kind in starts:
-                starts[kind].append((t - self.start, value))
-        ends = {"check_start": [(t - self.start, v) for t, k, v in self.events if k == "checked"],
-                "save_start": [(t - self.start, v) for t, k, v in self.events if k == "saved"]}
-        for kind, label_ in (("check_start", "check"), ("save_start", "save")):
-            spans = [f"{a:.1f}-{b:.1f}({v:,})" for (a, v), (b, _) in zip(starts[kind], ends[kind])]
-            lines.append(f"  {label_}s: " + " ".join(spans))
+        # each batch's check and save: its span (s from the start), rows, and its thread's CPU (s)
+        for first, cpu_kind, last, label_ in (("check_start", "check_cpu", "checked", "checks"),
+                                              ("save_start", "save_cpu", "saved", "saves")):
+            begun = [(t - self.start, v) for t, k, v in self.events if k == first]
+            used = [v for _, k, v in self.events if k == cpu_kind]
+            ended = [t - self.start for t, k, _ in self.events if k == last]
+            spans = [f"{a:.1f}-{b:.1f}({v:,}; {c:.1f})" for (a, v), c, b in zip(begun, used, ended)]
+            wall = sum(b - a for (a, _), b in zip(begun, ended))
+            lines.append(f"  {label_} (span(rows; thread CPU)), {wall:.1f} s in all, {sum(used):.1f} s CPU: "
+                         + " ".join(spans))
         return "\n".join(lines)
 
 
