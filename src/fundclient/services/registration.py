@@ -217,7 +217,7 @@ def check_many(session: "Session", beneficiaries: Sequence[Beneficiary], *, vali
             after_reads()
         check = session.store.beneficiaries.batch_duplicates([*prior, *valid], national_id_scheme=scheme,
                                                              keyed=[*prior_keys, *keyed], filed_keys=filed_keys,
-                                                             held=held)
+                                                             held=held, only_accepted=len(prior))
         elsewhere = from_digest_many(session, valid)  # HQ's digest read once for the batch
     for j in range(len(prior)):
         check.accept(j)

@@ -111,13 +111,16 @@ class DuplicateCandidates:
     def __init__(self, repository, records: Sequence[Beneficiary], *, national_id_scheme: str | None = None,
                  threshold: float = DEFAULT_THRESHOLD, limit: int = 10,
                  keyed: Sequence[tuple | None] | None = None, filed_keys: "FiledKeys | None" = None,
-                 held: "HeldRecords | None" = None) -> None:
+                 held: "HeldRecords | None" = None, only_accepted: int = 0) -> None:
         """`keyed`: per record, `record_keys(record)` made beforehand (an import's helper
         process; its lookup keys in any form `lookup_mapping` reads) or None. `filed_keys`: an
         import's bitmap of the keys filed (`FiledKeys`): only the lookup keys it lets through
         are asked for — the same answers. `held`: an import's own saved records (`HeldRecords`):
         a candidate whose current revision in the store is the one held is taken from memory,
-        with the profiles found for it before, instead of read and decoded — the same answers."""
+        with the profiles found for it before, instead of read and decoded — the same answers.
+        `only_accepted`: the first that many records are only accepted (`accept`: candidates of
+        the later ones — an import's batch before, not saved yet), never answered: nothing is
+        read from the store for them."""
         self.records = list(records)
         self.scheme = national_id_scheme
         self.threshold = threshold
@@ -140,11 +143,18 @@ class DuplicateCandidates:
             kept = [candidates(lookup, filed) for lookup in self._lookup]
         revisions: dict[str, int] = {}  # candidate record id -> its current revision in the store (the snapshot)
         people = _people(repository, {p for weights in kept for p in weights}, revisions)
-        by_number = _found(repository, _BY_NUMBER, {n for numbers in self._numbers for n in numbers}, revisions)
-        self._found: list[dict[str, int]] = []  # per record: candidate record id -> its row id
-        self._shared: list[dict[str, int]] = []  # per record: candidate record id -> its weight (`_ranked`)
+        by_number = _found(repository, _BY_NUMBER, {n for numbers in self._numbers[only_accepted:] for n in numbers},
+                           revisions)
+        # per record: candidate record id -> its row id, and -> its weight (`_ranked`); none for those
+        # only accepted, and none read for a record no number or key names
+        self._found: list[dict[str, int]] = [{} for _ in range(only_accepted)]
+        self._shared: list[dict[str, int]] = self._found[:]
         wanted: set[str] = set()
-        for numbers, weights in zip(self._numbers, kept):
+        for numbers, weights in zip(self._numbers[only_accepted:], kept[only_accepted:]):
+            if not weights and not any(number in by_number for number in numbers):
+                self._found.append({})
+                self._shared.append({})
+                continue
             found: dict[str, int] = {}
             number_hits = []
             for number in numbers:
@@ -168,12 +178,12 @@ class DuplicateCandidates:
         # the candidates the import holds as the store holds them now; the others read (read, compared
         # and dropped with the batch: made without `__init__`, a third cheaper)
         self._stored = held.current(wanted, revisions) if held is not None else {}
-        unread = sorted(wanted.difference(self._stored))
-        if unread:
-            self._stored.update(repository.get_many(unread, transient=True))
         # find_duplicates' memo of the profiles of the records held here (by object identity: every
         # object it names is alive while this check is), with those found before for the held ones
         self._profiles: dict = held.profiles_of(self._stored.values()) if held is not None else {}
+        unread = sorted(wanted.difference(self._stored))
+        if unread:
+            self._stored.update(repository.get_many(unread, transient=True))
         self._earlier_numbers: dict[str, list[int]] = {}  # number -> accepted records of the batch
         self._earlier_keys: dict[int, list[tuple[int, int]]] = {}  # key -> (accepted record, its person)
         self._accepted: dict[int, Beneficiary] = {}
@@ -244,7 +254,7 @@ class HeldRecords:
         self.limit = limit
         self._records: dict[str, Beneficiary] = {}  # record id -> the record as saved, oldest first
         self._people: dict[int, str] = {}  # id() of each held record and its dependants -> its record id
-        self._profiles: dict[int, dict] = {}  # id() of a held person -> its entries of find_duplicates' memo
+        self._profiles: dict[str, dict] = {}  # held record id -> its people's entries of find_duplicates' memo
         self._told: list[Beneficiary] = []  # saved, not held yet (`saved`, on the save thread)
         self._lock = threading.Lock()
         self.taken = self.read = 0  # candidates taken from here / read from the store (`current`)
@@ -276,10 +286,9 @@ class HeldRecords:
         memo: dict = {}
         profiles = self._profiles
         for record in records:
-            for person in (record, *record.dependants):
-                entries = profiles.get(id(person))
-                if entries:
-                    memo.update(entries)
+            entries = profiles.get(record.record_id)
+            if entries:
+                memo.update(entries)
         return memo
 
     def kept(self, memo: dict) -> None:
@@ -292,15 +301,18 @@ class HeldRecords:
         profiles = self._profiles
         for key, value in memo.items():
             # an entry is keyed by a person's id(), alone or last in a tuple (`find_duplicates`)
-            person = key if type(key) is int else key[-1] if type(key) is tuple and key else None
-            if person in people:
-                profiles.setdefault(person, {})[key] = value
+            rid = people.get(key if type(key) is int else key[-1] if type(key) is tuple and key else None)
+            if rid is not None:
+                entries = profiles.get(rid)
+                if entries is None:
+                    entries = profiles[rid] = {}
+                entries[key] = value
         while len(self._records) > self.limit:
             rid = next(iter(self._records))
             record = self._records.pop(rid)
             for person in (record, *record.dependants):
                 people.pop(id(person), None)
-                profiles.pop(id(person), None)
+            profiles.pop(rid, None)
 
     def _hold_told(self) -> None:
         """The records told saved held from now on (the checking thread: `current`, `kept`)."""

@@ -723,13 +723,14 @@ class SearchMixin:
                          threshold: float = DEFAULT_THRESHOLD,
                          keyed: Sequence[tuple | None] | None = None,
                          filed_keys: FiledKeys | None = None,
-                         held: HeldRecords | None = None) -> DuplicateCandidates:
+                         held: HeldRecords | None = None, only_accepted: int = 0) -> DuplicateCandidates:
         """`possible_duplicates` for a batch of new records at once (`storage.duplicate_candidates`;
         `keyed`: per record, its `record_keys` made beforehand — an import's helper — or None;
         `filed_keys`: an import's bitmap of the keys filed, `FiledKeys`; `held`: an import's own
-        saved records held in memory, `HeldRecords`)."""
+        saved records held in memory, `HeldRecords`; `only_accepted`: the first that many records
+        are never answered, only accepted — an import's batch before, not saved yet)."""
         return DuplicateCandidates(self, records, national_id_scheme=national_id_scheme, threshold=threshold,
-                                   keyed=keyed, filed_keys=filed_keys, held=held)
+                                   keyed=keyed, filed_keys=filed_keys, held=held, only_accepted=only_accepted)
 
     def possible_duplicates(self, beneficiary: Beneficiary, limit: int = 10, *,
                             threshold: float = DEFAULT_THRESHOLD,
