@@ -37,6 +37,7 @@ DEFAULT_THRESHOLD = 0.85
 PART_WEIGHTS = (0.35, 0.25, 0.15, 0.25)  # first, father, grandfather, family
 MISSING_PART_FACTOR = 0.95
 UNORDERED_FACTOR = 0.9
+_OTHER_SEX = 0.6  # the score's factor when both sexes are known and differ (`score_pair`)
 
 SAME_NATIONAL_NUMBER = Message("The same national number is registered for '{name}'")
 SAME_NAME_AND_BIRTH = Message("Same full name and date of birth as '{name}'")
@@ -214,7 +215,7 @@ def score_pair(a: DuplicateProfile, b: DuplicateProfile) -> tuple[float, str]:
     birth, verdict = birth_agreement(a.date_of_birth, b.date_of_birth)
     score = name * birth
     if a.sex and b.sex and a.sex != b.sex:
-        score *= 0.6
+        score *= _OTHER_SEX
     if a.mother and b.mother and part_agreement(a.mother, b.mother) < 0.8:
         score *= 0.85
     return min(score, 1.0), verdict
@@ -238,7 +239,7 @@ def _score_bound(a: DuplicateProfile, b: DuplicateProfile, birth: float, thresho
     threshold; the sex factor applied, the mother's (≤ 1) not. Never under the score (the
     equality tests: tests/core/test_domain_duplicates.py)."""
     parts_a, parts_b = a.parts, b.parts
-    total = weight = 0.0
+    total = weight = rest = 0.0
     missing = 0
     pending = []
     for i in _BY_WEIGHT:
@@ -250,15 +251,17 @@ def _score_bound(a: DuplicateProfile, b: DuplicateProfile, birth: float, thresho
                 total += w
             else:
                 pending.append((w, wa, wb))
+                rest += w * _DIFFERENT_PARTS
         elif wa or wb:
             missing += 1
     unordered = 0.0
     if a.words and b.words:
         unordered = UNORDERED_FACTOR if a.words == b.words else \
             len(a.sounds & b.sounds) / max(len(a.sounds), len(b.sounds)) * UNORDERED_FACTOR
-    factor = birth * (0.6 if a.sex and b.sex and a.sex != b.sex else 1.0)
+    factor = birth * (_OTHER_SEX if a.sex and b.sex and a.sex != b.sex else 1.0)
+    if _bounded_score(1.0, factor) < threshold - _MARGIN:  # whatever the names (another sex)
+        return _bounded_score(1.0, factor)
     scale = MISSING_PART_FACTOR ** missing / weight if weight else 0.0
-    rest = sum(w for w, _, _ in pending) * _DIFFERENT_PARTS
     for w, wa, wb in pending:
         bound = max((total + rest) * scale, unordered)
         if _bounded_score(bound, factor) < threshold - _MARGIN:
@@ -314,13 +317,6 @@ def find_duplicates(candidate: Beneficiary, existing: Iterable[Beneficiary], *,
             found = profiles[id(person)] = profile(person, scheme)
         return found
 
-    def viewed(person: Beneficiary | Dependant) -> "DuplicateProfile | _NameView":
-        """What the name bound reads of a person: its profile when made, else its `_NameView`."""
-        found = profiles.get(id(person)) or profiles.get(key := ("view", id(person)))
-        if found is None:
-            found = profiles[key] = _NameView(person)
-        return found
-
     # (the memo may hold the candidate's own people too — HQ's batch check profiles them first —;
     # looked up only: an entry is added for the records the caller keeps, never for the candidate)
     mine = profiles.get(id(candidate))  # its whole profile: else made only for a pair the bounds leave
@@ -347,7 +343,15 @@ def find_duplicates(candidate: Beneficiary, existing: Iterable[Beneficiary], *,
                 birth = births[born] = birth_agreement(mine_born, born)[0]
             if birth < threshold:
                 return None
-            theirs = viewed(person)
+            theirs = profiles.get(id(person)) or profiles.get(key := ("view", id(person)))
+            if theirs is None:
+                # of another sex, its score is at most 0.6 × the birth agreement (`_score_bound`):
+                # told before its name is read
+                sex = _sex_text(person.sex)
+                if mine_view.sex and sex and mine_view.sex != sex and \
+                        _bounded_score(1.0, birth * _OTHER_SEX) < threshold - _MARGIN:
+                    return None
+                theirs = profiles[key] = _NameView(person, sex)
             if mine_view.parts != theirs.parts and \
                     _score_bound(mine_view, theirs, birth, threshold) < threshold - _MARGIN:
                 return None
@@ -384,14 +388,19 @@ class _NameView:
 
     __slots__ = ("parts", "words", "sounds", "sex")
 
-    def __init__(self, person: Beneficiary | Dependant) -> None:
+    def __init__(self, person: Beneficiary | Dependant, sex: str | None = None) -> None:
+        """`sex`: the person's `_sex_text`, when found already."""
         name = person.name
         values = (name.first, name.father, name.grandfather, name.family)
         self.parts = parts = _structural_parts(*(v if type(v) is str else as_text(v) for v in values))
         self.words = words = tuple(sorted(filter(None, parts)))
         self.sounds = frozenset(map(phonetic_key, words))
-        sex = person.sex
-        self.sex = sex.value if type(sex) is Sex else as_text(sex)
+        self.sex = _sex_text(person.sex) if sex is None else sex
+
+
+def _sex_text(sex) -> str:
+    """A person's sex as its profile has it (`profile`, `profile_of_values`)."""
+    return sex.value if type(sex) is Sex else as_text(sex)
 
 
 def _number_and_birth(person: Beneficiary | Dependant, known: DuplicateProfile | None, scheme: NationalIdScheme
