@@ -556,14 +556,15 @@ def test_a_checked_batch_is_freed_by_reference_counts_alone(tmp_path):
         store.close()
 
 
-@pytest.mark.parametrize("waiting", [None, "piece", "catch-up"])
+@pytest.mark.parametrize("waiting", [None, "piece", "catch-up", "statement", "piece's statement"])
 def test_a_batch_written_in_pieces_gives_way_to_a_waiting_save_only(tmp_path, monkeypatch, waiting):
     """`fundclient import` writes a batch in pieces (`add_many(piece=…)`): with nobody waiting
     the whole batch is one transaction (one audit entry); when a save waits for the writer — a
     thread of its own here, announcing its wait like any save (`Store.writer_wanted`), from
-    inside the first piece or just before the catch-up after it — the transaction under way is
-    rolled back after that piece or before the catch-up's next statement (nothing of it is
-    committed before the save), the save goes in, the rolled-back piece is written again and
+    inside the first piece (before or while its inserts run), just before the catch-up after it,
+    or while one of that catch-up's statements runs — the transaction under way is rolled back
+    after that piece, inside its inserts, before the catch-up's next statement or inside the
+    statement (SQLite's progress handler; nothing of it is committed before the save), the save goes in, the rolled-back piece is written again and
     committed alone, and the rest follows in a transaction of its own. Every record is saved
     either way, with distinct card numbers from the one sequence (the save takes the number the
     rolled-back piece had reserved; the piece gets new ones)."""
@@ -581,6 +582,8 @@ def test_a_batch_written_in_pieces_gives_way_to_a_waiting_save_only(tmp_path, mo
     let_in = store.let_waiting_writes_in
     monkeypatch.setattr(store, "let_waiting_writes_in", lambda: let_in(at_most=60))
     monkeypatch.setattr(beneficiaries, "CATCH_UP_ROWS", 10)  # a catch-up after every piece
+    if waiting in ("statement", "piece's statement"):  # small statements look too
+        monkeypatch.setattr(beneficiaries, "GIVE_WAY_OPS", 50)
     session = Session(data_dir, Settings.load(data_dir), store, operator)
     maker = SyntheticGenerator(seed=11)
     records = [maker.next() for _ in range(40)]
@@ -597,15 +600,17 @@ def test_a_batch_written_in_pieces_gives_way_to_a_waiting_save_only(tmp_path, mo
         seen_waiting.append(store.writer_wanted())
 
     def numbering(sequence: int) -> str:
-        if waiting == "piece" and not clerk.is_alive() and not seen_waiting:  # inside the first piece's transaction
+        if waiting in ("piece", "piece's statement") and not clerk.is_alive() and not seen_waiting:  # inside the first piece
             clerk_waits()
         return numbers(sequence)
 
     catch_up = bulk.RowsWriter.catch_up
 
     def caught_up(writer, between=None):
-        if waiting == "catch-up" and not clerk.is_alive() and not seen_waiting:  # after the first piece
+        if waiting in ("catch-up", "statement") and not clerk.is_alive() and not seen_waiting:  # after the first piece
             clerk_waits()
+            if waiting == "statement":  # not looked for between the statements: only inside them
+                return catch_up(writer)
         return catch_up(writer, between)
 
     monkeypatch.setattr(bulk.RowsWriter, "catch_up", caught_up)
@@ -637,6 +642,10 @@ def test_a_batch_written_in_pieces_gives_way_to_a_waiting_save_only(tmp_path, mo
     if not waiting:
         assert entries == [("import", 40)]
         assert order == [r.record_id for r in records]
+    elif waiting == "piece's statement":
+        # the first piece's inserts stopped (its card numbers taken back): nothing to write again
+        assert entries == [("save", None), ("import", 40)], entries
+        assert order == [clerks[0].record_id] + [r.record_id for r in records]
     else:
         # the save first (the first piece's transaction rolled back for it), then the first piece
         # written again and committed alone, then the other three pieces together

@@ -8,7 +8,8 @@ the dependants, the photos/scans and the audit entry land together or not at all
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,38 @@ CATCH_UP_ROWS = 1_000
 
 class _GiveWay(Exception):
     """`add_many(piece=…)`: a save waits — the transaction under way is rolled back for it."""
+
+
+# `add_many(piece=…)`: inside a statement of the import's (a piece's inserts, a catch-up's
+# INSERT … SELECT), a waiting save is looked for every this many SQLite VM instructions (SQLite's
+# progress handler: ~6 ms of a catch-up's work a 100,000 measured; the look is one `flock` probe).
+GIVE_WAY_OPS = 200_000
+
+
+@contextmanager
+def _interruptible(raw, wanted: Callable[[], bool] | None) -> Iterator[None]:
+    """The statements run inside stop (SQLITE_INTERRUPT) as soon as `wanted()` says a save waits,
+    and `_GiveWay` is raised for them; the handler is gone before the transaction commits."""
+    if wanted is None:
+        yield
+        return
+    seen: list[bool] = []
+
+    def progress() -> int:
+        if wanted():
+            seen.append(True)
+            return 1
+        return 0
+
+    raw.set_progress_handler(progress, GIVE_WAY_OPS)
+    try:
+        yield
+    except Exception as exc:  # the DB-API's OperationalError ("interrupted"), through `_insert_new` too
+        if seen and type(exc).__name__ == "OperationalError":
+            raise _GiveWay() from None
+        raise
+    finally:
+        raw.set_progress_handler(None, 0)
 
 
 class BeneficiaryRepository(SearchMixin):
@@ -123,24 +156,26 @@ class BeneficiaryRepository(SearchMixin):
             reserved = 0  # the last card number's sequence value it reserved
             try:
                 with self._store.write(by, action, bulk=True) as tx:
-                    writer = RowsWriter(tx.conn.connection.driver_connection.cursor())
+                    raw = tx.conn.connection.driver_connection
+                    writer = RowsWriter(raw.cursor())
                     caught_up = start
-                    while start < len(records):
-                        end = len(records) if piece is None else min(len(records), start + piece)
-                        owners, last = self._insert_new(tx.conn, writer, records[start:end],
-                                                        None if made is None else made[start:end], by,
-                                                        card_numbers_from)
-                        numbered += owners
-                        reserved = max(reserved, last)
-                        start = end
-                        if start == redo_to:
-                            break  # the rows a waiting save went before, written again: committed now
-                        if between is not None:
-                            between()
-                        if start - caught_up >= CATCH_UP_ROWS:
-                            writer.catch_up(between)
-                            caught_up = start
-                    writer.finish(between)
+                    with _interruptible(raw, self._store.writer_wanted if between is not None else None):
+                        while start < len(records):
+                            end = len(records) if piece is None else min(len(records), start + piece)
+                            owners, last = self._insert_new(tx.conn, writer, records[start:end],
+                                                            None if made is None else made[start:end], by,
+                                                            card_numbers_from)
+                            numbered += owners
+                            reserved = max(reserved, last)
+                            start = end
+                            if start == redo_to:
+                                break  # the rows a waiting save went before, written again: committed now
+                            if between is not None:
+                                between()
+                            if start - caught_up >= CATCH_UP_ROWS:
+                                writer.catch_up(between)
+                                caught_up = start
+                        writer.finish(between)
                     tx.detail["rows"] = start - first
                     if reserved:  # the card numbers reserved, noted outside the DB before the commit
                         self._store.note_high_water("card", reserved)
@@ -172,6 +207,8 @@ class BeneficiaryRepository(SearchMixin):
             writer.add(*(record_rows(records, by, utc_now().isoformat()) if made is None
                          else _batch_rows(records, made, by)))
         except Exception as exc:  # the DB-API's own IntegrityError (a raw cursor, no SQLAlchemy)
+            for owner in owners:  # reserved in a transaction that will not commit
+                owner.card_number = ""
             if type(exc).__name__ == "IntegrityError" and "card_number" in str(exc):
                 raise CardNumberTaken() from exc
             raise
