@@ -702,7 +702,7 @@ def test_large_batches_ramp_up_and_taper_off_with_the_same_answers(tmp_path, mon
 @pytest.mark.parametrize("flock", [True, False])
 def test_the_commands_batches_stay_small_where_a_waiting_save_cannot_say_so(tmp_path, monkeypatch, flock):
     """`fundclient import`'s large batches (CLI_BATCH) need a waiting save to be seen
-    (`oslock.wanted`: it commits early for it). Where the OS has no `flock` (Windows: nobody
+    (`oslock.wanted`: it gives way to it). Where the OS has no `flock` (Windows: nobody
     announces, `oslock.can_announce()` is False) its batches stay at RAMP_BATCH rows — a clerk's
     save waits for one such batch at most (review finding 3) — scaled down here (RAMP_BATCH 20,
     CLI_BATCH 80); with `flock` they ramp up to CLI_BATCH."""
@@ -731,3 +731,67 @@ def test_the_commands_batches_stay_small_where_a_waiting_save_cannot_say_so(tmp_
         assert max(sizes) == 80, sizes
     else:
         assert max(sizes) == 20, sizes
+
+
+def test_a_save_that_comes_while_rolled_back_rows_are_written_again_waits_for_a_piece_only(tmp_path, monkeypatch):
+    """Two saves during a batch written in pieces (`add_many(piece=…)`, review finding 1): the
+    first waits from the end of the batch's second piece — the transaction (two pieces) is rolled
+    back for it; the second waits from the end of the first piece written again (the redo). The redo is
+    never rolled back, but it does not keep the second save waiting for the whole of it: at the end
+    of its piece under way it commits, the second save goes in, then the redo ends in a transaction
+    of its own and the rest of the batch follows."""
+    from fundclient.config import Settings
+    from fundclient.services.registration import card_number_maker
+    from fundclient.services.session import Session
+
+    data_dir = tmp_path / "office"
+    _office(data_dir, tmp_path)
+    store, operator = open_store(data_dir, "admin", PASSWORD)
+    let_in = store.let_waiting_writes_in  # (up to a minute, not 1 s: see the test above)
+    monkeypatch.setattr(store, "let_waiting_writes_in", lambda: let_in(at_most=60))
+    session = Session(data_dir, Settings.load(data_dir), store, operator)
+    maker = SyntheticGenerator(seed=11)
+    records = [maker.next() for _ in range(40)]
+    clerks = [maker.next(), maker.next()]
+    numbers = card_number_maker(session)
+    threads = [threading.Thread(target=lambda c=c: store.beneficiaries.add(c, by="admin", card_number_from=numbers))
+               for c in clerks]
+    seen_waiting = []
+
+    def waits(thread: threading.Thread) -> None:
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not store.writer_wanted() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        seen_waiting.append(store.writer_wanted())
+
+    insert_new = store.beneficiaries._insert_new
+    firsts = []  # the first record of each piece written, in turn
+
+    def inserting(conn, writer, piece, made, by, card_numbers_from):
+        firsts.append(records.index(piece[0]))
+        written = insert_new(conn, writer, piece, made, by, card_numbers_from)
+        if firsts == [0, 10]:  # the first pass's second piece written: the first save
+            waits(threads[0])
+        elif firsts == [0, 10, 0]:  # the redo's first piece written: the second save
+            waits(threads[1])
+        return written
+
+    monkeypatch.setattr(store.beneficiaries, "_insert_new", inserting)
+    try:
+        since = store.audit.head()[0]
+        store.beneficiaries.add_many(records, by="admin", card_numbers_from=numbers, piece=10)
+        for thread in threads:
+            thread.join(20)
+        entries = [(e.action, e.detail.get("rows")) for e in store.audit.entries(since_seq=since)]
+        with store.read() as conn:
+            order = [r[0] for r in conn.exec_driver_sql("SELECT record_id FROM revisions ORDER BY rowid")]
+    finally:
+        store.close()
+    assert seen_waiting == [True, True]
+    # the first save, the redo's first piece (committed for the second save), the second save, the
+    # redo's second piece, the rest
+    assert entries == [("save", None), ("import", 10), ("save", None), ("import", 10), ("import", 20)], entries
+    assert firsts == [0, 10, 0, 10, 20, 30]  # nothing written a third time
+    assert order == ([clerks[0].record_id] + [r.record_id for r in records[:10]] + [clerks[1].record_id]
+                     + [r.record_id for r in records[10:]])

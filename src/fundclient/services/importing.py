@@ -43,8 +43,8 @@ def import_spreadsheet(session: "Session", path: Path, *, report_path: Path | No
     `checked`: the file already being read (`CheckedRows`, made with this office's scheme and code).
     A file large enough for it (`FiledKeys.worth`) is checked with a bitmap of the office's
     duplicate keys (`storage.duplicate_candidates.FiledKeys`), made at the first batch.
-    `write_piece`: each batch written that many rows at a time, committed early when a save
-    of another process waits (`registration.save_checked`). `held_records`: up to that many of
+    `write_piece`: each batch written that many rows at a time, giving way to a save of
+    another process that waits (`registration.save_checked`). `held_records`: up to that many of
     the records this import saved held in memory for its later batches' duplicate checks
     (`storage.duplicate_candidates.HeldRecords`: `fundclient import`, a process of its own — not
     the app's window)."""

@@ -255,8 +255,8 @@ def _kept(refused: FundError) -> FundError:
 def save_checked(session: "Session", checked: CheckedBatch, *, piece: int | None = None) -> list[Beneficiary]:
     """The accepted records of a batch `check_many` checked: numbered and saved in ONE
     transaction (one audit entry) and sealed together; raises CardNumberTaken (nothing saved).
-    Returns the records saved. `piece`: written that many rows at a time, committed early for
-    a waiting save (`BeneficiaryRepository.add_many`; the pieces committed before a failure stay)."""
+    Returns the records saved. `piece`: written that many rows at a time, giving way to a
+    waiting save (`BeneficiaryRepository.add_many`; the transactions committed before a failure stay)."""
     saved = session.store.beneficiaries.add_many(checked.accepted, by=session.username, action="import",
                                                  card_numbers_from=card_number_maker(session),
                                                  made=checked.rows if any(checked.rows) else None, piece=piece)

@@ -125,18 +125,24 @@ class BeneficiaryRepository(SearchMixin):
         import's helper process, with `by` as creator) or None: the numbers are patched in.
 
         `piece` (`fundclient import`): the records written `piece` at a time, the indexes' work
-        done every CATCH_UP_ROWS rows (`RowsWriter.catch_up`) and at the commit. After each piece
-        and before each statement of a catch-up, when another write is waiting for the writer
-        (`Store.writer_wanted`: a clerk's save), the transaction under way is ROLLED BACK — discarding its pages costs a few milliseconds,
-        where its commit would rewrite every page its rows touched in the indexes filled in no
-        key order (0.4–0.7 s at 50,000–100,000 records in the office) — the waiter goes first
-        (`Store.let_waiting_writes_in`), then the rows rolled back are written again and
-        committed at once (a transaction and an audit entry of their own: a row is rolled back
-        once at most, and that commit comes right after the save, when its clerk is least likely
-        to save again), and the rest follows in a new transaction. A batch of thousands of rows
-        is one commit when nobody waits (fewer commits, fewer pages written a row), and a save
-        waits for the piece or catch-up statement under way and a rollback — for a commit of the
-        import's only when it comes while one is under way."""
+        done every CATCH_UP_ROWS rows (`RowsWriter.catch_up`) and at the commit. A batch of
+        thousands of rows is one commit when nobody waits (fewer commits, fewer pages written a
+        row). The import gives way to a waiting write (`Store.writer_wanted`: a clerk's save) —
+        this is the rule; the import's other texts point here:
+        - After each piece, before each statement of a catch-up and inside the statements (every
+          GIVE_WAY_OPS SQLite instructions: `_interruptible`), when a write waits, the
+          transaction under way is ROLLED BACK — discarding its pages costs a few milliseconds,
+          where its commit would rewrite every page its rows touched in the indexes filled in no
+          key order (0.4–0.7 s at 50,000–100,000 records in the office) — and the waiter goes
+          first (`Store.let_waiting_writes_in`).
+        - The pieces it had completed are then written again (a redo: transactions and audit
+          entries of their own) and never rolled back again: the redo commits when it reaches them all, or
+          at the end of its piece under way when a write waits meanwhile — the waiter goes in
+          after that commit (`let_waiting_writes_in`) and the redo goes on in a new transaction.
+        - Then the rest follows in a new transaction, giving way as above.
+        So a save waits for at most GIVE_WAY_OPS instructions of a statement and a rollback, or,
+        during a redo, for the piece under way and a commit of the rows the redo wrote so far; and
+        for a commit of the import's when it comes while one is under way."""
         if not records:
             return []
         for record in records:
@@ -150,8 +156,9 @@ class BeneficiaryRepository(SearchMixin):
 
         while start < len(records):
             first = start
-            # a transaction writing rows rolled back before is not rolled back again: it commits
-            between = give_way if piece is not None and first >= redo_to else None
+            # a transaction writing rows rolled back before (a redo) is not rolled back again: it commits
+            redo = first < redo_to
+            between = give_way if piece is not None and not redo else None
             numbered: list = []  # the holders and dependants this transaction gave card numbers to
             reserved = 0  # the last card number's sequence value it reserved
             try:
@@ -168,8 +175,8 @@ class BeneficiaryRepository(SearchMixin):
                             numbered += owners
                             reserved = max(reserved, last)
                             start = end
-                            if start == redo_to:
-                                break  # the rows a waiting save went before, written again: committed now
+                            if start == redo_to or (redo and self._store.writer_wanted()):
+                                break  # a redo: committed when whole, or at once for a waiting save
                             if between is not None:
                                 between()
                             if start - caught_up >= CATCH_UP_ROWS:
@@ -185,6 +192,9 @@ class BeneficiaryRepository(SearchMixin):
                     owner.card_number = ""
                 redo_to, start = start, first
                 self._store.let_waiting_writes_in()
+            else:
+                if redo:  # a save that waited during the redo goes before the import's next transaction
+                    self._store.let_waiting_writes_in()
         return list(records)
 
     def _insert_new(self, conn: Connection, writer: RowsWriter, records: Sequence[Beneficiary],

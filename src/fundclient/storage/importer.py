@@ -222,9 +222,9 @@ IMPORT_BATCH = 500  # rows per transaction: the single writer is never held for 
 # pages written a row (docs/performance.md: 2,000 → 8,000 rows a batch).
 CLI_BATCH = 8_000
 CLI_WRITER_CACHE_KIB = 256_000
-# ... written CLI_PIECE rows at a time, and committed early when a save of another process waits
-# for the writer (`BeneficiaryRepository.add_many(piece=…)`, `Store.writer_wanted`): a clerk's
-# save waits for the piece under way and one commit, never for the whole batch — where a waiting
+# ... written CLI_PIECE rows at a time, giving way to a save of another process that waits for
+# the writer (`Store.writer_wanted`; how and what a save waits for:
+# `BeneficiaryRepository.add_many(piece=…)`), never keeping it for the whole batch — where a waiting
 # save can say so (`oslock.can_announce`; not on Windows: there the batches stay at RAMP_BATCH,
 # `cli_batch`).
 CLI_PIECE = 250
@@ -654,7 +654,7 @@ RAMP_BATCH = 2_000
 
 def cli_batch() -> int:
     """`fundclient import`'s batch: CLI_BATCH where a waiting save is seen by the import
-    (`oslock.can_announce`: it commits early for it, `add_many(piece=…)`), else RAMP_BATCH — on
+    (`oslock.can_announce`: it gives way to it, `add_many(piece=…)`), else RAMP_BATCH — on
     Windows nobody announces, and a clerk's save waits for the whole batch under way (review
     finding 3)."""
     return CLI_BATCH if oslock.can_announce() else min(CLI_BATCH, RAMP_BATCH)

@@ -165,7 +165,7 @@ class Store:
 
     def _writer_turn(self, wait: float = WRITER_WAIT_SECONDS, *, announce: bool = True):
         """The writer's turn (the OS lock). `announce`: a wait is told to the holder
-        (`writer_wanted`), which an import's long write answers by committing; the idle
+        (`writer_wanted`), for which an import's long write gives way; the idle
         thread's work (`file_new_keys`, `merge_names`) waits without asking."""
         if getattr(self._turn_held, "held", False):  # this thread holds it already (`writer_held`)
             return nullcontext(True)
@@ -173,14 +173,15 @@ class Store:
 
     def writer_wanted(self) -> bool:
         """Whether a write of another process or thread is waiting for the writer's turn right
-        now (a clerk's save during an import: `BeneficiaryRepository.add_many` commits then)."""
+        now (a clerk's save during an import: `BeneficiaryRepository.add_many` gives way to it)."""
         return oslock.wanted(self.data_dir / WRITER_LOCK_FILE)
 
     def let_waiting_writes_in(self, *, at_most: float = LET_IN_SECONDS) -> None:
-        """After a commit made for a waiting write (`writer_wanted`): wait until every write that
-        was waiting holds or held the writer's turn — at most `at_most` seconds — so that this
-        thread, taking the turn again at once, does not go before them (a waiter tries the lock
-        every few milliseconds)."""
+        """After an import's transaction gave way to a waiting write (`writer_wanted`; rolled back
+        or, rewriting rolled-back rows, committed: `BeneficiaryRepository.add_many`): wait until
+        every write that was waiting holds or held the writer's turn — at most `at_most` seconds —
+        so that this thread, taking the turn again at once, does not go before them (a waiter
+        tries the lock every few milliseconds)."""
         deadline = time.monotonic() + at_most
         while self.writer_wanted() and time.monotonic() < deadline:
             time.sleep(oslock.POLL_SECONDS / 5)
