@@ -7,6 +7,7 @@ next revision, so HQ and the local history both keep every version.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import cache
@@ -49,19 +50,29 @@ class RecordStatus(str, Enum):
 
 
 _RANDOM_BITS = (1 << 62) - 1
+_last_stamp = 0  # the time part (ms << 12 | fraction) of this process's last id (`new_id`)
+_stamp_lock = threading.Lock()
 
 
 def new_id() -> str:
     """A new record's, dependant's or draft's id: a UUID of version 7 (RFC 9562) — the Unix time
     in milliseconds (48 bits), the fraction of the millisecond (12 bits: the RFC's "increased
     clock precision"), then 62 random bits (os.urandom). The same form as any UUID (36
-    characters, lower-case hex); ids made one after the other sort in the order they were made,
-    so the indexes keyed by record id (`beneficiaries`, `revisions`, their pending index and
-    `dependants` (record_id, dependant_id)) take a new record at their end instead of at a random
-    leaf: a bulk import's commit no longer rewrites most of their pages
-    (docs/decisions/time-ordered-record-ids.md)."""
+    characters, lower-case hex). Ids made in one process increase strictly in the order they
+    were made, whatever the clock's resolution (Windows' 15.6 ms under Python 3.11) or a step
+    back: the last time part is kept under a lock, and a new one not above it is that one + 1
+    (RFC 9562 §6.2, the fraction carrying into the milliseconds). So the indexes keyed by record
+    id (`beneficiaries`, `revisions`, their pending index and `dependants` (record_id,
+    dependant_id)) take a new record at their end instead of at a random leaf: a bulk import's
+    commit no longer rewrites most of their pages (docs/decisions/time-ordered-record-ids.md)."""
+    global _last_stamp
     ms, fraction = divmod(time.time_ns(), 1_000_000)
-    value = ((ms & 0xFFFF_FFFF_FFFF) << 80 | 0x7000 << 64 | (fraction * 4096 // 1_000_000) << 64
+    stamp = (ms & 0xFFFF_FFFF_FFFF) << 12 | fraction * 4096 // 1_000_000
+    with _stamp_lock:
+        if stamp <= _last_stamp:
+            stamp = _last_stamp + 1
+        _last_stamp = stamp
+    value = ((stamp >> 12) << 80 | 0x7000 << 64 | (stamp & 0xFFF) << 64
              | 0b10 << 62 | int.from_bytes(os.urandom(8), "big") & _RANDOM_BITS)
     text = f"{value:032x}"
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
