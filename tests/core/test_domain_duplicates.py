@@ -171,7 +171,7 @@ def test_the_cheap_bounds_before_the_profiles_change_no_answer():
     every pair compared on full profiles — with and without a batch's shared memo."""
     import copy
 
-    from fundclient.domain.duplicates import _by_dependants_numbers, _match, find_duplicates
+    from fundclient.domain.duplicates import _by_dependants_numbers, find_duplicates
 
     def plain(candidate, existing):
         mine = profile(candidate)
@@ -180,12 +180,12 @@ def test_the_cheap_bounds_before_the_profiles_change_no_answer():
         for other in existing:
             if other.record_id == candidate.record_id:
                 continue
-            match = _match(mine, other, profile(other), DEFAULT_THRESHOLD)
+            match = _whole(mine, other, profile(other), DEFAULT_THRESHOLD)
             if match is None or not match.certain:
                 match = _by_dependants_numbers(mine, own, other, lambda p: (profile(p).national_number, None)) or match
             if match is None:
                 for dependant in other.dependants:
-                    match = _match(mine, other, profile(dependant), DEFAULT_THRESHOLD, dependant)
+                    match = _whole(mine, other, profile(dependant), DEFAULT_THRESHOLD, dependant)
                     if match:
                         break
             if match:

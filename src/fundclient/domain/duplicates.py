@@ -28,7 +28,8 @@ from typing import Iterable
 
 from fundclient.domain.arabic import name_key, phonetic_key
 from fundclient.domain.fields import as_text
-from fundclient.domain.name_match import part_agreement
+from fundclient.domain.name_match import (ARTICLE_AGREEMENT, SIMILAR_CAP, SOUND_AGREEMENT, TYPO_AGREEMENT,
+                                           part_agreement)
 from fundclient.domain.national_id import NationalIdScheme, get_scheme
 from fundclient.domain.records import Beneficiary, Dependant, Sex
 from fundclient.errors import Message
@@ -224,8 +225,8 @@ def score_pair(a: DuplicateProfile, b: DuplicateProfile) -> tuple[float, str]:
 # `_score_bound` rounds differently from `score_pair`: a pair is refused only when its bound is
 # under the threshold by more than any rounding.
 _MARGIN = 1e-9
-# The highest agreement of two name parts that differ (`part_agreement`: equal spelling only is 1).
-_DIFFERENT_PARTS = 0.97
+# The highest agreement of two name parts that differ (`part_agreement`'s tiers: equal spelling only is 1).
+_DIFFERENT_PARTS = max(ARTICLE_AGREEMENT, SOUND_AGREEMENT, SIMILAR_CAP, TYPO_AGREEMENT)
 # The parts in the order their agreement is worked out by `_score_bound`: the heaviest first.
 _BY_WEIGHT = tuple(sorted(range(len(PART_WEIGHTS)), key=lambda i: -PART_WEIGHTS[i]))
 

@@ -219,7 +219,12 @@ def rank(query: str, name_norm: str, *, prefix_last: bool = False) -> Ranked:
 
 
 _SHARED_PREFIXES = ("عبدال", "عبد", "ابو", "ال")
-TYPO_AGREEMENT = 0.75
+# `part_agreement`'s tiers for two parts that differ (named once: `duplicates._DIFFERENT_PARTS`,
+# the duplicate check's exact bound, is the highest of them).
+ARTICLE_AGREEMENT = 0.97  # with/without «ال»
+SOUND_AGREEMENT = 0.9  # the same sound
+SIMILAR_CAP = 0.88  # merely similar-looking: the rescaled Jaro-Winkler's highest
+TYPO_AGREEMENT = 0.75  # one slip of the keyboard (at least)
 
 
 @lru_cache(maxsize=1 << 12)
@@ -234,9 +239,9 @@ def part_agreement(a: str, b: str) -> float:
     if not a or not b:
         return 0.0
     if tier == ARTICLE:
-        return 0.97
+        return ARTICLE_AGREEMENT
     if tier == SOUND:
-        return 0.9
+        return SOUND_AGREEMENT
     x, y = a, b
     for prefix in _SHARED_PREFIXES:
         # عبدالله/عبدالسلام share a prefix that says nothing: compare what follows it.
@@ -245,7 +250,7 @@ def part_agreement(a: str, b: str) -> float:
             break
     # Below JW 0.75 names are unrelated; 0.83 (a different name) -> 0.29; capped at 0.88,
     # under a phonetic match.
-    rescaled = 0.88 * max(0.0, (JaroWinkler.similarity(x, y) - 0.75) / 0.25)
+    rescaled = SIMILAR_CAP * max(0.0, (JaroWinkler.similarity(x, y) - 0.75) / 0.25)
     if min(len(x), len(y)) >= 4 and OSA.distance(x, y) == 1:
         # One slip of the keyboard (مظمود for محمود) is the commonest entry error; it must
         # not sink a record whose other parts and birth date agree.
