@@ -230,7 +230,8 @@ class DuplicateCandidates:
 
 
 # An import's own saved records held in memory for its later batches' checks (`HeldRecords`): at
-# most this many, the oldest let go first (~4 KB a record and ~1–2 KB of profiles: see docs/performance.md).
+# most this many, the oldest let go first (~3.2 KB a record with its profiles: ~0.32 GB at the bound, from the
+# import's max RSS with and without holding at 100,000 rows — docs/performance.md, "Change (4f0a018)").
 HELD_RECORDS = 100_000
 
 
