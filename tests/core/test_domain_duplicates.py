@@ -171,27 +171,7 @@ def test_the_cheap_bounds_before_the_profiles_change_no_answer():
     every pair compared on full profiles — with and without a batch's shared memo."""
     import copy
 
-    from fundclient.domain.duplicates import _by_dependants_numbers, find_duplicates
-
-    def plain(candidate, existing):
-        mine = profile(candidate)
-        own = [(d, profile(d).national_number) for d in candidate.dependants]
-        found = []
-        for other in existing:
-            if other.record_id == candidate.record_id:
-                continue
-            match = _whole(mine, other, profile(other), DEFAULT_THRESHOLD)
-            if match is None or not match.certain:
-                match = _by_dependants_numbers(mine, own, other, lambda p: (profile(p).national_number, None)) or match
-            if match is None:
-                for dependant in other.dependants:
-                    match = _whole(mine, other, profile(dependant), DEFAULT_THRESHOLD, dependant)
-                    if match:
-                        break
-            if match:
-                found.append(match)
-        found.sort(key=lambda m: (not m.certain, -m.score))
-        return found
+    from fundclient.domain.duplicates import find_duplicates
 
     people = generate(80, seed=23, near_duplicate_rate=0.3, sibling_rate=0.3)
     for i, b in enumerate(people[:10]):  # numbers shared across holders and dependants
@@ -202,7 +182,7 @@ def test_the_cheap_bounds_before_the_profiles_change_no_answer():
     memo: dict = {}
     matched = 0
     for candidate in people[:40]:
-        expected = plain(candidate, people)
+        expected = _plain(candidate, people, DEFAULT_THRESHOLD)
         assert find_duplicates(candidate, people) == expected
         assert find_duplicates(candidate, people, profiles=memo) == expected
         matched += bool(expected)
@@ -269,7 +249,6 @@ def test_find_duplicates_answers_what_every_pair_on_whole_profiles_answers(peopl
     any whole profile change no answer: `find_duplicates` = every pair compared on whole profiles
     (`_match`, then the dependants' numbers, then the dependants), in the same order — with and
     without a memo kept across calls, with dependants sharing numbers and names."""
-    from fundclient.domain.duplicates import _by_dependants_numbers
     from fundclient.domain.records import Dependant, Relation
 
     for b in people:  # some people get dependants drawn from the others' names, dates and numbers
@@ -277,29 +256,9 @@ def test_find_duplicates_answers_what_every_pair_on_whole_profiles_answers(peopl
             b.dependants.append(Dependant(name=other.name, relation=Relation.SON, sex=other.sex,
                                           date_of_birth=other.date_of_birth, national_number=other.national_number))
 
-    def plain(candidate, existing):
-        mine = profile(candidate)
-        own = [(d, profile(d).national_number) for d in candidate.dependants]
-        found = []
-        for other in existing:
-            if other.record_id == candidate.record_id:
-                continue
-            match = _whole(mine, other, profile(other), threshold)
-            if match is None or not match.certain:
-                match = _by_dependants_numbers(mine, own, other, lambda p: (profile(p).national_number, None)) or match
-            if match is None:
-                for dependant in other.dependants:
-                    match = _whole(mine, other, profile(dependant), threshold, dependant)
-                    if match:
-                        break
-            if match:
-                found.append(match)
-        found.sort(key=lambda m: (not m.certain, -m.score))
-        return found
-
     memo: dict = {}
     for candidate in people:
-        expected = plain(candidate, people)
+        expected = _plain(candidate, people, threshold)
         assert find_duplicates(candidate, people, threshold=threshold) == expected
         assert find_duplicates(candidate, people, threshold=threshold, profiles=memo) == expected
 
@@ -323,3 +282,53 @@ def _whole(mine, other, theirs, threshold, dependant=None):
     template = d.SIMILAR_TO_DEPENDANT if dependant else d.SIMILAR
     return d.DuplicateMatch(other, round(score, 3), False, "similar", template.format(
         percent=round(score * 100), detail=d._BIRTH_WORDS[verdict], **names), existing_dependant=dependant)
+
+
+def _plain(candidate, existing, threshold):
+    """`find_duplicates(candidate, existing, threshold=threshold)` the plain way, without bounds,
+    views or memos: every pair compared on whole profiles (`_whole`), then the dependants' numbers
+    (`_numbers`), then the dependants."""
+    mine = profile(candidate)
+    own = [(d, profile(d).national_number) for d in candidate.dependants]
+    found = []
+    for other in existing:
+        if other.record_id == candidate.record_id:
+            continue
+        match = _whole(mine, other, profile(other), threshold)
+        if match is None or not match.certain:
+            match = _numbers(mine, own, other) or match
+        if match is None:
+            for dependant in other.dependants:
+                match = _whole(mine, other, profile(dependant), threshold, dependant)
+                if match:
+                    break
+        if match:
+            found.append(match)
+    found.sort(key=lambda m: (not m.certain, -m.score))
+    return found
+
+
+def _numbers(mine, own, other):
+    """The dependants' numbers compared the plain way (lists, no `_card`): the holder's number
+    against the other record's dependants', then each own dependant's against the other's holder
+    and dependants, in order — the match `duplicates._by_card` must give."""
+    from fundclient.domain import duplicates as d
+
+    theirs = [(dep, profile(dep).national_number) for dep in other.dependants]
+    if mine.national_number:
+        for dependant, number in theirs:
+            if number == mine.national_number:
+                return d.DuplicateMatch(other, 1.0, True, "national_number", d.SAME_NUMBER_AS_DEPENDANT.format(
+                    person=d._shown(dependant), name=d._shown(other)), existing_dependant=dependant)
+    for own_dependant, number in own:
+        if not number:
+            continue
+        if number == profile(other).national_number:
+            return d.DuplicateMatch(other, 1.0, True, "national_number", d.OWN_DEPENDANT_IS_HOLDER.format(
+                mine=d._shown(own_dependant), name=d._shown(other)), own_dependant=own_dependant)
+        for dependant, theirs_number in theirs:
+            if number == theirs_number:
+                return d.DuplicateMatch(other, 1.0, True, "national_number", d.OWN_DEPENDANT_IS_DEPENDANT.format(
+                    mine=d._shown(own_dependant), person=d._shown(dependant), name=d._shown(other)),
+                    existing_dependant=dependant, own_dependant=own_dependant)
+    return None

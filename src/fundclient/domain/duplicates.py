@@ -431,8 +431,10 @@ def _card(other: Beneficiary, profiles: dict, scheme: NationalIdScheme
 
 def _by_card(mine_number: str, own: list[tuple[Dependant, str]], other: Beneficiary, holder_number: str,
              by_number: dict[str, Dependant]) -> DuplicateMatch | None:
-    """`_by_dependants_numbers` from a record's `_card`: the same match (the first of the record's
-    dependants holding the number; the own dependants in their order)."""
+    """The dependants' numbers compared from a record's `_card`: the holder's number against the
+    record's dependants' (the first holding it), then each own dependant's against the record's
+    holder and dependants, in order (tests/core/test_domain_duplicates.py `_numbers`: the same match
+    the plain way)."""
     if mine_number:
         dependant = by_number.get(mine_number)
         if dependant is not None:
@@ -456,29 +458,6 @@ def _number(person: Beneficiary | Dependant, scheme: NationalIdScheme) -> str:
     """`profile(person, scheme).national_number`, without the rest of the profile."""
     number = person.national_number
     return scheme.normalise((number if type(number) is str else as_text(number))[:100])
-
-
-def _by_dependants_numbers(mine: DuplicateProfile, own: list[tuple[Dependant, str]], other: Beneficiary,
-                           number_and_birth) -> DuplicateMatch | None:
-    theirs = [(d, number_and_birth(d)[0]) for d in other.dependants]
-    holder_number = number_and_birth(other)[0]
-    if mine.national_number:
-        for dependant, number in theirs:
-            if number == mine.national_number:
-                return DuplicateMatch(other, 1.0, True, "national_number", SAME_NUMBER_AS_DEPENDANT.format(
-                    person=_shown(dependant), name=_shown(other)), existing_dependant=dependant)
-    for own_dependant, number in own:
-        if not number:
-            continue
-        if number == holder_number:
-            return DuplicateMatch(other, 1.0, True, "national_number", OWN_DEPENDANT_IS_HOLDER.format(
-                mine=_shown(own_dependant), name=_shown(other)), own_dependant=own_dependant)
-        for dependant, theirs_number in theirs:
-            if number == theirs_number:
-                return DuplicateMatch(other, 1.0, True, "national_number", OWN_DEPENDANT_IS_DEPENDANT.format(
-                    mine=_shown(own_dependant), person=_shown(dependant), name=_shown(other)),
-                    existing_dependant=dependant, own_dependant=own_dependant)
-    return None
 
 
 def _match(mine: DuplicateProfile, other: Beneficiary, theirs: DuplicateProfile,
